@@ -1,0 +1,181 @@
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ApiModel,
+  buildModel,
+  camel,
+  findOperation,
+  findType,
+  identifier,
+  modelFromFile,
+  pascal,
+  SpecModelError,
+  snake,
+  splitWords,
+} from '../src/model/index.ts';
+
+const SPEC = fileURLToPath(new URL('../../spec/openapi.yaml', import.meta.url));
+let model: ApiModel;
+beforeAll(async () => {
+  model = await modelFromFile(SPEC);
+});
+
+describe('casing', () => {
+  it('splits wire names, schema names, tags and enum values into words', () => {
+    expect(splitWords('agent_id')).toEqual(['agent', 'id']);
+    expect(splitWords('SIEMDestination')).toEqual(['siem', 'destination']);
+    expect(splitWords('A2aTask')).toEqual(['a2a', 'task']);
+    expect(splitWords('initApiSession')).toEqual(['init', 'api', 'session']);
+    expect(splitWords('input-required')).toEqual(['input', 'required']);
+    expect(splitWords('1.0')).toEqual(['1', '0']);
+    expect(pascal(['mcp', 'server', 'id'], new Set(['mcp', 'id']))).toBe('MCPServerID');
+    expect(camel(['agent', 'cards'])).toBe('agentCards');
+  });
+});
+
+describe('the model of spec/openapi.yaml', () => {
+  it('has every operation, grouped into one resource per tag', () => {
+    expect(model.operations).toHaveLength(41);
+    expect(model.resources.map((r) => r.name.wire)).toEqual([
+      'agents',
+      'tokens',
+      'actions',
+      'telemetry',
+      'sessions',
+      'approvals',
+      'mcp',
+      'agentCards',
+      'a2a',
+      'delegations',
+      'federation',
+      'streaming',
+    ]);
+    expect(model.resources.flatMap((r) => r.operations).sort()).toEqual(
+      model.operations.map((o) => o.id).sort(),
+    );
+  });
+
+  it('names methods from x-sdk-method and flattens arguments: path, required body, optional body', () => {
+    const op = findOperation(model, 'sendA2aMessage');
+    expect(snake(op.name.words)).toBe('send_message');
+    expect(op.params.map((p) => `${p.location}:${p.name.wire}:${p.required}`)).toEqual([
+      'path:agent_id:true',
+      'body:message:true',
+      'body:source_agent_id:false',
+      'body:context_id:false',
+    ]);
+    const revoke = findOperation(model, 'revokeAgent');
+    expect(revoke.body).toEqual({ type: 'RevokeAgentRequest', required: false });
+    expect(revoke.params.find((p) => p.name.wire === 'reason')?.required).toBe(false);
+    expect(findOperation(model, 'listApprovals').queryParams.map((p) => p.name.wire)).toEqual([
+      'status',
+      'agent_id',
+    ]);
+  });
+
+  it('keeps nullable and optional apart', () => {
+    const session = findType(model, 'Session');
+    if (session.kind !== 'object') throw new Error('Session is an object');
+    const prop = (n: string) => session.properties.find((p) => p.name.wire === n)!;
+    expect(prop('server_id')).toMatchObject({ required: true, nullable: true });
+    expect(prop('delegation_id')).toMatchObject({ required: false, nullable: true });
+    expect(prop('session_id')).toMatchObject({ required: true, nullable: false });
+    expect(prop('scope_ceiling').type).toEqual({
+      kind: 'array',
+      items: { kind: 'primitive', type: 'string' },
+    });
+  });
+
+  it('models unions with their discriminator, free-form maps, secrets, overrides and inline enums', () => {
+    expect(findType(model, 'A2aPart')).toMatchObject({
+      kind: 'union',
+      discriminator: 'kind',
+      variants: [
+        { type: 'A2aTextPart', discriminatorValue: 'text' },
+        { type: 'A2aDataPart', discriminatorValue: 'data' },
+      ],
+    });
+    const agent = findType(model, 'CreateAgentRequest');
+    if (agent.kind !== 'object') throw new Error('object expected');
+    expect(agent.additionalProperties).toBe(false);
+    expect(agent.properties.find((p) => p.name.wire === 'metadata')?.type).toEqual({
+      kind: 'map',
+      values: { kind: 'any' },
+    });
+    expect(model.types.some((t) => t.name.wire === 'Metadata')).toBe(false);
+
+    const token = findType(model, 'Token');
+    if (token.kind !== 'object') throw new Error('object expected');
+    expect(token.properties.find((p) => p.name.wire === 'token')?.secret).toBe(true);
+    const scopes = token.properties.find((p) => p.name.wire === 'scopes')!;
+    expect(identifier(scopes.name, 'go', (w) => pascal(w))).toBe('Scope');
+    expect(identifier(scopes.name, 'python', snake)).toBe('scopes');
+    expect(findType(model, 'SiemDestination').name.overrides).toEqual({ go: 'SIEMDestination' });
+
+    expect(findType(model, 'A2aMessageRole')).toMatchObject({
+      kind: 'enum',
+      values: [{ value: 'user' }, { value: 'agent' }],
+      syntheticFrom: { schema: 'A2aMessage', property: 'role' },
+    });
+    const provider = findType(model, 'RegisterProviderRequest');
+    if (provider.kind !== 'object') throw new Error('object expected');
+    expect(provider.properties.find((p) => p.name.wire === 'trust_level')).toMatchObject({
+      type: { kind: 'ref', name: 'TrustLevel' },
+      default: 'medium',
+    });
+  });
+
+  it('lists the error codes, public operations and success responses', () => {
+    expect(model.errorCodes.map((c) => c.value)).toContain('ELEVATION_REQUIRED');
+    expect(findOperation(model, 'getPublicAgentCard').auth).toBe(false);
+    expect(findOperation(model, 'createAgent').auth).toBe(true);
+    expect(findOperation(model, 'revokeToken').response).toEqual({ status: 204 });
+    expect(findOperation(model, 'listAgents').response.type).toEqual({
+      kind: 'array',
+      items: { kind: 'ref', name: 'Agent' },
+    });
+    expect(findType(model, 'Agent').usage).toEqual({ request: false, response: true });
+  });
+
+  it('is deterministic', async () => {
+    expect(JSON.stringify(await modelFromFile(SPEC))).toBe(JSON.stringify(model));
+  });
+});
+
+describe('bad specs', () => {
+  const minimal = (extra: Record<string, unknown>) => ({
+    openapi: '3.1.0',
+    info: { title: 't', version: '1' },
+    tags: [{ name: 'things' }],
+    components: {
+      schemas: {
+        ErrorCode: { type: 'string', enum: ['X'] },
+        ErrorEnvelope: {
+          type: 'object',
+          required: ['code'],
+          properties: { code: { $ref: '#/components/schemas/ErrorCode' } },
+        },
+      },
+    },
+    ...extra,
+  });
+
+  it('rejects an operation without x-sdk-method, naming where', () => {
+    const doc = minimal({
+      paths: {
+        '/x': { get: { operationId: 'getX', tags: ['things'], responses: { '204': { description: 'ok' } } } },
+      },
+    });
+    expect(() => buildModel(doc)).toThrow(SpecModelError);
+    expect(() => buildModel(doc)).toThrow(/#\/paths\/~1x\/get: x-sdk-method/);
+  });
+
+  it('rejects anyOf, which no emitter models', () => {
+    const doc = minimal({ paths: {} });
+    (doc.components.schemas as Record<string, unknown>).Odd = {
+      type: 'object',
+      properties: { v: { anyOf: [{ type: 'string' }, { type: 'integer' }] } },
+    };
+    expect(() => buildModel(doc)).toThrow(/anyOf/);
+  });
+});
