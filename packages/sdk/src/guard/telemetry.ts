@@ -1,0 +1,259 @@
+import { nonNegative, positiveInt } from './breaker.js';
+
+/** One event as it leaves the process: exactly the fields the spec's `TelemetryEvent` allows. */
+export interface OutgoingTelemetryEvent {
+  toolName: string;
+  success: boolean;
+  durationMs: number;
+  errorType?: string;
+  agentId: string;
+  sessionId: string;
+  timestamp: string;
+}
+
+export interface TelemetryOptions {
+  /** Events per request. Default 10 (the guide's); the gateway accepts at most 100. */
+  batchSize?: number;
+  /** Events held while waiting to be sent; past it new reports are dropped and counted. Default 10,000. */
+  capacity?: number;
+  /** How long a partial batch waits before it is sent, in ms. Default 1,000. */
+  flushIntervalMs?: number;
+}
+
+export const TELEMETRY_DEFAULTS = Object.freeze({
+  batchSize: 10,
+  capacity: 10_000,
+  flushIntervalMs: 1_000,
+});
+
+/** The gateway's `maxItems` for one batch. */
+const MAX_BATCH = 100;
+const MAX_TOOL_NAME = 256;
+const MAX_ERROR_TYPE = 128;
+
+export interface TelemetryStats {
+  /** Events the gateway accepted. */
+  sent: number;
+  /** Events dropped: queue full, failed batch, invalid report, or reported after close. */
+  dropped: number;
+  /** Events waiting to be sent. */
+  queued: number;
+  /** Batches that failed (their events are in `dropped`). */
+  failedBatches: number;
+  /** Whether a batch request is in flight now. */
+  inFlight: boolean;
+  capacity: number;
+  batchSize: number;
+}
+
+export type SendBatch = (events: OutgoingTelemetryEvent[]) => Promise<unknown>;
+
+/**
+ * A bounded ring of tool-call reports, stored column-wise in preallocated arrays so `push()`
+ * allocates nothing: no event object, no Date, no ISO string until a batch is built to be sent.
+ * One request in flight at most; a failed batch is dropped and counted, not retried (the HTTP
+ * client's own bounded retries apply), and its content is never logged.
+ */
+export class TelemetryBatcher {
+  readonly batchSize: number;
+  readonly capacity: number;
+  readonly flushIntervalMs: number;
+  private readonly tools: (string | undefined)[];
+  private readonly errors: (string | undefined)[];
+  private readonly ok: Uint8Array;
+  private readonly durations: Float64Array;
+  private readonly times: Float64Array;
+  private head = 0;
+  private count = 0;
+  private sentCount = 0;
+  private droppedCount = 0;
+  private failed = 0;
+  private inFlight: Promise<void> | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+  private readonly idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly send: SendBatch,
+    private readonly agentId: string,
+    private readonly sessionId: string,
+    options: TelemetryOptions = {},
+  ) {
+    this.batchSize = positiveInt(options.batchSize, TELEMETRY_DEFAULTS.batchSize, 'telemetry.batchSize');
+    if (this.batchSize > MAX_BATCH) {
+      throw new RangeError(`telemetry.batchSize must be at most ${MAX_BATCH} (the gateway's limit)`);
+    }
+    this.capacity = positiveInt(options.capacity, TELEMETRY_DEFAULTS.capacity, 'telemetry.capacity');
+    this.flushIntervalMs = nonNegative(
+      options.flushIntervalMs,
+      TELEMETRY_DEFAULTS.flushIntervalMs,
+      'telemetry.flushIntervalMs',
+    );
+    this.tools = new Array(this.capacity).fill(undefined);
+    this.errors = new Array(this.capacity).fill(undefined);
+    this.ok = new Uint8Array(this.capacity);
+    this.durations = new Float64Array(this.capacity);
+    this.times = new Float64Array(this.capacity);
+  }
+
+  /** Queues one report. Never throws; drops (and counts) what it cannot keep. */
+  push(toolName: unknown, success: unknown, durationMs: unknown, errorType: unknown): void {
+    try {
+      if (this.closed || this.count === this.capacity || typeof toolName !== 'string' || toolName === '') {
+        this.droppedCount++;
+        return;
+      }
+      const at = (this.head + this.count) % this.capacity;
+      this.tools[at] = toolName.length > MAX_TOOL_NAME ? toolName.slice(0, MAX_TOOL_NAME) : toolName;
+      this.ok[at] = success === true ? 1 : 0;
+      // NaN, negatives, Infinity and non-numbers become 0: the spec wants a non-negative integer.
+      this.durations[at] =
+        typeof durationMs === 'number' && durationMs > 0 && durationMs <= Number.MAX_SAFE_INTEGER ? durationMs : 0;
+      this.errors[at] = typeof errorType === 'string' && errorType !== '' ? errorType : undefined;
+      this.times[at] = Date.now();
+      this.count++;
+      if (this.inFlight === null) {
+        if (this.count >= this.batchSize) this.schedule(0);
+        else if (this.timer === null) this.schedule(this.flushIntervalMs);
+      }
+    } catch {
+      // Unreachable in practice (every branch above is total); kept so report() can never throw.
+      this.droppedCount++;
+    }
+  }
+
+  stats(): TelemetryStats {
+    return {
+      sent: this.sentCount,
+      dropped: this.droppedCount,
+      queued: this.count,
+      failedBatches: this.failed,
+      inFlight: this.inFlight !== null,
+      capacity: this.capacity,
+      batchSize: this.batchSize,
+    };
+  }
+
+  /**
+   * Sends what is queued now, batch after batch. Resolves true when the queue is empty and
+   * nothing is in flight; false if a batch failed (the rest stays queued for the paced timer, so
+   * a flush against a gateway that is down costs one request, not one per batch) or `timeoutMs`
+   * passed first (the sending goes on in the background). Never rejects.
+   */
+  async flush(timeoutMs?: number): Promise<boolean> {
+    this.clearTimer();
+    const drained = this.drain();
+    if (timeoutMs === undefined) return drained;
+    let timeout: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timeout = setTimeout(() => resolve(false), Math.max(0, timeoutMs));
+    });
+    try {
+      return await Promise.race([drained, timedOut]);
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+
+  /**
+   * Flushes, then refuses further reports (they count as dropped); what could not be sent is
+   * dropped and counted too, so a closed batcher holds nothing.
+   */
+  async close(timeoutMs?: number): Promise<boolean> {
+    const done = await this.flush(timeoutMs);
+    this.closed = true;
+    this.clearTimer();
+    this.droppedCount += this.count;
+    for (let i = 0; i < this.count; i++) {
+      const at = (this.head + i) % this.capacity;
+      this.tools[at] = undefined;
+      this.errors[at] = undefined;
+    }
+    this.head = 0;
+    this.count = 0;
+    return done;
+  }
+
+  private async drain(): Promise<boolean> {
+    for (;;) {
+      if (this.inFlight) {
+        await this.inFlight;
+        continue;
+      }
+      if (this.count === 0) return true;
+      if (!(await this.sendOne())) return false;
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer !== null) {
+      if (delayMs !== 0) return;
+      clearTimeout(this.timer);
+    }
+    const timer = setTimeout(() => {
+      this.timer = null;
+      if (this.inFlight === null && this.count > 0) void this.sendOne();
+    }, delayMs);
+    // A pending report must not keep a finished program alive (Node, Bun; absent in browsers).
+    (timer as { unref?: () => void }).unref?.();
+    this.timer = timer;
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+
+  /** Sends the oldest batch; resolves whether the gateway took it. */
+  private sendOne(): Promise<boolean> {
+    const n = Math.min(this.count, this.batchSize);
+    const events: OutgoingTelemetryEvent[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const at = this.head;
+      const event: OutgoingTelemetryEvent = {
+        toolName: this.tools[at] as string,
+        success: this.ok[at] === 1,
+        durationMs: Math.round(this.durations[at] as number),
+        agentId: this.agentId,
+        sessionId: this.sessionId,
+        timestamp: new Date(this.times[at] as number).toISOString(),
+      };
+      const errorType = this.errors[at];
+      if (errorType !== undefined) {
+        event.errorType = errorType.length > MAX_ERROR_TYPE ? errorType.slice(0, MAX_ERROR_TYPE) : errorType;
+      }
+      events[i] = event;
+      this.tools[at] = undefined;
+      this.errors[at] = undefined;
+      this.head = (this.head + 1) % this.capacity;
+      this.count--;
+    }
+    // `.then` callbacks always run later, so `inFlight` is set before it is cleared even when
+    // `send` fails synchronously.
+    const flight = Promise.resolve()
+      .then(() => this.send(events))
+      .then(
+        () => true,
+        // Dropped and counted; the error (which may quote the request) is deliberately not logged.
+        () => false,
+      )
+      .then((ok) => {
+        if (ok) this.sentCount += n;
+        else {
+          this.failed++;
+          this.droppedCount += n;
+        }
+        this.inFlight = null;
+        if (this.count > 0 && !this.closed) {
+          // A full batch goes at once after a success; after a failure, wait an interval, so a
+          // gateway that is down is not hammered in a loop.
+          this.schedule(ok && this.count >= this.batchSize ? 0 : this.flushIntervalMs);
+        }
+        return ok;
+      });
+    this.inFlight = flight.then(() => undefined);
+    return flight;
+  }
+}

@@ -1,0 +1,177 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type OutgoingTelemetryEvent, TELEMETRY_DEFAULTS, TelemetryBatcher } from '../../src/guard/telemetry.js';
+
+// These drive the batcher with a recording sender to pin down its queueing; the same behaviour
+// against the mock gateway over the real client is in guard.test.ts.
+function recorder(impl?: (events: OutgoingTelemetryEvent[]) => Promise<unknown>) {
+  const batches: OutgoingTelemetryEvent[][] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const send = async (events: OutgoingTelemetryEvent[]) => {
+    batches.push(events);
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    try {
+      await new Promise((r) => setTimeout(r, 1));
+      return impl ? await impl(events) : { accepted: events.length };
+    } finally {
+      inFlight--;
+    }
+  };
+  return { send, batches, maxInFlight: () => maxInFlight };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('TelemetryBatcher', () => {
+  it('documents its defaults: batches of 10, capacity 10,000, 1 s interval', () => {
+    expect(TELEMETRY_DEFAULTS).toEqual({ batchSize: 10, capacity: 10_000, flushIntervalMs: 1_000 });
+  });
+
+  it('sends a full batch without waiting for the interval, one request at a time', async () => {
+    const r = recorder();
+    const b = new TelemetryBatcher(r.send, 'agt_1', 'sess_1', { flushIntervalMs: 60_000 });
+    for (let i = 0; i < 25; i++) b.push(`tool_${i}`, true, i, undefined);
+    await vi.waitFor(() => expect(b.stats().sent).toBe(20));
+    expect(r.batches.map((x) => x.length)).toEqual([10, 10]);
+    expect(b.stats().queued).toBe(5);
+    expect(r.maxInFlight()).toBe(1);
+    expect(await b.flush()).toBe(true);
+    expect(r.batches.map((x) => x.length)).toEqual([10, 10, 5]);
+    expect(b.stats()).toMatchObject({ sent: 25, dropped: 0, queued: 0, failedBatches: 0, inFlight: false });
+  });
+
+  it('sends a partial batch after flushIntervalMs', async () => {
+    vi.useFakeTimers();
+    const r = recorder();
+    const b = new TelemetryBatcher(r.send, 'a', 's', { flushIntervalMs: 500 });
+    b.push('t', true, 1, undefined);
+    await vi.advanceTimersByTimeAsync(499);
+    expect(r.batches).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(r.batches).toHaveLength(1);
+  });
+
+  it('sends only the allowed fields, with an ISO timestamp, in report order', async () => {
+    const r = recorder();
+    const b = new TelemetryBatcher(r.send, 'agt_1', 'sess_1');
+    const before = Date.now();
+    b.push('web_search', true, 12.6, undefined);
+    b.push('db_write', false, 3, 'TimeoutError');
+    await b.flush();
+    const [first, second] = r.batches[0] as OutgoingTelemetryEvent[];
+    expect(Object.keys(first as object).sort()).toEqual(
+      ['agentId', 'durationMs', 'sessionId', 'success', 'timestamp', 'toolName'].sort(),
+    );
+    expect(first).toMatchObject({ toolName: 'web_search', success: true, durationMs: 13, agentId: 'agt_1', sessionId: 'sess_1' });
+    expect(second).toMatchObject({ toolName: 'db_write', success: false, durationMs: 3, errorType: 'TimeoutError' });
+    expect(Date.parse(first?.timestamp as string)).toBeGreaterThanOrEqual(before - 1);
+    expect(first?.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('never throws on garbage and drops what it cannot send', async () => {
+    const r = recorder();
+    const b = new TelemetryBatcher(r.send, 'a', 's');
+    const garbage: unknown[][] = [
+      [undefined, true, 1],
+      [42, true, 1],
+      ['', true, 1],
+      [null, null, null],
+      [{ toString: () => 'x' }, 'yes', '12'],
+    ];
+    for (const args of garbage) expect(() => b.push(args[0], args[1], args[2], args[3])).not.toThrow();
+    expect(b.stats().dropped).toBe(garbage.length);
+    // Salvageable values are coerced to what the spec accepts.
+    b.push('ok_tool', 'yes', Number.NaN, 42);
+    b.push('ok_tool', true, -5, { name: 'Nope' });
+    b.push('ok_tool', true, Number.POSITIVE_INFINITY, 'E'.repeat(500));
+    b.push('t'.repeat(1000), true, 1, undefined);
+    await b.flush();
+    const events = r.batches.flat();
+    expect(events.map((e) => e.durationMs)).toEqual([0, 0, 0, 1]);
+    expect(events[0]).toMatchObject({ success: false });
+    expect(events[0]?.errorType).toBeUndefined();
+    expect(events[2]?.errorType).toHaveLength(128);
+    expect(events[3]?.toolName).toHaveLength(256);
+  });
+
+  it('bounds the queue: past capacity new reports are dropped and counted', async () => {
+    const r = recorder(() => new Promise(() => {})); // a gateway that never answers
+    const b = new TelemetryBatcher(r.send, 'a', 's', { capacity: 100, flushIntervalMs: 60_000 });
+    for (let i = 0; i < 1_000; i++) b.push('t', true, 1, undefined);
+    await vi.waitFor(() => expect(r.batches).toHaveLength(1));
+    // 10 left in the one stuck request; the queue holds at most its capacity.
+    const s = b.stats();
+    expect(s.queued).toBeLessThanOrEqual(100);
+    expect(s.queued + s.dropped + 10).toBe(1_000);
+    expect(r.batches).toHaveLength(1); // still one request in flight, not one per batch
+  });
+
+  it('drops a failed batch and counts it, without retrying it', async () => {
+    const r = recorder(async () => {
+      throw new Error('gateway down: secret-looking payload');
+    });
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const warns = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const b = new TelemetryBatcher(r.send, 'a', 's', { flushIntervalMs: 60_000 });
+    for (let i = 0; i < 10; i++) b.push('t', true, 1, undefined);
+    await vi.waitFor(() => expect(b.stats().failedBatches).toBe(1));
+    expect(b.stats()).toMatchObject({ sent: 0, dropped: 10, queued: 0 });
+    await new Promise((r2) => setTimeout(r2, 20));
+    expect(r.batches).toHaveLength(1);
+    expect(errors).not.toHaveBeenCalled();
+    expect(warns).not.toHaveBeenCalled();
+  });
+
+  it('flush stops at a failed batch and leaves the rest for the paced timer', async () => {
+    const r = recorder(async () => {
+      throw new Error('down');
+    });
+    const b = new TelemetryBatcher(r.send, 'a', 's', { flushIntervalMs: 60_000 });
+    b.flush(); // nothing queued: resolves at once
+    for (let i = 0; i < 50; i++) b.push('t', true, 1, undefined);
+    expect(await b.flush()).toBe(false);
+    // One failed request (maybe two if the full-batch timer raced the flush), not five.
+    expect(r.batches.length).toBeLessThanOrEqual(2);
+    expect(b.stats().queued).toBeGreaterThanOrEqual(30);
+  });
+
+  it('flush(timeoutMs) gives up waiting but never rejects', async () => {
+    const r = recorder(() => new Promise(() => {}));
+    const b = new TelemetryBatcher(r.send, 'a', 's');
+    b.push('t', true, 1, undefined);
+    const started = Date.now();
+    expect(await b.flush(30)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('close flushes, then drops and counts later reports', async () => {
+    const r = recorder();
+    const b = new TelemetryBatcher(r.send, 'a', 's');
+    b.push('t', true, 1, undefined);
+    expect(await b.close()).toBe(true);
+    expect(b.stats().sent).toBe(1);
+    b.push('t', true, 1, undefined);
+    expect(b.stats()).toMatchObject({ dropped: 1, queued: 0 });
+  });
+
+  it('does not keep the process alive: its timer is unref-ed', async () => {
+    const r = recorder();
+    const spy = vi.spyOn(globalThis, 'setTimeout');
+    const b = new TelemetryBatcher(r.send, 'a', 's', { flushIntervalMs: 60_000 });
+    b.push('t', true, 1, undefined);
+    const timer = spy.mock.results.at(-1)?.value as NodeJS.Timeout;
+    spy.mockRestore();
+    expect(timer.hasRef()).toBe(false);
+    await b.close();
+  });
+
+  it('rejects nonsense options', () => {
+    const send = async () => {};
+    expect(() => new TelemetryBatcher(send, 'a', 's', { batchSize: 101 })).toThrow(/at most 100/);
+    expect(() => new TelemetryBatcher(send, 'a', 's', { capacity: 0 })).toThrow(/capacity/);
+    expect(() => new TelemetryBatcher(send, 'a', 's', { flushIntervalMs: -1 })).toThrow(/flushIntervalMs/);
+  });
+});
