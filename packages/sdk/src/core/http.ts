@@ -1,0 +1,214 @@
+// The one place that builds and sends a request: base URL, bearer auth, user-agent, timeout,
+// retries with backoff and jitter (ky), an idempotency key on every POST so POSTs are safe to
+// retry, and the mapping of every failure to a typed AgentTrustError.
+import ky, { type Hooks, HTTPError, type KyInstance, TimeoutError } from 'ky';
+import { AgentTrustError, errorFromResponse, NetworkError } from './errors.js';
+import { type Logger, type LogLevel, makeLog } from './log.js';
+import { VERSION } from './version.js';
+
+/** Per-call options, accepted as the last argument of every resource method. */
+export interface RequestOptions {
+  /** Aborts the call (including any wait between retries); the promise rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
+  /** Milliseconds per attempt before the call fails with a TIMEOUT NetworkError. */
+  timeout?: number | undefined;
+  /** Retries after the first attempt (default: the client's `maxRetries`, 2). */
+  maxRetries?: number | undefined;
+  /** Extra headers for this call. */
+  headers?: Record<string, string> | undefined;
+  /** The `Idempotency-Key` of a POST (default: a fresh UUID per call, reused by its retries). */
+  idempotencyKey?: string | undefined;
+}
+
+/** What a resource passes to the generated operation functions, which pass it to the mutator. */
+export interface CallConfig {
+  /** Always set by the resource; optional only because orval spreads an optional config. */
+  core?: HttpCore | undefined;
+  options?: RequestOptions | undefined;
+  /** False for the public agent card, which is fetched without the API key. */
+  auth?: boolean;
+}
+
+export interface WireResponse {
+  status: number;
+  headers: Headers;
+  data: unknown;
+}
+
+export interface HttpCoreOptions {
+  baseUrl: string;
+  apiKey: string | undefined;
+  timeout: number;
+  maxRetries: number;
+  fetch?: typeof globalThis.fetch | undefined;
+  defaultHeaders?: Record<string, string> | undefined;
+  hooks?: Hooks | undefined;
+  logger?: Logger | undefined;
+  logLevel?: LogLevel | undefined;
+}
+
+type SendConfig = Omit<RequestInit, 'signal'> & CallConfig;
+
+const USER_AGENT = `agenttrustid-sdk-typescript/${VERSION}`;
+const RETRY_METHODS = ['get', 'head', 'delete', 'put', 'post', 'patch', 'options'];
+// 408, 429 and every 5xx; Retry-After is honoured on each of them.
+const RETRY_STATUSES = [408, 429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
+const retryConfigs = new Map<number, object>();
+
+function retryConfig(limit: number): object {
+  let config = retryConfigs.get(limit);
+  if (!config) {
+    config = {
+      limit,
+      methods: RETRY_METHODS,
+      statusCodes: RETRY_STATUSES,
+      afterStatusCodes: RETRY_STATUSES,
+      maxRetryAfter: 60_000,
+      backoffLimit: 8_000,
+      // 0.5 s, 1 s, 2 s, ... capped at 8 s, each shortened by up to 25% so clients spread out.
+      delay: (attempt: number) => 500 * 2 ** (attempt - 1),
+      jitter: (delay: number) => delay * (1 - Math.random() * 0.25),
+      retryOnTimeout: false,
+    };
+    retryConfigs.set(limit, config);
+  }
+  return config;
+}
+
+function newIdempotencyKey(): string {
+  const c = (globalThis as { crypto?: Crypto }).crypto;
+  if (c?.randomUUID) return c.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
+}
+
+export class HttpCore {
+  readonly baseUrl: string;
+  readonly timeout: number;
+  readonly maxRetries: number;
+  // Private fields: invisible to util.inspect, JSON.stringify and property enumeration.
+  readonly #apiKey: string | undefined;
+  readonly #ky: KyInstance;
+  readonly #defaultHeaders: Record<string, string>;
+  readonly #log: ReturnType<typeof makeLog>;
+
+  constructor(options: HttpCoreOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.timeout = options.timeout;
+    this.maxRetries = options.maxRetries;
+    this.#apiKey = options.apiKey;
+    this.#defaultHeaders = { ...options.defaultHeaders };
+    this.#log = makeLog(options.logger, options.logLevel);
+    const log = this.#log;
+    const userHooks = options.hooks ?? {};
+    this.#ky = ky.create({
+      prefixUrl: `${this.baseUrl}/`,
+      throwHttpErrors: true,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      hooks: {
+        beforeRequest: userHooks.beforeRequest ?? [],
+        afterResponse: userHooks.afterResponse ?? [],
+        beforeError: userHooks.beforeError ?? [],
+        beforeRetry: [
+          ({ request, error, retryCount }) => {
+            const why = error instanceof HTTPError ? `HTTP ${error.response.status}` : error.name;
+            log.warn(
+              `retrying ${request.method} ${new URL(request.url).pathname} (retry ${retryCount}) after ${why}`,
+            );
+          },
+          ...(userHooks.beforeRetry ?? []),
+        ],
+      },
+    });
+  }
+
+  /** Sends one operation's request; resolves with the parsed JSON of a 2xx, rejects with an AgentTrustError. */
+  async send(url: string, config: SendConfig): Promise<WireResponse> {
+    const options = config.options ?? {};
+    const method = (config.method ?? 'GET').toUpperCase();
+    const path = url.split('?')[0]!;
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': USER_AGENT,
+      ...this.#defaultHeaders,
+      ...(config.headers as Record<string, string> | undefined),
+      ...options.headers,
+    };
+    if (config.auth !== false && this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
+    if (method === 'POST') headers['idempotency-key'] = options.idempotencyKey ?? newIdempotencyKey();
+    const timeout = options.timeout ?? this.timeout;
+    const started = Date.now();
+
+    let response: Response;
+    try {
+      response = await this.#ky(url.slice(1), {
+        method,
+        headers,
+        body: config.body ?? null,
+        signal: options.signal,
+        timeout,
+        retry: retryConfig(options.maxRetries ?? this.maxRetries),
+      });
+    } catch (error) {
+      throw await this.#failure(error, method, path, timeout, options.signal);
+    }
+
+    const requestId = response.headers.get('x-request-id') ?? undefined;
+    this.#log.debug(`${method} ${path} -> ${response.status} in ${Date.now() - started} ms`);
+    if (response.status === 204) return { status: 204, headers: response.headers, data: undefined };
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw await this.#failure(error, method, path, timeout, options.signal);
+    }
+    try {
+      return { status: response.status, headers: response.headers, data: JSON.parse(text) };
+    } catch {
+      throw new AgentTrustError('INVALID_RESPONSE', `${method} ${path}: the gateway's answer is not JSON`, {
+        status: response.status,
+        requestId,
+      });
+    }
+  }
+
+  async #failure(
+    error: unknown,
+    method: string,
+    path: string,
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
+    if (error instanceof HTTPError) {
+      const { response } = error;
+      let body: unknown;
+      try {
+        body = JSON.parse(await response.text());
+      } catch {
+        body = undefined;
+      }
+      const failure = errorFromResponse(
+        response.status,
+        body,
+        response.headers.get('x-request-id') ?? undefined,
+      );
+      this.#log.debug(`${method} ${path} -> ${response.status} ${failure.code}`);
+      return failure;
+    }
+    // The caller's own abort is not a gateway failure: reject with the reason they gave, as fetch does.
+    if (signal?.aborted) return signal.reason;
+    if (error instanceof TimeoutError) {
+      return new NetworkError('TIMEOUT', `${method} ${path} timed out after ${timeout} ms`);
+    }
+    if (error instanceof AgentTrustError) return error;
+    const reason = error instanceof Error ? describeNetworkError(error) : String(error);
+    this.#log.debug(`${method} ${path} failed: ${reason}`);
+    return new NetworkError('NETWORK_ERROR', `${method} ${path} failed: ${reason}`, { cause: error });
+  }
+}
+
+function describeNetworkError(error: Error): string {
+  // undici's "fetch failed" hides the useful part (ECONNREFUSED, ECONNRESET) in `cause`.
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  if (cause && typeof cause.code === 'string') return `${error.message} (${cause.code})`;
+  return error.message;
+}
