@@ -1,0 +1,249 @@
+package ati
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Defaults of a new Client, the same as the TypeScript SDK's.
+const (
+	// DefaultBaseURL is the hosted gateway, used when neither WithBaseURL nor the environment
+	// names another.
+	DefaultBaseURL = "https://gateway.agenttrust.id"
+	// DefaultTimeout bounds each attempt of a request.
+	DefaultTimeout = 60 * time.Second
+	// DefaultMaxRetries is how many times a failed request is retried after the first attempt.
+	DefaultMaxRetries = 2
+)
+
+// Retry pacing: 0.5 s, 1 s, 2 s, ... capped at 8 s, each shortened by up to 25% (jitter) so
+// clients spread out; a Retry-After of up to maxRetryAfter is waited out instead.
+const (
+	initialRetryDelay = 500 * time.Millisecond
+	maxRetryDelay     = 8 * time.Second
+	maxRetryAfter     = 60 * time.Second
+)
+
+// Environment variables read by FromEnv.
+const (
+	EnvURL     = "AGENTTRUST_URL"
+	EnvBaseURL = "AGENTTRUST_BASE_URL"
+	EnvAPIKey  = "AGENTTRUST_API_KEY"
+)
+
+var userAgent = "agenttrustid-sdk-go/" + Version + " " + runtime.Version()
+
+// Option configures a Client (passed to NewClient or FromEnv) or a single call (passed as the
+// last arguments of any method, where it overrides the client's setting for that call only).
+type Option func(*config)
+
+// config is everything a request needs besides the operation itself. It is copied per call,
+// never mutated after NewClient returns, which is what makes a Client safe for concurrent use.
+type config struct {
+	baseURL        string
+	apiKey         secret
+	httpClient     *http.Client
+	timeout        time.Duration
+	maxRetries     int
+	retryBase      time.Duration
+	retryMax       time.Duration
+	headers        http.Header
+	idempotencyKey string
+	responseInto   any
+	// err is the first invalid option value, reported by every call.
+	err *AgentTrustError
+}
+
+// WithBaseURL sets the gateway URL, e.g. "http://localhost:8080". A path prefix is kept
+// ("https://example.com/gateway" sends to "https://example.com/gateway/v1/...").
+func WithBaseURL(baseURL string) Option {
+	return func(c *config) {
+		u, err := url.Parse(baseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			c.err = newError(ErrorCodeValidationError, "base URL %q is not an absolute http(s) URL", baseURL)
+			return
+		}
+		c.baseURL = strings.TrimRight(baseURL, "/")
+	}
+}
+
+// WithAPIKey sets the organization API key, sent as "Authorization: Bearer <key>". The key is
+// never printed: not by an error, nor by fmt's %v or %+v of the client.
+func WithAPIKey(apiKey string) Option {
+	return func(c *config) { c.apiKey = secret(apiKey) }
+}
+
+// WithHTTPClient sets the *http.Client that sends requests (for proxies, custom TLS, or
+// instrumentation). Its own Timeout, if set, also applies.
+func WithHTTPClient(client *http.Client) Option {
+	return func(c *config) {
+		if client == nil {
+			c.err = newError(ErrorCodeValidationError, "WithHTTPClient: client is nil")
+			return
+		}
+		c.httpClient = client
+	}
+}
+
+// WithTimeout bounds each attempt of a request (default DefaultTimeout). An attempt that runs
+// out fails with a TIMEOUT *NetworkError; timeouts are not retried. Zero means no timeout.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) {
+		if d < 0 {
+			c.err = newError(ErrorCodeValidationError, "WithTimeout: negative duration %v", d)
+			return
+		}
+		c.timeout = d
+	}
+}
+
+// WithMaxRetries sets how many times a request is retried after a network error or an HTTP 408,
+// 429 or 5xx answer (default DefaultMaxRetries). Zero disables retries.
+func WithMaxRetries(n int) Option {
+	return func(c *config) {
+		if n < 0 {
+			c.err = newError(ErrorCodeValidationError, "WithMaxRetries: negative count %d", n)
+			return
+		}
+		c.maxRetries = n
+	}
+}
+
+// WithRetryDelay sets the backoff between retries: the first waits about initial, each next one
+// twice as long, up to max (defaults 0.5 s and 8 s). A Retry-After answer header wins over it.
+func WithRetryDelay(initial, max time.Duration) Option {
+	return func(c *config) {
+		if initial < 0 || max < initial {
+			c.err = newError(ErrorCodeValidationError, "WithRetryDelay: need 0 <= initial <= max, got %v and %v", initial, max)
+			return
+		}
+		c.retryBase, c.retryMax = initial, max
+	}
+}
+
+// WithHeader adds a header to every request (or to one call). Authorization, Idempotency-Key
+// and User-Agent are set by the client and cannot be replaced this way.
+func WithHeader(key, value string) Option {
+	return func(c *config) {
+		c.headers = c.headers.Clone()
+		if c.headers == nil {
+			c.headers = http.Header{}
+		}
+		c.headers.Add(key, value)
+	}
+}
+
+// WithIdempotencyKey sets the Idempotency-Key of one POST call. By default each call gets a
+// fresh random key, which its retries reuse so the gateway can tell a retry from a new call.
+func WithIdempotencyKey(key string) Option {
+	return func(c *config) { c.idempotencyKey = key }
+}
+
+// WithResponseBodyInto also decodes a successful call's JSON answer into dst (a pointer). It
+// gives access to the answer of the methods that return only an error, such as
+// ApprovalsService.Approve.
+func WithResponseBodyInto(dst any) Option {
+	return func(c *config) { c.responseInto = dst }
+}
+
+// NewClient creates a Client. Without options it talks to DefaultBaseURL with no API key; pass
+// WithBaseURL and WithAPIKey, or use FromEnv. Invalid option values are reported by the first
+// call, as a VALIDATION_ERROR, so NewClient itself cannot fail.
+func NewClient(opts ...Option) *Client {
+	c := &Client{cfg: defaultConfig()}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&c.cfg)
+		}
+	}
+	c.initServices()
+	return c
+}
+
+// FromEnv creates a Client from the environment: the base URL from AGENTTRUST_URL (or
+// AGENTTRUST_BASE_URL), the API key from AGENTTRUST_API_KEY. Options given here win over the
+// environment. An invalid URL is reported by the first call, as a VALIDATION_ERROR.
+func FromEnv(opts ...Option) *Client {
+	var env []Option
+	if u := firstNonEmpty(os.Getenv(EnvURL), os.Getenv(EnvBaseURL)); u != "" {
+		env = append(env, WithBaseURL(u))
+	}
+	if k := os.Getenv(EnvAPIKey); k != "" {
+		env = append(env, WithAPIKey(k))
+	}
+	return NewClient(append(env, opts...)...)
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// sharedTransport keeps more idle connections per host than http.DefaultTransport's 2, so
+// concurrent guard checks reuse connections instead of opening new ones.
+var sharedTransport = func() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return t
+}()
+
+func defaultConfig() config {
+	return config{
+		baseURL:    DefaultBaseURL,
+		httpClient: &http.Client{Transport: sharedTransport},
+		timeout:    DefaultTimeout,
+		maxRetries: DefaultMaxRetries,
+		retryBase:  initialRetryDelay,
+		retryMax:   maxRetryDelay,
+	}
+}
+
+// BaseURL returns the gateway URL the client sends to.
+func (c *Client) BaseURL() string { return c.cfg.baseURL }
+
+// With returns a copy of the client with opts applied; the original is unchanged.
+func (c *Client) With(opts ...Option) *Client {
+	n := &Client{cfg: c.cfg}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&n.cfg)
+		}
+	}
+	n.initServices()
+	return n
+}
+
+// String describes the client without its API key.
+func (c *Client) String() string {
+	return fmt.Sprintf("ati.Client{BaseURL: %q, APIKey: %s}", c.cfg.baseURL, c.cfg.apiKey)
+}
+
+// GoString is String: %#v must not print the API key either.
+func (c *Client) GoString() string { return c.String() }
+
+// Format makes every fmt verb (%v, %+v, %#v, %s) print String, so the API key never leaks
+// through a log line that prints the client.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+// secret holds a credential; every way fmt or encoding/json could print it prints a mask.
+type secret string
+
+func (s secret) String() string {
+	if s == "" {
+		return "unset"
+	}
+	return "[redacted]"
+}
+
+func (s secret) GoString() string             { return s.String() }
+func (s secret) Format(f fmt.State, _ rune)   { _, _ = f.Write([]byte(s.String())) }
+func (s secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }

@@ -1,0 +1,163 @@
+package ati
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// AgentTrustError is the error every call of this package returns when it fails: a gateway
+// error answer, a client-side validation failure, a response that does not match the spec, or a
+// guard decision. Code is machine-readable; match the type with errors.As:
+//
+//	var atiErr *ati.AgentTrustError
+//	if errors.As(err, &atiErr) && atiErr.Code == ati.ErrorCodeNotFound { ... }
+//
+// *ElevationRequiredError and *NetworkError embed it, and errors.As finds the embedded value
+// too, so a switch should test the more specific types first.
+type AgentTrustError struct {
+	// Code is the machine-readable error code, one of the ErrorCode constants (or a newer code
+	// the gateway sent, kept as-is).
+	Code ErrorCode
+	// Message is a human-readable explanation. It never contains the API key.
+	Message string
+	// Details is structured context as the gateway sent it (e.g. "field" for
+	// VALIDATION_ERROR, "status" for CONFLICT); nil when there is none.
+	Details map[string]any
+	// Status is the HTTP status of the gateway's answer, or 0 when there was none.
+	Status int
+	// RequestID is the gateway's id for the request (the X-Request-Id header), when it answered.
+	RequestID string
+
+	cause error
+}
+
+// Error returns the code, the message and, when known, the HTTP status and request id.
+func (e *AgentTrustError) Error() string {
+	var b strings.Builder
+	b.WriteString("ati: ")
+	b.WriteString(string(e.Code))
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.Status != 0 || e.RequestID != "" {
+		b.WriteString(" (")
+		if e.Status != 0 {
+			b.WriteString("HTTP ")
+			b.WriteString(strconv.Itoa(e.Status))
+		}
+		if e.RequestID != "" {
+			if e.Status != 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("request ")
+			b.WriteString(e.RequestID)
+		}
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying cause (a net/http or context error, a JSON error), if any, so
+// errors.Is(err, context.DeadlineExceeded) works through an *AgentTrustError.
+func (e *AgentTrustError) Unwrap() error { return e.cause }
+
+// ElevationRequiredError is returned by Guard.Check when Guardian needs a human (or an
+// automated approver) to approve the call first. Approve ApprovalID with
+// client.Approvals.Approve, then call Check again: within the elevation window it is allowed.
+type ElevationRequiredError struct {
+	AgentTrustError
+	// ApprovalID is the pending approval to decide.
+	ApprovalID string
+	// CheckID is the id of the decision that asked for the elevation.
+	CheckID string
+}
+
+// Unwrap returns the embedded *AgentTrustError, so errors.As(err, &atiErr) matches too.
+func (e *ElevationRequiredError) Unwrap() error { return &e.AgentTrustError }
+
+// NetworkError is returned when the gateway could not be reached or did not answer in time:
+// Code is NETWORK_ERROR (connection refused or reset, DNS failure) or TIMEOUT. When the
+// caller's own context ended the call, errors.Is(err, ctx.Err()) is true.
+type NetworkError struct {
+	AgentTrustError
+}
+
+// Unwrap returns the embedded *AgentTrustError, so errors.As(err, &atiErr) matches too.
+func (e *NetworkError) Unwrap() error { return &e.AgentTrustError }
+
+// IsCode reports whether err is, or wraps, an *AgentTrustError with the given code.
+func IsCode(err error, code ErrorCode) bool {
+	var e *AgentTrustError
+	return errors.As(err, &e) && e.Code == code
+}
+
+func newError(code ErrorCode, format string, args ...any) *AgentTrustError {
+	return &AgentTrustError{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// codeForStatus is the code a status implies when the body carries none (a proxy's HTML page).
+func codeForStatus(status int) ErrorCode {
+	switch status {
+	case http.StatusBadRequest:
+		return ErrorCodeValidationError
+	case http.StatusUnauthorized:
+		return ErrorCodeAuthFailed
+	case http.StatusForbidden:
+		return ErrorCodeAuthDenied
+	case http.StatusNotFound:
+		return ErrorCodeNotFound
+	case http.StatusConflict:
+		return ErrorCodeConflict
+	case http.StatusRequestEntityTooLarge:
+		return ErrorCodePayloadTooLarge
+	case http.StatusUnsupportedMediaType:
+		return ErrorCodeUnsupportedMediaType
+	case http.StatusTooManyRequests:
+		return ErrorCodeRateLimited
+	case http.StatusServiceUnavailable:
+		return ErrorCodeGuardianUnavailable
+	}
+	if status >= 500 {
+		return ErrorCodeInternalError
+	}
+	return ErrorCodeInvalidResponse
+}
+
+// errorFromResponse builds the error for a non-2xx answer. The body is an ErrorEnvelope when the
+// gateway wrote it; anything else (HTML, garbage, an empty body) still yields a typed error.
+func errorFromResponse(status int, body []byte, headerRequestID string) *AgentTrustError {
+	e := &AgentTrustError{Status: status, RequestID: headerRequestID}
+	var env struct {
+		Code      any            `json:"code"`
+		Message   any            `json:"message"`
+		Details   map[string]any `json:"details"`
+		RequestID any            `json:"request_id"`
+	}
+	// A body that is not an envelope leaves env empty; the status then decides the code.
+	if json.Unmarshal(body, &env) == nil {
+		// A code this SDK does not know (a newer gateway) falls back to the status's code, as
+		// in the TypeScript SDK, so callers can always switch on the ErrorCode constants.
+		if c, ok := env.Code.(string); ok && ErrorCode(c).IsKnown() {
+			e.Code = ErrorCode(c)
+		}
+		if m, ok := env.Message.(string); ok {
+			e.Message = m
+		}
+		e.Details = env.Details
+		if r, ok := env.RequestID.(string); ok && e.RequestID == "" {
+			e.RequestID = r
+		}
+	}
+	if e.Code == "" {
+		e.Code = codeForStatus(status)
+	}
+	if e.Message == "" {
+		e.Message = "gateway answered HTTP " + strconv.Itoa(status)
+	}
+	return e
+}

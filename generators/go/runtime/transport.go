@@ -1,0 +1,327 @@
+package ati
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"math"
+	mathrand "math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxResponseBytes bounds how much of an answer is read, so a broken or hostile gateway cannot
+// exhaust memory; a larger answer is an INVALID_RESPONSE.
+const maxResponseBytes = 32 << 20
+
+// operation is one HTTP call of a generated method.
+type operation struct {
+	// id is the spec's operationId, used in error messages.
+	id     string
+	method string
+	// path is already expanded, with path parameters escaped.
+	path  string
+	query url.Values
+	// body is encoded as JSON; nil sends no body.
+	body any
+	// noAuth is true for the public endpoints, which are called without the API key.
+	noAuth bool
+	// shape is what a successful answer must look like; nil when it has no body (204).
+	shape *shape
+}
+
+// call sends op, retrying as configured, and decodes a successful answer into out (when both
+// op.shape and out are non-nil). Every failure is an *AgentTrustError, *NetworkError included.
+func (c *Client) call(ctx context.Context, op *operation, out any, opts []Option) error {
+	cfg := c.cfg
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&cfg)
+		}
+	}
+	if cfg.err != nil {
+		e := *cfg.err
+		return &e
+	}
+	if ctx == nil {
+		return newError(ErrorCodeValidationError, "%s: nil context", op.id)
+	}
+
+	var body []byte
+	if op.body != nil {
+		var err error
+		if body, err = json.Marshal(op.body); err != nil {
+			e := newError(ErrorCodeValidationError, "%s: cannot encode the request: %v", op.id, err)
+			e.cause = err
+			return e
+		}
+	}
+	target := cfg.baseURL + op.path
+	if len(op.query) > 0 {
+		target += "?" + op.query.Encode()
+	}
+	var idempotencyKey string
+	if op.method == http.MethodPost {
+		idempotencyKey = cfg.idempotencyKey
+		if idempotencyKey == "" {
+			idempotencyKey = newUUID()
+		}
+	}
+
+	for attempt := 0; ; attempt++ {
+		res := c.attempt(ctx, &cfg, op, target, body, idempotencyKey)
+		if res.err == nil && res.status >= 200 && res.status < 300 {
+			return decodeAnswer(op, &cfg, res, out)
+		}
+		var failure error
+		if res.err != nil {
+			failure = res.err
+		} else {
+			e := errorFromResponse(res.status, res.body, res.requestID)
+			e.Message = cfg.apiKey.scrub(e.Message)
+			failure = e
+		}
+		if !res.retryable || attempt >= cfg.maxRetries {
+			return failure
+		}
+		wait := res.retryAfter
+		if wait < 0 {
+			wait = backoff(attempt, cfg.retryBase, cfg.retryMax)
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return ctxError(op, err)
+		}
+	}
+}
+
+// result is what one attempt produced: an answer, or a transport failure.
+type result struct {
+	status    int
+	body      []byte
+	requestID string
+	err       error
+	retryable bool
+	// retryAfter is the wait the answer asked for, or -1 for the client's own backoff.
+	retryAfter time.Duration
+}
+
+func (c *Client) attempt(ctx context.Context, cfg *config, op *operation, target string, body []byte, idempotencyKey string) result {
+	actx, cancel := ctx, context.CancelFunc(func() {})
+	if cfg.timeout > 0 {
+		actx, cancel = context.WithTimeout(ctx, cfg.timeout)
+	}
+	defer cancel()
+
+	var reader io.Reader
+	if body != nil {
+		reader = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(actx, op.method, target, reader)
+	if err != nil {
+		e := newError(ErrorCodeValidationError, "%s: cannot build the request: %v", op.id, err)
+		e.cause = err
+		return result{err: e}
+	}
+	for k, vs := range cfg.headers {
+		req.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", userAgent)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if idempotencyKey != "" {
+		req.Header.Set("Idempotency-Key", idempotencyKey)
+	}
+	if op.noAuth || cfg.apiKey == "" {
+		req.Header.Del("Authorization")
+	} else {
+		req.Header.Set("Authorization", "Bearer "+string(cfg.apiKey))
+	}
+
+	resp, err := cfg.httpClient.Do(req)
+	if err != nil {
+		return transportFailure(ctx, actx, op, cfg, err)
+	}
+	defer resp.Body.Close()
+	data, err := readBody(resp)
+	if err != nil {
+		if errors.Is(err, errTooLarge) {
+			e := newError(ErrorCodeInvalidResponse, "%s: the answer is larger than %d bytes", op.id, maxResponseBytes)
+			e.Status, e.RequestID = resp.StatusCode, resp.Header.Get("X-Request-Id")
+			return result{err: e}
+		}
+		return transportFailure(ctx, actx, op, cfg, err)
+	}
+	r := result{status: resp.StatusCode, body: data, requestID: resp.Header.Get("X-Request-Id"), retryAfter: -1}
+	if s := resp.StatusCode; s == http.StatusRequestTimeout || s == http.StatusTooManyRequests || s >= 500 {
+		r.retryable = true
+		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			r.retryAfter = min(d, maxRetryAfter)
+		}
+	}
+	return r
+}
+
+var errTooLarge = errors.New("answer too large")
+
+func readBody(resp *http.Response) ([]byte, error) {
+	if resp.ContentLength > maxResponseBytes {
+		return nil, errTooLarge
+	}
+	var buf []byte
+	if resp.ContentLength > 0 {
+		buf = make([]byte, 0, resp.ContentLength+1)
+	} else {
+		buf = make([]byte, 0, 512)
+	}
+	b := bytes.NewBuffer(buf)
+	n, err := b.ReadFrom(io.LimitReader(resp.Body, maxResponseBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > maxResponseBytes {
+		return nil, errTooLarge
+	}
+	return b.Bytes(), nil
+}
+
+// transportFailure classifies an error of http.Client.Do or of reading the body. The caller's
+// own cancellation is never retried; the per-attempt timeout is not either (as in TypeScript);
+// anything else (refused, reset, DNS) is.
+func transportFailure(ctx, actx context.Context, op *operation, cfg *config, err error) result {
+	if ctx.Err() != nil {
+		return result{err: ctxError(op, ctx.Err())}
+	}
+	if actx.Err() != nil {
+		e := &NetworkError{AgentTrustError{Code: ErrorCodeTimeout, cause: err,
+			Message: op.method + " " + op.path + " timed out after " + cfg.timeout.String()}}
+		return result{err: e}
+	}
+	msg := err.Error()
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		msg = ue.Err.Error() // without the URL, which the message states itself
+	}
+	e := &NetworkError{AgentTrustError{Code: ErrorCodeNetworkError, cause: err,
+		Message: op.method + " " + op.path + " failed: " + cfg.apiKey.scrub(msg)}}
+	return result{err: e, retryable: true, retryAfter: -1}
+}
+
+// ctxError is the error of a call ended by the caller's context; errors.Is(err, ctx.Err()) holds.
+func ctxError(op *operation, err error) error {
+	code := ErrorCodeNetworkError
+	if errors.Is(err, context.DeadlineExceeded) {
+		code = ErrorCodeTimeout
+	}
+	return &NetworkError{AgentTrustError{Code: code, cause: err,
+		Message: op.method + " " + op.path + ": " + err.Error()}}
+}
+
+func decodeAnswer(op *operation, cfg *config, res result, out any) error {
+	if op.shape != nil && out != nil {
+		if err := decodeJSON(res.body, out, op.shape); err != nil {
+			e := newError(ErrorCodeInvalidResponse, "%s: the gateway's answer does not match the spec: %s", op.id, err.msg)
+			e.Status, e.RequestID, e.cause = res.status, res.requestID, err.cause
+			return e
+		}
+	}
+	if cfg.responseInto != nil {
+		if len(bytes.TrimSpace(res.body)) == 0 {
+			return nil
+		}
+		if err := json.Unmarshal(res.body, cfg.responseInto); err != nil {
+			e := newError(ErrorCodeInvalidResponse, "%s: cannot decode the answer into %T: %v", op.id, cfg.responseInto, err)
+			e.Status, e.RequestID, e.cause = res.status, res.requestID, err
+			return e
+		}
+	}
+	return nil
+}
+
+// backoff is the wait before retry number attempt+1: initial * 2^attempt, capped at max, then
+// shortened by up to 25% at random.
+func backoff(attempt int, initial, max time.Duration) time.Duration {
+	d := float64(initial) * math.Pow(2, float64(attempt))
+	if d > float64(max) {
+		d = float64(max)
+	}
+	return time.Duration(d * (1 - mathrand.Float64()*0.25))
+}
+
+// parseRetryAfter reads a Retry-After header: delta seconds (fractions allowed) or an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		if secs < 0 || math.IsNaN(secs) || math.IsInf(secs, 0) {
+			return 0, false
+		}
+		return time.Duration(math.Min(secs, maxRetryAfter.Seconds()) * float64(time.Second)), true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// newUUID returns a random (version 4) UUID.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms (Go 1.24+).
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var s [36]byte
+	hex.Encode(s[0:8], b[0:4])
+	s[8] = '-'
+	hex.Encode(s[9:13], b[4:6])
+	s[13] = '-'
+	hex.Encode(s[14:18], b[6:8])
+	s[18] = '-'
+	hex.Encode(s[19:23], b[8:10])
+	s[23] = '-'
+	hex.Encode(s[24:], b[10:])
+	return string(s[:])
+}
+
+// scrub masks the key in text (a gateway that echoes a header back must not leak it).
+func (s secret) scrub(text string) string {
+	if len(s) < 4 || !strings.Contains(text, string(s)) {
+		return text
+	}
+	return strings.ReplaceAll(text, string(s), "[redacted]")
+}
+
+// pathParam checks a path parameter before it is escaped into the path: an empty one would
+// silently address another endpoint.
+func pathParam(opID, name, value string) error {
+	if value == "" {
+		e := newError(ErrorCodeValidationError, "%s: %s must not be empty", opID, name)
+		e.Details = map[string]any{"field": name}
+		return e
+	}
+	return nil
+}

@@ -1,0 +1,50 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { modelFromFile } from '../src/model/index.ts';
+
+const DIR = fileURLToPath(new URL('../../spec/conformance/', import.meta.url));
+const schema = JSON.parse(readFileSync(`${DIR}scenario.schema.json`, 'utf8'));
+const files = readdirSync(`${DIR}scenarios`)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+const scenarios = files.map((f) => ({
+  file: f,
+  doc: JSON.parse(readFileSync(`${DIR}scenarios/${f}`, 'utf8')),
+}));
+
+describe('spec/conformance scenarios', () => {
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+
+  it('exist', () => expect(scenarios.length).toBeGreaterThan(0));
+
+  for (const { file, doc } of scenarios) {
+    it(`${file} matches scenario.schema.json and is named after its id`, () => {
+      const ok = validate(doc);
+      expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 1)).toEqual([]);
+      expect(ok).toBe(true);
+      expect(`${doc.id}.json`).toBe(file);
+    });
+  }
+
+  it('call only existing resource.method pairs with existing argument names', async () => {
+    const model = await modelFromFile(fileURLToPath(new URL('../../spec/openapi.yaml', import.meta.url)));
+    const byCall = new Map(model.operations.map((op) => [`${op.resource}.${op.name.wire}`, op]));
+    for (const { file, doc } of scenarios) {
+      for (const [i, step] of doc.steps.entries()) {
+        if (!step.call) continue;
+        const op = byCall.get(step.call);
+        expect(op, `${file} step ${i}: unknown call ${step.call}`).toBeDefined();
+        const known = new Set(op!.params.map((p) => p.name.wire));
+        for (const arg of Object.keys(step.args ?? {}))
+          expect(known, `${file} step ${i}: ${step.call}(${arg})`).toContain(arg);
+        for (const p of op!.params.filter((x) => x.required))
+          expect(
+            Object.keys(step.args ?? {}),
+            `${file} step ${i}: ${step.call} needs ${p.name.wire}`,
+          ).toContain(p.name.wire);
+      }
+    }
+  });
+});
