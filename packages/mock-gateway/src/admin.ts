@@ -1,0 +1,178 @@
+/**
+ * `/__mock/` admin endpoints: control the mock over HTTP (reset, clock, faults, request log).
+ * They exist only in the mock and need no API key. Bodies and answers are snake_case.
+ */
+import { http, type RequestHandler } from 'msw';
+import { GatewayError } from './errors.js';
+import type { FaultSpec } from './faults.js';
+import type { MockGateway } from './gateway.js';
+import { errorResponse } from './gateway.js';
+
+const requestId = () => `req_admin_${Date.now().toString(36)}`;
+
+async function readJson(request: Request): Promise<Record<string, unknown>> {
+  const text = await request.text();
+  if (text.trim() === '') return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new GatewayError(400, 'VALIDATION_ERROR', 'body: invalid JSON', { field: 'body' });
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new GatewayError(400, 'VALIDATION_ERROR', 'body: must be a JSON object', { field: 'body' });
+  }
+  return body as Record<string, unknown>;
+}
+
+const guard =
+  (fn: (request: Request, params: Record<string, unknown>) => Promise<Response> | Response) =>
+  async ({ request, params }: { request: Request; params: Record<string, unknown> }) => {
+    try {
+      return await fn(request, params);
+    } catch (error) {
+      if (error instanceof GatewayError) return errorResponse(error, requestId());
+      const message = error instanceof Error ? error.message : String(error);
+      return errorResponse(
+        new GatewayError(500, 'INTERNAL_ERROR', `internal error: ${message}`),
+        requestId(),
+      );
+    }
+  };
+
+const FAULT_FIELDS = [
+  'operation',
+  'kind',
+  'latency_ms',
+  'status',
+  'retry_after',
+  'times',
+  'fraction',
+  'seed',
+];
+
+export function faultFromWire(body: Record<string, unknown>): FaultSpec {
+  const unknown = Object.keys(body).find((key) => !FAULT_FIELDS.includes(key));
+  if (unknown)
+    throw new GatewayError(400, 'VALIDATION_ERROR', `${unknown}: unknown field`, { field: unknown });
+  const spec: Record<string, unknown> = { operation: body.operation ?? '*', kind: body.kind };
+  if (body.latency_ms !== undefined) spec.latencyMs = body.latency_ms;
+  if (body.status !== undefined) spec.status = body.status;
+  if (body.retry_after !== undefined) spec.retryAfter = body.retry_after;
+  if (body.times !== undefined) spec.times = body.times;
+  if (body.fraction !== undefined) spec.fraction = body.fraction;
+  if (body.seed !== undefined) spec.seed = body.seed;
+  return spec as unknown as FaultSpec;
+}
+
+export function adminHandlers(gateway: MockGateway, prefix: string): RequestHandler[] {
+  const at = (path: string) => `${prefix}/__mock${path}`;
+  const noContent = () => new Response(null, { status: 204 });
+  return [
+    http.post(
+      at('/reset'),
+      guard(() => {
+        gateway.reset();
+        return noContent();
+      }),
+    ),
+    http.get(
+      at('/clock'),
+      guard(() => Response.json({ now: gateway.clock.iso() })),
+    ),
+    http.post(
+      at('/clock'),
+      guard(async (request) => {
+        const body = await readJson(request);
+        const advance = body.advance_ms;
+        if (typeof advance !== 'number' || !Number.isFinite(advance) || advance < 0) {
+          throw new GatewayError(400, 'VALIDATION_ERROR', 'advance_ms: must be a number >= 0', {
+            field: 'advance_ms',
+          });
+        }
+        gateway.clock.advance(advance);
+        return Response.json({ now: gateway.clock.iso() });
+      }),
+    ),
+    http.get(
+      at('/faults'),
+      guard(() =>
+        Response.json(
+          gateway.faults.list().map((f) => ({
+            id: f.id,
+            operation: f.operation,
+            kind: f.kind,
+            latency_ms: f.latencyMs,
+            status: f.status,
+            retry_after: f.retryAfter,
+            times: f.times,
+            fraction: f.fraction,
+            seed: f.seed,
+            hits: f.hits,
+          })),
+        ),
+      ),
+    ),
+    http.post(
+      at('/faults'),
+      guard(async (request) => {
+        const spec = faultFromWire(await readJson(request));
+        try {
+          const fault = gateway.faults.add(spec);
+          return Response.json({ id: fault.id }, { status: 201 });
+        } catch (error) {
+          const field = (error as { field?: string }).field ?? 'body';
+          throw new GatewayError(400, 'VALIDATION_ERROR', (error as Error).message, { field });
+        }
+      }),
+    ),
+    http.delete(
+      at('/faults'),
+      guard(() => {
+        gateway.faults.clear();
+        return noContent();
+      }),
+    ),
+    http.delete(
+      at('/faults/:id'),
+      guard((_, params) => {
+        const id = String(params.id);
+        if (!gateway.faults.remove(id))
+          throw new GatewayError(404, 'NOT_FOUND', `fault ${id} not found`, { id });
+        return noContent();
+      }),
+    ),
+    http.get(
+      at('/requests'),
+      guard(() =>
+        Response.json(
+          gateway.requests.map((r) => ({
+            method: r.method,
+            path: r.path,
+            operation_id: r.operationId,
+            headers: r.headers,
+            body: r.body,
+            at: r.at,
+          })),
+        ),
+      ),
+    ),
+    http.delete(
+      at('/requests'),
+      guard(() => {
+        gateway.requests.length = 0;
+        return noContent();
+      }),
+    ),
+    http.all(
+      at('/*'),
+      guard((request) => {
+        throw new GatewayError(
+          404,
+          'NOT_FOUND',
+          `no admin route ${request.method} ${new URL(request.url).pathname}`,
+        );
+      }),
+    ),
+  ];
+}

@@ -1,0 +1,39 @@
+import type { components } from '@agenttrustid/spec/types';
+
+export type ErrorCode = components['schemas']['ErrorCode'];
+export type ErrorEnvelope = components['schemas']['ErrorEnvelope'];
+
+/** A failure an operation answers with; the pipeline turns it into an `ErrorEnvelope`. */
+export class GatewayError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+  }
+}
+
+export const notFound = (resource: string, id: string) =>
+  new GatewayError(404, 'NOT_FOUND', `${resource} ${id} not found`, { resource, id });
+
+export const validation = (field: string, message: string) =>
+  new GatewayError(400, 'VALIDATION_ERROR', field ? `${field}: ${message}` : message, { field });
+
+export const conflict = (message: string, details: Record<string, unknown>) =>
+  new GatewayError(409, 'CONFLICT', message, details);
+
+export const authDenied = (message: string, details?: Record<string, unknown>) =>
+  new GatewayError(403, 'AUTH_DENIED', message, details);
+
+export function envelope(error: GatewayError, requestId: string): ErrorEnvelope {
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.details ? { details: error.details } : {}),
+    request_id: requestId,
+  };
+}

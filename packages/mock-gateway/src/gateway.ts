@@ -1,0 +1,415 @@
+/**
+ * `createMockGateway`: the operations table turned into MSW handlers, sharing one pipeline:
+ * record -> faults -> body size -> API key -> content type and JSON -> validation -> operation.
+ */
+
+import { delay, getResponse, HttpResponse, http, type RequestHandler } from 'msw';
+import * as z from 'zod/mini';
+import { adminHandlers } from './admin.js';
+import { type Clock, type ClockOptions, createClock } from './clock.js';
+import { type ErrorCode, envelope, GatewayError } from './errors.js';
+import { createFaults, type Fault, type Faults } from './faults.js';
+import type { GatewayConfig, OpContext, Operation, OpResult } from './operation.js';
+import { operations } from './ops/index.js';
+import { clearState, createState, type GatewayState } from './state.js';
+
+/** The API keys the mock accepts. Anything else (or none) is a 401 AUTH_FAILED. */
+export const API_KEYS = {
+  /** May call every operation. */
+  full: 'sk_test_agenttrust',
+  /** May only read (GET); any other method is a 403 AUTH_DENIED. */
+  readonly: 'sk_test_readonly',
+} as const;
+
+export interface MockGatewayOptions {
+  /** Match only requests to this origin (e.g. `http://localhost:8080`); default: any origin. */
+  baseUrl?: string;
+  /** A `Clock` to share, or where a new one starts (a given start freezes it; see `Clock`). */
+  clock?: Clock | ClockOptions;
+  /** Overrides of the policy's time windows and the body size cap. */
+  config?: Partial<GatewayConfig>;
+  /** Called once per answered request (the CLI prints these). */
+  onRequest?: (entry: RequestLogEntry) => void;
+}
+
+/** One request as the mock received it; the API key and `x-secret` body fields are redacted. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  operationId: string | null;
+  headers: Record<string, string>;
+  body: unknown;
+  at: string;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  operationId: string | null;
+  status: number;
+  durationMs: number;
+  requestId: string;
+  faults: string[];
+}
+
+export interface MockGateway {
+  /** MSW handlers for `setupServer(...gateway.handlers)` (or `setupWorker`). */
+  handlers: RequestHandler[];
+  /** The instance's in-memory state, for test assertions. */
+  state: GatewayState;
+  clock: Clock;
+  faults: Faults;
+  /** Every request received, oldest first (admin `/__mock/` calls excluded). */
+  requests: RecordedRequest[];
+  config: GatewayConfig;
+  operations: readonly Operation[];
+  /** Empties the state, the faults and the request log (the clock keeps its time). */
+  reset(): void;
+  /** Answers one request with these handlers (what the HTTP server calls). */
+  fetch(request: Request): Promise<Response>;
+}
+
+export const DEFAULT_CONFIG: GatewayConfig = {
+  approvalTtlMs: 5 * 60_000,
+  elevationWindowMs: 5 * 60_000,
+  denialWindowMs: 5 * 60_000,
+  maxBodyBytes: 1024 * 1024,
+};
+
+const enLocale = z.locales.en();
+
+const hex = (bytes: number) =>
+  Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** `/v1/agents/{agent_id}` -> `/v1/agents/:agent_id` (MSW's path syntax). */
+const mswPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'VALIDATION_ERROR',
+  401: 'AUTH_FAILED',
+  403: 'AUTH_DENIED',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'GUARDIAN_UNAVAILABLE',
+};
+
+export function errorResponse(error: GatewayError, requestId: string): Response {
+  return Response.json(envelope(error, requestId), {
+    status: error.status,
+    headers: { 'X-Request-Id': requestId, ...error.headers },
+  });
+}
+
+/** The first issue of a failed parse as a VALIDATION_ERROR naming its field path. */
+function validationError(issues: readonly z.core.$ZodIssue[], prefix: string): GatewayError {
+  const issue = issues[0]!;
+  const path = [...(prefix ? [prefix] : []), ...issue.path.map(String)];
+  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
+    path.push(issue.keys[0]!);
+    return new GatewayError(400, 'VALIDATION_ERROR', `${path.join('.')}: unknown field`, {
+      field: path.join('.'),
+    });
+  }
+  const field = path.join('.') || 'body';
+  return new GatewayError(400, 'VALIDATION_ERROR', `${field}: ${issue.message}`, { field });
+}
+
+function parseWith(schema: z.ZodMiniType | undefined, value: unknown, prefix: string): unknown {
+  if (!schema) return undefined;
+  const result = z.safeParse(schema, value, { error: enLocale.localeError });
+  if (!result.success) throw validationError(result.error.issues, prefix);
+  return result.data;
+}
+
+const isJsonType = (contentType: string | null) => {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+};
+
+function redactHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, key) => {
+    out[key] =
+      key === 'authorization'
+        ? value.replace(/^(\S+\s+)?.*$/, (_, scheme = '') => `${scheme}[REDACTED]`)
+        : value;
+  });
+  return out;
+}
+
+function redactBody(body: unknown, secretFields: readonly string[] = []): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body) || secretFields.length === 0) return body;
+  const copy = { ...(body as Record<string, unknown>) };
+  for (const field of secretFields) if (field in copy) copy[field] = '[REDACTED]';
+  return copy;
+}
+
+/** Flips every value to a wrong JSON type, keeping the keys, so clients see a schema mismatch. */
+function wrongTyped(body: unknown): unknown {
+  const flip = (value: unknown): unknown => {
+    if (typeof value === 'string') return 12345;
+    if (typeof value === 'number') return String(value);
+    if (typeof value === 'boolean') return value ? 'true' : 'false';
+    if (value === null) return false;
+    if (Array.isArray(value)) return 'not-an-array';
+    return ['not-an-object'];
+  };
+  if (Array.isArray(body)) return { items: body };
+  if (body && typeof body === 'object') {
+    return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, flip(value)]));
+  }
+  return ['unexpected'];
+}
+
+export function createMockGateway(options: MockGatewayOptions = {}): MockGateway {
+  const clock: Clock = options.clock && 'now' in options.clock ? options.clock : createClock(options.clock);
+  const config: GatewayConfig = { ...DEFAULT_CONFIG, ...options.config };
+  const state = createState();
+  const requests: RecordedRequest[] = [];
+  const faults = createFaults(new Set(operations.map((op) => op.operationId)));
+  const prefix = options.baseUrl ? options.baseUrl.replace(/\/+$/, '') : '*';
+
+  const makeContext = (
+    params: unknown,
+    query: unknown,
+    body: unknown,
+    origin: string,
+  ): OpContext<any, any, any> => ({
+    params,
+    query,
+    body,
+    state,
+    clock,
+    config,
+    origin,
+    id: (p) => `${p}_${hex(8)}`,
+    secret: (p) => `${p}_${hex(16)}`,
+  });
+
+  const log = (entry: RequestLogEntry) => {
+    try {
+      options.onRequest?.(entry);
+    } catch {
+      // A failing logger must not fail the request.
+    }
+  };
+
+  async function run(op: Operation, request: Request, rawParams: Record<string, unknown>): Promise<Response> {
+    const started = performance.now();
+    const requestId = `req_${hex(8)}`;
+    const url = new URL(request.url);
+    let text = '';
+    let readFailed = false;
+    try {
+      text = await request.text();
+    } catch {
+      readFailed = true;
+    }
+    let parsedForLog: unknown = text === '' ? null : text;
+    try {
+      if (text !== '') parsedForLog = JSON.parse(text);
+    } catch {
+      // The log keeps the raw text of a body that is not JSON.
+    }
+    requests.push({
+      method: request.method,
+      path: url.pathname + url.search,
+      operationId: op.operationId,
+      headers: redactHeaders(request.headers),
+      body: redactBody(parsedForLog, op.secretFields),
+      at: clock.iso(),
+    });
+
+    const hits = faults.take(op.operationId);
+    const finish = (response: Response) => {
+      log({
+        method: request.method,
+        path: url.pathname,
+        operationId: op.operationId,
+        status: response.type === 'error' ? 0 : response.status,
+        durationMs: Math.round(performance.now() - started),
+        requestId,
+        faults: hits.map((f) => f.kind),
+      });
+      return response;
+    };
+
+    for (const fault of hits) if (fault.kind === 'latency') await delay(fault.latencyMs ?? 0);
+    const terminal: Fault | undefined = hits.find((f) => f.kind !== 'latency');
+    if (terminal?.kind === 'drop') return finish(HttpResponse.error());
+    if (terminal?.kind === 'status') {
+      const status = terminal.status ?? 500;
+      const headers: Record<string, string> = {};
+      if (terminal.retryAfter !== undefined) headers['Retry-After'] = String(terminal.retryAfter);
+      const code = STATUS_CODES[status] ?? 'INTERNAL_ERROR';
+      return finish(
+        errorResponse(
+          new GatewayError(status, code, `injected fault: HTTP ${status}`, undefined, headers),
+          requestId,
+        ),
+      );
+    }
+
+    let result: OpResult;
+    try {
+      result = execute(op, request, url, rawParams, text, readFailed);
+    } catch (error) {
+      if (error instanceof GatewayError) return finish(errorResponse(error, requestId));
+      // Catch-all: a bug in an operation answers 500, it never escapes to the server.
+      const message = error instanceof Error ? error.message : String(error);
+      return finish(
+        errorResponse(new GatewayError(500, 'INTERNAL_ERROR', `internal error: ${message}`), requestId),
+      );
+    }
+
+    const headers: Record<string, string> = { 'X-Request-Id': requestId, ...result.headers };
+    if (terminal?.kind === 'malformed') {
+      headers['Content-Type'] = 'application/json';
+      return finish(
+        new Response('{"malformed": tru', { status: result.status === 204 ? 200 : result.status, headers }),
+      );
+    }
+    if (terminal?.kind === 'wrong_type') {
+      return finish(
+        Response.json(wrongTyped(result.body), {
+          status: result.status === 204 ? 200 : result.status,
+          headers,
+        }),
+      );
+    }
+    if (result.body === undefined) return finish(new Response(null, { status: result.status, headers }));
+    return finish(Response.json(result.body, { status: result.status, headers }));
+  }
+
+  function execute(
+    op: Operation,
+    request: Request,
+    url: URL,
+    rawParams: Record<string, unknown>,
+    text: string,
+    readFailed: boolean,
+  ): OpResult {
+    if (readFailed)
+      throw new GatewayError(400, 'VALIDATION_ERROR', 'the request body could not be read', {
+        field: 'body',
+      });
+    if (new TextEncoder().encode(text).length > config.maxBodyBytes) {
+      throw new GatewayError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${config.maxBodyBytes} bytes`, {
+        limit: config.maxBodyBytes,
+      });
+    }
+    if (!op.public) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
+      const key = match?.[1];
+      if (key !== API_KEYS.full && key !== API_KEYS.readonly) {
+        throw new GatewayError(401, 'AUTH_FAILED', 'missing or invalid API key');
+      }
+      if (key === API_KEYS.readonly && request.method !== 'GET') {
+        throw new GatewayError(403, 'AUTH_DENIED', 'this API key may only read (GET)');
+      }
+    }
+    let body: unknown;
+    if (op.body) {
+      if (text.trim() === '') {
+        if (op.bodyRequired)
+          throw new GatewayError(400, 'VALIDATION_ERROR', 'body: a JSON body is required', { field: 'body' });
+      } else {
+        if (!isJsonType(request.headers.get('content-type'))) {
+          throw new GatewayError(415, 'UNSUPPORTED_MEDIA_TYPE', 'the request body must be application/json', {
+            content_type: request.headers.get('content-type'),
+          });
+        }
+        try {
+          body = JSON.parse(text);
+        } catch {
+          throw new GatewayError(400, 'VALIDATION_ERROR', 'body: invalid JSON', { field: 'body' });
+        }
+      }
+    }
+    const params = parseWith(op.params, rawParams, '');
+    const query = parseWith(op.query, Object.fromEntries(url.searchParams), '');
+    const parsedBody = body === undefined ? undefined : parseWith(op.body, body, '');
+    return op.handle(makeContext(params, query ?? {}, parsedBody, url.origin));
+  }
+
+  const opHandlers = operations.map((op) => {
+    const method = op.method === 'GET' ? http.get : op.method === 'POST' ? http.post : http.delete;
+    return method(`${prefix}${mswPath(op.path)}`, ({ request, params }) => run(op, request, params));
+  });
+
+  const templates = operations.map((op) => ({
+    method: op.method,
+    pattern: new RegExp(`^${op.path.replace(/\{\w+\}/g, '[^/]+')}/?$`),
+  }));
+
+  /** Unknown paths under the gateway's prefixes: 405 when another method exists, else 404. */
+  const fallback = async ({ request }: { request: Request }) => {
+    const url = new URL(request.url);
+    const requestId = `req_${hex(8)}`;
+    const started = performance.now();
+    requests.push({
+      method: request.method,
+      path: url.pathname + url.search,
+      operationId: null,
+      headers: redactHeaders(request.headers),
+      body: null,
+      at: clock.iso(),
+    });
+    const allowed = templates.filter((t) => t.pattern.test(url.pathname)).map((t) => t.method);
+    const error =
+      allowed.length > 0
+        ? new GatewayError(
+            405,
+            'NOT_FOUND',
+            `method ${request.method} is not allowed on ${url.pathname}`,
+            {
+              allow: allowed,
+            },
+            { Allow: allowed.join(', ') },
+          )
+        : new GatewayError(404, 'NOT_FOUND', `no route ${request.method} ${url.pathname}`, {
+            path: url.pathname,
+          });
+    const response = errorResponse(error, requestId);
+    log({
+      method: request.method,
+      path: url.pathname,
+      operationId: null,
+      status: response.status,
+      durationMs: Math.round(performance.now() - started),
+      requestId,
+      faults: [],
+    });
+    return response;
+  };
+
+  const gateway: MockGateway = {
+    handlers: [],
+    state,
+    clock,
+    faults,
+    requests,
+    config,
+    operations,
+    reset() {
+      clearState(state);
+      faults.clear();
+      requests.length = 0;
+    },
+    async fetch(request) {
+      const response = await getResponse(gateway.handlers, request);
+      return response ?? fallback({ request });
+    },
+  };
+  gateway.handlers = [
+    ...adminHandlers(gateway, prefix),
+    ...opHandlers,
+    ...(prefix === '*'
+      ? [http.all('*/v1/*', fallback), http.all('*/a2a/*', fallback)]
+      : [http.all(`${prefix}/*`, fallback)]),
+  ];
+  return gateway;
+}

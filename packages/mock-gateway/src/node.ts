@@ -1,0 +1,171 @@
+/**
+ * The mock over real HTTP: a small `node:http` adapter feeding the same MSW handlers through
+ * `gateway.fetch` (MSW's `getResponse`). What the Python, Go, Java and Rust tests start.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { envelope, GatewayError } from './errors.js';
+import { createMockGateway, type MockGateway, type MockGatewayOptions } from './gateway.js';
+
+export interface MockGatewayServerOptions extends MockGatewayOptions {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to listen on; default `127.0.0.1` (loopback only). */
+  host?: string;
+  /** Serve an existing gateway instead of creating one. */
+  gateway?: MockGateway;
+}
+
+export interface MockGatewayServer {
+  /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
+  url: string;
+  gateway: MockGateway;
+  server: Server;
+  /** Stops listening and closes every open connection. */
+  close(): Promise<void>;
+}
+
+function sendError(res: ServerResponse, error: GatewayError, close = false): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const requestId = `req_http_${Date.now().toString(36)}`;
+  const body = JSON.stringify(envelope(error, requestId));
+  res.writeHead(error.status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+    'X-Request-Id': requestId,
+    ...(close ? { Connection: 'close' } : {}),
+    ...error.headers,
+  });
+  res.end(body);
+}
+
+/** Reads the body up to `limit` bytes; null when it is larger (the rest is drained, not kept). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume();
+      resolve(null);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) over = true;
+      if (!over) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(over ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function toHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+  }
+  return headers;
+}
+
+async function serve(gateway: MockGateway, origin: string, req: IncomingMessage, res: ServerResponse) {
+  const limit = gateway.config.maxBodyBytes;
+  const body = await readBody(req, limit);
+  if (body === null) {
+    sendError(
+      res,
+      new GatewayError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`, { limit }),
+      true,
+    );
+    return;
+  }
+  let request: Request;
+  try {
+    const url = new URL(req.url ?? '/', origin);
+    if (url.origin !== origin) throw new Error('absolute-form request target for another origin');
+    const method = (req.method ?? 'GET').toUpperCase();
+    request = new Request(url, {
+      method,
+      headers: toHeaders(req),
+      body: method === 'GET' || method === 'HEAD' || body.length === 0 ? undefined : new Uint8Array(body),
+    });
+  } catch (error) {
+    sendError(
+      res,
+      new GatewayError(400, 'VALIDATION_ERROR', `malformed request: ${(error as Error).message}`),
+    );
+    return;
+  }
+  const response = await gateway.fetch(request);
+  if (response.type === 'error') {
+    // An injected `drop` fault: the client sees the connection reset mid-request.
+    req.socket.destroy();
+    return;
+  }
+  const payload = Buffer.from(await response.arrayBuffer());
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
+  headers['content-length'] = String(payload.length);
+  headers.server = 'agenttrust-mock-gateway';
+  res.writeHead(response.status, headers);
+  res.end(payload);
+}
+
+export async function startMockGatewayServer(
+  options: MockGatewayServerOptions = {},
+): Promise<MockGatewayServer> {
+  const gateway = options.gateway ?? createMockGateway(options);
+  const host = options.host ?? '127.0.0.1';
+  const sockets = new Set<Socket>();
+  let origin = '';
+  const server = createServer((req, res) => {
+    serve(gateway, origin, req, res).catch((error: unknown) => {
+      sendError(
+        res,
+        new GatewayError(500, 'INTERNAL_ERROR', `internal error: ${(error as Error)?.message ?? error}`),
+      );
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  // Garbage that is not HTTP at all: answer 400 if the socket still can, never crash.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) {
+      const body = JSON.stringify({ code: 'VALIDATION_ERROR', message: 'malformed HTTP request' });
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    } else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  origin = `http://${shownHost}:${address.port}`;
+  return {
+    url: origin,
+    gateway,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+export { createMockGateway } from './gateway.js';

@@ -1,0 +1,66 @@
+/** Lookups and wire views shared by the operations. */
+import type { components } from '@agenttrustid/spec/types';
+import { GatewayError, notFound } from '../errors.js';
+import type { OpContext } from '../operation.js';
+import type { Agent, Approval, Delegation, GatewayState, Session } from '../state.js';
+
+type S = components['schemas'];
+type Ctx = OpContext<unknown, unknown, unknown>;
+
+export function findAgent(state: GatewayState, agentId: string): Agent {
+  const agent = state.agents.get(agentId);
+  if (!agent) throw notFound('agent', agentId);
+  return agent;
+}
+
+/** Revoked and suspended agents may not act: 403 (or 409 where the spec says so). */
+export function requireActive(agent: Agent, status: 403 | 409 = 403): void {
+  if (agent.status === 'revoked') {
+    throw new GatewayError(status, 'AGENT_REVOKED', `agent ${agent.id} is revoked`, { agent_id: agent.id });
+  }
+  if (agent.status === 'suspended') {
+    throw new GatewayError(status, 'AGENT_SUSPENDED', `agent ${agent.id} is suspended`, {
+      agent_id: agent.id,
+    });
+  }
+}
+
+export function agentView(agent: Agent): S['Agent'] {
+  const { seq: _, ...wire } = agent;
+  return structuredClone(wire);
+}
+
+export function sessionView(session: Session): S['Session'] {
+  const { seq: _, implicit: __, ...wire } = session;
+  return structuredClone(wire);
+}
+
+/** A pending approval past its expiry reads as `expired`; nothing else changes by time. */
+export function approvalStatus(approval: Approval, now: number): S['ApprovalStatus'] {
+  if (approval.status === 'pending' && now >= Date.parse(approval.expires_at)) return 'expired';
+  return approval.status;
+}
+
+export function approvalView(approval: Approval, now: number): S['Approval'] {
+  const { seq: _, consumed_at: __, ...wire } = approval;
+  return { ...structuredClone(wire), status: approvalStatus(approval, now) };
+}
+
+export function delegationStatus(delegation: Delegation, now: number): S['DelegationStatus'] {
+  if (delegation.status === 'revoked') return 'revoked';
+  return now >= Date.parse(delegation.expires_at) ? 'expired' : 'active';
+}
+
+export function delegationView(delegation: Delegation, now: number): S['Delegation'] {
+  const { seq: _, ...wire } = delegation;
+  return { ...structuredClone(wire), status: delegationStatus(delegation, now) };
+}
+
+export function isoAfter(ctx: Ctx, ms: number): string {
+  return new Date(ctx.clock.now() + ms).toISOString();
+}
+
+export function nextSeq(state: GatewayState): number {
+  state.counter += 1;
+  return state.counter;
+}
