@@ -17,7 +17,7 @@ export type Approval = S['Approval'] & {
 };
 export type McpServer = S['McpServer'] & { seq: number };
 export type AgentCard = S['AgentCard'] & { generation: number };
-export type A2aTask = S['A2aTask'] & { seq: number; reads: number };
+export type A2aTask = S['A2aTask'] & { seq: number };
 export type Delegation = S['Delegation'] & { seq: number };
 export type FederationProvider = S['FederationProvider'] & { seq: number };
 export type SiemDestination = S['SiemDestination'] & { seq: number; auth_token: string | null };

@@ -1,8 +1,14 @@
 import type { Operation } from '../operation.js';
+import { a2aOps } from './a2a.js';
 import { actionOps } from './actions.js';
 import { agentOps } from './agents.js';
 import { approvalOps } from './approvals.js';
+import { cardOps } from './cards.js';
+import { delegationOps } from './delegations.js';
+import { federationOps } from './federation.js';
+import { mcpOps } from './mcp.js';
 import { sessionOps } from './sessions.js';
+import { streamingOps } from './streaming.js';
 import { tokenOps } from './tokens.js';
 
 /** Every operation of the spec, in spec order. */
@@ -12,4 +18,10 @@ export const operations: readonly Operation[] = [
   ...actionOps,
   ...sessionOps,
   ...approvalOps,
+  ...mcpOps,
+  ...cardOps,
+  ...a2aOps,
+  ...delegationOps,
+  ...federationOps,
+  ...streamingOps,
 ];
