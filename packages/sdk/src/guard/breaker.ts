@@ -1,3 +1,5 @@
+import { ValidationError } from '../core/errors.js';
+
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
 export interface CircuitBreakerOptions {
@@ -47,7 +49,11 @@ export class CircuitBreaker {
   private _opened = 0;
 
   constructor(options: CircuitBreakerOptions = {}) {
-    this.failureThreshold = positiveInt(options.failureThreshold, BREAKER_DEFAULTS.failureThreshold, 'failureThreshold');
+    this.failureThreshold = positiveInt(
+      options.failureThreshold,
+      BREAKER_DEFAULTS.failureThreshold,
+      'failureThreshold',
+    );
     this.windowMs = nonNegative(options.windowMs, BREAKER_DEFAULTS.windowMs, 'windowMs');
     this.cooldownMs = nonNegative(options.cooldownMs, BREAKER_DEFAULTS.cooldownMs, 'cooldownMs');
     this.clock = options.clock ?? Date.now;
@@ -127,7 +133,13 @@ export class CircuitBreaker {
 export function positiveInt(value: unknown, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
+    throw new ValidationError(
+      'VALIDATION_ERROR',
+      `${name} must be a positive integer, got ${String(value)}`,
+      {
+        details: { field: name },
+      },
+    );
   }
   return value;
 }
@@ -135,7 +147,13 @@ export function positiveInt(value: unknown, fallback: number, name: string): num
 export function nonNegative(value: unknown, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new RangeError(`${name} must be a finite number >= 0, got ${String(value)}`);
+    throw new ValidationError(
+      'VALIDATION_ERROR',
+      `${name} must be a finite number >= 0, got ${String(value)}`,
+      {
+        details: { field: name },
+      },
+    );
   }
   return value;
 }

@@ -41,7 +41,8 @@ function sortKeys(value: unknown, ancestors: object[]): unknown {
   if (Array.isArray(value)) out = value.map((item) => sortKeys(item, ancestors));
   else {
     const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key], ancestors);
+    for (const key of Object.keys(value).sort())
+      sorted[key] = sortKeys((value as Record<string, unknown>)[key], ancestors);
     out = sorted;
   }
   ancestors.pop();

@@ -36,17 +36,21 @@ export class ElevationRequiredError extends AgentTrustError {
   readonly decision: GuardCheckResult;
 
   constructor(toolName: string, decision: GuardCheckResult & { approvalId: string }) {
-    super('ELEVATION_REQUIRED', `${toolName} needs an approved elevation (approval ${decision.approvalId}): ${decision.reason}`, {
-      details: {
-        approvalId: decision.approvalId,
-        checkId: decision.checkId,
-        reason: decision.reason,
-        rule: decision.rule,
-        toolName,
-        actionEffect: decision.actionEffect,
-        retryable: decision.retryable ?? true,
+    super(
+      'ELEVATION_REQUIRED',
+      `${toolName} needs an approved elevation (approval ${decision.approvalId}): ${decision.reason}`,
+      {
+        details: {
+          approvalId: decision.approvalId,
+          checkId: decision.checkId,
+          reason: decision.reason,
+          rule: decision.rule,
+          toolName,
+          actionEffect: decision.actionEffect,
+          retryable: decision.retryable ?? true,
+        },
       },
-    });
+    );
     this.approvalId = decision.approvalId;
     this.checkId = decision.checkId;
     this.decision = decision;
@@ -69,7 +73,11 @@ export class ApprovalError extends AgentTrustError {
   static override readonly brand: string = 'ApprovalError';
   readonly approvalId: string;
 
-  constructor(code: ApprovalOutcomeCode, message: string, details: Record<string, unknown> & { approvalId: string }) {
+  constructor(
+    code: ApprovalOutcomeCode,
+    message: string,
+    details: Record<string, unknown> & { approvalId: string },
+  ) {
     super(code, message, { details });
     this.approvalId = details.approvalId;
   }
@@ -80,11 +88,15 @@ export class ApprovalDeniedError extends ApprovalError {
   static override readonly brand: string = 'ApprovalDeniedError';
 
   constructor(approvalId: string, toolName: string, decidedBy?: string | null) {
-    super('APPROVAL_DENIED', `The elevation for ${toolName} was denied${decidedBy ? ` by ${decidedBy}` : ''}`, {
-      approvalId,
-      toolName,
-      decidedBy: decidedBy ?? null,
-    });
+    super(
+      'APPROVAL_DENIED',
+      `The elevation for ${toolName} was denied${decidedBy ? ` by ${decidedBy}` : ''}`,
+      {
+        approvalId,
+        toolName,
+        decidedBy: decidedBy ?? null,
+      },
+    );
   }
 }
 

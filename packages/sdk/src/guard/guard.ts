@@ -1,5 +1,11 @@
 import { AgentTrustError, ValidationError } from '../core/errors.js';
-import { type BreakerSnapshot, type BreakerState, CircuitBreaker, type CircuitBreakerOptions } from './breaker.js';
+import type { Approval } from '../generated/models.js';
+import {
+  type BreakerSnapshot,
+  type BreakerState,
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+} from './breaker.js';
 import { digestToolInput } from './digest.js';
 import {
   ActionDeniedError,
@@ -11,7 +17,7 @@ import {
 } from './errors.js';
 import { TelemetryBatcher, type TelemetryStats } from './telemetry.js';
 import { truncateSummary } from './truncate.js';
-import type { ActionEffect, GuardApproval, GuardCheckResult, GuardClient, GuardRequestOptions } from './types.js';
+import type { ActionEffect, GuardCheckResult, GuardClient, GuardRequestOptions } from './types.js';
 
 export interface AgentTrustGuardOptions {
   /** Correlates checks and telemetry. Default: a new UUID (`crypto.randomUUID()`). */
@@ -158,16 +164,19 @@ export class AgentTrustGuard {
 
   constructor(client: GuardClient, agentId: string, options: AgentTrustGuardOptions = {}) {
     if (!client || typeof client !== 'object' || typeof client.actions?.check !== 'function') {
-      throw new TypeError('AgentTrustGuard needs an AgentTrustClient as its first argument');
+      throw validationError('AgentTrustGuard needs an AgentTrustClient as its first argument', 'client');
     }
     if (typeof agentId !== 'string' || agentId === '') {
-      throw new TypeError('AgentTrustGuard needs a non-empty agentId');
+      throw validationError('AgentTrustGuard needs a non-empty agentId', 'agentId');
     }
-    if (options.sessionId !== undefined && (typeof options.sessionId !== 'string' || options.sessionId === '')) {
-      throw new TypeError('sessionId must be a non-empty string');
+    if (
+      options.sessionId !== undefined &&
+      (typeof options.sessionId !== 'string' || options.sessionId === '')
+    ) {
+      throw validationError('sessionId must be a non-empty string', 'sessionId');
     }
     if (options.actionEffect !== undefined && !EFFECTS.has(options.actionEffect)) {
-      throw new TypeError(`actionEffect must be one of read, mutating, destructive, admin`);
+      throw validationError('actionEffect must be one of read, mutating, destructive, admin', 'actionEffect');
     }
     this.client = client;
     this.agentId = agentId;
@@ -178,7 +187,8 @@ export class AgentTrustGuard {
     this.actionEffect = options.actionEffect;
     this.onApprovalRequired = options.onApprovalRequired;
     this.clock = options.clock ?? Date.now;
-    this.breaker = options.breaker === false ? null : new CircuitBreaker({ ...options.breaker, clock: this.clock });
+    this.breaker =
+      options.breaker === false ? null : new CircuitBreaker({ ...options.breaker, clock: this.clock });
     const requestOptions: GuardRequestOptions = {};
     if (options.checkTimeoutMs !== undefined) requestOptions.timeout = options.checkTimeoutMs;
     if (options.checkMaxRetries !== undefined) requestOptions.maxRetries = options.checkMaxRetries;
@@ -187,7 +197,11 @@ export class AgentTrustGuard {
       (events) => this.client.telemetry.send({ events }),
       this.agentId,
       this.sessionId,
-      { batchSize: options.batchSize, capacity: options.queueCapacity, flushIntervalMs: options.flushIntervalMs },
+      {
+        batchSize: options.batchSize,
+        capacity: options.queueCapacity,
+        flushIntervalMs: options.flushIntervalMs,
+      },
     );
   }
 
@@ -278,7 +292,7 @@ export class AgentTrustGuard {
     fn: (...args: A) => R | PromiseLike<R>,
     options: WrapOptions<A> = {},
   ): (...args: A) => Promise<Awaited<R>> {
-    if (typeof fn !== 'function') throw new TypeError('guard.wrap needs a function to wrap');
+    if (typeof fn !== 'function') throw validationError('guard.wrap needs a function to wrap', 'fn');
     assertToolName(toolName);
     return async (...args: A): Promise<Awaited<R>> => {
       const summary = options.summary ? options.summary(...args) : undefined;
@@ -330,7 +344,10 @@ export class AgentTrustGuard {
     if (options === undefined) return undefined;
     if (options.inputDigest !== undefined) {
       if (typeof options.inputDigest !== 'string' || !DIGEST.test(options.inputDigest)) {
-        throw validationError('inputDigest must be a SHA-256 digest: 64 lowercase hex characters', 'inputDigest');
+        throw validationError(
+          'inputDigest must be a SHA-256 digest: 64 lowercase hex characters',
+          'inputDigest',
+        );
       }
       return options.inputDigest;
     }
@@ -440,7 +457,7 @@ export class AgentTrustGuard {
     approvalId: string,
     toolName: string,
     options: WaitForApprovalOptions,
-  ): Promise<GuardApproval> {
+  ): Promise<Approval> {
     const timeoutMs = options.timeoutMs ?? 600_000;
     let delay = options.pollIntervalMs ?? 1_000;
     const maxDelay = options.maxPollIntervalMs ?? 10_000;
@@ -461,7 +478,7 @@ export class AgentTrustGuard {
       if (left <= 0) throw new ApprovalTimeoutError(approvalId, toolName, this.clock() - started);
       await sleep(Math.min(delay, left), signal);
       delay = Math.min(delay * 1.5, maxDelay);
-      let approval: GuardApproval;
+      let approval: Approval;
       try {
         approval = await this.client.approvals.get(approvalId, signal ? { signal } : undefined);
       } catch (error) {
@@ -478,13 +495,17 @@ export class AgentTrustGuard {
 /** Network failure, timeout, 5xx after retries, or an unreadable answer: Guardian cannot decide. */
 function isUnavailability(error: unknown): boolean {
   if (!AgentTrustError.isInstance(error)) return true;
-  if (error.code === 'NETWORK_ERROR' || error.code === 'TIMEOUT' || error.code === 'INVALID_RESPONSE') return true;
+  if (error.code === 'NETWORK_ERROR' || error.code === 'TIMEOUT' || error.code === 'INVALID_RESPONSE')
+    return true;
   return typeof error.status === 'number' && error.status >= 500;
 }
 
 function assertToolName(toolName: unknown): void {
   if (typeof toolName !== 'string' || toolName === '' || toolName.length > MAX_TOOL_NAME) {
-    throw validationError(`toolName must be a non-empty string of at most ${MAX_TOOL_NAME} characters`, 'toolName');
+    throw validationError(
+      `toolName must be a non-empty string of at most ${MAX_TOOL_NAME} characters`,
+      'toolName',
+    );
   }
 }
 

@@ -1,6 +1,22 @@
 export {
-  type AgentTrustGuardOptions,
+  BREAKER_DEFAULTS,
+  type BreakerSnapshot,
+  type BreakerState,
+  type CircuitBreakerOptions,
+} from './breaker.js';
+export { canonicalJson, digestToolInput } from './digest.js';
+export {
+  ActionDeniedError,
+  ApprovalDeniedError,
+  ApprovalError,
+  ApprovalExpiredError,
+  ApprovalTimeoutError,
+  ElevationRequiredError,
+  GuardianUnavailableError,
+} from './errors.js';
+export {
   AgentTrustGuard,
+  type AgentTrustGuardOptions,
   type ApprovalRequest,
   type CheckOptions,
   type CheckStats,
@@ -12,16 +28,5 @@ export {
   type WaitForApprovalOptions,
   type WrapOptions,
 } from './guard.js';
-export { BREAKER_DEFAULTS, type BreakerSnapshot, type BreakerState, type CircuitBreakerOptions } from './breaker.js';
-export { canonicalJson, digestToolInput } from './digest.js';
-export {
-  ActionDeniedError,
-  ApprovalDeniedError,
-  ApprovalError,
-  ApprovalExpiredError,
-  ApprovalTimeoutError,
-  ElevationRequiredError,
-  GuardianUnavailableError,
-} from './errors.js';
 export { TELEMETRY_DEFAULTS, type TelemetryStats } from './telemetry.js';
 export { MAX_SUMMARY_CODE_POINTS, truncateSummary } from './truncate.js';

@@ -1,3 +1,4 @@
+import { ValidationError } from '../core/errors.js';
 import { nonNegative, positiveInt } from './breaker.js';
 
 /** One event as it leaves the process: exactly the fields the spec's `TelemetryEvent` allows. */
@@ -71,7 +72,6 @@ export class TelemetryBatcher {
   private inFlight: Promise<void> | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
-  private readonly idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly send: SendBatch,
@@ -79,15 +79,21 @@ export class TelemetryBatcher {
     private readonly sessionId: string,
     options: TelemetryOptions = {},
   ) {
-    this.batchSize = positiveInt(options.batchSize, TELEMETRY_DEFAULTS.batchSize, 'telemetry.batchSize');
+    this.batchSize = positiveInt(options.batchSize, TELEMETRY_DEFAULTS.batchSize, 'batchSize');
     if (this.batchSize > MAX_BATCH) {
-      throw new RangeError(`telemetry.batchSize must be at most ${MAX_BATCH} (the gateway's limit)`);
+      throw new ValidationError(
+        'VALIDATION_ERROR',
+        `batchSize must be at most ${MAX_BATCH} (the gateway's limit)`,
+        {
+          details: { field: 'batchSize' },
+        },
+      );
     }
-    this.capacity = positiveInt(options.capacity, TELEMETRY_DEFAULTS.capacity, 'telemetry.capacity');
+    this.capacity = positiveInt(options.capacity, TELEMETRY_DEFAULTS.capacity, 'queueCapacity');
     this.flushIntervalMs = nonNegative(
       options.flushIntervalMs,
       TELEMETRY_DEFAULTS.flushIntervalMs,
-      'telemetry.flushIntervalMs',
+      'flushIntervalMs',
     );
     this.tools = new Array(this.capacity).fill(undefined);
     this.errors = new Array(this.capacity).fill(undefined);
@@ -108,7 +114,9 @@ export class TelemetryBatcher {
       this.ok[at] = success === true ? 1 : 0;
       // NaN, negatives, Infinity and non-numbers become 0: the spec wants a non-negative integer.
       this.durations[at] =
-        typeof durationMs === 'number' && durationMs > 0 && durationMs <= Number.MAX_SAFE_INTEGER ? durationMs : 0;
+        typeof durationMs === 'number' && durationMs > 0 && durationMs <= Number.MAX_SAFE_INTEGER
+          ? durationMs
+          : 0;
       this.errors[at] = typeof errorType === 'string' && errorType !== '' ? errorType : undefined;
       this.times[at] = Date.now();
       this.count++;

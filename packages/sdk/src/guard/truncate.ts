@@ -6,8 +6,9 @@ let segmenter: Segmenter | null | undefined;
 
 function graphemeSegmenter(): Segmenter | null {
   if (segmenter === undefined) {
-    const Ctor = (globalThis as { Intl?: { Segmenter?: new (locale?: string, options?: object) => Segmenter } })
-      .Intl?.Segmenter;
+    const Ctor = (
+      globalThis as { Intl?: { Segmenter?: new (locale?: string, options?: object) => Segmenter } }
+    ).Intl?.Segmenter;
     segmenter = Ctor ? new Ctor(undefined, { granularity: 'grapheme' }) : null;
   }
   return segmenter;

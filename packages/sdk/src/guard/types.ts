@@ -1,70 +1,29 @@
 /**
  * The slice of `AgentTrustClient` the guard uses, typed structurally so the guard can wrap any
- * object with these resources (the client, a client `withOptions(...)`, a test double).
+ * object with these resources (the client, a client with other options, a test double).
  */
-import type { components } from '@agenttrustid/spec/types';
+import type { RequestOptions } from '../core/http.js';
+import type {
+  ActionCheckRequest,
+  ActionCheckResult,
+  ActionEffect,
+  Approval,
+  TelemetryBatch,
+} from '../generated/models.js';
 
-export type ActionEffect = components['schemas']['ActionEffect'];
-export type DecisionRule = components['schemas']['DecisionRule'];
-export type ApprovalStatus = components['schemas']['ApprovalStatus'];
+export type { ActionEffect };
+export type GuardCheckResult = ActionCheckResult;
 
-export interface GuardRequestOptions {
-  signal?: AbortSignal;
-  timeout?: number;
-  maxRetries?: number;
-}
-
-export interface GuardCheckParams {
-  agentId: string;
-  toolName: string;
-  toolInputSummary?: string;
-  toolInputDigest?: string;
-  sessionId?: string;
-  actionEffect?: ActionEffect;
-}
-
-export interface GuardCheckResult {
-  allowed: boolean;
-  confidence: number;
-  reason: string;
-  rule: DecisionRule;
-  checkId: string;
-  actionEffect: ActionEffect;
-  elevationRequired: boolean;
-  approvalId: string | null;
-  retryable?: boolean;
-  sessionId?: string;
-}
-
-export interface GuardApproval {
-  id: string;
-  status: ApprovalStatus;
-  expiresAt?: string | Date;
-  decidedBy?: string | null;
-  comment?: string | null;
-}
+export type GuardRequestOptions = Pick<RequestOptions, 'signal' | 'timeout' | 'maxRetries'>;
 
 export interface GuardClient {
   actions: {
-    check(params: GuardCheckParams, options?: GuardRequestOptions): Promise<GuardCheckResult>;
+    check(params: ActionCheckRequest, options?: RequestOptions): Promise<ActionCheckResult>;
   };
   approvals: {
-    get(approvalId: string, options?: GuardRequestOptions): Promise<GuardApproval>;
+    get(approvalId: string, options?: RequestOptions): Promise<Approval>;
   };
   telemetry: {
-    send(
-      batch: {
-        events: {
-          toolName: string;
-          success: boolean;
-          durationMs: number;
-          errorType?: string;
-          agentId: string;
-          sessionId: string;
-          timestamp: string;
-        }[];
-      },
-      options?: GuardRequestOptions,
-    ): Promise<unknown>;
+    send(batch: TelemetryBatch, options?: RequestOptions): Promise<unknown>;
   };
 }

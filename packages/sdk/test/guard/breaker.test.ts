@@ -3,7 +3,12 @@ import { BREAKER_DEFAULTS, CircuitBreaker } from '../../src/guard/breaker.js';
 
 function fakeClock(start = 1_000_000) {
   let t = start;
-  return { now: () => t, advance: (ms: number) => (t += ms) };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 describe('CircuitBreaker', () => {
@@ -88,7 +93,9 @@ describe('CircuitBreaker', () => {
   });
 
   it('rejects nonsense options with a clear error', () => {
-    expect(() => new CircuitBreaker({ failureThreshold: 0 })).toThrow(/failureThreshold must be a positive integer/);
+    expect(() => new CircuitBreaker({ failureThreshold: 0 })).toThrow(
+      /failureThreshold must be a positive integer/,
+    );
     expect(() => new CircuitBreaker({ cooldownMs: -1 })).toThrow(/cooldownMs/);
     expect(() => new CircuitBreaker({ windowMs: Number.NaN })).toThrow(/windowMs/);
   });

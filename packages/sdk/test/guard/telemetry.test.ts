@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type OutgoingTelemetryEvent, TELEMETRY_DEFAULTS, TelemetryBatcher } from '../../src/guard/telemetry.js';
+import {
+  type OutgoingTelemetryEvent,
+  TELEMETRY_DEFAULTS,
+  TelemetryBatcher,
+} from '../../src/guard/telemetry.js';
 
 // These drive the batcher with a recording sender to pin down its queueing; the same behaviour
 // against the mock gateway over the real client is in guard.test.ts.
@@ -65,8 +69,19 @@ describe('TelemetryBatcher', () => {
     expect(Object.keys(first as object).sort()).toEqual(
       ['agentId', 'durationMs', 'sessionId', 'success', 'timestamp', 'toolName'].sort(),
     );
-    expect(first).toMatchObject({ toolName: 'web_search', success: true, durationMs: 13, agentId: 'agt_1', sessionId: 'sess_1' });
-    expect(second).toMatchObject({ toolName: 'db_write', success: false, durationMs: 3, errorType: 'TimeoutError' });
+    expect(first).toMatchObject({
+      toolName: 'web_search',
+      success: true,
+      durationMs: 13,
+      agentId: 'agt_1',
+      sessionId: 'sess_1',
+    });
+    expect(second).toMatchObject({
+      toolName: 'db_write',
+      success: false,
+      durationMs: 3,
+      errorType: 'TimeoutError',
+    });
     expect(Date.parse(first?.timestamp as string)).toBeGreaterThanOrEqual(before - 1);
     expect(first?.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
@@ -170,8 +185,10 @@ describe('TelemetryBatcher', () => {
 
   it('rejects nonsense options', () => {
     const send = async () => {};
-    expect(() => new TelemetryBatcher(send, 'a', 's', { batchSize: 101 })).toThrow(/at most 100/);
-    expect(() => new TelemetryBatcher(send, 'a', 's', { capacity: 0 })).toThrow(/capacity/);
+    expect(() => new TelemetryBatcher(send, 'a', 's', { batchSize: 101 })).toThrow(
+      /batchSize must be at most 100/,
+    );
+    expect(() => new TelemetryBatcher(send, 'a', 's', { capacity: 0 })).toThrow(/queueCapacity/);
     expect(() => new TelemetryBatcher(send, 'a', 's', { flushIntervalMs: -1 })).toThrow(/flushIntervalMs/);
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { codePointLength, MAX_SUMMARY_CODE_POINTS, truncateSummary } from '../../src/guard/truncate.js';
 
 // No lone surrogate anywhere (String.prototype.isWellFormed, without needing the ES2024 lib).
-const wellFormed = (s: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+const wellFormed = (s: string) =>
+  !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 
 describe('truncateSummary', () => {
   it('keeps summaries of 200 code points or fewer untouched', () => {
