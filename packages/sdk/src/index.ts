@@ -48,3 +48,4 @@ import type { Sessions } from './resources/sessions.js';
 import type { Streaming } from './resources/streaming.js';
 import type { Telemetry } from './resources/telemetry.js';
 import type { Tokens } from './resources/tokens.js';
+export * from './guard/index.js';
