@@ -25,6 +25,8 @@ export interface MockGatewayServer {
   close(): Promise<void>;
 }
 
+const SERVER_NAME = 'agenttrust-mock-gateway';
+
 function sendError(res: ServerResponse, error: GatewayError, close = false): void {
   if (res.headersSent) {
     res.destroy();
@@ -36,6 +38,7 @@ function sendError(res: ServerResponse, error: GatewayError, close = false): voi
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(body),
     'X-Request-Id': requestId,
+    Server: SERVER_NAME,
     ...(close ? { Connection: 'close' } : {}),
     ...error.headers,
   });
@@ -113,7 +116,7 @@ async function serve(gateway: MockGateway, origin: string, req: IncomingMessage,
     headers[key] = value;
   });
   headers['content-length'] = String(payload.length);
-  headers.server = 'agenttrust-mock-gateway';
+  headers.server = SERVER_NAME;
   res.writeHead(response.status, headers);
   res.end(payload);
 }
