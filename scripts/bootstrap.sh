@@ -11,3 +11,14 @@ if [ "$(pnpm --version 2>/dev/null || true)" != "$want_pnpm" ]; then
 fi
 
 pnpm install --frozen-lockfile
+
+# Python SDK (packages/python): a venv with the pinned tools of requirements-dev.lock, and the
+# SDK itself installed editable. `pnpm generate` formats Python with this venv's ruff.
+py=packages/python
+if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+  echo "bootstrap: python3 >= 3.10 is required for $py" >&2
+  exit 1
+fi
+[ -x "$py/.venv/bin/python" ] || python3 -m venv "$py/.venv"
+"$py/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$py/requirements-dev.lock"
+"$py/.venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e "$py"

@@ -1,0 +1,416 @@
+"""The HTTP core: the one place that builds and sends a request, for the sync and the async
+client alike. Base URL and API key (explicit or from the environment), `Authorization: Bearer`,
+a user agent, a timeout, retries with exponential backoff and jitter on network errors, 408, 429
+and 5xx honouring `Retry-After`, an `Idempotency-Key` on every POST (reused by its retries), the
+gateway's request id kept on errors, and validation of every answer against the spec."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import os
+import random
+import time
+import uuid
+from typing import Any, Mapping, NamedTuple, TypedDict, TypeVar
+from urllib.parse import quote
+
+import httpx
+import pydantic
+import pydantic_core
+
+from ._constants import (
+    API_KEY_ENV,
+    DEFAULT_BASE_URL_ENV,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    INITIAL_RETRY_DELAY,
+    MAX_RETRY_AFTER,
+    MAX_RETRY_DELAY,
+    RETRY_STATUSES,
+)
+from ._models import NotGiven, to_wire
+from ._version import DEFAULT_BASE_URL, VERSION
+from .exceptions import (
+    AgentTrustError,
+    ConfigurationError,
+    InvalidResponseError,
+    NetworkError,
+    RequestTimeoutError,
+    ValidationError,
+    error_from_response,
+)
+
+__all__ = ["AsyncAPIClient", "OperationSpec", "RequestOptions", "SyncAPIClient"]
+
+log = logging.getLogger("agenttrustid")
+USER_AGENT = f"agenttrustid-sdk-python/{VERSION}"
+T = TypeVar("T")
+
+
+class OperationSpec(NamedTuple):
+    """One spec operation, as the generated `_operations.py` describes it."""
+
+    id: str
+    method: str
+    path: str
+    auth: bool
+    response: pydantic.TypeAdapter[Any] | None
+
+
+class RequestOptions(TypedDict, total=False):
+    """Per-call options, the `request_options` argument of every resource method."""
+
+    timeout: float
+    """Seconds per attempt (default: the client's)."""
+    max_retries: int
+    """Retries after the first attempt (default: the client's, 2)."""
+    headers: Mapping[str, str]
+    """Extra headers for this call."""
+    idempotency_key: str
+    """The `Idempotency-Key` of a POST (default: a new UUID per call, reused by its retries)."""
+
+
+class _Prepared(NamedTuple):
+    method: str
+    url: str
+    path: str
+    content: bytes | None
+    params: dict[str, Any] | None
+    headers: dict[str, str]
+    timeout: float
+    max_retries: int
+
+
+def _env_base_url() -> str | None:
+    for name in DEFAULT_BASE_URL_ENV:
+        value = os.environ.get(name)
+        if value:
+            return value
+    return None
+
+
+def _check_number(name: str, value: Any, *, integer: bool) -> None:
+    ok = isinstance(value, int) if integer else isinstance(value, (int, float))
+    if not ok or isinstance(value, bool) or value < 0:
+        kind = "an integer" if integer else "a number"
+        raise ValidationError("VALIDATION_ERROR", f"{name} must be {kind} >= 0", details={"field": name})
+
+
+class _BaseClient:
+    """Configuration and request building shared by the sync and async clients."""
+
+    base_url: str
+    timeout: float
+    max_retries: int
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        resolved = base_url or _env_base_url() or DEFAULT_BASE_URL
+        if not isinstance(resolved, str) or not resolved.startswith(("http://", "https://")):
+            raise ConfigurationError(
+                "VALIDATION_ERROR", "base_url must be an http:// or https:// URL", details={"field": "base_url"}
+            )
+        if api_key is None:
+            api_key = os.environ.get(API_KEY_ENV) or None
+        if api_key is not None and (not isinstance(api_key, str) or not api_key):
+            raise ConfigurationError(
+                "VALIDATION_ERROR", "api_key must be a non-empty string", details={"field": "api_key"}
+            )
+        _check_number("timeout", timeout, integer=False)
+        _check_number("max_retries", max_retries, integer=True)
+        self.base_url = resolved.rstrip("/")
+        self.timeout = float(timeout)
+        self.max_retries = max_retries
+        # Name-mangled and left out of __repr__, so the key is never printed or logged.
+        self.__api_key = api_key
+        self._default_headers = dict(default_headers or {})
+
+    @staticmethod
+    def _env_settings() -> tuple[str, str]:
+        """The base URL and API key from the environment, or a ConfigurationError naming what is missing."""
+        base_url = _env_base_url()
+        api_key = os.environ.get(API_KEY_ENV)
+        missing = [" or ".join(DEFAULT_BASE_URL_ENV)] if not base_url else []
+        if not api_key:
+            missing.append(API_KEY_ENV)
+        if missing:
+            raise ConfigurationError(
+                "VALIDATION_ERROR",
+                f"AgentTrustClient.from_env() needs {' and '.join(missing)} in the environment",
+                details={"field": missing[0].split(" ")[0], "missing": missing},
+            )
+        assert base_url is not None and api_key is not None
+        return base_url, api_key
+
+    @property
+    def has_api_key(self) -> bool:
+        return self.__api_key is not None
+
+    def _settings(self) -> dict[str, Any]:
+        return {
+            "base_url": self.base_url,
+            "api_key": self.__api_key,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "default_headers": self._default_headers,
+        }
+
+    def __repr__(self) -> str:
+        key = "set" if self.__api_key else "none"
+        return f"{type(self).__name__}(base_url={self.base_url!r}, api_key=<{key}>)"
+
+    def __getstate__(self) -> Any:
+        raise TypeError(f"{type(self).__name__} cannot be pickled (it holds an API key and open connections)")
+
+    def _prepare(
+        self,
+        op: OperationSpec,
+        path_params: Mapping[str, Any] | None,
+        query: Mapping[str, Any] | None,
+        body: Any,
+        options: RequestOptions | None,
+    ) -> _Prepared:
+        path = op.path
+        if path_params:
+            segments = {}
+            for name, value in path_params.items():
+                if not isinstance(value, str) or not value:
+                    raise ValidationError(
+                        "VALIDATION_ERROR", f"{name} must be a non-empty string", details={"field": name}
+                    )
+                segments[name] = quote(value, safe="")
+            path = path.format(**segments)
+        params = None
+        if query:
+            params = {k: to_wire(v) for k, v in query.items() if v is not None and not isinstance(v, NotGiven)}
+        content = None
+        headers = {"accept": "application/json", "user-agent": USER_AGENT, **self._default_headers}
+        if body is not None and not isinstance(body, NotGiven):
+            try:
+                content = pydantic_core.to_json(to_wire(body))
+            except pydantic_core.PydanticSerializationError as e:
+                raise ValidationError(
+                    "VALIDATION_ERROR", f"{op.id}: the request body is not JSON-serializable: {e}"
+                ) from None
+            headers["content-type"] = "application/json"
+        options = options or {}
+        if options.get("headers"):
+            headers.update(options["headers"])
+        if op.auth and self.__api_key:
+            headers["authorization"] = f"Bearer {self.__api_key}"
+        if op.method == "POST":
+            headers["idempotency-key"] = options.get("idempotency_key") or str(uuid.uuid4())
+        timeout = options.get("timeout", self.timeout)
+        max_retries = options.get("max_retries", self.max_retries)
+        _check_number("timeout", timeout, integer=False)
+        _check_number("max_retries", max_retries, integer=True)
+        return _Prepared(op.method, self.base_url + path, path, content, params, headers, timeout, max_retries)
+
+    @staticmethod
+    def _retry_delay(attempt: int, response: httpx.Response | None) -> float:
+        """Seconds before retry number `attempt` (1-based): Retry-After when the gateway gave one,
+        else 0.5 s doubling up to 8 s, each shortened by up to 25% so clients spread out."""
+        if response is not None:
+            after = _parse_retry_after(response.headers.get("retry-after"))
+            if after is not None:
+                return min(after, MAX_RETRY_AFTER)
+        delay = min(INITIAL_RETRY_DELAY * 2 ** (attempt - 1), MAX_RETRY_DELAY)
+        return delay * (1 - random.random() * 0.25)
+
+    @staticmethod
+    def _network_error(p: _Prepared, error: httpx.TransportError) -> AgentTrustError:
+        if isinstance(error, httpx.TimeoutException):
+            return RequestTimeoutError("TIMEOUT", f"{p.method} {p.path} timed out after {p.timeout:g} s")
+        reason = str(error) or type(error).__name__
+        return NetworkError("NETWORK_ERROR", f"{p.method} {p.path} failed: {reason}")
+
+    @staticmethod
+    def _finish(op: OperationSpec, p: _Prepared, response: httpx.Response) -> Any:
+        request_id = response.headers.get("x-request-id")
+        status = response.status_code
+        log.debug("%s %s -> %s", p.method, p.path, status)
+        if not 200 <= status < 300:
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            raise error_from_response(status, body, request_id)
+        if op.response is None:
+            return None
+        try:
+            return op.response.validate_json(response.content)
+        except pydantic.ValidationError as e:
+            # Paths and pydantic's wording only: a value could be a secret (a token).
+            problems = [
+                f"{'.'.join(str(part) for part in err['loc']) or '(root)'}: {err['msg']}"
+                for err in e.errors(include_url=False, include_input=False)[:5]
+            ]
+            raise InvalidResponseError(
+                "INVALID_RESPONSE",
+                f"{p.method} {p.path}: the gateway's answer does not match the spec: {'; '.join(problems)}",
+                details={"problems": problems},
+                status=status,
+                request_id=request_id,
+            ) from None
+
+
+def _parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+class SyncAPIClient(_BaseClient):
+    """The synchronous HTTP core; `AgentTrustClient` extends it with the resources."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            api_key=api_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(follow_redirects=False)
+
+    def _request(
+        self,
+        op: OperationSpec,
+        *,
+        path_params: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: Any = None,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        p = self._prepare(op, path_params, query, body, options)
+        attempt = 0
+        while True:
+            try:
+                response = self._http.request(
+                    p.method, p.url, content=p.content, params=p.params, headers=p.headers, timeout=p.timeout
+                )
+            except httpx.TimeoutException as e:
+                raise self._network_error(p, e) from e
+            except httpx.TransportError as e:
+                if attempt >= p.max_retries:
+                    raise self._network_error(p, e) from e
+                attempt += 1
+                delay = self._retry_delay(attempt, None)
+                log.info("retrying %s %s (retry %d) after %s", p.method, p.path, attempt, type(e).__name__)
+                time.sleep(delay)
+                continue
+            if response.status_code in RETRY_STATUSES and attempt < p.max_retries:
+                attempt += 1
+                delay = self._retry_delay(attempt, response)
+                response.close()
+                log.info("retrying %s %s (retry %d) after HTTP %d", p.method, p.path, attempt, response.status_code)
+                time.sleep(delay)
+                continue
+            return self._finish(op, p, response)
+
+    def close(self) -> None:
+        """Closes the connection pool (when the client created it)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self: T) -> T:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncAPIClient(_BaseClient):
+    """The asynchronous HTTP core; `AsyncAgentTrustClient` extends it with the resources."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            api_key=api_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(follow_redirects=False)
+
+    async def _request(
+        self,
+        op: OperationSpec,
+        *,
+        path_params: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: Any = None,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        p = self._prepare(op, path_params, query, body, options)
+        attempt = 0
+        while True:
+            try:
+                response = await self._http.request(
+                    p.method, p.url, content=p.content, params=p.params, headers=p.headers, timeout=p.timeout
+                )
+            except httpx.TimeoutException as e:
+                raise self._network_error(p, e) from e
+            except httpx.TransportError as e:
+                if attempt >= p.max_retries:
+                    raise self._network_error(p, e) from e
+                attempt += 1
+                log.info("retrying %s %s (retry %d) after %s", p.method, p.path, attempt, type(e).__name__)
+                await asyncio.sleep(self._retry_delay(attempt, None))
+                continue
+            if response.status_code in RETRY_STATUSES and attempt < p.max_retries:
+                attempt += 1
+                delay = self._retry_delay(attempt, response)
+                await response.aclose()
+                log.info("retrying %s %s (retry %d) after HTTP %d", p.method, p.path, attempt, response.status_code)
+                await asyncio.sleep(delay)
+                continue
+            return self._finish(op, p, response)
+
+    async def close(self) -> None:
+        """Closes the connection pool (when the client created it)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self: T) -> T:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()

@@ -1,0 +1,129 @@
+"""Base classes of the generated models.
+
+Pydantic v2 rather than dataclasses: the gateway's answers are validated against the spec
+(required keys, types, nullability) by pydantic-core in compiled code, about a microsecond per
+decision, where dataclasses would need a hand-written validator per type. Unknown fields are
+kept (`extra="allow"`), unknown enum values become members of their enum (`OpenEnum`), and an
+unknown union variant becomes an `UnknownVariant`: a newer gateway never breaks an older SDK."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from typing import Any, ClassVar
+
+from pydantic import BaseModel as _PydanticBaseModel
+from pydantic import ConfigDict, model_validator
+
+__all__ = [
+    "BaseModel",
+    "OpenEnum",
+    "UnknownVariant",
+    "NOT_GIVEN",
+    "NotGiven",
+    "discriminate",
+    "text_message",
+    "to_wire",
+]
+
+
+class OpenEnum(str, enum.Enum):
+    """A string enum that accepts values it does not list: `AgentStatus("paused")` is a new
+    member (`AgentStatus.PAUSED`, value `"paused"`) instead of a ValueError. Members compare
+    equal to their string values."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value.upper()
+        member._value_ = value
+        return member
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class BaseModel(_PydanticBaseModel):
+    """Every generated model. Field names are the wire names (snake_case), so `model_dump()`
+    is the wire form; free-form maps (`metadata`, `params`, `data`, `claims`) are plain dicts
+    whose keys are never touched."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
+
+    __const_fields__: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="after")
+    def _mark_consts_set(self) -> Any:
+        # A `kind: "text"` default is part of the wire form even when the caller omitted it.
+        for name in self.__const_fields__:
+            self.__pydantic_fields_set__.add(name)
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The wire form: keys the gateway sent (or the caller set), JSON-compatible values."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+class UnknownVariant(BaseModel):
+    """A union member whose discriminator value this SDK does not know (a newer gateway).
+    Its fields are kept as extra attributes; `to_dict()` gives them back."""
+
+
+class NotGiven:
+    """Marks an argument the caller did not pass (as opposed to an explicit None)."""
+
+    _instance: ClassVar[NotGiven | None] = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+
+def to_wire(value: Any) -> Any:
+    """Converts an argument to JSON-ready data: models to their wire dicts, enums to their
+    values, sequences and mappings element by element (mapping keys untouched)."""
+    if isinstance(value, _PydanticBaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: to_wire(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_wire(v) for v in value]
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    return value
+
+
+def text_message(value: Any) -> Any:
+    """Lets `a2a.send_message(agent_id, "text")` take a plain string: it becomes a user message
+    with one text part. Anything else is passed on as is."""
+    if isinstance(value, str):
+        return {"role": "user", "parts": [{"kind": "text", "text": value}]}
+    return value
+
+
+def discriminate(prop: str, known: frozenset[str]) -> Any:
+    """A pydantic discriminator for a union: the variant named by `prop`, or `"__unknown__"`
+    (an `UnknownVariant`) for a value this SDK does not know yet."""
+
+    def pick(value: Any) -> str:
+        tag = value.get(prop) if isinstance(value, dict) else getattr(value, prop, None)
+        return tag if isinstance(tag, str) and tag in known else "__unknown__"
+
+    return pick

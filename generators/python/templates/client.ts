@@ -1,0 +1,126 @@
+/** `_client.py`, `__init__.py`, `_version.py`, `resources/__init__.py` and `pyproject.toml`. */
+
+import { code } from '../../src/emit/template.ts';
+import type { ApiModel } from '../../src/model/index.ts';
+import { pyMember, pyResourceClass, pyStr } from '../names.ts';
+
+export function clientModule(model: ApiModel, header: string): string {
+  const resources = model.resources.map((r) => ({
+    attr: pyMember(r.name),
+    module: pyMember(r.name),
+    sync: pyResourceClass(r.name, false),
+    async: pyResourceClass(r.name, true),
+  }));
+  const client = (isAsync: boolean) => {
+    const name = isAsync ? 'AsyncAgentTrustClient' : 'AgentTrustClient';
+    const base = isAsync ? 'AsyncAPIClient' : 'SyncAPIClient';
+    const http = isAsync ? 'httpx.AsyncClient' : 'httpx.Client';
+    return code`
+      class ${name}(${base}):
+          """The ${isAsync ? 'asynchronous' : 'synchronous'} AgentTrust ID client: one attribute per spec tag.
+
+          \`base_url\` defaults to AGENTTRUST_URL / AGENTTRUST_BASE_URL, then ${model.defaultBaseUrl};
+          \`api_key\` to AGENTTRUST_API_KEY. Use \`${name}.from_env()\` to require both from the
+          environment. Safe to share between ${isAsync ? 'tasks' : 'threads'}; close it (or use it as a
+          context manager) to release its connections.
+          """
+
+          ${resources.map((r) => `${r.attr}: ${isAsync ? r.async : r.sync}`)}
+
+          def __init__(
+              self,
+              *,
+              base_url: str | None = None,
+              api_key: str | None = None,
+              timeout: float = DEFAULT_TIMEOUT,
+              max_retries: int = DEFAULT_MAX_RETRIES,
+              default_headers: Mapping[str, str] | None = None,
+              http_client: ${http} | None = None,
+          ) -> None:
+              super().__init__(
+                  base_url=base_url,
+                  api_key=api_key,
+                  timeout=timeout,
+                  max_retries=max_retries,
+                  default_headers=default_headers,
+                  http_client=http_client,
+              )
+              ${resources.map((r) => `self.${r.attr} = ${isAsync ? r.async : r.sync}(self)`)}
+    `;
+  };
+  return code`
+    ${header}
+    """The clients: \`AgentTrustClient\` (sync, as in the guide) and \`AsyncAgentTrustClient\`."""
+
+    from __future__ import annotations
+
+    from typing import Mapping
+
+    import httpx
+
+    from ._base_client import AsyncAPIClient, SyncAPIClient
+    from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+    ${resources.map((r) => `from .resources.${r.module} import ${r.async}, ${r.sync}`)}
+
+    __all__ = ["AgentTrustClient", "AsyncAgentTrustClient"]
+
+
+    ${client(false)}
+
+
+    ${client(true)}
+  `;
+}
+
+export function resourcesInit(model: ApiModel, header: string): string {
+  const names = model.resources.flatMap((r) => [
+    pyResourceClass(r.name, false),
+    pyResourceClass(r.name, true),
+  ]);
+  return code`
+    ${header}
+    """One module per spec tag."""
+
+    ${model.resources.map(
+      (r) =>
+        `from .${pyMember(r.name)} import ${pyResourceClass(r.name, true)}, ${pyResourceClass(r.name, false)}`,
+    )}
+
+    __all__ = [${names.map(pyStr).join(', ')}]
+  `;
+}
+
+export function versionModule(model: ApiModel, header: string, version: string): string {
+  return code`
+    ${header}
+    """The SDK's version and the spec it was generated from."""
+
+    VERSION = ${pyStr(version)}
+    SPEC_VERSION = ${pyStr(model.version)}
+    DEFAULT_BASE_URL = ${pyStr(model.defaultBaseUrl)}
+  `;
+}
+
+export function packageInit(model: ApiModel, header: string, exceptionNames: string[]): string {
+  void model;
+  return code`
+    ${header}
+    """AgentTrust ID SDK for Python: \`AgentTrustClient\` for every gateway endpoint, and
+    \`agenttrustid.guard.ATIGuard\` for the check-then-report pattern around tool calls."""
+
+    from ._base_client import RequestOptions
+    from ._client import AgentTrustClient, AsyncAgentTrustClient
+    from ._version import VERSION as __version__
+    from .exceptions import (
+        ${exceptionNames.map((n) => `${n},`)}
+    )
+
+    __all__ = [
+        "AgentTrustClient",
+        "AsyncAgentTrustClient",
+        "RequestOptions",
+        "__version__",
+        ${exceptionNames.map((n) => `${pyStr(n)},`)}
+    ]
+  `;
+}

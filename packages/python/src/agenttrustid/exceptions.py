@@ -1,0 +1,239 @@
+# Copied from generators/python/runtime/exceptions.py by agenttrust-gen. Do not edit here: edit the original and run `pnpm generate`.
+"""The SDK's exceptions (guide section 12). Every failure is an `AgentTrustError` with a
+machine-readable `code` (one of the spec's `ErrorCode` values), `message`, `details`, the HTTP
+`status` when the gateway answered and its `request_id`. Messages never contain the API key."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .types import ErrorCode
+
+__all__ = [
+    "AgentTrustError",
+    "ActionDeniedError",
+    "AgentRevokedError",
+    "ApprovalDeniedError",
+    "ApprovalError",
+    "ApprovalExpiredError",
+    "ApprovalTimeoutError",
+    "AuthenticationError",
+    "AuthorizationError",
+    "ConfigurationError",
+    "ConflictError",
+    "ElevationRequiredError",
+    "GuardianUnavailableError",
+    "InternalServerError",
+    "InvalidResponseError",
+    "NetworkError",
+    "NotFoundError",
+    "RateLimitError",
+    "RequestTimeoutError",
+    "TokenExpiredError",
+    "ValidationError",
+    "error_from_response",
+]
+
+
+class AgentTrustError(Exception):
+    """Base class of every error the SDK raises."""
+
+    code: ErrorCode
+    message: str
+    details: dict[str, Any]
+    status: int | None
+    request_id: str | None
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        details: Mapping[str, Any] | None = None,
+        status: int | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = ErrorCode(code)
+        self.message = message
+        self.details = dict(details) if details else {}
+        self.status = status
+        self.request_id = request_id
+
+    def __str__(self) -> str:
+        where = f" (HTTP {self.status}" if self.status is not None else ""
+        if where:
+            where += f", request {self.request_id})" if self.request_id else ")"
+        return f"[{self.code.value}] {self.message}{where}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code.value!r}, message={self.message!r}, status={self.status!r})"
+
+    def __reduce__(self) -> Any:
+        # Pickles (multiprocessing, Celery) keep the code, details and status.
+        return (
+            _rebuild,
+            (type(self), self.code.value, self.message, self.details, self.status, self.request_id),
+        )
+
+
+def _rebuild(
+    cls: type[AgentTrustError],
+    code: str,
+    message: str,
+    details: dict[str, Any],
+    status: int | None,
+    request_id: str | None,
+) -> AgentTrustError:
+    error = AgentTrustError.__new__(cls)
+    AgentTrustError.__init__(error, code, message, details=details, status=status, request_id=request_id)
+    return error
+
+
+class AuthenticationError(AgentTrustError):
+    """HTTP 401: the API key is missing or invalid (AUTH_FAILED)."""
+
+
+class AuthorizationError(AgentTrustError):
+    """HTTP 403: the key or agent may not do this (AUTH_DENIED, AGENT_SUSPENDED)."""
+
+
+class NotFoundError(AgentTrustError):
+    """HTTP 404: no such resource (NOT_FOUND)."""
+
+
+class ValidationError(AgentTrustError):
+    """HTTP 400, or bad arguments caught before sending (VALIDATION_ERROR); `details["field"]`."""
+
+
+class ConfigurationError(ValidationError):
+    """The client cannot be configured: a missing base URL or API key (VALIDATION_ERROR)."""
+
+
+class ConflictError(AgentTrustError):
+    """HTTP 409: the resource's state forbids the operation (CONFLICT)."""
+
+
+class RateLimitError(AgentTrustError):
+    """HTTP 429 after the retries (RATE_LIMITED)."""
+
+
+class InternalServerError(AgentTrustError):
+    """HTTP 5xx after the retries (INTERNAL_ERROR, GUARDIAN_UNAVAILABLE)."""
+
+
+class TokenExpiredError(AuthenticationError):
+    """A presented token has expired (TOKEN_EXPIRED)."""
+
+
+class AgentRevokedError(AgentTrustError):
+    """The agent is revoked (AGENT_REVOKED)."""
+
+
+class NetworkError(AgentTrustError):
+    """The gateway could not be reached: refused, reset, dropped, DNS (NETWORK_ERROR)."""
+
+
+class RequestTimeoutError(NetworkError):
+    """The gateway did not answer within the timeout (TIMEOUT)."""
+
+
+class InvalidResponseError(AgentTrustError):
+    """The gateway's answer is not JSON or does not match the spec (INVALID_RESPONSE)."""
+
+
+class ActionDeniedError(AgentTrustError):
+    """Guardian denied the call (ACTION_DENIED); `details` carries check_id, reason and rule."""
+
+    @property
+    def check_id(self) -> str | None:
+        value = self.details.get("check_id")
+        return value if isinstance(value, str) else None
+
+
+class ElevationRequiredError(AgentTrustError):
+    """The call needs an approved elevation first (ELEVATION_REQUIRED); see `approval_id`."""
+
+    @property
+    def approval_id(self) -> str:
+        return str(self.details.get("approval_id", ""))
+
+    @property
+    def check_id(self) -> str | None:
+        value = self.details.get("check_id")
+        return value if isinstance(value, str) else None
+
+
+class GuardianUnavailableError(AgentTrustError):
+    """Guardian could not be asked (down, timing out, 5xx, breaker open) and fail_open is off."""
+
+
+class ApprovalError(AgentTrustError):
+    """Waiting for an approval ended without one (denied, expired or timed out)."""
+
+    @property
+    def approval_id(self) -> str:
+        return str(self.details.get("approval_id", ""))
+
+
+class ApprovalDeniedError(ApprovalError):
+    """A human denied the elevation (APPROVAL_DENIED)."""
+
+
+class ApprovalExpiredError(ApprovalError):
+    """The approval expired before anyone decided (APPROVAL_EXPIRED)."""
+
+
+class ApprovalTimeoutError(ApprovalError):
+    """The caller's deadline passed while the approval was pending (APPROVAL_TIMEOUT)."""
+
+
+_STATUS_CODES = {
+    400: "VALIDATION_ERROR",
+    401: "AUTH_FAILED",
+    403: "AUTH_DENIED",
+    404: "NOT_FOUND",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    429: "RATE_LIMITED",
+    503: "GUARDIAN_UNAVAILABLE",
+}
+_KNOWN_CODES = frozenset(member.value for member in ErrorCode)
+_CLASS_BY_STATUS: dict[int, type[AgentTrustError]] = {
+    400: ValidationError,
+    401: AuthenticationError,
+    403: AuthorizationError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+}
+
+
+def error_from_response(status: int, body: Any, header_request_id: str | None) -> AgentTrustError:
+    """The error for a non-2xx answer, from its parsed body (an `ErrorEnvelope` when the gateway
+    wrote it). A specific code picks the class; otherwise the status does."""
+    envelope = body if isinstance(body, dict) else {}
+    raw_code = envelope.get("code")
+    if isinstance(raw_code, str) and raw_code in _KNOWN_CODES:
+        code = raw_code
+    else:
+        code = _STATUS_CODES.get(status, "INTERNAL_ERROR" if status >= 500 else "INVALID_RESPONSE")
+    raw_message = envelope.get("message")
+    message = (
+        raw_message if isinstance(raw_message, str) and raw_message else f"Gateway answered HTTP {status}"
+    )
+    raw_details = envelope.get("details")
+    details = raw_details if isinstance(raw_details, dict) else None
+    body_request_id = envelope.get("request_id")
+    request_id = header_request_id or (body_request_id if isinstance(body_request_id, str) else None)
+    cls: type[AgentTrustError]
+    if code == "TOKEN_EXPIRED":
+        cls = TokenExpiredError
+    elif code == "AGENT_REVOKED":
+        cls = AgentRevokedError
+    elif status >= 500:
+        cls = InternalServerError
+    else:
+        cls = _CLASS_BY_STATUS.get(status, AgentTrustError)
+    return cls(code, message, details=details, status=status, request_id=request_id)
