@@ -1,0 +1,271 @@
+package ati
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Telemetry defaults, the same as the TypeScript SDK's.
+const (
+	// DefaultBatchSize is how many reports go in one telemetry request (the gateway takes 100).
+	DefaultBatchSize = 10
+	// DefaultQueueCapacity is how many reports wait in memory at most; past it, new reports are
+	// dropped and counted.
+	DefaultQueueCapacity = 10000
+	// DefaultFlushInterval is how long a partial batch waits before it is sent anyway.
+	DefaultFlushInterval = time.Second
+)
+
+const (
+	maxTelemetryBatch = 100 // the spec's maxItems for one batch
+	maxToolNameRunes  = 256
+	maxErrorTypeRunes = 128
+)
+
+// report is one queued tool-call report. It holds no pointers beyond the two strings the caller
+// passed, so queuing one allocates nothing.
+type report struct {
+	tool      string
+	errorType string
+	duration  int64
+	at        time.Time
+	success   bool
+}
+
+// telemetry batches reports on one goroutine, started on the first report. The queue is a
+// buffered channel: Report never blocks (a full queue drops and counts), and memory is bounded
+// by the capacity.
+type telemetry struct {
+	send      func(ctx context.Context, events []TelemetryEvent) error
+	agentID   string
+	sessionID string
+	batchSize int
+	capacity  int
+	interval  time.Duration
+
+	start   sync.Once
+	running atomic.Bool // set once the channels below exist
+	mu      sync.RWMutex // Report holds it shared, Close exclusively, so no report slips past close
+	closed  bool
+	queue   chan report
+	flushes chan chan error
+	stop    chan struct{}
+	exited  chan struct{}
+
+	sent          atomic.Int64
+	dropped       atomic.Int64
+	failedBatches atomic.Int64
+	pending       atomic.Int64 // events taken off the queue but not yet sent or dropped
+}
+
+func (t *telemetry) push(r report) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if t.closed || r.tool == "" {
+		t.dropped.Add(1)
+		return
+	}
+	t.start.Do(t.launch)
+	select {
+	case t.queue <- r:
+	default:
+		t.dropped.Add(1)
+	}
+}
+
+func (t *telemetry) launch() {
+	t.queue = make(chan report, t.capacity)
+	t.flushes = make(chan chan error)
+	t.stop = make(chan struct{})
+	t.exited = make(chan struct{})
+	t.running.Store(true)
+	go t.run()
+}
+
+func (t *telemetry) started() bool { return t.running.Load() }
+
+func (t *telemetry) run() {
+	defer close(t.exited)
+	batch := make([]TelemetryEvent, 0, t.batchSize)
+	timer := time.NewTimer(t.interval)
+	timer.Stop()
+	var tick <-chan time.Time
+	for {
+		select {
+		case r := <-t.queue:
+			batch = append(batch, t.event(r))
+			t.pending.Add(1)
+			if len(batch) >= t.batchSize {
+				timer.Stop()
+				tick = nil
+				t.flushBatch(context.Background(), &batch)
+			} else if tick == nil {
+				timer.Reset(t.interval)
+				tick = timer.C
+			}
+		case <-tick:
+			tick = nil
+			t.flushBatch(context.Background(), &batch)
+		case done := <-t.flushes:
+			timer.Stop()
+			tick = nil
+			done <- t.drain(&batch)
+		case <-t.stop:
+			// Close flushed already; what is left could not be sent and is dropped, counted.
+			n := int64(len(batch))
+			t.pending.Add(-n)
+			for {
+				select {
+				case <-t.queue:
+					n++
+				default:
+					t.dropped.Add(n)
+					return
+				}
+			}
+		}
+	}
+}
+
+// drain sends everything queued when it was called, batch after batch. It stops at the first
+// failed batch, so a flush against a gateway that is down costs one request, not one per batch;
+// the rest stays queued for the interval timer.
+func (t *telemetry) drain(batch *[]TelemetryEvent) error {
+	for n := len(t.queue); ; n-- {
+		if len(*batch) >= t.batchSize || (n <= 0 && len(*batch) > 0) {
+			if err := t.flushBatch(context.Background(), batch); err != nil {
+				return err
+			}
+		}
+		if n <= 0 {
+			return nil
+		}
+		select {
+		case r := <-t.queue:
+			*batch = append(*batch, t.event(r))
+			t.pending.Add(1)
+		default:
+			n = 0
+		}
+	}
+}
+
+// flushBatch sends *batch and empties it. A failed batch is dropped and counted, not retried
+// here (the client's own bounded retries apply), and its content is never logged.
+func (t *telemetry) flushBatch(ctx context.Context, batch *[]TelemetryEvent) error {
+	n := int64(len(*batch))
+	if n == 0 {
+		return nil
+	}
+	events := make([]TelemetryEvent, len(*batch))
+	copy(events, *batch)
+	*batch = (*batch)[:0]
+	err := t.send(ctx, events)
+	t.pending.Add(-n)
+	if err != nil {
+		t.failedBatches.Add(1)
+		t.dropped.Add(n)
+		return err
+	}
+	t.sent.Add(n)
+	return nil
+}
+
+func (t *telemetry) event(r report) TelemetryEvent {
+	return TelemetryEvent{
+		ToolName:   r.tool,
+		Success:    r.success,
+		DurationMs: r.duration,
+		ErrorType:  r.errorType,
+		AgentID:    t.agentID,
+		SessionID:  t.sessionID,
+		Timestamp:  r.at.UTC(),
+	}
+}
+
+func (t *telemetry) flush(ctx context.Context) error {
+	if !t.started() {
+		return nil
+	}
+	done := make(chan error, 1)
+	select {
+	case t.flushes <- done:
+	case <-t.exited:
+		return nil
+	case <-ctx.Done():
+		return ctxError(&operation{method: "flush", path: "telemetry"}, ctx.Err())
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctxError(&operation{method: "flush", path: "telemetry"}, ctx.Err())
+	}
+}
+
+func (t *telemetry) close(ctx context.Context) error {
+	err := t.flush(ctx)
+	t.mu.Lock()
+	already := t.closed
+	t.closed = true
+	t.mu.Unlock()
+	started := t.started()
+	if already || !started {
+		return err
+	}
+	close(t.stop)
+	select {
+	case <-t.exited:
+	case <-ctx.Done():
+		// The goroutine finishes its in-flight request (bounded by the client's timeout) and
+		// exits on its own; the caller does not wait for it.
+		if err == nil {
+			err = ctxError(&operation{method: "close", path: "telemetry"}, ctx.Err())
+		}
+	}
+	return err
+}
+
+func (t *telemetry) queued() int64 {
+	n := t.pending.Load()
+	if t.started() {
+		n += int64(len(t.queue))
+	}
+	return n
+}
+
+// truncateRunes cuts s to at most max code points, never inside one. Invalid UTF-8 counts one
+// code point per bad byte, as encoding/json will write each as U+FFFD.
+func truncateRunes(s string, max int) string {
+	if len(s) <= max {
+		return s // fewer bytes than the cap means fewer code points too
+	}
+	n := 0
+	for i := range s {
+		if n == max {
+			return s[:i]
+		}
+		n++
+	}
+	return s
+}
+
+// MaxSummaryRunes is the spec's cap on a tool-input summary, in code points.
+const MaxSummaryRunes = 200
+
+// TruncateSummary caps s at MaxSummaryRunes code points, never splitting one. The guard applies
+// it to every summary it sends.
+func TruncateSummary(s string) string { return truncateRunes(s, MaxSummaryRunes) }
+
+// ErrorTypeOf is the error_type telemetry sends for err: its Go type name ("fs.PathError"),
+// never its message, which may hold user data.
+func ErrorTypeOf(err error) string {
+	if err == nil {
+		return ""
+	}
+	return truncateRunes(strings.TrimPrefix(fmt.Sprintf("%T", err), "*"), maxErrorTypeRunes)
+}

@@ -1,0 +1,127 @@
+/**
+ * Go naming: PascalCase with Go's initialisms upper-cased whole (`AgentID`, `EndpointURL`,
+ * `SIEMDestination`), `x-names.go` overrides winning, and Go-specific signature choices that the
+ * product guide fixes (see `signatures.ts`).
+ */
+import { camel, identifier, pascal } from '../../src/model/index.ts';
+import type { Name } from '../../src/model/index.ts';
+
+/** Words Go spells in capitals (Effective Go, "Initialisms"), plus this API's own acronyms. */
+export const INITIALISMS: ReadonlySet<string> = new Set([
+  'a2a',
+  'api',
+  'http',
+  'https',
+  'id',
+  'ids',
+  'ip',
+  'json',
+  'jwt',
+  'mcp',
+  'oidc',
+  'rpc',
+  'sdk',
+  'siem',
+  'sql',
+  'tls',
+  'ttl',
+  'uri',
+  'url',
+  'uuid',
+]);
+
+/** Joins words PascalCase; a digit word after a digit word gets `_` so `1.0` is `1_0`, not `10`. */
+function goPascal(words: readonly string[]): string {
+  let out = '';
+  words.forEach((w, i) => {
+    const prev = words[i - 1];
+    if (prev !== undefined && /^[0-9]/.test(prev) && /^[0-9]/.test(w)) out += '_';
+    out += pascal([w], INITIALISMS);
+  });
+  return out;
+}
+
+/** The exported Go identifier of a type, field, method or resource. */
+export function exported(name: Name): string {
+  return identifier(name, 'go', goPascal);
+}
+
+/** An unexported Go identifier (parameters): `agentID`, `destinationID`. */
+export function unexported(name: Name): string {
+  const id = camel(name.words, INITIALISMS);
+  // Keep the leading initialism lower-case whole (`ID` -> `id`, not `iD`).
+  const first = name.words[0] ?? '';
+  const fixed = INITIALISMS.has(first) ? first + id.slice(first.length) : id;
+  return GO_KEYWORDS.has(fixed) ? `${fixed}_` : fixed;
+}
+
+/** An identifier built from words (no override), for names the model does not carry. */
+export function pascalWords(words: readonly string[]): string {
+  return goPascal(words);
+}
+
+const GO_KEYWORDS = new Set([
+  'break',
+  'case',
+  'chan',
+  'const',
+  'continue',
+  'default',
+  'defer',
+  'else',
+  'fallthrough',
+  'for',
+  'func',
+  'go',
+  'goto',
+  'if',
+  'import',
+  'interface',
+  'map',
+  'package',
+  'range',
+  'return',
+  'select',
+  'struct',
+  'switch',
+  'type',
+  'var',
+  // Names the generated methods use themselves.
+  'ctx',
+  'opts',
+  'body',
+  'params',
+  'out',
+  'err',
+  'op',
+  'q',
+]);
+
+/** A Go doc comment: `// ` lines wrapped at ~100 columns, Markdown backticks kept. */
+export function doc(text: string | undefined, indent = ''): string {
+  if (!text) return '';
+  const words = text.replace(/\s+/g, ' ').trim().split(' ');
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line && line.length + 1 + w.length > 96 - indent.length) {
+      lines.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => `${indent}// ${l}\n`).join('');
+}
+
+/** Lower-cases the first letter of a sentence so it can follow a Go name in a doc comment. */
+export function lowerFirst(text: string): string {
+  if (!text) return text;
+  // Leave acronyms and code alone ("A2A task", "`tools/call`").
+  if (/^[A-Z]{2}/.test(text) || text.startsWith('`')) return text;
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** A Go string literal. */
+export function quote(s: string): string {
+  return JSON.stringify(s);
+}

@@ -1,0 +1,3 @@
+module github.com/agenttrustid/sdk/go
+
+go 1.24
