@@ -93,8 +93,8 @@ export function checkAgainstSpec(method: string, path: string, answer: Answer, k
     expect(z.safeParse(zod.ErrorEnvelope, answer.body).success, where).toBe(true);
     return;
   }
-  let statuses = observed.get(op.operationId);
-  if (!statuses) observed.set(op.operationId, (statuses = new Set()));
+  const statuses = observed.get(op.operationId) ?? new Set<number>();
+  observed.set(op.operationId, statuses);
   statuses.add(answer.status);
 
   if (answer.status < 300) {

@@ -1,0 +1,353 @@
+/** API keys, request validation, bad input, fault injection and the `/__mock/` admin API, in both modes. */
+import * as zod from '@agenttrustid/spec/zod';
+import { getResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
+import { createMockGateway } from '../src/index.js';
+import { eachMode, type Harness, KEY, READONLY_KEY } from './harness.js';
+
+const newAgent = async (h: Harness, capabilities: string[] = ['web:search']) => {
+  const answer = await h.post('/v1/agents', { name: 'a', capabilities });
+  expect(answer.status).toBe(201);
+  return answer.body.id as string;
+};
+
+eachMode('API keys', (h) => {
+  it('full key does everything, read-only key only GETs, anything else is 401', async () => {
+    expect((await h().get('/v1/agents')).status).toBe(200);
+    expect((await h().get('/v1/agents', { key: READONLY_KEY })).status).toBe(200);
+    const write = await h().post('/v1/agents', { name: 'x' }, { key: READONLY_KEY });
+    expect([write.status, write.body.code]).toEqual([403, 'AUTH_DENIED']);
+    for (const authorization of [`Basic ${KEY}`, 'Bearer', 'Bearer sk_live_real', `Bearer ${KEY}x`, '']) {
+      const answer = await h().get('/v1/agents', { key: null, headers: { authorization } });
+      expect([answer.status, answer.body.code], authorization).toEqual([401, 'AUTH_FAILED']);
+      expect(answer.body.message).not.toContain('sk_');
+    }
+    expect(
+      (await h().get('/v1/agents', { key: null, headers: { authorization: `bearer ${KEY}` } })).status,
+    ).toBe(200);
+  });
+});
+
+eachMode('request validation', (h) => {
+  const fieldOf = async (path: string, body: unknown) => {
+    const answer = await h().post(path, body);
+    expect([answer.status, answer.body.code], JSON.stringify(answer.body)).toEqual([400, 'VALIDATION_ERROR']);
+    expect(answer.body.message).toContain(answer.body.details.field);
+    return answer.body.details.field;
+  };
+
+  it('names the failing field by its snake_case wire path', async () => {
+    const id = await newAgent(h());
+    expect(await fieldOf('/v1/agents', { name: 'x', capabilities: ['ok', ''] })).toBe('capabilities.1');
+    expect(await fieldOf('/v1/agents', { name: 5 })).toBe('name');
+    expect(await fieldOf('/v1/agents', { name: 'x', public_key: 'short' })).toBe('public_key');
+    expect(await fieldOf('/v1/agents', { name: 'x', camelCase: true })).toBe('camelCase');
+    expect(await fieldOf('/v1/agents', { name: 'x', capabilities: Array(101).fill('a') })).toBe(
+      'capabilities',
+    );
+    expect(await fieldOf('/v1/tokens', { agent_id: id, scopes: ['x'], ttl_seconds: 86401 })).toBe(
+      'ttl_seconds',
+    );
+    expect(
+      await fieldOf('/v1/actions/check', { agent_id: id, tool_name: 'x', tool_input_digest: 'ABC' }),
+    ).toBe('tool_input_digest');
+    expect(
+      await fieldOf('/v1/actions/check', {
+        agent_id: id,
+        tool_name: 'x',
+        tool_input_summary: 'é'.repeat(201),
+      }),
+    ).toBe('tool_input_summary');
+    expect(
+      await fieldOf('/v1/actions/check', { agent_id: id, tool_name: 'x', action_effect: 'harmless' }),
+    ).toBe('action_effect');
+    const event = {
+      tool_name: 't',
+      success: true,
+      duration_ms: -1,
+      agent_id: id,
+      session_id: 's',
+      timestamp: '2026-11-22T10:00:00Z',
+    };
+    expect(await fieldOf('/v1/telemetry', { events: [event] })).toBe('events.0.duration_ms');
+    expect(
+      await fieldOf('/v1/telemetry', { events: [{ ...event, duration_ms: 1, tool_input: 'secret' }] }),
+    ).toBe('events.0.tool_input');
+    expect(
+      await fieldOf('/v1/telemetry', { events: [{ ...event, duration_ms: 1, timestamp: 'yesterday' }] }),
+    ).toBe('events.0.timestamp');
+    expect(
+      await fieldOf(`/v1/a2a/agents/${id}/messages`, {
+        message: { role: 'user', parts: [{ kind: 'image' }] },
+      }),
+    ).toBe('message.parts.0.kind');
+    expect(await fieldOf('/v1/agents', [])).toBe('body');
+    expect(await fieldOf('/v1/agents', undefined)).toBe('body');
+  });
+
+  it('checks path and query parameters', async () => {
+    const long = await h().get(`/v1/agents/${'x'.repeat(129)}`);
+    expect([long.status, long.body.details.field]).toEqual([400, 'agent_id']);
+    const query = await h().get('/v1/delegations?agent_id=');
+    expect([query.status, query.body.details.field]).toEqual([400, 'agent_id']);
+  });
+
+  it('takes an optional body as absent', async () => {
+    const id = await newAgent(h());
+    const revoke = await h().post(`/v1/agents/${id}/revoke`);
+    expect([revoke.status, revoke.body.revocation_reason]).toEqual([200, null]);
+  });
+
+  it('answers bad input with an envelope: 415, invalid JSON, 413, unknown path, wrong method', async () => {
+    const text = await h().call('POST', '/v1/agents', {
+      raw: 'name=x',
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect([text.status, text.body.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+    const vendor = await h().call('POST', '/v1/agents', {
+      raw: '{"name":"x"}',
+      headers: { 'content-type': 'application/vnd.agenttrust+json; charset=utf-8' },
+    });
+    expect(vendor.status).toBe(201);
+    const broken = await h().call('POST', '/v1/agents', {
+      raw: '{"name":',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect([broken.status, broken.body.code, broken.body.details.field]).toEqual([
+      400,
+      'VALIDATION_ERROR',
+      'body',
+    ]);
+    const big = await h().post('/v1/agents', { name: 'x', metadata: { blob: 'x'.repeat(1024 * 1024) } });
+    expect([big.status, big.body.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    const unknown = await h().get('/v1/nothing-here');
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'NOT_FOUND']);
+    const wrongMethod = await h().call('PUT', '/v1/agents/agt_1');
+    expect([wrongMethod.status, wrongMethod.body.code, wrongMethod.headers.get('allow')]).toEqual([
+      405,
+      'NOT_FOUND',
+      'GET',
+    ]);
+    expect(h().gateway.state.agents.size).toBe(1);
+  });
+});
+
+eachMode('fault injection', (h) => {
+  it('status faults hit the next N requests of one operation, with Retry-After, before any effect', async () => {
+    h().gateway.faults.add({
+      operation: 'createAgent',
+      kind: 'status',
+      status: 429,
+      retryAfter: 3,
+      times: 2,
+    });
+    for (let i = 0; i < 2; i++) {
+      const limited = await h().post('/v1/agents', { name: 'x' });
+      expect([limited.status, limited.body.code, limited.headers.get('retry-after')]).toEqual([
+        429,
+        'RATE_LIMITED',
+        '3',
+      ]);
+    }
+    expect(h().gateway.state.agents.size).toBe(0);
+    expect((await h().get('/v1/agents')).status).toBe(200);
+    expect((await h().post('/v1/agents', { name: 'x' })).status).toBe(201);
+    expect(h().gateway.faults.list()).toEqual([]);
+  });
+
+  it('`*` hits every operation until cleared', async () => {
+    h().gateway.faults.add({ operation: '*', kind: 'status', status: 503 });
+    // listAgents does not declare 503: an injected fault may answer what the spec does not.
+    expect((await h().get('/v1/agents', { unchecked: true })).status).toBe(503);
+    expect((await h().post('/v1/actions/check', { agent_id: 'a', tool_name: 'b' })).body.code).toBe(
+      'GUARDIAN_UNAVAILABLE',
+    );
+    h().gateway.faults.clear();
+    expect((await h().get('/v1/agents')).status).toBe(200);
+  });
+
+  it('latency delays the normal answer', async () => {
+    h().gateway.faults.add({ operation: 'listAgents', kind: 'latency', latencyMs: 150, times: 1 });
+    const started = performance.now();
+    expect((await h().get('/v1/agents')).status).toBe(200);
+    // A lower bound only: the injected delay is a minimum, never a measured performance figure.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('drop fails the request at the transport, and the next one works', async () => {
+    h().gateway.faults.add({ operation: 'listAgents', kind: 'drop', times: 1 });
+    const error = await h().fails('GET', '/v1/agents', { headers: { authorization: `Bearer ${KEY}` } });
+    expect(error).toBeInstanceOf(TypeError);
+    expect((await h().get('/v1/agents')).status).toBe(200);
+  });
+
+  it('malformed and wrong_type bodies fail the spec, so clients can test their handling', async () => {
+    const id = await newAgent(h());
+    h().gateway.faults.add({ operation: 'getAgent', kind: 'malformed', times: 1 });
+    const malformed = await h().get(`/v1/agents/${id}`, { unchecked: true });
+    expect(malformed.status).toBe(200);
+    expect(malformed.headers.get('content-type')).toContain('application/json');
+    expect(() => JSON.parse(malformed.text)).toThrow(SyntaxError);
+
+    h().gateway.faults.add({ operation: 'getAgent', kind: 'wrong_type', times: 1 });
+    const wrong = await h().get(`/v1/agents/${id}`, { unchecked: true });
+    expect(wrong.status).toBe(200);
+    expect(Object.keys(wrong.body).sort()).toEqual(
+      Object.keys((await h().get(`/v1/agents/${id}`)).body).sort(),
+    );
+    expect(z.safeParse(zod.GetAgentResponse, wrong.body).success).toBe(false);
+
+    h().gateway.faults.add({ operation: 'listAgents', kind: 'wrong_type', times: 1 });
+    const list = await h().get('/v1/agents', { unchecked: true });
+    expect(Array.isArray(list.body)).toBe(false);
+  });
+
+  it('a seeded fraction hits the same requests on every run', async () => {
+    const run = async () => {
+      h().gateway.faults.clear();
+      h().gateway.faults.add({
+        operation: 'listAgents',
+        kind: 'status',
+        status: 500,
+        fraction: 0.5,
+        seed: 42,
+      });
+      const statuses: number[] = [];
+      for (let i = 0; i < 20; i++) statuses.push((await h().get('/v1/agents')).status);
+      return statuses;
+    };
+    const first = await run();
+    expect(await run()).toEqual(first);
+    expect(first.filter((s) => s === 500).length).toBeGreaterThan(3);
+    expect(first.filter((s) => s === 200).length).toBeGreaterThan(3);
+  });
+
+  it('rejects an invalid fault with a TypeError naming the field', () => {
+    expect(() => h().gateway.faults.add({ operation: 'nope', kind: 'drop' })).toThrow(/operation/);
+    expect(() => h().gateway.faults.add({ operation: '*', kind: 'status' })).toThrow(/status/);
+    expect(() => h().gateway.faults.add({ operation: '*', kind: 'drop', fraction: 2 })).toThrow(/fraction/);
+    expect(() => h().gateway.faults.add({ operation: '*', kind: 'explode' as 'drop' })).toThrow(/kind/);
+  });
+});
+
+eachMode('/__mock/ admin API', (h) => {
+  const admin = (method: string, path: string, body?: unknown) =>
+    h().call(method, `/__mock${path}`, { key: null, ...(body !== undefined ? { body } : {}) });
+
+  it('resets state, moves the clock, and needs no key', async () => {
+    await newAgent(h());
+    expect((await admin('POST', '/reset')).status).toBe(204);
+    expect(h().gateway.state.agents.size).toBe(0);
+    const clock = await admin('POST', '/clock', { advance_ms: 90_000 });
+    expect([clock.status, clock.body]).toEqual([200, { now: '2026-11-22T10:01:30.000Z' }]);
+    expect((await admin('GET', '/clock')).body).toEqual({ now: '2026-11-22T10:01:30.000Z' });
+    const bad = await admin('POST', '/clock', { advance_ms: -1 });
+    expect([bad.status, bad.body.details.field]).toEqual([400, 'advance_ms']);
+  });
+
+  it('adds, lists and clears faults in snake_case', async () => {
+    const added = await admin('POST', '/faults', {
+      operation: 'listAgents',
+      kind: 'status',
+      status: 429,
+      retry_after: 1,
+      times: 1,
+    });
+    expect(added.status).toBe(201);
+    expect(added.body.id).toMatch(/^flt_/);
+    expect((await admin('GET', '/faults')).body).toMatchObject([
+      { id: added.body.id, retry_after: 1, hits: 0 },
+    ]);
+    const limited = await h().get('/v1/agents');
+    expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '1']);
+    expect((await admin('GET', '/faults')).body).toEqual([]);
+
+    const second = await admin('POST', '/faults', { operation: '*', kind: 'latency', latency_ms: 1 });
+    expect((await admin('DELETE', `/faults/${second.body.id}`)).status).toBe(204);
+    expect((await admin('DELETE', `/faults/${second.body.id}`)).status).toBe(404);
+    await admin('POST', '/faults', { kind: 'drop' });
+    expect((await admin('DELETE', '/faults')).status).toBe(204);
+    expect((await h().get('/v1/agents')).status).toBe(200);
+
+    for (const [body, field] of [
+      [{ operation: 'nope', kind: 'drop' }, 'operation'],
+      [{ kind: 'boom' }, 'kind'],
+      [{ kind: 'latency' }, 'latency_ms'],
+      [{ kind: 'status', status: 200 }, 'status'],
+      [{ kind: 'drop', times: 0 }, 'times'],
+      [{ kind: 'drop', latencyMs: 5 }, 'latencyMs'],
+    ] as const) {
+      const answer = await admin('POST', '/faults', body);
+      expect([answer.status, answer.body.details.field], JSON.stringify(body)).toEqual([400, field]);
+    }
+    const broken = await h().call('POST', '/__mock/faults', {
+      key: null,
+      raw: '{',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(broken.status).toBe(400);
+    expect((await admin('GET', '/nothing')).status).toBe(404);
+  });
+
+  it('lists recorded requests with the API key and x-secret fields redacted', async () => {
+    const id = await newAgent(h(), ['files:read']);
+    const token = (await h().post('/v1/tokens', { agent_id: id, scopes: ['files:read'] })).body
+      .token as string;
+    await h().post('/v1/tokens/introspect', { token, target: 'mcp://fs' });
+    await h().post('/v1/federation/verify', { token: 'eyJ.secret.jwt' });
+    const log = (await admin('GET', '/requests')).body;
+    expect(log.map((r: any) => r.operation_id)).toEqual([
+      'createAgent',
+      'issueToken',
+      'introspectToken',
+      'verifyFederatedToken',
+    ]);
+    expect(log[2]).toMatchObject({
+      method: 'POST',
+      path: '/v1/tokens/introspect',
+      body: { token: '[REDACTED]', target: 'mcp://fs' },
+      at: '2026-11-22T10:00:00.000Z',
+    });
+    expect(log[0].headers.authorization).toBe('Bearer [REDACTED]');
+    const text = JSON.stringify(log);
+    expect(text).not.toContain(KEY);
+    expect(text).not.toContain(token);
+    expect(text).not.toContain('eyJ.secret.jwt');
+    expect(h().gateway.requests[2]!.operationId).toBe('introspectToken');
+    expect((await admin('DELETE', '/requests')).status).toBe(204);
+    expect((await admin('GET', '/requests')).body).toEqual([]);
+  });
+});
+
+describe('instances', () => {
+  it('never share state, and a baseUrl restricts the handlers to that origin', async () => {
+    const one = createMockGateway({ baseUrl: 'http://one.test' });
+    const two = createMockGateway({ baseUrl: 'http://two.test/' });
+    const create = (origin: string) =>
+      new Request(`${origin}/v1/agents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'x' }),
+      });
+    expect((await one.fetch(create('http://one.test'))).status).toBe(201);
+    expect(one.state.agents.size).toBe(1);
+    expect(two.state.agents.size).toBe(0);
+    expect(await getResponse(two.handlers, create('http://one.test'))).toBeUndefined();
+    expect((await getResponse(two.handlers, create('http://two.test')))?.status).toBe(201);
+    expect(one.requests).toHaveLength(1);
+    expect(two.requests).toHaveLength(1);
+  });
+
+  it('a shared clock is honoured and a frozen start is validated', () => {
+    const gateway = createMockGateway({ clock: { start: '2026-01-01T00:00:00Z' } });
+    expect(gateway.clock.iso()).toBe('2026-01-01T00:00:00.000Z');
+    expect(gateway.clock.advance(1000)).toBe(Date.parse('2026-01-01T00:00:01Z'));
+    expect(() => gateway.clock.advance(-1)).toThrow(RangeError);
+    expect(() => createMockGateway({ clock: { start: 'not a date' } })).toThrow(TypeError);
+    const live = createMockGateway();
+    const before = Date.now();
+    live.clock.advance(60_000);
+    expect(live.clock.now()).toBeGreaterThanOrEqual(before + 60_000);
+  });
+});
