@@ -47,4 +47,17 @@ describe('spec/conformance scenarios', () => {
       }
     }
   });
+
+  it('call every operation of the spec at least once, and cover the guard and fault categories', async () => {
+    const model = await modelFromFile(fileURLToPath(new URL('../../spec/openapi.yaml', import.meta.url)));
+    const called = new Set(
+      scenarios.flatMap(({ doc }) => doc.steps.filter((s: any) => s.call).map((s: any) => s.call)),
+    );
+    const missing = model.operations
+      .map((op) => `${op.resource}.${op.name.wire}`)
+      .filter((c) => !called.has(c));
+    expect(missing).toEqual([]);
+    const categories = new Set(scenarios.map(({ doc }) => doc.category));
+    expect([...categories].sort()).toEqual(['errors', 'faults', 'guard', 'operations']);
+  });
 });
