@@ -3,12 +3,10 @@
  * They exist only in the mock and need no API key. Bodies and answers are snake_case.
  */
 import { http, type RequestHandler } from 'msw';
-import { GatewayError } from './errors.js';
+import { GatewayError, newRequestId } from './errors.js';
 import type { FaultSpec } from './faults.js';
 import type { MockGateway } from './gateway.js';
 import { errorResponse } from './gateway.js';
-
-const requestId = () => `req_admin_${Date.now().toString(36)}`;
 
 async function readJson(request: Request): Promise<Record<string, unknown>> {
   const text = await request.text();
@@ -31,11 +29,11 @@ const guard =
     try {
       return await fn(request, params);
     } catch (error) {
-      if (error instanceof GatewayError) return errorResponse(error, requestId());
+      if (error instanceof GatewayError) return errorResponse(error, newRequestId());
       const message = error instanceof Error ? error.message : String(error);
       return errorResponse(
         new GatewayError(500, 'INTERNAL_ERROR', `internal error: ${message}`),
-        requestId(),
+        newRequestId(),
       );
     }
   };
@@ -55,14 +53,8 @@ export function faultFromWire(body: Record<string, unknown>): FaultSpec {
   const unknown = Object.keys(body).find((key) => !FAULT_FIELDS.includes(key));
   if (unknown)
     throw new GatewayError(400, 'VALIDATION_ERROR', `${unknown}: unknown field`, { field: unknown });
-  const spec: Record<string, unknown> = { operation: body.operation ?? '*', kind: body.kind };
-  if (body.latency_ms !== undefined) spec.latencyMs = body.latency_ms;
-  if (body.status !== undefined) spec.status = body.status;
-  if (body.retry_after !== undefined) spec.retryAfter = body.retry_after;
-  if (body.times !== undefined) spec.times = body.times;
-  if (body.fraction !== undefined) spec.fraction = body.fraction;
-  if (body.seed !== undefined) spec.seed = body.seed;
-  return spec as unknown as FaultSpec;
+  // `faults.add` checks every field and accepts the snake_case spellings.
+  return { ...body, operation: body.operation ?? '*' } as unknown as FaultSpec;
 }
 
 export function adminHandlers(gateway: MockGateway, prefix: string): RequestHandler[] {

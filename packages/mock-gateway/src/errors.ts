@@ -17,6 +17,15 @@ export class GatewayError extends Error {
   }
 }
 
+const hex = (bytes: number) =>
+  Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** A random id for one request, echoed in `X-Request-Id` and the envelope's `request_id`. */
+export const newRequestId = () => `req_${hex(8)}`;
+
+/** A random hex id with a prefix (`agt_...`); 8 bytes for ids, 16 for secrets. */
+export const randomId = (prefix: string, bytes = 8) => `${prefix}_${hex(bytes)}`;
+
 export const notFound = (resource: string, id: string) =>
   new GatewayError(404, 'NOT_FOUND', `${resource} ${id} not found`, { resource, id });
 

@@ -23,6 +23,10 @@ export interface FaultSpec {
   fraction?: number;
   /** Seed of the `fraction` draw (default 1), so a run is reproducible. */
   seed?: number;
+  /** Alias of `latencyMs` (the `/__mock/faults` spelling). */
+  latency_ms?: number;
+  /** Alias of `retryAfter` (the `/__mock/faults` spelling). */
+  retry_after?: number | string;
 }
 
 export interface Fault extends FaultSpec {
@@ -99,7 +103,12 @@ export function createFaults(operationIds: ReadonlySet<string>): Faults {
   let faults: (Fault & { draw: () => number })[] = [];
   let counter = 0;
   return {
-    add(spec) {
+    add(input) {
+      // Accept the HTTP spelling too, so a snake_case spec from a test fixture is not ignored.
+      const { latency_ms, retry_after, ...rest } = input;
+      const spec: FaultSpec = { ...rest };
+      if (spec.latencyMs === undefined && latency_ms !== undefined) spec.latencyMs = latency_ms;
+      if (spec.retryAfter === undefined && retry_after !== undefined) spec.retryAfter = retry_after;
       checkFaultSpec(spec, operationIds);
       counter += 1;
       const fault = { ...spec, id: `flt_${counter}`, hits: 0, draw: prng(spec.seed ?? 1) };

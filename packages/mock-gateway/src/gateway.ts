@@ -7,7 +7,7 @@ import { delay, getResponse, HttpResponse, http, type RequestHandler } from 'msw
 import * as z from 'zod/mini';
 import { adminHandlers } from './admin.js';
 import { type Clock, type ClockOptions, createClock } from './clock.js';
-import { type ErrorCode, envelope, GatewayError } from './errors.js';
+import { type ErrorCode, envelope, GatewayError, newRequestId, randomId } from './errors.js';
 import { createFaults, type Fault, type Faults } from './faults.js';
 import type { GatewayConfig, OpContext, Operation, OpResult } from './operation.js';
 import { operations } from './ops/index.js';
@@ -78,9 +78,6 @@ export const DEFAULT_CONFIG: GatewayConfig = {
 
 const enLocale = z.locales.en();
 
-const hex = (bytes: number) =>
-  Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
-
 /** `/v1/agents/{agent_id}` -> `/v1/agents/:agent_id` (MSW's path syntax). */
 const mswPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
@@ -117,11 +114,47 @@ function validationError(issues: readonly z.core.$ZodIssue[], prefix: string): G
   return new GatewayError(400, 'VALIDATION_ERROR', `${field}: ${issue.message}`, { field });
 }
 
+const at = (value: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key], value);
+
+function setAt(value: unknown, path: readonly PropertyKey[], replacement: unknown): void {
+  const parent = at(value, path.slice(0, -1)) as Record<PropertyKey, unknown>;
+  parent[path[path.length - 1]!] = replacement;
+}
+
+/**
+ * A string-length failure the spec does not mean: JSON Schema counts `maxLength` in code points,
+ * zod in UTF-16 units, so 200 emoji (400 units) fail zod but meet the spec.
+ */
+const isCodePointFalseAlarm = (issue: z.core.$ZodIssue, input: unknown) => {
+  const value = at(input, issue.path);
+  return (
+    issue.code === 'too_big' &&
+    issue.origin === 'string' &&
+    typeof value === 'string' &&
+    [...value].length <= Number(issue.maximum)
+  );
+};
+
 function parseWith(schema: z.ZodMiniType | undefined, value: unknown, prefix: string): unknown {
   if (!schema) return undefined;
   const result = z.safeParse(schema, value, { error: enLocale.localeError });
-  if (!result.success) throw validationError(result.error.issues, prefix);
-  return result.data;
+  if (result.success) return result.data;
+  const falseAlarms = result.error.issues.filter((issue) => isCodePointFalseAlarm(issue, value));
+  if (falseAlarms.length === 0 || falseAlarms.length < result.error.issues.length) {
+    throw validationError(
+      result.error.issues.filter((issue) => !falseAlarms.includes(issue)),
+      prefix,
+    );
+  }
+  // Parse again with those strings shortened (so defaults still apply), then put them back.
+  const stand = structuredClone(value);
+  for (const issue of falseAlarms)
+    setAt(stand, issue.path, 'x'.repeat(Number((issue as { maximum: unknown }).maximum)));
+  const again = z.safeParse(schema, stand, { error: enLocale.localeError });
+  if (!again.success) throw validationError(again.error.issues, prefix);
+  for (const issue of falseAlarms) setAt(again.data, issue.path, at(value, issue.path));
+  return again.data;
 }
 
 const isJsonType = (contentType: string | null) => {
@@ -185,8 +218,8 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     clock,
     config,
     origin,
-    id: (p) => `${p}_${hex(8)}`,
-    secret: (p) => `${p}_${hex(16)}`,
+    id: (p) => randomId(p),
+    secret: (p) => randomId(p, 16),
   });
 
   const log = (entry: RequestLogEntry) => {
@@ -199,7 +232,7 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
 
   async function run(op: Operation, request: Request, rawParams: Record<string, unknown>): Promise<Response> {
     const started = performance.now();
-    const requestId = `req_${hex(8)}`;
+    const requestId = newRequestId();
     const url = new URL(request.url);
     let text = '';
     let readFailed = false;
@@ -348,7 +381,7 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
   /** Unknown paths under the gateway's prefixes: 405 when another method exists, else 404. */
   const fallback = async ({ request }: { request: Request }) => {
     const url = new URL(request.url);
-    const requestId = `req_${hex(8)}`;
+    const requestId = newRequestId();
     const started = performance.now();
     requests.push({
       method: request.method,

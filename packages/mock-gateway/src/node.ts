@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { envelope, GatewayError } from './errors.js';
+import { envelope, GatewayError, newRequestId } from './errors.js';
 import { createMockGateway, type MockGateway, type MockGatewayOptions } from './gateway.js';
 
 export interface MockGatewayServerOptions extends MockGatewayOptions {
@@ -32,7 +32,7 @@ function sendError(res: ServerResponse, error: GatewayError, close = false): voi
     res.destroy();
     return;
   }
-  const requestId = `req_http_${Date.now().toString(36)}`;
+  const requestId = newRequestId();
   const body = JSON.stringify(envelope(error, requestId));
   res.writeHead(error.status, {
     'Content-Type': 'application/json',

@@ -86,7 +86,9 @@ const pascal = (id: string) => id[0]!.toUpperCase() + id.slice(1);
 export function checkAgainstSpec(method: string, path: string, answer: Answer, key: string | null): void {
   const op = specOperationFor(method, path);
   const where = `${method} ${path} -> ${answer.status}`;
-  expect(answer.headers.get('x-request-id'), `${where}: X-Request-Id`).toMatch(/^req_/);
+  expect(answer.headers.get('x-request-id'), `${where}: X-Request-Id`).toMatch(/^req_[0-9a-f]{16}$/);
+  if (answer.status !== 204)
+    expect(answer.headers.get('content-type'), `${where}: JSON`).toMatch(/^application\/json/);
   if (!op) {
     // Not an operation (unknown path, wrong method): still the error envelope.
     expect(answer.status, where).toBeGreaterThanOrEqual(400);

@@ -86,6 +86,25 @@ eachMode('request validation', (h) => {
     expect(await fieldOf('/v1/agents', undefined)).toBe('body');
   });
 
+  it('counts string lengths in code points, as the spec does', async () => {
+    const id = await newAgent(h());
+    const emoji = '\u{1F600}'.repeat(200);
+    const ok = await h().post('/v1/actions/check', {
+      agent_id: id,
+      tool_name: 'web_search',
+      tool_input_summary: emoji,
+    });
+    expect([ok.status, ok.body.allowed]).toEqual([200, true]);
+    expect(h().gateway.requests.at(-1)!.body).toMatchObject({ tool_input_summary: emoji });
+    expect(
+      await fieldOf('/v1/actions/check', {
+        agent_id: id,
+        tool_name: 'web_search',
+        tool_input_summary: `${emoji}!`,
+      }),
+    ).toBe('tool_input_summary');
+  });
+
   it('checks path and query parameters', async () => {
     const long = await h().get(`/v1/agents/${'x'.repeat(129)}`);
     expect([long.status, long.body.details.field]).toEqual([400, 'agent_id']);
@@ -221,6 +240,17 @@ eachMode('fault injection', (h) => {
     expect(await run()).toEqual(first);
     expect(first.filter((s) => s === 500).length).toBeGreaterThan(3);
     expect(first.filter((s) => s === 200).length).toBeGreaterThan(3);
+  });
+
+  it('accepts the snake_case spelling of the HTTP form', async () => {
+    h().gateway.faults.add({
+      operation: 'listAgents',
+      kind: 'status',
+      status: 429,
+      retry_after: 4,
+      times: 1,
+    });
+    expect((await h().get('/v1/agents')).headers.get('retry-after')).toBe('4');
   });
 
   it('rejects an invalid fault with a TypeError naming the field', () => {
