@@ -7,10 +7,10 @@ import {
   RevokeAgentParams,
   SuspendAgentParams,
 } from '@agenttrustid/spec/zod';
-import { conflict, GatewayError } from '../errors.js';
+import { conflict } from '../errors.js';
 import { defineOp, json } from '../operation.js';
 import { newestFirst } from '../state.js';
-import { agentView, findAgent, nextSeq } from './common.js';
+import { agentView, findAgent, nextSeq, refuseRevoked } from './common.js';
 
 export const agentOps = [
   defineOp({
@@ -81,12 +81,7 @@ export const agentOps = [
     params: SuspendAgentParams,
     handle: ({ params, state }) => {
       const agent = findAgent(state, params.agent_id);
-      if (agent.status === 'revoked') {
-        throw new GatewayError(409, 'AGENT_REVOKED', `agent ${agent.id} is revoked and cannot be suspended`, {
-          agent_id: agent.id,
-          status: agent.status,
-        });
-      }
+      refuseRevoked(agent, 'be suspended');
       // Suspending a suspended agent is a no-op, so a retried request is harmless.
       agent.status = 'suspended';
       return json(200, agentView(agent));
@@ -99,12 +94,7 @@ export const agentOps = [
     params: ActivateAgentParams,
     handle: ({ params, state }) => {
       const agent = findAgent(state, params.agent_id);
-      if (agent.status === 'revoked') {
-        throw new GatewayError(409, 'AGENT_REVOKED', `agent ${agent.id} is revoked and cannot be activated`, {
-          agent_id: agent.id,
-          status: agent.status,
-        });
-      }
+      refuseRevoked(agent, 'be activated');
       agent.status = 'active';
       return json(200, agentView(agent));
     },

@@ -4,30 +4,16 @@ import {
   GetPublicAgentCardParams,
   PublishAgentCardParams,
 } from '@agenttrustid/spec/zod';
-import { GatewayError, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { defineOp, json, type OpContext } from '../operation.js';
 import type { Agent, AgentCard } from '../state.js';
-import { findAgent } from './common.js';
+import { findAgent, refuseRevoked } from './common.js';
 
 type Ctx = OpContext<{ agent_id: string }, unknown, unknown>;
 
 function cardView(card: AgentCard): components['schemas']['AgentCard'] {
   const { generation: _, ...wire } = card;
   return structuredClone(wire);
-}
-
-function requireNotRevoked(agent: Agent, action: string): void {
-  if (agent.status === 'revoked') {
-    throw new GatewayError(
-      409,
-      'AGENT_REVOKED',
-      `agent ${agent.id} is revoked; its card cannot be ${action}`,
-      {
-        agent_id: agent.id,
-        status: agent.status,
-      },
-    );
-  }
 }
 
 /** Builds the card from the agent record; a rebuild bumps the patch version and keeps publication. */
@@ -63,7 +49,7 @@ export const cardOps = [
     params: GenerateAgentCardParams,
     handle: (ctx) => {
       const agent = findAgent(ctx.state, ctx.params.agent_id);
-      requireNotRevoked(agent, 'generated');
+      refuseRevoked(agent, 'have its card generated');
       return json(200, cardView(generate(ctx, agent)));
     },
   }),
@@ -74,7 +60,7 @@ export const cardOps = [
     params: PublishAgentCardParams,
     handle: (ctx) => {
       const agent = findAgent(ctx.state, ctx.params.agent_id);
-      requireNotRevoked(agent, 'published');
+      refuseRevoked(agent, 'have its card published');
       const card = ctx.state.cards.get(agent.id) ?? generate(ctx, agent);
       if (!card.published) {
         card.published = true;

@@ -25,6 +25,16 @@ export function requireActive(agent: Agent, status: 403 | 409 = 403): void {
   }
 }
 
+/** A revoked agent is final: changing it is a 409 AGENT_REVOKED (`what`: "be suspended"). */
+export function refuseRevoked(agent: Agent, what: string): void {
+  if (agent.status === 'revoked') {
+    throw new GatewayError(409, 'AGENT_REVOKED', `agent ${agent.id} is revoked and cannot ${what}`, {
+      agent_id: agent.id,
+      status: agent.status,
+    });
+  }
+}
+
 export function agentView(agent: Agent): S['Agent'] {
   const { seq: _, ...wire } = agent;
   return structuredClone(wire);
