@@ -2,7 +2,7 @@
 // (agent metadata, MCP params, A2A data parts, federated claims) cross both ways untouched.
 import { describe, expect, it } from 'vitest';
 import { fromWire, toWire } from '../src/core/keys.js';
-import { shapes } from '../src/generated/models.js';
+import { shapes } from '../src/generated/wire.js';
 import { useGateway } from './helpers.js';
 
 const { gateway, client } = useGateway();

@@ -1,7 +1,7 @@
 // The one place that builds and sends a request: base URL, bearer auth, user-agent, timeout,
 // retries with backoff and jitter (ky), an idempotency key on every POST so POSTs are safe to
 // retry, and the mapping of every failure to a typed AgentTrustError.
-import ky, { type Hooks, HTTPError, type KyInstance, TimeoutError } from 'ky';
+import type { Hooks, KyInstance, Options } from 'ky';
 import { AgentTrustError, errorFromResponse, NetworkError } from './errors.js';
 import { type Logger, type LogLevel, makeLog } from './log.js';
 import { VERSION } from './version.js';
@@ -54,6 +54,12 @@ const RETRY_METHODS = ['get', 'head', 'delete', 'put', 'post', 'patch', 'options
 // 408, 429 and every 5xx; Retry-After is honoured on each of them.
 const RETRY_STATUSES = [408, 429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
 const retryConfigs = new Map<number, object>();
+// The fast path shared with transport.node.ts: a fetch marked with FAST_PATH takes the body as
+// `init.rawBody` (so ky's Request carries no body stream to build, clone and read back) and puts
+// the decoded response text on the Response under RAW_TEXT.
+const FAST_PATH = Symbol.for('agenttrustid.sdk.fastPath');
+const RAW_TEXT = Symbol.for('agenttrustid.sdk.rawText');
+let kyModule: Promise<typeof import('ky')> | undefined;
 
 function retryConfig(limit: number): object {
   let config = retryConfigs.get(limit);
@@ -87,7 +93,10 @@ export class HttpCore {
   readonly maxRetries: number;
   // Private fields: invisible to util.inspect, JSON.stringify and property enumeration.
   readonly #apiKey: string | undefined;
-  readonly #ky: KyInstance;
+  readonly #hooks: Hooks;
+  readonly #fetch: typeof globalThis.fetch | undefined;
+  #ky: KyInstance | undefined;
+  readonly #fastPath: boolean;
   readonly #defaultHeaders: Record<string, string>;
   readonly #log: ReturnType<typeof makeLog>;
 
@@ -98,12 +107,25 @@ export class HttpCore {
     this.#apiKey = options.apiKey;
     this.#defaultHeaders = { ...options.defaultHeaders };
     this.#log = makeLog(options.logger, options.logLevel);
+    this.#fetch = options.fetch;
+    this.#hooks = options.hooks ?? {};
+    // Users' hooks see the request and response as fetch made them: no fast path with hooks.
+    const hooks = Object.values(this.#hooks).some((list) => Array.isArray(list) && list.length > 0);
+    this.#fastPath = !hooks && (options.fetch as { [FAST_PATH]?: boolean } | undefined)?.[FAST_PATH] === true;
+  }
+
+  // ky is loaded with the first request: at import it builds a Request to probe for stream
+  // support, which makes Node load its fetch implementation (tens of milliseconds).
+  async #client(): Promise<KyInstance> {
+    if (this.#ky) return this.#ky;
+    kyModule ??= import('ky');
+    const { default: ky, HTTPError } = await kyModule;
     const log = this.#log;
-    const userHooks = options.hooks ?? {};
-    this.#ky = ky.create({
+    const userHooks = this.#hooks;
+    this.#ky ??= ky.create({
       prefixUrl: `${this.baseUrl}/`,
       throwHttpErrors: true,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(this.#fetch ? { fetch: this.#fetch } : {}),
       hooks: {
         beforeRequest: userHooks.beforeRequest ?? [],
         afterResponse: userHooks.afterResponse ?? [],
@@ -119,6 +141,7 @@ export class HttpCore {
         ],
       },
     });
+    return this.#ky;
   }
 
   /** Sends one operation's request; resolves with the parsed JSON of a 2xx, rejects with an AgentTrustError. */
@@ -138,16 +161,20 @@ export class HttpCore {
     const timeout = options.timeout ?? this.timeout;
     const started = Date.now();
 
+    const client = this.#ky ?? (await this.#client());
     let response: Response;
     try {
-      response = await this.#ky(url.slice(1), {
+      response = await client(url.slice(1), {
         method,
         headers,
-        body: config.body ?? null,
+        // ky hands options it does not know (rawBody) to fetch as they are.
+        ...(this.#fastPath && typeof config.body === 'string'
+          ? { body: null, rawBody: config.body }
+          : { body: config.body ?? null }),
         signal: options.signal,
         timeout,
         retry: retryConfig(options.maxRetries ?? this.maxRetries),
-      });
+      } as Options);
     } catch (error) {
       throw await this.#failure(error, method, path, timeout, options.signal);
     }
@@ -157,7 +184,8 @@ export class HttpCore {
     if (response.status === 204) return { status: 204, headers: response.headers, data: undefined };
     let text: string;
     try {
-      text = await response.text();
+      const raw = this.#fastPath ? (response as Response & { [RAW_TEXT]?: unknown })[RAW_TEXT] : undefined;
+      text = typeof raw === 'string' ? raw : await response.text();
     } catch (error) {
       throw await this.#failure(error, method, path, timeout, options.signal);
     }
@@ -178,6 +206,7 @@ export class HttpCore {
     timeout: number,
     signal: AbortSignal | undefined,
   ): Promise<unknown> {
+    const { HTTPError, TimeoutError } = await kyModule!;
     if (error instanceof HTTPError) {
       const { response } = error;
       let body: unknown;

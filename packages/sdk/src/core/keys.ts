@@ -1,7 +1,7 @@
 // camelCase <-> snake_case by the schema's key map (see generated/models.ts `Shape`), never by
 // blind conversion: a key the shape does not know, and everything under a free-form value
 // (shape 0), is copied as it is.
-import type { Shape } from '../generated/models.js';
+import type { Shape } from '../generated/wire.js';
 
 type Inverse = { [name: string]: readonly [wire: string, sub: Shape | 0 | undefined] };
 const inverses = new WeakMap<Shape, Inverse>();

@@ -1,10 +1,24 @@
 // What every resource method does around its generated operation function: pass the per-call
 // config, validate the answer against the spec's zod schema, convert it to camelCase.
-import type { OperationMeta } from '../generated/models.js';
+import type { OperationMeta } from '../generated/wire.js';
 import { AgentTrustError, ValidationError } from './errors.js';
 import type { HttpCore, RequestOptions, WireResponse } from './http.js';
 import { fromWire } from './keys.js';
 import type { RequestConfig } from './mutator.js';
+
+type Schemas = typeof import('../generated/schemas.js');
+let schemas: Schemas | undefined;
+let loading: Promise<Schemas> | undefined;
+
+// The zod schemas are built on the first response, not when the SDK is imported: importing
+// stays cheap for programs that load the SDK but call it later (or never).
+function loadSchemas(): Promise<Schemas> {
+  loading ??= import('../generated/schemas.js').then((module) => {
+    schemas = module;
+    return module;
+  });
+  return loading;
+}
 
 export abstract class APIResource {
   /** @internal */
@@ -23,12 +37,13 @@ export abstract class APIResource {
   ): Promise<T> {
     const { data, status, headers } = (await send({ core: this._core, options, auth })) as WireResponse;
     if (!meta.response) return undefined as T;
+    const schema = (schemas ?? (await loadSchemas()))[meta.response];
     const requestId = headers.get('x-request-id') ?? undefined;
     if (meta.list) {
       if (!Array.isArray(data)) throw invalid(status, requestId, ['(root): expected an array']);
-      for (let i = 0; i < data.length; i++) validate(meta.response, data[i], status, requestId, `[${i}]`);
+      for (let i = 0; i < data.length; i++) validate(schema, data[i], status, requestId, `[${i}]`);
     } else {
-      validate(meta.response, data, status, requestId, '');
+      validate(schema, data, status, requestId, '');
     }
     return fromWire(data, meta.responseShape) as T;
   }
@@ -53,7 +68,7 @@ function invalid(status: number, requestId: string | undefined, problems: string
  * the raw body, not zod's stripped output, is what gets returned.
  */
 function validate(
-  schema: NonNullable<OperationMeta['response']>,
+  schema: Schemas[keyof Schemas],
   data: unknown,
   status: number,
   requestId: string | undefined,

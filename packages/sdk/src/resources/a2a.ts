@@ -2,14 +2,9 @@ import { ValidationError } from '../core/errors.js';
 import type { RequestOptions } from '../core/http.js';
 import { toWire } from '../core/keys.js';
 import { APIResource, segment } from '../core/resource.js';
-import {
-  type A2aMessage,
-  type A2aPart,
-  type A2aTask,
-  operations,
-  type SendTaskRequest,
-} from '../generated/models.js';
+import type { A2aMessage, A2aPart, A2aTask, SendTaskRequest } from '../generated/models.js';
 import * as api from '../generated/operations.js';
+import { operations } from '../generated/wire.js';
 
 const { sendA2aMessage, sendA2aTask, getA2aTask, cancelA2aTask } = operations;
 

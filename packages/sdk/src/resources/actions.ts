@@ -1,8 +1,9 @@
 import type { RequestOptions } from '../core/http.js';
 import { toWire } from '../core/keys.js';
 import { APIResource } from '../core/resource.js';
-import { type ActionCheckRequest, type ActionCheckResult, operations } from '../generated/models.js';
+import type { ActionCheckRequest, ActionCheckResult } from '../generated/models.js';
 import * as api from '../generated/operations.js';
+import { operations } from '../generated/wire.js';
 
 const { checkAction } = operations;
 

@@ -1,7 +1,8 @@
 import type { RequestOptions } from '../core/http.js';
 import { APIResource, segment } from '../core/resource.js';
-import { type AgentCard, operations } from '../generated/models.js';
+import type { AgentCard } from '../generated/models.js';
 import * as api from '../generated/operations.js';
+import { operations } from '../generated/wire.js';
 
 const { generateAgentCard, publishAgentCard, getPublicAgentCard } = operations;
 

@@ -1,8 +1,9 @@
 import type { RequestOptions } from '../core/http.js';
 import { toWire } from '../core/keys.js';
 import { APIResource, segment } from '../core/resource.js';
-import { type Agent, type AgentStatus, type CreateAgentRequest, operations } from '../generated/models.js';
+import type { Agent, AgentStatus, CreateAgentRequest } from '../generated/models.js';
 import * as api from '../generated/operations.js';
+import { operations } from '../generated/wire.js';
 
 const { createAgent, listAgents, getAgent, revokeAgent, suspendAgent, activateAgent } = operations;
 

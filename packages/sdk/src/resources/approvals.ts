@@ -1,8 +1,9 @@
 import type { RequestOptions } from '../core/http.js';
 import { toWire } from '../core/keys.js';
 import { APIResource, segment } from '../core/resource.js';
-import { type Approval, type ApprovalStatus, operations } from '../generated/models.js';
+import type { Approval, ApprovalStatus } from '../generated/models.js';
 import * as api from '../generated/operations.js';
+import { operations } from '../generated/wire.js';
 
 const { listApprovals, getApproval, approveApproval, denyApproval } = operations;
 

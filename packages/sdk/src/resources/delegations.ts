@@ -1,14 +1,9 @@
 import type { RequestOptions } from '../core/http.js';
 import { toWire } from '../core/keys.js';
 import { APIResource, segment } from '../core/resource.js';
-import {
-  type CreateDelegationRequest,
-  type Delegation,
-  type DelegationStatus,
-  operations,
-  type Session,
-} from '../generated/models.js';
+import type { CreateDelegationRequest, Delegation, DelegationStatus, Session } from '../generated/models.js';
 import * as api from '../generated/operations.js';
+import { operations } from '../generated/wire.js';
 
 const { createDelegation, listDelegations, revokeDelegation, initDelegationSession } = operations;
 

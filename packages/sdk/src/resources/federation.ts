@@ -1,16 +1,16 @@
 import type { RequestOptions } from '../core/http.js';
 import { toWire } from '../core/keys.js';
 import { APIResource } from '../core/resource.js';
-import {
-  type FederatedTokenVerification,
-  type FederationProvider,
-  type InitFederatedSessionRequest,
-  operations,
-  type RegisterProviderRequest,
-  type Session,
-  type VerifyFederatedTokenRequest,
+import type {
+  FederatedTokenVerification,
+  FederationProvider,
+  InitFederatedSessionRequest,
+  RegisterProviderRequest,
+  Session,
+  VerifyFederatedTokenRequest,
 } from '../generated/models.js';
 import * as api from '../generated/operations.js';
+import { operations } from '../generated/wire.js';
 
 const { registerFederationProvider, verifyFederatedToken, initFederatedSession } = operations;
 

@@ -1,13 +1,9 @@
 import type { RequestOptions } from '../core/http.js';
 import { toWire } from '../core/keys.js';
 import { APIResource, segment } from '../core/resource.js';
-import {
-  type McpCallResponse,
-  type McpServer,
-  operations,
-  type RegisterMcpServerRequest,
-} from '../generated/models.js';
+import type { McpCallResponse, McpServer, RegisterMcpServerRequest } from '../generated/models.js';
 import * as api from '../generated/operations.js';
+import { operations } from '../generated/wire.js';
 
 const { registerMcpServer, listMcpServers, removeMcpServer, callMcpTool } = operations;
 

@@ -1,8 +1,9 @@
 import type { RequestOptions } from '../core/http.js';
 import { toWire } from '../core/keys.js';
 import { APIResource, segment } from '../core/resource.js';
-import { operations, type Session, type SessionMode } from '../generated/models.js';
+import type { Session, SessionMode } from '../generated/models.js';
 import * as api from '../generated/operations.js';
+import { operations } from '../generated/wire.js';
 
 const { initSession, initApiSession, getSession } = operations;
 

@@ -1,13 +1,9 @@
 import type { RequestOptions } from '../core/http.js';
 import { toWire } from '../core/keys.js';
 import { APIResource, segment } from '../core/resource.js';
-import {
-  type CreateSiemDestinationRequest,
-  type DeliveryRecord,
-  operations,
-  type SiemDestination,
-} from '../generated/models.js';
+import type { CreateSiemDestinationRequest, DeliveryRecord, SiemDestination } from '../generated/models.js';
 import * as api from '../generated/operations.js';
+import { operations } from '../generated/wire.js';
 
 const {
   createSiemDestination,

@@ -1,8 +1,9 @@
 import type { RequestOptions } from '../core/http.js';
 import { toWire } from '../core/keys.js';
 import { APIResource } from '../core/resource.js';
-import { operations, type TelemetryAccepted, type TelemetryBatch } from '../generated/models.js';
+import type { TelemetryAccepted, TelemetryBatch } from '../generated/models.js';
 import * as api from '../generated/operations.js';
+import { operations } from '../generated/wire.js';
 
 const { ingestTelemetry } = operations;
 

@@ -1,14 +1,14 @@
 import type { HttpCore, RequestOptions } from '../core/http.js';
 import { toWire } from '../core/keys.js';
 import { APIResource } from '../core/resource.js';
-import {
-  type IntrospectionResult,
-  type IntrospectTokenRequest,
-  type IssueTokenRequest,
-  operations,
-  type Token,
+import type {
+  IntrospectionResult,
+  IntrospectTokenRequest,
+  IssueTokenRequest,
+  Token,
 } from '../generated/models.js';
 import * as api from '../generated/operations.js';
+import { operations } from '../generated/wire.js';
 
 const { issueToken, introspectToken, revokeToken } = operations;
 

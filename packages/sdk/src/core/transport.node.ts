@@ -1,0 +1,91 @@
+// Node's default transport: a fetch-compatible function over node:http(s) with a keep-alive
+// agent. Node's built-in fetch (undici) costs about twice a keep-alive node:http request for the
+// small JSON calls the gateway answers (TOOLCHAIN.md); the action check sits on every tool call
+// of an agent, so the Node build uses this. Only the Node entry (`node` export condition) bundles it.
+import http from 'node:http';
+import https from 'node:https';
+
+// See FAST_PATH in http.ts.
+const FAST_PATH = Symbol.for('agenttrustid.sdk.fastPath');
+const RAW_TEXT = Symbol.for('agenttrustid.sdk.rawText');
+
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
+};
+
+/** The body as a string, which the HTTP core passes instead of a body on the Request. */
+export interface TransportInit {
+  rawBody?: string | null;
+}
+
+async function nodeFetch(input: RequestInfo | URL, init?: RequestInit & TransportInit): Promise<Response> {
+  const request = input instanceof Request ? input : new Request(input, init);
+  const url = new URL(request.url);
+  const agent = agents[url.protocol as keyof typeof agents];
+  if (!agent) throw new TypeError(`fetch failed: unsupported protocol ${url.protocol}`);
+  let body: string | Uint8Array | undefined;
+  if (init?.rawBody != null) body = init.rawBody;
+  else if (request.body) body = new Uint8Array(await request.arrayBuffer());
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
+  if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+  const signal = request.signal;
+  if (signal.aborted) throw signal.reason;
+
+  return new Promise<Response>((resolve, reject) => {
+    const onAbort = () => req.destroy(signal.reason);
+    const req = (url.protocol === 'https:' ? https : http).request(
+      {
+        protocol: url.protocol,
+        hostname: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port,
+        path: url.pathname + url.search,
+        method: request.method,
+        headers,
+        agent,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', (error) => fail(error));
+        res.on('end', () => {
+          signal.removeEventListener('abort', onAbort);
+          const responseHeaders = new Headers();
+          for (const [key, value] of Object.entries(res.headers)) {
+            if (Array.isArray(value)) for (const v of value) responseHeaders.append(key, v);
+            else if (value !== undefined) responseHeaders.set(key, value);
+          }
+          const status = res.statusCode ?? 0;
+          const nullBody = status === 204 || status === 304 || request.method === 'HEAD';
+          const text = nullBody
+            ? null
+            : (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+          const response = new Response(text, {
+            status,
+            statusText: res.statusMessage ?? '',
+            headers: responseHeaders,
+          });
+          // The HTTP core reads this instead of draining the body stream again.
+          (response as Response & { [RAW_TEXT]?: string | null })[RAW_TEXT] = text;
+          resolve(response);
+        });
+      },
+    );
+    const fail = (error: unknown) => {
+      signal.removeEventListener('abort', onAbort);
+      // As fetch does: an abort rejects with the signal's reason, anything else is a TypeError
+      // whose cause names the system error (ECONNREFUSED, ECONNRESET, ...).
+      reject(signal.aborted ? signal.reason : new TypeError('fetch failed', { cause: error }));
+    };
+    req.on('error', fail);
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.end(body);
+  });
+}
+
+export function defaultFetch(): typeof globalThis.fetch {
+  return Object.assign(nodeFetch, { [FAST_PATH]: true }) as typeof globalThis.fetch;
+}

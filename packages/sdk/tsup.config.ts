@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Options } from 'tsup';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+
+// Subpath entries (the default build; e.g. testing, adapters) go here.
+const entry: Record<string, string> = {
+  index: 'src/index.ts',
+};
+
+const common: Options = {
+  target: 'es2022',
+  sourcemap: true,
+  treeshake: true,
+  // The spec package is private: its generated zod schemas are bundled in.
+  noExternal: ['@agenttrustid/spec'],
+  define: { __SDK_VERSION__: JSON.stringify(version) },
+};
+
+// ky is ESM-only; CJS bundles it so `require` works on every Node 20 (require(esm) is only
+// on by default from 20.19).
+const cjs: Options = { format: ['cjs'], noExternal: ['@agenttrustid/spec', 'ky'] };
+
+// The `node` export condition gets the same API with transport.node.ts as the default fetch.
+const nodeTransport = {
+  name: 'node-transport',
+  setup(build: any) {
+    build.onResolve({ filter: /\/transport\.js$/ }, () => ({
+      path: fileURLToPath(new URL('./src/core/transport.node.ts', import.meta.url)),
+    }));
+  },
+};
+const nodeEntry = { 'index.node': 'src/index.ts' };
+// The Node build bundles ky and zod too: one file loads much faster than zod's and ky's many
+// modules (the bundlers that consume the default build dedupe them instead).
+const nodeBundle: Options = {
+  platform: 'node',
+  noExternal: ['@agenttrustid/spec', 'ky', 'zod'],
+  esbuildPlugins: [nodeTransport],
+};
+
+export default defineConfig([
+  { ...common, entry, format: ['esm'], dts: { resolve: ['@agenttrustid/spec'] }, clean: true },
+  { ...common, ...cjs, entry, dts: { resolve: ['@agenttrustid/spec'] } },
+  { ...common, ...nodeBundle, entry: nodeEntry, format: ['esm'] },
+  { ...common, ...nodeBundle, entry: nodeEntry, format: ['cjs'] },
+]);
