@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { validate } from '@readme/openapi-parser';
 import { parse as parseYaml } from 'yaml';
-import { makeName } from './casing.ts';
+import { makeName } from './casing';
 import type {
   ApiModel,
   Constraints,
@@ -18,7 +18,7 @@ import type {
   Resource,
   TypeRef,
   UnionType,
-} from './types.ts';
+} from './types';
 
 /** A spec the generators cannot turn into a model; `pointer` is the JSON pointer of the culprit. */
 export class SpecModelError extends Error {

@@ -1,4 +1,4 @@
-import type { Language, Name } from './types.ts';
+import type { Language, Name } from './types';
 
 /**
  * Splits a spelling into lower-case words: on `_`, `-`, `.`, `/`, spaces and camelCase humps,

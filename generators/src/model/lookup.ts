@@ -1,4 +1,4 @@
-import type { ApiModel, NamedType, Operation, TypeRef } from './types.ts';
+import type { ApiModel, NamedType, Operation, TypeRef } from './types';
 
 /** The named type `name`; throws when the model has none (a bug in an emitter, not in the spec). */
 export function findType(model: ApiModel, name: string): NamedType {

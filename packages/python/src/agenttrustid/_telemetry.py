@@ -1,0 +1,222 @@
+# Copied from generators/python/runtime/_telemetry.py by agenttrust-gen. Do not edit here: edit the original and run `pnpm generate`.
+"""Background batching of tool-call reports (guide sections 7 and 13): `push()` is synchronous,
+cheap and never raises; a daemon thread sends batches of `batch_size` events; memory is bounded
+by `capacity`; what cannot be kept or sent is dropped and counted, never raised or logged."""
+
+from __future__ import annotations
+
+import atexit
+import threading
+import time
+import weakref
+from collections import deque
+from datetime import datetime, timezone
+from typing import Any, Callable, TypedDict
+
+MAX_BATCH = 100
+"""The gateway's `maxItems` for one batch."""
+MAX_TOOL_NAME = 256
+MAX_ERROR_TYPE = 128
+
+SendBatch = Callable[[list[dict[str, Any]]], object]
+
+
+class TelemetryStats(TypedDict):
+    sent: int
+    """Events the gateway accepted."""
+    dropped: int
+    """Events dropped: queue full, failed batch, invalid report, or reported after close."""
+    queued: int
+    failed_batches: int
+    in_flight: bool
+    capacity: int
+    batch_size: int
+
+
+class TelemetryBatcher:
+    def __init__(
+        self,
+        send: SendBatch,
+        agent_id: str,
+        session_id: str,
+        *,
+        batch_size: int = 10,
+        capacity: int = 10_000,
+        flush_interval: float = 1.0,
+    ) -> None:
+        if not isinstance(batch_size, int) or not 1 <= batch_size <= MAX_BATCH:
+            raise ValueError(f"batch_size must be an integer from 1 to {MAX_BATCH}")
+        if not isinstance(capacity, int) or capacity < 1:
+            raise ValueError("queue_capacity must be a positive integer")
+        if flush_interval < 0:
+            raise ValueError("flush_interval must be >= 0")
+        self.batch_size = batch_size
+        self.capacity = capacity
+        self.flush_interval = flush_interval
+        self._send = send
+        self._agent_id = agent_id
+        self._session_id = session_id
+        # (tool, success, duration_ms, error_type, unix time); deque.append/popleft are atomic.
+        self._queue: deque[tuple[str, bool, int, str | None, float]] = deque()
+        self._wake = threading.Event()
+        self._state = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self._stopping = False
+        self._in_flight = False
+        self._requested = 0  # flush rounds asked for
+        self._completed = 0  # flush rounds finished
+        self._last_ok = True
+        self._sent = 0
+        self._dropped = 0
+        self._failed = 0
+
+    # --- called from any thread -------------------------------------------------------------
+
+    def push(self, tool: object, success: object, duration_ms: object, error_type: object) -> None:
+        """Queues one report. Never raises; drops (and counts) what it cannot keep."""
+        try:
+            if self._closed or len(self._queue) >= self.capacity or not isinstance(tool, str) or not tool:
+                self._drop(1)
+                return
+            if (
+                isinstance(duration_ms, bool)
+                or not isinstance(duration_ms, (int, float))
+                or not duration_ms > 0
+            ):
+                duration = 0  # NaN, negatives and non-numbers: the spec wants an integer >= 0
+            else:
+                duration = round(duration_ms) if duration_ms < 2**53 else 0
+            error = error_type[:MAX_ERROR_TYPE] if isinstance(error_type, str) and error_type else None
+            self._queue.append((tool[:MAX_TOOL_NAME], success is True, duration, error, time.time()))
+            if self._thread is None:
+                self._start()
+            if len(self._queue) >= self.batch_size:
+                self._wake.set()
+        except Exception:
+            self._drop(1)
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Sends what is queued now; True when all of it went out, False if a batch failed or
+        `timeout` (seconds) passed first (sending goes on in the background). Never raises."""
+        try:
+            if self._thread is None:
+                return not self._queue
+            with self._state:
+                self._requested += 1
+                ticket = self._requested
+                self._wake.set()
+                done = self._state.wait_for(lambda: self._completed >= ticket, timeout)
+                return done and self._last_ok and not self._queue
+        except Exception:
+            return False
+
+    def close(self, timeout: float | None = None) -> bool:
+        """Flushes, stops the thread, and drops (counting them) reports it could not send or
+        that arrive later."""
+        ok = self.flush(timeout)
+        self._closed = True
+        self._stopping = True
+        self._wake.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout if timeout is not None else 5.0)
+        left = len(self._queue)
+        self._queue.clear()
+        if left:
+            self._drop(left)
+        return ok and left == 0
+
+    def stats(self) -> TelemetryStats:
+        return {
+            "sent": self._sent,
+            "dropped": self._dropped,
+            "queued": len(self._queue),
+            "failed_batches": self._failed,
+            "in_flight": self._in_flight,
+            "capacity": self.capacity,
+            "batch_size": self.batch_size,
+        }
+
+    # --- the sender thread ------------------------------------------------------------------
+
+    def _drop(self, n: int) -> None:
+        with self._state:
+            self._dropped += n
+
+    def _start(self) -> None:
+        with self._state:
+            if self._thread is not None:
+                return
+            self._thread = threading.Thread(target=self._run, name="agenttrustid-telemetry", daemon=True)
+            self._thread.start()
+        _live.add(self)
+
+    def _run(self) -> None:
+        while True:
+            ticked = not self._wake.wait(self.flush_interval)
+            self._wake.clear()
+            with self._state:
+                ticket = self._requested
+                flushing = ticket > self._completed or self._stopping
+            ok = True
+            # Full batches go at once; a partial one waits for the interval tick or a flush.
+            while ok and self._queue and (len(self._queue) >= self.batch_size or ticked or flushing):
+                ok = self._send_one()
+                # After a failure the rest waits an interval: a gateway that is down is not hammered.
+            with self._state:
+                if ticket > self._completed:
+                    self._last_ok = ok
+                    self._completed = ticket
+                    self._state.notify_all()
+            if self._stopping:
+                return
+
+    def _send_one(self) -> bool:
+        batch: list[dict[str, Any]] = []
+        while len(batch) < self.batch_size:
+            try:
+                tool, success, duration, error, at = self._queue.popleft()
+            except IndexError:
+                break
+            event: dict[str, Any] = {
+                "tool_name": tool,
+                "success": success,
+                "duration_ms": duration,
+                "agent_id": self._agent_id,
+                "session_id": self._session_id,
+                "timestamp": datetime.fromtimestamp(at, timezone.utc).isoformat(timespec="milliseconds")[:-6]
+                + "Z",
+            }
+            if error is not None:
+                event["error_type"] = error
+            batch.append(event)
+        if not batch:
+            return True
+        self._in_flight = True
+        try:
+            self._send(batch)
+            ok = True
+        except BaseException:
+            # Dropped and counted; the error (which may quote the request) is deliberately not logged.
+            ok = False
+        finally:
+            self._in_flight = False
+        with self._state:
+            if ok:
+                self._sent += len(batch)
+            else:
+                self._failed += 1
+                self._dropped += len(batch)
+        return ok
+
+
+_live: weakref.WeakSet[TelemetryBatcher] = weakref.WeakSet()
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    # A program that forgot close() still gets its last reports out, briefly.
+    for batcher in list(_live):
+        if not batcher._closed:
+            batcher.flush(timeout=1.0)

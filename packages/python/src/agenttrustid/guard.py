@@ -1,0 +1,383 @@
+# Copied from generators/python/runtime/guard.py by agenttrust-gen. Do not edit here: edit the original and run `pnpm generate`.
+"""`ATIGuard`: check before each tool call, report after it, close at the end (guide section 7).
+
+    with ATIGuard(client, agent_id=agent.id, fail_open=False) as guard:
+        guard.check("web_search", input_summary="AI news", action_effect="read")
+        ...
+        guard.report("web_search", success=True, duration_ms=412)
+
+Semantics match the TypeScript `AgentTrustGuard`: a denial raises `ActionDeniedError`
+(ACTION_DENIED), a destructive or admin call without an approval raises `ElevationRequiredError`
+(ELEVATION_REQUIRED, `details["approval_id"]`); when Guardian cannot be asked, `check` raises
+`GuardianUnavailableError` unless `fail_open=True`. Input summaries leave the process only with
+`log_inputs=True`, capped at 200 code points. `report()` never raises or blocks."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Literal, TypedDict, TypeVar
+
+from ._breaker import BreakerSnapshot, CircuitBreaker
+from ._telemetry import TelemetryBatcher, TelemetryStats
+from ._truncate import truncate_summary
+from .exceptions import (
+    ActionDeniedError,
+    AgentTrustError,
+    ElevationRequiredError,
+    GuardianUnavailableError,
+    ValidationError,
+)
+from .types import ActionCheckResult
+
+if TYPE_CHECKING:
+    from ._client import AgentTrustClient
+
+__all__ = ["ATIGuard", "FailedOpenDecision", "GuardStats", "digest_tool_input"]
+
+ActionEffect = Literal["read", "mutating", "destructive", "admin"]
+_EFFECTS = frozenset({"read", "mutating", "destructive", "admin"})
+_MAX_TOOL_NAME = 256
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class FailedOpenDecision:
+    """Guardian could not be asked and `fail_open=True` let the call through."""
+
+    reason: str
+    cause: GuardianUnavailableError = field(repr=False)
+    allowed: Literal[True] = True
+    failed_open: Literal[True] = True
+    elevation_required: Literal[False] = False
+    approval_id: None = None
+    check_id: None = None
+
+
+class CheckStats(TypedDict):
+    total: int
+    allowed: int
+    denied: int
+    elevation_required: int
+    failed_open: int
+    unavailable: int
+
+
+class GuardStats(TypedDict):
+    session_id: str
+    telemetry: TelemetryStats
+    checks: CheckStats
+    breaker: BreakerSnapshot | None
+
+
+def digest_tool_input(value: Any) -> str:
+    """SHA-256 (hex) an approval is bound to: of a str's UTF-8, of bytes as they are, else of
+    canonical JSON (keys sorted at every depth), as the TypeScript SDK computes it."""
+    if isinstance(value, str):
+        data = value.encode()
+    elif isinstance(value, (bytes, bytearray, memoryview)):
+        data = bytes(value)
+    else:
+        data = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return hashlib.sha256(data).hexdigest()
+
+
+def _invalid(message: str, field_name: str) -> ValidationError:
+    return ValidationError("VALIDATION_ERROR", message, details={"field": field_name})
+
+
+def _is_unavailability(error: BaseException) -> bool:
+    """Network failure, timeout, 5xx after retries, or an unreadable answer: Guardian cannot decide."""
+    if not isinstance(error, AgentTrustError):
+        return True
+    if error.code in ("NETWORK_ERROR", "TIMEOUT", "INVALID_RESPONSE"):
+        return True
+    return error.status is not None and error.status >= 500
+
+
+class ATIGuard:
+    """Wraps an agent's tool calls: `check()` before, `report()` after, `close()` at the end.
+
+    Args:
+        client: An `AgentTrustClient`.
+        agent_id: The agent whose calls are checked.
+        session_id: Correlates checks and telemetry (default: a new UUID).
+        block_on_deny: Raise on a denial (default True); False returns the decision instead.
+        fail_open: When Guardian cannot be asked: False (default) raises GUARDIAN_UNAVAILABLE,
+            True allows the call and returns a `FailedOpenDecision`.
+        log_inputs: Send the input summary, capped at 200 code points (default False: none leaves).
+        action_effect: The effect used when a check names none (default: Guardian classifies).
+        check_timeout: Seconds per check attempt (default: the client's timeout).
+        check_max_retries: Retries per check (default: the client's).
+        batch_size: Telemetry events per request (default 10, at most 100).
+        queue_capacity: Reports held at most; past it new ones are dropped and counted (10,000).
+        flush_interval: Seconds a partial telemetry batch waits (default 1.0).
+        breaker: Circuit breaker settings (`failure_threshold`, `window`, `cooldown` in seconds;
+            defaults 5 failures in 10 s open it for 30 s), or False for none.
+    """
+
+    def __init__(
+        self,
+        client: AgentTrustClient,
+        agent_id: str,
+        *,
+        session_id: str | None = None,
+        block_on_deny: bool = True,
+        fail_open: bool = False,
+        log_inputs: bool = False,
+        action_effect: ActionEffect | str | None = None,
+        check_timeout: float | None = None,
+        check_max_retries: int | None = None,
+        batch_size: int = 10,
+        queue_capacity: int = 10_000,
+        flush_interval: float = 1.0,
+        breaker: dict[str, Any] | Literal[False] | None = None,
+    ) -> None:
+        if not hasattr(client, "actions") or not hasattr(client, "telemetry"):
+            raise _invalid("ATIGuard needs an AgentTrustClient as its first argument", "client")
+        if not isinstance(agent_id, str) or not agent_id:
+            raise _invalid("ATIGuard needs a non-empty agent_id", "agent_id")
+        if session_id is not None and (not isinstance(session_id, str) or not session_id):
+            raise _invalid("session_id must be a non-empty string", "session_id")
+        if action_effect is not None and action_effect not in _EFFECTS:
+            raise _invalid("action_effect must be one of read, mutating, destructive, admin", "action_effect")
+        self._client = client
+        self.agent_id = agent_id
+        self.session_id = session_id or str(uuid.uuid4())
+        self.block_on_deny = block_on_deny
+        self.fail_open = fail_open
+        self.log_inputs = log_inputs
+        self.action_effect = action_effect
+        options: dict[str, Any] = {}
+        if check_timeout is not None:
+            options["timeout"] = check_timeout
+        if check_max_retries is not None:
+            options["max_retries"] = check_max_retries
+        self._request_options = options or None
+        try:
+            self._breaker = None if breaker is False else CircuitBreaker(**(breaker or {}))
+            self._telemetry = TelemetryBatcher(
+                self._send_batch,
+                agent_id,
+                self.session_id,
+                batch_size=batch_size,
+                capacity=queue_capacity,
+                flush_interval=flush_interval,
+            )
+        except (TypeError, ValueError) as e:
+            raise _invalid(str(e), "options") from None
+        self._counts: CheckStats = {
+            "total": 0,
+            "allowed": 0,
+            "denied": 0,
+            "elevation_required": 0,
+            "failed_open": 0,
+            "unavailable": 0,
+        }
+        self._counts_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"ATIGuard(agent_id={self.agent_id!r}, session_id={self.session_id!r}, fail_open={self.fail_open})"
+
+    # --- checks -------------------------------------------------------------------------------
+
+    def check(
+        self,
+        tool: str,
+        input_summary: str | None = None,
+        action_effect: ActionEffect | str | None = None,
+        *,
+        input: Any = None,
+        input_digest: str | None = None,
+    ) -> ActionCheckResult | FailedOpenDecision:
+        """Asks Guardian whether `tool` may run and returns the decision when it may (or, with
+        `block_on_deny=False`, always). Raises `ActionDeniedError`, `ElevationRequiredError`, or
+        `GuardianUnavailableError` (unless `fail_open`); other errors (AUTH_FAILED, NOT_FOUND,
+        VALIDATION_ERROR, ...) pass through. `input` (never sent) or `input_digest` binds an
+        approval to this exact input."""
+        digest = self._digest(input, input_digest)
+        decision = self._decide(tool, input_summary, action_effect, digest)
+        if self.block_on_deny:
+            self._enforce(tool, decision)
+        return decision
+
+    def _digest(self, value: Any, digest: str | None) -> str | None:
+        if digest is not None:
+            if (
+                not isinstance(digest, str)
+                or len(digest) != 64
+                or any(c not in "0123456789abcdef" for c in digest)
+            ):
+                raise _invalid("input_digest must be 64 lowercase hex characters (SHA-256)", "input_digest")
+            return digest
+        if value is None:
+            return None
+        try:
+            return digest_tool_input(value)
+        except (TypeError, ValueError) as e:
+            raise _invalid(f"input cannot be digested: {e}", "input") from None
+
+    def _count(self, key: str) -> None:
+        with self._counts_lock:
+            self._counts[key] += 1  # type: ignore[literal-required]
+
+    def _decide(
+        self, tool: str, summary: str | None, effect: str | None, digest: str | None
+    ) -> ActionCheckResult | FailedOpenDecision:
+        if not isinstance(tool, str) or not tool or len(tool) > _MAX_TOOL_NAME:
+            raise _invalid(f"tool must be a non-empty string of at most {_MAX_TOOL_NAME} characters", "tool")
+        effect = effect if effect is not None else self.action_effect
+        if effect is not None and effect not in _EFFECTS:
+            raise _invalid("action_effect must be one of read, mutating, destructive, admin", "action_effect")
+        if summary is not None and not isinstance(summary, str):
+            raise _invalid("input_summary must be a string", "input_summary")
+        self._count("total")
+        breaker = self._breaker
+        if breaker is not None and not breaker.acquire():
+            snapshot = breaker.snapshot()
+            return self._unavailable(
+                GuardianUnavailableError(
+                    "GUARDIAN_UNAVAILABLE",
+                    "Guardian is unavailable: the circuit breaker is open after repeated failures",
+                    details={"tool_name": tool, "breaker": snapshot["state"]},
+                )
+            )
+        try:
+            result = self._client.actions.check(
+                agent_id=self.agent_id,
+                tool_name=tool,
+                session_id=self.session_id,
+                action_effect=effect,
+                tool_input_summary=truncate_summary(summary) if self.log_inputs and summary else None,
+                tool_input_digest=digest,
+                request_options=self._request_options,  # type: ignore[arg-type]
+            )
+        except Exception as error:
+            if not _is_unavailability(error):
+                # Guardian answered (401, 403, 404, 400...): it is up; the error is the caller's.
+                if breaker is not None:
+                    breaker.on_success()
+                raise
+            if breaker is not None:
+                breaker.on_failure()
+            details: dict[str, Any] = {"tool_name": tool, "breaker": breaker.state if breaker else "closed"}
+            if isinstance(error, AgentTrustError):
+                details["cause_code"] = error.code.value
+                details["status"] = error.status
+            message = error.message if isinstance(error, AgentTrustError) else type(error).__name__
+            unavailable = GuardianUnavailableError(
+                "GUARDIAN_UNAVAILABLE", f"Guardian is unavailable: {message}", details=details
+            )
+            unavailable.__cause__ = error
+            return self._unavailable(unavailable)
+        if breaker is not None:
+            breaker.on_success()
+        if result.allowed:
+            self._count("allowed")
+        elif result.elevation_required:
+            self._count("elevation_required")
+        else:
+            self._count("denied")
+        return result
+
+    def _unavailable(self, error: GuardianUnavailableError) -> FailedOpenDecision:
+        self._count("unavailable")
+        if not self.fail_open:
+            raise error
+        self._count("failed_open")
+        return FailedOpenDecision(
+            reason=f"Allowed without a decision (fail_open): {error.message}", cause=error
+        )
+
+    def _enforce(self, tool: str, decision: ActionCheckResult | FailedOpenDecision) -> None:
+        if decision.allowed or isinstance(decision, FailedOpenDecision):
+            return
+        details = {
+            "check_id": decision.check_id,
+            "reason": decision.reason,
+            "rule": decision.rule.value,
+            "tool_name": tool,
+            "action_effect": decision.action_effect.value,
+        }
+        if decision.elevation_required and decision.approval_id:
+            raise ElevationRequiredError(
+                "ELEVATION_REQUIRED",
+                f"{tool} needs an approved elevation (approval {decision.approval_id}): {decision.reason}",
+                details={
+                    "approval_id": decision.approval_id,
+                    **details,
+                    "retryable": decision.retryable if decision.retryable is not None else True,
+                },
+            )
+        raise ActionDeniedError(
+            "ACTION_DENIED",
+            f"Guardian denied {tool}: {decision.reason}",
+            details={**details, "retryable": bool(decision.retryable)},
+        )
+
+    # --- telemetry ----------------------------------------------------------------------------
+
+    def report(
+        self, tool: str, success: bool, duration_ms: int | float, error_type: str | None = None
+    ) -> None:
+        """Records one finished tool call. Synchronous, cheap, thread-safe, never raises: bad
+        arguments or a full queue drop the report and count it in `stats()`. `error_type` is a
+        class name (e.g. `type(exc).__name__`), never a message."""
+        self._telemetry.push(tool, success, duration_ms, error_type)
+
+    def _send_batch(self, events: list[dict[str, Any]]) -> object:
+        return self._client.telemetry.send(events=events)
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Sends queued reports; True when all went out (False on a failed batch or timeout)."""
+        return self._telemetry.flush(timeout)
+
+    def close(self, timeout: float | None = None) -> bool:
+        """Flushes and stops telemetry; later reports are dropped and counted. Checks keep working."""
+        return self._telemetry.close(timeout)
+
+    def __enter__(self) -> ATIGuard:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def stats(self) -> GuardStats:
+        with self._counts_lock:
+            checks: CheckStats = {**self._counts}  # type: ignore[typeddict-item]
+        return {
+            "session_id": self.session_id,
+            "telemetry": self._telemetry.stats(),
+            "checks": checks,
+            "breaker": self._breaker.snapshot() if self._breaker else None,
+        }
+
+    # --- decorator ----------------------------------------------------------------------------
+
+    def wrap(self, tool: str, *, action_effect: ActionEffect | str | None = None) -> Callable[[F], F]:
+        """Decorates a function as the tool `tool`: checks before each call (a call Guardian does
+        not allow never runs, whatever `block_on_deny` says), reports success or the exception's
+        class name after it, and re-raises the function's own exceptions unchanged."""
+
+        def decorate(fn: F) -> F:
+            @functools.wraps(fn)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                decision = self.check(tool, None, action_effect)
+                self._enforce(tool, decision)
+                start = time.perf_counter()
+                try:
+                    result = fn(*args, **kwargs)
+                except BaseException as error:
+                    self.report(tool, False, (time.perf_counter() - start) * 1000, type(error).__name__)
+                    raise
+                self.report(tool, True, (time.perf_counter() - start) * 1000)
+                return result
+
+            return wrapper  # type: ignore[return-value]
+
+        return decorate
