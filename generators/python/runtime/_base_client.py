@@ -13,7 +13,7 @@ import os
 import random
 import time
 import uuid
-from typing import Any, Mapping, NamedTuple, TypedDict, TypeVar
+from typing import Any, Generic, Mapping, NamedTuple, TypedDict, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -49,14 +49,31 @@ USER_AGENT = f"agenttrustid-sdk-python/{VERSION}"
 T = TypeVar("T")
 
 
-class OperationSpec(NamedTuple):
-    """One spec operation, as the generated `_operations.py` describes it."""
+class OperationSpec(Generic[T]):
+    """One spec operation, as the generated `_operations.py` describes it: `response` is the
+    type its answer is validated into (None for a 204). The validator is built on first use, so
+    importing the SDK does not compile a validator for every operation."""
 
-    id: str
-    method: str
-    path: str
-    auth: bool
-    response: pydantic.TypeAdapter[Any] | None
+    __slots__ = ("_adapter", "auth", "id", "method", "path", "response")
+
+    def __init__(self, id: str, method: str, path: str, auth: bool, response: Any) -> None:
+        self.id = id
+        self.method = method
+        self.path = path
+        self.auth = auth
+        self.response = response
+        self._adapter: pydantic.TypeAdapter[T] | None = None
+
+    @property
+    def adapter(self) -> pydantic.TypeAdapter[T] | None:
+        if self.response is None:
+            return None
+        if self._adapter is None:
+            self._adapter = pydantic.TypeAdapter(self.response)
+        return self._adapter
+
+    def __repr__(self) -> str:
+        return f"OperationSpec({self.id!r}, {self.method} {self.path})"
 
 
 class RequestOptions(TypedDict, total=False):
@@ -173,7 +190,7 @@ class _BaseClient:
 
     def _prepare(
         self,
-        op: OperationSpec,
+        op: OperationSpec[Any],
         path_params: Mapping[str, Any] | None,
         query: Mapping[str, Any] | None,
         body: Any,
@@ -223,7 +240,7 @@ class _BaseClient:
             after = _parse_retry_after(response.headers.get("retry-after"))
             if after is not None:
                 return min(after, MAX_RETRY_AFTER)
-        delay = min(INITIAL_RETRY_DELAY * 2 ** (attempt - 1), MAX_RETRY_DELAY)
+        delay: float = min(INITIAL_RETRY_DELAY * 2.0 ** (attempt - 1), MAX_RETRY_DELAY)
         return delay * (1 - random.random() * 0.25)
 
     @staticmethod
@@ -234,7 +251,7 @@ class _BaseClient:
         return NetworkError("NETWORK_ERROR", f"{p.method} {p.path} failed: {reason}")
 
     @staticmethod
-    def _finish(op: OperationSpec, p: _Prepared, response: httpx.Response) -> Any:
+    def _finish(op: OperationSpec[T], p: _Prepared, response: httpx.Response) -> T:
         request_id = response.headers.get("x-request-id")
         status = response.status_code
         log.debug("%s %s -> %s", p.method, p.path, status)
@@ -244,10 +261,11 @@ class _BaseClient:
             except ValueError:
                 body = None
             raise error_from_response(status, body, request_id)
-        if op.response is None:
-            return None
+        adapter = op.adapter
+        if adapter is None:
+            return None  # type: ignore[return-value]  # a 204: OperationSpec[None]
         try:
-            return op.response.validate_json(response.content)
+            return adapter.validate_json(response.content)
         except pydantic.ValidationError as e:
             # Paths and pydantic's wording only: a value could be a secret (a token).
             problems = [
@@ -302,13 +320,13 @@ class SyncAPIClient(_BaseClient):
 
     def _request(
         self,
-        op: OperationSpec,
+        op: OperationSpec[T],
         *,
         path_params: Mapping[str, Any] | None = None,
         query: Mapping[str, Any] | None = None,
         body: Any = None,
         options: RequestOptions | None = None,
-    ) -> Any:
+    ) -> T:
         p = self._prepare(op, path_params, query, body, options)
         attempt = 0
         while True:
@@ -372,13 +390,13 @@ class AsyncAPIClient(_BaseClient):
 
     async def _request(
         self,
-        op: OperationSpec,
+        op: OperationSpec[T],
         *,
         path_params: Mapping[str, Any] | None = None,
         query: Mapping[str, Any] | None = None,
         body: Any = None,
         options: RequestOptions | None = None,
-    ) -> Any:
+    ) -> T:
         p = self._prepare(op, path_params, query, body, options)
         attempt = 0
         while True:

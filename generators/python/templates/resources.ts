@@ -113,7 +113,8 @@ function methodDoc(model: ApiModel, op: Operation): string {
 
 function method(model: ApiModel, op: Operation, isAsync: boolean, used: Set<string>): string {
   collectTypeNames(model, op.response.type, used);
-  const returns = op.response.type ? pyType(model, op.response.type) : 'None';
+  // \`builtins.list\`: a resource may have a method named \`list\`, which shadows the builtin in the class body.
+  const returns = op.response.type ? pyType(model, op.response.type).replace(/\blist\[/g, 'builtins.list[') : 'None';
   const args: string[] = [`_ops.${pyOpConst(op.id)}`];
   if (op.pathParams.length > 0) args.push(`path_params=${dictOf(op, op.pathParams)}`);
   if (op.queryParams.length > 0) args.push(`query=${dictOf(op, op.queryParams)}`);
@@ -158,6 +159,7 @@ export function resourceModule(model: ApiModel, resource: Resource, header: stri
 
     from __future__ import annotations
 
+    import builtins
     ${datetime && 'from datetime import datetime'}
     ${typing.length > 0 && `from typing import ${typing.join(', ')}`}
 
@@ -184,26 +186,21 @@ export function resourceModule(model: ApiModel, resource: Resource, header: stri
 }
 
 export function operationsModule(model: ApiModel, header: string): string {
-  const adapter = (op: Operation) => {
-    if (!op.response.type) return 'None';
-    return `TypeAdapter(${pyType(model, op.response.type, 't.')})`;
-  };
+  const responseType = (op: Operation) => (op.response.type ? pyType(model, op.response.type, 't.') : 'None');
   return code`
     ${header}
     """Every spec operation: its method, path, whether it sends the API key, and the validator of
-    its answer. \`CALLS\` maps the spec's \`<tag>.<x-sdk-method>\` names (those the conformance
+    its answer (validators are built on first use). \`CALLS\` maps the spec's \`<tag>.<x-sdk-method>\` names (those the conformance
     scenarios use) to the resource attribute, the method and the wire -> Python argument names."""
 
     from __future__ import annotations
-
-    from pydantic import TypeAdapter
 
     from . import types as t
     from ._base_client import OperationSpec
 
     ${model.operations.map(
       (op) =>
-        `${pyOpConst(op.id)} = OperationSpec(${pyStr(op.id)}, ${pyStr(op.method)}, ${pyStr(op.path)}, ${op.auth ? 'True' : 'False'}, ${adapter(op)})`,
+        `${pyOpConst(op.id)}: OperationSpec[${responseType(op)}] = OperationSpec(${pyStr(op.id)}, ${pyStr(op.method)}, ${pyStr(op.path)}, ${op.auth ? 'True' : 'False'}, ${responseType(op)})`,
     )}
 
     CALLS: dict[str, tuple[str, str, dict[str, str]]] = {

@@ -47,7 +47,9 @@ def to_json(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "cause"}
+        return {
+            f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "cause"
+        }
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (list, tuple)):
@@ -130,7 +132,7 @@ def _equal(a: Any, b: Any) -> bool:
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return float(a) == float(b)
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=False))
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
     return bool(a == b)
@@ -156,7 +158,7 @@ def match(actual: Any, expected: Any, where: str) -> list[str]:
         if not isinstance(actual, list) or len(actual) != len(expected):
             return [f"{where}: expected {expected!r}, got {actual!r}"]
         out = []
-        for i, (a, e) in enumerate(zip(actual, expected)):
+        for i, (a, e) in enumerate(zip(actual, expected, strict=False)):
             out += match(a, e, f"{where}.{i}")
         return out
     return [] if _equal(actual, expected) else [f"{where}: expected {expected!r}, got {actual!r}"]
@@ -257,14 +259,14 @@ class ScenarioRunner:
         expect = interpolate(expect, self.saved)
         problems: list[str] = []
         if error is not None:
-            e = expect["error"]
-            problems += match(value["code"], e["code"], "error.code")
-            if "status" in e:
-                problems += match(value["status"], e["status"], "error.status")
-            if "details" in e:
-                problems += match(value["details"], e["details"], "error.details")
-            if "message_contains" in e and e["message_contains"] not in value["message"]:
-                problems.append(f"error.message {value['message']!r} lacks {e['message_contains']!r}")
+            want = expect["error"]
+            problems += match(value["code"], want["code"], "error.code")
+            if "status" in want:
+                problems += match(value["status"], want["status"], "error.status")
+            if "details" in want:
+                problems += match(value["details"], want["details"], "error.details")
+            if "message_contains" in want and want["message_contains"] not in value["message"]:
+                problems.append(f"error.message {value['message']!r} lacks {want['message_contains']!r}")
         for path, expected in expect.get("fields", {}).items():
             problems += match(get_path(value, path), expected, path or "(result)")
         if "count" in expect:

@@ -51,7 +51,9 @@ def test_scenario(path: Path, mock_gateway: MockGateway) -> None:
         raise
     except Exception as e:
         message = f"{type(e).__name__}: {e}"[:2000]
-        _results.append({"id": scenario["id"], "status": "fail", "duration_ms": _ms(started), "message": message})
+        _results.append(
+            {"id": scenario["id"], "status": "fail", "duration_ms": _ms(started), "message": message}
+        )
         raise
     _results.append({"id": scenario["id"], "status": "pass", "duration_ms": _ms(started)})
 

@@ -349,7 +349,7 @@ class ATIGuard:
 
     def stats(self) -> GuardStats:
         with self._counts_lock:
-            checks: CheckStats = {**self._counts}  # type: ignore[typeddict-item]
+            checks: CheckStats = {**self._counts}
         return {
             "session_id": self.session_id,
             "telemetry": self._telemetry.stats(),

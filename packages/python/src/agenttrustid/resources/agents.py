@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any, Mapping, Sequence
 
 from .. import _operations as _ops
@@ -22,7 +23,7 @@ class Agents(SyncAPIResource):
         *,
         status: AgentStatus | str | None = None,
         request_options: RequestOptions | None = None,
-    ) -> list[Agent]:
+    ) -> builtins.list[Agent]:
         """List agents.
 
         Lists the organization's agents, newest first, optionally filtered by status.
@@ -179,7 +180,7 @@ class AsyncAgents(AsyncAPIResource):
         *,
         status: AgentStatus | str | None = None,
         request_options: RequestOptions | None = None,
-    ) -> list[Agent]:
+    ) -> builtins.list[Agent]:
         """List agents.
 
         Lists the organization's agents, newest first, optionally filtered by status.

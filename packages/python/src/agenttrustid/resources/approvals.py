@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, drop_none
@@ -21,7 +23,7 @@ class Approvals(SyncAPIResource):
         status: ApprovalStatus | str | None = None,
         agent_id: str | None = None,
         request_options: RequestOptions | None = None,
-    ) -> list[Approval]:
+    ) -> builtins.list[Approval]:
         """List approvals.
 
         Lists approvals, newest first; by default only pending ones.
@@ -128,7 +130,7 @@ class AsyncApprovals(AsyncAPIResource):
         status: ApprovalStatus | str | None = None,
         agent_id: str | None = None,
         request_options: RequestOptions | None = None,
-    ) -> list[Approval]:
+    ) -> builtins.list[Approval]:
         """List approvals.
 
         Lists approvals, newest first; by default only pending ones.

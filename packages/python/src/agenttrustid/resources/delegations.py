@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Sequence
 
 from .. import _operations as _ops
@@ -23,7 +24,7 @@ class Delegations(SyncAPIResource):
         agent_id: str | None = None,
         status: DelegationStatus | str | None = None,
         request_options: RequestOptions | None = None,
-    ) -> list[Delegation]:
+    ) -> builtins.list[Delegation]:
         """List delegations.
 
         Lists delegations, newest first, optionally by agent or status.
@@ -135,7 +136,7 @@ class AsyncDelegations(AsyncAPIResource):
         agent_id: str | None = None,
         status: DelegationStatus | str | None = None,
         request_options: RequestOptions | None = None,
-    ) -> list[Delegation]:
+    ) -> builtins.list[Delegation]:
         """List delegations.
 
         Lists delegations, newest first, optionally by agent or status.

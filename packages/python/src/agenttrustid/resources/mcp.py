@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any, Mapping, Sequence
 
 from .. import _operations as _ops
@@ -21,7 +22,7 @@ class Mcp(SyncAPIResource):
         self,
         *,
         request_options: RequestOptions | None = None,
-    ) -> list[McpServer]:
+    ) -> builtins.list[McpServer]:
         """List MCP servers.
 
         Lists the registered MCP servers.
@@ -123,7 +124,7 @@ class AsyncMcp(AsyncAPIResource):
         self,
         *,
         request_options: RequestOptions | None = None,
-    ) -> list[McpServer]:
+    ) -> builtins.list[McpServer]:
         """List MCP servers.
 
         Lists the registered MCP servers.

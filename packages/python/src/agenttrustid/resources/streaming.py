@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, drop_none
@@ -19,7 +21,7 @@ class Streaming(SyncAPIResource):
         self,
         *,
         request_options: RequestOptions | None = None,
-    ) -> list[SiemDestination]:
+    ) -> builtins.list[SiemDestination]:
         """List SIEM destinations.
 
         Lists the destinations (never their auth tokens).
@@ -96,7 +98,7 @@ class Streaming(SyncAPIResource):
         destination_id: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> list[DeliveryRecord]:
+    ) -> builtins.list[DeliveryRecord]:
         """Get a destination's delivery log.
 
         Lists delivery attempts to a destination, newest first.
@@ -145,7 +147,7 @@ class AsyncStreaming(AsyncAPIResource):
         self,
         *,
         request_options: RequestOptions | None = None,
-    ) -> list[SiemDestination]:
+    ) -> builtins.list[SiemDestination]:
         """List SIEM destinations.
 
         Lists the destinations (never their auth tokens).
@@ -222,7 +224,7 @@ class AsyncStreaming(AsyncAPIResource):
         destination_id: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> list[DeliveryRecord]:
+    ) -> builtins.list[DeliveryRecord]:
         """Get a destination's delivery log.
 
         Lists delivery attempts to a destination, newest first.
