@@ -27,12 +27,12 @@ export interface MockGatewayServer {
 
 const SERVER_NAME = 'agenttrust-mock-gateway';
 
-function sendError(res: ServerResponse, error: GatewayError, close = false): void {
+function sendError(res: ServerResponse, error: GatewayError, close = false): string {
+  const requestId = newRequestId();
   if (res.headersSent) {
     res.destroy();
-    return;
+    return requestId;
   }
-  const requestId = newRequestId();
   const body = JSON.stringify(envelope(error, requestId));
   res.writeHead(error.status, {
     'Content-Type': 'application/json',
@@ -43,6 +43,7 @@ function sendError(res: ServerResponse, error: GatewayError, close = false): voi
     ...error.headers,
   });
   res.end(body);
+  return requestId;
 }
 
 /** Reads the body up to `limit` bytes; null when it is larger (the rest is drained, not kept). */
@@ -76,15 +77,44 @@ function toHeaders(req: IncomingMessage): Headers {
   return headers;
 }
 
-async function serve(gateway: MockGateway, origin: string, req: IncomingMessage, res: ServerResponse) {
+type Log = MockGatewayOptions['onRequest'];
+
+/** Answers the adapter gives itself (before the handlers) get a log line like any other. */
+function refuse(
+  log: Log,
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: GatewayError,
+  started: number,
+  close = false,
+) {
+  const requestId = sendError(res, error, close);
+  log?.({
+    method: req.method ?? '?',
+    path: (req.url ?? '').split('?')[0]!.slice(0, 200),
+    operationId: null,
+    status: error.status,
+    durationMs: Math.round(performance.now() - started),
+    requestId,
+    faults: [],
+  });
+}
+
+async function serve(
+  gateway: MockGateway,
+  origin: string,
+  log: Log,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
+  const started = performance.now();
   const limit = gateway.config.maxBodyBytes;
   const body = await readBody(req, limit);
   if (body === null) {
-    sendError(
-      res,
-      new GatewayError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`, { limit }),
-      true,
-    );
+    const error = new GatewayError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`, {
+      limit,
+    });
+    refuse(log, req, res, error, started, true);
     return;
   }
   let request: Request;
@@ -127,9 +157,17 @@ export async function startMockGatewayServer(
   const gateway = options.gateway ?? createMockGateway(options);
   const host = options.host ?? '127.0.0.1';
   const sockets = new Set<Socket>();
+  // The adapter logs its own refusals; a throwing logger must not take the server down.
+  const log: Log = (entry) => {
+    try {
+      options.onRequest?.(entry);
+    } catch {
+      // Ignored: logging is best effort.
+    }
+  };
   let origin = '';
   const server = createServer((req, res) => {
-    serve(gateway, origin, req, res).catch((error: unknown) => {
+    serve(gateway, origin, log, req, res).catch((error: unknown) => {
       sendError(
         res,
         new GatewayError(500, 'INTERNAL_ERROR', `internal error: ${(error as Error)?.message ?? error}`),
@@ -142,6 +180,15 @@ export async function startMockGatewayServer(
   });
   // Garbage that is not HTTP at all: answer 400 if the socket still can, never crash.
   server.on('clientError', (_error, socket) => {
+    log({
+      method: '-',
+      path: '(not HTTP)',
+      operationId: null,
+      status: 400,
+      durationMs: 0,
+      requestId: '-',
+      faults: [],
+    });
     if (socket.writable) {
       const body = JSON.stringify({ code: 'VALIDATION_ERROR', message: 'malformed HTTP request' });
       socket.end(

@@ -200,9 +200,13 @@ describe('the CLI', () => {
       });
       expect(created.status).toBe(201);
       await fetch(`${url}/__mock/clock`, { method: 'POST', body: JSON.stringify({ advance_ms: 1000 }) });
+      const big = await fetch(`${url}/v1/telemetry`, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) });
+      expect(big.status).toBe(413);
       await new Promise((r) => setTimeout(r, 100));
       const log = lines.slice(1).join('\n');
       expect(log).toMatch(/POST \/v1\/streaming\/destinations createSiemDestination -> 201 \d+ms req_/);
+      // Refusals by the HTTP adapter itself are logged too.
+      expect(log).toMatch(/POST \/v1\/telemetry - -> 413 \d+ms req_/);
       expect(log).not.toContain('hec-secret');
       expect(log).not.toContain(KEY);
       const exited = exit(child);
