@@ -30,7 +30,7 @@ from ._constants import (
     MAX_RETRY_DELAY,
     RETRY_STATUSES,
 )
-from ._models import NotGiven, to_wire
+from ._models import NOT_GIVEN, NotGiven, to_wire
 from ._version import DEFAULT_BASE_URL, VERSION
 from .exceptions import (
     AgentTrustError,
@@ -47,6 +47,8 @@ __all__ = ["AsyncAPIClient", "OperationSpec", "RequestOptions", "SyncAPIClient"]
 log = logging.getLogger("agenttrustid")
 USER_AGENT = f"agenttrustid-sdk-python/{VERSION}"
 T = TypeVar("T")
+CS = TypeVar("CS", bound="SyncAPIClient")
+CA = TypeVar("CA", bound="AsyncAPIClient")
 
 
 class OperationSpec(Generic[T]):
@@ -318,6 +320,31 @@ class SyncAPIClient(_BaseClient):
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(follow_redirects=False)
 
+    @classmethod
+    def from_env(cls: type[CS], **options: Any) -> CS:
+        """A client configured from AGENTTRUST_URL (or AGENTTRUST_BASE_URL) and AGENTTRUST_API_KEY;
+        a ConfigurationError names whichever is missing. `options` are the constructor's others."""
+        base_url, api_key = cls._env_settings()
+        return cls(base_url=base_url, api_key=api_key, **options)
+
+    def with_options(
+        self: CS,
+        *,
+        api_key: str | None | NotGiven = NOT_GIVEN,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> CS:
+        """A copy with other settings that shares this client's connection pool (closing the
+        copy leaves the pool open)."""
+        settings = self._settings()
+        if not isinstance(api_key, NotGiven):
+            settings["api_key"] = api_key
+        if timeout is not None:
+            settings["timeout"] = timeout
+        if max_retries is not None:
+            settings["max_retries"] = max_retries
+        return type(self)(**settings, http_client=self._http)
+
     def _request(
         self,
         op: OperationSpec[T],
@@ -387,6 +414,31 @@ class AsyncAPIClient(_BaseClient):
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(follow_redirects=False)
+
+    @classmethod
+    def from_env(cls: type[CA], **options: Any) -> CA:
+        """A client configured from AGENTTRUST_URL (or AGENTTRUST_BASE_URL) and AGENTTRUST_API_KEY;
+        a ConfigurationError names whichever is missing. `options` are the constructor's others."""
+        base_url, api_key = cls._env_settings()
+        return cls(base_url=base_url, api_key=api_key, **options)
+
+    def with_options(
+        self: CA,
+        *,
+        api_key: str | None | NotGiven = NOT_GIVEN,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> CA:
+        """A copy with other settings that shares this client's connection pool (closing the
+        copy leaves the pool open)."""
+        settings = self._settings()
+        if not isinstance(api_key, NotGiven):
+            settings["api_key"] = api_key
+        if timeout is not None:
+            settings["timeout"] = timeout
+        if max_retries is not None:
+            settings["max_retries"] = max_retries
+        return type(self)(**settings, http_client=self._http)
 
     async def _request(
         self,

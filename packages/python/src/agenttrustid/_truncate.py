@@ -13,9 +13,9 @@ def truncate_summary(text: str, limit: int = MAX_SUMMARY_CODE_POINTS) -> str:
     if len(text) <= limit:
         return text
     cut = text[:limit]
-    # Back off over joiners, variation selectors and combining marks that would end the summary
-    # in the middle of a cluster (the rest of the cluster is beyond the cap).
-    while cut and _extends_cluster(text[len(cut)]):
+    # Back off while the cut would split a cluster: the next character extends the last one
+    # (a combining mark, a variation selector, a skin tone, a joiner), or the cut ends on a joiner.
+    while cut and (_extends_cluster(text[len(cut)]) or cut[-1] == "\u200d"):
         cut = cut[:-1]
     return cut if cut else text[:limit]
 

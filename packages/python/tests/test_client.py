@@ -1,0 +1,212 @@
+"""Client behaviour the conformance scenarios do not reach: configuration, secrets, decoding of
+values a newer gateway may send, per-call options, and the async client."""
+
+from __future__ import annotations
+
+import pickle
+import uuid
+from typing import Any, ClassVar
+
+import pytest
+
+from agenttrustid import AgentTrustClient, AsyncAgentTrustClient
+from agenttrustid._base_client import _parse_retry_after
+from agenttrustid.exceptions import (
+    AgentTrustError,
+    ConfigurationError,
+    NotFoundError,
+    RequestTimeoutError,
+    ValidationError,
+)
+from agenttrustid.types import A2aMessage, A2aTask, Agent, AgentStatus, Token, UnknownVariant
+
+from .conftest import API_KEY, MockGateway
+
+
+@pytest.fixture
+def no_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in ("AGENTTRUST_URL", "AGENTTRUST_BASE_URL", "AGENTTRUST_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+class TestFromEnv:
+    def test_names_every_missing_variable(self, no_env: pytest.MonkeyPatch) -> None:
+        with pytest.raises(ConfigurationError) as info:
+            AgentTrustClient.from_env()
+        assert info.value.code == "VALIDATION_ERROR"
+        assert "AGENTTRUST_URL or AGENTTRUST_BASE_URL" in info.value.message
+        assert "AGENTTRUST_API_KEY" in info.value.message
+        assert isinstance(info.value, ValidationError)
+
+    def test_names_the_missing_key(self, no_env: pytest.MonkeyPatch) -> None:
+        no_env.setenv("AGENTTRUST_URL", "http://127.0.0.1:9")
+        with pytest.raises(ConfigurationError, match="AGENTTRUST_API_KEY") as info:
+            AgentTrustClient.from_env()
+        assert "AGENTTRUST_URL" not in info.value.message
+        assert info.value.details["missing"] == ["AGENTTRUST_API_KEY"]
+
+    def test_reads_base_url_alias_and_key(self, no_env: pytest.MonkeyPatch, gateway: MockGateway) -> None:
+        no_env.setenv("AGENTTRUST_BASE_URL", gateway.url)
+        no_env.setenv("AGENTTRUST_API_KEY", API_KEY)
+        with AgentTrustClient.from_env(max_retries=0) as client:
+            assert client.base_url == gateway.url
+            assert client.agents.list() == []
+
+    def test_url_wins_over_base_url(self, no_env: pytest.MonkeyPatch) -> None:
+        no_env.setenv("AGENTTRUST_URL", "http://first.invalid")
+        no_env.setenv("AGENTTRUST_BASE_URL", "http://second.invalid")
+        no_env.setenv("AGENTTRUST_API_KEY", "sk_test_x")
+        assert AgentTrustClient.from_env().base_url == "http://first.invalid"
+
+
+class TestConfiguration:
+    def test_rejects_a_base_url_that_is_not_http(self, no_env: pytest.MonkeyPatch) -> None:
+        with pytest.raises(ConfigurationError, match="base_url"):
+            AgentTrustClient(base_url="ftp://example.com", api_key="sk")
+
+    @pytest.mark.parametrize("options", [{"timeout": -1}, {"max_retries": -1}, {"max_retries": 1.5}])
+    def test_rejects_bad_numbers(self, options: dict[str, Any]) -> None:
+        with pytest.raises(ValidationError):
+            AgentTrustClient(base_url="http://127.0.0.1:9", api_key="sk", **options)
+
+    def test_the_key_is_never_printed_or_pickled(self) -> None:
+        client = AgentTrustClient(base_url="http://127.0.0.1:9", api_key="sk_live_SECRET")
+        assert "SECRET" not in repr(client)
+        assert "SECRET" not in str(client)
+        assert "SECRET" not in repr(client.agents)
+        with pytest.raises(TypeError):
+            pickle.dumps(client)
+
+    def test_secret_fields_are_masked_in_repr(self) -> None:
+        token = Token.model_validate(
+            {
+                "token": "atk_SECRET",
+                "token_type": "Bearer",
+                "agent_id": "agt_1",
+                "scopes": [],
+                "audience": [],
+                "issued_at": "2026-11-22T10:00:00Z",
+                "expires_at": "2026-11-22T10:05:00Z",
+            }
+        )
+        assert "atk_SECRET" not in repr(token) and "atk_SECRET" not in str(token)
+        assert token.token == "atk_SECRET"  # still usable
+
+    def test_errors_pickle_with_their_fields(self) -> None:
+        error = NotFoundError("NOT_FOUND", "no agent", details={"id": "x"}, status=404, request_id="req_1")
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is NotFoundError
+        assert (copy.code, copy.status, copy.details, copy.request_id) == (
+            "NOT_FOUND",
+            404,
+            {"id": "x"},
+            "req_1",
+        )
+
+
+class TestNewerGateway:
+    AGENT: ClassVar[dict[str, Any]] = {
+        "id": "agt_1",
+        "name": "bot",
+        "framework": "",
+        "capabilities": [],
+        "metadata": {"keepMyCase": {"innerKey": 1}},
+        "public_key": None,
+        "status": "hibernating",
+        "created_at": "2026-11-22T10:00:00Z",
+        "last_auth_at": None,
+        "revoked_at": None,
+        "revocation_reason": None,
+        "brand_new_field": [1, 2],
+    }
+
+    def test_unknown_enum_values_and_fields_are_kept(self) -> None:
+        agent = Agent.model_validate(self.AGENT)
+        assert agent.status == "hibernating"
+        assert isinstance(agent.status, AgentStatus)
+        assert AgentStatus("active") is AgentStatus.ACTIVE
+        assert agent.to_dict()["brand_new_field"] == [1, 2]
+        assert agent.metadata == {"keepMyCase": {"innerKey": 1}}
+
+    def test_unknown_union_variant_is_kept(self) -> None:
+        message = A2aMessage.model_validate(
+            {"role": "user", "parts": [{"kind": "text", "text": "hi"}, {"kind": "file", "uri": "s3://x"}]}
+        )
+        assert isinstance(message.parts[1], UnknownVariant)
+        assert message.parts[1].to_dict() == {"kind": "file", "uri": "s3://x"}
+
+    def test_a_missing_required_field_is_invalid(self) -> None:
+        broken = {k: v for k, v in self.AGENT.items() if k != "status"}
+        with pytest.raises(Exception, match="status"):
+            Agent.model_validate(broken)
+
+
+class TestCalls:
+    def test_empty_path_parameter_is_rejected_before_sending(
+        self, client: AgentTrustClient, gateway: MockGateway
+    ) -> None:
+        with pytest.raises(ValidationError) as info:
+            client.agents.get("")
+        assert info.value.details == {"field": "agent_id"}
+        assert info.value.status is None
+        assert gateway.requests() == []
+
+    def test_path_parameters_are_encoded(self, client: AgentTrustClient, gateway: MockGateway) -> None:
+        with pytest.raises(NotFoundError):
+            client.agents.get("a/b?c")
+        assert gateway.requests()[-1]["path"] == "/v1/agents/a%2Fb%3Fc"
+
+    def test_headers_and_per_call_idempotency_key(
+        self, client: AgentTrustClient, gateway: MockGateway
+    ) -> None:
+        key = str(uuid.uuid4())
+        client.agents.create(name="hdr-bot", request_options={"idempotency_key": key})
+        headers = gateway.requests("createAgent")[-1]["headers"]
+        assert isinstance(headers, dict)
+        assert headers["idempotency-key"] == key
+        assert headers["user-agent"].startswith("agenttrustid-sdk-python/")
+        assert API_KEY not in str(headers)  # the mock redacts the authorization header
+
+    def test_per_call_timeout(self, client: AgentTrustClient, gateway: MockGateway) -> None:
+        gateway.fault(operation="listAgents", kind="latency", latency_ms=1000, times=1)
+        with pytest.raises(RequestTimeoutError) as info:
+            client.agents.list(request_options={"timeout": 0.2})
+        assert info.value.code == "TIMEOUT"
+
+    def test_with_options_shares_the_pool(self, client: AgentTrustClient, gateway: MockGateway) -> None:
+        readonly = client.with_options(api_key="sk_test_readonly")
+        assert readonly.agents.list() == []
+        with pytest.raises(AgentTrustError) as info:
+            readonly.agents.create(name="nope")
+        assert info.value.code == "AUTH_DENIED"
+        readonly.close()  # does not close the shared pool
+        assert client.agents.list() == []
+
+    def test_send_message_takes_plain_text(self, client: AgentTrustClient) -> None:
+        target = client.agents.create(name="b")
+        task = client.a2a.send_message(target.id, "Search for recent AI safety papers")
+        assert isinstance(task, A2aTask)
+        assert task.history[0].parts[0].to_dict() == {
+            "kind": "text",
+            "text": "Search for recent AI safety papers",
+        }
+
+
+def test_retry_after_forms() -> None:
+    assert _parse_retry_after("2") == 2.0
+    assert _parse_retry_after("0.5") == 0.5
+    assert _parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
+    assert _parse_retry_after("soon") is None
+    assert _parse_retry_after(None) is None
+
+
+async def test_async_client(gateway: MockGateway) -> None:
+    async with AsyncAgentTrustClient(base_url=gateway.url, api_key=API_KEY, max_retries=1) as client:
+        gateway.fault(operation="createAgent", kind="status", status=503, retry_after=0, times=1)
+        agent = await client.agents.create(name="async-bot", capabilities=["web:search"])
+        decision = await client.actions.check(agent_id=agent.id, tool_name="web_search")
+        assert decision.allowed is True
+        with pytest.raises(NotFoundError):
+            await client.agents.get("agt_missing")
+    assert len(gateway.requests("createAgent")) == 2
