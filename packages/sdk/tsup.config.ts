@@ -41,8 +41,19 @@ const nodeBundle: Options = {
 };
 
 export default defineConfig([
-  { ...common, entry, format: ['esm'], dts: { resolve: ['@agenttrustid/spec'] }, clean: true },
-  { ...common, ...cjs, entry, dts: { resolve: ['@agenttrustid/spec'] } },
+  {
+    ...common,
+    entry,
+    format: ['esm'],
+    dts: { resolve: ['@agenttrustid/spec'], compilerOptions: { stripInternal: true } },
+    clean: true,
+  },
+  {
+    ...common,
+    ...cjs,
+    entry,
+    dts: { resolve: ['@agenttrustid/spec'], compilerOptions: { stripInternal: true } },
+  },
   { ...common, ...nodeBundle, entry: nodeEntry, format: ['esm'] },
   { ...common, ...nodeBundle, entry: nodeEntry, format: ['cjs'] },
 ]);

@@ -197,9 +197,7 @@ writeFileSync(
     .join('\n')}\n} from '@agenttrustid/spec/zod';\n`,
 );
 
-src = `${header('key maps and per-operation facts.')}import type * as schemas from './schemas.js';
-
-`;
+src = header('key maps and per-operation facts.');
 src += `/** Maps each wire (snake_case) key of a schema to its camelCase name, and to the shape of its value. */
 export type Shape = { readonly [wire: string]: string | readonly [name: string, sub: Shape | 0] };
 
@@ -211,8 +209,8 @@ src += `  return { ${ordered.join(', ')} };\n})();\n\n`;
 
 src += `/** What the SDK needs to know of one operation beyond its orval function. */
 export interface OperationMeta {
-  /** Name of the schema of the success body (of each item when \`list\`); absent for 204. */
-  readonly response?: keyof typeof schemas;
+  /** Name of the schema (in schemas.ts) of the success body, of each item when \`list\`; absent for 204. */
+  readonly response?: string;
   readonly responseShape?: Shape;
   readonly list?: boolean;
   readonly body?: Shape;

@@ -7,6 +7,7 @@ import { fromWire } from './keys.js';
 import type { RequestConfig } from './mutator.js';
 
 type Schemas = typeof import('../generated/schemas.js');
+type Schema = Schemas[keyof Schemas];
 let schemas: Schemas | undefined;
 let loading: Promise<Schemas> | undefined;
 
@@ -37,7 +38,7 @@ export abstract class APIResource {
   ): Promise<T> {
     const { data, status, headers } = (await send({ core: this._core, options, auth })) as WireResponse;
     if (!meta.response) return undefined as T;
-    const schema = (schemas ?? (await loadSchemas()))[meta.response];
+    const schema = ((schemas ?? (await loadSchemas())) as Record<string, Schema>)[meta.response]!;
     const requestId = headers.get('x-request-id') ?? undefined;
     if (meta.list) {
       if (!Array.isArray(data)) throw invalid(status, requestId, ['(root): expected an array']);
@@ -68,7 +69,7 @@ function invalid(status: number, requestId: string | undefined, problems: string
  * the raw body, not zod's stripped output, is what gets returned.
  */
 function validate(
-  schema: Schemas[keyof Schemas],
+  schema: Schema,
   data: unknown,
   status: number,
   requestId: string | undefined,
