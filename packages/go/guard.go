@@ -733,9 +733,15 @@ func DigestInput(input any) (string, error) {
 		if err := dec.Decode(&generic); err != nil {
 			return "", validation("input", "input cannot be digested: %v", err)
 		}
-		if data, err = json.Marshal(generic); err != nil {
+		// Like JavaScript's JSON.stringify, so every SDK computes the same digest: no HTML
+		// escaping, no trailing newline.
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(generic); err != nil {
 			return "", validation("input", "input cannot be digested: %v", err)
 		}
+		data = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	}
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:]), nil

@@ -37,6 +37,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	mockURL = url
+	// The guide's snippets (guide_test.go) use ati.FromEnv(), as the guide does.
+	_ = os.Setenv(EnvURL, mockURL)
+	_ = os.Setenv(EnvAPIKey, testKey)
 	code := m.Run()
 	stop()
 	os.Exit(code)
@@ -58,6 +61,7 @@ func startMock() (string, func(), error) {
 	}
 	cmd := exec.Command("node", cli, "--port", "0")
 	cmd.Stderr = os.Stderr
+	dieWithParent(cmd) // a test binary that exits early (log.Fatal, a panic) takes the mock along
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return "", nil, err

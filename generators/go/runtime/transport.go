@@ -129,6 +129,16 @@ func (c *Client) attempt(ctx context.Context, cfg *config, op *operation, target
 		e.cause = err
 		return result{err: e}
 	}
+	// net/http's Transport silently sends a replayable request (a GET, or any request with an
+	// Idempotency-Key and a rewindable body) a second time when a reused keep-alive connection
+	// fails. This loop must be the only retry, so that WithMaxRetries means what it says and a
+	// dropped connection with retries off fails, as in every other SDK: make the request
+	// non-replayable by giving it a one-shot body (an empty one for body-less requests, which the
+	// Transport then sends without a body for GET and DELETE).
+	req.GetBody = nil
+	if req.Body == nil || req.Body == http.NoBody {
+		req.Body = io.NopCloser(strings.NewReader(""))
+	}
 	for k, vs := range cfg.headers {
 		req.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}

@@ -1,0 +1,122 @@
+package ati
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"sort"
+	"testing"
+	"time"
+)
+
+// BenchmarkGuardCheck measures guard.Check against a raw net/http POST of the same request to
+// the same loopback mock, interleaved call by call so both see the same machine noise. It
+// reports the medians and their ratio (check/raw, target <= 1.1): what the SDK adds on top of
+// the HTTP round trip (encoding, headers, idempotency key, decoding and validating the answer,
+// breaker, counters).
+//
+//	go test -run '^$' -bench GuardCheck -benchtime 2000x
+func BenchmarkGuardCheck(b *testing.B) {
+	resetMock(b)
+	c := testClient()
+	agent, err := c.Agents.Create(context.Background(), CreateAgentRequest{Name: "bench-bot", Capabilities: []string{"web:search"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := NewGuard(c, agent.ID, WithActionEffect(ActionEffectRead), WithSessionID("sess-bench"))
+	defer g.Close(context.Background())
+	body, _ := json.Marshal(ActionCheckRequest{AgentID: agent.ID, ToolName: "web_search", SessionID: "sess-bench", ActionEffect: ActionEffectRead})
+	raw := &http.Client{Transport: sharedTransport.(*http.Transport).Clone()}
+	rawPost := func() {
+		req, _ := http.NewRequest(http.MethodPost, mockURL+"/v1/actions/check", bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+testKey)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := raw.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("raw POST: HTTP %d", resp.StatusCode)
+		}
+	}
+	ctx := context.Background()
+	check := func() {
+		if err := g.Check(ctx, "web_search", ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := 0; i < 50; i++ { // warm up connections, the mock's JIT, the pools
+		rawPost()
+		check()
+	}
+	rawTimes := make([]time.Duration, 0, b.N)
+	checkTimes := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		// Alternate which goes first, so neither always follows the other.
+		if i%2 == 0 {
+			t0 := time.Now()
+			rawPost()
+			t1 := time.Now()
+			check()
+			rawTimes, checkTimes = append(rawTimes, t1.Sub(t0)), append(checkTimes, time.Since(t1))
+		} else {
+			t0 := time.Now()
+			check()
+			t1 := time.Now()
+			rawPost()
+			checkTimes, rawTimes = append(checkTimes, t1.Sub(t0)), append(rawTimes, time.Since(t1))
+		}
+	}
+	b.StopTimer()
+	rawMedian, checkMedian := median(rawTimes), median(checkTimes)
+	b.ReportMetric(float64(rawMedian.Microseconds()), "raw-us")
+	b.ReportMetric(float64(checkMedian.Microseconds()), "check-us")
+	b.ReportMetric(float64(checkMedian)/float64(rawMedian), "check/raw")
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	if len(s) == 0 {
+		return 0
+	}
+	return s[len(s)/2]
+}
+
+// BenchmarkGuardReport measures one Report call (ns/op and allocs/op): it only queues the report
+// for the telemetry goroutine, which sends batches to the mock meanwhile.
+func BenchmarkGuardReport(b *testing.B) {
+	resetMock(b)
+	c := testClient()
+	g := NewGuard(c, "agt_bench", WithQueueCapacity(1<<20), WithBatchSize(100))
+	defer g.Close(context.Background())
+	g.Report("warm_up", true, 1)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		g.Report("web_search", true, 12)
+	}
+	b.StopTimer()
+	if s := g.Stats(); s.Dropped != 0 {
+		b.Logf("dropped %d of %d (queue full)", s.Dropped, b.N)
+	}
+}
+
+// BenchmarkGuardReportParallel is BenchmarkGuardReport from every core at once.
+func BenchmarkGuardReportParallel(b *testing.B) {
+	resetMock(b)
+	g := NewGuard(testClient(), "agt_bench", WithQueueCapacity(1<<20), WithBatchSize(100))
+	defer g.Close(context.Background())
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			g.Report("web_search", true, 12)
+		}
+	})
+}
