@@ -70,28 +70,35 @@ class TelemetryBatcher:
         self._sent = 0
         self._dropped = 0
         self._failed = 0
+        self._ts_second = -1
+        self._ts_prefix = ""
 
     # --- called from any thread -------------------------------------------------------------
 
     def push(self, tool: object, success: object, duration_ms: object, error_type: object) -> None:
         """Queues one report. Never raises; drops (and counts) what it cannot keep."""
         try:
-            if self._closed or len(self._queue) >= self.capacity or not isinstance(tool, str) or not tool:
+            queue = self._queue
+            if self._closed or len(queue) >= self.capacity or type(tool) is not str or not tool:
                 self._drop(1)
                 return
-            if (
-                isinstance(duration_ms, bool)
-                or not isinstance(duration_ms, (int, float))
-                or not duration_ms > 0
+            if type(duration_ms) is int and 0 <= duration_ms < 2**53:
+                duration = duration_ms  # the common case, checked first
+            elif (
+                isinstance(duration_ms, (int, float))
+                and not isinstance(duration_ms, bool)
+                and 0 < duration_ms < 2**53
             ):
-                duration = 0  # NaN, negatives and non-numbers: the spec wants an integer >= 0
+                duration = round(duration_ms)
             else:
-                duration = round(duration_ms) if duration_ms < 2**53 else 0
-            error = error_type[:MAX_ERROR_TYPE] if isinstance(error_type, str) and error_type else None
-            self._queue.append((tool[:MAX_TOOL_NAME], success is True, duration, error, time.time()))
+                duration = 0  # NaN, negatives and non-numbers: the spec wants an integer >= 0
+            error = error_type[:MAX_ERROR_TYPE] if type(error_type) is str and error_type else None
+            name = tool if len(tool) <= MAX_TOOL_NAME else tool[:MAX_TOOL_NAME]
+            queue.append((name, success is True, duration, error, time.time()))
             if self._thread is None:
                 self._start()
-            if len(self._queue) >= self.batch_size:
+            # Event.set() takes a lock; reading the flag does not, and a set flag is enough.
+            if len(queue) >= self.batch_size and not self._wake.is_set():
                 self._wake.set()
         except Exception:
             self._drop(1)
@@ -172,6 +179,14 @@ class TelemetryBatcher:
             if self._stopping:
                 return
 
+    def _timestamp(self, at: float) -> str:
+        # ISO 8601 UTC with milliseconds; the seconds part is formatted once per second.
+        second = int(at)
+        if second != self._ts_second:
+            self._ts_second = second
+            self._ts_prefix = datetime.fromtimestamp(second, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+        return f"{self._ts_prefix}.{int((at - second) * 1000):03d}Z"
+
     def _send_one(self) -> bool:
         batch: list[dict[str, Any]] = []
         while len(batch) < self.batch_size:
@@ -185,8 +200,7 @@ class TelemetryBatcher:
                 "duration_ms": duration,
                 "agent_id": self._agent_id,
                 "session_id": self._session_id,
-                "timestamp": datetime.fromtimestamp(at, timezone.utc).isoformat(timespec="milliseconds")[:-6]
-                + "Z",
+                "timestamp": self._timestamp(at),
             }
             if error is not None:
                 event["error_type"] = error
