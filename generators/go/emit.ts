@@ -2,15 +2,16 @@
  * The Go emitter: model -> `packages/go` (module github.com/agenttrustid/sdk/go, package `ati`).
  *
  * Writes the generated files (types, enums, unions, shapes, one file per resource, the Client
- * struct, the conformance dispatch table), copies `runtime/` (hand-written client core, errors,
- * guard, telemetry) and `tests/` (hand-written tests) verbatim under a generated header, copies
- * `static/` (go.mod, package.json, README), and formats every Go file with gofmt. Output is
- * deterministic: the same model gives byte-identical files.
+ * struct, the conformance dispatch table, go.mod), copies `runtime/` (hand-written client core,
+ * errors, guard, telemetry) verbatim under a generated header, and formats them with gofmt.
+ * Generated Go files of an earlier run that this one does not write are removed; everything else
+ * in the output directory (the hand-written tests, package.json, README) is left alone. Output
+ * is deterministic: the same model gives byte-identical files.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type EmitContext, findTool, runFormatter } from '../src/emit/index.ts';
 import type { ApiModel, NamedType } from '../src/model/index.ts';
 import { emitConformanceOps } from './templates/conformance.ts';
 import { exported } from './templates/naming.ts';
@@ -43,9 +44,9 @@ function fileName(words: string): string {
 }
 
 /** Every file of the Go SDK, in memory, not yet formatted. */
-export function renderGo(model: ApiModel): GoFile[] {
+export function renderGo(model: ApiModel, specName = 'openapi.yaml'): GoFile[] {
   const ctx: GoTypes = { model, byWire: new Map(model.types.map((t) => [t.name.wire, t] as const)) };
-  const spec = `spec/openapi.yaml (${model.title} ${model.version})`;
+  const spec = `${specName} (${model.title} ${model.version})`;
   const files: GoFile[] = [];
 
   // Types: objects and unions in models.go, enums in enums.go, response shapes in shapes.go.
@@ -56,18 +57,29 @@ export function renderGo(model: ApiModel): GoFile[] {
   for (const t of model.types) {
     const goName = exported(t.name);
     const clash = checkUnique.get(goName);
-    if (clash) throw new Error(`go emitter: types ${clash} and ${t.name.wire} are both ${goName} in Go; add an x-names go override`);
+    if (clash)
+      throw new Error(
+        `go emitter: types ${clash} and ${t.name.wire} are both ${goName} in Go; add an x-names go override`,
+      );
     checkUnique.set(goName, t.name.wire);
     if (t.kind === 'object') models += emitObject(ctx, t);
     else if (t.kind === 'union') models += emitUnion(ctx, t);
     else enums += emitEnum(t);
-    if (t.usage.response && t.kind !== 'enum') shapes += emitShape(ctx, t as Exclude<NamedType, { kind: 'enum' }>);
+    if (t.usage.response && t.kind !== 'enum')
+      shapes += emitShape(ctx, t as Exclude<NamedType, { kind: 'enum' }>);
   }
-  files.push({ path: 'models.go', content: goFile(spec, ['encoding/json', 'errors', 'fmt', 'time'], models) });
+  files.push({
+    path: 'models.go',
+    content: goFile(spec, ['encoding/json', 'errors', 'fmt', 'time'], models),
+  });
   files.push({ path: 'enums.go', content: goFile(spec, [], enums) });
   files.push({
     path: 'shapes.go',
-    content: goFile(spec, [], `// The validation shapes of every type an answer can carry (see validate.go).\n\n${shapes}`),
+    content: goFile(
+      spec,
+      [],
+      `// The validation shapes of every type an answer can carry (see validate.go).\n\n${shapes}`,
+    ),
   });
 
   // The client and one file per resource.
@@ -91,17 +103,17 @@ export function renderGo(model: ApiModel): GoFile[] {
     content: goFile(spec, ['context', 'encoding/json'], emitConformanceOps(ctx, model)),
   });
 
-  // Hand-written files, copied verbatim under the generated header.
-  for (const dir of ['runtime', 'tests']) {
-    for (const name of readdirSync(join(here, dir)).sort()) {
-      if (!name.endsWith('.go')) continue;
-      const text = readFileSync(join(here, dir, name), 'utf8');
-      files.push({ path: name, content: header(`generators/go/${dir}/${name}`) + text });
-    }
+  // Hand-written runtime files, copied verbatim under the generated header.
+  for (const name of readdirSync(join(here, 'runtime')).sort()) {
+    if (!name.endsWith('.go')) continue;
+    const text = readFileSync(join(here, 'runtime', name), 'utf8');
+    files.push({ path: name, content: header(`generators/go/runtime/${name}`) + text });
   }
-  for (const name of readdirSync(join(here, 'static')).sort()) {
-    files.push({ path: name.replace(/^_/, '.'), content: readFileSync(join(here, 'static', name), 'utf8') });
-  }
+  // No requirements beyond the standard library; go 1.24 for the `omitzero` JSON option.
+  files.push({
+    path: 'go.mod',
+    content: `// Code generated by agenttrust-gen (Go). ${MARKER}\n\nmodule github.com/agenttrustid/sdk/go\n\ngo 1.24\n`,
+  });
   const seen = new Set<string>();
   for (const f of files) {
     if (seen.has(f.path)) throw new Error(`go emitter: two files named ${f.path}`);
@@ -110,25 +122,31 @@ export function renderGo(model: ApiModel): GoFile[] {
   return files;
 }
 
+/** The emitter contract of `agenttrust-gen` (`--lang go`). */
+export async function emit(ctx: EmitContext): Promise<void> {
+  emitGo(ctx.model, ctx.outDir, basename(ctx.specPath));
+}
+
 /** Writes the Go SDK to outDir (replacing the generated files there) and gofmts it. */
-export function emitGo(model: ApiModel, outDir: string): string[] {
-  const files = renderGo(model);
+export function emitGo(model: ApiModel, outDir: string, specName?: string): string[] {
+  const files = renderGo(model, specName);
   mkdirSync(outDir, { recursive: true });
   // Generated Go files that this run does not write again are stale: remove them.
   for (const name of readdirSync(outDir)) {
-    if (!name.endsWith('.go')) continue;
+    if (!name.endsWith('.go') && name !== 'go.mod') continue;
     const text = readFileSync(join(outDir, name), 'utf8');
-    if (text.startsWith('// Code generated') && text.split('\n', 1)[0]!.includes(MARKER)) rmSync(join(outDir, name));
+    if (text.startsWith('// Code generated') && text.split('\n', 1)[0]!.includes(MARKER))
+      rmSync(join(outDir, name));
   }
   for (const f of files) {
     mkdirSync(dirname(join(outDir, f.path)), { recursive: true });
     writeFileSync(join(outDir, f.path), f.content);
   }
-  const goFiles = files.filter((f) => f.path.endsWith('.go')).map((f) => join(outDir, f.path));
-  try {
-    execFileSync('gofmt', ['-w', ...goFiles], { stdio: ['ignore', 'inherit', 'inherit'] });
-  } catch (error) {
-    throw new Error(`go emitter: gofmt failed (is Go installed and on PATH?): ${(error as Error).message}`);
-  }
+  const goFiles = files.filter((f) => f.path.endsWith('.go')).map((f) => f.path);
+  const gofmt = findTool(
+    [process.env.AGENTTRUST_GOFMT, process.env.GOROOT && join(process.env.GOROOT, 'bin/gofmt')],
+    'gofmt',
+  );
+  runFormatter(gofmt, ['-w', ...goFiles], outDir);
   return files.map((f) => f.path);
 }

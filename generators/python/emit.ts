@@ -54,8 +54,9 @@ export async function emit(ctx: EmitContext): Promise<void> {
     [process.env.AGENTTRUST_RUFF, join(REPO_ROOT, 'packages/python/.venv/bin/ruff')],
     'ruff',
   );
-  // Sorts imports and drops unused ones, then formats: the same checks `ruff check` runs in CI.
-  runFormatter(ruff, ['check', '--no-cache', '--quiet', '--fix-only', '--select', 'I,F401', PKG], ctx.outDir);
+  // Applies the safe fixes of the package's own lint rules (import order, unused imports, ...),
+  // then formats, so the committed output passes `ruff check` and `ruff format --check` as is.
+  runFormatter(ruff, ['check', '--no-cache', '--quiet', '--fix-only', PKG], ctx.outDir);
   runFormatter(ruff, ['format', '--no-cache', '--quiet', PKG], ctx.outDir);
 }
 

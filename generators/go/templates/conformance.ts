@@ -6,14 +6,14 @@
  * by the schema and free-form maps pass through untouched.
  */
 import type { ApiModel } from '../../src/model/index.ts';
-import { quote, unexported } from './naming.ts';
-import { paramsType, serviceType } from './resources.ts';
+import { exported, quote, unexported } from './naming.ts';
+import { paramsType } from './resources.ts';
 import { type GoTypes, goTypeName, named } from './types.ts';
-import { exported } from './naming.ts';
 
 export function emitConformanceOps(ctx: GoTypes, model: ApiModel): string {
   let out = '// conformanceOps maps a scenario\'s "call" to the operation\'s core method.\n';
-  out += 'var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error){\n';
+  out +=
+    'var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error){\n';
   for (const r of model.resources) {
     for (const id of r.operations) {
       const op = model.operations.find((o) => o.id === id)!;
@@ -45,7 +45,6 @@ export function emitConformanceOps(ctx: GoTypes, model: ApiModel): string {
       const target = `c.${exported(r.name)}.${op.id}(${call.join(', ')})`;
       out += op.response.type ? `\t\treturn ${target}\n` : `\t\treturn nil, ${target}\n`;
       out += '\t},\n';
-      void serviceType;
     }
   }
   out += '}\n';

@@ -3,8 +3,9 @@
  * `SIEMDestination`), `x-names.go` overrides winning, and Go-specific signature choices that the
  * product guide fixes (see `signatures.ts`).
  */
-import { camel, identifier, pascal } from '../../src/model/index.ts';
+
 import type { Name } from '../../src/model/index.ts';
+import { camel, identifier, pascal } from '../../src/model/index.ts';
 
 /** Words Go spells in capitals (Effective Go, "Initialisms"), plus this API's own acronyms. */
 export const INITIALISMS: ReadonlySet<string> = new Set([

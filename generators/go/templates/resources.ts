@@ -78,18 +78,28 @@ function zeroReturn(result: string, err: string): string {
 }
 
 /** The query parameter's encoding into `q`. */
-function queryEncode(ctx: GoTypes, p: Param): string {
+function queryEncode(p: Param): string {
   const f = `params.${exported(p.name)}`;
   const key = quote(p.name.wire);
   const t = p.type;
   if (t.kind === 'array') {
     return `\t\tfor _, v := range ${f} {\n\t\t\tq.Add(${key}, fmt.Sprint(v))\n\t\t}\n`;
   }
-  const zero = t.kind === 'primitive' && (t.type === 'integer' || t.type === 'number') ? '0' : t.kind === 'primitive' && t.type === 'boolean' ? 'false' : '""';
-  const conv = t.kind === 'ref' ? `string(${f})` : t.kind === 'primitive' && t.type === 'string' ? f : `fmt.Sprint(${f})`;
-  if (!p.required && zero === 'false') return `\t\tif ${f} != nil {\n\t\t\tq.Set(${key}, fmt.Sprint(*${f}))\n\t\t}\n`;
+  const zero =
+    t.kind === 'primitive' && (t.type === 'integer' || t.type === 'number')
+      ? '0'
+      : t.kind === 'primitive' && t.type === 'boolean'
+        ? 'false'
+        : '""';
+  const conv =
+    t.kind === 'ref'
+      ? `string(${f})`
+      : t.kind === 'primitive' && t.type === 'string'
+        ? f
+        : `fmt.Sprint(${f})`;
+  if (!p.required && zero === 'false')
+    return `\t\tif ${f} != nil {\n\t\t\tq.Set(${key}, fmt.Sprint(*${f}))\n\t\t}\n`;
   return `\t\tif ${f} != ${zero} {\n\t\t\tq.Set(${key}, ${conv})\n\t\t}\n`;
-  void ctx;
 }
 
 function emitCore(ctx: GoTypes, r: Resource, s: OpShape): string {
@@ -124,7 +134,7 @@ function emitCore(ctx: GoTypes, r: Resource, s: OpShape): string {
   if (s.bodyType) out += `\tif body != nil {\n\t\top.body = body\n\t}\n`;
   if (s.queryType) {
     out += `\tif params != nil {\n\t\tq := url.Values{}\n`;
-    for (const p of op.queryParams) out += queryEncode(ctx, p);
+    for (const p of op.queryParams) out += queryEncode(p);
     out += `\t\top.query = q\n\t}\n`;
   }
   if (!s.result) {
@@ -148,7 +158,9 @@ function emitMethods(ctx: GoTypes, r: Resource, s: OpShape): string {
   const pathUse = s.pathArgs.map((a) => a.go);
   const bodyRequired = op.body?.required ?? false;
   const queryRequired = op.queryParams.some((p) => p.required);
-  const needsWith = (s.bodyType !== undefined && (!bodyRequired || sig.flatten)) || (s.queryType !== undefined && !queryRequired);
+  const needsWith =
+    (s.bodyType !== undefined && (!bodyRequired || sig.flatten)) ||
+    (s.queryType !== undefined && !queryRequired);
   let out = '';
 
   // The full method: every argument, the typed answer.
@@ -167,7 +179,13 @@ function emitMethods(ctx: GoTypes, r: Resource, s: OpShape): string {
   coreArgs.push('opts');
   const fullIsShort = !needsWith && !sig.errorOnly;
   if (fullIsShort || needsWith) {
-    out += methodDoc(fullName, op, needsWith ? `${fullName} is ${name} with every ${s.bodyType ? 'body field' : 'query parameter'}.` : undefined);
+    out += methodDoc(
+      fullName,
+      op,
+      needsWith
+        ? `${fullName} is ${name} with every ${s.bodyType ? 'body field' : 'query parameter'}.`
+        : undefined,
+    );
     out += `func (${recv}) ${fullName}(${fullArgs.join(', ')}) ${returns(s.result)} {\n\treturn s.${s.core}(${coreArgs.join(', ')})\n}\n\n`;
   }
   if (fullIsShort) return out;
@@ -200,8 +218,10 @@ function emitMethods(ctx: GoTypes, r: Resource, s: OpShape): string {
   shortCore.push('opts');
   const errorOnly = sig.errorOnly && s.result !== '';
   let extra: string | undefined;
-  if (needsWith) extra = `To send ${s.bodyType && !sig.flatten ? 'a body' : s.bodyType ? 'every body field' : 'query parameters'}, use ${fullName}.`;
-  if (errorOnly) extra = `${extra ? `${extra} ` : ''}The answer is checked but not returned; pass WithResponseBodyInto to get it.`;
+  if (needsWith)
+    extra = `To send ${s.bodyType && !sig.flatten ? 'a body' : s.bodyType ? 'every body field' : 'query parameters'}, use ${fullName}.`;
+  if (errorOnly)
+    extra = `${extra ? `${extra} ` : ''}The answer is checked but not returned; pass WithResponseBodyInto to get it.`;
   out += methodDoc(name, op, extra);
   if (errorOnly) {
     out += `func (${recv}) ${name}(${shortArgs.join(', ')}) error {\n${pre}\t_, err := s.${s.core}(${shortCore.join(', ')})\n\treturn err\n}\n\n`;

@@ -11,7 +11,15 @@
  *   from leaving the field out (a boolean, a number that may be 0): then a pointer (`ati.Ptr`).
  *   Optional objects are pointers.
  */
-import type { ApiModel, EnumType, NamedType, ObjectType, Property, TypeRef, UnionType } from '../../src/model/index.ts';
+import type {
+  ApiModel,
+  EnumType,
+  NamedType,
+  ObjectType,
+  Property,
+  TypeRef,
+  UnionType,
+} from '../../src/model/index.ts';
 import { doc, exported, lowerFirst, pascalWords, quote } from './naming.ts';
 
 export interface GoTypes {
@@ -96,7 +104,9 @@ export function goField(ctx: GoTypes, owner: ObjectType, p: Property): GoField {
 }
 
 function fieldDoc(p: Property, field: GoField): string {
-  let text = p.description ? `${field.name} is ${lowerFirst(p.description)}` : `${field.name} is the ${p.name.wire} field.`;
+  let text = p.description
+    ? `${field.name} is ${lowerFirst(p.description)}`
+    : `${field.name} is the ${p.name.wire} field.`;
   if (!/[.!?]$/.test(text)) text += '.';
   const notes: string[] = [];
   if (p.required && p.nullable) notes.push('May be null.');
@@ -111,7 +121,11 @@ function fieldDoc(p: Property, field: GoField): string {
 
 export function emitObject(ctx: GoTypes, t: ObjectType): string {
   const name = goTypeName(t);
-  let out = doc(t.description ? `${name} is ${lowerFirst(t.description)}` : `${name} is the spec's ${t.name.wire} schema.`);
+  let out = doc(
+    t.description
+      ? `${name} is ${lowerFirst(t.description)}`
+      : `${name} is the spec's ${t.name.wire} schema.`,
+  );
   out += `type ${name} struct {\n`;
   const fields = t.properties.map((p) => goField(ctx, t, p));
   for (const f of fields) {
@@ -160,12 +174,18 @@ export function emitUnion(ctx: GoTypes, t: UnionType): string {
   const disc = t.discriminator;
   if (!disc) throw new Error(`go emitter: union ${t.name.wire} needs a discriminator`);
   const variants = t.variants.map((v) => {
-    if (!v.discriminatorValue) throw new Error(`go emitter: union ${t.name.wire} variant ${v.type} has no discriminator value`);
+    if (!v.discriminatorValue)
+      throw new Error(`go emitter: union ${t.name.wire} variant ${v.type} has no discriminator value`);
     const vt = named(ctx, v.type);
     if (vt.kind !== 'object') throw new Error(`go emitter: union variant ${v.type} is not an object`);
     const discProp = vt.properties.find((p) => p.name.wire === disc);
     if (!discProp) throw new Error(`go emitter: union variant ${v.type} lacks ${disc}`);
-    return { field: pascalWords(v.discriminatorValue.split(/[^A-Za-z0-9]+/)), type: goTypeName(vt), value: v.discriminatorValue, discField: exported(discProp.name) };
+    return {
+      field: pascalWords(v.discriminatorValue.split(/[^A-Za-z0-9]+/)),
+      type: goTypeName(vt),
+      value: v.discriminatorValue,
+      discField: exported(discProp.name),
+    };
   });
   let out = doc(
     `${name} is ${lowerFirst(t.description ?? `the spec's ${t.name.wire} union`)} Exactly one variant field is set; ` +
@@ -173,19 +193,22 @@ export function emitUnion(ctx: GoTypes, t: UnionType): string {
       'variant nil, keeps its JSON (Raw) and encodes back unchanged.',
   );
   out += `type ${name} struct {\n`;
-  for (const v of variants) out += `\t// ${v.field} is set when ${disc} is ${quote(v.value)}.\n\t${v.field} *${v.type}\n`;
+  for (const v of variants)
+    out += `\t// ${v.field} is set when ${disc} is ${quote(v.value)}.\n\t${v.field} *${v.type}\n`;
   out += '\n\traw json.RawMessage\n}\n\n';
   out += `// Kind returns the ${disc} of the set variant, or of an unknown part.\nfunc (u ${name}) Kind() string {\n\tswitch {\n`;
   for (const v of variants) out += `\tcase u.${v.field} != nil:\n\t\treturn ${quote(v.value)}\n`;
   out += `\t}\n\tvar head struct {\n\t\tKind string \`json:"${disc}"\`\n\t}\n\t_ = json.Unmarshal(u.raw, &head)\n\treturn head.Kind\n}\n\n`;
   out += `// Raw returns the JSON of a part of an unknown kind (nil for a known one).\nfunc (u ${name}) Raw() json.RawMessage { return u.raw }\n\n`;
   out += `// MarshalJSON encodes the set variant with its ${disc} filled in.\nfunc (u ${name}) MarshalJSON() ([]byte, error) {\n\tswitch {\n`;
-  for (const v of variants) out += `\tcase u.${v.field} != nil:\n\t\tcp := *u.${v.field}\n\t\tcp.${v.discField} = ${quote(v.value)}\n\t\treturn json.Marshal(cp)\n`;
+  for (const v of variants)
+    out += `\tcase u.${v.field} != nil:\n\t\tcp := *u.${v.field}\n\t\tcp.${v.discField} = ${quote(v.value)}\n\t\treturn json.Marshal(cp)\n`;
   out += `\tcase u.raw != nil:\n\t\treturn u.raw, nil\n\t}\n\treturn nil, errors.New("ati: ${name} has no variant set")\n}\n\n`;
   out += `// UnmarshalJSON decodes the variant its ${disc} names; an unknown ${disc} is kept as Raw.\nfunc (u *${name}) UnmarshalJSON(data []byte) error {\n`;
   out += `\tvar head struct {\n\t\tKind *string \`json:"${disc}"\`\n\t}\n\tif err := json.Unmarshal(data, &head); err != nil {\n\t\treturn err\n\t}\n`;
   out += `\tif head.Kind == nil {\n\t\treturn errors.New("ati: ${name} without ${disc}")\n\t}\n\t*u = ${name}{}\n\tswitch *head.Kind {\n`;
-  for (const v of variants) out += `\tcase ${quote(v.value)}:\n\t\tu.${v.field} = new(${v.type})\n\t\treturn json.Unmarshal(data, u.${v.field})\n`;
+  for (const v of variants)
+    out += `\tcase ${quote(v.value)}:\n\t\tu.${v.field} = new(${v.type})\n\t\treturn json.Unmarshal(data, u.${v.field})\n`;
   out += `\t}\n\tu.raw = append(json.RawMessage(nil), data...)\n\treturn nil\n}\n\n`;
   for (const v of variants) {
     out += `// New${name}${v.field} wraps v as a ${name}.\nfunc New${name}${v.field}(v ${v.type}) ${name} { return ${name}{${v.field}: &v} }\n\n`;
@@ -217,11 +240,14 @@ export function emitShape(ctx: GoTypes, t: NamedType): string {
   if (t.kind === 'enum') return '';
   const v = shapeVar(t);
   if (t.kind === 'union') {
-    const entries = t.variants.map((x) => `${quote(x.discriminatorValue ?? '')}: ${shapeVar(named(ctx, x.type))}`);
+    const entries = t.variants.map(
+      (x) => `${quote(x.discriminatorValue ?? '')}: ${shapeVar(named(ctx, x.type))}`,
+    );
     return `var ${v} = &shape{name: ${quote(t.name.wire)}, discriminator: ${quote(t.discriminator ?? '')}, variants: map[string]*shape{${entries.join(', ')}}}\n`;
   }
   const props = t.properties.map(
-    (p) => `\t{name: ${quote(p.name.wire)}, required: ${p.required}, nullable: ${p.nullable}, sub: ${shapeExpr(ctx, p.type)}},\n`,
+    (p) =>
+      `\t{name: ${quote(p.name.wire)}, required: ${p.required}, nullable: ${p.nullable}, sub: ${shapeExpr(ctx, p.type)}},\n`,
   );
   return `var ${v} = &shape{name: ${quote(t.name.wire)}, props: []prop{\n${props.join('')}}}\n`;
 }

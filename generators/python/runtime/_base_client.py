@@ -330,7 +330,7 @@ class SyncAPIClient(_BaseClient):
     def with_options(
         self: CS,
         *,
-        api_key: str | None | NotGiven = NOT_GIVEN,
+        api_key: str | NotGiven | None = NOT_GIVEN,
         timeout: float | None = None,
         max_retries: int | None = None,
     ) -> CS:
@@ -425,7 +425,7 @@ class AsyncAPIClient(_BaseClient):
     def with_options(
         self: CA,
         *,
-        api_key: str | None | NotGiven = NOT_GIVEN,
+        api_key: str | NotGiven | None = NOT_GIVEN,
         timeout: float | None = None,
         max_retries: int | None = None,
     ) -> CA:

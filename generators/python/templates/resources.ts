@@ -114,7 +114,9 @@ function methodDoc(model: ApiModel, op: Operation): string {
 function method(model: ApiModel, op: Operation, isAsync: boolean, used: Set<string>): string {
   collectTypeNames(model, op.response.type, used);
   // \`builtins.list\`: a resource may have a method named \`list\`, which shadows the builtin in the class body.
-  const returns = op.response.type ? pyType(model, op.response.type).replace(/\blist\[/g, 'builtins.list[') : 'None';
+  const returns = op.response.type
+    ? pyType(model, op.response.type).replace(/\blist\[/g, 'builtins.list[')
+    : 'None';
   const args: string[] = [`_ops.${pyOpConst(op.id)}`];
   if (op.pathParams.length > 0) args.push(`path_params=${dictOf(op, op.pathParams)}`);
   if (op.queryParams.length > 0) args.push(`query=${dictOf(op, op.queryParams)}`);

@@ -1,3 +1,0 @@
-module github.com/agenttrustid/sdk/go
-
-go 1.24
