@@ -112,6 +112,7 @@ func BenchmarkGuardReportParallel(b *testing.B) {
 	resetMock(b)
 	g := NewGuard(testClient(), "agt_bench", WithQueueCapacity(1<<20), WithBatchSize(100))
 	defer g.Close(context.Background())
+	g.Report("warm_up", true, 1) // starts the goroutine and allocates the queue
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
