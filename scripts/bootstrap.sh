@@ -22,3 +22,11 @@ fi
 [ -x "$py/.venv/bin/python" ] || python3 -m venv "$py/.venv"
 "$py/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$py/requirements-dev.lock"
 "$py/.venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e "$py"
+
+# Go SDK (packages/go): standard library only, so there is nothing to download; it needs Go
+# >= 1.24 (go.mod's go line) on PATH, and GOTOOLCHAIN=local keeps go from fetching a toolchain.
+if ! command -v go >/dev/null 2>&1; then
+  echo "bootstrap: go >= 1.24 is required for packages/go" >&2
+  exit 1
+fi
+(cd packages/go && GOTOOLCHAIN=local go list ./... >/dev/null)

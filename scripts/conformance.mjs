@@ -39,7 +39,7 @@ run('other languages', 'pnpm', ['exec', 'turbo', 'run', 'conformance', '--concur
 console.log('');
 const grid = spawnSync(
   'node',
-  [new URL('conformance-grid.mjs', import.meta.url).pathname, '--languages', 'typescript,python'],
+  [new URL('conformance-grid.mjs', import.meta.url).pathname, '--languages', 'typescript,python,go'],
   {
     stdio: 'inherit',
   },
