@@ -3,11 +3,12 @@
 //      fetch of the same request, against one mock gateway on 127.0.0.1, in one run;
 //   2. the main entry's size minified + gzipped, with everything it bundles, and what dominates;
 //   3. cold import time above `node -e 0`.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { startMockGatewayServer } from '@agenttrustid/mock-gateway/node';
 import { build } from 'esbuild';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
@@ -28,7 +29,19 @@ const us = (ms) => `${(ms * 1000).toFixed(0)} us`;
 
 // --- 1. latency ----------------------------------------------------------------------------
 
-const server = await startMockGatewayServer();
+// The gateway runs in its own process (the mock's CLI, --quiet), so the client under test does
+// not share an event loop with the server.
+const cli = fileURLToPath(new URL('../../mock-gateway/dist/cli.js', import.meta.url));
+const child = spawn(process.execPath, [cli, '--port', '0', '--quiet'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const server = {
+  url: await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`mock gateway exited with ${code}`)));
+  }),
+  close: () => child.kill('SIGTERM'),
+};
 const setup = new AgentTrustClient({ baseUrl: server.url, apiKey: API_KEY });
 const agent = await setup.agents.create({ name: 'bench-agent', capabilities: ['web:search'] });
 
@@ -114,12 +127,53 @@ console.log(
 );
 table('sequential', await sequential());
 table(`concurrency ${CONC}`, await concurrent());
-await server.close();
+server.close();
 
 // --- 2. size ---------------------------------------------------------------------------------
 
-const result = await build({
-  entryPoints: [`${pkgDir}/dist/index.js`],
+const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
+const kB = (n) => `${(n / 1024).toFixed(1)} kB`;
+async function bundle(contents, splitting = false) {
+  const entry = `${pkgDir}/.size-entry.mjs`;
+  writeFileSync(entry, contents);
+  try {
+    return await build({
+      entryPoints: [entry],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      metafile: true,
+      splitting,
+      outdir: `${pkgDir}/.size-out`,
+      logLevel: 'silent',
+    });
+  } finally {
+    rmSync(entry);
+  }
+}
+const full = await bundle("export * from './dist/index.js';");
+const fullCode = full.outputFiles[0].contents;
+console.log(
+  '\nmain entry (dist/index.js, the default condition) bundled for the browser with everything it imports:',
+);
+console.log(
+  `  every export (client, errors, Guard):       ${kB(fullCode.length)} minified, ${kB(gz(fullCode))} minified+gzipped`,
+);
+const clientOnly = (await bundle("export { AgentTrustClient, AgentTrustError } from './dist/index.js';"))
+  .outputFiles[0].contents;
+console.log(
+  `  AgentTrustClient and errors (tree-shaken):  ${kB(clientOnly.length)} minified, ${kB(gz(clientOnly))} minified+gzipped`,
+);
+const split = await bundle("export * from './dist/index.js';", true);
+const initial = split.outputFiles.find((f) => f.path.endsWith('.size-entry.js')).contents;
+console.log(
+  `  loaded at import with code splitting:       ${kB(gz(initial))} gzipped (ky, zod and the schemas load with the first request)`,
+);
+// What dominates: the same bundle from the sources, so each origin's bytes can be attributed.
+const bySource = await build({
+  entryPoints: [`${pkgDir}/src/index.ts`],
   bundle: true,
   minify: true,
   format: 'esm',
@@ -127,31 +181,29 @@ const result = await build({
   write: false,
   metafile: true,
   logLevel: 'silent',
+  define: { __SDK_VERSION__: '"0"' },
 });
-const code = result.outputFiles[0].contents;
-const gz = gzipSync(code, { level: 9 }).length;
-console.log(
-  `\nmain entry (dist/index.js, default condition) bundled with everything it imports, for the browser:`,
-);
-console.log(
-  `  ${(code.length / 1024).toFixed(1)} kB minified, ${(gz / 1024).toFixed(1)} kB minified+gzipped`,
-);
 const byPart = {};
-for (const [file, { bytesInOutput }] of Object.entries(Object.values(result.metafile.outputs)[0].inputs)) {
+for (const [file, { bytesInOutput }] of Object.entries(Object.values(bySource.metafile.outputs)[0].inputs)) {
   const part = file.includes('node_modules/zod/')
-    ? 'zod (zod/mini core)'
+    ? 'zod/mini (core of the validation)'
     : file.includes('node_modules/ky/')
       ? 'ky'
-      : file.includes('generated/zod') || file.includes('spec/')
-        ? '@agenttrustid/spec zod schemas'
-        : 'sdk (client, resources, generated operations, guard)';
+      : file.includes('spec/generated/')
+        ? '@agenttrustid/spec zod schemas (with descriptions)'
+        : file.includes('src/guard/')
+          ? 'Guard (src/guard)'
+          : file.includes('src/generated/')
+            ? 'generated operations and key maps'
+            : 'client, resources, HTTP core, errors';
   byPart[part] = (byPart[part] ?? 0) + bytesInOutput;
 }
-console.log('  minified bytes by origin (before gzip):');
+console.log(
+  '  minified bytes by origin (from the sources, before gzip; the dist build strips the schema descriptions):',
+);
+const total = Object.values(byPart).reduce((a, b) => a + b, 0);
 for (const [part, bytes] of Object.entries(byPart).sort((a, b) => b[1] - a[1])) {
-  console.log(
-    `    ${part.padEnd(52)} ${(bytes / 1024).toFixed(1)} kB  (${((100 * bytes) / code.length).toFixed(0)}%)`,
-  );
+  console.log(`    ${part.padEnd(52)} ${kB(bytes).padStart(8)}  (${((100 * bytes) / total).toFixed(0)}%)`);
 }
 
 // --- 3. cold import --------------------------------------------------------------------------
@@ -161,13 +213,33 @@ function spawnMs(args) {
   execFileSync(process.execPath, args, { cwd: pkgDir, stdio: 'ignore' });
   return performance.now() - t;
 }
-const runs = { base: [], esm: [], cjs: [] };
+const runs = { base: [], esm: [], cjs: [], first: [] };
 for (let i = 0; i < 15; i++) {
   runs.base.push(spawnMs(['-e', '0']));
   runs.esm.push(spawnMs(['--input-type=module', '-e', "await import('@agenttrustid/sdk')"]));
   runs.cjs.push(spawnMs(['-e', "require('@agenttrustid/sdk')"]));
 }
+// For honesty about the lazy loading: import plus the first call's one-time setup (ky, Node's
+// fetch classes, zod schemas), measured in-process against a closed port so no server time counts.
+const firstCall = `const t = performance.now();
+const { AgentTrustClient } = await import('@agenttrustid/sdk');
+const c = new AgentTrustClient({ baseUrl: 'http://127.0.0.1:9', apiKey: 'k', maxRetries: 0 });
+await c.agents.list().catch(() => {});
+process.stdout.write(String(performance.now() - t));`;
+for (let i = 0; i < 9; i++) {
+  runs.first.push(
+    Number(
+      execFileSync(process.execPath, ['--input-type=module', '-e', firstCall], {
+        cwd: pkgDir,
+        encoding: 'utf8',
+      }),
+    ),
+  );
+}
 const base = quantile(runs.base, 0.5);
 console.log(`\ncold import, median of 15 (node -e 0 takes ${base.toFixed(0)} ms):`);
 console.log(`  import('@agenttrustid/sdk')   +${(quantile(runs.esm, 0.5) - base).toFixed(0)} ms`);
 console.log(`  require('@agenttrustid/sdk')  +${(quantile(runs.cjs, 0.5) - base).toFixed(0)} ms`);
+console.log(
+  `  import + first request's one-time setup, in-process: ${quantile(runs.first, 0.5).toFixed(0)} ms`,
+);

@@ -97,13 +97,20 @@ function shapeOf(s) {
   return null;
 }
 
+// Keys whose name is the same in both cases and whose value needs no mapping are left out: a
+// key a shape does not list is copied as it is, which is the same thing.
 function inlineShape(s) {
-  const entries = Object.entries(s.properties).map(([key, prop]) => {
+  const names = new Map();
+  const entries = Object.entries(s.properties).flatMap(([key, prop]) => {
     const sub = shapeOf(prop);
     const name = propName(key, prop);
-    return sub === null
-      ? `${quote(key)}: ${JSON.stringify(name)}`
-      : `${quote(key)}: [${JSON.stringify(name)}, ${sub}]`;
+    if (names.has(name) || (name !== key && s.properties[name])) {
+      throw new Error(`generate: ${key} and ${names.get(name) ?? name} both map to ${name}`);
+    }
+    names.set(name, key);
+    if (sub === null) return name === key ? [] : [`${quote(key)}: ${JSON.stringify(name)}`];
+    if (sub === 0 && name === key) return [];
+    return [`${quote(key)}: [${JSON.stringify(name)}, ${sub}]`];
   });
   return `{ ${entries.join(', ')} }`;
 }

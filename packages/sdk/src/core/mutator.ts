@@ -6,3 +6,10 @@ export type RequestConfig = Omit<RequestInit, 'signal'> & CallConfig;
 
 export const request = <T>(url: string, config: RequestConfig): Promise<T> =>
   config.core!.send(url, config) as Promise<WireResponse> as Promise<T>;
+
+/** Headers passed to a generated operation as a plain record (the shared copy of orval's inline helper). */
+export const getHeaders = (headers?: HeadersInit): Record<string, string> => {
+  if (!headers) return {};
+  if (headers instanceof Headers || Array.isArray(headers)) return Object.fromEntries(new Headers(headers));
+  return headers as Record<string, string>;
+};

@@ -52,7 +52,7 @@ import type {
   VerifyFederatedTokenRequest
 } from './operations.schemas';
 
-import { request } from '../core/mutator';
+import { getHeaders, request } from '../core/mutator';
 
 export type createAgentResponse201 = {
   data: Agent
@@ -107,20 +107,6 @@ export const getCreateAgentUrl = () => {
  */
 export const createAgent = async (createAgentRequest: CreateAgentRequest, options?: Parameters<typeof request>[1]): Promise<createAgentResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<createAgentResponse>(getCreateAgentUrl(),
   {
     ...options,
@@ -317,20 +303,6 @@ export const getRevokeAgentUrl = (agentId: string,) => {
 export const revokeAgent = async (agentId: string,
     revokeAgentRequest?: RevokeAgentRequest, options?: Parameters<typeof request>[1]): Promise<revokeAgentResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<revokeAgentResponse>(getRevokeAgentUrl(agentId),
   {
     ...options,
@@ -530,20 +502,6 @@ export const getIssueTokenUrl = () => {
  */
 export const issueToken = async (issueTokenRequest: IssueTokenRequest, options?: Parameters<typeof request>[1]): Promise<issueTokenResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<issueTokenResponse>(getIssueTokenUrl(),
   {
     ...options,
@@ -605,20 +563,6 @@ export const getIntrospectTokenUrl = () => {
  */
 export const introspectToken = async (introspectTokenRequest: IntrospectTokenRequest, options?: Parameters<typeof request>[1]): Promise<introspectTokenResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<introspectTokenResponse>(getIntrospectTokenUrl(),
   {
     ...options,
@@ -683,20 +627,6 @@ export const getRevokeTokenUrl = () => {
  */
 export const revokeToken = async (revokeTokenRequest: RevokeTokenRequest, options?: Parameters<typeof request>[1]): Promise<revokeTokenResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<revokeTokenResponse>(getRevokeTokenUrl(),
   {
     ...options,
@@ -769,20 +699,6 @@ export const getCheckActionUrl = () => {
  */
 export const checkAction = async (actionCheckRequest: ActionCheckRequest, options?: Parameters<typeof request>[1]): Promise<checkActionResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<checkActionResponse>(getCheckActionUrl(),
   {
     ...options,
@@ -853,20 +769,6 @@ export const getIngestTelemetryUrl = () => {
  */
 export const ingestTelemetry = async (telemetryBatch: TelemetryBatch, options?: Parameters<typeof request>[1]): Promise<ingestTelemetryResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<ingestTelemetryResponse>(getIngestTelemetryUrl(),
   {
     ...options,
@@ -936,20 +838,6 @@ export const getInitSessionUrl = () => {
  */
 export const initSession = async (initSessionRequest: InitSessionRequest, options?: Parameters<typeof request>[1]): Promise<initSessionResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<initSessionResponse>(getInitSessionUrl(),
   {
     ...options,
@@ -1015,20 +903,6 @@ export const getInitApiSessionUrl = () => {
  */
 export const initApiSession = async (initApiSessionRequest: InitApiSessionRequest, options?: Parameters<typeof request>[1]): Promise<initApiSessionResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<initApiSessionResponse>(getInitApiSessionUrl(),
   {
     ...options,
@@ -1289,20 +1163,6 @@ export const getApproveApprovalUrl = (approvalId: string,) => {
 export const approveApproval = async (approvalId: string,
     approvalDecision: ApprovalDecision, options?: Parameters<typeof request>[1]): Promise<approveApprovalResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<approveApprovalResponse>(getApproveApprovalUrl(approvalId),
   {
     ...options,
@@ -1378,20 +1238,6 @@ export const getDenyApprovalUrl = (approvalId: string,) => {
 export const denyApproval = async (approvalId: string,
     approvalDecision: ApprovalDecision, options?: Parameters<typeof request>[1]): Promise<denyApprovalResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<denyApprovalResponse>(getDenyApprovalUrl(approvalId),
   {
     ...options,
@@ -1461,20 +1307,6 @@ export const getRegisterMcpServerUrl = () => {
  */
 export const registerMcpServer = async (registerMcpServerRequest: RegisterMcpServerRequest, options?: Parameters<typeof request>[1]): Promise<registerMcpServerResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<registerMcpServerResponse>(getRegisterMcpServerUrl(),
   {
     ...options,
@@ -1666,20 +1498,6 @@ export const getCallMcpToolUrl = (serverId: string,) => {
 export const callMcpTool = async (serverId: string,
     mcpCallRequest: McpCallRequest, options?: Parameters<typeof request>[1]): Promise<callMcpToolResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<callMcpToolResponse>(getCallMcpToolUrl(serverId),
   {
     ...options,
@@ -1933,20 +1751,6 @@ export const getSendA2aMessageUrl = (agentId: string,) => {
 export const sendA2aMessage = async (agentId: string,
     sendMessageRequest: SendMessageRequest, options?: Parameters<typeof request>[1]): Promise<sendA2aMessageResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<sendA2aMessageResponse>(getSendA2aMessageUrl(agentId),
   {
     ...options,
@@ -2017,20 +1821,6 @@ export const getSendA2aTaskUrl = () => {
  */
 export const sendA2aTask = async (sendTaskRequest: SendTaskRequest, options?: Parameters<typeof request>[1]): Promise<sendA2aTaskResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<sendA2aTaskResponse>(getSendA2aTaskUrl(),
   {
     ...options,
@@ -2224,20 +2014,6 @@ export const getCreateDelegationUrl = () => {
  */
 export const createDelegation = async (createDelegationRequest: CreateDelegationRequest, options?: Parameters<typeof request>[1]): Promise<createDelegationResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<createDelegationResponse>(getCreateDelegationUrl(),
   {
     ...options,
@@ -2444,20 +2220,6 @@ export const getInitDelegationSessionUrl = (delegationId: string,) => {
 export const initDelegationSession = async (delegationId: string,
     initDelegationSessionRequest?: InitDelegationSessionRequest, options?: Parameters<typeof request>[1]): Promise<initDelegationSessionResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<initDelegationSessionResponse>(getInitDelegationSessionUrl(delegationId),
   {
     ...options,
@@ -2527,20 +2289,6 @@ export const getRegisterFederationProviderUrl = () => {
  */
 export const registerFederationProvider = async (registerProviderRequest: RegisterProviderRequest, options?: Parameters<typeof request>[1]): Promise<registerFederationProviderResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<registerFederationProviderResponse>(getRegisterFederationProviderUrl(),
   {
     ...options,
@@ -2601,20 +2349,6 @@ export const getVerifyFederatedTokenUrl = () => {
  */
 export const verifyFederatedToken = async (verifyFederatedTokenRequest: VerifyFederatedTokenRequest, options?: Parameters<typeof request>[1]): Promise<verifyFederatedTokenResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<verifyFederatedTokenResponse>(getVerifyFederatedTokenUrl(),
   {
     ...options,
@@ -2681,20 +2415,6 @@ export const getInitFederatedSessionUrl = () => {
  */
 export const initFederatedSession = async (initFederatedSessionRequest: InitFederatedSessionRequest, options?: Parameters<typeof request>[1]): Promise<initFederatedSessionResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<initFederatedSessionResponse>(getInitFederatedSessionUrl(),
   {
     ...options,
@@ -2759,20 +2479,6 @@ export const getCreateSiemDestinationUrl = () => {
  */
 export const createSiemDestination = async (createSiemDestinationRequest: CreateSiemDestinationRequest, options?: Parameters<typeof request>[1]): Promise<createSiemDestinationResponse> => {
 
-    const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
-    if (!h) return {};
-    if (h instanceof Headers) return Object.fromEntries(h.entries());
-    if (Symbol.iterator in h) {
-      return Object.fromEntries(
-        Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]),
-      );
-    }
-    const headers: Record<string, string | readonly string[]> = {};
-    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
-  };
 return request<createSiemDestinationResponse>(getCreateSiemDestinationUrl(),
   {
     ...options,

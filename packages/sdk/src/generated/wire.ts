@@ -7,52 +7,52 @@ export type Shape = { readonly [wire: string]: string | readonly [name: string, 
 
 /** Shapes of the spec's object schemas, keyed by schema name. */
 export const shapes = /*#__PURE__*/ (() => {
-  const ErrorEnvelope: Shape = { code: "code", message: "message", details: ["details", 0], request_id: "requestId" };
-  const CreateAgentRequest: Shape = { name: "name", framework: "framework", capabilities: "capabilities", metadata: "metadata", public_key: "publicKey" };
-  const RevokeAgentRequest: Shape = { reason: "reason" };
-  const Agent: Shape = { id: "id", name: "name", framework: "framework", capabilities: "capabilities", metadata: "metadata", public_key: "publicKey", status: "status", created_at: "createdAt", last_auth_at: "lastAuthAt", revoked_at: "revokedAt", revocation_reason: "revocationReason" };
-  const IssueTokenRequest: Shape = { agent_id: "agentId", scopes: "scopes", audience: "audience", ttl_seconds: "ttlSeconds" };
-  const Token: Shape = { token: "token", token_type: "tokenType", agent_id: "agentId", scopes: "scopes", audience: "audience", issued_at: "issuedAt", expires_at: "expiresAt" };
-  const IntrospectTokenRequest: Shape = { token: "token", target: "target", required_scopes: "requiredScopes" };
-  const IntrospectionResult: Shape = { active: "active", reason: "reason", agent_id: "agentId", scopes: "scopes", audience: "audience", expires_at: "expiresAt" };
-  const RevokeTokenRequest: Shape = { token: "token" };
-  const ActionCheckRequest: Shape = { agent_id: "agentId", action: "action", tool_name: "toolName", tool_input_summary: "toolInputSummary", tool_input_digest: "toolInputDigest", session_id: "sessionId", action_effect: "actionEffect" };
-  const ActionCheckResult: Shape = { allowed: "allowed", confidence: "confidence", reason: "reason", rule: "rule", check_id: "checkId", action_effect: "actionEffect", effect_source: "effectSource", elevation_required: "elevationRequired", approval_id: "approvalId", retryable: "retryable", session_id: "sessionId" };
-  const TelemetryEvent: Shape = { tool_name: "toolName", success: "success", duration_ms: "durationMs", error_type: "errorType", agent_id: "agentId", session_id: "sessionId", timestamp: "timestamp" };
+  const ErrorEnvelope: Shape = { request_id: "requestId" };
+  const CreateAgentRequest: Shape = { public_key: "publicKey" };
+  const RevokeAgentRequest: Shape = {  };
+  const Agent: Shape = { public_key: "publicKey", created_at: "createdAt", last_auth_at: "lastAuthAt", revoked_at: "revokedAt", revocation_reason: "revocationReason" };
+  const IssueTokenRequest: Shape = { agent_id: "agentId", ttl_seconds: "ttlSeconds" };
+  const Token: Shape = { token_type: "tokenType", agent_id: "agentId", issued_at: "issuedAt", expires_at: "expiresAt" };
+  const IntrospectTokenRequest: Shape = { required_scopes: "requiredScopes" };
+  const IntrospectionResult: Shape = { agent_id: "agentId", expires_at: "expiresAt" };
+  const RevokeTokenRequest: Shape = {  };
+  const ActionCheckRequest: Shape = { agent_id: "agentId", tool_name: "toolName", tool_input_summary: "toolInputSummary", tool_input_digest: "toolInputDigest", session_id: "sessionId", action_effect: "actionEffect" };
+  const ActionCheckResult: Shape = { check_id: "checkId", action_effect: "actionEffect", effect_source: "effectSource", elevation_required: "elevationRequired", approval_id: "approvalId", session_id: "sessionId" };
+  const TelemetryEvent: Shape = { tool_name: "toolName", duration_ms: "durationMs", error_type: "errorType", agent_id: "agentId", session_id: "sessionId" };
   const TelemetryBatch: Shape = { events: ["events", TelemetryEvent] };
-  const TelemetryAccepted: Shape = { accepted: "accepted" };
-  const InitSessionRequest: Shape = { agent_id: "agentId", server_id: "serverId", mode: "mode", scope_ceiling: "scopeCeiling" };
-  const InitApiSessionRequest: Shape = { token: "token" };
-  const Session: Shape = { session_id: "sessionId", agent_id: "agentId", server_id: "serverId", mode: "mode", scope_ceiling: "scopeCeiling", source: "source", delegation_id: "delegationId", federated_subject: "federatedSubject", federated_issuer: "federatedIssuer", total_calls: "totalCalls", allowed_calls: "allowedCalls", denied_calls: "deniedCalls", created_at: "createdAt", last_call_at: "lastCallAt" };
-  const ApprovalDecision: Shape = { decided_by: "decidedBy", comment: "comment" };
-  const Approval: Shape = { id: "id", agent_id: "agentId", session_id: "sessionId", check_id: "checkId", action_name: "actionName", action_effect: "actionEffect", tool_input_digest: "toolInputDigest", status: "status", created_at: "createdAt", expires_at: "expiresAt", decided_by: "decidedBy", decided_at: "decidedAt", comment: "comment" };
-  const RegisterMcpServerRequest: Shape = { name: "name", url: "url", capabilities: "capabilities" };
-  const McpServer: Shape = { id: "id", name: "name", url: "url", capabilities: "capabilities", created_at: "createdAt" };
-  const McpCallRequest: Shape = { method: "method", params: ["params", 0], session_id: "sessionId" };
-  const JsonRpcError: Shape = { code: "code", message: "message", data: ["data", 0] };
-  const McpCallResponse: Shape = { jsonrpc: "jsonrpc", id: "id", result: ["result", 0], error: ["error", JsonRpcError], check_id: "checkId" };
-  const AgentSkill: Shape = { id: "id", name: "name", description: "description", tags: "tags" };
-  const AgentCard: Shape = { agent_id: "agentId", name: "name", description: "description", url: "url", version: "version", protocol_version: "protocolVersion", capabilities: "capabilities", skills: ["skills", AgentSkill], published: "published", published_at: "publishedAt" };
-  const A2aTextPart: Shape = { kind: "kind", text: "text" };
-  const A2aDataPart: Shape = { kind: "kind", data: ["data", 0] };
-  const A2aPart: Shape = { kind: "kind", text: "text", data: ["data", 0] };
-  const A2aMessage: Shape = { role: "role", parts: ["parts", A2aPart], message_id: "messageId" };
-  const A2aTaskStatus: Shape = { state: "state", timestamp: "timestamp", message: ["message", A2aMessage] };
-  const A2aArtifact: Shape = { artifact_id: "artifactId", name: "name", parts: ["parts", A2aPart] };
-  const A2aTask: Shape = { id: "id", context_id: "contextId", source_agent_id: "sourceAgentId", target_agent_id: "targetAgentId", protocol_version: "protocolVersion", status: ["status", A2aTaskStatus], history: ["history", A2aMessage], artifacts: ["artifacts", A2aArtifact], created_at: "createdAt" };
+  const TelemetryAccepted: Shape = {  };
+  const InitSessionRequest: Shape = { agent_id: "agentId", server_id: "serverId", scope_ceiling: "scopeCeiling" };
+  const InitApiSessionRequest: Shape = {  };
+  const Session: Shape = { session_id: "sessionId", agent_id: "agentId", server_id: "serverId", scope_ceiling: "scopeCeiling", delegation_id: "delegationId", federated_subject: "federatedSubject", federated_issuer: "federatedIssuer", total_calls: "totalCalls", allowed_calls: "allowedCalls", denied_calls: "deniedCalls", created_at: "createdAt", last_call_at: "lastCallAt" };
+  const ApprovalDecision: Shape = { decided_by: "decidedBy" };
+  const Approval: Shape = { agent_id: "agentId", session_id: "sessionId", check_id: "checkId", action_name: "actionName", action_effect: "actionEffect", tool_input_digest: "toolInputDigest", created_at: "createdAt", expires_at: "expiresAt", decided_by: "decidedBy", decided_at: "decidedAt" };
+  const RegisterMcpServerRequest: Shape = {  };
+  const McpServer: Shape = { created_at: "createdAt" };
+  const McpCallRequest: Shape = { session_id: "sessionId" };
+  const JsonRpcError: Shape = {  };
+  const McpCallResponse: Shape = { error: ["error", JsonRpcError], check_id: "checkId" };
+  const AgentSkill: Shape = {  };
+  const AgentCard: Shape = { agent_id: "agentId", protocol_version: "protocolVersion", skills: ["skills", AgentSkill], published_at: "publishedAt" };
+  const A2aTextPart: Shape = {  };
+  const A2aDataPart: Shape = {  };
+  const A2aPart: Shape = {  };
+  const A2aMessage: Shape = { parts: ["parts", A2aPart], message_id: "messageId" };
+  const A2aTaskStatus: Shape = { message: ["message", A2aMessage] };
+  const A2aArtifact: Shape = { artifact_id: "artifactId", parts: ["parts", A2aPart] };
+  const A2aTask: Shape = { context_id: "contextId", source_agent_id: "sourceAgentId", target_agent_id: "targetAgentId", protocol_version: "protocolVersion", status: ["status", A2aTaskStatus], history: ["history", A2aMessage], artifacts: ["artifacts", A2aArtifact], created_at: "createdAt" };
   const SendMessageRequest: Shape = { message: ["message", A2aMessage], source_agent_id: "sourceAgentId", context_id: "contextId" };
-  const SendTaskRequest: Shape = { source_agent_id: "sourceAgentId", target_agent_id: "targetAgentId", message: "message" };
-  const CreateDelegationRequest: Shape = { from_agent_id: "fromAgentId", to_agent_id: "toAgentId", scope: "scope", ttl_seconds: "ttlSeconds" };
-  const Delegation: Shape = { id: "id", from_agent_id: "fromAgentId", to_agent_id: "toAgentId", scope: "scope", status: "status", created_at: "createdAt", expires_at: "expiresAt", revoked_at: "revokedAt" };
+  const SendTaskRequest: Shape = { source_agent_id: "sourceAgentId", target_agent_id: "targetAgentId" };
+  const CreateDelegationRequest: Shape = { from_agent_id: "fromAgentId", to_agent_id: "toAgentId", ttl_seconds: "ttlSeconds" };
+  const Delegation: Shape = { from_agent_id: "fromAgentId", to_agent_id: "toAgentId", created_at: "createdAt", expires_at: "expiresAt", revoked_at: "revokedAt" };
   const InitDelegationSessionRequest: Shape = { scope_ceiling: "scopeCeiling" };
-  const RegisterProviderRequest: Shape = { issuer: "issuer", name: "name", trust_level: "trustLevel" };
-  const FederationProvider: Shape = { id: "id", issuer: "issuer", name: "name", trust_level: "trustLevel", created_at: "createdAt" };
-  const VerifyFederatedTokenRequest: Shape = { token: "token", issuer_hint: "issuerHint" };
-  const InitFederatedSessionRequest: Shape = { token: "token", issuer_hint: "issuerHint" };
-  const FederatedTokenVerification: Shape = { valid: "valid", reason: "reason", issuer: "issuer", subject: "subject", provider_id: "providerId", trust_level: "trustLevel", expires_at: "expiresAt", claims: ["claims", 0] };
-  const CreateSiemDestinationRequest: Shape = { name: "name", destination_type: "destinationType", endpoint_url: "endpointUrl", auth_token: "authToken", enabled: "enabled" };
-  const SiemDestination: Shape = { id: "id", name: "name", destination_type: "destinationType", endpoint_url: "endpointUrl", enabled: "enabled", has_auth_token: "hasAuthToken", created_at: "createdAt" };
-  const DeliveryRecord: Shape = { id: "id", destination_id: "destinationId", status: "status", attempted_at: "attemptedAt", event_count: "eventCount", http_status: "httpStatus", error: "error", test: "test" };
+  const RegisterProviderRequest: Shape = { trust_level: "trustLevel" };
+  const FederationProvider: Shape = { trust_level: "trustLevel", created_at: "createdAt" };
+  const VerifyFederatedTokenRequest: Shape = { issuer_hint: "issuerHint" };
+  const InitFederatedSessionRequest: Shape = { issuer_hint: "issuerHint" };
+  const FederatedTokenVerification: Shape = { provider_id: "providerId", trust_level: "trustLevel", expires_at: "expiresAt" };
+  const CreateSiemDestinationRequest: Shape = { destination_type: "destinationType", endpoint_url: "endpointUrl", auth_token: "authToken" };
+  const SiemDestination: Shape = { destination_type: "destinationType", endpoint_url: "endpointUrl", has_auth_token: "hasAuthToken", created_at: "createdAt" };
+  const DeliveryRecord: Shape = { destination_id: "destinationId", attempted_at: "attemptedAt", event_count: "eventCount", http_status: "httpStatus" };
   return { ErrorEnvelope, CreateAgentRequest, RevokeAgentRequest, Agent, IssueTokenRequest, Token, IntrospectTokenRequest, IntrospectionResult, RevokeTokenRequest, ActionCheckRequest, ActionCheckResult, TelemetryEvent, TelemetryBatch, TelemetryAccepted, InitSessionRequest, InitApiSessionRequest, Session, ApprovalDecision, Approval, RegisterMcpServerRequest, McpServer, McpCallRequest, JsonRpcError, McpCallResponse, AgentSkill, AgentCard, A2aTextPart, A2aDataPart, A2aPart, A2aMessage, A2aTaskStatus, A2aArtifact, A2aTask, SendMessageRequest, SendTaskRequest, CreateDelegationRequest, Delegation, InitDelegationSessionRequest, RegisterProviderRequest, FederationProvider, VerifyFederatedTokenRequest, InitFederatedSessionRequest, FederatedTokenVerification, CreateSiemDestinationRequest, SiemDestination, DeliveryRecord };
 })();
 
@@ -70,7 +70,7 @@ export const operations = {
   /** POST /v1/agents */
   createAgent: { response: 'Agent', responseShape: shapes.Agent, body: shapes.CreateAgentRequest },
   /** GET /v1/agents */
-  listAgents: { response: 'Agent', responseShape: shapes.Agent, list: true, query: { status: "status" } },
+  listAgents: { response: 'Agent', responseShape: shapes.Agent, list: true, query: {  } },
   /** GET /v1/agents/{agent_id} */
   getAgent: { response: 'Agent', responseShape: shapes.Agent },
   /** POST /v1/agents/{agent_id}/revoke */
@@ -96,7 +96,7 @@ export const operations = {
   /** GET /v1/sessions/{session_id} */
   getSession: { response: 'Session', responseShape: shapes.Session },
   /** GET /v1/approvals */
-  listApprovals: { response: 'Approval', responseShape: shapes.Approval, list: true, query: { status: "status", agent_id: "agentId" } },
+  listApprovals: { response: 'Approval', responseShape: shapes.Approval, list: true, query: { agent_id: "agentId" } },
   /** GET /v1/approvals/{approval_id} */
   getApproval: { response: 'Approval', responseShape: shapes.Approval },
   /** POST /v1/approvals/{approval_id}/approve */
@@ -128,7 +128,7 @@ export const operations = {
   /** POST /v1/delegations */
   createDelegation: { response: 'Delegation', responseShape: shapes.Delegation, body: shapes.CreateDelegationRequest },
   /** GET /v1/delegations */
-  listDelegations: { response: 'Delegation', responseShape: shapes.Delegation, list: true, query: { agent_id: "agentId", status: "status" } },
+  listDelegations: { response: 'Delegation', responseShape: shapes.Delegation, list: true, query: { agent_id: "agentId" } },
   /** POST /v1/delegations/{delegation_id}/revoke */
   revokeDelegation: { response: 'Delegation', responseShape: shapes.Delegation },
   /** POST /v1/delegations/{delegation_id}/sessions */
