@@ -31,6 +31,7 @@ from ._constants import (
     RETRY_STATUSES,
 )
 from ._models import NOT_GIVEN, NotGiven, to_wire
+from ._token_cache import TokenCache
 from ._version import DEFAULT_BASE_URL, VERSION
 from .exceptions import (
     AgentTrustError,
@@ -152,6 +153,7 @@ class _BaseClient:
         # Name-mangled and left out of __repr__, so the key is never printed or logged.
         self.__api_key = api_key
         self._default_headers = dict(default_headers or {})
+        self._token_cache = TokenCache()
 
     @staticmethod
     def _env_settings() -> tuple[str, str]:

@@ -111,6 +111,12 @@ function methodDoc(model: ApiModel, op: Operation): string {
   return pyDoc(lines.join('\n'));
 }
 
+/**
+ * Operations whose answers the client caches (the spec: "SDKs cache issued tokens per (agent,
+ * scopes, audience) by default"); the runtime's `TokenCache` holds them, `revoke` evicts.
+ */
+const TOKEN_CACHE = { issue: 'issueToken', revoke: 'revokeToken' };
+
 function method(model: ApiModel, op: Operation, isAsync: boolean, used: Set<string>): string {
   collectTypeNames(model, op.response.type, used);
   // \`builtins.list\`: a resource may have a method named \`list\`, which shadows the builtin in the class body.
@@ -126,13 +132,47 @@ function method(model: ApiModel, op: Operation, isAsync: boolean, used: Set<stri
   }
   args.push('options=request_options');
   const call = `self._client._request(${args.join(', ')})`;
+  const aw = isAsync ? 'await ' : '';
+  if (op.id === TOKEN_CACHE.issue) {
+    const sig = signature(model, op, used);
+    sig.splice(sig.length - 1, 0, 'cache: bool = True,');
+    return code`
+      ${isAsync ? 'async ' : ''}def ${pyMember(op.name)}(
+          ${sig}
+      ) -> ${returns}:
+          """${methodDoc(model, op)}
+
+          Tokens are cached per (agent_id, scopes, audience) and replaced shortly before they
+          expire; \`cache=False\` always issues a new one (and does not store it).
+          """
+
+          ${isAsync ? 'async ' : ''}def send() -> ${returns}:
+              return ${aw}${call}
+
+          if not cache:
+              return ${aw}send()
+          key = token_cache_key(agent_id, scopes, audience)
+          return ${aw}self._client._token_cache.${isAsync ? 'aget' : 'get'}(key, send)
+    `;
+  }
+  if (op.id === TOKEN_CACHE.revoke) {
+    return code`
+      ${isAsync ? 'async ' : ''}def ${pyMember(op.name)}(
+          ${signature(model, op, used)}
+      ) -> ${returns}:
+          """${methodDoc(model, op)}
+          """
+          ${aw}${call}
+          self._client._token_cache.forget(token)
+    `;
+  }
   return code`
     ${isAsync ? 'async ' : ''}def ${pyMember(op.name)}(
         ${signature(model, op, used)}
     ) -> ${returns}:
         """${methodDoc(model, op)}
         """
-        return ${isAsync ? 'await ' : ''}${call}
+        return ${aw}${call}
   `;
 }
 
@@ -149,6 +189,7 @@ export function resourceModule(model: ApiModel, resource: Resource, header: stri
     }
   }
   const needsDropNone = ops.some((op) => op.params.some((p) => !p.required));
+  const cache = ops.some((op) => op.id === TOKEN_CACHE.issue);
   const datetime = used.delete('datetime');
   const typeNames = [...used].sort();
   const body = [...sync, ...asyncMethods].join('\n');
@@ -169,6 +210,7 @@ export function resourceModule(model: ApiModel, resource: Resource, header: stri
     from .._base_client import RequestOptions
     ${helpers.size > 0 && `from .._models import ${[...helpers].sort().join(', ')}`}
     from .._resource import AsyncAPIResource, SyncAPIResource${needsDropNone ? ', drop_none' : ''}
+    ${cache && 'from .._token_cache import token_cache_key'}
     ${typeNames.length > 0 && `from ..types import ${typeNames.join(', ')}`}
 
     __all__ = [${pyStr(pyResourceClass(resource.name, false))}, ${pyStr(pyResourceClass(resource.name, true))}]

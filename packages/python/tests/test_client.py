@@ -210,3 +210,42 @@ async def test_async_client(gateway: MockGateway) -> None:
         with pytest.raises(NotFoundError):
             await client.agents.get("agt_missing")
     assert len(gateway.requests("createAgent")) == 2
+
+
+class TestTokenCache:
+    def test_issued_tokens_are_cached_per_agent_scopes_and_audience(
+        self, client: AgentTrustClient, gateway: MockGateway
+    ) -> None:
+        agent = client.agents.create(name="cache-bot", capabilities=["files:read", "web:search"])
+        first = client.tokens.issue(agent_id=agent.id, scopes=["files:read", "web:search"], ttl_seconds=300)
+        again = client.tokens.issue(agent_id=agent.id, scopes=["web:search", "files:read"], ttl_seconds=300)
+        assert again.token == first.token and again is not first
+        assert len(gateway.requests("issueToken")) == 1
+        other = client.tokens.issue(agent_id=agent.id, scopes=["files:read"])
+        fresh = client.tokens.issue(agent_id=agent.id, scopes=["files:read"], cache=False)
+        assert len({first.token, other.token, fresh.token}) == 3
+        client.tokens.revoke(first.token)  # evicts it
+        replaced = client.tokens.issue(agent_id=agent.id, scopes=["files:read", "web:search"])
+        assert replaced.token != first.token
+        assert len(gateway.requests("issueToken")) == 4
+
+    def test_a_token_is_replaced_before_it_expires(self, client: AgentTrustClient) -> None:
+        now = [1000.0]
+        client._token_cache._clock = lambda: now[0]
+        agent = client.agents.create(name="ttl-bot", capabilities=["files:read"])
+        first = client.tokens.issue(agent_id=agent.id, scopes=["files:read"], ttl_seconds=300)
+        now[0] += 269  # refresh at 300 s - min(30 s, 300 s / 10) = 270 s
+        assert client.tokens.issue(agent_id=agent.id, scopes=["files:read"]).token == first.token
+        now[0] += 2
+        assert client.tokens.issue(agent_id=agent.id, scopes=["files:read"]).token != first.token
+
+    async def test_async_callers_share_one_request(self, gateway: MockGateway) -> None:
+        import asyncio
+
+        async with AsyncAgentTrustClient(base_url=gateway.url, api_key=API_KEY) as client:
+            agent = await client.agents.create(name="async-cache", capabilities=["files:read"])
+            tokens = await asyncio.gather(
+                *(client.tokens.issue(agent_id=agent.id, scopes=["files:read"]) for _ in range(5))
+            )
+        assert len({t.token for t in tokens}) == 1
+        assert len(gateway.requests("issueToken")) == 1

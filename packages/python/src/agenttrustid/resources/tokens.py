@@ -9,6 +9,7 @@ from typing import Sequence
 from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, drop_none
+from .._token_cache import token_cache_key
 from ..types import IntrospectionResult, Token
 
 __all__ = ["Tokens", "AsyncTokens"]
@@ -24,6 +25,7 @@ class Tokens(SyncAPIResource):
         *,
         audience: Sequence[str] | None = None,
         ttl_seconds: int | None = None,
+        cache: bool = True,
         request_options: RequestOptions | None = None,
     ) -> Token:
         """Issue a capability token.
@@ -40,16 +42,26 @@ class Tokens(SyncAPIResource):
 
         Raises:
             AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 429, 500, network, timeout, an answer that does not match the spec).
+
+        Tokens are cached per (agent_id, scopes, audience) and replaced shortly before they
+        expire; `cache=False` always issues a new one (and does not store it).
         """
-        return self._client._request(
-            _ops.ISSUE_TOKEN,
-            body={
-                "agent_id": agent_id,
-                "scopes": scopes,
-                **drop_none({"audience": audience, "ttl_seconds": ttl_seconds}),
-            },
-            options=request_options,
-        )
+
+        def send() -> Token:
+            return self._client._request(
+                _ops.ISSUE_TOKEN,
+                body={
+                    "agent_id": agent_id,
+                    "scopes": scopes,
+                    **drop_none({"audience": audience, "ttl_seconds": ttl_seconds}),
+                },
+                options=request_options,
+            )
+
+        if not cache:
+            return send()
+        key = token_cache_key(agent_id, scopes, audience)
+        return self._client._token_cache.get(key, send)
 
     def introspect(
         self,
@@ -97,7 +109,8 @@ class Tokens(SyncAPIResource):
         Raises:
             AgentTrustError: a subclass per failure (HTTP 400, 401, 404, 429, 500, network, timeout, an answer that does not match the spec).
         """
-        return self._client._request(_ops.REVOKE_TOKEN, body={"token": token}, options=request_options)
+        self._client._request(_ops.REVOKE_TOKEN, body={"token": token}, options=request_options)
+        self._client._token_cache.forget(token)
 
 
 class AsyncTokens(AsyncAPIResource):
@@ -110,6 +123,7 @@ class AsyncTokens(AsyncAPIResource):
         *,
         audience: Sequence[str] | None = None,
         ttl_seconds: int | None = None,
+        cache: bool = True,
         request_options: RequestOptions | None = None,
     ) -> Token:
         """Issue a capability token.
@@ -126,16 +140,26 @@ class AsyncTokens(AsyncAPIResource):
 
         Raises:
             AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 429, 500, network, timeout, an answer that does not match the spec).
+
+        Tokens are cached per (agent_id, scopes, audience) and replaced shortly before they
+        expire; `cache=False` always issues a new one (and does not store it).
         """
-        return await self._client._request(
-            _ops.ISSUE_TOKEN,
-            body={
-                "agent_id": agent_id,
-                "scopes": scopes,
-                **drop_none({"audience": audience, "ttl_seconds": ttl_seconds}),
-            },
-            options=request_options,
-        )
+
+        async def send() -> Token:
+            return await self._client._request(
+                _ops.ISSUE_TOKEN,
+                body={
+                    "agent_id": agent_id,
+                    "scopes": scopes,
+                    **drop_none({"audience": audience, "ttl_seconds": ttl_seconds}),
+                },
+                options=request_options,
+            )
+
+        if not cache:
+            return await send()
+        key = token_cache_key(agent_id, scopes, audience)
+        return await self._client._token_cache.aget(key, send)
 
     async def introspect(
         self,
@@ -183,4 +207,5 @@ class AsyncTokens(AsyncAPIResource):
         Raises:
             AgentTrustError: a subclass per failure (HTTP 400, 401, 404, 429, 500, network, timeout, an answer that does not match the spec).
         """
-        return await self._client._request(_ops.REVOKE_TOKEN, body={"token": token}, options=request_options)
+        await self._client._request(_ops.REVOKE_TOKEN, body={"token": token}, options=request_options)
+        self._client._token_cache.forget(token)
