@@ -249,3 +249,18 @@ class TestTokenCache:
             )
         assert len({t.token for t in tokens}) == 1
         assert len(gateway.requests("issueToken")) == 1
+
+
+def test_the_key_never_reaches_logs_or_errors(gateway: MockGateway, caplog: pytest.LogCaptureFixture) -> None:
+    secret = "sk_test_agenttrust"
+    caplog.set_level("DEBUG")
+    gateway.fault(operation="listAgents", kind="status", status=500, retry_after=0, times=5)
+    with (
+        AgentTrustClient(base_url=gateway.url, api_key=secret, max_retries=1) as client,
+        pytest.raises(AgentTrustError) as info,
+    ):
+        client.agents.list()
+    assert "retrying GET /v1/agents" in caplog.text  # the retry was logged...
+    assert secret not in caplog.text  # ...without the key
+    error = info.value
+    assert secret not in f"{error} {error!r} {error.message} {error.details}"
