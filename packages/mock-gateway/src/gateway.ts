@@ -378,11 +378,10 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     pattern: new RegExp(`^${op.path.replace(/\{\w+\}/g, '[^/]+')}/?$`),
   }));
 
-  /** Unknown paths under the gateway's prefixes: 405 when another method exists, else 404. */
-  const fallback = async ({ request }: { request: Request }) => {
+  /** Answers a request no operation takes (and records and logs it like the others). */
+  const unrouted = (request: Request, error: GatewayError): Response => {
     const url = new URL(request.url);
     const requestId = newRequestId();
-    const started = performance.now();
     requests.push({
       method: request.method,
       path: url.pathname + url.search,
@@ -391,33 +390,60 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
       body: null,
       at: clock.iso(),
     });
-    const allowed = templates.filter((t) => t.pattern.test(url.pathname)).map((t) => t.method);
-    const error =
-      allowed.length > 0
-        ? new GatewayError(
-            405,
-            'NOT_FOUND',
-            `method ${request.method} is not allowed on ${url.pathname}`,
-            {
-              allow: allowed,
-            },
-            { Allow: allowed.join(', ') },
-          )
-        : new GatewayError(404, 'NOT_FOUND', `no route ${request.method} ${url.pathname}`, {
-            path: url.pathname,
-          });
     const response = errorResponse(error, requestId);
     log({
       method: request.method,
       path: url.pathname,
       operationId: null,
       status: response.status,
-      durationMs: Math.round(performance.now() - started),
+      durationMs: 0,
       requestId,
       faults: [],
     });
     return response;
   };
+
+  /** Unknown paths under the gateway's prefixes: 405 when another method exists, else 404. */
+  const fallback = ({ request }: { request: Request }) => {
+    const { pathname } = new URL(request.url);
+    const allowed = templates.filter((t) => t.pattern.test(pathname)).map((t) => t.method);
+    if (allowed.length > 0) {
+      const message = `method ${request.method} is not allowed on ${pathname}`;
+      return unrouted(
+        request,
+        new GatewayError(405, 'NOT_FOUND', message, { allow: allowed }, { Allow: allowed.join(', ') }),
+      );
+    }
+    return unrouted(
+      request,
+      new GatewayError(404, 'NOT_FOUND', `no route ${request.method} ${pathname}`, { path: pathname }),
+    );
+  };
+
+  const ours = (url: URL) =>
+    prefix === '*' ? /^\/(v1|a2a|__mock)(\/|$)/.test(url.pathname) : url.href.startsWith(`${prefix}/`);
+
+  /**
+   * MSW decodes path parameters and throws on malformed percent-encoding (`/v1/agents/%E0`), so
+   * this predicate handler, first in the list, answers those before any path is matched.
+   */
+  const malformedPath = http.all(
+    ({ request }) => {
+      const url = new URL(request.url);
+      if (!ours(url)) return false;
+      try {
+        decodeURIComponent(url.pathname);
+        return false;
+      } catch {
+        return true;
+      }
+    },
+    ({ request }) =>
+      unrouted(
+        request,
+        new GatewayError(400, 'VALIDATION_ERROR', 'path: malformed percent-encoding', { field: 'path' }),
+      ),
+  );
 
   const gateway: MockGateway = {
     handlers: [],
@@ -438,6 +464,7 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     },
   };
   gateway.handlers = [
+    malformedPath,
     ...adminHandlers(gateway, prefix),
     ...opHandlers,
     ...(prefix === '*'

@@ -142,6 +142,14 @@ eachMode('request validation', (h) => {
     expect([big.status, big.body.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
     const unknown = await h().get('/v1/nothing-here');
     expect([unknown.status, unknown.body.code]).toEqual([404, 'NOT_FOUND']);
+    for (const path of ['/v1/agents/%E0%A4%A', '/v1/agents/%', '/a2a/agents/%FF/agent.json', '/__mock/%zz']) {
+      const malformed = await h().get(path);
+      expect([malformed.status, malformed.body.code, malformed.body.details.field], path).toEqual([
+        400,
+        'VALIDATION_ERROR',
+        'path',
+      ]);
+    }
     const wrongMethod = await h().call('PUT', '/v1/agents/agt_1');
     expect([wrongMethod.status, wrongMethod.body.code, wrongMethod.headers.get('allow')]).toEqual([
       405,
