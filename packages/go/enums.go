@@ -9,51 +9,57 @@ type ErrorCode string
 
 // ErrorCode values.
 const (
-	// ErrorCodeActionDenied: Guardian denied the action (client-side, from a check decision).
-	ErrorCodeActionDenied ErrorCode = "ACTION_DENIED"
-	// ErrorCodeElevationRequired: The action needs an approved elevation (client-side, from a check
+	// ErrorCodeActionDenied is "ACTION_DENIED". Guardian denied the action (client-side, from a check
 	// decision).
+	ErrorCodeActionDenied ErrorCode = "ACTION_DENIED"
+	// ErrorCodeElevationRequired is "ELEVATION_REQUIRED". The action needs an approved elevation
+	// (client-side, from a check decision).
 	ErrorCodeElevationRequired ErrorCode = "ELEVATION_REQUIRED"
-	// ErrorCodeGuardianUnavailable: Guardian could not be reached or answered 5xx after retries, and
-	// fail-open is off.
+	// ErrorCodeGuardianUnavailable is "GUARDIAN_UNAVAILABLE". Guardian could not be reached or
+	// answered 5xx after retries, and fail-open is off.
 	ErrorCodeGuardianUnavailable ErrorCode = "GUARDIAN_UNAVAILABLE"
-	// ErrorCodeAuthFailed: Invalid or missing API key (HTTP 401).
+	// ErrorCodeAuthFailed is "AUTH_FAILED". Invalid or missing API key (HTTP 401).
 	ErrorCodeAuthFailed ErrorCode = "AUTH_FAILED"
-	// ErrorCodeAuthDenied: The key or agent lacks the right to this operation (HTTP 403).
+	// ErrorCodeAuthDenied is "AUTH_DENIED". The key or agent lacks the right to this operation (HTTP
+	// 403).
 	ErrorCodeAuthDenied ErrorCode = "AUTH_DENIED"
-	// ErrorCodeNotFound: No such resource (HTTP 404).
+	// ErrorCodeNotFound is "NOT_FOUND". No such resource (HTTP 404).
 	ErrorCodeNotFound ErrorCode = "NOT_FOUND"
-	// ErrorCodeValidationError: The request failed validation (HTTP 400).
+	// ErrorCodeValidationError is "VALIDATION_ERROR". The request failed validation (HTTP 400).
 	ErrorCodeValidationError ErrorCode = "VALIDATION_ERROR"
-	// ErrorCodeNetworkError: Connection refused, reset or DNS failure (client-side).
-	ErrorCodeNetworkError ErrorCode = "NETWORK_ERROR"
-	// ErrorCodeTimeout: The request timed out (client-side).
-	ErrorCodeTimeout ErrorCode = "TIMEOUT"
-	// ErrorCodeTokenExpired: A presented token has expired (HTTP 401).
-	ErrorCodeTokenExpired ErrorCode = "TOKEN_EXPIRED"
-	// ErrorCodeAgentRevoked: The agent is revoked (HTTP 403 or 409).
-	ErrorCodeAgentRevoked ErrorCode = "AGENT_REVOKED"
-	// ErrorCodeAgentSuspended: The agent is suspended (HTTP 403 or 409).
-	ErrorCodeAgentSuspended ErrorCode = "AGENT_SUSPENDED"
-	// ErrorCodeConflict: The resource's state forbids the operation (HTTP 409).
-	ErrorCodeConflict ErrorCode = "CONFLICT"
-	// ErrorCodePayloadTooLarge: The request body is too large (HTTP 413).
-	ErrorCodePayloadTooLarge ErrorCode = "PAYLOAD_TOO_LARGE"
-	// ErrorCodeUnsupportedMediaType: The request body is not JSON (HTTP 415).
-	ErrorCodeUnsupportedMediaType ErrorCode = "UNSUPPORTED_MEDIA_TYPE"
-	// ErrorCodeRateLimited: Too many requests (HTTP 429).
-	ErrorCodeRateLimited ErrorCode = "RATE_LIMITED"
-	// ErrorCodeInternalError: The gateway failed (HTTP 500).
-	ErrorCodeInternalError ErrorCode = "INTERNAL_ERROR"
-	// ErrorCodeInvalidResponse: The gateway's answer did not match this spec (client-side).
-	ErrorCodeInvalidResponse ErrorCode = "INVALID_RESPONSE"
-	// ErrorCodeApprovalDenied: A human denied the elevation (client-side, while waiting for
-	// approval).
-	ErrorCodeApprovalDenied ErrorCode = "APPROVAL_DENIED"
-	// ErrorCodeApprovalExpired: The elevation request expired before a decision (client-side).
-	ErrorCodeApprovalExpired ErrorCode = "APPROVAL_EXPIRED"
-	// ErrorCodeApprovalTimeout: The caller's deadline passed while waiting for approval
+	// ErrorCodeNetworkError is "NETWORK_ERROR". Connection refused, reset or DNS failure
 	// (client-side).
+	ErrorCodeNetworkError ErrorCode = "NETWORK_ERROR"
+	// ErrorCodeTimeout is "TIMEOUT". The request timed out (client-side).
+	ErrorCodeTimeout ErrorCode = "TIMEOUT"
+	// ErrorCodeTokenExpired is "TOKEN_EXPIRED". A presented token has expired (HTTP 401).
+	ErrorCodeTokenExpired ErrorCode = "TOKEN_EXPIRED"
+	// ErrorCodeAgentRevoked is "AGENT_REVOKED". The agent is revoked (HTTP 403 or 409).
+	ErrorCodeAgentRevoked ErrorCode = "AGENT_REVOKED"
+	// ErrorCodeAgentSuspended is "AGENT_SUSPENDED". The agent is suspended (HTTP 403 or 409).
+	ErrorCodeAgentSuspended ErrorCode = "AGENT_SUSPENDED"
+	// ErrorCodeConflict is "CONFLICT". The resource's state forbids the operation (HTTP 409).
+	ErrorCodeConflict ErrorCode = "CONFLICT"
+	// ErrorCodePayloadTooLarge is "PAYLOAD_TOO_LARGE". The request body is too large (HTTP 413).
+	ErrorCodePayloadTooLarge ErrorCode = "PAYLOAD_TOO_LARGE"
+	// ErrorCodeUnsupportedMediaType is "UNSUPPORTED_MEDIA_TYPE". The request body is not JSON (HTTP
+	// 415).
+	ErrorCodeUnsupportedMediaType ErrorCode = "UNSUPPORTED_MEDIA_TYPE"
+	// ErrorCodeRateLimited is "RATE_LIMITED". Too many requests (HTTP 429).
+	ErrorCodeRateLimited ErrorCode = "RATE_LIMITED"
+	// ErrorCodeInternalError is "INTERNAL_ERROR". The gateway failed (HTTP 500).
+	ErrorCodeInternalError ErrorCode = "INTERNAL_ERROR"
+	// ErrorCodeInvalidResponse is "INVALID_RESPONSE". The gateway's answer did not match this spec
+	// (client-side).
+	ErrorCodeInvalidResponse ErrorCode = "INVALID_RESPONSE"
+	// ErrorCodeApprovalDenied is "APPROVAL_DENIED". A human denied the elevation (client-side, while
+	// waiting for approval).
+	ErrorCodeApprovalDenied ErrorCode = "APPROVAL_DENIED"
+	// ErrorCodeApprovalExpired is "APPROVAL_EXPIRED". The elevation request expired before a decision
+	// (client-side).
+	ErrorCodeApprovalExpired ErrorCode = "APPROVAL_EXPIRED"
+	// ErrorCodeApprovalTimeout is "APPROVAL_TIMEOUT". The caller's deadline passed while waiting for
+	// approval (client-side).
 	ErrorCodeApprovalTimeout ErrorCode = "APPROVAL_TIMEOUT"
 )
 

@@ -356,13 +356,20 @@ func (g *Guard) Decide(ctx context.Context, tool, summary string, opts ...CheckO
 
 // ApprovalRequest is what a human is asked to approve (see WithApprovalHandler).
 type ApprovalRequest struct {
-	ApprovalID   string
-	ToolName     string
+	// ApprovalID is the pending approval to decide.
+	ApprovalID string
+	// ToolName is the tool the approval is bound to.
+	ToolName string
+	// ActionEffect is the call's effect (destructive or admin).
 	ActionEffect ActionEffect
-	CheckID      string
-	Reason       string
-	AgentID      string
-	SessionID    string
+	// CheckID is the decision that asked for the approval.
+	CheckID string
+	// Reason is Guardian's explanation.
+	Reason string
+	// AgentID is the agent that asked.
+	AgentID string
+	// SessionID is the guard's session.
+	SessionID string
 	// ToolInputDigest is the digest the approval is bound to, when the check sent one.
 	ToolInputDigest string
 }
@@ -669,6 +676,7 @@ func (g *Guard) Close(ctx context.Context) error { return g.tel.close(ctx) }
 
 // GuardStats are a guard's counters (see Guard.Stats).
 type GuardStats struct {
+	// SessionID is the guard's session id.
 	SessionID string
 	// Sent is how many reports the gateway accepted.
 	Sent int64
@@ -687,7 +695,13 @@ type GuardStats struct {
 
 // CheckStats counts a guard's checks by outcome.
 type CheckStats struct {
-	Total, Allowed, Denied, ElevationRequired, FailedOpen, Unavailable int64
+	// Total is every check that reached the point of asking Guardian (or the open breaker).
+	Total int64
+	// Allowed, Denied and ElevationRequired count Guardian's decisions.
+	Allowed, Denied, ElevationRequired int64
+	// Unavailable counts checks Guardian could not decide; FailedOpen those of them that
+	// fail-open let through.
+	Unavailable, FailedOpen int64
 }
 
 // Stats returns the guard's counters.

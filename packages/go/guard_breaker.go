@@ -65,6 +65,7 @@ func (b *breaker) current() BreakerState {
 	return b.state
 }
 
+// State returns the breaker's state now.
 func (b *breaker) State() BreakerState {
 	b.mu.Lock()
 	defer b.mu.Unlock()

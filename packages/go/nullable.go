@@ -18,7 +18,9 @@ import (
 // Printing a Nullable with fmt prints its value, or <nil> for null, so
 // fmt.Printf("%s", result.ApprovalID) reads naturally.
 type Nullable[T any] struct {
+	// Value is the value when Valid, else T's zero value.
 	Value T
+	// Valid is false when the JSON value was null (or absent).
 	Valid bool
 }
 

@@ -12,11 +12,11 @@ import (
 
 // Defaults of a new Client, the same as the TypeScript SDK's.
 const (
-	// DefaultBaseURL is the hosted gateway, used when neither WithBaseURL nor the environment
-	// names another.
-	DefaultBaseURL = "https://gateway.agenttrust.id"
+	// DefaultBaseURL is a self-hosted gateway on this machine, used when neither WithBaseURL
+	// nor the environment names another.
+	DefaultBaseURL = "http://localhost:8080"
 	// DefaultTimeout bounds each attempt of a request.
-	DefaultTimeout = 60 * time.Second
+	DefaultTimeout = 30 * time.Second
 	// DefaultMaxRetries is how many times a failed request is retried after the first attempt.
 	DefaultMaxRetries = 2
 )
@@ -237,6 +237,7 @@ func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())
 // secret holds a credential; every way fmt or encoding/json could print it prints a mask.
 type secret string
 
+// String masks the secret: "[redacted]", or "unset" when empty.
 func (s secret) String() string {
 	if s == "" {
 		return "unset"
@@ -244,6 +245,11 @@ func (s secret) String() string {
 	return "[redacted]"
 }
 
-func (s secret) GoString() string             { return s.String() }
-func (s secret) Format(f fmt.State, _ rune)   { _, _ = f.Write([]byte(s.String())) }
+// GoString masks the secret for %#v.
+func (s secret) GoString() string { return s.String() }
+
+// Format masks the secret for every fmt verb.
+func (s secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
+
+// MarshalText masks the secret for encoding/json and encoding/xml.
 func (s secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }

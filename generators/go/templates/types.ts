@@ -160,7 +160,7 @@ export function emitEnum(t: EnumType): string {
   out += `// ${name} values.\nconst (\n`;
   for (const v of t.values) {
     const c = enumConst(t, v);
-    out += doc(v.description ? `${c}: ${v.description}` : `${c} is ${quote(v.value)}.`, '\t');
+    out += doc(`${c} is ${quote(v.value)}.${v.description ? ` ${v.description}` : ''}`, '\t');
     out += `\t${c} ${name} = ${quote(v.value)}\n`;
   }
   out += ')\n\n';
