@@ -132,7 +132,7 @@ export class HttpCore {
         beforeError: userHooks.beforeError ?? [],
         beforeRetry: [
           ({ request, error, retryCount }) => {
-            const why = error instanceof HTTPError ? `HTTP ${error.response.status}` : error.name;
+            const why = error instanceof HTTPError ? `HTTP ${error.response.status}` : 'a network error';
             log.warn(
               `retrying ${request.method} ${new URL(request.url).pathname} (retry ${retryCount}) after ${why}`,
             );

@@ -18,6 +18,18 @@ const run = (cmd, args, options = {}) =>
 
 let gateway;
 try {
+  // The default entry (browsers, workers, Deno, Bun) must bundle for a browser: nothing Node-only.
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [join(pkgDir, 'dist/index.js')],
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    write: false,
+    logLevel: 'silent',
+  });
+  console.log('consumer: the default entry bundles for the browser (no Node built-ins)');
+
   run('pnpm', ['pack', '--pack-destination', dir], { cwd: pkgDir });
   const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
   writeFileSync(
