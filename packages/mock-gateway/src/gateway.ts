@@ -11,7 +11,7 @@ import { type ErrorCode, envelope, GatewayError, newRequestId, randomId } from '
 import { createFaults, type Fault, type Faults } from './faults.js';
 import type { GatewayConfig, OpContext, Operation, OpResult } from './operation.js';
 import { operations } from './ops/index.js';
-import { clearState, createState, type GatewayState } from './state.js';
+import { clearState, createState, type GatewayState, pushBounded } from './state.js';
 
 /** The API keys the mock accepts. Anything else (or none) is a 401 AUTH_FAILED. */
 export const API_KEYS = {
@@ -77,6 +77,9 @@ export const DEFAULT_CONFIG: GatewayConfig = {
 };
 
 const enLocale = z.locales.en();
+
+/** Bodies longer than this are logged as their size only (the log keeps 10,000 requests). */
+const MAX_LOGGED_BODY = 64 * 1024;
 
 /** `/v1/agents/{agent_id}` -> `/v1/agents/:agent_id` (MSW's path syntax). */
 const mswPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
@@ -242,12 +245,15 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
       readFailed = true;
     }
     let parsedForLog: unknown = text === '' ? null : text;
-    try {
-      if (text !== '') parsedForLog = JSON.parse(text);
-    } catch {
-      // The log keeps the raw text of a body that is not JSON.
+    if (text.length > MAX_LOGGED_BODY) parsedForLog = `[body of ${text.length} characters]`;
+    else {
+      try {
+        if (text !== '') parsedForLog = JSON.parse(text);
+      } catch {
+        // The log keeps the raw text of a body that is not JSON.
+      }
     }
-    requests.push({
+    pushBounded(requests, {
       method: request.method,
       path: url.pathname + url.search,
       operationId: op.operationId,
@@ -382,7 +388,7 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
   const unrouted = (request: Request, error: GatewayError): Response => {
     const url = new URL(request.url);
     const requestId = newRequestId();
-    requests.push({
+    pushBounded(requests, {
       method: request.method,
       path: url.pathname + url.search,
       operationId: null,

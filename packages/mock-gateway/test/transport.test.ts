@@ -353,6 +353,8 @@ eachMode('/__mock/ admin API', (h) => {
     expect(text).not.toContain(token);
     expect(text).not.toContain('eyJ.secret.jwt');
     expect(h().gateway.requests[2]!.operationId).toBe('introspectToken');
+    await h().post('/v1/agents', { name: 'big', metadata: { blob: 'x'.repeat(70_000) } });
+    expect(h().gateway.requests.at(-1)!.body).toMatch(/^\[body of \d+ characters\]$/);
     expect((await admin('DELETE', '/requests')).status).toBe(204);
     expect((await admin('GET', '/requests')).body).toEqual([]);
   });
