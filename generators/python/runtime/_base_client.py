@@ -13,7 +13,7 @@ import os
 import random
 import time
 import uuid
-from typing import Any, Generic, Mapping, NamedTuple, TypedDict, TypeVar
+from typing import Any, Generic, Mapping, NamedTuple, TypedDict, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
@@ -48,8 +48,7 @@ __all__ = ["AsyncAPIClient", "OperationSpec", "RequestOptions", "SyncAPIClient"]
 log = logging.getLogger("agenttrustid")
 USER_AGENT = f"agenttrustid-sdk-python/{VERSION}"
 T = TypeVar("T")
-CS = TypeVar("CS", bound="SyncAPIClient")
-CA = TypeVar("CA", bound="AsyncAPIClient")
+B = TypeVar("B", bound="_BaseClient")
 
 
 class OperationSpec(Generic[T]):
@@ -124,6 +123,7 @@ class _BaseClient:
     base_url: str
     timeout: float
     max_retries: int
+    _http: Any  # the httpx.Client or httpx.AsyncClient of a subclass
 
     def __init__(
         self,
@@ -154,6 +154,31 @@ class _BaseClient:
         self.__api_key = api_key
         self._default_headers = dict(default_headers or {})
         self._token_cache = TokenCache()
+
+    @classmethod
+    def from_env(cls: type[B], **options: Any) -> B:
+        """A client configured from AGENTTRUST_URL (or AGENTTRUST_BASE_URL) and AGENTTRUST_API_KEY;
+        a ConfigurationError names whichever is missing. `options` are the constructor's others."""
+        base_url, api_key = cls._env_settings()
+        return cast(Any, cls)(base_url=base_url, api_key=api_key, **options)  # type: ignore[no-any-return]
+
+    def with_options(
+        self: B,
+        *,
+        api_key: str | NotGiven | None = NOT_GIVEN,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> B:
+        """A copy with other settings that shares this client's connection pool (closing the
+        copy leaves the pool open)."""
+        settings = self._settings()
+        if not isinstance(api_key, NotGiven):
+            settings["api_key"] = api_key
+        if timeout is not None:
+            settings["timeout"] = timeout
+        if max_retries is not None:
+            settings["max_retries"] = max_retries
+        return cast(Any, type(self))(**settings, http_client=self._http)  # type: ignore[no-any-return]
 
     @staticmethod
     def _env_settings() -> tuple[str, str]:
@@ -322,31 +347,6 @@ class SyncAPIClient(_BaseClient):
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(follow_redirects=False)
 
-    @classmethod
-    def from_env(cls: type[CS], **options: Any) -> CS:
-        """A client configured from AGENTTRUST_URL (or AGENTTRUST_BASE_URL) and AGENTTRUST_API_KEY;
-        a ConfigurationError names whichever is missing. `options` are the constructor's others."""
-        base_url, api_key = cls._env_settings()
-        return cls(base_url=base_url, api_key=api_key, **options)
-
-    def with_options(
-        self: CS,
-        *,
-        api_key: str | NotGiven | None = NOT_GIVEN,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> CS:
-        """A copy with other settings that shares this client's connection pool (closing the
-        copy leaves the pool open)."""
-        settings = self._settings()
-        if not isinstance(api_key, NotGiven):
-            settings["api_key"] = api_key
-        if timeout is not None:
-            settings["timeout"] = timeout
-        if max_retries is not None:
-            settings["max_retries"] = max_retries
-        return type(self)(**settings, http_client=self._http)
-
     def _request(
         self,
         op: OperationSpec[T],
@@ -416,31 +416,6 @@ class AsyncAPIClient(_BaseClient):
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(follow_redirects=False)
-
-    @classmethod
-    def from_env(cls: type[CA], **options: Any) -> CA:
-        """A client configured from AGENTTRUST_URL (or AGENTTRUST_BASE_URL) and AGENTTRUST_API_KEY;
-        a ConfigurationError names whichever is missing. `options` are the constructor's others."""
-        base_url, api_key = cls._env_settings()
-        return cls(base_url=base_url, api_key=api_key, **options)
-
-    def with_options(
-        self: CA,
-        *,
-        api_key: str | NotGiven | None = NOT_GIVEN,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> CA:
-        """A copy with other settings that shares this client's connection pool (closing the
-        copy leaves the pool open)."""
-        settings = self._settings()
-        if not isinstance(api_key, NotGiven):
-            settings["api_key"] = api_key
-        if timeout is not None:
-            settings["timeout"] = timeout
-        if max_retries is not None:
-            settings["max_retries"] = max_retries
-        return type(self)(**settings, http_client=self._http)
 
     async def _request(
         self,
