@@ -53,7 +53,6 @@ const USER_AGENT = `agenttrustid-sdk-typescript/${VERSION}`;
 const RETRY_METHODS = ['get', 'head', 'delete', 'put', 'post', 'patch', 'options'];
 // 408, 429 and every 5xx; Retry-After is honoured on each of them.
 const RETRY_STATUSES = [408, 429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
-const retryConfigs = new Map<number, object>();
 // The fast path shared with transport.node.ts: a fetch marked with FAST_PATH takes the body as
 // `init.rawBody` (so ky's Request carries no body stream to build, clone and read back) and puts
 // the decoded response text on the Response under RAW_TEXT.
@@ -62,23 +61,18 @@ const RAW_TEXT = Symbol.for('agenttrustid.sdk.rawText');
 let kyModule: Promise<typeof import('ky')> | undefined;
 
 function retryConfig(limit: number): object {
-  let config = retryConfigs.get(limit);
-  if (!config) {
-    config = {
-      limit,
-      methods: RETRY_METHODS,
-      statusCodes: RETRY_STATUSES,
-      afterStatusCodes: RETRY_STATUSES,
-      maxRetryAfter: 60_000,
-      backoffLimit: 8_000,
-      // 0.5 s, 1 s, 2 s, ... capped at 8 s, each shortened by up to 25% so clients spread out.
-      delay: (attempt: number) => 500 * 2 ** (attempt - 1),
-      jitter: (delay: number) => delay * (1 - Math.random() * 0.25),
-      retryOnTimeout: false,
-    };
-    retryConfigs.set(limit, config);
-  }
-  return config;
+  return {
+    limit,
+    methods: RETRY_METHODS,
+    statusCodes: RETRY_STATUSES,
+    afterStatusCodes: RETRY_STATUSES,
+    maxRetryAfter: 60_000,
+    backoffLimit: 8_000,
+    // 0.5 s, 1 s, 2 s, ... capped at 8 s, each shortened by up to 25% so clients spread out.
+    delay: (attempt: number) => 500 * 2 ** (attempt - 1),
+    jitter: (delay: number) => delay * (1 - Math.random() * 0.25),
+    retryOnTimeout: false,
+  };
 }
 
 function newIdempotencyKey(): string {
@@ -125,6 +119,8 @@ export class HttpCore {
     this.#ky ??= ky.create({
       prefixUrl: `${this.baseUrl}/`,
       throwHttpErrors: true,
+      timeout: this.timeout,
+      retry: retryConfig(this.maxRetries),
       ...(this.#fetch ? { fetch: this.#fetch } : {}),
       hooks: {
         beforeRequest: userHooks.beforeRequest ?? [],
@@ -172,8 +168,9 @@ export class HttpCore {
           ? { body: null, rawBody: config.body }
           : { body: config.body ?? null }),
         signal: options.signal,
-        timeout,
-        retry: retryConfig(options.maxRetries ?? this.maxRetries),
+        // Only overrides: ky merges each per-call option into the defaults.
+        ...(options.timeout === undefined ? {} : { timeout }),
+        ...(options.maxRetries === undefined ? {} : { retry: { limit: options.maxRetries } }),
       } as Options);
     } catch (error) {
       throw await this.#failure(error, method, path, timeout, options.signal);
