@@ -8,6 +8,7 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 // Subpath entries (the default build; e.g. testing, adapters) go here.
 const entry: Record<string, string> = {
   index: 'src/index.ts',
+  testing: 'src/testing/index.ts',
 };
 
 // The spec's zod schemas carry every field description as `.check(zod.describe('...'))`: text no

@@ -224,7 +224,11 @@ export class AgentTrustGuard {
     effect?: ActionEffect,
     options?: CheckOptions,
   ): Promise<GuardDecision> {
-    const digest = await this.resolveDigest(options);
+    // No input to digest (the common case): skip an await, this sits on every tool call's path.
+    const digest =
+      options && (options.inputDigest !== undefined || 'input' in options)
+        ? await this.resolveDigest(options)
+        : undefined;
     const decision = await this.decide(toolName, summary, effect, digest, options?.signal);
     if (this.blockOnDeny) this.enforce(toolName, decision);
     return decision;

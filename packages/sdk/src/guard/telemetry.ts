@@ -71,6 +71,7 @@ export class TelemetryBatcher {
   private failed = 0;
   private inFlight: Promise<void> | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private timerImmediate = false;
   private closed = false;
 
   constructor(
@@ -195,7 +196,8 @@ export class TelemetryBatcher {
 
   private schedule(delayMs: number): void {
     if (this.timer !== null) {
-      if (delayMs !== 0) return;
+      // Keep a pending timer unless this one must fire sooner (a full batch waiting on the interval).
+      if (delayMs !== 0 || this.timerImmediate) return;
       clearTimeout(this.timer);
     }
     const timer = setTimeout(() => {
@@ -205,6 +207,7 @@ export class TelemetryBatcher {
     // A pending report must not keep a finished program alive (Node, Bun; absent in browsers).
     (timer as { unref?: () => void }).unref?.();
     this.timer = timer;
+    this.timerImmediate = delayMs === 0;
   }
 
   private clearTimer(): void {
