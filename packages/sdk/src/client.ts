@@ -33,7 +33,7 @@ export interface ClientOptions {
   hooks?: Hooks | undefined;
   /** Where log lines go (default: console). Lines never contain headers, bodies, keys or tokens. */
   logger?: Logger | undefined;
-  /** Default 'warn' (retries); 'debug' logs every request line. */
+  /** Default 'warn'; 'info' adds a line per retry, 'debug' one per request. */
   logLevel?: LogLevel | undefined;
   /** The capability token cache of `tokens.issue` (default on); `false` turns it off. */
   tokenCache?: boolean | TokenCacheOptions | undefined;

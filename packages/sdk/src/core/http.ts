@@ -129,7 +129,7 @@ export class HttpCore {
         beforeRetry: [
           ({ request, error, retryCount }) => {
             const why = error instanceof HTTPError ? `HTTP ${error.response.status}` : 'a network error';
-            log.warn(
+            log.info(
               `retrying ${request.method} ${new URL(request.url).pathname} (retry ${retryCount}) after ${why}`,
             );
           },
