@@ -312,17 +312,26 @@ export class AgentTrustGuard {
           })
         : await this.check(toolName, summary, effect, checkOptions);
       this.enforce(toolName, decision);
-      const start = now();
-      let result: Awaited<R>;
-      try {
-        result = await fn(...args);
-      } catch (error) {
-        this.report(toolName, false, now() - start, errorTypeOf(error));
-        throw error;
-      }
-      this.report(toolName, true, now() - start);
-      return result;
+      return this.measure(toolName, () => fn(...args));
     };
+  }
+
+  /**
+   * Runs an already-authorized tool call: times it, reports success or the error's class name,
+   * and returns its result or rethrows its own error unchanged. `wrap` and the framework
+   * adapters use it after their check.
+   */
+  async measure<R>(toolName: string, run: () => R | PromiseLike<R>): Promise<Awaited<R>> {
+    const start = now();
+    let result: Awaited<R>;
+    try {
+      result = await run();
+    } catch (error) {
+      this.report(toolName, false, now() - start, errorTypeOf(error));
+      throw error;
+    }
+    this.report(toolName, true, now() - start);
+    return result;
   }
 
   /** Sends queued telemetry; resolves true when all of it went out (false on a failed batch or timeout). */
