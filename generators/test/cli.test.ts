@@ -90,3 +90,44 @@ describe('agenttrust-gen', () => {
     expect(bad.stderr).toMatch(/agenttrust-gen: .*invalid OpenAPI document/s);
   });
 });
+
+describe('the Python emitter on awkward shapes (test/fixtures/edge.yaml)', () => {
+  it('emits code that imports and decodes: keywords, x-names, unions with and without a discriminator, maps, inline types', () => {
+    const out = tmp('edge');
+    const run = gen([
+      '--lang',
+      'python',
+      '--spec',
+      join(ROOT, 'generators/test/fixtures/edge.yaml'),
+      '--out',
+      out,
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    const script = `
+import sys, json
+sys.path.insert(0, ${JSON.stringify(join(out, 'src'))})
+from agenttrustid.types import Thing, CreateThingRequest, CreateThingRequestSize, Circle, Square, Cat, Dog
+from agenttrustid.resources.things import Things
+import inspect
+thing = Thing.model_validate({"id": "t1", "from": None, "class": "c", "shape": {"side": 2}, "pet": {"pet_type": "cat", "lives": 9},
+                              "counts": {"camelKey": 1}, "when": "2026-11-22T10:00:00Z", "secret": "s3cr3t", "nested": {"depth": 2}})
+assert thing.from_ is None and thing.klass == "c"
+assert isinstance(thing.shape, Square) and isinstance(thing.pet, Cat)
+assert thing.counts == {"camelKey": 1} and thing.nested.depth == 2
+assert "s3cr3t" not in repr(thing)
+dumped = thing.to_dict()
+assert dumped["from"] is None and dumped["class"] == "c" and "from_" not in dumped
+other = Thing.model_validate({"id": "t2", "from": "x", "shape": {"radius": 1.5}, "pet": {"pet_type": "parrot"}, "counts": {}, "when": "2026-11-22T10:00:00Z"})
+assert isinstance(other.shape, Circle) and type(other.pet).__name__ == "UnknownVariant"
+assert CreateThingRequestSize("2xl") is CreateThingRequestSize.V2XL and CreateThingRequestSize("huge").value == "huge"
+params = list(inspect.signature(Things.create).parameters)
+assert params[:2] == ["self", "from_"] and "klass" in params, params
+assert "class_" in inspect.signature(Things.get).parameters
+print("ok")
+`;
+    const python = join(ROOT, 'packages/python/.venv/bin/python');
+    const check = spawnSync(python, ['-c', script], { encoding: 'utf8' });
+    expect(check.stderr).toBe('');
+    expect(check.stdout.trim()).toBe('ok');
+  });
+});

@@ -88,7 +88,7 @@ function enumClass(t: EnumType): string {
   const seen = new Map<string, number>();
   return code`
     class ${pyClass(t.name)}(OpenEnum):
-        ${docstring(`${oneLine(t.description) || pyClass(t.name)} Unknown values are kept as new members, never an error.`)}
+        ${docstring(`${oneLine(t.description) || `${pyClass(t.name)}.`} Unknown values are kept as new members, never an error.`)}
 
         ${t.values.map((v) => {
           let member = pyEnumMember(v.name);
