@@ -31,7 +31,7 @@ function modelCalling(toolName: string, input: unknown) {
   });
 }
 
-const toolResult = (steps: Awaited<ReturnType<typeof generateText>>['steps']) =>
+const toolResult = (steps: readonly { content: readonly { type: string }[] }[]) =>
   steps.flatMap((s) => s.content).find((c) => c.type === 'tool-result') as { output: unknown } | undefined;
 
 describe('Vercel AI SDK adapter (ai 6)', () => {
@@ -159,7 +159,7 @@ describe('Vercel AI SDK adapter (ai 6)', () => {
       web_search: tool({
         description: 'search',
         inputSchema: z.object({ query: z.string() }),
-        execute: async () => {
+        execute: async (): Promise<string> => {
           throw new Boom('secret detail');
         },
       }),
