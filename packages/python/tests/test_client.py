@@ -264,3 +264,26 @@ def test_the_key_never_reaches_logs_or_errors(gateway: MockGateway, caplog: pyte
     assert secret not in caplog.text  # ...without the key
     error = info.value
     assert secret not in f"{error} {error!r} {error.message} {error.details}"
+
+
+def test_every_sync_method_has_an_async_twin_with_the_same_signature() -> None:
+    import inspect
+
+    from agenttrustid import resources
+
+    pairs = [
+        (getattr(resources, n), getattr(resources, f"Async{n}"))
+        for n in resources.__all__
+        if not n.startswith("Async")
+    ]
+    assert len(pairs) == 12
+    for sync_cls, async_cls in pairs:
+        sync_methods = {
+            n for n, f in vars(sync_cls).items() if inspect.isfunction(f) and not n.startswith("_")
+        }
+        async_methods = {n for n, f in vars(async_cls).items() if inspect.iscoroutinefunction(f)}
+        assert sync_methods == async_methods, sync_cls
+        for name in sync_methods:
+            sync_sig = inspect.signature(getattr(sync_cls, name))
+            async_sig = inspect.signature(getattr(async_cls, name))
+            assert list(sync_sig.parameters) == list(async_sig.parameters), f"{sync_cls.__name__}.{name}"
