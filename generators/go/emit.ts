@@ -15,8 +15,8 @@ import { type EmitContext, findTool, runFormatter } from '../src/emit/index.ts';
 import type { ApiModel, NamedType } from '../src/model/index.ts';
 import { emitConformanceOps } from './templates/conformance.ts';
 import { exported } from './templates/naming.ts';
-import { emitClient, emitResource } from './templates/resources.ts';
-import { emitEnum, emitObject, emitShape, emitUnion, type GoTypes } from './templates/types.ts';
+import { emitClient, emitResource, serviceType } from './templates/resources.ts';
+import { emitEnum, emitObject, emitShape, emitUnion, type GoTypes, typeRoles } from './templates/types.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MARKER = 'DO NOT EDIT.';
@@ -31,9 +31,14 @@ function header(source: string): string {
 }
 
 function goFile(source: string, imports: string[], body: string): string {
+  // Comments (spec descriptions: "at the time.") must not pull in an import.
+  const codeOnly = body
+    .split('\n')
+    .filter((l) => !l.trimStart().startsWith('//'))
+    .join('\n');
   const used = imports.filter((imp) => {
     const name = imp.split('/').pop()!;
-    return new RegExp(`\\b${name}\\.`).test(body);
+    return new RegExp(`\\b${name}\\.`).test(codeOnly);
   });
   const imp = used.length > 0 ? `import (\n${used.map((i) => `\t${JSON.stringify(i)}\n`).join('')})\n\n` : '';
   return `${header(source)}package ati\n\n${imp}${body}`;
@@ -46,6 +51,10 @@ function fileName(words: string): string {
 /** Every file of the Go SDK, in memory, not yet formatted. */
 export function renderGo(model: ApiModel, specName = 'openapi.yaml'): GoFile[] {
   const ctx: GoTypes = { model, byWire: new Map(model.types.map((t) => [t.name.wire, t] as const)) };
+  ctx.roles = typeRoles(model, (id) => {
+    const r = model.resources.find((x) => x.operations.includes(id))!;
+    return `${serviceType(r)}.${exported(model.operations.find((o) => o.id === id)!.name)}`;
+  });
   const spec = `${specName} (${model.title} ${model.version})`;
   const files: GoFile[] = [];
 

@@ -61,13 +61,20 @@ type config struct {
 	err *AgentTrustError
 }
 
+// fail records the first invalid option value; later ones do not hide it.
+func (c *config) fail(e *AgentTrustError) {
+	if c.err == nil {
+		c.err = e
+	}
+}
+
 // WithBaseURL sets the gateway URL, e.g. "http://localhost:8080". A path prefix is kept
 // ("https://example.com/gateway" sends to "https://example.com/gateway/v1/...").
 func WithBaseURL(baseURL string) Option {
 	return func(c *config) {
 		u, err := url.Parse(baseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			c.err = newError(ErrorCodeValidationError, "base URL %q is not an absolute http(s) URL", baseURL)
+			c.fail(newError(ErrorCodeValidationError, "base URL %q is not an absolute http(s) URL", baseURL))
 			return
 		}
 		c.baseURL = strings.TrimRight(baseURL, "/")
@@ -85,7 +92,7 @@ func WithAPIKey(apiKey string) Option {
 func WithHTTPClient(client *http.Client) Option {
 	return func(c *config) {
 		if client == nil {
-			c.err = newError(ErrorCodeValidationError, "WithHTTPClient: client is nil")
+			c.fail(newError(ErrorCodeValidationError, "WithHTTPClient: client is nil"))
 			return
 		}
 		c.httpClient = client
@@ -97,7 +104,7 @@ func WithHTTPClient(client *http.Client) Option {
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) {
 		if d < 0 {
-			c.err = newError(ErrorCodeValidationError, "WithTimeout: negative duration %v", d)
+			c.fail(newError(ErrorCodeValidationError, "WithTimeout: negative duration %v", d))
 			return
 		}
 		c.timeout = d
@@ -109,7 +116,7 @@ func WithTimeout(d time.Duration) Option {
 func WithMaxRetries(n int) Option {
 	return func(c *config) {
 		if n < 0 {
-			c.err = newError(ErrorCodeValidationError, "WithMaxRetries: negative count %d", n)
+			c.fail(newError(ErrorCodeValidationError, "WithMaxRetries: negative count %d", n))
 			return
 		}
 		c.maxRetries = n
@@ -121,7 +128,7 @@ func WithMaxRetries(n int) Option {
 func WithRetryDelay(initial, max time.Duration) Option {
 	return func(c *config) {
 		if initial < 0 || max < initial {
-			c.err = newError(ErrorCodeValidationError, "WithRetryDelay: need 0 <= initial <= max, got %v and %v", initial, max)
+			c.fail(newError(ErrorCodeValidationError, "WithRetryDelay: need 0 <= initial <= max, got %v and %v", initial, max))
 			return
 		}
 		c.retryBase, c.retryMax = initial, max

@@ -11,54 +11,54 @@ import (
 
 // ErrorEnvelope is the body of every error response.
 type ErrorEnvelope struct {
-	// Code is the code field.
+	// Code is the code member.
 	Code ErrorCode `json:"code"`
-	// Message is human-readable explanation; never contains secrets.
+	// Message: Human-readable explanation; never contains secrets.
 	Message string `json:"message"`
-	// Details is structured context, e.g. `field` for VALIDATION_ERROR, `status` for CONFLICT.
+	// Details: Structured context, e.g. `field` for VALIDATION_ERROR, `status` for CONFLICT.
 	// Optional. Keys and values pass through untouched.
 	Details map[string]any `json:"details,omitzero"`
 	// RequestID is the gateway's id for this request (also in the `X-Request-Id` header). Optional.
 	RequestID string `json:"request_id,omitzero"`
 }
 
-// CreateAgentRequest is the spec's CreateAgentRequest schema.
+// CreateAgentRequest is the request body of AgentsService.Create.
 type CreateAgentRequest struct {
-	// Name is human-readable name, e.g. `research-bot`.
+	// Name: Human-readable name, e.g. `research-bot`.
 	Name string `json:"name"`
 	// Framework is the agent framework, e.g. `langchain`. Optional.
 	Framework string `json:"framework,omitzero"`
-	// Capabilities is tool scopes the agent may use, as `resource:action` (`web:search`) or a tool
-	// name (`web_search`). `*` as the action matches any action of the resource. Optional.
+	// Capabilities: Tool scopes the agent may use, as `resource:action` (`web:search`) or a tool name
+	// (`web_search`). `*` as the action matches any action of the resource. Optional.
 	Capabilities []string `json:"capabilities,omitzero"`
-	// Metadata is the metadata field. Optional. Keys and values pass through untouched.
+	// Metadata is the metadata member. Optional. Keys and values pass through untouched.
 	Metadata map[string]any `json:"metadata,omitzero"`
-	// PublicKey is optional Ed25519 public key, 32 bytes in standard base64 (44 characters).
-	// Optional.
+	// PublicKey: Optional Ed25519 public key, 32 bytes in standard base64 (44 characters). Optional.
 	PublicKey string `json:"public_key,omitzero"`
 }
 
-// RevokeAgentRequest is the spec's RevokeAgentRequest schema.
+// RevokeAgentRequest is the request body of AgentsService.Revoke.
 type RevokeAgentRequest struct {
 	// Reason is why the agent was revoked; kept as `revocation_reason`. Optional.
 	Reason string `json:"reason,omitzero"`
 }
 
-// Agent is the spec's Agent schema.
+// Agent is an item of the answer of AgentsService.List, the answer of AgentsService.Create, the
+// answer of AgentsService.Get, and more.
 type Agent struct {
 	// ID is the agent's id.
 	ID string `json:"id"`
-	// Name is human-readable name.
+	// Name: Human-readable name.
 	Name string `json:"name"`
 	// Framework is the agent framework (empty when not given).
 	Framework string `json:"framework"`
-	// Capabilities is tool scopes the agent may use.
+	// Capabilities: Tool scopes the agent may use.
 	Capabilities []string `json:"capabilities"`
-	// Metadata is the metadata field. Keys and values pass through untouched.
+	// Metadata is the metadata member. Keys and values pass through untouched.
 	Metadata map[string]any `json:"metadata"`
-	// PublicKey is ed25519 public key in base64, if registered. May be null.
+	// PublicKey: Ed25519 public key in base64, if registered. May be null.
 	PublicKey Nullable[string] `json:"public_key"`
-	// Status is the status field.
+	// Status is the status member.
 	Status AgentStatus `json:"status"`
 	// CreatedAt is when the agent was created.
 	CreatedAt time.Time `json:"created_at"`
@@ -70,20 +70,19 @@ type Agent struct {
 	RevocationReason Nullable[string] `json:"revocation_reason"`
 }
 
-// IssueTokenRequest is the spec's IssueTokenRequest schema.
+// IssueTokenRequest is the request body of TokensService.Issue.
 type IssueTokenRequest struct {
 	// AgentID is the agent the token is for.
 	AgentID string `json:"agent_id"`
-	// Scope is scopes to grant; each must be among the agent's capabilities.
+	// Scope: Scopes to grant; each must be among the agent's capabilities.
 	Scope []string `json:"scopes"`
-	// Audience is targets the token is valid for (e.g. `mcp://filesystem`); empty means any.
-	// Optional.
+	// Audience: Targets the token is valid for (e.g. `mcp://filesystem`); empty means any. Optional.
 	Audience []string `json:"audience,omitzero"`
-	// TTL is lifetime in seconds. Optional. The gateway's default is 3600.
+	// TTL: Lifetime in seconds. Optional. The gateway's default is 3600.
 	TTL int64 `json:"ttl_seconds,omitzero"`
 }
 
-// Token is the spec's Token schema.
+// Token is the answer of TokensService.Issue.
 type Token struct {
 	// Token is the opaque token; a secret that SDKs never log. A secret: never log it.
 	Token string `json:"token"`
@@ -91,9 +90,9 @@ type Token struct {
 	TokenType string `json:"token_type"`
 	// AgentID is the agent the token is for.
 	AgentID string `json:"agent_id"`
-	// Scope is granted scopes.
+	// Scope: Granted scopes.
 	Scope []string `json:"scopes"`
-	// Audience is targets the token is valid for; empty means any.
+	// Audience: Targets the token is valid for; empty means any.
 	Audience []string `json:"audience"`
 	// IssuedAt is when it was issued.
 	IssuedAt time.Time `json:"issued_at"`
@@ -114,14 +113,14 @@ func (v Token) String() string {
 // GoString is String, so %#v masks the secrets too.
 func (v Token) GoString() string { return v.String() }
 
-// IntrospectTokenRequest is the spec's IntrospectTokenRequest schema.
+// IntrospectTokenRequest is the request body of TokensService.Introspect.
 type IntrospectTokenRequest struct {
 	// Token is the token to introspect. A secret: never log it.
 	Token string `json:"token"`
 	// Target is the target it is presented to; must be in the token's audience if that is not empty.
 	// Optional.
 	Target string `json:"target,omitzero"`
-	// RequiredScopes is scopes the token must all hold to be active for this use. Optional.
+	// RequiredScopes: Scopes the token must all hold to be active for this use. Optional.
 	RequiredScopes []string `json:"required_scopes,omitzero"`
 }
 
@@ -138,11 +137,11 @@ func (v IntrospectTokenRequest) String() string {
 // GoString is String, so %#v masks the secrets too.
 func (v IntrospectTokenRequest) GoString() string { return v.String() }
 
-// IntrospectionResult is the spec's IntrospectionResult schema.
+// IntrospectionResult is the answer of TokensService.Introspect.
 type IntrospectionResult struct {
 	// Active is whether the token may be used as asked.
 	Active bool `json:"active"`
-	// Reason is the reason field. Optional.
+	// Reason is the reason member. Optional.
 	Reason InactiveReason `json:"reason,omitzero"`
 	// AgentID is the token's agent (only when active). Optional.
 	AgentID string `json:"agent_id,omitzero"`
@@ -154,7 +153,7 @@ type IntrospectionResult struct {
 	ExpiresAt time.Time `json:"expires_at,omitzero"`
 }
 
-// RevokeTokenRequest is the spec's RevokeTokenRequest schema.
+// RevokeTokenRequest is the request body of TokensService.Revoke.
 type RevokeTokenRequest struct {
 	// Token is the token to revoke. A secret: never log it.
 	Token string `json:"token"`
@@ -173,7 +172,7 @@ func (v RevokeTokenRequest) String() string {
 // GoString is String, so %#v masks the secrets too.
 func (v RevokeTokenRequest) GoString() string { return v.String() }
 
-// ActionCheckRequest is the spec's ActionCheckRequest schema.
+// ActionCheckRequest is the request body of ActionsService.Check.
 type ActionCheckRequest struct {
 	// AgentID is the calling agent.
 	AgentID string `json:"agent_id"`
@@ -182,36 +181,36 @@ type ActionCheckRequest struct {
 	Action string `json:"action,omitzero"`
 	// ToolName is the tool about to be called.
 	ToolName string `json:"tool_name"`
-	// ToolInputSummary is at most 200 characters (code points) describing the input. SDKs send it
-	// only when the user opts in to logging inputs, truncated by code point. Optional.
+	// ToolInputSummary: At most 200 characters (code points) describing the input. SDKs send it only
+	// when the user opts in to logging inputs, truncated by code point. Optional.
 	ToolInputSummary string `json:"tool_input_summary,omitzero"`
-	// ToolInputDigest is optional SHA-256 (hex) of the full input; an approval is bound to it.
+	// ToolInputDigest: Optional SHA-256 (hex) of the full input; an approval is bound to it.
 	// Optional.
 	ToolInputDigest string `json:"tool_input_digest,omitzero"`
 	// SessionID is the session (or the guard's correlation id). Optional.
 	SessionID string `json:"session_id,omitzero"`
-	// ActionEffect is the action_effect field. Optional.
+	// ActionEffect is the action_effect member. Optional.
 	ActionEffect ActionEffect `json:"action_effect,omitzero"`
 }
 
-// ActionCheckResult is the spec's ActionCheckResult schema.
+// ActionCheckResult is the answer of ActionsService.Check.
 type ActionCheckResult struct {
 	// Allowed is whether the call may proceed.
 	Allowed bool `json:"allowed"`
-	// Confidence is guardian's confidence in the decision.
+	// Confidence: Guardian's confidence in the decision.
 	Confidence float64 `json:"confidence"`
-	// Reason is human-readable explanation of the decision.
+	// Reason: Human-readable explanation of the decision.
 	Reason string `json:"reason"`
-	// Rule is the rule field.
+	// Rule is the rule member.
 	Rule DecisionRule `json:"rule"`
-	// CheckID is id of this decision, for audit and approval binding.
+	// CheckID: Id of this decision, for audit and approval binding.
 	CheckID string `json:"check_id"`
-	// ActionEffect is the action_effect field.
+	// ActionEffect is the action_effect member.
 	ActionEffect ActionEffect `json:"action_effect"`
 	// EffectSource is whether `action_effect` came from the caller's hint or Guardian's
 	// classification. Optional.
 	EffectSource ActionCheckResultEffectSource `json:"effect_source,omitzero"`
-	// ElevationRequired is true when an approval is needed before the call.
+	// ElevationRequired: True when an approval is needed before the call.
 	ElevationRequired bool `json:"elevation_required"`
 	// ApprovalID is the pending approval to decide, when elevation is required. May be null.
 	ApprovalID Nullable[string] `json:"approval_id"`
@@ -239,32 +238,32 @@ type TelemetryEvent struct {
 	Timestamp time.Time `json:"timestamp"`
 }
 
-// TelemetryBatch is the spec's TelemetryBatch schema.
+// TelemetryBatch is the request body of TelemetryService.Send.
 type TelemetryBatch struct {
 	// Events is the events, oldest first.
 	Events []TelemetryEvent `json:"events"`
 }
 
-// TelemetryAccepted is the spec's TelemetryAccepted schema.
+// TelemetryAccepted is the answer of TelemetryService.Send.
 type TelemetryAccepted struct {
 	// Accepted is how many events were stored.
 	Accepted int64 `json:"accepted"`
 }
 
-// InitSessionRequest is the spec's InitSessionRequest schema.
+// InitSessionRequest is the request body of SessionsService.InitSession.
 type InitSessionRequest struct {
 	// AgentID is the agent connecting.
 	AgentID string `json:"agent_id"`
 	// ServerID is the server it connects to.
 	ServerID string `json:"server_id"`
-	// Mode is the mode field. Optional.
+	// Mode is the mode member. Optional.
 	Mode SessionMode `json:"mode,omitzero"`
-	// ScopeCeiling is scopes the session may not exceed (required for `restricted`, within the
-	// agent's capabilities). Optional.
+	// ScopeCeiling: Scopes the session may not exceed (required for `restricted`, within the agent's
+	// capabilities). Optional.
 	ScopeCeiling []string `json:"scope_ceiling,omitzero"`
 }
 
-// InitAPISessionRequest is the spec's InitApiSessionRequest schema.
+// InitAPISessionRequest is the request body of SessionsService.InitAPISession.
 type InitAPISessionRequest struct {
 	// Token is an issued capability token. A secret: never log it.
 	Token string `json:"token"`
@@ -283,7 +282,8 @@ func (v InitAPISessionRequest) String() string {
 // GoString is String, so %#v masks the secrets too.
 func (v InitAPISessionRequest) GoString() string { return v.String() }
 
-// Session is the spec's Session schema.
+// Session is the answer of SessionsService.InitSession, the answer of
+// SessionsService.InitAPISession, the answer of SessionsService.GetSession, and more.
 type Session struct {
 	// SessionID is the session's id.
 	SessionID string `json:"session_id"`
@@ -291,11 +291,11 @@ type Session struct {
 	AgentID string `json:"agent_id"`
 	// ServerID is the server the agent connected to (null for bridged sessions). May be null.
 	ServerID Nullable[string] `json:"server_id"`
-	// Mode is the mode field.
+	// Mode is the mode member.
 	Mode SessionMode `json:"mode"`
-	// ScopeCeiling is scopes the session may not exceed; null when unbounded. May be null.
+	// ScopeCeiling: Scopes the session may not exceed; null when unbounded. May be null.
 	ScopeCeiling []string `json:"scope_ceiling"`
-	// Source is the source field.
+	// Source is the source member.
 	Source SessionSource `json:"source"`
 	// DelegationID is the delegation behind a delegated session. May be absent or null.
 	DelegationID Nullable[string] `json:"delegation_id,omitzero"`
@@ -305,11 +305,11 @@ type Session struct {
 	// FederatedIssuer is the issuer of the external token behind a federated session. May be absent
 	// or null.
 	FederatedIssuer Nullable[string] `json:"federated_issuer,omitzero"`
-	// TotalCalls is checks counted in this session.
+	// TotalCalls: Checks counted in this session.
 	TotalCalls int64 `json:"total_calls"`
-	// AllowedCalls is checks allowed.
+	// AllowedCalls: Checks allowed.
 	AllowedCalls int64 `json:"allowed_calls"`
-	// DeniedCalls is checks denied (elevation pending counts as denied).
+	// DeniedCalls: Checks denied (elevation pending counts as denied).
 	DeniedCalls int64 `json:"denied_calls"`
 	// CreatedAt is when the session began.
 	CreatedAt time.Time `json:"created_at"`
@@ -317,15 +317,17 @@ type Session struct {
 	LastCallAt Nullable[time.Time] `json:"last_call_at"`
 }
 
-// ApprovalDecision is the spec's ApprovalDecision schema.
+// ApprovalDecision is the request body of ApprovalsService.Approve, the request body of
+// ApprovalsService.Deny.
 type ApprovalDecision struct {
 	// DecidedBy is who decided (e.g. an email).
 	DecidedBy string `json:"decided_by"`
-	// Comment is optional note kept with the decision. Optional.
+	// Comment: Optional note kept with the decision. Optional.
 	Comment string `json:"comment,omitzero"`
 }
 
-// Approval is the spec's Approval schema.
+// Approval is an item of the answer of ApprovalsService.List, the answer of ApprovalsService.Get,
+// the answer of ApprovalsService.Approve, and more.
 type Approval struct {
 	// ID is the approval's id.
 	ID string `json:"id"`
@@ -337,12 +339,12 @@ type Approval struct {
 	CheckID string `json:"check_id"`
 	// ActionName is the tool the approval is bound to.
 	ActionName string `json:"action_name"`
-	// ActionEffect is the action_effect field.
+	// ActionEffect is the action_effect member.
 	ActionEffect ActionEffect `json:"action_effect"`
 	// ToolInputDigest is the input digest the approval is bound to, if the check sent one. May be
 	// null.
 	ToolInputDigest Nullable[string] `json:"tool_input_digest"`
-	// Status is the status field.
+	// Status is the status member.
 	Status ApprovalStatus `json:"status"`
 	// CreatedAt is when it was requested.
 	CreatedAt time.Time `json:"created_at"`
@@ -356,31 +358,32 @@ type Approval struct {
 	Comment Nullable[string] `json:"comment,omitzero"`
 }
 
-// RegisterMCPServerRequest is the spec's RegisterMcpServerRequest schema.
+// RegisterMCPServerRequest is the request body of MCPService.RegisterServer.
 type RegisterMCPServerRequest struct {
 	// Name is a unique name.
 	Name string `json:"name"`
 	// URL is the upstream server's URL.
 	URL string `json:"url"`
-	// Capabilities is tools the server offers. Optional.
+	// Capabilities: Tools the server offers. Optional.
 	Capabilities []string `json:"capabilities,omitzero"`
 }
 
-// MCPServer is the spec's McpServer schema.
+// MCPServer is an item of the answer of MCPService.ListServers, the answer of
+// MCPService.RegisterServer.
 type MCPServer struct {
 	// ID is the server's id.
 	ID string `json:"id"`
-	// Name is its name.
+	// Name: Its name.
 	Name string `json:"name"`
 	// URL is the upstream URL.
 	URL string `json:"url"`
-	// Capabilities is tools it offers.
+	// Capabilities: Tools it offers.
 	Capabilities []string `json:"capabilities"`
 	// CreatedAt is when it was registered.
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// MCPCallRequest is the spec's McpCallRequest schema.
+// MCPCallRequest is the request body of MCPService.CallTool.
 type MCPCallRequest struct {
 	// Method is the JSON-RPC method, e.g. `tools/call`.
 	Method string `json:"method"`
@@ -393,15 +396,15 @@ type MCPCallRequest struct {
 
 // JSONRPCError is the spec's JsonRpcError schema.
 type JSONRPCError struct {
-	// Code is JSON-RPC error code (-32001 for a Guardian denial).
+	// Code: JSON-RPC error code (-32001 for a Guardian denial).
 	Code int64 `json:"code"`
 	// Message is the error message.
 	Message string `json:"message"`
-	// Data is extra data; for a denial, the `ActionCheckResult`. Optional.
+	// Data: Extra data; for a denial, the `ActionCheckResult`. Optional.
 	Data any `json:"data,omitzero"`
 }
 
-// MCPCallResponse is the spec's McpCallResponse schema.
+// MCPCallResponse is the answer of MCPService.CallTool.
 type MCPCallResponse struct {
 	// Jsonrpc is always `2.0`.
 	Jsonrpc string `json:"jsonrpc"`
@@ -409,25 +412,26 @@ type MCPCallResponse struct {
 	ID string `json:"id"`
 	// Result is the upstream result, untouched. Optional. Keys and values pass through untouched.
 	Result map[string]any `json:"result,omitzero"`
-	// Error is the error field. Optional.
+	// Error is the error member. Optional.
 	Error *JSONRPCError `json:"error,omitzero"`
-	// CheckID is guardian's check for a `tools/call`. May be absent or null.
+	// CheckID: Guardian's check for a `tools/call`. May be absent or null.
 	CheckID Nullable[string] `json:"check_id,omitzero"`
 }
 
 // AgentSkill is the spec's AgentSkill schema.
 type AgentSkill struct {
-	// ID is skill id (a capability).
+	// ID: Skill id (a capability).
 	ID string `json:"id"`
-	// Name is display name.
+	// Name: Display name.
 	Name string `json:"name"`
 	// Description is what it does. Optional.
 	Description string `json:"description,omitzero"`
-	// Tags is search tags. Optional.
+	// Tags: Search tags. Optional.
 	Tags []string `json:"tags,omitzero"`
 }
 
-// AgentCard is the spec's AgentCard schema.
+// AgentCard is the answer of AgentCardsService.Generate, the answer of AgentCardsService.Publish,
+// the answer of AgentCardsService.GetPublic.
 type AgentCard struct {
 	// AgentID is the agent the card describes.
 	AgentID string `json:"agent_id"`
@@ -437,13 +441,13 @@ type AgentCard struct {
 	Description string `json:"description,omitzero"`
 	// URL is where A2A messages to the agent are sent.
 	URL string `json:"url"`
-	// Version is card version.
+	// Version: Card version.
 	Version string `json:"version"`
-	// ProtocolVersion is a2A protocol version.
+	// ProtocolVersion: A2A protocol version.
 	ProtocolVersion string `json:"protocol_version"`
 	// Capabilities is the agent's capabilities.
 	Capabilities []string `json:"capabilities"`
-	// Skills is skills derived from the capabilities.
+	// Skills: Skills derived from the capabilities.
 	Skills []AgentSkill `json:"skills"`
 	// Published is whether the card is public.
 	Published bool `json:"published"`
@@ -453,7 +457,7 @@ type AgentCard struct {
 
 // A2ATextPart is the spec's A2aTextPart schema.
 type A2ATextPart struct {
-	// Kind is part kind.
+	// Kind: Part kind.
 	Kind string `json:"kind"`
 	// Text is the text.
 	Text string `json:"text"`
@@ -461,9 +465,9 @@ type A2ATextPart struct {
 
 // A2ADataPart is the spec's A2aDataPart schema.
 type A2ADataPart struct {
-	// Kind is part kind.
+	// Kind: Part kind.
 	Kind string `json:"kind"`
-	// Data is structured data, untouched. Keys and values pass through untouched.
+	// Data: Structured data, untouched. Keys and values pass through untouched.
 	Data map[string]any `json:"data"`
 }
 
@@ -556,11 +560,11 @@ type A2AMessage struct {
 
 // A2ATaskStatus is the spec's A2aTaskStatus schema.
 type A2ATaskStatus struct {
-	// State is the state field.
+	// State is the state member.
 	State A2ATaskState `json:"state"`
 	// Timestamp is when it entered this state.
 	Timestamp time.Time `json:"timestamp"`
-	// Message is the message field. Optional.
+	// Message is the message member. Optional.
 	Message *A2AMessage `json:"message,omitzero"`
 }
 
@@ -568,17 +572,18 @@ type A2ATaskStatus struct {
 type A2AArtifact struct {
 	// ArtifactID is the artifact's id.
 	ArtifactID string `json:"artifact_id"`
-	// Name is its name. Optional.
+	// Name: Its name. Optional.
 	Name string `json:"name,omitzero"`
-	// Parts is its content.
+	// Parts: Its content.
 	Parts []A2APart `json:"parts"`
 }
 
-// A2ATask is the spec's A2aTask schema.
+// A2ATask is the answer of A2AService.SendMessage, the answer of A2AService.SendTask, the answer
+// of A2AService.GetTask, and more.
 type A2ATask struct {
 	// ID is the task's id.
 	ID string `json:"id"`
-	// ContextID is groups related tasks.
+	// ContextID: Groups related tasks.
 	ContextID string `json:"context_id"`
 	// SourceAgentID is the sending agent, if any. May be null.
 	SourceAgentID Nullable[string] `json:"source_agent_id"`
@@ -586,27 +591,27 @@ type A2ATask struct {
 	TargetAgentID string `json:"target_agent_id"`
 	// ProtocolVersion is the A2A version the task was created with.
 	ProtocolVersion A2ATaskProtocolVersion `json:"protocol_version"`
-	// Status is the status field.
+	// Status is the status member.
 	Status A2ATaskStatus `json:"status"`
-	// History is messages so far.
+	// History: Messages so far.
 	History []A2AMessage `json:"history"`
-	// Artifacts is outputs so far.
+	// Artifacts: Outputs so far.
 	Artifacts []A2AArtifact `json:"artifacts"`
 	// CreatedAt is when it was created.
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// SendMessageRequest is the spec's SendMessageRequest schema.
+// SendMessageRequest is the request body of A2AService.SendMessage.
 type SendMessageRequest struct {
-	// Message is the message field.
+	// Message is the message member.
 	Message A2AMessage `json:"message"`
 	// SourceAgentID is the sending agent, if any. Optional.
 	SourceAgentID string `json:"source_agent_id,omitzero"`
-	// ContextID is continue an existing context. Optional.
+	// ContextID: Continue an existing context. Optional.
 	ContextID string `json:"context_id,omitzero"`
 }
 
-// SendTaskRequest is the spec's SendTaskRequest schema.
+// SendTaskRequest is the request body of A2AService.SendTask.
 type SendTaskRequest struct {
 	// SourceAgentID is the sending agent.
 	SourceAgentID string `json:"source_agent_id"`
@@ -616,19 +621,20 @@ type SendTaskRequest struct {
 	Message string `json:"message"`
 }
 
-// CreateDelegationRequest is the spec's CreateDelegationRequest schema.
+// CreateDelegationRequest is the request body of DelegationsService.Create.
 type CreateDelegationRequest struct {
 	// FromAgentID is the delegator.
 	FromAgentID string `json:"from_agent_id"`
 	// ToAgentID is the delegatee.
 	ToAgentID string `json:"to_agent_id"`
-	// Scope is scopes delegated; each must be held by the delegator.
+	// Scope: Scopes delegated; each must be held by the delegator.
 	Scope []string `json:"scope"`
-	// TTLSeconds is lifetime in seconds. Optional. The gateway's default is 3600.
+	// TTLSeconds: Lifetime in seconds. Optional. The gateway's default is 3600.
 	TTLSeconds int64 `json:"ttl_seconds,omitzero"`
 }
 
-// Delegation is the spec's Delegation schema.
+// Delegation is an item of the answer of DelegationsService.List, the answer of
+// DelegationsService.Create, the answer of DelegationsService.Revoke.
 type Delegation struct {
 	// ID is the delegation's id.
 	ID string `json:"id"`
@@ -636,9 +642,9 @@ type Delegation struct {
 	FromAgentID string `json:"from_agent_id"`
 	// ToAgentID is the delegatee.
 	ToAgentID string `json:"to_agent_id"`
-	// Scope is delegated scopes.
+	// Scope: Delegated scopes.
 	Scope []string `json:"scope"`
-	// Status is the status field.
+	// Status is the status member.
 	Status DelegationStatus `json:"status"`
 	// CreatedAt is when it was created.
 	CreatedAt time.Time `json:"created_at"`
@@ -648,37 +654,37 @@ type Delegation struct {
 	RevokedAt Nullable[time.Time] `json:"revoked_at"`
 }
 
-// InitDelegationSessionRequest is the spec's InitDelegationSessionRequest schema.
+// InitDelegationSessionRequest is the request body of DelegationsService.InitSession.
 type InitDelegationSessionRequest struct {
 	// ScopeCeiling is a narrower ceiling than the delegated scope. Optional.
 	ScopeCeiling []string `json:"scope_ceiling,omitzero"`
 }
 
-// RegisterProviderRequest is the spec's RegisterProviderRequest schema.
+// RegisterProviderRequest is the request body of FederationService.RegisterProvider.
 type RegisterProviderRequest struct {
 	// Issuer is the OIDC issuer URL (`iss`).
 	Issuer string `json:"issuer"`
-	// Name is display name.
+	// Name: Display name.
 	Name string `json:"name"`
-	// TrustLevel is trust level (default `medium`). Optional. The gateway's default is "medium".
+	// TrustLevel: Trust level (default `medium`). Optional. The gateway's default is "medium".
 	TrustLevel TrustLevel `json:"trust_level,omitzero"`
 }
 
-// FederationProvider is the spec's FederationProvider schema.
+// FederationProvider is the answer of FederationService.RegisterProvider.
 type FederationProvider struct {
 	// ID is the provider's id.
 	ID string `json:"id"`
 	// Issuer is the OIDC issuer URL.
 	Issuer string `json:"issuer"`
-	// Name is display name.
+	// Name: Display name.
 	Name string `json:"name"`
-	// TrustLevel is the trust_level field.
+	// TrustLevel is the trust_level member.
 	TrustLevel TrustLevel `json:"trust_level"`
 	// CreatedAt is when it was registered.
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// VerifyFederatedTokenRequest is the spec's VerifyFederatedTokenRequest schema.
+// VerifyFederatedTokenRequest is the request body of FederationService.VerifyToken.
 type VerifyFederatedTokenRequest struct {
 	// Token is the external ID token (a JWT). A secret: never log it.
 	Token string `json:"token"`
@@ -699,7 +705,7 @@ func (v VerifyFederatedTokenRequest) String() string {
 // GoString is String, so %#v masks the secrets too.
 func (v VerifyFederatedTokenRequest) GoString() string { return v.String() }
 
-// InitFederatedSessionRequest is the spec's InitFederatedSessionRequest schema.
+// InitFederatedSessionRequest is the request body of FederationService.InitSession.
 type InitFederatedSessionRequest struct {
 	// Token is the external ID token (a JWT). A secret: never log it.
 	Token string `json:"token"`
@@ -720,7 +726,7 @@ func (v InitFederatedSessionRequest) String() string {
 // GoString is String, so %#v masks the secrets too.
 func (v InitFederatedSessionRequest) GoString() string { return v.String() }
 
-// FederatedTokenVerification is the spec's FederatedTokenVerification schema.
+// FederatedTokenVerification is the answer of FederationService.VerifyToken.
 type FederatedTokenVerification struct {
 	// Valid is whether the token is valid.
 	Valid bool `json:"valid"`
@@ -732,7 +738,7 @@ type FederatedTokenVerification struct {
 	Subject string `json:"subject,omitzero"`
 	// ProviderID is the matching provider. Optional.
 	ProviderID string `json:"provider_id,omitzero"`
-	// TrustLevel is the trust_level field. Optional.
+	// TrustLevel is the trust_level member. Optional.
 	TrustLevel TrustLevel `json:"trust_level,omitzero"`
 	// ExpiresAt is when the token expires. Optional.
 	ExpiresAt time.Time `json:"expires_at,omitzero"`
@@ -740,15 +746,15 @@ type FederatedTokenVerification struct {
 	Claims map[string]any `json:"claims,omitzero"`
 }
 
-// CreateSIEMDestinationRequest is the spec's CreateSiemDestinationRequest schema.
+// CreateSIEMDestinationRequest is the request body of StreamingService.Create.
 type CreateSIEMDestinationRequest struct {
-	// Name is display name.
+	// Name: Display name.
 	Name string `json:"name"`
-	// DestinationType is the destination_type field.
+	// DestinationType is the destination_type member.
 	DestinationType SIEMDestinationType `json:"destination_type"`
 	// EndpointURL is where events are delivered.
 	EndpointURL string `json:"endpoint_url"`
-	// AuthToken is credential for the endpoint; stored, never returned. Optional. A secret: never log
+	// AuthToken: Credential for the endpoint; stored, never returned. Optional. A secret: never log
 	// it.
 	AuthToken string `json:"auth_token,omitzero"`
 	// Enabled is whether to deliver events. Optional. The gateway's default is true.
@@ -768,13 +774,14 @@ func (v CreateSIEMDestinationRequest) String() string {
 // GoString is String, so %#v masks the secrets too.
 func (v CreateSIEMDestinationRequest) GoString() string { return v.String() }
 
-// SIEMDestination is the spec's SiemDestination schema.
+// SIEMDestination is an item of the answer of StreamingService.List, the answer of
+// StreamingService.Create.
 type SIEMDestination struct {
 	// ID is the destination's id.
 	ID string `json:"id"`
-	// Name is display name.
+	// Name: Display name.
 	Name string `json:"name"`
-	// DestinationType is the destination_type field.
+	// DestinationType is the destination_type member.
 	DestinationType SIEMDestinationType `json:"destination_type"`
 	// EndpointURL is where events are delivered.
 	EndpointURL string `json:"endpoint_url"`
@@ -786,17 +793,18 @@ type SIEMDestination struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// DeliveryRecord is the spec's DeliveryRecord schema.
+// DeliveryRecord is an item of the answer of StreamingService.DeliveryLog, the answer of
+// StreamingService.Test.
 type DeliveryRecord struct {
 	// ID is the attempt's id.
 	ID string `json:"id"`
 	// DestinationID is the destination.
 	DestinationID string `json:"destination_id"`
-	// Status is outcome.
+	// Status: Outcome.
 	Status DeliveryRecordStatus `json:"status"`
 	// AttemptedAt is when it was attempted.
 	AttemptedAt time.Time `json:"attempted_at"`
-	// EventCount is events in the delivery.
+	// EventCount: Events in the delivery.
 	EventCount int64 `json:"event_count"`
 	// HTTPStatus is the endpoint's HTTP status, if it answered. May be null.
 	HTTPStatus Nullable[int64] `json:"http_status"`

@@ -114,11 +114,26 @@ export function doc(text: string | undefined, indent = ''): string {
   return lines.map((l) => `${indent}// ${l}\n`).join('');
 }
 
+/**
+ * A doc sentence for `name` from a spec description: "Token is the opaque token." when the
+ * description reads as a noun phrase or clause that can follow "is" (it starts with an article or
+ * a wh-word), else "Scopes: Granted scopes." so proper nouns and code keep their spelling.
+ */
+export function describe(name: string, description: string): string {
+  const text = description.replace(/\s+/g, ' ').trim();
+  const sentence = /[.!?]$/.test(text) ? text : `${text}.`;
+  if (/^(The|A|An|When|Whether|Why|Who|What|How|Where|Which|Always|Only) /.test(sentence)) {
+    return `${name} is ${sentence.charAt(0).toLowerCase()}${sentence.slice(1)}`;
+  }
+  return `${name}: ${sentence}`;
+}
+
 /** Lower-cases the first letter of a sentence so it can follow a Go name in a doc comment. */
 export function lowerFirst(text: string): string {
   if (!text) return text;
-  // Leave acronyms and code alone ("A2A task", "`tools/call`").
-  if (/^[A-Z]{2}/.test(text) || text.startsWith('`')) return text;
+  // Leave acronyms, proper nouns and code alone ("A2A task", "Guardian", "`tools/call`").
+  if (/^[A-Z]{2}/.test(text) || text.startsWith('`') || /^(Guardian|Ed25519|OIDC|SIEM)/.test(text))
+    return text;
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
 

@@ -20,11 +20,27 @@ import type {
   TypeRef,
   UnionType,
 } from '../../src/model/index.ts';
-import { doc, exported, lowerFirst, pascalWords, quote } from './naming.ts';
+import { describe, doc, exported, lowerFirst, pascalWords, quote } from './naming.ts';
 
 export interface GoTypes {
   model: ApiModel;
   byWire: Map<string, NamedType>;
+  /** For a type without a description: the methods it is the body or answer of, for its doc. */
+  roles?: Map<string, string[]>;
+}
+
+/** What a type is for, from the operations that send or return it. */
+export function typeRoles(model: ApiModel, method: (opID: string) => string): Map<string, string[]> {
+  const roles = new Map<string, string[]>();
+  const add = (wire: string, role: string) => roles.set(wire, [...(roles.get(wire) ?? []), role]);
+  for (const op of model.operations) {
+    if (op.body) add(op.body.type, `the request body of ${method(op.id)}`);
+    const t = op.response.type;
+    const ref = t?.kind === 'array' ? t.items : t;
+    if (ref?.kind === 'ref')
+      add(ref.name, `${t?.kind === 'array' ? 'an item of the answer' : 'the answer'} of ${method(op.id)}`);
+  }
+  return roles;
 }
 
 export function goTypeName(t: NamedType): string {
@@ -104,10 +120,9 @@ export function goField(ctx: GoTypes, owner: ObjectType, p: Property): GoField {
 }
 
 function fieldDoc(p: Property, field: GoField): string {
-  let text = p.description
-    ? `${field.name} is ${lowerFirst(p.description)}`
-    : `${field.name} is the ${p.name.wire} field.`;
-  if (!/[.!?]$/.test(text)) text += '.';
+  const text = p.description
+    ? describe(field.name, p.description)
+    : `${field.name} is the ${p.name.wire} member.`;
   const notes: string[] = [];
   if (p.required && p.nullable) notes.push('May be null.');
   if (!p.required && p.nullable) notes.push('May be absent or null.');
@@ -121,10 +136,13 @@ function fieldDoc(p: Property, field: GoField): string {
 
 export function emitObject(ctx: GoTypes, t: ObjectType): string {
   const name = goTypeName(t);
+  const roles = ctx.roles?.get(t.name.wire);
   let out = doc(
     t.description
       ? `${name} is ${lowerFirst(t.description)}`
-      : `${name} is the spec's ${t.name.wire} schema.`,
+      : roles
+        ? `${name} is ${roles.slice(0, 3).join(', ')}${roles.length > 3 ? ', and more' : ''}.`
+        : `${name} is the spec's ${t.name.wire} schema.`,
   );
   out += `type ${name} struct {\n`;
   const fields = t.properties.map((p) => goField(ctx, t, p));
@@ -134,6 +152,10 @@ export function emitObject(ctx: GoTypes, t: ObjectType): string {
   }
   out += '}\n\n';
   const secrets = fields.filter((f) => f.prop.secret);
+  for (const f of secrets) {
+    if (f.type !== 'string')
+      throw new Error(`go emitter: ${t.name.wire}.${f.prop.name.wire} is x-secret but not a string`);
+  }
   if (secrets.length > 0) {
     // Printing a value with fmt (or a logger built on it) must not show its secrets.
     out += `// String prints the ${name} with its secret fields (${secrets.map((f) => f.name).join(', ')}) masked.\n`;
