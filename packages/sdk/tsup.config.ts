@@ -9,6 +9,9 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 const entry: Record<string, string> = {
   index: 'src/index.ts',
   testing: 'src/testing/index.ts',
+  ai: 'src/adapters/ai.ts',
+  langchain: 'src/adapters/langchain.ts',
+  mcp: 'src/adapters/mcp.ts',
 };
 
 // The spec's zod schemas carry every field description as `.check(zod.describe('...'))`: text no
