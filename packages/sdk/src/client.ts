@@ -1,6 +1,6 @@
 import type { Hooks } from 'ky';
 import { ValidationError } from './core/errors.js';
-import { HttpCore } from './core/http.js';
+import { checkRequestOptions, HttpCore } from './core/http.js';
 import type { Logger, LogLevel } from './core/log.js';
 import { defaultFetch } from './core/transport.js';
 import { A2a } from './resources/a2a.js';
@@ -72,16 +72,7 @@ export class AgentTrustClient {
     const timeout = options.timeout ?? DEFAULT_TIMEOUT;
     const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
     checkUrl(baseUrl);
-    if (!(typeof timeout === 'number' && timeout > 0 && Number.isFinite(timeout))) {
-      throw new ValidationError('VALIDATION_ERROR', 'timeout must be a positive number of milliseconds', {
-        details: { field: 'timeout' },
-      });
-    }
-    if (!(Number.isInteger(maxRetries) && maxRetries >= 0)) {
-      throw new ValidationError('VALIDATION_ERROR', 'maxRetries must be a non-negative integer', {
-        details: { field: 'maxRetries' },
-      });
-    }
+    checkRequestOptions({ timeout, maxRetries });
     this.#options = options;
     const core = new HttpCore({
       baseUrl,

@@ -70,3 +70,15 @@ describe('AgentTrustClient', () => {
     expect(d.toJSON()).toEqual({ baseUrl: BASE_URL, timeout: 1_000, maxRetries: 5 });
   });
 });
+
+describe('per-call options', () => {
+  it.each([
+    [{ timeout: -1 }, 'timeout'],
+    [{ maxRetries: 0.5 }, 'maxRetries'],
+  ])('rejects %j with a ValidationError, before sending', async (options, field) => {
+    const c = new AgentTrustClient({ baseUrl: BASE_URL, apiKey: KEY });
+    const error = await c.agents.list({}, options).catch((e) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.details).toEqual({ field });
+  });
+});

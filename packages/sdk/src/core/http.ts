@@ -2,7 +2,7 @@
 // retries with backoff and jitter (ky), an idempotency key on every POST so POSTs are safe to
 // retry, and the mapping of every failure to a typed AgentTrustError.
 import type { Hooks, KyInstance, Options } from 'ky';
-import { AgentTrustError, errorFromResponse, NetworkError } from './errors.js';
+import { AgentTrustError, errorFromResponse, NetworkError, ValidationError } from './errors.js';
 import { type Logger, type LogLevel, makeLog } from './log.js';
 import { VERSION } from './version.js';
 
@@ -143,6 +143,7 @@ export class HttpCore {
   /** Sends one operation's request; resolves with the parsed JSON of a 2xx, rejects with an AgentTrustError. */
   async send(url: string, config: SendConfig): Promise<WireResponse> {
     const options = config.options ?? {};
+    checkRequestOptions(options);
     const method = (config.method ?? 'GET').toUpperCase();
     const path = url.split('?')[0]!;
     const headers: Record<string, string> = {
@@ -229,6 +230,21 @@ export class HttpCore {
     const reason = error instanceof Error ? describeNetworkError(error) : String(error);
     this.#log.debug(`${method} ${path} failed: ${reason}`);
     return new NetworkError('NETWORK_ERROR', `${method} ${path} failed: ${reason}`, { cause: error });
+  }
+}
+
+/** The same rules as the client's options, for the per-call overrides. */
+export function checkRequestOptions(options: RequestOptions): void {
+  const { timeout, maxRetries } = options;
+  if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0 && Number.isFinite(timeout))) {
+    throw new ValidationError('VALIDATION_ERROR', 'timeout must be a positive number of milliseconds', {
+      details: { field: 'timeout' },
+    });
+  }
+  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) {
+    throw new ValidationError('VALIDATION_ERROR', 'maxRetries must be a non-negative integer', {
+      details: { field: 'maxRetries' },
+    });
   }
 }
 
