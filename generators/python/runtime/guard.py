@@ -28,6 +28,9 @@ from ._truncate import truncate_summary
 from .exceptions import (
     ActionDeniedError,
     AgentTrustError,
+    ApprovalDeniedError,
+    ApprovalExpiredError,
+    ApprovalTimeoutError,
     ElevationRequiredError,
     GuardianUnavailableError,
     ValidationError,
@@ -204,6 +207,88 @@ class ATIGuard:
         if self.block_on_deny:
             self._enforce(tool, decision)
         return decision
+
+    def check_or_wait_for_approval(
+        self,
+        tool: str,
+        input_summary: str | None = None,
+        action_effect: ActionEffect | str | None = None,
+        *,
+        input: Any = None,
+        input_digest: str | None = None,
+        timeout: float = 600.0,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 10.0,
+        on_approval_required: Callable[[dict[str, Any]], None] | None = None,
+    ) -> ActionCheckResult | FailedOpenDecision:
+        """`check()`, but on ELEVATION_REQUIRED: calls `on_approval_required` with the request
+        (approval_id, tool_name, action_effect, check_id, reason, agent_id, session_id), polls
+        `approvals.get` (backing off 1.5x up to `max_poll_interval`) until a human decides, then
+        checks again (same tool, effect and input digest, which the approval is bound to).
+        Raises `ApprovalDeniedError`, `ApprovalExpiredError` or, after `timeout` seconds,
+        `ApprovalTimeoutError`."""
+        for name, value in (("timeout", timeout), ("poll_interval", poll_interval), ("max_poll_interval", max_poll_interval)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise _invalid(f"{name} must be a number >= 0", name)
+        digest = self._digest(input, input_digest)
+        first = self._decide(tool, input_summary, action_effect, digest)
+        if first.allowed or not first.elevation_required or not first.approval_id:
+            if self.block_on_deny:
+                self._enforce(tool, first)
+            return first
+        approval_id = first.approval_id
+        if on_approval_required is not None:
+            on_approval_required(
+                {
+                    "approval_id": approval_id,
+                    "tool_name": tool,
+                    "action_effect": first.action_effect.value,
+                    "check_id": first.check_id,
+                    "reason": first.reason,
+                    "agent_id": self.agent_id,
+                    "session_id": self.session_id,
+                    **({"tool_input_digest": digest} if digest else {}),
+                }
+            )
+        started = time.monotonic()
+        delay = poll_interval
+        details = {"approval_id": approval_id, "tool_name": tool}
+        while True:
+            left = timeout - (time.monotonic() - started)
+            if left <= 0:
+                waited = round((time.monotonic() - started) * 1000)
+                raise ApprovalTimeoutError(
+                    "APPROVAL_TIMEOUT",
+                    f"No decision on the elevation for {tool} within {timeout:g} s",
+                    details={**details, "waited_ms": waited},
+                )
+            time.sleep(min(delay, left))
+            delay = min(delay * 1.5, max_poll_interval)
+            try:
+                approval = self._client.approvals.get(approval_id)
+            except AgentTrustError as error:
+                # A blip while polling is retried on the next tick; an answer like 401 or 404 is final.
+                if _is_unavailability(error) or error.status == 429:
+                    continue
+                raise
+            if approval.status == "denied":
+                by = f" by {approval.decided_by}" if approval.decided_by else ""
+                raise ApprovalDeniedError(
+                    "APPROVAL_DENIED",
+                    f"The elevation for {tool} was denied{by}",
+                    details={**details, "decided_by": approval.decided_by},
+                )
+            if approval.status == "expired":
+                raise ApprovalExpiredError(
+                    "APPROVAL_EXPIRED", f"The elevation request for {tool} expired before anyone decided", details=details
+                )
+            if approval.status != "pending":
+                break
+        # Approved: ask again within the elevation window, bound to the same call.
+        second = self._decide(tool, input_summary, action_effect, digest)
+        if self.block_on_deny:
+            self._enforce(tool, second)
+        return second
 
     def _digest(self, value: Any, digest: str | None) -> str | None:
         if digest is not None:

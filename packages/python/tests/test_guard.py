@@ -183,3 +183,53 @@ def test_report_does_not_block_on_a_slow_gateway(
             break
         threading.Event().wait(0.05)
     assert stats["sent"] + stats["dropped"] == 200
+
+
+def _approve_when_asked(client: AgentTrustClient, decision: str) -> tuple[list[dict[str, object]], object]:
+    asked: list[dict[str, object]] = []
+
+    def on_request(request: dict[str, object]) -> None:
+        asked.append(request)
+        approval_id = str(request["approval_id"])
+        # A human decides a moment later, from another thread.
+        act = client.approvals.approve if decision == "approve" else client.approvals.deny
+        threading.Timer(0.2, lambda: act(approval_id, decided_by="admin@company.com")).start()
+
+    return asked, on_request
+
+
+def test_wait_for_approval_then_allowed(client: AgentTrustClient, agent: Agent) -> None:
+    asked, on_request = _approve_when_asked(client, "approve")
+    with ATIGuard(client, agent.id) as guard:
+        decision = guard.check_or_wait_for_approval(
+            "db_delete",
+            action_effect="destructive",
+            poll_interval=0.1,
+            on_approval_required=on_request,  # type: ignore[arg-type]
+        )
+    assert decision.allowed is True
+    assert asked and asked[0]["tool_name"] == "db_delete" and asked[0]["action_effect"] == "destructive"
+
+
+def test_wait_for_approval_denied_or_timed_out(client: AgentTrustClient, agent: Agent) -> None:
+    from agenttrustid.exceptions import ApprovalDeniedError, ApprovalTimeoutError
+
+    _, on_request = _approve_when_asked(client, "deny")
+    with ATIGuard(client, agent.id) as guard:
+        with pytest.raises(ApprovalDeniedError) as denied:
+            guard.check_or_wait_for_approval(
+                "db_delete",
+                action_effect="destructive",
+                poll_interval=0.1,
+                on_approval_required=on_request,  # type: ignore[arg-type]
+            )
+        assert (
+            denied.value.code == "APPROVAL_DENIED"
+            and denied.value.details["decided_by"] == "admin@company.com"
+        )
+        with pytest.raises(ApprovalTimeoutError):
+            guard.check_or_wait_for_approval(
+                "db_drop", action_effect="destructive", timeout=0.3, poll_interval=0.1
+            )
+        # Allowed calls need no approval and return at once.
+        assert guard.check_or_wait_for_approval("web_search").allowed is True
