@@ -137,7 +137,9 @@ class _BaseClient:
         resolved = base_url or _env_base_url() or DEFAULT_BASE_URL
         if not isinstance(resolved, str) or not resolved.startswith(("http://", "https://")):
             raise ConfigurationError(
-                "VALIDATION_ERROR", "base_url must be an http:// or https:// URL", details={"field": "base_url"}
+                "VALIDATION_ERROR",
+                "base_url must be an http:// or https:// URL",
+                details={"field": "base_url"},
             )
         if api_key is None:
             api_key = os.environ.get(API_KEY_ENV) or None
@@ -237,7 +239,9 @@ class _BaseClient:
             path = path.format(**segments)
         params = None
         if query:
-            params = {k: to_wire(v) for k, v in query.items() if v is not None and not isinstance(v, NotGiven)}
+            params = {
+                k: to_wire(v) for k, v in query.items() if v is not None and not isinstance(v, NotGiven)
+            }
         content = None
         headers = {"accept": "application/json", "user-agent": USER_AGENT, **self._default_headers}
         if body is not None and not isinstance(body, NotGiven):
@@ -259,7 +263,9 @@ class _BaseClient:
         max_retries = options.get("max_retries", self.max_retries)
         _check_number("timeout", timeout, integer=False)
         _check_number("max_retries", max_retries, integer=True)
-        return _Prepared(op.method, self.base_url + path, path, content, params, headers, timeout, max_retries)
+        return _Prepared(
+            op.method, self.base_url + path, path, content, params, headers, timeout, max_retries
+        )
 
     @staticmethod
     def _retry_delay(attempt: int, response: httpx.Response | None) -> float:
@@ -377,7 +383,9 @@ class SyncAPIClient(_BaseClient):
                 attempt += 1
                 delay = self._retry_delay(attempt, response)
                 response.close()
-                log.info("retrying %s %s (retry %d) after HTTP %d", p.method, p.path, attempt, response.status_code)
+                log.info(
+                    "retrying %s %s (retry %d) after HTTP %d", p.method, p.path, attempt, response.status_code
+                )
                 time.sleep(delay)
                 continue
             return self._finish(op, p, response)
@@ -446,7 +454,9 @@ class AsyncAPIClient(_BaseClient):
                 attempt += 1
                 delay = self._retry_delay(attempt, response)
                 await response.aclose()
-                log.info("retrying %s %s (retry %d) after HTTP %d", p.method, p.path, attempt, response.status_code)
+                log.info(
+                    "retrying %s %s (retry %d) after HTTP %d", p.method, p.path, attempt, response.status_code
+                )
                 await asyncio.sleep(delay)
                 continue
             return self._finish(op, p, response)

@@ -83,7 +83,11 @@ class TelemetryBatcher:
                 return
             if type(duration_ms) is int and 0 <= duration_ms < 2**53:
                 duration = duration_ms  # the common case, checked first
-            elif isinstance(duration_ms, (int, float)) and not isinstance(duration_ms, bool) and 0 < duration_ms < 2**53:
+            elif (
+                isinstance(duration_ms, (int, float))
+                and not isinstance(duration_ms, bool)
+                and 0 < duration_ms < 2**53
+            ):
                 duration = round(duration_ms)
             else:
                 duration = 0  # NaN, negatives and non-numbers: the spec wants an integer >= 0

@@ -70,7 +70,10 @@ class AgentTrustError(Exception):
 
     def __reduce__(self) -> Any:
         # Pickles (multiprocessing, Celery) keep the code, details and status.
-        return (_rebuild, (type(self), self.code.value, self.message, self.details, self.status, self.request_id))
+        return (
+            _rebuild,
+            (type(self), self.code.value, self.message, self.details, self.status, self.request_id),
+        )
 
 
 def _rebuild(
@@ -216,7 +219,9 @@ def error_from_response(status: int, body: Any, header_request_id: str | None) -
     else:
         code = _STATUS_CODES.get(status, "INTERNAL_ERROR" if status >= 500 else "INVALID_RESPONSE")
     raw_message = envelope.get("message")
-    message = raw_message if isinstance(raw_message, str) and raw_message else f"Gateway answered HTTP {status}"
+    message = (
+        raw_message if isinstance(raw_message, str) and raw_message else f"Gateway answered HTTP {status}"
+    )
     raw_details = envelope.get("details")
     details = raw_details if isinstance(raw_details, dict) else None
     body_request_id = envelope.get("request_id")

@@ -227,7 +227,11 @@ class ATIGuard:
         checks again (same tool, effect and input digest, which the approval is bound to).
         Raises `ApprovalDeniedError`, `ApprovalExpiredError` or, after `timeout` seconds,
         `ApprovalTimeoutError`."""
-        for name, value in (("timeout", timeout), ("poll_interval", poll_interval), ("max_poll_interval", max_poll_interval)):
+        for name, value in (
+            ("timeout", timeout),
+            ("poll_interval", poll_interval),
+            ("max_poll_interval", max_poll_interval),
+        ):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise _invalid(f"{name} must be a number >= 0", name)
         digest = self._digest(input, input_digest)
@@ -280,7 +284,9 @@ class ATIGuard:
                 )
             if approval.status == "expired":
                 raise ApprovalExpiredError(
-                    "APPROVAL_EXPIRED", f"The elevation request for {tool} expired before anyone decided", details=details
+                    "APPROVAL_EXPIRED",
+                    f"The elevation request for {tool} expired before anyone decided",
+                    details=details,
                 )
             if approval.status != "pending":
                 break
@@ -292,7 +298,11 @@ class ATIGuard:
 
     def _digest(self, value: Any, digest: str | None) -> str | None:
         if digest is not None:
-            if not isinstance(digest, str) or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            if (
+                not isinstance(digest, str)
+                or len(digest) != 64
+                or any(c not in "0123456789abcdef" for c in digest)
+            ):
                 raise _invalid("input_digest must be 64 lowercase hex characters (SHA-256)", "input_digest")
             return digest
         if value is None:
@@ -370,7 +380,9 @@ class ATIGuard:
         if not self.fail_open:
             raise error
         self._count("failed_open")
-        return FailedOpenDecision(reason=f"Allowed without a decision (fail_open): {error.message}", cause=error)
+        return FailedOpenDecision(
+            reason=f"Allowed without a decision (fail_open): {error.message}", cause=error
+        )
 
     def _enforce(self, tool: str, decision: ActionCheckResult | FailedOpenDecision) -> None:
         if decision.allowed or isinstance(decision, FailedOpenDecision):
@@ -400,7 +412,9 @@ class ATIGuard:
 
     # --- telemetry ----------------------------------------------------------------------------
 
-    def report(self, tool: str, success: bool, duration_ms: int | float, error_type: str | None = None) -> None:
+    def report(
+        self, tool: str, success: bool, duration_ms: int | float, error_type: str | None = None
+    ) -> None:
         """Records one finished tool call. Synchronous, cheap, thread-safe, never raises: bad
         arguments or a full queue drop the report and count it in `stats()`. `error_type` is a
         class name (e.g. `type(exc).__name__`), never a message."""

@@ -60,7 +60,9 @@ class AgentTrustCallbackHandler(BaseCallbackHandler):
         self.guard.check(name, input_summary=input_str, action_effect=self.effects.get(name))
         self._started[run_id] = (name, time.perf_counter())
 
-    def on_tool_end(self, output: Any, *, run_id: UUID, parent_run_id: UUID | None = None, **kwargs: Any) -> Any:
+    def on_tool_end(
+        self, output: Any, *, run_id: UUID, parent_run_id: UUID | None = None, **kwargs: Any
+    ) -> Any:
         started = self._started.pop(run_id, None)
         if started is not None:
             name, at = started
