@@ -12,6 +12,7 @@ const entry: Record<string, string> = {
   ai: 'src/adapters/ai.ts',
   langchain: 'src/adapters/langchain.ts',
   mcp: 'src/adapters/mcp.ts',
+  'openai-agents': 'src/adapters/openai-agents.ts',
 };
 
 // The spec's zod schemas carry every field description as `.check(zod.describe('...'))`: text no
