@@ -38,6 +38,33 @@ describe('checkOrWaitForApproval', () => {
     expect(bodiesOf('checkAction')).toHaveLength(2);
   });
 
+  it('onApprovalRequired can be set once on the guard; a per-call callback overrides it', async () => {
+    const { client, agent } = await setup();
+    const { AgentTrustGuard } = await import('../../src/guard/index.js');
+    const seen: string[] = [];
+    const guard = new AgentTrustGuard(client, agent.id, {
+      onApprovalRequired: async ({ approvalId, toolName }) => {
+        seen.push(`guard:${toolName}`);
+        await client.approvals.approve(approvalId, 'admin@company.com');
+      },
+    });
+    await expect(
+      guard.checkOrWaitForApproval('db_delete', undefined, 'destructive', fast),
+    ).resolves.toMatchObject({
+      allowed: true,
+    });
+    await expect(
+      guard.checkOrWaitForApproval('user_admin', undefined, 'admin', {
+        ...fast,
+        onApprovalRequired: async ({ approvalId, toolName }) => {
+          seen.push(`call:${toolName}`);
+          await client.approvals.approve(approvalId, 'admin@company.com');
+        },
+      }),
+    ).resolves.toMatchObject({ allowed: true });
+    expect(seen).toEqual(['guard:db_delete', 'call:user_admin']);
+  });
+
   it('an allowed call returns at once without polling', async () => {
     const { guard, gateway } = await setup();
     const notify = vi.fn();
