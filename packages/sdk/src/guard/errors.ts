@@ -1,6 +1,22 @@
 import { AgentTrustError } from '../core/errors.js';
 import type { GuardCheckResult } from './types.js';
 
+/** What a refusal's `details` carry, from Guardian's decision. */
+function decisionDetails(
+  toolName: string,
+  decision: GuardCheckResult,
+  retryable: boolean,
+): Record<string, unknown> {
+  return {
+    checkId: decision.checkId,
+    reason: decision.reason,
+    rule: decision.rule,
+    toolName,
+    actionEffect: decision.actionEffect,
+    retryable,
+  };
+}
+
 /** Guardian denied the call (code ACTION_DENIED). `details` carries the decision's check id and reason. */
 export class ActionDeniedError extends AgentTrustError {
   static override readonly brand: string = 'ActionDeniedError';
@@ -12,14 +28,7 @@ export class ActionDeniedError extends AgentTrustError {
 
   constructor(toolName: string, decision: GuardCheckResult) {
     super('ACTION_DENIED', `Guardian denied ${toolName}: ${decision.reason}`, {
-      details: {
-        checkId: decision.checkId,
-        reason: decision.reason,
-        rule: decision.rule,
-        toolName,
-        actionEffect: decision.actionEffect,
-        retryable: decision.retryable ?? false,
-      },
+      details: decisionDetails(toolName, decision, decision.retryable ?? false),
     });
     this.checkId = decision.checkId;
     this.reason = decision.reason;
@@ -42,12 +51,7 @@ export class ElevationRequiredError extends AgentTrustError {
       {
         details: {
           approvalId: decision.approvalId,
-          checkId: decision.checkId,
-          reason: decision.reason,
-          rule: decision.rule,
-          toolName,
-          actionEffect: decision.actionEffect,
-          retryable: decision.retryable ?? true,
+          ...decisionDetails(toolName, decision, decision.retryable ?? true),
         },
       },
     );

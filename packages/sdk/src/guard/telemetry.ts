@@ -1,16 +1,9 @@
 import { ValidationError } from '../core/errors.js';
+import type { TelemetryEvent } from '../generated/models.js';
 import { nonNegative, positiveInt } from './breaker.js';
 
 /** One event as it leaves the process: exactly the fields the spec's `TelemetryEvent` allows. */
-export interface OutgoingTelemetryEvent {
-  toolName: string;
-  success: boolean;
-  durationMs: number;
-  errorType?: string;
-  agentId: string;
-  sessionId: string;
-  timestamp: string;
-}
+export type OutgoingTelemetryEvent = TelemetryEvent;
 
 export interface TelemetryOptions {
   /** Events per request. Default 10 (the guide's); the gateway accepts at most 100. */
