@@ -40,7 +40,7 @@ type report struct {
 
 // telemetry batches reports on one goroutine, started on the first report. The queue is a
 // buffered channel: Report never blocks (a full queue drops and counts), and memory is bounded
-// by the capacity.
+// by the capacity. Full batches go out at once; a partial batch waits at most one interval.
 type telemetry struct {
 	send      func(ctx context.Context, events []TelemetryEvent) error
 	agentID   string
@@ -55,6 +55,7 @@ type telemetry struct {
 	closed  bool
 	queue   chan report
 	flushes chan chan error
+	wake    chan struct{}
 	stop    chan struct{}
 	exited  chan struct{}
 
@@ -74,6 +75,14 @@ func (t *telemetry) push(r report) {
 	t.start.Do(t.launch)
 	select {
 	case t.queue <- r:
+		// The goroutine is not parked on the queue (that would cost a wake-up per report): it
+		// is woken once a batch is full, and by its ticker for partial batches.
+		if len(t.queue) >= t.batchSize {
+			select {
+			case t.wake <- struct{}{}:
+			default:
+			}
+		}
 	default:
 		t.dropped.Add(1)
 	}
@@ -82,6 +91,7 @@ func (t *telemetry) push(r report) {
 func (t *telemetry) launch() {
 	t.queue = make(chan report, t.capacity)
 	t.flushes = make(chan chan error)
+	t.wake = make(chan struct{}, 1)
 	t.stop = make(chan struct{})
 	t.exited = make(chan struct{})
 	t.running.Store(true)
@@ -93,28 +103,18 @@ func (t *telemetry) started() bool { return t.running.Load() }
 func (t *telemetry) run() {
 	defer close(t.exited)
 	batch := make([]TelemetryEvent, 0, t.batchSize)
-	timer := time.NewTimer(t.interval)
-	timer.Stop()
-	var tick <-chan time.Time
+	ticker := time.NewTicker(t.interval)
+	defer ticker.Stop()
+	var quietUntil time.Time // after a failed batch, full batches wait for the next tick
 	for {
 		select {
-		case r := <-t.queue:
-			batch = append(batch, t.event(r))
-			t.pending.Add(1)
-			if len(batch) >= t.batchSize {
-				timer.Stop()
-				tick = nil
-				t.flushBatch(context.Background(), &batch)
-			} else if tick == nil {
-				timer.Reset(t.interval)
-				tick = timer.C
+		case <-t.wake:
+			if time.Now().After(quietUntil) && t.sendFull(&batch) != nil {
+				quietUntil = time.Now().Add(t.interval)
 			}
-		case <-tick:
-			tick = nil
-			t.flushBatch(context.Background(), &batch)
+		case <-ticker.C:
+			_ = t.drain(&batch)
 		case done := <-t.flushes:
-			timer.Stop()
-			tick = nil
 			done <- t.drain(&batch)
 		case <-t.stop:
 			// Close flushed already; what is left could not be sent and is dropped, counted.
@@ -133,27 +133,43 @@ func (t *telemetry) run() {
 	}
 }
 
-// drain sends everything queued when it was called, batch after batch. It stops at the first
-// failed batch, so a flush against a gateway that is down costs one request, not one per batch;
-// the rest stays queued for the interval timer.
-func (t *telemetry) drain(batch *[]TelemetryEvent) error {
-	for n := len(t.queue); ; n-- {
-		if len(*batch) >= t.batchSize || (n <= 0 && len(*batch) > 0) {
-			if err := t.flushBatch(context.Background(), batch); err != nil {
-				return err
-			}
-		}
-		if n <= 0 {
-			return nil
-		}
+// take moves up to n queued reports into *batch.
+func (t *telemetry) take(batch *[]TelemetryEvent, n int) {
+	for ; n > 0; n-- {
 		select {
 		case r := <-t.queue:
 			*batch = append(*batch, t.event(r))
 			t.pending.Add(1)
 		default:
-			n = 0
+			return
 		}
 	}
+}
+
+// sendFull sends full batches while the queue holds one; it stops at the first failure.
+func (t *telemetry) sendFull(batch *[]TelemetryEvent) error {
+	for len(t.queue)+len(*batch) >= t.batchSize {
+		t.take(batch, t.batchSize-len(*batch))
+		if err := t.flushBatch(context.Background(), batch); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// drain sends everything queued when it was called, batch after batch, the last one partial.
+// It stops at the first failed batch, so a flush against a gateway that is down costs one
+// request, not one per batch; the rest stays queued for the next tick.
+func (t *telemetry) drain(batch *[]TelemetryEvent) error {
+	for n := len(t.queue); n > 0 || len(*batch) > 0; {
+		take := min(n, t.batchSize-len(*batch))
+		t.take(batch, take)
+		n -= take
+		if err := t.flushBatch(context.Background(), batch); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // flushBatch sends *batch and empties it. A failed batch is dropped and counted, not retried
