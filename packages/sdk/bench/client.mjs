@@ -15,11 +15,11 @@ const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 const { AgentTrustClient } = await import('@agenttrustid/sdk');
 const API_KEY = 'sk_test_agenttrust';
 
-const SEQ_ROUNDS = 10;
-const SEQ_PER_ROUND = 200;
+const SEQ_ROUNDS = 20;
+const SEQ_BLOCK = 100;
 const CONC = 64;
-const CONC_ROUNDS = 5;
-const CONC_PER_WORKER = 20;
+const CONC_ROUNDS = 10;
+const CONC_PER_WORKER = 8;
 
 const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -80,43 +80,57 @@ async function timeOne(fn, into) {
   into.push(performance.now() - t);
 }
 
+// Variants run in alternating blocks of calls, many rounds: drift on a noisy machine hits each
+// alike, and one variant's garbage is mostly collected inside its own block (call-by-call
+// alternation would bill undici's GC pauses to the SDK). Client CPU per call is counted too.
 async function sequential() {
   const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  const cpu = Object.fromEntries(Object.keys(variants).map((k) => [k, 0]));
   for (const fn of Object.values(variants)) for (let i = 0; i < 300; i++) await fn(); // warm up
-  // Rounds alternate between variants so drift on a noisy machine hits them alike.
   for (let round = 0; round < SEQ_ROUNDS; round++) {
     for (const [name, fn] of Object.entries(variants)) {
-      for (let i = 0; i < SEQ_PER_ROUND; i++) await timeOne(fn, samples[name]);
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < SEQ_BLOCK; i++) await timeOne(fn, samples[name]);
+      const c = process.cpuUsage(c0);
+      cpu[name] += c.user + c.system;
     }
   }
+  samples.cpu = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, v / (SEQ_ROUNDS * SEQ_BLOCK)]));
   return samples;
 }
 
 async function concurrent() {
   const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  const cpu = Object.fromEntries(Object.keys(variants).map((k) => [k, 0]));
   for (let round = 0; round < CONC_ROUNDS; round++) {
     for (const [name, fn] of Object.entries(variants)) {
+      const c0 = process.cpuUsage();
       await Promise.all(
         Array.from({ length: CONC }, async () => {
           for (let i = 0; i < CONC_PER_WORKER; i++) await timeOne(fn, samples[name]);
         }),
       );
+      const c = process.cpuUsage(c0);
+      cpu[name] += c.user + c.system;
     }
   }
+  samples.cpu = Object.fromEntries(
+    Object.entries(cpu).map(([k, v]) => [k, v / (CONC_ROUNDS * CONC * CONC_PER_WORKER)]),
+  );
   return samples;
 }
 
-function table(title, samples) {
+function table(title, { cpu, ...samples }) {
   const base = samples['raw fetch'];
   const bm = quantile(base, 0.5);
   const bp = quantile(base, 0.99);
   console.log(`\n${title} (${base.length} calls each)`);
-  console.log('  variant        median      p99         median ratio  p99 ratio');
+  console.log('  variant        median      p99         median ratio  p99 ratio  client CPU/call (ratio)');
   for (const [name, xs] of Object.entries(samples)) {
     const m = quantile(xs, 0.5);
     const p = quantile(xs, 0.99);
     console.log(
-      `  ${name.padEnd(14)} ${us(m).padEnd(11)} ${us(p).padEnd(11)} ${(m / bm).toFixed(2).padEnd(13)} ${(p / bp).toFixed(2)}`,
+      `  ${name.padEnd(14)} ${us(m).padEnd(11)} ${us(p).padEnd(11)} ${(m / bm).toFixed(2).padEnd(13)} ${(p / bp).toFixed(2).padEnd(10)} ${cpu[name].toFixed(0)} us (${(cpu[name] / cpu['raw fetch']).toFixed(2)})`,
     );
   }
 }
