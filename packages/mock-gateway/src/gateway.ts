@@ -81,9 +81,6 @@ const enLocale = z.locales.en();
 /** Bodies longer than this are logged as their size only (the log keeps 10,000 requests). */
 const MAX_LOGGED_BODY = 64 * 1024;
 
-/** `/v1/agents/{agent_id}` -> `/v1/agents/:agent_id` (MSW's path syntax). */
-const mswPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
-
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: 'VALIDATION_ERROR',
   401: 'AUTH_FAILED',
@@ -374,9 +371,46 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     return op.handle(makeContext(params, query ?? {}, parsedBody, url.origin));
   }
 
+  // Each operation's handler matches with its own precompiled regex (an MSW custom predicate):
+  // MSW would otherwise compile a path pattern per handler for every request.
+  const base = options.baseUrl ? new URL(options.baseUrl) : null;
+  const basePath = base ? base.pathname.replace(/\/+$/, '') : '';
+  const pathCache = new WeakMap<Request, string | null>();
+  /** The request's path relative to the gateway, or null when it is addressed elsewhere. */
+  const gatewayPath = (request: Request): string | null => {
+    const cached = pathCache.get(request);
+    if (cached !== undefined) return cached;
+    const url = new URL(request.url);
+    let path: string | null = url.pathname;
+    if (base) {
+      const inside = url.origin === base.origin && (path === basePath || path.startsWith(`${basePath}/`));
+      path = inside ? path.slice(basePath.length) : null;
+    }
+    pathCache.set(request, path);
+    return path;
+  };
+
   const opHandlers = operations.map((op) => {
+    const names = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+    const source = op.path
+      .split(/\{\w+\}/)
+      .map((literal) => literal.replace(/[.*+?^$()[\]|\\]/g, '\\$&'))
+      .join('([^/]+)');
+    const pattern = new RegExp(`^${source}/?$`);
     const method = op.method === 'GET' ? http.get : op.method === 'POST' ? http.post : http.delete;
-    return method(`${prefix}${mswPath(op.path)}`, ({ request, params }) => run(op, request, params));
+    return method(
+      ({ request }) => {
+        const path = gatewayPath(request);
+        const match = path === null ? null : pattern.exec(path);
+        if (!match) return false;
+        // Malformed percent-encoding never gets here: `malformedPath` answers it first.
+        return {
+          matches: true,
+          params: Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)])),
+        };
+      },
+      ({ request, params }) => run(op, request, params),
+    );
   });
 
   const templates = operations.map((op) => ({
@@ -471,8 +505,8 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
   };
   gateway.handlers = [
     malformedPath,
-    ...adminHandlers(gateway, prefix),
     ...opHandlers,
+    ...adminHandlers(gateway, prefix),
     ...(prefix === '*'
       ? [http.all('*/v1/*', fallback), http.all('*/a2a/*', fallback)]
       : [http.all(`${prefix}/*`, fallback)]),

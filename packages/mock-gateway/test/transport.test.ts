@@ -375,6 +375,9 @@ describe('instances', () => {
     expect(two.state.agents.size).toBe(0);
     expect(await getResponse(two.handlers, create('http://one.test'))).toBeUndefined();
     expect((await getResponse(two.handlers, create('http://two.test')))?.status).toBe(201);
+    const prefixed = createMockGateway({ baseUrl: 'http://one.test/gateway' });
+    expect((await prefixed.fetch(create('http://one.test/gateway'))).status).toBe(201);
+    expect(await getResponse(prefixed.handlers, create('http://one.test'))).toBeUndefined();
     expect(one.requests).toHaveLength(1);
     expect(two.requests).toHaveLength(1);
   });
