@@ -179,10 +179,9 @@ func (t *telemetry) flushBatch(ctx context.Context, batch *[]TelemetryEvent) err
 	if n == 0 {
 		return nil
 	}
-	events := make([]TelemetryEvent, len(*batch))
-	copy(events, *batch)
+	// send encodes the events before it returns, so the batch's array is reused right after.
+	err := t.send(ctx, *batch)
 	*batch = (*batch)[:0]
-	err := t.send(ctx, events)
 	t.pending.Add(-n)
 	if err != nil {
 		t.failedBatches.Add(1)
