@@ -11,7 +11,7 @@
  */
 import type { Tool, ToolExecutionOptions } from 'ai';
 import type { AgentTrustGuard } from '../guard/guard.js';
-import { authorize, type GuardDenial, type GuardedToolOptions } from './shared.js';
+import { authorize, type GuardDenial, type GuardedToolOptions, remember } from './shared.js';
 
 export { type GuardDenial, type GuardedToolOptions, isGuardDenial } from './shared.js';
 
@@ -73,7 +73,7 @@ export function guardTool<I, O>(
       // goes to execute, which answers the model with it.
       const refused = await authorize(guard, toolName, input as I, { ...options, waitForApproval: false });
       if (refused?.code === 'ELEVATION_REQUIRED' && refused.approvalId) {
-        approvals.set(approvalOptions.toolCallId, refused.approvalId);
+        remember(approvals, approvalOptions.toolCallId, refused.approvalId);
         return true;
       }
       return false;

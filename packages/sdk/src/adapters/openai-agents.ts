@@ -11,7 +11,7 @@
  */
 import type { FunctionTool, RunContext } from '@openai/agents';
 import type { AgentTrustGuard } from '../guard/guard.js';
-import { authorize, type GuardedToolOptions } from './shared.js';
+import { authorize, type GuardedToolOptions, remember } from './shared.js';
 
 export { type GuardDenial, type GuardedToolOptions, isGuardDenial } from './shared.js';
 
@@ -63,7 +63,7 @@ export function guardAgentsTool<T extends AnyFunctionTool>(
       if (await ownApproval(runContext, input, callId)) return true;
       const refused = await authorize(guard, tool.name, input, { ...options, waitForApproval: false });
       if (refused?.code === 'ELEVATION_REQUIRED' && refused.approvalId && callId !== undefined) {
-        pending.set(callId, refused.approvalId);
+        remember(pending, callId, refused.approvalId);
         return true;
       }
       return false;

@@ -140,3 +140,15 @@ export function isGuardDenial(value: unknown): value is GuardDenial {
     typeof (value as GuardDenial).message === 'string'
   );
 }
+
+/** Pending approvals kept per tool call at most; a call the user never answered is forgotten. */
+const MAX_PENDING = 1_000;
+
+/** Remembers a tool call's pending approval, dropping the oldest past `MAX_PENDING`. */
+export function remember(pending: Map<string, string>, callId: string, approvalId: string): void {
+  pending.set(callId, approvalId);
+  if (pending.size > MAX_PENDING) {
+    const oldest = pending.keys().next().value;
+    if (oldest !== undefined) pending.delete(oldest);
+  }
+}
