@@ -7,7 +7,7 @@ import (
 	"encoding/json"
 )
 
-// conformanceOps maps a scenario's "call" to the operation's core method.
+// conformanceOps maps a scenario's "call" to the SDK method a user would call.
 var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error){
 	"agents.list": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "status"); err != nil {
@@ -17,7 +17,10 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"status"}, false, &params); err != nil {
 			return nil, err
 		}
-		return c.Agents.listAgents(ctx, params, nil)
+		if params == nil {
+			return c.Agents.List(ctx)
+		}
+		return c.Agents.ListWith(ctx, deref(params))
 	},
 	"agents.create": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "name", "framework", "capabilities", "metadata", "public_key"); err != nil {
@@ -27,7 +30,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"name", "framework", "capabilities", "metadata", "public_key"}, true, &body); err != nil {
 			return nil, err
 		}
-		return c.Agents.createAgent(ctx, body, nil)
+		return c.Agents.Create(ctx, *body)
 	},
 	"agents.get": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "agent_id"); err != nil {
@@ -37,7 +40,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err != nil {
 			return nil, err
 		}
-		return c.Agents.getAgent(ctx, agentID, nil)
+		return c.Agents.Get(ctx, agentID)
 	},
 	"agents.revoke": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "agent_id", "reason"); err != nil {
@@ -51,7 +54,10 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"reason"}, false, &body); err != nil {
 			return nil, err
 		}
-		return c.Agents.revokeAgent(ctx, agentID, body, nil)
+		if body == nil {
+			return c.Agents.Revoke(ctx, agentID)
+		}
+		return c.Agents.RevokeWith(ctx, agentID, deref(body))
 	},
 	"agents.suspend": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "agent_id"); err != nil {
@@ -61,7 +67,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err != nil {
 			return nil, err
 		}
-		return c.Agents.suspendAgent(ctx, agentID, nil)
+		return c.Agents.Suspend(ctx, agentID)
 	},
 	"agents.activate": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "agent_id"); err != nil {
@@ -71,7 +77,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err != nil {
 			return nil, err
 		}
-		return c.Agents.activateAgent(ctx, agentID, nil)
+		return c.Agents.Activate(ctx, agentID)
 	},
 	"tokens.issue": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "agent_id", "scopes", "audience", "ttl_seconds"); err != nil {
@@ -81,7 +87,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"agent_id", "scopes", "audience", "ttl_seconds"}, true, &body); err != nil {
 			return nil, err
 		}
-		return c.Tokens.issueToken(ctx, body, nil)
+		return c.Tokens.Issue(ctx, *body)
 	},
 	"tokens.introspect": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "token", "target", "required_scopes"); err != nil {
@@ -91,7 +97,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"token", "target", "required_scopes"}, true, &body); err != nil {
 			return nil, err
 		}
-		return c.Tokens.introspectToken(ctx, body, nil)
+		return c.Tokens.Introspect(ctx, *body)
 	},
 	"tokens.revoke": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "token"); err != nil {
@@ -101,7 +107,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"token"}, true, &body); err != nil {
 			return nil, err
 		}
-		return nil, c.Tokens.revokeToken(ctx, body, nil)
+		return nil, c.Tokens.Revoke(ctx, *body)
 	},
 	"actions.check": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "agent_id", "tool_name", "action", "tool_input_summary", "tool_input_digest", "session_id", "action_effect"); err != nil {
@@ -111,7 +117,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"agent_id", "action", "tool_name", "tool_input_summary", "tool_input_digest", "session_id", "action_effect"}, true, &body); err != nil {
 			return nil, err
 		}
-		return c.Actions.checkAction(ctx, body, nil)
+		return c.Actions.Check(ctx, *body)
 	},
 	"telemetry.send": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "events"); err != nil {
@@ -121,7 +127,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"events"}, true, &body); err != nil {
 			return nil, err
 		}
-		return c.Telemetry.ingestTelemetry(ctx, body, nil)
+		return c.Telemetry.Send(ctx, *body)
 	},
 	"sessions.initSession": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "agent_id", "server_id", "mode", "scope_ceiling"); err != nil {
@@ -131,7 +137,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"agent_id", "server_id", "mode", "scope_ceiling"}, true, &body); err != nil {
 			return nil, err
 		}
-		return c.Sessions.initSession(ctx, body, nil)
+		return c.Sessions.InitSession(ctx, *body)
 	},
 	"sessions.initApiSession": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "token"); err != nil {
@@ -141,7 +147,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"token"}, true, &body); err != nil {
 			return nil, err
 		}
-		return c.Sessions.initApiSession(ctx, body, nil)
+		return c.Sessions.InitAPISession(ctx, *body)
 	},
 	"sessions.getSession": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "session_id"); err != nil {
@@ -151,7 +157,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err != nil {
 			return nil, err
 		}
-		return c.Sessions.getSession(ctx, sessionID, nil)
+		return c.Sessions.GetSession(ctx, sessionID)
 	},
 	"approvals.list": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "status", "agent_id"); err != nil {
@@ -161,7 +167,10 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"status", "agent_id"}, false, &params); err != nil {
 			return nil, err
 		}
-		return c.Approvals.listApprovals(ctx, params, nil)
+		if params == nil {
+			return c.Approvals.List(ctx)
+		}
+		return c.Approvals.ListWith(ctx, deref(params))
 	},
 	"approvals.get": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "approval_id"); err != nil {
@@ -171,7 +180,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err != nil {
 			return nil, err
 		}
-		return c.Approvals.getApproval(ctx, approvalID, nil)
+		return c.Approvals.Get(ctx, approvalID)
 	},
 	"approvals.approve": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "approval_id", "decided_by", "comment"); err != nil {
@@ -185,7 +194,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"decided_by", "comment"}, true, &body); err != nil {
 			return nil, err
 		}
-		return c.Approvals.approveApproval(ctx, approvalID, body, nil)
+		return c.Approvals.ApproveWith(ctx, approvalID, deref(body))
 	},
 	"approvals.deny": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "approval_id", "decided_by", "comment"); err != nil {
@@ -199,13 +208,13 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"decided_by", "comment"}, true, &body); err != nil {
 			return nil, err
 		}
-		return c.Approvals.denyApproval(ctx, approvalID, body, nil)
+		return c.Approvals.DenyWith(ctx, approvalID, deref(body))
 	},
 	"mcp.listServers": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args); err != nil {
 			return nil, err
 		}
-		return c.MCP.listMcpServers(ctx, nil)
+		return c.MCP.ListServers(ctx)
 	},
 	"mcp.registerServer": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "name", "url", "capabilities"); err != nil {
@@ -215,7 +224,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"name", "url", "capabilities"}, true, &body); err != nil {
 			return nil, err
 		}
-		return c.MCP.registerMcpServer(ctx, body, nil)
+		return c.MCP.RegisterServer(ctx, *body)
 	},
 	"mcp.removeServer": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "server_id"); err != nil {
@@ -225,7 +234,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err != nil {
 			return nil, err
 		}
-		return nil, c.MCP.removeMcpServer(ctx, serverID, nil)
+		return nil, c.MCP.RemoveServer(ctx, serverID)
 	},
 	"mcp.callTool": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "server_id", "method", "params", "session_id"); err != nil {
@@ -239,7 +248,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"method", "params", "session_id"}, true, &body); err != nil {
 			return nil, err
 		}
-		return c.MCP.callMcpTool(ctx, serverID, body, nil)
+		return c.MCP.CallTool(ctx, serverID, *body)
 	},
 	"agentCards.generate": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "agent_id"); err != nil {
@@ -249,7 +258,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err != nil {
 			return nil, err
 		}
-		return c.AgentCards.generateAgentCard(ctx, agentID, nil)
+		return c.AgentCards.Generate(ctx, agentID)
 	},
 	"agentCards.publish": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "agent_id"); err != nil {
@@ -259,7 +268,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err != nil {
 			return nil, err
 		}
-		return c.AgentCards.publishAgentCard(ctx, agentID, nil)
+		return c.AgentCards.Publish(ctx, agentID)
 	},
 	"agentCards.getPublic": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "agent_id"); err != nil {
@@ -269,7 +278,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err != nil {
 			return nil, err
 		}
-		return c.AgentCards.getPublicAgentCard(ctx, agentID, nil)
+		return c.AgentCards.GetPublic(ctx, agentID)
 	},
 	"a2a.sendMessage": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "agent_id", "message", "source_agent_id", "context_id"); err != nil {
@@ -283,7 +292,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"message", "source_agent_id", "context_id"}, true, &body); err != nil {
 			return nil, err
 		}
-		return c.A2A.sendA2aMessage(ctx, agentID, body, nil)
+		return c.A2A.SendMessage(ctx, agentID, *body)
 	},
 	"a2a.sendTask": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "source_agent_id", "target_agent_id", "message"); err != nil {
@@ -293,7 +302,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"source_agent_id", "target_agent_id", "message"}, true, &body); err != nil {
 			return nil, err
 		}
-		return c.A2A.sendA2aTask(ctx, body, nil)
+		return c.A2A.SendTask(ctx, *body)
 	},
 	"a2a.getTask": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "task_id"); err != nil {
@@ -303,7 +312,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err != nil {
 			return nil, err
 		}
-		return c.A2A.getA2aTask(ctx, taskID, nil)
+		return c.A2A.GetTask(ctx, taskID)
 	},
 	"a2a.cancelTask": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "task_id"); err != nil {
@@ -313,7 +322,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err != nil {
 			return nil, err
 		}
-		return c.A2A.cancelA2aTask(ctx, taskID, nil)
+		return c.A2A.CancelTask(ctx, taskID)
 	},
 	"delegations.list": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "agent_id", "status"); err != nil {
@@ -323,7 +332,10 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"agent_id", "status"}, false, &params); err != nil {
 			return nil, err
 		}
-		return c.Delegations.listDelegations(ctx, params, nil)
+		if params == nil {
+			return c.Delegations.List(ctx)
+		}
+		return c.Delegations.ListWith(ctx, deref(params))
 	},
 	"delegations.create": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "from_agent_id", "to_agent_id", "scope", "ttl_seconds"); err != nil {
@@ -333,7 +345,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"from_agent_id", "to_agent_id", "scope", "ttl_seconds"}, true, &body); err != nil {
 			return nil, err
 		}
-		return c.Delegations.createDelegation(ctx, body, nil)
+		return c.Delegations.Create(ctx, *body)
 	},
 	"delegations.revoke": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "delegation_id"); err != nil {
@@ -343,7 +355,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err != nil {
 			return nil, err
 		}
-		return c.Delegations.revokeDelegation(ctx, delegationID, nil)
+		return c.Delegations.Revoke(ctx, delegationID)
 	},
 	"delegations.initSession": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "delegation_id", "scope_ceiling"); err != nil {
@@ -357,7 +369,10 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"scope_ceiling"}, false, &body); err != nil {
 			return nil, err
 		}
-		return c.Delegations.initDelegationSession(ctx, delegationID, body, nil)
+		if body == nil {
+			return c.Delegations.InitSession(ctx, delegationID)
+		}
+		return c.Delegations.InitSessionWith(ctx, delegationID, deref(body))
 	},
 	"federation.registerProvider": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "issuer", "name", "trust_level"); err != nil {
@@ -367,7 +382,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"issuer", "name", "trust_level"}, true, &body); err != nil {
 			return nil, err
 		}
-		return c.Federation.registerFederationProvider(ctx, body, nil)
+		return c.Federation.RegisterProvider(ctx, *body)
 	},
 	"federation.verifyToken": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "token", "issuer_hint"); err != nil {
@@ -377,7 +392,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"token", "issuer_hint"}, true, &body); err != nil {
 			return nil, err
 		}
-		return c.Federation.verifyFederatedToken(ctx, body, nil)
+		return c.Federation.VerifyToken(ctx, *body)
 	},
 	"federation.initSession": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "token", "issuer_hint"); err != nil {
@@ -387,13 +402,13 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"token", "issuer_hint"}, true, &body); err != nil {
 			return nil, err
 		}
-		return c.Federation.initFederatedSession(ctx, body, nil)
+		return c.Federation.InitSession(ctx, *body)
 	},
 	"streaming.list": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args); err != nil {
 			return nil, err
 		}
-		return c.Streaming.listSiemDestinations(ctx, nil)
+		return c.Streaming.List(ctx)
 	},
 	"streaming.create": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "name", "destination_type", "endpoint_url", "auth_token", "enabled"); err != nil {
@@ -403,7 +418,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err := structArg(args, []string{"name", "destination_type", "endpoint_url", "auth_token", "enabled"}, true, &body); err != nil {
 			return nil, err
 		}
-		return c.Streaming.createSiemDestination(ctx, body, nil)
+		return c.Streaming.Create(ctx, *body)
 	},
 	"streaming.delete": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "destination_id"); err != nil {
@@ -413,7 +428,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err != nil {
 			return nil, err
 		}
-		return nil, c.Streaming.deleteSiemDestination(ctx, destinationID, nil)
+		return nil, c.Streaming.Delete(ctx, destinationID)
 	},
 	"streaming.deliveryLog": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "destination_id"); err != nil {
@@ -423,7 +438,7 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err != nil {
 			return nil, err
 		}
-		return c.Streaming.getSiemDeliveryLog(ctx, destinationID, nil)
+		return c.Streaming.DeliveryLog(ctx, destinationID)
 	},
 	"streaming.test": func(ctx context.Context, c *Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "destination_id"); err != nil {
@@ -433,6 +448,10 @@ var conformanceOps = map[string]func(ctx context.Context, c *Client, args map[st
 		if err != nil {
 			return nil, err
 		}
-		return c.Streaming.testSiemDestination(ctx, destinationID, nil)
+		out := new(DeliveryRecord)
+		if err := c.Streaming.Test(ctx, destinationID, WithResponseBodyInto(out)); err != nil {
+			return nil, err
+		}
+		return out, nil
 	},
 }

@@ -778,6 +778,15 @@ func stringArg(args map[string]json.RawMessage, name string) (string, error) {
 	return s, nil
 }
 
+// deref is *p, or T's zero value for nil.
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}
+
 // structArg decodes the args named fields into a new T, by its JSON tags (the wire names). With
 // none of them present and required false, *dst stays nil (no body, no query).
 func structArg[T any](args map[string]json.RawMessage, fields []string, required bool, dst **T) error {
