@@ -322,9 +322,8 @@ func TestGuardTelemetryBoundedAndNonBlocking(t *testing.T) {
 			}
 		}()
 	}
-	// Not a timing assertion: a Report that waited for the slow gateway would take
-	// here (800 reports, 300 ms per batch of 5: about 48 s); the bound only turns a hang into a
-	// failure.
+	// Not a timing assertion: Reports that waited for the slow gateway would take about 48 s
+	// here (800 reports, 300 ms per batch of 5); the bound only turns a hang into a failure.
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
 	select {
