@@ -334,16 +334,26 @@ func (g *Guard) CheckWithEffect(ctx context.Context, tool, summary string, effec
 // Decide is Check returning the decision: with WithBlockOnDeny(true) (the default) a denial is
 // still an error, as in Check; with false it is a decision with Allowed false.
 func (g *Guard) Decide(ctx context.Context, tool, summary string, opts ...CheckOption) (*Decision, error) {
+	cc := checkOptions(opts)
+	d, err := g.decide(ctx, tool, summary, &cc)
+	if err != nil {
+		return nil, err
+	}
+	return g.blocked(tool, d)
+}
+
+func checkOptions(opts []CheckOption) checkConfig {
 	var cc checkConfig
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&cc)
 		}
 	}
-	d, err := g.decide(ctx, tool, summary, &cc)
-	if err != nil {
-		return nil, err
-	}
+	return cc
+}
+
+// blocked returns d, or its denial as an error when the guard blocks on deny.
+func (g *Guard) blocked(tool string, d *Decision) (*Decision, error) {
 	if g.cfg.blockOnDeny {
 		if err := g.enforce(tool, d); err != nil {
 			return nil, err
@@ -377,24 +387,14 @@ type ApprovalRequest struct {
 // (same tool, effect and input digest, which the approval is bound to). It fails with code
 // APPROVAL_DENIED, APPROVAL_EXPIRED or APPROVAL_TIMEOUT when no approval comes.
 func (g *Guard) CheckAndWait(ctx context.Context, tool, summary string, opts ...CheckOption) (*Decision, error) {
-	var cc checkConfig
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&cc)
-		}
-	}
+	cc := checkOptions(opts)
 	first, err := g.decide(ctx, tool, summary, &cc)
 	if err != nil {
 		return nil, err
 	}
 	approvalID, pending := first.ApprovalID.Get()
 	if first.Allowed || !first.ElevationRequired || !pending {
-		if g.cfg.blockOnDeny {
-			if err := g.enforce(tool, first); err != nil {
-				return nil, err
-			}
-		}
-		return first, nil
+		return g.blocked(tool, first)
 	}
 	if g.cfg.onApproval != nil {
 		g.cfg.onApproval(ApprovalRequest{
@@ -423,12 +423,7 @@ func (g *Guard) CheckAndWait(ctx context.Context, tool, summary string, opts ...
 	if err != nil {
 		return nil, err
 	}
-	if g.cfg.blockOnDeny {
-		if err := g.enforce(tool, second); err != nil {
-			return nil, err
-		}
-	}
-	return second, nil
+	return g.blocked(tool, second)
 }
 
 func (g *Guard) waitForDecision(ctx context.Context, approvalID, tool string) (*Approval, error) {
