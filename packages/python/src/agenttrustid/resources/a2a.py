@@ -116,7 +116,7 @@ class A2a(SyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 401, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return self._client._request(
             _ops.CANCEL_A2A_TASK, path_params={"task_id": task_id}, options=request_options
@@ -224,7 +224,7 @@ class AsyncA2a(AsyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 401, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return await self._client._request(
             _ops.CANCEL_A2A_TASK, path_params={"task_id": task_id}, options=request_options

@@ -45,7 +45,7 @@ class Actions(SyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 400, 401, 404, 429, 500, 503, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 429, 500, 503, network, timeout, an answer that does not match the spec).
         """
         return self._client._request(
             _ops.CHECK_ACTION,
@@ -99,7 +99,7 @@ class AsyncActions(AsyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 400, 401, 404, 429, 500, 503, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 429, 500, 503, network, timeout, an answer that does not match the spec).
         """
         return await self._client._request(
             _ops.CHECK_ACTION,

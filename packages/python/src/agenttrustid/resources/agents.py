@@ -119,7 +119,7 @@ class Agents(SyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 400, 401, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return self._client._request(
             _ops.REVOKE_AGENT,
@@ -144,7 +144,7 @@ class Agents(SyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 401, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return self._client._request(
             _ops.SUSPEND_AGENT, path_params={"agent_id": agent_id}, options=request_options
@@ -165,7 +165,7 @@ class Agents(SyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 401, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return self._client._request(
             _ops.ACTIVATE_AGENT, path_params={"agent_id": agent_id}, options=request_options
@@ -276,7 +276,7 @@ class AsyncAgents(AsyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 400, 401, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return await self._client._request(
             _ops.REVOKE_AGENT,
@@ -301,7 +301,7 @@ class AsyncAgents(AsyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 401, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return await self._client._request(
             _ops.SUSPEND_AGENT, path_params={"agent_id": agent_id}, options=request_options
@@ -322,7 +322,7 @@ class AsyncAgents(AsyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 401, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return await self._client._request(
             _ops.ACTIVATE_AGENT, path_params={"agent_id": agent_id}, options=request_options

@@ -60,7 +60,7 @@ class Federation(SyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 400, 401, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return self._client._request(
             _ops.VERIFY_FEDERATED_TOKEN,
@@ -144,7 +144,7 @@ class AsyncFederation(AsyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 400, 401, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return await self._client._request(
             _ops.VERIFY_FEDERATED_TOKEN,

@@ -107,7 +107,7 @@ class Mcp(SyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 400, 401, 404, 429, 500, 503, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 429, 500, 503, network, timeout, an answer that does not match the spec).
         """
         return self._client._request(
             _ops.CALL_MCP_TOOL,
@@ -209,7 +209,7 @@ class AsyncMcp(AsyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 400, 401, 404, 429, 500, 503, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 429, 500, 503, network, timeout, an answer that does not match the spec).
         """
         return await self._client._request(
             _ops.CALL_MCP_TOOL,

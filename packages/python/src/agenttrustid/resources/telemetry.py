@@ -33,7 +33,7 @@ class Telemetry(SyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 400, 401, 413, 429, 500, 503, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 413, 429, 500, 503, network, timeout, an answer that does not match the spec).
         """
         return self._client._request(_ops.INGEST_TELEMETRY, body={"events": events}, options=request_options)
 
@@ -57,7 +57,7 @@ class AsyncTelemetry(AsyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 400, 401, 413, 429, 500, 503, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 413, 429, 500, 503, network, timeout, an answer that does not match the spec).
         """
         return await self._client._request(
             _ops.INGEST_TELEMETRY, body={"events": events}, options=request_options

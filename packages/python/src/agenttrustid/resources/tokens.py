@@ -84,7 +84,7 @@ class Tokens(SyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 400, 401, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return self._client._request(
             _ops.INTROSPECT_TOKEN,
@@ -107,7 +107,7 @@ class Tokens(SyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 400, 401, 404, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 429, 500, network, timeout, an answer that does not match the spec).
         """
         self._client._request(_ops.REVOKE_TOKEN, body={"token": token}, options=request_options)
         self._client._token_cache.forget(token)
@@ -182,7 +182,7 @@ class AsyncTokens(AsyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 400, 401, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return await self._client._request(
             _ops.INTROSPECT_TOKEN,
@@ -205,7 +205,7 @@ class AsyncTokens(AsyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 400, 401, 404, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 429, 500, network, timeout, an answer that does not match the spec).
         """
         await self._client._request(_ops.REVOKE_TOKEN, body={"token": token}, options=request_options)
         self._client._token_cache.forget(token)
