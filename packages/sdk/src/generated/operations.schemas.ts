@@ -1146,7 +1146,7 @@ export type BadRequestResponse = ErrorEnvelope;
 export type UnauthorizedResponse = ErrorEnvelope;
 
 /**
- * The key may not perform this operation (AUTH_DENIED), or the agent is revoked (AGENT_REVOKED) or suspended (AGENT_SUSPENDED).
+ * The key may not perform this operation (AUTH_DENIED; a read-only key on any write), or the agent is revoked (AGENT_REVOKED) or suspended (AGENT_SUSPENDED).
  */
 export type ForbiddenResponse = ErrorEnvelope;
 

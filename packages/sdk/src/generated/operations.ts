@@ -258,6 +258,11 @@ export type revokeAgentResponse401 = {
   status: 401
 }
 
+export type revokeAgentResponse403 = {
+  data: ForbiddenResponse
+  status: 403
+}
+
 export type revokeAgentResponse404 = {
   data: NotFoundResponse
   status: 404
@@ -281,7 +286,7 @@ export type revokeAgentResponse500 = {
 export type revokeAgentResponseSuccess = (revokeAgentResponse200) & {
   headers: Headers;
 };
-export type revokeAgentResponseError = (revokeAgentResponse400 | revokeAgentResponse401 | revokeAgentResponse404 | revokeAgentResponse409 | revokeAgentResponse429 | revokeAgentResponse500) & {
+export type revokeAgentResponseError = (revokeAgentResponse400 | revokeAgentResponse401 | revokeAgentResponse403 | revokeAgentResponse404 | revokeAgentResponse409 | revokeAgentResponse429 | revokeAgentResponse500) & {
   headers: Headers;
 };
 
@@ -324,6 +329,11 @@ export type suspendAgentResponse401 = {
   status: 401
 }
 
+export type suspendAgentResponse403 = {
+  data: ForbiddenResponse
+  status: 403
+}
+
 export type suspendAgentResponse404 = {
   data: NotFoundResponse
   status: 404
@@ -347,7 +357,7 @@ export type suspendAgentResponse500 = {
 export type suspendAgentResponseSuccess = (suspendAgentResponse200) & {
   headers: Headers;
 };
-export type suspendAgentResponseError = (suspendAgentResponse401 | suspendAgentResponse404 | suspendAgentResponse409 | suspendAgentResponse429 | suspendAgentResponse500) & {
+export type suspendAgentResponseError = (suspendAgentResponse401 | suspendAgentResponse403 | suspendAgentResponse404 | suspendAgentResponse409 | suspendAgentResponse429 | suspendAgentResponse500) & {
   headers: Headers;
 };
 
@@ -389,6 +399,11 @@ export type activateAgentResponse401 = {
   status: 401
 }
 
+export type activateAgentResponse403 = {
+  data: ForbiddenResponse
+  status: 403
+}
+
 export type activateAgentResponse404 = {
   data: NotFoundResponse
   status: 404
@@ -412,7 +427,7 @@ export type activateAgentResponse500 = {
 export type activateAgentResponseSuccess = (activateAgentResponse200) & {
   headers: Headers;
 };
-export type activateAgentResponseError = (activateAgentResponse401 | activateAgentResponse404 | activateAgentResponse409 | activateAgentResponse429 | activateAgentResponse500) & {
+export type activateAgentResponseError = (activateAgentResponse401 | activateAgentResponse403 | activateAgentResponse404 | activateAgentResponse409 | activateAgentResponse429 | activateAgentResponse500) & {
   headers: Headers;
 };
 
@@ -528,6 +543,11 @@ export type introspectTokenResponse401 = {
   status: 401
 }
 
+export type introspectTokenResponse403 = {
+  data: ForbiddenResponse
+  status: 403
+}
+
 export type introspectTokenResponse429 = {
   data: TooManyRequestsResponse
   status: 429
@@ -541,7 +561,7 @@ export type introspectTokenResponse500 = {
 export type introspectTokenResponseSuccess = (introspectTokenResponse200) & {
   headers: Headers;
 };
-export type introspectTokenResponseError = (introspectTokenResponse400 | introspectTokenResponse401 | introspectTokenResponse429 | introspectTokenResponse500) & {
+export type introspectTokenResponseError = (introspectTokenResponse400 | introspectTokenResponse401 | introspectTokenResponse403 | introspectTokenResponse429 | introspectTokenResponse500) & {
   headers: Headers;
 };
 
@@ -589,6 +609,11 @@ export type revokeTokenResponse401 = {
   status: 401
 }
 
+export type revokeTokenResponse403 = {
+  data: ForbiddenResponse
+  status: 403
+}
+
 export type revokeTokenResponse404 = {
   data: NotFoundResponse
   status: 404
@@ -607,7 +632,7 @@ export type revokeTokenResponse500 = {
 export type revokeTokenResponseSuccess = (revokeTokenResponse204) & {
   headers: Headers;
 };
-export type revokeTokenResponseError = (revokeTokenResponse400 | revokeTokenResponse401 | revokeTokenResponse404 | revokeTokenResponse429 | revokeTokenResponse500) & {
+export type revokeTokenResponseError = (revokeTokenResponse400 | revokeTokenResponse401 | revokeTokenResponse403 | revokeTokenResponse404 | revokeTokenResponse429 | revokeTokenResponse500) & {
   headers: Headers;
 };
 
@@ -653,6 +678,11 @@ export type checkActionResponse401 = {
   status: 401
 }
 
+export type checkActionResponse403 = {
+  data: ForbiddenResponse
+  status: 403
+}
+
 export type checkActionResponse404 = {
   data: NotFoundResponse
   status: 404
@@ -676,7 +706,7 @@ export type checkActionResponse503 = {
 export type checkActionResponseSuccess = (checkActionResponse200) & {
   headers: Headers;
 };
-export type checkActionResponseError = (checkActionResponse400 | checkActionResponse401 | checkActionResponse404 | checkActionResponse429 | checkActionResponse500 | checkActionResponse503) & {
+export type checkActionResponseError = (checkActionResponse400 | checkActionResponse401 | checkActionResponse403 | checkActionResponse404 | checkActionResponse429 | checkActionResponse500 | checkActionResponse503) & {
   headers: Headers;
 };
 
@@ -725,6 +755,11 @@ export type ingestTelemetryResponse401 = {
   status: 401
 }
 
+export type ingestTelemetryResponse403 = {
+  data: ForbiddenResponse
+  status: 403
+}
+
 export type ingestTelemetryResponse413 = {
   data: PayloadTooLargeResponse
   status: 413
@@ -748,7 +783,7 @@ export type ingestTelemetryResponse503 = {
 export type ingestTelemetryResponseSuccess = (ingestTelemetryResponse202) & {
   headers: Headers;
 };
-export type ingestTelemetryResponseError = (ingestTelemetryResponse400 | ingestTelemetryResponse401 | ingestTelemetryResponse413 | ingestTelemetryResponse429 | ingestTelemetryResponse500 | ingestTelemetryResponse503) & {
+export type ingestTelemetryResponseError = (ingestTelemetryResponse400 | ingestTelemetryResponse401 | ingestTelemetryResponse403 | ingestTelemetryResponse413 | ingestTelemetryResponse429 | ingestTelemetryResponse500 | ingestTelemetryResponse503) & {
   headers: Headers;
 };
 
@@ -1451,6 +1486,11 @@ export type callMcpToolResponse401 = {
   status: 401
 }
 
+export type callMcpToolResponse403 = {
+  data: ForbiddenResponse
+  status: 403
+}
+
 export type callMcpToolResponse404 = {
   data: NotFoundResponse
   status: 404
@@ -1474,7 +1514,7 @@ export type callMcpToolResponse503 = {
 export type callMcpToolResponseSuccess = (callMcpToolResponse200) & {
   headers: Headers;
 };
-export type callMcpToolResponseError = (callMcpToolResponse400 | callMcpToolResponse401 | callMcpToolResponse404 | callMcpToolResponse429 | callMcpToolResponse500 | callMcpToolResponse503) & {
+export type callMcpToolResponseError = (callMcpToolResponse400 | callMcpToolResponse401 | callMcpToolResponse403 | callMcpToolResponse404 | callMcpToolResponse429 | callMcpToolResponse500 | callMcpToolResponse503) & {
   headers: Headers;
 };
 
@@ -1519,6 +1559,11 @@ export type generateAgentCardResponse401 = {
   status: 401
 }
 
+export type generateAgentCardResponse403 = {
+  data: ForbiddenResponse
+  status: 403
+}
+
 export type generateAgentCardResponse404 = {
   data: NotFoundResponse
   status: 404
@@ -1542,7 +1587,7 @@ export type generateAgentCardResponse500 = {
 export type generateAgentCardResponseSuccess = (generateAgentCardResponse200) & {
   headers: Headers;
 };
-export type generateAgentCardResponseError = (generateAgentCardResponse401 | generateAgentCardResponse404 | generateAgentCardResponse409 | generateAgentCardResponse429 | generateAgentCardResponse500) & {
+export type generateAgentCardResponseError = (generateAgentCardResponse401 | generateAgentCardResponse403 | generateAgentCardResponse404 | generateAgentCardResponse409 | generateAgentCardResponse429 | generateAgentCardResponse500) & {
   headers: Headers;
 };
 
@@ -1583,6 +1628,11 @@ export type publishAgentCardResponse401 = {
   status: 401
 }
 
+export type publishAgentCardResponse403 = {
+  data: ForbiddenResponse
+  status: 403
+}
+
 export type publishAgentCardResponse404 = {
   data: NotFoundResponse
   status: 404
@@ -1606,7 +1656,7 @@ export type publishAgentCardResponse500 = {
 export type publishAgentCardResponseSuccess = (publishAgentCardResponse200) & {
   headers: Headers;
 };
-export type publishAgentCardResponseError = (publishAgentCardResponse401 | publishAgentCardResponse404 | publishAgentCardResponse409 | publishAgentCardResponse429 | publishAgentCardResponse500) & {
+export type publishAgentCardResponseError = (publishAgentCardResponse401 | publishAgentCardResponse403 | publishAgentCardResponse404 | publishAgentCardResponse409 | publishAgentCardResponse429 | publishAgentCardResponse500) & {
   headers: Headers;
 };
 
@@ -1901,6 +1951,11 @@ export type cancelA2aTaskResponse401 = {
   status: 401
 }
 
+export type cancelA2aTaskResponse403 = {
+  data: ForbiddenResponse
+  status: 403
+}
+
 export type cancelA2aTaskResponse404 = {
   data: NotFoundResponse
   status: 404
@@ -1924,7 +1979,7 @@ export type cancelA2aTaskResponse500 = {
 export type cancelA2aTaskResponseSuccess = (cancelA2aTaskResponse200) & {
   headers: Headers;
 };
-export type cancelA2aTaskResponseError = (cancelA2aTaskResponse401 | cancelA2aTaskResponse404 | cancelA2aTaskResponse409 | cancelA2aTaskResponse429 | cancelA2aTaskResponse500) & {
+export type cancelA2aTaskResponseError = (cancelA2aTaskResponse401 | cancelA2aTaskResponse403 | cancelA2aTaskResponse404 | cancelA2aTaskResponse409 | cancelA2aTaskResponse429 | cancelA2aTaskResponse500) & {
   headers: Headers;
 };
 
@@ -2101,6 +2156,11 @@ export type revokeDelegationResponse401 = {
   status: 401
 }
 
+export type revokeDelegationResponse403 = {
+  data: ForbiddenResponse
+  status: 403
+}
+
 export type revokeDelegationResponse404 = {
   data: NotFoundResponse
   status: 404
@@ -2124,7 +2184,7 @@ export type revokeDelegationResponse500 = {
 export type revokeDelegationResponseSuccess = (revokeDelegationResponse200) & {
   headers: Headers;
 };
-export type revokeDelegationResponseError = (revokeDelegationResponse401 | revokeDelegationResponse404 | revokeDelegationResponse409 | revokeDelegationResponse429 | revokeDelegationResponse500) & {
+export type revokeDelegationResponseError = (revokeDelegationResponse401 | revokeDelegationResponse403 | revokeDelegationResponse404 | revokeDelegationResponse409 | revokeDelegationResponse429 | revokeDelegationResponse500) & {
   headers: Headers;
 };
 
@@ -2315,6 +2375,11 @@ export type verifyFederatedTokenResponse401 = {
   status: 401
 }
 
+export type verifyFederatedTokenResponse403 = {
+  data: ForbiddenResponse
+  status: 403
+}
+
 export type verifyFederatedTokenResponse429 = {
   data: TooManyRequestsResponse
   status: 429
@@ -2328,7 +2393,7 @@ export type verifyFederatedTokenResponse500 = {
 export type verifyFederatedTokenResponseSuccess = (verifyFederatedTokenResponse200) & {
   headers: Headers;
 };
-export type verifyFederatedTokenResponseError = (verifyFederatedTokenResponse400 | verifyFederatedTokenResponse401 | verifyFederatedTokenResponse429 | verifyFederatedTokenResponse500) & {
+export type verifyFederatedTokenResponseError = (verifyFederatedTokenResponse400 | verifyFederatedTokenResponse401 | verifyFederatedTokenResponse403 | verifyFederatedTokenResponse429 | verifyFederatedTokenResponse500) & {
   headers: Headers;
 };
 
@@ -2677,6 +2742,11 @@ export type testSiemDestinationResponse401 = {
   status: 401
 }
 
+export type testSiemDestinationResponse403 = {
+  data: ForbiddenResponse
+  status: 403
+}
+
 export type testSiemDestinationResponse404 = {
   data: NotFoundResponse
   status: 404
@@ -2695,7 +2765,7 @@ export type testSiemDestinationResponse500 = {
 export type testSiemDestinationResponseSuccess = (testSiemDestinationResponse200) & {
   headers: Headers;
 };
-export type testSiemDestinationResponseError = (testSiemDestinationResponse401 | testSiemDestinationResponse404 | testSiemDestinationResponse429 | testSiemDestinationResponse500) & {
+export type testSiemDestinationResponseError = (testSiemDestinationResponse401 | testSiemDestinationResponse403 | testSiemDestinationResponse404 | testSiemDestinationResponse429 | testSiemDestinationResponse500) & {
   headers: Headers;
 };
 
