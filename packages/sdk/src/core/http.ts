@@ -55,7 +55,8 @@ const RETRY_METHODS = ['get', 'head', 'delete', 'put', 'post', 'patch', 'options
 const RETRY_STATUSES = [408, 429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
 // The fast path shared with transport.node.ts: a fetch marked with FAST_PATH takes the body as
 // `init.rawBody` (so ky's Request carries no body stream to build, clone and read back) and puts
-// the decoded response text on the Response under RAW_TEXT.
+// the decoded response text on the Response under RAW_TEXT. A request carrying `rawBody` (null
+// when there is no body) gets a Response without a body stream: the core reads only RAW_TEXT.
 const FAST_PATH = Symbol.for('agenttrustid.sdk.fastPath');
 const RAW_TEXT = Symbol.for('agenttrustid.sdk.rawText');
 let kyModule: Promise<typeof import('ky')> | undefined;
@@ -165,8 +166,8 @@ export class HttpCore {
         method,
         headers,
         // ky hands options it does not know (rawBody) to fetch as they are.
-        ...(this.#fastPath && typeof config.body === 'string'
-          ? { body: null, rawBody: config.body }
+        ...(this.#fastPath && (config.body == null || typeof config.body === 'string')
+          ? { body: null, rawBody: config.body ?? null }
           : { body: config.body ?? null }),
         signal: options.signal,
         // Only overrides: ky merges each per-call option into the defaults.
@@ -209,7 +210,8 @@ export class HttpCore {
       const { response } = error;
       let body: unknown;
       try {
-        body = JSON.parse(await response.text());
+        const raw = this.#fastPath ? (response as Response & { [RAW_TEXT]?: unknown })[RAW_TEXT] : undefined;
+        body = JSON.parse(typeof raw === 'string' ? raw : await response.text());
       } catch {
         body = undefined;
       }

@@ -24,6 +24,9 @@ async function nodeFetch(input: RequestInfo | URL, init?: RequestInit & Transpor
   const url = new URL(request.url);
   const agent = agents[url.protocol as keyof typeof agents];
   if (!agent) throw new TypeError(`fetch failed: unsupported protocol ${url.protocol}`);
+  // The HTTP core's fast path: it passes rawBody (null for no body) and reads RAW_TEXT, so the
+  // Response needs no body stream (building one costs more than the rest of this function).
+  const fast = init !== undefined && 'rawBody' in init;
   let body: string | Uint8Array | undefined;
   if (init?.rawBody != null) body = init.rawBody;
   else if (request.body) body = new Uint8Array(await request.arrayBuffer());
@@ -63,7 +66,7 @@ async function nodeFetch(input: RequestInfo | URL, init?: RequestInit & Transpor
           const text = nullBody
             ? null
             : (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
-          const response = new Response(text, {
+          const response = new Response(fast ? null : text, {
             status,
             statusText: res.statusMessage ?? '',
             headers: responseHeaders,
