@@ -66,8 +66,10 @@ export function delegationView(delegation: Delegation, now: number): S['Delegati
   return { ...structuredClone(wire), status: delegationStatus(delegation, now) };
 }
 
-export function isoAfter(ctx: Ctx, ms: number): string {
-  return new Date(ctx.clock.now() + ms).toISOString();
+/** A start and the instant `ms` later, from one clock reading so the span is exact. */
+export function isoSpan(ctx: Ctx, ms: number): { start: string; end: string } {
+  const now = ctx.clock.now();
+  return { start: new Date(now).toISOString(), end: new Date(now + ms).toISOString() };
 }
 
 export function nextSeq(state: GatewayState): number {

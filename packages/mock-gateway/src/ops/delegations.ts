@@ -13,7 +13,7 @@ import {
   delegationStatus,
   delegationView,
   findAgent,
-  isoAfter,
+  isoSpan,
   nextSeq,
   requireActive,
   sessionView,
@@ -48,6 +48,7 @@ export const delegationOps = [
           scope: missing[0],
         });
       }
+      const lifetime = isoSpan(ctx, (body.ttl_seconds ?? 3600) * 1000);
       const delegation: Delegation = {
         seq: nextSeq(state),
         id: ctx.id('dlg'),
@@ -55,8 +56,8 @@ export const delegationOps = [
         to_agent_id: to.id,
         scope: [...body.scope],
         status: 'active',
-        created_at: clock.iso(),
-        expires_at: isoAfter(ctx, (body.ttl_seconds ?? 3600) * 1000),
+        created_at: lifetime.start,
+        expires_at: lifetime.end,
         revoked_at: null,
       };
       state.delegations.set(delegation.id, delegation);

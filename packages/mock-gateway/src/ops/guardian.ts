@@ -6,7 +6,7 @@ import { validation } from '../errors.js';
 import type { OpContext } from '../operation.js';
 import { type ActionEffect, classifyEffect, grantingCapability, requiresElevation } from '../policy.js';
 import { type ActionCheckResult, type Approval, pushBounded, type Session } from '../state.js';
-import { approvalStatus, delegationStatus, findAgent, isoAfter, nextSeq } from './common.js';
+import { approvalStatus, delegationStatus, findAgent, isoSpan, nextSeq } from './common.js';
 
 export interface CheckInput {
   agent_id: string;
@@ -236,6 +236,7 @@ function elevate(
       retryable: true,
     });
 
+  const lifetime = isoSpan(ctx, config.approvalTtlMs);
   const approval: Approval = {
     seq: nextSeq(state),
     consumed_at: null,
@@ -247,8 +248,8 @@ function elevate(
     action_effect: binding.effect,
     tool_input_digest: binding.digest,
     status: 'pending',
-    created_at: clock.iso(),
-    expires_at: isoAfter(ctx, config.approvalTtlMs),
+    created_at: lifetime.start,
+    expires_at: lifetime.end,
     decided_by: null,
     decided_at: null,
     comment: null,

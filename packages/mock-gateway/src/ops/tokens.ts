@@ -4,7 +4,7 @@ import { authDenied, notFound } from '../errors.js';
 import { defineOp, json, noContent } from '../operation.js';
 import { uncovered } from '../policy.js';
 import type { GatewayState, Token } from '../state.js';
-import { findAgent, isoAfter, nextSeq, requireActive } from './common.js';
+import { findAgent, isoSpan, nextSeq, requireActive } from './common.js';
 
 type Inactive = components['schemas']['InactiveReason'];
 
@@ -42,6 +42,7 @@ export const tokenOps = [
         });
       }
       agent.last_auth_at = clock.iso();
+      const lifetime = isoSpan(ctx, (body.ttl_seconds ?? 3600) * 1000);
       const token: Token = {
         seq: nextSeq(state),
         revoked: false,
@@ -50,8 +51,8 @@ export const tokenOps = [
         agent_id: agent.id,
         scopes: [...body.scopes],
         audience: [...(body.audience ?? [])],
-        issued_at: clock.iso(),
-        expires_at: isoAfter(ctx, (body.ttl_seconds ?? 3600) * 1000),
+        issued_at: lifetime.start,
+        expires_at: lifetime.end,
       };
       state.tokens.set(token.token, token);
       const { seq: _, revoked: __, ...wire } = token;
