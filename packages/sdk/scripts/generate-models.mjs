@@ -101,6 +101,7 @@ function shapeOf(s) {
 // key a shape does not list is copied as it is, which is the same thing.
 function inlineShape(s) {
   const names = new Map();
+  const camelCased = [];
   const entries = Object.entries(s.properties).flatMap(([key, prop]) => {
     const sub = shapeOf(prop);
     const name = propName(key, prop);
@@ -108,11 +109,21 @@ function inlineShape(s) {
       throw new Error(`generate: ${key} and ${names.get(name) ?? name} both map to ${name}`);
     }
     names.set(name, key);
-    if (sub === null) return name === key ? [] : [`${quote(key)}: ${JSON.stringify(name)}`];
+    if (sub === null) {
+      if (name === key) return [];
+      // The plain camelCase of the key: listed by its wire name only, camelKeys() adds the name.
+      if (name === camel(key) && /^[a-z0-9_]+$/.test(key)) {
+        camelCased.push(key);
+        return [];
+      }
+      return [`${quote(key)}: ${JSON.stringify(name)}`];
+    }
     if (sub === 0 && name === key) return [];
     return [`${quote(key)}: [${JSON.stringify(name)}, ${sub}]`];
   });
-  return `{ ${entries.join(', ')} }`;
+  const literal = `{ ${entries.join(', ')} }`;
+  if (camelCased.length === 0) return literal;
+  return `camelKeys(${JSON.stringify(camelCased.join(' '))}${entries.length ? `, ${literal}` : ''})`;
 }
 
 function hasShape(name) {
@@ -207,6 +218,17 @@ writeFileSync(
 src = header('key maps and per-operation facts.');
 src += `/** Maps each wire (snake_case) key of a schema to its camelCase name, and to the shape of its value. */
 export type Shape = { readonly [wire: string]: string | readonly [name: string, sub: Shape | 0] };
+
+/**
+ * A shape from the wire keys whose name is their plain camelCase (checked by the generator),
+ * listed once, and the other entries: the same key map in fewer bytes.
+ */
+/*#__NO_SIDE_EFFECTS__*/
+function camelKeys(keys: string, rest?: Shape): Shape {
+  const shape: { [wire: string]: Shape[string] } = {};
+  for (const key of keys.split(' ')) shape[key] = key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return { ...shape, ...rest };
+}
 
 /** Shapes of the spec's object schemas, keyed by schema name. */
 export const shapes = /*#__PURE__*/ (() => {
