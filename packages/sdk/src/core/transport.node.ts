@@ -19,9 +19,15 @@ export interface TransportInit {
   rawBody?: string | null;
 }
 
+// The last URL parsed: a client sends most of its calls (the action checks) to one URL.
+let lastHref = '';
+let lastUrl: URL | undefined;
+
 async function nodeFetch(input: RequestInfo | URL, init?: RequestInit & TransportInit): Promise<Response> {
   const request = input instanceof Request ? input : new Request(input, init);
-  const url = new URL(request.url);
+  const url = request.url === lastHref && lastUrl ? lastUrl : new URL(request.url);
+  lastHref = request.url;
+  lastUrl = url;
   const agent = agents[url.protocol as keyof typeof agents];
   if (!agent) throw new TypeError(`fetch failed: unsupported protocol ${url.protocol}`);
   // The HTTP core's fast path: it passes rawBody (null for no body) and reads RAW_TEXT, so the
@@ -56,11 +62,10 @@ async function nodeFetch(input: RequestInfo | URL, init?: RequestInit & Transpor
         res.on('error', (error) => fail(error));
         res.on('end', () => {
           signal.removeEventListener('abort', onAbort);
-          const responseHeaders = new Headers();
-          for (const [key, value] of Object.entries(res.headers)) {
-            if (Array.isArray(value)) for (const v of value) responseHeaders.append(key, v);
-            else if (value !== undefined) responseHeaders.set(key, value);
-          }
+          // Name/value pairs as received (repeated names appended, as fetch does), copied once by Response.
+          const raw = res.rawHeaders;
+          const responseHeaders: [string, string][] = [];
+          for (let i = 0; i + 1 < raw.length; i += 2) responseHeaders.push([raw[i]!, raw[i + 1]!]);
           const status = res.statusCode ?? 0;
           const nullBody = status === 204 || status === 304 || request.method === 'HEAD';
           const text = nullBody
