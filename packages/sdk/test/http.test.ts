@@ -1,7 +1,7 @@
 // The HTTP core against the in-process mock: retries (counted on the mock), idempotency keys,
 // Retry-After, timeouts, aborts, and validation of what the gateway answers.
 import { describe, expect, it } from 'vitest';
-import { AgentTrustError, NetworkError, VERSION } from '../src/index.js';
+import { AgentTrustError, NetworkError, ValidationError, VERSION } from '../src/index.js';
 import { useGateway } from './helpers.js';
 import { newAgent } from './operations.js';
 
@@ -251,6 +251,26 @@ describe('requests', () => {
       'x-call': 'yes',
     });
     expect(seen).toEqual(['200']);
+  });
+
+  it('rejects a header that cannot be sent, naming it, before anything is sent', async () => {
+    const error = await client()
+      .agents.list({}, { headers: { 'x-note': 'a\r\nx-injected: 1' } })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toContain('"x-note"');
+    expect(error.details).toEqual({ field: 'headers', header: 'x-note' });
+    expect(error.message).not.toContain('injected');
+    expect(attempts('listAgents')).toHaveLength(0);
+    expect(() => client({ defaultHeaders: { 'bad name': 'x' } })).toThrow(ValidationError);
+  });
+
+  it('sends one value per header name, the last source winning whatever its case', async () => {
+    await client({ defaultHeaders: { 'X-Team': 'research' } }).agents.list(
+      {},
+      { headers: { 'x-team': 'ops' } },
+    );
+    expect(attempts('listAgents')[0]!.headers['x-team']).toBe('ops');
   });
 
   it('uses the fetch it is given', async () => {

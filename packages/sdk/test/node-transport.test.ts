@@ -117,7 +117,21 @@ describe('node transport', () => {
 
   it('a malformed body is INVALID_RESPONSE', async () => {
     server.gateway.faults.add({ operation: 'listAgents', kind: 'malformed' });
-    await expect(client().agents.list()).rejects.toMatchObject({ code: 'INVALID_RESPONSE', status: 200 });
+    await expect(client().agents.list()).rejects.toMatchObject({
+      code: 'INVALID_RESPONSE',
+      status: 200,
+      requestId: expect.stringMatching(/^req_/),
+    });
+  });
+
+  it('sends one value per header name, the last source winning whatever its case', async () => {
+    const c = client({ defaultHeaders: { 'X-Team': 'research', 'User-Agent': 'my-agent/1' } });
+    await c.agents.list({}, { headers: { 'x-team': 'ops' } });
+    const { headers } = attempts('listAgents')[0]!;
+    expect(headers['x-team']).toBe('ops');
+    expect(headers['user-agent']).toBe('my-agent/1');
+    expect(headers.accept).toBe('application/json');
+    expect(headers.host).toBe(new URL(server.url).host);
   });
 
   it('with user hooks the request and response are ordinary fetch objects', async () => {

@@ -31,7 +31,7 @@ export interface CallConfig {
 
 export interface WireResponse {
   status: number;
-  headers: Headers;
+  requestId: string | undefined;
   data: unknown;
 }
 
@@ -53,12 +53,16 @@ const USER_AGENT = `agenttrustid-sdk-typescript/${VERSION}`;
 const RETRY_METHODS = ['get', 'head', 'delete', 'put', 'post', 'patch', 'options'];
 // 408, 429 and every 5xx; Retry-After is honoured on each of them.
 const RETRY_STATUSES = [408, 429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
-// The fast path shared with transport.node.ts: a fetch marked with FAST_PATH takes the body as
-// `init.rawBody` (so ky's Request carries no body stream to build, clone and read back) and puts
-// the decoded response text on the Response under RAW_TEXT. A request carrying `rawBody` (null
-// when there is no body) gets a Response without a body stream: the core reads only RAW_TEXT.
+// The fast path shared with transport.node.ts: a fetch marked with FAST_PATH takes the headers
+// and body as plain values, `init.rawHeaders` and `init.rawBody`, so ky's Request carries no
+// headers to copy five times over and no body stream to build, clone and read back (ky still owns
+// retries, timeout and abort). It puts the decoded response text and the X-Request-Id on the
+// Response under RAW_TEXT and RAW_REQUEST_ID, and gives it no body stream, nor headers on a 2xx:
+// the core reads only those two. Users' hooks see real Requests and Responses, so hooks turn it off.
 const FAST_PATH = Symbol.for('agenttrustid.sdk.fastPath');
 const RAW_TEXT = Symbol.for('agenttrustid.sdk.rawText');
+const RAW_REQUEST_ID = Symbol.for('agenttrustid.sdk.rawRequestId');
+type MarkedResponse = Response & { [RAW_TEXT]?: unknown; [RAW_REQUEST_ID]?: string };
 let kyModule: Promise<typeof import('ky')> | undefined;
 
 function retryConfig(limit: number): object {
@@ -100,7 +104,8 @@ export class HttpCore {
     this.timeout = options.timeout;
     this.maxRetries = options.maxRetries;
     this.#apiKey = options.apiKey;
-    this.#defaultHeaders = { ...options.defaultHeaders };
+    this.#defaultHeaders = { accept: 'application/json', 'user-agent': USER_AGENT };
+    addHeaders(this.#defaultHeaders, options.defaultHeaders);
     this.#log = makeLog(options.logger, options.logLevel);
     this.#fetch = options.fetch;
     this.#hooks = options.hooks ?? {};
@@ -147,13 +152,9 @@ export class HttpCore {
     checkRequestOptions(options);
     const method = (config.method ?? 'GET').toUpperCase();
     const path = url.split('?')[0]!;
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      'user-agent': USER_AGENT,
-      ...this.#defaultHeaders,
-      ...(config.headers as Record<string, string> | undefined),
-      ...options.headers,
-    };
+    const headers = { ...this.#defaultHeaders };
+    addHeaders(headers, config.headers as Record<string, string> | undefined);
+    addHeaders(headers, options.headers);
     if (config.auth !== false && this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
     if (method === 'POST') headers['idempotency-key'] = options.idempotencyKey ?? newIdempotencyKey();
     const timeout = options.timeout ?? this.timeout;
@@ -164,11 +165,10 @@ export class HttpCore {
     try {
       response = await client(url.slice(1), {
         method,
-        headers,
-        // ky hands options it does not know (rawBody) to fetch as they are.
+        // ky hands options it does not know (rawHeaders, rawBody) to fetch as they are.
         ...(this.#fastPath && (config.body == null || typeof config.body === 'string')
-          ? { body: null, rawBody: config.body ?? null }
-          : { body: config.body ?? null }),
+          ? { rawHeaders: headers, body: null, rawBody: config.body ?? null }
+          : { headers, body: config.body ?? null }),
         signal: options.signal,
         // Only overrides: ky merges each per-call option into the defaults.
         ...(options.timeout === undefined ? {} : { timeout }),
@@ -178,24 +178,29 @@ export class HttpCore {
       throw await this.#failure(error, method, path, timeout, options.signal);
     }
 
-    const requestId = response.headers.get('x-request-id') ?? undefined;
+    const requestId = this.#requestId(response);
     this.#log.debug(`${method} ${path} -> ${response.status} in ${Date.now() - started} ms`);
-    if (response.status === 204) return { status: 204, headers: response.headers, data: undefined };
+    if (response.status === 204) return { status: 204, requestId, data: undefined };
     let text: string;
     try {
-      const raw = this.#fastPath ? (response as Response & { [RAW_TEXT]?: unknown })[RAW_TEXT] : undefined;
+      const raw = this.#fastPath ? (response as MarkedResponse)[RAW_TEXT] : undefined;
       text = typeof raw === 'string' ? raw : await response.text();
     } catch (error) {
       throw await this.#failure(error, method, path, timeout, options.signal);
     }
     try {
-      return { status: response.status, headers: response.headers, data: JSON.parse(text) };
+      return { status: response.status, requestId, data: JSON.parse(text) };
     } catch {
       throw new AgentTrustError('INVALID_RESPONSE', `${method} ${path}: the gateway's answer is not JSON`, {
         status: response.status,
         requestId,
       });
     }
+  }
+
+  #requestId(response: Response): string | undefined {
+    if (this.#fastPath) return (response as MarkedResponse)[RAW_REQUEST_ID];
+    return response.headers.get('x-request-id') ?? undefined;
   }
 
   async #failure(
@@ -210,16 +215,12 @@ export class HttpCore {
       const { response } = error;
       let body: unknown;
       try {
-        const raw = this.#fastPath ? (response as Response & { [RAW_TEXT]?: unknown })[RAW_TEXT] : undefined;
+        const raw = this.#fastPath ? (response as MarkedResponse)[RAW_TEXT] : undefined;
         body = JSON.parse(typeof raw === 'string' ? raw : await response.text());
       } catch {
         body = undefined;
       }
-      const failure = errorFromResponse(
-        response.status,
-        body,
-        response.headers.get('x-request-id') ?? undefined,
-      );
+      const failure = errorFromResponse(response.status, body, this.#requestId(response));
       this.#log.debug(`${method} ${path} -> ${response.status} ${failure.code}`);
       return failure;
     }
@@ -247,6 +248,30 @@ export function checkRequestOptions(options: RequestOptions): void {
     throw new ValidationError('VALIDATION_ERROR', 'maxRetries must be a non-negative integer', {
       details: { field: 'maxRetries' },
     });
+  }
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// What both fetch and node:http accept in a value: tab, visible ASCII and Latin-1.
+const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * Copies headers into `into` under lowercase names, so a later source wins whatever the case
+ * (fetch's Headers would join two spellings into one value); an undefined value is skipped.
+ */
+function addHeaders(into: Record<string, string>, from: Record<string, string> | undefined): void {
+  if (!from) return;
+  for (const name in from) {
+    const value = from[name];
+    if (value === undefined) continue;
+    if (!HEADER_NAME.test(name) || typeof value !== 'string' || BAD_HEADER_VALUE.test(value)) {
+      throw new ValidationError(
+        'VALIDATION_ERROR',
+        `header ${JSON.stringify(name)} is not a valid HTTP header name with a string value (no line breaks)`,
+        { details: { field: 'headers', header: name } },
+      );
+    }
+    into[name.toLowerCase()] = value;
   }
 }
 

@@ -36,10 +36,9 @@ export abstract class APIResource {
     send: (config: RequestConfig) => Promise<unknown>,
     auth = true,
   ): Promise<T> {
-    const { data, status, headers } = (await send({ core: this._core, options, auth })) as WireResponse;
+    const { data, status, requestId } = (await send({ core: this._core, options, auth })) as WireResponse;
     if (!meta.response) return undefined as T;
     const schema = ((schemas ?? (await loadSchemas())) as Record<string, Schema>)[meta.response]!;
-    const requestId = headers.get('x-request-id') ?? undefined;
     if (meta.list) {
       if (!Array.isArray(data)) throw invalid(status, requestId, ['(root): expected an array']);
       for (let i = 0; i < data.length; i++) validate(schema, data[i], status, requestId, `[${i}]`);

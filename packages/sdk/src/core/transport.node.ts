@@ -8,14 +8,17 @@ import https from 'node:https';
 // See FAST_PATH in http.ts.
 const FAST_PATH = Symbol.for('agenttrustid.sdk.fastPath');
 const RAW_TEXT = Symbol.for('agenttrustid.sdk.rawText');
+const RAW_REQUEST_ID = Symbol.for('agenttrustid.sdk.rawRequestId');
 
 const agents = {
   'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
   'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
 };
 
-/** The body as a string, which the HTTP core passes instead of a body on the Request. */
+/** What the HTTP core's fast path passes instead of headers and a body on the Request. */
 export interface TransportInit {
+  /** Lowercase names; the core has checked every name and value. */
+  rawHeaders?: Record<string, string>;
   rawBody?: string | null;
 }
 
@@ -30,17 +33,25 @@ async function nodeFetch(input: RequestInfo | URL, init?: RequestInit & Transpor
   lastUrl = url;
   const agent = agents[url.protocol as keyof typeof agents];
   if (!agent) throw new TypeError(`fetch failed: unsupported protocol ${url.protocol}`);
-  // The HTTP core's fast path: it passes rawBody (null for no body) and reads RAW_TEXT, so the
-  // Response needs no body stream (building one costs more than the rest of this function).
-  const fast = init !== undefined && 'rawBody' in init;
+  // The HTTP core's fast path: it passes rawHeaders and rawBody (null for no body) and reads
+  // RAW_TEXT and RAW_REQUEST_ID, so the Response needs no body stream, and a 2xx one no headers
+  // (building them costs more than the rest of this function).
+  const fast = init?.rawHeaders !== undefined && init.rawBody !== undefined;
   let body: string | Uint8Array | undefined;
-  if (init?.rawBody != null) body = init.rawBody;
+  if (fast) body = init.rawBody ?? undefined;
   else if (request.body) body = new Uint8Array(await request.arrayBuffer());
-  const headers: Record<string, string> = {};
-  request.headers.forEach((value, key) => {
-    headers[key] = value;
-  });
-  if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+  // Name/value pairs in one flat array: node:http then writes them as they are, without
+  // validating each again (the core or the Request already did) or adding Host itself.
+  const headers: string[] = [];
+  if (fast) {
+    for (const name in init.rawHeaders) headers.push(name, init.rawHeaders[name]!);
+  } else {
+    request.headers.forEach((value, name) => {
+      headers.push(name, value);
+    });
+  }
+  if (!headers.includes('host')) headers.push('host', url.host);
+  if (body !== undefined) headers.push('content-length', String(Buffer.byteLength(body)));
   const signal = request.signal;
   if (signal.aborted) throw signal.reason;
 
@@ -62,22 +73,30 @@ async function nodeFetch(input: RequestInfo | URL, init?: RequestInit & Transpor
         res.on('error', (error) => fail(error));
         res.on('end', () => {
           signal.removeEventListener('abort', onAbort);
-          // Name/value pairs as received (repeated names appended, as fetch does), copied once by Response.
-          const raw = res.rawHeaders;
-          const responseHeaders: [string, string][] = [];
-          for (let i = 0; i + 1 < raw.length; i += 2) responseHeaders.push([raw[i]!, raw[i + 1]!]);
           const status = res.statusCode ?? 0;
           const nullBody = status === 204 || status === 304 || request.method === 'HEAD';
           const text = nullBody
             ? null
             : (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+          // Name/value pairs as received (repeated names appended, as fetch does). ky reads the
+          // headers of a failed answer (Retry-After); the core reads only RAW_REQUEST_ID.
+          const raw = res.rawHeaders;
+          const withHeaders = !fast || status < 200 || status > 299;
+          const responseHeaders: [string, string][] = [];
+          let requestId: string | undefined;
+          for (let i = 0; i + 1 < raw.length; i += 2) {
+            if (withHeaders) responseHeaders.push([raw[i]!, raw[i + 1]!]);
+            if (requestId === undefined && raw[i]!.toLowerCase() === 'x-request-id') requestId = raw[i + 1];
+          }
           const response = new Response(fast ? null : text, {
             status,
             statusText: res.statusMessage ?? '',
             headers: responseHeaders,
           });
-          // The HTTP core reads this instead of draining the body stream again.
-          (response as Response & { [RAW_TEXT]?: string | null })[RAW_TEXT] = text;
+          // The HTTP core reads these instead of draining the body stream or the headers again.
+          const marked = response as Response & { [RAW_TEXT]?: string | null; [RAW_REQUEST_ID]?: string };
+          marked[RAW_TEXT] = text;
+          marked[RAW_REQUEST_ID] = requestId;
           resolve(response);
         });
       },
