@@ -1,21 +1,15 @@
 /** The spec's cap on `tool_input_summary`, in code points. */
 export const MAX_SUMMARY_CODE_POINTS = 200;
 
-type Segmenter = { segment(input: string): Iterable<{ segment: string }> };
-let segmenter: Segmenter | null | undefined;
-
-function graphemeSegmenter(): Segmenter | null {
-  if (segmenter === undefined) {
-    const Ctor = (
-      globalThis as { Intl?: { Segmenter?: new (locale?: string, options?: object) => Segmenter } }
-    ).Intl?.Segmenter;
-    segmenter = Ctor ? new Ctor(undefined, { granularity: 'grapheme' }) : null;
-  }
-  return segmenter;
-}
-
-/** Cuts by code point: never leaves half of a surrogate pair. */
-function truncateCodePoints(text: string, max: number): string {
+/**
+ * Caps a summary at `max` code points (the spec's unit), never leaving half of a surrogate pair.
+ * Every SDK cuts here, on code points, so one summary reaches the gateway byte for byte the same
+ * from any language or JavaScript runtime (spec/conformance/scenarios/guard-truncation.json):
+ * a ZWJ emoji sequence at the boundary keeps its first code points, as in Python and Go.
+ */
+export function truncateSummary(text: string, max: number = MAX_SUMMARY_CODE_POINTS): string {
+  // Fewer UTF-16 units than the cap means fewer code points too: the common case costs nothing.
+  if (text.length <= max) return text;
   let count = 0;
   let end = 0;
   while (end < text.length && count < max) {
@@ -27,30 +21,6 @@ function truncateCodePoints(text: string, max: number): string {
     count++;
   }
   return text.slice(0, end);
-}
-
-/**
- * Caps a summary at `max` code points (the spec's unit), and where `Intl.Segmenter` exists also
- * at a grapheme-cluster boundary, so a flag, a skin-toned or ZWJ emoji sequence is kept whole or
- * dropped whole rather than cut into a different emoji. The result is never longer than `max`
- * code points. A single cluster longer than `max` (pathological combining marks) falls back to a
- * plain code-point cut.
- */
-export function truncateSummary(text: string, max: number = MAX_SUMMARY_CODE_POINTS): string {
-  // Fewer UTF-16 units than the cap means fewer code points too: the common case costs nothing.
-  if (text.length <= max) return text;
-  const seg = graphemeSegmenter();
-  if (!seg) return truncateCodePoints(text, max);
-  let count = 0;
-  let end = 0;
-  for (const { segment } of seg.segment(text)) {
-    let points = 0;
-    for (const _ of segment) points++;
-    if (count + points > max) break;
-    count += points;
-    end += segment.length;
-  }
-  return end === 0 ? truncateCodePoints(text, max) : text.slice(0, end);
 }
 
 /** Counts code points (what the spec calls characters). */

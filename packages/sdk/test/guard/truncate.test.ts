@@ -38,12 +38,13 @@ describe('truncateSummary', () => {
     expect(out).toBe('漢'.repeat(200));
   });
 
-  it('keeps a ZWJ family emoji whole or drops it whole at the boundary', () => {
-    const family = '👨‍👩‍👧‍👦'; // 7 code points, one grapheme
-    const text = `${'a'.repeat(196)}${family}tail`;
-    const out = truncateSummary(text);
-    expect(out).toBe('a'.repeat(196));
-    expect(codePointLength(out)).toBeLessThanOrEqual(200);
+  it('cuts a ZWJ emoji sequence on code points, as every SDK does', () => {
+    const family = '👨‍👩‍👧‍👦'; // 7 code points (4 people joined by 3 ZWJ), 11 UTF-16 units
+    const out = truncateSummary(`${'a'.repeat(196)}${family}tail`);
+    // Man, ZWJ, woman, ZWJ: the first four code points, the trailing joiner included.
+    expect(out).toBe(`${'a'.repeat(196)}\u{1F468}\u200D\u{1F469}\u200D`);
+    expect(codePointLength(out)).toBe(200);
+    expect(wellFormed(out)).toBe(true);
     const fits = `${'a'.repeat(193)}${family}tail`;
     expect(truncateSummary(fits)).toBe(`${'a'.repeat(193)}${family}`);
   });
@@ -53,7 +54,7 @@ describe('truncateSummary', () => {
     expect(wellFormed('a😀')).toBe(true);
   });
 
-  it('falls back to a code-point cut for one oversize grapheme cluster', () => {
+  it('cuts combining marks on code points too', () => {
     const zalgo = `e${'\u0301'.repeat(400)}`;
     const out = truncateSummary(zalgo);
     expect(codePointLength(out)).toBe(200);
