@@ -161,77 +161,78 @@ server.close();
 
 const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
 const kB = (n) => `${(n / 1024).toFixed(1)} kB`;
-async function bundle(contents, splitting = false) {
+// One browser bundle of an entry, minified, with everything it imports; `stub` swaps a module
+// for a stand-in, so a part's cost is what leaving it out saves (gzip is not additive per file).
+async function bundle(contents, { splitting = false, stub } = {}) {
   const entry = `${pkgDir}/.size-entry.mjs`;
   writeFileSync(entry, contents);
   try {
-    return await build({
+    const result = await build({
       entryPoints: [entry],
       bundle: true,
       minify: true,
       format: 'esm',
       platform: 'browser',
       write: false,
-      metafile: true,
       splitting,
       outdir: `${pkgDir}/.size-out`,
       logLevel: 'silent',
+      plugins: stub
+        ? [
+            {
+              name: 'stub',
+              setup: (b) => b.onLoad({ filter: stub.filter }, () => ({ contents: stub.contents })),
+            },
+          ]
+        : [],
     });
+    return result.outputFiles;
   } finally {
     rmSync(entry);
   }
 }
-const full = await bundle("export * from './dist/index.js';");
-const fullCode = full.outputFiles[0].contents;
-console.log(
-  '\nmain entry (dist/index.js, the default condition) bundled for the browser with everything it imports:',
+const ALL = "export * from './dist/index.js';";
+const full = gz((await bundle(ALL))[0].contents);
+const clientOnly = gz(
+  (await bundle("export { AgentTrustClient, AgentTrustError } from './dist/index.js';"))[0].contents,
+);
+const split = await bundle(ALL, { splitting: true });
+const initial = gz(split.find((f) => f.path.endsWith('.size-entry.js')).contents);
+const noKy = gz(
+  (
+    await bundle(ALL, {
+      stub: {
+        filter: /node_modules\/ky\/distribution\/index\.js$/,
+        contents: 'export default {}; export class HTTPError {}; export class TimeoutError {}',
+      },
+    })
+  )[0].contents,
+);
+// The response schemas and all of zod they use sit in one lazily imported chunk.
+const noValidation = gz(
+  (await bundle(ALL, { stub: { filter: /dist\/schemas-[\w-]+\.js$/, contents: 'export {}' } }))[0].contents,
 );
 console.log(
-  `  every export (client, errors, Guard):       ${kB(fullCode.length)} minified, ${kB(gz(fullCode))} minified+gzipped`,
+  '\nmain entry (dist/index.js, the default condition) bundled for the browser with everything it imports,',
 );
-const clientOnly = (await bundle("export { AgentTrustClient, AgentTrustError } from './dist/index.js';"))
-  .outputFiles[0].contents;
+console.log('minified and gzipped (target: under 25 kB):');
+console.log(`  every export (client, errors, Guard):       ${kB(full)}`);
+console.log(`  AgentTrustClient and errors (tree-shaken):  ${kB(clientOnly)}`);
 console.log(
-  `  AgentTrustClient and errors (tree-shaken):  ${kB(clientOnly.length)} minified, ${kB(gz(clientOnly))} minified+gzipped`,
+  `  loaded at import with code splitting:       ${kB(initial)} (ky, zod and the schemas come with the first request)`,
 );
-const split = await bundle("export * from './dist/index.js';", true);
-const initial = split.outputFiles.find((f) => f.path.endsWith('.size-entry.js')).contents;
-console.log(
-  `  loaded at import with code splitting:       ${kB(gz(initial))} gzipped (ky, zod and the schemas load with the first request)`,
-);
-// What dominates: the same bundle from the sources, so each origin's bytes can be attributed.
-const bySource = await build({
-  entryPoints: [`${pkgDir}/src/index.ts`],
-  bundle: true,
-  minify: true,
-  format: 'esm',
-  platform: 'browser',
-  write: false,
-  metafile: true,
-  logLevel: 'silent',
-  define: { __SDK_VERSION__: '"0"' },
-});
-const byPart = {};
-for (const [file, { bytesInOutput }] of Object.entries(Object.values(bySource.metafile.outputs)[0].inputs)) {
-  const part = file.includes('node_modules/zod/')
-    ? 'zod/mini (core of the validation)'
-    : file.includes('node_modules/ky/')
-      ? 'ky'
-      : file.includes('spec/generated/')
-        ? '@agenttrustid/spec zod schemas (with descriptions)'
-        : file.includes('src/guard/')
-          ? 'Guard (src/guard)'
-          : file.includes('src/generated/')
-            ? 'generated operations and key maps'
-            : 'client, resources, HTTP core, errors';
-  byPart[part] = (byPart[part] ?? 0) + bytesInOutput;
-}
-console.log(
-  '  minified bytes by origin (from the sources, before gzip; the dist build strips the schema descriptions):',
-);
-const total = Object.values(byPart).reduce((a, b) => a + b, 0);
-for (const [part, bytes] of Object.entries(byPart).sort((a, b) => b[1] - a[1])) {
-  console.log(`    ${part.padEnd(52)} ${kB(bytes).padStart(8)}  (${((100 * bytes) / total).toFixed(0)}%)`);
+console.log('  what dominates, as what leaving each part out of the whole saves:');
+const parts = [
+  ['zod/mini and the response schemas (validation)', full - noValidation],
+  ['Guard (src/guard, a separate issue, exported here by the guide)', full - clientOnly],
+  ['ky', full - noKy],
+];
+parts.push([
+  'the rest: client, 12 resources, HTTP core, errors, 41 operations, key maps',
+  full - parts.reduce((n, [, b]) => n + b, 0),
+]);
+for (const [part, bytes] of parts) {
+  console.log(`    ${part.padEnd(76)} ${kB(bytes).padStart(8)}  (${((100 * bytes) / full).toFixed(0)}%)`);
 }
 
 // --- 3. cold import --------------------------------------------------------------------------

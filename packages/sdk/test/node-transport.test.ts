@@ -126,7 +126,7 @@ describe('node transport', () => {
 
   it('sends one value per header name, the last source winning whatever its case', async () => {
     const c = client({ defaultHeaders: { 'X-Team': 'research', 'User-Agent': 'my-agent/1' } });
-    await c.agents.list({}, { headers: { 'x-team': 'ops' } });
+    await c.agents.list({}, { headers: { 'x-team': 'ops', 'x-role': 'host' } });
     const { headers } = attempts('listAgents')[0]!;
     expect(headers['x-team']).toBe('ops');
     expect(headers['user-agent']).toBe('my-agent/1');

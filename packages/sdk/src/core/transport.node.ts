@@ -43,14 +43,14 @@ async function nodeFetch(input: RequestInfo | URL, init?: RequestInit & Transpor
   // Name/value pairs in one flat array: node:http then writes them as they are, without
   // validating each again (the core or the Request already did) or adding Host itself.
   const headers: string[] = [];
-  if (fast) {
-    for (const name in init.rawHeaders) headers.push(name, init.rawHeaders[name]!);
-  } else {
-    request.headers.forEach((value, name) => {
-      headers.push(name, value);
-    });
-  }
-  if (!headers.includes('host')) headers.push('host', url.host);
+  let host = false;
+  const add = (value: string, name: string) => {
+    headers.push(name, value);
+    if (name === 'host') host = true;
+  };
+  if (fast) for (const name in init.rawHeaders) add(init.rawHeaders[name]!, name);
+  else request.headers.forEach(add);
+  if (!host) headers.push('host', url.host);
   if (body !== undefined) headers.push('content-length', String(Buffer.byteLength(body)));
   const signal = request.signal;
   if (signal.aborted) throw signal.reason;
