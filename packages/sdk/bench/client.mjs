@@ -15,8 +15,8 @@ const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 const { AgentTrustClient, VERSION } = await import('@agenttrustid/sdk');
 const API_KEY = 'sk_test_agenttrust';
 
-const SEQ_ROUNDS = Number(process.env.R ?? 20);
-const SEQ_BLOCK = Number(process.env.B ?? 100);
+const SEQ_ROUNDS = 20;
+const SEQ_BLOCK = 100;
 const CONC = 64;
 const CONC_ROUNDS = 10;
 const CONC_PER_WORKER = 8;
