@@ -3,6 +3,7 @@
 // retry, and the mapping of every failure to a typed AgentTrustError.
 import type { Hooks, KyInstance, Options } from 'ky';
 import { AgentTrustError, errorFromResponse, NetworkError, ValidationError } from './errors.js';
+import { FAST_PATH, type MarkedResponse, RAW_REQUEST_ID, RAW_TEXT } from './fast-path.js';
 import { type Logger, type LogLevel, makeLog } from './log.js';
 import { VERSION } from './version.js';
 
@@ -53,16 +54,6 @@ const USER_AGENT = `agenttrustid-sdk-typescript/${VERSION}`;
 const RETRY_METHODS = ['get', 'head', 'delete', 'put', 'post', 'patch', 'options'];
 // 408, 429 and every 5xx; Retry-After is honoured on each of them.
 const RETRY_STATUSES = [408, 429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
-// The fast path shared with transport.node.ts: a fetch marked with FAST_PATH takes the headers
-// and body as plain values, `init.rawHeaders` and `init.rawBody`, so ky's Request carries no
-// headers to copy five times over and no body stream to build, clone and read back (ky still owns
-// retries, timeout and abort). It puts the decoded response text and the X-Request-Id on the
-// Response under RAW_TEXT and RAW_REQUEST_ID, and gives it no body stream, nor headers on a 2xx:
-// the core reads only those two. Users' hooks see real Requests and Responses, so hooks turn it off.
-const FAST_PATH = Symbol.for('agenttrustid.sdk.fastPath');
-const RAW_TEXT = Symbol.for('agenttrustid.sdk.rawText');
-const RAW_REQUEST_ID = Symbol.for('agenttrustid.sdk.rawRequestId');
-type MarkedResponse = Response & { [RAW_TEXT]?: unknown; [RAW_REQUEST_ID]?: string };
 let kyModule: Promise<typeof import('ky')> | undefined;
 
 function retryConfig(limit: number): object {
@@ -165,7 +156,7 @@ export class HttpCore {
     try {
       response = await client(url.slice(1), {
         method,
-        // ky hands options it does not know (rawHeaders, rawBody) to fetch as they are.
+        // ky hands options it does not know (rawHeaders, rawBody) to fetch as they are (fast-path.ts).
         ...(this.#fastPath && (config.body == null || typeof config.body === 'string')
           ? { rawHeaders: headers, body: null, rawBody: config.body ?? null }
           : { headers, body: config.body ?? null }),

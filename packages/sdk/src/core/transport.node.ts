@@ -4,29 +4,18 @@
 // of an agent, so the Node build uses this. Only the Node entry (`node` export condition) bundles it.
 import http from 'node:http';
 import https from 'node:https';
-
-// See FAST_PATH in http.ts.
-const FAST_PATH = Symbol.for('agenttrustid.sdk.fastPath');
-const RAW_TEXT = Symbol.for('agenttrustid.sdk.rawText');
-const RAW_REQUEST_ID = Symbol.for('agenttrustid.sdk.rawRequestId');
+import { FAST_PATH, type FastPathInit, type MarkedResponse, RAW_REQUEST_ID, RAW_TEXT } from './fast-path.js';
 
 const agents = {
   'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
   'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
 };
 
-/** What the HTTP core's fast path passes instead of headers and a body on the Request. */
-export interface TransportInit {
-  /** Lowercase names; the core has checked every name and value. */
-  rawHeaders?: Record<string, string>;
-  rawBody?: string | null;
-}
-
 // The last URL parsed: a client sends most of its calls (the action checks) to one URL.
 let lastHref = '';
 let lastUrl: URL | undefined;
 
-async function nodeFetch(input: RequestInfo | URL, init?: RequestInit & TransportInit): Promise<Response> {
+async function nodeFetch(input: RequestInfo | URL, init?: RequestInit & FastPathInit): Promise<Response> {
   const request = input instanceof Request ? input : new Request(input, init);
   const url = request.url === lastHref && lastUrl ? lastUrl : new URL(request.url);
   lastHref = request.url;
@@ -94,7 +83,7 @@ async function nodeFetch(input: RequestInfo | URL, init?: RequestInit & Transpor
             headers: responseHeaders,
           });
           // The HTTP core reads these instead of draining the body stream or the headers again.
-          const marked = response as Response & { [RAW_TEXT]?: string | null; [RAW_REQUEST_ID]?: string };
+          const marked = response as MarkedResponse;
           marked[RAW_TEXT] = text;
           marked[RAW_REQUEST_ID] = requestId;
           resolve(response);

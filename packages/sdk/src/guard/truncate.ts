@@ -22,10 +22,3 @@ export function truncateSummary(text: string, max: number = MAX_SUMMARY_CODE_POI
   }
   return text.slice(0, end);
 }
-
-/** Counts code points (what the spec calls characters). */
-export function codePointLength(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { codePointLength, MAX_SUMMARY_CODE_POINTS, truncateSummary } from '../../src/guard/truncate.js';
+import { MAX_SUMMARY_CODE_POINTS, truncateSummary } from '../../src/guard/truncate.js';
+
+const codePointLength = (s: string) => [...s].length;
 
 // No lone surrogate anywhere (String.prototype.isWellFormed, without needing the ES2024 lib).
 const wellFormed = (s: string) =>
