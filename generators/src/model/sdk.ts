@@ -97,10 +97,11 @@ export function sdkShape(op: Node, params: Param[], pathParams: Param[], pointer
 
 function cacheRule(raw: Node, known: ReadonlySet<string>, pointer: string): CacheRule {
   if (raw?.store) {
-    const { key, expires_at: expiresAt, opt_out: optOut } = raw.store;
+    const { key, issued_at: issuedAt, expires_at: expiresAt, opt_out: optOut } = raw.store;
     return {
       kind: 'store',
       key: wireList(key, known, `${pointer}/store/key`),
+      ...(issuedAt === undefined ? {} : { issuedAt: wordsName(issuedAt, `${pointer}/store/issued_at`).wire }),
       expiresAt: wordsName(expiresAt, `${pointer}/store/expires_at`).wire,
       optOut: wordsName(optOut, `${pointer}/store/opt_out`),
     };
