@@ -16,7 +16,7 @@ import {
   runtimeFiles,
   writeOutput,
 } from '../src/emit/index.ts';
-import { pyMember } from './names.ts';
+import { pyMember } from './naming.ts';
 import { clientModule, packageInit, resourcesInit, versionModule } from './templates/client.ts';
 import { pyprojectToml } from './templates/pyproject.ts';
 import { operationsModule, resourceModule } from './templates/resources.ts';

@@ -2,7 +2,7 @@
 
 import { code } from '../../src/emit/template.ts';
 import type { ApiModel } from '../../src/model/index.ts';
-import { pyMember, pyResourceClass, pyStr } from '../names.ts';
+import { pyMember, pyResourceClass, pyStr } from '../naming.ts';
 
 export function clientModule(model: ApiModel, header: string): string {
   const resources = model.resources.map((r) => ({

@@ -9,7 +9,7 @@ import {
   type Resource,
   type TypeRef,
 } from '../../src/model/index.ts';
-import { pyClass, pyDoc, pyField, pyMember, pyOpConst, pyResourceClass, pyStr } from '../names.ts';
+import { pyClass, pyDoc, pyField, pyMember, pyOpConst, pyResourceClass, pyStr } from '../naming.ts';
 import { pyType } from './types.ts';
 
 /**
