@@ -105,7 +105,9 @@ class Driver:
             )
             return wire(decision)
         if action == "report":
-            guard.report(request["tool"], request["success"], request["duration_ms"], request.get("error_type"))
+            guard.report(
+                request["tool"], request["success"], request["duration_ms"], request.get("error_type")
+            )
             return None
         if action == "flush":
             guard.flush(timeout=30)
