@@ -76,7 +76,8 @@ export const pyClass = (name: Name) =>
   name.overrides.python ?? (/^[A-Z][A-Za-z0-9]*$/.test(name.wire) ? name.wire : PYTHON.typeName(name));
 
 /** The resource class, e.g. `AgentCards` / `AsyncAgentCards`. */
-export const pyResourceClass = (name: Name, async: boolean) => `${async ? 'Async' : ''}${PYTHON.type(name.words)}`;
+export const pyResourceClass = (name: Name, async: boolean) =>
+  `${async ? 'Async' : ''}${PYTHON.type(name.words)}`;
 
 /** An enum member: SCREAMING_SNAKE, `V` before a leading digit (`1.0` -> `V1_0`). */
 export function pyEnumMember(name: Name): string {

@@ -2,7 +2,7 @@
 
 import { code } from '../../src/emit/template.ts';
 import { type ApiModel, type EnumType, type Name, SpecModelError } from '../../src/model/index.ts';
-import { pyClass, pyConst, PYTHON, pyStr } from '../naming.ts';
+import { PYTHON, pyClass, pyConst, pyStr } from '../naming.ts';
 
 const tuple = (items: readonly (string | number)[]) =>
   `(${items.map((i) => (typeof i === 'string' ? pyStr(i) : String(i))).join(', ')}${items.length === 1 ? ',' : ''})`;

@@ -12,7 +12,16 @@ import {
   type TypeRef,
   typeOf,
 } from '../../src/model/index.ts';
-import { pyClass, pyDoc, pyField, pyLiteral, pyMember, pyOpConst, pyResourceClass, pyStr } from '../naming.ts';
+import {
+  pyClass,
+  pyDoc,
+  pyField,
+  pyLiteral,
+  pyMember,
+  pyOpConst,
+  pyResourceClass,
+  pyStr,
+} from '../naming.ts';
 import { pyType } from './types.ts';
 
 /** What an argument accepts: the model or a plain mapping with wire keys, an enum or its string. */
@@ -70,9 +79,7 @@ function dictOf(params: Param[]): string {
   const optional = params.filter((p) => !p.required);
   const items = required.map((p) => `${pyStr(p.name.wire)}: ${argValue(p)}`);
   if (optional.length > 0) {
-    items.push(
-      `**drop_none({${optional.map((p) => `${pyStr(p.name.wire)}: ${argValue(p)}`).join(', ')}})`,
-    );
+    items.push(`**drop_none({${optional.map((p) => `${pyStr(p.name.wire)}: ${argValue(p)}`).join(', ')}})`);
   }
   return `{${items.join(', ')}}`;
 }
@@ -123,7 +130,8 @@ function cachedCall(model: ApiModel, op: Operation, rule: Extract<CacheRule, { k
   // Optional `issued_at`: the lifetime is then measured by the gateway's own two timestamps.
   const issuedWire = 'issuedAt' in rule && typeof rule.issuedAt === 'string' ? rule.issuedAt : undefined;
   const issued = issuedWire && responseField(model, op, issuedWire);
-  if (issuedWire && !issued) throw new SpecModelError(`the answer has no field '${issuedWire}'`, `${at}/issued_at`);
+  if (issuedWire && !issued)
+    throw new SpecModelError(`the answer has no field '${issuedWire}'`, `${at}/issued_at`);
   const key = rule.key.map((w) => `${pyStr(w)}: ${pyField(paramNamed(op, w).name)}`).join(', ');
   return {
     optOut: pyField(rule.optOut),
@@ -140,7 +148,8 @@ function evictions(model: ApiModel, op: Operation, rule: Extract<CacheRule, { ki
     const store = stored.sdk.cache;
     if (store?.kind !== 'store') continue;
     const target = `_ops.${pyOpConst(stored.id)}`;
-    if (store.key.includes(rule.field)) out.push(`self._client._token_cache.evict(${target}, ${value}, arg=${pyStr(rule.field)})`);
+    if (store.key.includes(rule.field))
+      out.push(`self._client._token_cache.evict(${target}, ${value}, arg=${pyStr(rule.field)})`);
     else {
       const attr = responseField(model, stored, rule.field);
       if (attr) out.push(`self._client._token_cache.evict(${target}, ${value}, attr=${pyStr(attr)})`);
@@ -159,7 +168,9 @@ function method(model: ApiModel, op: Operation, isAsync: boolean, used: Set<stri
   const isVoid = op.sdk.void.includes('python') || !op.response.type;
   // `builtins.list`: a resource may have a method named `list`, which shadows the builtin in the class body.
   const returns =
-    op.response.type && !isVoid ? pyType(model, op.response.type).replace(/\blist\[/g, 'builtins.list[') : 'None';
+    op.response.type && !isVoid
+      ? pyType(model, op.response.type).replace(/\blist\[/g, 'builtins.list[')
+      : 'None';
   const args: string[] = [`_ops.${pyOpConst(op.id)}`];
   if (op.pathParams.length > 0) args.push(`path_params=${dictOf(op.pathParams)}`);
   if (op.queryParams.length > 0) args.push(`query=${dictOf(op.queryParams)}`);
