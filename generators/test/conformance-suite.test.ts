@@ -73,7 +73,12 @@ describe('spec/conformance vectors', () => {
   const validate = new Ajv2020({ allErrors: true, strict: false }).compile(vectorSchema);
 
   it('cover every kind', () =>
-    expect(vectorFiles.map(({ doc }) => doc.kind).sort()).toEqual(['digest', 'roundtrip', 'status', 'truncate']));
+    expect(vectorFiles.map(({ doc }) => doc.kind).sort()).toEqual([
+      'digest',
+      'roundtrip',
+      'status',
+      'truncate',
+    ]));
 
   for (const { file, doc } of vectorFiles) {
     it(`${file} matches vector.schema.json, is named after its kind, has unique case ids`, () => {

@@ -66,7 +66,8 @@ export const show = (v: Json) => (v === MISSING ? '<missing>' : JSON.stringify(v
 export function match(actual: Json, expected: Json, where: string): string[] {
   if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
     const keys = Object.keys(expected);
-    if (keys.length === 1 && keys[0]!.startsWith('$')) return matcher(actual, keys[0]!, expected[keys[0]!], where);
+    if (keys.length === 1 && keys[0]!.startsWith('$'))
+      return matcher(actual, keys[0]!, expected[keys[0]!], where);
   }
   if (expected === null)
     return actual === null || actual === MISSING ? [] : [`${where}: expected null, got ${show(actual)}`];
@@ -92,7 +93,8 @@ function matcher(actual: Json, op: string, arg: Json, where: string): string[] {
   if (op === '$absent') ok = absent === Boolean(arg);
   else if (op === '$present') ok = !absent === Boolean(arg);
   else if (actual === MISSING) return [`${where}: missing (expected ${op} ${show(arg)})`];
-  else if (op === '$type') ok = jsonType(actual) === arg || (arg === 'number' && jsonType(actual) === 'integer');
+  else if (op === '$type')
+    ok = jsonType(actual) === arg || (arg === 'number' && jsonType(actual) === 'integer');
   else if (op === '$len')
     ok =
       typeof actual === 'string'
@@ -103,7 +105,10 @@ function matcher(actual: Json, op: string, arg: Json, where: string): string[] {
   else if (op === '$gte') ok = typeof actual === 'number' && actual >= arg;
   else if (op === '$lte') ok = typeof actual === 'number' && actual <= arg;
   else if (op === '$contains')
-    ok = typeof actual === 'string' ? actual.includes(arg) : Array.isArray(actual) && actual.some((x) => equal(x, arg));
+    ok =
+      typeof actual === 'string'
+        ? actual.includes(arg)
+        : Array.isArray(actual) && actual.some((x) => equal(x, arg));
   else if (op === '$matches') ok = typeof actual === 'string' && new RegExp(arg).test(actual);
   else if (op === '$ne') ok = !equal(actual, arg);
   else return [`${where}: unknown matcher ${op}`];

@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { equal, getPath, interpolate, type Json, match, show, StepFailed } from './match.ts';
+import { equal, getPath, interpolate, type Json, match, StepFailed, show } from './match.ts';
 
 const ROOT = new URL('../../../', import.meta.url);
 const DIR = new URL('../', import.meta.url);
@@ -39,7 +39,14 @@ interface Result {
 interface Answer {
   ok: boolean;
   result?: Json;
-  error?: { code: string; message: string; status: number | null; details: Json; request_id: Json; text: string };
+  error?: {
+    code: string;
+    message: string;
+    status: number | null;
+    details: Json;
+    request_id: Json;
+    text: string;
+  };
   crash?: string;
 }
 
@@ -126,7 +133,11 @@ class Driver {
   request(body: Record<string, Json>, raw: Record<string, string> = {}): Promise<Answer> {
     if (this.exited) return Promise.resolve({ ok: false, crash: this.exited });
     const id = this.nextId++;
-    let line = JSON.stringify({ id, ...body, ...Object.fromEntries(Object.keys(raw).map((k) => [k, `\0${k}`])) });
+    let line = JSON.stringify({
+      id,
+      ...body,
+      ...Object.fromEntries(Object.keys(raw).map((k) => [k, `\0${k}`])),
+    });
     for (const [k, text] of Object.entries(raw)) line = line.replace(JSON.stringify(`\0${k}`), () => text);
     return new Promise<Answer>((resolve) => {
       const timer = setTimeout(() => {
@@ -172,7 +183,12 @@ class Driver {
 class Mock {
   constructor(readonly url: string) {}
 
-  async http(method: string, path: string, body?: Json, apiKey?: string | null): Promise<{ status: number; body: Json }> {
+  async http(
+    method: string,
+    path: string,
+    body?: Json,
+    apiKey?: string | null,
+  ): Promise<{ status: number; body: Json }> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (apiKey) headers.authorization = `Bearer ${apiKey}`;
@@ -233,11 +249,11 @@ class ScenarioRun {
           }
         }
       }
-      for (const failure of await Promise.all(this.background))
-        if (failure) throw new StepFailed(failure);
+      for (const failure of await Promise.all(this.background)) if (failure) throw new StepFailed(failure);
       for (const e of this.errors) {
         const text = [e.message, e.text, JSON.stringify(e.details ?? null), JSON.stringify(e)].join(' ');
-        if (text.includes(API_KEY)) throw new StepFailed(`the API key appears in an error: ${e.code} ${e.text}`);
+        if (text.includes(API_KEY))
+          throw new StepFailed(`the API key appears in an error: ${e.code} ${e.text}`);
       }
     } finally {
       await Promise.allSettled(this.background);
@@ -259,7 +275,8 @@ class ScenarioRun {
     if (!answer.ok && !error) throw new StepFailed(`the driver answered neither result nor error`);
     if (error) this.errors.push(error);
     const expectedError = raw.expect?.error;
-    if (error && !expectedError) throw new StepFailed(`unexpected error ${error.code}: ${error.text || error.message}`);
+    if (error && !expectedError)
+      throw new StepFailed(`unexpected error ${error.code}: ${error.text || error.message}`);
     if (!error && expectedError)
       throw new StepFailed(`expected error ${expectedError.code}, got ${show(answer.result)}`);
     const value: Json = error
@@ -368,7 +385,11 @@ function describe(step: Step): string {
 
 // --- vectors --------------------------------------------------------------------------------------
 
-async function runVectorCase(driver: Driver, kind: VectorFile['kind'], c: Record<string, any>): Promise<string | null> {
+async function runVectorCase(
+  driver: Driver,
+  kind: VectorFile['kind'],
+  c: Record<string, any>,
+): Promise<string | null> {
   let answer: Answer;
   let expected: Json;
   switch (kind) {
@@ -400,7 +421,12 @@ async function runVectorCase(driver: Driver, kind: VectorFile['kind'], c: Record
 
 // --- main -----------------------------------------------------------------------------------------
 
-async function runLanguage(language: string, spec: { cwd: string; command: string[] }, mock: Mock, only: string[]) {
+async function runLanguage(
+  language: string,
+  spec: { cwd: string; command: string[] },
+  mock: Mock,
+  only: string[],
+) {
   const wanted = (id: string) => only.length === 0 || only.some((o) => id.includes(o));
   const driver = new Driver(language, spec, mock.url);
   const scenarios: Result[] = [];
@@ -445,7 +471,9 @@ async function runLanguage(language: string, spec: { cwd: string; command: strin
         ...(failure ? { message: failure.slice(0, 2000) } : {}),
       };
       scenarios.push(result);
-      console.log(`${language.padEnd(10)} ${result.status === 'pass' ? 'pass' : result.status.toUpperCase()} ${scenario.id}`);
+      console.log(
+        `${language.padEnd(10)} ${result.status === 'pass' ? 'pass' : result.status.toUpperCase()} ${scenario.id}`,
+      );
     }
   } finally {
     await driver.stop();
@@ -488,7 +516,13 @@ function printGrid(reports: Awaited<ReturnType<typeof runLanguage>>[]): boolean 
     `${first.padEnd(idWidth)} | ${cells.map((c) => c.padEnd(colWidth)).join(' | ')}`;
   const rule = `${'-'.repeat(idWidth)}-|-${languages.map(() => '-'.repeat(colWidth)).join('-|-')}`;
   console.log(`\n${line('scenario', languages)}\n${rule}`);
-  for (const [row, cells] of rows) console.log(line(row, languages.map((l) => label(cells.get(l)))));
+  for (const [row, cells] of rows)
+    console.log(
+      line(
+        row,
+        languages.map((l) => label(cells.get(l))),
+      ),
+    );
   console.log(rule);
   console.log(
     line(
@@ -521,7 +555,8 @@ async function main(): Promise<number> {
   const mock = new Mock(url);
   const reports = [];
   try {
-    for (const language of languages) reports.push(await runLanguage(language, drivers[language]!, mock, values.only ?? []));
+    for (const language of languages)
+      reports.push(await runLanguage(language, drivers[language]!, mock, values.only ?? []));
   } finally {
     proc.kill('SIGTERM');
   }

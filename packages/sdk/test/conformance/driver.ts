@@ -44,7 +44,10 @@ function recase(value: Json, ref: TypeRef | undefined, to: 'sdk' | 'wire'): Json
       ? type.variants.find((v) => v.discriminatorValue === value[type.discriminator!])
       : type.variants.find((v) => {
           const t = model.types.find((x) => x.name.wire === v.type);
-          return t?.kind === 'object' && t.properties.every((p) => !p.required || propKey(p.name, to, 'from') in value);
+          return (
+            t?.kind === 'object' &&
+            t.properties.every((p) => !p.required || propKey(p.name, to, 'from') in value)
+          );
         });
     return variant ? recase(value, { kind: 'ref', name: variant.type }, to) : value;
   }
@@ -70,14 +73,16 @@ const operations = new Map(model.operations.map((op) => [`${op.resource}.${op.na
 function callArguments(op: Operation, args: Record<string, Json>): unknown[] {
   const legacy = legacyShape(op, args);
   if (legacy) return legacy;
-  const positional: string[] = (op as { sdk?: { args?: Record<Language, string[]> } }).sdk?.args?.[LANG] ??
+  const positional: string[] =
+    (op as { sdk?: { args?: Record<Language, string[]> } }).sdk?.args?.[LANG] ??
     op.pathParams.map((p) => p.name.wire);
   const param = (wire: string) => op.params.find((p) => p.name.wire === wire) as Param;
   const values: unknown[] = positional.map((wire) => recase(args[wire], param(wire)?.type, 'sdk'));
   const others = op.params.filter((p) => !positional.includes(p.name.wire));
   if (others.length === 0) return values;
   const rest: Record<string, Json> = {};
-  for (const p of others) if (p.name.wire in args) rest[sdkName(p.name)] = recase(args[p.name.wire], p.type, 'sdk');
+  for (const p of others)
+    if (p.name.wire in args) rest[sdkName(p.name)] = recase(args[p.name.wire], p.type, 'sdk');
   return [...values, rest];
 }
 
@@ -93,7 +98,10 @@ function legacyShape(op: Operation, args: Record<string, Json>): unknown[] | und
     const { source_agent_id, context_id } = args;
     const message = recase(args.message ?? {}, { kind: 'ref', name: 'A2aMessage' }, 'sdk');
     const extra = { sourceAgentId: source_agent_id, contextId: context_id };
-    return [args.agent_id, { ...message, ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)) }];
+    return [
+      args.agent_id,
+      { ...message, ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)) },
+    ];
   }
   const positional: Record<string, string[]> = {
     'agents.revoke': ['agent_id', 'reason'],
@@ -153,7 +161,15 @@ async function guardAction(req: Request): Promise<Json> {
       ...(o.block_on_deny !== undefined ? { blockOnDeny: o.block_on_deny } : {}),
       ...(o.fail_open !== undefined ? { failOpen: o.fail_open } : {}),
       ...(o.log_inputs !== undefined ? { logInputs: o.log_inputs } : {}),
-      ...(b ? { breaker: { failureThreshold: b.failure_threshold, windowMs: b.window_ms, cooldownMs: b.cooldown_ms } } : {}),
+      ...(b
+        ? {
+            breaker: {
+              failureThreshold: b.failure_threshold,
+              windowMs: b.window_ms,
+              cooldownMs: b.cooldown_ms,
+            },
+          }
+        : {}),
     });
     wrappedCalls = 0;
     return null;
@@ -174,11 +190,15 @@ async function guardAction(req: Request): Promise<Json> {
       await g.close(30_000);
       return null;
     case 'wrap': {
-      const run = g.wrap(req.tool, (value: Json) => {
-        wrappedCalls++;
-        if (req.raise) throw new ToolFailure('the tool failed');
-        return value;
-      }, req.action_effect ? { effect: req.action_effect } : {});
+      const run = g.wrap(
+        req.tool,
+        (value: Json) => {
+          wrappedCalls++;
+          if (req.raise) throw new ToolFailure('the tool failed');
+          return value;
+        },
+        req.action_effect ? { effect: req.action_effect } : {},
+      );
       try {
         return { returned: (await run(req.input)) ?? null };
       } catch (error) {
@@ -266,9 +286,21 @@ function answer(id: number, work: Promise<Json>): Promise<string> {
   return work.then(
     (result) => JSON.stringify({ id, ok: true, result: result ?? null }),
     (e) => {
-      if (!AgentTrustError.isInstance(e)) return JSON.stringify({ id, ok: false, crash: `${(e as Error)?.name}: ${(e as Error)?.message ?? e}` });
+      if (!AgentTrustError.isInstance(e))
+        return JSON.stringify({
+          id,
+          ok: false,
+          crash: `${(e as Error)?.name}: ${(e as Error)?.message ?? e}`,
+        });
       const details = Object.fromEntries(Object.entries(e.details ?? {}).map(([k, v]) => [snake(k), v]));
-      const error = { code: e.code, message: e.message, status: e.status ?? null, details, request_id: e.requestId ?? null, text: String(e) };
+      const error = {
+        code: e.code,
+        message: e.message,
+        status: e.status ?? null,
+        details,
+        request_id: e.requestId ?? null,
+        text: String(e),
+      };
       return JSON.stringify({ id, ok: false, error });
     },
   );
@@ -284,7 +316,9 @@ createInterface({ input: process.stdin })
       try {
         req = JSON.parse(line);
       } catch (e) {
-        process.stdout.write(`${JSON.stringify({ id: null, ok: false, crash: `bad request: ${(e as Error).message}` })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ id: null, ok: false, crash: `bad request: ${(e as Error).message}` })}\n`,
+        );
         return;
       }
       process.stdout.write(`${await answer(req.id, handle(req))}\n`);
