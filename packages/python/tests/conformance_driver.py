@@ -28,6 +28,10 @@ class Unsupported(Exception):
     """A request this driver does not understand: reported as a crash (a failure)."""
 
 
+class ToolFailure(Exception):
+    """What a wrapped tool raises on request: the guard must re-raise it unchanged."""
+
+
 def wire(value: Any) -> Any:
     """An SDK value in wire shape: models by their wire names, enums by value."""
     if isinstance(value, pydantic.BaseModel):
@@ -58,6 +62,7 @@ class Driver:
     def __init__(self) -> None:
         self.clients: dict[str, AgentTrustClient] = {}
         self.guard: ATIGuard | None = None
+        self.wrapped_calls = 0
         self.ops: dict[str, Callable[[dict[str, Any]], Any]] = {
             "call": self.call,
             "guard": self.guard_step,
@@ -93,21 +98,46 @@ class Driver:
         if action == "create":
             self.close_guard()
             options = {k: v for k, v in request.get("options", {}).items() if v is not None}
+            if "breaker" in options:
+                b = options["breaker"]
+                options["breaker"] = {
+                    "failure_threshold": b["failure_threshold"],
+                    "window": b["window_ms"] / 1000,
+                    "cooldown": b["cooldown_ms"] / 1000,
+                }
             self.guard = ATIGuard(self.client(request["client"]), request["agent_id"], **options)
+            self.wrapped_calls = 0
             return None
         guard = self.guard
         if guard is None:
             raise Unsupported("no guard: a guard `create` must come first")
+        tool = request.get("tool", "")
+        summary, effect = request.get("input_summary"), request.get("action_effect")
+        given = {"input": request["input"]} if "input" in request else {}
         if action == "check":
-            kwargs = {"input": request["input"]} if "input" in request else {}
-            decision = guard.check(
-                request["tool"], request.get("input_summary"), request.get("action_effect"), **kwargs
+            return wire(guard.check(tool, summary, effect, **given))
+        if action == "wait_for_approval":
+            poll = request["poll_interval_ms"] / 1000
+            return wire(
+                guard.check_or_wait_for_approval(
+                    tool,
+                    summary,
+                    effect,
+                    **given,
+                    timeout=request["timeout_ms"] / 1000,
+                    poll_interval=poll,
+                    max_poll_interval=poll,
+                )
             )
-            return wire(decision)
+        if action == "wrap":
+            return self.wrap(guard, request)
+        if action == "wrapped_calls":
+            return self.wrapped_calls
+        if action == "breaker":
+            breaker = guard.stats()["breaker"]
+            return breaker["state"] if breaker else None
         if action == "report":
-            guard.report(
-                request["tool"], request["success"], request["duration_ms"], request.get("error_type")
-            )
+            guard.report(tool, request["success"], request["duration_ms"], request.get("error_type"))
             return None
         if action == "flush":
             guard.flush(timeout=30)
@@ -115,9 +145,20 @@ class Driver:
         if action == "close":
             guard.close(timeout=30)
             return None
-        if action == "stats":
-            return wire(guard.stats())
         raise Unsupported(f"unknown guard action {action}")
+
+    def wrap(self, guard: ATIGuard, request: dict[str, Any]) -> Any:
+        def tool_function(value: Any) -> Any:
+            self.wrapped_calls += 1
+            if request.get("raise"):
+                raise ToolFailure("the tool failed")
+            return value
+
+        run = guard.wrap(request["tool"], action_effect=request.get("action_effect"))(tool_function)
+        try:
+            return {"returned": run(request.get("input"))}
+        except ToolFailure as error:
+            return {"raised": type(error).__name__}
 
     def vector(self, request: dict[str, Any]) -> Any:
         kind = request["kind"]
@@ -126,7 +167,12 @@ class Driver:
         if kind == "truncate":
             return truncate_summary(request["text"], request["limit"])
         if kind == "status":
-            error = error_from_response(request["status"], request.get("body"), None)
+            # `body` is the answer's text; parsed as the HTTP core does (unreadable: no body).
+            try:
+                body = json.loads(request["body"]) if request.get("body") is not None else None
+            except ValueError:
+                body = None
+            error = error_from_response(request["status"], body, None)
             return {"code": error.code.value, "status": error.status}
         if kind == "roundtrip":
             cls = getattr(sdk_types, request["type"], None)
