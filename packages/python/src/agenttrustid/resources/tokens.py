@@ -64,6 +64,7 @@ class Tokens(SyncAPIResource):
             {"agent_id": agent_id, "scopes": scopes, "audience": audience},
             send,
             expires="expires_at",
+            issued="issued_at",
         )
 
     def introspect(
@@ -166,6 +167,7 @@ class AsyncTokens(AsyncAPIResource):
             {"agent_id": agent_id, "scopes": scopes, "audience": audience},
             send,
             expires="expires_at",
+            issued="issued_at",
         )
 
     async def introspect(
