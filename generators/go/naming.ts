@@ -5,21 +5,8 @@
  * themselves) suffixed with `_` where an unexported name could hit one. Doc-comment helpers
  * (wrapping, "X is ..." sentences) live here too, since they spell identifiers.
  */
-import { camel, identifier, type Name, pascal } from '../src/model/index.ts';
-
-/** What a language's emitter needs to spell names: the same shape for every language. */
-export interface NamingProfile {
-  /** Identifiers a generated name must not be (keywords, predeclared names, generated locals). */
-  reserved: ReadonlySet<string>;
-  /** Words spelled in capitals when they start or join a name (lower-case). */
-  initialisms: ReadonlySet<string>;
-  /** A type, field, method, resource or constant name (exported). */
-  exported(name: Name): string;
-  /** A parameter or local (unexported), never a reserved word. */
-  unexported(name: Name): string;
-  /** An exported identifier from words the model does not carry as a Name. */
-  fromWords(words: readonly string[]): string;
-}
+import { type NamingProfile, namingProfile } from '../src/emit/naming.ts';
+import { camel, type Name, pascal } from '../src/model/index.ts';
 
 /** Words Go spells in capitals (Effective Go, "Initialisms"), plus this API's own acronyms. */
 const INITIALISMS: ReadonlySet<string> = new Set([
@@ -114,23 +101,31 @@ function goPascal(words: readonly string[]): string {
   return out;
 }
 
-export const GO_NAMING: NamingProfile = {
+/** Go's naming profile: exported names PascalCase with initialisms, reserved words suffixed `_`. */
+export const GO_NAMING: NamingProfile = namingProfile({
+  language: 'go',
   reserved: RESERVED,
   initialisms: INITIALISMS,
-  exported: (name) => identifier(name, 'go', goPascal),
-  unexported(name) {
-    const id = camel(name.words, INITIALISMS);
-    // Keep the leading initialism lower-case whole (`ID` -> `id`, not `iD`).
-    const first = name.words[0] ?? '';
-    const fixed = INITIALISMS.has(first) ? first + id.slice(first.length) : id;
-    return RESERVED.has(fixed) || /^[0-9]/.test(fixed) ? `${fixed}_` : fixed;
-  },
-  fromWords: goPascal,
-};
+  escape: (id) => `${id}_`,
+  type: goPascal,
+  member: goPascal,
+  constant: goPascal,
+});
 
-export const exported = GO_NAMING.exported;
-export const unexported = GO_NAMING.unexported;
-export const pascalWords = GO_NAMING.fromWords;
+/** The exported Go identifier of a type, field, method or resource. */
+export const exported = (name: Name): string => GO_NAMING.typeName(name);
+
+/** An unexported Go identifier (parameters, locals): `agentID`, `destinationID`, never reserved. */
+export function unexported(name: Name): string {
+  const id = camel(name.words, INITIALISMS);
+  // Keep the leading initialism lower-case whole (`ID` -> `id`, not `iD`).
+  const first = name.words[0] ?? '';
+  const fixed = INITIALISMS.has(first) ? first + id.slice(first.length) : id;
+  return /^[0-9]/.test(fixed) ? `${fixed}_` : GO_NAMING.safe(fixed);
+}
+
+/** An exported identifier from words the model does not carry as a Name. */
+export const pascalWords = goPascal;
 
 /** A Go doc comment: `// ` lines wrapped at ~100 columns; '' for no text. */
 export function doc(text: string | undefined, indent = ''): string {
