@@ -48,6 +48,7 @@ type request struct {
 	ErrorType      string          `json:"error_type"`
 	TimeoutMS      float64         `json:"timeout_ms"`
 	PollIntervalMS float64         `json:"poll_interval_ms"`
+	Raise          bool            `json:"raise"`
 	Kind           string          `json:"kind"`
 	Text           string          `json:"text"`
 	Limit          int             `json:"limit"`
@@ -63,7 +64,13 @@ type driver struct {
 	guardArgs []ati.GuardOption // the guard's options, for wait_for_approval's own guard
 	client    *ati.Client
 	agentID   string
+	wrapped   int // calls of the function a wrap step guards, since the guard was created
 }
+
+// ToolFailure is the error the wrapped function returns when a step asks it to fail.
+type ToolFailure struct{}
+
+func (ToolFailure) Error() string { return "the tool failed" }
 
 func main() {
 	d := &driver{clients: map[string]*ati.Client{}}
@@ -204,6 +211,7 @@ func (d *driver) guardAction(ctx context.Context, req *request) (any, error) {
 		}
 		d.client, d.agentID, d.guardArgs = c, req.AgentID, opts
 		d.guard = ati.NewGuard(c, req.AgentID, opts...)
+		d.wrapped = 0
 		return nil, nil
 	}
 	g := d.guard
@@ -249,6 +257,35 @@ func (d *driver) guardAction(ctx context.Context, req *request) (any, error) {
 		return decision(waiter.CheckAndWait(ctx, req.Tool, req.InputSummary, check...))
 	case "breaker":
 		return g.Stats().Breaker, nil
+	case "wrap":
+		var input any
+		if req.Input != nil {
+			if err := json.Unmarshal(req.Input, &input); err != nil {
+				return nil, fmt.Errorf("input: %v", err)
+			}
+		}
+		var effect []ati.CheckOption
+		if req.ActionEffect != "" {
+			effect = append(effect, ati.CheckEffect(ati.ActionEffect(req.ActionEffect)))
+		}
+		run := ati.Wrap(g, req.Tool, func(_ context.Context, in any) (any, error) {
+			d.wrapped++
+			if req.Raise {
+				return nil, &ToolFailure{}
+			}
+			return in, nil
+		}, effect...)
+		out, err := run(ctx, input)
+		var failure *ToolFailure
+		if errors.As(err, &failure) {
+			return map[string]any{"raised": ati.ErrorTypeOf(err)}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"returned": out}, nil
+	case "wrapped_calls":
+		return d.wrapped, nil
 	}
 	return nil, fmt.Errorf("unknown guard action %q", req.Action)
 }
