@@ -3,7 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ApiModel, makeName, modelFromFile, type ObjectType, SpecModelError } from '../src/model/index.ts';
+import {
+  type ApiModel,
+  makeName,
+  modelFromFile,
+  type ObjectType,
+  SpecModelError,
+} from '../src/model/index.ts';
 import { emitGo, renderGo as renderRaw } from './emit.ts';
 
 const SPEC = new URL('../../spec/openapi.yaml', import.meta.url).pathname;

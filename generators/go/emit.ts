@@ -87,9 +87,7 @@ export function renderGo(model: ApiModel, specName = 'openapi.yaml'): OutputFile
   files.set(
     'enums.go',
     goFile(source, PKG, () =>
-      model.types
-        .flatMap((t) => (t.kind === 'enum' ? [enumDecl(t)] : []))
-        .join('\n'),
+      model.types.flatMap((t) => (t.kind === 'enum' ? [enumDecl(t)] : [])).join('\n'),
     ),
   );
   files.set(
@@ -104,7 +102,10 @@ export function renderGo(model: ApiModel, specName = 'openapi.yaml'): OutputFile
       `,
     ),
   );
-  files.set('services.go', goFile(source, PKG, () => clientFile(model)));
+  files.set(
+    'services.go',
+    goFile(source, PKG, () => clientFile(model)),
+  );
   for (const r of model.resources) {
     files.set(
       fileName(r.name.wire),
@@ -122,8 +123,14 @@ export function renderGo(model: ApiModel, specName = 'openapi.yaml'): OutputFile
       `,
     ),
   );
-  files.set('facts.go', goFile(source, PKG, (imports) => factsFile(model, imports)));
-  files.set(`${DISPATCH_DIR}/dispatch.go`, goFile(source, 'main', (imports) => dispatchFile(ctx, imports)));
+  files.set(
+    'facts.go',
+    goFile(source, PKG, (imports) => factsFile(model, imports)),
+  );
+  files.set(
+    `${DISPATCH_DIR}/dispatch.go`,
+    goFile(source, 'main', (imports) => dispatchFile(ctx, imports)),
+  );
   // No requirements beyond the standard library; go 1.24 for the `omitzero` JSON option.
   files.set(
     'go.mod',

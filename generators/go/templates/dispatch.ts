@@ -22,7 +22,7 @@ export const DISPATCH_DIR = 'internal/conformance/driver';
 /** Qualifies the SDK's exported names for package main. */
 const ati = (name: string): string => name.replace(/^(\*?)(\[\])?(\*?)([A-Z])/, '$1$2$3ati.$4');
 
-function callEntry(ctx: GoTypes, r: Resource, op: Operation, imports: GoImports): string {
+function callEntry(ctx: GoTypes, r: Resource, op: Operation, _imports: GoImports): string {
   // goShape records the SDK's own imports (context, time); package main needs only its own.
   const s: GoShape = goShape(ctx, op, { use: (p: string) => p.slice(p.lastIndexOf('/') + 1) } as GoImports);
   const svc = `c.${exported(r.name)}`;
@@ -60,7 +60,9 @@ function callEntry(ctx: GoTypes, r: Resource, op: Operation, imports: GoImports)
             ${s.void ? voidCall(shortArgs) : ret(`${svc}.${name}(${shortArgs.join(', ')})`)}
         }`;
     } else if (optionalBody || optionalQuery) {
-      const absent = [optionalBody && 'body == nil', optionalQuery && 'params == nil'].filter(Boolean).join(' && ');
+      const absent = [optionalBody && 'body == nil', optionalQuery && 'params == nil']
+        .filter(Boolean)
+        .join(' && ');
       short = code`
         if ${absent} {
             ${s.void ? voidCall(head) : ret(`${svc}.${name}(${head.join(', ')})`)}
@@ -107,14 +109,7 @@ export function dispatchFile(ctx: GoTypes, imports: GoImports): string {
   imports.use('encoding/json');
   imports.use('github.com/agenttrustid/sdk/go', 'ati');
   const entries = ctx.model.resources.flatMap((r) =>
-    r.operations.map((id) =>
-      callEntry(
-        ctx,
-        r,
-        ctx.model.operations.find((o) => o.id === id)!,
-        imports,
-      ),
-    ),
+    r.operations.map((id) => callEntry(ctx, r, ctx.model.operations.find((o) => o.id === id)!, imports)),
   );
   return code`
     // calls maps a step's "call" to the SDK method a user would call.

@@ -15,7 +15,6 @@ function duration(ms: number, time: string): string {
   return n === 1 ? `${time}.${unit}` : `${n} * ${time}.${unit}`;
 }
 
-
 /** `Env` + the variable's name without the prefix all of them share (`AGENTTRUST_URL` -> `EnvURL`). */
 function envConsts(names: string[]): { name: string; value: string }[] {
   let prefix = names[0] ?? '';

@@ -92,8 +92,16 @@ export function goShape(ctx: GoTypes, op: Operation, imports: GoImports): GoShap
     .map((wire) => {
       const param = op.params.find((p) => p.name.wire === wire)!;
       if (param.location !== 'body')
-        throw new SpecModelError(`Go takes only path parameters and body fields positionally, not ${wire}`, at);
-      return { param, go: unexported(param.name), type: goType(ctx, param.type, imports), field: exported(param.name) };
+        throw new SpecModelError(
+          `Go takes only path parameters and body fields positionally, not ${wire}`,
+          at,
+        );
+      return {
+        param,
+        go: unexported(param.name),
+        type: goType(ctx, param.type, imports),
+        field: exported(param.name),
+      };
     });
   if (positional.slice(0, pathArgs.length).join() !== pathArgs.map((a) => a.param.name.wire).join())
     throw new SpecModelError('Go takes the path parameters first, in path order', at);
@@ -138,7 +146,11 @@ function queryEncode(p: Param, imports: GoImports): string {
       }`;
   const zero = numeric ? '0' : boolean ? 'false' : '""';
   const conv =
-    t.kind === 'ref' ? `string(${f})` : t.kind === 'primitive' && t.type === 'string' ? f : `${fmt()}.Sprint(${f})`;
+    t.kind === 'ref'
+      ? `string(${f})`
+      : t.kind === 'primitive' && t.type === 'string'
+        ? f
+        : `${fmt()}.Sprint(${f})`;
   return code`
     if ${f} != ${zero} {
         q.Set(${key}, ${conv})
@@ -163,16 +175,18 @@ function cacheStore(ctx: GoTypes, s: GoShape, fetch: string, imports: GoImports)
   if (resp?.kind !== 'object') throw new SpecModelError('a cached answer must be an object', at);
   const prop = (wire: string) => resp.properties.find((p) => p.name.wire === wire);
   const expires = prop(rule.expiresAt);
-  if (!expires || expires.type.kind !== 'primitive' || expires.type.format !== 'date-time' || !expires.required)
+  if (expires?.type.kind !== 'primitive' || expires.type.format !== 'date-time' || !expires.required)
     throw new SpecModelError(`expires_at '${rule.expiresAt}' must be a required date-time of the answer`, at);
   const keys = rule.key.map((wire) => argExpr(op, wire));
   const guards = [...new Set(keys.map((k) => k.guard).filter((g): g is string => g !== undefined))];
   // Every field an evict rule anywhere matches, when the cached answer has it as a string.
   const evictFields = [
-    ...new Set(ctx.model.operations.flatMap((o) => (o.sdk.cache?.kind === 'evict' ? [o.sdk.cache.field] : []))),
+    ...new Set(
+      ctx.model.operations.flatMap((o) => (o.sdk.cache?.kind === 'evict' ? [o.sdk.cache.field] : [])),
+    ),
   ].filter((f) => {
     const p = prop(f);
-    return p && p.required && !p.nullable && p.type.kind === 'primitive' && p.type.type === 'string';
+    return p?.required && !p.nullable && p.type.kind === 'primitive' && p.type.type === 'string';
   });
   const t = s.result.slice(1);
   return code`
@@ -287,13 +301,20 @@ function publicMethods(r: Resource, s: GoShape, imports: GoImports): string[] {
   const fullName = s.needsWith ? `${name}With` : name;
   const fullIsShort = !s.needsWith && !s.void;
   if (fullIsShort || s.needsWith) {
-    const fullArgs = [ctxArg, ...pathDecl, s.bodyType && `body ${s.bodyType}`, s.queryType && `params ${s.queryType}`];
+    const fullArgs = [
+      ctxArg,
+      ...pathDecl,
+      s.bodyType && `body ${s.bodyType}`,
+      s.queryType && `params ${s.queryType}`,
+    ];
     const coreArgs = ['ctx', ...pathUse, s.bodyType && '&body', s.queryType && '&params', 'opts'];
     out.push(code`
       ${methodDoc(
         fullName,
         op,
-        s.needsWith ? `${fullName} is ${name} with every ${s.bodyType ? 'body field' : 'query parameter'}.` : undefined,
+        s.needsWith
+          ? `${fullName} is ${name} with every ${s.bodyType ? 'body field' : 'query parameter'}.`
+          : undefined,
       )}
       func (${recv}) ${fullName}(${[...fullArgs, 'opts ...Option'].filter(Boolean).join(', ')}) ${returns(s.result)} {
           return s.${s.core}(${coreArgs.filter(Boolean).join(', ')})
@@ -343,7 +364,10 @@ function paramsDecl(ctx: GoTypes, op: Operation, imports: GoImports): string {
           if (!/[.!?]$/.test(text)) text += '.';
           if (!p.required) text += ' Optional.';
           if (p.default !== undefined) text += ` The gateway's default is ${JSON.stringify(p.default)}.`;
-          return [doc(text, '\t'), `${exported(p.name)} ${t} \`json:"${p.name.wire}${p.required ? '' : ',omitzero'}"\``];
+          return [
+            doc(text, '\t'),
+            `${exported(p.name)} ${t} \`json:"${p.name.wire}${p.required ? '' : ',omitzero'}"\``,
+          ];
         })}
     }`;
 }

@@ -230,7 +230,8 @@ function unionVariants(ctx: GoTypes, t: UnionType): { disc: string; variants: Go
     const vt = named(ctx, v.type);
     if (!v.discriminatorValue)
       throw new SpecModelError(`variant ${v.type} has no discriminator value`, `${at}/oneOf/${i}`);
-    if (vt.kind !== 'object') throw new SpecModelError(`variant ${v.type} is not an object`, `${at}/oneOf/${i}`);
+    if (vt.kind !== 'object')
+      throw new SpecModelError(`variant ${v.type} is not an object`, `${at}/oneOf/${i}`);
     const discProp = vt.properties.find((p) => p.name.wire === disc);
     if (!discProp)
       throw new SpecModelError(`variant ${v.type} lacks the discriminator '${disc}'`, typePointer(vt));
@@ -351,7 +352,9 @@ export const shapeVar = (t: NamedType): string => `shape${goTypeName(t)}`;
 export function shapeDecl(ctx: GoTypes, t: Exclude<NamedType, EnumType>): string {
   const v = shapeVar(t);
   if (t.kind === 'union') {
-    const entries = t.variants.map((x) => `${quote(x.discriminatorValue ?? '')}: ${shapeVar(named(ctx, x.type))}`);
+    const entries = t.variants.map(
+      (x) => `${quote(x.discriminatorValue ?? '')}: ${shapeVar(named(ctx, x.type))}`,
+    );
     return `var ${v} = &shape{name: ${quote(t.name.wire)}, discriminator: ${quote(t.discriminator ?? '')}, variants: map[string]*shape{${entries.join(', ')}}}`;
   }
   return code`
