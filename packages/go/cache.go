@@ -95,7 +95,7 @@ func cacheKey(identity string, args ...any) string {
 // values evictions match against. The fetch is not cancelled when one waiting caller's context
 // ends: the others may still want the answer; each caller stops waiting at its own context.
 func cachedCall[T any](ctx context.Context, op *operation, rc *responseCache, key string,
-	fetch func(context.Context) (*T, error), meta func(*T) (time.Time, map[string]string)) (*T, error) {
+	fetch func(context.Context) (*T, error), meta func(*T) (issued, expires time.Time, fields map[string]string)) (*T, error) {
 	if ctx == nil {
 		return fetch(ctx) // the call reports the nil context
 	}
@@ -116,13 +116,17 @@ func cachedCall[T any](ctx context.Context, op *operation, rc *responseCache, ke
 		rc.inflight[key] = f
 		gen := rc.generation
 		asked := rc.now()
-		go rc.fill(context.WithoutCancel(ctx), key, f, gen, asked, func(ctx context.Context) (any, time.Time, map[string]string, error) {
+		go rc.fill(context.WithoutCancel(ctx), key, f, gen, asked, func(ctx context.Context) (any, time.Duration, map[string]string, error) {
 			v, err := fetch(ctx)
 			if err != nil {
-				return nil, time.Time{}, nil, err
+				return nil, 0, nil, err
 			}
-			expires, fields := meta(v)
-			return v, expires, fields, nil
+			issued, expires, fields := meta(v)
+			// The gateway's own issued_at, when the answer has one, keeps client clock skew out.
+			if issued.IsZero() {
+				issued = asked
+			}
+			return v, expires.Sub(issued), fields, nil
 		})
 	}
 	rc.mu.Unlock()
@@ -139,14 +143,13 @@ func cachedCall[T any](ctx context.Context, op *operation, rc *responseCache, ke
 }
 
 func (rc *responseCache) fill(ctx context.Context, key string, f *cacheFlight, gen uint64, asked time.Time,
-	fetch func(context.Context) (any, time.Time, map[string]string, error)) {
-	v, expires, fields, err := fetch(ctx)
+	fetch func(context.Context) (any, time.Duration, map[string]string, error)) {
+	v, lifetime, fields, err := fetch(ctx)
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	delete(rc.inflight, key)
 	f.value, f.err = v, err
 	close(f.done)
-	lifetime := expires.Sub(asked)
 	if err != nil || gen != rc.generation || lifetime <= 0 {
 		return
 	}

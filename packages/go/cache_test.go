@@ -151,7 +151,9 @@ func TestTokenCacheOneRequestPerKeyConcurrently(t *testing.T) {
 		_, _ = cachedCall(ctx, &operation{}, rc, "k", func(context.Context) (*Token, error) {
 			<-release
 			return &Token{Token: "t", AgentID: "a", ExpiresAt: time.Now().Add(time.Hour)}, nil
-		}, func(v *Token) (time.Time, map[string]string) { return v.ExpiresAt, map[string]string{"agent_id": v.AgentID} })
+		}, func(v *Token) (time.Time, time.Time, map[string]string) {
+			return time.Time{}, v.ExpiresAt, map[string]string{"agent_id": v.AgentID}
+		})
 	}()
 	time.Sleep(10 * time.Millisecond)
 	rc.evict("agent_id", "a")
@@ -171,8 +173,28 @@ func TestTokenCacheWaiterStopsAtItsContext(t *testing.T) {
 	_, err := cachedCall(ctx, &operation{method: "POST", path: "/v1/tokens"}, rc, "k", func(context.Context) (*Token, error) {
 		<-release
 		return nil, newError(ErrorCodeInternalError, "late")
-	}, func(v *Token) (time.Time, map[string]string) { return v.ExpiresAt, nil })
+	}, func(v *Token) (time.Time, time.Time, map[string]string) { return time.Time{}, v.ExpiresAt, nil })
 	if !IsCode(err, ErrorCodeTimeout) {
 		t.Fatalf("got %v, want TIMEOUT", err)
+	}
+}
+
+func TestTokenCacheMeasuresLifetimeOnTheGatewaysClock(t *testing.T) {
+	// The gateway's clock is an hour behind ours: by our clock the token expired long ago, but
+	// it lives ten minutes from issued_at, so it is cached.
+	rc := newResponseCache()
+	issued := time.Now().Add(-time.Hour)
+	fetches := 0
+	for range 2 {
+		_, err := cachedCall(context.Background(), &operation{}, rc, "k", func(context.Context) (*Token, error) {
+			fetches++
+			return &Token{Token: "t", IssuedAt: issued, ExpiresAt: issued.Add(10 * time.Minute)}, nil
+		}, func(v *Token) (time.Time, time.Time, map[string]string) { return v.IssuedAt, v.ExpiresAt, nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fetches != 1 {
+		t.Fatalf("fetched %d times, want 1 (lifetime measured from issued_at)", fetches)
 	}
 }

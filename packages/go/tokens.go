@@ -43,8 +43,8 @@ func (s *TokensService) issueToken(ctx context.Context, body *IssueTokenRequest,
 	}
 	if rc, identity := s.c.cacheFor(opts); rc != nil && body != nil {
 		key := cacheKey(identity, body.AgentID, body.Scope, body.Audience)
-		return cachedCall(ctx, op, rc, key, fetch, func(v *Token) (time.Time, map[string]string) {
-			return v.ExpiresAt, map[string]string{"agent_id": v.AgentID, "token": v.Token}
+		return cachedCall(ctx, op, rc, key, fetch, func(v *Token) (time.Time, time.Time, map[string]string) {
+			return v.IssuedAt, v.ExpiresAt, map[string]string{"agent_id": v.AgentID, "token": v.Token}
 		})
 	}
 	return fetch(ctx)

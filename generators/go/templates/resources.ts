@@ -177,6 +177,9 @@ function cacheStore(ctx: GoTypes, s: GoShape, fetch: string, imports: GoImports)
   const expires = prop(rule.expiresAt);
   if (expires?.type.kind !== 'primitive' || expires.type.format !== 'date-time' || !expires.required)
     throw new SpecModelError(`expires_at '${rule.expiresAt}' must be a required date-time of the answer`, at);
+  const issued = rule.issuedAt === undefined ? undefined : prop(rule.issuedAt);
+  if (issued && (issued.type.kind !== 'primitive' || issued.type.format !== 'date-time' || !issued.required))
+    throw new SpecModelError(`issued_at '${rule.issuedAt}' must be a required date-time of the answer`, at);
   const keys = rule.key.map((wire) => argExpr(op, wire));
   const guards = [...new Set(keys.map((k) => k.guard).filter((g): g is string => g !== undefined))];
   // Every field an evict rule anywhere matches, when the cached answer has it as a string.
@@ -192,8 +195,8 @@ function cacheStore(ctx: GoTypes, s: GoShape, fetch: string, imports: GoImports)
   return code`
     if rc, identity := s.c.cacheFor(opts); rc != nil${guards.map((g) => ` && ${g}`).join('')} {
         key := cacheKey(identity, ${keys.map((k) => k.expr).join(', ')})
-        return cachedCall(ctx, op, rc, key, ${fetch}, func(v *${t}) (${imports.use('time')}.Time, map[string]string) {
-            return v.${exported(expires.name)}, map[string]string{${evictFields.map((f) => `${quote(f)}: v.${exported(prop(f)!.name)}`).join(', ')}}
+        return cachedCall(ctx, op, rc, key, ${fetch}, func(v *${t}) (${imports.use('time')}.Time, time.Time, map[string]string) {
+            return ${issued ? `v.${exported(issued.name)}` : 'time.Time{}'}, v.${exported(expires.name)}, map[string]string{${evictFields.map((f) => `${quote(f)}: v.${exported(prop(f)!.name)}`).join(', ')}}
         })
     }`;
 }

@@ -440,4 +440,3 @@ func structArg[T any](args map[string]json.RawMessage, fields []string, required
 	*dst = v
 	return nil
 }
-
