@@ -181,6 +181,49 @@ describe('the model of spec/openapi.yaml', () => {
   });
 });
 
+describe('the protocol extensions (test/fixtures/edge.yaml)', () => {
+  let edge: ApiModel;
+  beforeAll(async () => {
+    edge = await modelFromFile(fileURLToPath(new URL('./fixtures/edge.yaml', import.meta.url)));
+  });
+
+  it('expands x-sdk-rpc methods into operations that share one HTTP operation', () => {
+    const poke = findOperation(edge, 'pokeThing');
+    expect(poke).toMatchObject({
+      httpId: 'thingRpc',
+      method: 'POST',
+      path: '/v1/things/{thing_id}/rpc',
+      rpc: { method: 'thing/poke', id: 'counter', onError: 'raise' },
+      body: { type: 'PokeParams', required: true },
+      response: { status: 200, type: { kind: 'ref', name: 'Thing' } },
+    });
+    expect(poke.params.map((p) => [p.name.wire, snake(p.name.words), p.location])).toEqual([
+      ['thing_id', 'thing_id', 'path'],
+      ['strength', 'force', 'body'],
+      ['note', 'note', 'body'],
+      ['X-Trace-ID', 'trace_id', 'header'],
+    ]);
+    expect(findOperation(edge, 'listThingsRpc').unwrap).toBe('things');
+    expect(edge.operations.some((o) => o.id === 'thingRpc')).toBe(false);
+  });
+
+  it('reads x-sdk-unwrap, x-sdk-service, x-sdk-root, constant body fields and the services', () => {
+    expect(findOperation(edge, 'listThings')).toMatchObject({
+      unwrap: 'things',
+      service: 'aux',
+      root: false,
+    });
+    expect(findOperation(edge, 'ping').root).toBe(true);
+    const create = findOperation(edge, 'createThing');
+    expect(create.fixed).toEqual([{ wire: 'kind', value: 'thing' }]);
+    expect(create.params.map((p) => p.name.wire)).not.toContain('kind');
+    expect(edge.facts.defaults.services).toEqual([
+      { name: 'aux', env: ['EDGE_AUX_URL'], derive: { from: ':9999', to: ':9998' } },
+    ]);
+    expect(edge.facts.defaults.configFileKeys).toEqual(['base_url', 'api_key']);
+  });
+});
+
 describe('bad specs', () => {
   const minimal = (extra: Record<string, unknown>) => ({
     openapi: '3.1.0',
@@ -227,6 +270,19 @@ describe('bad specs', () => {
     );
     doc.paths['/v1/agents/{agent_id}'].get['x-sdk-args'] = { go: [] };
     expect(() => buildModel(doc)).toThrow(/path parameter 'agent_id' must stay positional \(go\)/);
+  });
+
+  it('rejects an x-sdk-service that names no service, and several rpc methods without operationIds', async () => {
+    const { loadSpec } = await import('../src/model/index.ts');
+    const edge = fileURLToPath(new URL('./fixtures/edge.yaml', import.meta.url));
+    const doc = await loadSpec(edge);
+    doc.paths['/v1/things'].get['x-sdk-service'] = 'nowhere';
+    expect(() => buildModel(doc)).toThrow(
+      "#/paths/~1v1~1things/get/x-sdk-service: 'nowhere' is not a service",
+    );
+    const other = await loadSpec(edge);
+    delete other.paths['/v1/things/{thing_id}/rpc'].post['x-sdk-rpc'].methods[1].operationId;
+    expect(() => buildModel(other)).toThrow(/x-sdk-rpc\/methods\/1\/operationId: each of several methods/);
   });
 
   it('requires the root x-sdk facts', () => {

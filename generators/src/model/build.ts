@@ -18,6 +18,7 @@ import type {
   Param,
   Property,
   Resource,
+  RpcCall,
   TypeRef,
   UnionType,
 } from './types';
@@ -26,6 +27,20 @@ export { SpecModelError };
 
 type Schema = Record<string, any>;
 type Doc = Record<string, any>;
+
+/** What the SDK operations of one HTTP operation share. */
+interface HttpShape {
+  pointer: string;
+  method: HttpMethod;
+  path: string;
+  /** The raw operation object. */
+  op: Schema;
+  pathParams: Param[];
+  queryParams: Param[];
+  headerParams: Param[];
+  errorStatuses: number[];
+  security: unknown[];
+}
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 const SCHEMA_PREFIX = '#/components/schemas/';
@@ -421,7 +436,7 @@ class ModelBuilder {
         const byKey = new Map<string, Param>();
         for (const [i, raw] of [...(item.parameters ?? []), ...(op.parameters ?? [])].entries()) {
           const param = this.param(raw, `${pointer}/parameters/${i}`);
-          if (param.location !== ('header' as string) && param.location !== ('cookie' as string))
+          if (param.location !== ('cookie' as string))
             byKey.set(`${param.location}:${param.name.wire}`, param); // operation-level wins
         }
         const declared = [...byKey.values()];
@@ -431,49 +446,43 @@ class ModelBuilder {
           if (!p) throw new SpecModelError(`path parameter '${n}' is not declared`, pointer);
           return p;
         });
-        const queryParams = declared.filter((d) => d.location === 'query');
+        const http: HttpShape = {
+          pointer,
+          method: method.toUpperCase() as HttpMethod,
+          path,
+          op,
+          pathParams,
+          queryParams: declared.filter((d) => d.location === 'query'),
+          headerParams: declared.filter((d) => d.location === 'header'),
+          errorStatuses: Object.keys(op.responses ?? {})
+            .filter((s) => /^[45]\d\d$/.test(s))
+            .map(Number)
+            .sort((a, b) => a - b),
+          security: op.security ?? this.doc.security ?? [],
+        };
 
-        let body: Operation['body'];
-        let bodyFields: Param[] = [];
+        const rpc = op['x-sdk-rpc'];
+        if (rpc?.methods !== undefined) {
+          for (const built of this.rpcMethods(id, sdkMethod, http, rpc, `${pointer}/x-sdk-rpc`)) {
+            if (built.id !== id && seen.has(built.id))
+              throw new SpecModelError(`duplicate operationId '${built.id}'`, pointer);
+            seen.add(built.id);
+            ops.push(built);
+          }
+          continue;
+        }
+
+        let body: { type: string; required: boolean } | undefined;
         if (op.requestBody) {
           const rb = this.deref(op.requestBody, `${pointer}/requestBody`);
           const schema = rb.content?.['application/json']?.schema;
           if (!schema?.$ref)
             throw new SpecModelError('a request body must be a $ref to a named object', pointer);
-          const typeName = this.refName(schema.$ref, `${pointer}/requestBody`);
-          const t = this.types.get(typeName);
-          if (t?.kind !== 'object') throw new SpecModelError('a request body must be an object', pointer);
-          body = { type: typeName, required: rb.required === true };
-          bodyFields = t.properties.map((p) => ({
-            name: p.name,
-            location: 'body' as const,
-            type: p.type,
-            required: p.required && body!.required,
-            nullable: p.nullable,
-            ...(p.description ? { description: p.description } : {}),
-            ...(p.default !== undefined ? { default: p.default } : {}),
-            secret: p.secret,
-            constraints: p.constraints,
-          }));
+          body = {
+            type: this.refName(schema.$ref, `${pointer}/requestBody`),
+            required: rb.required === true,
+          };
         }
-
-        const params = [
-          ...pathParams,
-          ...bodyFields.filter((p) => p.required),
-          ...queryParams.filter((p) => p.required),
-          ...bodyFields.filter((p) => !p.required),
-          ...queryParams.filter((p) => !p.required),
-        ];
-        const wireNames = new Set<string>();
-        for (const p of params) {
-          if (wireNames.has(p.name.wire))
-            throw new SpecModelError(
-              `argument '${p.name.wire}' appears in two places (path, query, body)`,
-              pointer,
-            );
-          wireNames.add(p.name.wire);
-        }
-
         const statuses = Object.keys(op.responses ?? {});
         const success = statuses.filter((s) => /^2\d\d$/.test(s)).sort();
         if (success.length !== 1)
@@ -483,33 +492,178 @@ class ModelBuilder {
         const respSchema = resp.content?.['application/json']?.schema;
         const response: Operation['response'] = { status };
         if (respSchema) response.type = this.typeRef(respSchema, `${pointer}/responses/${status}`).type;
-
-        const security = op.security ?? this.doc.security ?? [];
-        const sdk = sdkShape(op, params, pathParams, pointer);
-        ops.push({
-          id,
-          name: makeName(sdkMethod, overridesOf(op, pointer)),
-          resource: op.tags[0],
-          method: method.toUpperCase() as HttpMethod,
-          path,
-          ...(op.summary ? { summary: String(op.summary).trim() } : {}),
-          ...(op.description ? { description: String(op.description).trim() } : {}),
-          deprecated: op.deprecated === true,
-          auth: Array.isArray(security) && security.length > 0,
-          pathParams,
-          queryParams,
-          ...(body ? { body } : {}),
-          params,
-          response,
-          errorStatuses: statuses
-            .filter((s) => /^[45]\d\d$/.test(s))
-            .map(Number)
-            .sort((a, b) => a - b),
-          sdk,
-        });
+        const rpcCall = rpc === undefined ? undefined : this.rpcCall(rpc, undefined, `${pointer}/x-sdk-rpc`);
+        ops.push(
+          this.operation(
+            id,
+            id,
+            makeName(sdkMethod, overridesOf(op, pointer)),
+            op,
+            http,
+            body,
+            response,
+            rpcCall,
+          ),
+        );
       }
     }
     return ops;
+  }
+
+  /** One SDK operation: its arguments flattened from path, header, query and body. */
+  private operation(
+    id: string,
+    httpId: string,
+    name: Name,
+    node: Schema,
+    http: HttpShape,
+    body: { type: string; required: boolean } | undefined,
+    response: Operation['response'],
+    rpc: RpcCall | undefined,
+    renames: Record<string, string> = {},
+  ): Operation {
+    const { pointer } = http;
+    const fixed: Operation['fixed'] = [];
+    const bodyFields: Param[] = [];
+    if (body) {
+      const t = this.types.get(body.type);
+      if (t?.kind !== 'object') throw new SpecModelError('a request body must be an object', pointer);
+      for (const p of t.properties) {
+        const value = p.type.kind === 'primitive' ? p.type.const : undefined;
+        if (value !== undefined && p.required) {
+          fixed.push({ wire: p.name.wire, value });
+          continue;
+        }
+        // A proxied JSON-RPC envelope: the SDK fills its id.
+        if (rpc && !rpc.method && p.name.wire === 'id') continue;
+        bodyFields.push({
+          name: p.name,
+          location: 'body' as const,
+          type: p.type,
+          required: p.required && body.required,
+          nullable: p.nullable,
+          ...(p.description ? { description: p.description } : {}),
+          ...(p.default !== undefined ? { default: p.default } : {}),
+          secret: p.secret,
+          constraints: p.constraints,
+        });
+      }
+    }
+    for (const [wire, words] of Object.entries(renames)) {
+      const at = bodyFields.findIndex((p) => p.name.wire === wire);
+      if (at < 0) throw new SpecModelError(`x-sdk-name names '${wire}', which is not a parameter`, pointer);
+      bodyFields[at] = {
+        ...bodyFields[at]!,
+        name: { ...bodyFields[at]!.name, words: wordsName(words, pointer).words },
+      };
+    }
+    const { pathParams, queryParams, headerParams } = http;
+    const params = [
+      ...pathParams,
+      ...bodyFields.filter((p) => p.required),
+      ...headerParams.filter((p) => p.required),
+      ...queryParams.filter((p) => p.required),
+      ...bodyFields.filter((p) => !p.required),
+      ...headerParams.filter((p) => !p.required),
+      ...queryParams.filter((p) => !p.required),
+    ];
+    const wireNames = new Set<string>();
+    for (const p of params) {
+      if (wireNames.has(p.name.wire))
+        throw new SpecModelError(
+          `argument '${p.name.wire}' appears in two places (path, header, query, body)`,
+          pointer,
+        );
+      wireNames.add(p.name.wire);
+    }
+    const unwrap = node['x-sdk-unwrap'] ?? node.unwrap;
+    if (unwrap !== undefined && typeof unwrap !== 'string')
+      throw new SpecModelError('x-sdk-unwrap must be a key of the answer', `${pointer}/x-sdk-unwrap`);
+    const service = node['x-sdk-service'] ?? http.op['x-sdk-service'];
+    const services = (this.doc['x-sdk']?.defaults?.services ?? {}) as Record<string, unknown>;
+    if (service !== undefined && !(typeof service === 'string' && service in services))
+      throw new SpecModelError(
+        `'${service}' is not a service of x-sdk.defaults.services`,
+        `${pointer}/x-sdk-service`,
+      );
+    const security = http.security;
+    return {
+      id,
+      name,
+      resource: http.op.tags[0],
+      method: http.method,
+      path: http.path,
+      ...((node.summary ?? http.op.summary)
+        ? { summary: String(node.summary ?? http.op.summary).trim() }
+        : {}),
+      ...((node.description ?? http.op.description)
+        ? { description: String(node.description ?? http.op.description).trim() }
+        : {}),
+      deprecated: http.op.deprecated === true,
+      auth: Array.isArray(security) && security.length > 0,
+      pathParams,
+      queryParams,
+      headerParams,
+      ...(body ? { body } : {}),
+      params,
+      response,
+      errorStatuses: http.errorStatuses,
+      sdk: sdkShape(node, params, pathParams, pointer),
+      fixed,
+      ...(unwrap !== undefined ? { unwrap } : {}),
+      ...(service !== undefined ? { service } : {}),
+      root: (node['x-sdk-root'] ?? http.op['x-sdk-root']) === true,
+      ...(rpc ? { rpc } : {}),
+      httpId,
+    };
+  }
+
+  private rpcCall(raw: Schema, method: string | undefined, pointer: string): RpcCall {
+    const id = raw.id;
+    if (id !== 'counter' && !Number.isInteger(id))
+      throw new SpecModelError("id must be an integer or 'counter'", `${pointer}/id`);
+    if (raw.on_error !== 'raise' && raw.on_error !== 'return')
+      throw new SpecModelError("on_error must be 'raise' or 'return'", `${pointer}/on_error`);
+    return { ...(method ? { method } : {}), id, onError: raw.on_error };
+  }
+
+  /** The SDK operations of one JSON-RPC endpoint's `x-sdk-rpc.methods`. */
+  private rpcMethods(
+    httpId: string,
+    sdkMethod: string,
+    http: HttpShape,
+    rpc: Schema,
+    pointer: string,
+  ): Operation[] {
+    if (!Array.isArray(rpc.methods) || rpc.methods.length === 0)
+      throw new SpecModelError('methods must be a non-empty list', `${pointer}/methods`);
+    return rpc.methods.map((entry: Schema, i: number) => {
+      const at = `${pointer}/methods/${i}`;
+      if (typeof entry.method !== 'string')
+        throw new SpecModelError('method must be a string', `${at}/method`);
+      const id = entry.operationId ?? (rpc.methods.length === 1 ? httpId : undefined);
+      if (typeof id !== 'string')
+        throw new SpecModelError('each of several methods needs its own operationId', `${at}/operationId`);
+      const name = entry['x-sdk-method'] ?? sdkMethod;
+      if (typeof name !== 'string' || !/^[a-z][A-Za-z0-9]*$/.test(name))
+        throw new SpecModelError('x-sdk-method must be a camelCase identifier', `${at}/x-sdk-method`);
+      const params = this.refName(`${SCHEMA_PREFIX}${entry.params}`, `${at}/params`);
+      const result = this.refName(`${SCHEMA_PREFIX}${entry.result}`, `${at}/result`);
+      const renames = entry['x-sdk-name'] ?? {};
+      if (typeof renames !== 'object')
+        throw new SpecModelError('x-sdk-name must map params to words', `${at}/x-sdk-name`);
+      return this.operation(
+        id,
+        httpId,
+        makeName(name, overridesOf(entry, at)),
+        { ...entry, summary: entry.summary, description: entry.description },
+        { ...http, pointer: at },
+        { type: params, required: true },
+        { status: 200, type: { kind: 'ref', name: result } },
+        this.rpcCall(rpc, entry.method, pointer),
+        renames,
+      );
+    });
   }
 
   private resources(operations: Operation[]): Resource[] {

@@ -207,6 +207,19 @@ export function specFacts(doc: Node, codes: ReadonlySet<string>): SpecFacts {
         capacity: num(telemetry, 'capacity', `${dp}/telemetry`),
         flushIntervalMs: num(telemetry, 'flush_interval_ms', `${dp}/telemetry`),
       },
+      services: Object.entries<Node>(d.services ?? {}).map(([name, s]) => {
+        const sp = `${dp}/services/${name}`;
+        const derive = s?.derive;
+        if (derive !== undefined && (typeof derive.from !== 'string' || typeof derive.to !== 'string'))
+          throw new SpecModelError('derive needs from and to strings', `${sp}/derive`);
+        return {
+          name,
+          env: strings(s?.env, `${sp}/env`),
+          ...(derive ? { derive: { from: derive.from, to: derive.to } } : {}),
+        };
+      }),
+      configFileKeys:
+        d.config_file_keys === undefined ? [] : strings(d.config_file_keys, `${dp}/config_file_keys`),
     },
     limits: {
       toolName: num(l, 'tool_name', lp),

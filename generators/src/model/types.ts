@@ -125,7 +125,8 @@ export interface UnionType extends NamedTypeBase {
 
 export type NamedType = ObjectType | EnumType | UnionType;
 
-export type ParamLocation = 'path' | 'query' | 'body';
+/** `header` parameters are arguments too (the MCP proxy's `X-Agent-ID`); `name.wire` is the header name. */
+export type ParamLocation = 'path' | 'query' | 'body' | 'header';
 
 /**
  * `x-sdk-shorthands` on an operation: the argument also accepts a plain value of type `accepts`,
@@ -195,6 +196,7 @@ export interface Operation {
   auth: boolean;
   pathParams: Param[];
   queryParams: Param[];
+  headerParams: Param[];
   /** The JSON request body: a named object type, and whether the body must be sent. */
   body?: { type: string; required: boolean };
   /**
@@ -208,6 +210,39 @@ export interface Operation {
   /** The error statuses the spec declares for it. */
   errorStatuses: number[];
   sdk: SdkShape;
+  /**
+   * Required body fields with a `const` value: the SDK always sends them and they are not
+   * arguments (`action_source: api`, `jsonrpc: "2.0"`).
+   */
+  fixed: { wire: string; value: string | number | boolean }[];
+  /** `x-sdk-unwrap`: the method returns this member of the 2xx body (a bare body is accepted too). */
+  unwrap?: string;
+  /** `x-sdk-service`: a key of `facts.defaults.services`; the operation goes to that base URL. */
+  service?: string;
+  /** `x-sdk-root`: the method lives on the client itself, not on its resource. */
+  root: boolean;
+  /** `x-sdk-rpc`: the body travels in a JSON-RPC 2.0 envelope (see `RpcCall`). */
+  rpc?: RpcCall;
+  /**
+   * The HTTP operation's operationId: equal to `id`, except for the methods of an `x-sdk-rpc`
+   * list, which share one HTTP operation (the key the mock's journal and faults use).
+   */
+  httpId: string;
+}
+
+/**
+ * How an operation's body travels as JSON-RPC 2.0.
+ * - With `method`: the arguments are the `params` object; the SDK sends
+ *   `{"jsonrpc": "2.0", "id": <id>, "method": <method>, "params": {...}}` and returns `result`.
+ * - Without: the caller gives `method` and `params` (a proxy); the SDK fills `jsonrpc` and `id`
+ *   and returns the whole JSON-RPC response.
+ * `id`: a number sent as is, or `counter` (a per-client counter sent as a string). `onError`: a
+ * JSON-RPC `error` member raises an error (`raise`) or is returned (`return`).
+ */
+export interface RpcCall {
+  method?: string;
+  id: number | 'counter';
+  onError: 'raise' | 'return';
 }
 
 export interface Resource {
@@ -256,6 +291,14 @@ export interface SpecFacts {
     };
     breaker: { failureThreshold: number; windowMs: number; cooldownMs: number };
     telemetry: { batchSize: number; capacity: number; flushIntervalMs: number };
+    /**
+     * Split deployments: operations with `service` go to that service's base URL, read from
+     * `env`, else derived from the gateway's base URL by replacing `derive.from` with `derive.to`
+     * when it contains it, else the gateway's base URL itself.
+     */
+    services: { name: string; env: string[]; derive?: { from: string; to: string } }[];
+    /** The keys `fromConfig(path)` reads from a JSON config file. */
+    configFileKeys: string[];
   };
   limits: {
     /** Code points. */
