@@ -260,7 +260,10 @@ class ModelBuilder {
     if (s.$ref) {
       const name = this.refName(s.$ref, pointer);
       const target = this.schemas[name]!;
-      if (this.isFreeFormMap(target)) return this.typeRef(target, `${SCHEMA_PREFIX}${name}`, owner);
+      if (this.isFreeFormMap(target)) {
+        const inner = this.typeRef(target, `${SCHEMA_PREFIX}${name}`, owner);
+        return inner.type.kind === 'map' ? { ...inner, type: { ...inner.type, alias: name } } : inner;
+      }
       return { type: { kind: 'ref', name }, nullable: false };
     }
     if (s.allOf) {
@@ -467,6 +470,27 @@ class ModelBuilder {
         const response: Operation['response'] = { status };
         if (respSchema) response.type = this.typeRef(respSchema, `${pointer}/responses/${status}`).type;
 
+        const langs = ['typescript', 'python', 'go', 'java', 'rust'] as const;
+        const rawArgs = op['x-sdk-args'];
+        const pathArgs = pathParams.map((p) => p.name.wire);
+        const args = Object.fromEntries(
+          langs.map((l) => [
+            l,
+            Array.isArray(rawArgs)
+              ? rawArgs
+              : rawArgs && typeof rawArgs === 'object'
+                ? (rawArgs[l] ?? rawArgs.default ?? pathArgs)
+                : pathArgs,
+          ]),
+        ) as Record<(typeof langs)[number], string[]>;
+        const rawVoid = op['x-sdk-void'];
+        const voidLangs = rawVoid === true ? [...langs] : Array.isArray(rawVoid) ? rawVoid : [];
+        const shorthands = op['x-sdk-shorthands'] ?? {};
+        for (const [wire, sh] of Object.entries(shorthands) as [string, any][]) {
+          const i = params.findIndex((p) => p.name.wire === wire);
+          if (i < 0) throw new SpecModelError(`x-sdk-shorthands names unknown '${wire}'`, pointer);
+          params[i] = { ...params[i]!, shorthand: { accepts: 'string', builds: sh.builds } };
+        }
         const security = op.security ?? this.doc.security ?? [];
         ops.push({
           id,
@@ -487,6 +511,7 @@ class ModelBuilder {
             .filter((s) => /^[45]\d\d$/.test(s))
             .map(Number)
             .sort((a, b) => a - b),
+          sdk: { args, void: voidLangs, ...(op['x-sdk-cache'] ? { cache: op['x-sdk-cache'] } : {}) },
         });
       }
     }

@@ -52,7 +52,7 @@ export type TypeRef =
   | { kind: 'primitive'; type: PrimitiveKind; format?: string; const?: string | number | boolean }
   | { kind: 'array'; items: TypeRef }
   /** A free-form object: string keys, user data that passes through untouched. */
-  | { kind: 'map'; values: TypeRef }
+  | { kind: 'map'; values: TypeRef; alias?: string }
   /** Any JSON value (a property without a schema). */
   | { kind: 'any' }
   /** A named type in `ApiModel.types`. */
@@ -137,6 +137,22 @@ export interface Param {
   default?: JsonValue;
   secret: boolean;
   constraints: Constraints;
+  /** `x-sdk-shorthands`: the argument also accepts a plain value that the SDK builds into `builds`. */
+  shorthand?: { accepts: 'string'; builds: JsonValue };
+}
+
+/** `x-sdk-cache`: the client-side token cache rule of an operation (wire names). */
+export interface CacheRule {
+  store?: { key: string[]; expires_at: string; issued_at?: string; opt_out?: string };
+  evict?: { field: string; param: string };
+}
+
+export interface OperationSdk {
+  /** `x-sdk-args`: positional arguments per language (default: the path params, in path order). */
+  args: Record<Language, string[]>;
+  /** `x-sdk-void`: the languages whose method returns nothing. */
+  void: Language[];
+  cache?: CacheRule;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -170,6 +186,7 @@ export interface Operation {
   response: { status: number; type?: TypeRef };
   /** The error statuses the spec declares for it. */
   errorStatuses: number[];
+  sdk: OperationSdk;
 }
 
 export interface Resource {

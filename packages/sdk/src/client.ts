@@ -3,18 +3,8 @@ import { ValidationError } from './core/errors.js';
 import { checkRequestOptions, HttpCore } from './core/http.js';
 import type { Logger, LogLevel } from './core/log.js';
 import { defaultFetch } from './core/transport.js';
-import { A2a } from './resources/a2a.js';
-import { Actions } from './resources/actions.js';
-import { AgentCards } from './resources/agent-cards.js';
-import { Agents } from './resources/agents.js';
-import { Approvals } from './resources/approvals.js';
-import { Delegations } from './resources/delegations.js';
-import { Federation } from './resources/federation.js';
-import { Mcp } from './resources/mcp.js';
-import { Sessions } from './resources/sessions.js';
-import { Streaming } from './resources/streaming.js';
-import { Telemetry } from './resources/telemetry.js';
-import { type TokenCacheOptions, Tokens } from './resources/tokens.js';
+import { type TokenCacheOptions, TokenCache } from './core/token-cache.js';
+import { Resources } from './generated/resources/index.js';
 
 export interface ClientOptions {
   /** The gateway's URL. Default: `AGENTTRUST_URL` or `AGENTTRUST_BASE_URL`, else `http://localhost:8080`. */
@@ -50,56 +40,17 @@ function env(name: string): string | undefined {
 }
 
 /** The AgentTrust ID client: one property per resource of the gateway. */
-export class AgentTrustClient {
-  readonly agents: Agents;
-  readonly tokens: Tokens;
-  readonly actions: Actions;
-  readonly telemetry: Telemetry;
-  readonly sessions: Sessions;
-  readonly approvals: Approvals;
-  readonly mcp: Mcp;
-  readonly agentCards: AgentCards;
-  readonly a2a: A2a;
-  readonly delegations: Delegations;
-  readonly federation: Federation;
-  readonly streaming: Streaming;
+export class AgentTrustClient extends Resources {
   readonly #options: ClientOptions;
   readonly #core: HttpCore;
 
   constructor(options: ClientOptions = {}) {
-    const baseUrl =
-      options.baseUrl ?? env('AGENTTRUST_URL') ?? env('AGENTTRUST_BASE_URL') ?? DEFAULT_BASE_URL;
-    const timeout = options.timeout ?? DEFAULT_TIMEOUT;
-    const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
-    checkUrl(baseUrl);
-    checkRequestOptions({ timeout, maxRetries });
+    const core = coreFor(options);
+    const cache = options.tokenCache;
+    // One cache for every resource, so revoking a token or an agent drops what it made stale.
+    super(core, cache === false ? undefined : new TokenCache(cache === true || cache === undefined ? {} : cache));
     this.#options = options;
-    const core = new HttpCore({
-      baseUrl,
-      apiKey: options.apiKey ?? env('AGENTTRUST_API_KEY'),
-      timeout,
-      maxRetries,
-      fetch: options.fetch ?? defaultFetch(),
-      defaultHeaders: options.defaultHeaders,
-      hooks: options.hooks,
-      logger: options.logger,
-      logLevel: options.logLevel,
-    });
     this.#core = core;
-    this.agents = new Agents(core);
-    this.tokens = new Tokens(core, options.tokenCache);
-    this.actions = new Actions(core);
-    this.telemetry = new Telemetry(core);
-    this.sessions = new Sessions(core);
-    this.approvals = new Approvals(core);
-    this.mcp = new Mcp(core);
-    this.agentCards = new AgentCards(core);
-    this.a2a = new A2a(core);
-    this.delegations = new Delegations(core);
-    this.federation = new Federation(core);
-    this.streaming = new Streaming(core);
-    // Revoking or suspending an agent must not leave its cached tokens in use.
-    this.agents._onStatusChange = (agentId) => this.tokens._forgetAgent(agentId);
   }
 
   /** A client configured from `AGENTTRUST_URL` (or `AGENTTRUST_BASE_URL`) and `AGENTTRUST_API_KEY`. */
@@ -128,6 +79,26 @@ export class AgentTrustClient {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return `AgentTrustClient { baseUrl: ${JSON.stringify(this.baseUrl)} }`;
   }
+}
+
+function coreFor(options: ClientOptions): HttpCore {
+  const baseUrl =
+    options.baseUrl ?? env('AGENTTRUST_URL') ?? env('AGENTTRUST_BASE_URL') ?? DEFAULT_BASE_URL;
+  const timeout = options.timeout ?? DEFAULT_TIMEOUT;
+  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  checkUrl(baseUrl);
+  checkRequestOptions({ timeout, maxRetries });
+  return new HttpCore({
+    baseUrl,
+    apiKey: options.apiKey ?? env('AGENTTRUST_API_KEY'),
+    timeout,
+    maxRetries,
+    fetch: options.fetch ?? defaultFetch(),
+    defaultHeaders: options.defaultHeaders,
+    hooks: options.hooks,
+    logger: options.logger,
+    logLevel: options.logLevel,
+  });
 }
 
 function checkUrl(baseUrl: string): void {

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 // operationId behind each `<tag>.<x-sdk-method>` name, from the spec itself.
 import { type ApiModel, modelFromFile, type Operation } from '../../../generators/src/model/index';
 import { fromWire, toWire } from '../src/core/keys.js';
-import { type Shape, operations as wireOps } from '../src/generated/wire.js';
+import { operations as wireOps } from '../src/generated/operations.js';
+import type { Shape } from '../src/generated/wire.js';
 import { AgentTrustClient, AgentTrustError, AgentTrustGuard } from '../src/index.js';
 
 const ROOT = new URL('../../../', import.meta.url);

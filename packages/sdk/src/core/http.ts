@@ -21,10 +21,13 @@ export interface RequestOptions {
   idempotencyKey?: string | undefined;
 }
 
-/** What a resource passes to the generated operation functions, which pass it to the mutator. */
-export interface CallConfig {
-  /** Always set by the resource; optional only because orval spreads an optional config. */
-  core?: HttpCore | undefined;
+/** One request as a resource method hands it to the core (see resource.ts). */
+export interface SendConfig {
+  method: string;
+  /** Headers of the operation itself (content-type); the caller's come in `options`. */
+  headers?: Record<string, string> | undefined;
+  /** The JSON body, already serialized. */
+  body?: string | undefined;
   options?: RequestOptions | undefined;
   /** False for the public agent card, which is fetched without the API key. */
   auth?: boolean;
@@ -47,8 +50,6 @@ export interface HttpCoreOptions {
   logger?: Logger | undefined;
   logLevel?: LogLevel | undefined;
 }
-
-type SendConfig = Omit<RequestInit, 'signal'> & CallConfig;
 
 const USER_AGENT = `agenttrustid-sdk-typescript/${VERSION}`;
 const RETRY_METHODS = ['get', 'head', 'delete', 'put', 'post', 'patch', 'options'];
@@ -141,10 +142,10 @@ export class HttpCore {
   async send(url: string, config: SendConfig): Promise<WireResponse> {
     const options = config.options ?? {};
     checkRequestOptions(options);
-    const method = (config.method ?? 'GET').toUpperCase();
+    const method = config.method;
     const path = url.split('?')[0]!;
     const headers = { ...this.#defaultHeaders };
-    addHeaders(headers, config.headers as Record<string, string> | undefined);
+    addHeaders(headers, config.headers);
     addHeaders(headers, options.headers);
     if (config.auth !== false && this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
     if (method === 'POST') headers['idempotency-key'] = options.idempotencyKey ?? newIdempotencyKey();
@@ -157,7 +158,7 @@ export class HttpCore {
       response = await client(url.slice(1), {
         method,
         // ky hands options it does not know (rawHeaders, rawBody) to fetch as they are (fast-path.ts).
-        ...(this.#fastPath && (config.body == null || typeof config.body === 'string')
+        ...(this.#fastPath
           ? { rawHeaders: headers, body: null, rawBody: config.body ?? null }
           : { headers, body: config.body ?? null }),
         signal: options.signal,

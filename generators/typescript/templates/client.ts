@@ -1,0 +1,32 @@
+/**
+ * `src/generated/resources/index.ts`: the resources the client exposes, one property per spec tag,
+ * and every generated resource type, for the package index to re-export.
+ */
+import { code } from '../../src/emit/template.ts';
+import type { ApiModel } from '../../src/model/types.ts';
+import { ts } from '../naming.ts';
+import type { ResourceModule } from './resources.ts';
+
+export function resourcesIndex(model: ApiModel, modules: ResourceModule[], header: string): string {
+  const props = model.resources.map((r, i) => ({ prop: ts.member(r.name), mod: modules[i]! }));
+  return code`
+    ${header}
+    import type { HttpCore } from '../../core/http.js';
+    import type { TokenCache } from '../../core/token-cache.js';
+    ${modules.map((m) => `import { ${m.className} } from './${m.file.replace(/^resources\//, '').replace(/\.ts$/, '.js')}';`)}
+
+    ${modules.map(
+      (m) =>
+        `export type { ${[m.className, ...m.types].join(', ')} } from './${m.file.replace(/^resources\//, '').replace(/\.ts$/, '.js')}';`,
+    )}
+
+    /** The client's resources, one per spec tag, sharing one HTTP core and token cache. */
+    export abstract class Resources {
+      ${props.map((p) => `readonly ${p.prop}: ${p.mod.className};`)}
+
+      constructor(core: HttpCore, cache: TokenCache | undefined) {
+        ${props.map((p) => `this.${p.prop} = new ${p.mod.className}(core, cache);`)}
+      }
+    }
+  `;
+}
