@@ -267,40 +267,16 @@ function callSdk(client: AgentTrustClient, op: Operation, args: Record<string, J
   const fn = resource?.[op.name.wire]?.bind(resource);
   if (!fn) throw new StepFailed(`the SDK has no ${op.resource}.${op.name.wire}`);
   const meta = (wireOps as Record<string, { body?: Shape }>)[op.id];
-  const pathArgs = op.pathParams.map((p) => args[p.name.wire]);
+  // Positional arguments as the spec gives them (`x-sdk-args`), the rest as one object.
+  const positional = op.sdk.args.typescript;
   const rest: Record<string, Json> = {};
-  for (const [k, v] of Object.entries(args)) if (!op.pathParams.some((p) => p.name.wire === k)) rest[k] = v;
+  for (const [k, v] of Object.entries(args)) if (!positional.includes(k)) rest[k] = v;
   const body = meta?.body
     ? fromWire(rest, meta.body)
     : Object.fromEntries(Object.entries(rest).map(([k, v]) => [camel(k), v]));
-  // Where the guide gives a method positional arguments, the SDK follows it.
-  switch (`${op.resource}.${op.name.wire}`) {
-    case 'agents.revoke':
-      return fn(...pathArgs, args.reason);
-    case 'approvals.approve':
-    case 'approvals.deny':
-      return fn(...pathArgs, args.decided_by, args.comment === undefined ? {} : { comment: args.comment });
-    case 'sessions.initSession': {
-      const { agentId, serverId, ...more } = body;
-      return fn(agentId, serverId, more);
-    }
-    case 'sessions.initApiSession':
-    case 'tokens.revoke':
-      return fn(args.token);
-    case 'mcp.callTool':
-      return fn(...pathArgs, args.method, args.params, args.session_id);
-    case 'a2a.sendMessage': {
-      const message = args.message ?? {};
-      return fn(...pathArgs, {
-        parts: message.parts,
-        ...(message.role !== undefined ? { role: message.role } : {}),
-        ...(message.message_id !== undefined ? { messageId: message.message_id } : {}),
-        ...(args.source_agent_id !== undefined ? { sourceAgentId: args.source_agent_id } : {}),
-        ...(args.context_id !== undefined ? { contextId: args.context_id } : {}),
-      });
-    }
-  }
-  return op.body || op.queryParams.length > 0 ? fn(...pathArgs, body) : fn(...pathArgs);
+  const takesObject = op.params.some((p) => !positional.includes(p.name.wire));
+  const values = positional.map((w) => args[w]);
+  return takesObject ? fn(...values, body) : fn(...values);
 }
 
 // --- the runner ----------------------------------------------------------------------------------
