@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import { type EmitContext, type OutputFiles, writeOutput } from '../src/emit/index.ts';
-import { resourcesIndex } from './templates/client.ts';
+import { resourcesIndex, resourceTypesIndex } from './templates/client.ts';
 import { factsModule } from './templates/facts.ts';
 import { modelsModule } from './templates/models.ts';
 import { resourceModule } from './templates/resources.ts';
@@ -34,7 +34,8 @@ export async function emit(ctx: EmitContext): Promise<void> {
   files.set(`${OUT}/facts.ts`, factsModule(model, header('the spec facts the runtime reads.')));
   const modules = model.resources.map((r) => resourceModule(model, r, header(`the ${r.name.wire} resource.`)));
   for (const m of modules) files.set(`${OUT}/${m.file}`, m.source);
-  files.set(`${OUT}/resources/index.ts`, resourcesIndex(model, modules, header('the client\'s resources.')));
+  files.set(`${OUT}/client.ts`, resourcesIndex(model, modules, header("the client's resources.")));
+  files.set(`${OUT}/resources/index.ts`, resourceTypesIndex(modules, header('the resource types.')));
 
   const text = new Map([...files].map(([path, content]) => [path, tidy(content)]));
   await writeOutput(ctx.outDir, text, [OUT]);

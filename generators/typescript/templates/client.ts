@@ -1,6 +1,6 @@
 /**
- * `src/generated/resources/index.ts`: the resources the client exposes, one property per spec tag,
- * and every generated resource type, for the package index to re-export.
+ * `src/generated/client.ts`: the resources the client exposes, one property per spec tag; and
+ * `src/generated/resources/index.ts`: every generated resource type, for the package index.
  */
 import { code } from '../../src/emit/template.ts';
 import type { ApiModel } from '../../src/model/types.ts';
@@ -11,14 +11,9 @@ export function resourcesIndex(model: ApiModel, modules: ResourceModule[], heade
   const props = model.resources.map((r, i) => ({ prop: ts.member(r.name), mod: modules[i]! }));
   return code`
     ${header}
-    import type { HttpCore } from '../../core/http.js';
-    import type { TokenCache } from '../../core/token-cache.js';
-    ${modules.map((m) => `import { ${m.className} } from './${m.file.replace(/^resources\//, '').replace(/\.ts$/, '.js')}';`)}
-
-    ${modules.map(
-      (m) =>
-        `export type { ${[m.className, ...m.types].join(', ')} } from './${m.file.replace(/^resources\//, '').replace(/\.ts$/, '.js')}';`,
-    )}
+    import type { HttpCore } from '../core/http.js';
+    import type { TokenCache } from '../core/token-cache.js';
+    ${modules.map((m) => `import { ${m.className} } from './${m.file.replace(/\.ts$/, '.js')}';`)}
 
     /** The client's resources, one per spec tag, sharing one HTTP core and token cache. */
     export abstract class Resources {
@@ -28,5 +23,15 @@ export function resourcesIndex(model: ApiModel, modules: ResourceModule[], heade
         ${props.map((p) => `this.${p.prop} = new ${p.mod.className}(core, cache);`)}
       }
     }
+  `;
+}
+
+export function resourceTypesIndex(modules: ResourceModule[], header: string): string {
+  return code`
+    ${header}
+    ${modules.map(
+      (m) =>
+        `export type { ${[m.className, ...m.types].join(', ')} } from './${m.file.replace(/^resources\//, '').replace(/\.ts$/, '.js')}';`,
+    )}
   `;
 }

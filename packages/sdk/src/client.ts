@@ -4,7 +4,7 @@ import { checkRequestOptions, HttpCore } from './core/http.js';
 import type { Logger, LogLevel } from './core/log.js';
 import { defaultFetch } from './core/transport.js';
 import { type TokenCacheOptions, TokenCache } from './core/token-cache.js';
-import { Resources } from './generated/resources/index.js';
+import { Resources } from './generated/client.js';
 
 export interface ClientOptions {
   /** The gateway's URL. Default: `AGENTTRUST_URL` or `AGENTTRUST_BASE_URL`, else `http://localhost:8080`. */
