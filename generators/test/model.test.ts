@@ -101,6 +101,7 @@ describe('the model of spec/openapi.yaml', () => {
     expect(agent.properties.find((p) => p.name.wire === 'metadata')?.type).toEqual({
       kind: 'map',
       values: { kind: 'any' },
+      alias: 'Metadata',
     });
     expect(model.types.some((t) => t.name.wire === 'Metadata')).toBe(false);
 
@@ -135,6 +136,45 @@ describe('the model of spec/openapi.yaml', () => {
       items: { kind: 'ref', name: 'Agent' },
     });
     expect(findType(model, 'Agent').usage).toEqual({ request: false, response: true });
+  });
+
+  it('reads the SDK shapes from x-sdk-args, x-sdk-void, x-sdk-shorthands and x-sdk-cache', () => {
+    const approve = findOperation(model, 'approveApproval');
+    expect(approve.sdk.args.go).toEqual(['approval_id', 'decided_by']);
+    expect(approve.sdk.void).toEqual(['go']);
+    const init = findOperation(model, 'initSession');
+    expect(init.sdk.args.typescript).toEqual(['agent_id', 'server_id']);
+    expect(init.sdk.args.go).toEqual([]);
+    expect(findOperation(model, 'getAgent').sdk.args.rust).toEqual(['agent_id']);
+    const message = findOperation(model, 'sendA2aMessage').params.find((p) => p.name.wire === 'message');
+    expect(message?.shorthand).toEqual({
+      accepts: 'string',
+      builds: { role: 'user', parts: [{ kind: 'text', text: '{value}' }] },
+    });
+    expect(findOperation(model, 'issueToken').sdk.cache).toMatchObject({
+      kind: 'store',
+      key: ['agent_id', 'scopes', 'audience'],
+      issuedAt: 'issued_at',
+      expiresAt: 'expires_at',
+    });
+    expect(findOperation(model, 'revokeAgent').sdk.cache).toEqual({
+      kind: 'evict',
+      field: 'agent_id',
+      param: 'agent_id',
+    });
+  });
+
+  it('reads the root x-sdk facts', () => {
+    const { defaults, limits, errors } = model.facts;
+    expect(defaults.baseUrl).toBe('http://localhost:8080');
+    expect(defaults.env.baseUrl).toEqual(['AGENTTRUST_URL', 'AGENTTRUST_BASE_URL']);
+    expect(defaults.retry.statuses).toEqual([408, 429]);
+    expect(defaults.retry.statusRanges).toEqual([[500, 599]]);
+    expect(limits).toEqual({ toolName: 256, summary: 200, errorType: 128, telemetryBatch: 100 });
+    expect(errors.codeByStatus).toContainEqual({ status: 404, code: 'NOT_FOUND' });
+    expect(snake(errors.classes.serverError.words)).toBe('internal_server_error');
+    const codes = new Set(model.errorCodes.map((c) => c.value));
+    for (const { code } of errors.codeByStatus) expect(codes.has(code)).toBe(true);
   });
 
   it('is deterministic', async () => {
@@ -177,5 +217,20 @@ describe('bad specs', () => {
       properties: { v: { anyOf: [{ type: 'string' }, { type: 'integer' }] } },
     };
     expect(() => buildModel(doc)).toThrow(/anyOf/);
+  });
+
+  it('rejects x-sdk-args naming an argument the operation does not have, naming where', async () => {
+    const { loadSpec } = await import('../src/model/index.ts');
+    const doc = await loadSpec(SPEC);
+    doc.paths['/v1/agents/{agent_id}'].get['x-sdk-args'] = { go: ['agent_id', 'nope'] };
+    expect(() => buildModel(doc)).toThrow(
+      "#/paths/~1v1~1agents~1{agent_id}/get/x-sdk-args/go/1: 'nope' is not an argument of this operation",
+    );
+    doc.paths['/v1/agents/{agent_id}'].get['x-sdk-args'] = { go: [] };
+    expect(() => buildModel(doc)).toThrow(/path parameter 'agent_id' must stay positional \(go\)/);
+  });
+
+  it('requires the root x-sdk facts', () => {
+    expect(() => buildModel(minimal({ paths: {} }))).toThrow('#/x-sdk: x-sdk must be an object');
   });
 });

@@ -32,7 +32,9 @@ export async function emit(ctx: EmitContext): Promise<void> {
     schemasModule(model, header('the zod schemas of the success responses, from @agenttrustid/spec.')),
   );
   files.set(`${OUT}/facts.ts`, factsModule(model, header('the spec facts the runtime reads.')));
-  const modules = model.resources.map((r) => resourceModule(model, r, header(`the ${r.name.wire} resource.`)));
+  const modules = model.resources.map((r) =>
+    resourceModule(model, r, header(`the ${r.name.wire} resource.`)),
+  );
   for (const m of modules) files.set(`${OUT}/${m.file}`, m.source);
   files.set(`${OUT}/client.ts`, resourcesIndex(model, modules, header("the client's resources.")));
   files.set(`${OUT}/resources/index.ts`, resourceTypesIndex(modules, header('the resource types.')));

@@ -43,9 +43,9 @@ export function pyprojectToml(spec: string, version: string): string {
     strict = true
     plugins = ["pydantic.mypy"]
     files = ["src/agenttrustid", "tests", "examples", "bench"]
-mypy_path = "src"
-explicit_package_bases = true
-    exclude = ["\\\\.venv/"]
+    mypy_path = "src"
+    explicit_package_bases = true
+    exclude = ["\\.venv/"]
 
     [[tool.mypy.overrides]]
     module = ["tests.*", "examples.*", "bench.*"]

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { validate } from '@readme/openapi-parser';
 import { parse as parseYaml } from 'yaml';
 import { makeName } from './casing';
+import { SpecModelError } from './errors';
+import { LANGUAGES, sdkShape, sdkWords, specFacts, wordsName } from './sdk';
 import type {
   ApiModel,
   Constraints,
@@ -20,22 +22,12 @@ import type {
   UnionType,
 } from './types';
 
-/** A spec the generators cannot turn into a model; `pointer` is the JSON pointer of the culprit. */
-export class SpecModelError extends Error {
-  constructor(
-    message: string,
-    readonly pointer: string,
-  ) {
-    super(`${pointer}: ${message}`);
-    this.name = 'SpecModelError';
-  }
-}
+export { SpecModelError };
 
 type Schema = Record<string, any>;
 type Doc = Record<string, any>;
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
-const LANGUAGES: readonly Language[] = ['typescript', 'python', 'go', 'java', 'rust'];
 const SCHEMA_PREFIX = '#/components/schemas/';
 
 /**
@@ -142,6 +134,7 @@ class ModelBuilder {
       types: this.order.map((n) => this.types.get(n)!),
       errorCodes: errorCode.values,
       errorEnvelope: 'ErrorEnvelope',
+      facts: specFacts(this.doc, new Set(errorCode.values.map((v) => v.value))),
     };
   }
 
@@ -223,18 +216,39 @@ class ModelBuilder {
     throw new SpecModelError('a named schema must be an object, a string enum or a oneOf', pointer);
   }
 
+  /** A property's or parameter's Name: the wire key, with `x-sdk-name` words and `x-names` overrides. */
+  private name(wire: string, node: Schema, pointer: string): Name {
+    const name = makeName(wire, overridesOf(node, pointer));
+    const words = sdkWords(node, pointer);
+    return words ? { ...name, words } : name;
+  }
+
   private enumValues(s: Schema, pointer: string): EnumType['values'] {
     const descriptions: Record<string, string> = s['x-enum-descriptions'] ?? {};
+    const names: Record<string, unknown> = s['x-enum-names'] ?? {};
+    for (const key of Object.keys(names)) {
+      if (!(s.enum as unknown[]).includes(key))
+        throw new SpecModelError(`x-enum-names names '${key}', which is not a value`, `${pointer}/x-enum-names`);
+    }
     return (s.enum as unknown[]).map((v) => {
       if (typeof v !== 'string') throw new SpecModelError('only string enums are supported', pointer);
-      return { value: v, name: makeName(v), ...(descriptions[v] ? { description: descriptions[v] } : {}) };
+      const at = `${pointer}/x-enum-names/${v}`;
+      const custom = names[v];
+      // A string gives the member's words in every language; an object, identifiers per language.
+      const name =
+        custom === undefined
+          ? makeName(v)
+          : typeof custom === 'string'
+            ? { ...wordsName(custom, at), wire: v }
+            : makeName(v, overridesOf({ 'x-names': custom }, at));
+      return { value: v, name, ...(descriptions[v] ? { description: descriptions[v] } : {}) };
     });
   }
 
   private property(parent: string, prop: string, ps: Schema, required: boolean, pointer: string): Property {
     const { type, nullable } = this.typeRef(ps, pointer, { schema: parent, property: prop });
     return {
-      name: makeName(prop, overridesOf(ps, pointer)),
+      name: this.name(prop, ps, pointer),
       type,
       required,
       nullable,
@@ -372,7 +386,7 @@ class ModelBuilder {
     if (!p.schema) throw new SpecModelError('a parameter needs a schema', pointer);
     const { type, nullable } = this.typeRef(p.schema, `${pointer}/schema`);
     return {
-      name: makeName(p.name, overridesOf(p, pointer)),
+      name: this.name(p.name, p, pointer),
       location: p.in,
       type,
       required: p.required === true,
@@ -470,31 +484,11 @@ class ModelBuilder {
         const response: Operation['response'] = { status };
         if (respSchema) response.type = this.typeRef(respSchema, `${pointer}/responses/${status}`).type;
 
-        const langs = ['typescript', 'python', 'go', 'java', 'rust'] as const;
-        const rawArgs = op['x-sdk-args'];
-        const pathArgs = pathParams.map((p) => p.name.wire);
-        const args = Object.fromEntries(
-          langs.map((l) => [
-            l,
-            Array.isArray(rawArgs)
-              ? rawArgs
-              : rawArgs && typeof rawArgs === 'object'
-                ? (rawArgs[l] ?? rawArgs.default ?? pathArgs)
-                : pathArgs,
-          ]),
-        ) as Record<(typeof langs)[number], string[]>;
-        const rawVoid = op['x-sdk-void'];
-        const voidLangs = rawVoid === true ? [...langs] : Array.isArray(rawVoid) ? rawVoid : [];
-        const shorthands = op['x-sdk-shorthands'] ?? {};
-        for (const [wire, sh] of Object.entries(shorthands) as [string, any][]) {
-          const i = params.findIndex((p) => p.name.wire === wire);
-          if (i < 0) throw new SpecModelError(`x-sdk-shorthands names unknown '${wire}'`, pointer);
-          params[i] = { ...params[i]!, shorthand: { accepts: 'string', builds: sh.builds } };
-        }
         const security = op.security ?? this.doc.security ?? [];
+        const sdk = sdkShape(op, params, pathParams, pointer);
         ops.push({
           id,
-          name: makeName(sdkMethod),
+          name: makeName(sdkMethod, overridesOf(op, pointer)),
           resource: op.tags[0],
           method: method.toUpperCase() as HttpMethod,
           path,
@@ -511,7 +505,7 @@ class ModelBuilder {
             .filter((s) => /^[45]\d\d$/.test(s))
             .map(Number)
             .sort((a, b) => a - b),
-          sdk: { args, void: voidLangs, ...(op['x-sdk-cache'] ? { cache: op['x-sdk-cache'] } : {}) },
+          sdk,
         });
       }
     }
@@ -520,8 +514,8 @@ class ModelBuilder {
 
   private resources(operations: Operation[]): Resource[] {
     const tags: Schema[] = this.doc.tags ?? [];
-    const out: Resource[] = tags.map((t) => ({
-      name: makeName(t.name),
+    const out: Resource[] = tags.map((t, i) => ({
+      name: makeName(t.name, overridesOf(t, `#/tags/${i}`)),
       ...(t.description ? { description: String(t.description).trim() } : {}),
       operations: [],
     }));

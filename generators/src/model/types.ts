@@ -52,6 +52,7 @@ export type TypeRef =
   | { kind: 'primitive'; type: PrimitiveKind; format?: string; const?: string | number | boolean }
   | { kind: 'array'; items: TypeRef }
   /** A free-form object: string keys, user data that passes through untouched. */
+  /** `alias`: the named schema it came from (`Metadata`), for languages that keep the name. */
   | { kind: 'map'; values: TypeRef; alias?: string }
   /** Any JSON value (a property without a schema). */
   | { kind: 'any' }
@@ -127,6 +128,16 @@ export type NamedType = ObjectType | EnumType | UnionType;
 
 export type ParamLocation = 'path' | 'query' | 'body';
 
+/**
+ * `x-sdk-shorthands` on an operation: the argument also accepts a plain value of type `accepts`,
+ * from which the SDK builds `builds` with every string `"{value}"` in it replaced by the value
+ * (the guide's `a2a.sendMessage(agentId, "text")`).
+ */
+export interface Shorthand {
+  accepts: 'string';
+  builds: JsonValue;
+}
+
 export interface Param {
   name: Name;
   location: ParamLocation;
@@ -137,20 +148,31 @@ export interface Param {
   default?: JsonValue;
   secret: boolean;
   constraints: Constraints;
-  /** `x-sdk-shorthands`: the argument also accepts a plain value that the SDK builds into `builds`. */
-  shorthand?: { accepts: 'string'; builds: JsonValue };
+  shorthand?: Shorthand;
 }
 
-/** `x-sdk-cache`: the client-side token cache rule of an operation (wire names). */
-export interface CacheRule {
-  store?: { key: string[]; expires_at: string; issued_at?: string; opt_out?: string };
-  evict?: { field: string; param: string };
-}
+/**
+ * `x-sdk-cache` on an operation: the client-side token cache.
+ * - `store`: answers are cached per the values of the `key` arguments (wire names) until the
+ *   answer's `expiresAt` field (wire name), unless the caller passes `optOut` (an SDK-only
+ *   boolean argument, default true = use the cache). `issuedAt` (the answer's field) lets the
+ *   SDK measure the lifetime on the gateway's clock, so client clock skew does not matter.
+ * - `evict`: a successful call drops the cached entries whose `field` (a key argument or a field
+ *   of the cached answer, wire name) equals this call's `param` argument.
+ */
+export type CacheRule =
+  | { kind: 'store'; key: string[]; issuedAt?: string; expiresAt: string; optOut: Name }
+  | { kind: 'evict'; field: string; param: string };
 
-export interface OperationSdk {
-  /** `x-sdk-args`: positional arguments per language (default: the path params, in path order). */
+/** How the SDK surface shapes an operation, beyond its wire (from the `x-sdk-*` extensions). */
+export interface SdkShape {
+  /**
+   * `x-sdk-args`: wire names of the arguments taken positionally, in order, per language (for
+   * languages with positional arguments; keyword-argument languages may ignore it). Default: the
+   * path parameters in path order.
+   */
   args: Record<Language, string[]>;
-  /** `x-sdk-void`: the languages whose method returns nothing. */
+  /** `x-sdk-void`: languages whose method returns nothing (the answer is still validated). */
   void: Language[];
   cache?: CacheRule;
 }
@@ -186,7 +208,7 @@ export interface Operation {
   response: { status: number; type?: TypeRef };
   /** The error statuses the spec declares for it. */
   errorStatuses: number[];
-  sdk: OperationSdk;
+  sdk: SdkShape;
 }
 
 export interface Resource {
@@ -209,4 +231,57 @@ export interface ApiModel {
   errorCodes: EnumValue[];
   /** Name of the error envelope object type (`ErrorEnvelope`). */
   errorEnvelope: string;
+  /** The spec's root `x-sdk`: defaults, limits and error mapping every SDK shares. */
+  facts: SpecFacts;
+}
+
+/**
+ * Facts every SDK runtime needs and none may retype: emitted per language as a facts module
+ * (TS `facts.ts`, Python `_facts.py`, Go `facts.go`). Durations in milliseconds.
+ */
+export interface SpecFacts {
+  defaults: {
+    baseUrl: string;
+    /** Environment variables, in the order they are read. */
+    env: { baseUrl: string[]; apiKey: string[] };
+    timeoutMs: number;
+    maxRetries: number;
+    retry: {
+      initialDelayMs: number;
+      maxDelayMs: number;
+      /** A longer Retry-After is not waited for: the error is raised instead. */
+      maxRetryAfterMs: number;
+      /** Statuses retried, listed; plus every status within `statusRanges` (inclusive). */
+      statuses: number[];
+      statusRanges: [number, number][];
+    };
+    breaker: { failureThreshold: number; windowMs: number; cooldownMs: number };
+    telemetry: { batchSize: number; capacity: number; flushIntervalMs: number };
+  };
+  limits: {
+    /** Code points. */
+    toolName: number;
+    /** Code points of an input summary. */
+    summary: number;
+    errorType: number;
+    /** Events in one telemetry request (the gateway's maxItems). */
+    telemetryBatch: number;
+  };
+  errors: {
+    /** The code an error status implies when the body carries no code the SDK knows. */
+    codeByStatus: { status: number; code: string }[];
+    /** The code of any other 5xx, and of any other non-2xx status. */
+    otherServerCode: string;
+    otherCode: string;
+    /**
+     * The error class of an error: first by its code (`byCode`), then by its status (`byStatus`,
+     * then `serverError` for any 5xx), else the base class. Class names as words
+     * (`not_found_error`), cased per language.
+     */
+    classes: {
+      byCode: { code: string; class: Name }[];
+      byStatus: { status: number; class: Name }[];
+      serverError: Name;
+    };
+  };
 }

@@ -41,8 +41,8 @@ function declaration(model: ApiModel, t: NamedType): string | undefined {
       return code`
         ${tsDoc(t.description)}
         export interface ${name} {
-          ${t.properties.map(
-            (p) => code`
+          ${t.properties.map((p) =>
+            code`
               ${tsDoc(p.description)}
               ${tsKey(ts.property(p.name))}${p.required ? '' : '?'}: ${nullableType(model, p.type, p.nullable)};
             `.trimEnd(),

@@ -123,7 +123,7 @@ function method(model: ApiModel, op: Operation, shape: CallShape): string {
   );
   const objType = shape.wholeBody ?? shape.paramsType;
   if (objType) args.push(optionalObj ? `${objName}: ${objType} = {}` : `${objName}: ${objType}`);
-  const optionsType = shape.cache?.store?.opt_out ? `${tsPascal(splitId(op.id))}Options` : 'RequestOptions';
+  const optionsType = shape.cache?.kind === 'store' ? `${tsPascal(splitId(op.id))}Options` : 'RequestOptions';
   args.push(`options?: ${optionsType}`);
 
   const type = op.response.type;
@@ -141,7 +141,10 @@ function method(model: ApiModel, op: Operation, shape: CallShape): string {
   if (queryParams.length) {
     // The object holds only query params: it is the query as it is.
     query =
-      objType && restBody.length === 0 && restQuery.length === queryParams.length && !queryParams.some((p) => p.shorthand)
+      objType &&
+      restBody.length === 0 &&
+      restQuery.length === queryParams.length &&
+      !queryParams.some((p) => p.shorthand)
         ? objName
         : objectOf(model, shape, objName, queryParams, false);
   }
@@ -154,7 +157,10 @@ function method(model: ApiModel, op: Operation, shape: CallShape): string {
     else body = objectOf(model, shape, objName, bodyParams, false);
   }
   const doc = tsDoc(
-    [op.description ?? op.summary, op.deprecated ? '@deprecated See the description for its replacement.' : '']
+    [
+      op.description ?? op.summary,
+      op.deprecated ? '@deprecated See the description for its replacement.' : '',
+    ]
       .filter(Boolean)
       .join('\n'),
   );
@@ -166,7 +172,12 @@ function method(model: ApiModel, op: Operation, shape: CallShape): string {
   `;
 }
 
-const splitId = (id: string) => id.replace(/([A-Z])/g, ' $1').toLowerCase().trim().split(/\s+/);
+const splitId = (id: string) =>
+  id
+    .replace(/([A-Z])/g, ' $1')
+    .toLowerCase()
+    .trim()
+    .split(/\s+/);
 
 export interface ResourceModule {
   file: string;
@@ -185,7 +196,8 @@ export function resourceModule(model: ApiModel, resource: Resource, header: stri
   const interfaces = new Map<string, { source: string; op: Operation }>();
   const optionTypes: string[] = [];
   for (const [op, shape] of shapes) {
-    for (const p of [...shape.positional, ...(shape.wholeBody ? [] : shape.rest)]) typeNames(model, p.type, imports);
+    for (const p of [...shape.positional, ...(shape.wholeBody ? [] : shape.rest)])
+      typeNames(model, p.type, imports);
     if (!shape.void) typeNames(model, op.response.type, imports);
     if (shape.wholeBody) imports.add(shape.wholeBody);
     if (shape.paramsType) {
@@ -198,7 +210,7 @@ export function resourceModule(model: ApiModel, resource: Resource, header: stri
         );
       interfaces.set(shape.paramsType, { source, op });
     }
-    const optOut = shape.cache?.store?.opt_out;
+    const optOut = shape.cache?.kind === 'store' ? ts.property(shape.cache.optOut) : undefined;
     if (optOut) {
       const name = `${tsPascal(splitId(op.id))}Options`;
       optionTypes.push(code`

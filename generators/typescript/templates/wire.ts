@@ -36,7 +36,11 @@ const plainCamel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) =
 
 // Keys whose name is the same in both cases and whose value needs no mapping are left out: a key
 // a shape does not list is copied as it is, which is the same thing.
-function inlineShape(model: ApiModel, properties: readonly Pick<Property, 'name' | 'type'>[], at: string): string {
+function inlineShape(
+  model: ApiModel,
+  properties: readonly Pick<Property, 'name' | 'type'>[],
+  at: string,
+): string {
   const names = new Map<string, string>();
   const camelCased: string[] = [];
   const entries: string[] = [];
@@ -166,18 +170,17 @@ function descriptor(model: ApiModel, op: Operation): string {
     const p = t?.kind === 'object' ? t.properties.find((x) => x.name.wire === wire) : undefined;
     return tsStr(p ? ts.property(p.name) : plainCamel(wire));
   };
-  if (cache?.store) {
-    const s = cache.store;
+  if (cache?.kind === 'store') {
     fields.push(
-      `cache: { store: { key: [${s.key.map(camelOf).join(', ')}], expiresAt: ${responseField(s.expires_at)}${
-        s.issued_at ? `, issuedAt: ${responseField(s.issued_at)}` : ''
-      }${s.opt_out ? `, optOut: ${tsStr(s.opt_out)}` : ''} } }`,
+      `cache: { store: { key: [${cache.key.map(camelOf).join(', ')}], expiresAt: ${responseField(cache.expiresAt)}${
+        cache.issuedAt ? `, issuedAt: ${responseField(cache.issuedAt)}` : ''
+      }, optOut: ${tsStr(ts.property(cache.optOut))} } }`,
     );
   }
-  if (cache?.evict) {
-    // The field names a cached answer's field or a cache key param: camelCase either way.
+  if (cache?.kind === 'evict') {
+    // The field names a cached answer's field or a cache key argument: camelCase either way.
     fields.push(
-      `cache: { evict: { field: ${tsStr(plainCamel(cache.evict.field))}, param: ${camelOf(cache.evict.param)} } }`,
+      `cache: { evict: { field: ${tsStr(plainCamel(cache.field))}, param: ${camelOf(cache.param)} } }`,
     );
   }
   return `/** ${op.method} ${op.path} */\n${op.id}: { ${fields.join(', ')} },`;

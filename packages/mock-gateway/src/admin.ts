@@ -3,10 +3,9 @@
  * They exist only in the mock and need no API key. Bodies and answers are snake_case.
  */
 import { http, type RequestHandler } from 'msw';
-import { GatewayError, newRequestId } from './errors.js';
+import { errorResponse, GatewayError, newRequestId } from './errors.js';
 import type { FaultSpec } from './faults.js';
 import type { MockGateway } from './gateway.js';
-import { errorResponse } from './gateway.js';
 
 async function readJson(request: Request): Promise<Record<string, unknown>> {
   const text = await request.text();

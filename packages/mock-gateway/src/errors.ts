@@ -46,3 +46,11 @@ export function envelope(error: GatewayError, requestId: string): ErrorEnvelope 
     request_id: requestId,
   };
 }
+
+/** The HTTP answer for a failure: its `ErrorEnvelope`, with the request id also as a header. */
+export function errorResponse(error: GatewayError, requestId: string): Response {
+  return Response.json(envelope(error, requestId), {
+    status: error.status,
+    headers: { 'X-Request-Id': requestId, ...error.headers },
+  });
+}

@@ -7,7 +7,7 @@ import { delay, getResponse, HttpResponse, http, type RequestHandler } from 'msw
 import * as z from 'zod/mini';
 import { adminHandlers } from './admin.js';
 import { type Clock, type ClockOptions, createClock } from './clock.js';
-import { type ErrorCode, envelope, GatewayError, newRequestId, randomId } from './errors.js';
+import { type ErrorCode, errorResponse, GatewayError, newRequestId, randomId } from './errors.js';
 import { createFaults, type Fault, type Faults } from './faults.js';
 import type { GatewayConfig, OpContext, Operation, OpResult } from './operation.js';
 import { operations } from './ops/index.js';
@@ -92,13 +92,6 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   429: 'RATE_LIMITED',
   503: 'GUARDIAN_UNAVAILABLE',
 };
-
-export function errorResponse(error: GatewayError, requestId: string): Response {
-  return Response.json(envelope(error, requestId), {
-    status: error.status,
-    headers: { 'X-Request-Id': requestId, ...error.headers },
-  });
-}
 
 /** The first issue of a failed parse as a VALIDATION_ERROR naming its field path. */
 function validationError(issues: readonly z.core.$ZodIssue[], prefix: string): GatewayError {

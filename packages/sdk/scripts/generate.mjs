@@ -6,6 +6,14 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 execFileSync(
   process.execPath,
-  ['generators/bin/agenttrust-gen.mjs', '--lang', 'typescript', '--spec', 'spec/openapi.yaml', '--out', 'packages/sdk'],
+  [
+    'generators/bin/agenttrust-gen.mjs',
+    '--lang',
+    'typescript',
+    '--spec',
+    'spec/openapi.yaml',
+    '--out',
+    'packages/sdk',
+  ],
   { cwd: root, stdio: 'inherit' },
 );

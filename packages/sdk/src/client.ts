@@ -2,9 +2,10 @@ import type { Hooks } from 'ky';
 import { ValidationError } from './core/errors.js';
 import { checkRequestOptions, HttpCore } from './core/http.js';
 import type { Logger, LogLevel } from './core/log.js';
+import { TokenCache, type TokenCacheOptions } from './core/token-cache.js';
 import { defaultFetch } from './core/transport.js';
-import { type TokenCacheOptions, TokenCache } from './core/token-cache.js';
 import { Resources } from './generated/client.js';
+import { DEFAULTS } from './generated/facts.js';
 
 export interface ClientOptions {
   /** The gateway's URL. Default: `AGENTTRUST_URL` or `AGENTTRUST_BASE_URL`, else `http://localhost:8080`. */
@@ -29,14 +30,19 @@ export interface ClientOptions {
   tokenCache?: boolean | TokenCacheOptions | undefined;
 }
 
-const DEFAULT_BASE_URL = 'http://localhost:8080';
-const DEFAULT_TIMEOUT = 30_000;
-const DEFAULT_MAX_RETRIES = 2;
-
 function env(name: string): string | undefined {
   // `process` is absent in browsers and some edge runtimes.
   const value = typeof process === 'undefined' ? undefined : process.env?.[name];
   return value === '' ? undefined : value;
+}
+
+/** The first of the spec's environment variables that is set. */
+function firstEnv(names: readonly string[]): string | undefined {
+  for (const name of names) {
+    const value = env(name);
+    if (value !== undefined) return value;
+  }
+  return undefined;
 }
 
 /** The AgentTrust ID client: one property per resource of the gateway. */
@@ -48,7 +54,10 @@ export class AgentTrustClient extends Resources {
     const core = coreFor(options);
     const cache = options.tokenCache;
     // One cache for every resource, so revoking a token or an agent drops what it made stale.
-    super(core, cache === false ? undefined : new TokenCache(cache === true || cache === undefined ? {} : cache));
+    super(
+      core,
+      cache === false ? undefined : new TokenCache(cache === true || cache === undefined ? {} : cache),
+    );
     this.#options = options;
     this.#core = core;
   }
@@ -57,8 +66,8 @@ export class AgentTrustClient extends Resources {
   static fromEnv(overrides: Omit<ClientOptions, 'baseUrl' | 'apiKey'> = {}): AgentTrustClient {
     return new AgentTrustClient({
       ...overrides,
-      baseUrl: env('AGENTTRUST_URL') ?? env('AGENTTRUST_BASE_URL'),
-      apiKey: env('AGENTTRUST_API_KEY'),
+      baseUrl: firstEnv(DEFAULTS.env.baseUrl),
+      apiKey: firstEnv(DEFAULTS.env.apiKey),
     });
   }
 
@@ -82,15 +91,14 @@ export class AgentTrustClient extends Resources {
 }
 
 function coreFor(options: ClientOptions): HttpCore {
-  const baseUrl =
-    options.baseUrl ?? env('AGENTTRUST_URL') ?? env('AGENTTRUST_BASE_URL') ?? DEFAULT_BASE_URL;
-  const timeout = options.timeout ?? DEFAULT_TIMEOUT;
-  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  const baseUrl = options.baseUrl ?? firstEnv(DEFAULTS.env.baseUrl) ?? DEFAULTS.baseUrl;
+  const timeout = options.timeout ?? DEFAULTS.timeoutMs;
+  const maxRetries = options.maxRetries ?? DEFAULTS.maxRetries;
   checkUrl(baseUrl);
   checkRequestOptions({ timeout, maxRetries });
   return new HttpCore({
     baseUrl,
-    apiKey: options.apiKey ?? env('AGENTTRUST_API_KEY'),
+    apiKey: options.apiKey ?? firstEnv(DEFAULTS.env.apiKey),
     timeout,
     maxRetries,
     fetch: options.fetch ?? defaultFetch(),

@@ -5,16 +5,19 @@ export {
   type AgentTrustErrorOptions,
   AuthenticationError,
   AuthorizationError,
+  ConflictError,
   type ErrorCode,
+  InternalServerError,
   NetworkError,
   NotFoundError,
+  RateLimitError,
   TokenExpiredError,
   ValidationError,
 } from './core/errors.js';
 export type { RequestOptions } from './core/http.js';
 export type { Logger, LogLevel } from './core/log.js';
+export type { TokenCacheOptions } from './core/token-cache.js';
 export { VERSION } from './core/version.js';
 export type * from './generated/models.js';
-export * from './guard/index.js';
-export type { TokenCacheOptions } from './core/token-cache.js';
 export type * from './generated/resources/index.js';
+export * from './guard/index.js';

@@ -2,6 +2,7 @@
 // retries with backoff and jitter (ky), an idempotency key on every POST so POSTs are safe to
 // retry, and the mapping of every failure to a typed AgentTrustError.
 import type { Hooks, KyInstance, Options } from 'ky';
+import { RETRY } from '../generated/facts.js';
 import { AgentTrustError, errorFromResponse, NetworkError, ValidationError } from './errors.js';
 import { FAST_PATH, type MarkedResponse, RAW_REQUEST_ID, RAW_TEXT } from './fast-path.js';
 import { type Logger, type LogLevel, makeLog } from './log.js';
@@ -53,8 +54,11 @@ export interface HttpCoreOptions {
 
 const USER_AGENT = `agenttrustid-sdk-typescript/${VERSION}`;
 const RETRY_METHODS = ['get', 'head', 'delete', 'put', 'post', 'patch', 'options'];
-// 408, 429 and every 5xx; Retry-After is honoured on each of them.
-const RETRY_STATUSES = [408, 429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
+// The spec's retried statuses (408, 429, every 5xx); Retry-After is honoured on each of them.
+const RETRY_STATUSES: number[] = [
+  ...RETRY.statuses,
+  ...RETRY.statusRanges.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, i) => from + i)),
+];
 let kyModule: Promise<typeof import('ky')> | undefined;
 
 function retryConfig(limit: number): object {
@@ -63,10 +67,10 @@ function retryConfig(limit: number): object {
     methods: RETRY_METHODS,
     statusCodes: RETRY_STATUSES,
     afterStatusCodes: RETRY_STATUSES,
-    maxRetryAfter: 60_000,
-    backoffLimit: 8_000,
+    maxRetryAfter: RETRY.maxRetryAfterMs,
+    backoffLimit: RETRY.maxDelayMs,
     // 0.5 s, 1 s, 2 s, ... capped at 8 s, each shortened by up to 25% so clients spread out.
-    delay: (attempt: number) => 500 * 2 ** (attempt - 1),
+    delay: (attempt: number) => RETRY.initialDelayMs * 2 ** (attempt - 1),
     jitter: (delay: number) => delay * (1 - Math.random() * 0.25),
     retryOnTimeout: false,
   };

@@ -53,7 +53,9 @@ export abstract class APIResource {
         const { field, param } = rule.evict;
         const i = op.pathParams?.indexOf(param) ?? -1;
         const value =
-          i >= 0 ? path[i] : ((body as Record<string, unknown>)?.[param] ?? (query as Record<string, unknown>)?.[param]);
+          i >= 0
+            ? path[i]
+            : ((body as Record<string, unknown>)?.[param] ?? (query as Record<string, unknown>)?.[param]);
         cache.evict(field, value);
         // Again once answered: a request in flight may have stored what this call makes stale.
         return this._send<T>(op, path, query, body, options).then((answer) => {
@@ -61,7 +63,12 @@ export abstract class APIResource {
           return answer;
         });
       }
-      if (rule.store && !(rule.store.optOut && (options as Record<string, unknown> | undefined)?.[rule.store.optOut] === false)) {
+      if (
+        rule.store &&
+        !(
+          rule.store.optOut && (options as Record<string, unknown> | undefined)?.[rule.store.optOut] === false
+        )
+      ) {
         // The shared request is not tied to one caller's signal; each caller can still abort its own wait.
         const shared = options ? { ...options, signal: undefined } : undefined;
         const request = { ...(query as object), ...(body as object) } as Record<string, unknown>;

@@ -72,7 +72,9 @@ export class TokenCache {
     // The lifetime from the gateway's own two timestamps when the rule names both, so clock skew
     // between us does not matter; else from our clock.
     const expires = Date.parse(String(answer[rule.expiresAt]));
-    const lifetime = rule.issuedAt ? expires - Date.parse(String(answer[rule.issuedAt])) : expires - requestedAt;
+    const lifetime = rule.issuedAt
+      ? expires - Date.parse(String(answer[rule.issuedAt]))
+      : expires - requestedAt;
     if (!(lifetime > 0)) return;
     const refreshAt = requestedAt + lifetime - Math.min(this.#margin, lifetime / 10);
     const kept: Fields = {};
