@@ -66,10 +66,14 @@ beforeAll(() => {
   };
   const edited = join(dir, 'openapi.yaml');
   writeFileSync(edited, stringify(spec));
-  for (const lang of ['python', 'go']) {
-    const run = spawnSync(process.execPath, [BIN, '--lang', lang, '--spec', edited, '--out', join(dir, lang)], {
-      encoding: 'utf8',
-    });
+  for (const lang of ['python', 'go', 'typescript']) {
+    const run = spawnSync(
+      process.execPath,
+      [BIN, '--lang', lang, '--spec', edited, '--out', join(dir, lang)],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(run.status, `${lang}: ${run.stderr}`).toBe(0);
   }
 }, 120_000);
@@ -87,10 +91,29 @@ describe('a spec edit reaches every SDK surface', () => {
 
   it('Go', () => {
     const agents = read('go', 'agents.go');
-    expect(block(agents, 'type ListAgentsParams struct {')).toMatch(/\n\tPageSize \*?int64? +`json:"page_size,omitzero"`/);
-    expect(agents).toMatch(/\nfunc \(s \*AgentsService\) History\(ctx context\.Context, agentID string, opts \.\.\.Option\) \(\[\]Agent, error\)/);
+    expect(block(agents, 'type ListAgentsParams struct {')).toMatch(
+      /\n\tPageSize \*?int64? +`json:"page_size,omitzero"`/,
+    );
+    expect(agents).toMatch(
+      /\nfunc \(s \*AgentsService\) History\(ctx context\.Context, agentID string, opts \.\.\.Option\) \(\[\]Agent, error\)/,
+    );
     const models = read('go', 'models.go');
-    expect(block(models, 'type Agent struct {')).toMatch(/\n\tNickname +\*?string +`json:"nickname,omitzero"`/);
+    expect(block(models, 'type Agent struct {')).toMatch(
+      /\n\tNickname +\*?string +`json:"nickname,omitzero"`/,
+    );
     expect(read('go', 'enums.go')).toMatch(/\n\tAgentStatusQuarantined +AgentStatus = "quarantined"/);
+  });
+
+  it('TypeScript', () => {
+    const models = read('typescript', 'src/generated/models.ts');
+    expect(block(models, 'export interface Agent {')).toContain('  nickname?: string;');
+    expect(models).toMatch(/export type AgentStatus = [^;]*"quarantined";/);
+    const agents = read('typescript', 'src/generated/resources/agents.ts');
+    expect(block(agents, 'export interface AgentListParams {')).toContain('  pageSize?: number;');
+    expect(agents).toContain('history(agentId: string, options?: RequestOptions): Promise<Agent[]> {');
+    expect(read('typescript', 'src/generated/operations.ts')).toMatch(
+      /getAgentHistory: \{ method: 'GET', path: '\/v1\/agents\/\{\}\/history'.*list: true/,
+    );
+    expect(read('typescript', 'src/generated/wire.ts')).toMatch(/const Agent: Shape = camelKeys\("[^"]*"/);
   });
 });

@@ -27,11 +27,9 @@ export function resourcesIndex(model: ApiModel, modules: ResourceModule[], heade
 }
 
 export function resourceTypesIndex(modules: ResourceModule[], header: string): string {
-  return code`
-    ${header}
-    ${modules.map(
-      (m) =>
-        `export type { ${[m.className, ...m.types].join(', ')} } from './${m.file.replace(/^resources\//, '').replace(/\.ts$/, '.js')}';`,
-    )}
-  `;
+  const exports = modules.map(
+    (m) =>
+      `export type { ${[m.className, ...m.types].join(', ')} } from './${m.file.replace(/^resources\//, '').replace(/\.ts$/, '.js')}';`,
+  );
+  return [header, ...exports].join('\n');
 }
