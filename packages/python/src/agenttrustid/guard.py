@@ -15,8 +15,6 @@ Semantics match the TypeScript `AgentTrustGuard`: a denial raises `ActionDeniedE
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import threading
 import time
 import uuid
@@ -25,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, Literal, TypedDict, TypeVar
 
 from . import _facts
 from ._breaker import BreakerSnapshot, CircuitBreaker
+from ._digest import digest_tool_input
 from ._telemetry import TelemetryBatcher, TelemetryStats
 from ._truncate import truncate_summary
 from .exceptions import (
@@ -78,18 +77,6 @@ class GuardStats(TypedDict):
     telemetry: TelemetryStats
     checks: CheckStats
     breaker: BreakerSnapshot | None
-
-
-def digest_tool_input(value: Any) -> str:
-    """SHA-256 (hex) an approval is bound to: of a str's UTF-8, of bytes as they are, else of
-    canonical JSON (keys sorted at every depth), as the TypeScript SDK computes it."""
-    if isinstance(value, str):
-        data = value.encode()
-    elif isinstance(value, (bytes, bytearray, memoryview)):
-        data = bytes(value)
-    else:
-        data = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-    return hashlib.sha256(data).hexdigest()
 
 
 def _invalid(message: str, field_name: str) -> ValidationError:
