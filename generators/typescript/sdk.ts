@@ -8,7 +8,6 @@ import type {
   ApiModel,
   CacheRule,
   NamedType,
-  ObjectType,
   Operation,
   Param,
   TypeRef,
@@ -112,11 +111,4 @@ export function callShape(model: ApiModel, op: Operation, resourceSingular: stri
     ? `${ts.type(findType(model, op.body.type).name).replace(/Request$/, '')}Params`
     : `${resourceSingular}${ts.type(op.name)}Params`;
   return shape;
-}
-
-/** The object type's properties (the body of an operation). */
-export function bodyType(model: ApiModel, op: Operation): ObjectType | undefined {
-  if (!op.body) return undefined;
-  const t = findType(model, op.body.type);
-  return t.kind === 'object' ? t : undefined;
 }
