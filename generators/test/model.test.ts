@@ -101,6 +101,7 @@ describe('the model of spec/openapi.yaml', () => {
     expect(agent.properties.find((p) => p.name.wire === 'metadata')?.type).toEqual({
       kind: 'map',
       values: { kind: 'any' },
+      alias: 'Metadata',
     });
     expect(model.types.some((t) => t.name.wire === 'Metadata')).toBe(false);
 

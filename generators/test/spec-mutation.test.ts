@@ -66,7 +66,7 @@ beforeAll(() => {
   };
   const edited = join(dir, 'openapi.yaml');
   writeFileSync(edited, stringify(spec));
-  for (const lang of ['python', 'go']) {
+  for (const lang of ['python', 'go', 'typescript']) {
     const run = spawnSync(
       process.execPath,
       [BIN, '--lang', lang, '--spec', edited, '--out', join(dir, lang)],
@@ -102,5 +102,18 @@ describe('a spec edit reaches every SDK surface', () => {
       /\n\tNickname +\*?string +`json:"nickname,omitzero"`/,
     );
     expect(read('go', 'enums.go')).toMatch(/\n\tAgentStatusQuarantined +AgentStatus = "quarantined"/);
+  });
+
+  it('TypeScript', () => {
+    const models = read('typescript', 'src/generated/models.ts');
+    expect(block(models, 'export interface Agent {')).toContain('  nickname?: string;');
+    expect(models).toMatch(/export type AgentStatus = [^;]*"quarantined";/);
+    const agents = read('typescript', 'src/generated/resources/agents.ts');
+    expect(block(agents, 'export interface AgentListParams {')).toContain('  pageSize?: number;');
+    expect(agents).toContain('history(agentId: string, options?: RequestOptions): Promise<Agent[]> {');
+    expect(read('typescript', 'src/generated/operations.ts')).toMatch(
+      /getAgentHistory: \{ method: 'GET', path: '\/v1\/agents\/\{\}\/history'.*list: true/,
+    );
+    expect(read('typescript', 'src/generated/wire.ts')).toMatch(/const Agent: Shape = camelKeys\("[^"]*"/);
   });
 });

@@ -147,6 +147,7 @@ func (s *AgentsService) suspendAgent(ctx context.Context, agentID string, opts [
 	if err := s.c.call(ctx, op, out, opts); err != nil {
 		return nil, err
 	}
+	s.c.cfg.cache.evict("agent_id", agentID)
 	return out, nil
 }
 

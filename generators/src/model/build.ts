@@ -292,7 +292,10 @@ class ModelBuilder {
     if (s.$ref) {
       const name = this.refName(s.$ref, pointer);
       const target = this.schemas[name]!;
-      if (this.isFreeFormMap(target)) return this.typeRef(target, `${SCHEMA_PREFIX}${name}`, owner);
+      if (this.isFreeFormMap(target)) {
+        const inner = this.typeRef(target, `${SCHEMA_PREFIX}${name}`, owner);
+        return inner.type.kind === 'map' ? { ...inner, type: { ...inner.type, alias: name } } : inner;
+      }
       return { type: { kind: 'ref', name }, nullable: false };
     }
     if (s.allOf) {

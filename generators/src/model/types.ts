@@ -52,7 +52,8 @@ export type TypeRef =
   | { kind: 'primitive'; type: PrimitiveKind; format?: string; const?: string | number | boolean }
   | { kind: 'array'; items: TypeRef }
   /** A free-form object: string keys, user data that passes through untouched. */
-  | { kind: 'map'; values: TypeRef }
+  /** `alias`: the named schema it came from (`Metadata`), for languages that keep the name. */
+  | { kind: 'map'; values: TypeRef; alias?: string }
   /** Any JSON value (a property without a schema). */
   | { kind: 'any' }
   /** A named type in `ApiModel.types`. */

@@ -2,19 +2,10 @@ import type { Hooks } from 'ky';
 import { ValidationError } from './core/errors.js';
 import { checkRequestOptions, HttpCore } from './core/http.js';
 import type { Logger, LogLevel } from './core/log.js';
+import { TokenCache, type TokenCacheOptions } from './core/token-cache.js';
 import { defaultFetch } from './core/transport.js';
-import { A2a } from './resources/a2a.js';
-import { Actions } from './resources/actions.js';
-import { AgentCards } from './resources/agent-cards.js';
-import { Agents } from './resources/agents.js';
-import { Approvals } from './resources/approvals.js';
-import { Delegations } from './resources/delegations.js';
-import { Federation } from './resources/federation.js';
-import { Mcp } from './resources/mcp.js';
-import { Sessions } from './resources/sessions.js';
-import { Streaming } from './resources/streaming.js';
-import { Telemetry } from './resources/telemetry.js';
-import { type TokenCacheOptions, Tokens } from './resources/tokens.js';
+import { Resources } from './generated/client.js';
+import { DEFAULTS } from './generated/facts.js';
 
 export interface ClientOptions {
   /** The gateway's URL. Default: `AGENTTRUST_URL` or `AGENTTRUST_BASE_URL`, else `http://localhost:8080`. */
@@ -39,75 +30,44 @@ export interface ClientOptions {
   tokenCache?: boolean | TokenCacheOptions | undefined;
 }
 
-const DEFAULT_BASE_URL = 'http://localhost:8080';
-const DEFAULT_TIMEOUT = 30_000;
-const DEFAULT_MAX_RETRIES = 2;
-
 function env(name: string): string | undefined {
   // `process` is absent in browsers and some edge runtimes.
   const value = typeof process === 'undefined' ? undefined : process.env?.[name];
   return value === '' ? undefined : value;
 }
 
+/** The first of the spec's environment variables that is set. */
+function firstEnv(names: readonly string[]): string | undefined {
+  for (const name of names) {
+    const value = env(name);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
 /** The AgentTrust ID client: one property per resource of the gateway. */
-export class AgentTrustClient {
-  readonly agents: Agents;
-  readonly tokens: Tokens;
-  readonly actions: Actions;
-  readonly telemetry: Telemetry;
-  readonly sessions: Sessions;
-  readonly approvals: Approvals;
-  readonly mcp: Mcp;
-  readonly agentCards: AgentCards;
-  readonly a2a: A2a;
-  readonly delegations: Delegations;
-  readonly federation: Federation;
-  readonly streaming: Streaming;
+export class AgentTrustClient extends Resources {
   readonly #options: ClientOptions;
   readonly #core: HttpCore;
 
   constructor(options: ClientOptions = {}) {
-    const baseUrl =
-      options.baseUrl ?? env('AGENTTRUST_URL') ?? env('AGENTTRUST_BASE_URL') ?? DEFAULT_BASE_URL;
-    const timeout = options.timeout ?? DEFAULT_TIMEOUT;
-    const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
-    checkUrl(baseUrl);
-    checkRequestOptions({ timeout, maxRetries });
+    const core = coreFor(options);
+    const cache = options.tokenCache;
+    // One cache for every resource, so revoking a token or an agent drops what it made stale.
+    super(
+      core,
+      cache === false ? undefined : new TokenCache(cache === true || cache === undefined ? {} : cache),
+    );
     this.#options = options;
-    const core = new HttpCore({
-      baseUrl,
-      apiKey: options.apiKey ?? env('AGENTTRUST_API_KEY'),
-      timeout,
-      maxRetries,
-      fetch: options.fetch ?? defaultFetch(),
-      defaultHeaders: options.defaultHeaders,
-      hooks: options.hooks,
-      logger: options.logger,
-      logLevel: options.logLevel,
-    });
     this.#core = core;
-    this.agents = new Agents(core);
-    this.tokens = new Tokens(core, options.tokenCache);
-    this.actions = new Actions(core);
-    this.telemetry = new Telemetry(core);
-    this.sessions = new Sessions(core);
-    this.approvals = new Approvals(core);
-    this.mcp = new Mcp(core);
-    this.agentCards = new AgentCards(core);
-    this.a2a = new A2a(core);
-    this.delegations = new Delegations(core);
-    this.federation = new Federation(core);
-    this.streaming = new Streaming(core);
-    // Revoking or suspending an agent must not leave its cached tokens in use.
-    this.agents._onStatusChange = (agentId) => this.tokens._forgetAgent(agentId);
   }
 
   /** A client configured from `AGENTTRUST_URL` (or `AGENTTRUST_BASE_URL`) and `AGENTTRUST_API_KEY`. */
   static fromEnv(overrides: Omit<ClientOptions, 'baseUrl' | 'apiKey'> = {}): AgentTrustClient {
     return new AgentTrustClient({
       ...overrides,
-      baseUrl: env('AGENTTRUST_URL') ?? env('AGENTTRUST_BASE_URL'),
-      apiKey: env('AGENTTRUST_API_KEY'),
+      baseUrl: firstEnv(DEFAULTS.env.baseUrl),
+      apiKey: firstEnv(DEFAULTS.env.apiKey),
     });
   }
 
@@ -128,6 +88,25 @@ export class AgentTrustClient {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return `AgentTrustClient { baseUrl: ${JSON.stringify(this.baseUrl)} }`;
   }
+}
+
+function coreFor(options: ClientOptions): HttpCore {
+  const baseUrl = options.baseUrl ?? firstEnv(DEFAULTS.env.baseUrl) ?? DEFAULTS.baseUrl;
+  const timeout = options.timeout ?? DEFAULTS.timeoutMs;
+  const maxRetries = options.maxRetries ?? DEFAULTS.maxRetries;
+  checkUrl(baseUrl);
+  checkRequestOptions({ timeout, maxRetries });
+  return new HttpCore({
+    baseUrl,
+    apiKey: options.apiKey ?? firstEnv(DEFAULTS.env.apiKey),
+    timeout,
+    maxRetries,
+    fetch: options.fetch ?? defaultFetch(),
+    defaultHeaders: options.defaultHeaders,
+    hooks: options.hooks,
+    logger: options.logger,
+    logLevel: options.logLevel,
+  });
 }
 
 function checkUrl(baseUrl: string): void {

@@ -1,3 +1,13 @@
+import {
+  CODE_BY_STATUS,
+  ERROR_CLASS_BY_CODE,
+  ERROR_CLASS_BY_STATUS,
+  ERROR_CODES,
+  type ErrorClassName,
+  OTHER_CODE,
+  OTHER_SERVER_CODE,
+  SERVER_ERROR_CLASS,
+} from '../generated/facts.js';
 import type { ErrorCode } from '../generated/models.js';
 
 export type { ErrorCode };
@@ -94,54 +104,39 @@ export class AgentRevokedError extends AgentTrustError {
   static override readonly brand: string = 'AgentRevokedError';
 }
 
-const CODES = new Set<string>([
-  'ACTION_DENIED',
-  'ELEVATION_REQUIRED',
-  'GUARDIAN_UNAVAILABLE',
-  'AUTH_FAILED',
-  'AUTH_DENIED',
-  'NOT_FOUND',
-  'VALIDATION_ERROR',
-  'NETWORK_ERROR',
-  'TIMEOUT',
-  'TOKEN_EXPIRED',
-  'AGENT_REVOKED',
-  'AGENT_SUSPENDED',
-  'CONFLICT',
-  'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'RATE_LIMITED',
-  'INTERNAL_ERROR',
-  'INVALID_RESPONSE',
-  'APPROVAL_DENIED',
-  'APPROVAL_EXPIRED',
-  'APPROVAL_TIMEOUT',
-] satisfies ErrorCode[]);
+/** HTTP 409: the request conflicts with the resource's state (CONFLICT). */
+export class ConflictError extends AgentTrustError {
+  static override readonly brand: string = 'ConflictError';
+}
+
+/** HTTP 429: too many requests (RATE_LIMITED), after the retries. */
+export class RateLimitError extends AgentTrustError {
+  static override readonly brand: string = 'RateLimitError';
+}
+
+/** HTTP 5xx: the gateway failed (INTERNAL_ERROR, GUARDIAN_UNAVAILABLE), after the retries. */
+export class InternalServerError extends AgentTrustError {
+  static override readonly brand: string = 'InternalServerError';
+}
+
+const CODES = new Set<string>(ERROR_CODES);
+
+// Every class the spec's error mapping names (facts.ts); tsc fails here if one is missing.
+const CLASSES: Record<ErrorClassName, typeof AgentTrustError> = {
+  AgentRevokedError,
+  AuthenticationError,
+  AuthorizationError,
+  ConflictError,
+  InternalServerError,
+  NotFoundError,
+  RateLimitError,
+  TokenExpiredError,
+  ValidationError,
+};
 
 /** The code a status implies when the body carries none we know (a proxy's HTML page, a newer code). */
 function codeForStatus(status: number): ErrorCode {
-  switch (status) {
-    case 400:
-      return 'VALIDATION_ERROR';
-    case 401:
-      return 'AUTH_FAILED';
-    case 403:
-      return 'AUTH_DENIED';
-    case 404:
-      return 'NOT_FOUND';
-    case 409:
-      return 'CONFLICT';
-    case 413:
-      return 'PAYLOAD_TOO_LARGE';
-    case 415:
-      return 'UNSUPPORTED_MEDIA_TYPE';
-    case 429:
-      return 'RATE_LIMITED';
-    case 503:
-      return 'GUARDIAN_UNAVAILABLE';
-    default:
-      return status >= 500 ? 'INTERNAL_ERROR' : 'INVALID_RESPONSE';
-  }
+  return CODE_BY_STATUS[status] ?? (status >= 500 ? OTHER_SERVER_CODE : OTHER_CODE);
 }
 
 /**
@@ -169,18 +164,9 @@ export function errorFromResponse(
   const requestId =
     headerRequestId ?? (typeof envelope?.request_id === 'string' ? envelope.request_id : undefined);
   const options = { details, status, requestId };
-  if (code === 'TOKEN_EXPIRED') return new TokenExpiredError(code, message, options);
-  if (code === 'AGENT_REVOKED') return new AgentRevokedError(code, message, options);
-  switch (status) {
-    case 400:
-      return new ValidationError(code, message, options);
-    case 401:
-      return new AuthenticationError(code, message, options);
-    case 403:
-      return new AuthorizationError(code, message, options);
-    case 404:
-      return new NotFoundError(code, message, options);
-    default:
-      return new AgentTrustError(code, message, options);
-  }
+  const name =
+    ERROR_CLASS_BY_CODE[code] ??
+    ERROR_CLASS_BY_STATUS[status] ??
+    (status >= 500 ? SERVER_ERROR_CLASS : undefined);
+  return new (name ? CLASSES[name] : AgentTrustError)(code, message, options);
 }

@@ -2,6 +2,7 @@
 // retries with backoff and jitter (ky), an idempotency key on every POST so POSTs are safe to
 // retry, and the mapping of every failure to a typed AgentTrustError.
 import type { Hooks, KyInstance, Options } from 'ky';
+import { RETRY } from '../generated/facts.js';
 import { AgentTrustError, errorFromResponse, NetworkError, ValidationError } from './errors.js';
 import { FAST_PATH, type MarkedResponse, RAW_REQUEST_ID, RAW_TEXT } from './fast-path.js';
 import { type Logger, type LogLevel, makeLog } from './log.js';
@@ -21,10 +22,13 @@ export interface RequestOptions {
   idempotencyKey?: string | undefined;
 }
 
-/** What a resource passes to the generated operation functions, which pass it to the mutator. */
-export interface CallConfig {
-  /** Always set by the resource; optional only because orval spreads an optional config. */
-  core?: HttpCore | undefined;
+/** One request as a resource method hands it to the core (see resource.ts). */
+export interface SendConfig {
+  method: string;
+  /** Headers of the operation itself (content-type); the caller's come in `options`. */
+  headers?: Record<string, string> | undefined;
+  /** The JSON body, already serialized. */
+  body?: string | undefined;
   options?: RequestOptions | undefined;
   /** False for the public agent card, which is fetched without the API key. */
   auth?: boolean;
@@ -48,12 +52,13 @@ export interface HttpCoreOptions {
   logLevel?: LogLevel | undefined;
 }
 
-type SendConfig = Omit<RequestInit, 'signal'> & CallConfig;
-
 const USER_AGENT = `agenttrustid-sdk-typescript/${VERSION}`;
 const RETRY_METHODS = ['get', 'head', 'delete', 'put', 'post', 'patch', 'options'];
-// 408, 429 and every 5xx; Retry-After is honoured on each of them.
-const RETRY_STATUSES = [408, 429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
+// The spec's retried statuses (408, 429, every 5xx); Retry-After is honoured on each of them.
+const RETRY_STATUSES: number[] = [
+  ...RETRY.statuses,
+  ...RETRY.statusRanges.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, i) => from + i)),
+];
 let kyModule: Promise<typeof import('ky')> | undefined;
 
 function retryConfig(limit: number): object {
@@ -62,10 +67,10 @@ function retryConfig(limit: number): object {
     methods: RETRY_METHODS,
     statusCodes: RETRY_STATUSES,
     afterStatusCodes: RETRY_STATUSES,
-    maxRetryAfter: 60_000,
-    backoffLimit: 8_000,
+    maxRetryAfter: RETRY.maxRetryAfterMs,
+    backoffLimit: RETRY.maxDelayMs,
     // 0.5 s, 1 s, 2 s, ... capped at 8 s, each shortened by up to 25% so clients spread out.
-    delay: (attempt: number) => 500 * 2 ** (attempt - 1),
+    delay: (attempt: number) => RETRY.initialDelayMs * 2 ** (attempt - 1),
     jitter: (delay: number) => delay * (1 - Math.random() * 0.25),
     retryOnTimeout: false,
   };
@@ -141,10 +146,10 @@ export class HttpCore {
   async send(url: string, config: SendConfig): Promise<WireResponse> {
     const options = config.options ?? {};
     checkRequestOptions(options);
-    const method = (config.method ?? 'GET').toUpperCase();
+    const method = config.method;
     const path = url.split('?')[0]!;
     const headers = { ...this.#defaultHeaders };
-    addHeaders(headers, config.headers as Record<string, string> | undefined);
+    addHeaders(headers, config.headers);
     addHeaders(headers, options.headers);
     if (config.auth !== false && this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
     if (method === 'POST') headers['idempotency-key'] = options.idempotencyKey ?? newIdempotencyKey();
@@ -157,7 +162,7 @@ export class HttpCore {
       response = await client(url.slice(1), {
         method,
         // ky hands options it does not know (rawHeaders, rawBody) to fetch as they are (fast-path.ts).
-        ...(this.#fastPath && (config.body == null || typeof config.body === 'string')
+        ...(this.#fastPath
           ? { rawHeaders: headers, body: null, rawBody: config.body ?? null }
           : { headers, body: config.body ?? null }),
         signal: options.signal,

@@ -1,10 +1,11 @@
-// What every resource method does around its generated operation function: pass the per-call
-// config, validate the answer against the spec's zod schema, convert it to camelCase.
-import type { OperationMeta } from '../generated/wire.js';
+// What every generated resource method does: build the request from the operation's descriptor
+// (path, query, body in wire keys), send it through the HTTP core, validate the answer against
+// the spec's zod schema, convert it to camelCase, and apply the operation's cache rule.
+import type { OperationDescriptor } from '../generated/operations.js';
 import { AgentTrustError, ValidationError } from './errors.js';
-import type { HttpCore, RequestOptions, WireResponse } from './http.js';
-import { fromWire } from './keys.js';
-import type { RequestConfig } from './mutator.js';
+import type { HttpCore, RequestOptions } from './http.js';
+import { fromWire, toWire } from './keys.js';
+import type { TokenCache } from './token-cache.js';
 
 type Schemas = typeof import('../generated/schemas.js');
 type Schema = Schemas[keyof Schemas];
@@ -21,32 +22,132 @@ function loadSchemas(): Promise<Schemas> {
   return loading;
 }
 
+const JSON_BODY = { 'content-type': 'application/json' };
+
 export abstract class APIResource {
   /** @internal */
   protected readonly _core: HttpCore;
+  /** @internal The client's token cache (absent when turned off). */
+  protected readonly _cache: TokenCache | undefined;
 
-  constructor(core: HttpCore) {
+  constructor(core: HttpCore, cache?: TokenCache) {
     this._core = core;
+    this._cache = cache;
   }
 
-  /** @internal Sends one operation and returns its validated, camelCased result. */
-  protected async _call<T>(
-    meta: OperationMeta,
+  /**
+   * @internal Sends one operation: `path` are the path parameters' values in order, `query` and
+   * `body` camelCase objects; returns the validated, camelCased answer.
+   */
+  protected _request<T>(
+    op: OperationDescriptor,
+    path: readonly unknown[],
+    query: object | undefined,
+    body: object | undefined,
     options: RequestOptions | undefined,
-    send: (config: RequestConfig) => Promise<unknown>,
-    auth = true,
   ): Promise<T> {
-    const { data, status, requestId } = (await send({ core: this._core, options, auth })) as WireResponse;
-    if (!meta.response) return undefined as T;
-    const schema = ((schemas ?? (await loadSchemas())) as Record<string, Schema>)[meta.response]!;
-    if (meta.list) {
+    const cache = this._cache;
+    const rule = op.cache;
+    if (cache && rule) {
+      if (rule.evict) {
+        const { field, param } = rule.evict;
+        const i = op.pathParams?.indexOf(param) ?? -1;
+        const value =
+          i >= 0
+            ? path[i]
+            : ((body as Record<string, unknown>)?.[param] ?? (query as Record<string, unknown>)?.[param]);
+        cache.evict(field, value);
+        // Again once answered: a request in flight may have stored what this call makes stale.
+        return this._send<T>(op, path, query, body, options).then((answer) => {
+          cache.evict(field, value);
+          return answer;
+        });
+      }
+      if (
+        rule.store &&
+        !(
+          rule.store.optOut && (options as Record<string, unknown> | undefined)?.[rule.store.optOut] === false
+        )
+      ) {
+        // The shared request is not tied to one caller's signal; each caller can still abort its own wait.
+        const shared = options ? { ...options, signal: undefined } : undefined;
+        const request = { ...(query as object), ...(body as object) } as Record<string, unknown>;
+        return withSignal(
+          cache.get(rule.store, request, () => this._send<T>(op, path, query, body, shared)),
+          options?.signal,
+        );
+      }
+    }
+    return this._send<T>(op, path, query, body, options);
+  }
+
+  /** @internal Number of cached tokens (for tests). */
+  get _cacheSize(): number {
+    return this._cache?.size ?? 0;
+  }
+
+  private async _send<T>(
+    op: OperationDescriptor,
+    pathValues: readonly unknown[],
+    query: object | undefined,
+    body: object | undefined,
+    options: RequestOptions | undefined,
+  ): Promise<T> {
+    let url = op.path;
+    if (op.pathParams) {
+      const parts = url.split('{}');
+      url = parts[0]!;
+      for (let i = 0; i < op.pathParams.length; i++)
+        url += segment(op.pathParams[i]!, pathValues[i]) + parts[i + 1]!;
+    }
+    if (query) url += queryString(toWire(query, op.query));
+    const { data, status, requestId } = await this._core.send(url, {
+      method: op.method,
+      ...(op.body ? { headers: JSON_BODY, body: JSON.stringify(toWire(body ?? {}, op.body)) } : {}),
+      options,
+      ...(op.auth === false ? { auth: false } : {}),
+    });
+    if (!op.response) return undefined as T;
+    const schema = ((schemas ?? (await loadSchemas())) as Record<string, Schema>)[op.response]!;
+    if (op.list) {
       if (!Array.isArray(data)) throw invalid(status, requestId, ['(root): expected an array']);
       for (let i = 0; i < data.length; i++) validate(schema, data[i], status, requestId, `[${i}]`);
     } else {
       validate(schema, data, status, requestId, '');
     }
-    return fromWire(data, meta.responseShape) as T;
+    if (op.void) return undefined as T;
+    return fromWire(data, op.responseShape) as T;
   }
+}
+
+/** `?a=1&b=x` of the defined values (null as `null`, as the gateway reads it), or ''. */
+function queryString(query: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const key in query) {
+    const value = query[key];
+    if (value !== undefined) params.append(key, value === null ? 'null' : String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function invalid(status: number, requestId: string | undefined, problems: string[]): AgentTrustError {

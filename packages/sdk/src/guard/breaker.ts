@@ -1,4 +1,5 @@
 import { ValidationError } from '../core/errors.js';
+import { BREAKER } from '../generated/facts.js';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
@@ -13,10 +14,13 @@ export interface CircuitBreakerOptions {
   clock?: () => number;
 }
 
-export const BREAKER_DEFAULTS = Object.freeze({
-  failureThreshold: 5,
-  windowMs: 10_000,
-  cooldownMs: 30_000,
+// The spec's defaults (facts.ts), typed as plain numbers as they always were.
+export const BREAKER_DEFAULTS = Object.freeze<{
+  failureThreshold: number;
+  windowMs: number;
+  cooldownMs: number;
+}>({
+  ...BREAKER,
 });
 
 export interface BreakerSnapshot {

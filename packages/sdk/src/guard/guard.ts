@@ -1,4 +1,5 @@
 import { AgentTrustError, ValidationError } from '../core/errors.js';
+import { ACTION_EFFECT_VALUES, LIMITS } from '../generated/facts.js';
 import type { Approval } from '../generated/models.js';
 import {
   type BreakerSnapshot,
@@ -132,9 +133,9 @@ export interface GuardStats extends TelemetryStats {
   breaker: BreakerSnapshot | null;
 }
 
-const EFFECTS: ReadonlySet<string> = new Set(['read', 'mutating', 'destructive', 'admin']);
+const EFFECTS: ReadonlySet<string> = new Set(ACTION_EFFECT_VALUES);
 const DIGEST = /^[0-9a-f]{64}$/;
-const MAX_TOOL_NAME = 256;
+const MAX_TOOL_NAME = LIMITS.toolName;
 
 /**
  * One object that wraps every tool call of an agent: `check()` before, `report()` after,

@@ -1,4 +1,5 @@
 import { ValidationError } from '../core/errors.js';
+import { LIMITS, TELEMETRY } from '../generated/facts.js';
 import type { TelemetryEvent } from '../generated/models.js';
 import { nonNegative, positiveInt } from './breaker.js';
 
@@ -14,16 +15,19 @@ export interface TelemetryOptions {
   flushIntervalMs?: number;
 }
 
-export const TELEMETRY_DEFAULTS = Object.freeze({
-  batchSize: 10,
-  capacity: 10_000,
-  flushIntervalMs: 1_000,
+// The spec's defaults and limits (facts.ts), typed as plain numbers as they always were.
+export const TELEMETRY_DEFAULTS = Object.freeze<{
+  batchSize: number;
+  capacity: number;
+  flushIntervalMs: number;
+}>({
+  ...TELEMETRY,
 });
 
 /** The gateway's `maxItems` for one batch. */
-const MAX_BATCH = 100;
-const MAX_TOOL_NAME = 256;
-const MAX_ERROR_TYPE = 128;
+const MAX_BATCH = LIMITS.telemetryBatch;
+const MAX_TOOL_NAME = LIMITS.toolName;
+const MAX_ERROR_TYPE = LIMITS.errorType;
 
 export interface TelemetryStats {
   /** Events the gateway accepted. */

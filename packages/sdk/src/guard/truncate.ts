@@ -1,5 +1,7 @@
+import { LIMITS } from '../generated/facts.js';
+
 /** The spec's cap on `tool_input_summary`, in code points. */
-export const MAX_SUMMARY_CODE_POINTS = 200;
+export const MAX_SUMMARY_CODE_POINTS = LIMITS.summary;
 
 /**
  * Caps a summary at `max` code points (the spec's unit), never leaving half of a surrogate pair.

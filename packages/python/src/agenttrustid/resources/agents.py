@@ -148,9 +148,11 @@ class Agents(SyncAPIResource):
         Raises:
             AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
         """
-        return self._client._request(
+        result = self._client._request(
             _ops.SUSPEND_AGENT, path_params={"agent_id": agent_id}, options=request_options
         )
+        self._client._token_cache.evict(_ops.ISSUE_TOKEN, agent_id, arg="agent_id")
+        return result
 
     def activate(
         self,
@@ -307,9 +309,11 @@ class AsyncAgents(AsyncAPIResource):
         Raises:
             AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
         """
-        return await self._client._request(
+        result = await self._client._request(
             _ops.SUSPEND_AGENT, path_params={"agent_id": agent_id}, options=request_options
         )
+        self._client._token_cache.evict(_ops.ISSUE_TOKEN, agent_id, arg="agent_id")
+        return result
 
     async def activate(
         self,

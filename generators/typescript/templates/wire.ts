@@ -1,0 +1,245 @@
+/**
+ * `src/generated/wire.ts`: the key maps ("shapes") that convert camelCase <-> snake_case by the
+ * schema, and `src/generated/operations.ts`: one descriptor per operation (method, path template,
+ * path/query/body shapes, response schema, list or not, auth, cache rule) that the resources hand
+ * to the HTTP core.
+ */
+import { code } from '../../src/emit/template.ts';
+import { SpecModelError } from '../../src/model/index.ts';
+import type { ApiModel, NamedType, Operation, Property, TypeRef } from '../../src/model/types.ts';
+import { ts, tsKey, tsStr } from '../naming.ts';
+import { findType } from '../sdk.ts';
+
+/** The schema name whose key map a TypeRef's value needs, 0 for a free-form value, null for none. */
+function shapeOf(model: ApiModel, ref: TypeRef): string | 0 | null {
+  switch (ref.kind) {
+    case 'array':
+      return shapeOf(model, ref.items);
+    case 'map':
+    case 'any':
+      return 0;
+    case 'primitive':
+      return null;
+    case 'ref':
+      return hasShape(model, findType(model, ref.name)) ? ref.name : null;
+  }
+}
+
+function hasShape(model: ApiModel, t: NamedType): boolean {
+  if (t.kind === 'object') return true;
+  if (t.kind === 'union') return t.variants.every((v) => hasShape(model, findType(model, v.type)));
+  return false;
+}
+
+/** What `camelKeys()` does at run time to a key: the same rule, to know when it can be used. */
+const plainCamel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+// Keys whose name is the same in both cases and whose value needs no mapping are left out: a key
+// a shape does not list is copied as it is, which is the same thing.
+function inlineShape(
+  model: ApiModel,
+  properties: readonly Pick<Property, 'name' | 'type'>[],
+  at: string,
+): string {
+  const names = new Map<string, string>();
+  const camelCased: string[] = [];
+  const entries: string[] = [];
+  for (const p of properties) {
+    const key = p.name.wire;
+    const name = ts.property(p.name);
+    const other = names.get(name);
+    if (other !== undefined && other !== key)
+      throw new SpecModelError(`'${key}' and '${other}' both become the TypeScript property '${name}'`, at);
+    if (other !== undefined) continue;
+    names.set(name, key);
+    const sub = shapeOf(model, p.type);
+    if (sub === null) {
+      if (name === key) continue;
+      if (name === plainCamel(key) && /^[a-z0-9_]+$/.test(key)) camelCased.push(key);
+      else entries.push(`${tsKey(key)}: ${JSON.stringify(name)}`);
+    } else if (!(sub === 0 && name === key)) {
+      entries.push(`${tsKey(key)}: [${JSON.stringify(name)}, ${sub}]`);
+    }
+  }
+  const literal = `{ ${entries.join(', ')} }`;
+  if (camelCased.length === 0) return literal;
+  return `camelKeys(${JSON.stringify(camelCased.join(' '))}${entries.length ? `, ${literal}` : ''})`;
+}
+
+function typeShape(model: ApiModel, t: NamedType): string {
+  const at = `#/components/schemas/${t.name.wire}`;
+  if (t.kind === 'object') return inlineShape(model, t.properties, at);
+  // A union: its members' key maps merged (a key two members share maps the same way).
+  const merged = new Map<string, Property>();
+  if (t.kind === 'union')
+    for (const v of t.variants) {
+      const member = findType(model, v.type);
+      if (member.kind === 'object') for (const p of member.properties) merged.set(p.name.wire, p);
+    }
+  return inlineShape(model, [...merged.values()], at);
+}
+
+/** Shaped types, each after the ones its shape names (a `const` can only name earlier ones). */
+function orderedShapes(model: ApiModel): NamedType[] {
+  const out: NamedType[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const deps = (t: NamedType): string[] => {
+    if (t.kind === 'union') return t.variants.map((v) => v.type);
+    if (t.kind !== 'object') return [];
+    return t.properties.map((p) => shapeOf(model, p.type)).filter((s): s is string => typeof s === 'string');
+  };
+  const visit = (t: NamedType) => {
+    const seen = state.get(t.name.wire);
+    if (seen === 'done') return;
+    if (seen === 'visiting')
+      throw new SpecModelError(
+        'a recursive schema cannot have a TypeScript key map',
+        `#/components/schemas/${t.name.wire}`,
+      );
+    state.set(t.name.wire, 'visiting');
+    // Union members are merged into the union's own map, so they are not dependencies of it.
+    if (t.kind !== 'union') for (const d of deps(t)) visit(findType(model, d));
+    state.set(t.name.wire, 'done');
+    out.push(t);
+  };
+  for (const t of model.types) if (hasShape(model, t)) visit(t);
+  return out;
+}
+
+export function wireModule(model: ApiModel, header: string): string {
+  const shaped = orderedShapes(model);
+  const id = (t: NamedType) => t.name.wire;
+  return code`
+    ${header}
+    /** Maps each wire (snake_case) key of a schema to its camelCase name, and to the shape of its value. */
+    export type Shape = { readonly [wire: string]: string | readonly [name: string, sub: Shape | 0] };
+
+    /**
+     * A shape from the wire keys whose name is their plain camelCase (checked by the generator),
+     * listed once, and the other entries: the same key map in fewer bytes.
+     */
+    /*#__NO_SIDE_EFFECTS__*/
+    export function camelKeys(keys: string, rest?: Shape): Shape {
+      const shape: { [wire: string]: Shape[string] } = {};
+      for (const key of keys.split(' ')) shape[key] = key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+      return { ...shape, ...rest };
+    }
+
+    /** Shapes of the spec's object schemas, keyed by schema name. */
+    export const shapes = /*#__PURE__*/ (() => {
+      ${shaped.map((t) => `const ${id(t)}: Shape = ${typeShape(model, t)};`)}
+      return { ${shaped.map(id).join(', ')} };
+    })();
+  `;
+}
+
+function pathTemplate(op: Operation): string {
+  let path = op.path;
+  for (const p of op.pathParams) path = path.replace(`{${p.name.wire}}`, '{}');
+  return path;
+}
+
+function descriptor(model: ApiModel, op: Operation): string {
+  const fields: string[] = [`method: '${op.method}'`, `path: ${tsStr(pathTemplate(op))}`];
+  if (op.pathParams.length)
+    fields.push(`pathParams: [${op.pathParams.map((p) => tsStr(ts.property(p.name))).join(', ')}]`);
+  if (!op.auth) fields.push('auth: false');
+  const type = op.response.type;
+  const item = type?.kind === 'array' ? type.items : type;
+  if (item) {
+    if (item.kind !== 'ref')
+      throw new SpecModelError(
+        'a success response must be a named schema or an array of one',
+        `#/paths/${op.path.replace(/\//g, '~1')}/${op.method.toLowerCase()}/responses/${op.response.status}`,
+      );
+    fields.push(`response: '${item.name}'`);
+    const shape = shapeOf(model, item);
+    if (typeof shape === 'string') fields.push(`responseShape: shapes.${shape}`);
+    if (type?.kind === 'array') fields.push('list: true');
+  }
+  if (op.sdk.void.includes('typescript')) fields.push('void: true');
+  if (op.body) fields.push(`body: shapes.${op.body.type}`);
+  if (op.queryParams.length) fields.push(`query: ${inlineShape(model, op.queryParams, op.id)}`);
+  const cache = op.sdk.cache;
+  const camelOf = (wire: string) => {
+    const p = op.params.find((x) => x.name.wire === wire);
+    return tsStr(p ? ts.property(p.name) : plainCamel(wire));
+  };
+  const responseField = (wire: string) => {
+    const t = item?.kind === 'ref' ? findType(model, item.name) : undefined;
+    const p = t?.kind === 'object' ? t.properties.find((x) => x.name.wire === wire) : undefined;
+    return tsStr(p ? ts.property(p.name) : plainCamel(wire));
+  };
+  if (cache?.kind === 'store') {
+    fields.push(
+      `cache: { store: { key: [${cache.key.map(camelOf).join(', ')}], expiresAt: ${responseField(cache.expiresAt)}${
+        cache.issuedAt ? `, issuedAt: ${responseField(cache.issuedAt)}` : ''
+      }, optOut: ${tsStr(ts.property(cache.optOut))} } }`,
+    );
+  }
+  if (cache?.kind === 'evict') {
+    // The field names a cached answer's field or a cache key argument: camelCase either way.
+    fields.push(
+      `cache: { evict: { field: ${tsStr(plainCamel(cache.field))}, param: ${camelOf(cache.param)} } }`,
+    );
+  }
+  return `/** ${op.method} ${op.path} */\n${op.id}: { ${fields.join(', ')} },`;
+}
+
+export function operationsModule(model: ApiModel, header: string): string {
+  return code`
+    ${header}
+    import { camelKeys, shapes } from './wire.js';
+    import type { Shape } from './wire.js';
+
+    /** The client-side token cache rule of an operation (spec \`x-sdk-cache\`), in camelCase names. */
+    export interface CacheRule {
+      /** Answers are cached under the values of \`key\` (arrays as sets) until \`expiresAt\`. */
+      readonly store?: { readonly key: readonly string[]; readonly expiresAt: string; readonly issuedAt?: string; readonly optOut?: string };
+      /** Drops cached answers whose \`field\` (in the answer or the key) equals the call's \`param\`. */
+      readonly evict?: { readonly field: string; readonly param: string };
+    }
+
+    /** What the HTTP core needs to send one operation and check its answer. */
+    export interface OperationDescriptor {
+      readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+      /** The path, \`{}\` where each path parameter goes (in \`pathParams\` order). */
+      readonly path: string;
+      /** The path parameters' SDK names (for error messages). */
+      readonly pathParams?: readonly string[];
+      /** False for public endpoints: no API key is sent. */
+      readonly auth?: false;
+      /** Name of the schema (in schemas.ts) of the success body, of each item when \`list\`; absent for 204. */
+      readonly response?: string;
+      readonly responseShape?: Shape;
+      readonly list?: boolean;
+      /** The answer is validated, then dropped: the method returns nothing. */
+      readonly void?: boolean;
+      /** The request body's key map; present when the operation takes a JSON body. */
+      readonly body?: Shape;
+      readonly query?: Shape;
+      readonly cache?: CacheRule;
+    }
+
+    export const operations = {
+      ${model.operations.map((op) => descriptor(model, op))}
+    } as const satisfies Record<string, OperationDescriptor>;
+  `;
+}
+
+/** `src/generated/schemas.ts`: the zod schemas of the success responses, re-exported from @agenttrustid/spec. */
+export function schemasModule(model: ApiModel, header: string): string {
+  const names = new Set<string>();
+  for (const op of model.operations) {
+    const t = op.response.type;
+    const item = t?.kind === 'array' ? t.items : t;
+    if (item?.kind === 'ref') names.add(item.name);
+  }
+  return code`
+    ${header}
+    // Loaded on the first response, so importing the SDK does not build zod schemas.
+    export {
+      ${[...names].sort().map((n) => `${n},`)}
+    } from '@agenttrustid/spec/zod';
+  `;
+}

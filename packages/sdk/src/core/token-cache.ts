@@ -1,0 +1,99 @@
+// The client-side cache the spec's `x-sdk-cache` rules describe (see generated/operations.ts
+// `CacheRule`): an operation with a `store` rule reuses an unexpired answer for the same key,
+// one with an `evict` rule drops the answers it makes stale (a revoked token, a revoked agent's
+// tokens). Nothing here names an operation or a field: the rules do.
+import type { CacheRule } from '../generated/operations.js';
+
+export interface TokenCacheOptions {
+  /** Most tokens kept; the least recently used goes first (default 256). */
+  maxEntries?: number;
+  /** A token is replaced this long before it expires (default 30 s, at most a tenth of its lifetime). */
+  refreshBeforeExpiryMs?: number;
+  /** The clock, in epoch milliseconds (default `Date.now`). */
+  now?: () => number;
+}
+
+type Fields = Record<string, unknown>;
+type StoreRule = NonNullable<CacheRule['store']>;
+
+interface Entry {
+  /** The key params' values, by SDK name. */
+  request: Fields;
+  /** The cached answer (SDK names). */
+  answer: Fields;
+  /** Local time after which a new answer is fetched instead. */
+  refreshAt: number;
+}
+
+/** Bounded LRU with single-flight refresh: one request per key however many callers wait. */
+export class TokenCache {
+  readonly #entries = new Map<string, Entry>();
+  readonly #inflight = new Map<string, Promise<Fields>>();
+  readonly #max: number;
+  readonly #margin: number;
+  readonly #now: () => number;
+
+  constructor(options: TokenCacheOptions = {}) {
+    this.#max = Math.max(1, options.maxEntries ?? 256);
+    this.#margin = options.refreshBeforeExpiryMs ?? 30_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The cached answer for `request` under `rule`, or the one `fetch` gets (stored if it can expire). */
+  get<T>(rule: StoreRule, request: Fields, fetch: () => Promise<T>): Promise<T> {
+    const key = JSON.stringify(
+      rule.key.map((name) => {
+        const value = request[name];
+        // Arrays are sets: order and repeats do not make another key.
+        return Array.isArray(value) ? [...new Set(value)].sort() : (value ?? null);
+      }),
+    );
+    const entry = this.#entries.get(key);
+    if (entry && this.#now() < entry.refreshAt) {
+      this.#entries.delete(key);
+      this.#entries.set(key, entry); // most recently used last
+      return Promise.resolve({ ...entry.answer } as T);
+    }
+    let pending = this.#inflight.get(key);
+    if (!pending) {
+      const requestedAt = this.#now();
+      pending = (fetch() as Promise<Fields>)
+        .then((answer) => {
+          this.#store(rule, key, request, answer, requestedAt);
+          return answer;
+        })
+        .finally(() => this.#inflight.delete(key));
+      this.#inflight.set(key, pending);
+    }
+    return pending.then((answer) => ({ ...answer }) as T);
+  }
+
+  #store(rule: StoreRule, key: string, request: Fields, answer: Fields, requestedAt: number): void {
+    // The lifetime from the gateway's own two timestamps when the rule names both, so clock skew
+    // between us does not matter; else from our clock.
+    const expires = Date.parse(String(answer[rule.expiresAt]));
+    const lifetime = rule.issuedAt
+      ? expires - Date.parse(String(answer[rule.issuedAt]))
+      : expires - requestedAt;
+    if (!(lifetime > 0)) return;
+    const refreshAt = requestedAt + lifetime - Math.min(this.#margin, lifetime / 10);
+    const kept: Fields = {};
+    for (const name of rule.key) kept[name] = request[name];
+    this.#entries.delete(key);
+    this.#entries.set(key, { request: kept, answer, refreshAt });
+    while (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value!);
+  }
+
+  /** Drops every entry whose `field` (in its answer, else its key) equals `value`. */
+  evict(field: string, value: unknown): void {
+    if (value === undefined) return;
+    for (const [key, entry] of this.#entries) {
+      const own = field in entry.answer ? entry.answer[field] : entry.request[field];
+      if (own === value) this.#entries.delete(key);
+    }
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
