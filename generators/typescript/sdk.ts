@@ -4,14 +4,7 @@
  * that return nothing, the token cache rule).
  */
 import { SpecModelError } from '../src/model/index.ts';
-import type {
-  ApiModel,
-  CacheRule,
-  NamedType,
-  Operation,
-  Param,
-  TypeRef,
-} from '../src/model/types.ts';
+import type { ApiModel, CacheRule, NamedType, Operation, Param, TypeRef } from '../src/model/types.ts';
 import { ts } from './naming.ts';
 
 export function findType(model: ApiModel, name: string): NamedType {

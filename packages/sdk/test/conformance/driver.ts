@@ -2,7 +2,6 @@
 // one JSON request per stdin line, runs it on the SDK's source, answers one JSON line on stdout.
 // Calls are mapped to SDK methods from the generators' model (operation names, parameter types,
 // positional arguments), never from a per-method table; keys are recased by the model's types.
-import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import {
@@ -71,8 +70,7 @@ const operations = new Map(model.operations.map((op) => [`${op.resource}.${op.na
 
 /** The SDK method's arguments for wire-keyed `args`: positional ones, then an object of the rest. */
 function callArguments(op: Operation, args: Record<string, Json>): unknown[] {
-  const positional = HAND_WRITTEN ? legacyPositional(op, args) : op.sdk.args[LANG];
-  if (!Array.isArray(positional)) return positional.call;
+  const positional = op.sdk.args[LANG];
   const param = (wire: string) => op.params.find((p) => p.name.wire === wire);
   const values: unknown[] = positional.map((wire) => recase(args[wire], param(wire)?.type, 'sdk'));
   const others = op.params.filter((p) => !positional.includes(p.name.wire));
@@ -81,27 +79,6 @@ function callArguments(op: Operation, args: Record<string, Json>): unknown[] {
   for (const p of others)
     if (p.name.wire in args) rest[sdkName(p.name)] = recase(args[p.name.wire], p.type, 'sdk');
   return [...values, rest];
-}
-
-// The TS resources are still hand-written until the generated ones (generators/typescript) land
-// and remove src/resources/; then this flag turns false by itself and legacyPositional goes.
-const HAND_WRITTEN = existsSync(new URL('../../src/resources/agents.ts', import.meta.url));
-
-/**
- * The hand-written TS surface's shapes where they differ from `Operation.sdk.args`: positional
- * arguments the spec does not list for TypeScript, and `a2a.sendMessage`, which flattens the
- * message into its params object. The only per-method knowledge in this driver.
- */
-function legacyPositional(op: Operation, args: Record<string, Json>): string[] | { call: unknown[] } {
-  const call = `${op.resource}.${op.name.wire}`;
-  if (call === 'a2a.sendMessage') {
-    const message = recase(args.message ?? {}, { kind: 'ref', name: 'A2aMessage' }, 'sdk');
-    const extra = { sourceAgentId: args.source_agent_id, contextId: args.context_id };
-    const defined = Object.entries(extra).filter(([, v]) => v !== undefined);
-    return { call: [args.agent_id, { ...message, ...Object.fromEntries(defined) }] };
-  }
-  const positional: Record<string, string[]> = { 'agents.revoke': ['agent_id', 'reason'] };
-  return positional[call] ?? op.sdk.args[LANG];
 }
 
 /** The SDK's result in wire shape (`null` for nothing), by the operation's response type. */
