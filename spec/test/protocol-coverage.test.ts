@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -100,4 +100,32 @@ describe('protocol.md coverage', () => {
     expect(spec.components.securitySchemes.apiKey).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
     expect(spec.security).toEqual([{ apiKey: [] }]);
   });
+});
+
+describe('wire fixtures', () => {
+  const dir = new URL('../conformance/wire/fixtures/', import.meta.url);
+  const fixtures = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => ({ file: f, fx: JSON.parse(readFileSync(new URL(f, dir), 'utf8')) }));
+  const byId = new Map<string, { path: string; method: string }>();
+  for (const [path, item] of Object.entries<Record<string, any>>(spec.paths)) {
+    for (const m of METHODS) if (item[m]) byId.set(item[m].operationId, { path, method: m.toUpperCase() });
+  }
+
+  it('cover every operation of the spec', () => {
+    const covered = new Set(fixtures.map(({ fx }) => fx.operation));
+    expect([...byId.keys()].filter((id) => !covered.has(id))).toEqual([]);
+  });
+
+  for (const { file, fx } of fixtures) {
+    it(`${file}: method and path match the spec operation, with its source cited`, () => {
+      const op = byId.get(fx.operation);
+      expect(op, `operation ${fx.operation}`).toBeDefined();
+      expect(fx.request.method).toBe(op!.method);
+      const pattern = new RegExp(`^${op!.path.replace(/\{[^}]+\}/g, '[^/?]+').replace(/\./g, '\\.')}(\\?.*)?$`);
+      expect(fx.request.path).toMatch(pattern);
+      expect(fx.sources.length).toBeGreaterThan(0);
+      expect(fx.request.headers['X-API-Key']).toBeTruthy();
+    });
+  }
 });
