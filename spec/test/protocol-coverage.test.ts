@@ -97,7 +97,11 @@ describe('protocol.md coverage', () => {
   });
 
   it('authenticates with X-API-Key, never the org key as a bearer token', () => {
-    expect(spec.components.securitySchemes.apiKey).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
+    expect(spec.components.securitySchemes.apiKey).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-API-Key',
+    });
     expect(spec.security).toEqual([{ apiKey: [] }]);
   });
 });
@@ -122,7 +126,9 @@ describe('wire fixtures', () => {
       const op = byId.get(fx.operation);
       expect(op, `operation ${fx.operation}`).toBeDefined();
       expect(fx.request.method).toBe(op!.method);
-      const pattern = new RegExp(`^${op!.path.replace(/\{[^}]+\}/g, '[^/?]+').replace(/\./g, '\\.')}(\\?.*)?$`);
+      const pattern = new RegExp(
+        `^${op!.path.replace(/\{[^}]+\}/g, '[^/?]+').replace(/\./g, '\\.')}(\\?.*)?$`,
+      );
       expect(fx.request.path).toMatch(pattern);
       expect(fx.sources.length).toBeGreaterThan(0);
       expect(fx.request.headers['X-API-Key']).toBeTruthy();
