@@ -4,7 +4,27 @@
  */
 
 export interface paths {
-    "/v1/agents": {
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check gateway health
+         * @description #1. Whether the gateway is up. The official Python client returns the raw body.
+         */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents": {
         parameters: {
             query?: never;
             header?: never;
@@ -13,13 +33,18 @@ export interface paths {
         };
         /**
          * List agents
-         * @description Lists the organization's agents, newest first, optionally filtered by status.
+         * @description #3. Lists the organization's agents as `{"agents": [...]}` (Go, Java and Rust read only
+         *     that form). `org_id` is appended raw by the official clients.
          */
         get: operations["listAgents"];
         put?: never;
         /**
          * Register an agent
-         * @description Creates an org-scoped agent record. No private key or secret is returned.
+         * @description #2. Creates an org-scoped agent record. The official SDKs always send `framework`
+         *     (default `custom`), `capabilities` and `metadata`; the newer ones (monorepo HEAD, all five
+         *     languages) also send `public_key`, the PKIX PEM of an Ed25519 key generated client-side,
+         *     which the published Python 0.4.0 does not. The answer is wrapped as `{"agent": {...}}`
+         *     (the Go client reads only that form).
          */
         post: operations["createAgent"];
         delete?: never;
@@ -28,19 +53,19 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/agents/{agent_id}": {
+    "/api/v1/agents/{agent_id}": {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description The agent's id. */
+                /** @description The agent's id (the official clients interpolate it raw). */
                 agent_id: components["parameters"]["AgentId"];
             };
             cookie?: never;
         };
         /**
          * Get an agent
-         * @description Returns one agent record.
+         * @description #4. Returns one agent record, not wrapped (TypeScript, Go and Rust read it flat).
          */
         get: operations["getAgent"];
         put?: never;
@@ -51,12 +76,12 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/agents/{agent_id}/revoke": {
+    "/api/v1/agents/{agent_id}/revoke": {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description The agent's id. */
+                /** @description The agent's id (the official clients interpolate it raw). */
                 agent_id: components["parameters"]["AgentId"];
             };
             cookie?: never;
@@ -65,8 +90,8 @@ export interface paths {
         put?: never;
         /**
          * Revoke an agent
-         * @description Permanently disables the agent: every check is denied and its tokens introspect inactive.
-         *     Revocation cannot be undone; revoking a revoked agent is a 409 CONFLICT.
+         * @description #5. Permanently disables the agent and its tokens. Every official client sends `reason`
+         *     (default `manual_revocation`) and ignores the answer.
          */
         post: operations["revokeAgent"];
         delete?: never;
@@ -75,12 +100,12 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/agents/{agent_id}/suspend": {
+    "/api/v1/agents/{agent_id}/challenge": {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description The agent's id. */
+                /** @description The agent's id (the official clients interpolate it raw). */
                 agent_id: components["parameters"]["AgentId"];
             };
             cookie?: never;
@@ -88,41 +113,19 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Suspend an agent
-         * @description Temporarily disables an active agent (checks denied, tokens inactive) until it is
-         *     activated again. Suspending a revoked agent is a 409 AGENT_REVOKED.
+         * Get a proof-of-possession nonce
+         * @description #6. A nonce the agent signs with its private key to obtain a key-bound WIMSE token
+         *     (`issueWimseToken` with `proof`). No body: Python, TypeScript, Go and Rust send none, Java
+         *     sends `{}`; the gateway accepts both. Not in the published Python 0.4.0.
          */
-        post: operations["suspendAgent"];
+        post: operations["createAgentChallenge"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/agents/{agent_id}/activate": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The agent's id. */
-                agent_id: components["parameters"]["AgentId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Activate a suspended agent
-         * @description Returns a suspended agent to active. Activating a revoked agent is a 409 AGENT_REVOKED.
-         */
-        post: operations["activateAgent"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/tokens": {
+    "/api/v1/agent-tokens/issue": {
         parameters: {
             query?: never;
             header?: never;
@@ -132,9 +135,11 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Issue a capability token
-         * @description Issues a short-lived opaque token for an active agent. The scopes must be among the
-         *     agent's capabilities. SDKs cache issued tokens per (agent, scopes, audience) by default.
+         * Issue an agent token
+         * @description #7. Issues an opaque `at_` token. The lifetime travels as `ttl` (seconds; the SDKs'
+         *     `ttl_seconds`), default 300: Python, TypeScript and Java always send it, Go omits a zero,
+         *     Rust sends the caller's value. `session_id` is sent by Python, TypeScript and Go only.
+         *     No official client sends `audience`. SDKs reuse a cached token while more than 30 s remain.
          */
         post: operations["issueToken"];
         delete?: never;
@@ -143,7 +148,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/tokens/introspect": {
+    "/api/v1/agent-tokens/introspect": {
         parameters: {
             query?: never;
             header?: never;
@@ -154,9 +159,9 @@ export interface paths {
         put?: never;
         /**
          * Introspect a token
-         * @description Tells whether a token is active for an optional target (audience) and required scopes.
-         *     An unknown, expired or revoked token, or one whose agent is not active, is
-         *     `active: false` with a `reason`, never an error.
+         * @description #8. Whether a token is active for an optional target and required scopes. An unknown,
+         *     expired or revoked token is `active: false`, never an error. Python always sends
+         *     `target`, as `null` when absent; the others omit it. Go omits an empty `required_scopes`.
          */
         post: operations["introspectToken"];
         delete?: never;
@@ -165,7 +170,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/tokens/revoke": {
+    "/api/v1/agent-tokens/revoke": {
         parameters: {
             query?: never;
             header?: never;
@@ -176,7 +181,7 @@ export interface paths {
         put?: never;
         /**
          * Revoke a token
-         * @description Revokes a token so that it introspects inactive. Revoking an unknown token is a 404.
+         * @description #9. Revokes a token so that it introspects inactive. The official clients send `reason` (default `manual_revocation`) and ignore the answer.
          */
         post: operations["revokeToken"];
         delete?: never;
@@ -185,7 +190,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/actions/check": {
+    "/api/v1/agenttrust/check": {
         parameters: {
             query?: never;
             header?: never;
@@ -196,10 +201,20 @@ export interface paths {
         put?: never;
         /**
          * Check a tool call
-         * @description Guardian's pre-flight decision for one tool call. A decision is always a 200: denial is
-         *     `allowed: false` with a `reason` and the deciding `rule`; a destructive or admin call
-         *     without a granted approval is `elevation_required: true` with a new pending `approval_id`.
-         *     When `action_effect` is omitted, Guardian classifies the tool name.
+         * @description #10. Guardian's pre-flight decision for one tool call. A decision is always a 200: denial is
+         *     `allowed: false` with a `reason`; a destructive or admin call without a granted approval is
+         *     `elevation_required: true` with a pending `approval_id`. When `action_effect` is omitted,
+         *     Guardian classifies the action name.
+         *
+         *     The SDK's `tool_name` and `tool_input_summary` travel as `action_name` and
+         *     `action_input_summary`, with `action_source: "api"`. Python and TypeScript always send
+         *     `session_id` and `action_input_summary` (`""` when empty), Java always sends the summary,
+         *     Go and Rust omit empty ones; the gateway accepts all of these, and our SDKs send both keys
+         *     always, as most official languages do.
+         *
+         *     With agent credentials attached, the call also carries `Authorization: Bearer <WIMSE JWT>`
+         *     and a `DPoP` proof (htm `POST`, htu = base URL + this path); with the organization's
+         *     proof-of-possession flags on, a missing, forged or replayed proof is a 401.
          */
         post: operations["checkAction"];
         delete?: never;
@@ -208,7 +223,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/telemetry": {
+    "/api/v1/telemetry/report": {
         parameters: {
             query?: never;
             header?: never;
@@ -218,18 +233,20 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Send a batch of tool-call reports
-         * @description Accepts up to 100 events. Only tool name, success, duration, error class name, agent and
-         *     session ids and a timestamp are accepted: inputs, outputs and prompts have no field here.
+         * Report a batch of tool calls
+         * @description #11. One batch of events of one agent and session. Only the tool name, success, duration,
+         *     error class name and a timestamp are sent: inputs, outputs and prompts have no field here.
+         *     Go drops `success: false` and `duration_ms: 0` (`omitempty`), so both are optional and
+         *     default to `false` and `0`.
          */
-        post: operations["ingestTelemetry"];
+        post: operations["reportTelemetry"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/sessions": {
+    "/mcp/sessions/init": {
         parameters: {
             query?: never;
             header?: never;
@@ -240,7 +257,7 @@ export interface paths {
         put?: never;
         /**
          * Initialize a session
-         * @description Opens a session for an agent connecting to a server. Mode defaults to `open`.
+         * @description #12. Opens a session for an agent connecting to an MCP server.
          */
         post: operations["initSession"];
         delete?: never;
@@ -249,28 +266,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/sessions/api": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Initialize a session from an issued API token
-         * @description Bridges an already-issued capability token into a session (`source: api_token`) whose
-         *     scope ceiling is the token's scopes. An expired token is a 401 TOKEN_EXPIRED.
-         */
-        post: operations["initApiSession"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/sessions/{session_id}": {
+    "/mcp/sessions/{session_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -282,7 +278,7 @@ export interface paths {
         };
         /**
          * Get a session
-         * @description Returns a session with its call counters.
+         * @description #13. Returns a session with its call counters.
          */
         get: operations["getSession"];
         put?: never;
@@ -293,27 +289,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/approvals": {
+    "/api/v1/agenttrust/api-sessions/init": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * List approvals
-         * @description Lists approvals, newest first; by default only pending ones.
-         */
-        get: operations["listApprovals"];
+        get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Initialize a session from an issued token
+         * @description #14. Bridges an issued `at_` token into a session (`source: api_token`) whose scope ceiling
+         *     is the token's scopes. Python, TypeScript and Go call it; Java and Rust do not.
+         */
+        post: operations["initApiSession"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/approvals/{approval_id}": {
+    "/mcp/approvals/{approval_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -325,7 +322,7 @@ export interface paths {
         };
         /**
          * Get an approval
-         * @description Returns an approval; a pending one past `expires_at` reads as `expired`.
+         * @description #17. Returns an approval request; a pending one past `expires_at` reads as `expired`. The gateway has no list of approvals: waiting for a decision polls this.
          */
         get: operations["getApproval"];
         put?: never;
@@ -336,7 +333,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/approvals/{approval_id}/approve": {
+    "/mcp/approvals/{approval_id}/approve": {
         parameters: {
             query?: never;
             header?: never;
@@ -350,8 +347,9 @@ export interface paths {
         put?: never;
         /**
          * Approve an elevation request
-         * @description Approves a pending request. Deciding an approval that is no longer pending (approved,
-         *     denied or expired) is a 409 CONFLICT naming its status.
+         * @description #15. Approves a pending request. `decided_by` is always sent: Python defaults it to
+         *     `sdk_user`, TypeScript to `sdk`, the others take it from the caller. Deciding a request
+         *     that is no longer pending is a 409.
          */
         post: operations["approveApproval"];
         delete?: never;
@@ -360,7 +358,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/approvals/{approval_id}/deny": {
+    "/mcp/approvals/{approval_id}/deny": {
         parameters: {
             query?: never;
             header?: never;
@@ -374,7 +372,7 @@ export interface paths {
         put?: never;
         /**
          * Deny an elevation request
-         * @description Denies a pending request; a denied approval stays denied.
+         * @description #16. Denies a pending request; a denied approval stays denied. `decided_by` as for approve.
          */
         post: operations["denyApproval"];
         delete?: never;
@@ -383,7 +381,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/mcp/servers": {
+    "/mcp/servers": {
         parameters: {
             query?: never;
             header?: never;
@@ -392,13 +390,13 @@ export interface paths {
         };
         /**
          * List MCP servers
-         * @description Lists the registered MCP servers.
+         * @description #19. Lists the registered MCP servers as `{"servers": [...]}`.
          */
         get: operations["listMcpServers"];
         put?: never;
         /**
          * Register an MCP server
-         * @description Registers an upstream MCP tool server behind the Guardian-checked proxy.
+         * @description #18. Registers an upstream MCP tool server behind the Guardian-checked proxy. The answer is flat. Not in the Go client.
          */
         post: operations["registerMcpServer"];
         delete?: never;
@@ -407,7 +405,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/mcp/servers/{server_id}": {
+    "/mcp/servers/{server_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -417,12 +415,16 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get an MCP server
+         * @description #20. Returns one registered server (Java and Rust call it).
+         */
+        get: operations["getMcpServer"];
         put?: never;
         post?: never;
         /**
          * Remove an MCP server
-         * @description Removes a registered server; later proxied calls to it are 404.
+         * @description #21. Removes a registered server; later proxied calls to it are 404. The official clients ignore the answer.
          */
         delete: operations["removeMcpServer"];
         options?: never;
@@ -430,7 +432,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/mcp/servers/{server_id}/rpc": {
+    "/mcp/{server_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -444,10 +446,13 @@ export interface paths {
         put?: never;
         /**
          * Call an MCP method through the proxy
-         * @description Forwards one JSON-RPC call to the upstream server. A `tools/call` is Guardian-checked
-         *     first (as the session's agent, tool name `params.name`); a denied call answers a JSON-RPC
-         *     error object with the decision in `error.data`, not an HTTP error. `params` pass through
-         *     untouched.
+         * @description #22. Forwards one JSON-RPC 2.0 call to the upstream server. Every official client sends
+         *     the envelope with the integer id `1`, the calling agent in `X-Agent-ID` (required: the
+         *     proxy authorizes by agent identity and refuses a call without it; the published Python
+         *     0.3.0 did not send it) and the session in `X-Session-ID` when given. A `tools/call` is
+         *     Guardian-checked first (tool name `params.name`); a denial is a JSON-RPC `error` member,
+         *     not an HTTP error. The SDK returns `result`, or the whole body when there is none (as the
+         *     official clients do). `params` pass through untouched.
          */
         post: operations["callMcpTool"];
         delete?: never;
@@ -456,21 +461,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/agents/{agent_id}/card": {
+    "/api/v1/agents/{agent_id}/card": {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description The agent's id. */
+                /** @description The agent's id (the official clients interpolate it raw). */
                 agent_id: components["parameters"]["AgentId"];
             };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get an agent's card
+         * @description #24. Returns the agent's current card, published or not.
+         */
+        get: operations["getAgentCard"];
         put?: never;
         /**
          * Generate an agent card
-         * @description Builds (or rebuilds) the agent's A2A card from its record. It is not public until published.
+         * @description #23. Builds (or rebuilds) the agent's A2A v1.0 card from its record. It is not public until
+         *     published. No body (Java sends `{}`; the gateway accepts both). Not in the Go client.
          */
         post: operations["generateAgentCard"];
         delete?: never;
@@ -479,24 +489,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/agents/{agent_id}/card/publish": {
+    "/api/v1/agents/{agent_id}/card/publish": {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description The agent's id. */
+                /** @description The agent's id (the official clients interpolate it raw). */
                 agent_id: components["parameters"]["AgentId"];
             };
             cookie?: never;
         };
         get?: never;
-        put?: never;
         /**
          * Publish an agent card
-         * @description Makes the agent's card public at `/a2a/agents/{agent_id}/agent.json`, generating it
-         *     first if needed. A revoked agent's card cannot be published (409 AGENT_REVOKED).
+         * @description #25. Makes the agent's card public at `/a2a/agents/{agent_id}/agent.json`, generating it
+         *     first if needed. A PUT with no body (Java sends `{}`). A revoked agent's card cannot be
+         *     published (409).
          */
-        post: operations["publishAgentCard"];
+        put: operations["publishAgentCard"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -508,14 +519,16 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The agent's id. */
+                /** @description The agent's id (the official clients interpolate it raw). */
                 agent_id: components["parameters"]["AgentId"];
             };
             cookie?: never;
         };
         /**
          * Get a published agent card
-         * @description Public discovery endpoint; needs no API key. Unpublished or unknown cards are 404.
+         * @description #26. Public A2A discovery endpoint: needs no API key, but the official clients send
+         *     `X-API-Key` when one is configured, and the gateway accepts it. Unpublished or unknown
+         *     cards are 404.
          */
         get: operations["getPublicAgentCard"];
         put?: never;
@@ -526,12 +539,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/a2a/agents/{agent_id}/messages": {
+    "/a2a": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Legacy A2A task methods (JSON-RPC)
+         * @description #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy task methods `tasks/send`,
+         *     `tasks/get`, `tasks/cancel` and `tasks/list` (the SDK methods `sendTask`, `getTask`,
+         *     `cancelTask`, `listTasks`; see `x-sdk-rpc`). The official languages differ, and the
+         *     gateway accepts every form:
+         *
+         *     - JSON-RPC `id`: Python sends the integer `1`; TypeScript, Java and Rust a string counter
+         *       (`"1"`, `"2"`, ...). Our SDKs send the string counter.
+         *     - `tasks/get` and `tasks/cancel` params: Python `{"task_id"}`, the others `{"id"}`. Our SDKs
+         *       send `id`.
+         *     - `tasks/send` `message`: Python a string (plus optional `metadata`), the others an
+         *       object. Our SDKs send the object form (an A2A message); the guide's plain string builds
+         *       a text message.
+         *     - `tasks/list` (Rust only) sends `{"limit": 50}` and reads `{"tasks": [...]}`.
+         *
+         *     The answer is a JSON-RPC response: `result` (a legacy task whose `status` is a string), or
+         *     an `error` member, which TypeScript, Java and Rust raise as `A2A_ERROR_<code>`.
+         */
+        post: operations["a2aTasksRpc"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/a2a/agents/{agent_id}": {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description The agent's id. */
+                /** @description The agent's id (the official clients interpolate it raw). */
                 agent_id: components["parameters"]["AgentId"];
             };
             cookie?: never;
@@ -540,7 +588,12 @@ export interface paths {
         put?: never;
         /**
          * Send a message to an agent (A2A v1.0 message/send)
-         * @description Creates a task for the target agent from a message. Message parts pass through untouched.
+         * @description #28. A2A v1.0 `message/send` to the agent in the path (no agent id in the params). The
+         *     message is camelCase A2A: `role`, `parts` (the official clients send one `text` part),
+         *     `messageId` (the SDKs generate a UUID when the caller gives none; Java requires the
+         *     caller's) and optional `taskId` to continue a task. JSON-RPC `id` as for `/a2a`. The
+         *     result is a v1.0 task: `id`, `contextId`, `status {state, timestamp}`, `history`,
+         *     `artifacts`.
          */
         post: operations["sendA2aMessage"];
         delete?: never;
@@ -549,74 +602,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/a2a/tasks/send": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Send a task (A2A v0.3 tasks/send, back-compat)
-         * @deprecated
-         * @description The v0.3 form of message/send; prefer `sendA2aMessage`.
-         */
-        post: operations["sendA2aTask"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/a2a/tasks/{task_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The A2A task's id. */
-                task_id: components["parameters"]["TaskId"];
-            };
-            cookie?: never;
-        };
-        /**
-         * Get a task
-         * @description Returns a task with its status, history and artifacts.
-         */
-        get: operations["getA2aTask"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/a2a/tasks/{task_id}/cancel": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The A2A task's id. */
-                task_id: components["parameters"]["TaskId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Cancel a task
-         * @description Cancels a task that is not yet in a terminal state; cancelling a terminal task is a 409.
-         */
-        post: operations["cancelA2aTask"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/delegations": {
+    "/api/v1/delegations": {
         parameters: {
             query?: never;
             header?: never;
@@ -625,14 +611,15 @@ export interface paths {
         };
         /**
          * List delegations
-         * @description Lists delegations, newest first, optionally by agent or status.
+         * @description #30. Lists the organization's delegations as `{"delegations": [...]}`.
          */
         get: operations["listDelegations"];
         put?: never;
         /**
          * Delegate a scope to another agent
-         * @description Delegates part of the delegator's capabilities. The scope may only narrow: a scope the
-         *     delegator does not hold is a 403 AUTH_DENIED naming it.
+         * @description #29. Delegates part of the delegator's capabilities; the scope may only narrow. Python
+         *     always sends `ttl_seconds` (default 3600), the others only when given. The answer is
+         *     wrapped as `{"delegation": {...}}` (the Go client reads only that form).
          */
         post: operations["createDelegation"];
         delete?: never;
@@ -641,7 +628,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/delegations/{delegation_id}/revoke": {
+    "/api/v1/delegations/{delegation_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -651,20 +638,24 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get a delegation
+         * @description #31. Returns one delegation, flat (Java and Rust call it).
+         */
+        get: operations["getDelegation"];
         put?: never;
+        post?: never;
         /**
          * Revoke a delegation
-         * @description Revokes a delegation; its sessions deny further calls. Revoking twice is a 409.
+         * @description #32. Revokes a delegation (a DELETE); its sessions deny further calls. The official clients ignore the answer.
          */
-        post: operations["revokeDelegation"];
-        delete?: never;
+        delete: operations["revokeDelegation"];
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/delegations/{delegation_id}/sessions": {
+    "/api/v1/delegations/{delegation_id}/session": {
         parameters: {
             query?: never;
             header?: never;
@@ -678,8 +669,9 @@ export interface paths {
         put?: never;
         /**
          * Initialize a delegated session
-         * @description Opens a `restricted` session for the delegatee whose scope ceiling is the delegation's
-         *     scope, or a narrower `scope_ceiling`. A revoked or expired delegation is a 409.
+         * @description #33. Opens a `restricted` session for the delegatee whose scope ceiling is the
+         *     delegation's scope (path `session`, singular). No body (Java sends `{}`). A revoked or
+         *     expired delegation is a 409.
          */
         post: operations["initDelegationSession"];
         delete?: never;
@@ -688,18 +680,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/federation/providers": {
+    "/api/v1/federation/providers": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List OIDC providers
+         * @description #35. Lists the registered providers as `{"providers": [...]}`.
+         */
+        get: operations["listFederationProviders"];
         put?: never;
         /**
          * Register an OIDC provider
-         * @description Trusts ID tokens from an OIDC issuer. One provider per issuer (409 otherwise).
+         * @description #34. Trusts ID tokens from an OIDC issuer; one provider per issuer (409 otherwise). The
+         *     answer is wrapped as `{"provider": {...}}` (the Go client reads only that form).
          */
         post: operations["registerFederationProvider"];
         delete?: never;
@@ -708,7 +705,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/federation/verify": {
+    "/api/v1/federation/providers/{provider_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The federation provider's id. */
+                provider_id: components["parameters"]["ProviderId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an OIDC provider
+         * @description #36. Stops trusting the provider's tokens. The official clients ignore the answer.
+         */
+        delete: operations["deleteFederationProvider"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/federation/tokens/verify": {
         parameters: {
             query?: never;
             header?: never;
@@ -719,8 +739,10 @@ export interface paths {
         put?: never;
         /**
          * Verify an external ID token
-         * @description Verifies an ID token from a registered provider. An invalid token is `valid: false` with
-         *     a `reason`, never an error.
+         * @description #37. Verifies an ID token from a registered provider (server-side, against the provider's
+         *     JWKS); an invalid token is `valid: false` with an `error`, never an HTTP error. TypeScript,
+         *     Go, Java and Rust call this path; Python calls `/api/v1/federation/tokens/introspect`
+         *     (#38) for the same check. Our SDKs' `verifyToken` calls this one.
          */
         post: operations["verifyFederatedToken"];
         delete?: never;
@@ -729,7 +751,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/federation/sessions": {
+    "/api/v1/federation/tokens/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Introspect an external ID token (Python's path)
+         * @description #38. The official Python client's path for the federated token check (its
+         *     `introspect_token`, and `verify_token` as an alias). Same request as #37; the answer
+         *     carries `active` and, for older readers, `valid` with the same value. `token` may also
+         *     be a `fed_` federation session token.
+         */
+        post: operations["introspectFederatedToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/federation/tokens/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a federated ID token
+         * @description #39. TypeScript (`issueIDToken`), Go (`IssueIDToken`, marked deprecated there: "AgentTrust
+         *     does not issue OIDC ID tokens"), Java and Rust (`issue_token`) call it; Python does not.
+         *     `scopes` defaults to `[]` in TypeScript, Java never sends it; nobody sends `nonce`. The
+         *     answer carries the token as `id_token` (older gateways: `token`).
+         */
+        post: operations["issueFederatedToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/federation/tokens/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a federated token
+         * @description #40. Revokes a token issued by #39 or a `fed_` session token (Rust `revoke_token` only). The answer is ignored.
+         */
+        post: operations["revokeFederatedToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/federation/sessions/init": {
         parameters: {
             query?: never;
             header?: never;
@@ -740,9 +828,8 @@ export interface paths {
         put?: never;
         /**
          * Initialize a session from an external ID token
-         * @description Bridges a verified external ID token into a `restricted` session (`source: federation`)
-         *     for the federated principal. An invalid token is a 401 AUTH_FAILED; an expired one is a
-         *     401 TOKEN_EXPIRED.
+         * @description #41. Bridges a verified external ID token into a session (`source: federation`) for the
+         *     federated principal. An invalid token is a 401.
          */
         post: operations["initFederatedSession"];
         delete?: never;
@@ -751,7 +838,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/streaming/destinations": {
+    "/api/v1/siem/destinations": {
         parameters: {
             query?: never;
             header?: never;
@@ -760,13 +847,13 @@ export interface paths {
         };
         /**
          * List SIEM destinations
-         * @description Lists the destinations (never their auth tokens).
+         * @description #43. Lists the destinations as `{"destinations": [...], "total": n}`.
          */
         get: operations["listSiemDestinations"];
         put?: never;
         /**
          * Create a SIEM destination
-         * @description Adds a destination for the audit event stream. `auth_token` is stored and never returned.
+         * @description #42. Adds a destination for the audit event stream. The answer is flat.
          */
         post: operations["createSiemDestination"];
         delete?: never;
@@ -775,7 +862,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/streaming/destinations/{destination_id}": {
+    "/api/v1/siem/destinations/{destination_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -785,12 +872,21 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
-        put?: never;
+        /**
+         * Get a SIEM destination
+         * @description #44. Returns one destination, flat.
+         */
+        get: operations["getSiemDestination"];
+        /**
+         * Update a SIEM destination
+         * @description #45. A partial update (PUT): only the fields sent change. Python sends no body at all when
+         *     no field is given; the gateway treats that as an empty update.
+         */
+        put: operations["updateSiemDestination"];
         post?: never;
         /**
          * Delete a SIEM destination
-         * @description Deletes a destination and its delivery log.
+         * @description #46. Deletes a destination and its delivery log.
          */
         delete: operations["deleteSiemDestination"];
         options?: never;
@@ -798,7 +894,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/streaming/destinations/{destination_id}/deliveries": {
+    "/api/v1/siem/destinations/{destination_id}/logs": {
         parameters: {
             query?: never;
             header?: never;
@@ -810,7 +906,7 @@ export interface paths {
         };
         /**
          * Get a destination's delivery log
-         * @description Lists delivery attempts to a destination, newest first.
+         * @description #47. Lists delivery attempts, newest first, as `{"logs": [...], "total": n}`.
          */
         get: operations["getSiemDeliveryLog"];
         put?: never;
@@ -821,7 +917,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/streaming/destinations/{destination_id}/test": {
+    "/api/v1/siem/destinations/{destination_id}/test": {
         parameters: {
             query?: never;
             header?: never;
@@ -835,9 +931,79 @@ export interface paths {
         put?: never;
         /**
          * Send a test event to a destination
-         * @description Sends one synthetic event and records the attempt in the delivery log.
+         * @description #48. Sends one synthetic event and records the attempt in the delivery log. No body (Java
+         *     sends `{}`). Python, TypeScript and Java return the answer untyped; Go and Rust ignore it.
          */
         post: operations["testSiemDestination"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wimse/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a WIMSE workload token
+         * @description #49. Issues a SPIFFE-style workload identity JWT for an agent. With `proof` (a signature
+         *     over `pop-v1:<nonce>:<agent_id>:<audience joined by ",">:<ts>` with the agent's Ed25519
+         *     key, nonce from #6), the token is bound to that key (RFC 7800 `cnf.jkt`). Not in the
+         *     published Python 0.4.0.
+         */
+        post: operations["issueWimseToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wimse/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify a WIMSE workload token
+         * @description #50. Verifies a workload token; an invalid one is `valid: false` with a `reason`.
+         */
+        post: operations["verifyWimseToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/security-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the organization's security settings
+         * @description #51. The proof-of-possession flags (both off by default). Called by the official proof scripts, with an org admin's key; no official library calls it.
+         */
+        get: operations["getOrgSecuritySettings"];
+        /**
+         * Update the organization's security settings
+         * @description #52. Turns the proof-of-possession flags on or off. With `require_proof_of_possession`,
+         *     WIMSE tokens need a `proof`; with `require_sender_constrained_tokens`, checks need a WIMSE
+         *     bearer and a valid DPoP proof.
+         */
+        put: operations["updateOrgSecuritySettings"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -854,17 +1020,38 @@ export interface components {
          * @enum {string}
          */
         ErrorCode: "ACTION_DENIED" | "ELEVATION_REQUIRED" | "GUARDIAN_UNAVAILABLE" | "AUTH_FAILED" | "AUTH_DENIED" | "NOT_FOUND" | "VALIDATION_ERROR" | "NETWORK_ERROR" | "TIMEOUT" | "TOKEN_EXPIRED" | "AGENT_REVOKED" | "AGENT_SUSPENDED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "INVALID_RESPONSE" | "APPROVAL_DENIED" | "APPROVAL_EXPIRED" | "APPROVAL_TIMEOUT";
-        /** @description The body of every error response. */
+        /**
+         * @description The body of an error response. The official clients read `message`, falling back to
+         *     `error` (Python, TypeScript, Go; Java and Rust read only `message`), and type the error
+         *     by HTTP status alone. Our gateway (the mock) always sends `message` and `code`, plus
+         *     `details` and `request_id` where it has them; our SDKs take the code from `code` when it
+         *     is one they know, else from the status.
+         */
         ErrorEnvelope: {
-            code: components["schemas"]["ErrorCode"];
             /** @description Human-readable explanation; never contains secrets. */
-            message: string;
+            message?: string;
+            /** @description The message under the key some gateways use instead of `message`. */
+            error?: string;
+            code?: components["schemas"]["ErrorCode"];
             /** @description Structured context, e.g. `field` for VALIDATION_ERROR, `status` for CONFLICT. */
             details?: {
                 [key: string]: unknown;
             };
             /** @description The gateway's id for this request (also in the `X-Request-Id` header). */
             request_id?: string;
+        };
+        /** @description An empty JSON object, the body Java sends on body-less POST and PUT requests. */
+        EmptyObject: Record<string, never>;
+        HealthResponse: {
+            /**
+             * @description Overall health.
+             * @enum {string}
+             */
+            status: "healthy" | "degraded" | "unhealthy";
+            /** @description The service that answered. */
+            service?: string;
+            /** @description Its version. */
+            version?: string;
         };
         /**
          * @description Lifecycle state. Revocation is permanent; suspension is not.
@@ -876,36 +1063,59 @@ export interface components {
             [key: string]: unknown;
         };
         CreateAgentRequest: {
-            /** @description Human-readable name, e.g. `research-bot`. */
+            /** @description Unique name within the organization, e.g. `research-bot`. */
             name: string;
-            /** @description The agent framework, e.g. `langchain`. */
-            framework?: string;
+            /**
+             * @description The agent framework (openai, anthropic, langchain, crewai, autogen, custom).
+             * @default custom
+             */
+            framework: string;
             /**
              * @description Tool scopes the agent may use, as `resource:action` (`web:search`) or a tool name
              *     (`web_search`). `*` as the action matches any action of the resource.
              */
             capabilities?: string[];
             metadata?: components["schemas"]["Metadata"];
-            /** @description Optional Ed25519 public key, 32 bytes in standard base64 (44 characters). */
+            /** @description The organization (defaults to the API key's). */
+            org_id?: string;
+            /**
+             * @description The agent's Ed25519 public key as a PKIX PEM (`-----BEGIN PUBLIC KEY-----`). The
+             *     official SDKs (except the published Python 0.4.0) generate a key pair client-side when
+             *     the caller gives none and send only the public half.
+             */
             public_key?: string;
         };
+        /** @description The agent, wrapped (create answers). */
+        AgentEnvelope: {
+            agent: components["schemas"]["Agent"];
+        };
+        /** @description Agents, wrapped. */
+        AgentList: {
+            /** @description The agents, newest first. */
+            agents: components["schemas"]["Agent"][];
+        };
         RevokeAgentRequest: {
-            /** @description Why the agent was revoked; kept as `revocation_reason`. */
-            reason?: string;
+            /**
+             * @description Why the agent was revoked.
+             * @default manual_revocation
+             */
+            reason: string;
         };
         Agent: {
             /** @description The agent's id. */
             id: string;
-            /** @description Human-readable name. */
+            /** @description Its name. */
             name: string;
-            /** @description The agent framework (empty when not given). */
+            /** @description Its organization (the Rust client requires it). */
+            org_id: string;
+            /** @description The agent framework (`custom` when not given). */
             framework: string;
+            /** @description The registered public key (PEM), or an empty string when none was registered (never null; the Rust client rejects null). */
+            public_key: string;
+            status: components["schemas"]["AgentStatus"];
             /** @description Tool scopes the agent may use. */
             capabilities: string[];
             metadata: components["schemas"]["Metadata"];
-            /** @description Ed25519 public key in base64, if registered. */
-            public_key: string | null;
-            status: components["schemas"]["AgentStatus"];
             /**
              * Format: date-time
              * @description When the agent was created.
@@ -913,44 +1123,49 @@ export interface components {
             created_at: string;
             /**
              * Format: date-time
-             * @description When the agent last authenticated (a check or a token), if ever.
+             * @description When it was revoked (only on revoked agents).
              */
-            last_auth_at: string | null;
+            revoked_at?: string;
+            /** @description The reason given at revocation (only on revoked agents). */
+            revocation_reason?: string;
+        };
+        ChallengeResponse: {
+            /** @description The nonce to sign. */
+            nonce: string;
             /**
              * Format: date-time
-             * @description When the agent was revoked.
+             * @description When it stops being accepted.
              */
-            revoked_at: string | null;
-            /** @description The reason given at revocation. */
-            revocation_reason: string | null;
+            expires_at: string;
         };
         IssueTokenRequest: {
             /** @description The agent the token is for. */
             agent_id: string;
             /** @description Scopes to grant; each must be among the agent's capabilities. */
             scopes: string[];
-            /** @description Targets the token is valid for (e.g. `mcp://filesystem`); empty means any. */
-            audience?: string[];
             /**
-             * @description Lifetime in seconds.
-             * @default 3600
+             * @description Lifetime in seconds (the SDKs' `ttl_seconds`).
+             * @default 300
              */
-            ttl_seconds: number;
+            ttl: number;
+            /** @description An AgentTrust ID session to bind the token to. */
+            session_id?: string;
         };
+        /**
+         * @description An issued token. Older gateways name some keys differently and the official clients read
+         *     those too: `agent_token` for `token`, `scope` for `scopes`, `id` for `token_id`.
+         */
         Token: {
-            /** @description The opaque token; a secret that SDKs never log. */
+            /** @description The opaque `at_` token; a secret that SDKs never log. */
             token: string;
-            /**
-             * @description Always `Bearer`.
-             * @constant
-             */
-            token_type: "Bearer";
+            /** @description The token's id. */
+            token_id?: string;
             /** @description The agent the token is for. */
             agent_id: string;
             /** @description Granted scopes. */
             scopes: string[];
             /** @description Targets the token is valid for; empty means any. */
-            audience: string[];
+            audience?: string[];
             /**
              * Format: date-time
              * @description When it was issued.
@@ -963,37 +1178,48 @@ export interface components {
             expires_at: string;
         };
         IntrospectTokenRequest: {
-            /** @description The token to introspect. */
+            /** @description The token to introspect., x-secret: true */
             token: string;
-            /** @description The target it is presented to; must be in the token's audience if that is not empty. */
-            target?: string;
+            /** @description The target it is presented to (Python sends `null` when there is none). */
+            target?: string | null;
             /** @description Scopes the token must all hold to be active for this use. */
             required_scopes?: string[];
         };
+        /**
+         * @description Which Guardian tier decided.
+         * @enum {string}
+         */
+        GuardTier: "fast" | "spot" | "deep";
         IntrospectionResult: {
             /** @description Whether the token may be used as asked. */
             active: boolean;
-            reason?: components["schemas"]["InactiveReason"];
-            /** @description The token's agent (only when active). */
+            /** @description The token's agent. */
             agent_id?: string;
-            /** @description The token's scopes (only when active). */
+            /** @description The token's organization. */
+            org_id?: string;
+            /** @description The token's scopes. */
             scopes?: string[];
-            /** @description The token's audience (only when active). */
-            audience?: string[];
             /**
              * Format: date-time
-             * @description When it expires (only when active).
+             * @description When it expires.
              */
             expires_at?: string;
+            /** @description Why it is (in)active, in words. */
+            reasoning?: string;
+            guard_tier?: components["schemas"]["GuardTier"];
+            /** @description Guardian's confidence. */
+            confidence?: number;
+            /** @description How long the decision took. */
+            latency_ms?: number;
         };
-        /**
-         * @description Why a token is inactive (absent when active).
-         * @enum {string}
-         */
-        InactiveReason: "unknown" | "expired" | "revoked" | "agent_revoked" | "agent_suspended" | "audience_mismatch" | "insufficient_scope";
         RevokeTokenRequest: {
-            /** @description The token to revoke. */
+            /** @description The token to revoke., x-secret: true */
             token: string;
+            /**
+             * @description Why it was revoked.
+             * @default manual_revocation
+             */
+            reason: string;
         };
         /**
          * @description What a tool call does, from harmless to dangerous.
@@ -1003,80 +1229,85 @@ export interface components {
         ActionCheckRequest: {
             /** @description The calling agent. */
             agent_id: string;
-            /**
-             * @description The kind of action; `tool_call` for tool use.
-             * @default tool_call
-             */
-            action: string;
-            /** @description The tool about to be called. */
-            tool_name: string;
-            /**
-             * @description At most 200 characters (code points) describing the input. SDKs send it only when the
-             *     user opts in to logging inputs, truncated by code point.
-             */
-            tool_input_summary?: string;
-            /** @description Optional SHA-256 (hex) of the full input; an approval is bound to it. */
-            tool_input_digest?: string;
-            /** @description The session (or the guard's correlation id). */
+            /** @description The session (or the guard's correlation id); `""` when there is none. */
             session_id?: string;
+            /** @description The tool about to be called (the SDKs' `tool_name`; the official clients fall back to the `action` argument, then `tool_call`). */
+            action_name: string;
+            /**
+             * @description Always `api` from an SDK.
+             * @constant
+             */
+            action_source: "api";
+            /**
+             * @description At most 200 characters describing the input (the SDKs' `tool_input_summary`); `""`
+             *     unless the user opts in to sending inputs. SDKs truncate by code point.
+             */
+            action_input_summary?: string;
             action_effect?: components["schemas"]["ActionEffect"];
         };
         /**
-         * @description The policy rule that decided, so every decision is explainable.
+         * @description The policy rule that decided (our gateway's addition, so every decision is explainable).
          * @enum {string}
          */
         DecisionRule: "capability_granted" | "elevation_granted" | "no_capability" | "outside_scope_ceiling" | "elevation_required" | "elevation_denied" | "agent_revoked" | "agent_suspended" | "delegation_inactive";
         ActionCheckResult: {
             /** @description Whether the call may proceed. */
             allowed: boolean;
-            /** @description Guardian's confidence in the decision. */
-            confidence: number;
-            /** @description Human-readable explanation of the decision. */
-            reason: string;
-            rule: components["schemas"]["DecisionRule"];
             /** @description Id of this decision, for audit and approval binding. */
-            check_id: string;
-            action_effect: components["schemas"]["ActionEffect"];
-            /**
-             * @description Whether `action_effect` came from the caller's hint or Guardian's classification.
-             * @enum {string}
-             */
-            effect_source?: "hint" | "classified";
+            check_id?: string;
+            /** @description Guardian's confidence in the decision. */
+            confidence?: number;
+            guard_tier?: components["schemas"]["GuardTier"];
+            /** @description How long the decision took. */
+            latency_ms?: number;
+            /** @description Human-readable explanation of the decision. */
+            reason?: string;
             /** @description True when an approval is needed before the call. */
-            elevation_required: boolean;
+            elevation_required?: boolean;
             /** @description The pending approval to decide, when elevation is required. */
-            approval_id: string | null;
-            /** @description Whether asking again can change the answer (e.g. after an approval). */
-            retryable?: boolean;
-            /** @description The session the call was counted in. */
-            session_id?: string;
+            approval_id?: string | null;
+            rule?: components["schemas"]["DecisionRule"];
         };
+        /**
+         * @description What happened (`task_*` and `step_*` come from the official CrewAI callback).
+         * @enum {string}
+         */
+        TelemetryEventType: "tool_start" | "tool_end" | "tool_error" | "task_start" | "task_end" | "step_start" | "step_end";
         TelemetryEvent: {
+            event_type: components["schemas"]["TelemetryEventType"];
             /** @description The tool that ran. */
             tool_name: string;
-            /** @description Whether it succeeded. */
-            success: boolean;
-            /** @description How long it ran, in milliseconds. */
+            /**
+             * @description How long it ran, in milliseconds (Go omits 0).
+             * @default 0
+             */
             duration_ms: number;
+            /**
+             * @description Whether it succeeded (Go omits false).
+             * @default false
+             */
+            success: boolean;
             /** @description The error's class name when it failed (never its message). */
             error_type?: string;
-            /** @description The agent that ran it. */
-            agent_id: string;
-            /** @description The session it ran in. */
-            session_id: string;
             /**
              * Format: date-time
-             * @description When it finished.
+             * @description When it finished (ISO 8601).
              */
-            timestamp: string;
+            timestamp?: string;
         };
-        TelemetryBatch: {
-            /** @description The events, oldest first. */
+        TelemetryReport: {
+            /** @description The agent that ran the tools. */
+            agent_id: string;
+            /** @description The session they ran in. */
+            session_id: string;
+            /** @description The events, oldest first (the official guards send batches of 10). */
             events: components["schemas"]["TelemetryEvent"][];
         };
         TelemetryAccepted: {
+            /** @description Whether the batch was stored. */
+            accepted: boolean;
             /** @description How many events were stored. */
-            accepted: number;
+            events_processed?: number;
         };
         /**
          * @description `open`: any tool within the agent's capabilities. `restricted`: only within the scope
@@ -1092,37 +1323,43 @@ export interface components {
         InitSessionRequest: {
             /** @description The agent connecting. */
             agent_id: string;
-            /** @description The server it connects to. */
+            /** @description The MCP server it connects to. */
             server_id: string;
-            mode?: components["schemas"]["SessionMode"];
-            /** @description Scopes the session may not exceed (required for `restricted`, within the agent's capabilities). */
-            scope_ceiling?: string[];
         };
         InitApiSessionRequest: {
-            /** @description An issued capability token. */
+            /** @description An issued `at_` token., x-secret: true */
             token: string;
         };
+        /** @description A session. Keys that do not apply are empty strings or lists, never null (the Rust client rejects null). */
         Session: {
             /** @description The session's id. */
             session_id: string;
             /** @description The agent the session belongs to. */
             agent_id: string;
-            /** @description The server the agent connected to (null for bridged sessions). */
-            server_id: string | null;
-            mode: components["schemas"]["SessionMode"];
-            /** @description Scopes the session may not exceed; null when unbounded. */
-            scope_ceiling: string[] | null;
+            /** @description Its organization (the Rust client requires it). */
+            org_id: string;
             source: components["schemas"]["SessionSource"];
+            /** @description The server the agent connected to (empty for bridged sessions). */
+            server_id?: string;
             /** @description The delegation behind a delegated session. */
-            delegation_id?: string | null;
-            /** @description The `sub` of the external token behind a federated session. */
-            federated_subject?: string | null;
+            delegation_id?: string;
+            /** @description The federation provider behind a federated session. */
+            provider_id?: string;
             /** @description The issuer of the external token behind a federated session. */
-            federated_issuer?: string | null;
+            issuer?: string;
+            /** @description That provider's trust level. */
+            trust_level?: string;
+            mode: components["schemas"]["SessionMode"];
+            /** @description Actions allowed in this session. */
+            allowed_actions?: string[];
+            /** @description Scopes the session may not exceed; empty when unbounded. */
+            scope_ceiling: string[];
             /** @description Checks counted in this session. */
             total_calls: number;
-            /** @description Checks allowed. */
-            allowed_calls: number;
+            /** @description Read checks. */
+            read_calls?: number;
+            /** @description Mutating, destructive and admin checks. */
+            write_calls?: number;
             /** @description Checks denied (elevation pending counts as denied). */
             denied_calls: number;
             /**
@@ -1134,7 +1371,7 @@ export interface components {
              * Format: date-time
              * @description When the last check was counted.
              */
-            last_call_at: string | null;
+            last_activity_at?: string;
         };
         /**
          * @description An approval's state; only `pending` can change.
@@ -1144,23 +1381,19 @@ export interface components {
         ApprovalDecision: {
             /** @description Who decided (e.g. an email). */
             decided_by: string;
-            /** @description Optional note kept with the decision. */
-            comment?: string;
         };
         Approval: {
             /** @description The approval's id. */
             id: string;
+            /** @description The session of the check that asked. */
+            session_id: string;
             /** @description The agent that asked. */
             agent_id: string;
-            /** @description The session of the check that asked. */
-            session_id: string | null;
-            /** @description The check that created it. */
-            check_id: string;
+            /** @description Its organization. */
+            org_id: string;
             /** @description The tool the approval is bound to. */
             action_name: string;
             action_effect: components["schemas"]["ActionEffect"];
-            /** @description The input digest the approval is bound to, if the check sent one. */
-            tool_input_digest: string | null;
             status: components["schemas"]["ApprovalStatus"];
             /**
              * Format: date-time
@@ -1173,22 +1406,12 @@ export interface components {
              */
             expires_at: string;
             /** @description Who decided. */
-            decided_by: string | null;
-            /**
-             * Format: date-time
-             * @description When it was decided.
-             */
-            decided_at: string | null;
-            /** @description The decider's note. */
-            comment?: string | null;
+            decided_by?: string | null;
         };
         RegisterMcpServerRequest: {
-            /** @description A unique name. */
+            /** @description A human-readable name. */
             name: string;
-            /**
-             * Format: uri
-             * @description The upstream server's URL.
-             */
+            /** @description Where the upstream server is reachable. */
             url: string;
             /** @description Tools the server offers. */
             capabilities?: string[];
@@ -1198,52 +1421,108 @@ export interface components {
             id: string;
             /** @description Its name. */
             name: string;
-            /**
-             * Format: uri
-             * @description The upstream URL.
-             */
+            /** @description The upstream URL. */
             url: string;
             /** @description Tools it offers. */
             capabilities: string[];
+            /** @description Its organization. */
+            org_id: string;
             /**
              * Format: date-time
              * @description When it was registered.
              */
             created_at: string;
         };
-        McpCallRequest: {
+        /** @description Servers, wrapped. */
+        McpServerList: {
+            /** @description The registered servers. */
+            servers: components["schemas"]["McpServer"][];
+        };
+        McpRpcRequest: {
+            /**
+             * @description Always `2.0`.
+             * @constant
+             */
+            jsonrpc: "2.0";
+            /**
+             * @description The JSON-RPC id; every official client sends the integer `1`.
+             * @default 1
+             */
+            id: unknown;
             /** @description The JSON-RPC method, e.g. `tools/call`. */
             method: string;
             /** @description The JSON-RPC params, untouched (for `tools/call`, `name` and `arguments`). */
             params?: {
                 [key: string]: unknown;
             };
-            /** @description The session to correlate and check against. */
-            session_id?: string;
         };
         JsonRpcError: {
             /** @description JSON-RPC error code (-32001 for a Guardian denial). */
             code: number;
             /** @description The error message. */
             message: string;
-            /** @description Extra data; for a denial, the `ActionCheckResult`. */
+            /** @description Extra data; for a Guardian denial, the `ActionCheckResult`. */
             data?: unknown;
         };
-        McpCallResponse: {
+        McpRpcResponse: {
             /**
              * @description Always `2.0`.
              * @constant
              */
             jsonrpc: "2.0";
-            /** @description The JSON-RPC id the proxy assigned. */
-            id: string;
-            /** @description The upstream result, untouched. */
-            result?: {
+            /** @description The id of the request. */
+            id?: unknown;
+            /** @description The upstream result, untouched (any JSON). */
+            result?: unknown;
+            error?: components["schemas"]["JsonRpcError"];
+        };
+        AgentInterface: {
+            /** @description Where A2A requests to the agent are sent. */
+            url: string;
+            /** @description The transport, e.g. `JSONRPC`. */
+            protocolBinding: string;
+            /** @description The A2A version, e.g. `1.0`. */
+            protocolVersion: string;
+            /** @description The tenant, when the URL serves several. */
+            tenant?: string;
+        };
+        AgentProvider: {
+            /** @description Who operates the agent. */
+            organization: string;
+            /** @description Their website. */
+            url?: string;
+        };
+        AgentExtension: {
+            /** @description The extension's id. AgentTrust ID's trust extension is `https://agenttrust.id/ext/trust/v1`. */
+            uri: string;
+            /** @description What it adds. */
+            description?: string;
+            /** @description Whether a client must understand it. */
+            required?: boolean;
+            /**
+             * @description Its parameters, untouched. The trust extension carries `ati_trust_score` (a number; Java
+             *     reads it as an integer 0-100), `ati_agent_key` (the agent's Ed25519 key as a JWK:
+             *     `kty: OKP`, `crv: Ed25519`, `x`) and `ati_guardian_tier`.
+             */
+            params?: {
                 [key: string]: unknown;
             };
-            error?: components["schemas"]["JsonRpcError"];
-            /** @description Guardian's check for a `tools/call`. */
-            check_id?: string | null;
+        };
+        AgentCapabilities: {
+            /** @description Whether the agent streams. */
+            streaming?: boolean;
+            /** @description Whether it sends push notifications. */
+            pushNotifications?: boolean;
+            /** @description The A2A extensions it supports, among them the AgentTrust ID trust extension. */
+            extensions?: components["schemas"]["AgentExtension"][];
+            /** @description Whether an authenticated extended card exists. */
+            extendedAgentCard?: boolean;
+        };
+        CardSecurityScheme: {
+            /** @description The scheme type, e.g. `http` or `apiKey`. */
+            type?: string;
+            /** @description The HTTP scheme, e.g. `bearer`. */
+            scheme?: string;
         };
         AgentSkill: {
             /** @description Skill id (a capability). */
@@ -1254,31 +1533,63 @@ export interface components {
             description?: string;
             /** @description Search tags. */
             tags?: string[];
+            /** @description Example requests. */
+            examples?: string[];
+            /** @description Media types it accepts. */
+            inputModes?: string[];
+            /** @description Media types it produces. */
+            outputModes?: string[];
         };
+        AgentCardSignature: {
+            /** @description The JWS protected header (base64url). */
+            protected: string;
+            /** @description The JWS signature (base64url). */
+            signature: string;
+            /** @description The JWS unprotected header. */
+            header?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @description An A2A v1.0 agent card. The official clients tolerate any key being absent; the endpoint
+         *     is `supportedInterfaces[0].url`, falling back to the legacy top-level `url`.
+         */
         AgentCard: {
-            /** @description The agent the card describes. */
-            agent_id: string;
             /** @description The agent's name. */
             name: string;
             /** @description What the agent does. */
-            description?: string;
-            /** @description Where A2A messages to the agent are sent. */
-            url: string;
+            description: string;
             /** @description Card version. */
             version: string;
-            /** @description A2A protocol version. */
-            protocol_version: string;
-            /** @description The agent's capabilities. */
-            capabilities: string[];
+            /** @description Where and how to reach the agent, preferred first. */
+            supportedInterfaces: components["schemas"]["AgentInterface"][];
+            provider?: components["schemas"]["AgentProvider"];
+            capabilities: components["schemas"]["AgentCapabilities"];
+            /** @description Security schemes by name. */
+            securitySchemes?: {
+                [key: string]: components["schemas"]["CardSecurityScheme"];
+            };
+            /** @description Alternative sets of schemes a client must satisfy. */
+            securityRequirements?: {
+                [key: string]: string[];
+            }[];
+            /** @description Media types the agent accepts. */
+            defaultInputModes: string[];
+            /** @description Media types it produces. */
+            defaultOutputModes: string[];
             /** @description Skills derived from the capabilities. */
             skills: components["schemas"]["AgentSkill"][];
-            /** @description Whether the card is public. */
-            published: boolean;
+            /** @description JWS signatures over the card. */
+            signatures?: components["schemas"]["AgentCardSignature"][];
+            /** @description Documentation. */
+            documentationUrl?: string;
+            /** @description An icon. */
+            iconUrl?: string;
             /**
-             * Format: date-time
-             * @description When it was published.
+             * @deprecated
+             * @description The pre-v1.0 endpoint key, read when `supportedInterfaces` is absent.
              */
-            published_at: string | null;
+            url?: string;
         };
         A2aTextPart: {
             /**
@@ -1300,7 +1611,7 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** @description One part of an A2A message. */
+        /** @description One part of an A2A message (the official clients send text parts). */
         A2aPart: components["schemas"]["A2aTextPart"] | components["schemas"]["A2aDataPart"];
         A2aMessage: {
             /**
@@ -1310,76 +1621,173 @@ export interface components {
             role: "user" | "agent";
             /** @description The content. */
             parts: components["schemas"]["A2aPart"][];
-            /** @description The message's id (assigned when omitted). */
-            message_id?: string;
+            /** @description The message's id (the SDKs generate a UUID when the caller gives none). */
+            messageId?: string;
+            /** @description The task this message continues. */
+            taskId?: string;
+            /** @description The context this message belongs to. */
+            contextId?: string;
         };
         /**
-         * @description A2A task state; `completed`, `canceled`, `failed` and `rejected` are terminal.
+         * @description A2A v1.0 task state; `completed`, `canceled`, `failed` and `rejected` are terminal.
          * @enum {string}
          */
-        A2aTaskState: "submitted" | "working" | "input-required" | "completed" | "canceled" | "failed" | "rejected";
+        A2aTaskState: "submitted" | "working" | "input-required" | "completed" | "canceled" | "failed" | "rejected" | "auth-required" | "unknown";
         A2aTaskStatus: {
             state: components["schemas"]["A2aTaskState"];
             /**
              * Format: date-time
              * @description When it entered this state.
              */
-            timestamp: string;
+            timestamp?: string;
             message?: components["schemas"]["A2aMessage"];
         };
         A2aArtifact: {
             /** @description The artifact's id. */
-            artifact_id: string;
+            artifactId: string;
             /** @description Its name. */
             name?: string;
             /** @description Its content. */
             parts: components["schemas"]["A2aPart"][];
         };
-        A2aTask: {
+        /** @description An A2A v1.0 task (the `message/send` result). */
+        A2aV1Task: {
             /** @description The task's id. */
             id: string;
             /** @description Groups related tasks. */
-            context_id: string;
-            /** @description The sending agent, if any. */
-            source_agent_id: string | null;
-            /** @description The agent doing the work. */
-            target_agent_id: string;
-            /**
-             * @description The A2A version the task was created with.
-             * @enum {string}
-             */
-            protocol_version: "1.0" | "0.3";
+            contextId: string;
             status: components["schemas"]["A2aTaskStatus"];
             /** @description Messages so far. */
-            history: components["schemas"]["A2aMessage"][];
+            history?: components["schemas"]["A2aMessage"][];
             /** @description Outputs so far. */
-            artifacts: components["schemas"]["A2aArtifact"][];
+            artifacts?: components["schemas"]["A2aArtifact"][];
+            /**
+             * @description Always `task`.
+             * @constant
+             */
+            kind?: "task";
+        };
+        SendMessageParams: {
+            message: components["schemas"]["A2aMessage"];
+        };
+        SendMessageRpcRequest: {
+            /**
+             * @description Always `2.0`.
+             * @constant
+             */
+            jsonrpc: "2.0";
+            /** @description The JSON-RPC id; Python sends the integer `1`, the others (and our SDKs) a string counter. */
+            id: unknown;
+            /**
+             * @description Always `message/send`.
+             * @constant
+             */
+            method: "message/send";
+            params: components["schemas"]["SendMessageParams"];
+        };
+        SendMessageRpcResponse: {
+            /**
+             * @description Always `2.0`.
+             * @constant
+             */
+            jsonrpc: "2.0";
+            /** @description The id of the request. */
+            id?: unknown;
+            result?: components["schemas"]["A2aV1Task"];
+            error?: components["schemas"]["JsonRpcError"];
+        };
+        /** @description `tasks/send` params. */
+        SendTaskParams: {
+            /** @description The sending agent. */
+            source_agent_id: string;
+            /** @description The agent to do the work. */
+            target_agent_id: string;
+            /** @description The request. Python sends a string; TypeScript, Java and Rust (and our SDKs) an A2A message object. */
+            message: unknown;
+            /** @description Extra data, untouched (Python only). */
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description `tasks/get` and `tasks/cancel` params: the task id as `id` (TypeScript, Java, Rust, our SDKs) or `task_id` (Python). */
+        TaskIdParams: {
+            /** @description The task's id. */
+            id?: string;
+            /** @description The task's id (Python's key). */
+            task_id?: string;
+        };
+        /** @description `tasks/list` params (Rust). */
+        ListTasksParams: {
+            /**
+             * @description At most this many tasks.
+             * @default 50
+             */
+            limit: number;
+        };
+        A2aTasksRpcRequest: {
+            /**
+             * @description Always `2.0`.
+             * @constant
+             */
+            jsonrpc: "2.0";
+            /** @description The JSON-RPC id; Python sends the integer `1`, TypeScript, Java and Rust (and our SDKs) a string counter. */
+            id: unknown;
+            /**
+             * @description The task method.
+             * @enum {string}
+             */
+            method: "tasks/send" | "tasks/get" | "tasks/cancel" | "tasks/list";
+            /** @description The method's params. */
+            params: components["schemas"]["SendTaskParams"] | components["schemas"]["TaskIdParams"] | components["schemas"]["ListTasksParams"];
+        };
+        /** @description A legacy task (`tasks/*` results). Its `status` is a string. */
+        A2aTask: {
+            /** @description The task's id. */
+            id: string;
+            /** @description The sending agent. */
+            source_agent_id: string;
+            /** @description The agent doing the work. */
+            target_agent_id: string;
+            /** @description The task's state as a string: `submitted`, `working`, `completed`, `canceled`, `failed`. */
+            status: string;
+            /** @description The request as sent (a string or an A2A message object). */
+            message?: unknown;
+            /** @description Outputs so far, untouched. */
+            artifacts?: {
+                [key: string]: unknown;
+            }[];
+            /** @description Extra data, untouched. */
+            metadata?: {
+                [key: string]: unknown;
+            };
             /**
              * Format: date-time
              * @description When it was created.
              */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description When it last changed.
+             */
+            updated_at?: string;
         };
-        SendMessageRequest: {
-            message: components["schemas"]["A2aMessage"];
-            /** @description The sending agent, if any. */
-            source_agent_id?: string;
-            /** @description Continue an existing context. */
-            context_id?: string;
+        /** @description Tasks, wrapped (`tasks/list`). */
+        A2aTaskList: {
+            /** @description The tasks, newest first. */
+            tasks: components["schemas"]["A2aTask"][];
         };
-        SendTaskRequest: {
-            /** @description The sending agent. */
-            source_agent_id: string;
-            /** @description The agent to do the work. */
-            target_agent_id: string;
-            /** @description The request as text. */
-            message: string;
+        A2aTasksRpcResponse: {
+            /**
+             * @description Always `2.0`.
+             * @constant
+             */
+            jsonrpc: "2.0";
+            /** @description The id of the request. */
+            id?: unknown;
+            /** @description A task (`tasks/send`, `tasks/get`, `tasks/cancel`) or a task list (`tasks/list`). */
+            result?: components["schemas"]["A2aTask"] | components["schemas"]["A2aTaskList"];
+            error?: components["schemas"]["JsonRpcError"];
         };
-        /**
-         * @description A delegation's state.
-         * @enum {string}
-         */
-        DelegationStatus: "active" | "revoked" | "expired";
         CreateDelegationRequest: {
             /** @description The delegator. */
             from_agent_id: string;
@@ -1392,6 +1800,12 @@ export interface components {
              * @default 3600
              */
             ttl_seconds: number;
+            /** @description Restrictions on the delegated capabilities, untouched (e.g. `{"paths": ["/tmp/*"]}`). */
+            restrictions?: {
+                [key: string]: unknown;
+            };
+            /** @description The delegation this one extends (chains). */
+            parent_delegation_id?: string;
         };
         Delegation: {
             /** @description The delegation's id. */
@@ -1400,9 +1814,16 @@ export interface components {
             from_agent_id: string;
             /** @description The delegatee. */
             to_agent_id: string;
+            /** @description Its organization. */
+            org_id: string;
             /** @description Delegated scopes. */
             scope: string[];
-            status: components["schemas"]["DelegationStatus"];
+            /** @description Restrictions, untouched. */
+            restrictions?: {
+                [key: string]: unknown;
+            };
+            /** @description Ids of the delegations this one descends from, root first. */
+            delegation_chain: string[];
             /**
              * Format: date-time
              * @description When it was created.
@@ -1415,55 +1836,68 @@ export interface components {
             expires_at: string;
             /**
              * Format: date-time
-             * @description When it was revoked.
+             * @description When it was revoked (only on revoked delegations).
              */
-            revoked_at: string | null;
+            revoked_at?: string;
         };
-        InitDelegationSessionRequest: {
-            /** @description A narrower ceiling than the delegated scope. */
-            scope_ceiling?: string[];
+        /** @description The delegation, wrapped (create answers). */
+        DelegationEnvelope: {
+            delegation: components["schemas"]["Delegation"];
         };
-        /**
-         * @description How far the gateway trusts a provider's identities.
-         * @enum {string}
-         */
-        TrustLevel: "low" | "medium" | "high";
+        /** @description Delegations, wrapped. */
+        DelegationList: {
+            /** @description The delegations, newest first. */
+            delegations: components["schemas"]["Delegation"][];
+        };
         RegisterProviderRequest: {
-            /**
-             * Format: uri
-             * @description The OIDC issuer URL (`iss`).
-             */
+            /** @description The OIDC issuer URL (`iss`). */
             issuer: string;
             /** @description Display name. */
             name: string;
-            /**
-             * @description Trust level (default `medium`).
-             * @default medium
-             */
-            trust_level: components["schemas"]["TrustLevel"];
+            /** @description How far its identities are trusted (values seen: `standard`, the default, and `high`). */
+            trust_level?: string;
         };
         FederationProvider: {
             /** @description The provider's id. */
             id: string;
+            /** @description Its organization. */
+            org_id: string;
             /** @description The OIDC issuer URL. */
             issuer: string;
             /** @description Display name. */
             name: string;
-            trust_level: components["schemas"]["TrustLevel"];
+            /** @description The issuer's JWKS (the gateway serves none of its own). */
+            jwks_uri?: string;
+            /** @description The issuer's authorization endpoint. */
+            authorization_endpoint?: string;
+            /** @description The issuer's token endpoint. */
+            token_endpoint?: string;
+            /** @description Its trust level (`standard` when not given). */
+            trust_level: string;
+            /** @description `active` or `disabled`. */
+            status: string;
             /**
              * Format: date-time
              * @description When it was registered.
              */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description When it last changed.
+             */
+            updated_at?: string;
         };
-        VerifyFederatedTokenRequest: {
-            /** @description The external ID token (a JWT). */
-            token: string;
-            /** @description The expected issuer, when known. */
-            issuer_hint?: string;
+        /** @description The provider, wrapped (create answers). */
+        ProviderEnvelope: {
+            provider: components["schemas"]["FederationProvider"];
         };
-        InitFederatedSessionRequest: {
-            /** @description The external ID token (a JWT). */
+        /** @description Providers, wrapped. */
+        ProviderList: {
+            /** @description The providers. */
+            providers: components["schemas"]["FederationProvider"][];
+        };
+        FederatedTokenRequest: {
+            /** @description The external ID token (a JWT) or a `fed_` session token., x-secret: true */
             token: string;
             /** @description The expected issuer, when known. */
             issuer_hint?: string;
@@ -1471,91 +1905,224 @@ export interface components {
         FederatedTokenVerification: {
             /** @description Whether the token is valid. */
             valid: boolean;
-            /**
-             * @description Why it is invalid (absent when valid).
-             * @enum {string}
-             */
-            reason?: "malformed" | "unknown_issuer" | "issuer_mismatch" | "expired" | "not_yet_valid";
+            /** @description The agent the federated principal maps to. */
+            agent_id?: string;
             /** @description The token's issuer. */
             issuer?: string;
-            /** @description The token's subject (`sub`). */
-            subject?: string;
-            /** @description The matching provider. */
-            provider_id?: string;
-            trust_level?: components["schemas"]["TrustLevel"];
             /**
              * Format: date-time
              * @description When the token expires.
              */
             expires_at?: string;
-            /** @description The token's claims, untouched. */
-            claims?: {
-                [key: string]: unknown;
-            };
+            /** @description Why it is invalid. */
+            error?: string;
         };
-        /**
-         * @description The SIEM platform.
-         * @enum {string}
-         */
-        SiemDestinationType: "splunk" | "datadog" | "elastic" | "sentinel" | "webhook";
+        FederatedTokenIntrospection: {
+            /** @description Whether the token is valid. */
+            active: boolean;
+            /** @description The same value under the older key. */
+            valid?: boolean;
+            /** @description The agent the federated principal maps to. */
+            agent_id?: string;
+            /** @description The token's issuer. */
+            issuer?: string;
+            /**
+             * Format: date-time
+             * @description When the token expires.
+             */
+            expires_at?: string;
+            /** @description Why it is invalid. */
+            error?: string;
+        };
+        IssueFederatedTokenRequest: {
+            /** @description The agent the token is for. */
+            agent_id: string;
+            /** @description Who the token is for. */
+            audience?: string;
+            /** @description Scopes to include (TypeScript sends `[]` by default; Java never sends it). */
+            scopes?: string[];
+            /** @description Lifetime in seconds (the SDKs' `ttl_seconds`). */
+            ttl?: number;
+        };
+        IssuedFederatedToken: {
+            /** @description The issued token., x-secret: true */
+            id_token?: string;
+            /** @description The issued token under the older key., x-secret: true */
+            token?: string;
+            /** @description Seconds until it expires. */
+            expires_in: number;
+            /**
+             * Format: date-time
+             * @description When it expires.
+             */
+            expires_at?: string;
+        };
+        RevokeFederatedTokenRequest: {
+            /** @description The token to revoke., x-secret: true */
+            token: string;
+        };
         CreateSiemDestinationRequest: {
             /** @description Display name. */
             name: string;
-            destination_type: components["schemas"]["SiemDestinationType"];
-            /**
-             * Format: uri
-             * @description Where events are delivered.
-             */
+            /** @description The SIEM platform: `splunk`, `datadog`, `elastic`, `sentinel`, `webhook`, ... */
+            destination_type: string;
+            /** @description Where events are delivered. */
             endpoint_url: string;
-            /** @description Credential for the endpoint; stored, never returned. */
+            /** @description Credential for the endpoint., x-secret: true */
             auth_token?: string;
-            /**
-             * @description Whether to deliver events.
-             * @default true
-             */
-            enabled: boolean;
+            /** @description Events per delivery. */
+            batch_size?: number;
+            /** @description Seconds between deliveries. */
+            flush_interval_seconds?: number;
+            /** @description Only these event types are delivered (all when absent). */
+            filter_event_types?: string[];
+        };
+        UpdateSiemDestinationRequest: {
+            /** @description Display name. */
+            name?: string;
+            /** @description Where events are delivered. */
+            endpoint_url?: string;
+            /** @description Credential for the endpoint., x-secret: true */
+            auth_token?: string;
+            /** @description Whether events are delivered. */
+            is_active?: boolean;
+            /** @description Events per delivery. */
+            batch_size?: number;
+            /** @description Seconds between deliveries. */
+            flush_interval_seconds?: number;
+            /** @description Only these event types are delivered. */
+            filter_event_types?: string[];
         };
         SiemDestination: {
             /** @description The destination's id. */
             id: string;
+            /** @description Its organization. */
+            org_id: string;
             /** @description Display name. */
             name: string;
-            destination_type: components["schemas"]["SiemDestinationType"];
+            /** @description The SIEM platform. */
+            destination_type: string;
             /** @description Where events are delivered. */
             endpoint_url: string;
+            /** @description The credential as the gateway returns it (our gateway returns it masked). */
+            auth_token?: string;
             /** @description Whether events are delivered. */
-            enabled: boolean;
-            /** @description Whether a credential is stored (it is never returned). */
-            has_auth_token: boolean;
+            is_active: boolean;
+            /** @description Events per delivery. */
+            batch_size: number;
+            /** @description Seconds between deliveries. */
+            flush_interval_seconds: number;
+            /** @description Only these event types are delivered (empty means all). */
+            filter_event_types: string[];
             /**
              * Format: date-time
              * @description When it was created.
              */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description When it last changed.
+             */
+            updated_at: string;
+        };
+        /** @description Destinations, wrapped, with their count. */
+        SiemDestinationList: {
+            /** @description The destinations. */
+            destinations: components["schemas"]["SiemDestination"][];
+            /** @description How many there are. */
+            total: number;
         };
         DeliveryRecord: {
             /** @description The attempt's id. */
             id: string;
             /** @description The destination. */
             destination_id: string;
-            /**
-             * @description Outcome.
-             * @enum {string}
-             */
-            status: "delivered" | "failed";
+            /** @description Events in the delivery. */
+            batch_size: number;
+            /** @description Outcome: `success` or `failed`. */
+            status: string;
+            /** @description The endpoint's HTTP status (0 when it did not answer). */
+            status_code: number;
+            /** @description Why it failed (empty on success). */
+            error_message: string;
             /**
              * Format: date-time
              * @description When it was attempted.
              */
-            attempted_at: string;
-            /** @description Events in the delivery. */
-            event_count: number;
-            /** @description The endpoint's HTTP status, if it answered. */
-            http_status: number | null;
-            /** @description Why it failed. */
-            error: string | null;
-            /** @description Whether this was a test delivery. */
-            test: boolean;
+            delivered_at: string;
+        };
+        /** @description Delivery attempts, wrapped, with their count. */
+        DeliveryLog: {
+            /** @description The attempts, newest first. */
+            logs: components["schemas"]["DeliveryRecord"][];
+            /** @description How many there are. */
+            total: number;
+        };
+        PopProof: {
+            /** @description The nonce from the challenge. */
+            nonce: string;
+            /** @description When it was signed (Unix seconds). */
+            ts: number;
+            /** @description Ed25519 signature (base64url, no padding) over the UTF-8 `pop-v1:<nonce>:<agent_id>:<audience joined by ",">:<ts>`. */
+            signature: string;
+        };
+        IssueWimseTokenRequest: {
+            /** @description The agent. */
+            agent_id: string;
+            /** @description The workload's service name. */
+            service_name?: string;
+            /** @description The workload's environment, e.g. `prod`. */
+            environment?: string;
+            /** @description Lifetime in seconds. */
+            ttl_seconds?: number;
+            /** @description Who the token is for. */
+            audience?: string[];
+            proof?: components["schemas"]["PopProof"];
+        };
+        WimseToken: {
+            /** @description The workload JWT., x-secret: true */
+            token: string;
+            /** @description The SPIFFE-style id, e.g. `spiffe://ati/agent-1`. */
+            workload_id: string;
+            /** @description Its trust domain. */
+            trust_domain: string;
+            /**
+             * Format: date-time
+             * @description When it expires.
+             */
+            expires_at: string;
+        };
+        VerifyWimseTokenRequest: {
+            /** @description The workload JWT., x-secret: true */
+            token: string;
+            /** @description Only accept tokens of this trust domain. */
+            trust_domain_filter?: string;
+        };
+        WimseVerification: {
+            /** @description Whether the token is valid. */
+            valid: boolean;
+            /** @description The agent it was issued to. */
+            agent_id?: string;
+            /** @description Its workload id. */
+            workload_id?: string;
+            /** @description Its trust domain. */
+            trust_domain?: string;
+            /** @description The agent's capabilities. */
+            capabilities?: string[];
+            /** @description Why it is invalid. */
+            reason?: string;
+        };
+        SecuritySettings: {
+            /** @description WIMSE tokens need a proof of possession (#6 then #49 with `proof`). */
+            require_proof_of_possession: boolean;
+            /** @description Checks need a WIMSE bearer and a valid DPoP proof. */
+            require_sender_constrained_tokens: boolean;
+        };
+        UpdateSecuritySettingsRequest: {
+            /** @description WIMSE tokens need a proof of possession. */
+            require_proof_of_possession?: boolean;
+            /** @description Checks need a WIMSE bearer and a valid DPoP proof. */
+            require_sender_constrained_tokens?: boolean;
         };
     };
     responses: {
@@ -1569,7 +2136,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description The API key is missing or invalid (AUTH_FAILED), or a presented token has expired (TOKEN_EXPIRED). */
+        /** @description The API key is missing or invalid (AUTH_FAILED), a presented token has expired (TOKEN_EXPIRED), or a required proof of possession is missing or invalid. */
         Unauthorized: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
@@ -1579,7 +2146,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description The key may not perform this operation (AUTH_DENIED; a read-only key on any write), or the agent is revoked (AGENT_REVOKED) or suspended (AGENT_SUSPENDED). */
+        /** @description The key may not perform this operation (AUTH_DENIED), or the agent is revoked (AGENT_REVOKED) or suspended (AGENT_SUSPENDED). */
         Forbidden: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
@@ -1640,7 +2207,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Guardian is unavailable (GUARDIAN_UNAVAILABLE); retry after `Retry-After`. */
+        /** @description Guardian is unavailable (GUARDIAN_UNAVAILABLE); retry after `Retry-After`. The official clients see it as a generic `HTTP_503` error. */
         ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
@@ -1653,7 +2220,7 @@ export interface components {
         };
     };
     parameters: {
-        /** @description The agent's id. */
+        /** @description The agent's id (the official clients interpolate it raw). */
         AgentId: string;
         /** @description The session's id. */
         SessionId: string;
@@ -1661,16 +2228,23 @@ export interface components {
         ApprovalId: string;
         /** @description The MCP server's id. */
         ServerId: string;
-        /** @description The A2A task's id. */
-        TaskId: string;
         /** @description The delegation's id. */
         DelegationId: string;
+        /** @description The federation provider's id. */
+        ProviderId: string;
         /** @description The SIEM destination's id. */
         DestinationId: string;
     };
-    requestBodies: never;
+    requestBodies: {
+        /** @description No body. Python, TypeScript, Go and Rust send none; Java sends `{}`. The gateway accepts both. */
+        Empty: {
+            content: {
+                "application/json": components["schemas"]["EmptyObject"];
+            };
+        };
+    };
     headers: {
-        /** @description The gateway's id for this request; SDKs keep it on errors. */
+        /** @description The gateway's id for this request; our SDKs keep it on errors (the official ones ignore it). */
         RequestId: string;
         /** @description Seconds to wait (or an HTTP date) before retrying. */
         RetryAfter: string;
@@ -1679,11 +2253,33 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The gateway's health. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     listAgents: {
         parameters: {
             query?: {
-                /** @description Only agents in this status. */
-                status?: components["schemas"]["AgentStatus"];
+                /** @description Only agents of this organization (defaults to the key's organization). */
+                org_id?: string;
             };
             header?: never;
             path?: never;
@@ -1691,13 +2287,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The agents. */
+            /** @description The agents, wrapped. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Agent"][];
+                    "application/json": components["schemas"]["AgentList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1719,13 +2315,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new agent. */
+            /** @description The new agent, wrapped. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Agent"];
+                    "application/json": components["schemas"]["AgentEnvelope"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1740,7 +2336,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The agent's id. */
+                /** @description The agent's id (the official clients interpolate it raw). */
                 agent_id: components["parameters"]["AgentId"];
             };
             cookie?: never;
@@ -1767,7 +2363,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The agent's id. */
+                /** @description The agent's id (the official clients interpolate it raw). */
                 agent_id: components["parameters"]["AgentId"];
             };
             cookie?: never;
@@ -1796,60 +2392,29 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
-    suspendAgent: {
+    createAgentChallenge: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description The agent's id. */
+                /** @description The agent's id (the official clients interpolate it raw). */
                 agent_id: components["parameters"]["AgentId"];
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: components["requestBodies"]["Empty"];
         responses: {
-            /** @description The suspended agent. */
+            /** @description The nonce. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Agent"];
+                    "application/json": components["schemas"]["ChallengeResponse"];
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-        };
-    };
-    activateAgent: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The agent's id. */
-                agent_id: components["parameters"]["AgentId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The active agent. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Agent"];
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -1908,7 +2473,6 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -1972,7 +2536,7 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    ingestTelemetry: {
+    reportTelemetry: {
         parameters: {
             query?: never;
             header?: never;
@@ -1981,12 +2545,12 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TelemetryBatch"];
+                "application/json": components["schemas"]["TelemetryReport"];
             };
         };
         responses: {
             /** @description The batch was accepted. */
-            202: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2033,35 +2597,6 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
-    initApiSession: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InitApiSessionRequest"];
-            };
-        };
-        responses: {
-            /** @description The new session. */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Session"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-        };
-    };
     getSession: {
         parameters: {
             query?: never;
@@ -2089,31 +2624,31 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
-    listApprovals: {
+    initApiSession: {
         parameters: {
-            query?: {
-                /** @description Only approvals in this status (default `pending`). */
-                status?: components["schemas"]["ApprovalStatus"];
-                /** @description Only approvals requested by this agent. */
-                agent_id?: string;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InitApiSessionRequest"];
+            };
+        };
         responses: {
-            /** @description The approvals. */
-            200: {
+            /** @description The new session. */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Approval"][];
+                    "application/json": components["schemas"]["Session"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -2222,13 +2757,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The servers. */
+            /** @description The servers, wrapped. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["McpServer"][];
+                    "application/json": components["schemas"]["McpServerList"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -2266,6 +2801,33 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    getMcpServer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The MCP server's id. */
+                server_id: components["parameters"]["ServerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The server. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpServer"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     removeMcpServer: {
         parameters: {
             query?: never;
@@ -2295,7 +2857,12 @@ export interface operations {
     callMcpTool: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The calling agent. */
+                "X-Agent-ID": string;
+                /** @description The AgentTrust ID session to correlate and check against. */
+                "X-Session-ID"?: string;
+            };
             path: {
                 /** @description The MCP server's id. */
                 server_id: components["parameters"]["ServerId"];
@@ -2304,17 +2871,17 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["McpCallRequest"];
+                "application/json": components["schemas"]["McpRpcRequest"];
             };
         };
         responses: {
-            /** @description The JSON-RPC response of the upstream server (or of Guardian's denial). */
+            /** @description The JSON-RPC response of the upstream server, or of Guardian's denial. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["McpCallResponse"];
+                    "application/json": components["schemas"]["McpRpcResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2326,17 +2893,44 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    generateAgentCard: {
+    getAgentCard: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description The agent's id. */
+                /** @description The agent's id (the official clients interpolate it raw). */
                 agent_id: components["parameters"]["AgentId"];
             };
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description The card. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentCard"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    generateAgentCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agent's id (the official clients interpolate it raw). */
+                agent_id: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: components["requestBodies"]["Empty"];
         responses: {
             /** @description The generated card. */
             200: {
@@ -2360,12 +2954,12 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The agent's id. */
+                /** @description The agent's id (the official clients interpolate it raw). */
                 agent_id: components["parameters"]["AgentId"];
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: components["requestBodies"]["Empty"];
         responses: {
             /** @description The published card. */
             200: {
@@ -2389,7 +2983,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The agent's id. */
+                /** @description The agent's id (the official clients interpolate it raw). */
                 agent_id: components["parameters"]["AgentId"];
             };
             cookie?: never;
@@ -2410,149 +3004,86 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    a2aTasksRpc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["A2aTasksRpcRequest"];
+            };
+        };
+        responses: {
+            /** @description The JSON-RPC response. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["A2aTasksRpcResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     sendA2aMessage: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description The agent's id. */
+                /** @description The agent's id (the official clients interpolate it raw). */
                 agent_id: components["parameters"]["AgentId"];
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SendMessageRequest"];
+                "application/json": components["schemas"]["SendMessageRpcRequest"];
             };
         };
         responses: {
-            /** @description The new task. */
-            201: {
+            /** @description The JSON-RPC response with the task. */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["A2aTask"];
+                    "application/json": components["schemas"]["SendMessageRpcResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-        };
-    };
-    sendA2aTask: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SendTaskRequest"];
-            };
-        };
-        responses: {
-            /** @description The new task. */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["A2aTask"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-        };
-    };
-    getA2aTask: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The A2A task's id. */
-                task_id: components["parameters"]["TaskId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The task. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["A2aTask"];
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-        };
-    };
-    cancelA2aTask: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The A2A task's id. */
-                task_id: components["parameters"]["TaskId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The canceled task. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["A2aTask"];
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
     listDelegations: {
         parameters: {
-            query?: {
-                /** @description Only delegations from or to this agent. */
-                agent_id?: string;
-                /** @description Only delegations in this status. */
-                status?: components["schemas"]["DelegationStatus"];
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The delegations. */
+            /** @description The delegations, wrapped. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Delegation"][];
+                    "application/json": components["schemas"]["DelegationList"];
                 };
             };
-            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -2571,8 +3102,37 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The delegation. */
+            /** @description The delegation, wrapped. */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getDelegation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The delegation's id. */
+                delegation_id: components["parameters"]["DelegationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delegation. */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2580,9 +3140,7 @@ export interface operations {
                     "application/json": components["schemas"]["Delegation"];
                 };
             };
-            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -2600,14 +3158,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The revoked delegation. */
-            200: {
+            /** @description The delegation is revoked. */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["Delegation"];
-                };
+                content?: never;
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -2627,11 +3183,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["InitDelegationSessionRequest"];
-            };
-        };
+        requestBody?: components["requestBodies"]["Empty"];
         responses: {
             /** @description The delegated session. */
             201: {
@@ -2642,11 +3194,33 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listFederationProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The providers, wrapped. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -2664,19 +3238,45 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The provider. */
+            /** @description The provider, wrapped. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FederationProvider"];
+                    "application/json": components["schemas"]["ProviderEnvelope"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteFederationProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The federation provider's id. */
+                provider_id: components["parameters"]["ProviderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The provider is deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -2690,7 +3290,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["VerifyFederatedTokenRequest"];
+                "application/json": components["schemas"]["FederatedTokenRequest"];
             };
         };
         responses: {
@@ -2702,6 +3302,90 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["FederatedTokenVerification"];
                 };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    introspectFederatedToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FederatedTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The introspection result. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FederatedTokenIntrospection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    issueFederatedToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueFederatedTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The issued token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedFederatedToken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    revokeFederatedToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeFederatedTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The token is revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -2719,7 +3403,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InitFederatedSessionRequest"];
+                "application/json": components["schemas"]["FederatedTokenRequest"];
             };
         };
         responses: {
@@ -2748,13 +3432,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The destinations. */
+            /** @description The destinations, wrapped, with their count. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SiemDestination"][];
+                    "application/json": components["schemas"]["SiemDestinationList"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -2775,7 +3459,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The destination (without its auth token). */
+            /** @description The destination. */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2787,6 +3471,66 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSiemDestination: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The SIEM destination's id. */
+                destination_id: components["parameters"]["DestinationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The destination. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiemDestination"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateSiemDestination: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The SIEM destination's id. */
+                destination_id: components["parameters"]["DestinationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["UpdateSiemDestinationRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated destination. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiemDestination"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -2829,13 +3573,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The delivery attempts. */
+            /** @description The delivery attempts, wrapped, with their count. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeliveryRecord"][];
+                    "application/json": components["schemas"]["DeliveryLog"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -2854,7 +3598,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: components["requestBodies"]["Empty"];
         responses: {
             /** @description The recorded test delivery. */
             200: {
@@ -2868,6 +3612,117 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    issueWimseToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueWimseTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The workload token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WimseToken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    verifyWimseToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyWimseTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The verification result. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WimseVerification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getOrgSecuritySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecuritySettings"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateOrgSecuritySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSecuritySettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description The settings now in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecuritySettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

@@ -52,14 +52,31 @@ export type ErrorCode = zod.input<typeof ErrorCode>;
 export type ErrorCodeOutput = zod.output<typeof ErrorCode>;
 
 export const ErrorEnvelope = /*#__PURE__*/ zod.object({
-  "code": ErrorCode,
-  "message": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Human-readable explanation; never contains secrets.')),
+  "message": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Human-readable explanation; never contains secrets.')),
+  "error": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The message under the key some gateways use instead of `message`.')),
+  "code": /*#__PURE__*/ zod.optional(ErrorCode),
   "details": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.record(/*#__PURE__*/ zod.string(), /*#__PURE__*/ zod.unknown())).check(/*#__PURE__*/ zod.describe('Structured context, e.g. `field` for VALIDATION_ERROR, `status` for CONFLICT.')),
   "request_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The gateway\'s id for this request (also in the `X-Request-Id` header).'))
-}).check(/*#__PURE__*/ zod.describe('The body of every error response.'));
+}).check(/*#__PURE__*/ zod.describe('The body of an error response. The official clients read `message`, falling back to\n`error` (Python, TypeScript, Go; Java and Rust read only `message`), and type the error\nby HTTP status alone. Our gateway (the mock) always sends `message` and `code`, plus\n`details` and `request_id` where it has them; our SDKs take the code from `code` when it\nis one they know, else from the status.\n'));
 
 export type ErrorEnvelope = zod.input<typeof ErrorEnvelope>;
 export type ErrorEnvelopeOutput = zod.output<typeof ErrorEnvelope>;
+
+export const EmptyObject = /*#__PURE__*/ zod.strictObject({
+
+}).check(/*#__PURE__*/ zod.describe('An empty JSON object, the body Java sends on body-less POST and PUT requests.'));
+
+export type EmptyObject = zod.input<typeof EmptyObject>;
+export type EmptyObjectOutput = zod.output<typeof EmptyObject>;
+
+export const HealthResponse = /*#__PURE__*/ zod.object({
+  "status": /*#__PURE__*/ zod.enum(['healthy', 'degraded', 'unhealthy']).check(/*#__PURE__*/ zod.describe('Overall health.')),
+  "service": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The service that answered.')),
+  "version": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Its version.'))
+});
+
+export type HealthResponse = zod.input<typeof HealthResponse>;
+export type HealthResponseOutput = zod.output<typeof HealthResponse>;
 
 export const AgentStatus = /*#__PURE__*/ zod.enum(['active', 'suspended', 'revoked']).check(/*#__PURE__*/ zod.describe('Lifecycle state. Revocation is permanent; suspension is not.'));
 
@@ -73,85 +90,109 @@ export type MetadataOutput = zod.output<typeof Metadata>;
 
 export const createAgentRequestNameMax = 128;
 
+export const createAgentRequestFrameworkDefault = `custom`;
 export const createAgentRequestFrameworkMax = 64;
 
 export const createAgentRequestCapabilitiesItemMax = 128;
 
 export const createAgentRequestCapabilitiesMax = 100;
 
-export const createAgentRequestPublicKeyRegExp = new RegExp('^[A-Za-z0-9+/]{43}=$');
+
+
 
 
 export const CreateAgentRequest = /*#__PURE__*/ zod.strictObject({
-  "name": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(createAgentRequestNameMax)).check(/*#__PURE__*/ zod.describe('Human-readable name, e.g. `research-bot`.')),
-  "framework": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.maxLength(createAgentRequestFrameworkMax))).check(/*#__PURE__*/ zod.describe('The agent framework, e.g. `langchain`.')),
+  "name": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(createAgentRequestNameMax)).check(/*#__PURE__*/ zod.describe('Unique name within the organization, e.g. `research-bot`.')),
+  "framework": /*#__PURE__*/ zod._default(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.maxLength(createAgentRequestFrameworkMax)), createAgentRequestFrameworkDefault).check(/*#__PURE__*/ zod.describe('The agent framework (openai, anthropic, langchain, crewai, autogen, custom).')),
   "capabilities": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(createAgentRequestCapabilitiesItemMax))).check(/*#__PURE__*/ zod.maxLength(createAgentRequestCapabilitiesMax))).check(/*#__PURE__*/ zod.describe('Tool scopes the agent may use, as `resource:action` (`web:search`) or a tool name\n(`web_search`). `*` as the action matches any action of the resource.\n')),
   "metadata": /*#__PURE__*/ zod.optional(Metadata),
-  "public_key": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.regex(createAgentRequestPublicKeyRegExp))).check(/*#__PURE__*/ zod.describe('Optional Ed25519 public key, 32 bytes in standard base64 (44 characters).'))
+  "org_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('The organization (defaults to the API key\'s).')),
+  "public_key": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('The agent\'s Ed25519 public key as a PKIX PEM (`-----BEGIN PUBLIC KEY-----`). The\nofficial SDKs (except the published Python 0.4.0) generate a key pair client-side when\nthe caller gives none and send only the public half.\n'))
 });
 
 export type CreateAgentRequest = zod.input<typeof CreateAgentRequest>;
 export type CreateAgentRequestOutput = zod.output<typeof CreateAgentRequest>;
 
-export const revokeAgentRequestReasonMax = 500;
-
-
-
-export const RevokeAgentRequest = /*#__PURE__*/ zod.strictObject({
-  "reason": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.maxLength(revokeAgentRequestReasonMax))).check(/*#__PURE__*/ zod.describe('Why the agent was revoked; kept as `revocation_reason`.'))
-});
-
-export type RevokeAgentRequest = zod.input<typeof RevokeAgentRequest>;
-export type RevokeAgentRequestOutput = zod.output<typeof RevokeAgentRequest>;
-
 export const Agent = /*#__PURE__*/ zod.object({
   "id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The agent\'s id.')),
-  "name": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Human-readable name.')),
-  "framework": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The agent framework (empty when not given).')),
+  "name": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Its name.')),
+  "org_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Its organization (the Rust client requires it).')),
+  "framework": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The agent framework (`custom` when not given).')),
+  "public_key": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The registered public key (PEM), or an empty string when none was registered (never null; the Rust client rejects null).')),
+  "status": AgentStatus,
   "capabilities": /*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Tool scopes the agent may use.')),
   "metadata": Metadata,
-  "public_key": /*#__PURE__*/ zod.nullable(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Ed25519 public key in base64, if registered.')),
-  "status": AgentStatus,
   "created_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When the agent was created.')),
-  "last_auth_at": /*#__PURE__*/ zod.nullable(/*#__PURE__*/ zod.iso.datetime({"offset":true})).check(/*#__PURE__*/ zod.describe('When the agent last authenticated (a check or a token), if ever.')),
-  "revoked_at": /*#__PURE__*/ zod.nullable(/*#__PURE__*/ zod.iso.datetime({"offset":true})).check(/*#__PURE__*/ zod.describe('When the agent was revoked.')),
-  "revocation_reason": /*#__PURE__*/ zod.nullable(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The reason given at revocation.'))
+  "revoked_at": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.iso.datetime({"offset":true})).check(/*#__PURE__*/ zod.describe('When it was revoked (only on revoked agents).')),
+  "revocation_reason": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The reason given at revocation (only on revoked agents).'))
 });
 
 export type Agent = zod.input<typeof Agent>;
 export type AgentOutput = zod.output<typeof Agent>;
 
+export const AgentEnvelope = /*#__PURE__*/ zod.object({
+  "agent": Agent
+}).check(/*#__PURE__*/ zod.describe('The agent, wrapped (create answers).'));
+
+export type AgentEnvelope = zod.input<typeof AgentEnvelope>;
+export type AgentEnvelopeOutput = zod.output<typeof AgentEnvelope>;
+
+export const AgentList = /*#__PURE__*/ zod.object({
+  "agents": /*#__PURE__*/ zod.array(Agent).check(/*#__PURE__*/ zod.describe('The agents, newest first.'))
+}).check(/*#__PURE__*/ zod.describe('Agents, wrapped.'));
+
+export type AgentList = zod.input<typeof AgentList>;
+export type AgentListOutput = zod.output<typeof AgentList>;
+
+export const revokeAgentRequestReasonDefault = `manual_revocation`;
+export const revokeAgentRequestReasonMax = 500;
+
+
+
+export const RevokeAgentRequest = /*#__PURE__*/ zod.strictObject({
+  "reason": /*#__PURE__*/ zod._default(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.maxLength(revokeAgentRequestReasonMax)), revokeAgentRequestReasonDefault).check(/*#__PURE__*/ zod.describe('Why the agent was revoked.'))
+});
+
+export type RevokeAgentRequest = zod.input<typeof RevokeAgentRequest>;
+export type RevokeAgentRequestOutput = zod.output<typeof RevokeAgentRequest>;
+
+export const ChallengeResponse = /*#__PURE__*/ zod.object({
+  "nonce": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The nonce to sign.')),
+  "expires_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it stops being accepted.'))
+});
+
+export type ChallengeResponse = zod.input<typeof ChallengeResponse>;
+export type ChallengeResponseOutput = zod.output<typeof ChallengeResponse>;
+
 
 
 export const issueTokenRequestScopesMax = 50;
 
+export const issueTokenRequestTtlDefault = 300;
+export const issueTokenRequestTtlMax = 86400;
 
-export const issueTokenRequestAudienceMax = 20;
-
-export const issueTokenRequestTtlSecondsDefault = 3600;
-export const issueTokenRequestTtlSecondsMax = 86400;
 
 
 
 export const IssueTokenRequest = /*#__PURE__*/ zod.strictObject({
   "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The agent the token is for.')),
-  "scopes": /*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(issueTokenRequestScopesMax)).check(/*#__PURE__*/ zod.describe('Scopes to grant; each must be among the agent\'s capabilities.')),
-  "audience": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.maxLength(issueTokenRequestAudienceMax))).check(/*#__PURE__*/ zod.describe('Targets the token is valid for (e.g. `mcp://filesystem`); empty means any.')),
-  "ttl_seconds": /*#__PURE__*/ zod._default(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(1)).check(/*#__PURE__*/ zod.lte(issueTokenRequestTtlSecondsMax)), issueTokenRequestTtlSecondsDefault).check(/*#__PURE__*/ zod.describe('Lifetime in seconds.'))
+  "scopes": /*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.maxLength(issueTokenRequestScopesMax)).check(/*#__PURE__*/ zod.describe('Scopes to grant; each must be among the agent\'s capabilities.')),
+  "ttl": /*#__PURE__*/ zod._default(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(1)).check(/*#__PURE__*/ zod.lte(issueTokenRequestTtlMax)), issueTokenRequestTtlDefault).check(/*#__PURE__*/ zod.describe('Lifetime in seconds (the SDKs\' `ttl_seconds`).')),
+  "session_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('An AgentTrust ID session to bind the token to.'))
 });
 
 export type IssueTokenRequest = zod.input<typeof IssueTokenRequest>;
 export type IssueTokenRequestOutput = zod.output<typeof IssueTokenRequest>;
 
 export const Token = /*#__PURE__*/ zod.object({
-  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The opaque token; a secret that SDKs never log.')),
-  "token_type": /*#__PURE__*/ zod.literal("Bearer").check(/*#__PURE__*/ zod.describe('Always `Bearer`.')),
+  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The opaque `at_` token; a secret that SDKs never log.')),
+  "token_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The token\'s id.')),
   "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The agent the token is for.')),
   "scopes": /*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Granted scopes.')),
-  "audience": /*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Targets the token is valid for; empty means any.')),
+  "audience": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string())).check(/*#__PURE__*/ zod.describe('Targets the token is valid for; empty means any.')),
   "issued_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it was issued.')),
   "expires_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it expires.'))
-});
+}).check(/*#__PURE__*/ zod.describe('An issued token. Older gateways name some keys differently and the official clients read\nthose too: `agent_token` for `token`, `scope` for `scopes`, `id` for `token_id`.\n'));
 
 export type Token = zod.input<typeof Token>;
 export type TokenOutput = zod.output<typeof Token>;
@@ -160,38 +201,51 @@ export type TokenOutput = zod.output<typeof Token>;
 
 
 
-
 export const IntrospectTokenRequest = /*#__PURE__*/ zod.strictObject({
-  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The token to introspect.')),
-  "target": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('The target it is presented to; must be in the token\'s audience if that is not empty.')),
+  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The token to introspect., x-secret: true')),
+  "target": /*#__PURE__*/ zod.nullish(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The target it is presented to (Python sends `null` when there is none).')),
   "required_scopes": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)))).check(/*#__PURE__*/ zod.describe('Scopes the token must all hold to be active for this use.'))
 });
 
 export type IntrospectTokenRequest = zod.input<typeof IntrospectTokenRequest>;
 export type IntrospectTokenRequestOutput = zod.output<typeof IntrospectTokenRequest>;
 
-export const InactiveReason = /*#__PURE__*/ zod.enum(['unknown', 'expired', 'revoked', 'agent_revoked', 'agent_suspended', 'audience_mismatch', 'insufficient_scope']).check(/*#__PURE__*/ zod.describe('Why a token is inactive (absent when active).'));
+export const GuardTier = /*#__PURE__*/ zod.enum(['fast', 'spot', 'deep']).check(/*#__PURE__*/ zod.describe('Which Guardian tier decided.'));
 
-export type InactiveReason = zod.input<typeof InactiveReason>;
-export type InactiveReasonOutput = zod.output<typeof InactiveReason>;
+export type GuardTier = zod.input<typeof GuardTier>;
+export type GuardTierOutput = zod.output<typeof GuardTier>;
+
+export const introspectionResultConfidenceMin = 0;
+export const introspectionResultConfidenceMax = 1;
+
+export const introspectionResultLatencyMsMin = 0;
+
+
 
 export const IntrospectionResult = /*#__PURE__*/ zod.object({
   "active": /*#__PURE__*/ zod.boolean().check(/*#__PURE__*/ zod.describe('Whether the token may be used as asked.')),
-  "reason": /*#__PURE__*/ zod.optional(InactiveReason),
-  "agent_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The token\'s agent (only when active).')),
-  "scopes": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string())).check(/*#__PURE__*/ zod.describe('The token\'s scopes (only when active).')),
-  "audience": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string())).check(/*#__PURE__*/ zod.describe('The token\'s audience (only when active).')),
-  "expires_at": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.iso.datetime({"offset":true})).check(/*#__PURE__*/ zod.describe('When it expires (only when active).'))
+  "agent_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The token\'s agent.')),
+  "org_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The token\'s organization.')),
+  "scopes": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string())).check(/*#__PURE__*/ zod.describe('The token\'s scopes.')),
+  "expires_at": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.iso.datetime({"offset":true})).check(/*#__PURE__*/ zod.describe('When it expires.')),
+  "reasoning": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Why it is (in)active, in words.')),
+  "guard_tier": /*#__PURE__*/ zod.optional(GuardTier),
+  "confidence": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.number().check(/*#__PURE__*/ zod.gte(introspectionResultConfidenceMin)).check(/*#__PURE__*/ zod.lte(introspectionResultConfidenceMax))).check(/*#__PURE__*/ zod.describe('Guardian\'s confidence.')),
+  "latency_ms": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(introspectionResultLatencyMsMin))).check(/*#__PURE__*/ zod.describe('How long the decision took.'))
 });
 
 export type IntrospectionResult = zod.input<typeof IntrospectionResult>;
 export type IntrospectionResultOutput = zod.output<typeof IntrospectionResult>;
 
 
+export const revokeTokenRequestReasonDefault = `manual_revocation`;
+export const revokeTokenRequestReasonMax = 500;
+
 
 
 export const RevokeTokenRequest = /*#__PURE__*/ zod.strictObject({
-  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The token to revoke.'))
+  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The token to revoke., x-secret: true')),
+  "reason": /*#__PURE__*/ zod._default(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.maxLength(revokeTokenRequestReasonMax)), revokeTokenRequestReasonDefault).check(/*#__PURE__*/ zod.describe('Why it was revoked.'))
 });
 
 export type RevokeTokenRequest = zod.input<typeof RevokeTokenRequest>;
@@ -203,32 +257,27 @@ export type ActionEffect = zod.input<typeof ActionEffect>;
 export type ActionEffectOutput = zod.output<typeof ActionEffect>;
 
 
-export const actionCheckRequestActionDefault = `tool_call`;
-export const actionCheckRequestActionMax = 64;
-
-export const actionCheckRequestToolNameMax = 256;
-
-export const actionCheckRequestToolInputSummaryMax = 200;
-
-export const actionCheckRequestToolInputDigestRegExp = new RegExp('^[0-9a-f]{64}$');
 export const actionCheckRequestSessionIdMax = 128;
+
+export const actionCheckRequestActionNameMax = 256;
+
+export const actionCheckRequestActionInputSummaryMax = 200;
 
 
 
 export const ActionCheckRequest = /*#__PURE__*/ zod.strictObject({
   "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The calling agent.')),
-  "action": /*#__PURE__*/ zod._default(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(actionCheckRequestActionMax)), actionCheckRequestActionDefault).check(/*#__PURE__*/ zod.describe('The kind of action; `tool_call` for tool use.')),
-  "tool_name": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(actionCheckRequestToolNameMax)).check(/*#__PURE__*/ zod.describe('The tool about to be called.')),
-  "tool_input_summary": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.maxLength(actionCheckRequestToolInputSummaryMax))).check(/*#__PURE__*/ zod.describe('At most 200 characters (code points) describing the input. SDKs send it only when the\nuser opts in to logging inputs, truncated by code point.\n')),
-  "tool_input_digest": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.regex(actionCheckRequestToolInputDigestRegExp))).check(/*#__PURE__*/ zod.describe('Optional SHA-256 (hex) of the full input; an approval is bound to it.')),
-  "session_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(actionCheckRequestSessionIdMax))).check(/*#__PURE__*/ zod.describe('The session (or the guard\'s correlation id).')),
+  "session_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.maxLength(actionCheckRequestSessionIdMax))).check(/*#__PURE__*/ zod.describe('The session (or the guard\'s correlation id); `""` when there is none.')),
+  "action_name": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(actionCheckRequestActionNameMax)).check(/*#__PURE__*/ zod.describe('The tool about to be called (the SDKs\' `tool_name`; the official clients fall back to the `action` argument, then `tool_call`).')),
+  "action_source": /*#__PURE__*/ zod.literal("api").check(/*#__PURE__*/ zod.describe('Always `api` from an SDK.')),
+  "action_input_summary": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.maxLength(actionCheckRequestActionInputSummaryMax))).check(/*#__PURE__*/ zod.describe('At most 200 characters describing the input (the SDKs\' `tool_input_summary`); `""`\nunless the user opts in to sending inputs. SDKs truncate by code point.\n')),
   "action_effect": /*#__PURE__*/ zod.optional(ActionEffect)
 });
 
 export type ActionCheckRequest = zod.input<typeof ActionCheckRequest>;
 export type ActionCheckRequestOutput = zod.output<typeof ActionCheckRequest>;
 
-export const DecisionRule = /*#__PURE__*/ zod.enum(['capability_granted', 'elevation_granted', 'no_capability', 'outside_scope_ceiling', 'elevation_required', 'elevation_denied', 'agent_revoked', 'agent_suspended', 'delegation_inactive']).check(/*#__PURE__*/ zod.describe('The policy rule that decided, so every decision is explainable.'));
+export const DecisionRule = /*#__PURE__*/ zod.enum(['capability_granted', 'elevation_granted', 'no_capability', 'outside_scope_ceiling', 'elevation_required', 'elevation_denied', 'agent_revoked', 'agent_suspended', 'delegation_inactive']).check(/*#__PURE__*/ zod.describe('The policy rule that decided (our gateway\'s addition, so every decision is explainable).'));
 
 export type DecisionRule = zod.input<typeof DecisionRule>;
 export type DecisionRuleOutput = zod.output<typeof DecisionRule>;
@@ -236,65 +285,73 @@ export type DecisionRuleOutput = zod.output<typeof DecisionRule>;
 export const actionCheckResultConfidenceMin = 0;
 export const actionCheckResultConfidenceMax = 1;
 
+export const actionCheckResultLatencyMsMin = 0;
+
 
 
 export const ActionCheckResult = /*#__PURE__*/ zod.object({
   "allowed": /*#__PURE__*/ zod.boolean().check(/*#__PURE__*/ zod.describe('Whether the call may proceed.')),
-  "confidence": /*#__PURE__*/ zod.number().check(/*#__PURE__*/ zod.gte(actionCheckResultConfidenceMin)).check(/*#__PURE__*/ zod.lte(actionCheckResultConfidenceMax)).check(/*#__PURE__*/ zod.describe('Guardian\'s confidence in the decision.')),
-  "reason": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Human-readable explanation of the decision.')),
-  "rule": DecisionRule,
-  "check_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Id of this decision, for audit and approval binding.')),
-  "action_effect": ActionEffect,
-  "effect_source": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.enum(['hint', 'classified'])).check(/*#__PURE__*/ zod.describe('Whether `action_effect` came from the caller\'s hint or Guardian\'s classification.')),
-  "elevation_required": /*#__PURE__*/ zod.boolean().check(/*#__PURE__*/ zod.describe('True when an approval is needed before the call.')),
-  "approval_id": /*#__PURE__*/ zod.nullable(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The pending approval to decide, when elevation is required.')),
-  "retryable": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.boolean()).check(/*#__PURE__*/ zod.describe('Whether asking again can change the answer (e.g. after an approval).')),
-  "session_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The session the call was counted in.'))
+  "check_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Id of this decision, for audit and approval binding.')),
+  "confidence": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.number().check(/*#__PURE__*/ zod.gte(actionCheckResultConfidenceMin)).check(/*#__PURE__*/ zod.lte(actionCheckResultConfidenceMax))).check(/*#__PURE__*/ zod.describe('Guardian\'s confidence in the decision.')),
+  "guard_tier": /*#__PURE__*/ zod.optional(GuardTier),
+  "latency_ms": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(actionCheckResultLatencyMsMin))).check(/*#__PURE__*/ zod.describe('How long the decision took.')),
+  "reason": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Human-readable explanation of the decision.')),
+  "elevation_required": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.boolean()).check(/*#__PURE__*/ zod.describe('True when an approval is needed before the call.')),
+  "approval_id": /*#__PURE__*/ zod.nullish(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The pending approval to decide, when elevation is required.')),
+  "rule": /*#__PURE__*/ zod.optional(DecisionRule)
 });
 
 export type ActionCheckResult = zod.input<typeof ActionCheckResult>;
 export type ActionCheckResultOutput = zod.output<typeof ActionCheckResult>;
 
+export const TelemetryEventType = /*#__PURE__*/ zod.enum(['tool_start', 'tool_end', 'tool_error', 'task_start', 'task_end', 'step_start', 'step_end']).check(/*#__PURE__*/ zod.describe('What happened (`task_*` and `step_*` come from the official CrewAI callback).'));
+
+export type TelemetryEventType = zod.input<typeof TelemetryEventType>;
+export type TelemetryEventTypeOutput = zod.output<typeof TelemetryEventType>;
+
 export const telemetryEventToolNameMax = 256;
 
+export const telemetryEventDurationMsDefault = 0;
 export const telemetryEventDurationMsMin = 0;
 
+export const telemetryEventSuccessDefault = false;
 export const telemetryEventErrorTypeMax = 128;
 
 
 
-
-
 export const TelemetryEvent = /*#__PURE__*/ zod.strictObject({
+  "event_type": TelemetryEventType,
   "tool_name": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(telemetryEventToolNameMax)).check(/*#__PURE__*/ zod.describe('The tool that ran.')),
-  "success": /*#__PURE__*/ zod.boolean().check(/*#__PURE__*/ zod.describe('Whether it succeeded.')),
-  "duration_ms": /*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(telemetryEventDurationMsMin)).check(/*#__PURE__*/ zod.describe('How long it ran, in milliseconds.')),
+  "duration_ms": /*#__PURE__*/ zod._default(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(telemetryEventDurationMsMin)), telemetryEventDurationMsDefault).check(/*#__PURE__*/ zod.describe('How long it ran, in milliseconds (Go omits 0).')),
+  "success": /*#__PURE__*/ zod._default(/*#__PURE__*/ zod.boolean(), telemetryEventSuccessDefault).check(/*#__PURE__*/ zod.describe('Whether it succeeded (Go omits false).')),
   "error_type": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.maxLength(telemetryEventErrorTypeMax))).check(/*#__PURE__*/ zod.describe('The error\'s class name when it failed (never its message).')),
-  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The agent that ran it.')),
-  "session_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The session it ran in.')),
-  "timestamp": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it finished.'))
+  "timestamp": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.iso.datetime({"offset":true})).check(/*#__PURE__*/ zod.describe('When it finished (ISO 8601).'))
 });
 
 export type TelemetryEvent = zod.input<typeof TelemetryEvent>;
 export type TelemetryEventOutput = zod.output<typeof TelemetryEvent>;
 
-export const telemetryBatchEventsMax = 100;
+
+export const telemetryReportEventsMax = 1000;
 
 
 
-export const TelemetryBatch = /*#__PURE__*/ zod.strictObject({
-  "events": /*#__PURE__*/ zod.array(TelemetryEvent).check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(telemetryBatchEventsMax)).check(/*#__PURE__*/ zod.describe('The events, oldest first.'))
+export const TelemetryReport = /*#__PURE__*/ zod.strictObject({
+  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The agent that ran the tools.')),
+  "session_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The session they ran in.')),
+  "events": /*#__PURE__*/ zod.array(TelemetryEvent).check(/*#__PURE__*/ zod.maxLength(telemetryReportEventsMax)).check(/*#__PURE__*/ zod.describe('The events, oldest first (the official guards send batches of 10).'))
 });
 
-export type TelemetryBatch = zod.input<typeof TelemetryBatch>;
-export type TelemetryBatchOutput = zod.output<typeof TelemetryBatch>;
+export type TelemetryReport = zod.input<typeof TelemetryReport>;
+export type TelemetryReportOutput = zod.output<typeof TelemetryReport>;
 
-export const telemetryAcceptedAcceptedMin = 0;
+export const telemetryAcceptedEventsProcessedMin = 0;
 
 
 
 export const TelemetryAccepted = /*#__PURE__*/ zod.object({
-  "accepted": /*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(telemetryAcceptedAcceptedMin)).check(/*#__PURE__*/ zod.describe('How many events were stored.'))
+  "accepted": /*#__PURE__*/ zod.boolean().check(/*#__PURE__*/ zod.describe('Whether the batch was stored.')),
+  "events_processed": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(telemetryAcceptedEventsProcessedMin))).check(/*#__PURE__*/ zod.describe('How many events were stored.'))
 });
 
 export type TelemetryAccepted = zod.input<typeof TelemetryAccepted>;
@@ -314,15 +371,10 @@ export type SessionSourceOutput = zod.output<typeof SessionSource>;
 export const initSessionRequestServerIdMax = 128;
 
 
-export const initSessionRequestScopeCeilingMax = 100;
-
-
 
 export const InitSessionRequest = /*#__PURE__*/ zod.strictObject({
   "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The agent connecting.')),
-  "server_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(initSessionRequestServerIdMax)).check(/*#__PURE__*/ zod.describe('The server it connects to.')),
-  "mode": /*#__PURE__*/ zod.optional(SessionMode),
-  "scope_ceiling": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.maxLength(initSessionRequestScopeCeilingMax))).check(/*#__PURE__*/ zod.describe('Scopes the session may not exceed (required for `restricted`, within the agent\'s capabilities).'))
+  "server_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(initSessionRequestServerIdMax)).check(/*#__PURE__*/ zod.describe('The MCP server it connects to.'))
 });
 
 export type InitSessionRequest = zod.input<typeof InitSessionRequest>;
@@ -332,7 +384,7 @@ export type InitSessionRequestOutput = zod.output<typeof InitSessionRequest>;
 
 
 export const InitApiSessionRequest = /*#__PURE__*/ zod.strictObject({
-  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('An issued capability token.'))
+  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('An issued `at_` token., x-secret: true'))
 });
 
 export type InitApiSessionRequest = zod.input<typeof InitApiSessionRequest>;
@@ -340,7 +392,9 @@ export type InitApiSessionRequestOutput = zod.output<typeof InitApiSessionReques
 
 export const sessionTotalCallsMin = 0;
 
-export const sessionAllowedCallsMin = 0;
+export const sessionReadCallsMin = 0;
+
+export const sessionWriteCallsMin = 0;
 
 export const sessionDeniedCallsMin = 0;
 
@@ -349,19 +403,23 @@ export const sessionDeniedCallsMin = 0;
 export const Session = /*#__PURE__*/ zod.object({
   "session_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The session\'s id.')),
   "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The agent the session belongs to.')),
-  "server_id": /*#__PURE__*/ zod.nullable(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The server the agent connected to (null for bridged sessions).')),
-  "mode": SessionMode,
-  "scope_ceiling": /*#__PURE__*/ zod.nullable(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string())).check(/*#__PURE__*/ zod.describe('Scopes the session may not exceed; null when unbounded.')),
+  "org_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Its organization (the Rust client requires it).')),
   "source": SessionSource,
-  "delegation_id": /*#__PURE__*/ zod.nullish(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The delegation behind a delegated session.')),
-  "federated_subject": /*#__PURE__*/ zod.nullish(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The `sub` of the external token behind a federated session.')),
-  "federated_issuer": /*#__PURE__*/ zod.nullish(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The issuer of the external token behind a federated session.')),
+  "server_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The server the agent connected to (empty for bridged sessions).')),
+  "delegation_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The delegation behind a delegated session.')),
+  "provider_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The federation provider behind a federated session.')),
+  "issuer": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The issuer of the external token behind a federated session.')),
+  "trust_level": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('That provider\'s trust level.')),
+  "mode": SessionMode,
+  "allowed_actions": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string())).check(/*#__PURE__*/ zod.describe('Actions allowed in this session.')),
+  "scope_ceiling": /*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Scopes the session may not exceed; empty when unbounded.')),
   "total_calls": /*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(sessionTotalCallsMin)).check(/*#__PURE__*/ zod.describe('Checks counted in this session.')),
-  "allowed_calls": /*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(sessionAllowedCallsMin)).check(/*#__PURE__*/ zod.describe('Checks allowed.')),
+  "read_calls": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(sessionReadCallsMin))).check(/*#__PURE__*/ zod.describe('Read checks.')),
+  "write_calls": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(sessionWriteCallsMin))).check(/*#__PURE__*/ zod.describe('Mutating, destructive and admin checks.')),
   "denied_calls": /*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(sessionDeniedCallsMin)).check(/*#__PURE__*/ zod.describe('Checks denied (elevation pending counts as denied).')),
   "created_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When the session began.')),
-  "last_call_at": /*#__PURE__*/ zod.nullable(/*#__PURE__*/ zod.iso.datetime({"offset":true})).check(/*#__PURE__*/ zod.describe('When the last check was counted.'))
-});
+  "last_activity_at": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.iso.datetime({"offset":true})).check(/*#__PURE__*/ zod.describe('When the last check was counted.'))
+}).check(/*#__PURE__*/ zod.describe('A session. Keys that do not apply are empty strings or lists, never null (the Rust client rejects null).'));
 
 export type Session = zod.input<typeof Session>;
 export type SessionOutput = zod.output<typeof Session>;
@@ -373,13 +431,10 @@ export type ApprovalStatusOutput = zod.output<typeof ApprovalStatus>;
 
 export const approvalDecisionDecidedByMax = 256;
 
-export const approvalDecisionCommentMax = 1000;
-
 
 
 export const ApprovalDecision = /*#__PURE__*/ zod.strictObject({
-  "decided_by": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(approvalDecisionDecidedByMax)).check(/*#__PURE__*/ zod.describe('Who decided (e.g. an email).')),
-  "comment": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.maxLength(approvalDecisionCommentMax))).check(/*#__PURE__*/ zod.describe('Optional note kept with the decision.'))
+  "decided_by": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.maxLength(approvalDecisionDecidedByMax)).check(/*#__PURE__*/ zod.describe('Who decided (e.g. an email).'))
 });
 
 export type ApprovalDecision = zod.input<typeof ApprovalDecision>;
@@ -387,18 +442,15 @@ export type ApprovalDecisionOutput = zod.output<typeof ApprovalDecision>;
 
 export const Approval = /*#__PURE__*/ zod.object({
   "id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The approval\'s id.')),
+  "session_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The session of the check that asked.')),
   "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The agent that asked.')),
-  "session_id": /*#__PURE__*/ zod.nullable(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The session of the check that asked.')),
-  "check_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The check that created it.')),
+  "org_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Its organization.')),
   "action_name": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The tool the approval is bound to.')),
   "action_effect": ActionEffect,
-  "tool_input_digest": /*#__PURE__*/ zod.nullable(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The input digest the approval is bound to, if the check sent one.')),
   "status": ApprovalStatus,
   "created_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it was requested.')),
   "expires_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When a pending request expires (5 minutes by default).')),
-  "decided_by": /*#__PURE__*/ zod.nullable(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Who decided.')),
-  "decided_at": /*#__PURE__*/ zod.nullable(/*#__PURE__*/ zod.iso.datetime({"offset":true})).check(/*#__PURE__*/ zod.describe('When it was decided.')),
-  "comment": /*#__PURE__*/ zod.nullish(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The decider\'s note.'))
+  "decided_by": /*#__PURE__*/ zod.nullish(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Who decided.'))
 });
 
 export type Approval = zod.input<typeof Approval>;
@@ -409,9 +461,10 @@ export const registerMcpServerRequestNameMax = 128;
 
 
 
+
 export const RegisterMcpServerRequest = /*#__PURE__*/ zod.strictObject({
-  "name": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(registerMcpServerRequestNameMax)).check(/*#__PURE__*/ zod.describe('A unique name.')),
-  "url": /*#__PURE__*/ zod.url().check(/*#__PURE__*/ zod.describe('The upstream server\'s URL.')),
+  "name": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(registerMcpServerRequestNameMax)).check(/*#__PURE__*/ zod.describe('A human-readable name.')),
+  "url": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('Where the upstream server is reachable.')),
   "capabilities": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)))).check(/*#__PURE__*/ zod.describe('Tools the server offers.'))
 });
 
@@ -421,69 +474,139 @@ export type RegisterMcpServerRequestOutput = zod.output<typeof RegisterMcpServer
 export const McpServer = /*#__PURE__*/ zod.object({
   "id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The server\'s id.')),
   "name": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Its name.')),
-  "url": /*#__PURE__*/ zod.url().check(/*#__PURE__*/ zod.describe('The upstream URL.')),
+  "url": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The upstream URL.')),
   "capabilities": /*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Tools it offers.')),
+  "org_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Its organization.')),
   "created_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it was registered.'))
 });
 
 export type McpServer = zod.input<typeof McpServer>;
 export type McpServerOutput = zod.output<typeof McpServer>;
 
+export const McpServerList = /*#__PURE__*/ zod.object({
+  "servers": /*#__PURE__*/ zod.array(McpServer).check(/*#__PURE__*/ zod.describe('The registered servers.'))
+}).check(/*#__PURE__*/ zod.describe('Servers, wrapped.'));
+
+export type McpServerList = zod.input<typeof McpServerList>;
+export type McpServerListOutput = zod.output<typeof McpServerList>;
+
+export const mcpRpcRequestIdDefault = 1;
 
 
-
-
-export const McpCallRequest = /*#__PURE__*/ zod.strictObject({
+export const McpRpcRequest = /*#__PURE__*/ zod.strictObject({
+  "jsonrpc": /*#__PURE__*/ zod.literal("2.0").check(/*#__PURE__*/ zod.describe('Always `2.0`.')),
+  "id": /*#__PURE__*/ zod._default(/*#__PURE__*/ zod.unknown(), mcpRpcRequestIdDefault).check(/*#__PURE__*/ zod.describe('The JSON-RPC id; every official client sends the integer `1`.')),
   "method": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The JSON-RPC method, e.g. `tools/call`.')),
-  "params": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.record(/*#__PURE__*/ zod.string(), /*#__PURE__*/ zod.unknown())).check(/*#__PURE__*/ zod.describe('The JSON-RPC params, untouched (for `tools/call`, `name` and `arguments`).')),
-  "session_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('The session to correlate and check against.'))
+  "params": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.record(/*#__PURE__*/ zod.string(), /*#__PURE__*/ zod.unknown())).check(/*#__PURE__*/ zod.describe('The JSON-RPC params, untouched (for `tools/call`, `name` and `arguments`).'))
 });
 
-export type McpCallRequest = zod.input<typeof McpCallRequest>;
-export type McpCallRequestOutput = zod.output<typeof McpCallRequest>;
+export type McpRpcRequest = zod.input<typeof McpRpcRequest>;
+export type McpRpcRequestOutput = zod.output<typeof McpRpcRequest>;
 
 export const JsonRpcError = /*#__PURE__*/ zod.object({
   "code": /*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.describe('JSON-RPC error code (-32001 for a Guardian denial).')),
   "message": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The error message.')),
-  "data": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.unknown()).check(/*#__PURE__*/ zod.describe('Extra data; for a denial, the `ActionCheckResult`.'))
+  "data": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.unknown()).check(/*#__PURE__*/ zod.describe('Extra data; for a Guardian denial, the `ActionCheckResult`.'))
 });
 
 export type JsonRpcError = zod.input<typeof JsonRpcError>;
 export type JsonRpcErrorOutput = zod.output<typeof JsonRpcError>;
 
-export const McpCallResponse = /*#__PURE__*/ zod.object({
+export const McpRpcResponse = /*#__PURE__*/ zod.object({
   "jsonrpc": /*#__PURE__*/ zod.literal("2.0").check(/*#__PURE__*/ zod.describe('Always `2.0`.')),
-  "id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The JSON-RPC id the proxy assigned.')),
-  "result": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.record(/*#__PURE__*/ zod.string(), /*#__PURE__*/ zod.unknown())).check(/*#__PURE__*/ zod.describe('The upstream result, untouched.')),
-  "error": /*#__PURE__*/ zod.optional(JsonRpcError),
-  "check_id": /*#__PURE__*/ zod.nullish(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Guardian\'s check for a `tools/call`.'))
+  "id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.unknown()).check(/*#__PURE__*/ zod.describe('The id of the request.')),
+  "result": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.unknown()).check(/*#__PURE__*/ zod.describe('The upstream result, untouched (any JSON).')),
+  "error": /*#__PURE__*/ zod.optional(JsonRpcError)
 });
 
-export type McpCallResponse = zod.input<typeof McpCallResponse>;
-export type McpCallResponseOutput = zod.output<typeof McpCallResponse>;
+export type McpRpcResponse = zod.input<typeof McpRpcResponse>;
+export type McpRpcResponseOutput = zod.output<typeof McpRpcResponse>;
+
+export const AgentInterface = /*#__PURE__*/ zod.object({
+  "url": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Where A2A requests to the agent are sent.')),
+  "protocolBinding": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The transport, e.g. `JSONRPC`.')),
+  "protocolVersion": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The A2A version, e.g. `1.0`.')),
+  "tenant": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The tenant, when the URL serves several.'))
+});
+
+export type AgentInterface = zod.input<typeof AgentInterface>;
+export type AgentInterfaceOutput = zod.output<typeof AgentInterface>;
+
+export const AgentProvider = /*#__PURE__*/ zod.object({
+  "organization": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Who operates the agent.')),
+  "url": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Their website.'))
+});
+
+export type AgentProvider = zod.input<typeof AgentProvider>;
+export type AgentProviderOutput = zod.output<typeof AgentProvider>;
+
+export const AgentExtension = /*#__PURE__*/ zod.object({
+  "uri": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The extension\'s id. AgentTrust ID\'s trust extension is `https://agenttrust.id/ext/trust/v1`.')),
+  "description": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('What it adds.')),
+  "required": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.boolean()).check(/*#__PURE__*/ zod.describe('Whether a client must understand it.')),
+  "params": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.record(/*#__PURE__*/ zod.string(), /*#__PURE__*/ zod.unknown())).check(/*#__PURE__*/ zod.describe('Its parameters, untouched. The trust extension carries `ati_trust_score` (a number; Java\nreads it as an integer 0-100), `ati_agent_key` (the agent\'s Ed25519 key as a JWK:\n`kty: OKP`, `crv: Ed25519`, `x`) and `ati_guardian_tier`.\n'))
+});
+
+export type AgentExtension = zod.input<typeof AgentExtension>;
+export type AgentExtensionOutput = zod.output<typeof AgentExtension>;
+
+export const AgentCapabilities = /*#__PURE__*/ zod.object({
+  "streaming": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.boolean()).check(/*#__PURE__*/ zod.describe('Whether the agent streams.')),
+  "pushNotifications": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.boolean()).check(/*#__PURE__*/ zod.describe('Whether it sends push notifications.')),
+  "extensions": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(AgentExtension)).check(/*#__PURE__*/ zod.describe('The A2A extensions it supports, among them the AgentTrust ID trust extension.')),
+  "extendedAgentCard": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.boolean()).check(/*#__PURE__*/ zod.describe('Whether an authenticated extended card exists.'))
+});
+
+export type AgentCapabilities = zod.input<typeof AgentCapabilities>;
+export type AgentCapabilitiesOutput = zod.output<typeof AgentCapabilities>;
+
+export const CardSecurityScheme = /*#__PURE__*/ zod.object({
+  "type": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The scheme type, e.g. `http` or `apiKey`.')),
+  "scheme": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The HTTP scheme, e.g. `bearer`.'))
+});
+
+export type CardSecurityScheme = zod.input<typeof CardSecurityScheme>;
+export type CardSecuritySchemeOutput = zod.output<typeof CardSecurityScheme>;
 
 export const AgentSkill = /*#__PURE__*/ zod.object({
   "id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Skill id (a capability).')),
   "name": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Display name.')),
   "description": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('What it does.')),
-  "tags": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string())).check(/*#__PURE__*/ zod.describe('Search tags.'))
+  "tags": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string())).check(/*#__PURE__*/ zod.describe('Search tags.')),
+  "examples": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string())).check(/*#__PURE__*/ zod.describe('Example requests.')),
+  "inputModes": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string())).check(/*#__PURE__*/ zod.describe('Media types it accepts.')),
+  "outputModes": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string())).check(/*#__PURE__*/ zod.describe('Media types it produces.'))
 });
 
 export type AgentSkill = zod.input<typeof AgentSkill>;
 export type AgentSkillOutput = zod.output<typeof AgentSkill>;
 
-export const AgentCard = /*#__PURE__*/ zod.object({
-  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The agent the card describes.')),
-  "name": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The agent\'s name.')),
-  "description": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('What the agent does.')),
-  "url": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Where A2A messages to the agent are sent.')),
-  "version": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Card version.')),
-  "protocol_version": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('A2A protocol version.')),
-  "capabilities": /*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The agent\'s capabilities.')),
-  "skills": /*#__PURE__*/ zod.array(AgentSkill).check(/*#__PURE__*/ zod.describe('Skills derived from the capabilities.')),
-  "published": /*#__PURE__*/ zod.boolean().check(/*#__PURE__*/ zod.describe('Whether the card is public.')),
-  "published_at": /*#__PURE__*/ zod.nullable(/*#__PURE__*/ zod.iso.datetime({"offset":true})).check(/*#__PURE__*/ zod.describe('When it was published.'))
+export const AgentCardSignature = /*#__PURE__*/ zod.object({
+  "protected": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The JWS protected header (base64url).')),
+  "signature": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The JWS signature (base64url).')),
+  "header": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.record(/*#__PURE__*/ zod.string(), /*#__PURE__*/ zod.unknown())).check(/*#__PURE__*/ zod.describe('The JWS unprotected header.'))
 });
+
+export type AgentCardSignature = zod.input<typeof AgentCardSignature>;
+export type AgentCardSignatureOutput = zod.output<typeof AgentCardSignature>;
+
+export const AgentCard = /*#__PURE__*/ zod.object({
+  "name": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The agent\'s name.')),
+  "description": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('What the agent does.')),
+  "version": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Card version.')),
+  "supportedInterfaces": /*#__PURE__*/ zod.array(AgentInterface).check(/*#__PURE__*/ zod.describe('Where and how to reach the agent, preferred first.')),
+  "provider": /*#__PURE__*/ zod.optional(AgentProvider),
+  "capabilities": AgentCapabilities,
+  "securitySchemes": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.record(/*#__PURE__*/ zod.string(), CardSecurityScheme)).check(/*#__PURE__*/ zod.describe('Security schemes by name.')),
+  "securityRequirements": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.record(/*#__PURE__*/ zod.string(), /*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string())))).check(/*#__PURE__*/ zod.describe('Alternative sets of schemes a client must satisfy.')),
+  "defaultInputModes": /*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Media types the agent accepts.')),
+  "defaultOutputModes": /*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Media types it produces.')),
+  "skills": /*#__PURE__*/ zod.array(AgentSkill).check(/*#__PURE__*/ zod.describe('Skills derived from the capabilities.')),
+  "signatures": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(AgentCardSignature)).check(/*#__PURE__*/ zod.describe('JWS signatures over the card.')),
+  "documentationUrl": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Documentation.')),
+  "iconUrl": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('An icon.')),
+  "url": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The pre-v1.0 endpoint key, read when `supportedInterfaces` is absent.'))
+}).check(/*#__PURE__*/ zod.describe('An A2A v1.0 agent card. The official clients tolerate any key being absent; the endpoint\nis `supportedInterfaces[0].url`, falling back to the legacy top-level `url`.\n'));
 
 export type AgentCard = zod.input<typeof AgentCard>;
 export type AgentCardOutput = zod.output<typeof AgentCard>;
@@ -504,7 +627,7 @@ export const A2aDataPart = /*#__PURE__*/ zod.object({
 export type A2aDataPart = zod.input<typeof A2aDataPart>;
 export type A2aDataPartOutput = zod.output<typeof A2aDataPart>;
 
-export const A2aPart = /*#__PURE__*/ zod.discriminatedUnion('kind', [A2aTextPart,A2aDataPart]).check(/*#__PURE__*/ zod.describe('One part of an A2A message.'));
+export const A2aPart = /*#__PURE__*/ zod.discriminatedUnion('kind', [A2aTextPart,A2aDataPart]).check(/*#__PURE__*/ zod.describe('One part of an A2A message (the official clients send text parts).'));
 
 export type A2aPart = zod.input<typeof A2aPart>;
 export type A2aPartOutput = zod.output<typeof A2aPart>;
@@ -515,20 +638,22 @@ export type A2aPartOutput = zod.output<typeof A2aPart>;
 export const A2aMessage = /*#__PURE__*/ zod.object({
   "role": /*#__PURE__*/ zod.enum(['user', 'agent']).check(/*#__PURE__*/ zod.describe('Who sent it.')),
   "parts": /*#__PURE__*/ zod.array(A2aPart).check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The content.')),
-  "message_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The message\'s id (assigned when omitted).'))
+  "messageId": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The message\'s id (the SDKs generate a UUID when the caller gives none).')),
+  "taskId": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The task this message continues.')),
+  "contextId": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The context this message belongs to.'))
 });
 
 export type A2aMessage = zod.input<typeof A2aMessage>;
 export type A2aMessageOutput = zod.output<typeof A2aMessage>;
 
-export const A2aTaskState = /*#__PURE__*/ zod.enum(['submitted', 'working', 'input-required', 'completed', 'canceled', 'failed', 'rejected']).check(/*#__PURE__*/ zod.describe('A2A task state; `completed`, `canceled`, `failed` and `rejected` are terminal.'));
+export const A2aTaskState = /*#__PURE__*/ zod.enum(['submitted', 'working', 'input-required', 'completed', 'canceled', 'failed', 'rejected', 'auth-required', 'unknown']).check(/*#__PURE__*/ zod.describe('A2A v1.0 task state; `completed`, `canceled`, `failed` and `rejected` are terminal.'));
 
 export type A2aTaskState = zod.input<typeof A2aTaskState>;
 export type A2aTaskStateOutput = zod.output<typeof A2aTaskState>;
 
 export const A2aTaskStatus = /*#__PURE__*/ zod.object({
   "state": A2aTaskState,
-  "timestamp": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it entered this state.')),
+  "timestamp": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.iso.datetime({"offset":true})).check(/*#__PURE__*/ zod.describe('When it entered this state.')),
   "message": /*#__PURE__*/ zod.optional(A2aMessage)
 });
 
@@ -536,7 +661,7 @@ export type A2aTaskStatus = zod.input<typeof A2aTaskStatus>;
 export type A2aTaskStatusOutput = zod.output<typeof A2aTaskStatus>;
 
 export const A2aArtifact = /*#__PURE__*/ zod.object({
-  "artifact_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The artifact\'s id.')),
+  "artifactId": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The artifact\'s id.')),
   "name": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Its name.')),
   "parts": /*#__PURE__*/ zod.array(A2aPart).check(/*#__PURE__*/ zod.describe('Its content.'))
 });
@@ -544,53 +669,124 @@ export const A2aArtifact = /*#__PURE__*/ zod.object({
 export type A2aArtifact = zod.input<typeof A2aArtifact>;
 export type A2aArtifactOutput = zod.output<typeof A2aArtifact>;
 
+export const A2aV1Task = /*#__PURE__*/ zod.object({
+  "id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The task\'s id.')),
+  "contextId": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Groups related tasks.')),
+  "status": A2aTaskStatus,
+  "history": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(A2aMessage)).check(/*#__PURE__*/ zod.describe('Messages so far.')),
+  "artifacts": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(A2aArtifact)).check(/*#__PURE__*/ zod.describe('Outputs so far.')),
+  "kind": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.literal("task")).check(/*#__PURE__*/ zod.describe('Always `task`.'))
+}).check(/*#__PURE__*/ zod.describe('An A2A v1.0 task (the `message/send` result).'));
+
+export type A2aV1Task = zod.input<typeof A2aV1Task>;
+export type A2aV1TaskOutput = zod.output<typeof A2aV1Task>;
+
+export const SendMessageParams = /*#__PURE__*/ zod.strictObject({
+  "message": A2aMessage
+});
+
+export type SendMessageParams = zod.input<typeof SendMessageParams>;
+export type SendMessageParamsOutput = zod.output<typeof SendMessageParams>;
+
+export const SendMessageRpcRequest = /*#__PURE__*/ zod.strictObject({
+  "jsonrpc": /*#__PURE__*/ zod.literal("2.0").check(/*#__PURE__*/ zod.describe('Always `2.0`.')),
+  "id": /*#__PURE__*/ zod.unknown().check(/*#__PURE__*/ zod.describe('The JSON-RPC id; Python sends the integer `1`, the others (and our SDKs) a string counter.')),
+  "method": /*#__PURE__*/ zod.literal("message/send").check(/*#__PURE__*/ zod.describe('Always `message/send`.')),
+  "params": SendMessageParams
+});
+
+export type SendMessageRpcRequest = zod.input<typeof SendMessageRpcRequest>;
+export type SendMessageRpcRequestOutput = zod.output<typeof SendMessageRpcRequest>;
+
+export const SendMessageRpcResponse = /*#__PURE__*/ zod.object({
+  "jsonrpc": /*#__PURE__*/ zod.literal("2.0").check(/*#__PURE__*/ zod.describe('Always `2.0`.')),
+  "id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.unknown()).check(/*#__PURE__*/ zod.describe('The id of the request.')),
+  "result": /*#__PURE__*/ zod.optional(A2aV1Task),
+  "error": /*#__PURE__*/ zod.optional(JsonRpcError)
+});
+
+export type SendMessageRpcResponse = zod.input<typeof SendMessageRpcResponse>;
+export type SendMessageRpcResponseOutput = zod.output<typeof SendMessageRpcResponse>;
+
+
+
+
+
+export const SendTaskParams = /*#__PURE__*/ zod.strictObject({
+  "source_agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The sending agent.')),
+  "target_agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The agent to do the work.')),
+  "message": /*#__PURE__*/ zod.unknown().check(/*#__PURE__*/ zod.describe('The request. Python sends a string; TypeScript, Java and Rust (and our SDKs) an A2A message object.')),
+  "metadata": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.record(/*#__PURE__*/ zod.string(), /*#__PURE__*/ zod.unknown())).check(/*#__PURE__*/ zod.describe('Extra data, untouched (Python only).'))
+}).check(/*#__PURE__*/ zod.describe('`tasks/send` params.'));
+
+export type SendTaskParams = zod.input<typeof SendTaskParams>;
+export type SendTaskParamsOutput = zod.output<typeof SendTaskParams>;
+
+
+
+
+
+export const TaskIdParams = /*#__PURE__*/ zod.strictObject({
+  "id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('The task\'s id.')),
+  "task_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('The task\'s id (Python\'s key).'))
+}).check(/*#__PURE__*/ zod.describe('`tasks/get` and `tasks/cancel` params: the task id as `id` (TypeScript, Java, Rust, our SDKs) or `task_id` (Python).'));
+
+export type TaskIdParams = zod.input<typeof TaskIdParams>;
+export type TaskIdParamsOutput = zod.output<typeof TaskIdParams>;
+
+export const listTasksParamsLimitDefault = 50;
+export const listTasksParamsLimitMax = 500;
+
+
+
+export const ListTasksParams = /*#__PURE__*/ zod.strictObject({
+  "limit": /*#__PURE__*/ zod._default(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(1)).check(/*#__PURE__*/ zod.lte(listTasksParamsLimitMax)), listTasksParamsLimitDefault).check(/*#__PURE__*/ zod.describe('At most this many tasks.'))
+}).check(/*#__PURE__*/ zod.describe('`tasks/list` params (Rust).'));
+
+export type ListTasksParams = zod.input<typeof ListTasksParams>;
+export type ListTasksParamsOutput = zod.output<typeof ListTasksParams>;
+
+export const A2aTasksRpcRequest = /*#__PURE__*/ zod.strictObject({
+  "jsonrpc": /*#__PURE__*/ zod.literal("2.0").check(/*#__PURE__*/ zod.describe('Always `2.0`.')),
+  "id": /*#__PURE__*/ zod.unknown().check(/*#__PURE__*/ zod.describe('The JSON-RPC id; Python sends the integer `1`, TypeScript, Java and Rust (and our SDKs) a string counter.')),
+  "method": /*#__PURE__*/ zod.enum(['tasks/send', 'tasks/get', 'tasks/cancel', 'tasks/list']).check(/*#__PURE__*/ zod.describe('The task method.')),
+  "params": /*#__PURE__*/ zod.union([SendTaskParams,TaskIdParams,ListTasksParams]).check(/*#__PURE__*/ zod.describe('The method\'s params.'))
+});
+
+export type A2aTasksRpcRequest = zod.input<typeof A2aTasksRpcRequest>;
+export type A2aTasksRpcRequestOutput = zod.output<typeof A2aTasksRpcRequest>;
+
 export const A2aTask = /*#__PURE__*/ zod.object({
   "id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The task\'s id.')),
-  "context_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Groups related tasks.')),
-  "source_agent_id": /*#__PURE__*/ zod.nullable(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The sending agent, if any.')),
+  "source_agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The sending agent.')),
   "target_agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The agent doing the work.')),
-  "protocol_version": /*#__PURE__*/ zod.enum(['1.0', '0.3']).check(/*#__PURE__*/ zod.describe('The A2A version the task was created with.')),
-  "status": A2aTaskStatus,
-  "history": /*#__PURE__*/ zod.array(A2aMessage).check(/*#__PURE__*/ zod.describe('Messages so far.')),
-  "artifacts": /*#__PURE__*/ zod.array(A2aArtifact).check(/*#__PURE__*/ zod.describe('Outputs so far.')),
-  "created_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it was created.'))
-});
+  "status": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The task\'s state as a string: `submitted`, `working`, `completed`, `canceled`, `failed`.')),
+  "message": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.unknown()).check(/*#__PURE__*/ zod.describe('The request as sent (a string or an A2A message object).')),
+  "artifacts": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.record(/*#__PURE__*/ zod.string(), /*#__PURE__*/ zod.unknown()))).check(/*#__PURE__*/ zod.describe('Outputs so far, untouched.')),
+  "metadata": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.record(/*#__PURE__*/ zod.string(), /*#__PURE__*/ zod.unknown())).check(/*#__PURE__*/ zod.describe('Extra data, untouched.')),
+  "created_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it was created.')),
+  "updated_at": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.iso.datetime({"offset":true})).check(/*#__PURE__*/ zod.describe('When it last changed.'))
+}).check(/*#__PURE__*/ zod.describe('A legacy task (`tasks/*` results). Its `status` is a string.'));
 
 export type A2aTask = zod.input<typeof A2aTask>;
 export type A2aTaskOutput = zod.output<typeof A2aTask>;
 
+export const A2aTaskList = /*#__PURE__*/ zod.object({
+  "tasks": /*#__PURE__*/ zod.array(A2aTask).check(/*#__PURE__*/ zod.describe('The tasks, newest first.'))
+}).check(/*#__PURE__*/ zod.describe('Tasks, wrapped (`tasks/list`).'));
 
+export type A2aTaskList = zod.input<typeof A2aTaskList>;
+export type A2aTaskListOutput = zod.output<typeof A2aTaskList>;
 
-
-
-export const SendMessageRequest = /*#__PURE__*/ zod.strictObject({
-  "message": A2aMessage,
-  "source_agent_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('The sending agent, if any.')),
-  "context_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('Continue an existing context.'))
+export const A2aTasksRpcResponse = /*#__PURE__*/ zod.object({
+  "jsonrpc": /*#__PURE__*/ zod.literal("2.0").check(/*#__PURE__*/ zod.describe('Always `2.0`.')),
+  "id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.unknown()).check(/*#__PURE__*/ zod.describe('The id of the request.')),
+  "result": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.union([A2aTask,A2aTaskList])).check(/*#__PURE__*/ zod.describe('A task (`tasks/send`, `tasks/get`, `tasks/cancel`) or a task list (`tasks/list`).')),
+  "error": /*#__PURE__*/ zod.optional(JsonRpcError)
 });
 
-export type SendMessageRequest = zod.input<typeof SendMessageRequest>;
-export type SendMessageRequestOutput = zod.output<typeof SendMessageRequest>;
-
-
-
-export const sendTaskRequestMessageMax = 10000;
-
-
-
-export const SendTaskRequest = /*#__PURE__*/ zod.strictObject({
-  "source_agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The sending agent.')),
-  "target_agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The agent to do the work.')),
-  "message": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(sendTaskRequestMessageMax)).check(/*#__PURE__*/ zod.describe('The request as text.'))
-});
-
-export type SendTaskRequest = zod.input<typeof SendTaskRequest>;
-export type SendTaskRequestOutput = zod.output<typeof SendTaskRequest>;
-
-export const DelegationStatus = /*#__PURE__*/ zod.enum(['active', 'revoked', 'expired']).check(/*#__PURE__*/ zod.describe('A delegation\'s state.'));
-
-export type DelegationStatus = zod.input<typeof DelegationStatus>;
-export type DelegationStatusOutput = zod.output<typeof DelegationStatus>;
+export type A2aTasksRpcResponse = zod.input<typeof A2aTasksRpcResponse>;
+export type A2aTasksRpcResponseOutput = zod.output<typeof A2aTasksRpcResponse>;
 
 
 
@@ -602,11 +798,14 @@ export const createDelegationRequestTtlSecondsMax = 2592000;
 
 
 
+
 export const CreateDelegationRequest = /*#__PURE__*/ zod.strictObject({
   "from_agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The delegator.')),
   "to_agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The delegatee.')),
   "scope": /*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(createDelegationRequestScopeMax)).check(/*#__PURE__*/ zod.describe('Scopes delegated; each must be held by the delegator.')),
-  "ttl_seconds": /*#__PURE__*/ zod._default(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(1)).check(/*#__PURE__*/ zod.lte(createDelegationRequestTtlSecondsMax)), createDelegationRequestTtlSecondsDefault).check(/*#__PURE__*/ zod.describe('Lifetime in seconds.'))
+  "ttl_seconds": /*#__PURE__*/ zod._default(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(1)).check(/*#__PURE__*/ zod.lte(createDelegationRequestTtlSecondsMax)), createDelegationRequestTtlSecondsDefault).check(/*#__PURE__*/ zod.describe('Lifetime in seconds.')),
+  "restrictions": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.record(/*#__PURE__*/ zod.string(), /*#__PURE__*/ zod.unknown())).check(/*#__PURE__*/ zod.describe('Restrictions on the delegated capabilities, untouched (e.g. `{"paths": ["/tmp/*"]}`).')),
+  "parent_delegation_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('The delegation this one extends (chains).'))
 });
 
 export type CreateDelegationRequest = zod.input<typeof CreateDelegationRequest>;
@@ -616,39 +815,42 @@ export const Delegation = /*#__PURE__*/ zod.object({
   "id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The delegation\'s id.')),
   "from_agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The delegator.')),
   "to_agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The delegatee.')),
+  "org_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Its organization.')),
   "scope": /*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Delegated scopes.')),
-  "status": DelegationStatus,
+  "restrictions": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.record(/*#__PURE__*/ zod.string(), /*#__PURE__*/ zod.unknown())).check(/*#__PURE__*/ zod.describe('Restrictions, untouched.')),
+  "delegation_chain": /*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Ids of the delegations this one descends from, root first.')),
   "created_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it was created.')),
   "expires_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it expires.')),
-  "revoked_at": /*#__PURE__*/ zod.nullable(/*#__PURE__*/ zod.iso.datetime({"offset":true})).check(/*#__PURE__*/ zod.describe('When it was revoked.'))
+  "revoked_at": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.iso.datetime({"offset":true})).check(/*#__PURE__*/ zod.describe('When it was revoked (only on revoked delegations).'))
 });
 
 export type Delegation = zod.input<typeof Delegation>;
 export type DelegationOutput = zod.output<typeof Delegation>;
 
+export const DelegationEnvelope = /*#__PURE__*/ zod.object({
+  "delegation": Delegation
+}).check(/*#__PURE__*/ zod.describe('The delegation, wrapped (create answers).'));
 
+export type DelegationEnvelope = zod.input<typeof DelegationEnvelope>;
+export type DelegationEnvelopeOutput = zod.output<typeof DelegationEnvelope>;
 
+export const DelegationList = /*#__PURE__*/ zod.object({
+  "delegations": /*#__PURE__*/ zod.array(Delegation).check(/*#__PURE__*/ zod.describe('The delegations, newest first.'))
+}).check(/*#__PURE__*/ zod.describe('Delegations, wrapped.'));
 
-export const InitDelegationSessionRequest = /*#__PURE__*/ zod.strictObject({
-  "scope_ceiling": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)))).check(/*#__PURE__*/ zod.describe('A narrower ceiling than the delegated scope.'))
-});
+export type DelegationList = zod.input<typeof DelegationList>;
+export type DelegationListOutput = zod.output<typeof DelegationList>;
 
-export type InitDelegationSessionRequest = zod.input<typeof InitDelegationSessionRequest>;
-export type InitDelegationSessionRequestOutput = zod.output<typeof InitDelegationSessionRequest>;
-
-export const TrustLevel = /*#__PURE__*/ zod.enum(['low', 'medium', 'high']).check(/*#__PURE__*/ zod.describe('How far the gateway trusts a provider\'s identities.'));
-
-export type TrustLevel = zod.input<typeof TrustLevel>;
-export type TrustLevelOutput = zod.output<typeof TrustLevel>;
 
 export const registerProviderRequestNameMax = 128;
 
-export const registerProviderRequestTrustLevelDefault = `medium`;
+
+
 
 export const RegisterProviderRequest = /*#__PURE__*/ zod.strictObject({
-  "issuer": /*#__PURE__*/ zod.url().check(/*#__PURE__*/ zod.describe('The OIDC issuer URL (`iss`).')),
+  "issuer": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The OIDC issuer URL (`iss`).')),
   "name": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(registerProviderRequestNameMax)).check(/*#__PURE__*/ zod.describe('Display name.')),
-  "trust_level": /*#__PURE__*/ zod._default(TrustLevel, registerProviderRequestTrustLevelDefault).check(/*#__PURE__*/ zod.describe('Trust level (default `medium`).'))
+  "trust_level": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('How far its identities are trusted (values seen: `standard`, the default, and `high`).'))
 });
 
 export type RegisterProviderRequest = zod.input<typeof RegisterProviderRequest>;
@@ -656,127 +858,344 @@ export type RegisterProviderRequestOutput = zod.output<typeof RegisterProviderRe
 
 export const FederationProvider = /*#__PURE__*/ zod.object({
   "id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The provider\'s id.')),
+  "org_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Its organization.')),
   "issuer": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The OIDC issuer URL.')),
   "name": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Display name.')),
-  "trust_level": TrustLevel,
-  "created_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it was registered.'))
+  "jwks_uri": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The issuer\'s JWKS (the gateway serves none of its own).')),
+  "authorization_endpoint": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The issuer\'s authorization endpoint.')),
+  "token_endpoint": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The issuer\'s token endpoint.')),
+  "trust_level": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Its trust level (`standard` when not given).')),
+  "status": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('`active` or `disabled`.')),
+  "created_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it was registered.')),
+  "updated_at": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.iso.datetime({"offset":true})).check(/*#__PURE__*/ zod.describe('When it last changed.'))
 });
 
 export type FederationProvider = zod.input<typeof FederationProvider>;
 export type FederationProviderOutput = zod.output<typeof FederationProvider>;
 
+export const ProviderEnvelope = /*#__PURE__*/ zod.object({
+  "provider": FederationProvider
+}).check(/*#__PURE__*/ zod.describe('The provider, wrapped (create answers).'));
+
+export type ProviderEnvelope = zod.input<typeof ProviderEnvelope>;
+export type ProviderEnvelopeOutput = zod.output<typeof ProviderEnvelope>;
+
+export const ProviderList = /*#__PURE__*/ zod.object({
+  "providers": /*#__PURE__*/ zod.array(FederationProvider).check(/*#__PURE__*/ zod.describe('The providers.'))
+}).check(/*#__PURE__*/ zod.describe('Providers, wrapped.'));
+
+export type ProviderList = zod.input<typeof ProviderList>;
+export type ProviderListOutput = zod.output<typeof ProviderList>;
 
 
 
 
-export const VerifyFederatedTokenRequest = /*#__PURE__*/ zod.strictObject({
-  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The external ID token (a JWT).')),
+
+export const FederatedTokenRequest = /*#__PURE__*/ zod.strictObject({
+  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The external ID token (a JWT) or a `fed_` session token., x-secret: true')),
   "issuer_hint": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('The expected issuer, when known.'))
 });
 
-export type VerifyFederatedTokenRequest = zod.input<typeof VerifyFederatedTokenRequest>;
-export type VerifyFederatedTokenRequestOutput = zod.output<typeof VerifyFederatedTokenRequest>;
-
-
-
-
-
-export const InitFederatedSessionRequest = /*#__PURE__*/ zod.strictObject({
-  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The external ID token (a JWT).')),
-  "issuer_hint": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('The expected issuer, when known.'))
-});
-
-export type InitFederatedSessionRequest = zod.input<typeof InitFederatedSessionRequest>;
-export type InitFederatedSessionRequestOutput = zod.output<typeof InitFederatedSessionRequest>;
+export type FederatedTokenRequest = zod.input<typeof FederatedTokenRequest>;
+export type FederatedTokenRequestOutput = zod.output<typeof FederatedTokenRequest>;
 
 export const FederatedTokenVerification = /*#__PURE__*/ zod.object({
   "valid": /*#__PURE__*/ zod.boolean().check(/*#__PURE__*/ zod.describe('Whether the token is valid.')),
-  "reason": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.enum(['malformed', 'unknown_issuer', 'issuer_mismatch', 'expired', 'not_yet_valid'])).check(/*#__PURE__*/ zod.describe('Why it is invalid (absent when valid).')),
+  "agent_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The agent the federated principal maps to.')),
   "issuer": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The token\'s issuer.')),
-  "subject": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The token\'s subject (`sub`).')),
-  "provider_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The matching provider.')),
-  "trust_level": /*#__PURE__*/ zod.optional(TrustLevel),
   "expires_at": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.iso.datetime({"offset":true})).check(/*#__PURE__*/ zod.describe('When the token expires.')),
-  "claims": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.record(/*#__PURE__*/ zod.string(), /*#__PURE__*/ zod.unknown())).check(/*#__PURE__*/ zod.describe('The token\'s claims, untouched.'))
+  "error": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Why it is invalid.'))
 });
 
 export type FederatedTokenVerification = zod.input<typeof FederatedTokenVerification>;
 export type FederatedTokenVerificationOutput = zod.output<typeof FederatedTokenVerification>;
 
-export const SiemDestinationType = /*#__PURE__*/ zod.enum(['splunk', 'datadog', 'elastic', 'sentinel', 'webhook']).check(/*#__PURE__*/ zod.describe('The SIEM platform.'));
+export const FederatedTokenIntrospection = /*#__PURE__*/ zod.object({
+  "active": /*#__PURE__*/ zod.boolean().check(/*#__PURE__*/ zod.describe('Whether the token is valid.')),
+  "valid": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.boolean()).check(/*#__PURE__*/ zod.describe('The same value under the older key.')),
+  "agent_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The agent the federated principal maps to.')),
+  "issuer": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The token\'s issuer.')),
+  "expires_at": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.iso.datetime({"offset":true})).check(/*#__PURE__*/ zod.describe('When the token expires.')),
+  "error": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Why it is invalid.'))
+});
 
-export type SiemDestinationType = zod.input<typeof SiemDestinationType>;
-export type SiemDestinationTypeOutput = zod.output<typeof SiemDestinationType>;
+export type FederatedTokenIntrospection = zod.input<typeof FederatedTokenIntrospection>;
+export type FederatedTokenIntrospectionOutput = zod.output<typeof FederatedTokenIntrospection>;
+
+
+
+
+export const issueFederatedTokenRequestTtlMax = 86400;
+
+
+
+export const IssueFederatedTokenRequest = /*#__PURE__*/ zod.strictObject({
+  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The agent the token is for.')),
+  "audience": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('Who the token is for.')),
+  "scopes": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)))).check(/*#__PURE__*/ zod.describe('Scopes to include (TypeScript sends `[]` by default; Java never sends it).')),
+  "ttl": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(1)).check(/*#__PURE__*/ zod.lte(issueFederatedTokenRequestTtlMax))).check(/*#__PURE__*/ zod.describe('Lifetime in seconds (the SDKs\' `ttl_seconds`).'))
+});
+
+export type IssueFederatedTokenRequest = zod.input<typeof IssueFederatedTokenRequest>;
+export type IssueFederatedTokenRequestOutput = zod.output<typeof IssueFederatedTokenRequest>;
+
+export const issuedFederatedTokenExpiresInMin = 0;
+
+
+
+export const IssuedFederatedToken = /*#__PURE__*/ zod.object({
+  "id_token": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The issued token., x-secret: true')),
+  "token": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The issued token under the older key., x-secret: true')),
+  "expires_in": /*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(issuedFederatedTokenExpiresInMin)).check(/*#__PURE__*/ zod.describe('Seconds until it expires.')),
+  "expires_at": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.iso.datetime({"offset":true})).check(/*#__PURE__*/ zod.describe('When it expires.'))
+});
+
+export type IssuedFederatedToken = zod.input<typeof IssuedFederatedToken>;
+export type IssuedFederatedTokenOutput = zod.output<typeof IssuedFederatedToken>;
+
+
+
+
+export const RevokeFederatedTokenRequest = /*#__PURE__*/ zod.strictObject({
+  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The token to revoke., x-secret: true'))
+});
+
+export type RevokeFederatedTokenRequest = zod.input<typeof RevokeFederatedTokenRequest>;
+export type RevokeFederatedTokenRequestOutput = zod.output<typeof RevokeFederatedTokenRequest>;
 
 export const createSiemDestinationRequestNameMax = 128;
 
 
-export const createSiemDestinationRequestEnabledDefault = true;
+
+
+
+
+
+
 
 export const CreateSiemDestinationRequest = /*#__PURE__*/ zod.strictObject({
   "name": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(createSiemDestinationRequestNameMax)).check(/*#__PURE__*/ zod.describe('Display name.')),
-  "destination_type": SiemDestinationType,
-  "endpoint_url": /*#__PURE__*/ zod.url().check(/*#__PURE__*/ zod.describe('Where events are delivered.')),
-  "auth_token": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('Credential for the endpoint; stored, never returned.')),
-  "enabled": /*#__PURE__*/ zod._default(/*#__PURE__*/ zod.boolean(), createSiemDestinationRequestEnabledDefault).check(/*#__PURE__*/ zod.describe('Whether to deliver events.'))
+  "destination_type": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The SIEM platform: `splunk`, `datadog`, `elastic`, `sentinel`, `webhook`, ...')),
+  "endpoint_url": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('Where events are delivered.')),
+  "auth_token": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('Credential for the endpoint., x-secret: true')),
+  "batch_size": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(1))).check(/*#__PURE__*/ zod.describe('Events per delivery.')),
+  "flush_interval_seconds": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(1))).check(/*#__PURE__*/ zod.describe('Seconds between deliveries.')),
+  "filter_event_types": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)))).check(/*#__PURE__*/ zod.describe('Only these event types are delivered (all when absent).'))
 });
 
 export type CreateSiemDestinationRequest = zod.input<typeof CreateSiemDestinationRequest>;
 export type CreateSiemDestinationRequestOutput = zod.output<typeof CreateSiemDestinationRequest>;
 
+export const updateSiemDestinationRequestNameMax = 128;
+
+
+
+
+
+
+
+
+export const UpdateSiemDestinationRequest = /*#__PURE__*/ zod.strictObject({
+  "name": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(updateSiemDestinationRequestNameMax))).check(/*#__PURE__*/ zod.describe('Display name.')),
+  "endpoint_url": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('Where events are delivered.')),
+  "auth_token": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('Credential for the endpoint., x-secret: true')),
+  "is_active": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.boolean()).check(/*#__PURE__*/ zod.describe('Whether events are delivered.')),
+  "batch_size": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(1))).check(/*#__PURE__*/ zod.describe('Events per delivery.')),
+  "flush_interval_seconds": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(1))).check(/*#__PURE__*/ zod.describe('Seconds between deliveries.')),
+  "filter_event_types": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)))).check(/*#__PURE__*/ zod.describe('Only these event types are delivered.'))
+});
+
+export type UpdateSiemDestinationRequest = zod.input<typeof UpdateSiemDestinationRequest>;
+export type UpdateSiemDestinationRequestOutput = zod.output<typeof UpdateSiemDestinationRequest>;
+
+export const siemDestinationBatchSizeMin = 0;
+
+export const siemDestinationFlushIntervalSecondsMin = 0;
+
+
+
 export const SiemDestination = /*#__PURE__*/ zod.object({
   "id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The destination\'s id.')),
+  "org_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Its organization.')),
   "name": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Display name.')),
-  "destination_type": SiemDestinationType,
+  "destination_type": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The SIEM platform.')),
   "endpoint_url": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Where events are delivered.')),
-  "enabled": /*#__PURE__*/ zod.boolean().check(/*#__PURE__*/ zod.describe('Whether events are delivered.')),
-  "has_auth_token": /*#__PURE__*/ zod.boolean().check(/*#__PURE__*/ zod.describe('Whether a credential is stored (it is never returned).')),
-  "created_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it was created.'))
+  "auth_token": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The credential as the gateway returns it (our gateway returns it masked).')),
+  "is_active": /*#__PURE__*/ zod.boolean().check(/*#__PURE__*/ zod.describe('Whether events are delivered.')),
+  "batch_size": /*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(siemDestinationBatchSizeMin)).check(/*#__PURE__*/ zod.describe('Events per delivery.')),
+  "flush_interval_seconds": /*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(siemDestinationFlushIntervalSecondsMin)).check(/*#__PURE__*/ zod.describe('Seconds between deliveries.')),
+  "filter_event_types": /*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Only these event types are delivered (empty means all).')),
+  "created_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it was created.')),
+  "updated_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it last changed.'))
 });
 
 export type SiemDestination = zod.input<typeof SiemDestination>;
 export type SiemDestinationOutput = zod.output<typeof SiemDestination>;
 
-export const deliveryRecordEventCountMin = 0;
+export const siemDestinationListTotalMin = 0;
+
+
+
+export const SiemDestinationList = /*#__PURE__*/ zod.object({
+  "destinations": /*#__PURE__*/ zod.array(SiemDestination).check(/*#__PURE__*/ zod.describe('The destinations.')),
+  "total": /*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(siemDestinationListTotalMin)).check(/*#__PURE__*/ zod.describe('How many there are.'))
+}).check(/*#__PURE__*/ zod.describe('Destinations, wrapped, with their count.'));
+
+export type SiemDestinationList = zod.input<typeof SiemDestinationList>;
+export type SiemDestinationListOutput = zod.output<typeof SiemDestinationList>;
+
+export const deliveryRecordBatchSizeMin = 0;
+
+export const deliveryRecordStatusCodeMin = 0;
 
 
 
 export const DeliveryRecord = /*#__PURE__*/ zod.object({
   "id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The attempt\'s id.')),
   "destination_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The destination.')),
-  "status": /*#__PURE__*/ zod.enum(['delivered', 'failed']).check(/*#__PURE__*/ zod.describe('Outcome.')),
-  "attempted_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it was attempted.')),
-  "event_count": /*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(deliveryRecordEventCountMin)).check(/*#__PURE__*/ zod.describe('Events in the delivery.')),
-  "http_status": /*#__PURE__*/ zod.nullable(/*#__PURE__*/ zod.int()).check(/*#__PURE__*/ zod.describe('The endpoint\'s HTTP status, if it answered.')),
-  "error": /*#__PURE__*/ zod.nullable(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Why it failed.')),
-  "test": /*#__PURE__*/ zod.boolean().check(/*#__PURE__*/ zod.describe('Whether this was a test delivery.'))
+  "batch_size": /*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(deliveryRecordBatchSizeMin)).check(/*#__PURE__*/ zod.describe('Events in the delivery.')),
+  "status": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Outcome: `success` or `failed`.')),
+  "status_code": /*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(deliveryRecordStatusCodeMin)).check(/*#__PURE__*/ zod.describe('The endpoint\'s HTTP status (0 when it did not answer).')),
+  "error_message": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Why it failed (empty on success).')),
+  "delivered_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it was attempted.'))
 });
 
 export type DeliveryRecord = zod.input<typeof DeliveryRecord>;
 export type DeliveryRecordOutput = zod.output<typeof DeliveryRecord>;
+
+export const deliveryLogTotalMin = 0;
+
+
+
+export const DeliveryLog = /*#__PURE__*/ zod.object({
+  "logs": /*#__PURE__*/ zod.array(DeliveryRecord).check(/*#__PURE__*/ zod.describe('The attempts, newest first.')),
+  "total": /*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(deliveryLogTotalMin)).check(/*#__PURE__*/ zod.describe('How many there are.'))
+}).check(/*#__PURE__*/ zod.describe('Delivery attempts, wrapped, with their count.'));
+
+export type DeliveryLog = zod.input<typeof DeliveryLog>;
+export type DeliveryLogOutput = zod.output<typeof DeliveryLog>;
+
+
+export const popProofTsMin = 0;
+
+
+
+
+export const PopProof = /*#__PURE__*/ zod.strictObject({
+  "nonce": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The nonce from the challenge.')),
+  "ts": /*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(popProofTsMin)).check(/*#__PURE__*/ zod.describe('When it was signed (Unix seconds).')),
+  "signature": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('Ed25519 signature (base64url, no padding) over the UTF-8 `pop-v1:<nonce>:<agent_id>:<audience joined by ",">:<ts>`.'))
+});
+
+export type PopProof = zod.input<typeof PopProof>;
+export type PopProofOutput = zod.output<typeof PopProof>;
+
+
+
+
+export const issueWimseTokenRequestTtlSecondsMax = 86400;
+
+
+
+
+export const IssueWimseTokenRequest = /*#__PURE__*/ zod.strictObject({
+  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The agent.')),
+  "service_name": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('The workload\'s service name.')),
+  "environment": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('The workload\'s environment, e.g. `prod`.')),
+  "ttl_seconds": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(1)).check(/*#__PURE__*/ zod.lte(issueWimseTokenRequestTtlSecondsMax))).check(/*#__PURE__*/ zod.describe('Lifetime in seconds.')),
+  "audience": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)))).check(/*#__PURE__*/ zod.describe('Who the token is for.')),
+  "proof": /*#__PURE__*/ zod.optional(PopProof)
+});
+
+export type IssueWimseTokenRequest = zod.input<typeof IssueWimseTokenRequest>;
+export type IssueWimseTokenRequestOutput = zod.output<typeof IssueWimseTokenRequest>;
+
+export const WimseToken = /*#__PURE__*/ zod.object({
+  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The workload JWT., x-secret: true')),
+  "workload_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The SPIFFE-style id, e.g. `spiffe://ati/agent-1`.')),
+  "trust_domain": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Its trust domain.')),
+  "expires_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it expires.'))
+});
+
+export type WimseToken = zod.input<typeof WimseToken>;
+export type WimseTokenOutput = zod.output<typeof WimseToken>;
+
+
+
+
+
+export const VerifyWimseTokenRequest = /*#__PURE__*/ zod.strictObject({
+  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The workload JWT., x-secret: true')),
+  "trust_domain_filter": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('Only accept tokens of this trust domain.'))
+});
+
+export type VerifyWimseTokenRequest = zod.input<typeof VerifyWimseTokenRequest>;
+export type VerifyWimseTokenRequestOutput = zod.output<typeof VerifyWimseTokenRequest>;
+
+export const WimseVerification = /*#__PURE__*/ zod.object({
+  "valid": /*#__PURE__*/ zod.boolean().check(/*#__PURE__*/ zod.describe('Whether the token is valid.')),
+  "agent_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The agent it was issued to.')),
+  "workload_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Its workload id.')),
+  "trust_domain": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Its trust domain.')),
+  "capabilities": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string())).check(/*#__PURE__*/ zod.describe('The agent\'s capabilities.')),
+  "reason": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('Why it is invalid.'))
+});
+
+export type WimseVerification = zod.input<typeof WimseVerification>;
+export type WimseVerificationOutput = zod.output<typeof WimseVerification>;
+
+export const SecuritySettings = /*#__PURE__*/ zod.object({
+  "require_proof_of_possession": /*#__PURE__*/ zod.boolean().check(/*#__PURE__*/ zod.describe('WIMSE tokens need a proof of possession (#6 then #49 with `proof`).')),
+  "require_sender_constrained_tokens": /*#__PURE__*/ zod.boolean().check(/*#__PURE__*/ zod.describe('Checks need a WIMSE bearer and a valid DPoP proof.'))
+});
+
+export type SecuritySettings = zod.input<typeof SecuritySettings>;
+export type SecuritySettingsOutput = zod.output<typeof SecuritySettings>;
+
+export const UpdateSecuritySettingsRequest = /*#__PURE__*/ zod.strictObject({
+  "require_proof_of_possession": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.boolean()).check(/*#__PURE__*/ zod.describe('WIMSE tokens need a proof of possession.')),
+  "require_sender_constrained_tokens": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.boolean()).check(/*#__PURE__*/ zod.describe('Checks need a WIMSE bearer and a valid DPoP proof.'))
+});
+
+export type UpdateSecuritySettingsRequest = zod.input<typeof UpdateSecuritySettingsRequest>;
+export type UpdateSecuritySettingsRequestOutput = zod.output<typeof UpdateSecuritySettingsRequest>;
 /**
- * Creates an org-scoped agent record. No private key or secret is returned.
+ * #1. Whether the gateway is up. The official Python client returns the raw body.
+ * @summary Check gateway health
+ */
+export const GetHealthResponse = HealthResponse
+
+
+/**
+ * #2. Creates an org-scoped agent record. The official SDKs always send `framework`
+ * (default `custom`), `capabilities` and `metadata`; the newer ones (monorepo HEAD, all five
+ * languages) also send `public_key`, the PKIX PEM of an Ed25519 key generated client-side,
+ * which the published Python 0.4.0 does not. The answer is wrapped as `{"agent": {...}}`
+ * (the Go client reads only that form).
  * @summary Register an agent
  */
 export const CreateAgentBody = CreateAgentRequest
 
-export const CreateAgentResponse = Agent
+export const CreateAgentResponse = AgentEnvelope
 
 
 /**
- * Lists the organization's agents, newest first, optionally filtered by status.
+ * #3. Lists the organization's agents as `{"agents": [...]}` (Go, Java and Rust read only
+ * that form). `org_id` is appended raw by the official clients.
  * @summary List agents
  */
+
+
+
 export const ListAgentsQueryParams = /*#__PURE__*/ zod.object({
-  "status": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.enum(['active', 'suspended', 'revoked'])).check(/*#__PURE__*/ zod.describe('Only agents in this status.'))
+  "org_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('Only agents of this organization (defaults to the key\'s organization).'))
 })
 
-export const ListAgentsResponseItem = Agent
-export const ListAgentsResponse = /*#__PURE__*/ zod.array(ListAgentsResponseItem)
+export const ListAgentsResponse = AgentList
 
 
 /**
- * Returns one agent record.
+ * #4. Returns one agent record, not wrapped (TypeScript, Go and Rust read it flat).
  * @summary Get an agent
  */
 export const getAgentPathAgentIdMax = 128;
@@ -784,15 +1203,15 @@ export const getAgentPathAgentIdMax = 128;
 
 
 export const GetAgentParams = /*#__PURE__*/ zod.object({
-  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(getAgentPathAgentIdMax)).check(/*#__PURE__*/ zod.describe('The agent\'s id.'))
+  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(getAgentPathAgentIdMax)).check(/*#__PURE__*/ zod.describe('The agent\'s id (the official clients interpolate it raw).'))
 })
 
 export const GetAgentResponse = Agent
 
 
 /**
- * Permanently disables the agent: every check is denied and its tokens introspect inactive.
- * Revocation cannot be undone; revoking a revoked agent is a 409 CONFLICT.
+ * #5. Permanently disables the agent and its tokens. Every official client sends `reason`
+ * (default `manual_revocation`) and ignores the answer.
  * @summary Revoke an agent
  */
 export const revokeAgentPathAgentIdMax = 128;
@@ -800,7 +1219,7 @@ export const revokeAgentPathAgentIdMax = 128;
 
 
 export const RevokeAgentParams = /*#__PURE__*/ zod.object({
-  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(revokeAgentPathAgentIdMax)).check(/*#__PURE__*/ zod.describe('The agent\'s id.'))
+  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(revokeAgentPathAgentIdMax)).check(/*#__PURE__*/ zod.describe('The agent\'s id (the official clients interpolate it raw).'))
 })
 
 export const RevokeAgentBody = RevokeAgentRequest
@@ -809,40 +1228,30 @@ export const RevokeAgentResponse = Agent
 
 
 /**
- * Temporarily disables an active agent (checks denied, tokens inactive) until it is
- * activated again. Suspending a revoked agent is a 409 AGENT_REVOKED.
- * @summary Suspend an agent
+ * #6. A nonce the agent signs with its private key to obtain a key-bound WIMSE token
+ * (`issueWimseToken` with `proof`). No body: Python, TypeScript, Go and Rust send none, Java
+ * sends `{}`; the gateway accepts both. Not in the published Python 0.4.0.
+ * @summary Get a proof-of-possession nonce
  */
-export const suspendAgentPathAgentIdMax = 128;
+export const createAgentChallengePathAgentIdMax = 128;
 
 
 
-export const SuspendAgentParams = /*#__PURE__*/ zod.object({
-  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(suspendAgentPathAgentIdMax)).check(/*#__PURE__*/ zod.describe('The agent\'s id.'))
+export const CreateAgentChallengeParams = /*#__PURE__*/ zod.object({
+  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(createAgentChallengePathAgentIdMax)).check(/*#__PURE__*/ zod.describe('The agent\'s id (the official clients interpolate it raw).'))
 })
 
-export const SuspendAgentResponse = Agent
+export const CreateAgentChallengeBody = EmptyObject
+
+export const CreateAgentChallengeResponse = ChallengeResponse
 
 
 /**
- * Returns a suspended agent to active. Activating a revoked agent is a 409 AGENT_REVOKED.
- * @summary Activate a suspended agent
- */
-export const activateAgentPathAgentIdMax = 128;
-
-
-
-export const ActivateAgentParams = /*#__PURE__*/ zod.object({
-  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(activateAgentPathAgentIdMax)).check(/*#__PURE__*/ zod.describe('The agent\'s id.'))
-})
-
-export const ActivateAgentResponse = Agent
-
-
-/**
- * Issues a short-lived opaque token for an active agent. The scopes must be among the
- * agent's capabilities. SDKs cache issued tokens per (agent, scopes, audience) by default.
- * @summary Issue a capability token
+ * #7. Issues an opaque `at_` token. The lifetime travels as `ttl` (seconds; the SDKs'
+ * `ttl_seconds`), default 300: Python, TypeScript and Java always send it, Go omits a zero,
+ * Rust sends the caller's value. `session_id` is sent by Python, TypeScript and Go only.
+ * No official client sends `audience`. SDKs reuse a cached token while more than 30 s remain.
+ * @summary Issue an agent token
  */
 export const IssueTokenBody = IssueTokenRequest
 
@@ -850,9 +1259,9 @@ export const IssueTokenResponse = Token
 
 
 /**
- * Tells whether a token is active for an optional target (audience) and required scopes.
- * An unknown, expired or revoked token, or one whose agent is not active, is
- * `active: false` with a `reason`, never an error.
+ * #8. Whether a token is active for an optional target and required scopes. An unknown,
+ * expired or revoked token is `active: false`, never an error. Python always sends
+ * `target`, as `null` when absent; the others omit it. Go omits an empty `required_scopes`.
  * @summary Introspect a token
  */
 export const IntrospectTokenBody = IntrospectTokenRequest
@@ -861,7 +1270,7 @@ export const IntrospectTokenResponse = IntrospectionResult
 
 
 /**
- * Revokes a token so that it introspects inactive. Revoking an unknown token is a 404.
+ * #9. Revokes a token so that it introspects inactive. The official clients send `reason` (default `manual_revocation`) and ignore the answer.
  * @summary Revoke a token
  */
 export const RevokeTokenBody = RevokeTokenRequest
@@ -870,10 +1279,20 @@ export const RevokeTokenResponse = /*#__PURE__*/ zod.void()
 
 
 /**
- * Guardian's pre-flight decision for one tool call. A decision is always a 200: denial is
- * `allowed: false` with a `reason` and the deciding `rule`; a destructive or admin call
- * without a granted approval is `elevation_required: true` with a new pending `approval_id`.
- * When `action_effect` is omitted, Guardian classifies the tool name.
+ * #10. Guardian's pre-flight decision for one tool call. A decision is always a 200: denial is
+ * `allowed: false` with a `reason`; a destructive or admin call without a granted approval is
+ * `elevation_required: true` with a pending `approval_id`. When `action_effect` is omitted,
+ * Guardian classifies the action name.
+ *
+ * The SDK's `tool_name` and `tool_input_summary` travel as `action_name` and
+ * `action_input_summary`, with `action_source: "api"`. Python and TypeScript always send
+ * `session_id` and `action_input_summary` (`""` when empty), Java always sends the summary,
+ * Go and Rust omit empty ones; the gateway accepts all of these, and our SDKs send both keys
+ * always, as most official languages do.
+ *
+ * With agent credentials attached, the call also carries `Authorization: Bearer <WIMSE JWT>`
+ * and a `DPoP` proof (htm `POST`, htu = base URL + this path); with the organization's
+ * proof-of-possession flags on, a missing, forged or replayed proof is a 401.
  * @summary Check a tool call
  */
 export const CheckActionBody = ActionCheckRequest
@@ -882,17 +1301,19 @@ export const CheckActionResponse = ActionCheckResult
 
 
 /**
- * Accepts up to 100 events. Only tool name, success, duration, error class name, agent and
- * session ids and a timestamp are accepted: inputs, outputs and prompts have no field here.
- * @summary Send a batch of tool-call reports
+ * #11. One batch of events of one agent and session. Only the tool name, success, duration,
+ * error class name and a timestamp are sent: inputs, outputs and prompts have no field here.
+ * Go drops `success: false` and `duration_ms: 0` (`omitempty`), so both are optional and
+ * default to `false` and `0`.
+ * @summary Report a batch of tool calls
  */
-export const IngestTelemetryBody = TelemetryBatch
+export const ReportTelemetryBody = TelemetryReport
 
-export const IngestTelemetryResponse = TelemetryAccepted
+export const ReportTelemetryResponse = TelemetryAccepted
 
 
 /**
- * Opens a session for an agent connecting to a server. Mode defaults to `open`.
+ * #12. Opens a session for an agent connecting to an MCP server.
  * @summary Initialize a session
  */
 export const InitSessionBody = InitSessionRequest
@@ -901,17 +1322,7 @@ export const InitSessionResponse = Session
 
 
 /**
- * Bridges an already-issued capability token into a session (`source: api_token`) whose
- * scope ceiling is the token's scopes. An expired token is a 401 TOKEN_EXPIRED.
- * @summary Initialize a session from an issued API token
- */
-export const InitApiSessionBody = InitApiSessionRequest
-
-export const InitApiSessionResponse = Session
-
-
-/**
- * Returns a session with its call counters.
+ * #13. Returns a session with its call counters.
  * @summary Get a session
  */
 export const getSessionPathSessionIdMax = 128;
@@ -926,23 +1337,17 @@ export const GetSessionResponse = Session
 
 
 /**
- * Lists approvals, newest first; by default only pending ones.
- * @summary List approvals
+ * #14. Bridges an issued `at_` token into a session (`source: api_token`) whose scope ceiling
+ * is the token's scopes. Python, TypeScript and Go call it; Java and Rust do not.
+ * @summary Initialize a session from an issued token
  */
+export const InitApiSessionBody = InitApiSessionRequest
 
-
-
-export const ListApprovalsQueryParams = /*#__PURE__*/ zod.object({
-  "status": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.enum(['pending', 'approved', 'denied', 'expired'])).check(/*#__PURE__*/ zod.describe('Only approvals in this status (default `pending`).')),
-  "agent_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('Only approvals requested by this agent.'))
-})
-
-export const ListApprovalsResponseItem = Approval
-export const ListApprovalsResponse = /*#__PURE__*/ zod.array(ListApprovalsResponseItem)
+export const InitApiSessionResponse = Session
 
 
 /**
- * Returns an approval; a pending one past `expires_at` reads as `expired`.
+ * #17. Returns an approval request; a pending one past `expires_at` reads as `expired`. The gateway has no list of approvals: waiting for a decision polls this.
  * @summary Get an approval
  */
 export const getApprovalPathApprovalIdMax = 128;
@@ -957,8 +1362,9 @@ export const GetApprovalResponse = Approval
 
 
 /**
- * Approves a pending request. Deciding an approval that is no longer pending (approved,
- * denied or expired) is a 409 CONFLICT naming its status.
+ * #15. Approves a pending request. `decided_by` is always sent: Python defaults it to
+ * `sdk_user`, TypeScript to `sdk`, the others take it from the caller. Deciding a request
+ * that is no longer pending is a 409.
  * @summary Approve an elevation request
  */
 export const approveApprovalPathApprovalIdMax = 128;
@@ -975,7 +1381,7 @@ export const ApproveApprovalResponse = Approval
 
 
 /**
- * Denies a pending request; a denied approval stays denied.
+ * #16. Denies a pending request; a denied approval stays denied. `decided_by` as for approve.
  * @summary Deny an elevation request
  */
 export const denyApprovalPathApprovalIdMax = 128;
@@ -992,7 +1398,7 @@ export const DenyApprovalResponse = Approval
 
 
 /**
- * Registers an upstream MCP tool server behind the Guardian-checked proxy.
+ * #18. Registers an upstream MCP tool server behind the Guardian-checked proxy. The answer is flat. Not in the Go client.
  * @summary Register an MCP server
  */
 export const RegisterMcpServerBody = RegisterMcpServerRequest
@@ -1001,15 +1407,29 @@ export const RegisterMcpServerResponse = McpServer
 
 
 /**
- * Lists the registered MCP servers.
+ * #19. Lists the registered MCP servers as `{"servers": [...]}`.
  * @summary List MCP servers
  */
-export const ListMcpServersResponseItem = McpServer
-export const ListMcpServersResponse = /*#__PURE__*/ zod.array(ListMcpServersResponseItem)
+export const ListMcpServersResponse = McpServerList
 
 
 /**
- * Removes a registered server; later proxied calls to it are 404.
+ * #20. Returns one registered server (Java and Rust call it).
+ * @summary Get an MCP server
+ */
+export const getMcpServerPathServerIdMax = 128;
+
+
+
+export const GetMcpServerParams = /*#__PURE__*/ zod.object({
+  "server_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(getMcpServerPathServerIdMax)).check(/*#__PURE__*/ zod.describe('The MCP server\'s id.'))
+})
+
+export const GetMcpServerResponse = McpServer
+
+
+/**
+ * #21. Removes a registered server; later proxied calls to it are 404. The official clients ignore the answer.
  * @summary Remove an MCP server
  */
 export const removeMcpServerPathServerIdMax = 128;
@@ -1024,10 +1444,13 @@ export const RemoveMcpServerResponse = /*#__PURE__*/ zod.void()
 
 
 /**
- * Forwards one JSON-RPC call to the upstream server. A `tools/call` is Guardian-checked
- * first (as the session's agent, tool name `params.name`); a denied call answers a JSON-RPC
- * error object with the decision in `error.data`, not an HTTP error. `params` pass through
- * untouched.
+ * #22. Forwards one JSON-RPC 2.0 call to the upstream server. Every official client sends
+ * the envelope with the integer id `1`, the calling agent in `X-Agent-ID` (required: the
+ * proxy authorizes by agent identity and refuses a call without it; the published Python
+ * 0.3.0 did not send it) and the session in `X-Session-ID` when given. A `tools/call` is
+ * Guardian-checked first (tool name `params.name`); a denial is a JSON-RPC `error` member,
+ * not an HTTP error. The SDK returns `result`, or the whole body when there is none (as the
+ * official clients do). `params` pass through untouched.
  * @summary Call an MCP method through the proxy
  */
 export const callMcpToolPathServerIdMax = 128;
@@ -1038,13 +1461,14 @@ export const CallMcpToolParams = /*#__PURE__*/ zod.object({
   "server_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(callMcpToolPathServerIdMax)).check(/*#__PURE__*/ zod.describe('The MCP server\'s id.'))
 })
 
-export const CallMcpToolBody = McpCallRequest
+export const CallMcpToolBody = McpRpcRequest
 
-export const CallMcpToolResponse = McpCallResponse
+export const CallMcpToolResponse = McpRpcResponse
 
 
 /**
- * Builds (or rebuilds) the agent's A2A card from its record. It is not public until published.
+ * #23. Builds (or rebuilds) the agent's A2A v1.0 card from its record. It is not public until
+ * published. No body (Java sends `{}`; the gateway accepts both). Not in the Go client.
  * @summary Generate an agent card
  */
 export const generateAgentCardPathAgentIdMax = 128;
@@ -1052,15 +1476,33 @@ export const generateAgentCardPathAgentIdMax = 128;
 
 
 export const GenerateAgentCardParams = /*#__PURE__*/ zod.object({
-  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(generateAgentCardPathAgentIdMax)).check(/*#__PURE__*/ zod.describe('The agent\'s id.'))
+  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(generateAgentCardPathAgentIdMax)).check(/*#__PURE__*/ zod.describe('The agent\'s id (the official clients interpolate it raw).'))
 })
+
+export const GenerateAgentCardBody = EmptyObject
 
 export const GenerateAgentCardResponse = AgentCard
 
 
 /**
- * Makes the agent's card public at `/a2a/agents/{agent_id}/agent.json`, generating it
- * first if needed. A revoked agent's card cannot be published (409 AGENT_REVOKED).
+ * #24. Returns the agent's current card, published or not.
+ * @summary Get an agent's card
+ */
+export const getAgentCardPathAgentIdMax = 128;
+
+
+
+export const GetAgentCardParams = /*#__PURE__*/ zod.object({
+  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(getAgentCardPathAgentIdMax)).check(/*#__PURE__*/ zod.describe('The agent\'s id (the official clients interpolate it raw).'))
+})
+
+export const GetAgentCardResponse = AgentCard
+
+
+/**
+ * #25. Makes the agent's card public at `/a2a/agents/{agent_id}/agent.json`, generating it
+ * first if needed. A PUT with no body (Java sends `{}`). A revoked agent's card cannot be
+ * published (409).
  * @summary Publish an agent card
  */
 export const publishAgentCardPathAgentIdMax = 128;
@@ -1068,14 +1510,18 @@ export const publishAgentCardPathAgentIdMax = 128;
 
 
 export const PublishAgentCardParams = /*#__PURE__*/ zod.object({
-  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(publishAgentCardPathAgentIdMax)).check(/*#__PURE__*/ zod.describe('The agent\'s id.'))
+  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(publishAgentCardPathAgentIdMax)).check(/*#__PURE__*/ zod.describe('The agent\'s id (the official clients interpolate it raw).'))
 })
+
+export const PublishAgentCardBody = EmptyObject
 
 export const PublishAgentCardResponse = AgentCard
 
 
 /**
- * Public discovery endpoint; needs no API key. Unpublished or unknown cards are 404.
+ * #26. Public A2A discovery endpoint: needs no API key, but the official clients send
+ * `X-API-Key` when one is configured, and the gateway accepts it. Unpublished or unknown
+ * cards are 404.
  * @summary Get a published agent card
  */
 export const getPublicAgentCardPathAgentIdMax = 128;
@@ -1083,14 +1529,43 @@ export const getPublicAgentCardPathAgentIdMax = 128;
 
 
 export const GetPublicAgentCardParams = /*#__PURE__*/ zod.object({
-  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(getPublicAgentCardPathAgentIdMax)).check(/*#__PURE__*/ zod.describe('The agent\'s id.'))
+  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(getPublicAgentCardPathAgentIdMax)).check(/*#__PURE__*/ zod.describe('The agent\'s id (the official clients interpolate it raw).'))
 })
 
 export const GetPublicAgentCardResponse = AgentCard
 
 
 /**
- * Creates a task for the target agent from a message. Message parts pass through untouched.
+ * #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy task methods `tasks/send`,
+ * `tasks/get`, `tasks/cancel` and `tasks/list` (the SDK methods `sendTask`, `getTask`,
+ * `cancelTask`, `listTasks`; see `x-sdk-rpc`). The official languages differ, and the
+ * gateway accepts every form:
+ *
+ * - JSON-RPC `id`: Python sends the integer `1`; TypeScript, Java and Rust a string counter
+ *   (`"1"`, `"2"`, ...). Our SDKs send the string counter.
+ * - `tasks/get` and `tasks/cancel` params: Python `{"task_id"}`, the others `{"id"}`. Our SDKs
+ *   send `id`.
+ * - `tasks/send` `message`: Python a string (plus optional `metadata`), the others an
+ *   object. Our SDKs send the object form (an A2A message); the guide's plain string builds
+ *   a text message.
+ * - `tasks/list` (Rust only) sends `{"limit": 50}` and reads `{"tasks": [...]}`.
+ *
+ * The answer is a JSON-RPC response: `result` (a legacy task whose `status` is a string), or
+ * an `error` member, which TypeScript, Java and Rust raise as `A2A_ERROR_<code>`.
+ * @summary Legacy A2A task methods (JSON-RPC)
+ */
+export const A2aTasksRpcBody = A2aTasksRpcRequest
+
+export const A2aTasksRpcResponseSchema = A2aTasksRpcResponse
+
+
+/**
+ * #28. A2A v1.0 `message/send` to the agent in the path (no agent id in the params). The
+ * message is camelCase A2A: `role`, `parts` (the official clients send one `text` part),
+ * `messageId` (the SDKs generate a UUID when the caller gives none; Java requires the
+ * caller's) and optional `taskId` to continue a task. JSON-RPC `id` as for `/a2a`. The
+ * result is a v1.0 task: `id`, `contextId`, `status {state, timestamp}`, `history`,
+ * `artifacts`.
  * @summary Send a message to an agent (A2A v1.0 message/send)
  */
 export const sendA2aMessagePathAgentIdMax = 128;
@@ -1098,82 +1573,49 @@ export const sendA2aMessagePathAgentIdMax = 128;
 
 
 export const SendA2aMessageParams = /*#__PURE__*/ zod.object({
-  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(sendA2aMessagePathAgentIdMax)).check(/*#__PURE__*/ zod.describe('The agent\'s id.'))
+  "agent_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(sendA2aMessagePathAgentIdMax)).check(/*#__PURE__*/ zod.describe('The agent\'s id (the official clients interpolate it raw).'))
 })
 
-export const SendA2aMessageBody = SendMessageRequest
+export const SendA2aMessageBody = SendMessageRpcRequest
 
-export const SendA2aMessageResponse = A2aTask
-
-
-/**
- * The v0.3 form of message/send; prefer `sendA2aMessage`.
- * @deprecated
- * @summary Send a task (A2A v0.3 tasks/send, back-compat)
- */
-export const SendA2aTaskBody = SendTaskRequest
-
-export const SendA2aTaskResponse = A2aTask
+export const SendA2aMessageResponse = SendMessageRpcResponse
 
 
 /**
- * Returns a task with its status, history and artifacts.
- * @summary Get a task
- */
-export const getA2aTaskPathTaskIdMax = 128;
-
-
-
-export const GetA2aTaskParams = /*#__PURE__*/ zod.object({
-  "task_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(getA2aTaskPathTaskIdMax)).check(/*#__PURE__*/ zod.describe('The A2A task\'s id.'))
-})
-
-export const GetA2aTaskResponse = A2aTask
-
-
-/**
- * Cancels a task that is not yet in a terminal state; cancelling a terminal task is a 409.
- * @summary Cancel a task
- */
-export const cancelA2aTaskPathTaskIdMax = 128;
-
-
-
-export const CancelA2aTaskParams = /*#__PURE__*/ zod.object({
-  "task_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(cancelA2aTaskPathTaskIdMax)).check(/*#__PURE__*/ zod.describe('The A2A task\'s id.'))
-})
-
-export const CancelA2aTaskResponse = A2aTask
-
-
-/**
- * Delegates part of the delegator's capabilities. The scope may only narrow: a scope the
- * delegator does not hold is a 403 AUTH_DENIED naming it.
+ * #29. Delegates part of the delegator's capabilities; the scope may only narrow. Python
+ * always sends `ttl_seconds` (default 3600), the others only when given. The answer is
+ * wrapped as `{"delegation": {...}}` (the Go client reads only that form).
  * @summary Delegate a scope to another agent
  */
 export const CreateDelegationBody = CreateDelegationRequest
 
-export const CreateDelegationResponse = Delegation
+export const CreateDelegationResponse = DelegationEnvelope
 
 
 /**
- * Lists delegations, newest first, optionally by agent or status.
+ * #30. Lists the organization's delegations as `{"delegations": [...]}`.
  * @summary List delegations
  */
-
-
-
-export const ListDelegationsQueryParams = /*#__PURE__*/ zod.object({
-  "agent_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('Only delegations from or to this agent.')),
-  "status": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.enum(['active', 'revoked', 'expired'])).check(/*#__PURE__*/ zod.describe('Only delegations in this status.'))
-})
-
-export const ListDelegationsResponseItem = Delegation
-export const ListDelegationsResponse = /*#__PURE__*/ zod.array(ListDelegationsResponseItem)
+export const ListDelegationsResponse = DelegationList
 
 
 /**
- * Revokes a delegation; its sessions deny further calls. Revoking twice is a 409.
+ * #31. Returns one delegation, flat (Java and Rust call it).
+ * @summary Get a delegation
+ */
+export const getDelegationPathDelegationIdMax = 128;
+
+
+
+export const GetDelegationParams = /*#__PURE__*/ zod.object({
+  "delegation_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(getDelegationPathDelegationIdMax)).check(/*#__PURE__*/ zod.describe('The delegation\'s id.'))
+})
+
+export const GetDelegationResponse = Delegation
+
+
+/**
+ * #32. Revokes a delegation (a DELETE); its sessions deny further calls. The official clients ignore the answer.
  * @summary Revoke a delegation
  */
 export const revokeDelegationPathDelegationIdMax = 128;
@@ -1184,12 +1626,13 @@ export const RevokeDelegationParams = /*#__PURE__*/ zod.object({
   "delegation_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(revokeDelegationPathDelegationIdMax)).check(/*#__PURE__*/ zod.describe('The delegation\'s id.'))
 })
 
-export const RevokeDelegationResponse = Delegation
+export const RevokeDelegationResponse = /*#__PURE__*/ zod.void()
 
 
 /**
- * Opens a `restricted` session for the delegatee whose scope ceiling is the delegation's
- * scope, or a narrower `scope_ceiling`. A revoked or expired delegation is a 409.
+ * #33. Opens a `restricted` session for the delegatee whose scope ceiling is the
+ * delegation's scope (path `session`, singular). No body (Java sends `{}`). A revoked or
+ * expired delegation is a 409.
  * @summary Initialize a delegated session
  */
 export const initDelegationSessionPathDelegationIdMax = 128;
@@ -1200,43 +1643,100 @@ export const InitDelegationSessionParams = /*#__PURE__*/ zod.object({
   "delegation_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(initDelegationSessionPathDelegationIdMax)).check(/*#__PURE__*/ zod.describe('The delegation\'s id.'))
 })
 
-export const InitDelegationSessionBody = InitDelegationSessionRequest
+export const InitDelegationSessionBody = EmptyObject
 
 export const InitDelegationSessionResponse = Session
 
 
 /**
- * Trusts ID tokens from an OIDC issuer. One provider per issuer (409 otherwise).
+ * #34. Trusts ID tokens from an OIDC issuer; one provider per issuer (409 otherwise). The
+ * answer is wrapped as `{"provider": {...}}` (the Go client reads only that form).
  * @summary Register an OIDC provider
  */
 export const RegisterFederationProviderBody = RegisterProviderRequest
 
-export const RegisterFederationProviderResponse = FederationProvider
+export const RegisterFederationProviderResponse = ProviderEnvelope
 
 
 /**
- * Verifies an ID token from a registered provider. An invalid token is `valid: false` with
- * a `reason`, never an error.
+ * #35. Lists the registered providers as `{"providers": [...]}`.
+ * @summary List OIDC providers
+ */
+export const ListFederationProvidersResponse = ProviderList
+
+
+/**
+ * #36. Stops trusting the provider's tokens. The official clients ignore the answer.
+ * @summary Delete an OIDC provider
+ */
+export const deleteFederationProviderPathProviderIdMax = 128;
+
+
+
+export const DeleteFederationProviderParams = /*#__PURE__*/ zod.object({
+  "provider_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(deleteFederationProviderPathProviderIdMax)).check(/*#__PURE__*/ zod.describe('The federation provider\'s id.'))
+})
+
+export const DeleteFederationProviderResponse = /*#__PURE__*/ zod.void()
+
+
+/**
+ * #37. Verifies an ID token from a registered provider (server-side, against the provider's
+ * JWKS); an invalid token is `valid: false` with an `error`, never an HTTP error. TypeScript,
+ * Go, Java and Rust call this path; Python calls `/api/v1/federation/tokens/introspect`
+ * (#38) for the same check. Our SDKs' `verifyToken` calls this one.
  * @summary Verify an external ID token
  */
-export const VerifyFederatedTokenBody = VerifyFederatedTokenRequest
+export const VerifyFederatedTokenBody = FederatedTokenRequest
 
 export const VerifyFederatedTokenResponse = FederatedTokenVerification
 
 
 /**
- * Bridges a verified external ID token into a `restricted` session (`source: federation`)
- * for the federated principal. An invalid token is a 401 AUTH_FAILED; an expired one is a
- * 401 TOKEN_EXPIRED.
+ * #38. The official Python client's path for the federated token check (its
+ * `introspect_token`, and `verify_token` as an alias). Same request as #37; the answer
+ * carries `active` and, for older readers, `valid` with the same value. `token` may also
+ * be a `fed_` federation session token.
+ * @summary Introspect an external ID token (Python's path)
+ */
+export const IntrospectFederatedTokenBody = FederatedTokenRequest
+
+export const IntrospectFederatedTokenResponse = FederatedTokenIntrospection
+
+
+/**
+ * #39. TypeScript (`issueIDToken`), Go (`IssueIDToken`, marked deprecated there: "AgentTrust
+ * does not issue OIDC ID tokens"), Java and Rust (`issue_token`) call it; Python does not.
+ * `scopes` defaults to `[]` in TypeScript, Java never sends it; nobody sends `nonce`. The
+ * answer carries the token as `id_token` (older gateways: `token`).
+ * @summary Issue a federated ID token
+ */
+export const IssueFederatedTokenBody = IssueFederatedTokenRequest
+
+export const IssueFederatedTokenResponse = IssuedFederatedToken
+
+
+/**
+ * #40. Revokes a token issued by #39 or a `fed_` session token (Rust `revoke_token` only). The answer is ignored.
+ * @summary Revoke a federated token
+ */
+export const RevokeFederatedTokenBody = RevokeFederatedTokenRequest
+
+export const RevokeFederatedTokenResponse = /*#__PURE__*/ zod.void()
+
+
+/**
+ * #41. Bridges a verified external ID token into a session (`source: federation`) for the
+ * federated principal. An invalid token is a 401.
  * @summary Initialize a session from an external ID token
  */
-export const InitFederatedSessionBody = InitFederatedSessionRequest
+export const InitFederatedSessionBody = FederatedTokenRequest
 
 export const InitFederatedSessionResponse = Session
 
 
 /**
- * Adds a destination for the audit event stream. `auth_token` is stored and never returned.
+ * #42. Adds a destination for the audit event stream. The answer is flat.
  * @summary Create a SIEM destination
  */
 export const CreateSiemDestinationBody = CreateSiemDestinationRequest
@@ -1245,15 +1745,47 @@ export const CreateSiemDestinationResponse = SiemDestination
 
 
 /**
- * Lists the destinations (never their auth tokens).
+ * #43. Lists the destinations as `{"destinations": [...], "total": n}`.
  * @summary List SIEM destinations
  */
-export const ListSiemDestinationsResponseItem = SiemDestination
-export const ListSiemDestinationsResponse = /*#__PURE__*/ zod.array(ListSiemDestinationsResponseItem)
+export const ListSiemDestinationsResponse = SiemDestinationList
 
 
 /**
- * Deletes a destination and its delivery log.
+ * #44. Returns one destination, flat.
+ * @summary Get a SIEM destination
+ */
+export const getSiemDestinationPathDestinationIdMax = 128;
+
+
+
+export const GetSiemDestinationParams = /*#__PURE__*/ zod.object({
+  "destination_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(getSiemDestinationPathDestinationIdMax)).check(/*#__PURE__*/ zod.describe('The SIEM destination\'s id.'))
+})
+
+export const GetSiemDestinationResponse = SiemDestination
+
+
+/**
+ * #45. A partial update (PUT): only the fields sent change. Python sends no body at all when
+ * no field is given; the gateway treats that as an empty update.
+ * @summary Update a SIEM destination
+ */
+export const updateSiemDestinationPathDestinationIdMax = 128;
+
+
+
+export const UpdateSiemDestinationParams = /*#__PURE__*/ zod.object({
+  "destination_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(updateSiemDestinationPathDestinationIdMax)).check(/*#__PURE__*/ zod.describe('The SIEM destination\'s id.'))
+})
+
+export const UpdateSiemDestinationBody = UpdateSiemDestinationRequest
+
+export const UpdateSiemDestinationResponse = SiemDestination
+
+
+/**
+ * #46. Deletes a destination and its delivery log.
  * @summary Delete a SIEM destination
  */
 export const deleteSiemDestinationPathDestinationIdMax = 128;
@@ -1268,7 +1800,7 @@ export const DeleteSiemDestinationResponse = /*#__PURE__*/ zod.void()
 
 
 /**
- * Lists delivery attempts to a destination, newest first.
+ * #47. Lists delivery attempts, newest first, as `{"logs": [...], "total": n}`.
  * @summary Get a destination's delivery log
  */
 export const getSiemDeliveryLogPathDestinationIdMax = 128;
@@ -1279,12 +1811,12 @@ export const GetSiemDeliveryLogParams = /*#__PURE__*/ zod.object({
   "destination_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(getSiemDeliveryLogPathDestinationIdMax)).check(/*#__PURE__*/ zod.describe('The SIEM destination\'s id.'))
 })
 
-export const GetSiemDeliveryLogResponseItem = DeliveryRecord
-export const GetSiemDeliveryLogResponse = /*#__PURE__*/ zod.array(GetSiemDeliveryLogResponseItem)
+export const GetSiemDeliveryLogResponse = DeliveryLog
 
 
 /**
- * Sends one synthetic event and records the attempt in the delivery log.
+ * #48. Sends one synthetic event and records the attempt in the delivery log. No body (Java
+ * sends `{}`). Python, TypeScript and Java return the answer untyped; Go and Rust ignore it.
  * @summary Send a test event to a destination
  */
 export const testSiemDestinationPathDestinationIdMax = 128;
@@ -1295,4 +1827,45 @@ export const TestSiemDestinationParams = /*#__PURE__*/ zod.object({
   "destination_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(testSiemDestinationPathDestinationIdMax)).check(/*#__PURE__*/ zod.describe('The SIEM destination\'s id.'))
 })
 
+export const TestSiemDestinationBody = EmptyObject
+
 export const TestSiemDestinationResponse = DeliveryRecord
+
+
+/**
+ * #49. Issues a SPIFFE-style workload identity JWT for an agent. With `proof` (a signature
+ * over `pop-v1:<nonce>:<agent_id>:<audience joined by ",">:<ts>` with the agent's Ed25519
+ * key, nonce from #6), the token is bound to that key (RFC 7800 `cnf.jkt`). Not in the
+ * published Python 0.4.0.
+ * @summary Issue a WIMSE workload token
+ */
+export const IssueWimseTokenBody = IssueWimseTokenRequest
+
+export const IssueWimseTokenResponse = WimseToken
+
+
+/**
+ * #50. Verifies a workload token; an invalid one is `valid: false` with a `reason`.
+ * @summary Verify a WIMSE workload token
+ */
+export const VerifyWimseTokenBody = VerifyWimseTokenRequest
+
+export const VerifyWimseTokenResponse = WimseVerification
+
+
+/**
+ * #51. The proof-of-possession flags (both off by default). Called by the official proof scripts, with an org admin's key; no official library calls it.
+ * @summary Get the organization's security settings
+ */
+export const GetOrgSecuritySettingsResponse = SecuritySettings
+
+
+/**
+ * #52. Turns the proof-of-possession flags on or off. With `require_proof_of_possession`,
+ * WIMSE tokens need a `proof`; with `require_sender_constrained_tokens`, checks need a WIMSE
+ * bearer and a valid DPoP proof.
+ * @summary Update the organization's security settings
+ */
+export const UpdateOrgSecuritySettingsBody = UpdateSecuritySettingsRequest
+
+export const UpdateOrgSecuritySettingsResponse = SecuritySettings

@@ -53,21 +53,21 @@ describe('spec lint', () => {
     [
       'an operation without operationId',
       (s) => {
-        delete s.paths['/v1/agents'].post.operationId;
+        delete s.paths['/api/v1/agents'].post.operationId;
       },
       'operation-operationId',
     ],
     [
       'an operation without x-sdk-method',
       (s) => {
-        delete s.paths['/v1/tokens'].post['x-sdk-method'];
+        delete s.paths['/api/v1/agent-tokens/issue'].post['x-sdk-method'];
       },
       'operation-has-sdk-method',
     ],
     [
       'an operation without a 4xx response',
       (s) => {
-        const op = s.paths['/v1/actions/check'].post;
+        const op = s.paths['/api/v1/agenttrust/check'].post;
         for (const code of Object.keys(op.responses)) if (code.startsWith('4')) delete op.responses[code];
       },
       'operation-4xx-response',
