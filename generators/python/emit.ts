@@ -16,8 +16,9 @@ import {
   runtimeFiles,
   writeOutput,
 } from '../src/emit/index.ts';
-import { pyMember } from './names.ts';
+import { pyMember } from './naming.ts';
 import { clientModule, packageInit, resourcesInit, versionModule } from './templates/client.ts';
+import { factsModule } from './templates/facts.ts';
 import { pyprojectToml } from './templates/pyproject.ts';
 import { operationsModule, resourceModule } from './templates/resources.ts';
 import { typesModule } from './templates/types.ts';
@@ -41,6 +42,7 @@ export async function emit(ctx: EmitContext): Promise<void> {
   files.set('pyproject.toml', pyprojectToml(spec, PYTHON_SDK_VERSION));
   files.set(`${PKG}/__init__.py`, packageInit(model, generated, exceptionNames));
   files.set(`${PKG}/_version.py`, versionModule(model, generated, PYTHON_SDK_VERSION));
+  files.set(`${PKG}/_facts.py`, factsModule(model, generated, new Set(exceptionNames)));
   files.set(`${PKG}/types.py`, typesModule(model, generated));
   files.set(`${PKG}/_operations.py`, operationsModule(model, generated));
   files.set(`${PKG}/_client.py`, clientModule(model, generated));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -59,5 +60,46 @@ describe('spec/conformance scenarios', () => {
     expect(missing).toEqual([]);
     const categories = new Set(scenarios.map(({ doc }) => doc.category));
     expect([...categories].sort()).toEqual(['errors', 'faults', 'guard', 'operations']);
+  });
+});
+
+const vectorSchema = JSON.parse(readFileSync(`${DIR}vector.schema.json`, 'utf8'));
+const vectorFiles = readdirSync(`${DIR}vectors`)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => ({ file: f, doc: JSON.parse(readFileSync(`${DIR}vectors/${f}`, 'utf8')) }));
+
+describe('spec/conformance vectors', () => {
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(vectorSchema);
+
+  it('cover every kind', () =>
+    expect(vectorFiles.map(({ doc }) => doc.kind).sort()).toEqual([
+      'digest',
+      'roundtrip',
+      'status',
+      'truncate',
+    ]));
+
+  for (const { file, doc } of vectorFiles) {
+    it(`${file} matches vector.schema.json, is named after its kind, has unique case ids`, () => {
+      validate(doc);
+      expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 1)).toEqual([]);
+      expect(file).toBe(`${doc.kind}.json`);
+      const ids = doc.cases.map((c: { id: string }) => c.id);
+      expect(new Set(ids).size).toBe(ids.length);
+    });
+  }
+
+  it('digest cases: each digest is the SHA-256 of its hashed text', () => {
+    const digest = vectorFiles.find(({ doc }) => doc.kind === 'digest')!.doc;
+    for (const c of digest.cases)
+      expect(createHash('sha256').update(c.hashed, 'utf8').digest('hex'), c.id).toBe(c.digest);
+  });
+
+  it('roundtrip cases name object types of the spec', async () => {
+    const model = await modelFromFile(fileURLToPath(new URL('../../spec/openapi.yaml', import.meta.url)));
+    const roundtrip = vectorFiles.find(({ doc }) => doc.kind === 'roundtrip')!.doc;
+    for (const c of roundtrip.cases)
+      expect(model.types.find((t) => t.name.wire === c.type)?.kind, c.id).toBe('object');
   });
 });

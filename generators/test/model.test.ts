@@ -153,6 +153,7 @@ describe('the model of spec/openapi.yaml', () => {
     expect(findOperation(model, 'issueToken').sdk.cache).toMatchObject({
       kind: 'store',
       key: ['agent_id', 'scopes', 'audience'],
+      issuedAt: 'issued_at',
       expiresAt: 'expires_at',
     });
     expect(findOperation(model, 'revokeAgent').sdk.cache).toEqual({

@@ -67,9 +67,13 @@ beforeAll(() => {
   const edited = join(dir, 'openapi.yaml');
   writeFileSync(edited, stringify(spec));
   for (const lang of ['python', 'go']) {
-    const run = spawnSync(process.execPath, [BIN, '--lang', lang, '--spec', edited, '--out', join(dir, lang)], {
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      process.execPath,
+      [BIN, '--lang', lang, '--spec', edited, '--out', join(dir, lang)],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(run.status, `${lang}: ${run.stderr}`).toBe(0);
   }
 }, 120_000);
@@ -87,10 +91,16 @@ describe('a spec edit reaches every SDK surface', () => {
 
   it('Go', () => {
     const agents = read('go', 'agents.go');
-    expect(block(agents, 'type ListAgentsParams struct {')).toMatch(/\n\tPageSize \*?int64? +`json:"page_size,omitzero"`/);
-    expect(agents).toMatch(/\nfunc \(s \*AgentsService\) History\(ctx context\.Context, agentID string, opts \.\.\.Option\) \(\[\]Agent, error\)/);
+    expect(block(agents, 'type ListAgentsParams struct {')).toMatch(
+      /\n\tPageSize \*?int64? +`json:"page_size,omitzero"`/,
+    );
+    expect(agents).toMatch(
+      /\nfunc \(s \*AgentsService\) History\(ctx context\.Context, agentID string, opts \.\.\.Option\) \(\[\]Agent, error\)/,
+    );
     const models = read('go', 'models.go');
-    expect(block(models, 'type Agent struct {')).toMatch(/\n\tNickname +\*?string +`json:"nickname,omitzero"`/);
+    expect(block(models, 'type Agent struct {')).toMatch(
+      /\n\tNickname +\*?string +`json:"nickname,omitzero"`/,
+    );
     expect(read('go', 'enums.go')).toMatch(/\n\tAgentStatusQuarantined +AgentStatus = "quarantined"/);
   });
 });

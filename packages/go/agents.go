@@ -126,6 +126,7 @@ func (s *AgentsService) revokeAgent(ctx context.Context, agentID string, body *R
 	if err := s.c.call(ctx, op, out, opts); err != nil {
 		return nil, err
 	}
+	s.c.cfg.cache.evict("agent_id", agentID)
 	return out, nil
 }
 

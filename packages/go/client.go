@@ -12,32 +12,6 @@ import (
 	"time"
 )
 
-// Defaults of a new Client, the same as the TypeScript SDK's.
-const (
-	// DefaultBaseURL is a self-hosted gateway on this machine, used when neither WithBaseURL
-	// nor the environment names another.
-	DefaultBaseURL = "http://localhost:8080"
-	// DefaultTimeout bounds each attempt of a request.
-	DefaultTimeout = 30 * time.Second
-	// DefaultMaxRetries is how many times a failed request is retried after the first attempt.
-	DefaultMaxRetries = 2
-)
-
-// Retry pacing: 0.5 s, 1 s, 2 s, ... capped at 8 s, each shortened by up to 25% (jitter) so
-// clients spread out; a Retry-After of up to maxRetryAfter is waited out instead.
-const (
-	initialRetryDelay = 500 * time.Millisecond
-	maxRetryDelay     = 8 * time.Second
-	maxRetryAfter     = 60 * time.Second
-)
-
-// Environment variables read by FromEnv.
-const (
-	EnvURL     = "AGENTTRUST_URL"
-	EnvBaseURL = "AGENTTRUST_BASE_URL"
-	EnvAPIKey  = "AGENTTRUST_API_KEY"
-)
-
 var userAgent = "agenttrustid-sdk-go/" + Version + " " + runtime.Version()
 
 // Option configures a Client (passed to NewClient or FromEnv) or a single call (passed as the
@@ -57,6 +31,10 @@ type config struct {
 	headers        http.Header
 	idempotencyKey string
 	responseInto   any
+	// cache holds the answers the spec marks cacheable (issued tokens); nil when the client
+	// opted out. cacheOff skips it for one call.
+	cache    *responseCache
+	cacheOff bool
 	// err is the first invalid option value, reported by every call.
 	err *AgentTrustError
 }
@@ -179,18 +157,19 @@ func NewClient(opts ...Option) *Client {
 // environment. An invalid URL is reported by the first call, as a VALIDATION_ERROR.
 func FromEnv(opts ...Option) *Client {
 	var env []Option
-	if u := firstNonEmpty(os.Getenv(EnvURL), os.Getenv(EnvBaseURL)); u != "" {
+	if u := firstEnv(envBaseURL); u != "" {
 		env = append(env, WithBaseURL(u))
 	}
-	if k := os.Getenv(EnvAPIKey); k != "" {
+	if k := firstEnv(envAPIKey); k != "" {
 		env = append(env, WithAPIKey(k))
 	}
 	return NewClient(append(env, opts...)...)
 }
 
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v = strings.TrimSpace(v); v != "" {
+// firstEnv is the first of the environment variables names that is set and not blank.
+func firstEnv(names []string) string {
+	for _, name := range names {
+		if v := strings.TrimSpace(os.Getenv(name)); v != "" {
 			return v
 		}
 	}
@@ -213,6 +192,7 @@ func defaultConfig() config {
 		maxRetries: DefaultMaxRetries,
 		retryBase:  initialRetryDelay,
 		retryMax:   maxRetryDelay,
+		cache:      newResponseCache(),
 	}
 }
 
@@ -222,6 +202,10 @@ func (c *Client) BaseURL() string { return c.cfg.baseURL }
 // With returns a copy of the client with opts applied; the original is unchanged.
 func (c *Client) With(opts ...Option) *Client {
 	n := &Client{cfg: c.cfg}
+	// Its own cache: the options may change the API key, and so whose tokens it may hold.
+	if n.cfg.cache != nil {
+		n.cfg.cache = newResponseCache()
+	}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&n.cfg)

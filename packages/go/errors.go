@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 )
@@ -100,34 +99,6 @@ func IsCode(err error, code ErrorCode) bool {
 
 func newError(code ErrorCode, format string, args ...any) *AgentTrustError {
 	return &AgentTrustError{Code: code, Message: fmt.Sprintf(format, args...)}
-}
-
-// codeForStatus is the code a status implies when the body carries none (a proxy's HTML page).
-func codeForStatus(status int) ErrorCode {
-	switch status {
-	case http.StatusBadRequest:
-		return ErrorCodeValidationError
-	case http.StatusUnauthorized:
-		return ErrorCodeAuthFailed
-	case http.StatusForbidden:
-		return ErrorCodeAuthDenied
-	case http.StatusNotFound:
-		return ErrorCodeNotFound
-	case http.StatusConflict:
-		return ErrorCodeConflict
-	case http.StatusRequestEntityTooLarge:
-		return ErrorCodePayloadTooLarge
-	case http.StatusUnsupportedMediaType:
-		return ErrorCodeUnsupportedMediaType
-	case http.StatusTooManyRequests:
-		return ErrorCodeRateLimited
-	case http.StatusServiceUnavailable:
-		return ErrorCodeGuardianUnavailable
-	}
-	if status >= 500 {
-		return ErrorCodeInternalError
-	}
-	return ErrorCodeInvalidResponse
 }
 
 // errorFromResponse builds the error for a non-2xx answer. The body is an ErrorEnvelope when the

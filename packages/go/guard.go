@@ -3,10 +3,7 @@
 package ati
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"regexp"
@@ -717,41 +714,4 @@ func (g *Guard) Stats() GuardStats {
 		s.Breaker = g.breaker.State()
 	}
 	return s
-}
-
-// DigestInput returns the tool_input_digest an approval is bound to: SHA-256, lowercase hex, of a
-// string's or []byte's bytes, or of anything else's canonical JSON (object keys sorted at every
-// depth), so that map[string]any{"a": 1, "b": 2} and a struct with the same fields agree.
-func DigestInput(input any) (string, error) {
-	var data []byte
-	switch v := input.(type) {
-	case string:
-		data = []byte(v)
-	case []byte:
-		data = v
-	default:
-		raw, err := json.Marshal(v)
-		if err != nil {
-			return "", validation("input", "input cannot be digested: %v", err)
-		}
-		// Decoding into any and encoding again sorts every object's keys (encoding/json sorts
-		// map keys); UseNumber keeps numbers exactly as written.
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber()
-		var generic any
-		if err := dec.Decode(&generic); err != nil {
-			return "", validation("input", "input cannot be digested: %v", err)
-		}
-		// Like JavaScript's JSON.stringify, so every SDK computes the same digest: no HTML
-		// escaping, no trailing newline.
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(generic); err != nil {
-			return "", validation("input", "input cannot be digested: %v", err)
-		}
-		data = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	}
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:]), nil
 }

@@ -4,12 +4,20 @@ package ati
 
 import (
 	"context"
+	"time"
 )
 
 // TokensService groups the tokens operations: short-lived opaque capability tokens, checked
 // server-side by introspection. Use it as Client.Tokens.
 type TokensService struct {
 	c *Client
+}
+
+// WithCache turns the client-side cache of TokensService.Issue on (the default) or off,
+// for a client (NewClient, FromEnv, Client.With) or for one call. Cached answers are reused
+// until shortly before they expire and dropped when a call revokes them.
+func WithCache(enabled bool) Option {
+	return func(c *config) { c.cacheOff = !enabled }
 }
 
 // Issue issues a capability token. Issues a short-lived opaque token for an active agent. The
@@ -26,11 +34,20 @@ func (s *TokensService) issueToken(ctx context.Context, body *IssueTokenRequest,
 	if body != nil {
 		op.body = body
 	}
-	out := new(Token)
-	if err := s.c.call(ctx, op, out, opts); err != nil {
-		return nil, err
+	fetch := func(ctx context.Context) (*Token, error) {
+		out := new(Token)
+		if err := s.c.call(ctx, op, out, opts); err != nil {
+			return nil, err
+		}
+		return out, nil
 	}
-	return out, nil
+	if rc, identity := s.c.cacheFor(opts); rc != nil && body != nil {
+		key := cacheKey(identity, body.AgentID, body.Scope, body.Audience)
+		return cachedCall(ctx, op, rc, key, fetch, func(v *Token) (time.Time, time.Time, map[string]string) {
+			return v.IssuedAt, v.ExpiresAt, map[string]string{"agent_id": v.AgentID, "token": v.Token}
+		})
+	}
+	return fetch(ctx)
 }
 
 // Introspect introspects a token. Tells whether a token is active for an optional target
@@ -67,5 +84,9 @@ func (s *TokensService) revokeToken(ctx context.Context, body *RevokeTokenReques
 	if body != nil {
 		op.body = body
 	}
-	return s.c.call(ctx, op, nil, opts)
+	err := s.c.call(ctx, op, nil, opts)
+	if err == nil && body != nil {
+		s.c.cfg.cache.evict("token", body.Token)
+	}
+	return err
 }

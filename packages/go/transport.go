@@ -173,7 +173,7 @@ func (c *Client) attempt(ctx context.Context, cfg *config, op *operation, target
 		return transportFailure(ctx, actx, op, cfg, err)
 	}
 	r := result{status: resp.StatusCode, body: data, requestID: resp.Header.Get("X-Request-Id"), retryAfter: -1}
-	if s := resp.StatusCode; s == http.StatusRequestTimeout || s == http.StatusTooManyRequests || s >= 500 {
+	if retryableStatus(resp.StatusCode) {
 		r.retryable = true
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 			r.retryAfter = min(d, maxRetryAfter)

@@ -5,18 +5,6 @@ import (
 	"time"
 )
 
-// Circuit breaker defaults, the same as the TypeScript SDK's.
-const (
-	// DefaultBreakerThreshold is how many Guardian failures within DefaultBreakerWindow open the
-	// breaker.
-	DefaultBreakerThreshold = 5
-	// DefaultBreakerWindow is the window those failures must fall in.
-	DefaultBreakerWindow = 10 * time.Second
-	// DefaultBreakerCooldown is how long an open breaker fails checks fast before it lets one
-	// probe through.
-	DefaultBreakerCooldown = 30 * time.Second
-)
-
 // BreakerState is the state of a guard's circuit breaker.
 type BreakerState string
 

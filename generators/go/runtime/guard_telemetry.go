@@ -9,23 +9,6 @@ import (
 	"time"
 )
 
-// Telemetry defaults, the same as the TypeScript SDK's.
-const (
-	// DefaultBatchSize is how many reports go in one telemetry request (the gateway takes 100).
-	DefaultBatchSize = 10
-	// DefaultQueueCapacity is how many reports wait in memory at most; past it, new reports are
-	// dropped and counted.
-	DefaultQueueCapacity = 10000
-	// DefaultFlushInterval is how long a partial batch waits before it is sent anyway.
-	DefaultFlushInterval = time.Second
-)
-
-const (
-	maxTelemetryBatch = 100 // the spec's maxItems for one batch
-	maxToolNameRunes  = 256
-	maxErrorTypeRunes = 128
-)
-
 // report is one queued tool-call report. It holds no pointers beyond the two strings the caller
 // passed, so queuing one allocates nothing.
 type report struct {
@@ -253,6 +236,10 @@ func (t *telemetry) queued() int64 {
 	return n
 }
 
+// TruncateRunes cuts s to at most max code points, never splitting one (TruncateSummary with a
+// limit of your choice).
+func TruncateRunes(s string, max int) string { return truncateRunes(s, max) }
+
 // truncateRunes cuts s to at most max code points, never inside one. Invalid UTF-8 counts one
 // code point per bad byte, as encoding/json will write each as U+FFFD.
 func truncateRunes(s string, max int) string {
@@ -268,9 +255,6 @@ func truncateRunes(s string, max int) string {
 	}
 	return s
 }
-
-// MaxSummaryRunes is the spec's cap on a tool-input summary, in code points.
-const MaxSummaryRunes = 200
 
 // TruncateSummary caps s at MaxSummaryRunes code points, never splitting one. The guard applies
 // it to every summary it sends.

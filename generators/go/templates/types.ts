@@ -11,22 +11,32 @@
  *   from leaving the field out (a boolean, a number that may be 0): then a pointer (`ati.Ptr`).
  *   Optional objects are pointers.
  */
-import type {
-  ApiModel,
-  EnumType,
-  NamedType,
-  ObjectType,
-  Property,
-  TypeRef,
-  UnionType,
+import { code } from '../../src/emit/template.ts';
+import {
+  type ApiModel,
+  type EnumType,
+  type NamedType,
+  type ObjectType,
+  type Property,
+  SpecModelError,
+  type TypeRef,
+  type UnionType,
 } from '../../src/model/index.ts';
-import { describe, doc, exported, lowerFirst, pascalWords, quote } from './naming.ts';
+import { describe, doc, exported, lowerFirst, pascalWords, quote } from '../naming.ts';
+import type { GoImports } from './file.ts';
 
 export interface GoTypes {
   model: ApiModel;
   byWire: Map<string, NamedType>;
   /** For a type without a description: the methods it is the body or answer of, for its doc. */
-  roles?: Map<string, string[]>;
+  roles: Map<string, string[]>;
+}
+
+/** The JSON pointer of a named type's schema, for errors. */
+export function typePointer(t: NamedType): string {
+  return t.syntheticFrom
+    ? `#/components/schemas/${t.syntheticFrom.schema}/properties/${t.syntheticFrom.property}`
+    : `#/components/schemas/${t.name.wire}`;
 }
 
 /** What a type is for, from the operations that send or return it. */
@@ -43,35 +53,24 @@ export function typeRoles(model: ApiModel, method: (opID: string) => string): Ma
   return roles;
 }
 
-export function goTypeName(t: NamedType): string {
-  return exported(t.name);
-}
+export const goTypeName = (t: NamedType): string => exported(t.name);
 
 export function named(ctx: GoTypes, wire: string): NamedType {
   const t = ctx.byWire.get(wire);
-  if (!t) throw new Error(`go emitter: unknown type ${wire}`);
+  if (!t) throw new Error(`go emitter: the model has no type ${wire}`);
   return t;
 }
 
 /** The Go type of a reference, before optional/nullable wrapping. */
-export function goType(ctx: GoTypes, ref: TypeRef): string {
+export function goType(ctx: GoTypes, ref: TypeRef, imports: GoImports): string {
   switch (ref.kind) {
     case 'primitive':
-      switch (ref.type) {
-        case 'string':
-          return ref.format === 'date-time' ? 'time.Time' : 'string';
-        case 'integer':
-          return 'int64';
-        case 'number':
-          return 'float64';
-        case 'boolean':
-          return 'bool';
-      }
-      throw new Error('unreachable');
+      if (ref.type === 'string') return ref.format === 'date-time' ? `${imports.use('time')}.Time` : 'string';
+      return { integer: 'int64', number: 'float64', boolean: 'bool' }[ref.type];
     case 'array':
-      return `[]${goType(ctx, ref.items)}`;
+      return `[]${goType(ctx, ref.items, imports)}`;
     case 'map':
-      return `map[string]${goType(ctx, ref.values)}`;
+      return `map[string]${goType(ctx, ref.values, imports)}`;
     case 'any':
       return 'any';
     case 'ref':
@@ -101,107 +100,141 @@ export interface GoField {
   prop: Property;
 }
 
-export function goField(ctx: GoTypes, owner: ObjectType, p: Property): GoField {
-  const base = goType(ctx, p.type);
+export function goField(ctx: GoTypes, owner: ObjectType, p: Property, imports: GoImports): GoField {
+  const base = goType(ctx, p.type, imports);
   const collection = p.type.kind === 'array' || p.type.kind === 'map' || p.type.kind === 'any';
   let type = base;
-  let omit = !p.required;
   if (p.nullable) {
-    if (collection) type = base;
-    else if (isObjectRef(ctx, p.type)) type = `*${base}`;
-    else type = `Nullable[${base}]`;
-  } else if (!p.required) {
     if (isObjectRef(ctx, p.type)) type = `*${base}`;
-    else if (owner.usage.request && zeroIsMeaningful(p)) type = `*${base}`;
+    else if (!collection) type = `Nullable[${base}]`;
+  } else if (!p.required) {
+    if (isObjectRef(ctx, p.type) || (owner.usage.request && zeroIsMeaningful(p))) type = `*${base}`;
   }
-  if (p.required) omit = false;
-  const tag = `\`json:"${p.name.wire}${omit ? ',omitzero' : ''}"\``;
+  const tag = `\`json:"${p.name.wire}${p.required ? '' : ',omitzero'}"\``;
   return { name: exported(p.name), type, tag, prop: p };
 }
 
-function fieldDoc(p: Property, field: GoField): string {
-  const text = p.description
-    ? describe(field.name, p.description)
-    : `${field.name} is the ${p.name.wire} member.`;
-  const notes: string[] = [];
-  if (p.required && p.nullable) notes.push('May be null.');
-  if (!p.required && p.nullable) notes.push('May be absent or null.');
-  if (!p.required && !p.nullable) notes.push('Optional.');
-  if (p.default !== undefined) notes.push(`The gateway's default is ${JSON.stringify(p.default)}.`);
-  if (p.secret) notes.push('A secret: never log it.');
-  if (p.deprecated) notes.push('Deprecated: see the spec.');
-  if (p.type.kind === 'map') notes.push('Keys and values pass through untouched.');
-  return doc(`${text} ${notes.join(' ')}`.trim(), '\t');
+function fieldDoc(f: GoField): string {
+  const p = f.prop;
+  const text = p.description ? describe(f.name, p.description) : `${f.name} is the ${p.name.wire} member.`;
+  const notes = [
+    p.required && p.nullable && 'May be null.',
+    !p.required && p.nullable && 'May be absent or null.',
+    !p.required && !p.nullable && 'Optional.',
+    p.default !== undefined && `The gateway's default is ${JSON.stringify(p.default)}.`,
+    p.secret && 'A secret: never log it.',
+    p.deprecated && 'Deprecated: see the spec.',
+    p.type.kind === 'map' && 'Keys and values pass through untouched.',
+  ].filter((n): n is string => typeof n === 'string');
+  return doc([text, ...notes].join(' '), '\t');
 }
 
-export function emitObject(ctx: GoTypes, t: ObjectType): string {
+function objectDoc(ctx: GoTypes, t: ObjectType, name: string): string {
+  const roles = ctx.roles.get(t.name.wire);
+  if (t.description) return doc(`${name} is ${lowerFirst(t.description)}`);
+  if (roles) return doc(`${name} is ${roles.slice(0, 3).join(', ')}${roles.length > 3 ? ', and more' : ''}.`);
+  return doc(`${name} is the spec's ${t.name.wire} schema.`);
+}
+
+export function objectDecl(ctx: GoTypes, t: ObjectType, imports: GoImports): string {
   const name = goTypeName(t);
-  const roles = ctx.roles?.get(t.name.wire);
-  let out = doc(
-    t.description
-      ? `${name} is ${lowerFirst(t.description)}`
-      : roles
-        ? `${name} is ${roles.slice(0, 3).join(', ')}${roles.length > 3 ? ', and more' : ''}.`
-        : `${name} is the spec's ${t.name.wire} schema.`,
-  );
-  out += `type ${name} struct {\n`;
-  const fields = t.properties.map((p) => goField(ctx, t, p));
-  for (const f of fields) {
-    out += fieldDoc(f.prop, f);
-    out += `\t${f.name} ${f.type} ${f.tag}\n`;
-  }
-  out += '}\n\n';
+  const fields = t.properties.map((p) => goField(ctx, t, p, imports));
   const secrets = fields.filter((f) => f.prop.secret);
   for (const f of secrets) {
     if (f.type !== 'string')
-      throw new Error(`go emitter: ${t.name.wire}.${f.prop.name.wire} is x-secret but not a string`);
+      throw new SpecModelError(
+        'x-secret is only supported on a required or optional non-null string',
+        `${typePointer(t)}/properties/${f.prop.name.wire}`,
+      );
   }
-  if (secrets.length > 0) {
-    // Printing a value with fmt (or a logger built on it) must not show its secrets.
-    out += `// String prints the ${name} with its secret fields (${secrets.map((f) => f.name).join(', ')}) masked.\n`;
-    out += `func (v ${name}) String() string {\n`;
-    out += `\tcp := v\n`;
-    for (const f of secrets) out += `\tif cp.${f.name} != "" {\n\t\tcp.${f.name} = "[redacted]"\n\t}\n`;
-    out += `\ttype plain ${name}\n\treturn fmt.Sprintf("%+v", plain(cp))\n}\n\n`;
-    out += `// GoString is String, so %#v masks the secrets too.\nfunc (v ${name}) GoString() string { return v.String() }\n\n`;
-  }
-  return out;
+  // Printing a value with fmt (or a logger built on it) must not show its secrets.
+  const masking =
+    secrets.length > 0 &&
+    code`
+
+    // String prints the ${name} with its secret fields (${secrets.map((f) => f.name).join(', ')}) masked.
+    func (v ${name}) String() string {
+        cp := v
+        ${secrets.map(
+          (f) => code`
+          if cp.${f.name} != "" {
+              cp.${f.name} = "[redacted]"
+          }`,
+        )}
+        type plain ${name}
+        return ${imports.use('fmt')}.Sprintf("%+v", plain(cp))
+    }
+
+    // GoString is String, so %#v masks the secrets too.
+    func (v ${name}) GoString() string { return v.String() }`;
+  return code`
+    ${objectDoc(ctx, t, name)}
+    type ${name} struct {
+        ${fields.map((f) => [fieldDoc(f), `${f.name} ${f.type} ${f.tag}`])}
+    }${masking}
+  `;
 }
 
 export function enumConst(t: EnumType, v: EnumType['values'][number]): string {
-  return goTypeName(t) + pascalWords(v.name.words);
+  return goTypeName(t) + (v.name.overrides.go ?? pascalWords(v.name.words));
 }
 
-export function emitEnum(t: EnumType): string {
+export function enumDecl(t: EnumType): string {
   const name = goTypeName(t);
-  let out = doc(
-    `${name} is ${lowerFirst(t.description ?? `the spec's ${t.name.wire} enum`)}${/[.!?]$/.test(t.description ?? '') ? '' : '.'} ` +
-      'A value this SDK does not list (from a newer gateway) is kept as-is; IsKnown tells them apart.',
-  );
-  out += `type ${name} string\n\n`;
-  out += `// ${name} values.\nconst (\n`;
-  for (const v of t.values) {
-    const c = enumConst(t, v);
-    out += doc(`${c} is ${quote(v.value)}.${v.description ? ` ${v.description}` : ''}`, '\t');
-    out += `\t${c} ${name} = ${quote(v.value)}\n`;
-  }
-  out += ')\n\n';
-  out += `// IsKnown reports whether v is one of the ${name} values this SDK knows.\n`;
-  out += `func (v ${name}) IsKnown() bool {\n\tswitch v {\n\tcase ${t.values.map((v) => enumConst(t, v)).join(', ')}:\n\t\treturn true\n\t}\n\treturn false\n}\n\n`;
-  return out;
+  const description = t.description ?? `the spec's ${t.name.wire} enum`;
+  const consts = t.values.map((v) => enumConst(t, v));
+  return code`
+    ${doc(
+      `${name} is ${lowerFirst(description)}${/[.!?]$/.test(description) ? '' : '.'} ` +
+        'A value this SDK does not list (from a newer gateway) is kept as-is; IsKnown tells them apart.',
+    )}
+    type ${name} string
+
+    // ${name} values.
+    const (
+        ${t.values.map((v, i) => [
+          doc(`${consts[i]} is ${quote(v.value)}.${v.description ? ` ${v.description}` : ''}`, '\t'),
+          `${consts[i]} ${name} = ${quote(v.value)}`,
+        ])}
+    )
+
+    // IsKnown reports whether v is one of the ${name} values this SDK knows.
+    func (v ${name}) IsKnown() bool {
+        switch v {
+        case ${consts.join(', ')}:
+            return true
+        }
+        return false
+    }
+  `;
 }
 
-export function emitUnion(ctx: GoTypes, t: UnionType): string {
-  const name = goTypeName(t);
+interface GoVariant {
+  field: string;
+  type: string;
+  value: string;
+  discField: string;
+}
+
+/** A union's variants, or a SpecModelError naming what Go cannot decode without guessing. */
+function unionVariants(ctx: GoTypes, t: UnionType): { disc: string; variants: GoVariant[] } {
+  const at = typePointer(t);
   const disc = t.discriminator;
-  if (!disc) throw new Error(`go emitter: union ${t.name.wire} needs a discriminator`);
-  const variants = t.variants.map((v) => {
-    if (!v.discriminatorValue)
-      throw new Error(`go emitter: union ${t.name.wire} variant ${v.type} has no discriminator value`);
+  if (!disc)
+    throw new SpecModelError(
+      'the Go SDK needs a discriminator (propertyName) on a oneOf: without one, a value cannot be ' +
+        'decoded into a variant without guessing',
+      at,
+    );
+  const variants = t.variants.map((v, i) => {
     const vt = named(ctx, v.type);
-    if (vt.kind !== 'object') throw new Error(`go emitter: union variant ${v.type} is not an object`);
+    if (!v.discriminatorValue)
+      throw new SpecModelError(`variant ${v.type} has no discriminator value`, `${at}/oneOf/${i}`);
+    if (vt.kind !== 'object')
+      throw new SpecModelError(`variant ${v.type} is not an object`, `${at}/oneOf/${i}`);
     const discProp = vt.properties.find((p) => p.name.wire === disc);
-    if (!discProp) throw new Error(`go emitter: union variant ${v.type} lacks ${disc}`);
+    if (!discProp)
+      throw new SpecModelError(`variant ${v.type} lacks the discriminator '${disc}'`, typePointer(vt));
     return {
       field: pascalWords(v.discriminatorValue.split(/[^A-Za-z0-9]+/)),
       type: goTypeName(vt),
@@ -209,33 +242,93 @@ export function emitUnion(ctx: GoTypes, t: UnionType): string {
       discField: exported(discProp.name),
     };
   });
-  let out = doc(
-    `${name} is ${lowerFirst(t.description ?? `the spec's ${t.name.wire} union`)} Exactly one variant field is set; ` +
-      `the ${quote(disc)} member on the wire says which. A part of a kind this SDK does not know decodes with every ` +
-      'variant nil, keeps its JSON (Raw) and encodes back unchanged.',
-  );
-  out += `type ${name} struct {\n`;
-  for (const v of variants)
-    out += `\t// ${v.field} is set when ${disc} is ${quote(v.value)}.\n\t${v.field} *${v.type}\n`;
-  out += '\n\traw json.RawMessage\n}\n\n';
-  out += `// Kind returns the ${disc} of the set variant, or of an unknown part.\nfunc (u ${name}) Kind() string {\n\tswitch {\n`;
-  for (const v of variants) out += `\tcase u.${v.field} != nil:\n\t\treturn ${quote(v.value)}\n`;
-  out += `\t}\n\tvar head struct {\n\t\tKind string \`json:"${disc}"\`\n\t}\n\t_ = json.Unmarshal(u.raw, &head)\n\treturn head.Kind\n}\n\n`;
-  out += `// Raw returns the JSON of a part of an unknown kind (nil for a known one).\nfunc (u ${name}) Raw() json.RawMessage { return u.raw }\n\n`;
-  out += `// MarshalJSON encodes the set variant with its ${disc} filled in.\nfunc (u ${name}) MarshalJSON() ([]byte, error) {\n\tswitch {\n`;
-  for (const v of variants)
-    out += `\tcase u.${v.field} != nil:\n\t\tcp := *u.${v.field}\n\t\tcp.${v.discField} = ${quote(v.value)}\n\t\treturn json.Marshal(cp)\n`;
-  out += `\tcase u.raw != nil:\n\t\treturn u.raw, nil\n\t}\n\treturn nil, errors.New("ati: ${name} has no variant set")\n}\n\n`;
-  out += `// UnmarshalJSON decodes the variant its ${disc} names; an unknown ${disc} is kept as Raw.\nfunc (u *${name}) UnmarshalJSON(data []byte) error {\n`;
-  out += `\tvar head struct {\n\t\tKind *string \`json:"${disc}"\`\n\t}\n\tif err := json.Unmarshal(data, &head); err != nil {\n\t\treturn err\n\t}\n`;
-  out += `\tif head.Kind == nil {\n\t\treturn errors.New("ati: ${name} without ${disc}")\n\t}\n\t*u = ${name}{}\n\tswitch *head.Kind {\n`;
-  for (const v of variants)
-    out += `\tcase ${quote(v.value)}:\n\t\tu.${v.field} = new(${v.type})\n\t\treturn json.Unmarshal(data, u.${v.field})\n`;
-  out += `\t}\n\tu.raw = append(json.RawMessage(nil), data...)\n\treturn nil\n}\n\n`;
-  for (const v of variants) {
-    out += `// New${name}${v.field} wraps v as a ${name}.\nfunc New${name}${v.field}(v ${v.type}) ${name} { return ${name}{${v.field}: &v} }\n\n`;
-  }
-  return out;
+  return { disc, variants };
+}
+
+/** Checks what unionDecl would refuse, without rendering (for a whole-model check up front). */
+export function checkUnion(ctx: GoTypes, t: UnionType): void {
+  unionVariants(ctx, t);
+}
+
+export function unionDecl(ctx: GoTypes, t: UnionType, imports: GoImports): string {
+  const name = goTypeName(t);
+  const { disc, variants } = unionVariants(ctx, t);
+  const json = imports.use('encoding/json');
+  const errors = imports.use('errors');
+  const head = (type: string) => `var head struct {\n\tKind ${type} \`json:"${disc}"\`\n}`;
+  return code`
+    ${doc(
+      `${name} is ${lowerFirst(t.description ?? `the spec's ${t.name.wire} union`)} Exactly one variant field is set; ` +
+        `the ${quote(disc)} member on the wire says which. A part of a kind this SDK does not know decodes with every ` +
+        'variant nil, keeps its JSON (Raw) and encodes back unchanged.',
+    )}
+    type ${name} struct {
+        ${variants.map((v) => [`// ${v.field} is set when ${disc} is ${quote(v.value)}.`, `${v.field} *${v.type}`])}
+
+        raw ${json}.RawMessage
+    }
+
+    // Kind returns the ${disc} of the set variant, or of an unknown part.
+    func (u ${name}) Kind() string {
+        switch {
+        ${variants.map(
+          (v) => code`
+          case u.${v.field} != nil:
+              return ${quote(v.value)}`,
+        )}
+        }
+        ${head('string')}
+        _ = ${json}.Unmarshal(u.raw, &head)
+        return head.Kind
+    }
+
+    // Raw returns the JSON of a part of an unknown kind (nil for a known one).
+    func (u ${name}) Raw() ${json}.RawMessage { return u.raw }
+
+    // MarshalJSON encodes the set variant with its ${disc} filled in.
+    func (u ${name}) MarshalJSON() ([]byte, error) {
+        switch {
+        ${variants.map(
+          (v) => code`
+          case u.${v.field} != nil:
+              cp := *u.${v.field}
+              cp.${v.discField} = ${quote(v.value)}
+              return ${json}.Marshal(cp)`,
+        )}
+        case u.raw != nil:
+            return u.raw, nil
+        }
+        return nil, ${errors}.New("ati: ${name} has no variant set")
+    }
+
+    // UnmarshalJSON decodes the variant its ${disc} names; an unknown ${disc} is kept as Raw.
+    func (u *${name}) UnmarshalJSON(data []byte) error {
+        ${head('*string')}
+        if err := ${json}.Unmarshal(data, &head); err != nil {
+            return err
+        }
+        if head.Kind == nil {
+            return ${errors}.New("ati: ${name} without ${disc}")
+        }
+        *u = ${name}{}
+        switch *head.Kind {
+        ${variants.map(
+          (v) => code`
+          case ${quote(v.value)}:
+              u.${v.field} = new(${v.type})
+              return ${json}.Unmarshal(data, u.${v.field})`,
+        )}
+        }
+        u.raw = append(${json}.RawMessage(nil), data...)
+        return nil
+    }
+    ${variants.map(
+      (v) => code`
+
+      // New${name}${v.field} wraps v as a ${name}.
+      func New${name}${v.field}(v ${v.type}) ${name} { return ${name}{${v.field}: &v} }`,
+    )}
+  `;
 }
 
 /** Go expression of the validation shape of a reference, or `nil` when encoding/json suffices. */
@@ -254,22 +347,21 @@ export function shapeExpr(ctx: GoTypes, ref: TypeRef): string {
   }
 }
 
-export function shapeVar(t: NamedType): string {
-  return `shape${goTypeName(t)}`;
-}
+export const shapeVar = (t: NamedType): string => `shape${goTypeName(t)}`;
 
-export function emitShape(ctx: GoTypes, t: NamedType): string {
-  if (t.kind === 'enum') return '';
+export function shapeDecl(ctx: GoTypes, t: Exclude<NamedType, EnumType>): string {
   const v = shapeVar(t);
   if (t.kind === 'union') {
     const entries = t.variants.map(
       (x) => `${quote(x.discriminatorValue ?? '')}: ${shapeVar(named(ctx, x.type))}`,
     );
-    return `var ${v} = &shape{name: ${quote(t.name.wire)}, discriminator: ${quote(t.discriminator ?? '')}, variants: map[string]*shape{${entries.join(', ')}}}\n`;
+    return `var ${v} = &shape{name: ${quote(t.name.wire)}, discriminator: ${quote(t.discriminator ?? '')}, variants: map[string]*shape{${entries.join(', ')}}}`;
   }
-  const props = t.properties.map(
-    (p) =>
-      `\t{name: ${quote(p.name.wire)}, required: ${p.required}, nullable: ${p.nullable}, sub: ${shapeExpr(ctx, p.type)}},\n`,
-  );
-  return `var ${v} = &shape{name: ${quote(t.name.wire)}, props: []prop{\n${props.join('')}}}\n`;
+  return code`
+    var ${v} = &shape{name: ${quote(t.name.wire)}, props: []prop{
+        ${t.properties.map(
+          (p) =>
+            `{name: ${quote(p.name.wire)}, required: ${p.required}, nullable: ${p.nullable}, sub: ${shapeExpr(ctx, p.type)}},`,
+        )}
+    }}`;
 }

@@ -22,7 +22,8 @@ import pydantic_core
 
 from ._constants import (
     API_KEY_ENV,
-    DEFAULT_BASE_URL_ENV,
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     INITIAL_RETRY_DELAY,
@@ -32,7 +33,7 @@ from ._constants import (
 )
 from ._models import NOT_GIVEN, NotGiven, to_wire
 from ._token_cache import TokenCache
-from ._version import DEFAULT_BASE_URL, VERSION
+from ._version import VERSION
 from .exceptions import (
     AgentTrustError,
     ConfigurationError,
@@ -102,8 +103,9 @@ class _Prepared(NamedTuple):
     max_retries: int
 
 
-def _env_base_url() -> str | None:
-    for name in DEFAULT_BASE_URL_ENV:
+def _from_env(names: tuple[str, ...]) -> str | None:
+    """The first of the variables `names` that is set and not empty."""
+    for name in names:
         value = os.environ.get(name)
         if value:
             return value
@@ -134,7 +136,7 @@ class _BaseClient:
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
     ) -> None:
-        resolved = base_url or _env_base_url() or DEFAULT_BASE_URL
+        resolved = base_url or _from_env(BASE_URL_ENV) or DEFAULT_BASE_URL
         if not isinstance(resolved, str) or not resolved.startswith(("http://", "https://")):
             raise ConfigurationError(
                 "VALIDATION_ERROR",
@@ -142,7 +144,7 @@ class _BaseClient:
                 details={"field": "base_url"},
             )
         if api_key is None:
-            api_key = os.environ.get(API_KEY_ENV) or None
+            api_key = _from_env(API_KEY_ENV)
         if api_key is not None and (not isinstance(api_key, str) or not api_key):
             raise ConfigurationError(
                 "VALIDATION_ERROR", "api_key must be a non-empty string", details={"field": "api_key"}
@@ -185,11 +187,11 @@ class _BaseClient:
     @staticmethod
     def _env_settings() -> tuple[str, str]:
         """The base URL and API key from the environment, or a ConfigurationError naming what is missing."""
-        base_url = _env_base_url()
-        api_key = os.environ.get(API_KEY_ENV)
-        missing = [" or ".join(DEFAULT_BASE_URL_ENV)] if not base_url else []
+        base_url = _from_env(BASE_URL_ENV)
+        api_key = _from_env(API_KEY_ENV)
+        missing = [" or ".join(BASE_URL_ENV)] if not base_url else []
         if not api_key:
-            missing.append(API_KEY_ENV)
+            missing.append(" or ".join(API_KEY_ENV))
         if missing:
             raise ConfigurationError(
                 "VALIDATION_ERROR",

@@ -22,7 +22,7 @@ __all__ = [
     "NOT_GIVEN",
     "NotGiven",
     "discriminate",
-    "text_message",
+    "shorthand",
     "to_wire",
 ]
 
@@ -110,12 +110,23 @@ def to_wire(value: Any) -> Any:
     return value
 
 
-def text_message(value: Any) -> Any:
-    """Lets `a2a.send_message(agent_id, "text")` take a plain string: it becomes a user message
-    with one text part. Anything else is passed on as is."""
-    if isinstance(value, str):
-        return {"role": "user", "parts": [{"kind": "text", "text": value}]}
-    return value
+def shorthand(value: Any, template: Any) -> Any:
+    """An argument the spec lets take a plain string (`x-sdk-shorthands`): a str becomes
+    `template` with every "{value}" string in it replaced by the str (`a2a.send_message(agent_id,
+    "text")` builds a user message with one text part). Anything else is passed on as is."""
+    if not isinstance(value, str):
+        return value
+
+    def build(node: Any) -> Any:
+        if node == "{value}":
+            return value
+        if isinstance(node, dict):
+            return {k: build(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [build(v) for v in node]
+        return node
+
+    return build(template)
 
 
 def discriminate(prop: str, known: frozenset[str]) -> Any:

@@ -14,15 +14,15 @@ Semantics match the TypeScript `AgentTrustGuard`: a denial raises `ActionDeniedE
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Literal, TypedDict, TypeVar
 
+from . import _facts
 from ._breaker import BreakerSnapshot, CircuitBreaker
+from ._digest import digest_tool_input
 from ._telemetry import TelemetryBatcher, TelemetryStats
 from ._truncate import truncate_summary
 from .exceptions import (
@@ -43,8 +43,9 @@ if TYPE_CHECKING:
 __all__ = ["ATIGuard", "FailedOpenDecision", "GuardStats", "digest_tool_input"]
 
 ActionEffect = Literal["read", "mutating", "destructive", "admin"]
-_EFFECTS = frozenset({"read", "mutating", "destructive", "admin"})
-_MAX_TOOL_NAME = 256
+_EFFECTS = frozenset(_facts.ACTION_EFFECT_VALUES)
+_EFFECTS_TEXT = ", ".join(_facts.ACTION_EFFECT_VALUES)
+_MAX_TOOL_NAME = _facts.MAX_TOOL_NAME
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -75,18 +76,6 @@ class GuardStats(TypedDict):
     telemetry: TelemetryStats
     checks: CheckStats
     breaker: BreakerSnapshot | None
-
-
-def digest_tool_input(value: Any) -> str:
-    """SHA-256 (hex) an approval is bound to: of a str's UTF-8, of bytes as they are, else of
-    canonical JSON (keys sorted at every depth), as the TypeScript SDK computes it."""
-    if isinstance(value, str):
-        data = value.encode()
-    elif isinstance(value, (bytes, bytearray, memoryview)):
-        data = bytes(value)
-    else:
-        data = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-    return hashlib.sha256(data).hexdigest()
 
 
 def _invalid(message: str, field_name: str) -> ValidationError:
@@ -135,9 +124,9 @@ class ATIGuard:
         action_effect: ActionEffect | str | None = None,
         check_timeout: float | None = None,
         check_max_retries: int | None = None,
-        batch_size: int = 10,
-        queue_capacity: int = 10_000,
-        flush_interval: float = 1.0,
+        batch_size: int = _facts.TELEMETRY_BATCH_SIZE,
+        queue_capacity: int = _facts.TELEMETRY_CAPACITY,
+        flush_interval: float = _facts.TELEMETRY_FLUSH_INTERVAL_MS / 1000,
         breaker: dict[str, Any] | Literal[False] | None = None,
     ) -> None:
         if not hasattr(client, "actions") or not hasattr(client, "telemetry"):
@@ -147,7 +136,7 @@ class ATIGuard:
         if session_id is not None and (not isinstance(session_id, str) or not session_id):
             raise _invalid("session_id must be a non-empty string", "session_id")
         if action_effect is not None and action_effect not in _EFFECTS:
-            raise _invalid("action_effect must be one of read, mutating, destructive, admin", "action_effect")
+            raise _invalid(f"action_effect must be one of {_EFFECTS_TEXT}", "action_effect")
         self._client = client
         self.agent_id = agent_id
         self.session_id = session_id or str(uuid.uuid4())
@@ -323,7 +312,7 @@ class ATIGuard:
             raise _invalid(f"tool must be a non-empty string of at most {_MAX_TOOL_NAME} characters", "tool")
         effect = effect if effect is not None else self.action_effect
         if effect is not None and effect not in _EFFECTS:
-            raise _invalid("action_effect must be one of read, mutating, destructive, admin", "action_effect")
+            raise _invalid(f"action_effect must be one of {_EFFECTS_TEXT}", "action_effect")
         if summary is not None and not isinstance(summary, str):
             raise _invalid("input_summary must be a string", "input_summary")
         self._count("total")

@@ -2,7 +2,7 @@
 
 import { code } from '../../src/emit/template.ts';
 import type { ApiModel } from '../../src/model/index.ts';
-import { pyMember, pyResourceClass, pyStr } from '../names.ts';
+import { pyMember, pyResourceClass, pyStr } from '../naming.ts';
 
 export function clientModule(model: ApiModel, header: string): string {
   const resources = model.resources.map((r) => ({
@@ -19,8 +19,8 @@ export function clientModule(model: ApiModel, header: string): string {
       class ${name}(${base}):
           """The ${isAsync ? 'asynchronous' : 'synchronous'} AgentTrust ID client: one attribute per spec tag.
 
-          \`base_url\` defaults to AGENTTRUST_URL / AGENTTRUST_BASE_URL, then ${model.defaultBaseUrl};
-          \`api_key\` to AGENTTRUST_API_KEY. Use \`${name}.from_env()\` to require both from the
+          \`base_url\` defaults to ${model.facts.defaults.env.baseUrl.join(' / ')}, then ${model.facts.defaults.baseUrl};
+          \`api_key\` to ${model.facts.defaults.env.apiKey.join(' / ')}. Use \`${name}.from_env()\` to require both from the
           environment. Safe to share between ${isAsync ? 'tasks' : 'threads'}; close it (or use it as a
           context manager) to release its connections.
           """
@@ -97,7 +97,6 @@ export function versionModule(model: ApiModel, header: string, version: string):
 
     VERSION = ${pyStr(version)}
     SPEC_VERSION = ${pyStr(model.version)}
-    DEFAULT_BASE_URL = ${pyStr(model.defaultBaseUrl)}
   `;
 }
 

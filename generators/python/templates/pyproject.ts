@@ -15,7 +15,7 @@ export function pyprojectToml(spec: string, version: string): string {
     readme = "README.md"
     license = "Apache-2.0"
     requires-python = ">=3.10"
-    dependencies = ["httpx>=0.27,<1", "pydantic>=2.7,<3"]
+    dependencies = ["httpx>=0.27,<1", "pydantic>=2.7,<3", "rfc8785>=0.1.4,<0.2"]
     classifiers = [
         "Programming Language :: Python :: 3",
         "Typing :: Typed",
@@ -43,9 +43,9 @@ export function pyprojectToml(spec: string, version: string): string {
     strict = true
     plugins = ["pydantic.mypy"]
     files = ["src/agenttrustid", "tests", "examples", "bench"]
-mypy_path = "src"
-explicit_package_bases = true
-    exclude = ["\\\\.venv/"]
+    mypy_path = "src"
+    explicit_package_bases = true
+    exclude = ["\\.venv/"]
 
     [[tool.mypy.overrides]]
     module = ["tests.*", "examples.*", "bench.*"]

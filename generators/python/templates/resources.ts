@@ -3,23 +3,26 @@
 import { code, oneLine } from '../../src/emit/template.ts';
 import {
   type ApiModel,
+  type CacheRule,
   findOperation,
   type Operation,
   type Param,
   type Resource,
+  SpecModelError,
   type TypeRef,
+  typeOf,
 } from '../../src/model/index.ts';
-import { pyClass, pyDoc, pyField, pyMember, pyOpConst, pyResourceClass, pyStr } from '../names.ts';
+import {
+  pyClass,
+  pyDoc,
+  pyField,
+  pyLiteral,
+  pyMember,
+  pyOpConst,
+  pyResourceClass,
+  pyStr,
+} from '../naming.ts';
 import { pyType } from './types.ts';
-
-/**
- * Per-operation conveniences the spec cannot express, keyed by `operationId.argument`: the
- * runtime helper that converts the argument, and the extra Python type it then accepts.
- */
-const ARGUMENT_SHORTHANDS: Record<string, { helper: string; accepts: string }> = {
-  // The guide's `client.a2a.send_message(agent_id, "text")`.
-  'sendA2aMessage.message': { helper: 'text_message', accepts: 'str' },
-};
 
 /** What an argument accepts: the model or a plain mapping with wire keys, an enum or its string. */
 function argType(model: ApiModel, ref: TypeRef, used: Set<string>): string {
@@ -55,33 +58,28 @@ function collectTypeNames(model: ApiModel, ref: TypeRef | undefined, used: Set<s
 function signature(model: ApiModel, op: Operation, used: Set<string>): string[] {
   const required = op.params.filter((p) => p.required);
   const optional = op.params.filter((p) => !p.required);
-  const typeOf = (p: Param) => {
-    const shorthand = ARGUMENT_SHORTHANDS[`${op.id}.${p.name.wire}`];
-    const base = argType(model, p.type, used);
-    return shorthand ? `${base} | ${shorthand.accepts}` : base;
-  };
+  // A shorthand's plain value (`accepts: string`) is a str in Python.
+  const argTypeOf = (p: Param) => `${argType(model, p.type, used)}${p.shorthand ? ' | str' : ''}`;
   return [
     'self,',
-    ...required.map((p) => `${pyField(p.name)}: ${typeOf(p)},`),
+    ...required.map((p) => `${pyField(p.name)}: ${argTypeOf(p)},`),
     '*,',
-    ...optional.map((p) => `${pyField(p.name)}: ${typeOf(p)} | None = None,`),
+    ...optional.map((p) => `${pyField(p.name)}: ${argTypeOf(p)} | None = None,`),
+    op.sdk.cache?.kind === 'store' && `${pyField(op.sdk.cache.optOut)}: bool = True,`,
     'request_options: RequestOptions | None = None,',
-  ];
+  ].filter((line): line is string => line !== false);
 }
 
-function argValue(op: Operation, p: Param): string {
-  const shorthand = ARGUMENT_SHORTHANDS[`${op.id}.${p.name.wire}`];
-  return shorthand ? `${shorthand.helper}(${pyField(p.name)})` : pyField(p.name);
+function argValue(p: Param): string {
+  return p.shorthand ? `shorthand(${pyField(p.name)}, ${pyLiteral(p.shorthand.builds)})` : pyField(p.name);
 }
 
-function dictOf(op: Operation, params: Param[]): string {
+function dictOf(params: Param[]): string {
   const required = params.filter((p) => p.required);
   const optional = params.filter((p) => !p.required);
-  const items = required.map((p) => `${pyStr(p.name.wire)}: ${argValue(op, p)}`);
+  const items = required.map((p) => `${pyStr(p.name.wire)}: ${argValue(p)}`);
   if (optional.length > 0) {
-    items.push(
-      `**drop_none({${optional.map((p) => `${pyStr(p.name.wire)}: ${argValue(op, p)}`).join(', ')}})`,
-    );
+    items.push(`**drop_none({${optional.map((p) => `${pyStr(p.name.wire)}: ${argValue(p)}`).join(', ')}})`);
   }
   return `{${items.join(', ')}}`;
 }
@@ -111,69 +109,116 @@ function methodDoc(model: ApiModel, op: Operation): string {
   return pyDoc(lines.join('\n'));
 }
 
-/**
- * Operations whose answers the client caches (the spec: "SDKs cache issued tokens per (agent,
- * scopes, audience) by default"); the runtime's `TokenCache` holds them, `revoke` evicts.
- */
-const TOKEN_CACHE = { issue: 'issueToken', revoke: 'revokeToken' };
+/** The JSON pointer of an operation in the spec, for errors about its `x-sdk-*` extensions. */
+const opPointer = (op: Operation) =>
+  `#/paths/${op.path.replace(/~/g, '~0').replace(/\//g, '~1')}/${op.method.toLowerCase()}`;
+
+/** The Python attribute of the response field `wire` of `op`, or undefined when it has none. */
+function responseField(model: ApiModel, op: Operation, wire: string): string | undefined {
+  const t = op.response.type && typeOf(model, op.response.type);
+  const prop = t?.kind === 'object' ? t.properties.find((p) => p.name.wire === wire) : undefined;
+  return prop && pyField(prop.name);
+}
+
+const paramNamed = (op: Operation, wire: string) => op.params.find((p) => p.name.wire === wire)!;
+
+/** The `x-sdk-cache` store call: the answer is cached per its key arguments until it expires. */
+function cachedCall(model: ApiModel, op: Operation, rule: Extract<CacheRule, { kind: 'store' }>) {
+  const at = `${opPointer(op)}/x-sdk-cache/store`;
+  const expires = responseField(model, op, rule.expiresAt);
+  if (!expires) throw new SpecModelError(`the answer has no field '${rule.expiresAt}'`, `${at}/expires_at`);
+  // Optional `issued_at`: the lifetime is then measured by the gateway's own two timestamps.
+  const issuedWire = 'issuedAt' in rule && typeof rule.issuedAt === 'string' ? rule.issuedAt : undefined;
+  const issued = issuedWire && responseField(model, op, issuedWire);
+  if (issuedWire && !issued)
+    throw new SpecModelError(`the answer has no field '${issuedWire}'`, `${at}/issued_at`);
+  const key = rule.key.map((w) => `${pyStr(w)}: ${pyField(paramNamed(op, w).name)}`).join(', ');
+  return {
+    optOut: pyField(rule.optOut),
+    args: `_ops.${pyOpConst(op.id)}, {${key}}`,
+    options: `expires=${pyStr(expires)}${issued ? `, issued=${pyStr(issued)}` : ''}`,
+  };
+}
+
+/** The `x-sdk-cache` evictions after `op` succeeds: one per cached operation the field names. */
+function evictions(model: ApiModel, op: Operation, rule: Extract<CacheRule, { kind: 'evict' }>): string[] {
+  const value = pyField(paramNamed(op, rule.param).name);
+  const out: string[] = [];
+  for (const stored of model.operations) {
+    const store = stored.sdk.cache;
+    if (store?.kind !== 'store') continue;
+    const target = `_ops.${pyOpConst(stored.id)}`;
+    if (store.key.includes(rule.field))
+      out.push(`self._client._token_cache.evict(${target}, ${value}, arg=${pyStr(rule.field)})`);
+    else {
+      const attr = responseField(model, stored, rule.field);
+      if (attr) out.push(`self._client._token_cache.evict(${target}, ${value}, attr=${pyStr(attr)})`);
+    }
+  }
+  if (out.length === 0)
+    throw new SpecModelError(
+      `no cached operation has '${rule.field}' as a key argument or an answer field`,
+      `${opPointer(op)}/x-sdk-cache/evict/field`,
+    );
+  return out;
+}
 
 function method(model: ApiModel, op: Operation, isAsync: boolean, used: Set<string>): string {
   collectTypeNames(model, op.response.type, used);
-  // \`builtins.list\`: a resource may have a method named \`list\`, which shadows the builtin in the class body.
-  const returns = op.response.type
-    ? pyType(model, op.response.type).replace(/\blist\[/g, 'builtins.list[')
-    : 'None';
+  const isVoid = op.sdk.void.includes('python') || !op.response.type;
+  // `builtins.list`: a resource may have a method named `list`, which shadows the builtin in the class body.
+  const returns =
+    op.response.type && !isVoid
+      ? pyType(model, op.response.type).replace(/\blist\[/g, 'builtins.list[')
+      : 'None';
   const args: string[] = [`_ops.${pyOpConst(op.id)}`];
-  if (op.pathParams.length > 0) args.push(`path_params=${dictOf(op, op.pathParams)}`);
-  if (op.queryParams.length > 0) args.push(`query=${dictOf(op, op.queryParams)}`);
-  if (op.body) {
-    const fields = op.params.filter((p) => p.location === 'body');
-    args.push(`body=${dictOf(op, fields)}`);
-  }
+  if (op.pathParams.length > 0) args.push(`path_params=${dictOf(op.pathParams)}`);
+  if (op.queryParams.length > 0) args.push(`query=${dictOf(op.queryParams)}`);
+  if (op.body) args.push(`body=${dictOf(op.params.filter((p) => p.location === 'body'))}`);
   args.push('options=request_options');
   const call = `self._client._request(${args.join(', ')})`;
-  const aw = isAsync ? 'await ' : '';
-  if (op.id === TOKEN_CACHE.issue) {
-    const sig = signature(model, op, used);
-    sig.splice(sig.length - 1, 0, 'cache: bool = True,');
-    return code`
-      ${isAsync ? 'async ' : ''}def ${pyMember(op.name)}(
-          ${sig}
-      ) -> ${returns}:
-          """${methodDoc(model, op)}
-
-          Tokens are cached per (agent_id, scopes, audience) and replaced shortly before they
-          expire; \`cache=False\` always issues a new one (and does not store it).
-          """
-
-          ${isAsync ? 'async ' : ''}def send() -> ${returns}:
-              return ${aw}${call}
-
-          if not cache:
-              return ${aw}send()
-          key = token_cache_key(agent_id, scopes, audience)
-          return ${aw}self._client._token_cache.${isAsync ? 'aget' : 'get'}(key, send)
-    `;
-  }
-  if (op.id === TOKEN_CACHE.revoke) {
-    return code`
-      ${isAsync ? 'async ' : ''}def ${pyMember(op.name)}(
-          ${signature(model, op, used)}
-      ) -> ${returns}:
-          """${methodDoc(model, op)}
-          """
-          ${aw}${call}
-          self._client._token_cache.forget(token)
-    `;
-  }
-  return code`
-    ${isAsync ? 'async ' : ''}def ${pyMember(op.name)}(
-        ${signature(model, op, used)}
+  const [def, aw] = isAsync ? ['async def', 'await '] : ['def', ''];
+  const rule = op.sdk.cache;
+  const sig = signature(model, op, used);
+  const fn = (body: string) => code`
+    ${def} ${pyMember(op.name)}(
+        ${sig}
     ) -> ${returns}:
-        """${methodDoc(model, op)}
-        """
-        return ${aw}${call}
+        ${body}
   `;
+  if (rule?.kind === 'store') {
+    const cached = cachedCall(model, op, rule);
+    const key = rule.key.map((w) => pyField(paramNamed(op, w).name)).join(', ');
+    return fn(code`
+      """${methodDoc(model, op)}
+
+      Answers are cached per (${key}) and replaced shortly before they expire;
+      \`${cached.optOut}=False\` always asks the gateway (and does not store the answer).
+      """
+
+      ${def} send() -> ${returns}:
+          return ${aw}${call}
+
+      if not ${cached.optOut}:
+          return ${aw}send()
+      return ${aw}self._client._token_cache.${isAsync ? 'aget' : 'get'}(${cached.args}, send, ${cached.options})
+    `);
+  }
+  const after = rule?.kind === 'evict' ? evictions(model, op, rule) : [];
+  if (isVoid || after.length > 0) {
+    return fn(code`
+      """${methodDoc(model, op)}
+      """
+      ${isVoid ? `${aw}${call}` : `result = ${aw}${call}`}
+      ${after}
+      ${!isVoid && 'return result'}
+    `);
+  }
+  return fn(code`
+    """${methodDoc(model, op)}
+    """
+    return ${aw}${call}
+  `);
 }
 
 export function resourceModule(model: ApiModel, resource: Resource, header: string): string {
@@ -181,15 +226,8 @@ export function resourceModule(model: ApiModel, resource: Resource, header: stri
   const used = new Set<string>();
   const sync = ops.map((op) => method(model, op, false, used));
   const asyncMethods = ops.map((op) => method(model, op, true, used));
-  const helpers = new Set<string>();
-  for (const op of ops) {
-    for (const p of op.params) {
-      const s = ARGUMENT_SHORTHANDS[`${op.id}.${p.name.wire}`];
-      if (s) helpers.add(s.helper);
-    }
-  }
+  const shorthands = ops.some((op) => op.params.some((p) => p.shorthand));
   const needsDropNone = ops.some((op) => op.params.some((p) => !p.required));
-  const cache = ops.some((op) => op.id === TOKEN_CACHE.issue);
   const datetime = used.delete('datetime');
   const typeNames = [...used].sort();
   const body = [...sync, ...asyncMethods].join('\n');
@@ -208,9 +246,8 @@ export function resourceModule(model: ApiModel, resource: Resource, header: stri
 
     from .. import _operations as _ops
     from .._base_client import RequestOptions
-    ${helpers.size > 0 && `from .._models import ${[...helpers].sort().join(', ')}`}
+    ${shorthands && 'from .._models import shorthand'}
     from .._resource import AsyncAPIResource, SyncAPIResource${needsDropNone ? ', drop_none' : ''}
-    ${cache && 'from .._token_cache import token_cache_key'}
     ${typeNames.length > 0 && `from ..types import ${typeNames.join(', ')}`}
 
     __all__ = [${pyStr(pyResourceClass(resource.name, false))}, ${pyStr(pyResourceClass(resource.name, true))}]

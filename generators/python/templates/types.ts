@@ -10,7 +10,7 @@ import type {
   TypeRef,
   UnionType,
 } from '../../src/model/index.ts';
-import { pyClass, pyDoc, pyEnumMember, pyField, pyStr } from '../names.ts';
+import { pyClass, pyDoc, pyEnumMember, pyField, pyStr } from '../naming.ts';
 
 /** The Python type of a reference, for a response model or an argument. */
 export function pyType(model: ApiModel, ref: TypeRef, prefix = ''): string {

@@ -228,7 +228,10 @@ class ModelBuilder {
     const names: Record<string, unknown> = s['x-enum-names'] ?? {};
     for (const key of Object.keys(names)) {
       if (!(s.enum as unknown[]).includes(key))
-        throw new SpecModelError(`x-enum-names names '${key}', which is not a value`, `${pointer}/x-enum-names`);
+        throw new SpecModelError(
+          `x-enum-names names '${key}', which is not a value`,
+          `${pointer}/x-enum-names`,
+        );
     }
     return (s.enum as unknown[]).map((v) => {
       if (typeof v !== 'string') throw new SpecModelError('only string enums are supported', pointer);

@@ -69,7 +69,10 @@ export function sdkShape(op: Node, params: Param[], pathParams: Param[], pointer
   for (const [lang, list] of Object.entries(args)) {
     const missing = fallback.filter((p) => !list.includes(p));
     if (missing.length)
-      throw new SpecModelError(`path parameter '${missing[0]}' must stay positional (${lang})`, `${pointer}/x-sdk-args`);
+      throw new SpecModelError(
+        `path parameter '${missing[0]}' must stay positional (${lang})`,
+        `${pointer}/x-sdk-args`,
+      );
   }
 
   const shorthands = op['x-sdk-shorthands'];
@@ -91,16 +94,18 @@ export function sdkShape(op: Node, params: Param[], pathParams: Param[], pointer
     args,
     void: op['x-sdk-void'] === undefined ? [] : languageList(op['x-sdk-void'], `${pointer}/x-sdk-void`),
   };
-  if (op['x-sdk-cache'] !== undefined) shape.cache = cacheRule(op['x-sdk-cache'], known, `${pointer}/x-sdk-cache`);
+  if (op['x-sdk-cache'] !== undefined)
+    shape.cache = cacheRule(op['x-sdk-cache'], known, `${pointer}/x-sdk-cache`);
   return shape;
 }
 
 function cacheRule(raw: Node, known: ReadonlySet<string>, pointer: string): CacheRule {
   if (raw?.store) {
-    const { key, expires_at: expiresAt, opt_out: optOut } = raw.store;
+    const { key, issued_at: issuedAt, expires_at: expiresAt, opt_out: optOut } = raw.store;
     return {
       kind: 'store',
       key: wireList(key, known, `${pointer}/store/key`),
+      ...(issuedAt === undefined ? {} : { issuedAt: wordsName(issuedAt, `${pointer}/store/issued_at`).wire }),
       expiresAt: wordsName(expiresAt, `${pointer}/store/expires_at`).wire,
       optOut: wordsName(optOut, `${pointer}/store/opt_out`),
     };
@@ -137,7 +142,8 @@ function strings(v: unknown, pointer: string): string[] {
 
 function status(v: string | number, pointer: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 400 || n > 599) throw new SpecModelError(`'${v}' is not an error status`, pointer);
+  if (!Number.isInteger(n) || n < 400 || n > 599)
+    throw new SpecModelError(`'${v}' is not an error status`, pointer);
   return n;
 }
 
@@ -146,7 +152,8 @@ export function specFacts(doc: Node, codes: ReadonlySet<string>): SpecFacts {
   const at = '#/x-sdk';
   const root = obj(doc, 'x-sdk', '#');
   const code = (v: unknown, pointer: string): string => {
-    if (typeof v !== 'string' || !codes.has(v)) throw new SpecModelError(`'${String(v)}' is not an ErrorCode`, pointer);
+    if (typeof v !== 'string' || !codes.has(v))
+      throw new SpecModelError(`'${String(v)}' is not an ErrorCode`, pointer);
     return v;
   };
 

@@ -154,12 +154,13 @@ export interface Param {
  * `x-sdk-cache` on an operation: the client-side token cache.
  * - `store`: answers are cached per the values of the `key` arguments (wire names) until the
  *   answer's `expiresAt` field (wire name), unless the caller passes `optOut` (an SDK-only
- *   boolean argument, default true = use the cache).
+ *   boolean argument, default true = use the cache). `issuedAt` (the answer's field) lets the
+ *   SDK measure the lifetime on the gateway's clock, so client clock skew does not matter.
  * - `evict`: a successful call drops the cached entries whose `field` (a key argument or a field
  *   of the cached answer, wire name) equals this call's `param` argument.
  */
 export type CacheRule =
-  | { kind: 'store'; key: string[]; expiresAt: string; optOut: Name }
+  | { kind: 'store'; key: string[]; issuedAt?: string; expiresAt: string; optOut: Name }
   | { kind: 'evict'; field: string; param: string };
 
 /** How the SDK surface shapes an operation, beyond its wire (from the `x-sdk-*` extensions). */

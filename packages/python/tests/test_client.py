@@ -239,6 +239,21 @@ class TestTokenCache:
         now[0] += 2
         assert client.tokens.issue(agent_id=agent.id, scopes=["files:read"]).token != first.token
 
+    def test_revoking_the_agent_drops_its_cached_tokens(
+        self, client: AgentTrustClient, gateway: MockGateway
+    ) -> None:
+        agent = client.agents.create(name="revoked-bot", capabilities=["files:read"])
+        other = client.agents.create(name="kept-bot", capabilities=["files:read"])
+        client.tokens.issue(agent_id=agent.id, scopes=["files:read"])
+        kept = client.tokens.issue(agent_id=other.id, scopes=["files:read"])
+        client.agents.revoke(agent.id, reason="compromised")
+        # The gateway is asked again (and refuses), instead of the stale token coming back.
+        with pytest.raises(AgentTrustError) as info:
+            client.tokens.issue(agent_id=agent.id, scopes=["files:read"])
+        assert info.value.code == "AGENT_REVOKED"
+        assert client.tokens.issue(agent_id=other.id, scopes=["files:read"]).token == kept.token
+        assert len(gateway.requests("issueToken")) == 3
+
     async def test_async_callers_share_one_request(self, gateway: MockGateway) -> None:
         import asyncio
 

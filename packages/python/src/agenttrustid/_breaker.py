@@ -8,6 +8,8 @@ import time
 from collections import deque
 from typing import Callable, Literal, TypedDict
 
+from . import _facts
+
 BreakerState = Literal["closed", "open", "half_open"]
 
 
@@ -26,9 +28,9 @@ class CircuitBreaker:
 
     def __init__(
         self,
-        failure_threshold: int = 5,
-        window: float = 10.0,
-        cooldown: float = 30.0,
+        failure_threshold: int = _facts.BREAKER_FAILURE_THRESHOLD,
+        window: float = _facts.BREAKER_WINDOW_MS / 1000,
+        cooldown: float = _facts.BREAKER_COOLDOWN_MS / 1000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not isinstance(failure_threshold, int) or failure_threshold < 1:

@@ -29,7 +29,7 @@ __all__ = ["AgentTrustClient", "AsyncAgentTrustClient"]
 class AgentTrustClient(SyncAPIClient):
     """The synchronous AgentTrust ID client: one attribute per spec tag.
 
-    `base_url` defaults to AGENTTRUST_URL / AGENTTRUST_BASE_URL, then https://gateway.agenttrust.id;
+    `base_url` defaults to AGENTTRUST_URL / AGENTTRUST_BASE_URL, then http://localhost:8080;
     `api_key` to AGENTTRUST_API_KEY. Use `AgentTrustClient.from_env()` to require both from the
     environment. Safe to share between threads; close it (or use it as a
     context manager) to release its connections.
@@ -83,7 +83,7 @@ class AgentTrustClient(SyncAPIClient):
 class AsyncAgentTrustClient(AsyncAPIClient):
     """The asynchronous AgentTrust ID client: one attribute per spec tag.
 
-    `base_url` defaults to AGENTTRUST_URL / AGENTTRUST_BASE_URL, then https://gateway.agenttrust.id;
+    `base_url` defaults to AGENTTRUST_URL / AGENTTRUST_BASE_URL, then http://localhost:8080;
     `api_key` to AGENTTRUST_API_KEY. Use `AsyncAgentTrustClient.from_env()` to require both from the
     environment. Safe to share between tasks; close it (or use it as a
     context manager) to release its connections.

@@ -1,17 +1,21 @@
 # Copied from generators/python/runtime/_constants.py by agenttrust-gen. Do not edit here: edit the original and run `pnpm generate`.
-"""Defaults shared by the sync and async clients (the same as the TypeScript SDK's)."""
+"""The client's defaults in the units of its Python API (seconds), derived from the spec's facts
+(`_facts.py`, generated from the root `x-sdk` of the spec): nothing here is typed twice."""
 
 from __future__ import annotations
 
-DEFAULT_BASE_URL_ENV = ("AGENTTRUST_URL", "AGENTTRUST_BASE_URL")
-API_KEY_ENV = "AGENTTRUST_API_KEY"
+from . import _facts
 
-DEFAULT_TIMEOUT = 30.0
+BASE_URL_ENV = _facts.BASE_URL_ENV
+API_KEY_ENV = _facts.API_KEY_ENV
+DEFAULT_BASE_URL = _facts.DEFAULT_BASE_URL
+
+DEFAULT_TIMEOUT = _facts.TIMEOUT_MS / 1000
 """Seconds per attempt before a call fails with TIMEOUT."""
-DEFAULT_MAX_RETRIES = 2
-"""Retries after the first attempt, on network errors, 408, 429 and 5xx."""
-INITIAL_RETRY_DELAY = 0.5
-MAX_RETRY_DELAY = 8.0
-MAX_RETRY_AFTER = 60.0
+DEFAULT_MAX_RETRIES = _facts.MAX_RETRIES
+"""Retries after the first attempt, on network errors and `RETRY_STATUSES`."""
+INITIAL_RETRY_DELAY = _facts.RETRY_INITIAL_DELAY_MS / 1000
+MAX_RETRY_DELAY = _facts.RETRY_MAX_DELAY_MS / 1000
+MAX_RETRY_AFTER = _facts.RETRY_MAX_RETRY_AFTER_MS / 1000
 """A Retry-After longer than this is not waited for: the error is raised instead."""
-RETRY_STATUSES = frozenset({408, 429, *range(500, 600)})
+RETRY_STATUSES = _facts.RETRY_STATUSES

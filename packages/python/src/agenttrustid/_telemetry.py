@@ -13,10 +13,12 @@ from collections import deque
 from datetime import datetime, timezone
 from typing import Any, Callable, TypedDict
 
-MAX_BATCH = 100
+from . import _facts
+
+MAX_BATCH = _facts.MAX_TELEMETRY_BATCH
 """The gateway's `maxItems` for one batch."""
-MAX_TOOL_NAME = 256
-MAX_ERROR_TYPE = 128
+MAX_TOOL_NAME = _facts.MAX_TOOL_NAME
+MAX_ERROR_TYPE = _facts.MAX_ERROR_TYPE
 
 SendBatch = Callable[[list[dict[str, Any]]], object]
 
@@ -40,9 +42,9 @@ class TelemetryBatcher:
         agent_id: str,
         session_id: str,
         *,
-        batch_size: int = 10,
-        capacity: int = 10_000,
-        flush_interval: float = 1.0,
+        batch_size: int = _facts.TELEMETRY_BATCH_SIZE,
+        capacity: int = _facts.TELEMETRY_CAPACITY,
+        flush_interval: float = _facts.TELEMETRY_FLUSH_INTERVAL_MS / 1000,
     ) -> None:
         if not isinstance(batch_size, int) or not 1 <= batch_size <= MAX_BATCH:
             raise ValueError(f"batch_size must be an integer from 1 to {MAX_BATCH}")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-MAX_SUMMARY_CODE_POINTS = 200
+from ._facts import MAX_SUMMARY as MAX_SUMMARY_CODE_POINTS
 
 
 def truncate_summary(text: str, limit: int = MAX_SUMMARY_CODE_POINTS) -> str:

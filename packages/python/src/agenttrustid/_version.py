@@ -4,4 +4,3 @@
 
 VERSION = "0.1.0"
 SPEC_VERSION = "1.0.0"
-DEFAULT_BASE_URL = "https://gateway.agenttrust.id"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from . import _facts
 from .types import ErrorCode
 
 __all__ = [
@@ -188,26 +189,18 @@ class ApprovalTimeoutError(ApprovalError):
     """The caller's deadline passed while the approval was pending (APPROVAL_TIMEOUT)."""
 
 
-_STATUS_CODES = {
-    400: "VALIDATION_ERROR",
-    401: "AUTH_FAILED",
-    403: "AUTH_DENIED",
-    404: "NOT_FOUND",
-    409: "CONFLICT",
-    413: "PAYLOAD_TOO_LARGE",
-    415: "UNSUPPORTED_MEDIA_TYPE",
-    429: "RATE_LIMITED",
-    503: "GUARDIAN_UNAVAILABLE",
-}
-_KNOWN_CODES = frozenset(member.value for member in ErrorCode)
-_CLASS_BY_STATUS: dict[int, type[AgentTrustError]] = {
-    400: ValidationError,
-    401: AuthenticationError,
-    403: AuthorizationError,
-    404: NotFoundError,
-    409: ConflictError,
-    429: RateLimitError,
-}
+def _error_class(name: str) -> type[AgentTrustError]:
+    cls = globals().get(name)
+    if not (isinstance(cls, type) and issubclass(cls, AgentTrustError)):
+        raise ImportError(f"the spec's x-sdk names error class {name}, which exceptions.py lacks")
+    return cls
+
+
+_KNOWN_CODES = frozenset(_facts.ERROR_CODE_VALUES)
+# The spec's mapping (root `x-sdk` errors), by class name in `_facts.py`, resolved once here.
+_CLASS_BY_CODE = {code: _error_class(name) for code, name in _facts.ERROR_CLASS_BY_CODE.items()}
+_CLASS_BY_STATUS = {status: _error_class(name) for status, name in _facts.ERROR_CLASS_BY_STATUS.items()}
+_SERVER_ERROR_CLASS = _error_class(_facts.SERVER_ERROR_CLASS)
 
 
 def error_from_response(status: int, body: Any, header_request_id: str | None) -> AgentTrustError:
@@ -218,7 +211,9 @@ def error_from_response(status: int, body: Any, header_request_id: str | None) -
     if isinstance(raw_code, str) and raw_code in _KNOWN_CODES:
         code = raw_code
     else:
-        code = _STATUS_CODES.get(status, "INTERNAL_ERROR" if status >= 500 else "INVALID_RESPONSE")
+        code = _facts.ERROR_CODE_BY_STATUS.get(
+            status, _facts.OTHER_SERVER_ERROR_CODE if status >= 500 else _facts.OTHER_ERROR_CODE
+        )
     raw_message = envelope.get("message")
     message = (
         raw_message if isinstance(raw_message, str) and raw_message else f"Gateway answered HTTP {status}"
@@ -227,13 +222,7 @@ def error_from_response(status: int, body: Any, header_request_id: str | None) -
     details = raw_details if isinstance(raw_details, dict) else None
     body_request_id = envelope.get("request_id")
     request_id = header_request_id or (body_request_id if isinstance(body_request_id, str) else None)
-    cls: type[AgentTrustError]
-    if code == "TOKEN_EXPIRED":
-        cls = TokenExpiredError
-    elif code == "AGENT_REVOKED":
-        cls = AgentRevokedError
-    elif status >= 500:
-        cls = InternalServerError
-    else:
-        cls = _CLASS_BY_STATUS.get(status, AgentTrustError)
+    cls = _CLASS_BY_CODE.get(code) or _CLASS_BY_STATUS.get(status)
+    if cls is None:
+        cls = _SERVER_ERROR_CLASS if status >= 500 else AgentTrustError
     return cls(code, message, details=details, status=status, request_id=request_id)

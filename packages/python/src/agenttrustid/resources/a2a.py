@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from .. import _operations as _ops
 from .._base_client import RequestOptions
-from .._models import text_message
+from .._models import shorthand
 from .._resource import AsyncAPIResource, SyncAPIResource, drop_none
 from ..types import A2aMessage, A2aTask
 
@@ -45,7 +45,9 @@ class A2a(SyncAPIResource):
             _ops.SEND_A2A_MESSAGE,
             path_params={"agent_id": agent_id},
             body={
-                "message": text_message(message),
+                "message": shorthand(
+                    message, {"role": "user", "parts": [{"kind": "text", "text": "{value}"}]}
+                ),
                 **drop_none({"source_agent_id": source_agent_id, "context_id": context_id}),
             },
             options=request_options,
@@ -153,7 +155,9 @@ class AsyncA2a(AsyncAPIResource):
             _ops.SEND_A2A_MESSAGE,
             path_params={"agent_id": agent_id},
             body={
-                "message": text_message(message),
+                "message": shorthand(
+                    message, {"role": "user", "parts": [{"kind": "text", "text": "{value}"}]}
+                ),
                 **drop_none({"source_agent_id": source_agent_id, "context_id": context_id}),
             },
             options=request_options,

@@ -121,12 +121,14 @@ class Agents(SyncAPIResource):
         Raises:
             AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
         """
-        return self._client._request(
+        result = self._client._request(
             _ops.REVOKE_AGENT,
             path_params={"agent_id": agent_id},
             body={**drop_none({"reason": reason})},
             options=request_options,
         )
+        self._client._token_cache.evict(_ops.ISSUE_TOKEN, agent_id, arg="agent_id")
+        return result
 
     def suspend(
         self,
@@ -278,12 +280,14 @@ class AsyncAgents(AsyncAPIResource):
         Raises:
             AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
         """
-        return await self._client._request(
+        result = await self._client._request(
             _ops.REVOKE_AGENT,
             path_params={"agent_id": agent_id},
             body={**drop_none({"reason": reason})},
             options=request_options,
         )
+        self._client._token_cache.evict(_ops.ISSUE_TOKEN, agent_id, arg="agent_id")
+        return result
 
     async def suspend(
         self,

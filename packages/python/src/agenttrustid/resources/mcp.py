@@ -79,7 +79,7 @@ class Mcp(SyncAPIResource):
         Raises:
             AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 429, 500, network, timeout, an answer that does not match the spec).
         """
-        return self._client._request(
+        self._client._request(
             _ops.REMOVE_MCP_SERVER, path_params={"server_id": server_id}, options=request_options
         )
 
@@ -181,7 +181,7 @@ class AsyncMcp(AsyncAPIResource):
         Raises:
             AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 429, 500, network, timeout, an answer that does not match the spec).
         """
-        return await self._client._request(
+        await self._client._request(
             _ops.REMOVE_MCP_SERVER, path_params={"server_id": server_id}, options=request_options
         )
 

@@ -87,7 +87,7 @@ class Streaming(SyncAPIResource):
         Raises:
             AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 429, 500, network, timeout, an answer that does not match the spec).
         """
-        return self._client._request(
+        self._client._request(
             _ops.DELETE_SIEM_DESTINATION,
             path_params={"destination_id": destination_id},
             options=request_options,
@@ -213,7 +213,7 @@ class AsyncStreaming(AsyncAPIResource):
         Raises:
             AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 429, 500, network, timeout, an answer that does not match the spec).
         """
-        return await self._client._request(
+        await self._client._request(
             _ops.DELETE_SIEM_DESTINATION,
             path_params={"destination_id": destination_id},
             options=request_options,

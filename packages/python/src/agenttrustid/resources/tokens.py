@@ -9,7 +9,6 @@ from typing import Sequence
 from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, drop_none
-from .._token_cache import token_cache_key
 from ..types import IntrospectionResult, Token
 
 __all__ = ["Tokens", "AsyncTokens"]
@@ -43,8 +42,8 @@ class Tokens(SyncAPIResource):
         Raises:
             AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 429, 500, network, timeout, an answer that does not match the spec).
 
-        Tokens are cached per (agent_id, scopes, audience) and replaced shortly before they
-        expire; `cache=False` always issues a new one (and does not store it).
+        Answers are cached per (agent_id, scopes, audience) and replaced shortly before they expire;
+        `cache=False` always asks the gateway (and does not store the answer).
         """
 
         def send() -> Token:
@@ -60,8 +59,13 @@ class Tokens(SyncAPIResource):
 
         if not cache:
             return send()
-        key = token_cache_key(agent_id, scopes, audience)
-        return self._client._token_cache.get(key, send)
+        return self._client._token_cache.get(
+            _ops.ISSUE_TOKEN,
+            {"agent_id": agent_id, "scopes": scopes, "audience": audience},
+            send,
+            expires="expires_at",
+            issued="issued_at",
+        )
 
     def introspect(
         self,
@@ -110,7 +114,7 @@ class Tokens(SyncAPIResource):
             AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 429, 500, network, timeout, an answer that does not match the spec).
         """
         self._client._request(_ops.REVOKE_TOKEN, body={"token": token}, options=request_options)
-        self._client._token_cache.forget(token)
+        self._client._token_cache.evict(_ops.ISSUE_TOKEN, token, attr="token")
 
 
 class AsyncTokens(AsyncAPIResource):
@@ -141,8 +145,8 @@ class AsyncTokens(AsyncAPIResource):
         Raises:
             AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 429, 500, network, timeout, an answer that does not match the spec).
 
-        Tokens are cached per (agent_id, scopes, audience) and replaced shortly before they
-        expire; `cache=False` always issues a new one (and does not store it).
+        Answers are cached per (agent_id, scopes, audience) and replaced shortly before they expire;
+        `cache=False` always asks the gateway (and does not store the answer).
         """
 
         async def send() -> Token:
@@ -158,8 +162,13 @@ class AsyncTokens(AsyncAPIResource):
 
         if not cache:
             return await send()
-        key = token_cache_key(agent_id, scopes, audience)
-        return await self._client._token_cache.aget(key, send)
+        return await self._client._token_cache.aget(
+            _ops.ISSUE_TOKEN,
+            {"agent_id": agent_id, "scopes": scopes, "audience": audience},
+            send,
+            expires="expires_at",
+            issued="issued_at",
+        )
 
     async def introspect(
         self,
@@ -208,4 +217,4 @@ class AsyncTokens(AsyncAPIResource):
             AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 429, 500, network, timeout, an answer that does not match the spec).
         """
         await self._client._request(_ops.REVOKE_TOKEN, body={"token": token}, options=request_options)
-        self._client._token_cache.forget(token)
+        self._client._token_cache.evict(_ops.ISSUE_TOKEN, token, attr="token")

@@ -1,0 +1,127 @@
+/**
+ * The conformance driver's dispatch table (`internal/conformance/driver/dispatch.go`, package
+ * main; the hand-written `main.go` beside it speaks the stdio protocol). For each operation,
+ * "<tag>.<x-sdk-method>" as scenarios spell it, a function taking the step's args (keyed by wire
+ * names, the model's flattened `params`) and calling the operation through the exported methods a
+ * user calls: the short form when the optional argument is absent, the `...With` form otherwise,
+ * body fields one by one where `sdk.args.go` takes them so, and a void method with
+ * `WithResponseBodyInto` to see its answer. Body and query args are decoded into the generated
+ * structs by their JSON tags, which are the wire names, so keys are converted by the schema and
+ * free-form maps pass through untouched. `roundtrips` decodes a wire value into a named type and
+ * encodes it back (the roundtrip vectors).
+ */
+import { code } from '../../src/emit/template.ts';
+import type { Operation, Resource } from '../../src/model/index.ts';
+import { exported, quote, unexported } from '../naming.ts';
+import type { GoImports } from './file.ts';
+import { type GoShape, goShape, paramsType } from './resources.ts';
+import { type GoTypes, goTypeName, named } from './types.ts';
+
+export const DISPATCH_DIR = 'internal/conformance/driver';
+
+/** Qualifies the SDK's exported names for package main. */
+const ati = (name: string): string => name.replace(/^(\*?)(\[\])?(\*?)([A-Z])/, '$1$2$3ati.$4');
+
+function callEntry(ctx: GoTypes, r: Resource, op: Operation, _imports: GoImports): string {
+  // goShape records the SDK's own imports (context, time); package main needs only its own.
+  const s: GoShape = goShape(ctx, op, { use: (p: string) => p.slice(p.lastIndexOf('/') + 1) } as GoImports);
+  const svc = `c.${exported(r.name)}`;
+  const name = exported(op.name);
+  const head = ['ctx', ...s.pathArgs.map((a) => a.go)];
+  const bodyT = op.body && named(ctx, op.body.type);
+  if (bodyT && bodyT.kind !== 'object') throw new Error(`go emitter: ${op.id} body is not an object`);
+  const optionalBody = op.body !== undefined && !op.body.required;
+  const optionalQuery = s.queryType !== undefined && !op.queryParams.some((p) => p.required);
+  const result = s.result ? ati(s.result) : '';
+  const ret = (expr: string) => (result ? `return ${expr}` : `return nil, ${expr}`);
+
+  /** A void method's call, with the answer captured through WithResponseBodyInto. */
+  const voidCall = (args: string[]) => {
+    const t = result.replace(/^\*/, '');
+    return code`
+      out := new(${t})
+      if err := ${svc}.${name}(${[...args, 'ati.WithResponseBodyInto(out)'].join(', ')}); err != nil {
+          return nil, err
+      }
+      return ${result.startsWith('*') ? 'out' : '*out'}, nil`;
+  };
+
+  let call: string;
+  if (s.needsWith) {
+    const withArgs = [...head, s.bodyType && 'deref(body)', s.queryType && 'deref(params)'].filter(Boolean);
+    const withCall = ret(`${svc}.${name}With(${withArgs.join(', ')})`);
+    let short: string | false = false;
+    if (s.flatten.length > 0) {
+      // The short method when the body holds only the fields it takes one by one.
+      const fields = s.flatten.map((f) => f.param.name.wire);
+      const shortArgs = [...head, ...s.flatten.map((f) => `body.${f.field}`)];
+      short = code`
+        if body != nil && bodyOnly(args, []string{${bodyT!.properties.map((p) => quote(p.name.wire)).join(', ')}}, ${fields.map(quote).join(', ')}) {
+            ${s.void ? voidCall(shortArgs) : ret(`${svc}.${name}(${shortArgs.join(', ')})`)}
+        }`;
+    } else if (optionalBody || optionalQuery) {
+      const absent = [optionalBody && 'body == nil', optionalQuery && 'params == nil']
+        .filter(Boolean)
+        .join(' && ');
+      short = code`
+        if ${absent} {
+            ${s.void ? voidCall(head) : ret(`${svc}.${name}(${head.join(', ')})`)}
+        }`;
+    }
+    call = [short, withCall].filter(Boolean).join('\n');
+  } else {
+    const args = [...head, s.bodyType && '*body', s.queryType && '*params'].filter((a): a is string => !!a);
+    call = s.void ? voidCall(args) : ret(`${svc}.${name}(${args.join(', ')})`);
+  }
+
+  return code`
+    ${quote(`${r.name.wire}.${op.name.wire}`)}: func(ctx context.Context, c *ati.Client, args map[string]json.RawMessage) (any, error) {
+        if err := onlyArgs(args, ${op.params.map((p) => quote(p.name.wire)).join(', ')}); err != nil {
+            return nil, err
+        }
+        ${[
+          ...op.pathParams.map(
+            (p) => code`
+            ${unexported(p.name)}, err := stringArg(args, ${quote(p.name.wire)})
+            if err != nil {
+                return nil, err
+            }`,
+          ),
+          bodyT &&
+            code`
+            var body *ati.${goTypeName(bodyT)}
+            if err := structArg(args, []string{${bodyT.properties.map((p) => quote(p.name.wire)).join(', ')}}, ${String(op.body!.required)}, &body); err != nil {
+                return nil, err
+            }`,
+          s.queryType &&
+            code`
+            var params *ati.${paramsType(op)}
+            if err := structArg(args, []string{${op.queryParams.map((p) => quote(p.name.wire)).join(', ')}}, false, &params); err != nil {
+                return nil, err
+            }`,
+        ]}
+        ${call}
+    },`;
+}
+
+export function dispatchFile(ctx: GoTypes, imports: GoImports): string {
+  imports.use('context');
+  imports.use('encoding/json');
+  imports.use('github.com/agenttrustid/sdk/go', 'ati');
+  const entries = ctx.model.resources.flatMap((r) =>
+    r.operations.map((id) => callEntry(ctx, r, ctx.model.operations.find((o) => o.id === id)!, imports)),
+  );
+  return code`
+    // calls maps a step's "call" to the SDK method a user would call.
+    var calls = map[string]func(ctx context.Context, c *ati.Client, args map[string]json.RawMessage) (any, error){
+        ${entries}
+    }
+
+    // roundtrips decodes a wire value into the SDK type of a schema and encodes it back.
+    var roundtrips = map[string]func(data []byte) ([]byte, error){
+        ${ctx.model.types
+          .filter((t) => t.kind !== 'enum')
+          .map((t) => `${quote(t.name.wire)}: roundtrip[ati.${goTypeName(t)}],`)}
+    }
+  `;
+}

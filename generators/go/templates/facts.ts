@@ -1,0 +1,131 @@
+/**
+ * `facts.go`: the spec's root `x-sdk` facts (defaults, limits, retry, breaker and telemetry
+ * settings, environment variable names, the status -> error code map) as Go constants and
+ * functions. The runtime uses these names and types none of the numbers itself.
+ */
+import { code } from '../../src/emit/template.ts';
+import { type ApiModel, type EnumType, splitWords } from '../../src/model/index.ts';
+import { pascalWords, quote } from '../naming.ts';
+import type { GoImports } from './file.ts';
+import { enumConst } from './types.ts';
+
+/** A duration in milliseconds as a Go expression (`30 * time.Second`, `500 * time.Millisecond`). */
+function duration(ms: number, time: string): string {
+  const [n, unit] = ms % 1000 === 0 ? [ms / 1000, 'Second'] : [ms, 'Millisecond'];
+  return n === 1 ? `${time}.${unit}` : `${n} * ${time}.${unit}`;
+}
+
+/** `Env` + the variable's name without the prefix all of them share (`AGENTTRUST_URL` -> `EnvURL`). */
+function envConsts(names: string[]): { name: string; value: string }[] {
+  let prefix = names[0] ?? '';
+  for (const n of names) while (!n.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  prefix = prefix.slice(0, prefix.lastIndexOf('_') + 1);
+  return names.map((value) => ({ name: `Env${pascalWords(splitWords(value.slice(prefix.length)))}`, value }));
+}
+
+export function factsFile(model: ApiModel, imports: GoImports): string {
+  const { defaults, limits, errors } = model.facts;
+  const time = imports.use('time');
+  const env = envConsts([...defaults.env.baseUrl, ...defaults.env.apiKey]);
+  const envOf = (list: string[]) => list.map((v) => env.find((e) => e.value === v)!.name).join(', ');
+  const retry = defaults.retry;
+  const errorCode = model.types.find((t): t is EnumType => t.kind === 'enum' && t.name.wire === 'ErrorCode')!;
+  const codeConst = (wire: string) => enumConst(errorCode, errorCode.values.find((v) => v.value === wire)!);
+  return code`
+    // The spec's facts (its root x-sdk): every SDK of this API shares these values.
+
+    // Defaults of a new Client.
+    const (
+        // DefaultBaseURL is the gateway used when neither WithBaseURL nor the environment names another.
+        DefaultBaseURL = ${quote(defaults.baseUrl)}
+        // DefaultTimeout bounds each attempt of a request.
+        DefaultTimeout = ${duration(defaults.timeoutMs, time)}
+        // DefaultMaxRetries is how many times a failed request is retried after the first attempt.
+        DefaultMaxRetries = ${defaults.maxRetries}
+    )
+
+    // Retry pacing: the first retry waits about initialRetryDelay, each next one twice as long, up
+    // to maxRetryDelay; a Retry-After of up to maxRetryAfter is waited out instead.
+    const (
+        initialRetryDelay = ${duration(retry.initialDelayMs, time)}
+        maxRetryDelay = ${duration(retry.maxDelayMs, time)}
+        maxRetryAfter = ${duration(retry.maxRetryAfterMs, time)}
+    )
+
+    // retryableStatus reports whether an answer with this HTTP status is retried.
+    func retryableStatus(status int) bool {
+        switch {
+        case ${[
+          retry.statuses.length > 0 && retry.statuses.map((s) => `status == ${s}`).join(' || '),
+          ...retry.statusRanges.map(([lo, hi]) => `status >= ${lo} && status <= ${hi}`),
+        ]
+          .filter(Boolean)
+          .join(',\n')}:
+            return true
+        }
+        return false
+    }
+
+    // Environment variables read by FromEnv, in the order they are read.
+    const (
+        ${env.map((e) => `${e.name} = ${quote(e.value)}`)}
+    )
+
+    var (
+        envBaseURL = []string{${envOf(defaults.env.baseUrl)}}
+        envAPIKey = []string{${envOf(defaults.env.apiKey)}}
+    )
+
+    // Circuit breaker defaults of a Guard.
+    const (
+        // DefaultBreakerThreshold is how many Guardian failures within DefaultBreakerWindow open the
+        // breaker.
+        DefaultBreakerThreshold = ${defaults.breaker.failureThreshold}
+        // DefaultBreakerWindow is the window those failures must fall in.
+        DefaultBreakerWindow = ${duration(defaults.breaker.windowMs, time)}
+        // DefaultBreakerCooldown is how long an open breaker fails checks fast before it lets one
+        // probe through.
+        DefaultBreakerCooldown = ${duration(defaults.breaker.cooldownMs, time)}
+    )
+
+    // Telemetry defaults of a Guard.
+    const (
+        // DefaultBatchSize is how many reports go in one telemetry request (the gateway takes
+        // maxTelemetryBatch).
+        DefaultBatchSize = ${defaults.telemetry.batchSize}
+        // DefaultQueueCapacity is how many reports wait in memory at most; past it, new reports are
+        // dropped and counted.
+        DefaultQueueCapacity = ${defaults.telemetry.capacity}
+        // DefaultFlushInterval is how long a partial batch waits before it is sent anyway.
+        DefaultFlushInterval = ${duration(defaults.telemetry.flushIntervalMs, time)}
+    )
+
+    // MaxSummaryRunes is the spec's cap on a tool-input summary, in code points.
+    const MaxSummaryRunes = ${limits.summary}
+
+    const (
+        // maxTelemetryBatch is the most reports one telemetry request may carry.
+        maxTelemetryBatch = ${limits.telemetryBatch}
+        // maxToolNameRunes caps a tool name, in code points.
+        maxToolNameRunes = ${limits.toolName}
+        // maxErrorTypeRunes caps a reported error type, in code points.
+        maxErrorTypeRunes = ${limits.errorType}
+    )
+
+    // codeForStatus is the code an error status implies when the body carries none this SDK knows
+    // (a proxy's HTML page, a code from a newer gateway).
+    func codeForStatus(status int) ErrorCode {
+        switch status {
+        ${errors.codeByStatus.map(
+          (e) => code`
+          case ${e.status}:
+              return ${codeConst(e.code)}`,
+        )}
+        }
+        if status >= 500 && status <= 599 {
+            return ${codeConst(errors.otherServerCode)}
+        }
+        return ${codeConst(errors.otherCode)}
+    }
+  `;
+}
