@@ -20,7 +20,7 @@ import { pyMember } from './naming.ts';
 import { clientModule, packageInit, resourcesInit, versionModule } from './templates/client.ts';
 import { factsModule } from './templates/facts.ts';
 import { pyprojectToml } from './templates/pyproject.ts';
-import { operationsModule, resourceModule } from './templates/resources.ts';
+import { operationsModule, pyResources, resourceModule } from './templates/resources.ts';
 import { typesModule } from './templates/types.ts';
 
 /** The distribution's version; bump it here (it is written into pyproject.toml and `_version.py`). */
@@ -47,7 +47,7 @@ export async function emit(ctx: EmitContext): Promise<void> {
   files.set(`${PKG}/_operations.py`, operationsModule(model, generated));
   files.set(`${PKG}/_client.py`, clientModule(model, generated));
   files.set(`${PKG}/resources/__init__.py`, resourcesInit(model, generated));
-  for (const resource of model.resources) {
+  for (const resource of pyResources(model)) {
     files.set(`${PKG}/resources/${pyMember(resource.name)}.py`, resourceModule(model, resource, generated));
   }
 
@@ -69,5 +69,5 @@ async function exportedNames(path: string): Promise<string[]> {
   if (!block) throw new Error(`${path} has no __all__`);
   return [...block[1]!.matchAll(/"([A-Za-z_][A-Za-z0-9_]*)"/g)]
     .map((m) => m[1]!)
-    .filter((n) => n !== 'error_from_response');
+    .filter((n) => !n.startsWith('error_from_'));
 }

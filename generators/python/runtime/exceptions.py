@@ -32,6 +32,7 @@ __all__ = [
     "TokenExpiredError",
     "ValidationError",
     "error_from_response",
+    "error_from_rpc",
 ]
 
 
@@ -213,7 +214,8 @@ def error_from_response(status: int, body: Any, header_request_id: str | None) -
         code = _facts.ERROR_CODE_BY_STATUS.get(
             status, _facts.OTHER_SERVER_ERROR_CODE if status >= 500 else _facts.OTHER_ERROR_CODE
         )
-    raw_message = envelope.get("message")
+    # The gateway's message is `message`; some of its services answer `error` instead.
+    raw_message = envelope.get("message") or envelope.get("error")
     message = (
         raw_message if isinstance(raw_message, str) and raw_message else f"Gateway answered HTTP {status}"
     )
@@ -225,3 +227,38 @@ def error_from_response(status: int, body: Any, header_request_id: str | None) -
     if cls is None:
         cls = _SERVER_ERROR_CLASS if status >= 500 else AgentTrustError
     return cls(code, message, details=details, status=status, request_id=request_id)
+
+
+# JSON-RPC 2.0 and A2A error codes (the gateway's `/a2a` answers) -> the SDK's ErrorCode.
+_RPC_CODES = {
+    -32700: "VALIDATION_ERROR",  # parse error
+    -32600: "VALIDATION_ERROR",  # invalid request
+    -32602: "VALIDATION_ERROR",  # invalid params
+    -32601: "NOT_FOUND",  # method not found
+    -32001: "NOT_FOUND",  # A2A: task not found
+    -32002: "CONFLICT",  # A2A: task not cancelable
+}
+
+
+def error_from_rpc(error: Any, status: int, request_id: str | None) -> AgentTrustError:
+    """The error for a JSON-RPC `error` member (the HTTP answer itself was a 2xx): its code maps
+    to an ErrorCode (INTERNAL_ERROR for codes it does not know); `details` keeps `rpc_code` and
+    `data`."""
+    member = error if isinstance(error, dict) else {}
+    rpc_code = member.get("code")
+    code = _RPC_CODES.get(rpc_code, "INTERNAL_ERROR") if isinstance(rpc_code, int) else "INTERNAL_ERROR"
+    raw_message = member.get("message")
+    message = raw_message if isinstance(raw_message, str) and raw_message else "JSON-RPC error"
+    details: dict[str, Any] = {"rpc_code": rpc_code}
+    if member.get("data") is not None:
+        details["data"] = member["data"]
+    cls = _CLASS_BY_CODE.get(code) or _CODE_CLASSES.get(code, AgentTrustError)
+    return cls(code, message, details=details, status=status, request_id=request_id)
+
+
+_CODE_CLASSES: dict[str, type[AgentTrustError]] = {
+    "VALIDATION_ERROR": ValidationError,
+    "NOT_FOUND": NotFoundError,
+    "CONFLICT": ConflictError,
+    "INTERNAL_ERROR": InternalServerError,
+}

@@ -2,10 +2,24 @@
 
 import { code } from '../../src/emit/template.ts';
 import type { ApiModel } from '../../src/model/index.ts';
-import { pyMember, pyResourceClass, pyStr } from '../naming.ts';
+import { pyField, pyMember, pyResourceClass, pyStr } from '../naming.ts';
+import { method, pyResources } from './resources.ts';
+
+/** The constructor argument of a split-deployment service's base URL (`auth` -> `auth_url`). */
+const serviceArg = (name: string) => pyField({ wire: `${name}_url`, words: [...name.split('_'), 'url'], overrides: {} });
 
 export function clientModule(model: ApiModel, header: string): string {
-  const resources = model.resources.map((r) => ({
+  const services = model.facts.defaults.services;
+  const roots = model.operations.filter((op) => op.root);
+  const used = new Set<string>();
+  const rootMethods = (isAsync: boolean) => roots.map((op) => method(model, op, isAsync, used, true));
+  const syncRoots = rootMethods(false);
+  const asyncRoots = rootMethods(true);
+  const datetime = used.delete('datetime');
+  const typeNames = [...used].sort();
+  const rootText = [...syncRoots, ...asyncRoots].join('\n');
+  const typing = ['Any', 'Sequence'].filter((n) => new RegExp(`\\b${n}\\b`).test(rootText));
+  const resources = pyResources(model).map((r) => ({
     attr: pyMember(r.name),
     module: pyMember(r.name),
     sync: pyResourceClass(r.name, false),
@@ -21,8 +35,12 @@ export function clientModule(model: ApiModel, header: string): string {
 
           \`base_url\` defaults to ${model.facts.defaults.env.baseUrl.join(' / ')}, then ${model.facts.defaults.baseUrl};
           \`api_key\` to ${model.facts.defaults.env.apiKey.join(' / ')}. Use \`${name}.from_env()\` to require both from the
-          environment. Safe to share between ${isAsync ? 'tasks' : 'threads'}; close it (or use it as a
-          context manager) to release its connections.
+          environment, or \`${name}.from_config(path)\` to read a JSON file. ${services.map((s) => `\`${serviceArg(s.name)}\` (${s.env.join(' / ')})`).join(', ')}: the
+          base URLs of a split deployment (default: the gateway's; a base URL with ${services
+            .flatMap((s) => (s.derive ? [`${s.derive.from} gives ${s.derive.to} for ${s.name}`] : []))
+            .join(', ')}). \`verify_tls=False\` turns TLS certificate checks off, for local development only.
+          Safe to share between ${isAsync ? 'tasks' : 'threads'}; close it (or use it as a context manager)
+          to release its connections.
           """
 
           ${resources.map((r) => `${r.attr}: ${isAsync ? r.async : r.sync}`)}
@@ -31,14 +49,18 @@ export function clientModule(model: ApiModel, header: string): string {
               self,
               *,
               base_url: str | None = None,
+              ${services.map((s) => `${serviceArg(s.name)}: str | None = None,`)}
               api_key: str | None = None,
               timeout: float = DEFAULT_TIMEOUT,
               max_retries: int = DEFAULT_MAX_RETRIES,
               default_headers: Mapping[str, str] | None = None,
               http_client: ${http} | None = None,
+              verify_tls: bool = True,
           ) -> None:
               super().__init__(
                   base_url=base_url,
+                  service_urls={${services.map((s) => `${pyStr(s.name)}: ${serviceArg(s.name)}`).join(', ')}},
+                  verify_tls=verify_tls,
                   api_key=api_key,
                   timeout=timeout,
                   max_retries=max_retries,
@@ -46,6 +68,8 @@ export function clientModule(model: ApiModel, header: string): string {
                   http_client=http_client,
               )
               ${resources.map((r) => `self.${r.attr} = ${isAsync ? r.async : r.sync}(self)`)}
+
+          ${isAsync ? asyncRoots : syncRoots}
     `;
   };
   return code`
@@ -54,11 +78,15 @@ export function clientModule(model: ApiModel, header: string): string {
 
     from __future__ import annotations
 
-    from typing import Mapping
+    ${datetime && 'from datetime import datetime'}
+    from typing import ${['Mapping', ...typing].sort().join(', ')}
 
     import httpx
 
-    from ._base_client import AsyncAPIClient, SyncAPIClient
+    from . import _operations as _ops
+    from ._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+    ${rootText.includes('drop_none(') && 'from ._resource import drop_none'}
+    ${typeNames.length > 0 && `from .types import ${typeNames.join(', ')}`}
     from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
     ${resources.map((r) => `from .resources.${r.module} import ${r.async}, ${r.sync}`)}
 
@@ -73,7 +101,7 @@ export function clientModule(model: ApiModel, header: string): string {
 }
 
 export function resourcesInit(model: ApiModel, header: string): string {
-  const names = model.resources.flatMap((r) => [
+  const names = pyResources(model).flatMap((r) => [
     pyResourceClass(r.name, false),
     pyResourceClass(r.name, true),
   ]);
@@ -81,7 +109,7 @@ export function resourcesInit(model: ApiModel, header: string): string {
     ${header}
     """One module per spec tag."""
 
-    ${model.resources.map(
+    ${pyResources(model).map(
       (r) =>
         `from .${pyMember(r.name)} import ${pyResourceClass(r.name, true)}, ${pyResourceClass(r.name, false)}`,
     )}

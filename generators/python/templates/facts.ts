@@ -61,6 +61,12 @@ export function factsModule(model: ApiModel, header: string, exceptionClasses: R
     TELEMETRY_BATCH_SIZE = ${d.telemetry.batchSize}
     TELEMETRY_CAPACITY = ${d.telemetry.capacity}
     TELEMETRY_FLUSH_INTERVAL_MS = ${d.telemetry.flushIntervalMs}
+    SERVICES: dict[str, tuple[tuple[str, ...], tuple[str, str] | None]] = {${d.services.map((s) => `${pyStr(s.name)}: (${tuple(s.env)}, ${s.derive ? tuple([s.derive.from, s.derive.to]) : 'None'})`).join(', ')}}
+    """Split deployments: per service, the environment variables of its base URL (first set wins),
+    and the (from, to) rewrite of the gateway's base URL when it contains \`from\`; else the
+    gateway's base URL itself."""
+    CONFIG_FILE_KEYS = ${tuple(d.configFileKeys)}
+    """The keys \`from_config(path)\` reads from a JSON file."""
 
     MAX_TOOL_NAME = ${limits.toolName}
     """Code points."""

@@ -74,10 +74,13 @@ function argValue(p: Param): string {
   return p.shorthand ? `shorthand(${pyField(p.name)}, ${pyLiteral(p.shorthand.builds)})` : pyField(p.name);
 }
 
-function dictOf(params: Param[]): string {
+function dictOf(params: Param[], fixed: Operation['fixed'] = []): string {
   const required = params.filter((p) => p.required);
   const optional = params.filter((p) => !p.required);
-  const items = required.map((p) => `${pyStr(p.name.wire)}: ${argValue(p)}`);
+  const items = [
+    ...fixed.map((f) => `${pyStr(f.wire)}: ${pyLiteral(f.value)}`),
+    ...required.map((p) => `${pyStr(p.name.wire)}: ${argValue(p)}`),
+  ];
   if (optional.length > 0) {
     items.push(`**drop_none({${optional.map((p) => `${pyStr(p.name.wire)}: ${argValue(p)}`).join(', ')}})`);
   }
@@ -163,20 +166,39 @@ function evictions(model: ApiModel, op: Operation, rule: Extract<CacheRule, { ki
   return out;
 }
 
-function method(model: ApiModel, op: Operation, isAsync: boolean, used: Set<string>): string {
-  collectTypeNames(model, op.response.type, used);
-  const isVoid = op.sdk.void.includes('python') || !op.response.type;
+/**
+ * What the method returns: the `x-sdk-unwrap` member of the answer's type (a bare body is
+ * accepted too), `Any` for a JSON-RPC proxy (the upstream's `result`, or the whole body), else
+ * the answer's type. Undefined for a bodiless answer.
+ */
+export function returnedType(model: ApiModel, op: Operation): TypeRef | undefined {
+  if (op.rpc && !op.rpc.method) return { kind: 'any' };
+  const type = op.response.type;
+  if (!type || !op.unwrap) return type;
+  const envelope = typeOf(model, type);
+  const member = envelope?.kind === 'object' ? envelope.properties.find((p) => p.name.wire === op.unwrap) : undefined;
+  if (!member)
+    throw new SpecModelError(`the answer has no member '${op.unwrap}' to unwrap`, `${opPointer(op)}/x-sdk-unwrap`);
+  return member.type;
+}
+
+/**
+ * One method: on a resource (`self._client`), or on the client itself for an `x-sdk-root`
+ * operation (`onClient`).
+ */
+export function method(model: ApiModel, op: Operation, isAsync: boolean, used: Set<string>, onClient = false): string {
+  const type = returnedType(model, op);
+  collectTypeNames(model, type, used);
+  const isVoid = op.sdk.void.includes('python') || !type;
   // `builtins.list`: a resource may have a method named `list`, which shadows the builtin in the class body.
-  const returns =
-    op.response.type && !isVoid
-      ? pyType(model, op.response.type).replace(/\blist\[/g, 'builtins.list[')
-      : 'None';
+  const returns = type && !isVoid ? pyType(model, type).replace(/\blist\[/g, 'builtins.list[') : 'None';
   const args: string[] = [`_ops.${pyOpConst(op.id)}`];
   if (op.pathParams.length > 0) args.push(`path_params=${dictOf(op.pathParams)}`);
   if (op.queryParams.length > 0) args.push(`query=${dictOf(op.queryParams)}`);
-  if (op.body) args.push(`body=${dictOf(op.params.filter((p) => p.location === 'body'))}`);
+  if (op.headerParams.length > 0) args.push(`headers=${dictOf(op.headerParams)}`);
+  if (op.body) args.push(`body=${dictOf(op.params.filter((p) => p.location === 'body'), op.fixed)}`);
   args.push('options=request_options');
-  const call = `self._client._request(${args.join(', ')})`;
+  const call = `${onClient ? 'self' : 'self._client'}._request(${args.join(', ')})`;
   const [def, aw] = isAsync ? ['async def', 'await '] : ['def', ''];
   const rule = op.sdk.cache;
   const sig = signature(model, op, used);
@@ -222,7 +244,7 @@ function method(model: ApiModel, op: Operation, isAsync: boolean, used: Set<stri
 }
 
 export function resourceModule(model: ApiModel, resource: Resource, header: string): string {
-  const ops = resource.operations.map((id) => findOperation(model, id));
+  const ops = resource.operations.map((id) => findOperation(model, id)).filter((op) => !op.root);
   const used = new Set<string>();
   const sync = ops.map((op) => method(model, op, false, used));
   const asyncMethods = ops.map((op) => method(model, op, true, used));
@@ -266,8 +288,27 @@ export function resourceModule(model: ApiModel, resource: Resource, header: stri
   `;
 }
 
+/** Resources with a method (an `x-sdk-root` operation lives on the client instead). */
+export const pyResources = (model: ApiModel) =>
+  model.resources.filter((r) => r.operations.some((id) => !findOperation(model, id).root));
+
+/** The `OperationSpec` keyword arguments for what goes beyond method, path and auth. */
+function specExtras(op: Operation): string {
+  const extras: string[] = [];
+  if (op.service) extras.push(`service=${pyStr(op.service)}`);
+  if (op.unwrap) extras.push(`unwrap=${pyStr(op.unwrap)}`);
+  if (op.rpc)
+    extras.push(
+      `rpc=RpcSpec(${op.rpc.method ? pyStr(op.rpc.method) : 'None'}, ${typeof op.rpc.id === 'number' ? op.rpc.id : pyStr(op.rpc.id)}, ${pyStr(op.rpc.onError)})`,
+    );
+  return extras.map((e) => `, ${e}`).join('');
+}
+
 export function operationsModule(model: ApiModel, header: string): string {
-  const responseType = (op: Operation) => (op.response.type ? pyType(model, op.response.type, 't.') : 'None');
+  const responseType = (op: Operation) => {
+    const type = returnedType(model, op);
+    return type ? pyType(model, type, 't.') : 'None';
+  };
   return code`
     ${header}
     """Every spec operation: its method, path, whether it sends the API key, and the validator of
@@ -277,17 +318,19 @@ export function operationsModule(model: ApiModel, header: string): string {
     from __future__ import annotations
 
     from . import types as t
-    from ._base_client import OperationSpec
+    from typing import Any
+
+    from ._base_client import OperationSpec, RpcSpec
 
     ${model.operations.map(
       (op) =>
-        `${pyOpConst(op.id)}: OperationSpec[${responseType(op)}] = OperationSpec(${pyStr(op.id)}, ${pyStr(op.method)}, ${pyStr(op.path)}, ${op.auth ? 'True' : 'False'}, ${responseType(op)})`,
+        `${pyOpConst(op.id)}: OperationSpec[${responseType(op)}] = OperationSpec(${pyStr(op.id)}, ${pyStr(op.method)}, ${pyStr(op.path)}, ${op.auth ? 'True' : 'False'}, ${responseType(op)}${specExtras(op)})`,
     )}
 
     CALLS: dict[str, tuple[str, str, dict[str, str]]] = {
         ${model.operations.map(
           (op) =>
-            `${pyStr(`${op.resource}.${op.name.wire}`)}: (${pyStr(pyMember(model.resources.find((r) => r.name.wire === op.resource)!.name))}, ${pyStr(pyMember(op.name))}, {${op.params.map((p) => `${pyStr(p.name.wire)}: ${pyStr(pyField(p.name))}`).join(', ')}}),`,
+            `${pyStr(`${op.resource}.${op.name.wire}`)}: (${op.root ? '""' : pyStr(pyMember(model.resources.find((r) => r.name.wire === op.resource)!.name))}, ${pyStr(pyMember(op.name))}, {${op.params.map((p) => `${pyStr(p.name.wire)}: ${pyStr(pyField(p.name))}`).join(', ')}}),`,
         )}
     }
   `;

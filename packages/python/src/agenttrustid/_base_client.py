@@ -1,7 +1,8 @@
 # Copied from generators/python/runtime/_base_client.py by agenttrust-gen. Do not edit here: edit the original and run `pnpm generate`.
 """The HTTP core: the one place that builds and sends a request, for the sync and the async
-client alike. Base URL and API key (explicit or from the environment), `Authorization: Bearer`,
-a user agent, a timeout, retries with exponential backoff and jitter on network errors, 408, 429
+client alike. Base URL and API key (explicit, from the environment or a JSON config file),
+the org key in `X-API-Key`, the base URLs of a split deployment (auth, audit), header
+arguments, JSON-RPC and `x-sdk-unwrap` envelopes, switchable TLS verification, a user agent, a timeout, retries with exponential backoff and jitter on network errors, 408, 429
 and 5xx honouring `Retry-After`, an `Idempotency-Key` on every POST (reused by its retries), the
 gateway's request id kept on errors, and validation of every answer against the spec."""
 
@@ -9,18 +10,22 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import json
 import logging
 import os
 import random
+import threading
 import time
 import uuid
-from typing import Any, Generic, Mapping, NamedTuple, TypedDict, TypeVar, cast
+import warnings
+from typing import Any, Generic, Literal, Mapping, NamedTuple, TypedDict, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
 import pydantic
 import pydantic_core
 
+from . import _facts
 from ._constants import (
     API_KEY_ENV,
     BASE_URL_ENV,
@@ -43,9 +48,10 @@ from .exceptions import (
     RequestTimeoutError,
     ValidationError,
     error_from_response,
+    error_from_rpc,
 )
 
-__all__ = ["AsyncAPIClient", "OperationSpec", "RequestOptions", "SyncAPIClient"]
+__all__ = ["AsyncAPIClient", "OperationSpec", "RequestOptions", "RpcSpec", "SyncAPIClient"]
 
 log = logging.getLogger("agenttrustid")
 USER_AGENT = f"agenttrustid-sdk-python/{VERSION}"
@@ -53,19 +59,46 @@ T = TypeVar("T")
 B = TypeVar("B", bound="_BaseClient")
 
 
+class RpcSpec(NamedTuple):
+    """An operation whose body travels as JSON-RPC 2.0 (`x-sdk-rpc`). With `method`, the call's
+    arguments are the `params` and the method returns `result`; without (a proxy), the caller's
+    own `method` and `params` go out and the method returns `result`, or the whole answer when it
+    has none. `id`: a number sent as is, or "counter" (a per-client counter sent as a string).
+    `on_error`: a JSON-RPC `error` member raises ("raise") or is returned ("return")."""
+
+    method: str | None
+    id: int | str
+    on_error: Literal["raise", "return"]
+
+
 class OperationSpec(Generic[T]):
     """One spec operation, as the generated `_operations.py` describes it: `response` is the
-    type its answer is validated into (None for a 204). The validator is built on first use, so
-    importing the SDK does not compile a validator for every operation."""
+    type its answer (after `unwrap` or JSON-RPC) is validated into (None for a 204); `service`
+    the split-deployment service it goes to. The validator is built on first use, so importing
+    the SDK does not compile a validator for every operation."""
 
-    __slots__ = ("_adapter", "auth", "id", "method", "path", "response")
+    __slots__ = ("_adapter", "auth", "id", "method", "path", "response", "rpc", "service", "unwrap")
 
-    def __init__(self, id: str, method: str, path: str, auth: bool, response: Any) -> None:
+    def __init__(
+        self,
+        id: str,
+        method: str,
+        path: str,
+        auth: bool,
+        response: Any,
+        *,
+        service: str | None = None,
+        unwrap: str | None = None,
+        rpc: RpcSpec | None = None,
+    ) -> None:
         self.id = id
         self.method = method
         self.path = path
         self.auth = auth
         self.response = response
+        self.service = service
+        self.unwrap = unwrap
+        self.rpc = rpc
         self._adapter: pydantic.TypeAdapter[T] | None = None
 
     @property
@@ -104,6 +137,26 @@ class _Prepared(NamedTuple):
     max_retries: int
 
 
+def _check_url(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        raise ConfigurationError(
+            "VALIDATION_ERROR", f"{name} must be an http:// or https:// URL", details={"field": name}
+        )
+    return value.rstrip("/")
+
+
+def _service_url(name: str, explicit: str | None, base_url: str) -> str:
+    """A split-deployment service's base URL: given, else from its environment variables, else
+    derived from the gateway's (the official `:8081` -> `:8082`/`:8084` rule), else the gateway's."""
+    env, derive = _facts.SERVICES[name]
+    url = explicit or _from_env(env)
+    if url:
+        return _check_url(f"{name}_url", url)
+    if derive is not None and derive[0] in base_url:
+        return base_url.replace(derive[0], derive[1])
+    return base_url
+
+
 def _from_env(names: tuple[str, ...]) -> str | None:
     """The first of the variables `names` that is set and not empty."""
     for name in names:
@@ -136,14 +189,30 @@ class _BaseClient:
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
+        service_urls: Mapping[str, str | None] | None = None,
+        verify_tls: bool = True,
     ) -> None:
-        resolved = base_url or _from_env(BASE_URL_ENV) or DEFAULT_BASE_URL
-        if not isinstance(resolved, str) or not resolved.startswith(("http://", "https://")):
+        self.base_url = _check_url("base_url", base_url or _from_env(BASE_URL_ENV) or DEFAULT_BASE_URL)
+        given = dict(service_urls or {})
+        unknown = sorted(set(given) - set(_facts.SERVICES))
+        if unknown:
             raise ConfigurationError(
-                "VALIDATION_ERROR",
-                "base_url must be an http:// or https:// URL",
-                details={"field": "base_url"},
+                "VALIDATION_ERROR", f"unknown services: {', '.join(unknown)}", details={"field": unknown[0]}
             )
+        self.service_urls = {
+            name: _service_url(name, given.get(name), self.base_url) for name in _facts.SERVICES
+        }
+        """The base URL of each split-deployment service (the gateway's unless configured)."""
+        if not isinstance(verify_tls, bool):
+            raise ConfigurationError(
+                "VALIDATION_ERROR", "verify_tls must be a bool", details={"field": "verify_tls"}
+            )
+        self.verify_tls = verify_tls
+        if not verify_tls:
+            # Loud on purpose: without verification anyone on the path can read the API key.
+            message = "TLS certificate verification is off (verify_tls=False): for local development only"
+            warnings.warn(message, stacklevel=3)
+            log.warning(message)
         if api_key is None:
             api_key = _from_env(API_KEY_ENV)
         if api_key is not None and (not isinstance(api_key, str) or not api_key):
@@ -152,13 +221,14 @@ class _BaseClient:
             )
         _check_number("timeout", timeout, integer=False)
         _check_number("max_retries", max_retries, integer=True)
-        self.base_url = resolved.rstrip("/")
         self.timeout = float(timeout)
         self.max_retries = max_retries
         # Name-mangled and left out of __repr__, so the key is never printed or logged.
         self.__api_key = api_key
         self._default_headers = dict(default_headers or {})
         self._token_cache = TokenCache()
+        self._rpc_ids = 0
+        self._rpc_lock = threading.Lock()
 
     @classmethod
     def from_env(cls: type[B], **options: Any) -> B:
@@ -166,6 +236,36 @@ class _BaseClient:
         a ConfigurationError names whichever is missing. `options` are the constructor's others."""
         base_url, api_key = cls._env_settings()
         return cast(Any, cls)(base_url=base_url, api_key=api_key, **options)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_config(cls: type[B], path: str | os.PathLike[str], **options: Any) -> B:
+        """A client configured from a JSON file (the official client's format), e.g.
+        `{"base_url": "http://localhost:8081", "auth_url": "...", "audit_url": "...", "api_key": "..."}`.
+        Every key is optional (a missing one falls back as in the constructor); `options` are the
+        constructor's others. Unknown keys are refused, so a typo does not go unnoticed."""
+        try:
+            with open(path, encoding="utf-8") as f:
+                config = json.load(f)
+        except (OSError, ValueError) as e:
+            raise ConfigurationError(
+                "VALIDATION_ERROR",
+                f"cannot read the config file {os.fspath(path)!r}: {e}",
+                details={"field": "path"},
+            ) from None
+        if not isinstance(config, dict):
+            raise ConfigurationError(
+                "VALIDATION_ERROR", "the config file must hold a JSON object", details={"field": "path"}
+            )
+        unknown = sorted(set(config) - set(_facts.CONFIG_FILE_KEYS))
+        if unknown:
+            raise ConfigurationError(
+                "VALIDATION_ERROR",
+                f"unknown keys in the config file: {', '.join(unknown)}"
+                f" (known: {', '.join(_facts.CONFIG_FILE_KEYS)})",
+                details={"field": unknown[0]},
+            )
+        settings = {k: v for k, v in config.items() if v is not None}
+        return cast(Any, cls)(**settings, **options)  # type: ignore[no-any-return]
 
     def with_options(
         self: B,
@@ -213,6 +313,9 @@ class _BaseClient:
             "timeout": self.timeout,
             "max_retries": self.max_retries,
             "default_headers": self._default_headers,
+            # The generated clients take each service's URL as `<service>_url`.
+            **{f"{name}_url": url for name, url in self.service_urls.items()},
+            "verify_tls": self.verify_tls,
         }
 
     def __repr__(self) -> str:
@@ -228,6 +331,7 @@ class _BaseClient:
         path_params: Mapping[str, Any] | None,
         query: Mapping[str, Any] | None,
         body: Any,
+        header_args: Mapping[str, Any] | None,
         options: RequestOptions | None,
     ) -> _Prepared:
         path = op.path
@@ -247,6 +351,16 @@ class _BaseClient:
             }
         content = None
         headers = {"accept": "application/json", "user-agent": USER_AGENT, **self._default_headers}
+        for name, value in (header_args or {}).items():
+            if value is None or isinstance(value, NotGiven):
+                continue
+            if not isinstance(value, str) or not value:
+                raise ValidationError(
+                    "VALIDATION_ERROR", f"{name} must be a non-empty string", details={"field": name}
+                )
+            headers[name.lower()] = value
+        if op.rpc is not None:
+            body = self._rpc_envelope(op.rpc, body)
         if body is not None and not isinstance(body, NotGiven):
             try:
                 content = pydantic_core.to_json(to_wire(body))
@@ -259,16 +373,27 @@ class _BaseClient:
         if options.get("headers"):
             headers.update(options["headers"])
         if op.auth and self.__api_key:
-            headers["authorization"] = f"Bearer {self.__api_key}"
+            headers["x-api-key"] = self.__api_key
         if op.method == "POST":
             headers["idempotency-key"] = options.get("idempotency_key") or str(uuid.uuid4())
         timeout = options.get("timeout", self.timeout)
         max_retries = options.get("max_retries", self.max_retries)
         _check_number("timeout", timeout, integer=False)
         _check_number("max_retries", max_retries, integer=True)
-        return _Prepared(
-            op.method, self.base_url + path, path, content, params, headers, timeout, max_retries
-        )
+        base = self.service_urls[op.service] if op.service else self.base_url
+        return _Prepared(op.method, base + path, path, content, params, headers, timeout, max_retries)
+
+    def _rpc_envelope(self, rpc: RpcSpec, body: Any) -> dict[str, Any]:
+        """The JSON-RPC 2.0 request: the arguments as `params` under `rpc.method`, or, for a proxy,
+        the caller's `method` and `params` (already in `body`) with `jsonrpc` and `id` filled."""
+        rpc_id: int | str = rpc.id
+        if rpc.id == "counter":
+            with self._rpc_lock:
+                self._rpc_ids += 1
+                rpc_id = str(self._rpc_ids)
+        if rpc.method is None:
+            return {**dict(body or {}), "jsonrpc": "2.0", "id": rpc_id}
+        return {"jsonrpc": "2.0", "id": rpc_id, "method": rpc.method, "params": body or {}}
 
     @staticmethod
     def _retry_delay(attempt: int, response: httpx.Response | None) -> float:
@@ -302,21 +427,62 @@ class _BaseClient:
         adapter = op.adapter
         if adapter is None:
             return None  # type: ignore[return-value]  # a 204: OperationSpec[None]
+        if op.rpc is None and op.unwrap is None:
+            return _validate(p, adapter, response.content, status, request_id)
         try:
-            return adapter.validate_json(response.content)
-        except pydantic.ValidationError as e:
-            # Paths and pydantic's wording only: a value could be a secret (a token).
-            problems = [
-                f"{'.'.join(str(part) for part in err['loc']) or '(root)'}: {err['msg']}"
-                for err in e.errors(include_url=False, include_input=False)[:5]
-            ]
+            answer = response.json()
+        except ValueError:
             raise InvalidResponseError(
                 "INVALID_RESPONSE",
-                f"{p.method} {p.path}: the gateway's answer does not match the spec: {'; '.join(problems)}",
-                details={"problems": problems},
+                f"{p.method} {p.path}: the gateway's answer is not JSON",
                 status=status,
                 request_id=request_id,
             ) from None
+        if op.rpc is not None and isinstance(answer, dict):
+            if answer.get("error") is not None:
+                if op.rpc.on_error == "raise":
+                    raise error_from_rpc(answer["error"], status, request_id)
+                return answer  # type: ignore[return-value]  # a proxy answers Any
+            if "result" in answer:
+                answer = answer["result"]
+            elif op.rpc.method is not None:
+                raise InvalidResponseError(
+                    "INVALID_RESPONSE",
+                    f"{p.method} {p.path}: the JSON-RPC answer has neither result nor error",
+                    status=status,
+                    request_id=request_id,
+                )
+        # The gateway wraps some answers ({"agents": [...]}); a bare body is accepted too.
+        if op.unwrap is not None and isinstance(answer, dict) and op.unwrap in answer:
+            answer = answer[op.unwrap]
+        return _validate(p, adapter, answer, status, request_id, raw=False)
+
+
+def _validate(
+    p: _Prepared,
+    adapter: pydantic.TypeAdapter[T],
+    value: Any,
+    status: int,
+    request_id: str | None,
+    *,
+    raw: bool = True,
+) -> T:
+    """The answer (raw JSON bytes, or an already parsed value) validated against the spec."""
+    try:
+        return adapter.validate_json(value) if raw else adapter.validate_python(value)
+    except pydantic.ValidationError as e:
+        # Paths and pydantic's wording only: a value could be a secret (a token).
+        problems = [
+            f"{'.'.join(str(part) for part in err['loc']) or '(root)'}: {err['msg']}"
+            for err in e.errors(include_url=False, include_input=False)[:5]
+        ]
+        raise InvalidResponseError(
+            "INVALID_RESPONSE",
+            f"{p.method} {p.path}: the gateway's answer does not match the spec: {'; '.join(problems)}",
+            details={"problems": problems},
+            status=status,
+            request_id=request_id,
+        ) from None
 
 
 def _parse_retry_after(value: str | None) -> float | None:
@@ -345,6 +511,8 @@ class SyncAPIClient(_BaseClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        service_urls: Mapping[str, str | None] | None = None,
+        verify_tls: bool = True,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -352,9 +520,11 @@ class SyncAPIClient(_BaseClient):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            service_urls=service_urls,
+            verify_tls=verify_tls,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(follow_redirects=False)
+        self._http = http_client or httpx.Client(follow_redirects=False, verify=verify_tls)
 
     def _request(
         self,
@@ -363,9 +533,10 @@ class SyncAPIClient(_BaseClient):
         path_params: Mapping[str, Any] | None = None,
         query: Mapping[str, Any] | None = None,
         body: Any = None,
+        headers: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> T:
-        p = self._prepare(op, path_params, query, body, options)
+        p = self._prepare(op, path_params, query, body, headers, options)
         attempt = 0
         while True:
             try:
@@ -417,6 +588,8 @@ class AsyncAPIClient(_BaseClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        service_urls: Mapping[str, str | None] | None = None,
+        verify_tls: bool = True,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -424,9 +597,11 @@ class AsyncAPIClient(_BaseClient):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            service_urls=service_urls,
+            verify_tls=verify_tls,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(follow_redirects=False)
+        self._http = http_client or httpx.AsyncClient(follow_redirects=False, verify=verify_tls)
 
     async def _request(
         self,
@@ -435,9 +610,10 @@ class AsyncAPIClient(_BaseClient):
         path_params: Mapping[str, Any] | None = None,
         query: Mapping[str, Any] | None = None,
         body: Any = None,
+        headers: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> T:
-        p = self._prepare(op, path_params, query, body, options)
+        p = self._prepare(op, path_params, query, body, headers, options)
         attempt = 0
         while True:
             try:
