@@ -40,7 +40,12 @@ export async function emit(ctx: EmitContext): Promise<void> {
   const exceptionNames = await exportedNames(join(GENERATORS_DIR, 'python/runtime/exceptions.py'));
 
   files.set('pyproject.toml', pyprojectToml(spec, PYTHON_SDK_VERSION));
-  files.set(`${PKG}/__init__.py`, packageInit(model, generated, exceptionNames));
+  // The official package's names (the upgrade path): its model names and its API classes.
+  const official = {
+    models: await exportedNames(join(GENERATORS_DIR, 'python/runtime/models.py')),
+    compat: await exportedNames(join(GENERATORS_DIR, 'python/runtime/_compat.py')),
+  };
+  files.set(`${PKG}/__init__.py`, packageInit(model, generated, exceptionNames, official));
   files.set(`${PKG}/_version.py`, versionModule(model, generated, PYTHON_SDK_VERSION));
   files.set(`${PKG}/_facts.py`, factsModule(model, generated, new Set(exceptionNames)));
   files.set(`${PKG}/types.py`, typesModule(model, generated));

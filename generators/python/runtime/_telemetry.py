@@ -195,12 +195,12 @@ class TelemetryBatcher:
                 tool, success, duration, error, at = self._queue.popleft()
             except IndexError:
                 break
+            # The agent and session travel once per batch (the report's envelope), not per event.
             event: dict[str, Any] = {
+                "event_type": "tool_end" if success else "tool_error",
                 "tool_name": tool,
                 "success": success,
                 "duration_ms": duration,
-                "agent_id": self._agent_id,
-                "session_id": self._session_id,
                 "timestamp": self._timestamp(at),
             }
             if error is not None:

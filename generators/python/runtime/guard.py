@@ -194,7 +194,7 @@ class ATIGuard:
         digest = self._digest(input, input_digest)
         decision = self._decide(tool, input_summary, action_effect, digest)
         if self.block_on_deny:
-            self._enforce(tool, decision)
+            self._enforce(tool, decision, action_effect)
         return decision
 
     def check_or_wait_for_approval(
@@ -227,7 +227,7 @@ class ATIGuard:
         first = self._decide(tool, input_summary, action_effect, digest)
         if first.allowed or not first.elevation_required or not first.approval_id:
             if self.block_on_deny:
-                self._enforce(tool, first)
+                self._enforce(tool, first, action_effect)
             return first
         approval_id = first.approval_id
         if on_approval_required is not None:
@@ -235,7 +235,7 @@ class ATIGuard:
                 {
                     "approval_id": approval_id,
                     "tool_name": tool,
-                    "action_effect": first.action_effect.value,
+                    "action_effect": effect_of(first, action_effect or self.action_effect),
                     "check_id": first.check_id,
                     "reason": first.reason,
                     "agent_id": self.agent_id,
@@ -282,7 +282,7 @@ class ATIGuard:
         # Approved: ask again within the elevation window, bound to the same call.
         second = self._decide(tool, input_summary, action_effect, digest)
         if self.block_on_deny:
-            self._enforce(tool, second)
+            self._enforce(tool, second, action_effect)
         return second
 
     def _digest(self, value: Any, digest: str | None) -> str | None:
@@ -333,7 +333,6 @@ class ATIGuard:
                 session_id=self.session_id,
                 action_effect=effect,
                 tool_input_summary=truncate_summary(summary) if self.log_inputs and summary else None,
-                tool_input_digest=digest,
                 request_options=self._request_options,  # type: ignore[arg-type]
             )
         except Exception as error:
@@ -373,15 +372,17 @@ class ATIGuard:
             reason=f"Allowed without a decision (fail_open): {error.message}", cause=error
         )
 
-    def _enforce(self, tool: str, decision: ActionCheckResult | FailedOpenDecision) -> None:
+    def _enforce(
+        self, tool: str, decision: ActionCheckResult | FailedOpenDecision, effect: str | None = None
+    ) -> None:
         if decision.allowed or isinstance(decision, FailedOpenDecision):
             return
         details = {
             "check_id": decision.check_id,
             "reason": decision.reason,
-            "rule": decision.rule.value,
+            "rule": decision.rule.value if decision.rule is not None else None,
             "tool_name": tool,
-            "action_effect": decision.action_effect.value,
+            "action_effect": effect_of(decision, effect or self.action_effect),
         }
         if decision.elevation_required and decision.approval_id:
             raise ElevationRequiredError(
@@ -390,13 +391,13 @@ class ATIGuard:
                 details={
                     "approval_id": decision.approval_id,
                     **details,
-                    "retryable": decision.retryable if decision.retryable is not None else True,
+                    "retryable": True,
                 },
             )
         raise ActionDeniedError(
             "ACTION_DENIED",
             f"Guardian denied {tool}: {decision.reason}",
-            details={**details, "retryable": bool(decision.retryable)},
+            details={**details, "retryable": False},
         )
 
     # --- telemetry ----------------------------------------------------------------------------
@@ -410,7 +411,7 @@ class ATIGuard:
         self._telemetry.push(tool, success, duration_ms, error_type)
 
     def _send_batch(self, events: list[dict[str, Any]]) -> object:
-        return self._client.telemetry.send(events=events)
+        return self._client.telemetry.report(self.agent_id, self.session_id, events)
 
     def flush(self, timeout: float | None = None) -> bool:
         """Sends queued reports; True when all went out (False on a failed batch or timeout)."""
@@ -447,7 +448,7 @@ class ATIGuard:
             @functools.wraps(fn)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
                 decision = self.check(tool, None, action_effect)
-                self._enforce(tool, decision)
+                self._enforce(tool, decision, action_effect)
                 start = time.perf_counter()
                 try:
                     result = fn(*args, **kwargs)
@@ -460,3 +461,11 @@ class ATIGuard:
             return wrapper  # type: ignore[return-value]
 
         return decorate
+
+
+def effect_of(decision: Any, asked: str | None) -> str | None:
+    """The effect a decision was made for: the gateway's answer when it names one, else the one asked."""
+    value = getattr(decision, "action_effect", None)
+    if value is not None:
+        return str(value.value if hasattr(value, "value") else value)
+    return asked

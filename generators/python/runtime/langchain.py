@@ -15,7 +15,12 @@ import time
 from typing import Any
 from uuid import UUID
 
+from typing import TYPE_CHECKING
+
 from .guard import ActionEffect, ATIGuard
+
+if TYPE_CHECKING:
+    from ._client import AgentTrustClient
 
 try:
     from langchain_core.callbacks import BaseCallbackHandler
@@ -31,18 +36,40 @@ class AgentTrustCallbackHandler(BaseCallbackHandler):
     """Checks each tool call with Guardian before it runs and reports it after.
 
     Args:
-        guard: The `ATIGuard` to check and report with.
+        guard: The `ATIGuard` to check and report with, or an `AgentTrustClient` with `agent_id`
+            (and any `ATIGuard` option), as the official handler takes them.
         effects: The action effect to declare per tool name (default: Guardian classifies).
     """
 
     # LangChain swallows callback errors unless this is set: a denial must stop the tool.
     raise_error = True
 
-    def __init__(self, guard: ATIGuard, *, effects: dict[str, ActionEffect | str] | None = None) -> None:
+    def __init__(
+        self,
+        guard: ATIGuard | AgentTrustClient,
+        agent_id: str | None = None,
+        *,
+        effects: dict[str, ActionEffect | str] | None = None,
+        **guard_options: Any,
+    ) -> None:
         super().__init__()
-        self.guard = guard
+        if isinstance(guard, ATIGuard):
+            if agent_id is not None or guard_options:
+                raise TypeError("pass agent_id and guard options to the ATIGuard, not with one")
+            self.guard = guard
+        else:
+            # The official handler's form, `AgentTrustCallbackHandler(client, agent_id=...,
+            # session_id=..., block_on_deny=..., fail_open=..., log_inputs=...)`: it owns its guard.
+            if not agent_id:
+                raise TypeError("AgentTrustCallbackHandler(client, agent_id=...) needs an agent_id")
+            guard_options.pop("max_input_chars", None)  # summaries are always capped at 200 code points
+            self.guard = ATIGuard(guard, agent_id=agent_id, **guard_options)
         self.effects = dict(effects or {})
         self._started: dict[UUID, tuple[str, float]] = {}
+
+    def close(self) -> None:
+        """Flushes the guard's telemetry and stops it (the official handler's `close()`)."""
+        self.guard.close()
 
     def on_tool_start(
         self,

@@ -128,18 +128,32 @@ export function versionModule(model: ApiModel, header: string, version: string):
   `;
 }
 
-export function packageInit(model: ApiModel, header: string, exceptionNames: string[]): string {
+export function packageInit(
+  model: ApiModel,
+  header: string,
+  exceptionNames: string[],
+  official: { models: string[]; compat: string[] },
+): string {
   void model;
+  const models = official.models;
+  const compat = official.compat.filter((n) => !models.includes(n));
   return code`
     ${header}
     """AgentTrust ID SDK for Python: \`AgentTrustClient\` for every gateway endpoint, and
-    \`agenttrustid.guard.ATIGuard\` for the check-then-report pattern around tool calls."""
+    \`agenttrustid.guard.ATIGuard\` for the check-then-report pattern around tool calls. The
+    official client's names (\`AgentTrustGuard\`, \`MCPAPI\`, \`SIEMDestination\`, ...) are aliases."""
 
     from ._base_client import RequestOptions
     from ._client import AgentTrustClient, AsyncAgentTrustClient
+    from ._compat import (
+        ${compat.map((n) => `${n},`)}
+    )
     from ._version import VERSION as __version__
     from .exceptions import (
         ${exceptionNames.map((n) => `${n},`)}
+    )
+    from .models import (
+        ${models.map((n) => `${n},`)}
     )
 
     __all__ = [
@@ -148,6 +162,8 @@ export function packageInit(model: ApiModel, header: string, exceptionNames: str
         "RequestOptions",
         "__version__",
         ${exceptionNames.map((n) => `${pyStr(n)},`)}
+        ${compat.map((n) => `${pyStr(n)},`)}
+        ${models.map((n) => `${pyStr(n)},`)}
     ]
   `;
 }

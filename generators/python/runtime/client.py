@@ -1,0 +1,8 @@
+"""The official client's `agenttrustid.client` names (upgrade path; see `_compat.py`)."""
+
+from __future__ import annotations
+
+from ._client import AgentTrustClient
+from ._compat import ActionsAPI, AgentsAPI, ApprovalsAPI, HTTPClient, SessionsAPI, TelemetryAPI, TokensAPI
+
+__all__ = ["ActionsAPI", "AgentTrustClient", "AgentsAPI", "ApprovalsAPI", "HTTPClient", "SessionsAPI", "TelemetryAPI", "TokensAPI"]

@@ -1,0 +1,8 @@
+# Copied from generators/python/runtime/federation.py by agenttrust-gen. Do not edit here: edit the original and run `pnpm generate`.
+"""The official client's `agenttrustid.federation` names (upgrade path; see `_compat.py`)."""
+
+from __future__ import annotations
+
+from ._compat import FederationAPI
+
+__all__ = ["FederationAPI"]
