@@ -40,7 +40,7 @@ from .types import ActionCheckResult
 if TYPE_CHECKING:
     from ._client import AgentTrustClient
 
-__all__ = ["ATIGuard", "FailedOpenDecision", "GuardStats", "digest_tool_input"]
+__all__ = ["ATIGuard", "AgentTrustGuard", "FailedOpenDecision", "GuardStats", "digest_tool_input"]
 
 ActionEffect = Literal["read", "mutating", "destructive", "admin"]
 _EFFECTS = frozenset(_facts.ACTION_EFFECT_VALUES)
@@ -461,6 +461,10 @@ class ATIGuard:
             return wrapper  # type: ignore[return-value]
 
         return decorate
+
+
+AgentTrustGuard = ATIGuard
+"""The official client's name (`agenttrustid.guard.AgentTrustGuard`), kept for the upgrade path."""
 
 
 def effect_of(decision: Any, asked: str | None) -> str | None:

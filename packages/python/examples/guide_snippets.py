@@ -82,7 +82,6 @@ print(f"Active: {result.active}")
 # --- 5. Action Checking -------------------------------------------------------------------------
 result = client.actions.check(
     agent_id=agent.id,
-    action="tool_call",
     tool_name="web_search",
     tool_input_summary="AI safety papers",
     session_id="sess-abc",
@@ -162,6 +161,7 @@ print(f"Server ID: {server.id}")
 # Call a tool through the proxy (Guardian checks apply)
 mcp_result = client.mcp.call_tool(
     server_id=server.id,
+    agent_id=agent.id,
     method="tools/call",
     params={
         "name": "run_code",

@@ -90,8 +90,13 @@ class Driver:
         unknown = sorted(set(args) - set(names))
         if unknown:
             raise Unsupported(f"{name} has no argument {', '.join(unknown)}")
+        # `names` maps wire names (header arguments by their header name, e.g. X-Agent-ID) to
+        # the Python ones; JSON-RPC operations are ordinary methods; a root one (attr "") lives
+        # on the client itself.
         kwargs = {names[k]: v for k, v in args.items()}
-        return wire(getattr(getattr(self.client(request["client"]), attr), method)(**kwargs))
+        client = self.client(request["client"])
+        target = getattr(client, attr) if attr else client
+        return wire(getattr(target, method)(**kwargs))
 
     def guard_step(self, request: dict[str, Any]) -> Any:
         action = request["action"]

@@ -222,7 +222,7 @@ class TestTokenCache:
         assert again.token == first.token and again is not first
         assert len(gateway.requests("issueToken")) == 1
         other = client.tokens.issue(agent_id=agent.id, scopes=["files:read"])
-        fresh = client.tokens.issue(agent_id=agent.id, scopes=["files:read"], cache=False)
+        fresh = client.tokens.issue(agent_id=agent.id, scopes=["files:read"], use_cache=False)
         assert len({first.token, other.token, fresh.token}) == 3
         client.tokens.revoke(first.token)  # evicts it
         replaced = client.tokens.issue(agent_id=agent.id, scopes=["files:read", "web:search"])

@@ -361,6 +361,8 @@ class _BaseClient:
             headers[name.lower()] = value
         if op.rpc is not None:
             body = self._rpc_envelope(op.rpc, body)
+        elif isinstance(body, Mapping) and not body:
+            body = None  # as the official clients: a call without body fields sends no body
         if body is not None and not isinstance(body, NotGiven):
             try:
                 content = pydantic_core.to_json(to_wire(body))

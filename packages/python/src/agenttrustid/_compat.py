@@ -13,7 +13,7 @@ from . import types as _t
 from ._base_client import SyncAPIClient
 from ._models import OpenEnum
 from ._telemetry import TelemetryBatcher
-from .guard import ATIGuard
+from .guard import AgentTrustGuard
 from .resources import (
     A2a,
     Actions,
@@ -99,7 +99,6 @@ class Framework(OpenEnum):
 
 
 # --- the guard (official guard.py) ----------------------------------------------------------
-AgentTrustGuard = ATIGuard
 
 
 class TelemetryReporter:
