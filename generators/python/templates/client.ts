@@ -143,18 +143,26 @@ export function packageInit(
     \`agenttrustid.guard.ATIGuard\` for the check-then-report pattern around tool calls. The
     official client's names (\`AgentTrustGuard\`, \`MCPAPI\`, \`SIEMDestination\`, ...) are aliases."""
 
+    from importlib import import_module
+    from typing import Any
+
     from ._base_client import RequestOptions
     from ._client import AgentTrustClient, AsyncAgentTrustClient
-    from ._compat import (
-        ${compat.map((n) => `${n},`)}
-    )
     from ._version import VERSION as __version__
     from .exceptions import (
         ${exceptionNames.map((n) => `${n},`)}
     )
-    from .models import (
-        ${models.map((n) => `${n},`)}
-    )
+
+    # The official names load on first use: they name the spec's schemas, and importing the
+    # client alone should not build them.
+    _OFFICIAL = {${[...compat.map((n) => `${pyStr(n)}: "._compat"`), ...models.map((n) => `${pyStr(n)}: ".models"`)].join(', ')}}
+
+
+    def __getattr__(name: str) -> Any:
+        if name in _OFFICIAL:
+            return getattr(import_module(_OFFICIAL[name], __name__), name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
     __all__ = [
         "AgentTrustClient",

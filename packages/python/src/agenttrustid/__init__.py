@@ -4,25 +4,11 @@
 `agenttrustid.guard.ATIGuard` for the check-then-report pattern around tool calls. The
 official client's names (`AgentTrustGuard`, `MCPAPI`, `SIEMDestination`, ...) are aliases."""
 
+from importlib import import_module
+from typing import Any
+
 from ._base_client import RequestOptions
 from ._client import AgentTrustClient, AsyncAgentTrustClient
-from ._compat import (
-    A2AAPI,
-    MCPAPI,
-    ActionsAPI,
-    AgentCardsAPI,
-    AgentsAPI,
-    AgentTrustGuard,
-    ApprovalsAPI,
-    DelegationsAPI,
-    FederationAPI,
-    HTTPClient,
-    SessionsAPI,
-    StreamingAPI,
-    TelemetryAPI,
-    TelemetryReporter,
-    TokensAPI,
-)
 from ._version import VERSION as __version__
 from .exceptions import (
     ActionDeniedError,
@@ -47,28 +33,53 @@ from .exceptions import (
     TokenExpiredError,
     ValidationError,
 )
-from .models import (
-    ATI_TRUST_EXTENSION_URI,
-    A2AMessageTask,
-    A2ATask,
-    ActionCheckResult,
-    Agent,
-    AgentCard,
-    AgentStatus,
-    ApprovalRequest,
-    Delegation,
-    FederationIntrospectionResult,
-    FederationProvider,
-    Framework,
-    IntrospectionResult,
-    MCPServer,
-    Session,
-    SIEMDeliveryRecord,
-    SIEMDestination,
-    Token,
-    VerificationResult,
-    VerifyFederatedTokenResult,
-)
+
+# The official names load on first use: they name the spec's schemas, and importing the
+# client alone should not build them.
+_OFFICIAL = {
+    "A2AAPI": "._compat",
+    "ActionsAPI": "._compat",
+    "AgentCardsAPI": "._compat",
+    "AgentTrustGuard": "._compat",
+    "AgentsAPI": "._compat",
+    "ApprovalsAPI": "._compat",
+    "DelegationsAPI": "._compat",
+    "FederationAPI": "._compat",
+    "HTTPClient": "._compat",
+    "MCPAPI": "._compat",
+    "SessionsAPI": "._compat",
+    "StreamingAPI": "._compat",
+    "TelemetryAPI": "._compat",
+    "TelemetryReporter": "._compat",
+    "TokensAPI": "._compat",
+    "A2AMessageTask": ".models",
+    "A2ATask": ".models",
+    "ATI_TRUST_EXTENSION_URI": ".models",
+    "ActionCheckResult": ".models",
+    "Agent": ".models",
+    "AgentCard": ".models",
+    "AgentStatus": ".models",
+    "ApprovalRequest": ".models",
+    "Delegation": ".models",
+    "FederationIntrospectionResult": ".models",
+    "FederationProvider": ".models",
+    "Framework": ".models",
+    "IntrospectionResult": ".models",
+    "MCPServer": ".models",
+    "SIEMDeliveryRecord": ".models",
+    "SIEMDestination": ".models",
+    "Session": ".models",
+    "Token": ".models",
+    "VerificationResult": ".models",
+    "VerifyFederatedTokenResult": ".models",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _OFFICIAL:
+        return getattr(import_module(_OFFICIAL[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AgentTrustClient",
