@@ -135,6 +135,7 @@ export interface Harness {
   call<T = any>(method: string, path: string, options?: CallOptions): Promise<Answer<T>>;
   get<T = any>(path: string, options?: CallOptions): Promise<Answer<T>>;
   post<T = any>(path: string, body?: unknown, options?: CallOptions): Promise<Answer<T>>;
+  put<T = any>(path: string, body?: unknown, options?: CallOptions): Promise<Answer<T>>;
   del<T = any>(path: string, options?: CallOptions): Promise<Answer<T>>;
   /** A request expected to fail at the transport (dropped connection). */
   fails(method: string, path: string, options?: CallOptions): Promise<unknown>;
@@ -143,7 +144,7 @@ export interface Harness {
 async function send(baseUrl: string, method: string, path: string, options: CallOptions): Promise<Response> {
   const headers: Record<string, string> = { ...options.headers };
   const key = options.key === undefined ? KEY : options.key;
-  if (key !== null) headers.authorization = `Bearer ${key}`;
+  if (key !== null) headers['x-api-key'] = key;
   let body: string | undefined;
   if (options.raw !== undefined) body = options.raw;
   else if (options.body !== undefined) {
@@ -180,6 +181,7 @@ function makeHarness(mode: Mode, gateway: MockGateway, baseUrl: string): Harness
     call,
     get: (path, options) => call('GET', path, options),
     post: (path, body, options) => call('POST', path, { ...options, body }),
+    put: (path, body, options) => call('PUT', path, { ...options, body }),
     del: (path, options) => call('DELETE', path, options),
     fails: async (method, path, options = {}) => {
       try {

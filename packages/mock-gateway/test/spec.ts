@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 
 export interface SpecOperation {
   operationId: string;
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   pattern: RegExp;
   statuses: number[];
@@ -40,7 +40,8 @@ export const specOperations: SpecOperation[] = Object.entries<any>(spec.paths).f
         pattern: new RegExp(`^${path.replace(/\{\w+\}/g, '[^/]+')}$`),
         statuses,
         success: statuses.find((s) => s < 300)!,
-        public: Array.isArray(op.security) && op.security.length === 0,
+        // Public: the operation's security alternatives include `{}` (no key needed).
+        public: Array.isArray(op.security) && op.security.some((s: object) => Object.keys(s).length === 0),
         bodyRequired: op.requestBody ? op.requestBody.required === true : null,
         pathParams: (item.parameters ?? []).map((p: any) => resolve(p).name),
         secretFields: Object.entries<any>(bodySchema?.properties ?? {})

@@ -3,28 +3,28 @@ import * as zod from '@agenttrustid/spec/zod';
 import { getResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { createMockGateway } from '../src/index.js';
-import { eachMode, type Harness, KEY, READONLY_KEY } from './harness.js';
+import { createMockGateway } from '../../src/index.js';
+import { eachMode, type Harness, KEY, READONLY_KEY } from '../harness.js';
 
 const newAgent = async (h: Harness, capabilities: string[] = ['web:search']) => {
-  const answer = await h.post('/v1/agents', { name: 'a', capabilities });
+  const answer = await h.post('/api/v1/agents', { name: 'a', capabilities });
   expect(answer.status).toBe(201);
   return answer.body.id as string;
 };
 
 eachMode('API keys', (h) => {
   it('full key does everything, read-only key only GETs, anything else is 401', async () => {
-    expect((await h().get('/v1/agents')).status).toBe(200);
-    expect((await h().get('/v1/agents', { key: READONLY_KEY })).status).toBe(200);
-    const write = await h().post('/v1/agents', { name: 'x' }, { key: READONLY_KEY });
+    expect((await h().get('/api/v1/agents')).status).toBe(200);
+    expect((await h().get('/api/v1/agents', { key: READONLY_KEY })).status).toBe(200);
+    const write = await h().post('/api/v1/agents', { name: 'x' }, { key: READONLY_KEY });
     expect([write.status, write.body.code]).toEqual([403, 'AUTH_DENIED']);
     for (const authorization of [`Basic ${KEY}`, 'Bearer', 'Bearer sk_live_real', `Bearer ${KEY}x`, '']) {
-      const answer = await h().get('/v1/agents', { key: null, headers: { authorization } });
+      const answer = await h().get('/api/v1/agents', { key: null, headers: { authorization } });
       expect([answer.status, answer.body.code], authorization).toEqual([401, 'AUTH_FAILED']);
       expect(answer.body.message).not.toContain('sk_');
     }
     expect(
-      (await h().get('/v1/agents', { key: null, headers: { authorization: `bearer ${KEY}` } })).status,
+      (await h().get('/api/v1/agents', { key: null, headers: { authorization: `bearer ${KEY}` } })).status,
     ).toBe(200);
   });
 });
@@ -39,28 +39,28 @@ eachMode('request validation', (h) => {
 
   it('names the failing field by its snake_case wire path', async () => {
     const id = await newAgent(h());
-    expect(await fieldOf('/v1/agents', { name: 'x', capabilities: ['ok', ''] })).toBe('capabilities.1');
-    expect(await fieldOf('/v1/agents', { name: 5 })).toBe('name');
-    expect(await fieldOf('/v1/agents', { name: 'x', public_key: 'short' })).toBe('public_key');
-    expect(await fieldOf('/v1/agents', { name: 'x', camelCase: true })).toBe('camelCase');
-    expect(await fieldOf('/v1/agents', { name: 'x', capabilities: Array(101).fill('a') })).toBe(
+    expect(await fieldOf('/api/v1/agents', { name: 'x', capabilities: ['ok', ''] })).toBe('capabilities.1');
+    expect(await fieldOf('/api/v1/agents', { name: 5 })).toBe('name');
+    expect(await fieldOf('/api/v1/agents', { name: 'x', public_key: 'short' })).toBe('public_key');
+    expect(await fieldOf('/api/v1/agents', { name: 'x', camelCase: true })).toBe('camelCase');
+    expect(await fieldOf('/api/v1/agents', { name: 'x', capabilities: Array(101).fill('a') })).toBe(
       'capabilities',
     );
-    expect(await fieldOf('/v1/tokens', { agent_id: id, scopes: ['x'], ttl_seconds: 86401 })).toBe(
+    expect(await fieldOf('/api/v1/agent-tokens/issue', { agent_id: id, scopes: ['x'], ttl_seconds: 86401 })).toBe(
       'ttl_seconds',
     );
     expect(
-      await fieldOf('/v1/actions/check', { agent_id: id, tool_name: 'x', tool_input_digest: 'ABC' }),
+      await fieldOf('/api/v1/agenttrust/check', { agent_id: id, tool_name: 'x', tool_input_digest: 'ABC' }),
     ).toBe('tool_input_digest');
     expect(
-      await fieldOf('/v1/actions/check', {
+      await fieldOf('/api/v1/agenttrust/check', {
         agent_id: id,
         tool_name: 'x',
         tool_input_summary: 'é'.repeat(201),
       }),
     ).toBe('tool_input_summary');
     expect(
-      await fieldOf('/v1/actions/check', { agent_id: id, tool_name: 'x', action_effect: 'harmless' }),
+      await fieldOf('/api/v1/agenttrust/check', { agent_id: id, tool_name: 'x', action_effect: 'harmless' }),
     ).toBe('action_effect');
     const event = {
       tool_name: 't',
@@ -70,26 +70,26 @@ eachMode('request validation', (h) => {
       session_id: 's',
       timestamp: '2026-11-22T10:00:00Z',
     };
-    expect(await fieldOf('/v1/telemetry', { events: [event] })).toBe('events.0.duration_ms');
+    expect(await fieldOf('/api/v1/telemetry/report', { events: [event] })).toBe('events.0.duration_ms');
     expect(
-      await fieldOf('/v1/telemetry', { events: [{ ...event, duration_ms: 1, tool_input: 'secret' }] }),
+      await fieldOf('/api/v1/telemetry/report', { events: [{ ...event, duration_ms: 1, tool_input: 'secret' }] }),
     ).toBe('events.0.tool_input');
     expect(
-      await fieldOf('/v1/telemetry', { events: [{ ...event, duration_ms: 1, timestamp: 'yesterday' }] }),
+      await fieldOf('/api/v1/telemetry/report', { events: [{ ...event, duration_ms: 1, timestamp: 'yesterday' }] }),
     ).toBe('events.0.timestamp');
     expect(
-      await fieldOf(`/v1/a2a/agents/${id}/messages`, {
+      await fieldOf(`/api/v1/a2a/agents/${id}/messages`, {
         message: { role: 'user', parts: [{ kind: 'image' }] },
       }),
     ).toBe('message.parts.0.kind');
-    expect(await fieldOf('/v1/agents', [])).toBe('body');
-    expect(await fieldOf('/v1/agents', undefined)).toBe('body');
+    expect(await fieldOf('/api/v1/agents', [])).toBe('body');
+    expect(await fieldOf('/api/v1/agents', undefined)).toBe('body');
   });
 
   it('counts string lengths in code points, as the spec does', async () => {
     const id = await newAgent(h());
     const emoji = '\u{1F600}'.repeat(200);
-    const ok = await h().post('/v1/actions/check', {
+    const ok = await h().post('/api/v1/agenttrust/check', {
       agent_id: id,
       tool_name: 'web_search',
       tool_input_summary: emoji,
@@ -97,7 +97,7 @@ eachMode('request validation', (h) => {
     expect([ok.status, ok.body.allowed]).toEqual([200, true]);
     expect(h().gateway.requests.at(-1)!.body).toMatchObject({ tool_input_summary: emoji });
     expect(
-      await fieldOf('/v1/actions/check', {
+      await fieldOf('/api/v1/agenttrust/check', {
         agent_id: id,
         tool_name: 'web_search',
         tool_input_summary: `${emoji}!`,
@@ -106,30 +106,30 @@ eachMode('request validation', (h) => {
   });
 
   it('checks path and query parameters', async () => {
-    const long = await h().get(`/v1/agents/${'x'.repeat(129)}`);
+    const long = await h().get(`/api/v1/agents/${'x'.repeat(129)}`);
     expect([long.status, long.body.details.field]).toEqual([400, 'agent_id']);
-    const query = await h().get('/v1/delegations?agent_id=');
+    const query = await h().get('/api/v1/delegations?agent_id=');
     expect([query.status, query.body.details.field]).toEqual([400, 'agent_id']);
   });
 
   it('takes an optional body as absent', async () => {
     const id = await newAgent(h());
-    const revoke = await h().post(`/v1/agents/${id}/revoke`);
+    const revoke = await h().post(`/api/v1/agents/${id}/revoke`);
     expect([revoke.status, revoke.body.revocation_reason]).toEqual([200, null]);
   });
 
   it('answers bad input with an envelope: 415, invalid JSON, 413, unknown path, wrong method', async () => {
-    const text = await h().call('POST', '/v1/agents', {
+    const text = await h().call('POST', '/api/v1/agents', {
       raw: 'name=x',
       headers: { 'content-type': 'text/plain' },
     });
     expect([text.status, text.body.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
-    const vendor = await h().call('POST', '/v1/agents', {
+    const vendor = await h().call('POST', '/api/v1/agents', {
       raw: '{"name":"x"}',
       headers: { 'content-type': 'application/vnd.agenttrust+json; charset=utf-8' },
     });
     expect(vendor.status).toBe(201);
-    const broken = await h().call('POST', '/v1/agents', {
+    const broken = await h().call('POST', '/api/v1/agents', {
       raw: '{"name":',
       headers: { 'content-type': 'application/json' },
     });
@@ -138,11 +138,11 @@ eachMode('request validation', (h) => {
       'VALIDATION_ERROR',
       'body',
     ]);
-    const big = await h().post('/v1/agents', { name: 'x', metadata: { blob: 'x'.repeat(1024 * 1024) } });
+    const big = await h().post('/api/v1/agents', { name: 'x', metadata: { blob: 'x'.repeat(1024 * 1024) } });
     expect([big.status, big.body.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
-    const unknown = await h().get('/v1/nothing-here');
+    const unknown = await h().get('/api/v1/nothing-here');
     expect([unknown.status, unknown.body.code]).toEqual([404, 'NOT_FOUND']);
-    for (const path of ['/v1/agents/%E0%A4%A', '/v1/agents/%', '/a2a/agents/%FF/agent.json', '/__mock/%zz']) {
+    for (const path of ['/api/v1/agents/%E0%A4%A', '/api/v1/agents/%', '/a2a/agents/%FF/agent.json', '/__mock/%zz']) {
       const malformed = await h().get(path);
       expect([malformed.status, malformed.body.code, malformed.body.details.field], path).toEqual([
         400,
@@ -150,7 +150,7 @@ eachMode('request validation', (h) => {
         'path',
       ]);
     }
-    const wrongMethod = await h().call('PUT', '/v1/agents/agt_1');
+    const wrongMethod = await h().call('PUT', '/api/v1/agents/agt_1');
     expect([wrongMethod.status, wrongMethod.body.code, wrongMethod.headers.get('allow')]).toEqual([
       405,
       'NOT_FOUND',
@@ -170,7 +170,7 @@ eachMode('fault injection', (h) => {
       times: 2,
     });
     for (let i = 0; i < 2; i++) {
-      const limited = await h().post('/v1/agents', { name: 'x' });
+      const limited = await h().post('/api/v1/agents', { name: 'x' });
       expect([limited.status, limited.body.code, limited.headers.get('retry-after')]).toEqual([
         429,
         'RATE_LIMITED',
@@ -178,55 +178,55 @@ eachMode('fault injection', (h) => {
       ]);
     }
     expect(h().gateway.state.agents.size).toBe(0);
-    expect((await h().get('/v1/agents')).status).toBe(200);
-    expect((await h().post('/v1/agents', { name: 'x' })).status).toBe(201);
+    expect((await h().get('/api/v1/agents')).status).toBe(200);
+    expect((await h().post('/api/v1/agents', { name: 'x' })).status).toBe(201);
     expect(h().gateway.faults.list()).toEqual([]);
   });
 
   it('`*` hits every operation until cleared', async () => {
     h().gateway.faults.add({ operation: '*', kind: 'status', status: 503 });
     // listAgents does not declare 503: an injected fault may answer what the spec does not.
-    expect((await h().get('/v1/agents', { unchecked: true })).status).toBe(503);
-    expect((await h().post('/v1/actions/check', { agent_id: 'a', tool_name: 'b' })).body.code).toBe(
+    expect((await h().get('/api/v1/agents', { unchecked: true })).status).toBe(503);
+    expect((await h().post('/api/v1/agenttrust/check', { agent_id: 'a', tool_name: 'b' })).body.code).toBe(
       'GUARDIAN_UNAVAILABLE',
     );
     h().gateway.faults.clear();
-    expect((await h().get('/v1/agents')).status).toBe(200);
+    expect((await h().get('/api/v1/agents')).status).toBe(200);
   });
 
   it('latency delays the normal answer', async () => {
     h().gateway.faults.add({ operation: 'listAgents', kind: 'latency', latencyMs: 150, times: 1 });
     const started = performance.now();
-    expect((await h().get('/v1/agents')).status).toBe(200);
+    expect((await h().get('/api/v1/agents')).status).toBe(200);
     // A lower bound only: the injected delay is a minimum, never a measured performance figure.
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
   });
 
   it('drop fails the request at the transport, and the next one works', async () => {
     h().gateway.faults.add({ operation: 'listAgents', kind: 'drop', times: 1 });
-    const error = await h().fails('GET', '/v1/agents', { headers: { authorization: `Bearer ${KEY}` } });
+    const error = await h().fails('GET', '/api/v1/agents', { headers: { authorization: `Bearer ${KEY}` } });
     expect(error).toBeInstanceOf(TypeError);
-    expect((await h().get('/v1/agents')).status).toBe(200);
+    expect((await h().get('/api/v1/agents')).status).toBe(200);
   });
 
   it('malformed and wrong_type bodies fail the spec, so clients can test their handling', async () => {
     const id = await newAgent(h());
     h().gateway.faults.add({ operation: 'getAgent', kind: 'malformed', times: 1 });
-    const malformed = await h().get(`/v1/agents/${id}`, { unchecked: true });
+    const malformed = await h().get(`/api/v1/agents/${id}`, { unchecked: true });
     expect(malformed.status).toBe(200);
     expect(malformed.headers.get('content-type')).toContain('application/json');
     expect(() => JSON.parse(malformed.text)).toThrow(SyntaxError);
 
     h().gateway.faults.add({ operation: 'getAgent', kind: 'wrong_type', times: 1 });
-    const wrong = await h().get(`/v1/agents/${id}`, { unchecked: true });
+    const wrong = await h().get(`/api/v1/agents/${id}`, { unchecked: true });
     expect(wrong.status).toBe(200);
     expect(Object.keys(wrong.body).sort()).toEqual(
-      Object.keys((await h().get(`/v1/agents/${id}`)).body).sort(),
+      Object.keys((await h().get(`/api/v1/agents/${id}`)).body).sort(),
     );
     expect(z.safeParse(zod.GetAgentResponse, wrong.body).success).toBe(false);
 
     h().gateway.faults.add({ operation: 'listAgents', kind: 'wrong_type', times: 1 });
-    const list = await h().get('/v1/agents', { unchecked: true });
+    const list = await h().get('/api/v1/agents', { unchecked: true });
     expect(Array.isArray(list.body)).toBe(false);
   });
 
@@ -241,7 +241,7 @@ eachMode('fault injection', (h) => {
         seed: 42,
       });
       const statuses: number[] = [];
-      for (let i = 0; i < 20; i++) statuses.push((await h().get('/v1/agents')).status);
+      for (let i = 0; i < 20; i++) statuses.push((await h().get('/api/v1/agents')).status);
       return statuses;
     };
     const first = await run();
@@ -258,7 +258,7 @@ eachMode('fault injection', (h) => {
       retry_after: 4,
       times: 1,
     });
-    expect((await h().get('/v1/agents')).headers.get('retry-after')).toBe('4');
+    expect((await h().get('/api/v1/agents')).headers.get('retry-after')).toBe('4');
   });
 
   it('rejects an invalid fault with a TypeError naming the field', () => {
@@ -297,7 +297,7 @@ eachMode('/__mock/ admin API', (h) => {
     expect((await admin('GET', '/faults')).body).toMatchObject([
       { id: added.body.id, retry_after: 1, hits: 0 },
     ]);
-    const limited = await h().get('/v1/agents');
+    const limited = await h().get('/api/v1/agents');
     expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '1']);
     expect((await admin('GET', '/faults')).body).toEqual([]);
 
@@ -306,7 +306,7 @@ eachMode('/__mock/ admin API', (h) => {
     expect((await admin('DELETE', `/faults/${second.body.id}`)).status).toBe(404);
     await admin('POST', '/faults', { kind: 'drop' });
     expect((await admin('DELETE', '/faults')).status).toBe(204);
-    expect((await h().get('/v1/agents')).status).toBe(200);
+    expect((await h().get('/api/v1/agents')).status).toBe(200);
 
     for (const [body, field] of [
       [{ operation: 'nope', kind: 'drop' }, 'operation'],
@@ -330,10 +330,10 @@ eachMode('/__mock/ admin API', (h) => {
 
   it('lists recorded requests with the API key and x-secret fields redacted', async () => {
     const id = await newAgent(h(), ['files:read']);
-    const token = (await h().post('/v1/tokens', { agent_id: id, scopes: ['files:read'] })).body
+    const token = (await h().post('/api/v1/agent-tokens/issue', { agent_id: id, scopes: ['files:read'] })).body
       .token as string;
-    await h().post('/v1/tokens/introspect', { token, target: 'mcp://fs' });
-    await h().post('/v1/federation/verify', { token: 'eyJ.secret.jwt' });
+    await h().post('/api/v1/agent-tokens/introspect', { token, target: 'mcp://fs' });
+    await h().post('/api/v1/federation/tokens/verify', { token: 'eyJ.secret.jwt' });
     const log = (await admin('GET', '/requests')).body;
     expect(log.map((r: any) => r.operation_id)).toEqual([
       'createAgent',
@@ -343,7 +343,7 @@ eachMode('/__mock/ admin API', (h) => {
     ]);
     expect(log[2]).toMatchObject({
       method: 'POST',
-      path: '/v1/tokens/introspect',
+      path: '/api/v1/agent-tokens/introspect',
       body: { token: '[REDACTED]', target: 'mcp://fs' },
       at: '2026-11-22T10:00:00.000Z',
     });
@@ -353,7 +353,7 @@ eachMode('/__mock/ admin API', (h) => {
     expect(text).not.toContain(token);
     expect(text).not.toContain('eyJ.secret.jwt');
     expect(h().gateway.requests[2]!.operationId).toBe('introspectToken');
-    await h().post('/v1/agents', { name: 'big', metadata: { blob: 'x'.repeat(70_000) } });
+    await h().post('/api/v1/agents', { name: 'big', metadata: { blob: 'x'.repeat(70_000) } });
     expect(h().gateway.requests.at(-1)!.body).toMatch(/^\[body of \d+ characters\]$/);
     expect((await admin('DELETE', '/requests')).status).toBe(204);
     expect((await admin('GET', '/requests')).body).toEqual([]);

@@ -1,7 +1,7 @@
 /** Guardian's documented rules (README.md "Policy"), unit-level and through the API in both modes. */
 import { describe, expect, it } from 'vitest';
-import { classifyEffect, covers } from '../src/index.js';
-import { DIGEST_A, DIGEST_B, eachMode, type Harness, jwt } from './harness.js';
+import { classifyEffect, covers } from '../../src/index.js';
+import { DIGEST_A, DIGEST_B, eachMode, type Harness, jwt } from '../harness.js';
 
 describe('effect classification by tool name', () => {
   it.each([

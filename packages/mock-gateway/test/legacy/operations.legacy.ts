@@ -14,7 +14,7 @@ import {
   seedWorld,
   type World,
 } from './harness.js';
-import { specOperations } from './spec.js';
+import { specOperations } from '../spec.js';
 
 interface Req {
   method: 'GET' | 'POST' | 'DELETE';

@@ -5,8 +5,8 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MockGatewayServer, startMockGatewayServer } from '../src/node.js';
-import { KEY } from './harness.js';
+import { type MockGatewayServer, startMockGatewayServer } from '../../src/node.js';
+import { KEY } from '../harness.js';
 
 /** Writes raw bytes to the server and resolves with whatever came back (or the socket error). */
 function raw(port: number, payload: string | Buffer, timeoutMs = 3000): Promise<string> {
@@ -36,11 +36,11 @@ function garbage(seed: number) {
   const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(next() * 256)));
   const auth = `Authorization: Bearer ${KEY}\r\n`;
   const paths = [
-    '/v1/agents',
-    '/v1/actions/check',
-    '/v1/telemetry',
-    '/v1/agents/%00',
-    '/v1/../etc/passwd',
+    '/api/v1/agents',
+    '/api/v1/agenttrust/check',
+    '/api/v1/telemetry/report',
+    '/api/v1/agents/%00',
+    '/api/v1/../etc/passwd',
     '/__mock/faults',
     '/a2a/agents/x/agent.json',
     `/${'a'.repeat(5000)}`,
@@ -117,7 +117,7 @@ describe('over HTTP', () => {
           {
             host: '127.0.0.1',
             port,
-            path: '/v1/telemetry',
+            path: '/api/v1/telemetry/report',
             method: 'POST',
             headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
           },
