@@ -92,6 +92,13 @@ function matcher(actual: Json, op: string, arg: Json, where: string): string[] {
   const absent = actual === MISSING || actual === null;
   if (op === '$absent') ok = absent === Boolean(arg);
   else if (op === '$present') ok = !absent === Boolean(arg);
+  else if (op === '$empty')
+    // Missing, null, "", [] or {}: languages differ on how they leave a value out.
+    ok =
+      (absent ||
+        actual === '' ||
+        (Array.isArray(actual) && actual.length === 0) ||
+        (typeof actual === 'object' && Object.keys(actual).length === 0)) === Boolean(arg);
   else if (actual === MISSING) return [`${where}: missing (expected ${op} ${show(arg)})`];
   else if (op === '$type')
     ok = jsonType(actual) === arg || (arg === 'number' && jsonType(actual) === 'integer');

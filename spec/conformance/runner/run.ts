@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { equal, getPath, interpolate, type Json, match, StepFailed, show } from './match.ts';
+import { loadWireChecks, runWireCheck, type WireCheck } from './wire.ts';
 
 const ROOT = new URL('../../../', import.meta.url);
 const DIR = new URL('../', import.meta.url);
@@ -35,6 +36,8 @@ interface Result {
   status: 'pass' | 'fail' | 'skip';
   duration_ms: number;
   message?: string;
+  /** Wire checks: which official variant matched, when it was not the fixture's own form. */
+  note?: string;
 }
 interface Answer {
   ok: boolean;
@@ -191,7 +194,8 @@ class Mock {
   ): Promise<{ status: number; body: Json }> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+    // The gateway's org key header (spec securitySchemes); never Authorization.
+    if (apiKey) headers['x-api-key'] = apiKey;
     const response = await fetch(`${this.url}${path}`, {
       method,
       headers,
@@ -426,11 +430,13 @@ async function runLanguage(
   spec: { cwd: string; command: string[] },
   mock: Mock,
   only: string[],
+  wireChecks: WireCheck[],
 ) {
   const wanted = (id: string) => only.length === 0 || only.some((o) => id.includes(o));
   const driver = new Driver(language, spec, mock.url);
   const scenarios: Result[] = [];
   const vectors: Result[] = [];
+  const wire: Result[] = [];
   try {
     for (const file of jsonFiles('vectors/')) {
       const doc: VectorFile = readJson(new URL(`vectors/${file}`, DIR));
@@ -475,6 +481,28 @@ async function runLanguage(
         `${language.padEnd(10)} ${result.status === 'pass' ? 'pass' : result.status.toUpperCase()} ${scenario.id}`,
       );
     }
+    for (const check of wireChecks) {
+      if (!wanted(check.id)) continue;
+      const started = performance.now();
+      let outcome: { failure: string | null; note?: string };
+      try {
+        outcome = await runWireCheck(check, driver, mock, API_KEY);
+      } catch (error) {
+        outcome = { failure: error instanceof StepFailed ? error.message : `runner: ${(error as Error).stack ?? error}` };
+      }
+      if (driver.broken) driver.restart();
+      wire.push({
+        id: check.id,
+        status: outcome.failure ? 'fail' : 'pass',
+        duration_ms: Math.round(performance.now() - started),
+        ...(outcome.failure ? { message: outcome.failure.slice(0, 2000) } : {}),
+        ...(outcome.note ? { note: outcome.note } : {}),
+      });
+    }
+    if (wire.length) {
+      const failed = wire.filter((w) => w.status === 'fail').length;
+      console.log(`${language.padEnd(10)} wire: ${wire.length - failed}/${wire.length} pass`);
+    }
   } finally {
     await driver.stop();
   }
@@ -486,6 +514,7 @@ async function runLanguage(
     generated_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     scenarios,
     vectors,
+    wire,
   };
   writeFileSync(new URL(`results/${language}.json`, DIR), `${JSON.stringify(report, null, 2)}\n`);
   return report;
@@ -502,6 +531,7 @@ function printGrid(reports: Awaited<ReturnType<typeof runLanguage>>[]): boolean 
   for (const report of reports) {
     for (const s of report.scenarios) add(s.id, report.language, s);
     for (const v of report.vectors) add(`vectors/${v.id.split('/')[0]}`, report.language, v);
+    for (const w of report.wire) add(w.id, report.language, w);
   }
   const languages = reports.map((r) => r.language);
   const label = (rs: Result[] | undefined) => {
@@ -528,35 +558,45 @@ function printGrid(reports: Awaited<ReturnType<typeof runLanguage>>[]): boolean 
     line(
       'passed',
       reports.map((r) => {
-        const all = [...r.scenarios, ...r.vectors];
+        const all = [...r.scenarios, ...r.vectors, ...r.wire];
         return `${all.filter((x) => x.status === 'pass').length}/${all.length}`;
       }),
     ),
   );
   let bad = false;
   for (const report of reports)
-    for (const r of [...report.scenarios, ...report.vectors])
+    for (const r of [...report.scenarios, ...report.vectors, ...report.wire]) {
       if (r.status === 'fail') {
         bad = true;
         console.log(`\n${report.language} ${r.id}: ${r.message}`);
-      }
+      } else if (r.note) console.log(`\n${report.language} ${r.id} (pass): ${r.note}`);
+    }
   return !bad;
 }
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { lang: { type: 'string', multiple: true }, only: { type: 'string', multiple: true } },
+    options: {
+      lang: { type: 'string', multiple: true },
+      only: { type: 'string', multiple: true },
+      drivers: { type: 'string' },
+      'no-wire': { type: 'boolean' },
+    },
   });
-  const drivers: Record<string, { cwd: string; command: string[] }> = readJson(new URL('drivers.json', DIR));
+  // --drivers FILE: another drivers.json (its `cwd`s may be absolute: a driver in another checkout).
+  const drivers: Record<string, { cwd: string; command: string[] }> = values.drivers
+    ? JSON.parse(readFileSync(values.drivers, 'utf8'))
+    : readJson(new URL('drivers.json', DIR));
   const languages = values.lang?.length ? values.lang : Object.keys(drivers);
   for (const l of languages) if (!drivers[l]) throw new Error(`drivers.json has no driver for ${l}`);
   languages.sort((a, b) => (LANGUAGE_ORDER.indexOf(a) + 1 || 99) - (LANGUAGE_ORDER.indexOf(b) + 1 || 99));
+  const wireChecks = values['no-wire'] ? [] : await loadWireChecks();
   const { url, proc } = await startMock();
   const mock = new Mock(url);
   const reports = [];
   try {
     for (const language of languages)
-      reports.push(await runLanguage(language, drivers[language]!, mock, values.only ?? []));
+      reports.push(await runLanguage(language, drivers[language]!, mock, values.only ?? [], wireChecks));
   } finally {
     proc.kill('SIGTERM');
   }
