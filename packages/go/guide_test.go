@@ -98,7 +98,7 @@ func guide() {
 	// 5. Action checking.
 	{
 		result, err := client.Actions.Check(ctx, ati.ActionCheckRequest{
-			AgentID:          agent.ID,
+			AgentID: agent.ID,
 			// The guide's `Action: "tool_call",` is left out: the real gateway's check has no
 			// action key (the official clients send action_name = tool name, else action), and
 			// the spec cannot express an SDK-only field yet.

@@ -376,7 +376,8 @@ type ApprovalRequest struct {
 	AgentID string
 	// SessionID is the guard's session.
 	SessionID string
-	// ToolInputDigest is the digest the approval is bound to, when the check sent one.
+	// ToolInputDigest is the SHA-256 of the input (CheckInput), computed locally: the gateway's
+	// check takes no digest.
 	ToolInputDigest string
 }
 
