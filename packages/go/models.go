@@ -259,7 +259,7 @@ type ActionCheckResult struct {
 	// Reason: Human-readable explanation of the decision. Optional.
 	Reason string `json:"reason,omitzero"`
 	// ElevationRequired: True when an approval is needed before the call. Optional.
-	ElevationRequired bool `json:"elevation_required,omitzero"`
+	ElevationRequired bool `json:"elevation_required"`
 	// ApprovalID is the pending approval to decide, when elevation is required. May be absent or
 	// null.
 	ApprovalID Nullable[string] `json:"approval_id,omitzero"`
@@ -497,7 +497,7 @@ type AgentExtension struct {
 	// Description is what it adds. Optional.
 	Description string `json:"description,omitzero"`
 	// Required is whether a client must understand it. Optional.
-	Required bool `json:"required,omitzero"`
+	Required bool `json:"required"`
 	// Params: Its parameters, untouched. The trust extension carries `ati_trust_score` (a number;
 	// Java reads it as an integer 0-100), `ati_agent_key` (the agent's Ed25519 key as a JWK: `kty:
 	// OKP`, `crv: Ed25519`, `x`) and `ati_guardian_tier`. Optional. Keys and values pass through
@@ -508,14 +508,14 @@ type AgentExtension struct {
 // AgentCapabilities is the spec's AgentCapabilities schema.
 type AgentCapabilities struct {
 	// Streaming is whether the agent streams. Optional.
-	Streaming bool `json:"streaming,omitzero"`
+	Streaming bool `json:"streaming"`
 	// PushNotifications is whether it sends push notifications. Optional.
-	PushNotifications bool `json:"pushNotifications,omitzero"`
+	PushNotifications bool `json:"pushNotifications"`
 	// Extensions is the A2A extensions it supports, among them the AgentTrust ID trust extension.
 	// Optional.
 	Extensions []AgentExtension `json:"extensions,omitzero"`
 	// ExtendedAgentCard is whether an authenticated extended card exists. Optional.
-	ExtendedAgentCard bool `json:"extendedAgentCard,omitzero"`
+	ExtendedAgentCard bool `json:"extendedAgentCard"`
 }
 
 // CardSecurityScheme is the spec's CardSecurityScheme schema.
@@ -1166,7 +1166,7 @@ type FederatedTokenIntrospection struct {
 	// Active is whether the token is valid.
 	Active bool `json:"active"`
 	// Valid is the same value under the older key. Optional.
-	Valid bool `json:"valid,omitzero"`
+	Valid bool `json:"valid"`
 	// AgentID is the agent the federated principal maps to. Optional.
 	AgentID string `json:"agent_id,omitzero"`
 	// Issuer is the token's issuer. Optional.

@@ -308,7 +308,14 @@ func answerOf(op *operation, res result) ([]byte, *AgentTrustError) {
 		}
 		switch {
 		case env.Error != nil && op.rpc.raise:
-			e := newError(rpcErrorCode(env.Error.Code), "%s", env.Error.Message)
+			code := rpcErrorCode(env.Error.Code)
+			// Our gateway may name the ErrorCode itself in data.code.
+			if data, ok := env.Error.Data.(map[string]any); ok {
+				if c, ok := data["code"].(string); ok && ErrorCode(c).IsKnown() {
+					code = ErrorCode(c)
+				}
+			}
+			e := newError(code, "%s", env.Error.Message)
 			e.Status, e.RequestID = res.status, res.requestID
 			e.Details = map[string]any{"rpc_code": env.Error.Code}
 			if env.Error.Data != nil {
@@ -334,17 +341,18 @@ func answerOf(op *operation, res result) ([]byte, *AgentTrustError) {
 	return data, nil
 }
 
-// rpcErrorCode maps a JSON-RPC error code to the ErrorCode an error of it carries: the standard
-// request errors are VALIDATION_ERROR; A2A's TaskNotFound (-32001) NOT_FOUND and
-// TaskNotCancelable (-32002) CONFLICT; anything else INTERNAL_ERROR. The JSON-RPC code itself is
-// in Details["rpc_code"].
+// rpcErrorCode maps a JSON-RPC error code to the ErrorCode an error of it carries (when its data
+// names none): A2A's TaskNotFound (-32001) and method not found (-32601) are NOT_FOUND,
+// TaskNotCancelable (-32002) CONFLICT, parse and request errors (-32700, -32600, -32602)
+// VALIDATION_ERROR, anything else INTERNAL_ERROR. The JSON-RPC code itself is in
+// Details["rpc_code"].
 func rpcErrorCode(code int) ErrorCode {
-	switch {
-	case code == -32700 || (code <= -32600 && code >= -32602):
+	switch code {
+	case -32700, -32600, -32602:
 		return ErrorCodeValidationError
-	case code == -32001:
+	case -32001, -32601:
 		return ErrorCodeNotFound
-	case code == -32002:
+	case -32002:
 		return ErrorCodeConflict
 	}
 	return ErrorCodeInternalError

@@ -37,7 +37,11 @@ function callEntry(ctx: GoTypes, r: Resource, op: Operation, _imports: GoImports
   const optionalBody = op.body !== undefined && !op.body.required;
   const optionalQuery = s.queryType !== undefined && !s.extraParams.some((p) => p.required);
   const result = s.result ? ati(s.result) : '';
-  const ret = (expr: string) => (result ? `return ${expr}` : `return nil, ${expr}`);
+  // A JSON-RPC proxy (no method) returns the typed response; scenarios see its result, or the
+  // whole response when it holds no result (a JSON-RPC error).
+  const proxy = op.rpc !== undefined && !op.rpc.method && result.startsWith('*');
+  const ret = (expr: string) =>
+    proxy ? `return rpcResult(${expr})` : result ? `return ${expr}` : `return nil, ${expr}`;
 
   /** A void method's call, with the answer captured through WithResponseBodyInto. */
   const voidCall = (args: string[]) => {

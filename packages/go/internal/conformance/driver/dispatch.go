@@ -308,9 +308,9 @@ var calls = map[string]func(ctx context.Context, c *ati.Client, args map[string]
 			return nil, err
 		}
 		if body != nil && bodyOnly(args, []string{"method", "params"}, "method", "params") {
-			return c.MCP.CallTool(ctx, serverID, agentID, body.Method, body.Params, sessionID)
+			return rpcResult(c.MCP.CallTool(ctx, serverID, agentID, body.Method, body.Params, sessionID))
 		}
-		return c.MCP.CallToolWith(ctx, serverID, agentID, sessionID, deref(body))
+		return rpcResult(c.MCP.CallToolWith(ctx, serverID, agentID, sessionID, deref(body)))
 	},
 	"agentCards.get": func(ctx context.Context, c *ati.Client, args map[string]json.RawMessage) (any, error) {
 		if err := onlyArgs(args, "agent_id"); err != nil {
