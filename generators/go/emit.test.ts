@@ -152,6 +152,10 @@ describe('go emitter', () => {
       'func (s *AgentsService) List(ctx context.Context, opts ...Option) ([]Agent, error)',
     );
     expect(file(files, 'agents.go')).toContain('unwrap: "agents"');
+    // x-sdk-shorthands: the argument as a string, built by the spec's template.
+    expect(a2a).toContain(
+      'func (s *A2AService) SendMessageText(ctx context.Context, agentID string, message string, opts ...Option) (*A2AV1Task, error)',
+    );
     expect(file(files, 'tokens.go')).toContain('service: "auth"');
     expect(file(files, 'telemetry.go')).toContain('service: "audit"');
     // A root method lives on the client; its resource gets no Client field.

@@ -202,6 +202,16 @@ func (s *A2AService) SendMessage(ctx context.Context, agentID string, message A2
 	return s.sendA2aMessage(ctx, agentID, &body, opts)
 }
 
+// SendMessageText is SendMessage with message given as a string, built into A2AMessage as
+// {"role":"user","parts":[{"kind":"text","text":"{value}"}]} with "{value}" replaced by it.
+func (s *A2AService) SendMessageText(ctx context.Context, agentID string, message string, opts ...Option) (*A2AV1Task, error) {
+	var built A2AMessage
+	if err := shorthand("{\"role\":\"user\",\"parts\":[{\"kind\":\"text\",\"text\":\"{value}\"}]}", message, &built); err != nil {
+		return nil, err
+	}
+	return s.SendMessage(ctx, agentID, built, opts...)
+}
+
 func (s *A2AService) sendA2aMessage(ctx context.Context, agentID string, body *SendMessageParams, opts []Option) (*A2AV1Task, error) {
 	if err := pathParam("sendA2aMessage", "agent_id", agentID); err != nil {
 		return nil, err

@@ -260,3 +260,21 @@ func TestErrorBodies(t *testing.T) {
 		}
 	}
 }
+
+func TestShorthandText(t *testing.T) {
+	srv, got := recorder(t, 200, `{"jsonrpc":"2.0","id":"1","result":{"id":"t","contextId":"c","status":{"state":"completed"}}}`)
+	task, err := NewClient(WithBaseURL(srv.URL)).A2A.SendMessageText(context.Background(), "agt_1", `say "hi"`)
+	if err != nil || task.ID != "t" {
+		t.Fatalf("%+v %v", task, err)
+	}
+	var body struct {
+		Params struct {
+			Message map[string]any `json:"message"`
+		} `json:"params"`
+	}
+	_ = json.Unmarshal(got()[0].body, &body)
+	parts, _ := body.Params.Message["parts"].([]any)
+	if body.Params.Message["role"] != "user" || len(parts) != 1 || parts[0].(map[string]any)["text"] != `say "hi"` || got()[0].path != "/a2a/agents/agt_1" {
+		t.Fatalf("message: %v", body.Params.Message)
+	}
+}

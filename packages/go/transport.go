@@ -464,3 +464,38 @@ func pathParam(opID, name, value string) error {
 	}
 	return nil
 }
+
+// shorthand builds dst from a JSON template of the spec's x-sdk-shorthands, with every string
+// "{value}" in it replaced by value.
+func shorthand(template, value string, dst any) error {
+	var t any
+	if err := json.Unmarshal([]byte(template), &t); err != nil {
+		return newError(ErrorCodeValidationError, "shorthand template: %v", err)
+	}
+	var fill func(v any) any
+	fill = func(v any) any {
+		switch x := v.(type) {
+		case string:
+			if x == "{value}" {
+				return value
+			}
+		case []any:
+			for i := range x {
+				x[i] = fill(x[i])
+			}
+		case map[string]any:
+			for k := range x {
+				x[k] = fill(x[k])
+			}
+		}
+		return v
+	}
+	data, err := json.Marshal(fill(t))
+	if err == nil {
+		err = json.Unmarshal(data, dst)
+	}
+	if err != nil {
+		return newError(ErrorCodeValidationError, "shorthand: %v", err)
+	}
+	return nil
+}

@@ -472,6 +472,24 @@ function publicMethods(s: GoShape, imports: GoImports): string[] {
     func (${recv}) ${name}(${[...shortArgs, 'opts ...Option'].join(', ')}) ${returns(s.void ? '' : s.result)} {
         ${[pre, s.void ? `_, err := ${callCore}\nreturn err` : `return ${callCore}`]}
     }`);
+  // x-sdk-shorthands: a ...Text method taking the argument as a string, built by the template.
+  const short = s.flatten.find((f) => f.param.shorthand?.accepts === 'string');
+  if (short && s.bodyType) {
+    const textName = `${name}Text`;
+    const zero = s.void || !s.result ? '' : 'nil, ';
+    const args = s.positional.map((a) => (a.param === short.param ? `${a.go} string` : `${a.go} ${a.type}`));
+    const use = s.positional.map((a) => (a.param === short.param ? 'built' : a.go));
+    out.push(code`
+      // ${textName} is ${name} with ${short.go} given as a string, built into ${short.type} as
+      // ${JSON.stringify(short.param.shorthand!.builds)} with "{value}" replaced by it.
+      func (${recv}) ${textName}(${[ctxArg, ...pathDecl, ...args, 'opts ...Option'].join(', ')}) ${returns(s.void ? '' : s.result)} {
+          var built ${short.type}
+          if err := shorthand(${quote(JSON.stringify(short.param.shorthand!.builds))}, ${short.go}, &built); err != nil {
+              return ${zero}err
+          }
+          return ${self}.${name}(${['ctx', ...pathUse, ...use, 'opts...'].join(', ')})
+      }`);
+  }
   return out;
 }
 
