@@ -8,7 +8,6 @@ import {
   makeName,
   modelFromFile,
   type ObjectType,
-  SpecModelError,
 } from '../src/model/index.ts';
 import { emitGo, renderGo as renderRaw } from './emit.ts';
 
@@ -42,14 +41,18 @@ describe('go emitter', () => {
     const files = renderGo(model);
     const models = file(files, 'models.go');
     expect(models).toMatch(
-      /type IssueTokenRequest struct \{[\s\S]*?\tScope \[\]string `json:"scopes"`[\s\S]*?\tTTL int64 `json:"ttl_seconds,omitzero"`/,
+      /type IssueTokenRequest struct \{[\s\S]*?\tScope \[\]string `json:"scopes"`[\s\S]*?\tTTL int64 `json:"ttl,omitzero"`/,
     );
     expect(models).toContain('type CreateSIEMDestinationRequest struct');
     expect(models).toContain('\tEndpointURL string `json:"endpoint_url"`');
-    expect(models).toContain('\tApprovalID Nullable[string] `json:"approval_id"`');
-    // An optional boolean defaulting to true must be able to say false: a pointer.
-    expect(models).toContain('\tEnabled *bool `json:"enabled,omitzero"`');
-    expect(file(files, 'enums.go')).toContain('A2ATaskProtocolVersion1_0 A2ATaskProtocolVersion = "1.0"');
+    expect(models).toContain('\tApprovalID Nullable[string] `json:"approval_id,omitzero"`');
+    // An optional boolean in a request must be able to say false: a pointer.
+    expect(models).toContain('\tIsActive *bool `json:"is_active,omitzero"`');
+    // A request-only optional nullable string is a plain string: Go leaves it out, never sends null.
+    expect(models).toMatch(/type IntrospectTokenRequest struct \{[\s\S]*?\tTarget string `json:"target,omitzero"`/);
+    // Two schemas with the same keys keep the guide's two names.
+    expect(models).toContain('type VerifyFederatedTokenRequest struct');
+    expect(models).toContain('type InitFederatedSessionRequest struct');
     expect(file(files, 'approvals.go')).toContain(
       'func (s *ApprovalsService) Approve(ctx context.Context, approvalID string, decidedBy string, opts ...Option) error',
     );
@@ -104,8 +107,8 @@ describe('go emitter', () => {
   it('takes method shapes and the token cache from the model, imports from what a file uses', () => {
     const files = renderGo(model);
     const tokens = file(files, 'tokens.go');
-    expect(tokens).toContain('func WithCache(enabled bool) Option');
-    expect(tokens).toContain('key := cacheKey(identity, body.AgentID, body.Scope, body.Audience)');
+    expect(tokens).toContain('func WithUseCache(enabled bool) Option');
+    expect(tokens).toContain('key := cacheKey(identity, body.AgentID, body.Scope, body.SessionID)');
     expect(tokens).toContain('s.c.cfg.cache.evict("token", body.Token)');
     expect(file(files, 'agents.go')).toContain('s.c.cfg.cache.evict("agent_id", agentID)');
     expect(tokens).toMatch(/import \(\n\t"context"\n\t"time"\n\)/);
@@ -118,27 +121,63 @@ describe('go emitter', () => {
     const facts = file(files, 'facts.go');
     expect(facts).toContain('MaxSummaryRunes = 200');
     expect(facts).toContain('case 503:\n\t\treturn ErrorCodeGuardianUnavailable');
-    expect(facts).toContain('EnvBaseURL = "AGENTTRUST_BASE_URL"');
+    expect(facts).toMatch(/EnvBaseURL +=  ?"AGENTTRUST_BASE_URL"/);
+    expect(facts).toMatch(/EnvAuthURL += "AGENTTRUST_AUTH_URL"/);
+    expect(facts).toContain('func WithAuditURL(baseURL string) Option');
+    expect(facts).toContain('{name: "auth", from: ":8081", to: ":8082", env: []string{EnvAuthURL}, option: WithAuthURL}');
+    expect(facts).toContain('var configFileKeys = []string{"base_url", "auth_url", "audit_url", "api_key"}');
+    expect(facts).toContain('case "audit_url":\n\t\treturn WithAuditURL(value)');
   });
 
-  it('refuses a union without a discriminator in edge.yaml with a SpecModelError, and emits the rest', async () => {
+  it('emits the protocol extensions: header args, fixed fields, JSON-RPC, unwrap, services, root', () => {
+    const files = renderGo(model);
+    const mcp = file(files, 'mcp.go');
+    // Header parameters named by header in x-sdk-args: positional strings, sent as headers.
+    expect(mcp).toContain(
+      'func (s *MCPService) CallTool(ctx context.Context, serverID string, agentID string, method string, params_ map[string]any, sessionID string, opts ...Option) (*MCPRPCResponse, error)',
+    );
+    expect(mcp).toContain('op.header.Set("X-Agent-ID", agentID)');
+    expect(mcp).toContain('if sessionID != "" {\n\t\top.header.Set("X-Session-ID", sessionID)');
+    // A proxy's envelope: the fixed jsonrpc and the id the SDK fills.
+    expect(mcp).toContain('body.Jsonrpc = "2.0"\n\tbody.ID = 1');
+    expect(file(files, 'actions.go')).toContain('body.ActionSource = "api"');
+    // rpc methods: one SDK method each, the string counter id, the result type (unwrapped).
+    const a2a = file(files, 'a2a.go');
+    expect(a2a).toContain('rpc: &rpcCall{method: "tasks/get", counter: true, raise: true}');
+    expect(a2a).toContain('func (s *A2AService) GetTask(ctx context.Context, taskID string, opts ...Option) (*A2ATask, error)');
+    expect(a2a).toContain(
+      'func (s *A2AService) ListTasks(ctx context.Context, body ListTasksParams, opts ...Option) ([]A2ATask, error)',
+    );
+    expect(file(files, 'agents.go')).toContain(
+      'func (s *AgentsService) List(ctx context.Context, opts ...Option) ([]Agent, error)',
+    );
+    expect(file(files, 'agents.go')).toContain('unwrap: "agents"');
+    // x-sdk-shorthands: the argument as a string, built by the spec's template.
+    expect(a2a).toContain(
+      'func (s *A2AService) SendMessageText(ctx context.Context, agentID string, message string, opts ...Option) (*A2AV1Task, error)',
+    );
+    expect(file(files, 'tokens.go')).toContain('service: "auth"');
+    expect(file(files, 'telemetry.go')).toContain('service: "audit"');
+    // A root method lives on the client; its resource gets no Client field.
+    const health = file(files, 'health.go');
+    expect(health).toContain('func (c *Client) Health(ctx context.Context, opts ...Option) (*HealthResponse, error)');
+    expect(health).toContain('return (&healthService{c: c}).getHealth(ctx, opts)');
+    expect(file(files, 'services.go')).not.toContain('Health *');
+    const table = file(files, 'internal/conformance/driver/dispatch.go');
+    expect(table).toContain('agentID, err := stringArg(args, "X-Agent-ID")');
+    expect(table).toContain('"health": func(');
+    // A oneOf without a discriminator is kept as raw JSON, never guessed.
+    expect(file(files, 'models.go')).toContain('type A2ATasksRPCRequestParams json.RawMessage');
+  });
+
+  it('emits every edge of edge.yaml; a union without a discriminator stays raw JSON', async () => {
     const edge = await modelFromFile(EDGE);
-    let error: unknown;
-    try {
-      renderGo(edge);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(SpecModelError);
-    expect((error as SpecModelError).pointer).toBe('#/components/schemas/Thing/properties/shape');
-    // Without that property, every other edge (keywords as wire names, a leading-digit enum
-    // value, a secret, a nullable string, a free-form map, nested inline objects) is valid Go.
-    const rest = structuredClone(edge);
-    const thing = rest.types.find((t) => t.name.wire === 'Thing') as ObjectType;
-    thing.properties = thing.properties.filter((p) => p.name.wire !== 'shape');
-    rest.types = rest.types.filter((t) => t.name.wire !== 'ThingShape');
-    const files = renderGo(rest, 'edge.yaml');
-    expect(file(files, 'models.go')).toContain('type ThingPet struct');
+    const files = renderGo(edge, 'edge.yaml');
+    const models = file(files, 'models.go');
+    expect(models).toContain('type ThingPet struct');
+    expect(models).toContain('type ThingShape json.RawMessage');
+    expect(models).toContain('func (u ThingShape) AsCircle() (*Circle, error)');
+    expect(models).toContain('func NewThingShapeFromSquare(v Square) (ThingShape, error)');
     if (spawnSync('gofmt', ['-h']).error) return;
     const out = mkdtempSync(join(tmpdir(), 'ati-go-edge-'));
     try {
@@ -147,7 +186,7 @@ describe('go emitter', () => {
         writeFileSync(join(out, path), content);
       }
       // The runtime is written for this API's types, so the generated files are checked alone:
-      // gofmt parses them; vet type-checks what does not need the runtime.
+      // gofmt parses them.
       const fmt = spawnSync('gofmt', ['-e', '-l', '.'], { cwd: out, encoding: 'utf8' });
       expect(fmt.stderr).toBe('');
     } finally {

@@ -52,7 +52,8 @@ function goTypes(model: ApiModel): GoTypes {
   };
   ctx.roles = typeRoles(model, (id) => {
     const r = model.resources.find((x) => x.operations.includes(id))!;
-    return `${serviceType(r)}.${exported(model.operations.find((o) => o.id === id)!.name)}`;
+    const op = model.operations.find((o) => o.id === id)!;
+    return `${op.root ? 'Client' : serviceType(r)}.${exported(op.name)}`;
   });
   const seen = new Map<string, string>();
   for (const t of model.types) {

@@ -103,3 +103,14 @@ describe('spec/conformance vectors', () => {
       expect(model.types.find((t) => t.name.wire === c.type)?.kind, c.id).toBe('object');
   });
 });
+
+describe('spec/conformance wire fixtures', () => {
+  it('each names one operation (by its HTTP operationId) and yields every required argument', async () => {
+    const { loadWireChecks } = await import('../../spec/conformance/runner/wire.ts');
+    const checks = await loadWireChecks();
+    expect(checks.length).toBe(readdirSync(`${DIR}wire/fixtures`).filter((f) => f.endsWith('.json')).length);
+    for (const c of checks)
+      for (const p of c.op.params.filter((x) => x.required))
+        expect(Object.keys(c.args), `${c.id}: ${c.call} needs ${p.name.wire}`).toContain(p.name.wire);
+  });
+});

@@ -202,9 +202,15 @@ describe('the protocol extensions (test/fixtures/edge.yaml)', () => {
       ['thing_id', 'thing_id', 'path'],
       ['strength', 'force', 'body'],
       ['note', 'note', 'body'],
+      ['nonce', 'nonce', 'body'],
       ['X-Trace-ID', 'trace_id', 'header'],
     ]);
     expect(findOperation(edge, 'listThingsRpc').unwrap).toBe('things');
+    const poke2 = findType(edge, 'PokeParams');
+    expect(poke2.kind === 'object' && poke2.properties.find((p) => p.name.wire === 'nonce')?.generate).toBe(
+      'uuid',
+    );
+    expect(poke.params.find((p) => p.name.wire === 'nonce')?.generate).toBe('uuid');
     expect(edge.operations.some((o) => o.id === 'thingRpc')).toBe(false);
   });
 

@@ -29,13 +29,13 @@ func BenchmarkGuardCheck(b *testing.B) {
 	}
 	g := NewGuard(c, agent.ID, WithActionEffect(ActionEffectRead), WithSessionID("sess-bench"))
 	defer g.Close(context.Background())
-	body, _ := json.Marshal(ActionCheckRequest{AgentID: agent.ID, ToolName: "web_search", SessionID: "sess-bench", ActionEffect: ActionEffectRead})
+	body, _ := json.Marshal(ActionCheckRequest{AgentID: agent.ID, ToolName: "web_search", ActionSource: "api", SessionID: "sess-bench", ActionEffect: ActionEffectRead})
 	raw := &http.Client{Transport: sharedTransport.(*http.Transport).Clone()}
 	// The same request on the wire as the SDK's (headers included: the mock does the same work
 	// for both), built by hand.
 	rawPost := func() {
-		req, _ := http.NewRequest(http.MethodPost, mockURL+"/v1/actions/check", bytes.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+testKey)
+		req, _ := http.NewRequest(http.MethodPost, mockURL+"/api/v1/agenttrust/check", bytes.NewReader(body))
+		req.Header.Set("X-API-Key", testKey)
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Accept", "application/json")
 		req.Header.Set("User-Agent", userAgent)
@@ -99,14 +99,14 @@ func median(ds []time.Duration) time.Duration {
 // (nil: at once), so the Report benchmarks measure the SDK and not the mock's CPU.
 func telemetrySink(b *testing.B, release <-chan struct{}) *Client {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var batch TelemetryBatch
+		var batch TelemetryReport
 		_ = json.NewDecoder(r.Body).Decode(&batch)
 		if release != nil {
 			<-release
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusAccepted)
-		_, _ = fmt.Fprintf(w, `{"accepted":%d}`, len(batch.Events))
+		_, _ = fmt.Fprintf(w, `{"accepted":true,"events_processed":%d}`, len(batch.Events))
 	}))
 	b.Cleanup(srv.Close)
 	return NewClient(WithBaseURL(srv.URL), WithAPIKey(testKey))

@@ -55,10 +55,10 @@ func TestTokenCacheReusesPerKey(t *testing.T) {
 	if n := issueRequests(t); n != 2 {
 		t.Fatalf("%d issue requests, want 2", n)
 	}
-	if _, err := c.Tokens.Issue(ctx, IssueTokenRequest{AgentID: a.ID, Scope: []string{"files:read"}}, WithCache(false)); err != nil {
+	if _, err := c.Tokens.Issue(ctx, IssueTokenRequest{AgentID: a.ID, Scope: []string{"files:read"}}, WithUseCache(false)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := NewClient(WithBaseURL(mockURL), WithAPIKey(testKey), WithCache(false)).Tokens.Issue(ctx, IssueTokenRequest{AgentID: a.ID, Scope: []string{"files:read"}}); err != nil {
+	if _, err := NewClient(WithBaseURL(mockURL), WithAPIKey(testKey), WithUseCache(false)).Tokens.Issue(ctx, IssueTokenRequest{AgentID: a.ID, Scope: []string{"files:read"}}); err != nil {
 		t.Fatal(err)
 	}
 	if n := issueRequests(t); n != 4 {
@@ -97,7 +97,7 @@ func TestTokenCacheEvictsOnRevoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Tokens.Revoke(ctx, RevokeTokenRequest{Token: first.Token}); err != nil {
+	if err := c.Tokens.Revoke(ctx, first.Token, ""); err != nil {
 		t.Fatal(err)
 	}
 	second, err := c.Tokens.Issue(ctx, req)

@@ -7,7 +7,7 @@
 //
 //	import ati "github.com/agenttrustid/sdk/go"
 //
-//	client := ati.FromEnv() // AGENTTRUST_URL, AGENTTRUST_API_KEY
+//	client := ati.FromEnv() // AGENTTRUST_URL, AGENTTRUST_API_KEY, AGENTTRUST_AUTH_URL, AGENTTRUST_AUDIT_URL
 //	agent, err := client.Agents.Create(ctx, ati.CreateAgentRequest{Name: "research-bot"})
 //
 // Most of the package is generated from the gateway's OpenAPI spec; the client core, errors and
@@ -21,12 +21,18 @@
 // without them has a sibling ending in With that takes them:
 //
 //	agents, err := client.Agents.List(ctx)
-//	active, err := client.Agents.ListWith(ctx, ati.ListAgentsParams{Status: ati.AgentStatusActive})
+//	mine, err := client.Agents.ListWith(ctx, ati.ListAgentsParams{OrgID: "org_1"})
 //
 // Failed requests are retried (DefaultMaxRetries times) after a network error or an HTTP 408,
 // 429 or 5xx answer, with exponential backoff and jitter, honouring Retry-After. Every POST carries
 // an Idempotency-Key, the same on each retry, so a retried POST is not applied twice. A Client is
 // safe for concurrent use.
+//
+// The organization key travels in the X-API-Key header. In a split deployment, token and check
+// calls go to the auth service and telemetry to the audit service (WithAuthURL, WithAuditURL,
+// or derived from a ":8081" base URL); FromConfig reads the official clients' JSON config file;
+// WithInsecureSkipVerify is for a local gateway with a self-signed certificate. A2A task and
+// message methods travel as JSON-RPC 2.0 and return its result; a JSON-RPC error is an error.
 //
 // # Optional and nullable fields
 //
@@ -37,7 +43,7 @@
 //     (`json:",omitzero"`), so the guide's literals read naturally:
 //     ati.IssueTokenRequest{AgentID: id, Scope: []string{"files:read"}, TTL: 300}. Where the zero
 //     value is meaningful and differs from leaving the field out (a boolean defaulting to true,
-//     such as CreateSIEMDestinationRequest.Enabled), the field is a pointer: set it with ati.Ptr(false).
+//     such as UpdateSIEMDestinationRequest.IsActive), the field is a pointer: set it with ati.Ptr(false).
 //     A nil slice or map is left out; an empty non-nil one is sent as [] or {}.
 //   - Fields the gateway may send as null are Nullable[T] (Value, Valid), the same idea as
 //     database/sql's Null[T]; null nested objects are pointers, and null arrays are nil slices.

@@ -237,7 +237,7 @@ func NewGuard(client *Client, agentID string, opts ...GuardOption) *Guard {
 			if client == nil {
 				return g.err
 			}
-			_, err := client.Telemetry.Send(ctx, TelemetryBatch{Events: events})
+			_, err := client.Telemetry.Report(ctx, agentID, g.sessionID, events)
 			return err
 		},
 	}
@@ -258,11 +258,13 @@ type Decision struct {
 	FailedOpen bool `json:"failed_open"`
 	// Cause is why Guardian could not be asked, when FailedOpen.
 	Cause error `json:"-"`
+	// ActionEffect is the effect the guard declared for the call ("" when it left the
+	// classification to Guardian).
+	ActionEffect ActionEffect `json:"-"`
 }
 
 // MarshalJSON encodes the decision as the spec's ActionCheckResult plus "failed_open". A
-// failed-open decision carries only what is known without Guardian (no check_id, rule or
-// action_effect).
+// failed-open decision carries only what is known without Guardian (no check_id or rule).
 func (d Decision) MarshalJSON() ([]byte, error) {
 	if d.FailedOpen {
 		return json.Marshal(struct {
@@ -271,8 +273,7 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 			Reason            string           `json:"reason"`
 			ElevationRequired bool             `json:"elevation_required"`
 			ApprovalID        Nullable[string] `json:"approval_id"`
-			Retryable         bool             `json:"retryable"`
-		}{d.Allowed, true, d.Reason, false, Nullable[string]{}, d.Retryable})
+		}{d.Allowed, true, d.Reason, false, Nullable[string]{}})
 	}
 	type decision struct {
 		ActionCheckResult
@@ -377,7 +378,8 @@ type ApprovalRequest struct {
 	AgentID string
 	// SessionID is the guard's session.
 	SessionID string
-	// ToolInputDigest is the digest the approval is bound to, when the check sent one.
+	// ToolInputDigest is the SHA-256 of the input (CheckInput), computed locally: the gateway's
+	// check takes no digest.
 	ToolInputDigest string
 }
 
@@ -502,9 +504,10 @@ func (g *Guard) decide(ctx context.Context, tool, summary string, cc *checkConfi
 		if at := g.breaker.retryAt(); !at.IsZero() {
 			e.Details["retry_at"] = at.UTC().Format(time.RFC3339Nano)
 		}
-		return g.unavailableDecision(e)
+		return g.unavailableDecision(e, effect)
 	}
-	req := ActionCheckRequest{AgentID: g.agentID, ToolName: tool, SessionID: g.sessionID, ActionEffect: effect, ToolInputDigest: digest}
+	// The input digest stays local (the approval handler sees it): the gateway's check takes none.
+	req := ActionCheckRequest{AgentID: g.agentID, ToolName: tool, SessionID: g.sessionID, ActionEffect: effect}
 	if g.cfg.logInputs && summary != "" {
 		req.ToolInputSummary = TruncateSummary(summary)
 	}
@@ -538,7 +541,7 @@ func (g *Guard) decide(ctx context.Context, tool, summary string, cc *checkConfi
 			}
 		}
 		e.cause = err
-		return g.unavailableDecision(e)
+		return g.unavailableDecision(e, effect)
 	}
 	if g.breaker != nil {
 		g.breaker.onSuccess()
@@ -551,10 +554,10 @@ func (g *Guard) decide(ctx context.Context, tool, summary string, cc *checkConfi
 	default:
 		g.denied.Add(1)
 	}
-	return &Decision{ActionCheckResult: *res}, nil
+	return &Decision{ActionCheckResult: *res, ActionEffect: effect}, nil
 }
 
-func (g *Guard) unavailableDecision(e *AgentTrustError) (*Decision, error) {
+func (g *Guard) unavailableDecision(e *AgentTrustError, effect ActionEffect) (*Decision, error) {
 	g.unavailable.Add(1)
 	if !g.cfg.failOpen {
 		return nil, e
@@ -562,12 +565,12 @@ func (g *Guard) unavailableDecision(e *AgentTrustError) (*Decision, error) {
 	g.failedOpen.Add(1)
 	return &Decision{
 		ActionCheckResult: ActionCheckResult{
-			Allowed:   true,
-			Reason:    "allowed without a decision (fail-open): " + e.Message,
-			Retryable: true,
+			Allowed: true,
+			Reason:  "allowed without a decision (fail-open): " + e.Message,
 		},
-		FailedOpen: true,
-		Cause:      e,
+		FailedOpen:   true,
+		Cause:        e,
+		ActionEffect: effect,
 	}, nil
 }
 
@@ -581,7 +584,6 @@ func (g *Guard) enforce(tool string, d *Decision) error {
 		"rule":          string(d.Rule),
 		"tool_name":     tool,
 		"action_effect": string(d.ActionEffect),
-		"retryable":     d.Retryable,
 	}
 	if approvalID, ok := d.ApprovalID.Get(); ok && d.ElevationRequired {
 		details["approval_id"] = approvalID

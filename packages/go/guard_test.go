@@ -234,10 +234,10 @@ func TestGuardSummaryPrivacyAndTruncation(t *testing.T) {
 	var first, second map[string]any
 	_ = json.Unmarshal(reqs[0].Body, &first)
 	_ = json.Unmarshal(reqs[1].Body, &second)
-	if _, sent := first["tool_input_summary"]; sent {
+	if _, sent := first["action_input_summary"]; sent {
 		t.Fatalf("summary sent without WithLogInputs: %v", first)
 	}
-	sum, _ := second["tool_input_summary"].(string)
+	sum, _ := second["action_input_summary"].(string)
 	if utf8.RuneCountInString(sum) != 200 || !utf8.ValidString(sum) || !strings.HasPrefix(long, sum) {
 		t.Fatalf("summary: %d code points, valid %v", utf8.RuneCountInString(sum), utf8.ValidString(sum))
 	}
@@ -267,18 +267,23 @@ func TestGuardTelemetryBatching(t *testing.T) {
 	if err := g.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	reqs := requestsOf(t, "ingestTelemetry")
+	reqs := requestsOf(t, "reportTelemetry")
 	var sizes []int
 	total := 0
 	for _, r := range reqs {
 		var b struct {
-			Events []map[string]any `json:"events"`
+			AgentID   string           `json:"agent_id"`
+			SessionID string           `json:"session_id"`
+			Events    []map[string]any `json:"events"`
 		}
 		_ = json.Unmarshal(r.Body, &b)
 		sizes = append(sizes, len(b.Events))
 		total += len(b.Events)
+		if b.AgentID != agent.ID || b.SessionID != g.SessionID() {
+			t.Fatalf("batch: %s %s", b.AgentID, b.SessionID)
+		}
 		for _, e := range b.Events {
-			if e["agent_id"] != agent.ID || e["session_id"] != g.SessionID() || e["tool_name"] != "web_search" {
+			if e["tool_name"] != "web_search" || (e["event_type"] != "tool_end" && e["event_type"] != "tool_error") {
 				t.Fatalf("event: %v", e)
 			}
 			if et, ok := e["error_type"]; ok && et != "json.SyntaxError" {
@@ -310,7 +315,7 @@ func TestGuardTelemetryBoundedAndNonBlocking(t *testing.T) {
 	c := testClient(WithMaxRetries(0))
 	agent := mustAgent(t, c, "web:search")
 	// The gateway is slow to take telemetry: the queue fills and reports are dropped, not waited for.
-	addFault(t, map[string]any{"operation": "ingestTelemetry", "kind": "latency", "latency_ms": 300})
+	addFault(t, map[string]any{"operation": "reportTelemetry", "kind": "latency", "latency_ms": 300})
 	g := NewGuard(c, agent.ID, WithQueueCapacity(20), WithBatchSize(5))
 	var wg sync.WaitGroup
 	for w := 0; w < 8; w++ {
@@ -344,7 +349,7 @@ func TestGuardTelemetryBoundedAndNonBlocking(t *testing.T) {
 	// A gateway that fails: the batch is dropped and counted, and Flush reports it.
 	resetMock(t)
 	agent = mustAgent(t, c, "web:search")
-	addFault(t, map[string]any{"operation": "ingestTelemetry", "kind": "status", "status": 500})
+	addFault(t, map[string]any{"operation": "reportTelemetry", "kind": "status", "status": 500})
 	bad := NewGuard(c, agent.ID)
 	bad.Report("web_search", false, 3)
 	if err := bad.Flush(context.Background()); !IsCode(err, ErrorCodeInternalError) {

@@ -98,8 +98,10 @@ func guide() {
 	// 5. Action checking.
 	{
 		result, err := client.Actions.Check(ctx, ati.ActionCheckRequest{
-			AgentID:          agent.ID,
-			Action:           "tool_call",
+			AgentID: agent.ID,
+			// The guide's `Action: "tool_call",` is left out: the real gateway's check has no
+			// action key (the official clients send action_name = tool name, else action), and
+			// the spec cannot express an SDK-only field yet.
 			ToolName:         "web_search",
 			ToolInputSummary: "AI safety papers",
 			SessionID:        "sess-abc",

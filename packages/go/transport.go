@@ -33,10 +33,32 @@ type operation struct {
 	query url.Values
 	// body is encoded as JSON; nil sends no body.
 	body any
+	// header holds the operation's header parameters (X-Agent-ID); nil when it has none.
+	header http.Header
 	// noAuth is true for the public endpoints, which are called without the API key.
 	noAuth bool
-	// shape is what a successful answer must look like; nil when it has no body (204).
+	// service names the base URL of a split deployment the call goes to ("auth", "audit"); ""
+	// is the gateway's base URL.
+	service string
+	// unwrap is the member of the answer the method returns ({"agents": [...]}); a bare answer
+	// is accepted too.
+	unwrap string
+	// rpc, when set, sends body as the params of a JSON-RPC 2.0 request and returns its result.
+	rpc *rpcCall
+	// shape is what a successful answer (after rpc and unwrap) must look like; nil when it has
+	// no body (204).
 	shape *shape
+}
+
+// rpcCall is how an operation travels as JSON-RPC 2.0.
+type rpcCall struct {
+	method string
+	// id is the JSON-RPC id sent, unless counter asks for the client's next string id.
+	id      int
+	counter bool
+	// raise turns a JSON-RPC error member into an *AgentTrustError; otherwise the method
+	// returns the answer as it is.
+	raise bool
 }
 
 // call sends op, retrying as configured, and decodes a successful answer into out (when both
@@ -57,15 +79,19 @@ func (c *Client) call(ctx context.Context, op *operation, out any, opts []Option
 	}
 
 	var body []byte
-	if op.body != nil {
+	payload := op.body
+	if op.rpc != nil {
+		payload = rpcEnvelope(op, &cfg)
+	}
+	if payload != nil {
 		var err error
-		if body, err = json.Marshal(op.body); err != nil {
+		if body, err = json.Marshal(payload); err != nil {
 			e := newError(ErrorCodeValidationError, "%s: cannot encode the request: %v", op.id, err)
 			e.cause = err
 			return e
 		}
 	}
-	target := cfg.baseURL + op.path
+	target := cfg.serviceURL(op.service) + op.path
 	if len(op.query) > 0 {
 		target += "?" + op.query.Encode()
 	}
@@ -152,10 +178,14 @@ func (c *Client) attempt(ctx context.Context, cfg *config, op *operation, target
 	if idempotencyKey != "" {
 		req.Header.Set("Idempotency-Key", idempotencyKey)
 	}
+	for k, vs := range op.header {
+		req.Header[k] = append([]string(nil), vs...)
+	}
+	// The gateway reads the organization key from X-API-Key, on every call that needs one.
 	if op.noAuth || cfg.apiKey == "" {
-		req.Header.Del("Authorization")
+		req.Header.Del(apiKeyHeader)
 	} else {
-		req.Header.Set("Authorization", "Bearer "+string(cfg.apiKey))
+		req.Header.Set(apiKeyHeader, string(cfg.apiKey))
 	}
 
 	resp, err := cfg.httpClient.Do(req)
@@ -237,7 +267,104 @@ func ctxError(op *operation, err error) error {
 		Message: op.method + " " + op.path + ": " + err.Error()}}
 }
 
+// apiKeyHeader carries the organization API key.
+const apiKeyHeader = "X-API-Key"
+
+// rpcEnvelope wraps op.body as the params of a JSON-RPC 2.0 request.
+func rpcEnvelope(op *operation, cfg *config) any {
+	var id any = op.rpc.id
+	if op.rpc.counter {
+		id = cfg.rpcID()
+	}
+	params := op.body
+	if params == nil {
+		params = struct{}{}
+	}
+	return struct {
+		JSONRPC string `json:"jsonrpc"`
+		ID      any    `json:"id"`
+		Method  string `json:"method"`
+		Params  any    `json:"params"`
+	}{"2.0", id, op.rpc.method, params}
+}
+
+// answerOf is the part of a 2xx body the method returns: the JSON-RPC result, then the unwrap
+// member when the body is an object that has it (else the body itself).
+func answerOf(op *operation, res result) ([]byte, *AgentTrustError) {
+	data := res.body
+	if op.rpc != nil {
+		var env struct {
+			Result json.RawMessage `json:"result"`
+			Error  *struct {
+				Code    int    `json:"code"`
+				Message string `json:"message"`
+				Data    any    `json:"data"`
+			} `json:"error"`
+		}
+		if err := json.Unmarshal(data, &env); err != nil {
+			e := newError(ErrorCodeInvalidResponse, "%s: the gateway's answer is not a JSON-RPC response: %v", op.id, err)
+			e.Status, e.RequestID, e.cause = res.status, res.requestID, err
+			return nil, e
+		}
+		switch {
+		case env.Error != nil && op.rpc.raise:
+			code := rpcErrorCode(env.Error.Code)
+			// Our gateway may name the ErrorCode itself in data.code.
+			if data, ok := env.Error.Data.(map[string]any); ok {
+				if c, ok := data["code"].(string); ok && ErrorCode(c).IsKnown() {
+					code = ErrorCode(c)
+				}
+			}
+			e := newError(code, "%s", env.Error.Message)
+			e.Status, e.RequestID = res.status, res.requestID
+			e.Details = map[string]any{"rpc_code": env.Error.Code}
+			if env.Error.Data != nil {
+				e.Details["data"] = env.Error.Data
+			}
+			return nil, e
+		case env.Result != nil && !bytes.Equal(env.Result, []byte("null")):
+			data = env.Result
+		case op.rpc.raise:
+			e := newError(ErrorCodeInvalidResponse, "%s: the JSON-RPC response has neither result nor error", op.id)
+			e.Status, e.RequestID = res.status, res.requestID
+			return nil, e
+		}
+	}
+	if op.unwrap != "" {
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(data, &obj) == nil {
+			if member, ok := obj[op.unwrap]; ok {
+				data = member
+			}
+		}
+	}
+	return data, nil
+}
+
+// rpcErrorCode maps a JSON-RPC error code to the ErrorCode an error of it carries (when its data
+// names none): A2A's TaskNotFound (-32001) and method not found (-32601) are NOT_FOUND,
+// TaskNotCancelable (-32002) CONFLICT, parse and request errors (-32700, -32600, -32602)
+// VALIDATION_ERROR, anything else INTERNAL_ERROR. The JSON-RPC code itself is in
+// Details["rpc_code"].
+func rpcErrorCode(code int) ErrorCode {
+	switch code {
+	case -32700, -32600, -32602:
+		return ErrorCodeValidationError
+	case -32001, -32601:
+		return ErrorCodeNotFound
+	case -32002:
+		return ErrorCodeConflict
+	}
+	return ErrorCodeInternalError
+}
+
 func decodeAnswer(op *operation, cfg *config, res result, out any) error {
+	data, rpcErr := answerOf(op, res)
+	if rpcErr != nil {
+		rpcErr.Message = cfg.apiKey.scrub(rpcErr.Message)
+		return rpcErr
+	}
+	res.body = data
 	if op.shape != nil && out != nil {
 		if err := decodeJSON(res.body, out, op.shape); err != nil {
 			e := newError(ErrorCodeInvalidResponse, "%s: the gateway's answer does not match the spec: %s", op.id, err.msg)
@@ -334,6 +461,41 @@ func pathParam(opID, name, value string) error {
 		e := newError(ErrorCodeValidationError, "%s: %s must not be empty", opID, name)
 		e.Details = map[string]any{"field": name}
 		return e
+	}
+	return nil
+}
+
+// shorthand builds dst from a JSON template of the spec's x-sdk-shorthands, with every string
+// "{value}" in it replaced by value.
+func shorthand(template, value string, dst any) error {
+	var t any
+	if err := json.Unmarshal([]byte(template), &t); err != nil {
+		return newError(ErrorCodeValidationError, "shorthand template: %v", err)
+	}
+	var fill func(v any) any
+	fill = func(v any) any {
+		switch x := v.(type) {
+		case string:
+			if x == "{value}" {
+				return value
+			}
+		case []any:
+			for i := range x {
+				x[i] = fill(x[i])
+			}
+		case map[string]any:
+			for k := range x {
+				x[k] = fill(x[k])
+			}
+		}
+		return v
+	}
+	data, err := json.Marshal(fill(t))
+	if err == nil {
+		err = json.Unmarshal(data, dst)
+	}
+	if err != nil {
+		return newError(ErrorCodeValidationError, "shorthand: %v", err)
 	}
 	return nil
 }

@@ -1,12 +1,17 @@
 package ati
 
 import (
+	"crypto/tls"
+	"encoding/json"
 	"fmt"
+	"log"
 	"net/http"
 	"net/url"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -19,7 +24,10 @@ type Option func(*config)
 // config is everything a request needs besides the operation itself. It is copied per call,
 // never mutated after NewClient returns, which is what makes a Client safe for concurrent use.
 type config struct {
-	baseURL        string
+	baseURL string
+	// serviceURLs are the base URLs of a split deployment set by an option or the environment,
+	// by service name; a service without one derives its URL from baseURL (serviceURL).
+	serviceURLs    map[string]string
 	apiKey         secret
 	httpClient     *http.Client
 	timeout        time.Duration
@@ -33,6 +41,12 @@ type config struct {
 	// opted out. cacheOff skips it for one call.
 	cache    *responseCache
 	cacheOff bool
+	// rpcSeq numbers the JSON-RPC requests of a client (its string ids "1", "2", ...).
+	rpcSeq *atomic.Int64
+	// insecureTLS turns off TLS certificate verification (WithInsecureSkipVerify); tlsApplied
+	// records that httpClient already has it off.
+	insecureTLS bool
+	tlsApplied  bool
 	// err is the first invalid option value, reported by every call.
 	err *AgentTrustError
 }
@@ -57,8 +71,8 @@ func WithBaseURL(baseURL string) Option {
 	}
 }
 
-// WithAPIKey sets the organization API key, sent as "Authorization: Bearer <key>". The key is
-// never printed: not by an error, nor by fmt's %v or %+v of the client.
+// WithAPIKey sets the organization API key, sent as the X-API-Key header of every call. The key
+// is never printed: not by an error, nor by fmt's %v or %+v of the client.
 func WithAPIKey(apiKey string) Option {
 	return func(c *config) { c.apiKey = secret(apiKey) }
 }
@@ -72,6 +86,7 @@ func WithHTTPClient(client *http.Client) Option {
 			return
 		}
 		c.httpClient = client
+		c.tlsApplied = false
 	}
 }
 
@@ -111,8 +126,9 @@ func WithRetryDelay(initial, max time.Duration) Option {
 	}
 }
 
-// WithHeader adds a header to every request (or to one call). Authorization, Idempotency-Key
-// and User-Agent are set by the client and cannot be replaced this way.
+// WithHeader adds a header to every request (or to one call). X-API-Key, Idempotency-Key and
+// User-Agent are set by the client and cannot be replaced this way. Agent credentials for
+// ActionsService.Check (Authorization: Bearer <WIMSE token> and DPoP) can be sent with it.
 func WithHeader(key, value string) Option {
 	return func(c *config) {
 		c.headers = c.headers.Clone()
@@ -136,6 +152,80 @@ func WithResponseBodyInto(dst any) Option {
 	return func(c *config) { c.responseInto = dst }
 }
 
+// WithInsecureSkipVerify turns off TLS certificate verification, for a local gateway with a
+// self-signed certificate. Never use it in production: anyone on the path can read the API key.
+// NewClient logs a warning when it is on. It applies to the client's default transport, or to
+// a WithHTTPClient client whose Transport is an *http.Transport (a copy is changed).
+func WithInsecureSkipVerify() Option {
+	return func(c *config) { c.insecureTLS = true }
+}
+
+// serviceURL is the base URL of a service of a split deployment: the one set by an option or
+// the environment, else derived from the gateway's base URL (":8081" -> ":8082" for auth), else
+// the gateway's base URL.
+func (c *config) serviceURL(name string) string {
+	if name == "" {
+		return c.baseURL
+	}
+	if u := c.serviceURLs[name]; u != "" {
+		return u
+	}
+	for _, s := range serviceDefaults {
+		if s.name == name && s.from != "" && strings.Contains(c.baseURL, s.from) {
+			return strings.Replace(c.baseURL, s.from, s.to, 1)
+		}
+	}
+	return c.baseURL
+}
+
+// withServiceURL is the option behind WithAuthURL and the other service options.
+func withServiceURL(name, option, baseURL string) Option {
+	return func(c *config) {
+		u, err := url.Parse(baseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			c.fail(newError(ErrorCodeValidationError, "%s: %q is not an absolute http(s) URL", option, baseURL))
+			return
+		}
+		m := make(map[string]string, len(c.serviceURLs)+1)
+		for k, v := range c.serviceURLs {
+			m[k] = v
+		}
+		m[name] = strings.TrimRight(baseURL, "/")
+		c.serviceURLs = m
+	}
+}
+
+// rpcID is the next JSON-RPC id of the client, as a string.
+func (c *config) rpcID() string {
+	return strconv.FormatInt(c.rpcSeq.Add(1), 10)
+}
+
+// applyTLS makes the HTTP client skip certificate verification when the option asks for it.
+func (c *config) applyTLS() {
+	if !c.insecureTLS || c.tlsApplied {
+		return
+	}
+	c.tlsApplied = true
+	base := c.httpClient.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	t, ok := base.(*http.Transport)
+	if !ok {
+		c.fail(newError(ErrorCodeValidationError, "WithInsecureSkipVerify: the HTTP client's transport is a %T, not an *http.Transport", base))
+		return
+	}
+	t = t.Clone()
+	if t.TLSClientConfig == nil {
+		t.TLSClientConfig = &tls.Config{}
+	}
+	t.TLSClientConfig.InsecureSkipVerify = true
+	hc := *c.httpClient
+	hc.Transport = t
+	c.httpClient = &hc
+	log.Printf("ati: WARNING: TLS certificate verification is off (WithInsecureSkipVerify); use it only for local development")
+}
+
 // NewClient creates a Client. Without options it talks to DefaultBaseURL with no API key; pass
 // WithBaseURL and WithAPIKey, or use FromEnv. Invalid option values are reported by the first
 // call, as a VALIDATION_ERROR, so NewClient itself cannot fail.
@@ -146,13 +236,15 @@ func NewClient(opts ...Option) *Client {
 			opt(&c.cfg)
 		}
 	}
+	c.cfg.applyTLS()
 	c.initServices()
 	return c
 }
 
 // FromEnv creates a Client from the environment: the base URL from AGENTTRUST_URL (or
-// AGENTTRUST_BASE_URL), the API key from AGENTTRUST_API_KEY. Options given here win over the
-// environment. An invalid URL is reported by the first call, as a VALIDATION_ERROR.
+// AGENTTRUST_BASE_URL), the API key from AGENTTRUST_API_KEY, and the split deployment's
+// AGENTTRUST_AUTH_URL and AGENTTRUST_AUDIT_URL. Options given here win over the environment. An
+// invalid URL is reported by the first call, as a VALIDATION_ERROR.
 func FromEnv(opts ...Option) *Client {
 	var env []Option
 	if u := firstEnv(envBaseURL); u != "" {
@@ -161,7 +253,40 @@ func FromEnv(opts ...Option) *Client {
 	if k := firstEnv(envAPIKey); k != "" {
 		env = append(env, WithAPIKey(k))
 	}
+	for _, s := range serviceDefaults {
+		if u := firstEnv(s.env); u != "" {
+			env = append(env, s.option(u))
+		}
+	}
 	return NewClient(append(env, opts...)...)
+}
+
+// FromConfig creates a Client from a JSON file with the keys of the official clients' config
+// file: base_url, auth_url, audit_url and api_key (others are ignored). Options given here win
+// over the file. It fails only when the file cannot be read or is not a JSON object; an invalid
+// URL is reported by the first call, as a VALIDATION_ERROR.
+func FromConfig(path string, opts ...Option) (*Client, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		e := newError(ErrorCodeValidationError, "FromConfig: %v", err)
+		e.cause = err
+		return nil, e
+	}
+	var file map[string]any
+	if err := json.Unmarshal(data, &file); err != nil {
+		e := newError(ErrorCodeValidationError, "FromConfig: %s is not a JSON object: %v", path, err)
+		e.cause = err
+		return nil, e
+	}
+	var fromFile []Option
+	for _, key := range configFileKeys {
+		v, ok := file[key].(string)
+		if !ok || strings.TrimSpace(v) == "" {
+			continue
+		}
+		fromFile = append(fromFile, configOption(key, strings.TrimSpace(v)))
+	}
+	return NewClient(append(fromFile, opts...)...), nil
 }
 
 // firstEnv is the first of the environment variables names that is set and not blank.
@@ -191,6 +316,7 @@ func defaultConfig() config {
 		retryBase:  initialRetryDelay,
 		retryMax:   maxRetryDelay,
 		cache:      newResponseCache(),
+		rpcSeq:     new(atomic.Int64),
 	}
 }
 
@@ -209,6 +335,7 @@ func (c *Client) With(opts ...Option) *Client {
 			opt(&n.cfg)
 		}
 	}
+	n.cfg.applyTLS()
 	n.initServices()
 	return n
 }

@@ -99,13 +99,15 @@ func newError(code ErrorCode, format string, args ...any) *AgentTrustError {
 	return &AgentTrustError{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// errorFromResponse builds the error for a non-2xx answer. The body is an ErrorEnvelope when the
-// gateway wrote it; anything else (HTML, garbage, an empty body) still yields a typed error.
+// errorFromResponse builds the error for a non-2xx answer: the message from the body's "message"
+// (else "error"), the code from its "code" when this SDK knows it (else from the status). The
+// body is an ErrorEnvelope when the gateway wrote it; anything else (HTML, garbage, an empty body) still yields a typed error.
 func errorFromResponse(status int, body []byte, headerRequestID string) *AgentTrustError {
 	e := &AgentTrustError{Status: status, RequestID: headerRequestID}
 	var env struct {
 		Code      any            `json:"code"`
 		Message   any            `json:"message"`
+		Error     any            `json:"error"`
 		Details   map[string]any `json:"details"`
 		RequestID any            `json:"request_id"`
 	}
@@ -116,7 +118,10 @@ func errorFromResponse(status int, body []byte, headerRequestID string) *AgentTr
 		if c, ok := env.Code.(string); ok && ErrorCode(c).IsKnown() {
 			e.Code = ErrorCode(c)
 		}
-		if m, ok := env.Message.(string); ok {
+		// The gateway's message is in "message"; some gateways send only "error".
+		if m, ok := env.Message.(string); ok && m != "" {
+			e.Message = m
+		} else if m, ok := env.Error.(string); ok {
 			e.Message = m
 		}
 		e.Details = env.Details

@@ -174,13 +174,17 @@ func (t *telemetry) flushBatch(ctx context.Context, batch *[]TelemetryEvent) err
 }
 
 func (t *telemetry) event(r report) TelemetryEvent {
+	// The guard reports each call once, when it finished: tool_end, or tool_error when it failed.
+	kind := TelemetryEventTypeToolEnd
+	if !r.success {
+		kind = TelemetryEventTypeToolError
+	}
 	return TelemetryEvent{
+		EventType:  kind,
 		ToolName:   r.tool,
-		Success:    r.success,
-		DurationMs: r.duration,
+		Success:    Ptr(r.success),
+		DurationMs: Ptr(r.duration),
 		ErrorType:  r.errorType,
-		AgentID:    t.agentID,
-		SessionID:  t.sessionID,
 		Timestamp:  r.at.UTC(),
 	}
 }

@@ -25,15 +25,23 @@ const ati = (name: string): string => name.replace(/^(\*?)(\[\])?(\*?)([A-Z])/, 
 function callEntry(ctx: GoTypes, r: Resource, op: Operation, _imports: GoImports): string {
   // goShape records the SDK's own imports (context, time); package main needs only its own.
   const s: GoShape = goShape(ctx, op, { use: (p: string) => p.slice(p.lastIndexOf('/') + 1) } as GoImports);
-  const svc = `c.${exported(r.name)}`;
+  const svc = op.root ? 'c' : `c.${exported(r.name)}`;
   const name = exported(op.name);
   const head = ['ctx', ...s.pathArgs.map((a) => a.go)];
+  const headers = s.headerArgs.map((a) => a.go);
   const bodyT = op.body && named(ctx, op.body.type);
   if (bodyT && bodyT.kind !== 'object') throw new Error(`go emitter: ${op.id} body is not an object`);
+  // Body members the SDK fills itself (fixed values, a proxy's JSON-RPC id) are not arguments.
+  const own = new Set([...op.fixed.map((f) => f.wire), ...(op.rpc && !op.rpc.method ? ['id'] : [])]);
+  const bodyFields = bodyT ? bodyT.properties.map((p) => p.name.wire).filter((w) => !own.has(w)) : [];
   const optionalBody = op.body !== undefined && !op.body.required;
-  const optionalQuery = s.queryType !== undefined && !op.queryParams.some((p) => p.required);
+  const optionalQuery = s.queryType !== undefined && !s.extraParams.some((p) => p.required);
   const result = s.result ? ati(s.result) : '';
-  const ret = (expr: string) => (result ? `return ${expr}` : `return nil, ${expr}`);
+  // A JSON-RPC proxy (no method) returns the typed response; scenarios see its result, or the
+  // whole response when it holds no result (a JSON-RPC error).
+  const proxy = op.rpc !== undefined && !op.rpc.method && result.startsWith('*');
+  const ret = (expr: string) =>
+    proxy ? `return rpcResult(${expr})` : result ? `return ${expr}` : `return nil, ${expr}`;
 
   /** A void method's call, with the answer captured through WithResponseBodyInto. */
   const voidCall = (args: string[]) => {
@@ -48,39 +56,48 @@ function callEntry(ctx: GoTypes, r: Resource, op: Operation, _imports: GoImports
 
   let call: string;
   if (s.needsWith) {
-    const withArgs = [...head, s.bodyType && 'deref(body)', s.queryType && 'deref(params)'].filter(Boolean);
+    const withArgs = [...head, ...headers, s.bodyType && 'deref(body)', s.queryType && 'deref(params)'].filter(Boolean);
     const withCall = ret(`${svc}.${name}With(${withArgs.join(', ')})`);
     let short: string | false = false;
     if (s.flatten.length > 0) {
       // The short method when the body holds only the fields it takes one by one.
       const fields = s.flatten.map((f) => f.param.name.wire);
-      const shortArgs = [...head, ...s.flatten.map((f) => `body.${f.field}`)];
+      const shortArgs = [
+        ...head,
+        ...s.positional.map((a) => (a.param.location === 'header' ? a.go : `body.${s.flatten.find((f) => f.param === a.param)!.field}`)),
+      ];
       short = code`
-        if body != nil && bodyOnly(args, []string{${bodyT!.properties.map((p) => quote(p.name.wire)).join(', ')}}, ${fields.map(quote).join(', ')}) {
+        if body != nil && bodyOnly(args, []string{${bodyFields.map(quote).join(', ')}}, ${fields.map(quote).join(', ')})${optionalQuery ? ' && params == nil' : ''} {
             ${s.void ? voidCall(shortArgs) : ret(`${svc}.${name}(${shortArgs.join(', ')})`)}
         }`;
     } else if (optionalBody || optionalQuery) {
       const absent = [optionalBody && 'body == nil', optionalQuery && 'params == nil']
         .filter(Boolean)
         .join(' && ');
+      const shortArgs = [...head, ...headers, ...(!optionalBody && s.bodyType ? ['*body'] : [])];
       short = code`
         if ${absent} {
-            ${s.void ? voidCall(head) : ret(`${svc}.${name}(${head.join(', ')})`)}
+            ${s.void ? voidCall(shortArgs) : ret(`${svc}.${name}(${shortArgs.join(', ')})`)}
         }`;
     }
     call = [short, withCall].filter(Boolean).join('\n');
   } else {
-    const args = [...head, s.bodyType && '*body', s.queryType && '*params'].filter((a): a is string => !!a);
+    const args = [...head, ...headers, s.bodyType && '*body', s.queryType && '*params'].filter(
+      (a): a is string => !!a,
+    );
     call = s.void ? voidCall(args) : ret(`${svc}.${name}(${args.join(', ')})`);
   }
 
-  return code`
-    ${quote(`${r.name.wire}.${op.name.wire}`)}: func(ctx context.Context, c *ati.Client, args map[string]json.RawMessage) (any, error) {
+  const callNames = [`${r.name.wire}.${op.name.wire}`, ...(op.root ? [op.name.wire] : [])];
+  return callNames
+    .map(
+      (callName) => code`
+    ${quote(callName)}: func(ctx context.Context, c *ati.Client, args map[string]json.RawMessage) (any, error) {
         if err := onlyArgs(args, ${op.params.map((p) => quote(p.name.wire)).join(', ')}); err != nil {
             return nil, err
         }
         ${[
-          ...op.pathParams.map(
+          ...[...op.pathParams, ...s.headerArgs.map((a) => a.param)].map(
             (p) => code`
             ${unexported(p.name)}, err := stringArg(args, ${quote(p.name.wire)})
             if err != nil {
@@ -90,18 +107,20 @@ function callEntry(ctx: GoTypes, r: Resource, op: Operation, _imports: GoImports
           bodyT &&
             code`
             var body *ati.${goTypeName(bodyT)}
-            if err := structArg(args, []string{${bodyT.properties.map((p) => quote(p.name.wire)).join(', ')}}, ${String(op.body!.required)}, &body); err != nil {
+            if err := structArg(args, []string{${bodyFields.map(quote).join(', ')}}, ${String(op.body!.required)}, &body); err != nil {
                 return nil, err
             }`,
           s.queryType &&
             code`
             var params *ati.${paramsType(op)}
-            if err := structArg(args, []string{${op.queryParams.map((p) => quote(p.name.wire)).join(', ')}}, false, &params); err != nil {
+            if err := structArg(args, []string{${s.extraParams.map((p) => quote(p.name.wire)).join(', ')}}, false, &params); err != nil {
                 return nil, err
             }`,
         ]}
         ${call}
-    },`;
+    },`,
+    )
+    .join('\n');
 }
 
 export function dispatchFile(ctx: GoTypes, imports: GoImports): string {

@@ -4,7 +4,7 @@
  * functions. The runtime uses these names and types none of the numbers itself.
  */
 import { code } from '../../src/emit/template.ts';
-import { type ApiModel, type EnumType, splitWords } from '../../src/model/index.ts';
+import { type ApiModel, type EnumType, SpecModelError, splitWords } from '../../src/model/index.ts';
 import { pascalWords, quote } from '../naming.ts';
 import type { GoImports } from './file.ts';
 import { enumConst } from './types.ts';
@@ -26,7 +26,17 @@ function envConsts(names: string[]): { name: string; value: string }[] {
 export function factsFile(model: ApiModel, imports: GoImports): string {
   const { defaults, limits, errors } = model.facts;
   const time = imports.use('time');
-  const env = envConsts([...defaults.env.baseUrl, ...defaults.env.apiKey]);
+  const env = envConsts([...defaults.env.baseUrl, ...defaults.env.apiKey, ...defaults.services.flatMap((x) => x.env)]);
+  const serviceOption = (name: string) => `With${pascalWords(splitWords(name))}URL`;
+  // The config file's keys: the gateway's URL and key, and each service's `<name>_url`.
+  const configOption = (key: string): string => {
+    if (key === 'base_url') return 'WithBaseURL';
+    if (key === 'api_key') return 'WithAPIKey';
+    const svc = defaults.services.find((x) => `${x.name}_url` === key);
+    if (!svc)
+      throw new SpecModelError(`config_file_keys: no option for '${key}' (base_url, api_key, <service>_url)`, '#/x-sdk/defaults/config_file_keys');
+    return serviceOption(svc.name);
+  };
   const envOf = (list: string[]) => list.map((v) => env.find((e) => e.value === v)!.name).join(', ');
   const retry = defaults.retry;
   const errorCode = model.types.find((t): t is EnumType => t.kind === 'enum' && t.name.wire === 'ErrorCode')!;
@@ -75,6 +85,44 @@ export function factsFile(model: ApiModel, imports: GoImports): string {
         envBaseURL = []string{${envOf(defaults.env.baseUrl)}}
         envAPIKey = []string{${envOf(defaults.env.apiKey)}}
     )
+
+    // serviceDefaults are the services of a split deployment: the environment variables naming
+    // each one's base URL, and how it derives from the gateway's base URL (from -> to) otherwise.
+    var serviceDefaults = []struct {
+        name, from, to string
+        env []string
+        option func(string) Option
+    }{
+        ${defaults.services.map(
+          (x) =>
+            `{name: ${quote(x.name)}, from: ${quote(x.derive?.from ?? '')}, to: ${quote(x.derive?.to ?? '')}, env: []string{${envOf(x.env)}}, option: ${serviceOption(x.name)}},`,
+        )}
+    }
+    ${defaults.services.map(
+      (x) => code`
+
+      // ${serviceOption(x.name)} sets the base URL of the ${x.name} service of a split deployment (the
+      // operations the spec routes to it). Without it, the URL comes from ${x.env.join(' or ')} (FromEnv),
+      // else from the gateway's base URL${x.derive ? ` with ${quote(x.derive.from)} replaced by ${quote(x.derive.to)} when it contains it, else that URL itself` : ''}.
+      func ${serviceOption(x.name)}(baseURL string) Option {
+          return withServiceURL(${quote(x.name)}, ${quote(serviceOption(x.name))}, baseURL)
+      }`,
+    )}
+
+    // configFileKeys are the keys FromConfig reads from a JSON config file.
+    var configFileKeys = []string{${defaults.configFileKeys.map(quote).join(', ')}}
+
+    // configOption is the option a config file key sets.
+    func configOption(key, value string) Option {
+        switch key {
+        ${defaults.configFileKeys.map(
+          (k) => code`
+          case ${quote(k)}:
+              return ${configOption(k)}(value)`,
+        )}
+        }
+        return nil
+    }
 
     // Circuit breaker defaults of a Guard.
     const (

@@ -24,6 +24,7 @@ import {
   type Resource,
   SpecModelError,
   splitWords,
+  type TypeRef,
 } from '../../src/model/index.ts';
 import { doc, exported, lowerFirst, pascalWords, quote, unexported } from '../naming.ts';
 import type { GoImports } from './file.ts';
@@ -36,9 +37,8 @@ export const paramsType = (op: Operation): string => `${pascalWords(splitWords(o
 const opPointer = (op: Operation): string =>
   `#/paths/${op.path.replace(/~/g, '~0').replace(/\//g, '~1')}/${op.method.toLowerCase()}`;
 
-/** The Go result type of an operation: `*Agent`, `[]Agent`, or '' for none. */
-export function resultType(ctx: GoTypes, op: Operation, imports: GoImports): string {
-  const t = op.response.type;
+/** The Go result type of an answer: `*Agent`, `[]Agent`, or '' for none. */
+export function resultType(ctx: GoTypes, t: TypeRef | undefined, imports: GoImports): string {
   if (!t) return '';
   return t.kind === 'ref' ? `*${goType(ctx, t, imports)}` : goType(ctx, t, imports);
 }
@@ -60,7 +60,7 @@ function methodDoc(name: string, op: Operation, extra?: string): string {
     doc(text),
     extra && `//\n${doc(extra)}`,
     '//',
-    `// It calls ${op.method} ${op.path} (${op.id}).`,
+    `// It calls ${op.method} ${op.path}${op.rpc?.method ? `, JSON-RPC method ${op.rpc.method}` : ''} (${op.id}).`,
     op.deprecated && `//\n// Deprecated: the spec marks ${op.id} deprecated.`,
   ]
     .filter(Boolean)
@@ -71,54 +71,106 @@ function methodDoc(name: string, op: Operation, extra?: string): string {
 export interface GoShape {
   op: Operation;
   core: string;
+  /** The service type holding the core method (unexported for a resource of root methods only). */
+  svc: string;
   pathArgs: { param: Param; go: string }[];
+  /** Header parameters taken positionally (`sdk.args.go`), in that order; strings. */
+  headerArgs: { param: Param; go: string }[];
   /** Body fields taken positionally by the short method (`sdk.args.go` beyond the path). */
   flatten: { param: Param; go: string; type: string; field: string }[];
+  /** The short method's arguments after the path parameters, in `sdk.args.go` order. */
+  positional: { param: Param; go: string; type: string }[];
   bodyType?: string;
+  /** The `...Params` struct: query parameters and the header parameters not taken positionally. */
   queryType?: string;
+  extraParams: Param[];
   result: string;
+  /** The type the answer is checked against: the response, or its `unwrap` member. */
+  answer?: TypeRef;
   /** The short method returns only an error. */
   void: boolean;
   /** A `...With` method exists, taking the whole body and/or query struct. */
   needsWith: boolean;
 }
 
+/** The service type of a resource whose operations are all methods of the client itself. */
+export const hiddenService = (r: Resource): string => `${unexported(r.name)}Service`;
+
+/** Whether a resource gets an exported service type (and a Client field): it has a non-root operation. */
+export function hasService(model: ApiModel, r: Resource): boolean {
+  return r.operations.some((id) => !model.operations.find((o) => o.id === id)!.root);
+}
+
+/** The answer the method returns: the 2xx body, or its `x-sdk-unwrap` member. */
+export function answerType(ctx: GoTypes, op: Operation): TypeRef | undefined {
+  const t = op.response.type;
+  if (!t || !op.unwrap) return t;
+  const obj = t.kind === 'ref' ? named(ctx, t.name) : undefined;
+  const member = obj?.kind === 'object' ? obj.properties.find((p) => p.name.wire === op.unwrap) : undefined;
+  if (!member)
+    throw new SpecModelError(`x-sdk-unwrap '${op.unwrap}' is not a member of the answer`, `${opPointer(op)}/x-sdk-unwrap`);
+  return member.type;
+}
+
 export function goShape(ctx: GoTypes, op: Operation, imports: GoImports): GoShape {
   const at = `${opPointer(op)}/x-sdk-args`;
-  const positional = op.sdk.args.go;
+  const positionalWires = op.sdk.args.go;
   const pathArgs = op.pathParams.map((p) => ({ param: p, go: unexported(p.name) }));
-  const flatten = positional
+  const positional = positionalWires
     .filter((wire) => !op.pathParams.some((p) => p.name.wire === wire))
     .map((wire) => {
       const param = op.params.find((p) => p.name.wire === wire)!;
-      if (param.location !== 'body')
+      if (param.location !== 'body' && param.location !== 'header')
         throw new SpecModelError(
-          `Go takes only path parameters and body fields positionally, not ${wire}`,
+          `Go takes only path and header parameters and body fields positionally, not ${wire}`,
           at,
         );
-      return {
-        param,
-        go: unexported(param.name),
-        type: goType(ctx, param.type, imports),
-        field: exported(param.name),
-      };
+      if (param.location === 'header' && !(param.type.kind === 'primitive' && param.type.type === 'string'))
+        throw new SpecModelError(`Go takes only string header parameters, not ${wire}`, at);
+      return { param, go: unexported(param.name), type: goType(ctx, param.type, imports) };
     });
-  if (positional.slice(0, pathArgs.length).join() !== pathArgs.map((a) => a.param.name.wire).join())
+  if (positionalWires.slice(0, pathArgs.length).join() !== pathArgs.map((a) => a.param.name.wire).join())
     throw new SpecModelError('Go takes the path parameters first, in path order', at);
+  const headerArgs = positional.filter((a) => a.param.location === 'header');
+  // The struct field of a body argument is the body type's (an rpc method's x-sdk-name renames
+  // the argument, `task_id`, not the params type's member, `ID`).
+  const bodyObj = op.body ? named(ctx, op.body.type) : undefined;
+  const fieldOf = (p: Param) => {
+    const prop = bodyObj?.kind === 'object' ? bodyObj.properties.find((x) => x.name.wire === p.name.wire) : undefined;
+    return exported(prop?.name ?? p.name);
+  };
+  const flatten = positional
+    .filter((a) => a.param.location === 'body')
+    .map((a) => ({ ...a, field: fieldOf(a.param) }));
+  const extraHeaders = op.headerParams.filter((h) => !headerArgs.some((a) => a.param === h));
+  for (const h of extraHeaders) {
+    if (h.required)
+      throw new SpecModelError(`Go takes a required header parameter positionally: list ${h.name.wire} in x-sdk-args`, at);
+    if (!(h.type.kind === 'primitive' && h.type.type === 'string'))
+      throw new SpecModelError(`Go takes only string header parameters, not ${h.name.wire}`, at);
+  }
+  const extraParams = [...op.queryParams, ...extraHeaders];
   const bodyType = op.body ? goTypeName(named(ctx, op.body.type)) : undefined;
-  const queryType = op.queryParams.length > 0 ? paramsType(op) : undefined;
-  const result = resultType(ctx, op, imports);
+  const queryType = extraParams.length > 0 ? paramsType(op) : undefined;
+  const answer = answerType(ctx, op);
+  const result = resultType(ctx, answer, imports);
   const needsWith =
     (bodyType !== undefined && (!op.body!.required || flatten.length > 0)) ||
-    (queryType !== undefined && !op.queryParams.some((p) => p.required));
+    (queryType !== undefined && !extraParams.some((p) => p.required));
+  const r = ctx.model.resources.find((x) => x.operations.includes(op.id))!;
   return {
     op,
     core: op.id,
+    svc: hasService(ctx.model, r) ? serviceType(r) : hiddenService(r),
     pathArgs,
+    headerArgs,
     flatten,
+    positional,
     bodyType,
     queryType,
+    extraParams,
     result,
+    answer,
     void: op.sdk.void.includes('go') && result !== '',
     needsWith,
   };
@@ -158,12 +210,16 @@ function queryEncode(p: Param, imports: GoImports): string {
 }
 
 /** The Go expression of an argument inside the core method (for cache keys and evictions). */
-function argExpr(op: Operation, wire: string): { expr: string; guard?: string } {
+function argExpr(op: Operation, wire: string, s?: GoShape): { expr: string; guard?: string } {
   const p = op.params.find((x) => x.name.wire === wire)!;
-  if (p.location === 'path') return { expr: unexported(p.name) };
+  if (p.location === 'path' || s?.headerArgs.some((a) => a.param === p)) return { expr: unexported(p.name) };
   const container = p.location === 'body' ? 'body' : 'params';
-  return { expr: `${container}.${exported(p.name)}`, guard: `${container} != nil` };
+  const field = s?.flatten.find((f) => f.param === p)?.field ?? exported(p.name);
+  return { expr: `${container}.${field}`, guard: `${container} != nil` };
 }
+
+/** A Go literal of a fixed (const) value. */
+const literal = (v: string | number | boolean): string => (typeof v === 'string' ? quote(v) : String(v));
 
 function cacheStore(ctx: GoTypes, s: GoShape, fetch: string, imports: GoImports): string | false {
   const { op } = s;
@@ -180,7 +236,7 @@ function cacheStore(ctx: GoTypes, s: GoShape, fetch: string, imports: GoImports)
   const issued = rule.issuedAt === undefined ? undefined : prop(rule.issuedAt);
   if (issued && (issued.type.kind !== 'primitive' || issued.type.format !== 'date-time' || !issued.required))
     throw new SpecModelError(`issued_at '${rule.issuedAt}' must be a required date-time of the answer`, at);
-  const keys = rule.key.map((wire) => argExpr(op, wire));
+  const keys = rule.key.map((wire) => argExpr(op, wire, s));
   const guards = [...new Set(keys.map((k) => k.guard).filter((g): g is string => g !== undefined))];
   // Every field an evict rule anywhere matches, when the cached answer has it as a string.
   const evictFields = [
@@ -201,12 +257,13 @@ function cacheStore(ctx: GoTypes, s: GoShape, fetch: string, imports: GoImports)
     }`;
 }
 
-function coreMethod(ctx: GoTypes, r: Resource, s: GoShape, imports: GoImports): string {
+function coreMethod(ctx: GoTypes, s: GoShape, imports: GoImports): string {
   const { op } = s;
   const url = () => imports.use('net/url');
   const args = [
     `ctx ${imports.use('context')}.Context`,
     ...s.pathArgs.map((a) => `${a.go} string`),
+    ...s.headerArgs.map((a) => `${a.go} string`),
     s.bodyType && `body *${s.bodyType}`,
     s.queryType && `params *${s.queryType}`,
     'opts []Option',
@@ -222,18 +279,44 @@ function coreMethod(ctx: GoTypes, r: Resource, s: GoShape, imports: GoImports): 
     rest = rest.slice(m.index + m[0].length);
   }
   if (rest) parts.push(quote(rest));
-  const respType = op.response.type;
-  const shape = respType ? shapeExpr(ctx, respType) : 'nil';
+  const shape = s.answer ? shapeExpr(ctx, s.answer) : 'nil';
+  const rpc = op.rpc?.method
+    ? `rpc: &rpcCall{${[
+        `method: ${quote(op.rpc.method)}`,
+        op.rpc.id === 'counter' ? 'counter: true' : `id: ${op.rpc.id}`,
+        op.rpc.onError === 'raise' && 'raise: true',
+      ]
+        .filter(Boolean)
+        .join(', ')}}`
+    : false;
   const opFields = [
     `id: ${quote(op.id)}`,
     `method: ${quote(op.method)}`,
     `path: ${parts.join(' + ')}`,
     !op.auth && 'noAuth: true',
-    respType && `shape: ${shape === 'nil' ? '&shape{}' : shape}`,
+    op.service && `service: ${quote(op.service)}`,
+    op.unwrap && `unwrap: ${quote(op.unwrap)}`,
+    rpc,
+    s.answer && `shape: ${shape === 'nil' ? '&shape{}' : shape}`,
   ].filter(Boolean);
   const zero = s.result ? 'nil, ' : '';
   const evict = op.sdk.cache?.kind === 'evict' ? op.sdk.cache : undefined;
-  const evictArg = evict && argExpr(op, evict.param);
+  const evictArg = evict && argExpr(op, evict.param, s);
+
+  // Fixed body fields, and the JSON-RPC id of a proxy envelope the caller fills otherwise.
+  const bodyT = op.body ? named(ctx, op.body.type) : undefined;
+  const bodyField = (wire: string) =>
+    bodyT?.kind === 'object' ? bodyT.properties.find((p) => p.name.wire === wire) : undefined;
+  const fills = op.fixed.map((f) => {
+    const prop = bodyField(f.wire);
+    if (!prop) throw new SpecModelError(`fixed field ${f.wire} is not in the body`, opPointer(op));
+    return `body.${exported(prop.name)} = ${literal(f.value)}`;
+  });
+  if (op.rpc && !op.rpc.method) {
+    const id = bodyField('id');
+    if (!id) throw new SpecModelError('a JSON-RPC proxy body needs an id member', opPointer(op));
+    fills.push(`body.${exported(id.name)} = ${op.rpc.id === 'counter' ? 's.c.cfg.rpcID()' : op.rpc.id}`);
+  }
 
   let call: string;
   if (!s.result) {
@@ -263,41 +346,73 @@ function coreMethod(ctx: GoTypes, r: Resource, s: GoShape, imports: GoImports): 
         ${[cacheStore(ctx, s, 'fetch', imports), 'return fetch(ctx)']}`
       : fetchBody;
   }
+  const extraHeaders = s.extraParams.filter((p) => p.location === 'header');
+  const hasHeaders = s.headerArgs.length > 0 || extraHeaders.length > 0;
   const statements = [
-    ...s.pathArgs.map(
+    ...[...s.pathArgs, ...s.headerArgs.filter((a) => a.param.required)].map(
       (a) => code`
       if err := pathParam(${quote(op.id)}, ${quote(a.param.name.wire)}, ${a.go}); err != nil {
           return ${zero}err
       }`,
     ),
     `op := &operation{${opFields.join(', ')}}`,
-    s.bodyType &&
-      code`
+    s.bodyType && fills.length > 0
+      ? code`
+      if body == nil {
+          body = new(${s.bodyType})
+      }
+      ${fills}
+      op.body = body`
+      : s.bodyType &&
+        code`
       if body != nil {
           op.body = body
       }`,
+    hasHeaders && `op.header = ${imports.use('net/http')}.Header{}`,
+    ...s.headerArgs.map((a) =>
+      a.param.required
+        ? `op.header.Set(${quote(a.param.name.wire)}, ${a.go})`
+        : code`
+        if ${a.go} != "" {
+            op.header.Set(${quote(a.param.name.wire)}, ${a.go})
+        }`,
+    ),
     s.queryType &&
       code`
       if params != nil {
-          q := ${url()}.Values{}
-          ${op.queryParams.map((p) => queryEncode(p, imports))}
-          op.query = q
+          ${[
+            op.queryParams.length > 0 &&
+              code`
+              q := ${url()}.Values{}
+              ${op.queryParams.map((p) => queryEncode(p, imports))}
+              op.query = q`,
+            ...extraHeaders.map(
+              (h) => code`
+              if params.${exported(h.name)} != "" {
+                  op.header.Set(${quote(h.name.wire)}, params.${exported(h.name)})
+              }`,
+            ),
+          ]}
       }`,
     call,
   ];
   return code`
-    func (s *${serviceType(r)}) ${s.core}(${args.join(', ')}) ${returns(s.result)} {
+    func (s *${s.svc}) ${s.core}(${args.join(', ')}) ${returns(s.result)} {
         ${statements}
     }`;
 }
 
-function publicMethods(r: Resource, s: GoShape, imports: GoImports): string[] {
+function publicMethods(s: GoShape, imports: GoImports): string[] {
   const { op } = s;
   const name = exported(op.name);
-  const recv = `s *${serviceType(r)}`;
+  // A root method lives on the client and calls the core through its (hidden) service.
+  const recv = op.root ? 'c *Client' : `s *${s.svc}`;
+  const self = op.root ? `(&${s.svc}{c: c})` : 's';
   const ctxArg = `ctx ${imports.use('context')}.Context`;
   const pathDecl = s.pathArgs.map((a) => `${a.go} string`);
   const pathUse = s.pathArgs.map((a) => a.go);
+  const headerDecl = s.headerArgs.map((a) => `${a.go} string`);
+  const headerUse = s.headerArgs.map((a) => a.go);
   const out: string[] = [];
 
   // The full method: every argument, the typed answer.
@@ -307,64 +422,89 @@ function publicMethods(r: Resource, s: GoShape, imports: GoImports): string[] {
     const fullArgs = [
       ctxArg,
       ...pathDecl,
+      ...headerDecl,
       s.bodyType && `body ${s.bodyType}`,
       s.queryType && `params ${s.queryType}`,
     ];
-    const coreArgs = ['ctx', ...pathUse, s.bodyType && '&body', s.queryType && '&params', 'opts'];
+    const coreArgs = ['ctx', ...pathUse, ...headerUse, s.bodyType && '&body', s.queryType && '&params', 'opts'];
     out.push(code`
       ${methodDoc(
         fullName,
         op,
         s.needsWith
-          ? `${fullName} is ${name} with every ${s.bodyType ? 'body field' : 'query parameter'}.`
+          ? `${fullName} is ${name} with every ${s.bodyType ? 'body field' : 'parameter'}.`
           : undefined,
       )}
       func (${recv}) ${fullName}(${[...fullArgs, 'opts ...Option'].filter(Boolean).join(', ')}) ${returns(s.result)} {
-          return s.${s.core}(${coreArgs.filter(Boolean).join(', ')})
+          return ${self}.${s.core}(${coreArgs.filter(Boolean).join(', ')})
       }`);
   }
   if (fullIsShort) return out;
 
   // The short method: without the optional argument, with body fields one by one, or void.
+  // Its arguments after the path follow sdk.args.go (headers and body fields, in that order).
   const shortArgs = [ctxArg, ...pathDecl];
-  const shortCore = ['ctx', ...pathUse];
+  const shortCore = ['ctx', ...pathUse, ...headerUse];
   let pre: string | false = false;
-  if (s.bodyType) {
-    if (s.flatten.length > 0) {
-      shortArgs.push(...s.flatten.map((f) => `${f.go} ${f.type}`));
-      pre = `body := ${s.bodyType}{${s.flatten.map((f) => `${f.field}: ${f.go}`).join(', ')}}`;
-      shortCore.push('&body');
-    } else if (op.body!.required) {
-      shortArgs.push(`body ${s.bodyType}`);
-      shortCore.push('&body');
-    } else shortCore.push('nil');
+  if (s.bodyType && s.flatten.length > 0) {
+    shortArgs.push(...s.positional.map((a) => `${a.go} ${a.type}`));
+    pre = `body := ${s.bodyType}{${s.flatten.map((f) => `${f.field}: ${f.go}`).join(', ')}}`;
+    shortCore.push('&body');
+  } else {
+    shortArgs.push(...headerDecl);
+    if (s.bodyType) {
+      if (op.body!.required) {
+        shortArgs.push(`body ${s.bodyType}`);
+        shortCore.push('&body');
+      } else shortCore.push('nil');
+    }
   }
   if (s.queryType) shortCore.push('nil');
   shortCore.push('opts');
   const extra = [
     s.needsWith &&
-      `To send ${s.bodyType && s.flatten.length === 0 ? 'a body' : s.bodyType ? 'every body field' : 'query parameters'}, use ${fullName}.`,
+      `To send ${s.bodyType && s.flatten.length === 0 ? 'a body' : s.bodyType ? 'every body field' : 'the optional parameters'}, use ${fullName}.`,
     s.void && 'The answer is checked but not returned; pass WithResponseBodyInto to get it.',
   ].filter(Boolean);
-  const callCore = `s.${s.core}(${shortCore.join(', ')})`;
+  const callCore = `${self}.${s.core}(${shortCore.join(', ')})`;
   out.push(code`
     ${methodDoc(name, op, extra.length > 0 ? extra.join(' ') : undefined)}
     func (${recv}) ${name}(${[...shortArgs, 'opts ...Option'].join(', ')}) ${returns(s.void ? '' : s.result)} {
         ${[pre, s.void ? `_, err := ${callCore}\nreturn err` : `return ${callCore}`]}
     }`);
+  // x-sdk-shorthands: a ...Text method taking the argument as a string, built by the template.
+  const short = s.flatten.find((f) => f.param.shorthand?.accepts === 'string');
+  if (short && s.bodyType) {
+    const textName = `${name}Text`;
+    const zero = s.void || !s.result ? '' : 'nil, ';
+    const args = s.positional.map((a) => (a.param === short.param ? `${a.go} string` : `${a.go} ${a.type}`));
+    const use = s.positional.map((a) => (a.param === short.param ? 'built' : a.go));
+    out.push(code`
+      // ${textName} is ${name} with ${short.go} given as a string, built into ${short.type} as
+      // ${JSON.stringify(short.param.shorthand!.builds)} with "{value}" replaced by it.
+      func (${recv}) ${textName}(${[ctxArg, ...pathDecl, ...args, 'opts ...Option'].join(', ')}) ${returns(s.void ? '' : s.result)} {
+          var built ${short.type}
+          if err := shorthand(${quote(JSON.stringify(short.param.shorthand!.builds))}, ${short.go}, &built); err != nil {
+              return ${zero}err
+          }
+          return ${self}.${name}(${['ctx', ...pathUse, ...use, 'opts...'].join(', ')})
+      }`);
+  }
   return out;
 }
 
-function paramsDecl(ctx: GoTypes, op: Operation, imports: GoImports): string {
-  const name = paramsType(op);
+function paramsDecl(ctx: GoTypes, s: GoShape, imports: GoImports): string {
+  const name = paramsType(s.op);
+  const what = s.op.queryParams.length === 0 ? 'header' : s.extraParams.length > s.op.queryParams.length ? 'query and header' : 'query';
   return code`
-    // ${name} are the query parameters of ${op.id} (see the ...With method).
+    // ${name} are the ${what} parameters of ${s.op.id} (see the ...With method).
     type ${name} struct {
-        ${op.queryParams.map((p) => {
+        ${s.extraParams.map((p) => {
           let t = goType(ctx, p.type, imports);
           if (!p.required && t === 'bool') t = '*bool';
           let text = `${exported(p.name)}: ${p.description ?? p.name.wire}`;
           if (!/[.!?]$/.test(text)) text += '.';
+          if (p.location === 'header') text += ` Sent as the ${p.name.wire} header.`;
           if (!p.required) text += ' Optional.';
           if (p.default !== undefined) text += ` The gateway's default is ${JSON.stringify(p.default)}.`;
           return [
@@ -394,12 +534,17 @@ function cacheOptions(model: ApiModel, r: Resource): string[] {
 }
 
 export function resourceFile(ctx: GoTypes, r: Resource, imports: GoImports): string {
-  const svc = serviceType(r);
+  const exportedSvc = hasService(ctx.model, r);
+  const svc = exportedSvc ? serviceType(r) : hiddenService(r);
   const ops = r.operations.map((id) => ctx.model.operations.find((o) => o.id === id)!);
   return code`
-    ${doc(
-      `${svc} groups the ${r.name.wire} operations${r.description ? `: ${lowerFirst(r.description)}` : '.'} Use it as Client.${exported(r.name)}.`,
-    )}
+    ${
+      exportedSvc
+        ? doc(
+            `${svc} groups the ${r.name.wire} operations${r.description ? `: ${lowerFirst(r.description)}` : '.'} Use it as Client.${exported(r.name)}.`,
+          )
+        : `// ${svc} holds the calls of the ${r.name.wire} methods, which live on the Client.`
+    }
     type ${svc} struct {
         c *Client
     }
@@ -407,9 +552,9 @@ export function resourceFile(ctx: GoTypes, r: Resource, imports: GoImports): str
     ${ops.map((op) => {
       const s = goShape(ctx, op, imports);
       return [
-        s.queryType && `\n${paramsDecl(ctx, op, imports)}`,
-        ...publicMethods(r, s, imports).map((m) => `\n${m}`),
-        `\n${coreMethod(ctx, r, s, imports)}`,
+        s.queryType && `\n${paramsDecl(ctx, s, imports)}`,
+        ...publicMethods(s, imports).map((m) => `\n${m}`),
+        `\n${coreMethod(ctx, s, imports)}`,
       ];
     })}
   `;
@@ -421,13 +566,15 @@ export function clientFile(model: ApiModel): string {
       `Client is the ${model.title} client. Create one with NewClient or FromEnv and share it: it is safe for concurrent use and reuses connections. Its fields group the operations by resource, as the spec's tags do.`,
     )}
     type Client struct {
-        ${model.resources.map((r) => [doc(`${exported(r.name)}: ${r.description ?? r.name.wire}`, '\t'), `${exported(r.name)} *${serviceType(r)}`])}
+        ${model.resources
+          .filter((r) => hasService(model, r))
+          .map((r) => [doc(`${exported(r.name)}: ${r.description ?? r.name.wire}`, '\t'), `${exported(r.name)} *${serviceType(r)}`])}
 
         cfg config
     }
 
     func (c *Client) initServices() {
-        ${model.resources.map((r) => `c.${exported(r.name)} = &${serviceType(r)}{c: c}`)}
+        ${model.resources.filter((r) => hasService(model, r)).map((r) => `c.${exported(r.name)} = &${serviceType(r)}{c: c}`)}
     }
   `;
 }

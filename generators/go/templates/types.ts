@@ -104,13 +104,22 @@ export function goField(ctx: GoTypes, owner: ObjectType, p: Property, imports: G
   const base = goType(ctx, p.type, imports);
   const collection = p.type.kind === 'array' || p.type.kind === 'map' || p.type.kind === 'any';
   let type = base;
-  if (p.nullable) {
+  // A request-only type's optional, nullable scalar: absent and null mean the same to the gateway
+  // (Python sends null, the others leave the key out), so Go leaves it out and keeps the plain
+  // type (`Target: "mcp://filesystem"`, as the guide writes it).
+  const requestOnly = owner.usage.request && !owner.usage.response;
+  const nullable = p.nullable && !(requestOnly && !p.required && !collection && !isObjectRef(ctx, p.type));
+  if (nullable) {
     if (isObjectRef(ctx, p.type)) type = `*${base}`;
     else if (!collection) type = `Nullable[${base}]`;
   } else if (!p.required) {
     if (isObjectRef(ctx, p.type) || (owner.usage.request && zeroIsMeaningful(p))) type = `*${base}`;
   }
-  const tag = `\`json:"${p.name.wire}${p.required ? '' : ',omitzero'}"\``;
+  // An optional boolean of an answer-only type is a plain bool that is always encoded: absent
+  // means false to the gateway, and a false it sent survives a decode and encode.
+  const answerBool =
+    owner.usage.response && !owner.usage.request && !p.nullable && p.type.kind === 'primitive' && p.type.type === 'boolean';
+  const tag = `\`json:"${p.name.wire}${p.required || answerBool ? '' : ',omitzero'}"\``;
   return { name: exported(p.name), type, tag, prop: p };
 }
 
@@ -220,12 +229,7 @@ interface GoVariant {
 function unionVariants(ctx: GoTypes, t: UnionType): { disc: string; variants: GoVariant[] } {
   const at = typePointer(t);
   const disc = t.discriminator;
-  if (!disc)
-    throw new SpecModelError(
-      'the Go SDK needs a discriminator (propertyName) on a oneOf: without one, a value cannot be ' +
-        'decoded into a variant without guessing',
-      at,
-    );
+  if (!disc) return { disc: '', variants: [] };
   const variants = t.variants.map((v, i) => {
     const vt = named(ctx, v.type);
     if (!v.discriminatorValue)
@@ -250,7 +254,60 @@ export function checkUnion(ctx: GoTypes, t: UnionType): void {
   unionVariants(ctx, t);
 }
 
+/**
+ * A oneOf without a discriminator (the `/a2a` envelope's params and result, which the `method`
+ * of the envelope tells apart, not a member of the variant): Go cannot pick a variant without
+ * guessing, so the value stays raw JSON, built from and decoded into a variant the caller names.
+ * The SDK's own methods never use these types (each JSON-RPC method has its own params and
+ * result types); they exist for callers of the whole envelope.
+ */
+function rawUnionDecl(ctx: GoTypes, t: UnionType, imports: GoImports): string {
+  const name = goTypeName(t);
+  const json = imports.use('encoding/json');
+  const variants = t.variants.map((v) => goTypeName(named(ctx, v.type)));
+  return code`
+    ${doc(
+      `${name} is ${lowerFirst(t.description ?? `the spec's ${t.name.wire} union`)} It is one of ${variants.join(', ')}, ` +
+        'with nothing on the wire to say which, so it is kept as raw JSON: build it with a New function, read it with an As method.',
+    )}
+    type ${name} ${json}.RawMessage
+
+    // MarshalJSON encodes the JSON as it is (null when empty).
+    func (u ${name}) MarshalJSON() ([]byte, error) {
+        if len(u) == 0 {
+            return []byte("null"), nil
+        }
+        return u, nil
+    }
+
+    // UnmarshalJSON keeps a copy of the JSON.
+    func (u *${name}) UnmarshalJSON(data []byte) error {
+        *u = append((*u)[:0], data...)
+        return nil
+    }
+    ${variants.map(
+      (v) => code`
+
+      // New${name}From${v} encodes v as a ${name}.
+      func New${name}From${v}(v ${v}) (${name}, error) {
+          data, err := ${json}.Marshal(v)
+          return ${name}(data), err
+      }
+
+      // As${v} decodes the value as a ${v}.
+      func (u ${name}) As${v}() (*${v}, error) {
+          v := new(${v})
+          if err := ${json}.Unmarshal(u, v); err != nil {
+              return nil, err
+          }
+          return v, nil
+      }`,
+    )}
+  `;
+}
+
 export function unionDecl(ctx: GoTypes, t: UnionType, imports: GoImports): string {
+  if (!t.discriminator) return rawUnionDecl(ctx, t, imports);
   const name = goTypeName(t);
   const { disc, variants } = unionVariants(ctx, t);
   const json = imports.use('encoding/json');
@@ -340,7 +397,7 @@ export function shapeExpr(ctx: GoTypes, ref: TypeRef): string {
     }
     case 'ref': {
       const t = named(ctx, ref.name);
-      return t.kind === 'enum' ? 'nil' : shapeVar(t);
+      return t.kind === 'enum' || (t.kind === 'union' && !t.discriminator) ? 'nil' : shapeVar(t);
     }
     default:
       return 'nil';
@@ -352,6 +409,7 @@ export const shapeVar = (t: NamedType): string => `shape${goTypeName(t)}`;
 export function shapeDecl(ctx: GoTypes, t: Exclude<NamedType, EnumType>): string {
   const v = shapeVar(t);
   if (t.kind === 'union') {
+    if (!t.discriminator) return '';
     const entries = t.variants.map(
       (x) => `${quote(x.discriminatorValue ?? '')}: ${shapeVar(named(ctx, x.type))}`,
     );

@@ -231,6 +231,15 @@ class ModelBuilder {
     throw new SpecModelError('a named schema must be an object, a string enum or a oneOf', pointer);
   }
 
+  private generated(ps: Schema, pointer: string): { generate?: 'uuid' } {
+    const raw = ps['x-sdk-generate'];
+    if (raw === undefined) return {};
+    if (raw !== 'uuid')
+      throw new SpecModelError("x-sdk-generate must be 'uuid'", `${pointer}/x-sdk-generate`);
+    if (ps.type !== 'string') throw new SpecModelError('x-sdk-generate needs a string property', pointer);
+    return { generate: 'uuid' };
+  }
+
   /** A property's or parameter's Name: the wire key, with `x-sdk-name` words and `x-names` overrides. */
   private name(wire: string, node: Schema, pointer: string): Name {
     const name = makeName(wire, overridesOf(node, pointer));
@@ -273,6 +282,7 @@ class ModelBuilder {
       ...(ps.description ? { description: String(ps.description).trim() } : {}),
       ...(ps.default !== undefined ? { default: ps.default as JsonValue } : {}),
       secret: ps['x-secret'] === true,
+      ...this.generated(ps, pointer),
       readOnly: ps.readOnly === true,
       writeOnly: ps.writeOnly === true,
       deprecated: ps.deprecated === true,
@@ -549,6 +559,7 @@ class ModelBuilder {
           ...(p.default !== undefined ? { default: p.default } : {}),
           secret: p.secret,
           constraints: p.constraints,
+          ...(p.generate ? { generate: p.generate } : {}),
         });
       }
     }

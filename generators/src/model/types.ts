@@ -70,6 +70,11 @@ export interface Property {
   default?: JsonValue;
   /** `x-secret`: never log, print or include in an error. */
   secret: boolean;
+  /**
+   * `x-sdk-generate: uuid`: when a request leaves this optional field out, the SDK fills it with
+   * a fresh random UUID (A2A `messageId`).
+   */
+  generate?: 'uuid';
   readOnly: boolean;
   writeOnly: boolean;
   deprecated: boolean;
@@ -150,6 +155,8 @@ export interface Param {
   secret: boolean;
   constraints: Constraints;
   shorthand?: Shorthand;
+  /** From the body property's `x-sdk-generate`. */
+  generate?: 'uuid';
 }
 
 /**

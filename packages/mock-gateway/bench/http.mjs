@@ -8,7 +8,7 @@ import { startMockGatewayServer } from '../dist/node.js';
 const N = Number(process.env.BENCH_N ?? 2000);
 const WARMUP = 200;
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-const KEY = 'Bearer sk_test_agenttrust';
+const KEY = 'sk_test_agenttrust';
 
 function call(url, method, body) {
   return new Promise((resolve, reject) => {
@@ -19,7 +19,7 @@ function call(url, method, body) {
         method,
         agent,
         headers: {
-          authorization: KEY,
+          'x-api-key': KEY,
           ...(payload
             ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
             : {}),
@@ -36,6 +36,9 @@ function call(url, method, body) {
 }
 
 async function median(label, fn) {
+  // A wrong path would time 404s: every measured call must answer 200.
+  const status = await fn();
+  if (status !== 200) throw new Error(`${label}: HTTP ${status}, expected 200`);
   for (let i = 0; i < WARMUP; i++) await fn();
   const times = [];
   for (let i = 0; i < N; i++) {
@@ -49,15 +52,14 @@ async function median(label, fn) {
 
 const fixed = JSON.stringify({
   allowed: true,
-  confidence: 1,
-  reason: 'x'.repeat(40),
-  rule: 'capability_granted',
   check_id: 'chk_0123456789abcdef',
-  action_effect: 'read',
-  effect_source: 'hint',
+  confidence: 0.9,
+  guard_tier: 'fast',
+  latency_ms: 0,
+  reason: 'x'.repeat(40),
   elevation_required: false,
   approval_id: null,
-  retryable: false,
+  rule: 'capability_granted',
 });
 const raw = createServer((req, res) => {
   req.resume();
@@ -67,23 +69,23 @@ await new Promise((r) => raw.listen(0, '127.0.0.1', r));
 const rawUrl = `http://127.0.0.1:${raw.address().port}`;
 
 const server = await startMockGatewayServer({ gateway: createMockGateway() });
-const created = await fetch(`${server.url}/v1/agents`, {
+const { agent: created } = await fetch(`${server.url}/api/v1/agents`, {
   method: 'POST',
-  headers: { authorization: KEY, 'content-type': 'application/json' },
+  headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
   body: JSON.stringify({ name: 'bench', capabilities: ['web:search', 'db:*'] }),
 }).then((r) => r.json());
-const check = { agent_id: created.id, tool_name: 'web_search', session_id: 'bench-session' };
+const check = { agent_id: created.id, action_name: 'web_search', action_source: 'api', session_id: 'bench-session' };
 
 const results = [
   await median('raw node:http, fixed JSON (baseline)', () =>
-    call(`${rawUrl}/v1/actions/check`, 'POST', check),
+    call(`${rawUrl}/api/v1/agenttrust/check`, 'POST', check),
   ),
-  await median('mock POST /v1/actions/check (allowed)', () =>
-    call(`${server.url}/v1/actions/check`, 'POST', check),
+  await median('mock POST /api/v1/agenttrust/check (allowed)', () =>
+    call(`${server.url}/api/v1/agenttrust/check`, 'POST', check),
   ),
-  await median('mock GET /v1/agents/{id}', () => call(`${server.url}/v1/agents/${created.id}`, 'GET')),
-  await median('mock POST /v1/actions/check (elevation pending)', () =>
-    call(`${server.url}/v1/actions/check`, 'POST', { ...check, tool_name: 'db_delete' }),
+  await median('mock GET /api/v1/agents/{id}', () => call(`${server.url}/api/v1/agents/${created.id}`, 'GET')),
+  await median('mock POST /api/v1/agenttrust/check (elevation pending)', () =>
+    call(`${server.url}/api/v1/agenttrust/check`, 'POST', { ...check, action_name: 'db_delete' }),
   ),
 ];
 const base = results[0].median;

@@ -7,6 +7,7 @@
 import { delay, getResponse, HttpResponse, http, type RequestHandler } from 'msw';
 import * as z from 'zod/mini';
 import { adminHandlers } from './admin.js';
+import { API_KEYS } from './api-keys.js';
 import { type Clock, type ClockOptions, createClock } from './clock.js';
 import { type ErrorCode, errorResponse, GatewayError, newRequestId, randomId } from './errors.js';
 import { createFaults, type Fault, type Faults } from './faults.js';
@@ -15,13 +16,7 @@ import type { GatewayConfig, OpContext, Operation, OpResult } from './operation.
 import { operations } from './ops/index.js';
 import { clearState, createState, type GatewayState, pushBounded } from './state.js';
 
-/** The API keys the mock accepts in `X-API-Key`. Anything else (or none) is a 401 AUTH_FAILED. */
-export const API_KEYS = {
-  /** May call every operation. */
-  full: 'sk_test_agenttrust',
-  /** May only read (GET); any other method is a 403 AUTH_DENIED. */
-  readonly: 'sk_test_readonly',
-} as const;
+export { API_KEYS };
 
 export interface MockGatewayOptions {
   /** Match only requests to this origin (e.g. `http://localhost:8080`); default: any origin. */

@@ -99,6 +99,8 @@ function matcher(actual: Json, op: string, arg: Json, where: string): string[] {
         actual === '' ||
         (Array.isArray(actual) && actual.length === 0) ||
         (typeof actual === 'object' && Object.keys(actual).length === 0)) === Boolean(arg);
+  // A missing value is not equal to anything.
+  else if (op === '$ne') ok = actual === MISSING || !equal(actual, arg);
   else if (actual === MISSING) return [`${where}: missing (expected ${op} ${show(arg)})`];
   else if (op === '$type')
     ok = jsonType(actual) === arg || (arg === 'number' && jsonType(actual) === 'integer');
@@ -117,7 +119,6 @@ function matcher(actual: Json, op: string, arg: Json, where: string): string[] {
         ? actual.includes(arg)
         : Array.isArray(actual) && actual.some((x) => equal(x, arg));
   else if (op === '$matches') ok = typeof actual === 'string' && new RegExp(arg).test(actual);
-  else if (op === '$ne') ok = !equal(actual, arg);
   else return [`${where}: unknown matcher ${op}`];
   return ok ? [] : [`${where}: ${show(actual)} fails ${op} ${show(arg)}`];
 }

@@ -147,8 +147,14 @@ function compareBody(actual: Json, expected: Json, at: string, ignore: Set<strin
       if (!(k in expected)) out.push(`${at}.${k}: sent ${show(actual[k])}, which the official clients do not send`);
     return;
   }
-  if (!equal(actual, expected)) out.push(`${at}: expected ${show(expected)}, got ${show(actual)}`);
+  if (!equal(actual, expected) && !sameInstant(actual, expected))
+    out.push(`${at}: expected ${show(expected)}, got ${show(actual)}`);
 }
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+/** RFC 3339 date-times that name the same instant (`+00:00` and `Z`): the gateway reads them alike. */
+const sameInstant = (a: Json, b: Json) =>
+  typeof a === 'string' && typeof b === 'string' && DATE_TIME.test(a) && DATE_TIME.test(b) && Date.parse(a) === Date.parse(b);
 
 const mediaType = (v: string | undefined) => v?.split(';')[0]!.trim().toLowerCase();
 

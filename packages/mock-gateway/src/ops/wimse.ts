@@ -13,6 +13,7 @@ import {
   UpdateOrgSecuritySettingsBody,
   VerifyWimseTokenBody,
 } from '@agenttrustid/spec/zod';
+import { API_KEYS } from '../api-keys.js';
 import { GatewayError, validation } from '../errors.js';
 import { decodeJsonSegment, jwkThumbprint, verifyEd25519 } from '../keys.js';
 import { defineOp, json, type OpContext } from '../operation.js';
@@ -169,7 +170,12 @@ export const wimseOps = [
     operationId: 'getOrgSecuritySettings',
     method: 'GET',
     path: '/api/v1/orgs/security-settings',
-    handle: ({ state }) => json(200, { ...state.securitySettings }),
+    handle: ({ state, headers }) => {
+      // The settings are an org admin's (the spec's 403): the read-only key is not one.
+      if (headers.get('x-api-key')?.trim() === API_KEYS.readonly)
+        throw new GatewayError(403, 'AUTH_DENIED', 'the organization security settings need an admin key');
+      return json(200, { ...state.securitySettings });
+    },
   }),
   defineOp({
     operationId: 'updateOrgSecuritySettings',

@@ -249,9 +249,10 @@ func (d *driver) guardAction(ctx context.Context, req *request) (any, error) {
 		}
 		return nil, ctx.Err()
 	case "wait_for_approval":
-		// The approval wait is a guard setting in Go: a guard of its own with the same options.
+		// The approval wait is a guard setting in Go: a guard of its own with the same options and
+		// session (the gateway finds the pending approval of that agent, session and tool).
 		poll := ms(req.PollIntervalMS)
-		opts := append(slices.Clone(d.guardArgs), ati.WithApprovalWait(ms(req.TimeoutMS), poll, poll))
+		opts := append(slices.Clone(d.guardArgs), ati.WithSessionID(g.SessionID()), ati.WithApprovalWait(ms(req.TimeoutMS), poll, poll))
 		waiter := ati.NewGuard(d.client, d.agentID, opts...)
 		defer waiter.Close(ctx)
 		return decision(waiter.CheckAndWait(ctx, req.Tool, req.InputSummary, check...))
@@ -439,4 +440,16 @@ func structArg[T any](args map[string]json.RawMessage, fields []string, required
 	}
 	*dst = v
 	return nil
+}
+
+// rpcResult is what a scenario sees of a JSON-RPC proxy call: the response's result, or the whole
+// response when it has none (a JSON-RPC error is an answer, not a failure of the call).
+func rpcResult(resp *ati.MCPRPCResponse, err error) (any, error) {
+	if err != nil || resp == nil {
+		return nil, err
+	}
+	if resp.Result != nil && resp.Error == nil {
+		return resp.Result, nil
+	}
+	return resp, nil
 }

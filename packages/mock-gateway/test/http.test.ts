@@ -5,8 +5,8 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MockGatewayServer, startMockGatewayServer } from '../../src/node.js';
-import { KEY } from '../harness.js';
+import { type MockGatewayServer, startMockGatewayServer } from '../src/node.js';
+import { KEY } from './harness.js';
 
 /** Writes raw bytes to the server and resolves with whatever came back (or the socket error). */
 function raw(port: number, payload: string | Buffer, timeoutMs = 3000): Promise<string> {
@@ -34,7 +34,7 @@ function garbage(seed: number) {
   };
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(next() * 256)));
-  const auth = `Authorization: Bearer ${KEY}\r\n`;
+  const auth = `X-API-Key: ${KEY}\r\n`;
   const paths = [
     '/api/v1/agents',
     '/api/v1/agenttrust/check',
@@ -53,24 +53,24 @@ function garbage(seed: number) {
     () =>
       `POST ${pick(paths)} HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: text/plain\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello`,
     () =>
-      `POST /v1/telemetry HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: 99999999\r\nConnection: close\r\n\r\n{"events":[`,
+      `POST /api/v1/telemetry/report HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: 99999999\r\nConnection: close\r\n\r\n{"events":[`,
     () =>
-      `POST /v1/agents HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: 500\r\nConnection: close\r\n\r\n{"name":"trunc`,
+      `POST /api/v1/agents HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: 500\r\nConnection: close\r\n\r\n{"name":"trunc`,
     () => `GET ${pick(paths)} HTTP/1.1\r\nHost: x\r\nX-Long: ${'h'.repeat(20_000)}\r\n\r\n`,
     () =>
-      `GET http://elsewhere.example.com/v1/agents HTTP/1.1\r\nHost: elsewhere.example.com\r\n${auth}Connection: close\r\n\r\n`,
+      `GET http://elsewhere.example.com/api/v1/agents HTTP/1.1\r\nHost: elsewhere.example.com\r\n${auth}Connection: close\r\n\r\n`,
     () =>
-      `POST /v1/actions/check HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`,
-    () => `PATCH /v1/agents HTTP/1.1\r\nHost: x\r\n${auth}Connection: close\r\n\r\n`,
+      `POST /api/v1/agenttrust/check HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`,
+    () => `PATCH /api/v1/agents HTTP/1.1\r\nHost: x\r\n${auth}Connection: close\r\n\r\n`,
     () =>
       Buffer.concat([
         Buffer.from(
-          `POST /v1/agents HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: 40\r\nConnection: close\r\n\r\n`,
+          `POST /api/v1/agents HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: 40\r\nConnection: close\r\n\r\n`,
         ),
         bytes(40),
       ]),
     () =>
-      `GET /v1/agents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \u00ff\u00fe\r\nConnection: close\r\n\r\n`,
+      `GET /api/v1/agents HTTP/1.1\r\nHost: x\r\nX-API-Key: \u00ff\u00fe\r\nConnection: close\r\n\r\n`,
   ];
   return () => pick(makers)();
 }
@@ -104,7 +104,7 @@ describe('over HTTP', () => {
     // Every answer that came back is an HTTP status the mock chose; none is a 500 from a crash.
     expect(outcomes.get('500') ?? 0).toBe(0);
     expect(outcomes.get('timeout') ?? 0).toBe(0);
-    const after = await fetch(`${server.url}/v1/agents`, { headers: { authorization: `Bearer ${KEY}` } });
+    const after = await fetch(`${server.url}/api/v1/agents`, { headers: { 'x-api-key': KEY } });
     expect(after.status).toBe(200);
     console.info('garbage burst outcomes:', Object.fromEntries([...outcomes].sort()));
   });
@@ -119,7 +119,7 @@ describe('over HTTP', () => {
             port,
             path: '/api/v1/telemetry/report',
             method: 'POST',
-            headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+            headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
           },
           (res) => {
             res.resume();
@@ -140,18 +140,18 @@ describe('over HTTP', () => {
     server.gateway.faults.add({ operation: 'listAgents', kind: 'drop', times: 1 });
     const answer = await raw(
       port,
-      `GET /v1/agents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEY}\r\n\r\n`,
+      `GET /api/v1/agents HTTP/1.1\r\nHost: x\r\nX-API-Key: ${KEY}\r\n\r\n`,
     );
     expect(answer === '' || answer.startsWith('error:')).toBe(true);
     expect(
-      (await fetch(`${server.url}/v1/agents`, { headers: { authorization: `Bearer ${KEY}` } })).status,
+      (await fetch(`${server.url}/api/v1/agents`, { headers: { 'x-api-key': KEY } })).status,
     ).toBe(200);
   });
 
   it('keeps connections alive across requests', async () => {
     const two = await raw(
       port,
-      `GET /v1/agents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEY}\r\n\r\nGET /v1/agents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEY}\r\nConnection: close\r\n\r\n`,
+      `GET /api/v1/agents HTTP/1.1\r\nHost: x\r\nX-API-Key: ${KEY}\r\n\r\nGET /api/v1/agents HTTP/1.1\r\nHost: x\r\nX-API-Key: ${KEY}\r\nConnection: close\r\n\r\n`,
     );
     expect(two.match(/HTTP\/1\.1 200/g)).toHaveLength(2);
   });
@@ -188,9 +188,9 @@ describe('the CLI', () => {
     async (signal) => {
       const { child, url, lines } = await start();
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const created = await fetch(`${url}/v1/streaming/destinations`, {
+      const created = await fetch(`${url}/api/v1/siem/destinations`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+        headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
         body: JSON.stringify({
           name: 's',
           destination_type: 'splunk',
@@ -200,13 +200,13 @@ describe('the CLI', () => {
       });
       expect(created.status).toBe(201);
       await fetch(`${url}/__mock/clock`, { method: 'POST', body: JSON.stringify({ advance_ms: 1000 }) });
-      const big = await fetch(`${url}/v1/telemetry`, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) });
+      const big = await fetch(`${url}/api/v1/telemetry/report`, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) });
       expect(big.status).toBe(413);
       await new Promise((r) => setTimeout(r, 100));
       const log = lines.slice(1).join('\n');
-      expect(log).toMatch(/POST \/v1\/streaming\/destinations createSiemDestination -> 201 \d+ms req_/);
+      expect(log).toMatch(/POST \/api\/v1\/siem\/destinations createSiemDestination -> 201 \d+ms req_/);
       // Refusals by the HTTP adapter itself are logged too.
-      expect(log).toMatch(/POST \/v1\/telemetry - -> 413 \d+ms req_/);
+      expect(log).toMatch(/POST \/api\/v1\/telemetry\/report - -> 413 \d+ms req_/);
       expect(log).not.toContain('hec-secret');
       expect(log).not.toContain(KEY);
       const exited = exit(child);
@@ -217,7 +217,7 @@ describe('the CLI', () => {
 
   it('--quiet prints only the URL; a bad --port is a usage error', async () => {
     const { child, url, lines } = await start(['--quiet']);
-    await fetch(`${url}/v1/agents`, { headers: { authorization: `Bearer ${KEY}` } });
+    await fetch(`${url}/api/v1/agents`, { headers: { 'x-api-key': KEY } });
     await new Promise((r) => setTimeout(r, 100));
     expect(lines).toEqual([url]);
     const exited = exit(child);
