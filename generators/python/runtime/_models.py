@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import uuid
 from typing import Any, ClassVar
 
 from pydantic import BaseModel as _PydanticBaseModel
@@ -22,6 +23,8 @@ __all__ = [
     "NOT_GIVEN",
     "NotGiven",
     "discriminate",
+    "fill_generated",
+    "new_uuid",
     "shorthand",
     "to_wire",
 ]
@@ -127,6 +130,31 @@ def shorthand(value: Any, template: Any) -> Any:
         return node
 
     return build(template)
+
+
+def new_uuid() -> str:
+    """A fresh random (version 4) UUID, for a field the spec marks `x-sdk-generate: uuid`."""
+    return str(uuid.uuid4())
+
+
+def fill_generated(value: Any, fields: Any) -> Any:
+    """An argument in wire form with every `x-sdk-generate` field the caller left out (or set to
+    None) filled: `fields` is `{"messageId": "uuid"}` for a field of this object, `{key: {...}}`
+    for one inside a member, `[{...}]` for each item of a list (the emitter derives it from the
+    spec). The caller's own values are kept, and the caller's object is not changed."""
+    value = to_wire(value)
+    if isinstance(fields, list):
+        return [fill_generated(v, fields[0]) for v in value] if isinstance(value, list) else value
+    if not isinstance(value, dict) or not isinstance(fields, dict):
+        return value
+    out = dict(value)
+    for key, rule in fields.items():
+        if rule == "uuid":
+            if out.get(key) is None:
+                out[key] = new_uuid()
+        elif out.get(key) is not None:
+            out[key] = fill_generated(out[key], rule)
+    return out
 
 
 def discriminate(prop: str, known: frozenset[str]) -> Any:

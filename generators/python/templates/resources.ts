@@ -5,6 +5,7 @@ import {
   type ApiModel,
   type CacheRule,
   findOperation,
+  type JsonValue,
   type Operation,
   type Param,
   type Resource,
@@ -70,19 +71,45 @@ function signature(model: ApiModel, op: Operation, used: Set<string>): string[] 
   ].filter((line): line is string => line !== false);
 }
 
-function argValue(p: Param): string {
-  return p.shorthand ? `shorthand(${pyField(p.name)}, ${pyLiteral(p.shorthand.builds)})` : pyField(p.name);
+/**
+ * Where inside a value of type `ref` the spec says `x-sdk-generate`: `{wire: "uuid"}` for a field
+ * of this object, `{wire: <nested>}` for one inside a member, `[<nested>]` for each item of an
+ * array. Undefined when there is none (most types).
+ */
+export function generatedFields(model: ApiModel, ref: TypeRef, seen = new Set<string>()): JsonValue | undefined {
+  if (ref.kind === 'array') {
+    const inner = generatedFields(model, ref.items, seen);
+    return inner === undefined ? undefined : [inner];
+  }
+  if (ref.kind !== 'ref' || seen.has(ref.name)) return undefined;
+  const t = typeOf(model, ref);
+  if (t?.kind !== 'object') return undefined;
+  const inner = new Set(seen).add(ref.name);
+  const out: Record<string, JsonValue> = {};
+  for (const p of t.properties) {
+    const nested = p.generate ?? generatedFields(model, p.type, inner);
+    if (nested !== undefined) out[p.name.wire] = nested;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
-function dictOf(params: Param[], fixed: Operation['fixed'] = []): string {
-  const required = params.filter((p) => p.required);
-  const optional = params.filter((p) => !p.required);
+function argValue(model: ApiModel, p: Param): string {
+  const value = p.shorthand ? `shorthand(${pyField(p.name)}, ${pyLiteral(p.shorthand.builds)})` : pyField(p.name);
+  if (p.generate) return `${value} if ${pyField(p.name)} is not None else new_uuid()`;
+  const fields = generatedFields(model, p.type);
+  return fields === undefined ? value : `fill_generated(${value}, ${pyLiteral(fields)})`;
+}
+
+function dictOf(model: ApiModel, params: Param[], fixed: Operation['fixed'] = []): string {
+  // A generated field is always sent: the caller's value, or a fresh one.
+  const required = params.filter((p) => p.required || p.generate);
+  const optional = params.filter((p) => !p.required && !p.generate);
   const items = [
     ...fixed.map((f) => `${pyStr(f.wire)}: ${pyLiteral(f.value)}`),
-    ...required.map((p) => `${pyStr(p.name.wire)}: ${argValue(p)}`),
+    ...required.map((p) => `${pyStr(p.name.wire)}: ${argValue(model, p)}`),
   ];
   if (optional.length > 0) {
-    items.push(`**drop_none({${optional.map((p) => `${pyStr(p.name.wire)}: ${argValue(p)}`).join(', ')}})`);
+    items.push(`**drop_none({${optional.map((p) => `${pyStr(p.name.wire)}: ${argValue(model, p)}`).join(', ')}})`);
   }
   return `{${items.join(', ')}}`;
 }
@@ -193,10 +220,10 @@ export function method(model: ApiModel, op: Operation, isAsync: boolean, used: S
   // `builtins.list`: a resource may have a method named `list`, which shadows the builtin in the class body.
   const returns = type && !isVoid ? pyType(model, type).replace(/\blist\[/g, 'builtins.list[') : 'None';
   const args: string[] = [`_ops.${pyOpConst(op.id)}`];
-  if (op.pathParams.length > 0) args.push(`path_params=${dictOf(op.pathParams)}`);
-  if (op.queryParams.length > 0) args.push(`query=${dictOf(op.queryParams)}`);
-  if (op.headerParams.length > 0) args.push(`headers=${dictOf(op.headerParams)}`);
-  if (op.body) args.push(`body=${dictOf(op.params.filter((p) => p.location === 'body'), op.fixed)}`);
+  if (op.pathParams.length > 0) args.push(`path_params=${dictOf(model, op.pathParams)}`);
+  if (op.queryParams.length > 0) args.push(`query=${dictOf(model, op.queryParams)}`);
+  if (op.headerParams.length > 0) args.push(`headers=${dictOf(model, op.headerParams)}`);
+  if (op.body) args.push(`body=${dictOf(model, op.params.filter((p) => p.location === 'body'), op.fixed)}`);
   args.push('options=request_options');
   const call = `${onClient ? 'self' : 'self._client'}._request(${args.join(', ')})`;
   const [def, aw] = isAsync ? ['async def', 'await '] : ['def', ''];
@@ -249,6 +276,8 @@ export function resourceModule(model: ApiModel, resource: Resource, header: stri
   const sync = ops.map((op) => method(model, op, false, used));
   const asyncMethods = ops.map((op) => method(model, op, true, used));
   const shorthands = ops.some((op) => op.params.some((p) => p.shorthand));
+  const fills = ops.some((op) => op.params.some((p) => !p.generate && generatedFields(model, p.type) !== undefined));
+  const uuids = ops.some((op) => op.params.some((p) => p.generate));
   const needsDropNone = ops.some((op) => op.params.some((p) => !p.required));
   const datetime = used.delete('datetime');
   const typeNames = [...used].sort();
@@ -268,7 +297,7 @@ export function resourceModule(model: ApiModel, resource: Resource, header: stri
 
     from .. import _operations as _ops
     from .._base_client import RequestOptions
-    ${shorthands && 'from .._models import shorthand'}
+    ${(shorthands || fills || uuids) && `from .._models import ${[fills && 'fill_generated', uuids && 'new_uuid', shorthands && 'shorthand'].filter(Boolean).join(', ')}`}
     from .._resource import AsyncAPIResource, SyncAPIResource${needsDropNone ? ', drop_none' : ''}
     ${typeNames.length > 0 && `from ..types import ${typeNames.join(', ')}`}
 

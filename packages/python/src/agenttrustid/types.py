@@ -93,6 +93,8 @@ __all__ = [
     "ProviderEnvelope",
     "ProviderList",
     "FederatedTokenRequest",
+    "VerifyFederatedTokenRequest",
+    "InitFederatedSessionRequest",
     "FederatedTokenVerification",
     "FederatedTokenIntrospection",
     "IssueFederatedTokenRequest",
@@ -1187,7 +1189,35 @@ class ProviderList(BaseModel):
 
 
 class FederatedTokenRequest(BaseModel):
-    """FederatedTokenRequest (wire form of the spec's FederatedTokenRequest)."""
+    """The body of `introspectToken` (#38); `verifyToken` and `initSession` send the same keys under the guide's type names."""
+
+    token: str
+    """The external ID token (a JWT) or a `fed_` session token. Secret: never logged or printed by the SDK."""
+    issuer_hint: str | None = None
+    """The expected issuer, when known."""
+
+    def __repr_args__(self) -> Any:
+        # Secret fields are shown as '***' in repr() and str().
+        for name, value in super().__repr_args__():
+            yield name, ("***" if name in ("token",) and value else value)
+
+
+class VerifyFederatedTokenRequest(BaseModel):
+    """The body of `verifyToken` (#37), named as in the guide."""
+
+    token: str
+    """The external ID token (a JWT) or a `fed_` session token. Secret: never logged or printed by the SDK."""
+    issuer_hint: str | None = None
+    """The expected issuer, when known."""
+
+    def __repr_args__(self) -> Any:
+        # Secret fields are shown as '***' in repr() and str().
+        for name, value in super().__repr_args__():
+            yield name, ("***" if name in ("token",) and value else value)
+
+
+class InitFederatedSessionRequest(BaseModel):
+    """The body of `initSession` (#41), named as in the guide."""
 
     token: str
     """The external ID token (a JWT) or a `fed_` session token. Secret: never logged or printed by the SDK."""
@@ -1581,6 +1611,8 @@ FederationProvider.model_rebuild()
 ProviderEnvelope.model_rebuild()
 ProviderList.model_rebuild()
 FederatedTokenRequest.model_rebuild()
+VerifyFederatedTokenRequest.model_rebuild()
+InitFederatedSessionRequest.model_rebuild()
 FederatedTokenVerification.model_rebuild()
 FederatedTokenIntrospection.model_rebuild()
 IssueFederatedTokenRequest.model_rebuild()

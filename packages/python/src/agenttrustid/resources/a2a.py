@@ -9,7 +9,7 @@ from typing import Any, Mapping
 
 from .. import _operations as _ops
 from .._base_client import RequestOptions
-from .._models import shorthand
+from .._models import fill_generated, shorthand
 from .._resource import AsyncAPIResource, SyncAPIResource, drop_none
 from ..types import A2aMessage, A2aTask, A2aV1Task
 
@@ -200,8 +200,9 @@ class A2a(SyncAPIResource):
             _ops.SEND_A2A_MESSAGE,
             path_params={"agent_id": agent_id},
             body={
-                "message": shorthand(
-                    message, {"role": "user", "parts": [{"kind": "text", "text": "{value}"}]}
+                "message": fill_generated(
+                    shorthand(message, {"role": "user", "parts": [{"kind": "text", "text": "{value}"}]}),
+                    {"messageId": "uuid"},
                 )
             },
             options=request_options,
@@ -394,8 +395,9 @@ class AsyncA2a(AsyncAPIResource):
             _ops.SEND_A2A_MESSAGE,
             path_params={"agent_id": agent_id},
             body={
-                "message": shorthand(
-                    message, {"role": "user", "parts": [{"kind": "text", "text": "{value}"}]}
+                "message": fill_generated(
+                    shorthand(message, {"role": "user", "parts": [{"kind": "text", "text": "{value}"}]}),
+                    {"messageId": "uuid"},
                 )
             },
             options=request_options,
