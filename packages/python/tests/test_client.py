@@ -18,7 +18,7 @@ from agenttrustid.exceptions import (
     RequestTimeoutError,
     ValidationError,
 )
-from agenttrustid.types import A2aMessage, A2aTask, Agent, AgentStatus, Token, UnknownVariant
+from agenttrustid.types import A2aMessage, A2aV1Task, Agent, AgentStatus, Token, UnknownVariant
 
 from .conftest import API_KEY, MockGateway
 
@@ -109,10 +109,11 @@ class TestNewerGateway:
     AGENT: ClassVar[dict[str, Any]] = {
         "id": "agt_1",
         "name": "bot",
+        "org_id": "org_1",
         "framework": "",
         "capabilities": [],
         "metadata": {"keepMyCase": {"innerKey": 1}},
-        "public_key": None,
+        "public_key": "",
         "status": "hibernating",
         "created_at": "2026-11-22T10:00:00Z",
         "last_auth_at": None,
@@ -155,7 +156,7 @@ class TestCalls:
     def test_path_parameters_are_encoded(self, client: AgentTrustClient, gateway: MockGateway) -> None:
         with pytest.raises(NotFoundError):
             client.agents.get("a/b?c")
-        assert gateway.requests()[-1]["path"] == "/v1/agents/a%2Fb%3Fc"
+        assert gateway.requests()[-1]["path"] == "/api/v1/agents/a%2Fb%3Fc"
 
     def test_headers_and_per_call_idempotency_key(
         self, client: AgentTrustClient, gateway: MockGateway
@@ -166,7 +167,10 @@ class TestCalls:
         assert isinstance(headers, dict)
         assert headers["idempotency-key"] == key
         assert headers["user-agent"].startswith("agenttrustid-sdk-python/")
-        assert API_KEY not in str(headers)  # the mock redacts the authorization header
+        # The org key goes in X-API-Key (the mock's journal keeps its published test keys), never
+        # as a bearer token.
+        assert headers["x-api-key"] == API_KEY
+        assert "authorization" not in headers
 
     def test_per_call_timeout(self, client: AgentTrustClient, gateway: MockGateway) -> None:
         gateway.fault(operation="listAgents", kind="latency", latency_ms=1000, times=1)
@@ -183,14 +187,35 @@ class TestCalls:
         readonly.close()  # does not close the shared pool
         assert client.agents.list() == []
 
-    def test_send_message_takes_plain_text(self, client: AgentTrustClient) -> None:
+    def test_send_message_takes_plain_text(self, client: AgentTrustClient, gateway: MockGateway) -> None:
         target = client.agents.create(name="b")
         task = client.a2a.send_message(target.id, "Search for recent AI safety papers")
-        assert isinstance(task, A2aTask)
+        assert isinstance(task, A2aV1Task) and task.history
         assert task.history[0].parts[0].to_dict() == {
             "kind": "text",
             "text": "Search for recent AI safety papers",
         }
+        # The message had no id: the SDK generated a fresh UUID (x-sdk-generate).
+        sent = gateway.requests("sendA2aMessage")[-1]["body"]
+        assert isinstance(sent, dict)
+        assert sent["method"] == "message/send" and sent["jsonrpc"] == "2.0"
+        message_id = sent["params"]["message"]["messageId"]
+        assert uuid.UUID(message_id).version == 4
+        assert task.history[0].message_id == message_id
+
+    def test_send_message_keeps_the_callers_message_id(
+        self, client: AgentTrustClient, gateway: MockGateway
+    ) -> None:
+        target = client.agents.create(name="b")
+        parts = [{"kind": "text", "text": "hi"}]
+        client.a2a.send_message(target.id, A2aMessage(role="user", parts=parts, message_id="m-1"))
+        message = A2aMessage(role="user", parts=parts)
+        client.a2a.send_message(target.id, message)
+        client.a2a.send_message(target.id, {"role": "user", "parts": parts})
+        ids = [r["body"]["params"]["message"]["messageId"] for r in gateway.requests("sendA2aMessage")]  # type: ignore[index]
+        assert ids[0] == "m-1"
+        assert len(set(ids)) == 3  # each message left without an id gets its own
+        assert "message_id" not in message.model_fields_set  # the caller's object is not changed
 
 
 def test_retry_after_forms() -> None:
@@ -275,7 +300,7 @@ def test_the_key_never_reaches_logs_or_errors(gateway: MockGateway, caplog: pyte
         pytest.raises(AgentTrustError) as info,
     ):
         client.agents.list()
-    assert "retrying GET /v1/agents" in caplog.text  # the retry was logged...
+    assert "retrying GET /api/v1/agents" in caplog.text  # the retry was logged...
     assert secret not in caplog.text  # ...without the key
     error = info.value
     assert secret not in f"{error} {error!r} {error.message} {error.details}"
@@ -291,7 +316,7 @@ def test_every_sync_method_has_an_async_twin_with_the_same_signature() -> None:
         for n in resources.__all__
         if not n.startswith("Async")
     ]
-    assert len(pairs) == 12
+    assert len(pairs) == 14
     for sync_cls, async_cls in pairs:
         sync_methods = {
             n for n, f in vars(sync_cls).items() if inspect.isfunction(f) and not n.startswith("_")

@@ -11,7 +11,12 @@ import pytest
 
 from agenttrustid import AgentTrustClient
 from agenttrustid._truncate import truncate_summary
-from agenttrustid.exceptions import ActionDeniedError, GuardianUnavailableError, ValidationError
+from agenttrustid.exceptions import (
+    ActionDeniedError,
+    ApprovalTimeoutError,
+    GuardianUnavailableError,
+    ValidationError,
+)
 from agenttrustid.guard import ATIGuard, FailedOpenDecision, digest_tool_input
 from agenttrustid.types import Agent
 
@@ -25,7 +30,7 @@ def agent(client: AgentTrustClient) -> Agent:
 
 def telemetry_events(gateway: MockGateway) -> list[dict[str, object]]:
     events: list[dict[str, object]] = []
-    for request in gateway.requests("ingestTelemetry"):
+    for request in gateway.requests("reportTelemetry"):
         body = request["body"]
         assert isinstance(body, dict)
         events += body["events"]
@@ -49,7 +54,7 @@ def test_context_manager_flushes_and_stops(
 def test_report_from_many_threads_loses_nothing(
     client: AgentTrustClient, agent: Agent, gateway: MockGateway
 ) -> None:
-    guard = ATIGuard(client, agent.id, batch_size=100, flush_interval=0.05)
+    guard = ATIGuard(client, agent.id, batch_size=100, queue_capacity=10_000, flush_interval=0.05)
     threads, per_thread = 8, 250
 
     def work(n: int) -> None:
@@ -66,7 +71,7 @@ def test_report_from_many_threads_loses_nothing(
     assert stats["sent"] == threads * per_thread and stats["dropped"] == 0 and stats["queued"] == 0
     events = telemetry_events(gateway)
     assert len(events) == threads * per_thread
-    assert all(len(r["body"]["events"]) <= 100 for r in gateway.requests("ingestTelemetry"))  # type: ignore[index]
+    assert all(len(r["body"]["events"]) <= 100 for r in gateway.requests("reportTelemetry"))  # type: ignore[index]
     for n in range(threads):
         durations = sorted(int(str(e["duration_ms"])) for e in events if e["tool_name"] == f"tool_{n}")
         assert durations == list(range(per_thread))
@@ -88,7 +93,9 @@ def test_invalid_arguments_are_typed_errors(client: AgentTrustClient, agent: Age
     with pytest.raises(ValidationError):
         ATIGuard(client, "")
     with pytest.raises(ValidationError):
-        ATIGuard(client, agent.id, batch_size=500)
+        ATIGuard(client, agent.id, batch_size=1001)  # the gateway takes at most 1000 events
+    with pytest.raises(ValidationError):
+        ATIGuard(client, agent.id, batch_size=0)
     with ATIGuard(client, agent.id) as guard:
         with pytest.raises(ValidationError, match="action_effect"):
             guard.check("web_search", action_effect="catastrophic")
@@ -136,12 +143,37 @@ def test_wrap_checks_runs_and_reports(client: AgentTrustClient, agent: Agent, ga
     assert [e["tool_name"] for e in telemetry_events(gateway)] == ["web_search"]
 
 
-def test_input_digest_binds_the_check(client: AgentTrustClient, agent: Agent, gateway: MockGateway) -> None:
+def test_the_input_never_leaves_the_process(
+    client: AgentTrustClient, agent: Agent, gateway: MockGateway
+) -> None:
+    asked: list[dict[str, object]] = []
     with ATIGuard(client, agent.id) as guard:
         guard.check("web_search", input={"b": 1, "a": [1, 2]})
-    body = gateway.requests("checkAction")[-1]["body"]
-    assert isinstance(body, dict)
-    assert body["tool_input_digest"] == hashlib.sha256(b'{"a":[1,2],"b":1}').hexdigest()
+        with pytest.raises(ApprovalTimeoutError):
+            guard.check_or_wait_for_approval(
+                "db_delete",
+                action_effect="destructive",
+                input={"b": 1, "a": [1, 2]},
+                timeout=0.01,
+                on_approval_required=asked.append,
+            )
+    # The gateway's check has no input field: only the spec's keys go out, with no summary
+    # (log_inputs is off), and neither the input nor its digest.
+    for request in gateway.requests("checkAction"):
+        body = request["body"]
+        assert isinstance(body, dict)
+        assert set(body) <= {
+            "agent_id",
+            "session_id",
+            "action_name",
+            "action_source",
+            "action_input_summary",
+            "action_effect",
+        }
+        assert body.get("action_input_summary", "") == ""
+    # The digest binds the local approval request (shown to the caller's callback) to this input.
+    digest = hashlib.sha256(b'{"a":[1,2],"b":1}').hexdigest()
+    assert asked and asked[0]["tool_input_digest"] == digest
     assert digest_tool_input("x") == hashlib.sha256(b"x").hexdigest()
 
 
@@ -163,7 +195,7 @@ def test_truncation_by_code_point(text: str, expected: str) -> None:
 
 @pytest.fixture
 def slow_gateway(gateway: MockGateway) -> Iterator[MockGateway]:
-    gateway.fault(operation="ingestTelemetry", kind="latency", latency_ms=300)
+    gateway.fault(operation="reportTelemetry", kind="latency", latency_ms=300)
     yield gateway
     gateway.clear_faults()
 

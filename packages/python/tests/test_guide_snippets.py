@@ -28,5 +28,5 @@ def test_guide_snippets_run_against_the_mock(gateway: MockGateway) -> None:
     assert API_KEY not in out + run.stderr
     # Section 13: the 500-character summary left the process cut to 200.
     bodies = [r["body"] for r in gateway.requests("checkAction")]
-    summaries = [b.get("tool_input_summary") for b in bodies if isinstance(b, dict)]
+    summaries = [b.get("action_input_summary") for b in bodies if isinstance(b, dict)]
     assert "x" * 200 in summaries and "x" * 201 not in summaries

@@ -59,10 +59,10 @@ def test_callback_handler_guards_tools(client: AgentTrustClient, gateway: MockGa
 
     assert ran == ["search:AI safety"]
     checks = [r["body"] for r in gateway.requests("checkAction")]
-    assert [c["tool_name"] for c in checks] == ["web_search", "send_email", "db_delete", "flaky"]  # type: ignore[index]
-    assert "AI safety" in checks[0]["tool_input_summary"]  # type: ignore[index]
+    assert [c["action_name"] for c in checks] == ["web_search", "send_email", "db_delete", "flaky"]  # type: ignore[index]
+    assert "AI safety" in checks[0]["action_input_summary"]  # type: ignore[index]
     assert checks[2]["action_effect"] == "destructive"  # type: ignore[index]
-    events = [e for r in gateway.requests("ingestTelemetry") for e in r["body"]["events"]]  # type: ignore[index]
+    events = [e for r in gateway.requests("reportTelemetry") for e in r["body"]["events"]]  # type: ignore[index]
     assert [(e["tool_name"], e["success"], e.get("error_type")) for e in events] == [
         ("web_search", True, None),
         ("flaky", False, "ZeroDivisionError"),

@@ -106,9 +106,9 @@ class ATIGuard:
         action_effect: The effect used when a check names none (default: Guardian classifies).
         check_timeout: Seconds per check attempt (default: the client's timeout).
         check_max_retries: Retries per check (default: the client's).
-        batch_size: Telemetry events per request (default 10, at most 100).
-        queue_capacity: Reports held at most; past it new ones are dropped and counted (10,000).
-        flush_interval: Seconds a partial telemetry batch waits (default 1.0).
+        batch_size: Telemetry events per request (default 10, at most 1000, the gateway's limit).
+        queue_capacity: Reports held at most; past it new ones are dropped and counted (1000).
+        flush_interval: Seconds a partial telemetry batch waits (default 5.0).
         breaker: Circuit breaker settings (`failure_threshold`, `window`, `cooldown` in seconds;
             defaults 5 failures in 10 s open it for 30 s), or False for none.
     """
@@ -190,8 +190,9 @@ class ATIGuard:
         """Asks Guardian whether `tool` may run and returns the decision when it may (or, with
         `block_on_deny=False`, always). Raises `ActionDeniedError`, `ElevationRequiredError`, or
         `GuardianUnavailableError` (unless `fail_open`); other errors (AUTH_FAILED, NOT_FOUND,
-        VALIDATION_ERROR, ...) pass through. `input` (never sent) or `input_digest` binds an
-        approval to this exact input."""
+        VALIDATION_ERROR, ...) pass through. `input` is never sent (the gateway's check has no
+        input field); its digest (or `input_digest`) is validated and handed to
+        `check_or_wait_for_approval`'s callback, so a caller can tie an approval to one input."""
         digest = self._digest(input, input_digest)
         decision = self._decide(tool, input_summary, action_effect, digest)
         if self.block_on_deny:
@@ -214,7 +215,8 @@ class ATIGuard:
         """`check()`, but on ELEVATION_REQUIRED: calls `on_approval_required` with the request
         (approval_id, tool_name, action_effect, check_id, reason, agent_id, session_id), polls
         `approvals.get` (backing off 1.5x up to `max_poll_interval`) until a human decides, then
-        checks again (same tool, effect and input digest, which the approval is bound to).
+        checks again (same tool and effect, in the same session: what the gateway binds the
+        approval to). The request carries `tool_input_digest` when `input` or `input_digest` is given.
         Raises `ApprovalDeniedError`, `ApprovalExpiredError` or, after `timeout` seconds,
         `ApprovalTimeoutError`."""
         for name, value in (
