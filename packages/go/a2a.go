@@ -217,9 +217,13 @@ func (s *A2AService) sendA2aMessage(ctx context.Context, agentID string, body *S
 		return nil, err
 	}
 	op := &operation{id: "sendA2aMessage", method: "POST", path: "/a2a/agents/" + url.PathEscape(agentID), rpc: &rpcCall{method: "message/send", counter: true, raise: true}, shape: shapeA2AV1Task}
-	if body != nil {
-		op.body = body
+	if body == nil {
+		body = new(SendMessageParams)
 	}
+	if body.Message.MessageID == "" {
+		body.Message.MessageID = newUUID()
+	}
+	op.body = body
 	out := new(A2AV1Task)
 	if err := s.c.call(ctx, op, out, opts); err != nil {
 		return nil, err

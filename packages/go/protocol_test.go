@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -276,5 +277,49 @@ func TestShorthandText(t *testing.T) {
 	parts, _ := body.Params.Message["parts"].([]any)
 	if body.Params.Message["role"] != "user" || len(parts) != 1 || parts[0].(map[string]any)["text"] != `say "hi"` || got()[0].path != "/a2a/agents/agt_1" {
 		t.Fatalf("message: %v", body.Params.Message)
+	}
+}
+
+// x-sdk-generate: an A2A message without an id gets a fresh UUID v4; a caller's id is kept,
+// and the caller's struct is not changed.
+func TestMessageIDGenerated(t *testing.T) {
+	srv, got := recorder(t, 200, `{"jsonrpc":"2.0","id":"1","result":{"id":"t","contextId":"c","status":{"state":"completed"}}}`)
+	c := NewClient(WithBaseURL(srv.URL))
+	ctx := context.Background()
+	msg := A2AMessage{Role: A2AMessageRoleUser, Parts: []A2APart{{Text: &A2ATextPart{Kind: "text", Text: "hi"}}}}
+	for _, send := range []func() error{
+		func() error { _, err := c.A2A.SendMessage(ctx, "agt_1", msg); return err },
+		func() error { _, err := c.A2A.SendMessageText(ctx, "agt_1", "hi"); return err },
+		func() error {
+			own := msg
+			own.MessageID = "m-1"
+			_, err := c.A2A.SendMessageWith(ctx, "agt_1", SendMessageParams{Message: own})
+			return err
+		},
+	} {
+		if err := send(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if msg.MessageID != "" {
+		t.Fatalf("the caller's message was changed: %q", msg.MessageID)
+	}
+	var ids []string
+	for _, r := range got() {
+		var body struct {
+			Params struct {
+				Message struct {
+					MessageID string `json:"messageId"`
+				} `json:"message"`
+			} `json:"params"`
+		}
+		if err := json.Unmarshal(r.body, &body); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, body.Params.Message.MessageID)
+	}
+	uuid4 := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	if !uuid4.MatchString(ids[0]) || !uuid4.MatchString(ids[1]) || ids[0] == ids[1] || ids[2] != "m-1" {
+		t.Fatalf("message ids: %q", ids)
 	}
 }

@@ -27,8 +27,8 @@ import {
   type TypeRef,
 } from '../../src/model/index.ts';
 import { doc, exported, lowerFirst, pascalWords, quote, unexported } from '../naming.ts';
-import type { GoImports } from './file.ts';
-import { type GoTypes, goType, goTypeName, named, shapeExpr } from './types.ts';
+import { GoImports } from './file.ts';
+import { type GoTypes, goField, goType, goTypeName, named, shapeExpr } from './types.ts';
 
 export const serviceType = (r: Resource): string => `${exported(r.name)}Service`;
 
@@ -257,6 +257,65 @@ function cacheStore(ctx: GoTypes, s: GoShape, fetch: string, imports: GoImports)
     }`;
 }
 
+/**
+ * The statements that fill every `x-sdk-generate: uuid` field the caller left empty inside the
+ * value `expr` of the object type `wire` (a fresh UUID v4 each). Values reached through a pointer
+ * or a slice are copied first, so the caller's own structs are never changed.
+ */
+function generatedFills(
+  ctx: GoTypes,
+  wire: string,
+  expr: string,
+  pointer: string,
+  depth = 0,
+  seen: ReadonlySet<string> = new Set(),
+): string[] {
+  const t = named(ctx, wire);
+  if (t.kind !== 'object' || seen.has(wire)) return [];
+  const inner = new Set(seen).add(wire);
+  const out: string[] = [];
+  for (const p of t.properties) {
+    // Only the field's Go type is needed here: a scratch import set keeps this walk from adding
+    // imports (time) the method never uses.
+    const f = goField(ctx, t, p, new GoImports());
+    const at = `${expr}.${f.name}`;
+    if (p.generate) {
+      if (f.type !== 'string')
+        throw new SpecModelError('x-sdk-generate needs a plain (optional, not nullable) string in Go', pointer);
+      out.push(code`
+        if ${at} == "" {
+            ${at} = newUUID()
+        }`);
+      continue;
+    }
+    const ref = p.type.kind === 'array' ? p.type.items : p.type;
+    if (ref.kind !== 'ref') continue;
+    const v = `v${depth}`;
+    const nested = generatedFills(ctx, ref.name, p.type.kind === 'array' ? `${v}[i${depth}]` : v, pointer, depth + 1, inner);
+    if (nested.length === 0) continue;
+    if (p.type.kind === 'array') {
+      out.push(code`
+        if len(${at}) > 0 {
+            ${v} := append(${f.type}(nil), ${at}...)
+            for i${depth} := range ${v} {
+                ${nested}
+            }
+            ${at} = ${v}
+        }`);
+    } else if (f.type.startsWith('*')) {
+      out.push(code`
+        if ${at} != nil {
+            ${v} := *${at}
+            ${nested}
+            ${at} = &${v}
+        }`);
+    } else {
+      out.push(...generatedFills(ctx, ref.name, at, pointer, depth, inner));
+    }
+  }
+  return out;
+}
+
 function coreMethod(ctx: GoTypes, s: GoShape, imports: GoImports): string {
   const { op } = s;
   const url = () => imports.use('net/url');
@@ -317,6 +376,8 @@ function coreMethod(ctx: GoTypes, s: GoShape, imports: GoImports): string {
     if (!id) throw new SpecModelError('a JSON-RPC proxy body needs an id member', opPointer(op));
     fills.push(`body.${exported(id.name)} = ${op.rpc.id === 'counter' ? 's.c.cfg.rpcID()' : op.rpc.id}`);
   }
+  // x-sdk-generate: a field the caller left empty gets a fresh UUID (A2A messageId).
+  if (op.body && s.bodyType) fills.push(...generatedFills(ctx, op.body.type, 'body', opPointer(op)));
 
   let call: string;
   if (!s.result) {
