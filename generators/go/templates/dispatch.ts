@@ -88,6 +88,34 @@ function callEntry(ctx: GoTypes, r: Resource, op: Operation, _imports: GoImports
     call = s.void ? voidCall(args) : ret(`${svc}.${name}(${args.join(', ')})`);
   }
 
+  // x-sdk-shorthands: a plain string for the argument calls the ...Text method, as a user would.
+  const textArg = s.flatten.find((f) => f.param.shorthand?.accepts === 'string');
+  const textCall =
+    textArg &&
+    bodyT &&
+    code`
+    if raw, ok := args[${quote(textArg.param.name.wire)}]; ok && len(raw) > 0 && raw[0] == '"' && bodyOnly(args, []string{${bodyFields.map(quote).join(', ')}}, ${s.flatten.map((f) => quote(f.param.name.wire)).join(', ')}) {
+        var text string
+        if err := json.Unmarshal(raw, &text); err != nil {
+            return nil, err
+        }
+        ${
+          s.flatten.length > 1 &&
+          code`
+          var rest *ati.${goTypeName(bodyT)}
+          if err := structArg(args, []string{${bodyFields.filter((w) => w !== textArg.param.name.wire).map(quote).join(', ')}}, false, &rest); err != nil {
+              return nil, err
+          }
+          body := deref(rest)`
+        }
+        ${ret(`${svc}.${name}Text(${[
+          ...head,
+          ...s.positional.map((a) =>
+            a.param === textArg.param ? 'text' : a.param.location === 'header' ? a.go : `body.${s.flatten.find((f) => f.param === a.param)!.field}`,
+          ),
+        ].join(', ')})`)}
+    }`;
+
   const callNames = [`${r.name.wire}.${op.name.wire}`, ...(op.root ? [op.name.wire] : [])];
   return callNames
     .map(
@@ -104,6 +132,7 @@ function callEntry(ctx: GoTypes, r: Resource, op: Operation, _imports: GoImports
                 return nil, err
             }`,
           ),
+          textCall,
           bodyT &&
             code`
             var body *ati.${goTypeName(bodyT)}

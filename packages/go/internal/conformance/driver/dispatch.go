@@ -420,6 +420,14 @@ var calls = map[string]func(ctx context.Context, c *ati.Client, args map[string]
 		if err != nil {
 			return nil, err
 		}
+		if raw, ok := args["message"]; ok && len(raw) > 0 && raw[0] == '"' && bodyOnly(args, []string{"message"}, "message") {
+			var text string
+			if err := json.Unmarshal(raw, &text); err != nil {
+				return nil, err
+			}
+
+			return c.A2A.SendMessageText(ctx, agentID, text)
+		}
 		var body *ati.SendMessageParams
 		if err := structArg(args, []string{"message"}, true, &body); err != nil {
 			return nil, err
