@@ -143,6 +143,7 @@ describe('go emitter', () => {
     expect(file(files, 'actions.go')).toContain('body.ActionSource = "api"');
     // rpc methods: one SDK method each, the string counter id, the result type (unwrapped).
     const a2a = file(files, 'a2a.go');
+    const table = file(files, 'internal/conformance/driver/dispatch.go');
     expect(a2a).toContain('rpc: &rpcCall{method: "tasks/get", counter: true, raise: true}');
     expect(a2a).toContain('func (s *A2AService) GetTask(ctx context.Context, taskID string, opts ...Option) (*A2ATask, error)');
     expect(a2a).toContain(
@@ -156,6 +157,9 @@ describe('go emitter', () => {
     expect(a2a).toContain(
       'func (s *A2AService) SendMessageText(ctx context.Context, agentID string, message string, opts ...Option) (*A2AV1Task, error)',
     );
+    // x-sdk-generate: an empty A2A message id gets a fresh UUID, in every method that sends one.
+    expect(a2a).toContain('if body.Message.MessageID == "" {\n\t\tbody.Message.MessageID = newUUID()');
+    expect(table).toContain('return c.A2A.SendMessageText(ctx, agentID, text)');
     expect(file(files, 'tokens.go')).toContain('service: "auth"');
     expect(file(files, 'telemetry.go')).toContain('service: "audit"');
     // A root method lives on the client; its resource gets no Client field.
@@ -163,7 +167,6 @@ describe('go emitter', () => {
     expect(health).toContain('func (c *Client) Health(ctx context.Context, opts ...Option) (*HealthResponse, error)');
     expect(health).toContain('return (&healthService{c: c}).getHealth(ctx, opts)');
     expect(file(files, 'services.go')).not.toContain('Health *');
-    const table = file(files, 'internal/conformance/driver/dispatch.go');
     expect(table).toContain('agentID, err := stringArg(args, "X-Agent-ID")');
     expect(table).toContain('"health": func(');
     // A oneOf without a discriminator is kept as raw JSON, never guessed.
@@ -178,6 +181,8 @@ describe('go emitter', () => {
     expect(models).toContain('type ThingShape json.RawMessage');
     expect(models).toContain('func (u ThingShape) AsCircle() (*Circle, error)');
     expect(models).toContain('func NewThingShapeFromSquare(v Square) (ThingShape, error)');
+    // x-sdk-generate on a top-level body field (an rpc method's params).
+    expect(file(files, 'things.go')).toContain('if body.Nonce == "" {\n\t\tbody.Nonce = newUUID()');
     if (spawnSync('gofmt', ['-h']).error) return;
     const out = mkdtempSync(join(tmpdir(), 'ati-go-edge-'));
     try {

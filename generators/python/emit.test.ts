@@ -117,6 +117,14 @@ assert type(error_from_response(404, None, None)) is NotFoundError
 assert error_from_response(502, None, None).code == "VALIDATION_ERROR"
 assert type(error_from_response(502, None, None)) is InternalServerError
 assert type(error_from_response(400, {"code": "NOT_FOUND", "message": "m"}, None)) is NotFoundError
+# x-sdk-generate: a left-out nonce is filled with a fresh UUID, the caller's is kept.
+import uuid
+from agenttrustid._models import fill_generated
+source = inspect.getsource(Things.poke)
+assert '"nonce": nonce if nonce is not None else new_uuid()' in source, source
+filled = fill_generated({"message": {"role": "user"}, "items": [{}, {"id": "x"}]}, {"message": {"id": "uuid"}, "items": [{"id": "uuid"}]})
+assert uuid.UUID(filled["message"]["id"]).version == 4 and filled["items"][1]["id"] == "x"
+assert filled["items"][0]["id"] not in (filled["message"]["id"], "x")
 print("ok")
 `,
     );
