@@ -56,7 +56,12 @@ function callEntry(ctx: GoTypes, r: Resource, op: Operation, _imports: GoImports
 
   let call: string;
   if (s.needsWith) {
-    const withArgs = [...head, ...headers, s.bodyType && 'deref(body)', s.queryType && 'deref(params)'].filter(Boolean);
+    const withArgs = [
+      ...head,
+      ...headers,
+      s.bodyType && 'deref(body)',
+      s.queryType && 'deref(params)',
+    ].filter(Boolean);
     const withCall = ret(`${svc}.${name}With(${withArgs.join(', ')})`);
     let short: string | false = false;
     if (s.flatten.length > 0) {
@@ -64,7 +69,9 @@ function callEntry(ctx: GoTypes, r: Resource, op: Operation, _imports: GoImports
       const fields = s.flatten.map((f) => f.param.name.wire);
       const shortArgs = [
         ...head,
-        ...s.positional.map((a) => (a.param.location === 'header' ? a.go : `body.${s.flatten.find((f) => f.param === a.param)!.field}`)),
+        ...s.positional.map((a) =>
+          a.param.location === 'header' ? a.go : `body.${s.flatten.find((f) => f.param === a.param)!.field}`,
+        ),
       ];
       short = code`
         if body != nil && bodyOnly(args, []string{${bodyFields.map(quote).join(', ')}}, ${fields.map(quote).join(', ')})${optionalQuery ? ' && params == nil' : ''} {
@@ -103,17 +110,26 @@ function callEntry(ctx: GoTypes, r: Resource, op: Operation, _imports: GoImports
           s.flatten.length > 1 &&
           code`
           var rest *ati.${goTypeName(bodyT)}
-          if err := structArg(args, []string{${bodyFields.filter((w) => w !== textArg.param.name.wire).map(quote).join(', ')}}, false, &rest); err != nil {
+          if err := structArg(args, []string{${bodyFields
+            .filter((w) => w !== textArg.param.name.wire)
+            .map(quote)
+            .join(', ')}}, false, &rest); err != nil {
               return nil, err
           }
           body := deref(rest)`
         }
-        ${ret(`${svc}.${name}Text(${[
-          ...head,
-          ...s.positional.map((a) =>
-            a.param === textArg.param ? 'text' : a.param.location === 'header' ? a.go : `body.${s.flatten.find((f) => f.param === a.param)!.field}`,
-          ),
-        ].join(', ')})`)}
+        ${ret(
+          `${svc}.${name}Text(${[
+            ...head,
+            ...s.positional.map((a) =>
+              a.param === textArg.param
+                ? 'text'
+                : a.param.location === 'header'
+                  ? a.go
+                  : `body.${s.flatten.find((f) => f.param === a.param)!.field}`,
+            ),
+          ].join(', ')})`,
+        )}
     }`;
 
   const callNames = [`${r.name.wire}.${op.name.wire}`, ...(op.root ? [op.name.wire] : [])];

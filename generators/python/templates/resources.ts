@@ -76,7 +76,11 @@ function signature(model: ApiModel, op: Operation, used: Set<string>): string[] 
  * of this object, `{wire: <nested>}` for one inside a member, `[<nested>]` for each item of an
  * array. Undefined when there is none (most types).
  */
-export function generatedFields(model: ApiModel, ref: TypeRef, seen = new Set<string>()): JsonValue | undefined {
+export function generatedFields(
+  model: ApiModel,
+  ref: TypeRef,
+  seen = new Set<string>(),
+): JsonValue | undefined {
   if (ref.kind === 'array') {
     const inner = generatedFields(model, ref.items, seen);
     return inner === undefined ? undefined : [inner];
@@ -94,7 +98,9 @@ export function generatedFields(model: ApiModel, ref: TypeRef, seen = new Set<st
 }
 
 function argValue(model: ApiModel, p: Param): string {
-  const value = p.shorthand ? `shorthand(${pyField(p.name)}, ${pyLiteral(p.shorthand.builds)})` : pyField(p.name);
+  const value = p.shorthand
+    ? `shorthand(${pyField(p.name)}, ${pyLiteral(p.shorthand.builds)})`
+    : pyField(p.name);
   if (p.generate) return `${value} if ${pyField(p.name)} is not None else new_uuid()`;
   const fields = generatedFields(model, p.type);
   return fields === undefined ? value : `fill_generated(${value}, ${pyLiteral(fields)})`;
@@ -109,7 +115,9 @@ function dictOf(model: ApiModel, params: Param[], fixed: Operation['fixed'] = []
     ...required.map((p) => `${pyStr(p.name.wire)}: ${argValue(model, p)}`),
   ];
   if (optional.length > 0) {
-    items.push(`**drop_none({${optional.map((p) => `${pyStr(p.name.wire)}: ${argValue(model, p)}`).join(', ')}})`);
+    items.push(
+      `**drop_none({${optional.map((p) => `${pyStr(p.name.wire)}: ${argValue(model, p)}`).join(', ')}})`,
+    );
   }
   return `{${items.join(', ')}}`;
 }
@@ -203,9 +211,13 @@ export function returnedType(model: ApiModel, op: Operation): TypeRef | undefine
   const type = op.response.type;
   if (!type || !op.unwrap) return type;
   const envelope = typeOf(model, type);
-  const member = envelope?.kind === 'object' ? envelope.properties.find((p) => p.name.wire === op.unwrap) : undefined;
+  const member =
+    envelope?.kind === 'object' ? envelope.properties.find((p) => p.name.wire === op.unwrap) : undefined;
   if (!member)
-    throw new SpecModelError(`the answer has no member '${op.unwrap}' to unwrap`, `${opPointer(op)}/x-sdk-unwrap`);
+    throw new SpecModelError(
+      `the answer has no member '${op.unwrap}' to unwrap`,
+      `${opPointer(op)}/x-sdk-unwrap`,
+    );
   return member.type;
 }
 
@@ -213,7 +225,13 @@ export function returnedType(model: ApiModel, op: Operation): TypeRef | undefine
  * One method: on a resource (`self._client`), or on the client itself for an `x-sdk-root`
  * operation (`onClient`).
  */
-export function method(model: ApiModel, op: Operation, isAsync: boolean, used: Set<string>, onClient = false): string {
+export function method(
+  model: ApiModel,
+  op: Operation,
+  isAsync: boolean,
+  used: Set<string>,
+  onClient = false,
+): string {
   const type = returnedType(model, op);
   collectTypeNames(model, type, used);
   const isVoid = op.sdk.void.includes('python') || !type;
@@ -223,7 +241,14 @@ export function method(model: ApiModel, op: Operation, isAsync: boolean, used: S
   if (op.pathParams.length > 0) args.push(`path_params=${dictOf(model, op.pathParams)}`);
   if (op.queryParams.length > 0) args.push(`query=${dictOf(model, op.queryParams)}`);
   if (op.headerParams.length > 0) args.push(`headers=${dictOf(model, op.headerParams)}`);
-  if (op.body) args.push(`body=${dictOf(model, op.params.filter((p) => p.location === 'body'), op.fixed)}`);
+  if (op.body)
+    args.push(
+      `body=${dictOf(
+        model,
+        op.params.filter((p) => p.location === 'body'),
+        op.fixed,
+      )}`,
+    );
   args.push('options=request_options');
   const call = `${onClient ? 'self' : 'self._client'}._request(${args.join(', ')})`;
   const [def, aw] = isAsync ? ['async def', 'await '] : ['def', ''];
@@ -276,7 +301,9 @@ export function resourceModule(model: ApiModel, resource: Resource, header: stri
   const sync = ops.map((op) => method(model, op, false, used));
   const asyncMethods = ops.map((op) => method(model, op, true, used));
   const shorthands = ops.some((op) => op.params.some((p) => p.shorthand));
-  const fills = ops.some((op) => op.params.some((p) => !p.generate && generatedFields(model, p.type) !== undefined));
+  const fills = ops.some((op) =>
+    op.params.some((p) => !p.generate && generatedFields(model, p.type) !== undefined),
+  );
   const uuids = ops.some((op) => op.params.some((p) => p.generate));
   const needsDropNone = ops.some((op) => op.params.some((p) => !p.required));
   const datetime = used.delete('datetime');

@@ -25,7 +25,13 @@ from .conftest import API_KEY, MockGateway
 
 @pytest.fixture
 def no_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    for name in ("AGENTTRUST_URL", "AGENTTRUST_BASE_URL", "AGENTTRUST_API_KEY"):
+    for name in (
+        "AGENTTRUST_URL",
+        "AGENTTRUST_BASE_URL",
+        "AGENTTRUST_API_KEY",
+        "AGENTTRUST_AUTH_URL",
+        "AGENTTRUST_AUDIT_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -103,6 +109,57 @@ class TestConfiguration:
             {"id": "x"},
             "req_1",
         )
+
+
+class TestOptions:
+    def test_split_deployment_urls(self, no_env: pytest.MonkeyPatch) -> None:
+        # The official :8081 rule, an explicit URL, and the environment variables.
+        derived = AgentTrustClient(base_url="http://gw:8081", api_key="k")
+        assert derived.service_urls == {"auth": "http://gw:8082", "audit": "http://gw:8084"}
+        plain = AgentTrustClient(
+            base_url="https://gw.example.com", api_key="k", auth_url="https://auth.example.com/"
+        )
+        assert plain.service_urls == {"auth": "https://auth.example.com", "audit": "https://gw.example.com"}
+        no_env.setenv("AGENTTRUST_AUDIT_URL", "http://audit:1")
+        assert (
+            AgentTrustClient(base_url="http://gw:8081", api_key="k").service_urls["audit"] == "http://audit:1"
+        )
+        with pytest.raises(ConfigurationError):
+            AgentTrustClient(base_url="http://gw", api_key="k", auth_url="ftp://x")
+
+    def test_checks_go_to_the_auth_service(self, gateway: MockGateway) -> None:
+        # The mock serves every service, so a client whose auth URL is the mock and whose base
+        # URL is unreachable still checks actions, and fails on everything else.
+        with (
+            AgentTrustClient(base_url=gateway.url, api_key=API_KEY, max_retries=0) as setup,
+            AgentTrustClient(
+                base_url="http://127.0.0.1:9", auth_url=gateway.url, api_key=API_KEY, max_retries=0
+            ) as client,
+        ):
+            agent = setup.agents.create(name="split", capabilities=["web:search"])
+            assert client.actions.check(agent_id=agent.id, tool_name="web_search").allowed is True
+            with pytest.raises(AgentTrustError):
+                client.agents.get(agent.id)
+
+    def test_from_config(self, no_env: pytest.MonkeyPatch, tmp_path: Any) -> None:
+        path = tmp_path / "agenttrust.json"
+        path.write_text('{"base_url": "http://gw:8081", "audit_url": "http://audit:2", "api_key": "k"}')
+        client = AgentTrustClient.from_config(path, timeout=5)
+        assert (client.base_url, client.timeout) == ("http://gw:8081", 5.0)
+        assert client.service_urls == {"auth": "http://gw:8082", "audit": "http://audit:2"}
+        assert "'k'" not in repr(client)
+        path.write_text('{"base_url": "http://gw", "apikey": "typo"}')
+        with pytest.raises(ConfigurationError, match="apikey"):
+            AgentTrustClient.from_config(path)
+        with pytest.raises(ConfigurationError):
+            AgentTrustClient.from_config(tmp_path / "missing.json")
+
+    def test_verify_tls_off_warns(self) -> None:
+        with pytest.warns(UserWarning, match="verify_tls=False"):
+            client = AgentTrustClient(base_url="https://localhost:8443", api_key="k", verify_tls=False)
+        assert client.verify_tls is False
+        with pytest.raises(ConfigurationError):
+            AgentTrustClient(api_key="k", verify_tls="no")  # type: ignore[arg-type]
 
 
 class TestNewerGateway:
