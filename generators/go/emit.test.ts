@@ -3,12 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ApiModel,
-  makeName,
-  modelFromFile,
-  type ObjectType,
-} from '../src/model/index.ts';
+import { type ApiModel, makeName, modelFromFile, type ObjectType } from '../src/model/index.ts';
 import { emitGo, renderGo as renderRaw } from './emit.ts';
 
 const SPEC = new URL('../../spec/openapi.yaml', import.meta.url).pathname;
@@ -49,7 +44,9 @@ describe('go emitter', () => {
     // An optional boolean in a request must be able to say false: a pointer.
     expect(models).toContain('\tIsActive *bool `json:"is_active,omitzero"`');
     // A request-only optional nullable string is a plain string: Go leaves it out, never sends null.
-    expect(models).toMatch(/type IntrospectTokenRequest struct \{[\s\S]*?\tTarget string `json:"target,omitzero"`/);
+    expect(models).toMatch(
+      /type IntrospectTokenRequest struct \{[\s\S]*?\tTarget string `json:"target,omitzero"`/,
+    );
     // Two schemas with the same keys keep the guide's two names.
     expect(models).toContain('type VerifyFederatedTokenRequest struct');
     expect(models).toContain('type InitFederatedSessionRequest struct');
@@ -121,10 +118,12 @@ describe('go emitter', () => {
     const facts = file(files, 'facts.go');
     expect(facts).toContain('MaxSummaryRunes = 200');
     expect(facts).toContain('case 503:\n\t\treturn ErrorCodeGuardianUnavailable');
-    expect(facts).toMatch(/EnvBaseURL +=  ?"AGENTTRUST_BASE_URL"/);
+    expect(facts).toMatch(/EnvBaseURL += {1,2}"AGENTTRUST_BASE_URL"/);
     expect(facts).toMatch(/EnvAuthURL += "AGENTTRUST_AUTH_URL"/);
     expect(facts).toContain('func WithAuditURL(baseURL string) Option');
-    expect(facts).toContain('{name: "auth", from: ":8081", to: ":8082", env: []string{EnvAuthURL}, option: WithAuthURL}');
+    expect(facts).toContain(
+      '{name: "auth", from: ":8081", to: ":8082", env: []string{EnvAuthURL}, option: WithAuthURL}',
+    );
     expect(facts).toContain('var configFileKeys = []string{"base_url", "auth_url", "audit_url", "api_key"}');
     expect(facts).toContain('case "audit_url":\n\t\treturn WithAuditURL(value)');
   });
@@ -144,7 +143,9 @@ describe('go emitter', () => {
     // rpc methods: one SDK method each, the string counter id, the result type (unwrapped).
     const a2a = file(files, 'a2a.go');
     expect(a2a).toContain('rpc: &rpcCall{method: "tasks/get", counter: true, raise: true}');
-    expect(a2a).toContain('func (s *A2AService) GetTask(ctx context.Context, taskID string, opts ...Option) (*A2ATask, error)');
+    expect(a2a).toContain(
+      'func (s *A2AService) GetTask(ctx context.Context, taskID string, opts ...Option) (*A2ATask, error)',
+    );
     expect(a2a).toContain(
       'func (s *A2AService) ListTasks(ctx context.Context, body ListTasksParams, opts ...Option) ([]A2ATask, error)',
     );
@@ -160,7 +161,9 @@ describe('go emitter', () => {
     expect(file(files, 'telemetry.go')).toContain('service: "audit"');
     // A root method lives on the client; its resource gets no Client field.
     const health = file(files, 'health.go');
-    expect(health).toContain('func (c *Client) Health(ctx context.Context, opts ...Option) (*HealthResponse, error)');
+    expect(health).toContain(
+      'func (c *Client) Health(ctx context.Context, opts ...Option) (*HealthResponse, error)',
+    );
     expect(health).toContain('return (&healthService{c: c}).getHealth(ctx, opts)');
     expect(file(files, 'services.go')).not.toContain('Health *');
     const table = file(files, 'internal/conformance/driver/dispatch.go');

@@ -56,7 +56,12 @@ function callEntry(ctx: GoTypes, r: Resource, op: Operation, _imports: GoImports
 
   let call: string;
   if (s.needsWith) {
-    const withArgs = [...head, ...headers, s.bodyType && 'deref(body)', s.queryType && 'deref(params)'].filter(Boolean);
+    const withArgs = [
+      ...head,
+      ...headers,
+      s.bodyType && 'deref(body)',
+      s.queryType && 'deref(params)',
+    ].filter(Boolean);
     const withCall = ret(`${svc}.${name}With(${withArgs.join(', ')})`);
     let short: string | false = false;
     if (s.flatten.length > 0) {
@@ -64,7 +69,9 @@ function callEntry(ctx: GoTypes, r: Resource, op: Operation, _imports: GoImports
       const fields = s.flatten.map((f) => f.param.name.wire);
       const shortArgs = [
         ...head,
-        ...s.positional.map((a) => (a.param.location === 'header' ? a.go : `body.${s.flatten.find((f) => f.param === a.param)!.field}`)),
+        ...s.positional.map((a) =>
+          a.param.location === 'header' ? a.go : `body.${s.flatten.find((f) => f.param === a.param)!.field}`,
+        ),
       ];
       short = code`
         if body != nil && bodyOnly(args, []string{${bodyFields.map(quote).join(', ')}}, ${fields.map(quote).join(', ')})${optionalQuery ? ' && params == nil' : ''} {

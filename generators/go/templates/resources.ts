@@ -108,7 +108,10 @@ export function answerType(ctx: GoTypes, op: Operation): TypeRef | undefined {
   const obj = t.kind === 'ref' ? named(ctx, t.name) : undefined;
   const member = obj?.kind === 'object' ? obj.properties.find((p) => p.name.wire === op.unwrap) : undefined;
   if (!member)
-    throw new SpecModelError(`x-sdk-unwrap '${op.unwrap}' is not a member of the answer`, `${opPointer(op)}/x-sdk-unwrap`);
+    throw new SpecModelError(
+      `x-sdk-unwrap '${op.unwrap}' is not a member of the answer`,
+      `${opPointer(op)}/x-sdk-unwrap`,
+    );
   return member.type;
 }
 
@@ -136,7 +139,8 @@ export function goShape(ctx: GoTypes, op: Operation, imports: GoImports): GoShap
   // the argument, `task_id`, not the params type's member, `ID`).
   const bodyObj = op.body ? named(ctx, op.body.type) : undefined;
   const fieldOf = (p: Param) => {
-    const prop = bodyObj?.kind === 'object' ? bodyObj.properties.find((x) => x.name.wire === p.name.wire) : undefined;
+    const prop =
+      bodyObj?.kind === 'object' ? bodyObj.properties.find((x) => x.name.wire === p.name.wire) : undefined;
     return exported(prop?.name ?? p.name);
   };
   const flatten = positional
@@ -145,7 +149,10 @@ export function goShape(ctx: GoTypes, op: Operation, imports: GoImports): GoShap
   const extraHeaders = op.headerParams.filter((h) => !headerArgs.some((a) => a.param === h));
   for (const h of extraHeaders) {
     if (h.required)
-      throw new SpecModelError(`Go takes a required header parameter positionally: list ${h.name.wire} in x-sdk-args`, at);
+      throw new SpecModelError(
+        `Go takes a required header parameter positionally: list ${h.name.wire} in x-sdk-args`,
+        at,
+      );
     if (!(h.type.kind === 'primitive' && h.type.type === 'string'))
       throw new SpecModelError(`Go takes only string header parameters, not ${h.name.wire}`, at);
   }
@@ -426,7 +433,14 @@ function publicMethods(s: GoShape, imports: GoImports): string[] {
       s.bodyType && `body ${s.bodyType}`,
       s.queryType && `params ${s.queryType}`,
     ];
-    const coreArgs = ['ctx', ...pathUse, ...headerUse, s.bodyType && '&body', s.queryType && '&params', 'opts'];
+    const coreArgs = [
+      'ctx',
+      ...pathUse,
+      ...headerUse,
+      s.bodyType && '&body',
+      s.queryType && '&params',
+      'opts',
+    ];
     out.push(code`
       ${methodDoc(
         fullName,
@@ -495,7 +509,12 @@ function publicMethods(s: GoShape, imports: GoImports): string[] {
 
 function paramsDecl(ctx: GoTypes, s: GoShape, imports: GoImports): string {
   const name = paramsType(s.op);
-  const what = s.op.queryParams.length === 0 ? 'header' : s.extraParams.length > s.op.queryParams.length ? 'query and header' : 'query';
+  const what =
+    s.op.queryParams.length === 0
+      ? 'header'
+      : s.extraParams.length > s.op.queryParams.length
+        ? 'query and header'
+        : 'query';
   return code`
     // ${name} are the ${what} parameters of ${s.op.id} (see the ...With method).
     type ${name} struct {
@@ -568,7 +587,10 @@ export function clientFile(model: ApiModel): string {
     type Client struct {
         ${model.resources
           .filter((r) => hasService(model, r))
-          .map((r) => [doc(`${exported(r.name)}: ${r.description ?? r.name.wire}`, '\t'), `${exported(r.name)} *${serviceType(r)}`])}
+          .map((r) => [
+            doc(`${exported(r.name)}: ${r.description ?? r.name.wire}`, '\t'),
+            `${exported(r.name)} *${serviceType(r)}`,
+          ])}
 
         cfg config
     }
