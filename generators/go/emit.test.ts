@@ -118,7 +118,7 @@ describe('go emitter', () => {
     const facts = file(files, 'facts.go');
     expect(facts).toContain('MaxSummaryRunes = 200');
     expect(facts).toContain('case 503:\n\t\treturn ErrorCodeGuardianUnavailable');
-    expect(facts).toMatch(/EnvBaseURL +=  ?"AGENTTRUST_BASE_URL"/);
+    expect(facts).toMatch(/EnvBaseURL += {1,2}"AGENTTRUST_BASE_URL"/);
     expect(facts).toMatch(/EnvAuthURL += "AGENTTRUST_AUTH_URL"/);
     expect(facts).toContain('func WithAuditURL(baseURL string) Option');
     expect(facts).toContain(

@@ -35,9 +35,13 @@ describe('casing', () => {
 
 describe('the model of spec/openapi.yaml', () => {
   it('has every operation, grouped into one resource per tag', () => {
-    expect(model.operations).toHaveLength(41);
+    // 52 HTTP operations; /a2a carries four JSON-RPC methods, each its own SDK operation.
+    expect(model.operations).toHaveLength(55);
+    expect(new Set(model.operations.map((o) => o.httpId)).size).toBe(52);
     expect(model.resources.map((r) => r.name.wire)).toEqual([
+      'health',
       'agents',
+      'wimse',
       'tokens',
       'actions',
       'telemetry',
@@ -49,44 +53,63 @@ describe('the model of spec/openapi.yaml', () => {
       'delegations',
       'federation',
       'streaming',
+      'orgs',
     ]);
     expect(model.resources.flatMap((r) => r.operations).sort()).toEqual(
       model.operations.map((o) => o.id).sort(),
     );
   });
 
-  it('names methods from x-sdk-method and flattens arguments: path, required body, optional body', () => {
-    const op = findOperation(model, 'sendA2aMessage');
-    expect(snake(op.name.words)).toBe('send_message');
-    expect(op.params.map((p) => `${p.location}:${p.name.wire}:${p.required}`)).toEqual([
-      'path:agent_id:true',
-      'body:message:true',
-      'body:source_agent_id:false',
-      'body:context_id:false',
+  it('names methods from x-sdk-method, SDK names from x-sdk-name, and flattens arguments', () => {
+    const check = findOperation(model, 'checkAction');
+    expect(check.params.map((p) => [p.name.wire, snake(p.name.words)])).toEqual([
+      ['agent_id', 'agent_id'],
+      ['action_name', 'tool_name'],
+      ['session_id', 'session_id'],
+      ['action_input_summary', 'tool_input_summary'],
+      ['action_effect', 'action_effect'],
     ]);
+    expect(check.fixed).toEqual([{ wire: 'action_source', value: 'api' }]);
+    expect(check.service).toBe('auth');
     const revoke = findOperation(model, 'revokeAgent');
     expect(revoke.body).toEqual({ type: 'RevokeAgentRequest', required: false });
     expect(revoke.params.find((p) => p.name.wire === 'reason')?.required).toBe(false);
-    expect(findOperation(model, 'listApprovals').queryParams.map((p) => p.name.wire)).toEqual([
-      'status',
-      'agent_id',
+    expect(findOperation(model, 'listAgents')).toMatchObject({
+      unwrap: 'agents',
+      queryParams: [{ location: 'query' }],
+    });
+    const call = findOperation(model, 'callMcpTool');
+    expect(
+      call.params.filter((p) => p.location === 'header').map((p) => [p.name.wire, snake(p.name.words)]),
+    ).toEqual([
+      ['X-Agent-ID', 'agent_id'],
+      ['X-Session-ID', 'session_id'],
     ]);
+    expect(call.rpc).toEqual({ id: 1, onError: 'return' });
+    expect(findOperation(model, 'getA2aTask')).toMatchObject({
+      httpId: 'a2aTasksRpc',
+      rpc: { method: 'tasks/get', id: 'counter', onError: 'raise' },
+    });
+    expect(findOperation(model, 'getHealth').root).toBe(true);
   });
 
   it('keeps nullable and optional apart', () => {
+    const result = findType(model, 'ActionCheckResult');
+    if (result.kind !== 'object') throw new Error('ActionCheckResult is an object');
+    for (const p of result.properties)
+      expect(typeof p.required === 'boolean' && typeof p.nullable === 'boolean').toBe(true);
     const session = findType(model, 'Session');
     if (session.kind !== 'object') throw new Error('Session is an object');
     const prop = (n: string) => session.properties.find((p) => p.name.wire === n)!;
-    expect(prop('server_id')).toMatchObject({ required: true, nullable: true });
-    expect(prop('delegation_id')).toMatchObject({ required: false, nullable: true });
     expect(prop('session_id')).toMatchObject({ required: true, nullable: false });
+    expect(prop('server_id')).toMatchObject({ required: false });
     expect(prop('scope_ceiling').type).toEqual({
       kind: 'array',
       items: { kind: 'primitive', type: 'string' },
     });
   });
 
-  it('models unions with their discriminator, free-form maps, secrets, overrides and inline enums', () => {
+  it('models unions with their discriminator, free-form maps, secrets and overrides', () => {
     expect(findType(model, 'A2aPart')).toMatchObject({
       kind: 'union',
       discriminator: 'kind',
@@ -104,7 +127,6 @@ describe('the model of spec/openapi.yaml', () => {
       alias: 'Metadata',
     });
     expect(model.types.some((t) => t.name.wire === 'Metadata')).toBe(false);
-
     const token = findType(model, 'Token');
     if (token.kind !== 'object') throw new Error('object expected');
     expect(token.properties.find((p) => p.name.wire === 'token')?.secret).toBe(true);
@@ -112,39 +134,30 @@ describe('the model of spec/openapi.yaml', () => {
     expect(identifier(scopes.name, 'go', (w) => pascal(w))).toBe('Scope');
     expect(identifier(scopes.name, 'python', snake)).toBe('scopes');
     expect(findType(model, 'SiemDestination').name.overrides).toEqual({ go: 'SIEMDestination' });
-
-    expect(findType(model, 'A2aMessageRole')).toMatchObject({
-      kind: 'enum',
-      values: [{ value: 'user' }, { value: 'agent' }],
-      syntheticFrom: { schema: 'A2aMessage', property: 'role' },
-    });
-    const provider = findType(model, 'RegisterProviderRequest');
-    if (provider.kind !== 'object') throw new Error('object expected');
-    expect(provider.properties.find((p) => p.name.wire === 'trust_level')).toMatchObject({
-      type: { kind: 'ref', name: 'TrustLevel' },
-      default: 'medium',
-    });
+    const message = findType(model, 'A2aMessage');
+    if (message.kind !== 'object') throw new Error('object expected');
+    expect(message.properties.find((p) => p.name.wire === 'messageId')?.generate).toBe('uuid');
   });
 
-  it('lists the error codes, public operations and success responses', () => {
+  it('lists the error codes, responses and envelopes', () => {
     expect(model.errorCodes.map((c) => c.value)).toContain('ELEVATION_REQUIRED');
-    expect(findOperation(model, 'getPublicAgentCard').auth).toBe(false);
     expect(findOperation(model, 'createAgent').auth).toBe(true);
     expect(findOperation(model, 'revokeToken').response).toEqual({ status: 204 });
-    expect(findOperation(model, 'listAgents').response.type).toEqual({
-      kind: 'array',
-      items: { kind: 'ref', name: 'Agent' },
-    });
-    expect(findType(model, 'Agent').usage).toEqual({ request: false, response: true });
+    expect(findOperation(model, 'listAgents').response.type).toEqual({ kind: 'ref', name: 'AgentList' });
+    expect(findType(model, 'Agent').usage.response).toBe(true);
   });
 
   it('reads the SDK shapes from x-sdk-args, x-sdk-void, x-sdk-shorthands and x-sdk-cache', () => {
     const approve = findOperation(model, 'approveApproval');
     expect(approve.sdk.args.go).toEqual(['approval_id', 'decided_by']);
     expect(approve.sdk.void).toEqual(['go']);
-    const init = findOperation(model, 'initSession');
-    expect(init.sdk.args.typescript).toEqual(['agent_id', 'server_id']);
-    expect(init.sdk.args.go).toEqual([]);
+    expect(findOperation(model, 'callMcpTool').sdk.args.go).toEqual([
+      'server_id',
+      'X-Agent-ID',
+      'method',
+      'params',
+      'X-Session-ID',
+    ]);
     expect(findOperation(model, 'getAgent').sdk.args.rust).toEqual(['agent_id']);
     const message = findOperation(model, 'sendA2aMessage').params.find((p) => p.name.wire === 'message');
     expect(message?.shorthand).toEqual({
@@ -153,7 +166,7 @@ describe('the model of spec/openapi.yaml', () => {
     });
     expect(findOperation(model, 'issueToken').sdk.cache).toMatchObject({
       kind: 'store',
-      key: ['agent_id', 'scopes', 'audience'],
+      key: ['agent_id', 'scopes', 'session_id'],
       issuedAt: 'issued_at',
       expiresAt: 'expires_at',
     });
@@ -170,7 +183,11 @@ describe('the model of spec/openapi.yaml', () => {
     expect(defaults.env.baseUrl).toEqual(['AGENTTRUST_URL', 'AGENTTRUST_BASE_URL']);
     expect(defaults.retry.statuses).toEqual([408, 429]);
     expect(defaults.retry.statusRanges).toEqual([[500, 599]]);
-    expect(limits).toEqual({ toolName: 256, summary: 200, errorType: 128, telemetryBatch: 100 });
+    expect(defaults.services.map((s) => [s.name, s.derive])).toEqual([
+      ['auth', { from: ':8081', to: ':8082' }],
+      ['audit', { from: ':8081', to: ':8084' }],
+    ]);
+    expect(limits).toEqual({ toolName: 256, summary: 200, errorType: 128, telemetryBatch: 1000 });
     expect(errors.codeByStatus).toContainEqual({ status: 404, code: 'NOT_FOUND' });
     expect(snake(errors.classes.serverError.words)).toBe('internal_server_error');
     const codes = new Set(model.errorCodes.map((c) => c.value));
@@ -271,11 +288,11 @@ describe('bad specs', () => {
   it('rejects x-sdk-args naming an argument the operation does not have, naming where', async () => {
     const { loadSpec } = await import('../src/model/index.ts');
     const doc = await loadSpec(SPEC);
-    doc.paths['/v1/agents/{agent_id}'].get['x-sdk-args'] = { go: ['agent_id', 'nope'] };
+    doc.paths['/api/v1/agents/{agent_id}'].get['x-sdk-args'] = { go: ['agent_id', 'nope'] };
     expect(() => buildModel(doc)).toThrow(
-      "#/paths/~1v1~1agents~1{agent_id}/get/x-sdk-args/go/1: 'nope' is not an argument of this operation",
+      "#/paths/~1api~1v1~1agents~1{agent_id}/get/x-sdk-args/go/1: 'nope' is not an argument of this operation",
     );
-    doc.paths['/v1/agents/{agent_id}'].get['x-sdk-args'] = { go: [] };
+    doc.paths['/api/v1/agents/{agent_id}'].get['x-sdk-args'] = { go: [] };
     expect(() => buildModel(doc)).toThrow(/path parameter 'agent_id' must stay positional \(go\)/);
   });
 

@@ -27,7 +27,7 @@ function block(text: string, start: string): string {
 
 beforeAll(() => {
   const spec = parse(readFileSync(SPEC, 'utf8'), { merge: true });
-  const list = spec.paths['/v1/agents'].get;
+  const list = spec.paths['/api/v1/agents'].get;
   list.parameters = [
     ...(list.parameters ?? []),
     {
@@ -43,7 +43,7 @@ beforeAll(() => {
     description: 'A display nickname (added by the test).',
   };
   spec.components.schemas.AgentStatus.enum.push('quarantined');
-  spec.paths['/v1/agents/{agent_id}/history'] = {
+  spec.paths['/api/v1/agents/{agent_id}/history'] = {
     get: {
       operationId: 'getAgentHistory',
       'x-sdk-method': 'history',
@@ -60,7 +60,7 @@ beforeAll(() => {
             },
           },
         },
-        '404': spec.paths['/v1/agents/{agent_id}'].get.responses['404'],
+        '404': spec.paths['/api/v1/agents/{agent_id}'].get.responses['404'],
       },
     },
   };
@@ -112,7 +112,7 @@ describe('a spec edit reaches every SDK surface', () => {
     expect(block(agents, 'export interface AgentListParams {')).toContain('  pageSize?: number;');
     expect(agents).toContain('history(agentId: string, options?: RequestOptions): Promise<Agent[]> {');
     expect(read('typescript', 'src/generated/operations.ts')).toMatch(
-      /getAgentHistory: \{ method: 'GET', path: '\/v1\/agents\/\{\}\/history'.*list: true/,
+      /getAgentHistory: \{ method: 'GET', path: '\/api\/v1\/agents\/\{\}\/history'.*list: true/,
     );
     expect(read('typescript', 'src/generated/wire.ts')).toMatch(/const Agent: Shape = camelKeys\("[^"]*"/);
   });

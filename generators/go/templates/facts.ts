@@ -26,7 +26,11 @@ function envConsts(names: string[]): { name: string; value: string }[] {
 export function factsFile(model: ApiModel, imports: GoImports): string {
   const { defaults, limits, errors } = model.facts;
   const time = imports.use('time');
-  const env = envConsts([...defaults.env.baseUrl, ...defaults.env.apiKey, ...defaults.services.flatMap((x) => x.env)]);
+  const env = envConsts([
+    ...defaults.env.baseUrl,
+    ...defaults.env.apiKey,
+    ...defaults.services.flatMap((x) => x.env),
+  ]);
   const serviceOption = (name: string) => `With${pascalWords(splitWords(name))}URL`;
   // The config file's keys: the gateway's URL and key, and each service's `<name>_url`.
   const configOption = (key: string): string => {
@@ -34,7 +38,10 @@ export function factsFile(model: ApiModel, imports: GoImports): string {
     if (key === 'api_key') return 'WithAPIKey';
     const svc = defaults.services.find((x) => `${x.name}_url` === key);
     if (!svc)
-      throw new SpecModelError(`config_file_keys: no option for '${key}' (base_url, api_key, <service>_url)`, '#/x-sdk/defaults/config_file_keys');
+      throw new SpecModelError(
+        `config_file_keys: no option for '${key}' (base_url, api_key, <service>_url)`,
+        '#/x-sdk/defaults/config_file_keys',
+      );
     return serviceOption(svc.name);
   };
   const envOf = (list: string[]) => list.map((v) => env.find((e) => e.value === v)!.name).join(', ');

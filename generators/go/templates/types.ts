@@ -118,7 +118,11 @@ export function goField(ctx: GoTypes, owner: ObjectType, p: Property, imports: G
   // An optional boolean of an answer-only type is a plain bool that is always encoded: absent
   // means false to the gateway, and a false it sent survives a decode and encode.
   const answerBool =
-    owner.usage.response && !owner.usage.request && !p.nullable && p.type.kind === 'primitive' && p.type.type === 'boolean';
+    owner.usage.response &&
+    !owner.usage.request &&
+    !p.nullable &&
+    p.type.kind === 'primitive' &&
+    p.type.type === 'boolean';
   const tag = `\`json:"${p.name.wire}${p.required || answerBool ? '' : ',omitzero'}"\``;
   return { name: exported(p.name), type, tag, prop: p };
 }
