@@ -155,6 +155,41 @@ export function adminHandlers(gateway: MockGateway, prefix: string): RequestHand
         return noContent();
       }),
     ),
+    // The real gateway has no suspend/activate or session-mode calls; the policy still knows
+    // suspended agents and supervised or restricted sessions, so tests reach them through here.
+    http.post(
+      at('/agents/:id/status'),
+      guard(async (request, params) => {
+        const body = await readJson(request);
+        const agent = gateway.state.agents.get(String(params.id));
+        if (!agent) throw new GatewayError(404, 'NOT_FOUND', `agent ${String(params.id)} not found`);
+        if (body.status !== 'active' && body.status !== 'suspended')
+          throw new GatewayError(400, 'VALIDATION_ERROR', 'status: must be active or suspended', { field: 'status' });
+        if (agent.status === 'revoked')
+          throw new GatewayError(409, 'AGENT_REVOKED', `agent ${agent.id} is revoked`, { status: agent.status });
+        agent.status = body.status;
+        return Response.json({ id: agent.id, status: agent.status });
+      }),
+    ),
+    http.post(
+      at('/sessions/:id'),
+      guard(async (request, params) => {
+        const body = await readJson(request);
+        const session = gateway.state.sessions.get(String(params.id));
+        if (!session) throw new GatewayError(404, 'NOT_FOUND', `session ${String(params.id)} not found`);
+        if (body.mode !== undefined) {
+          if (body.mode !== 'open' && body.mode !== 'restricted' && body.mode !== 'supervised')
+            throw new GatewayError(400, 'VALIDATION_ERROR', 'mode: must be open, restricted or supervised', { field: 'mode' });
+          session.mode = body.mode;
+        }
+        if (body.scope_ceiling !== undefined) {
+          if (!Array.isArray(body.scope_ceiling) || body.scope_ceiling.some((s) => typeof s !== 'string'))
+            throw new GatewayError(400, 'VALIDATION_ERROR', 'scope_ceiling: must be a list of strings', { field: 'scope_ceiling' });
+          session.scope_ceiling = [...(body.scope_ceiling as string[])];
+        }
+        return Response.json({ session_id: session.session_id, mode: session.mode, scope_ceiling: session.scope_ceiling });
+      }),
+    ),
     http.all(
       at('/*'),
       guard((request) => {

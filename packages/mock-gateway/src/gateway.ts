@@ -1,6 +1,7 @@
 /**
  * `createMockGateway`: the operations table turned into MSW handlers, sharing one pipeline:
- * record -> faults -> body size -> API key -> content type and JSON -> validation -> operation.
+ * record -> faults -> body size -> API key (`X-API-Key`) -> content type and JSON -> validation
+ * (path, query, headers, body) -> operation.
  */
 
 import { delay, getResponse, HttpResponse, http, type RequestHandler } from 'msw';
@@ -9,11 +10,12 @@ import { adminHandlers } from './admin.js';
 import { type Clock, type ClockOptions, createClock } from './clock.js';
 import { type ErrorCode, errorResponse, GatewayError, newRequestId, randomId } from './errors.js';
 import { createFaults, type Fault, type Faults } from './faults.js';
+import { createKeys } from './keys.js';
 import type { GatewayConfig, OpContext, Operation, OpResult } from './operation.js';
 import { operations } from './ops/index.js';
 import { clearState, createState, type GatewayState, pushBounded } from './state.js';
 
-/** The API keys the mock accepts. Anything else (or none) is a 401 AUTH_FAILED. */
+/** The API keys the mock accepts in `X-API-Key`. Anything else (or none) is a 401 AUTH_FAILED. */
 export const API_KEYS = {
   /** May call every operation. */
   full: 'sk_test_agenttrust',
@@ -155,13 +157,18 @@ const isJsonType = (contentType: string | null) => {
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 };
 
+/**
+ * Headers as logged: `Authorization` and `DPoP` keep only their scheme; `X-API-Key` keeps the
+ * mock's published test keys (so a journal shows which one was sent) and redacts anything else.
+ */
 function redactHeaders(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
+  const known: string[] = Object.values(API_KEYS);
   headers.forEach((value, key) => {
-    out[key] =
-      key === 'authorization'
-        ? value.replace(/^(\S+\s+)?.*$/, (_, scheme = '') => `${scheme}[REDACTED]`)
-        : value;
+    if (key === 'authorization') out[key] = value.replace(/^(\S+\s+)?.*$/, (_, scheme = '') => `${scheme}[REDACTED]`);
+    else if (key === 'dpop') out[key] = '[REDACTED]';
+    else if (key === 'x-api-key') out[key] = known.includes(value) ? value : '[REDACTED]';
+    else out[key] = value;
   });
   return out;
 }
@@ -196,6 +203,7 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
   const state = createState();
   const requests: RecordedRequest[] = [];
   const faults = createFaults(new Set(operations.map((op) => op.operationId)));
+  const keys = createKeys();
   const prefix = options.baseUrl ? options.baseUrl.replace(/\/+$/, '') : '*';
 
   const makeContext = (
@@ -203,6 +211,7 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     query: unknown,
     body: unknown,
     origin: string,
+    headers: Headers,
   ): OpContext<any, any, any> => ({
     params,
     query,
@@ -211,6 +220,8 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     clock,
     config,
     origin,
+    headers,
+    keys,
     id: (p) => randomId(p),
     secret: (p) => randomId(p, 16),
   });
@@ -284,7 +295,7 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
 
     let result: OpResult;
     try {
-      result = execute(op, request, url, rawParams, text, readFailed);
+      result = await execute(op, request, url, rawParams, text, readFailed);
     } catch (error) {
       if (error instanceof GatewayError) return finish(errorResponse(error, requestId));
       // Catch-all: a bug in an operation answers 500, it never escapes to the server.
@@ -313,14 +324,14 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     return finish(Response.json(result.body, { status: result.status, headers }));
   }
 
-  function execute(
+  async function execute(
     op: Operation,
     request: Request,
     url: URL,
     rawParams: Record<string, unknown>,
     text: string,
     readFailed: boolean,
-  ): OpResult {
+  ): Promise<OpResult> {
     if (readFailed)
       throw new GatewayError(400, 'VALIDATION_ERROR', 'the request body could not be read', {
         field: 'body',
@@ -331,10 +342,14 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
       });
     }
     if (!op.public) {
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
-      const key = match?.[1];
+      const key = request.headers.get('x-api-key')?.trim();
       if (key !== API_KEYS.full && key !== API_KEYS.readonly) {
-        throw new GatewayError(401, 'AUTH_FAILED', 'missing or invalid API key');
+        // The message never echoes the key that was sent.
+        throw new GatewayError(
+          401,
+          'AUTH_FAILED',
+          key ? 'invalid API key (X-API-Key)' : 'missing API key: send it in the X-API-Key header',
+        );
       }
       if (key === API_KEYS.readonly && request.method !== 'GET') {
         throw new GatewayError(403, 'AUTH_DENIED', 'this API key may only read (GET)');
@@ -360,8 +375,18 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     }
     const params = parseWith(op.params, rawParams, '');
     const query = parseWith(op.query, Object.fromEntries(url.searchParams), '');
+    for (const [name, required] of Object.entries(op.headerParams ?? {})) {
+      const value = request.headers.get(name);
+      const field = name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase()).replace('-Id', '-ID');
+      if (value === null || value.trim() === '') {
+        if (required) throw new GatewayError(400, 'VALIDATION_ERROR', `${field}: the header is required`, { field });
+        // An empty optional header (a session id sent as "") counts as absent.
+        if (value !== null) request.headers.delete(name);
+      }
+    }
+    if (body !== undefined) op.precheck?.(body);
     const parsedBody = body === undefined ? undefined : parseWith(op.body, body, '');
-    return op.handle(makeContext(params, query ?? {}, parsedBody, url.origin));
+    return op.handle(makeContext(params, query ?? {}, parsedBody, url.origin, request.headers));
   }
 
   // Each operation's handler matches with its own precompiled regex (an MSW custom predicate):
@@ -390,7 +415,7 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
       .map((literal) => literal.replace(/[.*+?^$()[\]|\\]/g, '\\$&'))
       .join('([^/]+)');
     const pattern = new RegExp(`^${source}/?$`);
-    const method = op.method === 'GET' ? http.get : op.method === 'POST' ? http.post : http.delete;
+    const method = { GET: http.get, POST: http.post, PUT: http.put, DELETE: http.delete }[op.method];
     return method(
       ({ request }) => {
         const path = gatewayPath(request);
@@ -454,7 +479,7 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
   };
 
   const ours = (url: URL) =>
-    prefix === '*' ? /^\/(v1|a2a|__mock)(\/|$)/.test(url.pathname) : url.href.startsWith(`${prefix}/`);
+    prefix === '*' ? /^\/(api|mcp|a2a|health|__mock)(\/|$)/.test(url.pathname) : url.href.startsWith(`${prefix}/`);
 
   /**
    * MSW decodes path parameters and throws on malformed percent-encoding (`/v1/agents/%E0`), so
@@ -501,7 +526,13 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     ...opHandlers,
     ...adminHandlers(gateway, prefix),
     ...(prefix === '*'
-      ? [http.all('*/v1/*', fallback), http.all('*/a2a/*', fallback)]
+      ? [
+          http.all('*/api/*', fallback),
+          http.all('*/mcp/*', fallback),
+          http.all('*/a2a/*', fallback),
+          http.all('*/a2a', fallback),
+          http.all('*/health', fallback),
+        ]
       : [http.all(`${prefix}/*`, fallback)]),
   ];
   return gateway;

@@ -7,7 +7,7 @@ import type * as z from 'zod/mini';
 import type { Clock } from './clock.js';
 import type { GatewayState } from './state.js';
 
-export type Method = 'GET' | 'POST' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface GatewayConfig {
   /** Lifetime of a pending approval (default 5 minutes). */
@@ -29,6 +29,10 @@ export interface OpContext<P, Q, B> {
   config: GatewayConfig;
   /** Scheme, host and port the request was sent to (for URLs the gateway hands out). */
   origin: string;
+  /** The request's headers (lower-case names). */
+  headers: Headers;
+  /** The instance's signing key and other per-instance secrets. */
+  keys: import('./keys.js').GatewayKeys;
   /** A new id with the given prefix, unique within the instance. */
   id(prefix: string): string;
   /** A new opaque secret with the given prefix (tokens). */
@@ -56,9 +60,13 @@ export interface Operation {
   body?: Schema;
   /** Whether an empty body is a validation error (the spec's `requestBody.required`). */
   bodyRequired?: boolean;
+  /** Header parameters the spec declares: name (lower case) -> required. */
+  headerParams?: Readonly<Record<string, boolean>>;
+  /** Checks the raw JSON body before the generic validation, for sharper field names (JSON-RPC). */
+  precheck?: (body: unknown) => void;
   /** Request fields marked `x-secret` in the spec: redacted in the request log. */
   secretFields?: readonly string[];
-  handle(ctx: OpContext<any, any, any>): OpResult;
+  handle(ctx: OpContext<any, any, any>): OpResult | Promise<OpResult>;
 }
 
 /** Declares an operation with handler input types inferred from its schemas. */
@@ -75,8 +83,10 @@ export function defineOp<
   query?: Q;
   body?: B;
   bodyRequired?: boolean;
+  headerParams?: Readonly<Record<string, boolean>>;
+  precheck?: (body: unknown) => void;
   secretFields?: readonly string[];
-  handle(ctx: OpContext<Out<P>, Out<Q>, Out<B>>): OpResult;
+  handle(ctx: OpContext<Out<P>, Out<Q>, Out<B>>): OpResult | Promise<OpResult>;
 }): Operation {
   return op as Operation;
 }

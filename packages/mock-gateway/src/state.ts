@@ -1,34 +1,215 @@
 /**
- * In-memory state of one gateway instance. Records are stored in their wire shape (plus a
- * sequence number for stable newest-first ordering); fields that depend on time (approval,
- * delegation status) are computed when read, so advancing the clock needs no sweep.
+ * In-memory state of one gateway instance. Records hold their wire fields plus what the policy
+ * needs and the wire does not show (a sequence number for stable newest-first ordering, decision
+ * times, internal status); `ops/common.ts` turns them into wire views. Fields that depend on time
+ * (approval, delegation status) are computed when read, so advancing the clock needs no sweep.
  */
 import type { components } from '@agenttrustid/spec/types';
 
 type S = components['schemas'];
 
-export type Agent = S['Agent'] & { seq: number };
-export type Token = S['Token'] & { seq: number; revoked: boolean };
-export type Session = S['Session'] & { seq: number; implicit: boolean };
-export type Approval = S['Approval'] & {
+/** The one organization of the mock: every record belongs to it. */
+export const ORG_ID = 'org_mock';
+
+export type AgentStatus = S['AgentStatus'];
+export type ActionEffect = S['ActionEffect'];
+export type ActionCheckResult = S['ActionCheckResult'];
+export type TelemetryEvent = S['TelemetryEvent'];
+
+export interface Agent {
   seq: number;
+  id: string;
+  name: string;
+  org_id: string;
+  framework: string;
+  public_key: string;
+  status: AgentStatus;
+  capabilities: string[];
+  metadata: Record<string, unknown>;
+  created_at: string;
+  revoked_at?: string;
+  revocation_reason?: string;
+  /** When the agent last passed a check (not on the wire). */
+  last_auth_at: string | null;
+}
+
+export interface Token {
+  seq: number;
+  token: string;
+  token_id: string;
+  agent_id: string;
+  scopes: string[];
+  audience: string[];
+  session_id: string | null;
+  issued_at: string;
+  expires_at: string;
+  revoked: boolean;
+}
+
+export interface Session {
+  seq: number;
+  session_id: string;
+  agent_id: string;
+  org_id: string;
+  source: S['SessionSource'];
+  server_id: string;
+  delegation_id: string;
+  provider_id: string;
+  issuer: string;
+  trust_level: string;
+  mode: S['SessionMode'];
+  /** Empty: bounded only by the agent's capabilities. */
+  scope_ceiling: string[];
+  total_calls: number;
+  read_calls: number;
+  write_calls: number;
+  denied_calls: number;
+  /** Allowed checks (not on the wire; total - denied). */
+  allowed_calls: number;
+  created_at: string;
+  last_activity_at: string;
+  /** Opened by a check whose session id the gateway did not know (an SDK guard's correlation id). */
+  implicit: boolean;
+}
+
+export interface Approval {
+  seq: number;
+  id: string;
+  /** The session of the check that asked, `""` without one; part of the approval's binding. */
+  session_id: string;
+  agent_id: string;
+  org_id: string;
+  action_name: string;
+  action_effect: ActionEffect;
+  status: 'pending' | 'approved' | 'denied';
+  created_at: string;
+  expires_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  check_id: string;
   /** A supervised session's approval allows one call; set once that call is allowed. */
   consumed_at: string | null;
-};
-export type McpServer = S['McpServer'] & { seq: number };
-export type AgentCard = S['AgentCard'] & { generation: number };
-export type A2aTask = S['A2aTask'] & { seq: number };
-export type Delegation = S['Delegation'] & { seq: number };
-export type FederationProvider = S['FederationProvider'] & { seq: number };
-export type SiemDestination = S['SiemDestination'] & { seq: number; auth_token: string | null };
-export type DeliveryRecord = S['DeliveryRecord'] & { seq: number };
-export type TelemetryEvent = S['TelemetryEvent'];
-export type ActionCheckResult = S['ActionCheckResult'];
+}
+
+export interface McpServer {
+  seq: number;
+  id: string;
+  name: string;
+  url: string;
+  capabilities: string[];
+  org_id: string;
+  created_at: string;
+}
+
+export interface AgentCardRecord {
+  agent_id: string;
+  generation: number;
+  published: boolean;
+  published_at: string | null;
+  card: S['AgentCard'];
+}
+
+export interface A2aTask {
+  seq: number;
+  id: string;
+  context_id: string;
+  source_agent_id: string;
+  target_agent_id: string;
+  /** The request as sent: a string (Python) or an A2A message object. */
+  message: unknown;
+  metadata: Record<string, unknown>;
+  state: S['A2aTaskState'];
+  state_at: string;
+  history: S['A2aMessage'][];
+  artifacts: S['A2aArtifact'][];
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Delegation {
+  seq: number;
+  id: string;
+  from_agent_id: string;
+  to_agent_id: string;
+  org_id: string;
+  scope: string[];
+  restrictions: Record<string, unknown>;
+  delegation_chain: string[];
+  created_at: string;
+  expires_at: string;
+  revoked_at?: string;
+}
+
+export interface FederationProvider {
+  seq: number;
+  id: string;
+  org_id: string;
+  issuer: string;
+  name: string;
+  trust_level: string;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A token the gateway issued itself (`issueFederatedToken`), opaque `fed_...`. */
+export interface FederatedToken {
+  token: string;
+  agent_id: string;
+  audience: string | null;
+  scopes: string[];
+  expires_at: string;
+  revoked: boolean;
+}
+
+export interface SiemDestination {
+  seq: number;
+  id: string;
+  org_id: string;
+  name: string;
+  destination_type: string;
+  endpoint_url: string;
+  /** Stored, returned masked, never logged. */
+  auth_token: string | null;
+  is_active: boolean;
+  batch_size: number;
+  flush_interval_seconds: number;
+  filter_event_types: string[];
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DeliveryRecord {
+  seq: number;
+  id: string;
+  destination_id: string;
+  batch_size: number;
+  status: 'success' | 'failed';
+  status_code: number;
+  error_message: string;
+  delivered_at: string;
+  test: boolean;
+}
+
+/** A proof-of-possession nonce (`createAgentChallenge`): single use, short-lived. */
+export interface Challenge {
+  nonce: string;
+  agent_id: string;
+  expires_at: string;
+  used: boolean;
+}
+
+/** A WIMSE token the gateway issued (by `jti`), so verify can tell revoked agents' tokens. */
+export interface WimseRecord {
+  jti: string;
+  agent_id: string;
+  expires_at: string;
+}
 
 /** One decided check, kept as the audit log (every call, as a supervised session promises). */
 export interface CheckRecord {
   agent_id: string;
-  tool_name: string;
+  action_name: string;
   session_id: string | null;
   result: ActionCheckResult;
   at: string;
@@ -40,17 +221,21 @@ export interface GatewayState {
   sessions: Map<string, Session>;
   approvals: Map<string, Approval>;
   mcpServers: Map<string, McpServer>;
-  cards: Map<string, AgentCard>;
+  cards: Map<string, AgentCardRecord>;
   tasks: Map<string, A2aTask>;
   delegations: Map<string, Delegation>;
   providers: Map<string, FederationProvider>;
   /** Shadow agents of federated principals, by `issuer + " " + sub`. */
   federatedAgents: Map<string, string>;
+  federatedTokens: Map<string, FederatedToken>;
   destinations: Map<string, SiemDestination>;
   deliveries: DeliveryRecord[];
-  telemetry: TelemetryEvent[];
+  telemetry: (TelemetryEvent & { agent_id: string; session_id: string })[];
   checks: CheckRecord[];
-  /** Monotonic counter behind `seq` and ids. */
+  challenges: Map<string, Challenge>;
+  wimseTokens: Map<string, WimseRecord>;
+  securitySettings: S['SecuritySettings'];
+  /** Monotonic counter behind `seq`. */
   counter: number;
 }
 
@@ -69,10 +254,14 @@ export function createState(): GatewayState {
     delegations: new Map(),
     providers: new Map(),
     federatedAgents: new Map(),
+    federatedTokens: new Map(),
     destinations: new Map(),
     deliveries: [],
     telemetry: [],
     checks: [],
+    challenges: new Map(),
+    wimseTokens: new Map(),
+    securitySettings: { require_proof_of_possession: false, require_sender_constrained_tokens: false },
     counter: 0,
   };
 }
@@ -85,6 +274,7 @@ export function clearState(state: GatewayState): void {
     if (value instanceof Map) value.clear();
     else if (Array.isArray(value)) value.length = 0;
   }
+  state.securitySettings = fresh.securitySettings;
   state.counter = 0;
 }
 

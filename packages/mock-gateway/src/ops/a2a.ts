@@ -1,14 +1,17 @@
 import type { components } from '@agenttrustid/spec/types';
 import {
-  CancelA2aTaskParams,
-  GetA2aTaskParams,
+  A2aMessage as S_A2aMessage,
+  A2aTasksRpcBody,
+  ListTasksParams,
   SendA2aMessageBody,
   SendA2aMessageParams,
-  SendA2aTaskBody,
+  SendTaskParams,
+  TaskIdParams,
 } from '@agenttrustid/spec/zod';
-import { conflict, notFound } from '../errors.js';
+import * as z from 'zod/mini';
+import { validation } from '../errors.js';
 import { defineOp, json, type OpContext } from '../operation.js';
-import type { A2aTask } from '../state.js';
+import { type A2aTask, newestFirst } from '../state.js';
 import { findAgent, nextSeq, requireActive } from './common.js';
 
 type S = components['schemas'];
@@ -16,38 +19,56 @@ type Ctx = OpContext<unknown, unknown, unknown>;
 
 const TERMINAL: ReadonlySet<S['A2aTaskState']> = new Set(['completed', 'canceled', 'failed', 'rejected']);
 
-function taskView(task: A2aTask): S['A2aTask'] {
-  const { seq: _, ...wire } = task;
-  return structuredClone(wire);
+/** A2A's JSON-RPC error codes. */
+export const RPC = { taskNotFound: -32001, taskNotCancelable: -32002, invalidParams: -32602 } as const;
+
+class RpcError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The request message as an A2A message (Python sends a plain string). */
+function asMessage(message: unknown, id: string): S['A2aMessage'] {
+  if (typeof message === 'string') return { role: 'user', parts: [{ kind: 'text', text: message }], messageId: id };
+  const parsed = z.safeParse(S_A2aMessage, message);
+  if (parsed.success) return { ...structuredClone(parsed.data), messageId: parsed.data.messageId ?? id };
+  return { role: 'user', parts: [{ kind: 'data', data: { value: structuredClone(message) as never } }], messageId: id };
 }
 
 function createTask(
   ctx: Ctx,
-  fields: {
-    source: string | null;
-    target: string;
-    message: S['A2aMessage'];
-    contextId?: string;
-    version: '1.0' | '0.3';
-  },
+  fields: { source: string; target: string; message: unknown; metadata?: Record<string, unknown>; contextId?: string },
 ): A2aTask {
   const target = findAgent(ctx.state, fields.target);
   requireActive(target);
-  if (fields.source !== null) requireActive(findAgent(ctx.state, fields.source));
+  const now = ctx.clock.iso();
   const task: A2aTask = {
     seq: nextSeq(ctx.state),
     id: ctx.id('tsk'),
     context_id: fields.contextId ?? ctx.id('ctx'),
     source_agent_id: fields.source,
     target_agent_id: target.id,
-    protocol_version: fields.version,
-    status: { state: 'submitted', timestamp: ctx.clock.iso() },
-    history: [{ ...structuredClone(fields.message), message_id: fields.message.message_id ?? ctx.id('msg') }],
+    message: structuredClone(fields.message),
+    metadata: structuredClone(fields.metadata ?? {}),
+    state: 'submitted',
+    state_at: now,
+    history: [asMessage(fields.message, ctx.id('msg'))],
     artifacts: [],
-    created_at: ctx.clock.iso(),
+    created_at: now,
+    updated_at: now,
   };
   ctx.state.tasks.set(task.id, task);
   return task;
+}
+
+function setState(ctx: Ctx, task: A2aTask, state: S['A2aTaskState']) {
+  task.state = state;
+  task.state_at = ctx.clock.iso();
+  task.updated_at = task.state_at;
 }
 
 /**
@@ -55,93 +76,166 @@ function createTask(
  * target agent's reply and one artifact). A target that is no longer active fails the task.
  */
 function progress(ctx: Ctx, task: A2aTask): void {
-  if (TERMINAL.has(task.status.state)) return;
+  if (TERMINAL.has(task.state)) return;
   const target = ctx.state.agents.get(task.target_agent_id);
-  const at = ctx.clock.iso();
-  if (target?.status !== 'active') {
-    task.status = { state: 'failed', timestamp: at };
-    return;
-  }
-  if (task.status.state === 'submitted') {
-    task.status = { state: 'working', timestamp: at };
-    return;
-  }
+  if (target?.status !== 'active') return setState(ctx, task, 'failed');
+  if (task.state === 'submitted') return setState(ctx, task, 'working');
   const request = task.history[0]?.parts.find((p) => p.kind === 'text');
   const text = `${target.name} completed: ${request && 'text' in request ? request.text : 'the task'}`;
-  const reply: S['A2aMessage'] = {
-    role: 'agent',
-    message_id: ctx.id('msg'),
-    parts: [{ kind: 'text', text }],
+  task.history.push({ role: 'agent', messageId: ctx.id('msg'), parts: [{ kind: 'text', text }] });
+  task.artifacts.push({ artifactId: ctx.id('art'), name: 'result', parts: [{ kind: 'text', text }] });
+  setState(ctx, task, 'completed');
+}
+
+function legacyView(task: A2aTask): S['A2aTask'] {
+  return {
+    id: task.id,
+    source_agent_id: task.source_agent_id,
+    target_agent_id: task.target_agent_id,
+    status: task.state,
+    message: structuredClone(task.message),
+    artifacts: structuredClone(task.artifacts) as unknown as Record<string, unknown>[],
+    metadata: structuredClone(task.metadata),
+    created_at: task.created_at,
+    updated_at: task.updated_at,
   };
-  task.history.push(reply);
-  task.artifacts.push({ artifact_id: ctx.id('art'), name: 'result', parts: [{ kind: 'text', text }] });
-  task.status = { state: 'completed', timestamp: at, message: reply };
+}
+
+function v1View(task: A2aTask): S['A2aV1Task'] {
+  return {
+    id: task.id,
+    contextId: task.context_id,
+    status: { state: task.state, timestamp: task.state_at },
+    history: structuredClone(task.history),
+    artifacts: structuredClone(task.artifacts),
+    kind: 'task',
+  };
 }
 
 function findTask(ctx: Ctx, id: string): A2aTask {
   const task = ctx.state.tasks.get(id);
-  if (!task) throw notFound('task', id);
+  if (!task) throw new RpcError(RPC.taskNotFound, `task ${id} not found`);
   return task;
+}
+
+/** Parses `params` with the method's schema; a failure is a 400 naming `params.<field>`. */
+function paramsOf<T extends z.ZodMiniType>(schema: T, params: unknown): z.output<T> {
+  const parsed = z.safeParse(schema, params ?? {}, { error: z.locales.en().localeError });
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const path = ['params', ...issue.path.map(String)];
+  if (issue.code === 'unrecognized_keys') path.push(issue.keys[0]!);
+  throw validation(path.join('.'), issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message);
+}
+
+const METHODS = ['tasks/send', 'tasks/get', 'tasks/cancel', 'tasks/list'];
+
+/**
+ * Checks the envelope and the params of the method it names before the generic validation (whose
+ * `oneOf` over every method's params would only name `params`). Every official form passes:
+ * `id` an integer or a string, `task_id` or `id`, `message` a string or an object.
+ */
+function precheckTasksRpc(raw: unknown): void {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw validation('body', 'must be a JSON-RPC object');
+  const body = raw as Record<string, unknown>;
+  if (body.jsonrpc !== '2.0') throw validation('jsonrpc', 'must be "2.0"');
+  if (!('id' in body)) throw validation('id', 'is required');
+  if (typeof body.method !== 'string' || !METHODS.includes(body.method))
+    throw validation('method', `must be one of ${METHODS.join(', ')}`);
+  if (body.method === 'tasks/send') paramsOf(SendTaskParams, body.params);
+  else if (body.method === 'tasks/list') paramsOf(ListTasksParams, body.params);
+  else {
+    const params = paramsOf(TaskIdParams, body.params);
+    if ((params.id === undefined) === (params.task_id === undefined))
+      throw validation('params.id', 'give the task id as exactly one of id or task_id');
+  }
 }
 
 export const a2aOps = [
   defineOp({
+    operationId: 'a2aTasksRpc',
+    method: 'POST',
+    path: '/a2a',
+    body: A2aTasksRpcBody,
+    bodyRequired: true,
+    precheck: precheckTasksRpc,
+    handle: (ctx) => {
+      const { body } = ctx;
+      const reply = (fields: Record<string, unknown>) => json(200, { jsonrpc: '2.0', id: body.id, ...fields });
+      try {
+        switch (body.method) {
+          case 'tasks/send': {
+            const params = paramsOf(SendTaskParams, body.params);
+            const source = ctx.state.agents.get(params.source_agent_id);
+            if (!source) throw new RpcError(RPC.invalidParams, `agent ${params.source_agent_id} not found`);
+            requireActive(source);
+            if (!ctx.state.agents.has(params.target_agent_id))
+              throw new RpcError(RPC.invalidParams, `agent ${params.target_agent_id} not found`);
+            const task = createTask(ctx, {
+              source: params.source_agent_id,
+              target: params.target_agent_id,
+              message: params.message,
+              ...(params.metadata ? { metadata: params.metadata } : {}),
+            });
+            return reply({ result: legacyView(task) });
+          }
+          case 'tasks/get': {
+            const params = paramsOf(TaskIdParams, body.params);
+            const task = findTask(ctx, (params.id ?? params.task_id)!);
+            progress(ctx, task);
+            return reply({ result: legacyView(task) });
+          }
+          case 'tasks/cancel': {
+            const params = paramsOf(TaskIdParams, body.params);
+            const task = findTask(ctx, (params.id ?? params.task_id)!);
+            if (TERMINAL.has(task.state))
+              throw new RpcError(RPC.taskNotCancelable, `task ${task.id} is already ${task.state}`);
+            setState(ctx, task, 'canceled');
+            return reply({ result: legacyView(task) });
+          }
+          default: {
+            const params = paramsOf(ListTasksParams, body.params);
+            const tasks = newestFirst(ctx.state.tasks.values()).slice(0, params.limit ?? 50);
+            return reply({ result: { tasks: tasks.map(legacyView) } });
+          }
+        }
+      } catch (error) {
+        if (error instanceof RpcError) return reply({ error: { code: error.code, message: error.message } });
+        throw error;
+      }
+    },
+  }),
+  defineOp({
     operationId: 'sendA2aMessage',
     method: 'POST',
-    path: '/v1/a2a/agents/{agent_id}/messages',
+    path: '/a2a/agents/{agent_id}',
     params: SendA2aMessageParams,
     body: SendA2aMessageBody,
     bodyRequired: true,
     handle: (ctx) => {
-      const task = createTask(ctx, {
-        source: ctx.body.source_agent_id ?? null,
-        target: ctx.params.agent_id,
-        message: ctx.body.message,
-        ...(ctx.body.context_id ? { contextId: ctx.body.context_id } : {}),
-        version: '1.0',
-      });
-      return json(201, taskView(task));
-    },
-  }),
-  defineOp({
-    operationId: 'sendA2aTask',
-    method: 'POST',
-    path: '/v1/a2a/tasks/send',
-    body: SendA2aTaskBody,
-    bodyRequired: true,
-    handle: (ctx) => {
-      const task = createTask(ctx, {
-        source: ctx.body.source_agent_id,
-        target: ctx.body.target_agent_id,
-        message: { role: 'user', parts: [{ kind: 'text', text: ctx.body.message }] },
-        version: '0.3',
-      });
-      return json(201, taskView(task));
-    },
-  }),
-  defineOp({
-    operationId: 'getA2aTask',
-    method: 'GET',
-    path: '/v1/a2a/tasks/{task_id}',
-    params: GetA2aTaskParams,
-    handle: (ctx) => {
-      const task = findTask(ctx, ctx.params.task_id);
-      progress(ctx, task);
-      return json(200, taskView(task));
-    },
-  }),
-  defineOp({
-    operationId: 'cancelA2aTask',
-    method: 'POST',
-    path: '/v1/a2a/tasks/{task_id}/cancel',
-    params: CancelA2aTaskParams,
-    handle: (ctx) => {
-      const task = findTask(ctx, ctx.params.task_id);
-      if (TERMINAL.has(task.status.state)) {
-        throw conflict(`task ${task.id} is already ${task.status.state}`, { state: task.status.state });
+      const { body, params } = ctx;
+      const reply = (fields: Record<string, unknown>) => json(200, { jsonrpc: '2.0', id: body.id, ...fields });
+      const target = findAgent(ctx.state, params.agent_id);
+      requireActive(target);
+      const message = body.params.message;
+      if (message.taskId !== undefined) {
+        // A message continuing a task of this agent joins its history.
+        const task = ctx.state.tasks.get(message.taskId);
+        if (!task || task.target_agent_id !== target.id)
+          return reply({ error: { code: RPC.taskNotFound, message: `task ${message.taskId} not found` } });
+        if (TERMINAL.has(task.state))
+          return reply({ error: { code: RPC.invalidParams, message: `task ${task.id} is already ${task.state}` } });
+        task.history.push(asMessage(message, ctx.id('msg')));
+        task.updated_at = ctx.clock.iso();
+        return reply({ result: v1View(task) });
       }
-      task.status = { state: 'canceled', timestamp: ctx.clock.iso() };
-      return json(200, taskView(task));
+      const task = createTask(ctx, {
+        source: '',
+        target: target.id,
+        message,
+        ...(message.contextId ? { contextId: message.contextId } : {}),
+      });
+      return reply({ result: v1View(task) });
     },
   }),
 ];

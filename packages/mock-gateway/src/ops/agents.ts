@@ -1,66 +1,67 @@
 import {
-  ActivateAgentParams,
   CreateAgentBody,
   GetAgentParams,
   ListAgentsQueryParams,
   RevokeAgentBody,
   RevokeAgentParams,
-  SuspendAgentParams,
 } from '@agenttrustid/spec/zod';
 import { conflict } from '../errors.js';
 import { defineOp, json } from '../operation.js';
-import { newestFirst } from '../state.js';
-import { agentView, findAgent, nextSeq, refuseRevoked } from './common.js';
+import { type Agent, newestFirst, ORG_ID } from '../state.js';
+import { agentView, findAgent, nextSeq } from './common.js';
 
 export const agentOps = [
   defineOp({
+    operationId: 'getHealth',
+    method: 'GET',
+    path: '/health',
+    handle: () => json(200, { status: 'healthy', service: 'agenttrust-mock-gateway', version: '2.0.0' }),
+  }),
+  defineOp({
     operationId: 'createAgent',
     method: 'POST',
-    path: '/v1/agents',
+    path: '/api/v1/agents',
     body: CreateAgentBody,
     bodyRequired: true,
     handle: ({ body, state, clock, id }) => {
-      const agent = {
+      const agent: Agent = {
         seq: nextSeq(state),
         id: id('agt'),
         name: body.name,
-        framework: body.framework ?? '',
+        org_id: body.org_id ?? ORG_ID,
+        framework: body.framework ?? 'custom',
+        public_key: body.public_key ?? '',
+        status: 'active',
         capabilities: [...(body.capabilities ?? [])],
         metadata: structuredClone(body.metadata ?? {}),
-        public_key: body.public_key ?? null,
-        status: 'active' as const,
         created_at: clock.iso(),
         last_auth_at: null,
-        revoked_at: null,
-        revocation_reason: null,
       };
       state.agents.set(agent.id, agent);
-      return json(201, agentView(agent));
+      return json(201, { agent: agentView(agent) });
     },
   }),
   defineOp({
     operationId: 'listAgents',
     method: 'GET',
-    path: '/v1/agents',
+    path: '/api/v1/agents',
     query: ListAgentsQueryParams,
     handle: ({ query, state }) => {
-      const agents = newestFirst(state.agents.values()).filter(
-        (a) => !query.status || a.status === query.status,
-      );
-      return json(200, agents.map(agentView));
+      const agents = newestFirst(state.agents.values()).filter((a) => !query.org_id || a.org_id === query.org_id);
+      return json(200, { agents: agents.map(agentView) });
     },
   }),
   defineOp({
     operationId: 'getAgent',
     method: 'GET',
-    path: '/v1/agents/{agent_id}',
+    path: '/api/v1/agents/{agent_id}',
     params: GetAgentParams,
     handle: ({ params, state }) => json(200, agentView(findAgent(state, params.agent_id))),
   }),
   defineOp({
     operationId: 'revokeAgent',
     method: 'POST',
-    path: '/v1/agents/{agent_id}/revoke',
+    path: '/api/v1/agents/{agent_id}/revoke',
     params: RevokeAgentParams,
     body: RevokeAgentBody,
     handle: ({ params, body, state, clock }) => {
@@ -70,32 +71,7 @@ export const agentOps = [
       }
       agent.status = 'revoked';
       agent.revoked_at = clock.iso();
-      agent.revocation_reason = body?.reason ?? null;
-      return json(200, agentView(agent));
-    },
-  }),
-  defineOp({
-    operationId: 'suspendAgent',
-    method: 'POST',
-    path: '/v1/agents/{agent_id}/suspend',
-    params: SuspendAgentParams,
-    handle: ({ params, state }) => {
-      const agent = findAgent(state, params.agent_id);
-      refuseRevoked(agent, 'be suspended');
-      // Suspending a suspended agent is a no-op, so a retried request is harmless.
-      agent.status = 'suspended';
-      return json(200, agentView(agent));
-    },
-  }),
-  defineOp({
-    operationId: 'activateAgent',
-    method: 'POST',
-    path: '/v1/agents/{agent_id}/activate',
-    params: ActivateAgentParams,
-    handle: ({ params, state }) => {
-      const agent = findAgent(state, params.agent_id);
-      refuseRevoked(agent, 'be activated');
-      agent.status = 'active';
+      agent.revocation_reason = body?.reason ?? 'manual_revocation';
       return json(200, agentView(agent));
     },
   }),

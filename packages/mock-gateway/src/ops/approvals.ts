@@ -1,30 +1,20 @@
-import {
-  ApproveApprovalBody,
-  ApproveApprovalParams,
-  DenyApprovalBody,
-  DenyApprovalParams,
-  GetApprovalParams,
-  ListApprovalsQueryParams,
-} from '@agenttrustid/spec/zod';
+import { ApproveApprovalBody, ApproveApprovalParams, DenyApprovalBody, DenyApprovalParams, GetApprovalParams } from '@agenttrustid/spec/zod';
 import { conflict, notFound } from '../errors.js';
 import { defineOp, json, type OpContext } from '../operation.js';
-import { type Approval, newestFirst } from '../state.js';
+import type { Approval, GatewayState } from '../state.js';
 import { approvalStatus, approvalView } from './common.js';
 
-type DecisionCtx = OpContext<
-  { approval_id: string },
-  unknown,
-  { decided_by: string; comment?: string | undefined }
->;
-
-function findApproval(ctx: DecisionCtx | OpContext<{ approval_id: string }, unknown, unknown>): Approval {
-  const approval = ctx.state.approvals.get(ctx.params.approval_id);
-  if (!approval) throw notFound('approval', ctx.params.approval_id);
+function findApproval(state: GatewayState, id: string): Approval {
+  const approval = state.approvals.get(id);
+  if (!approval) throw notFound('approval', id);
   return approval;
 }
 
+type DecisionCtx = OpContext<{ approval_id: string }, unknown, { decided_by: string }>;
+
+/** Only a pending, unexpired approval can be decided; a decision is final. */
 function decideApproval(ctx: DecisionCtx, status: 'approved' | 'denied') {
-  const approval = findApproval(ctx);
+  const approval = findApproval(ctx.state, ctx.params.approval_id);
   const current = approvalStatus(approval, ctx.clock.now());
   if (current !== 'pending') {
     throw conflict(`approval ${approval.id} is already ${current}`, { status: current });
@@ -32,39 +22,21 @@ function decideApproval(ctx: DecisionCtx, status: 'approved' | 'denied') {
   approval.status = status;
   approval.decided_by = ctx.body.decided_by;
   approval.decided_at = ctx.clock.iso();
-  approval.comment = ctx.body.comment ?? null;
   return json(200, approvalView(approval, ctx.clock.now()));
 }
 
 export const approvalOps = [
   defineOp({
-    operationId: 'listApprovals',
-    method: 'GET',
-    path: '/v1/approvals',
-    query: ListApprovalsQueryParams,
-    handle: ({ query, state, clock }) => {
-      const now = clock.now();
-      const wanted = query.status ?? 'pending';
-      const approvals = newestFirst(state.approvals.values())
-        .filter((a) => approvalStatus(a, now) === wanted)
-        .filter((a) => query.agent_id === undefined || a.agent_id === query.agent_id);
-      return json(
-        200,
-        approvals.map((a) => approvalView(a, now)),
-      );
-    },
-  }),
-  defineOp({
     operationId: 'getApproval',
     method: 'GET',
-    path: '/v1/approvals/{approval_id}',
+    path: '/mcp/approvals/{approval_id}',
     params: GetApprovalParams,
-    handle: (ctx) => json(200, approvalView(findApproval(ctx), ctx.clock.now())),
+    handle: ({ params, state, clock }) => json(200, approvalView(findApproval(state, params.approval_id), clock.now())),
   }),
   defineOp({
     operationId: 'approveApproval',
     method: 'POST',
-    path: '/v1/approvals/{approval_id}/approve',
+    path: '/mcp/approvals/{approval_id}/approve',
     params: ApproveApprovalParams,
     body: ApproveApprovalBody,
     bodyRequired: true,
@@ -73,7 +45,7 @@ export const approvalOps = [
   defineOp({
     operationId: 'denyApproval',
     method: 'POST',
-    path: '/v1/approvals/{approval_id}/deny',
+    path: '/mcp/approvals/{approval_id}/deny',
     params: DenyApprovalParams,
     body: DenyApprovalBody,
     bodyRequired: true,

@@ -2,7 +2,7 @@
 import type { components } from '@agenttrustid/spec/types';
 import { GatewayError, notFound } from '../errors.js';
 import type { OpContext } from '../operation.js';
-import type { Agent, Approval, Delegation, GatewayState, Session } from '../state.js';
+import type { Agent, Approval, Delegation, GatewayState, McpServer, Session } from '../state.js';
 
 type S = components['schemas'];
 type Ctx = OpContext<unknown, unknown, unknown>;
@@ -25,7 +25,7 @@ export function requireActive(agent: Agent, status: 403 | 409 = 403): void {
   }
 }
 
-/** A revoked agent is final: changing it is a 409 AGENT_REVOKED (`what`: "be suspended"). */
+/** A revoked agent is final: changing it is a 409 AGENT_REVOKED (`what`: "have its card published"). */
 export function refuseRevoked(agent: Agent, what: string): void {
   if (agent.status === 'revoked') {
     throw new GatewayError(409, 'AGENT_REVOKED', `agent ${agent.id} is revoked and cannot ${what}`, {
@@ -36,13 +36,13 @@ export function refuseRevoked(agent: Agent, what: string): void {
 }
 
 export function agentView(agent: Agent): S['Agent'] {
-  const { seq: _, ...wire } = agent;
+  const { seq: _, last_auth_at: __, ...wire } = agent;
   return structuredClone(wire);
 }
 
 export function sessionView(session: Session): S['Session'] {
-  const { seq: _, implicit: __, ...wire } = session;
-  return structuredClone(wire);
+  const { seq: _, implicit: __, allowed_calls: ___, ...wire } = session;
+  return { ...structuredClone(wire), allowed_actions: [] };
 }
 
 /** A pending approval past its expiry reads as `expired`; nothing else changes by time. */
@@ -52,18 +52,35 @@ export function approvalStatus(approval: Approval, now: number): S['ApprovalStat
 }
 
 export function approvalView(approval: Approval, now: number): S['Approval'] {
-  const { seq: _, consumed_at: __, ...wire } = approval;
-  return { ...structuredClone(wire), status: approvalStatus(approval, now) };
+  return {
+    id: approval.id,
+    session_id: approval.session_id,
+    agent_id: approval.agent_id,
+    org_id: approval.org_id,
+    action_name: approval.action_name,
+    action_effect: approval.action_effect,
+    status: approvalStatus(approval, now),
+    created_at: approval.created_at,
+    expires_at: approval.expires_at,
+    decided_by: approval.decided_by,
+  };
 }
 
-export function delegationStatus(delegation: Delegation, now: number): S['DelegationStatus'] {
-  if (delegation.status === 'revoked') return 'revoked';
+export type DelegationStatus = 'active' | 'expired' | 'revoked';
+
+export function delegationStatus(delegation: Delegation, now: number): DelegationStatus {
+  if (delegation.revoked_at !== undefined) return 'revoked';
   return now >= Date.parse(delegation.expires_at) ? 'expired' : 'active';
 }
 
-export function delegationView(delegation: Delegation, now: number): S['Delegation'] {
+export function delegationView(delegation: Delegation): S['Delegation'] {
   const { seq: _, ...wire } = delegation;
-  return { ...structuredClone(wire), status: delegationStatus(delegation, now) };
+  return structuredClone(wire);
+}
+
+export function serverView(server: McpServer): S['McpServer'] {
+  const { seq: _, ...wire } = server;
+  return structuredClone(wire);
 }
 
 /** A start and the instant `ms` later, from one clock reading so the span is exact. */

@@ -5,14 +5,14 @@
 import { validation } from '../errors.js';
 import type { OpContext } from '../operation.js';
 import { type ActionEffect, classifyEffect, grantingCapability, requiresElevation } from '../policy.js';
-import { type ActionCheckResult, type Approval, pushBounded, type Session } from '../state.js';
+import { type ActionCheckResult, type Approval, ORG_ID, pushBounded, type Session } from '../state.js';
 import { approvalStatus, delegationStatus, findAgent, isoSpan, nextSeq } from './common.js';
 
 export interface CheckInput {
   agent_id: string;
-  tool_name: string;
+  action_name: string;
   action_effect?: ActionEffect | undefined;
-  tool_input_digest?: string | undefined;
+  /** `""` or absent: no session (the official Python and TypeScript clients send `""`). */
   session_id?: string | undefined;
 }
 
@@ -21,7 +21,7 @@ type Rule = ActionCheckResult['rule'];
 
 /** The session a check is counted in; an unknown id opens an implicit `open` session. */
 function resolveSession(ctx: Ctx, agentId: string, sessionId: string | undefined): Session | null {
-  if (sessionId === undefined) return null;
+  if (sessionId === undefined || sessionId === '') return null;
   const existing = ctx.state.sessions.get(sessionId);
   if (existing) {
     if (existing.agent_id !== agentId) {
@@ -36,18 +36,22 @@ function resolveSession(ctx: Ctx, agentId: string, sessionId: string | undefined
     implicit: true,
     session_id: sessionId,
     agent_id: agentId,
-    server_id: null,
+    org_id: ORG_ID,
+    server_id: '',
+    delegation_id: '',
+    provider_id: '',
+    issuer: '',
+    trust_level: '',
     mode: 'open',
-    scope_ceiling: null,
+    scope_ceiling: [],
     source: 'sdk',
-    delegation_id: null,
-    federated_subject: null,
-    federated_issuer: null,
     total_calls: 0,
-    allowed_calls: 0,
+    read_calls: 0,
+    write_calls: 0,
     denied_calls: 0,
+    allowed_calls: 0,
     created_at: ctx.clock.iso(),
-    last_call_at: null,
+    last_activity_at: ctx.clock.iso(),
   };
   ctx.state.sessions.set(sessionId, session);
   return session;
@@ -57,11 +61,11 @@ export function decide(ctx: Ctx, input: CheckInput): ActionCheckResult {
   const { state, clock } = ctx;
   const agent = findAgent(state, input.agent_id);
   const session = resolveSession(ctx, agent.id, input.session_id);
-  const effect = input.action_effect ?? classifyEffect(input.tool_name);
+  const effect = input.action_effect ?? classifyEffect(input.action_name);
   const effectSource = input.action_effect ? 'hint' : 'classified';
   const checkId = ctx.id('chk');
   const now = clock.now();
-  const tool = input.tool_name;
+  const tool = input.action_name;
 
   const answer = (
     allowed: boolean,
@@ -70,17 +74,15 @@ export function decide(ctx: Ctx, input: CheckInput): ActionCheckResult {
     extra: { approval_id?: string | null; elevation?: boolean; retryable?: boolean } = {},
   ): ActionCheckResult => ({
     allowed,
+    check_id: checkId,
     // Decisions that rest on Guardian's own reading of a tool name are less certain.
     confidence: effectSource === 'classified' && EFFECT_RULES.has(rule) ? 0.9 : 1,
+    guard_tier: 'fast',
+    latency_ms: 0,
     reason,
-    rule,
-    check_id: checkId,
-    action_effect: effect,
-    effect_source: effectSource,
     elevation_required: extra.elevation ?? false,
     approval_id: extra.approval_id ?? null,
-    retryable: extra.retryable ?? false,
-    ...(session ? { session_id: session.session_id } : {}),
+    rule,
   });
 
   const result = ((): ActionCheckResult => {
@@ -89,7 +91,7 @@ export function decide(ctx: Ctx, input: CheckInput): ActionCheckResult {
       return answer(false, 'agent_suspended', `agent ${agent.id} is suspended`, { retryable: true });
     }
     let capabilities = agent.capabilities;
-    if (session?.delegation_id) {
+    if (session && session.delegation_id !== '') {
       const delegation = state.delegations.get(session.delegation_id);
       const status = delegation ? delegationStatus(delegation, now) : 'revoked';
       const delegator = delegation ? state.agents.get(delegation.from_agent_id) : undefined;
@@ -108,7 +110,7 @@ export function decide(ctx: Ctx, input: CheckInput): ActionCheckResult {
     const capability = grantingCapability(capabilities, tool);
     if (!capability)
       return answer(false, 'no_capability', `agent ${agent.id} has no capability for '${tool}'`);
-    if (session?.scope_ceiling && !grantingCapability(session.scope_ceiling, tool)) {
+    if (session && session.scope_ceiling.length > 0 && !grantingCapability(session.scope_ceiling, tool)) {
       return answer(
         false,
         'outside_scope_ceiling',
@@ -120,7 +122,7 @@ export function decide(ctx: Ctx, input: CheckInput): ActionCheckResult {
     }
     return elevate(
       ctx,
-      { agent_id: agent.id, tool, effect, digest: input.tool_input_digest ?? null },
+      { agent_id: agent.id, tool, effect, session_id: session?.session_id ?? '' },
       session,
       {
         checkId,
@@ -132,13 +134,15 @@ export function decide(ctx: Ctx, input: CheckInput): ActionCheckResult {
   agent.last_auth_at = clock.iso();
   if (session) {
     session.total_calls += 1;
+    if (effect === 'read') session.read_calls += 1;
+    else session.write_calls += 1;
     if (result.allowed) session.allowed_calls += 1;
     else session.denied_calls += 1;
-    session.last_call_at = clock.iso();
+    session.last_activity_at = clock.iso();
   }
   pushBounded(state.checks, {
     agent_id: agent.id,
-    tool_name: tool,
+    action_name: tool,
     session_id: session?.session_id ?? null,
     result,
     at: clock.iso(),
@@ -153,11 +157,12 @@ const EFFECT_RULES: ReadonlySet<Rule> = new Set([
   'elevation_denied',
 ]);
 
+/** What an approval allows: this agent, tool (exact name) and effect, in this session (`""`: none). */
 interface Binding {
   agent_id: string;
   tool: string;
   effect: ActionEffect;
-  digest: string | null;
+  session_id: string;
 }
 
 type Answer = (
@@ -182,7 +187,7 @@ function elevate(
         a.agent_id === binding.agent_id &&
         a.action_name === binding.tool &&
         a.action_effect === binding.effect &&
-        a.tool_input_digest === binding.digest,
+        a.session_id === binding.session_id,
     )
     .sort((a, b) => b.seq - a.seq);
 
@@ -242,17 +247,16 @@ function elevate(
     consumed_at: null,
     id: ctx.id('apr'),
     agent_id: binding.agent_id,
-    session_id: session?.session_id ?? null,
+    session_id: binding.session_id,
+    org_id: ORG_ID,
     check_id: checkId,
     action_name: binding.tool,
     action_effect: binding.effect,
-    tool_input_digest: binding.digest,
     status: 'pending',
     created_at: lifetime.start,
     expires_at: lifetime.end,
     decided_by: null,
     decided_at: null,
-    comment: null,
   };
   state.approvals.set(approval.id, approval);
   return answer(false, 'elevation_required', reason, {

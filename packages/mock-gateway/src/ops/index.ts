@@ -10,10 +10,15 @@ import { mcpOps } from './mcp.js';
 import { sessionOps } from './sessions.js';
 import { streamingOps } from './streaming.js';
 import { tokenOps } from './tokens.js';
+import { wimseOps } from './wimse.js';
 
-/** Every operation of the spec, in spec order. */
+/**
+ * Every operation of the spec. Order matters where paths overlap: the MCP registry and sessions
+ * (`/mcp/servers`, `/mcp/sessions/...`, `/mcp/approvals/...`) come before the proxy `/mcp/{server_id}`.
+ */
 export const operations: readonly Operation[] = [
   ...agentOps,
+  ...wimseOps,
   ...tokenOps,
   ...actionOps,
   ...sessionOps,

@@ -1,19 +1,18 @@
-import type { components } from '@agenttrustid/spec/types';
 import { IntrospectTokenBody, IssueTokenBody, RevokeTokenBody } from '@agenttrustid/spec/zod';
-import { authDenied, notFound } from '../errors.js';
+import { authDenied, notFound, validation } from '../errors.js';
 import { defineOp, json, noContent } from '../operation.js';
-import { uncovered } from '../policy.js';
-import type { GatewayState, Token } from '../state.js';
+import { grantingCapability, uncovered } from '../policy.js';
+import { type GatewayState, ORG_ID, type Token } from '../state.js';
 import { findAgent, isoSpan, nextSeq, requireActive } from './common.js';
 
-type Inactive = components['schemas']['InactiveReason'];
+export type InactiveReason = 'unknown' | 'revoked' | 'expired' | 'agent_revoked' | 'agent_suspended';
 
 /** Why a token may not be used now (checked in this order), or null when it may. */
 export function tokenInactiveReason(
   state: GatewayState,
   token: Token | undefined,
   now: number,
-): Inactive | null {
+): InactiveReason | null {
   if (!token) return 'unknown';
   if (token.revoked) return 'revoked';
   if (now >= Date.parse(token.expires_at)) return 'expired';
@@ -23,11 +22,19 @@ export function tokenInactiveReason(
   return null;
 }
 
+const REASONING: Record<InactiveReason, string> = {
+  unknown: 'token unknown',
+  revoked: 'token revoked',
+  expired: 'token expired',
+  agent_revoked: "the token's agent is revoked",
+  agent_suspended: "the token's agent is suspended",
+};
+
 export const tokenOps = [
   defineOp({
     operationId: 'issueToken',
     method: 'POST',
-    path: '/v1/tokens',
+    path: '/api/v1/agent-tokens/issue',
     body: IssueTokenBody,
     bodyRequired: true,
     handle: (ctx) => {
@@ -41,64 +48,79 @@ export const tokenOps = [
           scope: missing[0],
         });
       }
+      if (body.session_id !== undefined) {
+        const session = state.sessions.get(body.session_id);
+        if (session && session.agent_id !== agent.id)
+          throw validation('session_id', `session ${body.session_id} belongs to another agent`);
+      }
       agent.last_auth_at = clock.iso();
-      const lifetime = isoSpan(ctx, (body.ttl_seconds ?? 3600) * 1000);
+      const lifetime = isoSpan(ctx, (body.ttl ?? 300) * 1000);
       const token: Token = {
         seq: nextSeq(state),
         revoked: false,
-        token: ctx.secret('atk'),
-        token_type: 'Bearer',
+        token: ctx.secret('at'),
+        token_id: ctx.id('tok'),
         agent_id: agent.id,
         scopes: [...body.scopes],
-        audience: [...(body.audience ?? [])],
+        audience: [],
+        session_id: body.session_id ?? null,
         issued_at: lifetime.start,
         expires_at: lifetime.end,
       };
       state.tokens.set(token.token, token);
-      const { seq: _, revoked: __, ...wire } = token;
-      return json(201, wire);
+      return json(201, {
+        token: token.token,
+        token_id: token.token_id,
+        agent_id: token.agent_id,
+        scopes: [...token.scopes],
+        audience: [],
+        issued_at: token.issued_at,
+        expires_at: token.expires_at,
+      });
     },
   }),
   defineOp({
     operationId: 'introspectToken',
     method: 'POST',
-    path: '/v1/tokens/introspect',
+    path: '/api/v1/agent-tokens/introspect',
     body: IntrospectTokenBody,
     bodyRequired: true,
     secretFields: ['token'],
     handle: ({ body, state, clock }) => {
       const token = state.tokens.get(body.token);
       const inactive = tokenInactiveReason(state, token, clock.now());
-      if (inactive || !token) return json(200, { active: false, reason: inactive ?? 'unknown' });
-      if (body.target !== undefined && token.audience.length > 0 && !token.audience.includes(body.target)) {
-        return json(200, { active: false, reason: 'audience_mismatch' });
-      }
-      // Required scopes are compared exactly (normalized), wildcards included, via the same rule
-      // as capabilities: a `files:*` token satisfies `files:read`.
-      if (uncovered(token.scopes, body.required_scopes ?? []).length > 0) {
-        return json(200, { active: false, reason: 'insufficient_scope' });
-      }
-      return json(200, {
-        active: true,
+      const base = { guard_tier: 'fast' as const, confidence: 1, latency_ms: 0 };
+      if (inactive || !token) return json(200, { active: false, reasoning: REASONING[inactive ?? 'unknown'], ...base });
+      const about = {
         agent_id: token.agent_id,
+        org_id: ORG_ID,
         scopes: [...token.scopes],
-        audience: [...token.audience],
         expires_at: token.expires_at,
-      });
+        ...base,
+      };
+      const target = body.target ?? null;
+      if (target !== null && token.audience.length > 0 && !token.audience.includes(target)) {
+        return json(200, { active: false, ...about, reasoning: `audience does not include ${target}` });
+      }
+      const missing = (body.required_scopes ?? []).filter((scope) => !grantingCapability(token.scopes, scope));
+      if (missing.length > 0) {
+        return json(200, { active: false, ...about, reasoning: `insufficient scope: ${missing[0]}` });
+      }
+      return json(200, { active: true, ...about, reasoning: 'token active with the required scopes' });
     },
   }),
   defineOp({
     operationId: 'revokeToken',
     method: 'POST',
-    path: '/v1/tokens/revoke',
+    path: '/api/v1/agent-tokens/revoke',
     body: RevokeTokenBody,
     bodyRequired: true,
     secretFields: ['token'],
     handle: ({ body, state }) => {
       const token = state.tokens.get(body.token);
-      // The 404 must not echo the secret it was given.
-      if (!token) throw notFound('token', '[redacted]');
-      token.revoked = true;
+      // The token itself is a secret: the error names neither it nor a prefix of it.
+      if (!token) throw notFound('token', '[REDACTED]');
+      token.revoked = true; // Revoking twice is harmless.
       return noContent();
     },
   }),
