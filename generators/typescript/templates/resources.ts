@@ -199,7 +199,9 @@ export interface ResourceModule {
 
 export function resourceModule(model: ApiModel, resource: Resource, header: string): ResourceModule {
   // `x-sdk-root` operations are methods of the client itself (client.ts), not of the resource.
-  const ops = resource.operations.map((id) => model.operations.find((o) => o.id === id)!).filter((o) => !o.root);
+  const ops = resource.operations
+    .map((id) => model.operations.find((o) => o.id === id)!)
+    .filter((o) => !o.root);
   const className = tsPascal(resource.name.words);
   const shapes = ops.map((op) => [op, callShape(model, op, singular(resource))] as const);
 

@@ -146,9 +146,12 @@ function descriptor(model: ApiModel, op: Operation): string {
   if (!op.auth) fields.push('auth: false');
   if (op.service) fields.push(`service: ${tsStr(op.service)}`);
   const required = op.headerParams.filter((p) => p.required);
-  if (required.length) fields.push(`requiredHeaders: [${required.map((p) => tsStr(p.name.wire)).join(', ')}]`);
+  if (required.length)
+    fields.push(`requiredHeaders: [${required.map((p) => tsStr(p.name.wire)).join(', ')}]`);
   if (op.fixed.length)
-    fields.push(`fixed: { ${op.fixed.map((f) => `${tsKey(f.wire)}: ${JSON.stringify(f.value)}`).join(', ')} }`);
+    fields.push(
+      `fixed: { ${op.fixed.map((f) => `${tsKey(f.wire)}: ${JSON.stringify(f.value)}`).join(', ')} }`,
+    );
   if (op.rpc) {
     const rpc = [
       ...(op.rpc.method === undefined ? [] : [`method: ${tsStr(op.rpc.method)}`]),
@@ -181,7 +184,8 @@ function descriptor(model: ApiModel, op: Operation): string {
     const schema = findType(model, op.body.type);
     const bodyParams = op.params.filter((p) => p.location === 'body');
     const renamed = bodyParams.some((p) => {
-      const prop = schema.kind === 'object' ? schema.properties.find((x) => x.name.wire === p.name.wire) : undefined;
+      const prop =
+        schema.kind === 'object' ? schema.properties.find((x) => x.name.wire === p.name.wire) : undefined;
       return !prop || ts.property(prop.name) !== ts.property(p.name);
     });
     fields.push(renamed ? `body: ${inlineShape(model, bodyParams, op.id)}` : `body: shapes.${op.body.type}`);

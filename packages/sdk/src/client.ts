@@ -182,7 +182,9 @@ function serviceUrls(options: ClientOptions, baseUrl: string): Record<string, st
 function readConfig(path: string): ClientOptions {
   const fs = (
     globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
-  ).process?.getBuiltinModule?.('node:fs') as { readFileSync(path: string, encoding: 'utf8'): string } | undefined;
+  ).process?.getBuiltinModule?.('node:fs') as
+    | { readFileSync(path: string, encoding: 'utf8'): string }
+    | undefined;
   if (!fs) {
     throw new ValidationError('VALIDATION_ERROR', 'fromConfig needs node:fs (Node 20.16 or later)', {
       details: { field: 'path' },
@@ -192,10 +194,14 @@ function readConfig(path: string): ClientOptions {
   try {
     config = JSON.parse(fs.readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new ValidationError('VALIDATION_ERROR', `cannot read the config file ${path}: ${(error as Error).message}`, {
-      details: { field: 'path' },
-      cause: error,
-    });
+    throw new ValidationError(
+      'VALIDATION_ERROR',
+      `cannot read the config file ${path}: ${(error as Error).message}`,
+      {
+        details: { field: 'path' },
+        cause: error,
+      },
+    );
   }
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new ValidationError('VALIDATION_ERROR', `the config file ${path} is not a JSON object`, {

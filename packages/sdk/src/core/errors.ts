@@ -154,8 +154,7 @@ export function errorFromResponse(
     typeof rawCode === 'string' && CODES.has(rawCode) ? (rawCode as ErrorCode) : codeForStatus(status);
   // `message` is what the official clients read; a gateway that sends only `error` is read too.
   const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
-  const message =
-    text(envelope?.message) ?? text(envelope?.error) ?? `Gateway answered HTTP ${status}`;
+  const message = text(envelope?.message) ?? text(envelope?.error) ?? `Gateway answered HTTP ${status}`;
   const rawDetails = envelope?.details;
   const details =
     typeof rawDetails === 'object' && rawDetails !== null && !Array.isArray(rawDetails)
@@ -190,7 +189,8 @@ export function errorFromRpc(error: unknown, status: number, requestId: string |
   const member = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {};
   const rpcCode = typeof member.code === 'number' ? member.code : undefined;
   const data = member.data;
-  const dataCode = typeof data === 'object' && data !== null ? (data as Record<string, unknown>).code : undefined;
+  const dataCode =
+    typeof data === 'object' && data !== null ? (data as Record<string, unknown>).code : undefined;
   const code: ErrorCode =
     typeof dataCode === 'string' && CODES.has(dataCode)
       ? (dataCode as ErrorCode)

@@ -104,7 +104,8 @@ export class HttpCore {
   constructor(options: HttpCoreOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     const services: Record<string, string> = {};
-    for (const [name, url] of Object.entries(options.services ?? {})) services[name] = url.replace(/\/+$/, '');
+    for (const [name, url] of Object.entries(options.services ?? {}))
+      services[name] = url.replace(/\/+$/, '');
     this.services = services;
     this.timeout = options.timeout;
     this.maxRetries = options.maxRetries;

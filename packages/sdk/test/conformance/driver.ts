@@ -243,7 +243,10 @@ async function handle(req: Request): Promise<Json> {
       const target = op.root ? c : c[op.resource];
       const method = target?.[op.name.overrides[LANG] ?? op.name.wire];
       if (typeof method !== 'function') throw new Error(`the SDK has no ${req.call}`);
-      const out = await (method as (...a: unknown[]) => unknown).apply(target, callArguments(op, req.args ?? {}));
+      const out = await (method as (...a: unknown[]) => unknown).apply(
+        target,
+        callArguments(op, req.args ?? {}),
+      );
       return resultToWire(out, returnType(op));
     }
     case 'guard':
