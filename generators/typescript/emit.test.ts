@@ -69,9 +69,9 @@ describe('the TypeScript emitter', () => {
     }
   });
 
-  it('gives ApprovalListParams a query parameter added to listApprovals', async () => {
+  it('gives AgentListParams a query parameter added to listAgents', async () => {
     const edited = specCopy((spec) => {
-      spec.paths['/v1/approvals'].get.parameters.push({
+      spec.paths['/api/v1/agents'].get.parameters.push({
         name: 'limit',
         in: 'query',
         required: false,
@@ -80,17 +80,31 @@ describe('the TypeScript emitter', () => {
       });
     });
     const out = await emitFrom(edited);
-    const approvals = read(out, 'resources/approvals.ts');
-    expect(approvals).toMatch(/export interface ApprovalListParams \{[^}]*\n {2}limit\?: number;\n\}/);
-    expect(read(out, 'operations.ts')).toMatch(/listApprovals: \{[^\n]*query: /);
+    const agents = read(out, 'resources/agents.ts');
+    expect(agents).toMatch(/export interface AgentListParams \{[^}]*\n {2}limit\?: number;\n\}/);
+    expect(read(out, 'operations.ts')).toMatch(/listAgents: \{[^\n]*query: /);
   });
 
   it('names the x-sdk-args entry that TypeScript cannot express', async () => {
     const edited = specCopy((spec) => {
-      spec.paths['/v1/agents/{agent_id}/revoke'].post['x-sdk-args'] = {
+      spec.paths['/api/v1/agents/{agent_id}/revoke'].post['x-sdk-args'] = {
         typescript: ['agent_id', 'reason', 'nope'],
       };
     });
     await expect(emitFrom(edited)).rejects.toThrow(SpecModelError);
+  });
+
+  it('emits header arguments, fixed fields, JSON-RPC, unwrap, services and root methods', async () => {
+    const out = await emitFrom(SPEC);
+    const ops = read(out, 'operations.ts');
+    expect(ops).toMatch(/checkAction: \{[^\n]*service: 'auth'[^\n]*fixed: \{ action_source: "api" \}/);
+    expect(ops).toMatch(/callMcpTool: \{[^\n]*requiredHeaders: \['X-Agent-ID'\][^\n]*rpc: \{ id: 1, onError: 'return' \}/);
+    expect(ops).toMatch(/getA2aTask: \{[^\n]*rpc: \{ method: 'tasks\/get', id: "counter"[^\n]*body: \{ id: "taskId" \}/);
+    expect(ops).toMatch(/listAgents: \{[^\n]*unwrap: 'agents', envelope: 'AgentList', response: 'Agent'[^\n]*list: true/);
+    expect(read(out, 'resources/mcp.ts')).toMatch(
+      /callTool\(serverId: string, agentId: string, method: string, params\?: Record<string, unknown>, sessionId\?: string, options\?: RequestOptions\): Promise<unknown>/,
+    );
+    expect(read(out, 'client.ts')).toMatch(/health\(options\?: RequestOptions\): Promise<HealthResponse>/);
+    expect(read(out, 'facts.ts')).toMatch(/services: \[\{"name":"auth"/);
   });
 });

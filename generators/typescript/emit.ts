@@ -32,11 +32,15 @@ export async function emit(ctx: EmitContext): Promise<void> {
     schemasModule(model, header('the zod schemas of the success responses, from @agenttrustid/spec.')),
   );
   files.set(`${OUT}/facts.ts`, factsModule(model, header('the spec facts the runtime reads.')));
-  const modules = model.resources.map((r) =>
-    resourceModule(model, r, header(`the ${r.name.wire} resource.`)),
-  );
+  // A tag whose operations all live on the client (`x-sdk-root`) is no resource.
+  const isRoot = (id: string) => model.operations.find((o) => o.id === id)!.root;
+  const resources = model.resources.filter((r) => r.operations.some((id) => !isRoot(id)));
+  const modules = resources.map((r) => resourceModule(model, r, header(`the ${r.name.wire} resource.`)));
   for (const m of modules) files.set(`${OUT}/${m.file}`, m.source);
-  files.set(`${OUT}/client.ts`, resourcesIndex(model, modules, header("the client's resources.")));
+  files.set(
+    `${OUT}/client.ts`,
+    resourcesIndex(model, resources, modules, header("the client's resources and root methods.")),
+  );
   files.set(`${OUT}/resources/index.ts`, resourceTypesIndex(modules, header('the resource types.')));
 
   const text = new Map([...files].map(([path, content]) => [path, tidy(content)]));

@@ -71,6 +71,8 @@ export interface CallShape {
   paramsType?: string;
   /** The method resolves to nothing (`Operation.sdk.void` names typescript, or no response body). */
   void: boolean;
+  /** What the method resolves to: the unwrapped member, a proxy's any JSON, or the response type. */
+  returns?: TypeRef;
   cache?: CacheRule;
 }
 
@@ -91,17 +93,54 @@ export function callShape(model: ApiModel, op: Operation, resourceSingular: stri
     positional,
     rest,
     void: op.sdk.void.includes('typescript') || op.response.type === undefined,
+    returns: returnType(model, op),
     ...(op.sdk.cache ? { cache: op.sdk.cache } : {}),
   };
   if (rest.length === 0) return shape;
-  if (op.body && positional.length === 0 && op.queryParams.length === 0) {
+  // The body type is taken whole only when it is exactly the arguments: no fixed fields (sent by
+  // the SDK, not the caller) and no header arguments beside it.
+  if (
+    op.body &&
+    positional.length === 0 &&
+    op.queryParams.length === 0 &&
+    op.headerParams.length === 0 &&
+    op.fixed.length === 0
+  ) {
     shape.wholeBody = ts.type(findType(model, op.body.type).name);
     return shape;
   }
   // `<Body>Params` after the body type (`ApprovalDecision` -> `ApprovalDecisionParams`,
   // `InitSessionRequest` -> `InitSessionParams`), else `<Resource><Method>Params` (`AgentListParams`).
-  shape.paramsType = op.body
-    ? `${ts.type(findType(model, op.body.type).name).replace(/Request$/, '')}Params`
-    : `${resourceSingular}${ts.type(op.name)}Params`;
+  // A body type already named `...Params` (a JSON-RPC method's params) is taken as the second form.
+  const bodyName = op.body ? ts.type(findType(model, op.body.type).name) : undefined;
+  shape.paramsType =
+    bodyName && !bodyName.endsWith('Params')
+      ? `${bodyName.replace(/Request$/, '')}Params`
+      : `${resourceSingular}${ts.type(op.name)}Params`;
   return shape;
+}
+
+/**
+ * The type a method returns: `Operation.unwrap` picks a member of the response object (a JSON-RPC
+ * method's response type is already its `result`); a proxy JSON-RPC call (no `method`) returns
+ * the upstream `result` or, on an error member, the whole body: any JSON.
+ */
+export function returnType(model: ApiModel, op: Operation): TypeRef | undefined {
+  const type = op.response.type;
+  if (!type) return undefined;
+  if (op.rpc && op.rpc.method === undefined) return { kind: 'any' };
+  if (!op.unwrap) return type;
+  return unwrapMember(model, op, type);
+}
+
+/** The type of the `Operation.unwrap` member of the response object. */
+export function unwrapMember(model: ApiModel, op: Operation, type: TypeRef): TypeRef {
+  const t = type.kind === 'ref' ? findType(model, type.name) : undefined;
+  const member = t?.kind === 'object' ? t.properties.find((p) => p.name.wire === op.unwrap) : undefined;
+  if (!member)
+    throw new SpecModelError(
+      `x-sdk-unwrap names '${op.unwrap}', which is not a property of the response object`,
+      `#/paths/${op.path.replace(/~/g, '~0').replace(/\//g, '~1')}/${op.method.toLowerCase()}`,
+    );
+  return member.type;
 }

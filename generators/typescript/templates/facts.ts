@@ -44,6 +44,14 @@ export function factsModule(model: ApiModel, header: string): string {
       env: { baseUrl: ${json(d.env.baseUrl)}, apiKey: ${json(d.env.apiKey)} },
       timeoutMs: ${d.timeoutMs},
       maxRetries: ${d.maxRetries},
+      /**
+       * Split deployments: each service's base URL comes from its environment variables, else from
+       * the gateway's URL with \`derive.from\` replaced by \`derive.to\` when it contains it, else it
+       * is the gateway's URL.
+       */
+      services: ${json(d.services)},
+      /** The keys \`fromConfig(path)\` reads from a JSON config file. */
+      configFileKeys: ${json(d.configFileKeys)},
     } as const;
 
     /** Retries: exponential from \`initialDelayMs\` up to \`maxDelayMs\`; a longer Retry-After is not waited for. */

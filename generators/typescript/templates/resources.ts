@@ -6,7 +6,7 @@
 import { code } from '../../src/emit/template.ts';
 import { SpecModelError } from '../../src/model/index.ts';
 import type { ApiModel, JsonValue, Operation, Param, Resource, TypeRef } from '../../src/model/types.ts';
-import { ts, tsDoc, tsKey, tsPascal } from '../naming.ts';
+import { ts, tsDoc, tsKey, tsPascal, tsStr } from '../naming.ts';
 import { type CallShape, callShape, findType, nullableType, tsType, typeNames } from '../sdk.ts';
 
 /** `agents` -> `Agent`: what a resource's query-parameter interfaces are named after. */
@@ -115,7 +115,7 @@ function objectOf(model: ApiModel, shape: CallShape, obj: string, which: Param[]
   return `{ ${parts.join(', ')} }`;
 }
 
-function method(model: ApiModel, op: Operation, shape: CallShape): string {
+export function method(model: ApiModel, op: Operation, shape: CallShape): string {
   const objName = shape.positional.some((p) => ts.variable(p.name) === 'params') ? 'args' : 'params';
   const optionalObj = shape.rest.every((p) => !p.required);
   const args = shape.positional.map(
@@ -126,8 +126,7 @@ function method(model: ApiModel, op: Operation, shape: CallShape): string {
   const optionsType = shape.cache?.kind === 'store' ? `${tsPascal(splitId(op.id))}Options` : 'RequestOptions';
   args.push(`options?: ${optionsType}`);
 
-  const type = op.response.type;
-  const returns = shape.void || !type ? 'void' : tsType(model, type);
+  const returns = shape.void || !shape.returns ? 'void' : tsType(model, shape.returns);
 
   const pathArgs = op.pathParams.map((p) =>
     shape.positional.includes(p) ? ts.variable(p.name) : `${objName}.${ts.property(p.name)}`,
@@ -136,6 +135,7 @@ function method(model: ApiModel, op: Operation, shape: CallShape): string {
   const bodyParams = op.params.filter((p) => p.location === 'body');
   const restQuery = shape.rest.filter((p) => p.location === 'query');
   const restBody = shape.rest.filter((p) => p.location === 'body');
+  const restHeaders = shape.rest.filter((p) => p.location === 'header');
 
   let query = 'undefined';
   if (queryParams.length) {
@@ -143,6 +143,7 @@ function method(model: ApiModel, op: Operation, shape: CallShape): string {
     query =
       objType &&
       restBody.length === 0 &&
+      restHeaders.length === 0 &&
       restQuery.length === queryParams.length &&
       !queryParams.some((p) => p.shorthand)
         ? objName
@@ -152,10 +153,19 @@ function method(model: ApiModel, op: Operation, shape: CallShape): string {
   if (op.body) {
     const aliased = shape.rest.some((p) => aliasOf(p, shape.rest));
     if (shape.wholeBody && !bodyParams.some((p) => p.shorthand)) body = objName;
-    else if (restQuery.length === 0 && objType && !aliased)
+    else if (restQuery.length === 0 && restHeaders.length === 0 && objType && !aliased)
       body = objectOf(model, shape, objName, bodyParams, true);
     else body = objectOf(model, shape, objName, bodyParams, false);
   }
+  // Header arguments go by header name (`X-Agent-ID`); the core skips the undefined ones.
+  const headers = op.headerParams.length
+    ? `, { ${op.headerParams
+        .map(
+          (p) =>
+            `${tsStr(p.name.wire)}: ${shape.positional.includes(p) ? ts.variable(p.name) : `${objName}.${ts.property(p.name)}`}`,
+        )
+        .join(', ')} }`
+    : '';
   const doc = tsDoc(
     [
       op.description ?? op.summary,
@@ -167,7 +177,7 @@ function method(model: ApiModel, op: Operation, shape: CallShape): string {
   return code`
     ${doc}
     ${ts.member(op.name)}(${args.join(', ')}): Promise<${returns}> {
-      return this._request(${op.id}, [${pathArgs.join(', ')}], ${query}, ${body}, options);
+      return this._request(${op.id}, [${pathArgs.join(', ')}], ${query}, ${body}, options${headers});
     }
   `;
 }
@@ -188,7 +198,10 @@ export interface ResourceModule {
 }
 
 export function resourceModule(model: ApiModel, resource: Resource, header: string): ResourceModule {
-  const ops = resource.operations.map((id) => model.operations.find((o) => o.id === id)!);
+  // `x-sdk-root` operations are methods of the client itself (client.ts), not of the resource.
+  const ops = resource.operations
+    .map((id) => model.operations.find((o) => o.id === id)!)
+    .filter((o) => !o.root);
   const className = tsPascal(resource.name.words);
   const shapes = ops.map((op) => [op, callShape(model, op, singular(resource))] as const);
 
@@ -198,7 +211,7 @@ export function resourceModule(model: ApiModel, resource: Resource, header: stri
   for (const [op, shape] of shapes) {
     for (const p of [...shape.positional, ...(shape.wholeBody ? [] : shape.rest)])
       typeNames(model, p.type, imports);
-    if (!shape.void) typeNames(model, op.response.type, imports);
+    if (!shape.void) typeNames(model, shape.returns, imports);
     if (shape.wholeBody) imports.add(shape.wholeBody);
     if (shape.paramsType) {
       const source = paramsInterface(model, shape.paramsType, shape.rest);

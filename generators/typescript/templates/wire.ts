@@ -8,7 +8,7 @@ import { code } from '../../src/emit/template.ts';
 import { SpecModelError } from '../../src/model/index.ts';
 import type { ApiModel, NamedType, Operation, Property, TypeRef } from '../../src/model/types.ts';
 import { ts, tsKey, tsStr } from '../naming.ts';
-import { findType } from '../sdk.ts';
+import { findType, returnType } from '../sdk.ts';
 
 /** The schema name whose key map a TypeRef's value needs, 0 for a free-form value, null for none. */
 function shapeOf(model: ApiModel, ref: TypeRef): string | 0 | null {
@@ -144,7 +144,27 @@ function descriptor(model: ApiModel, op: Operation): string {
   if (op.pathParams.length)
     fields.push(`pathParams: [${op.pathParams.map((p) => tsStr(ts.property(p.name))).join(', ')}]`);
   if (!op.auth) fields.push('auth: false');
-  const type = op.response.type;
+  if (op.service) fields.push(`service: ${tsStr(op.service)}`);
+  const required = op.headerParams.filter((p) => p.required);
+  if (required.length)
+    fields.push(`requiredHeaders: [${required.map((p) => tsStr(p.name.wire)).join(', ')}]`);
+  if (op.fixed.length)
+    fields.push(
+      `fixed: { ${op.fixed.map((f) => `${tsKey(f.wire)}: ${JSON.stringify(f.value)}`).join(', ')} }`,
+    );
+  if (op.rpc) {
+    const rpc = [
+      ...(op.rpc.method === undefined ? [] : [`method: ${tsStr(op.rpc.method)}`]),
+      `id: ${JSON.stringify(op.rpc.id)}`,
+      `onError: ${tsStr(op.rpc.onError)}`,
+    ];
+    fields.push(`rpc: { ${rpc.join(', ')} }`);
+  }
+  // A proxy JSON-RPC call's answer is validated whole and returned as the upstream sent it.
+  const proxy = op.rpc !== undefined && op.rpc.method === undefined;
+  const type = proxy ? op.response.type : returnType(model, op);
+  if (op.unwrap && op.response.type?.kind === 'ref')
+    fields.push(`unwrap: ${tsStr(op.unwrap)}`, `envelope: '${op.response.type.name}'`);
   const item = type?.kind === 'array' ? type.items : type;
   if (item) {
     if (item.kind !== 'ref')
@@ -153,12 +173,23 @@ function descriptor(model: ApiModel, op: Operation): string {
         `#/paths/${op.path.replace(/\//g, '~1')}/${op.method.toLowerCase()}/responses/${op.response.status}`,
       );
     fields.push(`response: '${item.name}'`);
-    const shape = shapeOf(model, item);
+    const shape = proxy ? null : shapeOf(model, item);
     if (typeof shape === 'string') fields.push(`responseShape: shapes.${shape}`);
     if (type?.kind === 'array') fields.push('list: true');
   }
   if (op.sdk.void.includes('typescript')) fields.push('void: true');
-  if (op.body) fields.push(`body: shapes.${op.body.type}`);
+  if (op.body) {
+    // An argument the operation renames (`x-sdk-name` on an rpc method: `id` as `taskId`) needs
+    // the operation's own key map; otherwise the body schema's map is the one.
+    const schema = findType(model, op.body.type);
+    const bodyParams = op.params.filter((p) => p.location === 'body');
+    const renamed = bodyParams.some((p) => {
+      const prop =
+        schema.kind === 'object' ? schema.properties.find((x) => x.name.wire === p.name.wire) : undefined;
+      return !prop || ts.property(prop.name) !== ts.property(p.name);
+    });
+    fields.push(renamed ? `body: ${inlineShape(model, bodyParams, op.id)}` : `body: shapes.${op.body.type}`);
+  }
   if (op.queryParams.length) fields.push(`query: ${inlineShape(model, op.queryParams, op.id)}`);
   const cache = op.sdk.cache;
   const camelOf = (wire: string) => {
@@ -219,6 +250,22 @@ export function operationsModule(model: ApiModel, header: string): string {
       readonly body?: Shape;
       readonly query?: Shape;
       readonly cache?: CacheRule;
+      /** \`x-sdk-service\`: the split-deployment service whose base URL the call goes to. */
+      readonly service?: string;
+      /** Header arguments the call cannot go without (by header name). */
+      readonly requiredHeaders?: readonly string[];
+      /** Body fields always sent with these values (wire keys), never arguments. */
+      readonly fixed?: { readonly [wire: string]: string | number | boolean };
+      /**
+       * The body travels as JSON-RPC 2.0: with \`method\`, the body is its \`params\` and the
+       * answer's \`result\` is returned; without, the caller's method and params go as they are
+       * and the answer's \`result\` (or, on an error member, the whole answer) comes back
+       * untouched. \`id\`: a number, or \`counter\` (a per-client counter sent as a string).
+       */
+      readonly rpc?: { readonly method?: string; readonly id: number | 'counter'; readonly onError: 'raise' | 'return' };
+      /** The answer is \`envelope\` (a schema) wrapping the result in \`unwrap\`; a bare result is accepted too. */
+      readonly unwrap?: string;
+      readonly envelope?: string;
     }
 
     export const operations = {
@@ -232,8 +279,12 @@ export function schemasModule(model: ApiModel, header: string): string {
   const names = new Set<string>();
   for (const op of model.operations) {
     const t = op.response.type;
-    const item = t?.kind === 'array' ? t.items : t;
-    if (item?.kind === 'ref') names.add(item.name);
+    if (t?.kind === 'ref') names.add(t.name);
+    const ret = returnType(model, op);
+    for (const r of [t, ret]) {
+      const item = r?.kind === 'array' ? r.items : r;
+      if (item?.kind === 'ref') names.add(item.name);
+    }
   }
   return code`
     ${header}

@@ -1,7 +1,7 @@
 import type { Hooks } from 'ky';
 import { ValidationError } from './core/errors.js';
 import { checkRequestOptions, HttpCore } from './core/http.js';
-import type { Logger, LogLevel } from './core/log.js';
+import { type Logger, type LogLevel, makeLog } from './core/log.js';
 import { TokenCache, type TokenCacheOptions } from './core/token-cache.js';
 import { defaultFetch } from './core/transport.js';
 import { Resources } from './generated/client.js';
@@ -10,8 +10,21 @@ import { DEFAULTS } from './generated/facts.js';
 export interface ClientOptions {
   /** The gateway's URL. Default: `AGENTTRUST_URL` or `AGENTTRUST_BASE_URL`, else `http://localhost:8080`. */
   baseUrl?: string | undefined;
-  /** The organization API key (`sk_live_...`). Default: `AGENTTRUST_API_KEY`. */
+  /**
+   * The auth service's URL in a split deployment (token issue, introspect and revoke, action
+   * checks). Default: `AGENTTRUST_AUTH_URL`, else `baseUrl` with `:8081` made `:8082`, else `baseUrl`.
+   */
+  authUrl?: string | undefined;
+  /** The audit service's URL (telemetry). Default: `AGENTTRUST_AUDIT_URL`, else `baseUrl` with `:8081` made `:8084`, else `baseUrl`. */
+  auditUrl?: string | undefined;
+  /** The organization API key (`sk_live_...`), sent as `X-API-Key`. Default: `AGENTTRUST_API_KEY`. */
   apiKey?: string | undefined;
+  /**
+   * `false` accepts any TLS certificate (a local gateway with a self-signed one) and logs a
+   * warning; never in production. Applies to the Node transport; with your own `fetch`,
+   * configure TLS there. Default true.
+   */
+  verifyTls?: boolean | undefined;
   /** Milliseconds per attempt before a call fails with TIMEOUT (default 30000). */
   timeout?: number | undefined;
   /** Retries after the first attempt on network errors, 408, 429 and 5xx (default 2). */
@@ -62,18 +75,41 @@ export class AgentTrustClient extends Resources {
     this.#core = core;
   }
 
-  /** A client configured from `AGENTTRUST_URL` (or `AGENTTRUST_BASE_URL`) and `AGENTTRUST_API_KEY`. */
-  static fromEnv(overrides: Omit<ClientOptions, 'baseUrl' | 'apiKey'> = {}): AgentTrustClient {
+  /**
+   * A client configured from `AGENTTRUST_URL` (or `AGENTTRUST_BASE_URL`), `AGENTTRUST_API_KEY`,
+   * `AGENTTRUST_AUTH_URL` and `AGENTTRUST_AUDIT_URL`.
+   */
+  static fromEnv(
+    overrides: Omit<ClientOptions, 'baseUrl' | 'apiKey' | 'authUrl' | 'auditUrl'> = {},
+  ): AgentTrustClient {
+    const urls: Record<string, string | undefined> = {};
+    for (const service of DEFAULTS.services) urls[`${service.name}Url`] = firstEnv(service.env);
     return new AgentTrustClient({
       ...overrides,
+      ...urls,
       baseUrl: firstEnv(DEFAULTS.env.baseUrl),
       apiKey: firstEnv(DEFAULTS.env.apiKey),
     });
   }
 
+  /**
+   * A client from a JSON config file with the keys `base_url`, `auth_url`, `audit_url` and
+   * `api_key` (each optional; what the file lacks comes from the environment and the defaults);
+   * `overrides` win over the file. Node (and other runtimes with `node:fs`) only.
+   */
+  static fromConfig(path: string, overrides: ClientOptions = {}): AgentTrustClient {
+    return new AgentTrustClient({ ...readConfig(path), ...overrides });
+  }
+
   /** A new client with these options changed (it has its own token cache). */
   withOptions(options: ClientOptions): AgentTrustClient {
-    return new AgentTrustClient({ ...this.#options, baseUrl: this.baseUrl, ...options });
+    return new AgentTrustClient({
+      ...this.#options,
+      baseUrl: this.baseUrl,
+      authUrl: this.#core.services.auth,
+      auditUrl: this.#core.services.audit,
+      ...options,
+    });
   }
 
   get baseUrl(): string {
@@ -81,8 +117,13 @@ export class AgentTrustClient extends Resources {
   }
 
   // Neither form shows the API key or a cached token.
-  toJSON(): { baseUrl: string; timeout: number; maxRetries: number } {
-    return { baseUrl: this.baseUrl, timeout: this.#core.timeout, maxRetries: this.#core.maxRetries };
+  toJSON(): { baseUrl: string; services: Record<string, string>; timeout: number; maxRetries: number } {
+    return {
+      baseUrl: this.baseUrl,
+      services: { ...this.#core.services },
+      timeout: this.#core.timeout,
+      maxRetries: this.#core.maxRetries,
+    };
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
@@ -94,14 +135,22 @@ function coreFor(options: ClientOptions): HttpCore {
   const baseUrl = options.baseUrl ?? firstEnv(DEFAULTS.env.baseUrl) ?? DEFAULTS.baseUrl;
   const timeout = options.timeout ?? DEFAULTS.timeoutMs;
   const maxRetries = options.maxRetries ?? DEFAULTS.maxRetries;
-  checkUrl(baseUrl);
+  checkUrl(baseUrl, 'baseUrl');
   checkRequestOptions({ timeout, maxRetries });
+  const services = serviceUrls(options, baseUrl);
+  const verifyTls = options.verifyTls ?? true;
+  if (!verifyTls) {
+    makeLog(options.logger, options.logLevel).warn(
+      'TLS certificate verification is off (verifyTls: false): use this only with a local gateway',
+    );
+  }
   return new HttpCore({
     baseUrl,
+    services,
     apiKey: options.apiKey ?? firstEnv(DEFAULTS.env.apiKey),
     timeout,
     maxRetries,
-    fetch: options.fetch ?? defaultFetch(),
+    fetch: options.fetch ?? defaultFetch({ verifyTls }),
     defaultHeaders: options.defaultHeaders,
     hooks: options.hooks,
     logger: options.logger,
@@ -109,16 +158,80 @@ function coreFor(options: ClientOptions): HttpCore {
   });
 }
 
-function checkUrl(baseUrl: string): void {
+/**
+ * Each split-deployment service's base URL (spec facts): the option (`authUrl`), its environment
+ * variable, the gateway's URL with `:8081` made the service's port, or the gateway's URL.
+ */
+function serviceUrls(options: ClientOptions, baseUrl: string): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const service of DEFAULTS.services) {
+    const field = `${service.name}Url`;
+    const given = (options as Record<string, unknown>)[field];
+    const derive = 'derive' in service ? service.derive : undefined;
+    const url =
+      (typeof given === 'string' ? given : undefined) ??
+      firstEnv(service.env) ??
+      (derive && baseUrl.includes(derive.from) ? baseUrl.replace(derive.from, derive.to) : baseUrl);
+    checkUrl(url, field);
+    urls[service.name] = url;
+  }
+  return urls;
+}
+
+/** The client options a JSON config file gives (spec facts `configFileKeys`, snake_case). */
+function readConfig(path: string): ClientOptions {
+  const fs = (
+    globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+  ).process?.getBuiltinModule?.('node:fs') as
+    | { readFileSync(path: string, encoding: 'utf8'): string }
+    | undefined;
+  if (!fs) {
+    throw new ValidationError('VALIDATION_ERROR', 'fromConfig needs node:fs (Node 20.16 or later)', {
+      details: { field: 'path' },
+    });
+  }
+  let config: unknown;
+  try {
+    config = JSON.parse(fs.readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ValidationError(
+      'VALIDATION_ERROR',
+      `cannot read the config file ${path}: ${(error as Error).message}`,
+      {
+        details: { field: 'path' },
+        cause: error,
+      },
+    );
+  }
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new ValidationError('VALIDATION_ERROR', `the config file ${path} is not a JSON object`, {
+      details: { field: 'path' },
+    });
+  }
+  const options: Record<string, string> = {};
+  for (const key of DEFAULTS.configFileKeys) {
+    const value = (config as Record<string, unknown>)[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') {
+      throw new ValidationError('VALIDATION_ERROR', `${key} in ${path} must be a string`, {
+        details: { field: key },
+      });
+    }
+    options[key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = value;
+  }
+  return options;
+}
+
+function checkUrl(value: string, field: string): void {
   let url: URL | undefined;
   try {
-    url = new URL(baseUrl);
+    url = new URL(value);
   } catch {
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ValidationError('VALIDATION_ERROR', 'baseUrl must be an absolute http(s) URL', {
-      details: { field: 'baseUrl' },
+    throw new ValidationError('VALIDATION_ERROR', `${field} must be an absolute http(s) URL`, {
+      details: { field },
     });
   }
 }

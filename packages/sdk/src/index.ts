@@ -21,3 +21,4 @@ export { VERSION } from './core/version.js';
 export type * from './generated/models.js';
 export type * from './generated/resources/index.js';
 export * from './guard/index.js';
+export * from './compat.js';

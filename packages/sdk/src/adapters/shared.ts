@@ -87,17 +87,17 @@ function denial(
 
 /** A decision that did not allow (a guard with `blockOnDeny: false`) as a denial. */
 function denialFromDecision(tool: string, decision: GuardDecision): GuardDenial {
-  if (decision.elevationRequired && decision.approvalId !== null) {
+  if (decision.elevationRequired && decision.approvalId != null) {
     return denial(
       'approval_required',
       'ELEVATION_REQUIRED',
       tool,
-      decision.reason,
+      decision.reason ?? '',
       true,
       decision.approvalId,
     );
   }
-  return denial('denied', 'ACTION_DENIED', tool, decision.reason, decision.retryable === true);
+  return denial('denied', 'ACTION_DENIED', tool, decision.reason ?? '', decision.retryable === true);
 }
 
 /**

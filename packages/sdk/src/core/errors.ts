@@ -152,10 +152,9 @@ export function errorFromResponse(
   const rawCode = envelope?.code;
   const code: ErrorCode =
     typeof rawCode === 'string' && CODES.has(rawCode) ? (rawCode as ErrorCode) : codeForStatus(status);
-  const message =
-    typeof envelope?.message === 'string' && envelope.message
-      ? envelope.message
-      : `Gateway answered HTTP ${status}`;
+  // `message` is what the official clients read; a gateway that sends only `error` is read too.
+  const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+  const message = text(envelope?.message) ?? text(envelope?.error) ?? `Gateway answered HTTP ${status}`;
   const rawDetails = envelope?.details;
   const details =
     typeof rawDetails === 'object' && rawDetails !== null && !Array.isArray(rawDetails)
@@ -169,4 +168,45 @@ export function errorFromResponse(
     ERROR_CLASS_BY_STATUS[status] ??
     (status >= 500 ? SERVER_ERROR_CLASS : undefined);
   return new (name ? CLASSES[name] : AgentTrustError)(code, message, options);
+}
+
+// JSON-RPC error codes (the JSON-RPC 2.0 and A2A specifications) -> the closest ErrorCode.
+const RPC_CODES: Readonly<Record<number, ErrorCode>> = {
+  [-32700]: 'VALIDATION_ERROR', // parse error
+  [-32600]: 'VALIDATION_ERROR', // invalid request
+  [-32601]: 'NOT_FOUND', // method not found
+  [-32602]: 'VALIDATION_ERROR', // invalid params
+  [-32001]: 'NOT_FOUND', // A2A task not found
+  [-32002]: 'CONFLICT', // A2A task not cancelable
+};
+
+/**
+ * The error of a JSON-RPC `error` member in a 2xx answer: `data.code` when it is a code we
+ * know, else the JSON-RPC code's nearest ErrorCode (INTERNAL_ERROR for the rest); the class
+ * follows the code as for an HTTP error. `details.rpcCode` and `details.data` keep the original.
+ */
+export function errorFromRpc(error: unknown, status: number, requestId: string | undefined): AgentTrustError {
+  const member = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {};
+  const rpcCode = typeof member.code === 'number' ? member.code : undefined;
+  const data = member.data;
+  const dataCode =
+    typeof data === 'object' && data !== null ? (data as Record<string, unknown>).code : undefined;
+  const code: ErrorCode =
+    typeof dataCode === 'string' && CODES.has(dataCode)
+      ? (dataCode as ErrorCode)
+      : ((rpcCode !== undefined ? RPC_CODES[rpcCode] : undefined) ?? 'INTERNAL_ERROR');
+  const message =
+    typeof member.message === 'string' && member.message
+      ? member.message
+      : `JSON-RPC error${rpcCode === undefined ? '' : ` ${rpcCode}`}`;
+  const impliedStatus = Object.keys(CODE_BY_STATUS).find((s) => CODE_BY_STATUS[Number(s)] === code);
+  const name =
+    ERROR_CLASS_BY_CODE[code] ??
+    (impliedStatus ? ERROR_CLASS_BY_STATUS[Number(impliedStatus)] : undefined) ??
+    (code === OTHER_SERVER_CODE ? SERVER_ERROR_CLASS : undefined);
+  return new (name ? CLASSES[name] : AgentTrustError)(code, message, {
+    status,
+    requestId,
+    details: { rpcCode, ...(data === undefined ? {} : { data }) },
+  });
 }

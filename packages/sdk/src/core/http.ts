@@ -1,4 +1,5 @@
-// The one place that builds and sends a request: base URL, bearer auth, user-agent, timeout,
+// The one place that builds and sends a request: base URL (per service in a split deployment),
+// the org key in X-API-Key, user-agent, timeout,
 // retries with backoff and jitter (ky), an idempotency key on every POST so POSTs are safe to
 // retry, and the mapping of every failure to a typed AgentTrustError.
 import type { Hooks, KyInstance, Options } from 'ky';
@@ -30,8 +31,10 @@ export interface SendConfig {
   /** The JSON body, already serialized. */
   body?: string | undefined;
   options?: RequestOptions | undefined;
-  /** False for the public agent card, which is fetched without the API key. */
+  /** False for operations the spec marks public: no API key is sent. */
   auth?: boolean;
+  /** The split-deployment service (`auth`, `audit`) whose base URL the call goes to. */
+  service?: string | undefined;
 }
 
 export interface WireResponse {
@@ -42,6 +45,8 @@ export interface WireResponse {
 
 export interface HttpCoreOptions {
   baseUrl: string;
+  /** Base URLs of the split deployment's services, by name; a call without one goes to `baseUrl`. */
+  services?: Readonly<Record<string, string>> | undefined;
   apiKey: string | undefined;
   timeout: number;
   maxRetries: number;
@@ -84,6 +89,7 @@ function newIdempotencyKey(): string {
 
 export class HttpCore {
   readonly baseUrl: string;
+  readonly services: Readonly<Record<string, string>>;
   readonly timeout: number;
   readonly maxRetries: number;
   // Private fields: invisible to util.inspect, JSON.stringify and property enumeration.
@@ -97,6 +103,10 @@ export class HttpCore {
 
   constructor(options: HttpCoreOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    const services: Record<string, string> = {};
+    for (const [name, url] of Object.entries(options.services ?? {}))
+      services[name] = url.replace(/\/+$/, '');
+    this.services = services;
     this.timeout = options.timeout;
     this.maxRetries = options.maxRetries;
     this.#apiKey = options.apiKey;
@@ -119,7 +129,6 @@ export class HttpCore {
     const log = this.#log;
     const userHooks = this.#hooks;
     this.#ky ??= ky.create({
-      prefixUrl: `${this.baseUrl}/`,
       throwHttpErrors: true,
       timeout: this.timeout,
       retry: retryConfig(this.maxRetries),
@@ -142,6 +151,13 @@ export class HttpCore {
     return this.#ky;
   }
 
+  #rpcId = 0;
+  /** The next JSON-RPC id of this client's counter (`x-sdk-rpc` id `counter`): "1", "2", ... */
+  nextRpcId(): string {
+    this.#rpcId += 1;
+    return String(this.#rpcId);
+  }
+
   /** Sends one operation's request; resolves with the parsed JSON of a 2xx, rejects with an AgentTrustError. */
   async send(url: string, config: SendConfig): Promise<WireResponse> {
     const options = config.options ?? {};
@@ -151,7 +167,8 @@ export class HttpCore {
     const headers = { ...this.#defaultHeaders };
     addHeaders(headers, config.headers);
     addHeaders(headers, options.headers);
-    if (config.auth !== false && this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
+    // The gateway reads the organization key from X-API-Key only (never Authorization).
+    if (config.auth !== false && this.#apiKey) headers['x-api-key'] = this.#apiKey;
     if (method === 'POST') headers['idempotency-key'] = options.idempotencyKey ?? newIdempotencyKey();
     const timeout = options.timeout ?? this.timeout;
     const started = Date.now();
@@ -159,7 +176,8 @@ export class HttpCore {
     const client = this.#ky ?? (await this.#client());
     let response: Response;
     try {
-      response = await client(url.slice(1), {
+      const base = (config.service && this.services[config.service]) || this.baseUrl;
+      response = await client(base + url, {
         method,
         // ky hands options it does not know (rawHeaders, rawBody) to fetch as they are (fast-path.ts).
         ...(this.#fastPath

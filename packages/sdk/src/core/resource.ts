@@ -2,7 +2,7 @@
 // (path, query, body in wire keys), send it through the HTTP core, validate the answer against
 // the spec's zod schema, convert it to camelCase, and apply the operation's cache rule.
 import type { OperationDescriptor } from '../generated/operations.js';
-import { AgentTrustError, ValidationError } from './errors.js';
+import { AgentTrustError, errorFromRpc, ValidationError } from './errors.js';
 import type { HttpCore, RequestOptions } from './http.js';
 import { fromWire, toWire } from './keys.js';
 import type { TokenCache } from './token-cache.js';
@@ -45,7 +45,9 @@ export abstract class APIResource {
     query: object | undefined,
     body: object | undefined,
     options: RequestOptions | undefined,
+    headers?: Record<string, string | undefined>,
   ): Promise<T> {
+    if (headers) options = withHeaderArgs(op, headers, options);
     const cache = this._cache;
     const rule = op.cache;
     if (cache && rule) {
@@ -101,14 +103,60 @@ export abstract class APIResource {
         url += segment(op.pathParams[i]!, pathValues[i]) + parts[i + 1]!;
     }
     if (query) url += queryString(toWire(query, op.query));
-    const { data, status, requestId } = await this._core.send(url, {
+    let payload: unknown;
+    if (op.body) {
+      const wire = toWire(body ?? {}, op.body) as Record<string, unknown>;
+      if (op.fixed) Object.assign(wire, op.fixed);
+      payload = wire;
+      const rpc = op.rpc;
+      if (rpc) {
+        const id = rpc.id === 'counter' ? this._core.nextRpcId() : rpc.id;
+        // With a method the arguments are its params; a proxy call carries the caller's own.
+        payload =
+          rpc.method === undefined
+            ? { ...wire, id }
+            : { jsonrpc: '2.0', id, method: rpc.method, params: wire };
+      }
+    }
+    const answer = await this._core.send(url, {
       method: op.method,
-      ...(op.body ? { headers: JSON_BODY, body: JSON.stringify(toWire(body ?? {}, op.body)) } : {}),
+      ...(op.body ? { headers: JSON_BODY, body: JSON.stringify(payload) } : {}),
       options,
       ...(op.auth === false ? { auth: false } : {}),
+      ...(op.service ? { service: op.service } : {}),
     });
+    const { status, requestId } = answer;
+    let data = answer.data;
     if (!op.response) return undefined as T;
-    const schema = ((schemas ?? (await loadSchemas())) as Record<string, Schema>)[op.response]!;
+    const all = (schemas ?? (await loadSchemas())) as Record<string, Schema>;
+    const schema = all[op.response]!;
+    if (op.rpc) {
+      const reply = isObject(data) ? data : undefined;
+      if (op.rpc.method === undefined) {
+        // A proxy call: the upstream's answer, checked as JSON-RPC, then returned untouched.
+        validate(schema, data, status, requestId, '');
+        if (op.void) return undefined as T;
+        if (reply && 'error' in reply && reply.error != null) {
+          if (op.rpc.onError === 'raise') throw errorFromRpc(reply.error, status, requestId);
+          return data as T;
+        }
+        return (reply && 'result' in reply ? reply.result : data) as T;
+      }
+      if (reply && 'error' in reply && reply.error != null) {
+        if (op.rpc.onError === 'raise') throw errorFromRpc(reply.error, status, requestId);
+        return data as T;
+      }
+      if (!reply || !('result' in reply))
+        throw invalid(status, requestId, ['(root): a JSON-RPC response has `result` or `error`']);
+      data = reply.result;
+    }
+    if (op.unwrap && isObject(data) && op.unwrap in data) {
+      // The wrapped form: checked against its envelope schema, then the member is the answer.
+      validate(all[op.envelope!]!, data, status, requestId, '');
+      data = data[op.unwrap];
+      if (op.void) return undefined as T;
+      return fromWire(data, op.responseShape) as T;
+    }
     if (op.list) {
       if (!Array.isArray(data)) throw invalid(status, requestId, ['(root): expected an array']);
       for (let i = 0; i < data.length; i++) validate(schema, data[i], status, requestId, `[${i}]`);
@@ -118,6 +166,28 @@ export abstract class APIResource {
     if (op.void) return undefined as T;
     return fromWire(data, op.responseShape) as T;
   }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The call's header arguments merged into its options; a required one must be a non-empty string. */
+function withHeaderArgs(
+  op: OperationDescriptor,
+  args: Record<string, string | undefined>,
+  options: RequestOptions | undefined,
+): RequestOptions {
+  for (const name of op.requiredHeaders ?? []) {
+    const value = args[name];
+    if (typeof value !== 'string' || value.length === 0) {
+      throw new ValidationError('VALIDATION_ERROR', `${name} must be a non-empty string`, {
+        details: { field: name },
+      });
+    }
+  }
+  const headers: Record<string, string> = {};
+  for (const name in args) if (args[name] !== undefined) headers[name] = args[name];
+  return { ...options, headers: { ...headers, ...options?.headers } };
 }
 
 /** `?a=1&b=x` of the defined values (null as `null`, as the gateway reads it), or ''. */

@@ -10,17 +10,26 @@ const agents = {
   'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
   'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
 };
+// Made on first use: only clients created with `verifyTls: false` send through it.
+let insecureAgent: https.Agent | undefined;
 
 // The last URL parsed: a client sends most of its calls (the action checks) to one URL.
 let lastHref = '';
 let lastUrl: URL | undefined;
 
-async function nodeFetch(input: RequestInfo | URL, init?: RequestInit & FastPathInit): Promise<Response> {
+async function nodeFetch(
+  this: { insecure?: boolean } | undefined,
+  input: RequestInfo | URL,
+  init?: RequestInit & FastPathInit,
+): Promise<Response> {
   const request = input instanceof Request ? input : new Request(input, init);
   const url = request.url === lastHref && lastUrl ? lastUrl : new URL(request.url);
   lastHref = request.url;
   lastUrl = url;
-  const agent = agents[url.protocol as keyof typeof agents];
+  const agent =
+    url.protocol === 'https:' && this?.insecure
+      ? (insecureAgent ??= new https.Agent({ keepAlive: true, maxSockets: 256, rejectUnauthorized: false }))
+      : agents[url.protocol as keyof typeof agents];
   if (!agent) throw new TypeError(`fetch failed: unsupported protocol ${url.protocol}`);
   // The HTTP core's fast path: it passes rawHeaders and rawBody (null for no body) and reads
   // RAW_TEXT and RAW_REQUEST_ID, so the Response needs no body stream, and a 2xx one no headers
@@ -102,6 +111,9 @@ async function nodeFetch(input: RequestInfo | URL, init?: RequestInit & FastPath
   });
 }
 
-export function defaultFetch(): typeof globalThis.fetch {
-  return Object.assign(nodeFetch, { [FAST_PATH]: true }) as typeof globalThis.fetch;
+const verifying = Object.assign(nodeFetch.bind(undefined), { [FAST_PATH]: true });
+const insecure = Object.assign(nodeFetch.bind({ insecure: true }), { [FAST_PATH]: true });
+
+export function defaultFetch(options: { verifyTls?: boolean } = {}): typeof globalThis.fetch {
+  return (options.verifyTls === false ? insecure : verifying) as typeof globalThis.fetch;
 }

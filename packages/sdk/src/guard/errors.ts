@@ -20,14 +20,14 @@ function decisionDetails(
 /** Guardian denied the call (code ACTION_DENIED). `details` carries the decision's check id and reason. */
 export class ActionDeniedError extends AgentTrustError {
   static override readonly brand: string = 'ActionDeniedError';
-  readonly checkId: string;
-  readonly reason: string;
+  readonly checkId: string | undefined;
+  readonly reason: string | undefined;
   /** Whether asking again can change the answer. */
   readonly retryable: boolean;
   readonly decision: GuardCheckResult;
 
   constructor(toolName: string, decision: GuardCheckResult) {
-    super('ACTION_DENIED', `Guardian denied ${toolName}: ${decision.reason}`, {
+    super('ACTION_DENIED', `Guardian denied ${toolName}: ${decision.reason ?? 'no reason given'}`, {
       details: decisionDetails(toolName, decision, decision.retryable ?? false),
     });
     this.checkId = decision.checkId;
@@ -41,13 +41,13 @@ export class ActionDeniedError extends AgentTrustError {
 export class ElevationRequiredError extends AgentTrustError {
   static override readonly brand: string = 'ElevationRequiredError';
   readonly approvalId: string;
-  readonly checkId: string;
+  readonly checkId: string | undefined;
   readonly decision: GuardCheckResult;
 
   constructor(toolName: string, decision: GuardCheckResult & { approvalId: string }) {
     super(
       'ELEVATION_REQUIRED',
-      `${toolName} needs an approved elevation (approval ${decision.approvalId}): ${decision.reason}`,
+      `${toolName} needs an approved elevation (approval ${decision.approvalId})${decision.reason ? `: ${decision.reason}` : ''}`,
       {
         details: {
           approvalId: decision.approvalId,

@@ -77,9 +77,9 @@ export interface WaitForApprovalOptions extends CheckOptions {
 export interface ApprovalRequest {
   approvalId: string;
   toolName: string;
-  actionEffect: ActionEffect;
-  checkId: string;
-  reason: string;
+  actionEffect: ActionEffect | undefined;
+  checkId: string | undefined;
+  reason: string | undefined;
   agentId: string;
   sessionId: string;
   /** The digest the approval is bound to, when the caller supplied the input. */
@@ -195,7 +195,7 @@ export class AgentTrustGuard {
     if (options.checkMaxRetries !== undefined) requestOptions.maxRetries = options.checkMaxRetries;
     this.requestOptions = Object.keys(requestOptions).length > 0 ? requestOptions : undefined;
     this.batcher = new TelemetryBatcher(
-      (events) => this.client.telemetry.send({ events }),
+      (events) => this.client.telemetry.report(this.agentId, this.sessionId, events),
       this.agentId,
       this.sessionId,
       {
@@ -251,7 +251,7 @@ export class AgentTrustGuard {
     const signal = options.signal;
     const digest = await this.resolveDigest(options);
     const first = await this.decide(toolName, summary, effect, digest, signal);
-    if (first.allowed || !first.elevationRequired || first.approvalId === null) {
+    if (first.allowed || !first.elevationRequired || first.approvalId == null) {
       if (this.blockOnDeny) this.enforce(toolName, first);
       return first;
     }
@@ -407,7 +407,8 @@ export class AgentTrustGuard {
     };
     if (actionEffect !== undefined) params.actionEffect = actionEffect;
     if (this.logInputs && summary) params.toolInputSummary = truncateSummary(summary);
-    if (digest !== undefined) params.toolInputDigest = digest;
+    // The digest binds approvals on this side (ApprovalRequest.toolInputDigest); the gateway's
+    // check has no field for it.
     const requestOptions = signal ? { ...this.requestOptions, signal } : this.requestOptions;
     let result: GuardCheckResult;
     try {
@@ -440,7 +441,9 @@ export class AgentTrustGuard {
     if (result.allowed) this.counts.allowed++;
     else if (result.elevationRequired) this.counts.elevationRequired++;
     else this.counts.denied++;
-    return { ...result, failedOpen: false };
+    return actionEffect === undefined
+      ? { ...result, failedOpen: false }
+      : { ...result, actionEffect, failedOpen: false };
   }
 
   private unavailable(error: GuardianUnavailableError): GuardDecision {
@@ -461,7 +464,7 @@ export class AgentTrustGuard {
 
   private enforce(toolName: string, decision: GuardDecision): void {
     if (decision.allowed) return;
-    if (decision.elevationRequired && decision.approvalId !== null) {
+    if (decision.elevationRequired && decision.approvalId != null) {
       throw new ElevationRequiredError(toolName, { ...decision, approvalId: decision.approvalId });
     }
     throw new ActionDeniedError(toolName, decision);

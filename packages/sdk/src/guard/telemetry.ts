@@ -220,12 +220,12 @@ export class TelemetryBatcher {
     const events: OutgoingTelemetryEvent[] = new Array(n);
     for (let i = 0; i < n; i++) {
       const at = this.head;
+      const ok = this.ok[at] === 1;
       const event: OutgoingTelemetryEvent = {
+        eventType: ok ? 'tool_end' : 'tool_error',
         toolName: this.tools[at] as string,
-        success: this.ok[at] === 1,
+        success: ok,
         durationMs: Math.round(this.durations[at] as number),
-        agentId: this.agentId,
-        sessionId: this.sessionId,
         timestamp: new Date(this.times[at] as number).toISOString(),
       };
       const errorType = this.errors[at];

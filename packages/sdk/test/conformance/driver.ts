@@ -66,7 +66,9 @@ function propKey(name: Name, to: 'sdk' | 'wire', side: 'from' | 'to'): string {
 
 // --- calls ------------------------------------------------------------------------------------------
 
+// `resource.method`; a root method (`x-sdk-root`) also answers to its bare name (`health`).
 const operations = new Map(model.operations.map((op) => [`${op.resource}.${op.name.wire}`, op]));
+for (const op of model.operations) if (op.root) operations.set(op.name.wire, op);
 
 /** The SDK method's arguments for wire-keyed `args`: positional ones, then an object of the rest. */
 function callArguments(op: Operation, args: Record<string, Json>): unknown[] {
@@ -79,6 +81,18 @@ function callArguments(op: Operation, args: Record<string, Json>): unknown[] {
   for (const p of others)
     if (p.name.wire in args) rest[sdkName(p.name)] = recase(args[p.name.wire], p.type, 'sdk');
   return [...values, rest];
+}
+
+/**
+ * The type the SDK method returns: the unwrapped member (`x-sdk-unwrap`), nothing to recase for
+ * a proxy JSON-RPC call (the upstream's JSON), else the response type.
+ */
+function returnType(op: Operation): TypeRef | undefined {
+  const type = op.response.type;
+  if (!type || (op.rpc && op.rpc.method === undefined)) return undefined;
+  if (!op.unwrap || type.kind !== 'ref') return type;
+  const t = model.types.find((x) => x.name.wire === type.name);
+  return t?.kind === 'object' ? t.properties.find((p) => p.name.wire === op.unwrap)?.type : type;
 }
 
 /** The SDK's result in wire shape (`null` for nothing), by the operation's response type. */
@@ -226,10 +240,14 @@ async function handle(req: Request): Promise<Json> {
       const op = operations.get(req.call);
       if (!op) throw new Error(`the spec has no ${req.call}`);
       const c = client(req.client) as unknown as Record<string, Record<string, (...a: unknown[]) => unknown>>;
-      const method = c[op.resource]?.[op.name.overrides[LANG] ?? op.name.wire];
+      const target = op.root ? c : c[op.resource];
+      const method = target?.[op.name.overrides[LANG] ?? op.name.wire];
       if (typeof method !== 'function') throw new Error(`the SDK has no ${req.call}`);
-      const out = await method.apply(c[op.resource], callArguments(op, req.args ?? {}));
-      return resultToWire(out, op.response.type);
+      const out = await (method as (...a: unknown[]) => unknown).apply(
+        target,
+        callArguments(op, req.args ?? {}),
+      );
+      return resultToWire(out, returnType(op));
     }
     case 'guard':
       return guardAction(req);
