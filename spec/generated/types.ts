@@ -1178,7 +1178,7 @@ export interface components {
             expires_at: string;
         };
         IntrospectTokenRequest: {
-            /** @description The token to introspect., x-secret: true */
+            /** @description The token to introspect. */
             token: string;
             /** @description The target it is presented to (Python sends `null` when there is none). */
             target?: string | null;
@@ -1213,7 +1213,7 @@ export interface components {
             latency_ms?: number;
         };
         RevokeTokenRequest: {
-            /** @description The token to revoke., x-secret: true */
+            /** @description The token to revoke. */
             token: string;
             /**
              * @description Why it was revoked.
@@ -1327,7 +1327,7 @@ export interface components {
             server_id: string;
         };
         InitApiSessionRequest: {
-            /** @description An issued `at_` token., x-secret: true */
+            /** @description An issued `at_` token. */
             token: string;
         };
         /** @description A session. Keys that do not apply are empty strings or lists, never null (the Rust client rejects null). */
@@ -1709,12 +1709,15 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** @description `tasks/get` and `tasks/cancel` params: the task id as `id` (TypeScript, Java, Rust, our SDKs) or `task_id` (Python). */
+        /** @description `tasks/get` and `tasks/cancel` params as TypeScript, Java, Rust and our SDKs send them: the task id as `id`. */
         TaskIdParams: {
             /** @description The task's id. */
-            id?: string;
-            /** @description The task's id (Python's key). */
-            task_id?: string;
+            id: string;
+        };
+        /** @description `tasks/get` and `tasks/cancel` params as the official Python client sends them: the task id as `task_id`. */
+        PythonTaskIdParams: {
+            /** @description The task's id. */
+            task_id: string;
         };
         /** @description `tasks/list` params (Rust). */
         ListTasksParams: {
@@ -1738,7 +1741,7 @@ export interface components {
              */
             method: "tasks/send" | "tasks/get" | "tasks/cancel" | "tasks/list";
             /** @description The method's params. */
-            params: components["schemas"]["SendTaskParams"] | components["schemas"]["TaskIdParams"] | components["schemas"]["ListTasksParams"];
+            params: components["schemas"]["SendTaskParams"] | components["schemas"]["TaskIdParams"] | components["schemas"]["PythonTaskIdParams"] | components["schemas"]["ListTasksParams"];
         };
         /** @description A legacy task (`tasks/*` results). Its `status` is a string. */
         A2aTask: {
@@ -1896,8 +1899,23 @@ export interface components {
             /** @description The providers. */
             providers: components["schemas"]["FederationProvider"][];
         };
+        /** @description The body of `introspectToken` (#38); `verifyToken` and `initSession` send the same keys under the guide's type names. */
         FederatedTokenRequest: {
-            /** @description The external ID token (a JWT) or a `fed_` session token., x-secret: true */
+            /** @description The external ID token (a JWT) or a `fed_` session token. */
+            token: string;
+            /** @description The expected issuer, when known. */
+            issuer_hint?: string;
+        };
+        /** @description The body of `verifyToken` (#37), named as in the guide. */
+        VerifyFederatedTokenRequest: {
+            /** @description The external ID token (a JWT) or a `fed_` session token. */
+            token: string;
+            /** @description The expected issuer, when known. */
+            issuer_hint?: string;
+        };
+        /** @description The body of `initSession` (#41), named as in the guide. */
+        InitFederatedSessionRequest: {
+            /** @description The external ID token (a JWT) or a `fed_` session token. */
             token: string;
             /** @description The expected issuer, when known. */
             issuer_hint?: string;
@@ -1945,9 +1963,9 @@ export interface components {
             ttl?: number;
         };
         IssuedFederatedToken: {
-            /** @description The issued token., x-secret: true */
+            /** @description The issued token. */
             id_token?: string;
-            /** @description The issued token under the older key., x-secret: true */
+            /** @description The issued token under the older key. */
             token?: string;
             /** @description Seconds until it expires. */
             expires_in: number;
@@ -1958,7 +1976,7 @@ export interface components {
             expires_at?: string;
         };
         RevokeFederatedTokenRequest: {
-            /** @description The token to revoke., x-secret: true */
+            /** @description The token to revoke. */
             token: string;
         };
         CreateSiemDestinationRequest: {
@@ -1968,7 +1986,7 @@ export interface components {
             destination_type: string;
             /** @description Where events are delivered. */
             endpoint_url: string;
-            /** @description Credential for the endpoint., x-secret: true */
+            /** @description Credential for the endpoint. */
             auth_token?: string;
             /** @description Events per delivery. */
             batch_size?: number;
@@ -1982,7 +2000,7 @@ export interface components {
             name?: string;
             /** @description Where events are delivered. */
             endpoint_url?: string;
-            /** @description Credential for the endpoint., x-secret: true */
+            /** @description Credential for the endpoint. */
             auth_token?: string;
             /** @description Whether events are delivered. */
             is_active?: boolean;
@@ -2080,7 +2098,7 @@ export interface components {
             proof?: components["schemas"]["PopProof"];
         };
         WimseToken: {
-            /** @description The workload JWT., x-secret: true */
+            /** @description The workload JWT. */
             token: string;
             /** @description The SPIFFE-style id, e.g. `spiffe://ati/agent-1`. */
             workload_id: string;
@@ -2093,7 +2111,7 @@ export interface components {
             expires_at: string;
         };
         VerifyWimseTokenRequest: {
-            /** @description The workload JWT., x-secret: true */
+            /** @description The workload JWT. */
             token: string;
             /** @description Only accept tokens of this trust domain. */
             trust_domain_filter?: string;
@@ -3290,7 +3308,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FederatedTokenRequest"];
+                "application/json": components["schemas"]["VerifyFederatedTokenRequest"];
             };
         };
         responses: {
@@ -3403,7 +3421,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FederatedTokenRequest"];
+                "application/json": components["schemas"]["InitFederatedSessionRequest"];
             };
         };
         responses: {

@@ -202,7 +202,7 @@ export type TokenOutput = zod.output<typeof Token>;
 
 
 export const IntrospectTokenRequest = /*#__PURE__*/ zod.strictObject({
-  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The token to introspect., x-secret: true')),
+  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The token to introspect.')),
   "target": /*#__PURE__*/ zod.nullish(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The target it is presented to (Python sends `null` when there is none).')),
   "required_scopes": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)))).check(/*#__PURE__*/ zod.describe('Scopes the token must all hold to be active for this use.'))
 });
@@ -244,7 +244,7 @@ export const revokeTokenRequestReasonMax = 500;
 
 
 export const RevokeTokenRequest = /*#__PURE__*/ zod.strictObject({
-  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The token to revoke., x-secret: true')),
+  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The token to revoke.')),
   "reason": /*#__PURE__*/ zod._default(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.maxLength(revokeTokenRequestReasonMax)), revokeTokenRequestReasonDefault).check(/*#__PURE__*/ zod.describe('Why it was revoked.'))
 });
 
@@ -384,7 +384,7 @@ export type InitSessionRequestOutput = zod.output<typeof InitSessionRequest>;
 
 
 export const InitApiSessionRequest = /*#__PURE__*/ zod.strictObject({
-  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('An issued `at_` token., x-secret: true'))
+  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('An issued `at_` token.'))
 });
 
 export type InitApiSessionRequest = zod.input<typeof InitApiSessionRequest>;
@@ -725,14 +725,22 @@ export type SendTaskParamsOutput = zod.output<typeof SendTaskParams>;
 
 
 
-
 export const TaskIdParams = /*#__PURE__*/ zod.strictObject({
-  "id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('The task\'s id.')),
-  "task_id": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('The task\'s id (Python\'s key).'))
-}).check(/*#__PURE__*/ zod.describe('`tasks/get` and `tasks/cancel` params: the task id as `id` (TypeScript, Java, Rust, our SDKs) or `task_id` (Python).'));
+  "id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The task\'s id.'))
+}).check(/*#__PURE__*/ zod.describe('`tasks/get` and `tasks/cancel` params as TypeScript, Java, Rust and our SDKs send them: the task id as `id`.'));
 
 export type TaskIdParams = zod.input<typeof TaskIdParams>;
 export type TaskIdParamsOutput = zod.output<typeof TaskIdParams>;
+
+
+
+
+export const PythonTaskIdParams = /*#__PURE__*/ zod.strictObject({
+  "task_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The task\'s id.'))
+}).check(/*#__PURE__*/ zod.describe('`tasks/get` and `tasks/cancel` params as the official Python client sends them: the task id as `task_id`.'));
+
+export type PythonTaskIdParams = zod.input<typeof PythonTaskIdParams>;
+export type PythonTaskIdParamsOutput = zod.output<typeof PythonTaskIdParams>;
 
 export const listTasksParamsLimitDefault = 50;
 export const listTasksParamsLimitMax = 500;
@@ -750,7 +758,7 @@ export const A2aTasksRpcRequest = /*#__PURE__*/ zod.strictObject({
   "jsonrpc": /*#__PURE__*/ zod.literal("2.0").check(/*#__PURE__*/ zod.describe('Always `2.0`.')),
   "id": /*#__PURE__*/ zod.unknown().check(/*#__PURE__*/ zod.describe('The JSON-RPC id; Python sends the integer `1`, TypeScript, Java and Rust (and our SDKs) a string counter.')),
   "method": /*#__PURE__*/ zod.enum(['tasks/send', 'tasks/get', 'tasks/cancel', 'tasks/list']).check(/*#__PURE__*/ zod.describe('The task method.')),
-  "params": /*#__PURE__*/ zod.union([SendTaskParams,TaskIdParams,ListTasksParams]).check(/*#__PURE__*/ zod.describe('The method\'s params.'))
+  "params": /*#__PURE__*/ zod.union([SendTaskParams,TaskIdParams,PythonTaskIdParams,ListTasksParams]).check(/*#__PURE__*/ zod.describe('The method\'s params.'))
 });
 
 export type A2aTasksRpcRequest = zod.input<typeof A2aTasksRpcRequest>;
@@ -892,12 +900,36 @@ export type ProviderListOutput = zod.output<typeof ProviderList>;
 
 
 export const FederatedTokenRequest = /*#__PURE__*/ zod.strictObject({
-  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The external ID token (a JWT) or a `fed_` session token., x-secret: true')),
+  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The external ID token (a JWT) or a `fed_` session token.')),
   "issuer_hint": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('The expected issuer, when known.'))
-});
+}).check(/*#__PURE__*/ zod.describe('The body of `introspectToken` (#38); `verifyToken` and `initSession` send the same keys under the guide\'s type names.'));
 
 export type FederatedTokenRequest = zod.input<typeof FederatedTokenRequest>;
 export type FederatedTokenRequestOutput = zod.output<typeof FederatedTokenRequest>;
+
+
+
+
+
+export const VerifyFederatedTokenRequest = /*#__PURE__*/ zod.strictObject({
+  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The external ID token (a JWT) or a `fed_` session token.')),
+  "issuer_hint": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('The expected issuer, when known.'))
+}).check(/*#__PURE__*/ zod.describe('The body of `verifyToken` (#37), named as in the guide.'));
+
+export type VerifyFederatedTokenRequest = zod.input<typeof VerifyFederatedTokenRequest>;
+export type VerifyFederatedTokenRequestOutput = zod.output<typeof VerifyFederatedTokenRequest>;
+
+
+
+
+
+export const InitFederatedSessionRequest = /*#__PURE__*/ zod.strictObject({
+  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The external ID token (a JWT) or a `fed_` session token.')),
+  "issuer_hint": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('The expected issuer, when known.'))
+}).check(/*#__PURE__*/ zod.describe('The body of `initSession` (#41), named as in the guide.'));
+
+export type InitFederatedSessionRequest = zod.input<typeof InitFederatedSessionRequest>;
+export type InitFederatedSessionRequestOutput = zod.output<typeof InitFederatedSessionRequest>;
 
 export const FederatedTokenVerification = /*#__PURE__*/ zod.object({
   "valid": /*#__PURE__*/ zod.boolean().check(/*#__PURE__*/ zod.describe('Whether the token is valid.')),
@@ -944,8 +976,8 @@ export const issuedFederatedTokenExpiresInMin = 0;
 
 
 export const IssuedFederatedToken = /*#__PURE__*/ zod.object({
-  "id_token": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The issued token., x-secret: true')),
-  "token": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The issued token under the older key., x-secret: true')),
+  "id_token": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The issued token.')),
+  "token": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string()).check(/*#__PURE__*/ zod.describe('The issued token under the older key.')),
   "expires_in": /*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(issuedFederatedTokenExpiresInMin)).check(/*#__PURE__*/ zod.describe('Seconds until it expires.')),
   "expires_at": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.iso.datetime({"offset":true})).check(/*#__PURE__*/ zod.describe('When it expires.'))
 });
@@ -957,7 +989,7 @@ export type IssuedFederatedTokenOutput = zod.output<typeof IssuedFederatedToken>
 
 
 export const RevokeFederatedTokenRequest = /*#__PURE__*/ zod.strictObject({
-  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The token to revoke., x-secret: true'))
+  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The token to revoke.'))
 });
 
 export type RevokeFederatedTokenRequest = zod.input<typeof RevokeFederatedTokenRequest>;
@@ -977,7 +1009,7 @@ export const CreateSiemDestinationRequest = /*#__PURE__*/ zod.strictObject({
   "name": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(createSiemDestinationRequestNameMax)).check(/*#__PURE__*/ zod.describe('Display name.')),
   "destination_type": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The SIEM platform: `splunk`, `datadog`, `elastic`, `sentinel`, `webhook`, ...')),
   "endpoint_url": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('Where events are delivered.')),
-  "auth_token": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('Credential for the endpoint., x-secret: true')),
+  "auth_token": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('Credential for the endpoint.')),
   "batch_size": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(1))).check(/*#__PURE__*/ zod.describe('Events per delivery.')),
   "flush_interval_seconds": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(1))).check(/*#__PURE__*/ zod.describe('Seconds between deliveries.')),
   "filter_event_types": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.array(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)))).check(/*#__PURE__*/ zod.describe('Only these event types are delivered (all when absent).'))
@@ -998,7 +1030,7 @@ export const updateSiemDestinationRequestNameMax = 128;
 export const UpdateSiemDestinationRequest = /*#__PURE__*/ zod.strictObject({
   "name": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.maxLength(updateSiemDestinationRequestNameMax))).check(/*#__PURE__*/ zod.describe('Display name.')),
   "endpoint_url": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('Where events are delivered.')),
-  "auth_token": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('Credential for the endpoint., x-secret: true')),
+  "auth_token": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('Credential for the endpoint.')),
   "is_active": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.boolean()).check(/*#__PURE__*/ zod.describe('Whether events are delivered.')),
   "batch_size": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(1))).check(/*#__PURE__*/ zod.describe('Events per delivery.')),
   "flush_interval_seconds": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.int().check(/*#__PURE__*/ zod.gte(1))).check(/*#__PURE__*/ zod.describe('Seconds between deliveries.')),
@@ -1111,7 +1143,7 @@ export type IssueWimseTokenRequest = zod.input<typeof IssueWimseTokenRequest>;
 export type IssueWimseTokenRequestOutput = zod.output<typeof IssueWimseTokenRequest>;
 
 export const WimseToken = /*#__PURE__*/ zod.object({
-  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The workload JWT., x-secret: true')),
+  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The workload JWT.')),
   "workload_id": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('The SPIFFE-style id, e.g. `spiffe://ati/agent-1`.')),
   "trust_domain": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.describe('Its trust domain.')),
   "expires_at": /*#__PURE__*/ zod.iso.datetime({"offset":true}).check(/*#__PURE__*/ zod.describe('When it expires.'))
@@ -1125,7 +1157,7 @@ export type WimseTokenOutput = zod.output<typeof WimseToken>;
 
 
 export const VerifyWimseTokenRequest = /*#__PURE__*/ zod.strictObject({
-  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The workload JWT., x-secret: true')),
+  "token": /*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1)).check(/*#__PURE__*/ zod.describe('The workload JWT.')),
   "trust_domain_filter": /*#__PURE__*/ zod.optional(/*#__PURE__*/ zod.string().check(/*#__PURE__*/ zod.minLength(1))).check(/*#__PURE__*/ zod.describe('Only accept tokens of this trust domain.'))
 });
 
@@ -1687,7 +1719,7 @@ export const DeleteFederationProviderResponse = /*#__PURE__*/ zod.void()
  * (#38) for the same check. Our SDKs' `verifyToken` calls this one.
  * @summary Verify an external ID token
  */
-export const VerifyFederatedTokenBody = FederatedTokenRequest
+export const VerifyFederatedTokenBody = VerifyFederatedTokenRequest
 
 export const VerifyFederatedTokenResponse = FederatedTokenVerification
 
@@ -1730,7 +1762,7 @@ export const RevokeFederatedTokenResponse = /*#__PURE__*/ zod.void()
  * federated principal. An invalid token is a 401.
  * @summary Initialize a session from an external ID token
  */
-export const InitFederatedSessionBody = FederatedTokenRequest
+export const InitFederatedSessionBody = InitFederatedSessionRequest
 
 export const InitFederatedSessionResponse = Session
 

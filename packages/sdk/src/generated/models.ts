@@ -786,7 +786,24 @@ export interface ProviderList {
   providers: FederationProvider[];
 }
 
+/** The body of `introspectToken` (#38); `verifyToken` and `initSession` send the same keys under the guide's type names. */
 export interface FederatedTokenRequest {
+  /** The external ID token (a JWT) or a `fed_` session token. */
+  token: string;
+  /** The expected issuer, when known. */
+  issuerHint?: string;
+}
+
+/** The body of `verifyToken` (#37), named as in the guide. */
+export interface VerifyFederatedTokenRequest {
+  /** The external ID token (a JWT) or a `fed_` session token. */
+  token: string;
+  /** The expected issuer, when known. */
+  issuerHint?: string;
+}
+
+/** The body of `initSession` (#41), named as in the guide. */
+export interface InitFederatedSessionRequest {
   /** The external ID token (a JWT) or a `fed_` session token. */
   token: string;
   /** The expected issuer, when known. */

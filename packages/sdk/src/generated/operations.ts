@@ -130,7 +130,7 @@ export const operations = {
   /** DELETE /api/v1/federation/providers/{provider_id} */
   deleteFederationProvider: { method: 'DELETE', path: '/api/v1/federation/providers/{}', pathParams: ['providerId'] },
   /** POST /api/v1/federation/tokens/verify */
-  verifyFederatedToken: { method: 'POST', path: '/api/v1/federation/tokens/verify', response: 'FederatedTokenVerification', responseShape: shapes.FederatedTokenVerification, body: shapes.FederatedTokenRequest },
+  verifyFederatedToken: { method: 'POST', path: '/api/v1/federation/tokens/verify', response: 'FederatedTokenVerification', responseShape: shapes.FederatedTokenVerification, body: shapes.VerifyFederatedTokenRequest },
   /** POST /api/v1/federation/tokens/introspect */
   introspectFederatedToken: { method: 'POST', path: '/api/v1/federation/tokens/introspect', response: 'FederatedTokenIntrospection', responseShape: shapes.FederatedTokenIntrospection, body: shapes.FederatedTokenRequest },
   /** POST /api/v1/federation/tokens/issue */
@@ -138,7 +138,7 @@ export const operations = {
   /** POST /api/v1/federation/tokens/revoke */
   revokeFederatedToken: { method: 'POST', path: '/api/v1/federation/tokens/revoke', body: shapes.RevokeFederatedTokenRequest },
   /** POST /api/v1/federation/sessions/init */
-  initFederatedSession: { method: 'POST', path: '/api/v1/federation/sessions/init', response: 'Session', responseShape: shapes.Session, body: shapes.FederatedTokenRequest },
+  initFederatedSession: { method: 'POST', path: '/api/v1/federation/sessions/init', response: 'Session', responseShape: shapes.Session, body: shapes.InitFederatedSessionRequest },
   /** GET /api/v1/siem/destinations */
   listSiemDestinations: { method: 'GET', path: '/api/v1/siem/destinations', unwrap: 'destinations', envelope: 'SiemDestinationList', response: 'SiemDestination', responseShape: shapes.SiemDestination, list: true },
   /** POST /api/v1/siem/destinations */

@@ -4,7 +4,7 @@
  */
 import type { RequestOptions } from '../../core/http.js';
 import { APIResource } from '../../core/resource.js';
-import type { FederatedTokenIntrospection, FederatedTokenRequest, FederatedTokenVerification, FederationProvider, IssuedFederatedToken, RegisterProviderRequest, Session } from '../models.js';
+import type { FederatedTokenIntrospection, FederatedTokenRequest, FederatedTokenVerification, FederationProvider, InitFederatedSessionRequest, IssuedFederatedToken, RegisterProviderRequest, Session, VerifyFederatedTokenRequest } from '../models.js';
 import { operations } from '../operations.js';
 
 const { listFederationProviders, registerFederationProvider, deleteFederationProvider, verifyFederatedToken, introspectFederatedToken, issueFederatedToken, revokeFederatedToken, initFederatedSession } = operations;
@@ -44,7 +44,7 @@ export class Federation extends APIResource {
    * Go, Java and Rust call this path; Python calls `/api/v1/federation/tokens/introspect`
    * (#38) for the same check. Our SDKs' `verifyToken` calls this one.
    */
-  verifyToken(params: FederatedTokenRequest, options?: RequestOptions): Promise<FederatedTokenVerification> {
+  verifyToken(params: VerifyFederatedTokenRequest, options?: RequestOptions): Promise<FederatedTokenVerification> {
     return this._request(verifyFederatedToken, [], undefined, params, options);
   }
 
@@ -77,7 +77,7 @@ export class Federation extends APIResource {
    * #41. Bridges a verified external ID token into a session (`source: federation`) for the
    * federated principal. An invalid token is a 401.
    */
-  initSession(params: FederatedTokenRequest, options?: RequestOptions): Promise<Session> {
+  initSession(params: InitFederatedSessionRequest, options?: RequestOptions): Promise<Session> {
     return this._request(initFederatedSession, [], undefined, params, options);
   }
 }
