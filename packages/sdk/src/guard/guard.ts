@@ -142,6 +142,9 @@ export interface GuardStats extends TelemetryStats {
 }
 
 const EFFECTS: ReadonlySet<string> = new Set(ACTION_EFFECT_VALUES);
+// The wire's decision has no `retryable`: a suspended agent can be reactivated, a pending
+// elevation approved; every other denial stands until the policy changes.
+const RETRYABLE_RULES: ReadonlySet<string> = new Set(['agent_suspended', 'elevation_required']);
 const DIGEST = /^[0-9a-f]{64}$/;
 const MAX_TOOL_NAME = LIMITS.toolName;
 
@@ -447,9 +450,12 @@ export class AgentTrustGuard {
     if (result.allowed) this.counts.allowed++;
     else if (result.elevationRequired) this.counts.elevationRequired++;
     else this.counts.denied++;
-    return actionEffect === undefined
-      ? { ...result, failedOpen: false }
-      : { ...result, actionEffect, failedOpen: false };
+    const decision: GuardianDecision = { ...result, failedOpen: false };
+    if (actionEffect !== undefined) decision.actionEffect = actionEffect;
+    if (!result.allowed && (result as GuardCheckResult).retryable === undefined) {
+      decision.retryable = result.elevationRequired === true || RETRYABLE_RULES.has(result.rule ?? '');
+    }
+    return decision;
   }
 
   private unavailable(error: GuardianUnavailableError): GuardDecision {
