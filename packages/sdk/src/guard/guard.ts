@@ -234,12 +234,11 @@ export class AgentTrustGuard {
     effect?: ActionEffect,
     options?: CheckOptions,
   ): Promise<GuardDecision> {
-    // No input to digest (the common case): skip an await, this sits on every tool call's path.
-    const digest =
-      options && (options.inputDigest !== undefined || 'input' in options)
-        ? await this.resolveDigest(options)
-        : undefined;
-    const decision = await this.decide(toolName, summary, effect, digest, options?.signal);
+    // The digest is not sent and only `checkOrWaitForApproval` hands it on, but a bad one is a
+    // VALIDATION_ERROR here too, as in every SDK. No input (the common case) skips the await.
+    if (options && (options.inputDigest !== undefined || 'input' in options))
+      await this.resolveDigest(options);
+    const decision = await this.decide(toolName, summary, effect, options?.signal);
     if (this.blockOnDeny) this.enforce(toolName, decision);
     return decision;
   }
@@ -259,7 +258,7 @@ export class AgentTrustGuard {
   ): Promise<GuardDecision> {
     const signal = options.signal;
     const digest = await this.resolveDigest(options);
-    const first = await this.decide(toolName, summary, effect, digest, signal);
+    const first = await this.decide(toolName, summary, effect, signal);
     if (first.allowed || !first.elevationRequired || first.approvalId == null) {
       if (this.blockOnDeny) this.enforce(toolName, first);
       return first;
@@ -283,7 +282,7 @@ export class AgentTrustGuard {
     if (approval.status === 'denied') throw new ApprovalDeniedError(approvalId, toolName, approval.decidedBy);
     if (approval.status === 'expired') throw new ApprovalExpiredError(approvalId, toolName);
     // Approved: ask again, in the same binding (agent, tool, effect, session) the approval allows.
-    const second = await this.decide(toolName, summary, effect, digest, signal);
+    const second = await this.decide(toolName, summary, effect, signal);
     if (this.blockOnDeny) this.enforce(toolName, second);
     return second;
   }
@@ -387,7 +386,6 @@ export class AgentTrustGuard {
     toolName: string,
     summary: string | undefined,
     effect: ActionEffect | undefined,
-    digest: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<GuardDecision> {
     assertToolName(toolName);
@@ -416,8 +414,7 @@ export class AgentTrustGuard {
     };
     if (actionEffect !== undefined) params.actionEffect = actionEffect;
     if (this.logInputs && summary) params.toolInputSummary = truncateSummary(summary);
-    // The digest stays in the process (ApprovalRequest.toolInputDigest): the gateway's check has
-    // no field for it.
+    // No input and no digest: the gateway's check has no field for either.
     const requestOptions = signal ? { ...this.requestOptions, signal } : this.requestOptions;
     let result: GuardCheckResult;
     try {

@@ -121,8 +121,7 @@ export function createTestClient(options: TestClientOptions = {}): TestClient {
     fetch,
     createAgent: (params = {}) =>
       client.agents.create({ name: `test-agent-${++agents}`, capabilities: ['*'], ...params }),
-    setAgentStatus: (agentId, status) =>
-      admin(`agents/${encodeURIComponent(agentId)}/status`, { status }),
+    setAgentStatus: (agentId, status) => admin(`agents/${encodeURIComponent(agentId)}/status`, { status }),
     setSession: (sessionId, settings) =>
       admin(`sessions/${encodeURIComponent(sessionId)}`, {
         ...(settings.mode !== undefined ? { mode: settings.mode } : {}),

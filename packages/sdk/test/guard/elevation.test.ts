@@ -234,7 +234,9 @@ describe('approval binding: agent + tool + effect + session, and the input stays
       .catch((e: unknown) => e)) as ElevationRequiredError;
     await setSession(guard.sessionId, { mode: 'supervised' });
     await client.approvals.approve(first.approvalId, 'admin@company.com');
-    await expect(guard.check('fs_delete', undefined, 'destructive')).resolves.toMatchObject({ allowed: true });
+    await expect(guard.check('fs_delete', undefined, 'destructive')).resolves.toMatchObject({
+      allowed: true,
+    });
     const again = (await guard
       .check('fs_delete', undefined, 'destructive')
       .catch((e: unknown) => e)) as ElevationRequiredError;

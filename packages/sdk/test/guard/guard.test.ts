@@ -338,7 +338,9 @@ describe('telemetry through the gateway', () => {
       expect(body).toMatchObject({ agent_id: guard.agentId, session_id: guard.sessionId });
       for (const event of body.events as Record<string, unknown>[]) {
         for (const key of Object.keys(event)) {
-          expect(['event_type', 'tool_name', 'success', 'duration_ms', 'error_type', 'timestamp']).toContain(key);
+          expect(['event_type', 'tool_name', 'success', 'duration_ms', 'error_type', 'timestamp']).toContain(
+            key,
+          );
         }
       }
     }
@@ -357,7 +359,11 @@ describe('telemetry through the gateway', () => {
         ]).toContain(key);
       }
     }
-    expect(gateway.state.telemetry[0]).toMatchObject({ event_type: 'tool_end', tool_name: 'tool_0', success: true });
+    expect(gateway.state.telemetry[0]).toMatchObject({
+      event_type: 'tool_end',
+      tool_name: 'tool_0',
+      success: true,
+    });
     expect(gateway.state.telemetry[1]).toMatchObject({
       event_type: 'tool_error',
       tool_name: 'tool_1',

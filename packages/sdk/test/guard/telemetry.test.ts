@@ -214,9 +214,7 @@ describe('TelemetryBatcher', () => {
 
   it('rejects nonsense options', () => {
     const send = async () => {};
-    expect(() => new TelemetryBatcher(send, { batchSize: 1_001 })).toThrow(
-      /batchSize must be at most 1000/,
-    );
+    expect(() => new TelemetryBatcher(send, { batchSize: 1_001 })).toThrow(/batchSize must be at most 1000/);
     expect(new TelemetryBatcher(send, { batchSize: 1_000 }).batchSize).toBe(1_000);
     expect(() => new TelemetryBatcher(send, { capacity: 0 })).toThrow(/queueCapacity/);
     expect(() => new TelemetryBatcher(send, { flushIntervalMs: -1 })).toThrow(/flushIntervalMs/);

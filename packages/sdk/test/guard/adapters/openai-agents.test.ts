@@ -63,7 +63,10 @@ describe('OpenAI Agents SDK adapter (@openai/agents)', () => {
       tool_name: 'web_search',
       success: true,
     });
-    expect(bodiesOf('reportTelemetry')[0]).toMatchObject({ agent_id: guard.agentId, session_id: guard.sessionId });
+    expect(bodiesOf('reportTelemetry')[0]).toMatchObject({
+      agent_id: guard.agentId,
+      session_id: guard.sessionId,
+    });
   });
 
   it('a denial is the tool output, the tool never runs', async () => {

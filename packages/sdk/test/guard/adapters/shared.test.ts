@@ -75,7 +75,9 @@ describe('authorize', () => {
     });
     const narrow = await createAgent({ capabilities: ['web:search'] });
     const { AgentTrustGuard } = await import('../../../src/guard/index.js');
-    await expect(authorize(new AgentTrustGuard(client, narrow.id), 'shell_exec', {}, {})).resolves.toMatchObject({
+    await expect(
+      authorize(new AgentTrustGuard(client, narrow.id), 'shell_exec', {}, {}),
+    ).resolves.toMatchObject({
       retryable: false,
       message: expect.stringMatching(/Retrying will not help/),
     });
