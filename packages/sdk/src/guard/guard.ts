@@ -147,6 +147,8 @@ const EFFECTS: ReadonlySet<string> = new Set(ACTION_EFFECT_VALUES);
 const RETRYABLE_RULES: ReadonlySet<string> = new Set(['agent_suspended', 'elevation_required']);
 const DIGEST = /^[0-9a-f]{64}$/;
 const MAX_TOOL_NAME = LIMITS.toolName;
+/** `ActionCheckRequest.session_id`'s maxLength in the spec. */
+const MAX_SESSION_ID = 128;
 
 /**
  * One object that wraps every tool call of an agent: `check()` before, `report()` after,
@@ -183,9 +185,15 @@ export class AgentTrustGuard {
     }
     if (
       options.sessionId !== undefined &&
-      (typeof options.sessionId !== 'string' || options.sessionId === '')
+      (typeof options.sessionId !== 'string' ||
+        options.sessionId === '' ||
+        options.sessionId.length > MAX_SESSION_ID)
     ) {
-      throw validationError('sessionId must be a non-empty string', 'sessionId');
+      // Longer ids would make every check a 400 (the check's `session_id` has maxLength 128).
+      throw validationError(
+        `sessionId must be a non-empty string of at most ${MAX_SESSION_ID} characters`,
+        'sessionId',
+      );
     }
     if (options.actionEffect !== undefined && !EFFECTS.has(options.actionEffect)) {
       throw validationError('actionEffect must be one of read, mutating, destructive, admin', 'actionEffect');

@@ -219,6 +219,8 @@ describe('AgentTrustGuard options and defaults', () => {
     expect(() => new AgentTrustGuard(client, '')).toThrow(ValidationError);
     expect(() => new AgentTrustGuard({} as AgentTrustClient, 'a')).toThrow(/AgentTrustClient/);
     expect(() => new AgentTrustGuard(client, 'a', { sessionId: '' })).toThrow(/sessionId/);
+    expect(() => new AgentTrustGuard(client, 'a', { sessionId: 's'.repeat(129) })).toThrow(/at most 128/);
+    expect(new AgentTrustGuard(client, 'a', { sessionId: 's'.repeat(128) }).sessionId).toHaveLength(128);
     expect(() => new AgentTrustGuard(client, 'a', { actionEffect: 'x' as 'read' })).toThrow(/actionEffect/);
     expect(() => new AgentTrustGuard(client, 'a', { batchSize: 0 })).toThrow(/batchSize/);
     expect(() => new AgentTrustGuard(client, 'a', { queueCapacity: 1.5 })).toThrow(/queueCapacity/);
