@@ -76,7 +76,11 @@ console.log('guard benchmarks (Node %s, %s)', process.version, server.url);
   // Only the report() loop is timed. Between rounds the queue is drained into a sink that accepts
   // at once: draining a million events over HTTP to the mock would take minutes and measure the
   // mock, not report(). (Sections 2 and 3 use the real client over loopback.)
-  const sink = { ...client, telemetry: { send: async ({ events }) => ({ accepted: events.length }) } };
+  const sink = {
+    actions: client.actions,
+    approvals: client.approvals,
+    telemetry: { report: async (_agentId, _sessionId, events) => ({ accepted: true, eventsProcessed: events.length }) },
+  };
   const guard = new AgentTrustGuard(sink, agent.id, { flushIntervalMs: 60_000 });
   let reportNs = 0;
   let baselineNs = 0;
@@ -104,7 +108,7 @@ console.log('guard benchmarks (Node %s, %s)', process.version, server.url);
       baselineNs += baselineTime * 1e6;
     }
     pushed = [];
-    // Drain between rounds (not timed): the batches go to the loopback mock.
+    // Drain between rounds (not timed), into the sink.
     await guard.flush();
   }
   const perReport = reportNs / (ROUND * ROUNDS);
