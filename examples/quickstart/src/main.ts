@@ -93,7 +93,9 @@ async function main(): Promise<void> {
       await dbDrop('orders_2019');
     } catch (error) {
       if (!(error instanceof ElevationRequiredError)) throw error;
-      say(`  waits   db_drop("orders_2019"): the approval does not carry over, new approval ${error.approvalId}`);
+      say(
+        `  waits   db_drop("orders_2019"): the approval does not carry over, new approval ${error.approvalId}`,
+      );
     }
 
     // 7. A tool that fails: its own error comes back unchanged, telemetry gets its class name only.

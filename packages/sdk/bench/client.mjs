@@ -115,7 +115,11 @@ console.log(
     );
   }
   console.log(`  both send: POST ${sdkReq.path} ${JSON.stringify(sdkReq.body)}`);
-  console.log(`  with headers: ${Object.keys(sdkReq.headers).filter((h) => !ignored.has(h)).join(', ')}, idempotency-key`);
+  console.log(
+    `  with headers: ${Object.keys(sdkReq.headers)
+      .filter((h) => !ignored.has(h))
+      .join(', ')}, idempotency-key`,
+  );
 }
 
 // Each round starts with the next variant, so each follows each other alike: a block pays for
@@ -229,7 +233,9 @@ const ALL = "export * from './dist/index.js';";
 // Counted from the generated sources, for the label of the remainder.
 const RESOURCES = readdirSync(`${pkgDir}/src/generated/resources`).filter((f) => f !== 'index.ts').length;
 const OPERATIONS = (
-  readFileSync(`${pkgDir}/src/generated/operations.ts`, 'utf8').match(/^ {2}\/\*\* (GET|POST|PUT|PATCH|DELETE) /gm) ?? []
+  readFileSync(`${pkgDir}/src/generated/operations.ts`, 'utf8').match(
+    /^ {2}\/\*\* (GET|POST|PUT|PATCH|DELETE) /gm,
+  ) ?? []
 ).length;
 const full = gz((await bundle(ALL))[0].contents);
 const clientOnly = gz(

@@ -79,7 +79,9 @@ console.log('guard benchmarks (Node %s, %s)', process.version, server.url);
   const sink = {
     actions: client.actions,
     approvals: client.approvals,
-    telemetry: { report: async (_agentId, _sessionId, events) => ({ accepted: true, eventsProcessed: events.length }) },
+    telemetry: {
+      report: async (_agentId, _sessionId, events) => ({ accepted: true, eventsProcessed: events.length }),
+    },
   };
   const guard = new AgentTrustGuard(sink, agent.id, { flushIntervalMs: 60_000, queueCapacity: ROUND });
   let reportNs = 0;
