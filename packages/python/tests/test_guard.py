@@ -135,6 +135,8 @@ def test_denial_retryable_is_derived_from_the_decision(
         assert "retryable" not in guard.check("web_search").to_dict()  # type: ignore[union-attr]
         decision = guard.check("send_email", action_effect="mutating")
         assert decision.to_dict()["retryable"] is False  # type: ignore[union-attr]
+        pending = guard.check("db_delete", action_effect="destructive")  # an elevation a human can grant
+        assert pending.elevation_required and pending.to_dict()["retryable"] is True  # type: ignore[union-attr]
 
 
 def test_breaker_opens_after_repeated_failures(agent: Agent, gateway: MockGateway) -> None:
