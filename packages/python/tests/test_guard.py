@@ -130,13 +130,13 @@ def test_denial_retryable_is_derived_from_the_decision(
         assert suspended.value.details["retryable"] is True and suspended.value.retryable is True
     with ATIGuard(client, agent.id, block_on_deny=False) as guard:
         decision = guard.check("web_search")
-        assert not decision.allowed and decision.to_dict()["retryable"] is True  # type: ignore[union-attr]
+        assert not decision.allowed and decision.to_dict()["retryable"] is True
         gateway.set_agent_status(agent.id, "active")
         assert "retryable" not in guard.check("web_search").to_dict()  # type: ignore[union-attr]
         decision = guard.check("send_email", action_effect="mutating")
         assert decision.to_dict()["retryable"] is False  # type: ignore[union-attr]
         pending = guard.check("db_delete", action_effect="destructive")  # an elevation a human can grant
-        assert pending.elevation_required and pending.to_dict()["retryable"] is True  # type: ignore[union-attr]
+        assert pending.elevation_required and pending.to_dict()["retryable"] is True
 
 
 def test_breaker_opens_after_repeated_failures(agent: Agent, gateway: MockGateway) -> None:
