@@ -187,7 +187,13 @@ describe('the model of spec/openapi.yaml', () => {
       ['auth', { from: ':8081', to: ':8082' }],
       ['audit', { from: ':8081', to: ':8084' }],
     ]);
-    expect(limits).toEqual({ toolName: 256, summary: 200, errorType: 128, telemetryBatch: 1000 });
+    expect(limits).toEqual({
+      toolName: 256,
+      summary: 200,
+      errorType: 128,
+      sessionId: 128,
+      telemetryBatch: 1000,
+    });
     expect(errors.codeByStatus).toContainEqual({ status: 404, code: 'NOT_FOUND' });
     expect(snake(errors.classes.serverError.words)).toBe('internal_server_error');
     const codes = new Set(model.errorCodes.map((c) => c.value));

@@ -98,9 +98,15 @@ describe('the TypeScript emitter', () => {
     const out = await emitFrom(SPEC);
     const ops = read(out, 'operations.ts');
     expect(ops).toMatch(/checkAction: \{[^\n]*service: 'auth'[^\n]*fixed: \{ action_source: "api" \}/);
-    expect(ops).toMatch(/callMcpTool: \{[^\n]*requiredHeaders: \['X-Agent-ID'\][^\n]*rpc: \{ id: 1, onError: 'return' \}/);
-    expect(ops).toMatch(/getA2aTask: \{[^\n]*rpc: \{ method: 'tasks\/get', id: "counter"[^\n]*body: \{ id: "taskId" \}/);
-    expect(ops).toMatch(/listAgents: \{[^\n]*unwrap: 'agents', envelope: 'AgentList', response: 'Agent'[^\n]*list: true/);
+    expect(ops).toMatch(
+      /callMcpTool: \{[^\n]*requiredHeaders: \['X-Agent-ID'\][^\n]*rpc: \{ id: 1, onError: 'return' \}/,
+    );
+    expect(ops).toMatch(
+      /getA2aTask: \{[^\n]*rpc: \{ method: 'tasks\/get', id: "counter"[^\n]*body: \{ id: "taskId" \}/,
+    );
+    expect(ops).toMatch(
+      /listAgents: \{[^\n]*unwrap: 'agents', envelope: 'AgentList', response: 'Agent'[^\n]*list: true/,
+    );
     expect(read(out, 'resources/mcp.ts')).toMatch(
       /callTool\(serverId: string, agentId: string, method: string, params\?: Record<string, unknown>, sessionId\?: string, options\?: RequestOptions\): Promise<unknown>/,
     );

@@ -127,6 +127,7 @@ const (
 	maxToolNameRunes = 256
 	// maxErrorTypeRunes caps a reported error type, in code points.
 	maxErrorTypeRunes = 128
+	maxSessionIDRunes = 128
 )
 
 // codeForStatus is the code an error status implies when the body carries none this SDK knows

@@ -93,10 +93,6 @@ func WithActionEffect(effect ActionEffect) GuardOption {
 	}
 }
 
-// maxSessionIDRunes is ActionCheckRequest.session_id's maxLength in the spec. Neither the spec's
-// x-sdk limits (so facts.go) nor the generated models carry it, hence the number here, as in the
-// TypeScript guard.
-const maxSessionIDRunes = 128
 
 // retryableRules are the denials that asking again can change: the wire's decision has no
 // retryable, but a suspended agent can be reactivated and a pending elevation approved; every

@@ -165,6 +165,7 @@ export function factsFile(model: ApiModel, imports: GoImports): string {
         maxToolNameRunes = ${limits.toolName}
         // maxErrorTypeRunes caps a reported error type, in code points.
         maxErrorTypeRunes = ${limits.errorType}
+        maxSessionIDRunes = ${limits.sessionId}
     )
 
     // codeForStatus is the code an error status implies when the body carries none this SDK knows

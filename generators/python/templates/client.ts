@@ -6,7 +6,8 @@ import { pyField, pyMember, pyResourceClass, pyStr } from '../naming.ts';
 import { method, pyResources } from './resources.ts';
 
 /** The constructor argument of a split-deployment service's base URL (`auth` -> `auth_url`). */
-const serviceArg = (name: string) => pyField({ wire: `${name}_url`, words: [...name.split('_'), 'url'], overrides: {} });
+const serviceArg = (name: string) =>
+  pyField({ wire: `${name}_url`, words: [...name.split('_'), 'url'], overrides: {} });
 
 export function clientModule(model: ApiModel, header: string): string {
   const services = model.facts.defaults.services;

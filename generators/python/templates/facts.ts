@@ -73,6 +73,7 @@ export function factsModule(model: ApiModel, header: string, exceptionClasses: R
     MAX_SUMMARY = ${limits.summary}
     """Code points of an input summary."""
     MAX_ERROR_TYPE = ${limits.errorType}
+    MAX_SESSION_ID = ${limits.sessionId}
     MAX_TELEMETRY_BATCH = ${limits.telemetryBatch}
     """Events in one telemetry request (the gateway's maxItems)."""
 

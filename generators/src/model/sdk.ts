@@ -225,6 +225,7 @@ export function specFacts(doc: Node, codes: ReadonlySet<string>): SpecFacts {
       toolName: num(l, 'tool_name', lp),
       summary: num(l, 'summary', lp),
       errorType: num(l, 'error_type', lp),
+      sessionId: num(l, 'session_id', lp),
       telemetryBatch: num(l, 'telemetry_batch', lp),
     },
     errors: {

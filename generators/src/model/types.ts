@@ -314,6 +314,8 @@ export interface SpecFacts {
     /** Code points of an input summary. */
     summary: number;
     errorType: number;
+    /** Code points of a session id (the check's `session_id`). */
+    sessionId: number;
     /** Events in one telemetry request (the gateway's maxItems). */
     telemetryBatch: number;
   };

@@ -1,4 +1,5 @@
 export { AgentTrustClient, type ClientOptions } from './client.js';
+export * from './compat.js';
 export {
   AgentRevokedError,
   AgentTrustError,
@@ -21,4 +22,3 @@ export { VERSION } from './core/version.js';
 export type * from './generated/models.js';
 export type * from './generated/resources/index.js';
 export * from './guard/index.js';
-export * from './compat.js';

@@ -36,6 +36,7 @@ MAX_TOOL_NAME = 256
 MAX_SUMMARY = 200
 """Code points of an input summary."""
 MAX_ERROR_TYPE = 128
+MAX_SESSION_ID = 128
 MAX_TELEMETRY_BATCH = 1000
 """Events in one telemetry request (the gateway's maxItems)."""
 

@@ -47,9 +47,7 @@ ActionEffect = Literal["read", "mutating", "destructive", "admin"]
 _EFFECTS = frozenset(_facts.ACTION_EFFECT_VALUES)
 _EFFECTS_TEXT = ", ".join(_facts.ACTION_EFFECT_VALUES)
 _MAX_TOOL_NAME = _facts.MAX_TOOL_NAME
-# `ActionCheckRequest.session_id`'s maxLength in the spec. Neither the spec's x-sdk limits (so
-# `_facts`) nor the generated models carry it, hence the number here, as in the TypeScript guard.
-_MAX_SESSION_ID = 128
+_MAX_SESSION_ID = _facts.MAX_SESSION_ID
 # The wire's decision has no `retryable`: a suspended agent can be reactivated, a pending
 # elevation approved; every other denial stands until the policy changes.
 _RETRYABLE_RULES = frozenset({"agent_suspended", "elevation_required"})

@@ -64,7 +64,7 @@ export const BREAKER = {"failureThreshold":5,"windowMs":10000,"cooldownMs":30000
 export const TELEMETRY = {"batchSize":10,"capacity":1000,"flushIntervalMs":5000} as const;
 
 /** Limits the gateway enforces (code points; events per telemetry request). */
-export const LIMITS = {"toolName":256,"summary":200,"errorType":128,"telemetryBatch":1000} as const;
+export const LIMITS = {"toolName":256,"summary":200,"errorType":128,"sessionId":128,"telemetryBatch":1000} as const;
 
 /** The code an error status implies when the body carries no code the SDK knows. */
 export const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = { 400: "VALIDATION_ERROR", 401: "AUTH_FAILED", 403: "AUTH_DENIED", 404: "NOT_FOUND", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE", 429: "RATE_LIMITED", 503: "GUARDIAN_UNAVAILABLE" };

@@ -147,8 +147,7 @@ const EFFECTS: ReadonlySet<string> = new Set(ACTION_EFFECT_VALUES);
 const RETRYABLE_RULES: ReadonlySet<string> = new Set(['agent_suspended', 'elevation_required']);
 const DIGEST = /^[0-9a-f]{64}$/;
 const MAX_TOOL_NAME = LIMITS.toolName;
-/** `ActionCheckRequest.session_id`'s maxLength in the spec. */
-const MAX_SESSION_ID = 128;
+const MAX_SESSION_ID = LIMITS.sessionId;
 
 /**
  * One object that wraps every tool call of an agent: `check()` before, `report()` after,
@@ -187,9 +186,9 @@ export class AgentTrustGuard {
       options.sessionId !== undefined &&
       (typeof options.sessionId !== 'string' ||
         options.sessionId === '' ||
-        options.sessionId.length > MAX_SESSION_ID)
+        codePoints(options.sessionId) > MAX_SESSION_ID)
     ) {
-      // Longer ids would make every check a 400 (the check's `session_id` has maxLength 128).
+      // Longer ids would make every check a 400; the spec counts code points, as Python and Go do.
       throw validationError(
         `sessionId must be a non-empty string of at most ${MAX_SESSION_ID} characters`,
         'sessionId',
@@ -583,4 +582,10 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+function codePoints(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
 }
