@@ -45,7 +45,6 @@ export type {
   CardSecurityScheme as AgentCardSecurityScheme,
   CreateSiemDestinationRequest as CreateSIEMDestinationRequest,
   DeliveryRecord as SIEMDeliveryRecord,
-  FederatedTokenRequest as VerifyFederatedTokenRequest,
   FederatedTokenVerification as VerifyFederatedTokenResult,
   FederationProvider,
   InitApiSessionRequest as InitAPISessionRequest,
