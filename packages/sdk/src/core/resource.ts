@@ -47,7 +47,14 @@ export abstract class APIResource {
     options: RequestOptions | undefined,
     headers?: Record<string, string | undefined>,
   ): Promise<T> {
-    if (headers) options = withHeaderArgs(op, headers, options);
+    // A bad header argument rejects the promise, as every other argument check does.
+    if (headers) {
+      try {
+        options = withHeaderArgs(op, headers, options);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     const cache = this._cache;
     const rule = op.cache;
     if (cache && rule) {
@@ -120,7 +127,9 @@ export abstract class APIResource {
       }
     }
     // As the official clients: an optional body with nothing in it is not sent at all.
-    if (op.optionalBody && isObject(payload) && Object.keys(payload).length === 0) payload = undefined;
+    // (An argument left undefined is no field: JSON drops it.)
+    if (op.optionalBody && isObject(payload) && Object.values(payload).every((v) => v === undefined))
+      payload = undefined;
     const answer = await this._core.send(url, {
       method: op.method,
       ...(payload === undefined ? {} : { headers: JSON_BODY, body: JSON.stringify(payload) }),
