@@ -98,9 +98,15 @@ describe('the TypeScript emitter', () => {
     const out = await emitFrom(SPEC);
     const ops = read(out, 'operations.ts');
     expect(ops).toMatch(/checkAction: \{[^\n]*service: 'auth'[^\n]*fixed: \{ action_source: "api" \}/);
-    expect(ops).toMatch(/callMcpTool: \{[^\n]*requiredHeaders: \['X-Agent-ID'\][^\n]*rpc: \{ id: 1, onError: 'return' \}/);
-    expect(ops).toMatch(/getA2aTask: \{[^\n]*rpc: \{ method: 'tasks\/get', id: "counter"[^\n]*body: \{ id: "taskId" \}/);
-    expect(ops).toMatch(/listAgents: \{[^\n]*unwrap: 'agents', envelope: 'AgentList', response: 'Agent'[^\n]*list: true/);
+    expect(ops).toMatch(
+      /callMcpTool: \{[^\n]*requiredHeaders: \['X-Agent-ID'\][^\n]*rpc: \{ id: 1, onError: 'return' \}/,
+    );
+    expect(ops).toMatch(
+      /getA2aTask: \{[^\n]*rpc: \{ method: 'tasks\/get', id: "counter"[^\n]*body: \{ id: "taskId" \}/,
+    );
+    expect(ops).toMatch(
+      /listAgents: \{[^\n]*unwrap: 'agents', envelope: 'AgentList', response: 'Agent'[^\n]*list: true/,
+    );
     expect(read(out, 'resources/mcp.ts')).toMatch(
       /callTool\(serverId: string, agentId: string, method: string, params\?: Record<string, unknown>, sessionId\?: string, options\?: RequestOptions\): Promise<unknown>/,
     );
@@ -113,7 +119,12 @@ describe('the TypeScript emitter', () => {
     // Property.generate, reached through the body's `message` (an A2aMessage).
     expect(ops).toMatch(/sendA2aMessage: \{[^\n]*generate: \{ message: \{ messageId: 'uuid' \} \}/);
     // The spec's Empty body and an update without fields go without a body; a required one keeps `{}`.
-    for (const id of ['createAgentChallenge', 'publishAgentCard', 'testSiemDestination', 'updateSiemDestination'])
+    for (const id of [
+      'createAgentChallenge',
+      'publishAgentCard',
+      'testSiemDestination',
+      'updateSiemDestination',
+    ])
       expect(ops).toMatch(new RegExp(`${id}: \\{[^\\n]*optionalBody: true`));
     expect(ops).not.toMatch(/updateOrgSecuritySettings: \{[^\n]*optionalBody/);
     // A JSON-RPC body always has its envelope.

@@ -33,6 +33,7 @@ export function trustScore(card: AgentCard): number | undefined {
   return typeof score === 'number' ? score : undefined;
 }
 
+export type { ClientOptions as AgentTrustClientOptions } from './client.js';
 export type {
   A2aTask as A2ATask,
   A2aV1Task as A2AMessageTask,
@@ -66,7 +67,6 @@ export type {
   WimseToken as WIMSETokenResponse,
   WimseVerification as VerifyWIMSETokenResponse,
 } from './generated/models.js';
-export type { ClientOptions as AgentTrustClientOptions } from './client.js';
 
 /** The official package's name for an agent's framework (a free string on the wire). */
 export type Framework = import('./generated/models.js').Agent['framework'];

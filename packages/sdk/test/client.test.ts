@@ -133,7 +133,10 @@ describe('split deployment (auth and audit services)', () => {
     expect(c.toJSON().services).toEqual({ auth: 'http://localhost:8082', audit: 'http://localhost:8084' });
     // Any other port: one gateway serves everything.
     const one = new AgentTrustClient({ baseUrl: 'https://gw.example.com' });
-    expect(one.toJSON().services).toEqual({ auth: 'https://gw.example.com', audit: 'https://gw.example.com' });
+    expect(one.toJSON().services).toEqual({
+      auth: 'https://gw.example.com',
+      audit: 'https://gw.example.com',
+    });
     // A given URL wins over the rule.
     const given = new AgentTrustClient({ baseUrl: 'http://localhost:8081', auditUrl: 'http://logs.test' });
     expect(given.toJSON().services).toEqual({ auth: 'http://localhost:8082', audit: 'http://logs.test' });
@@ -152,7 +155,9 @@ describe('split deployment (auth and audit services)', () => {
       baseUrl: 'http://localhost:8081',
       services: { auth: 'http://auth.env', audit: 'http://audit.env' },
     });
-    expect(new AgentTrustClient({ authUrl: 'http://auth.opt' }).toJSON().services.auth).toBe('http://auth.opt');
+    expect(new AgentTrustClient({ authUrl: 'http://auth.opt' }).toJSON().services.auth).toBe(
+      'http://auth.opt',
+    );
   });
 
   it('rejects a service URL that is not http(s), naming the option', () => {
@@ -228,7 +233,12 @@ describe('fromConfig', () => {
     ['a missing file', 'missing.json', 'path', /cannot read the config file/],
     ['bad JSON', ['bad.json', '{ nope'], 'path', /cannot read the config file/],
     ['a JSON array', ['array.json', '[]'], 'path', /is not a JSON object/],
-    ['a key that is not a string', ['number.json', { api_key: 42 }], 'api_key', /api_key .* must be a string/],
+    [
+      'a key that is not a string',
+      ['number.json', { api_key: 42 }],
+      'api_key',
+      /api_key .* must be a string/,
+    ],
   ])('rejects %s with a ValidationError', (_what, spec, field, message) => {
     const path = Array.isArray(spec) ? file(spec[0] as string, spec[1]) : join(dir, spec);
     let error: unknown;

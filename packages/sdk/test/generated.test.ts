@@ -9,7 +9,13 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as zod from '@agenttrustid/spec/zod';
 import { describe, expect, it } from 'vitest';
-import { camel, identifier, modelFromFile, type Name, type Operation } from '../../../generators/src/model/index';
+import {
+  camel,
+  identifier,
+  modelFromFile,
+  type Name,
+  type Operation,
+} from '../../../generators/src/model/index';
 import { operations } from '../src/generated/operations.js';
 import * as schemas from '../src/generated/schemas.js';
 
@@ -114,6 +120,7 @@ describe('generated TypeScript vs the spec package', () => {
       "import type * as M from '../src/generated/models.js';",
       "import type { AgentTrustClient } from '../src/index.js';",
       'type W = components["schemas"];',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source, not a template
       'type Camel<S> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;',
       // Keys camelCased, or renamed by the type's x-sdk-name map R.
       'type C<T, R = {}> = { [K in keyof T as K extends keyof R ? R[K] & string : Camel<K>]: T[K] };',

@@ -76,7 +76,12 @@ describe('schema-driven conversion', () => {
 
   it('delegation restrictions and JSON-RPC error data and results pass through', () => {
     const d = fromWire(
-      { id: 'dlg_1', from_agent_id: 'a', to_agent_id: 'b', restrictions: { max_calls: 5, 'x-y': { z_w: 1 } } },
+      {
+        id: 'dlg_1',
+        from_agent_id: 'a',
+        to_agent_id: 'b',
+        restrictions: { max_calls: 5, 'x-y': { z_w: 1 } },
+      },
       shapes.Delegation,
     );
     expect(d).toEqual({
@@ -85,7 +90,9 @@ describe('schema-driven conversion', () => {
       toAgentId: 'b',
       restrictions: { max_calls: 5, 'x-y': { z_w: 1 } },
     });
-    expect(toWire({ fromAgentId: 'a', restrictions: { max_calls: 5 } }, shapes.CreateDelegationRequest)).toEqual({
+    expect(
+      toWire({ fromAgentId: 'a', restrictions: { max_calls: 5 } }, shapes.CreateDelegationRequest),
+    ).toEqual({
       from_agent_id: 'a',
       restrictions: { max_calls: 5 },
     });

@@ -119,7 +119,11 @@ describe('JSON-RPC', () => {
     [{ code: -32002, message: 'task cannot be canceled' }, ConflictError, 'CONFLICT'],
     [{ code: -32602, message: 'bad params' }, ValidationError, 'VALIDATION_ERROR'],
     // `data.code`, when it is one of the spec's ErrorCodes, wins over the JSON-RPC code.
-    [{ code: -32000, message: 'agent revoked', data: { code: 'AGENT_REVOKED' } }, AgentRevokedError, 'AGENT_REVOKED'],
+    [
+      { code: -32000, message: 'agent revoked', data: { code: 'AGENT_REVOKED' } },
+      AgentRevokedError,
+      'AGENT_REVOKED',
+    ],
     [{ code: -32099, message: 'odd' }, AgentTrustError, 'INTERNAL_ERROR'],
   ])('raises the error member %j as a typed error, with the HTTP status 200', async (member, type, code) => {
     const { client } = scripted((s) => ({ jsonrpc: '2.0', id: s.body.id, error: member }));
@@ -136,15 +140,30 @@ describe('JSON-RPC', () => {
 
   it("MCP proxy: the caller's method and params with jsonrpc and id 1; result returned, an error member returned whole", async () => {
     let fail = false;
-    const { client, sent } = scripted((s) =>
+    const { client, sent } = scripted(() =>
       fail
-        ? { jsonrpc: '2.0', id: 1, error: { code: -32001, message: 'denied', data: { rule: 'no_capability' } } }
+        ? {
+            jsonrpc: '2.0',
+            id: 1,
+            error: { code: -32001, message: 'denied', data: { rule: 'no_capability' } },
+          }
         : { jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text: 'ok' }] } },
     );
-    const result = await client.mcp.callTool('srv_1', 'agt_1', 'tools/call', { name: 'run', arguments: { a_b: 1 } }, 'sess_1');
+    const result = await client.mcp.callTool(
+      'srv_1',
+      'agt_1',
+      'tools/call',
+      { name: 'run', arguments: { a_b: 1 } },
+      'sess_1',
+    );
     expect(result).toEqual({ content: [{ type: 'text', text: 'ok' }] });
     expect(sent[0]!.path).toBe('/mcp/srv_1');
-    expect(sent[0]!.body).toEqual({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'run', arguments: { a_b: 1 } } });
+    expect(sent[0]!.body).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'run', arguments: { a_b: 1 } },
+    });
     expect(sent[0]!.headers).toMatchObject({ 'x-agent-id': 'agt_1', 'x-session-id': 'sess_1' });
     fail = true;
     const denied = await client.mcp.callTool('srv_1', 'agt_1', 'tools/list');
@@ -241,7 +260,7 @@ describe('bodies', () => {
     ]);
   });
 
-  it('fills a left-out A2A messageId with a fresh UUID; keeps the caller\'s; never changes the caller\'s object', async () => {
+  it("fills a left-out A2A messageId with a fresh UUID; keeps the caller's; never changes the caller's object", async () => {
     const { client, sent } = scripted((s) => rpcResult(s, v1Task));
     await client.a2a.sendMessage('agt_b', { message: 'hello' });
     await client.a2a.sendMessage('agt_b', { text: 'again' });
@@ -255,16 +274,31 @@ describe('bodies', () => {
     expect(new Set(ids.slice(0, 3)).size).toBe(3);
     expect(ids[3]).toBe('msg-42');
     expect(message).not.toHaveProperty('messageId');
-    expect(sent[0]!.body.params.message).toMatchObject({ role: 'user', parts: [{ kind: 'text', text: 'hello' }] });
+    expect(sent[0]!.body.params.message).toMatchObject({
+      role: 'user',
+      parts: [{ kind: 'text', text: 'hello' }],
+    });
   });
 });
 
 describe('errors as the gateway sends them', () => {
   it.each([
     // The message from `message`, else `error`; the code from `code` when it is a known one.
-    [401, { message: 'invalid API key', code: 'AUTH_FAILED' }, AuthenticationError, 'AUTH_FAILED', 'invalid API key'],
+    [
+      401,
+      { message: 'invalid API key', code: 'AUTH_FAILED' },
+      AuthenticationError,
+      'AUTH_FAILED',
+      'invalid API key',
+    ],
     [404, { error: 'agent not found' }, NotFoundError, 'NOT_FOUND', 'agent not found'],
-    [403, { message: 'agent is revoked', code: 'AGENT_REVOKED' }, AgentRevokedError, 'AGENT_REVOKED', 'agent is revoked'],
+    [
+      403,
+      { message: 'agent is revoked', code: 'AGENT_REVOKED' },
+      AgentRevokedError,
+      'AGENT_REVOKED',
+      'agent is revoked',
+    ],
     // An unknown code falls back to the status's.
     [409, { message: 'exists', code: 'SOMETHING_NEW' }, ConflictError, 'CONFLICT', 'exists'],
     [500, 'not json', AgentTrustError, 'INTERNAL_ERROR', 'Gateway answered HTTP 500'],
