@@ -55,6 +55,89 @@ func TestGuardDenyAndBlockOnDeny(t *testing.T) {
 	}
 }
 
+// The wire's decision has no retryable: the guard derives it, true for a suspended agent (an
+// admin can reactivate it) and a pending elevation, false for every other denial.
+func TestGuardRetryableDerivedFromTheDecision(t *testing.T) {
+	resetMock(t)
+	c := testClient()
+	agent := mustAgent(t, c, "web:search", "db:*")
+	ctx := context.Background()
+	g := NewGuard(c, agent.ID)
+	defer g.Close(ctx)
+
+	var ae *AgentTrustError
+	err := g.Check(ctx, "send_email", "", CheckEffect(ActionEffectMutating))
+	if !errors.As(err, &ae) || ae.Details["rule"] != "no_capability" || ae.Details["retryable"] != false {
+		t.Fatalf("no_capability: %#v", err)
+	}
+	mockAdmin(t, "POST", "/__mock/agents/"+agent.ID+"/status", map[string]string{"status": "suspended"}, nil)
+	err = g.Check(ctx, "web_search", "")
+	if !errors.As(err, &ae) || ae.Details["rule"] != "agent_suspended" || ae.Details["retryable"] != true {
+		t.Fatalf("agent_suspended: %#v", err)
+	}
+
+	soft := NewGuard(c, agent.ID, WithBlockOnDeny(false))
+	defer soft.Close(ctx)
+	d, err := soft.Decide(ctx, "web_search", "")
+	if err != nil || d.Allowed || !d.Retryable {
+		t.Fatalf("suspended decision: %+v %v", d, err)
+	}
+	if data, _ := json.Marshal(d); !strings.Contains(string(data), `"retryable":true`) {
+		t.Fatalf("decision JSON: %s", data)
+	}
+	mockAdmin(t, "POST", "/__mock/agents/"+agent.ID+"/status", map[string]string{"status": "active"}, nil)
+	d, err = soft.Decide(ctx, "web_search", "")
+	if err != nil || !d.Allowed || d.Retryable {
+		t.Fatalf("allowed decision: %+v %v", d, err)
+	}
+	if data, _ := json.Marshal(d); strings.Contains(string(data), "retryable") {
+		t.Fatalf("an allowed decision has no retryable: %s", data)
+	}
+	d, err = soft.Decide(ctx, "send_email", "", CheckEffect(ActionEffectMutating))
+	if err != nil || d.Allowed || d.Retryable {
+		t.Fatalf("no_capability decision: %+v %v", d, err)
+	}
+	if data, _ := json.Marshal(d); !strings.Contains(string(data), `"retryable":false`) {
+		t.Fatalf("decision JSON: %s", data)
+	}
+	d, err = soft.Decide(ctx, "db_delete", "", CheckEffect(ActionEffectDestructive))
+	if err != nil || !d.ElevationRequired || !d.Retryable {
+		t.Fatalf("pending elevation: %+v %v", d, err)
+	}
+}
+
+// A session id past the check's session_id maxLength (128) is refused when the guard is created,
+// instead of every check failing with a 400.
+func TestGuardSessionIDLimit(t *testing.T) {
+	resetMock(t)
+	c := testClient()
+	agent := mustAgent(t, c, "web:search")
+	ctx := context.Background()
+	g := NewGuard(c, agent.ID, WithSessionID(strings.Repeat("s", 129)))
+	var ae *AgentTrustError
+	if err := g.Err(); !errors.As(err, &ae) || ae.Code != ErrorCodeValidationError || ae.Details["field"] != "session_id" {
+		t.Fatalf("Err: %#v", g.Err())
+	}
+	if err := g.Check(ctx, "web_search", ""); !IsCode(err, ErrorCodeValidationError) {
+		t.Fatalf("check: %v", err)
+	}
+	var reqs []map[string]any
+	mockAdmin(t, "GET", "/__mock/requests", nil, &reqs)
+	for _, r := range reqs {
+		if r["operation_id"] == "checkAction" {
+			t.Fatal("a refused guard must not ask Guardian")
+		}
+	}
+	ok := NewGuard(c, agent.ID, WithSessionID(strings.Repeat("é", 128))) // characters, not bytes
+	defer ok.Close(ctx)
+	if err := ok.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ok.Check(ctx, "web_search", ""); err != nil {
+		t.Fatalf("128 characters: %v", err)
+	}
+}
+
 func TestGuardElevationWorkflow(t *testing.T) {
 	resetMock(t)
 	c := testClient()

@@ -47,10 +47,13 @@ async function main(): Promise<void> {
     const readFile = guard.wrap('files_read', async (path: string): Promise<string> => {
       throw new FileMissingError(`no such file: ${path}`);
     });
-    // bindInput: the approval is bound to this exact input (its SHA-256 goes to Guardian).
+    // An approval is bound to agent + tool name + effect + session, so each destructive tool
+    // needs its own.
     const dbDelete = guard.wrap('db_delete', async (table: string) => `deleted table ${table} (1,204 rows)`, {
       effect: 'destructive',
-      bindInput: true,
+    });
+    const dbDrop = guard.wrap('db_drop', async (table: string) => `dropped table ${table}`, {
+      effect: 'destructive',
     });
 
     say('Agent run');
@@ -85,13 +88,13 @@ async function main(): Promise<void> {
     // 6. The same call again is allowed within the elevation window...
     const deleted = await dbDelete('orders_2019');
     say(`  ok      db_delete("orders_2019") retried: allowed, ${deleted}`);
-    // ...but the approval cannot be replayed for another input.
+    // ...but the approval does not carry over to another tool, even one the same capability grants.
     try {
-      await dbDelete('customers');
+      await dbDrop('orders_2019');
     } catch (error) {
       if (!(error instanceof ElevationRequiredError)) throw error;
       say(
-        `  waits   db_delete("customers"): the approval does not carry over, new approval ${error.approvalId}`,
+        `  waits   db_drop("orders_2019"): the approval does not carry over, new approval ${error.approvalId}`,
       );
     }
 

@@ -93,12 +93,23 @@ func WithActionEffect(effect ActionEffect) GuardOption {
 	}
 }
 
+// maxSessionIDRunes is ActionCheckRequest.session_id's maxLength in the spec. Neither the spec's
+// x-sdk limits (so facts.go) nor the generated models carry it, hence the number here, as in the
+// TypeScript guard.
+const maxSessionIDRunes = 128
+
+// retryableRules are the denials that asking again can change: the wire's decision has no
+// retryable, but a suspended agent can be reactivated and a pending elevation approved; every
+// other denial stands until the policy changes.
+var retryableRules = map[DecisionRule]bool{DecisionRuleAgentSuspended: true, DecisionRuleElevationRequired: true}
+
 // WithSessionID sets the session id sent with every check and report (default: a new random
-// UUID per guard).
+// UUID per guard). It must be 1 to 128 characters, the check's limit: a longer one is refused
+// when the guard is created (see Guard.Err) rather than making every check a 400.
 func WithSessionID(sessionID string) GuardOption {
 	return func(c *guardConfig) {
-		if sessionID == "" {
-			c.fail("session_id", "session id must not be empty")
+		if sessionID == "" || utf8.RuneCountInString(sessionID) > maxSessionIDRunes {
+			c.fail("session_id", "session id must be non-empty and at most %d characters", maxSessionIDRunes)
 			return
 		}
 		c.sessionID = sessionID
@@ -191,7 +202,8 @@ func WithApprovalWait(timeout, pollInitial, pollMax time.Duration) GuardOption {
 }
 
 // NewGuard creates a Guard for the agent agentID on client. Invalid options (or a nil client, or
-// an empty agentID) make every Check return a VALIDATION_ERROR, so NewGuard itself cannot fail.
+// an empty agentID) make every Check return a VALIDATION_ERROR, so NewGuard itself cannot fail;
+// Guard.Err reports that error right after NewGuard.
 func NewGuard(client *Client, agentID string, opts ...GuardOption) *Guard {
 	cfg := guardConfig{
 		blockOnDeny:     true,
@@ -242,6 +254,16 @@ func NewGuard(client *Client, agentID string, opts ...GuardOption) *Guard {
 	return g
 }
 
+// Err returns the VALIDATION_ERROR of an invalid NewGuard argument or option (details["field"]
+// names it), or nil. Every check of such a guard returns this error without asking Guardian.
+func (g *Guard) Err() error {
+	if g.err == nil {
+		return nil
+	}
+	e := *g.err
+	return &e
+}
+
 // AgentID returns the agent the guard checks for.
 func (g *Guard) AgentID() string { return g.agentID }
 
@@ -259,10 +281,15 @@ type Decision struct {
 	// ActionEffect is the effect the guard declared for the call ("" when it left the
 	// classification to Guardian).
 	ActionEffect ActionEffect `json:"-"`
+	// Retryable tells, for a denial, whether asking again can change the answer: true for a
+	// pending elevation and for rule agent_suspended (an admin can reactivate the agent), false
+	// for every other denial. The wire has no such field; the guard derives it from the decision.
+	Retryable bool `json:"-"`
 }
 
-// MarshalJSON encodes the decision as the spec's ActionCheckResult plus "failed_open". A
-// failed-open decision carries only what is known without Guardian (no check_id or rule).
+// MarshalJSON encodes the decision as the spec's ActionCheckResult plus "failed_open", and
+// "retryable" for a denial. A failed-open decision carries only what is known without Guardian
+// (no check_id or rule).
 func (d Decision) MarshalJSON() ([]byte, error) {
 	if d.FailedOpen {
 		return json.Marshal(struct {
@@ -275,9 +302,14 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 	}
 	type decision struct {
 		ActionCheckResult
-		FailedOpen bool `json:"failed_open"`
+		FailedOpen bool  `json:"failed_open"`
+		Retryable  *bool `json:"retryable,omitempty"`
 	}
-	return json.Marshal(decision{d.ActionCheckResult, false})
+	out := decision{ActionCheckResult: d.ActionCheckResult}
+	if !d.Allowed {
+		out.Retryable = &d.Retryable
+	}
+	return json.Marshal(out)
 }
 
 // CheckOption configures one check.
@@ -552,7 +584,11 @@ func (g *Guard) decide(ctx context.Context, tool, summary string, cc *checkConfi
 	default:
 		g.denied.Add(1)
 	}
-	return &Decision{ActionCheckResult: *res, ActionEffect: effect}, nil
+	d := &Decision{ActionCheckResult: *res, ActionEffect: effect}
+	if !res.Allowed {
+		d.Retryable = res.ElevationRequired || retryableRules[res.Rule]
+	}
+	return d, nil
 }
 
 func (g *Guard) unavailableDecision(e *AgentTrustError, effect ActionEffect) (*Decision, error) {
@@ -582,6 +618,7 @@ func (g *Guard) enforce(tool string, d *Decision) error {
 		"rule":          string(d.Rule),
 		"tool_name":     tool,
 		"action_effect": string(d.ActionEffect),
+		"retryable":     d.Retryable,
 	}
 	if approvalID, ok := d.ApprovalID.Get(); ok && d.ElevationRequired {
 		details["approval_id"] = approvalID

@@ -144,12 +144,18 @@ class InvalidResponseError(AgentTrustError):
 
 
 class ActionDeniedError(AgentTrustError):
-    """Guardian denied the call (ACTION_DENIED); `details` carries check_id, reason and rule."""
+    """Guardian denied the call (ACTION_DENIED); `details` carries check_id, reason, rule and
+    retryable."""
 
     @property
     def check_id(self) -> str | None:
         value = self.details.get("check_id")
         return value if isinstance(value, str) else None
+
+    @property
+    def retryable(self) -> bool:
+        """Whether asking again can change the answer (a suspended agent can be reactivated)."""
+        return self.details.get("retryable") is True
 
 
 class ElevationRequiredError(AgentTrustError):

@@ -74,7 +74,12 @@ const { agent: created } = await fetch(`${server.url}/api/v1/agents`, {
   headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
   body: JSON.stringify({ name: 'bench', capabilities: ['web:search', 'db:*'] }),
 }).then((r) => r.json());
-const check = { agent_id: created.id, action_name: 'web_search', action_source: 'api', session_id: 'bench-session' };
+const check = {
+  agent_id: created.id,
+  action_name: 'web_search',
+  action_source: 'api',
+  session_id: 'bench-session',
+};
 
 const results = [
   await median('raw node:http, fixed JSON (baseline)', () =>
@@ -83,7 +88,9 @@ const results = [
   await median('mock POST /api/v1/agenttrust/check (allowed)', () =>
     call(`${server.url}/api/v1/agenttrust/check`, 'POST', check),
   ),
-  await median('mock GET /api/v1/agents/{id}', () => call(`${server.url}/api/v1/agents/${created.id}`, 'GET')),
+  await median('mock GET /api/v1/agents/{id}', () =>
+    call(`${server.url}/api/v1/agents/${created.id}`, 'GET'),
+  ),
   await median('mock POST /api/v1/agenttrust/check (elevation pending)', () =>
     call(`${server.url}/api/v1/agenttrust/check`, 'POST', { ...check, action_name: 'db_delete' }),
   ),

@@ -164,9 +164,13 @@ export function adminHandlers(gateway: MockGateway, prefix: string): RequestHand
         const agent = gateway.state.agents.get(String(params.id));
         if (!agent) throw new GatewayError(404, 'NOT_FOUND', `agent ${String(params.id)} not found`);
         if (body.status !== 'active' && body.status !== 'suspended')
-          throw new GatewayError(400, 'VALIDATION_ERROR', 'status: must be active or suspended', { field: 'status' });
+          throw new GatewayError(400, 'VALIDATION_ERROR', 'status: must be active or suspended', {
+            field: 'status',
+          });
         if (agent.status === 'revoked')
-          throw new GatewayError(409, 'AGENT_REVOKED', `agent ${agent.id} is revoked`, { status: agent.status });
+          throw new GatewayError(409, 'AGENT_REVOKED', `agent ${agent.id} is revoked`, {
+            status: agent.status,
+          });
         agent.status = body.status;
         return Response.json({ id: agent.id, status: agent.status });
       }),
@@ -179,15 +183,23 @@ export function adminHandlers(gateway: MockGateway, prefix: string): RequestHand
         if (!session) throw new GatewayError(404, 'NOT_FOUND', `session ${String(params.id)} not found`);
         if (body.mode !== undefined) {
           if (body.mode !== 'open' && body.mode !== 'restricted' && body.mode !== 'supervised')
-            throw new GatewayError(400, 'VALIDATION_ERROR', 'mode: must be open, restricted or supervised', { field: 'mode' });
+            throw new GatewayError(400, 'VALIDATION_ERROR', 'mode: must be open, restricted or supervised', {
+              field: 'mode',
+            });
           session.mode = body.mode;
         }
         if (body.scope_ceiling !== undefined) {
           if (!Array.isArray(body.scope_ceiling) || body.scope_ceiling.some((s) => typeof s !== 'string'))
-            throw new GatewayError(400, 'VALIDATION_ERROR', 'scope_ceiling: must be a list of strings', { field: 'scope_ceiling' });
+            throw new GatewayError(400, 'VALIDATION_ERROR', 'scope_ceiling: must be a list of strings', {
+              field: 'scope_ceiling',
+            });
           session.scope_ceiling = [...(body.scope_ceiling as string[])];
         }
-        return Response.json({ session_id: session.session_id, mode: session.mode, scope_ceiling: session.scope_ceiling });
+        return Response.json({
+          session_id: session.session_id,
+          mode: session.mode,
+          scope_ceiling: session.scope_ceiling,
+        });
       }),
     ),
     http.all(

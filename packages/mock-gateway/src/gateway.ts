@@ -160,7 +160,8 @@ function redactHeaders(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
   const known: string[] = Object.values(API_KEYS);
   headers.forEach((value, key) => {
-    if (key === 'authorization') out[key] = value.replace(/^(\S+\s+)?.*$/, (_, scheme = '') => `${scheme}[REDACTED]`);
+    if (key === 'authorization')
+      out[key] = value.replace(/^(\S+\s+)?.*$/, (_, scheme = '') => `${scheme}[REDACTED]`);
     else if (key === 'dpop') out[key] = '[REDACTED]';
     else if (key === 'x-api-key') out[key] = known.includes(value) ? value : '[REDACTED]';
     else out[key] = value;
@@ -372,9 +373,12 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     const query = parseWith(op.query, Object.fromEntries(url.searchParams), '');
     for (const [name, required] of Object.entries(op.headerParams ?? {})) {
       const value = request.headers.get(name);
-      const field = name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase()).replace('-Id', '-ID');
+      const field = name
+        .replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase())
+        .replace('-Id', '-ID');
       if (value === null || value.trim() === '') {
-        if (required) throw new GatewayError(400, 'VALIDATION_ERROR', `${field}: the header is required`, { field });
+        if (required)
+          throw new GatewayError(400, 'VALIDATION_ERROR', `${field}: the header is required`, { field });
         // An empty optional header (a session id sent as "") counts as absent.
         if (value !== null) request.headers.delete(name);
       }
@@ -474,7 +478,9 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
   };
 
   const ours = (url: URL) =>
-    prefix === '*' ? /^\/(api|mcp|a2a|health|__mock)(\/|$)/.test(url.pathname) : url.href.startsWith(`${prefix}/`);
+    prefix === '*'
+      ? /^\/(api|mcp|a2a|health|__mock)(\/|$)/.test(url.pathname)
+      : url.href.startsWith(`${prefix}/`);
 
   /**
    * MSW decodes path parameters and throws on malformed percent-encoding (`/v1/agents/%E0`), so

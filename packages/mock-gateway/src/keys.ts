@@ -30,7 +30,9 @@ export interface GatewayKeys {
   /** Signs a JWT (EdDSA) with the instance key; `kid` names the key. */
   signJwt(payload: Record<string, unknown>, typ?: string): Promise<string>;
   /** The claims of a JWT this instance signed, or a reason it is not one. */
-  verifyJwt(token: string): Promise<{ ok: true; claims: Record<string, unknown> } | { ok: false; reason: string }>;
+  verifyJwt(
+    token: string,
+  ): Promise<{ ok: true; claims: Record<string, unknown> } | { ok: false; reason: string }>;
   kid: string;
 }
 
@@ -47,7 +49,9 @@ export function createKeys(): GatewayKeys {
       const header = base64UrlEncode(JSON.stringify({ alg: 'EdDSA', typ, kid }));
       const body = base64UrlEncode(JSON.stringify(payload));
       const { privateKey } = await keyPair();
-      const signature = new Uint8Array(await crypto.subtle.sign(ED25519, privateKey, encoder.encode(`${header}.${body}`)));
+      const signature = new Uint8Array(
+        await crypto.subtle.sign(ED25519, privateKey, encoder.encode(`${header}.${body}`)),
+      );
       return `${header}.${body}.${base64UrlEncode(signature)}`;
     },
     async verifyJwt(token) {
@@ -69,7 +73,12 @@ export function createKeys(): GatewayKeys {
       if (!claims || typeof claims !== 'object' || Array.isArray(claims))
         return { ok: false, reason: 'malformed token' };
       const { publicKey } = await keyPair();
-      const valid = await crypto.subtle.verify(ED25519, publicKey, signature, encoder.encode(`${parts[0]}.${parts[1]}`));
+      const valid = await crypto.subtle.verify(
+        ED25519,
+        publicKey,
+        signature,
+        encoder.encode(`${parts[0]}.${parts[1]}`),
+      );
       if (!valid) return { ok: false, reason: 'invalid signature' };
       return { ok: true, claims: claims as Record<string, unknown> };
     },

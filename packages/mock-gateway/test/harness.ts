@@ -239,7 +239,6 @@ export function jwt(claims: Record<string, unknown>): string {
   return `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
 }
 
-
 /** A populated gateway: the ids every operation test needs, created through the API. */
 export async function seedWorld(h: Harness) {
   const ok = <T = any>(answer: Answer<T>, status: number): T => {
@@ -260,7 +259,10 @@ export async function seedWorld(h: Harness) {
     await h.post('/api/v1/agent-tokens/issue', { agent_id: alice.id, scopes: ['files:read'], ttl: 300 }),
     201,
   );
-  const session = ok(await h.post('/mcp/sessions/init', { agent_id: alice.id, server_id: 'mcp-code-tools' }), 201);
+  const session = ok(
+    await h.post('/mcp/sessions/init', { agent_id: alice.id, server_id: 'mcp-code-tools' }),
+    201,
+  );
   const check = ok(
     await h.post('/api/v1/agenttrust/check', {
       agent_id: alice.id,
@@ -288,7 +290,11 @@ export async function seedWorld(h: Harness) {
     200,
   ).result;
   const delegation = ok(
-    await h.post('/api/v1/delegations', { from_agent_id: alice.id, to_agent_id: bob.id, scope: ['files:read'] }),
+    await h.post('/api/v1/delegations', {
+      from_agent_id: alice.id,
+      to_agent_id: bob.id,
+      scope: ['files:read'],
+    }),
     201,
   ).delegation;
   const provider = ok(

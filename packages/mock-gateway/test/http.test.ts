@@ -69,8 +69,7 @@ function garbage(seed: number) {
         ),
         bytes(40),
       ]),
-    () =>
-      `GET /api/v1/agents HTTP/1.1\r\nHost: x\r\nX-API-Key: \u00ff\u00fe\r\nConnection: close\r\n\r\n`,
+    () => `GET /api/v1/agents HTTP/1.1\r\nHost: x\r\nX-API-Key: \u00ff\u00fe\r\nConnection: close\r\n\r\n`,
   ];
   return () => pick(makers)();
 }
@@ -138,14 +137,9 @@ describe('over HTTP', () => {
 
   it('a drop fault destroys the socket mid-request', async () => {
     server.gateway.faults.add({ operation: 'listAgents', kind: 'drop', times: 1 });
-    const answer = await raw(
-      port,
-      `GET /api/v1/agents HTTP/1.1\r\nHost: x\r\nX-API-Key: ${KEY}\r\n\r\n`,
-    );
+    const answer = await raw(port, `GET /api/v1/agents HTTP/1.1\r\nHost: x\r\nX-API-Key: ${KEY}\r\n\r\n`);
     expect(answer === '' || answer.startsWith('error:')).toBe(true);
-    expect(
-      (await fetch(`${server.url}/api/v1/agents`, { headers: { 'x-api-key': KEY } })).status,
-    ).toBe(200);
+    expect((await fetch(`${server.url}/api/v1/agents`, { headers: { 'x-api-key': KEY } })).status).toBe(200);
   });
 
   it('keeps connections alive across requests', async () => {
@@ -200,7 +194,10 @@ describe('the CLI', () => {
       });
       expect(created.status).toBe(201);
       await fetch(`${url}/__mock/clock`, { method: 'POST', body: JSON.stringify({ advance_ms: 1000 }) });
-      const big = await fetch(`${url}/api/v1/telemetry/report`, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) });
+      const big = await fetch(`${url}/api/v1/telemetry/report`, {
+        method: 'POST',
+        body: 'x'.repeat(1024 * 1024 + 1),
+      });
       expect(big.status).toBe(413);
       await new Promise((r) => setTimeout(r, 100));
       const log = lines.slice(1).join('\n');

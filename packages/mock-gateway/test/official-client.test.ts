@@ -16,7 +16,8 @@ let server: ChildProcess;
 let url: string;
 
 beforeAll(async () => {
-  if (!existsSync(cli)) throw new Error('build the package first (pnpm --filter @agenttrustid/mock-gateway build)');
+  if (!existsSync(cli))
+    throw new Error('build the package first (pnpm --filter @agenttrustid/mock-gateway build)');
   server = spawn(process.execPath, [cli, '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
   url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the CLI printed no URL in 10 s')), 10_000);
@@ -49,7 +50,10 @@ it('the official client runs every flow of the guide against the mock CLI', asyn
   });
   const summary = /^(\d+)\/(\d+) flows passed/m.exec(output);
   expect(summary, output).not.toBeNull();
-  expect(output.split('\n').filter((l) => l.startsWith('FAIL')), output).toEqual([]);
+  expect(
+    output.split('\n').filter((l) => l.startsWith('FAIL')),
+    output,
+  ).toEqual([]);
   expect(summary![1], output).toBe(summary![2]);
   expect(Number(summary![2])).toBeGreaterThanOrEqual(39);
   expect(code, output).toBe(0);

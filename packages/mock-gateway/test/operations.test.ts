@@ -4,8 +4,17 @@
  * each operation was seen answering each status the spec declares for it.
  */
 import { afterAll, expect, it } from 'vitest';
+import {
+  type Answer,
+  eachMode,
+  type Harness,
+  jwt,
+  observed,
+  READONLY_KEY,
+  seedWorld,
+  type World,
+} from './harness.js';
 import { specOperations } from './spec.js';
-import { type Answer, eachMode, type Harness, jwt, observed, READONLY_KEY, seedWorld, type World } from './harness.js';
 
 interface Req {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -29,7 +38,11 @@ interface Case {
   errors: ErrorCase[];
 }
 
-const get = (path: string, key?: string | null): Req => ({ method: 'GET', path, ...(key !== undefined ? { key } : {}) });
+const get = (path: string, key?: string | null): Req => ({
+  method: 'GET',
+  path,
+  ...(key !== undefined ? { key } : {}),
+});
 const post = (path: string, body?: unknown, headers?: Record<string, string>): Req => ({
   method: 'POST',
   path,
@@ -57,7 +70,13 @@ const checkBody = (agentId: string, actionName: string, extra: Record<string, un
 
 const ISSUER = 'https://issuer.example.com';
 const idToken = (claims: Record<string, unknown> = {}) =>
-  jwt({ iss: ISSUER, sub: 'alice', scope: 'files:read', exp: Date.parse('2026-11-22T11:00:00Z') / 1000, ...claims });
+  jwt({
+    iss: ISSUER,
+    sub: 'alice',
+    scope: 'files:read',
+    exp: Date.parse('2026-11-22T11:00:00Z') / 1000,
+    ...claims,
+  });
 const message = (text: string) => ({ role: 'user', parts: [{ kind: 'text', text }], messageId: 'm-1' });
 
 const cases: Record<string, Case> = {
@@ -69,13 +88,32 @@ const cases: Record<string, Case> = {
   createAgent: {
     happy: () => post('/api/v1/agents', { name: 'research-bot', capabilities: ['web:search'] }),
     check: (a) =>
-      expect(a.body.agent).toMatchObject({ name: 'research-bot', framework: 'custom', status: 'active', metadata: {} }),
-    errors: [{ status: 400, code: 'VALIDATION_ERROR', req: () => post('/api/v1/agents', { name: '' }), check: field('name') }],
+      expect(a.body.agent).toMatchObject({
+        name: 'research-bot',
+        framework: 'custom',
+        status: 'active',
+        metadata: {},
+      }),
+    errors: [
+      {
+        status: 400,
+        code: 'VALIDATION_ERROR',
+        req: () => post('/api/v1/agents', { name: '' }),
+        check: field('name'),
+      },
+    ],
   },
   listAgents: {
     happy: () => get('/api/v1/agents?org_id=org_mock'),
     check: (a, w) => expect(a.body.agents.map((x: any) => x.id)).toEqual([w.bob.id, w.alice.id]),
-    errors: [{ status: 400, code: 'VALIDATION_ERROR', req: () => get('/api/v1/agents?org_id='), check: field('org_id') }],
+    errors: [
+      {
+        status: 400,
+        code: 'VALIDATION_ERROR',
+        req: () => get('/api/v1/agents?org_id='),
+        check: field('org_id'),
+      },
+    ],
   },
   getAgent: {
     happy: (w) => get(`/api/v1/agents/${w.alice.id}`),
@@ -85,7 +123,11 @@ const cases: Record<string, Case> = {
   revokeAgent: {
     happy: (w) => post(`/api/v1/agents/${w.alice.id}/revoke`, { reason: 'compromised' }),
     check: (a) =>
-      expect(a.body).toMatchObject({ status: 'revoked', revocation_reason: 'compromised', revoked_at: '2026-11-22T10:00:00.000Z' }),
+      expect(a.body).toMatchObject({
+        status: 'revoked',
+        revocation_reason: 'compromised',
+        revoked_at: '2026-11-22T10:00:00.000Z',
+      }),
     errors: [
       {
         status: 400,
@@ -107,11 +149,16 @@ const cases: Record<string, Case> = {
   },
   createAgentChallenge: {
     happy: (w) => post(`/api/v1/agents/${w.alice.id}/challenge`),
-    check: (a) => expect(a.body).toMatchObject({ nonce: expect.stringMatching(/^n_/), expires_at: '2026-11-22T10:01:00.000Z' }),
+    check: (a) =>
+      expect(a.body).toMatchObject({
+        nonce: expect.stringMatching(/^n_/),
+        expires_at: '2026-11-22T10:01:00.000Z',
+      }),
     errors: [{ status: 404, code: 'NOT_FOUND', req: () => post('/api/v1/agents/agt_missing/challenge', {}) }],
   },
   issueToken: {
-    happy: (w) => post('/api/v1/agent-tokens/issue', { agent_id: w.alice.id, scopes: ['web_search'], ttl: 120 }),
+    happy: (w) =>
+      post('/api/v1/agent-tokens/issue', { agent_id: w.alice.id, scopes: ['web_search'], ttl: 120 }),
     check: (a) => {
       expect(a.body.token).toMatch(/^at_[0-9a-f]{32}$/);
       expect(Date.parse(a.body.expires_at) - Date.parse(a.body.issued_at)).toBe(120_000);
@@ -129,19 +176,41 @@ const cases: Record<string, Case> = {
         req: (w) => post('/api/v1/agent-tokens/issue', { agent_id: w.bob.id, scopes: ['files:write'] }),
         check: (a) => expect(a.body.details.scope).toBe('files:write'),
       },
-      { status: 404, code: 'NOT_FOUND', req: () => post('/api/v1/agent-tokens/issue', { agent_id: 'agt_missing', scopes: ['x'] }) },
+      {
+        status: 404,
+        code: 'NOT_FOUND',
+        req: () => post('/api/v1/agent-tokens/issue', { agent_id: 'agt_missing', scopes: ['x'] }),
+      },
     ],
   },
   introspectToken: {
-    happy: (w) => post('/api/v1/agent-tokens/introspect', { token: w.token.token, target: null, required_scopes: [] }),
+    happy: (w) =>
+      post('/api/v1/agent-tokens/introspect', { token: w.token.token, target: null, required_scopes: [] }),
     check: (a, w) =>
-      expect(a.body).toMatchObject({ active: true, agent_id: w.alice.id, scopes: ['files:read'], expires_at: w.token.expires_at }),
-    errors: [{ status: 400, code: 'VALIDATION_ERROR', req: () => post('/api/v1/agent-tokens/introspect', {}), check: field('token') }],
+      expect(a.body).toMatchObject({
+        active: true,
+        agent_id: w.alice.id,
+        scopes: ['files:read'],
+        expires_at: w.token.expires_at,
+      }),
+    errors: [
+      {
+        status: 400,
+        code: 'VALIDATION_ERROR',
+        req: () => post('/api/v1/agent-tokens/introspect', {}),
+        check: field('token'),
+      },
+    ],
   },
   revokeToken: {
     happy: (w) => post('/api/v1/agent-tokens/revoke', { token: w.token.token, reason: 'manual_revocation' }),
     errors: [
-      { status: 400, code: 'VALIDATION_ERROR', req: () => post('/api/v1/agent-tokens/revoke', { token: '' }), check: field('token') },
+      {
+        status: 400,
+        code: 'VALIDATION_ERROR',
+        req: () => post('/api/v1/agent-tokens/revoke', { token: '' }),
+        check: field('token'),
+      },
       {
         status: 404,
         code: 'NOT_FOUND',
@@ -151,7 +220,8 @@ const cases: Record<string, Case> = {
     ],
   },
   checkAction: {
-    happy: (w) => post('/api/v1/agenttrust/check', checkBody(w.alice.id, 'web_search', { action_effect: 'read' })),
+    happy: (w) =>
+      post('/api/v1/agenttrust/check', checkBody(w.alice.id, 'web_search', { action_effect: 'read' })),
     check: (a) => expect(a.body).toMatchObject({ allowed: true, rule: 'capability_granted', confidence: 1 }),
     errors: [
       {
@@ -172,7 +242,11 @@ const cases: Record<string, Case> = {
         },
         check: field('agent_id'),
       },
-      { status: 404, code: 'NOT_FOUND', req: () => post('/api/v1/agenttrust/check', checkBody('agt_missing', 'x')) },
+      {
+        status: 404,
+        code: 'NOT_FOUND',
+        req: () => post('/api/v1/agenttrust/check', checkBody('agt_missing', 'x')),
+      },
     ],
   },
   reportTelemetry: {
@@ -181,7 +255,13 @@ const cases: Record<string, Case> = {
         agent_id: w.alice.id,
         session_id: w.session.session_id,
         events: [
-          { event_type: 'tool_end', tool_name: 'web_search', success: true, duration_ms: 12, timestamp: '2026-11-22T10:00:01Z' },
+          {
+            event_type: 'tool_end',
+            tool_name: 'web_search',
+            success: true,
+            duration_ms: 12,
+            timestamp: '2026-11-22T10:00:01Z',
+          },
           // Go's omitempty drops success: false and duration_ms: 0.
           { event_type: 'tool_error', tool_name: 'db_delete', error_type: 'PermissionError' },
         ],
@@ -192,22 +272,43 @@ const cases: Record<string, Case> = {
         status: 400,
         code: 'VALIDATION_ERROR',
         req: (w) =>
-          post('/api/v1/telemetry/report', { agent_id: w.alice.id, session_id: 's', events: [{ event_type: 'tool_end' }] }),
+          post('/api/v1/telemetry/report', {
+            agent_id: w.alice.id,
+            session_id: 's',
+            events: [{ event_type: 'tool_end' }],
+          }),
         check: field('events.0.tool_name'),
       },
       {
         status: 413,
         code: 'PAYLOAD_TOO_LARGE',
-        req: (w) => post('/api/v1/telemetry/report', { agent_id: w.alice.id, session_id: 'x'.repeat(1024 * 1024), events: [] }),
+        req: (w) =>
+          post('/api/v1/telemetry/report', {
+            agent_id: w.alice.id,
+            session_id: 'x'.repeat(1024 * 1024),
+            events: [],
+          }),
       },
     ],
   },
   initSession: {
     happy: (w) => post('/mcp/sessions/init', { agent_id: w.alice.id, server_id: 'srv' }),
     check: (a, w) =>
-      expect(a.body).toMatchObject({ agent_id: w.alice.id, server_id: 'srv', mode: 'open', source: 'sdk', scope_ceiling: [], total_calls: 0 }),
+      expect(a.body).toMatchObject({
+        agent_id: w.alice.id,
+        server_id: 'srv',
+        mode: 'open',
+        source: 'sdk',
+        scope_ceiling: [],
+        total_calls: 0,
+      }),
     errors: [
-      { status: 400, code: 'VALIDATION_ERROR', req: (w) => post('/mcp/sessions/init', { agent_id: w.alice.id }), check: field('server_id') },
+      {
+        status: 400,
+        code: 'VALIDATION_ERROR',
+        req: (w) => post('/mcp/sessions/init', { agent_id: w.alice.id }),
+        check: field('server_id'),
+      },
       {
         status: 403,
         code: 'AGENT_SUSPENDED',
@@ -216,12 +317,17 @@ const cases: Record<string, Case> = {
           return post('/mcp/sessions/init', { agent_id: w.alice.id, server_id: 'srv' });
         },
       },
-      { status: 404, code: 'NOT_FOUND', req: () => post('/mcp/sessions/init', { agent_id: 'agt_missing', server_id: 'srv' }) },
+      {
+        status: 404,
+        code: 'NOT_FOUND',
+        req: () => post('/mcp/sessions/init', { agent_id: 'agt_missing', server_id: 'srv' }),
+      },
     ],
   },
   getSession: {
     happy: (w) => get(`/mcp/sessions/${w.session.session_id}`),
-    check: (a) => expect(a.body).toMatchObject({ total_calls: 1, denied_calls: 1, write_calls: 1, read_calls: 0 }),
+    check: (a) =>
+      expect(a.body).toMatchObject({ total_calls: 1, denied_calls: 1, write_calls: 1, read_calls: 0 }),
     errors: [{ status: 404, code: 'NOT_FOUND', req: () => get('/mcp/sessions/ses_missing') }],
   },
   initApiSession: {
@@ -235,7 +341,12 @@ const cases: Record<string, Case> = {
         server_id: '',
       }),
     errors: [
-      { status: 400, code: 'VALIDATION_ERROR', req: () => post('/api/v1/agenttrust/api-sessions/init', {}), check: field('token') },
+      {
+        status: 400,
+        code: 'VALIDATION_ERROR',
+        req: () => post('/api/v1/agenttrust/api-sessions/init', {}),
+        check: field('token'),
+      },
       {
         status: 401,
         code: 'TOKEN_EXPIRED',
@@ -271,8 +382,17 @@ const cases: Record<string, Case> = {
     happy: (w) => post(`/mcp/approvals/${w.approvalId}/approve`, { decided_by: 'admin@company.com' }),
     check: (a) => expect(a.body).toMatchObject({ status: 'approved', decided_by: 'admin@company.com' }),
     errors: [
-      { status: 400, code: 'VALIDATION_ERROR', req: (w) => post(`/mcp/approvals/${w.approvalId}/approve`, {}), check: field('decided_by') },
-      { status: 404, code: 'NOT_FOUND', req: () => post('/mcp/approvals/apr_missing/approve', { decided_by: 'a' }) },
+      {
+        status: 400,
+        code: 'VALIDATION_ERROR',
+        req: (w) => post(`/mcp/approvals/${w.approvalId}/approve`, {}),
+        check: field('decided_by'),
+      },
+      {
+        status: 404,
+        code: 'NOT_FOUND',
+        req: () => post('/mcp/approvals/apr_missing/approve', { decided_by: 'a' }),
+      },
       {
         status: 409,
         code: 'CONFLICT',
@@ -294,7 +414,11 @@ const cases: Record<string, Case> = {
         req: (w) => post(`/mcp/approvals/${w.approvalId}/deny`, { decided_by: 'x'.repeat(257) }),
         check: field('decided_by'),
       },
-      { status: 404, code: 'NOT_FOUND', req: () => post('/mcp/approvals/apr_missing/deny', { decided_by: 'a' }) },
+      {
+        status: 404,
+        code: 'NOT_FOUND',
+        req: () => post('/mcp/approvals/apr_missing/deny', { decided_by: 'a' }),
+      },
       {
         status: 409,
         code: 'CONFLICT',
@@ -308,10 +432,20 @@ const cases: Record<string, Case> = {
   },
   registerMcpServer: {
     happy: () => post('/mcp/servers', { name: 'fs', url: 'https://fs.example.com/mcp' }),
-    check: (a) => expect(a.body).toMatchObject({ name: 'fs', capabilities: [], id: expect.stringMatching(/^mcp_/) }),
+    check: (a) =>
+      expect(a.body).toMatchObject({ name: 'fs', capabilities: [], id: expect.stringMatching(/^mcp_/) }),
     errors: [
-      { status: 400, code: 'VALIDATION_ERROR', req: () => post('/mcp/servers', { name: 'fs' }), check: field('url') },
-      { status: 409, code: 'CONFLICT', req: () => post('/mcp/servers', { name: 'code-tools', url: 'https://x.example.com' }) },
+      {
+        status: 400,
+        code: 'VALIDATION_ERROR',
+        req: () => post('/mcp/servers', { name: 'fs' }),
+        check: field('url'),
+      },
+      {
+        status: 409,
+        code: 'CONFLICT',
+        req: () => post('/mcp/servers', { name: 'code-tools', url: 'https://x.example.com' }),
+      },
     ],
   },
   listMcpServers: {
@@ -337,7 +471,10 @@ const cases: Record<string, Case> = {
       ),
     check: (a) => {
       expect(a.body).toMatchObject({ jsonrpc: '2.0', id: 1 });
-      expect(JSON.parse(a.body.result.content[0].text)).toEqual({ tool: 'web_search', arguments: { q: 'AI', nested: { camelKey: 1 } } });
+      expect(JSON.parse(a.body.result.content[0].text)).toEqual({
+        tool: 'web_search',
+        arguments: { q: 'AI', nested: { camelKey: 1 } },
+      });
     },
     errors: [
       {
@@ -401,19 +538,30 @@ const cases: Record<string, Case> = {
       return get(`/a2a/agents/${w.alice.id}/agent.json`, null);
     },
     check: (a) => expect(a.body).toMatchObject({ name: 'alice' }),
-    errors: [{ status: 404, code: 'NOT_FOUND', req: (w) => get(`/a2a/agents/${w.alice.id}/agent.json`, null) }],
+    errors: [
+      { status: 404, code: 'NOT_FOUND', req: (w) => get(`/a2a/agents/${w.alice.id}/agent.json`, null) },
+    ],
   },
   a2aTasksRpc: {
     happy: (w) => post('/a2a', rpc('tasks/get', { id: w.task.id }, '7')),
-    check: (a, w) => expect(a.body).toMatchObject({ jsonrpc: '2.0', id: '7', result: { id: w.task.id, status: 'working' } }),
+    check: (a, w) =>
+      expect(a.body).toMatchObject({ jsonrpc: '2.0', id: '7', result: { id: w.task.id, status: 'working' } }),
     errors: [
-      { status: 400, code: 'VALIDATION_ERROR', req: () => post('/a2a', rpc('tasks/explode', {})), check: field('method') },
+      {
+        status: 400,
+        code: 'VALIDATION_ERROR',
+        req: () => post('/a2a', rpc('tasks/explode', {})),
+        check: field('method'),
+      },
       {
         status: 403,
         code: 'AGENT_REVOKED',
         req: async (w, h) => {
           await must(h.post(`/api/v1/agents/${w.alice.id}/revoke`), 200);
-          return post('/a2a', rpc('tasks/send', { source_agent_id: w.alice.id, target_agent_id: w.bob.id, message: 'x' }));
+          return post(
+            '/a2a',
+            rpc('tasks/send', { source_agent_id: w.alice.id, target_agent_id: w.bob.id, message: 'x' }),
+          );
         },
       },
     ],
@@ -422,27 +570,35 @@ const cases: Record<string, Case> = {
     happy: (w) =>
       post(
         `/a2a/agents/${w.bob.id}`,
-        rpc('message/send', {
-          message: {
-            role: 'user',
-            parts: [
-              { kind: 'text', text: 'hi' },
-              { kind: 'data', data: { maxResults: 3 } },
-            ],
-            messageId: 'm-1',
-            contextId: 'ctx_mine',
+        rpc(
+          'message/send',
+          {
+            message: {
+              role: 'user',
+              parts: [
+                { kind: 'text', text: 'hi' },
+                { kind: 'data', data: { maxResults: 3 } },
+              ],
+              messageId: 'm-1',
+              contextId: 'ctx_mine',
+            },
           },
-        }, '1'),
+          '1',
+        ),
       ),
     check: (a) => {
-      expect(a.body).toMatchObject({ id: '1', result: { contextId: 'ctx_mine', kind: 'task', status: { state: 'submitted' } } });
+      expect(a.body).toMatchObject({
+        id: '1',
+        result: { contextId: 'ctx_mine', kind: 'task', status: { state: 'submitted' } },
+      });
       expect(a.body.result.history[0].parts[1]).toEqual({ kind: 'data', data: { maxResults: 3 } });
     },
     errors: [
       {
         status: 400,
         code: 'VALIDATION_ERROR',
-        req: (w) => post(`/a2a/agents/${w.bob.id}`, rpc('message/send', { message: { role: 'user', parts: [] } })),
+        req: (w) =>
+          post(`/a2a/agents/${w.bob.id}`, rpc('message/send', { message: { role: 'user', parts: [] } })),
         check: field('params.message.parts'),
       },
       {
@@ -453,11 +609,21 @@ const cases: Record<string, Case> = {
           return post(`/a2a/agents/${w.bob.id}`, rpc('message/send', { message: message('x') }));
         },
       },
-      { status: 404, code: 'NOT_FOUND', req: () => post('/a2a/agents/agt_missing', rpc('message/send', { message: message('x') })) },
+      {
+        status: 404,
+        code: 'NOT_FOUND',
+        req: () => post('/a2a/agents/agt_missing', rpc('message/send', { message: message('x') })),
+      },
     ],
   },
   createDelegation: {
-    happy: (w) => post('/api/v1/delegations', { from_agent_id: w.alice.id, to_agent_id: w.bob.id, scope: ['web_search'], ttl_seconds: 60 }),
+    happy: (w) =>
+      post('/api/v1/delegations', {
+        from_agent_id: w.alice.id,
+        to_agent_id: w.bob.id,
+        scope: ['web_search'],
+        ttl_seconds: 60,
+      }),
     check: (a, w) =>
       expect(a.body.delegation).toMatchObject({
         from_agent_id: w.alice.id,
@@ -469,19 +635,30 @@ const cases: Record<string, Case> = {
       {
         status: 400,
         code: 'VALIDATION_ERROR',
-        req: (w) => post('/api/v1/delegations', { from_agent_id: w.alice.id, to_agent_id: w.bob.id, scope: [] }),
+        req: (w) =>
+          post('/api/v1/delegations', { from_agent_id: w.alice.id, to_agent_id: w.bob.id, scope: [] }),
         check: field('scope'),
       },
       {
         status: 403,
         code: 'AUTH_DENIED',
-        req: (w) => post('/api/v1/delegations', { from_agent_id: w.bob.id, to_agent_id: w.alice.id, scope: ['files:read'] }),
+        req: (w) =>
+          post('/api/v1/delegations', {
+            from_agent_id: w.bob.id,
+            to_agent_id: w.alice.id,
+            scope: ['files:read'],
+          }),
         check: (a) => expect(a.body.details.scope).toBe('files:read'),
       },
       {
         status: 404,
         code: 'NOT_FOUND',
-        req: (w) => post('/api/v1/delegations', { from_agent_id: w.alice.id, to_agent_id: 'agt_missing', scope: ['x'] }),
+        req: (w) =>
+          post('/api/v1/delegations', {
+            from_agent_id: w.alice.id,
+            to_agent_id: 'agt_missing',
+            scope: ['x'],
+          }),
       },
     ],
   },
@@ -542,8 +719,18 @@ const cases: Record<string, Case> = {
     ],
   },
   registerFederationProvider: {
-    happy: () => post('/api/v1/federation/providers', { issuer: 'https://login.example.org', name: 'Org', trust_level: 'high' }),
-    check: (a) => expect(a.body.provider).toMatchObject({ trust_level: 'high', issuer: 'https://login.example.org', status: 'active' }),
+    happy: () =>
+      post('/api/v1/federation/providers', {
+        issuer: 'https://login.example.org',
+        name: 'Org',
+        trust_level: 'high',
+      }),
+    check: (a) =>
+      expect(a.body.provider).toMatchObject({
+        trust_level: 'high',
+        issuer: 'https://login.example.org',
+        status: 'active',
+      }),
     errors: [
       {
         status: 400,
@@ -551,7 +738,11 @@ const cases: Record<string, Case> = {
         req: () => post('/api/v1/federation/providers', { issuer: 'https://x.example.com' }),
         check: field('name'),
       },
-      { status: 409, code: 'CONFLICT', req: () => post('/api/v1/federation/providers', { issuer: ISSUER, name: 'again' }) },
+      {
+        status: 409,
+        code: 'CONFLICT',
+        req: () => post('/api/v1/federation/providers', { issuer: ISSUER, name: 'again' }),
+      },
     ],
   },
   listFederationProviders: {
@@ -565,7 +756,8 @@ const cases: Record<string, Case> = {
   },
   verifyFederatedToken: {
     happy: () => post('/api/v1/federation/tokens/verify', { token: idToken({ custom: { keepMe: true } }) }),
-    check: (a) => expect(a.body).toEqual({ valid: true, issuer: ISSUER, expires_at: '2026-11-22T11:00:00.000Z' }),
+    check: (a) =>
+      expect(a.body).toEqual({ valid: true, issuer: ISSUER, expires_at: '2026-11-22T11:00:00.000Z' }),
     errors: [
       {
         status: 400,
@@ -588,18 +780,37 @@ const cases: Record<string, Case> = {
     ],
   },
   issueFederatedToken: {
-    happy: (w) => post('/api/v1/federation/tokens/issue', { agent_id: w.alice.id, audience: 'https://partner.example.com', scopes: [], ttl: 600 }),
+    happy: (w) =>
+      post('/api/v1/federation/tokens/issue', {
+        agent_id: w.alice.id,
+        audience: 'https://partner.example.com',
+        scopes: [],
+        ttl: 600,
+      }),
     check: (a) =>
-      expect(a.body).toEqual({ id_token: expect.stringMatching(/^fed_/), expires_in: 600, expires_at: '2026-11-22T10:10:00.000Z' }),
+      expect(a.body).toEqual({
+        id_token: expect.stringMatching(/^fed_/),
+        expires_in: 600,
+        expires_at: '2026-11-22T10:10:00.000Z',
+      }),
     errors: [
-      { status: 400, code: 'VALIDATION_ERROR', req: () => post('/api/v1/federation/tokens/issue', {}), check: field('agent_id') },
+      {
+        status: 400,
+        code: 'VALIDATION_ERROR',
+        req: () => post('/api/v1/federation/tokens/issue', {}),
+        check: field('agent_id'),
+      },
       {
         status: 403,
         code: 'AUTH_DENIED',
         req: (w) => post('/api/v1/federation/tokens/issue', { agent_id: w.bob.id, scopes: ['db:drop'] }),
         check: (a) => expect(a.body.details.scope).toBe('db:drop'),
       },
-      { status: 404, code: 'NOT_FOUND', req: () => post('/api/v1/federation/tokens/issue', { agent_id: 'agt_missing' }) },
+      {
+        status: 404,
+        code: 'NOT_FOUND',
+        req: () => post('/api/v1/federation/tokens/issue', { agent_id: 'agt_missing' }),
+      },
     ],
   },
   revokeFederatedToken: {
@@ -608,7 +819,12 @@ const cases: Record<string, Case> = {
       return post('/api/v1/federation/tokens/revoke', { token: issued.body.id_token });
     },
     errors: [
-      { status: 400, code: 'VALIDATION_ERROR', req: () => post('/api/v1/federation/tokens/revoke', { token: '' }), check: field('token') },
+      {
+        status: 400,
+        code: 'VALIDATION_ERROR',
+        req: () => post('/api/v1/federation/tokens/revoke', { token: '' }),
+        check: field('token'),
+      },
     ],
   },
   initFederatedSession: {
@@ -624,11 +840,17 @@ const cases: Record<string, Case> = {
         agent_id: expect.stringMatching(/^agt_fed_/),
       }),
     errors: [
-      { status: 400, code: 'VALIDATION_ERROR', req: () => post('/api/v1/federation/sessions/init', { token: '' }), check: field('token') },
+      {
+        status: 400,
+        code: 'VALIDATION_ERROR',
+        req: () => post('/api/v1/federation/sessions/init', { token: '' }),
+        check: field('token'),
+      },
       {
         status: 401,
         code: 'AUTH_FAILED',
-        req: () => post('/api/v1/federation/sessions/init', { token: idToken({ iss: 'https://evil.example.com' }) }),
+        req: () =>
+          post('/api/v1/federation/sessions/init', { token: idToken({ iss: 'https://evil.example.com' }) }),
         check: (a) => expect(a.body.details.reason).toBe('unknown_issuer'),
       },
       {
@@ -643,9 +865,19 @@ const cases: Record<string, Case> = {
     ],
   },
   createSiemDestination: {
-    happy: () => post('/api/v1/siem/destinations', { name: 'DD', destination_type: 'datadog', endpoint_url: 'https://dd.example.com' }),
+    happy: () =>
+      post('/api/v1/siem/destinations', {
+        name: 'DD',
+        destination_type: 'datadog',
+        endpoint_url: 'https://dd.example.com',
+      }),
     check: (a) => {
-      expect(a.body).toMatchObject({ is_active: true, batch_size: 100, flush_interval_seconds: 10, filter_event_types: [] });
+      expect(a.body).toMatchObject({
+        is_active: true,
+        batch_size: 100,
+        flush_interval_seconds: 10,
+        filter_event_types: [],
+      });
       expect(a.body).not.toHaveProperty('auth_token');
     },
     errors: [
@@ -692,21 +924,44 @@ const cases: Record<string, Case> = {
       await must(h.post(`/api/v1/siem/destinations/${w.destination.id}/test`), 200);
       return get(`/api/v1/siem/destinations/${w.destination.id}/logs`);
     },
-    check: (a) => expect(a.body).toMatchObject({ logs: [{ status: 'success', status_code: 200, batch_size: 1 }], total: 1 }),
-    errors: [{ status: 404, code: 'NOT_FOUND', req: () => get('/api/v1/siem/destinations/dst_missing/logs') }],
+    check: (a) =>
+      expect(a.body).toMatchObject({
+        logs: [{ status: 'success', status_code: 200, batch_size: 1 }],
+        total: 1,
+      }),
+    errors: [
+      { status: 404, code: 'NOT_FOUND', req: () => get('/api/v1/siem/destinations/dst_missing/logs') },
+    ],
   },
   testSiemDestination: {
     happy: (w) => post(`/api/v1/siem/destinations/${w.destination.id}/test`),
     check: (a, w) =>
-      expect(a.body).toMatchObject({ destination_id: w.destination.id, status: 'success', status_code: 200, error_message: '' }),
-    errors: [{ status: 404, code: 'NOT_FOUND', req: () => post('/api/v1/siem/destinations/dst_missing/test', {}) }],
+      expect(a.body).toMatchObject({
+        destination_id: w.destination.id,
+        status: 'success',
+        status_code: 200,
+        error_message: '',
+      }),
+    errors: [
+      { status: 404, code: 'NOT_FOUND', req: () => post('/api/v1/siem/destinations/dst_missing/test', {}) },
+    ],
   },
   issueWimseToken: {
-    happy: (w) => post('/api/v1/wimse/token', { agent_id: w.alice.id, audience: ['mcp://fs'], ttl_seconds: 60 }),
+    happy: (w) =>
+      post('/api/v1/wimse/token', { agent_id: w.alice.id, audience: ['mcp://fs'], ttl_seconds: 60 }),
     check: (a, w) =>
-      expect(a.body).toMatchObject({ workload_id: `spiffe://ati/${w.alice.id}`, trust_domain: 'ati', expires_at: '2026-11-22T10:01:00.000Z' }),
+      expect(a.body).toMatchObject({
+        workload_id: `spiffe://ati/${w.alice.id}`,
+        trust_domain: 'ati',
+        expires_at: '2026-11-22T10:01:00.000Z',
+      }),
     errors: [
-      { status: 400, code: 'VALIDATION_ERROR', req: () => post('/api/v1/wimse/token', {}), check: field('agent_id') },
+      {
+        status: 400,
+        code: 'VALIDATION_ERROR',
+        req: () => post('/api/v1/wimse/token', {}),
+        check: field('agent_id'),
+      },
       {
         status: 401,
         code: 'AUTH_FAILED',
@@ -740,17 +995,31 @@ const cases: Record<string, Case> = {
         trust_domain: 'ati',
         capabilities: w.alice.capabilities,
       }),
-    errors: [{ status: 400, code: 'VALIDATION_ERROR', req: () => post('/api/v1/wimse/verify', { token: 5 }), check: field('token') }],
+    errors: [
+      {
+        status: 400,
+        code: 'VALIDATION_ERROR',
+        req: () => post('/api/v1/wimse/verify', { token: 5 }),
+        check: field('token'),
+      },
+    ],
   },
   getOrgSecuritySettings: {
     happy: () => get('/api/v1/orgs/security-settings'),
-    check: (a) => expect(a.body).toEqual({ require_proof_of_possession: false, require_sender_constrained_tokens: false }),
+    check: (a) =>
+      expect(a.body).toEqual({
+        require_proof_of_possession: false,
+        require_sender_constrained_tokens: false,
+      }),
     // The settings are for an org admin's key: the read-only key is not one.
-    errors: [{ status: 403, code: 'AUTH_DENIED', req: () => get('/api/v1/orgs/security-settings', READONLY_KEY) }],
+    errors: [
+      { status: 403, code: 'AUTH_DENIED', req: () => get('/api/v1/orgs/security-settings', READONLY_KEY) },
+    ],
   },
   updateOrgSecuritySettings: {
     happy: () => put('/api/v1/orgs/security-settings', { require_sender_constrained_tokens: true }),
-    check: (a) => expect(a.body).toEqual({ require_proof_of_possession: false, require_sender_constrained_tokens: true }),
+    check: (a) =>
+      expect(a.body).toEqual({ require_proof_of_possession: false, require_sender_constrained_tokens: true }),
     errors: [
       {
         status: 400,
@@ -792,7 +1061,10 @@ eachMode('every operation', (h) => {
         h().gateway.reset();
         w = await seedWorld(h());
         const answer = await send(h(), await error.req(w, h()));
-        expect([answer.status, answer.body?.code], JSON.stringify(answer.body)).toEqual([error.status, error.code]);
+        expect([answer.status, answer.body?.code], JSON.stringify(answer.body)).toEqual([
+          error.status,
+          error.code,
+        ]);
         expect(answer.body.message, 'the official clients read `message`').toEqual(expect.any(String));
         error.check?.(answer);
       }
@@ -807,7 +1079,8 @@ eachMode('every operation', (h) => {
           expect([denied.status, denied.body.code]).toEqual([401, 'AUTH_FAILED']);
         }
         const readonly = await send(h(), req, READONLY_KEY);
-        if (op.method === 'GET' && !ADMIN_ONLY_READS.has(op.operationId)) expect(readonly.status).toBe(op.success);
+        if (op.method === 'GET' && !ADMIN_ONLY_READS.has(op.operationId))
+          expect(readonly.status).toBe(op.success);
         else expect([readonly.status, readonly.body.code]).toEqual([403, 'AUTH_DENIED']);
       }
       for (const [status, code] of [
@@ -816,7 +1089,13 @@ eachMode('every operation', (h) => {
         [503, 'GUARDIAN_UNAVAILABLE'],
       ] as const) {
         if (!op.statuses.includes(status)) continue;
-        h().gateway.faults.add({ operation: op.operationId, kind: 'status', status, retryAfter: 2, times: 1 });
+        h().gateway.faults.add({
+          operation: op.operationId,
+          kind: 'status',
+          status,
+          retryAfter: 2,
+          times: 1,
+        });
         const faulted = await send(h(), req);
         expect([faulted.status, faulted.body.code]).toEqual([status, code]);
         expect(faulted.headers.get('retry-after')).toBe('2');

@@ -65,13 +65,21 @@ async function openSession(h: Harness, agentId: string, admin?: { mode?: string;
   const session = await h.post('/mcp/sessions/init', { agent_id: agentId, server_id: 'srv' });
   expect(session.status).toBe(201);
   if (admin) {
-    const set = await h.call('POST', `/__mock/sessions/${session.body.session_id}`, { key: null, body: admin });
+    const set = await h.call('POST', `/__mock/sessions/${session.body.session_id}`, {
+      key: null,
+      body: admin,
+    });
     expect(set.status, JSON.stringify(set.body)).toBe(200);
   }
   return session.body.session_id as string;
 }
 
-const check = async (h: Harness, agentId: string, actionName: string, extra: Record<string, unknown> = {}) => {
+const check = async (
+  h: Harness,
+  agentId: string,
+  actionName: string,
+  extra: Record<string, unknown> = {},
+) => {
   const answer = await h.post('/api/v1/agenttrust/check', {
     agent_id: agentId,
     action_name: actionName,
@@ -126,14 +134,22 @@ eachMode('Guardian', (h) => {
     expect((await h().post(`/api/v1/agents/${id}/revoke`, { reason: 'manual_revocation' })).status).toBe(200);
     expect(await check(h(), id, 'web_search')).toMatchObject({ allowed: false, rule: 'agent_revoked' });
     // Revocation is final: the admin call cannot bring it back.
-    const back = await h().call('POST', `/__mock/agents/${id}/status`, { key: null, body: { status: 'active' } });
+    const back = await h().call('POST', `/__mock/agents/${id}/status`, {
+      key: null,
+      body: { status: 'active' },
+    });
     expect([back.status, back.body.code]).toEqual([409, 'AGENT_REVOKED']);
   });
 
   it('requires elevation for destructive and admin calls, reusing the pending approval', async () => {
     const id = await agent(h(), 'a', ['db:*', 'iam:*']);
     const first = await check(h(), id, 'db_delete', { session_id: 'sess-1' });
-    expect(first).toMatchObject({ allowed: false, rule: 'elevation_required', elevation_required: true, confidence: 0.9 });
+    expect(first).toMatchObject({
+      allowed: false,
+      rule: 'elevation_required',
+      elevation_required: true,
+      confidence: 0.9,
+    });
     expect(first.approval_id).toMatch(/^apr_/);
     const again = await check(h(), id, 'db_delete', { session_id: 'sess-1' });
     expect(again.approval_id).toBe(first.approval_id);
@@ -156,7 +172,10 @@ eachMode('Guardian', (h) => {
       decided_by: null,
     });
     // A hint overrides classification, and mutating calls need no approval.
-    expect(await check(h(), id, 'db_delete', { action_effect: 'mutating' })).toMatchObject({ allowed: true, confidence: 1 });
+    expect(await check(h(), id, 'db_delete', { action_effect: 'mutating' })).toMatchObject({
+      allowed: true,
+      confidence: 1,
+    });
   });
 
   it('allows the approved binding within the elevation window, and nothing else', async () => {
@@ -165,8 +184,15 @@ eachMode('Guardian', (h) => {
     await h().post(`/mcp/approvals/${asked.approval_id}/approve`, { decided_by: 'admin@company.com' });
 
     // The input summary is not part of the binding (it is not a digest of the input).
-    const granted = await check(h(), id, 'db_delete', { session_id: 's1', action_input_summary: 'other rows' });
-    expect(granted).toMatchObject({ allowed: true, rule: 'elevation_granted', approval_id: asked.approval_id });
+    const granted = await check(h(), id, 'db_delete', {
+      session_id: 's1',
+      action_input_summary: 'other rows',
+    });
+    expect(granted).toMatchObject({
+      allowed: true,
+      rule: 'elevation_granted',
+      approval_id: asked.approval_id,
+    });
     // Within the window it keeps allowing (outside supervised sessions).
     h().gateway.clock.advance(4 * MIN);
     expect(await check(h(), id, 'db_delete', { session_id: 's1' })).toMatchObject({ allowed: true });
@@ -179,7 +205,10 @@ eachMode('Guardian', (h) => {
       ['db_delete', { session_id: 's1', action_effect: 'admin' }],
     ] as const) {
       const answer = await check(h(), id, tool, extra);
-      expect(answer, JSON.stringify([tool, extra])).toMatchObject({ allowed: false, rule: 'elevation_required' });
+      expect(answer, JSON.stringify([tool, extra])).toMatchObject({
+        allowed: false,
+        rule: 'elevation_required',
+      });
       expect(answer.approval_id).not.toBe(asked.approval_id);
     }
 
@@ -200,7 +229,11 @@ eachMode('Guardian', (h) => {
     expect(moved.body).toEqual({ now: '2026-11-22T10:05:00.000Z' });
     expect((await h().get(`/mcp/approvals/${asked.approval_id}`)).body.status).toBe('expired');
     const approve = await h().post(`/mcp/approvals/${asked.approval_id}/approve`, { decided_by: 'late' });
-    expect([approve.status, approve.body.code, approve.body.details]).toEqual([409, 'CONFLICT', { status: 'expired' }]);
+    expect([approve.status, approve.body.code, approve.body.details]).toEqual([
+      409,
+      'CONFLICT',
+      { status: 'expired' },
+    ]);
     const fresh = await check(h(), id, 'db_truncate');
     expect(fresh.approval_id).not.toBe(asked.approval_id);
   });
@@ -257,7 +290,10 @@ eachMode('Guardian', (h) => {
     // A ceiling never widens: outside the capabilities is still no_capability.
     expect(await check(h(), id, 'db_read', { session_id: session })).toMatchObject({ rule: 'no_capability' });
     expect(await check(h(), id, 'files_read')).toMatchObject({ allowed: true });
-    const bad = await h().call('POST', `/__mock/sessions/${session}`, { key: null, body: { mode: 'strict' } });
+    const bad = await h().call('POST', `/__mock/sessions/${session}`, {
+      key: null,
+      body: { mode: 'strict' },
+    });
     expect([bad.status, bad.body.details.field]).toEqual([400, 'mode']);
   });
 
@@ -312,19 +348,30 @@ eachMode('Guardian', (h) => {
 });
 
 eachMode('tokens', (h) => {
-  const introspect = async (body: Record<string, unknown>) => (await h().post('/api/v1/agent-tokens/introspect', body)).body;
+  const introspect = async (body: Record<string, unknown>) =>
+    (await h().post('/api/v1/agent-tokens/introspect', body)).body;
 
   it('expire by ttl, respect audience and required scopes, and die with their agent', async () => {
     const id = await agent(h(), 'a', ['files:*', 'web:search']);
-    const token = (await h().post('/api/v1/agent-tokens/issue', { agent_id: id, scopes: ['files:*'], ttl: 60 })).body;
+    const token = (
+      await h().post('/api/v1/agent-tokens/issue', { agent_id: id, scopes: ['files:*'], ttl: 60 })
+    ).body;
     expect(token.token).toMatch(/^at_[0-9a-f]{32}$/);
-    expect(await introspect({ token: token.token, target: null })).toMatchObject({ active: true, scopes: ['files:*'] });
-    expect(await introspect({ token: token.token, required_scopes: ['files:read'] })).toMatchObject({ active: true });
+    expect(await introspect({ token: token.token, target: null })).toMatchObject({
+      active: true,
+      scopes: ['files:*'],
+    });
+    expect(await introspect({ token: token.token, required_scopes: ['files:read'] })).toMatchObject({
+      active: true,
+    });
     expect(await introspect({ token: token.token, required_scopes: ['web:search'] })).toMatchObject({
       active: false,
       reasoning: 'insufficient scope: web:search',
     });
-    expect(await introspect({ token: 'at_nope' })).toMatchObject({ active: false, reasoning: 'token unknown' });
+    expect(await introspect({ token: 'at_nope' })).toMatchObject({
+      active: false,
+      reasoning: 'token unknown',
+    });
     // No official client sends an audience, so the wire never sets one; the rule still holds.
     h().gateway.state.tokens.get(token.token)!.audience = ['mcp://fs'];
     expect(await introspect({ token: token.token, target: 'mcp://fs' })).toMatchObject({ active: true });
@@ -334,19 +381,31 @@ eachMode('tokens', (h) => {
     });
 
     await setStatus(h(), id, 'suspended');
-    expect(await introspect({ token: token.token })).toMatchObject({ active: false, reasoning: "the token's agent is suspended" });
-    const refusedSuspended = await h().post('/api/v1/agent-tokens/issue', { agent_id: id, scopes: ['web_search'] });
+    expect(await introspect({ token: token.token })).toMatchObject({
+      active: false,
+      reasoning: "the token's agent is suspended",
+    });
+    const refusedSuspended = await h().post('/api/v1/agent-tokens/issue', {
+      agent_id: id,
+      scopes: ['web_search'],
+    });
     expect([refusedSuspended.status, refusedSuspended.body.code]).toEqual([403, 'AGENT_SUSPENDED']);
     await setStatus(h(), id, 'active');
     h().gateway.clock.advance(59_999);
     expect(await introspect({ token: token.token })).toMatchObject({ active: true });
     h().gateway.clock.advance(1);
-    expect(await introspect({ token: token.token })).toMatchObject({ active: false, reasoning: 'token expired' });
+    expect(await introspect({ token: token.token })).toMatchObject({
+      active: false,
+      reasoning: 'token expired',
+    });
 
     const any = (await h().post('/api/v1/agent-tokens/issue', { agent_id: id, scopes: ['web_search'] })).body;
     expect(Date.parse(any.expires_at) - Date.parse(any.issued_at)).toBe(300_000);
     await h().post(`/api/v1/agents/${id}/revoke`);
-    expect(await introspect({ token: any.token })).toMatchObject({ active: false, reasoning: "the token's agent is revoked" });
+    expect(await introspect({ token: any.token })).toMatchObject({
+      active: false,
+      reasoning: "the token's agent is revoked",
+    });
     const refused = await h().post('/api/v1/agent-tokens/issue', { agent_id: id, scopes: ['web_search'] });
     expect([refused.status, refused.body.code]).toEqual([403, 'AGENT_REVOKED']);
   });
@@ -355,29 +414,47 @@ eachMode('tokens', (h) => {
     const a = await agent(h(), 'a', ['web:search']);
     const b = await agent(h(), 'b', ['web:search']);
     const session = await openSession(h(), b);
-    const answer = await h().post('/api/v1/agent-tokens/issue', { agent_id: a, scopes: ['web:search'], session_id: session });
+    const answer = await h().post('/api/v1/agent-tokens/issue', {
+      agent_id: a,
+      scopes: ['web:search'],
+      session_id: session,
+    });
     expect([answer.status, answer.body.details.field]).toEqual([400, 'session_id']);
   });
 
   it('revoked tokens introspect inactive and cannot open sessions', async () => {
     const id = await agent(h(), 'a', ['files:read']);
-    const token = (await h().post('/api/v1/agent-tokens/issue', { agent_id: id, scopes: ['files:read'] })).body;
-    expect((await h().post('/api/v1/agent-tokens/revoke', { token: token.token, reason: 'manual_revocation' })).status).toBe(204);
+    const token = (await h().post('/api/v1/agent-tokens/issue', { agent_id: id, scopes: ['files:read'] }))
+      .body;
+    expect(
+      (await h().post('/api/v1/agent-tokens/revoke', { token: token.token, reason: 'manual_revocation' }))
+        .status,
+    ).toBe(204);
     // Revoking twice is harmless.
     expect((await h().post('/api/v1/agent-tokens/revoke', { token: token.token })).status).toBe(204);
-    expect(await introspect({ token: token.token })).toMatchObject({ active: false, reasoning: 'token revoked' });
+    expect(await introspect({ token: token.token })).toMatchObject({
+      active: false,
+      reasoning: 'token revoked',
+    });
     const session = await h().post('/api/v1/agenttrust/api-sessions/init', { token: token.token });
-    expect([session.status, session.body.code, session.body.details.reason]).toEqual([401, 'AUTH_FAILED', 'revoked']);
+    expect([session.status, session.body.code, session.body.details.reason]).toEqual([
+      401,
+      'AUTH_FAILED',
+      'revoked',
+    ]);
   });
 
   it('an API-token session is bounded by the token scopes', async () => {
     const id = await agent(h(), 'a', ['files:read', 'web:search']);
-    const token = (await h().post('/api/v1/agent-tokens/issue', { agent_id: id, scopes: ['files:read'] })).body;
+    const token = (await h().post('/api/v1/agent-tokens/issue', { agent_id: id, scopes: ['files:read'] }))
+      .body;
     const session = (await h().post('/api/v1/agenttrust/api-sessions/init', { token: token.token })).body;
     expect(await check(h(), id, 'web_search', { session_id: session.session_id })).toMatchObject({
       rule: 'outside_scope_ceiling',
     });
-    expect(await check(h(), id, 'files_read', { session_id: session.session_id })).toMatchObject({ allowed: true });
+    expect(await check(h(), id, 'files_read', { session_id: session.session_id })).toMatchObject({
+      allowed: true,
+    });
   });
 });
 
@@ -385,22 +462,43 @@ eachMode('delegations', (h) => {
   it('only narrow the delegator scope, expire, and stop their sessions when revoked', async () => {
     const alice = await agent(h(), 'alice', ['files:*', 'web:search']);
     const bob = await agent(h(), 'bob', ['web:search']);
-    const wider = await h().post('/api/v1/delegations', { from_agent_id: alice, to_agent_id: bob, scope: ['db:read'] });
-    expect([wider.status, wider.body.code, wider.body.details.scope]).toEqual([403, 'AUTH_DENIED', 'db:read']);
-    const self = await h().post('/api/v1/delegations', { from_agent_id: alice, to_agent_id: alice, scope: ['web:search'] });
+    const wider = await h().post('/api/v1/delegations', {
+      from_agent_id: alice,
+      to_agent_id: bob,
+      scope: ['db:read'],
+    });
+    expect([wider.status, wider.body.code, wider.body.details.scope]).toEqual([
+      403,
+      'AUTH_DENIED',
+      'db:read',
+    ]);
+    const self = await h().post('/api/v1/delegations', {
+      from_agent_id: alice,
+      to_agent_id: alice,
+      scope: ['web:search'],
+    });
     expect([self.status, self.body.details.field]).toEqual([400, 'to_agent_id']);
 
     const d = (
-      await h().post('/api/v1/delegations', { from_agent_id: alice, to_agent_id: bob, scope: ['files:read'], ttl_seconds: 600 })
+      await h().post('/api/v1/delegations', {
+        from_agent_id: alice,
+        to_agent_id: bob,
+        scope: ['files:read'],
+        ttl_seconds: 600,
+      })
     ).body.delegation;
     const session = (await h().post(`/api/v1/delegations/${d.id}/session`)).body.session_id;
     // Bob has no files capability of his own: the delegation grants it within its ceiling.
     expect(await check(h(), bob, 'files_read')).toMatchObject({ rule: 'no_capability' });
     expect(await check(h(), bob, 'files_read', { session_id: session })).toMatchObject({ allowed: true });
-    expect(await check(h(), bob, 'web_search', { session_id: session })).toMatchObject({ rule: 'outside_scope_ceiling' });
+    expect(await check(h(), bob, 'web_search', { session_id: session })).toMatchObject({
+      rule: 'outside_scope_ceiling',
+    });
 
     await setStatus(h(), alice, 'suspended');
-    expect(await check(h(), bob, 'files_read', { session_id: session })).toMatchObject({ rule: 'delegation_inactive' });
+    expect(await check(h(), bob, 'files_read', { session_id: session })).toMatchObject({
+      rule: 'delegation_inactive',
+    });
     await setStatus(h(), alice, 'active');
     expect((await h().del(`/api/v1/delegations/${d.id}`)).status).toBe(204);
     expect(await check(h(), bob, 'files_read', { session_id: session })).toMatchObject({
@@ -412,11 +510,18 @@ eachMode('delegations', (h) => {
     expect([revokedSession.status, revokedSession.body.details.status]).toEqual([409, 'revoked']);
 
     const short = (
-      await h().post('/api/v1/delegations', { from_agent_id: alice, to_agent_id: bob, scope: ['files:read'], ttl_seconds: 60 })
+      await h().post('/api/v1/delegations', {
+        from_agent_id: alice,
+        to_agent_id: bob,
+        scope: ['files:read'],
+        ttl_seconds: 60,
+      })
     ).body.delegation;
     const shortSession = (await h().post(`/api/v1/delegations/${short.id}/session`, {})).body.session_id;
     h().gateway.clock.advance(60_000);
-    expect(await check(h(), bob, 'files_read', { session_id: shortSession })).toMatchObject({ rule: 'delegation_inactive' });
+    expect(await check(h(), bob, 'files_read', { session_id: shortSession })).toMatchObject({
+      rule: 'delegation_inactive',
+    });
     const revokeExpired = await h().del(`/api/v1/delegations/${short.id}`);
     expect([revokeExpired.status, revokeExpired.body.details.status]).toEqual([409, 'expired']);
   });
@@ -426,7 +531,11 @@ eachMode('delegations', (h) => {
     const bob = await agent(h(), 'bob', []);
     const carol = await agent(h(), 'carol', []);
     const parent = (
-      await h().post('/api/v1/delegations', { from_agent_id: alice, to_agent_id: bob, scope: ['files:read', 'files:write'] })
+      await h().post('/api/v1/delegations', {
+        from_agent_id: alice,
+        to_agent_id: bob,
+        scope: ['files:read', 'files:write'],
+      })
     ).body.delegation;
     // Bob holds no capability himself, so even a narrower re-delegation is beyond what he holds.
     const beyond = await h().post('/api/v1/delegations', {
@@ -453,30 +562,63 @@ eachMode('A2A, cards, SIEM, federation, MCP', (h) => {
     const alice = await agent(h(), 'alice', []);
     const bob = await agent(h(), 'bob', []);
     const sent = (
-      await h().post('/a2a', rpc('tasks/send', { source_agent_id: alice, target_agent_id: bob, message: 'find papers', metadata: { k: 1 } }))
+      await h().post(
+        '/a2a',
+        rpc('tasks/send', {
+          source_agent_id: alice,
+          target_agent_id: bob,
+          message: 'find papers',
+          metadata: { k: 1 },
+        }),
+      )
     ).body;
-    expect(sent).toMatchObject({ jsonrpc: '2.0', id: 1, result: { status: 'submitted', message: 'find papers', metadata: { k: 1 } } });
+    expect(sent).toMatchObject({
+      jsonrpc: '2.0',
+      id: 1,
+      result: { status: 'submitted', message: 'find papers', metadata: { k: 1 } },
+    });
     const id = sent.result.id;
     // Python's integer id and `task_id`, the others' string id and `id`: both answered in kind.
-    expect((await h().post('/a2a', rpc('tasks/get', { task_id: id }))).body).toMatchObject({ id: 1, result: { status: 'working' } });
+    expect((await h().post('/a2a', rpc('tasks/get', { task_id: id }))).body).toMatchObject({
+      id: 1,
+      result: { status: 'working' },
+    });
     const done = (await h().post('/a2a', rpc('tasks/get', { id }, '2'))).body;
     expect(done).toMatchObject({ id: '2', result: { status: 'completed' } });
-    expect(done.result.artifacts[0]).toMatchObject({ name: 'result', parts: [{ kind: 'text', text: 'bob completed: find papers' }] });
+    expect(done.result.artifacts[0]).toMatchObject({
+      name: 'result',
+      parts: [{ kind: 'text', text: 'bob completed: find papers' }],
+    });
     expect((await h().post('/a2a', rpc('tasks/get', { id }))).body.result.status).toBe('completed');
     const cancel = (await h().post('/a2a', rpc('tasks/cancel', { id }))).body;
     expect(cancel.error).toMatchObject({ code: -32002 });
     expect((await h().post('/a2a', rpc('tasks/get', { id: 'tsk_missing' }))).body.error.code).toBe(-32001);
-    const unknownTarget = (await h().post('/a2a', rpc('tasks/send', { source_agent_id: alice, target_agent_id: 'agt_x', message: 'x' }))).body;
+    const unknownTarget = (
+      await h().post(
+        '/a2a',
+        rpc('tasks/send', { source_agent_id: alice, target_agent_id: 'agt_x', message: 'x' }),
+      )
+    ).body;
     expect(unknownTarget.error.code).toBe(-32602);
     const both = await h().post('/a2a', rpc('tasks/get', { id, task_id: id }));
     expect([both.status, both.body.details.field]).toEqual([400, 'params.id']);
 
-    const doomed = (await h().post('/a2a', rpc('tasks/send', { source_agent_id: alice, target_agent_id: bob, message: 'x' }))).body.result;
+    const doomed = (
+      await h().post(
+        '/a2a',
+        rpc('tasks/send', { source_agent_id: alice, target_agent_id: bob, message: 'x' }),
+      )
+    ).body.result;
     await setStatus(h(), bob, 'suspended');
     expect((await h().post('/a2a', rpc('tasks/get', { id: doomed.id }))).body.result.status).toBe('failed');
-    const live = (await h().post('/a2a', rpc('tasks/list', { limit: 50 }))).body.result.tasks.map((t: any) => t.id);
+    const live = (await h().post('/a2a', rpc('tasks/list', { limit: 50 }))).body.result.tasks.map(
+      (t: any) => t.id,
+    );
     expect(live).toEqual([doomed.id, id]);
-    const cancelled = await h().post('/a2a', rpc('tasks/send', { source_agent_id: alice, target_agent_id: alice, message: 'x' }));
+    const cancelled = await h().post(
+      '/a2a',
+      rpc('tasks/send', { source_agent_id: alice, target_agent_id: alice, message: 'x' }),
+    );
     const c = (await h().post('/a2a', rpc('tasks/cancel', { id: cancelled.body.result.id }))).body;
     expect(c.result.status).toBe('canceled');
   });
@@ -484,12 +626,21 @@ eachMode('A2A, cards, SIEM, federation, MCP', (h) => {
   it('A2A v1.0 message/send creates a task and continues it by taskId', async () => {
     const bob = await agent(h(), 'bob', []);
     const send = (msg: Record<string, unknown>) =>
-      h().post(`/a2a/agents/${bob}`, rpc('message/send', { message: { role: 'user', messageId: 'm', ...msg } }, 'x'));
+      h().post(
+        `/a2a/agents/${bob}`,
+        rpc('message/send', { message: { role: 'user', messageId: 'm', ...msg } }, 'x'),
+      );
     const task = (await send({ parts: [{ kind: 'text', text: 'hello' }] })).body.result;
-    expect(task).toMatchObject({ kind: 'task', status: { state: 'submitted' }, contextId: expect.stringMatching(/^ctx_/) });
+    expect(task).toMatchObject({
+      kind: 'task',
+      status: { state: 'submitted' },
+      contextId: expect.stringMatching(/^ctx_/),
+    });
     const more = (await send({ parts: [{ kind: 'text', text: 'more' }], taskId: task.id })).body.result;
     expect(more.history.map((m: any) => m.parts[0].text)).toEqual(['hello', 'more']);
-    expect((await send({ parts: [{ kind: 'text', text: 'x' }], taskId: 'tsk_nope' })).body.error.code).toBe(-32001);
+    expect((await send({ parts: [{ kind: 'text', text: 'x' }], taskId: 'tsk_nope' })).body.error.code).toBe(
+      -32001,
+    );
   });
 
   it('the public agent card exists only once published, needs no key, and goes with revocation', async () => {
@@ -501,7 +652,9 @@ eachMode('A2A, cards, SIEM, federation, MCP', (h) => {
       protocolBinding: 'JSONRPC',
       protocolVersion: '1.0',
     });
-    expect(generated.skills).toEqual([{ id: 'web:search', name: 'web:search', description: 'Capability web:search', tags: ['web'] }]);
+    expect(generated.skills).toEqual([
+      { id: 'web:search', name: 'web:search', description: 'Capability web:search', tags: ['web'] },
+    ]);
     expect((await h().get(`/a2a/agents/${id}/agent.json`, { key: null })).status).toBe(404);
     await h().put(`/api/v1/agents/${id}/card/publish`);
     const card = await h().get(`/a2a/agents/${id}/agent.json`, { key: null });
@@ -529,9 +682,18 @@ eachMode('A2A, cards, SIEM, federation, MCP', (h) => {
     expect(h().gateway.state.destinations.get(created.body.id)?.auth_token).toBe('super-secret-token');
 
     const failed = (await h().post(`/api/v1/siem/destinations/${created.body.id}/test`)).body;
-    expect(failed).toMatchObject({ status: 'failed', status_code: 0, error_message: 'host of https://siem.invalid/hook does not resolve' });
-    await h().put(`/api/v1/siem/destinations/${created.body.id}`, { endpoint_url: 'https://siem.example.com', is_active: false });
-    expect((await h().post(`/api/v1/siem/destinations/${created.body.id}/test`)).body.error_message).toBe('destination is disabled');
+    expect(failed).toMatchObject({
+      status: 'failed',
+      status_code: 0,
+      error_message: 'host of https://siem.invalid/hook does not resolve',
+    });
+    await h().put(`/api/v1/siem/destinations/${created.body.id}`, {
+      endpoint_url: 'https://siem.example.com',
+      is_active: false,
+    });
+    expect((await h().post(`/api/v1/siem/destinations/${created.body.id}/test`)).body.error_message).toBe(
+      'destination is disabled',
+    );
     // Python sends no body at all for an empty update.
     const empty = await h().call('PUT', `/api/v1/siem/destinations/${created.body.id}`);
     expect([empty.status, empty.body.is_active]).toEqual([200, false]);
@@ -553,7 +715,12 @@ eachMode('A2A, cards, SIEM, federation, MCP', (h) => {
         { event_type: 'tool_start', tool_name: 't' },
       ],
     });
-    expect(h().gateway.state.telemetry.at(-1)).toMatchObject({ tool_name: 't', success: false, duration_ms: 0, agent_id: id });
+    expect(h().gateway.state.telemetry.at(-1)).toMatchObject({
+      tool_name: 't',
+      success: false,
+      duration_ms: 0,
+      agent_id: id,
+    });
     expect((await h().get(`/api/v1/siem/destinations/${live.id}/logs`)).body).toMatchObject({
       logs: [{ status: 'success', batch_size: 1 }],
       total: 1,
@@ -566,27 +733,44 @@ eachMode('A2A, cards, SIEM, federation, MCP', (h) => {
 
   it('federation checks iss against registered providers and exp/nbf against the clock', async () => {
     const iss = 'https://issuer.example.com';
-    const provider = (await h().post('/api/v1/federation/providers', { issuer: iss, name: 'Example', trust_level: 'low' })).body.provider;
+    const provider = (
+      await h().post('/api/v1/federation/providers', { issuer: iss, name: 'Example', trust_level: 'low' })
+    ).body.provider;
     const now = Date.parse('2026-11-22T10:00:00Z') / 1000;
     const verify = async (token: string, hint?: string) =>
-      (await h().post('/api/v1/federation/tokens/verify', { token, ...(hint ? { issuer_hint: hint } : {}) })).body;
+      (await h().post('/api/v1/federation/tokens/verify', { token, ...(hint ? { issuer_hint: hint } : {}) }))
+        .body;
     expect(await verify('not-a-jwt')).toEqual({ valid: false, error: 'malformed token' });
     expect(await verify(jwt({ iss }))).toEqual({ valid: false, error: 'malformed token' });
-    expect(await verify(jwt({ iss, sub: 'bob', exp: 'soon' }))).toEqual({ valid: false, error: 'malformed token' });
+    expect(await verify(jwt({ iss, sub: 'bob', exp: 'soon' }))).toEqual({
+      valid: false,
+      error: 'malformed token',
+    });
     expect(await verify(jwt({ iss, sub: 'bob' }), 'https://other.example.com')).toMatchObject({
       valid: false,
       error: 'issuer does not match the hint',
     });
-    expect(await verify(jwt({ iss: 'https://stranger.example.com', sub: 'bob' }))).toMatchObject({ valid: false, error: 'unknown issuer' });
-    expect(await verify(jwt({ iss, sub: 'bob', exp: now }))).toMatchObject({ valid: false, error: 'token expired' });
-    expect(await verify(jwt({ iss, sub: 'bob', nbf: now + 60 }))).toMatchObject({ valid: false, error: 'token not yet valid' });
+    expect(await verify(jwt({ iss: 'https://stranger.example.com', sub: 'bob' }))).toMatchObject({
+      valid: false,
+      error: 'unknown issuer',
+    });
+    expect(await verify(jwt({ iss, sub: 'bob', exp: now }))).toMatchObject({
+      valid: false,
+      error: 'token expired',
+    });
+    expect(await verify(jwt({ iss, sub: 'bob', nbf: now + 60 }))).toMatchObject({
+      valid: false,
+      error: 'token not yet valid',
+    });
     expect(await verify(jwt({ iss, sub: 'bob', exp: now + 60 }), iss)).toEqual({
       valid: true,
       issuer: iss,
       expires_at: '2026-11-22T10:01:00.000Z',
     });
     // Python's path answers `active` and `valid` alike.
-    const python = (await h().post('/api/v1/federation/tokens/introspect', { token: jwt({ iss, sub: 'bob' }) })).body;
+    const python = (
+      await h().post('/api/v1/federation/tokens/introspect', { token: jwt({ iss, sub: 'bob' }) })
+    ).body;
     expect(python).toMatchObject({ active: true, valid: true });
 
     const token = jwt({ iss, sub: 'bob', scope: 'files:read web:search', exp: now + 60 });
@@ -594,7 +778,11 @@ eachMode('A2A, cards, SIEM, federation, MCP', (h) => {
     const second = (await h().post('/api/v1/federation/sessions/init', { token })).body;
     // One shadow agent per (issuer, subject).
     expect(first.agent_id).toBe(second.agent_id);
-    expect(first).toMatchObject({ agent_id: expect.stringMatching(/^agt_fed_/), provider_id: provider.id, trust_level: 'low' });
+    expect(first).toMatchObject({
+      agent_id: expect.stringMatching(/^agt_fed_/),
+      provider_id: provider.id,
+      trust_level: 'low',
+    });
     expect((await verify(token)).agent_id).toBe(first.agent_id);
     const shadow = (await h().get(`/api/v1/agents/${first.agent_id}`)).body;
     expect(shadow).toMatchObject({
@@ -602,20 +790,29 @@ eachMode('A2A, cards, SIEM, federation, MCP', (h) => {
       capabilities: ['files:read', 'web:search'],
       metadata: { federated_subject: 'bob', federated_issuer: iss },
     });
-    expect(await check(h(), first.agent_id, 'files_read', { session_id: first.session_id })).toMatchObject({ allowed: true });
-    expect(await check(h(), first.agent_id, 'db_read', { session_id: first.session_id })).toMatchObject({ rule: 'no_capability' });
+    expect(await check(h(), first.agent_id, 'files_read', { session_id: first.session_id })).toMatchObject({
+      allowed: true,
+    });
+    expect(await check(h(), first.agent_id, 'db_read', { session_id: first.session_id })).toMatchObject({
+      rule: 'no_capability',
+    });
 
     h().gateway.clock.advance(60_000);
     const expired = await h().post('/api/v1/federation/sessions/init', { token });
     expect([expired.status, expired.body.code]).toEqual([401, 'TOKEN_EXPIRED']);
     const scp = jwt({ iss, sub: 'carol', scp: ['db:read'] });
-    expect((await h().post('/api/v1/federation/sessions/init', { token: scp })).body.scope_ceiling).toEqual(['db:read']);
+    expect((await h().post('/api/v1/federation/sessions/init', { token: scp })).body.scope_ceiling).toEqual([
+      'db:read',
+    ]);
   });
 
   it('federation tokens the gateway issues verify until revoked or expired', async () => {
     const id = await agent(h(), 'a', ['files:read']);
-    const issued = (await h().post('/api/v1/federation/tokens/issue', { agent_id: id, scopes: ['files:read'], ttl: 60 })).body;
-    const verify = async () => (await h().post('/api/v1/federation/tokens/verify', { token: issued.id_token })).body;
+    const issued = (
+      await h().post('/api/v1/federation/tokens/issue', { agent_id: id, scopes: ['files:read'], ttl: 60 })
+    ).body;
+    const verify = async () =>
+      (await h().post('/api/v1/federation/tokens/verify', { token: issued.id_token })).body;
     expect(await verify()).toMatchObject({ valid: true, agent_id: id });
     const session = (await h().post('/api/v1/federation/sessions/init', { token: issued.id_token })).body;
     expect(session).toMatchObject({ agent_id: id, source: 'federation', scope_ceiling: ['files:read'] });
@@ -632,25 +829,45 @@ eachMode('A2A, cards, SIEM, federation, MCP', (h) => {
   it('the MCP proxy checks tools/call with Guardian and answers denials as JSON-RPC errors', async () => {
     const id = await agent(h(), 'a', ['web:search', 'db:*']);
     const server = (
-      await h().post('/mcp/servers', { name: 'tools', url: 'https://tools.example.com', capabilities: ['web_search', 'db_delete'] })
+      await h().post('/mcp/servers', {
+        name: 'tools',
+        url: 'https://tools.example.com',
+        capabilities: ['web_search', 'db_delete'],
+      })
     ).body;
     const session = await openSession(h(), id);
-    const call = (body: Record<string, unknown>, headers: Record<string, string> = { 'x-agent-id': id, 'x-session-id': session }) =>
-      h().post(`/mcp/${server.id}`, { jsonrpc: '2.0', id: 1, ...body }, { headers });
+    const call = (
+      body: Record<string, unknown>,
+      headers: Record<string, string> = { 'x-agent-id': id, 'x-session-id': session },
+    ) => h().post(`/mcp/${server.id}`, { jsonrpc: '2.0', id: 1, ...body }, { headers });
     const denied = (await call({ method: 'tools/call', params: { name: 'db_delete', arguments: {} } })).body;
     expect(denied).toMatchObject({ jsonrpc: '2.0', id: 1 });
-    expect(denied.error).toMatchObject({ code: -32001, data: { allowed: false, rule: 'elevation_required' } });
+    expect(denied.error).toMatchObject({
+      code: -32001,
+      data: { allowed: false, rule: 'elevation_required' },
+    });
     expect(denied.error.data.approval_id).toMatch(/^apr_/);
-    expect((await call({ method: 'tools/list' })).body.result.tools.map((t: any) => t.name)).toEqual(['web_search', 'db_delete']);
+    expect((await call({ method: 'tools/list' })).body.result.tools.map((t: any) => t.name)).toEqual([
+      'web_search',
+      'db_delete',
+    ]);
     expect((await call({ method: 'initialize', params: {} })).body.result.serverInfo.name).toBe('tools');
     expect((await call({ method: 'resources/list' })).body.error.code).toBe(-32601);
-    expect((await h().get(`/mcp/sessions/${session}`)).body).toMatchObject({ total_calls: 1, denied_calls: 1 });
+    expect((await h().get(`/mcp/sessions/${session}`)).body).toMatchObject({
+      total_calls: 1,
+      denied_calls: 1,
+    });
     // Allowed by Guardian, but not a tool of this server.
     const agentWide = await agent(h(), 'b', ['*']);
-    const notHere = (await call({ method: 'tools/call', params: { name: 'files_read' } }, { 'x-agent-id': agentWide })).body;
+    const notHere = (
+      await call({ method: 'tools/call', params: { name: 'files_read' } }, { 'x-agent-id': agentWide })
+    ).body;
     expect(notHere.error.code).toBe(-32602);
     // Without a session (or an empty one) the call is checked but not counted.
-    const noSession = await call({ method: 'tools/call', params: { name: 'web_search' } }, { 'x-agent-id': id, 'x-session-id': '' });
+    const noSession = await call(
+      { method: 'tools/call', params: { name: 'web_search' } },
+      { 'x-agent-id': id, 'x-session-id': '' },
+    );
     expect(noSession.body.result.isError).toBe(false);
     expect((await h().get(`/mcp/sessions/${session}`)).body.total_calls).toBe(1);
     const noName = await call({ method: 'tools/call', params: {} });

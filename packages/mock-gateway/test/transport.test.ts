@@ -26,7 +26,10 @@ eachMode('API keys', (h) => {
       expect(answer.body.message).not.toContain('sk_');
     }
     // The key travels in X-API-Key only: a bearer Authorization is not a key.
-    const bearer = await h().get('/api/v1/agents', { key: null, headers: { authorization: `Bearer ${KEY}` } });
+    const bearer = await h().get('/api/v1/agents', {
+      key: null,
+      headers: { authorization: `Bearer ${KEY}` },
+    });
     expect([bearer.status, bearer.body.code]).toEqual([401, 'AUTH_FAILED']);
     expect((await h().get('/api/v1/agents', { key: ` ${KEY} ` })).status).toBe(200);
     expect((await h().get('/health', { key: READONLY_KEY })).status).toBe(200);
@@ -50,30 +53,48 @@ eachMode('request validation', (h) => {
     expect(await fieldOf('/api/v1/agents', { name: 'x', capabilities: Array(101).fill('a') })).toBe(
       'capabilities',
     );
-    expect(await fieldOf('/api/v1/agent-tokens/issue', { agent_id: id, scopes: ['x'], ttl: 86401 })).toBe('ttl');
+    expect(await fieldOf('/api/v1/agent-tokens/issue', { agent_id: id, scopes: ['x'], ttl: 86401 })).toBe(
+      'ttl',
+    );
     const check = { agent_id: id, action_name: 'x', action_source: 'api' };
     // The SDK names are not the wire's: `tool_name` is an unknown field here.
-    expect(await fieldOf('/api/v1/agenttrust/check', { agent_id: id, tool_name: 'x', action_source: 'api' })).toBe(
-      'action_name',
-    );
+    expect(
+      await fieldOf('/api/v1/agenttrust/check', { agent_id: id, tool_name: 'x', action_source: 'api' }),
+    ).toBe('action_name');
     expect(await fieldOf('/api/v1/agenttrust/check', { ...check, tool_name: 'x' })).toBe('tool_name');
-    expect(await fieldOf('/api/v1/agenttrust/check', { ...check, action_source: 'cli' })).toBe('action_source');
-    expect(await fieldOf('/api/v1/agenttrust/check', { ...check, action_input_summary: 'é'.repeat(201) })).toBe(
-      'action_input_summary',
+    expect(await fieldOf('/api/v1/agenttrust/check', { ...check, action_source: 'cli' })).toBe(
+      'action_source',
     );
-    expect(await fieldOf('/api/v1/agenttrust/check', { ...check, action_effect: 'harmless' })).toBe('action_effect');
-    const event = { event_type: 'tool_end', tool_name: 't', success: true, duration_ms: -1, timestamp: '2026-11-22T10:00:00Z' };
+    expect(
+      await fieldOf('/api/v1/agenttrust/check', { ...check, action_input_summary: 'é'.repeat(201) }),
+    ).toBe('action_input_summary');
+    expect(await fieldOf('/api/v1/agenttrust/check', { ...check, action_effect: 'harmless' })).toBe(
+      'action_effect',
+    );
+    const event = {
+      event_type: 'tool_end',
+      tool_name: 't',
+      success: true,
+      duration_ms: -1,
+      timestamp: '2026-11-22T10:00:00Z',
+    };
     const report = (events: unknown[]) => ({ agent_id: id, session_id: 's', events });
     expect(await fieldOf('/api/v1/telemetry/report', report([event]))).toBe('events.0.duration_ms');
     expect(
       await fieldOf('/api/v1/telemetry/report', report([{ ...event, duration_ms: 1, tool_input: 'secret' }])),
     ).toBe('events.0.tool_input');
     expect(
-      await fieldOf('/api/v1/telemetry/report', report([{ ...event, duration_ms: 1, timestamp: 'yesterday' }])),
+      await fieldOf(
+        '/api/v1/telemetry/report',
+        report([{ ...event, duration_ms: 1, timestamp: 'yesterday' }]),
+      ),
     ).toBe('events.0.timestamp');
-    expect(await fieldOf('/api/v1/telemetry/report', report([{ ...event, duration_ms: 1, event_type: 'tool_maybe' }]))).toBe(
-      'events.0.event_type',
-    );
+    expect(
+      await fieldOf(
+        '/api/v1/telemetry/report',
+        report([{ ...event, duration_ms: 1, event_type: 'tool_maybe' }]),
+      ),
+    ).toBe('events.0.event_type');
     expect(
       await fieldOf(`/a2a/agents/${id}`, {
         jsonrpc: '2.0',
@@ -82,12 +103,21 @@ eachMode('request validation', (h) => {
         params: { message: { role: 'user', parts: [{ kind: 'image' }] } },
       }),
     ).toBe('params.message.parts.0.kind');
-    expect(await fieldOf('/a2a', { jsonrpc: '1.0', id: 1, method: 'tasks/get', params: { id: 't' } })).toBe('jsonrpc');
+    expect(await fieldOf('/a2a', { jsonrpc: '1.0', id: 1, method: 'tasks/get', params: { id: 't' } })).toBe(
+      'jsonrpc',
+    );
     expect(await fieldOf('/a2a', { jsonrpc: '2.0', method: 'tasks/get', params: { id: 't' } })).toBe('id');
     expect(
-      await fieldOf('/a2a', { jsonrpc: '2.0', id: 1, method: 'tasks/send', params: { source_agent_id: id, message: 'x' } }),
+      await fieldOf('/a2a', {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tasks/send',
+        params: { source_agent_id: id, message: 'x' },
+      }),
     ).toBe('params.target_agent_id');
-    expect(await fieldOf('/a2a', { jsonrpc: '2.0', id: 1, method: 'tasks/list', params: { limit: 0 } })).toBe('params.limit');
+    expect(await fieldOf('/a2a', { jsonrpc: '2.0', id: 1, method: 'tasks/list', params: { limit: 0 } })).toBe(
+      'params.limit',
+    );
     expect(await fieldOf('/api/v1/agents', [])).toBe('body');
     expect(await fieldOf('/api/v1/agents', undefined)).toBe('body');
   });
@@ -148,7 +178,12 @@ eachMode('request validation', (h) => {
     expect([big.status, big.body.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
     const unknown = await h().get('/api/v1/nothing-here');
     expect([unknown.status, unknown.body.code]).toEqual([404, 'NOT_FOUND']);
-    for (const path of ['/api/v1/agents/%E0%A4%A', '/api/v1/agents/%', '/a2a/agents/%FF/agent.json', '/__mock/%zz']) {
+    for (const path of [
+      '/api/v1/agents/%E0%A4%A',
+      '/api/v1/agents/%',
+      '/a2a/agents/%FF/agent.json',
+      '/__mock/%zz',
+    ]) {
       const malformed = await h().get(path);
       expect([malformed.status, malformed.body.code, malformed.body.details.field], path).toEqual([
         400,
@@ -193,9 +228,10 @@ eachMode('fault injection', (h) => {
     h().gateway.faults.add({ operation: '*', kind: 'status', status: 503 });
     // listAgents does not declare 503: an injected fault may answer what the spec does not.
     expect((await h().get('/api/v1/agents', { unchecked: true })).status).toBe(503);
-    expect((await h().post('/api/v1/agenttrust/check', { agent_id: 'a', action_name: 'b', action_source: 'api' })).body.code).toBe(
-      'GUARDIAN_UNAVAILABLE',
-    );
+    expect(
+      (await h().post('/api/v1/agenttrust/check', { agent_id: 'a', action_name: 'b', action_source: 'api' }))
+        .body.code,
+    ).toBe('GUARDIAN_UNAVAILABLE');
     h().gateway.faults.clear();
     expect((await h().get('/api/v1/agents')).status).toBe(200);
   });
@@ -336,8 +372,8 @@ eachMode('/__mock/ admin API', (h) => {
 
   it('lists recorded requests with the API key and x-secret fields redacted', async () => {
     const id = await newAgent(h(), ['files:read']);
-    const token = (await h().post('/api/v1/agent-tokens/issue', { agent_id: id, scopes: ['files:read'] })).body
-      .token as string;
+    const token = (await h().post('/api/v1/agent-tokens/issue', { agent_id: id, scopes: ['files:read'] }))
+      .body.token as string;
     await h().post('/api/v1/agent-tokens/introspect', { token, target: 'mcp://fs' });
     await h().post('/api/v1/federation/tokens/verify', { token: 'eyJ.secret.jwt' });
     const log = (await admin('GET', '/requests')).body;
@@ -355,9 +391,16 @@ eachMode('/__mock/ admin API', (h) => {
     });
     // The published test keys are kept (a journal shows which one was sent); nothing else is.
     expect(log[0].headers['x-api-key']).toBe(KEY);
-    await h().get('/api/v1/agents', { key: 'sk_live_real_secret', headers: { authorization: 'Bearer eyJ.wimse.jwt', dpop: 'eyJ.dpop.jwt' } });
+    await h().get('/api/v1/agents', {
+      key: 'sk_live_real_secret',
+      headers: { authorization: 'Bearer eyJ.wimse.jwt', dpop: 'eyJ.dpop.jwt' },
+    });
     const denied = (await admin('GET', '/requests')).body.at(-1);
-    expect(denied.headers).toMatchObject({ 'x-api-key': '[REDACTED]', authorization: 'Bearer [REDACTED]', dpop: '[REDACTED]' });
+    expect(denied.headers).toMatchObject({
+      'x-api-key': '[REDACTED]',
+      authorization: 'Bearer [REDACTED]',
+      dpop: '[REDACTED]',
+    });
     const text = JSON.stringify((await admin('GET', '/requests')).body);
     expect(text).not.toContain('sk_live_real_secret');
     expect(text).not.toContain('eyJ.wimse.jwt');

@@ -26,50 +26,135 @@ async function seed() {
   const s = gateway.state;
   const agent = (id: string, capabilities: string[]) =>
     s.agents.set(id, {
-      seq: ++s.counter, id, name: id, org_id: 'org_mock', framework: 'custom', public_key: '', status: 'active',
-      capabilities, metadata: {}, created_at: T, last_auth_at: null,
+      seq: ++s.counter,
+      id,
+      name: id,
+      org_id: 'org_mock',
+      framework: 'custom',
+      public_key: '',
+      status: 'active',
+      capabilities,
+      metadata: {},
+      created_at: T,
+      last_auth_at: null,
     });
   agent('agt_wire_1', ['*']);
   agent('agt_wire_2', ['web:search']);
   const session = (id: string) =>
     s.sessions.set(id, {
-      seq: ++s.counter, session_id: id, agent_id: 'agt_wire_1', org_id: 'org_mock', source: 'sdk', server_id: '',
-      delegation_id: '', provider_id: '', issuer: '', trust_level: '', mode: 'open', scope_ceiling: [],
-      total_calls: 0, read_calls: 0, write_calls: 0, denied_calls: 0, allowed_calls: 0, created_at: T,
-      last_activity_at: T, implicit: false,
+      seq: ++s.counter,
+      session_id: id,
+      agent_id: 'agt_wire_1',
+      org_id: 'org_mock',
+      source: 'sdk',
+      server_id: '',
+      delegation_id: '',
+      provider_id: '',
+      issuer: '',
+      trust_level: '',
+      mode: 'open',
+      scope_ceiling: [],
+      total_calls: 0,
+      read_calls: 0,
+      write_calls: 0,
+      denied_calls: 0,
+      allowed_calls: 0,
+      created_at: T,
+      last_activity_at: T,
+      implicit: false,
     });
   session('ses_wire_1');
   session('sess-abc');
   s.mcpServers.set('mcp_wire_1', {
-    seq: ++s.counter, id: 'mcp_wire_1', name: 'seeded-server', url: 'https://mcp.example.com', capabilities: [],
-    org_id: 'org_mock', created_at: T,
+    seq: ++s.counter,
+    id: 'mcp_wire_1',
+    name: 'seeded-server',
+    url: 'https://mcp.example.com',
+    capabilities: [],
+    org_id: 'org_mock',
+    created_at: T,
   });
   s.delegations.set('dlg_wire_1', {
-    seq: ++s.counter, id: 'dlg_wire_1', from_agent_id: 'agt_wire_1', to_agent_id: 'agt_wire_2', org_id: 'org_mock',
-    scope: ['web:search'], restrictions: {}, delegation_chain: [], created_at: T, expires_at: '2026-11-22T11:00:00.000Z',
+    seq: ++s.counter,
+    id: 'dlg_wire_1',
+    from_agent_id: 'agt_wire_1',
+    to_agent_id: 'agt_wire_2',
+    org_id: 'org_mock',
+    scope: ['web:search'],
+    restrictions: {},
+    delegation_chain: [],
+    created_at: T,
+    expires_at: '2026-11-22T11:00:00.000Z',
   });
   s.providers.set('fedp_wire_1', {
-    seq: ++s.counter, id: 'fedp_wire_1', org_id: 'org_mock', issuer: 'https://seeded.example.com', name: 'x',
-    trust_level: 'standard', status: 'active', created_at: T, updated_at: T,
+    seq: ++s.counter,
+    id: 'fedp_wire_1',
+    org_id: 'org_mock',
+    issuer: 'https://seeded.example.com',
+    name: 'x',
+    trust_level: 'standard',
+    status: 'active',
+    created_at: T,
+    updated_at: T,
   });
   s.destinations.set('dst_wire_1', {
-    seq: ++s.counter, id: 'dst_wire_1', org_id: 'org_mock', name: 'splunk', destination_type: 'splunk',
-    endpoint_url: 'https://splunk.example.com', auth_token: null, is_active: true, batch_size: 100,
-    flush_interval_seconds: 10, filter_event_types: [], created_at: T, updated_at: T,
+    seq: ++s.counter,
+    id: 'dst_wire_1',
+    org_id: 'org_mock',
+    name: 'splunk',
+    destination_type: 'splunk',
+    endpoint_url: 'https://splunk.example.com',
+    auth_token: null,
+    is_active: true,
+    batch_size: 100,
+    flush_interval_seconds: 10,
+    filter_event_types: [],
+    created_at: T,
+    updated_at: T,
   });
   s.approvals.set('apr_wire_1', {
-    seq: ++s.counter, id: 'apr_wire_1', session_id: '', agent_id: 'agt_wire_1', org_id: 'org_mock',
-    action_name: 'db_delete', action_effect: 'destructive', status: 'pending', created_at: T,
-    expires_at: '2026-11-22T10:05:00.000Z', decided_by: null, decided_at: null, check_id: 'chk_1', consumed_at: null,
+    seq: ++s.counter,
+    id: 'apr_wire_1',
+    session_id: '',
+    agent_id: 'agt_wire_1',
+    org_id: 'org_mock',
+    action_name: 'db_delete',
+    action_effect: 'destructive',
+    status: 'pending',
+    created_at: T,
+    expires_at: '2026-11-22T10:05:00.000Z',
+    decided_by: null,
+    decided_at: null,
+    check_id: 'chk_1',
+    consumed_at: null,
   });
   s.tasks.set('tsk_wire_1', {
-    seq: ++s.counter, id: 'tsk_wire_1', context_id: 'ctx_1', source_agent_id: 'agt_wire_1', target_agent_id: 'agt_wire_2',
-    message: 'hi', metadata: {}, state: 'submitted', state_at: T, history: [], artifacts: [], created_at: T, updated_at: T,
+    seq: ++s.counter,
+    id: 'tsk_wire_1',
+    context_id: 'ctx_1',
+    source_agent_id: 'agt_wire_1',
+    target_agent_id: 'agt_wire_2',
+    message: 'hi',
+    metadata: {},
+    state: 'submitted',
+    state_at: T,
+    history: [],
+    artifacts: [],
+    created_at: T,
+    updated_at: T,
   });
   // Tokens the fixtures present: an issued at_ token, a fed_ token, a WIMSE token, a card.
   s.tokens.set('at_wire_token', {
-    seq: ++s.counter, token: 'at_wire_token', token_id: 'tok_1', agent_id: 'agt_wire_1',
-    scopes: ['files:read'], audience: [], session_id: null, issued_at: T, expires_at: '2026-11-22T10:05:00.000Z', revoked: false,
+    seq: ++s.counter,
+    token: 'at_wire_token',
+    token_id: 'tok_1',
+    agent_id: 'agt_wire_1',
+    scopes: ['files:read'],
+    audience: [],
+    session_id: null,
+    issued_at: T,
+    expires_at: '2026-11-22T10:05:00.000Z',
+    revoked: false,
   });
   await call('PUT', '/api/v1/agents/agt_wire_1/card/publish');
 }
@@ -110,9 +195,13 @@ function variants(fixture: any): { name: string; body: unknown; absent?: boolean
   if (op?.operationId === 'checkAction') {
     const { session_id: _, action_input_summary: __, ...minimal } = req.body;
     out.push({ name: 'go, rust: empty session_id and summary omitted', body: minimal });
-    out.push({ name: 'python, typescript: "" session_id and summary', body: { ...minimal, session_id: '', action_input_summary: '' } });
+    out.push({
+      name: 'python, typescript: "" session_id and summary',
+      body: { ...minimal, session_id: '', action_input_summary: '' },
+    });
   }
-  if (op?.operationId === 'introspectToken') out.push({ name: 'python: target null', body: { ...req.body, target: null } });
+  if (op?.operationId === 'introspectToken')
+    out.push({ name: 'python: target null', body: { ...req.body, target: null } });
   if (op?.operationId === 'reportTelemetry') {
     const events = req.body.events.map(({ success, duration_ms, ...rest }: any) => ({
       ...rest,
@@ -121,7 +210,8 @@ function variants(fixture: any): { name: string; body: unknown; absent?: boolean
     }));
     out.push({ name: 'go: success false and duration 0 omitted', body: { ...req.body, events } });
   }
-  if (op?.operationId === 'updateSiemDestination') out.push({ name: 'python: no fields, no body', body: undefined, absent: true });
+  if (op?.operationId === 'updateSiemDestination')
+    out.push({ name: 'python: no fields, no body', body: undefined, absent: true });
   return out;
 }
 
@@ -147,7 +237,8 @@ describe.each(fixtures.map((f) => [f.file, f] as const))('%s', (_, fixture) => {
     const headers = Object.fromEntries(
       Object.entries<string>(req.headers).map(([k, v]) => [k, k.toLowerCase() === 'x-api-key' ? KEY : v]),
     );
-    if (fixture.operation === 'verifyWimseToken' || fixture.operation === 'checkAction') delete headers.Authorization;
+    if (fixture.operation === 'verifyWimseToken' || fixture.operation === 'checkAction')
+      delete headers.Authorization;
     const response = await call(req.method, req.path, body, headers);
     const text = await response.text();
     return { status: response.status, text };

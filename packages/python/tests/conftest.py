@@ -49,6 +49,10 @@ class MockGateway:
     def advance_clock(self, ms: int) -> None:
         self._http.post("/__mock/clock", json={"advance_ms": ms}).raise_for_status()
 
+    def set_agent_status(self, agent_id: str, status: str) -> None:
+        """Suspends or reactivates an agent (the real gateway has no such call)."""
+        self._http.post(f"/__mock/agents/{agent_id}/status", json={"status": status}).raise_for_status()
+
     def requests(self, operation: str | None = None) -> list[dict[str, object]]:
         response = self._http.get("/__mock/requests")
         response.raise_for_status()

@@ -103,6 +103,42 @@ def test_invalid_arguments_are_typed_errors(client: AgentTrustClient, agent: Age
             guard.check("")
 
 
+def test_session_id_longer_than_the_checks_limit_is_refused_at_construction(
+    client: AgentTrustClient, agent: Agent, gateway: MockGateway
+) -> None:
+    # The check's `session_id` has maxLength 128 in the spec: a longer id would make every check a 400.
+    with pytest.raises(ValidationError) as refused:
+        ATIGuard(client, agent.id, session_id="s" * 129)
+    assert refused.value.code == "VALIDATION_ERROR" and refused.value.details["field"] == "session_id"
+    assert gateway.requests("checkAction") == []
+    with ATIGuard(client, agent.id, session_id="é" * 128) as guard:  # characters, not bytes
+        assert guard.check("web_search").allowed
+
+
+def test_denial_retryable_is_derived_from_the_decision(
+    client: AgentTrustClient, agent: Agent, gateway: MockGateway
+) -> None:
+    with ATIGuard(client, agent.id) as guard:
+        with pytest.raises(ActionDeniedError) as denied:
+            guard.check("send_email", action_effect="mutating")
+        assert denied.value.details["rule"] == "no_capability"
+        assert denied.value.details["retryable"] is False and denied.value.retryable is False
+        gateway.set_agent_status(agent.id, "suspended")
+        with pytest.raises(ActionDeniedError) as suspended:
+            guard.check("web_search")
+        assert suspended.value.details["rule"] == "agent_suspended"
+        assert suspended.value.details["retryable"] is True and suspended.value.retryable is True
+    with ATIGuard(client, agent.id, block_on_deny=False) as guard:
+        decision = guard.check("web_search")
+        assert not decision.allowed and decision.to_dict()["retryable"] is True
+        gateway.set_agent_status(agent.id, "active")
+        assert "retryable" not in guard.check("web_search").to_dict()  # type: ignore[union-attr]
+        decision = guard.check("send_email", action_effect="mutating")
+        assert decision.to_dict()["retryable"] is False  # type: ignore[union-attr]
+        pending = guard.check("db_delete", action_effect="destructive")  # an elevation a human can grant
+        assert pending.elevation_required and pending.to_dict()["retryable"] is True
+
+
 def test_breaker_opens_after_repeated_failures(agent: Agent, gateway: MockGateway) -> None:
     client = AgentTrustClient(base_url=gateway.url, api_key="sk_test_agenttrust", max_retries=0)
     gateway.fault(operation="checkAction", kind="drop", times=100)

@@ -4,7 +4,7 @@
 //   2. the main entry's size minified + gzipped, with everything it bundles, and what dominates;
 //   3. cold import time above `node -e 0`.
 import { execFileSync, spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -45,14 +45,16 @@ const server = {
 const setup = new AgentTrustClient({ baseUrl: server.url, apiKey: API_KEY });
 const agent = await setup.agents.create({ name: 'bench-agent', capabilities: ['web:search'] });
 
-const url = `${server.url}/v1/actions/check`;
-const body = JSON.stringify({ agent_id: agent.id, tool_name: 'web_search' });
-// The same request the SDK sends: its headers too (the idempotency key is added per call).
+const url = `${server.url}/api/v1/agenttrust/check`;
+// Exactly what the SDK sends for actions.check({ agentId, toolName }): the spec's action_name and
+// the fixed action_source, the org key in X-API-Key, the SDK's user-agent, and an idempotency key
+// per call (every POST has one). Checked against the mock's request log below, before timing.
+const body = JSON.stringify({ agent_id: agent.id, action_name: 'web_search', action_source: 'api' });
 const headers = {
   accept: 'application/json',
   'user-agent': `agenttrustid-sdk-typescript/${VERSION}`,
-  authorization: `Bearer ${API_KEY}`,
   'content-type': 'application/json',
+  'x-api-key': API_KEY,
 };
 
 const variants = {
@@ -79,6 +81,46 @@ const variants = {
     };
   })(),
 };
+
+console.log(`actions.check against the mock gateway at ${server.url} (Node ${process.version})`);
+console.log(
+  '  raw fetch: undici fetch + res.json(); sdk: the default (Node) export; sdk on fetch: the same with fetch: globalThis.fetch',
+);
+
+// The baseline must send what the SDK sends: one call of each, compared in the mock's request log
+// (fetch adds headers of its own, e.g. sec-fetch-mode, and the transports differ in connection
+// headers; every header the SDK sets must be in the raw request with the same value).
+{
+  const admin = (path, init) => fetch(`${server.url}/__mock/${path}`, init);
+  await admin('requests', { method: 'DELETE' });
+  await variants.sdk();
+  await variants['raw fetch']();
+  const [sdkReq, rawReq] = (await (await admin('requests')).json()).slice(-2);
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  const ignored = new Set(['host', 'connection', 'content-length', 'idempotency-key']);
+  const missing = Object.entries(sdkReq.headers).filter(
+    ([name, value]) => !ignored.has(name) && rawReq.headers[name] !== value,
+  );
+  if (
+    sdkReq.method !== rawReq.method ||
+    sdkReq.path !== rawReq.path ||
+    !same(sdkReq.body, rawReq.body) ||
+    missing.length > 0 ||
+    !sdkReq.headers['idempotency-key'] ||
+    !rawReq.headers['idempotency-key']
+  ) {
+    server.close();
+    throw new Error(
+      `the raw fetch baseline does not send what the SDK sends:\n${JSON.stringify({ sdkReq, rawReq, missing }, null, 2)}`,
+    );
+  }
+  console.log(`  both send: POST ${sdkReq.path} ${JSON.stringify(sdkReq.body)}`);
+  console.log(
+    `  with headers: ${Object.keys(sdkReq.headers)
+      .filter((h) => !ignored.has(h))
+      .join(', ')}, idempotency-key`,
+  );
+}
 
 // Each round starts with the next variant, so each follows each other alike: a block pays for
 // the garbage the block before it left, and undici's is heavier than the SDK's.
@@ -149,10 +191,6 @@ function table(title, { cpu, ...samples }) {
   }
 }
 
-console.log(`actions.check against the mock gateway at ${server.url} (Node ${process.version})`);
-console.log(
-  '  raw fetch: undici fetch + res.json(); sdk: the default (Node) export; sdk on fetch: the same with fetch: globalThis.fetch',
-);
 table('sequential', await sequential());
 table(`concurrency ${CONC}`, await concurrent());
 server.close();
@@ -192,6 +230,13 @@ async function bundle(contents, { splitting = false, stub } = {}) {
   }
 }
 const ALL = "export * from './dist/index.js';";
+// Counted from the generated sources, for the label of the remainder.
+const RESOURCES = readdirSync(`${pkgDir}/src/generated/resources`).filter((f) => f !== 'index.ts').length;
+const OPERATIONS = (
+  readFileSync(`${pkgDir}/src/generated/operations.ts`, 'utf8').match(
+    /^ {2}\/\*\* (GET|POST|PUT|PATCH|DELETE) /gm,
+  ) ?? []
+).length;
 const full = gz((await bundle(ALL))[0].contents);
 const clientOnly = gz(
   (await bundle("export { AgentTrustClient, AgentTrustError } from './dist/index.js';"))[0].contents,
@@ -228,7 +273,7 @@ const parts = [
   ['ky', full - noKy],
 ];
 parts.push([
-  'the rest: client, 12 resources, HTTP core, errors, 41 operations, key maps',
+  `the rest: client, ${RESOURCES} resources, HTTP core, errors, ${OPERATIONS} operations, key maps`,
   full - parts.reduce((n, [, b]) => n + b, 0),
 ]);
 for (const [part, bytes] of parts) {

@@ -1,8 +1,9 @@
 import type { components } from '@agenttrustid/spec/types';
 import {
-  A2aMessage as S_A2aMessage,
   A2aTasksRpcBody,
   ListTasksParams,
+  PythonTaskIdParams,
+  A2aMessage as S_A2aMessage,
   SendA2aMessageBody,
   SendA2aMessageParams,
   SendTaskParams,
@@ -33,15 +34,26 @@ class RpcError extends Error {
 
 /** The request message as an A2A message (Python sends a plain string). */
 function asMessage(message: unknown, id: string): S['A2aMessage'] {
-  if (typeof message === 'string') return { role: 'user', parts: [{ kind: 'text', text: message }], messageId: id };
+  if (typeof message === 'string')
+    return { role: 'user', parts: [{ kind: 'text', text: message }], messageId: id };
   const parsed = z.safeParse(S_A2aMessage, message);
   if (parsed.success) return { ...structuredClone(parsed.data), messageId: parsed.data.messageId ?? id };
-  return { role: 'user', parts: [{ kind: 'data', data: { value: structuredClone(message) as never } }], messageId: id };
+  return {
+    role: 'user',
+    parts: [{ kind: 'data', data: { value: structuredClone(message) as never } }],
+    messageId: id,
+  };
 }
 
 function createTask(
   ctx: Ctx,
-  fields: { source: string; target: string; message: unknown; metadata?: Record<string, unknown>; contextId?: string },
+  fields: {
+    source: string;
+    target: string;
+    message: unknown;
+    metadata?: Record<string, unknown>;
+    contextId?: string;
+  },
 ): A2aTask {
   const target = findAgent(ctx.state, fields.target);
   requireActive(target);
@@ -136,7 +148,8 @@ const METHODS = ['tasks/send', 'tasks/get', 'tasks/cancel', 'tasks/list'];
  * `id` an integer or a string, `task_id` or `id`, `message` a string or an object.
  */
 function precheckTasksRpc(raw: unknown): void {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw validation('body', 'must be a JSON-RPC object');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw validation('body', 'must be a JSON-RPC object');
   const body = raw as Record<string, unknown>;
   if (body.jsonrpc !== '2.0') throw validation('jsonrpc', 'must be "2.0"');
   if (!('id' in body)) throw validation('id', 'is required');
@@ -144,11 +157,15 @@ function precheckTasksRpc(raw: unknown): void {
     throw validation('method', `must be one of ${METHODS.join(', ')}`);
   if (body.method === 'tasks/send') paramsOf(SendTaskParams, body.params);
   else if (body.method === 'tasks/list') paramsOf(ListTasksParams, body.params);
-  else {
-    const params = paramsOf(TaskIdParams, body.params);
-    if ((params.id === undefined) === (params.task_id === undefined))
-      throw validation('params.id', 'give the task id as exactly one of id or task_id');
-  }
+  else taskIdOf(body.params);
+}
+
+/** The task id of `tasks/get` / `tasks/cancel` params: `{id}` (most clients) or `{task_id}` (Python). */
+function taskIdOf(params: unknown): string {
+  const given = (params ?? {}) as Record<string, unknown>;
+  if ('id' in given === 'task_id' in given)
+    throw validation('params.id', 'give the task id as exactly one of id or task_id');
+  return 'id' in given ? paramsOf(TaskIdParams, given).id : paramsOf(PythonTaskIdParams, given).task_id;
 }
 
 export const a2aOps = [
@@ -161,7 +178,8 @@ export const a2aOps = [
     precheck: precheckTasksRpc,
     handle: (ctx) => {
       const { body } = ctx;
-      const reply = (fields: Record<string, unknown>) => json(200, { jsonrpc: '2.0', id: body.id, ...fields });
+      const reply = (fields: Record<string, unknown>) =>
+        json(200, { jsonrpc: '2.0', id: body.id, ...fields });
       try {
         switch (body.method) {
           case 'tasks/send': {
@@ -180,14 +198,12 @@ export const a2aOps = [
             return reply({ result: legacyView(task) });
           }
           case 'tasks/get': {
-            const params = paramsOf(TaskIdParams, body.params);
-            const task = findTask(ctx, (params.id ?? params.task_id)!);
+            const task = findTask(ctx, taskIdOf(body.params));
             progress(ctx, task);
             return reply({ result: legacyView(task) });
           }
           case 'tasks/cancel': {
-            const params = paramsOf(TaskIdParams, body.params);
-            const task = findTask(ctx, (params.id ?? params.task_id)!);
+            const task = findTask(ctx, taskIdOf(body.params));
             if (TERMINAL.has(task.state))
               throw new RpcError(RPC.taskNotCancelable, `task ${task.id} is already ${task.state}`);
             setState(ctx, task, 'canceled');
@@ -214,7 +230,8 @@ export const a2aOps = [
     bodyRequired: true,
     handle: (ctx) => {
       const { body, params } = ctx;
-      const reply = (fields: Record<string, unknown>) => json(200, { jsonrpc: '2.0', id: body.id, ...fields });
+      const reply = (fields: Record<string, unknown>) =>
+        json(200, { jsonrpc: '2.0', id: body.id, ...fields });
       const target = findAgent(ctx.state, params.agent_id);
       requireActive(target);
       const message = body.params.message;
@@ -224,7 +241,9 @@ export const a2aOps = [
         if (!task || task.target_agent_id !== target.id)
           return reply({ error: { code: RPC.taskNotFound, message: `task ${message.taskId} not found` } });
         if (TERMINAL.has(task.state))
-          return reply({ error: { code: RPC.invalidParams, message: `task ${task.id} is already ${task.state}` } });
+          return reply({
+            error: { code: RPC.invalidParams, message: `task ${task.id} is already ${task.state}` },
+          });
         task.history.push(asMessage(message, ctx.id('msg')));
         task.updated_at = ctx.clock.iso();
         return reply({ result: v1View(task) });

@@ -33,13 +33,19 @@ export const actionOps = [
     bodyRequired: true,
     handle: ({ body, state, clock, id }) => {
       for (const event of body.events) {
-        pushBounded(state.telemetry, { ...structuredClone(event), agent_id: body.agent_id, session_id: body.session_id });
+        pushBounded(state.telemetry, {
+          ...structuredClone(event),
+          agent_id: body.agent_id,
+          session_id: body.session_id,
+        });
       }
       // Active SIEM destinations receive each accepted batch (delivery is simulated).
       for (const destination of state.destinations.values()) {
         if (!destination.is_active) continue;
         const events = body.events.filter(
-          (e) => destination.filter_event_types.length === 0 || destination.filter_event_types.includes(e.event_type),
+          (e) =>
+            destination.filter_event_types.length === 0 ||
+            destination.filter_event_types.includes(e.event_type),
         );
         if (events.length === 0) continue;
         pushBounded(state.deliveries, {

@@ -47,7 +47,9 @@ export const agentOps = [
     path: '/api/v1/agents',
     query: ListAgentsQueryParams,
     handle: ({ query, state }) => {
-      const agents = newestFirst(state.agents.values()).filter((a) => !query.org_id || a.org_id === query.org_id);
+      const agents = newestFirst(state.agents.values()).filter(
+        (a) => !query.org_id || a.org_id === query.org_id,
+      );
       return json(200, { agents: agents.map(agentView) });
     },
   }),

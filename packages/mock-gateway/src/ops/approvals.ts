@@ -1,4 +1,10 @@
-import { ApproveApprovalBody, ApproveApprovalParams, DenyApprovalBody, DenyApprovalParams, GetApprovalParams } from '@agenttrustid/spec/zod';
+import {
+  ApproveApprovalBody,
+  ApproveApprovalParams,
+  DenyApprovalBody,
+  DenyApprovalParams,
+  GetApprovalParams,
+} from '@agenttrustid/spec/zod';
 import { conflict, notFound } from '../errors.js';
 import { defineOp, json, type OpContext } from '../operation.js';
 import type { Approval, GatewayState } from '../state.js';
@@ -31,7 +37,8 @@ export const approvalOps = [
     method: 'GET',
     path: '/mcp/approvals/{approval_id}',
     params: GetApprovalParams,
-    handle: ({ params, state, clock }) => json(200, approvalView(findApproval(state, params.approval_id), clock.now())),
+    handle: ({ params, state, clock }) =>
+      json(200, approvalView(findApproval(state, params.approval_id), clock.now())),
   }),
   defineOp({
     operationId: 'approveApproval',

@@ -134,7 +134,8 @@ export const cardOps = [
       const record = state.cards.get(params.agent_id);
       const agent = state.agents.get(params.agent_id);
       // Unpublished cards, and those of revoked agents, are not discoverable.
-      if (!record?.published || !agent || agent.status === 'revoked') throw notFound('agent card', params.agent_id);
+      if (!record?.published || !agent || agent.status === 'revoked')
+        throw notFound('agent card', params.agent_id);
       return json(200, structuredClone(record.card));
     },
   }),

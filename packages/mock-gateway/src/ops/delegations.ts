@@ -9,7 +9,15 @@ import { authDenied, conflict, notFound, validation } from '../errors.js';
 import { defineOp, json, noContent } from '../operation.js';
 import { uncovered } from '../policy.js';
 import { type Delegation, type GatewayState, newestFirst, ORG_ID } from '../state.js';
-import { delegationStatus, delegationView, findAgent, isoSpan, nextSeq, requireActive, sessionView } from './common.js';
+import {
+  delegationStatus,
+  delegationView,
+  findAgent,
+  isoSpan,
+  nextSeq,
+  requireActive,
+  sessionView,
+} from './common.js';
 import { openSession } from './sessions.js';
 
 function findDelegation(state: GatewayState, id: string): Delegation {
@@ -46,10 +54,15 @@ export const delegationOps = [
         const status = delegationStatus(parent, clock.now());
         if (status !== 'active') throw conflict(`delegation ${parent.id} is ${status}`, { status });
         if (parent.to_agent_id !== from.id)
-          throw validation('parent_delegation_id', `delegation ${parent.id} was not made to agent ${from.id}`);
+          throw validation(
+            'parent_delegation_id',
+            `delegation ${parent.id} was not made to agent ${from.id}`,
+          );
         const wider = uncovered(parent.scope, body.scope);
         if (wider.length > 0)
-          throw authDenied(`scope ${wider[0]} exceeds the parent delegation ${parent.id}`, { scope: wider[0] });
+          throw authDenied(`scope ${wider[0]} exceeds the parent delegation ${parent.id}`, {
+            scope: wider[0],
+          });
         chain = [...parent.delegation_chain, parent.id];
       }
       const lifetime = isoSpan(ctx, (body.ttl_seconds ?? 3600) * 1000);
@@ -73,7 +86,8 @@ export const delegationOps = [
     operationId: 'listDelegations',
     method: 'GET',
     path: '/api/v1/delegations',
-    handle: ({ state }) => json(200, { delegations: newestFirst(state.delegations.values()).map(delegationView) }),
+    handle: ({ state }) =>
+      json(200, { delegations: newestFirst(state.delegations.values()).map(delegationView) }),
   }),
   defineOp({
     operationId: 'getDelegation',

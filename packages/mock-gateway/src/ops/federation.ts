@@ -15,7 +15,14 @@ import { type Agent, type FederationProvider, type GatewayState, newestFirst, OR
 import { findAgent, isoSpan, nextSeq, requireActive, sessionView } from './common.js';
 import { openSession } from './sessions.js';
 
-type Reason = 'malformed' | 'issuer_mismatch' | 'unknown_issuer' | 'expired' | 'not_yet_valid' | 'revoked' | 'unknown';
+type Reason =
+  | 'malformed'
+  | 'issuer_mismatch'
+  | 'unknown_issuer'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'revoked'
+  | 'unknown';
 
 interface Verified {
   claims: Record<string, unknown>;
@@ -23,7 +30,6 @@ interface Verified {
   subject: string;
   provider: FederationProvider;
 }
-
 
 /** The JWT's claims, or null when it is not a three-part JWT with a JSON object payload. */
 function decodeClaims(token: string): Record<string, unknown> | null {
@@ -115,7 +121,6 @@ function shadowAgent(ctx: OpContext<unknown, unknown, unknown>, verified: Verifi
   return agent;
 }
 
-
 const REASON_TEXT: Record<Reason, string> = {
   malformed: 'malformed token',
   issuer_mismatch: 'issuer does not match the hint',
@@ -138,7 +143,13 @@ interface Checked {
  * One check behind #37 and #38: a `fed_` token the gateway issued (#39), or an external ID token
  * (decoded, not signature-checked; see `verifyToken`).
  */
-function check(state: GatewayState, token: string, hint: string | undefined, now: number, origin: string): Checked {
+function check(
+  state: GatewayState,
+  token: string,
+  hint: string | undefined,
+  now: number,
+  origin: string,
+): Checked {
   if (token.startsWith('fed_')) {
     const issued = state.federatedTokens.get(token);
     if (!issued) return { valid: false, error: REASON_TEXT.unknown };
@@ -148,7 +159,12 @@ function check(state: GatewayState, token: string, hint: string | undefined, now
     return { valid: true, ...about };
   }
   const result = verifyToken(state, token, hint, now);
-  if (!result.ok) return { valid: false, ...(result.issuer ? { issuer: result.issuer } : {}), error: REASON_TEXT[result.reason] };
+  if (!result.ok)
+    return {
+      valid: false,
+      ...(result.issuer ? { issuer: result.issuer } : {}),
+      error: REASON_TEXT[result.reason],
+    };
   const { claims, issuer, subject } = result.value;
   const agentId = state.federatedAgents.get(`${issuer} ${subject}`);
   return {
@@ -173,7 +189,8 @@ export const federationOps = [
     bodyRequired: true,
     handle: ({ body, state, clock, id }) => {
       const taken = [...state.providers.values()].find((p) => p.issuer === body.issuer);
-      if (taken) throw conflict(`issuer ${body.issuer} is already registered`, { issuer: body.issuer, id: taken.id });
+      if (taken)
+        throw conflict(`issuer ${body.issuer} is already registered`, { issuer: body.issuer, id: taken.id });
       const provider: FederationProvider = {
         seq: nextSeq(state),
         id: id('fedp'),
@@ -201,7 +218,8 @@ export const federationOps = [
     path: '/api/v1/federation/providers/{provider_id}',
     params: DeleteFederationProviderParams,
     handle: ({ params, state }) => {
-      if (!state.providers.delete(params.provider_id)) throw notFound('federation provider', params.provider_id);
+      if (!state.providers.delete(params.provider_id))
+        throw notFound('federation provider', params.provider_id);
       return noContent();
     },
   }),
@@ -212,7 +230,8 @@ export const federationOps = [
     body: VerifyFederatedTokenBody,
     bodyRequired: true,
     secretFields: ['token'],
-    handle: ({ body, state, clock, origin }) => json(200, check(state, body.token, body.issuer_hint, clock.now(), origin)),
+    handle: ({ body, state, clock, origin }) =>
+      json(200, check(state, body.token, body.issuer_hint, clock.now(), origin)),
   }),
   defineOp({
     operationId: 'introspectFederatedToken',
@@ -239,7 +258,10 @@ export const federationOps = [
       const scopes = body.scopes ?? [];
       const missing = uncovered(agent.capabilities, scopes);
       if (missing.length > 0)
-        throw authDenied(`agent ${agent.id} does not hold scope ${missing[0]}`, { agent_id: agent.id, scope: missing[0] });
+        throw authDenied(`agent ${agent.id} does not hold scope ${missing[0]}`, {
+          agent_id: agent.id,
+          scope: missing[0],
+        });
       const ttl = body.ttl ?? 3600;
       const lifetime = isoSpan(ctx, ttl * 1000);
       const token = ctx.secret('fed');
@@ -281,8 +303,11 @@ export const federationOps = [
         const result = check(state, body.token, body.issuer_hint, clock.now(), ctx.origin);
         const issued = state.federatedTokens.get(body.token);
         if (!result.valid || !issued) {
-          if (result.error === REASON_TEXT.expired) throw new GatewayError(401, 'TOKEN_EXPIRED', 'the token has expired');
-          throw new GatewayError(401, 'AUTH_FAILED', `the token is invalid: ${result.error}`, { reason: result.error });
+          if (result.error === REASON_TEXT.expired)
+            throw new GatewayError(401, 'TOKEN_EXPIRED', 'the token has expired');
+          throw new GatewayError(401, 'AUTH_FAILED', `the token is invalid: ${result.error}`, {
+            reason: result.error,
+          });
         }
         requireActive(findAgent(state, issued.agent_id));
         const session = openSession(ctx, {
@@ -296,7 +321,8 @@ export const federationOps = [
       }
       const result = verifyToken(state, body.token, body.issuer_hint, clock.now());
       if (!result.ok) {
-        if (result.reason === 'expired') throw new GatewayError(401, 'TOKEN_EXPIRED', 'the ID token has expired');
+        if (result.reason === 'expired')
+          throw new GatewayError(401, 'TOKEN_EXPIRED', 'the ID token has expired');
         throw new GatewayError(401, 'AUTH_FAILED', `the ID token is invalid: ${REASON_TEXT[result.reason]}`, {
           reason: result.reason,
         });

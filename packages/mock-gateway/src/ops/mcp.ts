@@ -82,7 +82,8 @@ export const mcpOps = [
       const server = findServer(state.mcpServers, params.server_id);
       const agent = findAgent(state, headers.get('x-agent-id')!);
       const sessionId = headers.get('x-session-id') ?? '';
-      const answer = (fields: Record<string, unknown>) => json(200, { jsonrpc: '2.0', id: body.id ?? 1, ...fields });
+      const answer = (fields: Record<string, unknown>) =>
+        json(200, { jsonrpc: '2.0', id: body.id ?? 1, ...fields });
 
       if (body.method !== 'tools/call') {
         // The upstream is simulated: it knows the MCP handshake and its own tool list.
@@ -105,11 +106,16 @@ export const mcpOps = [
       }
 
       const name = body.params?.name;
-      if (typeof name !== 'string' || name === '') throw validation('params.name', 'a tools/call needs the tool name');
+      if (typeof name !== 'string' || name === '')
+        throw validation('params.name', 'a tools/call needs the tool name');
       const decision = decide(ctx, { agent_id: agent.id, action_name: name, session_id: sessionId });
       if (!decision.allowed) {
         return answer({
-          error: { code: GUARDIAN_DENIED, message: `Guardian denied '${name}': ${decision.reason}`, data: decision },
+          error: {
+            code: GUARDIAN_DENIED,
+            message: `Guardian denied '${name}': ${decision.reason}`,
+            data: decision,
+          },
         });
       }
       if (server.capabilities.length > 0 && !server.capabilities.includes(name)) {
@@ -118,7 +124,9 @@ export const mcpOps = [
       // The simulated upstream echoes the call; `arguments` pass through untouched.
       return answer({
         result: {
-          content: [{ type: 'text', text: JSON.stringify({ tool: name, arguments: body.params?.arguments ?? {} }) }],
+          content: [
+            { type: 'text', text: JSON.stringify({ tool: name, arguments: body.params?.arguments ?? {} }) },
+          ],
           isError: false,
         },
       });

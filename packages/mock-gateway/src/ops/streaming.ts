@@ -11,7 +11,14 @@ import {
 } from '@agenttrustid/spec/zod';
 import { notFound } from '../errors.js';
 import { defineOp, json, noContent } from '../operation.js';
-import { type DeliveryRecord, type GatewayState, newestFirst, ORG_ID, pushBounded, type SiemDestination } from '../state.js';
+import {
+  type DeliveryRecord,
+  type GatewayState,
+  newestFirst,
+  ORG_ID,
+  pushBounded,
+  type SiemDestination,
+} from '../state.js';
 import { nextSeq } from './common.js';
 
 type S = components['schemas'];
@@ -104,8 +111,10 @@ export const streamingOps = [
       if (patch.auth_token !== undefined) destination.auth_token = patch.auth_token;
       if (patch.is_active !== undefined) destination.is_active = patch.is_active;
       if (patch.batch_size !== undefined) destination.batch_size = patch.batch_size;
-      if (patch.flush_interval_seconds !== undefined) destination.flush_interval_seconds = patch.flush_interval_seconds;
-      if (patch.filter_event_types !== undefined) destination.filter_event_types = [...patch.filter_event_types];
+      if (patch.flush_interval_seconds !== undefined)
+        destination.flush_interval_seconds = patch.flush_interval_seconds;
+      if (patch.filter_event_types !== undefined)
+        destination.filter_event_types = [...patch.filter_event_types];
       destination.updated_at = clock.iso();
       return json(200, destinationView(destination));
     },
@@ -132,9 +141,9 @@ export const streamingOps = [
     params: GetSiemDeliveryLogParams,
     handle: ({ params, state }) => {
       findDestination(state, params.destination_id);
-      const logs = newestFirst(state.deliveries.filter((d) => d.destination_id === params.destination_id)).map(
-        deliveryView,
-      );
+      const logs = newestFirst(
+        state.deliveries.filter((d) => d.destination_id === params.destination_id),
+      ).map(deliveryView);
       return json(200, { logs, total: logs.length });
     },
   }),

@@ -90,7 +90,8 @@ export const tokenOps = [
       const token = state.tokens.get(body.token);
       const inactive = tokenInactiveReason(state, token, clock.now());
       const base = { guard_tier: 'fast' as const, confidence: 1, latency_ms: 0 };
-      if (inactive || !token) return json(200, { active: false, reasoning: REASONING[inactive ?? 'unknown'], ...base });
+      if (inactive || !token)
+        return json(200, { active: false, reasoning: REASONING[inactive ?? 'unknown'], ...base });
       const about = {
         agent_id: token.agent_id,
         org_id: ORG_ID,
@@ -102,7 +103,9 @@ export const tokenOps = [
       if (target !== null && token.audience.length > 0 && !token.audience.includes(target)) {
         return json(200, { active: false, ...about, reasoning: `audience does not include ${target}` });
       }
-      const missing = (body.required_scopes ?? []).filter((scope) => !grantingCapability(token.scopes, scope));
+      const missing = (body.required_scopes ?? []).filter(
+        (scope) => !grantingCapability(token.scopes, scope),
+      );
       if (missing.length > 0) {
         return json(200, { active: false, ...about, reasoning: `insufficient scope: ${missing[0]}` });
       }

@@ -40,9 +40,11 @@ export async function checkWimse(
   const { claims } = verified;
   const record = typeof claims.jti === 'string' ? ctx.state.wimseTokens.get(claims.jti) : undefined;
   if (!record) return { ok: false, reason: 'unknown token' };
-  if (typeof claims.exp !== 'number' || ctx.clock.now() >= claims.exp * 1000) return { ok: false, reason: 'token expired' };
+  if (typeof claims.exp !== 'number' || ctx.clock.now() >= claims.exp * 1000)
+    return { ok: false, reason: 'token expired' };
   const agent = ctx.state.agents.get(record.agent_id);
-  if (!agent || agent.status !== 'active') return { ok: false, reason: `agent ${record.agent_id} is not active` };
+  if (!agent || agent.status !== 'active')
+    return { ok: false, reason: `agent ${record.agent_id} is not active` };
   return { ok: true, claims, agentId: record.agent_id };
 }
 
@@ -52,7 +54,8 @@ export async function enforceSenderConstraint(ctx: Ctx, agentId: string): Promis
   const dpop = ctx.headers.get('dpop');
   const required = ctx.state.securitySettings.require_sender_constrained_tokens;
   if (!authorization) {
-    if (required) throw unauthorized('a WIMSE bearer token and a DPoP proof are required', { field: 'Authorization' });
+    if (required)
+      throw unauthorized('a WIMSE bearer token and a DPoP proof are required', { field: 'Authorization' });
     return;
   }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
@@ -73,7 +76,12 @@ export async function enforceSenderConstraint(ctx: Ctx, agentId: string): Promis
       return null;
     }
   })();
-  if (dpop.split('.').length !== 3 || !header || header.typ !== 'dpop+jwt' || typeof header.jwk !== 'object') {
+  if (
+    dpop.split('.').length !== 3 ||
+    !header ||
+    header.typ !== 'dpop+jwt' ||
+    typeof header.jwk !== 'object'
+  ) {
     throw unauthorized('malformed DPoP proof', { field: 'DPoP' });
   }
 }
@@ -109,15 +117,20 @@ export const wimseOps = [
         const { nonce, ts, signature } = body.proof;
         const challenge = state.challenges.get(nonce);
         // Nonces are single use: any attempt spends it, so a failed proof cannot be retried.
-        if (!challenge || challenge.agent_id !== agent.id) throw unauthorized('unknown nonce', { field: 'proof.nonce' });
+        if (!challenge || challenge.agent_id !== agent.id)
+          throw unauthorized('unknown nonce', { field: 'proof.nonce' });
         if (challenge.used) throw unauthorized('nonce already used', { field: 'proof.nonce' });
         challenge.used = true;
-        if (clock.now() >= Date.parse(challenge.expires_at)) throw unauthorized('nonce expired', { field: 'proof.nonce' });
-        if (Math.abs(clock.now() / 1000 - ts) > PROOF_SKEW_S) throw unauthorized('proof ts is too far from now', { field: 'proof.ts' });
+        if (clock.now() >= Date.parse(challenge.expires_at))
+          throw unauthorized('nonce expired', { field: 'proof.nonce' });
+        if (Math.abs(clock.now() / 1000 - ts) > PROOF_SKEW_S)
+          throw unauthorized('proof ts is too far from now', { field: 'proof.ts' });
         if (!agent.public_key) throw validation('proof', `agent ${agent.id} has no registered public key`);
         const message = `pop-v1:${nonce}:${agent.id}:${audience.join(',')}:${ts}`;
         if (!(await verifyEd25519(agent.public_key, message, signature)))
-          throw unauthorized('proof signature does not verify with the agent key', { field: 'proof.signature' });
+          throw unauthorized('proof signature does not verify with the agent key', {
+            field: 'proof.signature',
+          });
         thumbprint = await jwkThumbprint(agent.public_key);
       } else if (state.securitySettings.require_proof_of_possession) {
         throw unauthorized('this organization requires a proof of possession', { field: 'proof' });

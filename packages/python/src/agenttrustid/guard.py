@@ -47,6 +47,12 @@ ActionEffect = Literal["read", "mutating", "destructive", "admin"]
 _EFFECTS = frozenset(_facts.ACTION_EFFECT_VALUES)
 _EFFECTS_TEXT = ", ".join(_facts.ACTION_EFFECT_VALUES)
 _MAX_TOOL_NAME = _facts.MAX_TOOL_NAME
+# `ActionCheckRequest.session_id`'s maxLength in the spec. Neither the spec's x-sdk limits (so
+# `_facts`) nor the generated models carry it, hence the number here, as in the TypeScript guard.
+_MAX_SESSION_ID = 128
+# The wire's decision has no `retryable`: a suspended agent can be reactivated, a pending
+# elevation approved; every other denial stands until the policy changes.
+_RETRYABLE_RULES = frozenset({"agent_suspended", "elevation_required"})
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -83,6 +89,10 @@ def _invalid(message: str, field_name: str) -> ValidationError:
     return ValidationError("VALIDATION_ERROR", message, details={"field": field_name})
 
 
+def _rule(decision: ActionCheckResult) -> str | None:
+    return decision.rule.value if decision.rule is not None else None
+
+
 def _is_unavailability(error: BaseException) -> bool:
     """Network failure, timeout, 5xx after retries, or an unreadable answer: Guardian cannot decide."""
     if not isinstance(error, AgentTrustError):
@@ -98,7 +108,8 @@ class ATIGuard:
     Args:
         client: An `AgentTrustClient`.
         agent_id: The agent whose calls are checked.
-        session_id: Correlates checks and telemetry (default: a new UUID).
+        session_id: Correlates checks and telemetry (default: a new UUID); at most 128 characters,
+            the check's limit, else VALIDATION_ERROR here.
         block_on_deny: Raise on a denial (default True); False returns the decision instead.
         fail_open: When Guardian cannot be asked: False (default) raises GUARDIAN_UNAVAILABLE,
             True allows the call and returns a `FailedOpenDecision`.
@@ -134,8 +145,13 @@ class ATIGuard:
             raise _invalid("ATIGuard needs an AgentTrustClient as its first argument", "client")
         if not isinstance(agent_id, str) or not agent_id:
             raise _invalid("ATIGuard needs a non-empty agent_id", "agent_id")
-        if session_id is not None and (not isinstance(session_id, str) or not session_id):
-            raise _invalid("session_id must be a non-empty string", "session_id")
+        if session_id is not None and (
+            not isinstance(session_id, str) or not session_id or len(session_id) > _MAX_SESSION_ID
+        ):
+            # A longer id would make every check a 400 (the check's `session_id` maxLength).
+            raise _invalid(
+                f"session_id must be a non-empty string of at most {_MAX_SESSION_ID} characters", "session_id"
+            )
         if action_effect is not None and action_effect not in _EFFECTS:
             raise _invalid(f"action_effect must be one of {_EFFECTS_TEXT}", "action_effect")
         self._client = client
@@ -364,6 +380,10 @@ class ATIGuard:
             self._count("elevation_required")
         else:
             self._count("denied")
+        if not result.allowed and "retryable" not in (result.model_extra or {}):
+            # Kept as an extra field of the decision, so `to_dict()` shows it as the TS guard does.
+            retryable = bool(result.elevation_required) or _rule(result) in _RETRYABLE_RULES
+            setattr(result, "retryable", retryable)  # noqa: B010 (an extra field: not in the model's type)
         return result
 
     def _unavailable(self, error: GuardianUnavailableError) -> FailedOpenDecision:
@@ -383,7 +403,7 @@ class ATIGuard:
         details = {
             "check_id": decision.check_id,
             "reason": decision.reason,
-            "rule": decision.rule.value if decision.rule is not None else None,
+            "rule": _rule(decision),
             "tool_name": tool,
             "action_effect": effect_of(decision, effect or self.action_effect),
         }
@@ -400,7 +420,7 @@ class ATIGuard:
         raise ActionDeniedError(
             "ACTION_DENIED",
             f"Guardian denied {tool}: {decision.reason}",
-            details={**details, "retryable": False},
+            details={**details, "retryable": getattr(decision, "retryable", False) is True},
         )
 
     # --- telemetry ----------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  *   const tools = guardLangChainTools(guard, [searchTool, deleteTool], { delete_file: { effect: 'destructive' } });
  *
  * Each guarded tool keeps its name, description and schema; when it is invoked the guard checks
- * first (approvals bound to the tool's input). A refusal becomes the tool's output: the denial's
+ * first (the input never leaves the process). A refusal becomes the tool's output: the denial's
  * one-sentence message for the model, with the full `GuardDenial` as the artifact when the tool
  * uses `responseFormat: 'content_and_artifact'`. LangChain core has no approval mechanism of its
  * own (LangGraph's `interrupt` lives above it): use `waitForApproval` to wait for a human.

@@ -4,7 +4,7 @@
  *   const tools = guardMcpClient(guard, mcpClient, { effect: (name) => effects[name] });
  *   const result = await tools.callTool({ name: 'delete_file', arguments: { path } });
  *
- * Every `callTool` is checked first (approvals bound to the tool's arguments); a refusal comes
+ * Every `callTool` is checked first (its arguments never leave the process); a refusal comes
  * back as an MCP tool result with `isError: true`, a readable text, and the `GuardDenial` as
  * `structuredContent`, which is how MCP shows a failed tool call to a model. Everything else on
  * the client passes through.

@@ -7,7 +7,10 @@ import type { ActionEffect } from '../guard/types.js';
 export interface GuardedToolOptions<I = unknown> {
   /** The effect to declare. Default: the guard's `actionEffect`, else Guardian classifies the name. */
   effect?: ActionEffect;
-  /** Bind approvals to the tool's input (its SHA-256 is sent, never the input). Default true. */
+  /**
+   * With `waitForApproval`, hand the SHA-256 of the tool's input to `onApprovalRequired` as
+   * `toolInputDigest` (neither the input nor the digest is sent). Default true.
+   */
   bindInput?: boolean;
   /** A summary of the input (sent only when the guard has `logInputs`). */
   summary?: (input: I) => string;
@@ -112,8 +115,11 @@ export async function authorize<I>(
   signal?: AbortSignal,
 ): Promise<GuardDenial | null> {
   const summary = options.summary ? options.summary(input) : undefined;
+  // The digest only reaches the approval callback, so it is computed only when waiting: a plain
+  // check neither pays for it nor fails on an input it cannot represent (a BigInt, a cycle).
+  const digestInput = options.waitForApproval && options.bindInput !== false && input !== undefined;
   const checkOptions = {
-    ...(options.bindInput !== false && input !== undefined ? { input } : {}),
+    ...(digestInput ? { input } : {}),
     ...(signal ? { signal } : {}),
   };
   try {

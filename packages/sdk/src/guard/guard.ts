@@ -21,13 +21,16 @@ import { truncateSummary } from './truncate.js';
 import type { ActionEffect, GuardCheckResult, GuardClient, GuardRequestOptions } from './types.js';
 
 export interface AgentTrustGuardOptions {
-  /** Correlates checks and telemetry. Default: a new UUID (`crypto.randomUUID()`). */
+  /**
+   * Sent as `session_id` on every check and telemetry batch; approvals are bound to it. Default: a
+   * new UUID (`crypto.randomUUID()`), which the gateway treats as an implicit open session.
+   */
   sessionId?: string;
   /** Throw `ActionDeniedError` / `ElevationRequiredError` on a denial. Default true; false returns the decision. */
   blockOnDeny?: boolean;
   /** When Guardian cannot be asked: false (default) throws GUARDIAN_UNAVAILABLE, true allows with `failedOpen: true`. */
   failOpen?: boolean;
-  /** Send the input summary (capped at 200 code points). Default false: no summary leaves the process. */
+  /** Send the input summary as `action_input_summary` (capped at 200 code points). Default false: no summary leaves the process. */
   logInputs?: boolean;
   /** Effect used when a check names none. Default: none (Guardian classifies the tool name). */
   actionEffect?: ActionEffect;
@@ -35,11 +38,11 @@ export interface AgentTrustGuardOptions {
   checkTimeoutMs?: number;
   /** Retries per check, passed to the client. Default: the client's. */
   checkMaxRetries?: number;
-  /** Telemetry events per request. Default 10, at most 100. */
+  /** Telemetry events per request. Default 10, at most 1,000 (the spec's defaults and limit). */
   batchSize?: number;
-  /** Reports held in memory at most; past it new ones are dropped and counted. Default 10,000. */
+  /** Reports held in memory at most; past it new ones are dropped and counted. Default 1,000. */
   queueCapacity?: number;
-  /** How long a partial telemetry batch waits, in ms. Default 1,000. */
+  /** How long a partial telemetry batch waits, in ms. Default 5,000. */
   flushIntervalMs?: number;
   /** Circuit breaker in front of Guardian (defaults: 5 failures in 10 s open it for 30 s), or false for none. */
   breaker?: Omit<CircuitBreakerOptions, 'clock'> | false;
@@ -52,8 +55,10 @@ export interface AgentTrustGuardOptions {
 /** Per-call options of `check`. */
 export interface CheckOptions {
   /**
-   * The tool's full input. It never leaves the process: only its SHA-256 does, as
-   * `toolInputDigest`, so an approval granted for this input cannot be replayed for another.
+   * The tool's full input. It never leaves the process, and neither does its digest: the
+   * gateway's check has no input field, and binds an approval to agent, tool, effect and session
+   * only. Its SHA-256 (`digestToolInput`) is validated and handed to `onApprovalRequired` as
+   * `toolInputDigest`, so whoever approves can tie the approval to this one input.
    */
   input?: unknown;
   /** A precomputed `toolInputDigest` (64 lowercase hex characters); wins over `input`. */
@@ -82,7 +87,10 @@ export interface ApprovalRequest {
   reason: string | undefined;
   agentId: string;
   sessionId: string;
-  /** The digest the approval is bound to, when the caller supplied the input. */
+  /**
+   * SHA-256 of the call's input, when the caller supplied it. Local only: the gateway's approval
+   * is bound to agent, tool, effect and session, not to this digest.
+   */
   toolInputDigest?: string;
 }
 
@@ -110,8 +118,8 @@ export interface WrapOptions<A extends unknown[]> {
   /** Builds the summary from the arguments (sent only with `logInputs`). */
   summary?: (...args: A) => string;
   /**
-   * Binds approvals to the input: true digests the first argument, a function digests what it
-   * returns. Default false.
+   * The input whose digest `onApprovalRequired` receives (never sent): true digests the first
+   * argument, a function digests what it returns. Default false.
    */
   bindInput?: boolean | ((...args: A) => unknown);
   /** On ELEVATION_REQUIRED wait for the approval (true, or the wait's options) instead of throwing. */
@@ -134,8 +142,13 @@ export interface GuardStats extends TelemetryStats {
 }
 
 const EFFECTS: ReadonlySet<string> = new Set(ACTION_EFFECT_VALUES);
+// The wire's decision has no `retryable`: a suspended agent can be reactivated, a pending
+// elevation approved; every other denial stands until the policy changes.
+const RETRYABLE_RULES: ReadonlySet<string> = new Set(['agent_suspended', 'elevation_required']);
 const DIGEST = /^[0-9a-f]{64}$/;
 const MAX_TOOL_NAME = LIMITS.toolName;
+/** `ActionCheckRequest.session_id`'s maxLength in the spec. */
+const MAX_SESSION_ID = 128;
 
 /**
  * One object that wraps every tool call of an agent: `check()` before, `report()` after,
@@ -172,9 +185,15 @@ export class AgentTrustGuard {
     }
     if (
       options.sessionId !== undefined &&
-      (typeof options.sessionId !== 'string' || options.sessionId === '')
+      (typeof options.sessionId !== 'string' ||
+        options.sessionId === '' ||
+        options.sessionId.length > MAX_SESSION_ID)
     ) {
-      throw validationError('sessionId must be a non-empty string', 'sessionId');
+      // Longer ids would make every check a 400 (the check's `session_id` has maxLength 128).
+      throw validationError(
+        `sessionId must be a non-empty string of at most ${MAX_SESSION_ID} characters`,
+        'sessionId',
+      );
     }
     if (options.actionEffect !== undefined && !EFFECTS.has(options.actionEffect)) {
       throw validationError('actionEffect must be one of read, mutating, destructive, admin', 'actionEffect');
@@ -196,8 +215,6 @@ export class AgentTrustGuard {
     this.requestOptions = Object.keys(requestOptions).length > 0 ? requestOptions : undefined;
     this.batcher = new TelemetryBatcher(
       (events) => this.client.telemetry.report(this.agentId, this.sessionId, events),
-      this.agentId,
-      this.sessionId,
       {
         batchSize: options.batchSize,
         capacity: options.queueCapacity,
@@ -225,20 +242,19 @@ export class AgentTrustGuard {
     effect?: ActionEffect,
     options?: CheckOptions,
   ): Promise<GuardDecision> {
-    // No input to digest (the common case): skip an await, this sits on every tool call's path.
-    const digest =
-      options && (options.inputDigest !== undefined || 'input' in options)
-        ? await this.resolveDigest(options)
-        : undefined;
-    const decision = await this.decide(toolName, summary, effect, digest, options?.signal);
+    // The digest is not sent and only `checkOrWaitForApproval` hands it on, but a bad one is a
+    // VALIDATION_ERROR here too, as in every SDK. No input (the common case) skips the await.
+    if (options && (options.inputDigest !== undefined || 'input' in options))
+      await this.resolveDigest(options);
+    const decision = await this.decide(toolName, summary, effect, options?.signal);
     if (this.blockOnDeny) this.enforce(toolName, decision);
     return decision;
   }
 
   /**
    * `check()`, but on ELEVATION_REQUIRED: tells `onApprovalRequired`, polls `approvals.get` with
-   * backoff until the approval is decided, then checks again (same tool, effect and input digest,
-   * which the approval is bound to) and returns that decision. Throws `ApprovalDeniedError`
+   * backoff until the approval is decided, then checks again (same agent, tool, effect and session:
+   * what the gateway binds the approval to) and returns that decision. Throws `ApprovalDeniedError`
    * (APPROVAL_DENIED), `ApprovalExpiredError` (APPROVAL_EXPIRED), `ApprovalTimeoutError`
    * (APPROVAL_TIMEOUT), or the signal's reason when aborted.
    */
@@ -250,7 +266,7 @@ export class AgentTrustGuard {
   ): Promise<GuardDecision> {
     const signal = options.signal;
     const digest = await this.resolveDigest(options);
-    const first = await this.decide(toolName, summary, effect, digest, signal);
+    const first = await this.decide(toolName, summary, effect, signal);
     if (first.allowed || !first.elevationRequired || first.approvalId == null) {
       if (this.blockOnDeny) this.enforce(toolName, first);
       return first;
@@ -273,8 +289,8 @@ export class AgentTrustGuard {
     const approval = await this.waitForDecision(approvalId, toolName, options);
     if (approval.status === 'denied') throw new ApprovalDeniedError(approvalId, toolName, approval.decidedBy);
     if (approval.status === 'expired') throw new ApprovalExpiredError(approvalId, toolName);
-    // Approved: ask again within the elevation window, bound to the same call.
-    const second = await this.decide(toolName, summary, effect, digest, signal);
+    // Approved: ask again, in the same binding (agent, tool, effect, session) the approval allows.
+    const second = await this.decide(toolName, summary, effect, signal);
     if (this.blockOnDeny) this.enforce(toolName, second);
     return second;
   }
@@ -378,7 +394,6 @@ export class AgentTrustGuard {
     toolName: string,
     summary: string | undefined,
     effect: ActionEffect | undefined,
-    digest: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<GuardDecision> {
     assertToolName(toolName);
@@ -407,8 +422,7 @@ export class AgentTrustGuard {
     };
     if (actionEffect !== undefined) params.actionEffect = actionEffect;
     if (this.logInputs && summary) params.toolInputSummary = truncateSummary(summary);
-    // The digest binds approvals on this side (ApprovalRequest.toolInputDigest); the gateway's
-    // check has no field for it.
+    // No input and no digest: the gateway's check has no field for either.
     const requestOptions = signal ? { ...this.requestOptions, signal } : this.requestOptions;
     let result: GuardCheckResult;
     try {
@@ -441,9 +455,12 @@ export class AgentTrustGuard {
     if (result.allowed) this.counts.allowed++;
     else if (result.elevationRequired) this.counts.elevationRequired++;
     else this.counts.denied++;
-    return actionEffect === undefined
-      ? { ...result, failedOpen: false }
-      : { ...result, actionEffect, failedOpen: false };
+    const decision: GuardianDecision = { ...result, failedOpen: false };
+    if (actionEffect !== undefined) decision.actionEffect = actionEffect;
+    if (!result.allowed && (result as GuardCheckResult).retryable === undefined) {
+      decision.retryable = result.elevationRequired === true || RETRYABLE_RULES.has(result.rule ?? '');
+    }
+    return decision;
   }
 
   private unavailable(error: GuardianUnavailableError): GuardDecision {

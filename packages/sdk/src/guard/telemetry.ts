@@ -3,19 +3,23 @@ import { LIMITS, TELEMETRY } from '../generated/facts.js';
 import type { TelemetryEvent } from '../generated/models.js';
 import { nonNegative, positiveInt } from './breaker.js';
 
-/** One event as it leaves the process: exactly the fields the spec's `TelemetryEvent` allows. */
+/**
+ * One event as it leaves the process: exactly the fields the spec's `TelemetryEvent` allows
+ * (`event_type` `tool_end` or `tool_error`, tool name, success, duration, error class name,
+ * timestamp). The agent and session travel once per batch, as `telemetry.report`'s arguments.
+ */
 export type OutgoingTelemetryEvent = TelemetryEvent;
 
 export interface TelemetryOptions {
-  /** Events per request. Default 10 (the guide's); the gateway accepts at most 100. */
+  /** Events per request. Default 10 (the official guards'); the spec allows at most 1,000. */
   batchSize?: number;
-  /** Events held while waiting to be sent; past it new reports are dropped and counted. Default 10,000. */
+  /** Events held while waiting to be sent; past it new reports are dropped and counted. Default 1,000. */
   capacity?: number;
-  /** How long a partial batch waits before it is sent, in ms. Default 1,000. */
+  /** How long a partial batch waits before it is sent, in ms. Default 5,000. */
   flushIntervalMs?: number;
 }
 
-// The spec's defaults and limits (facts.ts), typed as plain numbers as they always were.
+// The spec's defaults (facts.defaults.telemetry via facts.ts), typed as plain numbers.
 export const TELEMETRY_DEFAULTS = Object.freeze<{
   batchSize: number;
   capacity: number;
@@ -24,7 +28,7 @@ export const TELEMETRY_DEFAULTS = Object.freeze<{
   ...TELEMETRY,
 });
 
-/** The gateway's `maxItems` for one batch. */
+/** The spec's `maxItems` for one batch. */
 const MAX_BATCH = LIMITS.telemetryBatch;
 const MAX_TOOL_NAME = LIMITS.toolName;
 const MAX_ERROR_TYPE = LIMITS.errorType;
@@ -44,6 +48,7 @@ export interface TelemetryStats {
   batchSize: number;
 }
 
+/** Sends one batch, e.g. `(events) => client.telemetry.report(agentId, sessionId, events)`. */
 export type SendBatch = (events: OutgoingTelemetryEvent[]) => Promise<unknown>;
 
 /**
@@ -61,6 +66,8 @@ export class TelemetryBatcher {
   private readonly ok: Uint8Array;
   private readonly durations: Float64Array;
   private readonly times: Float64Array;
+  /** Queued events that make a batch worth sending at once: a full batch, or a full queue. */
+  private readonly sendAt: number;
   private head = 0;
   private count = 0;
   private sentCount = 0;
@@ -73,8 +80,6 @@ export class TelemetryBatcher {
 
   constructor(
     private readonly send: SendBatch,
-    private readonly agentId: string,
-    private readonly sessionId: string,
     options: TelemetryOptions = {},
   ) {
     this.batchSize = positiveInt(options.batchSize, TELEMETRY_DEFAULTS.batchSize, 'batchSize');
@@ -93,6 +98,8 @@ export class TelemetryBatcher {
       TELEMETRY_DEFAULTS.flushIntervalMs,
       'flushIntervalMs',
     );
+    // A queue smaller than a batch sends when it is full, instead of dropping until the interval.
+    this.sendAt = Math.min(this.batchSize, this.capacity);
     this.tools = new Array(this.capacity).fill(undefined);
     this.errors = new Array(this.capacity).fill(undefined);
     this.ok = new Uint8Array(this.capacity);
@@ -119,7 +126,7 @@ export class TelemetryBatcher {
       this.times[at] = Date.now();
       this.count++;
       if (this.inFlight === null) {
-        if (this.count >= this.batchSize) this.schedule(0);
+        if (this.count >= this.sendAt) this.schedule(0);
         else if (this.timer === null) this.schedule(this.flushIntervalMs);
       }
     } catch {
@@ -257,7 +264,7 @@ export class TelemetryBatcher {
         if (this.count > 0 && !this.closed) {
           // A full batch goes at once after a success; after a failure, wait an interval, so a
           // gateway that is down is not hammered in a loop.
-          this.schedule(ok && this.count >= this.batchSize ? 0 : this.flushIntervalMs);
+          this.schedule(ok && this.count >= this.sendAt ? 0 : this.flushIntervalMs);
         }
         return ok;
       });

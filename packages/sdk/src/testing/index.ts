@@ -40,10 +40,27 @@ export interface TestClient {
   fetch: typeof globalThis.fetch;
   /** Registers an agent with these capabilities (default: `*`, every tool). */
   createAgent(params?: Partial<CreateAgentRequest>): Promise<Agent>;
+  /**
+   * Suspends or reactivates an agent through the mock's admin API (the real gateway has no such
+   * call, so the client does not either); checks of a suspended agent answer `agent_suspended`.
+   */
+  setAgentStatus(agentId: string, status: 'active' | 'suspended'): Promise<void>;
+  /**
+   * Sets a session's mode or scope ceiling through the mock's admin API (the wire only opens
+   * `open` sessions). In a `supervised` session an approval allows exactly one call. The session
+   * must exist: a guard's session exists after its first check.
+   */
+  setSession(sessionId: string, settings: SessionSettings): Promise<void>;
   /** Empties the gateway's state, faults and request log. */
   reset(): void;
   /** Resets the gateway; present so `await using` and `afterEach(close)` read naturally. */
   close(): Promise<void>;
+}
+
+export interface SessionSettings {
+  mode?: 'open' | 'restricted' | 'supervised';
+  /** The tools the session may use at most (capability patterns, e.g. `web:*`). */
+  scopeCeiling?: string[];
 }
 
 /** Turns a gateway into a `fetch`: MSW's network-error response becomes a rejected fetch. */
@@ -85,12 +102,31 @@ export function createTestClient(options: TestClientOptions = {}): TestClient {
     fetch,
   });
   let agents = 0;
+  const admin = async (path: string, body: Record<string, unknown>): Promise<void> => {
+    const response = await gateway.fetch(
+      new Request(`${TEST_BASE_URL}/__mock/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    );
+    if (!response.ok) {
+      const answer = (await response.json().catch(() => ({}))) as { message?: string };
+      throw new Error(`mock admin ${path}: ${response.status} ${answer.message ?? ''}`.trim());
+    }
+  };
   return {
     client,
     gateway,
     fetch,
     createAgent: (params = {}) =>
       client.agents.create({ name: `test-agent-${++agents}`, capabilities: ['*'], ...params }),
+    setAgentStatus: (agentId, status) => admin(`agents/${encodeURIComponent(agentId)}/status`, { status }),
+    setSession: (sessionId, settings) =>
+      admin(`sessions/${encodeURIComponent(sessionId)}`, {
+        ...(settings.mode !== undefined ? { mode: settings.mode } : {}),
+        ...(settings.scopeCeiling !== undefined ? { scope_ceiling: settings.scopeCeiling } : {}),
+      }),
     reset: () => gateway.reset(),
     close: async () => gateway.reset(),
   };

@@ -31,22 +31,35 @@ describe('AgentTrustGuard options and defaults', () => {
     expect(guard.logInputs).toBe(false);
     expect(guard.actionEffect).toBeUndefined();
     expect(guard.breakerState).toBe('closed');
-    expect(guard.stats()).toMatchObject({ batchSize: 10, capacity: 10_000, sent: 0, dropped: 0, queued: 0 });
+    expect(guard.stats()).toMatchObject({ batchSize: 10, capacity: 1_000, sent: 0, dropped: 0, queued: 0 });
     const decision = await guard.check('web_search', 'AI safety papers');
     expect(decision).toMatchObject({ allowed: true, failedOpen: false, rule: 'capability_granted' });
     const [body] = bodiesOf('checkAction');
-    expect(body).toEqual({ agent_id: guard.agentId, tool_name: 'web_search', session_id: guard.sessionId });
+    // The real gateway's check: the tool as action_name, from the API; no summary without logInputs.
+    expect(body).toEqual({
+      agent_id: guard.agentId,
+      action_name: 'web_search',
+      action_source: 'api',
+      session_id: guard.sessionId,
+    });
     const { client } = await setup();
     expect(new AgentTrustGuard(client, 'agt_x').sessionId).not.toBe(guard.sessionId);
   });
 
-  it('sessionId: used for checks and telemetry', async () => {
-    const { guard, bodiesOf, gateway } = await setup({ sessionId: 'sess-abc' });
+  it('sessionId: used for checks and telemetry; the gateway knows it as a session', async () => {
+    const { guard, bodiesOf, gateway, client } = await setup({ sessionId: 'sess-abc' });
     await guard.check('web_search');
     guard.report('web_search', true, 5);
     await guard.flush();
     expect(bodiesOf('checkAction')[0]?.session_id).toBe('sess-abc');
+    expect(bodiesOf('reportTelemetry')[0]).toMatchObject({ agent_id: guard.agentId, session_id: 'sess-abc' });
     expect(gateway.state.telemetry[0]).toMatchObject({ session_id: 'sess-abc', agent_id: guard.agentId });
+    // An id the gateway did not know opens an implicit open session of this agent.
+    await expect(client.sessions.getSession('sess-abc')).resolves.toMatchObject({
+      sessionId: 'sess-abc',
+      agentId: guard.agentId,
+      mode: 'open',
+    });
   });
 
   it('blockOnDeny: true throws ACTION_DENIED with check id and reason; false returns the decision', async () => {
@@ -71,19 +84,31 @@ describe('AgentTrustGuard options and defaults', () => {
     expect(decision).toMatchObject({ allowed: false, failedOpen: false, rule: 'no_capability' });
   });
 
+  it('a suspended agent is denied, and the denial says retrying later can help', async () => {
+    const { guard, agent, setAgentStatus } = await setup();
+    await setAgentStatus(agent.id, 'suspended');
+    const error = await guard.check('web_search').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ActionDeniedError);
+    expect((error as ActionDeniedError).details).toMatchObject({ rule: 'agent_suspended', retryable: true });
+    expect(guard.breakerState).toBe('closed'); // a decision, not an outage
+    await setAgentStatus(agent.id, 'active');
+    await expect(guard.check('web_search')).resolves.toMatchObject({ allowed: true });
+  });
+
   it('logInputs: off sends no summary; on sends it capped at 200 code points', async () => {
     const quiet = await setup();
     await quiet.guard.check('web_search', 'secret customer query');
-    expect(quiet.bodiesOf('checkAction')[0]).not.toHaveProperty('tool_input_summary');
+    expect(quiet.bodiesOf('checkAction')[0]).not.toHaveProperty('action_input_summary');
+    expect(JSON.stringify(quiet.gateway.requests)).not.toContain('secret customer query');
 
     const loud = await setup({ logInputs: true });
     const summary = `${'é'.repeat(150)}${'🙂'.repeat(100)}`; // 250 code points, 350 UTF-16 units
     await loud.guard.check('web_search', summary);
-    const sent = loud.bodiesOf('checkAction')[0]?.tool_input_summary as string;
+    const sent = loud.bodiesOf('checkAction')[0]?.action_input_summary as string;
     expect([...sent]).toHaveLength(200);
     expect(sent).toBe(`${'é'.repeat(150)}${'🙂'.repeat(50)}`);
     await loud.guard.check('web_search', 'short');
-    expect(loud.bodiesOf('checkAction')[1]?.tool_input_summary).toBe('short');
+    expect(loud.bodiesOf('checkAction')[1]?.action_input_summary).toBe('short');
   });
 
   it('actionEffect: the guard default is sent, a per-call effect wins', async () => {
@@ -194,6 +219,8 @@ describe('AgentTrustGuard options and defaults', () => {
     expect(() => new AgentTrustGuard(client, '')).toThrow(ValidationError);
     expect(() => new AgentTrustGuard({} as AgentTrustClient, 'a')).toThrow(/AgentTrustClient/);
     expect(() => new AgentTrustGuard(client, 'a', { sessionId: '' })).toThrow(/sessionId/);
+    expect(() => new AgentTrustGuard(client, 'a', { sessionId: 's'.repeat(129) })).toThrow(/at most 128/);
+    expect(new AgentTrustGuard(client, 'a', { sessionId: 's'.repeat(128) }).sessionId).toHaveLength(128);
     expect(() => new AgentTrustGuard(client, 'a', { actionEffect: 'x' as 'read' })).toThrow(/actionEffect/);
     expect(() => new AgentTrustGuard(client, 'a', { batchSize: 0 })).toThrow(/batchSize/);
     expect(() => new AgentTrustGuard(client, 'a', { queueCapacity: 1.5 })).toThrow(/queueCapacity/);
@@ -305,12 +332,25 @@ describe('telemetry through the gateway', () => {
       guard.report(`tool_${i}`, i % 2 === 0, i, i % 2 ? 'TimeoutError' : undefined);
     await vi.waitFor(() => expect(guard.stats().sent).toBe(20));
     expect(await guard.flush()).toBe(true);
-    const batches = bodiesOf('ingestTelemetry').map((b) => (b.events as unknown[]).length);
-    expect(batches).toEqual([10, 10, 5]);
+    const bodies = bodiesOf('reportTelemetry');
+    expect(bodies.map((b) => (b.events as unknown[]).length)).toEqual([10, 10, 5]);
+    // telemetry.report(agentId, sessionId, events): agent and session once per batch.
+    for (const body of bodies) {
+      expect(Object.keys(body).sort()).toEqual(['agent_id', 'events', 'session_id']);
+      expect(body).toMatchObject({ agent_id: guard.agentId, session_id: guard.sessionId });
+      for (const event of body.events as Record<string, unknown>[]) {
+        for (const key of Object.keys(event)) {
+          expect(['event_type', 'tool_name', 'success', 'duration_ms', 'error_type', 'timestamp']).toContain(
+            key,
+          );
+        }
+      }
+    }
     expect(gateway.state.telemetry).toHaveLength(25);
     for (const event of gateway.state.telemetry as Record<string, unknown>[]) {
       for (const key of Object.keys(event)) {
         expect([
+          'event_type',
           'tool_name',
           'success',
           'duration_ms',
@@ -321,7 +361,13 @@ describe('telemetry through the gateway', () => {
         ]).toContain(key);
       }
     }
+    expect(gateway.state.telemetry[0]).toMatchObject({
+      event_type: 'tool_end',
+      tool_name: 'tool_0',
+      success: true,
+    });
     expect(gateway.state.telemetry[1]).toMatchObject({
+      event_type: 'tool_error',
       tool_name: 'tool_1',
       success: false,
       error_type: 'TimeoutError',
@@ -333,7 +379,7 @@ describe('telemetry through the gateway', () => {
     const { guard, bodiesOf } = await setup({ batchSize: 3 });
     for (let i = 0; i < 7; i++) guard.report('t', true, 1);
     await guard.flush();
-    expect(bodiesOf('ingestTelemetry').map((b) => (b.events as unknown[]).length)).toEqual([3, 3, 1]);
+    expect(bodiesOf('reportTelemetry').map((b) => (b.events as unknown[]).length)).toEqual([3, 3, 1]);
   });
 
   it('a failed batch is dropped and counted, never logged', async () => {
@@ -341,7 +387,7 @@ describe('telemetry through the gateway', () => {
     const log = vi.spyOn(console, 'log');
     const warn = vi.spyOn(console, 'warn');
     const err = vi.spyOn(console, 'error');
-    gateway.faults.add({ operation: 'ingestTelemetry', kind: 'status', status: 500, times: 1 });
+    gateway.faults.add({ operation: 'reportTelemetry', kind: 'status', status: 500, times: 1 });
     for (let i = 0; i < 10; i++) guard.report('secret_tool_name', true, 1);
     await vi.waitFor(() => expect(guard.stats().failedBatches).toBe(1));
     expect(guard.stats()).toMatchObject({ dropped: 10, sent: 0, queued: 0 });
@@ -352,7 +398,7 @@ describe('telemetry through the gateway', () => {
 
   it('bounded memory: a flood of reports with the gateway down stays within the queue capacity', async () => {
     const { guard, gateway } = await setup({ queueCapacity: 1_000, flushIntervalMs: 50 });
-    gateway.faults.add({ operation: 'ingestTelemetry', kind: 'drop' });
+    gateway.faults.add({ operation: 'reportTelemetry', kind: 'drop' });
     const heapBefore = process.memoryUsage().heapUsed;
     for (let i = 0; i < 200_000; i++) guard.report('web_search', true, i);
     const stats = guard.stats();
@@ -386,7 +432,19 @@ describe('telemetry through the gateway', () => {
     await expect(guard.check('web_search')).resolves.toMatchObject({ allowed: true });
   });
 
-  it('documents the defaults it applies', () => {
-    expect(TELEMETRY_DEFAULTS).toMatchObject({ batchSize: 10, capacity: 10_000 });
+  it("applies the spec's telemetry defaults: batches of 10, capacity 1,000, a partial batch after 5 s", async () => {
+    expect(TELEMETRY_DEFAULTS).toEqual({ batchSize: 10, capacity: 1_000, flushIntervalMs: 5_000 });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { guard, bodiesOf } = await setup();
+      expect(guard.stats()).toMatchObject({ batchSize: 10, capacity: 1_000 });
+      guard.report('web_search', true, 3);
+      await vi.advanceTimersByTimeAsync(4_900);
+      expect(bodiesOf('reportTelemetry')).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(200);
+      await vi.waitFor(() => expect(bodiesOf('reportTelemetry')).toHaveLength(1));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

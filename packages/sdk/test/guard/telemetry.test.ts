@@ -30,13 +30,26 @@ afterEach(() => {
 });
 
 describe('TelemetryBatcher', () => {
-  it('documents its defaults: batches of 10, capacity 10,000, 1 s interval', () => {
-    expect(TELEMETRY_DEFAULTS).toEqual({ batchSize: 10, capacity: 10_000, flushIntervalMs: 1_000 });
+  it("applies the spec's defaults: batches of 10, capacity 1,000, 5 s interval", () => {
+    expect(TELEMETRY_DEFAULTS).toEqual({ batchSize: 10, capacity: 1_000, flushIntervalMs: 5_000 });
+    const b = new TelemetryBatcher(async () => {});
+    expect([b.batchSize, b.capacity, b.flushIntervalMs]).toEqual([10, 1_000, 5_000]);
+  });
+
+  it('without flushIntervalMs a partial batch waits the 5 s default', async () => {
+    vi.useFakeTimers();
+    const r = recorder();
+    const b = new TelemetryBatcher(r.send);
+    b.push('t', true, 1, undefined);
+    await vi.advanceTimersByTimeAsync(4_990);
+    expect(r.batches).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(r.batches).toHaveLength(1);
   });
 
   it('sends a full batch without waiting for the interval, one request at a time', async () => {
     const r = recorder();
-    const b = new TelemetryBatcher(r.send, 'agt_1', 'sess_1', { flushIntervalMs: 60_000 });
+    const b = new TelemetryBatcher(r.send, { flushIntervalMs: 60_000 });
     for (let i = 0; i < 25; i++) b.push(`tool_${i}`, true, i, undefined);
     await vi.waitFor(() => expect(b.stats().sent).toBe(20));
     expect(r.batches.map((x) => x.length)).toEqual([10, 10]);
@@ -47,10 +60,19 @@ describe('TelemetryBatcher', () => {
     expect(b.stats()).toMatchObject({ sent: 25, dropped: 0, queued: 0, failedBatches: 0, inFlight: false });
   });
 
+  it('a queue smaller than a batch is sent as soon as it is full, not dropped until the interval', async () => {
+    const r = recorder();
+    const b = new TelemetryBatcher(r.send, { batchSize: 50, capacity: 5, flushIntervalMs: 60_000 });
+    for (let i = 0; i < 5; i++) b.push('t', true, 1, undefined);
+    await vi.waitFor(() => expect(b.stats().sent).toBe(5));
+    expect(r.batches.map((x) => x.length)).toEqual([5]);
+    expect(b.stats().dropped).toBe(0);
+  });
+
   it('sends a partial batch after flushIntervalMs', async () => {
     vi.useFakeTimers();
     const r = recorder();
-    const b = new TelemetryBatcher(r.send, 'a', 's', { flushIntervalMs: 500 });
+    const b = new TelemetryBatcher(r.send, { flushIntervalMs: 500 });
     b.push('t', true, 1, undefined);
     await vi.advanceTimersByTimeAsync(499);
     expect(r.batches).toHaveLength(0);
@@ -58,37 +80,44 @@ describe('TelemetryBatcher', () => {
     expect(r.batches).toHaveLength(1);
   });
 
-  it('sends only the allowed fields, with an ISO timestamp, in report order', async () => {
+  it('sends only the allowed fields (tool_end / tool_error), with an ISO timestamp, in report order', async () => {
     const r = recorder();
-    const b = new TelemetryBatcher(r.send, 'agt_1', 'sess_1');
+    const b = new TelemetryBatcher(r.send);
     const before = Date.now();
     b.push('web_search', true, 12.6, undefined);
     b.push('db_write', false, 3, 'TimeoutError');
+    b.push('db_read', false, 4, undefined);
     await b.flush();
-    const [first, second] = r.batches[0] as OutgoingTelemetryEvent[];
+    const [first, second, third] = r.batches[0] as OutgoingTelemetryEvent[];
+    // No agent or session per event: they are the batch's (telemetry.report's arguments).
     expect(Object.keys(first as object).sort()).toEqual(
-      ['agentId', 'durationMs', 'sessionId', 'success', 'timestamp', 'toolName'].sort(),
+      ['durationMs', 'eventType', 'success', 'timestamp', 'toolName'].sort(),
     );
-    expect(first).toMatchObject({
+    expect(first).toEqual({
+      eventType: 'tool_end',
       toolName: 'web_search',
       success: true,
       durationMs: 13,
-      agentId: 'agt_1',
-      sessionId: 'sess_1',
+      timestamp: expect.any(String),
     });
-    expect(second).toMatchObject({
+    expect(second).toEqual({
+      eventType: 'tool_error',
       toolName: 'db_write',
       success: false,
       durationMs: 3,
       errorType: 'TimeoutError',
+      timestamp: expect.any(String),
     });
+    // A failure without an error class is still a tool_error.
+    expect(third).toMatchObject({ eventType: 'tool_error', success: false });
+    expect(third).not.toHaveProperty('errorType');
     expect(Date.parse(first?.timestamp as string)).toBeGreaterThanOrEqual(before - 1);
     expect(first?.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
   it('never throws on garbage and drops what it cannot send', async () => {
     const r = recorder();
-    const b = new TelemetryBatcher(r.send, 'a', 's');
+    const b = new TelemetryBatcher(r.send);
     const garbage: unknown[][] = [
       [undefined, true, 1],
       [42, true, 1],
@@ -114,7 +143,7 @@ describe('TelemetryBatcher', () => {
 
   it('bounds the queue: past capacity new reports are dropped and counted', async () => {
     const r = recorder(() => new Promise(() => {})); // a gateway that never answers
-    const b = new TelemetryBatcher(r.send, 'a', 's', { capacity: 100, flushIntervalMs: 60_000 });
+    const b = new TelemetryBatcher(r.send, { capacity: 100, flushIntervalMs: 60_000 });
     for (let i = 0; i < 1_000; i++) b.push('t', true, 1, undefined);
     await vi.waitFor(() => expect(r.batches).toHaveLength(1));
     // 10 left in the one stuck request; the queue holds at most its capacity.
@@ -130,7 +159,7 @@ describe('TelemetryBatcher', () => {
     });
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     const warns = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const b = new TelemetryBatcher(r.send, 'a', 's', { flushIntervalMs: 60_000 });
+    const b = new TelemetryBatcher(r.send, { flushIntervalMs: 60_000 });
     for (let i = 0; i < 10; i++) b.push('t', true, 1, undefined);
     await vi.waitFor(() => expect(b.stats().failedBatches).toBe(1));
     expect(b.stats()).toMatchObject({ sent: 0, dropped: 10, queued: 0 });
@@ -144,7 +173,7 @@ describe('TelemetryBatcher', () => {
     const r = recorder(async () => {
       throw new Error('down');
     });
-    const b = new TelemetryBatcher(r.send, 'a', 's', { flushIntervalMs: 60_000 });
+    const b = new TelemetryBatcher(r.send, { flushIntervalMs: 60_000 });
     b.flush(); // nothing queued: resolves at once
     for (let i = 0; i < 50; i++) b.push('t', true, 1, undefined);
     expect(await b.flush()).toBe(false);
@@ -155,7 +184,7 @@ describe('TelemetryBatcher', () => {
 
   it('flush(timeoutMs) gives up waiting but never rejects', async () => {
     const r = recorder(() => new Promise(() => {}));
-    const b = new TelemetryBatcher(r.send, 'a', 's');
+    const b = new TelemetryBatcher(r.send);
     b.push('t', true, 1, undefined);
     const started = Date.now();
     expect(await b.flush(30)).toBe(false);
@@ -164,7 +193,7 @@ describe('TelemetryBatcher', () => {
 
   it('close flushes, then drops and counts later reports', async () => {
     const r = recorder();
-    const b = new TelemetryBatcher(r.send, 'a', 's');
+    const b = new TelemetryBatcher(r.send);
     b.push('t', true, 1, undefined);
     expect(await b.close()).toBe(true);
     expect(b.stats().sent).toBe(1);
@@ -175,7 +204,7 @@ describe('TelemetryBatcher', () => {
   it('does not keep the process alive: its timer is unref-ed', async () => {
     const r = recorder();
     const spy = vi.spyOn(globalThis, 'setTimeout');
-    const b = new TelemetryBatcher(r.send, 'a', 's', { flushIntervalMs: 60_000 });
+    const b = new TelemetryBatcher(r.send, { flushIntervalMs: 60_000 });
     b.push('t', true, 1, undefined);
     const timer = spy.mock.results.at(-1)?.value as NodeJS.Timeout;
     spy.mockRestore();
@@ -185,10 +214,9 @@ describe('TelemetryBatcher', () => {
 
   it('rejects nonsense options', () => {
     const send = async () => {};
-    expect(() => new TelemetryBatcher(send, 'a', 's', { batchSize: 101 })).toThrow(
-      /batchSize must be at most 100/,
-    );
-    expect(() => new TelemetryBatcher(send, 'a', 's', { capacity: 0 })).toThrow(/queueCapacity/);
-    expect(() => new TelemetryBatcher(send, 'a', 's', { flushIntervalMs: -1 })).toThrow(/flushIntervalMs/);
+    expect(() => new TelemetryBatcher(send, { batchSize: 1_001 })).toThrow(/batchSize must be at most 1000/);
+    expect(new TelemetryBatcher(send, { batchSize: 1_000 }).batchSize).toBe(1_000);
+    expect(() => new TelemetryBatcher(send, { capacity: 0 })).toThrow(/queueCapacity/);
+    expect(() => new TelemetryBatcher(send, { flushIntervalMs: -1 })).toThrow(/flushIntervalMs/);
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ActionDeniedError, ElevationRequiredError, errorTypeOf } from '../../src/guard/index.js';
+import {
+  ActionDeniedError,
+  digestToolInput,
+  ElevationRequiredError,
+  errorTypeOf,
+} from '../../src/guard/index.js';
 import { setup } from './helpers.js';
 
 class QuotaExceeded extends Error {}
@@ -17,13 +22,13 @@ describe('guard.wrap', () => {
     );
     await expect(search('ai safety', 3)).resolves.toBe('3 results for ai safety');
     expect(bodiesOf('checkAction')[0]).toMatchObject({
-      tool_name: 'web_search',
+      action_name: 'web_search',
       action_effect: 'read',
-      tool_input_summary: 'q=ai safety',
+      action_input_summary: 'q=ai safety',
     });
     await guard.flush();
     const [event] = gateway.state.telemetry as Record<string, unknown>[];
-    expect(event).toMatchObject({ tool_name: 'web_search', success: true });
+    expect(event).toMatchObject({ event_type: 'tool_end', tool_name: 'web_search', success: true });
     expect(event?.duration_ms as number).toBeGreaterThanOrEqual(10);
     expect(event).not.toHaveProperty('error_type');
   });
@@ -37,7 +42,11 @@ describe('guard.wrap', () => {
     const caught = await tool().catch((e: unknown) => e);
     expect(caught).toBe(thrown);
     await guard.flush();
-    expect(gateway.state.telemetry[0]).toMatchObject({ success: false, error_type: 'QuotaExceeded' });
+    expect(gateway.state.telemetry[0]).toMatchObject({
+      event_type: 'tool_error',
+      success: false,
+      error_type: 'QuotaExceeded',
+    });
     expect(JSON.stringify(gateway.requests)).not.toContain('customer 42');
   });
 
@@ -57,22 +66,29 @@ describe('guard.wrap', () => {
   });
 
   it('throws ELEVATION_REQUIRED by default, and waits for the approval with waitForApproval', async () => {
-    const { guard, client } = await setup();
+    const { guard, client, gateway } = await setup();
     const fn = vi.fn(async (table: string) => `dropped ${table}`);
     const drop = guard.wrap('db_drop', fn, { effect: 'destructive', bindInput: true });
     await expect(drop('users')).rejects.toBeInstanceOf(ElevationRequiredError);
     expect(fn).not.toHaveBeenCalled();
+    const digests: (string | undefined)[] = [];
     const waiting = guard.wrap('db_drop', fn, {
       effect: 'destructive',
       bindInput: true,
       waitForApproval: {
         pollIntervalMs: 5,
-        onApprovalRequired: ({ approvalId }) =>
-          void client.approvals.approve(approvalId, 'admin@company.com'),
+        onApprovalRequired: ({ approvalId, toolInputDigest }) => {
+          digests.push(toolInputDigest);
+          void client.approvals.approve(approvalId, 'admin@company.com');
+        },
       },
     });
     await expect(waiting('orders')).resolves.toBe('dropped orders');
     expect(fn).toHaveBeenCalledTimes(1);
+    // bindInput: the approver is told which input (by digest); the gateway never sees it.
+    expect(digests).toEqual([await digestToolInput('orders')]);
+    expect(JSON.stringify(gateway.requests)).not.toContain('orders');
+    expect(gateway.requests.some((r) => r.operationId === 'getApproval')).toBe(true);
   });
 
   it('rejects what it cannot wrap', async () => {

@@ -209,8 +209,15 @@ func (d *driver) guardAction(ctx context.Context, req *request) (any, error) {
 		if b := o.Breaker; b != nil {
 			opts = append(opts, ati.WithCircuitBreaker(b.FailureThreshold, ms(b.WindowMS), ms(b.CooldownMS)))
 		}
+		g := ati.NewGuard(c, req.AgentID, opts...)
+		if err := g.Err(); err != nil {
+			// NewGuard cannot fail in Go; its refusal of an option is the create step's error,
+			// as a constructor's exception is in the other languages.
+			_ = g.Close(ctx)
+			return nil, err
+		}
 		d.client, d.agentID, d.guardArgs = c, req.AgentID, opts
-		d.guard = ati.NewGuard(c, req.AgentID, opts...)
+		d.guard = g
 		d.wrapped = 0
 		return nil, nil
 	}

@@ -35,8 +35,9 @@ class Actions(SyncAPIResource):
         The SDK's `tool_name` and `tool_input_summary` travel as `action_name` and
         `action_input_summary`, with `action_source: "api"`. Python and TypeScript always send
         `session_id` and `action_input_summary` (`""` when empty), Java always sends the summary,
-        Go and Rust omit empty ones; the gateway accepts all of these, and our SDKs send both keys
-        always, as most official languages do.
+        Go and Rust omit empty ones; the gateway accepts all of these. Our SDKs send each only when
+        it has a value (the Go and Rust form): an empty key says nothing, and the Guard sends no
+        summary at all unless the user opts in.
 
         With agent credentials attached, the call also carries `Authorization: Bearer <WIMSE JWT>`
         and a `DPoP` proof (htm `POST`, htu = base URL + this path); with the organization's
@@ -94,8 +95,9 @@ class AsyncActions(AsyncAPIResource):
         The SDK's `tool_name` and `tool_input_summary` travel as `action_name` and
         `action_input_summary`, with `action_source: "api"`. Python and TypeScript always send
         `session_id` and `action_input_summary` (`""` when empty), Java always sends the summary,
-        Go and Rust omit empty ones; the gateway accepts all of these, and our SDKs send both keys
-        always, as most official languages do.
+        Go and Rust omit empty ones; the gateway accepts all of these. Our SDKs send each only when
+        it has a value (the Go and Rust form): an empty key says nothing, and the Guard sends no
+        summary at all unless the user opts in.
 
         With agent credentials attached, the call also carries `Authorization: Bearer <WIMSE JWT>`
         and a `DPoP` proof (htm `POST`, htu = base URL + this path); with the organization's

@@ -50,7 +50,16 @@ describe('Vercel AI SDK adapter (ai 6)', () => {
     expect(execute).toHaveBeenCalledTimes(1);
     expect(toolResult(result.steps)?.output).toBe('results for agents');
     await guard.flush();
-    expect(gateway.state.telemetry[0]).toMatchObject({ tool_name: 'web_search', success: true });
+    expect(gateway.state.telemetry[0]).toMatchObject({
+      event_type: 'tool_end',
+      tool_name: 'web_search',
+      success: true,
+    });
+    // The check names the tool; the tool's input never leaves the process.
+    const check = gateway.requests.find((r) => r.operationId === 'checkAction');
+    expect(check?.body).toMatchObject({ action_name: 'web_search', action_source: 'api' });
+    expect(check?.body).not.toHaveProperty('action_input_summary');
+    expect(JSON.stringify(gateway.requests)).not.toContain('"agents"');
   });
 
   it('a denial reaches the model as a readable tool result, not a crash', async () => {

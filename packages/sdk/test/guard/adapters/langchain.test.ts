@@ -37,7 +37,16 @@ describe('LangChain.js adapter (@langchain/core)', () => {
     await expect(guardedSearch?.invoke({ query: 'agents' })).resolves.toBe('results for agents');
     expect(search).toHaveBeenCalledTimes(1);
     await guard.flush();
-    expect(gateway.state.telemetry[0]).toMatchObject({ tool_name: 'web_search', success: true });
+    expect(gateway.state.telemetry[0]).toMatchObject({
+      event_type: 'tool_end',
+      tool_name: 'web_search',
+      success: true,
+    });
+    // The check names the tool; the tool's input never leaves the process.
+    const check = gateway.requests.find((r) => r.operationId === 'checkAction');
+    expect(check?.body).toMatchObject({ action_name: 'web_search', action_source: 'api' });
+    expect(check?.body).not.toHaveProperty('action_input_summary');
+    expect(JSON.stringify(gateway.requests)).not.toContain('"agents"');
   });
 
   it('a denial is the tool output the model reads (also inside a ToolMessage for a tool call)', async () => {

@@ -46,12 +46,16 @@ describe('MCP client adapter (@modelcontextprotocol/sdk)', () => {
     const listed = await guarded.listTools();
     expect(listed.tools.map((t) => t.name)).toContain('delete_file');
     await guard.flush();
-    expect(gateway.state.telemetry[0]).toMatchObject({ tool_name: 'read_file', success: true });
-    const check = gateway.requests.find((r) => r.operationId === 'checkAction')?.body as Record<
-      string,
-      unknown
-    >;
-    expect(check.tool_input_digest).toBe(await digestToolInput({ path: '/etc/motd' }));
+    expect(gateway.state.telemetry[0]).toMatchObject({
+      event_type: 'tool_end',
+      tool_name: 'read_file',
+      success: true,
+    });
+    const check = gateway.requests.find((r) => r.operationId === 'checkAction')?.body;
+    expect(check).toMatchObject({ action_name: 'read_file', action_effect: 'read', action_source: 'api' });
+    // The arguments never leave the process, not even as a digest.
+    expect(JSON.stringify(gateway.requests)).not.toContain('/etc/motd');
+    expect(JSON.stringify(gateway.requests)).not.toContain(await digestToolInput({ path: '/etc/motd' }));
   });
 
   it('a denial comes back as an isError result the model can read; the server never sees the call', async () => {
@@ -72,24 +76,53 @@ describe('MCP client adapter (@modelcontextprotocol/sdk)', () => {
     expect(removed).toEqual([]);
   });
 
-  it('elevation: approval_required until approved, bound to the arguments', async () => {
-    const { guard, client: atClient } = await setup();
+  it('elevation: approval_required until approved; in a supervised session one approval, one call', async () => {
+    const { guard, client: atClient, setSession } = await setup();
     const { client, removed } = await mcpPair();
+    const spy = vi.spyOn(client, 'callTool');
     const guarded = guardMcpClient(guard, client, {
       effect: (name) => (name === 'delete_file' ? 'destructive' : 'read'),
     });
     const first = await guarded.callTool({ name: 'delete_file', arguments: { path: '/tmp/a' } });
+    expect(first.isError).toBe(true);
     expect(first.structuredContent).toMatchObject({
       agenttrust: 'approval_required',
       code: 'ELEVATION_REQUIRED',
+      retryable: true,
+      approvalId: expect.stringMatching(/^apr_/),
     });
+    expect(spy).not.toHaveBeenCalled();
     const approvalId = (first.structuredContent as { approvalId: string }).approvalId;
+    await setSession(guard.sessionId, { mode: 'supervised' });
     await atClient.approvals.approve(approvalId, 'admin@company.com');
-    const other = await guarded.callTool({ name: 'delete_file', arguments: { path: '/etc' } });
-    expect(other.isError).toBe(true); // the approval was for /tmp/a only
     const second = await guarded.callTool({ name: 'delete_file', arguments: { path: '/tmp/a' } });
     expect(second.isError).toBeFalsy();
+    // The approval is spent: the next destructive call needs its own.
+    const other = await guarded.callTool({ name: 'delete_file', arguments: { path: '/etc' } });
+    expect(other.structuredContent).toMatchObject({ agenttrust: 'approval_required' });
+    expect((other.structuredContent as { approvalId: string }).approvalId).not.toBe(approvalId);
     expect(removed).toEqual(['/tmp/a']);
+  });
+
+  it('waitForApproval: the approver gets the digest of the arguments, the call runs once approved', async () => {
+    const { guard, client: atClient, gateway } = await setup();
+    const { client, removed } = await mcpPair();
+    const digests: (string | undefined)[] = [];
+    const guarded = guardMcpClient(guard, client, {
+      effect: 'destructive',
+      waitForApproval: {
+        pollIntervalMs: 5,
+        onApprovalRequired: async ({ approvalId, toolInputDigest }) => {
+          digests.push(toolInputDigest);
+          await atClient.approvals.approve(approvalId, 'admin@company.com');
+        },
+      },
+    });
+    const result = await guarded.callTool({ name: 'delete_file', arguments: { path: '/tmp/b' } });
+    expect(result.isError).toBeFalsy();
+    expect(removed).toEqual(['/tmp/b']);
+    expect(digests).toEqual([await digestToolInput({ path: '/tmp/b' })]);
+    expect(JSON.stringify(gateway.requests)).not.toContain('/tmp/b');
   });
 
   it("a tool's own isError result is passed through and reported as a failure", async () => {
@@ -100,6 +133,7 @@ describe('MCP client adapter (@modelcontextprotocol/sdk)', () => {
     expect(result).toMatchObject({ isError: true, content: [{ type: 'text', text: 'disk full' }] });
     await guard.flush();
     expect(gateway.state.telemetry[0]).toMatchObject({
+      event_type: 'tool_error',
       tool_name: 'files.flaky',
       success: false,
       error_type: 'McpToolError',

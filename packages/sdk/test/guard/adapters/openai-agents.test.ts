@@ -32,8 +32,8 @@ const call = (callId: string, name: string, args: unknown) => ({
 });
 
 describe('OpenAI Agents SDK adapter (@openai/agents)', () => {
-  it('an allowed call runs, bound to its arguments, and is reported', async () => {
-    const { guard, gateway } = await setup();
+  it('an allowed call runs, its arguments stay in the process, and it is reported', async () => {
+    const { guard, gateway, bodiesOf } = await setup();
     const { searchTool, search } = makeTools();
     const [guarded] = guardAgentsTools(guard, [searchTool]);
     const ctx = new RunContext();
@@ -46,11 +46,27 @@ describe('OpenAI Agents SDK adapter (@openai/agents)', () => {
     expect(out).toBe('results for x');
     expect(search).toHaveBeenCalledTimes(1);
     const checks = gateway.requests.filter((r) => r.operationId === 'checkAction');
-    expect((checks.at(-1)?.body as Record<string, unknown> | undefined)?.tool_input_digest).toBe(
-      await digestToolInput({ query: 'x' }),
-    );
+    // needsApproval asked once, invoke once; neither sent the arguments or their digest.
+    expect(checks).toHaveLength(2);
+    for (const check of checks) {
+      expect(check.body).toEqual({
+        agent_id: guard.agentId,
+        action_name: 'web_search',
+        action_source: 'api',
+        session_id: guard.sessionId,
+      });
+    }
+    expect(JSON.stringify(gateway.requests)).not.toContain(await digestToolInput({ query: 'x' }));
     await guard.flush();
-    expect(gateway.state.telemetry[0]).toMatchObject({ tool_name: 'web_search', success: true });
+    expect(gateway.state.telemetry[0]).toMatchObject({
+      event_type: 'tool_end',
+      tool_name: 'web_search',
+      success: true,
+    });
+    expect(bodiesOf('reportTelemetry')[0]).toMatchObject({
+      agent_id: guard.agentId,
+      session_id: guard.sessionId,
+    });
   });
 
   it('a denial is the tool output, the tool never runs', async () => {

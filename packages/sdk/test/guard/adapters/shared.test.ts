@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { denialFromError, isGuardDenial, remember } from '../../../src/adapters/shared.js';
+import { authorize, denialFromError, isGuardDenial, remember } from '../../../src/adapters/shared.js';
 import { AgentTrustError, AuthenticationError } from '../../../src/core/errors.js';
 import {
   ApprovalDeniedError,
@@ -7,6 +7,7 @@ import {
   ApprovalTimeoutError,
   GuardianUnavailableError,
 } from '../../../src/guard/index.js';
+import { setup } from '../helpers.js';
 
 describe('denialFromError', () => {
   it('maps each refusal to what the model needs: kind, code, retryable', () => {
@@ -52,5 +53,33 @@ describe('remember', () => {
     expect(pending.size).toBe(1_000);
     expect(pending.has('call-4')).toBe(false);
     expect(pending.get('call-1004')).toBe('apr_1004');
+  });
+});
+
+describe('authorize', () => {
+  it('a plain check does not digest the input, so an input JSON cannot represent does not block the call', async () => {
+    const { guard } = await setup();
+    const input = { id: 10n, self: {} as Record<string, unknown> };
+    input.self.loop = input.self; // neither a BigInt nor a cycle can be canonical JSON
+    await expect(authorize(guard, 'web_search', input, {})).resolves.toBeNull();
+  });
+
+  it('a suspended agent is a denial the model may retry later; a plain no-capability denial is final', async () => {
+    const { guard, agent, setAgentStatus, client, createAgent } = await setup();
+    await setAgentStatus(agent.id, 'suspended');
+    await expect(authorize(guard, 'web_search', {}, {})).resolves.toMatchObject({
+      agenttrust: 'denied',
+      code: 'ACTION_DENIED',
+      retryable: true,
+      message: expect.stringMatching(/Retrying later may help/),
+    });
+    const narrow = await createAgent({ capabilities: ['web:search'] });
+    const { AgentTrustGuard } = await import('../../../src/guard/index.js');
+    await expect(
+      authorize(new AgentTrustGuard(client, narrow.id), 'shell_exec', {}, {}),
+    ).resolves.toMatchObject({
+      retryable: false,
+      message: expect.stringMatching(/Retrying will not help/),
+    });
   });
 });
