@@ -113,4 +113,24 @@ describe('the TypeScript emitter', () => {
     expect(read(out, 'client.ts')).toMatch(/health\(options\?: RequestOptions\): Promise<HealthResponse>/);
     expect(read(out, 'facts.ts')).toMatch(/services: \[\{"name":"auth"/);
   });
+
+  it('emits x-sdk-generate rules and marks optional bodies (sent only when not empty)', async () => {
+    const ops = read(await emitFrom(SPEC), 'operations.ts');
+    // Property.generate, reached through the body's `message` (an A2aMessage).
+    expect(ops).toMatch(/sendA2aMessage: \{[^\n]*generate: \{ message: \{ messageId: 'uuid' \} \}/);
+    // The spec's Empty body and an update without fields go without a body; a required one keeps `{}`.
+    for (const id of [
+      'createAgentChallenge',
+      'publishAgentCard',
+      'testSiemDestination',
+      'updateSiemDestination',
+    ])
+      expect(ops).toMatch(new RegExp(`${id}: \\{[^\\n]*optionalBody: true`));
+    expect(ops).not.toMatch(/updateOrgSecuritySettings: \{[^\n]*optionalBody/);
+    // A JSON-RPC body always has its envelope.
+    expect(ops).not.toMatch(/listA2aTasks: \{[^\n]*optionalBody/);
+    // Param.generate: a top-level body field (edge.yaml's rpc method renames another field).
+    const edge = read(await emitFrom(EDGE), 'operations.ts');
+    expect(edge).toMatch(/pokeThing: \{[^\n]*body: \{ strength: "force" \}, generate: \{ nonce: 'uuid' \}/);
+  });
 });

@@ -6,7 +6,7 @@
  */
 import { code } from '../../src/emit/template.ts';
 import { SpecModelError } from '../../src/model/index.ts';
-import type { ApiModel, NamedType, Operation, Property, TypeRef } from '../../src/model/types.ts';
+import type { ApiModel, NamedType, Operation, Param, Property, TypeRef } from '../../src/model/types.ts';
 import { ts, tsKey, tsStr } from '../naming.ts';
 import { findType, returnType } from '../sdk.ts';
 
@@ -133,6 +133,39 @@ export function wireModule(model: ApiModel, header: string): string {
   `;
 }
 
+/**
+ * The `x-sdk-generate` fields under a request value of this type, as a tree of wire keys whose
+ * leaves are the generator (`uuid`); an array's rule applies to each item. Null when none.
+ */
+function generateRule(model: ApiModel, ref: TypeRef, seen: ReadonlySet<string>): string | null {
+  if (ref.kind === 'array') return generateRule(model, ref.items, seen);
+  if (ref.kind !== 'ref' || seen.has(ref.name)) return null;
+  const t = findType(model, ref.name);
+  const inner = new Set([...seen, ref.name]);
+  if (t.kind === 'object') return generateOf(model, t.properties, inner);
+  if (t.kind !== 'union') return null;
+  // A union's members merged, as its key map is.
+  const props = new Map<string, Property>();
+  for (const v of t.variants) {
+    const member = findType(model, v.type);
+    if (member.kind === 'object') for (const p of member.properties) props.set(p.name.wire, p);
+  }
+  return generateOf(model, [...props.values()], inner);
+}
+
+function generateOf(
+  model: ApiModel,
+  fields: readonly Pick<Property | Param, 'name' | 'type' | 'generate'>[],
+  seen: ReadonlySet<string>,
+): string | null {
+  const entries: string[] = [];
+  for (const f of fields) {
+    const sub = f.generate ? tsStr(f.generate) : generateRule(model, f.type, seen);
+    if (sub !== null) entries.push(`${tsKey(f.name.wire)}: ${sub}`);
+  }
+  return entries.length ? `{ ${entries.join(', ')} }` : null;
+}
+
 function pathTemplate(op: Operation): string {
   let path = op.path;
   for (const p of op.pathParams) path = path.replace(`{${p.name.wire}}`, '{}');
@@ -189,6 +222,11 @@ function descriptor(model: ApiModel, op: Operation): string {
       return !prop || ts.property(prop.name) !== ts.property(p.name);
     });
     fields.push(renamed ? `body: ${inlineShape(model, bodyParams, op.id)}` : `body: shapes.${op.body.type}`);
+    // An optional body with nothing in it is not sent (the spec's Empty body, an update without
+    // fields): the official clients send none.
+    if (!op.body.required && !op.rpc) fields.push('optionalBody: true');
+    const generate = generateOf(model, bodyParams, new Set());
+    if (generate) fields.push(`generate: ${generate}`);
   }
   if (op.queryParams.length) fields.push(`query: ${inlineShape(model, op.queryParams, op.id)}`);
   const cache = op.sdk.cache;
@@ -231,6 +269,9 @@ export function operationsModule(model: ApiModel, header: string): string {
       readonly evict?: { readonly field: string; readonly param: string };
     }
 
+    /** Where \`x-sdk-generate\` fields sit in a request body: wire keys down to the generator. */
+    export type GenerateRule = { readonly [wire: string]: 'uuid' | GenerateRule };
+
     /** What the HTTP core needs to send one operation and check its answer. */
     export interface OperationDescriptor {
       readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -248,6 +289,13 @@ export function operationsModule(model: ApiModel, header: string): string {
       readonly void?: boolean;
       /** The request body's key map; present when the operation takes a JSON body. */
       readonly body?: Shape;
+      /** The body may be left out: an empty one (no arguments, no fixed fields) is not sent. */
+      readonly optionalBody?: true;
+      /**
+       * \`x-sdk-generate\` fields of the body (wire keys; under an array, of each item): the SDK
+       * fills each one the caller leaves out (\`uuid\`: a fresh random UUID).
+       */
+      readonly generate?: GenerateRule;
       readonly query?: Shape;
       readonly cache?: CacheRule;
       /** \`x-sdk-service\`: the split-deployment service whose base URL the call goes to. */

@@ -101,13 +101,16 @@ export class AgentTrustClient extends Resources {
     return new AgentTrustClient({ ...readConfig(path), ...overrides });
   }
 
-  /** A new client with these options changed (it has its own token cache). */
+  /**
+   * A new client with these options changed (it has its own token cache). A new `baseUrl`
+   * derives the service URLs again, unless they were given.
+   */
   withOptions(options: ClientOptions): AgentTrustClient {
+    const rebased = options.baseUrl !== undefined && options.baseUrl !== this.baseUrl;
     return new AgentTrustClient({
       ...this.#options,
       baseUrl: this.baseUrl,
-      authUrl: this.#core.services.auth,
-      auditUrl: this.#core.services.audit,
+      ...(rebased ? {} : { authUrl: this.#core.services.auth, auditUrl: this.#core.services.audit }),
       ...options,
     });
   }

@@ -2,7 +2,7 @@
 // Retry-After, timeouts, aborts, and validation of what the gateway answers.
 import { describe, expect, it } from 'vitest';
 import { AgentTrustError, NetworkError, ValidationError, VERSION } from '../src/index.js';
-import { useGateway } from './helpers.js';
+import { KEY, useGateway } from './helpers.js';
 import { newAgent } from './operations.js';
 
 const { gateway, client } = useGateway();
@@ -117,7 +117,7 @@ describe('timeouts and aborts', () => {
       .agents.list()
       .catch((e) => e);
     expect(error).toBeInstanceOf(NetworkError);
-    expect(error).toMatchObject({ code: 'TIMEOUT', message: 'GET /v1/agents timed out after 100 ms' });
+    expect(error).toMatchObject({ code: 'TIMEOUT', message: 'GET /api/v1/agents timed out after 100 ms' });
     expect(attempts('listAgents')).toHaveLength(1);
   });
 
@@ -187,13 +187,13 @@ describe('responses', () => {
     const c = client({
       fetch: editing((body) => {
         body.rule = 'risk_model_v2';
-        body.action_effect = 'financial';
+        body.guard_tier = 'ultra';
         body.risk_score = 0.3;
         body.explanation = { top_factor: 'tool_name' };
       }),
     });
     const result = await c.actions.check({ agentId: id, toolName: 'web_search' });
-    expect(result).toMatchObject({ rule: 'risk_model_v2', actionEffect: 'financial', allowed: true });
+    expect(result).toMatchObject({ rule: 'risk_model_v2', guardTier: 'ultra', allowed: true });
     // Unknown fields are kept exactly as sent: the SDK does not guess their camelCase name.
     expect(result).toMatchObject({ risk_score: 0.3, explanation: { top_factor: 'tool_name' } });
   });
@@ -213,10 +213,13 @@ describe('responses', () => {
 });
 
 describe('requests', () => {
-  it('sends bearer auth, a user-agent naming SDK and version, and JSON', async () => {
+  it('sends the org key in X-API-Key (no Authorization), a user-agent naming SDK and version, and JSON', async () => {
     await client().agents.create({ name: 'x' });
     const { headers } = attempts('createAgent')[0]!;
-    expect(headers.authorization).toBe('Bearer [REDACTED]');
+    // The gateway reads the organization key from X-API-Key only; a Bearer header would be the
+    // WIMSE token of an action check, never the org key.
+    expect(headers['x-api-key']).toBe(KEY);
+    expect(headers).not.toHaveProperty('authorization');
     expect(headers['user-agent']).toBe(`agenttrustid-sdk-typescript/${VERSION}`);
     expect(VERSION).toMatch(/^\d+\.\d+\.\d+/);
     expect(headers['content-type']).toBe('application/json');
@@ -224,14 +227,18 @@ describe('requests', () => {
   });
 
   it.skipIf(!gateway.operations.some((op) => op.operationId === 'getPublicAgentCard'))(
-    'fetches the public agent card without the API key',
+    'fetches the public agent card with the key when there is one (as the official clients), and without',
     async () => {
       const c = client();
       const { id } = await newAgent(c);
       await c.agentCards.generate(id);
       await c.agentCards.publish(id);
       await c.agentCards.getPublic(id);
-      expect(attempts('getPublicAgentCard')[0]!.headers).not.toHaveProperty('authorization');
+      expect(attempts('getPublicAgentCard')[0]!.headers['x-api-key']).toBe(KEY);
+      // A client with no key at all (a discovering agent) reads it too.
+      await client({ apiKey: undefined }).agentCards.getPublic(id);
+      expect(attempts('getPublicAgentCard')[1]!.headers).not.toHaveProperty('x-api-key');
+      expect(attempts('getPublicAgentCard')[1]!.headers).not.toHaveProperty('authorization');
     },
   );
 
@@ -286,7 +293,7 @@ describe('requests', () => {
   });
 
   it('sends query parameters by their wire names', async () => {
-    await client().approvals.list({ agentId: 'agt_1', status: 'pending' });
-    expect(attempts('listApprovals')[0]!.path).toBe('/v1/approvals?agent_id=agt_1&status=pending');
+    await client().agents.list({ orgId: 'org_1' });
+    expect(attempts('listAgents')[0]!.path).toBe('/api/v1/agents?org_id=org_1');
   });
 });

@@ -1,5 +1,6 @@
 // camelCase on the surface, snake_case on the wire, by the schema: user keys in free-form maps
-// (agent metadata, MCP params, A2A data parts, federated claims) cross both ways untouched.
+// (agent metadata, MCP params, A2A data parts, delegation restrictions, JSON-RPC error data)
+// cross both ways untouched, and the A2A v1 types, camelCase on the wire, stay as they are.
 import { describe, expect, it } from 'vitest';
 import { fromWire, toWire } from '../src/core/keys.js';
 import { shapes } from '../src/generated/wire.js';
@@ -31,11 +32,14 @@ describe('metadata keys round trip', () => {
 
   it.skipIf(!has('callMcpTool'))('MCP params and arguments go to the wire exactly', async () => {
     const c = client();
+    const agent = await c.agents.create({ name: 'mcp-bot' });
     const server = await c.mcp.registerServer({ name: 'code-tools', url: 'https://mcp.example.com' });
     const params = { name: 'run_code', arguments: { source_code: 'x', maxLines: 2, nested_obj: { a_b: 1 } } };
-    await c.mcp.callTool(server.id, 'tools/call', params).catch(() => {});
-    const wire = gateway.requests.find((r) => r.operationId === 'callMcpTool')!.body as any;
-    expect(wire).toEqual({ method: 'tools/call', params });
+    await c.mcp.callTool(server.id, agent.id, 'tools/call', params).catch(() => {});
+    const call = gateway.requests.find((r) => r.operationId === 'callMcpTool')!;
+    // The caller's method and params inside the JSON-RPC envelope the SDK completes.
+    expect(call.body).toEqual({ jsonrpc: '2.0', id: 1, method: 'tools/call', params });
+    expect(call.headers['x-agent-id']).toBe(agent.id);
   });
 });
 
@@ -55,52 +59,51 @@ describe('schema-driven conversion', () => {
     });
   });
 
-  it('A2A data parts keep their data keys; text parts and message fields are renamed', () => {
+  it('A2A messages are camelCase on the wire: nothing renamed, data part keys untouched', () => {
     const message = {
       role: 'user',
-      message_id: 'm1',
+      messageId: 'm1',
+      contextId: 'ctx-1',
       parts: [
         { kind: 'text', text: 'hi' },
         { kind: 'data', data: { user_id: 7, camelKey: { inner_key: 1 } } },
       ],
     };
     const surface = fromWire(message, shapes.A2aMessage);
-    expect(surface).toEqual({
-      role: 'user',
-      messageId: 'm1',
-      parts: [
-        { kind: 'text', text: 'hi' },
-        { kind: 'data', data: { user_id: 7, camelKey: { inner_key: 1 } } },
-      ],
-    });
+    expect(surface).toEqual(message);
     expect(toWire(surface, shapes.A2aMessage)).toEqual(message);
   });
 
-  it('federated claims and JSON-RPC error data pass through', () => {
-    const v = fromWire(
-      { valid: true, provider_id: 'p', claims: { given_name: 'A', 'https://x/roles': ['r'] } },
-      shapes.FederatedTokenVerification,
-    );
-    expect(v).toEqual({
-      valid: true,
-      providerId: 'p',
-      claims: { given_name: 'A', 'https://x/roles': ['r'] },
-    });
-    const r = fromWire(
+  it('delegation restrictions and JSON-RPC error data and results pass through', () => {
+    const d = fromWire(
       {
-        jsonrpc: '2.0',
-        id: '1',
-        error: { code: -32001, message: 'denied', data: { check_id: 'c', rule: 'x' } },
-        check_id: 'c',
+        id: 'dlg_1',
+        from_agent_id: 'a',
+        to_agent_id: 'b',
+        restrictions: { max_calls: 5, 'x-y': { z_w: 1 } },
       },
-      shapes.McpCallResponse,
+      shapes.Delegation,
     );
-    expect(r).toEqual({
-      jsonrpc: '2.0',
-      id: '1',
-      error: { code: -32001, message: 'denied', data: { check_id: 'c', rule: 'x' } },
-      checkId: 'c',
+    expect(d).toEqual({
+      id: 'dlg_1',
+      fromAgentId: 'a',
+      toAgentId: 'b',
+      restrictions: { max_calls: 5, 'x-y': { z_w: 1 } },
     });
+    expect(
+      toWire({ fromAgentId: 'a', restrictions: { max_calls: 5 } }, shapes.CreateDelegationRequest),
+    ).toEqual({
+      from_agent_id: 'a',
+      restrictions: { max_calls: 5 },
+    });
+    const error = {
+      jsonrpc: '2.0',
+      id: 1,
+      error: { code: -32001, message: 'denied', data: { check_id: 'c', rule: 'x' } },
+    };
+    expect(fromWire(error, shapes.McpRpcResponse)).toEqual(error);
+    const result = { jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text_value: 'x' }] } };
+    expect(fromWire(result, shapes.McpRpcResponse)).toEqual(result);
   });
 
   it('leaves null, arrays of primitives and unknown keys as they are', () => {

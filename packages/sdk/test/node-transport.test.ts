@@ -1,6 +1,11 @@
 // The Node entry's transport (node:http keep-alive, the fast path) against the mock gateway
 // served on 127.0.0.1: the same client behaviour as over fetch, on real sockets.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { API_KEYS } from '@agenttrustid/mock-gateway';
 import { startMockGatewayServer } from '@agenttrustid/mock-gateway/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -48,12 +53,15 @@ describe('node transport', () => {
     const create = attempts('createAgent')[0]!;
     expect(create.body).toMatchObject({ name: 'bot', metadata: { a_b: { c_d: 1 } } });
     expect(create.headers).toMatchObject({
-      authorization: 'Bearer [REDACTED]',
+      'x-api-key': API_KEYS.full,
       'content-type': 'application/json',
     });
+    expect(create.headers).not.toHaveProperty('authorization');
     expect(create.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await c.agents.list({ status: 'active' })).toHaveLength(1);
-    expect(attempts('listAgents')[0]!.path).toBe('/v1/agents?status=active');
+    // The {"agents": [...]} envelope unwrapped; the query by its wire name.
+    expect(await c.agents.list({ orgId: agent.orgId })).toHaveLength(1);
+    expect(await c.agents.list({ orgId: 'org_other' })).toHaveLength(0);
+    expect(attempts('listAgents')[0]!.path).toBe(`/api/v1/agents?org_id=${agent.orgId}`);
     const result = await c.actions.check({ agentId: agent.id, toolName: 'web_search' });
     expect(result.allowed).toBe(true);
     const token = await c.tokens.issue({ agentId: agent.id, scopes: ['web:search'] });
@@ -144,7 +152,78 @@ describe('node transport', () => {
     });
     await c.agents.create({ name: 'hooked' });
     expect(JSON.parse(bodies[0]!)).toEqual({ name: 'hooked' });
-    expect(JSON.parse(bodies[1]!)).toMatchObject({ name: 'hooked', status: 'active' });
+    expect(JSON.parse(bodies[1]!)).toMatchObject({ agent: { name: 'hooked', status: 'active' } });
     expect(attempts('createAgent')[0]!.body).toEqual({ name: 'hooked' });
+  });
+
+  describe('verifyTls', () => {
+    // A gateway on 127.0.0.1 with a self-signed certificate (made by openssl for this test).
+    let tls: { url: string; close: () => Promise<void> } | undefined;
+    beforeAll(async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ati-tls-'));
+      try {
+        execFileSync(
+          'openssl',
+          [
+            'req',
+            '-x509',
+            '-newkey',
+            'ec',
+            '-pkeyopt',
+            'ec_paramgen_curve:prime256v1',
+            '-nodes',
+            '-keyout',
+            join(dir, 'key.pem'),
+            '-out',
+            join(dir, 'cert.pem'),
+            '-days',
+            '1',
+            '-subj',
+            '/CN=127.0.0.1',
+          ],
+          { stdio: 'ignore' },
+        );
+      } catch {
+        return; // no openssl: the tests below are skipped
+      }
+      const https = createHttpsServer(
+        { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+        (_req, res) => {
+          res.setHeader('content-type', 'application/json');
+          res.end('{"status":"ok"}');
+        },
+      );
+      rmSync(dir, { recursive: true, force: true });
+      await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
+      const { port } = https.address() as { port: number };
+      tls = {
+        url: `https://127.0.0.1:${port}`,
+        close: () => new Promise<void>((resolve) => https.close(() => resolve())),
+      };
+    });
+    afterAll(() => tls?.close());
+
+    it('verifies certificates by default: a self-signed one is a NETWORK_ERROR', async (ctx) => {
+      if (!tls) return ctx.skip();
+      const c = client({ baseUrl: tls.url, maxRetries: 0 });
+      await expect(c.health()).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
+    });
+
+    it('verifyTls: false accepts it, and the client warns once that verification is off', async (ctx) => {
+      if (!tls) return ctx.skip();
+      const warnings: string[] = [];
+      const logger = { error() {}, warn: (m: string) => void warnings.push(m), info() {}, debug() {} };
+      const c = client({
+        baseUrl: tls.url,
+        maxRetries: 0,
+        verifyTls: false,
+        fetch: defaultFetch({ verifyTls: false }),
+        logger,
+        logLevel: 'warn',
+      });
+      await expect(c.health()).resolves.toEqual({ status: 'ok' });
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/TLS certificate verification is off/);
+    });
   });
 });

@@ -32,6 +32,7 @@ describe('secrets', () => {
     }
     expect(JSON.parse(JSON.stringify(c))).toEqual({
       baseUrl: 'http://gateway.test',
+      services: { auth: 'http://gateway.test', audit: 'http://gateway.test' },
       timeout: 30_000,
       maxRetries: 2,
     });
@@ -72,8 +73,8 @@ describe('secrets', () => {
     await c.tokens.introspect({ token: token.token });
     await c.sessions.initApiSession(token.token);
     await c.agents.get('agt_missing').catch(() => {});
-    expect(lines.some((l) => l.includes('retrying POST /v1/tokens'))).toBe(true);
-    expect(lines.some((l) => l.includes('GET /v1/agents/agt_missing -> 404'))).toBe(true);
+    expect(lines.some((l) => l.includes('retrying POST /api/v1/agent-tokens/issue'))).toBe(true);
+    expect(lines.some((l) => l.includes('GET /api/v1/agents/agt_missing -> 404'))).toBe(true);
     for (const line of lines) {
       expect(line).not.toContain(KEY);
       expect(line).not.toContain(token.token);

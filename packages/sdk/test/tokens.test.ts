@@ -6,24 +6,36 @@ const { gateway, client } = useGateway();
 const issued = () => gateway.requests.filter((r) => r.operationId === 'issueToken').length;
 
 describe('token cache', () => {
-  it('reuses an unexpired token for the same agent, scopes and audience', async () => {
+  it('reuses an unexpired token for the same agent, scopes (in any order) and session', async () => {
     const c = client();
     const agent = await newAgent(c);
     const a = await c.tokens.issue({
       agentId: agent.id,
       scopes: ['files:read', 'web:search'],
-      audience: ['mcp://fs'],
+      sessionId: 'sess_1',
     });
     const b = await c.tokens.issue({
       agentId: agent.id,
       scopes: ['web:search', 'files:read'],
-      audience: ['mcp://fs'],
+      sessionId: 'sess_1',
     });
     expect(b.token).toBe(a.token);
     expect(issued()).toBe(1);
     const other = await c.tokens.issue({ agentId: agent.id, scopes: ['files:read'] });
     expect(other.token).not.toBe(a.token);
-    expect(issued()).toBe(2);
+    const otherSession = await c.tokens.issue({
+      agentId: agent.id,
+      scopes: ['files:read', 'web:search'],
+      sessionId: 'sess_2',
+    });
+    expect(otherSession.token).not.toBe(a.token);
+    expect(issued()).toBe(3);
+    // The request in wire keys (the cache key fields among them).
+    expect(gateway.requests.find((r) => r.operationId === 'issueToken')!.body).toEqual({
+      agent_id: agent.id,
+      scopes: ['files:read', 'web:search'],
+      session_id: 'sess_1',
+    });
   });
 
   it('sends one request however many callers ask at once', async () => {
@@ -42,6 +54,8 @@ describe('token cache', () => {
     const c = client({ tokenCache: { now: () => now, refreshBeforeExpiryMs: 30_000 } });
     const agent = await newAgent(c);
     const first = await c.tokens.issue({ agentId: agent.id, scopes: ['files:read'], ttlSeconds: 600 });
+    // ttlSeconds goes out as the gateway's `ttl`.
+    expect(gateway.requests.find((r) => r.operationId === 'issueToken')!.body).toMatchObject({ ttl: 600 });
     now += 560_000; // 40 s left: still reused
     expect((await c.tokens.issue({ agentId: agent.id, scopes: ['files:read'] })).token).toBe(first.token);
     now += 15_000; // 25 s left: inside the 30 s margin
@@ -84,11 +98,11 @@ describe('token cache', () => {
     expect(issued()).toBe(4);
   });
 
-  it('cache: false on the call or the client always issues', async () => {
+  it('useCache: false on the call, or tokenCache: false on the client, always issues', async () => {
     const c = client();
     const agent = await newAgent(c);
-    await c.tokens.issue({ agentId: agent.id, scopes: ['files:read'] }, { cache: false });
-    await c.tokens.issue({ agentId: agent.id, scopes: ['files:read'] }, { cache: false });
+    await c.tokens.issue({ agentId: agent.id, scopes: ['files:read'] }, { useCache: false });
+    await c.tokens.issue({ agentId: agent.id, scopes: ['files:read'] }, { useCache: false });
     expect(issued()).toBe(2);
     const uncached = client({ tokenCache: false });
     await uncached.tokens.issue({ agentId: agent.id, scopes: ['files:read'] });
@@ -96,14 +110,20 @@ describe('token cache', () => {
     expect(issued()).toBe(4);
   });
 
-  it('drops a revoked token, and the tokens of a revoked or suspended agent', async () => {
+  it('drops a revoked token, and the tokens of a revoked agent', async () => {
     const c = client();
     const agent = await newAgent(c);
     const t1 = await c.tokens.issue({ agentId: agent.id, scopes: ['files:read'] });
     await c.tokens.revoke(t1.token);
     const t2 = await c.tokens.issue({ agentId: agent.id, scopes: ['files:read'] });
     expect(t2.token).not.toBe(t1.token);
-    await c.agents.suspend(agent.id);
+    const other = await newAgent(c, 'other-bot');
+    await c.tokens.issue({ agentId: other.id, scopes: ['files:read'] });
+    expect(c.tokens._cacheSize).toBe(2);
+    await c.agents.revoke(agent.id);
+    // Only the revoked agent's token goes.
+    expect(c.tokens._cacheSize).toBe(1);
+    await c.agents.revoke(other.id, 'compromised');
     expect(c.tokens._cacheSize).toBe(0);
   });
 

@@ -1,7 +1,7 @@
 // What every generated resource method does: build the request from the operation's descriptor
 // (path, query, body in wire keys), send it through the HTTP core, validate the answer against
 // the spec's zod schema, convert it to camelCase, and apply the operation's cache rule.
-import type { OperationDescriptor } from '../generated/operations.js';
+import type { GenerateRule, OperationDescriptor } from '../generated/operations.js';
 import { AgentTrustError, errorFromRpc, ValidationError } from './errors.js';
 import type { HttpCore, RequestOptions } from './http.js';
 import { fromWire, toWire } from './keys.js';
@@ -47,7 +47,14 @@ export abstract class APIResource {
     options: RequestOptions | undefined,
     headers?: Record<string, string | undefined>,
   ): Promise<T> {
-    if (headers) options = withHeaderArgs(op, headers, options);
+    // A bad header argument rejects the promise, as every other argument check does.
+    if (headers) {
+      try {
+        options = withHeaderArgs(op, headers, options);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     const cache = this._cache;
     const rule = op.cache;
     if (cache && rule) {
@@ -105,8 +112,9 @@ export abstract class APIResource {
     if (query) url += queryString(toWire(query, op.query));
     let payload: unknown;
     if (op.body) {
-      const wire = toWire(body ?? {}, op.body) as Record<string, unknown>;
+      let wire = toWire(body ?? {}, op.body) as Record<string, unknown>;
       if (op.fixed) Object.assign(wire, op.fixed);
+      if (op.generate) wire = fillGenerated(wire, op.generate) as Record<string, unknown>;
       payload = wire;
       const rpc = op.rpc;
       if (rpc) {
@@ -118,9 +126,13 @@ export abstract class APIResource {
             : { jsonrpc: '2.0', id, method: rpc.method, params: wire };
       }
     }
+    // As the official clients: an optional body with nothing in it is not sent at all.
+    // (An argument left undefined is no field: JSON drops it.)
+    if (op.optionalBody && isObject(payload) && Object.values(payload).every((v) => v === undefined))
+      payload = undefined;
     const answer = await this._core.send(url, {
       method: op.method,
-      ...(op.body ? { headers: JSON_BODY, body: JSON.stringify(payload) } : {}),
+      ...(payload === undefined ? {} : { headers: JSON_BODY, body: JSON.stringify(payload) }),
       options,
       ...(op.auth === false ? { auth: false } : {}),
       ...(op.service ? { service: op.service } : {}),
@@ -170,6 +182,30 @@ export abstract class APIResource {
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The wire body with each `x-sdk-generate` field the caller left out (undefined or null) filled;
+ * the objects on the way are copied, so the caller's own values are never changed.
+ */
+export function fillGenerated(value: unknown, rule: GenerateRule): unknown {
+  if (Array.isArray(value)) return value.map((item) => fillGenerated(item, rule));
+  if (!isObject(value)) return value;
+  const out: Record<string, unknown> = { ...value };
+  for (const key in rule) {
+    const sub = rule[key]!;
+    if (sub === 'uuid') {
+      if (out[key] === undefined || out[key] === null) out[key] = newUuid();
+    } else if (out[key] !== undefined && out[key] !== null) {
+      out[key] = fillGenerated(out[key], sub);
+    }
+  }
+  return out;
+}
+
+/** A random (v4) UUID: Node 18+, browsers, Deno, Bun and edge runtimes all have randomUUID. */
+function newUuid(): string {
+  return globalThis.crypto.randomUUID();
+}
 
 /** The call's header arguments merged into its options; a required one must be a non-empty string. */
 function withHeaderArgs(

@@ -12,6 +12,10 @@ const agents = {
 };
 // Made on first use: only clients created with `verifyTls: false` send through it.
 let insecureAgent: https.Agent | undefined;
+function insecureHttpsAgent(): https.Agent {
+  insecureAgent ??= new https.Agent({ keepAlive: true, maxSockets: 256, rejectUnauthorized: false });
+  return insecureAgent;
+}
 
 // The last URL parsed: a client sends most of its calls (the action checks) to one URL.
 let lastHref = '';
@@ -28,7 +32,7 @@ async function nodeFetch(
   lastUrl = url;
   const agent =
     url.protocol === 'https:' && this?.insecure
-      ? (insecureAgent ??= new https.Agent({ keepAlive: true, maxSockets: 256, rejectUnauthorized: false }))
+      ? insecureHttpsAgent()
       : agents[url.protocol as keyof typeof agents];
   if (!agent) throw new TypeError(`fetch failed: unsupported protocol ${url.protocol}`);
   // The HTTP core's fast path: it passes rawHeaders and rawBody (null for no body) and reads

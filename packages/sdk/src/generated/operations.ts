@@ -13,6 +13,9 @@ export interface CacheRule {
   readonly evict?: { readonly field: string; readonly param: string };
 }
 
+/** Where `x-sdk-generate` fields sit in a request body: wire keys down to the generator. */
+export type GenerateRule = { readonly [wire: string]: 'uuid' | GenerateRule };
+
 /** What the HTTP core needs to send one operation and check its answer. */
 export interface OperationDescriptor {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -30,6 +33,13 @@ export interface OperationDescriptor {
   readonly void?: boolean;
   /** The request body's key map; present when the operation takes a JSON body. */
   readonly body?: Shape;
+  /** The body may be left out: an empty one (no arguments, no fixed fields) is not sent. */
+  readonly optionalBody?: true;
+  /**
+   * `x-sdk-generate` fields of the body (wire keys; under an array, of each item): the SDK
+   * fills each one the caller leaves out (`uuid`: a fresh random UUID).
+   */
+  readonly generate?: GenerateRule;
   readonly query?: Shape;
   readonly cache?: CacheRule;
   /** `x-sdk-service`: the split-deployment service whose base URL the call goes to. */
@@ -60,9 +70,9 @@ export const operations = {
   /** GET /api/v1/agents/{agent_id} */
   getAgent: { method: 'GET', path: '/api/v1/agents/{}', pathParams: ['agentId'], response: 'Agent', responseShape: shapes.Agent },
   /** POST /api/v1/agents/{agent_id}/revoke */
-  revokeAgent: { method: 'POST', path: '/api/v1/agents/{}/revoke', pathParams: ['agentId'], response: 'Agent', responseShape: shapes.Agent, body: shapes.RevokeAgentRequest, cache: { evict: { field: 'agentId', param: 'agentId' } } },
+  revokeAgent: { method: 'POST', path: '/api/v1/agents/{}/revoke', pathParams: ['agentId'], response: 'Agent', responseShape: shapes.Agent, body: shapes.RevokeAgentRequest, optionalBody: true, cache: { evict: { field: 'agentId', param: 'agentId' } } },
   /** POST /api/v1/agents/{agent_id}/challenge */
-  createAgentChallenge: { method: 'POST', path: '/api/v1/agents/{}/challenge', pathParams: ['agentId'], response: 'ChallengeResponse', responseShape: shapes.ChallengeResponse, body: shapes.EmptyObject },
+  createAgentChallenge: { method: 'POST', path: '/api/v1/agents/{}/challenge', pathParams: ['agentId'], response: 'ChallengeResponse', responseShape: shapes.ChallengeResponse, body: shapes.EmptyObject, optionalBody: true },
   /** POST /api/v1/agent-tokens/issue */
   issueToken: { method: 'POST', path: '/api/v1/agent-tokens/issue', service: 'auth', response: 'Token', responseShape: shapes.Token, body: shapes.IssueTokenRequest, cache: { store: { key: ['agentId', 'scopes', 'sessionId'], expiresAt: 'expiresAt', issuedAt: 'issuedAt', optOut: 'useCache' } } },
   /** POST /api/v1/agent-tokens/introspect */
@@ -98,9 +108,9 @@ export const operations = {
   /** GET /api/v1/agents/{agent_id}/card */
   getAgentCard: { method: 'GET', path: '/api/v1/agents/{}/card', pathParams: ['agentId'], response: 'AgentCard', responseShape: shapes.AgentCard },
   /** POST /api/v1/agents/{agent_id}/card */
-  generateAgentCard: { method: 'POST', path: '/api/v1/agents/{}/card', pathParams: ['agentId'], response: 'AgentCard', responseShape: shapes.AgentCard, body: shapes.EmptyObject },
+  generateAgentCard: { method: 'POST', path: '/api/v1/agents/{}/card', pathParams: ['agentId'], response: 'AgentCard', responseShape: shapes.AgentCard, body: shapes.EmptyObject, optionalBody: true },
   /** PUT /api/v1/agents/{agent_id}/card/publish */
-  publishAgentCard: { method: 'PUT', path: '/api/v1/agents/{}/card/publish', pathParams: ['agentId'], response: 'AgentCard', responseShape: shapes.AgentCard, body: shapes.EmptyObject },
+  publishAgentCard: { method: 'PUT', path: '/api/v1/agents/{}/card/publish', pathParams: ['agentId'], response: 'AgentCard', responseShape: shapes.AgentCard, body: shapes.EmptyObject, optionalBody: true },
   /** GET /a2a/agents/{agent_id}/agent.json */
   getPublicAgentCard: { method: 'GET', path: '/a2a/agents/{}/agent.json', pathParams: ['agentId'], response: 'AgentCard', responseShape: shapes.AgentCard },
   /** POST /a2a */
@@ -112,7 +122,7 @@ export const operations = {
   /** POST /a2a */
   listA2aTasks: { method: 'POST', path: '/a2a', rpc: { method: 'tasks/list', id: "counter", onError: 'raise' }, unwrap: 'tasks', envelope: 'A2aTaskList', response: 'A2aTask', responseShape: shapes.A2aTask, list: true, body: shapes.ListTasksParams },
   /** POST /a2a/agents/{agent_id} */
-  sendA2aMessage: { method: 'POST', path: '/a2a/agents/{}', pathParams: ['agentId'], rpc: { method: 'message/send', id: "counter", onError: 'raise' }, response: 'A2aV1Task', responseShape: shapes.A2aV1Task, body: shapes.SendMessageParams },
+  sendA2aMessage: { method: 'POST', path: '/a2a/agents/{}', pathParams: ['agentId'], rpc: { method: 'message/send', id: "counter", onError: 'raise' }, response: 'A2aV1Task', responseShape: shapes.A2aV1Task, body: shapes.SendMessageParams, generate: { message: { messageId: 'uuid' } } },
   /** GET /api/v1/delegations */
   listDelegations: { method: 'GET', path: '/api/v1/delegations', unwrap: 'delegations', envelope: 'DelegationList', response: 'Delegation', responseShape: shapes.Delegation, list: true },
   /** POST /api/v1/delegations */
@@ -122,7 +132,7 @@ export const operations = {
   /** DELETE /api/v1/delegations/{delegation_id} */
   revokeDelegation: { method: 'DELETE', path: '/api/v1/delegations/{}', pathParams: ['delegationId'] },
   /** POST /api/v1/delegations/{delegation_id}/session */
-  initDelegationSession: { method: 'POST', path: '/api/v1/delegations/{}/session', pathParams: ['delegationId'], response: 'Session', responseShape: shapes.Session, body: shapes.EmptyObject },
+  initDelegationSession: { method: 'POST', path: '/api/v1/delegations/{}/session', pathParams: ['delegationId'], response: 'Session', responseShape: shapes.Session, body: shapes.EmptyObject, optionalBody: true },
   /** GET /api/v1/federation/providers */
   listFederationProviders: { method: 'GET', path: '/api/v1/federation/providers', unwrap: 'providers', envelope: 'ProviderList', response: 'FederationProvider', responseShape: shapes.FederationProvider, list: true },
   /** POST /api/v1/federation/providers */
@@ -146,13 +156,13 @@ export const operations = {
   /** GET /api/v1/siem/destinations/{destination_id} */
   getSiemDestination: { method: 'GET', path: '/api/v1/siem/destinations/{}', pathParams: ['destinationId'], response: 'SiemDestination', responseShape: shapes.SiemDestination },
   /** PUT /api/v1/siem/destinations/{destination_id} */
-  updateSiemDestination: { method: 'PUT', path: '/api/v1/siem/destinations/{}', pathParams: ['destinationId'], response: 'SiemDestination', responseShape: shapes.SiemDestination, body: shapes.UpdateSiemDestinationRequest },
+  updateSiemDestination: { method: 'PUT', path: '/api/v1/siem/destinations/{}', pathParams: ['destinationId'], response: 'SiemDestination', responseShape: shapes.SiemDestination, body: shapes.UpdateSiemDestinationRequest, optionalBody: true },
   /** DELETE /api/v1/siem/destinations/{destination_id} */
   deleteSiemDestination: { method: 'DELETE', path: '/api/v1/siem/destinations/{}', pathParams: ['destinationId'] },
   /** GET /api/v1/siem/destinations/{destination_id}/logs */
   getSiemDeliveryLog: { method: 'GET', path: '/api/v1/siem/destinations/{}/logs', pathParams: ['destinationId'], unwrap: 'logs', envelope: 'DeliveryLog', response: 'DeliveryRecord', responseShape: shapes.DeliveryRecord, list: true },
   /** POST /api/v1/siem/destinations/{destination_id}/test */
-  testSiemDestination: { method: 'POST', path: '/api/v1/siem/destinations/{}/test', pathParams: ['destinationId'], response: 'DeliveryRecord', responseShape: shapes.DeliveryRecord, body: shapes.EmptyObject },
+  testSiemDestination: { method: 'POST', path: '/api/v1/siem/destinations/{}/test', pathParams: ['destinationId'], response: 'DeliveryRecord', responseShape: shapes.DeliveryRecord, body: shapes.EmptyObject, optionalBody: true },
   /** POST /api/v1/wimse/token */
   issueWimseToken: { method: 'POST', path: '/api/v1/wimse/token', response: 'WimseToken', responseShape: shapes.WimseToken, body: shapes.IssueWimseTokenRequest },
   /** POST /api/v1/wimse/verify */
