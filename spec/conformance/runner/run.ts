@@ -488,7 +488,9 @@ async function runLanguage(
       try {
         outcome = await runWireCheck(check, driver, mock, API_KEY);
       } catch (error) {
-        outcome = { failure: error instanceof StepFailed ? error.message : `runner: ${(error as Error).stack ?? error}` };
+        outcome = {
+          failure: error instanceof StepFailed ? error.message : `runner: ${(error as Error).stack ?? error}`,
+        };
       }
       if (driver.broken) driver.restart();
       wire.push({

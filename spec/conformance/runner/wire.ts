@@ -134,7 +134,7 @@ function compareBody(actual: Json, expected: Json, at: string, ignore: Set<strin
       out.push(`${at}: expected ${show(expected)}, got ${show(actual)}`);
       return;
     }
-    expected.forEach((e, i) => compareBody(actual[i], e, `${at}.${i}`, ignore, out));
+    for (const [i, e] of expected.entries()) compareBody(actual[i], e, `${at}.${i}`, ignore, out);
     return;
   }
   if (expected !== null && typeof expected === 'object') {
@@ -144,7 +144,8 @@ function compareBody(actual: Json, expected: Json, at: string, ignore: Set<strin
     }
     for (const k of Object.keys(expected)) compareBody(actual[k], expected[k], `${at}.${k}`, ignore, out);
     for (const k of Object.keys(actual))
-      if (!(k in expected)) out.push(`${at}.${k}: sent ${show(actual[k])}, which the official clients do not send`);
+      if (!(k in expected))
+        out.push(`${at}.${k}: sent ${show(actual[k])}, which the official clients do not send`);
     return;
   }
   if (!equal(actual, expected) && !sameInstant(actual, expected))
@@ -154,12 +155,21 @@ function compareBody(actual: Json, expected: Json, at: string, ignore: Set<strin
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 /** RFC 3339 date-times that name the same instant (`+00:00` and `Z`): the gateway reads them alike. */
 const sameInstant = (a: Json, b: Json) =>
-  typeof a === 'string' && typeof b === 'string' && DATE_TIME.test(a) && DATE_TIME.test(b) && Date.parse(a) === Date.parse(b);
+  typeof a === 'string' &&
+  typeof b === 'string' &&
+  DATE_TIME.test(a) &&
+  DATE_TIME.test(b) &&
+  Date.parse(a) === Date.parse(b);
 
-const mediaType = (v: string | undefined) => v?.split(';')[0]!.trim().toLowerCase();
+const mediaType = (v: string | undefined) => v?.split(';')[0]?.trim().toLowerCase();
 
 /** Problems with one journal entry against the fixture's request; `body` may be a variant's. */
-function compare(entry: Record<string, any>, fixture: Record<string, any>, apiKey: string, body: Json): string[] {
+function compare(
+  entry: Record<string, any>,
+  fixture: Record<string, any>,
+  apiKey: string,
+  body: Json,
+): string[] {
   const req = fixture.request;
   const problems: string[] = [];
   if (entry.method !== req.method) problems.push(`method: expected ${req.method}, got ${entry.method}`);
@@ -179,13 +189,15 @@ function compare(entry: Record<string, any>, fixture: Record<string, any>, apiKe
       continue;
     }
     const expected = lower === 'x-api-key' ? apiKey : value;
-    if (actual !== expected) problems.push(`header ${name}: expected ${expected}, got ${show(actual ?? null)}`);
+    if (actual !== expected)
+      problems.push(`header ${name}: expected ${expected}, got ${show(actual ?? null)}`);
   }
   const sent = new Set(Object.keys(req.headers).map((h) => h.toLowerCase()));
   if (headers.authorization !== undefined && !sent.has('authorization'))
     problems.push(`header Authorization: sent (${headers.authorization}); the key belongs in X-API-Key`);
   if (body === undefined) {
-    if (entry.body !== null && entry.body !== undefined) problems.push(`body: expected none, got ${show(entry.body)}`);
+    if (entry.body !== null && entry.body !== undefined)
+      problems.push(`body: expected none, got ${show(entry.body)}`);
   } else {
     compareBody(entry.body ?? undefined, body, 'body', new Set(fixture.ignore ?? []), problems);
   }
@@ -219,7 +231,11 @@ export async function runWireCheck(
     if (problems.length === 0) return { failure: null };
     for (const v of check.fixture.variants ?? []) {
       const body =
-        'body' in v ? v.body : v.body_adds && check.fixture.request.body ? { ...check.fixture.request.body, ...v.body_adds } : undefined;
+        'body' in v
+          ? v.body
+          : v.body_adds && check.fixture.request.body
+            ? { ...check.fixture.request.body, ...v.body_adds }
+            : undefined;
       if (body === undefined) continue;
       if (compare(entry, check.fixture, apiKey, body).length === 0)
         return { failure: null, note: `sent the variant of ${v.client} (${v.difference})` };

@@ -90,8 +90,14 @@ function setState(ctx: Ctx, task: A2aTask, state: S['A2aTaskState']) {
 function progress(ctx: Ctx, task: A2aTask): void {
   if (TERMINAL.has(task.state)) return;
   const target = ctx.state.agents.get(task.target_agent_id);
-  if (target?.status !== 'active') return setState(ctx, task, 'failed');
-  if (task.state === 'submitted') return setState(ctx, task, 'working');
+  if (target?.status !== 'active') {
+    setState(ctx, task, 'failed');
+    return;
+  }
+  if (task.state === 'submitted') {
+    setState(ctx, task, 'working');
+    return;
+  }
   const request = task.history[0]?.parts.find((p) => p.kind === 'text');
   const text = `${target.name} completed: ${request && 'text' in request ? request.text : 'the task'}`;
   task.history.push({ role: 'agent', messageId: ctx.id('msg'), parts: [{ kind: 'text', text }] });
