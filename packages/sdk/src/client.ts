@@ -29,6 +29,11 @@ export interface ClientOptions {
   timeout?: number | undefined;
   /** Retries after the first attempt on network errors, 408, 429 and 5xx (default 2). */
   maxRetries?: number | undefined;
+  /**
+   * The most bytes of an answer's body the client reads (default 32 MiB, as the Go SDK); a
+   * larger answer fails with INVALID_RESPONSE and is not retried.
+   */
+  maxResponseBytes?: number | undefined;
   /** A fetch implementation (default: a keep-alive `node:http` transport on Node, `globalThis.fetch` elsewhere). */
   fetch?: typeof globalThis.fetch | undefined;
   /** Headers sent with every request. */
@@ -140,6 +145,12 @@ function coreFor(options: ClientOptions): HttpCore {
   const maxRetries = options.maxRetries ?? DEFAULTS.maxRetries;
   checkUrl(baseUrl, 'baseUrl');
   checkRequestOptions({ timeout, maxRetries });
+  const { maxResponseBytes } = options;
+  if (maxResponseBytes !== undefined && !(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0)) {
+    throw new ValidationError('VALIDATION_ERROR', 'maxResponseBytes must be a positive integer', {
+      details: { field: 'maxResponseBytes' },
+    });
+  }
   const services = serviceUrls(options, baseUrl);
   const verifyTls = options.verifyTls ?? true;
   if (!verifyTls) {
@@ -153,6 +164,7 @@ function coreFor(options: ClientOptions): HttpCore {
     apiKey: options.apiKey ?? firstEnv(DEFAULTS.env.apiKey),
     timeout,
     maxRetries,
+    maxResponseBytes,
     fetch: options.fetch ?? defaultFetch({ verifyTls }),
     defaultHeaders: options.defaultHeaders,
     hooks: options.hooks,

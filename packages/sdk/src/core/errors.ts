@@ -121,6 +121,17 @@ export class InternalServerError extends AgentTrustError {
 
 const CODES = new Set<string>(ERROR_CODES);
 
+// C0 and C1 controls, DEL, line/paragraph separators and bidi overrides: a gateway's message
+// goes into logs, where these could forge lines or hide text.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** A message from the gateway with its control characters escaped (`\n` -> `\\u000a`), at most 1000 characters. */
+export function safeMessage(text: string): string {
+  const escaped = text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > 1000 ? `${escaped.slice(0, 1000)}...` : escaped;
+}
+
 // Every class the spec's error mapping names (facts.ts); tsc fails here if one is missing.
 const CLASSES: Record<ErrorClassName, typeof AgentTrustError> = {
   AgentRevokedError,
@@ -153,7 +164,7 @@ export function errorFromResponse(
   const code: ErrorCode =
     typeof rawCode === 'string' && CODES.has(rawCode) ? (rawCode as ErrorCode) : codeForStatus(status);
   // `message` is what the official clients read; a gateway that sends only `error` is read too.
-  const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+  const text = (value: unknown) => (typeof value === 'string' && value ? safeMessage(value) : undefined);
   const message = text(envelope?.message) ?? text(envelope?.error) ?? `Gateway answered HTTP ${status}`;
   const rawDetails = envelope?.details;
   const details =
@@ -197,7 +208,7 @@ export function errorFromRpc(error: unknown, status: number, requestId: string |
       : ((rpcCode !== undefined ? RPC_CODES[rpcCode] : undefined) ?? 'INTERNAL_ERROR');
   const message =
     typeof member.message === 'string' && member.message
-      ? member.message
+      ? safeMessage(member.message)
       : `JSON-RPC error${rpcCode === undefined ? '' : ` ${rpcCode}`}`;
   const impliedStatus = Object.keys(CODE_BY_STATUS).find((s) => CODE_BY_STATUS[Number(s)] === code);
   const name =

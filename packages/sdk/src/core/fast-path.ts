@@ -16,6 +16,26 @@ export interface FastPathInit {
   rawHeaders?: Record<string, string>;
   /** The body, or null for none. */
   rawBody?: string | null;
+  /** The most bytes of an answer's body the transport reads (the core's `maxResponseBytes`). */
+  maxResponseBytes?: number;
+}
+
+/** Default cap on an answer's body, as the Go SDK's: 32 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * What a transport rejects with when an answer's body passes the cap: the core maps it to an
+ * INVALID_RESPONSE AgentTrustError and does not retry (the same gateway would send it again).
+ */
+export class ResponseTooLargeError extends Error {
+  readonly limit: number;
+  readonly status: number;
+  constructor(limit: number, status: number) {
+    super(`the answer's body exceeds ${limit} bytes`);
+    this.name = 'ResponseTooLargeError';
+    this.limit = limit;
+    this.status = status;
+  }
 }
 
 /** A Response as the Node transport marks it. */

@@ -5,7 +5,14 @@
 import type { Hooks, KyInstance, Options } from 'ky';
 import { RETRY } from '../generated/facts.js';
 import { AgentTrustError, errorFromResponse, NetworkError, ValidationError } from './errors.js';
-import { FAST_PATH, type MarkedResponse, RAW_REQUEST_ID, RAW_TEXT } from './fast-path.js';
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  FAST_PATH,
+  type MarkedResponse,
+  RAW_REQUEST_ID,
+  RAW_TEXT,
+  ResponseTooLargeError,
+} from './fast-path.js';
 import { type Logger, type LogLevel, makeLog } from './log.js';
 import { VERSION } from './version.js';
 
@@ -50,6 +57,8 @@ export interface HttpCoreOptions {
   apiKey: string | undefined;
   timeout: number;
   maxRetries: number;
+  /** The most bytes of an answer's body read (default 32 MiB); a larger answer is INVALID_RESPONSE. */
+  maxResponseBytes?: number | undefined;
   fetch?: typeof globalThis.fetch | undefined;
   defaultHeaders?: Record<string, string> | undefined;
   hooks?: Hooks | undefined;
@@ -78,7 +87,49 @@ function retryConfig(limit: number): object {
     delay: (attempt: number) => RETRY.initialDelayMs * 2 ** (attempt - 1),
     jitter: (delay: number) => delay * (1 - Math.random() * 0.25),
     retryOnTimeout: false,
+    shouldRetry,
   };
+}
+
+// The headers ky reads a server's wait from, in its order.
+const RETRY_AFTER_HEADERS = [
+  'retry-after',
+  'ratelimit-reset',
+  'x-ratelimit-retry-after',
+  'x-ratelimit-reset',
+  'x-rate-limit-reset',
+];
+
+/**
+ * ky's retry decision, with two changes. An answer over the size cap is not retried (the same
+ * gateway would send it again). A Retry-After that is neither delay-seconds nor an HTTP date
+ * (`Retry-After: garbage`) gets the normal backoff: ky would read it as NaN and wait its whole
+ * 60 s cap. `undefined` leaves the decision to ky.
+ */
+function shouldRetry({ error }: { error: Error }): boolean | undefined {
+  if (error instanceof ResponseTooLargeError) return false;
+  const response = (error as { response?: unknown }).response;
+  if (!(response instanceof Response) || !RETRY_STATUSES.includes(response.status)) return undefined;
+  for (const name of RETRY_AFTER_HEADERS) {
+    const value = response.headers.get(name);
+    if (!value) continue;
+    return retryAfterMs(value) === undefined ? true : undefined;
+  }
+  return undefined;
+}
+
+const HTTP_DATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/** The wait a Retry-After value asks for (RFC 9110: delay-seconds or an IMF-fixdate), else undefined. */
+export function retryAfterMs(value: string, now = Date.now()): number | undefined {
+  const text = value.trim();
+  if (/^\d{1,10}$/.test(text)) return Number(text) * 1000;
+  if (HTTP_DATE.test(text)) {
+    const at = Date.parse(text);
+    if (Number.isFinite(at)) return Math.max(0, at - now);
+  }
+  return undefined;
 }
 
 function newIdempotencyKey(): string {
@@ -92,6 +143,7 @@ export class HttpCore {
   readonly services: Readonly<Record<string, string>>;
   readonly timeout: number;
   readonly maxRetries: number;
+  readonly maxResponseBytes: number;
   // Private fields: invisible to util.inspect, JSON.stringify and property enumeration.
   readonly #apiKey: string | undefined;
   readonly #hooks: Hooks;
@@ -109,6 +161,7 @@ export class HttpCore {
     this.services = services;
     this.timeout = options.timeout;
     this.maxRetries = options.maxRetries;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#apiKey = options.apiKey;
     this.#defaultHeaders = { accept: 'application/json', 'user-agent': USER_AGENT };
     addHeaders(this.#defaultHeaders, options.defaultHeaders);
@@ -183,11 +236,13 @@ export class HttpCore {
         ...(this.#fastPath
           ? { rawHeaders: headers, body: null, rawBody: config.body ?? null }
           : { headers, body: config.body ?? null }),
+        // The Node transport stops reading there; other fetches are read with the same cap below.
+        maxResponseBytes: this.maxResponseBytes,
         signal: options.signal,
         // Only overrides: ky merges each per-call option into the defaults.
         ...(options.timeout === undefined ? {} : { timeout }),
         ...(options.maxRetries === undefined ? {} : { retry: { limit: options.maxRetries } }),
-      } as Options);
+      } as unknown as Options);
     } catch (error) {
       throw await this.#failure(error, method, path, timeout, options.signal);
     }
@@ -198,7 +253,7 @@ export class HttpCore {
     let text: string;
     try {
       const raw = this.#fastPath ? (response as MarkedResponse)[RAW_TEXT] : undefined;
-      text = typeof raw === 'string' ? raw : await response.text();
+      text = typeof raw === 'string' ? raw : await readCapped(response, this.maxResponseBytes);
     } catch (error) {
       throw await this.#failure(error, method, path, timeout, options.signal);
     }
@@ -230,13 +285,23 @@ export class HttpCore {
       let body: unknown;
       try {
         const raw = this.#fastPath ? (response as MarkedResponse)[RAW_TEXT] : undefined;
-        body = JSON.parse(typeof raw === 'string' ? raw : await response.text());
+        body = JSON.parse(typeof raw === 'string' ? raw : await readCapped(response, this.maxResponseBytes));
       } catch {
         body = undefined;
       }
       const failure = errorFromResponse(response.status, body, this.#requestId(response));
       this.#log.debug(`${method} ${path} -> ${response.status} ${failure.code}`);
       return failure;
+    }
+    if (error instanceof ResponseTooLargeError) {
+      // The gateway did answer, with something this SDK will not read: an invalid answer, not a
+      // network failure (and not retried).
+      this.#log.debug(`${method} ${path} -> answer over ${error.limit} bytes`);
+      return new AgentTrustError(
+        'INVALID_RESPONSE',
+        `${method} ${path}: the gateway's answer exceeds maxResponseBytes (${error.limit} bytes)`,
+        { ...(error.status ? { status: error.status } : {}), details: { maxResponseBytes: error.limit } },
+      );
     }
     // The caller's own abort is not a gateway failure: reject with the reason they gave, as fetch does.
     if (signal?.aborted) return signal.reason;
@@ -248,6 +313,39 @@ export class HttpCore {
     this.#log.debug(`${method} ${path} failed: ${reason}`);
     return new NetworkError('NETWORK_ERROR', `${method} ${path} failed: ${reason}`, { cause: error });
   }
+}
+
+/**
+ * The body as text, reading no more than `limit` bytes: a declared Content-Length over it is
+ * refused before reading, a stream is cancelled as soon as it passes it.
+ */
+async function readCapped(response: Response, limit: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    void response.body?.cancel().catch(() => undefined);
+    throw new ResponseTooLargeError(limit, response.status);
+  }
+  if (!response.body) return response.text();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      void reader.cancel().catch(() => undefined);
+      throw new ResponseTooLargeError(limit, response.status);
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(all);
 }
 
 /** The same rules as the client's options, for the per-call overrides. */

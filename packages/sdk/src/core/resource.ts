@@ -47,13 +47,14 @@ export abstract class APIResource {
     options: RequestOptions | undefined,
     headers?: Record<string, string | undefined>,
   ): Promise<T> {
-    // A bad header argument rejects the promise, as every other argument check does.
-    if (headers) {
-      try {
-        options = withHeaderArgs(op, headers, options);
-      } catch (error) {
-        return Promise.reject(error);
-      }
+    // A bad argument rejects the promise, and nothing is sent.
+    try {
+      if (headers) options = withHeaderArgs(op, headers, options);
+      // Before the cache key or the body is built: both would throw a bare TypeError (circular,
+      // BigInt) or send NaN/Infinity as null.
+      if (body !== undefined) checkJson(body, '', 0, []);
+    } catch (error) {
+      return Promise.reject(error);
     }
     const cache = this._cache;
     const rule = op.cache;
@@ -81,10 +82,11 @@ export abstract class APIResource {
         // The shared request is not tied to one caller's signal; each caller can still abort its own wait.
         const shared = options ? { ...options, signal: undefined } : undefined;
         const request = { ...(query as object), ...(body as object) } as Record<string, unknown>;
+        // The cache hands out copies: each gets the inspect hook again.
         return withSignal(
           cache.get(rule.store, request, () => this._send<T>(op, path, query, body, shared)),
           options?.signal,
-        );
+        ).then(maskSecrets);
       }
     }
     return this._send<T>(op, path, query, body, options);
@@ -167,7 +169,7 @@ export abstract class APIResource {
       validate(all[op.envelope!]!, data, status, requestId, '');
       data = data[op.unwrap];
       if (op.void) return undefined as T;
-      return fromWire(data, op.responseShape) as T;
+      return maskSecrets(fromWire(data, op.responseShape)) as T;
     }
     if (op.list) {
       if (!Array.isArray(data)) throw invalid(status, requestId, ['(root): expected an array']);
@@ -176,7 +178,7 @@ export abstract class APIResource {
       validate(schema, data, status, requestId, '');
     }
     if (op.void) return undefined as T;
-    return fromWire(data, op.responseShape) as T;
+    return maskSecrets(fromWire(data, op.responseShape)) as T;
   }
 }
 
@@ -283,7 +285,7 @@ function validate(
 ): void {
   const result = schema.safeParse(data);
   if (result.success) return;
-  const issues = result.error.issues.filter((issue) => !isNewerValue(issue));
+  const issues = result.error.issues.filter((issue) => !isNewerValue(issue, data));
   if (issues.length === 0) return;
   // Paths and zod's wording only: a value could be a secret (a token), so none is quoted.
   throw invalid(
@@ -297,17 +299,122 @@ function validate(
   );
 }
 
-function isNewerValue(issue: { code: string; note?: unknown }): boolean {
-  return (
-    issue.code === 'invalid_value' ||
-    (issue.code === 'invalid_union' && issue.note === 'No matching discriminator')
-  );
+/**
+ * An enum or constant value this SDK does not know yet: only a real string is. A number,
+ * `null`, or a missing required field fails the same zod check but is an invalid answer.
+ */
+function isNewerValue(
+  issue: { code: string; note?: unknown; path: readonly PropertyKey[]; discriminator?: unknown },
+  data: unknown,
+): boolean {
+  if (issue.code === 'invalid_value') return typeof valueAt(data, issue.path) === 'string';
+  if (issue.code === 'invalid_union' && issue.note === 'No matching discriminator') {
+    const at = valueAt(data, issue.path);
+    const key = typeof issue.discriminator === 'string' ? issue.discriminator : undefined;
+    // zod puts the path on the discriminator itself or on the union's object, by version.
+    const value = key && isObject(at) ? at[key] : at;
+    return typeof value === 'string';
+  }
+  return false;
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let value = data;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+// The deepest body the SDK serializes; JSON.stringify itself overflows the stack far deeper.
+const MAX_DEPTH = 256;
+
+/**
+ * Throws a ValidationError naming the field when `value` is not what JSON can carry as given:
+ * a BigInt, NaN or ±Infinity (JSON.stringify sends `null`), a circular reference, or nesting
+ * deeper than MAX_DEPTH. Values with toJSON (Date) are taken as JSON makes them.
+ */
+function checkJson(value: unknown, path: string, depth: number, parents: object[]): void {
+  const bad = (what: string) =>
+    new ValidationError('VALIDATION_ERROR', `${path || 'body'} ${what}`, {
+      details: { field: path || 'body' },
+    });
+  if (typeof value === 'bigint') throw bad('is a BigInt, which JSON cannot carry');
+  if (typeof value === 'number' && !Number.isFinite(value)) throw bad(`is ${value}, which JSON cannot carry`);
+  if (typeof value !== 'object' || value === null) return;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return;
+  if (parents.includes(value)) throw bad('refers to itself (a circular reference)');
+  if (depth >= MAX_DEPTH) throw bad(`is nested more than ${MAX_DEPTH} levels deep`);
+  parents.push(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) checkJson(value[i], `${path}[${i}]`, depth + 1, parents);
+  } else {
+    for (const key of Object.keys(value))
+      checkJson((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key, depth + 1, parents);
+  }
+  parents.pop();
+}
+
+// Fields of an answer that hold a credential (camelCase, as the SDK returns them).
+const SECRET_KEYS = new Set([
+  'token',
+  'agentToken',
+  'accessToken',
+  'refreshToken',
+  'idToken',
+  'authToken',
+  'apiKey',
+  'secret',
+  'clientSecret',
+  'privateKey',
+  'password',
+]);
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * Gives every object of an answer that holds a credential a (non-enumerable) util.inspect hook
+ * that shows it as `[redacted]`, so `console.log(token)` does not print the token. The value
+ * itself, JSON.stringify and property access are unchanged.
+ */
+function maskSecrets<T>(value: T, depth = 0): T {
+  if (depth > 32 || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    for (const item of value) maskSecrets(item, depth + 1);
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  let secret = false;
+  for (const key of Object.keys(record)) {
+    if (SECRET_KEYS.has(key) && typeof record[key] === 'string') secret = true;
+    else maskSecrets(record[key], depth + 1);
+  }
+  if (secret && Object.isExtensible(record)) {
+    Object.defineProperty(record, INSPECT, {
+      enumerable: false,
+      configurable: true,
+      value(_depth: number, options: object, inspect: (v: unknown, o: object) => string) {
+        const shown: Record<string, unknown> = {};
+        for (const key of Object.keys(record))
+          shown[key] = SECRET_KEYS.has(key) && typeof record[key] === 'string' ? '[redacted]' : record[key];
+        return inspect(shown, options);
+      },
+    });
+  }
+  return value;
 }
 
 /** Encodes one path segment, rejecting what cannot be an id before it reaches the wire. */
 export function segment(name: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new ValidationError('VALIDATION_ERROR', `${name} must be a non-empty string`, {
+      details: { field: name },
+    });
+  }
+  // `.` and `..` survive encoding (and `%2E%2E` is a dot segment to URL parsers too), so the
+  // URL would move to another endpoint: `agents.revoke('..')` would POST /api/v1/agents/revoke.
+  if (value === '.' || value === '..') {
+    throw new ValidationError('VALIDATION_ERROR', `${name} must not be "." or ".."`, {
       details: { field: name },
     });
   }

@@ -4,7 +4,15 @@
 // of an agent, so the Node build uses this. Only the Node entry (`node` export condition) bundles it.
 import http from 'node:http';
 import https from 'node:https';
-import { FAST_PATH, type FastPathInit, type MarkedResponse, RAW_REQUEST_ID, RAW_TEXT } from './fast-path.js';
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  FAST_PATH,
+  type FastPathInit,
+  type MarkedResponse,
+  RAW_REQUEST_ID,
+  RAW_TEXT,
+  ResponseTooLargeError,
+} from './fast-path.js';
 
 const agents = {
   'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
@@ -53,11 +61,17 @@ async function nodeFetch(
   if (fast) for (const name in init.rawHeaders) add(init.rawHeaders[name]!, name);
   else request.headers.forEach(add);
   if (!host) headers.push('host', url.host);
+  // A body-less POST/PUT/PATCH says so with Content-Length: 0, as fetch and curl do; without it
+  // node:http sends `Transfer-Encoding: chunked` with an empty body, which proxies mangle.
   if (body !== undefined) headers.push('content-length', String(Buffer.byteLength(body)));
+  else if (!['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(request.method))
+    headers.push('content-length', '0');
+  const limit = init?.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const signal = request.signal;
   if (signal.aborted) throw signal.reason;
 
   return new Promise<Response>((resolve, reject) => {
+    let settled = false;
     const onAbort = () => req.destroy(signal.reason);
     const req = (url.protocol === 'https:' ? https : http).request(
       {
@@ -71,15 +85,39 @@ async function nodeFetch(
       },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let size = 0;
+        const tooLarge = () => {
+          // Stop reading at once: never buffer (or decode) more than the cap.
+          settled = true;
+          signal.removeEventListener('abort', onAbort);
+          res.destroy();
+          req.destroy();
+          reject(new ResponseTooLargeError(limit, res.statusCode ?? 0));
+        };
+        const declared = Number(res.headers['content-length']);
+        if (Number.isFinite(declared) && declared > limit) return tooLarge();
+        res.on('data', (chunk: Buffer) => {
+          if (settled) return;
+          size += chunk.length;
+          if (size > limit) return tooLarge();
+          chunks.push(chunk);
+        });
         res.on('error', (error) => fail(error));
         res.on('end', () => {
+          if (settled) return;
           signal.removeEventListener('abort', onAbort);
           const status = res.statusCode ?? 0;
           const nullBody = status === 204 || status === 304 || request.method === 'HEAD';
-          const text = nullBody
-            ? null
-            : (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+          let text: string | null;
+          try {
+            text = nullBody
+              ? null
+              : (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+          } catch {
+            // A cap set above what a string can hold (ERR_STRING_TOO_LONG): still a typed failure.
+            return tooLarge();
+          }
+          settled = true;
           // Name/value pairs as received (repeated names appended, as fetch does). ky reads the
           // headers of a failed answer (Retry-After); the core reads only RAW_REQUEST_ID.
           const raw = res.rawHeaders;
@@ -104,6 +142,8 @@ async function nodeFetch(
       },
     );
     const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
       signal.removeEventListener('abort', onAbort);
       // As fetch does: an abort rejects with the signal's reason, anything else is a TypeError
       // whose cause names the system error (ECONNREFUSED, ECONNRESET, ...).
