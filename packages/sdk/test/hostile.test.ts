@@ -127,6 +127,21 @@ describe('oversized answers', () => {
     });
   }
 
+  for (const transport of ['node', 'fetch'] as const) {
+    it(`a 600 MB answer stops at the default 32 MiB cap: INVALID_RESPONSE, no crash (${transport})`, async () => {
+      const { url, seen } = await hostile(stream(600 * 1024 * 1024));
+      const started = Date.now();
+      const error = await over(url, transport)
+        .agents.list()
+        .catch((e) => e);
+      expect(error).toBeInstanceOf(AgentTrustError);
+      expect(error.code).toBe('INVALID_RESPONSE');
+      expect(error.details).toEqual({ maxResponseBytes: 32 * 1024 * 1024 });
+      expect(seen).toHaveLength(1);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    }, 20_000);
+  }
+
   it('answers under the default cap (32 MiB) are read as before', async () => {
     const { url } = await hostile(json(200, { agents: [AGENT], pad: 'x'.repeat(2 * 1024 * 1024) }));
     await expect(over(url, 'node').agents.list()).resolves.toHaveLength(1);

@@ -312,7 +312,7 @@ function isNewerValue(
     const at = valueAt(data, issue.path);
     const key = typeof issue.discriminator === 'string' ? issue.discriminator : undefined;
     // zod puts the path on the discriminator itself or on the union's object, by version.
-    const value = key && isObject(at) ? at[key] : at;
+    const value = key && issue.path.at(-1) !== key && isObject(at) ? at[key] : at;
     return typeof value === 'string';
   }
   return false;
