@@ -12,7 +12,10 @@ import (
 // missing required field from a zero value, nor a null from an absent member. The generated
 // shapes say which members must be present and which may be null, and checkShape walks the raw
 // answer with a small scanner (no allocation per member) to enforce it. Enum values are not
-// checked: an unknown value is kept as-is, so a newer gateway does not break an older SDK.
+// checked: an unknown value is kept as-is, so a newer gateway does not break an older SDK (but
+// it must still be a string: encoding/json rejects a number or object for a string enum). A
+// member the spec does not allow to be null is refused as null, even when optional, and numbers
+// are checked against the spec's minimum and maximum.
 
 // shape describes the JSON a schema allows, as far as encoding/json does not check it.
 type shape struct {
@@ -34,6 +37,9 @@ type prop struct {
 	nullable bool
 	// sub is the shape of an object, array or union value; nil for scalars and free-form maps.
 	sub *shape
+	// hasMin/min and hasMax/max are the spec's inclusive minimum and maximum of a number.
+	hasMin, hasMax bool
+	min, max       float64
 }
 
 // decodeError is a validation failure, with a message naming the JSON path.
@@ -127,10 +133,21 @@ func checkShape(v []byte, s *shape, path string) string {
 				continue
 			}
 			if isNull(val) {
-				if p.required && !p.nullable {
+				// An optional member may be left out, not sent as null, unless the spec allows
+				// null: Go would otherwise read null as the zero value (confidence 0, false).
+				if !p.nullable {
 					return path + "." + p.name + ": must not be null"
 				}
 				continue
+			}
+			if p.hasMin || p.hasMax {
+				f, err := strconv.ParseFloat(string(trimSpace(val)), 64)
+				if err != nil {
+					return path + "." + p.name + ": want a number"
+				}
+				if (p.hasMin && f < p.min) || (p.hasMax && f > p.max) {
+					return path + "." + p.name + ": " + strconv.FormatFloat(f, 'g', -1, 64) + " is out of range (" + s.name + ")"
+				}
 			}
 			if p.sub != nil {
 				if msg := checkShape(val, p.sub, path+"."+p.name); msg != "" {
