@@ -307,3 +307,45 @@ func TestTransportNeverReplaysBodylessPost(t *testing.T) {
 		t.Fatalf("the gateway saw %d requests: net/http replayed the POST", n)
 	}
 }
+
+// Telemetry against a failing gateway backs off exponentially instead of sending one batch per
+// flush interval, and sends again once the gateway is back.
+func TestTelemetryBacksOffWhenFailing(t *testing.T) {
+	var failing atomic.Bool
+	failing.Store(true)
+	srv, requests := hostileServer(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		if failing.Load() {
+			w.WriteHeader(503)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"accepted": true, "events_processed": 10}`)
+	})
+	const interval = 20 * time.Millisecond
+	g := NewGuard(hostileClient(srv.URL), "agt_1", WithFlushInterval(interval))
+	defer g.Close(context.Background())
+	// One second of reports, far more than the gateway takes: 50 intervals.
+	for end := time.Now().Add(time.Second); time.Now().Before(end); {
+		for range 20 {
+			g.Report("web_search", true, 1)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	failed := requests.Load()
+	// Without backoff: a failed batch per tick and per full batch (measured 80). With it: the
+	// waits double (20, 40, 80, 160 ms, then the 240 ms cap), ~8 requests.
+	if failed > 15 || failed < 3 {
+		t.Fatalf("%d telemetry requests in 1 s against a failing gateway (interval %v)", failed, interval)
+	}
+	failing.Store(false)
+	deadline := time.Now().Add(3 * time.Second)
+	for g.Stats().Sent == 0 && time.Now().Before(deadline) {
+		g.Report("web_search", true, 1)
+		time.Sleep(5 * time.Millisecond)
+	}
+	if g.Stats().Sent == 0 {
+		t.Fatal("telemetry did not resume once the gateway recovered")
+	}
+	t.Logf("%d requests while failing, then sent %d", failed, g.Stats().Sent)
+}
