@@ -148,6 +148,12 @@ func TestStrictDecoding(t *testing.T) {
 		`{"allowed": true, "guard_tier": 7}`,
 		`{"allowed": "true"}`,
 		`{"allowed": true, "confidence": "0.9"}`,
+		// encoding/json matches keys case-insensitively (Unicode folding too) and keeps the last.
+		`{"allowed": false, "Allowed": true}`,
+		`{"allowed": false, "ALLOWED": true, "confidence": 0.5, "Confidence": 7}`,
+		`{"allowed": false, "\u0041llowed": true}`,
+		`{"allowed": true, "latency_ms": 1, "latency_mſ": -1}`,
+		`{"allowed": false, "allowed": true}`,
 	}
 	for _, body := range bad {
 		if res, err := check(body); !IsCode(err, ErrorCodeInvalidResponse) {

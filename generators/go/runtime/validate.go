@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Response validation. encoding/json checks the types of what is present; it cannot tell a
@@ -123,6 +124,9 @@ func checkShape(v []byte, s *shape, path string) string {
 		if !ok {
 			return path + ": malformed object"
 		}
+		if msg := checkKeys(ms, s, path); msg != "" {
+			return msg
+		}
 		for i := range s.props {
 			p := &s.props[i]
 			val, found := lookup(ms, p.name)
@@ -157,6 +161,57 @@ func checkShape(v []byte, s *shape, path string) string {
 		}
 		return ""
 	}
+}
+
+// checkKeys refuses an object in which a declared member appears twice, or a key that differs
+// from a declared one only in case ("Allowed" next to "allowed"): encoding/json matches keys
+// case-insensitively and keeps the last, so {"allowed": false, "Allowed": true} would decode as
+// allowed, and the checks here would have looked at the other member.
+func checkKeys(ms []member, s *shape, path string) string {
+	for i := range ms {
+		key := memberKey(ms[i].key)
+		for j := range s.props {
+			name := s.props[j].name
+			if len(key) != len(name) && !hasNonASCII(key) {
+				continue
+			}
+			if key == name {
+				for k := i + 1; k < len(ms); k++ {
+					if memberKey(ms[k].key) == name {
+						return path + "." + name + ": duplicate member"
+					}
+				}
+			} else if strings.EqualFold(key, name) {
+				return path + ": member " + strconv.Quote(key) + " differs from " + strconv.Quote(name) + " only in case"
+			}
+		}
+	}
+	return ""
+}
+
+// memberKey is a member's key decoded (escapes are rare; the raw bytes serve otherwise).
+func memberKey(raw []byte) string {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw)
+	}
+	var k string
+	q := make([]byte, 0, len(raw)+2)
+	q = append(append(append(q, '"'), raw...), '"')
+	if json.Unmarshal(q, &k) != nil {
+		return string(raw)
+	}
+	return k
+}
+
+// hasNonASCII reports whether s has a byte >= 0x80: strings.EqualFold also folds the Kelvin sign
+// and the long s, so "ſ" (2 bytes) matches "s" and lengths alone cannot rule a match out.
+func hasNonASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 // member is one member of a JSON object: its key as written (quotes stripped) and raw value.
