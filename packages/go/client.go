@@ -29,10 +29,12 @@ type config struct {
 	baseURL string
 	// serviceURLs are the base URLs of a split deployment set by an option or the environment,
 	// by service name; a service without one derives its URL from baseURL (serviceURL).
-	serviceURLs    map[string]string
-	apiKey         secret
-	httpClient     *http.Client
-	timeout        time.Duration
+	serviceURLs map[string]string
+	apiKey      secret
+	httpClient  *http.Client
+	timeout     time.Duration
+	// maxResponse is the largest answer read, in bytes (DefaultMaxResponseBytes).
+	maxResponse    int64
 	maxRetries     int
 	retryBase      time.Duration
 	retryMax       time.Duration
@@ -89,6 +91,19 @@ func WithHTTPClient(client *http.Client) Option {
 		}
 		c.httpClient = withoutRedirects(client)
 		c.tlsApplied = false
+	}
+}
+
+// WithMaxResponseBytes caps the size of an answer the client reads (default
+// DefaultMaxResponseBytes, 32 MiB): a larger one fails the call with INVALID_RESPONSE, without
+// reading the rest, whether or not the gateway announced its length. n must be positive.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *config) {
+		if n <= 0 {
+			c.fail(newError(ErrorCodeValidationError, "WithMaxResponseBytes: want a positive size, got %d", n))
+			return
+		}
+		c.maxResponse = n
 	}
 }
 
@@ -324,14 +339,15 @@ var sharedTransport = func() http.RoundTripper {
 
 func defaultConfig() config {
 	return config{
-		baseURL:    DefaultBaseURL,
-		httpClient: &http.Client{Transport: sharedTransport, CheckRedirect: refuseRedirect},
-		timeout:    DefaultTimeout,
-		maxRetries: DefaultMaxRetries,
-		retryBase:  initialRetryDelay,
-		retryMax:   maxRetryDelay,
-		cache:      newResponseCache(),
-		rpcSeq:     new(atomic.Int64),
+		baseURL:     DefaultBaseURL,
+		httpClient:  &http.Client{Transport: sharedTransport, CheckRedirect: refuseRedirect},
+		timeout:     DefaultTimeout,
+		maxResponse: DefaultMaxResponseBytes,
+		maxRetries:  DefaultMaxRetries,
+		retryBase:   initialRetryDelay,
+		retryMax:    maxRetryDelay,
+		cache:       newResponseCache(),
+		rpcSeq:      new(atomic.Int64),
 	}
 }
 

@@ -355,3 +355,30 @@ func TestTelemetryBacksOffWhenFailing(t *testing.T) {
 	}
 	t.Logf("%d requests while failing, then sent %d", failed, g.Stats().Sent)
 }
+
+// The answer size cap is configurable and holds with and without a Content-Length.
+func TestResponseSizeCapConfigurable(t *testing.T) {
+	big := `{"allowed": true, "reason": "` + strings.Repeat("x", 4096) + `"}`
+	for _, chunked := range []bool{false, true} {
+		srv, _ := hostileServer(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			if !chunked {
+				w.Header().Set("Content-Length", fmt.Sprint(len(big)))
+			}
+			_, _ = io.WriteString(w, big[:10])
+			w.(http.Flusher).Flush() // without a Content-Length, the rest goes out chunked
+			_, _ = io.WriteString(w, big[10:])
+		})
+		req := ActionCheckRequest{AgentID: "agt_1", ToolName: "web_search", ActionSource: "api"}
+		_, err := hostileClient(srv.URL, WithMaxResponseBytes(1024)).Actions.Check(context.Background(), req)
+		if !IsCode(err, ErrorCodeInvalidResponse) || !strings.Contains(err.Error(), "larger than 1024 bytes") {
+			t.Fatalf("chunked=%v: want INVALID_RESPONSE for a 4 KiB answer over a 1 KiB cap, got %v", chunked, err)
+		}
+		if res, err := hostileClient(srv.URL, WithMaxResponseBytes(int64(len(big)))).Actions.Check(context.Background(), req); err != nil || !res.Allowed {
+			t.Fatalf("chunked=%v: an answer of exactly the cap: %v", chunked, err)
+		}
+	}
+	if _, err := hostileClient("http://127.0.0.1:1", WithMaxResponseBytes(0)).Agents.List(context.Background()); !IsCode(err, ErrorCodeValidationError) {
+		t.Fatalf("a zero cap: %v", err)
+	}
+}

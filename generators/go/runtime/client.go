@@ -31,6 +31,8 @@ type config struct {
 	apiKey         secret
 	httpClient     *http.Client
 	timeout        time.Duration
+	// maxResponse is the largest answer read, in bytes (DefaultMaxResponseBytes).
+	maxResponse    int64
 	maxRetries     int
 	retryBase      time.Duration
 	retryMax       time.Duration
@@ -87,6 +89,19 @@ func WithHTTPClient(client *http.Client) Option {
 		}
 		c.httpClient = withoutRedirects(client)
 		c.tlsApplied = false
+	}
+}
+
+// WithMaxResponseBytes caps the size of an answer the client reads (default
+// DefaultMaxResponseBytes, 32 MiB): a larger one fails the call with INVALID_RESPONSE, without
+// reading the rest, whether or not the gateway announced its length. n must be positive.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *config) {
+		if n <= 0 {
+			c.fail(newError(ErrorCodeValidationError, "WithMaxResponseBytes: want a positive size, got %d", n))
+			return
+		}
+		c.maxResponse = n
 	}
 }
 
@@ -325,6 +340,7 @@ func defaultConfig() config {
 		baseURL:    DefaultBaseURL,
 		httpClient: &http.Client{Transport: sharedTransport, CheckRedirect: refuseRedirect},
 		timeout:    DefaultTimeout,
+		maxResponse: DefaultMaxResponseBytes,
 		maxRetries: DefaultMaxRetries,
 		retryBase:  initialRetryDelay,
 		retryMax:   maxRetryDelay,

@@ -17,9 +17,9 @@ import (
 	"time"
 )
 
-// maxResponseBytes bounds how much of an answer is read, so a broken or hostile gateway cannot
-// exhaust memory; a larger answer is an INVALID_RESPONSE.
-const maxResponseBytes = 32 << 20
+// DefaultMaxResponseBytes bounds how much of an answer is read (WithMaxResponseBytes changes it),
+// so a broken or hostile gateway cannot exhaust memory; a larger answer is an INVALID_RESPONSE.
+const DefaultMaxResponseBytes = 32 << 20
 
 // operation is one HTTP call of a generated method.
 type operation struct {
@@ -212,10 +212,10 @@ func (c *Client) attempt(ctx context.Context, cfg *config, op *operation, target
 		return transportFailure(ctx, actx, op, cfg, err)
 	}
 	defer resp.Body.Close()
-	data, err := readBody(resp)
+	data, err := readBody(resp, cfg.maxResponse)
 	if err != nil {
 		if errors.Is(err, errTooLarge) {
-			e := newError(ErrorCodeInvalidResponse, "%s: the answer is larger than %d bytes", op.id, maxResponseBytes)
+			e := newError(ErrorCodeInvalidResponse, "%s: the answer is larger than %d bytes", op.id, cfg.maxResponse)
 			e.Status, e.RequestID = resp.StatusCode, resp.Header.Get("X-Request-Id")
 			return result{err: e}
 		}
@@ -253,8 +253,8 @@ func redirectError(op *operation, resp *http.Response) *RedirectError {
 	return e
 }
 
-func readBody(resp *http.Response) ([]byte, error) {
-	if resp.ContentLength > maxResponseBytes {
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	if resp.ContentLength > limit {
 		return nil, errTooLarge
 	}
 	var buf []byte
@@ -264,11 +264,11 @@ func readBody(resp *http.Response) ([]byte, error) {
 		buf = make([]byte, 0, 512)
 	}
 	b := bytes.NewBuffer(buf)
-	n, err := b.ReadFrom(io.LimitReader(resp.Body, maxResponseBytes+1))
+	n, err := b.ReadFrom(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if n > maxResponseBytes {
+	if n > limit {
 		return nil, errTooLarge
 	}
 	return b.Bytes(), nil
