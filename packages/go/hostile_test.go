@@ -382,3 +382,27 @@ func TestResponseSizeCapConfigurable(t *testing.T) {
 		t.Fatalf("a zero cap: %v", err)
 	}
 }
+
+// An API key that cannot be a header value is a VALIDATION_ERROR before anything is sent (not a
+// retried NETWORK_ERROR from net/http), and no error or print shows it.
+func TestAPIKeyWithControlCharacters(t *testing.T) {
+	srv, n := hostileServer(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(200) })
+	for _, key := range []string{hostileKey + "\n", hostileKey + "\r\nX-Evil: 1", "\x00" + hostileKey, hostileKey + "\x7f"} {
+		c := NewClient(WithBaseURL(srv.URL), WithAPIKey(key), WithRetryDelay(time.Second, time.Second))
+		start := time.Now()
+		_, err := c.Agents.List(context.Background())
+		var e *AgentTrustError
+		if !errors.As(err, &e) || e.Code != ErrorCodeValidationError || e.Details["field"] != "api_key" {
+			t.Fatalf("%q: want a VALIDATION_ERROR on api_key, got %#v", key, err)
+		}
+		if time.Since(start) > 500*time.Millisecond {
+			t.Fatalf("%q: the call was retried", key)
+		}
+		if s := fmt.Sprintf("%v %+v %#v %s %v", err, err, err, c, NewGuard(c, "agt_1")); strings.Contains(s, hostileKey) {
+			t.Fatalf("%q: printed: %s", key, s)
+		}
+	}
+	if n.Load() != 0 {
+		t.Fatalf("%d requests sent", n.Load())
+	}
+}

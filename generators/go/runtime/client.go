@@ -75,8 +75,21 @@ func WithBaseURL(baseURL string) Option {
 
 // WithAPIKey sets the organization API key, sent as the X-API-Key header of every call. The key
 // is never printed: not by an error, nor by fmt's %v or %+v of the client.
+//
+// A key with a control character (a trailing newline from a file or a paste) cannot be sent as a
+// header: it is a VALIDATION_ERROR of every call, whose message gives its position, never the key.
 func WithAPIKey(apiKey string) Option {
-	return func(c *config) { c.apiKey = secret(apiKey) }
+	return func(c *config) {
+		for i := 0; i < len(apiKey); i++ {
+			if b := apiKey[i]; b < 0x20 || b == 0x7f {
+				e := newError(ErrorCodeValidationError, "WithAPIKey: the API key holds a control character (0x%02x) at byte %d of %d; it is not sent", b, i, len(apiKey))
+				e.Details = map[string]any{"field": "api_key"}
+				c.fail(e)
+				return
+			}
+		}
+		c.apiKey = secret(apiKey)
+	}
 }
 
 // WithHTTPClient sets the *http.Client that sends requests (for proxies, custom TLS, or
