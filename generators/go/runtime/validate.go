@@ -169,24 +169,66 @@ func checkShape(v []byte, s *shape, path string) string {
 // allowed, and the checks here would have looked at the other member.
 func checkKeys(ms []member, s *shape, path string) string {
 	for i := range ms {
-		key := memberKey(ms[i].key)
+		raw := ms[i].key
+		// string(raw) in a comparison does not allocate; only an escaped key is decoded.
+		escaped := bytes.IndexByte(raw, '\\') >= 0
+		key := ""
+		if escaped {
+			key = memberKey(raw)
+		}
+		nonASCII := hasNonASCII(raw)
 		for j := range s.props {
 			name := s.props[j].name
-			if len(key) != len(name) && !hasNonASCII(key) {
+			if !escaped && !nonASCII && len(raw) != len(name) {
 				continue
 			}
-			if key == name {
+			same := (escaped && key == name) || (!escaped && string(raw) == name)
+			if same {
 				for k := i + 1; k < len(ms); k++ {
-					if memberKey(ms[k].key) == name {
+					if string(ms[k].key) == name || (bytes.IndexByte(ms[k].key, '\\') >= 0 && memberKey(ms[k].key) == name) {
 						return path + "." + name + ": duplicate member"
 					}
 				}
-			} else if strings.EqualFold(key, name) {
+				continue
+			}
+			var folds bool
+			switch {
+			case escaped:
+				folds = strings.EqualFold(key, name)
+			case nonASCII:
+				folds = strings.EqualFold(string(raw), name)
+			default:
+				folds = asciiEqualFold(raw, name)
+			}
+			if folds {
+				if !escaped {
+					key = string(raw)
+				}
 				return path + ": member " + strconv.Quote(key) + " differs from " + strconv.Quote(name) + " only in case"
 			}
 		}
 	}
 	return ""
+}
+
+// asciiEqualFold is strings.EqualFold for an ASCII key, without converting it to a string.
+func asciiEqualFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range b {
+		x, y := b[i], s[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 // memberKey is a member's key decoded (escapes are rare; the raw bytes serve otherwise).
@@ -205,9 +247,9 @@ func memberKey(raw []byte) string {
 
 // hasNonASCII reports whether s has a byte >= 0x80: strings.EqualFold also folds the Kelvin sign
 // and the long s, so "ſ" (2 bytes) matches "s" and lengths alone cannot rule a match out.
-func hasNonASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
+func hasNonASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
 			return true
 		}
 	}
