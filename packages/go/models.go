@@ -159,6 +159,9 @@ func (v Token) String() string {
 // GoString is String, so %#v masks the secrets too.
 func (v Token) GoString() string { return v.String() }
 
+// Format prints String for every verb (%d, %x and %q too), so no verb shows the secrets.
+func (v Token) Format(f fmt.State, verb rune) { formatMasked(f, verb, v.String()) }
+
 // IntrospectTokenRequest is the request body of TokensService.Introspect.
 type IntrospectTokenRequest struct {
 	// Token is the token to introspect. A secret: never log it.
@@ -182,6 +185,9 @@ func (v IntrospectTokenRequest) String() string {
 
 // GoString is String, so %#v masks the secrets too.
 func (v IntrospectTokenRequest) GoString() string { return v.String() }
+
+// Format prints String for every verb (%d, %x and %q too), so no verb shows the secrets.
+func (v IntrospectTokenRequest) Format(f fmt.State, verb rune) { formatMasked(f, verb, v.String()) }
 
 // IntrospectionResult is the answer of TokensService.Introspect.
 type IntrospectionResult struct {
@@ -225,6 +231,9 @@ func (v RevokeTokenRequest) String() string {
 
 // GoString is String, so %#v masks the secrets too.
 func (v RevokeTokenRequest) GoString() string { return v.String() }
+
+// Format prints String for every verb (%d, %x and %q too), so no verb shows the secrets.
+func (v RevokeTokenRequest) Format(f fmt.State, verb rune) { formatMasked(f, verb, v.String()) }
 
 // ActionCheckRequest is the request body of ActionsService.Check.
 type ActionCheckRequest struct {
@@ -328,6 +337,9 @@ func (v InitAPISessionRequest) String() string {
 
 // GoString is String, so %#v masks the secrets too.
 func (v InitAPISessionRequest) GoString() string { return v.String() }
+
+// Format prints String for every verb (%d, %x and %q too), so no verb shows the secrets.
+func (v InitAPISessionRequest) Format(f fmt.State, verb rune) { formatMasked(f, verb, v.String()) }
 
 // Session is a session. Keys that do not apply are empty strings or lists, never null (the Rust
 // client rejects null).
@@ -1105,6 +1117,9 @@ func (v FederatedTokenRequest) String() string {
 // GoString is String, so %#v masks the secrets too.
 func (v FederatedTokenRequest) GoString() string { return v.String() }
 
+// Format prints String for every verb (%d, %x and %q too), so no verb shows the secrets.
+func (v FederatedTokenRequest) Format(f fmt.State, verb rune) { formatMasked(f, verb, v.String()) }
+
 // VerifyFederatedTokenRequest is the body of `verifyToken` (#37), named as in the guide.
 type VerifyFederatedTokenRequest struct {
 	// Token is the external ID token (a JWT) or a `fed_` session token. A secret: never log it.
@@ -1126,6 +1141,11 @@ func (v VerifyFederatedTokenRequest) String() string {
 // GoString is String, so %#v masks the secrets too.
 func (v VerifyFederatedTokenRequest) GoString() string { return v.String() }
 
+// Format prints String for every verb (%d, %x and %q too), so no verb shows the secrets.
+func (v VerifyFederatedTokenRequest) Format(f fmt.State, verb rune) {
+	formatMasked(f, verb, v.String())
+}
+
 // InitFederatedSessionRequest is the body of `initSession` (#41), named as in the guide.
 type InitFederatedSessionRequest struct {
 	// Token is the external ID token (a JWT) or a `fed_` session token. A secret: never log it.
@@ -1146,6 +1166,11 @@ func (v InitFederatedSessionRequest) String() string {
 
 // GoString is String, so %#v masks the secrets too.
 func (v InitFederatedSessionRequest) GoString() string { return v.String() }
+
+// Format prints String for every verb (%d, %x and %q too), so no verb shows the secrets.
+func (v InitFederatedSessionRequest) Format(f fmt.State, verb rune) {
+	formatMasked(f, verb, v.String())
+}
 
 // FederatedTokenVerification is the answer of FederationService.VerifyToken.
 type FederatedTokenVerification struct {
@@ -1217,6 +1242,9 @@ func (v IssuedFederatedToken) String() string {
 // GoString is String, so %#v masks the secrets too.
 func (v IssuedFederatedToken) GoString() string { return v.String() }
 
+// Format prints String for every verb (%d, %x and %q too), so no verb shows the secrets.
+func (v IssuedFederatedToken) Format(f fmt.State, verb rune) { formatMasked(f, verb, v.String()) }
+
 // RevokeFederatedTokenRequest is the request body of FederationService.RevokeToken.
 type RevokeFederatedTokenRequest struct {
 	// Token is the token to revoke. A secret: never log it.
@@ -1235,6 +1263,11 @@ func (v RevokeFederatedTokenRequest) String() string {
 
 // GoString is String, so %#v masks the secrets too.
 func (v RevokeFederatedTokenRequest) GoString() string { return v.String() }
+
+// Format prints String for every verb (%d, %x and %q too), so no verb shows the secrets.
+func (v RevokeFederatedTokenRequest) Format(f fmt.State, verb rune) {
+	formatMasked(f, verb, v.String())
+}
 
 // CreateSIEMDestinationRequest is the request body of StreamingService.Create.
 type CreateSIEMDestinationRequest struct {
@@ -1268,6 +1301,11 @@ func (v CreateSIEMDestinationRequest) String() string {
 // GoString is String, so %#v masks the secrets too.
 func (v CreateSIEMDestinationRequest) GoString() string { return v.String() }
 
+// Format prints String for every verb (%d, %x and %q too), so no verb shows the secrets.
+func (v CreateSIEMDestinationRequest) Format(f fmt.State, verb rune) {
+	formatMasked(f, verb, v.String())
+}
+
 // UpdateSIEMDestinationRequest is the request body of StreamingService.Update.
 type UpdateSIEMDestinationRequest struct {
 	// Name: Display name. Optional.
@@ -1298,6 +1336,11 @@ func (v UpdateSIEMDestinationRequest) String() string {
 
 // GoString is String, so %#v masks the secrets too.
 func (v UpdateSIEMDestinationRequest) GoString() string { return v.String() }
+
+// Format prints String for every verb (%d, %x and %q too), so no verb shows the secrets.
+func (v UpdateSIEMDestinationRequest) Format(f fmt.State, verb rune) {
+	formatMasked(f, verb, v.String())
+}
 
 // SIEMDestination is the answer of StreamingService.Create, the answer of StreamingService.Get,
 // the answer of StreamingService.Update.
@@ -1341,6 +1384,9 @@ func (v SIEMDestination) String() string {
 
 // GoString is String, so %#v masks the secrets too.
 func (v SIEMDestination) GoString() string { return v.String() }
+
+// Format prints String for every verb (%d, %x and %q too), so no verb shows the secrets.
+func (v SIEMDestination) Format(f fmt.State, verb rune) { formatMasked(f, verb, v.String()) }
 
 // SIEMDestinationList is destinations, wrapped, with their count.
 type SIEMDestinationList struct {
@@ -1428,6 +1474,9 @@ func (v WimseToken) String() string {
 // GoString is String, so %#v masks the secrets too.
 func (v WimseToken) GoString() string { return v.String() }
 
+// Format prints String for every verb (%d, %x and %q too), so no verb shows the secrets.
+func (v WimseToken) Format(f fmt.State, verb rune) { formatMasked(f, verb, v.String()) }
+
 // VerifyWimseTokenRequest is the request body of WimseService.VerifyToken.
 type VerifyWimseTokenRequest struct {
 	// Token is the workload JWT. A secret: never log it.
@@ -1448,6 +1497,9 @@ func (v VerifyWimseTokenRequest) String() string {
 
 // GoString is String, so %#v masks the secrets too.
 func (v VerifyWimseTokenRequest) GoString() string { return v.String() }
+
+// Format prints String for every verb (%d, %x and %q too), so no verb shows the secrets.
+func (v VerifyWimseTokenRequest) Format(f fmt.State, verb rune) { formatMasked(f, verb, v.String()) }
 
 // WimseVerification is the answer of WimseService.VerifyToken.
 type WimseVerification struct {

@@ -56,15 +56,15 @@ var shapeIntrospectionResult = &shape{name: "IntrospectionResult", props: []prop
 	{name: "expires_at", required: false, nullable: false, sub: nil},
 	{name: "reasoning", required: false, nullable: false, sub: nil},
 	{name: "guard_tier", required: false, nullable: false, sub: nil},
-	{name: "confidence", required: false, nullable: false, sub: nil},
-	{name: "latency_ms", required: false, nullable: false, sub: nil},
+	{name: "confidence", required: false, nullable: false, sub: nil, hasMin: true, min: 0, hasMax: true, max: 1},
+	{name: "latency_ms", required: false, nullable: false, sub: nil, hasMin: true, min: 0},
 }}
 var shapeActionCheckResult = &shape{name: "ActionCheckResult", props: []prop{
 	{name: "allowed", required: true, nullable: false, sub: nil},
 	{name: "check_id", required: false, nullable: false, sub: nil},
-	{name: "confidence", required: false, nullable: false, sub: nil},
+	{name: "confidence", required: false, nullable: false, sub: nil, hasMin: true, min: 0, hasMax: true, max: 1},
 	{name: "guard_tier", required: false, nullable: false, sub: nil},
-	{name: "latency_ms", required: false, nullable: false, sub: nil},
+	{name: "latency_ms", required: false, nullable: false, sub: nil, hasMin: true, min: 0},
 	{name: "reason", required: false, nullable: false, sub: nil},
 	{name: "elevation_required", required: false, nullable: false, sub: nil},
 	{name: "approval_id", required: false, nullable: true, sub: nil},
@@ -72,7 +72,7 @@ var shapeActionCheckResult = &shape{name: "ActionCheckResult", props: []prop{
 }}
 var shapeTelemetryAccepted = &shape{name: "TelemetryAccepted", props: []prop{
 	{name: "accepted", required: true, nullable: false, sub: nil},
-	{name: "events_processed", required: false, nullable: false, sub: nil},
+	{name: "events_processed", required: false, nullable: false, sub: nil, hasMin: true, min: 0},
 }}
 var shapeSession = &shape{name: "Session", props: []prop{
 	{name: "session_id", required: true, nullable: false, sub: nil},
@@ -87,10 +87,10 @@ var shapeSession = &shape{name: "Session", props: []prop{
 	{name: "mode", required: true, nullable: false, sub: nil},
 	{name: "allowed_actions", required: false, nullable: false, sub: nil},
 	{name: "scope_ceiling", required: true, nullable: false, sub: nil},
-	{name: "total_calls", required: true, nullable: false, sub: nil},
-	{name: "read_calls", required: false, nullable: false, sub: nil},
-	{name: "write_calls", required: false, nullable: false, sub: nil},
-	{name: "denied_calls", required: true, nullable: false, sub: nil},
+	{name: "total_calls", required: true, nullable: false, sub: nil, hasMin: true, min: 0},
+	{name: "read_calls", required: false, nullable: false, sub: nil, hasMin: true, min: 0},
+	{name: "write_calls", required: false, nullable: false, sub: nil, hasMin: true, min: 0},
+	{name: "denied_calls", required: true, nullable: false, sub: nil, hasMin: true, min: 0},
 	{name: "created_at", required: true, nullable: false, sub: nil},
 	{name: "last_activity_at", required: false, nullable: false, sub: nil},
 }}
@@ -288,7 +288,7 @@ var shapeFederatedTokenIntrospection = &shape{name: "FederatedTokenIntrospection
 var shapeIssuedFederatedToken = &shape{name: "IssuedFederatedToken", props: []prop{
 	{name: "id_token", required: false, nullable: false, sub: nil},
 	{name: "token", required: false, nullable: false, sub: nil},
-	{name: "expires_in", required: true, nullable: false, sub: nil},
+	{name: "expires_in", required: true, nullable: false, sub: nil, hasMin: true, min: 0},
 	{name: "expires_at", required: false, nullable: false, sub: nil},
 }}
 var shapeSIEMDestination = &shape{name: "SiemDestination", props: []prop{
@@ -299,28 +299,28 @@ var shapeSIEMDestination = &shape{name: "SiemDestination", props: []prop{
 	{name: "endpoint_url", required: true, nullable: false, sub: nil},
 	{name: "auth_token", required: false, nullable: false, sub: nil},
 	{name: "is_active", required: true, nullable: false, sub: nil},
-	{name: "batch_size", required: true, nullable: false, sub: nil},
-	{name: "flush_interval_seconds", required: true, nullable: false, sub: nil},
+	{name: "batch_size", required: true, nullable: false, sub: nil, hasMin: true, min: 0},
+	{name: "flush_interval_seconds", required: true, nullable: false, sub: nil, hasMin: true, min: 0},
 	{name: "filter_event_types", required: true, nullable: false, sub: nil},
 	{name: "created_at", required: true, nullable: false, sub: nil},
 	{name: "updated_at", required: true, nullable: false, sub: nil},
 }}
 var shapeSIEMDestinationList = &shape{name: "SiemDestinationList", props: []prop{
 	{name: "destinations", required: true, nullable: false, sub: &shape{items: shapeSIEMDestination}},
-	{name: "total", required: true, nullable: false, sub: nil},
+	{name: "total", required: true, nullable: false, sub: nil, hasMin: true, min: 0},
 }}
 var shapeDeliveryRecord = &shape{name: "DeliveryRecord", props: []prop{
 	{name: "id", required: true, nullable: false, sub: nil},
 	{name: "destination_id", required: true, nullable: false, sub: nil},
-	{name: "batch_size", required: true, nullable: false, sub: nil},
+	{name: "batch_size", required: true, nullable: false, sub: nil, hasMin: true, min: 0},
 	{name: "status", required: true, nullable: false, sub: nil},
-	{name: "status_code", required: true, nullable: false, sub: nil},
+	{name: "status_code", required: true, nullable: false, sub: nil, hasMin: true, min: 0},
 	{name: "error_message", required: true, nullable: false, sub: nil},
 	{name: "delivered_at", required: true, nullable: false, sub: nil},
 }}
 var shapeDeliveryLog = &shape{name: "DeliveryLog", props: []prop{
 	{name: "logs", required: true, nullable: false, sub: &shape{items: shapeDeliveryRecord}},
-	{name: "total", required: true, nullable: false, sub: nil},
+	{name: "total", required: true, nullable: false, sub: nil, hasMin: true, min: 0},
 }}
 var shapeWimseToken = &shape{name: "WimseToken", props: []prop{
 	{name: "token", required: true, nullable: false, sub: nil},

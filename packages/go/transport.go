@@ -19,9 +19,9 @@ import (
 	"time"
 )
 
-// maxResponseBytes bounds how much of an answer is read, so a broken or hostile gateway cannot
-// exhaust memory; a larger answer is an INVALID_RESPONSE.
-const maxResponseBytes = 32 << 20
+// DefaultMaxResponseBytes bounds how much of an answer is read (WithMaxResponseBytes changes it),
+// so a broken or hostile gateway cannot exhaust memory; a larger answer is an INVALID_RESPONSE.
+const DefaultMaxResponseBytes = 32 << 20
 
 // operation is one HTTP call of a generated method.
 type operation struct {
@@ -158,14 +158,30 @@ func (c *Client) attempt(ctx context.Context, cfg *config, op *operation, target
 		return result{err: e}
 	}
 	// net/http's Transport silently sends a replayable request (a GET, or any request with an
-	// Idempotency-Key and a rewindable body) a second time when a reused keep-alive connection
-	// fails. This loop must be the only retry, so that WithMaxRetries means what it says and a
-	// dropped connection with retries off fails, as in every other SDK: make the request
-	// non-replayable by giving it a one-shot body (an empty one for body-less requests, which the
-	// Transport then sends without a body for GET and DELETE).
+	// Idempotency-Key header and a rewindable or empty body) a second time when a reused
+	// keep-alive connection fails. This loop must be the only retry, so that WithMaxRetries means
+	// what it says and a dropped connection with retries off fails, as in every other SDK:
+	//   - a request with a body gets a one-shot body (no GetBody), still with its Content-Length;
+	//   - a body-less GET, HEAD, OPTIONS or TRACE (replayable by its method) gets an empty
+	//     one-shot body, which the Transport probes and sends without a body;
+	//   - a body-less POST, PUT, PATCH or DELETE is sent with http.NoBody, so a POST goes out with
+	//     Content-Length: 0 (an empty one-shot body would go out as Transfer-Encoding: chunked,
+	//     which spec-validating proxies forward with both headers). NoBody alone is not replayable
+	//     for these methods; only an Idempotency-Key header spelled canonically makes it so
+	//     (net/http's Request.isReplayable looks the key up as "Idempotency-Key"), so the key of
+	//     a body-less request is set under its lower-case spelling below. Header names are
+	//     case-insensitive (RFC 9110; HTTP/2 sends them lower-case anyway), so the gateway sees
+	//     the same header. The Transport may still resend a request none of whose bytes were
+	//     written (nothingWrittenError): the gateway never saw it, so that is no replay.
 	req.GetBody = nil
-	if req.Body == nil || req.Body == http.NoBody {
-		req.Body = io.NopCloser(strings.NewReader(""))
+	bodyless := req.Body == nil || req.Body == http.NoBody
+	if bodyless {
+		switch op.method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+			req.Body = io.NopCloser(strings.NewReader(""))
+		default:
+			req.Body, req.ContentLength = http.NoBody, 0
+		}
 	}
 	for k, vs := range cfg.headers {
 		req.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
@@ -176,7 +192,12 @@ func (c *Client) attempt(ctx context.Context, cfg *config, op *operation, target
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if idempotencyKey != "" {
-		req.Header.Set("Idempotency-Key", idempotencyKey)
+		if bodyless {
+			req.Header.Del(idempotencyHeader)
+			req.Header[bodylessIdempotencyHeader] = []string{idempotencyKey}
+		} else {
+			req.Header.Set(idempotencyHeader, idempotencyKey)
+		}
 	}
 	for k, vs := range op.header {
 		req.Header[k] = append([]string(nil), vs...)
@@ -193,14 +214,17 @@ func (c *Client) attempt(ctx context.Context, cfg *config, op *operation, target
 		return transportFailure(ctx, actx, op, cfg, err)
 	}
 	defer resp.Body.Close()
-	data, err := readBody(resp)
+	data, err := readBody(resp, cfg.maxResponse)
 	if err != nil {
 		if errors.Is(err, errTooLarge) {
-			e := newError(ErrorCodeInvalidResponse, "%s: the answer is larger than %d bytes", op.id, maxResponseBytes)
+			e := newError(ErrorCodeInvalidResponse, "%s: the answer is larger than %d bytes", op.id, cfg.maxResponse)
 			e.Status, e.RequestID = resp.StatusCode, resp.Header.Get("X-Request-Id")
 			return result{err: e}
 		}
 		return transportFailure(ctx, actx, op, cfg, err)
+	}
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return result{err: redirectError(op, resp)}
 	}
 	r := result{status: resp.StatusCode, body: data, requestID: resp.Header.Get("X-Request-Id"), retryAfter: -1}
 	if retryableStatus(resp.StatusCode) {
@@ -214,8 +238,25 @@ func (c *Client) attempt(ctx context.Context, cfg *config, op *operation, target
 
 var errTooLarge = errors.New("answer too large")
 
-func readBody(resp *http.Response) ([]byte, error) {
-	if resp.ContentLength > maxResponseBytes {
+// redirectError is the error of a 3xx answer, which is never followed (see refuseRedirect).
+func redirectError(op *operation, resp *http.Response) *RedirectError {
+	host := ""
+	if loc, err := resp.Location(); err == nil {
+		host = loc.Host
+	}
+	where := "no Location"
+	if host != "" {
+		where = "Location host " + strconv.Quote(host)
+	}
+	e := &RedirectError{AgentTrustError: AgentTrustError{Code: ErrorCodeInvalidResponse,
+		Status: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"),
+		Message: op.id + ": the gateway answered with a redirect (HTTP " + strconv.Itoa(resp.StatusCode) + ", " + where + "), which is not followed"}}
+	e.LocationHost = host
+	return e
+}
+
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	if resp.ContentLength > limit {
 		return nil, errTooLarge
 	}
 	var buf []byte
@@ -225,11 +266,11 @@ func readBody(resp *http.Response) ([]byte, error) {
 		buf = make([]byte, 0, 512)
 	}
 	b := bytes.NewBuffer(buf)
-	n, err := b.ReadFrom(io.LimitReader(resp.Body, maxResponseBytes+1))
+	n, err := b.ReadFrom(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if n > maxResponseBytes {
+	if n > limit {
 		return nil, errTooLarge
 	}
 	return b.Bytes(), nil
@@ -266,6 +307,14 @@ func ctxError(op *operation, err error) error {
 	return &NetworkError{AgentTrustError{Code: code, cause: err,
 		Message: op.method + " " + op.path + ": " + err.Error()}}
 }
+
+// idempotencyHeader carries the key that makes a retried POST safe; bodylessIdempotencyHeader is
+// the same header, spelled so that net/http does not replay a body-less request on its own (see
+// attempt).
+const (
+	idempotencyHeader         = "Idempotency-Key"
+	bodylessIdempotencyHeader = "idempotency-key"
+)
 
 // apiKeyHeader carries the organization API key.
 const apiKeyHeader = "X-API-Key"
@@ -459,6 +508,15 @@ func (s secret) scrub(text string) string {
 func pathParam(opID, name, value string) error {
 	if value == "" {
 		e := newError(ErrorCodeValidationError, "%s: %s must not be empty", opID, name)
+		e.Details = map[string]any{"field": name}
+		return e
+	}
+	// url.PathEscape leaves "." alone, so "." or ".." would become a dot-segment that the HTTP
+	// stack, a proxy or the gateway resolves against the path: revoke("..") would go out as
+	// POST /api/v1/agents/revoke, another endpoint. They are refused, not encoded (%2E is
+	// decoded back to "." by many servers before routing).
+	if value == "." || value == ".." {
+		e := newError(ErrorCodeValidationError, "%s: %s must not be %q (a dot-segment would change the path)", opID, name, value)
 		e.Details = map[string]any{"field": name}
 		return e
 	}

@@ -31,6 +31,8 @@ type config struct {
 	apiKey         secret
 	httpClient     *http.Client
 	timeout        time.Duration
+	// maxResponse is the largest answer read, in bytes (DefaultMaxResponseBytes).
+	maxResponse    int64
 	maxRetries     int
 	retryBase      time.Duration
 	retryMax       time.Duration
@@ -73,8 +75,21 @@ func WithBaseURL(baseURL string) Option {
 
 // WithAPIKey sets the organization API key, sent as the X-API-Key header of every call. The key
 // is never printed: not by an error, nor by fmt's %v or %+v of the client.
+//
+// A key with a control character (a trailing newline from a file or a paste) cannot be sent as a
+// header: it is a VALIDATION_ERROR of every call, whose message gives its position, never the key.
 func WithAPIKey(apiKey string) Option {
-	return func(c *config) { c.apiKey = secret(apiKey) }
+	return func(c *config) {
+		for i := 0; i < len(apiKey); i++ {
+			if b := apiKey[i]; b < 0x20 || b == 0x7f {
+				e := newError(ErrorCodeValidationError, "WithAPIKey: the API key holds a control character (0x%02x) at byte %d of %d; it is not sent", b, i, len(apiKey))
+				e.Details = map[string]any{"field": "api_key"}
+				c.fail(e)
+				return
+			}
+		}
+		c.apiKey = secret(apiKey)
+	}
 }
 
 // WithHTTPClient sets the *http.Client that sends requests (for proxies, custom TLS, or
@@ -85,8 +100,21 @@ func WithHTTPClient(client *http.Client) Option {
 			c.fail(newError(ErrorCodeValidationError, "WithHTTPClient: client is nil"))
 			return
 		}
-		c.httpClient = client
+		c.httpClient = withoutRedirects(client)
 		c.tlsApplied = false
+	}
+}
+
+// WithMaxResponseBytes caps the size of an answer the client reads (default
+// DefaultMaxResponseBytes, 32 MiB): a larger one fails the call with INVALID_RESPONSE, without
+// reading the rest, whether or not the gateway announced its length. n must be positive.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *config) {
+		if n <= 0 {
+			c.fail(newError(ErrorCodeValidationError, "WithMaxResponseBytes: want a positive size, got %d", n))
+			return
+		}
+		c.maxResponse = n
 	}
 }
 
@@ -299,6 +327,19 @@ func firstEnv(names []string) string {
 	return ""
 }
 
+// refuseRedirect is the CheckRedirect of every HTTP client the SDK sends with: a redirect is
+// never followed (it would carry the API key to wherever Location points, and the target's answer
+// would become the result). The call sees the 3xx answer itself and fails with a *RedirectError.
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// withoutRedirects is a copy of client that does not follow redirects; the caller's client is
+// left as it is.
+func withoutRedirects(client *http.Client) *http.Client {
+	hc := *client
+	hc.CheckRedirect = refuseRedirect
+	return &hc
+}
+
 // sharedTransport keeps more idle connections per host than http.DefaultTransport's 2, so
 // concurrent guard checks reuse connections instead of opening new ones.
 var sharedTransport = func() http.RoundTripper {
@@ -310,8 +351,9 @@ var sharedTransport = func() http.RoundTripper {
 func defaultConfig() config {
 	return config{
 		baseURL:    DefaultBaseURL,
-		httpClient: &http.Client{Transport: sharedTransport},
+		httpClient: &http.Client{Transport: sharedTransport, CheckRedirect: refuseRedirect},
 		timeout:    DefaultTimeout,
+		maxResponse: DefaultMaxResponseBytes,
 		maxRetries: DefaultMaxRetries,
 		retryBase:  initialRetryDelay,
 		retryMax:   maxRetryDelay,
@@ -342,6 +384,9 @@ func (c *Client) With(opts ...Option) *Client {
 
 // String describes the client without its API key.
 func (c *Client) String() string {
+	if c == nil {
+		return "ati.Client(nil)"
+	}
 	return fmt.Sprintf("ati.Client{BaseURL: %q, APIKey: %s}", c.cfg.baseURL, c.cfg.apiKey)
 }
 
@@ -350,7 +395,17 @@ func (c *Client) GoString() string { return c.String() }
 
 // Format makes every fmt verb (%v, %+v, %#v, %s) print String, so the API key never leaks
 // through a log line that prints the client.
-func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+func (c *Client) Format(f fmt.State, verb rune) { formatMasked(f, verb, c.String()) }
+
+// formatMasked writes s, a description with every secret already masked, for any fmt verb: %q
+// quotes it, every other verb (%v, %+v, %#v, %s, %d, %x, ...) writes it as it is, so no verb
+// reaches the fields behind it.
+func formatMasked(f fmt.State, verb rune, s string) {
+	if verb == 'q' {
+		s = strconv.Quote(s)
+	}
+	_, _ = f.Write([]byte(s))
+}
 
 // secret holds a credential; every way fmt or encoding/json could print it prints a mask.
 type secret string
@@ -367,7 +422,7 @@ func (s secret) String() string {
 func (s secret) GoString() string { return s.String() }
 
 // Format masks the secret for every fmt verb.
-func (s secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
+func (s secret) Format(f fmt.State, verb rune) { formatMasked(f, verb, s.String()) }
 
 // MarshalText masks the secret for encoding/json and encoding/xml.
 func (s secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }

@@ -41,7 +41,7 @@ func (e *AgentTrustError) Error() string {
 	b.WriteString(string(e.Code))
 	if e.Message != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Message)
+		writeEscaped(&b, e.Message)
 	}
 	if e.Status != 0 || e.RequestID != "" {
 		b.WriteString(" (")
@@ -54,11 +54,31 @@ func (e *AgentTrustError) Error() string {
 				b.WriteString(", ")
 			}
 			b.WriteString("request ")
-			b.WriteString(e.RequestID)
+			writeEscaped(&b, e.RequestID)
 		}
 		b.WriteString(")")
 	}
 	return b.String()
+}
+
+// writeEscaped writes s with its control characters escaped (\n, \r, \t, \x1b as \u001b, and
+// the C1 controls, U+2028 and U+2029): a gateway's error message is text from the network, and
+// must not start a forged line or a terminal escape in a log that prints Error().
+func writeEscaped(b *strings.Builder, s string) {
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || (r >= 0x7f && r < 0xa0) || r == 0x2028 || r == 0x2029:
+			fmt.Fprintf(b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
 }
 
 // Unwrap returns the underlying cause (a net/http or context error, a JSON error), if any, so
@@ -88,6 +108,19 @@ type NetworkError struct {
 
 // Unwrap returns the embedded *AgentTrustError, so errors.As(err, &atiErr) matches too.
 func (e *NetworkError) Unwrap() error { return &e.AgentTrustError }
+
+// RedirectError is returned when the gateway answers with a redirect (3xx). The SDK never
+// follows one, so the API key is never sent to the Location, and the target's answer never
+// becomes a decision. Code is INVALID_RESPONSE; Status is the 3xx status and LocationHost the
+// host the gateway pointed to (never the full Location, which may carry secrets).
+type RedirectError struct {
+	AgentTrustError
+	// LocationHost is the host[:port] of the Location header, or "" when there was none.
+	LocationHost string
+}
+
+// Unwrap returns the embedded *AgentTrustError, so errors.As(err, &atiErr) matches too.
+func (e *RedirectError) Unwrap() error { return &e.AgentTrustError }
 
 // IsCode reports whether err is, or wraps, an *AgentTrustError with the given code.
 func IsCode(err error, code ErrorCode) bool {

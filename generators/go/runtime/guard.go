@@ -1,6 +1,7 @@
 package ati
 
 import (
+	"fmt"
 	"context"
 	"encoding/json"
 	"errors"
@@ -36,6 +37,20 @@ type Guard struct {
 
 	total, allowed, denied, elevation, failedOpen, unavailable atomic.Int64
 }
+
+// String describes the guard: its agent and client, never the API key.
+func (g *Guard) String() string {
+	if g == nil {
+		return "ati.Guard(nil)"
+	}
+	return fmt.Sprintf("ati.Guard{AgentID: %q, Client: %s}", g.agentID, g.client)
+}
+
+// GoString is String: %#v must not print the API key either.
+func (g *Guard) GoString() string { return g.String() }
+
+// Format makes every fmt verb print String, so the key never leaks through a printed guard.
+func (g *Guard) Format(f fmt.State, verb rune) { formatMasked(f, verb, g.String()) }
 
 type guardConfig struct {
 	sessionID       string

@@ -21,7 +21,8 @@ type report struct {
 
 // telemetry batches reports on one goroutine, started on the first report. The queue is a
 // buffered channel: Report never blocks (a full queue drops and counts), and memory is bounded
-// by the capacity. Full batches go out at once; a partial batch waits at most one interval.
+// by the capacity. Full batches go out at once; a partial batch waits at most one interval. After
+// a failed batch, sending backs off exponentially (see run).
 type telemetry struct {
 	send      func(ctx context.Context, events []TelemetryEvent) error
 	agentID   string
@@ -45,6 +46,10 @@ type telemetry struct {
 	failedBatches atomic.Int64
 	pending       atomic.Int64 // events taken off the queue but not yet sent or dropped
 }
+
+// maxTelemetryBackoff caps the wait after consecutive failed batches, in flush intervals (60 s
+// at the default 5 s interval).
+const maxTelemetryBackoff = 12
 
 func (t *telemetry) push(r report) {
 	t.mu.RLock()
@@ -86,17 +91,37 @@ func (t *telemetry) run() {
 	batch := make([]TelemetryEvent, 0, t.batchSize)
 	ticker := time.NewTicker(t.interval)
 	defer ticker.Stop()
-	var quietUntil time.Time // after a failed batch, full batches wait for the next tick
+	// After a failed batch the goroutine backs off: neither a full batch nor the ticker sends
+	// until quietUntil, which doubles with each consecutive failure (interval, 2x, 4x, ... up to
+	// maxTelemetryBackoff intervals, shortened by up to 25% at random so that many guards do not
+	// retry in step). The first success ends it. Flush and Close still send at once: the caller
+	// asked for it. Reports keep queuing meanwhile; a full queue drops and counts them.
+	var quietUntil time.Time
+	failures := 0
+	try := func(send func(*[]TelemetryEvent) error) error {
+		before := t.sent.Load()
+		err := send(&batch)
+		switch {
+		case err != nil:
+			quietUntil = time.Now().Add(backoff(failures, t.interval, maxTelemetryBackoff*t.interval))
+			failures++
+		case t.sent.Load() > before: // an empty tick proves nothing
+			failures = 0
+		}
+		return err
+	}
 	for {
 		select {
 		case <-t.wake:
-			if time.Now().After(quietUntil) && t.sendFull(&batch) != nil {
-				quietUntil = time.Now().Add(t.interval)
+			if time.Now().After(quietUntil) {
+				_ = try(t.sendFull)
 			}
 		case <-ticker.C:
-			_ = t.drain(&batch)
+			if time.Now().After(quietUntil) {
+				_ = try(t.drain)
+			}
 		case done := <-t.flushes:
-			done <- t.drain(&batch)
+			done <- try(t.drain)
 		case <-t.stop:
 			// Close flushed already; what is left could not be sent and is dropped, counted.
 			n := int64(len(batch))

@@ -6,13 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Response validation. encoding/json checks the types of what is present; it cannot tell a
 // missing required field from a zero value, nor a null from an absent member. The generated
 // shapes say which members must be present and which may be null, and checkShape walks the raw
 // answer with a small scanner (no allocation per member) to enforce it. Enum values are not
-// checked: an unknown value is kept as-is, so a newer gateway does not break an older SDK.
+// checked: an unknown value is kept as-is, so a newer gateway does not break an older SDK (but
+// it must still be a string: encoding/json rejects a number or object for a string enum). A
+// member the spec does not allow to be null is refused as null, even when optional, and numbers
+// are checked against the spec's minimum and maximum.
 
 // shape describes the JSON a schema allows, as far as encoding/json does not check it.
 type shape struct {
@@ -34,6 +38,9 @@ type prop struct {
 	nullable bool
 	// sub is the shape of an object, array or union value; nil for scalars and free-form maps.
 	sub *shape
+	// hasMin/min and hasMax/max are the spec's inclusive minimum and maximum of a number.
+	hasMin, hasMax bool
+	min, max       float64
 }
 
 // decodeError is a validation failure, with a message naming the JSON path.
@@ -117,6 +124,9 @@ func checkShape(v []byte, s *shape, path string) string {
 		if !ok {
 			return path + ": malformed object"
 		}
+		if msg := checkKeys(ms, s, path); msg != "" {
+			return msg
+		}
 		for i := range s.props {
 			p := &s.props[i]
 			val, found := lookup(ms, p.name)
@@ -127,10 +137,21 @@ func checkShape(v []byte, s *shape, path string) string {
 				continue
 			}
 			if isNull(val) {
-				if p.required && !p.nullable {
+				// An optional member may be left out, not sent as null, unless the spec allows
+				// null: Go would otherwise read null as the zero value (confidence 0, false).
+				if !p.nullable {
 					return path + "." + p.name + ": must not be null"
 				}
 				continue
+			}
+			if p.hasMin || p.hasMax {
+				f, err := strconv.ParseFloat(string(trimSpace(val)), 64)
+				if err != nil {
+					return path + "." + p.name + ": want a number"
+				}
+				if (p.hasMin && f < p.min) || (p.hasMax && f > p.max) {
+					return path + "." + p.name + ": " + strconv.FormatFloat(f, 'g', -1, 64) + " is out of range (" + s.name + ")"
+				}
 			}
 			if p.sub != nil {
 				if msg := checkShape(val, p.sub, path+"."+p.name); msg != "" {
@@ -140,6 +161,99 @@ func checkShape(v []byte, s *shape, path string) string {
 		}
 		return ""
 	}
+}
+
+// checkKeys refuses an object in which a declared member appears twice, or a key that differs
+// from a declared one only in case ("Allowed" next to "allowed"): encoding/json matches keys
+// case-insensitively and keeps the last, so {"allowed": false, "Allowed": true} would decode as
+// allowed, and the checks here would have looked at the other member.
+func checkKeys(ms []member, s *shape, path string) string {
+	for i := range ms {
+		raw := ms[i].key
+		// string(raw) in a comparison does not allocate; only an escaped key is decoded.
+		escaped := bytes.IndexByte(raw, '\\') >= 0
+		key := ""
+		if escaped {
+			key = memberKey(raw)
+		}
+		nonASCII := hasNonASCII(raw)
+		for j := range s.props {
+			name := s.props[j].name
+			if !escaped && !nonASCII && len(raw) != len(name) {
+				continue
+			}
+			same := (escaped && key == name) || (!escaped && string(raw) == name)
+			if same {
+				for k := i + 1; k < len(ms); k++ {
+					if string(ms[k].key) == name || (bytes.IndexByte(ms[k].key, '\\') >= 0 && memberKey(ms[k].key) == name) {
+						return path + "." + name + ": duplicate member"
+					}
+				}
+				continue
+			}
+			var folds bool
+			switch {
+			case escaped:
+				folds = strings.EqualFold(key, name)
+			case nonASCII:
+				folds = strings.EqualFold(string(raw), name)
+			default:
+				folds = asciiEqualFold(raw, name)
+			}
+			if folds {
+				if !escaped {
+					key = string(raw)
+				}
+				return path + ": member " + strconv.Quote(key) + " differs from " + strconv.Quote(name) + " only in case"
+			}
+		}
+	}
+	return ""
+}
+
+// asciiEqualFold is strings.EqualFold for an ASCII key, without converting it to a string.
+func asciiEqualFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range b {
+		x, y := b[i], s[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// memberKey is a member's key decoded (escapes are rare; the raw bytes serve otherwise).
+func memberKey(raw []byte) string {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw)
+	}
+	var k string
+	q := make([]byte, 0, len(raw)+2)
+	q = append(append(append(q, '"'), raw...), '"')
+	if json.Unmarshal(q, &k) != nil {
+		return string(raw)
+	}
+	return k
+}
+
+// hasNonASCII reports whether s has a byte >= 0x80: strings.EqualFold also folds the Kelvin sign
+// and the long s, so "ſ" (2 bytes) matches "s" and lengths alone cannot rule a match out.
+func hasNonASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 // member is one member of a JSON object: its key as written (quotes stripped) and raw value.

@@ -179,7 +179,10 @@ export function objectDecl(ctx: GoTypes, t: ObjectType, imports: GoImports): str
     }
 
     // GoString is String, so %#v masks the secrets too.
-    func (v ${name}) GoString() string { return v.String() }`;
+    func (v ${name}) GoString() string { return v.String() }
+
+    // Format prints String for every verb (%d, %x and %q too), so no verb shows the secrets.
+    func (v ${name}) Format(f ${imports.use('fmt')}.State, verb rune) { formatMasked(f, verb, v.String()) }`;
   return code`
     ${objectDoc(ctx, t, name)}
     type ${name} struct {
@@ -408,6 +411,16 @@ export function shapeExpr(ctx: GoTypes, ref: TypeRef): string {
   }
 }
 
+/** The numeric range of a number or integer property (`minimum`/`maximum`), checked on decode. */
+function rangeFields(p: { type: TypeRef; constraints: { minimum?: number; maximum?: number } }): string {
+  if (p.type.kind !== 'primitive' || (p.type.type !== 'number' && p.type.type !== 'integer')) return '';
+  const { minimum, maximum } = p.constraints;
+  let out = '';
+  if (minimum !== undefined) out += `, hasMin: true, min: ${minimum}`;
+  if (maximum !== undefined) out += `, hasMax: true, max: ${maximum}`;
+  return out;
+}
+
 export const shapeVar = (t: NamedType): string => `shape${goTypeName(t)}`;
 
 export function shapeDecl(ctx: GoTypes, t: Exclude<NamedType, EnumType>): string {
@@ -423,7 +436,7 @@ export function shapeDecl(ctx: GoTypes, t: Exclude<NamedType, EnumType>): string
     var ${v} = &shape{name: ${quote(t.name.wire)}, props: []prop{
         ${t.properties.map(
           (p) =>
-            `{name: ${quote(p.name.wire)}, required: ${p.required}, nullable: ${p.nullable}, sub: ${shapeExpr(ctx, p.type)}},`,
+            `{name: ${quote(p.name.wire)}, required: ${p.required}, nullable: ${p.nullable}, sub: ${shapeExpr(ctx, p.type)}${rangeFields(p)}},`,
         )}
     }}`;
 }
