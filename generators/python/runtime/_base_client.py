@@ -11,6 +11,7 @@ import asyncio
 import email.utils
 import json
 import logging
+import math
 import os
 import random
 import threading
@@ -29,6 +30,7 @@ from ._constants import (
     API_KEY_ENV,
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     INITIAL_RETRY_DELAY,
@@ -45,7 +47,9 @@ from .exceptions import (
     InvalidResponseError,
     NetworkError,
     RequestTimeoutError,
+    ResponseTooLargeError,
     ValidationError,
+    clean_message,
     error_from_response,
     error_from_rpc,
 )
@@ -116,7 +120,8 @@ class RequestOptions(TypedDict, total=False):
     """Per-call options, the `request_options` argument of every resource method."""
 
     timeout: float
-    """Seconds per attempt (default: the client's)."""
+    """Seconds per attempt, for the whole of it: connecting, sending and reading the full
+    answer (default: the client's)."""
     max_retries: int
     """Retries after the first attempt (default: the client's, 2)."""
     headers: Mapping[str, str]
@@ -165,11 +170,26 @@ def _from_env(names: tuple[str, ...]) -> str | None:
     return None
 
 
-def _check_number(name: str, value: Any, *, integer: bool) -> None:
+def _check_number(
+    name: str, value: Any, *, integer: bool, error: type[ValidationError] = ValidationError
+) -> None:
     ok = isinstance(value, int) if integer else isinstance(value, (int, float))
-    if not ok or isinstance(value, bool) or value < 0:
-        kind = "an integer" if integer else "a number"
-        raise ValidationError("VALIDATION_ERROR", f"{name} must be {kind} >= 0", details={"field": name})
+    if not ok or isinstance(value, bool) or not math.isfinite(value) or value < 0:
+        kind = "an integer" if integer else "a finite number"
+        raise error("VALIDATION_ERROR", f"{name} must be {kind} >= 0", details={"field": name})
+
+
+def _check_api_key(api_key: str) -> str:
+    """The key without surrounding whitespace (a key read from a file keeps its newline); it must
+    then be printable ASCII, as an HTTP header value. The error never contains the key."""
+    key = api_key.strip()
+    if not key or not all("!" <= ch <= "~" for ch in key):
+        raise ConfigurationError(
+            "VALIDATION_ERROR",
+            "api_key must be printable ASCII without spaces or control characters",
+            details={"field": "api_key"},
+        )
+    return key
 
 
 class _BaseClient:
@@ -190,6 +210,7 @@ class _BaseClient:
         default_headers: Mapping[str, str] | None = None,
         service_urls: Mapping[str, str | None] | None = None,
         verify_tls: bool = True,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.base_url = _check_url("base_url", base_url or _from_env(BASE_URL_ENV) or DEFAULT_BASE_URL)
         given = dict(service_urls or {})
@@ -218,10 +239,15 @@ class _BaseClient:
             raise ConfigurationError(
                 "VALIDATION_ERROR", "api_key must be a non-empty string", details={"field": "api_key"}
             )
-        _check_number("timeout", timeout, integer=False)
-        _check_number("max_retries", max_retries, integer=True)
+        if api_key is not None:
+            api_key = _check_api_key(api_key)
+        _check_number("timeout", timeout, integer=False, error=ConfigurationError)
+        _check_number("max_retries", max_retries, integer=True, error=ConfigurationError)
+        _check_number("max_response_bytes", max_response_bytes, integer=True, error=ConfigurationError)
         self.timeout = float(timeout)
         self.max_retries = max_retries
+        self.max_response_bytes = max_response_bytes
+        """The largest answer read, in bytes (default 32 MiB); a larger one is an INVALID_RESPONSE."""
         # Name-mangled and left out of __repr__, so the key is never printed or logged.
         self.__api_key = api_key
         self._default_headers = dict(default_headers or {})
@@ -315,6 +341,7 @@ class _BaseClient:
             # The generated clients take each service's URL as `<service>_url`.
             **{f"{name}_url": url for name, url in self.service_urls.items()},
             "verify_tls": self.verify_tls,
+            "max_response_bytes": self.max_response_bytes,
         }
 
     def __repr__(self) -> str:
@@ -337,9 +364,12 @@ class _BaseClient:
         if path_params:
             segments = {}
             for name, value in path_params.items():
-                if not isinstance(value, str) or not value:
+                if not isinstance(value, str) or not value or value in (".", ".."):
+                    # "." and ".." would be resolved away by the URL and reach another endpoint.
                     raise ValidationError(
-                        "VALIDATION_ERROR", f"{name} must be a non-empty string", details={"field": name}
+                        "VALIDATION_ERROR",
+                        f"{name} must be a non-empty string other than '.' and '..'",
+                        details={"field": name},
                     )
                 segments[name] = quote(value, safe="")
             path = path.format(**segments)
@@ -365,7 +395,7 @@ class _BaseClient:
         if body is not None and not isinstance(body, NotGiven):
             try:
                 content = pydantic_core.to_json(to_wire(body))
-            except pydantic_core.PydanticSerializationError as e:
+            except (pydantic_core.PydanticSerializationError, ValueError, RecursionError) as e:
                 raise ValidationError(
                     "VALIDATION_ERROR", f"{op.id}: the request body is not JSON-serializable: {e}"
                 ) from None
@@ -408,11 +438,38 @@ class _BaseClient:
         return delay * (1 - random.random() * 0.25)
 
     @staticmethod
-    def _network_error(p: _Prepared, error: httpx.TransportError) -> AgentTrustError:
-        if isinstance(error, httpx.TimeoutException):
+    def _network_error(p: _Prepared, error: httpx.TransportError | None) -> AgentTrustError:
+        """The SDK's error for a transport failure (None: the whole-call deadline passed). It is
+        raised `from None`: httpx's exception holds the request, API key header included, so it is
+        not chained; its type and (escaped) text are in the message and `details["cause"]`."""
+        if error is None or isinstance(error, httpx.TimeoutException):
             return RequestTimeoutError("TIMEOUT", f"{p.method} {p.path} timed out after {p.timeout:g} s")
-        reason = str(error) or type(error).__name__
-        return NetworkError("NETWORK_ERROR", f"{p.method} {p.path} failed: {reason}")
+        reason = clean_message(str(error) or type(error).__name__)
+        return NetworkError(
+            "NETWORK_ERROR", f"{p.method} {p.path} failed: {reason}", details={"cause": type(error).__name__}
+        )
+
+    def _too_large(self, p: _Prepared, response: httpx.Response) -> ResponseTooLargeError:
+        return ResponseTooLargeError(
+            "INVALID_RESPONSE",
+            f"{p.method} {p.path}: the gateway's answer is larger than {self.max_response_bytes} bytes",
+            details={"limit_bytes": self.max_response_bytes},
+            status=response.status_code,
+            request_id=response.headers.get("x-request-id"),
+        )
+
+    def _declared_too_large(self, response: httpx.Response) -> bool:
+        length = response.headers.get("content-length")
+        return bool(length and length.isdigit() and int(length) > self.max_response_bytes)
+
+    @staticmethod
+    def _undecodable(p: _Prepared, response: httpx.Response) -> InvalidResponseError:
+        return InvalidResponseError(
+            "INVALID_RESPONSE",
+            f"{p.method} {p.path}: the gateway's answer cannot be decoded (its Content-Encoding is false)",
+            status=response.status_code,
+            request_id=response.headers.get("x-request-id"),
+        )
 
     @staticmethod
     def _finish(op: OperationSpec[T], p: _Prepared, response: httpx.Response) -> T:
@@ -486,6 +543,13 @@ def _validate(
         ) from None
 
 
+class _DeadlinePassed(Exception):
+    """An attempt's whole-call deadline passed while its answer was still arriving."""
+
+
+_OK: Any = httpx.TransportError("ok")  # marks an attempt that got an answer
+
+
 def _parse_retry_after(value: str | None) -> float | None:
     if not value:
         return None
@@ -514,6 +578,7 @@ class SyncAPIClient(_BaseClient):
         http_client: httpx.Client | None = None,
         service_urls: Mapping[str, str | None] | None = None,
         verify_tls: bool = True,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -523,6 +588,7 @@ class SyncAPIClient(_BaseClient):
             default_headers=default_headers,
             service_urls=service_urls,
             verify_tls=verify_tls,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(follow_redirects=False, verify=verify_tls)
@@ -540,30 +606,70 @@ class SyncAPIClient(_BaseClient):
         p = self._prepare(op, path_params, query, body, headers, options)
         attempt = 0
         while True:
+            failure: httpx.TransportError | None = None
             try:
-                response = self._http.request(
-                    p.method, p.url, content=p.content, params=p.params, headers=p.headers, timeout=p.timeout
-                )
-            except httpx.TimeoutException as e:
-                raise self._network_error(p, e) from e
+                response = self._send(p)
+            except _DeadlinePassed:
+                pass
             except httpx.TransportError as e:
-                if attempt >= p.max_retries:
-                    raise self._network_error(p, e) from e
+                failure = e
+            else:
+                failure = _OK
+            if failure is not _OK:
+                # Raised out here, so not even `__context__` keeps httpx's exception (and its
+                # request, API key header included).
+                if failure is None or isinstance(failure, httpx.TimeoutException) or attempt >= p.max_retries:
+                    raise self._network_error(p, failure)
                 attempt += 1
                 delay = self._retry_delay(attempt, None)
-                log.info("retrying %s %s (retry %d) after %s", p.method, p.path, attempt, type(e).__name__)
+                log.info("retrying %s %s (retry %d) after %s", p.method, p.path, attempt, type(failure).__name__)
                 time.sleep(delay)
                 continue
             if response.status_code in RETRY_STATUSES and attempt < p.max_retries:
                 attempt += 1
                 delay = self._retry_delay(attempt, response)
-                response.close()
                 log.info(
                     "retrying %s %s (retry %d) after HTTP %d", p.method, p.path, attempt, response.status_code
                 )
                 time.sleep(delay)
                 continue
             return self._finish(op, p, response)
+
+    def _send(self, p: _Prepared) -> httpx.Response:
+        """One attempt, read in full: streamed, stopped past `max_response_bytes`, and given up
+        (`_DeadlinePassed`) once `p.timeout` has passed since it began, however the gateway
+        drips its answer (a single read that stalls is bounded by `p.timeout` itself)."""
+        deadline = time.monotonic() + p.timeout
+        response: httpx.Response = self._http.send(
+            self._http.build_request(
+                p.method, p.url, content=p.content, params=p.params, headers=p.headers, timeout=p.timeout
+            ),
+            stream=True,
+        )
+        try:
+            if time.monotonic() > deadline:
+                raise _DeadlinePassed
+            if self._declared_too_large(response):
+                raise self._too_large(p, response)
+            chunks: list[bytes] = []
+            size = 0
+            undecodable = False
+            try:
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > self.max_response_bytes:
+                        raise self._too_large(p, response)
+                    chunks.append(chunk)
+                    if time.monotonic() > deadline:
+                        raise _DeadlinePassed
+            except httpx.DecodingError:
+                undecodable = True  # raised below, out of this handler: httpx's error holds the request
+            if undecodable:
+                raise self._undecodable(p, response)
+            response._content = b"".join(chunks)
+            return response
+        finally:
+            response.close()
 
     def close(self) -> None:
         """Closes the connection pool (when the client created it)."""
@@ -591,6 +697,7 @@ class AsyncAPIClient(_BaseClient):
         http_client: httpx.AsyncClient | None = None,
         service_urls: Mapping[str, str | None] | None = None,
         verify_tls: bool = True,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -600,6 +707,7 @@ class AsyncAPIClient(_BaseClient):
             default_headers=default_headers,
             service_urls=service_urls,
             verify_tls=verify_tls,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(follow_redirects=False, verify=verify_tls)
@@ -617,29 +725,63 @@ class AsyncAPIClient(_BaseClient):
         p = self._prepare(op, path_params, query, body, headers, options)
         attempt = 0
         while True:
+            failure: httpx.TransportError | None = None
             try:
-                response = await self._http.request(
-                    p.method, p.url, content=p.content, params=p.params, headers=p.headers, timeout=p.timeout
-                )
-            except httpx.TimeoutException as e:
-                raise self._network_error(p, e) from e
+                response = await asyncio.wait_for(self._send(p), p.timeout)
+            except asyncio.TimeoutError:
+                pass
             except httpx.TransportError as e:
-                if attempt >= p.max_retries:
-                    raise self._network_error(p, e) from e
+                failure = e
+            else:
+                failure = _OK
+            if failure is not _OK:
+                # Raised out here, so not even `__context__` keeps httpx's exception (and its
+                # request, API key header included).
+                if failure is None or isinstance(failure, httpx.TimeoutException) or attempt >= p.max_retries:
+                    raise self._network_error(p, failure)
                 attempt += 1
-                log.info("retrying %s %s (retry %d) after %s", p.method, p.path, attempt, type(e).__name__)
+                log.info("retrying %s %s (retry %d) after %s", p.method, p.path, attempt, type(failure).__name__)
                 await asyncio.sleep(self._retry_delay(attempt, None))
                 continue
             if response.status_code in RETRY_STATUSES and attempt < p.max_retries:
                 attempt += 1
                 delay = self._retry_delay(attempt, response)
-                await response.aclose()
                 log.info(
                     "retrying %s %s (retry %d) after HTTP %d", p.method, p.path, attempt, response.status_code
                 )
                 await asyncio.sleep(delay)
                 continue
             return self._finish(op, p, response)
+
+    async def _send(self, p: _Prepared) -> httpx.Response:
+        """One attempt, read in full: streamed and stopped past `max_response_bytes`; the caller
+        bounds the whole of it by `p.timeout`."""
+        response: httpx.Response = await self._http.send(
+            self._http.build_request(
+                p.method, p.url, content=p.content, params=p.params, headers=p.headers, timeout=p.timeout
+            ),
+            stream=True,
+        )
+        try:
+            if self._declared_too_large(response):
+                raise self._too_large(p, response)
+            chunks: list[bytes] = []
+            size = 0
+            undecodable = False
+            try:
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > self.max_response_bytes:
+                        raise self._too_large(p, response)
+                    chunks.append(chunk)
+            except httpx.DecodingError:
+                undecodable = True  # raised below, out of this handler: httpx's error holds the request
+            if undecodable:
+                raise self._undecodable(p, response)
+            response._content = b"".join(chunks)
+            return response
+        finally:
+            await response.aclose()
 
     async def close(self) -> None:
         """Closes the connection pool (when the client created it)."""

@@ -1,0 +1,359 @@
+"""Hostile answers, bad input and faults (issue 16): a gateway on 127.0.0.1 that answers what a
+hostile or broken gateway would (oversized, dripped, falsely gzipped, log-injecting, spec-invalid
+answers), and a careless caller (NaN, circular metadata, odd keys and ids). Every failure must
+be a typed `AgentTrustError`, bounded in time, and must never carry the API key."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from agenttrustid import AgentTrustClient, AsyncAgentTrustClient
+from agenttrustid.exceptions import (
+    AgentTrustError,
+    ConfigurationError,
+    InvalidResponseError,
+    NetworkError,
+    RequestTimeoutError,
+    ResponseTooLargeError,
+    ValidationError,
+)
+from agenttrustid.guard import ATIGuard
+
+from .conftest import MockGateway
+
+Handler = Callable[[socket.socket], None]
+
+
+class HostileGateway:
+    """A raw HTTP/1.1 server: each connection reads one request's head (and drops its body) and
+    hands the socket to `handler`, which writes whatever it likes."""
+
+    def __init__(self, handler: Handler) -> None:
+        self.handler = handler
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+        self._stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
+
+    def _one(self, conn: socket.socket) -> None:
+        try:
+            conn.settimeout(10)
+            head = b""
+            while b"\r\n\r\n" not in head:
+                data = conn.recv(65536)
+                if not data:
+                    return
+                head += data
+            self.handler(conn)
+        except OSError:
+            pass  # the client hung up: that is what these tests want
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._sock.close()
+
+
+@pytest.fixture
+def hostile() -> Iterator[Callable[[Handler], HostileGateway]]:
+    servers: list[HostileGateway] = []
+
+    def start(handler: Handler) -> HostileGateway:
+        server = HostileGateway(handler)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+def answer(status: int, body: bytes, *headers: str) -> Handler:
+    def handle(conn: socket.socket) -> None:
+        head = [f"HTTP/1.1 {status} X", f"content-length: {len(body)}", "connection: close", *headers]
+        conn.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+
+    return handle
+
+
+AGENT = {
+    "id": "agt_1",
+    "name": "a",
+    "org_id": "org_1",
+    "framework": "custom",
+    "public_key": "pk",
+    "status": "active",
+    "capabilities": [],
+    "metadata": {},
+    "created_at": "2026-01-01T00:00:00Z",
+}
+KEY = "sk_live_very_secret_key_0123456789"
+
+
+# --- 1. oversized answers -------------------------------------------------------------------
+
+
+def endless_chunks(conn: socket.socket) -> None:
+    """A 200 streamed in 64 KiB chunks until the client hangs up (or 200 MiB)."""
+    conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n")
+    chunk = b"%x\r\n%s\r\n" % (65536, b" " * 65536)
+    for _ in range(3200):
+        conn.sendall(chunk)
+
+
+def test_oversized_streamed_answer_stops_at_the_cap(hostile: Callable[[Handler], HostileGateway]) -> None:
+    server = hostile(endless_chunks)
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0, max_response_bytes=1 << 20) as c:
+        started = time.monotonic()
+        with pytest.raises(ResponseTooLargeError) as caught:
+            c.agents.get("agt_1")
+    assert time.monotonic() - started < 5
+    assert caught.value.code == "INVALID_RESPONSE"
+    assert caught.value.details["limit_bytes"] == 1 << 20
+    assert isinstance(caught.value, InvalidResponseError)
+
+
+def test_oversized_declared_length_is_refused_before_reading(
+    hostile: Callable[[Handler], HostileGateway],
+) -> None:
+    def huge(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-length: 4000000000\r\n\r\n{")
+        time.sleep(5)
+
+    server = hostile(huge)
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0, max_response_bytes=1000) as c:
+        started = time.monotonic()
+        with pytest.raises(ResponseTooLargeError):
+            c.agents.get("agt_1")
+    assert time.monotonic() - started < 2
+
+
+def test_oversized_streamed_answer_async(hostile: Callable[[Handler], HostileGateway]) -> None:
+    server = hostile(endless_chunks)
+
+    async def run() -> None:
+        async with AsyncAgentTrustClient(
+            base_url=server.url, api_key=KEY, max_retries=0, max_response_bytes=1 << 20
+        ) as c:
+            with pytest.raises(ResponseTooLargeError):
+                await c.agents.get("agt_1")
+
+    asyncio.run(asyncio.wait_for(run(), 10))
+
+
+def test_default_cap_is_32_mib() -> None:
+    assert AgentTrustClient(base_url="http://127.0.0.1:1", api_key=KEY).max_response_bytes == 32 * 1024 * 1024
+
+
+# --- 2. whole-call deadline -----------------------------------------------------------------
+
+
+def drip(conn: socket.socket) -> None:
+    """Headers at once, then a 100-byte body one byte every 300 ms."""
+    conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n")
+    for _ in range(100):
+        conn.sendall(b" ")
+        time.sleep(0.3)
+
+
+def test_timeout_covers_the_whole_body(hostile: Callable[[Handler], HostileGateway]) -> None:
+    server = hostile(drip)
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0, timeout=1) as c:
+        started = time.monotonic()
+        with pytest.raises(RequestTimeoutError) as caught:
+            c.agents.get("agt_1")
+    elapsed = time.monotonic() - started
+    assert caught.value.code == "TIMEOUT"
+    assert 0.9 < elapsed < 2.0, elapsed
+
+
+def test_timeout_covers_the_whole_body_async(hostile: Callable[[Handler], HostileGateway]) -> None:
+    server = hostile(drip)
+
+    async def run() -> float:
+        async with AsyncAgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0, timeout=1) as c:
+            started = time.monotonic()
+            with pytest.raises(RequestTimeoutError):
+                await c.agents.get("agt_1")
+            return time.monotonic() - started
+
+    elapsed = asyncio.run(asyncio.wait_for(run(), 10))
+    assert 0.9 < elapsed < 1.6, elapsed
+
+
+def test_guard_close_returns_against_a_dripping_gateway(hostile: Callable[[Handler], HostileGateway]) -> None:
+    server = hostile(drip)
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0, timeout=1) as c:
+        guard = ATIGuard(c, "agt_1", batch_size=1)
+        guard.report("search", True, 12)
+        started = time.monotonic()
+        guard.close()
+        assert time.monotonic() - started < 4
+
+
+# --- 3. untyped errors ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("timeout", [float("nan"), float("inf"), -1])
+def test_bad_timeout_is_a_configuration_error(timeout: float) -> None:
+    with pytest.raises(ConfigurationError):
+        AgentTrustClient(base_url="http://127.0.0.1:1", api_key=KEY, timeout=timeout)
+
+
+def test_bad_per_call_timeout_is_a_validation_error(client: AgentTrustClient, gateway: MockGateway) -> None:
+    with pytest.raises(ValidationError):
+        client.agents.get("agt_1", request_options={"timeout": float("nan")})
+    assert gateway.requests() == []
+
+
+@pytest.mark.parametrize("key", ["sk_ключ_1234567890", "sk_live_x\u2028y", "sk live", "sk\x00x"])
+def test_unsendable_api_key_is_typed_and_not_shown(key: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        AgentTrustClient(base_url="http://127.0.0.1:1", api_key=key)
+    assert key not in str(caught.value) and key not in repr(caught.value)
+
+
+def test_false_gzip_is_an_invalid_response(hostile: Callable[[Handler], HostileGateway]) -> None:
+    server = hostile(answer(200, b"this is not gzip", "content-encoding: gzip"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(InvalidResponseError) as caught,
+    ):
+        c.agents.get("agt_1")
+    assert caught.value.__cause__ is None and caught.value.__context__ is None
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_nan_in_a_body_is_refused_before_sending(
+    client: AgentTrustClient, gateway: MockGateway, value: float
+) -> None:
+    with pytest.raises(ValidationError):
+        client.agents.create("a", metadata={"score": [1, {"x": value}]})
+    assert gateway.requests() == []
+
+
+def test_circular_metadata_is_refused(client: AgentTrustClient, gateway: MockGateway) -> None:
+    metadata: dict[str, Any] = {"a": 1}
+    metadata["self"] = metadata
+    with pytest.raises(ValidationError):
+        client.agents.create("a", metadata=metadata)
+    deep: dict[str, Any] = {}
+    node = deep
+    for _ in range(100_000):
+        node["x"] = {}
+        node = node["x"]
+    with pytest.raises(ValidationError):
+        client.agents.create("a", metadata=deep)
+    assert gateway.requests() == []
+
+
+def test_shared_but_not_circular_metadata_is_fine(client: AgentTrustClient) -> None:
+    shared = {"k": "v"}
+    agent = client.agents.create("a", metadata={"one": shared, "two": [shared, shared]})
+    assert agent.metadata == {"one": shared, "two": [shared, shared]}
+
+
+# --- 4. secrets and log injection -----------------------------------------------------------
+
+
+def closed_port() -> str:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return f"http://127.0.0.1:{port}"
+
+
+def chain(error: BaseException | None) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        yield error
+        error = error.__cause__ or error.__context__
+
+
+def test_key_with_newline_never_leaks(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    for name in ("httpx", "httpcore", "agenttrustid"):
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    c = AgentTrustClient(base_url=closed_port(), api_key=KEY + "\n", max_retries=1)
+    with pytest.raises(NetworkError) as caught:
+        c.agents.revoke("agt_1")
+    c.close()
+    for error in chain(caught.value):
+        assert KEY not in str(error) and KEY not in repr(error)
+        request = getattr(error, "_request", None)
+        assert request is None or KEY not in str(request.headers)
+    assert KEY not in caplog.text
+    assert KEY not in repr(c)
+
+
+def test_key_never_reaches_an_error_from_an_answering_gateway(
+    hostile: Callable[[Handler], HostileGateway],
+) -> None:
+    def hang_up(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-length: 50\r\n\r\n{")
+
+    server = hostile(hang_up)
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(NetworkError) as caught,
+    ):
+        c.agents.get("agt_1")
+    assert caught.value.__cause__ is None and caught.value.__context__ is None
+
+
+def test_control_characters_in_gateway_messages_are_escaped(
+    hostile: Callable[[Handler], HostileGateway],
+) -> None:
+    message = "bad\r\n2026-01-01 INFO forged line\x1b[31m\u2028\u202e"
+    body = json.dumps({"code": "VALIDATION_ERROR", "message": message}).encode()
+    server = hostile(answer(400, body, "content-type: application/json"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(ValidationError) as caught,
+    ):
+        c.agents.get("agt_1")
+    text = str(caught.value)
+    for ch in "\r\n\x1b\u2028\u202e":
+        assert ch not in text and ch not in caught.value.message
+    assert "\\x0d\\x0a" in caught.value.message and "forged line" in caught.value.message
+
+
+# --- 5. path parameters ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("agent_id", ["..", ".", ""])
+def test_dot_segments_are_refused(client: AgentTrustClient, gateway: MockGateway, agent_id: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        client.agents.revoke(agent_id)
+    assert caught.value.details["field"] == "agent_id"
+    with pytest.raises(ValidationError):
+        client.agents.get(agent_id)
+    assert gateway.requests() == []
+
+
+def test_dots_inside_an_id_are_sent_encoded(client: AgentTrustClient, gateway: MockGateway) -> None:
+    with pytest.raises(AgentTrustError):
+        client.agents.get("../x")
+    assert [r.get("operation_id") for r in gateway.requests()] in ([], ["getAgent"])
