@@ -488,7 +488,7 @@ class _BaseClient:
         if op.rpc is None and op.unwrap is None:
             return _validate(p, adapter, response.content, status, request_id)
         try:
-            answer = response.json()
+            answer = pydantic_core.from_json(response.content, allow_inf_nan=False)
         except ValueError:
             raise InvalidResponseError(
                 "INVALID_RESPONSE",
@@ -525,9 +525,11 @@ def _validate(
     *,
     raw: bool = True,
 ) -> T:
-    """The answer (raw JSON bytes, or an already parsed value) validated against the spec."""
+    """The answer (raw JSON bytes, or an already parsed value) validated against the spec,
+    strictly: no coercion (`"true"`, `1` or `"0.9"` is no boolean, `"5"` no number), the spec's
+    numeric ranges, no NaN or Infinity; an unknown enum value is accepted only as a string."""
     try:
-        return adapter.validate_json(value) if raw else adapter.validate_python(value)
+        return adapter.validate_json(value if raw else pydantic_core.to_json(value), strict=True)
     except pydantic.ValidationError as e:
         # Paths and pydantic's wording only: a value could be a secret (a token).
         problems = [

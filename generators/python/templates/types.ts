@@ -50,11 +50,20 @@ function field(model: ApiModel, p: Property): string {
   } else if (p.nullable) {
     annotation = `${annotation} | None`;
   }
-  const value = alias
-    ? ` = Field(${[fallback !== undefined ? `default=${fallback}` : '', alias].filter(Boolean).join(', ')})`
-    : fallback !== undefined
-      ? ` = ${fallback}`
-      : '';
+  // The spec's numeric range (a `confidence` of 0..1): an answer outside it is INVALID_RESPONSE.
+  const numeric = p.type.kind === 'primitive' && (p.type.type === 'number' || p.type.type === 'integer');
+  const range = numeric
+    ? [
+        p.constraints.minimum !== undefined && `ge=${p.constraints.minimum}`,
+        p.constraints.maximum !== undefined && `le=${p.constraints.maximum}`,
+      ].filter(Boolean)
+    : [];
+  const value =
+    alias || range.length > 0
+      ? ` = Field(${[fallback !== undefined ? `default=${fallback}` : '', alias, ...range].filter(Boolean).join(', ')})`
+      : fallback !== undefined
+        ? ` = ${fallback}`
+        : '';
   const doc = [oneLine(p.description), p.secret ? 'Secret: never logged or printed by the SDK.' : '']
     .filter(Boolean)
     .join(' ');

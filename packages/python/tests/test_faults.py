@@ -357,3 +357,90 @@ def test_dots_inside_an_id_are_sent_encoded(client: AgentTrustClient, gateway: M
     with pytest.raises(AgentTrustError):
         client.agents.get("../x")
     assert [r.get("operation_id") for r in gateway.requests()] in ([], ["getAgent"])
+
+
+# --- 6. strict decoding ---------------------------------------------------------------------
+
+CHECK = '{"allowed": true, "check_id": "chk_1", "confidence": 0.9, "latency_ms": 3, "guard_tier": "fast"}'
+
+
+def check_with(hostile: Callable[[Handler], HostileGateway], body: str) -> Any:
+    server = hostile(answer(200, body.encode(), "content-type: application/json"))
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c:
+        return c.actions.check("agt_1", "search")
+
+
+def test_a_valid_check_answer_decodes(hostile: Callable[[Handler], HostileGateway]) -> None:
+    result = check_with(hostile, CHECK.replace('"fast"', '"quantum"'))
+    assert result.allowed is True and result.confidence == 0.9 and result.guard_tier == "quantum"
+    assert check_with(hostile, CHECK.replace("0.9", "1")).confidence == 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('"allowed": true', '"allowed": "true"'),
+        ('"allowed": true', '"allowed": 1'),
+        ('"allowed": true', '"allowed": null'),
+        ('"confidence": 0.9', '"confidence": "0.9"'),
+        ('"confidence": 0.9', '"confidence": 2'),
+        ('"confidence": 0.9', '"confidence": -1'),
+        ('"confidence": 0.9', '"confidence": NaN'),
+        ('"confidence": 0.9', '"confidence": 1e999'),
+        ('"confidence": 0.9', '"confidence": Infinity'),
+        ('"latency_ms": 3', '"latency_ms": "3"'),
+        ('"latency_ms": 3', '"latency_ms": -3'),
+        ('"latency_ms": 3', '"latency_ms": 3.5'),
+        ('"guard_tier": "fast"', '"guard_tier": 1'),
+        ('"guard_tier": "fast"', '"guard_tier": true'),
+        ('"check_id": "chk_1"', '"check_id": 7'),
+    ],
+)
+def test_spec_invalid_check_answers_are_refused(
+    hostile: Callable[[Handler], HostileGateway], old: str, new: str
+) -> None:
+    assert old in CHECK
+    with pytest.raises(InvalidResponseError) as caught:
+        check_with(hostile, CHECK.replace(old, new))
+    assert caught.value.code == "INVALID_RESPONSE"
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        {**AGENT, "status": 1},
+        {**AGENT, "status": None},
+        {**AGENT, "capabilities": "search"},
+        {**AGENT, "created_at": 1767225600},
+    ],
+)
+def test_spec_invalid_wrapped_answers_are_refused(
+    hostile: Callable[[Handler], HostileGateway], agent: dict[str, Any]
+) -> None:
+    """createAgent's answer is unwrapped from `{"agent": ...}`: the same strictness applies."""
+    body = json.dumps({"agent": agent}).encode()
+    server = hostile(answer(201, body, "content-type: application/json"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(InvalidResponseError),
+    ):
+        c.agents.create("a")
+
+
+def test_nan_in_a_wrapped_answer_is_refused(hostile: Callable[[Handler], HostileGateway]) -> None:
+    body = json.dumps({"agent": {**AGENT, "metadata": {"x": float("nan")}}}).encode()
+    assert b"NaN" in body
+    server = hostile(answer(201, body, "content-type: application/json"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(InvalidResponseError),
+    ):
+        c.agents.create("a")
+
+
+def test_a_valid_wrapped_answer_decodes(hostile: Callable[[Handler], HostileGateway]) -> None:
+    body = json.dumps({"agent": {**AGENT, "status": "paused"}}).encode()
+    server = hostile(answer(201, body, "content-type: application/json"))
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c:
+        agent = c.agents.create("a")
+    assert agent.status == "paused" and agent.created_at.year == 2026

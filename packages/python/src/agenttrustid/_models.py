@@ -58,7 +58,11 @@ class BaseModel(_PydanticBaseModel):
     is the wire form; free-form maps (`metadata`, `params`, `data`, `claims`) are plain dicts
     whose keys are never touched."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
+    # allow_inf_nan=False: NaN and Infinity (`1e999`) are no JSON numbers; an answer with one is
+    # refused, and the SDK never sends one.
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, protected_namespaces=(), allow_inf_nan=False
+    )
 
     __const_fields__: ClassVar[tuple[str, ...]] = ()
 

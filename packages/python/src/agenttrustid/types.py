@@ -432,7 +432,7 @@ class IssueTokenRequest(BaseModel):
     """The agent the token is for."""
     scopes: list[str]
     """Scopes to grant; each must be among the agent's capabilities."""
-    ttl_seconds: int | None = Field(default=None, alias="ttl")
+    ttl_seconds: int | None = Field(default=None, alias="ttl", ge=1, le=86400)
     """Lifetime in seconds (the SDKs' `ttl_seconds`)."""
     session_id: str | None = None
     """An AgentTrust ID session to bind the token to."""
@@ -495,9 +495,9 @@ class IntrospectionResult(BaseModel):
     """Why it is (in)active, in words."""
     guard_tier: GuardTier | None = None
 
-    confidence: float | None = None
+    confidence: float | None = Field(default=None, ge=0, le=1)
     """Guardian's confidence."""
-    latency_ms: int | None = None
+    latency_ms: int | None = Field(default=None, ge=0)
     """How long the decision took."""
 
 
@@ -539,11 +539,11 @@ class ActionCheckResult(BaseModel):
     """Whether the call may proceed."""
     check_id: str | None = None
     """Id of this decision, for audit and approval binding."""
-    confidence: float | None = None
+    confidence: float | None = Field(default=None, ge=0, le=1)
     """Guardian's confidence in the decision."""
     guard_tier: GuardTier | None = None
 
-    latency_ms: int | None = None
+    latency_ms: int | None = Field(default=None, ge=0)
     """How long the decision took."""
     reason: str | None = None
     """Human-readable explanation of the decision."""
@@ -561,7 +561,7 @@ class TelemetryEvent(BaseModel):
 
     tool_name: str
     """The tool that ran."""
-    duration_ms: int | None = None
+    duration_ms: int | None = Field(default=None, ge=0)
     """How long it ran, in milliseconds (Go omits 0)."""
     success: bool | None = None
     """Whether it succeeded (Go omits false)."""
@@ -587,7 +587,7 @@ class TelemetryAccepted(BaseModel):
 
     accepted: bool
     """Whether the batch was stored."""
-    events_processed: int | None = None
+    events_processed: int | None = Field(default=None, ge=0)
     """How many events were stored."""
 
 
@@ -639,13 +639,13 @@ class Session(BaseModel):
     """Actions allowed in this session."""
     scope_ceiling: list[str]
     """Scopes the session may not exceed; empty when unbounded."""
-    total_calls: int
+    total_calls: int = Field(ge=0)
     """Checks counted in this session."""
-    read_calls: int | None = None
+    read_calls: int | None = Field(default=None, ge=0)
     """Read checks."""
-    write_calls: int | None = None
+    write_calls: int | None = Field(default=None, ge=0)
     """Mutating, destructive and admin checks."""
-    denied_calls: int
+    denied_calls: int = Field(ge=0)
     """Checks denied (elevation pending counts as denied)."""
     created_at: datetime
     """When the session began."""
@@ -1021,7 +1021,7 @@ class PythonTaskIdParams(BaseModel):
 class ListTasksParams(BaseModel):
     """`tasks/list` params (Rust)."""
 
-    limit: int | None = None
+    limit: int | None = Field(default=None, ge=1, le=500)
     """At most this many tasks."""
 
 
@@ -1091,7 +1091,7 @@ class CreateDelegationRequest(BaseModel):
     """The delegatee."""
     scope: list[str]
     """Scopes delegated; each must be held by the delegator."""
-    ttl_seconds: int | None = None
+    ttl_seconds: int | None = Field(default=None, ge=1, le=2592000)
     """Lifetime in seconds."""
     restrictions: dict[str, Any] | None = None
     """Restrictions on the delegated capabilities, untouched (e.g. `{"paths": ["/tmp/*"]}`)."""
@@ -1271,7 +1271,7 @@ class IssueFederatedTokenRequest(BaseModel):
     """Who the token is for."""
     scopes: list[str] | None = None
     """Scopes to include (TypeScript sends `[]` by default; Java never sends it)."""
-    ttl_seconds: int | None = Field(default=None, alias="ttl")
+    ttl_seconds: int | None = Field(default=None, alias="ttl", ge=1, le=86400)
     """Lifetime in seconds (the SDKs' `ttl_seconds`)."""
 
 
@@ -1282,7 +1282,7 @@ class IssuedFederatedToken(BaseModel):
     """The issued token. Secret: never logged or printed by the SDK."""
     token: str | None = None
     """The issued token under the older key. Secret: never logged or printed by the SDK."""
-    expires_in: int
+    expires_in: int = Field(ge=0)
     """Seconds until it expires."""
     expires_at: datetime | None = None
     """When it expires."""
@@ -1328,9 +1328,9 @@ class CreateSiemDestinationRequest(BaseModel):
     """Where events are delivered."""
     auth_token: str | None = None
     """Credential for the endpoint. Secret: never logged or printed by the SDK."""
-    batch_size: int | None = None
+    batch_size: int | None = Field(default=None, ge=1)
     """Events per delivery."""
-    flush_interval_seconds: int | None = None
+    flush_interval_seconds: int | None = Field(default=None, ge=1)
     """Seconds between deliveries."""
     filter_event_types: list[str] | None = None
     """Only these event types are delivered (all when absent)."""
@@ -1352,9 +1352,9 @@ class UpdateSiemDestinationRequest(BaseModel):
     """Credential for the endpoint. Secret: never logged or printed by the SDK."""
     is_active: bool | None = None
     """Whether events are delivered."""
-    batch_size: int | None = None
+    batch_size: int | None = Field(default=None, ge=1)
     """Events per delivery."""
-    flush_interval_seconds: int | None = None
+    flush_interval_seconds: int | None = Field(default=None, ge=1)
     """Seconds between deliveries."""
     filter_event_types: list[str] | None = None
     """Only these event types are delivered."""
@@ -1382,9 +1382,9 @@ class SiemDestination(BaseModel):
     """The credential as the gateway returns it (our gateway returns it masked). Secret: never logged or printed by the SDK."""
     is_active: bool
     """Whether events are delivered."""
-    batch_size: int
+    batch_size: int = Field(ge=0)
     """Events per delivery."""
-    flush_interval_seconds: int
+    flush_interval_seconds: int = Field(ge=0)
     """Seconds between deliveries."""
     filter_event_types: list[str]
     """Only these event types are delivered (empty means all)."""
@@ -1404,7 +1404,7 @@ class SiemDestinationList(BaseModel):
 
     destinations: list[SiemDestination]
     """The destinations."""
-    total: int
+    total: int = Field(ge=0)
     """How many there are."""
 
 
@@ -1415,11 +1415,11 @@ class DeliveryRecord(BaseModel):
     """The attempt's id."""
     destination_id: str
     """The destination."""
-    batch_size: int
+    batch_size: int = Field(ge=0)
     """Events in the delivery."""
     status: str
     """Outcome: `success` or `failed`."""
-    status_code: int
+    status_code: int = Field(ge=0)
     """The endpoint's HTTP status (0 when it did not answer)."""
     error_message: str
     """Why it failed (empty on success)."""
@@ -1432,7 +1432,7 @@ class DeliveryLog(BaseModel):
 
     logs: list[DeliveryRecord]
     """The attempts, newest first."""
-    total: int
+    total: int = Field(ge=0)
     """How many there are."""
 
 
@@ -1441,7 +1441,7 @@ class PopProof(BaseModel):
 
     nonce: str
     """The nonce from the challenge."""
-    ts: int
+    ts: int = Field(ge=0)
     """When it was signed (Unix seconds)."""
     signature: str
     """Ed25519 signature (base64url, no padding) over the UTF-8 `pop-v1:<nonce>:<agent_id>:<audience joined by ",">:<ts>`."""
@@ -1456,7 +1456,7 @@ class IssueWimseTokenRequest(BaseModel):
     """The workload's service name."""
     environment: str | None = None
     """The workload's environment, e.g. `prod`."""
-    ttl_seconds: int | None = None
+    ttl_seconds: int | None = Field(default=None, ge=1, le=86400)
     """Lifetime in seconds."""
     audience: list[str] | None = None
     """Who the token is for."""
