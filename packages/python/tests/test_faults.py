@@ -201,6 +201,50 @@ def test_timeout_covers_the_whole_body_async(hostile: Callable[[Handler], Hostil
     assert 0.9 < elapsed < 1.6, elapsed
 
 
+def drip_headers(conn: socket.socket) -> None:
+    """The status line and headers one byte every 300 ms."""
+    for byte in b"HTTP/1.1 200 OK\r\nx-padding: " + b"a" * 100:
+        conn.sendall(bytes([byte]))
+        time.sleep(0.3)
+
+
+def stall_late(conn: socket.socket) -> None:
+    """Headers and half the body after 0.8 s, then nothing for 10 s."""
+    time.sleep(0.8)
+    conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n" + b" " * 50)
+    time.sleep(10)
+
+
+@pytest.mark.parametrize("handler", [drip_headers, stall_late])
+def test_timeout_covers_headers_and_stalls(
+    hostile: Callable[[Handler], HostileGateway], handler: Handler
+) -> None:
+    server = hostile(handler)
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0, timeout=1) as c:
+        started = time.monotonic()
+        with pytest.raises(RequestTimeoutError):
+            c.agents.get("agt_1")
+    elapsed = time.monotonic() - started
+    assert 0.9 < elapsed < 1.5, elapsed
+
+
+@pytest.mark.parametrize("handler", [drip_headers, stall_late])
+def test_timeout_covers_headers_and_stalls_async(
+    hostile: Callable[[Handler], HostileGateway], handler: Handler
+) -> None:
+    server = hostile(handler)
+
+    async def run() -> float:
+        async with AsyncAgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0, timeout=1) as c:
+            started = time.monotonic()
+            with pytest.raises(RequestTimeoutError):
+                await c.agents.get("agt_1")
+            return time.monotonic() - started
+
+    elapsed = asyncio.run(asyncio.wait_for(run(), 10))
+    assert 0.9 < elapsed < 1.5, elapsed
+
+
 def test_guard_close_returns_against_a_dripping_gateway(hostile: Callable[[Handler], HostileGateway]) -> None:
     server = hostile(drip)
     with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0, timeout=1) as c:

@@ -22,6 +22,7 @@ import warnings
 from typing import Any, Generic, Literal, Mapping, NamedTuple, TypedDict, TypeVar, cast
 from urllib.parse import quote
 
+import httpcore
 import httpx
 import pydantic
 import pydantic_core
@@ -546,6 +547,89 @@ def _validate(
         ) from None
 
 
+_call = threading.local()  # `deadline`: the monotonic time the current thread's attempt must end by
+
+
+def _left(timeout: float | None, expired: type[Exception]) -> float | None:
+    """The timeout of one socket operation: its own, cut to what is left of the attempt's deadline
+    (`expired` is raised when nothing is left)."""
+    deadline: float | None = getattr(_call, "deadline", None)
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise expired("the call's deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read, write and TLS handshake ends by the attempt's deadline, so
+    a gateway that drips its headers or body one byte at a time cannot stretch a call."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        tls = self._stream.start_tls(ssl_context, server_hostname, _left(timeout, httpcore.ConnectTimeout))
+        return _DeadlineStream(tls)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's network backend, its connections wrapped in `_DeadlineStream`."""
+
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._backend.connect_tcp(
+            host, port, _left(timeout, httpcore.ConnectTimeout), local_address, socket_options
+        )
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.NetworkStream:
+        stream = self._backend.connect_unix_socket(
+            path, _left(timeout, httpcore.ConnectTimeout), socket_options
+        )
+        return _DeadlineStream(stream)
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def _deadline_client(verify_tls: bool) -> httpx.Client:
+    """The sync client's own connection pool, with `_DeadlineBackend` (when this httpcore has the
+    attribute; otherwise the deadline is checked between the chunks of the answer only)."""
+    transport = httpx.HTTPTransport(verify=verify_tls)
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if isinstance(backend, httpcore.NetworkBackend):
+        pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
+    return httpx.Client(follow_redirects=False, verify=verify_tls, transport=transport)
+
+
 class _DeadlinePassed(Exception):
     """An attempt's whole-call deadline passed while its answer was still arriving."""
 
@@ -594,7 +678,7 @@ class SyncAPIClient(_BaseClient):
             max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(follow_redirects=False, verify=verify_tls)
+        self._http = http_client or _deadline_client(verify_tls)
 
     def _request(
         self,
@@ -643,8 +727,16 @@ class SyncAPIClient(_BaseClient):
     def _send(self, p: _Prepared) -> httpx.Response:
         """One attempt, read in full: streamed, stopped past `max_response_bytes`, and given up
         (`_DeadlinePassed`) once `p.timeout` has passed since it began, however the gateway
-        drips its answer (a single read that stalls is bounded by `p.timeout` itself)."""
+        drips its answer: every socket operation of the client's own pool ends by the deadline (with
+        an `http_client` of the caller's, it is checked between the chunks of the answer)."""
         deadline = time.monotonic() + p.timeout
+        _call.deadline = deadline
+        try:
+            return self._read(p, deadline)
+        finally:
+            _call.deadline = None
+
+    def _read(self, p: _Prepared, deadline: float) -> httpx.Response:
         response: httpx.Response = self._http.send(
             self._http.build_request(
                 p.method, p.url, content=p.content, params=p.params, headers=p.headers, timeout=p.timeout
