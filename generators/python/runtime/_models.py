@@ -15,7 +15,7 @@ import uuid
 from typing import Any, ClassVar
 
 from pydantic import BaseModel as _PydanticBaseModel
-from pydantic import ConfigDict, model_validator
+from pydantic import ConfigDict, ValidationInfo, model_validator
 
 __all__ = [
     "BaseModel",
@@ -64,6 +64,17 @@ class BaseModel(_PydanticBaseModel):
     )
 
     __const_fields__: ClassVar[tuple[str, ...]] = ()
+    __not_null__: ClassVar[frozenset[str]] = frozenset()
+    """Fields the spec makes optional but not nullable: an answer's explicit `null` in one is
+    refused (a caller's None, in Python, still means "not given")."""
+
+    @model_validator(mode="after")
+    def _refuse_null(self, info: ValidationInfo) -> Any:
+        if info.mode == "json" and self.__not_null__:
+            for name in self.__not_null__ & self.__pydantic_fields_set__:
+                if getattr(self, name) is None:
+                    raise ValueError(f"{name} may be absent but not null")
+        return self
 
     @model_validator(mode="after")
     def _mark_consts_set(self) -> Any:

@@ -75,10 +75,15 @@ function field(model: ApiModel, p: Property): string {
 function objectClass(model: ApiModel, t: ObjectType): string {
   const consts = t.properties.filter((p) => p.type.kind === 'primitive' && p.type.const !== undefined);
   const secrets = t.properties.filter((p) => p.secret);
+  // Optional and not nullable: a \`null\` from the gateway is spec-invalid (None stays the "absent" value).
+  const notNull = t.properties.filter(
+    (p) => !p.required && !p.nullable && !(p.type.kind === 'primitive' && p.type.const !== undefined),
+  );
   return code`
     class ${pyClass(t.name)}(BaseModel):
         ${docstring(oneLine(t.description) || `${pyClass(t.name)} (wire form of the spec's ${t.name.wire}).`)}
 
+        ${notNull.length > 0 && `__not_null__: ClassVar[frozenset[str]] = frozenset((${notNull.map((p) => `${pyStr(pyField(p.name))},`).join(' ')}))`}
         ${consts.length > 0 && `__const_fields__: ClassVar[tuple[str, ...]] = (${consts.map((p) => `${pyStr(pyField(p.name))},`).join(' ')})`}
         ${t.properties.map((p) => field(model, p))}
         ${

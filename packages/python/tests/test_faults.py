@@ -438,6 +438,8 @@ def test_a_valid_check_answer_decodes(hostile: Callable[[Handler], HostileGatewa
         ('"guard_tier": "fast"', '"guard_tier": 1'),
         ('"guard_tier": "fast"', '"guard_tier": true'),
         ('"check_id": "chk_1"', '"check_id": 7'),
+        ('"check_id": "chk_1"', '"check_id": null'),
+        ('"confidence": 0.9', '"confidence": null'),
     ],
 )
 def test_spec_invalid_check_answers_are_refused(
@@ -488,3 +490,81 @@ def test_a_valid_wrapped_answer_decodes(hostile: Callable[[Handler], HostileGate
     with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c:
         agent = c.agents.create("a")
     assert agent.status == "paused" and agent.created_at.year == 2026
+
+
+def test_null_is_kept_where_the_spec_allows_it(hostile: Callable[[Handler], HostileGateway]) -> None:
+    assert check_with(hostile, CHECK[:-1] + ', "approval_id": null}').approval_id is None
+
+
+def test_a_callers_none_still_means_not_given() -> None:
+    from agenttrustid.types import ActionCheckResult
+
+    assert ActionCheckResult(allowed=True, confidence=None).confidence is None
+
+
+FUZZ_CASES = 600
+HOSTILE_VALUES: list[Any] = [
+    None,
+    "true",
+    "1",
+    1,
+    0,
+    -1,
+    2,
+    0.5,
+    1.5,
+    -0.0,
+    1e308,
+    "",
+    "x" * 300,
+    [],
+    {},
+    True,
+    False,
+]
+
+
+def test_seeded_fuzz_of_check_answers_accepts_only_spec_valid_ones() -> None:
+    """600 mutated check answers (a field dropped, retyped, or set out of range; an unknown key
+    added): decoding never raises anything but InvalidResponseError, and what it accepts is valid
+    by the spec's ActionCheckResult. No network: the answers go through the client's `_finish`."""
+    import random
+
+    import httpx
+
+    from agenttrustid import _operations as ops
+    from agenttrustid._base_client import SyncAPIClient, _Prepared
+
+    rng = random.Random(16)
+    base = json.loads(CHECK)
+    keys = [*base, "reason", "elevation_required", "approval_id", "rule"]
+    p = _Prepared("POST", "http://x/check", "/check", None, None, {}, 1.0, 0)
+    accepted = refused = 0
+    for _ in range(FUZZ_CASES):
+        answer_ = dict(base)
+        for _ in range(rng.randint(1, 3)):
+            key = rng.choice(keys)
+            if rng.random() < 0.2:
+                answer_.pop(key, None)
+            else:
+                answer_[key] = rng.choice(HOSTILE_VALUES)
+        body = json.dumps(answer_).encode()
+        try:
+            result = SyncAPIClient._finish(ops.CHECK_ACTION, p, httpx.Response(200, content=body))
+        except InvalidResponseError:
+            refused += 1
+            continue
+        accepted += 1
+        sent = json.loads(body)
+        assert isinstance(sent["allowed"], bool)
+        for key, kind in (("check_id", str), ("reason", str), ("guard_tier", str), ("approval_id", str)):
+            assert (
+                key not in sent or isinstance(sent[key], kind) or (key == "approval_id" and sent[key] is None)
+            )
+        assert "elevation_required" not in sent or isinstance(sent["elevation_required"], bool)
+        c = sent.get("confidence", 0)
+        assert isinstance(c, (int, float)) and not isinstance(c, bool) and 0 <= c <= 1
+        ms = sent.get("latency_ms", 0)
+        assert isinstance(ms, int) and not isinstance(ms, bool) and ms >= 0
+        assert result.allowed is sent["allowed"]
+    assert accepted + refused == FUZZ_CASES and accepted > 20 and refused > 100, (accepted, refused)
