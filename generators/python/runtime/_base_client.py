@@ -180,6 +180,27 @@ def _check_number(
         raise error("VALIDATION_ERROR", f"{name} must be {kind} >= 0", details={"field": name})
 
 
+def _check_headers(headers: Mapping[str, Any], error: type[ValidationError]) -> dict[str, str]:
+    """Extra headers, refused (without their values, which may be secrets) unless names and
+    values are strings a header can carry: no CR/LF or other control characters, Latin-1 only."""
+    out = {}
+    for name, value in headers.items():
+        if not (
+            isinstance(name, str)
+            and name
+            and all("!" <= ch <= "~" and ch != ":" for ch in name)
+            and isinstance(value, str)
+            and all(ch == "\t" or " " <= ch <= "~" or "\xa0" <= ch <= "\xff" for ch in value)
+        ):
+            raise error(
+                "VALIDATION_ERROR",
+                "headers must map header names to Latin-1 text without control characters",
+                details={"field": "headers"},
+            )
+        out[name] = value
+    return out
+
+
 def _check_api_key(api_key: str) -> str:
     """The key without surrounding whitespace (a key read from a file keeps its newline); it must
     then be printable ASCII, as an HTTP header value. The error never contains the key."""
@@ -251,7 +272,7 @@ class _BaseClient:
         """The largest answer read, in bytes (default 32 MiB); a larger one is an INVALID_RESPONSE."""
         # Name-mangled and left out of __repr__, so the key is never printed or logged.
         self.__api_key = api_key
-        self._default_headers = dict(default_headers or {})
+        self._default_headers = _check_headers(default_headers or {}, ConfigurationError)
         self._token_cache = TokenCache()
         self._rpc_ids = 0
         self._rpc_lock = threading.Lock()
@@ -403,7 +424,7 @@ class _BaseClient:
             headers["content-type"] = "application/json"
         options = options or {}
         if options.get("headers"):
-            headers.update(options["headers"])
+            headers.update(_check_headers(options["headers"], ValidationError))
         if op.auth and self.__api_key:
             headers["x-api-key"] = self.__api_key
         if op.method == "POST":

@@ -568,3 +568,17 @@ def test_seeded_fuzz_of_check_answers_accepts_only_spec_valid_ones() -> None:
         assert isinstance(ms, int) and not isinstance(ms, bool) and ms >= 0
         assert result.allowed is sent["allowed"]
     assert accepted + refused == FUZZ_CASES and accepted > 20 and refused > 100, (accepted, refused)
+
+
+@pytest.mark.parametrize(
+    "headers", [{"x-trace": "a\r\nx-api-key: forged"}, {"x-trace": "naïve ✓"}, {"bad name": "v"}, {"x": 1}]
+)
+def test_unsendable_headers_are_typed_errors(
+    client: AgentTrustClient, gateway: MockGateway, headers: dict[str, Any]
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        client.agents.get("agt_1", request_options={"headers": headers})
+    assert "forged" not in str(caught.value)
+    with pytest.raises(ConfigurationError):
+        AgentTrustClient(base_url=gateway.url, api_key=KEY, default_headers=headers)
+    assert gateway.requests() == []
