@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime
 import enum
+import math
 import uuid
 from typing import Any, ClassVar
 
 from pydantic import BaseModel as _PydanticBaseModel
-from pydantic import ConfigDict, model_validator
+from pydantic import ConfigDict, ValidationInfo, model_validator
 
 __all__ = [
     "BaseModel",
@@ -56,9 +57,24 @@ class BaseModel(_PydanticBaseModel):
     is the wire form; free-form maps (`metadata`, `params`, `data`, `claims`) are plain dicts
     whose keys are never touched."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
+    # allow_inf_nan=False: NaN and Infinity (`1e999`) are no JSON numbers; an answer with one is
+    # refused, and the SDK never sends one.
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, protected_namespaces=(), allow_inf_nan=False
+    )
 
     __const_fields__: ClassVar[tuple[str, ...]] = ()
+    __not_null__: ClassVar[frozenset[str]] = frozenset()
+    """Fields the spec makes optional but not nullable: an answer's explicit `null` in one is
+    refused (a caller's None, in Python, still means "not given")."""
+
+    @model_validator(mode="after")
+    def _refuse_null(self, info: ValidationInfo) -> Any:
+        if info.mode == "json" and self.__not_null__:
+            for name in self.__not_null__ & self.__pydantic_fields_set__:
+                if getattr(self, name) is None:
+                    raise ValueError(f"{name} may be absent but not null")
+        return self
 
     @model_validator(mode="after")
     def _mark_consts_set(self) -> Any:
@@ -97,19 +113,51 @@ class NotGiven:
 NOT_GIVEN = NotGiven()
 
 
+MAX_WIRE_DEPTH = 128
+"""How deep arguments may nest (metadata included): deeper, or circular, is a ValidationError."""
+
+
 def to_wire(value: Any) -> Any:
     """Converts an argument to JSON-ready data: models to their wire dicts, enums to their
-    values, sequences and mappings element by element (mapping keys untouched)."""
-    if isinstance(value, _PydanticBaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    values, sequences and mappings element by element (mapping keys untouched). A circular or
+    too deeply nested value, or a float that JSON cannot carry (NaN, Infinity), is refused with
+    a ValidationError, so it never goes out as invalid JSON nor ends in a RecursionError."""
+    return _to_wire(value, 0, set())
+
+
+def _refuse(message: str) -> Any:
+    from .exceptions import ValidationError  # here: exceptions imports the types, which import this
+
+    raise ValidationError("VALIDATION_ERROR", message)
+
+
+def _to_wire(value: Any, depth: int, active: set[int]) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else _refuse("NaN and Infinity cannot be sent as JSON")
+    if isinstance(value, (str, int, bool)) or value is None:
+        return value
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, dict):
-        return {k: to_wire(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_wire(v) for v in value]
     if isinstance(value, (datetime.datetime, datetime.date)):
         return value.isoformat()
+    if depth >= MAX_WIRE_DEPTH:
+        _refuse(f"the argument nests deeper than {MAX_WIRE_DEPTH} levels")
+    if isinstance(value, _PydanticBaseModel):
+        try:
+            dumped = value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        except (ValueError, RecursionError):  # pydantic's cycle check is a ValueError
+            return _refuse("the argument is circular")
+        return _to_wire(dumped, depth + 1, active)
+    if isinstance(value, (dict, list, tuple)):
+        if id(value) in active:
+            _refuse("the argument is circular (it contains itself)")
+        active.add(id(value))
+        try:
+            if isinstance(value, dict):
+                return {k: _to_wire(v, depth + 1, active) for k, v in value.items()}
+            return [_to_wire(v, depth + 1, active) for v in value]
+        finally:
+            active.discard(id(value))
     return value
 
 

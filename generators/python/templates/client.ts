@@ -40,6 +40,7 @@ export function clientModule(model: ApiModel, header: string): string {
           base URLs of a split deployment (default: the gateway's; a base URL with ${services
             .flatMap((s) => (s.derive ? [`${s.derive.from} gives ${s.derive.to} for ${s.name}`] : []))
             .join(', ')}). \`verify_tls=False\` turns TLS certificate checks off, for local development only.
+          \`max_response_bytes\` caps an answer's size (default 32 MiB); \`timeout\` bounds each whole attempt.
           Safe to share between ${isAsync ? 'tasks' : 'threads'}; close it (or use it as a context manager)
           to release its connections.
           """
@@ -57,6 +58,7 @@ export function clientModule(model: ApiModel, header: string): string {
               default_headers: Mapping[str, str] | None = None,
               http_client: ${http} | None = None,
               verify_tls: bool = True,
+              max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
           ) -> None:
               super().__init__(
                   base_url=base_url,
@@ -67,6 +69,7 @@ export function clientModule(model: ApiModel, header: string): string {
                   max_retries=max_retries,
                   default_headers=default_headers,
                   http_client=http_client,
+                  max_response_bytes=max_response_bytes,
               )
               ${resources.map((r) => `self.${r.attr} = ${isAsync ? r.async : r.sync}(self)`)}
 
@@ -88,7 +91,7 @@ export function clientModule(model: ApiModel, header: string): string {
     from ._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
     ${rootText.includes('drop_none(') && 'from ._resource import drop_none'}
     ${typeNames.length > 0 && `from .types import ${typeNames.join(', ')}`}
-    from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+    from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
     ${resources.map((r) => `from .resources.${r.module} import ${r.async}, ${r.sync}`)}
 
     __all__ = ["AgentTrustClient", "AsyncAgentTrustClient"]

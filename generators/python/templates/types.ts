@@ -50,11 +50,20 @@ function field(model: ApiModel, p: Property): string {
   } else if (p.nullable) {
     annotation = `${annotation} | None`;
   }
-  const value = alias
-    ? ` = Field(${[fallback !== undefined ? `default=${fallback}` : '', alias].filter(Boolean).join(', ')})`
-    : fallback !== undefined
-      ? ` = ${fallback}`
-      : '';
+  // The spec's numeric range (a `confidence` of 0..1): an answer outside it is INVALID_RESPONSE.
+  const numeric = p.type.kind === 'primitive' && (p.type.type === 'number' || p.type.type === 'integer');
+  const range = numeric
+    ? [
+        p.constraints.minimum !== undefined && `ge=${p.constraints.minimum}`,
+        p.constraints.maximum !== undefined && `le=${p.constraints.maximum}`,
+      ].filter(Boolean)
+    : [];
+  const value =
+    alias || range.length > 0
+      ? ` = Field(${[fallback !== undefined ? `default=${fallback}` : '', alias, ...range].filter(Boolean).join(', ')})`
+      : fallback !== undefined
+        ? ` = ${fallback}`
+        : '';
   const doc = [oneLine(p.description), p.secret ? 'Secret: never logged or printed by the SDK.' : '']
     .filter(Boolean)
     .join(' ');
@@ -66,10 +75,15 @@ function field(model: ApiModel, p: Property): string {
 function objectClass(model: ApiModel, t: ObjectType): string {
   const consts = t.properties.filter((p) => p.type.kind === 'primitive' && p.type.const !== undefined);
   const secrets = t.properties.filter((p) => p.secret);
+  // Optional and not nullable: a \`null\` from the gateway is spec-invalid (None stays the "absent" value).
+  const notNull = t.properties.filter(
+    (p) => !p.required && !p.nullable && !(p.type.kind === 'primitive' && p.type.const !== undefined),
+  );
   return code`
     class ${pyClass(t.name)}(BaseModel):
         ${docstring(oneLine(t.description) || `${pyClass(t.name)} (wire form of the spec's ${t.name.wire}).`)}
 
+        ${notNull.length > 0 && `__not_null__: ClassVar[frozenset[str]] = frozenset((${notNull.map((p) => `${pyStr(pyField(p.name))},`).join(' ')}))`}
         ${consts.length > 0 && `__const_fields__: ClassVar[tuple[str, ...]] = (${consts.map((p) => `${pyStr(pyField(p.name))},`).join(' ')})`}
         ${t.properties.map((p) => field(model, p))}
         ${

@@ -30,6 +30,7 @@ from .exceptions import (
     NotFoundError,
     RateLimitError,
     RequestTimeoutError,
+    ResponseTooLargeError,
     TokenExpiredError,
     ValidationError,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "NotFoundError",
     "RateLimitError",
     "RequestTimeoutError",
+    "ResponseTooLargeError",
     "TokenExpiredError",
     "ValidationError",
     "A2AAPI",

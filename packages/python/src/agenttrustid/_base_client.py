@@ -12,6 +12,7 @@ import asyncio
 import email.utils
 import json
 import logging
+import math
 import os
 import random
 import threading
@@ -21,6 +22,7 @@ import warnings
 from typing import Any, Generic, Literal, Mapping, NamedTuple, TypedDict, TypeVar, cast
 from urllib.parse import quote
 
+import httpcore
 import httpx
 import pydantic
 import pydantic_core
@@ -30,6 +32,7 @@ from ._constants import (
     API_KEY_ENV,
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     INITIAL_RETRY_DELAY,
@@ -46,7 +49,9 @@ from .exceptions import (
     InvalidResponseError,
     NetworkError,
     RequestTimeoutError,
+    ResponseTooLargeError,
     ValidationError,
+    clean_message,
     error_from_response,
     error_from_rpc,
 )
@@ -117,7 +122,8 @@ class RequestOptions(TypedDict, total=False):
     """Per-call options, the `request_options` argument of every resource method."""
 
     timeout: float
-    """Seconds per attempt (default: the client's)."""
+    """Seconds per attempt, for the whole of it: connecting, sending and reading the full
+    answer (default: the client's)."""
     max_retries: int
     """Retries after the first attempt (default: the client's, 2)."""
     headers: Mapping[str, str]
@@ -166,11 +172,47 @@ def _from_env(names: tuple[str, ...]) -> str | None:
     return None
 
 
-def _check_number(name: str, value: Any, *, integer: bool) -> None:
+def _check_number(
+    name: str, value: Any, *, integer: bool, error: type[ValidationError] = ValidationError
+) -> None:
     ok = isinstance(value, int) if integer else isinstance(value, (int, float))
-    if not ok or isinstance(value, bool) or value < 0:
-        kind = "an integer" if integer else "a number"
-        raise ValidationError("VALIDATION_ERROR", f"{name} must be {kind} >= 0", details={"field": name})
+    if not ok or isinstance(value, bool) or not math.isfinite(value) or value < 0:
+        kind = "an integer" if integer else "a finite number"
+        raise error("VALIDATION_ERROR", f"{name} must be {kind} >= 0", details={"field": name})
+
+
+def _check_headers(headers: Mapping[str, Any], error: type[ValidationError]) -> dict[str, str]:
+    """Extra headers, refused (without their values, which may be secrets) unless names and
+    values are strings a header can carry: no CR/LF or other control characters, Latin-1 only."""
+    out = {}
+    for name, value in headers.items():
+        if not (
+            isinstance(name, str)
+            and name
+            and all("!" <= ch <= "~" and ch != ":" for ch in name)
+            and isinstance(value, str)
+            and all(ch == "\t" or " " <= ch <= "~" or "\xa0" <= ch <= "\xff" for ch in value)
+        ):
+            raise error(
+                "VALIDATION_ERROR",
+                "headers must map header names to Latin-1 text without control characters",
+                details={"field": "headers"},
+            )
+        out[name] = value
+    return out
+
+
+def _check_api_key(api_key: str) -> str:
+    """The key without surrounding whitespace (a key read from a file keeps its newline); it must
+    then be printable ASCII, as an HTTP header value. The error never contains the key."""
+    key = api_key.strip()
+    if not key or not all("!" <= ch <= "~" for ch in key):
+        raise ConfigurationError(
+            "VALIDATION_ERROR",
+            "api_key must be printable ASCII without spaces or control characters",
+            details={"field": "api_key"},
+        )
+    return key
 
 
 class _BaseClient:
@@ -191,6 +233,7 @@ class _BaseClient:
         default_headers: Mapping[str, str] | None = None,
         service_urls: Mapping[str, str | None] | None = None,
         verify_tls: bool = True,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.base_url = _check_url("base_url", base_url or _from_env(BASE_URL_ENV) or DEFAULT_BASE_URL)
         given = dict(service_urls or {})
@@ -219,13 +262,18 @@ class _BaseClient:
             raise ConfigurationError(
                 "VALIDATION_ERROR", "api_key must be a non-empty string", details={"field": "api_key"}
             )
-        _check_number("timeout", timeout, integer=False)
-        _check_number("max_retries", max_retries, integer=True)
+        if api_key is not None:
+            api_key = _check_api_key(api_key)
+        _check_number("timeout", timeout, integer=False, error=ConfigurationError)
+        _check_number("max_retries", max_retries, integer=True, error=ConfigurationError)
+        _check_number("max_response_bytes", max_response_bytes, integer=True, error=ConfigurationError)
         self.timeout = float(timeout)
         self.max_retries = max_retries
+        self.max_response_bytes = max_response_bytes
+        """The largest answer read, in bytes (default 32 MiB); a larger one is an INVALID_RESPONSE."""
         # Name-mangled and left out of __repr__, so the key is never printed or logged.
         self.__api_key = api_key
-        self._default_headers = dict(default_headers or {})
+        self._default_headers = _check_headers(default_headers or {}, ConfigurationError)
         self._token_cache = TokenCache()
         self._rpc_ids = 0
         self._rpc_lock = threading.Lock()
@@ -316,6 +364,7 @@ class _BaseClient:
             # The generated clients take each service's URL as `<service>_url`.
             **{f"{name}_url": url for name, url in self.service_urls.items()},
             "verify_tls": self.verify_tls,
+            "max_response_bytes": self.max_response_bytes,
         }
 
     def __repr__(self) -> str:
@@ -338,9 +387,12 @@ class _BaseClient:
         if path_params:
             segments = {}
             for name, value in path_params.items():
-                if not isinstance(value, str) or not value:
+                if not isinstance(value, str) or not value or value in (".", ".."):
+                    # "." and ".." would be resolved away by the URL and reach another endpoint.
                     raise ValidationError(
-                        "VALIDATION_ERROR", f"{name} must be a non-empty string", details={"field": name}
+                        "VALIDATION_ERROR",
+                        f"{name} must be a non-empty string other than '.' and '..'",
+                        details={"field": name},
                     )
                 segments[name] = quote(value, safe="")
             path = path.format(**segments)
@@ -366,14 +418,14 @@ class _BaseClient:
         if body is not None and not isinstance(body, NotGiven):
             try:
                 content = pydantic_core.to_json(to_wire(body))
-            except pydantic_core.PydanticSerializationError as e:
+            except (pydantic_core.PydanticSerializationError, ValueError, RecursionError) as e:
                 raise ValidationError(
                     "VALIDATION_ERROR", f"{op.id}: the request body is not JSON-serializable: {e}"
                 ) from None
             headers["content-type"] = "application/json"
         options = options or {}
         if options.get("headers"):
-            headers.update(options["headers"])
+            headers.update(_check_headers(options["headers"], ValidationError))
         if op.auth and self.__api_key:
             headers["x-api-key"] = self.__api_key
         if op.method == "POST":
@@ -409,11 +461,38 @@ class _BaseClient:
         return delay * (1 - random.random() * 0.25)
 
     @staticmethod
-    def _network_error(p: _Prepared, error: httpx.TransportError) -> AgentTrustError:
-        if isinstance(error, httpx.TimeoutException):
+    def _network_error(p: _Prepared, error: httpx.TransportError | None) -> AgentTrustError:
+        """The SDK's error for a transport failure (None: the whole-call deadline passed). It is
+        raised `from None`: httpx's exception holds the request, API key header included, so it is
+        not chained; its type and (escaped) text are in the message and `details["cause"]`."""
+        if error is None or isinstance(error, httpx.TimeoutException):
             return RequestTimeoutError("TIMEOUT", f"{p.method} {p.path} timed out after {p.timeout:g} s")
-        reason = str(error) or type(error).__name__
-        return NetworkError("NETWORK_ERROR", f"{p.method} {p.path} failed: {reason}")
+        reason = clean_message(str(error) or type(error).__name__)
+        return NetworkError(
+            "NETWORK_ERROR", f"{p.method} {p.path} failed: {reason}", details={"cause": type(error).__name__}
+        )
+
+    def _too_large(self, p: _Prepared, response: httpx.Response) -> ResponseTooLargeError:
+        return ResponseTooLargeError(
+            "INVALID_RESPONSE",
+            f"{p.method} {p.path}: the gateway's answer is larger than {self.max_response_bytes} bytes",
+            details={"limit_bytes": self.max_response_bytes},
+            status=response.status_code,
+            request_id=response.headers.get("x-request-id"),
+        )
+
+    def _declared_too_large(self, response: httpx.Response) -> bool:
+        length = response.headers.get("content-length")
+        return bool(length and length.isdigit() and int(length) > self.max_response_bytes)
+
+    @staticmethod
+    def _undecodable(p: _Prepared, response: httpx.Response) -> InvalidResponseError:
+        return InvalidResponseError(
+            "INVALID_RESPONSE",
+            f"{p.method} {p.path}: the gateway's answer cannot be decoded (its Content-Encoding is false)",
+            status=response.status_code,
+            request_id=response.headers.get("x-request-id"),
+        )
 
     @staticmethod
     def _finish(op: OperationSpec[T], p: _Prepared, response: httpx.Response) -> T:
@@ -432,7 +511,7 @@ class _BaseClient:
         if op.rpc is None and op.unwrap is None:
             return _validate(p, adapter, response.content, status, request_id)
         try:
-            answer = response.json()
+            answer = pydantic_core.from_json(response.content, allow_inf_nan=False)
         except ValueError:
             raise InvalidResponseError(
                 "INVALID_RESPONSE",
@@ -469,9 +548,11 @@ def _validate(
     *,
     raw: bool = True,
 ) -> T:
-    """The answer (raw JSON bytes, or an already parsed value) validated against the spec."""
+    """The answer (raw JSON bytes, or an already parsed value) validated against the spec,
+    strictly: no coercion (`"true"`, `1` or `"0.9"` is no boolean, `"5"` no number), the spec's
+    numeric ranges, no NaN or Infinity; an unknown enum value is accepted only as a string."""
     try:
-        return adapter.validate_json(value) if raw else adapter.validate_python(value)
+        return adapter.validate_json(value if raw else pydantic_core.to_json(value), strict=True)
     except pydantic.ValidationError as e:
         # Paths and pydantic's wording only: a value could be a secret (a token).
         problems = [
@@ -485,6 +566,96 @@ def _validate(
             status=status,
             request_id=request_id,
         ) from None
+
+
+_call = threading.local()  # `deadline`: the monotonic time the current thread's attempt must end by
+
+
+def _left(timeout: float | None, expired: type[Exception]) -> float | None:
+    """The timeout of one socket operation: its own, cut to what is left of the attempt's deadline
+    (`expired` is raised when nothing is left)."""
+    deadline: float | None = getattr(_call, "deadline", None)
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise expired("the call's deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read, write and TLS handshake ends by the attempt's deadline, so
+    a gateway that drips its headers or body one byte at a time cannot stretch a call."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        tls = self._stream.start_tls(ssl_context, server_hostname, _left(timeout, httpcore.ConnectTimeout))
+        return _DeadlineStream(tls)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's network backend, its connections wrapped in `_DeadlineStream`."""
+
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._backend.connect_tcp(
+            host, port, _left(timeout, httpcore.ConnectTimeout), local_address, socket_options
+        )
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.NetworkStream:
+        stream = self._backend.connect_unix_socket(
+            path, _left(timeout, httpcore.ConnectTimeout), socket_options
+        )
+        return _DeadlineStream(stream)
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def _deadline_client(verify_tls: bool) -> httpx.Client:
+    """The sync client's own connection pool, with `_DeadlineBackend` (when this httpcore has the
+    attribute; otherwise the deadline is checked between the chunks of the answer only)."""
+    transport = httpx.HTTPTransport(verify=verify_tls)
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if isinstance(backend, httpcore.NetworkBackend):
+        pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
+    return httpx.Client(follow_redirects=False, verify=verify_tls, transport=transport)
+
+
+class _DeadlinePassed(Exception):
+    """An attempt's whole-call deadline passed while its answer was still arriving."""
+
+
+_OK: Any = httpx.TransportError("ok")  # marks an attempt that got an answer
 
 
 def _parse_retry_after(value: str | None) -> float | None:
@@ -515,6 +686,7 @@ class SyncAPIClient(_BaseClient):
         http_client: httpx.Client | None = None,
         service_urls: Mapping[str, str | None] | None = None,
         verify_tls: bool = True,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -524,9 +696,10 @@ class SyncAPIClient(_BaseClient):
             default_headers=default_headers,
             service_urls=service_urls,
             verify_tls=verify_tls,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(follow_redirects=False, verify=verify_tls)
+        self._http = http_client or _deadline_client(verify_tls)
 
     def _request(
         self,
@@ -541,30 +714,80 @@ class SyncAPIClient(_BaseClient):
         p = self._prepare(op, path_params, query, body, headers, options)
         attempt = 0
         while True:
+            failure: httpx.TransportError | None = None
             try:
-                response = self._http.request(
-                    p.method, p.url, content=p.content, params=p.params, headers=p.headers, timeout=p.timeout
-                )
-            except httpx.TimeoutException as e:
-                raise self._network_error(p, e) from e
+                response = self._send(p)
+            except _DeadlinePassed:
+                pass
             except httpx.TransportError as e:
-                if attempt >= p.max_retries:
-                    raise self._network_error(p, e) from e
+                failure = e
+            else:
+                failure = _OK
+            if failure is not _OK:
+                # Raised out here, so not even `__context__` keeps httpx's exception (and its
+                # request, API key header included).
+                if failure is None or isinstance(failure, httpx.TimeoutException) or attempt >= p.max_retries:
+                    raise self._network_error(p, failure)
                 attempt += 1
                 delay = self._retry_delay(attempt, None)
-                log.info("retrying %s %s (retry %d) after %s", p.method, p.path, attempt, type(e).__name__)
+                log.info(
+                    "retrying %s %s (retry %d) after %s", p.method, p.path, attempt, type(failure).__name__
+                )
                 time.sleep(delay)
                 continue
             if response.status_code in RETRY_STATUSES and attempt < p.max_retries:
                 attempt += 1
                 delay = self._retry_delay(attempt, response)
-                response.close()
                 log.info(
                     "retrying %s %s (retry %d) after HTTP %d", p.method, p.path, attempt, response.status_code
                 )
                 time.sleep(delay)
                 continue
             return self._finish(op, p, response)
+
+    def _send(self, p: _Prepared) -> httpx.Response:
+        """One attempt, read in full: streamed, stopped past `max_response_bytes`, and given up
+        (`_DeadlinePassed`) once `p.timeout` has passed since it began, however the gateway
+        drips its answer: every socket operation of the client's own pool ends by the deadline (with
+        an `http_client` of the caller's, it is checked between the chunks of the answer)."""
+        deadline = time.monotonic() + p.timeout
+        _call.deadline = deadline
+        try:
+            return self._read(p, deadline)
+        finally:
+            _call.deadline = None
+
+    def _read(self, p: _Prepared, deadline: float) -> httpx.Response:
+        response: httpx.Response = self._http.send(
+            self._http.build_request(
+                p.method, p.url, content=p.content, params=p.params, headers=p.headers, timeout=p.timeout
+            ),
+            stream=True,
+        )
+        try:
+            if time.monotonic() > deadline:
+                raise _DeadlinePassed
+            if self._declared_too_large(response):
+                raise self._too_large(p, response)
+            chunks: list[bytes] = []
+            size = 0
+            undecodable = False
+            try:
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > self.max_response_bytes:
+                        raise self._too_large(p, response)
+                    chunks.append(chunk)
+                    if time.monotonic() > deadline:
+                        raise _DeadlinePassed
+            except httpx.DecodingError:
+                undecodable = True  # raised below, out of this handler: httpx's error holds the request
+            if undecodable:
+                raise self._undecodable(p, response)
+            response._content = b"".join(chunks)
+            return response
+        finally:
+            response.close()
 
     def close(self) -> None:
         """Closes the connection pool (when the client created it)."""
@@ -592,6 +815,7 @@ class AsyncAPIClient(_BaseClient):
         http_client: httpx.AsyncClient | None = None,
         service_urls: Mapping[str, str | None] | None = None,
         verify_tls: bool = True,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -601,6 +825,7 @@ class AsyncAPIClient(_BaseClient):
             default_headers=default_headers,
             service_urls=service_urls,
             verify_tls=verify_tls,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(follow_redirects=False, verify=verify_tls)
@@ -618,29 +843,65 @@ class AsyncAPIClient(_BaseClient):
         p = self._prepare(op, path_params, query, body, headers, options)
         attempt = 0
         while True:
+            failure: httpx.TransportError | None = None
             try:
-                response = await self._http.request(
-                    p.method, p.url, content=p.content, params=p.params, headers=p.headers, timeout=p.timeout
-                )
-            except httpx.TimeoutException as e:
-                raise self._network_error(p, e) from e
+                response = await asyncio.wait_for(self._send(p), p.timeout)
+            except asyncio.TimeoutError:
+                pass
             except httpx.TransportError as e:
-                if attempt >= p.max_retries:
-                    raise self._network_error(p, e) from e
+                failure = e
+            else:
+                failure = _OK
+            if failure is not _OK:
+                # Raised out here, so not even `__context__` keeps httpx's exception (and its
+                # request, API key header included).
+                if failure is None or isinstance(failure, httpx.TimeoutException) or attempt >= p.max_retries:
+                    raise self._network_error(p, failure)
                 attempt += 1
-                log.info("retrying %s %s (retry %d) after %s", p.method, p.path, attempt, type(e).__name__)
+                log.info(
+                    "retrying %s %s (retry %d) after %s", p.method, p.path, attempt, type(failure).__name__
+                )
                 await asyncio.sleep(self._retry_delay(attempt, None))
                 continue
             if response.status_code in RETRY_STATUSES and attempt < p.max_retries:
                 attempt += 1
                 delay = self._retry_delay(attempt, response)
-                await response.aclose()
                 log.info(
                     "retrying %s %s (retry %d) after HTTP %d", p.method, p.path, attempt, response.status_code
                 )
                 await asyncio.sleep(delay)
                 continue
             return self._finish(op, p, response)
+
+    async def _send(self, p: _Prepared) -> httpx.Response:
+        """One attempt, read in full: streamed and stopped past `max_response_bytes`; the caller
+        bounds the whole of it by `p.timeout`."""
+        response: httpx.Response = await self._http.send(
+            self._http.build_request(
+                p.method, p.url, content=p.content, params=p.params, headers=p.headers, timeout=p.timeout
+            ),
+            stream=True,
+        )
+        try:
+            if self._declared_too_large(response):
+                raise self._too_large(p, response)
+            chunks: list[bytes] = []
+            size = 0
+            undecodable = False
+            try:
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > self.max_response_bytes:
+                        raise self._too_large(p, response)
+                    chunks.append(chunk)
+            except httpx.DecodingError:
+                undecodable = True  # raised below, out of this handler: httpx's error holds the request
+            if undecodable:
+                raise self._undecodable(p, response)
+            response._content = b"".join(chunks)
+            return response
+        finally:
+            await response.aclose()
 
     async def close(self) -> None:
         """Closes the connection pool (when the client created it)."""

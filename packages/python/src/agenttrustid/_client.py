@@ -10,7 +10,7 @@ import httpx
 
 from . import _operations as _ops
 from ._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from .resources.a2a import A2a, AsyncA2a
 from .resources.actions import Actions, AsyncActions
 from .resources.agent_cards import AgentCards, AsyncAgentCards
@@ -37,6 +37,7 @@ class AgentTrustClient(SyncAPIClient):
     `api_key` to AGENTTRUST_API_KEY. Use `AgentTrustClient.from_env()` to require both from the
     environment, or `AgentTrustClient.from_config(path)` to read a JSON file. `auth_url` (AGENTTRUST_AUTH_URL), `audit_url` (AGENTTRUST_AUDIT_URL): the
     base URLs of a split deployment (default: the gateway's; a base URL with :8081 gives :8082 for auth, :8081 gives :8084 for audit). `verify_tls=False` turns TLS certificate checks off, for local development only.
+    `max_response_bytes` caps an answer's size (default 32 MiB); `timeout` bounds each whole attempt.
     Safe to share between threads; close it (or use it as a context manager)
     to release its connections.
     """
@@ -68,6 +69,7 @@ class AgentTrustClient(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         verify_tls: bool = True,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -78,6 +80,7 @@ class AgentTrustClient(SyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
         )
         self.agents = Agents(self)
         self.wimse = Wimse(self)
@@ -119,6 +122,7 @@ class AsyncAgentTrustClient(AsyncAPIClient):
     `api_key` to AGENTTRUST_API_KEY. Use `AsyncAgentTrustClient.from_env()` to require both from the
     environment, or `AsyncAgentTrustClient.from_config(path)` to read a JSON file. `auth_url` (AGENTTRUST_AUTH_URL), `audit_url` (AGENTTRUST_AUDIT_URL): the
     base URLs of a split deployment (default: the gateway's; a base URL with :8081 gives :8082 for auth, :8081 gives :8084 for audit). `verify_tls=False` turns TLS certificate checks off, for local development only.
+    `max_response_bytes` caps an answer's size (default 32 MiB); `timeout` bounds each whole attempt.
     Safe to share between tasks; close it (or use it as a context manager)
     to release its connections.
     """
@@ -150,6 +154,7 @@ class AsyncAgentTrustClient(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         verify_tls: bool = True,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -160,6 +165,7 @@ class AsyncAgentTrustClient(AsyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
         )
         self.agents = AsyncAgents(self)
         self.wimse = AsyncWimse(self)

@@ -19,3 +19,5 @@ MAX_RETRY_DELAY = _facts.RETRY_MAX_DELAY_MS / 1000
 MAX_RETRY_AFTER = _facts.RETRY_MAX_RETRY_AFTER_MS / 1000
 """A Retry-After longer than this is not waited for: the error is raised instead."""
 RETRY_STATUSES = _facts.RETRY_STATUSES
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+"""The largest answer read (32 MiB, as the Go SDK): a larger one fails with INVALID_RESPONSE."""

@@ -30,6 +30,7 @@ __all__ = [
     "NotFoundError",
     "RateLimitError",
     "RequestTimeoutError",
+    "ResponseTooLargeError",
     "TokenExpiredError",
     "ValidationError",
     "error_from_response",
@@ -144,6 +145,11 @@ class InvalidResponseError(AgentTrustError):
     """The gateway's answer is not JSON or does not match the spec (INVALID_RESPONSE)."""
 
 
+class ResponseTooLargeError(InvalidResponseError):
+    """The gateway's answer is larger than the client's `max_response_bytes` (INVALID_RESPONSE);
+    reading stopped at the cap. `details["limit_bytes"]` is the cap."""
+
+
 class ActionDeniedError(AgentTrustError):
     """Guardian denied the call (ACTION_DENIED); `details` carries check_id, reason, rule and
     retryable."""
@@ -210,6 +216,27 @@ _CLASS_BY_STATUS = {status: _error_class(name) for status, name in _facts.ERROR_
 _SERVER_ERROR_CLASS = _error_class(_facts.SERVER_ERROR_CLASS)
 
 
+_MAX_MESSAGE = 1000
+
+
+def clean_message(text: str) -> str:
+    """A message from the gateway made safe to log: control characters (newlines, ANSI escapes,
+    bidi overrides, line separators) are escaped as `\\xNN`/`\\uNNNN` and it is cut at 1000 characters,
+    so a hostile gateway cannot forge log lines."""
+    out = []
+    for ch in text[:_MAX_MESSAGE]:
+        o = ord(ch)
+        if o < 0x20 or 0x7F <= o < 0xA0 or o in _UNSAFE_FORMAT:
+            out.append(f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}")
+        else:
+            out.append(ch)
+    return "".join(out) + ("..." if len(text) > _MAX_MESSAGE else "")
+
+
+# Line and paragraph separators, and the bidi embedding/override/isolate characters.
+_UNSAFE_FORMAT = frozenset([0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F])
+
+
 def error_from_response(status: int, body: Any, header_request_id: str | None) -> AgentTrustError:
     """The error for a non-2xx answer, from its parsed body (an `ErrorEnvelope` when the gateway
     wrote it). A specific code picks the class; otherwise the status does."""
@@ -224,7 +251,9 @@ def error_from_response(status: int, body: Any, header_request_id: str | None) -
     # The gateway's message is `message`; some of its services answer `error` instead.
     raw_message = envelope.get("message") or envelope.get("error")
     message = (
-        raw_message if isinstance(raw_message, str) and raw_message else f"Gateway answered HTTP {status}"
+        clean_message(raw_message)
+        if isinstance(raw_message, str) and raw_message
+        else f"Gateway answered HTTP {status}"
     )
     raw_details = envelope.get("details")
     details = raw_details if isinstance(raw_details, dict) else None
@@ -255,7 +284,7 @@ def error_from_rpc(error: Any, status: int, request_id: str | None) -> AgentTrus
     rpc_code = member.get("code")
     code = _RPC_CODES.get(rpc_code, "INTERNAL_ERROR") if isinstance(rpc_code, int) else "INTERNAL_ERROR"
     raw_message = member.get("message")
-    message = raw_message if isinstance(raw_message, str) and raw_message else "JSON-RPC error"
+    message = clean_message(raw_message) if isinstance(raw_message, str) and raw_message else "JSON-RPC error"
     details: dict[str, Any] = {"rpc_code": rpc_code}
     if member.get("data") is not None:
         details["data"] = member["data"]

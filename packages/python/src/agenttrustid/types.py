@@ -325,6 +325,16 @@ class A2aTasksRpcRequestMethod(OpenEnum):
 class ErrorEnvelope(BaseModel):
     """The body of an error response. The official clients read `message`, falling back to `error` (Python, TypeScript, Go; Java and Rust read only `message`), and type the error by HTTP status alone. Our gateway (the mock) always sends `message` and `code`, plus `details` and `request_id` where it has them; our SDKs take the code from `code` when it is one they know, else from the status."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "message",
+            "error",
+            "code",
+            "details",
+            "request_id",
+        )
+    )
+
     message: str | None = None
     """Human-readable explanation; never contains secrets."""
     error: str | None = None
@@ -344,6 +354,13 @@ class EmptyObject(BaseModel):
 class HealthResponse(BaseModel):
     """HealthResponse (wire form of the spec's HealthResponse)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "service",
+            "version",
+        )
+    )
+
     status: HealthResponseStatus
     """Overall health."""
     service: str | None = None
@@ -354,6 +371,16 @@ class HealthResponse(BaseModel):
 
 class CreateAgentRequest(BaseModel):
     """CreateAgentRequest (wire form of the spec's CreateAgentRequest)."""
+
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "framework",
+            "capabilities",
+            "metadata",
+            "org_id",
+            "public_key",
+        )
+    )
 
     name: str
     """Unique name within the organization, e.g. `research-bot`."""
@@ -385,12 +412,21 @@ class AgentList(BaseModel):
 class RevokeAgentRequest(BaseModel):
     """RevokeAgentRequest (wire form of the spec's RevokeAgentRequest)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("reason",))
+
     reason: str | None = None
     """Why the agent was revoked."""
 
 
 class Agent(BaseModel):
     """Agent (wire form of the spec's Agent)."""
+
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "revoked_at",
+            "revocation_reason",
+        )
+    )
 
     id: str
     """The agent's id."""
@@ -428,11 +464,18 @@ class ChallengeResponse(BaseModel):
 class IssueTokenRequest(BaseModel):
     """IssueTokenRequest (wire form of the spec's IssueTokenRequest)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "ttl_seconds",
+            "session_id",
+        )
+    )
+
     agent_id: str
     """The agent the token is for."""
     scopes: list[str]
     """Scopes to grant; each must be among the agent's capabilities."""
-    ttl_seconds: int | None = Field(default=None, alias="ttl")
+    ttl_seconds: int | None = Field(default=None, alias="ttl", ge=1, le=86400)
     """Lifetime in seconds (the SDKs' `ttl_seconds`)."""
     session_id: str | None = None
     """An AgentTrust ID session to bind the token to."""
@@ -440,6 +483,13 @@ class IssueTokenRequest(BaseModel):
 
 class Token(BaseModel):
     """An issued token. Older gateways name some keys differently and the official clients read those too: `agent_token` for `token`, `scope` for `scopes`, `id` for `token_id`."""
+
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "token_id",
+            "audience",
+        )
+    )
 
     token: str
     """The opaque `at_` token; a secret that SDKs never log. Secret: never logged or printed by the SDK."""
@@ -465,6 +515,8 @@ class Token(BaseModel):
 class IntrospectTokenRequest(BaseModel):
     """IntrospectTokenRequest (wire form of the spec's IntrospectTokenRequest)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("required_scopes",))
+
     token: str
     """The token to introspect. Secret: never logged or printed by the SDK."""
     target: str | None = None
@@ -481,6 +533,19 @@ class IntrospectTokenRequest(BaseModel):
 class IntrospectionResult(BaseModel):
     """IntrospectionResult (wire form of the spec's IntrospectionResult)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "agent_id",
+            "org_id",
+            "scopes",
+            "expires_at",
+            "reasoning",
+            "guard_tier",
+            "confidence",
+            "latency_ms",
+        )
+    )
+
     active: bool
     """Whether the token may be used as asked."""
     agent_id: str | None = None
@@ -495,14 +560,16 @@ class IntrospectionResult(BaseModel):
     """Why it is (in)active, in words."""
     guard_tier: GuardTier | None = None
 
-    confidence: float | None = None
+    confidence: float | None = Field(default=None, ge=0, le=1)
     """Guardian's confidence."""
-    latency_ms: int | None = None
+    latency_ms: int | None = Field(default=None, ge=0)
     """How long the decision took."""
 
 
 class RevokeTokenRequest(BaseModel):
     """RevokeTokenRequest (wire form of the spec's RevokeTokenRequest)."""
+
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("reason",))
 
     token: str
     """The token to revoke. Secret: never logged or printed by the SDK."""
@@ -518,6 +585,13 @@ class RevokeTokenRequest(BaseModel):
 class ActionCheckRequest(BaseModel):
     """ActionCheckRequest (wire form of the spec's ActionCheckRequest)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "session_id",
+            "tool_input_summary",
+            "action_effect",
+        )
+    )
     __const_fields__: ClassVar[tuple[str, ...]] = ("action_source",)
     agent_id: str
     """The calling agent."""
@@ -535,15 +609,27 @@ class ActionCheckRequest(BaseModel):
 class ActionCheckResult(BaseModel):
     """ActionCheckResult (wire form of the spec's ActionCheckResult)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "check_id",
+            "confidence",
+            "guard_tier",
+            "latency_ms",
+            "reason",
+            "elevation_required",
+            "rule",
+        )
+    )
+
     allowed: bool
     """Whether the call may proceed."""
     check_id: str | None = None
     """Id of this decision, for audit and approval binding."""
-    confidence: float | None = None
+    confidence: float | None = Field(default=None, ge=0, le=1)
     """Guardian's confidence in the decision."""
     guard_tier: GuardTier | None = None
 
-    latency_ms: int | None = None
+    latency_ms: int | None = Field(default=None, ge=0)
     """How long the decision took."""
     reason: str | None = None
     """Human-readable explanation of the decision."""
@@ -557,11 +643,20 @@ class ActionCheckResult(BaseModel):
 class TelemetryEvent(BaseModel):
     """TelemetryEvent (wire form of the spec's TelemetryEvent)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "duration_ms",
+            "success",
+            "error_type",
+            "timestamp",
+        )
+    )
+
     event_type: TelemetryEventType
 
     tool_name: str
     """The tool that ran."""
-    duration_ms: int | None = None
+    duration_ms: int | None = Field(default=None, ge=0)
     """How long it ran, in milliseconds (Go omits 0)."""
     success: bool | None = None
     """Whether it succeeded (Go omits false)."""
@@ -585,9 +680,11 @@ class TelemetryReport(BaseModel):
 class TelemetryAccepted(BaseModel):
     """TelemetryAccepted (wire form of the spec's TelemetryAccepted)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("events_processed",))
+
     accepted: bool
     """Whether the batch was stored."""
-    events_processed: int | None = None
+    events_processed: int | None = Field(default=None, ge=0)
     """How many events were stored."""
 
 
@@ -615,6 +712,20 @@ class InitApiSessionRequest(BaseModel):
 class Session(BaseModel):
     """A session. Keys that do not apply are empty strings or lists, never null (the Rust client rejects null)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "server_id",
+            "delegation_id",
+            "provider_id",
+            "issuer",
+            "trust_level",
+            "allowed_actions",
+            "read_calls",
+            "write_calls",
+            "last_activity_at",
+        )
+    )
+
     session_id: str
     """The session's id."""
     agent_id: str
@@ -639,13 +750,13 @@ class Session(BaseModel):
     """Actions allowed in this session."""
     scope_ceiling: list[str]
     """Scopes the session may not exceed; empty when unbounded."""
-    total_calls: int
+    total_calls: int = Field(ge=0)
     """Checks counted in this session."""
-    read_calls: int | None = None
+    read_calls: int | None = Field(default=None, ge=0)
     """Read checks."""
-    write_calls: int | None = None
+    write_calls: int | None = Field(default=None, ge=0)
     """Mutating, destructive and admin checks."""
-    denied_calls: int
+    denied_calls: int = Field(ge=0)
     """Checks denied (elevation pending counts as denied)."""
     created_at: datetime
     """When the session began."""
@@ -688,6 +799,8 @@ class Approval(BaseModel):
 class RegisterMcpServerRequest(BaseModel):
     """RegisterMcpServerRequest (wire form of the spec's RegisterMcpServerRequest)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("capabilities",))
+
     name: str
     """A human-readable name."""
     url: str
@@ -723,6 +836,7 @@ class McpServerList(BaseModel):
 class McpRpcRequest(BaseModel):
     """McpRpcRequest (wire form of the spec's McpRpcRequest)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("params",))
     __const_fields__: ClassVar[tuple[str, ...]] = ("jsonrpc",)
     jsonrpc: str = "2.0"
     """Always `2.0`."""
@@ -737,6 +851,8 @@ class McpRpcRequest(BaseModel):
 class JsonRpcError(BaseModel):
     """JsonRpcError (wire form of the spec's JsonRpcError)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("data",))
+
     code: int
     """JSON-RPC error code (-32001 for a Guardian denial)."""
     message: str
@@ -748,6 +864,13 @@ class JsonRpcError(BaseModel):
 class McpRpcResponse(BaseModel):
     """McpRpcResponse (wire form of the spec's McpRpcResponse)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "id",
+            "result",
+            "error",
+        )
+    )
     __const_fields__: ClassVar[tuple[str, ...]] = ("jsonrpc",)
     jsonrpc: str = "2.0"
     """Always `2.0`."""
@@ -760,6 +883,8 @@ class McpRpcResponse(BaseModel):
 
 class AgentInterface(BaseModel):
     """AgentInterface (wire form of the spec's AgentInterface)."""
+
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("tenant",))
 
     url: str
     """Where A2A requests to the agent are sent."""
@@ -774,6 +899,8 @@ class AgentInterface(BaseModel):
 class AgentProvider(BaseModel):
     """AgentProvider (wire form of the spec's AgentProvider)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("url",))
+
     organization: str
     """Who operates the agent."""
     url: str | None = None
@@ -782,6 +909,14 @@ class AgentProvider(BaseModel):
 
 class AgentExtension(BaseModel):
     """AgentExtension (wire form of the spec's AgentExtension)."""
+
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "description",
+            "required",
+            "params",
+        )
+    )
 
     uri: str
     """The extension's id. AgentTrust ID's trust extension is `https://agenttrust.id/ext/trust/v1`."""
@@ -796,6 +931,15 @@ class AgentExtension(BaseModel):
 class AgentCapabilities(BaseModel):
     """AgentCapabilities (wire form of the spec's AgentCapabilities)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "streaming",
+            "push_notifications",
+            "extensions",
+            "extended_agent_card",
+        )
+    )
+
     streaming: bool | None = None
     """Whether the agent streams."""
     push_notifications: bool | None = Field(default=None, alias="pushNotifications")
@@ -809,6 +953,13 @@ class AgentCapabilities(BaseModel):
 class CardSecurityScheme(BaseModel):
     """CardSecurityScheme (wire form of the spec's CardSecurityScheme)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "type",
+            "scheme",
+        )
+    )
+
     type: str | None = None
     """The scheme type, e.g. `http` or `apiKey`."""
     scheme: str | None = None
@@ -817,6 +968,16 @@ class CardSecurityScheme(BaseModel):
 
 class AgentSkill(BaseModel):
     """AgentSkill (wire form of the spec's AgentSkill)."""
+
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "description",
+            "tags",
+            "examples",
+            "input_modes",
+            "output_modes",
+        )
+    )
 
     id: str
     """Skill id (a capability)."""
@@ -837,6 +998,8 @@ class AgentSkill(BaseModel):
 class AgentCardSignature(BaseModel):
     """AgentCardSignature (wire form of the spec's AgentCardSignature)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("header",))
+
     protected: str
     """The JWS protected header (base64url)."""
     signature: str
@@ -847,6 +1010,18 @@ class AgentCardSignature(BaseModel):
 
 class AgentCard(BaseModel):
     """An A2A v1.0 agent card. The official clients tolerate any key being absent; the endpoint is `supportedInterfaces[0].url`, falling back to the legacy top-level `url`."""
+
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "provider",
+            "security_schemes",
+            "security_requirements",
+            "signatures",
+            "documentation_url",
+            "icon_url",
+            "url",
+        )
+    )
 
     name: str
     """The agent's name."""
@@ -905,6 +1080,14 @@ class A2aDataPart(BaseModel):
 class A2aMessage(BaseModel):
     """A2aMessage (wire form of the spec's A2aMessage)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "message_id",
+            "task_id",
+            "context_id",
+        )
+    )
+
     role: A2aMessageRole
     """Who sent it."""
     parts: list[A2aPart]
@@ -920,6 +1103,13 @@ class A2aMessage(BaseModel):
 class A2aTaskStatus(BaseModel):
     """A2aTaskStatus (wire form of the spec's A2aTaskStatus)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "timestamp",
+            "message",
+        )
+    )
+
     state: A2aTaskState
 
     timestamp: datetime | None = None
@@ -929,6 +1119,8 @@ class A2aTaskStatus(BaseModel):
 
 class A2aArtifact(BaseModel):
     """A2aArtifact (wire form of the spec's A2aArtifact)."""
+
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("name",))
 
     artifact_id: str = Field(alias="artifactId")
     """The artifact's id."""
@@ -941,6 +1133,12 @@ class A2aArtifact(BaseModel):
 class A2aV1Task(BaseModel):
     """An A2A v1.0 task (the `message/send` result)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "history",
+            "artifacts",
+        )
+    )
     __const_fields__: ClassVar[tuple[str, ...]] = ("kind",)
     id: str
     """The task's id."""
@@ -981,6 +1179,13 @@ class SendMessageRpcRequest(BaseModel):
 class SendMessageRpcResponse(BaseModel):
     """SendMessageRpcResponse (wire form of the spec's SendMessageRpcResponse)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "id",
+            "result",
+            "error",
+        )
+    )
     __const_fields__: ClassVar[tuple[str, ...]] = ("jsonrpc",)
     jsonrpc: str = "2.0"
     """Always `2.0`."""
@@ -993,6 +1198,8 @@ class SendMessageRpcResponse(BaseModel):
 
 class SendTaskParams(BaseModel):
     """`tasks/send` params."""
+
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("metadata",))
 
     source_agent_id: str
     """The sending agent."""
@@ -1021,7 +1228,9 @@ class PythonTaskIdParams(BaseModel):
 class ListTasksParams(BaseModel):
     """`tasks/list` params (Rust)."""
 
-    limit: int | None = None
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("limit",))
+
+    limit: int | None = Field(default=None, ge=1, le=500)
     """At most this many tasks."""
 
 
@@ -1041,6 +1250,15 @@ class A2aTasksRpcRequest(BaseModel):
 
 class A2aTask(BaseModel):
     """A legacy task (`tasks/*` results). Its `status` is a string."""
+
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "message",
+            "artifacts",
+            "metadata",
+            "updated_at",
+        )
+    )
 
     id: str
     """The task's id."""
@@ -1072,6 +1290,13 @@ class A2aTaskList(BaseModel):
 class A2aTasksRpcResponse(BaseModel):
     """A2aTasksRpcResponse (wire form of the spec's A2aTasksRpcResponse)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "id",
+            "result",
+            "error",
+        )
+    )
     __const_fields__: ClassVar[tuple[str, ...]] = ("jsonrpc",)
     jsonrpc: str = "2.0"
     """Always `2.0`."""
@@ -1085,13 +1310,21 @@ class A2aTasksRpcResponse(BaseModel):
 class CreateDelegationRequest(BaseModel):
     """CreateDelegationRequest (wire form of the spec's CreateDelegationRequest)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "ttl_seconds",
+            "restrictions",
+            "parent_delegation_id",
+        )
+    )
+
     from_agent_id: str
     """The delegator."""
     to_agent_id: str
     """The delegatee."""
     scope: list[str]
     """Scopes delegated; each must be held by the delegator."""
-    ttl_seconds: int | None = None
+    ttl_seconds: int | None = Field(default=None, ge=1, le=2592000)
     """Lifetime in seconds."""
     restrictions: dict[str, Any] | None = None
     """Restrictions on the delegated capabilities, untouched (e.g. `{"paths": ["/tmp/*"]}`)."""
@@ -1101,6 +1334,13 @@ class CreateDelegationRequest(BaseModel):
 
 class Delegation(BaseModel):
     """Delegation (wire form of the spec's Delegation)."""
+
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "restrictions",
+            "revoked_at",
+        )
+    )
 
     id: str
     """The delegation's id."""
@@ -1140,6 +1380,8 @@ class DelegationList(BaseModel):
 class RegisterProviderRequest(BaseModel):
     """RegisterProviderRequest (wire form of the spec's RegisterProviderRequest)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("trust_level",))
+
     issuer: str
     """The OIDC issuer URL (`iss`)."""
     name: str
@@ -1150,6 +1392,15 @@ class RegisterProviderRequest(BaseModel):
 
 class FederationProvider(BaseModel):
     """FederationProvider (wire form of the spec's FederationProvider)."""
+
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "jwks_uri",
+            "authorization_endpoint",
+            "token_endpoint",
+            "updated_at",
+        )
+    )
 
     id: str
     """The provider's id."""
@@ -1191,6 +1442,8 @@ class ProviderList(BaseModel):
 class FederatedTokenRequest(BaseModel):
     """The body of `introspectToken` (#38); `verifyToken` and `initSession` send the same keys under the guide's type names."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("issuer_hint",))
+
     token: str
     """The external ID token (a JWT) or a `fed_` session token. Secret: never logged or printed by the SDK."""
     issuer_hint: str | None = None
@@ -1204,6 +1457,8 @@ class FederatedTokenRequest(BaseModel):
 
 class VerifyFederatedTokenRequest(BaseModel):
     """The body of `verifyToken` (#37), named as in the guide."""
+
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("issuer_hint",))
 
     token: str
     """The external ID token (a JWT) or a `fed_` session token. Secret: never logged or printed by the SDK."""
@@ -1219,6 +1474,8 @@ class VerifyFederatedTokenRequest(BaseModel):
 class InitFederatedSessionRequest(BaseModel):
     """The body of `initSession` (#41), named as in the guide."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("issuer_hint",))
+
     token: str
     """The external ID token (a JWT) or a `fed_` session token. Secret: never logged or printed by the SDK."""
     issuer_hint: str | None = None
@@ -1232,6 +1489,15 @@ class InitFederatedSessionRequest(BaseModel):
 
 class FederatedTokenVerification(BaseModel):
     """FederatedTokenVerification (wire form of the spec's FederatedTokenVerification)."""
+
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "agent_id",
+            "issuer",
+            "expires_at",
+            "error",
+        )
+    )
 
     valid: bool
     """Whether the token is valid."""
@@ -1247,6 +1513,16 @@ class FederatedTokenVerification(BaseModel):
 
 class FederatedTokenIntrospection(BaseModel):
     """FederatedTokenIntrospection (wire form of the spec's FederatedTokenIntrospection)."""
+
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "valid",
+            "agent_id",
+            "issuer",
+            "expires_at",
+            "error",
+        )
+    )
 
     active: bool
     """Whether the token is valid."""
@@ -1265,24 +1541,40 @@ class FederatedTokenIntrospection(BaseModel):
 class IssueFederatedTokenRequest(BaseModel):
     """IssueFederatedTokenRequest (wire form of the spec's IssueFederatedTokenRequest)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "audience",
+            "scopes",
+            "ttl_seconds",
+        )
+    )
+
     agent_id: str
     """The agent the token is for."""
     audience: str | None = None
     """Who the token is for."""
     scopes: list[str] | None = None
     """Scopes to include (TypeScript sends `[]` by default; Java never sends it)."""
-    ttl_seconds: int | None = Field(default=None, alias="ttl")
+    ttl_seconds: int | None = Field(default=None, alias="ttl", ge=1, le=86400)
     """Lifetime in seconds (the SDKs' `ttl_seconds`)."""
 
 
 class IssuedFederatedToken(BaseModel):
     """IssuedFederatedToken (wire form of the spec's IssuedFederatedToken)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "id_token",
+            "token",
+            "expires_at",
+        )
+    )
+
     id_token: str | None = None
     """The issued token. Secret: never logged or printed by the SDK."""
     token: str | None = None
     """The issued token under the older key. Secret: never logged or printed by the SDK."""
-    expires_in: int
+    expires_in: int = Field(ge=0)
     """Seconds until it expires."""
     expires_at: datetime | None = None
     """When it expires."""
@@ -1320,6 +1612,15 @@ class RevokeFederatedTokenRequest(BaseModel):
 class CreateSiemDestinationRequest(BaseModel):
     """CreateSiemDestinationRequest (wire form of the spec's CreateSiemDestinationRequest)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "auth_token",
+            "batch_size",
+            "flush_interval_seconds",
+            "filter_event_types",
+        )
+    )
+
     name: str
     """Display name."""
     destination_type: str
@@ -1328,9 +1629,9 @@ class CreateSiemDestinationRequest(BaseModel):
     """Where events are delivered."""
     auth_token: str | None = None
     """Credential for the endpoint. Secret: never logged or printed by the SDK."""
-    batch_size: int | None = None
+    batch_size: int | None = Field(default=None, ge=1)
     """Events per delivery."""
-    flush_interval_seconds: int | None = None
+    flush_interval_seconds: int | None = Field(default=None, ge=1)
     """Seconds between deliveries."""
     filter_event_types: list[str] | None = None
     """Only these event types are delivered (all when absent)."""
@@ -1344,6 +1645,18 @@ class CreateSiemDestinationRequest(BaseModel):
 class UpdateSiemDestinationRequest(BaseModel):
     """UpdateSiemDestinationRequest (wire form of the spec's UpdateSiemDestinationRequest)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "name",
+            "endpoint_url",
+            "auth_token",
+            "is_active",
+            "batch_size",
+            "flush_interval_seconds",
+            "filter_event_types",
+        )
+    )
+
     name: str | None = None
     """Display name."""
     endpoint_url: str | None = None
@@ -1352,9 +1665,9 @@ class UpdateSiemDestinationRequest(BaseModel):
     """Credential for the endpoint. Secret: never logged or printed by the SDK."""
     is_active: bool | None = None
     """Whether events are delivered."""
-    batch_size: int | None = None
+    batch_size: int | None = Field(default=None, ge=1)
     """Events per delivery."""
-    flush_interval_seconds: int | None = None
+    flush_interval_seconds: int | None = Field(default=None, ge=1)
     """Seconds between deliveries."""
     filter_event_types: list[str] | None = None
     """Only these event types are delivered."""
@@ -1367,6 +1680,8 @@ class UpdateSiemDestinationRequest(BaseModel):
 
 class SiemDestination(BaseModel):
     """SiemDestination (wire form of the spec's SiemDestination)."""
+
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("auth_token",))
 
     id: str
     """The destination's id."""
@@ -1382,9 +1697,9 @@ class SiemDestination(BaseModel):
     """The credential as the gateway returns it (our gateway returns it masked). Secret: never logged or printed by the SDK."""
     is_active: bool
     """Whether events are delivered."""
-    batch_size: int
+    batch_size: int = Field(ge=0)
     """Events per delivery."""
-    flush_interval_seconds: int
+    flush_interval_seconds: int = Field(ge=0)
     """Seconds between deliveries."""
     filter_event_types: list[str]
     """Only these event types are delivered (empty means all)."""
@@ -1404,7 +1719,7 @@ class SiemDestinationList(BaseModel):
 
     destinations: list[SiemDestination]
     """The destinations."""
-    total: int
+    total: int = Field(ge=0)
     """How many there are."""
 
 
@@ -1415,11 +1730,11 @@ class DeliveryRecord(BaseModel):
     """The attempt's id."""
     destination_id: str
     """The destination."""
-    batch_size: int
+    batch_size: int = Field(ge=0)
     """Events in the delivery."""
     status: str
     """Outcome: `success` or `failed`."""
-    status_code: int
+    status_code: int = Field(ge=0)
     """The endpoint's HTTP status (0 when it did not answer)."""
     error_message: str
     """Why it failed (empty on success)."""
@@ -1432,7 +1747,7 @@ class DeliveryLog(BaseModel):
 
     logs: list[DeliveryRecord]
     """The attempts, newest first."""
-    total: int
+    total: int = Field(ge=0)
     """How many there are."""
 
 
@@ -1441,7 +1756,7 @@ class PopProof(BaseModel):
 
     nonce: str
     """The nonce from the challenge."""
-    ts: int
+    ts: int = Field(ge=0)
     """When it was signed (Unix seconds)."""
     signature: str
     """Ed25519 signature (base64url, no padding) over the UTF-8 `pop-v1:<nonce>:<agent_id>:<audience joined by ",">:<ts>`."""
@@ -1450,13 +1765,23 @@ class PopProof(BaseModel):
 class IssueWimseTokenRequest(BaseModel):
     """IssueWimseTokenRequest (wire form of the spec's IssueWimseTokenRequest)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "service_name",
+            "environment",
+            "ttl_seconds",
+            "audience",
+            "proof",
+        )
+    )
+
     agent_id: str
     """The agent."""
     service_name: str | None = None
     """The workload's service name."""
     environment: str | None = None
     """The workload's environment, e.g. `prod`."""
-    ttl_seconds: int | None = None
+    ttl_seconds: int | None = Field(default=None, ge=1, le=86400)
     """Lifetime in seconds."""
     audience: list[str] | None = None
     """Who the token is for."""
@@ -1484,6 +1809,8 @@ class WimseToken(BaseModel):
 class VerifyWimseTokenRequest(BaseModel):
     """VerifyWimseTokenRequest (wire form of the spec's VerifyWimseTokenRequest)."""
 
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("trust_domain_filter",))
+
     token: str
     """The workload JWT. Secret: never logged or printed by the SDK."""
     trust_domain_filter: str | None = None
@@ -1497,6 +1824,16 @@ class VerifyWimseTokenRequest(BaseModel):
 
 class WimseVerification(BaseModel):
     """WimseVerification (wire form of the spec's WimseVerification)."""
+
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "agent_id",
+            "workload_id",
+            "trust_domain",
+            "capabilities",
+            "reason",
+        )
+    )
 
     valid: bool
     """Whether the token is valid."""
@@ -1523,6 +1860,13 @@ class SecuritySettings(BaseModel):
 
 class UpdateSecuritySettingsRequest(BaseModel):
     """UpdateSecuritySettingsRequest (wire form of the spec's UpdateSecuritySettingsRequest)."""
+
+    __not_null__: ClassVar[frozenset[str]] = frozenset(
+        (
+            "require_proof_of_possession",
+            "require_sender_constrained_tokens",
+        )
+    )
 
     require_proof_of_possession: bool | None = None
     """WIMSE tokens need a proof of possession."""

@@ -1,0 +1,584 @@
+"""Hostile answers, bad input and faults (issue 16): a gateway on 127.0.0.1 that answers what a
+hostile or broken gateway would (oversized, dripped, falsely gzipped, log-injecting, spec-invalid
+answers), and a careless caller (NaN, circular metadata, odd keys and ids). Every failure must
+be a typed `AgentTrustError`, bounded in time, and must never carry the API key."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from agenttrustid import AgentTrustClient, AsyncAgentTrustClient
+from agenttrustid.exceptions import (
+    AgentTrustError,
+    ConfigurationError,
+    InvalidResponseError,
+    NetworkError,
+    RequestTimeoutError,
+    ResponseTooLargeError,
+    ValidationError,
+)
+from agenttrustid.guard import ATIGuard
+
+from .conftest import MockGateway
+
+Handler = Callable[[socket.socket], None]
+
+
+class HostileGateway:
+    """A raw HTTP/1.1 server: each connection reads one request's head (and drops its body) and
+    hands the socket to `handler`, which writes whatever it likes."""
+
+    def __init__(self, handler: Handler) -> None:
+        self.handler = handler
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+        self._stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
+
+    def _one(self, conn: socket.socket) -> None:
+        try:
+            conn.settimeout(10)
+            head = b""
+            while b"\r\n\r\n" not in head:
+                data = conn.recv(65536)
+                if not data:
+                    return
+                head += data
+            self.handler(conn)
+        except OSError:
+            pass  # the client hung up: that is what these tests want
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._sock.close()
+
+
+@pytest.fixture
+def hostile() -> Iterator[Callable[[Handler], HostileGateway]]:
+    servers: list[HostileGateway] = []
+
+    def start(handler: Handler) -> HostileGateway:
+        server = HostileGateway(handler)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+def answer(status: int, body: bytes, *headers: str) -> Handler:
+    def handle(conn: socket.socket) -> None:
+        head = [f"HTTP/1.1 {status} X", f"content-length: {len(body)}", "connection: close", *headers]
+        conn.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+
+    return handle
+
+
+AGENT = {
+    "id": "agt_1",
+    "name": "a",
+    "org_id": "org_1",
+    "framework": "custom",
+    "public_key": "pk",
+    "status": "active",
+    "capabilities": [],
+    "metadata": {},
+    "created_at": "2026-01-01T00:00:00Z",
+}
+KEY = "sk_live_very_secret_key_0123456789"
+
+
+# --- 1. oversized answers -------------------------------------------------------------------
+
+
+def endless_chunks(conn: socket.socket) -> None:
+    """A 200 streamed in 64 KiB chunks until the client hangs up (or 200 MiB)."""
+    conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n")
+    chunk = b"%x\r\n%s\r\n" % (65536, b" " * 65536)
+    for _ in range(3200):
+        conn.sendall(chunk)
+
+
+def test_oversized_streamed_answer_stops_at_the_cap(hostile: Callable[[Handler], HostileGateway]) -> None:
+    server = hostile(endless_chunks)
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0, max_response_bytes=1 << 20) as c:
+        started = time.monotonic()
+        with pytest.raises(ResponseTooLargeError) as caught:
+            c.agents.get("agt_1")
+    assert time.monotonic() - started < 5
+    assert caught.value.code == "INVALID_RESPONSE"
+    assert caught.value.details["limit_bytes"] == 1 << 20
+    assert isinstance(caught.value, InvalidResponseError)
+
+
+def test_oversized_declared_length_is_refused_before_reading(
+    hostile: Callable[[Handler], HostileGateway],
+) -> None:
+    def huge(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-length: 4000000000\r\n\r\n{")
+        time.sleep(5)
+
+    server = hostile(huge)
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0, max_response_bytes=1000) as c:
+        started = time.monotonic()
+        with pytest.raises(ResponseTooLargeError):
+            c.agents.get("agt_1")
+    assert time.monotonic() - started < 2
+
+
+def test_oversized_streamed_answer_async(hostile: Callable[[Handler], HostileGateway]) -> None:
+    server = hostile(endless_chunks)
+
+    async def run() -> None:
+        async with AsyncAgentTrustClient(
+            base_url=server.url, api_key=KEY, max_retries=0, max_response_bytes=1 << 20
+        ) as c:
+            with pytest.raises(ResponseTooLargeError):
+                await c.agents.get("agt_1")
+
+    asyncio.run(asyncio.wait_for(run(), 10))
+
+
+def test_default_cap_is_32_mib() -> None:
+    assert AgentTrustClient(base_url="http://127.0.0.1:1", api_key=KEY).max_response_bytes == 32 * 1024 * 1024
+
+
+# --- 2. whole-call deadline -----------------------------------------------------------------
+
+
+def drip(conn: socket.socket) -> None:
+    """Headers at once, then a 100-byte body one byte every 300 ms."""
+    conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n")
+    for _ in range(100):
+        conn.sendall(b" ")
+        time.sleep(0.3)
+
+
+def test_timeout_covers_the_whole_body(hostile: Callable[[Handler], HostileGateway]) -> None:
+    server = hostile(drip)
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0, timeout=1) as c:
+        started = time.monotonic()
+        with pytest.raises(RequestTimeoutError) as caught:
+            c.agents.get("agt_1")
+    elapsed = time.monotonic() - started
+    assert caught.value.code == "TIMEOUT"
+    assert 0.9 < elapsed < 2.0, elapsed
+
+
+def test_timeout_covers_the_whole_body_async(hostile: Callable[[Handler], HostileGateway]) -> None:
+    server = hostile(drip)
+
+    async def run() -> float:
+        async with AsyncAgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0, timeout=1) as c:
+            started = time.monotonic()
+            with pytest.raises(RequestTimeoutError):
+                await c.agents.get("agt_1")
+            return time.monotonic() - started
+
+    elapsed = asyncio.run(asyncio.wait_for(run(), 10))
+    assert 0.9 < elapsed < 1.6, elapsed
+
+
+def drip_headers(conn: socket.socket) -> None:
+    """The status line and headers one byte every 300 ms."""
+    for byte in b"HTTP/1.1 200 OK\r\nx-padding: " + b"a" * 100:
+        conn.sendall(bytes([byte]))
+        time.sleep(0.3)
+
+
+def stall_late(conn: socket.socket) -> None:
+    """Headers and half the body after 0.8 s, then nothing for 10 s."""
+    time.sleep(0.8)
+    conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n" + b" " * 50)
+    time.sleep(10)
+
+
+@pytest.mark.parametrize("handler", [drip_headers, stall_late])
+def test_timeout_covers_headers_and_stalls(
+    hostile: Callable[[Handler], HostileGateway], handler: Handler
+) -> None:
+    server = hostile(handler)
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0, timeout=1) as c:
+        started = time.monotonic()
+        with pytest.raises(RequestTimeoutError):
+            c.agents.get("agt_1")
+    elapsed = time.monotonic() - started
+    assert 0.9 < elapsed < 1.5, elapsed
+
+
+@pytest.mark.parametrize("handler", [drip_headers, stall_late])
+def test_timeout_covers_headers_and_stalls_async(
+    hostile: Callable[[Handler], HostileGateway], handler: Handler
+) -> None:
+    server = hostile(handler)
+
+    async def run() -> float:
+        async with AsyncAgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0, timeout=1) as c:
+            started = time.monotonic()
+            with pytest.raises(RequestTimeoutError):
+                await c.agents.get("agt_1")
+            return time.monotonic() - started
+
+    elapsed = asyncio.run(asyncio.wait_for(run(), 10))
+    assert 0.9 < elapsed < 1.5, elapsed
+
+
+def test_guard_close_returns_against_a_dripping_gateway(hostile: Callable[[Handler], HostileGateway]) -> None:
+    server = hostile(drip)
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0, timeout=1) as c:
+        guard = ATIGuard(c, "agt_1", batch_size=1)
+        guard.report("search", True, 12)
+        started = time.monotonic()
+        guard.close()
+        assert time.monotonic() - started < 4
+
+
+# --- 3. untyped errors ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("timeout", [float("nan"), float("inf"), -1])
+def test_bad_timeout_is_a_configuration_error(timeout: float) -> None:
+    with pytest.raises(ConfigurationError):
+        AgentTrustClient(base_url="http://127.0.0.1:1", api_key=KEY, timeout=timeout)
+
+
+def test_bad_per_call_timeout_is_a_validation_error(client: AgentTrustClient, gateway: MockGateway) -> None:
+    with pytest.raises(ValidationError):
+        client.agents.get("agt_1", request_options={"timeout": float("nan")})
+    assert gateway.requests() == []
+
+
+@pytest.mark.parametrize("key", ["sk_ключ_1234567890", "sk_live_x\u2028y", "sk live", "sk\x00x"])
+def test_unsendable_api_key_is_typed_and_not_shown(key: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        AgentTrustClient(base_url="http://127.0.0.1:1", api_key=key)
+    assert key not in str(caught.value) and key not in repr(caught.value)
+
+
+def test_false_gzip_is_an_invalid_response(hostile: Callable[[Handler], HostileGateway]) -> None:
+    server = hostile(answer(200, b"this is not gzip", "content-encoding: gzip"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(InvalidResponseError) as caught,
+    ):
+        c.agents.get("agt_1")
+    assert caught.value.__cause__ is None and caught.value.__context__ is None
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_nan_in_a_body_is_refused_before_sending(
+    client: AgentTrustClient, gateway: MockGateway, value: float
+) -> None:
+    with pytest.raises(ValidationError):
+        client.agents.create("a", metadata={"score": [1, {"x": value}]})
+    assert gateway.requests() == []
+
+
+def test_circular_metadata_is_refused(client: AgentTrustClient, gateway: MockGateway) -> None:
+    metadata: dict[str, Any] = {"a": 1}
+    metadata["self"] = metadata
+    with pytest.raises(ValidationError):
+        client.agents.create("a", metadata=metadata)
+    deep: dict[str, Any] = {}
+    node = deep
+    for _ in range(100_000):
+        node["x"] = {}
+        node = node["x"]
+    with pytest.raises(ValidationError):
+        client.agents.create("a", metadata=deep)
+    assert gateway.requests() == []
+
+
+def test_shared_but_not_circular_metadata_is_fine(client: AgentTrustClient) -> None:
+    shared = {"k": "v"}
+    agent = client.agents.create("a", metadata={"one": shared, "two": [shared, shared]})
+    assert agent.metadata == {"one": shared, "two": [shared, shared]}
+
+
+# --- 4. secrets and log injection -----------------------------------------------------------
+
+
+def closed_port() -> str:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return f"http://127.0.0.1:{port}"
+
+
+def chain(error: BaseException | None) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        yield error
+        error = error.__cause__ or error.__context__
+
+
+def test_key_with_newline_never_leaks(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    for name in ("httpx", "httpcore", "agenttrustid"):
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    c = AgentTrustClient(base_url=closed_port(), api_key=KEY + "\n", max_retries=1)
+    with pytest.raises(NetworkError) as caught:
+        c.agents.revoke("agt_1")
+    c.close()
+    for error in chain(caught.value):
+        assert KEY not in str(error) and KEY not in repr(error)
+        request = getattr(error, "_request", None)
+        assert request is None or KEY not in str(request.headers)
+    assert KEY not in caplog.text
+    assert KEY not in repr(c)
+
+
+def test_key_never_reaches_an_error_from_an_answering_gateway(
+    hostile: Callable[[Handler], HostileGateway],
+) -> None:
+    def hang_up(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-length: 50\r\n\r\n{")
+
+    server = hostile(hang_up)
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(NetworkError) as caught,
+    ):
+        c.agents.get("agt_1")
+    assert caught.value.__cause__ is None and caught.value.__context__ is None
+
+
+def test_control_characters_in_gateway_messages_are_escaped(
+    hostile: Callable[[Handler], HostileGateway],
+) -> None:
+    message = "bad\r\n2026-01-01 INFO forged line\x1b[31m\u2028\u202e"
+    body = json.dumps({"code": "VALIDATION_ERROR", "message": message}).encode()
+    server = hostile(answer(400, body, "content-type: application/json"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(ValidationError) as caught,
+    ):
+        c.agents.get("agt_1")
+    text = str(caught.value)
+    for ch in "\r\n\x1b\u2028\u202e":
+        assert ch not in text and ch not in caught.value.message
+    assert "\\x0d\\x0a" in caught.value.message and "forged line" in caught.value.message
+
+
+# --- 5. path parameters ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("agent_id", ["..", ".", ""])
+def test_dot_segments_are_refused(client: AgentTrustClient, gateway: MockGateway, agent_id: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        client.agents.revoke(agent_id)
+    assert caught.value.details["field"] == "agent_id"
+    with pytest.raises(ValidationError):
+        client.agents.get(agent_id)
+    assert gateway.requests() == []
+
+
+def test_dots_inside_an_id_are_sent_encoded(client: AgentTrustClient, gateway: MockGateway) -> None:
+    with pytest.raises(AgentTrustError):
+        client.agents.get("../x")
+    assert [r.get("operation_id") for r in gateway.requests()] in ([], ["getAgent"])
+
+
+# --- 6. strict decoding ---------------------------------------------------------------------
+
+CHECK = '{"allowed": true, "check_id": "chk_1", "confidence": 0.9, "latency_ms": 3, "guard_tier": "fast"}'
+
+
+def check_with(hostile: Callable[[Handler], HostileGateway], body: str) -> Any:
+    server = hostile(answer(200, body.encode(), "content-type: application/json"))
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c:
+        return c.actions.check("agt_1", "search")
+
+
+def test_a_valid_check_answer_decodes(hostile: Callable[[Handler], HostileGateway]) -> None:
+    result = check_with(hostile, CHECK.replace('"fast"', '"quantum"'))
+    assert result.allowed is True and result.confidence == 0.9 and result.guard_tier == "quantum"
+    assert check_with(hostile, CHECK.replace("0.9", "1")).confidence == 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('"allowed": true', '"allowed": "true"'),
+        ('"allowed": true', '"allowed": 1'),
+        ('"allowed": true', '"allowed": null'),
+        ('"confidence": 0.9', '"confidence": "0.9"'),
+        ('"confidence": 0.9', '"confidence": 2'),
+        ('"confidence": 0.9', '"confidence": -1'),
+        ('"confidence": 0.9', '"confidence": NaN'),
+        ('"confidence": 0.9', '"confidence": 1e999'),
+        ('"confidence": 0.9', '"confidence": Infinity'),
+        ('"latency_ms": 3', '"latency_ms": "3"'),
+        ('"latency_ms": 3', '"latency_ms": -3'),
+        ('"latency_ms": 3', '"latency_ms": 3.5'),
+        ('"guard_tier": "fast"', '"guard_tier": 1'),
+        ('"guard_tier": "fast"', '"guard_tier": true'),
+        ('"check_id": "chk_1"', '"check_id": 7'),
+        ('"check_id": "chk_1"', '"check_id": null'),
+        ('"confidence": 0.9', '"confidence": null'),
+    ],
+)
+def test_spec_invalid_check_answers_are_refused(
+    hostile: Callable[[Handler], HostileGateway], old: str, new: str
+) -> None:
+    assert old in CHECK
+    with pytest.raises(InvalidResponseError) as caught:
+        check_with(hostile, CHECK.replace(old, new))
+    assert caught.value.code == "INVALID_RESPONSE"
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        {**AGENT, "status": 1},
+        {**AGENT, "status": None},
+        {**AGENT, "capabilities": "search"},
+        {**AGENT, "created_at": 1767225600},
+    ],
+)
+def test_spec_invalid_wrapped_answers_are_refused(
+    hostile: Callable[[Handler], HostileGateway], agent: dict[str, Any]
+) -> None:
+    """createAgent's answer is unwrapped from `{"agent": ...}`: the same strictness applies."""
+    body = json.dumps({"agent": agent}).encode()
+    server = hostile(answer(201, body, "content-type: application/json"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(InvalidResponseError),
+    ):
+        c.agents.create("a")
+
+
+def test_nan_in_a_wrapped_answer_is_refused(hostile: Callable[[Handler], HostileGateway]) -> None:
+    body = json.dumps({"agent": {**AGENT, "metadata": {"x": float("nan")}}}).encode()
+    assert b"NaN" in body
+    server = hostile(answer(201, body, "content-type: application/json"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(InvalidResponseError),
+    ):
+        c.agents.create("a")
+
+
+def test_a_valid_wrapped_answer_decodes(hostile: Callable[[Handler], HostileGateway]) -> None:
+    body = json.dumps({"agent": {**AGENT, "status": "paused"}}).encode()
+    server = hostile(answer(201, body, "content-type: application/json"))
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c:
+        agent = c.agents.create("a")
+    assert agent.status == "paused" and agent.created_at.year == 2026
+
+
+def test_null_is_kept_where_the_spec_allows_it(hostile: Callable[[Handler], HostileGateway]) -> None:
+    assert check_with(hostile, CHECK[:-1] + ', "approval_id": null}').approval_id is None
+
+
+def test_a_callers_none_still_means_not_given() -> None:
+    from agenttrustid.types import ActionCheckResult
+
+    assert ActionCheckResult(allowed=True, confidence=None).confidence is None
+
+
+FUZZ_CASES = 600
+HOSTILE_VALUES: list[Any] = [
+    None,
+    "true",
+    "1",
+    1,
+    0,
+    -1,
+    2,
+    0.5,
+    1.5,
+    -0.0,
+    1e308,
+    "",
+    "x" * 300,
+    [],
+    {},
+    True,
+    False,
+]
+
+
+def test_seeded_fuzz_of_check_answers_accepts_only_spec_valid_ones() -> None:
+    """600 mutated check answers (a field dropped, retyped, or set out of range; an unknown key
+    added): decoding never raises anything but InvalidResponseError, and what it accepts is valid
+    by the spec's ActionCheckResult. No network: the answers go through the client's `_finish`."""
+    import random
+
+    import httpx
+
+    from agenttrustid import _operations as ops
+    from agenttrustid._base_client import SyncAPIClient, _Prepared
+
+    rng = random.Random(16)
+    base = json.loads(CHECK)
+    keys = [*base, "reason", "elevation_required", "approval_id", "rule"]
+    p = _Prepared("POST", "http://x/check", "/check", None, None, {}, 1.0, 0)
+    accepted = refused = 0
+    for _ in range(FUZZ_CASES):
+        answer_ = dict(base)
+        for _ in range(rng.randint(1, 3)):
+            key = rng.choice(keys)
+            if rng.random() < 0.2:
+                answer_.pop(key, None)
+            else:
+                answer_[key] = rng.choice(HOSTILE_VALUES)
+        body = json.dumps(answer_).encode()
+        try:
+            result = SyncAPIClient._finish(ops.CHECK_ACTION, p, httpx.Response(200, content=body))
+        except InvalidResponseError:
+            refused += 1
+            continue
+        accepted += 1
+        sent = json.loads(body)
+        assert isinstance(sent["allowed"], bool)
+        for key, kind in (("check_id", str), ("reason", str), ("guard_tier", str), ("approval_id", str)):
+            assert (
+                key not in sent or isinstance(sent[key], kind) or (key == "approval_id" and sent[key] is None)
+            )
+        assert "elevation_required" not in sent or isinstance(sent["elevation_required"], bool)
+        c = sent.get("confidence", 0)
+        assert isinstance(c, (int, float)) and not isinstance(c, bool) and 0 <= c <= 1
+        ms = sent.get("latency_ms", 0)
+        assert isinstance(ms, int) and not isinstance(ms, bool) and ms >= 0
+        assert result.allowed is sent["allowed"]
+    assert accepted + refused == FUZZ_CASES and accepted > 20 and refused > 100, (accepted, refused)
+
+
+@pytest.mark.parametrize(
+    "headers", [{"x-trace": "a\r\nx-api-key: forged"}, {"x-trace": "naïve ✓"}, {"bad name": "v"}, {"x": 1}]
+)
+def test_unsendable_headers_are_typed_errors(
+    client: AgentTrustClient, gateway: MockGateway, headers: dict[str, Any]
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        client.agents.get("agt_1", request_options={"headers": headers})
+    assert "forged" not in str(caught.value)
+    with pytest.raises(ConfigurationError):
+        AgentTrustClient(base_url=gateway.url, api_key=KEY, default_headers=headers)
+    assert gateway.requests() == []
