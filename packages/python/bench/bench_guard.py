@@ -61,11 +61,17 @@ def main() -> None:
         agent = client.agents.create(name="bench-bot", capabilities=["web:search"])
         guard = ATIGuard(client, agent.id, session_id="bench-session", batch_size=100, flush_interval=60)
         raw = httpx.Client()
-        headers = {"authorization": f"Bearer {API_KEY}", "content-type": "application/json"}
-        body = {"agent_id": agent.id, "tool_name": "web_search", "session_id": "bench-session"}
+        # The request the guard sends (the real gateway's wire): the key in X-API-Key.
+        headers = {"x-api-key": API_KEY, "content-type": "application/json"}
+        body = {
+            "agent_id": agent.id,
+            "action_name": "web_search",
+            "action_source": "api",
+            "session_id": "bench-session",
+        }
 
         def raw_post() -> None:
-            r = raw.post(f"{url}/v1/actions/check", json=body, headers=headers)
+            r = raw.post(f"{url}/api/v1/agenttrust/check", json=body, headers=headers)
             r.raise_for_status()
             r.json()
 
@@ -111,7 +117,7 @@ def main() -> None:
         print(
             f"python {sys.version.split()[0]}, httpx {httpx.__version__}, {args.rounds}x{args.calls} calls per side"
         )
-        print(f"raw httpx POST /v1/actions/check  median {raw_med * 1e6:8.1f} us")
+        print(f"raw httpx POST /api/v1/agenttrust/check  median {raw_med * 1e6:8.1f} us")
         print(f"guard.check('web_search')         median {check_med * 1e6:8.1f} us")
         print(f"ratio guard.check / raw POST      {check_med / raw_med:8.3f}  (target <= 1.2)")
         print(f"guard.report() alone              {per_report_alone * 1e9:8.0f} ns per call (sender idle)")
