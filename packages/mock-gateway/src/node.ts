@@ -46,25 +46,41 @@ function sendError(res: ServerResponse, error: GatewayError, close = false): str
   return requestId;
 }
 
-/** Reads the body up to `limit` bytes; null when it is larger (the rest is drained, not kept). */
+/**
+ * How much of an over-cap body is read and dropped before the 413 (at least 64 MiB). A client
+ * that sends its whole body before it reads (Python's `requests`) would otherwise have the
+ * connection closed with its bytes unread: it sees a reset (EPIPE/ECONNRESET), never the 413.
+ */
+const drainBound = (limit: number) => Math.max(64 * 1024 * 1024, limit * 16);
+
+/**
+ * Reads the body up to `limit` bytes; null when it is larger. The rest of a larger body is read
+ * and dropped (up to `drainBound`) before this resolves, so the 413 is read, not reset.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
-      resolve(null);
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
+    let over = Number.isFinite(declared) && declared > limit;
+    let settled = false;
+    const settle = (value: Buffer | null) => {
+      if (settled) return;
+      settled = true;
+      resolve(value);
+    };
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) over = true;
       if (!over) chunks.push(chunk);
+      else if (chunks.length > 0) chunks.length = 0;
+      // Past the drain bound: answer now (the close may then reach the client as a reset).
+      if (size > drainBound(limit)) settle(null);
     });
-    req.on('end', () => resolve(over ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('end', () => settle(over ? null : Buffer.concat(chunks)));
+    req.on('error', (error) => {
+      if (!settled) reject(error);
+    });
   });
 }
 
