@@ -64,6 +64,11 @@ export interface MockGateway {
   reset(): void;
   /** Answers one request with these handlers (what the HTTP server calls). */
   fetch(request: Request): Promise<Response>;
+  /**
+   * Answers a method a fetch `Request` cannot carry (`TRACE`, `CONNECT`, `TRACK`), as the HTTP
+   * server receives them: 405 with `Allow` on a declared path, else 404 (recorded like any other).
+   */
+  refuseMethod(method: string, url: string, headers: Headers): Response;
 }
 
 export const DEFAULT_CONFIG: GatewayConfig = {
@@ -579,6 +584,10 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     async fetch(request) {
       const response = await getResponse(gateway.handlers, request);
       return response ?? fallback({ request });
+    },
+    refuseMethod(method, url, headers) {
+      // `unrouted` and `fallback` read only these three fields.
+      return fallback({ request: { method, url, headers } as unknown as Request });
     },
   };
   gateway.handlers = [

@@ -138,6 +138,11 @@ async function serve(
     const url = new URL(req.url ?? '/', origin);
     if (url.origin !== origin) throw new Error('absolute-form request target for another origin');
     const method = (req.method ?? 'GET').toUpperCase();
+    // Methods fetch's `Request` refuses to build: no operation has them, so 405 (or 404).
+    if (FORBIDDEN_METHODS.has(method)) {
+      await send(res, gateway.refuseMethod(method, url.href, toHeaders(req)));
+      return;
+    }
     request = new Request(url, {
       method,
       headers: toHeaders(req),
@@ -156,6 +161,13 @@ async function serve(
     req.socket.destroy();
     return;
   }
+  await send(res, response);
+}
+
+/** Methods the fetch standard forbids in a `Request` (`new Request` throws on them). */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+async function send(res: ServerResponse, response: Response): Promise<void> {
   const payload = Buffer.from(await response.arrayBuffer());
   const headers: Record<string, string> = {};
   response.headers.forEach((value, key) => {

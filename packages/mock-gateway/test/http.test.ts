@@ -171,6 +171,22 @@ describe('over HTTP', () => {
     expect(outcomes).toEqual(Array(4).fill('HTTP/1.1 413 Payload Too Large'));
   });
 
+  it('answers TRACE (which fetch cannot build) 405 with Allow on declared paths, 404 elsewhere', async () => {
+    for (const [path, expected] of [
+      ['/a2a', /^HTTP\/1\.1 405 [\s\S]*\r\nallow: POST\r\n/i],
+      ['/api/v1/agents/agt_1', /^HTTP\/1\.1 405 [\s\S]*\r\nallow: GET\r\n/i],
+      ['/api/v1/agent-tokens/introspect', /^HTTP\/1\.1 405 [\s\S]*\r\nallow: POST\r\n/i],
+      ['/api/v1/nothing', /^HTTP\/1\.1 404 /],
+    ] as const) {
+      const answer = await raw(
+        port,
+        `TRACE ${path} HTTP/1.1\r\nHost: x\r\nX-API-Key: ${KEY}\r\nConnection: close\r\n\r\n`,
+      );
+      expect(answer, path).toMatch(expected);
+    }
+    expect(server.gateway.requests.at(-1)).toMatchObject({ method: 'TRACE', operationId: null });
+  });
+
   it('a drop fault destroys the socket mid-request', async () => {
     server.gateway.faults.add({ operation: 'listAgents', kind: 'drop', times: 1 });
     const answer = await raw(port, `GET /api/v1/agents HTTP/1.1\r\nHost: x\r\nX-API-Key: ${KEY}\r\n\r\n`);
