@@ -2,7 +2,13 @@
  * The mock over real HTTP: a small `node:http` adapter feeding the same MSW handlers through
  * `gateway.fetch` (MSW's `getResponse`). What the Python, Go, Java and Rust tests start.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { envelope, GatewayError, newRequestId } from './errors.js';
 import { createMockGateway, type MockGateway, type MockGatewayOptions } from './gateway.js';
@@ -205,6 +211,34 @@ export async function startMockGatewayServer(
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+  });
+  // CONNECT never reaches the request handler (Node emits 'connect'; unhandled, it closes the
+  // socket without an answer): no operation has it, so 405 with Allow (or 404), then close.
+  server.on('connect', (req: IncomingMessage, socket: Socket) => {
+    socket.on('error', () => socket.destroy());
+    let url: string;
+    try {
+      url = new URL(req.url ?? '/', origin).href;
+    } catch {
+      url = `${origin}/`;
+    }
+    const response = gateway.refuseMethod('CONNECT', url, toHeaders(req));
+    response
+      .text()
+      .then((body) => {
+        const head = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}`];
+        response.headers.forEach((value, key) => {
+          head.push(`${key}: ${value}`);
+        });
+        head.push(
+          `content-length: ${Buffer.byteLength(body)}`,
+          `server: ${SERVER_NAME}`,
+          'connection: close',
+        );
+        if (socket.writable) socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+        else socket.destroy();
+      })
+      .catch(() => socket.destroy());
   });
   // Garbage that is not HTTP at all: answer 400 if the socket still can, never crash.
   server.on('clientError', (_error, socket) => {

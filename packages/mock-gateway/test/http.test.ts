@@ -171,7 +171,7 @@ describe('over HTTP', () => {
     expect(outcomes).toEqual(Array(4).fill('HTTP/1.1 413 Payload Too Large'));
   });
 
-  it('answers TRACE (which fetch cannot build) 405 with Allow on declared paths, 404 elsewhere', async () => {
+  it('answers TRACE and CONNECT (which fetch cannot build) 405 with Allow on declared paths, 404 elsewhere', async () => {
     for (const [path, expected] of [
       ['/a2a', /^HTTP\/1\.1 405 [\s\S]*\r\nallow: POST\r\n/i],
       ['/api/v1/agents/agt_1', /^HTTP\/1\.1 405 [\s\S]*\r\nallow: GET\r\n/i],
@@ -185,6 +185,10 @@ describe('over HTTP', () => {
       expect(answer, path).toMatch(expected);
     }
     expect(server.gateway.requests.at(-1)).toMatchObject({ method: 'TRACE', operationId: null });
+    // CONNECT never reaches the request handler (Node's 'connect' event); it once got no answer.
+    const connectAnswer = await raw(port, `CONNECT /a2a HTTP/1.1\r\nHost: x\r\nX-API-Key: ${KEY}\r\n\r\n`);
+    expect(connectAnswer).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n[\s\S]*allow: POST\r\n/i);
+    expect(await raw(port, 'CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: x\r\n\r\n')).toMatch(/^HTTP\/1\.1 404 /);
   });
 
   it('a drop fault destroys the socket mid-request', async () => {
