@@ -496,6 +496,7 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
 
   const templates = operations.map((op) => ({
     method: op.method,
+    literal: !op.path.includes('{'),
     pattern: new RegExp(`^${op.path.replace(/\{\w+\}/g, '[^/]+')}/?$`),
   }));
 
@@ -527,7 +528,11 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
   /** Unknown paths under the gateway's prefixes: 405 when another method exists, else 404. */
   const fallback = ({ request }: { request: Request }) => {
     const { pathname } = new URL(request.url);
-    const allowed = templates.filter((t) => t.pattern.test(pathname)).map((t) => t.method);
+    const matching = templates.filter((t) => t.pattern.test(pathname));
+    // A literal path is its own resource: `/mcp/sessions/init` (POST) is not also
+    // `/mcp/sessions/{session_id}` (GET), so its `Allow` lists only its own methods.
+    const literal = matching.filter((t) => t.literal);
+    const allowed = (literal.length > 0 ? literal : matching).map((t) => t.method);
     if (allowed.length > 0) {
       const message = `method ${request.method} is not allowed on ${pathname}`;
       return unrouted(

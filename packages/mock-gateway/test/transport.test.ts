@@ -451,6 +451,16 @@ eachMode('/__mock/ admin API', (h) => {
 });
 
 eachMode('hostile input', (h) => {
+  it('answers a2a tasks/get with non-object params 400, not 500', async () => {
+    for (const params of ['"AAA"', '[1]', '7']) {
+      const answer = await h().call('POST', '/a2a', {
+        raw: `{"jsonrpc":"2.0","id":"2","method":"tasks/get","params":${params}}`,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect([answer.status, answer.body.details?.field], params).toEqual([400, 'params']);
+    }
+  });
+
   it('answers metadata nested 200k deep with a 400 naming the depth, not a 500', async () => {
     for (const depth of [5_000, 200_000]) {
       const raw = `{"name":"deep","metadata":{"a":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
@@ -507,6 +517,8 @@ eachMode('hostile input', (h) => {
       ['GET', '/api/v1/agenttrust/check', 'POST'],
       ['OPTIONS', '/health', 'GET'],
       ['PUT', '/mcp/approvals/apr_1/approve', 'POST'],
+      // A literal path is its own resource, not also `/mcp/sessions/{session_id}` (GET).
+      ['OPTIONS', '/mcp/sessions/init', 'POST'],
     ] as const) {
       const answer = await h().call(method, path, { unchecked: true });
       expect([answer.status, answer.headers.get('allow')], `${method} ${path}`).toEqual([405, allow]);
