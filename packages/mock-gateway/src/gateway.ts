@@ -64,6 +64,11 @@ export interface MockGateway {
   reset(): void;
   /** Answers one request with these handlers (what the HTTP server calls). */
   fetch(request: Request): Promise<Response>;
+  /**
+   * Answers a method a fetch `Request` cannot carry (`TRACE`, `CONNECT`, `TRACK`), as the HTTP
+   * server receives them: 405 with `Allow` on a declared path, else 404 (recorded like any other).
+   */
+  refuseMethod(method: string, url: string, headers: Headers): Response;
 }
 
 export const DEFAULT_CONFIG: GatewayConfig = {
@@ -77,6 +82,29 @@ const enLocale = z.locales.en();
 
 /** Bodies longer than this are logged as their size only (the log keeps 10,000 requests). */
 const MAX_LOGGED_BODY = 64 * 1024;
+
+/**
+ * Deepest nesting of arrays and objects a body may have. Deeper bodies (metadata nested 200k
+ * levels fits in 1 MiB) would overflow the stack in validation and serialization: 400 instead.
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/** True when `text`'s arrays and objects nest deeper than `max` (brackets in strings skipped). */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > max) return true;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+  return false;
+}
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: 'VALIDATION_ERROR',
@@ -126,21 +154,41 @@ const isCodePointFalseAlarm = (issue: z.core.$ZodIssue, input: unknown) => {
   );
 };
 
+/**
+ * An integer-range failure the spec does not mean: zod's `int()` stops at 2^53 - 1 (its safe
+ * range), JSON Schema's `integer` has no bound, so `duration_ms: 1e20` is schema-valid.
+ */
+const isSafeIntFalseAlarm = (issue: z.core.$ZodIssue, input: unknown) => {
+  const value = at(input, issue.path);
+  if (typeof value !== 'number' || !Number.isInteger(value)) return false;
+  return (
+    (issue.code === 'too_big' && Number(issue.maximum) === Number.MAX_SAFE_INTEGER) ||
+    (issue.code === 'too_small' && Number(issue.minimum) === Number.MIN_SAFE_INTEGER)
+  );
+};
+
+/** The in-range value parsed in place of a false alarm's (then put back). */
+const standIn = (issue: z.core.$ZodIssue): unknown => {
+  if (issue.code === 'too_big' && issue.origin === 'string') return 'x'.repeat(Number(issue.maximum));
+  return issue.code === 'too_big' ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
+};
+
 function parseWith(schema: z.ZodMiniType | undefined, value: unknown, prefix: string): unknown {
   if (!schema) return undefined;
   const result = z.safeParse(schema, value, { error: enLocale.localeError });
   if (result.success) return result.data;
-  const falseAlarms = result.error.issues.filter((issue) => isCodePointFalseAlarm(issue, value));
+  const falseAlarms = result.error.issues.filter(
+    (issue) => isCodePointFalseAlarm(issue, value) || isSafeIntFalseAlarm(issue, value),
+  );
   if (falseAlarms.length === 0 || falseAlarms.length < result.error.issues.length) {
     throw validationError(
       result.error.issues.filter((issue) => !falseAlarms.includes(issue)),
       prefix,
     );
   }
-  // Parse again with those strings shortened (so defaults still apply), then put them back.
+  // Parse again with in-range stand-ins (so defaults still apply), then put the values back.
   const stand = structuredClone(value);
-  for (const issue of falseAlarms)
-    setAt(stand, issue.path, 'x'.repeat(Number((issue as { maximum: unknown }).maximum)));
+  for (const issue of falseAlarms) setAt(stand, issue.path, standIn(issue));
   const again = z.safeParse(schema, stand, { error: enLocale.localeError });
   if (!again.success) throw validationError(again.error.issues, prefix);
   for (const issue of falseAlarms) setAt(again.data, issue.path, at(value, issue.path));
@@ -153,16 +201,17 @@ const isJsonType = (contentType: string | null) => {
 };
 
 /**
- * Headers as logged: `Authorization` and `DPoP` keep only their scheme; `X-API-Key` keeps the
+ * Headers as logged: `Authorization` and `Proxy-Authorization` keep only their scheme, `DPoP` and
+ * `Cookie` are redacted; `X-API-Key` keeps the
  * mock's published test keys (so a journal shows which one was sent) and redacts anything else.
  */
 function redactHeaders(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
   const known: string[] = Object.values(API_KEYS);
   headers.forEach((value, key) => {
-    if (key === 'authorization')
+    if (key === 'authorization' || key === 'proxy-authorization')
       out[key] = value.replace(/^(\S+\s+)?.*$/, (_, scheme = '') => `${scheme}[REDACTED]`);
-    else if (key === 'dpop') out[key] = '[REDACTED]';
+    else if (key === 'dpop' || key === 'cookie') out[key] = '[REDACTED]';
     else if (key === 'x-api-key') out[key] = known.includes(value) ? value : '[REDACTED]';
     else out[key] = value;
   });
@@ -170,7 +219,13 @@ function redactHeaders(headers: Headers): Record<string, string> {
 }
 
 function redactBody(body: unknown, secretFields: readonly string[] = []): unknown {
-  if (!body || typeof body !== 'object' || Array.isArray(body) || secretFields.length === 0) return body;
+  if (secretFields.length === 0 || body === null) return body;
+  // A body that is not a JSON object (invalid JSON kept as text, an array, an over-long body)
+  // may still hold the secret: an operation with secret fields logs only its size then.
+  if (typeof body === 'string' && /^\[body of \d+ characters( nested deeper than \d+ levels)?\]$/.test(body))
+    return body;
+  if (typeof body !== 'object' || Array.isArray(body))
+    return `[REDACTED: ${typeof body === 'string' ? body.length : JSON.stringify(body).length} characters]`;
   const copy = { ...(body as Record<string, unknown>) };
   for (const field of secretFields) if (field in copy) copy[field] = '[REDACTED]';
   return copy;
@@ -243,6 +298,8 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     }
     let parsedForLog: unknown = text === '' ? null : text;
     if (text.length > MAX_LOGGED_BODY) parsedForLog = `[body of ${text.length} characters]`;
+    else if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+      parsedForLog = `[body of ${text.length} characters nested deeper than ${MAX_JSON_DEPTH} levels]`;
     else {
       try {
         if (text !== '') parsedForLog = JSON.parse(text);
@@ -362,6 +419,13 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
             content_type: request.headers.get('content-type'),
           });
         }
+        if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+          throw new GatewayError(
+            400,
+            'VALIDATION_ERROR',
+            `body: JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
+            { field: 'body', max_depth: MAX_JSON_DEPTH },
+          );
         try {
           body = JSON.parse(text);
         } catch {
@@ -432,6 +496,7 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
 
   const templates = operations.map((op) => ({
     method: op.method,
+    literal: !op.path.includes('{'),
     pattern: new RegExp(`^${op.path.replace(/\{\w+\}/g, '[^/]+')}/?$`),
   }));
 
@@ -463,7 +528,11 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
   /** Unknown paths under the gateway's prefixes: 405 when another method exists, else 404. */
   const fallback = ({ request }: { request: Request }) => {
     const { pathname } = new URL(request.url);
-    const allowed = templates.filter((t) => t.pattern.test(pathname)).map((t) => t.method);
+    const matching = templates.filter((t) => t.pattern.test(pathname));
+    // A literal path is its own resource: `/mcp/sessions/init` (POST) is not also
+    // `/mcp/sessions/{session_id}` (GET), so its `Allow` lists only its own methods.
+    const literal = matching.filter((t) => t.literal);
+    const allowed = (literal.length > 0 ? literal : matching).map((t) => t.method);
     if (allowed.length > 0) {
       const message = `method ${request.method} is not allowed on ${pathname}`;
       return unrouted(
@@ -520,6 +589,10 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     async fetch(request) {
       const response = await getResponse(gateway.handlers, request);
       return response ?? fallback({ request });
+    },
+    refuseMethod(method, url, headers) {
+      // `unrouted` and `fallback` read only these three fields.
+      return fallback({ request: { method, url, headers } as unknown as Request });
     },
   };
   gateway.handlers = [

@@ -2,7 +2,13 @@
  * The mock over real HTTP: a small `node:http` adapter feeding the same MSW handlers through
  * `gateway.fetch` (MSW's `getResponse`). What the Python, Go, Java and Rust tests start.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { envelope, GatewayError, newRequestId } from './errors.js';
 import { createMockGateway, type MockGateway, type MockGatewayOptions } from './gateway.js';
@@ -46,25 +52,41 @@ function sendError(res: ServerResponse, error: GatewayError, close = false): str
   return requestId;
 }
 
-/** Reads the body up to `limit` bytes; null when it is larger (the rest is drained, not kept). */
+/**
+ * How much of an over-cap body is read and dropped before the 413 (at least 64 MiB). A client
+ * that sends its whole body before it reads (Python's `requests`) would otherwise have the
+ * connection closed with its bytes unread: it sees a reset (EPIPE/ECONNRESET), never the 413.
+ */
+const drainBound = (limit: number) => Math.max(64 * 1024 * 1024, limit * 16);
+
+/**
+ * Reads the body up to `limit` bytes; null when it is larger. The rest of a larger body is read
+ * and dropped (up to `drainBound`) before this resolves, so the 413 is read, not reset.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
-      resolve(null);
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
+    let over = Number.isFinite(declared) && declared > limit;
+    let settled = false;
+    const settle = (value: Buffer | null) => {
+      if (settled) return;
+      settled = true;
+      resolve(value);
+    };
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) over = true;
       if (!over) chunks.push(chunk);
+      else if (chunks.length > 0) chunks.length = 0;
+      // Past the drain bound: answer now (the close may then reach the client as a reset).
+      if (size > drainBound(limit)) settle(null);
     });
-    req.on('end', () => resolve(over ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('end', () => settle(over ? null : Buffer.concat(chunks)));
+    req.on('error', (error) => {
+      if (!settled) reject(error);
+    });
   });
 }
 
@@ -122,6 +144,11 @@ async function serve(
     const url = new URL(req.url ?? '/', origin);
     if (url.origin !== origin) throw new Error('absolute-form request target for another origin');
     const method = (req.method ?? 'GET').toUpperCase();
+    // Methods fetch's `Request` refuses to build: no operation has them, so 405 (or 404).
+    if (FORBIDDEN_METHODS.has(method)) {
+      await send(res, gateway.refuseMethod(method, url.href, toHeaders(req)));
+      return;
+    }
     request = new Request(url, {
       method,
       headers: toHeaders(req),
@@ -140,6 +167,13 @@ async function serve(
     req.socket.destroy();
     return;
   }
+  await send(res, response);
+}
+
+/** Methods the fetch standard forbids in a `Request` (`new Request` throws on them). */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+async function send(res: ServerResponse, response: Response): Promise<void> {
   const payload = Buffer.from(await response.arrayBuffer());
   const headers: Record<string, string> = {};
   response.headers.forEach((value, key) => {
@@ -177,6 +211,34 @@ export async function startMockGatewayServer(
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+  });
+  // CONNECT never reaches the request handler (Node emits 'connect'; unhandled, it closes the
+  // socket without an answer): no operation has it, so 405 with Allow (or 404), then close.
+  server.on('connect', (req: IncomingMessage, socket: Socket) => {
+    socket.on('error', () => socket.destroy());
+    let url: string;
+    try {
+      url = new URL(req.url ?? '/', origin).href;
+    } catch {
+      url = `${origin}/`;
+    }
+    const response = gateway.refuseMethod('CONNECT', url, toHeaders(req));
+    response
+      .text()
+      .then((body) => {
+        const head = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}`];
+        response.headers.forEach((value, key) => {
+          head.push(`${key}: ${value}`);
+        });
+        head.push(
+          `content-length: ${Buffer.byteLength(body)}`,
+          `server: ${SERVER_NAME}`,
+          'connection: close',
+        );
+        if (socket.writable) socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+        else socket.destroy();
+      })
+      .catch(() => socket.destroy());
   });
   // Garbage that is not HTTP at all: answer 400 if the socket still can, never crash.
   server.on('clientError', (_error, socket) => {

@@ -220,6 +220,14 @@ export interface GatewayState {
   tokens: Map<string, Token>;
   sessions: Map<string, Session>;
   approvals: Map<string, Approval>;
+  /**
+   * `approvals` by binding (`bindingKey`), oldest first: a destructive check looks up its own
+   * binding instead of scanning every approval. Rebuilt from `approvals` when their counts differ
+   * (approvals put straight into the map by a test).
+   */
+  approvalsByBinding: Map<string, Approval[]>;
+  /** How many approvals `approvalsByBinding` holds. */
+  approvalsIndexed: number;
   mcpServers: Map<string, McpServer>;
   cards: Map<string, AgentCardRecord>;
   tasks: Map<string, A2aTask>;
@@ -248,6 +256,8 @@ export function createState(): GatewayState {
     tokens: new Map(),
     sessions: new Map(),
     approvals: new Map(),
+    approvalsByBinding: new Map(),
+    approvalsIndexed: 0,
     mcpServers: new Map(),
     cards: new Map(),
     tasks: new Map(),
@@ -276,6 +286,7 @@ export function clearState(state: GatewayState): void {
   }
   state.securitySettings = fresh.securitySettings;
   state.counter = 0;
+  state.approvalsIndexed = 0;
 }
 
 export function pushBounded<T>(list: T[], item: T): void {
@@ -286,4 +297,43 @@ export function pushBounded<T>(list: T[], item: T): void {
 /** Newest first: by sequence, which follows creation order even on a frozen clock. */
 export function newestFirst<T extends { seq: number }>(items: Iterable<T>): T[] {
   return [...items].sort((a, b) => b.seq - a.seq);
+}
+
+/** What an approval is bound to: agent, action name (exact), effect and session (`""`: none). */
+export function bindingKey(a: Pick<Approval, 'agent_id' | 'action_name' | 'action_effect' | 'session_id'>) {
+  return JSON.stringify([a.agent_id, a.action_name, a.action_effect, a.session_id]);
+}
+
+/** Rebuilds the index from `approvals` when they were changed around `addApproval`. */
+function syncApprovalIndex(state: GatewayState): void {
+  if (state.approvalsIndexed === state.approvals.size) return;
+  state.approvalsByBinding.clear();
+  const all = [...state.approvals.values()].sort((a, b) => a.seq - b.seq);
+  for (const approval of all) {
+    const key = bindingKey(approval);
+    const list = state.approvalsByBinding.get(key);
+    if (list) list.push(approval);
+    else state.approvalsByBinding.set(key, [approval]);
+  }
+  state.approvalsIndexed = state.approvals.size;
+}
+
+export function addApproval(state: GatewayState, approval: Approval): void {
+  syncApprovalIndex(state);
+  state.approvals.set(approval.id, approval);
+  const key = bindingKey(approval);
+  const list = state.approvalsByBinding.get(key);
+  if (list) list.push(approval);
+  else state.approvalsByBinding.set(key, [approval]);
+  state.approvalsIndexed = state.approvals.size;
+}
+
+/** The approvals of one binding, newest first. */
+export function approvalsFor(
+  state: GatewayState,
+  binding: Pick<Approval, 'agent_id' | 'action_name' | 'action_effect' | 'session_id'>,
+): Approval[] {
+  syncApprovalIndex(state);
+  const list = state.approvalsByBinding.get(bindingKey(binding)) ?? [];
+  return [...list].reverse();
 }

@@ -135,6 +135,62 @@ describe('over HTTP', () => {
     }
   });
 
+  /**
+   * A client that sends its whole body before it reads (Python's `requests`, schemathesis): the
+   * socket is not read while it writes 5 MB, so an answer followed by a close with body bytes
+   * still unread would reach it as a reset, its 413 lost. 4 runs of 4 must read the 413.
+   */
+  it('a 5 MB body sent before reading gets its 413, 4 runs of 4', async () => {
+    const body = Buffer.alloc(5 * 1024 * 1024, 'a');
+    const once = () =>
+      new Promise<string>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        const chunks: Buffer[] = [];
+        const done = (result: string) => {
+          socket.destroy();
+          resolve(result);
+        };
+        socket.setTimeout(10_000, () => done('timeout'));
+        socket.on('data', (chunk) => chunks.push(chunk));
+        socket.on('end', () => done(Buffer.concat(chunks).toString('latin1').split('\r\n')[0]!));
+        socket.on('error', (error) => done(`error:${(error as NodeJS.ErrnoException).code}`));
+        socket.on('connect', () => {
+          socket.pause();
+          const head =
+            `POST /api/v1/telemetry/report HTTP/1.1\r\nHost: x\r\nX-API-Key: ${KEY}\r\n` +
+            `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
+          socket.write(head);
+          socket.write(body, () => {
+            // Written (into the kernel): only now start reading, as `requests` does.
+            setTimeout(() => socket.resume(), 200);
+          });
+        });
+      });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 4; i++) outcomes.push(await once());
+    expect(outcomes).toEqual(Array(4).fill('HTTP/1.1 413 Payload Too Large'));
+  });
+
+  it('answers TRACE and CONNECT (which fetch cannot build) 405 with Allow on declared paths, 404 elsewhere', async () => {
+    for (const [path, expected] of [
+      ['/a2a', /^HTTP\/1\.1 405 [\s\S]*\r\nallow: POST\r\n/i],
+      ['/api/v1/agents/agt_1', /^HTTP\/1\.1 405 [\s\S]*\r\nallow: GET\r\n/i],
+      ['/api/v1/agent-tokens/introspect', /^HTTP\/1\.1 405 [\s\S]*\r\nallow: POST\r\n/i],
+      ['/api/v1/nothing', /^HTTP\/1\.1 404 /],
+    ] as const) {
+      const answer = await raw(
+        port,
+        `TRACE ${path} HTTP/1.1\r\nHost: x\r\nX-API-Key: ${KEY}\r\nConnection: close\r\n\r\n`,
+      );
+      expect(answer, path).toMatch(expected);
+    }
+    expect(server.gateway.requests.at(-1)).toMatchObject({ method: 'TRACE', operationId: null });
+    // CONNECT never reaches the request handler (Node's 'connect' event); it once got no answer.
+    const connectAnswer = await raw(port, `CONNECT /a2a HTTP/1.1\r\nHost: x\r\nX-API-Key: ${KEY}\r\n\r\n`);
+    expect(connectAnswer).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n[\s\S]*allow: POST\r\n/i);
+    expect(await raw(port, 'CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: x\r\n\r\n')).toMatch(/^HTTP\/1\.1 404 /);
+  });
+
   it('a drop fault destroys the socket mid-request', async () => {
     server.gateway.faults.add({ operation: 'listAgents', kind: 'drop', times: 1 });
     const answer = await raw(port, `GET /api/v1/agents HTTP/1.1\r\nHost: x\r\nX-API-Key: ${KEY}\r\n\r\n`);

@@ -413,6 +413,117 @@ eachMode('/__mock/ admin API', (h) => {
     expect((await admin('DELETE', '/requests')).status).toBe(204);
     expect((await admin('GET', '/requests')).body).toEqual([]);
   });
+
+  it('redacts Cookie and Proxy-Authorization, and secret bodies that are not a JSON object', async () => {
+    // Invalid JSON, an array and a wrong content type: each once kept its raw text in the journal.
+    for (const raw of ['{"token":"at_raw_secret_1",', '[{"token":"at_raw_secret_2"}]', '"at_raw_secret_3"']) {
+      const answer = await h().call('POST', '/api/v1/agent-tokens/revoke', {
+        raw,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(answer.status, raw).toBe(400);
+    }
+    const plain = await h().call('POST', '/api/v1/agent-tokens/introspect', {
+      raw: '{"token":"at_raw_secret_4"}',
+      headers: {
+        'content-type': 'text/plain',
+        cookie: 'sid=cookie_secret',
+        'proxy-authorization': 'Basic cHJveHlfc2VjcmV0',
+      },
+    });
+    expect(plain.status).toBe(415);
+    const log = (await admin('GET', '/requests')).body;
+    const text = JSON.stringify(log);
+    for (const secret of ['at_raw_secret', 'cookie_secret', 'cHJveHlfc2VjcmV0'])
+      expect(text).not.toContain(secret);
+    expect(log[0].body).toBe('[REDACTED: 27 characters]');
+    expect(log.at(-1).headers).toMatchObject({
+      cookie: '[REDACTED]',
+      'proxy-authorization': 'Basic [REDACTED]',
+    });
+    // Operations without secret fields still show their body as sent (the journal's purpose).
+    await h().call('POST', '/api/v1/agents', {
+      raw: '{"name":',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(h().gateway.requests.at(-1)!.body).toBe('{"name":');
+  });
+});
+
+eachMode('hostile input', (h) => {
+  it('answers a2a tasks/get with non-object params 400, not 500', async () => {
+    for (const params of ['"AAA"', '[1]', '7']) {
+      const answer = await h().call('POST', '/a2a', {
+        raw: `{"jsonrpc":"2.0","id":"2","method":"tasks/get","params":${params}}`,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect([answer.status, answer.body.details?.field], params).toEqual([400, 'params']);
+    }
+  });
+
+  it('answers metadata nested 200k deep with a 400 naming the depth, not a 500', async () => {
+    for (const depth of [5_000, 200_000]) {
+      const raw = `{"name":"deep","metadata":{"a":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+      const answer = await h().call('POST', '/api/v1/agents', {
+        raw,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect([answer.status, answer.body.code, answer.body.details?.field], String(depth)).toEqual([
+        400,
+        'VALIDATION_ERROR',
+        'body',
+      ]);
+      expect(answer.body.message).toMatch(/nested deeper than 128 levels/);
+    }
+    // Brackets inside strings do not count; 100 levels is fine.
+    const fine = await h().post('/api/v1/agents', {
+      name: 'ok',
+      metadata: { s: '['.repeat(10_000), a: JSON.parse(`${'['.repeat(100)}${']'.repeat(100)}`) },
+    });
+    expect(fine.status).toBe(201);
+    // The journal still serializes (a 200k-deep body there would overflow JSON.stringify).
+    expect(h().gateway.requests.some((r) => typeof r.body === 'string' && r.body.includes('deeper'))).toBe(
+      true,
+    );
+    expect((await h().call('GET', '/__mock/requests')).status).toBe(200);
+  });
+
+  it('accepts a schema-valid telemetry duration_ms beyond 2^53 (JSON Schema integer has no bound)', async () => {
+    const id = await newAgent(h());
+    for (const duration of ['9007199254740993', '1e20', '123456789012345678901234567890']) {
+      const raw = `{"agent_id":"${id}","session_id":"s1","events":[{"event_type":"tool_end","tool_name":"t","duration_ms":${duration},"success":true,"timestamp":"2026-11-22T10:00:01Z"}]}`;
+      const answer = await h().call('POST', '/api/v1/telemetry/report', {
+        raw,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(answer.status, duration).toBeLessThan(300);
+    }
+    expect(h().gateway.state.telemetry.at(-1)!.duration_ms).toBe(1.2345678901234568e29);
+    // Still refused: negative and fractional values.
+    for (const duration of ['-1', '1.5', '-9007199254740993']) {
+      const raw = `{"agent_id":"${id}","session_id":"s1","events":[{"event_type":"tool_end","tool_name":"t","duration_ms":${duration},"success":true,"timestamp":"2026-11-22T10:00:01Z"}]}`;
+      const answer = await h().call('POST', '/api/v1/telemetry/report', {
+        raw,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect([answer.status, answer.body.details?.field], duration).toEqual([400, 'events.0.duration_ms']);
+    }
+  });
+
+  it('answers undeclared methods on declared paths 405 with Allow (not 400)', async () => {
+    for (const [method, path, allow] of [
+      ['PATCH', '/api/v1/agents', 'POST, GET'],
+      ['DELETE', '/api/v1/agents/agt_1', 'GET'],
+      ['GET', '/api/v1/agenttrust/check', 'POST'],
+      ['OPTIONS', '/health', 'GET'],
+      ['PUT', '/mcp/approvals/apr_1/approve', 'POST'],
+      // A literal path is its own resource, not also `/mcp/sessions/{session_id}` (GET).
+      ['OPTIONS', '/mcp/sessions/init', 'POST'],
+    ] as const) {
+      const answer = await h().call(method, path, { unchecked: true });
+      expect([answer.status, answer.headers.get('allow')], `${method} ${path}`).toEqual([405, allow]);
+    }
+  });
 });
 
 describe('instances', () => {

@@ -169,6 +169,8 @@ function precheckTasksRpc(raw: unknown): void {
 /** The task id of `tasks/get` / `tasks/cancel` params: `{id}` (most clients) or `{task_id}` (Python). */
 function taskIdOf(params: unknown): string {
   const given = (params ?? {}) as Record<string, unknown>;
+  // A string or array here once reached the `in` operator: a 500 instead of this 400.
+  if (typeof given !== 'object' || Array.isArray(given)) throw validation('params', 'must be an object');
   if ('id' in given === 'task_id' in given)
     throw validation('params.id', 'give the task id as exactly one of id or task_id');
   return 'id' in given ? paramsOf(TaskIdParams, given).id : paramsOf(PythonTaskIdParams, given).task_id;

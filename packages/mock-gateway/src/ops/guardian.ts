@@ -5,7 +5,15 @@
 import { validation } from '../errors.js';
 import type { OpContext } from '../operation.js';
 import { type ActionEffect, classifyEffect, grantingCapability, requiresElevation } from '../policy.js';
-import { type ActionCheckResult, type Approval, ORG_ID, pushBounded, type Session } from '../state.js';
+import {
+  type ActionCheckResult,
+  type Approval,
+  addApproval,
+  approvalsFor,
+  ORG_ID,
+  pushBounded,
+  type Session,
+} from '../state.js';
 import { approvalStatus, delegationStatus, findAgent, isoSpan, nextSeq } from './common.js';
 
 export interface CheckInput {
@@ -181,15 +189,13 @@ function elevate(
 ): ActionCheckResult {
   const { state, clock, config } = ctx;
   const now = clock.now();
-  const mine = [...state.approvals.values()]
-    .filter(
-      (a) =>
-        a.agent_id === binding.agent_id &&
-        a.action_name === binding.tool &&
-        a.action_effect === binding.effect &&
-        a.session_id === binding.session_id,
-    )
-    .sort((a, b) => b.seq - a.seq);
+  // Newest first, from the index by binding (not a scan of every stored approval).
+  const mine = approvalsFor(state, {
+    agent_id: binding.agent_id,
+    action_name: binding.tool,
+    action_effect: binding.effect,
+    session_id: binding.session_id,
+  });
 
   const granted = mine.find(
     (a) =>
@@ -258,7 +264,7 @@ function elevate(
     decided_by: null,
     decided_at: null,
   };
-  state.approvals.set(approval.id, approval);
+  addApproval(state, approval);
   return answer(false, 'elevation_required', reason, {
     approval_id: approval.id,
     elevation: true,
