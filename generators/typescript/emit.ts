@@ -48,7 +48,7 @@ export async function emit(ctx: EmitContext): Promise<void> {
 }
 
 /** Blank lines as a formatter would leave them: none after `{` or before `}`, never two in a row. */
-function tidy(source: string): string {
+export function tidy(source: string): string {
   return `${source
     .replace(/[ \t]+$/gm, '')
     .replace(/\n{3,}/g, '\n\n')

@@ -11,7 +11,15 @@ const json = (value: unknown) => JSON.stringify(value);
 const record = (entries: readonly (readonly [string | number, string])[]) =>
   `{ ${entries.map(([k, v]) => `${typeof k === 'number' ? k : json(k)}: ${json(v)}`).join(', ')} }`;
 
-export function factsModule(model: ApiModel, header: string): string {
+/**
+ * `errorCodeType` declares `ErrorCode` for the module: the SDK's own models by default; the spec
+ * package's copy (for the mock gateway) takes it from openapi-typescript's types.
+ */
+export function factsModule(
+  model: ApiModel,
+  header: string,
+  errorCodeType = "import type { ErrorCode } from './models.js';",
+): string {
   const { defaults: d, limits, errors } = model.facts;
   const enums = model.types.filter(
     (t): t is EnumType => t.kind === 'enum' && t.syntheticFrom === undefined && t.name.wire !== 'ErrorCode',
@@ -26,7 +34,7 @@ export function factsModule(model: ApiModel, header: string): string {
   ];
   return code`
     ${header}
-    import type { ErrorCode } from './models.js';
+    ${errorCodeType}
 
     /** Every \`ErrorCode\` the spec defines (the gateway's and the SDK-raised ones). */
     export const ERROR_CODES: readonly ErrorCode[] = ${json(model.errorCodes.map((c) => c.value))};

@@ -4,12 +4,13 @@
  * (path, query, headers, body) -> operation.
  */
 
+import { CODE_BY_STATUS, OTHER_CODE, OTHER_SERVER_CODE } from '@agenttrustid/spec/facts';
 import { delay, getResponse, HttpResponse, http, type RequestHandler } from 'msw';
 import * as z from 'zod/mini';
 import { adminHandlers } from './admin.js';
 import { API_KEYS } from './api-keys.js';
 import { type Clock, type ClockOptions, createClock } from './clock.js';
-import { type ErrorCode, errorResponse, GatewayError, newRequestId, randomId } from './errors.js';
+import { errorResponse, GatewayError, newRequestId, randomId } from './errors.js';
 import { createFaults, type Fault, type Faults } from './faults.js';
 import { createKeys } from './keys.js';
 import type { GatewayConfig, OpContext, Operation, OpResult } from './operation.js';
@@ -105,18 +106,6 @@ export function nestsDeeperThan(text: string, max: number): boolean {
   }
   return false;
 }
-
-const STATUS_CODES: Record<number, ErrorCode> = {
-  400: 'VALIDATION_ERROR',
-  401: 'AUTH_FAILED',
-  403: 'AUTH_DENIED',
-  404: 'NOT_FOUND',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'RATE_LIMITED',
-  503: 'GUARDIAN_UNAVAILABLE',
-};
 
 /** The first issue of a failed parse as a VALIDATION_ERROR naming its field path. */
 function validationError(issues: readonly z.core.$ZodIssue[], prefix: string): GatewayError {
@@ -337,7 +326,7 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
       const status = terminal.status ?? 500;
       const headers: Record<string, string> = {};
       if (terminal.retryAfter !== undefined) headers['Retry-After'] = String(terminal.retryAfter);
-      const code = STATUS_CODES[status] ?? 'INTERNAL_ERROR';
+      const code = CODE_BY_STATUS[status] ?? (status >= 500 ? OTHER_SERVER_CODE : OTHER_CODE);
       return finish(
         errorResponse(
           new GatewayError(status, code, `injected fault: HTTP ${status}`, undefined, headers),
