@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 import warnings
-from typing import Any, Generic, Literal, Mapping, NamedTuple, TypedDict, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Literal, Mapping, NamedTuple, TypedDict, TypeVar, cast
 from urllib.parse import quote
 
 import httpcore
@@ -54,6 +54,9 @@ from .exceptions import (
     error_from_response,
     error_from_rpc,
 )
+
+if TYPE_CHECKING:
+    from .identity import AgentCredentials, KeyStore
 
 __all__ = ["AsyncAPIClient", "OperationSpec", "RequestOptions", "RpcSpec", "SyncAPIClient"]
 
@@ -129,6 +132,9 @@ class RequestOptions(TypedDict, total=False):
     """Extra headers for this call."""
     idempotency_key: str
     """The `Idempotency-Key` of a POST (default: a new UUID per call, reused by its retries)."""
+    credentials: AgentCredentials
+    """An agent's credentials: each attempt carries `Authorization: Bearer <WIMSE token>` and a
+    fresh `DPoP` proof; a 401 is retried once with a new token."""
 
 
 class _Prepared(NamedTuple):
@@ -140,6 +146,7 @@ class _Prepared(NamedTuple):
     headers: dict[str, str]
     timeout: float
     max_retries: int
+    credentials: Any = None
 
 
 def _check_url(name: str, value: Any) -> str:
@@ -233,6 +240,7 @@ class _BaseClient:
         service_urls: Mapping[str, str | None] | None = None,
         verify_tls: bool = True,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        key_store: KeyStore | None = None,
     ) -> None:
         self.base_url = _check_url("base_url", base_url or _from_env(BASE_URL_ENV) or DEFAULT_BASE_URL)
         given = dict(service_urls or {})
@@ -276,6 +284,17 @@ class _BaseClient:
         self._token_cache = TokenCache()
         self._rpc_ids = 0
         self._rpc_lock = threading.Lock()
+        from .identity import (  # here: identity imports the operations, which import this
+            KeyStore,
+            MemoryKeyStore,
+        )
+
+        if key_store is not None and not isinstance(key_store, KeyStore):
+            raise ConfigurationError(
+                "VALIDATION_ERROR", "key_store must have get, put and delete", details={"field": "key_store"}
+            )
+        self.key_store: KeyStore = key_store if key_store is not None else MemoryKeyStore()
+        """Where agent key pairs live: `agents.create` stores the pair it generates here."""
 
     @classmethod
     def from_env(cls: type[B], **options: Any) -> B:
@@ -364,6 +383,7 @@ class _BaseClient:
             **{f"{name}_url": url for name, url in self.service_urls.items()},
             "verify_tls": self.verify_tls,
             "max_response_bytes": self.max_response_bytes,
+            "key_store": self.key_store,
         }
 
     def __repr__(self) -> str:
@@ -434,7 +454,10 @@ class _BaseClient:
         _check_number("timeout", timeout, integer=False)
         _check_number("max_retries", max_retries, integer=True)
         base = self.service_urls[op.service] if op.service else self.base_url
-        return _Prepared(op.method, base + path, path, content, params, headers, timeout, max_retries)
+        credentials = options.get("credentials")
+        return _Prepared(
+            op.method, base + path, path, content, params, headers, timeout, max_retries, credentials
+        )
 
     def _rpc_envelope(self, rpc: RpcSpec, body: Any) -> dict[str, Any]:
         """The JSON-RPC 2.0 request: the arguments as `params` under `rpc.method`, or, for a proxy,
@@ -630,7 +653,9 @@ class _DeadlineBackend(httpcore.NetworkBackend):
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Any = None
     ) -> httpcore.NetworkStream:
-        stream = self._backend.connect_unix_socket(path, _left(timeout, httpcore.ConnectTimeout), socket_options)
+        stream = self._backend.connect_unix_socket(
+            path, _left(timeout, httpcore.ConnectTimeout), socket_options
+        )
         return _DeadlineStream(stream)
 
     def sleep(self, seconds: float) -> None:
@@ -684,6 +709,7 @@ class SyncAPIClient(_BaseClient):
         service_urls: Mapping[str, str | None] | None = None,
         verify_tls: bool = True,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        key_store: KeyStore | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -694,6 +720,7 @@ class SyncAPIClient(_BaseClient):
             service_urls=service_urls,
             verify_tls=verify_tls,
             max_response_bytes=max_response_bytes,
+            key_store=key_store,
         )
         self._owns_http = http_client is None
         self._http = http_client or _deadline_client(verify_tls)
@@ -710,10 +737,19 @@ class SyncAPIClient(_BaseClient):
     ) -> T:
         p = self._prepare(op, path_params, query, body, headers, options)
         attempt = 0
+        renewed = False
         while True:
+            sent = p
+            if p.credentials is not None:
+                from .identity import credential_headers_sync
+
+                # Per attempt: a DPoP proof is single-use, so a retry needs a new one.
+                sent = p._replace(
+                    headers={**p.headers, **credential_headers_sync(p.credentials, p.method, p.url)}
+                )
             failure: httpx.TransportError | None = None
             try:
-                response = self._send(p)
+                response = self._send(sent)
             except _DeadlinePassed:
                 pass
             except httpx.TransportError as e:
@@ -727,7 +763,9 @@ class SyncAPIClient(_BaseClient):
                     raise self._network_error(p, failure)
                 attempt += 1
                 delay = self._retry_delay(attempt, None)
-                log.info("retrying %s %s (retry %d) after %s", p.method, p.path, attempt, type(failure).__name__)
+                log.info(
+                    "retrying %s %s (retry %d) after %s", p.method, p.path, attempt, type(failure).__name__
+                )
                 time.sleep(delay)
                 continue
             if response.status_code in RETRY_STATUSES and attempt < p.max_retries:
@@ -737,6 +775,12 @@ class SyncAPIClient(_BaseClient):
                     "retrying %s %s (retry %d) after HTTP %d", p.method, p.path, attempt, response.status_code
                 )
                 time.sleep(delay)
+                continue
+            if response.status_code == 401 and p.credentials is not None and not renewed:
+                # A token revoked or expired early: once more with a new one.
+                renewed = True
+                p.credentials.invalidate()
+                log.info("%s %s: 401 with agent credentials, retrying with a new token", p.method, p.path)
                 continue
             return self._finish(op, p, response)
 
@@ -811,6 +855,7 @@ class AsyncAPIClient(_BaseClient):
         service_urls: Mapping[str, str | None] | None = None,
         verify_tls: bool = True,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        key_store: KeyStore | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -821,6 +866,7 @@ class AsyncAPIClient(_BaseClient):
             service_urls=service_urls,
             verify_tls=verify_tls,
             max_response_bytes=max_response_bytes,
+            key_store=key_store,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(follow_redirects=False, verify=verify_tls)
@@ -837,10 +883,18 @@ class AsyncAPIClient(_BaseClient):
     ) -> T:
         p = self._prepare(op, path_params, query, body, headers, options)
         attempt = 0
+        renewed = False
         while True:
+            sent = p
+            if p.credentials is not None:
+                from .identity import credential_headers_async
+
+                # Per attempt: a DPoP proof is single-use, so a retry needs a new one.
+                extra = await credential_headers_async(p.credentials, p.method, p.url)
+                sent = p._replace(headers={**p.headers, **extra})
             failure: httpx.TransportError | None = None
             try:
-                response = await asyncio.wait_for(self._send(p), p.timeout)
+                response = await asyncio.wait_for(self._send(sent), p.timeout)
             except asyncio.TimeoutError:
                 pass
             except httpx.TransportError as e:
@@ -853,7 +907,9 @@ class AsyncAPIClient(_BaseClient):
                 if failure is None or isinstance(failure, httpx.TimeoutException) or attempt >= p.max_retries:
                     raise self._network_error(p, failure)
                 attempt += 1
-                log.info("retrying %s %s (retry %d) after %s", p.method, p.path, attempt, type(failure).__name__)
+                log.info(
+                    "retrying %s %s (retry %d) after %s", p.method, p.path, attempt, type(failure).__name__
+                )
                 await asyncio.sleep(self._retry_delay(attempt, None))
                 continue
             if response.status_code in RETRY_STATUSES and attempt < p.max_retries:
@@ -863,6 +919,12 @@ class AsyncAPIClient(_BaseClient):
                     "retrying %s %s (retry %d) after HTTP %d", p.method, p.path, attempt, response.status_code
                 )
                 await asyncio.sleep(delay)
+                continue
+            if response.status_code == 401 and p.credentials is not None and not renewed:
+                # A token revoked or expired early: once more with a new one.
+                renewed = True
+                p.credentials.invalidate()
+                log.info("%s %s: 401 with agent credentials, retrying with a new token", p.method, p.path)
                 continue
             return self._finish(op, p, response)
 

@@ -34,6 +34,19 @@ from .exceptions import (
     TokenExpiredError,
     ValidationError,
 )
+from .identity import (
+    AgentCredentials,
+    AgentKeyPair,
+    FileKeyStore,
+    KeychainKeyStore,
+    KeychainUnavailableError,
+    KeyNotFoundError,
+    KeyStore,
+    MemoryKeyStore,
+    mint_dpop_proof,
+    pop_message,
+    sign_pop,
+)
 
 # The official names load on first use: they name the spec's schemas, and importing the
 # client alone should not build them.
@@ -87,6 +100,17 @@ __all__ = [
     "AsyncAgentTrustClient",
     "RequestOptions",
     "__version__",
+    "AgentCredentials",
+    "AgentKeyPair",
+    "FileKeyStore",
+    "KeyNotFoundError",
+    "KeyStore",
+    "KeychainKeyStore",
+    "KeychainUnavailableError",
+    "MemoryKeyStore",
+    "mint_dpop_proof",
+    "pop_message",
+    "sign_pop",
     "AgentTrustError",
     "ActionDeniedError",
     "AgentRevokedError",

@@ -19,7 +19,7 @@ import threading
 import time
 import uuid
 import warnings
-from typing import Any, Generic, Literal, Mapping, NamedTuple, TypedDict, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Literal, Mapping, NamedTuple, TypedDict, TypeVar, cast
 from urllib.parse import quote
 
 import httpcore
@@ -55,6 +55,9 @@ from .exceptions import (
     error_from_response,
     error_from_rpc,
 )
+
+if TYPE_CHECKING:
+    from .identity import AgentCredentials, KeyStore
 
 __all__ = ["AsyncAPIClient", "OperationSpec", "RequestOptions", "RpcSpec", "SyncAPIClient"]
 
@@ -130,6 +133,9 @@ class RequestOptions(TypedDict, total=False):
     """Extra headers for this call."""
     idempotency_key: str
     """The `Idempotency-Key` of a POST (default: a new UUID per call, reused by its retries)."""
+    credentials: AgentCredentials
+    """An agent's credentials: each attempt carries `Authorization: Bearer <WIMSE token>` and a
+    fresh `DPoP` proof; a 401 is retried once with a new token."""
 
 
 class _Prepared(NamedTuple):
@@ -141,6 +147,7 @@ class _Prepared(NamedTuple):
     headers: dict[str, str]
     timeout: float
     max_retries: int
+    credentials: Any = None
 
 
 def _check_url(name: str, value: Any) -> str:
@@ -234,6 +241,7 @@ class _BaseClient:
         service_urls: Mapping[str, str | None] | None = None,
         verify_tls: bool = True,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        key_store: KeyStore | None = None,
     ) -> None:
         self.base_url = _check_url("base_url", base_url or _from_env(BASE_URL_ENV) or DEFAULT_BASE_URL)
         given = dict(service_urls or {})
@@ -277,6 +285,17 @@ class _BaseClient:
         self._token_cache = TokenCache()
         self._rpc_ids = 0
         self._rpc_lock = threading.Lock()
+        from .identity import (  # here: identity imports the operations, which import this
+            KeyStore,
+            MemoryKeyStore,
+        )
+
+        if key_store is not None and not isinstance(key_store, KeyStore):
+            raise ConfigurationError(
+                "VALIDATION_ERROR", "key_store must have get, put and delete", details={"field": "key_store"}
+            )
+        self.key_store: KeyStore = key_store if key_store is not None else MemoryKeyStore()
+        """Where agent key pairs live: `agents.create` stores the pair it generates here."""
 
     @classmethod
     def from_env(cls: type[B], **options: Any) -> B:
@@ -365,6 +384,7 @@ class _BaseClient:
             **{f"{name}_url": url for name, url in self.service_urls.items()},
             "verify_tls": self.verify_tls,
             "max_response_bytes": self.max_response_bytes,
+            "key_store": self.key_store,
         }
 
     def __repr__(self) -> str:
@@ -435,7 +455,10 @@ class _BaseClient:
         _check_number("timeout", timeout, integer=False)
         _check_number("max_retries", max_retries, integer=True)
         base = self.service_urls[op.service] if op.service else self.base_url
-        return _Prepared(op.method, base + path, path, content, params, headers, timeout, max_retries)
+        credentials = options.get("credentials")
+        return _Prepared(
+            op.method, base + path, path, content, params, headers, timeout, max_retries, credentials
+        )
 
     def _rpc_envelope(self, rpc: RpcSpec, body: Any) -> dict[str, Any]:
         """The JSON-RPC 2.0 request: the arguments as `params` under `rpc.method`, or, for a proxy,
@@ -687,6 +710,7 @@ class SyncAPIClient(_BaseClient):
         service_urls: Mapping[str, str | None] | None = None,
         verify_tls: bool = True,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        key_store: KeyStore | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -697,6 +721,7 @@ class SyncAPIClient(_BaseClient):
             service_urls=service_urls,
             verify_tls=verify_tls,
             max_response_bytes=max_response_bytes,
+            key_store=key_store,
         )
         self._owns_http = http_client is None
         self._http = http_client or _deadline_client(verify_tls)
@@ -713,10 +738,19 @@ class SyncAPIClient(_BaseClient):
     ) -> T:
         p = self._prepare(op, path_params, query, body, headers, options)
         attempt = 0
+        renewed = False
         while True:
+            sent = p
+            if p.credentials is not None:
+                from .identity import credential_headers_sync
+
+                # Per attempt: a DPoP proof is single-use, so a retry needs a new one.
+                sent = p._replace(
+                    headers={**p.headers, **credential_headers_sync(p.credentials, p.method, p.url)}
+                )
             failure: httpx.TransportError | None = None
             try:
-                response = self._send(p)
+                response = self._send(sent)
             except _DeadlinePassed:
                 pass
             except httpx.TransportError as e:
@@ -742,6 +776,12 @@ class SyncAPIClient(_BaseClient):
                     "retrying %s %s (retry %d) after HTTP %d", p.method, p.path, attempt, response.status_code
                 )
                 time.sleep(delay)
+                continue
+            if response.status_code == 401 and p.credentials is not None and not renewed:
+                # A token revoked or expired early: once more with a new one.
+                renewed = True
+                p.credentials.invalidate()
+                log.info("%s %s: 401 with agent credentials, retrying with a new token", p.method, p.path)
                 continue
             return self._finish(op, p, response)
 
@@ -816,6 +856,7 @@ class AsyncAPIClient(_BaseClient):
         service_urls: Mapping[str, str | None] | None = None,
         verify_tls: bool = True,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        key_store: KeyStore | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -826,6 +867,7 @@ class AsyncAPIClient(_BaseClient):
             service_urls=service_urls,
             verify_tls=verify_tls,
             max_response_bytes=max_response_bytes,
+            key_store=key_store,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(follow_redirects=False, verify=verify_tls)
@@ -842,10 +884,18 @@ class AsyncAPIClient(_BaseClient):
     ) -> T:
         p = self._prepare(op, path_params, query, body, headers, options)
         attempt = 0
+        renewed = False
         while True:
+            sent = p
+            if p.credentials is not None:
+                from .identity import credential_headers_async
+
+                # Per attempt: a DPoP proof is single-use, so a retry needs a new one.
+                extra = await credential_headers_async(p.credentials, p.method, p.url)
+                sent = p._replace(headers={**p.headers, **extra})
             failure: httpx.TransportError | None = None
             try:
-                response = await asyncio.wait_for(self._send(p), p.timeout)
+                response = await asyncio.wait_for(self._send(sent), p.timeout)
             except asyncio.TimeoutError:
                 pass
             except httpx.TransportError as e:
@@ -870,6 +920,12 @@ class AsyncAPIClient(_BaseClient):
                     "retrying %s %s (retry %d) after HTTP %d", p.method, p.path, attempt, response.status_code
                 )
                 await asyncio.sleep(delay)
+                continue
+            if response.status_code == 401 and p.credentials is not None and not renewed:
+                # A token revoked or expired early: once more with a new one.
+                renewed = True
+                p.credentials.invalidate()
+                log.info("%s %s: 401 with agent credentials, retrying with a new token", p.method, p.path)
                 continue
             return self._finish(op, p, response)
 
