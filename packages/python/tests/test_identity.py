@@ -504,3 +504,41 @@ def test_no_private_key_or_token_in_any_printed_or_serialized_form(
         with pytest.raises(TypeError):
             pickle.dumps(thing)
     assert copy.deepcopy(pair) is pair
+
+
+# --- interop vectors (spec/conformance/identity/vectors.json) --------------------------------
+
+VECTORS = json.loads(
+    (Path(__file__).resolve().parents[3] / "spec/conformance/identity/vectors.json").read_text()
+)
+
+
+def test_interop_key_and_pop_vectors() -> None:
+    key = VECTORS["key"]
+    pair = AgentKeyPair.from_private_pem(key["private_key_pem"])
+    assert pair.public_key_pem == key["public_key_pem"]
+    assert pair.export_private_pem() == key["private_key_pem"]
+    assert pair.public_jwk() == key["jwk"] and pair.thumbprint() == key["thumbprint"]
+    for case in VECTORS["pop"]:
+        args = (case["nonce"], case["agent_id"], case["audience"], case["ts"])
+        assert pop_message(*args).decode() == case["message"]
+        assert sign_pop(pair, *args) == case["signature"]  # Ed25519 is deterministic
+
+
+@pytest.mark.parametrize("case", VECTORS["dpop"], ids=lambda c: f"{c['made_by']}-{c['htm']}")
+def test_interop_dpop_vectors(case: dict[str, Any]) -> None:
+    key = VECTORS["key"]
+    header, payload, signature, signed = jws_parts(case["proof"])
+    assert header == {"typ": DPOP_TYP, "alg": "EdDSA", "jwk": key["jwk"]}
+    Ed25519PublicKey.from_public_bytes(b64url_decode(key["jwk"]["x"])).verify(signature, signed)
+    expected = {k: case[k] for k in ("htm", "htu", "iat", "jti", "ath") if k in case}
+    assert payload == expected
+    if "access_token" in case:
+        digest = hashlib.sha256(case["access_token"].encode()).digest()
+        assert case["ath"] == base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    # Ours, from the same inputs, carries the same header and claims.
+    pair = AgentKeyPair.from_private_pem(key["private_key_pem"])
+    ours = mint_dpop_proof(
+        pair, case["htm"], case["url"], case.get("access_token"), iat=case["iat"], jti=case["jti"]
+    )
+    assert jws_parts(ours)[:2] == (header, payload)
