@@ -323,7 +323,8 @@ class KeychainKeyStore:
         self._call("store", self._keyring.set_password, _check_agent_id(agent_id), pem)
 
     def delete(self, agent_id: str) -> None:
-        if self.get(agent_id) is not None:
+        # Read first: backends raise on deleting a missing entry, and deleting one is no error here.
+        if self._call("read", self._keyring.get_password, _check_agent_id(agent_id)) is not None:
             self._call("delete", self._keyring.delete_password, agent_id)
 
     def __repr__(self) -> str:

@@ -201,8 +201,27 @@ def test_keychain_store_uses_the_service_name(memory_keyring: dict[tuple[str, st
     assert list(memory_keyring) == [(KEYCHAIN_SERVICE, "agent-1")]
     assert store.get("agent-1") == pair
     store.delete("agent-1")
+    store.delete("agent-1")  # a missing entry is no error
     assert store.get("agent-1") is None
     assert "PRIVATE" not in repr(store)
+
+
+def test_keychain_backend_failures_are_typed_and_quote_nothing(
+    memory_keyring: dict[tuple[str, str], str],
+) -> None:
+    import keyring
+
+    store = KeychainKeyStore(service="custom-service")
+    pair = AgentKeyPair.generate()
+
+    def refuse(service: str, username: str, password: str) -> None:
+        raise RuntimeError(f"cannot store {password}")
+
+    backend = keyring.get_keyring()
+    backend.set_password = refuse  # type: ignore[method-assign]
+    with pytest.raises(KeychainUnavailableError) as caught:
+        store.put("agent-1", pair)
+    assert "PRIVATE" not in str(caught.value) and caught.value.details["cause"] == "RuntimeError"
 
 
 def test_keychain_store_without_keyring_is_a_typed_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -359,6 +378,33 @@ class CountingClient:
 
     def _request(self) -> None:
         raise AssertionError("not called")
+
+
+async def test_async_401_renews_the_token_once(gateway: MockGateway) -> None:
+    async with AsyncAgentTrustClient(base_url=gateway.url, api_key=API_KEY, max_retries=0) as aclient:
+        agent = await aclient.agents.create(name="async-renew", capabilities=["web:search"])
+        await aclient.orgs.update_security_settings(
+            require_proof_of_possession=True, require_sender_constrained_tokens=True
+        )
+        credentials = AgentCredentials(aclient, agent.id, ttl_seconds=120)
+        options: Any = {"credentials": credentials}
+        assert (await aclient.actions.check(agent.id, "web_search", request_options=options)).allowed
+        gateway.advance_clock(121_000)
+        assert (await aclient.actions.check(agent.id, "web_search", request_options=options)).allowed
+    assert len(gateway.requests("issueWimseToken")) == 2
+
+
+def test_bad_credentials_option_and_copies_share_the_key_store(
+    client: AgentTrustClient, agent: Agent
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        client.actions.check(agent.id, "web_search", request_options={"credentials": cast(Any, "token")})
+    assert caught.value.details["field"] == "credentials"
+    copy_ = client.with_options(timeout=5)
+    assert copy_.key_store is client.key_store
+    assert copy_.wimse.issue_token_with_proof(agent.id).token
+    with pytest.raises(ValidationError):
+        AgentTrustClient(base_url=client.base_url, api_key=API_KEY, key_store=cast(Any, object()))
 
 
 def test_renewal_a_minute_before_expiry() -> None:
