@@ -517,7 +517,7 @@ def test_no_private_key_or_token_in_any_printed_or_serialized_form(
     private = pair.export_private_pem()
     body = private.splitlines()[1]
     credentials = AgentCredentials(client, agent.id)
-    with caplog.at_level(logging.DEBUG, logger="agenttrustid"):
+    with caplog.at_level(logging.DEBUG):  # every logger: ours, httpx and httpcore
         client.actions.check(agent.id, "web_search", request_options={"credentials": credentials})
         headers = credentials.headers("POST", client.base_url + "/api/v1/agenttrust/check")
         with pytest.raises(AuthenticationError) as caught:

@@ -416,7 +416,7 @@ class WimseProof:
             AgentTrustError: a subclass per failure of either call.
         """
         _check_agent_id(agent_id)
-        pair = _find_key(key_store or self._client.key_store, agent_id)
+        pair = _find_key(key_store if key_store is not None else self._client.key_store, agent_id)
         wanted = _audience(audience)
         challenge = self._client._request(
             _ops.CREATE_AGENT_CHALLENGE, path_params={"agent_id": agent_id}, body={}, options=request_options
@@ -444,7 +444,7 @@ class AsyncWimseProof:
     ) -> WimseToken:
         """As the sync client's `issue_token_with_proof`."""
         _check_agent_id(agent_id)
-        pair = _find_key(key_store or self._client.key_store, agent_id)
+        pair = _find_key(key_store if key_store is not None else self._client.key_store, agent_id)
         wanted = _audience(audience)
         challenge = await self._client._request(
             _ops.CREATE_AGENT_CHALLENGE, path_params={"agent_id": agent_id}, body={}, options=request_options
@@ -489,6 +489,8 @@ def mint_dpop_proof(
         "jti": jti or secrets.token_hex(16),
     }
     if access_token is not None:
+        if not isinstance(access_token, str) or not access_token.isascii():
+            raise _invalid("access_token must be ASCII text (a JWT)", "access_token")
         payload["ath"] = _b64url(hashlib.sha256(access_token.encode("ascii")).digest())
     signing_input = ".".join(
         _b64url(json.dumps(part, separators=(",", ":")).encode("utf-8")) for part in (header, payload)
@@ -559,7 +561,7 @@ class AgentCredentials:
 
     @property
     def key_store(self) -> KeyStore:
-        return self._key_store or self._client.key_store
+        return self._key_store if self._key_store is not None else self._client.key_store
 
     def key_pair(self) -> AgentKeyPair:
         """The agent's key pair from the key store (KeyNotFoundError when it has none)."""
