@@ -1,13 +1,22 @@
 // Issue 16: a hostile gateway and a careless caller. Each test here failed before its fix: an
 // oversized answer, a Retry-After the SDK cannot read, a path id that moves the URL, a body JSON
 // cannot carry, secrets in util.inspect, control characters in messages, lax enum decoding, and
-// a body-less POST sent chunked.
+// a body-less POST sent chunked, a redirect followed with the org key, and a body dripped past
+// the timeout.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { retryAfterMs } from '../src/core/http.js';
 import { defaultFetch } from '../src/core/transport.node.js';
-import { AgentTrustClient, AgentTrustError, type ClientOptions, ValidationError } from '../src/index.js';
+import {
+  AgentTrustClient,
+  AgentTrustError,
+  AgentTrustGuard,
+  type ClientOptions,
+  NetworkError,
+  RedirectError,
+  ValidationError,
+} from '../src/index.js';
 import { KEY, useGateway } from './helpers.js';
 import { newAgent } from './operations.js';
 
@@ -353,5 +362,115 @@ describe('body-less requests', () => {
       expect(seen[0]!.headers['transfer-encoding']).toBeUndefined();
       expect(seen[0]!.headers['content-length']).toBe('0');
     });
+  }
+});
+
+describe('redirects are never followed', () => {
+  const ALLOW = { allowed: true, decision: 'allow', reason: 'redirected', risk_score: 0 };
+  for (const transport of ['node', 'fetch'] as const) {
+    for (const status of [301, 302, 307, 308]) {
+      it(`HTTP ${status} to another server is a RedirectError naming its host; the key never goes there (${transport})`, async () => {
+        const target = await hostile(json(200, ALLOW));
+        const targetHost = new URL(target.url).host;
+        const { url, seen } = await hostile((_req, res) => {
+          res.writeHead(status, { location: `${target.url}/v1/elsewhere?token=s3cret` });
+          res.end();
+        });
+        const error = await over(url, transport)
+          .actions.check({ agentId: 'agt_1', toolName: 'web_search' })
+          .catch((e) => e);
+        expect(error).toBeInstanceOf(RedirectError);
+        expect(error).toBeInstanceOf(AgentTrustError);
+        expect(error.code).toBe('INVALID_RESPONSE');
+        expect(error.status).toBe(status);
+        expect(error.locationHost).toBe(targetHost);
+        expect(error.message).toContain(JSON.stringify(targetHost));
+        expect(error.message).not.toContain('s3cret');
+        expect(error.message).not.toContain('/v1/elsewhere');
+        expect(seen).toHaveLength(1);
+        expect(target.seen).toHaveLength(0);
+      });
+    }
+
+    it(`a relative Location names the gateway's own host; none says so (${transport})`, async () => {
+      let location: string | undefined = '/elsewhere';
+      const { url, seen } = await hostile((_req, res) => {
+        res.writeHead(302, location ? { location } : {});
+        res.end();
+      });
+      const relative = await over(url, transport)
+        .agents.list()
+        .catch((e) => e);
+      expect(relative).toBeInstanceOf(RedirectError);
+      expect(relative.locationHost).toBe(new URL(url).host);
+      location = undefined;
+      const none = await over(url, transport)
+        .agents.list()
+        .catch((e) => e);
+      expect(none).toBeInstanceOf(RedirectError);
+      expect(none.locationHost).toBeUndefined();
+      expect(none.message).toContain('no Location');
+      expect(seen).toHaveLength(2);
+    });
+  }
+
+  it("a guard check answered with a redirect fails closed, not with the target's allow", async () => {
+    const target = await hostile(json(200, ALLOW));
+    const { url } = await hostile((_req, res) => {
+      res.writeHead(307, { location: `${target.url}/api/v1/agenttrust/check` });
+      res.end();
+    });
+    const guard = new AgentTrustGuard(over(url, 'fetch'), 'agt_1', { breaker: false });
+    const error = await guard.check('web_search').catch((e) => e);
+    expect(error).toBeInstanceOf(AgentTrustError);
+    expect(error.code).toBe('GUARDIAN_UNAVAILABLE');
+    expect(target.seen).toHaveLength(0);
+  });
+});
+
+/** Answers with `body` one byte every `everyMs`, so no single read waits long. */
+const drip =
+  (status: number, body: string, everyMs = 300): Handler =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    let at = 0;
+    const timer = setInterval(() => {
+      if (at >= body.length) {
+        clearInterval(timer);
+        res.end();
+      } else res.write(body[at++]);
+    }, everyMs);
+    res.on('close', () => clearInterval(timer));
+  };
+
+describe('timeout bounds the whole attempt, body included', () => {
+  const slow = `{"agents":[]}${' '.repeat(40)}`;
+  for (const transport of ['node', 'fetch'] as const) {
+    for (const status of [200, 404]) {
+      it(`a ${status} body dripped a byte every 300 ms ends at timeout: 1 s with TIMEOUT (${transport})`, async () => {
+        const { url, seen } = await hostile(drip(status, slow));
+        const started = Date.now();
+        const error = await over(url, transport, { timeout: 1000 })
+          .agents.list()
+          .catch((e) => e);
+        const took = Date.now() - started;
+        expect(error).toBeInstanceOf(NetworkError);
+        expect(error.code).toBe('TIMEOUT');
+        expect(took).toBeGreaterThanOrEqual(900);
+        expect(took).toBeLessThan(2_500);
+        // A timeout is not retried.
+        expect(seen).toHaveLength(1);
+      }, 10_000);
+    }
+
+    it(`guard.close() against a dripping gateway returns within the client's timeout (${transport})`, async () => {
+      const { url } = await hostile(drip(202, `{"accepted":1}${' '.repeat(40)}`));
+      const guard = new AgentTrustGuard(over(url, transport, { timeout: 1000 }), 'agt_1');
+      guard.report('web_search', true, 5);
+      const started = Date.now();
+      await expect(guard.close()).resolves.toBe(false);
+      expect(Date.now() - started).toBeLessThan(2_500);
+      expect(guard.stats()).toMatchObject({ dropped: 1, failedBatches: 1 });
+    }, 10_000);
   }
 });
