@@ -5,7 +5,7 @@
 // the timeout.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { retryAfterMs } from '../src/core/http.js';
 import { defaultFetch } from '../src/core/transport.node.js';
 import {
@@ -473,4 +473,35 @@ describe('timeout bounds the whole attempt, body included', () => {
       expect(guard.stats()).toMatchObject({ dropped: 1, failedBatches: 1 });
     }, 10_000);
   }
+});
+
+describe('telemetry against a failing gateway', () => {
+  it('backs off instead of sending every full batch at once, and resumes when the gateway is back', async () => {
+    let failing = true;
+    const { url, seen } = await hostile((req, res, body) =>
+      failing
+        ? json(503, { code: 'INTERNAL_ERROR', message: 'down' })(req, res, body)
+        : json(202, { accepted: true, events_processed: 10 })(req, res, body),
+    );
+    const guard = new AgentTrustGuard(over(url, 'node', { maxRetries: 0 }), 'agt_1', { flushIntervalMs: 20 });
+    // One second of reports, far more than the gateway takes: 50 intervals.
+    for (const end = Date.now() + 1_000; Date.now() < end; ) {
+      for (let i = 0; i < 20; i++) guard.report('web_search', true, 1);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    const failed = seen.length;
+    // Waits of 20, 40, 80, 160 ms, then the 240 ms cap: about 8 requests (Go's test: 3 to 15).
+    expect(failed).toBeGreaterThanOrEqual(3);
+    expect(failed).toBeLessThanOrEqual(15);
+    expect(guard.stats().queued).toBeLessThanOrEqual(1_000);
+    failing = false;
+    await vi.waitFor(
+      () => {
+        guard.report('web_search', true, 1);
+        expect(guard.stats().sent).toBeGreaterThan(0);
+      },
+      { timeout: 3_000, interval: 5 },
+    );
+    await guard.close(1_000);
+  }, 10_000);
 });
