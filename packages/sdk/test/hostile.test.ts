@@ -352,6 +352,75 @@ describe('strict decoding of enum fields', () => {
   });
 });
 
+describe('keys an answer should not have', () => {
+  // Found by the decoding fuzz (decode-fuzz.test.ts): the SDK's own camelCase name of a field,
+  // sent as an extra key, replaced the field's validated value; `__proto__` and `constructor`
+  // became a key named "undefined".
+  const DENIAL =
+    '{"allowed": false, "elevation_required": false, "elevationRequired": true, "approval_id": null,' +
+    ' "approvalId": "apr_evil", "__proto__": {"reason": "injected"}, "constructor": 5, "check_id": "chk_1"}';
+  const raw =
+    (body: string): Handler =>
+    (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(body);
+    };
+
+  it('an extra camelCase key never overrides the field it names, in either order', async () => {
+    for (const body of [
+      DENIAL,
+      DENIAL.replace('"elevation_required": false, ', '').replace('{', '{"elevation_required": false, '),
+    ]) {
+      const { url } = await hostile(raw(body));
+      const result = await over(url, 'node').actions.check({ agentId: 'agt_1', toolName: 'db_delete' });
+      expect(result.allowed).toBe(false);
+      expect(result.elevationRequired).toBe(false);
+      expect(result.approvalId).toBeNull();
+      expect(result.checkId).toBe('chk_1');
+    }
+  });
+
+  it('__proto__ and constructor stay ordinary keys: no prototype, no "undefined" key', async () => {
+    const { url } = await hostile(raw(DENIAL));
+    const result = await over(url, 'node').actions.check({ agentId: 'agt_1', toolName: 'db_delete' });
+    expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+    expect(result.reason).toBeUndefined();
+    expect(Object.keys(result)).not.toContain('undefined');
+    expect(Object.getOwnPropertyDescriptor(result, '__proto__')?.value).toEqual({ reason: 'injected' });
+    expect((result as unknown as Record<string, unknown>).constructor).toBe(5);
+  });
+
+  it('a map entry under __proto__ is checked like any other (zod skips the key)', async () => {
+    const card = {
+      name: 'a',
+      description: 'd',
+      version: '1',
+      supportedInterfaces: [],
+      capabilities: {},
+      defaultInputModes: [],
+      defaultOutputModes: [],
+      skills: [],
+    };
+    const answer = (schemes: string) =>
+      raw(JSON.stringify(card).replace(/}$/, `,"securitySchemes":${schemes}}`));
+    const bad = await hostile(answer('{"__proto__": []}'));
+    const error = await over(bad.url, 'node')
+      .agentCards.get('agt_1')
+      .catch((e) => e);
+    expect(error.code).toBe('INVALID_RESPONSE');
+    const good = await hostile(answer('{"__proto__": {"type": "http"}}'));
+    const ok = await over(good.url, 'node').agentCards.get('agt_1');
+    expect(Object.getOwnPropertyDescriptor(ok.securitySchemes, '__proto__')?.value).toEqual({ type: 'http' });
+  });
+
+  it('a guard given such an answer denies; it does not ask for an approval', async () => {
+    const { url } = await hostile(raw(DENIAL));
+    const guard = new AgentTrustGuard(over(url, 'node'), 'agt_1', { breaker: false });
+    const error = await guard.check('db_delete').catch((e) => e);
+    expect(error.code).toBe('ACTION_DENIED');
+  });
+});
+
 describe('body-less requests', () => {
   for (const transport of ['node', 'fetch'] as const) {
     it(`a POST without a body sends Content-Length: 0, not chunked (${transport})`, async () => {
