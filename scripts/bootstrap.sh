@@ -25,8 +25,11 @@ fi
 
 # Go SDK (packages/go): standard library only, so there is nothing to download; it needs Go
 # >= 1.24 (go.mod's go line) on PATH, and GOTOOLCHAIN=local keeps go from fetching a toolchain.
+# Its optional OS-keychain store is a module of its own (packages/go/keychain, go-keyring), whose
+# pinned dependencies (go.sum) come from the Go module proxy.
 if ! command -v go >/dev/null 2>&1; then
   echo "bootstrap: go >= 1.24 is required for packages/go" >&2
   exit 1
 fi
 (cd packages/go && GOTOOLCHAIN=local go list ./... >/dev/null)
+(cd packages/go/keychain && GOTOOLCHAIN=local go mod download)
