@@ -483,3 +483,32 @@ func TestActionsCheckWithAgentCredentials(t *testing.T) {
 	h, _ := creds.Headers(ctx, "POST", mockURL+"/x")
 	assertNoSecret(t, "the refusal", err.Error()+everyVerb(err), strings.TrimPrefix(h.Get("Authorization"), "Bearer "), h.Get("DPoP"))
 }
+
+// An interop vector computed apart from this SDK (Python `cryptography` 50, json.dumps with
+// compact separators): the same key, PoP signature and DPoP proof, byte for byte. Ed25519 is
+// deterministic, so any SDK that lays out the same JSON must produce these strings.
+func TestIdentityInteropVector(t *testing.T) {
+	const (
+		privatePEM = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f\n-----END PRIVATE KEY-----\n"
+		publicPEM  = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAA6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=\n-----END PUBLIC KEY-----\n"
+		thumbprint = "1IG2tMH7J2wbJZnOf8LJzQitKf7LMvoAElsuDMVM54Y"
+		popSig     = "o4A822aRqZrhPRtDhrQQlzU1Y_mNiweFsLWmlOxh4ojBYsWrbpTwXiCoQzRaLc8AIpIuNrPmSYuDVAA4sxSqCw"
+		proof      = "eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVkRFNBIiwiandrIjp7Imt0eSI6Ik9LUCIsImNydiI6IkVkMjU1MTkiLCJ4IjoiQTZFSHZfUE9FTDRkY04wWTUwdkFtV2ZrMWpDYnBRMWZIZHlHWkJKVk1iZyJ9fQ." +
+			"eyJodG0iOiJQT1NUIiwiaHR1IjoiaHR0cDovLzEyNy4wLjAuMTo4MDgwL2FwaS92MS9hZ2VudHRydXN0L2NoZWNrIiwiaWF0IjoxNzY3MjI1NjAwLCJqdGkiOiIwMDExMjIzMzQ0NTU2Njc3ODg5OWFhYmJjY2RkZWVmZiIsImF0aCI6ImhvN0pZRUplV0tOTGZaaXBpaUVsMzJEZXQ3UzQ0MFhLRFVNQlFfVF9CSEEifQ." +
+			"TD_KV1Wr6ezlhtDq-WXuRsAMjuohBB21cRXrZcjIRK_fUGiy5K1xgR0IMhmTVMaGQSLcwEf5DUCezTBCzGukBg"
+	)
+	pair, err := ParseAgentKeyPairPEM([]byte(privatePEM))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pair.PublicKeyPEM() != publicPEM || string(pair.PrivateKeyPEM()) != privatePEM || pair.Thumbprint() != thumbprint {
+		t.Fatalf("key: %q %q", pair.PublicKeyPEM(), pair.Thumbprint())
+	}
+	if got := SignProofOfPossession(pair, "nonce-123", "agt_vector", []string{"svc-a", "svc-b"}, 1767225600); got != popSig {
+		t.Fatalf("PoP signature %s", got)
+	}
+	got := signDPoP(pair, "POST", "http://127.0.0.1:8080/api/v1/agenttrust/check", "wimse.token.value", 1767225600, "00112233445566778899aabbccddeeff")
+	if got != proof {
+		t.Fatalf("DPoP proof\n got %s\nwant %s", got, proof)
+	}
+}
