@@ -114,6 +114,19 @@ func newJTI() string {
 	return hex.EncodeToString(b[:])
 }
 
+// MintDPoPProofWithKeyStore is MintDPoPProof with the agent's key pair taken from store (a
+// *KeyNotFoundError when it has none).
+func MintDPoPProofWithKeyStore(ctx context.Context, store KeyStore, agentID, htm, htu, accessToken string) (string, error) {
+	if store == nil {
+		return "", newError(ErrorCodeValidationError, "MintDPoPProofWithKeyStore: store is nil")
+	}
+	pair, err := loadKey(ctx, store, agentID)
+	if err != nil {
+		return "", err
+	}
+	return MintDPoPProof(pair, htm, htu, accessToken)
+}
+
 // dpopTarget is htu as a proof carries it: the absolute URL without query and fragment.
 func dpopTarget(htu string) (string, error) {
 	u, err := url.Parse(htu)

@@ -190,6 +190,14 @@ func TestMintDPoPProof(t *testing.T) {
 	if _, ok := c2["ath"]; ok {
 		t.Fatal("a proof without a token has no ath")
 	}
+	store := NewMemoryKeyStore()
+	if _, err := MintDPoPProofWithKeyStore(context.Background(), store, "agt_none", "POST", "https://gw.example/p", ""); !errors.As(err, new(*KeyNotFoundError)) {
+		t.Fatalf("no key in the store: %v", err)
+	}
+	_ = store.Put(context.Background(), "agt_1", pair)
+	if p, err := MintDPoPProofWithKeyStore(context.Background(), store, "agt_1", "GET", "https://gw.example/p", ""); err != nil || strings.Count(p, ".") != 2 {
+		t.Fatalf("from the store: %v", err)
+	}
 	if _, err := MintDPoPProof(pair, "POST", "/relative", ""); !IsCode(err, ErrorCodeValidationError) {
 		t.Fatalf("relative htu: %v", err)
 	}
