@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -519,4 +521,31 @@ func TestIdentityInteropVector(t *testing.T) {
 	if got != proof {
 		t.Fatalf("DPoP proof\n got %s\nwant %s", got, proof)
 	}
+}
+
+// A gateway that echoes the credentials in its error message: the error shows neither.
+func TestCredentialsNeverInErrors(t *testing.T) {
+	resetMock(t)
+	ctx := context.Background()
+	c := testClient(WithMaxRetries(0))
+	agent := mustAgent(t, c, "web:search")
+	creds, _ := NewAgentCredentials(c, agent.ID)
+	h, err := creds.Headers(ctx, "POST", mockURL+"/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := strings.TrimPrefix(h.Get("Authorization"), "Bearer ")
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		msg := "refused " + r.Header.Get("Authorization") + " with proof " + r.Header.Get("DPoP")
+		_ = json.NewEncoder(w).Encode(map[string]any{"code": "AUTH_DENIED", "message": msg})
+	}))
+	defer echo.Close()
+	// The token comes from the mock; the check goes to the echoing gateway.
+	_, err = c.With(WithAuthURL(echo.URL)).Actions.Check(ctx, ActionCheckRequest{AgentID: agent.ID, ToolName: "web_search"}, WithAgentCredentials(creds))
+	if !IsCode(err, ErrorCodeAuthDenied) || !strings.Contains(err.Error(), "refused Bearer [redacted]") {
+		t.Fatalf("want the echoed refusal, redacted: %v", err)
+	}
+	assertNoSecret(t, "the error", err.Error()+everyVerb(err), token, h.Get("DPoP")[:40])
 }

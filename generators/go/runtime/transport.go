@@ -129,6 +129,10 @@ func (c *Client) call(ctx context.Context, op *operation, out any, opts []Option
 		} else {
 			e := errorFromResponse(res.status, res.body, res.requestID)
 			e.Message = cfg.apiKey.scrub(e.Message)
+			// A gateway that echoes the request must not put the agent's token or proof in an error.
+			for _, v := range [...]string{string(token), auth.Get("DPoP")} {
+				e.Message = secret(v).scrub(e.Message)
+			}
 			failure = e
 		}
 		if !res.retryable || attempt >= cfg.maxRetries {
