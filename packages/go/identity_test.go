@@ -549,3 +549,26 @@ func TestCredentialsNeverInErrors(t *testing.T) {
 	}
 	assertNoSecret(t, "the error", err.Error()+everyVerb(err), token, h.Get("DPoP")[:40])
 }
+
+// A caller whose context ends while the token is being fetched gets its context's error; the
+// fetch goes on for the others.
+func TestCredentialsWaitHonoursContext(t *testing.T) {
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-release
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer slow.Close()
+	defer close(release)
+	store := NewMemoryKeyStore()
+	pair, _ := GenerateAgentKeyPair()
+	_ = store.Put(context.Background(), "agt_1", pair)
+	c := NewClient(WithBaseURL(slow.URL), WithAPIKey(testKey), WithKeyStore(store), WithMaxRetries(0))
+	creds, _ := NewAgentCredentials(c, "agt_1")
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := creds.Headers(ctx, "POST", slow.URL+"/api/v1/agenttrust/check")
+	if !errors.Is(err, context.DeadlineExceeded) || !IsCode(err, ErrorCodeTimeout) {
+		t.Fatalf("want the context's deadline, got %v", err)
+	}
+}
