@@ -1,0 +1,193 @@
+// Copied from generators/java/runtime/internal/Telemetry.java by agenttrust-gen (Java). DO NOT EDIT.
+package id.agenttrust.sdk.internal;
+
+import id.agenttrust.sdk.models.TelemetryEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The guard's telemetry queue: {@code offer} never blocks or throws; a bounded queue (a full one
+ * drops and counts), batches sent by one daemon thread when a batch is full and every interval,
+ * failed batches dropped and counted, with a backoff before the next attempt.
+ */
+public final class Telemetry {
+  private static final int MAX_BACKOFF_INTERVALS = 12;
+
+  private final Consumer<List<TelemetryEvent>> send;
+  private final int batchSize;
+  private final long intervalMs;
+  private final ArrayBlockingQueue<TelemetryEvent> queue;
+  private final ScheduledExecutorService worker;
+  private final AtomicBoolean wakePending = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong failedBatches = new AtomicLong();
+  private long quietUntil;
+  private int failures;
+
+  /**
+   * Starts the queue and its daemon thread.
+   *
+   * @param send sends one batch (throws on failure)
+   * @param batchSize events per request
+   * @param capacity the queue's bound
+   * @param interval how often a partial batch is sent
+   */
+  public Telemetry(Consumer<List<TelemetryEvent>> send, int batchSize, int capacity, Duration interval) {
+    this.send = send;
+    this.batchSize = batchSize;
+    this.intervalMs = interval.toMillis();
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    ScheduledThreadPoolExecutor ex =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "agenttrust-telemetry");
+              t.setDaemon(true);
+              return t;
+            });
+    ex.setRemoveOnCancelPolicy(true);
+    this.worker = ex;
+    worker.scheduleWithFixedDelay(() -> drain(false), intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Queues an event; drops (and counts) it when the queue is full or closed.
+   *
+   * @param e the event
+   */
+  public void offer(TelemetryEvent e) {
+    if (closed.get() || !queue.offer(e)) {
+      dropped.incrementAndGet();
+      return;
+    }
+    if (queue.size() >= batchSize && wakePending.compareAndSet(false, true)) {
+      try {
+        worker.execute(() -> {
+          wakePending.set(false);
+          drain(true);
+        });
+      } catch (java.util.concurrent.RejectedExecutionException ex) {
+        wakePending.set(false);
+      }
+    }
+  }
+
+  /** Counts an event that could not be queued (an empty tool name, an unbuildable event). */
+  public void drop() {
+    dropped.incrementAndGet();
+  }
+
+  /** Runs on the worker: sends full batches (or everything when not onlyFull). */
+  private void drain(boolean onlyFull) {
+    if (System.currentTimeMillis() < quietUntil) return;
+    while (onlyFull ? queue.size() >= batchSize : !queue.isEmpty()) {
+      List<TelemetryEvent> batch = new ArrayList<>(batchSize);
+      queue.drainTo(batch, batchSize);
+      if (batch.isEmpty()) return;
+      try {
+        send.accept(batch);
+        sent.addAndGet(batch.size());
+        failures = 0;
+      } catch (RuntimeException ex) {
+        failedBatches.incrementAndGet();
+        dropped.addAndGet(batch.size());
+        double d = Math.min(intervalMs * Math.pow(2, failures), (double) intervalMs * MAX_BACKOFF_INTERVALS);
+        quietUntil = System.currentTimeMillis() + (long) d;
+        failures++;
+        return;
+      }
+    }
+  }
+
+  /**
+   * Sends everything queued, waiting up to timeout.
+   *
+   * @param timeout the bound
+   * @return true when done in time
+   */
+  public boolean flush(Duration timeout) {
+    Future<?> f;
+    try {
+      f = worker.submit(() -> {
+        quietUntil = 0;
+        drain(false);
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return true;
+    }
+    try {
+      f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Flushes (bounded), then stops; later events are dropped and what is still queued is
+   * counted as dropped.
+   *
+   * @param timeout the bound
+   */
+  public void close(Duration timeout) {
+    if (closed.getAndSet(true)) return;
+    flush(timeout);
+    worker.shutdownNow();
+    dropped.addAndGet(queue.size());
+    queue.clear();
+  }
+
+  /**
+   * Events sent.
+   *
+   * @return the count
+   */
+  public long sent() {
+    return sent.get();
+  }
+
+  /**
+   * Events dropped (queue full, closed, or their batch failed).
+   *
+   * @return the count
+   */
+  public long dropped() {
+    return dropped.get();
+  }
+
+  /**
+   * Events waiting.
+   *
+   * @return the count
+   */
+  public long queued() {
+    return queue.size();
+  }
+
+  /**
+   * Batches the gateway refused or that failed to send.
+   *
+   * @return the count
+   */
+  public long failedBatches() {
+    return failedBatches.get();
+  }
+}
