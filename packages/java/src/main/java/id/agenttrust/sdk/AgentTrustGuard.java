@@ -433,6 +433,24 @@ public final class AgentTrustGuard implements AutoCloseable {
   }
 
   /**
+   * Reports waiting to be sent.
+   *
+   * @return the count
+   */
+  public long getQueuedReports() {
+    return telemetry.queued();
+  }
+
+  /**
+   * Telemetry batches that failed (their reports are counted as dropped).
+   *
+   * @return the count
+   */
+  public long getFailedBatches() {
+    return telemetry.failedBatches();
+  }
+
+  /**
    * The guard, without secrets.
    *
    * @return the string form

@@ -61,11 +61,6 @@ public final class Breaker {
     return true;
   }
 
-  /** Gives the probe back without a verdict (the caller's own interruption). */
-  public synchronized void release() {
-    if (state == BreakerState.HALF_OPEN) probeOut = false;
-  }
-
   /** Guardian answered. */
   public synchronized void onSuccess() {
     state = BreakerState.CLOSED;
@@ -85,15 +80,6 @@ public final class Breaker {
     while (failures.size() > threshold) failures.removeFirst();
     long recent = failures.stream().filter(at -> now - at < windowMs).count();
     if (recent >= threshold) trip(now);
-  }
-
-  /**
-   * When an open breaker lets a probe through, in clock milliseconds.
-   *
-   * @return the time, or -1 when not open
-   */
-  public synchronized long retryAt() {
-    return state() == BreakerState.OPEN ? openedAt + cooldownMs : -1;
   }
 
   private void trip(long now) {

@@ -36,18 +36,6 @@ public final class Digest {
     return sha256Hex(b.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  /**
-   * The canonical JSON of a value.
-   *
-   * @param value a plain value (see {@link #of})
-   * @return the RFC 8785 text
-   */
-  public static String canonical(Object value) {
-    StringBuilder b = new StringBuilder();
-    write(b, value instanceof JsonNode ? Json.any((JsonNode) value) : plain(value));
-    return b.toString();
-  }
-
   private static Object plain(Object v) {
     if (v instanceof JsonValue) return Json.any(((JsonValue) v).toJson());
     return v;

@@ -342,20 +342,6 @@ public final class Json {
   }
 
   /**
-   * A map as an object, each value encoded by item.
-   *
-   * @param <T> the value type
-   * @param map the map
-   * @param item encodes one value
-   * @return the object
-   */
-  public static <T> ObjectNode objectOf(Map<String, T> map, Function<T, JsonNode> item) {
-    ObjectNode out = NODES.objectNode();
-    for (Map.Entry<String, T> e : map.entrySet()) out.set(e.getKey(), item.apply(e.getValue()));
-    return out;
-  }
-
-  /**
    * Checks a number against the spec's minimum and maximum.
    *
    * @param value the number
