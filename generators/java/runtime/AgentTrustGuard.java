@@ -16,9 +16,12 @@ import id.agenttrust.sdk.models.DecisionRule;
 import id.agenttrust.sdk.models.TelemetryEvent;
 import id.agenttrust.sdk.models.TelemetryEventType;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -45,7 +48,7 @@ public final class AgentTrustGuard implements AutoCloseable {
   private final boolean logInputs;
   private final ActionEffect defaultEffect;
   private final Breaker breaker;
-  private final Telemetry telemetry;
+  private final Telemetry<Pending> telemetry;
   private final Duration approvalTimeout;
   private final Duration pollInitial;
   private final Duration pollMax;
@@ -83,7 +86,8 @@ public final class AgentTrustGuard implements AutoCloseable {
     String agent = agentId;
     String session = sessionId;
     this.telemetry =
-        new Telemetry(events -> sender.telemetry().report(agent, session, events), b.batchSize, b.capacity, b.interval);
+        new Telemetry<>(
+            batch -> sender.telemetry().report(agent, session, events(batch)), b.batchSize, b.capacity, b.interval);
   }
 
   /**
@@ -349,25 +353,31 @@ public final class AgentTrustGuard implements AutoCloseable {
     push(tool, false, durationMs, errorType);
   }
 
+  /** A report as queued: the event is built when its batch is sent. */
+  private record Pending(String tool, boolean success, int durationMs, String errorType, long atMillis) {}
+
   private void push(String tool, boolean success, int durationMs, String errorType) {
-    try {
-      if (tool == null || tool.isEmpty()) {
-        telemetry.drop();
-        return;
-      }
+    if (tool == null || tool.isEmpty()) {
+      telemetry.drop();
+      return;
+    }
+    telemetry.offer(new Pending(tool, success, durationMs, errorType, System.currentTimeMillis()));
+  }
+
+  private static List<TelemetryEvent> events(List<Pending> batch) {
+    List<TelemetryEvent> out = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
       TelemetryEvent.Builder e =
           TelemetryEvent.builder()
-              .eventType(success ? TelemetryEventType.TOOL_END : TelemetryEventType.TOOL_ERROR)
-              .toolName(truncate(tool, Facts.LIMIT_TOOL_NAME))
-              .success(success)
-              .durationMs(Math.max(0, durationMs))
-              .timestamp(OffsetDateTime.now(ZoneOffset.UTC));
-      if (errorType != null && !errorType.isEmpty()) e.errorType(truncate(errorType, Facts.LIMIT_ERROR_TYPE));
-      telemetry.offer(e.build());
-    } catch (RuntimeException ex) {
-      // report never throws: an event that cannot be built is dropped like a full queue's.
-      telemetry.drop();
+              .eventType(p.success() ? TelemetryEventType.TOOL_END : TelemetryEventType.TOOL_ERROR)
+              .toolName(truncate(p.tool(), Facts.LIMIT_TOOL_NAME))
+              .success(p.success())
+              .durationMs(Math.max(0, p.durationMs()))
+              .timestamp(OffsetDateTime.ofInstant(Instant.ofEpochMilli(p.atMillis()), ZoneOffset.UTC));
+      if (p.errorType() != null && !p.errorType().isEmpty()) e.errorType(truncate(p.errorType(), Facts.LIMIT_ERROR_TYPE));
+      out.add(e.build());
     }
+    return out;
   }
 
   /**

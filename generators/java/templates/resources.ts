@@ -482,14 +482,14 @@ export function clientFile(ctx: JavaCtx): string {
             return builder().fromEnvironment(System::getenv).build();
         }
 
-        ${javadoc("A builder holding this client's settings, to derive another client.", ['@return the builder'])}
+        ${javadoc("A builder holding this client's settings, to derive another client (sharing its HTTP client and connections).", ['@return the builder'])}
         public Builder toBuilder() {
             Builder b = new Builder();
             b.baseUrl(options.getBaseUrl()).timeout(options.getTimeout()).maxRetries(options.getMaxRetries())
                 .retryDelay(options.getRetryInitialDelay(), options.getRetryMaxDelay())
                 .maxResponseBytes(options.getMaxResponseBytes()).tokenCache(options.isTokenCache());
             options.getApiKey().ifPresent(b::apiKey);
-            options.getHttpClient().ifPresent(b::httpClient);
+            b.httpClient(transport.httpClient());
             options.getHeaders().forEach(b::header);
             ${model.facts.defaults.services.map((s) => `b.serviceUrl(${quote(s.name)}, options.serviceUrl(${quote(s.name)}));`)}
             return b;

@@ -22,13 +22,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -45,6 +45,14 @@ public final class Transport {
       Executors.newCachedThreadPool(
           r -> {
             Thread t = new Thread(r, "agenttrust-async");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private static final ScheduledExecutorService WATCHDOG =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "agenttrust-timeouts");
             t.setDaemon(true);
             return t;
           });
@@ -80,6 +88,15 @@ public final class Transport {
    */
   public ClientOptions options() {
     return options;
+  }
+
+  /**
+   * The HTTP client, shared by clients derived from this one (their connections too).
+   *
+   * @return the client
+   */
+  public HttpClient httpClient() {
+    return http;
   }
 
   /**
@@ -224,33 +241,29 @@ public final class Transport {
         body != null ? HttpRequest.BodyPublishers.ofByteArray(body) : HttpRequest.BodyPublishers.noBody());
     Attempt out = new Attempt();
     long limit = options.getMaxResponseBytes();
+    long deadline = System.nanoTime() + timeout.toNanos();
     HttpResponse<byte[]> res;
-    CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(rb.build(), info -> new Capped(limit));
     try {
-      res = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
+      // The request's timeout covers the answer's headers; the subscriber's deadline its body.
+      res = http.send(rb.build(), info -> new Capped(limit, deadline));
+    } catch (HttpTimeoutException e) {
       out.failure = timedOut(op, e);
       return out;
     } catch (InterruptedException e) {
-      future.cancel(true);
       Thread.currentThread().interrupt();
       out.failure = new NetworkException("NETWORK_ERROR", op.method + " " + op.path + ": interrupted", e);
       return out;
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof TooLarge) {
-        out.failure = Facts.error("INVALID_RESPONSE", op.id + ": the answer is larger than " + limit + " bytes", 0, null, null);
-      } else if (cause instanceof HttpTimeoutException) {
-        out.failure = timedOut(op, cause);
-      } else {
-        out.failure =
-            new NetworkException(
-                "NETWORK_ERROR",
-                op.method + " " + op.path + " failed: " + scrub(describe(cause)),
-                cause);
-        out.retryable = true;
+    } catch (IOException e) {
+      // HttpClient.send wraps the subscriber's failure: find the cap in the causes.
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof TooLarge) {
+          out.failure = Facts.error("INVALID_RESPONSE", op.id + ": the answer is larger than " + limit + " bytes", 0, null, null);
+          return out;
+        }
       }
+      out.failure =
+          new NetworkException("NETWORK_ERROR", op.method + " " + op.path + " failed: " + scrub(describe(e)), e);
+      out.retryable = true;
       return out;
     }
     int status = res.statusCode();
@@ -437,16 +450,21 @@ public final class Transport {
     }
   }
 
-  /** Collects the body up to a limit, failing (and cancelling the stream) past it. */
+  /**
+   * Collects the body up to a limit, failing (and cancelling the stream) past it or past the
+   * attempt's deadline.
+   */
   private static final class Capped implements HttpResponse.BodySubscriber<byte[]> {
     private final long limit;
+    private final long deadline;
     private final HttpResponse.BodySubscriber<byte[]> inner = HttpResponse.BodySubscribers.ofByteArray();
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-    private Flow.Subscription subscription;
+    private volatile Flow.Subscription subscription;
     private long seen;
 
-    Capped(long limit) {
+    Capped(long limit, long deadline) {
       this.limit = limit;
+      this.deadline = deadline;
     }
 
     @Override
@@ -458,10 +476,17 @@ public final class Transport {
     public void onSubscribe(Flow.Subscription s) {
       subscription = s;
       inner.onSubscribe(s);
+      ScheduledFuture<?> watchdog =
+          WATCHDOG.schedule(() -> fail(new HttpTimeoutException("the answer's body timed out")), deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
       inner.getBody().whenComplete((v, e) -> {
+        watchdog.cancel(false);
         if (e != null) result.completeExceptionally(e);
         else result.complete(v);
       });
+    }
+
+    private void fail(IOException e) {
+      if (result.completeExceptionally(e)) subscription.cancel();
     }
 
     @Override
@@ -469,8 +494,7 @@ public final class Transport {
       if (result.isDone()) return;
       for (ByteBuffer b : items) seen += b.remaining();
       if (seen > limit) {
-        subscription.cancel();
-        result.completeExceptionally(new TooLarge());
+        fail(new TooLarge());
         return;
       }
       inner.onNext(items);

@@ -85,7 +85,8 @@ public final class AgentTrustClient {
     }
 
     /**
-     * A builder holding this client's settings, to derive another client.
+     * A builder holding this client's settings, to derive another client (sharing its HTTP client
+     * and connections).
      *
      * @return the builder
      */
@@ -95,7 +96,7 @@ public final class AgentTrustClient {
             .retryDelay(options.getRetryInitialDelay(), options.getRetryMaxDelay())
             .maxResponseBytes(options.getMaxResponseBytes()).tokenCache(options.isTokenCache());
         options.getApiKey().ifPresent(b::apiKey);
-        options.getHttpClient().ifPresent(b::httpClient);
+        b.httpClient(transport.httpClient());
         options.getHeaders().forEach(b::header);
         b.serviceUrl("auth", options.serviceUrl("auth"));
         b.serviceUrl("audit", options.serviceUrl("audit"));

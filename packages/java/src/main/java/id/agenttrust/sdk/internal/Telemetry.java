@@ -1,7 +1,6 @@
 // Copied from generators/java/runtime/internal/Telemetry.java by agenttrust-gen (Java). DO NOT EDIT.
 package id.agenttrust.sdk.internal;
 
-import id.agenttrust.sdk.models.TelemetryEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,17 +16,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The guard's telemetry queue: {@code offer} never blocks or throws; a bounded queue (a full one
+ * The guard's telemetry queue of reports (any type T; the guard turns a batch into events only
+ * when it sends it, so that queuing stays cheap): {@code offer} never blocks or throws; a bounded queue (a full one
  * drops and counts), batches sent by one daemon thread when a batch is full and every interval,
  * failed batches dropped and counted, with a backoff before the next attempt.
  */
-public final class Telemetry {
+public final class Telemetry<T> {
   private static final int MAX_BACKOFF_INTERVALS = 12;
 
-  private final Consumer<List<TelemetryEvent>> send;
+  private final Consumer<List<T>> send;
   private final int batchSize;
   private final long intervalMs;
-  private final ArrayBlockingQueue<TelemetryEvent> queue;
+  private final ArrayBlockingQueue<T> queue;
   private final ScheduledExecutorService worker;
   private final AtomicBoolean wakePending = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -45,7 +45,7 @@ public final class Telemetry {
    * @param capacity the queue's bound
    * @param interval how often a partial batch is sent
    */
-  public Telemetry(Consumer<List<TelemetryEvent>> send, int batchSize, int capacity, Duration interval) {
+  public Telemetry(Consumer<List<T>> send, int batchSize, int capacity, Duration interval) {
     this.send = send;
     this.batchSize = batchSize;
     this.intervalMs = interval.toMillis();
@@ -68,7 +68,7 @@ public final class Telemetry {
    *
    * @param e the event
    */
-  public void offer(TelemetryEvent e) {
+  public void offer(T e) {
     if (closed.get() || !queue.offer(e)) {
       dropped.incrementAndGet();
       return;
@@ -94,7 +94,7 @@ public final class Telemetry {
   private void drain(boolean onlyFull) {
     if (System.currentTimeMillis() < quietUntil) return;
     while (onlyFull ? queue.size() >= batchSize : !queue.isEmpty()) {
-      List<TelemetryEvent> batch = new ArrayList<>(batchSize);
+      List<T> batch = new ArrayList<>(batchSize);
       queue.drainTo(batch, batchSize);
       if (batch.isEmpty()) return;
       try {
