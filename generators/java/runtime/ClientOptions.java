@@ -1,8 +1,13 @@
 package id.agenttrust.sdk;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import id.agenttrust.sdk.internal.Facts;
+import id.agenttrust.sdk.internal.Json;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -354,6 +359,38 @@ public final class ClientOptions {
       for (Facts.Service s : Facts.SERVICES) {
         String v = first(env, s.env);
         if (v != null) serviceUrl(s.name, v);
+      }
+      return self();
+    }
+
+    /**
+     * Reads the settings a JSON config file sets: {@code base_url}, {@code api_key} and each
+     * service's {@code <service>_url} (the spec's config keys); other keys are ignored.
+     *
+     * @param path the file
+     * @return this builder
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when the file
+     *     cannot be read, is not a JSON object, or sets a key to something other than a string
+     */
+    public B fromConfigFile(Path path) {
+      JsonNode config;
+      try {
+        config = Json.parse(Files.readAllBytes(path));
+      } catch (IOException | Json.DecodeException e) {
+        throw Facts.validation("config", "cannot read the config file " + path.getFileName() + ": " + e.getMessage());
+      }
+      if (!config.isObject()) throw Facts.validation("config", "the config file must hold a JSON object");
+      for (String key : Facts.CONFIG_FILE_KEYS) {
+        JsonNode v = config.get(key);
+        if (v == null || v.isNull()) continue;
+        if (!v.isTextual()) throw Facts.validation(key, "the config file's " + key + " must be a string");
+        if (key.equals("base_url")) baseUrl(v.textValue());
+        else if (key.equals("api_key")) apiKey(v.textValue());
+        else {
+          for (Facts.Service s : Facts.SERVICES) {
+            if (key.equals(s.name + "_url")) serviceUrl(s.name, v.textValue());
+          }
+        }
       }
       return self();
     }

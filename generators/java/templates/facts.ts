@@ -111,6 +111,9 @@ export function factsFile(model: ApiModel, sdkVersion: string): string {
             }
         }
 
+        ${javadoc('The keys a JSON config file may set (AgentTrustClient.fromConfig).')}
+        public static final List<String> CONFIG_FILE_KEYS = ${list(d.configFileKeys)};
+
         ${javadoc('The services of a split deployment.')}
         public static final List<Service> SERVICES = List.of(
             ${d.services.map((s) => `new Service(${quote(s.name)}, ${list(s.env)}, ${s.derive ? quote(s.derive.from) : 'null'}, ${s.derive ? quote(s.derive.to) : 'null'})`).join(',\n')});

@@ -482,6 +482,11 @@ export function clientFile(ctx: JavaCtx): string {
             return builder().fromEnvironment(System::getenv).build();
         }
 
+        ${javadoc('A client configured from a JSON config file ({@code base_url}, {@code api_key}, {@code auth_url}, {@code audit_url}).', ['@param path the file', '@return the client'])}
+        public static AgentTrustClient fromConfig(java.nio.file.Path path) {
+            return builder().fromConfigFile(path).build();
+        }
+
         ${javadoc("A builder holding this client's settings, to derive another client (sharing its HTTP client and connections).", ['@return the builder'])}
         public Builder toBuilder() {
             Builder b = new Builder();

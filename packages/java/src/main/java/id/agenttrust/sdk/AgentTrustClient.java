@@ -85,6 +85,17 @@ public final class AgentTrustClient {
     }
 
     /**
+     * A client configured from a JSON config file ({&#64;code base_url}, {&#64;code api_key},
+     * {&#64;code auth_url}, {&#64;code audit_url}).
+     *
+     * @param path the file
+     * @return the client
+     */
+    public static AgentTrustClient fromConfig(java.nio.file.Path path) {
+        return builder().fromConfigFile(path).build();
+    }
+
+    /**
      * A builder holding this client's settings, to derive another client (sharing its HTTP client
      * and connections).
      *

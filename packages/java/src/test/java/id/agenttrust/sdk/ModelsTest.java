@@ -98,6 +98,20 @@ class ModelsTest {
   }
 
   @Test
+  void configFileSetsTheSpecKeys(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("agenttrust.json");
+    java.nio.file.Files.writeString(
+        file, "{\"base_url\": \"http://gw:8081/\", \"api_key\": \"sk_live_x\", \"audit_url\": \"http://audit:9\", \"other\": 1}");
+    ClientOptions o = AgentTrustClient.fromConfig(file).options();
+    assertEquals("http://gw:8081", o.getBaseUrl());
+    assertEquals("sk_live_x", o.getApiKey().orElseThrow());
+    assertEquals("http://gw:8082", o.serviceUrl("auth"));
+    assertEquals("http://audit:9", o.serviceUrl("audit"));
+    java.nio.file.Files.writeString(file, "{\"api_key\": 5}");
+    assertThrows(ValidationException.class, () -> AgentTrustClient.fromConfig(file));
+  }
+
+  @Test
   void exceptionMessagesAreEscapedAndCapped() {
     AgentTrustException e = new AgentTrustException("X", "line\nforged\u001b[31m" + "a".repeat(5000), 400, null, null, null);
     assertFalse(e.getMessage().contains("\n"));

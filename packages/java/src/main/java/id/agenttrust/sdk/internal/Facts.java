@@ -128,6 +128,11 @@ public final class Facts {
     }
 
     /**
+     * The keys a JSON config file may set (AgentTrustClient.fromConfig).
+     */
+    public static final List<String> CONFIG_FILE_KEYS = List.of("base_url", "auth_url", "audit_url", "api_key");
+
+    /**
      * The services of a split deployment.
      */
     public static final List<Service> SERVICES = List.of(
