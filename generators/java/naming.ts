@@ -68,7 +68,7 @@ export function javadoc(text: string | undefined, tags: string[] = []): string {
       .replace(/&(?![a-z#0-9]+;)/g, '&amp;')
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
-      .replace(/@/g, '&#64;')
+      .replace(/(?<!\{)@/g, '&#64;')
       .replace(/`([^`]+)`/g, '{@code $1}');
   const body = clean((text ?? '').replace(/\s+/g, ' ').trim() || 'See the spec.');
   const lines: string[] = [];

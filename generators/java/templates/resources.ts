@@ -243,7 +243,7 @@ function coreMethod(ctx: JavaCtx, s: JavaShape): string {
     }`;
 }
 
-function methodDoc(op: Operation, params: string[], returns: string, extra?: string): string {
+function methodDoc(op: Operation, params: string[], returns: string, extra?: string, async = false): string {
   const text = [
     op.summary ? `${op.summary}.` : op.id,
     op.description,
@@ -255,7 +255,11 @@ function methodDoc(op: Operation, params: string[], returns: string, extra?: str
   return javadoc(text, [
     ...params,
     ...(returns ? [returns] : []),
-    '@throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)',
+    ...(async
+      ? []
+      : [
+          '@throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)',
+        ]),
   ]);
 }
 
@@ -390,7 +394,7 @@ function publicMethods(ctx: JavaCtx, s: JavaShape): string[] {
           ${ret === 'Void' ? `${call};` : `return ${call};`}
       }`);
     out.push(code`
-      ${methodDoc(op, docs, `@return the answer's future; it fails with the call's AgentTrustException`, `Async: runs on the SDK's daemon executor.`)}
+      ${methodDoc(op, docs, `@return the answer's future; it fails with the call's AgentTrustException`, `Async: runs on the SDK's daemon executor.`, true)}
       public CompletableFuture<${ret}> ${s.name}Async(${decl}) {
           ${ret === 'Void' ? `return t.async(() -> {\n    ${s.name}(${sig.decl.map((d) => d.java).join(', ')});\n    return null;\n});` : `return t.async(() -> ${s.name}(${sig.decl.map((d) => d.java).join(', ')}));`}
       }`);

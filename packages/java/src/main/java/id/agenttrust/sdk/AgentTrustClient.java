@@ -22,295 +22,294 @@ import id.agenttrust.sdk.resources.WimseAPI;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The AgentTrust ID Gateway API client. Create one with {&#64;link #builder()} or {&#64;link
+ * The AgentTrust ID Gateway API client. Create one with {@link #builder()} or {@link
  * #fromEnv()} and share it: it is thread-safe and reuses connections. Its accessors group the
  * operations by resource, as the spec's tags do.
  */
 public final class AgentTrustClient {
-    private final ClientOptions options;
-    private final Transport transport;
-    private final AgentsAPI agents;
-    private final WimseAPI wimse;
-    private final TokensAPI tokens;
-    private final ActionsAPI actions;
-    private final TelemetryAPI telemetry;
-    private final SessionsAPI sessions;
-    private final ApprovalsAPI approvals;
-    private final McpAPI mcp;
-    private final AgentCardsAPI agentCards;
-    private final A2aAPI a2a;
-    private final DelegationsAPI delegations;
-    private final FederationAPI federation;
-    private final StreamingAPI streaming;
-    private final OrgsAPI orgs;
-    private final HealthAPI health;
+  private final ClientOptions options;
+  private final Transport transport;
+  private final AgentsAPI agents;
+  private final WimseAPI wimse;
+  private final TokensAPI tokens;
+  private final ActionsAPI actions;
+  private final TelemetryAPI telemetry;
+  private final SessionsAPI sessions;
+  private final ApprovalsAPI approvals;
+  private final McpAPI mcp;
+  private final AgentCardsAPI agentCards;
+  private final A2aAPI a2a;
+  private final DelegationsAPI delegations;
+  private final FederationAPI federation;
+  private final StreamingAPI streaming;
+  private final OrgsAPI orgs;
+  private final HealthAPI health;
 
-    private AgentTrustClient(ClientOptions options) {
-        this.options = options;
-        this.transport = new Transport(options);
-        this.agents = new AgentsAPI(transport);
-        this.wimse = new WimseAPI(transport);
-        this.tokens = new TokensAPI(transport);
-        this.actions = new ActionsAPI(transport);
-        this.telemetry = new TelemetryAPI(transport);
-        this.sessions = new SessionsAPI(transport);
-        this.approvals = new ApprovalsAPI(transport);
-        this.mcp = new McpAPI(transport);
-        this.agentCards = new AgentCardsAPI(transport);
-        this.a2a = new A2aAPI(transport);
-        this.delegations = new DelegationsAPI(transport);
-        this.federation = new FederationAPI(transport);
-        this.streaming = new StreamingAPI(transport);
-        this.orgs = new OrgsAPI(transport);
-        this.health = new HealthAPI(transport);
-    }
+  private AgentTrustClient(ClientOptions options) {
+    this.options = options;
+    this.transport = new Transport(options);
+    this.agents = new AgentsAPI(transport);
+    this.wimse = new WimseAPI(transport);
+    this.tokens = new TokensAPI(transport);
+    this.actions = new ActionsAPI(transport);
+    this.telemetry = new TelemetryAPI(transport);
+    this.sessions = new SessionsAPI(transport);
+    this.approvals = new ApprovalsAPI(transport);
+    this.mcp = new McpAPI(transport);
+    this.agentCards = new AgentCardsAPI(transport);
+    this.a2a = new A2aAPI(transport);
+    this.delegations = new DelegationsAPI(transport);
+    this.federation = new FederationAPI(transport);
+    this.streaming = new StreamingAPI(transport);
+    this.orgs = new OrgsAPI(transport);
+    this.health = new HealthAPI(transport);
+  }
+
+  /**
+   * A builder with the spec's defaults.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A client configured from the environment: the base URL, API key and service URLs from the
+   * variables the spec names (AGENTTRUST_URL, then AGENTTRUST_BASE_URL; AGENTTRUST_API_KEY).
+   *
+   * @return the client
+   */
+  public static AgentTrustClient fromEnv() {
+    return builder().fromEnvironment(System::getenv).build();
+  }
+
+  /**
+   * A client configured from a JSON config file ({@code base_url}, {@code api_key}, {@code
+   * auth_url}, {@code audit_url}).
+   *
+   * @param path the file
+   * @return the client
+   */
+  public static AgentTrustClient fromConfig(java.nio.file.Path path) {
+    return builder().fromConfigFile(path).build();
+  }
+
+  /**
+   * A builder holding this client's settings, to derive another client (sharing its HTTP client
+   * and connections).
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.baseUrl(options.getBaseUrl()).timeout(options.getTimeout()).maxRetries(options.getMaxRetries())
+      .retryDelay(options.getRetryInitialDelay(), options.getRetryMaxDelay())
+      .maxResponseBytes(options.getMaxResponseBytes()).tokenCache(options.isTokenCache());
+    options.getApiKey().ifPresent(b::apiKey);
+    b.httpClient(transport.httpClient());
+    options.getHeaders().forEach(b::header);
+    b.serviceUrl("auth", options.serviceUrl("auth"));
+    b.serviceUrl("audit", options.serviceUrl("audit"));
+    return b;
+  }
+
+  /**
+   * The client's settings.
+   *
+   * @return the options
+   */
+  public ClientOptions options() {
+    return options;
+  }
+
+  /**
+   * The agents operations: Agent identities and their lifecycle (active, suspended, revoked).
+   *
+   * @return the resource
+   */
+  public AgentsAPI agents() {
+    return agents;
+  }
+
+  /**
+   * The wimse operations: Proof-of-possession challenges and WIMSE workload identity tokens
+   * (JWTs) for agents.
+   *
+   * @return the resource
+   */
+  public WimseAPI wimse() {
+    return wimse;
+  }
+
+  /**
+   * The tokens operations: Short-lived opaque {@code at_} tokens, checked server-side by
+   * introspection.
+   *
+   * @return the resource
+   */
+  public TokensAPI tokens() {
+    return tokens;
+  }
+
+  /**
+   * The actions operations: Pre-flight authorization of a tool call by Guardian (Fast Guard).
+   *
+   * @return the resource
+   */
+  public ActionsAPI actions() {
+    return actions;
+  }
+
+  /**
+   * The telemetry operations: Post-call reports, batched by the SDK guard.
+   *
+   * @return the resource
+   */
+  public TelemetryAPI telemetry() {
+    return telemetry;
+  }
+
+  /**
+   * The sessions operations: Agent-to-server sessions with call counters, modes and scope
+   * ceilings.
+   *
+   * @return the resource
+   */
+  public SessionsAPI sessions() {
+    return sessions;
+  }
+
+  /**
+   * The approvals operations: Human approvals of elevated (destructive or admin) actions.
+   *
+   * @return the resource
+   */
+  public ApprovalsAPI approvals() {
+    return approvals;
+  }
+
+  /**
+   * The mcp operations: Registry of upstream MCP servers and the Guardian-checked JSON-RPC
+   * proxy.
+   *
+   * @return the resource
+   */
+  public McpAPI mcp() {
+    return mcp;
+  }
+
+  /**
+   * The agentCards operations: A2A v1.0 agent cards, generated from agent records and published
+   * for discovery.
+   *
+   * @return the resource
+   */
+  public AgentCardsAPI agentCards() {
+    return agentCards;
+  }
+
+  /**
+   * The a2a operations: A2A JSON-RPC between agents (v1.0 message/send; legacy tasks/send, get,
+   * cancel, list).
+   *
+   * @return the resource
+   */
+  public A2aAPI a2a() {
+    return a2a;
+  }
+
+  /**
+   * The delegations operations: Time-bounded delegation of a narrowed scope from one agent to
+   * another.
+   *
+   * @return the resource
+   */
+  public DelegationsAPI delegations() {
+    return delegations;
+  }
+
+  /**
+   * The federation operations: OIDC identity providers whose tokens bridge into AgentTrust ID
+   * sessions.
+   *
+   * @return the resource
+   */
+  public FederationAPI federation() {
+    return federation;
+  }
+
+  /**
+   * The streaming operations: SIEM destinations that receive the audit event stream.
+   *
+   * @return the resource
+   */
+  public StreamingAPI streaming() {
+    return streaming;
+  }
+
+  /**
+   * The orgs operations: Organization security settings (proof-of-possession enforcement), used
+   * by the official proof scripts.
+   *
+   * @return the resource
+   */
+  public OrgsAPI orgs() {
+    return orgs;
+  }
+
+  /**
+   * Check gateway health. Calls GET /health (getHealth).
+   *
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails
+   */
+  public HealthResponse health() {
+    return health.health();
+  }
+
+  /**
+   * Check gateway health, async.
+   *
+   * @return the answer's future
+   */
+  public CompletableFuture<HealthResponse> healthAsync() {
+    return health.healthAsync();
+  }
+
+  /**
+   * The client, without its API key.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "AgentTrustClient{" + options + "}";
+  }
+
+  /**
+   * Builds an {@link AgentTrustClient}; see {@link ClientOptions.Builder} for the settings.
+   */
+  public static final class Builder extends ClientOptions.Builder<Builder> {
+    private Builder() {}
 
     /**
-     * A builder with the spec's defaults.
+     * This builder.
      *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    /**
-     * A client configured from the environment: the base URL, API key and service URLs from the
-     * variables the spec names (AGENTTRUST_URL, then AGENTTRUST_BASE_URL; AGENTTRUST_API_KEY).
-     *
-     * @return the client
-     */
-    public static AgentTrustClient fromEnv() {
-        return builder().fromEnvironment(System::getenv).build();
-    }
-
-    /**
-     * A client configured from a JSON config file ({&#64;code base_url}, {&#64;code api_key},
-     * {&#64;code auth_url}, {&#64;code audit_url}).
-     *
-     * @param path the file
-     * @return the client
-     */
-    public static AgentTrustClient fromConfig(java.nio.file.Path path) {
-        return builder().fromConfigFile(path).build();
-    }
-
-    /**
-     * A builder holding this client's settings, to derive another client (sharing its HTTP client
-     * and connections).
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.baseUrl(options.getBaseUrl()).timeout(options.getTimeout()).maxRetries(options.getMaxRetries())
-            .retryDelay(options.getRetryInitialDelay(), options.getRetryMaxDelay())
-            .maxResponseBytes(options.getMaxResponseBytes()).tokenCache(options.isTokenCache());
-        options.getApiKey().ifPresent(b::apiKey);
-        b.httpClient(transport.httpClient());
-        options.getHeaders().forEach(b::header);
-        b.serviceUrl("auth", options.serviceUrl("auth"));
-        b.serviceUrl("audit", options.serviceUrl("audit"));
-        return b;
-    }
-
-    /**
-     * The client's settings.
-     *
-     * @return the options
-     */
-    public ClientOptions options() {
-        return options;
-    }
-    
-    /**
-     * The agents operations: Agent identities and their lifecycle (active, suspended, revoked).
-     *
-     * @return the resource
-     */
-    public AgentsAPI agents() {
-        return agents;
-    }
-
-    /**
-     * The wimse operations: Proof-of-possession challenges and WIMSE workload identity tokens
-     * (JWTs) for agents.
-     *
-     * @return the resource
-     */
-    public WimseAPI wimse() {
-        return wimse;
-    }
-
-    /**
-     * The tokens operations: Short-lived opaque {@code at_} tokens, checked server-side by
-     * introspection.
-     *
-     * @return the resource
-     */
-    public TokensAPI tokens() {
-        return tokens;
-    }
-
-    /**
-     * The actions operations: Pre-flight authorization of a tool call by Guardian (Fast Guard).
-     *
-     * @return the resource
-     */
-    public ActionsAPI actions() {
-        return actions;
-    }
-
-    /**
-     * The telemetry operations: Post-call reports, batched by the SDK guard.
-     *
-     * @return the resource
-     */
-    public TelemetryAPI telemetry() {
-        return telemetry;
-    }
-
-    /**
-     * The sessions operations: Agent-to-server sessions with call counters, modes and scope
-     * ceilings.
-     *
-     * @return the resource
-     */
-    public SessionsAPI sessions() {
-        return sessions;
-    }
-
-    /**
-     * The approvals operations: Human approvals of elevated (destructive or admin) actions.
-     *
-     * @return the resource
-     */
-    public ApprovalsAPI approvals() {
-        return approvals;
-    }
-
-    /**
-     * The mcp operations: Registry of upstream MCP servers and the Guardian-checked JSON-RPC
-     * proxy.
-     *
-     * @return the resource
-     */
-    public McpAPI mcp() {
-        return mcp;
-    }
-
-    /**
-     * The agentCards operations: A2A v1.0 agent cards, generated from agent records and published
-     * for discovery.
-     *
-     * @return the resource
-     */
-    public AgentCardsAPI agentCards() {
-        return agentCards;
-    }
-
-    /**
-     * The a2a operations: A2A JSON-RPC between agents (v1.0 message/send; legacy tasks/send, get,
-     * cancel, list).
-     *
-     * @return the resource
-     */
-    public A2aAPI a2a() {
-        return a2a;
-    }
-
-    /**
-     * The delegations operations: Time-bounded delegation of a narrowed scope from one agent to
-     * another.
-     *
-     * @return the resource
-     */
-    public DelegationsAPI delegations() {
-        return delegations;
-    }
-
-    /**
-     * The federation operations: OIDC identity providers whose tokens bridge into AgentTrust ID
-     * sessions.
-     *
-     * @return the resource
-     */
-    public FederationAPI federation() {
-        return federation;
-    }
-
-    /**
-     * The streaming operations: SIEM destinations that receive the audit event stream.
-     *
-     * @return the resource
-     */
-    public StreamingAPI streaming() {
-        return streaming;
-    }
-
-    /**
-     * The orgs operations: Organization security settings (proof-of-possession enforcement), used
-     * by the official proof scripts.
-     *
-     * @return the resource
-     */
-    public OrgsAPI orgs() {
-        return orgs;
-    }
-    
-    /**
-     * Check gateway health. Calls GET /health (getHealth).
-     *
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails
-     */
-    public HealthResponse health() {
-        return health.health();
-    }
-
-    /**
-     * Check gateway health, async.
-     *
-     * @return the answer's future
-     */
-    public CompletableFuture<HealthResponse> healthAsync() {
-        return health.healthAsync();
-    }
-
-    /**
-     * The client, without its API key.
-     *
-     * @return the string form
+     * @return this
      */
     @Override
-    public String toString() {
-        return "AgentTrustClient{" + options + "}";
+    protected Builder self() {
+      return this;
     }
 
     /**
-     * Builds an {&#64;link AgentTrustClient}; see {&#64;link ClientOptions.Builder} for the
-     * settings.
+     * The client.
+     *
+     * @return a new client
      */
-    public static final class Builder extends ClientOptions.Builder<Builder> {
-        private Builder() {}
-
-        /**
-         * This builder.
-         *
-         * @return this
-         */
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        /**
-         * The client.
-         *
-         * @return a new client
-         */
-        public AgentTrustClient build() {
-            return new AgentTrustClient(options());
-        }
+    public AgentTrustClient build() {
+      return new AgentTrustClient(options());
     }
+  }
 }

@@ -5,23 +5,23 @@ package id.agenttrust.sdk.exceptions;
 import java.util.Map;
 
 /**
- * The error of any other 5xx answer. A subclass of {&#64;link AgentTrustException}; catch it
+ * The error of any other 5xx answer. A subclass of {@link AgentTrustException}; catch it
  * before the base class.
  */
 public class InternalServerException extends AgentTrustException {
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    /**
-     * Creates the exception.
-     *
-     * @param code the error code
-     * @param message the explanation
-     * @param status the HTTP status, or 0
-     * @param details wire-form details, or null
-     * @param requestId the request id, or null
-     * @param cause the cause, or null
-     */
-    public InternalServerException(String code, String message, int status, Map<String, Object> details, String requestId, Throwable cause) {
-        super(code, message, status, details, requestId, cause);
-    }
+  /**
+   * Creates the exception.
+   *
+   * @param code the error code
+   * @param message the explanation
+   * @param status the HTTP status, or 0
+   * @param details wire-form details, or null
+   * @param requestId the request id, or null
+   * @param cause the cause, or null
+   */
+  public InternalServerException(String code, String message, int status, Map<String, Object> details, String requestId, Throwable cause) {
+    super(code, message, status, details, requestId, cause);
+  }
 }

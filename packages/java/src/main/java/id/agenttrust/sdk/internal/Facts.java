@@ -11,236 +11,236 @@ import java.util.Map;
  * Not part of the public API.
  */
 public final class Facts {
-    private Facts() {}
+  private Facts() {}
 
-    /**
-     * The SDK version.
-     */
-    public static final String SDK_VERSION = "0.1.0";
-    /**
-     * The version of the gateway spec this SDK was generated from.
-     */
-    public static final String SPEC_VERSION = "2.0.0";
-    /**
-     * The default base URL.
-     */
-    public static final String DEFAULT_BASE_URL = "http://localhost:8080";
-    /**
-     * Environment variables of the base URL, in the order they are read.
-     */
-    public static final List<String> ENV_BASE_URL = List.of("AGENTTRUST_URL", "AGENTTRUST_BASE_URL");
-    /**
-     * Environment variables of the API key.
-     */
-    public static final List<String> ENV_API_KEY = List.of("AGENTTRUST_API_KEY");
-    /**
-     * The default timeout of one attempt, in milliseconds.
-     */
-    public static final long TIMEOUT_MS = 30000L;
-    /**
-     * The default retry count.
-     */
-    public static final int MAX_RETRIES = 2;
-    /**
-     * The first retry delay, in milliseconds.
-     */
-    public static final long RETRY_INITIAL_DELAY_MS = 500L;
-    /**
-     * The longest retry delay, in milliseconds.
-     */
-    public static final long RETRY_MAX_DELAY_MS = 8000L;
-    /**
-     * The longest Retry-After honoured, in milliseconds.
-     */
-    public static final long MAX_RETRY_AFTER_MS = 60000L;
-    /**
-     * Breaker: failures that open it.
-     */
-    public static final int BREAKER_FAILURE_THRESHOLD = 5;
-    /**
-     * Breaker: the window, in milliseconds.
-     */
-    public static final long BREAKER_WINDOW_MS = 10000L;
-    /**
-     * Breaker: the cooldown, in milliseconds.
-     */
-    public static final long BREAKER_COOLDOWN_MS = 30000L;
-    /**
-     * Telemetry: events per batch.
-     */
-    public static final int TELEMETRY_BATCH_SIZE = 10;
-    /**
-     * Telemetry: the queue bound.
-     */
-    public static final int TELEMETRY_CAPACITY = 1000;
-    /**
-     * Telemetry: the flush interval, in milliseconds.
-     */
-    public static final long TELEMETRY_FLUSH_INTERVAL_MS = 5000L;
-    /**
-     * Code points of a tool name.
-     */
-    public static final int LIMIT_TOOL_NAME = 256;
-    /**
-     * Code points of an input summary.
-     */
-    public static final int LIMIT_SUMMARY = 200;
-    /**
-     * Code points of an error type.
-     */
-    public static final int LIMIT_ERROR_TYPE = 128;
-    /**
-     * Code points of a session id.
-     */
-    public static final int LIMIT_SESSION_ID = 128;
-    /**
-     * Events in one telemetry request.
-     */
-    public static final int LIMIT_TELEMETRY_BATCH = 1000;
+  /**
+   * The SDK version.
+   */
+  public static final String SDK_VERSION = "0.1.0";
+  /**
+   * The version of the gateway spec this SDK was generated from.
+   */
+  public static final String SPEC_VERSION = "2.0.0";
+  /**
+   * The default base URL.
+   */
+  public static final String DEFAULT_BASE_URL = "http://localhost:8080";
+  /**
+   * Environment variables of the base URL, in the order they are read.
+   */
+  public static final List<String> ENV_BASE_URL = List.of("AGENTTRUST_URL", "AGENTTRUST_BASE_URL");
+  /**
+   * Environment variables of the API key.
+   */
+  public static final List<String> ENV_API_KEY = List.of("AGENTTRUST_API_KEY");
+  /**
+   * The default timeout of one attempt, in milliseconds.
+   */
+  public static final long TIMEOUT_MS = 30000L;
+  /**
+   * The default retry count.
+   */
+  public static final int MAX_RETRIES = 2;
+  /**
+   * The first retry delay, in milliseconds.
+   */
+  public static final long RETRY_INITIAL_DELAY_MS = 500L;
+  /**
+   * The longest retry delay, in milliseconds.
+   */
+  public static final long RETRY_MAX_DELAY_MS = 8000L;
+  /**
+   * The longest Retry-After honoured, in milliseconds.
+   */
+  public static final long MAX_RETRY_AFTER_MS = 60000L;
+  /**
+   * Breaker: failures that open it.
+   */
+  public static final int BREAKER_FAILURE_THRESHOLD = 5;
+  /**
+   * Breaker: the window, in milliseconds.
+   */
+  public static final long BREAKER_WINDOW_MS = 10000L;
+  /**
+   * Breaker: the cooldown, in milliseconds.
+   */
+  public static final long BREAKER_COOLDOWN_MS = 30000L;
+  /**
+   * Telemetry: events per batch.
+   */
+  public static final int TELEMETRY_BATCH_SIZE = 10;
+  /**
+   * Telemetry: the queue bound.
+   */
+  public static final int TELEMETRY_CAPACITY = 1000;
+  /**
+   * Telemetry: the flush interval, in milliseconds.
+   */
+  public static final long TELEMETRY_FLUSH_INTERVAL_MS = 5000L;
+  /**
+   * Code points of a tool name.
+   */
+  public static final int LIMIT_TOOL_NAME = 256;
+  /**
+   * Code points of an input summary.
+   */
+  public static final int LIMIT_SUMMARY = 200;
+  /**
+   * Code points of an error type.
+   */
+  public static final int LIMIT_ERROR_TYPE = 128;
+  /**
+   * Code points of a session id.
+   */
+  public static final int LIMIT_SESSION_ID = 128;
+  /**
+   * Events in one telemetry request.
+   */
+  public static final int LIMIT_TELEMETRY_BATCH = 1000;
 
+  /**
+   * A split deployment's service: its name, environment variables and port substitution.
+   */
+  public static final class Service {
     /**
-     * A split deployment's service: its name, environment variables and port substitution.
+     * The name.
      */
-    public static final class Service {
-        /**
-         * The name.
-         */
-        public final String name;
-        /**
-         * Its environment variables.
-         */
-        public final List<String> env;
-        /**
-         * The part of the base URL replaced, or null.
-         */
-        public final String from;
-        /**
-         * What replaces it, or null.
-         */
-        public final String to;
+    public final String name;
+    /**
+     * Its environment variables.
+     */
+    public final List<String> env;
+    /**
+     * The part of the base URL replaced, or null.
+     */
+    public final String from;
+    /**
+     * What replaces it, or null.
+     */
+    public final String to;
 
-        Service(String name, List<String> env, String from, String to) {
-            this.name = name;
-            this.env = env;
-            this.from = from;
-            this.to = to;
-        }
+    Service(String name, List<String> env, String from, String to) {
+      this.name = name;
+      this.env = env;
+      this.from = from;
+      this.to = to;
     }
+  }
 
-    /**
-     * The keys a JSON config file may set (AgentTrustClient.fromConfig).
-     */
-    public static final List<String> CONFIG_FILE_KEYS = List.of("base_url", "auth_url", "audit_url", "api_key");
+  /**
+   * The keys a JSON config file may set (AgentTrustClient.fromConfig).
+   */
+  public static final List<String> CONFIG_FILE_KEYS = List.of("base_url", "auth_url", "audit_url", "api_key");
 
-    /**
-     * The services of a split deployment.
-     */
-    public static final List<Service> SERVICES = List.of(
-        new Service("auth", List.of("AGENTTRUST_AUTH_URL"), ":8081", ":8082"),
-        new Service("audit", List.of("AGENTTRUST_AUDIT_URL"), ":8081", ":8084"));
+  /**
+   * The services of a split deployment.
+   */
+  public static final List<Service> SERVICES = List.of(
+    new Service("auth", List.of("AGENTTRUST_AUTH_URL"), ":8081", ":8082"),
+    new Service("audit", List.of("AGENTTRUST_AUDIT_URL"), ":8081", ":8084"));
 
-    private static final java.util.Set<String> CODES = java.util.Set.of("ACTION_DENIED", "ELEVATION_REQUIRED", "GUARDIAN_UNAVAILABLE", "AUTH_FAILED", "AUTH_DENIED", "NOT_FOUND", "VALIDATION_ERROR", "NETWORK_ERROR", "TIMEOUT", "TOKEN_EXPIRED", "AGENT_REVOKED", "AGENT_SUSPENDED", "CONFLICT", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "RATE_LIMITED", "INTERNAL_ERROR", "INVALID_RESPONSE", "APPROVAL_DENIED", "APPROVAL_EXPIRED", "APPROVAL_TIMEOUT");
+  private static final java.util.Set<String> CODES = java.util.Set.of("ACTION_DENIED", "ELEVATION_REQUIRED", "GUARDIAN_UNAVAILABLE", "AUTH_FAILED", "AUTH_DENIED", "NOT_FOUND", "VALIDATION_ERROR", "NETWORK_ERROR", "TIMEOUT", "TOKEN_EXPIRED", "AGENT_REVOKED", "AGENT_SUSPENDED", "CONFLICT", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "RATE_LIMITED", "INTERNAL_ERROR", "INVALID_RESPONSE", "APPROVAL_DENIED", "APPROVAL_EXPIRED", "APPROVAL_TIMEOUT");
 
-    /**
-     * Whether a status is retried.
-     *
-     * @param status the HTTP status
-     * @return true to retry
-     */
-    public static boolean retryableStatus(int status) {
-        return status == 408 || status == 429 || (status >= 500 && status <= 599);
+  /**
+   * Whether a status is retried.
+   *
+   * @param status the HTTP status
+   * @return true to retry
+   */
+  public static boolean retryableStatus(int status) {
+    return status == 408 || status == 429 || (status >= 500 && status <= 599);
+  }
+
+  /**
+   * Whether the SDK knows an error code.
+   *
+   * @param code the code
+   * @return true when the spec lists it
+   */
+  public static boolean isKnownCode(String code) {
+    return CODES.contains(code);
+  }
+
+  /**
+   * The code an error status implies when the body names none the SDK knows.
+   *
+   * @param status the HTTP status
+   * @return the code
+   */
+  public static String codeForStatus(int status) {
+    switch (status) {
+      case 400:
+        return "VALIDATION_ERROR";
+      case 401:
+        return "AUTH_FAILED";
+      case 403:
+        return "AUTH_DENIED";
+      case 404:
+        return "NOT_FOUND";
+      case 409:
+        return "CONFLICT";
+      case 413:
+        return "PAYLOAD_TOO_LARGE";
+      case 415:
+        return "UNSUPPORTED_MEDIA_TYPE";
+      case 429:
+        return "RATE_LIMITED";
+      case 503:
+        return "GUARDIAN_UNAVAILABLE";
+      default:
+        return status >= 500 && status <= 599 ? "INTERNAL_ERROR" : "INVALID_RESPONSE";
     }
+  }
 
-    /**
-     * Whether the SDK knows an error code.
-     *
-     * @param code the code
-     * @return true when the spec lists it
-     */
-    public static boolean isKnownCode(String code) {
-        return CODES.contains(code);
+  /**
+   * The exception of an error: its class by code, then by status, then 5xx, else the base class.
+   *
+   * @param code the code
+   * @param message the message
+   * @param status the HTTP status, or 0
+   * @param details wire-form details, or null
+   * @param requestId the request id, or null
+   * @return the exception (to throw)
+   */
+  public static AgentTrustException error(String code, String message, int status, Map<String, Object> details, String requestId) {
+    switch (code) {
+      case "TOKEN_EXPIRED":
+        return new id.agenttrust.sdk.exceptions.TokenExpiredException(code, message, status, details, requestId, null);
+      case "AGENT_REVOKED":
+        return new id.agenttrust.sdk.exceptions.AgentRevokedException(code, message, status, details, requestId, null);
+      default:
+        break;
     }
+    switch (status) {
+      case 400:
+        return new id.agenttrust.sdk.exceptions.ValidationException(code, message, status, details, requestId, null);
+      case 401:
+        return new id.agenttrust.sdk.exceptions.AuthenticationException(code, message, status, details, requestId, null);
+      case 403:
+        return new id.agenttrust.sdk.exceptions.AuthorizationException(code, message, status, details, requestId, null);
+      case 404:
+        return new id.agenttrust.sdk.exceptions.NotFoundException(code, message, status, details, requestId, null);
+      case 409:
+        return new id.agenttrust.sdk.exceptions.ConflictException(code, message, status, details, requestId, null);
+      case 429:
+        return new id.agenttrust.sdk.exceptions.RateLimitException(code, message, status, details, requestId, null);
+      default:
+        break;
+    }
+    if (status >= 500 && status <= 599) {
+      return new id.agenttrust.sdk.exceptions.InternalServerException(code, message, status, details, requestId, null);
+    }
+    return new AgentTrustException(code, message, status, details, requestId, null);
+  }
 
-    /**
-     * The code an error status implies when the body names none the SDK knows.
-     *
-     * @param status the HTTP status
-     * @return the code
-     */
-    public static String codeForStatus(int status) {
-        switch (status) {
-            case 400:
-                return "VALIDATION_ERROR";
-            case 401:
-                return "AUTH_FAILED";
-            case 403:
-                return "AUTH_DENIED";
-            case 404:
-                return "NOT_FOUND";
-            case 409:
-                return "CONFLICT";
-            case 413:
-                return "PAYLOAD_TOO_LARGE";
-            case 415:
-                return "UNSUPPORTED_MEDIA_TYPE";
-            case 429:
-                return "RATE_LIMITED";
-            case 503:
-                return "GUARDIAN_UNAVAILABLE";
-            default:
-                return status >= 500 && status <= 599 ? "INTERNAL_ERROR" : "INVALID_RESPONSE";
-        }
-    }
-
-    /**
-     * The exception of an error: its class by code, then by status, then 5xx, else the base class.
-     *
-     * @param code the code
-     * @param message the message
-     * @param status the HTTP status, or 0
-     * @param details wire-form details, or null
-     * @param requestId the request id, or null
-     * @return the exception (to throw)
-     */
-    public static AgentTrustException error(String code, String message, int status, Map<String, Object> details, String requestId) {
-        switch (code) {
-            case "TOKEN_EXPIRED":
-                return new id.agenttrust.sdk.exceptions.TokenExpiredException(code, message, status, details, requestId, null);
-            case "AGENT_REVOKED":
-                return new id.agenttrust.sdk.exceptions.AgentRevokedException(code, message, status, details, requestId, null);
-            default:
-                break;
-        }
-        switch (status) {
-            case 400:
-                return new id.agenttrust.sdk.exceptions.ValidationException(code, message, status, details, requestId, null);
-            case 401:
-                return new id.agenttrust.sdk.exceptions.AuthenticationException(code, message, status, details, requestId, null);
-            case 403:
-                return new id.agenttrust.sdk.exceptions.AuthorizationException(code, message, status, details, requestId, null);
-            case 404:
-                return new id.agenttrust.sdk.exceptions.NotFoundException(code, message, status, details, requestId, null);
-            case 409:
-                return new id.agenttrust.sdk.exceptions.ConflictException(code, message, status, details, requestId, null);
-            case 429:
-                return new id.agenttrust.sdk.exceptions.RateLimitException(code, message, status, details, requestId, null);
-            default:
-                break;
-        }
-        if (status >= 500 && status <= 599) {
-            return new id.agenttrust.sdk.exceptions.InternalServerException(code, message, status, details, requestId, null);
-        }
-        return new AgentTrustException(code, message, status, details, requestId, null);
-    }
-
-    /**
-     * A client-side validation error (no HTTP status) naming the field.
-     *
-     * @param field the field, in wire spelling
-     * @param message the message
-     * @return the exception (to throw)
-     */
-    public static AgentTrustException validation(String field, String message) {
-        return new id.agenttrust.sdk.exceptions.ValidationException("VALIDATION_ERROR", message, 0, Map.of("field", field), null, null);
-    }
+  /**
+   * A client-side validation error (no HTTP status) naming the field.
+   *
+   * @param field the field, in wire spelling
+   * @param message the message
+   * @return the exception (to throw)
+   */
+  public static AgentTrustException validation(String field, String message) {
+    return new id.agenttrust.sdk.exceptions.ValidationException("VALIDATION_ERROR", message, 0, Map.of("field", field), null, null);
+  }
 }

@@ -14,244 +14,240 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A2aArtifact Immutable; build one with {&#64;link #builder()}.
+ * A2aArtifact Immutable; build one with {@link #builder()}.
  */
 public final class A2aArtifact implements JsonValue {
-    private final String artifactId;
-    private final String name;
-    private final List<A2aPart> parts;
-    private final Map<String, Object> additional;
-    
+  private final String artifactId;
+  private final String name;
+  private final List<A2aPart> parts;
+  private final Map<String, Object> additional;
 
-    private A2aArtifact(Builder b) {
-        this.artifactId = b.artifactId;
-        this.name = b.name;
-        this.parts = b.parts == null ? null : Json.copy(b.parts);
-        this.additional = Json.copy(b.additional);
-        
+  private A2aArtifact(Builder b) {
+    this.artifactId = b.artifactId;
+    this.name = b.name;
+    this.parts = b.parts == null ? null : Json.copy(b.parts);
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.artifactId = artifactId;
+    b.name = name;
+    b.parts = parts;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The artifact's id.
+   *
+   * @return the value
+   */
+  public String getArtifactId() {
+    return artifactId;
+  }
+
+  /**
+   * Its name.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getName() {
+    return Optional.ofNullable(name);
+  }
+
+  /**
+   * Its content.
+   *
+   * @return the value
+   */
+  public List<A2aPart> getParts() {
+    return parts;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static A2aArtifact fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vArtifactId = Json.member(o, "artifactId", path, true, false);
+    if (vArtifactId != null) {
+      b.artifactId(Json.string(vArtifactId, path + ".artifactId"));
+    }
+    JsonNode vName = Json.member(o, "name", path, false, false);
+    if (vName != null) {
+      b.name(Json.string(vName, path + ".name"));
+    }
+    JsonNode vParts = Json.member(o, "parts", path, true, false);
+    if (vParts != null) {
+      b.parts(Json.list(vParts, path + ".parts", (n0, p0) -> A2aPart.fromJson(n0, p0)));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.artifactId = artifactId;
-        b.name = name;
-        b.parts = parts;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("artifactId", "name", "parts");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (artifactId != null) {
+      out.set("artifactId", Json.NODES.textNode(artifactId));
+    }
+    if (name != null) {
+      out.set("name", Json.NODES.textNode(name));
+    }
+    if (parts != null) {
+      out.set("parts", Json.array(parts, x5 -> x5.toJson()));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof A2aArtifact)) {
+      return false;
+    }
+    A2aArtifact that = (A2aArtifact) other;
+    return Objects.equals(artifactId, that.artifactId)
+        && Objects.equals(name, that.name)
+        && Objects.equals(parts, that.parts)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(artifactId, name, parts, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "A2aArtifact{" + "artifactId=" + artifactId + ", " + "name=" + name + ", " + "parts=" + parts + "}";
+  }
+
+  /**
+   * Builds a {@link A2aArtifact}.
+   */
+  public static final class Builder {
+    private String artifactId;
+    private String name;
+    private List<A2aPart> parts;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The artifact's id.
      *
-     * @return the value
+     * @param artifactId the value
+     * @return this builder
      */
-    public String getArtifactId() {
-        return artifactId;
+    public Builder artifactId(String artifactId) {
+      this.artifactId = artifactId;
+      return this;
     }
 
     /**
      * Its name.
      *
-     * @return the value, when present (and not null)
+     * @param name the value
+     * @return this builder
      */
-    public Optional<String> getName() {
-        return Optional.ofNullable(name);
+    public Builder name(String name) {
+      this.name = name;
+      return this;
     }
 
     /**
      * Its content.
      *
+     * @param parts the value
+     * @return this builder
+     */
+    public Builder parts(List<A2aPart> parts) {
+      this.parts = parts;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public List<A2aPart> getParts() {
-        return parts;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public A2aArtifact build() {
+      if (artifactId == null) {
+        throw Facts.validation("artifactId", "A2aArtifact: artifactId is required");
+      }
+      if (parts == null) {
+        throw Facts.validation("parts", "A2aArtifact: parts is required");
+      }
+      return new A2aArtifact(this);
     }
 
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static A2aArtifact fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vArtifactId = Json.member(o, "artifactId", path, true, false);
-        if (vArtifactId != null) {
-            b.artifactId(Json.string(vArtifactId, path + ".artifactId"));
-        }
-        JsonNode vName = Json.member(o, "name", path, false, false);
-        if (vName != null) {
-            b.name(Json.string(vName, path + ".name"));
-        }
-        JsonNode vParts = Json.member(o, "parts", path, true, false);
-        if (vParts != null) {
-            b.parts(Json.list(vParts, path + ".parts", (n0, p0) -> A2aPart.fromJson(n0, p0)));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
+    private A2aArtifact buildDecoded() {
+      return new A2aArtifact(this);
     }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("artifactId", "name", "parts");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (artifactId != null) {
-            out.set("artifactId", Json.NODES.textNode(artifactId));
-        }
-        if (name != null) {
-            out.set("name", Json.NODES.textNode(name));
-        }
-        if (parts != null) {
-            out.set("parts", Json.array(parts, x5 -> x5.toJson()));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
-    }
-
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof A2aArtifact)) {
-            return false;
-        }
-        A2aArtifact that = (A2aArtifact) other;
-        return Objects.equals(artifactId, that.artifactId)
-                && Objects.equals(name, that.name)
-                && Objects.equals(parts, that.parts)
-                && Objects.equals(additional, that.additional);
-    }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(artifactId, name, parts, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "A2aArtifact{" + "artifactId=" + artifactId + ", " + "name=" + name + ", " + "parts=" + parts + "}";
-    }
-
-    /**
-     * Builds a {&#64;link A2aArtifact}.
-     */
-    public static final class Builder {
-        private String artifactId;
-        private String name;
-        private List<A2aPart> parts;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The artifact's id.
-         *
-         * @param artifactId the value
-         * @return this builder
-         */
-        public Builder artifactId(String artifactId) {
-            this.artifactId = artifactId;
-            return this;
-        }
-
-        /**
-         * Its name.
-         *
-         * @param name the value
-         * @return this builder
-         */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /**
-         * Its content.
-         *
-         * @param parts the value
-         * @return this builder
-         */
-        public Builder parts(List<A2aPart> parts) {
-            this.parts = parts;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public A2aArtifact build() {
-            if (artifactId == null) {
-                throw Facts.validation("artifactId", "A2aArtifact: artifactId is required");
-            }
-            if (parts == null) {
-                throw Facts.validation("parts", "A2aArtifact: parts is required");
-            }
-            return new A2aArtifact(this);
-        }
-
-        private A2aArtifact buildDecoded() {
-            return new A2aArtifact(this);
-        }
-    }
+  }
 }

@@ -12,182 +12,181 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A2aDataPart Immutable; build one with {&#64;link #builder()}.
+ * A2aDataPart Immutable; build one with {@link #builder()}.
  */
 public final class A2aDataPart implements JsonValue, A2aPart {
-    private final Map<String, Object> data;
-    private final Map<String, Object> additional;
-    private final boolean kindPresent;
+  private final Map<String, Object> data;
+  private final Map<String, Object> additional;
+  private final boolean kindPresent;
 
-    private A2aDataPart(Builder b) {
-        this.data = b.data == null ? null : Json.copy(b.data);
-        this.additional = Json.copy(b.additional);
-        this.kindPresent = b.kindPresent;
+  private A2aDataPart(Builder b) {
+    this.data = b.data == null ? null : Json.copy(b.data);
+    this.additional = Json.copy(b.additional);
+    this.kindPresent = b.kindPresent;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.data = data;
+    b.additional.putAll(additional);
+    b.kindPresent = kindPresent;
+    return b;
+  }
+
+  /**
+   * Structured data, untouched.
+   *
+   * @return the value
+   */
+  public Map<String, Object> getData() {
+    return data;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static A2aDataPart fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vData = Json.member(o, "data", path, true, false);
+    if (vData != null) {
+      b.data(Json.freeMap(vData, path + ".data"));
     }
-
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
+    JsonNode vkind = Json.member(o, "kind", path, false, false);
+    b.kindPresent = vkind != null;
+    if (vkind != null) {
+      Json.string(vkind, path + ".kind");
     }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.data = data;
-        b.additional.putAll(additional);
-        b.kindPresent = kindPresent;
-        return b;
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("kind", "data");
+
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    out.set("kind", Json.tree("data"));
+    if (data != null) {
+      out.set("data", Json.tree(data));
     }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof A2aDataPart)) {
+      return false;
+    }
+    A2aDataPart that = (A2aDataPart) other;
+    return Objects.equals(data, that.data)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(data, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "A2aDataPart{" + "data=" + data + "}";
+  }
+
+  /**
+   * Builds a {@link A2aDataPart}.
+   */
+  public static final class Builder {
+    private Map<String, Object> data;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+    private boolean kindPresent = true;
+
+    private Builder() {}
+
     /**
      * Structured data, untouched.
      *
+     * @param data the value
+     * @return this builder
+     */
+    public Builder data(Map<String, Object> data) {
+      this.data = data;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public Map<String, Object> getData() {
-        return data;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public A2aDataPart build() {
+      if (data == null) {
+        throw Facts.validation("data", "A2aDataPart: data is required");
+      }
+      return new A2aDataPart(this);
     }
 
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static A2aDataPart fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vData = Json.member(o, "data", path, true, false);
-        if (vData != null) {
-            b.data(Json.freeMap(vData, path + ".data"));
-        }
-        JsonNode vkind = Json.member(o, "kind", path, false, false);
-        b.kindPresent = vkind != null;
-        if (vkind != null) {
-            Json.string(vkind, path + ".kind");
-        }
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
+    private A2aDataPart buildDecoded() {
+      return new A2aDataPart(this);
     }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("kind", "data");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        out.set("kind", Json.tree("data"));
-        if (data != null) {
-            out.set("data", Json.tree(data));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
-    }
-
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof A2aDataPart)) {
-            return false;
-        }
-        A2aDataPart that = (A2aDataPart) other;
-        return Objects.equals(data, that.data)
-                && Objects.equals(additional, that.additional);
-    }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(data, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "A2aDataPart{" + "data=" + data + "}";
-    }
-
-    /**
-     * Builds a {&#64;link A2aDataPart}.
-     */
-    public static final class Builder {
-        private Map<String, Object> data;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        private boolean kindPresent = true;
-
-        private Builder() {}
-        
-        /**
-         * Structured data, untouched.
-         *
-         * @param data the value
-         * @return this builder
-         */
-        public Builder data(Map<String, Object> data) {
-            this.data = data;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public A2aDataPart build() {
-            if (data == null) {
-                throw Facts.validation("data", "A2aDataPart: data is required");
-            }
-            return new A2aDataPart(this);
-        }
-
-        private A2aDataPart buildDecoded() {
-            return new A2aDataPart(this);
-        }
-    }
+  }
 }

@@ -15,316 +15,312 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A2aMessage Immutable; build one with {&#64;link #builder()}.
+ * A2aMessage Immutable; build one with {@link #builder()}.
  */
 public final class A2aMessage implements JsonValue {
-    private final A2aMessageRole role;
-    private final List<A2aPart> parts;
-    private final String messageId;
-    private final String taskId;
-    private final String contextId;
-    private final Map<String, Object> additional;
-    
+  private final A2aMessageRole role;
+  private final List<A2aPart> parts;
+  private final String messageId;
+  private final String taskId;
+  private final String contextId;
+  private final Map<String, Object> additional;
 
-    private A2aMessage(Builder b) {
-        this.role = b.role;
-        this.parts = b.parts == null ? null : Json.copy(b.parts);
-        this.messageId = b.messageId;
-        this.taskId = b.taskId;
-        this.contextId = b.contextId;
-        this.additional = Json.copy(b.additional);
-        
+  private A2aMessage(Builder b) {
+    this.role = b.role;
+    this.parts = b.parts == null ? null : Json.copy(b.parts);
+    this.messageId = b.messageId;
+    this.taskId = b.taskId;
+    this.contextId = b.contextId;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.role = role;
+    b.parts = parts;
+    b.messageId = messageId;
+    b.taskId = taskId;
+    b.contextId = contextId;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * Who sent it.
+   *
+   * @return the value
+   */
+  public A2aMessageRole getRole() {
+    return role;
+  }
+
+  /**
+   * The content.
+   *
+   * @return the value
+   */
+  public List<A2aPart> getParts() {
+    return parts;
+  }
+
+  /**
+   * The message's id (the SDKs generate a UUID when the caller gives none).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getMessageId() {
+    return Optional.ofNullable(messageId);
+  }
+
+  /**
+   * The task this message continues.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getTaskId() {
+    return Optional.ofNullable(taskId);
+  }
+
+  /**
+   * The context this message belongs to.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getContextId() {
+    return Optional.ofNullable(contextId);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static A2aMessage fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vRole = Json.member(o, "role", path, true, false);
+    if (vRole != null) {
+      b.role(A2aMessageRole.fromJson(vRole, path + ".role"));
+    }
+    JsonNode vParts = Json.member(o, "parts", path, true, false);
+    if (vParts != null) {
+      b.parts(Json.list(vParts, path + ".parts", (n0, p0) -> A2aPart.fromJson(n0, p0)));
+    }
+    JsonNode vMessageId = Json.member(o, "messageId", path, false, false);
+    if (vMessageId != null) {
+      b.messageId(Json.string(vMessageId, path + ".messageId"));
+    }
+    JsonNode vTaskId = Json.member(o, "taskId", path, false, false);
+    if (vTaskId != null) {
+      b.taskId(Json.string(vTaskId, path + ".taskId"));
+    }
+    JsonNode vContextId = Json.member(o, "contextId", path, false, false);
+    if (vContextId != null) {
+      b.contextId(Json.string(vContextId, path + ".contextId"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.role = role;
-        b.parts = parts;
-        b.messageId = messageId;
-        b.taskId = taskId;
-        b.contextId = contextId;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("role", "parts", "messageId", "taskId", "contextId");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (role != null) {
+      out.set("role", role.toJson());
+    }
+    if (parts != null) {
+      out.set("parts", Json.array(parts, x5 -> x5.toJson()));
+    }
+    out.put("messageId", messageId != null ? messageId : UUID.randomUUID().toString());
+    if (taskId != null) {
+      out.set("taskId", Json.NODES.textNode(taskId));
+    }
+    if (contextId != null) {
+      out.set("contextId", Json.NODES.textNode(contextId));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof A2aMessage)) {
+      return false;
+    }
+    A2aMessage that = (A2aMessage) other;
+    return Objects.equals(role, that.role)
+        && Objects.equals(parts, that.parts)
+        && Objects.equals(messageId, that.messageId)
+        && Objects.equals(taskId, that.taskId)
+        && Objects.equals(contextId, that.contextId)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(role, parts, messageId, taskId, contextId, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "A2aMessage{" + "role=" + role + ", " + "parts=" + parts + ", " + "messageId=" + messageId + ", " + "taskId=" + taskId + ", " + "contextId=" + contextId + "}";
+  }
+
+  /**
+   * Builds a {@link A2aMessage}.
+   */
+  public static final class Builder {
+    private A2aMessageRole role;
+    private List<A2aPart> parts;
+    private String messageId;
+    private String taskId;
+    private String contextId;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * Who sent it.
      *
-     * @return the value
+     * @param role the value
+     * @return this builder
      */
-    public A2aMessageRole getRole() {
-        return role;
+    public Builder role(A2aMessageRole role) {
+      this.role = role;
+      return this;
+    }
+
+    /**
+     * Who sent it. Given as its wire value.
+     *
+     * @param role the wire value
+     * @return this builder
+     */
+    public Builder role(String role) {
+      return role(role == null ? null : A2aMessageRole.of(role));
     }
 
     /**
      * The content.
      *
-     * @return the value
+     * @param parts the value
+     * @return this builder
      */
-    public List<A2aPart> getParts() {
-        return parts;
+    public Builder parts(List<A2aPart> parts) {
+      this.parts = parts;
+      return this;
     }
 
     /**
      * The message's id (the SDKs generate a UUID when the caller gives none).
      *
-     * @return the value, when present (and not null)
+     * @param messageId the value
+     * @return this builder
      */
-    public Optional<String> getMessageId() {
-        return Optional.ofNullable(messageId);
+    public Builder messageId(String messageId) {
+      this.messageId = messageId;
+      return this;
     }
 
     /**
      * The task this message continues.
      *
-     * @return the value, when present (and not null)
+     * @param taskId the value
+     * @return this builder
      */
-    public Optional<String> getTaskId() {
-        return Optional.ofNullable(taskId);
+    public Builder taskId(String taskId) {
+      this.taskId = taskId;
+      return this;
     }
 
     /**
      * The context this message belongs to.
      *
-     * @return the value, when present (and not null)
+     * @param contextId the value
+     * @return this builder
      */
-    public Optional<String> getContextId() {
-        return Optional.ofNullable(contextId);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder contextId(String contextId) {
+      this.contextId = contextId;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static A2aMessage fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vRole = Json.member(o, "role", path, true, false);
-        if (vRole != null) {
-            b.role(A2aMessageRole.fromJson(vRole, path + ".role"));
-        }
-        JsonNode vParts = Json.member(o, "parts", path, true, false);
-        if (vParts != null) {
-            b.parts(Json.list(vParts, path + ".parts", (n0, p0) -> A2aPart.fromJson(n0, p0)));
-        }
-        JsonNode vMessageId = Json.member(o, "messageId", path, false, false);
-        if (vMessageId != null) {
-            b.messageId(Json.string(vMessageId, path + ".messageId"));
-        }
-        JsonNode vTaskId = Json.member(o, "taskId", path, false, false);
-        if (vTaskId != null) {
-            b.taskId(Json.string(vTaskId, path + ".taskId"));
-        }
-        JsonNode vContextId = Json.member(o, "contextId", path, false, false);
-        if (vContextId != null) {
-            b.contextId(Json.string(vContextId, path + ".contextId"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("role", "parts", "messageId", "taskId", "contextId");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (role != null) {
-            out.set("role", role.toJson());
-        }
-        if (parts != null) {
-            out.set("parts", Json.array(parts, x5 -> x5.toJson()));
-        }
-        out.put("messageId", messageId != null ? messageId : UUID.randomUUID().toString());
-        if (taskId != null) {
-            out.set("taskId", Json.NODES.textNode(taskId));
-        }
-        if (contextId != null) {
-            out.set("contextId", Json.NODES.textNode(contextId));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public A2aMessage build() {
+      if (role == null) {
+        throw Facts.validation("role", "A2aMessage: role is required");
+      }
+      if (parts == null) {
+        throw Facts.validation("parts", "A2aMessage: parts is required");
+      }
+      return new A2aMessage(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof A2aMessage)) {
-            return false;
-        }
-        A2aMessage that = (A2aMessage) other;
-        return Objects.equals(role, that.role)
-                && Objects.equals(parts, that.parts)
-                && Objects.equals(messageId, that.messageId)
-                && Objects.equals(taskId, that.taskId)
-                && Objects.equals(contextId, that.contextId)
-                && Objects.equals(additional, that.additional);
+    private A2aMessage buildDecoded() {
+      return new A2aMessage(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(role, parts, messageId, taskId, contextId, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "A2aMessage{" + "role=" + role + ", " + "parts=" + parts + ", " + "messageId=" + messageId + ", " + "taskId=" + taskId + ", " + "contextId=" + contextId + "}";
-    }
-
-    /**
-     * Builds a {&#64;link A2aMessage}.
-     */
-    public static final class Builder {
-        private A2aMessageRole role;
-        private List<A2aPart> parts;
-        private String messageId;
-        private String taskId;
-        private String contextId;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * Who sent it.
-         *
-         * @param role the value
-         * @return this builder
-         */
-        public Builder role(A2aMessageRole role) {
-            this.role = role;
-            return this;
-        }
-
-        /**
-         * Who sent it. Given as its wire value.
-         *
-         * @param role the wire value
-         * @return this builder
-         */
-        public Builder role(String role) {
-            return role(role == null ? null : A2aMessageRole.of(role));
-        }
-
-        /**
-         * The content.
-         *
-         * @param parts the value
-         * @return this builder
-         */
-        public Builder parts(List<A2aPart> parts) {
-            this.parts = parts;
-            return this;
-        }
-
-        /**
-         * The message's id (the SDKs generate a UUID when the caller gives none).
-         *
-         * @param messageId the value
-         * @return this builder
-         */
-        public Builder messageId(String messageId) {
-            this.messageId = messageId;
-            return this;
-        }
-
-        /**
-         * The task this message continues.
-         *
-         * @param taskId the value
-         * @return this builder
-         */
-        public Builder taskId(String taskId) {
-            this.taskId = taskId;
-            return this;
-        }
-
-        /**
-         * The context this message belongs to.
-         *
-         * @param contextId the value
-         * @return this builder
-         */
-        public Builder contextId(String contextId) {
-            this.contextId = contextId;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public A2aMessage build() {
-            if (role == null) {
-                throw Facts.validation("role", "A2aMessage: role is required");
-            }
-            if (parts == null) {
-                throw Facts.validation("parts", "A2aMessage: parts is required");
-            }
-            return new A2aMessage(this);
-        }
-
-        private A2aMessage buildDecoded() {
-            return new A2aMessage(this);
-        }
-    }
+  }
 }

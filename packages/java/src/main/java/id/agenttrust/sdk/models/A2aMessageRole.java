@@ -15,118 +15,118 @@ import java.util.Objects;
  * error).
  */
 public final class A2aMessageRole implements JsonValue {
-    /**
-     * The value user.
-     */
-    public static final A2aMessageRole USER = new A2aMessageRole("user", true);
+  /**
+   * The value user.
+   */
+  public static final A2aMessageRole USER = new A2aMessageRole("user", true);
 
-    /**
-     * The value agent.
-     */
-    public static final A2aMessageRole AGENT = new A2aMessageRole("agent", true);
+  /**
+   * The value agent.
+   */
+  public static final A2aMessageRole AGENT = new A2aMessageRole("agent", true);
 
-    private static final Map<String, A2aMessageRole> KNOWN = new LinkedHashMap<>();
+  private static final Map<String, A2aMessageRole> KNOWN = new LinkedHashMap<>();
 
-    static {
-        KNOWN.put("user", USER);
-        KNOWN.put("agent", AGENT);
-    }
+  static {
+    KNOWN.put("user", USER);
+    KNOWN.put("agent", AGENT);
+  }
 
-    private final String value;
-    private final boolean known;
+  private final String value;
+  private final boolean known;
 
-    private A2aMessageRole(String value, boolean known) {
-        this.value = value;
-        this.known = known;
-    }
+  private A2aMessageRole(String value, boolean known) {
+    this.value = value;
+    this.known = known;
+  }
 
-    /**
-     * The constant for a wire value, or a new value for one the spec does not list.
-     *
-     * @param value the wire value
-     * @return the value
-     */
-    public static A2aMessageRole of(String value) {
-        A2aMessageRole k = KNOWN.get(Objects.requireNonNull(value, "value"));
-        return k != null ? k : new A2aMessageRole(value, false);
-    }
+  /**
+   * The constant for a wire value, or a new value for one the spec does not list.
+   *
+   * @param value the wire value
+   * @return the value
+   */
+  public static A2aMessageRole of(String value) {
+    A2aMessageRole k = KNOWN.get(Objects.requireNonNull(value, "value"));
+    return k != null ? k : new A2aMessageRole(value, false);
+  }
 
-    /**
-     * The values the spec lists.
-     *
-     * @return the constants, in spec order
-     */
-    public static List<A2aMessageRole> values() {
-        return List.copyOf(KNOWN.values());
-    }
+  /**
+   * The values the spec lists.
+   *
+   * @return the constants, in spec order
+   */
+  public static List<A2aMessageRole> values() {
+    return List.copyOf(KNOWN.values());
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    public String value() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  public String value() {
+    return value;
+  }
 
-    /**
-     * Whether the spec lists this value.
-     *
-     * @return true for a known constant
-     */
-    public boolean isKnown() {
-        return known;
-    }
+  /**
+   * Whether the spec lists this value.
+   *
+   * @return true for a known constant
+   */
+  public boolean isKnown() {
+    return known;
+  }
 
-    /**
-     * Decodes a wire value (any string).
-     *
-     * @param node the JSON value
-     * @param path its path
-     * @return the value
-     */
-    public static A2aMessageRole fromJson(JsonNode node, String path) {
-        return of(Json.string(node, path));
-    }
+  /**
+   * Decodes a wire value (any string).
+   *
+   * @param node the JSON value
+   * @param path its path
+   * @return the value
+   */
+  public static A2aMessageRole fromJson(JsonNode node, String path) {
+    return of(Json.string(node, path));
+  }
 
-    /**
-     * The wire value as JSON.
-     *
-     * @return the JSON string
-     */
-    @Override
-    public JsonNode toJson() {
-        return Json.NODES.textNode(value);
-    }
+  /**
+   * The wire value as JSON.
+   *
+   * @return the JSON string
+   */
+  @Override
+  public JsonNode toJson() {
+    return Json.NODES.textNode(value);
+  }
 
-    /**
-     * Equal wire values are equal.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof A2aMessageRole && ((A2aMessageRole) other).value.equals(value);
-    }
+  /**
+   * Equal wire values are equal.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof A2aMessageRole && ((A2aMessageRole) other).value.equals(value);
+  }
 
-    /**
-     * The wire value's hash.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return value.hashCode();
-    }
+  /**
+   * The wire value's hash.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    @Override
-    public String toString() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  @Override
+  public String toString() {
+    return value;
+  }
 }

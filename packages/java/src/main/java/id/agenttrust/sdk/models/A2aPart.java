@@ -8,28 +8,28 @@ import id.agenttrust.sdk.internal.Json;
 import id.agenttrust.sdk.internal.JsonValue;
 
 /**
- * One part of an A2A message (the official clients send text parts). One of: {&#64;link
- * A2aTextPart}, {&#64;link A2aDataPart}.
+ * One part of an A2A message (the official clients send text parts). One of: {@link
+ * A2aTextPart}, {@link A2aDataPart}.
  */
 public interface A2aPart extends JsonValue {
-    /**
-     * Decodes the variant named by kind.
-     *
-     * @param node the JSON value
-     * @param path its path
-     * @return the variant
-     */
-    static A2aPart fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        JsonNode kind = Json.member(o, "kind", path, true, false);
-        String value = Json.string(kind, path + ".kind");
-        switch (value) {
-            case "text":
-                return A2aTextPart.fromJson(node, path);
-            case "data":
-                return A2aDataPart.fromJson(node, path);
-            default:
-                throw new Json.DecodeException(path + ".kind", "unknown variant " + value);
-        }
+  /**
+   * Decodes the variant named by kind.
+   *
+   * @param node the JSON value
+   * @param path its path
+   * @return the variant
+   */
+  static A2aPart fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    JsonNode kind = Json.member(o, "kind", path, true, false);
+    String value = Json.string(kind, path + ".kind");
+    switch (value) {
+      case "text":
+        return A2aTextPart.fromJson(node, path);
+      case "data":
+        return A2aDataPart.fromJson(node, path);
+      default:
+        throw new Json.DecodeException(path + ".kind", "unknown variant " + value);
     }
+  }
 }

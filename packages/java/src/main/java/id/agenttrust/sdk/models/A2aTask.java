@@ -16,447 +16,443 @@ import java.util.Optional;
 
 /**
  * A legacy task ({@code tasks/*} results). Its {@code status} is a string. Immutable; build
- * one with {&#64;link #builder()}.
+ * one with {@link #builder()}.
  */
 public final class A2aTask implements JsonValue, A2aTasksRpcResponseResult {
-    private final String id;
-    private final String sourceAgentId;
-    private final String targetAgentId;
-    private final String status;
-    private final Object message;
-    private final List<Map<String, Object>> artifacts;
-    private final Map<String, Object> metadata;
-    private final OffsetDateTime createdAt;
-    private final OffsetDateTime updatedAt;
-    private final Map<String, Object> additional;
-    
+  private final String id;
+  private final String sourceAgentId;
+  private final String targetAgentId;
+  private final String status;
+  private final Object message;
+  private final List<Map<String, Object>> artifacts;
+  private final Map<String, Object> metadata;
+  private final OffsetDateTime createdAt;
+  private final OffsetDateTime updatedAt;
+  private final Map<String, Object> additional;
 
-    private A2aTask(Builder b) {
-        this.id = b.id;
-        this.sourceAgentId = b.sourceAgentId;
-        this.targetAgentId = b.targetAgentId;
-        this.status = b.status;
-        this.message = b.message;
-        this.artifacts = b.artifacts == null ? null : Json.copy(b.artifacts);
-        this.metadata = b.metadata == null ? null : Json.copy(b.metadata);
-        this.createdAt = b.createdAt;
-        this.updatedAt = b.updatedAt;
-        this.additional = Json.copy(b.additional);
-        
+  private A2aTask(Builder b) {
+    this.id = b.id;
+    this.sourceAgentId = b.sourceAgentId;
+    this.targetAgentId = b.targetAgentId;
+    this.status = b.status;
+    this.message = b.message;
+    this.artifacts = b.artifacts == null ? null : Json.copy(b.artifacts);
+    this.metadata = b.metadata == null ? null : Json.copy(b.metadata);
+    this.createdAt = b.createdAt;
+    this.updatedAt = b.updatedAt;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.sourceAgentId = sourceAgentId;
+    b.targetAgentId = targetAgentId;
+    b.status = status;
+    b.message = message;
+    b.artifacts = artifacts;
+    b.metadata = metadata;
+    b.createdAt = createdAt;
+    b.updatedAt = updatedAt;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The task's id.
+   *
+   * @return the value
+   */
+  public String getId() {
+    return id;
+  }
+
+  /**
+   * The sending agent.
+   *
+   * @return the value
+   */
+  public String getSourceAgentId() {
+    return sourceAgentId;
+  }
+
+  /**
+   * The agent doing the work.
+   *
+   * @return the value
+   */
+  public String getTargetAgentId() {
+    return targetAgentId;
+  }
+
+  /**
+   * The task's state as a string: {@code submitted}, {@code working}, {@code completed}, {@code
+   * canceled}, {@code failed}.
+   *
+   * @return the value
+   */
+  public String getStatus() {
+    return status;
+  }
+
+  /**
+   * The request as sent (a string or an A2A message object).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Object> getMessage() {
+    return Optional.ofNullable(message);
+  }
+
+  /**
+   * Outputs so far, untouched.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<Map<String, Object>>> getArtifacts() {
+    return Optional.ofNullable(artifacts);
+  }
+
+  /**
+   * Extra data, untouched.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Map<String, Object>> getMetadata() {
+    return Optional.ofNullable(metadata);
+  }
+
+  /**
+   * When it was created.
+   *
+   * @return the value
+   */
+  public OffsetDateTime getCreatedAt() {
+    return createdAt;
+  }
+
+  /**
+   * When it last changed.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<OffsetDateTime> getUpdatedAt() {
+    return Optional.ofNullable(updatedAt);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static A2aTask fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vId = Json.member(o, "id", path, true, false);
+    if (vId != null) {
+      b.id(Json.string(vId, path + ".id"));
+    }
+    JsonNode vSourceAgentId = Json.member(o, "source_agent_id", path, true, false);
+    if (vSourceAgentId != null) {
+      b.sourceAgentId(Json.string(vSourceAgentId, path + ".source_agent_id"));
+    }
+    JsonNode vTargetAgentId = Json.member(o, "target_agent_id", path, true, false);
+    if (vTargetAgentId != null) {
+      b.targetAgentId(Json.string(vTargetAgentId, path + ".target_agent_id"));
+    }
+    JsonNode vStatus = Json.member(o, "status", path, true, false);
+    if (vStatus != null) {
+      b.status(Json.string(vStatus, path + ".status"));
+    }
+    JsonNode vMessage = Json.member(o, "message", path, false, false);
+    if (vMessage != null) {
+      b.message(Json.any(vMessage));
+    }
+    JsonNode vArtifacts = Json.member(o, "artifacts", path, false, false);
+    if (vArtifacts != null) {
+      b.artifacts(Json.list(vArtifacts, path + ".artifacts", (n0, p0) -> Json.freeMap(n0, p0)));
+    }
+    JsonNode vMetadata = Json.member(o, "metadata", path, false, false);
+    if (vMetadata != null) {
+      b.metadata(Json.freeMap(vMetadata, path + ".metadata"));
+    }
+    JsonNode vCreatedAt = Json.member(o, "created_at", path, true, false);
+    if (vCreatedAt != null) {
+      b.createdAt(Json.dateTime(vCreatedAt, path + ".created_at"));
+    }
+    JsonNode vUpdatedAt = Json.member(o, "updated_at", path, false, false);
+    if (vUpdatedAt != null) {
+      b.updatedAt(Json.dateTime(vUpdatedAt, path + ".updated_at"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.id = id;
-        b.sourceAgentId = sourceAgentId;
-        b.targetAgentId = targetAgentId;
-        b.status = status;
-        b.message = message;
-        b.artifacts = artifacts;
-        b.metadata = metadata;
-        b.createdAt = createdAt;
-        b.updatedAt = updatedAt;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "source_agent_id", "target_agent_id", "status", "message", "artifacts", "metadata", "created_at", "updated_at");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (id != null) {
+      out.set("id", Json.NODES.textNode(id));
+    }
+    if (sourceAgentId != null) {
+      out.set("source_agent_id", Json.NODES.textNode(sourceAgentId));
+    }
+    if (targetAgentId != null) {
+      out.set("target_agent_id", Json.NODES.textNode(targetAgentId));
+    }
+    if (status != null) {
+      out.set("status", Json.NODES.textNode(status));
+    }
+    if (message != null) {
+      out.set("message", Json.tree(message));
+    }
+    if (artifacts != null) {
+      out.set("artifacts", Json.array(artifacts, x9 -> Json.tree(x9)));
+    }
+    if (metadata != null) {
+      out.set("metadata", Json.tree(metadata));
+    }
+    if (createdAt != null) {
+      out.set("created_at", Json.dateTime(createdAt));
+    }
+    if (updatedAt != null) {
+      out.set("updated_at", Json.dateTime(updatedAt));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof A2aTask)) {
+      return false;
+    }
+    A2aTask that = (A2aTask) other;
+    return Objects.equals(id, that.id)
+        && Objects.equals(sourceAgentId, that.sourceAgentId)
+        && Objects.equals(targetAgentId, that.targetAgentId)
+        && Objects.equals(status, that.status)
+        && Objects.equals(message, that.message)
+        && Objects.equals(artifacts, that.artifacts)
+        && Objects.equals(metadata, that.metadata)
+        && Objects.equals(createdAt, that.createdAt)
+        && Objects.equals(updatedAt, that.updatedAt)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, sourceAgentId, targetAgentId, status, message, artifacts, metadata, createdAt, updatedAt, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "A2aTask{" + "id=" + id + ", " + "sourceAgentId=" + sourceAgentId + ", " + "targetAgentId=" + targetAgentId + ", " + "status=" + status + ", " + "message=" + message + ", " + "artifacts=" + artifacts + ", " + "metadata=" + metadata + ", " + "createdAt=" + createdAt + ", " + "updatedAt=" + updatedAt + "}";
+  }
+
+  /**
+   * Builds a {@link A2aTask}.
+   */
+  public static final class Builder {
+    private String id;
+    private String sourceAgentId;
+    private String targetAgentId;
+    private String status;
+    private Object message;
+    private List<Map<String, Object>> artifacts;
+    private Map<String, Object> metadata;
+    private OffsetDateTime createdAt;
+    private OffsetDateTime updatedAt;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The task's id.
      *
-     * @return the value
+     * @param id the value
+     * @return this builder
      */
-    public String getId() {
-        return id;
+    public Builder id(String id) {
+      this.id = id;
+      return this;
     }
 
     /**
      * The sending agent.
      *
-     * @return the value
+     * @param sourceAgentId the value
+     * @return this builder
      */
-    public String getSourceAgentId() {
-        return sourceAgentId;
+    public Builder sourceAgentId(String sourceAgentId) {
+      this.sourceAgentId = sourceAgentId;
+      return this;
     }
 
     /**
      * The agent doing the work.
      *
-     * @return the value
+     * @param targetAgentId the value
+     * @return this builder
      */
-    public String getTargetAgentId() {
-        return targetAgentId;
+    public Builder targetAgentId(String targetAgentId) {
+      this.targetAgentId = targetAgentId;
+      return this;
     }
 
     /**
      * The task's state as a string: {@code submitted}, {@code working}, {@code completed}, {@code
      * canceled}, {@code failed}.
      *
-     * @return the value
+     * @param status the value
+     * @return this builder
      */
-    public String getStatus() {
-        return status;
+    public Builder status(String status) {
+      this.status = status;
+      return this;
     }
 
     /**
      * The request as sent (a string or an A2A message object).
      *
-     * @return the value, when present (and not null)
+     * @param message the value
+     * @return this builder
      */
-    public Optional<Object> getMessage() {
-        return Optional.ofNullable(message);
+    public Builder message(Object message) {
+      this.message = message;
+      return this;
     }
 
     /**
      * Outputs so far, untouched.
      *
-     * @return the value, when present (and not null)
+     * @param artifacts the value
+     * @return this builder
      */
-    public Optional<List<Map<String, Object>>> getArtifacts() {
-        return Optional.ofNullable(artifacts);
+    public Builder artifacts(List<Map<String, Object>> artifacts) {
+      this.artifacts = artifacts;
+      return this;
     }
 
     /**
      * Extra data, untouched.
      *
-     * @return the value, when present (and not null)
+     * @param metadata the value
+     * @return this builder
      */
-    public Optional<Map<String, Object>> getMetadata() {
-        return Optional.ofNullable(metadata);
+    public Builder metadata(Map<String, Object> metadata) {
+      this.metadata = metadata;
+      return this;
     }
 
     /**
      * When it was created.
      *
-     * @return the value
+     * @param createdAt the value
+     * @return this builder
      */
-    public OffsetDateTime getCreatedAt() {
-        return createdAt;
+    public Builder createdAt(OffsetDateTime createdAt) {
+      this.createdAt = createdAt;
+      return this;
     }
 
     /**
      * When it last changed.
      *
-     * @return the value, when present (and not null)
+     * @param updatedAt the value
+     * @return this builder
      */
-    public Optional<OffsetDateTime> getUpdatedAt() {
-        return Optional.ofNullable(updatedAt);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder updatedAt(OffsetDateTime updatedAt) {
+      this.updatedAt = updatedAt;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static A2aTask fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vId = Json.member(o, "id", path, true, false);
-        if (vId != null) {
-            b.id(Json.string(vId, path + ".id"));
-        }
-        JsonNode vSourceAgentId = Json.member(o, "source_agent_id", path, true, false);
-        if (vSourceAgentId != null) {
-            b.sourceAgentId(Json.string(vSourceAgentId, path + ".source_agent_id"));
-        }
-        JsonNode vTargetAgentId = Json.member(o, "target_agent_id", path, true, false);
-        if (vTargetAgentId != null) {
-            b.targetAgentId(Json.string(vTargetAgentId, path + ".target_agent_id"));
-        }
-        JsonNode vStatus = Json.member(o, "status", path, true, false);
-        if (vStatus != null) {
-            b.status(Json.string(vStatus, path + ".status"));
-        }
-        JsonNode vMessage = Json.member(o, "message", path, false, false);
-        if (vMessage != null) {
-            b.message(Json.any(vMessage));
-        }
-        JsonNode vArtifacts = Json.member(o, "artifacts", path, false, false);
-        if (vArtifacts != null) {
-            b.artifacts(Json.list(vArtifacts, path + ".artifacts", (n0, p0) -> Json.freeMap(n0, p0)));
-        }
-        JsonNode vMetadata = Json.member(o, "metadata", path, false, false);
-        if (vMetadata != null) {
-            b.metadata(Json.freeMap(vMetadata, path + ".metadata"));
-        }
-        JsonNode vCreatedAt = Json.member(o, "created_at", path, true, false);
-        if (vCreatedAt != null) {
-            b.createdAt(Json.dateTime(vCreatedAt, path + ".created_at"));
-        }
-        JsonNode vUpdatedAt = Json.member(o, "updated_at", path, false, false);
-        if (vUpdatedAt != null) {
-            b.updatedAt(Json.dateTime(vUpdatedAt, path + ".updated_at"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "source_agent_id", "target_agent_id", "status", "message", "artifacts", "metadata", "created_at", "updated_at");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (id != null) {
-            out.set("id", Json.NODES.textNode(id));
-        }
-        if (sourceAgentId != null) {
-            out.set("source_agent_id", Json.NODES.textNode(sourceAgentId));
-        }
-        if (targetAgentId != null) {
-            out.set("target_agent_id", Json.NODES.textNode(targetAgentId));
-        }
-        if (status != null) {
-            out.set("status", Json.NODES.textNode(status));
-        }
-        if (message != null) {
-            out.set("message", Json.tree(message));
-        }
-        if (artifacts != null) {
-            out.set("artifacts", Json.array(artifacts, x9 -> Json.tree(x9)));
-        }
-        if (metadata != null) {
-            out.set("metadata", Json.tree(metadata));
-        }
-        if (createdAt != null) {
-            out.set("created_at", Json.dateTime(createdAt));
-        }
-        if (updatedAt != null) {
-            out.set("updated_at", Json.dateTime(updatedAt));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public A2aTask build() {
+      if (id == null) {
+        throw Facts.validation("id", "A2aTask: id is required");
+      }
+      if (sourceAgentId == null) {
+        throw Facts.validation("source_agent_id", "A2aTask: source_agent_id is required");
+      }
+      if (targetAgentId == null) {
+        throw Facts.validation("target_agent_id", "A2aTask: target_agent_id is required");
+      }
+      if (status == null) {
+        throw Facts.validation("status", "A2aTask: status is required");
+      }
+      if (createdAt == null) {
+        throw Facts.validation("created_at", "A2aTask: created_at is required");
+      }
+      return new A2aTask(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof A2aTask)) {
-            return false;
-        }
-        A2aTask that = (A2aTask) other;
-        return Objects.equals(id, that.id)
-                && Objects.equals(sourceAgentId, that.sourceAgentId)
-                && Objects.equals(targetAgentId, that.targetAgentId)
-                && Objects.equals(status, that.status)
-                && Objects.equals(message, that.message)
-                && Objects.equals(artifacts, that.artifacts)
-                && Objects.equals(metadata, that.metadata)
-                && Objects.equals(createdAt, that.createdAt)
-                && Objects.equals(updatedAt, that.updatedAt)
-                && Objects.equals(additional, that.additional);
+    private A2aTask buildDecoded() {
+      return new A2aTask(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(id, sourceAgentId, targetAgentId, status, message, artifacts, metadata, createdAt, updatedAt, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "A2aTask{" + "id=" + id + ", " + "sourceAgentId=" + sourceAgentId + ", " + "targetAgentId=" + targetAgentId + ", " + "status=" + status + ", " + "message=" + message + ", " + "artifacts=" + artifacts + ", " + "metadata=" + metadata + ", " + "createdAt=" + createdAt + ", " + "updatedAt=" + updatedAt + "}";
-    }
-
-    /**
-     * Builds a {&#64;link A2aTask}.
-     */
-    public static final class Builder {
-        private String id;
-        private String sourceAgentId;
-        private String targetAgentId;
-        private String status;
-        private Object message;
-        private List<Map<String, Object>> artifacts;
-        private Map<String, Object> metadata;
-        private OffsetDateTime createdAt;
-        private OffsetDateTime updatedAt;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The task's id.
-         *
-         * @param id the value
-         * @return this builder
-         */
-        public Builder id(String id) {
-            this.id = id;
-            return this;
-        }
-
-        /**
-         * The sending agent.
-         *
-         * @param sourceAgentId the value
-         * @return this builder
-         */
-        public Builder sourceAgentId(String sourceAgentId) {
-            this.sourceAgentId = sourceAgentId;
-            return this;
-        }
-
-        /**
-         * The agent doing the work.
-         *
-         * @param targetAgentId the value
-         * @return this builder
-         */
-        public Builder targetAgentId(String targetAgentId) {
-            this.targetAgentId = targetAgentId;
-            return this;
-        }
-
-        /**
-         * The task's state as a string: {@code submitted}, {@code working}, {@code completed}, {@code
-         * canceled}, {@code failed}.
-         *
-         * @param status the value
-         * @return this builder
-         */
-        public Builder status(String status) {
-            this.status = status;
-            return this;
-        }
-
-        /**
-         * The request as sent (a string or an A2A message object).
-         *
-         * @param message the value
-         * @return this builder
-         */
-        public Builder message(Object message) {
-            this.message = message;
-            return this;
-        }
-
-        /**
-         * Outputs so far, untouched.
-         *
-         * @param artifacts the value
-         * @return this builder
-         */
-        public Builder artifacts(List<Map<String, Object>> artifacts) {
-            this.artifacts = artifacts;
-            return this;
-        }
-
-        /**
-         * Extra data, untouched.
-         *
-         * @param metadata the value
-         * @return this builder
-         */
-        public Builder metadata(Map<String, Object> metadata) {
-            this.metadata = metadata;
-            return this;
-        }
-
-        /**
-         * When it was created.
-         *
-         * @param createdAt the value
-         * @return this builder
-         */
-        public Builder createdAt(OffsetDateTime createdAt) {
-            this.createdAt = createdAt;
-            return this;
-        }
-
-        /**
-         * When it last changed.
-         *
-         * @param updatedAt the value
-         * @return this builder
-         */
-        public Builder updatedAt(OffsetDateTime updatedAt) {
-            this.updatedAt = updatedAt;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public A2aTask build() {
-            if (id == null) {
-                throw Facts.validation("id", "A2aTask: id is required");
-            }
-            if (sourceAgentId == null) {
-                throw Facts.validation("source_agent_id", "A2aTask: source_agent_id is required");
-            }
-            if (targetAgentId == null) {
-                throw Facts.validation("target_agent_id", "A2aTask: target_agent_id is required");
-            }
-            if (status == null) {
-                throw Facts.validation("status", "A2aTask: status is required");
-            }
-            if (createdAt == null) {
-                throw Facts.validation("created_at", "A2aTask: created_at is required");
-            }
-            return new A2aTask(this);
-        }
-
-        private A2aTask buildDecoded() {
-            return new A2aTask(this);
-        }
-    }
+  }
 }

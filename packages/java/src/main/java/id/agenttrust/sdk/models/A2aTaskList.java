@@ -13,177 +13,173 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Tasks, wrapped ({@code tasks/list}). Immutable; build one with {&#64;link #builder()}.
+ * Tasks, wrapped ({@code tasks/list}). Immutable; build one with {@link #builder()}.
  */
 public final class A2aTaskList implements JsonValue, A2aTasksRpcResponseResult {
-    private final List<A2aTask> tasks;
-    private final Map<String, Object> additional;
-    
+  private final List<A2aTask> tasks;
+  private final Map<String, Object> additional;
 
-    private A2aTaskList(Builder b) {
-        this.tasks = b.tasks == null ? null : Json.copy(b.tasks);
-        this.additional = Json.copy(b.additional);
-        
+  private A2aTaskList(Builder b) {
+    this.tasks = b.tasks == null ? null : Json.copy(b.tasks);
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.tasks = tasks;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The tasks, newest first.
+   *
+   * @return the value
+   */
+  public List<A2aTask> getTasks() {
+    return tasks;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static A2aTaskList fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vTasks = Json.member(o, "tasks", path, true, false);
+    if (vTasks != null) {
+      b.tasks(Json.list(vTasks, path + ".tasks", (n0, p0) -> A2aTask.fromJson(n0, p0)));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.tasks = tasks;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("tasks");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (tasks != null) {
+      out.set("tasks", Json.array(tasks, x5 -> x5.toJson()));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof A2aTaskList)) {
+      return false;
+    }
+    A2aTaskList that = (A2aTaskList) other;
+    return Objects.equals(tasks, that.tasks)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(tasks, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "A2aTaskList{" + "tasks=" + tasks + "}";
+  }
+
+  /**
+   * Builds a {@link A2aTaskList}.
+   */
+  public static final class Builder {
+    private List<A2aTask> tasks;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The tasks, newest first.
      *
+     * @param tasks the value
+     * @return this builder
+     */
+    public Builder tasks(List<A2aTask> tasks) {
+      this.tasks = tasks;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public List<A2aTask> getTasks() {
-        return tasks;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public A2aTaskList build() {
+      if (tasks == null) {
+        throw Facts.validation("tasks", "A2aTaskList: tasks is required");
+      }
+      return new A2aTaskList(this);
     }
 
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static A2aTaskList fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vTasks = Json.member(o, "tasks", path, true, false);
-        if (vTasks != null) {
-            b.tasks(Json.list(vTasks, path + ".tasks", (n0, p0) -> A2aTask.fromJson(n0, p0)));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
+    private A2aTaskList buildDecoded() {
+      return new A2aTaskList(this);
     }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("tasks");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (tasks != null) {
-            out.set("tasks", Json.array(tasks, x5 -> x5.toJson()));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
-    }
-
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof A2aTaskList)) {
-            return false;
-        }
-        A2aTaskList that = (A2aTaskList) other;
-        return Objects.equals(tasks, that.tasks)
-                && Objects.equals(additional, that.additional);
-    }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(tasks, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "A2aTaskList{" + "tasks=" + tasks + "}";
-    }
-
-    /**
-     * Builds a {&#64;link A2aTaskList}.
-     */
-    public static final class Builder {
-        private List<A2aTask> tasks;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The tasks, newest first.
-         *
-         * @param tasks the value
-         * @return this builder
-         */
-        public Builder tasks(List<A2aTask> tasks) {
-            this.tasks = tasks;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public A2aTaskList build() {
-            if (tasks == null) {
-                throw Facts.validation("tasks", "A2aTaskList: tasks is required");
-            }
-            return new A2aTaskList(this);
-        }
-
-        private A2aTaskList buildDecoded() {
-            return new A2aTaskList(this);
-        }
-    }
+  }
 }

@@ -16,160 +16,160 @@ import java.util.Objects;
  * (never an error).
  */
 public final class A2aTaskState implements JsonValue {
-    /**
-     * The value submitted.
-     */
-    public static final A2aTaskState SUBMITTED = new A2aTaskState("submitted", true);
+  /**
+   * The value submitted.
+   */
+  public static final A2aTaskState SUBMITTED = new A2aTaskState("submitted", true);
 
-    /**
-     * The value working.
-     */
-    public static final A2aTaskState WORKING = new A2aTaskState("working", true);
+  /**
+   * The value working.
+   */
+  public static final A2aTaskState WORKING = new A2aTaskState("working", true);
 
-    /**
-     * The value input-required.
-     */
-    public static final A2aTaskState INPUT_REQUIRED = new A2aTaskState("input-required", true);
+  /**
+   * The value input-required.
+   */
+  public static final A2aTaskState INPUT_REQUIRED = new A2aTaskState("input-required", true);
 
-    /**
-     * The value completed.
-     */
-    public static final A2aTaskState COMPLETED = new A2aTaskState("completed", true);
+  /**
+   * The value completed.
+   */
+  public static final A2aTaskState COMPLETED = new A2aTaskState("completed", true);
 
-    /**
-     * The value canceled.
-     */
-    public static final A2aTaskState CANCELED = new A2aTaskState("canceled", true);
+  /**
+   * The value canceled.
+   */
+  public static final A2aTaskState CANCELED = new A2aTaskState("canceled", true);
 
-    /**
-     * The value failed.
-     */
-    public static final A2aTaskState FAILED = new A2aTaskState("failed", true);
+  /**
+   * The value failed.
+   */
+  public static final A2aTaskState FAILED = new A2aTaskState("failed", true);
 
-    /**
-     * The value rejected.
-     */
-    public static final A2aTaskState REJECTED = new A2aTaskState("rejected", true);
+  /**
+   * The value rejected.
+   */
+  public static final A2aTaskState REJECTED = new A2aTaskState("rejected", true);
 
-    /**
-     * The value auth-required.
-     */
-    public static final A2aTaskState AUTH_REQUIRED = new A2aTaskState("auth-required", true);
+  /**
+   * The value auth-required.
+   */
+  public static final A2aTaskState AUTH_REQUIRED = new A2aTaskState("auth-required", true);
 
-    /**
-     * The value unknown.
-     */
-    public static final A2aTaskState UNKNOWN = new A2aTaskState("unknown", true);
+  /**
+   * The value unknown.
+   */
+  public static final A2aTaskState UNKNOWN = new A2aTaskState("unknown", true);
 
-    private static final Map<String, A2aTaskState> KNOWN = new LinkedHashMap<>();
+  private static final Map<String, A2aTaskState> KNOWN = new LinkedHashMap<>();
 
-    static {
-        KNOWN.put("submitted", SUBMITTED);
-        KNOWN.put("working", WORKING);
-        KNOWN.put("input-required", INPUT_REQUIRED);
-        KNOWN.put("completed", COMPLETED);
-        KNOWN.put("canceled", CANCELED);
-        KNOWN.put("failed", FAILED);
-        KNOWN.put("rejected", REJECTED);
-        KNOWN.put("auth-required", AUTH_REQUIRED);
-        KNOWN.put("unknown", UNKNOWN);
-    }
+  static {
+    KNOWN.put("submitted", SUBMITTED);
+    KNOWN.put("working", WORKING);
+    KNOWN.put("input-required", INPUT_REQUIRED);
+    KNOWN.put("completed", COMPLETED);
+    KNOWN.put("canceled", CANCELED);
+    KNOWN.put("failed", FAILED);
+    KNOWN.put("rejected", REJECTED);
+    KNOWN.put("auth-required", AUTH_REQUIRED);
+    KNOWN.put("unknown", UNKNOWN);
+  }
 
-    private final String value;
-    private final boolean known;
+  private final String value;
+  private final boolean known;
 
-    private A2aTaskState(String value, boolean known) {
-        this.value = value;
-        this.known = known;
-    }
+  private A2aTaskState(String value, boolean known) {
+    this.value = value;
+    this.known = known;
+  }
 
-    /**
-     * The constant for a wire value, or a new value for one the spec does not list.
-     *
-     * @param value the wire value
-     * @return the value
-     */
-    public static A2aTaskState of(String value) {
-        A2aTaskState k = KNOWN.get(Objects.requireNonNull(value, "value"));
-        return k != null ? k : new A2aTaskState(value, false);
-    }
+  /**
+   * The constant for a wire value, or a new value for one the spec does not list.
+   *
+   * @param value the wire value
+   * @return the value
+   */
+  public static A2aTaskState of(String value) {
+    A2aTaskState k = KNOWN.get(Objects.requireNonNull(value, "value"));
+    return k != null ? k : new A2aTaskState(value, false);
+  }
 
-    /**
-     * The values the spec lists.
-     *
-     * @return the constants, in spec order
-     */
-    public static List<A2aTaskState> values() {
-        return List.copyOf(KNOWN.values());
-    }
+  /**
+   * The values the spec lists.
+   *
+   * @return the constants, in spec order
+   */
+  public static List<A2aTaskState> values() {
+    return List.copyOf(KNOWN.values());
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    public String value() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  public String value() {
+    return value;
+  }
 
-    /**
-     * Whether the spec lists this value.
-     *
-     * @return true for a known constant
-     */
-    public boolean isKnown() {
-        return known;
-    }
+  /**
+   * Whether the spec lists this value.
+   *
+   * @return true for a known constant
+   */
+  public boolean isKnown() {
+    return known;
+  }
 
-    /**
-     * Decodes a wire value (any string).
-     *
-     * @param node the JSON value
-     * @param path its path
-     * @return the value
-     */
-    public static A2aTaskState fromJson(JsonNode node, String path) {
-        return of(Json.string(node, path));
-    }
+  /**
+   * Decodes a wire value (any string).
+   *
+   * @param node the JSON value
+   * @param path its path
+   * @return the value
+   */
+  public static A2aTaskState fromJson(JsonNode node, String path) {
+    return of(Json.string(node, path));
+  }
 
-    /**
-     * The wire value as JSON.
-     *
-     * @return the JSON string
-     */
-    @Override
-    public JsonNode toJson() {
-        return Json.NODES.textNode(value);
-    }
+  /**
+   * The wire value as JSON.
+   *
+   * @return the JSON string
+   */
+  @Override
+  public JsonNode toJson() {
+    return Json.NODES.textNode(value);
+  }
 
-    /**
-     * Equal wire values are equal.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof A2aTaskState && ((A2aTaskState) other).value.equals(value);
-    }
+  /**
+   * Equal wire values are equal.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof A2aTaskState && ((A2aTaskState) other).value.equals(value);
+  }
 
-    /**
-     * The wire value's hash.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return value.hashCode();
-    }
+  /**
+   * The wire value's hash.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    @Override
-    public String toString() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  @Override
+  public String toString() {
+    return value;
+  }
 }

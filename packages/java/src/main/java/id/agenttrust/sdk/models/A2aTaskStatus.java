@@ -14,251 +14,247 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A2aTaskStatus Immutable; build one with {&#64;link #builder()}.
+ * A2aTaskStatus Immutable; build one with {@link #builder()}.
  */
 public final class A2aTaskStatus implements JsonValue {
-    private final A2aTaskState state;
-    private final OffsetDateTime timestamp;
-    private final A2aMessage message;
-    private final Map<String, Object> additional;
-    
+  private final A2aTaskState state;
+  private final OffsetDateTime timestamp;
+  private final A2aMessage message;
+  private final Map<String, Object> additional;
 
-    private A2aTaskStatus(Builder b) {
-        this.state = b.state;
-        this.timestamp = b.timestamp;
-        this.message = b.message;
-        this.additional = Json.copy(b.additional);
-        
+  private A2aTaskStatus(Builder b) {
+    this.state = b.state;
+    this.timestamp = b.timestamp;
+    this.message = b.message;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.state = state;
+    b.timestamp = timestamp;
+    b.message = message;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * state.
+   *
+   * @return the value
+   */
+  public A2aTaskState getState() {
+    return state;
+  }
+
+  /**
+   * When it entered this state.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<OffsetDateTime> getTimestamp() {
+    return Optional.ofNullable(timestamp);
+  }
+
+  /**
+   * message.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<A2aMessage> getMessage() {
+    return Optional.ofNullable(message);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static A2aTaskStatus fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vState = Json.member(o, "state", path, true, false);
+    if (vState != null) {
+      b.state(A2aTaskState.fromJson(vState, path + ".state"));
+    }
+    JsonNode vTimestamp = Json.member(o, "timestamp", path, false, false);
+    if (vTimestamp != null) {
+      b.timestamp(Json.dateTime(vTimestamp, path + ".timestamp"));
+    }
+    JsonNode vMessage = Json.member(o, "message", path, false, false);
+    if (vMessage != null) {
+      b.message(A2aMessage.fromJson(vMessage, path + ".message"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.state = state;
-        b.timestamp = timestamp;
-        b.message = message;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("state", "timestamp", "message");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (state != null) {
+      out.set("state", state.toJson());
+    }
+    if (timestamp != null) {
+      out.set("timestamp", Json.dateTime(timestamp));
+    }
+    if (message != null) {
+      out.set("message", message.toJson());
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof A2aTaskStatus)) {
+      return false;
+    }
+    A2aTaskStatus that = (A2aTaskStatus) other;
+    return Objects.equals(state, that.state)
+        && Objects.equals(timestamp, that.timestamp)
+        && Objects.equals(message, that.message)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(state, timestamp, message, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "A2aTaskStatus{" + "state=" + state + ", " + "timestamp=" + timestamp + ", " + "message=" + message + "}";
+  }
+
+  /**
+   * Builds a {@link A2aTaskStatus}.
+   */
+  public static final class Builder {
+    private A2aTaskState state;
+    private OffsetDateTime timestamp;
+    private A2aMessage message;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * state.
      *
-     * @return the value
+     * @param state the value
+     * @return this builder
      */
-    public A2aTaskState getState() {
-        return state;
+    public Builder state(A2aTaskState state) {
+      this.state = state;
+      return this;
+    }
+
+    /**
+     * state. Given as its wire value.
+     *
+     * @param state the wire value
+     * @return this builder
+     */
+    public Builder state(String state) {
+      return state(state == null ? null : A2aTaskState.of(state));
     }
 
     /**
      * When it entered this state.
      *
-     * @return the value, when present (and not null)
+     * @param timestamp the value
+     * @return this builder
      */
-    public Optional<OffsetDateTime> getTimestamp() {
-        return Optional.ofNullable(timestamp);
+    public Builder timestamp(OffsetDateTime timestamp) {
+      this.timestamp = timestamp;
+      return this;
     }
 
     /**
      * message.
      *
-     * @return the value, when present (and not null)
+     * @param message the value
+     * @return this builder
      */
-    public Optional<A2aMessage> getMessage() {
-        return Optional.ofNullable(message);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder message(A2aMessage message) {
+      this.message = message;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static A2aTaskStatus fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vState = Json.member(o, "state", path, true, false);
-        if (vState != null) {
-            b.state(A2aTaskState.fromJson(vState, path + ".state"));
-        }
-        JsonNode vTimestamp = Json.member(o, "timestamp", path, false, false);
-        if (vTimestamp != null) {
-            b.timestamp(Json.dateTime(vTimestamp, path + ".timestamp"));
-        }
-        JsonNode vMessage = Json.member(o, "message", path, false, false);
-        if (vMessage != null) {
-            b.message(A2aMessage.fromJson(vMessage, path + ".message"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("state", "timestamp", "message");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (state != null) {
-            out.set("state", state.toJson());
-        }
-        if (timestamp != null) {
-            out.set("timestamp", Json.dateTime(timestamp));
-        }
-        if (message != null) {
-            out.set("message", message.toJson());
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public A2aTaskStatus build() {
+      if (state == null) {
+        throw Facts.validation("state", "A2aTaskStatus: state is required");
+      }
+      return new A2aTaskStatus(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof A2aTaskStatus)) {
-            return false;
-        }
-        A2aTaskStatus that = (A2aTaskStatus) other;
-        return Objects.equals(state, that.state)
-                && Objects.equals(timestamp, that.timestamp)
-                && Objects.equals(message, that.message)
-                && Objects.equals(additional, that.additional);
+    private A2aTaskStatus buildDecoded() {
+      return new A2aTaskStatus(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(state, timestamp, message, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "A2aTaskStatus{" + "state=" + state + ", " + "timestamp=" + timestamp + ", " + "message=" + message + "}";
-    }
-
-    /**
-     * Builds a {&#64;link A2aTaskStatus}.
-     */
-    public static final class Builder {
-        private A2aTaskState state;
-        private OffsetDateTime timestamp;
-        private A2aMessage message;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * state.
-         *
-         * @param state the value
-         * @return this builder
-         */
-        public Builder state(A2aTaskState state) {
-            this.state = state;
-            return this;
-        }
-
-        /**
-         * state. Given as its wire value.
-         *
-         * @param state the wire value
-         * @return this builder
-         */
-        public Builder state(String state) {
-            return state(state == null ? null : A2aTaskState.of(state));
-        }
-
-        /**
-         * When it entered this state.
-         *
-         * @param timestamp the value
-         * @return this builder
-         */
-        public Builder timestamp(OffsetDateTime timestamp) {
-            this.timestamp = timestamp;
-            return this;
-        }
-
-        /**
-         * message.
-         *
-         * @param message the value
-         * @return this builder
-         */
-        public Builder message(A2aMessage message) {
-            this.message = message;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public A2aTaskStatus build() {
-            if (state == null) {
-                throw Facts.validation("state", "A2aTaskStatus: state is required");
-            }
-            return new A2aTaskStatus(this);
-        }
-
-        private A2aTaskStatus buildDecoded() {
-            return new A2aTaskStatus(this);
-        }
-    }
+  }
 }

@@ -10,251 +10,248 @@ import id.agenttrust.sdk.internal.JsonValue;
 import java.util.Objects;
 
 /**
- * A2aTasksRpcRequest Immutable; build one with {&#64;link #builder()}.
+ * A2aTasksRpcRequest Immutable; build one with {@link #builder()}.
  */
 public final class A2aTasksRpcRequest implements JsonValue {
-    private final Object id;
-    private final A2aTasksRpcRequestMethod method;
-    private final A2aTasksRpcRequestParams params_;
-    
-    private final boolean jsonrpcPresent;
+  private final Object id;
+  private final A2aTasksRpcRequestMethod method;
+  private final A2aTasksRpcRequestParams params_;
 
-    private A2aTasksRpcRequest(Builder b) {
-        this.id = b.id;
-        this.method = b.method;
-        this.params_ = b.params_;
-        
-        this.jsonrpcPresent = b.jsonrpcPresent;
+  private final boolean jsonrpcPresent;
+
+  private A2aTasksRpcRequest(Builder b) {
+    this.id = b.id;
+    this.method = b.method;
+    this.params_ = b.params_;
+
+    this.jsonrpcPresent = b.jsonrpcPresent;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.method = method;
+    b.params_ = params_;
+
+    b.jsonrpcPresent = jsonrpcPresent;
+    return b;
+  }
+
+  /**
+   * The JSON-RPC id; Python sends the integer {@code 1}, TypeScript, Java and Rust (and our
+   * SDKs) a string counter.
+   *
+   * @return the value
+   */
+  public Object getId() {
+    return id;
+  }
+
+  /**
+   * The task method.
+   *
+   * @return the value
+   */
+  public A2aTasksRpcRequestMethod getMethod() {
+    return method;
+  }
+
+  /**
+   * The method's params.
+   *
+   * @return the value
+   */
+  public A2aTasksRpcRequestParams getParams() {
+    return params_;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static A2aTasksRpcRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vId = Json.member(o, "id", path, true, false);
+    if (vId != null) {
+      b.id(Json.any(vId));
+    }
+    JsonNode vMethod = Json.member(o, "method", path, true, false);
+    if (vMethod != null) {
+      b.method(A2aTasksRpcRequestMethod.fromJson(vMethod, path + ".method"));
+    }
+    JsonNode vParams_ = Json.member(o, "params", path, true, false);
+    if (vParams_ != null) {
+      b.params_(A2aTasksRpcRequestParams.fromJson(vParams_, path + ".params"));
+    }
+    JsonNode vjsonrpc = Json.member(o, "jsonrpc", path, false, false);
+    b.jsonrpcPresent = vjsonrpc != null;
+    if (vjsonrpc != null) {
+      Json.string(vjsonrpc, path + ".jsonrpc");
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.id = id;
-        b.method = method;
-        b.params_ = params_;
-        
-        b.jsonrpcPresent = jsonrpcPresent;
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (jsonrpcPresent) {
+      out.set("jsonrpc", Json.tree("2.0"));
     }
+    if (id != null) {
+      out.set("id", Json.tree(id));
+    }
+    if (method != null) {
+      out.set("method", method.toJson());
+    }
+    if (params_ != null) {
+      out.set("params", params_.toJson());
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof A2aTasksRpcRequest)) {
+      return false;
+    }
+    A2aTasksRpcRequest that = (A2aTasksRpcRequest) other;
+    return Objects.equals(id, that.id)
+        && Objects.equals(method, that.method)
+        && Objects.equals(params_, that.params_);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, method, params_);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "A2aTasksRpcRequest{" + "id=" + id + ", " + "method=" + method + ", " + "params_=" + params_ + "}";
+  }
+
+  /**
+   * Builds a {@link A2aTasksRpcRequest}.
+   */
+  public static final class Builder {
+    private Object id;
+    private A2aTasksRpcRequestMethod method;
+    private A2aTasksRpcRequestParams params_;
+
+    private boolean jsonrpcPresent = true;
+
+    private Builder() {}
+
     /**
      * The JSON-RPC id; Python sends the integer {@code 1}, TypeScript, Java and Rust (and our
      * SDKs) a string counter.
      *
-     * @return the value
+     * @param id the value
+     * @return this builder
      */
-    public Object getId() {
-        return id;
+    public Builder id(Object id) {
+      this.id = id;
+      return this;
     }
 
     /**
      * The task method.
      *
-     * @return the value
+     * @param method the value
+     * @return this builder
      */
-    public A2aTasksRpcRequestMethod getMethod() {
-        return method;
+    public Builder method(A2aTasksRpcRequestMethod method) {
+      this.method = method;
+      return this;
+    }
+
+    /**
+     * The task method. Given as its wire value.
+     *
+     * @param method the wire value
+     * @return this builder
+     */
+    public Builder method(String method) {
+      return method(method == null ? null : A2aTasksRpcRequestMethod.of(method));
     }
 
     /**
      * The method's params.
      *
+     * @param params_ the value
+     * @return this builder
+     */
+    public Builder params_(A2aTasksRpcRequestParams params_) {
+      this.params_ = params_;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public A2aTasksRpcRequestParams getParams() {
-        return params_;
-    }
-    
-
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static A2aTasksRpcRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vId = Json.member(o, "id", path, true, false);
-        if (vId != null) {
-            b.id(Json.any(vId));
-        }
-        JsonNode vMethod = Json.member(o, "method", path, true, false);
-        if (vMethod != null) {
-            b.method(A2aTasksRpcRequestMethod.fromJson(vMethod, path + ".method"));
-        }
-        JsonNode vParams_ = Json.member(o, "params", path, true, false);
-        if (vParams_ != null) {
-            b.params_(A2aTasksRpcRequestParams.fromJson(vParams_, path + ".params"));
-        }
-        JsonNode vjsonrpc = Json.member(o, "jsonrpc", path, false, false);
-        b.jsonrpcPresent = vjsonrpc != null;
-        if (vjsonrpc != null) {
-            Json.string(vjsonrpc, path + ".jsonrpc");
-        }
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (jsonrpcPresent) {
-            out.set("jsonrpc", Json.tree("2.0"));
-        }
-        if (id != null) {
-            out.set("id", Json.tree(id));
-        }
-        if (method != null) {
-            out.set("method", method.toJson());
-        }
-        if (params_ != null) {
-            out.set("params", params_.toJson());
-        }
-        return out;
+    public A2aTasksRpcRequest build() {
+      if (id == null) {
+        throw Facts.validation("id", "A2aTasksRpcRequest: id is required");
+      }
+      if (method == null) {
+        throw Facts.validation("method", "A2aTasksRpcRequest: method is required");
+      }
+      if (params_ == null) {
+        throw Facts.validation("params", "A2aTasksRpcRequest: params is required");
+      }
+      return new A2aTasksRpcRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof A2aTasksRpcRequest)) {
-            return false;
-        }
-        A2aTasksRpcRequest that = (A2aTasksRpcRequest) other;
-        return Objects.equals(id, that.id)
-                && Objects.equals(method, that.method)
-                && Objects.equals(params_, that.params_);
+    private A2aTasksRpcRequest buildDecoded() {
+      return new A2aTasksRpcRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(id, method, params_);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "A2aTasksRpcRequest{" + "id=" + id + ", " + "method=" + method + ", " + "params_=" + params_ + "}";
-    }
-
-    /**
-     * Builds a {&#64;link A2aTasksRpcRequest}.
-     */
-    public static final class Builder {
-        private Object id;
-        private A2aTasksRpcRequestMethod method;
-        private A2aTasksRpcRequestParams params_;
-        
-        private boolean jsonrpcPresent = true;
-
-        private Builder() {}
-        
-        /**
-         * The JSON-RPC id; Python sends the integer {@code 1}, TypeScript, Java and Rust (and our
-         * SDKs) a string counter.
-         *
-         * @param id the value
-         * @return this builder
-         */
-        public Builder id(Object id) {
-            this.id = id;
-            return this;
-        }
-
-        /**
-         * The task method.
-         *
-         * @param method the value
-         * @return this builder
-         */
-        public Builder method(A2aTasksRpcRequestMethod method) {
-            this.method = method;
-            return this;
-        }
-
-        /**
-         * The task method. Given as its wire value.
-         *
-         * @param method the wire value
-         * @return this builder
-         */
-        public Builder method(String method) {
-            return method(method == null ? null : A2aTasksRpcRequestMethod.of(method));
-        }
-
-        /**
-         * The method's params.
-         *
-         * @param params_ the value
-         * @return this builder
-         */
-        public Builder params_(A2aTasksRpcRequestParams params_) {
-            this.params_ = params_;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public A2aTasksRpcRequest build() {
-            if (id == null) {
-                throw Facts.validation("id", "A2aTasksRpcRequest: id is required");
-            }
-            if (method == null) {
-                throw Facts.validation("method", "A2aTasksRpcRequest: method is required");
-            }
-            if (params_ == null) {
-                throw Facts.validation("params", "A2aTasksRpcRequest: params is required");
-            }
-            return new A2aTasksRpcRequest(this);
-        }
-
-        private A2aTasksRpcRequest buildDecoded() {
-            return new A2aTasksRpcRequest(this);
-        }
-    }
+  }
 }

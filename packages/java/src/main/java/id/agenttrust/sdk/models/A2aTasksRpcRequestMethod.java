@@ -15,130 +15,130 @@ import java.util.Objects;
  * error).
  */
 public final class A2aTasksRpcRequestMethod implements JsonValue {
-    /**
-     * The value tasks/send.
-     */
-    public static final A2aTasksRpcRequestMethod TASKS_SEND = new A2aTasksRpcRequestMethod("tasks/send", true);
+  /**
+   * The value tasks/send.
+   */
+  public static final A2aTasksRpcRequestMethod TASKS_SEND = new A2aTasksRpcRequestMethod("tasks/send", true);
 
-    /**
-     * The value tasks/get.
-     */
-    public static final A2aTasksRpcRequestMethod TASKS_GET = new A2aTasksRpcRequestMethod("tasks/get", true);
+  /**
+   * The value tasks/get.
+   */
+  public static final A2aTasksRpcRequestMethod TASKS_GET = new A2aTasksRpcRequestMethod("tasks/get", true);
 
-    /**
-     * The value tasks/cancel.
-     */
-    public static final A2aTasksRpcRequestMethod TASKS_CANCEL = new A2aTasksRpcRequestMethod("tasks/cancel", true);
+  /**
+   * The value tasks/cancel.
+   */
+  public static final A2aTasksRpcRequestMethod TASKS_CANCEL = new A2aTasksRpcRequestMethod("tasks/cancel", true);
 
-    /**
-     * The value tasks/list.
-     */
-    public static final A2aTasksRpcRequestMethod TASKS_LIST = new A2aTasksRpcRequestMethod("tasks/list", true);
+  /**
+   * The value tasks/list.
+   */
+  public static final A2aTasksRpcRequestMethod TASKS_LIST = new A2aTasksRpcRequestMethod("tasks/list", true);
 
-    private static final Map<String, A2aTasksRpcRequestMethod> KNOWN = new LinkedHashMap<>();
+  private static final Map<String, A2aTasksRpcRequestMethod> KNOWN = new LinkedHashMap<>();
 
-    static {
-        KNOWN.put("tasks/send", TASKS_SEND);
-        KNOWN.put("tasks/get", TASKS_GET);
-        KNOWN.put("tasks/cancel", TASKS_CANCEL);
-        KNOWN.put("tasks/list", TASKS_LIST);
-    }
+  static {
+    KNOWN.put("tasks/send", TASKS_SEND);
+    KNOWN.put("tasks/get", TASKS_GET);
+    KNOWN.put("tasks/cancel", TASKS_CANCEL);
+    KNOWN.put("tasks/list", TASKS_LIST);
+  }
 
-    private final String value;
-    private final boolean known;
+  private final String value;
+  private final boolean known;
 
-    private A2aTasksRpcRequestMethod(String value, boolean known) {
-        this.value = value;
-        this.known = known;
-    }
+  private A2aTasksRpcRequestMethod(String value, boolean known) {
+    this.value = value;
+    this.known = known;
+  }
 
-    /**
-     * The constant for a wire value, or a new value for one the spec does not list.
-     *
-     * @param value the wire value
-     * @return the value
-     */
-    public static A2aTasksRpcRequestMethod of(String value) {
-        A2aTasksRpcRequestMethod k = KNOWN.get(Objects.requireNonNull(value, "value"));
-        return k != null ? k : new A2aTasksRpcRequestMethod(value, false);
-    }
+  /**
+   * The constant for a wire value, or a new value for one the spec does not list.
+   *
+   * @param value the wire value
+   * @return the value
+   */
+  public static A2aTasksRpcRequestMethod of(String value) {
+    A2aTasksRpcRequestMethod k = KNOWN.get(Objects.requireNonNull(value, "value"));
+    return k != null ? k : new A2aTasksRpcRequestMethod(value, false);
+  }
 
-    /**
-     * The values the spec lists.
-     *
-     * @return the constants, in spec order
-     */
-    public static List<A2aTasksRpcRequestMethod> values() {
-        return List.copyOf(KNOWN.values());
-    }
+  /**
+   * The values the spec lists.
+   *
+   * @return the constants, in spec order
+   */
+  public static List<A2aTasksRpcRequestMethod> values() {
+    return List.copyOf(KNOWN.values());
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    public String value() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  public String value() {
+    return value;
+  }
 
-    /**
-     * Whether the spec lists this value.
-     *
-     * @return true for a known constant
-     */
-    public boolean isKnown() {
-        return known;
-    }
+  /**
+   * Whether the spec lists this value.
+   *
+   * @return true for a known constant
+   */
+  public boolean isKnown() {
+    return known;
+  }
 
-    /**
-     * Decodes a wire value (any string).
-     *
-     * @param node the JSON value
-     * @param path its path
-     * @return the value
-     */
-    public static A2aTasksRpcRequestMethod fromJson(JsonNode node, String path) {
-        return of(Json.string(node, path));
-    }
+  /**
+   * Decodes a wire value (any string).
+   *
+   * @param node the JSON value
+   * @param path its path
+   * @return the value
+   */
+  public static A2aTasksRpcRequestMethod fromJson(JsonNode node, String path) {
+    return of(Json.string(node, path));
+  }
 
-    /**
-     * The wire value as JSON.
-     *
-     * @return the JSON string
-     */
-    @Override
-    public JsonNode toJson() {
-        return Json.NODES.textNode(value);
-    }
+  /**
+   * The wire value as JSON.
+   *
+   * @return the JSON string
+   */
+  @Override
+  public JsonNode toJson() {
+    return Json.NODES.textNode(value);
+  }
 
-    /**
-     * Equal wire values are equal.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof A2aTasksRpcRequestMethod && ((A2aTasksRpcRequestMethod) other).value.equals(value);
-    }
+  /**
+   * Equal wire values are equal.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof A2aTasksRpcRequestMethod && ((A2aTasksRpcRequestMethod) other).value.equals(value);
+  }
 
-    /**
-     * The wire value's hash.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return value.hashCode();
-    }
+  /**
+   * The wire value's hash.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    @Override
-    public String toString() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  @Override
+  public String toString() {
+    return value;
+  }
 }

@@ -7,38 +7,38 @@ import id.agenttrust.sdk.internal.Json;
 import id.agenttrust.sdk.internal.JsonValue;
 
 /**
- * The method's params. One of: {&#64;link SendTaskParams}, {&#64;link TaskIdParams},
- * {&#64;link PythonTaskIdParams}, {&#64;link ListTasksParams}.
+ * The method's params. One of: {@link SendTaskParams}, {@link TaskIdParams}, {@link
+ * PythonTaskIdParams}, {@link ListTasksParams}.
  */
 public interface A2aTasksRpcRequestParams extends JsonValue {
-    /**
-     * Decodes the variant that matches first.
-     *
-     * @param node the JSON value
-     * @param path its path
-     * @return the variant
-     */
-    static A2aTasksRpcRequestParams fromJson(JsonNode node, String path) {
-        try {
-            return SendTaskParams.fromJson(node, path);
-        } catch (Json.DecodeException e) {
-            // Not this variant; try the next one.
-        }
-        try {
-            return TaskIdParams.fromJson(node, path);
-        } catch (Json.DecodeException e) {
-            // Not this variant; try the next one.
-        }
-        try {
-            return PythonTaskIdParams.fromJson(node, path);
-        } catch (Json.DecodeException e) {
-            // Not this variant; try the next one.
-        }
-        try {
-            return ListTasksParams.fromJson(node, path);
-        } catch (Json.DecodeException e) {
-            // Not this variant; try the next one.
-        }
-        throw new Json.DecodeException(path, "matches none of SendTaskParams, TaskIdParams, PythonTaskIdParams, ListTasksParams");
+  /**
+   * Decodes the variant that matches first.
+   *
+   * @param node the JSON value
+   * @param path its path
+   * @return the variant
+   */
+  static A2aTasksRpcRequestParams fromJson(JsonNode node, String path) {
+    try {
+      return SendTaskParams.fromJson(node, path);
+    } catch (Json.DecodeException e) {
+      // Not this variant; try the next one.
     }
+    try {
+      return TaskIdParams.fromJson(node, path);
+    } catch (Json.DecodeException e) {
+      // Not this variant; try the next one.
+    }
+    try {
+      return PythonTaskIdParams.fromJson(node, path);
+    } catch (Json.DecodeException e) {
+      // Not this variant; try the next one.
+    }
+    try {
+      return ListTasksParams.fromJson(node, path);
+    } catch (Json.DecodeException e) {
+      // Not this variant; try the next one.
+    }
+    throw new Json.DecodeException(path, "matches none of SendTaskParams, TaskIdParams, PythonTaskIdParams, ListTasksParams");
+  }
 }

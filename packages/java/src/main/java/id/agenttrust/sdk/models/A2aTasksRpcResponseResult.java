@@ -8,27 +8,27 @@ import id.agenttrust.sdk.internal.JsonValue;
 
 /**
  * A task ({@code tasks/send}, {@code tasks/get}, {@code tasks/cancel}) or a task list ({@code
- * tasks/list}). One of: {&#64;link A2aTask}, {&#64;link A2aTaskList}.
+ * tasks/list}). One of: {@link A2aTask}, {@link A2aTaskList}.
  */
 public interface A2aTasksRpcResponseResult extends JsonValue {
-    /**
-     * Decodes the variant that matches first.
-     *
-     * @param node the JSON value
-     * @param path its path
-     * @return the variant
-     */
-    static A2aTasksRpcResponseResult fromJson(JsonNode node, String path) {
-        try {
-            return A2aTask.fromJson(node, path);
-        } catch (Json.DecodeException e) {
-            // Not this variant; try the next one.
-        }
-        try {
-            return A2aTaskList.fromJson(node, path);
-        } catch (Json.DecodeException e) {
-            // Not this variant; try the next one.
-        }
-        throw new Json.DecodeException(path, "matches none of A2aTask, A2aTaskList");
+  /**
+   * Decodes the variant that matches first.
+   *
+   * @param node the JSON value
+   * @param path its path
+   * @return the variant
+   */
+  static A2aTasksRpcResponseResult fromJson(JsonNode node, String path) {
+    try {
+      return A2aTask.fromJson(node, path);
+    } catch (Json.DecodeException e) {
+      // Not this variant; try the next one.
     }
+    try {
+      return A2aTaskList.fromJson(node, path);
+    } catch (Json.DecodeException e) {
+      // Not this variant; try the next one.
+    }
+    throw new Json.DecodeException(path, "matches none of A2aTask, A2aTaskList");
+  }
 }

@@ -12,182 +12,181 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A2aTextPart Immutable; build one with {&#64;link #builder()}.
+ * A2aTextPart Immutable; build one with {@link #builder()}.
  */
 public final class A2aTextPart implements JsonValue, A2aPart {
-    private final String text;
-    private final Map<String, Object> additional;
-    private final boolean kindPresent;
+  private final String text;
+  private final Map<String, Object> additional;
+  private final boolean kindPresent;
 
-    private A2aTextPart(Builder b) {
-        this.text = b.text;
-        this.additional = Json.copy(b.additional);
-        this.kindPresent = b.kindPresent;
+  private A2aTextPart(Builder b) {
+    this.text = b.text;
+    this.additional = Json.copy(b.additional);
+    this.kindPresent = b.kindPresent;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.text = text;
+    b.additional.putAll(additional);
+    b.kindPresent = kindPresent;
+    return b;
+  }
+
+  /**
+   * The text.
+   *
+   * @return the value
+   */
+  public String getText() {
+    return text;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static A2aTextPart fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vText = Json.member(o, "text", path, true, false);
+    if (vText != null) {
+      b.text(Json.string(vText, path + ".text"));
     }
-
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
+    JsonNode vkind = Json.member(o, "kind", path, false, false);
+    b.kindPresent = vkind != null;
+    if (vkind != null) {
+      Json.string(vkind, path + ".kind");
     }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.text = text;
-        b.additional.putAll(additional);
-        b.kindPresent = kindPresent;
-        return b;
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("kind", "text");
+
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    out.set("kind", Json.tree("text"));
+    if (text != null) {
+      out.set("text", Json.NODES.textNode(text));
     }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof A2aTextPart)) {
+      return false;
+    }
+    A2aTextPart that = (A2aTextPart) other;
+    return Objects.equals(text, that.text)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(text, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "A2aTextPart{" + "text=" + text + "}";
+  }
+
+  /**
+   * Builds a {@link A2aTextPart}.
+   */
+  public static final class Builder {
+    private String text;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+    private boolean kindPresent = true;
+
+    private Builder() {}
+
     /**
      * The text.
      *
+     * @param text the value
+     * @return this builder
+     */
+    public Builder text(String text) {
+      this.text = text;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public String getText() {
-        return text;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public A2aTextPart build() {
+      if (text == null) {
+        throw Facts.validation("text", "A2aTextPart: text is required");
+      }
+      return new A2aTextPart(this);
     }
 
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static A2aTextPart fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vText = Json.member(o, "text", path, true, false);
-        if (vText != null) {
-            b.text(Json.string(vText, path + ".text"));
-        }
-        JsonNode vkind = Json.member(o, "kind", path, false, false);
-        b.kindPresent = vkind != null;
-        if (vkind != null) {
-            Json.string(vkind, path + ".kind");
-        }
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
+    private A2aTextPart buildDecoded() {
+      return new A2aTextPart(this);
     }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("kind", "text");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        out.set("kind", Json.tree("text"));
-        if (text != null) {
-            out.set("text", Json.NODES.textNode(text));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
-    }
-
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof A2aTextPart)) {
-            return false;
-        }
-        A2aTextPart that = (A2aTextPart) other;
-        return Objects.equals(text, that.text)
-                && Objects.equals(additional, that.additional);
-    }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(text, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "A2aTextPart{" + "text=" + text + "}";
-    }
-
-    /**
-     * Builds a {&#64;link A2aTextPart}.
-     */
-    public static final class Builder {
-        private String text;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        private boolean kindPresent = true;
-
-        private Builder() {}
-        
-        /**
-         * The text.
-         *
-         * @param text the value
-         * @return this builder
-         */
-        public Builder text(String text) {
-            this.text = text;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public A2aTextPart build() {
-            if (text == null) {
-                throw Facts.validation("text", "A2aTextPart: text is required");
-            }
-            return new A2aTextPart(this);
-        }
-
-        private A2aTextPart buildDecoded() {
-            return new A2aTextPart(this);
-        }
-    }
+  }
 }

@@ -14,319 +14,318 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An A2A v1.0 task (the {@code message/send} result). Immutable; build one with {&#64;link
+ * An A2A v1.0 task (the {@code message/send} result). Immutable; build one with {@link
  * #builder()}.
  */
 public final class A2aV1Task implements JsonValue {
-    private final String id;
-    private final String contextId;
-    private final A2aTaskStatus status;
-    private final List<A2aMessage> history;
-    private final List<A2aArtifact> artifacts;
-    private final Map<String, Object> additional;
-    private final boolean kindPresent;
+  private final String id;
+  private final String contextId;
+  private final A2aTaskStatus status;
+  private final List<A2aMessage> history;
+  private final List<A2aArtifact> artifacts;
+  private final Map<String, Object> additional;
+  private final boolean kindPresent;
 
-    private A2aV1Task(Builder b) {
-        this.id = b.id;
-        this.contextId = b.contextId;
-        this.status = b.status;
-        this.history = b.history == null ? null : Json.copy(b.history);
-        this.artifacts = b.artifacts == null ? null : Json.copy(b.artifacts);
-        this.additional = Json.copy(b.additional);
-        this.kindPresent = b.kindPresent;
+  private A2aV1Task(Builder b) {
+    this.id = b.id;
+    this.contextId = b.contextId;
+    this.status = b.status;
+    this.history = b.history == null ? null : Json.copy(b.history);
+    this.artifacts = b.artifacts == null ? null : Json.copy(b.artifacts);
+    this.additional = Json.copy(b.additional);
+    this.kindPresent = b.kindPresent;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.contextId = contextId;
+    b.status = status;
+    b.history = history;
+    b.artifacts = artifacts;
+    b.additional.putAll(additional);
+    b.kindPresent = kindPresent;
+    return b;
+  }
+
+  /**
+   * The task's id.
+   *
+   * @return the value
+   */
+  public String getId() {
+    return id;
+  }
+
+  /**
+   * Groups related tasks.
+   *
+   * @return the value
+   */
+  public String getContextId() {
+    return contextId;
+  }
+
+  /**
+   * status.
+   *
+   * @return the value
+   */
+  public A2aTaskStatus getStatus() {
+    return status;
+  }
+
+  /**
+   * Messages so far.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<A2aMessage>> getHistory() {
+    return Optional.ofNullable(history);
+  }
+
+  /**
+   * Outputs so far.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<A2aArtifact>> getArtifacts() {
+    return Optional.ofNullable(artifacts);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static A2aV1Task fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vId = Json.member(o, "id", path, true, false);
+    if (vId != null) {
+      b.id(Json.string(vId, path + ".id"));
     }
-
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
+    JsonNode vContextId = Json.member(o, "contextId", path, true, false);
+    if (vContextId != null) {
+      b.contextId(Json.string(vContextId, path + ".contextId"));
     }
-
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.id = id;
-        b.contextId = contextId;
-        b.status = status;
-        b.history = history;
-        b.artifacts = artifacts;
-        b.additional.putAll(additional);
-        b.kindPresent = kindPresent;
-        return b;
+    JsonNode vStatus = Json.member(o, "status", path, true, false);
+    if (vStatus != null) {
+      b.status(A2aTaskStatus.fromJson(vStatus, path + ".status"));
     }
+    JsonNode vHistory = Json.member(o, "history", path, false, false);
+    if (vHistory != null) {
+      b.history(Json.list(vHistory, path + ".history", (n0, p0) -> A2aMessage.fromJson(n0, p0)));
+    }
+    JsonNode vArtifacts = Json.member(o, "artifacts", path, false, false);
+    if (vArtifacts != null) {
+      b.artifacts(Json.list(vArtifacts, path + ".artifacts", (n0, p0) -> A2aArtifact.fromJson(n0, p0)));
+    }
+    JsonNode vkind = Json.member(o, "kind", path, false, false);
+    b.kindPresent = vkind != null;
+    if (vkind != null) {
+      Json.string(vkind, path + ".kind");
+    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "contextId", "status", "history", "artifacts", "kind");
+
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (id != null) {
+      out.set("id", Json.NODES.textNode(id));
+    }
+    if (contextId != null) {
+      out.set("contextId", Json.NODES.textNode(contextId));
+    }
+    if (status != null) {
+      out.set("status", status.toJson());
+    }
+    if (history != null) {
+      out.set("history", Json.array(history, x7 -> x7.toJson()));
+    }
+    if (artifacts != null) {
+      out.set("artifacts", Json.array(artifacts, x9 -> x9.toJson()));
+    }
+    if (kindPresent) {
+      out.set("kind", Json.tree("task"));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof A2aV1Task)) {
+      return false;
+    }
+    A2aV1Task that = (A2aV1Task) other;
+    return Objects.equals(id, that.id)
+        && Objects.equals(contextId, that.contextId)
+        && Objects.equals(status, that.status)
+        && Objects.equals(history, that.history)
+        && Objects.equals(artifacts, that.artifacts)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, contextId, status, history, artifacts, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "A2aV1Task{" + "id=" + id + ", " + "contextId=" + contextId + ", " + "status=" + status + ", " + "history=" + history + ", " + "artifacts=" + artifacts + "}";
+  }
+
+  /**
+   * Builds a {@link A2aV1Task}.
+   */
+  public static final class Builder {
+    private String id;
+    private String contextId;
+    private A2aTaskStatus status;
+    private List<A2aMessage> history;
+    private List<A2aArtifact> artifacts;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+    private boolean kindPresent = true;
+
+    private Builder() {}
+
     /**
      * The task's id.
      *
-     * @return the value
+     * @param id the value
+     * @return this builder
      */
-    public String getId() {
-        return id;
+    public Builder id(String id) {
+      this.id = id;
+      return this;
     }
 
     /**
      * Groups related tasks.
      *
-     * @return the value
+     * @param contextId the value
+     * @return this builder
      */
-    public String getContextId() {
-        return contextId;
+    public Builder contextId(String contextId) {
+      this.contextId = contextId;
+      return this;
     }
 
     /**
      * status.
      *
-     * @return the value
+     * @param status the value
+     * @return this builder
      */
-    public A2aTaskStatus getStatus() {
-        return status;
+    public Builder status(A2aTaskStatus status) {
+      this.status = status;
+      return this;
     }
 
     /**
      * Messages so far.
      *
-     * @return the value, when present (and not null)
+     * @param history the value
+     * @return this builder
      */
-    public Optional<List<A2aMessage>> getHistory() {
-        return Optional.ofNullable(history);
+    public Builder history(List<A2aMessage> history) {
+      this.history = history;
+      return this;
     }
 
     /**
      * Outputs so far.
      *
-     * @return the value, when present (and not null)
+     * @param artifacts the value
+     * @return this builder
      */
-    public Optional<List<A2aArtifact>> getArtifacts() {
-        return Optional.ofNullable(artifacts);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder artifacts(List<A2aArtifact> artifacts) {
+      this.artifacts = artifacts;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static A2aV1Task fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vId = Json.member(o, "id", path, true, false);
-        if (vId != null) {
-            b.id(Json.string(vId, path + ".id"));
-        }
-        JsonNode vContextId = Json.member(o, "contextId", path, true, false);
-        if (vContextId != null) {
-            b.contextId(Json.string(vContextId, path + ".contextId"));
-        }
-        JsonNode vStatus = Json.member(o, "status", path, true, false);
-        if (vStatus != null) {
-            b.status(A2aTaskStatus.fromJson(vStatus, path + ".status"));
-        }
-        JsonNode vHistory = Json.member(o, "history", path, false, false);
-        if (vHistory != null) {
-            b.history(Json.list(vHistory, path + ".history", (n0, p0) -> A2aMessage.fromJson(n0, p0)));
-        }
-        JsonNode vArtifacts = Json.member(o, "artifacts", path, false, false);
-        if (vArtifacts != null) {
-            b.artifacts(Json.list(vArtifacts, path + ".artifacts", (n0, p0) -> A2aArtifact.fromJson(n0, p0)));
-        }
-        JsonNode vkind = Json.member(o, "kind", path, false, false);
-        b.kindPresent = vkind != null;
-        if (vkind != null) {
-            Json.string(vkind, path + ".kind");
-        }
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "contextId", "status", "history", "artifacts", "kind");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (id != null) {
-            out.set("id", Json.NODES.textNode(id));
-        }
-        if (contextId != null) {
-            out.set("contextId", Json.NODES.textNode(contextId));
-        }
-        if (status != null) {
-            out.set("status", status.toJson());
-        }
-        if (history != null) {
-            out.set("history", Json.array(history, x7 -> x7.toJson()));
-        }
-        if (artifacts != null) {
-            out.set("artifacts", Json.array(artifacts, x9 -> x9.toJson()));
-        }
-        if (kindPresent) {
-            out.set("kind", Json.tree("task"));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public A2aV1Task build() {
+      if (id == null) {
+        throw Facts.validation("id", "A2aV1Task: id is required");
+      }
+      if (contextId == null) {
+        throw Facts.validation("contextId", "A2aV1Task: contextId is required");
+      }
+      if (status == null) {
+        throw Facts.validation("status", "A2aV1Task: status is required");
+      }
+      return new A2aV1Task(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof A2aV1Task)) {
-            return false;
-        }
-        A2aV1Task that = (A2aV1Task) other;
-        return Objects.equals(id, that.id)
-                && Objects.equals(contextId, that.contextId)
-                && Objects.equals(status, that.status)
-                && Objects.equals(history, that.history)
-                && Objects.equals(artifacts, that.artifacts)
-                && Objects.equals(additional, that.additional);
+    private A2aV1Task buildDecoded() {
+      return new A2aV1Task(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(id, contextId, status, history, artifacts, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "A2aV1Task{" + "id=" + id + ", " + "contextId=" + contextId + ", " + "status=" + status + ", " + "history=" + history + ", " + "artifacts=" + artifacts + "}";
-    }
-
-    /**
-     * Builds a {&#64;link A2aV1Task}.
-     */
-    public static final class Builder {
-        private String id;
-        private String contextId;
-        private A2aTaskStatus status;
-        private List<A2aMessage> history;
-        private List<A2aArtifact> artifacts;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        private boolean kindPresent = true;
-
-        private Builder() {}
-        
-        /**
-         * The task's id.
-         *
-         * @param id the value
-         * @return this builder
-         */
-        public Builder id(String id) {
-            this.id = id;
-            return this;
-        }
-
-        /**
-         * Groups related tasks.
-         *
-         * @param contextId the value
-         * @return this builder
-         */
-        public Builder contextId(String contextId) {
-            this.contextId = contextId;
-            return this;
-        }
-
-        /**
-         * status.
-         *
-         * @param status the value
-         * @return this builder
-         */
-        public Builder status(A2aTaskStatus status) {
-            this.status = status;
-            return this;
-        }
-
-        /**
-         * Messages so far.
-         *
-         * @param history the value
-         * @return this builder
-         */
-        public Builder history(List<A2aMessage> history) {
-            this.history = history;
-            return this;
-        }
-
-        /**
-         * Outputs so far.
-         *
-         * @param artifacts the value
-         * @return this builder
-         */
-        public Builder artifacts(List<A2aArtifact> artifacts) {
-            this.artifacts = artifacts;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public A2aV1Task build() {
-            if (id == null) {
-                throw Facts.validation("id", "A2aV1Task: id is required");
-            }
-            if (contextId == null) {
-                throw Facts.validation("contextId", "A2aV1Task: contextId is required");
-            }
-            if (status == null) {
-                throw Facts.validation("status", "A2aV1Task: status is required");
-            }
-            return new A2aV1Task(this);
-        }
-
-        private A2aV1Task buildDecoded() {
-            return new A2aV1Task(this);
-        }
-    }
+  }
 }

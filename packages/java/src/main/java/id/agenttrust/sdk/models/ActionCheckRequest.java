@@ -11,312 +11,309 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * ActionCheckRequest Immutable; build one with {&#64;link #builder()}.
+ * ActionCheckRequest Immutable; build one with {@link #builder()}.
  */
 public final class ActionCheckRequest implements JsonValue {
-    private final String agentId;
-    private final String sessionId;
-    private final String toolName;
-    private final String toolInputSummary;
-    private final ActionEffect actionEffect;
-    
-    private final boolean actionSourcePresent;
+  private final String agentId;
+  private final String sessionId;
+  private final String toolName;
+  private final String toolInputSummary;
+  private final ActionEffect actionEffect;
 
-    private ActionCheckRequest(Builder b) {
-        this.agentId = b.agentId;
-        this.sessionId = b.sessionId;
-        this.toolName = b.toolName;
-        this.toolInputSummary = b.toolInputSummary;
-        this.actionEffect = b.actionEffect;
-        
-        this.actionSourcePresent = b.actionSourcePresent;
+  private final boolean actionSourcePresent;
+
+  private ActionCheckRequest(Builder b) {
+    this.agentId = b.agentId;
+    this.sessionId = b.sessionId;
+    this.toolName = b.toolName;
+    this.toolInputSummary = b.toolInputSummary;
+    this.actionEffect = b.actionEffect;
+
+    this.actionSourcePresent = b.actionSourcePresent;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.agentId = agentId;
+    b.sessionId = sessionId;
+    b.toolName = toolName;
+    b.toolInputSummary = toolInputSummary;
+    b.actionEffect = actionEffect;
+
+    b.actionSourcePresent = actionSourcePresent;
+    return b;
+  }
+
+  /**
+   * The calling agent.
+   *
+   * @return the value
+   */
+  public String getAgentId() {
+    return agentId;
+  }
+
+  /**
+   * The session (or the guard's correlation id); {@code ""} when there is none.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getSessionId() {
+    return Optional.ofNullable(sessionId);
+  }
+
+  /**
+   * The tool about to be called (the SDKs' {@code tool_name}; the official clients fall back to
+   * the {@code action} argument, then {@code tool_call}).
+   *
+   * @return the value
+   */
+  public String getToolName() {
+    return toolName;
+  }
+
+  /**
+   * At most 200 characters describing the input (the SDKs' {@code tool_input_summary}); {@code
+   * ""} unless the user opts in to sending inputs. SDKs truncate by code point.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getToolInputSummary() {
+    return Optional.ofNullable(toolInputSummary);
+  }
+
+  /**
+   * action_effect.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<ActionEffect> getActionEffect() {
+    return Optional.ofNullable(actionEffect);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static ActionCheckRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vAgentId = Json.member(o, "agent_id", path, true, false);
+    if (vAgentId != null) {
+      b.agentId(Json.string(vAgentId, path + ".agent_id"));
+    }
+    JsonNode vSessionId = Json.member(o, "session_id", path, false, false);
+    if (vSessionId != null) {
+      b.sessionId(Json.string(vSessionId, path + ".session_id"));
+    }
+    JsonNode vToolName = Json.member(o, "action_name", path, true, false);
+    if (vToolName != null) {
+      b.toolName(Json.string(vToolName, path + ".action_name"));
+    }
+    JsonNode vToolInputSummary = Json.member(o, "action_input_summary", path, false, false);
+    if (vToolInputSummary != null) {
+      b.toolInputSummary(Json.string(vToolInputSummary, path + ".action_input_summary"));
+    }
+    JsonNode vActionEffect = Json.member(o, "action_effect", path, false, false);
+    if (vActionEffect != null) {
+      b.actionEffect(ActionEffect.fromJson(vActionEffect, path + ".action_effect"));
+    }
+    JsonNode vactionSource = Json.member(o, "action_source", path, false, false);
+    b.actionSourcePresent = vactionSource != null;
+    if (vactionSource != null) {
+      Json.string(vactionSource, path + ".action_source");
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.agentId = agentId;
-        b.sessionId = sessionId;
-        b.toolName = toolName;
-        b.toolInputSummary = toolInputSummary;
-        b.actionEffect = actionEffect;
-        
-        b.actionSourcePresent = actionSourcePresent;
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (agentId != null) {
+      out.set("agent_id", Json.NODES.textNode(agentId));
     }
+    if (sessionId != null) {
+      out.set("session_id", Json.NODES.textNode(sessionId));
+    }
+    if (toolName != null) {
+      out.set("action_name", Json.NODES.textNode(toolName));
+    }
+    out.set("action_source", Json.tree("api"));
+    if (toolInputSummary != null) {
+      out.set("action_input_summary", Json.NODES.textNode(toolInputSummary));
+    }
+    if (actionEffect != null) {
+      out.set("action_effect", actionEffect.toJson());
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof ActionCheckRequest)) {
+      return false;
+    }
+    ActionCheckRequest that = (ActionCheckRequest) other;
+    return Objects.equals(agentId, that.agentId)
+        && Objects.equals(sessionId, that.sessionId)
+        && Objects.equals(toolName, that.toolName)
+        && Objects.equals(toolInputSummary, that.toolInputSummary)
+        && Objects.equals(actionEffect, that.actionEffect);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(agentId, sessionId, toolName, toolInputSummary, actionEffect);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "ActionCheckRequest{" + "agentId=" + agentId + ", " + "sessionId=" + sessionId + ", " + "toolName=" + toolName + ", " + "toolInputSummary=" + toolInputSummary + ", " + "actionEffect=" + actionEffect + "}";
+  }
+
+  /**
+   * Builds a {@link ActionCheckRequest}.
+   */
+  public static final class Builder {
+    private String agentId;
+    private String sessionId;
+    private String toolName;
+    private String toolInputSummary;
+    private ActionEffect actionEffect;
+
+    private boolean actionSourcePresent = true;
+
+    private Builder() {}
+
     /**
      * The calling agent.
      *
-     * @return the value
+     * @param agentId the value
+     * @return this builder
      */
-    public String getAgentId() {
-        return agentId;
+    public Builder agentId(String agentId) {
+      this.agentId = agentId;
+      return this;
     }
 
     /**
      * The session (or the guard's correlation id); {@code ""} when there is none.
      *
-     * @return the value, when present (and not null)
+     * @param sessionId the value
+     * @return this builder
      */
-    public Optional<String> getSessionId() {
-        return Optional.ofNullable(sessionId);
+    public Builder sessionId(String sessionId) {
+      this.sessionId = sessionId;
+      return this;
     }
 
     /**
      * The tool about to be called (the SDKs' {@code tool_name}; the official clients fall back to
      * the {@code action} argument, then {@code tool_call}).
      *
-     * @return the value
+     * @param toolName the value
+     * @return this builder
      */
-    public String getToolName() {
-        return toolName;
+    public Builder toolName(String toolName) {
+      this.toolName = toolName;
+      return this;
     }
 
     /**
      * At most 200 characters describing the input (the SDKs' {@code tool_input_summary}); {@code
      * ""} unless the user opts in to sending inputs. SDKs truncate by code point.
      *
-     * @return the value, when present (and not null)
+     * @param toolInputSummary the value
+     * @return this builder
      */
-    public Optional<String> getToolInputSummary() {
-        return Optional.ofNullable(toolInputSummary);
+    public Builder toolInputSummary(String toolInputSummary) {
+      this.toolInputSummary = toolInputSummary;
+      return this;
     }
 
     /**
      * action_effect.
      *
-     * @return the value, when present (and not null)
+     * @param actionEffect the value
+     * @return this builder
      */
-    public Optional<ActionEffect> getActionEffect() {
-        return Optional.ofNullable(actionEffect);
+    public Builder actionEffect(ActionEffect actionEffect) {
+      this.actionEffect = actionEffect;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * action_effect. Given as its wire value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
+     * @param actionEffect the wire value
+     * @return this builder
+     */
+    public Builder actionEffect(String actionEffect) {
+      return actionEffect(actionEffect == null ? null : ActionEffect.of(actionEffect));
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static ActionCheckRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vAgentId = Json.member(o, "agent_id", path, true, false);
-        if (vAgentId != null) {
-            b.agentId(Json.string(vAgentId, path + ".agent_id"));
-        }
-        JsonNode vSessionId = Json.member(o, "session_id", path, false, false);
-        if (vSessionId != null) {
-            b.sessionId(Json.string(vSessionId, path + ".session_id"));
-        }
-        JsonNode vToolName = Json.member(o, "action_name", path, true, false);
-        if (vToolName != null) {
-            b.toolName(Json.string(vToolName, path + ".action_name"));
-        }
-        JsonNode vToolInputSummary = Json.member(o, "action_input_summary", path, false, false);
-        if (vToolInputSummary != null) {
-            b.toolInputSummary(Json.string(vToolInputSummary, path + ".action_input_summary"));
-        }
-        JsonNode vActionEffect = Json.member(o, "action_effect", path, false, false);
-        if (vActionEffect != null) {
-            b.actionEffect(ActionEffect.fromJson(vActionEffect, path + ".action_effect"));
-        }
-        JsonNode vactionSource = Json.member(o, "action_source", path, false, false);
-        b.actionSourcePresent = vactionSource != null;
-        if (vactionSource != null) {
-            Json.string(vactionSource, path + ".action_source");
-        }
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (agentId != null) {
-            out.set("agent_id", Json.NODES.textNode(agentId));
-        }
-        if (sessionId != null) {
-            out.set("session_id", Json.NODES.textNode(sessionId));
-        }
-        if (toolName != null) {
-            out.set("action_name", Json.NODES.textNode(toolName));
-        }
-        out.set("action_source", Json.tree("api"));
-        if (toolInputSummary != null) {
-            out.set("action_input_summary", Json.NODES.textNode(toolInputSummary));
-        }
-        if (actionEffect != null) {
-            out.set("action_effect", actionEffect.toJson());
-        }
-        return out;
+    public ActionCheckRequest build() {
+      if (agentId == null) {
+        throw Facts.validation("agent_id", "ActionCheckRequest: agent_id is required");
+      }
+      if (toolName == null) {
+        throw Facts.validation("action_name", "ActionCheckRequest: action_name is required");
+      }
+      return new ActionCheckRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof ActionCheckRequest)) {
-            return false;
-        }
-        ActionCheckRequest that = (ActionCheckRequest) other;
-        return Objects.equals(agentId, that.agentId)
-                && Objects.equals(sessionId, that.sessionId)
-                && Objects.equals(toolName, that.toolName)
-                && Objects.equals(toolInputSummary, that.toolInputSummary)
-                && Objects.equals(actionEffect, that.actionEffect);
+    private ActionCheckRequest buildDecoded() {
+      return new ActionCheckRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(agentId, sessionId, toolName, toolInputSummary, actionEffect);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "ActionCheckRequest{" + "agentId=" + agentId + ", " + "sessionId=" + sessionId + ", " + "toolName=" + toolName + ", " + "toolInputSummary=" + toolInputSummary + ", " + "actionEffect=" + actionEffect + "}";
-    }
-
-    /**
-     * Builds a {&#64;link ActionCheckRequest}.
-     */
-    public static final class Builder {
-        private String agentId;
-        private String sessionId;
-        private String toolName;
-        private String toolInputSummary;
-        private ActionEffect actionEffect;
-        
-        private boolean actionSourcePresent = true;
-
-        private Builder() {}
-        
-        /**
-         * The calling agent.
-         *
-         * @param agentId the value
-         * @return this builder
-         */
-        public Builder agentId(String agentId) {
-            this.agentId = agentId;
-            return this;
-        }
-
-        /**
-         * The session (or the guard's correlation id); {@code ""} when there is none.
-         *
-         * @param sessionId the value
-         * @return this builder
-         */
-        public Builder sessionId(String sessionId) {
-            this.sessionId = sessionId;
-            return this;
-        }
-
-        /**
-         * The tool about to be called (the SDKs' {@code tool_name}; the official clients fall back to
-         * the {@code action} argument, then {@code tool_call}).
-         *
-         * @param toolName the value
-         * @return this builder
-         */
-        public Builder toolName(String toolName) {
-            this.toolName = toolName;
-            return this;
-        }
-
-        /**
-         * At most 200 characters describing the input (the SDKs' {@code tool_input_summary}); {@code
-         * ""} unless the user opts in to sending inputs. SDKs truncate by code point.
-         *
-         * @param toolInputSummary the value
-         * @return this builder
-         */
-        public Builder toolInputSummary(String toolInputSummary) {
-            this.toolInputSummary = toolInputSummary;
-            return this;
-        }
-
-        /**
-         * action_effect.
-         *
-         * @param actionEffect the value
-         * @return this builder
-         */
-        public Builder actionEffect(ActionEffect actionEffect) {
-            this.actionEffect = actionEffect;
-            return this;
-        }
-
-        /**
-         * action_effect. Given as its wire value.
-         *
-         * @param actionEffect the wire value
-         * @return this builder
-         */
-        public Builder actionEffect(String actionEffect) {
-            return actionEffect(actionEffect == null ? null : ActionEffect.of(actionEffect));
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public ActionCheckRequest build() {
-            if (agentId == null) {
-                throw Facts.validation("agent_id", "ActionCheckRequest: agent_id is required");
-            }
-            if (toolName == null) {
-                throw Facts.validation("action_name", "ActionCheckRequest: action_name is required");
-            }
-            return new ActionCheckRequest(this);
-        }
-
-        private ActionCheckRequest buildDecoded() {
-            return new ActionCheckRequest(this);
-        }
-    }
+  }
 }

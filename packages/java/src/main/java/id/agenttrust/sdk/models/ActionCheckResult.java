@@ -13,462 +13,458 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * ActionCheckResult Immutable; build one with {&#64;link #builder()}.
+ * ActionCheckResult Immutable; build one with {@link #builder()}.
  */
 public final class ActionCheckResult implements JsonValue {
-    private final Boolean allowed;
-    private final String checkId;
-    private final Double confidence;
-    private final GuardTier guardTier;
-    private final Long latencyMs;
-    private final String reason;
-    private final Boolean elevationRequired;
-    private final String approvalId;
-    private final boolean approvalIdSet;
-    private final DecisionRule rule;
-    private final Map<String, Object> additional;
-    
+  private final Boolean allowed;
+  private final String checkId;
+  private final Double confidence;
+  private final GuardTier guardTier;
+  private final Long latencyMs;
+  private final String reason;
+  private final Boolean elevationRequired;
+  private final String approvalId;
+  private final boolean approvalIdSet;
+  private final DecisionRule rule;
+  private final Map<String, Object> additional;
 
-    private ActionCheckResult(Builder b) {
-        this.allowed = b.allowed;
-        this.checkId = b.checkId;
-        this.confidence = b.confidence;
-        this.guardTier = b.guardTier;
-        this.latencyMs = b.latencyMs;
-        this.reason = b.reason;
-        this.elevationRequired = b.elevationRequired;
-        this.approvalId = b.approvalId;
-        this.approvalIdSet = b.approvalIdSet;
-        this.rule = b.rule;
-        this.additional = Json.copy(b.additional);
-        
+  private ActionCheckResult(Builder b) {
+    this.allowed = b.allowed;
+    this.checkId = b.checkId;
+    this.confidence = b.confidence;
+    this.guardTier = b.guardTier;
+    this.latencyMs = b.latencyMs;
+    this.reason = b.reason;
+    this.elevationRequired = b.elevationRequired;
+    this.approvalId = b.approvalId;
+    this.approvalIdSet = b.approvalIdSet;
+    this.rule = b.rule;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.allowed = allowed;
+    b.checkId = checkId;
+    b.confidence = confidence;
+    b.guardTier = guardTier;
+    b.latencyMs = latencyMs;
+    b.reason = reason;
+    b.elevationRequired = elevationRequired;
+    b.approvalId = approvalId;
+    b.approvalIdSet = approvalIdSet;
+    b.rule = rule;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * Whether the call may proceed.
+   *
+   * @return the value
+   */
+  public boolean isAllowed() {
+    return allowed;
+  }
+
+  /**
+   * Id of this decision, for audit and approval binding.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getCheckId() {
+    return Optional.ofNullable(checkId);
+  }
+
+  /**
+   * Guardian's confidence in the decision.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Double> getConfidence() {
+    return Optional.ofNullable(confidence);
+  }
+
+  /**
+   * guard_tier.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<GuardTier> getGuardTier() {
+    return Optional.ofNullable(guardTier);
+  }
+
+  /**
+   * How long the decision took.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Long> getLatencyMs() {
+    return Optional.ofNullable(latencyMs);
+  }
+
+  /**
+   * Human-readable explanation of the decision.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getReason() {
+    return Optional.ofNullable(reason);
+  }
+
+  /**
+   * True when an approval is needed before the call.
+   *
+   * @return the value; false when absent
+   */
+  public boolean isElevationRequired() {
+    return elevationRequired == null ? false : elevationRequired;
+  }
+
+  /**
+   * The pending approval to decide, when elevation is required.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getApprovalId() {
+    return Optional.ofNullable(approvalId);
+  }
+
+  /**
+   * rule.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<DecisionRule> getRule() {
+    return Optional.ofNullable(rule);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static ActionCheckResult fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vAllowed = Json.member(o, "allowed", path, true, false);
+    if (vAllowed != null) {
+      b.allowed(Json.bool(vAllowed, path + ".allowed"));
+    }
+    JsonNode vCheckId = Json.member(o, "check_id", path, false, false);
+    if (vCheckId != null) {
+      b.checkId(Json.string(vCheckId, path + ".check_id"));
+    }
+    JsonNode vConfidence = Json.member(o, "confidence", path, false, false);
+    if (vConfidence != null) {
+      b.confidence(Json.number(vConfidence, path + ".confidence"));
+      Json.range(b.confidence, path + ".confidence", 0.0, 1.0);
+    }
+    JsonNode vGuardTier = Json.member(o, "guard_tier", path, false, false);
+    if (vGuardTier != null) {
+      b.guardTier(GuardTier.fromJson(vGuardTier, path + ".guard_tier"));
+    }
+    JsonNode vLatencyMs = Json.member(o, "latency_ms", path, false, false);
+    if (vLatencyMs != null) {
+      b.latencyMs(Json.integer(vLatencyMs, path + ".latency_ms"));
+      Json.range(b.latencyMs, path + ".latency_ms", 0.0, null);
+    }
+    JsonNode vReason = Json.member(o, "reason", path, false, false);
+    if (vReason != null) {
+      b.reason(Json.string(vReason, path + ".reason"));
+    }
+    JsonNode vElevationRequired = Json.member(o, "elevation_required", path, false, false);
+    if (vElevationRequired != null) {
+      b.elevationRequired(Json.bool(vElevationRequired, path + ".elevation_required"));
+    }
+    JsonNode vApprovalId = Json.member(o, "approval_id", path, false, true);
+    if (vApprovalId != null) {
+      b.approvalId(Json.string(vApprovalId, path + ".approval_id"));
+    } else if (o.has("approval_id")) {
+      b.approvalId((String) null);
+    }
+    JsonNode vRule = Json.member(o, "rule", path, false, false);
+    if (vRule != null) {
+      b.rule(DecisionRule.fromJson(vRule, path + ".rule"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.allowed = allowed;
-        b.checkId = checkId;
-        b.confidence = confidence;
-        b.guardTier = guardTier;
-        b.latencyMs = latencyMs;
-        b.reason = reason;
-        b.elevationRequired = elevationRequired;
-        b.approvalId = approvalId;
-        b.approvalIdSet = approvalIdSet;
-        b.rule = rule;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("allowed", "check_id", "confidence", "guard_tier", "latency_ms", "reason", "elevation_required", "approval_id", "rule");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (allowed != null) {
+      out.set("allowed", Json.NODES.booleanNode(allowed));
+    }
+    if (checkId != null) {
+      out.set("check_id", Json.NODES.textNode(checkId));
+    }
+    if (confidence != null) {
+      out.set("confidence", Json.NODES.numberNode(confidence));
+    }
+    if (guardTier != null) {
+      out.set("guard_tier", guardTier.toJson());
+    }
+    if (latencyMs != null) {
+      out.set("latency_ms", Json.NODES.numberNode(latencyMs));
+    }
+    if (reason != null) {
+      out.set("reason", Json.NODES.textNode(reason));
+    }
+    if (elevationRequired != null) {
+      out.set("elevation_required", Json.NODES.booleanNode(elevationRequired));
+    }
+    if (approvalIdSet) {
+      out.set("approval_id", approvalId == null ? Json.NODES.nullNode() : Json.NODES.textNode(approvalId));
+    }
+    if (rule != null) {
+      out.set("rule", rule.toJson());
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof ActionCheckResult)) {
+      return false;
+    }
+    ActionCheckResult that = (ActionCheckResult) other;
+    return Objects.equals(allowed, that.allowed)
+        && Objects.equals(checkId, that.checkId)
+        && Objects.equals(confidence, that.confidence)
+        && Objects.equals(guardTier, that.guardTier)
+        && Objects.equals(latencyMs, that.latencyMs)
+        && Objects.equals(reason, that.reason)
+        && Objects.equals(elevationRequired, that.elevationRequired)
+        && Objects.equals(approvalId, that.approvalId)
+        && Objects.equals(rule, that.rule)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(allowed, checkId, confidence, guardTier, latencyMs, reason, elevationRequired, approvalId, rule, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "ActionCheckResult{" + "allowed=" + allowed + ", " + "checkId=" + checkId + ", " + "confidence=" + confidence + ", " + "guardTier=" + guardTier + ", " + "latencyMs=" + latencyMs + ", " + "reason=" + reason + ", " + "elevationRequired=" + elevationRequired + ", " + "approvalId=" + approvalId + ", " + "rule=" + rule + "}";
+  }
+
+  /**
+   * Builds a {@link ActionCheckResult}.
+   */
+  public static final class Builder {
+    private Boolean allowed;
+    private String checkId;
+    private Double confidence;
+    private GuardTier guardTier;
+    private Long latencyMs;
+    private String reason;
+    private Boolean elevationRequired;
+    private String approvalId;
+    private boolean approvalIdSet;
+    private DecisionRule rule;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * Whether the call may proceed.
      *
-     * @return the value
+     * @param allowed the value
+     * @return this builder
      */
-    public boolean isAllowed() {
-        return allowed;
+    public Builder allowed(boolean allowed) {
+      this.allowed = allowed;
+      return this;
     }
 
     /**
      * Id of this decision, for audit and approval binding.
      *
-     * @return the value, when present (and not null)
+     * @param checkId the value
+     * @return this builder
      */
-    public Optional<String> getCheckId() {
-        return Optional.ofNullable(checkId);
+    public Builder checkId(String checkId) {
+      this.checkId = checkId;
+      return this;
     }
 
     /**
      * Guardian's confidence in the decision.
      *
-     * @return the value, when present (and not null)
+     * @param confidence the value
+     * @return this builder
      */
-    public Optional<Double> getConfidence() {
-        return Optional.ofNullable(confidence);
+    public Builder confidence(double confidence) {
+      this.confidence = confidence;
+      return this;
     }
 
     /**
      * guard_tier.
      *
-     * @return the value, when present (and not null)
+     * @param guardTier the value
+     * @return this builder
      */
-    public Optional<GuardTier> getGuardTier() {
-        return Optional.ofNullable(guardTier);
+    public Builder guardTier(GuardTier guardTier) {
+      this.guardTier = guardTier;
+      return this;
+    }
+
+    /**
+     * guard_tier. Given as its wire value.
+     *
+     * @param guardTier the wire value
+     * @return this builder
+     */
+    public Builder guardTier(String guardTier) {
+      return guardTier(guardTier == null ? null : GuardTier.of(guardTier));
     }
 
     /**
      * How long the decision took.
      *
-     * @return the value, when present (and not null)
+     * @param latencyMs the value
+     * @return this builder
      */
-    public Optional<Long> getLatencyMs() {
-        return Optional.ofNullable(latencyMs);
+    public Builder latencyMs(long latencyMs) {
+      this.latencyMs = latencyMs;
+      return this;
     }
 
     /**
      * Human-readable explanation of the decision.
      *
-     * @return the value, when present (and not null)
+     * @param reason the value
+     * @return this builder
      */
-    public Optional<String> getReason() {
-        return Optional.ofNullable(reason);
+    public Builder reason(String reason) {
+      this.reason = reason;
+      return this;
     }
 
     /**
      * True when an approval is needed before the call.
      *
-     * @return the value; false when absent
+     * @param elevationRequired the value
+     * @return this builder
      */
-    public boolean isElevationRequired() {
-        return elevationRequired == null ? false : elevationRequired;
+    public Builder elevationRequired(boolean elevationRequired) {
+      this.elevationRequired = elevationRequired;
+      return this;
     }
 
     /**
      * The pending approval to decide, when elevation is required.
      *
-     * @return the value, when present (and not null)
+     * @param approvalId the value (null is sent as JSON null)
+     * @return this builder
      */
-    public Optional<String> getApprovalId() {
-        return Optional.ofNullable(approvalId);
+    public Builder approvalId(String approvalId) {
+      this.approvalId = approvalId;
+      this.approvalIdSet = true;
+      return this;
     }
 
     /**
      * rule.
      *
-     * @return the value, when present (and not null)
+     * @param rule the value
+     * @return this builder
      */
-    public Optional<DecisionRule> getRule() {
-        return Optional.ofNullable(rule);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder rule(DecisionRule rule) {
+      this.rule = rule;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * rule. Given as its wire value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
+     * @param rule the wire value
+     * @return this builder
+     */
+    public Builder rule(String rule) {
+      return rule(rule == null ? null : DecisionRule.of(rule));
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static ActionCheckResult fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vAllowed = Json.member(o, "allowed", path, true, false);
-        if (vAllowed != null) {
-            b.allowed(Json.bool(vAllowed, path + ".allowed"));
-        }
-        JsonNode vCheckId = Json.member(o, "check_id", path, false, false);
-        if (vCheckId != null) {
-            b.checkId(Json.string(vCheckId, path + ".check_id"));
-        }
-        JsonNode vConfidence = Json.member(o, "confidence", path, false, false);
-        if (vConfidence != null) {
-            b.confidence(Json.number(vConfidence, path + ".confidence"));
-            Json.range(b.confidence, path + ".confidence", 0.0, 1.0);
-        }
-        JsonNode vGuardTier = Json.member(o, "guard_tier", path, false, false);
-        if (vGuardTier != null) {
-            b.guardTier(GuardTier.fromJson(vGuardTier, path + ".guard_tier"));
-        }
-        JsonNode vLatencyMs = Json.member(o, "latency_ms", path, false, false);
-        if (vLatencyMs != null) {
-            b.latencyMs(Json.integer(vLatencyMs, path + ".latency_ms"));
-            Json.range(b.latencyMs, path + ".latency_ms", 0.0, null);
-        }
-        JsonNode vReason = Json.member(o, "reason", path, false, false);
-        if (vReason != null) {
-            b.reason(Json.string(vReason, path + ".reason"));
-        }
-        JsonNode vElevationRequired = Json.member(o, "elevation_required", path, false, false);
-        if (vElevationRequired != null) {
-            b.elevationRequired(Json.bool(vElevationRequired, path + ".elevation_required"));
-        }
-        JsonNode vApprovalId = Json.member(o, "approval_id", path, false, true);
-        if (vApprovalId != null) {
-            b.approvalId(Json.string(vApprovalId, path + ".approval_id"));
-        } else if (o.has("approval_id")) {
-            b.approvalId((String) null);
-        }
-        JsonNode vRule = Json.member(o, "rule", path, false, false);
-        if (vRule != null) {
-            b.rule(DecisionRule.fromJson(vRule, path + ".rule"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("allowed", "check_id", "confidence", "guard_tier", "latency_ms", "reason", "elevation_required", "approval_id", "rule");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (allowed != null) {
-            out.set("allowed", Json.NODES.booleanNode(allowed));
-        }
-        if (checkId != null) {
-            out.set("check_id", Json.NODES.textNode(checkId));
-        }
-        if (confidence != null) {
-            out.set("confidence", Json.NODES.numberNode(confidence));
-        }
-        if (guardTier != null) {
-            out.set("guard_tier", guardTier.toJson());
-        }
-        if (latencyMs != null) {
-            out.set("latency_ms", Json.NODES.numberNode(latencyMs));
-        }
-        if (reason != null) {
-            out.set("reason", Json.NODES.textNode(reason));
-        }
-        if (elevationRequired != null) {
-            out.set("elevation_required", Json.NODES.booleanNode(elevationRequired));
-        }
-        if (approvalIdSet) {
-            out.set("approval_id", approvalId == null ? Json.NODES.nullNode() : Json.NODES.textNode(approvalId));
-        }
-        if (rule != null) {
-            out.set("rule", rule.toJson());
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public ActionCheckResult build() {
+      if (allowed == null) {
+        throw Facts.validation("allowed", "ActionCheckResult: allowed is required");
+      }
+      return new ActionCheckResult(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof ActionCheckResult)) {
-            return false;
-        }
-        ActionCheckResult that = (ActionCheckResult) other;
-        return Objects.equals(allowed, that.allowed)
-                && Objects.equals(checkId, that.checkId)
-                && Objects.equals(confidence, that.confidence)
-                && Objects.equals(guardTier, that.guardTier)
-                && Objects.equals(latencyMs, that.latencyMs)
-                && Objects.equals(reason, that.reason)
-                && Objects.equals(elevationRequired, that.elevationRequired)
-                && Objects.equals(approvalId, that.approvalId)
-                && Objects.equals(rule, that.rule)
-                && Objects.equals(additional, that.additional);
+    private ActionCheckResult buildDecoded() {
+      return new ActionCheckResult(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(allowed, checkId, confidence, guardTier, latencyMs, reason, elevationRequired, approvalId, rule, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "ActionCheckResult{" + "allowed=" + allowed + ", " + "checkId=" + checkId + ", " + "confidence=" + confidence + ", " + "guardTier=" + guardTier + ", " + "latencyMs=" + latencyMs + ", " + "reason=" + reason + ", " + "elevationRequired=" + elevationRequired + ", " + "approvalId=" + approvalId + ", " + "rule=" + rule + "}";
-    }
-
-    /**
-     * Builds a {&#64;link ActionCheckResult}.
-     */
-    public static final class Builder {
-        private Boolean allowed;
-        private String checkId;
-        private Double confidence;
-        private GuardTier guardTier;
-        private Long latencyMs;
-        private String reason;
-        private Boolean elevationRequired;
-        private String approvalId;
-        private boolean approvalIdSet;
-        private DecisionRule rule;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * Whether the call may proceed.
-         *
-         * @param allowed the value
-         * @return this builder
-         */
-        public Builder allowed(boolean allowed) {
-            this.allowed = allowed;
-            return this;
-        }
-
-        /**
-         * Id of this decision, for audit and approval binding.
-         *
-         * @param checkId the value
-         * @return this builder
-         */
-        public Builder checkId(String checkId) {
-            this.checkId = checkId;
-            return this;
-        }
-
-        /**
-         * Guardian's confidence in the decision.
-         *
-         * @param confidence the value
-         * @return this builder
-         */
-        public Builder confidence(double confidence) {
-            this.confidence = confidence;
-            return this;
-        }
-
-        /**
-         * guard_tier.
-         *
-         * @param guardTier the value
-         * @return this builder
-         */
-        public Builder guardTier(GuardTier guardTier) {
-            this.guardTier = guardTier;
-            return this;
-        }
-
-        /**
-         * guard_tier. Given as its wire value.
-         *
-         * @param guardTier the wire value
-         * @return this builder
-         */
-        public Builder guardTier(String guardTier) {
-            return guardTier(guardTier == null ? null : GuardTier.of(guardTier));
-        }
-
-        /**
-         * How long the decision took.
-         *
-         * @param latencyMs the value
-         * @return this builder
-         */
-        public Builder latencyMs(long latencyMs) {
-            this.latencyMs = latencyMs;
-            return this;
-        }
-
-        /**
-         * Human-readable explanation of the decision.
-         *
-         * @param reason the value
-         * @return this builder
-         */
-        public Builder reason(String reason) {
-            this.reason = reason;
-            return this;
-        }
-
-        /**
-         * True when an approval is needed before the call.
-         *
-         * @param elevationRequired the value
-         * @return this builder
-         */
-        public Builder elevationRequired(boolean elevationRequired) {
-            this.elevationRequired = elevationRequired;
-            return this;
-        }
-
-        /**
-         * The pending approval to decide, when elevation is required.
-         *
-         * @param approvalId the value (null is sent as JSON null)
-         * @return this builder
-         */
-        public Builder approvalId(String approvalId) {
-            this.approvalId = approvalId;
-            this.approvalIdSet = true;
-            return this;
-        }
-
-        /**
-         * rule.
-         *
-         * @param rule the value
-         * @return this builder
-         */
-        public Builder rule(DecisionRule rule) {
-            this.rule = rule;
-            return this;
-        }
-
-        /**
-         * rule. Given as its wire value.
-         *
-         * @param rule the wire value
-         * @return this builder
-         */
-        public Builder rule(String rule) {
-            return rule(rule == null ? null : DecisionRule.of(rule));
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public ActionCheckResult build() {
-            if (allowed == null) {
-                throw Facts.validation("allowed", "ActionCheckResult: allowed is required");
-            }
-            return new ActionCheckResult(this);
-        }
-
-        private ActionCheckResult buildDecoded() {
-            return new ActionCheckResult(this);
-        }
-    }
+  }
 }

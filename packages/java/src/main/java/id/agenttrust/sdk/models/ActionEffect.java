@@ -15,130 +15,130 @@ import java.util.Objects;
  * raw value the gateway sent (never an error).
  */
 public final class ActionEffect implements JsonValue {
-    /**
-     * The value read.
-     */
-    public static final ActionEffect READ = new ActionEffect("read", true);
+  /**
+   * The value read.
+   */
+  public static final ActionEffect READ = new ActionEffect("read", true);
 
-    /**
-     * The value mutating.
-     */
-    public static final ActionEffect MUTATING = new ActionEffect("mutating", true);
+  /**
+   * The value mutating.
+   */
+  public static final ActionEffect MUTATING = new ActionEffect("mutating", true);
 
-    /**
-     * The value destructive.
-     */
-    public static final ActionEffect DESTRUCTIVE = new ActionEffect("destructive", true);
+  /**
+   * The value destructive.
+   */
+  public static final ActionEffect DESTRUCTIVE = new ActionEffect("destructive", true);
 
-    /**
-     * The value admin.
-     */
-    public static final ActionEffect ADMIN = new ActionEffect("admin", true);
+  /**
+   * The value admin.
+   */
+  public static final ActionEffect ADMIN = new ActionEffect("admin", true);
 
-    private static final Map<String, ActionEffect> KNOWN = new LinkedHashMap<>();
+  private static final Map<String, ActionEffect> KNOWN = new LinkedHashMap<>();
 
-    static {
-        KNOWN.put("read", READ);
-        KNOWN.put("mutating", MUTATING);
-        KNOWN.put("destructive", DESTRUCTIVE);
-        KNOWN.put("admin", ADMIN);
-    }
+  static {
+    KNOWN.put("read", READ);
+    KNOWN.put("mutating", MUTATING);
+    KNOWN.put("destructive", DESTRUCTIVE);
+    KNOWN.put("admin", ADMIN);
+  }
 
-    private final String value;
-    private final boolean known;
+  private final String value;
+  private final boolean known;
 
-    private ActionEffect(String value, boolean known) {
-        this.value = value;
-        this.known = known;
-    }
+  private ActionEffect(String value, boolean known) {
+    this.value = value;
+    this.known = known;
+  }
 
-    /**
-     * The constant for a wire value, or a new value for one the spec does not list.
-     *
-     * @param value the wire value
-     * @return the value
-     */
-    public static ActionEffect of(String value) {
-        ActionEffect k = KNOWN.get(Objects.requireNonNull(value, "value"));
-        return k != null ? k : new ActionEffect(value, false);
-    }
+  /**
+   * The constant for a wire value, or a new value for one the spec does not list.
+   *
+   * @param value the wire value
+   * @return the value
+   */
+  public static ActionEffect of(String value) {
+    ActionEffect k = KNOWN.get(Objects.requireNonNull(value, "value"));
+    return k != null ? k : new ActionEffect(value, false);
+  }
 
-    /**
-     * The values the spec lists.
-     *
-     * @return the constants, in spec order
-     */
-    public static List<ActionEffect> values() {
-        return List.copyOf(KNOWN.values());
-    }
+  /**
+   * The values the spec lists.
+   *
+   * @return the constants, in spec order
+   */
+  public static List<ActionEffect> values() {
+    return List.copyOf(KNOWN.values());
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    public String value() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  public String value() {
+    return value;
+  }
 
-    /**
-     * Whether the spec lists this value.
-     *
-     * @return true for a known constant
-     */
-    public boolean isKnown() {
-        return known;
-    }
+  /**
+   * Whether the spec lists this value.
+   *
+   * @return true for a known constant
+   */
+  public boolean isKnown() {
+    return known;
+  }
 
-    /**
-     * Decodes a wire value (any string).
-     *
-     * @param node the JSON value
-     * @param path its path
-     * @return the value
-     */
-    public static ActionEffect fromJson(JsonNode node, String path) {
-        return of(Json.string(node, path));
-    }
+  /**
+   * Decodes a wire value (any string).
+   *
+   * @param node the JSON value
+   * @param path its path
+   * @return the value
+   */
+  public static ActionEffect fromJson(JsonNode node, String path) {
+    return of(Json.string(node, path));
+  }
 
-    /**
-     * The wire value as JSON.
-     *
-     * @return the JSON string
-     */
-    @Override
-    public JsonNode toJson() {
-        return Json.NODES.textNode(value);
-    }
+  /**
+   * The wire value as JSON.
+   *
+   * @return the JSON string
+   */
+  @Override
+  public JsonNode toJson() {
+    return Json.NODES.textNode(value);
+  }
 
-    /**
-     * Equal wire values are equal.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof ActionEffect && ((ActionEffect) other).value.equals(value);
-    }
+  /**
+   * Equal wire values are equal.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ActionEffect && ((ActionEffect) other).value.equals(value);
+  }
 
-    /**
-     * The wire value's hash.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return value.hashCode();
-    }
+  /**
+   * The wire value's hash.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    @Override
-    public String toString() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  @Override
+  public String toString() {
+    return value;
+  }
 }

@@ -15,533 +15,529 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Agent Immutable; build one with {&#64;link #builder()}.
+ * Agent Immutable; build one with {@link #builder()}.
  */
 public final class Agent implements JsonValue {
-    private final String id;
-    private final String name;
-    private final String orgId;
-    private final String framework;
-    private final String publicKey;
-    private final AgentStatus status;
-    private final List<String> capabilities;
-    private final Map<String, Object> metadata;
-    private final OffsetDateTime createdAt;
-    private final OffsetDateTime revokedAt;
-    private final String revocationReason;
-    private final Map<String, Object> additional;
-    
+  private final String id;
+  private final String name;
+  private final String orgId;
+  private final String framework;
+  private final String publicKey;
+  private final AgentStatus status;
+  private final List<String> capabilities;
+  private final Map<String, Object> metadata;
+  private final OffsetDateTime createdAt;
+  private final OffsetDateTime revokedAt;
+  private final String revocationReason;
+  private final Map<String, Object> additional;
 
-    private Agent(Builder b) {
-        this.id = b.id;
-        this.name = b.name;
-        this.orgId = b.orgId;
-        this.framework = b.framework;
-        this.publicKey = b.publicKey;
-        this.status = b.status;
-        this.capabilities = b.capabilities == null ? null : Json.copy(b.capabilities);
-        this.metadata = b.metadata == null ? null : Json.copy(b.metadata);
-        this.createdAt = b.createdAt;
-        this.revokedAt = b.revokedAt;
-        this.revocationReason = b.revocationReason;
-        this.additional = Json.copy(b.additional);
-        
+  private Agent(Builder b) {
+    this.id = b.id;
+    this.name = b.name;
+    this.orgId = b.orgId;
+    this.framework = b.framework;
+    this.publicKey = b.publicKey;
+    this.status = b.status;
+    this.capabilities = b.capabilities == null ? null : Json.copy(b.capabilities);
+    this.metadata = b.metadata == null ? null : Json.copy(b.metadata);
+    this.createdAt = b.createdAt;
+    this.revokedAt = b.revokedAt;
+    this.revocationReason = b.revocationReason;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.name = name;
+    b.orgId = orgId;
+    b.framework = framework;
+    b.publicKey = publicKey;
+    b.status = status;
+    b.capabilities = capabilities;
+    b.metadata = metadata;
+    b.createdAt = createdAt;
+    b.revokedAt = revokedAt;
+    b.revocationReason = revocationReason;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The agent's id.
+   *
+   * @return the value
+   */
+  public String getId() {
+    return id;
+  }
+
+  /**
+   * Its name.
+   *
+   * @return the value
+   */
+  public String getName() {
+    return name;
+  }
+
+  /**
+   * Its organization (the Rust client requires it).
+   *
+   * @return the value
+   */
+  public String getOrgId() {
+    return orgId;
+  }
+
+  /**
+   * The agent framework ({@code custom} when not given).
+   *
+   * @return the value
+   */
+  public String getFramework() {
+    return framework;
+  }
+
+  /**
+   * The registered public key (PEM), or an empty string when none was registered (never null;
+   * the Rust client rejects null).
+   *
+   * @return the value
+   */
+  public String getPublicKey() {
+    return publicKey;
+  }
+
+  /**
+   * status.
+   *
+   * @return the value
+   */
+  public AgentStatus getStatus() {
+    return status;
+  }
+
+  /**
+   * Tool scopes the agent may use.
+   *
+   * @return the value
+   */
+  public List<String> getCapabilities() {
+    return capabilities;
+  }
+
+  /**
+   * metadata.
+   *
+   * @return the value
+   */
+  public Map<String, Object> getMetadata() {
+    return metadata;
+  }
+
+  /**
+   * When the agent was created.
+   *
+   * @return the value
+   */
+  public OffsetDateTime getCreatedAt() {
+    return createdAt;
+  }
+
+  /**
+   * When it was revoked (only on revoked agents).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<OffsetDateTime> getRevokedAt() {
+    return Optional.ofNullable(revokedAt);
+  }
+
+  /**
+   * The reason given at revocation (only on revoked agents).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getRevocationReason() {
+    return Optional.ofNullable(revocationReason);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static Agent fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vId = Json.member(o, "id", path, true, false);
+    if (vId != null) {
+      b.id(Json.string(vId, path + ".id"));
+    }
+    JsonNode vName = Json.member(o, "name", path, true, false);
+    if (vName != null) {
+      b.name(Json.string(vName, path + ".name"));
+    }
+    JsonNode vOrgId = Json.member(o, "org_id", path, true, false);
+    if (vOrgId != null) {
+      b.orgId(Json.string(vOrgId, path + ".org_id"));
+    }
+    JsonNode vFramework = Json.member(o, "framework", path, true, false);
+    if (vFramework != null) {
+      b.framework(Json.string(vFramework, path + ".framework"));
+    }
+    JsonNode vPublicKey = Json.member(o, "public_key", path, true, false);
+    if (vPublicKey != null) {
+      b.publicKey(Json.string(vPublicKey, path + ".public_key"));
+    }
+    JsonNode vStatus = Json.member(o, "status", path, true, false);
+    if (vStatus != null) {
+      b.status(AgentStatus.fromJson(vStatus, path + ".status"));
+    }
+    JsonNode vCapabilities = Json.member(o, "capabilities", path, true, false);
+    if (vCapabilities != null) {
+      b.capabilities(Json.list(vCapabilities, path + ".capabilities", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vMetadata = Json.member(o, "metadata", path, true, false);
+    if (vMetadata != null) {
+      b.metadata(Json.freeMap(vMetadata, path + ".metadata"));
+    }
+    JsonNode vCreatedAt = Json.member(o, "created_at", path, true, false);
+    if (vCreatedAt != null) {
+      b.createdAt(Json.dateTime(vCreatedAt, path + ".created_at"));
+    }
+    JsonNode vRevokedAt = Json.member(o, "revoked_at", path, false, false);
+    if (vRevokedAt != null) {
+      b.revokedAt(Json.dateTime(vRevokedAt, path + ".revoked_at"));
+    }
+    JsonNode vRevocationReason = Json.member(o, "revocation_reason", path, false, false);
+    if (vRevocationReason != null) {
+      b.revocationReason(Json.string(vRevocationReason, path + ".revocation_reason"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.id = id;
-        b.name = name;
-        b.orgId = orgId;
-        b.framework = framework;
-        b.publicKey = publicKey;
-        b.status = status;
-        b.capabilities = capabilities;
-        b.metadata = metadata;
-        b.createdAt = createdAt;
-        b.revokedAt = revokedAt;
-        b.revocationReason = revocationReason;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "name", "org_id", "framework", "public_key", "status", "capabilities", "metadata", "created_at", "revoked_at", "revocation_reason");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (id != null) {
+      out.set("id", Json.NODES.textNode(id));
+    }
+    if (name != null) {
+      out.set("name", Json.NODES.textNode(name));
+    }
+    if (orgId != null) {
+      out.set("org_id", Json.NODES.textNode(orgId));
+    }
+    if (framework != null) {
+      out.set("framework", Json.NODES.textNode(framework));
+    }
+    if (publicKey != null) {
+      out.set("public_key", Json.NODES.textNode(publicKey));
+    }
+    if (status != null) {
+      out.set("status", status.toJson());
+    }
+    if (capabilities != null) {
+      out.set("capabilities", Json.array(capabilities, x12 -> Json.NODES.textNode(x12)));
+    }
+    if (metadata != null) {
+      out.set("metadata", Json.tree(metadata));
+    }
+    if (createdAt != null) {
+      out.set("created_at", Json.dateTime(createdAt));
+    }
+    if (revokedAt != null) {
+      out.set("revoked_at", Json.dateTime(revokedAt));
+    }
+    if (revocationReason != null) {
+      out.set("revocation_reason", Json.NODES.textNode(revocationReason));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof Agent)) {
+      return false;
+    }
+    Agent that = (Agent) other;
+    return Objects.equals(id, that.id)
+        && Objects.equals(name, that.name)
+        && Objects.equals(orgId, that.orgId)
+        && Objects.equals(framework, that.framework)
+        && Objects.equals(publicKey, that.publicKey)
+        && Objects.equals(status, that.status)
+        && Objects.equals(capabilities, that.capabilities)
+        && Objects.equals(metadata, that.metadata)
+        && Objects.equals(createdAt, that.createdAt)
+        && Objects.equals(revokedAt, that.revokedAt)
+        && Objects.equals(revocationReason, that.revocationReason)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, name, orgId, framework, publicKey, status, capabilities, metadata, createdAt, revokedAt, revocationReason, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "Agent{" + "id=" + id + ", " + "name=" + name + ", " + "orgId=" + orgId + ", " + "framework=" + framework + ", " + "publicKey=" + publicKey + ", " + "status=" + status + ", " + "capabilities=" + capabilities + ", " + "metadata=" + metadata + ", " + "createdAt=" + createdAt + ", " + "revokedAt=" + revokedAt + ", " + "revocationReason=" + revocationReason + "}";
+  }
+
+  /**
+   * Builds a {@link Agent}.
+   */
+  public static final class Builder {
+    private String id;
+    private String name;
+    private String orgId;
+    private String framework;
+    private String publicKey;
+    private AgentStatus status;
+    private List<String> capabilities;
+    private Map<String, Object> metadata;
+    private OffsetDateTime createdAt;
+    private OffsetDateTime revokedAt;
+    private String revocationReason;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The agent's id.
      *
-     * @return the value
+     * @param id the value
+     * @return this builder
      */
-    public String getId() {
-        return id;
+    public Builder id(String id) {
+      this.id = id;
+      return this;
     }
 
     /**
      * Its name.
      *
-     * @return the value
+     * @param name the value
+     * @return this builder
      */
-    public String getName() {
-        return name;
+    public Builder name(String name) {
+      this.name = name;
+      return this;
     }
 
     /**
      * Its organization (the Rust client requires it).
      *
-     * @return the value
+     * @param orgId the value
+     * @return this builder
      */
-    public String getOrgId() {
-        return orgId;
+    public Builder orgId(String orgId) {
+      this.orgId = orgId;
+      return this;
     }
 
     /**
      * The agent framework ({@code custom} when not given).
      *
-     * @return the value
+     * @param framework the value
+     * @return this builder
      */
-    public String getFramework() {
-        return framework;
+    public Builder framework(String framework) {
+      this.framework = framework;
+      return this;
     }
 
     /**
      * The registered public key (PEM), or an empty string when none was registered (never null;
      * the Rust client rejects null).
      *
-     * @return the value
+     * @param publicKey the value
+     * @return this builder
      */
-    public String getPublicKey() {
-        return publicKey;
+    public Builder publicKey(String publicKey) {
+      this.publicKey = publicKey;
+      return this;
     }
 
     /**
      * status.
      *
-     * @return the value
+     * @param status the value
+     * @return this builder
      */
-    public AgentStatus getStatus() {
-        return status;
+    public Builder status(AgentStatus status) {
+      this.status = status;
+      return this;
+    }
+
+    /**
+     * status. Given as its wire value.
+     *
+     * @param status the wire value
+     * @return this builder
+     */
+    public Builder status(String status) {
+      return status(status == null ? null : AgentStatus.of(status));
     }
 
     /**
      * Tool scopes the agent may use.
      *
-     * @return the value
+     * @param capabilities the value
+     * @return this builder
      */
-    public List<String> getCapabilities() {
-        return capabilities;
+    public Builder capabilities(List<String> capabilities) {
+      this.capabilities = capabilities;
+      return this;
     }
 
     /**
      * metadata.
      *
-     * @return the value
+     * @param metadata the value
+     * @return this builder
      */
-    public Map<String, Object> getMetadata() {
-        return metadata;
+    public Builder metadata(Map<String, Object> metadata) {
+      this.metadata = metadata;
+      return this;
     }
 
     /**
      * When the agent was created.
      *
-     * @return the value
+     * @param createdAt the value
+     * @return this builder
      */
-    public OffsetDateTime getCreatedAt() {
-        return createdAt;
+    public Builder createdAt(OffsetDateTime createdAt) {
+      this.createdAt = createdAt;
+      return this;
     }
 
     /**
      * When it was revoked (only on revoked agents).
      *
-     * @return the value, when present (and not null)
+     * @param revokedAt the value
+     * @return this builder
      */
-    public Optional<OffsetDateTime> getRevokedAt() {
-        return Optional.ofNullable(revokedAt);
+    public Builder revokedAt(OffsetDateTime revokedAt) {
+      this.revokedAt = revokedAt;
+      return this;
     }
 
     /**
      * The reason given at revocation (only on revoked agents).
      *
-     * @return the value, when present (and not null)
+     * @param revocationReason the value
+     * @return this builder
      */
-    public Optional<String> getRevocationReason() {
-        return Optional.ofNullable(revocationReason);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder revocationReason(String revocationReason) {
+      this.revocationReason = revocationReason;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static Agent fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vId = Json.member(o, "id", path, true, false);
-        if (vId != null) {
-            b.id(Json.string(vId, path + ".id"));
-        }
-        JsonNode vName = Json.member(o, "name", path, true, false);
-        if (vName != null) {
-            b.name(Json.string(vName, path + ".name"));
-        }
-        JsonNode vOrgId = Json.member(o, "org_id", path, true, false);
-        if (vOrgId != null) {
-            b.orgId(Json.string(vOrgId, path + ".org_id"));
-        }
-        JsonNode vFramework = Json.member(o, "framework", path, true, false);
-        if (vFramework != null) {
-            b.framework(Json.string(vFramework, path + ".framework"));
-        }
-        JsonNode vPublicKey = Json.member(o, "public_key", path, true, false);
-        if (vPublicKey != null) {
-            b.publicKey(Json.string(vPublicKey, path + ".public_key"));
-        }
-        JsonNode vStatus = Json.member(o, "status", path, true, false);
-        if (vStatus != null) {
-            b.status(AgentStatus.fromJson(vStatus, path + ".status"));
-        }
-        JsonNode vCapabilities = Json.member(o, "capabilities", path, true, false);
-        if (vCapabilities != null) {
-            b.capabilities(Json.list(vCapabilities, path + ".capabilities", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vMetadata = Json.member(o, "metadata", path, true, false);
-        if (vMetadata != null) {
-            b.metadata(Json.freeMap(vMetadata, path + ".metadata"));
-        }
-        JsonNode vCreatedAt = Json.member(o, "created_at", path, true, false);
-        if (vCreatedAt != null) {
-            b.createdAt(Json.dateTime(vCreatedAt, path + ".created_at"));
-        }
-        JsonNode vRevokedAt = Json.member(o, "revoked_at", path, false, false);
-        if (vRevokedAt != null) {
-            b.revokedAt(Json.dateTime(vRevokedAt, path + ".revoked_at"));
-        }
-        JsonNode vRevocationReason = Json.member(o, "revocation_reason", path, false, false);
-        if (vRevocationReason != null) {
-            b.revocationReason(Json.string(vRevocationReason, path + ".revocation_reason"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "name", "org_id", "framework", "public_key", "status", "capabilities", "metadata", "created_at", "revoked_at", "revocation_reason");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (id != null) {
-            out.set("id", Json.NODES.textNode(id));
-        }
-        if (name != null) {
-            out.set("name", Json.NODES.textNode(name));
-        }
-        if (orgId != null) {
-            out.set("org_id", Json.NODES.textNode(orgId));
-        }
-        if (framework != null) {
-            out.set("framework", Json.NODES.textNode(framework));
-        }
-        if (publicKey != null) {
-            out.set("public_key", Json.NODES.textNode(publicKey));
-        }
-        if (status != null) {
-            out.set("status", status.toJson());
-        }
-        if (capabilities != null) {
-            out.set("capabilities", Json.array(capabilities, x12 -> Json.NODES.textNode(x12)));
-        }
-        if (metadata != null) {
-            out.set("metadata", Json.tree(metadata));
-        }
-        if (createdAt != null) {
-            out.set("created_at", Json.dateTime(createdAt));
-        }
-        if (revokedAt != null) {
-            out.set("revoked_at", Json.dateTime(revokedAt));
-        }
-        if (revocationReason != null) {
-            out.set("revocation_reason", Json.NODES.textNode(revocationReason));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public Agent build() {
+      if (id == null) {
+        throw Facts.validation("id", "Agent: id is required");
+      }
+      if (name == null) {
+        throw Facts.validation("name", "Agent: name is required");
+      }
+      if (orgId == null) {
+        throw Facts.validation("org_id", "Agent: org_id is required");
+      }
+      if (framework == null) {
+        throw Facts.validation("framework", "Agent: framework is required");
+      }
+      if (publicKey == null) {
+        throw Facts.validation("public_key", "Agent: public_key is required");
+      }
+      if (status == null) {
+        throw Facts.validation("status", "Agent: status is required");
+      }
+      if (capabilities == null) {
+        throw Facts.validation("capabilities", "Agent: capabilities is required");
+      }
+      if (metadata == null) {
+        throw Facts.validation("metadata", "Agent: metadata is required");
+      }
+      if (createdAt == null) {
+        throw Facts.validation("created_at", "Agent: created_at is required");
+      }
+      return new Agent(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof Agent)) {
-            return false;
-        }
-        Agent that = (Agent) other;
-        return Objects.equals(id, that.id)
-                && Objects.equals(name, that.name)
-                && Objects.equals(orgId, that.orgId)
-                && Objects.equals(framework, that.framework)
-                && Objects.equals(publicKey, that.publicKey)
-                && Objects.equals(status, that.status)
-                && Objects.equals(capabilities, that.capabilities)
-                && Objects.equals(metadata, that.metadata)
-                && Objects.equals(createdAt, that.createdAt)
-                && Objects.equals(revokedAt, that.revokedAt)
-                && Objects.equals(revocationReason, that.revocationReason)
-                && Objects.equals(additional, that.additional);
+    private Agent buildDecoded() {
+      return new Agent(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(id, name, orgId, framework, publicKey, status, capabilities, metadata, createdAt, revokedAt, revocationReason, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "Agent{" + "id=" + id + ", " + "name=" + name + ", " + "orgId=" + orgId + ", " + "framework=" + framework + ", " + "publicKey=" + publicKey + ", " + "status=" + status + ", " + "capabilities=" + capabilities + ", " + "metadata=" + metadata + ", " + "createdAt=" + createdAt + ", " + "revokedAt=" + revokedAt + ", " + "revocationReason=" + revocationReason + "}";
-    }
-
-    /**
-     * Builds a {&#64;link Agent}.
-     */
-    public static final class Builder {
-        private String id;
-        private String name;
-        private String orgId;
-        private String framework;
-        private String publicKey;
-        private AgentStatus status;
-        private List<String> capabilities;
-        private Map<String, Object> metadata;
-        private OffsetDateTime createdAt;
-        private OffsetDateTime revokedAt;
-        private String revocationReason;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The agent's id.
-         *
-         * @param id the value
-         * @return this builder
-         */
-        public Builder id(String id) {
-            this.id = id;
-            return this;
-        }
-
-        /**
-         * Its name.
-         *
-         * @param name the value
-         * @return this builder
-         */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /**
-         * Its organization (the Rust client requires it).
-         *
-         * @param orgId the value
-         * @return this builder
-         */
-        public Builder orgId(String orgId) {
-            this.orgId = orgId;
-            return this;
-        }
-
-        /**
-         * The agent framework ({@code custom} when not given).
-         *
-         * @param framework the value
-         * @return this builder
-         */
-        public Builder framework(String framework) {
-            this.framework = framework;
-            return this;
-        }
-
-        /**
-         * The registered public key (PEM), or an empty string when none was registered (never null;
-         * the Rust client rejects null).
-         *
-         * @param publicKey the value
-         * @return this builder
-         */
-        public Builder publicKey(String publicKey) {
-            this.publicKey = publicKey;
-            return this;
-        }
-
-        /**
-         * status.
-         *
-         * @param status the value
-         * @return this builder
-         */
-        public Builder status(AgentStatus status) {
-            this.status = status;
-            return this;
-        }
-
-        /**
-         * status. Given as its wire value.
-         *
-         * @param status the wire value
-         * @return this builder
-         */
-        public Builder status(String status) {
-            return status(status == null ? null : AgentStatus.of(status));
-        }
-
-        /**
-         * Tool scopes the agent may use.
-         *
-         * @param capabilities the value
-         * @return this builder
-         */
-        public Builder capabilities(List<String> capabilities) {
-            this.capabilities = capabilities;
-            return this;
-        }
-
-        /**
-         * metadata.
-         *
-         * @param metadata the value
-         * @return this builder
-         */
-        public Builder metadata(Map<String, Object> metadata) {
-            this.metadata = metadata;
-            return this;
-        }
-
-        /**
-         * When the agent was created.
-         *
-         * @param createdAt the value
-         * @return this builder
-         */
-        public Builder createdAt(OffsetDateTime createdAt) {
-            this.createdAt = createdAt;
-            return this;
-        }
-
-        /**
-         * When it was revoked (only on revoked agents).
-         *
-         * @param revokedAt the value
-         * @return this builder
-         */
-        public Builder revokedAt(OffsetDateTime revokedAt) {
-            this.revokedAt = revokedAt;
-            return this;
-        }
-
-        /**
-         * The reason given at revocation (only on revoked agents).
-         *
-         * @param revocationReason the value
-         * @return this builder
-         */
-        public Builder revocationReason(String revocationReason) {
-            this.revocationReason = revocationReason;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public Agent build() {
-            if (id == null) {
-                throw Facts.validation("id", "Agent: id is required");
-            }
-            if (name == null) {
-                throw Facts.validation("name", "Agent: name is required");
-            }
-            if (orgId == null) {
-                throw Facts.validation("org_id", "Agent: org_id is required");
-            }
-            if (framework == null) {
-                throw Facts.validation("framework", "Agent: framework is required");
-            }
-            if (publicKey == null) {
-                throw Facts.validation("public_key", "Agent: public_key is required");
-            }
-            if (status == null) {
-                throw Facts.validation("status", "Agent: status is required");
-            }
-            if (capabilities == null) {
-                throw Facts.validation("capabilities", "Agent: capabilities is required");
-            }
-            if (metadata == null) {
-                throw Facts.validation("metadata", "Agent: metadata is required");
-            }
-            if (createdAt == null) {
-                throw Facts.validation("created_at", "Agent: created_at is required");
-            }
-            return new Agent(this);
-        }
-
-        private Agent buildDecoded() {
-            return new Agent(this);
-        }
-    }
+  }
 }

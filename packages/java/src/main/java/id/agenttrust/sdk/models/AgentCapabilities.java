@@ -13,271 +13,266 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * AgentCapabilities Immutable; build one with {&#64;link #builder()}.
+ * AgentCapabilities Immutable; build one with {@link #builder()}.
  */
 public final class AgentCapabilities implements JsonValue {
-    private final Boolean streaming;
-    private final Boolean pushNotifications;
-    private final List<AgentExtension> extensions;
-    private final Boolean extendedAgentCard;
-    private final Map<String, Object> additional;
-    
+  private final Boolean streaming;
+  private final Boolean pushNotifications;
+  private final List<AgentExtension> extensions;
+  private final Boolean extendedAgentCard;
+  private final Map<String, Object> additional;
 
-    private AgentCapabilities(Builder b) {
-        this.streaming = b.streaming;
-        this.pushNotifications = b.pushNotifications;
-        this.extensions = b.extensions == null ? null : Json.copy(b.extensions);
-        this.extendedAgentCard = b.extendedAgentCard;
-        this.additional = Json.copy(b.additional);
-        
+  private AgentCapabilities(Builder b) {
+    this.streaming = b.streaming;
+    this.pushNotifications = b.pushNotifications;
+    this.extensions = b.extensions == null ? null : Json.copy(b.extensions);
+    this.extendedAgentCard = b.extendedAgentCard;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.streaming = streaming;
+    b.pushNotifications = pushNotifications;
+    b.extensions = extensions;
+    b.extendedAgentCard = extendedAgentCard;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * Whether the agent streams.
+   *
+   * @return the value; false when absent
+   */
+  public boolean isStreaming() {
+    return streaming == null ? false : streaming;
+  }
+
+  /**
+   * Whether it sends push notifications.
+   *
+   * @return the value; false when absent
+   */
+  public boolean isPushNotifications() {
+    return pushNotifications == null ? false : pushNotifications;
+  }
+
+  /**
+   * The A2A extensions it supports, among them the AgentTrust ID trust extension.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<AgentExtension>> getExtensions() {
+    return Optional.ofNullable(extensions);
+  }
+
+  /**
+   * Whether an authenticated extended card exists.
+   *
+   * @return the value; false when absent
+   */
+  public boolean isExtendedAgentCard() {
+    return extendedAgentCard == null ? false : extendedAgentCard;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static AgentCapabilities fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vStreaming = Json.member(o, "streaming", path, false, false);
+    if (vStreaming != null) {
+      b.streaming(Json.bool(vStreaming, path + ".streaming"));
+    }
+    JsonNode vPushNotifications = Json.member(o, "pushNotifications", path, false, false);
+    if (vPushNotifications != null) {
+      b.pushNotifications(Json.bool(vPushNotifications, path + ".pushNotifications"));
+    }
+    JsonNode vExtensions = Json.member(o, "extensions", path, false, false);
+    if (vExtensions != null) {
+      b.extensions(Json.list(vExtensions, path + ".extensions", (n0, p0) -> AgentExtension.fromJson(n0, p0)));
+    }
+    JsonNode vExtendedAgentCard = Json.member(o, "extendedAgentCard", path, false, false);
+    if (vExtendedAgentCard != null) {
+      b.extendedAgentCard(Json.bool(vExtendedAgentCard, path + ".extendedAgentCard"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.streaming = streaming;
-        b.pushNotifications = pushNotifications;
-        b.extensions = extensions;
-        b.extendedAgentCard = extendedAgentCard;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("streaming", "pushNotifications", "extensions", "extendedAgentCard");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (streaming != null) {
+      out.set("streaming", Json.NODES.booleanNode(streaming));
+    }
+    if (pushNotifications != null) {
+      out.set("pushNotifications", Json.NODES.booleanNode(pushNotifications));
+    }
+    if (extensions != null) {
+      out.set("extensions", Json.array(extensions, x10 -> x10.toJson()));
+    }
+    if (extendedAgentCard != null) {
+      out.set("extendedAgentCard", Json.NODES.booleanNode(extendedAgentCard));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof AgentCapabilities)) {
+      return false;
+    }
+    AgentCapabilities that = (AgentCapabilities) other;
+    return Objects.equals(streaming, that.streaming)
+        && Objects.equals(pushNotifications, that.pushNotifications)
+        && Objects.equals(extensions, that.extensions)
+        && Objects.equals(extendedAgentCard, that.extendedAgentCard)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(streaming, pushNotifications, extensions, extendedAgentCard, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "AgentCapabilities{" + "streaming=" + streaming + ", " + "pushNotifications=" + pushNotifications + ", " + "extensions=" + extensions + ", " + "extendedAgentCard=" + extendedAgentCard + "}";
+  }
+
+  /**
+   * Builds a {@link AgentCapabilities}.
+   */
+  public static final class Builder {
+    private Boolean streaming;
+    private Boolean pushNotifications;
+    private List<AgentExtension> extensions;
+    private Boolean extendedAgentCard;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * Whether the agent streams.
      *
-     * @return the value; false when absent
+     * @param streaming the value
+     * @return this builder
      */
-    public boolean isStreaming() {
-        return streaming == null ? false : streaming;
+    public Builder streaming(boolean streaming) {
+      this.streaming = streaming;
+      return this;
     }
 
     /**
      * Whether it sends push notifications.
      *
-     * @return the value; false when absent
+     * @param pushNotifications the value
+     * @return this builder
      */
-    public boolean isPushNotifications() {
-        return pushNotifications == null ? false : pushNotifications;
+    public Builder pushNotifications(boolean pushNotifications) {
+      this.pushNotifications = pushNotifications;
+      return this;
     }
 
     /**
      * The A2A extensions it supports, among them the AgentTrust ID trust extension.
      *
-     * @return the value, when present (and not null)
+     * @param extensions the value
+     * @return this builder
      */
-    public Optional<List<AgentExtension>> getExtensions() {
-        return Optional.ofNullable(extensions);
+    public Builder extensions(List<AgentExtension> extensions) {
+      this.extensions = extensions;
+      return this;
     }
 
     /**
      * Whether an authenticated extended card exists.
      *
-     * @return the value; false when absent
+     * @param extendedAgentCard the value
+     * @return this builder
      */
-    public boolean isExtendedAgentCard() {
-        return extendedAgentCard == null ? false : extendedAgentCard;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder extendedAgentCard(boolean extendedAgentCard) {
+      this.extendedAgentCard = extendedAgentCard;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static AgentCapabilities fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vStreaming = Json.member(o, "streaming", path, false, false);
-        if (vStreaming != null) {
-            b.streaming(Json.bool(vStreaming, path + ".streaming"));
-        }
-        JsonNode vPushNotifications = Json.member(o, "pushNotifications", path, false, false);
-        if (vPushNotifications != null) {
-            b.pushNotifications(Json.bool(vPushNotifications, path + ".pushNotifications"));
-        }
-        JsonNode vExtensions = Json.member(o, "extensions", path, false, false);
-        if (vExtensions != null) {
-            b.extensions(Json.list(vExtensions, path + ".extensions", (n0, p0) -> AgentExtension.fromJson(n0, p0)));
-        }
-        JsonNode vExtendedAgentCard = Json.member(o, "extendedAgentCard", path, false, false);
-        if (vExtendedAgentCard != null) {
-            b.extendedAgentCard(Json.bool(vExtendedAgentCard, path + ".extendedAgentCard"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("streaming", "pushNotifications", "extensions", "extendedAgentCard");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (streaming != null) {
-            out.set("streaming", Json.NODES.booleanNode(streaming));
-        }
-        if (pushNotifications != null) {
-            out.set("pushNotifications", Json.NODES.booleanNode(pushNotifications));
-        }
-        if (extensions != null) {
-            out.set("extensions", Json.array(extensions, x10 -> x10.toJson()));
-        }
-        if (extendedAgentCard != null) {
-            out.set("extendedAgentCard", Json.NODES.booleanNode(extendedAgentCard));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public AgentCapabilities build() {
+      return new AgentCapabilities(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof AgentCapabilities)) {
-            return false;
-        }
-        AgentCapabilities that = (AgentCapabilities) other;
-        return Objects.equals(streaming, that.streaming)
-                && Objects.equals(pushNotifications, that.pushNotifications)
-                && Objects.equals(extensions, that.extensions)
-                && Objects.equals(extendedAgentCard, that.extendedAgentCard)
-                && Objects.equals(additional, that.additional);
+    private AgentCapabilities buildDecoded() {
+      return new AgentCapabilities(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(streaming, pushNotifications, extensions, extendedAgentCard, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "AgentCapabilities{" + "streaming=" + streaming + ", " + "pushNotifications=" + pushNotifications + ", " + "extensions=" + extensions + ", " + "extendedAgentCard=" + extendedAgentCard + "}";
-    }
-
-    /**
-     * Builds a {&#64;link AgentCapabilities}.
-     */
-    public static final class Builder {
-        private Boolean streaming;
-        private Boolean pushNotifications;
-        private List<AgentExtension> extensions;
-        private Boolean extendedAgentCard;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * Whether the agent streams.
-         *
-         * @param streaming the value
-         * @return this builder
-         */
-        public Builder streaming(boolean streaming) {
-            this.streaming = streaming;
-            return this;
-        }
-
-        /**
-         * Whether it sends push notifications.
-         *
-         * @param pushNotifications the value
-         * @return this builder
-         */
-        public Builder pushNotifications(boolean pushNotifications) {
-            this.pushNotifications = pushNotifications;
-            return this;
-        }
-
-        /**
-         * The A2A extensions it supports, among them the AgentTrust ID trust extension.
-         *
-         * @param extensions the value
-         * @return this builder
-         */
-        public Builder extensions(List<AgentExtension> extensions) {
-            this.extensions = extensions;
-            return this;
-        }
-
-        /**
-         * Whether an authenticated extended card exists.
-         *
-         * @param extendedAgentCard the value
-         * @return this builder
-         */
-        public Builder extendedAgentCard(boolean extendedAgentCard) {
-            this.extendedAgentCard = extendedAgentCard;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public AgentCapabilities build() {
-            
-            return new AgentCapabilities(this);
-        }
-
-        private AgentCapabilities buildDecoded() {
-            return new AgentCapabilities(this);
-        }
-    }
+  }
 }

@@ -16,646 +16,642 @@ import java.util.Optional;
 /**
  * An A2A v1.0 agent card. The official clients tolerate any key being absent; the endpoint is
  * {@code supportedInterfaces[0].url}, falling back to the legacy top-level {@code url}.
- * Immutable; build one with {&#64;link #builder()}.
+ * Immutable; build one with {@link #builder()}.
  */
 public final class AgentCard implements JsonValue {
-    private final String name;
-    private final String description;
-    private final String version;
-    private final List<AgentInterface> supportedInterfaces;
-    private final AgentProvider provider;
-    private final AgentCapabilities capabilities;
-    private final Map<String, CardSecurityScheme> securitySchemes;
-    private final List<Map<String, List<String>>> securityRequirements;
-    private final List<String> defaultInputModes;
-    private final List<String> defaultOutputModes;
-    private final List<AgentSkill> skills;
-    private final List<AgentCardSignature> signatures;
-    private final String documentationUrl;
-    private final String iconUrl;
-    private final String url;
-    private final Map<String, Object> additional;
-    
+  private final String name;
+  private final String description;
+  private final String version;
+  private final List<AgentInterface> supportedInterfaces;
+  private final AgentProvider provider;
+  private final AgentCapabilities capabilities;
+  private final Map<String, CardSecurityScheme> securitySchemes;
+  private final List<Map<String, List<String>>> securityRequirements;
+  private final List<String> defaultInputModes;
+  private final List<String> defaultOutputModes;
+  private final List<AgentSkill> skills;
+  private final List<AgentCardSignature> signatures;
+  private final String documentationUrl;
+  private final String iconUrl;
+  private final String url;
+  private final Map<String, Object> additional;
 
-    private AgentCard(Builder b) {
-        this.name = b.name;
-        this.description = b.description;
-        this.version = b.version;
-        this.supportedInterfaces = b.supportedInterfaces == null ? null : Json.copy(b.supportedInterfaces);
-        this.provider = b.provider;
-        this.capabilities = b.capabilities;
-        this.securitySchemes = b.securitySchemes == null ? null : Json.copy(b.securitySchemes);
-        this.securityRequirements = b.securityRequirements == null ? null : Json.copy(b.securityRequirements);
-        this.defaultInputModes = b.defaultInputModes == null ? null : Json.copy(b.defaultInputModes);
-        this.defaultOutputModes = b.defaultOutputModes == null ? null : Json.copy(b.defaultOutputModes);
-        this.skills = b.skills == null ? null : Json.copy(b.skills);
-        this.signatures = b.signatures == null ? null : Json.copy(b.signatures);
-        this.documentationUrl = b.documentationUrl;
-        this.iconUrl = b.iconUrl;
-        this.url = b.url;
-        this.additional = Json.copy(b.additional);
-        
+  private AgentCard(Builder b) {
+    this.name = b.name;
+    this.description = b.description;
+    this.version = b.version;
+    this.supportedInterfaces = b.supportedInterfaces == null ? null : Json.copy(b.supportedInterfaces);
+    this.provider = b.provider;
+    this.capabilities = b.capabilities;
+    this.securitySchemes = b.securitySchemes == null ? null : Json.copy(b.securitySchemes);
+    this.securityRequirements = b.securityRequirements == null ? null : Json.copy(b.securityRequirements);
+    this.defaultInputModes = b.defaultInputModes == null ? null : Json.copy(b.defaultInputModes);
+    this.defaultOutputModes = b.defaultOutputModes == null ? null : Json.copy(b.defaultOutputModes);
+    this.skills = b.skills == null ? null : Json.copy(b.skills);
+    this.signatures = b.signatures == null ? null : Json.copy(b.signatures);
+    this.documentationUrl = b.documentationUrl;
+    this.iconUrl = b.iconUrl;
+    this.url = b.url;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.name = name;
+    b.description = description;
+    b.version = version;
+    b.supportedInterfaces = supportedInterfaces;
+    b.provider = provider;
+    b.capabilities = capabilities;
+    b.securitySchemes = securitySchemes;
+    b.securityRequirements = securityRequirements;
+    b.defaultInputModes = defaultInputModes;
+    b.defaultOutputModes = defaultOutputModes;
+    b.skills = skills;
+    b.signatures = signatures;
+    b.documentationUrl = documentationUrl;
+    b.iconUrl = iconUrl;
+    b.url = url;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The agent's name.
+   *
+   * @return the value
+   */
+  public String getName() {
+    return name;
+  }
+
+  /**
+   * What the agent does.
+   *
+   * @return the value
+   */
+  public String getDescription() {
+    return description;
+  }
+
+  /**
+   * Card version.
+   *
+   * @return the value
+   */
+  public String getVersion() {
+    return version;
+  }
+
+  /**
+   * Where and how to reach the agent, preferred first.
+   *
+   * @return the value
+   */
+  public List<AgentInterface> getSupportedInterfaces() {
+    return supportedInterfaces;
+  }
+
+  /**
+   * provider.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<AgentProvider> getProvider() {
+    return Optional.ofNullable(provider);
+  }
+
+  /**
+   * capabilities.
+   *
+   * @return the value
+   */
+  public AgentCapabilities getCapabilities() {
+    return capabilities;
+  }
+
+  /**
+   * Security schemes by name.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Map<String, CardSecurityScheme>> getSecuritySchemes() {
+    return Optional.ofNullable(securitySchemes);
+  }
+
+  /**
+   * Alternative sets of schemes a client must satisfy.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<Map<String, List<String>>>> getSecurityRequirements() {
+    return Optional.ofNullable(securityRequirements);
+  }
+
+  /**
+   * Media types the agent accepts.
+   *
+   * @return the value
+   */
+  public List<String> getDefaultInputModes() {
+    return defaultInputModes;
+  }
+
+  /**
+   * Media types it produces.
+   *
+   * @return the value
+   */
+  public List<String> getDefaultOutputModes() {
+    return defaultOutputModes;
+  }
+
+  /**
+   * Skills derived from the capabilities.
+   *
+   * @return the value
+   */
+  public List<AgentSkill> getSkills() {
+    return skills;
+  }
+
+  /**
+   * JWS signatures over the card.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<AgentCardSignature>> getSignatures() {
+    return Optional.ofNullable(signatures);
+  }
+
+  /**
+   * Documentation.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getDocumentationUrl() {
+    return Optional.ofNullable(documentationUrl);
+  }
+
+  /**
+   * An icon.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getIconUrl() {
+    return Optional.ofNullable(iconUrl);
+  }
+
+  /**
+   * The pre-v1.0 endpoint key, read when {@code supportedInterfaces} is absent.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getUrl() {
+    return Optional.ofNullable(url);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static AgentCard fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vName = Json.member(o, "name", path, true, false);
+    if (vName != null) {
+      b.name(Json.string(vName, path + ".name"));
+    }
+    JsonNode vDescription = Json.member(o, "description", path, true, false);
+    if (vDescription != null) {
+      b.description(Json.string(vDescription, path + ".description"));
+    }
+    JsonNode vVersion = Json.member(o, "version", path, true, false);
+    if (vVersion != null) {
+      b.version(Json.string(vVersion, path + ".version"));
+    }
+    JsonNode vSupportedInterfaces = Json.member(o, "supportedInterfaces", path, true, false);
+    if (vSupportedInterfaces != null) {
+      b.supportedInterfaces(Json.list(vSupportedInterfaces, path + ".supportedInterfaces", (n0, p0) -> AgentInterface.fromJson(n0, p0)));
+    }
+    JsonNode vProvider = Json.member(o, "provider", path, false, false);
+    if (vProvider != null) {
+      b.provider(AgentProvider.fromJson(vProvider, path + ".provider"));
+    }
+    JsonNode vCapabilities = Json.member(o, "capabilities", path, true, false);
+    if (vCapabilities != null) {
+      b.capabilities(AgentCapabilities.fromJson(vCapabilities, path + ".capabilities"));
+    }
+    JsonNode vSecuritySchemes = Json.member(o, "securitySchemes", path, false, false);
+    if (vSecuritySchemes != null) {
+      b.securitySchemes(Json.typedMap(vSecuritySchemes, path + ".securitySchemes", (n0, p0) -> CardSecurityScheme.fromJson(n0, p0)));
+    }
+    JsonNode vSecurityRequirements = Json.member(o, "securityRequirements", path, false, false);
+    if (vSecurityRequirements != null) {
+      b.securityRequirements(Json.list(vSecurityRequirements, path + ".securityRequirements", (n0, p0) -> Json.typedMap(n0, p0, (n1, p1) -> Json.list(n1, p1, (n2, p2) -> Json.string(n2, p2)))));
+    }
+    JsonNode vDefaultInputModes = Json.member(o, "defaultInputModes", path, true, false);
+    if (vDefaultInputModes != null) {
+      b.defaultInputModes(Json.list(vDefaultInputModes, path + ".defaultInputModes", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vDefaultOutputModes = Json.member(o, "defaultOutputModes", path, true, false);
+    if (vDefaultOutputModes != null) {
+      b.defaultOutputModes(Json.list(vDefaultOutputModes, path + ".defaultOutputModes", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vSkills = Json.member(o, "skills", path, true, false);
+    if (vSkills != null) {
+      b.skills(Json.list(vSkills, path + ".skills", (n0, p0) -> AgentSkill.fromJson(n0, p0)));
+    }
+    JsonNode vSignatures = Json.member(o, "signatures", path, false, false);
+    if (vSignatures != null) {
+      b.signatures(Json.list(vSignatures, path + ".signatures", (n0, p0) -> AgentCardSignature.fromJson(n0, p0)));
+    }
+    JsonNode vDocumentationUrl = Json.member(o, "documentationUrl", path, false, false);
+    if (vDocumentationUrl != null) {
+      b.documentationUrl(Json.string(vDocumentationUrl, path + ".documentationUrl"));
+    }
+    JsonNode vIconUrl = Json.member(o, "iconUrl", path, false, false);
+    if (vIconUrl != null) {
+      b.iconUrl(Json.string(vIconUrl, path + ".iconUrl"));
+    }
+    JsonNode vUrl = Json.member(o, "url", path, false, false);
+    if (vUrl != null) {
+      b.url(Json.string(vUrl, path + ".url"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.name = name;
-        b.description = description;
-        b.version = version;
-        b.supportedInterfaces = supportedInterfaces;
-        b.provider = provider;
-        b.capabilities = capabilities;
-        b.securitySchemes = securitySchemes;
-        b.securityRequirements = securityRequirements;
-        b.defaultInputModes = defaultInputModes;
-        b.defaultOutputModes = defaultOutputModes;
-        b.skills = skills;
-        b.signatures = signatures;
-        b.documentationUrl = documentationUrl;
-        b.iconUrl = iconUrl;
-        b.url = url;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("name", "description", "version", "supportedInterfaces", "provider", "capabilities", "securitySchemes", "securityRequirements", "defaultInputModes", "defaultOutputModes", "skills", "signatures", "documentationUrl", "iconUrl", "url");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (name != null) {
+      out.set("name", Json.NODES.textNode(name));
+    }
+    if (description != null) {
+      out.set("description", Json.NODES.textNode(description));
+    }
+    if (version != null) {
+      out.set("version", Json.NODES.textNode(version));
+    }
+    if (supportedInterfaces != null) {
+      out.set("supportedInterfaces", Json.array(supportedInterfaces, x19 -> x19.toJson()));
+    }
+    if (provider != null) {
+      out.set("provider", provider.toJson());
+    }
+    if (capabilities != null) {
+      out.set("capabilities", capabilities.toJson());
+    }
+    if (securitySchemes != null) {
+      out.set("securitySchemes", Json.tree(securitySchemes));
+    }
+    if (securityRequirements != null) {
+      out.set("securityRequirements", Json.array(securityRequirements, x20 -> Json.tree(x20)));
+    }
+    if (defaultInputModes != null) {
+      out.set("defaultInputModes", Json.array(defaultInputModes, x17 -> Json.NODES.textNode(x17)));
+    }
+    if (defaultOutputModes != null) {
+      out.set("defaultOutputModes", Json.array(defaultOutputModes, x18 -> Json.NODES.textNode(x18)));
+    }
+    if (skills != null) {
+      out.set("skills", Json.array(skills, x6 -> x6.toJson()));
+    }
+    if (signatures != null) {
+      out.set("signatures", Json.array(signatures, x10 -> x10.toJson()));
+    }
+    if (documentationUrl != null) {
+      out.set("documentationUrl", Json.NODES.textNode(documentationUrl));
+    }
+    if (iconUrl != null) {
+      out.set("iconUrl", Json.NODES.textNode(iconUrl));
+    }
+    if (url != null) {
+      out.set("url", Json.NODES.textNode(url));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof AgentCard)) {
+      return false;
+    }
+    AgentCard that = (AgentCard) other;
+    return Objects.equals(name, that.name)
+        && Objects.equals(description, that.description)
+        && Objects.equals(version, that.version)
+        && Objects.equals(supportedInterfaces, that.supportedInterfaces)
+        && Objects.equals(provider, that.provider)
+        && Objects.equals(capabilities, that.capabilities)
+        && Objects.equals(securitySchemes, that.securitySchemes)
+        && Objects.equals(securityRequirements, that.securityRequirements)
+        && Objects.equals(defaultInputModes, that.defaultInputModes)
+        && Objects.equals(defaultOutputModes, that.defaultOutputModes)
+        && Objects.equals(skills, that.skills)
+        && Objects.equals(signatures, that.signatures)
+        && Objects.equals(documentationUrl, that.documentationUrl)
+        && Objects.equals(iconUrl, that.iconUrl)
+        && Objects.equals(url, that.url)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, description, version, supportedInterfaces, provider, capabilities, securitySchemes, securityRequirements, defaultInputModes, defaultOutputModes, skills, signatures, documentationUrl, iconUrl, url, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "AgentCard{" + "name=" + name + ", " + "description=" + description + ", " + "version=" + version + ", " + "supportedInterfaces=" + supportedInterfaces + ", " + "provider=" + provider + ", " + "capabilities=" + capabilities + ", " + "securitySchemes=" + securitySchemes + ", " + "securityRequirements=" + securityRequirements + ", " + "defaultInputModes=" + defaultInputModes + ", " + "defaultOutputModes=" + defaultOutputModes + ", " + "skills=" + skills + ", " + "signatures=" + signatures + ", " + "documentationUrl=" + documentationUrl + ", " + "iconUrl=" + iconUrl + ", " + "url=" + url + "}";
+  }
+
+  /**
+   * Builds a {@link AgentCard}.
+   */
+  public static final class Builder {
+    private String name;
+    private String description;
+    private String version;
+    private List<AgentInterface> supportedInterfaces;
+    private AgentProvider provider;
+    private AgentCapabilities capabilities;
+    private Map<String, CardSecurityScheme> securitySchemes;
+    private List<Map<String, List<String>>> securityRequirements;
+    private List<String> defaultInputModes;
+    private List<String> defaultOutputModes;
+    private List<AgentSkill> skills;
+    private List<AgentCardSignature> signatures;
+    private String documentationUrl;
+    private String iconUrl;
+    private String url;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The agent's name.
      *
-     * @return the value
+     * @param name the value
+     * @return this builder
      */
-    public String getName() {
-        return name;
+    public Builder name(String name) {
+      this.name = name;
+      return this;
     }
 
     /**
      * What the agent does.
      *
-     * @return the value
+     * @param description the value
+     * @return this builder
      */
-    public String getDescription() {
-        return description;
+    public Builder description(String description) {
+      this.description = description;
+      return this;
     }
 
     /**
      * Card version.
      *
-     * @return the value
+     * @param version the value
+     * @return this builder
      */
-    public String getVersion() {
-        return version;
+    public Builder version(String version) {
+      this.version = version;
+      return this;
     }
 
     /**
      * Where and how to reach the agent, preferred first.
      *
-     * @return the value
+     * @param supportedInterfaces the value
+     * @return this builder
      */
-    public List<AgentInterface> getSupportedInterfaces() {
-        return supportedInterfaces;
+    public Builder supportedInterfaces(List<AgentInterface> supportedInterfaces) {
+      this.supportedInterfaces = supportedInterfaces;
+      return this;
     }
 
     /**
      * provider.
      *
-     * @return the value, when present (and not null)
+     * @param provider the value
+     * @return this builder
      */
-    public Optional<AgentProvider> getProvider() {
-        return Optional.ofNullable(provider);
+    public Builder provider(AgentProvider provider) {
+      this.provider = provider;
+      return this;
     }
 
     /**
      * capabilities.
      *
-     * @return the value
+     * @param capabilities the value
+     * @return this builder
      */
-    public AgentCapabilities getCapabilities() {
-        return capabilities;
+    public Builder capabilities(AgentCapabilities capabilities) {
+      this.capabilities = capabilities;
+      return this;
     }
 
     /**
      * Security schemes by name.
      *
-     * @return the value, when present (and not null)
+     * @param securitySchemes the value
+     * @return this builder
      */
-    public Optional<Map<String, CardSecurityScheme>> getSecuritySchemes() {
-        return Optional.ofNullable(securitySchemes);
+    public Builder securitySchemes(Map<String, CardSecurityScheme> securitySchemes) {
+      this.securitySchemes = securitySchemes;
+      return this;
     }
 
     /**
      * Alternative sets of schemes a client must satisfy.
      *
-     * @return the value, when present (and not null)
+     * @param securityRequirements the value
+     * @return this builder
      */
-    public Optional<List<Map<String, List<String>>>> getSecurityRequirements() {
-        return Optional.ofNullable(securityRequirements);
+    public Builder securityRequirements(List<Map<String, List<String>>> securityRequirements) {
+      this.securityRequirements = securityRequirements;
+      return this;
     }
 
     /**
      * Media types the agent accepts.
      *
-     * @return the value
+     * @param defaultInputModes the value
+     * @return this builder
      */
-    public List<String> getDefaultInputModes() {
-        return defaultInputModes;
+    public Builder defaultInputModes(List<String> defaultInputModes) {
+      this.defaultInputModes = defaultInputModes;
+      return this;
     }
 
     /**
      * Media types it produces.
      *
-     * @return the value
+     * @param defaultOutputModes the value
+     * @return this builder
      */
-    public List<String> getDefaultOutputModes() {
-        return defaultOutputModes;
+    public Builder defaultOutputModes(List<String> defaultOutputModes) {
+      this.defaultOutputModes = defaultOutputModes;
+      return this;
     }
 
     /**
      * Skills derived from the capabilities.
      *
-     * @return the value
+     * @param skills the value
+     * @return this builder
      */
-    public List<AgentSkill> getSkills() {
-        return skills;
+    public Builder skills(List<AgentSkill> skills) {
+      this.skills = skills;
+      return this;
     }
 
     /**
      * JWS signatures over the card.
      *
-     * @return the value, when present (and not null)
+     * @param signatures the value
+     * @return this builder
      */
-    public Optional<List<AgentCardSignature>> getSignatures() {
-        return Optional.ofNullable(signatures);
+    public Builder signatures(List<AgentCardSignature> signatures) {
+      this.signatures = signatures;
+      return this;
     }
 
     /**
      * Documentation.
      *
-     * @return the value, when present (and not null)
+     * @param documentationUrl the value
+     * @return this builder
      */
-    public Optional<String> getDocumentationUrl() {
-        return Optional.ofNullable(documentationUrl);
+    public Builder documentationUrl(String documentationUrl) {
+      this.documentationUrl = documentationUrl;
+      return this;
     }
 
     /**
      * An icon.
      *
-     * @return the value, when present (and not null)
+     * @param iconUrl the value
+     * @return this builder
      */
-    public Optional<String> getIconUrl() {
-        return Optional.ofNullable(iconUrl);
+    public Builder iconUrl(String iconUrl) {
+      this.iconUrl = iconUrl;
+      return this;
     }
 
     /**
      * The pre-v1.0 endpoint key, read when {@code supportedInterfaces} is absent.
      *
-     * @return the value, when present (and not null)
+     * @param url the value
+     * @return this builder
      */
-    public Optional<String> getUrl() {
-        return Optional.ofNullable(url);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder url(String url) {
+      this.url = url;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static AgentCard fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vName = Json.member(o, "name", path, true, false);
-        if (vName != null) {
-            b.name(Json.string(vName, path + ".name"));
-        }
-        JsonNode vDescription = Json.member(o, "description", path, true, false);
-        if (vDescription != null) {
-            b.description(Json.string(vDescription, path + ".description"));
-        }
-        JsonNode vVersion = Json.member(o, "version", path, true, false);
-        if (vVersion != null) {
-            b.version(Json.string(vVersion, path + ".version"));
-        }
-        JsonNode vSupportedInterfaces = Json.member(o, "supportedInterfaces", path, true, false);
-        if (vSupportedInterfaces != null) {
-            b.supportedInterfaces(Json.list(vSupportedInterfaces, path + ".supportedInterfaces", (n0, p0) -> AgentInterface.fromJson(n0, p0)));
-        }
-        JsonNode vProvider = Json.member(o, "provider", path, false, false);
-        if (vProvider != null) {
-            b.provider(AgentProvider.fromJson(vProvider, path + ".provider"));
-        }
-        JsonNode vCapabilities = Json.member(o, "capabilities", path, true, false);
-        if (vCapabilities != null) {
-            b.capabilities(AgentCapabilities.fromJson(vCapabilities, path + ".capabilities"));
-        }
-        JsonNode vSecuritySchemes = Json.member(o, "securitySchemes", path, false, false);
-        if (vSecuritySchemes != null) {
-            b.securitySchemes(Json.typedMap(vSecuritySchemes, path + ".securitySchemes", (n0, p0) -> CardSecurityScheme.fromJson(n0, p0)));
-        }
-        JsonNode vSecurityRequirements = Json.member(o, "securityRequirements", path, false, false);
-        if (vSecurityRequirements != null) {
-            b.securityRequirements(Json.list(vSecurityRequirements, path + ".securityRequirements", (n0, p0) -> Json.typedMap(n0, p0, (n1, p1) -> Json.list(n1, p1, (n2, p2) -> Json.string(n2, p2)))));
-        }
-        JsonNode vDefaultInputModes = Json.member(o, "defaultInputModes", path, true, false);
-        if (vDefaultInputModes != null) {
-            b.defaultInputModes(Json.list(vDefaultInputModes, path + ".defaultInputModes", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vDefaultOutputModes = Json.member(o, "defaultOutputModes", path, true, false);
-        if (vDefaultOutputModes != null) {
-            b.defaultOutputModes(Json.list(vDefaultOutputModes, path + ".defaultOutputModes", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vSkills = Json.member(o, "skills", path, true, false);
-        if (vSkills != null) {
-            b.skills(Json.list(vSkills, path + ".skills", (n0, p0) -> AgentSkill.fromJson(n0, p0)));
-        }
-        JsonNode vSignatures = Json.member(o, "signatures", path, false, false);
-        if (vSignatures != null) {
-            b.signatures(Json.list(vSignatures, path + ".signatures", (n0, p0) -> AgentCardSignature.fromJson(n0, p0)));
-        }
-        JsonNode vDocumentationUrl = Json.member(o, "documentationUrl", path, false, false);
-        if (vDocumentationUrl != null) {
-            b.documentationUrl(Json.string(vDocumentationUrl, path + ".documentationUrl"));
-        }
-        JsonNode vIconUrl = Json.member(o, "iconUrl", path, false, false);
-        if (vIconUrl != null) {
-            b.iconUrl(Json.string(vIconUrl, path + ".iconUrl"));
-        }
-        JsonNode vUrl = Json.member(o, "url", path, false, false);
-        if (vUrl != null) {
-            b.url(Json.string(vUrl, path + ".url"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("name", "description", "version", "supportedInterfaces", "provider", "capabilities", "securitySchemes", "securityRequirements", "defaultInputModes", "defaultOutputModes", "skills", "signatures", "documentationUrl", "iconUrl", "url");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (name != null) {
-            out.set("name", Json.NODES.textNode(name));
-        }
-        if (description != null) {
-            out.set("description", Json.NODES.textNode(description));
-        }
-        if (version != null) {
-            out.set("version", Json.NODES.textNode(version));
-        }
-        if (supportedInterfaces != null) {
-            out.set("supportedInterfaces", Json.array(supportedInterfaces, x19 -> x19.toJson()));
-        }
-        if (provider != null) {
-            out.set("provider", provider.toJson());
-        }
-        if (capabilities != null) {
-            out.set("capabilities", capabilities.toJson());
-        }
-        if (securitySchemes != null) {
-            out.set("securitySchemes", Json.tree(securitySchemes));
-        }
-        if (securityRequirements != null) {
-            out.set("securityRequirements", Json.array(securityRequirements, x20 -> Json.tree(x20)));
-        }
-        if (defaultInputModes != null) {
-            out.set("defaultInputModes", Json.array(defaultInputModes, x17 -> Json.NODES.textNode(x17)));
-        }
-        if (defaultOutputModes != null) {
-            out.set("defaultOutputModes", Json.array(defaultOutputModes, x18 -> Json.NODES.textNode(x18)));
-        }
-        if (skills != null) {
-            out.set("skills", Json.array(skills, x6 -> x6.toJson()));
-        }
-        if (signatures != null) {
-            out.set("signatures", Json.array(signatures, x10 -> x10.toJson()));
-        }
-        if (documentationUrl != null) {
-            out.set("documentationUrl", Json.NODES.textNode(documentationUrl));
-        }
-        if (iconUrl != null) {
-            out.set("iconUrl", Json.NODES.textNode(iconUrl));
-        }
-        if (url != null) {
-            out.set("url", Json.NODES.textNode(url));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public AgentCard build() {
+      if (name == null) {
+        throw Facts.validation("name", "AgentCard: name is required");
+      }
+      if (description == null) {
+        throw Facts.validation("description", "AgentCard: description is required");
+      }
+      if (version == null) {
+        throw Facts.validation("version", "AgentCard: version is required");
+      }
+      if (supportedInterfaces == null) {
+        throw Facts.validation("supportedInterfaces", "AgentCard: supportedInterfaces is required");
+      }
+      if (capabilities == null) {
+        throw Facts.validation("capabilities", "AgentCard: capabilities is required");
+      }
+      if (defaultInputModes == null) {
+        throw Facts.validation("defaultInputModes", "AgentCard: defaultInputModes is required");
+      }
+      if (defaultOutputModes == null) {
+        throw Facts.validation("defaultOutputModes", "AgentCard: defaultOutputModes is required");
+      }
+      if (skills == null) {
+        throw Facts.validation("skills", "AgentCard: skills is required");
+      }
+      return new AgentCard(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof AgentCard)) {
-            return false;
-        }
-        AgentCard that = (AgentCard) other;
-        return Objects.equals(name, that.name)
-                && Objects.equals(description, that.description)
-                && Objects.equals(version, that.version)
-                && Objects.equals(supportedInterfaces, that.supportedInterfaces)
-                && Objects.equals(provider, that.provider)
-                && Objects.equals(capabilities, that.capabilities)
-                && Objects.equals(securitySchemes, that.securitySchemes)
-                && Objects.equals(securityRequirements, that.securityRequirements)
-                && Objects.equals(defaultInputModes, that.defaultInputModes)
-                && Objects.equals(defaultOutputModes, that.defaultOutputModes)
-                && Objects.equals(skills, that.skills)
-                && Objects.equals(signatures, that.signatures)
-                && Objects.equals(documentationUrl, that.documentationUrl)
-                && Objects.equals(iconUrl, that.iconUrl)
-                && Objects.equals(url, that.url)
-                && Objects.equals(additional, that.additional);
+    private AgentCard buildDecoded() {
+      return new AgentCard(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(name, description, version, supportedInterfaces, provider, capabilities, securitySchemes, securityRequirements, defaultInputModes, defaultOutputModes, skills, signatures, documentationUrl, iconUrl, url, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "AgentCard{" + "name=" + name + ", " + "description=" + description + ", " + "version=" + version + ", " + "supportedInterfaces=" + supportedInterfaces + ", " + "provider=" + provider + ", " + "capabilities=" + capabilities + ", " + "securitySchemes=" + securitySchemes + ", " + "securityRequirements=" + securityRequirements + ", " + "defaultInputModes=" + defaultInputModes + ", " + "defaultOutputModes=" + defaultOutputModes + ", " + "skills=" + skills + ", " + "signatures=" + signatures + ", " + "documentationUrl=" + documentationUrl + ", " + "iconUrl=" + iconUrl + ", " + "url=" + url + "}";
-    }
-
-    /**
-     * Builds a {&#64;link AgentCard}.
-     */
-    public static final class Builder {
-        private String name;
-        private String description;
-        private String version;
-        private List<AgentInterface> supportedInterfaces;
-        private AgentProvider provider;
-        private AgentCapabilities capabilities;
-        private Map<String, CardSecurityScheme> securitySchemes;
-        private List<Map<String, List<String>>> securityRequirements;
-        private List<String> defaultInputModes;
-        private List<String> defaultOutputModes;
-        private List<AgentSkill> skills;
-        private List<AgentCardSignature> signatures;
-        private String documentationUrl;
-        private String iconUrl;
-        private String url;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The agent's name.
-         *
-         * @param name the value
-         * @return this builder
-         */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /**
-         * What the agent does.
-         *
-         * @param description the value
-         * @return this builder
-         */
-        public Builder description(String description) {
-            this.description = description;
-            return this;
-        }
-
-        /**
-         * Card version.
-         *
-         * @param version the value
-         * @return this builder
-         */
-        public Builder version(String version) {
-            this.version = version;
-            return this;
-        }
-
-        /**
-         * Where and how to reach the agent, preferred first.
-         *
-         * @param supportedInterfaces the value
-         * @return this builder
-         */
-        public Builder supportedInterfaces(List<AgentInterface> supportedInterfaces) {
-            this.supportedInterfaces = supportedInterfaces;
-            return this;
-        }
-
-        /**
-         * provider.
-         *
-         * @param provider the value
-         * @return this builder
-         */
-        public Builder provider(AgentProvider provider) {
-            this.provider = provider;
-            return this;
-        }
-
-        /**
-         * capabilities.
-         *
-         * @param capabilities the value
-         * @return this builder
-         */
-        public Builder capabilities(AgentCapabilities capabilities) {
-            this.capabilities = capabilities;
-            return this;
-        }
-
-        /**
-         * Security schemes by name.
-         *
-         * @param securitySchemes the value
-         * @return this builder
-         */
-        public Builder securitySchemes(Map<String, CardSecurityScheme> securitySchemes) {
-            this.securitySchemes = securitySchemes;
-            return this;
-        }
-
-        /**
-         * Alternative sets of schemes a client must satisfy.
-         *
-         * @param securityRequirements the value
-         * @return this builder
-         */
-        public Builder securityRequirements(List<Map<String, List<String>>> securityRequirements) {
-            this.securityRequirements = securityRequirements;
-            return this;
-        }
-
-        /**
-         * Media types the agent accepts.
-         *
-         * @param defaultInputModes the value
-         * @return this builder
-         */
-        public Builder defaultInputModes(List<String> defaultInputModes) {
-            this.defaultInputModes = defaultInputModes;
-            return this;
-        }
-
-        /**
-         * Media types it produces.
-         *
-         * @param defaultOutputModes the value
-         * @return this builder
-         */
-        public Builder defaultOutputModes(List<String> defaultOutputModes) {
-            this.defaultOutputModes = defaultOutputModes;
-            return this;
-        }
-
-        /**
-         * Skills derived from the capabilities.
-         *
-         * @param skills the value
-         * @return this builder
-         */
-        public Builder skills(List<AgentSkill> skills) {
-            this.skills = skills;
-            return this;
-        }
-
-        /**
-         * JWS signatures over the card.
-         *
-         * @param signatures the value
-         * @return this builder
-         */
-        public Builder signatures(List<AgentCardSignature> signatures) {
-            this.signatures = signatures;
-            return this;
-        }
-
-        /**
-         * Documentation.
-         *
-         * @param documentationUrl the value
-         * @return this builder
-         */
-        public Builder documentationUrl(String documentationUrl) {
-            this.documentationUrl = documentationUrl;
-            return this;
-        }
-
-        /**
-         * An icon.
-         *
-         * @param iconUrl the value
-         * @return this builder
-         */
-        public Builder iconUrl(String iconUrl) {
-            this.iconUrl = iconUrl;
-            return this;
-        }
-
-        /**
-         * The pre-v1.0 endpoint key, read when {@code supportedInterfaces} is absent.
-         *
-         * @param url the value
-         * @return this builder
-         */
-        public Builder url(String url) {
-            this.url = url;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public AgentCard build() {
-            if (name == null) {
-                throw Facts.validation("name", "AgentCard: name is required");
-            }
-            if (description == null) {
-                throw Facts.validation("description", "AgentCard: description is required");
-            }
-            if (version == null) {
-                throw Facts.validation("version", "AgentCard: version is required");
-            }
-            if (supportedInterfaces == null) {
-                throw Facts.validation("supportedInterfaces", "AgentCard: supportedInterfaces is required");
-            }
-            if (capabilities == null) {
-                throw Facts.validation("capabilities", "AgentCard: capabilities is required");
-            }
-            if (defaultInputModes == null) {
-                throw Facts.validation("defaultInputModes", "AgentCard: defaultInputModes is required");
-            }
-            if (defaultOutputModes == null) {
-                throw Facts.validation("defaultOutputModes", "AgentCard: defaultOutputModes is required");
-            }
-            if (skills == null) {
-                throw Facts.validation("skills", "AgentCard: skills is required");
-            }
-            return new AgentCard(this);
-        }
-
-        private AgentCard buildDecoded() {
-            return new AgentCard(this);
-        }
-    }
+  }
 }

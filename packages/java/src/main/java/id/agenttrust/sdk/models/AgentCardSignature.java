@@ -13,244 +13,240 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * AgentCardSignature Immutable; build one with {&#64;link #builder()}.
+ * AgentCardSignature Immutable; build one with {@link #builder()}.
  */
 public final class AgentCardSignature implements JsonValue {
-    private final String protected_;
-    private final String signature;
-    private final Map<String, Object> header;
-    private final Map<String, Object> additional;
-    
+  private final String protected_;
+  private final String signature;
+  private final Map<String, Object> header;
+  private final Map<String, Object> additional;
 
-    private AgentCardSignature(Builder b) {
-        this.protected_ = b.protected_;
-        this.signature = b.signature;
-        this.header = b.header == null ? null : Json.copy(b.header);
-        this.additional = Json.copy(b.additional);
-        
+  private AgentCardSignature(Builder b) {
+    this.protected_ = b.protected_;
+    this.signature = b.signature;
+    this.header = b.header == null ? null : Json.copy(b.header);
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.protected_ = protected_;
+    b.signature = signature;
+    b.header = header;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The JWS protected header (base64url).
+   *
+   * @return the value
+   */
+  public String getProtected() {
+    return protected_;
+  }
+
+  /**
+   * The JWS signature (base64url).
+   *
+   * @return the value
+   */
+  public String getSignature() {
+    return signature;
+  }
+
+  /**
+   * The JWS unprotected header.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Map<String, Object>> getHeader() {
+    return Optional.ofNullable(header);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static AgentCardSignature fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vProtected_ = Json.member(o, "protected", path, true, false);
+    if (vProtected_ != null) {
+      b.protected_(Json.string(vProtected_, path + ".protected"));
+    }
+    JsonNode vSignature = Json.member(o, "signature", path, true, false);
+    if (vSignature != null) {
+      b.signature(Json.string(vSignature, path + ".signature"));
+    }
+    JsonNode vHeader = Json.member(o, "header", path, false, false);
+    if (vHeader != null) {
+      b.header(Json.freeMap(vHeader, path + ".header"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.protected_ = protected_;
-        b.signature = signature;
-        b.header = header;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("protected", "signature", "header");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (protected_ != null) {
+      out.set("protected", Json.NODES.textNode(protected_));
+    }
+    if (signature != null) {
+      out.set("signature", Json.NODES.textNode(signature));
+    }
+    if (header != null) {
+      out.set("header", Json.tree(header));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof AgentCardSignature)) {
+      return false;
+    }
+    AgentCardSignature that = (AgentCardSignature) other;
+    return Objects.equals(protected_, that.protected_)
+        && Objects.equals(signature, that.signature)
+        && Objects.equals(header, that.header)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(protected_, signature, header, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "AgentCardSignature{" + "protected_=" + protected_ + ", " + "signature=" + signature + ", " + "header=" + header + "}";
+  }
+
+  /**
+   * Builds a {@link AgentCardSignature}.
+   */
+  public static final class Builder {
+    private String protected_;
+    private String signature;
+    private Map<String, Object> header;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The JWS protected header (base64url).
      *
-     * @return the value
+     * @param protected_ the value
+     * @return this builder
      */
-    public String getProtected() {
-        return protected_;
+    public Builder protected_(String protected_) {
+      this.protected_ = protected_;
+      return this;
     }
 
     /**
      * The JWS signature (base64url).
      *
-     * @return the value
+     * @param signature the value
+     * @return this builder
      */
-    public String getSignature() {
-        return signature;
+    public Builder signature(String signature) {
+      this.signature = signature;
+      return this;
     }
 
     /**
      * The JWS unprotected header.
      *
-     * @return the value, when present (and not null)
+     * @param header the value
+     * @return this builder
      */
-    public Optional<Map<String, Object>> getHeader() {
-        return Optional.ofNullable(header);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder header(Map<String, Object> header) {
+      this.header = header;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static AgentCardSignature fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vProtected_ = Json.member(o, "protected", path, true, false);
-        if (vProtected_ != null) {
-            b.protected_(Json.string(vProtected_, path + ".protected"));
-        }
-        JsonNode vSignature = Json.member(o, "signature", path, true, false);
-        if (vSignature != null) {
-            b.signature(Json.string(vSignature, path + ".signature"));
-        }
-        JsonNode vHeader = Json.member(o, "header", path, false, false);
-        if (vHeader != null) {
-            b.header(Json.freeMap(vHeader, path + ".header"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("protected", "signature", "header");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (protected_ != null) {
-            out.set("protected", Json.NODES.textNode(protected_));
-        }
-        if (signature != null) {
-            out.set("signature", Json.NODES.textNode(signature));
-        }
-        if (header != null) {
-            out.set("header", Json.tree(header));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public AgentCardSignature build() {
+      if (protected_ == null) {
+        throw Facts.validation("protected", "AgentCardSignature: protected is required");
+      }
+      if (signature == null) {
+        throw Facts.validation("signature", "AgentCardSignature: signature is required");
+      }
+      return new AgentCardSignature(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof AgentCardSignature)) {
-            return false;
-        }
-        AgentCardSignature that = (AgentCardSignature) other;
-        return Objects.equals(protected_, that.protected_)
-                && Objects.equals(signature, that.signature)
-                && Objects.equals(header, that.header)
-                && Objects.equals(additional, that.additional);
+    private AgentCardSignature buildDecoded() {
+      return new AgentCardSignature(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(protected_, signature, header, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "AgentCardSignature{" + "protected_=" + protected_ + ", " + "signature=" + signature + ", " + "header=" + header + "}";
-    }
-
-    /**
-     * Builds a {&#64;link AgentCardSignature}.
-     */
-    public static final class Builder {
-        private String protected_;
-        private String signature;
-        private Map<String, Object> header;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The JWS protected header (base64url).
-         *
-         * @param protected_ the value
-         * @return this builder
-         */
-        public Builder protected_(String protected_) {
-            this.protected_ = protected_;
-            return this;
-        }
-
-        /**
-         * The JWS signature (base64url).
-         *
-         * @param signature the value
-         * @return this builder
-         */
-        public Builder signature(String signature) {
-            this.signature = signature;
-            return this;
-        }
-
-        /**
-         * The JWS unprotected header.
-         *
-         * @param header the value
-         * @return this builder
-         */
-        public Builder header(Map<String, Object> header) {
-            this.header = header;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public AgentCardSignature build() {
-            if (protected_ == null) {
-                throw Facts.validation("protected", "AgentCardSignature: protected is required");
-            }
-            if (signature == null) {
-                throw Facts.validation("signature", "AgentCardSignature: signature is required");
-            }
-            return new AgentCardSignature(this);
-        }
-
-        private AgentCardSignature buildDecoded() {
-            return new AgentCardSignature(this);
-        }
-    }
+  }
 }

@@ -12,177 +12,173 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The agent, wrapped (create answers). Immutable; build one with {&#64;link #builder()}.
+ * The agent, wrapped (create answers). Immutable; build one with {@link #builder()}.
  */
 public final class AgentEnvelope implements JsonValue {
-    private final Agent agent;
-    private final Map<String, Object> additional;
-    
+  private final Agent agent;
+  private final Map<String, Object> additional;
 
-    private AgentEnvelope(Builder b) {
-        this.agent = b.agent;
-        this.additional = Json.copy(b.additional);
-        
+  private AgentEnvelope(Builder b) {
+    this.agent = b.agent;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.agent = agent;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * agent.
+   *
+   * @return the value
+   */
+  public Agent getAgent() {
+    return agent;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static AgentEnvelope fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vAgent = Json.member(o, "agent", path, true, false);
+    if (vAgent != null) {
+      b.agent(Agent.fromJson(vAgent, path + ".agent"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.agent = agent;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("agent");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (agent != null) {
+      out.set("agent", agent.toJson());
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof AgentEnvelope)) {
+      return false;
+    }
+    AgentEnvelope that = (AgentEnvelope) other;
+    return Objects.equals(agent, that.agent)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(agent, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "AgentEnvelope{" + "agent=" + agent + "}";
+  }
+
+  /**
+   * Builds a {@link AgentEnvelope}.
+   */
+  public static final class Builder {
+    private Agent agent;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * agent.
      *
+     * @param agent the value
+     * @return this builder
+     */
+    public Builder agent(Agent agent) {
+      this.agent = agent;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public Agent getAgent() {
-        return agent;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public AgentEnvelope build() {
+      if (agent == null) {
+        throw Facts.validation("agent", "AgentEnvelope: agent is required");
+      }
+      return new AgentEnvelope(this);
     }
 
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static AgentEnvelope fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vAgent = Json.member(o, "agent", path, true, false);
-        if (vAgent != null) {
-            b.agent(Agent.fromJson(vAgent, path + ".agent"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
+    private AgentEnvelope buildDecoded() {
+      return new AgentEnvelope(this);
     }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("agent");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (agent != null) {
-            out.set("agent", agent.toJson());
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
-    }
-
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof AgentEnvelope)) {
-            return false;
-        }
-        AgentEnvelope that = (AgentEnvelope) other;
-        return Objects.equals(agent, that.agent)
-                && Objects.equals(additional, that.additional);
-    }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(agent, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "AgentEnvelope{" + "agent=" + agent + "}";
-    }
-
-    /**
-     * Builds a {&#64;link AgentEnvelope}.
-     */
-    public static final class Builder {
-        private Agent agent;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * agent.
-         *
-         * @param agent the value
-         * @return this builder
-         */
-        public Builder agent(Agent agent) {
-            this.agent = agent;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public AgentEnvelope build() {
-            if (agent == null) {
-                throw Facts.validation("agent", "AgentEnvelope: agent is required");
-            }
-            return new AgentEnvelope(this);
-        }
-
-        private AgentEnvelope buildDecoded() {
-            return new AgentEnvelope(this);
-        }
-    }
+  }
 }

@@ -13,77 +13,245 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * AgentExtension Immutable; build one with {&#64;link #builder()}.
+ * AgentExtension Immutable; build one with {@link #builder()}.
  */
 public final class AgentExtension implements JsonValue {
-    private final String uri;
-    private final String description;
-    private final Boolean required;
-    private final Map<String, Object> params_;
-    private final Map<String, Object> additional;
-    
+  private final String uri;
+  private final String description;
+  private final Boolean required;
+  private final Map<String, Object> params_;
+  private final Map<String, Object> additional;
 
-    private AgentExtension(Builder b) {
-        this.uri = b.uri;
-        this.description = b.description;
-        this.required = b.required;
-        this.params_ = b.params_ == null ? null : Json.copy(b.params_);
-        this.additional = Json.copy(b.additional);
-        
+  private AgentExtension(Builder b) {
+    this.uri = b.uri;
+    this.description = b.description;
+    this.required = b.required;
+    this.params_ = b.params_ == null ? null : Json.copy(b.params_);
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.uri = uri;
+    b.description = description;
+    b.required = required;
+    b.params_ = params_;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The extension's id. AgentTrust ID's trust extension is {@code
+   * https://agenttrust.id/ext/trust/v1}.
+   *
+   * @return the value
+   */
+  public String getUri() {
+    return uri;
+  }
+
+  /**
+   * What it adds.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getDescription() {
+    return Optional.ofNullable(description);
+  }
+
+  /**
+   * Whether a client must understand it.
+   *
+   * @return the value; false when absent
+   */
+  public boolean isRequired() {
+    return required == null ? false : required;
+  }
+
+  /**
+   * Its parameters, untouched. The trust extension carries {@code ati_trust_score} (a number;
+   * Java reads it as an integer 0-100), {@code ati_agent_key} (the agent's Ed25519 key as a JWK:
+   * {@code kty: OKP}, {@code crv: Ed25519}, {@code x}) and {@code ati_guardian_tier}.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Map<String, Object>> getParams() {
+    return Optional.ofNullable(params_);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static AgentExtension fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vUri = Json.member(o, "uri", path, true, false);
+    if (vUri != null) {
+      b.uri(Json.string(vUri, path + ".uri"));
+    }
+    JsonNode vDescription = Json.member(o, "description", path, false, false);
+    if (vDescription != null) {
+      b.description(Json.string(vDescription, path + ".description"));
+    }
+    JsonNode vRequired = Json.member(o, "required", path, false, false);
+    if (vRequired != null) {
+      b.required(Json.bool(vRequired, path + ".required"));
+    }
+    JsonNode vParams_ = Json.member(o, "params", path, false, false);
+    if (vParams_ != null) {
+      b.params_(Json.freeMap(vParams_, path + ".params"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.uri = uri;
-        b.description = description;
-        b.required = required;
-        b.params_ = params_;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("uri", "description", "required", "params");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (uri != null) {
+      out.set("uri", Json.NODES.textNode(uri));
+    }
+    if (description != null) {
+      out.set("description", Json.NODES.textNode(description));
+    }
+    if (required != null) {
+      out.set("required", Json.NODES.booleanNode(required));
+    }
+    if (params_ != null) {
+      out.set("params", Json.tree(params_));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof AgentExtension)) {
+      return false;
+    }
+    AgentExtension that = (AgentExtension) other;
+    return Objects.equals(uri, that.uri)
+        && Objects.equals(description, that.description)
+        && Objects.equals(required, that.required)
+        && Objects.equals(params_, that.params_)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(uri, description, required, params_, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "AgentExtension{" + "uri=" + uri + ", " + "description=" + description + ", " + "required=" + required + ", " + "params_=" + params_ + "}";
+  }
+
+  /**
+   * Builds a {@link AgentExtension}.
+   */
+  public static final class Builder {
+    private String uri;
+    private String description;
+    private Boolean required;
+    private Map<String, Object> params_;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The extension's id. AgentTrust ID's trust extension is {@code
      * https://agenttrust.id/ext/trust/v1}.
      *
-     * @return the value
+     * @param uri the value
+     * @return this builder
      */
-    public String getUri() {
-        return uri;
+    public Builder uri(String uri) {
+      this.uri = uri;
+      return this;
     }
 
     /**
      * What it adds.
      *
-     * @return the value, when present (and not null)
+     * @param description the value
+     * @return this builder
      */
-    public Optional<String> getDescription() {
-        return Optional.ofNullable(description);
+    public Builder description(String description) {
+      this.description = description;
+      return this;
     }
 
     /**
      * Whether a client must understand it.
      *
-     * @return the value; false when absent
+     * @param required the value
+     * @return this builder
      */
-    public boolean isRequired() {
-        return required == null ? false : required;
+    public Builder required(boolean required) {
+      this.required = required;
+      return this;
     }
 
     /**
@@ -91,201 +259,29 @@ public final class AgentExtension implements JsonValue {
      * Java reads it as an integer 0-100), {@code ati_agent_key} (the agent's Ed25519 key as a JWK:
      * {@code kty: OKP}, {@code crv: Ed25519}, {@code x}) and {@code ati_guardian_tier}.
      *
-     * @return the value, when present (and not null)
+     * @param params_ the value
+     * @return this builder
      */
-    public Optional<Map<String, Object>> getParams() {
-        return Optional.ofNullable(params_);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder params_(Map<String, Object> params_) {
+      this.params_ = params_;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static AgentExtension fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vUri = Json.member(o, "uri", path, true, false);
-        if (vUri != null) {
-            b.uri(Json.string(vUri, path + ".uri"));
-        }
-        JsonNode vDescription = Json.member(o, "description", path, false, false);
-        if (vDescription != null) {
-            b.description(Json.string(vDescription, path + ".description"));
-        }
-        JsonNode vRequired = Json.member(o, "required", path, false, false);
-        if (vRequired != null) {
-            b.required(Json.bool(vRequired, path + ".required"));
-        }
-        JsonNode vParams_ = Json.member(o, "params", path, false, false);
-        if (vParams_ != null) {
-            b.params_(Json.freeMap(vParams_, path + ".params"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("uri", "description", "required", "params");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (uri != null) {
-            out.set("uri", Json.NODES.textNode(uri));
-        }
-        if (description != null) {
-            out.set("description", Json.NODES.textNode(description));
-        }
-        if (required != null) {
-            out.set("required", Json.NODES.booleanNode(required));
-        }
-        if (params_ != null) {
-            out.set("params", Json.tree(params_));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public AgentExtension build() {
+      if (uri == null) {
+        throw Facts.validation("uri", "AgentExtension: uri is required");
+      }
+      return new AgentExtension(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof AgentExtension)) {
-            return false;
-        }
-        AgentExtension that = (AgentExtension) other;
-        return Objects.equals(uri, that.uri)
-                && Objects.equals(description, that.description)
-                && Objects.equals(required, that.required)
-                && Objects.equals(params_, that.params_)
-                && Objects.equals(additional, that.additional);
+    private AgentExtension buildDecoded() {
+      return new AgentExtension(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(uri, description, required, params_, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "AgentExtension{" + "uri=" + uri + ", " + "description=" + description + ", " + "required=" + required + ", " + "params_=" + params_ + "}";
-    }
-
-    /**
-     * Builds a {&#64;link AgentExtension}.
-     */
-    public static final class Builder {
-        private String uri;
-        private String description;
-        private Boolean required;
-        private Map<String, Object> params_;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The extension's id. AgentTrust ID's trust extension is {@code
-         * https://agenttrust.id/ext/trust/v1}.
-         *
-         * @param uri the value
-         * @return this builder
-         */
-        public Builder uri(String uri) {
-            this.uri = uri;
-            return this;
-        }
-
-        /**
-         * What it adds.
-         *
-         * @param description the value
-         * @return this builder
-         */
-        public Builder description(String description) {
-            this.description = description;
-            return this;
-        }
-
-        /**
-         * Whether a client must understand it.
-         *
-         * @param required the value
-         * @return this builder
-         */
-        public Builder required(boolean required) {
-            this.required = required;
-            return this;
-        }
-
-        /**
-         * Its parameters, untouched. The trust extension carries {@code ati_trust_score} (a number;
-         * Java reads it as an integer 0-100), {@code ati_agent_key} (the agent's Ed25519 key as a JWK:
-         * {@code kty: OKP}, {@code crv: Ed25519}, {@code x}) and {@code ati_guardian_tier}.
-         *
-         * @param params_ the value
-         * @return this builder
-         */
-        public Builder params_(Map<String, Object> params_) {
-            this.params_ = params_;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public AgentExtension build() {
-            if (uri == null) {
-                throw Facts.validation("uri", "AgentExtension: uri is required");
-            }
-            return new AgentExtension(this);
-        }
-
-        private AgentExtension buildDecoded() {
-            return new AgentExtension(this);
-        }
-    }
+  }
 }

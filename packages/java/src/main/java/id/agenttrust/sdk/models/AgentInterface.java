@@ -13,279 +13,275 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * AgentInterface Immutable; build one with {&#64;link #builder()}.
+ * AgentInterface Immutable; build one with {@link #builder()}.
  */
 public final class AgentInterface implements JsonValue {
-    private final String url;
-    private final String protocolBinding;
-    private final String protocolVersion;
-    private final String tenant;
-    private final Map<String, Object> additional;
-    
+  private final String url;
+  private final String protocolBinding;
+  private final String protocolVersion;
+  private final String tenant;
+  private final Map<String, Object> additional;
 
-    private AgentInterface(Builder b) {
-        this.url = b.url;
-        this.protocolBinding = b.protocolBinding;
-        this.protocolVersion = b.protocolVersion;
-        this.tenant = b.tenant;
-        this.additional = Json.copy(b.additional);
-        
+  private AgentInterface(Builder b) {
+    this.url = b.url;
+    this.protocolBinding = b.protocolBinding;
+    this.protocolVersion = b.protocolVersion;
+    this.tenant = b.tenant;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.url = url;
+    b.protocolBinding = protocolBinding;
+    b.protocolVersion = protocolVersion;
+    b.tenant = tenant;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * Where A2A requests to the agent are sent.
+   *
+   * @return the value
+   */
+  public String getUrl() {
+    return url;
+  }
+
+  /**
+   * The transport, e.g. {@code JSONRPC}.
+   *
+   * @return the value
+   */
+  public String getProtocolBinding() {
+    return protocolBinding;
+  }
+
+  /**
+   * The A2A version, e.g. {@code 1.0}.
+   *
+   * @return the value
+   */
+  public String getProtocolVersion() {
+    return protocolVersion;
+  }
+
+  /**
+   * The tenant, when the URL serves several.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getTenant() {
+    return Optional.ofNullable(tenant);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static AgentInterface fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vUrl = Json.member(o, "url", path, true, false);
+    if (vUrl != null) {
+      b.url(Json.string(vUrl, path + ".url"));
+    }
+    JsonNode vProtocolBinding = Json.member(o, "protocolBinding", path, true, false);
+    if (vProtocolBinding != null) {
+      b.protocolBinding(Json.string(vProtocolBinding, path + ".protocolBinding"));
+    }
+    JsonNode vProtocolVersion = Json.member(o, "protocolVersion", path, true, false);
+    if (vProtocolVersion != null) {
+      b.protocolVersion(Json.string(vProtocolVersion, path + ".protocolVersion"));
+    }
+    JsonNode vTenant = Json.member(o, "tenant", path, false, false);
+    if (vTenant != null) {
+      b.tenant(Json.string(vTenant, path + ".tenant"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.url = url;
-        b.protocolBinding = protocolBinding;
-        b.protocolVersion = protocolVersion;
-        b.tenant = tenant;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("url", "protocolBinding", "protocolVersion", "tenant");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (url != null) {
+      out.set("url", Json.NODES.textNode(url));
+    }
+    if (protocolBinding != null) {
+      out.set("protocolBinding", Json.NODES.textNode(protocolBinding));
+    }
+    if (protocolVersion != null) {
+      out.set("protocolVersion", Json.NODES.textNode(protocolVersion));
+    }
+    if (tenant != null) {
+      out.set("tenant", Json.NODES.textNode(tenant));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof AgentInterface)) {
+      return false;
+    }
+    AgentInterface that = (AgentInterface) other;
+    return Objects.equals(url, that.url)
+        && Objects.equals(protocolBinding, that.protocolBinding)
+        && Objects.equals(protocolVersion, that.protocolVersion)
+        && Objects.equals(tenant, that.tenant)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(url, protocolBinding, protocolVersion, tenant, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "AgentInterface{" + "url=" + url + ", " + "protocolBinding=" + protocolBinding + ", " + "protocolVersion=" + protocolVersion + ", " + "tenant=" + tenant + "}";
+  }
+
+  /**
+   * Builds a {@link AgentInterface}.
+   */
+  public static final class Builder {
+    private String url;
+    private String protocolBinding;
+    private String protocolVersion;
+    private String tenant;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * Where A2A requests to the agent are sent.
      *
-     * @return the value
+     * @param url the value
+     * @return this builder
      */
-    public String getUrl() {
-        return url;
+    public Builder url(String url) {
+      this.url = url;
+      return this;
     }
 
     /**
      * The transport, e.g. {@code JSONRPC}.
      *
-     * @return the value
+     * @param protocolBinding the value
+     * @return this builder
      */
-    public String getProtocolBinding() {
-        return protocolBinding;
+    public Builder protocolBinding(String protocolBinding) {
+      this.protocolBinding = protocolBinding;
+      return this;
     }
 
     /**
      * The A2A version, e.g. {@code 1.0}.
      *
-     * @return the value
+     * @param protocolVersion the value
+     * @return this builder
      */
-    public String getProtocolVersion() {
-        return protocolVersion;
+    public Builder protocolVersion(String protocolVersion) {
+      this.protocolVersion = protocolVersion;
+      return this;
     }
 
     /**
      * The tenant, when the URL serves several.
      *
-     * @return the value, when present (and not null)
+     * @param tenant the value
+     * @return this builder
      */
-    public Optional<String> getTenant() {
-        return Optional.ofNullable(tenant);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder tenant(String tenant) {
+      this.tenant = tenant;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static AgentInterface fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vUrl = Json.member(o, "url", path, true, false);
-        if (vUrl != null) {
-            b.url(Json.string(vUrl, path + ".url"));
-        }
-        JsonNode vProtocolBinding = Json.member(o, "protocolBinding", path, true, false);
-        if (vProtocolBinding != null) {
-            b.protocolBinding(Json.string(vProtocolBinding, path + ".protocolBinding"));
-        }
-        JsonNode vProtocolVersion = Json.member(o, "protocolVersion", path, true, false);
-        if (vProtocolVersion != null) {
-            b.protocolVersion(Json.string(vProtocolVersion, path + ".protocolVersion"));
-        }
-        JsonNode vTenant = Json.member(o, "tenant", path, false, false);
-        if (vTenant != null) {
-            b.tenant(Json.string(vTenant, path + ".tenant"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("url", "protocolBinding", "protocolVersion", "tenant");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (url != null) {
-            out.set("url", Json.NODES.textNode(url));
-        }
-        if (protocolBinding != null) {
-            out.set("protocolBinding", Json.NODES.textNode(protocolBinding));
-        }
-        if (protocolVersion != null) {
-            out.set("protocolVersion", Json.NODES.textNode(protocolVersion));
-        }
-        if (tenant != null) {
-            out.set("tenant", Json.NODES.textNode(tenant));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public AgentInterface build() {
+      if (url == null) {
+        throw Facts.validation("url", "AgentInterface: url is required");
+      }
+      if (protocolBinding == null) {
+        throw Facts.validation("protocolBinding", "AgentInterface: protocolBinding is required");
+      }
+      if (protocolVersion == null) {
+        throw Facts.validation("protocolVersion", "AgentInterface: protocolVersion is required");
+      }
+      return new AgentInterface(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof AgentInterface)) {
-            return false;
-        }
-        AgentInterface that = (AgentInterface) other;
-        return Objects.equals(url, that.url)
-                && Objects.equals(protocolBinding, that.protocolBinding)
-                && Objects.equals(protocolVersion, that.protocolVersion)
-                && Objects.equals(tenant, that.tenant)
-                && Objects.equals(additional, that.additional);
+    private AgentInterface buildDecoded() {
+      return new AgentInterface(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(url, protocolBinding, protocolVersion, tenant, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "AgentInterface{" + "url=" + url + ", " + "protocolBinding=" + protocolBinding + ", " + "protocolVersion=" + protocolVersion + ", " + "tenant=" + tenant + "}";
-    }
-
-    /**
-     * Builds a {&#64;link AgentInterface}.
-     */
-    public static final class Builder {
-        private String url;
-        private String protocolBinding;
-        private String protocolVersion;
-        private String tenant;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * Where A2A requests to the agent are sent.
-         *
-         * @param url the value
-         * @return this builder
-         */
-        public Builder url(String url) {
-            this.url = url;
-            return this;
-        }
-
-        /**
-         * The transport, e.g. {@code JSONRPC}.
-         *
-         * @param protocolBinding the value
-         * @return this builder
-         */
-        public Builder protocolBinding(String protocolBinding) {
-            this.protocolBinding = protocolBinding;
-            return this;
-        }
-
-        /**
-         * The A2A version, e.g. {@code 1.0}.
-         *
-         * @param protocolVersion the value
-         * @return this builder
-         */
-        public Builder protocolVersion(String protocolVersion) {
-            this.protocolVersion = protocolVersion;
-            return this;
-        }
-
-        /**
-         * The tenant, when the URL serves several.
-         *
-         * @param tenant the value
-         * @return this builder
-         */
-        public Builder tenant(String tenant) {
-            this.tenant = tenant;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public AgentInterface build() {
-            if (url == null) {
-                throw Facts.validation("url", "AgentInterface: url is required");
-            }
-            if (protocolBinding == null) {
-                throw Facts.validation("protocolBinding", "AgentInterface: protocolBinding is required");
-            }
-            if (protocolVersion == null) {
-                throw Facts.validation("protocolVersion", "AgentInterface: protocolVersion is required");
-            }
-            return new AgentInterface(this);
-        }
-
-        private AgentInterface buildDecoded() {
-            return new AgentInterface(this);
-        }
-    }
+  }
 }

@@ -13,177 +13,173 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Agents, wrapped. Immutable; build one with {&#64;link #builder()}.
+ * Agents, wrapped. Immutable; build one with {@link #builder()}.
  */
 public final class AgentList implements JsonValue {
-    private final List<Agent> agents;
-    private final Map<String, Object> additional;
-    
+  private final List<Agent> agents;
+  private final Map<String, Object> additional;
 
-    private AgentList(Builder b) {
-        this.agents = b.agents == null ? null : Json.copy(b.agents);
-        this.additional = Json.copy(b.additional);
-        
+  private AgentList(Builder b) {
+    this.agents = b.agents == null ? null : Json.copy(b.agents);
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.agents = agents;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The agents, newest first.
+   *
+   * @return the value
+   */
+  public List<Agent> getAgents() {
+    return agents;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static AgentList fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vAgents = Json.member(o, "agents", path, true, false);
+    if (vAgents != null) {
+      b.agents(Json.list(vAgents, path + ".agents", (n0, p0) -> Agent.fromJson(n0, p0)));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.agents = agents;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("agents");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (agents != null) {
+      out.set("agents", Json.array(agents, x6 -> x6.toJson()));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof AgentList)) {
+      return false;
+    }
+    AgentList that = (AgentList) other;
+    return Objects.equals(agents, that.agents)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(agents, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "AgentList{" + "agents=" + agents + "}";
+  }
+
+  /**
+   * Builds a {@link AgentList}.
+   */
+  public static final class Builder {
+    private List<Agent> agents;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The agents, newest first.
      *
+     * @param agents the value
+     * @return this builder
+     */
+    public Builder agents(List<Agent> agents) {
+      this.agents = agents;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public List<Agent> getAgents() {
-        return agents;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public AgentList build() {
+      if (agents == null) {
+        throw Facts.validation("agents", "AgentList: agents is required");
+      }
+      return new AgentList(this);
     }
 
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static AgentList fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vAgents = Json.member(o, "agents", path, true, false);
-        if (vAgents != null) {
-            b.agents(Json.list(vAgents, path + ".agents", (n0, p0) -> Agent.fromJson(n0, p0)));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
+    private AgentList buildDecoded() {
+      return new AgentList(this);
     }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("agents");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (agents != null) {
-            out.set("agents", Json.array(agents, x6 -> x6.toJson()));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
-    }
-
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof AgentList)) {
-            return false;
-        }
-        AgentList that = (AgentList) other;
-        return Objects.equals(agents, that.agents)
-                && Objects.equals(additional, that.additional);
-    }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(agents, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "AgentList{" + "agents=" + agents + "}";
-    }
-
-    /**
-     * Builds a {&#64;link AgentList}.
-     */
-    public static final class Builder {
-        private List<Agent> agents;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The agents, newest first.
-         *
-         * @param agents the value
-         * @return this builder
-         */
-        public Builder agents(List<Agent> agents) {
-            this.agents = agents;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public AgentList build() {
-            if (agents == null) {
-                throw Facts.validation("agents", "AgentList: agents is required");
-            }
-            return new AgentList(this);
-        }
-
-        private AgentList buildDecoded() {
-            return new AgentList(this);
-        }
-    }
+  }
 }

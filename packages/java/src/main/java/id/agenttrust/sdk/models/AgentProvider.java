@@ -13,209 +13,205 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * AgentProvider Immutable; build one with {&#64;link #builder()}.
+ * AgentProvider Immutable; build one with {@link #builder()}.
  */
 public final class AgentProvider implements JsonValue {
-    private final String organization;
-    private final String url;
-    private final Map<String, Object> additional;
-    
+  private final String organization;
+  private final String url;
+  private final Map<String, Object> additional;
 
-    private AgentProvider(Builder b) {
-        this.organization = b.organization;
-        this.url = b.url;
-        this.additional = Json.copy(b.additional);
-        
+  private AgentProvider(Builder b) {
+    this.organization = b.organization;
+    this.url = b.url;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.organization = organization;
+    b.url = url;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * Who operates the agent.
+   *
+   * @return the value
+   */
+  public String getOrganization() {
+    return organization;
+  }
+
+  /**
+   * Their website.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getUrl() {
+    return Optional.ofNullable(url);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static AgentProvider fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vOrganization = Json.member(o, "organization", path, true, false);
+    if (vOrganization != null) {
+      b.organization(Json.string(vOrganization, path + ".organization"));
+    }
+    JsonNode vUrl = Json.member(o, "url", path, false, false);
+    if (vUrl != null) {
+      b.url(Json.string(vUrl, path + ".url"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.organization = organization;
-        b.url = url;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("organization", "url");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (organization != null) {
+      out.set("organization", Json.NODES.textNode(organization));
+    }
+    if (url != null) {
+      out.set("url", Json.NODES.textNode(url));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof AgentProvider)) {
+      return false;
+    }
+    AgentProvider that = (AgentProvider) other;
+    return Objects.equals(organization, that.organization)
+        && Objects.equals(url, that.url)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(organization, url, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "AgentProvider{" + "organization=" + organization + ", " + "url=" + url + "}";
+  }
+
+  /**
+   * Builds a {@link AgentProvider}.
+   */
+  public static final class Builder {
+    private String organization;
+    private String url;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * Who operates the agent.
      *
-     * @return the value
+     * @param organization the value
+     * @return this builder
      */
-    public String getOrganization() {
-        return organization;
+    public Builder organization(String organization) {
+      this.organization = organization;
+      return this;
     }
 
     /**
      * Their website.
      *
-     * @return the value, when present (and not null)
+     * @param url the value
+     * @return this builder
      */
-    public Optional<String> getUrl() {
-        return Optional.ofNullable(url);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder url(String url) {
+      this.url = url;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static AgentProvider fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vOrganization = Json.member(o, "organization", path, true, false);
-        if (vOrganization != null) {
-            b.organization(Json.string(vOrganization, path + ".organization"));
-        }
-        JsonNode vUrl = Json.member(o, "url", path, false, false);
-        if (vUrl != null) {
-            b.url(Json.string(vUrl, path + ".url"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("organization", "url");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (organization != null) {
-            out.set("organization", Json.NODES.textNode(organization));
-        }
-        if (url != null) {
-            out.set("url", Json.NODES.textNode(url));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public AgentProvider build() {
+      if (organization == null) {
+        throw Facts.validation("organization", "AgentProvider: organization is required");
+      }
+      return new AgentProvider(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof AgentProvider)) {
-            return false;
-        }
-        AgentProvider that = (AgentProvider) other;
-        return Objects.equals(organization, that.organization)
-                && Objects.equals(url, that.url)
-                && Objects.equals(additional, that.additional);
+    private AgentProvider buildDecoded() {
+      return new AgentProvider(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(organization, url, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "AgentProvider{" + "organization=" + organization + ", " + "url=" + url + "}";
-    }
-
-    /**
-     * Builds a {&#64;link AgentProvider}.
-     */
-    public static final class Builder {
-        private String organization;
-        private String url;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * Who operates the agent.
-         *
-         * @param organization the value
-         * @return this builder
-         */
-        public Builder organization(String organization) {
-            this.organization = organization;
-            return this;
-        }
-
-        /**
-         * Their website.
-         *
-         * @param url the value
-         * @return this builder
-         */
-        public Builder url(String url) {
-            this.url = url;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public AgentProvider build() {
-            if (organization == null) {
-                throw Facts.validation("organization", "AgentProvider: organization is required");
-            }
-            return new AgentProvider(this);
-        }
-
-        private AgentProvider buildDecoded() {
-            return new AgentProvider(this);
-        }
-    }
+  }
 }

@@ -14,372 +14,368 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * AgentSkill Immutable; build one with {&#64;link #builder()}.
+ * AgentSkill Immutable; build one with {@link #builder()}.
  */
 public final class AgentSkill implements JsonValue {
-    private final String id;
-    private final String name;
-    private final String description;
-    private final List<String> tags;
-    private final List<String> examples;
-    private final List<String> inputModes;
-    private final List<String> outputModes;
-    private final Map<String, Object> additional;
-    
+  private final String id;
+  private final String name;
+  private final String description;
+  private final List<String> tags;
+  private final List<String> examples;
+  private final List<String> inputModes;
+  private final List<String> outputModes;
+  private final Map<String, Object> additional;
 
-    private AgentSkill(Builder b) {
-        this.id = b.id;
-        this.name = b.name;
-        this.description = b.description;
-        this.tags = b.tags == null ? null : Json.copy(b.tags);
-        this.examples = b.examples == null ? null : Json.copy(b.examples);
-        this.inputModes = b.inputModes == null ? null : Json.copy(b.inputModes);
-        this.outputModes = b.outputModes == null ? null : Json.copy(b.outputModes);
-        this.additional = Json.copy(b.additional);
-        
+  private AgentSkill(Builder b) {
+    this.id = b.id;
+    this.name = b.name;
+    this.description = b.description;
+    this.tags = b.tags == null ? null : Json.copy(b.tags);
+    this.examples = b.examples == null ? null : Json.copy(b.examples);
+    this.inputModes = b.inputModes == null ? null : Json.copy(b.inputModes);
+    this.outputModes = b.outputModes == null ? null : Json.copy(b.outputModes);
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.name = name;
+    b.description = description;
+    b.tags = tags;
+    b.examples = examples;
+    b.inputModes = inputModes;
+    b.outputModes = outputModes;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * Skill id (a capability).
+   *
+   * @return the value
+   */
+  public String getId() {
+    return id;
+  }
+
+  /**
+   * Display name.
+   *
+   * @return the value
+   */
+  public String getName() {
+    return name;
+  }
+
+  /**
+   * What it does.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getDescription() {
+    return Optional.ofNullable(description);
+  }
+
+  /**
+   * Search tags.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<String>> getTags() {
+    return Optional.ofNullable(tags);
+  }
+
+  /**
+   * Example requests.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<String>> getExamples() {
+    return Optional.ofNullable(examples);
+  }
+
+  /**
+   * Media types it accepts.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<String>> getInputModes() {
+    return Optional.ofNullable(inputModes);
+  }
+
+  /**
+   * Media types it produces.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<String>> getOutputModes() {
+    return Optional.ofNullable(outputModes);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static AgentSkill fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vId = Json.member(o, "id", path, true, false);
+    if (vId != null) {
+      b.id(Json.string(vId, path + ".id"));
+    }
+    JsonNode vName = Json.member(o, "name", path, true, false);
+    if (vName != null) {
+      b.name(Json.string(vName, path + ".name"));
+    }
+    JsonNode vDescription = Json.member(o, "description", path, false, false);
+    if (vDescription != null) {
+      b.description(Json.string(vDescription, path + ".description"));
+    }
+    JsonNode vTags = Json.member(o, "tags", path, false, false);
+    if (vTags != null) {
+      b.tags(Json.list(vTags, path + ".tags", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vExamples = Json.member(o, "examples", path, false, false);
+    if (vExamples != null) {
+      b.examples(Json.list(vExamples, path + ".examples", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vInputModes = Json.member(o, "inputModes", path, false, false);
+    if (vInputModes != null) {
+      b.inputModes(Json.list(vInputModes, path + ".inputModes", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vOutputModes = Json.member(o, "outputModes", path, false, false);
+    if (vOutputModes != null) {
+      b.outputModes(Json.list(vOutputModes, path + ".outputModes", (n0, p0) -> Json.string(n0, p0)));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.id = id;
-        b.name = name;
-        b.description = description;
-        b.tags = tags;
-        b.examples = examples;
-        b.inputModes = inputModes;
-        b.outputModes = outputModes;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "name", "description", "tags", "examples", "inputModes", "outputModes");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (id != null) {
+      out.set("id", Json.NODES.textNode(id));
+    }
+    if (name != null) {
+      out.set("name", Json.NODES.textNode(name));
+    }
+    if (description != null) {
+      out.set("description", Json.NODES.textNode(description));
+    }
+    if (tags != null) {
+      out.set("tags", Json.array(tags, x4 -> Json.NODES.textNode(x4)));
+    }
+    if (examples != null) {
+      out.set("examples", Json.array(examples, x8 -> Json.NODES.textNode(x8)));
+    }
+    if (inputModes != null) {
+      out.set("inputModes", Json.array(inputModes, x10 -> Json.NODES.textNode(x10)));
+    }
+    if (outputModes != null) {
+      out.set("outputModes", Json.array(outputModes, x11 -> Json.NODES.textNode(x11)));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof AgentSkill)) {
+      return false;
+    }
+    AgentSkill that = (AgentSkill) other;
+    return Objects.equals(id, that.id)
+        && Objects.equals(name, that.name)
+        && Objects.equals(description, that.description)
+        && Objects.equals(tags, that.tags)
+        && Objects.equals(examples, that.examples)
+        && Objects.equals(inputModes, that.inputModes)
+        && Objects.equals(outputModes, that.outputModes)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, name, description, tags, examples, inputModes, outputModes, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "AgentSkill{" + "id=" + id + ", " + "name=" + name + ", " + "description=" + description + ", " + "tags=" + tags + ", " + "examples=" + examples + ", " + "inputModes=" + inputModes + ", " + "outputModes=" + outputModes + "}";
+  }
+
+  /**
+   * Builds a {@link AgentSkill}.
+   */
+  public static final class Builder {
+    private String id;
+    private String name;
+    private String description;
+    private List<String> tags;
+    private List<String> examples;
+    private List<String> inputModes;
+    private List<String> outputModes;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * Skill id (a capability).
      *
-     * @return the value
+     * @param id the value
+     * @return this builder
      */
-    public String getId() {
-        return id;
+    public Builder id(String id) {
+      this.id = id;
+      return this;
     }
 
     /**
      * Display name.
      *
-     * @return the value
+     * @param name the value
+     * @return this builder
      */
-    public String getName() {
-        return name;
+    public Builder name(String name) {
+      this.name = name;
+      return this;
     }
 
     /**
      * What it does.
      *
-     * @return the value, when present (and not null)
+     * @param description the value
+     * @return this builder
      */
-    public Optional<String> getDescription() {
-        return Optional.ofNullable(description);
+    public Builder description(String description) {
+      this.description = description;
+      return this;
     }
 
     /**
      * Search tags.
      *
-     * @return the value, when present (and not null)
+     * @param tags the value
+     * @return this builder
      */
-    public Optional<List<String>> getTags() {
-        return Optional.ofNullable(tags);
+    public Builder tags(List<String> tags) {
+      this.tags = tags;
+      return this;
     }
 
     /**
      * Example requests.
      *
-     * @return the value, when present (and not null)
+     * @param examples the value
+     * @return this builder
      */
-    public Optional<List<String>> getExamples() {
-        return Optional.ofNullable(examples);
+    public Builder examples(List<String> examples) {
+      this.examples = examples;
+      return this;
     }
 
     /**
      * Media types it accepts.
      *
-     * @return the value, when present (and not null)
+     * @param inputModes the value
+     * @return this builder
      */
-    public Optional<List<String>> getInputModes() {
-        return Optional.ofNullable(inputModes);
+    public Builder inputModes(List<String> inputModes) {
+      this.inputModes = inputModes;
+      return this;
     }
 
     /**
      * Media types it produces.
      *
-     * @return the value, when present (and not null)
+     * @param outputModes the value
+     * @return this builder
      */
-    public Optional<List<String>> getOutputModes() {
-        return Optional.ofNullable(outputModes);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder outputModes(List<String> outputModes) {
+      this.outputModes = outputModes;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static AgentSkill fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vId = Json.member(o, "id", path, true, false);
-        if (vId != null) {
-            b.id(Json.string(vId, path + ".id"));
-        }
-        JsonNode vName = Json.member(o, "name", path, true, false);
-        if (vName != null) {
-            b.name(Json.string(vName, path + ".name"));
-        }
-        JsonNode vDescription = Json.member(o, "description", path, false, false);
-        if (vDescription != null) {
-            b.description(Json.string(vDescription, path + ".description"));
-        }
-        JsonNode vTags = Json.member(o, "tags", path, false, false);
-        if (vTags != null) {
-            b.tags(Json.list(vTags, path + ".tags", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vExamples = Json.member(o, "examples", path, false, false);
-        if (vExamples != null) {
-            b.examples(Json.list(vExamples, path + ".examples", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vInputModes = Json.member(o, "inputModes", path, false, false);
-        if (vInputModes != null) {
-            b.inputModes(Json.list(vInputModes, path + ".inputModes", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vOutputModes = Json.member(o, "outputModes", path, false, false);
-        if (vOutputModes != null) {
-            b.outputModes(Json.list(vOutputModes, path + ".outputModes", (n0, p0) -> Json.string(n0, p0)));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "name", "description", "tags", "examples", "inputModes", "outputModes");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (id != null) {
-            out.set("id", Json.NODES.textNode(id));
-        }
-        if (name != null) {
-            out.set("name", Json.NODES.textNode(name));
-        }
-        if (description != null) {
-            out.set("description", Json.NODES.textNode(description));
-        }
-        if (tags != null) {
-            out.set("tags", Json.array(tags, x4 -> Json.NODES.textNode(x4)));
-        }
-        if (examples != null) {
-            out.set("examples", Json.array(examples, x8 -> Json.NODES.textNode(x8)));
-        }
-        if (inputModes != null) {
-            out.set("inputModes", Json.array(inputModes, x10 -> Json.NODES.textNode(x10)));
-        }
-        if (outputModes != null) {
-            out.set("outputModes", Json.array(outputModes, x11 -> Json.NODES.textNode(x11)));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public AgentSkill build() {
+      if (id == null) {
+        throw Facts.validation("id", "AgentSkill: id is required");
+      }
+      if (name == null) {
+        throw Facts.validation("name", "AgentSkill: name is required");
+      }
+      return new AgentSkill(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof AgentSkill)) {
-            return false;
-        }
-        AgentSkill that = (AgentSkill) other;
-        return Objects.equals(id, that.id)
-                && Objects.equals(name, that.name)
-                && Objects.equals(description, that.description)
-                && Objects.equals(tags, that.tags)
-                && Objects.equals(examples, that.examples)
-                && Objects.equals(inputModes, that.inputModes)
-                && Objects.equals(outputModes, that.outputModes)
-                && Objects.equals(additional, that.additional);
+    private AgentSkill buildDecoded() {
+      return new AgentSkill(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(id, name, description, tags, examples, inputModes, outputModes, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "AgentSkill{" + "id=" + id + ", " + "name=" + name + ", " + "description=" + description + ", " + "tags=" + tags + ", " + "examples=" + examples + ", " + "inputModes=" + inputModes + ", " + "outputModes=" + outputModes + "}";
-    }
-
-    /**
-     * Builds a {&#64;link AgentSkill}.
-     */
-    public static final class Builder {
-        private String id;
-        private String name;
-        private String description;
-        private List<String> tags;
-        private List<String> examples;
-        private List<String> inputModes;
-        private List<String> outputModes;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * Skill id (a capability).
-         *
-         * @param id the value
-         * @return this builder
-         */
-        public Builder id(String id) {
-            this.id = id;
-            return this;
-        }
-
-        /**
-         * Display name.
-         *
-         * @param name the value
-         * @return this builder
-         */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /**
-         * What it does.
-         *
-         * @param description the value
-         * @return this builder
-         */
-        public Builder description(String description) {
-            this.description = description;
-            return this;
-        }
-
-        /**
-         * Search tags.
-         *
-         * @param tags the value
-         * @return this builder
-         */
-        public Builder tags(List<String> tags) {
-            this.tags = tags;
-            return this;
-        }
-
-        /**
-         * Example requests.
-         *
-         * @param examples the value
-         * @return this builder
-         */
-        public Builder examples(List<String> examples) {
-            this.examples = examples;
-            return this;
-        }
-
-        /**
-         * Media types it accepts.
-         *
-         * @param inputModes the value
-         * @return this builder
-         */
-        public Builder inputModes(List<String> inputModes) {
-            this.inputModes = inputModes;
-            return this;
-        }
-
-        /**
-         * Media types it produces.
-         *
-         * @param outputModes the value
-         * @return this builder
-         */
-        public Builder outputModes(List<String> outputModes) {
-            this.outputModes = outputModes;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public AgentSkill build() {
-            if (id == null) {
-                throw Facts.validation("id", "AgentSkill: id is required");
-            }
-            if (name == null) {
-                throw Facts.validation("name", "AgentSkill: name is required");
-            }
-            return new AgentSkill(this);
-        }
-
-        private AgentSkill buildDecoded() {
-            return new AgentSkill(this);
-        }
-    }
+  }
 }

@@ -15,124 +15,124 @@ import java.util.Objects;
  * or the raw value the gateway sent (never an error).
  */
 public final class AgentStatus implements JsonValue {
-    /**
-     * The value active.
-     */
-    public static final AgentStatus ACTIVE = new AgentStatus("active", true);
+  /**
+   * The value active.
+   */
+  public static final AgentStatus ACTIVE = new AgentStatus("active", true);
 
-    /**
-     * The value suspended.
-     */
-    public static final AgentStatus SUSPENDED = new AgentStatus("suspended", true);
+  /**
+   * The value suspended.
+   */
+  public static final AgentStatus SUSPENDED = new AgentStatus("suspended", true);
 
-    /**
-     * The value revoked.
-     */
-    public static final AgentStatus REVOKED = new AgentStatus("revoked", true);
+  /**
+   * The value revoked.
+   */
+  public static final AgentStatus REVOKED = new AgentStatus("revoked", true);
 
-    private static final Map<String, AgentStatus> KNOWN = new LinkedHashMap<>();
+  private static final Map<String, AgentStatus> KNOWN = new LinkedHashMap<>();
 
-    static {
-        KNOWN.put("active", ACTIVE);
-        KNOWN.put("suspended", SUSPENDED);
-        KNOWN.put("revoked", REVOKED);
-    }
+  static {
+    KNOWN.put("active", ACTIVE);
+    KNOWN.put("suspended", SUSPENDED);
+    KNOWN.put("revoked", REVOKED);
+  }
 
-    private final String value;
-    private final boolean known;
+  private final String value;
+  private final boolean known;
 
-    private AgentStatus(String value, boolean known) {
-        this.value = value;
-        this.known = known;
-    }
+  private AgentStatus(String value, boolean known) {
+    this.value = value;
+    this.known = known;
+  }
 
-    /**
-     * The constant for a wire value, or a new value for one the spec does not list.
-     *
-     * @param value the wire value
-     * @return the value
-     */
-    public static AgentStatus of(String value) {
-        AgentStatus k = KNOWN.get(Objects.requireNonNull(value, "value"));
-        return k != null ? k : new AgentStatus(value, false);
-    }
+  /**
+   * The constant for a wire value, or a new value for one the spec does not list.
+   *
+   * @param value the wire value
+   * @return the value
+   */
+  public static AgentStatus of(String value) {
+    AgentStatus k = KNOWN.get(Objects.requireNonNull(value, "value"));
+    return k != null ? k : new AgentStatus(value, false);
+  }
 
-    /**
-     * The values the spec lists.
-     *
-     * @return the constants, in spec order
-     */
-    public static List<AgentStatus> values() {
-        return List.copyOf(KNOWN.values());
-    }
+  /**
+   * The values the spec lists.
+   *
+   * @return the constants, in spec order
+   */
+  public static List<AgentStatus> values() {
+    return List.copyOf(KNOWN.values());
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    public String value() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  public String value() {
+    return value;
+  }
 
-    /**
-     * Whether the spec lists this value.
-     *
-     * @return true for a known constant
-     */
-    public boolean isKnown() {
-        return known;
-    }
+  /**
+   * Whether the spec lists this value.
+   *
+   * @return true for a known constant
+   */
+  public boolean isKnown() {
+    return known;
+  }
 
-    /**
-     * Decodes a wire value (any string).
-     *
-     * @param node the JSON value
-     * @param path its path
-     * @return the value
-     */
-    public static AgentStatus fromJson(JsonNode node, String path) {
-        return of(Json.string(node, path));
-    }
+  /**
+   * Decodes a wire value (any string).
+   *
+   * @param node the JSON value
+   * @param path its path
+   * @return the value
+   */
+  public static AgentStatus fromJson(JsonNode node, String path) {
+    return of(Json.string(node, path));
+  }
 
-    /**
-     * The wire value as JSON.
-     *
-     * @return the JSON string
-     */
-    @Override
-    public JsonNode toJson() {
-        return Json.NODES.textNode(value);
-    }
+  /**
+   * The wire value as JSON.
+   *
+   * @return the JSON string
+   */
+  @Override
+  public JsonNode toJson() {
+    return Json.NODES.textNode(value);
+  }
 
-    /**
-     * Equal wire values are equal.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof AgentStatus && ((AgentStatus) other).value.equals(value);
-    }
+  /**
+   * Equal wire values are equal.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof AgentStatus && ((AgentStatus) other).value.equals(value);
+  }
 
-    /**
-     * The wire value's hash.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return value.hashCode();
-    }
+  /**
+   * The wire value's hash.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    @Override
-    public String toString() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  @Override
+  public String toString() {
+    return value;
+  }
 }

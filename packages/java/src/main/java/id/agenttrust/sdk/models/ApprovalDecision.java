@@ -10,162 +10,151 @@ import id.agenttrust.sdk.internal.JsonValue;
 import java.util.Objects;
 
 /**
- * ApprovalDecision Immutable; build one with {&#64;link #builder()}.
+ * ApprovalDecision Immutable; build one with {@link #builder()}.
  */
 public final class ApprovalDecision implements JsonValue {
-    private final String decidedBy;
-    
-    
+  private final String decidedBy;
 
-    private ApprovalDecision(Builder b) {
-        this.decidedBy = b.decidedBy;
-        
-        
+  private ApprovalDecision(Builder b) {
+    this.decidedBy = b.decidedBy;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.decidedBy = decidedBy;
+
+    return b;
+  }
+
+  /**
+   * Who decided (e.g. an email).
+   *
+   * @return the value
+   */
+  public String getDecidedBy() {
+    return decidedBy;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static ApprovalDecision fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vDecidedBy = Json.member(o, "decided_by", path, true, false);
+    if (vDecidedBy != null) {
+      b.decidedBy(Json.string(vDecidedBy, path + ".decided_by"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.decidedBy = decidedBy;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (decidedBy != null) {
+      out.set("decided_by", Json.NODES.textNode(decidedBy));
     }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof ApprovalDecision)) {
+      return false;
+    }
+    ApprovalDecision that = (ApprovalDecision) other;
+    return Objects.equals(decidedBy, that.decidedBy);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(decidedBy);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "ApprovalDecision{" + "decidedBy=" + decidedBy + "}";
+  }
+
+  /**
+   * Builds a {@link ApprovalDecision}.
+   */
+  public static final class Builder {
+    private String decidedBy;
+
+    private Builder() {}
+
     /**
      * Who decided (e.g. an email).
      *
+     * @param decidedBy the value
+     * @return this builder
+     */
+    public Builder decidedBy(String decidedBy) {
+      this.decidedBy = decidedBy;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public String getDecidedBy() {
-        return decidedBy;
-    }
-    
-
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static ApprovalDecision fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vDecidedBy = Json.member(o, "decided_by", path, true, false);
-        if (vDecidedBy != null) {
-            b.decidedBy(Json.string(vDecidedBy, path + ".decided_by"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (decidedBy != null) {
-            out.set("decided_by", Json.NODES.textNode(decidedBy));
-        }
-        return out;
+    public ApprovalDecision build() {
+      if (decidedBy == null) {
+        throw Facts.validation("decided_by", "ApprovalDecision: decided_by is required");
+      }
+      return new ApprovalDecision(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof ApprovalDecision)) {
-            return false;
-        }
-        ApprovalDecision that = (ApprovalDecision) other;
-        return Objects.equals(decidedBy, that.decidedBy);
+    private ApprovalDecision buildDecoded() {
+      return new ApprovalDecision(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(decidedBy);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "ApprovalDecision{" + "decidedBy=" + decidedBy + "}";
-    }
-
-    /**
-     * Builds a {&#64;link ApprovalDecision}.
-     */
-    public static final class Builder {
-        private String decidedBy;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * Who decided (e.g. an email).
-         *
-         * @param decidedBy the value
-         * @return this builder
-         */
-        public Builder decidedBy(String decidedBy) {
-            this.decidedBy = decidedBy;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public ApprovalDecision build() {
-            if (decidedBy == null) {
-                throw Facts.validation("decided_by", "ApprovalDecision: decided_by is required");
-            }
-            return new ApprovalDecision(this);
-        }
-
-        private ApprovalDecision buildDecoded() {
-            return new ApprovalDecision(this);
-        }
-    }
+  }
 }

@@ -14,516 +14,512 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Approval Immutable; build one with {&#64;link #builder()}.
+ * Approval Immutable; build one with {@link #builder()}.
  */
 public final class ApprovalRequest implements JsonValue {
-    private final String id;
-    private final String sessionId;
-    private final String agentId;
-    private final String orgId;
-    private final String actionName;
-    private final ActionEffect actionEffect;
-    private final ApprovalStatus status;
-    private final OffsetDateTime createdAt;
-    private final OffsetDateTime expiresAt;
-    private final String decidedBy;
-    private final boolean decidedBySet;
-    private final Map<String, Object> additional;
-    
+  private final String id;
+  private final String sessionId;
+  private final String agentId;
+  private final String orgId;
+  private final String actionName;
+  private final ActionEffect actionEffect;
+  private final ApprovalStatus status;
+  private final OffsetDateTime createdAt;
+  private final OffsetDateTime expiresAt;
+  private final String decidedBy;
+  private final boolean decidedBySet;
+  private final Map<String, Object> additional;
 
-    private ApprovalRequest(Builder b) {
-        this.id = b.id;
-        this.sessionId = b.sessionId;
-        this.agentId = b.agentId;
-        this.orgId = b.orgId;
-        this.actionName = b.actionName;
-        this.actionEffect = b.actionEffect;
-        this.status = b.status;
-        this.createdAt = b.createdAt;
-        this.expiresAt = b.expiresAt;
-        this.decidedBy = b.decidedBy;
-        this.decidedBySet = b.decidedBySet;
-        this.additional = Json.copy(b.additional);
-        
+  private ApprovalRequest(Builder b) {
+    this.id = b.id;
+    this.sessionId = b.sessionId;
+    this.agentId = b.agentId;
+    this.orgId = b.orgId;
+    this.actionName = b.actionName;
+    this.actionEffect = b.actionEffect;
+    this.status = b.status;
+    this.createdAt = b.createdAt;
+    this.expiresAt = b.expiresAt;
+    this.decidedBy = b.decidedBy;
+    this.decidedBySet = b.decidedBySet;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.sessionId = sessionId;
+    b.agentId = agentId;
+    b.orgId = orgId;
+    b.actionName = actionName;
+    b.actionEffect = actionEffect;
+    b.status = status;
+    b.createdAt = createdAt;
+    b.expiresAt = expiresAt;
+    b.decidedBy = decidedBy;
+    b.decidedBySet = decidedBySet;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The approval's id.
+   *
+   * @return the value
+   */
+  public String getId() {
+    return id;
+  }
+
+  /**
+   * The session of the check that asked.
+   *
+   * @return the value
+   */
+  public String getSessionId() {
+    return sessionId;
+  }
+
+  /**
+   * The agent that asked.
+   *
+   * @return the value
+   */
+  public String getAgentId() {
+    return agentId;
+  }
+
+  /**
+   * Its organization.
+   *
+   * @return the value
+   */
+  public String getOrgId() {
+    return orgId;
+  }
+
+  /**
+   * The tool the approval is bound to.
+   *
+   * @return the value
+   */
+  public String getActionName() {
+    return actionName;
+  }
+
+  /**
+   * action_effect.
+   *
+   * @return the value
+   */
+  public ActionEffect getActionEffect() {
+    return actionEffect;
+  }
+
+  /**
+   * status.
+   *
+   * @return the value
+   */
+  public ApprovalStatus getStatus() {
+    return status;
+  }
+
+  /**
+   * When it was requested.
+   *
+   * @return the value
+   */
+  public OffsetDateTime getCreatedAt() {
+    return createdAt;
+  }
+
+  /**
+   * When a pending request expires (5 minutes by default).
+   *
+   * @return the value
+   */
+  public OffsetDateTime getExpiresAt() {
+    return expiresAt;
+  }
+
+  /**
+   * Who decided.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getDecidedBy() {
+    return Optional.ofNullable(decidedBy);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static ApprovalRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vId = Json.member(o, "id", path, true, false);
+    if (vId != null) {
+      b.id(Json.string(vId, path + ".id"));
+    }
+    JsonNode vSessionId = Json.member(o, "session_id", path, true, false);
+    if (vSessionId != null) {
+      b.sessionId(Json.string(vSessionId, path + ".session_id"));
+    }
+    JsonNode vAgentId = Json.member(o, "agent_id", path, true, false);
+    if (vAgentId != null) {
+      b.agentId(Json.string(vAgentId, path + ".agent_id"));
+    }
+    JsonNode vOrgId = Json.member(o, "org_id", path, true, false);
+    if (vOrgId != null) {
+      b.orgId(Json.string(vOrgId, path + ".org_id"));
+    }
+    JsonNode vActionName = Json.member(o, "action_name", path, true, false);
+    if (vActionName != null) {
+      b.actionName(Json.string(vActionName, path + ".action_name"));
+    }
+    JsonNode vActionEffect = Json.member(o, "action_effect", path, true, false);
+    if (vActionEffect != null) {
+      b.actionEffect(ActionEffect.fromJson(vActionEffect, path + ".action_effect"));
+    }
+    JsonNode vStatus = Json.member(o, "status", path, true, false);
+    if (vStatus != null) {
+      b.status(ApprovalStatus.fromJson(vStatus, path + ".status"));
+    }
+    JsonNode vCreatedAt = Json.member(o, "created_at", path, true, false);
+    if (vCreatedAt != null) {
+      b.createdAt(Json.dateTime(vCreatedAt, path + ".created_at"));
+    }
+    JsonNode vExpiresAt = Json.member(o, "expires_at", path, true, false);
+    if (vExpiresAt != null) {
+      b.expiresAt(Json.dateTime(vExpiresAt, path + ".expires_at"));
+    }
+    JsonNode vDecidedBy = Json.member(o, "decided_by", path, false, true);
+    if (vDecidedBy != null) {
+      b.decidedBy(Json.string(vDecidedBy, path + ".decided_by"));
+    } else if (o.has("decided_by")) {
+      b.decidedBy((String) null);
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.id = id;
-        b.sessionId = sessionId;
-        b.agentId = agentId;
-        b.orgId = orgId;
-        b.actionName = actionName;
-        b.actionEffect = actionEffect;
-        b.status = status;
-        b.createdAt = createdAt;
-        b.expiresAt = expiresAt;
-        b.decidedBy = decidedBy;
-        b.decidedBySet = decidedBySet;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "session_id", "agent_id", "org_id", "action_name", "action_effect", "status", "created_at", "expires_at", "decided_by");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (id != null) {
+      out.set("id", Json.NODES.textNode(id));
+    }
+    if (sessionId != null) {
+      out.set("session_id", Json.NODES.textNode(sessionId));
+    }
+    if (agentId != null) {
+      out.set("agent_id", Json.NODES.textNode(agentId));
+    }
+    if (orgId != null) {
+      out.set("org_id", Json.NODES.textNode(orgId));
+    }
+    if (actionName != null) {
+      out.set("action_name", Json.NODES.textNode(actionName));
+    }
+    if (actionEffect != null) {
+      out.set("action_effect", actionEffect.toJson());
+    }
+    if (status != null) {
+      out.set("status", status.toJson());
+    }
+    if (createdAt != null) {
+      out.set("created_at", Json.dateTime(createdAt));
+    }
+    if (expiresAt != null) {
+      out.set("expires_at", Json.dateTime(expiresAt));
+    }
+    if (decidedBySet) {
+      out.set("decided_by", decidedBy == null ? Json.NODES.nullNode() : Json.NODES.textNode(decidedBy));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof ApprovalRequest)) {
+      return false;
+    }
+    ApprovalRequest that = (ApprovalRequest) other;
+    return Objects.equals(id, that.id)
+        && Objects.equals(sessionId, that.sessionId)
+        && Objects.equals(agentId, that.agentId)
+        && Objects.equals(orgId, that.orgId)
+        && Objects.equals(actionName, that.actionName)
+        && Objects.equals(actionEffect, that.actionEffect)
+        && Objects.equals(status, that.status)
+        && Objects.equals(createdAt, that.createdAt)
+        && Objects.equals(expiresAt, that.expiresAt)
+        && Objects.equals(decidedBy, that.decidedBy)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, sessionId, agentId, orgId, actionName, actionEffect, status, createdAt, expiresAt, decidedBy, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "ApprovalRequest{" + "id=" + id + ", " + "sessionId=" + sessionId + ", " + "agentId=" + agentId + ", " + "orgId=" + orgId + ", " + "actionName=" + actionName + ", " + "actionEffect=" + actionEffect + ", " + "status=" + status + ", " + "createdAt=" + createdAt + ", " + "expiresAt=" + expiresAt + ", " + "decidedBy=" + decidedBy + "}";
+  }
+
+  /**
+   * Builds a {@link ApprovalRequest}.
+   */
+  public static final class Builder {
+    private String id;
+    private String sessionId;
+    private String agentId;
+    private String orgId;
+    private String actionName;
+    private ActionEffect actionEffect;
+    private ApprovalStatus status;
+    private OffsetDateTime createdAt;
+    private OffsetDateTime expiresAt;
+    private String decidedBy;
+    private boolean decidedBySet;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The approval's id.
      *
-     * @return the value
+     * @param id the value
+     * @return this builder
      */
-    public String getId() {
-        return id;
+    public Builder id(String id) {
+      this.id = id;
+      return this;
     }
 
     /**
      * The session of the check that asked.
      *
-     * @return the value
+     * @param sessionId the value
+     * @return this builder
      */
-    public String getSessionId() {
-        return sessionId;
+    public Builder sessionId(String sessionId) {
+      this.sessionId = sessionId;
+      return this;
     }
 
     /**
      * The agent that asked.
      *
-     * @return the value
+     * @param agentId the value
+     * @return this builder
      */
-    public String getAgentId() {
-        return agentId;
+    public Builder agentId(String agentId) {
+      this.agentId = agentId;
+      return this;
     }
 
     /**
      * Its organization.
      *
-     * @return the value
+     * @param orgId the value
+     * @return this builder
      */
-    public String getOrgId() {
-        return orgId;
+    public Builder orgId(String orgId) {
+      this.orgId = orgId;
+      return this;
     }
 
     /**
      * The tool the approval is bound to.
      *
-     * @return the value
+     * @param actionName the value
+     * @return this builder
      */
-    public String getActionName() {
-        return actionName;
+    public Builder actionName(String actionName) {
+      this.actionName = actionName;
+      return this;
     }
 
     /**
      * action_effect.
      *
-     * @return the value
+     * @param actionEffect the value
+     * @return this builder
      */
-    public ActionEffect getActionEffect() {
-        return actionEffect;
+    public Builder actionEffect(ActionEffect actionEffect) {
+      this.actionEffect = actionEffect;
+      return this;
+    }
+
+    /**
+     * action_effect. Given as its wire value.
+     *
+     * @param actionEffect the wire value
+     * @return this builder
+     */
+    public Builder actionEffect(String actionEffect) {
+      return actionEffect(actionEffect == null ? null : ActionEffect.of(actionEffect));
     }
 
     /**
      * status.
      *
-     * @return the value
+     * @param status the value
+     * @return this builder
      */
-    public ApprovalStatus getStatus() {
-        return status;
+    public Builder status(ApprovalStatus status) {
+      this.status = status;
+      return this;
+    }
+
+    /**
+     * status. Given as its wire value.
+     *
+     * @param status the wire value
+     * @return this builder
+     */
+    public Builder status(String status) {
+      return status(status == null ? null : ApprovalStatus.of(status));
     }
 
     /**
      * When it was requested.
      *
-     * @return the value
+     * @param createdAt the value
+     * @return this builder
      */
-    public OffsetDateTime getCreatedAt() {
-        return createdAt;
+    public Builder createdAt(OffsetDateTime createdAt) {
+      this.createdAt = createdAt;
+      return this;
     }
 
     /**
      * When a pending request expires (5 minutes by default).
      *
-     * @return the value
+     * @param expiresAt the value
+     * @return this builder
      */
-    public OffsetDateTime getExpiresAt() {
-        return expiresAt;
+    public Builder expiresAt(OffsetDateTime expiresAt) {
+      this.expiresAt = expiresAt;
+      return this;
     }
 
     /**
      * Who decided.
      *
-     * @return the value, when present (and not null)
+     * @param decidedBy the value (null is sent as JSON null)
+     * @return this builder
      */
-    public Optional<String> getDecidedBy() {
-        return Optional.ofNullable(decidedBy);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder decidedBy(String decidedBy) {
+      this.decidedBy = decidedBy;
+      this.decidedBySet = true;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static ApprovalRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vId = Json.member(o, "id", path, true, false);
-        if (vId != null) {
-            b.id(Json.string(vId, path + ".id"));
-        }
-        JsonNode vSessionId = Json.member(o, "session_id", path, true, false);
-        if (vSessionId != null) {
-            b.sessionId(Json.string(vSessionId, path + ".session_id"));
-        }
-        JsonNode vAgentId = Json.member(o, "agent_id", path, true, false);
-        if (vAgentId != null) {
-            b.agentId(Json.string(vAgentId, path + ".agent_id"));
-        }
-        JsonNode vOrgId = Json.member(o, "org_id", path, true, false);
-        if (vOrgId != null) {
-            b.orgId(Json.string(vOrgId, path + ".org_id"));
-        }
-        JsonNode vActionName = Json.member(o, "action_name", path, true, false);
-        if (vActionName != null) {
-            b.actionName(Json.string(vActionName, path + ".action_name"));
-        }
-        JsonNode vActionEffect = Json.member(o, "action_effect", path, true, false);
-        if (vActionEffect != null) {
-            b.actionEffect(ActionEffect.fromJson(vActionEffect, path + ".action_effect"));
-        }
-        JsonNode vStatus = Json.member(o, "status", path, true, false);
-        if (vStatus != null) {
-            b.status(ApprovalStatus.fromJson(vStatus, path + ".status"));
-        }
-        JsonNode vCreatedAt = Json.member(o, "created_at", path, true, false);
-        if (vCreatedAt != null) {
-            b.createdAt(Json.dateTime(vCreatedAt, path + ".created_at"));
-        }
-        JsonNode vExpiresAt = Json.member(o, "expires_at", path, true, false);
-        if (vExpiresAt != null) {
-            b.expiresAt(Json.dateTime(vExpiresAt, path + ".expires_at"));
-        }
-        JsonNode vDecidedBy = Json.member(o, "decided_by", path, false, true);
-        if (vDecidedBy != null) {
-            b.decidedBy(Json.string(vDecidedBy, path + ".decided_by"));
-        } else if (o.has("decided_by")) {
-            b.decidedBy((String) null);
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "session_id", "agent_id", "org_id", "action_name", "action_effect", "status", "created_at", "expires_at", "decided_by");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (id != null) {
-            out.set("id", Json.NODES.textNode(id));
-        }
-        if (sessionId != null) {
-            out.set("session_id", Json.NODES.textNode(sessionId));
-        }
-        if (agentId != null) {
-            out.set("agent_id", Json.NODES.textNode(agentId));
-        }
-        if (orgId != null) {
-            out.set("org_id", Json.NODES.textNode(orgId));
-        }
-        if (actionName != null) {
-            out.set("action_name", Json.NODES.textNode(actionName));
-        }
-        if (actionEffect != null) {
-            out.set("action_effect", actionEffect.toJson());
-        }
-        if (status != null) {
-            out.set("status", status.toJson());
-        }
-        if (createdAt != null) {
-            out.set("created_at", Json.dateTime(createdAt));
-        }
-        if (expiresAt != null) {
-            out.set("expires_at", Json.dateTime(expiresAt));
-        }
-        if (decidedBySet) {
-            out.set("decided_by", decidedBy == null ? Json.NODES.nullNode() : Json.NODES.textNode(decidedBy));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public ApprovalRequest build() {
+      if (id == null) {
+        throw Facts.validation("id", "ApprovalRequest: id is required");
+      }
+      if (sessionId == null) {
+        throw Facts.validation("session_id", "ApprovalRequest: session_id is required");
+      }
+      if (agentId == null) {
+        throw Facts.validation("agent_id", "ApprovalRequest: agent_id is required");
+      }
+      if (orgId == null) {
+        throw Facts.validation("org_id", "ApprovalRequest: org_id is required");
+      }
+      if (actionName == null) {
+        throw Facts.validation("action_name", "ApprovalRequest: action_name is required");
+      }
+      if (actionEffect == null) {
+        throw Facts.validation("action_effect", "ApprovalRequest: action_effect is required");
+      }
+      if (status == null) {
+        throw Facts.validation("status", "ApprovalRequest: status is required");
+      }
+      if (createdAt == null) {
+        throw Facts.validation("created_at", "ApprovalRequest: created_at is required");
+      }
+      if (expiresAt == null) {
+        throw Facts.validation("expires_at", "ApprovalRequest: expires_at is required");
+      }
+      return new ApprovalRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof ApprovalRequest)) {
-            return false;
-        }
-        ApprovalRequest that = (ApprovalRequest) other;
-        return Objects.equals(id, that.id)
-                && Objects.equals(sessionId, that.sessionId)
-                && Objects.equals(agentId, that.agentId)
-                && Objects.equals(orgId, that.orgId)
-                && Objects.equals(actionName, that.actionName)
-                && Objects.equals(actionEffect, that.actionEffect)
-                && Objects.equals(status, that.status)
-                && Objects.equals(createdAt, that.createdAt)
-                && Objects.equals(expiresAt, that.expiresAt)
-                && Objects.equals(decidedBy, that.decidedBy)
-                && Objects.equals(additional, that.additional);
+    private ApprovalRequest buildDecoded() {
+      return new ApprovalRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(id, sessionId, agentId, orgId, actionName, actionEffect, status, createdAt, expiresAt, decidedBy, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "ApprovalRequest{" + "id=" + id + ", " + "sessionId=" + sessionId + ", " + "agentId=" + agentId + ", " + "orgId=" + orgId + ", " + "actionName=" + actionName + ", " + "actionEffect=" + actionEffect + ", " + "status=" + status + ", " + "createdAt=" + createdAt + ", " + "expiresAt=" + expiresAt + ", " + "decidedBy=" + decidedBy + "}";
-    }
-
-    /**
-     * Builds a {&#64;link ApprovalRequest}.
-     */
-    public static final class Builder {
-        private String id;
-        private String sessionId;
-        private String agentId;
-        private String orgId;
-        private String actionName;
-        private ActionEffect actionEffect;
-        private ApprovalStatus status;
-        private OffsetDateTime createdAt;
-        private OffsetDateTime expiresAt;
-        private String decidedBy;
-        private boolean decidedBySet;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The approval's id.
-         *
-         * @param id the value
-         * @return this builder
-         */
-        public Builder id(String id) {
-            this.id = id;
-            return this;
-        }
-
-        /**
-         * The session of the check that asked.
-         *
-         * @param sessionId the value
-         * @return this builder
-         */
-        public Builder sessionId(String sessionId) {
-            this.sessionId = sessionId;
-            return this;
-        }
-
-        /**
-         * The agent that asked.
-         *
-         * @param agentId the value
-         * @return this builder
-         */
-        public Builder agentId(String agentId) {
-            this.agentId = agentId;
-            return this;
-        }
-
-        /**
-         * Its organization.
-         *
-         * @param orgId the value
-         * @return this builder
-         */
-        public Builder orgId(String orgId) {
-            this.orgId = orgId;
-            return this;
-        }
-
-        /**
-         * The tool the approval is bound to.
-         *
-         * @param actionName the value
-         * @return this builder
-         */
-        public Builder actionName(String actionName) {
-            this.actionName = actionName;
-            return this;
-        }
-
-        /**
-         * action_effect.
-         *
-         * @param actionEffect the value
-         * @return this builder
-         */
-        public Builder actionEffect(ActionEffect actionEffect) {
-            this.actionEffect = actionEffect;
-            return this;
-        }
-
-        /**
-         * action_effect. Given as its wire value.
-         *
-         * @param actionEffect the wire value
-         * @return this builder
-         */
-        public Builder actionEffect(String actionEffect) {
-            return actionEffect(actionEffect == null ? null : ActionEffect.of(actionEffect));
-        }
-
-        /**
-         * status.
-         *
-         * @param status the value
-         * @return this builder
-         */
-        public Builder status(ApprovalStatus status) {
-            this.status = status;
-            return this;
-        }
-
-        /**
-         * status. Given as its wire value.
-         *
-         * @param status the wire value
-         * @return this builder
-         */
-        public Builder status(String status) {
-            return status(status == null ? null : ApprovalStatus.of(status));
-        }
-
-        /**
-         * When it was requested.
-         *
-         * @param createdAt the value
-         * @return this builder
-         */
-        public Builder createdAt(OffsetDateTime createdAt) {
-            this.createdAt = createdAt;
-            return this;
-        }
-
-        /**
-         * When a pending request expires (5 minutes by default).
-         *
-         * @param expiresAt the value
-         * @return this builder
-         */
-        public Builder expiresAt(OffsetDateTime expiresAt) {
-            this.expiresAt = expiresAt;
-            return this;
-        }
-
-        /**
-         * Who decided.
-         *
-         * @param decidedBy the value (null is sent as JSON null)
-         * @return this builder
-         */
-        public Builder decidedBy(String decidedBy) {
-            this.decidedBy = decidedBy;
-            this.decidedBySet = true;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public ApprovalRequest build() {
-            if (id == null) {
-                throw Facts.validation("id", "ApprovalRequest: id is required");
-            }
-            if (sessionId == null) {
-                throw Facts.validation("session_id", "ApprovalRequest: session_id is required");
-            }
-            if (agentId == null) {
-                throw Facts.validation("agent_id", "ApprovalRequest: agent_id is required");
-            }
-            if (orgId == null) {
-                throw Facts.validation("org_id", "ApprovalRequest: org_id is required");
-            }
-            if (actionName == null) {
-                throw Facts.validation("action_name", "ApprovalRequest: action_name is required");
-            }
-            if (actionEffect == null) {
-                throw Facts.validation("action_effect", "ApprovalRequest: action_effect is required");
-            }
-            if (status == null) {
-                throw Facts.validation("status", "ApprovalRequest: status is required");
-            }
-            if (createdAt == null) {
-                throw Facts.validation("created_at", "ApprovalRequest: created_at is required");
-            }
-            if (expiresAt == null) {
-                throw Facts.validation("expires_at", "ApprovalRequest: expires_at is required");
-            }
-            return new ApprovalRequest(this);
-        }
-
-        private ApprovalRequest buildDecoded() {
-            return new ApprovalRequest(this);
-        }
-    }
+  }
 }

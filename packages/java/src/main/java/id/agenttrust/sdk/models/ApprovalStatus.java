@@ -15,130 +15,130 @@ import java.util.Objects;
  * raw value the gateway sent (never an error).
  */
 public final class ApprovalStatus implements JsonValue {
-    /**
-     * The value pending.
-     */
-    public static final ApprovalStatus PENDING = new ApprovalStatus("pending", true);
+  /**
+   * The value pending.
+   */
+  public static final ApprovalStatus PENDING = new ApprovalStatus("pending", true);
 
-    /**
-     * The value approved.
-     */
-    public static final ApprovalStatus APPROVED = new ApprovalStatus("approved", true);
+  /**
+   * The value approved.
+   */
+  public static final ApprovalStatus APPROVED = new ApprovalStatus("approved", true);
 
-    /**
-     * The value denied.
-     */
-    public static final ApprovalStatus DENIED = new ApprovalStatus("denied", true);
+  /**
+   * The value denied.
+   */
+  public static final ApprovalStatus DENIED = new ApprovalStatus("denied", true);
 
-    /**
-     * The value expired.
-     */
-    public static final ApprovalStatus EXPIRED = new ApprovalStatus("expired", true);
+  /**
+   * The value expired.
+   */
+  public static final ApprovalStatus EXPIRED = new ApprovalStatus("expired", true);
 
-    private static final Map<String, ApprovalStatus> KNOWN = new LinkedHashMap<>();
+  private static final Map<String, ApprovalStatus> KNOWN = new LinkedHashMap<>();
 
-    static {
-        KNOWN.put("pending", PENDING);
-        KNOWN.put("approved", APPROVED);
-        KNOWN.put("denied", DENIED);
-        KNOWN.put("expired", EXPIRED);
-    }
+  static {
+    KNOWN.put("pending", PENDING);
+    KNOWN.put("approved", APPROVED);
+    KNOWN.put("denied", DENIED);
+    KNOWN.put("expired", EXPIRED);
+  }
 
-    private final String value;
-    private final boolean known;
+  private final String value;
+  private final boolean known;
 
-    private ApprovalStatus(String value, boolean known) {
-        this.value = value;
-        this.known = known;
-    }
+  private ApprovalStatus(String value, boolean known) {
+    this.value = value;
+    this.known = known;
+  }
 
-    /**
-     * The constant for a wire value, or a new value for one the spec does not list.
-     *
-     * @param value the wire value
-     * @return the value
-     */
-    public static ApprovalStatus of(String value) {
-        ApprovalStatus k = KNOWN.get(Objects.requireNonNull(value, "value"));
-        return k != null ? k : new ApprovalStatus(value, false);
-    }
+  /**
+   * The constant for a wire value, or a new value for one the spec does not list.
+   *
+   * @param value the wire value
+   * @return the value
+   */
+  public static ApprovalStatus of(String value) {
+    ApprovalStatus k = KNOWN.get(Objects.requireNonNull(value, "value"));
+    return k != null ? k : new ApprovalStatus(value, false);
+  }
 
-    /**
-     * The values the spec lists.
-     *
-     * @return the constants, in spec order
-     */
-    public static List<ApprovalStatus> values() {
-        return List.copyOf(KNOWN.values());
-    }
+  /**
+   * The values the spec lists.
+   *
+   * @return the constants, in spec order
+   */
+  public static List<ApprovalStatus> values() {
+    return List.copyOf(KNOWN.values());
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    public String value() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  public String value() {
+    return value;
+  }
 
-    /**
-     * Whether the spec lists this value.
-     *
-     * @return true for a known constant
-     */
-    public boolean isKnown() {
-        return known;
-    }
+  /**
+   * Whether the spec lists this value.
+   *
+   * @return true for a known constant
+   */
+  public boolean isKnown() {
+    return known;
+  }
 
-    /**
-     * Decodes a wire value (any string).
-     *
-     * @param node the JSON value
-     * @param path its path
-     * @return the value
-     */
-    public static ApprovalStatus fromJson(JsonNode node, String path) {
-        return of(Json.string(node, path));
-    }
+  /**
+   * Decodes a wire value (any string).
+   *
+   * @param node the JSON value
+   * @param path its path
+   * @return the value
+   */
+  public static ApprovalStatus fromJson(JsonNode node, String path) {
+    return of(Json.string(node, path));
+  }
 
-    /**
-     * The wire value as JSON.
-     *
-     * @return the JSON string
-     */
-    @Override
-    public JsonNode toJson() {
-        return Json.NODES.textNode(value);
-    }
+  /**
+   * The wire value as JSON.
+   *
+   * @return the JSON string
+   */
+  @Override
+  public JsonNode toJson() {
+    return Json.NODES.textNode(value);
+  }
 
-    /**
-     * Equal wire values are equal.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof ApprovalStatus && ((ApprovalStatus) other).value.equals(value);
-    }
+  /**
+   * Equal wire values are equal.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ApprovalStatus && ((ApprovalStatus) other).value.equals(value);
+  }
 
-    /**
-     * The wire value's hash.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return value.hashCode();
-    }
+  /**
+   * The wire value's hash.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    @Override
-    public String toString() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  @Override
+  public String toString() {
+    return value;
+  }
 }

@@ -11,195 +11,184 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The query and header parameters of callMcpTool. Immutable; build one with {&#64;link
+ * The query and header parameters of callMcpTool. Immutable; build one with {@link
  * #builder()}.
  */
 public final class CallMcpToolParams implements JsonValue {
-    private final String agentId;
-    private final String sessionId;
-    
-    
+  private final String agentId;
+  private final String sessionId;
 
-    private CallMcpToolParams(Builder b) {
-        this.agentId = b.agentId;
-        this.sessionId = b.sessionId;
-        
-        
+  private CallMcpToolParams(Builder b) {
+    this.agentId = b.agentId;
+    this.sessionId = b.sessionId;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.agentId = agentId;
+    b.sessionId = sessionId;
+
+    return b;
+  }
+
+  /**
+   * The calling agent. Sent as the X-Agent-ID header.
+   *
+   * @return the value
+   */
+  public String getAgentId() {
+    return agentId;
+  }
+
+  /**
+   * The AgentTrust ID session to correlate and check against. Sent as the X-Session-ID header.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getSessionId() {
+    return Optional.ofNullable(sessionId);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static CallMcpToolParams fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vAgentId = Json.member(o, "X-Agent-ID", path, true, false);
+    if (vAgentId != null) {
+      b.agentId(Json.string(vAgentId, path + ".X-Agent-ID"));
+    }
+    JsonNode vSessionId = Json.member(o, "X-Session-ID", path, false, false);
+    if (vSessionId != null) {
+      b.sessionId(Json.string(vSessionId, path + ".X-Session-ID"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.agentId = agentId;
-        b.sessionId = sessionId;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (agentId != null) {
+      out.set("X-Agent-ID", Json.NODES.textNode(agentId));
     }
+    if (sessionId != null) {
+      out.set("X-Session-ID", Json.NODES.textNode(sessionId));
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof CallMcpToolParams)) {
+      return false;
+    }
+    CallMcpToolParams that = (CallMcpToolParams) other;
+    return Objects.equals(agentId, that.agentId)
+        && Objects.equals(sessionId, that.sessionId);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(agentId, sessionId);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "CallMcpToolParams{" + "agentId=" + agentId + ", " + "sessionId=" + sessionId + "}";
+  }
+
+  /**
+   * Builds a {@link CallMcpToolParams}.
+   */
+  public static final class Builder {
+    private String agentId;
+    private String sessionId;
+
+    private Builder() {}
+
     /**
      * The calling agent. Sent as the X-Agent-ID header.
      *
-     * @return the value
+     * @param agentId the value
+     * @return this builder
      */
-    public String getAgentId() {
-        return agentId;
+    public Builder agentId(String agentId) {
+      this.agentId = agentId;
+      return this;
     }
 
     /**
      * The AgentTrust ID session to correlate and check against. Sent as the X-Session-ID header.
      *
-     * @return the value, when present (and not null)
+     * @param sessionId the value
+     * @return this builder
      */
-    public Optional<String> getSessionId() {
-        return Optional.ofNullable(sessionId);
+    public Builder sessionId(String sessionId) {
+      this.sessionId = sessionId;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static CallMcpToolParams fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vAgentId = Json.member(o, "X-Agent-ID", path, true, false);
-        if (vAgentId != null) {
-            b.agentId(Json.string(vAgentId, path + ".X-Agent-ID"));
-        }
-        JsonNode vSessionId = Json.member(o, "X-Session-ID", path, false, false);
-        if (vSessionId != null) {
-            b.sessionId(Json.string(vSessionId, path + ".X-Session-ID"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (agentId != null) {
-            out.set("X-Agent-ID", Json.NODES.textNode(agentId));
-        }
-        if (sessionId != null) {
-            out.set("X-Session-ID", Json.NODES.textNode(sessionId));
-        }
-        return out;
+    public CallMcpToolParams build() {
+      if (agentId == null) {
+        throw Facts.validation("X-Agent-ID", "CallMcpToolParams: X-Agent-ID is required");
+      }
+      return new CallMcpToolParams(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof CallMcpToolParams)) {
-            return false;
-        }
-        CallMcpToolParams that = (CallMcpToolParams) other;
-        return Objects.equals(agentId, that.agentId)
-                && Objects.equals(sessionId, that.sessionId);
+    private CallMcpToolParams buildDecoded() {
+      return new CallMcpToolParams(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(agentId, sessionId);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "CallMcpToolParams{" + "agentId=" + agentId + ", " + "sessionId=" + sessionId + "}";
-    }
-
-    /**
-     * Builds a {&#64;link CallMcpToolParams}.
-     */
-    public static final class Builder {
-        private String agentId;
-        private String sessionId;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * The calling agent. Sent as the X-Agent-ID header.
-         *
-         * @param agentId the value
-         * @return this builder
-         */
-        public Builder agentId(String agentId) {
-            this.agentId = agentId;
-            return this;
-        }
-
-        /**
-         * The AgentTrust ID session to correlate and check against. Sent as the X-Session-ID header.
-         *
-         * @param sessionId the value
-         * @return this builder
-         */
-        public Builder sessionId(String sessionId) {
-            this.sessionId = sessionId;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public CallMcpToolParams build() {
-            if (agentId == null) {
-                throw Facts.validation("X-Agent-ID", "CallMcpToolParams: X-Agent-ID is required");
-            }
-            return new CallMcpToolParams(this);
-        }
-
-        private CallMcpToolParams buildDecoded() {
-            return new CallMcpToolParams(this);
-        }
-    }
+  }
 }

@@ -12,207 +12,202 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * CardSecurityScheme Immutable; build one with {&#64;link #builder()}.
+ * CardSecurityScheme Immutable; build one with {@link #builder()}.
  */
 public final class CardSecurityScheme implements JsonValue {
-    private final String type;
-    private final String scheme;
-    private final Map<String, Object> additional;
-    
+  private final String type;
+  private final String scheme;
+  private final Map<String, Object> additional;
 
-    private CardSecurityScheme(Builder b) {
-        this.type = b.type;
-        this.scheme = b.scheme;
-        this.additional = Json.copy(b.additional);
-        
+  private CardSecurityScheme(Builder b) {
+    this.type = b.type;
+    this.scheme = b.scheme;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.type = type;
+    b.scheme = scheme;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The scheme type, e.g. {@code http} or {@code apiKey}.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getType() {
+    return Optional.ofNullable(type);
+  }
+
+  /**
+   * The HTTP scheme, e.g. {@code bearer}.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getScheme() {
+    return Optional.ofNullable(scheme);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static CardSecurityScheme fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vType = Json.member(o, "type", path, false, false);
+    if (vType != null) {
+      b.type(Json.string(vType, path + ".type"));
+    }
+    JsonNode vScheme = Json.member(o, "scheme", path, false, false);
+    if (vScheme != null) {
+      b.scheme(Json.string(vScheme, path + ".scheme"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.type = type;
-        b.scheme = scheme;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("type", "scheme");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (type != null) {
+      out.set("type", Json.NODES.textNode(type));
+    }
+    if (scheme != null) {
+      out.set("scheme", Json.NODES.textNode(scheme));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof CardSecurityScheme)) {
+      return false;
+    }
+    CardSecurityScheme that = (CardSecurityScheme) other;
+    return Objects.equals(type, that.type)
+        && Objects.equals(scheme, that.scheme)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(type, scheme, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "CardSecurityScheme{" + "type=" + type + ", " + "scheme=" + scheme + "}";
+  }
+
+  /**
+   * Builds a {@link CardSecurityScheme}.
+   */
+  public static final class Builder {
+    private String type;
+    private String scheme;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The scheme type, e.g. {@code http} or {@code apiKey}.
      *
-     * @return the value, when present (and not null)
+     * @param type the value
+     * @return this builder
      */
-    public Optional<String> getType() {
-        return Optional.ofNullable(type);
+    public Builder type(String type) {
+      this.type = type;
+      return this;
     }
 
     /**
      * The HTTP scheme, e.g. {@code bearer}.
      *
-     * @return the value, when present (and not null)
+     * @param scheme the value
+     * @return this builder
      */
-    public Optional<String> getScheme() {
-        return Optional.ofNullable(scheme);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder scheme(String scheme) {
+      this.scheme = scheme;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static CardSecurityScheme fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vType = Json.member(o, "type", path, false, false);
-        if (vType != null) {
-            b.type(Json.string(vType, path + ".type"));
-        }
-        JsonNode vScheme = Json.member(o, "scheme", path, false, false);
-        if (vScheme != null) {
-            b.scheme(Json.string(vScheme, path + ".scheme"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("type", "scheme");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (type != null) {
-            out.set("type", Json.NODES.textNode(type));
-        }
-        if (scheme != null) {
-            out.set("scheme", Json.NODES.textNode(scheme));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public CardSecurityScheme build() {
+      return new CardSecurityScheme(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof CardSecurityScheme)) {
-            return false;
-        }
-        CardSecurityScheme that = (CardSecurityScheme) other;
-        return Objects.equals(type, that.type)
-                && Objects.equals(scheme, that.scheme)
-                && Objects.equals(additional, that.additional);
+    private CardSecurityScheme buildDecoded() {
+      return new CardSecurityScheme(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(type, scheme, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "CardSecurityScheme{" + "type=" + type + ", " + "scheme=" + scheme + "}";
-    }
-
-    /**
-     * Builds a {&#64;link CardSecurityScheme}.
-     */
-    public static final class Builder {
-        private String type;
-        private String scheme;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The scheme type, e.g. {@code http} or {@code apiKey}.
-         *
-         * @param type the value
-         * @return this builder
-         */
-        public Builder type(String type) {
-            this.type = type;
-            return this;
-        }
-
-        /**
-         * The HTTP scheme, e.g. {@code bearer}.
-         *
-         * @param scheme the value
-         * @return this builder
-         */
-        public Builder scheme(String scheme) {
-            this.scheme = scheme;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public CardSecurityScheme build() {
-            
-            return new CardSecurityScheme(this);
-        }
-
-        private CardSecurityScheme buildDecoded() {
-            return new CardSecurityScheme(this);
-        }
-    }
+  }
 }

@@ -13,212 +13,208 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * ChallengeResponse Immutable; build one with {&#64;link #builder()}.
+ * ChallengeResponse Immutable; build one with {@link #builder()}.
  */
 public final class ChallengeResponse implements JsonValue {
-    private final String nonce;
-    private final OffsetDateTime expiresAt;
-    private final Map<String, Object> additional;
-    
+  private final String nonce;
+  private final OffsetDateTime expiresAt;
+  private final Map<String, Object> additional;
 
-    private ChallengeResponse(Builder b) {
-        this.nonce = b.nonce;
-        this.expiresAt = b.expiresAt;
-        this.additional = Json.copy(b.additional);
-        
+  private ChallengeResponse(Builder b) {
+    this.nonce = b.nonce;
+    this.expiresAt = b.expiresAt;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.nonce = nonce;
+    b.expiresAt = expiresAt;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The nonce to sign.
+   *
+   * @return the value
+   */
+  public String getNonce() {
+    return nonce;
+  }
+
+  /**
+   * When it stops being accepted.
+   *
+   * @return the value
+   */
+  public OffsetDateTime getExpiresAt() {
+    return expiresAt;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static ChallengeResponse fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vNonce = Json.member(o, "nonce", path, true, false);
+    if (vNonce != null) {
+      b.nonce(Json.string(vNonce, path + ".nonce"));
+    }
+    JsonNode vExpiresAt = Json.member(o, "expires_at", path, true, false);
+    if (vExpiresAt != null) {
+      b.expiresAt(Json.dateTime(vExpiresAt, path + ".expires_at"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.nonce = nonce;
-        b.expiresAt = expiresAt;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("nonce", "expires_at");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (nonce != null) {
+      out.set("nonce", Json.NODES.textNode(nonce));
+    }
+    if (expiresAt != null) {
+      out.set("expires_at", Json.dateTime(expiresAt));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof ChallengeResponse)) {
+      return false;
+    }
+    ChallengeResponse that = (ChallengeResponse) other;
+    return Objects.equals(nonce, that.nonce)
+        && Objects.equals(expiresAt, that.expiresAt)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(nonce, expiresAt, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "ChallengeResponse{" + "nonce=" + nonce + ", " + "expiresAt=" + expiresAt + "}";
+  }
+
+  /**
+   * Builds a {@link ChallengeResponse}.
+   */
+  public static final class Builder {
+    private String nonce;
+    private OffsetDateTime expiresAt;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The nonce to sign.
      *
-     * @return the value
+     * @param nonce the value
+     * @return this builder
      */
-    public String getNonce() {
-        return nonce;
+    public Builder nonce(String nonce) {
+      this.nonce = nonce;
+      return this;
     }
 
     /**
      * When it stops being accepted.
      *
+     * @param expiresAt the value
+     * @return this builder
+     */
+    public Builder expiresAt(OffsetDateTime expiresAt) {
+      this.expiresAt = expiresAt;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public OffsetDateTime getExpiresAt() {
-        return expiresAt;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public ChallengeResponse build() {
+      if (nonce == null) {
+        throw Facts.validation("nonce", "ChallengeResponse: nonce is required");
+      }
+      if (expiresAt == null) {
+        throw Facts.validation("expires_at", "ChallengeResponse: expires_at is required");
+      }
+      return new ChallengeResponse(this);
     }
 
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static ChallengeResponse fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vNonce = Json.member(o, "nonce", path, true, false);
-        if (vNonce != null) {
-            b.nonce(Json.string(vNonce, path + ".nonce"));
-        }
-        JsonNode vExpiresAt = Json.member(o, "expires_at", path, true, false);
-        if (vExpiresAt != null) {
-            b.expiresAt(Json.dateTime(vExpiresAt, path + ".expires_at"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
+    private ChallengeResponse buildDecoded() {
+      return new ChallengeResponse(this);
     }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("nonce", "expires_at");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (nonce != null) {
-            out.set("nonce", Json.NODES.textNode(nonce));
-        }
-        if (expiresAt != null) {
-            out.set("expires_at", Json.dateTime(expiresAt));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
-    }
-
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof ChallengeResponse)) {
-            return false;
-        }
-        ChallengeResponse that = (ChallengeResponse) other;
-        return Objects.equals(nonce, that.nonce)
-                && Objects.equals(expiresAt, that.expiresAt)
-                && Objects.equals(additional, that.additional);
-    }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(nonce, expiresAt, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "ChallengeResponse{" + "nonce=" + nonce + ", " + "expiresAt=" + expiresAt + "}";
-    }
-
-    /**
-     * Builds a {&#64;link ChallengeResponse}.
-     */
-    public static final class Builder {
-        private String nonce;
-        private OffsetDateTime expiresAt;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The nonce to sign.
-         *
-         * @param nonce the value
-         * @return this builder
-         */
-        public Builder nonce(String nonce) {
-            this.nonce = nonce;
-            return this;
-        }
-
-        /**
-         * When it stops being accepted.
-         *
-         * @param expiresAt the value
-         * @return this builder
-         */
-        public Builder expiresAt(OffsetDateTime expiresAt) {
-            this.expiresAt = expiresAt;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public ChallengeResponse build() {
-            if (nonce == null) {
-                throw Facts.validation("nonce", "ChallengeResponse: nonce is required");
-            }
-            if (expiresAt == null) {
-                throw Facts.validation("expires_at", "ChallengeResponse: expires_at is required");
-            }
-            return new ChallengeResponse(this);
-        }
-
-        private ChallengeResponse buildDecoded() {
-            return new ChallengeResponse(this);
-        }
-    }
+  }
 }

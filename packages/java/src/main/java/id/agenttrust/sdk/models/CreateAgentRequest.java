@@ -13,101 +13,287 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * CreateAgentRequest Immutable; build one with {&#64;link #builder()}.
+ * CreateAgentRequest Immutable; build one with {@link #builder()}.
  */
 public final class CreateAgentRequest implements JsonValue {
-    private final String name;
-    private final String framework;
-    private final List<String> capabilities;
-    private final Map<String, Object> metadata;
-    private final String orgId;
-    private final String publicKey;
-    
-    
+  private final String name;
+  private final String framework;
+  private final List<String> capabilities;
+  private final Map<String, Object> metadata;
+  private final String orgId;
+  private final String publicKey;
 
-    private CreateAgentRequest(Builder b) {
-        this.name = b.name;
-        this.framework = b.framework;
-        this.capabilities = b.capabilities == null ? null : Json.copy(b.capabilities);
-        this.metadata = b.metadata == null ? null : Json.copy(b.metadata);
-        this.orgId = b.orgId;
-        this.publicKey = b.publicKey;
-        
-        
+  private CreateAgentRequest(Builder b) {
+    this.name = b.name;
+    this.framework = b.framework;
+    this.capabilities = b.capabilities == null ? null : Json.copy(b.capabilities);
+    this.metadata = b.metadata == null ? null : Json.copy(b.metadata);
+    this.orgId = b.orgId;
+    this.publicKey = b.publicKey;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.name = name;
+    b.framework = framework;
+    b.capabilities = capabilities;
+    b.metadata = metadata;
+    b.orgId = orgId;
+    b.publicKey = publicKey;
+
+    return b;
+  }
+
+  /**
+   * Unique name within the organization, e.g. {@code research-bot}.
+   *
+   * @return the value
+   */
+  public String getName() {
+    return name;
+  }
+
+  /**
+   * The agent framework (openai, anthropic, langchain, crewai, autogen, custom).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getFramework() {
+    return Optional.ofNullable(framework);
+  }
+
+  /**
+   * Tool scopes the agent may use, as {@code resource:action} ({@code web:search}) or a tool
+   * name ({@code web_search}). {@code *} as the action matches any action of the resource.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<String>> getCapabilities() {
+    return Optional.ofNullable(capabilities);
+  }
+
+  /**
+   * metadata.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Map<String, Object>> getMetadata() {
+    return Optional.ofNullable(metadata);
+  }
+
+  /**
+   * The organization (defaults to the API key's).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getOrgId() {
+    return Optional.ofNullable(orgId);
+  }
+
+  /**
+   * The agent's Ed25519 public key as a PKIX PEM ({@code -----BEGIN PUBLIC KEY-----}). The
+   * official SDKs (except the published Python 0.4.0) generate a key pair client-side when the
+   * caller gives none and send only the public half.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getPublicKey() {
+    return Optional.ofNullable(publicKey);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static CreateAgentRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vName = Json.member(o, "name", path, true, false);
+    if (vName != null) {
+      b.name(Json.string(vName, path + ".name"));
+    }
+    JsonNode vFramework = Json.member(o, "framework", path, false, false);
+    if (vFramework != null) {
+      b.framework(Json.string(vFramework, path + ".framework"));
+    }
+    JsonNode vCapabilities = Json.member(o, "capabilities", path, false, false);
+    if (vCapabilities != null) {
+      b.capabilities(Json.list(vCapabilities, path + ".capabilities", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vMetadata = Json.member(o, "metadata", path, false, false);
+    if (vMetadata != null) {
+      b.metadata(Json.freeMap(vMetadata, path + ".metadata"));
+    }
+    JsonNode vOrgId = Json.member(o, "org_id", path, false, false);
+    if (vOrgId != null) {
+      b.orgId(Json.string(vOrgId, path + ".org_id"));
+    }
+    JsonNode vPublicKey = Json.member(o, "public_key", path, false, false);
+    if (vPublicKey != null) {
+      b.publicKey(Json.string(vPublicKey, path + ".public_key"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.name = name;
-        b.framework = framework;
-        b.capabilities = capabilities;
-        b.metadata = metadata;
-        b.orgId = orgId;
-        b.publicKey = publicKey;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (name != null) {
+      out.set("name", Json.NODES.textNode(name));
     }
+    if (framework != null) {
+      out.set("framework", Json.NODES.textNode(framework));
+    }
+    if (capabilities != null) {
+      out.set("capabilities", Json.array(capabilities, x12 -> Json.NODES.textNode(x12)));
+    }
+    if (metadata != null) {
+      out.set("metadata", Json.tree(metadata));
+    }
+    if (orgId != null) {
+      out.set("org_id", Json.NODES.textNode(orgId));
+    }
+    if (publicKey != null) {
+      out.set("public_key", Json.NODES.textNode(publicKey));
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof CreateAgentRequest)) {
+      return false;
+    }
+    CreateAgentRequest that = (CreateAgentRequest) other;
+    return Objects.equals(name, that.name)
+        && Objects.equals(framework, that.framework)
+        && Objects.equals(capabilities, that.capabilities)
+        && Objects.equals(metadata, that.metadata)
+        && Objects.equals(orgId, that.orgId)
+        && Objects.equals(publicKey, that.publicKey);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, framework, capabilities, metadata, orgId, publicKey);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "CreateAgentRequest{" + "name=" + name + ", " + "framework=" + framework + ", " + "capabilities=" + capabilities + ", " + "metadata=" + metadata + ", " + "orgId=" + orgId + ", " + "publicKey=" + publicKey + "}";
+  }
+
+  /**
+   * Builds a {@link CreateAgentRequest}.
+   */
+  public static final class Builder {
+    private String name;
+    private String framework;
+    private List<String> capabilities;
+    private Map<String, Object> metadata;
+    private String orgId;
+    private String publicKey;
+
+    private Builder() {}
+
     /**
      * Unique name within the organization, e.g. {@code research-bot}.
      *
-     * @return the value
+     * @param name the value
+     * @return this builder
      */
-    public String getName() {
-        return name;
+    public Builder name(String name) {
+      this.name = name;
+      return this;
     }
 
     /**
      * The agent framework (openai, anthropic, langchain, crewai, autogen, custom).
      *
-     * @return the value, when present (and not null)
+     * @param framework the value
+     * @return this builder
      */
-    public Optional<String> getFramework() {
-        return Optional.ofNullable(framework);
+    public Builder framework(String framework) {
+      this.framework = framework;
+      return this;
     }
 
     /**
      * Tool scopes the agent may use, as {@code resource:action} ({@code web:search}) or a tool
      * name ({@code web_search}). {@code *} as the action matches any action of the resource.
      *
-     * @return the value, when present (and not null)
+     * @param capabilities the value
+     * @return this builder
      */
-    public Optional<List<String>> getCapabilities() {
-        return Optional.ofNullable(capabilities);
+    public Builder capabilities(List<String> capabilities) {
+      this.capabilities = capabilities;
+      return this;
     }
 
     /**
      * metadata.
      *
-     * @return the value, when present (and not null)
+     * @param metadata the value
+     * @return this builder
      */
-    public Optional<Map<String, Object>> getMetadata() {
-        return Optional.ofNullable(metadata);
+    public Builder metadata(Map<String, Object> metadata) {
+      this.metadata = metadata;
+      return this;
     }
 
     /**
      * The organization (defaults to the API key's).
      *
-     * @return the value, when present (and not null)
+     * @param orgId the value
+     * @return this builder
      */
-    public Optional<String> getOrgId() {
-        return Optional.ofNullable(orgId);
+    public Builder orgId(String orgId) {
+      this.orgId = orgId;
+      return this;
     }
 
     /**
@@ -115,226 +301,29 @@ public final class CreateAgentRequest implements JsonValue {
      * official SDKs (except the published Python 0.4.0) generate a key pair client-side when the
      * caller gives none and send only the public half.
      *
-     * @return the value, when present (and not null)
+     * @param publicKey the value
+     * @return this builder
      */
-    public Optional<String> getPublicKey() {
-        return Optional.ofNullable(publicKey);
+    public Builder publicKey(String publicKey) {
+      this.publicKey = publicKey;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static CreateAgentRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vName = Json.member(o, "name", path, true, false);
-        if (vName != null) {
-            b.name(Json.string(vName, path + ".name"));
-        }
-        JsonNode vFramework = Json.member(o, "framework", path, false, false);
-        if (vFramework != null) {
-            b.framework(Json.string(vFramework, path + ".framework"));
-        }
-        JsonNode vCapabilities = Json.member(o, "capabilities", path, false, false);
-        if (vCapabilities != null) {
-            b.capabilities(Json.list(vCapabilities, path + ".capabilities", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vMetadata = Json.member(o, "metadata", path, false, false);
-        if (vMetadata != null) {
-            b.metadata(Json.freeMap(vMetadata, path + ".metadata"));
-        }
-        JsonNode vOrgId = Json.member(o, "org_id", path, false, false);
-        if (vOrgId != null) {
-            b.orgId(Json.string(vOrgId, path + ".org_id"));
-        }
-        JsonNode vPublicKey = Json.member(o, "public_key", path, false, false);
-        if (vPublicKey != null) {
-            b.publicKey(Json.string(vPublicKey, path + ".public_key"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (name != null) {
-            out.set("name", Json.NODES.textNode(name));
-        }
-        if (framework != null) {
-            out.set("framework", Json.NODES.textNode(framework));
-        }
-        if (capabilities != null) {
-            out.set("capabilities", Json.array(capabilities, x12 -> Json.NODES.textNode(x12)));
-        }
-        if (metadata != null) {
-            out.set("metadata", Json.tree(metadata));
-        }
-        if (orgId != null) {
-            out.set("org_id", Json.NODES.textNode(orgId));
-        }
-        if (publicKey != null) {
-            out.set("public_key", Json.NODES.textNode(publicKey));
-        }
-        return out;
+    public CreateAgentRequest build() {
+      if (name == null) {
+        throw Facts.validation("name", "CreateAgentRequest: name is required");
+      }
+      return new CreateAgentRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof CreateAgentRequest)) {
-            return false;
-        }
-        CreateAgentRequest that = (CreateAgentRequest) other;
-        return Objects.equals(name, that.name)
-                && Objects.equals(framework, that.framework)
-                && Objects.equals(capabilities, that.capabilities)
-                && Objects.equals(metadata, that.metadata)
-                && Objects.equals(orgId, that.orgId)
-                && Objects.equals(publicKey, that.publicKey);
+    private CreateAgentRequest buildDecoded() {
+      return new CreateAgentRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(name, framework, capabilities, metadata, orgId, publicKey);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "CreateAgentRequest{" + "name=" + name + ", " + "framework=" + framework + ", " + "capabilities=" + capabilities + ", " + "metadata=" + metadata + ", " + "orgId=" + orgId + ", " + "publicKey=" + publicKey + "}";
-    }
-
-    /**
-     * Builds a {&#64;link CreateAgentRequest}.
-     */
-    public static final class Builder {
-        private String name;
-        private String framework;
-        private List<String> capabilities;
-        private Map<String, Object> metadata;
-        private String orgId;
-        private String publicKey;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * Unique name within the organization, e.g. {@code research-bot}.
-         *
-         * @param name the value
-         * @return this builder
-         */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /**
-         * The agent framework (openai, anthropic, langchain, crewai, autogen, custom).
-         *
-         * @param framework the value
-         * @return this builder
-         */
-        public Builder framework(String framework) {
-            this.framework = framework;
-            return this;
-        }
-
-        /**
-         * Tool scopes the agent may use, as {@code resource:action} ({@code web:search}) or a tool
-         * name ({@code web_search}). {@code *} as the action matches any action of the resource.
-         *
-         * @param capabilities the value
-         * @return this builder
-         */
-        public Builder capabilities(List<String> capabilities) {
-            this.capabilities = capabilities;
-            return this;
-        }
-
-        /**
-         * metadata.
-         *
-         * @param metadata the value
-         * @return this builder
-         */
-        public Builder metadata(Map<String, Object> metadata) {
-            this.metadata = metadata;
-            return this;
-        }
-
-        /**
-         * The organization (defaults to the API key's).
-         *
-         * @param orgId the value
-         * @return this builder
-         */
-        public Builder orgId(String orgId) {
-            this.orgId = orgId;
-            return this;
-        }
-
-        /**
-         * The agent's Ed25519 public key as a PKIX PEM ({@code -----BEGIN PUBLIC KEY-----}). The
-         * official SDKs (except the published Python 0.4.0) generate a key pair client-side when the
-         * caller gives none and send only the public half.
-         *
-         * @param publicKey the value
-         * @return this builder
-         */
-        public Builder publicKey(String publicKey) {
-            this.publicKey = publicKey;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public CreateAgentRequest build() {
-            if (name == null) {
-                throw Facts.validation("name", "CreateAgentRequest: name is required");
-            }
-            return new CreateAgentRequest(this);
-        }
-
-        private CreateAgentRequest buildDecoded() {
-            return new CreateAgentRequest(this);
-        }
-    }
+  }
 }

@@ -13,329 +13,318 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * CreateDelegationRequest Immutable; build one with {&#64;link #builder()}.
+ * CreateDelegationRequest Immutable; build one with {@link #builder()}.
  */
 public final class CreateDelegationRequest implements JsonValue {
-    private final String fromAgentId;
-    private final String toAgentId;
-    private final List<String> scope;
-    private final Long ttlSeconds;
-    private final Map<String, Object> restrictions;
-    private final String parentDelegationId;
-    
-    
+  private final String fromAgentId;
+  private final String toAgentId;
+  private final List<String> scope;
+  private final Long ttlSeconds;
+  private final Map<String, Object> restrictions;
+  private final String parentDelegationId;
 
-    private CreateDelegationRequest(Builder b) {
-        this.fromAgentId = b.fromAgentId;
-        this.toAgentId = b.toAgentId;
-        this.scope = b.scope == null ? null : Json.copy(b.scope);
-        this.ttlSeconds = b.ttlSeconds;
-        this.restrictions = b.restrictions == null ? null : Json.copy(b.restrictions);
-        this.parentDelegationId = b.parentDelegationId;
-        
-        
+  private CreateDelegationRequest(Builder b) {
+    this.fromAgentId = b.fromAgentId;
+    this.toAgentId = b.toAgentId;
+    this.scope = b.scope == null ? null : Json.copy(b.scope);
+    this.ttlSeconds = b.ttlSeconds;
+    this.restrictions = b.restrictions == null ? null : Json.copy(b.restrictions);
+    this.parentDelegationId = b.parentDelegationId;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.fromAgentId = fromAgentId;
+    b.toAgentId = toAgentId;
+    b.scope = scope;
+    b.ttlSeconds = ttlSeconds;
+    b.restrictions = restrictions;
+    b.parentDelegationId = parentDelegationId;
+
+    return b;
+  }
+
+  /**
+   * The delegator.
+   *
+   * @return the value
+   */
+  public String getFromAgentId() {
+    return fromAgentId;
+  }
+
+  /**
+   * The delegatee.
+   *
+   * @return the value
+   */
+  public String getToAgentId() {
+    return toAgentId;
+  }
+
+  /**
+   * Scopes delegated; each must be held by the delegator.
+   *
+   * @return the value
+   */
+  public List<String> getScope() {
+    return scope;
+  }
+
+  /**
+   * Lifetime in seconds.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Long> getTtlSeconds() {
+    return Optional.ofNullable(ttlSeconds);
+  }
+
+  /**
+   * Restrictions on the delegated capabilities, untouched (e.g. {@code {"paths": ["/tmp/*"]}}).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Map<String, Object>> getRestrictions() {
+    return Optional.ofNullable(restrictions);
+  }
+
+  /**
+   * The delegation this one extends (chains).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getParentDelegationId() {
+    return Optional.ofNullable(parentDelegationId);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static CreateDelegationRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vFromAgentId = Json.member(o, "from_agent_id", path, true, false);
+    if (vFromAgentId != null) {
+      b.fromAgentId(Json.string(vFromAgentId, path + ".from_agent_id"));
+    }
+    JsonNode vToAgentId = Json.member(o, "to_agent_id", path, true, false);
+    if (vToAgentId != null) {
+      b.toAgentId(Json.string(vToAgentId, path + ".to_agent_id"));
+    }
+    JsonNode vScope = Json.member(o, "scope", path, true, false);
+    if (vScope != null) {
+      b.scope(Json.list(vScope, path + ".scope", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vTtlSeconds = Json.member(o, "ttl_seconds", path, false, false);
+    if (vTtlSeconds != null) {
+      b.ttlSeconds(Json.integer(vTtlSeconds, path + ".ttl_seconds"));
+      Json.range(b.ttlSeconds, path + ".ttl_seconds", 1.0, 2592000.0);
+    }
+    JsonNode vRestrictions = Json.member(o, "restrictions", path, false, false);
+    if (vRestrictions != null) {
+      b.restrictions(Json.freeMap(vRestrictions, path + ".restrictions"));
+    }
+    JsonNode vParentDelegationId = Json.member(o, "parent_delegation_id", path, false, false);
+    if (vParentDelegationId != null) {
+      b.parentDelegationId(Json.string(vParentDelegationId, path + ".parent_delegation_id"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.fromAgentId = fromAgentId;
-        b.toAgentId = toAgentId;
-        b.scope = scope;
-        b.ttlSeconds = ttlSeconds;
-        b.restrictions = restrictions;
-        b.parentDelegationId = parentDelegationId;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (fromAgentId != null) {
+      out.set("from_agent_id", Json.NODES.textNode(fromAgentId));
     }
+    if (toAgentId != null) {
+      out.set("to_agent_id", Json.NODES.textNode(toAgentId));
+    }
+    if (scope != null) {
+      out.set("scope", Json.array(scope, x5 -> Json.NODES.textNode(x5)));
+    }
+    if (ttlSeconds != null) {
+      out.set("ttl_seconds", Json.NODES.numberNode(ttlSeconds));
+    }
+    if (restrictions != null) {
+      out.set("restrictions", Json.tree(restrictions));
+    }
+    if (parentDelegationId != null) {
+      out.set("parent_delegation_id", Json.NODES.textNode(parentDelegationId));
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof CreateDelegationRequest)) {
+      return false;
+    }
+    CreateDelegationRequest that = (CreateDelegationRequest) other;
+    return Objects.equals(fromAgentId, that.fromAgentId)
+        && Objects.equals(toAgentId, that.toAgentId)
+        && Objects.equals(scope, that.scope)
+        && Objects.equals(ttlSeconds, that.ttlSeconds)
+        && Objects.equals(restrictions, that.restrictions)
+        && Objects.equals(parentDelegationId, that.parentDelegationId);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(fromAgentId, toAgentId, scope, ttlSeconds, restrictions, parentDelegationId);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "CreateDelegationRequest{" + "fromAgentId=" + fromAgentId + ", " + "toAgentId=" + toAgentId + ", " + "scope=" + scope + ", " + "ttlSeconds=" + ttlSeconds + ", " + "restrictions=" + restrictions + ", " + "parentDelegationId=" + parentDelegationId + "}";
+  }
+
+  /**
+   * Builds a {@link CreateDelegationRequest}.
+   */
+  public static final class Builder {
+    private String fromAgentId;
+    private String toAgentId;
+    private List<String> scope;
+    private Long ttlSeconds;
+    private Map<String, Object> restrictions;
+    private String parentDelegationId;
+
+    private Builder() {}
+
     /**
      * The delegator.
      *
-     * @return the value
+     * @param fromAgentId the value
+     * @return this builder
      */
-    public String getFromAgentId() {
-        return fromAgentId;
+    public Builder fromAgentId(String fromAgentId) {
+      this.fromAgentId = fromAgentId;
+      return this;
     }
 
     /**
      * The delegatee.
      *
-     * @return the value
+     * @param toAgentId the value
+     * @return this builder
      */
-    public String getToAgentId() {
-        return toAgentId;
+    public Builder toAgentId(String toAgentId) {
+      this.toAgentId = toAgentId;
+      return this;
     }
 
     /**
      * Scopes delegated; each must be held by the delegator.
      *
-     * @return the value
+     * @param scope the value
+     * @return this builder
      */
-    public List<String> getScope() {
-        return scope;
+    public Builder scope(List<String> scope) {
+      this.scope = scope;
+      return this;
     }
 
     /**
      * Lifetime in seconds.
      *
-     * @return the value, when present (and not null)
+     * @param ttlSeconds the value
+     * @return this builder
      */
-    public Optional<Long> getTtlSeconds() {
-        return Optional.ofNullable(ttlSeconds);
+    public Builder ttlSeconds(long ttlSeconds) {
+      this.ttlSeconds = ttlSeconds;
+      return this;
     }
 
     /**
      * Restrictions on the delegated capabilities, untouched (e.g. {@code {"paths": ["/tmp/*"]}}).
      *
-     * @return the value, when present (and not null)
+     * @param restrictions the value
+     * @return this builder
      */
-    public Optional<Map<String, Object>> getRestrictions() {
-        return Optional.ofNullable(restrictions);
+    public Builder restrictions(Map<String, Object> restrictions) {
+      this.restrictions = restrictions;
+      return this;
     }
 
     /**
      * The delegation this one extends (chains).
      *
-     * @return the value, when present (and not null)
+     * @param parentDelegationId the value
+     * @return this builder
      */
-    public Optional<String> getParentDelegationId() {
-        return Optional.ofNullable(parentDelegationId);
+    public Builder parentDelegationId(String parentDelegationId) {
+      this.parentDelegationId = parentDelegationId;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static CreateDelegationRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vFromAgentId = Json.member(o, "from_agent_id", path, true, false);
-        if (vFromAgentId != null) {
-            b.fromAgentId(Json.string(vFromAgentId, path + ".from_agent_id"));
-        }
-        JsonNode vToAgentId = Json.member(o, "to_agent_id", path, true, false);
-        if (vToAgentId != null) {
-            b.toAgentId(Json.string(vToAgentId, path + ".to_agent_id"));
-        }
-        JsonNode vScope = Json.member(o, "scope", path, true, false);
-        if (vScope != null) {
-            b.scope(Json.list(vScope, path + ".scope", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vTtlSeconds = Json.member(o, "ttl_seconds", path, false, false);
-        if (vTtlSeconds != null) {
-            b.ttlSeconds(Json.integer(vTtlSeconds, path + ".ttl_seconds"));
-            Json.range(b.ttlSeconds, path + ".ttl_seconds", 1.0, 2592000.0);
-        }
-        JsonNode vRestrictions = Json.member(o, "restrictions", path, false, false);
-        if (vRestrictions != null) {
-            b.restrictions(Json.freeMap(vRestrictions, path + ".restrictions"));
-        }
-        JsonNode vParentDelegationId = Json.member(o, "parent_delegation_id", path, false, false);
-        if (vParentDelegationId != null) {
-            b.parentDelegationId(Json.string(vParentDelegationId, path + ".parent_delegation_id"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (fromAgentId != null) {
-            out.set("from_agent_id", Json.NODES.textNode(fromAgentId));
-        }
-        if (toAgentId != null) {
-            out.set("to_agent_id", Json.NODES.textNode(toAgentId));
-        }
-        if (scope != null) {
-            out.set("scope", Json.array(scope, x5 -> Json.NODES.textNode(x5)));
-        }
-        if (ttlSeconds != null) {
-            out.set("ttl_seconds", Json.NODES.numberNode(ttlSeconds));
-        }
-        if (restrictions != null) {
-            out.set("restrictions", Json.tree(restrictions));
-        }
-        if (parentDelegationId != null) {
-            out.set("parent_delegation_id", Json.NODES.textNode(parentDelegationId));
-        }
-        return out;
+    public CreateDelegationRequest build() {
+      if (fromAgentId == null) {
+        throw Facts.validation("from_agent_id", "CreateDelegationRequest: from_agent_id is required");
+      }
+      if (toAgentId == null) {
+        throw Facts.validation("to_agent_id", "CreateDelegationRequest: to_agent_id is required");
+      }
+      if (scope == null) {
+        throw Facts.validation("scope", "CreateDelegationRequest: scope is required");
+      }
+      return new CreateDelegationRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof CreateDelegationRequest)) {
-            return false;
-        }
-        CreateDelegationRequest that = (CreateDelegationRequest) other;
-        return Objects.equals(fromAgentId, that.fromAgentId)
-                && Objects.equals(toAgentId, that.toAgentId)
-                && Objects.equals(scope, that.scope)
-                && Objects.equals(ttlSeconds, that.ttlSeconds)
-                && Objects.equals(restrictions, that.restrictions)
-                && Objects.equals(parentDelegationId, that.parentDelegationId);
+    private CreateDelegationRequest buildDecoded() {
+      return new CreateDelegationRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(fromAgentId, toAgentId, scope, ttlSeconds, restrictions, parentDelegationId);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "CreateDelegationRequest{" + "fromAgentId=" + fromAgentId + ", " + "toAgentId=" + toAgentId + ", " + "scope=" + scope + ", " + "ttlSeconds=" + ttlSeconds + ", " + "restrictions=" + restrictions + ", " + "parentDelegationId=" + parentDelegationId + "}";
-    }
-
-    /**
-     * Builds a {&#64;link CreateDelegationRequest}.
-     */
-    public static final class Builder {
-        private String fromAgentId;
-        private String toAgentId;
-        private List<String> scope;
-        private Long ttlSeconds;
-        private Map<String, Object> restrictions;
-        private String parentDelegationId;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * The delegator.
-         *
-         * @param fromAgentId the value
-         * @return this builder
-         */
-        public Builder fromAgentId(String fromAgentId) {
-            this.fromAgentId = fromAgentId;
-            return this;
-        }
-
-        /**
-         * The delegatee.
-         *
-         * @param toAgentId the value
-         * @return this builder
-         */
-        public Builder toAgentId(String toAgentId) {
-            this.toAgentId = toAgentId;
-            return this;
-        }
-
-        /**
-         * Scopes delegated; each must be held by the delegator.
-         *
-         * @param scope the value
-         * @return this builder
-         */
-        public Builder scope(List<String> scope) {
-            this.scope = scope;
-            return this;
-        }
-
-        /**
-         * Lifetime in seconds.
-         *
-         * @param ttlSeconds the value
-         * @return this builder
-         */
-        public Builder ttlSeconds(long ttlSeconds) {
-            this.ttlSeconds = ttlSeconds;
-            return this;
-        }
-
-        /**
-         * Restrictions on the delegated capabilities, untouched (e.g. {@code {"paths": ["/tmp/*"]}}).
-         *
-         * @param restrictions the value
-         * @return this builder
-         */
-        public Builder restrictions(Map<String, Object> restrictions) {
-            this.restrictions = restrictions;
-            return this;
-        }
-
-        /**
-         * The delegation this one extends (chains).
-         *
-         * @param parentDelegationId the value
-         * @return this builder
-         */
-        public Builder parentDelegationId(String parentDelegationId) {
-            this.parentDelegationId = parentDelegationId;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public CreateDelegationRequest build() {
-            if (fromAgentId == null) {
-                throw Facts.validation("from_agent_id", "CreateDelegationRequest: from_agent_id is required");
-            }
-            if (toAgentId == null) {
-                throw Facts.validation("to_agent_id", "CreateDelegationRequest: to_agent_id is required");
-            }
-            if (scope == null) {
-                throw Facts.validation("scope", "CreateDelegationRequest: scope is required");
-            }
-            return new CreateDelegationRequest(this);
-        }
-
-        private CreateDelegationRequest buildDecoded() {
-            return new CreateDelegationRequest(this);
-        }
-    }
+  }
 }

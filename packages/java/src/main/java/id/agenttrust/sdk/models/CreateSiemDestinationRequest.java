@@ -12,364 +12,353 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * CreateSiemDestinationRequest Immutable; build one with {&#64;link #builder()}.
+ * CreateSiemDestinationRequest Immutable; build one with {@link #builder()}.
  */
 public final class CreateSiemDestinationRequest implements JsonValue {
-    private final String name;
-    private final String destinationType;
-    private final String endpointUrl;
-    private final String authToken;
-    private final Long batchSize;
-    private final Long flushIntervalSeconds;
-    private final List<String> filterEventTypes;
-    
-    
+  private final String name;
+  private final String destinationType;
+  private final String endpointUrl;
+  private final String authToken;
+  private final Long batchSize;
+  private final Long flushIntervalSeconds;
+  private final List<String> filterEventTypes;
 
-    private CreateSiemDestinationRequest(Builder b) {
-        this.name = b.name;
-        this.destinationType = b.destinationType;
-        this.endpointUrl = b.endpointUrl;
-        this.authToken = b.authToken;
-        this.batchSize = b.batchSize;
-        this.flushIntervalSeconds = b.flushIntervalSeconds;
-        this.filterEventTypes = b.filterEventTypes == null ? null : Json.copy(b.filterEventTypes);
-        
-        
+  private CreateSiemDestinationRequest(Builder b) {
+    this.name = b.name;
+    this.destinationType = b.destinationType;
+    this.endpointUrl = b.endpointUrl;
+    this.authToken = b.authToken;
+    this.batchSize = b.batchSize;
+    this.flushIntervalSeconds = b.flushIntervalSeconds;
+    this.filterEventTypes = b.filterEventTypes == null ? null : Json.copy(b.filterEventTypes);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.name = name;
+    b.destinationType = destinationType;
+    b.endpointUrl = endpointUrl;
+    b.authToken = authToken;
+    b.batchSize = batchSize;
+    b.flushIntervalSeconds = flushIntervalSeconds;
+    b.filterEventTypes = filterEventTypes;
+
+    return b;
+  }
+
+  /**
+   * Display name.
+   *
+   * @return the value
+   */
+  public String getName() {
+    return name;
+  }
+
+  /**
+   * The SIEM platform: {@code splunk}, {@code datadog}, {@code elastic}, {@code sentinel},
+   * {@code webhook}, ...
+   *
+   * @return the value
+   */
+  public String getDestinationType() {
+    return destinationType;
+  }
+
+  /**
+   * Where events are delivered.
+   *
+   * @return the value
+   */
+  public String getEndpointUrl() {
+    return endpointUrl;
+  }
+
+  /**
+   * Credential for the endpoint. A secret: masked in toString().
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getAuthToken() {
+    return Optional.ofNullable(authToken);
+  }
+
+  /**
+   * Events per delivery.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Long> getBatchSize() {
+    return Optional.ofNullable(batchSize);
+  }
+
+  /**
+   * Seconds between deliveries.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Long> getFlushIntervalSeconds() {
+    return Optional.ofNullable(flushIntervalSeconds);
+  }
+
+  /**
+   * Only these event types are delivered (all when absent).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<String>> getFilterEventTypes() {
+    return Optional.ofNullable(filterEventTypes);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static CreateSiemDestinationRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vName = Json.member(o, "name", path, true, false);
+    if (vName != null) {
+      b.name(Json.string(vName, path + ".name"));
+    }
+    JsonNode vDestinationType = Json.member(o, "destination_type", path, true, false);
+    if (vDestinationType != null) {
+      b.destinationType(Json.string(vDestinationType, path + ".destination_type"));
+    }
+    JsonNode vEndpointUrl = Json.member(o, "endpoint_url", path, true, false);
+    if (vEndpointUrl != null) {
+      b.endpointUrl(Json.string(vEndpointUrl, path + ".endpoint_url"));
+    }
+    JsonNode vAuthToken = Json.member(o, "auth_token", path, false, false);
+    if (vAuthToken != null) {
+      b.authToken(Json.string(vAuthToken, path + ".auth_token"));
+    }
+    JsonNode vBatchSize = Json.member(o, "batch_size", path, false, false);
+    if (vBatchSize != null) {
+      b.batchSize(Json.integer(vBatchSize, path + ".batch_size"));
+      Json.range(b.batchSize, path + ".batch_size", 1.0, null);
+    }
+    JsonNode vFlushIntervalSeconds = Json.member(o, "flush_interval_seconds", path, false, false);
+    if (vFlushIntervalSeconds != null) {
+      b.flushIntervalSeconds(Json.integer(vFlushIntervalSeconds, path + ".flush_interval_seconds"));
+      Json.range(b.flushIntervalSeconds, path + ".flush_interval_seconds", 1.0, null);
+    }
+    JsonNode vFilterEventTypes = Json.member(o, "filter_event_types", path, false, false);
+    if (vFilterEventTypes != null) {
+      b.filterEventTypes(Json.list(vFilterEventTypes, path + ".filter_event_types", (n0, p0) -> Json.string(n0, p0)));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.name = name;
-        b.destinationType = destinationType;
-        b.endpointUrl = endpointUrl;
-        b.authToken = authToken;
-        b.batchSize = batchSize;
-        b.flushIntervalSeconds = flushIntervalSeconds;
-        b.filterEventTypes = filterEventTypes;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (name != null) {
+      out.set("name", Json.NODES.textNode(name));
     }
+    if (destinationType != null) {
+      out.set("destination_type", Json.NODES.textNode(destinationType));
+    }
+    if (endpointUrl != null) {
+      out.set("endpoint_url", Json.NODES.textNode(endpointUrl));
+    }
+    if (authToken != null) {
+      out.set("auth_token", Json.NODES.textNode(authToken));
+    }
+    if (batchSize != null) {
+      out.set("batch_size", Json.NODES.numberNode(batchSize));
+    }
+    if (flushIntervalSeconds != null) {
+      out.set("flush_interval_seconds", Json.NODES.numberNode(flushIntervalSeconds));
+    }
+    if (filterEventTypes != null) {
+      out.set("filter_event_types", Json.array(filterEventTypes, x16 -> Json.NODES.textNode(x16)));
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof CreateSiemDestinationRequest)) {
+      return false;
+    }
+    CreateSiemDestinationRequest that = (CreateSiemDestinationRequest) other;
+    return Objects.equals(name, that.name)
+        && Objects.equals(destinationType, that.destinationType)
+        && Objects.equals(endpointUrl, that.endpointUrl)
+        && Objects.equals(authToken, that.authToken)
+        && Objects.equals(batchSize, that.batchSize)
+        && Objects.equals(flushIntervalSeconds, that.flushIntervalSeconds)
+        && Objects.equals(filterEventTypes, that.filterEventTypes);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, destinationType, endpointUrl, authToken, batchSize, flushIntervalSeconds, filterEventTypes);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "CreateSiemDestinationRequest{" + "name=" + name + ", " + "destinationType=" + destinationType + ", " + "endpointUrl=" + endpointUrl + ", " + "authToken=" + (authToken == null ? "null" : "***") + ", " + "batchSize=" + batchSize + ", " + "flushIntervalSeconds=" + flushIntervalSeconds + ", " + "filterEventTypes=" + filterEventTypes + "}";
+  }
+
+  /**
+   * Builds a {@link CreateSiemDestinationRequest}.
+   */
+  public static final class Builder {
+    private String name;
+    private String destinationType;
+    private String endpointUrl;
+    private String authToken;
+    private Long batchSize;
+    private Long flushIntervalSeconds;
+    private List<String> filterEventTypes;
+
+    private Builder() {}
+
     /**
      * Display name.
      *
-     * @return the value
+     * @param name the value
+     * @return this builder
      */
-    public String getName() {
-        return name;
+    public Builder name(String name) {
+      this.name = name;
+      return this;
     }
 
     /**
      * The SIEM platform: {@code splunk}, {@code datadog}, {@code elastic}, {@code sentinel},
      * {@code webhook}, ...
      *
-     * @return the value
+     * @param destinationType the value
+     * @return this builder
      */
-    public String getDestinationType() {
-        return destinationType;
+    public Builder destinationType(String destinationType) {
+      this.destinationType = destinationType;
+      return this;
     }
 
     /**
      * Where events are delivered.
      *
-     * @return the value
+     * @param endpointUrl the value
+     * @return this builder
      */
-    public String getEndpointUrl() {
-        return endpointUrl;
+    public Builder endpointUrl(String endpointUrl) {
+      this.endpointUrl = endpointUrl;
+      return this;
     }
 
     /**
      * Credential for the endpoint. A secret: masked in toString().
      *
-     * @return the value, when present (and not null)
+     * @param authToken the value
+     * @return this builder
      */
-    public Optional<String> getAuthToken() {
-        return Optional.ofNullable(authToken);
+    public Builder authToken(String authToken) {
+      this.authToken = authToken;
+      return this;
     }
 
     /**
      * Events per delivery.
      *
-     * @return the value, when present (and not null)
+     * @param batchSize the value
+     * @return this builder
      */
-    public Optional<Long> getBatchSize() {
-        return Optional.ofNullable(batchSize);
+    public Builder batchSize(long batchSize) {
+      this.batchSize = batchSize;
+      return this;
     }
 
     /**
      * Seconds between deliveries.
      *
-     * @return the value, when present (and not null)
+     * @param flushIntervalSeconds the value
+     * @return this builder
      */
-    public Optional<Long> getFlushIntervalSeconds() {
-        return Optional.ofNullable(flushIntervalSeconds);
+    public Builder flushIntervalSeconds(long flushIntervalSeconds) {
+      this.flushIntervalSeconds = flushIntervalSeconds;
+      return this;
     }
 
     /**
      * Only these event types are delivered (all when absent).
      *
-     * @return the value, when present (and not null)
+     * @param filterEventTypes the value
+     * @return this builder
      */
-    public Optional<List<String>> getFilterEventTypes() {
-        return Optional.ofNullable(filterEventTypes);
+    public Builder filterEventTypes(List<String> filterEventTypes) {
+      this.filterEventTypes = filterEventTypes;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static CreateSiemDestinationRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vName = Json.member(o, "name", path, true, false);
-        if (vName != null) {
-            b.name(Json.string(vName, path + ".name"));
-        }
-        JsonNode vDestinationType = Json.member(o, "destination_type", path, true, false);
-        if (vDestinationType != null) {
-            b.destinationType(Json.string(vDestinationType, path + ".destination_type"));
-        }
-        JsonNode vEndpointUrl = Json.member(o, "endpoint_url", path, true, false);
-        if (vEndpointUrl != null) {
-            b.endpointUrl(Json.string(vEndpointUrl, path + ".endpoint_url"));
-        }
-        JsonNode vAuthToken = Json.member(o, "auth_token", path, false, false);
-        if (vAuthToken != null) {
-            b.authToken(Json.string(vAuthToken, path + ".auth_token"));
-        }
-        JsonNode vBatchSize = Json.member(o, "batch_size", path, false, false);
-        if (vBatchSize != null) {
-            b.batchSize(Json.integer(vBatchSize, path + ".batch_size"));
-            Json.range(b.batchSize, path + ".batch_size", 1.0, null);
-        }
-        JsonNode vFlushIntervalSeconds = Json.member(o, "flush_interval_seconds", path, false, false);
-        if (vFlushIntervalSeconds != null) {
-            b.flushIntervalSeconds(Json.integer(vFlushIntervalSeconds, path + ".flush_interval_seconds"));
-            Json.range(b.flushIntervalSeconds, path + ".flush_interval_seconds", 1.0, null);
-        }
-        JsonNode vFilterEventTypes = Json.member(o, "filter_event_types", path, false, false);
-        if (vFilterEventTypes != null) {
-            b.filterEventTypes(Json.list(vFilterEventTypes, path + ".filter_event_types", (n0, p0) -> Json.string(n0, p0)));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (name != null) {
-            out.set("name", Json.NODES.textNode(name));
-        }
-        if (destinationType != null) {
-            out.set("destination_type", Json.NODES.textNode(destinationType));
-        }
-        if (endpointUrl != null) {
-            out.set("endpoint_url", Json.NODES.textNode(endpointUrl));
-        }
-        if (authToken != null) {
-            out.set("auth_token", Json.NODES.textNode(authToken));
-        }
-        if (batchSize != null) {
-            out.set("batch_size", Json.NODES.numberNode(batchSize));
-        }
-        if (flushIntervalSeconds != null) {
-            out.set("flush_interval_seconds", Json.NODES.numberNode(flushIntervalSeconds));
-        }
-        if (filterEventTypes != null) {
-            out.set("filter_event_types", Json.array(filterEventTypes, x16 -> Json.NODES.textNode(x16)));
-        }
-        return out;
+    public CreateSiemDestinationRequest build() {
+      if (name == null) {
+        throw Facts.validation("name", "CreateSiemDestinationRequest: name is required");
+      }
+      if (destinationType == null) {
+        throw Facts.validation("destination_type", "CreateSiemDestinationRequest: destination_type is required");
+      }
+      if (endpointUrl == null) {
+        throw Facts.validation("endpoint_url", "CreateSiemDestinationRequest: endpoint_url is required");
+      }
+      return new CreateSiemDestinationRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof CreateSiemDestinationRequest)) {
-            return false;
-        }
-        CreateSiemDestinationRequest that = (CreateSiemDestinationRequest) other;
-        return Objects.equals(name, that.name)
-                && Objects.equals(destinationType, that.destinationType)
-                && Objects.equals(endpointUrl, that.endpointUrl)
-                && Objects.equals(authToken, that.authToken)
-                && Objects.equals(batchSize, that.batchSize)
-                && Objects.equals(flushIntervalSeconds, that.flushIntervalSeconds)
-                && Objects.equals(filterEventTypes, that.filterEventTypes);
+    private CreateSiemDestinationRequest buildDecoded() {
+      return new CreateSiemDestinationRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(name, destinationType, endpointUrl, authToken, batchSize, flushIntervalSeconds, filterEventTypes);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "CreateSiemDestinationRequest{" + "name=" + name + ", " + "destinationType=" + destinationType + ", " + "endpointUrl=" + endpointUrl + ", " + "authToken=" + (authToken == null ? "null" : "***") + ", " + "batchSize=" + batchSize + ", " + "flushIntervalSeconds=" + flushIntervalSeconds + ", " + "filterEventTypes=" + filterEventTypes + "}";
-    }
-
-    /**
-     * Builds a {&#64;link CreateSiemDestinationRequest}.
-     */
-    public static final class Builder {
-        private String name;
-        private String destinationType;
-        private String endpointUrl;
-        private String authToken;
-        private Long batchSize;
-        private Long flushIntervalSeconds;
-        private List<String> filterEventTypes;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * Display name.
-         *
-         * @param name the value
-         * @return this builder
-         */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /**
-         * The SIEM platform: {@code splunk}, {@code datadog}, {@code elastic}, {@code sentinel},
-         * {@code webhook}, ...
-         *
-         * @param destinationType the value
-         * @return this builder
-         */
-        public Builder destinationType(String destinationType) {
-            this.destinationType = destinationType;
-            return this;
-        }
-
-        /**
-         * Where events are delivered.
-         *
-         * @param endpointUrl the value
-         * @return this builder
-         */
-        public Builder endpointUrl(String endpointUrl) {
-            this.endpointUrl = endpointUrl;
-            return this;
-        }
-
-        /**
-         * Credential for the endpoint. A secret: masked in toString().
-         *
-         * @param authToken the value
-         * @return this builder
-         */
-        public Builder authToken(String authToken) {
-            this.authToken = authToken;
-            return this;
-        }
-
-        /**
-         * Events per delivery.
-         *
-         * @param batchSize the value
-         * @return this builder
-         */
-        public Builder batchSize(long batchSize) {
-            this.batchSize = batchSize;
-            return this;
-        }
-
-        /**
-         * Seconds between deliveries.
-         *
-         * @param flushIntervalSeconds the value
-         * @return this builder
-         */
-        public Builder flushIntervalSeconds(long flushIntervalSeconds) {
-            this.flushIntervalSeconds = flushIntervalSeconds;
-            return this;
-        }
-
-        /**
-         * Only these event types are delivered (all when absent).
-         *
-         * @param filterEventTypes the value
-         * @return this builder
-         */
-        public Builder filterEventTypes(List<String> filterEventTypes) {
-            this.filterEventTypes = filterEventTypes;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public CreateSiemDestinationRequest build() {
-            if (name == null) {
-                throw Facts.validation("name", "CreateSiemDestinationRequest: name is required");
-            }
-            if (destinationType == null) {
-                throw Facts.validation("destination_type", "CreateSiemDestinationRequest: destination_type is required");
-            }
-            if (endpointUrl == null) {
-                throw Facts.validation("endpoint_url", "CreateSiemDestinationRequest: endpoint_url is required");
-            }
-            return new CreateSiemDestinationRequest(this);
-        }
-
-        private CreateSiemDestinationRequest buildDecoded() {
-            return new CreateSiemDestinationRequest(this);
-        }
-    }
+  }
 }

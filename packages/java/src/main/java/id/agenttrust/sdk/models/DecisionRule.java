@@ -15,160 +15,160 @@ import java.util.Objects;
  * open enum: a known constant, or the raw value the gateway sent (never an error).
  */
 public final class DecisionRule implements JsonValue {
-    /**
-     * The value capability_granted.
-     */
-    public static final DecisionRule CAPABILITY_GRANTED = new DecisionRule("capability_granted", true);
+  /**
+   * The value capability_granted.
+   */
+  public static final DecisionRule CAPABILITY_GRANTED = new DecisionRule("capability_granted", true);
 
-    /**
-     * The value elevation_granted.
-     */
-    public static final DecisionRule ELEVATION_GRANTED = new DecisionRule("elevation_granted", true);
+  /**
+   * The value elevation_granted.
+   */
+  public static final DecisionRule ELEVATION_GRANTED = new DecisionRule("elevation_granted", true);
 
-    /**
-     * The value no_capability.
-     */
-    public static final DecisionRule NO_CAPABILITY = new DecisionRule("no_capability", true);
+  /**
+   * The value no_capability.
+   */
+  public static final DecisionRule NO_CAPABILITY = new DecisionRule("no_capability", true);
 
-    /**
-     * The value outside_scope_ceiling.
-     */
-    public static final DecisionRule OUTSIDE_SCOPE_CEILING = new DecisionRule("outside_scope_ceiling", true);
+  /**
+   * The value outside_scope_ceiling.
+   */
+  public static final DecisionRule OUTSIDE_SCOPE_CEILING = new DecisionRule("outside_scope_ceiling", true);
 
-    /**
-     * The value elevation_required.
-     */
-    public static final DecisionRule ELEVATION_REQUIRED = new DecisionRule("elevation_required", true);
+  /**
+   * The value elevation_required.
+   */
+  public static final DecisionRule ELEVATION_REQUIRED = new DecisionRule("elevation_required", true);
 
-    /**
-     * The value elevation_denied.
-     */
-    public static final DecisionRule ELEVATION_DENIED = new DecisionRule("elevation_denied", true);
+  /**
+   * The value elevation_denied.
+   */
+  public static final DecisionRule ELEVATION_DENIED = new DecisionRule("elevation_denied", true);
 
-    /**
-     * The value agent_revoked.
-     */
-    public static final DecisionRule AGENT_REVOKED = new DecisionRule("agent_revoked", true);
+  /**
+   * The value agent_revoked.
+   */
+  public static final DecisionRule AGENT_REVOKED = new DecisionRule("agent_revoked", true);
 
-    /**
-     * The value agent_suspended.
-     */
-    public static final DecisionRule AGENT_SUSPENDED = new DecisionRule("agent_suspended", true);
+  /**
+   * The value agent_suspended.
+   */
+  public static final DecisionRule AGENT_SUSPENDED = new DecisionRule("agent_suspended", true);
 
-    /**
-     * The value delegation_inactive.
-     */
-    public static final DecisionRule DELEGATION_INACTIVE = new DecisionRule("delegation_inactive", true);
+  /**
+   * The value delegation_inactive.
+   */
+  public static final DecisionRule DELEGATION_INACTIVE = new DecisionRule("delegation_inactive", true);
 
-    private static final Map<String, DecisionRule> KNOWN = new LinkedHashMap<>();
+  private static final Map<String, DecisionRule> KNOWN = new LinkedHashMap<>();
 
-    static {
-        KNOWN.put("capability_granted", CAPABILITY_GRANTED);
-        KNOWN.put("elevation_granted", ELEVATION_GRANTED);
-        KNOWN.put("no_capability", NO_CAPABILITY);
-        KNOWN.put("outside_scope_ceiling", OUTSIDE_SCOPE_CEILING);
-        KNOWN.put("elevation_required", ELEVATION_REQUIRED);
-        KNOWN.put("elevation_denied", ELEVATION_DENIED);
-        KNOWN.put("agent_revoked", AGENT_REVOKED);
-        KNOWN.put("agent_suspended", AGENT_SUSPENDED);
-        KNOWN.put("delegation_inactive", DELEGATION_INACTIVE);
-    }
+  static {
+    KNOWN.put("capability_granted", CAPABILITY_GRANTED);
+    KNOWN.put("elevation_granted", ELEVATION_GRANTED);
+    KNOWN.put("no_capability", NO_CAPABILITY);
+    KNOWN.put("outside_scope_ceiling", OUTSIDE_SCOPE_CEILING);
+    KNOWN.put("elevation_required", ELEVATION_REQUIRED);
+    KNOWN.put("elevation_denied", ELEVATION_DENIED);
+    KNOWN.put("agent_revoked", AGENT_REVOKED);
+    KNOWN.put("agent_suspended", AGENT_SUSPENDED);
+    KNOWN.put("delegation_inactive", DELEGATION_INACTIVE);
+  }
 
-    private final String value;
-    private final boolean known;
+  private final String value;
+  private final boolean known;
 
-    private DecisionRule(String value, boolean known) {
-        this.value = value;
-        this.known = known;
-    }
+  private DecisionRule(String value, boolean known) {
+    this.value = value;
+    this.known = known;
+  }
 
-    /**
-     * The constant for a wire value, or a new value for one the spec does not list.
-     *
-     * @param value the wire value
-     * @return the value
-     */
-    public static DecisionRule of(String value) {
-        DecisionRule k = KNOWN.get(Objects.requireNonNull(value, "value"));
-        return k != null ? k : new DecisionRule(value, false);
-    }
+  /**
+   * The constant for a wire value, or a new value for one the spec does not list.
+   *
+   * @param value the wire value
+   * @return the value
+   */
+  public static DecisionRule of(String value) {
+    DecisionRule k = KNOWN.get(Objects.requireNonNull(value, "value"));
+    return k != null ? k : new DecisionRule(value, false);
+  }
 
-    /**
-     * The values the spec lists.
-     *
-     * @return the constants, in spec order
-     */
-    public static List<DecisionRule> values() {
-        return List.copyOf(KNOWN.values());
-    }
+  /**
+   * The values the spec lists.
+   *
+   * @return the constants, in spec order
+   */
+  public static List<DecisionRule> values() {
+    return List.copyOf(KNOWN.values());
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    public String value() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  public String value() {
+    return value;
+  }
 
-    /**
-     * Whether the spec lists this value.
-     *
-     * @return true for a known constant
-     */
-    public boolean isKnown() {
-        return known;
-    }
+  /**
+   * Whether the spec lists this value.
+   *
+   * @return true for a known constant
+   */
+  public boolean isKnown() {
+    return known;
+  }
 
-    /**
-     * Decodes a wire value (any string).
-     *
-     * @param node the JSON value
-     * @param path its path
-     * @return the value
-     */
-    public static DecisionRule fromJson(JsonNode node, String path) {
-        return of(Json.string(node, path));
-    }
+  /**
+   * Decodes a wire value (any string).
+   *
+   * @param node the JSON value
+   * @param path its path
+   * @return the value
+   */
+  public static DecisionRule fromJson(JsonNode node, String path) {
+    return of(Json.string(node, path));
+  }
 
-    /**
-     * The wire value as JSON.
-     *
-     * @return the JSON string
-     */
-    @Override
-    public JsonNode toJson() {
-        return Json.NODES.textNode(value);
-    }
+  /**
+   * The wire value as JSON.
+   *
+   * @return the JSON string
+   */
+  @Override
+  public JsonNode toJson() {
+    return Json.NODES.textNode(value);
+  }
 
-    /**
-     * Equal wire values are equal.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof DecisionRule && ((DecisionRule) other).value.equals(value);
-    }
+  /**
+   * Equal wire values are equal.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof DecisionRule && ((DecisionRule) other).value.equals(value);
+  }
 
-    /**
-     * The wire value's hash.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return value.hashCode();
-    }
+  /**
+   * The wire value's hash.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    @Override
-    public String toString() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  @Override
+  public String toString() {
+    return value;
+  }
 }

@@ -15,486 +15,482 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Delegation Immutable; build one with {&#64;link #builder()}.
+ * Delegation Immutable; build one with {@link #builder()}.
  */
 public final class Delegation implements JsonValue {
-    private final String id;
-    private final String fromAgentId;
-    private final String toAgentId;
-    private final String orgId;
-    private final List<String> scope;
-    private final Map<String, Object> restrictions;
-    private final List<String> delegationChain;
-    private final OffsetDateTime createdAt;
-    private final OffsetDateTime expiresAt;
-    private final OffsetDateTime revokedAt;
-    private final Map<String, Object> additional;
-    
+  private final String id;
+  private final String fromAgentId;
+  private final String toAgentId;
+  private final String orgId;
+  private final List<String> scope;
+  private final Map<String, Object> restrictions;
+  private final List<String> delegationChain;
+  private final OffsetDateTime createdAt;
+  private final OffsetDateTime expiresAt;
+  private final OffsetDateTime revokedAt;
+  private final Map<String, Object> additional;
 
-    private Delegation(Builder b) {
-        this.id = b.id;
-        this.fromAgentId = b.fromAgentId;
-        this.toAgentId = b.toAgentId;
-        this.orgId = b.orgId;
-        this.scope = b.scope == null ? null : Json.copy(b.scope);
-        this.restrictions = b.restrictions == null ? null : Json.copy(b.restrictions);
-        this.delegationChain = b.delegationChain == null ? null : Json.copy(b.delegationChain);
-        this.createdAt = b.createdAt;
-        this.expiresAt = b.expiresAt;
-        this.revokedAt = b.revokedAt;
-        this.additional = Json.copy(b.additional);
-        
+  private Delegation(Builder b) {
+    this.id = b.id;
+    this.fromAgentId = b.fromAgentId;
+    this.toAgentId = b.toAgentId;
+    this.orgId = b.orgId;
+    this.scope = b.scope == null ? null : Json.copy(b.scope);
+    this.restrictions = b.restrictions == null ? null : Json.copy(b.restrictions);
+    this.delegationChain = b.delegationChain == null ? null : Json.copy(b.delegationChain);
+    this.createdAt = b.createdAt;
+    this.expiresAt = b.expiresAt;
+    this.revokedAt = b.revokedAt;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.fromAgentId = fromAgentId;
+    b.toAgentId = toAgentId;
+    b.orgId = orgId;
+    b.scope = scope;
+    b.restrictions = restrictions;
+    b.delegationChain = delegationChain;
+    b.createdAt = createdAt;
+    b.expiresAt = expiresAt;
+    b.revokedAt = revokedAt;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The delegation's id.
+   *
+   * @return the value
+   */
+  public String getId() {
+    return id;
+  }
+
+  /**
+   * The delegator.
+   *
+   * @return the value
+   */
+  public String getFromAgentId() {
+    return fromAgentId;
+  }
+
+  /**
+   * The delegatee.
+   *
+   * @return the value
+   */
+  public String getToAgentId() {
+    return toAgentId;
+  }
+
+  /**
+   * Its organization.
+   *
+   * @return the value
+   */
+  public String getOrgId() {
+    return orgId;
+  }
+
+  /**
+   * Delegated scopes.
+   *
+   * @return the value
+   */
+  public List<String> getScope() {
+    return scope;
+  }
+
+  /**
+   * Restrictions, untouched.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Map<String, Object>> getRestrictions() {
+    return Optional.ofNullable(restrictions);
+  }
+
+  /**
+   * Ids of the delegations this one descends from, root first.
+   *
+   * @return the value
+   */
+  public List<String> getDelegationChain() {
+    return delegationChain;
+  }
+
+  /**
+   * When it was created.
+   *
+   * @return the value
+   */
+  public OffsetDateTime getCreatedAt() {
+    return createdAt;
+  }
+
+  /**
+   * When it expires.
+   *
+   * @return the value
+   */
+  public OffsetDateTime getExpiresAt() {
+    return expiresAt;
+  }
+
+  /**
+   * When it was revoked (only on revoked delegations).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<OffsetDateTime> getRevokedAt() {
+    return Optional.ofNullable(revokedAt);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static Delegation fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vId = Json.member(o, "id", path, true, false);
+    if (vId != null) {
+      b.id(Json.string(vId, path + ".id"));
+    }
+    JsonNode vFromAgentId = Json.member(o, "from_agent_id", path, true, false);
+    if (vFromAgentId != null) {
+      b.fromAgentId(Json.string(vFromAgentId, path + ".from_agent_id"));
+    }
+    JsonNode vToAgentId = Json.member(o, "to_agent_id", path, true, false);
+    if (vToAgentId != null) {
+      b.toAgentId(Json.string(vToAgentId, path + ".to_agent_id"));
+    }
+    JsonNode vOrgId = Json.member(o, "org_id", path, true, false);
+    if (vOrgId != null) {
+      b.orgId(Json.string(vOrgId, path + ".org_id"));
+    }
+    JsonNode vScope = Json.member(o, "scope", path, true, false);
+    if (vScope != null) {
+      b.scope(Json.list(vScope, path + ".scope", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vRestrictions = Json.member(o, "restrictions", path, false, false);
+    if (vRestrictions != null) {
+      b.restrictions(Json.freeMap(vRestrictions, path + ".restrictions"));
+    }
+    JsonNode vDelegationChain = Json.member(o, "delegation_chain", path, true, false);
+    if (vDelegationChain != null) {
+      b.delegationChain(Json.list(vDelegationChain, path + ".delegation_chain", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vCreatedAt = Json.member(o, "created_at", path, true, false);
+    if (vCreatedAt != null) {
+      b.createdAt(Json.dateTime(vCreatedAt, path + ".created_at"));
+    }
+    JsonNode vExpiresAt = Json.member(o, "expires_at", path, true, false);
+    if (vExpiresAt != null) {
+      b.expiresAt(Json.dateTime(vExpiresAt, path + ".expires_at"));
+    }
+    JsonNode vRevokedAt = Json.member(o, "revoked_at", path, false, false);
+    if (vRevokedAt != null) {
+      b.revokedAt(Json.dateTime(vRevokedAt, path + ".revoked_at"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.id = id;
-        b.fromAgentId = fromAgentId;
-        b.toAgentId = toAgentId;
-        b.orgId = orgId;
-        b.scope = scope;
-        b.restrictions = restrictions;
-        b.delegationChain = delegationChain;
-        b.createdAt = createdAt;
-        b.expiresAt = expiresAt;
-        b.revokedAt = revokedAt;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "from_agent_id", "to_agent_id", "org_id", "scope", "restrictions", "delegation_chain", "created_at", "expires_at", "revoked_at");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (id != null) {
+      out.set("id", Json.NODES.textNode(id));
+    }
+    if (fromAgentId != null) {
+      out.set("from_agent_id", Json.NODES.textNode(fromAgentId));
+    }
+    if (toAgentId != null) {
+      out.set("to_agent_id", Json.NODES.textNode(toAgentId));
+    }
+    if (orgId != null) {
+      out.set("org_id", Json.NODES.textNode(orgId));
+    }
+    if (scope != null) {
+      out.set("scope", Json.array(scope, x5 -> Json.NODES.textNode(x5)));
+    }
+    if (restrictions != null) {
+      out.set("restrictions", Json.tree(restrictions));
+    }
+    if (delegationChain != null) {
+      out.set("delegation_chain", Json.array(delegationChain, x15 -> Json.NODES.textNode(x15)));
+    }
+    if (createdAt != null) {
+      out.set("created_at", Json.dateTime(createdAt));
+    }
+    if (expiresAt != null) {
+      out.set("expires_at", Json.dateTime(expiresAt));
+    }
+    if (revokedAt != null) {
+      out.set("revoked_at", Json.dateTime(revokedAt));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof Delegation)) {
+      return false;
+    }
+    Delegation that = (Delegation) other;
+    return Objects.equals(id, that.id)
+        && Objects.equals(fromAgentId, that.fromAgentId)
+        && Objects.equals(toAgentId, that.toAgentId)
+        && Objects.equals(orgId, that.orgId)
+        && Objects.equals(scope, that.scope)
+        && Objects.equals(restrictions, that.restrictions)
+        && Objects.equals(delegationChain, that.delegationChain)
+        && Objects.equals(createdAt, that.createdAt)
+        && Objects.equals(expiresAt, that.expiresAt)
+        && Objects.equals(revokedAt, that.revokedAt)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, fromAgentId, toAgentId, orgId, scope, restrictions, delegationChain, createdAt, expiresAt, revokedAt, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "Delegation{" + "id=" + id + ", " + "fromAgentId=" + fromAgentId + ", " + "toAgentId=" + toAgentId + ", " + "orgId=" + orgId + ", " + "scope=" + scope + ", " + "restrictions=" + restrictions + ", " + "delegationChain=" + delegationChain + ", " + "createdAt=" + createdAt + ", " + "expiresAt=" + expiresAt + ", " + "revokedAt=" + revokedAt + "}";
+  }
+
+  /**
+   * Builds a {@link Delegation}.
+   */
+  public static final class Builder {
+    private String id;
+    private String fromAgentId;
+    private String toAgentId;
+    private String orgId;
+    private List<String> scope;
+    private Map<String, Object> restrictions;
+    private List<String> delegationChain;
+    private OffsetDateTime createdAt;
+    private OffsetDateTime expiresAt;
+    private OffsetDateTime revokedAt;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The delegation's id.
      *
-     * @return the value
+     * @param id the value
+     * @return this builder
      */
-    public String getId() {
-        return id;
+    public Builder id(String id) {
+      this.id = id;
+      return this;
     }
 
     /**
      * The delegator.
      *
-     * @return the value
+     * @param fromAgentId the value
+     * @return this builder
      */
-    public String getFromAgentId() {
-        return fromAgentId;
+    public Builder fromAgentId(String fromAgentId) {
+      this.fromAgentId = fromAgentId;
+      return this;
     }
 
     /**
      * The delegatee.
      *
-     * @return the value
+     * @param toAgentId the value
+     * @return this builder
      */
-    public String getToAgentId() {
-        return toAgentId;
+    public Builder toAgentId(String toAgentId) {
+      this.toAgentId = toAgentId;
+      return this;
     }
 
     /**
      * Its organization.
      *
-     * @return the value
+     * @param orgId the value
+     * @return this builder
      */
-    public String getOrgId() {
-        return orgId;
+    public Builder orgId(String orgId) {
+      this.orgId = orgId;
+      return this;
     }
 
     /**
      * Delegated scopes.
      *
-     * @return the value
+     * @param scope the value
+     * @return this builder
      */
-    public List<String> getScope() {
-        return scope;
+    public Builder scope(List<String> scope) {
+      this.scope = scope;
+      return this;
     }
 
     /**
      * Restrictions, untouched.
      *
-     * @return the value, when present (and not null)
+     * @param restrictions the value
+     * @return this builder
      */
-    public Optional<Map<String, Object>> getRestrictions() {
-        return Optional.ofNullable(restrictions);
+    public Builder restrictions(Map<String, Object> restrictions) {
+      this.restrictions = restrictions;
+      return this;
     }
 
     /**
      * Ids of the delegations this one descends from, root first.
      *
-     * @return the value
+     * @param delegationChain the value
+     * @return this builder
      */
-    public List<String> getDelegationChain() {
-        return delegationChain;
+    public Builder delegationChain(List<String> delegationChain) {
+      this.delegationChain = delegationChain;
+      return this;
     }
 
     /**
      * When it was created.
      *
-     * @return the value
+     * @param createdAt the value
+     * @return this builder
      */
-    public OffsetDateTime getCreatedAt() {
-        return createdAt;
+    public Builder createdAt(OffsetDateTime createdAt) {
+      this.createdAt = createdAt;
+      return this;
     }
 
     /**
      * When it expires.
      *
-     * @return the value
+     * @param expiresAt the value
+     * @return this builder
      */
-    public OffsetDateTime getExpiresAt() {
-        return expiresAt;
+    public Builder expiresAt(OffsetDateTime expiresAt) {
+      this.expiresAt = expiresAt;
+      return this;
     }
 
     /**
      * When it was revoked (only on revoked delegations).
      *
-     * @return the value, when present (and not null)
+     * @param revokedAt the value
+     * @return this builder
      */
-    public Optional<OffsetDateTime> getRevokedAt() {
-        return Optional.ofNullable(revokedAt);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder revokedAt(OffsetDateTime revokedAt) {
+      this.revokedAt = revokedAt;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static Delegation fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vId = Json.member(o, "id", path, true, false);
-        if (vId != null) {
-            b.id(Json.string(vId, path + ".id"));
-        }
-        JsonNode vFromAgentId = Json.member(o, "from_agent_id", path, true, false);
-        if (vFromAgentId != null) {
-            b.fromAgentId(Json.string(vFromAgentId, path + ".from_agent_id"));
-        }
-        JsonNode vToAgentId = Json.member(o, "to_agent_id", path, true, false);
-        if (vToAgentId != null) {
-            b.toAgentId(Json.string(vToAgentId, path + ".to_agent_id"));
-        }
-        JsonNode vOrgId = Json.member(o, "org_id", path, true, false);
-        if (vOrgId != null) {
-            b.orgId(Json.string(vOrgId, path + ".org_id"));
-        }
-        JsonNode vScope = Json.member(o, "scope", path, true, false);
-        if (vScope != null) {
-            b.scope(Json.list(vScope, path + ".scope", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vRestrictions = Json.member(o, "restrictions", path, false, false);
-        if (vRestrictions != null) {
-            b.restrictions(Json.freeMap(vRestrictions, path + ".restrictions"));
-        }
-        JsonNode vDelegationChain = Json.member(o, "delegation_chain", path, true, false);
-        if (vDelegationChain != null) {
-            b.delegationChain(Json.list(vDelegationChain, path + ".delegation_chain", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vCreatedAt = Json.member(o, "created_at", path, true, false);
-        if (vCreatedAt != null) {
-            b.createdAt(Json.dateTime(vCreatedAt, path + ".created_at"));
-        }
-        JsonNode vExpiresAt = Json.member(o, "expires_at", path, true, false);
-        if (vExpiresAt != null) {
-            b.expiresAt(Json.dateTime(vExpiresAt, path + ".expires_at"));
-        }
-        JsonNode vRevokedAt = Json.member(o, "revoked_at", path, false, false);
-        if (vRevokedAt != null) {
-            b.revokedAt(Json.dateTime(vRevokedAt, path + ".revoked_at"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "from_agent_id", "to_agent_id", "org_id", "scope", "restrictions", "delegation_chain", "created_at", "expires_at", "revoked_at");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (id != null) {
-            out.set("id", Json.NODES.textNode(id));
-        }
-        if (fromAgentId != null) {
-            out.set("from_agent_id", Json.NODES.textNode(fromAgentId));
-        }
-        if (toAgentId != null) {
-            out.set("to_agent_id", Json.NODES.textNode(toAgentId));
-        }
-        if (orgId != null) {
-            out.set("org_id", Json.NODES.textNode(orgId));
-        }
-        if (scope != null) {
-            out.set("scope", Json.array(scope, x5 -> Json.NODES.textNode(x5)));
-        }
-        if (restrictions != null) {
-            out.set("restrictions", Json.tree(restrictions));
-        }
-        if (delegationChain != null) {
-            out.set("delegation_chain", Json.array(delegationChain, x15 -> Json.NODES.textNode(x15)));
-        }
-        if (createdAt != null) {
-            out.set("created_at", Json.dateTime(createdAt));
-        }
-        if (expiresAt != null) {
-            out.set("expires_at", Json.dateTime(expiresAt));
-        }
-        if (revokedAt != null) {
-            out.set("revoked_at", Json.dateTime(revokedAt));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public Delegation build() {
+      if (id == null) {
+        throw Facts.validation("id", "Delegation: id is required");
+      }
+      if (fromAgentId == null) {
+        throw Facts.validation("from_agent_id", "Delegation: from_agent_id is required");
+      }
+      if (toAgentId == null) {
+        throw Facts.validation("to_agent_id", "Delegation: to_agent_id is required");
+      }
+      if (orgId == null) {
+        throw Facts.validation("org_id", "Delegation: org_id is required");
+      }
+      if (scope == null) {
+        throw Facts.validation("scope", "Delegation: scope is required");
+      }
+      if (delegationChain == null) {
+        throw Facts.validation("delegation_chain", "Delegation: delegation_chain is required");
+      }
+      if (createdAt == null) {
+        throw Facts.validation("created_at", "Delegation: created_at is required");
+      }
+      if (expiresAt == null) {
+        throw Facts.validation("expires_at", "Delegation: expires_at is required");
+      }
+      return new Delegation(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof Delegation)) {
-            return false;
-        }
-        Delegation that = (Delegation) other;
-        return Objects.equals(id, that.id)
-                && Objects.equals(fromAgentId, that.fromAgentId)
-                && Objects.equals(toAgentId, that.toAgentId)
-                && Objects.equals(orgId, that.orgId)
-                && Objects.equals(scope, that.scope)
-                && Objects.equals(restrictions, that.restrictions)
-                && Objects.equals(delegationChain, that.delegationChain)
-                && Objects.equals(createdAt, that.createdAt)
-                && Objects.equals(expiresAt, that.expiresAt)
-                && Objects.equals(revokedAt, that.revokedAt)
-                && Objects.equals(additional, that.additional);
+    private Delegation buildDecoded() {
+      return new Delegation(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(id, fromAgentId, toAgentId, orgId, scope, restrictions, delegationChain, createdAt, expiresAt, revokedAt, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "Delegation{" + "id=" + id + ", " + "fromAgentId=" + fromAgentId + ", " + "toAgentId=" + toAgentId + ", " + "orgId=" + orgId + ", " + "scope=" + scope + ", " + "restrictions=" + restrictions + ", " + "delegationChain=" + delegationChain + ", " + "createdAt=" + createdAt + ", " + "expiresAt=" + expiresAt + ", " + "revokedAt=" + revokedAt + "}";
-    }
-
-    /**
-     * Builds a {&#64;link Delegation}.
-     */
-    public static final class Builder {
-        private String id;
-        private String fromAgentId;
-        private String toAgentId;
-        private String orgId;
-        private List<String> scope;
-        private Map<String, Object> restrictions;
-        private List<String> delegationChain;
-        private OffsetDateTime createdAt;
-        private OffsetDateTime expiresAt;
-        private OffsetDateTime revokedAt;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The delegation's id.
-         *
-         * @param id the value
-         * @return this builder
-         */
-        public Builder id(String id) {
-            this.id = id;
-            return this;
-        }
-
-        /**
-         * The delegator.
-         *
-         * @param fromAgentId the value
-         * @return this builder
-         */
-        public Builder fromAgentId(String fromAgentId) {
-            this.fromAgentId = fromAgentId;
-            return this;
-        }
-
-        /**
-         * The delegatee.
-         *
-         * @param toAgentId the value
-         * @return this builder
-         */
-        public Builder toAgentId(String toAgentId) {
-            this.toAgentId = toAgentId;
-            return this;
-        }
-
-        /**
-         * Its organization.
-         *
-         * @param orgId the value
-         * @return this builder
-         */
-        public Builder orgId(String orgId) {
-            this.orgId = orgId;
-            return this;
-        }
-
-        /**
-         * Delegated scopes.
-         *
-         * @param scope the value
-         * @return this builder
-         */
-        public Builder scope(List<String> scope) {
-            this.scope = scope;
-            return this;
-        }
-
-        /**
-         * Restrictions, untouched.
-         *
-         * @param restrictions the value
-         * @return this builder
-         */
-        public Builder restrictions(Map<String, Object> restrictions) {
-            this.restrictions = restrictions;
-            return this;
-        }
-
-        /**
-         * Ids of the delegations this one descends from, root first.
-         *
-         * @param delegationChain the value
-         * @return this builder
-         */
-        public Builder delegationChain(List<String> delegationChain) {
-            this.delegationChain = delegationChain;
-            return this;
-        }
-
-        /**
-         * When it was created.
-         *
-         * @param createdAt the value
-         * @return this builder
-         */
-        public Builder createdAt(OffsetDateTime createdAt) {
-            this.createdAt = createdAt;
-            return this;
-        }
-
-        /**
-         * When it expires.
-         *
-         * @param expiresAt the value
-         * @return this builder
-         */
-        public Builder expiresAt(OffsetDateTime expiresAt) {
-            this.expiresAt = expiresAt;
-            return this;
-        }
-
-        /**
-         * When it was revoked (only on revoked delegations).
-         *
-         * @param revokedAt the value
-         * @return this builder
-         */
-        public Builder revokedAt(OffsetDateTime revokedAt) {
-            this.revokedAt = revokedAt;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public Delegation build() {
-            if (id == null) {
-                throw Facts.validation("id", "Delegation: id is required");
-            }
-            if (fromAgentId == null) {
-                throw Facts.validation("from_agent_id", "Delegation: from_agent_id is required");
-            }
-            if (toAgentId == null) {
-                throw Facts.validation("to_agent_id", "Delegation: to_agent_id is required");
-            }
-            if (orgId == null) {
-                throw Facts.validation("org_id", "Delegation: org_id is required");
-            }
-            if (scope == null) {
-                throw Facts.validation("scope", "Delegation: scope is required");
-            }
-            if (delegationChain == null) {
-                throw Facts.validation("delegation_chain", "Delegation: delegation_chain is required");
-            }
-            if (createdAt == null) {
-                throw Facts.validation("created_at", "Delegation: created_at is required");
-            }
-            if (expiresAt == null) {
-                throw Facts.validation("expires_at", "Delegation: expires_at is required");
-            }
-            return new Delegation(this);
-        }
-
-        private Delegation buildDecoded() {
-            return new Delegation(this);
-        }
-    }
+  }
 }

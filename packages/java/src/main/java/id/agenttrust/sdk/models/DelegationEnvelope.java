@@ -12,177 +12,173 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The delegation, wrapped (create answers). Immutable; build one with {&#64;link #builder()}.
+ * The delegation, wrapped (create answers). Immutable; build one with {@link #builder()}.
  */
 public final class DelegationEnvelope implements JsonValue {
-    private final Delegation delegation;
-    private final Map<String, Object> additional;
-    
+  private final Delegation delegation;
+  private final Map<String, Object> additional;
 
-    private DelegationEnvelope(Builder b) {
-        this.delegation = b.delegation;
-        this.additional = Json.copy(b.additional);
-        
+  private DelegationEnvelope(Builder b) {
+    this.delegation = b.delegation;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.delegation = delegation;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * delegation.
+   *
+   * @return the value
+   */
+  public Delegation getDelegation() {
+    return delegation;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static DelegationEnvelope fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vDelegation = Json.member(o, "delegation", path, true, false);
+    if (vDelegation != null) {
+      b.delegation(Delegation.fromJson(vDelegation, path + ".delegation"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.delegation = delegation;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("delegation");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (delegation != null) {
+      out.set("delegation", delegation.toJson());
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof DelegationEnvelope)) {
+      return false;
+    }
+    DelegationEnvelope that = (DelegationEnvelope) other;
+    return Objects.equals(delegation, that.delegation)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(delegation, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "DelegationEnvelope{" + "delegation=" + delegation + "}";
+  }
+
+  /**
+   * Builds a {@link DelegationEnvelope}.
+   */
+  public static final class Builder {
+    private Delegation delegation;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * delegation.
      *
+     * @param delegation the value
+     * @return this builder
+     */
+    public Builder delegation(Delegation delegation) {
+      this.delegation = delegation;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public Delegation getDelegation() {
-        return delegation;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public DelegationEnvelope build() {
+      if (delegation == null) {
+        throw Facts.validation("delegation", "DelegationEnvelope: delegation is required");
+      }
+      return new DelegationEnvelope(this);
     }
 
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static DelegationEnvelope fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vDelegation = Json.member(o, "delegation", path, true, false);
-        if (vDelegation != null) {
-            b.delegation(Delegation.fromJson(vDelegation, path + ".delegation"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
+    private DelegationEnvelope buildDecoded() {
+      return new DelegationEnvelope(this);
     }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("delegation");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (delegation != null) {
-            out.set("delegation", delegation.toJson());
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
-    }
-
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof DelegationEnvelope)) {
-            return false;
-        }
-        DelegationEnvelope that = (DelegationEnvelope) other;
-        return Objects.equals(delegation, that.delegation)
-                && Objects.equals(additional, that.additional);
-    }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(delegation, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "DelegationEnvelope{" + "delegation=" + delegation + "}";
-    }
-
-    /**
-     * Builds a {&#64;link DelegationEnvelope}.
-     */
-    public static final class Builder {
-        private Delegation delegation;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * delegation.
-         *
-         * @param delegation the value
-         * @return this builder
-         */
-        public Builder delegation(Delegation delegation) {
-            this.delegation = delegation;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public DelegationEnvelope build() {
-            if (delegation == null) {
-                throw Facts.validation("delegation", "DelegationEnvelope: delegation is required");
-            }
-            return new DelegationEnvelope(this);
-        }
-
-        private DelegationEnvelope buildDecoded() {
-            return new DelegationEnvelope(this);
-        }
-    }
+  }
 }

@@ -13,177 +13,173 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Delegations, wrapped. Immutable; build one with {&#64;link #builder()}.
+ * Delegations, wrapped. Immutable; build one with {@link #builder()}.
  */
 public final class DelegationList implements JsonValue {
-    private final List<Delegation> delegations;
-    private final Map<String, Object> additional;
-    
+  private final List<Delegation> delegations;
+  private final Map<String, Object> additional;
 
-    private DelegationList(Builder b) {
-        this.delegations = b.delegations == null ? null : Json.copy(b.delegations);
-        this.additional = Json.copy(b.additional);
-        
+  private DelegationList(Builder b) {
+    this.delegations = b.delegations == null ? null : Json.copy(b.delegations);
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.delegations = delegations;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The delegations, newest first.
+   *
+   * @return the value
+   */
+  public List<Delegation> getDelegations() {
+    return delegations;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static DelegationList fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vDelegations = Json.member(o, "delegations", path, true, false);
+    if (vDelegations != null) {
+      b.delegations(Json.list(vDelegations, path + ".delegations", (n0, p0) -> Delegation.fromJson(n0, p0)));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.delegations = delegations;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("delegations");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (delegations != null) {
+      out.set("delegations", Json.array(delegations, x11 -> x11.toJson()));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof DelegationList)) {
+      return false;
+    }
+    DelegationList that = (DelegationList) other;
+    return Objects.equals(delegations, that.delegations)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(delegations, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "DelegationList{" + "delegations=" + delegations + "}";
+  }
+
+  /**
+   * Builds a {@link DelegationList}.
+   */
+  public static final class Builder {
+    private List<Delegation> delegations;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The delegations, newest first.
      *
+     * @param delegations the value
+     * @return this builder
+     */
+    public Builder delegations(List<Delegation> delegations) {
+      this.delegations = delegations;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public List<Delegation> getDelegations() {
-        return delegations;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public DelegationList build() {
+      if (delegations == null) {
+        throw Facts.validation("delegations", "DelegationList: delegations is required");
+      }
+      return new DelegationList(this);
     }
 
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static DelegationList fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vDelegations = Json.member(o, "delegations", path, true, false);
-        if (vDelegations != null) {
-            b.delegations(Json.list(vDelegations, path + ".delegations", (n0, p0) -> Delegation.fromJson(n0, p0)));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
+    private DelegationList buildDecoded() {
+      return new DelegationList(this);
     }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("delegations");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (delegations != null) {
-            out.set("delegations", Json.array(delegations, x11 -> x11.toJson()));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
-    }
-
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof DelegationList)) {
-            return false;
-        }
-        DelegationList that = (DelegationList) other;
-        return Objects.equals(delegations, that.delegations)
-                && Objects.equals(additional, that.additional);
-    }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(delegations, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "DelegationList{" + "delegations=" + delegations + "}";
-    }
-
-    /**
-     * Builds a {&#64;link DelegationList}.
-     */
-    public static final class Builder {
-        private List<Delegation> delegations;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The delegations, newest first.
-         *
-         * @param delegations the value
-         * @return this builder
-         */
-        public Builder delegations(List<Delegation> delegations) {
-            this.delegations = delegations;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public DelegationList build() {
-            if (delegations == null) {
-                throw Facts.validation("delegations", "DelegationList: delegations is required");
-            }
-            return new DelegationList(this);
-        }
-
-        private DelegationList buildDecoded() {
-            return new DelegationList(this);
-        }
-    }
+  }
 }

@@ -13,214 +13,209 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Delivery attempts, wrapped, with their count. Immutable; build one with {&#64;link
- * #builder()}.
+ * Delivery attempts, wrapped, with their count. Immutable; build one with {@link #builder()}.
  */
 public final class DeliveryLog implements JsonValue {
-    private final List<DeliveryRecord> logs;
-    private final Long total;
-    private final Map<String, Object> additional;
-    
+  private final List<DeliveryRecord> logs;
+  private final Long total;
+  private final Map<String, Object> additional;
 
-    private DeliveryLog(Builder b) {
-        this.logs = b.logs == null ? null : Json.copy(b.logs);
-        this.total = b.total;
-        this.additional = Json.copy(b.additional);
-        
+  private DeliveryLog(Builder b) {
+    this.logs = b.logs == null ? null : Json.copy(b.logs);
+    this.total = b.total;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.logs = logs;
+    b.total = total;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The attempts, newest first.
+   *
+   * @return the value
+   */
+  public List<DeliveryRecord> getLogs() {
+    return logs;
+  }
+
+  /**
+   * How many there are.
+   *
+   * @return the value
+   */
+  public long getTotal() {
+    return total;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static DeliveryLog fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vLogs = Json.member(o, "logs", path, true, false);
+    if (vLogs != null) {
+      b.logs(Json.list(vLogs, path + ".logs", (n0, p0) -> DeliveryRecord.fromJson(n0, p0)));
+    }
+    JsonNode vTotal = Json.member(o, "total", path, true, false);
+    if (vTotal != null) {
+      b.total(Json.integer(vTotal, path + ".total"));
+      Json.range(b.total, path + ".total", 0.0, null);
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.logs = logs;
-        b.total = total;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("logs", "total");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (logs != null) {
+      out.set("logs", Json.array(logs, x4 -> x4.toJson()));
+    }
+    if (total != null) {
+      out.set("total", Json.NODES.numberNode(total));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof DeliveryLog)) {
+      return false;
+    }
+    DeliveryLog that = (DeliveryLog) other;
+    return Objects.equals(logs, that.logs)
+        && Objects.equals(total, that.total)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(logs, total, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "DeliveryLog{" + "logs=" + logs + ", " + "total=" + total + "}";
+  }
+
+  /**
+   * Builds a {@link DeliveryLog}.
+   */
+  public static final class Builder {
+    private List<DeliveryRecord> logs;
+    private Long total;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The attempts, newest first.
      *
-     * @return the value
+     * @param logs the value
+     * @return this builder
      */
-    public List<DeliveryRecord> getLogs() {
-        return logs;
+    public Builder logs(List<DeliveryRecord> logs) {
+      this.logs = logs;
+      return this;
     }
 
     /**
      * How many there are.
      *
+     * @param total the value
+     * @return this builder
+     */
+    public Builder total(long total) {
+      this.total = total;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public long getTotal() {
-        return total;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public DeliveryLog build() {
+      if (logs == null) {
+        throw Facts.validation("logs", "DeliveryLog: logs is required");
+      }
+      if (total == null) {
+        throw Facts.validation("total", "DeliveryLog: total is required");
+      }
+      return new DeliveryLog(this);
     }
 
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static DeliveryLog fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vLogs = Json.member(o, "logs", path, true, false);
-        if (vLogs != null) {
-            b.logs(Json.list(vLogs, path + ".logs", (n0, p0) -> DeliveryRecord.fromJson(n0, p0)));
-        }
-        JsonNode vTotal = Json.member(o, "total", path, true, false);
-        if (vTotal != null) {
-            b.total(Json.integer(vTotal, path + ".total"));
-            Json.range(b.total, path + ".total", 0.0, null);
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
+    private DeliveryLog buildDecoded() {
+      return new DeliveryLog(this);
     }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("logs", "total");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (logs != null) {
-            out.set("logs", Json.array(logs, x4 -> x4.toJson()));
-        }
-        if (total != null) {
-            out.set("total", Json.NODES.numberNode(total));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
-    }
-
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof DeliveryLog)) {
-            return false;
-        }
-        DeliveryLog that = (DeliveryLog) other;
-        return Objects.equals(logs, that.logs)
-                && Objects.equals(total, that.total)
-                && Objects.equals(additional, that.additional);
-    }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(logs, total, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "DeliveryLog{" + "logs=" + logs + ", " + "total=" + total + "}";
-    }
-
-    /**
-     * Builds a {&#64;link DeliveryLog}.
-     */
-    public static final class Builder {
-        private List<DeliveryRecord> logs;
-        private Long total;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The attempts, newest first.
-         *
-         * @param logs the value
-         * @return this builder
-         */
-        public Builder logs(List<DeliveryRecord> logs) {
-            this.logs = logs;
-            return this;
-        }
-
-        /**
-         * How many there are.
-         *
-         * @param total the value
-         * @return this builder
-         */
-        public Builder total(long total) {
-            this.total = total;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public DeliveryLog build() {
-            if (logs == null) {
-                throw Facts.validation("logs", "DeliveryLog: logs is required");
-            }
-            if (total == null) {
-                throw Facts.validation("total", "DeliveryLog: total is required");
-            }
-            return new DeliveryLog(this);
-        }
-
-        private DeliveryLog buildDecoded() {
-            return new DeliveryLog(this);
-        }
-    }
+  }
 }

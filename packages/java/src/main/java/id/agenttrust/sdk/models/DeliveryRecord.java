@@ -13,389 +13,385 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * DeliveryRecord Immutable; build one with {&#64;link #builder()}.
+ * DeliveryRecord Immutable; build one with {@link #builder()}.
  */
 public final class DeliveryRecord implements JsonValue {
-    private final String id;
-    private final String destinationId;
-    private final Long batchSize;
-    private final String status;
-    private final Long statusCode;
-    private final String errorMessage;
-    private final OffsetDateTime deliveredAt;
-    private final Map<String, Object> additional;
-    
+  private final String id;
+  private final String destinationId;
+  private final Long batchSize;
+  private final String status;
+  private final Long statusCode;
+  private final String errorMessage;
+  private final OffsetDateTime deliveredAt;
+  private final Map<String, Object> additional;
 
-    private DeliveryRecord(Builder b) {
-        this.id = b.id;
-        this.destinationId = b.destinationId;
-        this.batchSize = b.batchSize;
-        this.status = b.status;
-        this.statusCode = b.statusCode;
-        this.errorMessage = b.errorMessage;
-        this.deliveredAt = b.deliveredAt;
-        this.additional = Json.copy(b.additional);
-        
+  private DeliveryRecord(Builder b) {
+    this.id = b.id;
+    this.destinationId = b.destinationId;
+    this.batchSize = b.batchSize;
+    this.status = b.status;
+    this.statusCode = b.statusCode;
+    this.errorMessage = b.errorMessage;
+    this.deliveredAt = b.deliveredAt;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.destinationId = destinationId;
+    b.batchSize = batchSize;
+    b.status = status;
+    b.statusCode = statusCode;
+    b.errorMessage = errorMessage;
+    b.deliveredAt = deliveredAt;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The attempt's id.
+   *
+   * @return the value
+   */
+  public String getId() {
+    return id;
+  }
+
+  /**
+   * The destination.
+   *
+   * @return the value
+   */
+  public String getDestinationId() {
+    return destinationId;
+  }
+
+  /**
+   * Events in the delivery.
+   *
+   * @return the value
+   */
+  public long getBatchSize() {
+    return batchSize;
+  }
+
+  /**
+   * Outcome: {@code success} or {@code failed}.
+   *
+   * @return the value
+   */
+  public String getStatus() {
+    return status;
+  }
+
+  /**
+   * The endpoint's HTTP status (0 when it did not answer).
+   *
+   * @return the value
+   */
+  public long getStatusCode() {
+    return statusCode;
+  }
+
+  /**
+   * Why it failed (empty on success).
+   *
+   * @return the value
+   */
+  public String getErrorMessage() {
+    return errorMessage;
+  }
+
+  /**
+   * When it was attempted.
+   *
+   * @return the value
+   */
+  public OffsetDateTime getDeliveredAt() {
+    return deliveredAt;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static DeliveryRecord fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vId = Json.member(o, "id", path, true, false);
+    if (vId != null) {
+      b.id(Json.string(vId, path + ".id"));
+    }
+    JsonNode vDestinationId = Json.member(o, "destination_id", path, true, false);
+    if (vDestinationId != null) {
+      b.destinationId(Json.string(vDestinationId, path + ".destination_id"));
+    }
+    JsonNode vBatchSize = Json.member(o, "batch_size", path, true, false);
+    if (vBatchSize != null) {
+      b.batchSize(Json.integer(vBatchSize, path + ".batch_size"));
+      Json.range(b.batchSize, path + ".batch_size", 0.0, null);
+    }
+    JsonNode vStatus = Json.member(o, "status", path, true, false);
+    if (vStatus != null) {
+      b.status(Json.string(vStatus, path + ".status"));
+    }
+    JsonNode vStatusCode = Json.member(o, "status_code", path, true, false);
+    if (vStatusCode != null) {
+      b.statusCode(Json.integer(vStatusCode, path + ".status_code"));
+      Json.range(b.statusCode, path + ".status_code", 0.0, null);
+    }
+    JsonNode vErrorMessage = Json.member(o, "error_message", path, true, false);
+    if (vErrorMessage != null) {
+      b.errorMessage(Json.string(vErrorMessage, path + ".error_message"));
+    }
+    JsonNode vDeliveredAt = Json.member(o, "delivered_at", path, true, false);
+    if (vDeliveredAt != null) {
+      b.deliveredAt(Json.dateTime(vDeliveredAt, path + ".delivered_at"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.id = id;
-        b.destinationId = destinationId;
-        b.batchSize = batchSize;
-        b.status = status;
-        b.statusCode = statusCode;
-        b.errorMessage = errorMessage;
-        b.deliveredAt = deliveredAt;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "destination_id", "batch_size", "status", "status_code", "error_message", "delivered_at");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (id != null) {
+      out.set("id", Json.NODES.textNode(id));
+    }
+    if (destinationId != null) {
+      out.set("destination_id", Json.NODES.textNode(destinationId));
+    }
+    if (batchSize != null) {
+      out.set("batch_size", Json.NODES.numberNode(batchSize));
+    }
+    if (status != null) {
+      out.set("status", Json.NODES.textNode(status));
+    }
+    if (statusCode != null) {
+      out.set("status_code", Json.NODES.numberNode(statusCode));
+    }
+    if (errorMessage != null) {
+      out.set("error_message", Json.NODES.textNode(errorMessage));
+    }
+    if (deliveredAt != null) {
+      out.set("delivered_at", Json.dateTime(deliveredAt));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof DeliveryRecord)) {
+      return false;
+    }
+    DeliveryRecord that = (DeliveryRecord) other;
+    return Objects.equals(id, that.id)
+        && Objects.equals(destinationId, that.destinationId)
+        && Objects.equals(batchSize, that.batchSize)
+        && Objects.equals(status, that.status)
+        && Objects.equals(statusCode, that.statusCode)
+        && Objects.equals(errorMessage, that.errorMessage)
+        && Objects.equals(deliveredAt, that.deliveredAt)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, destinationId, batchSize, status, statusCode, errorMessage, deliveredAt, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "DeliveryRecord{" + "id=" + id + ", " + "destinationId=" + destinationId + ", " + "batchSize=" + batchSize + ", " + "status=" + status + ", " + "statusCode=" + statusCode + ", " + "errorMessage=" + errorMessage + ", " + "deliveredAt=" + deliveredAt + "}";
+  }
+
+  /**
+   * Builds a {@link DeliveryRecord}.
+   */
+  public static final class Builder {
+    private String id;
+    private String destinationId;
+    private Long batchSize;
+    private String status;
+    private Long statusCode;
+    private String errorMessage;
+    private OffsetDateTime deliveredAt;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The attempt's id.
      *
-     * @return the value
+     * @param id the value
+     * @return this builder
      */
-    public String getId() {
-        return id;
+    public Builder id(String id) {
+      this.id = id;
+      return this;
     }
 
     /**
      * The destination.
      *
-     * @return the value
+     * @param destinationId the value
+     * @return this builder
      */
-    public String getDestinationId() {
-        return destinationId;
+    public Builder destinationId(String destinationId) {
+      this.destinationId = destinationId;
+      return this;
     }
 
     /**
      * Events in the delivery.
      *
-     * @return the value
+     * @param batchSize the value
+     * @return this builder
      */
-    public long getBatchSize() {
-        return batchSize;
+    public Builder batchSize(long batchSize) {
+      this.batchSize = batchSize;
+      return this;
     }
 
     /**
      * Outcome: {@code success} or {@code failed}.
      *
-     * @return the value
+     * @param status the value
+     * @return this builder
      */
-    public String getStatus() {
-        return status;
+    public Builder status(String status) {
+      this.status = status;
+      return this;
     }
 
     /**
      * The endpoint's HTTP status (0 when it did not answer).
      *
-     * @return the value
+     * @param statusCode the value
+     * @return this builder
      */
-    public long getStatusCode() {
-        return statusCode;
+    public Builder statusCode(long statusCode) {
+      this.statusCode = statusCode;
+      return this;
     }
 
     /**
      * Why it failed (empty on success).
      *
-     * @return the value
+     * @param errorMessage the value
+     * @return this builder
      */
-    public String getErrorMessage() {
-        return errorMessage;
+    public Builder errorMessage(String errorMessage) {
+      this.errorMessage = errorMessage;
+      return this;
     }
 
     /**
      * When it was attempted.
      *
+     * @param deliveredAt the value
+     * @return this builder
+     */
+    public Builder deliveredAt(OffsetDateTime deliveredAt) {
+      this.deliveredAt = deliveredAt;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public OffsetDateTime getDeliveredAt() {
-        return deliveredAt;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
-    }
-
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static DeliveryRecord fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vId = Json.member(o, "id", path, true, false);
-        if (vId != null) {
-            b.id(Json.string(vId, path + ".id"));
-        }
-        JsonNode vDestinationId = Json.member(o, "destination_id", path, true, false);
-        if (vDestinationId != null) {
-            b.destinationId(Json.string(vDestinationId, path + ".destination_id"));
-        }
-        JsonNode vBatchSize = Json.member(o, "batch_size", path, true, false);
-        if (vBatchSize != null) {
-            b.batchSize(Json.integer(vBatchSize, path + ".batch_size"));
-            Json.range(b.batchSize, path + ".batch_size", 0.0, null);
-        }
-        JsonNode vStatus = Json.member(o, "status", path, true, false);
-        if (vStatus != null) {
-            b.status(Json.string(vStatus, path + ".status"));
-        }
-        JsonNode vStatusCode = Json.member(o, "status_code", path, true, false);
-        if (vStatusCode != null) {
-            b.statusCode(Json.integer(vStatusCode, path + ".status_code"));
-            Json.range(b.statusCode, path + ".status_code", 0.0, null);
-        }
-        JsonNode vErrorMessage = Json.member(o, "error_message", path, true, false);
-        if (vErrorMessage != null) {
-            b.errorMessage(Json.string(vErrorMessage, path + ".error_message"));
-        }
-        JsonNode vDeliveredAt = Json.member(o, "delivered_at", path, true, false);
-        if (vDeliveredAt != null) {
-            b.deliveredAt(Json.dateTime(vDeliveredAt, path + ".delivered_at"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "destination_id", "batch_size", "status", "status_code", "error_message", "delivered_at");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (id != null) {
-            out.set("id", Json.NODES.textNode(id));
-        }
-        if (destinationId != null) {
-            out.set("destination_id", Json.NODES.textNode(destinationId));
-        }
-        if (batchSize != null) {
-            out.set("batch_size", Json.NODES.numberNode(batchSize));
-        }
-        if (status != null) {
-            out.set("status", Json.NODES.textNode(status));
-        }
-        if (statusCode != null) {
-            out.set("status_code", Json.NODES.numberNode(statusCode));
-        }
-        if (errorMessage != null) {
-            out.set("error_message", Json.NODES.textNode(errorMessage));
-        }
-        if (deliveredAt != null) {
-            out.set("delivered_at", Json.dateTime(deliveredAt));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public DeliveryRecord build() {
+      if (id == null) {
+        throw Facts.validation("id", "DeliveryRecord: id is required");
+      }
+      if (destinationId == null) {
+        throw Facts.validation("destination_id", "DeliveryRecord: destination_id is required");
+      }
+      if (batchSize == null) {
+        throw Facts.validation("batch_size", "DeliveryRecord: batch_size is required");
+      }
+      if (status == null) {
+        throw Facts.validation("status", "DeliveryRecord: status is required");
+      }
+      if (statusCode == null) {
+        throw Facts.validation("status_code", "DeliveryRecord: status_code is required");
+      }
+      if (errorMessage == null) {
+        throw Facts.validation("error_message", "DeliveryRecord: error_message is required");
+      }
+      if (deliveredAt == null) {
+        throw Facts.validation("delivered_at", "DeliveryRecord: delivered_at is required");
+      }
+      return new DeliveryRecord(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof DeliveryRecord)) {
-            return false;
-        }
-        DeliveryRecord that = (DeliveryRecord) other;
-        return Objects.equals(id, that.id)
-                && Objects.equals(destinationId, that.destinationId)
-                && Objects.equals(batchSize, that.batchSize)
-                && Objects.equals(status, that.status)
-                && Objects.equals(statusCode, that.statusCode)
-                && Objects.equals(errorMessage, that.errorMessage)
-                && Objects.equals(deliveredAt, that.deliveredAt)
-                && Objects.equals(additional, that.additional);
+    private DeliveryRecord buildDecoded() {
+      return new DeliveryRecord(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(id, destinationId, batchSize, status, statusCode, errorMessage, deliveredAt, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "DeliveryRecord{" + "id=" + id + ", " + "destinationId=" + destinationId + ", " + "batchSize=" + batchSize + ", " + "status=" + status + ", " + "statusCode=" + statusCode + ", " + "errorMessage=" + errorMessage + ", " + "deliveredAt=" + deliveredAt + "}";
-    }
-
-    /**
-     * Builds a {&#64;link DeliveryRecord}.
-     */
-    public static final class Builder {
-        private String id;
-        private String destinationId;
-        private Long batchSize;
-        private String status;
-        private Long statusCode;
-        private String errorMessage;
-        private OffsetDateTime deliveredAt;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The attempt's id.
-         *
-         * @param id the value
-         * @return this builder
-         */
-        public Builder id(String id) {
-            this.id = id;
-            return this;
-        }
-
-        /**
-         * The destination.
-         *
-         * @param destinationId the value
-         * @return this builder
-         */
-        public Builder destinationId(String destinationId) {
-            this.destinationId = destinationId;
-            return this;
-        }
-
-        /**
-         * Events in the delivery.
-         *
-         * @param batchSize the value
-         * @return this builder
-         */
-        public Builder batchSize(long batchSize) {
-            this.batchSize = batchSize;
-            return this;
-        }
-
-        /**
-         * Outcome: {@code success} or {@code failed}.
-         *
-         * @param status the value
-         * @return this builder
-         */
-        public Builder status(String status) {
-            this.status = status;
-            return this;
-        }
-
-        /**
-         * The endpoint's HTTP status (0 when it did not answer).
-         *
-         * @param statusCode the value
-         * @return this builder
-         */
-        public Builder statusCode(long statusCode) {
-            this.statusCode = statusCode;
-            return this;
-        }
-
-        /**
-         * Why it failed (empty on success).
-         *
-         * @param errorMessage the value
-         * @return this builder
-         */
-        public Builder errorMessage(String errorMessage) {
-            this.errorMessage = errorMessage;
-            return this;
-        }
-
-        /**
-         * When it was attempted.
-         *
-         * @param deliveredAt the value
-         * @return this builder
-         */
-        public Builder deliveredAt(OffsetDateTime deliveredAt) {
-            this.deliveredAt = deliveredAt;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public DeliveryRecord build() {
-            if (id == null) {
-                throw Facts.validation("id", "DeliveryRecord: id is required");
-            }
-            if (destinationId == null) {
-                throw Facts.validation("destination_id", "DeliveryRecord: destination_id is required");
-            }
-            if (batchSize == null) {
-                throw Facts.validation("batch_size", "DeliveryRecord: batch_size is required");
-            }
-            if (status == null) {
-                throw Facts.validation("status", "DeliveryRecord: status is required");
-            }
-            if (statusCode == null) {
-                throw Facts.validation("status_code", "DeliveryRecord: status_code is required");
-            }
-            if (errorMessage == null) {
-                throw Facts.validation("error_message", "DeliveryRecord: error_message is required");
-            }
-            if (deliveredAt == null) {
-                throw Facts.validation("delivered_at", "DeliveryRecord: delivered_at is required");
-            }
-            return new DeliveryRecord(this);
-        }
-
-        private DeliveryRecord buildDecoded() {
-            return new DeliveryRecord(this);
-        }
-    }
+  }
 }

@@ -10,137 +10,116 @@ import java.util.Objects;
 
 /**
  * An empty JSON object, the body Java sends on body-less POST and PUT requests. Immutable;
- * build one with {&#64;link #builder()}.
+ * build one with {@link #builder()}.
  */
 public final class EmptyObject implements JsonValue {
-    
-    
-    
+  private EmptyObject(Builder b) {
+  }
 
-    private EmptyObject(Builder b) {
-        
-        
-        
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+
+    return b;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static EmptyObject fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+
+    return b.buildDecoded();
+  }
+
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof EmptyObject)) {
+      return false;
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return true;
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash();
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "EmptyObject{" + "}";
+  }
+
+  /**
+   * Builds a {@link EmptyObject}.
+   */
+  public static final class Builder {
+    private Builder() {}
 
     /**
-     * A builder holding this value's fields.
+     * Builds the value.
      *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        
-        
-        
-        return b;
-    }
-
-    
-    
-
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static EmptyObject fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        
-        return out;
+    public EmptyObject build() {
+      return new EmptyObject(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof EmptyObject)) {
-            return false;
-        }
-        
-        return true;
+    private EmptyObject buildDecoded() {
+      return new EmptyObject(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash();
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "EmptyObject{" + "}";
-    }
-
-    /**
-     * Builds a {&#64;link EmptyObject}.
-     */
-    public static final class Builder {
-        
-        
-        
-
-        private Builder() {}
-        
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public EmptyObject build() {
-            
-            return new EmptyObject(this);
-        }
-
-        private EmptyObject buildDecoded() {
-            return new EmptyObject(this);
-        }
-    }
+  }
 }

@@ -16,232 +16,232 @@ import java.util.Objects;
  * constant, or the raw value the gateway sent (never an error).
  */
 public final class ErrorCode implements JsonValue {
-    /**
-     * Guardian denied the action (client-side, from a check decision).
-     */
-    public static final ErrorCode ACTION_DENIED = new ErrorCode("ACTION_DENIED", true);
+  /**
+   * Guardian denied the action (client-side, from a check decision).
+   */
+  public static final ErrorCode ACTION_DENIED = new ErrorCode("ACTION_DENIED", true);
 
-    /**
-     * The action needs an approved elevation (client-side, from a check decision).
-     */
-    public static final ErrorCode ELEVATION_REQUIRED = new ErrorCode("ELEVATION_REQUIRED", true);
+  /**
+   * The action needs an approved elevation (client-side, from a check decision).
+   */
+  public static final ErrorCode ELEVATION_REQUIRED = new ErrorCode("ELEVATION_REQUIRED", true);
 
-    /**
-     * Guardian could not be reached or answered 5xx after retries, and fail-open is off.
-     */
-    public static final ErrorCode GUARDIAN_UNAVAILABLE = new ErrorCode("GUARDIAN_UNAVAILABLE", true);
+  /**
+   * Guardian could not be reached or answered 5xx after retries, and fail-open is off.
+   */
+  public static final ErrorCode GUARDIAN_UNAVAILABLE = new ErrorCode("GUARDIAN_UNAVAILABLE", true);
 
-    /**
-     * Invalid or missing API key (HTTP 401).
-     */
-    public static final ErrorCode AUTH_FAILED = new ErrorCode("AUTH_FAILED", true);
+  /**
+   * Invalid or missing API key (HTTP 401).
+   */
+  public static final ErrorCode AUTH_FAILED = new ErrorCode("AUTH_FAILED", true);
 
-    /**
-     * The key or agent lacks the right to this operation (HTTP 403).
-     */
-    public static final ErrorCode AUTH_DENIED = new ErrorCode("AUTH_DENIED", true);
+  /**
+   * The key or agent lacks the right to this operation (HTTP 403).
+   */
+  public static final ErrorCode AUTH_DENIED = new ErrorCode("AUTH_DENIED", true);
 
-    /**
-     * No such resource (HTTP 404).
-     */
-    public static final ErrorCode NOT_FOUND = new ErrorCode("NOT_FOUND", true);
+  /**
+   * No such resource (HTTP 404).
+   */
+  public static final ErrorCode NOT_FOUND = new ErrorCode("NOT_FOUND", true);
 
-    /**
-     * The request failed validation (HTTP 400).
-     */
-    public static final ErrorCode VALIDATION_ERROR = new ErrorCode("VALIDATION_ERROR", true);
+  /**
+   * The request failed validation (HTTP 400).
+   */
+  public static final ErrorCode VALIDATION_ERROR = new ErrorCode("VALIDATION_ERROR", true);
 
-    /**
-     * Connection refused, reset or DNS failure (client-side).
-     */
-    public static final ErrorCode NETWORK_ERROR = new ErrorCode("NETWORK_ERROR", true);
+  /**
+   * Connection refused, reset or DNS failure (client-side).
+   */
+  public static final ErrorCode NETWORK_ERROR = new ErrorCode("NETWORK_ERROR", true);
 
-    /**
-     * The request timed out (client-side).
-     */
-    public static final ErrorCode TIMEOUT = new ErrorCode("TIMEOUT", true);
+  /**
+   * The request timed out (client-side).
+   */
+  public static final ErrorCode TIMEOUT = new ErrorCode("TIMEOUT", true);
 
-    /**
-     * A presented token has expired (HTTP 401).
-     */
-    public static final ErrorCode TOKEN_EXPIRED = new ErrorCode("TOKEN_EXPIRED", true);
+  /**
+   * A presented token has expired (HTTP 401).
+   */
+  public static final ErrorCode TOKEN_EXPIRED = new ErrorCode("TOKEN_EXPIRED", true);
 
-    /**
-     * The agent is revoked (HTTP 403 or 409).
-     */
-    public static final ErrorCode AGENT_REVOKED = new ErrorCode("AGENT_REVOKED", true);
+  /**
+   * The agent is revoked (HTTP 403 or 409).
+   */
+  public static final ErrorCode AGENT_REVOKED = new ErrorCode("AGENT_REVOKED", true);
 
-    /**
-     * The agent is suspended (HTTP 403 or 409).
-     */
-    public static final ErrorCode AGENT_SUSPENDED = new ErrorCode("AGENT_SUSPENDED", true);
+  /**
+   * The agent is suspended (HTTP 403 or 409).
+   */
+  public static final ErrorCode AGENT_SUSPENDED = new ErrorCode("AGENT_SUSPENDED", true);
 
-    /**
-     * The resource's state forbids the operation (HTTP 409).
-     */
-    public static final ErrorCode CONFLICT = new ErrorCode("CONFLICT", true);
+  /**
+   * The resource's state forbids the operation (HTTP 409).
+   */
+  public static final ErrorCode CONFLICT = new ErrorCode("CONFLICT", true);
 
-    /**
-     * The request body is too large (HTTP 413).
-     */
-    public static final ErrorCode PAYLOAD_TOO_LARGE = new ErrorCode("PAYLOAD_TOO_LARGE", true);
+  /**
+   * The request body is too large (HTTP 413).
+   */
+  public static final ErrorCode PAYLOAD_TOO_LARGE = new ErrorCode("PAYLOAD_TOO_LARGE", true);
 
-    /**
-     * The request body is not JSON (HTTP 415).
-     */
-    public static final ErrorCode UNSUPPORTED_MEDIA_TYPE = new ErrorCode("UNSUPPORTED_MEDIA_TYPE", true);
+  /**
+   * The request body is not JSON (HTTP 415).
+   */
+  public static final ErrorCode UNSUPPORTED_MEDIA_TYPE = new ErrorCode("UNSUPPORTED_MEDIA_TYPE", true);
 
-    /**
-     * Too many requests (HTTP 429).
-     */
-    public static final ErrorCode RATE_LIMITED = new ErrorCode("RATE_LIMITED", true);
+  /**
+   * Too many requests (HTTP 429).
+   */
+  public static final ErrorCode RATE_LIMITED = new ErrorCode("RATE_LIMITED", true);
 
-    /**
-     * The gateway failed (HTTP 500).
-     */
-    public static final ErrorCode INTERNAL_ERROR = new ErrorCode("INTERNAL_ERROR", true);
+  /**
+   * The gateway failed (HTTP 500).
+   */
+  public static final ErrorCode INTERNAL_ERROR = new ErrorCode("INTERNAL_ERROR", true);
 
-    /**
-     * The gateway's answer did not match this spec (client-side).
-     */
-    public static final ErrorCode INVALID_RESPONSE = new ErrorCode("INVALID_RESPONSE", true);
+  /**
+   * The gateway's answer did not match this spec (client-side).
+   */
+  public static final ErrorCode INVALID_RESPONSE = new ErrorCode("INVALID_RESPONSE", true);
 
-    /**
-     * A human denied the elevation (client-side, while waiting for approval).
-     */
-    public static final ErrorCode APPROVAL_DENIED = new ErrorCode("APPROVAL_DENIED", true);
+  /**
+   * A human denied the elevation (client-side, while waiting for approval).
+   */
+  public static final ErrorCode APPROVAL_DENIED = new ErrorCode("APPROVAL_DENIED", true);
 
-    /**
-     * The elevation request expired before a decision (client-side).
-     */
-    public static final ErrorCode APPROVAL_EXPIRED = new ErrorCode("APPROVAL_EXPIRED", true);
+  /**
+   * The elevation request expired before a decision (client-side).
+   */
+  public static final ErrorCode APPROVAL_EXPIRED = new ErrorCode("APPROVAL_EXPIRED", true);
 
-    /**
-     * The caller's deadline passed while waiting for approval (client-side).
-     */
-    public static final ErrorCode APPROVAL_TIMEOUT = new ErrorCode("APPROVAL_TIMEOUT", true);
+  /**
+   * The caller's deadline passed while waiting for approval (client-side).
+   */
+  public static final ErrorCode APPROVAL_TIMEOUT = new ErrorCode("APPROVAL_TIMEOUT", true);
 
-    private static final Map<String, ErrorCode> KNOWN = new LinkedHashMap<>();
+  private static final Map<String, ErrorCode> KNOWN = new LinkedHashMap<>();
 
-    static {
-        KNOWN.put("ACTION_DENIED", ACTION_DENIED);
-        KNOWN.put("ELEVATION_REQUIRED", ELEVATION_REQUIRED);
-        KNOWN.put("GUARDIAN_UNAVAILABLE", GUARDIAN_UNAVAILABLE);
-        KNOWN.put("AUTH_FAILED", AUTH_FAILED);
-        KNOWN.put("AUTH_DENIED", AUTH_DENIED);
-        KNOWN.put("NOT_FOUND", NOT_FOUND);
-        KNOWN.put("VALIDATION_ERROR", VALIDATION_ERROR);
-        KNOWN.put("NETWORK_ERROR", NETWORK_ERROR);
-        KNOWN.put("TIMEOUT", TIMEOUT);
-        KNOWN.put("TOKEN_EXPIRED", TOKEN_EXPIRED);
-        KNOWN.put("AGENT_REVOKED", AGENT_REVOKED);
-        KNOWN.put("AGENT_SUSPENDED", AGENT_SUSPENDED);
-        KNOWN.put("CONFLICT", CONFLICT);
-        KNOWN.put("PAYLOAD_TOO_LARGE", PAYLOAD_TOO_LARGE);
-        KNOWN.put("UNSUPPORTED_MEDIA_TYPE", UNSUPPORTED_MEDIA_TYPE);
-        KNOWN.put("RATE_LIMITED", RATE_LIMITED);
-        KNOWN.put("INTERNAL_ERROR", INTERNAL_ERROR);
-        KNOWN.put("INVALID_RESPONSE", INVALID_RESPONSE);
-        KNOWN.put("APPROVAL_DENIED", APPROVAL_DENIED);
-        KNOWN.put("APPROVAL_EXPIRED", APPROVAL_EXPIRED);
-        KNOWN.put("APPROVAL_TIMEOUT", APPROVAL_TIMEOUT);
-    }
+  static {
+    KNOWN.put("ACTION_DENIED", ACTION_DENIED);
+    KNOWN.put("ELEVATION_REQUIRED", ELEVATION_REQUIRED);
+    KNOWN.put("GUARDIAN_UNAVAILABLE", GUARDIAN_UNAVAILABLE);
+    KNOWN.put("AUTH_FAILED", AUTH_FAILED);
+    KNOWN.put("AUTH_DENIED", AUTH_DENIED);
+    KNOWN.put("NOT_FOUND", NOT_FOUND);
+    KNOWN.put("VALIDATION_ERROR", VALIDATION_ERROR);
+    KNOWN.put("NETWORK_ERROR", NETWORK_ERROR);
+    KNOWN.put("TIMEOUT", TIMEOUT);
+    KNOWN.put("TOKEN_EXPIRED", TOKEN_EXPIRED);
+    KNOWN.put("AGENT_REVOKED", AGENT_REVOKED);
+    KNOWN.put("AGENT_SUSPENDED", AGENT_SUSPENDED);
+    KNOWN.put("CONFLICT", CONFLICT);
+    KNOWN.put("PAYLOAD_TOO_LARGE", PAYLOAD_TOO_LARGE);
+    KNOWN.put("UNSUPPORTED_MEDIA_TYPE", UNSUPPORTED_MEDIA_TYPE);
+    KNOWN.put("RATE_LIMITED", RATE_LIMITED);
+    KNOWN.put("INTERNAL_ERROR", INTERNAL_ERROR);
+    KNOWN.put("INVALID_RESPONSE", INVALID_RESPONSE);
+    KNOWN.put("APPROVAL_DENIED", APPROVAL_DENIED);
+    KNOWN.put("APPROVAL_EXPIRED", APPROVAL_EXPIRED);
+    KNOWN.put("APPROVAL_TIMEOUT", APPROVAL_TIMEOUT);
+  }
 
-    private final String value;
-    private final boolean known;
+  private final String value;
+  private final boolean known;
 
-    private ErrorCode(String value, boolean known) {
-        this.value = value;
-        this.known = known;
-    }
+  private ErrorCode(String value, boolean known) {
+    this.value = value;
+    this.known = known;
+  }
 
-    /**
-     * The constant for a wire value, or a new value for one the spec does not list.
-     *
-     * @param value the wire value
-     * @return the value
-     */
-    public static ErrorCode of(String value) {
-        ErrorCode k = KNOWN.get(Objects.requireNonNull(value, "value"));
-        return k != null ? k : new ErrorCode(value, false);
-    }
+  /**
+   * The constant for a wire value, or a new value for one the spec does not list.
+   *
+   * @param value the wire value
+   * @return the value
+   */
+  public static ErrorCode of(String value) {
+    ErrorCode k = KNOWN.get(Objects.requireNonNull(value, "value"));
+    return k != null ? k : new ErrorCode(value, false);
+  }
 
-    /**
-     * The values the spec lists.
-     *
-     * @return the constants, in spec order
-     */
-    public static List<ErrorCode> values() {
-        return List.copyOf(KNOWN.values());
-    }
+  /**
+   * The values the spec lists.
+   *
+   * @return the constants, in spec order
+   */
+  public static List<ErrorCode> values() {
+    return List.copyOf(KNOWN.values());
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    public String value() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  public String value() {
+    return value;
+  }
 
-    /**
-     * Whether the spec lists this value.
-     *
-     * @return true for a known constant
-     */
-    public boolean isKnown() {
-        return known;
-    }
+  /**
+   * Whether the spec lists this value.
+   *
+   * @return true for a known constant
+   */
+  public boolean isKnown() {
+    return known;
+  }
 
-    /**
-     * Decodes a wire value (any string).
-     *
-     * @param node the JSON value
-     * @param path its path
-     * @return the value
-     */
-    public static ErrorCode fromJson(JsonNode node, String path) {
-        return of(Json.string(node, path));
-    }
+  /**
+   * Decodes a wire value (any string).
+   *
+   * @param node the JSON value
+   * @param path its path
+   * @return the value
+   */
+  public static ErrorCode fromJson(JsonNode node, String path) {
+    return of(Json.string(node, path));
+  }
 
-    /**
-     * The wire value as JSON.
-     *
-     * @return the JSON string
-     */
-    @Override
-    public JsonNode toJson() {
-        return Json.NODES.textNode(value);
-    }
+  /**
+   * The wire value as JSON.
+   *
+   * @return the JSON string
+   */
+  @Override
+  public JsonNode toJson() {
+    return Json.NODES.textNode(value);
+  }
 
-    /**
-     * Equal wire values are equal.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof ErrorCode && ((ErrorCode) other).value.equals(value);
-    }
+  /**
+   * Equal wire values are equal.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ErrorCode && ((ErrorCode) other).value.equals(value);
+  }
 
-    /**
-     * The wire value's hash.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return value.hashCode();
-    }
+  /**
+   * The wire value's hash.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    @Override
-    public String toString() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  @Override
+  public String toString() {
+    return value;
+  }
 }

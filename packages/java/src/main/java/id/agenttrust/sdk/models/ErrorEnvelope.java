@@ -17,313 +17,308 @@ import java.util.Optional;
  * the error by HTTP status alone. Our gateway (the mock) always sends {@code message} and
  * {@code code}, plus {@code details} and {@code request_id} where it has them; our SDKs take
  * the code from {@code code} when it is one they know, else from the status. Immutable; build
- * one with {&#64;link #builder()}.
+ * one with {@link #builder()}.
  */
 public final class ErrorEnvelope implements JsonValue {
-    private final String message;
-    private final String error;
-    private final ErrorCode code;
-    private final Map<String, Object> details;
-    private final String requestId;
-    private final Map<String, Object> additional;
-    
+  private final String message;
+  private final String error;
+  private final ErrorCode code;
+  private final Map<String, Object> details;
+  private final String requestId;
+  private final Map<String, Object> additional;
 
-    private ErrorEnvelope(Builder b) {
-        this.message = b.message;
-        this.error = b.error;
-        this.code = b.code;
-        this.details = b.details == null ? null : Json.copy(b.details);
-        this.requestId = b.requestId;
-        this.additional = Json.copy(b.additional);
-        
+  private ErrorEnvelope(Builder b) {
+    this.message = b.message;
+    this.error = b.error;
+    this.code = b.code;
+    this.details = b.details == null ? null : Json.copy(b.details);
+    this.requestId = b.requestId;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.message = message;
+    b.error = error;
+    b.code = code;
+    b.details = details;
+    b.requestId = requestId;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * Human-readable explanation; never contains secrets.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getMessage() {
+    return Optional.ofNullable(message);
+  }
+
+  /**
+   * The message under the key some gateways use instead of {@code message}.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getError() {
+    return Optional.ofNullable(error);
+  }
+
+  /**
+   * code.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<ErrorCode> getCode() {
+    return Optional.ofNullable(code);
+  }
+
+  /**
+   * Structured context, e.g. {@code field} for VALIDATION_ERROR, {@code status} for CONFLICT.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Map<String, Object>> getDetails() {
+    return Optional.ofNullable(details);
+  }
+
+  /**
+   * The gateway's id for this request (also in the {@code X-Request-Id} header).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getRequestId() {
+    return Optional.ofNullable(requestId);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static ErrorEnvelope fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vMessage = Json.member(o, "message", path, false, false);
+    if (vMessage != null) {
+      b.message(Json.string(vMessage, path + ".message"));
+    }
+    JsonNode vError = Json.member(o, "error", path, false, false);
+    if (vError != null) {
+      b.error(Json.string(vError, path + ".error"));
+    }
+    JsonNode vCode = Json.member(o, "code", path, false, false);
+    if (vCode != null) {
+      b.code(ErrorCode.fromJson(vCode, path + ".code"));
+    }
+    JsonNode vDetails = Json.member(o, "details", path, false, false);
+    if (vDetails != null) {
+      b.details(Json.freeMap(vDetails, path + ".details"));
+    }
+    JsonNode vRequestId = Json.member(o, "request_id", path, false, false);
+    if (vRequestId != null) {
+      b.requestId(Json.string(vRequestId, path + ".request_id"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.message = message;
-        b.error = error;
-        b.code = code;
-        b.details = details;
-        b.requestId = requestId;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("message", "error", "code", "details", "request_id");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (message != null) {
+      out.set("message", Json.NODES.textNode(message));
+    }
+    if (error != null) {
+      out.set("error", Json.NODES.textNode(error));
+    }
+    if (code != null) {
+      out.set("code", code.toJson());
+    }
+    if (details != null) {
+      out.set("details", Json.tree(details));
+    }
+    if (requestId != null) {
+      out.set("request_id", Json.NODES.textNode(requestId));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof ErrorEnvelope)) {
+      return false;
+    }
+    ErrorEnvelope that = (ErrorEnvelope) other;
+    return Objects.equals(message, that.message)
+        && Objects.equals(error, that.error)
+        && Objects.equals(code, that.code)
+        && Objects.equals(details, that.details)
+        && Objects.equals(requestId, that.requestId)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(message, error, code, details, requestId, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "ErrorEnvelope{" + "message=" + message + ", " + "error=" + error + ", " + "code=" + code + ", " + "details=" + details + ", " + "requestId=" + requestId + "}";
+  }
+
+  /**
+   * Builds a {@link ErrorEnvelope}.
+   */
+  public static final class Builder {
+    private String message;
+    private String error;
+    private ErrorCode code;
+    private Map<String, Object> details;
+    private String requestId;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * Human-readable explanation; never contains secrets.
      *
-     * @return the value, when present (and not null)
+     * @param message the value
+     * @return this builder
      */
-    public Optional<String> getMessage() {
-        return Optional.ofNullable(message);
+    public Builder message(String message) {
+      this.message = message;
+      return this;
     }
 
     /**
      * The message under the key some gateways use instead of {@code message}.
      *
-     * @return the value, when present (and not null)
+     * @param error the value
+     * @return this builder
      */
-    public Optional<String> getError() {
-        return Optional.ofNullable(error);
+    public Builder error(String error) {
+      this.error = error;
+      return this;
     }
 
     /**
      * code.
      *
-     * @return the value, when present (and not null)
+     * @param code the value
+     * @return this builder
      */
-    public Optional<ErrorCode> getCode() {
-        return Optional.ofNullable(code);
+    public Builder code(ErrorCode code) {
+      this.code = code;
+      return this;
+    }
+
+    /**
+     * code. Given as its wire value.
+     *
+     * @param code the wire value
+     * @return this builder
+     */
+    public Builder code(String code) {
+      return code(code == null ? null : ErrorCode.of(code));
     }
 
     /**
      * Structured context, e.g. {@code field} for VALIDATION_ERROR, {@code status} for CONFLICT.
      *
-     * @return the value, when present (and not null)
+     * @param details the value
+     * @return this builder
      */
-    public Optional<Map<String, Object>> getDetails() {
-        return Optional.ofNullable(details);
+    public Builder details(Map<String, Object> details) {
+      this.details = details;
+      return this;
     }
 
     /**
      * The gateway's id for this request (also in the {@code X-Request-Id} header).
      *
-     * @return the value, when present (and not null)
+     * @param requestId the value
+     * @return this builder
      */
-    public Optional<String> getRequestId() {
-        return Optional.ofNullable(requestId);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder requestId(String requestId) {
+      this.requestId = requestId;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static ErrorEnvelope fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vMessage = Json.member(o, "message", path, false, false);
-        if (vMessage != null) {
-            b.message(Json.string(vMessage, path + ".message"));
-        }
-        JsonNode vError = Json.member(o, "error", path, false, false);
-        if (vError != null) {
-            b.error(Json.string(vError, path + ".error"));
-        }
-        JsonNode vCode = Json.member(o, "code", path, false, false);
-        if (vCode != null) {
-            b.code(ErrorCode.fromJson(vCode, path + ".code"));
-        }
-        JsonNode vDetails = Json.member(o, "details", path, false, false);
-        if (vDetails != null) {
-            b.details(Json.freeMap(vDetails, path + ".details"));
-        }
-        JsonNode vRequestId = Json.member(o, "request_id", path, false, false);
-        if (vRequestId != null) {
-            b.requestId(Json.string(vRequestId, path + ".request_id"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("message", "error", "code", "details", "request_id");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (message != null) {
-            out.set("message", Json.NODES.textNode(message));
-        }
-        if (error != null) {
-            out.set("error", Json.NODES.textNode(error));
-        }
-        if (code != null) {
-            out.set("code", code.toJson());
-        }
-        if (details != null) {
-            out.set("details", Json.tree(details));
-        }
-        if (requestId != null) {
-            out.set("request_id", Json.NODES.textNode(requestId));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public ErrorEnvelope build() {
+      return new ErrorEnvelope(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof ErrorEnvelope)) {
-            return false;
-        }
-        ErrorEnvelope that = (ErrorEnvelope) other;
-        return Objects.equals(message, that.message)
-                && Objects.equals(error, that.error)
-                && Objects.equals(code, that.code)
-                && Objects.equals(details, that.details)
-                && Objects.equals(requestId, that.requestId)
-                && Objects.equals(additional, that.additional);
+    private ErrorEnvelope buildDecoded() {
+      return new ErrorEnvelope(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(message, error, code, details, requestId, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "ErrorEnvelope{" + "message=" + message + ", " + "error=" + error + ", " + "code=" + code + ", " + "details=" + details + ", " + "requestId=" + requestId + "}";
-    }
-
-    /**
-     * Builds a {&#64;link ErrorEnvelope}.
-     */
-    public static final class Builder {
-        private String message;
-        private String error;
-        private ErrorCode code;
-        private Map<String, Object> details;
-        private String requestId;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * Human-readable explanation; never contains secrets.
-         *
-         * @param message the value
-         * @return this builder
-         */
-        public Builder message(String message) {
-            this.message = message;
-            return this;
-        }
-
-        /**
-         * The message under the key some gateways use instead of {@code message}.
-         *
-         * @param error the value
-         * @return this builder
-         */
-        public Builder error(String error) {
-            this.error = error;
-            return this;
-        }
-
-        /**
-         * code.
-         *
-         * @param code the value
-         * @return this builder
-         */
-        public Builder code(ErrorCode code) {
-            this.code = code;
-            return this;
-        }
-
-        /**
-         * code. Given as its wire value.
-         *
-         * @param code the wire value
-         * @return this builder
-         */
-        public Builder code(String code) {
-            return code(code == null ? null : ErrorCode.of(code));
-        }
-
-        /**
-         * Structured context, e.g. {@code field} for VALIDATION_ERROR, {@code status} for CONFLICT.
-         *
-         * @param details the value
-         * @return this builder
-         */
-        public Builder details(Map<String, Object> details) {
-            this.details = details;
-            return this;
-        }
-
-        /**
-         * The gateway's id for this request (also in the {@code X-Request-Id} header).
-         *
-         * @param requestId the value
-         * @return this builder
-         */
-        public Builder requestId(String requestId) {
-            this.requestId = requestId;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public ErrorEnvelope build() {
-            
-            return new ErrorEnvelope(this);
-        }
-
-        private ErrorEnvelope buildDecoded() {
-            return new ErrorEnvelope(this);
-        }
-    }
+  }
 }

@@ -14,337 +14,333 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * FederatedTokenIntrospection Immutable; build one with {&#64;link #builder()}.
+ * FederatedTokenIntrospection Immutable; build one with {@link #builder()}.
  */
 public final class FederatedTokenIntrospection implements JsonValue {
-    private final Boolean active;
-    private final Boolean valid;
-    private final String agentId;
-    private final String issuer;
-    private final OffsetDateTime expiresAt;
-    private final String error;
-    private final Map<String, Object> additional;
-    
+  private final Boolean active;
+  private final Boolean valid;
+  private final String agentId;
+  private final String issuer;
+  private final OffsetDateTime expiresAt;
+  private final String error;
+  private final Map<String, Object> additional;
 
-    private FederatedTokenIntrospection(Builder b) {
-        this.active = b.active;
-        this.valid = b.valid;
-        this.agentId = b.agentId;
-        this.issuer = b.issuer;
-        this.expiresAt = b.expiresAt;
-        this.error = b.error;
-        this.additional = Json.copy(b.additional);
-        
+  private FederatedTokenIntrospection(Builder b) {
+    this.active = b.active;
+    this.valid = b.valid;
+    this.agentId = b.agentId;
+    this.issuer = b.issuer;
+    this.expiresAt = b.expiresAt;
+    this.error = b.error;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.active = active;
+    b.valid = valid;
+    b.agentId = agentId;
+    b.issuer = issuer;
+    b.expiresAt = expiresAt;
+    b.error = error;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * Whether the token is valid.
+   *
+   * @return the value
+   */
+  public boolean isActive() {
+    return active;
+  }
+
+  /**
+   * The same value under the older key.
+   *
+   * @return the value; false when absent
+   */
+  public boolean isValid() {
+    return valid == null ? false : valid;
+  }
+
+  /**
+   * The agent the federated principal maps to.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getAgentId() {
+    return Optional.ofNullable(agentId);
+  }
+
+  /**
+   * The token's issuer.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getIssuer() {
+    return Optional.ofNullable(issuer);
+  }
+
+  /**
+   * When the token expires.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<OffsetDateTime> getExpiresAt() {
+    return Optional.ofNullable(expiresAt);
+  }
+
+  /**
+   * Why it is invalid.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getError() {
+    return Optional.ofNullable(error);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static FederatedTokenIntrospection fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vActive = Json.member(o, "active", path, true, false);
+    if (vActive != null) {
+      b.active(Json.bool(vActive, path + ".active"));
+    }
+    JsonNode vValid = Json.member(o, "valid", path, false, false);
+    if (vValid != null) {
+      b.valid(Json.bool(vValid, path + ".valid"));
+    }
+    JsonNode vAgentId = Json.member(o, "agent_id", path, false, false);
+    if (vAgentId != null) {
+      b.agentId(Json.string(vAgentId, path + ".agent_id"));
+    }
+    JsonNode vIssuer = Json.member(o, "issuer", path, false, false);
+    if (vIssuer != null) {
+      b.issuer(Json.string(vIssuer, path + ".issuer"));
+    }
+    JsonNode vExpiresAt = Json.member(o, "expires_at", path, false, false);
+    if (vExpiresAt != null) {
+      b.expiresAt(Json.dateTime(vExpiresAt, path + ".expires_at"));
+    }
+    JsonNode vError = Json.member(o, "error", path, false, false);
+    if (vError != null) {
+      b.error(Json.string(vError, path + ".error"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.active = active;
-        b.valid = valid;
-        b.agentId = agentId;
-        b.issuer = issuer;
-        b.expiresAt = expiresAt;
-        b.error = error;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("active", "valid", "agent_id", "issuer", "expires_at", "error");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (active != null) {
+      out.set("active", Json.NODES.booleanNode(active));
+    }
+    if (valid != null) {
+      out.set("valid", Json.NODES.booleanNode(valid));
+    }
+    if (agentId != null) {
+      out.set("agent_id", Json.NODES.textNode(agentId));
+    }
+    if (issuer != null) {
+      out.set("issuer", Json.NODES.textNode(issuer));
+    }
+    if (expiresAt != null) {
+      out.set("expires_at", Json.dateTime(expiresAt));
+    }
+    if (error != null) {
+      out.set("error", Json.NODES.textNode(error));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof FederatedTokenIntrospection)) {
+      return false;
+    }
+    FederatedTokenIntrospection that = (FederatedTokenIntrospection) other;
+    return Objects.equals(active, that.active)
+        && Objects.equals(valid, that.valid)
+        && Objects.equals(agentId, that.agentId)
+        && Objects.equals(issuer, that.issuer)
+        && Objects.equals(expiresAt, that.expiresAt)
+        && Objects.equals(error, that.error)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(active, valid, agentId, issuer, expiresAt, error, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "FederatedTokenIntrospection{" + "active=" + active + ", " + "valid=" + valid + ", " + "agentId=" + agentId + ", " + "issuer=" + issuer + ", " + "expiresAt=" + expiresAt + ", " + "error=" + error + "}";
+  }
+
+  /**
+   * Builds a {@link FederatedTokenIntrospection}.
+   */
+  public static final class Builder {
+    private Boolean active;
+    private Boolean valid;
+    private String agentId;
+    private String issuer;
+    private OffsetDateTime expiresAt;
+    private String error;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * Whether the token is valid.
      *
-     * @return the value
+     * @param active the value
+     * @return this builder
      */
-    public boolean isActive() {
-        return active;
+    public Builder active(boolean active) {
+      this.active = active;
+      return this;
     }
 
     /**
      * The same value under the older key.
      *
-     * @return the value; false when absent
+     * @param valid the value
+     * @return this builder
      */
-    public boolean isValid() {
-        return valid == null ? false : valid;
+    public Builder valid(boolean valid) {
+      this.valid = valid;
+      return this;
     }
 
     /**
      * The agent the federated principal maps to.
      *
-     * @return the value, when present (and not null)
+     * @param agentId the value
+     * @return this builder
      */
-    public Optional<String> getAgentId() {
-        return Optional.ofNullable(agentId);
+    public Builder agentId(String agentId) {
+      this.agentId = agentId;
+      return this;
     }
 
     /**
      * The token's issuer.
      *
-     * @return the value, when present (and not null)
+     * @param issuer the value
+     * @return this builder
      */
-    public Optional<String> getIssuer() {
-        return Optional.ofNullable(issuer);
+    public Builder issuer(String issuer) {
+      this.issuer = issuer;
+      return this;
     }
 
     /**
      * When the token expires.
      *
-     * @return the value, when present (and not null)
+     * @param expiresAt the value
+     * @return this builder
      */
-    public Optional<OffsetDateTime> getExpiresAt() {
-        return Optional.ofNullable(expiresAt);
+    public Builder expiresAt(OffsetDateTime expiresAt) {
+      this.expiresAt = expiresAt;
+      return this;
     }
 
     /**
      * Why it is invalid.
      *
-     * @return the value, when present (and not null)
+     * @param error the value
+     * @return this builder
      */
-    public Optional<String> getError() {
-        return Optional.ofNullable(error);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder error(String error) {
+      this.error = error;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static FederatedTokenIntrospection fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vActive = Json.member(o, "active", path, true, false);
-        if (vActive != null) {
-            b.active(Json.bool(vActive, path + ".active"));
-        }
-        JsonNode vValid = Json.member(o, "valid", path, false, false);
-        if (vValid != null) {
-            b.valid(Json.bool(vValid, path + ".valid"));
-        }
-        JsonNode vAgentId = Json.member(o, "agent_id", path, false, false);
-        if (vAgentId != null) {
-            b.agentId(Json.string(vAgentId, path + ".agent_id"));
-        }
-        JsonNode vIssuer = Json.member(o, "issuer", path, false, false);
-        if (vIssuer != null) {
-            b.issuer(Json.string(vIssuer, path + ".issuer"));
-        }
-        JsonNode vExpiresAt = Json.member(o, "expires_at", path, false, false);
-        if (vExpiresAt != null) {
-            b.expiresAt(Json.dateTime(vExpiresAt, path + ".expires_at"));
-        }
-        JsonNode vError = Json.member(o, "error", path, false, false);
-        if (vError != null) {
-            b.error(Json.string(vError, path + ".error"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("active", "valid", "agent_id", "issuer", "expires_at", "error");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (active != null) {
-            out.set("active", Json.NODES.booleanNode(active));
-        }
-        if (valid != null) {
-            out.set("valid", Json.NODES.booleanNode(valid));
-        }
-        if (agentId != null) {
-            out.set("agent_id", Json.NODES.textNode(agentId));
-        }
-        if (issuer != null) {
-            out.set("issuer", Json.NODES.textNode(issuer));
-        }
-        if (expiresAt != null) {
-            out.set("expires_at", Json.dateTime(expiresAt));
-        }
-        if (error != null) {
-            out.set("error", Json.NODES.textNode(error));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public FederatedTokenIntrospection build() {
+      if (active == null) {
+        throw Facts.validation("active", "FederatedTokenIntrospection: active is required");
+      }
+      return new FederatedTokenIntrospection(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof FederatedTokenIntrospection)) {
-            return false;
-        }
-        FederatedTokenIntrospection that = (FederatedTokenIntrospection) other;
-        return Objects.equals(active, that.active)
-                && Objects.equals(valid, that.valid)
-                && Objects.equals(agentId, that.agentId)
-                && Objects.equals(issuer, that.issuer)
-                && Objects.equals(expiresAt, that.expiresAt)
-                && Objects.equals(error, that.error)
-                && Objects.equals(additional, that.additional);
+    private FederatedTokenIntrospection buildDecoded() {
+      return new FederatedTokenIntrospection(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(active, valid, agentId, issuer, expiresAt, error, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "FederatedTokenIntrospection{" + "active=" + active + ", " + "valid=" + valid + ", " + "agentId=" + agentId + ", " + "issuer=" + issuer + ", " + "expiresAt=" + expiresAt + ", " + "error=" + error + "}";
-    }
-
-    /**
-     * Builds a {&#64;link FederatedTokenIntrospection}.
-     */
-    public static final class Builder {
-        private Boolean active;
-        private Boolean valid;
-        private String agentId;
-        private String issuer;
-        private OffsetDateTime expiresAt;
-        private String error;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * Whether the token is valid.
-         *
-         * @param active the value
-         * @return this builder
-         */
-        public Builder active(boolean active) {
-            this.active = active;
-            return this;
-        }
-
-        /**
-         * The same value under the older key.
-         *
-         * @param valid the value
-         * @return this builder
-         */
-        public Builder valid(boolean valid) {
-            this.valid = valid;
-            return this;
-        }
-
-        /**
-         * The agent the federated principal maps to.
-         *
-         * @param agentId the value
-         * @return this builder
-         */
-        public Builder agentId(String agentId) {
-            this.agentId = agentId;
-            return this;
-        }
-
-        /**
-         * The token's issuer.
-         *
-         * @param issuer the value
-         * @return this builder
-         */
-        public Builder issuer(String issuer) {
-            this.issuer = issuer;
-            return this;
-        }
-
-        /**
-         * When the token expires.
-         *
-         * @param expiresAt the value
-         * @return this builder
-         */
-        public Builder expiresAt(OffsetDateTime expiresAt) {
-            this.expiresAt = expiresAt;
-            return this;
-        }
-
-        /**
-         * Why it is invalid.
-         *
-         * @param error the value
-         * @return this builder
-         */
-        public Builder error(String error) {
-            this.error = error;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public FederatedTokenIntrospection build() {
-            if (active == null) {
-                throw Facts.validation("active", "FederatedTokenIntrospection: active is required");
-            }
-            return new FederatedTokenIntrospection(this);
-        }
-
-        private FederatedTokenIntrospection buildDecoded() {
-            return new FederatedTokenIntrospection(this);
-        }
-    }
+  }
 }

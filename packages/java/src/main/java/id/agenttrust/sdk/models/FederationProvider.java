@@ -14,515 +14,511 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * FederationProvider Immutable; build one with {&#64;link #builder()}.
+ * FederationProvider Immutable; build one with {@link #builder()}.
  */
 public final class FederationProvider implements JsonValue {
-    private final String id;
-    private final String orgId;
-    private final String issuer;
-    private final String name;
-    private final String jwksUri;
-    private final String authorizationEndpoint;
-    private final String tokenEndpoint;
-    private final String trustLevel;
-    private final String status;
-    private final OffsetDateTime createdAt;
-    private final OffsetDateTime updatedAt;
-    private final Map<String, Object> additional;
-    
+  private final String id;
+  private final String orgId;
+  private final String issuer;
+  private final String name;
+  private final String jwksUri;
+  private final String authorizationEndpoint;
+  private final String tokenEndpoint;
+  private final String trustLevel;
+  private final String status;
+  private final OffsetDateTime createdAt;
+  private final OffsetDateTime updatedAt;
+  private final Map<String, Object> additional;
 
-    private FederationProvider(Builder b) {
-        this.id = b.id;
-        this.orgId = b.orgId;
-        this.issuer = b.issuer;
-        this.name = b.name;
-        this.jwksUri = b.jwksUri;
-        this.authorizationEndpoint = b.authorizationEndpoint;
-        this.tokenEndpoint = b.tokenEndpoint;
-        this.trustLevel = b.trustLevel;
-        this.status = b.status;
-        this.createdAt = b.createdAt;
-        this.updatedAt = b.updatedAt;
-        this.additional = Json.copy(b.additional);
-        
+  private FederationProvider(Builder b) {
+    this.id = b.id;
+    this.orgId = b.orgId;
+    this.issuer = b.issuer;
+    this.name = b.name;
+    this.jwksUri = b.jwksUri;
+    this.authorizationEndpoint = b.authorizationEndpoint;
+    this.tokenEndpoint = b.tokenEndpoint;
+    this.trustLevel = b.trustLevel;
+    this.status = b.status;
+    this.createdAt = b.createdAt;
+    this.updatedAt = b.updatedAt;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.orgId = orgId;
+    b.issuer = issuer;
+    b.name = name;
+    b.jwksUri = jwksUri;
+    b.authorizationEndpoint = authorizationEndpoint;
+    b.tokenEndpoint = tokenEndpoint;
+    b.trustLevel = trustLevel;
+    b.status = status;
+    b.createdAt = createdAt;
+    b.updatedAt = updatedAt;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The provider's id.
+   *
+   * @return the value
+   */
+  public String getId() {
+    return id;
+  }
+
+  /**
+   * Its organization.
+   *
+   * @return the value
+   */
+  public String getOrgId() {
+    return orgId;
+  }
+
+  /**
+   * The OIDC issuer URL.
+   *
+   * @return the value
+   */
+  public String getIssuer() {
+    return issuer;
+  }
+
+  /**
+   * Display name.
+   *
+   * @return the value
+   */
+  public String getName() {
+    return name;
+  }
+
+  /**
+   * The issuer's JWKS (the gateway serves none of its own).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getJwksUri() {
+    return Optional.ofNullable(jwksUri);
+  }
+
+  /**
+   * The issuer's authorization endpoint.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getAuthorizationEndpoint() {
+    return Optional.ofNullable(authorizationEndpoint);
+  }
+
+  /**
+   * The issuer's token endpoint.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getTokenEndpoint() {
+    return Optional.ofNullable(tokenEndpoint);
+  }
+
+  /**
+   * Its trust level ({@code standard} when not given).
+   *
+   * @return the value
+   */
+  public String getTrustLevel() {
+    return trustLevel;
+  }
+
+  /**
+   * {@code active} or {@code disabled}.
+   *
+   * @return the value
+   */
+  public String getStatus() {
+    return status;
+  }
+
+  /**
+   * When it was registered.
+   *
+   * @return the value
+   */
+  public OffsetDateTime getCreatedAt() {
+    return createdAt;
+  }
+
+  /**
+   * When it last changed.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<OffsetDateTime> getUpdatedAt() {
+    return Optional.ofNullable(updatedAt);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static FederationProvider fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vId = Json.member(o, "id", path, true, false);
+    if (vId != null) {
+      b.id(Json.string(vId, path + ".id"));
+    }
+    JsonNode vOrgId = Json.member(o, "org_id", path, true, false);
+    if (vOrgId != null) {
+      b.orgId(Json.string(vOrgId, path + ".org_id"));
+    }
+    JsonNode vIssuer = Json.member(o, "issuer", path, true, false);
+    if (vIssuer != null) {
+      b.issuer(Json.string(vIssuer, path + ".issuer"));
+    }
+    JsonNode vName = Json.member(o, "name", path, true, false);
+    if (vName != null) {
+      b.name(Json.string(vName, path + ".name"));
+    }
+    JsonNode vJwksUri = Json.member(o, "jwks_uri", path, false, false);
+    if (vJwksUri != null) {
+      b.jwksUri(Json.string(vJwksUri, path + ".jwks_uri"));
+    }
+    JsonNode vAuthorizationEndpoint = Json.member(o, "authorization_endpoint", path, false, false);
+    if (vAuthorizationEndpoint != null) {
+      b.authorizationEndpoint(Json.string(vAuthorizationEndpoint, path + ".authorization_endpoint"));
+    }
+    JsonNode vTokenEndpoint = Json.member(o, "token_endpoint", path, false, false);
+    if (vTokenEndpoint != null) {
+      b.tokenEndpoint(Json.string(vTokenEndpoint, path + ".token_endpoint"));
+    }
+    JsonNode vTrustLevel = Json.member(o, "trust_level", path, true, false);
+    if (vTrustLevel != null) {
+      b.trustLevel(Json.string(vTrustLevel, path + ".trust_level"));
+    }
+    JsonNode vStatus = Json.member(o, "status", path, true, false);
+    if (vStatus != null) {
+      b.status(Json.string(vStatus, path + ".status"));
+    }
+    JsonNode vCreatedAt = Json.member(o, "created_at", path, true, false);
+    if (vCreatedAt != null) {
+      b.createdAt(Json.dateTime(vCreatedAt, path + ".created_at"));
+    }
+    JsonNode vUpdatedAt = Json.member(o, "updated_at", path, false, false);
+    if (vUpdatedAt != null) {
+      b.updatedAt(Json.dateTime(vUpdatedAt, path + ".updated_at"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.id = id;
-        b.orgId = orgId;
-        b.issuer = issuer;
-        b.name = name;
-        b.jwksUri = jwksUri;
-        b.authorizationEndpoint = authorizationEndpoint;
-        b.tokenEndpoint = tokenEndpoint;
-        b.trustLevel = trustLevel;
-        b.status = status;
-        b.createdAt = createdAt;
-        b.updatedAt = updatedAt;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "org_id", "issuer", "name", "jwks_uri", "authorization_endpoint", "token_endpoint", "trust_level", "status", "created_at", "updated_at");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (id != null) {
+      out.set("id", Json.NODES.textNode(id));
+    }
+    if (orgId != null) {
+      out.set("org_id", Json.NODES.textNode(orgId));
+    }
+    if (issuer != null) {
+      out.set("issuer", Json.NODES.textNode(issuer));
+    }
+    if (name != null) {
+      out.set("name", Json.NODES.textNode(name));
+    }
+    if (jwksUri != null) {
+      out.set("jwks_uri", Json.NODES.textNode(jwksUri));
+    }
+    if (authorizationEndpoint != null) {
+      out.set("authorization_endpoint", Json.NODES.textNode(authorizationEndpoint));
+    }
+    if (tokenEndpoint != null) {
+      out.set("token_endpoint", Json.NODES.textNode(tokenEndpoint));
+    }
+    if (trustLevel != null) {
+      out.set("trust_level", Json.NODES.textNode(trustLevel));
+    }
+    if (status != null) {
+      out.set("status", Json.NODES.textNode(status));
+    }
+    if (createdAt != null) {
+      out.set("created_at", Json.dateTime(createdAt));
+    }
+    if (updatedAt != null) {
+      out.set("updated_at", Json.dateTime(updatedAt));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof FederationProvider)) {
+      return false;
+    }
+    FederationProvider that = (FederationProvider) other;
+    return Objects.equals(id, that.id)
+        && Objects.equals(orgId, that.orgId)
+        && Objects.equals(issuer, that.issuer)
+        && Objects.equals(name, that.name)
+        && Objects.equals(jwksUri, that.jwksUri)
+        && Objects.equals(authorizationEndpoint, that.authorizationEndpoint)
+        && Objects.equals(tokenEndpoint, that.tokenEndpoint)
+        && Objects.equals(trustLevel, that.trustLevel)
+        && Objects.equals(status, that.status)
+        && Objects.equals(createdAt, that.createdAt)
+        && Objects.equals(updatedAt, that.updatedAt)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, orgId, issuer, name, jwksUri, authorizationEndpoint, tokenEndpoint, trustLevel, status, createdAt, updatedAt, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "FederationProvider{" + "id=" + id + ", " + "orgId=" + orgId + ", " + "issuer=" + issuer + ", " + "name=" + name + ", " + "jwksUri=" + jwksUri + ", " + "authorizationEndpoint=" + authorizationEndpoint + ", " + "tokenEndpoint=" + tokenEndpoint + ", " + "trustLevel=" + trustLevel + ", " + "status=" + status + ", " + "createdAt=" + createdAt + ", " + "updatedAt=" + updatedAt + "}";
+  }
+
+  /**
+   * Builds a {@link FederationProvider}.
+   */
+  public static final class Builder {
+    private String id;
+    private String orgId;
+    private String issuer;
+    private String name;
+    private String jwksUri;
+    private String authorizationEndpoint;
+    private String tokenEndpoint;
+    private String trustLevel;
+    private String status;
+    private OffsetDateTime createdAt;
+    private OffsetDateTime updatedAt;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The provider's id.
      *
-     * @return the value
+     * @param id the value
+     * @return this builder
      */
-    public String getId() {
-        return id;
+    public Builder id(String id) {
+      this.id = id;
+      return this;
     }
 
     /**
      * Its organization.
      *
-     * @return the value
+     * @param orgId the value
+     * @return this builder
      */
-    public String getOrgId() {
-        return orgId;
+    public Builder orgId(String orgId) {
+      this.orgId = orgId;
+      return this;
     }
 
     /**
      * The OIDC issuer URL.
      *
-     * @return the value
+     * @param issuer the value
+     * @return this builder
      */
-    public String getIssuer() {
-        return issuer;
+    public Builder issuer(String issuer) {
+      this.issuer = issuer;
+      return this;
     }
 
     /**
      * Display name.
      *
-     * @return the value
+     * @param name the value
+     * @return this builder
      */
-    public String getName() {
-        return name;
+    public Builder name(String name) {
+      this.name = name;
+      return this;
     }
 
     /**
      * The issuer's JWKS (the gateway serves none of its own).
      *
-     * @return the value, when present (and not null)
+     * @param jwksUri the value
+     * @return this builder
      */
-    public Optional<String> getJwksUri() {
-        return Optional.ofNullable(jwksUri);
+    public Builder jwksUri(String jwksUri) {
+      this.jwksUri = jwksUri;
+      return this;
     }
 
     /**
      * The issuer's authorization endpoint.
      *
-     * @return the value, when present (and not null)
+     * @param authorizationEndpoint the value
+     * @return this builder
      */
-    public Optional<String> getAuthorizationEndpoint() {
-        return Optional.ofNullable(authorizationEndpoint);
+    public Builder authorizationEndpoint(String authorizationEndpoint) {
+      this.authorizationEndpoint = authorizationEndpoint;
+      return this;
     }
 
     /**
      * The issuer's token endpoint.
      *
-     * @return the value, when present (and not null)
+     * @param tokenEndpoint the value
+     * @return this builder
      */
-    public Optional<String> getTokenEndpoint() {
-        return Optional.ofNullable(tokenEndpoint);
+    public Builder tokenEndpoint(String tokenEndpoint) {
+      this.tokenEndpoint = tokenEndpoint;
+      return this;
     }
 
     /**
      * Its trust level ({@code standard} when not given).
      *
-     * @return the value
+     * @param trustLevel the value
+     * @return this builder
      */
-    public String getTrustLevel() {
-        return trustLevel;
+    public Builder trustLevel(String trustLevel) {
+      this.trustLevel = trustLevel;
+      return this;
     }
 
     /**
      * {@code active} or {@code disabled}.
      *
-     * @return the value
+     * @param status the value
+     * @return this builder
      */
-    public String getStatus() {
-        return status;
+    public Builder status(String status) {
+      this.status = status;
+      return this;
     }
 
     /**
      * When it was registered.
      *
-     * @return the value
+     * @param createdAt the value
+     * @return this builder
      */
-    public OffsetDateTime getCreatedAt() {
-        return createdAt;
+    public Builder createdAt(OffsetDateTime createdAt) {
+      this.createdAt = createdAt;
+      return this;
     }
 
     /**
      * When it last changed.
      *
-     * @return the value, when present (and not null)
+     * @param updatedAt the value
+     * @return this builder
      */
-    public Optional<OffsetDateTime> getUpdatedAt() {
-        return Optional.ofNullable(updatedAt);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder updatedAt(OffsetDateTime updatedAt) {
+      this.updatedAt = updatedAt;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static FederationProvider fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vId = Json.member(o, "id", path, true, false);
-        if (vId != null) {
-            b.id(Json.string(vId, path + ".id"));
-        }
-        JsonNode vOrgId = Json.member(o, "org_id", path, true, false);
-        if (vOrgId != null) {
-            b.orgId(Json.string(vOrgId, path + ".org_id"));
-        }
-        JsonNode vIssuer = Json.member(o, "issuer", path, true, false);
-        if (vIssuer != null) {
-            b.issuer(Json.string(vIssuer, path + ".issuer"));
-        }
-        JsonNode vName = Json.member(o, "name", path, true, false);
-        if (vName != null) {
-            b.name(Json.string(vName, path + ".name"));
-        }
-        JsonNode vJwksUri = Json.member(o, "jwks_uri", path, false, false);
-        if (vJwksUri != null) {
-            b.jwksUri(Json.string(vJwksUri, path + ".jwks_uri"));
-        }
-        JsonNode vAuthorizationEndpoint = Json.member(o, "authorization_endpoint", path, false, false);
-        if (vAuthorizationEndpoint != null) {
-            b.authorizationEndpoint(Json.string(vAuthorizationEndpoint, path + ".authorization_endpoint"));
-        }
-        JsonNode vTokenEndpoint = Json.member(o, "token_endpoint", path, false, false);
-        if (vTokenEndpoint != null) {
-            b.tokenEndpoint(Json.string(vTokenEndpoint, path + ".token_endpoint"));
-        }
-        JsonNode vTrustLevel = Json.member(o, "trust_level", path, true, false);
-        if (vTrustLevel != null) {
-            b.trustLevel(Json.string(vTrustLevel, path + ".trust_level"));
-        }
-        JsonNode vStatus = Json.member(o, "status", path, true, false);
-        if (vStatus != null) {
-            b.status(Json.string(vStatus, path + ".status"));
-        }
-        JsonNode vCreatedAt = Json.member(o, "created_at", path, true, false);
-        if (vCreatedAt != null) {
-            b.createdAt(Json.dateTime(vCreatedAt, path + ".created_at"));
-        }
-        JsonNode vUpdatedAt = Json.member(o, "updated_at", path, false, false);
-        if (vUpdatedAt != null) {
-            b.updatedAt(Json.dateTime(vUpdatedAt, path + ".updated_at"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "org_id", "issuer", "name", "jwks_uri", "authorization_endpoint", "token_endpoint", "trust_level", "status", "created_at", "updated_at");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (id != null) {
-            out.set("id", Json.NODES.textNode(id));
-        }
-        if (orgId != null) {
-            out.set("org_id", Json.NODES.textNode(orgId));
-        }
-        if (issuer != null) {
-            out.set("issuer", Json.NODES.textNode(issuer));
-        }
-        if (name != null) {
-            out.set("name", Json.NODES.textNode(name));
-        }
-        if (jwksUri != null) {
-            out.set("jwks_uri", Json.NODES.textNode(jwksUri));
-        }
-        if (authorizationEndpoint != null) {
-            out.set("authorization_endpoint", Json.NODES.textNode(authorizationEndpoint));
-        }
-        if (tokenEndpoint != null) {
-            out.set("token_endpoint", Json.NODES.textNode(tokenEndpoint));
-        }
-        if (trustLevel != null) {
-            out.set("trust_level", Json.NODES.textNode(trustLevel));
-        }
-        if (status != null) {
-            out.set("status", Json.NODES.textNode(status));
-        }
-        if (createdAt != null) {
-            out.set("created_at", Json.dateTime(createdAt));
-        }
-        if (updatedAt != null) {
-            out.set("updated_at", Json.dateTime(updatedAt));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public FederationProvider build() {
+      if (id == null) {
+        throw Facts.validation("id", "FederationProvider: id is required");
+      }
+      if (orgId == null) {
+        throw Facts.validation("org_id", "FederationProvider: org_id is required");
+      }
+      if (issuer == null) {
+        throw Facts.validation("issuer", "FederationProvider: issuer is required");
+      }
+      if (name == null) {
+        throw Facts.validation("name", "FederationProvider: name is required");
+      }
+      if (trustLevel == null) {
+        throw Facts.validation("trust_level", "FederationProvider: trust_level is required");
+      }
+      if (status == null) {
+        throw Facts.validation("status", "FederationProvider: status is required");
+      }
+      if (createdAt == null) {
+        throw Facts.validation("created_at", "FederationProvider: created_at is required");
+      }
+      return new FederationProvider(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof FederationProvider)) {
-            return false;
-        }
-        FederationProvider that = (FederationProvider) other;
-        return Objects.equals(id, that.id)
-                && Objects.equals(orgId, that.orgId)
-                && Objects.equals(issuer, that.issuer)
-                && Objects.equals(name, that.name)
-                && Objects.equals(jwksUri, that.jwksUri)
-                && Objects.equals(authorizationEndpoint, that.authorizationEndpoint)
-                && Objects.equals(tokenEndpoint, that.tokenEndpoint)
-                && Objects.equals(trustLevel, that.trustLevel)
-                && Objects.equals(status, that.status)
-                && Objects.equals(createdAt, that.createdAt)
-                && Objects.equals(updatedAt, that.updatedAt)
-                && Objects.equals(additional, that.additional);
+    private FederationProvider buildDecoded() {
+      return new FederationProvider(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(id, orgId, issuer, name, jwksUri, authorizationEndpoint, tokenEndpoint, trustLevel, status, createdAt, updatedAt, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "FederationProvider{" + "id=" + id + ", " + "orgId=" + orgId + ", " + "issuer=" + issuer + ", " + "name=" + name + ", " + "jwksUri=" + jwksUri + ", " + "authorizationEndpoint=" + authorizationEndpoint + ", " + "tokenEndpoint=" + tokenEndpoint + ", " + "trustLevel=" + trustLevel + ", " + "status=" + status + ", " + "createdAt=" + createdAt + ", " + "updatedAt=" + updatedAt + "}";
-    }
-
-    /**
-     * Builds a {&#64;link FederationProvider}.
-     */
-    public static final class Builder {
-        private String id;
-        private String orgId;
-        private String issuer;
-        private String name;
-        private String jwksUri;
-        private String authorizationEndpoint;
-        private String tokenEndpoint;
-        private String trustLevel;
-        private String status;
-        private OffsetDateTime createdAt;
-        private OffsetDateTime updatedAt;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The provider's id.
-         *
-         * @param id the value
-         * @return this builder
-         */
-        public Builder id(String id) {
-            this.id = id;
-            return this;
-        }
-
-        /**
-         * Its organization.
-         *
-         * @param orgId the value
-         * @return this builder
-         */
-        public Builder orgId(String orgId) {
-            this.orgId = orgId;
-            return this;
-        }
-
-        /**
-         * The OIDC issuer URL.
-         *
-         * @param issuer the value
-         * @return this builder
-         */
-        public Builder issuer(String issuer) {
-            this.issuer = issuer;
-            return this;
-        }
-
-        /**
-         * Display name.
-         *
-         * @param name the value
-         * @return this builder
-         */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /**
-         * The issuer's JWKS (the gateway serves none of its own).
-         *
-         * @param jwksUri the value
-         * @return this builder
-         */
-        public Builder jwksUri(String jwksUri) {
-            this.jwksUri = jwksUri;
-            return this;
-        }
-
-        /**
-         * The issuer's authorization endpoint.
-         *
-         * @param authorizationEndpoint the value
-         * @return this builder
-         */
-        public Builder authorizationEndpoint(String authorizationEndpoint) {
-            this.authorizationEndpoint = authorizationEndpoint;
-            return this;
-        }
-
-        /**
-         * The issuer's token endpoint.
-         *
-         * @param tokenEndpoint the value
-         * @return this builder
-         */
-        public Builder tokenEndpoint(String tokenEndpoint) {
-            this.tokenEndpoint = tokenEndpoint;
-            return this;
-        }
-
-        /**
-         * Its trust level ({@code standard} when not given).
-         *
-         * @param trustLevel the value
-         * @return this builder
-         */
-        public Builder trustLevel(String trustLevel) {
-            this.trustLevel = trustLevel;
-            return this;
-        }
-
-        /**
-         * {@code active} or {@code disabled}.
-         *
-         * @param status the value
-         * @return this builder
-         */
-        public Builder status(String status) {
-            this.status = status;
-            return this;
-        }
-
-        /**
-         * When it was registered.
-         *
-         * @param createdAt the value
-         * @return this builder
-         */
-        public Builder createdAt(OffsetDateTime createdAt) {
-            this.createdAt = createdAt;
-            return this;
-        }
-
-        /**
-         * When it last changed.
-         *
-         * @param updatedAt the value
-         * @return this builder
-         */
-        public Builder updatedAt(OffsetDateTime updatedAt) {
-            this.updatedAt = updatedAt;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public FederationProvider build() {
-            if (id == null) {
-                throw Facts.validation("id", "FederationProvider: id is required");
-            }
-            if (orgId == null) {
-                throw Facts.validation("org_id", "FederationProvider: org_id is required");
-            }
-            if (issuer == null) {
-                throw Facts.validation("issuer", "FederationProvider: issuer is required");
-            }
-            if (name == null) {
-                throw Facts.validation("name", "FederationProvider: name is required");
-            }
-            if (trustLevel == null) {
-                throw Facts.validation("trust_level", "FederationProvider: trust_level is required");
-            }
-            if (status == null) {
-                throw Facts.validation("status", "FederationProvider: status is required");
-            }
-            if (createdAt == null) {
-                throw Facts.validation("created_at", "FederationProvider: created_at is required");
-            }
-            return new FederationProvider(this);
-        }
-
-        private FederationProvider buildDecoded() {
-            return new FederationProvider(this);
-        }
-    }
+  }
 }

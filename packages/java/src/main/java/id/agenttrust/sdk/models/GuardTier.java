@@ -15,124 +15,124 @@ import java.util.Objects;
  * sent (never an error).
  */
 public final class GuardTier implements JsonValue {
-    /**
-     * The value fast.
-     */
-    public static final GuardTier FAST = new GuardTier("fast", true);
+  /**
+   * The value fast.
+   */
+  public static final GuardTier FAST = new GuardTier("fast", true);
 
-    /**
-     * The value spot.
-     */
-    public static final GuardTier SPOT = new GuardTier("spot", true);
+  /**
+   * The value spot.
+   */
+  public static final GuardTier SPOT = new GuardTier("spot", true);
 
-    /**
-     * The value deep.
-     */
-    public static final GuardTier DEEP = new GuardTier("deep", true);
+  /**
+   * The value deep.
+   */
+  public static final GuardTier DEEP = new GuardTier("deep", true);
 
-    private static final Map<String, GuardTier> KNOWN = new LinkedHashMap<>();
+  private static final Map<String, GuardTier> KNOWN = new LinkedHashMap<>();
 
-    static {
-        KNOWN.put("fast", FAST);
-        KNOWN.put("spot", SPOT);
-        KNOWN.put("deep", DEEP);
-    }
+  static {
+    KNOWN.put("fast", FAST);
+    KNOWN.put("spot", SPOT);
+    KNOWN.put("deep", DEEP);
+  }
 
-    private final String value;
-    private final boolean known;
+  private final String value;
+  private final boolean known;
 
-    private GuardTier(String value, boolean known) {
-        this.value = value;
-        this.known = known;
-    }
+  private GuardTier(String value, boolean known) {
+    this.value = value;
+    this.known = known;
+  }
 
-    /**
-     * The constant for a wire value, or a new value for one the spec does not list.
-     *
-     * @param value the wire value
-     * @return the value
-     */
-    public static GuardTier of(String value) {
-        GuardTier k = KNOWN.get(Objects.requireNonNull(value, "value"));
-        return k != null ? k : new GuardTier(value, false);
-    }
+  /**
+   * The constant for a wire value, or a new value for one the spec does not list.
+   *
+   * @param value the wire value
+   * @return the value
+   */
+  public static GuardTier of(String value) {
+    GuardTier k = KNOWN.get(Objects.requireNonNull(value, "value"));
+    return k != null ? k : new GuardTier(value, false);
+  }
 
-    /**
-     * The values the spec lists.
-     *
-     * @return the constants, in spec order
-     */
-    public static List<GuardTier> values() {
-        return List.copyOf(KNOWN.values());
-    }
+  /**
+   * The values the spec lists.
+   *
+   * @return the constants, in spec order
+   */
+  public static List<GuardTier> values() {
+    return List.copyOf(KNOWN.values());
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    public String value() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  public String value() {
+    return value;
+  }
 
-    /**
-     * Whether the spec lists this value.
-     *
-     * @return true for a known constant
-     */
-    public boolean isKnown() {
-        return known;
-    }
+  /**
+   * Whether the spec lists this value.
+   *
+   * @return true for a known constant
+   */
+  public boolean isKnown() {
+    return known;
+  }
 
-    /**
-     * Decodes a wire value (any string).
-     *
-     * @param node the JSON value
-     * @param path its path
-     * @return the value
-     */
-    public static GuardTier fromJson(JsonNode node, String path) {
-        return of(Json.string(node, path));
-    }
+  /**
+   * Decodes a wire value (any string).
+   *
+   * @param node the JSON value
+   * @param path its path
+   * @return the value
+   */
+  public static GuardTier fromJson(JsonNode node, String path) {
+    return of(Json.string(node, path));
+  }
 
-    /**
-     * The wire value as JSON.
-     *
-     * @return the JSON string
-     */
-    @Override
-    public JsonNode toJson() {
-        return Json.NODES.textNode(value);
-    }
+  /**
+   * The wire value as JSON.
+   *
+   * @return the JSON string
+   */
+  @Override
+  public JsonNode toJson() {
+    return Json.NODES.textNode(value);
+  }
 
-    /**
-     * Equal wire values are equal.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof GuardTier && ((GuardTier) other).value.equals(value);
-    }
+  /**
+   * Equal wire values are equal.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof GuardTier && ((GuardTier) other).value.equals(value);
+  }
 
-    /**
-     * The wire value's hash.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return value.hashCode();
-    }
+  /**
+   * The wire value's hash.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    @Override
-    public String toString() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  @Override
+  public String toString() {
+    return value;
+  }
 }

@@ -13,251 +13,247 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * HealthResponse Immutable; build one with {&#64;link #builder()}.
+ * HealthResponse Immutable; build one with {@link #builder()}.
  */
 public final class HealthResponse implements JsonValue {
-    private final HealthResponseStatus status;
-    private final String service;
-    private final String version;
-    private final Map<String, Object> additional;
-    
+  private final HealthResponseStatus status;
+  private final String service;
+  private final String version;
+  private final Map<String, Object> additional;
 
-    private HealthResponse(Builder b) {
-        this.status = b.status;
-        this.service = b.service;
-        this.version = b.version;
-        this.additional = Json.copy(b.additional);
-        
+  private HealthResponse(Builder b) {
+    this.status = b.status;
+    this.service = b.service;
+    this.version = b.version;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.status = status;
+    b.service = service;
+    b.version = version;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * Overall health.
+   *
+   * @return the value
+   */
+  public HealthResponseStatus getStatus() {
+    return status;
+  }
+
+  /**
+   * The service that answered.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getService() {
+    return Optional.ofNullable(service);
+  }
+
+  /**
+   * Its version.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getVersion() {
+    return Optional.ofNullable(version);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static HealthResponse fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vStatus = Json.member(o, "status", path, true, false);
+    if (vStatus != null) {
+      b.status(HealthResponseStatus.fromJson(vStatus, path + ".status"));
+    }
+    JsonNode vService = Json.member(o, "service", path, false, false);
+    if (vService != null) {
+      b.service(Json.string(vService, path + ".service"));
+    }
+    JsonNode vVersion = Json.member(o, "version", path, false, false);
+    if (vVersion != null) {
+      b.version(Json.string(vVersion, path + ".version"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.status = status;
-        b.service = service;
-        b.version = version;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("status", "service", "version");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (status != null) {
+      out.set("status", status.toJson());
+    }
+    if (service != null) {
+      out.set("service", Json.NODES.textNode(service));
+    }
+    if (version != null) {
+      out.set("version", Json.NODES.textNode(version));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof HealthResponse)) {
+      return false;
+    }
+    HealthResponse that = (HealthResponse) other;
+    return Objects.equals(status, that.status)
+        && Objects.equals(service, that.service)
+        && Objects.equals(version, that.version)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(status, service, version, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "HealthResponse{" + "status=" + status + ", " + "service=" + service + ", " + "version=" + version + "}";
+  }
+
+  /**
+   * Builds a {@link HealthResponse}.
+   */
+  public static final class Builder {
+    private HealthResponseStatus status;
+    private String service;
+    private String version;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * Overall health.
      *
-     * @return the value
+     * @param status the value
+     * @return this builder
      */
-    public HealthResponseStatus getStatus() {
-        return status;
+    public Builder status(HealthResponseStatus status) {
+      this.status = status;
+      return this;
+    }
+
+    /**
+     * Overall health. Given as its wire value.
+     *
+     * @param status the wire value
+     * @return this builder
+     */
+    public Builder status(String status) {
+      return status(status == null ? null : HealthResponseStatus.of(status));
     }
 
     /**
      * The service that answered.
      *
-     * @return the value, when present (and not null)
+     * @param service the value
+     * @return this builder
      */
-    public Optional<String> getService() {
-        return Optional.ofNullable(service);
+    public Builder service(String service) {
+      this.service = service;
+      return this;
     }
 
     /**
      * Its version.
      *
-     * @return the value, when present (and not null)
+     * @param version the value
+     * @return this builder
      */
-    public Optional<String> getVersion() {
-        return Optional.ofNullable(version);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder version(String version) {
+      this.version = version;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static HealthResponse fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vStatus = Json.member(o, "status", path, true, false);
-        if (vStatus != null) {
-            b.status(HealthResponseStatus.fromJson(vStatus, path + ".status"));
-        }
-        JsonNode vService = Json.member(o, "service", path, false, false);
-        if (vService != null) {
-            b.service(Json.string(vService, path + ".service"));
-        }
-        JsonNode vVersion = Json.member(o, "version", path, false, false);
-        if (vVersion != null) {
-            b.version(Json.string(vVersion, path + ".version"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("status", "service", "version");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (status != null) {
-            out.set("status", status.toJson());
-        }
-        if (service != null) {
-            out.set("service", Json.NODES.textNode(service));
-        }
-        if (version != null) {
-            out.set("version", Json.NODES.textNode(version));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public HealthResponse build() {
+      if (status == null) {
+        throw Facts.validation("status", "HealthResponse: status is required");
+      }
+      return new HealthResponse(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof HealthResponse)) {
-            return false;
-        }
-        HealthResponse that = (HealthResponse) other;
-        return Objects.equals(status, that.status)
-                && Objects.equals(service, that.service)
-                && Objects.equals(version, that.version)
-                && Objects.equals(additional, that.additional);
+    private HealthResponse buildDecoded() {
+      return new HealthResponse(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(status, service, version, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "HealthResponse{" + "status=" + status + ", " + "service=" + service + ", " + "version=" + version + "}";
-    }
-
-    /**
-     * Builds a {&#64;link HealthResponse}.
-     */
-    public static final class Builder {
-        private HealthResponseStatus status;
-        private String service;
-        private String version;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * Overall health.
-         *
-         * @param status the value
-         * @return this builder
-         */
-        public Builder status(HealthResponseStatus status) {
-            this.status = status;
-            return this;
-        }
-
-        /**
-         * Overall health. Given as its wire value.
-         *
-         * @param status the wire value
-         * @return this builder
-         */
-        public Builder status(String status) {
-            return status(status == null ? null : HealthResponseStatus.of(status));
-        }
-
-        /**
-         * The service that answered.
-         *
-         * @param service the value
-         * @return this builder
-         */
-        public Builder service(String service) {
-            this.service = service;
-            return this;
-        }
-
-        /**
-         * Its version.
-         *
-         * @param version the value
-         * @return this builder
-         */
-        public Builder version(String version) {
-            this.version = version;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public HealthResponse build() {
-            if (status == null) {
-                throw Facts.validation("status", "HealthResponse: status is required");
-            }
-            return new HealthResponse(this);
-        }
-
-        private HealthResponse buildDecoded() {
-            return new HealthResponse(this);
-        }
-    }
+  }
 }

@@ -15,124 +15,124 @@ import java.util.Objects;
  * error).
  */
 public final class HealthResponseStatus implements JsonValue {
-    /**
-     * The value healthy.
-     */
-    public static final HealthResponseStatus HEALTHY = new HealthResponseStatus("healthy", true);
+  /**
+   * The value healthy.
+   */
+  public static final HealthResponseStatus HEALTHY = new HealthResponseStatus("healthy", true);
 
-    /**
-     * The value degraded.
-     */
-    public static final HealthResponseStatus DEGRADED = new HealthResponseStatus("degraded", true);
+  /**
+   * The value degraded.
+   */
+  public static final HealthResponseStatus DEGRADED = new HealthResponseStatus("degraded", true);
 
-    /**
-     * The value unhealthy.
-     */
-    public static final HealthResponseStatus UNHEALTHY = new HealthResponseStatus("unhealthy", true);
+  /**
+   * The value unhealthy.
+   */
+  public static final HealthResponseStatus UNHEALTHY = new HealthResponseStatus("unhealthy", true);
 
-    private static final Map<String, HealthResponseStatus> KNOWN = new LinkedHashMap<>();
+  private static final Map<String, HealthResponseStatus> KNOWN = new LinkedHashMap<>();
 
-    static {
-        KNOWN.put("healthy", HEALTHY);
-        KNOWN.put("degraded", DEGRADED);
-        KNOWN.put("unhealthy", UNHEALTHY);
-    }
+  static {
+    KNOWN.put("healthy", HEALTHY);
+    KNOWN.put("degraded", DEGRADED);
+    KNOWN.put("unhealthy", UNHEALTHY);
+  }
 
-    private final String value;
-    private final boolean known;
+  private final String value;
+  private final boolean known;
 
-    private HealthResponseStatus(String value, boolean known) {
-        this.value = value;
-        this.known = known;
-    }
+  private HealthResponseStatus(String value, boolean known) {
+    this.value = value;
+    this.known = known;
+  }
 
-    /**
-     * The constant for a wire value, or a new value for one the spec does not list.
-     *
-     * @param value the wire value
-     * @return the value
-     */
-    public static HealthResponseStatus of(String value) {
-        HealthResponseStatus k = KNOWN.get(Objects.requireNonNull(value, "value"));
-        return k != null ? k : new HealthResponseStatus(value, false);
-    }
+  /**
+   * The constant for a wire value, or a new value for one the spec does not list.
+   *
+   * @param value the wire value
+   * @return the value
+   */
+  public static HealthResponseStatus of(String value) {
+    HealthResponseStatus k = KNOWN.get(Objects.requireNonNull(value, "value"));
+    return k != null ? k : new HealthResponseStatus(value, false);
+  }
 
-    /**
-     * The values the spec lists.
-     *
-     * @return the constants, in spec order
-     */
-    public static List<HealthResponseStatus> values() {
-        return List.copyOf(KNOWN.values());
-    }
+  /**
+   * The values the spec lists.
+   *
+   * @return the constants, in spec order
+   */
+  public static List<HealthResponseStatus> values() {
+    return List.copyOf(KNOWN.values());
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    public String value() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  public String value() {
+    return value;
+  }
 
-    /**
-     * Whether the spec lists this value.
-     *
-     * @return true for a known constant
-     */
-    public boolean isKnown() {
-        return known;
-    }
+  /**
+   * Whether the spec lists this value.
+   *
+   * @return true for a known constant
+   */
+  public boolean isKnown() {
+    return known;
+  }
 
-    /**
-     * Decodes a wire value (any string).
-     *
-     * @param node the JSON value
-     * @param path its path
-     * @return the value
-     */
-    public static HealthResponseStatus fromJson(JsonNode node, String path) {
-        return of(Json.string(node, path));
-    }
+  /**
+   * Decodes a wire value (any string).
+   *
+   * @param node the JSON value
+   * @param path its path
+   * @return the value
+   */
+  public static HealthResponseStatus fromJson(JsonNode node, String path) {
+    return of(Json.string(node, path));
+  }
 
-    /**
-     * The wire value as JSON.
-     *
-     * @return the JSON string
-     */
-    @Override
-    public JsonNode toJson() {
-        return Json.NODES.textNode(value);
-    }
+  /**
+   * The wire value as JSON.
+   *
+   * @return the JSON string
+   */
+  @Override
+  public JsonNode toJson() {
+    return Json.NODES.textNode(value);
+  }
 
-    /**
-     * Equal wire values are equal.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof HealthResponseStatus && ((HealthResponseStatus) other).value.equals(value);
-    }
+  /**
+   * Equal wire values are equal.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof HealthResponseStatus && ((HealthResponseStatus) other).value.equals(value);
+  }
 
-    /**
-     * The wire value's hash.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return value.hashCode();
-    }
+  /**
+   * The wire value's hash.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    @Override
-    public String toString() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  @Override
+  public String toString() {
+    return value;
+  }
 }

@@ -10,162 +10,151 @@ import id.agenttrust.sdk.internal.JsonValue;
 import java.util.Objects;
 
 /**
- * InitApiSessionRequest Immutable; build one with {&#64;link #builder()}.
+ * InitApiSessionRequest Immutable; build one with {@link #builder()}.
  */
 public final class InitApiSessionRequest implements JsonValue {
-    private final String token;
-    
-    
+  private final String token;
 
-    private InitApiSessionRequest(Builder b) {
-        this.token = b.token;
-        
-        
+  private InitApiSessionRequest(Builder b) {
+    this.token = b.token;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.token = token;
+
+    return b;
+  }
+
+  /**
+   * An issued {@code at_} token. A secret: masked in toString().
+   *
+   * @return the value
+   */
+  public String getToken() {
+    return token;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static InitApiSessionRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vToken = Json.member(o, "token", path, true, false);
+    if (vToken != null) {
+      b.token(Json.string(vToken, path + ".token"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.token = token;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (token != null) {
+      out.set("token", Json.NODES.textNode(token));
     }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof InitApiSessionRequest)) {
+      return false;
+    }
+    InitApiSessionRequest that = (InitApiSessionRequest) other;
+    return Objects.equals(token, that.token);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(token);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "InitApiSessionRequest{" + "token=" + (token == null ? "null" : "***") + "}";
+  }
+
+  /**
+   * Builds a {@link InitApiSessionRequest}.
+   */
+  public static final class Builder {
+    private String token;
+
+    private Builder() {}
+
     /**
      * An issued {@code at_} token. A secret: masked in toString().
      *
+     * @param token the value
+     * @return this builder
+     */
+    public Builder token(String token) {
+      this.token = token;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public String getToken() {
-        return token;
-    }
-    
-
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static InitApiSessionRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vToken = Json.member(o, "token", path, true, false);
-        if (vToken != null) {
-            b.token(Json.string(vToken, path + ".token"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (token != null) {
-            out.set("token", Json.NODES.textNode(token));
-        }
-        return out;
+    public InitApiSessionRequest build() {
+      if (token == null) {
+        throw Facts.validation("token", "InitApiSessionRequest: token is required");
+      }
+      return new InitApiSessionRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof InitApiSessionRequest)) {
-            return false;
-        }
-        InitApiSessionRequest that = (InitApiSessionRequest) other;
-        return Objects.equals(token, that.token);
+    private InitApiSessionRequest buildDecoded() {
+      return new InitApiSessionRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(token);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "InitApiSessionRequest{" + "token=" + (token == null ? "null" : "***") + "}";
-    }
-
-    /**
-     * Builds a {&#64;link InitApiSessionRequest}.
-     */
-    public static final class Builder {
-        private String token;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * An issued {@code at_} token. A secret: masked in toString().
-         *
-         * @param token the value
-         * @return this builder
-         */
-        public Builder token(String token) {
-            this.token = token;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public InitApiSessionRequest build() {
-            if (token == null) {
-                throw Facts.validation("token", "InitApiSessionRequest: token is required");
-            }
-            return new InitApiSessionRequest(this);
-        }
-
-        private InitApiSessionRequest buildDecoded() {
-            return new InitApiSessionRequest(this);
-        }
-    }
+  }
 }

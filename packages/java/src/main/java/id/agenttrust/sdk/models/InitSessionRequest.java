@@ -10,197 +10,186 @@ import id.agenttrust.sdk.internal.JsonValue;
 import java.util.Objects;
 
 /**
- * InitSessionRequest Immutable; build one with {&#64;link #builder()}.
+ * InitSessionRequest Immutable; build one with {@link #builder()}.
  */
 public final class InitSessionRequest implements JsonValue {
-    private final String agentId;
-    private final String serverId;
-    
-    
+  private final String agentId;
+  private final String serverId;
 
-    private InitSessionRequest(Builder b) {
-        this.agentId = b.agentId;
-        this.serverId = b.serverId;
-        
-        
+  private InitSessionRequest(Builder b) {
+    this.agentId = b.agentId;
+    this.serverId = b.serverId;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.agentId = agentId;
+    b.serverId = serverId;
+
+    return b;
+  }
+
+  /**
+   * The agent connecting.
+   *
+   * @return the value
+   */
+  public String getAgentId() {
+    return agentId;
+  }
+
+  /**
+   * The MCP server it connects to.
+   *
+   * @return the value
+   */
+  public String getServerId() {
+    return serverId;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static InitSessionRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vAgentId = Json.member(o, "agent_id", path, true, false);
+    if (vAgentId != null) {
+      b.agentId(Json.string(vAgentId, path + ".agent_id"));
+    }
+    JsonNode vServerId = Json.member(o, "server_id", path, true, false);
+    if (vServerId != null) {
+      b.serverId(Json.string(vServerId, path + ".server_id"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.agentId = agentId;
-        b.serverId = serverId;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (agentId != null) {
+      out.set("agent_id", Json.NODES.textNode(agentId));
     }
+    if (serverId != null) {
+      out.set("server_id", Json.NODES.textNode(serverId));
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof InitSessionRequest)) {
+      return false;
+    }
+    InitSessionRequest that = (InitSessionRequest) other;
+    return Objects.equals(agentId, that.agentId)
+        && Objects.equals(serverId, that.serverId);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(agentId, serverId);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "InitSessionRequest{" + "agentId=" + agentId + ", " + "serverId=" + serverId + "}";
+  }
+
+  /**
+   * Builds a {@link InitSessionRequest}.
+   */
+  public static final class Builder {
+    private String agentId;
+    private String serverId;
+
+    private Builder() {}
+
     /**
      * The agent connecting.
      *
-     * @return the value
+     * @param agentId the value
+     * @return this builder
      */
-    public String getAgentId() {
-        return agentId;
+    public Builder agentId(String agentId) {
+      this.agentId = agentId;
+      return this;
     }
 
     /**
      * The MCP server it connects to.
      *
+     * @param serverId the value
+     * @return this builder
+     */
+    public Builder serverId(String serverId) {
+      this.serverId = serverId;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public String getServerId() {
-        return serverId;
-    }
-    
-
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static InitSessionRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vAgentId = Json.member(o, "agent_id", path, true, false);
-        if (vAgentId != null) {
-            b.agentId(Json.string(vAgentId, path + ".agent_id"));
-        }
-        JsonNode vServerId = Json.member(o, "server_id", path, true, false);
-        if (vServerId != null) {
-            b.serverId(Json.string(vServerId, path + ".server_id"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (agentId != null) {
-            out.set("agent_id", Json.NODES.textNode(agentId));
-        }
-        if (serverId != null) {
-            out.set("server_id", Json.NODES.textNode(serverId));
-        }
-        return out;
+    public InitSessionRequest build() {
+      if (agentId == null) {
+        throw Facts.validation("agent_id", "InitSessionRequest: agent_id is required");
+      }
+      if (serverId == null) {
+        throw Facts.validation("server_id", "InitSessionRequest: server_id is required");
+      }
+      return new InitSessionRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof InitSessionRequest)) {
-            return false;
-        }
-        InitSessionRequest that = (InitSessionRequest) other;
-        return Objects.equals(agentId, that.agentId)
-                && Objects.equals(serverId, that.serverId);
+    private InitSessionRequest buildDecoded() {
+      return new InitSessionRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(agentId, serverId);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "InitSessionRequest{" + "agentId=" + agentId + ", " + "serverId=" + serverId + "}";
-    }
-
-    /**
-     * Builds a {&#64;link InitSessionRequest}.
-     */
-    public static final class Builder {
-        private String agentId;
-        private String serverId;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * The agent connecting.
-         *
-         * @param agentId the value
-         * @return this builder
-         */
-        public Builder agentId(String agentId) {
-            this.agentId = agentId;
-            return this;
-        }
-
-        /**
-         * The MCP server it connects to.
-         *
-         * @param serverId the value
-         * @return this builder
-         */
-        public Builder serverId(String serverId) {
-            this.serverId = serverId;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public InitSessionRequest build() {
-            if (agentId == null) {
-                throw Facts.validation("agent_id", "InitSessionRequest: agent_id is required");
-            }
-            if (serverId == null) {
-                throw Facts.validation("server_id", "InitSessionRequest: server_id is required");
-            }
-            return new InitSessionRequest(this);
-        }
-
-        private InitSessionRequest buildDecoded() {
-            return new InitSessionRequest(this);
-        }
-    }
+  }
 }

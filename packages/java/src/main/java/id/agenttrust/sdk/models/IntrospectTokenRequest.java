@@ -12,233 +12,222 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * IntrospectTokenRequest Immutable; build one with {&#64;link #builder()}.
+ * IntrospectTokenRequest Immutable; build one with {@link #builder()}.
  */
 public final class IntrospectTokenRequest implements JsonValue {
-    private final String token;
-    private final String target;
-    private final boolean targetSet;
-    private final List<String> requiredScopes;
-    
-    
+  private final String token;
+  private final String target;
+  private final boolean targetSet;
+  private final List<String> requiredScopes;
 
-    private IntrospectTokenRequest(Builder b) {
-        this.token = b.token;
-        this.target = b.target;
-        this.targetSet = b.targetSet;
-        this.requiredScopes = b.requiredScopes == null ? null : Json.copy(b.requiredScopes);
-        
-        
+  private IntrospectTokenRequest(Builder b) {
+    this.token = b.token;
+    this.target = b.target;
+    this.targetSet = b.targetSet;
+    this.requiredScopes = b.requiredScopes == null ? null : Json.copy(b.requiredScopes);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.token = token;
+    b.target = target;
+    b.targetSet = targetSet;
+    b.requiredScopes = requiredScopes;
+
+    return b;
+  }
+
+  /**
+   * The token to introspect. A secret: masked in toString().
+   *
+   * @return the value
+   */
+  public String getToken() {
+    return token;
+  }
+
+  /**
+   * The target it is presented to (Python sends {@code null} when there is none).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getTarget() {
+    return Optional.ofNullable(target);
+  }
+
+  /**
+   * Scopes the token must all hold to be active for this use.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<String>> getRequiredScopes() {
+    return Optional.ofNullable(requiredScopes);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static IntrospectTokenRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vToken = Json.member(o, "token", path, true, false);
+    if (vToken != null) {
+      b.token(Json.string(vToken, path + ".token"));
+    }
+    JsonNode vTarget = Json.member(o, "target", path, false, true);
+    if (vTarget != null) {
+      b.target(Json.string(vTarget, path + ".target"));
+    } else if (o.has("target")) {
+      b.target((String) null);
+    }
+    JsonNode vRequiredScopes = Json.member(o, "required_scopes", path, false, false);
+    if (vRequiredScopes != null) {
+      b.requiredScopes(Json.list(vRequiredScopes, path + ".required_scopes", (n0, p0) -> Json.string(n0, p0)));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.token = token;
-        b.target = target;
-        b.targetSet = targetSet;
-        b.requiredScopes = requiredScopes;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (token != null) {
+      out.set("token", Json.NODES.textNode(token));
     }
+    if (targetSet) {
+      out.set("target", target == null ? Json.NODES.nullNode() : Json.NODES.textNode(target));
+    }
+    if (requiredScopes != null) {
+      out.set("required_scopes", Json.array(requiredScopes, x14 -> Json.NODES.textNode(x14)));
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof IntrospectTokenRequest)) {
+      return false;
+    }
+    IntrospectTokenRequest that = (IntrospectTokenRequest) other;
+    return Objects.equals(token, that.token)
+        && Objects.equals(target, that.target)
+        && Objects.equals(requiredScopes, that.requiredScopes);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(token, target, requiredScopes);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "IntrospectTokenRequest{" + "token=" + (token == null ? "null" : "***") + ", " + "target=" + target + ", " + "requiredScopes=" + requiredScopes + "}";
+  }
+
+  /**
+   * Builds a {@link IntrospectTokenRequest}.
+   */
+  public static final class Builder {
+    private String token;
+    private String target;
+    private boolean targetSet;
+    private List<String> requiredScopes;
+
+    private Builder() {}
+
     /**
      * The token to introspect. A secret: masked in toString().
      *
-     * @return the value
+     * @param token the value
+     * @return this builder
      */
-    public String getToken() {
-        return token;
+    public Builder token(String token) {
+      this.token = token;
+      return this;
     }
 
     /**
      * The target it is presented to (Python sends {@code null} when there is none).
      *
-     * @return the value, when present (and not null)
+     * @param target the value (null is sent as JSON null)
+     * @return this builder
      */
-    public Optional<String> getTarget() {
-        return Optional.ofNullable(target);
+    public Builder target(String target) {
+      this.target = target;
+      this.targetSet = true;
+      return this;
     }
 
     /**
      * Scopes the token must all hold to be active for this use.
      *
-     * @return the value, when present (and not null)
+     * @param requiredScopes the value
+     * @return this builder
      */
-    public Optional<List<String>> getRequiredScopes() {
-        return Optional.ofNullable(requiredScopes);
+    public Builder requiredScopes(List<String> requiredScopes) {
+      this.requiredScopes = requiredScopes;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static IntrospectTokenRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vToken = Json.member(o, "token", path, true, false);
-        if (vToken != null) {
-            b.token(Json.string(vToken, path + ".token"));
-        }
-        JsonNode vTarget = Json.member(o, "target", path, false, true);
-        if (vTarget != null) {
-            b.target(Json.string(vTarget, path + ".target"));
-        } else if (o.has("target")) {
-            b.target((String) null);
-        }
-        JsonNode vRequiredScopes = Json.member(o, "required_scopes", path, false, false);
-        if (vRequiredScopes != null) {
-            b.requiredScopes(Json.list(vRequiredScopes, path + ".required_scopes", (n0, p0) -> Json.string(n0, p0)));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (token != null) {
-            out.set("token", Json.NODES.textNode(token));
-        }
-        if (targetSet) {
-            out.set("target", target == null ? Json.NODES.nullNode() : Json.NODES.textNode(target));
-        }
-        if (requiredScopes != null) {
-            out.set("required_scopes", Json.array(requiredScopes, x14 -> Json.NODES.textNode(x14)));
-        }
-        return out;
+    public IntrospectTokenRequest build() {
+      if (token == null) {
+        throw Facts.validation("token", "IntrospectTokenRequest: token is required");
+      }
+      return new IntrospectTokenRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof IntrospectTokenRequest)) {
-            return false;
-        }
-        IntrospectTokenRequest that = (IntrospectTokenRequest) other;
-        return Objects.equals(token, that.token)
-                && Objects.equals(target, that.target)
-                && Objects.equals(requiredScopes, that.requiredScopes);
+    private IntrospectTokenRequest buildDecoded() {
+      return new IntrospectTokenRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(token, target, requiredScopes);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "IntrospectTokenRequest{" + "token=" + (token == null ? "null" : "***") + ", " + "target=" + target + ", " + "requiredScopes=" + requiredScopes + "}";
-    }
-
-    /**
-     * Builds a {&#64;link IntrospectTokenRequest}.
-     */
-    public static final class Builder {
-        private String token;
-        private String target;
-        private boolean targetSet;
-        private List<String> requiredScopes;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * The token to introspect. A secret: masked in toString().
-         *
-         * @param token the value
-         * @return this builder
-         */
-        public Builder token(String token) {
-            this.token = token;
-            return this;
-        }
-
-        /**
-         * The target it is presented to (Python sends {@code null} when there is none).
-         *
-         * @param target the value (null is sent as JSON null)
-         * @return this builder
-         */
-        public Builder target(String target) {
-            this.target = target;
-            this.targetSet = true;
-            return this;
-        }
-
-        /**
-         * Scopes the token must all hold to be active for this use.
-         *
-         * @param requiredScopes the value
-         * @return this builder
-         */
-        public Builder requiredScopes(List<String> requiredScopes) {
-            this.requiredScopes = requiredScopes;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public IntrospectTokenRequest build() {
-            if (token == null) {
-                throw Facts.validation("token", "IntrospectTokenRequest: token is required");
-            }
-            return new IntrospectTokenRequest(this);
-        }
-
-        private IntrospectTokenRequest buildDecoded() {
-            return new IntrospectTokenRequest(this);
-        }
-    }
+  }
 }

@@ -15,445 +15,441 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * IntrospectionResult Immutable; build one with {&#64;link #builder()}.
+ * IntrospectionResult Immutable; build one with {@link #builder()}.
  */
 public final class IntrospectionResult implements JsonValue {
-    private final Boolean active;
-    private final String agentId;
-    private final String orgId;
-    private final List<String> scopes;
-    private final OffsetDateTime expiresAt;
-    private final String reasoning;
-    private final GuardTier guardTier;
-    private final Double confidence;
-    private final Long latencyMs;
-    private final Map<String, Object> additional;
-    
+  private final Boolean active;
+  private final String agentId;
+  private final String orgId;
+  private final List<String> scopes;
+  private final OffsetDateTime expiresAt;
+  private final String reasoning;
+  private final GuardTier guardTier;
+  private final Double confidence;
+  private final Long latencyMs;
+  private final Map<String, Object> additional;
 
-    private IntrospectionResult(Builder b) {
-        this.active = b.active;
-        this.agentId = b.agentId;
-        this.orgId = b.orgId;
-        this.scopes = b.scopes == null ? null : Json.copy(b.scopes);
-        this.expiresAt = b.expiresAt;
-        this.reasoning = b.reasoning;
-        this.guardTier = b.guardTier;
-        this.confidence = b.confidence;
-        this.latencyMs = b.latencyMs;
-        this.additional = Json.copy(b.additional);
-        
+  private IntrospectionResult(Builder b) {
+    this.active = b.active;
+    this.agentId = b.agentId;
+    this.orgId = b.orgId;
+    this.scopes = b.scopes == null ? null : Json.copy(b.scopes);
+    this.expiresAt = b.expiresAt;
+    this.reasoning = b.reasoning;
+    this.guardTier = b.guardTier;
+    this.confidence = b.confidence;
+    this.latencyMs = b.latencyMs;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.active = active;
+    b.agentId = agentId;
+    b.orgId = orgId;
+    b.scopes = scopes;
+    b.expiresAt = expiresAt;
+    b.reasoning = reasoning;
+    b.guardTier = guardTier;
+    b.confidence = confidence;
+    b.latencyMs = latencyMs;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * Whether the token may be used as asked.
+   *
+   * @return the value
+   */
+  public boolean isActive() {
+    return active;
+  }
+
+  /**
+   * The token's agent.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getAgentId() {
+    return Optional.ofNullable(agentId);
+  }
+
+  /**
+   * The token's organization.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getOrgId() {
+    return Optional.ofNullable(orgId);
+  }
+
+  /**
+   * The token's scopes.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<String>> getScopes() {
+    return Optional.ofNullable(scopes);
+  }
+
+  /**
+   * When it expires.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<OffsetDateTime> getExpiresAt() {
+    return Optional.ofNullable(expiresAt);
+  }
+
+  /**
+   * Why it is (in)active, in words.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getReasoning() {
+    return Optional.ofNullable(reasoning);
+  }
+
+  /**
+   * guard_tier.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<GuardTier> getGuardTier() {
+    return Optional.ofNullable(guardTier);
+  }
+
+  /**
+   * Guardian's confidence.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Double> getConfidence() {
+    return Optional.ofNullable(confidence);
+  }
+
+  /**
+   * How long the decision took.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Long> getLatencyMs() {
+    return Optional.ofNullable(latencyMs);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static IntrospectionResult fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vActive = Json.member(o, "active", path, true, false);
+    if (vActive != null) {
+      b.active(Json.bool(vActive, path + ".active"));
+    }
+    JsonNode vAgentId = Json.member(o, "agent_id", path, false, false);
+    if (vAgentId != null) {
+      b.agentId(Json.string(vAgentId, path + ".agent_id"));
+    }
+    JsonNode vOrgId = Json.member(o, "org_id", path, false, false);
+    if (vOrgId != null) {
+      b.orgId(Json.string(vOrgId, path + ".org_id"));
+    }
+    JsonNode vScopes = Json.member(o, "scopes", path, false, false);
+    if (vScopes != null) {
+      b.scopes(Json.list(vScopes, path + ".scopes", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vExpiresAt = Json.member(o, "expires_at", path, false, false);
+    if (vExpiresAt != null) {
+      b.expiresAt(Json.dateTime(vExpiresAt, path + ".expires_at"));
+    }
+    JsonNode vReasoning = Json.member(o, "reasoning", path, false, false);
+    if (vReasoning != null) {
+      b.reasoning(Json.string(vReasoning, path + ".reasoning"));
+    }
+    JsonNode vGuardTier = Json.member(o, "guard_tier", path, false, false);
+    if (vGuardTier != null) {
+      b.guardTier(GuardTier.fromJson(vGuardTier, path + ".guard_tier"));
+    }
+    JsonNode vConfidence = Json.member(o, "confidence", path, false, false);
+    if (vConfidence != null) {
+      b.confidence(Json.number(vConfidence, path + ".confidence"));
+      Json.range(b.confidence, path + ".confidence", 0.0, 1.0);
+    }
+    JsonNode vLatencyMs = Json.member(o, "latency_ms", path, false, false);
+    if (vLatencyMs != null) {
+      b.latencyMs(Json.integer(vLatencyMs, path + ".latency_ms"));
+      Json.range(b.latencyMs, path + ".latency_ms", 0.0, null);
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.active = active;
-        b.agentId = agentId;
-        b.orgId = orgId;
-        b.scopes = scopes;
-        b.expiresAt = expiresAt;
-        b.reasoning = reasoning;
-        b.guardTier = guardTier;
-        b.confidence = confidence;
-        b.latencyMs = latencyMs;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("active", "agent_id", "org_id", "scopes", "expires_at", "reasoning", "guard_tier", "confidence", "latency_ms");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (active != null) {
+      out.set("active", Json.NODES.booleanNode(active));
+    }
+    if (agentId != null) {
+      out.set("agent_id", Json.NODES.textNode(agentId));
+    }
+    if (orgId != null) {
+      out.set("org_id", Json.NODES.textNode(orgId));
+    }
+    if (scopes != null) {
+      out.set("scopes", Json.array(scopes, x6 -> Json.NODES.textNode(x6)));
+    }
+    if (expiresAt != null) {
+      out.set("expires_at", Json.dateTime(expiresAt));
+    }
+    if (reasoning != null) {
+      out.set("reasoning", Json.NODES.textNode(reasoning));
+    }
+    if (guardTier != null) {
+      out.set("guard_tier", guardTier.toJson());
+    }
+    if (confidence != null) {
+      out.set("confidence", Json.NODES.numberNode(confidence));
+    }
+    if (latencyMs != null) {
+      out.set("latency_ms", Json.NODES.numberNode(latencyMs));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof IntrospectionResult)) {
+      return false;
+    }
+    IntrospectionResult that = (IntrospectionResult) other;
+    return Objects.equals(active, that.active)
+        && Objects.equals(agentId, that.agentId)
+        && Objects.equals(orgId, that.orgId)
+        && Objects.equals(scopes, that.scopes)
+        && Objects.equals(expiresAt, that.expiresAt)
+        && Objects.equals(reasoning, that.reasoning)
+        && Objects.equals(guardTier, that.guardTier)
+        && Objects.equals(confidence, that.confidence)
+        && Objects.equals(latencyMs, that.latencyMs)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(active, agentId, orgId, scopes, expiresAt, reasoning, guardTier, confidence, latencyMs, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "IntrospectionResult{" + "active=" + active + ", " + "agentId=" + agentId + ", " + "orgId=" + orgId + ", " + "scopes=" + scopes + ", " + "expiresAt=" + expiresAt + ", " + "reasoning=" + reasoning + ", " + "guardTier=" + guardTier + ", " + "confidence=" + confidence + ", " + "latencyMs=" + latencyMs + "}";
+  }
+
+  /**
+   * Builds a {@link IntrospectionResult}.
+   */
+  public static final class Builder {
+    private Boolean active;
+    private String agentId;
+    private String orgId;
+    private List<String> scopes;
+    private OffsetDateTime expiresAt;
+    private String reasoning;
+    private GuardTier guardTier;
+    private Double confidence;
+    private Long latencyMs;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * Whether the token may be used as asked.
      *
-     * @return the value
+     * @param active the value
+     * @return this builder
      */
-    public boolean isActive() {
-        return active;
+    public Builder active(boolean active) {
+      this.active = active;
+      return this;
     }
 
     /**
      * The token's agent.
      *
-     * @return the value, when present (and not null)
+     * @param agentId the value
+     * @return this builder
      */
-    public Optional<String> getAgentId() {
-        return Optional.ofNullable(agentId);
+    public Builder agentId(String agentId) {
+      this.agentId = agentId;
+      return this;
     }
 
     /**
      * The token's organization.
      *
-     * @return the value, when present (and not null)
+     * @param orgId the value
+     * @return this builder
      */
-    public Optional<String> getOrgId() {
-        return Optional.ofNullable(orgId);
+    public Builder orgId(String orgId) {
+      this.orgId = orgId;
+      return this;
     }
 
     /**
      * The token's scopes.
      *
-     * @return the value, when present (and not null)
+     * @param scopes the value
+     * @return this builder
      */
-    public Optional<List<String>> getScopes() {
-        return Optional.ofNullable(scopes);
+    public Builder scopes(List<String> scopes) {
+      this.scopes = scopes;
+      return this;
     }
 
     /**
      * When it expires.
      *
-     * @return the value, when present (and not null)
+     * @param expiresAt the value
+     * @return this builder
      */
-    public Optional<OffsetDateTime> getExpiresAt() {
-        return Optional.ofNullable(expiresAt);
+    public Builder expiresAt(OffsetDateTime expiresAt) {
+      this.expiresAt = expiresAt;
+      return this;
     }
 
     /**
      * Why it is (in)active, in words.
      *
-     * @return the value, when present (and not null)
+     * @param reasoning the value
+     * @return this builder
      */
-    public Optional<String> getReasoning() {
-        return Optional.ofNullable(reasoning);
+    public Builder reasoning(String reasoning) {
+      this.reasoning = reasoning;
+      return this;
     }
 
     /**
      * guard_tier.
      *
-     * @return the value, when present (and not null)
+     * @param guardTier the value
+     * @return this builder
      */
-    public Optional<GuardTier> getGuardTier() {
-        return Optional.ofNullable(guardTier);
+    public Builder guardTier(GuardTier guardTier) {
+      this.guardTier = guardTier;
+      return this;
+    }
+
+    /**
+     * guard_tier. Given as its wire value.
+     *
+     * @param guardTier the wire value
+     * @return this builder
+     */
+    public Builder guardTier(String guardTier) {
+      return guardTier(guardTier == null ? null : GuardTier.of(guardTier));
     }
 
     /**
      * Guardian's confidence.
      *
-     * @return the value, when present (and not null)
+     * @param confidence the value
+     * @return this builder
      */
-    public Optional<Double> getConfidence() {
-        return Optional.ofNullable(confidence);
+    public Builder confidence(double confidence) {
+      this.confidence = confidence;
+      return this;
     }
 
     /**
      * How long the decision took.
      *
-     * @return the value, when present (and not null)
+     * @param latencyMs the value
+     * @return this builder
      */
-    public Optional<Long> getLatencyMs() {
-        return Optional.ofNullable(latencyMs);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder latencyMs(long latencyMs) {
+      this.latencyMs = latencyMs;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static IntrospectionResult fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vActive = Json.member(o, "active", path, true, false);
-        if (vActive != null) {
-            b.active(Json.bool(vActive, path + ".active"));
-        }
-        JsonNode vAgentId = Json.member(o, "agent_id", path, false, false);
-        if (vAgentId != null) {
-            b.agentId(Json.string(vAgentId, path + ".agent_id"));
-        }
-        JsonNode vOrgId = Json.member(o, "org_id", path, false, false);
-        if (vOrgId != null) {
-            b.orgId(Json.string(vOrgId, path + ".org_id"));
-        }
-        JsonNode vScopes = Json.member(o, "scopes", path, false, false);
-        if (vScopes != null) {
-            b.scopes(Json.list(vScopes, path + ".scopes", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vExpiresAt = Json.member(o, "expires_at", path, false, false);
-        if (vExpiresAt != null) {
-            b.expiresAt(Json.dateTime(vExpiresAt, path + ".expires_at"));
-        }
-        JsonNode vReasoning = Json.member(o, "reasoning", path, false, false);
-        if (vReasoning != null) {
-            b.reasoning(Json.string(vReasoning, path + ".reasoning"));
-        }
-        JsonNode vGuardTier = Json.member(o, "guard_tier", path, false, false);
-        if (vGuardTier != null) {
-            b.guardTier(GuardTier.fromJson(vGuardTier, path + ".guard_tier"));
-        }
-        JsonNode vConfidence = Json.member(o, "confidence", path, false, false);
-        if (vConfidence != null) {
-            b.confidence(Json.number(vConfidence, path + ".confidence"));
-            Json.range(b.confidence, path + ".confidence", 0.0, 1.0);
-        }
-        JsonNode vLatencyMs = Json.member(o, "latency_ms", path, false, false);
-        if (vLatencyMs != null) {
-            b.latencyMs(Json.integer(vLatencyMs, path + ".latency_ms"));
-            Json.range(b.latencyMs, path + ".latency_ms", 0.0, null);
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("active", "agent_id", "org_id", "scopes", "expires_at", "reasoning", "guard_tier", "confidence", "latency_ms");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (active != null) {
-            out.set("active", Json.NODES.booleanNode(active));
-        }
-        if (agentId != null) {
-            out.set("agent_id", Json.NODES.textNode(agentId));
-        }
-        if (orgId != null) {
-            out.set("org_id", Json.NODES.textNode(orgId));
-        }
-        if (scopes != null) {
-            out.set("scopes", Json.array(scopes, x6 -> Json.NODES.textNode(x6)));
-        }
-        if (expiresAt != null) {
-            out.set("expires_at", Json.dateTime(expiresAt));
-        }
-        if (reasoning != null) {
-            out.set("reasoning", Json.NODES.textNode(reasoning));
-        }
-        if (guardTier != null) {
-            out.set("guard_tier", guardTier.toJson());
-        }
-        if (confidence != null) {
-            out.set("confidence", Json.NODES.numberNode(confidence));
-        }
-        if (latencyMs != null) {
-            out.set("latency_ms", Json.NODES.numberNode(latencyMs));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public IntrospectionResult build() {
+      if (active == null) {
+        throw Facts.validation("active", "IntrospectionResult: active is required");
+      }
+      return new IntrospectionResult(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof IntrospectionResult)) {
-            return false;
-        }
-        IntrospectionResult that = (IntrospectionResult) other;
-        return Objects.equals(active, that.active)
-                && Objects.equals(agentId, that.agentId)
-                && Objects.equals(orgId, that.orgId)
-                && Objects.equals(scopes, that.scopes)
-                && Objects.equals(expiresAt, that.expiresAt)
-                && Objects.equals(reasoning, that.reasoning)
-                && Objects.equals(guardTier, that.guardTier)
-                && Objects.equals(confidence, that.confidence)
-                && Objects.equals(latencyMs, that.latencyMs)
-                && Objects.equals(additional, that.additional);
+    private IntrospectionResult buildDecoded() {
+      return new IntrospectionResult(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(active, agentId, orgId, scopes, expiresAt, reasoning, guardTier, confidence, latencyMs, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "IntrospectionResult{" + "active=" + active + ", " + "agentId=" + agentId + ", " + "orgId=" + orgId + ", " + "scopes=" + scopes + ", " + "expiresAt=" + expiresAt + ", " + "reasoning=" + reasoning + ", " + "guardTier=" + guardTier + ", " + "confidence=" + confidence + ", " + "latencyMs=" + latencyMs + "}";
-    }
-
-    /**
-     * Builds a {&#64;link IntrospectionResult}.
-     */
-    public static final class Builder {
-        private Boolean active;
-        private String agentId;
-        private String orgId;
-        private List<String> scopes;
-        private OffsetDateTime expiresAt;
-        private String reasoning;
-        private GuardTier guardTier;
-        private Double confidence;
-        private Long latencyMs;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * Whether the token may be used as asked.
-         *
-         * @param active the value
-         * @return this builder
-         */
-        public Builder active(boolean active) {
-            this.active = active;
-            return this;
-        }
-
-        /**
-         * The token's agent.
-         *
-         * @param agentId the value
-         * @return this builder
-         */
-        public Builder agentId(String agentId) {
-            this.agentId = agentId;
-            return this;
-        }
-
-        /**
-         * The token's organization.
-         *
-         * @param orgId the value
-         * @return this builder
-         */
-        public Builder orgId(String orgId) {
-            this.orgId = orgId;
-            return this;
-        }
-
-        /**
-         * The token's scopes.
-         *
-         * @param scopes the value
-         * @return this builder
-         */
-        public Builder scopes(List<String> scopes) {
-            this.scopes = scopes;
-            return this;
-        }
-
-        /**
-         * When it expires.
-         *
-         * @param expiresAt the value
-         * @return this builder
-         */
-        public Builder expiresAt(OffsetDateTime expiresAt) {
-            this.expiresAt = expiresAt;
-            return this;
-        }
-
-        /**
-         * Why it is (in)active, in words.
-         *
-         * @param reasoning the value
-         * @return this builder
-         */
-        public Builder reasoning(String reasoning) {
-            this.reasoning = reasoning;
-            return this;
-        }
-
-        /**
-         * guard_tier.
-         *
-         * @param guardTier the value
-         * @return this builder
-         */
-        public Builder guardTier(GuardTier guardTier) {
-            this.guardTier = guardTier;
-            return this;
-        }
-
-        /**
-         * guard_tier. Given as its wire value.
-         *
-         * @param guardTier the wire value
-         * @return this builder
-         */
-        public Builder guardTier(String guardTier) {
-            return guardTier(guardTier == null ? null : GuardTier.of(guardTier));
-        }
-
-        /**
-         * Guardian's confidence.
-         *
-         * @param confidence the value
-         * @return this builder
-         */
-        public Builder confidence(double confidence) {
-            this.confidence = confidence;
-            return this;
-        }
-
-        /**
-         * How long the decision took.
-         *
-         * @param latencyMs the value
-         * @return this builder
-         */
-        public Builder latencyMs(long latencyMs) {
-            this.latencyMs = latencyMs;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public IntrospectionResult build() {
-            if (active == null) {
-                throw Facts.validation("active", "IntrospectionResult: active is required");
-            }
-            return new IntrospectionResult(this);
-        }
-
-        private IntrospectionResult buildDecoded() {
-            return new IntrospectionResult(this);
-        }
-    }
+  }
 }

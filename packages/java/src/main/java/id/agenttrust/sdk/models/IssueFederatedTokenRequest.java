@@ -12,259 +12,248 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * IssueFederatedTokenRequest Immutable; build one with {&#64;link #builder()}.
+ * IssueFederatedTokenRequest Immutable; build one with {@link #builder()}.
  */
 public final class IssueFederatedTokenRequest implements JsonValue {
-    private final String agentId;
-    private final String audience;
-    private final List<String> scopes;
-    private final Long ttlSeconds;
-    
-    
+  private final String agentId;
+  private final String audience;
+  private final List<String> scopes;
+  private final Long ttlSeconds;
 
-    private IssueFederatedTokenRequest(Builder b) {
-        this.agentId = b.agentId;
-        this.audience = b.audience;
-        this.scopes = b.scopes == null ? null : Json.copy(b.scopes);
-        this.ttlSeconds = b.ttlSeconds;
-        
-        
+  private IssueFederatedTokenRequest(Builder b) {
+    this.agentId = b.agentId;
+    this.audience = b.audience;
+    this.scopes = b.scopes == null ? null : Json.copy(b.scopes);
+    this.ttlSeconds = b.ttlSeconds;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.agentId = agentId;
+    b.audience = audience;
+    b.scopes = scopes;
+    b.ttlSeconds = ttlSeconds;
+
+    return b;
+  }
+
+  /**
+   * The agent the token is for.
+   *
+   * @return the value
+   */
+  public String getAgentId() {
+    return agentId;
+  }
+
+  /**
+   * Who the token is for.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getAudience() {
+    return Optional.ofNullable(audience);
+  }
+
+  /**
+   * Scopes to include (TypeScript sends {@code []} by default; Java never sends it).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<String>> getScopes() {
+    return Optional.ofNullable(scopes);
+  }
+
+  /**
+   * Lifetime in seconds (the SDKs' {@code ttl_seconds}).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Long> getTtlSeconds() {
+    return Optional.ofNullable(ttlSeconds);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static IssueFederatedTokenRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vAgentId = Json.member(o, "agent_id", path, true, false);
+    if (vAgentId != null) {
+      b.agentId(Json.string(vAgentId, path + ".agent_id"));
+    }
+    JsonNode vAudience = Json.member(o, "audience", path, false, false);
+    if (vAudience != null) {
+      b.audience(Json.string(vAudience, path + ".audience"));
+    }
+    JsonNode vScopes = Json.member(o, "scopes", path, false, false);
+    if (vScopes != null) {
+      b.scopes(Json.list(vScopes, path + ".scopes", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vTtlSeconds = Json.member(o, "ttl", path, false, false);
+    if (vTtlSeconds != null) {
+      b.ttlSeconds(Json.integer(vTtlSeconds, path + ".ttl"));
+      Json.range(b.ttlSeconds, path + ".ttl", 1.0, 86400.0);
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.agentId = agentId;
-        b.audience = audience;
-        b.scopes = scopes;
-        b.ttlSeconds = ttlSeconds;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (agentId != null) {
+      out.set("agent_id", Json.NODES.textNode(agentId));
     }
+    if (audience != null) {
+      out.set("audience", Json.NODES.textNode(audience));
+    }
+    if (scopes != null) {
+      out.set("scopes", Json.array(scopes, x6 -> Json.NODES.textNode(x6)));
+    }
+    if (ttlSeconds != null) {
+      out.set("ttl", Json.NODES.numberNode(ttlSeconds));
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof IssueFederatedTokenRequest)) {
+      return false;
+    }
+    IssueFederatedTokenRequest that = (IssueFederatedTokenRequest) other;
+    return Objects.equals(agentId, that.agentId)
+        && Objects.equals(audience, that.audience)
+        && Objects.equals(scopes, that.scopes)
+        && Objects.equals(ttlSeconds, that.ttlSeconds);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(agentId, audience, scopes, ttlSeconds);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "IssueFederatedTokenRequest{" + "agentId=" + agentId + ", " + "audience=" + audience + ", " + "scopes=" + scopes + ", " + "ttlSeconds=" + ttlSeconds + "}";
+  }
+
+  /**
+   * Builds a {@link IssueFederatedTokenRequest}.
+   */
+  public static final class Builder {
+    private String agentId;
+    private String audience;
+    private List<String> scopes;
+    private Long ttlSeconds;
+
+    private Builder() {}
+
     /**
      * The agent the token is for.
      *
-     * @return the value
+     * @param agentId the value
+     * @return this builder
      */
-    public String getAgentId() {
-        return agentId;
+    public Builder agentId(String agentId) {
+      this.agentId = agentId;
+      return this;
     }
 
     /**
      * Who the token is for.
      *
-     * @return the value, when present (and not null)
+     * @param audience the value
+     * @return this builder
      */
-    public Optional<String> getAudience() {
-        return Optional.ofNullable(audience);
+    public Builder audience(String audience) {
+      this.audience = audience;
+      return this;
     }
 
     /**
      * Scopes to include (TypeScript sends {@code []} by default; Java never sends it).
      *
-     * @return the value, when present (and not null)
+     * @param scopes the value
+     * @return this builder
      */
-    public Optional<List<String>> getScopes() {
-        return Optional.ofNullable(scopes);
+    public Builder scopes(List<String> scopes) {
+      this.scopes = scopes;
+      return this;
     }
 
     /**
      * Lifetime in seconds (the SDKs' {@code ttl_seconds}).
      *
-     * @return the value, when present (and not null)
+     * @param ttlSeconds the value
+     * @return this builder
      */
-    public Optional<Long> getTtlSeconds() {
-        return Optional.ofNullable(ttlSeconds);
+    public Builder ttlSeconds(long ttlSeconds) {
+      this.ttlSeconds = ttlSeconds;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static IssueFederatedTokenRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vAgentId = Json.member(o, "agent_id", path, true, false);
-        if (vAgentId != null) {
-            b.agentId(Json.string(vAgentId, path + ".agent_id"));
-        }
-        JsonNode vAudience = Json.member(o, "audience", path, false, false);
-        if (vAudience != null) {
-            b.audience(Json.string(vAudience, path + ".audience"));
-        }
-        JsonNode vScopes = Json.member(o, "scopes", path, false, false);
-        if (vScopes != null) {
-            b.scopes(Json.list(vScopes, path + ".scopes", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vTtlSeconds = Json.member(o, "ttl", path, false, false);
-        if (vTtlSeconds != null) {
-            b.ttlSeconds(Json.integer(vTtlSeconds, path + ".ttl"));
-            Json.range(b.ttlSeconds, path + ".ttl", 1.0, 86400.0);
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (agentId != null) {
-            out.set("agent_id", Json.NODES.textNode(agentId));
-        }
-        if (audience != null) {
-            out.set("audience", Json.NODES.textNode(audience));
-        }
-        if (scopes != null) {
-            out.set("scopes", Json.array(scopes, x6 -> Json.NODES.textNode(x6)));
-        }
-        if (ttlSeconds != null) {
-            out.set("ttl", Json.NODES.numberNode(ttlSeconds));
-        }
-        return out;
+    public IssueFederatedTokenRequest build() {
+      if (agentId == null) {
+        throw Facts.validation("agent_id", "IssueFederatedTokenRequest: agent_id is required");
+      }
+      return new IssueFederatedTokenRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof IssueFederatedTokenRequest)) {
-            return false;
-        }
-        IssueFederatedTokenRequest that = (IssueFederatedTokenRequest) other;
-        return Objects.equals(agentId, that.agentId)
-                && Objects.equals(audience, that.audience)
-                && Objects.equals(scopes, that.scopes)
-                && Objects.equals(ttlSeconds, that.ttlSeconds);
+    private IssueFederatedTokenRequest buildDecoded() {
+      return new IssueFederatedTokenRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(agentId, audience, scopes, ttlSeconds);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "IssueFederatedTokenRequest{" + "agentId=" + agentId + ", " + "audience=" + audience + ", " + "scopes=" + scopes + ", " + "ttlSeconds=" + ttlSeconds + "}";
-    }
-
-    /**
-     * Builds a {&#64;link IssueFederatedTokenRequest}.
-     */
-    public static final class Builder {
-        private String agentId;
-        private String audience;
-        private List<String> scopes;
-        private Long ttlSeconds;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * The agent the token is for.
-         *
-         * @param agentId the value
-         * @return this builder
-         */
-        public Builder agentId(String agentId) {
-            this.agentId = agentId;
-            return this;
-        }
-
-        /**
-         * Who the token is for.
-         *
-         * @param audience the value
-         * @return this builder
-         */
-        public Builder audience(String audience) {
-            this.audience = audience;
-            return this;
-        }
-
-        /**
-         * Scopes to include (TypeScript sends {@code []} by default; Java never sends it).
-         *
-         * @param scopes the value
-         * @return this builder
-         */
-        public Builder scopes(List<String> scopes) {
-            this.scopes = scopes;
-            return this;
-        }
-
-        /**
-         * Lifetime in seconds (the SDKs' {@code ttl_seconds}).
-         *
-         * @param ttlSeconds the value
-         * @return this builder
-         */
-        public Builder ttlSeconds(long ttlSeconds) {
-            this.ttlSeconds = ttlSeconds;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public IssueFederatedTokenRequest build() {
-            if (agentId == null) {
-                throw Facts.validation("agent_id", "IssueFederatedTokenRequest: agent_id is required");
-            }
-            return new IssueFederatedTokenRequest(this);
-        }
-
-        private IssueFederatedTokenRequest buildDecoded() {
-            return new IssueFederatedTokenRequest(this);
-        }
-    }
+  }
 }

@@ -12,262 +12,251 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * IssueTokenRequest Immutable; build one with {&#64;link #builder()}.
+ * IssueTokenRequest Immutable; build one with {@link #builder()}.
  */
 public final class IssueTokenRequest implements JsonValue {
-    private final String agentId;
-    private final List<String> scope;
-    private final Long ttl;
-    private final String sessionId;
-    
-    
+  private final String agentId;
+  private final List<String> scope;
+  private final Long ttl;
+  private final String sessionId;
 
-    private IssueTokenRequest(Builder b) {
-        this.agentId = b.agentId;
-        this.scope = b.scope == null ? null : Json.copy(b.scope);
-        this.ttl = b.ttl;
-        this.sessionId = b.sessionId;
-        
-        
+  private IssueTokenRequest(Builder b) {
+    this.agentId = b.agentId;
+    this.scope = b.scope == null ? null : Json.copy(b.scope);
+    this.ttl = b.ttl;
+    this.sessionId = b.sessionId;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.agentId = agentId;
+    b.scope = scope;
+    b.ttl = ttl;
+    b.sessionId = sessionId;
+
+    return b;
+  }
+
+  /**
+   * The agent the token is for.
+   *
+   * @return the value
+   */
+  public String getAgentId() {
+    return agentId;
+  }
+
+  /**
+   * Scopes to grant; each must be among the agent's capabilities.
+   *
+   * @return the value
+   */
+  public List<String> getScope() {
+    return scope;
+  }
+
+  /**
+   * Lifetime in seconds (the SDKs' {@code ttl_seconds}).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Long> getTtl() {
+    return Optional.ofNullable(ttl);
+  }
+
+  /**
+   * An AgentTrust ID session to bind the token to.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getSessionId() {
+    return Optional.ofNullable(sessionId);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static IssueTokenRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vAgentId = Json.member(o, "agent_id", path, true, false);
+    if (vAgentId != null) {
+      b.agentId(Json.string(vAgentId, path + ".agent_id"));
+    }
+    JsonNode vScope = Json.member(o, "scopes", path, true, false);
+    if (vScope != null) {
+      b.scope(Json.list(vScope, path + ".scopes", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vTtl = Json.member(o, "ttl", path, false, false);
+    if (vTtl != null) {
+      b.ttl(Json.integer(vTtl, path + ".ttl"));
+      Json.range(b.ttl, path + ".ttl", 1.0, 86400.0);
+    }
+    JsonNode vSessionId = Json.member(o, "session_id", path, false, false);
+    if (vSessionId != null) {
+      b.sessionId(Json.string(vSessionId, path + ".session_id"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.agentId = agentId;
-        b.scope = scope;
-        b.ttl = ttl;
-        b.sessionId = sessionId;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (agentId != null) {
+      out.set("agent_id", Json.NODES.textNode(agentId));
     }
+    if (scope != null) {
+      out.set("scopes", Json.array(scope, x5 -> Json.NODES.textNode(x5)));
+    }
+    if (ttl != null) {
+      out.set("ttl", Json.NODES.numberNode(ttl));
+    }
+    if (sessionId != null) {
+      out.set("session_id", Json.NODES.textNode(sessionId));
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof IssueTokenRequest)) {
+      return false;
+    }
+    IssueTokenRequest that = (IssueTokenRequest) other;
+    return Objects.equals(agentId, that.agentId)
+        && Objects.equals(scope, that.scope)
+        && Objects.equals(ttl, that.ttl)
+        && Objects.equals(sessionId, that.sessionId);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(agentId, scope, ttl, sessionId);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "IssueTokenRequest{" + "agentId=" + agentId + ", " + "scope=" + scope + ", " + "ttl=" + ttl + ", " + "sessionId=" + sessionId + "}";
+  }
+
+  /**
+   * Builds a {@link IssueTokenRequest}.
+   */
+  public static final class Builder {
+    private String agentId;
+    private List<String> scope;
+    private Long ttl;
+    private String sessionId;
+
+    private Builder() {}
+
     /**
      * The agent the token is for.
      *
-     * @return the value
+     * @param agentId the value
+     * @return this builder
      */
-    public String getAgentId() {
-        return agentId;
+    public Builder agentId(String agentId) {
+      this.agentId = agentId;
+      return this;
     }
 
     /**
      * Scopes to grant; each must be among the agent's capabilities.
      *
-     * @return the value
+     * @param scope the value
+     * @return this builder
      */
-    public List<String> getScope() {
-        return scope;
+    public Builder scope(List<String> scope) {
+      this.scope = scope;
+      return this;
     }
 
     /**
      * Lifetime in seconds (the SDKs' {@code ttl_seconds}).
      *
-     * @return the value, when present (and not null)
+     * @param ttl the value
+     * @return this builder
      */
-    public Optional<Long> getTtl() {
-        return Optional.ofNullable(ttl);
+    public Builder ttl(long ttl) {
+      this.ttl = ttl;
+      return this;
     }
 
     /**
      * An AgentTrust ID session to bind the token to.
      *
-     * @return the value, when present (and not null)
+     * @param sessionId the value
+     * @return this builder
      */
-    public Optional<String> getSessionId() {
-        return Optional.ofNullable(sessionId);
+    public Builder sessionId(String sessionId) {
+      this.sessionId = sessionId;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static IssueTokenRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vAgentId = Json.member(o, "agent_id", path, true, false);
-        if (vAgentId != null) {
-            b.agentId(Json.string(vAgentId, path + ".agent_id"));
-        }
-        JsonNode vScope = Json.member(o, "scopes", path, true, false);
-        if (vScope != null) {
-            b.scope(Json.list(vScope, path + ".scopes", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vTtl = Json.member(o, "ttl", path, false, false);
-        if (vTtl != null) {
-            b.ttl(Json.integer(vTtl, path + ".ttl"));
-            Json.range(b.ttl, path + ".ttl", 1.0, 86400.0);
-        }
-        JsonNode vSessionId = Json.member(o, "session_id", path, false, false);
-        if (vSessionId != null) {
-            b.sessionId(Json.string(vSessionId, path + ".session_id"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (agentId != null) {
-            out.set("agent_id", Json.NODES.textNode(agentId));
-        }
-        if (scope != null) {
-            out.set("scopes", Json.array(scope, x5 -> Json.NODES.textNode(x5)));
-        }
-        if (ttl != null) {
-            out.set("ttl", Json.NODES.numberNode(ttl));
-        }
-        if (sessionId != null) {
-            out.set("session_id", Json.NODES.textNode(sessionId));
-        }
-        return out;
+    public IssueTokenRequest build() {
+      if (agentId == null) {
+        throw Facts.validation("agent_id", "IssueTokenRequest: agent_id is required");
+      }
+      if (scope == null) {
+        throw Facts.validation("scopes", "IssueTokenRequest: scopes is required");
+      }
+      return new IssueTokenRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof IssueTokenRequest)) {
-            return false;
-        }
-        IssueTokenRequest that = (IssueTokenRequest) other;
-        return Objects.equals(agentId, that.agentId)
-                && Objects.equals(scope, that.scope)
-                && Objects.equals(ttl, that.ttl)
-                && Objects.equals(sessionId, that.sessionId);
+    private IssueTokenRequest buildDecoded() {
+      return new IssueTokenRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(agentId, scope, ttl, sessionId);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "IssueTokenRequest{" + "agentId=" + agentId + ", " + "scope=" + scope + ", " + "ttl=" + ttl + ", " + "sessionId=" + sessionId + "}";
-    }
-
-    /**
-     * Builds a {&#64;link IssueTokenRequest}.
-     */
-    public static final class Builder {
-        private String agentId;
-        private List<String> scope;
-        private Long ttl;
-        private String sessionId;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * The agent the token is for.
-         *
-         * @param agentId the value
-         * @return this builder
-         */
-        public Builder agentId(String agentId) {
-            this.agentId = agentId;
-            return this;
-        }
-
-        /**
-         * Scopes to grant; each must be among the agent's capabilities.
-         *
-         * @param scope the value
-         * @return this builder
-         */
-        public Builder scope(List<String> scope) {
-            this.scope = scope;
-            return this;
-        }
-
-        /**
-         * Lifetime in seconds (the SDKs' {@code ttl_seconds}).
-         *
-         * @param ttl the value
-         * @return this builder
-         */
-        public Builder ttl(long ttl) {
-            this.ttl = ttl;
-            return this;
-        }
-
-        /**
-         * An AgentTrust ID session to bind the token to.
-         *
-         * @param sessionId the value
-         * @return this builder
-         */
-        public Builder sessionId(String sessionId) {
-            this.sessionId = sessionId;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public IssueTokenRequest build() {
-            if (agentId == null) {
-                throw Facts.validation("agent_id", "IssueTokenRequest: agent_id is required");
-            }
-            if (scope == null) {
-                throw Facts.validation("scopes", "IssueTokenRequest: scopes is required");
-            }
-            return new IssueTokenRequest(this);
-        }
-
-        private IssueTokenRequest buildDecoded() {
-            return new IssueTokenRequest(this);
-        }
-    }
+  }
 }

@@ -12,323 +12,312 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * IssueWimseTokenRequest Immutable; build one with {&#64;link #builder()}.
+ * IssueWimseTokenRequest Immutable; build one with {@link #builder()}.
  */
 public final class IssueWimseTokenRequest implements JsonValue {
-    private final String agentId;
-    private final String serviceName;
-    private final String environment;
-    private final Long ttlSeconds;
-    private final List<String> audience;
-    private final PopProof proof;
-    
-    
+  private final String agentId;
+  private final String serviceName;
+  private final String environment;
+  private final Long ttlSeconds;
+  private final List<String> audience;
+  private final PopProof proof;
 
-    private IssueWimseTokenRequest(Builder b) {
-        this.agentId = b.agentId;
-        this.serviceName = b.serviceName;
-        this.environment = b.environment;
-        this.ttlSeconds = b.ttlSeconds;
-        this.audience = b.audience == null ? null : Json.copy(b.audience);
-        this.proof = b.proof;
-        
-        
+  private IssueWimseTokenRequest(Builder b) {
+    this.agentId = b.agentId;
+    this.serviceName = b.serviceName;
+    this.environment = b.environment;
+    this.ttlSeconds = b.ttlSeconds;
+    this.audience = b.audience == null ? null : Json.copy(b.audience);
+    this.proof = b.proof;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.agentId = agentId;
+    b.serviceName = serviceName;
+    b.environment = environment;
+    b.ttlSeconds = ttlSeconds;
+    b.audience = audience;
+    b.proof = proof;
+
+    return b;
+  }
+
+  /**
+   * The agent.
+   *
+   * @return the value
+   */
+  public String getAgentId() {
+    return agentId;
+  }
+
+  /**
+   * The workload's service name.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getServiceName() {
+    return Optional.ofNullable(serviceName);
+  }
+
+  /**
+   * The workload's environment, e.g. {@code prod}.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getEnvironment() {
+    return Optional.ofNullable(environment);
+  }
+
+  /**
+   * Lifetime in seconds.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Long> getTtlSeconds() {
+    return Optional.ofNullable(ttlSeconds);
+  }
+
+  /**
+   * Who the token is for.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<String>> getAudience() {
+    return Optional.ofNullable(audience);
+  }
+
+  /**
+   * proof.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<PopProof> getProof() {
+    return Optional.ofNullable(proof);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static IssueWimseTokenRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vAgentId = Json.member(o, "agent_id", path, true, false);
+    if (vAgentId != null) {
+      b.agentId(Json.string(vAgentId, path + ".agent_id"));
+    }
+    JsonNode vServiceName = Json.member(o, "service_name", path, false, false);
+    if (vServiceName != null) {
+      b.serviceName(Json.string(vServiceName, path + ".service_name"));
+    }
+    JsonNode vEnvironment = Json.member(o, "environment", path, false, false);
+    if (vEnvironment != null) {
+      b.environment(Json.string(vEnvironment, path + ".environment"));
+    }
+    JsonNode vTtlSeconds = Json.member(o, "ttl_seconds", path, false, false);
+    if (vTtlSeconds != null) {
+      b.ttlSeconds(Json.integer(vTtlSeconds, path + ".ttl_seconds"));
+      Json.range(b.ttlSeconds, path + ".ttl_seconds", 1.0, 86400.0);
+    }
+    JsonNode vAudience = Json.member(o, "audience", path, false, false);
+    if (vAudience != null) {
+      b.audience(Json.list(vAudience, path + ".audience", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vProof = Json.member(o, "proof", path, false, false);
+    if (vProof != null) {
+      b.proof(PopProof.fromJson(vProof, path + ".proof"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.agentId = agentId;
-        b.serviceName = serviceName;
-        b.environment = environment;
-        b.ttlSeconds = ttlSeconds;
-        b.audience = audience;
-        b.proof = proof;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (agentId != null) {
+      out.set("agent_id", Json.NODES.textNode(agentId));
     }
+    if (serviceName != null) {
+      out.set("service_name", Json.NODES.textNode(serviceName));
+    }
+    if (environment != null) {
+      out.set("environment", Json.NODES.textNode(environment));
+    }
+    if (ttlSeconds != null) {
+      out.set("ttl_seconds", Json.NODES.numberNode(ttlSeconds));
+    }
+    if (audience != null) {
+      out.set("audience", Json.array(audience, x8 -> Json.NODES.textNode(x8)));
+    }
+    if (proof != null) {
+      out.set("proof", proof.toJson());
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof IssueWimseTokenRequest)) {
+      return false;
+    }
+    IssueWimseTokenRequest that = (IssueWimseTokenRequest) other;
+    return Objects.equals(agentId, that.agentId)
+        && Objects.equals(serviceName, that.serviceName)
+        && Objects.equals(environment, that.environment)
+        && Objects.equals(ttlSeconds, that.ttlSeconds)
+        && Objects.equals(audience, that.audience)
+        && Objects.equals(proof, that.proof);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(agentId, serviceName, environment, ttlSeconds, audience, proof);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "IssueWimseTokenRequest{" + "agentId=" + agentId + ", " + "serviceName=" + serviceName + ", " + "environment=" + environment + ", " + "ttlSeconds=" + ttlSeconds + ", " + "audience=" + audience + ", " + "proof=" + proof + "}";
+  }
+
+  /**
+   * Builds a {@link IssueWimseTokenRequest}.
+   */
+  public static final class Builder {
+    private String agentId;
+    private String serviceName;
+    private String environment;
+    private Long ttlSeconds;
+    private List<String> audience;
+    private PopProof proof;
+
+    private Builder() {}
+
     /**
      * The agent.
      *
-     * @return the value
+     * @param agentId the value
+     * @return this builder
      */
-    public String getAgentId() {
-        return agentId;
+    public Builder agentId(String agentId) {
+      this.agentId = agentId;
+      return this;
     }
 
     /**
      * The workload's service name.
      *
-     * @return the value, when present (and not null)
+     * @param serviceName the value
+     * @return this builder
      */
-    public Optional<String> getServiceName() {
-        return Optional.ofNullable(serviceName);
+    public Builder serviceName(String serviceName) {
+      this.serviceName = serviceName;
+      return this;
     }
 
     /**
      * The workload's environment, e.g. {@code prod}.
      *
-     * @return the value, when present (and not null)
+     * @param environment the value
+     * @return this builder
      */
-    public Optional<String> getEnvironment() {
-        return Optional.ofNullable(environment);
+    public Builder environment(String environment) {
+      this.environment = environment;
+      return this;
     }
 
     /**
      * Lifetime in seconds.
      *
-     * @return the value, when present (and not null)
+     * @param ttlSeconds the value
+     * @return this builder
      */
-    public Optional<Long> getTtlSeconds() {
-        return Optional.ofNullable(ttlSeconds);
+    public Builder ttlSeconds(long ttlSeconds) {
+      this.ttlSeconds = ttlSeconds;
+      return this;
     }
 
     /**
      * Who the token is for.
      *
-     * @return the value, when present (and not null)
+     * @param audience the value
+     * @return this builder
      */
-    public Optional<List<String>> getAudience() {
-        return Optional.ofNullable(audience);
+    public Builder audience(List<String> audience) {
+      this.audience = audience;
+      return this;
     }
 
     /**
      * proof.
      *
-     * @return the value, when present (and not null)
+     * @param proof the value
+     * @return this builder
      */
-    public Optional<PopProof> getProof() {
-        return Optional.ofNullable(proof);
+    public Builder proof(PopProof proof) {
+      this.proof = proof;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static IssueWimseTokenRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vAgentId = Json.member(o, "agent_id", path, true, false);
-        if (vAgentId != null) {
-            b.agentId(Json.string(vAgentId, path + ".agent_id"));
-        }
-        JsonNode vServiceName = Json.member(o, "service_name", path, false, false);
-        if (vServiceName != null) {
-            b.serviceName(Json.string(vServiceName, path + ".service_name"));
-        }
-        JsonNode vEnvironment = Json.member(o, "environment", path, false, false);
-        if (vEnvironment != null) {
-            b.environment(Json.string(vEnvironment, path + ".environment"));
-        }
-        JsonNode vTtlSeconds = Json.member(o, "ttl_seconds", path, false, false);
-        if (vTtlSeconds != null) {
-            b.ttlSeconds(Json.integer(vTtlSeconds, path + ".ttl_seconds"));
-            Json.range(b.ttlSeconds, path + ".ttl_seconds", 1.0, 86400.0);
-        }
-        JsonNode vAudience = Json.member(o, "audience", path, false, false);
-        if (vAudience != null) {
-            b.audience(Json.list(vAudience, path + ".audience", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vProof = Json.member(o, "proof", path, false, false);
-        if (vProof != null) {
-            b.proof(PopProof.fromJson(vProof, path + ".proof"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (agentId != null) {
-            out.set("agent_id", Json.NODES.textNode(agentId));
-        }
-        if (serviceName != null) {
-            out.set("service_name", Json.NODES.textNode(serviceName));
-        }
-        if (environment != null) {
-            out.set("environment", Json.NODES.textNode(environment));
-        }
-        if (ttlSeconds != null) {
-            out.set("ttl_seconds", Json.NODES.numberNode(ttlSeconds));
-        }
-        if (audience != null) {
-            out.set("audience", Json.array(audience, x8 -> Json.NODES.textNode(x8)));
-        }
-        if (proof != null) {
-            out.set("proof", proof.toJson());
-        }
-        return out;
+    public IssueWimseTokenRequest build() {
+      if (agentId == null) {
+        throw Facts.validation("agent_id", "IssueWimseTokenRequest: agent_id is required");
+      }
+      return new IssueWimseTokenRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof IssueWimseTokenRequest)) {
-            return false;
-        }
-        IssueWimseTokenRequest that = (IssueWimseTokenRequest) other;
-        return Objects.equals(agentId, that.agentId)
-                && Objects.equals(serviceName, that.serviceName)
-                && Objects.equals(environment, that.environment)
-                && Objects.equals(ttlSeconds, that.ttlSeconds)
-                && Objects.equals(audience, that.audience)
-                && Objects.equals(proof, that.proof);
+    private IssueWimseTokenRequest buildDecoded() {
+      return new IssueWimseTokenRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(agentId, serviceName, environment, ttlSeconds, audience, proof);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "IssueWimseTokenRequest{" + "agentId=" + agentId + ", " + "serviceName=" + serviceName + ", " + "environment=" + environment + ", " + "ttlSeconds=" + ttlSeconds + ", " + "audience=" + audience + ", " + "proof=" + proof + "}";
-    }
-
-    /**
-     * Builds a {&#64;link IssueWimseTokenRequest}.
-     */
-    public static final class Builder {
-        private String agentId;
-        private String serviceName;
-        private String environment;
-        private Long ttlSeconds;
-        private List<String> audience;
-        private PopProof proof;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * The agent.
-         *
-         * @param agentId the value
-         * @return this builder
-         */
-        public Builder agentId(String agentId) {
-            this.agentId = agentId;
-            return this;
-        }
-
-        /**
-         * The workload's service name.
-         *
-         * @param serviceName the value
-         * @return this builder
-         */
-        public Builder serviceName(String serviceName) {
-            this.serviceName = serviceName;
-            return this;
-        }
-
-        /**
-         * The workload's environment, e.g. {@code prod}.
-         *
-         * @param environment the value
-         * @return this builder
-         */
-        public Builder environment(String environment) {
-            this.environment = environment;
-            return this;
-        }
-
-        /**
-         * Lifetime in seconds.
-         *
-         * @param ttlSeconds the value
-         * @return this builder
-         */
-        public Builder ttlSeconds(long ttlSeconds) {
-            this.ttlSeconds = ttlSeconds;
-            return this;
-        }
-
-        /**
-         * Who the token is for.
-         *
-         * @param audience the value
-         * @return this builder
-         */
-        public Builder audience(List<String> audience) {
-            this.audience = audience;
-            return this;
-        }
-
-        /**
-         * proof.
-         *
-         * @param proof the value
-         * @return this builder
-         */
-        public Builder proof(PopProof proof) {
-            this.proof = proof;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public IssueWimseTokenRequest build() {
-            if (agentId == null) {
-                throw Facts.validation("agent_id", "IssueWimseTokenRequest: agent_id is required");
-            }
-            return new IssueWimseTokenRequest(this);
-        }
-
-        private IssueWimseTokenRequest buildDecoded() {
-            return new IssueWimseTokenRequest(this);
-        }
-    }
+  }
 }

@@ -14,274 +14,270 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * IssuedFederatedToken Immutable; build one with {&#64;link #builder()}.
+ * IssuedFederatedToken Immutable; build one with {@link #builder()}.
  */
 public final class IssuedFederatedToken implements JsonValue {
-    private final String idToken;
-    private final String token;
-    private final Long expiresIn;
-    private final OffsetDateTime expiresAt;
-    private final Map<String, Object> additional;
-    
+  private final String idToken;
+  private final String token;
+  private final Long expiresIn;
+  private final OffsetDateTime expiresAt;
+  private final Map<String, Object> additional;
 
-    private IssuedFederatedToken(Builder b) {
-        this.idToken = b.idToken;
-        this.token = b.token;
-        this.expiresIn = b.expiresIn;
-        this.expiresAt = b.expiresAt;
-        this.additional = Json.copy(b.additional);
-        
+  private IssuedFederatedToken(Builder b) {
+    this.idToken = b.idToken;
+    this.token = b.token;
+    this.expiresIn = b.expiresIn;
+    this.expiresAt = b.expiresAt;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.idToken = idToken;
+    b.token = token;
+    b.expiresIn = expiresIn;
+    b.expiresAt = expiresAt;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The issued token. A secret: masked in toString().
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getIdToken() {
+    return Optional.ofNullable(idToken);
+  }
+
+  /**
+   * The issued token under the older key. A secret: masked in toString().
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getToken() {
+    return Optional.ofNullable(token);
+  }
+
+  /**
+   * Seconds until it expires.
+   *
+   * @return the value
+   */
+  public long getExpiresIn() {
+    return expiresIn;
+  }
+
+  /**
+   * When it expires.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<OffsetDateTime> getExpiresAt() {
+    return Optional.ofNullable(expiresAt);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static IssuedFederatedToken fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vIdToken = Json.member(o, "id_token", path, false, false);
+    if (vIdToken != null) {
+      b.idToken(Json.string(vIdToken, path + ".id_token"));
+    }
+    JsonNode vToken = Json.member(o, "token", path, false, false);
+    if (vToken != null) {
+      b.token(Json.string(vToken, path + ".token"));
+    }
+    JsonNode vExpiresIn = Json.member(o, "expires_in", path, true, false);
+    if (vExpiresIn != null) {
+      b.expiresIn(Json.integer(vExpiresIn, path + ".expires_in"));
+      Json.range(b.expiresIn, path + ".expires_in", 0.0, null);
+    }
+    JsonNode vExpiresAt = Json.member(o, "expires_at", path, false, false);
+    if (vExpiresAt != null) {
+      b.expiresAt(Json.dateTime(vExpiresAt, path + ".expires_at"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.idToken = idToken;
-        b.token = token;
-        b.expiresIn = expiresIn;
-        b.expiresAt = expiresAt;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("id_token", "token", "expires_in", "expires_at");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (idToken != null) {
+      out.set("id_token", Json.NODES.textNode(idToken));
+    }
+    if (token != null) {
+      out.set("token", Json.NODES.textNode(token));
+    }
+    if (expiresIn != null) {
+      out.set("expires_in", Json.NODES.numberNode(expiresIn));
+    }
+    if (expiresAt != null) {
+      out.set("expires_at", Json.dateTime(expiresAt));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof IssuedFederatedToken)) {
+      return false;
+    }
+    IssuedFederatedToken that = (IssuedFederatedToken) other;
+    return Objects.equals(idToken, that.idToken)
+        && Objects.equals(token, that.token)
+        && Objects.equals(expiresIn, that.expiresIn)
+        && Objects.equals(expiresAt, that.expiresAt)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(idToken, token, expiresIn, expiresAt, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "IssuedFederatedToken{" + "idToken=" + (idToken == null ? "null" : "***") + ", " + "token=" + (token == null ? "null" : "***") + ", " + "expiresIn=" + expiresIn + ", " + "expiresAt=" + expiresAt + "}";
+  }
+
+  /**
+   * Builds a {@link IssuedFederatedToken}.
+   */
+  public static final class Builder {
+    private String idToken;
+    private String token;
+    private Long expiresIn;
+    private OffsetDateTime expiresAt;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The issued token. A secret: masked in toString().
      *
-     * @return the value, when present (and not null)
+     * @param idToken the value
+     * @return this builder
      */
-    public Optional<String> getIdToken() {
-        return Optional.ofNullable(idToken);
+    public Builder idToken(String idToken) {
+      this.idToken = idToken;
+      return this;
     }
 
     /**
      * The issued token under the older key. A secret: masked in toString().
      *
-     * @return the value, when present (and not null)
+     * @param token the value
+     * @return this builder
      */
-    public Optional<String> getToken() {
-        return Optional.ofNullable(token);
+    public Builder token(String token) {
+      this.token = token;
+      return this;
     }
 
     /**
      * Seconds until it expires.
      *
-     * @return the value
+     * @param expiresIn the value
+     * @return this builder
      */
-    public long getExpiresIn() {
-        return expiresIn;
+    public Builder expiresIn(long expiresIn) {
+      this.expiresIn = expiresIn;
+      return this;
     }
 
     /**
      * When it expires.
      *
-     * @return the value, when present (and not null)
+     * @param expiresAt the value
+     * @return this builder
      */
-    public Optional<OffsetDateTime> getExpiresAt() {
-        return Optional.ofNullable(expiresAt);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder expiresAt(OffsetDateTime expiresAt) {
+      this.expiresAt = expiresAt;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static IssuedFederatedToken fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vIdToken = Json.member(o, "id_token", path, false, false);
-        if (vIdToken != null) {
-            b.idToken(Json.string(vIdToken, path + ".id_token"));
-        }
-        JsonNode vToken = Json.member(o, "token", path, false, false);
-        if (vToken != null) {
-            b.token(Json.string(vToken, path + ".token"));
-        }
-        JsonNode vExpiresIn = Json.member(o, "expires_in", path, true, false);
-        if (vExpiresIn != null) {
-            b.expiresIn(Json.integer(vExpiresIn, path + ".expires_in"));
-            Json.range(b.expiresIn, path + ".expires_in", 0.0, null);
-        }
-        JsonNode vExpiresAt = Json.member(o, "expires_at", path, false, false);
-        if (vExpiresAt != null) {
-            b.expiresAt(Json.dateTime(vExpiresAt, path + ".expires_at"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("id_token", "token", "expires_in", "expires_at");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (idToken != null) {
-            out.set("id_token", Json.NODES.textNode(idToken));
-        }
-        if (token != null) {
-            out.set("token", Json.NODES.textNode(token));
-        }
-        if (expiresIn != null) {
-            out.set("expires_in", Json.NODES.numberNode(expiresIn));
-        }
-        if (expiresAt != null) {
-            out.set("expires_at", Json.dateTime(expiresAt));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public IssuedFederatedToken build() {
+      if (expiresIn == null) {
+        throw Facts.validation("expires_in", "IssuedFederatedToken: expires_in is required");
+      }
+      return new IssuedFederatedToken(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof IssuedFederatedToken)) {
-            return false;
-        }
-        IssuedFederatedToken that = (IssuedFederatedToken) other;
-        return Objects.equals(idToken, that.idToken)
-                && Objects.equals(token, that.token)
-                && Objects.equals(expiresIn, that.expiresIn)
-                && Objects.equals(expiresAt, that.expiresAt)
-                && Objects.equals(additional, that.additional);
+    private IssuedFederatedToken buildDecoded() {
+      return new IssuedFederatedToken(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(idToken, token, expiresIn, expiresAt, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "IssuedFederatedToken{" + "idToken=" + (idToken == null ? "null" : "***") + ", " + "token=" + (token == null ? "null" : "***") + ", " + "expiresIn=" + expiresIn + ", " + "expiresAt=" + expiresAt + "}";
-    }
-
-    /**
-     * Builds a {&#64;link IssuedFederatedToken}.
-     */
-    public static final class Builder {
-        private String idToken;
-        private String token;
-        private Long expiresIn;
-        private OffsetDateTime expiresAt;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The issued token. A secret: masked in toString().
-         *
-         * @param idToken the value
-         * @return this builder
-         */
-        public Builder idToken(String idToken) {
-            this.idToken = idToken;
-            return this;
-        }
-
-        /**
-         * The issued token under the older key. A secret: masked in toString().
-         *
-         * @param token the value
-         * @return this builder
-         */
-        public Builder token(String token) {
-            this.token = token;
-            return this;
-        }
-
-        /**
-         * Seconds until it expires.
-         *
-         * @param expiresIn the value
-         * @return this builder
-         */
-        public Builder expiresIn(long expiresIn) {
-            this.expiresIn = expiresIn;
-            return this;
-        }
-
-        /**
-         * When it expires.
-         *
-         * @param expiresAt the value
-         * @return this builder
-         */
-        public Builder expiresAt(OffsetDateTime expiresAt) {
-            this.expiresAt = expiresAt;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public IssuedFederatedToken build() {
-            if (expiresIn == null) {
-                throw Facts.validation("expires_in", "IssuedFederatedToken: expires_in is required");
-            }
-            return new IssuedFederatedToken(this);
-        }
-
-        private IssuedFederatedToken buildDecoded() {
-            return new IssuedFederatedToken(this);
-        }
-    }
+  }
 }

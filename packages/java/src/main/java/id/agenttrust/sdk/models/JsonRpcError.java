@@ -13,244 +13,240 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * JsonRpcError Immutable; build one with {&#64;link #builder()}.
+ * JsonRpcError Immutable; build one with {@link #builder()}.
  */
 public final class JsonRpcError implements JsonValue {
-    private final Long code;
-    private final String message;
-    private final Object data;
-    private final Map<String, Object> additional;
-    
+  private final Long code;
+  private final String message;
+  private final Object data;
+  private final Map<String, Object> additional;
 
-    private JsonRpcError(Builder b) {
-        this.code = b.code;
-        this.message = b.message;
-        this.data = b.data;
-        this.additional = Json.copy(b.additional);
-        
+  private JsonRpcError(Builder b) {
+    this.code = b.code;
+    this.message = b.message;
+    this.data = b.data;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.code = code;
+    b.message = message;
+    b.data = data;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * JSON-RPC error code (-32001 for a Guardian denial).
+   *
+   * @return the value
+   */
+  public long getCode() {
+    return code;
+  }
+
+  /**
+   * The error message.
+   *
+   * @return the value
+   */
+  public String getMessage() {
+    return message;
+  }
+
+  /**
+   * Extra data; for a Guardian denial, the {@code ActionCheckResult}.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Object> getData() {
+    return Optional.ofNullable(data);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static JsonRpcError fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vCode = Json.member(o, "code", path, true, false);
+    if (vCode != null) {
+      b.code(Json.integer(vCode, path + ".code"));
+    }
+    JsonNode vMessage = Json.member(o, "message", path, true, false);
+    if (vMessage != null) {
+      b.message(Json.string(vMessage, path + ".message"));
+    }
+    JsonNode vData = Json.member(o, "data", path, false, false);
+    if (vData != null) {
+      b.data(Json.any(vData));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.code = code;
-        b.message = message;
-        b.data = data;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("code", "message", "data");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (code != null) {
+      out.set("code", Json.NODES.numberNode(code));
+    }
+    if (message != null) {
+      out.set("message", Json.NODES.textNode(message));
+    }
+    if (data != null) {
+      out.set("data", Json.tree(data));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof JsonRpcError)) {
+      return false;
+    }
+    JsonRpcError that = (JsonRpcError) other;
+    return Objects.equals(code, that.code)
+        && Objects.equals(message, that.message)
+        && Objects.equals(data, that.data)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(code, message, data, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "JsonRpcError{" + "code=" + code + ", " + "message=" + message + ", " + "data=" + data + "}";
+  }
+
+  /**
+   * Builds a {@link JsonRpcError}.
+   */
+  public static final class Builder {
+    private Long code;
+    private String message;
+    private Object data;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * JSON-RPC error code (-32001 for a Guardian denial).
      *
-     * @return the value
+     * @param code the value
+     * @return this builder
      */
-    public long getCode() {
-        return code;
+    public Builder code(long code) {
+      this.code = code;
+      return this;
     }
 
     /**
      * The error message.
      *
-     * @return the value
+     * @param message the value
+     * @return this builder
      */
-    public String getMessage() {
-        return message;
+    public Builder message(String message) {
+      this.message = message;
+      return this;
     }
 
     /**
      * Extra data; for a Guardian denial, the {@code ActionCheckResult}.
      *
-     * @return the value, when present (and not null)
+     * @param data the value
+     * @return this builder
      */
-    public Optional<Object> getData() {
-        return Optional.ofNullable(data);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder data(Object data) {
+      this.data = data;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static JsonRpcError fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vCode = Json.member(o, "code", path, true, false);
-        if (vCode != null) {
-            b.code(Json.integer(vCode, path + ".code"));
-        }
-        JsonNode vMessage = Json.member(o, "message", path, true, false);
-        if (vMessage != null) {
-            b.message(Json.string(vMessage, path + ".message"));
-        }
-        JsonNode vData = Json.member(o, "data", path, false, false);
-        if (vData != null) {
-            b.data(Json.any(vData));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("code", "message", "data");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (code != null) {
-            out.set("code", Json.NODES.numberNode(code));
-        }
-        if (message != null) {
-            out.set("message", Json.NODES.textNode(message));
-        }
-        if (data != null) {
-            out.set("data", Json.tree(data));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public JsonRpcError build() {
+      if (code == null) {
+        throw Facts.validation("code", "JsonRpcError: code is required");
+      }
+      if (message == null) {
+        throw Facts.validation("message", "JsonRpcError: message is required");
+      }
+      return new JsonRpcError(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof JsonRpcError)) {
-            return false;
-        }
-        JsonRpcError that = (JsonRpcError) other;
-        return Objects.equals(code, that.code)
-                && Objects.equals(message, that.message)
-                && Objects.equals(data, that.data)
-                && Objects.equals(additional, that.additional);
+    private JsonRpcError buildDecoded() {
+      return new JsonRpcError(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(code, message, data, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "JsonRpcError{" + "code=" + code + ", " + "message=" + message + ", " + "data=" + data + "}";
-    }
-
-    /**
-     * Builds a {&#64;link JsonRpcError}.
-     */
-    public static final class Builder {
-        private Long code;
-        private String message;
-        private Object data;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * JSON-RPC error code (-32001 for a Guardian denial).
-         *
-         * @param code the value
-         * @return this builder
-         */
-        public Builder code(long code) {
-            this.code = code;
-            return this;
-        }
-
-        /**
-         * The error message.
-         *
-         * @param message the value
-         * @return this builder
-         */
-        public Builder message(String message) {
-            this.message = message;
-            return this;
-        }
-
-        /**
-         * Extra data; for a Guardian denial, the {@code ActionCheckResult}.
-         *
-         * @param data the value
-         * @return this builder
-         */
-        public Builder data(Object data) {
-            this.data = data;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public JsonRpcError build() {
-            if (code == null) {
-                throw Facts.validation("code", "JsonRpcError: code is required");
-            }
-            if (message == null) {
-                throw Facts.validation("message", "JsonRpcError: message is required");
-            }
-            return new JsonRpcError(this);
-        }
-
-        private JsonRpcError buildDecoded() {
-            return new JsonRpcError(this);
-        }
-    }
+  }
 }

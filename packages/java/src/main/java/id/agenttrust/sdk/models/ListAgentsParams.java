@@ -10,161 +10,148 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The query and header parameters of listAgents. Immutable; build one with {&#64;link
- * #builder()}.
+ * The query and header parameters of listAgents. Immutable; build one with {@link #builder()}.
  */
 public final class ListAgentsParams implements JsonValue {
-    private final String orgId;
-    
-    
+  private final String orgId;
 
-    private ListAgentsParams(Builder b) {
-        this.orgId = b.orgId;
-        
-        
+  private ListAgentsParams(Builder b) {
+    this.orgId = b.orgId;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.orgId = orgId;
+
+    return b;
+  }
+
+  /**
+   * Only agents of this organization (defaults to the key's organization).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getOrgId() {
+    return Optional.ofNullable(orgId);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static ListAgentsParams fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vOrgId = Json.member(o, "org_id", path, false, false);
+    if (vOrgId != null) {
+      b.orgId(Json.string(vOrgId, path + ".org_id"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.orgId = orgId;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (orgId != null) {
+      out.set("org_id", Json.NODES.textNode(orgId));
     }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof ListAgentsParams)) {
+      return false;
+    }
+    ListAgentsParams that = (ListAgentsParams) other;
+    return Objects.equals(orgId, that.orgId);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(orgId);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "ListAgentsParams{" + "orgId=" + orgId + "}";
+  }
+
+  /**
+   * Builds a {@link ListAgentsParams}.
+   */
+  public static final class Builder {
+    private String orgId;
+
+    private Builder() {}
+
     /**
      * Only agents of this organization (defaults to the key's organization).
      *
-     * @return the value, when present (and not null)
+     * @param orgId the value
+     * @return this builder
      */
-    public Optional<String> getOrgId() {
-        return Optional.ofNullable(orgId);
+    public Builder orgId(String orgId) {
+      this.orgId = orgId;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static ListAgentsParams fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vOrgId = Json.member(o, "org_id", path, false, false);
-        if (vOrgId != null) {
-            b.orgId(Json.string(vOrgId, path + ".org_id"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (orgId != null) {
-            out.set("org_id", Json.NODES.textNode(orgId));
-        }
-        return out;
+    public ListAgentsParams build() {
+      return new ListAgentsParams(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof ListAgentsParams)) {
-            return false;
-        }
-        ListAgentsParams that = (ListAgentsParams) other;
-        return Objects.equals(orgId, that.orgId);
+    private ListAgentsParams buildDecoded() {
+      return new ListAgentsParams(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(orgId);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "ListAgentsParams{" + "orgId=" + orgId + "}";
-    }
-
-    /**
-     * Builds a {&#64;link ListAgentsParams}.
-     */
-    public static final class Builder {
-        private String orgId;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * Only agents of this organization (defaults to the key's organization).
-         *
-         * @param orgId the value
-         * @return this builder
-         */
-        public Builder orgId(String orgId) {
-            this.orgId = orgId;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public ListAgentsParams build() {
-            
-            return new ListAgentsParams(this);
-        }
-
-        private ListAgentsParams buildDecoded() {
-            return new ListAgentsParams(this);
-        }
-    }
+  }
 }

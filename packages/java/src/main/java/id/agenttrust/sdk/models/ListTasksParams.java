@@ -10,161 +10,149 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@code tasks/list} params (Rust). Immutable; build one with {&#64;link #builder()}.
+ * {@code tasks/list} params (Rust). Immutable; build one with {@link #builder()}.
  */
 public final class ListTasksParams implements JsonValue, A2aTasksRpcRequestParams {
-    private final Long limit;
-    
-    
+  private final Long limit;
 
-    private ListTasksParams(Builder b) {
-        this.limit = b.limit;
-        
-        
+  private ListTasksParams(Builder b) {
+    this.limit = b.limit;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.limit = limit;
+
+    return b;
+  }
+
+  /**
+   * At most this many tasks.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Long> getLimit() {
+    return Optional.ofNullable(limit);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static ListTasksParams fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vLimit = Json.member(o, "limit", path, false, false);
+    if (vLimit != null) {
+      b.limit(Json.integer(vLimit, path + ".limit"));
+      Json.range(b.limit, path + ".limit", 1.0, 500.0);
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.limit = limit;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (limit != null) {
+      out.set("limit", Json.NODES.numberNode(limit));
     }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof ListTasksParams)) {
+      return false;
+    }
+    ListTasksParams that = (ListTasksParams) other;
+    return Objects.equals(limit, that.limit);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(limit);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "ListTasksParams{" + "limit=" + limit + "}";
+  }
+
+  /**
+   * Builds a {@link ListTasksParams}.
+   */
+  public static final class Builder {
+    private Long limit;
+
+    private Builder() {}
+
     /**
      * At most this many tasks.
      *
-     * @return the value, when present (and not null)
+     * @param limit the value
+     * @return this builder
      */
-    public Optional<Long> getLimit() {
-        return Optional.ofNullable(limit);
+    public Builder limit(long limit) {
+      this.limit = limit;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static ListTasksParams fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vLimit = Json.member(o, "limit", path, false, false);
-        if (vLimit != null) {
-            b.limit(Json.integer(vLimit, path + ".limit"));
-            Json.range(b.limit, path + ".limit", 1.0, 500.0);
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (limit != null) {
-            out.set("limit", Json.NODES.numberNode(limit));
-        }
-        return out;
+    public ListTasksParams build() {
+      return new ListTasksParams(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof ListTasksParams)) {
-            return false;
-        }
-        ListTasksParams that = (ListTasksParams) other;
-        return Objects.equals(limit, that.limit);
+    private ListTasksParams buildDecoded() {
+      return new ListTasksParams(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(limit);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "ListTasksParams{" + "limit=" + limit + "}";
-    }
-
-    /**
-     * Builds a {&#64;link ListTasksParams}.
-     */
-    public static final class Builder {
-        private Long limit;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * At most this many tasks.
-         *
-         * @param limit the value
-         * @return this builder
-         */
-        public Builder limit(long limit) {
-            this.limit = limit;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public ListTasksParams build() {
-            
-            return new ListTasksParams(this);
-        }
-
-        private ListTasksParams buildDecoded() {
-            return new ListTasksParams(this);
-        }
-    }
+  }
 }

@@ -12,231 +12,228 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * McpRpcRequest Immutable; build one with {&#64;link #builder()}.
+ * McpRpcRequest Immutable; build one with {@link #builder()}.
  */
 public final class McpRpcRequest implements JsonValue {
-    private final Object id;
-    private final String method;
-    private final Map<String, Object> params_;
-    
-    private final boolean jsonrpcPresent;
+  private final Object id;
+  private final String method;
+  private final Map<String, Object> params_;
 
-    private McpRpcRequest(Builder b) {
-        this.id = b.id;
-        this.method = b.method;
-        this.params_ = b.params_ == null ? null : Json.copy(b.params_);
-        
-        this.jsonrpcPresent = b.jsonrpcPresent;
+  private final boolean jsonrpcPresent;
+
+  private McpRpcRequest(Builder b) {
+    this.id = b.id;
+    this.method = b.method;
+    this.params_ = b.params_ == null ? null : Json.copy(b.params_);
+
+    this.jsonrpcPresent = b.jsonrpcPresent;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.method = method;
+    b.params_ = params_;
+
+    b.jsonrpcPresent = jsonrpcPresent;
+    return b;
+  }
+
+  /**
+   * The JSON-RPC id; every official client sends the integer {@code 1}.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Object> getId() {
+    return Optional.ofNullable(id);
+  }
+
+  /**
+   * The JSON-RPC method, e.g. {@code tools/call}.
+   *
+   * @return the value
+   */
+  public String getMethod() {
+    return method;
+  }
+
+  /**
+   * The JSON-RPC params, untouched (for {@code tools/call}, {@code name} and {@code arguments}).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Map<String, Object>> getParams() {
+    return Optional.ofNullable(params_);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static McpRpcRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vId = Json.member(o, "id", path, false, false);
+    if (vId != null) {
+      b.id(Json.any(vId));
+    }
+    JsonNode vMethod = Json.member(o, "method", path, true, false);
+    if (vMethod != null) {
+      b.method(Json.string(vMethod, path + ".method"));
+    }
+    JsonNode vParams_ = Json.member(o, "params", path, false, false);
+    if (vParams_ != null) {
+      b.params_(Json.freeMap(vParams_, path + ".params"));
+    }
+    JsonNode vjsonrpc = Json.member(o, "jsonrpc", path, false, false);
+    b.jsonrpcPresent = vjsonrpc != null;
+    if (vjsonrpc != null) {
+      Json.string(vjsonrpc, path + ".jsonrpc");
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.id = id;
-        b.method = method;
-        b.params_ = params_;
-        
-        b.jsonrpcPresent = jsonrpcPresent;
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    out.set("jsonrpc", Json.tree("2.0"));
+    if (id != null) {
+      out.set("id", Json.tree(id));
     }
+    if (method != null) {
+      out.set("method", Json.NODES.textNode(method));
+    }
+    if (params_ != null) {
+      out.set("params", Json.tree(params_));
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof McpRpcRequest)) {
+      return false;
+    }
+    McpRpcRequest that = (McpRpcRequest) other;
+    return Objects.equals(id, that.id)
+        && Objects.equals(method, that.method)
+        && Objects.equals(params_, that.params_);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, method, params_);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "McpRpcRequest{" + "id=" + id + ", " + "method=" + method + ", " + "params_=" + params_ + "}";
+  }
+
+  /**
+   * Builds a {@link McpRpcRequest}.
+   */
+  public static final class Builder {
+    private Object id;
+    private String method;
+    private Map<String, Object> params_;
+
+    private boolean jsonrpcPresent = true;
+
+    private Builder() {}
+
     /**
      * The JSON-RPC id; every official client sends the integer {@code 1}.
      *
-     * @return the value, when present (and not null)
+     * @param id the value
+     * @return this builder
      */
-    public Optional<Object> getId() {
-        return Optional.ofNullable(id);
+    public Builder id(Object id) {
+      this.id = id;
+      return this;
     }
 
     /**
      * The JSON-RPC method, e.g. {@code tools/call}.
      *
-     * @return the value
+     * @param method the value
+     * @return this builder
      */
-    public String getMethod() {
-        return method;
+    public Builder method(String method) {
+      this.method = method;
+      return this;
     }
 
     /**
      * The JSON-RPC params, untouched (for {@code tools/call}, {@code name} and {@code arguments}).
      *
-     * @return the value, when present (and not null)
+     * @param params_ the value
+     * @return this builder
      */
-    public Optional<Map<String, Object>> getParams() {
-        return Optional.ofNullable(params_);
+    public Builder params_(Map<String, Object> params_) {
+      this.params_ = params_;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static McpRpcRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vId = Json.member(o, "id", path, false, false);
-        if (vId != null) {
-            b.id(Json.any(vId));
-        }
-        JsonNode vMethod = Json.member(o, "method", path, true, false);
-        if (vMethod != null) {
-            b.method(Json.string(vMethod, path + ".method"));
-        }
-        JsonNode vParams_ = Json.member(o, "params", path, false, false);
-        if (vParams_ != null) {
-            b.params_(Json.freeMap(vParams_, path + ".params"));
-        }
-        JsonNode vjsonrpc = Json.member(o, "jsonrpc", path, false, false);
-        b.jsonrpcPresent = vjsonrpc != null;
-        if (vjsonrpc != null) {
-            Json.string(vjsonrpc, path + ".jsonrpc");
-        }
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        out.set("jsonrpc", Json.tree("2.0"));
-        if (id != null) {
-            out.set("id", Json.tree(id));
-        }
-        if (method != null) {
-            out.set("method", Json.NODES.textNode(method));
-        }
-        if (params_ != null) {
-            out.set("params", Json.tree(params_));
-        }
-        return out;
+    public McpRpcRequest build() {
+      if (method == null) {
+        throw Facts.validation("method", "McpRpcRequest: method is required");
+      }
+      return new McpRpcRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof McpRpcRequest)) {
-            return false;
-        }
-        McpRpcRequest that = (McpRpcRequest) other;
-        return Objects.equals(id, that.id)
-                && Objects.equals(method, that.method)
-                && Objects.equals(params_, that.params_);
+    private McpRpcRequest buildDecoded() {
+      return new McpRpcRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(id, method, params_);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "McpRpcRequest{" + "id=" + id + ", " + "method=" + method + ", " + "params_=" + params_ + "}";
-    }
-
-    /**
-     * Builds a {&#64;link McpRpcRequest}.
-     */
-    public static final class Builder {
-        private Object id;
-        private String method;
-        private Map<String, Object> params_;
-        
-        private boolean jsonrpcPresent = true;
-
-        private Builder() {}
-        
-        /**
-         * The JSON-RPC id; every official client sends the integer {@code 1}.
-         *
-         * @param id the value
-         * @return this builder
-         */
-        public Builder id(Object id) {
-            this.id = id;
-            return this;
-        }
-
-        /**
-         * The JSON-RPC method, e.g. {@code tools/call}.
-         *
-         * @param method the value
-         * @return this builder
-         */
-        public Builder method(String method) {
-            this.method = method;
-            return this;
-        }
-
-        /**
-         * The JSON-RPC params, untouched (for {@code tools/call}, {@code name} and {@code arguments}).
-         *
-         * @param params_ the value
-         * @return this builder
-         */
-        public Builder params_(Map<String, Object> params_) {
-            this.params_ = params_;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public McpRpcRequest build() {
-            if (method == null) {
-                throw Facts.validation("method", "McpRpcRequest: method is required");
-            }
-            return new McpRpcRequest(this);
-        }
-
-        private McpRpcRequest buildDecoded() {
-            return new McpRpcRequest(this);
-        }
-    }
+  }
 }

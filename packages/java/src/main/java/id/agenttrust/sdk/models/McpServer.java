@@ -14,352 +14,348 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * McpServer Immutable; build one with {&#64;link #builder()}.
+ * McpServer Immutable; build one with {@link #builder()}.
  */
 public final class McpServer implements JsonValue {
-    private final String id;
-    private final String name;
-    private final String url;
-    private final List<String> capabilities;
-    private final String orgId;
-    private final OffsetDateTime createdAt;
-    private final Map<String, Object> additional;
-    
+  private final String id;
+  private final String name;
+  private final String url;
+  private final List<String> capabilities;
+  private final String orgId;
+  private final OffsetDateTime createdAt;
+  private final Map<String, Object> additional;
 
-    private McpServer(Builder b) {
-        this.id = b.id;
-        this.name = b.name;
-        this.url = b.url;
-        this.capabilities = b.capabilities == null ? null : Json.copy(b.capabilities);
-        this.orgId = b.orgId;
-        this.createdAt = b.createdAt;
-        this.additional = Json.copy(b.additional);
-        
+  private McpServer(Builder b) {
+    this.id = b.id;
+    this.name = b.name;
+    this.url = b.url;
+    this.capabilities = b.capabilities == null ? null : Json.copy(b.capabilities);
+    this.orgId = b.orgId;
+    this.createdAt = b.createdAt;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.name = name;
+    b.url = url;
+    b.capabilities = capabilities;
+    b.orgId = orgId;
+    b.createdAt = createdAt;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The server's id.
+   *
+   * @return the value
+   */
+  public String getId() {
+    return id;
+  }
+
+  /**
+   * Its name.
+   *
+   * @return the value
+   */
+  public String getName() {
+    return name;
+  }
+
+  /**
+   * The upstream URL.
+   *
+   * @return the value
+   */
+  public String getUrl() {
+    return url;
+  }
+
+  /**
+   * Tools it offers.
+   *
+   * @return the value
+   */
+  public List<String> getCapabilities() {
+    return capabilities;
+  }
+
+  /**
+   * Its organization.
+   *
+   * @return the value
+   */
+  public String getOrgId() {
+    return orgId;
+  }
+
+  /**
+   * When it was registered.
+   *
+   * @return the value
+   */
+  public OffsetDateTime getCreatedAt() {
+    return createdAt;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static McpServer fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vId = Json.member(o, "id", path, true, false);
+    if (vId != null) {
+      b.id(Json.string(vId, path + ".id"));
+    }
+    JsonNode vName = Json.member(o, "name", path, true, false);
+    if (vName != null) {
+      b.name(Json.string(vName, path + ".name"));
+    }
+    JsonNode vUrl = Json.member(o, "url", path, true, false);
+    if (vUrl != null) {
+      b.url(Json.string(vUrl, path + ".url"));
+    }
+    JsonNode vCapabilities = Json.member(o, "capabilities", path, true, false);
+    if (vCapabilities != null) {
+      b.capabilities(Json.list(vCapabilities, path + ".capabilities", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vOrgId = Json.member(o, "org_id", path, true, false);
+    if (vOrgId != null) {
+      b.orgId(Json.string(vOrgId, path + ".org_id"));
+    }
+    JsonNode vCreatedAt = Json.member(o, "created_at", path, true, false);
+    if (vCreatedAt != null) {
+      b.createdAt(Json.dateTime(vCreatedAt, path + ".created_at"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.id = id;
-        b.name = name;
-        b.url = url;
-        b.capabilities = capabilities;
-        b.orgId = orgId;
-        b.createdAt = createdAt;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "name", "url", "capabilities", "org_id", "created_at");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (id != null) {
+      out.set("id", Json.NODES.textNode(id));
+    }
+    if (name != null) {
+      out.set("name", Json.NODES.textNode(name));
+    }
+    if (url != null) {
+      out.set("url", Json.NODES.textNode(url));
+    }
+    if (capabilities != null) {
+      out.set("capabilities", Json.array(capabilities, x12 -> Json.NODES.textNode(x12)));
+    }
+    if (orgId != null) {
+      out.set("org_id", Json.NODES.textNode(orgId));
+    }
+    if (createdAt != null) {
+      out.set("created_at", Json.dateTime(createdAt));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof McpServer)) {
+      return false;
+    }
+    McpServer that = (McpServer) other;
+    return Objects.equals(id, that.id)
+        && Objects.equals(name, that.name)
+        && Objects.equals(url, that.url)
+        && Objects.equals(capabilities, that.capabilities)
+        && Objects.equals(orgId, that.orgId)
+        && Objects.equals(createdAt, that.createdAt)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, name, url, capabilities, orgId, createdAt, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "McpServer{" + "id=" + id + ", " + "name=" + name + ", " + "url=" + url + ", " + "capabilities=" + capabilities + ", " + "orgId=" + orgId + ", " + "createdAt=" + createdAt + "}";
+  }
+
+  /**
+   * Builds a {@link McpServer}.
+   */
+  public static final class Builder {
+    private String id;
+    private String name;
+    private String url;
+    private List<String> capabilities;
+    private String orgId;
+    private OffsetDateTime createdAt;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The server's id.
      *
-     * @return the value
+     * @param id the value
+     * @return this builder
      */
-    public String getId() {
-        return id;
+    public Builder id(String id) {
+      this.id = id;
+      return this;
     }
 
     /**
      * Its name.
      *
-     * @return the value
+     * @param name the value
+     * @return this builder
      */
-    public String getName() {
-        return name;
+    public Builder name(String name) {
+      this.name = name;
+      return this;
     }
 
     /**
      * The upstream URL.
      *
-     * @return the value
+     * @param url the value
+     * @return this builder
      */
-    public String getUrl() {
-        return url;
+    public Builder url(String url) {
+      this.url = url;
+      return this;
     }
 
     /**
      * Tools it offers.
      *
-     * @return the value
+     * @param capabilities the value
+     * @return this builder
      */
-    public List<String> getCapabilities() {
-        return capabilities;
+    public Builder capabilities(List<String> capabilities) {
+      this.capabilities = capabilities;
+      return this;
     }
 
     /**
      * Its organization.
      *
-     * @return the value
+     * @param orgId the value
+     * @return this builder
      */
-    public String getOrgId() {
-        return orgId;
+    public Builder orgId(String orgId) {
+      this.orgId = orgId;
+      return this;
     }
 
     /**
      * When it was registered.
      *
+     * @param createdAt the value
+     * @return this builder
+     */
+    public Builder createdAt(OffsetDateTime createdAt) {
+      this.createdAt = createdAt;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public OffsetDateTime getCreatedAt() {
-        return createdAt;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
-    }
-
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static McpServer fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vId = Json.member(o, "id", path, true, false);
-        if (vId != null) {
-            b.id(Json.string(vId, path + ".id"));
-        }
-        JsonNode vName = Json.member(o, "name", path, true, false);
-        if (vName != null) {
-            b.name(Json.string(vName, path + ".name"));
-        }
-        JsonNode vUrl = Json.member(o, "url", path, true, false);
-        if (vUrl != null) {
-            b.url(Json.string(vUrl, path + ".url"));
-        }
-        JsonNode vCapabilities = Json.member(o, "capabilities", path, true, false);
-        if (vCapabilities != null) {
-            b.capabilities(Json.list(vCapabilities, path + ".capabilities", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vOrgId = Json.member(o, "org_id", path, true, false);
-        if (vOrgId != null) {
-            b.orgId(Json.string(vOrgId, path + ".org_id"));
-        }
-        JsonNode vCreatedAt = Json.member(o, "created_at", path, true, false);
-        if (vCreatedAt != null) {
-            b.createdAt(Json.dateTime(vCreatedAt, path + ".created_at"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "name", "url", "capabilities", "org_id", "created_at");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (id != null) {
-            out.set("id", Json.NODES.textNode(id));
-        }
-        if (name != null) {
-            out.set("name", Json.NODES.textNode(name));
-        }
-        if (url != null) {
-            out.set("url", Json.NODES.textNode(url));
-        }
-        if (capabilities != null) {
-            out.set("capabilities", Json.array(capabilities, x12 -> Json.NODES.textNode(x12)));
-        }
-        if (orgId != null) {
-            out.set("org_id", Json.NODES.textNode(orgId));
-        }
-        if (createdAt != null) {
-            out.set("created_at", Json.dateTime(createdAt));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public McpServer build() {
+      if (id == null) {
+        throw Facts.validation("id", "McpServer: id is required");
+      }
+      if (name == null) {
+        throw Facts.validation("name", "McpServer: name is required");
+      }
+      if (url == null) {
+        throw Facts.validation("url", "McpServer: url is required");
+      }
+      if (capabilities == null) {
+        throw Facts.validation("capabilities", "McpServer: capabilities is required");
+      }
+      if (orgId == null) {
+        throw Facts.validation("org_id", "McpServer: org_id is required");
+      }
+      if (createdAt == null) {
+        throw Facts.validation("created_at", "McpServer: created_at is required");
+      }
+      return new McpServer(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof McpServer)) {
-            return false;
-        }
-        McpServer that = (McpServer) other;
-        return Objects.equals(id, that.id)
-                && Objects.equals(name, that.name)
-                && Objects.equals(url, that.url)
-                && Objects.equals(capabilities, that.capabilities)
-                && Objects.equals(orgId, that.orgId)
-                && Objects.equals(createdAt, that.createdAt)
-                && Objects.equals(additional, that.additional);
+    private McpServer buildDecoded() {
+      return new McpServer(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(id, name, url, capabilities, orgId, createdAt, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "McpServer{" + "id=" + id + ", " + "name=" + name + ", " + "url=" + url + ", " + "capabilities=" + capabilities + ", " + "orgId=" + orgId + ", " + "createdAt=" + createdAt + "}";
-    }
-
-    /**
-     * Builds a {&#64;link McpServer}.
-     */
-    public static final class Builder {
-        private String id;
-        private String name;
-        private String url;
-        private List<String> capabilities;
-        private String orgId;
-        private OffsetDateTime createdAt;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The server's id.
-         *
-         * @param id the value
-         * @return this builder
-         */
-        public Builder id(String id) {
-            this.id = id;
-            return this;
-        }
-
-        /**
-         * Its name.
-         *
-         * @param name the value
-         * @return this builder
-         */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /**
-         * The upstream URL.
-         *
-         * @param url the value
-         * @return this builder
-         */
-        public Builder url(String url) {
-            this.url = url;
-            return this;
-        }
-
-        /**
-         * Tools it offers.
-         *
-         * @param capabilities the value
-         * @return this builder
-         */
-        public Builder capabilities(List<String> capabilities) {
-            this.capabilities = capabilities;
-            return this;
-        }
-
-        /**
-         * Its organization.
-         *
-         * @param orgId the value
-         * @return this builder
-         */
-        public Builder orgId(String orgId) {
-            this.orgId = orgId;
-            return this;
-        }
-
-        /**
-         * When it was registered.
-         *
-         * @param createdAt the value
-         * @return this builder
-         */
-        public Builder createdAt(OffsetDateTime createdAt) {
-            this.createdAt = createdAt;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public McpServer build() {
-            if (id == null) {
-                throw Facts.validation("id", "McpServer: id is required");
-            }
-            if (name == null) {
-                throw Facts.validation("name", "McpServer: name is required");
-            }
-            if (url == null) {
-                throw Facts.validation("url", "McpServer: url is required");
-            }
-            if (capabilities == null) {
-                throw Facts.validation("capabilities", "McpServer: capabilities is required");
-            }
-            if (orgId == null) {
-                throw Facts.validation("org_id", "McpServer: org_id is required");
-            }
-            if (createdAt == null) {
-                throw Facts.validation("created_at", "McpServer: created_at is required");
-            }
-            return new McpServer(this);
-        }
-
-        private McpServer buildDecoded() {
-            return new McpServer(this);
-        }
-    }
+  }
 }

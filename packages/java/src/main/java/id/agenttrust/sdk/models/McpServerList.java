@@ -13,177 +13,173 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Servers, wrapped. Immutable; build one with {&#64;link #builder()}.
+ * Servers, wrapped. Immutable; build one with {@link #builder()}.
  */
 public final class McpServerList implements JsonValue {
-    private final List<McpServer> servers;
-    private final Map<String, Object> additional;
-    
+  private final List<McpServer> servers;
+  private final Map<String, Object> additional;
 
-    private McpServerList(Builder b) {
-        this.servers = b.servers == null ? null : Json.copy(b.servers);
-        this.additional = Json.copy(b.additional);
-        
+  private McpServerList(Builder b) {
+    this.servers = b.servers == null ? null : Json.copy(b.servers);
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.servers = servers;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The registered servers.
+   *
+   * @return the value
+   */
+  public List<McpServer> getServers() {
+    return servers;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static McpServerList fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vServers = Json.member(o, "servers", path, true, false);
+    if (vServers != null) {
+      b.servers(Json.list(vServers, path + ".servers", (n0, p0) -> McpServer.fromJson(n0, p0)));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.servers = servers;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("servers");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (servers != null) {
+      out.set("servers", Json.array(servers, x7 -> x7.toJson()));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof McpServerList)) {
+      return false;
+    }
+    McpServerList that = (McpServerList) other;
+    return Objects.equals(servers, that.servers)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(servers, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "McpServerList{" + "servers=" + servers + "}";
+  }
+
+  /**
+   * Builds a {@link McpServerList}.
+   */
+  public static final class Builder {
+    private List<McpServer> servers;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The registered servers.
      *
+     * @param servers the value
+     * @return this builder
+     */
+    public Builder servers(List<McpServer> servers) {
+      this.servers = servers;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public List<McpServer> getServers() {
-        return servers;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public McpServerList build() {
+      if (servers == null) {
+        throw Facts.validation("servers", "McpServerList: servers is required");
+      }
+      return new McpServerList(this);
     }
 
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static McpServerList fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vServers = Json.member(o, "servers", path, true, false);
-        if (vServers != null) {
-            b.servers(Json.list(vServers, path + ".servers", (n0, p0) -> McpServer.fromJson(n0, p0)));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
+    private McpServerList buildDecoded() {
+      return new McpServerList(this);
     }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("servers");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (servers != null) {
-            out.set("servers", Json.array(servers, x7 -> x7.toJson()));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
-    }
-
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof McpServerList)) {
-            return false;
-        }
-        McpServerList that = (McpServerList) other;
-        return Objects.equals(servers, that.servers)
-                && Objects.equals(additional, that.additional);
-    }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(servers, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "McpServerList{" + "servers=" + servers + "}";
-    }
-
-    /**
-     * Builds a {&#64;link McpServerList}.
-     */
-    public static final class Builder {
-        private List<McpServer> servers;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The registered servers.
-         *
-         * @param servers the value
-         * @return this builder
-         */
-        public Builder servers(List<McpServer> servers) {
-            this.servers = servers;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public McpServerList build() {
-            if (servers == null) {
-                throw Facts.validation("servers", "McpServerList: servers is required");
-            }
-            return new McpServerList(this);
-        }
-
-        private McpServerList buildDecoded() {
-            return new McpServerList(this);
-        }
-    }
+  }
 }

@@ -10,235 +10,224 @@ import id.agenttrust.sdk.internal.JsonValue;
 import java.util.Objects;
 
 /**
- * PopProof Immutable; build one with {&#64;link #builder()}.
+ * PopProof Immutable; build one with {@link #builder()}.
  */
 public final class PopProof implements JsonValue {
-    private final String nonce;
-    private final Long ts;
-    private final String signature;
-    
-    
+  private final String nonce;
+  private final Long ts;
+  private final String signature;
 
-    private PopProof(Builder b) {
-        this.nonce = b.nonce;
-        this.ts = b.ts;
-        this.signature = b.signature;
-        
-        
+  private PopProof(Builder b) {
+    this.nonce = b.nonce;
+    this.ts = b.ts;
+    this.signature = b.signature;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.nonce = nonce;
+    b.ts = ts;
+    b.signature = signature;
+
+    return b;
+  }
+
+  /**
+   * The nonce from the challenge.
+   *
+   * @return the value
+   */
+  public String getNonce() {
+    return nonce;
+  }
+
+  /**
+   * When it was signed (Unix seconds).
+   *
+   * @return the value
+   */
+  public long getTs() {
+    return ts;
+  }
+
+  /**
+   * Ed25519 signature (base64url, no padding) over the UTF-8 {@code
+   * pop-v1:&lt;nonce&gt;:&lt;agent_id&gt;:&lt;audience joined by ","&gt;:&lt;ts&gt;}.
+   *
+   * @return the value
+   */
+  public String getSignature() {
+    return signature;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static PopProof fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vNonce = Json.member(o, "nonce", path, true, false);
+    if (vNonce != null) {
+      b.nonce(Json.string(vNonce, path + ".nonce"));
+    }
+    JsonNode vTs = Json.member(o, "ts", path, true, false);
+    if (vTs != null) {
+      b.ts(Json.integer(vTs, path + ".ts"));
+      Json.range(b.ts, path + ".ts", 0.0, null);
+    }
+    JsonNode vSignature = Json.member(o, "signature", path, true, false);
+    if (vSignature != null) {
+      b.signature(Json.string(vSignature, path + ".signature"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.nonce = nonce;
-        b.ts = ts;
-        b.signature = signature;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (nonce != null) {
+      out.set("nonce", Json.NODES.textNode(nonce));
     }
+    if (ts != null) {
+      out.set("ts", Json.NODES.numberNode(ts));
+    }
+    if (signature != null) {
+      out.set("signature", Json.NODES.textNode(signature));
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof PopProof)) {
+      return false;
+    }
+    PopProof that = (PopProof) other;
+    return Objects.equals(nonce, that.nonce)
+        && Objects.equals(ts, that.ts)
+        && Objects.equals(signature, that.signature);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(nonce, ts, signature);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "PopProof{" + "nonce=" + nonce + ", " + "ts=" + ts + ", " + "signature=" + signature + "}";
+  }
+
+  /**
+   * Builds a {@link PopProof}.
+   */
+  public static final class Builder {
+    private String nonce;
+    private Long ts;
+    private String signature;
+
+    private Builder() {}
+
     /**
      * The nonce from the challenge.
      *
-     * @return the value
+     * @param nonce the value
+     * @return this builder
      */
-    public String getNonce() {
-        return nonce;
+    public Builder nonce(String nonce) {
+      this.nonce = nonce;
+      return this;
     }
 
     /**
      * When it was signed (Unix seconds).
      *
-     * @return the value
+     * @param ts the value
+     * @return this builder
      */
-    public long getTs() {
-        return ts;
+    public Builder ts(long ts) {
+      this.ts = ts;
+      return this;
     }
 
     /**
      * Ed25519 signature (base64url, no padding) over the UTF-8 {@code
      * pop-v1:&lt;nonce&gt;:&lt;agent_id&gt;:&lt;audience joined by ","&gt;:&lt;ts&gt;}.
      *
+     * @param signature the value
+     * @return this builder
+     */
+    public Builder signature(String signature) {
+      this.signature = signature;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public String getSignature() {
-        return signature;
-    }
-    
-
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static PopProof fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vNonce = Json.member(o, "nonce", path, true, false);
-        if (vNonce != null) {
-            b.nonce(Json.string(vNonce, path + ".nonce"));
-        }
-        JsonNode vTs = Json.member(o, "ts", path, true, false);
-        if (vTs != null) {
-            b.ts(Json.integer(vTs, path + ".ts"));
-            Json.range(b.ts, path + ".ts", 0.0, null);
-        }
-        JsonNode vSignature = Json.member(o, "signature", path, true, false);
-        if (vSignature != null) {
-            b.signature(Json.string(vSignature, path + ".signature"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (nonce != null) {
-            out.set("nonce", Json.NODES.textNode(nonce));
-        }
-        if (ts != null) {
-            out.set("ts", Json.NODES.numberNode(ts));
-        }
-        if (signature != null) {
-            out.set("signature", Json.NODES.textNode(signature));
-        }
-        return out;
+    public PopProof build() {
+      if (nonce == null) {
+        throw Facts.validation("nonce", "PopProof: nonce is required");
+      }
+      if (ts == null) {
+        throw Facts.validation("ts", "PopProof: ts is required");
+      }
+      if (signature == null) {
+        throw Facts.validation("signature", "PopProof: signature is required");
+      }
+      return new PopProof(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof PopProof)) {
-            return false;
-        }
-        PopProof that = (PopProof) other;
-        return Objects.equals(nonce, that.nonce)
-                && Objects.equals(ts, that.ts)
-                && Objects.equals(signature, that.signature);
+    private PopProof buildDecoded() {
+      return new PopProof(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(nonce, ts, signature);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "PopProof{" + "nonce=" + nonce + ", " + "ts=" + ts + ", " + "signature=" + signature + "}";
-    }
-
-    /**
-     * Builds a {&#64;link PopProof}.
-     */
-    public static final class Builder {
-        private String nonce;
-        private Long ts;
-        private String signature;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * The nonce from the challenge.
-         *
-         * @param nonce the value
-         * @return this builder
-         */
-        public Builder nonce(String nonce) {
-            this.nonce = nonce;
-            return this;
-        }
-
-        /**
-         * When it was signed (Unix seconds).
-         *
-         * @param ts the value
-         * @return this builder
-         */
-        public Builder ts(long ts) {
-            this.ts = ts;
-            return this;
-        }
-
-        /**
-         * Ed25519 signature (base64url, no padding) over the UTF-8 {@code
-         * pop-v1:&lt;nonce&gt;:&lt;agent_id&gt;:&lt;audience joined by ","&gt;:&lt;ts&gt;}.
-         *
-         * @param signature the value
-         * @return this builder
-         */
-        public Builder signature(String signature) {
-            this.signature = signature;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public PopProof build() {
-            if (nonce == null) {
-                throw Facts.validation("nonce", "PopProof: nonce is required");
-            }
-            if (ts == null) {
-                throw Facts.validation("ts", "PopProof: ts is required");
-            }
-            if (signature == null) {
-                throw Facts.validation("signature", "PopProof: signature is required");
-            }
-            return new PopProof(this);
-        }
-
-        private PopProof buildDecoded() {
-            return new PopProof(this);
-        }
-    }
+  }
 }

@@ -12,177 +12,173 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The provider, wrapped (create answers). Immutable; build one with {&#64;link #builder()}.
+ * The provider, wrapped (create answers). Immutable; build one with {@link #builder()}.
  */
 public final class ProviderEnvelope implements JsonValue {
-    private final FederationProvider provider;
-    private final Map<String, Object> additional;
-    
+  private final FederationProvider provider;
+  private final Map<String, Object> additional;
 
-    private ProviderEnvelope(Builder b) {
-        this.provider = b.provider;
-        this.additional = Json.copy(b.additional);
-        
+  private ProviderEnvelope(Builder b) {
+    this.provider = b.provider;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.provider = provider;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * provider.
+   *
+   * @return the value
+   */
+  public FederationProvider getProvider() {
+    return provider;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static ProviderEnvelope fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vProvider = Json.member(o, "provider", path, true, false);
+    if (vProvider != null) {
+      b.provider(FederationProvider.fromJson(vProvider, path + ".provider"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.provider = provider;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("provider");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (provider != null) {
+      out.set("provider", provider.toJson());
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof ProviderEnvelope)) {
+      return false;
+    }
+    ProviderEnvelope that = (ProviderEnvelope) other;
+    return Objects.equals(provider, that.provider)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(provider, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "ProviderEnvelope{" + "provider=" + provider + "}";
+  }
+
+  /**
+   * Builds a {@link ProviderEnvelope}.
+   */
+  public static final class Builder {
+    private FederationProvider provider;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * provider.
      *
+     * @param provider the value
+     * @return this builder
+     */
+    public Builder provider(FederationProvider provider) {
+      this.provider = provider;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public FederationProvider getProvider() {
-        return provider;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public ProviderEnvelope build() {
+      if (provider == null) {
+        throw Facts.validation("provider", "ProviderEnvelope: provider is required");
+      }
+      return new ProviderEnvelope(this);
     }
 
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static ProviderEnvelope fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vProvider = Json.member(o, "provider", path, true, false);
-        if (vProvider != null) {
-            b.provider(FederationProvider.fromJson(vProvider, path + ".provider"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
+    private ProviderEnvelope buildDecoded() {
+      return new ProviderEnvelope(this);
     }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("provider");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (provider != null) {
-            out.set("provider", provider.toJson());
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
-    }
-
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof ProviderEnvelope)) {
-            return false;
-        }
-        ProviderEnvelope that = (ProviderEnvelope) other;
-        return Objects.equals(provider, that.provider)
-                && Objects.equals(additional, that.additional);
-    }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(provider, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "ProviderEnvelope{" + "provider=" + provider + "}";
-    }
-
-    /**
-     * Builds a {&#64;link ProviderEnvelope}.
-     */
-    public static final class Builder {
-        private FederationProvider provider;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * provider.
-         *
-         * @param provider the value
-         * @return this builder
-         */
-        public Builder provider(FederationProvider provider) {
-            this.provider = provider;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public ProviderEnvelope build() {
-            if (provider == null) {
-                throw Facts.validation("provider", "ProviderEnvelope: provider is required");
-            }
-            return new ProviderEnvelope(this);
-        }
-
-        private ProviderEnvelope buildDecoded() {
-            return new ProviderEnvelope(this);
-        }
-    }
+  }
 }

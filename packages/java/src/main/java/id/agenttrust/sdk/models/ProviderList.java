@@ -13,177 +13,173 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Providers, wrapped. Immutable; build one with {&#64;link #builder()}.
+ * Providers, wrapped. Immutable; build one with {@link #builder()}.
  */
 public final class ProviderList implements JsonValue {
-    private final List<FederationProvider> providers;
-    private final Map<String, Object> additional;
-    
+  private final List<FederationProvider> providers;
+  private final Map<String, Object> additional;
 
-    private ProviderList(Builder b) {
-        this.providers = b.providers == null ? null : Json.copy(b.providers);
-        this.additional = Json.copy(b.additional);
-        
+  private ProviderList(Builder b) {
+    this.providers = b.providers == null ? null : Json.copy(b.providers);
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.providers = providers;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The providers.
+   *
+   * @return the value
+   */
+  public List<FederationProvider> getProviders() {
+    return providers;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static ProviderList fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vProviders = Json.member(o, "providers", path, true, false);
+    if (vProviders != null) {
+      b.providers(Json.list(vProviders, path + ".providers", (n0, p0) -> FederationProvider.fromJson(n0, p0)));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.providers = providers;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("providers");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (providers != null) {
+      out.set("providers", Json.array(providers, x9 -> x9.toJson()));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof ProviderList)) {
+      return false;
+    }
+    ProviderList that = (ProviderList) other;
+    return Objects.equals(providers, that.providers)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(providers, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "ProviderList{" + "providers=" + providers + "}";
+  }
+
+  /**
+   * Builds a {@link ProviderList}.
+   */
+  public static final class Builder {
+    private List<FederationProvider> providers;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The providers.
      *
+     * @param providers the value
+     * @return this builder
+     */
+    public Builder providers(List<FederationProvider> providers) {
+      this.providers = providers;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public List<FederationProvider> getProviders() {
-        return providers;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public ProviderList build() {
+      if (providers == null) {
+        throw Facts.validation("providers", "ProviderList: providers is required");
+      }
+      return new ProviderList(this);
     }
 
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static ProviderList fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vProviders = Json.member(o, "providers", path, true, false);
-        if (vProviders != null) {
-            b.providers(Json.list(vProviders, path + ".providers", (n0, p0) -> FederationProvider.fromJson(n0, p0)));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
+    private ProviderList buildDecoded() {
+      return new ProviderList(this);
     }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("providers");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (providers != null) {
-            out.set("providers", Json.array(providers, x9 -> x9.toJson()));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
-    }
-
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof ProviderList)) {
-            return false;
-        }
-        ProviderList that = (ProviderList) other;
-        return Objects.equals(providers, that.providers)
-                && Objects.equals(additional, that.additional);
-    }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(providers, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "ProviderList{" + "providers=" + providers + "}";
-    }
-
-    /**
-     * Builds a {&#64;link ProviderList}.
-     */
-    public static final class Builder {
-        private List<FederationProvider> providers;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The providers.
-         *
-         * @param providers the value
-         * @return this builder
-         */
-        public Builder providers(List<FederationProvider> providers) {
-            this.providers = providers;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public ProviderList build() {
-            if (providers == null) {
-                throw Facts.validation("providers", "ProviderList: providers is required");
-            }
-            return new ProviderList(this);
-        }
-
-        private ProviderList buildDecoded() {
-            return new ProviderList(this);
-        }
-    }
+  }
 }

@@ -11,162 +11,151 @@ import java.util.Objects;
 
 /**
  * {@code tasks/get} and {@code tasks/cancel} params as the official Python client sends them:
- * the task id as {@code task_id}. Immutable; build one with {&#64;link #builder()}.
+ * the task id as {@code task_id}. Immutable; build one with {@link #builder()}.
  */
 public final class PythonTaskIdParams implements JsonValue, A2aTasksRpcRequestParams {
-    private final String taskId;
-    
-    
+  private final String taskId;
 
-    private PythonTaskIdParams(Builder b) {
-        this.taskId = b.taskId;
-        
-        
+  private PythonTaskIdParams(Builder b) {
+    this.taskId = b.taskId;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.taskId = taskId;
+
+    return b;
+  }
+
+  /**
+   * The task's id.
+   *
+   * @return the value
+   */
+  public String getTaskId() {
+    return taskId;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static PythonTaskIdParams fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vTaskId = Json.member(o, "task_id", path, true, false);
+    if (vTaskId != null) {
+      b.taskId(Json.string(vTaskId, path + ".task_id"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.taskId = taskId;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (taskId != null) {
+      out.set("task_id", Json.NODES.textNode(taskId));
     }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof PythonTaskIdParams)) {
+      return false;
+    }
+    PythonTaskIdParams that = (PythonTaskIdParams) other;
+    return Objects.equals(taskId, that.taskId);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(taskId);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "PythonTaskIdParams{" + "taskId=" + taskId + "}";
+  }
+
+  /**
+   * Builds a {@link PythonTaskIdParams}.
+   */
+  public static final class Builder {
+    private String taskId;
+
+    private Builder() {}
+
     /**
      * The task's id.
      *
+     * @param taskId the value
+     * @return this builder
+     */
+    public Builder taskId(String taskId) {
+      this.taskId = taskId;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public String getTaskId() {
-        return taskId;
-    }
-    
-
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static PythonTaskIdParams fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vTaskId = Json.member(o, "task_id", path, true, false);
-        if (vTaskId != null) {
-            b.taskId(Json.string(vTaskId, path + ".task_id"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (taskId != null) {
-            out.set("task_id", Json.NODES.textNode(taskId));
-        }
-        return out;
+    public PythonTaskIdParams build() {
+      if (taskId == null) {
+        throw Facts.validation("task_id", "PythonTaskIdParams: task_id is required");
+      }
+      return new PythonTaskIdParams(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof PythonTaskIdParams)) {
-            return false;
-        }
-        PythonTaskIdParams that = (PythonTaskIdParams) other;
-        return Objects.equals(taskId, that.taskId);
+    private PythonTaskIdParams buildDecoded() {
+      return new PythonTaskIdParams(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(taskId);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "PythonTaskIdParams{" + "taskId=" + taskId + "}";
-    }
-
-    /**
-     * Builds a {&#64;link PythonTaskIdParams}.
-     */
-    public static final class Builder {
-        private String taskId;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * The task's id.
-         *
-         * @param taskId the value
-         * @return this builder
-         */
-        public Builder taskId(String taskId) {
-            this.taskId = taskId;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public PythonTaskIdParams build() {
-            if (taskId == null) {
-                throw Facts.validation("task_id", "PythonTaskIdParams: task_id is required");
-            }
-            return new PythonTaskIdParams(this);
-        }
-
-        private PythonTaskIdParams buildDecoded() {
-            return new PythonTaskIdParams(this);
-        }
-    }
+  }
 }

@@ -12,229 +12,218 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * RegisterMcpServerRequest Immutable; build one with {&#64;link #builder()}.
+ * RegisterMcpServerRequest Immutable; build one with {@link #builder()}.
  */
 public final class RegisterMcpServerRequest implements JsonValue {
-    private final String name;
-    private final String url;
-    private final List<String> capabilities;
-    
-    
+  private final String name;
+  private final String url;
+  private final List<String> capabilities;
 
-    private RegisterMcpServerRequest(Builder b) {
-        this.name = b.name;
-        this.url = b.url;
-        this.capabilities = b.capabilities == null ? null : Json.copy(b.capabilities);
-        
-        
+  private RegisterMcpServerRequest(Builder b) {
+    this.name = b.name;
+    this.url = b.url;
+    this.capabilities = b.capabilities == null ? null : Json.copy(b.capabilities);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.name = name;
+    b.url = url;
+    b.capabilities = capabilities;
+
+    return b;
+  }
+
+  /**
+   * A human-readable name.
+   *
+   * @return the value
+   */
+  public String getName() {
+    return name;
+  }
+
+  /**
+   * Where the upstream server is reachable.
+   *
+   * @return the value
+   */
+  public String getUrl() {
+    return url;
+  }
+
+  /**
+   * Tools the server offers.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<String>> getCapabilities() {
+    return Optional.ofNullable(capabilities);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static RegisterMcpServerRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vName = Json.member(o, "name", path, true, false);
+    if (vName != null) {
+      b.name(Json.string(vName, path + ".name"));
+    }
+    JsonNode vUrl = Json.member(o, "url", path, true, false);
+    if (vUrl != null) {
+      b.url(Json.string(vUrl, path + ".url"));
+    }
+    JsonNode vCapabilities = Json.member(o, "capabilities", path, false, false);
+    if (vCapabilities != null) {
+      b.capabilities(Json.list(vCapabilities, path + ".capabilities", (n0, p0) -> Json.string(n0, p0)));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.name = name;
-        b.url = url;
-        b.capabilities = capabilities;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (name != null) {
+      out.set("name", Json.NODES.textNode(name));
     }
+    if (url != null) {
+      out.set("url", Json.NODES.textNode(url));
+    }
+    if (capabilities != null) {
+      out.set("capabilities", Json.array(capabilities, x12 -> Json.NODES.textNode(x12)));
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof RegisterMcpServerRequest)) {
+      return false;
+    }
+    RegisterMcpServerRequest that = (RegisterMcpServerRequest) other;
+    return Objects.equals(name, that.name)
+        && Objects.equals(url, that.url)
+        && Objects.equals(capabilities, that.capabilities);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, url, capabilities);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "RegisterMcpServerRequest{" + "name=" + name + ", " + "url=" + url + ", " + "capabilities=" + capabilities + "}";
+  }
+
+  /**
+   * Builds a {@link RegisterMcpServerRequest}.
+   */
+  public static final class Builder {
+    private String name;
+    private String url;
+    private List<String> capabilities;
+
+    private Builder() {}
+
     /**
      * A human-readable name.
      *
-     * @return the value
+     * @param name the value
+     * @return this builder
      */
-    public String getName() {
-        return name;
+    public Builder name(String name) {
+      this.name = name;
+      return this;
     }
 
     /**
      * Where the upstream server is reachable.
      *
-     * @return the value
+     * @param url the value
+     * @return this builder
      */
-    public String getUrl() {
-        return url;
+    public Builder url(String url) {
+      this.url = url;
+      return this;
     }
 
     /**
      * Tools the server offers.
      *
-     * @return the value, when present (and not null)
+     * @param capabilities the value
+     * @return this builder
      */
-    public Optional<List<String>> getCapabilities() {
-        return Optional.ofNullable(capabilities);
+    public Builder capabilities(List<String> capabilities) {
+      this.capabilities = capabilities;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static RegisterMcpServerRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vName = Json.member(o, "name", path, true, false);
-        if (vName != null) {
-            b.name(Json.string(vName, path + ".name"));
-        }
-        JsonNode vUrl = Json.member(o, "url", path, true, false);
-        if (vUrl != null) {
-            b.url(Json.string(vUrl, path + ".url"));
-        }
-        JsonNode vCapabilities = Json.member(o, "capabilities", path, false, false);
-        if (vCapabilities != null) {
-            b.capabilities(Json.list(vCapabilities, path + ".capabilities", (n0, p0) -> Json.string(n0, p0)));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (name != null) {
-            out.set("name", Json.NODES.textNode(name));
-        }
-        if (url != null) {
-            out.set("url", Json.NODES.textNode(url));
-        }
-        if (capabilities != null) {
-            out.set("capabilities", Json.array(capabilities, x12 -> Json.NODES.textNode(x12)));
-        }
-        return out;
+    public RegisterMcpServerRequest build() {
+      if (name == null) {
+        throw Facts.validation("name", "RegisterMcpServerRequest: name is required");
+      }
+      if (url == null) {
+        throw Facts.validation("url", "RegisterMcpServerRequest: url is required");
+      }
+      return new RegisterMcpServerRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof RegisterMcpServerRequest)) {
-            return false;
-        }
-        RegisterMcpServerRequest that = (RegisterMcpServerRequest) other;
-        return Objects.equals(name, that.name)
-                && Objects.equals(url, that.url)
-                && Objects.equals(capabilities, that.capabilities);
+    private RegisterMcpServerRequest buildDecoded() {
+      return new RegisterMcpServerRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(name, url, capabilities);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "RegisterMcpServerRequest{" + "name=" + name + ", " + "url=" + url + ", " + "capabilities=" + capabilities + "}";
-    }
-
-    /**
-     * Builds a {&#64;link RegisterMcpServerRequest}.
-     */
-    public static final class Builder {
-        private String name;
-        private String url;
-        private List<String> capabilities;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * A human-readable name.
-         *
-         * @param name the value
-         * @return this builder
-         */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /**
-         * Where the upstream server is reachable.
-         *
-         * @param url the value
-         * @return this builder
-         */
-        public Builder url(String url) {
-            this.url = url;
-            return this;
-        }
-
-        /**
-         * Tools the server offers.
-         *
-         * @param capabilities the value
-         * @return this builder
-         */
-        public Builder capabilities(List<String> capabilities) {
-            this.capabilities = capabilities;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public RegisterMcpServerRequest build() {
-            if (name == null) {
-                throw Facts.validation("name", "RegisterMcpServerRequest: name is required");
-            }
-            if (url == null) {
-                throw Facts.validation("url", "RegisterMcpServerRequest: url is required");
-            }
-            return new RegisterMcpServerRequest(this);
-        }
-
-        private RegisterMcpServerRequest buildDecoded() {
-            return new RegisterMcpServerRequest(this);
-        }
-    }
+  }
 }

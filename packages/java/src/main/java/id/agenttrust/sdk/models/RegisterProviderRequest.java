@@ -11,231 +11,220 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * RegisterProviderRequest Immutable; build one with {&#64;link #builder()}.
+ * RegisterProviderRequest Immutable; build one with {@link #builder()}.
  */
 public final class RegisterProviderRequest implements JsonValue {
-    private final String issuer;
-    private final String name;
-    private final String trustLevel;
-    
-    
+  private final String issuer;
+  private final String name;
+  private final String trustLevel;
 
-    private RegisterProviderRequest(Builder b) {
-        this.issuer = b.issuer;
-        this.name = b.name;
-        this.trustLevel = b.trustLevel;
-        
-        
+  private RegisterProviderRequest(Builder b) {
+    this.issuer = b.issuer;
+    this.name = b.name;
+    this.trustLevel = b.trustLevel;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.issuer = issuer;
+    b.name = name;
+    b.trustLevel = trustLevel;
+
+    return b;
+  }
+
+  /**
+   * The OIDC issuer URL ({@code iss}).
+   *
+   * @return the value
+   */
+  public String getIssuer() {
+    return issuer;
+  }
+
+  /**
+   * Display name.
+   *
+   * @return the value
+   */
+  public String getName() {
+    return name;
+  }
+
+  /**
+   * How far its identities are trusted (values seen: {@code standard}, the default, and {@code
+   * high}).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getTrustLevel() {
+    return Optional.ofNullable(trustLevel);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static RegisterProviderRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vIssuer = Json.member(o, "issuer", path, true, false);
+    if (vIssuer != null) {
+      b.issuer(Json.string(vIssuer, path + ".issuer"));
+    }
+    JsonNode vName = Json.member(o, "name", path, true, false);
+    if (vName != null) {
+      b.name(Json.string(vName, path + ".name"));
+    }
+    JsonNode vTrustLevel = Json.member(o, "trust_level", path, false, false);
+    if (vTrustLevel != null) {
+      b.trustLevel(Json.string(vTrustLevel, path + ".trust_level"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.issuer = issuer;
-        b.name = name;
-        b.trustLevel = trustLevel;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (issuer != null) {
+      out.set("issuer", Json.NODES.textNode(issuer));
     }
+    if (name != null) {
+      out.set("name", Json.NODES.textNode(name));
+    }
+    if (trustLevel != null) {
+      out.set("trust_level", Json.NODES.textNode(trustLevel));
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof RegisterProviderRequest)) {
+      return false;
+    }
+    RegisterProviderRequest that = (RegisterProviderRequest) other;
+    return Objects.equals(issuer, that.issuer)
+        && Objects.equals(name, that.name)
+        && Objects.equals(trustLevel, that.trustLevel);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(issuer, name, trustLevel);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "RegisterProviderRequest{" + "issuer=" + issuer + ", " + "name=" + name + ", " + "trustLevel=" + trustLevel + "}";
+  }
+
+  /**
+   * Builds a {@link RegisterProviderRequest}.
+   */
+  public static final class Builder {
+    private String issuer;
+    private String name;
+    private String trustLevel;
+
+    private Builder() {}
+
     /**
      * The OIDC issuer URL ({@code iss}).
      *
-     * @return the value
+     * @param issuer the value
+     * @return this builder
      */
-    public String getIssuer() {
-        return issuer;
+    public Builder issuer(String issuer) {
+      this.issuer = issuer;
+      return this;
     }
 
     /**
      * Display name.
      *
-     * @return the value
+     * @param name the value
+     * @return this builder
      */
-    public String getName() {
-        return name;
+    public Builder name(String name) {
+      this.name = name;
+      return this;
     }
 
     /**
      * How far its identities are trusted (values seen: {@code standard}, the default, and {@code
      * high}).
      *
-     * @return the value, when present (and not null)
+     * @param trustLevel the value
+     * @return this builder
      */
-    public Optional<String> getTrustLevel() {
-        return Optional.ofNullable(trustLevel);
+    public Builder trustLevel(String trustLevel) {
+      this.trustLevel = trustLevel;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static RegisterProviderRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vIssuer = Json.member(o, "issuer", path, true, false);
-        if (vIssuer != null) {
-            b.issuer(Json.string(vIssuer, path + ".issuer"));
-        }
-        JsonNode vName = Json.member(o, "name", path, true, false);
-        if (vName != null) {
-            b.name(Json.string(vName, path + ".name"));
-        }
-        JsonNode vTrustLevel = Json.member(o, "trust_level", path, false, false);
-        if (vTrustLevel != null) {
-            b.trustLevel(Json.string(vTrustLevel, path + ".trust_level"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (issuer != null) {
-            out.set("issuer", Json.NODES.textNode(issuer));
-        }
-        if (name != null) {
-            out.set("name", Json.NODES.textNode(name));
-        }
-        if (trustLevel != null) {
-            out.set("trust_level", Json.NODES.textNode(trustLevel));
-        }
-        return out;
+    public RegisterProviderRequest build() {
+      if (issuer == null) {
+        throw Facts.validation("issuer", "RegisterProviderRequest: issuer is required");
+      }
+      if (name == null) {
+        throw Facts.validation("name", "RegisterProviderRequest: name is required");
+      }
+      return new RegisterProviderRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof RegisterProviderRequest)) {
-            return false;
-        }
-        RegisterProviderRequest that = (RegisterProviderRequest) other;
-        return Objects.equals(issuer, that.issuer)
-                && Objects.equals(name, that.name)
-                && Objects.equals(trustLevel, that.trustLevel);
+    private RegisterProviderRequest buildDecoded() {
+      return new RegisterProviderRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(issuer, name, trustLevel);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "RegisterProviderRequest{" + "issuer=" + issuer + ", " + "name=" + name + ", " + "trustLevel=" + trustLevel + "}";
-    }
-
-    /**
-     * Builds a {&#64;link RegisterProviderRequest}.
-     */
-    public static final class Builder {
-        private String issuer;
-        private String name;
-        private String trustLevel;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * The OIDC issuer URL ({@code iss}).
-         *
-         * @param issuer the value
-         * @return this builder
-         */
-        public Builder issuer(String issuer) {
-            this.issuer = issuer;
-            return this;
-        }
-
-        /**
-         * Display name.
-         *
-         * @param name the value
-         * @return this builder
-         */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /**
-         * How far its identities are trusted (values seen: {@code standard}, the default, and {@code
-         * high}).
-         *
-         * @param trustLevel the value
-         * @return this builder
-         */
-        public Builder trustLevel(String trustLevel) {
-            this.trustLevel = trustLevel;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public RegisterProviderRequest build() {
-            if (issuer == null) {
-                throw Facts.validation("issuer", "RegisterProviderRequest: issuer is required");
-            }
-            if (name == null) {
-                throw Facts.validation("name", "RegisterProviderRequest: name is required");
-            }
-            return new RegisterProviderRequest(this);
-        }
-
-        private RegisterProviderRequest buildDecoded() {
-            return new RegisterProviderRequest(this);
-        }
-    }
+  }
 }

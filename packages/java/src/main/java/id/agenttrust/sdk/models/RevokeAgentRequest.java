@@ -10,160 +10,148 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * RevokeAgentRequest Immutable; build one with {&#64;link #builder()}.
+ * RevokeAgentRequest Immutable; build one with {@link #builder()}.
  */
 public final class RevokeAgentRequest implements JsonValue {
-    private final String reason;
-    
-    
+  private final String reason;
 
-    private RevokeAgentRequest(Builder b) {
-        this.reason = b.reason;
-        
-        
+  private RevokeAgentRequest(Builder b) {
+    this.reason = b.reason;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.reason = reason;
+
+    return b;
+  }
+
+  /**
+   * Why the agent was revoked.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getReason() {
+    return Optional.ofNullable(reason);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static RevokeAgentRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vReason = Json.member(o, "reason", path, false, false);
+    if (vReason != null) {
+      b.reason(Json.string(vReason, path + ".reason"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.reason = reason;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (reason != null) {
+      out.set("reason", Json.NODES.textNode(reason));
     }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof RevokeAgentRequest)) {
+      return false;
+    }
+    RevokeAgentRequest that = (RevokeAgentRequest) other;
+    return Objects.equals(reason, that.reason);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(reason);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "RevokeAgentRequest{" + "reason=" + reason + "}";
+  }
+
+  /**
+   * Builds a {@link RevokeAgentRequest}.
+   */
+  public static final class Builder {
+    private String reason;
+
+    private Builder() {}
+
     /**
      * Why the agent was revoked.
      *
-     * @return the value, when present (and not null)
+     * @param reason the value
+     * @return this builder
      */
-    public Optional<String> getReason() {
-        return Optional.ofNullable(reason);
+    public Builder reason(String reason) {
+      this.reason = reason;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static RevokeAgentRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vReason = Json.member(o, "reason", path, false, false);
-        if (vReason != null) {
-            b.reason(Json.string(vReason, path + ".reason"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (reason != null) {
-            out.set("reason", Json.NODES.textNode(reason));
-        }
-        return out;
+    public RevokeAgentRequest build() {
+      return new RevokeAgentRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof RevokeAgentRequest)) {
-            return false;
-        }
-        RevokeAgentRequest that = (RevokeAgentRequest) other;
-        return Objects.equals(reason, that.reason);
+    private RevokeAgentRequest buildDecoded() {
+      return new RevokeAgentRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(reason);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "RevokeAgentRequest{" + "reason=" + reason + "}";
-    }
-
-    /**
-     * Builds a {&#64;link RevokeAgentRequest}.
-     */
-    public static final class Builder {
-        private String reason;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * Why the agent was revoked.
-         *
-         * @param reason the value
-         * @return this builder
-         */
-        public Builder reason(String reason) {
-            this.reason = reason;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public RevokeAgentRequest build() {
-            
-            return new RevokeAgentRequest(this);
-        }
-
-        private RevokeAgentRequest buildDecoded() {
-            return new RevokeAgentRequest(this);
-        }
-    }
+  }
 }

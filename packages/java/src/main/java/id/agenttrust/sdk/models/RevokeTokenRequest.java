@@ -11,194 +11,183 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * RevokeTokenRequest Immutable; build one with {&#64;link #builder()}.
+ * RevokeTokenRequest Immutable; build one with {@link #builder()}.
  */
 public final class RevokeTokenRequest implements JsonValue {
-    private final String token;
-    private final String reason;
-    
-    
+  private final String token;
+  private final String reason;
 
-    private RevokeTokenRequest(Builder b) {
-        this.token = b.token;
-        this.reason = b.reason;
-        
-        
+  private RevokeTokenRequest(Builder b) {
+    this.token = b.token;
+    this.reason = b.reason;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.token = token;
+    b.reason = reason;
+
+    return b;
+  }
+
+  /**
+   * The token to revoke. A secret: masked in toString().
+   *
+   * @return the value
+   */
+  public String getToken() {
+    return token;
+  }
+
+  /**
+   * Why it was revoked.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getReason() {
+    return Optional.ofNullable(reason);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static RevokeTokenRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vToken = Json.member(o, "token", path, true, false);
+    if (vToken != null) {
+      b.token(Json.string(vToken, path + ".token"));
+    }
+    JsonNode vReason = Json.member(o, "reason", path, false, false);
+    if (vReason != null) {
+      b.reason(Json.string(vReason, path + ".reason"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.token = token;
-        b.reason = reason;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (token != null) {
+      out.set("token", Json.NODES.textNode(token));
     }
+    if (reason != null) {
+      out.set("reason", Json.NODES.textNode(reason));
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof RevokeTokenRequest)) {
+      return false;
+    }
+    RevokeTokenRequest that = (RevokeTokenRequest) other;
+    return Objects.equals(token, that.token)
+        && Objects.equals(reason, that.reason);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(token, reason);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "RevokeTokenRequest{" + "token=" + (token == null ? "null" : "***") + ", " + "reason=" + reason + "}";
+  }
+
+  /**
+   * Builds a {@link RevokeTokenRequest}.
+   */
+  public static final class Builder {
+    private String token;
+    private String reason;
+
+    private Builder() {}
+
     /**
      * The token to revoke. A secret: masked in toString().
      *
-     * @return the value
+     * @param token the value
+     * @return this builder
      */
-    public String getToken() {
-        return token;
+    public Builder token(String token) {
+      this.token = token;
+      return this;
     }
 
     /**
      * Why it was revoked.
      *
-     * @return the value, when present (and not null)
+     * @param reason the value
+     * @return this builder
      */
-    public Optional<String> getReason() {
-        return Optional.ofNullable(reason);
+    public Builder reason(String reason) {
+      this.reason = reason;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static RevokeTokenRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vToken = Json.member(o, "token", path, true, false);
-        if (vToken != null) {
-            b.token(Json.string(vToken, path + ".token"));
-        }
-        JsonNode vReason = Json.member(o, "reason", path, false, false);
-        if (vReason != null) {
-            b.reason(Json.string(vReason, path + ".reason"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (token != null) {
-            out.set("token", Json.NODES.textNode(token));
-        }
-        if (reason != null) {
-            out.set("reason", Json.NODES.textNode(reason));
-        }
-        return out;
+    public RevokeTokenRequest build() {
+      if (token == null) {
+        throw Facts.validation("token", "RevokeTokenRequest: token is required");
+      }
+      return new RevokeTokenRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof RevokeTokenRequest)) {
-            return false;
-        }
-        RevokeTokenRequest that = (RevokeTokenRequest) other;
-        return Objects.equals(token, that.token)
-                && Objects.equals(reason, that.reason);
+    private RevokeTokenRequest buildDecoded() {
+      return new RevokeTokenRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(token, reason);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "RevokeTokenRequest{" + "token=" + (token == null ? "null" : "***") + ", " + "reason=" + reason + "}";
-    }
-
-    /**
-     * Builds a {&#64;link RevokeTokenRequest}.
-     */
-    public static final class Builder {
-        private String token;
-        private String reason;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * The token to revoke. A secret: masked in toString().
-         *
-         * @param token the value
-         * @return this builder
-         */
-        public Builder token(String token) {
-            this.token = token;
-            return this;
-        }
-
-        /**
-         * Why it was revoked.
-         *
-         * @param reason the value
-         * @return this builder
-         */
-        public Builder reason(String reason) {
-            this.reason = reason;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public RevokeTokenRequest build() {
-            if (token == null) {
-                throw Facts.validation("token", "RevokeTokenRequest: token is required");
-            }
-            return new RevokeTokenRequest(this);
-        }
-
-        private RevokeTokenRequest buildDecoded() {
-            return new RevokeTokenRequest(this);
-        }
-    }
+  }
 }

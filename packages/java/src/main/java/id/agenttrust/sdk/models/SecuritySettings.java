@@ -12,212 +12,208 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * SecuritySettings Immutable; build one with {&#64;link #builder()}.
+ * SecuritySettings Immutable; build one with {@link #builder()}.
  */
 public final class SecuritySettings implements JsonValue {
-    private final Boolean requireProofOfPossession;
-    private final Boolean requireSenderConstrainedTokens;
-    private final Map<String, Object> additional;
-    
+  private final Boolean requireProofOfPossession;
+  private final Boolean requireSenderConstrainedTokens;
+  private final Map<String, Object> additional;
 
-    private SecuritySettings(Builder b) {
-        this.requireProofOfPossession = b.requireProofOfPossession;
-        this.requireSenderConstrainedTokens = b.requireSenderConstrainedTokens;
-        this.additional = Json.copy(b.additional);
-        
+  private SecuritySettings(Builder b) {
+    this.requireProofOfPossession = b.requireProofOfPossession;
+    this.requireSenderConstrainedTokens = b.requireSenderConstrainedTokens;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.requireProofOfPossession = requireProofOfPossession;
+    b.requireSenderConstrainedTokens = requireSenderConstrainedTokens;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * WIMSE tokens need a proof of possession (#6 then #49 with {@code proof}).
+   *
+   * @return the value
+   */
+  public boolean isRequireProofOfPossession() {
+    return requireProofOfPossession;
+  }
+
+  /**
+   * Checks need a WIMSE bearer and a valid DPoP proof.
+   *
+   * @return the value
+   */
+  public boolean isRequireSenderConstrainedTokens() {
+    return requireSenderConstrainedTokens;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static SecuritySettings fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vRequireProofOfPossession = Json.member(o, "require_proof_of_possession", path, true, false);
+    if (vRequireProofOfPossession != null) {
+      b.requireProofOfPossession(Json.bool(vRequireProofOfPossession, path + ".require_proof_of_possession"));
+    }
+    JsonNode vRequireSenderConstrainedTokens = Json.member(o, "require_sender_constrained_tokens", path, true, false);
+    if (vRequireSenderConstrainedTokens != null) {
+      b.requireSenderConstrainedTokens(Json.bool(vRequireSenderConstrainedTokens, path + ".require_sender_constrained_tokens"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.requireProofOfPossession = requireProofOfPossession;
-        b.requireSenderConstrainedTokens = requireSenderConstrainedTokens;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("require_proof_of_possession", "require_sender_constrained_tokens");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (requireProofOfPossession != null) {
+      out.set("require_proof_of_possession", Json.NODES.booleanNode(requireProofOfPossession));
+    }
+    if (requireSenderConstrainedTokens != null) {
+      out.set("require_sender_constrained_tokens", Json.NODES.booleanNode(requireSenderConstrainedTokens));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof SecuritySettings)) {
+      return false;
+    }
+    SecuritySettings that = (SecuritySettings) other;
+    return Objects.equals(requireProofOfPossession, that.requireProofOfPossession)
+        && Objects.equals(requireSenderConstrainedTokens, that.requireSenderConstrainedTokens)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(requireProofOfPossession, requireSenderConstrainedTokens, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "SecuritySettings{" + "requireProofOfPossession=" + requireProofOfPossession + ", " + "requireSenderConstrainedTokens=" + requireSenderConstrainedTokens + "}";
+  }
+
+  /**
+   * Builds a {@link SecuritySettings}.
+   */
+  public static final class Builder {
+    private Boolean requireProofOfPossession;
+    private Boolean requireSenderConstrainedTokens;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * WIMSE tokens need a proof of possession (#6 then #49 with {@code proof}).
      *
-     * @return the value
+     * @param requireProofOfPossession the value
+     * @return this builder
      */
-    public boolean isRequireProofOfPossession() {
-        return requireProofOfPossession;
+    public Builder requireProofOfPossession(boolean requireProofOfPossession) {
+      this.requireProofOfPossession = requireProofOfPossession;
+      return this;
     }
 
     /**
      * Checks need a WIMSE bearer and a valid DPoP proof.
      *
+     * @param requireSenderConstrainedTokens the value
+     * @return this builder
+     */
+    public Builder requireSenderConstrainedTokens(boolean requireSenderConstrainedTokens) {
+      this.requireSenderConstrainedTokens = requireSenderConstrainedTokens;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public boolean isRequireSenderConstrainedTokens() {
-        return requireSenderConstrainedTokens;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public SecuritySettings build() {
+      if (requireProofOfPossession == null) {
+        throw Facts.validation("require_proof_of_possession", "SecuritySettings: require_proof_of_possession is required");
+      }
+      if (requireSenderConstrainedTokens == null) {
+        throw Facts.validation("require_sender_constrained_tokens", "SecuritySettings: require_sender_constrained_tokens is required");
+      }
+      return new SecuritySettings(this);
     }
 
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static SecuritySettings fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vRequireProofOfPossession = Json.member(o, "require_proof_of_possession", path, true, false);
-        if (vRequireProofOfPossession != null) {
-            b.requireProofOfPossession(Json.bool(vRequireProofOfPossession, path + ".require_proof_of_possession"));
-        }
-        JsonNode vRequireSenderConstrainedTokens = Json.member(o, "require_sender_constrained_tokens", path, true, false);
-        if (vRequireSenderConstrainedTokens != null) {
-            b.requireSenderConstrainedTokens(Json.bool(vRequireSenderConstrainedTokens, path + ".require_sender_constrained_tokens"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
+    private SecuritySettings buildDecoded() {
+      return new SecuritySettings(this);
     }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("require_proof_of_possession", "require_sender_constrained_tokens");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (requireProofOfPossession != null) {
-            out.set("require_proof_of_possession", Json.NODES.booleanNode(requireProofOfPossession));
-        }
-        if (requireSenderConstrainedTokens != null) {
-            out.set("require_sender_constrained_tokens", Json.NODES.booleanNode(requireSenderConstrainedTokens));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
-    }
-
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof SecuritySettings)) {
-            return false;
-        }
-        SecuritySettings that = (SecuritySettings) other;
-        return Objects.equals(requireProofOfPossession, that.requireProofOfPossession)
-                && Objects.equals(requireSenderConstrainedTokens, that.requireSenderConstrainedTokens)
-                && Objects.equals(additional, that.additional);
-    }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(requireProofOfPossession, requireSenderConstrainedTokens, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "SecuritySettings{" + "requireProofOfPossession=" + requireProofOfPossession + ", " + "requireSenderConstrainedTokens=" + requireSenderConstrainedTokens + "}";
-    }
-
-    /**
-     * Builds a {&#64;link SecuritySettings}.
-     */
-    public static final class Builder {
-        private Boolean requireProofOfPossession;
-        private Boolean requireSenderConstrainedTokens;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * WIMSE tokens need a proof of possession (#6 then #49 with {@code proof}).
-         *
-         * @param requireProofOfPossession the value
-         * @return this builder
-         */
-        public Builder requireProofOfPossession(boolean requireProofOfPossession) {
-            this.requireProofOfPossession = requireProofOfPossession;
-            return this;
-        }
-
-        /**
-         * Checks need a WIMSE bearer and a valid DPoP proof.
-         *
-         * @param requireSenderConstrainedTokens the value
-         * @return this builder
-         */
-        public Builder requireSenderConstrainedTokens(boolean requireSenderConstrainedTokens) {
-            this.requireSenderConstrainedTokens = requireSenderConstrainedTokens;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public SecuritySettings build() {
-            if (requireProofOfPossession == null) {
-                throw Facts.validation("require_proof_of_possession", "SecuritySettings: require_proof_of_possession is required");
-            }
-            if (requireSenderConstrainedTokens == null) {
-                throw Facts.validation("require_sender_constrained_tokens", "SecuritySettings: require_sender_constrained_tokens is required");
-            }
-            return new SecuritySettings(this);
-        }
-
-        private SecuritySettings buildDecoded() {
-            return new SecuritySettings(this);
-        }
-    }
+  }
 }

@@ -10,162 +10,151 @@ import id.agenttrust.sdk.internal.JsonValue;
 import java.util.Objects;
 
 /**
- * SendMessageParams Immutable; build one with {&#64;link #builder()}.
+ * SendMessageParams Immutable; build one with {@link #builder()}.
  */
 public final class SendMessageParams implements JsonValue {
-    private final A2aMessage message;
-    
-    
+  private final A2aMessage message;
 
-    private SendMessageParams(Builder b) {
-        this.message = b.message;
-        
-        
+  private SendMessageParams(Builder b) {
+    this.message = b.message;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.message = message;
+
+    return b;
+  }
+
+  /**
+   * message.
+   *
+   * @return the value
+   */
+  public A2aMessage getMessage() {
+    return message;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static SendMessageParams fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vMessage = Json.member(o, "message", path, true, false);
+    if (vMessage != null) {
+      b.message(A2aMessage.fromJson(vMessage, path + ".message"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.message = message;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (message != null) {
+      out.set("message", message.toJson());
     }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof SendMessageParams)) {
+      return false;
+    }
+    SendMessageParams that = (SendMessageParams) other;
+    return Objects.equals(message, that.message);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(message);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "SendMessageParams{" + "message=" + message + "}";
+  }
+
+  /**
+   * Builds a {@link SendMessageParams}.
+   */
+  public static final class Builder {
+    private A2aMessage message;
+
+    private Builder() {}
+
     /**
      * message.
      *
+     * @param message the value
+     * @return this builder
+     */
+    public Builder message(A2aMessage message) {
+      this.message = message;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public A2aMessage getMessage() {
-        return message;
-    }
-    
-
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static SendMessageParams fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vMessage = Json.member(o, "message", path, true, false);
-        if (vMessage != null) {
-            b.message(A2aMessage.fromJson(vMessage, path + ".message"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (message != null) {
-            out.set("message", message.toJson());
-        }
-        return out;
+    public SendMessageParams build() {
+      if (message == null) {
+        throw Facts.validation("message", "SendMessageParams: message is required");
+      }
+      return new SendMessageParams(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof SendMessageParams)) {
-            return false;
-        }
-        SendMessageParams that = (SendMessageParams) other;
-        return Objects.equals(message, that.message);
+    private SendMessageParams buildDecoded() {
+      return new SendMessageParams(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(message);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "SendMessageParams{" + "message=" + message + "}";
-    }
-
-    /**
-     * Builds a {&#64;link SendMessageParams}.
-     */
-    public static final class Builder {
-        private A2aMessage message;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * message.
-         *
-         * @param message the value
-         * @return this builder
-         */
-        public Builder message(A2aMessage message) {
-            this.message = message;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public SendMessageParams build() {
-            if (message == null) {
-                throw Facts.validation("message", "SendMessageParams: message is required");
-            }
-            return new SendMessageParams(this);
-        }
-
-        private SendMessageParams buildDecoded() {
-            return new SendMessageParams(this);
-        }
-    }
+  }
 }

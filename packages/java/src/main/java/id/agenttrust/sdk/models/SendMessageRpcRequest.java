@@ -10,218 +10,215 @@ import id.agenttrust.sdk.internal.JsonValue;
 import java.util.Objects;
 
 /**
- * SendMessageRpcRequest Immutable; build one with {&#64;link #builder()}.
+ * SendMessageRpcRequest Immutable; build one with {@link #builder()}.
  */
 public final class SendMessageRpcRequest implements JsonValue {
-    private final Object id;
-    private final SendMessageParams params_;
-    
-    private final boolean jsonrpcPresent;
-    private final boolean methodPresent;
+  private final Object id;
+  private final SendMessageParams params_;
 
-    private SendMessageRpcRequest(Builder b) {
-        this.id = b.id;
-        this.params_ = b.params_;
-        
-        this.jsonrpcPresent = b.jsonrpcPresent;
-        this.methodPresent = b.methodPresent;
+  private final boolean jsonrpcPresent;
+  private final boolean methodPresent;
+
+  private SendMessageRpcRequest(Builder b) {
+    this.id = b.id;
+    this.params_ = b.params_;
+
+    this.jsonrpcPresent = b.jsonrpcPresent;
+    this.methodPresent = b.methodPresent;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.params_ = params_;
+
+    b.jsonrpcPresent = jsonrpcPresent;
+    b.methodPresent = methodPresent;
+    return b;
+  }
+
+  /**
+   * The JSON-RPC id; Python sends the integer {@code 1}, the others (and our SDKs) a string
+   * counter.
+   *
+   * @return the value
+   */
+  public Object getId() {
+    return id;
+  }
+
+  /**
+   * params.
+   *
+   * @return the value
+   */
+  public SendMessageParams getParams() {
+    return params_;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static SendMessageRpcRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vId = Json.member(o, "id", path, true, false);
+    if (vId != null) {
+      b.id(Json.any(vId));
+    }
+    JsonNode vParams_ = Json.member(o, "params", path, true, false);
+    if (vParams_ != null) {
+      b.params_(SendMessageParams.fromJson(vParams_, path + ".params"));
+    }
+    JsonNode vjsonrpc = Json.member(o, "jsonrpc", path, false, false);
+    b.jsonrpcPresent = vjsonrpc != null;
+    if (vjsonrpc != null) {
+      Json.string(vjsonrpc, path + ".jsonrpc");
+    }
+    JsonNode vmethod = Json.member(o, "method", path, false, false);
+    b.methodPresent = vmethod != null;
+    if (vmethod != null) {
+      Json.string(vmethod, path + ".method");
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.id = id;
-        b.params_ = params_;
-        
-        b.jsonrpcPresent = jsonrpcPresent;
-        b.methodPresent = methodPresent;
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (jsonrpcPresent) {
+      out.set("jsonrpc", Json.tree("2.0"));
     }
+    if (id != null) {
+      out.set("id", Json.tree(id));
+    }
+    if (methodPresent) {
+      out.set("method", Json.tree("message/send"));
+    }
+    if (params_ != null) {
+      out.set("params", params_.toJson());
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof SendMessageRpcRequest)) {
+      return false;
+    }
+    SendMessageRpcRequest that = (SendMessageRpcRequest) other;
+    return Objects.equals(id, that.id)
+        && Objects.equals(params_, that.params_);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, params_);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "SendMessageRpcRequest{" + "id=" + id + ", " + "params_=" + params_ + "}";
+  }
+
+  /**
+   * Builds a {@link SendMessageRpcRequest}.
+   */
+  public static final class Builder {
+    private Object id;
+    private SendMessageParams params_;
+
+    private boolean jsonrpcPresent = true;
+    private boolean methodPresent = true;
+
+    private Builder() {}
+
     /**
      * The JSON-RPC id; Python sends the integer {@code 1}, the others (and our SDKs) a string
      * counter.
      *
-     * @return the value
+     * @param id the value
+     * @return this builder
      */
-    public Object getId() {
-        return id;
+    public Builder id(Object id) {
+      this.id = id;
+      return this;
     }
 
     /**
      * params.
      *
+     * @param params_ the value
+     * @return this builder
+     */
+    public Builder params_(SendMessageParams params_) {
+      this.params_ = params_;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public SendMessageParams getParams() {
-        return params_;
-    }
-    
-
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static SendMessageRpcRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vId = Json.member(o, "id", path, true, false);
-        if (vId != null) {
-            b.id(Json.any(vId));
-        }
-        JsonNode vParams_ = Json.member(o, "params", path, true, false);
-        if (vParams_ != null) {
-            b.params_(SendMessageParams.fromJson(vParams_, path + ".params"));
-        }
-        JsonNode vjsonrpc = Json.member(o, "jsonrpc", path, false, false);
-        b.jsonrpcPresent = vjsonrpc != null;
-        if (vjsonrpc != null) {
-            Json.string(vjsonrpc, path + ".jsonrpc");
-        }
-        JsonNode vmethod = Json.member(o, "method", path, false, false);
-        b.methodPresent = vmethod != null;
-        if (vmethod != null) {
-            Json.string(vmethod, path + ".method");
-        }
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (jsonrpcPresent) {
-            out.set("jsonrpc", Json.tree("2.0"));
-        }
-        if (id != null) {
-            out.set("id", Json.tree(id));
-        }
-        if (methodPresent) {
-            out.set("method", Json.tree("message/send"));
-        }
-        if (params_ != null) {
-            out.set("params", params_.toJson());
-        }
-        return out;
+    public SendMessageRpcRequest build() {
+      if (id == null) {
+        throw Facts.validation("id", "SendMessageRpcRequest: id is required");
+      }
+      if (params_ == null) {
+        throw Facts.validation("params", "SendMessageRpcRequest: params is required");
+      }
+      return new SendMessageRpcRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof SendMessageRpcRequest)) {
-            return false;
-        }
-        SendMessageRpcRequest that = (SendMessageRpcRequest) other;
-        return Objects.equals(id, that.id)
-                && Objects.equals(params_, that.params_);
+    private SendMessageRpcRequest buildDecoded() {
+      return new SendMessageRpcRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(id, params_);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "SendMessageRpcRequest{" + "id=" + id + ", " + "params_=" + params_ + "}";
-    }
-
-    /**
-     * Builds a {&#64;link SendMessageRpcRequest}.
-     */
-    public static final class Builder {
-        private Object id;
-        private SendMessageParams params_;
-        
-        private boolean jsonrpcPresent = true;
-        private boolean methodPresent = true;
-
-        private Builder() {}
-        
-        /**
-         * The JSON-RPC id; Python sends the integer {@code 1}, the others (and our SDKs) a string
-         * counter.
-         *
-         * @param id the value
-         * @return this builder
-         */
-        public Builder id(Object id) {
-            this.id = id;
-            return this;
-        }
-
-        /**
-         * params.
-         *
-         * @param params_ the value
-         * @return this builder
-         */
-        public Builder params_(SendMessageParams params_) {
-            this.params_ = params_;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public SendMessageRpcRequest build() {
-            if (id == null) {
-                throw Facts.validation("id", "SendMessageRpcRequest: id is required");
-            }
-            if (params_ == null) {
-                throw Facts.validation("params", "SendMessageRpcRequest: params is required");
-            }
-            return new SendMessageRpcRequest(this);
-        }
-
-        private SendMessageRpcRequest buildDecoded() {
-            return new SendMessageRpcRequest(this);
-        }
-    }
+  }
 }

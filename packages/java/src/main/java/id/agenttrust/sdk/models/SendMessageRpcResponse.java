@@ -12,246 +12,244 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * SendMessageRpcResponse Immutable; build one with {&#64;link #builder()}.
+ * SendMessageRpcResponse Immutable; build one with {@link #builder()}.
  */
 public final class SendMessageRpcResponse implements JsonValue {
-    private final Object id;
-    private final A2aV1Task result;
-    private final JsonRpcError error;
-    private final Map<String, Object> additional;
-    private final boolean jsonrpcPresent;
+  private final Object id;
+  private final A2aV1Task result;
+  private final JsonRpcError error;
+  private final Map<String, Object> additional;
+  private final boolean jsonrpcPresent;
 
-    private SendMessageRpcResponse(Builder b) {
-        this.id = b.id;
-        this.result = b.result;
-        this.error = b.error;
-        this.additional = Json.copy(b.additional);
-        this.jsonrpcPresent = b.jsonrpcPresent;
+  private SendMessageRpcResponse(Builder b) {
+    this.id = b.id;
+    this.result = b.result;
+    this.error = b.error;
+    this.additional = Json.copy(b.additional);
+    this.jsonrpcPresent = b.jsonrpcPresent;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.result = result;
+    b.error = error;
+    b.additional.putAll(additional);
+    b.jsonrpcPresent = jsonrpcPresent;
+    return b;
+  }
+
+  /**
+   * The id of the request.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Object> getId() {
+    return Optional.ofNullable(id);
+  }
+
+  /**
+   * result.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<A2aV1Task> getResult() {
+    return Optional.ofNullable(result);
+  }
+
+  /**
+   * error.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<JsonRpcError> getError() {
+    return Optional.ofNullable(error);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static SendMessageRpcResponse fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vId = Json.member(o, "id", path, false, false);
+    if (vId != null) {
+      b.id(Json.any(vId));
     }
-
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
+    JsonNode vResult = Json.member(o, "result", path, false, false);
+    if (vResult != null) {
+      b.result(A2aV1Task.fromJson(vResult, path + ".result"));
     }
-
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.id = id;
-        b.result = result;
-        b.error = error;
-        b.additional.putAll(additional);
-        b.jsonrpcPresent = jsonrpcPresent;
-        return b;
+    JsonNode vError = Json.member(o, "error", path, false, false);
+    if (vError != null) {
+      b.error(JsonRpcError.fromJson(vError, path + ".error"));
     }
+    JsonNode vjsonrpc = Json.member(o, "jsonrpc", path, false, false);
+    b.jsonrpcPresent = vjsonrpc != null;
+    if (vjsonrpc != null) {
+      Json.string(vjsonrpc, path + ".jsonrpc");
+    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("jsonrpc", "id", "result", "error");
+
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (jsonrpcPresent) {
+      out.set("jsonrpc", Json.tree("2.0"));
+    }
+    if (id != null) {
+      out.set("id", Json.tree(id));
+    }
+    if (result != null) {
+      out.set("result", result.toJson());
+    }
+    if (error != null) {
+      out.set("error", error.toJson());
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof SendMessageRpcResponse)) {
+      return false;
+    }
+    SendMessageRpcResponse that = (SendMessageRpcResponse) other;
+    return Objects.equals(id, that.id)
+        && Objects.equals(result, that.result)
+        && Objects.equals(error, that.error)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, result, error, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "SendMessageRpcResponse{" + "id=" + id + ", " + "result=" + result + ", " + "error=" + error + "}";
+  }
+
+  /**
+   * Builds a {@link SendMessageRpcResponse}.
+   */
+  public static final class Builder {
+    private Object id;
+    private A2aV1Task result;
+    private JsonRpcError error;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+    private boolean jsonrpcPresent = true;
+
+    private Builder() {}
+
     /**
      * The id of the request.
      *
-     * @return the value, when present (and not null)
+     * @param id the value
+     * @return this builder
      */
-    public Optional<Object> getId() {
-        return Optional.ofNullable(id);
+    public Builder id(Object id) {
+      this.id = id;
+      return this;
     }
 
     /**
      * result.
      *
-     * @return the value, when present (and not null)
+     * @param result the value
+     * @return this builder
      */
-    public Optional<A2aV1Task> getResult() {
-        return Optional.ofNullable(result);
+    public Builder result(A2aV1Task result) {
+      this.result = result;
+      return this;
     }
 
     /**
      * error.
      *
-     * @return the value, when present (and not null)
+     * @param error the value
+     * @return this builder
      */
-    public Optional<JsonRpcError> getError() {
-        return Optional.ofNullable(error);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder error(JsonRpcError error) {
+      this.error = error;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static SendMessageRpcResponse fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vId = Json.member(o, "id", path, false, false);
-        if (vId != null) {
-            b.id(Json.any(vId));
-        }
-        JsonNode vResult = Json.member(o, "result", path, false, false);
-        if (vResult != null) {
-            b.result(A2aV1Task.fromJson(vResult, path + ".result"));
-        }
-        JsonNode vError = Json.member(o, "error", path, false, false);
-        if (vError != null) {
-            b.error(JsonRpcError.fromJson(vError, path + ".error"));
-        }
-        JsonNode vjsonrpc = Json.member(o, "jsonrpc", path, false, false);
-        b.jsonrpcPresent = vjsonrpc != null;
-        if (vjsonrpc != null) {
-            Json.string(vjsonrpc, path + ".jsonrpc");
-        }
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("jsonrpc", "id", "result", "error");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (jsonrpcPresent) {
-            out.set("jsonrpc", Json.tree("2.0"));
-        }
-        if (id != null) {
-            out.set("id", Json.tree(id));
-        }
-        if (result != null) {
-            out.set("result", result.toJson());
-        }
-        if (error != null) {
-            out.set("error", error.toJson());
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public SendMessageRpcResponse build() {
+      return new SendMessageRpcResponse(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof SendMessageRpcResponse)) {
-            return false;
-        }
-        SendMessageRpcResponse that = (SendMessageRpcResponse) other;
-        return Objects.equals(id, that.id)
-                && Objects.equals(result, that.result)
-                && Objects.equals(error, that.error)
-                && Objects.equals(additional, that.additional);
+    private SendMessageRpcResponse buildDecoded() {
+      return new SendMessageRpcResponse(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(id, result, error, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "SendMessageRpcResponse{" + "id=" + id + ", " + "result=" + result + ", " + "error=" + error + "}";
-    }
-
-    /**
-     * Builds a {&#64;link SendMessageRpcResponse}.
-     */
-    public static final class Builder {
-        private Object id;
-        private A2aV1Task result;
-        private JsonRpcError error;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        private boolean jsonrpcPresent = true;
-
-        private Builder() {}
-        
-        /**
-         * The id of the request.
-         *
-         * @param id the value
-         * @return this builder
-         */
-        public Builder id(Object id) {
-            this.id = id;
-            return this;
-        }
-
-        /**
-         * result.
-         *
-         * @param result the value
-         * @return this builder
-         */
-        public Builder result(A2aV1Task result) {
-            this.result = result;
-            return this;
-        }
-
-        /**
-         * error.
-         *
-         * @param error the value
-         * @return this builder
-         */
-        public Builder error(JsonRpcError error) {
-            this.error = error;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public SendMessageRpcResponse build() {
-            
-            return new SendMessageRpcResponse(this);
-        }
-
-        private SendMessageRpcResponse buildDecoded() {
-            return new SendMessageRpcResponse(this);
-        }
-    }
+  }
 }

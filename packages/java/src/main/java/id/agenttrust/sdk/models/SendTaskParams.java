@@ -12,266 +12,255 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@code tasks/send} params. Immutable; build one with {&#64;link #builder()}.
+ * {@code tasks/send} params. Immutable; build one with {@link #builder()}.
  */
 public final class SendTaskParams implements JsonValue, A2aTasksRpcRequestParams {
-    private final String sourceAgentId;
-    private final String targetAgentId;
-    private final Object message;
-    private final Map<String, Object> metadata;
-    
-    
+  private final String sourceAgentId;
+  private final String targetAgentId;
+  private final Object message;
+  private final Map<String, Object> metadata;
 
-    private SendTaskParams(Builder b) {
-        this.sourceAgentId = b.sourceAgentId;
-        this.targetAgentId = b.targetAgentId;
-        this.message = b.message;
-        this.metadata = b.metadata == null ? null : Json.copy(b.metadata);
-        
-        
+  private SendTaskParams(Builder b) {
+    this.sourceAgentId = b.sourceAgentId;
+    this.targetAgentId = b.targetAgentId;
+    this.message = b.message;
+    this.metadata = b.metadata == null ? null : Json.copy(b.metadata);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.sourceAgentId = sourceAgentId;
+    b.targetAgentId = targetAgentId;
+    b.message = message;
+    b.metadata = metadata;
+
+    return b;
+  }
+
+  /**
+   * The sending agent.
+   *
+   * @return the value
+   */
+  public String getSourceAgentId() {
+    return sourceAgentId;
+  }
+
+  /**
+   * The agent to do the work.
+   *
+   * @return the value
+   */
+  public String getTargetAgentId() {
+    return targetAgentId;
+  }
+
+  /**
+   * The request. Python sends a string; TypeScript, Java and Rust (and our SDKs) an A2A message
+   * object.
+   *
+   * @return the value
+   */
+  public Object getMessage() {
+    return message;
+  }
+
+  /**
+   * Extra data, untouched (Python only).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Map<String, Object>> getMetadata() {
+    return Optional.ofNullable(metadata);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static SendTaskParams fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vSourceAgentId = Json.member(o, "source_agent_id", path, true, false);
+    if (vSourceAgentId != null) {
+      b.sourceAgentId(Json.string(vSourceAgentId, path + ".source_agent_id"));
+    }
+    JsonNode vTargetAgentId = Json.member(o, "target_agent_id", path, true, false);
+    if (vTargetAgentId != null) {
+      b.targetAgentId(Json.string(vTargetAgentId, path + ".target_agent_id"));
+    }
+    JsonNode vMessage = Json.member(o, "message", path, true, false);
+    if (vMessage != null) {
+      b.message(Json.any(vMessage));
+    }
+    JsonNode vMetadata = Json.member(o, "metadata", path, false, false);
+    if (vMetadata != null) {
+      b.metadata(Json.freeMap(vMetadata, path + ".metadata"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.sourceAgentId = sourceAgentId;
-        b.targetAgentId = targetAgentId;
-        b.message = message;
-        b.metadata = metadata;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (sourceAgentId != null) {
+      out.set("source_agent_id", Json.NODES.textNode(sourceAgentId));
     }
+    if (targetAgentId != null) {
+      out.set("target_agent_id", Json.NODES.textNode(targetAgentId));
+    }
+    if (message != null) {
+      out.set("message", Json.tree(message));
+    }
+    if (metadata != null) {
+      out.set("metadata", Json.tree(metadata));
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof SendTaskParams)) {
+      return false;
+    }
+    SendTaskParams that = (SendTaskParams) other;
+    return Objects.equals(sourceAgentId, that.sourceAgentId)
+        && Objects.equals(targetAgentId, that.targetAgentId)
+        && Objects.equals(message, that.message)
+        && Objects.equals(metadata, that.metadata);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(sourceAgentId, targetAgentId, message, metadata);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "SendTaskParams{" + "sourceAgentId=" + sourceAgentId + ", " + "targetAgentId=" + targetAgentId + ", " + "message=" + message + ", " + "metadata=" + metadata + "}";
+  }
+
+  /**
+   * Builds a {@link SendTaskParams}.
+   */
+  public static final class Builder {
+    private String sourceAgentId;
+    private String targetAgentId;
+    private Object message;
+    private Map<String, Object> metadata;
+
+    private Builder() {}
+
     /**
      * The sending agent.
      *
-     * @return the value
+     * @param sourceAgentId the value
+     * @return this builder
      */
-    public String getSourceAgentId() {
-        return sourceAgentId;
+    public Builder sourceAgentId(String sourceAgentId) {
+      this.sourceAgentId = sourceAgentId;
+      return this;
     }
 
     /**
      * The agent to do the work.
      *
-     * @return the value
+     * @param targetAgentId the value
+     * @return this builder
      */
-    public String getTargetAgentId() {
-        return targetAgentId;
+    public Builder targetAgentId(String targetAgentId) {
+      this.targetAgentId = targetAgentId;
+      return this;
     }
 
     /**
      * The request. Python sends a string; TypeScript, Java and Rust (and our SDKs) an A2A message
      * object.
      *
-     * @return the value
+     * @param message the value
+     * @return this builder
      */
-    public Object getMessage() {
-        return message;
+    public Builder message(Object message) {
+      this.message = message;
+      return this;
     }
 
     /**
      * Extra data, untouched (Python only).
      *
-     * @return the value, when present (and not null)
+     * @param metadata the value
+     * @return this builder
      */
-    public Optional<Map<String, Object>> getMetadata() {
-        return Optional.ofNullable(metadata);
+    public Builder metadata(Map<String, Object> metadata) {
+      this.metadata = metadata;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static SendTaskParams fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vSourceAgentId = Json.member(o, "source_agent_id", path, true, false);
-        if (vSourceAgentId != null) {
-            b.sourceAgentId(Json.string(vSourceAgentId, path + ".source_agent_id"));
-        }
-        JsonNode vTargetAgentId = Json.member(o, "target_agent_id", path, true, false);
-        if (vTargetAgentId != null) {
-            b.targetAgentId(Json.string(vTargetAgentId, path + ".target_agent_id"));
-        }
-        JsonNode vMessage = Json.member(o, "message", path, true, false);
-        if (vMessage != null) {
-            b.message(Json.any(vMessage));
-        }
-        JsonNode vMetadata = Json.member(o, "metadata", path, false, false);
-        if (vMetadata != null) {
-            b.metadata(Json.freeMap(vMetadata, path + ".metadata"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (sourceAgentId != null) {
-            out.set("source_agent_id", Json.NODES.textNode(sourceAgentId));
-        }
-        if (targetAgentId != null) {
-            out.set("target_agent_id", Json.NODES.textNode(targetAgentId));
-        }
-        if (message != null) {
-            out.set("message", Json.tree(message));
-        }
-        if (metadata != null) {
-            out.set("metadata", Json.tree(metadata));
-        }
-        return out;
+    public SendTaskParams build() {
+      if (sourceAgentId == null) {
+        throw Facts.validation("source_agent_id", "SendTaskParams: source_agent_id is required");
+      }
+      if (targetAgentId == null) {
+        throw Facts.validation("target_agent_id", "SendTaskParams: target_agent_id is required");
+      }
+      if (message == null) {
+        throw Facts.validation("message", "SendTaskParams: message is required");
+      }
+      return new SendTaskParams(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof SendTaskParams)) {
-            return false;
-        }
-        SendTaskParams that = (SendTaskParams) other;
-        return Objects.equals(sourceAgentId, that.sourceAgentId)
-                && Objects.equals(targetAgentId, that.targetAgentId)
-                && Objects.equals(message, that.message)
-                && Objects.equals(metadata, that.metadata);
+    private SendTaskParams buildDecoded() {
+      return new SendTaskParams(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(sourceAgentId, targetAgentId, message, metadata);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "SendTaskParams{" + "sourceAgentId=" + sourceAgentId + ", " + "targetAgentId=" + targetAgentId + ", " + "message=" + message + ", " + "metadata=" + metadata + "}";
-    }
-
-    /**
-     * Builds a {&#64;link SendTaskParams}.
-     */
-    public static final class Builder {
-        private String sourceAgentId;
-        private String targetAgentId;
-        private Object message;
-        private Map<String, Object> metadata;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * The sending agent.
-         *
-         * @param sourceAgentId the value
-         * @return this builder
-         */
-        public Builder sourceAgentId(String sourceAgentId) {
-            this.sourceAgentId = sourceAgentId;
-            return this;
-        }
-
-        /**
-         * The agent to do the work.
-         *
-         * @param targetAgentId the value
-         * @return this builder
-         */
-        public Builder targetAgentId(String targetAgentId) {
-            this.targetAgentId = targetAgentId;
-            return this;
-        }
-
-        /**
-         * The request. Python sends a string; TypeScript, Java and Rust (and our SDKs) an A2A message
-         * object.
-         *
-         * @param message the value
-         * @return this builder
-         */
-        public Builder message(Object message) {
-            this.message = message;
-            return this;
-        }
-
-        /**
-         * Extra data, untouched (Python only).
-         *
-         * @param metadata the value
-         * @return this builder
-         */
-        public Builder metadata(Map<String, Object> metadata) {
-            this.metadata = metadata;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public SendTaskParams build() {
-            if (sourceAgentId == null) {
-                throw Facts.validation("source_agent_id", "SendTaskParams: source_agent_id is required");
-            }
-            if (targetAgentId == null) {
-                throw Facts.validation("target_agent_id", "SendTaskParams: target_agent_id is required");
-            }
-            if (message == null) {
-                throw Facts.validation("message", "SendTaskParams: message is required");
-            }
-            return new SendTaskParams(this);
-        }
-
-        private SendTaskParams buildDecoded() {
-            return new SendTaskParams(this);
-        }
-    }
+  }
 }

@@ -16,769 +16,765 @@ import java.util.Optional;
 
 /**
  * A session. Keys that do not apply are empty strings or lists, never null (the Rust client
- * rejects null). Immutable; build one with {&#64;link #builder()}.
+ * rejects null). Immutable; build one with {@link #builder()}.
  */
 public final class Session implements JsonValue {
-    private final String sessionId;
-    private final String agentId;
-    private final String orgId;
-    private final SessionSource source;
-    private final String serverId;
-    private final String delegationId;
-    private final String providerId;
-    private final String issuer;
-    private final String trustLevel;
-    private final SessionMode mode;
-    private final List<String> allowedActions;
-    private final List<String> scopeCeiling;
-    private final Long totalCalls;
-    private final Long readCalls;
-    private final Long writeCalls;
-    private final Long deniedCalls;
-    private final OffsetDateTime createdAt;
-    private final OffsetDateTime lastActivityAt;
-    private final Map<String, Object> additional;
-    
+  private final String sessionId;
+  private final String agentId;
+  private final String orgId;
+  private final SessionSource source;
+  private final String serverId;
+  private final String delegationId;
+  private final String providerId;
+  private final String issuer;
+  private final String trustLevel;
+  private final SessionMode mode;
+  private final List<String> allowedActions;
+  private final List<String> scopeCeiling;
+  private final Long totalCalls;
+  private final Long readCalls;
+  private final Long writeCalls;
+  private final Long deniedCalls;
+  private final OffsetDateTime createdAt;
+  private final OffsetDateTime lastActivityAt;
+  private final Map<String, Object> additional;
 
-    private Session(Builder b) {
-        this.sessionId = b.sessionId;
-        this.agentId = b.agentId;
-        this.orgId = b.orgId;
-        this.source = b.source;
-        this.serverId = b.serverId;
-        this.delegationId = b.delegationId;
-        this.providerId = b.providerId;
-        this.issuer = b.issuer;
-        this.trustLevel = b.trustLevel;
-        this.mode = b.mode;
-        this.allowedActions = b.allowedActions == null ? null : Json.copy(b.allowedActions);
-        this.scopeCeiling = b.scopeCeiling == null ? null : Json.copy(b.scopeCeiling);
-        this.totalCalls = b.totalCalls;
-        this.readCalls = b.readCalls;
-        this.writeCalls = b.writeCalls;
-        this.deniedCalls = b.deniedCalls;
-        this.createdAt = b.createdAt;
-        this.lastActivityAt = b.lastActivityAt;
-        this.additional = Json.copy(b.additional);
-        
+  private Session(Builder b) {
+    this.sessionId = b.sessionId;
+    this.agentId = b.agentId;
+    this.orgId = b.orgId;
+    this.source = b.source;
+    this.serverId = b.serverId;
+    this.delegationId = b.delegationId;
+    this.providerId = b.providerId;
+    this.issuer = b.issuer;
+    this.trustLevel = b.trustLevel;
+    this.mode = b.mode;
+    this.allowedActions = b.allowedActions == null ? null : Json.copy(b.allowedActions);
+    this.scopeCeiling = b.scopeCeiling == null ? null : Json.copy(b.scopeCeiling);
+    this.totalCalls = b.totalCalls;
+    this.readCalls = b.readCalls;
+    this.writeCalls = b.writeCalls;
+    this.deniedCalls = b.deniedCalls;
+    this.createdAt = b.createdAt;
+    this.lastActivityAt = b.lastActivityAt;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.sessionId = sessionId;
+    b.agentId = agentId;
+    b.orgId = orgId;
+    b.source = source;
+    b.serverId = serverId;
+    b.delegationId = delegationId;
+    b.providerId = providerId;
+    b.issuer = issuer;
+    b.trustLevel = trustLevel;
+    b.mode = mode;
+    b.allowedActions = allowedActions;
+    b.scopeCeiling = scopeCeiling;
+    b.totalCalls = totalCalls;
+    b.readCalls = readCalls;
+    b.writeCalls = writeCalls;
+    b.deniedCalls = deniedCalls;
+    b.createdAt = createdAt;
+    b.lastActivityAt = lastActivityAt;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The session's id.
+   *
+   * @return the value
+   */
+  public String getSessionId() {
+    return sessionId;
+  }
+
+  /**
+   * The agent the session belongs to.
+   *
+   * @return the value
+   */
+  public String getAgentId() {
+    return agentId;
+  }
+
+  /**
+   * Its organization (the Rust client requires it).
+   *
+   * @return the value
+   */
+  public String getOrgId() {
+    return orgId;
+  }
+
+  /**
+   * source.
+   *
+   * @return the value
+   */
+  public SessionSource getSource() {
+    return source;
+  }
+
+  /**
+   * The server the agent connected to (empty for bridged sessions).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getServerId() {
+    return Optional.ofNullable(serverId);
+  }
+
+  /**
+   * The delegation behind a delegated session.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getDelegationId() {
+    return Optional.ofNullable(delegationId);
+  }
+
+  /**
+   * The federation provider behind a federated session.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getProviderId() {
+    return Optional.ofNullable(providerId);
+  }
+
+  /**
+   * The issuer of the external token behind a federated session.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getIssuer() {
+    return Optional.ofNullable(issuer);
+  }
+
+  /**
+   * That provider's trust level.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getTrustLevel() {
+    return Optional.ofNullable(trustLevel);
+  }
+
+  /**
+   * mode.
+   *
+   * @return the value
+   */
+  public SessionMode getMode() {
+    return mode;
+  }
+
+  /**
+   * Actions allowed in this session.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<String>> getAllowedActions() {
+    return Optional.ofNullable(allowedActions);
+  }
+
+  /**
+   * Scopes the session may not exceed; empty when unbounded.
+   *
+   * @return the value
+   */
+  public List<String> getScopeCeiling() {
+    return scopeCeiling;
+  }
+
+  /**
+   * Checks counted in this session.
+   *
+   * @return the value
+   */
+  public long getTotalCalls() {
+    return totalCalls;
+  }
+
+  /**
+   * Read checks.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Long> getReadCalls() {
+    return Optional.ofNullable(readCalls);
+  }
+
+  /**
+   * Mutating, destructive and admin checks.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Long> getWriteCalls() {
+    return Optional.ofNullable(writeCalls);
+  }
+
+  /**
+   * Checks denied (elevation pending counts as denied).
+   *
+   * @return the value
+   */
+  public long getDeniedCalls() {
+    return deniedCalls;
+  }
+
+  /**
+   * When the session began.
+   *
+   * @return the value
+   */
+  public OffsetDateTime getCreatedAt() {
+    return createdAt;
+  }
+
+  /**
+   * When the last check was counted.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<OffsetDateTime> getLastActivityAt() {
+    return Optional.ofNullable(lastActivityAt);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static Session fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vSessionId = Json.member(o, "session_id", path, true, false);
+    if (vSessionId != null) {
+      b.sessionId(Json.string(vSessionId, path + ".session_id"));
+    }
+    JsonNode vAgentId = Json.member(o, "agent_id", path, true, false);
+    if (vAgentId != null) {
+      b.agentId(Json.string(vAgentId, path + ".agent_id"));
+    }
+    JsonNode vOrgId = Json.member(o, "org_id", path, true, false);
+    if (vOrgId != null) {
+      b.orgId(Json.string(vOrgId, path + ".org_id"));
+    }
+    JsonNode vSource = Json.member(o, "source", path, true, false);
+    if (vSource != null) {
+      b.source(SessionSource.fromJson(vSource, path + ".source"));
+    }
+    JsonNode vServerId = Json.member(o, "server_id", path, false, false);
+    if (vServerId != null) {
+      b.serverId(Json.string(vServerId, path + ".server_id"));
+    }
+    JsonNode vDelegationId = Json.member(o, "delegation_id", path, false, false);
+    if (vDelegationId != null) {
+      b.delegationId(Json.string(vDelegationId, path + ".delegation_id"));
+    }
+    JsonNode vProviderId = Json.member(o, "provider_id", path, false, false);
+    if (vProviderId != null) {
+      b.providerId(Json.string(vProviderId, path + ".provider_id"));
+    }
+    JsonNode vIssuer = Json.member(o, "issuer", path, false, false);
+    if (vIssuer != null) {
+      b.issuer(Json.string(vIssuer, path + ".issuer"));
+    }
+    JsonNode vTrustLevel = Json.member(o, "trust_level", path, false, false);
+    if (vTrustLevel != null) {
+      b.trustLevel(Json.string(vTrustLevel, path + ".trust_level"));
+    }
+    JsonNode vMode = Json.member(o, "mode", path, true, false);
+    if (vMode != null) {
+      b.mode(SessionMode.fromJson(vMode, path + ".mode"));
+    }
+    JsonNode vAllowedActions = Json.member(o, "allowed_actions", path, false, false);
+    if (vAllowedActions != null) {
+      b.allowedActions(Json.list(vAllowedActions, path + ".allowed_actions", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vScopeCeiling = Json.member(o, "scope_ceiling", path, true, false);
+    if (vScopeCeiling != null) {
+      b.scopeCeiling(Json.list(vScopeCeiling, path + ".scope_ceiling", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vTotalCalls = Json.member(o, "total_calls", path, true, false);
+    if (vTotalCalls != null) {
+      b.totalCalls(Json.integer(vTotalCalls, path + ".total_calls"));
+      Json.range(b.totalCalls, path + ".total_calls", 0.0, null);
+    }
+    JsonNode vReadCalls = Json.member(o, "read_calls", path, false, false);
+    if (vReadCalls != null) {
+      b.readCalls(Json.integer(vReadCalls, path + ".read_calls"));
+      Json.range(b.readCalls, path + ".read_calls", 0.0, null);
+    }
+    JsonNode vWriteCalls = Json.member(o, "write_calls", path, false, false);
+    if (vWriteCalls != null) {
+      b.writeCalls(Json.integer(vWriteCalls, path + ".write_calls"));
+      Json.range(b.writeCalls, path + ".write_calls", 0.0, null);
+    }
+    JsonNode vDeniedCalls = Json.member(o, "denied_calls", path, true, false);
+    if (vDeniedCalls != null) {
+      b.deniedCalls(Json.integer(vDeniedCalls, path + ".denied_calls"));
+      Json.range(b.deniedCalls, path + ".denied_calls", 0.0, null);
+    }
+    JsonNode vCreatedAt = Json.member(o, "created_at", path, true, false);
+    if (vCreatedAt != null) {
+      b.createdAt(Json.dateTime(vCreatedAt, path + ".created_at"));
+    }
+    JsonNode vLastActivityAt = Json.member(o, "last_activity_at", path, false, false);
+    if (vLastActivityAt != null) {
+      b.lastActivityAt(Json.dateTime(vLastActivityAt, path + ".last_activity_at"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.sessionId = sessionId;
-        b.agentId = agentId;
-        b.orgId = orgId;
-        b.source = source;
-        b.serverId = serverId;
-        b.delegationId = delegationId;
-        b.providerId = providerId;
-        b.issuer = issuer;
-        b.trustLevel = trustLevel;
-        b.mode = mode;
-        b.allowedActions = allowedActions;
-        b.scopeCeiling = scopeCeiling;
-        b.totalCalls = totalCalls;
-        b.readCalls = readCalls;
-        b.writeCalls = writeCalls;
-        b.deniedCalls = deniedCalls;
-        b.createdAt = createdAt;
-        b.lastActivityAt = lastActivityAt;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("session_id", "agent_id", "org_id", "source", "server_id", "delegation_id", "provider_id", "issuer", "trust_level", "mode", "allowed_actions", "scope_ceiling", "total_calls", "read_calls", "write_calls", "denied_calls", "created_at", "last_activity_at");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (sessionId != null) {
+      out.set("session_id", Json.NODES.textNode(sessionId));
+    }
+    if (agentId != null) {
+      out.set("agent_id", Json.NODES.textNode(agentId));
+    }
+    if (orgId != null) {
+      out.set("org_id", Json.NODES.textNode(orgId));
+    }
+    if (source != null) {
+      out.set("source", source.toJson());
+    }
+    if (serverId != null) {
+      out.set("server_id", Json.NODES.textNode(serverId));
+    }
+    if (delegationId != null) {
+      out.set("delegation_id", Json.NODES.textNode(delegationId));
+    }
+    if (providerId != null) {
+      out.set("provider_id", Json.NODES.textNode(providerId));
+    }
+    if (issuer != null) {
+      out.set("issuer", Json.NODES.textNode(issuer));
+    }
+    if (trustLevel != null) {
+      out.set("trust_level", Json.NODES.textNode(trustLevel));
+    }
+    if (mode != null) {
+      out.set("mode", mode.toJson());
+    }
+    if (allowedActions != null) {
+      out.set("allowed_actions", Json.array(allowedActions, x14 -> Json.NODES.textNode(x14)));
+    }
+    if (scopeCeiling != null) {
+      out.set("scope_ceiling", Json.array(scopeCeiling, x12 -> Json.NODES.textNode(x12)));
+    }
+    if (totalCalls != null) {
+      out.set("total_calls", Json.NODES.numberNode(totalCalls));
+    }
+    if (readCalls != null) {
+      out.set("read_calls", Json.NODES.numberNode(readCalls));
+    }
+    if (writeCalls != null) {
+      out.set("write_calls", Json.NODES.numberNode(writeCalls));
+    }
+    if (deniedCalls != null) {
+      out.set("denied_calls", Json.NODES.numberNode(deniedCalls));
+    }
+    if (createdAt != null) {
+      out.set("created_at", Json.dateTime(createdAt));
+    }
+    if (lastActivityAt != null) {
+      out.set("last_activity_at", Json.dateTime(lastActivityAt));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof Session)) {
+      return false;
+    }
+    Session that = (Session) other;
+    return Objects.equals(sessionId, that.sessionId)
+        && Objects.equals(agentId, that.agentId)
+        && Objects.equals(orgId, that.orgId)
+        && Objects.equals(source, that.source)
+        && Objects.equals(serverId, that.serverId)
+        && Objects.equals(delegationId, that.delegationId)
+        && Objects.equals(providerId, that.providerId)
+        && Objects.equals(issuer, that.issuer)
+        && Objects.equals(trustLevel, that.trustLevel)
+        && Objects.equals(mode, that.mode)
+        && Objects.equals(allowedActions, that.allowedActions)
+        && Objects.equals(scopeCeiling, that.scopeCeiling)
+        && Objects.equals(totalCalls, that.totalCalls)
+        && Objects.equals(readCalls, that.readCalls)
+        && Objects.equals(writeCalls, that.writeCalls)
+        && Objects.equals(deniedCalls, that.deniedCalls)
+        && Objects.equals(createdAt, that.createdAt)
+        && Objects.equals(lastActivityAt, that.lastActivityAt)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(sessionId, agentId, orgId, source, serverId, delegationId, providerId, issuer, trustLevel, mode, allowedActions, scopeCeiling, totalCalls, readCalls, writeCalls, deniedCalls, createdAt, lastActivityAt, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "Session{" + "sessionId=" + sessionId + ", " + "agentId=" + agentId + ", " + "orgId=" + orgId + ", " + "source=" + source + ", " + "serverId=" + serverId + ", " + "delegationId=" + delegationId + ", " + "providerId=" + providerId + ", " + "issuer=" + issuer + ", " + "trustLevel=" + trustLevel + ", " + "mode=" + mode + ", " + "allowedActions=" + allowedActions + ", " + "scopeCeiling=" + scopeCeiling + ", " + "totalCalls=" + totalCalls + ", " + "readCalls=" + readCalls + ", " + "writeCalls=" + writeCalls + ", " + "deniedCalls=" + deniedCalls + ", " + "createdAt=" + createdAt + ", " + "lastActivityAt=" + lastActivityAt + "}";
+  }
+
+  /**
+   * Builds a {@link Session}.
+   */
+  public static final class Builder {
+    private String sessionId;
+    private String agentId;
+    private String orgId;
+    private SessionSource source;
+    private String serverId;
+    private String delegationId;
+    private String providerId;
+    private String issuer;
+    private String trustLevel;
+    private SessionMode mode;
+    private List<String> allowedActions;
+    private List<String> scopeCeiling;
+    private Long totalCalls;
+    private Long readCalls;
+    private Long writeCalls;
+    private Long deniedCalls;
+    private OffsetDateTime createdAt;
+    private OffsetDateTime lastActivityAt;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The session's id.
      *
-     * @return the value
+     * @param sessionId the value
+     * @return this builder
      */
-    public String getSessionId() {
-        return sessionId;
+    public Builder sessionId(String sessionId) {
+      this.sessionId = sessionId;
+      return this;
     }
 
     /**
      * The agent the session belongs to.
      *
-     * @return the value
+     * @param agentId the value
+     * @return this builder
      */
-    public String getAgentId() {
-        return agentId;
+    public Builder agentId(String agentId) {
+      this.agentId = agentId;
+      return this;
     }
 
     /**
      * Its organization (the Rust client requires it).
      *
-     * @return the value
+     * @param orgId the value
+     * @return this builder
      */
-    public String getOrgId() {
-        return orgId;
+    public Builder orgId(String orgId) {
+      this.orgId = orgId;
+      return this;
     }
 
     /**
      * source.
      *
-     * @return the value
+     * @param source the value
+     * @return this builder
      */
-    public SessionSource getSource() {
-        return source;
+    public Builder source(SessionSource source) {
+      this.source = source;
+      return this;
+    }
+
+    /**
+     * source. Given as its wire value.
+     *
+     * @param source the wire value
+     * @return this builder
+     */
+    public Builder source(String source) {
+      return source(source == null ? null : SessionSource.of(source));
     }
 
     /**
      * The server the agent connected to (empty for bridged sessions).
      *
-     * @return the value, when present (and not null)
+     * @param serverId the value
+     * @return this builder
      */
-    public Optional<String> getServerId() {
-        return Optional.ofNullable(serverId);
+    public Builder serverId(String serverId) {
+      this.serverId = serverId;
+      return this;
     }
 
     /**
      * The delegation behind a delegated session.
      *
-     * @return the value, when present (and not null)
+     * @param delegationId the value
+     * @return this builder
      */
-    public Optional<String> getDelegationId() {
-        return Optional.ofNullable(delegationId);
+    public Builder delegationId(String delegationId) {
+      this.delegationId = delegationId;
+      return this;
     }
 
     /**
      * The federation provider behind a federated session.
      *
-     * @return the value, when present (and not null)
+     * @param providerId the value
+     * @return this builder
      */
-    public Optional<String> getProviderId() {
-        return Optional.ofNullable(providerId);
+    public Builder providerId(String providerId) {
+      this.providerId = providerId;
+      return this;
     }
 
     /**
      * The issuer of the external token behind a federated session.
      *
-     * @return the value, when present (and not null)
+     * @param issuer the value
+     * @return this builder
      */
-    public Optional<String> getIssuer() {
-        return Optional.ofNullable(issuer);
+    public Builder issuer(String issuer) {
+      this.issuer = issuer;
+      return this;
     }
 
     /**
      * That provider's trust level.
      *
-     * @return the value, when present (and not null)
+     * @param trustLevel the value
+     * @return this builder
      */
-    public Optional<String> getTrustLevel() {
-        return Optional.ofNullable(trustLevel);
+    public Builder trustLevel(String trustLevel) {
+      this.trustLevel = trustLevel;
+      return this;
     }
 
     /**
      * mode.
      *
-     * @return the value
+     * @param mode the value
+     * @return this builder
      */
-    public SessionMode getMode() {
-        return mode;
+    public Builder mode(SessionMode mode) {
+      this.mode = mode;
+      return this;
+    }
+
+    /**
+     * mode. Given as its wire value.
+     *
+     * @param mode the wire value
+     * @return this builder
+     */
+    public Builder mode(String mode) {
+      return mode(mode == null ? null : SessionMode.of(mode));
     }
 
     /**
      * Actions allowed in this session.
      *
-     * @return the value, when present (and not null)
+     * @param allowedActions the value
+     * @return this builder
      */
-    public Optional<List<String>> getAllowedActions() {
-        return Optional.ofNullable(allowedActions);
+    public Builder allowedActions(List<String> allowedActions) {
+      this.allowedActions = allowedActions;
+      return this;
     }
 
     /**
      * Scopes the session may not exceed; empty when unbounded.
      *
-     * @return the value
+     * @param scopeCeiling the value
+     * @return this builder
      */
-    public List<String> getScopeCeiling() {
-        return scopeCeiling;
+    public Builder scopeCeiling(List<String> scopeCeiling) {
+      this.scopeCeiling = scopeCeiling;
+      return this;
     }
 
     /**
      * Checks counted in this session.
      *
-     * @return the value
+     * @param totalCalls the value
+     * @return this builder
      */
-    public long getTotalCalls() {
-        return totalCalls;
+    public Builder totalCalls(long totalCalls) {
+      this.totalCalls = totalCalls;
+      return this;
     }
 
     /**
      * Read checks.
      *
-     * @return the value, when present (and not null)
+     * @param readCalls the value
+     * @return this builder
      */
-    public Optional<Long> getReadCalls() {
-        return Optional.ofNullable(readCalls);
+    public Builder readCalls(long readCalls) {
+      this.readCalls = readCalls;
+      return this;
     }
 
     /**
      * Mutating, destructive and admin checks.
      *
-     * @return the value, when present (and not null)
+     * @param writeCalls the value
+     * @return this builder
      */
-    public Optional<Long> getWriteCalls() {
-        return Optional.ofNullable(writeCalls);
+    public Builder writeCalls(long writeCalls) {
+      this.writeCalls = writeCalls;
+      return this;
     }
 
     /**
      * Checks denied (elevation pending counts as denied).
      *
-     * @return the value
+     * @param deniedCalls the value
+     * @return this builder
      */
-    public long getDeniedCalls() {
-        return deniedCalls;
+    public Builder deniedCalls(long deniedCalls) {
+      this.deniedCalls = deniedCalls;
+      return this;
     }
 
     /**
      * When the session began.
      *
-     * @return the value
+     * @param createdAt the value
+     * @return this builder
      */
-    public OffsetDateTime getCreatedAt() {
-        return createdAt;
+    public Builder createdAt(OffsetDateTime createdAt) {
+      this.createdAt = createdAt;
+      return this;
     }
 
     /**
      * When the last check was counted.
      *
-     * @return the value, when present (and not null)
+     * @param lastActivityAt the value
+     * @return this builder
      */
-    public Optional<OffsetDateTime> getLastActivityAt() {
-        return Optional.ofNullable(lastActivityAt);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder lastActivityAt(OffsetDateTime lastActivityAt) {
+      this.lastActivityAt = lastActivityAt;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static Session fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vSessionId = Json.member(o, "session_id", path, true, false);
-        if (vSessionId != null) {
-            b.sessionId(Json.string(vSessionId, path + ".session_id"));
-        }
-        JsonNode vAgentId = Json.member(o, "agent_id", path, true, false);
-        if (vAgentId != null) {
-            b.agentId(Json.string(vAgentId, path + ".agent_id"));
-        }
-        JsonNode vOrgId = Json.member(o, "org_id", path, true, false);
-        if (vOrgId != null) {
-            b.orgId(Json.string(vOrgId, path + ".org_id"));
-        }
-        JsonNode vSource = Json.member(o, "source", path, true, false);
-        if (vSource != null) {
-            b.source(SessionSource.fromJson(vSource, path + ".source"));
-        }
-        JsonNode vServerId = Json.member(o, "server_id", path, false, false);
-        if (vServerId != null) {
-            b.serverId(Json.string(vServerId, path + ".server_id"));
-        }
-        JsonNode vDelegationId = Json.member(o, "delegation_id", path, false, false);
-        if (vDelegationId != null) {
-            b.delegationId(Json.string(vDelegationId, path + ".delegation_id"));
-        }
-        JsonNode vProviderId = Json.member(o, "provider_id", path, false, false);
-        if (vProviderId != null) {
-            b.providerId(Json.string(vProviderId, path + ".provider_id"));
-        }
-        JsonNode vIssuer = Json.member(o, "issuer", path, false, false);
-        if (vIssuer != null) {
-            b.issuer(Json.string(vIssuer, path + ".issuer"));
-        }
-        JsonNode vTrustLevel = Json.member(o, "trust_level", path, false, false);
-        if (vTrustLevel != null) {
-            b.trustLevel(Json.string(vTrustLevel, path + ".trust_level"));
-        }
-        JsonNode vMode = Json.member(o, "mode", path, true, false);
-        if (vMode != null) {
-            b.mode(SessionMode.fromJson(vMode, path + ".mode"));
-        }
-        JsonNode vAllowedActions = Json.member(o, "allowed_actions", path, false, false);
-        if (vAllowedActions != null) {
-            b.allowedActions(Json.list(vAllowedActions, path + ".allowed_actions", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vScopeCeiling = Json.member(o, "scope_ceiling", path, true, false);
-        if (vScopeCeiling != null) {
-            b.scopeCeiling(Json.list(vScopeCeiling, path + ".scope_ceiling", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vTotalCalls = Json.member(o, "total_calls", path, true, false);
-        if (vTotalCalls != null) {
-            b.totalCalls(Json.integer(vTotalCalls, path + ".total_calls"));
-            Json.range(b.totalCalls, path + ".total_calls", 0.0, null);
-        }
-        JsonNode vReadCalls = Json.member(o, "read_calls", path, false, false);
-        if (vReadCalls != null) {
-            b.readCalls(Json.integer(vReadCalls, path + ".read_calls"));
-            Json.range(b.readCalls, path + ".read_calls", 0.0, null);
-        }
-        JsonNode vWriteCalls = Json.member(o, "write_calls", path, false, false);
-        if (vWriteCalls != null) {
-            b.writeCalls(Json.integer(vWriteCalls, path + ".write_calls"));
-            Json.range(b.writeCalls, path + ".write_calls", 0.0, null);
-        }
-        JsonNode vDeniedCalls = Json.member(o, "denied_calls", path, true, false);
-        if (vDeniedCalls != null) {
-            b.deniedCalls(Json.integer(vDeniedCalls, path + ".denied_calls"));
-            Json.range(b.deniedCalls, path + ".denied_calls", 0.0, null);
-        }
-        JsonNode vCreatedAt = Json.member(o, "created_at", path, true, false);
-        if (vCreatedAt != null) {
-            b.createdAt(Json.dateTime(vCreatedAt, path + ".created_at"));
-        }
-        JsonNode vLastActivityAt = Json.member(o, "last_activity_at", path, false, false);
-        if (vLastActivityAt != null) {
-            b.lastActivityAt(Json.dateTime(vLastActivityAt, path + ".last_activity_at"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("session_id", "agent_id", "org_id", "source", "server_id", "delegation_id", "provider_id", "issuer", "trust_level", "mode", "allowed_actions", "scope_ceiling", "total_calls", "read_calls", "write_calls", "denied_calls", "created_at", "last_activity_at");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (sessionId != null) {
-            out.set("session_id", Json.NODES.textNode(sessionId));
-        }
-        if (agentId != null) {
-            out.set("agent_id", Json.NODES.textNode(agentId));
-        }
-        if (orgId != null) {
-            out.set("org_id", Json.NODES.textNode(orgId));
-        }
-        if (source != null) {
-            out.set("source", source.toJson());
-        }
-        if (serverId != null) {
-            out.set("server_id", Json.NODES.textNode(serverId));
-        }
-        if (delegationId != null) {
-            out.set("delegation_id", Json.NODES.textNode(delegationId));
-        }
-        if (providerId != null) {
-            out.set("provider_id", Json.NODES.textNode(providerId));
-        }
-        if (issuer != null) {
-            out.set("issuer", Json.NODES.textNode(issuer));
-        }
-        if (trustLevel != null) {
-            out.set("trust_level", Json.NODES.textNode(trustLevel));
-        }
-        if (mode != null) {
-            out.set("mode", mode.toJson());
-        }
-        if (allowedActions != null) {
-            out.set("allowed_actions", Json.array(allowedActions, x14 -> Json.NODES.textNode(x14)));
-        }
-        if (scopeCeiling != null) {
-            out.set("scope_ceiling", Json.array(scopeCeiling, x12 -> Json.NODES.textNode(x12)));
-        }
-        if (totalCalls != null) {
-            out.set("total_calls", Json.NODES.numberNode(totalCalls));
-        }
-        if (readCalls != null) {
-            out.set("read_calls", Json.NODES.numberNode(readCalls));
-        }
-        if (writeCalls != null) {
-            out.set("write_calls", Json.NODES.numberNode(writeCalls));
-        }
-        if (deniedCalls != null) {
-            out.set("denied_calls", Json.NODES.numberNode(deniedCalls));
-        }
-        if (createdAt != null) {
-            out.set("created_at", Json.dateTime(createdAt));
-        }
-        if (lastActivityAt != null) {
-            out.set("last_activity_at", Json.dateTime(lastActivityAt));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public Session build() {
+      if (sessionId == null) {
+        throw Facts.validation("session_id", "Session: session_id is required");
+      }
+      if (agentId == null) {
+        throw Facts.validation("agent_id", "Session: agent_id is required");
+      }
+      if (orgId == null) {
+        throw Facts.validation("org_id", "Session: org_id is required");
+      }
+      if (source == null) {
+        throw Facts.validation("source", "Session: source is required");
+      }
+      if (mode == null) {
+        throw Facts.validation("mode", "Session: mode is required");
+      }
+      if (scopeCeiling == null) {
+        throw Facts.validation("scope_ceiling", "Session: scope_ceiling is required");
+      }
+      if (totalCalls == null) {
+        throw Facts.validation("total_calls", "Session: total_calls is required");
+      }
+      if (deniedCalls == null) {
+        throw Facts.validation("denied_calls", "Session: denied_calls is required");
+      }
+      if (createdAt == null) {
+        throw Facts.validation("created_at", "Session: created_at is required");
+      }
+      return new Session(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof Session)) {
-            return false;
-        }
-        Session that = (Session) other;
-        return Objects.equals(sessionId, that.sessionId)
-                && Objects.equals(agentId, that.agentId)
-                && Objects.equals(orgId, that.orgId)
-                && Objects.equals(source, that.source)
-                && Objects.equals(serverId, that.serverId)
-                && Objects.equals(delegationId, that.delegationId)
-                && Objects.equals(providerId, that.providerId)
-                && Objects.equals(issuer, that.issuer)
-                && Objects.equals(trustLevel, that.trustLevel)
-                && Objects.equals(mode, that.mode)
-                && Objects.equals(allowedActions, that.allowedActions)
-                && Objects.equals(scopeCeiling, that.scopeCeiling)
-                && Objects.equals(totalCalls, that.totalCalls)
-                && Objects.equals(readCalls, that.readCalls)
-                && Objects.equals(writeCalls, that.writeCalls)
-                && Objects.equals(deniedCalls, that.deniedCalls)
-                && Objects.equals(createdAt, that.createdAt)
-                && Objects.equals(lastActivityAt, that.lastActivityAt)
-                && Objects.equals(additional, that.additional);
+    private Session buildDecoded() {
+      return new Session(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(sessionId, agentId, orgId, source, serverId, delegationId, providerId, issuer, trustLevel, mode, allowedActions, scopeCeiling, totalCalls, readCalls, writeCalls, deniedCalls, createdAt, lastActivityAt, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "Session{" + "sessionId=" + sessionId + ", " + "agentId=" + agentId + ", " + "orgId=" + orgId + ", " + "source=" + source + ", " + "serverId=" + serverId + ", " + "delegationId=" + delegationId + ", " + "providerId=" + providerId + ", " + "issuer=" + issuer + ", " + "trustLevel=" + trustLevel + ", " + "mode=" + mode + ", " + "allowedActions=" + allowedActions + ", " + "scopeCeiling=" + scopeCeiling + ", " + "totalCalls=" + totalCalls + ", " + "readCalls=" + readCalls + ", " + "writeCalls=" + writeCalls + ", " + "deniedCalls=" + deniedCalls + ", " + "createdAt=" + createdAt + ", " + "lastActivityAt=" + lastActivityAt + "}";
-    }
-
-    /**
-     * Builds a {&#64;link Session}.
-     */
-    public static final class Builder {
-        private String sessionId;
-        private String agentId;
-        private String orgId;
-        private SessionSource source;
-        private String serverId;
-        private String delegationId;
-        private String providerId;
-        private String issuer;
-        private String trustLevel;
-        private SessionMode mode;
-        private List<String> allowedActions;
-        private List<String> scopeCeiling;
-        private Long totalCalls;
-        private Long readCalls;
-        private Long writeCalls;
-        private Long deniedCalls;
-        private OffsetDateTime createdAt;
-        private OffsetDateTime lastActivityAt;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The session's id.
-         *
-         * @param sessionId the value
-         * @return this builder
-         */
-        public Builder sessionId(String sessionId) {
-            this.sessionId = sessionId;
-            return this;
-        }
-
-        /**
-         * The agent the session belongs to.
-         *
-         * @param agentId the value
-         * @return this builder
-         */
-        public Builder agentId(String agentId) {
-            this.agentId = agentId;
-            return this;
-        }
-
-        /**
-         * Its organization (the Rust client requires it).
-         *
-         * @param orgId the value
-         * @return this builder
-         */
-        public Builder orgId(String orgId) {
-            this.orgId = orgId;
-            return this;
-        }
-
-        /**
-         * source.
-         *
-         * @param source the value
-         * @return this builder
-         */
-        public Builder source(SessionSource source) {
-            this.source = source;
-            return this;
-        }
-
-        /**
-         * source. Given as its wire value.
-         *
-         * @param source the wire value
-         * @return this builder
-         */
-        public Builder source(String source) {
-            return source(source == null ? null : SessionSource.of(source));
-        }
-
-        /**
-         * The server the agent connected to (empty for bridged sessions).
-         *
-         * @param serverId the value
-         * @return this builder
-         */
-        public Builder serverId(String serverId) {
-            this.serverId = serverId;
-            return this;
-        }
-
-        /**
-         * The delegation behind a delegated session.
-         *
-         * @param delegationId the value
-         * @return this builder
-         */
-        public Builder delegationId(String delegationId) {
-            this.delegationId = delegationId;
-            return this;
-        }
-
-        /**
-         * The federation provider behind a federated session.
-         *
-         * @param providerId the value
-         * @return this builder
-         */
-        public Builder providerId(String providerId) {
-            this.providerId = providerId;
-            return this;
-        }
-
-        /**
-         * The issuer of the external token behind a federated session.
-         *
-         * @param issuer the value
-         * @return this builder
-         */
-        public Builder issuer(String issuer) {
-            this.issuer = issuer;
-            return this;
-        }
-
-        /**
-         * That provider's trust level.
-         *
-         * @param trustLevel the value
-         * @return this builder
-         */
-        public Builder trustLevel(String trustLevel) {
-            this.trustLevel = trustLevel;
-            return this;
-        }
-
-        /**
-         * mode.
-         *
-         * @param mode the value
-         * @return this builder
-         */
-        public Builder mode(SessionMode mode) {
-            this.mode = mode;
-            return this;
-        }
-
-        /**
-         * mode. Given as its wire value.
-         *
-         * @param mode the wire value
-         * @return this builder
-         */
-        public Builder mode(String mode) {
-            return mode(mode == null ? null : SessionMode.of(mode));
-        }
-
-        /**
-         * Actions allowed in this session.
-         *
-         * @param allowedActions the value
-         * @return this builder
-         */
-        public Builder allowedActions(List<String> allowedActions) {
-            this.allowedActions = allowedActions;
-            return this;
-        }
-
-        /**
-         * Scopes the session may not exceed; empty when unbounded.
-         *
-         * @param scopeCeiling the value
-         * @return this builder
-         */
-        public Builder scopeCeiling(List<String> scopeCeiling) {
-            this.scopeCeiling = scopeCeiling;
-            return this;
-        }
-
-        /**
-         * Checks counted in this session.
-         *
-         * @param totalCalls the value
-         * @return this builder
-         */
-        public Builder totalCalls(long totalCalls) {
-            this.totalCalls = totalCalls;
-            return this;
-        }
-
-        /**
-         * Read checks.
-         *
-         * @param readCalls the value
-         * @return this builder
-         */
-        public Builder readCalls(long readCalls) {
-            this.readCalls = readCalls;
-            return this;
-        }
-
-        /**
-         * Mutating, destructive and admin checks.
-         *
-         * @param writeCalls the value
-         * @return this builder
-         */
-        public Builder writeCalls(long writeCalls) {
-            this.writeCalls = writeCalls;
-            return this;
-        }
-
-        /**
-         * Checks denied (elevation pending counts as denied).
-         *
-         * @param deniedCalls the value
-         * @return this builder
-         */
-        public Builder deniedCalls(long deniedCalls) {
-            this.deniedCalls = deniedCalls;
-            return this;
-        }
-
-        /**
-         * When the session began.
-         *
-         * @param createdAt the value
-         * @return this builder
-         */
-        public Builder createdAt(OffsetDateTime createdAt) {
-            this.createdAt = createdAt;
-            return this;
-        }
-
-        /**
-         * When the last check was counted.
-         *
-         * @param lastActivityAt the value
-         * @return this builder
-         */
-        public Builder lastActivityAt(OffsetDateTime lastActivityAt) {
-            this.lastActivityAt = lastActivityAt;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public Session build() {
-            if (sessionId == null) {
-                throw Facts.validation("session_id", "Session: session_id is required");
-            }
-            if (agentId == null) {
-                throw Facts.validation("agent_id", "Session: agent_id is required");
-            }
-            if (orgId == null) {
-                throw Facts.validation("org_id", "Session: org_id is required");
-            }
-            if (source == null) {
-                throw Facts.validation("source", "Session: source is required");
-            }
-            if (mode == null) {
-                throw Facts.validation("mode", "Session: mode is required");
-            }
-            if (scopeCeiling == null) {
-                throw Facts.validation("scope_ceiling", "Session: scope_ceiling is required");
-            }
-            if (totalCalls == null) {
-                throw Facts.validation("total_calls", "Session: total_calls is required");
-            }
-            if (deniedCalls == null) {
-                throw Facts.validation("denied_calls", "Session: denied_calls is required");
-            }
-            if (createdAt == null) {
-                throw Facts.validation("created_at", "Session: created_at is required");
-            }
-            return new Session(this);
-        }
-
-        private Session buildDecoded() {
-            return new Session(this);
-        }
-    }
+  }
 }

@@ -16,124 +16,124 @@ import java.util.Objects;
  * open enum: a known constant, or the raw value the gateway sent (never an error).
  */
 public final class SessionMode implements JsonValue {
-    /**
-     * The value open.
-     */
-    public static final SessionMode OPEN = new SessionMode("open", true);
+  /**
+   * The value open.
+   */
+  public static final SessionMode OPEN = new SessionMode("open", true);
 
-    /**
-     * The value restricted.
-     */
-    public static final SessionMode RESTRICTED = new SessionMode("restricted", true);
+  /**
+   * The value restricted.
+   */
+  public static final SessionMode RESTRICTED = new SessionMode("restricted", true);
 
-    /**
-     * The value supervised.
-     */
-    public static final SessionMode SUPERVISED = new SessionMode("supervised", true);
+  /**
+   * The value supervised.
+   */
+  public static final SessionMode SUPERVISED = new SessionMode("supervised", true);
 
-    private static final Map<String, SessionMode> KNOWN = new LinkedHashMap<>();
+  private static final Map<String, SessionMode> KNOWN = new LinkedHashMap<>();
 
-    static {
-        KNOWN.put("open", OPEN);
-        KNOWN.put("restricted", RESTRICTED);
-        KNOWN.put("supervised", SUPERVISED);
-    }
+  static {
+    KNOWN.put("open", OPEN);
+    KNOWN.put("restricted", RESTRICTED);
+    KNOWN.put("supervised", SUPERVISED);
+  }
 
-    private final String value;
-    private final boolean known;
+  private final String value;
+  private final boolean known;
 
-    private SessionMode(String value, boolean known) {
-        this.value = value;
-        this.known = known;
-    }
+  private SessionMode(String value, boolean known) {
+    this.value = value;
+    this.known = known;
+  }
 
-    /**
-     * The constant for a wire value, or a new value for one the spec does not list.
-     *
-     * @param value the wire value
-     * @return the value
-     */
-    public static SessionMode of(String value) {
-        SessionMode k = KNOWN.get(Objects.requireNonNull(value, "value"));
-        return k != null ? k : new SessionMode(value, false);
-    }
+  /**
+   * The constant for a wire value, or a new value for one the spec does not list.
+   *
+   * @param value the wire value
+   * @return the value
+   */
+  public static SessionMode of(String value) {
+    SessionMode k = KNOWN.get(Objects.requireNonNull(value, "value"));
+    return k != null ? k : new SessionMode(value, false);
+  }
 
-    /**
-     * The values the spec lists.
-     *
-     * @return the constants, in spec order
-     */
-    public static List<SessionMode> values() {
-        return List.copyOf(KNOWN.values());
-    }
+  /**
+   * The values the spec lists.
+   *
+   * @return the constants, in spec order
+   */
+  public static List<SessionMode> values() {
+    return List.copyOf(KNOWN.values());
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    public String value() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  public String value() {
+    return value;
+  }
 
-    /**
-     * Whether the spec lists this value.
-     *
-     * @return true for a known constant
-     */
-    public boolean isKnown() {
-        return known;
-    }
+  /**
+   * Whether the spec lists this value.
+   *
+   * @return true for a known constant
+   */
+  public boolean isKnown() {
+    return known;
+  }
 
-    /**
-     * Decodes a wire value (any string).
-     *
-     * @param node the JSON value
-     * @param path its path
-     * @return the value
-     */
-    public static SessionMode fromJson(JsonNode node, String path) {
-        return of(Json.string(node, path));
-    }
+  /**
+   * Decodes a wire value (any string).
+   *
+   * @param node the JSON value
+   * @param path its path
+   * @return the value
+   */
+  public static SessionMode fromJson(JsonNode node, String path) {
+    return of(Json.string(node, path));
+  }
 
-    /**
-     * The wire value as JSON.
-     *
-     * @return the JSON string
-     */
-    @Override
-    public JsonNode toJson() {
-        return Json.NODES.textNode(value);
-    }
+  /**
+   * The wire value as JSON.
+   *
+   * @return the JSON string
+   */
+  @Override
+  public JsonNode toJson() {
+    return Json.NODES.textNode(value);
+  }
 
-    /**
-     * Equal wire values are equal.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof SessionMode && ((SessionMode) other).value.equals(value);
-    }
+  /**
+   * Equal wire values are equal.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof SessionMode && ((SessionMode) other).value.equals(value);
+  }
 
-    /**
-     * The wire value's hash.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return value.hashCode();
-    }
+  /**
+   * The wire value's hash.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    @Override
-    public String toString() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  @Override
+  public String toString() {
+    return value;
+  }
 }

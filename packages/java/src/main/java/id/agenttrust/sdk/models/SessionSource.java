@@ -15,130 +15,130 @@ import java.util.Objects;
  * gateway sent (never an error).
  */
 public final class SessionSource implements JsonValue {
-    /**
-     * The value sdk.
-     */
-    public static final SessionSource SDK = new SessionSource("sdk", true);
+  /**
+   * The value sdk.
+   */
+  public static final SessionSource SDK = new SessionSource("sdk", true);
 
-    /**
-     * The value api_token.
-     */
-    public static final SessionSource API_TOKEN = new SessionSource("api_token", true);
+  /**
+   * The value api_token.
+   */
+  public static final SessionSource API_TOKEN = new SessionSource("api_token", true);
 
-    /**
-     * The value delegation.
-     */
-    public static final SessionSource DELEGATION = new SessionSource("delegation", true);
+  /**
+   * The value delegation.
+   */
+  public static final SessionSource DELEGATION = new SessionSource("delegation", true);
 
-    /**
-     * The value federation.
-     */
-    public static final SessionSource FEDERATION = new SessionSource("federation", true);
+  /**
+   * The value federation.
+   */
+  public static final SessionSource FEDERATION = new SessionSource("federation", true);
 
-    private static final Map<String, SessionSource> KNOWN = new LinkedHashMap<>();
+  private static final Map<String, SessionSource> KNOWN = new LinkedHashMap<>();
 
-    static {
-        KNOWN.put("sdk", SDK);
-        KNOWN.put("api_token", API_TOKEN);
-        KNOWN.put("delegation", DELEGATION);
-        KNOWN.put("federation", FEDERATION);
-    }
+  static {
+    KNOWN.put("sdk", SDK);
+    KNOWN.put("api_token", API_TOKEN);
+    KNOWN.put("delegation", DELEGATION);
+    KNOWN.put("federation", FEDERATION);
+  }
 
-    private final String value;
-    private final boolean known;
+  private final String value;
+  private final boolean known;
 
-    private SessionSource(String value, boolean known) {
-        this.value = value;
-        this.known = known;
-    }
+  private SessionSource(String value, boolean known) {
+    this.value = value;
+    this.known = known;
+  }
 
-    /**
-     * The constant for a wire value, or a new value for one the spec does not list.
-     *
-     * @param value the wire value
-     * @return the value
-     */
-    public static SessionSource of(String value) {
-        SessionSource k = KNOWN.get(Objects.requireNonNull(value, "value"));
-        return k != null ? k : new SessionSource(value, false);
-    }
+  /**
+   * The constant for a wire value, or a new value for one the spec does not list.
+   *
+   * @param value the wire value
+   * @return the value
+   */
+  public static SessionSource of(String value) {
+    SessionSource k = KNOWN.get(Objects.requireNonNull(value, "value"));
+    return k != null ? k : new SessionSource(value, false);
+  }
 
-    /**
-     * The values the spec lists.
-     *
-     * @return the constants, in spec order
-     */
-    public static List<SessionSource> values() {
-        return List.copyOf(KNOWN.values());
-    }
+  /**
+   * The values the spec lists.
+   *
+   * @return the constants, in spec order
+   */
+  public static List<SessionSource> values() {
+    return List.copyOf(KNOWN.values());
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    public String value() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  public String value() {
+    return value;
+  }
 
-    /**
-     * Whether the spec lists this value.
-     *
-     * @return true for a known constant
-     */
-    public boolean isKnown() {
-        return known;
-    }
+  /**
+   * Whether the spec lists this value.
+   *
+   * @return true for a known constant
+   */
+  public boolean isKnown() {
+    return known;
+  }
 
-    /**
-     * Decodes a wire value (any string).
-     *
-     * @param node the JSON value
-     * @param path its path
-     * @return the value
-     */
-    public static SessionSource fromJson(JsonNode node, String path) {
-        return of(Json.string(node, path));
-    }
+  /**
+   * Decodes a wire value (any string).
+   *
+   * @param node the JSON value
+   * @param path its path
+   * @return the value
+   */
+  public static SessionSource fromJson(JsonNode node, String path) {
+    return of(Json.string(node, path));
+  }
 
-    /**
-     * The wire value as JSON.
-     *
-     * @return the JSON string
-     */
-    @Override
-    public JsonNode toJson() {
-        return Json.NODES.textNode(value);
-    }
+  /**
+   * The wire value as JSON.
+   *
+   * @return the JSON string
+   */
+  @Override
+  public JsonNode toJson() {
+    return Json.NODES.textNode(value);
+  }
 
-    /**
-     * Equal wire values are equal.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof SessionSource && ((SessionSource) other).value.equals(value);
-    }
+  /**
+   * Equal wire values are equal.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof SessionSource && ((SessionSource) other).value.equals(value);
+  }
 
-    /**
-     * The wire value's hash.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return value.hashCode();
-    }
+  /**
+   * The wire value's hash.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    @Override
-    public String toString() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  @Override
+  public String toString() {
+    return value;
+  }
 }

@@ -15,563 +15,559 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * SiemDestination Immutable; build one with {&#64;link #builder()}.
+ * SiemDestination Immutable; build one with {@link #builder()}.
  */
 public final class SiemDestination implements JsonValue {
-    private final String id;
-    private final String orgId;
-    private final String name;
-    private final String destinationType;
-    private final String endpointUrl;
-    private final String authToken;
-    private final Boolean isActive;
-    private final Long batchSize;
-    private final Long flushIntervalSeconds;
-    private final List<String> filterEventTypes;
-    private final OffsetDateTime createdAt;
-    private final OffsetDateTime updatedAt;
-    private final Map<String, Object> additional;
-    
+  private final String id;
+  private final String orgId;
+  private final String name;
+  private final String destinationType;
+  private final String endpointUrl;
+  private final String authToken;
+  private final Boolean isActive;
+  private final Long batchSize;
+  private final Long flushIntervalSeconds;
+  private final List<String> filterEventTypes;
+  private final OffsetDateTime createdAt;
+  private final OffsetDateTime updatedAt;
+  private final Map<String, Object> additional;
 
-    private SiemDestination(Builder b) {
-        this.id = b.id;
-        this.orgId = b.orgId;
-        this.name = b.name;
-        this.destinationType = b.destinationType;
-        this.endpointUrl = b.endpointUrl;
-        this.authToken = b.authToken;
-        this.isActive = b.isActive;
-        this.batchSize = b.batchSize;
-        this.flushIntervalSeconds = b.flushIntervalSeconds;
-        this.filterEventTypes = b.filterEventTypes == null ? null : Json.copy(b.filterEventTypes);
-        this.createdAt = b.createdAt;
-        this.updatedAt = b.updatedAt;
-        this.additional = Json.copy(b.additional);
-        
+  private SiemDestination(Builder b) {
+    this.id = b.id;
+    this.orgId = b.orgId;
+    this.name = b.name;
+    this.destinationType = b.destinationType;
+    this.endpointUrl = b.endpointUrl;
+    this.authToken = b.authToken;
+    this.isActive = b.isActive;
+    this.batchSize = b.batchSize;
+    this.flushIntervalSeconds = b.flushIntervalSeconds;
+    this.filterEventTypes = b.filterEventTypes == null ? null : Json.copy(b.filterEventTypes);
+    this.createdAt = b.createdAt;
+    this.updatedAt = b.updatedAt;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.orgId = orgId;
+    b.name = name;
+    b.destinationType = destinationType;
+    b.endpointUrl = endpointUrl;
+    b.authToken = authToken;
+    b.isActive = isActive;
+    b.batchSize = batchSize;
+    b.flushIntervalSeconds = flushIntervalSeconds;
+    b.filterEventTypes = filterEventTypes;
+    b.createdAt = createdAt;
+    b.updatedAt = updatedAt;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The destination's id.
+   *
+   * @return the value
+   */
+  public String getId() {
+    return id;
+  }
+
+  /**
+   * Its organization.
+   *
+   * @return the value
+   */
+  public String getOrgId() {
+    return orgId;
+  }
+
+  /**
+   * Display name.
+   *
+   * @return the value
+   */
+  public String getName() {
+    return name;
+  }
+
+  /**
+   * The SIEM platform.
+   *
+   * @return the value
+   */
+  public String getDestinationType() {
+    return destinationType;
+  }
+
+  /**
+   * Where events are delivered.
+   *
+   * @return the value
+   */
+  public String getEndpointUrl() {
+    return endpointUrl;
+  }
+
+  /**
+   * The credential as the gateway returns it (our gateway returns it masked). A secret: masked
+   * in toString().
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getAuthToken() {
+    return Optional.ofNullable(authToken);
+  }
+
+  /**
+   * Whether events are delivered.
+   *
+   * @return the value
+   */
+  public boolean isIsActive() {
+    return isActive;
+  }
+
+  /**
+   * Events per delivery.
+   *
+   * @return the value
+   */
+  public long getBatchSize() {
+    return batchSize;
+  }
+
+  /**
+   * Seconds between deliveries.
+   *
+   * @return the value
+   */
+  public long getFlushIntervalSeconds() {
+    return flushIntervalSeconds;
+  }
+
+  /**
+   * Only these event types are delivered (empty means all).
+   *
+   * @return the value
+   */
+  public List<String> getFilterEventTypes() {
+    return filterEventTypes;
+  }
+
+  /**
+   * When it was created.
+   *
+   * @return the value
+   */
+  public OffsetDateTime getCreatedAt() {
+    return createdAt;
+  }
+
+  /**
+   * When it last changed.
+   *
+   * @return the value
+   */
+  public OffsetDateTime getUpdatedAt() {
+    return updatedAt;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static SiemDestination fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vId = Json.member(o, "id", path, true, false);
+    if (vId != null) {
+      b.id(Json.string(vId, path + ".id"));
+    }
+    JsonNode vOrgId = Json.member(o, "org_id", path, true, false);
+    if (vOrgId != null) {
+      b.orgId(Json.string(vOrgId, path + ".org_id"));
+    }
+    JsonNode vName = Json.member(o, "name", path, true, false);
+    if (vName != null) {
+      b.name(Json.string(vName, path + ".name"));
+    }
+    JsonNode vDestinationType = Json.member(o, "destination_type", path, true, false);
+    if (vDestinationType != null) {
+      b.destinationType(Json.string(vDestinationType, path + ".destination_type"));
+    }
+    JsonNode vEndpointUrl = Json.member(o, "endpoint_url", path, true, false);
+    if (vEndpointUrl != null) {
+      b.endpointUrl(Json.string(vEndpointUrl, path + ".endpoint_url"));
+    }
+    JsonNode vAuthToken = Json.member(o, "auth_token", path, false, false);
+    if (vAuthToken != null) {
+      b.authToken(Json.string(vAuthToken, path + ".auth_token"));
+    }
+    JsonNode vIsActive = Json.member(o, "is_active", path, true, false);
+    if (vIsActive != null) {
+      b.isActive(Json.bool(vIsActive, path + ".is_active"));
+    }
+    JsonNode vBatchSize = Json.member(o, "batch_size", path, true, false);
+    if (vBatchSize != null) {
+      b.batchSize(Json.integer(vBatchSize, path + ".batch_size"));
+      Json.range(b.batchSize, path + ".batch_size", 0.0, null);
+    }
+    JsonNode vFlushIntervalSeconds = Json.member(o, "flush_interval_seconds", path, true, false);
+    if (vFlushIntervalSeconds != null) {
+      b.flushIntervalSeconds(Json.integer(vFlushIntervalSeconds, path + ".flush_interval_seconds"));
+      Json.range(b.flushIntervalSeconds, path + ".flush_interval_seconds", 0.0, null);
+    }
+    JsonNode vFilterEventTypes = Json.member(o, "filter_event_types", path, true, false);
+    if (vFilterEventTypes != null) {
+      b.filterEventTypes(Json.list(vFilterEventTypes, path + ".filter_event_types", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vCreatedAt = Json.member(o, "created_at", path, true, false);
+    if (vCreatedAt != null) {
+      b.createdAt(Json.dateTime(vCreatedAt, path + ".created_at"));
+    }
+    JsonNode vUpdatedAt = Json.member(o, "updated_at", path, true, false);
+    if (vUpdatedAt != null) {
+      b.updatedAt(Json.dateTime(vUpdatedAt, path + ".updated_at"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.id = id;
-        b.orgId = orgId;
-        b.name = name;
-        b.destinationType = destinationType;
-        b.endpointUrl = endpointUrl;
-        b.authToken = authToken;
-        b.isActive = isActive;
-        b.batchSize = batchSize;
-        b.flushIntervalSeconds = flushIntervalSeconds;
-        b.filterEventTypes = filterEventTypes;
-        b.createdAt = createdAt;
-        b.updatedAt = updatedAt;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "org_id", "name", "destination_type", "endpoint_url", "auth_token", "is_active", "batch_size", "flush_interval_seconds", "filter_event_types", "created_at", "updated_at");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (id != null) {
+      out.set("id", Json.NODES.textNode(id));
+    }
+    if (orgId != null) {
+      out.set("org_id", Json.NODES.textNode(orgId));
+    }
+    if (name != null) {
+      out.set("name", Json.NODES.textNode(name));
+    }
+    if (destinationType != null) {
+      out.set("destination_type", Json.NODES.textNode(destinationType));
+    }
+    if (endpointUrl != null) {
+      out.set("endpoint_url", Json.NODES.textNode(endpointUrl));
+    }
+    if (authToken != null) {
+      out.set("auth_token", Json.NODES.textNode(authToken));
+    }
+    if (isActive != null) {
+      out.set("is_active", Json.NODES.booleanNode(isActive));
+    }
+    if (batchSize != null) {
+      out.set("batch_size", Json.NODES.numberNode(batchSize));
+    }
+    if (flushIntervalSeconds != null) {
+      out.set("flush_interval_seconds", Json.NODES.numberNode(flushIntervalSeconds));
+    }
+    if (filterEventTypes != null) {
+      out.set("filter_event_types", Json.array(filterEventTypes, x16 -> Json.NODES.textNode(x16)));
+    }
+    if (createdAt != null) {
+      out.set("created_at", Json.dateTime(createdAt));
+    }
+    if (updatedAt != null) {
+      out.set("updated_at", Json.dateTime(updatedAt));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof SiemDestination)) {
+      return false;
+    }
+    SiemDestination that = (SiemDestination) other;
+    return Objects.equals(id, that.id)
+        && Objects.equals(orgId, that.orgId)
+        && Objects.equals(name, that.name)
+        && Objects.equals(destinationType, that.destinationType)
+        && Objects.equals(endpointUrl, that.endpointUrl)
+        && Objects.equals(authToken, that.authToken)
+        && Objects.equals(isActive, that.isActive)
+        && Objects.equals(batchSize, that.batchSize)
+        && Objects.equals(flushIntervalSeconds, that.flushIntervalSeconds)
+        && Objects.equals(filterEventTypes, that.filterEventTypes)
+        && Objects.equals(createdAt, that.createdAt)
+        && Objects.equals(updatedAt, that.updatedAt)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, orgId, name, destinationType, endpointUrl, authToken, isActive, batchSize, flushIntervalSeconds, filterEventTypes, createdAt, updatedAt, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "SiemDestination{" + "id=" + id + ", " + "orgId=" + orgId + ", " + "name=" + name + ", " + "destinationType=" + destinationType + ", " + "endpointUrl=" + endpointUrl + ", " + "authToken=" + (authToken == null ? "null" : "***") + ", " + "isActive=" + isActive + ", " + "batchSize=" + batchSize + ", " + "flushIntervalSeconds=" + flushIntervalSeconds + ", " + "filterEventTypes=" + filterEventTypes + ", " + "createdAt=" + createdAt + ", " + "updatedAt=" + updatedAt + "}";
+  }
+
+  /**
+   * Builds a {@link SiemDestination}.
+   */
+  public static final class Builder {
+    private String id;
+    private String orgId;
+    private String name;
+    private String destinationType;
+    private String endpointUrl;
+    private String authToken;
+    private Boolean isActive;
+    private Long batchSize;
+    private Long flushIntervalSeconds;
+    private List<String> filterEventTypes;
+    private OffsetDateTime createdAt;
+    private OffsetDateTime updatedAt;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The destination's id.
      *
-     * @return the value
+     * @param id the value
+     * @return this builder
      */
-    public String getId() {
-        return id;
+    public Builder id(String id) {
+      this.id = id;
+      return this;
     }
 
     /**
      * Its organization.
      *
-     * @return the value
+     * @param orgId the value
+     * @return this builder
      */
-    public String getOrgId() {
-        return orgId;
+    public Builder orgId(String orgId) {
+      this.orgId = orgId;
+      return this;
     }
 
     /**
      * Display name.
      *
-     * @return the value
+     * @param name the value
+     * @return this builder
      */
-    public String getName() {
-        return name;
+    public Builder name(String name) {
+      this.name = name;
+      return this;
     }
 
     /**
      * The SIEM platform.
      *
-     * @return the value
+     * @param destinationType the value
+     * @return this builder
      */
-    public String getDestinationType() {
-        return destinationType;
+    public Builder destinationType(String destinationType) {
+      this.destinationType = destinationType;
+      return this;
     }
 
     /**
      * Where events are delivered.
      *
-     * @return the value
+     * @param endpointUrl the value
+     * @return this builder
      */
-    public String getEndpointUrl() {
-        return endpointUrl;
+    public Builder endpointUrl(String endpointUrl) {
+      this.endpointUrl = endpointUrl;
+      return this;
     }
 
     /**
      * The credential as the gateway returns it (our gateway returns it masked). A secret: masked
      * in toString().
      *
-     * @return the value, when present (and not null)
+     * @param authToken the value
+     * @return this builder
      */
-    public Optional<String> getAuthToken() {
-        return Optional.ofNullable(authToken);
+    public Builder authToken(String authToken) {
+      this.authToken = authToken;
+      return this;
     }
 
     /**
      * Whether events are delivered.
      *
-     * @return the value
+     * @param isActive the value
+     * @return this builder
      */
-    public boolean isIsActive() {
-        return isActive;
+    public Builder isActive(boolean isActive) {
+      this.isActive = isActive;
+      return this;
     }
 
     /**
      * Events per delivery.
      *
-     * @return the value
+     * @param batchSize the value
+     * @return this builder
      */
-    public long getBatchSize() {
-        return batchSize;
+    public Builder batchSize(long batchSize) {
+      this.batchSize = batchSize;
+      return this;
     }
 
     /**
      * Seconds between deliveries.
      *
-     * @return the value
+     * @param flushIntervalSeconds the value
+     * @return this builder
      */
-    public long getFlushIntervalSeconds() {
-        return flushIntervalSeconds;
+    public Builder flushIntervalSeconds(long flushIntervalSeconds) {
+      this.flushIntervalSeconds = flushIntervalSeconds;
+      return this;
     }
 
     /**
      * Only these event types are delivered (empty means all).
      *
-     * @return the value
+     * @param filterEventTypes the value
+     * @return this builder
      */
-    public List<String> getFilterEventTypes() {
-        return filterEventTypes;
+    public Builder filterEventTypes(List<String> filterEventTypes) {
+      this.filterEventTypes = filterEventTypes;
+      return this;
     }
 
     /**
      * When it was created.
      *
-     * @return the value
+     * @param createdAt the value
+     * @return this builder
      */
-    public OffsetDateTime getCreatedAt() {
-        return createdAt;
+    public Builder createdAt(OffsetDateTime createdAt) {
+      this.createdAt = createdAt;
+      return this;
     }
 
     /**
      * When it last changed.
      *
+     * @param updatedAt the value
+     * @return this builder
+     */
+    public Builder updatedAt(OffsetDateTime updatedAt) {
+      this.updatedAt = updatedAt;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public OffsetDateTime getUpdatedAt() {
-        return updatedAt;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
-    }
-
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static SiemDestination fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vId = Json.member(o, "id", path, true, false);
-        if (vId != null) {
-            b.id(Json.string(vId, path + ".id"));
-        }
-        JsonNode vOrgId = Json.member(o, "org_id", path, true, false);
-        if (vOrgId != null) {
-            b.orgId(Json.string(vOrgId, path + ".org_id"));
-        }
-        JsonNode vName = Json.member(o, "name", path, true, false);
-        if (vName != null) {
-            b.name(Json.string(vName, path + ".name"));
-        }
-        JsonNode vDestinationType = Json.member(o, "destination_type", path, true, false);
-        if (vDestinationType != null) {
-            b.destinationType(Json.string(vDestinationType, path + ".destination_type"));
-        }
-        JsonNode vEndpointUrl = Json.member(o, "endpoint_url", path, true, false);
-        if (vEndpointUrl != null) {
-            b.endpointUrl(Json.string(vEndpointUrl, path + ".endpoint_url"));
-        }
-        JsonNode vAuthToken = Json.member(o, "auth_token", path, false, false);
-        if (vAuthToken != null) {
-            b.authToken(Json.string(vAuthToken, path + ".auth_token"));
-        }
-        JsonNode vIsActive = Json.member(o, "is_active", path, true, false);
-        if (vIsActive != null) {
-            b.isActive(Json.bool(vIsActive, path + ".is_active"));
-        }
-        JsonNode vBatchSize = Json.member(o, "batch_size", path, true, false);
-        if (vBatchSize != null) {
-            b.batchSize(Json.integer(vBatchSize, path + ".batch_size"));
-            Json.range(b.batchSize, path + ".batch_size", 0.0, null);
-        }
-        JsonNode vFlushIntervalSeconds = Json.member(o, "flush_interval_seconds", path, true, false);
-        if (vFlushIntervalSeconds != null) {
-            b.flushIntervalSeconds(Json.integer(vFlushIntervalSeconds, path + ".flush_interval_seconds"));
-            Json.range(b.flushIntervalSeconds, path + ".flush_interval_seconds", 0.0, null);
-        }
-        JsonNode vFilterEventTypes = Json.member(o, "filter_event_types", path, true, false);
-        if (vFilterEventTypes != null) {
-            b.filterEventTypes(Json.list(vFilterEventTypes, path + ".filter_event_types", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vCreatedAt = Json.member(o, "created_at", path, true, false);
-        if (vCreatedAt != null) {
-            b.createdAt(Json.dateTime(vCreatedAt, path + ".created_at"));
-        }
-        JsonNode vUpdatedAt = Json.member(o, "updated_at", path, true, false);
-        if (vUpdatedAt != null) {
-            b.updatedAt(Json.dateTime(vUpdatedAt, path + ".updated_at"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("id", "org_id", "name", "destination_type", "endpoint_url", "auth_token", "is_active", "batch_size", "flush_interval_seconds", "filter_event_types", "created_at", "updated_at");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (id != null) {
-            out.set("id", Json.NODES.textNode(id));
-        }
-        if (orgId != null) {
-            out.set("org_id", Json.NODES.textNode(orgId));
-        }
-        if (name != null) {
-            out.set("name", Json.NODES.textNode(name));
-        }
-        if (destinationType != null) {
-            out.set("destination_type", Json.NODES.textNode(destinationType));
-        }
-        if (endpointUrl != null) {
-            out.set("endpoint_url", Json.NODES.textNode(endpointUrl));
-        }
-        if (authToken != null) {
-            out.set("auth_token", Json.NODES.textNode(authToken));
-        }
-        if (isActive != null) {
-            out.set("is_active", Json.NODES.booleanNode(isActive));
-        }
-        if (batchSize != null) {
-            out.set("batch_size", Json.NODES.numberNode(batchSize));
-        }
-        if (flushIntervalSeconds != null) {
-            out.set("flush_interval_seconds", Json.NODES.numberNode(flushIntervalSeconds));
-        }
-        if (filterEventTypes != null) {
-            out.set("filter_event_types", Json.array(filterEventTypes, x16 -> Json.NODES.textNode(x16)));
-        }
-        if (createdAt != null) {
-            out.set("created_at", Json.dateTime(createdAt));
-        }
-        if (updatedAt != null) {
-            out.set("updated_at", Json.dateTime(updatedAt));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public SiemDestination build() {
+      if (id == null) {
+        throw Facts.validation("id", "SiemDestination: id is required");
+      }
+      if (orgId == null) {
+        throw Facts.validation("org_id", "SiemDestination: org_id is required");
+      }
+      if (name == null) {
+        throw Facts.validation("name", "SiemDestination: name is required");
+      }
+      if (destinationType == null) {
+        throw Facts.validation("destination_type", "SiemDestination: destination_type is required");
+      }
+      if (endpointUrl == null) {
+        throw Facts.validation("endpoint_url", "SiemDestination: endpoint_url is required");
+      }
+      if (isActive == null) {
+        throw Facts.validation("is_active", "SiemDestination: is_active is required");
+      }
+      if (batchSize == null) {
+        throw Facts.validation("batch_size", "SiemDestination: batch_size is required");
+      }
+      if (flushIntervalSeconds == null) {
+        throw Facts.validation("flush_interval_seconds", "SiemDestination: flush_interval_seconds is required");
+      }
+      if (filterEventTypes == null) {
+        throw Facts.validation("filter_event_types", "SiemDestination: filter_event_types is required");
+      }
+      if (createdAt == null) {
+        throw Facts.validation("created_at", "SiemDestination: created_at is required");
+      }
+      if (updatedAt == null) {
+        throw Facts.validation("updated_at", "SiemDestination: updated_at is required");
+      }
+      return new SiemDestination(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof SiemDestination)) {
-            return false;
-        }
-        SiemDestination that = (SiemDestination) other;
-        return Objects.equals(id, that.id)
-                && Objects.equals(orgId, that.orgId)
-                && Objects.equals(name, that.name)
-                && Objects.equals(destinationType, that.destinationType)
-                && Objects.equals(endpointUrl, that.endpointUrl)
-                && Objects.equals(authToken, that.authToken)
-                && Objects.equals(isActive, that.isActive)
-                && Objects.equals(batchSize, that.batchSize)
-                && Objects.equals(flushIntervalSeconds, that.flushIntervalSeconds)
-                && Objects.equals(filterEventTypes, that.filterEventTypes)
-                && Objects.equals(createdAt, that.createdAt)
-                && Objects.equals(updatedAt, that.updatedAt)
-                && Objects.equals(additional, that.additional);
+    private SiemDestination buildDecoded() {
+      return new SiemDestination(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(id, orgId, name, destinationType, endpointUrl, authToken, isActive, batchSize, flushIntervalSeconds, filterEventTypes, createdAt, updatedAt, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "SiemDestination{" + "id=" + id + ", " + "orgId=" + orgId + ", " + "name=" + name + ", " + "destinationType=" + destinationType + ", " + "endpointUrl=" + endpointUrl + ", " + "authToken=" + (authToken == null ? "null" : "***") + ", " + "isActive=" + isActive + ", " + "batchSize=" + batchSize + ", " + "flushIntervalSeconds=" + flushIntervalSeconds + ", " + "filterEventTypes=" + filterEventTypes + ", " + "createdAt=" + createdAt + ", " + "updatedAt=" + updatedAt + "}";
-    }
-
-    /**
-     * Builds a {&#64;link SiemDestination}.
-     */
-    public static final class Builder {
-        private String id;
-        private String orgId;
-        private String name;
-        private String destinationType;
-        private String endpointUrl;
-        private String authToken;
-        private Boolean isActive;
-        private Long batchSize;
-        private Long flushIntervalSeconds;
-        private List<String> filterEventTypes;
-        private OffsetDateTime createdAt;
-        private OffsetDateTime updatedAt;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The destination's id.
-         *
-         * @param id the value
-         * @return this builder
-         */
-        public Builder id(String id) {
-            this.id = id;
-            return this;
-        }
-
-        /**
-         * Its organization.
-         *
-         * @param orgId the value
-         * @return this builder
-         */
-        public Builder orgId(String orgId) {
-            this.orgId = orgId;
-            return this;
-        }
-
-        /**
-         * Display name.
-         *
-         * @param name the value
-         * @return this builder
-         */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /**
-         * The SIEM platform.
-         *
-         * @param destinationType the value
-         * @return this builder
-         */
-        public Builder destinationType(String destinationType) {
-            this.destinationType = destinationType;
-            return this;
-        }
-
-        /**
-         * Where events are delivered.
-         *
-         * @param endpointUrl the value
-         * @return this builder
-         */
-        public Builder endpointUrl(String endpointUrl) {
-            this.endpointUrl = endpointUrl;
-            return this;
-        }
-
-        /**
-         * The credential as the gateway returns it (our gateway returns it masked). A secret: masked
-         * in toString().
-         *
-         * @param authToken the value
-         * @return this builder
-         */
-        public Builder authToken(String authToken) {
-            this.authToken = authToken;
-            return this;
-        }
-
-        /**
-         * Whether events are delivered.
-         *
-         * @param isActive the value
-         * @return this builder
-         */
-        public Builder isActive(boolean isActive) {
-            this.isActive = isActive;
-            return this;
-        }
-
-        /**
-         * Events per delivery.
-         *
-         * @param batchSize the value
-         * @return this builder
-         */
-        public Builder batchSize(long batchSize) {
-            this.batchSize = batchSize;
-            return this;
-        }
-
-        /**
-         * Seconds between deliveries.
-         *
-         * @param flushIntervalSeconds the value
-         * @return this builder
-         */
-        public Builder flushIntervalSeconds(long flushIntervalSeconds) {
-            this.flushIntervalSeconds = flushIntervalSeconds;
-            return this;
-        }
-
-        /**
-         * Only these event types are delivered (empty means all).
-         *
-         * @param filterEventTypes the value
-         * @return this builder
-         */
-        public Builder filterEventTypes(List<String> filterEventTypes) {
-            this.filterEventTypes = filterEventTypes;
-            return this;
-        }
-
-        /**
-         * When it was created.
-         *
-         * @param createdAt the value
-         * @return this builder
-         */
-        public Builder createdAt(OffsetDateTime createdAt) {
-            this.createdAt = createdAt;
-            return this;
-        }
-
-        /**
-         * When it last changed.
-         *
-         * @param updatedAt the value
-         * @return this builder
-         */
-        public Builder updatedAt(OffsetDateTime updatedAt) {
-            this.updatedAt = updatedAt;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public SiemDestination build() {
-            if (id == null) {
-                throw Facts.validation("id", "SiemDestination: id is required");
-            }
-            if (orgId == null) {
-                throw Facts.validation("org_id", "SiemDestination: org_id is required");
-            }
-            if (name == null) {
-                throw Facts.validation("name", "SiemDestination: name is required");
-            }
-            if (destinationType == null) {
-                throw Facts.validation("destination_type", "SiemDestination: destination_type is required");
-            }
-            if (endpointUrl == null) {
-                throw Facts.validation("endpoint_url", "SiemDestination: endpoint_url is required");
-            }
-            if (isActive == null) {
-                throw Facts.validation("is_active", "SiemDestination: is_active is required");
-            }
-            if (batchSize == null) {
-                throw Facts.validation("batch_size", "SiemDestination: batch_size is required");
-            }
-            if (flushIntervalSeconds == null) {
-                throw Facts.validation("flush_interval_seconds", "SiemDestination: flush_interval_seconds is required");
-            }
-            if (filterEventTypes == null) {
-                throw Facts.validation("filter_event_types", "SiemDestination: filter_event_types is required");
-            }
-            if (createdAt == null) {
-                throw Facts.validation("created_at", "SiemDestination: created_at is required");
-            }
-            if (updatedAt == null) {
-                throw Facts.validation("updated_at", "SiemDestination: updated_at is required");
-            }
-            return new SiemDestination(this);
-        }
-
-        private SiemDestination buildDecoded() {
-            return new SiemDestination(this);
-        }
-    }
+  }
 }

@@ -13,213 +13,209 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Destinations, wrapped, with their count. Immutable; build one with {&#64;link #builder()}.
+ * Destinations, wrapped, with their count. Immutable; build one with {@link #builder()}.
  */
 public final class SiemDestinationList implements JsonValue {
-    private final List<SiemDestination> destinations;
-    private final Long total;
-    private final Map<String, Object> additional;
-    
+  private final List<SiemDestination> destinations;
+  private final Long total;
+  private final Map<String, Object> additional;
 
-    private SiemDestinationList(Builder b) {
-        this.destinations = b.destinations == null ? null : Json.copy(b.destinations);
-        this.total = b.total;
-        this.additional = Json.copy(b.additional);
-        
+  private SiemDestinationList(Builder b) {
+    this.destinations = b.destinations == null ? null : Json.copy(b.destinations);
+    this.total = b.total;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.destinations = destinations;
+    b.total = total;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The destinations.
+   *
+   * @return the value
+   */
+  public List<SiemDestination> getDestinations() {
+    return destinations;
+  }
+
+  /**
+   * How many there are.
+   *
+   * @return the value
+   */
+  public long getTotal() {
+    return total;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static SiemDestinationList fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vDestinations = Json.member(o, "destinations", path, true, false);
+    if (vDestinations != null) {
+      b.destinations(Json.list(vDestinations, path + ".destinations", (n0, p0) -> SiemDestination.fromJson(n0, p0)));
+    }
+    JsonNode vTotal = Json.member(o, "total", path, true, false);
+    if (vTotal != null) {
+      b.total(Json.integer(vTotal, path + ".total"));
+      Json.range(b.total, path + ".total", 0.0, null);
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.destinations = destinations;
-        b.total = total;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("destinations", "total");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (destinations != null) {
+      out.set("destinations", Json.array(destinations, x12 -> x12.toJson()));
+    }
+    if (total != null) {
+      out.set("total", Json.NODES.numberNode(total));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof SiemDestinationList)) {
+      return false;
+    }
+    SiemDestinationList that = (SiemDestinationList) other;
+    return Objects.equals(destinations, that.destinations)
+        && Objects.equals(total, that.total)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(destinations, total, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "SiemDestinationList{" + "destinations=" + destinations + ", " + "total=" + total + "}";
+  }
+
+  /**
+   * Builds a {@link SiemDestinationList}.
+   */
+  public static final class Builder {
+    private List<SiemDestination> destinations;
+    private Long total;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The destinations.
      *
-     * @return the value
+     * @param destinations the value
+     * @return this builder
      */
-    public List<SiemDestination> getDestinations() {
-        return destinations;
+    public Builder destinations(List<SiemDestination> destinations) {
+      this.destinations = destinations;
+      return this;
     }
 
     /**
      * How many there are.
      *
+     * @param total the value
+     * @return this builder
+     */
+    public Builder total(long total) {
+      this.total = total;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public long getTotal() {
-        return total;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public SiemDestinationList build() {
+      if (destinations == null) {
+        throw Facts.validation("destinations", "SiemDestinationList: destinations is required");
+      }
+      if (total == null) {
+        throw Facts.validation("total", "SiemDestinationList: total is required");
+      }
+      return new SiemDestinationList(this);
     }
 
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static SiemDestinationList fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vDestinations = Json.member(o, "destinations", path, true, false);
-        if (vDestinations != null) {
-            b.destinations(Json.list(vDestinations, path + ".destinations", (n0, p0) -> SiemDestination.fromJson(n0, p0)));
-        }
-        JsonNode vTotal = Json.member(o, "total", path, true, false);
-        if (vTotal != null) {
-            b.total(Json.integer(vTotal, path + ".total"));
-            Json.range(b.total, path + ".total", 0.0, null);
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
+    private SiemDestinationList buildDecoded() {
+      return new SiemDestinationList(this);
     }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("destinations", "total");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (destinations != null) {
-            out.set("destinations", Json.array(destinations, x12 -> x12.toJson()));
-        }
-        if (total != null) {
-            out.set("total", Json.NODES.numberNode(total));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
-    }
-
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof SiemDestinationList)) {
-            return false;
-        }
-        SiemDestinationList that = (SiemDestinationList) other;
-        return Objects.equals(destinations, that.destinations)
-                && Objects.equals(total, that.total)
-                && Objects.equals(additional, that.additional);
-    }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(destinations, total, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "SiemDestinationList{" + "destinations=" + destinations + ", " + "total=" + total + "}";
-    }
-
-    /**
-     * Builds a {&#64;link SiemDestinationList}.
-     */
-    public static final class Builder {
-        private List<SiemDestination> destinations;
-        private Long total;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The destinations.
-         *
-         * @param destinations the value
-         * @return this builder
-         */
-        public Builder destinations(List<SiemDestination> destinations) {
-            this.destinations = destinations;
-            return this;
-        }
-
-        /**
-         * How many there are.
-         *
-         * @param total the value
-         * @return this builder
-         */
-        public Builder total(long total) {
-            this.total = total;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public SiemDestinationList build() {
-            if (destinations == null) {
-                throw Facts.validation("destinations", "SiemDestinationList: destinations is required");
-            }
-            if (total == null) {
-                throw Facts.validation("total", "SiemDestinationList: total is required");
-            }
-            return new SiemDestinationList(this);
-        }
-
-        private SiemDestinationList buildDecoded() {
-            return new SiemDestinationList(this);
-        }
-    }
+  }
 }

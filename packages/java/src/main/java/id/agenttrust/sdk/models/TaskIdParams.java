@@ -11,162 +11,151 @@ import java.util.Objects;
 
 /**
  * {@code tasks/get} and {@code tasks/cancel} params as TypeScript, Java, Rust and our SDKs
- * send them: the task id as {@code id}. Immutable; build one with {&#64;link #builder()}.
+ * send them: the task id as {@code id}. Immutable; build one with {@link #builder()}.
  */
 public final class TaskIdParams implements JsonValue, A2aTasksRpcRequestParams {
-    private final String id;
-    
-    
+  private final String id;
 
-    private TaskIdParams(Builder b) {
-        this.id = b.id;
-        
-        
+  private TaskIdParams(Builder b) {
+    this.id = b.id;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+
+    return b;
+  }
+
+  /**
+   * The task's id.
+   *
+   * @return the value
+   */
+  public String getId() {
+    return id;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static TaskIdParams fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vId = Json.member(o, "id", path, true, false);
+    if (vId != null) {
+      b.id(Json.string(vId, path + ".id"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.id = id;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (id != null) {
+      out.set("id", Json.NODES.textNode(id));
     }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof TaskIdParams)) {
+      return false;
+    }
+    TaskIdParams that = (TaskIdParams) other;
+    return Objects.equals(id, that.id);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(id);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "TaskIdParams{" + "id=" + id + "}";
+  }
+
+  /**
+   * Builds a {@link TaskIdParams}.
+   */
+  public static final class Builder {
+    private String id;
+
+    private Builder() {}
+
     /**
      * The task's id.
      *
+     * @param id the value
+     * @return this builder
+     */
+    public Builder id(String id) {
+      this.id = id;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public String getId() {
-        return id;
-    }
-    
-
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static TaskIdParams fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vId = Json.member(o, "id", path, true, false);
-        if (vId != null) {
-            b.id(Json.string(vId, path + ".id"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (id != null) {
-            out.set("id", Json.NODES.textNode(id));
-        }
-        return out;
+    public TaskIdParams build() {
+      if (id == null) {
+        throw Facts.validation("id", "TaskIdParams: id is required");
+      }
+      return new TaskIdParams(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof TaskIdParams)) {
-            return false;
-        }
-        TaskIdParams that = (TaskIdParams) other;
-        return Objects.equals(id, that.id);
+    private TaskIdParams buildDecoded() {
+      return new TaskIdParams(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(id);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "TaskIdParams{" + "id=" + id + "}";
-    }
-
-    /**
-     * Builds a {&#64;link TaskIdParams}.
-     */
-    public static final class Builder {
-        private String id;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * The task's id.
-         *
-         * @param id the value
-         * @return this builder
-         */
-        public Builder id(String id) {
-            this.id = id;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public TaskIdParams build() {
-            if (id == null) {
-                throw Facts.validation("id", "TaskIdParams: id is required");
-            }
-            return new TaskIdParams(this);
-        }
-
-        private TaskIdParams buildDecoded() {
-            return new TaskIdParams(this);
-        }
-    }
+  }
 }

@@ -13,210 +13,206 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * TelemetryAccepted Immutable; build one with {&#64;link #builder()}.
+ * TelemetryAccepted Immutable; build one with {@link #builder()}.
  */
 public final class TelemetryAccepted implements JsonValue {
-    private final Boolean accepted;
-    private final Long eventsProcessed;
-    private final Map<String, Object> additional;
-    
+  private final Boolean accepted;
+  private final Long eventsProcessed;
+  private final Map<String, Object> additional;
 
-    private TelemetryAccepted(Builder b) {
-        this.accepted = b.accepted;
-        this.eventsProcessed = b.eventsProcessed;
-        this.additional = Json.copy(b.additional);
-        
+  private TelemetryAccepted(Builder b) {
+    this.accepted = b.accepted;
+    this.eventsProcessed = b.eventsProcessed;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.accepted = accepted;
+    b.eventsProcessed = eventsProcessed;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * Whether the batch was stored.
+   *
+   * @return the value
+   */
+  public boolean isAccepted() {
+    return accepted;
+  }
+
+  /**
+   * How many events were stored.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Long> getEventsProcessed() {
+    return Optional.ofNullable(eventsProcessed);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static TelemetryAccepted fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vAccepted = Json.member(o, "accepted", path, true, false);
+    if (vAccepted != null) {
+      b.accepted(Json.bool(vAccepted, path + ".accepted"));
+    }
+    JsonNode vEventsProcessed = Json.member(o, "events_processed", path, false, false);
+    if (vEventsProcessed != null) {
+      b.eventsProcessed(Json.integer(vEventsProcessed, path + ".events_processed"));
+      Json.range(b.eventsProcessed, path + ".events_processed", 0.0, null);
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.accepted = accepted;
-        b.eventsProcessed = eventsProcessed;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("accepted", "events_processed");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (accepted != null) {
+      out.set("accepted", Json.NODES.booleanNode(accepted));
+    }
+    if (eventsProcessed != null) {
+      out.set("events_processed", Json.NODES.numberNode(eventsProcessed));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof TelemetryAccepted)) {
+      return false;
+    }
+    TelemetryAccepted that = (TelemetryAccepted) other;
+    return Objects.equals(accepted, that.accepted)
+        && Objects.equals(eventsProcessed, that.eventsProcessed)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(accepted, eventsProcessed, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "TelemetryAccepted{" + "accepted=" + accepted + ", " + "eventsProcessed=" + eventsProcessed + "}";
+  }
+
+  /**
+   * Builds a {@link TelemetryAccepted}.
+   */
+  public static final class Builder {
+    private Boolean accepted;
+    private Long eventsProcessed;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * Whether the batch was stored.
      *
-     * @return the value
+     * @param accepted the value
+     * @return this builder
      */
-    public boolean isAccepted() {
-        return accepted;
+    public Builder accepted(boolean accepted) {
+      this.accepted = accepted;
+      return this;
     }
 
     /**
      * How many events were stored.
      *
-     * @return the value, when present (and not null)
+     * @param eventsProcessed the value
+     * @return this builder
      */
-    public Optional<Long> getEventsProcessed() {
-        return Optional.ofNullable(eventsProcessed);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder eventsProcessed(long eventsProcessed) {
+      this.eventsProcessed = eventsProcessed;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static TelemetryAccepted fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vAccepted = Json.member(o, "accepted", path, true, false);
-        if (vAccepted != null) {
-            b.accepted(Json.bool(vAccepted, path + ".accepted"));
-        }
-        JsonNode vEventsProcessed = Json.member(o, "events_processed", path, false, false);
-        if (vEventsProcessed != null) {
-            b.eventsProcessed(Json.integer(vEventsProcessed, path + ".events_processed"));
-            Json.range(b.eventsProcessed, path + ".events_processed", 0.0, null);
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("accepted", "events_processed");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (accepted != null) {
-            out.set("accepted", Json.NODES.booleanNode(accepted));
-        }
-        if (eventsProcessed != null) {
-            out.set("events_processed", Json.NODES.numberNode(eventsProcessed));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public TelemetryAccepted build() {
+      if (accepted == null) {
+        throw Facts.validation("accepted", "TelemetryAccepted: accepted is required");
+      }
+      return new TelemetryAccepted(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof TelemetryAccepted)) {
-            return false;
-        }
-        TelemetryAccepted that = (TelemetryAccepted) other;
-        return Objects.equals(accepted, that.accepted)
-                && Objects.equals(eventsProcessed, that.eventsProcessed)
-                && Objects.equals(additional, that.additional);
+    private TelemetryAccepted buildDecoded() {
+      return new TelemetryAccepted(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(accepted, eventsProcessed, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "TelemetryAccepted{" + "accepted=" + accepted + ", " + "eventsProcessed=" + eventsProcessed + "}";
-    }
-
-    /**
-     * Builds a {&#64;link TelemetryAccepted}.
-     */
-    public static final class Builder {
-        private Boolean accepted;
-        private Long eventsProcessed;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * Whether the batch was stored.
-         *
-         * @param accepted the value
-         * @return this builder
-         */
-        public Builder accepted(boolean accepted) {
-            this.accepted = accepted;
-            return this;
-        }
-
-        /**
-         * How many events were stored.
-         *
-         * @param eventsProcessed the value
-         * @return this builder
-         */
-        public Builder eventsProcessed(long eventsProcessed) {
-            this.eventsProcessed = eventsProcessed;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public TelemetryAccepted build() {
-            if (accepted == null) {
-                throw Facts.validation("accepted", "TelemetryAccepted: accepted is required");
-            }
-            return new TelemetryAccepted(this);
-        }
-
-        private TelemetryAccepted buildDecoded() {
-            return new TelemetryAccepted(this);
-        }
-    }
+  }
 }

@@ -12,336 +12,325 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * TelemetryEvent Immutable; build one with {&#64;link #builder()}.
+ * TelemetryEvent Immutable; build one with {@link #builder()}.
  */
 public final class TelemetryEvent implements JsonValue {
-    private final TelemetryEventType eventType;
-    private final String toolName;
-    private final Long durationMs;
-    private final Boolean success;
-    private final String errorType;
-    private final OffsetDateTime timestamp;
-    
-    
+  private final TelemetryEventType eventType;
+  private final String toolName;
+  private final Long durationMs;
+  private final Boolean success;
+  private final String errorType;
+  private final OffsetDateTime timestamp;
 
-    private TelemetryEvent(Builder b) {
-        this.eventType = b.eventType;
-        this.toolName = b.toolName;
-        this.durationMs = b.durationMs;
-        this.success = b.success;
-        this.errorType = b.errorType;
-        this.timestamp = b.timestamp;
-        
-        
+  private TelemetryEvent(Builder b) {
+    this.eventType = b.eventType;
+    this.toolName = b.toolName;
+    this.durationMs = b.durationMs;
+    this.success = b.success;
+    this.errorType = b.errorType;
+    this.timestamp = b.timestamp;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.eventType = eventType;
+    b.toolName = toolName;
+    b.durationMs = durationMs;
+    b.success = success;
+    b.errorType = errorType;
+    b.timestamp = timestamp;
+
+    return b;
+  }
+
+  /**
+   * event_type.
+   *
+   * @return the value
+   */
+  public TelemetryEventType getEventType() {
+    return eventType;
+  }
+
+  /**
+   * The tool that ran.
+   *
+   * @return the value
+   */
+  public String getToolName() {
+    return toolName;
+  }
+
+  /**
+   * How long it ran, in milliseconds (Go omits 0).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<Long> getDurationMs() {
+    return Optional.ofNullable(durationMs);
+  }
+
+  /**
+   * Whether it succeeded (Go omits false).
+   *
+   * @return the value; false when absent
+   */
+  public boolean isSuccess() {
+    return success == null ? false : success;
+  }
+
+  /**
+   * The error's class name when it failed (never its message).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getErrorType() {
+    return Optional.ofNullable(errorType);
+  }
+
+  /**
+   * When it finished (ISO 8601).
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<OffsetDateTime> getTimestamp() {
+    return Optional.ofNullable(timestamp);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static TelemetryEvent fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vEventType = Json.member(o, "event_type", path, true, false);
+    if (vEventType != null) {
+      b.eventType(TelemetryEventType.fromJson(vEventType, path + ".event_type"));
+    }
+    JsonNode vToolName = Json.member(o, "tool_name", path, true, false);
+    if (vToolName != null) {
+      b.toolName(Json.string(vToolName, path + ".tool_name"));
+    }
+    JsonNode vDurationMs = Json.member(o, "duration_ms", path, false, false);
+    if (vDurationMs != null) {
+      b.durationMs(Json.integer(vDurationMs, path + ".duration_ms"));
+      Json.range(b.durationMs, path + ".duration_ms", 0.0, null);
+    }
+    JsonNode vSuccess = Json.member(o, "success", path, false, false);
+    if (vSuccess != null) {
+      b.success(Json.bool(vSuccess, path + ".success"));
+    }
+    JsonNode vErrorType = Json.member(o, "error_type", path, false, false);
+    if (vErrorType != null) {
+      b.errorType(Json.string(vErrorType, path + ".error_type"));
+    }
+    JsonNode vTimestamp = Json.member(o, "timestamp", path, false, false);
+    if (vTimestamp != null) {
+      b.timestamp(Json.dateTime(vTimestamp, path + ".timestamp"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.eventType = eventType;
-        b.toolName = toolName;
-        b.durationMs = durationMs;
-        b.success = success;
-        b.errorType = errorType;
-        b.timestamp = timestamp;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (eventType != null) {
+      out.set("event_type", eventType.toJson());
     }
+    if (toolName != null) {
+      out.set("tool_name", Json.NODES.textNode(toolName));
+    }
+    if (durationMs != null) {
+      out.set("duration_ms", Json.NODES.numberNode(durationMs));
+    }
+    if (success != null) {
+      out.set("success", Json.NODES.booleanNode(success));
+    }
+    if (errorType != null) {
+      out.set("error_type", Json.NODES.textNode(errorType));
+    }
+    if (timestamp != null) {
+      out.set("timestamp", Json.dateTime(timestamp));
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof TelemetryEvent)) {
+      return false;
+    }
+    TelemetryEvent that = (TelemetryEvent) other;
+    return Objects.equals(eventType, that.eventType)
+        && Objects.equals(toolName, that.toolName)
+        && Objects.equals(durationMs, that.durationMs)
+        && Objects.equals(success, that.success)
+        && Objects.equals(errorType, that.errorType)
+        && Objects.equals(timestamp, that.timestamp);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(eventType, toolName, durationMs, success, errorType, timestamp);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "TelemetryEvent{" + "eventType=" + eventType + ", " + "toolName=" + toolName + ", " + "durationMs=" + durationMs + ", " + "success=" + success + ", " + "errorType=" + errorType + ", " + "timestamp=" + timestamp + "}";
+  }
+
+  /**
+   * Builds a {@link TelemetryEvent}.
+   */
+  public static final class Builder {
+    private TelemetryEventType eventType;
+    private String toolName;
+    private Long durationMs;
+    private Boolean success;
+    private String errorType;
+    private OffsetDateTime timestamp;
+
+    private Builder() {}
+
     /**
      * event_type.
      *
-     * @return the value
+     * @param eventType the value
+     * @return this builder
      */
-    public TelemetryEventType getEventType() {
-        return eventType;
+    public Builder eventType(TelemetryEventType eventType) {
+      this.eventType = eventType;
+      return this;
+    }
+
+    /**
+     * event_type. Given as its wire value.
+     *
+     * @param eventType the wire value
+     * @return this builder
+     */
+    public Builder eventType(String eventType) {
+      return eventType(eventType == null ? null : TelemetryEventType.of(eventType));
     }
 
     /**
      * The tool that ran.
      *
-     * @return the value
+     * @param toolName the value
+     * @return this builder
      */
-    public String getToolName() {
-        return toolName;
+    public Builder toolName(String toolName) {
+      this.toolName = toolName;
+      return this;
     }
 
     /**
      * How long it ran, in milliseconds (Go omits 0).
      *
-     * @return the value, when present (and not null)
+     * @param durationMs the value
+     * @return this builder
      */
-    public Optional<Long> getDurationMs() {
-        return Optional.ofNullable(durationMs);
+    public Builder durationMs(long durationMs) {
+      this.durationMs = durationMs;
+      return this;
     }
 
     /**
      * Whether it succeeded (Go omits false).
      *
-     * @return the value; false when absent
+     * @param success the value
+     * @return this builder
      */
-    public boolean isSuccess() {
-        return success == null ? false : success;
+    public Builder success(boolean success) {
+      this.success = success;
+      return this;
     }
 
     /**
      * The error's class name when it failed (never its message).
      *
-     * @return the value, when present (and not null)
+     * @param errorType the value
+     * @return this builder
      */
-    public Optional<String> getErrorType() {
-        return Optional.ofNullable(errorType);
+    public Builder errorType(String errorType) {
+      this.errorType = errorType;
+      return this;
     }
 
     /**
      * When it finished (ISO 8601).
      *
-     * @return the value, when present (and not null)
+     * @param timestamp the value
+     * @return this builder
      */
-    public Optional<OffsetDateTime> getTimestamp() {
-        return Optional.ofNullable(timestamp);
+    public Builder timestamp(OffsetDateTime timestamp) {
+      this.timestamp = timestamp;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static TelemetryEvent fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vEventType = Json.member(o, "event_type", path, true, false);
-        if (vEventType != null) {
-            b.eventType(TelemetryEventType.fromJson(vEventType, path + ".event_type"));
-        }
-        JsonNode vToolName = Json.member(o, "tool_name", path, true, false);
-        if (vToolName != null) {
-            b.toolName(Json.string(vToolName, path + ".tool_name"));
-        }
-        JsonNode vDurationMs = Json.member(o, "duration_ms", path, false, false);
-        if (vDurationMs != null) {
-            b.durationMs(Json.integer(vDurationMs, path + ".duration_ms"));
-            Json.range(b.durationMs, path + ".duration_ms", 0.0, null);
-        }
-        JsonNode vSuccess = Json.member(o, "success", path, false, false);
-        if (vSuccess != null) {
-            b.success(Json.bool(vSuccess, path + ".success"));
-        }
-        JsonNode vErrorType = Json.member(o, "error_type", path, false, false);
-        if (vErrorType != null) {
-            b.errorType(Json.string(vErrorType, path + ".error_type"));
-        }
-        JsonNode vTimestamp = Json.member(o, "timestamp", path, false, false);
-        if (vTimestamp != null) {
-            b.timestamp(Json.dateTime(vTimestamp, path + ".timestamp"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (eventType != null) {
-            out.set("event_type", eventType.toJson());
-        }
-        if (toolName != null) {
-            out.set("tool_name", Json.NODES.textNode(toolName));
-        }
-        if (durationMs != null) {
-            out.set("duration_ms", Json.NODES.numberNode(durationMs));
-        }
-        if (success != null) {
-            out.set("success", Json.NODES.booleanNode(success));
-        }
-        if (errorType != null) {
-            out.set("error_type", Json.NODES.textNode(errorType));
-        }
-        if (timestamp != null) {
-            out.set("timestamp", Json.dateTime(timestamp));
-        }
-        return out;
+    public TelemetryEvent build() {
+      if (eventType == null) {
+        throw Facts.validation("event_type", "TelemetryEvent: event_type is required");
+      }
+      if (toolName == null) {
+        throw Facts.validation("tool_name", "TelemetryEvent: tool_name is required");
+      }
+      return new TelemetryEvent(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof TelemetryEvent)) {
-            return false;
-        }
-        TelemetryEvent that = (TelemetryEvent) other;
-        return Objects.equals(eventType, that.eventType)
-                && Objects.equals(toolName, that.toolName)
-                && Objects.equals(durationMs, that.durationMs)
-                && Objects.equals(success, that.success)
-                && Objects.equals(errorType, that.errorType)
-                && Objects.equals(timestamp, that.timestamp);
+    private TelemetryEvent buildDecoded() {
+      return new TelemetryEvent(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(eventType, toolName, durationMs, success, errorType, timestamp);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "TelemetryEvent{" + "eventType=" + eventType + ", " + "toolName=" + toolName + ", " + "durationMs=" + durationMs + ", " + "success=" + success + ", " + "errorType=" + errorType + ", " + "timestamp=" + timestamp + "}";
-    }
-
-    /**
-     * Builds a {&#64;link TelemetryEvent}.
-     */
-    public static final class Builder {
-        private TelemetryEventType eventType;
-        private String toolName;
-        private Long durationMs;
-        private Boolean success;
-        private String errorType;
-        private OffsetDateTime timestamp;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * event_type.
-         *
-         * @param eventType the value
-         * @return this builder
-         */
-        public Builder eventType(TelemetryEventType eventType) {
-            this.eventType = eventType;
-            return this;
-        }
-
-        /**
-         * event_type. Given as its wire value.
-         *
-         * @param eventType the wire value
-         * @return this builder
-         */
-        public Builder eventType(String eventType) {
-            return eventType(eventType == null ? null : TelemetryEventType.of(eventType));
-        }
-
-        /**
-         * The tool that ran.
-         *
-         * @param toolName the value
-         * @return this builder
-         */
-        public Builder toolName(String toolName) {
-            this.toolName = toolName;
-            return this;
-        }
-
-        /**
-         * How long it ran, in milliseconds (Go omits 0).
-         *
-         * @param durationMs the value
-         * @return this builder
-         */
-        public Builder durationMs(long durationMs) {
-            this.durationMs = durationMs;
-            return this;
-        }
-
-        /**
-         * Whether it succeeded (Go omits false).
-         *
-         * @param success the value
-         * @return this builder
-         */
-        public Builder success(boolean success) {
-            this.success = success;
-            return this;
-        }
-
-        /**
-         * The error's class name when it failed (never its message).
-         *
-         * @param errorType the value
-         * @return this builder
-         */
-        public Builder errorType(String errorType) {
-            this.errorType = errorType;
-            return this;
-        }
-
-        /**
-         * When it finished (ISO 8601).
-         *
-         * @param timestamp the value
-         * @return this builder
-         */
-        public Builder timestamp(OffsetDateTime timestamp) {
-            this.timestamp = timestamp;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public TelemetryEvent build() {
-            if (eventType == null) {
-                throw Facts.validation("event_type", "TelemetryEvent: event_type is required");
-            }
-            if (toolName == null) {
-                throw Facts.validation("tool_name", "TelemetryEvent: tool_name is required");
-            }
-            return new TelemetryEvent(this);
-        }
-
-        private TelemetryEvent buildDecoded() {
-            return new TelemetryEvent(this);
-        }
-    }
+  }
 }

@@ -15,148 +15,148 @@ import java.util.Objects;
  * open enum: a known constant, or the raw value the gateway sent (never an error).
  */
 public final class TelemetryEventType implements JsonValue {
-    /**
-     * The value tool_start.
-     */
-    public static final TelemetryEventType TOOL_START = new TelemetryEventType("tool_start", true);
+  /**
+   * The value tool_start.
+   */
+  public static final TelemetryEventType TOOL_START = new TelemetryEventType("tool_start", true);
 
-    /**
-     * The value tool_end.
-     */
-    public static final TelemetryEventType TOOL_END = new TelemetryEventType("tool_end", true);
+  /**
+   * The value tool_end.
+   */
+  public static final TelemetryEventType TOOL_END = new TelemetryEventType("tool_end", true);
 
-    /**
-     * The value tool_error.
-     */
-    public static final TelemetryEventType TOOL_ERROR = new TelemetryEventType("tool_error", true);
+  /**
+   * The value tool_error.
+   */
+  public static final TelemetryEventType TOOL_ERROR = new TelemetryEventType("tool_error", true);
 
-    /**
-     * The value task_start.
-     */
-    public static final TelemetryEventType TASK_START = new TelemetryEventType("task_start", true);
+  /**
+   * The value task_start.
+   */
+  public static final TelemetryEventType TASK_START = new TelemetryEventType("task_start", true);
 
-    /**
-     * The value task_end.
-     */
-    public static final TelemetryEventType TASK_END = new TelemetryEventType("task_end", true);
+  /**
+   * The value task_end.
+   */
+  public static final TelemetryEventType TASK_END = new TelemetryEventType("task_end", true);
 
-    /**
-     * The value step_start.
-     */
-    public static final TelemetryEventType STEP_START = new TelemetryEventType("step_start", true);
+  /**
+   * The value step_start.
+   */
+  public static final TelemetryEventType STEP_START = new TelemetryEventType("step_start", true);
 
-    /**
-     * The value step_end.
-     */
-    public static final TelemetryEventType STEP_END = new TelemetryEventType("step_end", true);
+  /**
+   * The value step_end.
+   */
+  public static final TelemetryEventType STEP_END = new TelemetryEventType("step_end", true);
 
-    private static final Map<String, TelemetryEventType> KNOWN = new LinkedHashMap<>();
+  private static final Map<String, TelemetryEventType> KNOWN = new LinkedHashMap<>();
 
-    static {
-        KNOWN.put("tool_start", TOOL_START);
-        KNOWN.put("tool_end", TOOL_END);
-        KNOWN.put("tool_error", TOOL_ERROR);
-        KNOWN.put("task_start", TASK_START);
-        KNOWN.put("task_end", TASK_END);
-        KNOWN.put("step_start", STEP_START);
-        KNOWN.put("step_end", STEP_END);
-    }
+  static {
+    KNOWN.put("tool_start", TOOL_START);
+    KNOWN.put("tool_end", TOOL_END);
+    KNOWN.put("tool_error", TOOL_ERROR);
+    KNOWN.put("task_start", TASK_START);
+    KNOWN.put("task_end", TASK_END);
+    KNOWN.put("step_start", STEP_START);
+    KNOWN.put("step_end", STEP_END);
+  }
 
-    private final String value;
-    private final boolean known;
+  private final String value;
+  private final boolean known;
 
-    private TelemetryEventType(String value, boolean known) {
-        this.value = value;
-        this.known = known;
-    }
+  private TelemetryEventType(String value, boolean known) {
+    this.value = value;
+    this.known = known;
+  }
 
-    /**
-     * The constant for a wire value, or a new value for one the spec does not list.
-     *
-     * @param value the wire value
-     * @return the value
-     */
-    public static TelemetryEventType of(String value) {
-        TelemetryEventType k = KNOWN.get(Objects.requireNonNull(value, "value"));
-        return k != null ? k : new TelemetryEventType(value, false);
-    }
+  /**
+   * The constant for a wire value, or a new value for one the spec does not list.
+   *
+   * @param value the wire value
+   * @return the value
+   */
+  public static TelemetryEventType of(String value) {
+    TelemetryEventType k = KNOWN.get(Objects.requireNonNull(value, "value"));
+    return k != null ? k : new TelemetryEventType(value, false);
+  }
 
-    /**
-     * The values the spec lists.
-     *
-     * @return the constants, in spec order
-     */
-    public static List<TelemetryEventType> values() {
-        return List.copyOf(KNOWN.values());
-    }
+  /**
+   * The values the spec lists.
+   *
+   * @return the constants, in spec order
+   */
+  public static List<TelemetryEventType> values() {
+    return List.copyOf(KNOWN.values());
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    public String value() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  public String value() {
+    return value;
+  }
 
-    /**
-     * Whether the spec lists this value.
-     *
-     * @return true for a known constant
-     */
-    public boolean isKnown() {
-        return known;
-    }
+  /**
+   * Whether the spec lists this value.
+   *
+   * @return true for a known constant
+   */
+  public boolean isKnown() {
+    return known;
+  }
 
-    /**
-     * Decodes a wire value (any string).
-     *
-     * @param node the JSON value
-     * @param path its path
-     * @return the value
-     */
-    public static TelemetryEventType fromJson(JsonNode node, String path) {
-        return of(Json.string(node, path));
-    }
+  /**
+   * Decodes a wire value (any string).
+   *
+   * @param node the JSON value
+   * @param path its path
+   * @return the value
+   */
+  public static TelemetryEventType fromJson(JsonNode node, String path) {
+    return of(Json.string(node, path));
+  }
 
-    /**
-     * The wire value as JSON.
-     *
-     * @return the JSON string
-     */
-    @Override
-    public JsonNode toJson() {
-        return Json.NODES.textNode(value);
-    }
+  /**
+   * The wire value as JSON.
+   *
+   * @return the JSON string
+   */
+  @Override
+  public JsonNode toJson() {
+    return Json.NODES.textNode(value);
+  }
 
-    /**
-     * Equal wire values are equal.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof TelemetryEventType && ((TelemetryEventType) other).value.equals(value);
-    }
+  /**
+   * Equal wire values are equal.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof TelemetryEventType && ((TelemetryEventType) other).value.equals(value);
+  }
 
-    /**
-     * The wire value's hash.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return value.hashCode();
-    }
+  /**
+   * The wire value's hash.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
 
-    /**
-     * The wire value.
-     *
-     * @return the value
-     */
-    @Override
-    public String toString() {
-        return value;
-    }
+  /**
+   * The wire value.
+   *
+   * @return the value
+   */
+  @Override
+  public String toString() {
+    return value;
+  }
 }

@@ -11,232 +11,221 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * TelemetryReport Immutable; build one with {&#64;link #builder()}.
+ * TelemetryReport Immutable; build one with {@link #builder()}.
  */
 public final class TelemetryReport implements JsonValue {
-    private final String agentId;
-    private final String sessionId;
-    private final List<TelemetryEvent> events;
-    
-    
+  private final String agentId;
+  private final String sessionId;
+  private final List<TelemetryEvent> events;
 
-    private TelemetryReport(Builder b) {
-        this.agentId = b.agentId;
-        this.sessionId = b.sessionId;
-        this.events = b.events == null ? null : Json.copy(b.events);
-        
-        
+  private TelemetryReport(Builder b) {
+    this.agentId = b.agentId;
+    this.sessionId = b.sessionId;
+    this.events = b.events == null ? null : Json.copy(b.events);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.agentId = agentId;
+    b.sessionId = sessionId;
+    b.events = events;
+
+    return b;
+  }
+
+  /**
+   * The agent that ran the tools.
+   *
+   * @return the value
+   */
+  public String getAgentId() {
+    return agentId;
+  }
+
+  /**
+   * The session they ran in.
+   *
+   * @return the value
+   */
+  public String getSessionId() {
+    return sessionId;
+  }
+
+  /**
+   * The events, oldest first (the official guards send batches of 10).
+   *
+   * @return the value
+   */
+  public List<TelemetryEvent> getEvents() {
+    return events;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static TelemetryReport fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vAgentId = Json.member(o, "agent_id", path, true, false);
+    if (vAgentId != null) {
+      b.agentId(Json.string(vAgentId, path + ".agent_id"));
+    }
+    JsonNode vSessionId = Json.member(o, "session_id", path, true, false);
+    if (vSessionId != null) {
+      b.sessionId(Json.string(vSessionId, path + ".session_id"));
+    }
+    JsonNode vEvents = Json.member(o, "events", path, true, false);
+    if (vEvents != null) {
+      b.events(Json.list(vEvents, path + ".events", (n0, p0) -> TelemetryEvent.fromJson(n0, p0)));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.agentId = agentId;
-        b.sessionId = sessionId;
-        b.events = events;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (agentId != null) {
+      out.set("agent_id", Json.NODES.textNode(agentId));
     }
+    if (sessionId != null) {
+      out.set("session_id", Json.NODES.textNode(sessionId));
+    }
+    if (events != null) {
+      out.set("events", Json.array(events, x6 -> x6.toJson()));
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof TelemetryReport)) {
+      return false;
+    }
+    TelemetryReport that = (TelemetryReport) other;
+    return Objects.equals(agentId, that.agentId)
+        && Objects.equals(sessionId, that.sessionId)
+        && Objects.equals(events, that.events);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(agentId, sessionId, events);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "TelemetryReport{" + "agentId=" + agentId + ", " + "sessionId=" + sessionId + ", " + "events=" + events + "}";
+  }
+
+  /**
+   * Builds a {@link TelemetryReport}.
+   */
+  public static final class Builder {
+    private String agentId;
+    private String sessionId;
+    private List<TelemetryEvent> events;
+
+    private Builder() {}
+
     /**
      * The agent that ran the tools.
      *
-     * @return the value
+     * @param agentId the value
+     * @return this builder
      */
-    public String getAgentId() {
-        return agentId;
+    public Builder agentId(String agentId) {
+      this.agentId = agentId;
+      return this;
     }
 
     /**
      * The session they ran in.
      *
-     * @return the value
+     * @param sessionId the value
+     * @return this builder
      */
-    public String getSessionId() {
-        return sessionId;
+    public Builder sessionId(String sessionId) {
+      this.sessionId = sessionId;
+      return this;
     }
 
     /**
      * The events, oldest first (the official guards send batches of 10).
      *
+     * @param events the value
+     * @return this builder
+     */
+    public Builder events(List<TelemetryEvent> events) {
+      this.events = events;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public List<TelemetryEvent> getEvents() {
-        return events;
-    }
-    
-
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static TelemetryReport fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vAgentId = Json.member(o, "agent_id", path, true, false);
-        if (vAgentId != null) {
-            b.agentId(Json.string(vAgentId, path + ".agent_id"));
-        }
-        JsonNode vSessionId = Json.member(o, "session_id", path, true, false);
-        if (vSessionId != null) {
-            b.sessionId(Json.string(vSessionId, path + ".session_id"));
-        }
-        JsonNode vEvents = Json.member(o, "events", path, true, false);
-        if (vEvents != null) {
-            b.events(Json.list(vEvents, path + ".events", (n0, p0) -> TelemetryEvent.fromJson(n0, p0)));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (agentId != null) {
-            out.set("agent_id", Json.NODES.textNode(agentId));
-        }
-        if (sessionId != null) {
-            out.set("session_id", Json.NODES.textNode(sessionId));
-        }
-        if (events != null) {
-            out.set("events", Json.array(events, x6 -> x6.toJson()));
-        }
-        return out;
+    public TelemetryReport build() {
+      if (agentId == null) {
+        throw Facts.validation("agent_id", "TelemetryReport: agent_id is required");
+      }
+      if (sessionId == null) {
+        throw Facts.validation("session_id", "TelemetryReport: session_id is required");
+      }
+      if (events == null) {
+        throw Facts.validation("events", "TelemetryReport: events is required");
+      }
+      return new TelemetryReport(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof TelemetryReport)) {
-            return false;
-        }
-        TelemetryReport that = (TelemetryReport) other;
-        return Objects.equals(agentId, that.agentId)
-                && Objects.equals(sessionId, that.sessionId)
-                && Objects.equals(events, that.events);
+    private TelemetryReport buildDecoded() {
+      return new TelemetryReport(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(agentId, sessionId, events);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "TelemetryReport{" + "agentId=" + agentId + ", " + "sessionId=" + sessionId + ", " + "events=" + events + "}";
-    }
-
-    /**
-     * Builds a {&#64;link TelemetryReport}.
-     */
-    public static final class Builder {
-        private String agentId;
-        private String sessionId;
-        private List<TelemetryEvent> events;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * The agent that ran the tools.
-         *
-         * @param agentId the value
-         * @return this builder
-         */
-        public Builder agentId(String agentId) {
-            this.agentId = agentId;
-            return this;
-        }
-
-        /**
-         * The session they ran in.
-         *
-         * @param sessionId the value
-         * @return this builder
-         */
-        public Builder sessionId(String sessionId) {
-            this.sessionId = sessionId;
-            return this;
-        }
-
-        /**
-         * The events, oldest first (the official guards send batches of 10).
-         *
-         * @param events the value
-         * @return this builder
-         */
-        public Builder events(List<TelemetryEvent> events) {
-            this.events = events;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public TelemetryReport build() {
-            if (agentId == null) {
-                throw Facts.validation("agent_id", "TelemetryReport: agent_id is required");
-            }
-            if (sessionId == null) {
-                throw Facts.validation("session_id", "TelemetryReport: session_id is required");
-            }
-            if (events == null) {
-                throw Facts.validation("events", "TelemetryReport: events is required");
-            }
-            return new TelemetryReport(this);
-        }
-
-        private TelemetryReport buildDecoded() {
-            return new TelemetryReport(this);
-        }
-    }
+  }
 }

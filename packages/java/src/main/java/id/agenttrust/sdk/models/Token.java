@@ -17,381 +17,377 @@ import java.util.Optional;
 /**
  * An issued token. Older gateways name some keys differently and the official clients read
  * those too: {@code agent_token} for {@code token}, {@code scope} for {@code scopes}, {@code
- * id} for {@code token_id}. Immutable; build one with {&#64;link #builder()}.
+ * id} for {@code token_id}. Immutable; build one with {@link #builder()}.
  */
 public final class Token implements JsonValue {
-    private final String token;
-    private final String tokenId;
-    private final String agentId;
-    private final List<String> scope;
-    private final List<String> audience;
-    private final OffsetDateTime issuedAt;
-    private final OffsetDateTime expiresAt;
-    private final Map<String, Object> additional;
-    
+  private final String token;
+  private final String tokenId;
+  private final String agentId;
+  private final List<String> scope;
+  private final List<String> audience;
+  private final OffsetDateTime issuedAt;
+  private final OffsetDateTime expiresAt;
+  private final Map<String, Object> additional;
 
-    private Token(Builder b) {
-        this.token = b.token;
-        this.tokenId = b.tokenId;
-        this.agentId = b.agentId;
-        this.scope = b.scope == null ? null : Json.copy(b.scope);
-        this.audience = b.audience == null ? null : Json.copy(b.audience);
-        this.issuedAt = b.issuedAt;
-        this.expiresAt = b.expiresAt;
-        this.additional = Json.copy(b.additional);
-        
+  private Token(Builder b) {
+    this.token = b.token;
+    this.tokenId = b.tokenId;
+    this.agentId = b.agentId;
+    this.scope = b.scope == null ? null : Json.copy(b.scope);
+    this.audience = b.audience == null ? null : Json.copy(b.audience);
+    this.issuedAt = b.issuedAt;
+    this.expiresAt = b.expiresAt;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.token = token;
+    b.tokenId = tokenId;
+    b.agentId = agentId;
+    b.scope = scope;
+    b.audience = audience;
+    b.issuedAt = issuedAt;
+    b.expiresAt = expiresAt;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The opaque {@code at_} token; a secret that SDKs never log. A secret: masked in toString().
+   *
+   * @return the value
+   */
+  public String getToken() {
+    return token;
+  }
+
+  /**
+   * The token's id.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getTokenId() {
+    return Optional.ofNullable(tokenId);
+  }
+
+  /**
+   * The agent the token is for.
+   *
+   * @return the value
+   */
+  public String getAgentId() {
+    return agentId;
+  }
+
+  /**
+   * Granted scopes.
+   *
+   * @return the value
+   */
+  public List<String> getScope() {
+    return scope;
+  }
+
+  /**
+   * Targets the token is valid for; empty means any.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<String>> getAudience() {
+    return Optional.ofNullable(audience);
+  }
+
+  /**
+   * When it was issued.
+   *
+   * @return the value
+   */
+  public OffsetDateTime getIssuedAt() {
+    return issuedAt;
+  }
+
+  /**
+   * When it expires.
+   *
+   * @return the value
+   */
+  public OffsetDateTime getExpiresAt() {
+    return expiresAt;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static Token fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vToken = Json.member(o, "token", path, true, false);
+    if (vToken != null) {
+      b.token(Json.string(vToken, path + ".token"));
+    }
+    JsonNode vTokenId = Json.member(o, "token_id", path, false, false);
+    if (vTokenId != null) {
+      b.tokenId(Json.string(vTokenId, path + ".token_id"));
+    }
+    JsonNode vAgentId = Json.member(o, "agent_id", path, true, false);
+    if (vAgentId != null) {
+      b.agentId(Json.string(vAgentId, path + ".agent_id"));
+    }
+    JsonNode vScope = Json.member(o, "scopes", path, true, false);
+    if (vScope != null) {
+      b.scope(Json.list(vScope, path + ".scopes", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vAudience = Json.member(o, "audience", path, false, false);
+    if (vAudience != null) {
+      b.audience(Json.list(vAudience, path + ".audience", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vIssuedAt = Json.member(o, "issued_at", path, true, false);
+    if (vIssuedAt != null) {
+      b.issuedAt(Json.dateTime(vIssuedAt, path + ".issued_at"));
+    }
+    JsonNode vExpiresAt = Json.member(o, "expires_at", path, true, false);
+    if (vExpiresAt != null) {
+      b.expiresAt(Json.dateTime(vExpiresAt, path + ".expires_at"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.token = token;
-        b.tokenId = tokenId;
-        b.agentId = agentId;
-        b.scope = scope;
-        b.audience = audience;
-        b.issuedAt = issuedAt;
-        b.expiresAt = expiresAt;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("token", "token_id", "agent_id", "scopes", "audience", "issued_at", "expires_at");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (token != null) {
+      out.set("token", Json.NODES.textNode(token));
+    }
+    if (tokenId != null) {
+      out.set("token_id", Json.NODES.textNode(tokenId));
+    }
+    if (agentId != null) {
+      out.set("agent_id", Json.NODES.textNode(agentId));
+    }
+    if (scope != null) {
+      out.set("scopes", Json.array(scope, x5 -> Json.NODES.textNode(x5)));
+    }
+    if (audience != null) {
+      out.set("audience", Json.array(audience, x8 -> Json.NODES.textNode(x8)));
+    }
+    if (issuedAt != null) {
+      out.set("issued_at", Json.dateTime(issuedAt));
+    }
+    if (expiresAt != null) {
+      out.set("expires_at", Json.dateTime(expiresAt));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof Token)) {
+      return false;
+    }
+    Token that = (Token) other;
+    return Objects.equals(token, that.token)
+        && Objects.equals(tokenId, that.tokenId)
+        && Objects.equals(agentId, that.agentId)
+        && Objects.equals(scope, that.scope)
+        && Objects.equals(audience, that.audience)
+        && Objects.equals(issuedAt, that.issuedAt)
+        && Objects.equals(expiresAt, that.expiresAt)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(token, tokenId, agentId, scope, audience, issuedAt, expiresAt, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "Token{" + "token=" + (token == null ? "null" : "***") + ", " + "tokenId=" + tokenId + ", " + "agentId=" + agentId + ", " + "scope=" + scope + ", " + "audience=" + audience + ", " + "issuedAt=" + issuedAt + ", " + "expiresAt=" + expiresAt + "}";
+  }
+
+  /**
+   * Builds a {@link Token}.
+   */
+  public static final class Builder {
+    private String token;
+    private String tokenId;
+    private String agentId;
+    private List<String> scope;
+    private List<String> audience;
+    private OffsetDateTime issuedAt;
+    private OffsetDateTime expiresAt;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The opaque {@code at_} token; a secret that SDKs never log. A secret: masked in toString().
      *
-     * @return the value
+     * @param token the value
+     * @return this builder
      */
-    public String getToken() {
-        return token;
+    public Builder token(String token) {
+      this.token = token;
+      return this;
     }
 
     /**
      * The token's id.
      *
-     * @return the value, when present (and not null)
+     * @param tokenId the value
+     * @return this builder
      */
-    public Optional<String> getTokenId() {
-        return Optional.ofNullable(tokenId);
+    public Builder tokenId(String tokenId) {
+      this.tokenId = tokenId;
+      return this;
     }
 
     /**
      * The agent the token is for.
      *
-     * @return the value
+     * @param agentId the value
+     * @return this builder
      */
-    public String getAgentId() {
-        return agentId;
+    public Builder agentId(String agentId) {
+      this.agentId = agentId;
+      return this;
     }
 
     /**
      * Granted scopes.
      *
-     * @return the value
+     * @param scope the value
+     * @return this builder
      */
-    public List<String> getScope() {
-        return scope;
+    public Builder scope(List<String> scope) {
+      this.scope = scope;
+      return this;
     }
 
     /**
      * Targets the token is valid for; empty means any.
      *
-     * @return the value, when present (and not null)
+     * @param audience the value
+     * @return this builder
      */
-    public Optional<List<String>> getAudience() {
-        return Optional.ofNullable(audience);
+    public Builder audience(List<String> audience) {
+      this.audience = audience;
+      return this;
     }
 
     /**
      * When it was issued.
      *
-     * @return the value
+     * @param issuedAt the value
+     * @return this builder
      */
-    public OffsetDateTime getIssuedAt() {
-        return issuedAt;
+    public Builder issuedAt(OffsetDateTime issuedAt) {
+      this.issuedAt = issuedAt;
+      return this;
     }
 
     /**
      * When it expires.
      *
+     * @param expiresAt the value
+     * @return this builder
+     */
+    public Builder expiresAt(OffsetDateTime expiresAt) {
+      this.expiresAt = expiresAt;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public OffsetDateTime getExpiresAt() {
-        return expiresAt;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
-    }
-
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static Token fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vToken = Json.member(o, "token", path, true, false);
-        if (vToken != null) {
-            b.token(Json.string(vToken, path + ".token"));
-        }
-        JsonNode vTokenId = Json.member(o, "token_id", path, false, false);
-        if (vTokenId != null) {
-            b.tokenId(Json.string(vTokenId, path + ".token_id"));
-        }
-        JsonNode vAgentId = Json.member(o, "agent_id", path, true, false);
-        if (vAgentId != null) {
-            b.agentId(Json.string(vAgentId, path + ".agent_id"));
-        }
-        JsonNode vScope = Json.member(o, "scopes", path, true, false);
-        if (vScope != null) {
-            b.scope(Json.list(vScope, path + ".scopes", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vAudience = Json.member(o, "audience", path, false, false);
-        if (vAudience != null) {
-            b.audience(Json.list(vAudience, path + ".audience", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vIssuedAt = Json.member(o, "issued_at", path, true, false);
-        if (vIssuedAt != null) {
-            b.issuedAt(Json.dateTime(vIssuedAt, path + ".issued_at"));
-        }
-        JsonNode vExpiresAt = Json.member(o, "expires_at", path, true, false);
-        if (vExpiresAt != null) {
-            b.expiresAt(Json.dateTime(vExpiresAt, path + ".expires_at"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("token", "token_id", "agent_id", "scopes", "audience", "issued_at", "expires_at");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (token != null) {
-            out.set("token", Json.NODES.textNode(token));
-        }
-        if (tokenId != null) {
-            out.set("token_id", Json.NODES.textNode(tokenId));
-        }
-        if (agentId != null) {
-            out.set("agent_id", Json.NODES.textNode(agentId));
-        }
-        if (scope != null) {
-            out.set("scopes", Json.array(scope, x5 -> Json.NODES.textNode(x5)));
-        }
-        if (audience != null) {
-            out.set("audience", Json.array(audience, x8 -> Json.NODES.textNode(x8)));
-        }
-        if (issuedAt != null) {
-            out.set("issued_at", Json.dateTime(issuedAt));
-        }
-        if (expiresAt != null) {
-            out.set("expires_at", Json.dateTime(expiresAt));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public Token build() {
+      if (token == null) {
+        throw Facts.validation("token", "Token: token is required");
+      }
+      if (agentId == null) {
+        throw Facts.validation("agent_id", "Token: agent_id is required");
+      }
+      if (scope == null) {
+        throw Facts.validation("scopes", "Token: scopes is required");
+      }
+      if (issuedAt == null) {
+        throw Facts.validation("issued_at", "Token: issued_at is required");
+      }
+      if (expiresAt == null) {
+        throw Facts.validation("expires_at", "Token: expires_at is required");
+      }
+      return new Token(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof Token)) {
-            return false;
-        }
-        Token that = (Token) other;
-        return Objects.equals(token, that.token)
-                && Objects.equals(tokenId, that.tokenId)
-                && Objects.equals(agentId, that.agentId)
-                && Objects.equals(scope, that.scope)
-                && Objects.equals(audience, that.audience)
-                && Objects.equals(issuedAt, that.issuedAt)
-                && Objects.equals(expiresAt, that.expiresAt)
-                && Objects.equals(additional, that.additional);
+    private Token buildDecoded() {
+      return new Token(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(token, tokenId, agentId, scope, audience, issuedAt, expiresAt, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "Token{" + "token=" + (token == null ? "null" : "***") + ", " + "tokenId=" + tokenId + ", " + "agentId=" + agentId + ", " + "scope=" + scope + ", " + "audience=" + audience + ", " + "issuedAt=" + issuedAt + ", " + "expiresAt=" + expiresAt + "}";
-    }
-
-    /**
-     * Builds a {&#64;link Token}.
-     */
-    public static final class Builder {
-        private String token;
-        private String tokenId;
-        private String agentId;
-        private List<String> scope;
-        private List<String> audience;
-        private OffsetDateTime issuedAt;
-        private OffsetDateTime expiresAt;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The opaque {@code at_} token; a secret that SDKs never log. A secret: masked in toString().
-         *
-         * @param token the value
-         * @return this builder
-         */
-        public Builder token(String token) {
-            this.token = token;
-            return this;
-        }
-
-        /**
-         * The token's id.
-         *
-         * @param tokenId the value
-         * @return this builder
-         */
-        public Builder tokenId(String tokenId) {
-            this.tokenId = tokenId;
-            return this;
-        }
-
-        /**
-         * The agent the token is for.
-         *
-         * @param agentId the value
-         * @return this builder
-         */
-        public Builder agentId(String agentId) {
-            this.agentId = agentId;
-            return this;
-        }
-
-        /**
-         * Granted scopes.
-         *
-         * @param scope the value
-         * @return this builder
-         */
-        public Builder scope(List<String> scope) {
-            this.scope = scope;
-            return this;
-        }
-
-        /**
-         * Targets the token is valid for; empty means any.
-         *
-         * @param audience the value
-         * @return this builder
-         */
-        public Builder audience(List<String> audience) {
-            this.audience = audience;
-            return this;
-        }
-
-        /**
-         * When it was issued.
-         *
-         * @param issuedAt the value
-         * @return this builder
-         */
-        public Builder issuedAt(OffsetDateTime issuedAt) {
-            this.issuedAt = issuedAt;
-            return this;
-        }
-
-        /**
-         * When it expires.
-         *
-         * @param expiresAt the value
-         * @return this builder
-         */
-        public Builder expiresAt(OffsetDateTime expiresAt) {
-            this.expiresAt = expiresAt;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public Token build() {
-            if (token == null) {
-                throw Facts.validation("token", "Token: token is required");
-            }
-            if (agentId == null) {
-                throw Facts.validation("agent_id", "Token: agent_id is required");
-            }
-            if (scope == null) {
-                throw Facts.validation("scopes", "Token: scopes is required");
-            }
-            if (issuedAt == null) {
-                throw Facts.validation("issued_at", "Token: issued_at is required");
-            }
-            if (expiresAt == null) {
-                throw Facts.validation("expires_at", "Token: expires_at is required");
-            }
-            return new Token(this);
-        }
-
-        private Token buildDecoded() {
-            return new Token(this);
-        }
-    }
+  }
 }

@@ -9,192 +9,180 @@ import id.agenttrust.sdk.internal.JsonValue;
 import java.util.Objects;
 
 /**
- * UpdateSecuritySettingsRequest Immutable; build one with {&#64;link #builder()}.
+ * UpdateSecuritySettingsRequest Immutable; build one with {@link #builder()}.
  */
 public final class UpdateSecuritySettingsRequest implements JsonValue {
-    private final Boolean requireProofOfPossession;
-    private final Boolean requireSenderConstrainedTokens;
-    
-    
+  private final Boolean requireProofOfPossession;
+  private final Boolean requireSenderConstrainedTokens;
 
-    private UpdateSecuritySettingsRequest(Builder b) {
-        this.requireProofOfPossession = b.requireProofOfPossession;
-        this.requireSenderConstrainedTokens = b.requireSenderConstrainedTokens;
-        
-        
+  private UpdateSecuritySettingsRequest(Builder b) {
+    this.requireProofOfPossession = b.requireProofOfPossession;
+    this.requireSenderConstrainedTokens = b.requireSenderConstrainedTokens;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.requireProofOfPossession = requireProofOfPossession;
+    b.requireSenderConstrainedTokens = requireSenderConstrainedTokens;
+
+    return b;
+  }
+
+  /**
+   * WIMSE tokens need a proof of possession.
+   *
+   * @return the value; false when absent
+   */
+  public boolean isRequireProofOfPossession() {
+    return requireProofOfPossession == null ? false : requireProofOfPossession;
+  }
+
+  /**
+   * Checks need a WIMSE bearer and a valid DPoP proof.
+   *
+   * @return the value; false when absent
+   */
+  public boolean isRequireSenderConstrainedTokens() {
+    return requireSenderConstrainedTokens == null ? false : requireSenderConstrainedTokens;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static UpdateSecuritySettingsRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vRequireProofOfPossession = Json.member(o, "require_proof_of_possession", path, false, false);
+    if (vRequireProofOfPossession != null) {
+      b.requireProofOfPossession(Json.bool(vRequireProofOfPossession, path + ".require_proof_of_possession"));
+    }
+    JsonNode vRequireSenderConstrainedTokens = Json.member(o, "require_sender_constrained_tokens", path, false, false);
+    if (vRequireSenderConstrainedTokens != null) {
+      b.requireSenderConstrainedTokens(Json.bool(vRequireSenderConstrainedTokens, path + ".require_sender_constrained_tokens"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.requireProofOfPossession = requireProofOfPossession;
-        b.requireSenderConstrainedTokens = requireSenderConstrainedTokens;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (requireProofOfPossession != null) {
+      out.set("require_proof_of_possession", Json.NODES.booleanNode(requireProofOfPossession));
     }
+    if (requireSenderConstrainedTokens != null) {
+      out.set("require_sender_constrained_tokens", Json.NODES.booleanNode(requireSenderConstrainedTokens));
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof UpdateSecuritySettingsRequest)) {
+      return false;
+    }
+    UpdateSecuritySettingsRequest that = (UpdateSecuritySettingsRequest) other;
+    return Objects.equals(requireProofOfPossession, that.requireProofOfPossession)
+        && Objects.equals(requireSenderConstrainedTokens, that.requireSenderConstrainedTokens);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(requireProofOfPossession, requireSenderConstrainedTokens);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "UpdateSecuritySettingsRequest{" + "requireProofOfPossession=" + requireProofOfPossession + ", " + "requireSenderConstrainedTokens=" + requireSenderConstrainedTokens + "}";
+  }
+
+  /**
+   * Builds a {@link UpdateSecuritySettingsRequest}.
+   */
+  public static final class Builder {
+    private Boolean requireProofOfPossession;
+    private Boolean requireSenderConstrainedTokens;
+
+    private Builder() {}
+
     /**
      * WIMSE tokens need a proof of possession.
      *
-     * @return the value; false when absent
+     * @param requireProofOfPossession the value
+     * @return this builder
      */
-    public boolean isRequireProofOfPossession() {
-        return requireProofOfPossession == null ? false : requireProofOfPossession;
+    public Builder requireProofOfPossession(boolean requireProofOfPossession) {
+      this.requireProofOfPossession = requireProofOfPossession;
+      return this;
     }
 
     /**
      * Checks need a WIMSE bearer and a valid DPoP proof.
      *
-     * @return the value; false when absent
+     * @param requireSenderConstrainedTokens the value
+     * @return this builder
      */
-    public boolean isRequireSenderConstrainedTokens() {
-        return requireSenderConstrainedTokens == null ? false : requireSenderConstrainedTokens;
+    public Builder requireSenderConstrainedTokens(boolean requireSenderConstrainedTokens) {
+      this.requireSenderConstrainedTokens = requireSenderConstrainedTokens;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static UpdateSecuritySettingsRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vRequireProofOfPossession = Json.member(o, "require_proof_of_possession", path, false, false);
-        if (vRequireProofOfPossession != null) {
-            b.requireProofOfPossession(Json.bool(vRequireProofOfPossession, path + ".require_proof_of_possession"));
-        }
-        JsonNode vRequireSenderConstrainedTokens = Json.member(o, "require_sender_constrained_tokens", path, false, false);
-        if (vRequireSenderConstrainedTokens != null) {
-            b.requireSenderConstrainedTokens(Json.bool(vRequireSenderConstrainedTokens, path + ".require_sender_constrained_tokens"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (requireProofOfPossession != null) {
-            out.set("require_proof_of_possession", Json.NODES.booleanNode(requireProofOfPossession));
-        }
-        if (requireSenderConstrainedTokens != null) {
-            out.set("require_sender_constrained_tokens", Json.NODES.booleanNode(requireSenderConstrainedTokens));
-        }
-        return out;
+    public UpdateSecuritySettingsRequest build() {
+      return new UpdateSecuritySettingsRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof UpdateSecuritySettingsRequest)) {
-            return false;
-        }
-        UpdateSecuritySettingsRequest that = (UpdateSecuritySettingsRequest) other;
-        return Objects.equals(requireProofOfPossession, that.requireProofOfPossession)
-                && Objects.equals(requireSenderConstrainedTokens, that.requireSenderConstrainedTokens);
+    private UpdateSecuritySettingsRequest buildDecoded() {
+      return new UpdateSecuritySettingsRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(requireProofOfPossession, requireSenderConstrainedTokens);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "UpdateSecuritySettingsRequest{" + "requireProofOfPossession=" + requireProofOfPossession + ", " + "requireSenderConstrainedTokens=" + requireSenderConstrainedTokens + "}";
-    }
-
-    /**
-     * Builds a {&#64;link UpdateSecuritySettingsRequest}.
-     */
-    public static final class Builder {
-        private Boolean requireProofOfPossession;
-        private Boolean requireSenderConstrainedTokens;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * WIMSE tokens need a proof of possession.
-         *
-         * @param requireProofOfPossession the value
-         * @return this builder
-         */
-        public Builder requireProofOfPossession(boolean requireProofOfPossession) {
-            this.requireProofOfPossession = requireProofOfPossession;
-            return this;
-        }
-
-        /**
-         * Checks need a WIMSE bearer and a valid DPoP proof.
-         *
-         * @param requireSenderConstrainedTokens the value
-         * @return this builder
-         */
-        public Builder requireSenderConstrainedTokens(boolean requireSenderConstrainedTokens) {
-            this.requireSenderConstrainedTokens = requireSenderConstrainedTokens;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public UpdateSecuritySettingsRequest build() {
-            
-            return new UpdateSecuritySettingsRequest(this);
-        }
-
-        private UpdateSecuritySettingsRequest buildDecoded() {
-            return new UpdateSecuritySettingsRequest(this);
-        }
-    }
+  }
 }

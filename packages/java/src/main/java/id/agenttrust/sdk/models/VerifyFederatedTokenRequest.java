@@ -12,196 +12,185 @@ import java.util.Optional;
 
 /**
  * The body of {@code verifyToken} (#37), named as in the guide. Immutable; build one with
- * {&#64;link #builder()}.
+ * {@link #builder()}.
  */
 public final class VerifyFederatedTokenRequest implements JsonValue {
-    private final String token;
-    private final String issuerHint;
-    
-    
+  private final String token;
+  private final String issuerHint;
 
-    private VerifyFederatedTokenRequest(Builder b) {
-        this.token = b.token;
-        this.issuerHint = b.issuerHint;
-        
-        
+  private VerifyFederatedTokenRequest(Builder b) {
+    this.token = b.token;
+    this.issuerHint = b.issuerHint;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.token = token;
+    b.issuerHint = issuerHint;
+
+    return b;
+  }
+
+  /**
+   * The external ID token (a JWT) or a {@code fed_} session token. A secret: masked in
+   * toString().
+   *
+   * @return the value
+   */
+  public String getToken() {
+    return token;
+  }
+
+  /**
+   * The expected issuer, when known.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getIssuerHint() {
+    return Optional.ofNullable(issuerHint);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static VerifyFederatedTokenRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vToken = Json.member(o, "token", path, true, false);
+    if (vToken != null) {
+      b.token(Json.string(vToken, path + ".token"));
+    }
+    JsonNode vIssuerHint = Json.member(o, "issuer_hint", path, false, false);
+    if (vIssuerHint != null) {
+      b.issuerHint(Json.string(vIssuerHint, path + ".issuer_hint"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.token = token;
-        b.issuerHint = issuerHint;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (token != null) {
+      out.set("token", Json.NODES.textNode(token));
     }
+    if (issuerHint != null) {
+      out.set("issuer_hint", Json.NODES.textNode(issuerHint));
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof VerifyFederatedTokenRequest)) {
+      return false;
+    }
+    VerifyFederatedTokenRequest that = (VerifyFederatedTokenRequest) other;
+    return Objects.equals(token, that.token)
+        && Objects.equals(issuerHint, that.issuerHint);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(token, issuerHint);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "VerifyFederatedTokenRequest{" + "token=" + (token == null ? "null" : "***") + ", " + "issuerHint=" + issuerHint + "}";
+  }
+
+  /**
+   * Builds a {@link VerifyFederatedTokenRequest}.
+   */
+  public static final class Builder {
+    private String token;
+    private String issuerHint;
+
+    private Builder() {}
+
     /**
      * The external ID token (a JWT) or a {@code fed_} session token. A secret: masked in
      * toString().
      *
-     * @return the value
+     * @param token the value
+     * @return this builder
      */
-    public String getToken() {
-        return token;
+    public Builder token(String token) {
+      this.token = token;
+      return this;
     }
 
     /**
      * The expected issuer, when known.
      *
-     * @return the value, when present (and not null)
+     * @param issuerHint the value
+     * @return this builder
      */
-    public Optional<String> getIssuerHint() {
-        return Optional.ofNullable(issuerHint);
+    public Builder issuerHint(String issuerHint) {
+      this.issuerHint = issuerHint;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static VerifyFederatedTokenRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vToken = Json.member(o, "token", path, true, false);
-        if (vToken != null) {
-            b.token(Json.string(vToken, path + ".token"));
-        }
-        JsonNode vIssuerHint = Json.member(o, "issuer_hint", path, false, false);
-        if (vIssuerHint != null) {
-            b.issuerHint(Json.string(vIssuerHint, path + ".issuer_hint"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (token != null) {
-            out.set("token", Json.NODES.textNode(token));
-        }
-        if (issuerHint != null) {
-            out.set("issuer_hint", Json.NODES.textNode(issuerHint));
-        }
-        return out;
+    public VerifyFederatedTokenRequest build() {
+      if (token == null) {
+        throw Facts.validation("token", "VerifyFederatedTokenRequest: token is required");
+      }
+      return new VerifyFederatedTokenRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof VerifyFederatedTokenRequest)) {
-            return false;
-        }
-        VerifyFederatedTokenRequest that = (VerifyFederatedTokenRequest) other;
-        return Objects.equals(token, that.token)
-                && Objects.equals(issuerHint, that.issuerHint);
+    private VerifyFederatedTokenRequest buildDecoded() {
+      return new VerifyFederatedTokenRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(token, issuerHint);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "VerifyFederatedTokenRequest{" + "token=" + (token == null ? "null" : "***") + ", " + "issuerHint=" + issuerHint + "}";
-    }
-
-    /**
-     * Builds a {&#64;link VerifyFederatedTokenRequest}.
-     */
-    public static final class Builder {
-        private String token;
-        private String issuerHint;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * The external ID token (a JWT) or a {@code fed_} session token. A secret: masked in
-         * toString().
-         *
-         * @param token the value
-         * @return this builder
-         */
-        public Builder token(String token) {
-            this.token = token;
-            return this;
-        }
-
-        /**
-         * The expected issuer, when known.
-         *
-         * @param issuerHint the value
-         * @return this builder
-         */
-        public Builder issuerHint(String issuerHint) {
-            this.issuerHint = issuerHint;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public VerifyFederatedTokenRequest build() {
-            if (token == null) {
-                throw Facts.validation("token", "VerifyFederatedTokenRequest: token is required");
-            }
-            return new VerifyFederatedTokenRequest(this);
-        }
-
-        private VerifyFederatedTokenRequest buildDecoded() {
-            return new VerifyFederatedTokenRequest(this);
-        }
-    }
+  }
 }

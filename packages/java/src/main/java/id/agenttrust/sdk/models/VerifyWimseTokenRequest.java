@@ -11,194 +11,183 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * VerifyWimseTokenRequest Immutable; build one with {&#64;link #builder()}.
+ * VerifyWimseTokenRequest Immutable; build one with {@link #builder()}.
  */
 public final class VerifyWimseTokenRequest implements JsonValue {
-    private final String token;
-    private final String trustDomainFilter;
-    
-    
+  private final String token;
+  private final String trustDomainFilter;
 
-    private VerifyWimseTokenRequest(Builder b) {
-        this.token = b.token;
-        this.trustDomainFilter = b.trustDomainFilter;
-        
-        
+  private VerifyWimseTokenRequest(Builder b) {
+    this.token = b.token;
+    this.trustDomainFilter = b.trustDomainFilter;
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.token = token;
+    b.trustDomainFilter = trustDomainFilter;
+
+    return b;
+  }
+
+  /**
+   * The workload JWT. A secret: masked in toString().
+   *
+   * @return the value
+   */
+  public String getToken() {
+    return token;
+  }
+
+  /**
+   * Only accept tokens of this trust domain.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getTrustDomainFilter() {
+    return Optional.ofNullable(trustDomainFilter);
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static VerifyWimseTokenRequest fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vToken = Json.member(o, "token", path, true, false);
+    if (vToken != null) {
+      b.token(Json.string(vToken, path + ".token"));
+    }
+    JsonNode vTrustDomainFilter = Json.member(o, "trust_domain_filter", path, false, false);
+    if (vTrustDomainFilter != null) {
+      b.trustDomainFilter(Json.string(vTrustDomainFilter, path + ".trust_domain_filter"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.token = token;
-        b.trustDomainFilter = trustDomainFilter;
-        
-        
-        return b;
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (token != null) {
+      out.set("token", Json.NODES.textNode(token));
     }
+    if (trustDomainFilter != null) {
+      out.set("trust_domain_filter", Json.NODES.textNode(trustDomainFilter));
+    }
+    return out;
+  }
 
-    
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof VerifyWimseTokenRequest)) {
+      return false;
+    }
+    VerifyWimseTokenRequest that = (VerifyWimseTokenRequest) other;
+    return Objects.equals(token, that.token)
+        && Objects.equals(trustDomainFilter, that.trustDomainFilter);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(token, trustDomainFilter);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "VerifyWimseTokenRequest{" + "token=" + (token == null ? "null" : "***") + ", " + "trustDomainFilter=" + trustDomainFilter + "}";
+  }
+
+  /**
+   * Builds a {@link VerifyWimseTokenRequest}.
+   */
+  public static final class Builder {
+    private String token;
+    private String trustDomainFilter;
+
+    private Builder() {}
+
     /**
      * The workload JWT. A secret: masked in toString().
      *
-     * @return the value
+     * @param token the value
+     * @return this builder
      */
-    public String getToken() {
-        return token;
+    public Builder token(String token) {
+      this.token = token;
+      return this;
     }
 
     /**
      * Only accept tokens of this trust domain.
      *
-     * @return the value, when present (and not null)
+     * @param trustDomainFilter the value
+     * @return this builder
      */
-    public Optional<String> getTrustDomainFilter() {
-        return Optional.ofNullable(trustDomainFilter);
+    public Builder trustDomainFilter(String trustDomainFilter) {
+      this.trustDomainFilter = trustDomainFilter;
+      return this;
     }
-    
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static VerifyWimseTokenRequest fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vToken = Json.member(o, "token", path, true, false);
-        if (vToken != null) {
-            b.token(Json.string(vToken, path + ".token"));
-        }
-        JsonNode vTrustDomainFilter = Json.member(o, "trust_domain_filter", path, false, false);
-        if (vTrustDomainFilter != null) {
-            b.trustDomainFilter(Json.string(vTrustDomainFilter, path + ".trust_domain_filter"));
-        }
-        
-        
-        return b.buildDecoded();
-    }
-    
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (token != null) {
-            out.set("token", Json.NODES.textNode(token));
-        }
-        if (trustDomainFilter != null) {
-            out.set("trust_domain_filter", Json.NODES.textNode(trustDomainFilter));
-        }
-        return out;
+    public VerifyWimseTokenRequest build() {
+      if (token == null) {
+        throw Facts.validation("token", "VerifyWimseTokenRequest: token is required");
+      }
+      return new VerifyWimseTokenRequest(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof VerifyWimseTokenRequest)) {
-            return false;
-        }
-        VerifyWimseTokenRequest that = (VerifyWimseTokenRequest) other;
-        return Objects.equals(token, that.token)
-                && Objects.equals(trustDomainFilter, that.trustDomainFilter);
+    private VerifyWimseTokenRequest buildDecoded() {
+      return new VerifyWimseTokenRequest(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(token, trustDomainFilter);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "VerifyWimseTokenRequest{" + "token=" + (token == null ? "null" : "***") + ", " + "trustDomainFilter=" + trustDomainFilter + "}";
-    }
-
-    /**
-     * Builds a {&#64;link VerifyWimseTokenRequest}.
-     */
-    public static final class Builder {
-        private String token;
-        private String trustDomainFilter;
-        
-        
-
-        private Builder() {}
-        
-        /**
-         * The workload JWT. A secret: masked in toString().
-         *
-         * @param token the value
-         * @return this builder
-         */
-        public Builder token(String token) {
-            this.token = token;
-            return this;
-        }
-
-        /**
-         * Only accept tokens of this trust domain.
-         *
-         * @param trustDomainFilter the value
-         * @return this builder
-         */
-        public Builder trustDomainFilter(String trustDomainFilter) {
-            this.trustDomainFilter = trustDomainFilter;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public VerifyWimseTokenRequest build() {
-            if (token == null) {
-                throw Facts.validation("token", "VerifyWimseTokenRequest: token is required");
-            }
-            return new VerifyWimseTokenRequest(this);
-        }
-
-        private VerifyWimseTokenRequest buildDecoded() {
-            return new VerifyWimseTokenRequest(this);
-        }
-    }
+  }
 }

@@ -13,282 +13,278 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * WimseToken Immutable; build one with {&#64;link #builder()}.
+ * WimseToken Immutable; build one with {@link #builder()}.
  */
 public final class WimseToken implements JsonValue {
-    private final String token;
-    private final String workloadId;
-    private final String trustDomain;
-    private final OffsetDateTime expiresAt;
-    private final Map<String, Object> additional;
-    
+  private final String token;
+  private final String workloadId;
+  private final String trustDomain;
+  private final OffsetDateTime expiresAt;
+  private final Map<String, Object> additional;
 
-    private WimseToken(Builder b) {
-        this.token = b.token;
-        this.workloadId = b.workloadId;
-        this.trustDomain = b.trustDomain;
-        this.expiresAt = b.expiresAt;
-        this.additional = Json.copy(b.additional);
-        
+  private WimseToken(Builder b) {
+    this.token = b.token;
+    this.workloadId = b.workloadId;
+    this.trustDomain = b.trustDomain;
+    this.expiresAt = b.expiresAt;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.token = token;
+    b.workloadId = workloadId;
+    b.trustDomain = trustDomain;
+    b.expiresAt = expiresAt;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * The workload JWT. A secret: masked in toString().
+   *
+   * @return the value
+   */
+  public String getToken() {
+    return token;
+  }
+
+  /**
+   * The SPIFFE-style id, e.g. {@code spiffe://ati/agent-1}.
+   *
+   * @return the value
+   */
+  public String getWorkloadId() {
+    return workloadId;
+  }
+
+  /**
+   * Its trust domain.
+   *
+   * @return the value
+   */
+  public String getTrustDomain() {
+    return trustDomain;
+  }
+
+  /**
+   * When it expires.
+   *
+   * @return the value
+   */
+  public OffsetDateTime getExpiresAt() {
+    return expiresAt;
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static WimseToken fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vToken = Json.member(o, "token", path, true, false);
+    if (vToken != null) {
+      b.token(Json.string(vToken, path + ".token"));
+    }
+    JsonNode vWorkloadId = Json.member(o, "workload_id", path, true, false);
+    if (vWorkloadId != null) {
+      b.workloadId(Json.string(vWorkloadId, path + ".workload_id"));
+    }
+    JsonNode vTrustDomain = Json.member(o, "trust_domain", path, true, false);
+    if (vTrustDomain != null) {
+      b.trustDomain(Json.string(vTrustDomain, path + ".trust_domain"));
+    }
+    JsonNode vExpiresAt = Json.member(o, "expires_at", path, true, false);
+    if (vExpiresAt != null) {
+      b.expiresAt(Json.dateTime(vExpiresAt, path + ".expires_at"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.token = token;
-        b.workloadId = workloadId;
-        b.trustDomain = trustDomain;
-        b.expiresAt = expiresAt;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("token", "workload_id", "trust_domain", "expires_at");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (token != null) {
+      out.set("token", Json.NODES.textNode(token));
+    }
+    if (workloadId != null) {
+      out.set("workload_id", Json.NODES.textNode(workloadId));
+    }
+    if (trustDomain != null) {
+      out.set("trust_domain", Json.NODES.textNode(trustDomain));
+    }
+    if (expiresAt != null) {
+      out.set("expires_at", Json.dateTime(expiresAt));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof WimseToken)) {
+      return false;
+    }
+    WimseToken that = (WimseToken) other;
+    return Objects.equals(token, that.token)
+        && Objects.equals(workloadId, that.workloadId)
+        && Objects.equals(trustDomain, that.trustDomain)
+        && Objects.equals(expiresAt, that.expiresAt)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(token, workloadId, trustDomain, expiresAt, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "WimseToken{" + "token=" + (token == null ? "null" : "***") + ", " + "workloadId=" + workloadId + ", " + "trustDomain=" + trustDomain + ", " + "expiresAt=" + expiresAt + "}";
+  }
+
+  /**
+   * Builds a {@link WimseToken}.
+   */
+  public static final class Builder {
+    private String token;
+    private String workloadId;
+    private String trustDomain;
+    private OffsetDateTime expiresAt;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * The workload JWT. A secret: masked in toString().
      *
-     * @return the value
+     * @param token the value
+     * @return this builder
      */
-    public String getToken() {
-        return token;
+    public Builder token(String token) {
+      this.token = token;
+      return this;
     }
 
     /**
      * The SPIFFE-style id, e.g. {@code spiffe://ati/agent-1}.
      *
-     * @return the value
+     * @param workloadId the value
+     * @return this builder
      */
-    public String getWorkloadId() {
-        return workloadId;
+    public Builder workloadId(String workloadId) {
+      this.workloadId = workloadId;
+      return this;
     }
 
     /**
      * Its trust domain.
      *
-     * @return the value
+     * @param trustDomain the value
+     * @return this builder
      */
-    public String getTrustDomain() {
-        return trustDomain;
+    public Builder trustDomain(String trustDomain) {
+      this.trustDomain = trustDomain;
+      return this;
     }
 
     /**
      * When it expires.
      *
+     * @param expiresAt the value
+     * @return this builder
+     */
+    public Builder expiresAt(OffsetDateTime expiresAt) {
+      this.expiresAt = expiresAt;
+      return this;
+    }
+
+    /**
+     * Builds the value.
+     *
      * @return the value
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public OffsetDateTime getExpiresAt() {
-        return expiresAt;
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
-    }
-
-    /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
-     *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
-     * @return the value
-     * @throws Json.DecodeException when it does not match the spec
-     */
-    public static WimseToken fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vToken = Json.member(o, "token", path, true, false);
-        if (vToken != null) {
-            b.token(Json.string(vToken, path + ".token"));
-        }
-        JsonNode vWorkloadId = Json.member(o, "workload_id", path, true, false);
-        if (vWorkloadId != null) {
-            b.workloadId(Json.string(vWorkloadId, path + ".workload_id"));
-        }
-        JsonNode vTrustDomain = Json.member(o, "trust_domain", path, true, false);
-        if (vTrustDomain != null) {
-            b.trustDomain(Json.string(vTrustDomain, path + ".trust_domain"));
-        }
-        JsonNode vExpiresAt = Json.member(o, "expires_at", path, true, false);
-        if (vExpiresAt != null) {
-            b.expiresAt(Json.dateTime(vExpiresAt, path + ".expires_at"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("token", "workload_id", "trust_domain", "expires_at");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (token != null) {
-            out.set("token", Json.NODES.textNode(token));
-        }
-        if (workloadId != null) {
-            out.set("workload_id", Json.NODES.textNode(workloadId));
-        }
-        if (trustDomain != null) {
-            out.set("trust_domain", Json.NODES.textNode(trustDomain));
-        }
-        if (expiresAt != null) {
-            out.set("expires_at", Json.dateTime(expiresAt));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public WimseToken build() {
+      if (token == null) {
+        throw Facts.validation("token", "WimseToken: token is required");
+      }
+      if (workloadId == null) {
+        throw Facts.validation("workload_id", "WimseToken: workload_id is required");
+      }
+      if (trustDomain == null) {
+        throw Facts.validation("trust_domain", "WimseToken: trust_domain is required");
+      }
+      if (expiresAt == null) {
+        throw Facts.validation("expires_at", "WimseToken: expires_at is required");
+      }
+      return new WimseToken(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof WimseToken)) {
-            return false;
-        }
-        WimseToken that = (WimseToken) other;
-        return Objects.equals(token, that.token)
-                && Objects.equals(workloadId, that.workloadId)
-                && Objects.equals(trustDomain, that.trustDomain)
-                && Objects.equals(expiresAt, that.expiresAt)
-                && Objects.equals(additional, that.additional);
+    private WimseToken buildDecoded() {
+      return new WimseToken(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(token, workloadId, trustDomain, expiresAt, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "WimseToken{" + "token=" + (token == null ? "null" : "***") + ", " + "workloadId=" + workloadId + ", " + "trustDomain=" + trustDomain + ", " + "expiresAt=" + expiresAt + "}";
-    }
-
-    /**
-     * Builds a {&#64;link WimseToken}.
-     */
-    public static final class Builder {
-        private String token;
-        private String workloadId;
-        private String trustDomain;
-        private OffsetDateTime expiresAt;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * The workload JWT. A secret: masked in toString().
-         *
-         * @param token the value
-         * @return this builder
-         */
-        public Builder token(String token) {
-            this.token = token;
-            return this;
-        }
-
-        /**
-         * The SPIFFE-style id, e.g. {@code spiffe://ati/agent-1}.
-         *
-         * @param workloadId the value
-         * @return this builder
-         */
-        public Builder workloadId(String workloadId) {
-            this.workloadId = workloadId;
-            return this;
-        }
-
-        /**
-         * Its trust domain.
-         *
-         * @param trustDomain the value
-         * @return this builder
-         */
-        public Builder trustDomain(String trustDomain) {
-            this.trustDomain = trustDomain;
-            return this;
-        }
-
-        /**
-         * When it expires.
-         *
-         * @param expiresAt the value
-         * @return this builder
-         */
-        public Builder expiresAt(OffsetDateTime expiresAt) {
-            this.expiresAt = expiresAt;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public WimseToken build() {
-            if (token == null) {
-                throw Facts.validation("token", "WimseToken: token is required");
-            }
-            if (workloadId == null) {
-                throw Facts.validation("workload_id", "WimseToken: workload_id is required");
-            }
-            if (trustDomain == null) {
-                throw Facts.validation("trust_domain", "WimseToken: trust_domain is required");
-            }
-            if (expiresAt == null) {
-                throw Facts.validation("expires_at", "WimseToken: expires_at is required");
-            }
-            return new WimseToken(this);
-        }
-
-        private WimseToken buildDecoded() {
-            return new WimseToken(this);
-        }
-    }
+  }
 }

@@ -14,337 +14,333 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * WimseVerification Immutable; build one with {&#64;link #builder()}.
+ * WimseVerification Immutable; build one with {@link #builder()}.
  */
 public final class WimseVerification implements JsonValue {
-    private final Boolean valid;
-    private final String agentId;
-    private final String workloadId;
-    private final String trustDomain;
-    private final List<String> capabilities;
-    private final String reason;
-    private final Map<String, Object> additional;
-    
+  private final Boolean valid;
+  private final String agentId;
+  private final String workloadId;
+  private final String trustDomain;
+  private final List<String> capabilities;
+  private final String reason;
+  private final Map<String, Object> additional;
 
-    private WimseVerification(Builder b) {
-        this.valid = b.valid;
-        this.agentId = b.agentId;
-        this.workloadId = b.workloadId;
-        this.trustDomain = b.trustDomain;
-        this.capabilities = b.capabilities == null ? null : Json.copy(b.capabilities);
-        this.reason = b.reason;
-        this.additional = Json.copy(b.additional);
-        
+  private WimseVerification(Builder b) {
+    this.valid = b.valid;
+    this.agentId = b.agentId;
+    this.workloadId = b.workloadId;
+    this.trustDomain = b.trustDomain;
+    this.capabilities = b.capabilities == null ? null : Json.copy(b.capabilities);
+    this.reason = b.reason;
+    this.additional = Json.copy(b.additional);
+  }
+
+  /**
+   * A builder with no field set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding this value's fields.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.valid = valid;
+    b.agentId = agentId;
+    b.workloadId = workloadId;
+    b.trustDomain = trustDomain;
+    b.capabilities = capabilities;
+    b.reason = reason;
+    b.additional.putAll(additional);
+
+    return b;
+  }
+
+  /**
+   * Whether the token is valid.
+   *
+   * @return the value
+   */
+  public boolean isValid() {
+    return valid;
+  }
+
+  /**
+   * The agent it was issued to.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getAgentId() {
+    return Optional.ofNullable(agentId);
+  }
+
+  /**
+   * Its workload id.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getWorkloadId() {
+    return Optional.ofNullable(workloadId);
+  }
+
+  /**
+   * Its trust domain.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getTrustDomain() {
+    return Optional.ofNullable(trustDomain);
+  }
+
+  /**
+   * The agent's capabilities.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<List<String>> getCapabilities() {
+    return Optional.ofNullable(capabilities);
+  }
+
+  /**
+   * Why it is invalid.
+   *
+   * @return the value, when present (and not null)
+   */
+  public Optional<String> getReason() {
+    return Optional.ofNullable(reason);
+  }
+
+  /**
+   * Keys the gateway sent that the spec does not list, kept so nothing is lost.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> getAdditionalProperties() {
+    return additional;
+  }
+
+  /**
+   * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
+   * not allow fail.
+   *
+   * @param node the JSON value
+   * @param path its JSON path, for messages
+   * @return the value
+   * @throws Json.DecodeException when it does not match the spec
+   */
+  public static WimseVerification fromJson(JsonNode node, String path) {
+    ObjectNode o = Json.object(node, path);
+    Builder b = new Builder();
+    JsonNode vValid = Json.member(o, "valid", path, true, false);
+    if (vValid != null) {
+      b.valid(Json.bool(vValid, path + ".valid"));
+    }
+    JsonNode vAgentId = Json.member(o, "agent_id", path, false, false);
+    if (vAgentId != null) {
+      b.agentId(Json.string(vAgentId, path + ".agent_id"));
+    }
+    JsonNode vWorkloadId = Json.member(o, "workload_id", path, false, false);
+    if (vWorkloadId != null) {
+      b.workloadId(Json.string(vWorkloadId, path + ".workload_id"));
+    }
+    JsonNode vTrustDomain = Json.member(o, "trust_domain", path, false, false);
+    if (vTrustDomain != null) {
+      b.trustDomain(Json.string(vTrustDomain, path + ".trust_domain"));
+    }
+    JsonNode vCapabilities = Json.member(o, "capabilities", path, false, false);
+    if (vCapabilities != null) {
+      b.capabilities(Json.list(vCapabilities, path + ".capabilities", (n0, p0) -> Json.string(n0, p0)));
+    }
+    JsonNode vReason = Json.member(o, "reason", path, false, false);
+    if (vReason != null) {
+      b.reason(Json.string(vReason, path + ".reason"));
     }
 
-    /**
-     * A builder with no field set.
-     *
-     * @return the builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
+    o.properties().forEach(e -> {
+      if (!KNOWN.contains(e.getKey())) {
+        b.additional.put(e.getKey(), Json.any(e.getValue()));
+      }
+    });
+    return b.buildDecoded();
+  }
 
-    /**
-     * A builder holding this value's fields.
-     *
-     * @return the builder
-     */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.valid = valid;
-        b.agentId = agentId;
-        b.workloadId = workloadId;
-        b.trustDomain = trustDomain;
-        b.capabilities = capabilities;
-        b.reason = reason;
-        b.additional.putAll(additional);
-        
-        return b;
-    }
+  private static final java.util.Set<String> KNOWN = java.util.Set.of("valid", "agent_id", "workload_id", "trust_domain", "capabilities", "reason");
 
-    
+  /**
+   * The wire form, with the gateway's keys.
+   *
+   * @return the JSON object
+   */
+  @Override
+  public JsonNode toJson() {
+    ObjectNode out = Json.NODES.objectNode();
+    if (valid != null) {
+      out.set("valid", Json.NODES.booleanNode(valid));
+    }
+    if (agentId != null) {
+      out.set("agent_id", Json.NODES.textNode(agentId));
+    }
+    if (workloadId != null) {
+      out.set("workload_id", Json.NODES.textNode(workloadId));
+    }
+    if (trustDomain != null) {
+      out.set("trust_domain", Json.NODES.textNode(trustDomain));
+    }
+    if (capabilities != null) {
+      out.set("capabilities", Json.array(capabilities, x12 -> Json.NODES.textNode(x12)));
+    }
+    if (reason != null) {
+      out.set("reason", Json.NODES.textNode(reason));
+    }
+    additional.forEach((k, v) -> out.set(k, Json.tree(v)));
+    return out;
+  }
+
+  /**
+   * Field-by-field equality.
+   *
+   * @param other the other object
+   * @return whether equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof WimseVerification)) {
+      return false;
+    }
+    WimseVerification that = (WimseVerification) other;
+    return Objects.equals(valid, that.valid)
+        && Objects.equals(agentId, that.agentId)
+        && Objects.equals(workloadId, that.workloadId)
+        && Objects.equals(trustDomain, that.trustDomain)
+        && Objects.equals(capabilities, that.capabilities)
+        && Objects.equals(reason, that.reason)
+        && Objects.equals(additional, that.additional);
+  }
+
+  /**
+   * A hash of the fields.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(valid, agentId, workloadId, trustDomain, capabilities, reason, additional);
+  }
+
+  /**
+   * The fields, secrets masked.
+   *
+   * @return the string form
+   */
+  @Override
+  public String toString() {
+    return "WimseVerification{" + "valid=" + valid + ", " + "agentId=" + agentId + ", " + "workloadId=" + workloadId + ", " + "trustDomain=" + trustDomain + ", " + "capabilities=" + capabilities + ", " + "reason=" + reason + "}";
+  }
+
+  /**
+   * Builds a {@link WimseVerification}.
+   */
+  public static final class Builder {
+    private Boolean valid;
+    private String agentId;
+    private String workloadId;
+    private String trustDomain;
+    private List<String> capabilities;
+    private String reason;
+    private final Map<String, Object> additional = new LinkedHashMap<>();
+
+    private Builder() {}
+
     /**
      * Whether the token is valid.
      *
-     * @return the value
+     * @param valid the value
+     * @return this builder
      */
-    public boolean isValid() {
-        return valid;
+    public Builder valid(boolean valid) {
+      this.valid = valid;
+      return this;
     }
 
     /**
      * The agent it was issued to.
      *
-     * @return the value, when present (and not null)
+     * @param agentId the value
+     * @return this builder
      */
-    public Optional<String> getAgentId() {
-        return Optional.ofNullable(agentId);
+    public Builder agentId(String agentId) {
+      this.agentId = agentId;
+      return this;
     }
 
     /**
      * Its workload id.
      *
-     * @return the value, when present (and not null)
+     * @param workloadId the value
+     * @return this builder
      */
-    public Optional<String> getWorkloadId() {
-        return Optional.ofNullable(workloadId);
+    public Builder workloadId(String workloadId) {
+      this.workloadId = workloadId;
+      return this;
     }
 
     /**
      * Its trust domain.
      *
-     * @return the value, when present (and not null)
+     * @param trustDomain the value
+     * @return this builder
      */
-    public Optional<String> getTrustDomain() {
-        return Optional.ofNullable(trustDomain);
+    public Builder trustDomain(String trustDomain) {
+      this.trustDomain = trustDomain;
+      return this;
     }
 
     /**
      * The agent's capabilities.
      *
-     * @return the value, when present (and not null)
+     * @param capabilities the value
+     * @return this builder
      */
-    public Optional<List<String>> getCapabilities() {
-        return Optional.ofNullable(capabilities);
+    public Builder capabilities(List<String> capabilities) {
+      this.capabilities = capabilities;
+      return this;
     }
 
     /**
      * Why it is invalid.
      *
-     * @return the value, when present (and not null)
+     * @param reason the value
+     * @return this builder
      */
-    public Optional<String> getReason() {
-        return Optional.ofNullable(reason);
-    }
-    
-    /**
-     * Keys the gateway sent that the spec does not list, kept so nothing is lost.
-     *
-     * @return an unmodifiable map
-     */
-    public Map<String, Object> getAdditionalProperties() {
-        return additional;
+    public Builder reason(String reason) {
+      this.reason = reason;
+      return this;
     }
 
     /**
-     * Decodes the wire form strictly: wrong types, missing required keys and nulls the spec does
-     * not allow fail.
+     * Builds the value.
      *
-     * @param node the JSON value
-     * @param path its JSON path, for messages
      * @return the value
-     * @throws Json.DecodeException when it does not match the spec
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
      */
-    public static WimseVerification fromJson(JsonNode node, String path) {
-        ObjectNode o = Json.object(node, path);
-        Builder b = new Builder();
-        JsonNode vValid = Json.member(o, "valid", path, true, false);
-        if (vValid != null) {
-            b.valid(Json.bool(vValid, path + ".valid"));
-        }
-        JsonNode vAgentId = Json.member(o, "agent_id", path, false, false);
-        if (vAgentId != null) {
-            b.agentId(Json.string(vAgentId, path + ".agent_id"));
-        }
-        JsonNode vWorkloadId = Json.member(o, "workload_id", path, false, false);
-        if (vWorkloadId != null) {
-            b.workloadId(Json.string(vWorkloadId, path + ".workload_id"));
-        }
-        JsonNode vTrustDomain = Json.member(o, "trust_domain", path, false, false);
-        if (vTrustDomain != null) {
-            b.trustDomain(Json.string(vTrustDomain, path + ".trust_domain"));
-        }
-        JsonNode vCapabilities = Json.member(o, "capabilities", path, false, false);
-        if (vCapabilities != null) {
-            b.capabilities(Json.list(vCapabilities, path + ".capabilities", (n0, p0) -> Json.string(n0, p0)));
-        }
-        JsonNode vReason = Json.member(o, "reason", path, false, false);
-        if (vReason != null) {
-            b.reason(Json.string(vReason, path + ".reason"));
-        }
-        
-        o.properties().forEach(e -> {
-            if (!KNOWN.contains(e.getKey())) {
-                b.additional.put(e.getKey(), Json.any(e.getValue()));
-            }
-        });
-        return b.buildDecoded();
-    }
-    
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("valid", "agent_id", "workload_id", "trust_domain", "capabilities", "reason");
-
-    /**
-     * The wire form, with the gateway's keys.
-     *
-     * @return the JSON object
-     */
-    @Override
-    public JsonNode toJson() {
-        ObjectNode out = Json.NODES.objectNode();
-        if (valid != null) {
-            out.set("valid", Json.NODES.booleanNode(valid));
-        }
-        if (agentId != null) {
-            out.set("agent_id", Json.NODES.textNode(agentId));
-        }
-        if (workloadId != null) {
-            out.set("workload_id", Json.NODES.textNode(workloadId));
-        }
-        if (trustDomain != null) {
-            out.set("trust_domain", Json.NODES.textNode(trustDomain));
-        }
-        if (capabilities != null) {
-            out.set("capabilities", Json.array(capabilities, x12 -> Json.NODES.textNode(x12)));
-        }
-        if (reason != null) {
-            out.set("reason", Json.NODES.textNode(reason));
-        }
-        additional.forEach((k, v) -> out.set(k, Json.tree(v)));
-        return out;
+    public WimseVerification build() {
+      if (valid == null) {
+        throw Facts.validation("valid", "WimseVerification: valid is required");
+      }
+      return new WimseVerification(this);
     }
 
-    /**
-     * Field-by-field equality.
-     *
-     * @param other the other object
-     * @return whether equal
-     */
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof WimseVerification)) {
-            return false;
-        }
-        WimseVerification that = (WimseVerification) other;
-        return Objects.equals(valid, that.valid)
-                && Objects.equals(agentId, that.agentId)
-                && Objects.equals(workloadId, that.workloadId)
-                && Objects.equals(trustDomain, that.trustDomain)
-                && Objects.equals(capabilities, that.capabilities)
-                && Objects.equals(reason, that.reason)
-                && Objects.equals(additional, that.additional);
+    private WimseVerification buildDecoded() {
+      return new WimseVerification(this);
     }
-
-    /**
-     * A hash of the fields.
-     *
-     * @return the hash
-     */
-    @Override
-    public int hashCode() {
-        return Objects.hash(valid, agentId, workloadId, trustDomain, capabilities, reason, additional);
-    }
-
-    /**
-     * The fields, secrets masked.
-     *
-     * @return the string form
-     */
-    @Override
-    public String toString() {
-        return "WimseVerification{" + "valid=" + valid + ", " + "agentId=" + agentId + ", " + "workloadId=" + workloadId + ", " + "trustDomain=" + trustDomain + ", " + "capabilities=" + capabilities + ", " + "reason=" + reason + "}";
-    }
-
-    /**
-     * Builds a {&#64;link WimseVerification}.
-     */
-    public static final class Builder {
-        private Boolean valid;
-        private String agentId;
-        private String workloadId;
-        private String trustDomain;
-        private List<String> capabilities;
-        private String reason;
-        private final Map<String, Object> additional = new LinkedHashMap<>();
-        
-
-        private Builder() {}
-        
-        /**
-         * Whether the token is valid.
-         *
-         * @param valid the value
-         * @return this builder
-         */
-        public Builder valid(boolean valid) {
-            this.valid = valid;
-            return this;
-        }
-
-        /**
-         * The agent it was issued to.
-         *
-         * @param agentId the value
-         * @return this builder
-         */
-        public Builder agentId(String agentId) {
-            this.agentId = agentId;
-            return this;
-        }
-
-        /**
-         * Its workload id.
-         *
-         * @param workloadId the value
-         * @return this builder
-         */
-        public Builder workloadId(String workloadId) {
-            this.workloadId = workloadId;
-            return this;
-        }
-
-        /**
-         * Its trust domain.
-         *
-         * @param trustDomain the value
-         * @return this builder
-         */
-        public Builder trustDomain(String trustDomain) {
-            this.trustDomain = trustDomain;
-            return this;
-        }
-
-        /**
-         * The agent's capabilities.
-         *
-         * @param capabilities the value
-         * @return this builder
-         */
-        public Builder capabilities(List<String> capabilities) {
-            this.capabilities = capabilities;
-            return this;
-        }
-
-        /**
-         * Why it is invalid.
-         *
-         * @param reason the value
-         * @return this builder
-         */
-        public Builder reason(String reason) {
-            this.reason = reason;
-            return this;
-        }
-
-        /**
-         * Builds the value.
-         *
-         * @return the value
-         * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR when a required field is missing
-         */
-        public WimseVerification build() {
-            if (valid == null) {
-                throw Facts.validation("valid", "WimseVerification: valid is required");
-            }
-            return new WimseVerification(this);
-        }
-
-        private WimseVerification buildDecoded() {
-            return new WimseVerification(this);
-        }
-    }
+  }
 }

@@ -17,550 +17,536 @@ import java.util.concurrent.CompletableFuture;
  * cancel, list). Get it from the client (thread-safe, like the client).
  */
 public final class A2aAPI {
-    private final Transport t;
+  private final Transport t;
+
+  /**
+   * Created by the client.
+   *
+   * @param t the client's transport
+   */
+  public A2aAPI(Transport t) {
+    this.t = t;
+  }
+
+  /**
+   * The request body {@link id.agenttrust.sdk.models.SendTaskParams}, reachable from this class
+   * as in the guide.
+   */
+  public static final class SendTaskParams {
+    private SendTaskParams() {}
 
     /**
-     * Created by the client.
+     * A builder of {@link id.agenttrust.sdk.models.SendTaskParams}.
      *
-     * @param t the client's transport
+     * @return the builder
      */
-    public A2aAPI(Transport t) {
-        this.t = t;
+    public static id.agenttrust.sdk.models.SendTaskParams.Builder builder() {
+      return id.agenttrust.sdk.models.SendTaskParams.builder();
     }
-    
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.SendTaskParams}, reachable from this
-     * class as in the guide.
-     */
-    public static final class SendTaskParams {
-        private SendTaskParams() {}
+  }
 
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.SendTaskParams}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.SendTaskParams.Builder builder() {
-            return id.agenttrust.sdk.models.SendTaskParams.builder();
-        }
-    }
+  /**
+   * The request body {@link id.agenttrust.sdk.models.TaskIdParams}, reachable from this class as
+   * in the guide.
+   */
+  public static final class TaskIdParams {
+    private TaskIdParams() {}
 
     /**
-     * The request body {&#64;link id.agenttrust.sdk.models.TaskIdParams}, reachable from this
-     * class as in the guide.
-     */
-    public static final class TaskIdParams {
-        private TaskIdParams() {}
-
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.TaskIdParams}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.TaskIdParams.Builder builder() {
-            return id.agenttrust.sdk.models.TaskIdParams.builder();
-        }
-    }
-
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.ListTasksParams}, reachable from this
-     * class as in the guide.
-     */
-    public static final class ListTasksParams {
-        private ListTasksParams() {}
-
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.ListTasksParams}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.ListTasksParams.Builder builder() {
-            return id.agenttrust.sdk.models.ListTasksParams.builder();
-        }
-    }
-
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.SendMessageParams}, reachable from this
-     * class as in the guide.
-     */
-    public static final class SendMessageParams {
-        private SendMessageParams() {}
-
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.SendMessageParams}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.SendMessageParams.Builder builder() {
-            return id.agenttrust.sdk.models.SendMessageParams.builder();
-        }
-    }
-    
-    /**
-     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
-     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
-     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
-     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
-     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
-     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
-     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
-     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
-     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
-     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
-     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
-     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
-     * {@code error} member, which TypeScript, Java and Rust raise as {@code
-     * A2A_ERROR_&lt;code&gt;}. Calls POST /a2a, JSON-RPC method tasks/send (sendA2aTask).
+     * A builder of {@link id.agenttrust.sdk.models.TaskIdParams}.
      *
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     * @return the builder
      */
-    public A2aTask sendTask(id.agenttrust.sdk.models.SendTaskParams body) {
-        
-        return sendTaskCall(body);
+    public static id.agenttrust.sdk.models.TaskIdParams.Builder builder() {
+      return id.agenttrust.sdk.models.TaskIdParams.builder();
     }
+  }
+
+  /**
+   * The request body {@link id.agenttrust.sdk.models.ListTasksParams}, reachable from this class
+   * as in the guide.
+   */
+  public static final class ListTasksParams {
+    private ListTasksParams() {}
 
     /**
-     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
-     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
-     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
-     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
-     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
-     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
-     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
-     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
-     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
-     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
-     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
-     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
-     * {@code error} member, which TypeScript, Java and Rust raise as {@code
-     * A2A_ERROR_&lt;code&gt;}. Async: runs on the SDK's daemon executor. Calls POST /a2a, JSON-RPC
-     * method tasks/send (sendA2aTask).
+     * A builder of {@link id.agenttrust.sdk.models.ListTasksParams}.
      *
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     * @return the builder
      */
-    public CompletableFuture<A2aTask> sendTaskAsync(id.agenttrust.sdk.models.SendTaskParams body) {
-        return t.async(() -> sendTask(body));
+    public static id.agenttrust.sdk.models.ListTasksParams.Builder builder() {
+      return id.agenttrust.sdk.models.ListTasksParams.builder();
     }
+  }
 
-    private A2aTask sendTaskCall(id.agenttrust.sdk.models.SendTaskParams body) {
-        Operation op = Operation.of("sendA2aTask", "POST", "/a2a").rpc("tasks/send", true, 0L, true);
-        if (body == null) {
-            throw Facts.validation("body", "sendA2aTask: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> A2aTask.fromJson(n, p));
-    }
+  /**
+   * The request body {@link id.agenttrust.sdk.models.SendMessageParams}, reachable from this
+   * class as in the guide.
+   */
+  public static final class SendMessageParams {
+    private SendMessageParams() {}
 
     /**
-     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
-     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
-     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
-     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
-     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
-     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
-     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
-     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
-     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
-     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
-     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
-     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
-     * {@code error} member, which TypeScript, Java and Rust raise as {@code
-     * A2A_ERROR_&lt;code&gt;}. Calls POST /a2a, JSON-RPC method tasks/get (getA2aTask).
+     * A builder of {@link id.agenttrust.sdk.models.SendMessageParams}.
      *
-     * @param taskId The task's id.
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     * @return the builder
      */
-    public A2aTask getTask(String taskId) {
-        id.agenttrust.sdk.models.TaskIdParams body = id.agenttrust.sdk.models.TaskIdParams.builder().id(taskId).build();
-        return getTaskCall(body);
+    public static id.agenttrust.sdk.models.SendMessageParams.Builder builder() {
+      return id.agenttrust.sdk.models.SendMessageParams.builder();
     }
+  }
 
-    /**
-     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
-     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
-     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
-     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
-     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
-     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
-     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
-     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
-     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
-     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
-     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
-     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
-     * {@code error} member, which TypeScript, Java and Rust raise as {@code
-     * A2A_ERROR_&lt;code&gt;}. Async: runs on the SDK's daemon executor. Calls POST /a2a, JSON-RPC
-     * method tasks/get (getA2aTask).
-     *
-     * @param taskId The task's id.
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<A2aTask> getTaskAsync(String taskId) {
-        return t.async(() -> getTask(taskId));
-    }
+  /**
+   * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+   * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+   * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+   * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+   * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+   * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+   * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+   * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+   * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+   * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+   * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+   * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+   * {@code error} member, which TypeScript, Java and Rust raise as {@code
+   * A2A_ERROR_&lt;code&gt;}. Calls POST /a2a, JSON-RPC method tasks/send (sendA2aTask).
+   *
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public A2aTask sendTask(id.agenttrust.sdk.models.SendTaskParams body) {
+    return sendTaskCall(body);
+  }
 
-    /**
-     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
-     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
-     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
-     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
-     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
-     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
-     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
-     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
-     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
-     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
-     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
-     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
-     * {@code error} member, which TypeScript, Java and Rust raise as {@code
-     * A2A_ERROR_&lt;code&gt;}. Calls POST /a2a, JSON-RPC method tasks/get (getA2aTask).
-     *
-     * @param body the whole request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public A2aTask getTask(id.agenttrust.sdk.models.TaskIdParams body) {
-        
-        return getTaskCall(body);
-    }
+  /**
+   * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+   * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+   * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+   * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+   * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+   * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+   * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+   * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+   * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+   * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+   * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+   * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+   * {@code error} member, which TypeScript, Java and Rust raise as {@code
+   * A2A_ERROR_&lt;code&gt;}. Async: runs on the SDK's daemon executor. Calls POST /a2a, JSON-RPC
+   * method tasks/send (sendA2aTask).
+   *
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<A2aTask> sendTaskAsync(id.agenttrust.sdk.models.SendTaskParams body) {
+    return t.async(() -> sendTask(body));
+  }
 
-    /**
-     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
-     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
-     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
-     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
-     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
-     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
-     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
-     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
-     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
-     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
-     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
-     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
-     * {@code error} member, which TypeScript, Java and Rust raise as {@code
-     * A2A_ERROR_&lt;code&gt;}. Async: runs on the SDK's daemon executor. Calls POST /a2a, JSON-RPC
-     * method tasks/get (getA2aTask).
-     *
-     * @param body the whole request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<A2aTask> getTaskAsync(id.agenttrust.sdk.models.TaskIdParams body) {
-        return t.async(() -> getTask(body));
+  private A2aTask sendTaskCall(id.agenttrust.sdk.models.SendTaskParams body) {
+    Operation op = Operation.of("sendA2aTask", "POST", "/a2a").rpc("tasks/send", true, 0L, true);
+    if (body == null) {
+      throw Facts.validation("body", "sendA2aTask: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> A2aTask.fromJson(n, p));
+  }
 
-    private A2aTask getTaskCall(id.agenttrust.sdk.models.TaskIdParams body) {
-        Operation op = Operation.of("getA2aTask", "POST", "/a2a").rpc("tasks/get", true, 0L, true);
-        if (body == null) {
-            throw Facts.validation("body", "getA2aTask: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> A2aTask.fromJson(n, p));
-    }
+  /**
+   * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+   * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+   * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+   * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+   * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+   * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+   * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+   * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+   * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+   * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+   * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+   * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+   * {@code error} member, which TypeScript, Java and Rust raise as {@code
+   * A2A_ERROR_&lt;code&gt;}. Calls POST /a2a, JSON-RPC method tasks/get (getA2aTask).
+   *
+   * @param taskId The task's id.
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public A2aTask getTask(String taskId) {
+    id.agenttrust.sdk.models.TaskIdParams body = id.agenttrust.sdk.models.TaskIdParams.builder().id(taskId).build();
+    return getTaskCall(body);
+  }
 
-    /**
-     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
-     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
-     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
-     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
-     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
-     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
-     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
-     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
-     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
-     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
-     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
-     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
-     * {@code error} member, which TypeScript, Java and Rust raise as {@code
-     * A2A_ERROR_&lt;code&gt;}. Calls POST /a2a, JSON-RPC method tasks/cancel (cancelA2aTask).
-     *
-     * @param taskId The task's id.
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public A2aTask cancelTask(String taskId) {
-        id.agenttrust.sdk.models.TaskIdParams body = id.agenttrust.sdk.models.TaskIdParams.builder().id(taskId).build();
-        return cancelTaskCall(body);
-    }
+  /**
+   * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+   * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+   * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+   * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+   * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+   * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+   * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+   * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+   * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+   * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+   * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+   * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+   * {@code error} member, which TypeScript, Java and Rust raise as {@code
+   * A2A_ERROR_&lt;code&gt;}. Async: runs on the SDK's daemon executor. Calls POST /a2a, JSON-RPC
+   * method tasks/get (getA2aTask).
+   *
+   * @param taskId The task's id.
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<A2aTask> getTaskAsync(String taskId) {
+    return t.async(() -> getTask(taskId));
+  }
 
-    /**
-     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
-     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
-     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
-     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
-     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
-     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
-     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
-     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
-     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
-     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
-     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
-     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
-     * {@code error} member, which TypeScript, Java and Rust raise as {@code
-     * A2A_ERROR_&lt;code&gt;}. Async: runs on the SDK's daemon executor. Calls POST /a2a, JSON-RPC
-     * method tasks/cancel (cancelA2aTask).
-     *
-     * @param taskId The task's id.
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<A2aTask> cancelTaskAsync(String taskId) {
-        return t.async(() -> cancelTask(taskId));
-    }
+  /**
+   * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+   * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+   * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+   * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+   * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+   * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+   * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+   * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+   * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+   * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+   * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+   * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+   * {@code error} member, which TypeScript, Java and Rust raise as {@code
+   * A2A_ERROR_&lt;code&gt;}. Calls POST /a2a, JSON-RPC method tasks/get (getA2aTask).
+   *
+   * @param body the whole request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public A2aTask getTask(id.agenttrust.sdk.models.TaskIdParams body) {
+    return getTaskCall(body);
+  }
 
-    /**
-     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
-     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
-     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
-     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
-     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
-     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
-     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
-     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
-     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
-     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
-     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
-     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
-     * {@code error} member, which TypeScript, Java and Rust raise as {@code
-     * A2A_ERROR_&lt;code&gt;}. Calls POST /a2a, JSON-RPC method tasks/cancel (cancelA2aTask).
-     *
-     * @param body the whole request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public A2aTask cancelTask(id.agenttrust.sdk.models.TaskIdParams body) {
-        
-        return cancelTaskCall(body);
-    }
+  /**
+   * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+   * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+   * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+   * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+   * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+   * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+   * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+   * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+   * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+   * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+   * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+   * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+   * {@code error} member, which TypeScript, Java and Rust raise as {@code
+   * A2A_ERROR_&lt;code&gt;}. Async: runs on the SDK's daemon executor. Calls POST /a2a, JSON-RPC
+   * method tasks/get (getA2aTask).
+   *
+   * @param body the whole request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<A2aTask> getTaskAsync(id.agenttrust.sdk.models.TaskIdParams body) {
+    return t.async(() -> getTask(body));
+  }
 
-    /**
-     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
-     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
-     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
-     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
-     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
-     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
-     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
-     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
-     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
-     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
-     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
-     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
-     * {@code error} member, which TypeScript, Java and Rust raise as {@code
-     * A2A_ERROR_&lt;code&gt;}. Async: runs on the SDK's daemon executor. Calls POST /a2a, JSON-RPC
-     * method tasks/cancel (cancelA2aTask).
-     *
-     * @param body the whole request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<A2aTask> cancelTaskAsync(id.agenttrust.sdk.models.TaskIdParams body) {
-        return t.async(() -> cancelTask(body));
+  private A2aTask getTaskCall(id.agenttrust.sdk.models.TaskIdParams body) {
+    Operation op = Operation.of("getA2aTask", "POST", "/a2a").rpc("tasks/get", true, 0L, true);
+    if (body == null) {
+      throw Facts.validation("body", "getA2aTask: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> A2aTask.fromJson(n, p));
+  }
 
-    private A2aTask cancelTaskCall(id.agenttrust.sdk.models.TaskIdParams body) {
-        Operation op = Operation.of("cancelA2aTask", "POST", "/a2a").rpc("tasks/cancel", true, 0L, true);
-        if (body == null) {
-            throw Facts.validation("body", "cancelA2aTask: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> A2aTask.fromJson(n, p));
-    }
+  /**
+   * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+   * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+   * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+   * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+   * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+   * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+   * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+   * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+   * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+   * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+   * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+   * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+   * {@code error} member, which TypeScript, Java and Rust raise as {@code
+   * A2A_ERROR_&lt;code&gt;}. Calls POST /a2a, JSON-RPC method tasks/cancel (cancelA2aTask).
+   *
+   * @param taskId The task's id.
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public A2aTask cancelTask(String taskId) {
+    id.agenttrust.sdk.models.TaskIdParams body = id.agenttrust.sdk.models.TaskIdParams.builder().id(taskId).build();
+    return cancelTaskCall(body);
+  }
 
-    /**
-     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
-     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
-     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
-     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
-     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
-     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
-     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
-     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
-     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
-     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
-     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
-     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
-     * {@code error} member, which TypeScript, Java and Rust raise as {@code
-     * A2A_ERROR_&lt;code&gt;}. Calls POST /a2a, JSON-RPC method tasks/list (listA2aTasks).
-     *
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public List<A2aTask> listTasks(id.agenttrust.sdk.models.ListTasksParams body) {
-        
-        return listTasksCall(body);
-    }
+  /**
+   * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+   * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+   * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+   * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+   * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+   * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+   * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+   * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+   * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+   * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+   * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+   * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+   * {@code error} member, which TypeScript, Java and Rust raise as {@code
+   * A2A_ERROR_&lt;code&gt;}. Async: runs on the SDK's daemon executor. Calls POST /a2a, JSON-RPC
+   * method tasks/cancel (cancelA2aTask).
+   *
+   * @param taskId The task's id.
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<A2aTask> cancelTaskAsync(String taskId) {
+    return t.async(() -> cancelTask(taskId));
+  }
 
-    /**
-     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
-     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
-     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
-     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
-     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
-     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
-     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
-     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
-     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
-     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
-     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
-     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
-     * {@code error} member, which TypeScript, Java and Rust raise as {@code
-     * A2A_ERROR_&lt;code&gt;}. Async: runs on the SDK's daemon executor. Calls POST /a2a, JSON-RPC
-     * method tasks/list (listA2aTasks).
-     *
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<List<A2aTask>> listTasksAsync(id.agenttrust.sdk.models.ListTasksParams body) {
-        return t.async(() -> listTasks(body));
-    }
+  /**
+   * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+   * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+   * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+   * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+   * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+   * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+   * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+   * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+   * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+   * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+   * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+   * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+   * {@code error} member, which TypeScript, Java and Rust raise as {@code
+   * A2A_ERROR_&lt;code&gt;}. Calls POST /a2a, JSON-RPC method tasks/cancel (cancelA2aTask).
+   *
+   * @param body the whole request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public A2aTask cancelTask(id.agenttrust.sdk.models.TaskIdParams body) {
+    return cancelTaskCall(body);
+  }
 
-    private List<A2aTask> listTasksCall(id.agenttrust.sdk.models.ListTasksParams body) {
-        Operation op = Operation.of("listA2aTasks", "POST", "/a2a").unwrap("tasks").rpc("tasks/list", true, 0L, true);
-        if (body == null) {
-            throw Facts.validation("body", "listA2aTasks: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> A2aTask.fromJson(n1, p1)));
-    }
+  /**
+   * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+   * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+   * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+   * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+   * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+   * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+   * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+   * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+   * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+   * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+   * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+   * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+   * {@code error} member, which TypeScript, Java and Rust raise as {@code
+   * A2A_ERROR_&lt;code&gt;}. Async: runs on the SDK's daemon executor. Calls POST /a2a, JSON-RPC
+   * method tasks/cancel (cancelA2aTask).
+   *
+   * @param body the whole request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<A2aTask> cancelTaskAsync(id.agenttrust.sdk.models.TaskIdParams body) {
+    return t.async(() -> cancelTask(body));
+  }
 
-    /**
-     * Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 {@code message/send} to
-     * the agent in the path (no agent id in the params). The message is camelCase A2A: {@code
-     * role}, {@code parts} (the official clients send one {@code text} part), {@code messageId}
-     * (the SDKs generate a UUID when the caller gives none; Java requires the caller's) and
-     * optional {@code taskId} to continue a task. JSON-RPC {@code id} as for {@code /a2a}. The
-     * result is a v1.0 task: {@code id}, {@code contextId}, {@code status {state, timestamp}},
-     * {@code history}, {@code artifacts}. Calls POST /a2a/agents/{agent_id}, JSON-RPC method
-     * message/send (sendA2aMessage).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @param message message
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public A2aV1Task sendMessage(String agentId, A2aMessage message) {
-        id.agenttrust.sdk.models.SendMessageParams body = id.agenttrust.sdk.models.SendMessageParams.builder().message(message).build();
-        return sendMessageCall(agentId, body);
+  private A2aTask cancelTaskCall(id.agenttrust.sdk.models.TaskIdParams body) {
+    Operation op = Operation.of("cancelA2aTask", "POST", "/a2a").rpc("tasks/cancel", true, 0L, true);
+    if (body == null) {
+      throw Facts.validation("body", "cancelA2aTask: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> A2aTask.fromJson(n, p));
+  }
 
-    /**
-     * Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 {@code message/send} to
-     * the agent in the path (no agent id in the params). The message is camelCase A2A: {@code
-     * role}, {@code parts} (the official clients send one {@code text} part), {@code messageId}
-     * (the SDKs generate a UUID when the caller gives none; Java requires the caller's) and
-     * optional {@code taskId} to continue a task. JSON-RPC {@code id} as for {@code /a2a}. The
-     * result is a v1.0 task: {@code id}, {@code contextId}, {@code status {state, timestamp}},
-     * {@code history}, {@code artifacts}. Async: runs on the SDK's daemon executor. Calls POST
-     * /a2a/agents/{agent_id}, JSON-RPC method message/send (sendA2aMessage).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @param message message
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<A2aV1Task> sendMessageAsync(String agentId, A2aMessage message) {
-        return t.async(() -> sendMessage(agentId, message));
-    }
+  /**
+   * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+   * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+   * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+   * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+   * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+   * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+   * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+   * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+   * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+   * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+   * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+   * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+   * {@code error} member, which TypeScript, Java and Rust raise as {@code
+   * A2A_ERROR_&lt;code&gt;}. Calls POST /a2a, JSON-RPC method tasks/list (listA2aTasks).
+   *
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public List<A2aTask> listTasks(id.agenttrust.sdk.models.ListTasksParams body) {
+    return listTasksCall(body);
+  }
 
-    /**
-     * Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 {@code message/send} to
-     * the agent in the path (no agent id in the params). The message is camelCase A2A: {@code
-     * role}, {@code parts} (the official clients send one {@code text} part), {@code messageId}
-     * (the SDKs generate a UUID when the caller gives none; Java requires the caller's) and
-     * optional {@code taskId} to continue a task. JSON-RPC {@code id} as for {@code /a2a}. The
-     * result is a v1.0 task: {@code id}, {@code contextId}, {@code status {state, timestamp}},
-     * {@code history}, {@code artifacts}. Calls POST /a2a/agents/{agent_id}, JSON-RPC method
-     * message/send (sendA2aMessage).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @param message message as text, built into {"role":"user","parts":[{"kind":"text","text":"{value}"}]}
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public A2aV1Task sendMessage(String agentId, String message) {
-        A2aMessage built = A2aMessage.fromJson(Json.parse("{\"role\":\"user\",\"parts\":[{\"kind\":\"text\",\"text\":\"{value}\"}]}".replace("\"{value}\"", Json.write(Json.NODES.textNode(message)))), "$");
-        id.agenttrust.sdk.models.SendMessageParams body = id.agenttrust.sdk.models.SendMessageParams.builder().message(built).build();
-        return sendMessageCall(agentId, body);
-    }
+  /**
+   * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+   * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+   * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+   * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+   * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+   * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+   * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+   * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+   * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+   * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+   * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+   * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+   * {@code error} member, which TypeScript, Java and Rust raise as {@code
+   * A2A_ERROR_&lt;code&gt;}. Async: runs on the SDK's daemon executor. Calls POST /a2a, JSON-RPC
+   * method tasks/list (listA2aTasks).
+   *
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<List<A2aTask>> listTasksAsync(id.agenttrust.sdk.models.ListTasksParams body) {
+    return t.async(() -> listTasks(body));
+  }
 
-    /**
-     * Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 {@code message/send} to
-     * the agent in the path (no agent id in the params). The message is camelCase A2A: {@code
-     * role}, {@code parts} (the official clients send one {@code text} part), {@code messageId}
-     * (the SDKs generate a UUID when the caller gives none; Java requires the caller's) and
-     * optional {@code taskId} to continue a task. JSON-RPC {@code id} as for {@code /a2a}. The
-     * result is a v1.0 task: {@code id}, {@code contextId}, {@code status {state, timestamp}},
-     * {@code history}, {@code artifacts}. Async: runs on the SDK's daemon executor. Calls POST
-     * /a2a/agents/{agent_id}, JSON-RPC method message/send (sendA2aMessage).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @param message message as text, built into {"role":"user","parts":[{"kind":"text","text":"{value}"}]}
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<A2aV1Task> sendMessageAsync(String agentId, String message) {
-        return t.async(() -> sendMessage(agentId, message));
+  private List<A2aTask> listTasksCall(id.agenttrust.sdk.models.ListTasksParams body) {
+    Operation op = Operation.of("listA2aTasks", "POST", "/a2a").unwrap("tasks").rpc("tasks/list", true, 0L, true);
+    if (body == null) {
+      throw Facts.validation("body", "listA2aTasks: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> A2aTask.fromJson(n1, p1)));
+  }
 
-    /**
-     * Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 {@code message/send} to
-     * the agent in the path (no agent id in the params). The message is camelCase A2A: {@code
-     * role}, {@code parts} (the official clients send one {@code text} part), {@code messageId}
-     * (the SDKs generate a UUID when the caller gives none; Java requires the caller's) and
-     * optional {@code taskId} to continue a task. JSON-RPC {@code id} as for {@code /a2a}. The
-     * result is a v1.0 task: {@code id}, {@code contextId}, {@code status {state, timestamp}},
-     * {@code history}, {@code artifacts}. Calls POST /a2a/agents/{agent_id}, JSON-RPC method
-     * message/send (sendA2aMessage).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @param body the whole request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public A2aV1Task sendMessage(String agentId, id.agenttrust.sdk.models.SendMessageParams body) {
-        
-        return sendMessageCall(agentId, body);
-    }
+  /**
+   * Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 {@code message/send} to
+   * the agent in the path (no agent id in the params). The message is camelCase A2A: {@code
+   * role}, {@code parts} (the official clients send one {@code text} part), {@code messageId}
+   * (the SDKs generate a UUID when the caller gives none; Java requires the caller's) and
+   * optional {@code taskId} to continue a task. JSON-RPC {@code id} as for {@code /a2a}. The
+   * result is a v1.0 task: {@code id}, {@code contextId}, {@code status {state, timestamp}},
+   * {@code history}, {@code artifacts}. Calls POST /a2a/agents/{agent_id}, JSON-RPC method
+   * message/send (sendA2aMessage).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @param message message
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public A2aV1Task sendMessage(String agentId, A2aMessage message) {
+    id.agenttrust.sdk.models.SendMessageParams body = id.agenttrust.sdk.models.SendMessageParams.builder().message(message).build();
+    return sendMessageCall(agentId, body);
+  }
 
-    /**
-     * Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 {@code message/send} to
-     * the agent in the path (no agent id in the params). The message is camelCase A2A: {@code
-     * role}, {@code parts} (the official clients send one {@code text} part), {@code messageId}
-     * (the SDKs generate a UUID when the caller gives none; Java requires the caller's) and
-     * optional {@code taskId} to continue a task. JSON-RPC {@code id} as for {@code /a2a}. The
-     * result is a v1.0 task: {@code id}, {@code contextId}, {@code status {state, timestamp}},
-     * {@code history}, {@code artifacts}. Async: runs on the SDK's daemon executor. Calls POST
-     * /a2a/agents/{agent_id}, JSON-RPC method message/send (sendA2aMessage).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @param body the whole request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<A2aV1Task> sendMessageAsync(String agentId, id.agenttrust.sdk.models.SendMessageParams body) {
-        return t.async(() -> sendMessage(agentId, body));
-    }
+  /**
+   * Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 {@code message/send} to
+   * the agent in the path (no agent id in the params). The message is camelCase A2A: {@code
+   * role}, {@code parts} (the official clients send one {@code text} part), {@code messageId}
+   * (the SDKs generate a UUID when the caller gives none; Java requires the caller's) and
+   * optional {@code taskId} to continue a task. JSON-RPC {@code id} as for {@code /a2a}. The
+   * result is a v1.0 task: {@code id}, {@code contextId}, {@code status {state, timestamp}},
+   * {@code history}, {@code artifacts}. Async: runs on the SDK's daemon executor. Calls POST
+   * /a2a/agents/{agent_id}, JSON-RPC method message/send (sendA2aMessage).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @param message message
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<A2aV1Task> sendMessageAsync(String agentId, A2aMessage message) {
+    return t.async(() -> sendMessage(agentId, message));
+  }
 
-    private A2aV1Task sendMessageCall(String agentId, id.agenttrust.sdk.models.SendMessageParams body) {
-        Operation op = Operation.of("sendA2aMessage", "POST", "/a2a/agents/" + Operation.segment("sendA2aMessage", "agent_id", agentId)).rpc("message/send", true, 0L, true);
-        if (body == null) {
-            throw Facts.validation("body", "sendA2aMessage: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> A2aV1Task.fromJson(n, p));
+  /**
+   * Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 {@code message/send} to
+   * the agent in the path (no agent id in the params). The message is camelCase A2A: {@code
+   * role}, {@code parts} (the official clients send one {@code text} part), {@code messageId}
+   * (the SDKs generate a UUID when the caller gives none; Java requires the caller's) and
+   * optional {@code taskId} to continue a task. JSON-RPC {@code id} as for {@code /a2a}. The
+   * result is a v1.0 task: {@code id}, {@code contextId}, {@code status {state, timestamp}},
+   * {@code history}, {@code artifacts}. Calls POST /a2a/agents/{agent_id}, JSON-RPC method
+   * message/send (sendA2aMessage).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @param message message as text, built into {"role":"user","parts":[{"kind":"text","text":"{value}"}]}
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public A2aV1Task sendMessage(String agentId, String message) {
+    A2aMessage built = A2aMessage.fromJson(Json.parse("{\"role\":\"user\",\"parts\":[{\"kind\":\"text\",\"text\":\"{value}\"}]}".replace("\"{value}\"", Json.write(Json.NODES.textNode(message)))), "$");
+    id.agenttrust.sdk.models.SendMessageParams body = id.agenttrust.sdk.models.SendMessageParams.builder().message(built).build();
+    return sendMessageCall(agentId, body);
+  }
+
+  /**
+   * Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 {@code message/send} to
+   * the agent in the path (no agent id in the params). The message is camelCase A2A: {@code
+   * role}, {@code parts} (the official clients send one {@code text} part), {@code messageId}
+   * (the SDKs generate a UUID when the caller gives none; Java requires the caller's) and
+   * optional {@code taskId} to continue a task. JSON-RPC {@code id} as for {@code /a2a}. The
+   * result is a v1.0 task: {@code id}, {@code contextId}, {@code status {state, timestamp}},
+   * {@code history}, {@code artifacts}. Async: runs on the SDK's daemon executor. Calls POST
+   * /a2a/agents/{agent_id}, JSON-RPC method message/send (sendA2aMessage).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @param message message as text, built into {"role":"user","parts":[{"kind":"text","text":"{value}"}]}
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<A2aV1Task> sendMessageAsync(String agentId, String message) {
+    return t.async(() -> sendMessage(agentId, message));
+  }
+
+  /**
+   * Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 {@code message/send} to
+   * the agent in the path (no agent id in the params). The message is camelCase A2A: {@code
+   * role}, {@code parts} (the official clients send one {@code text} part), {@code messageId}
+   * (the SDKs generate a UUID when the caller gives none; Java requires the caller's) and
+   * optional {@code taskId} to continue a task. JSON-RPC {@code id} as for {@code /a2a}. The
+   * result is a v1.0 task: {@code id}, {@code contextId}, {@code status {state, timestamp}},
+   * {@code history}, {@code artifacts}. Calls POST /a2a/agents/{agent_id}, JSON-RPC method
+   * message/send (sendA2aMessage).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @param body the whole request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public A2aV1Task sendMessage(String agentId, id.agenttrust.sdk.models.SendMessageParams body) {
+    return sendMessageCall(agentId, body);
+  }
+
+  /**
+   * Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 {@code message/send} to
+   * the agent in the path (no agent id in the params). The message is camelCase A2A: {@code
+   * role}, {@code parts} (the official clients send one {@code text} part), {@code messageId}
+   * (the SDKs generate a UUID when the caller gives none; Java requires the caller's) and
+   * optional {@code taskId} to continue a task. JSON-RPC {@code id} as for {@code /a2a}. The
+   * result is a v1.0 task: {@code id}, {@code contextId}, {@code status {state, timestamp}},
+   * {@code history}, {@code artifacts}. Async: runs on the SDK's daemon executor. Calls POST
+   * /a2a/agents/{agent_id}, JSON-RPC method message/send (sendA2aMessage).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @param body the whole request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<A2aV1Task> sendMessageAsync(String agentId, id.agenttrust.sdk.models.SendMessageParams body) {
+    return t.async(() -> sendMessage(agentId, body));
+  }
+
+  private A2aV1Task sendMessageCall(String agentId, id.agenttrust.sdk.models.SendMessageParams body) {
+    Operation op = Operation.of("sendA2aMessage", "POST", "/a2a/agents/" + Operation.segment("sendA2aMessage", "agent_id", agentId)).rpc("message/send", true, 0L, true);
+    if (body == null) {
+      throw Facts.validation("body", "sendA2aMessage: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> A2aV1Task.fromJson(n, p));
+  }
 }

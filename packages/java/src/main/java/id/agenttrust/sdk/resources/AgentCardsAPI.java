@@ -12,229 +12,217 @@ import java.util.concurrent.CompletableFuture;
  * for discovery. Get it from the client (thread-safe, like the client).
  */
 public final class AgentCardsAPI {
-    private final Transport t;
+  private final Transport t;
+
+  /**
+   * Created by the client.
+   *
+   * @param t the client's transport
+   */
+  public AgentCardsAPI(Transport t) {
+    this.t = t;
+  }
+
+  /**
+   * The request body {@link id.agenttrust.sdk.models.EmptyObject}, reachable from this class as
+   * in the guide.
+   */
+  public static final class EmptyObject {
+    private EmptyObject() {}
 
     /**
-     * Created by the client.
+     * A builder of {@link id.agenttrust.sdk.models.EmptyObject}.
      *
-     * @param t the client's transport
+     * @return the builder
      */
-    public AgentCardsAPI(Transport t) {
-        this.t = t;
+    public static id.agenttrust.sdk.models.EmptyObject.Builder builder() {
+      return id.agenttrust.sdk.models.EmptyObject.builder();
     }
-    
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.EmptyObject}, reachable from this class
-     * as in the guide.
-     */
-    public static final class EmptyObject {
-        private EmptyObject() {}
+  }
 
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.EmptyObject}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.EmptyObject.Builder builder() {
-            return id.agenttrust.sdk.models.EmptyObject.builder();
-        }
-    }
-    
-    /**
-     * Get an agent's card. #24. Returns the agent's current card, published or not. Calls GET
-     * /api/v1/agents/{agent_id}/card (getAgentCard).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public AgentCard get(String agentId) {
-        
-        return getCall(agentId);
-    }
+  /**
+   * Get an agent's card. #24. Returns the agent's current card, published or not. Calls GET
+   * /api/v1/agents/{agent_id}/card (getAgentCard).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public AgentCard get(String agentId) {
+    return getCall(agentId);
+  }
 
-    /**
-     * Get an agent's card. #24. Returns the agent's current card, published or not. Async: runs on
-     * the SDK's daemon executor. Calls GET /api/v1/agents/{agent_id}/card (getAgentCard).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<AgentCard> getAsync(String agentId) {
-        return t.async(() -> get(agentId));
-    }
+  /**
+   * Get an agent's card. #24. Returns the agent's current card, published or not. Async: runs on
+   * the SDK's daemon executor. Calls GET /api/v1/agents/{agent_id}/card (getAgentCard).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<AgentCard> getAsync(String agentId) {
+    return t.async(() -> get(agentId));
+  }
 
-    private AgentCard getCall(String agentId) {
-        Operation op = Operation.of("getAgentCard", "GET", "/api/v1/agents/" + Operation.segment("getAgentCard", "agent_id", agentId) + "/card");
-        return t.call(op, (n, p) -> AgentCard.fromJson(n, p));
-    }
+  private AgentCard getCall(String agentId) {
+    Operation op = Operation.of("getAgentCard", "GET", "/api/v1/agents/" + Operation.segment("getAgentCard", "agent_id", agentId) + "/card");
+    return t.call(op, (n, p) -> AgentCard.fromJson(n, p));
+  }
 
-    /**
-     * Generate an agent card. #23. Builds (or rebuilds) the agent's A2A v1.0 card from its record.
-     * It is not public until published. No body (Java sends {@code {}}; the gateway accepts both).
-     * Not in the Go client. Calls POST /api/v1/agents/{agent_id}/card (generateAgentCard).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public AgentCard generate(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
-        
-        return generateCall(agentId, body);
-    }
+  /**
+   * Generate an agent card. #23. Builds (or rebuilds) the agent's A2A v1.0 card from its record.
+   * It is not public until published. No body (Java sends {@code {}}; the gateway accepts both).
+   * Not in the Go client. Calls POST /api/v1/agents/{agent_id}/card (generateAgentCard).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public AgentCard generate(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
+    return generateCall(agentId, body);
+  }
 
-    /**
-     * Generate an agent card. #23. Builds (or rebuilds) the agent's A2A v1.0 card from its record.
-     * It is not public until published. No body (Java sends {@code {}}; the gateway accepts both).
-     * Not in the Go client. Async: runs on the SDK's daemon executor. Calls POST
-     * /api/v1/agents/{agent_id}/card (generateAgentCard).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<AgentCard> generateAsync(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
-        return t.async(() -> generate(agentId, body));
-    }
+  /**
+   * Generate an agent card. #23. Builds (or rebuilds) the agent's A2A v1.0 card from its record.
+   * It is not public until published. No body (Java sends {@code {}}; the gateway accepts both).
+   * Not in the Go client. Async: runs on the SDK's daemon executor. Calls POST
+   * /api/v1/agents/{agent_id}/card (generateAgentCard).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<AgentCard> generateAsync(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
+    return t.async(() -> generate(agentId, body));
+  }
 
-    /**
-     * Generate an agent card. #23. Builds (or rebuilds) the agent's A2A v1.0 card from its record.
-     * It is not public until published. No body (Java sends {@code {}}; the gateway accepts both).
-     * Not in the Go client. Calls POST /api/v1/agents/{agent_id}/card (generateAgentCard).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public AgentCard generate(String agentId) {
-        
-        return generateCall(agentId, null);
-    }
+  /**
+   * Generate an agent card. #23. Builds (or rebuilds) the agent's A2A v1.0 card from its record.
+   * It is not public until published. No body (Java sends {@code {}}; the gateway accepts both).
+   * Not in the Go client. Calls POST /api/v1/agents/{agent_id}/card (generateAgentCard).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public AgentCard generate(String agentId) {
+    return generateCall(agentId, null);
+  }
 
-    /**
-     * Generate an agent card. #23. Builds (or rebuilds) the agent's A2A v1.0 card from its record.
-     * It is not public until published. No body (Java sends {@code {}}; the gateway accepts both).
-     * Not in the Go client. Async: runs on the SDK's daemon executor. Calls POST
-     * /api/v1/agents/{agent_id}/card (generateAgentCard).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<AgentCard> generateAsync(String agentId) {
-        return t.async(() -> generate(agentId));
-    }
+  /**
+   * Generate an agent card. #23. Builds (or rebuilds) the agent's A2A v1.0 card from its record.
+   * It is not public until published. No body (Java sends {@code {}}; the gateway accepts both).
+   * Not in the Go client. Async: runs on the SDK's daemon executor. Calls POST
+   * /api/v1/agents/{agent_id}/card (generateAgentCard).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<AgentCard> generateAsync(String agentId) {
+    return t.async(() -> generate(agentId));
+  }
 
-    private AgentCard generateCall(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
-        Operation op = Operation.of("generateAgentCard", "POST", "/api/v1/agents/" + Operation.segment("generateAgentCard", "agent_id", agentId) + "/card");
-        if (body != null) {
-            op.body(body.toJson());
-        }
-        return t.call(op, (n, p) -> AgentCard.fromJson(n, p));
+  private AgentCard generateCall(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
+    Operation op = Operation.of("generateAgentCard", "POST", "/api/v1/agents/" + Operation.segment("generateAgentCard", "agent_id", agentId) + "/card");
+    if (body != null) {
+      op.body(body.toJson());
     }
+    return t.call(op, (n, p) -> AgentCard.fromJson(n, p));
+  }
 
-    /**
-     * Publish an agent card. #25. Makes the agent's card public at {@code
-     * /a2a/agents/{agent_id}/agent.json}, generating it first if needed. A PUT with no body (Java
-     * sends {@code {}}). A revoked agent's card cannot be published (409). Calls PUT
-     * /api/v1/agents/{agent_id}/card/publish (publishAgentCard).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public AgentCard publish(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
-        
-        return publishCall(agentId, body);
-    }
+  /**
+   * Publish an agent card. #25. Makes the agent's card public at {@code
+   * /a2a/agents/{agent_id}/agent.json}, generating it first if needed. A PUT with no body (Java
+   * sends {@code {}}). A revoked agent's card cannot be published (409). Calls PUT
+   * /api/v1/agents/{agent_id}/card/publish (publishAgentCard).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public AgentCard publish(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
+    return publishCall(agentId, body);
+  }
 
-    /**
-     * Publish an agent card. #25. Makes the agent's card public at {@code
-     * /a2a/agents/{agent_id}/agent.json}, generating it first if needed. A PUT with no body (Java
-     * sends {@code {}}). A revoked agent's card cannot be published (409). Async: runs on the
-     * SDK's daemon executor. Calls PUT /api/v1/agents/{agent_id}/card/publish (publishAgentCard).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<AgentCard> publishAsync(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
-        return t.async(() -> publish(agentId, body));
-    }
+  /**
+   * Publish an agent card. #25. Makes the agent's card public at {@code
+   * /a2a/agents/{agent_id}/agent.json}, generating it first if needed. A PUT with no body (Java
+   * sends {@code {}}). A revoked agent's card cannot be published (409). Async: runs on the
+   * SDK's daemon executor. Calls PUT /api/v1/agents/{agent_id}/card/publish (publishAgentCard).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<AgentCard> publishAsync(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
+    return t.async(() -> publish(agentId, body));
+  }
 
-    /**
-     * Publish an agent card. #25. Makes the agent's card public at {@code
-     * /a2a/agents/{agent_id}/agent.json}, generating it first if needed. A PUT with no body (Java
-     * sends {@code {}}). A revoked agent's card cannot be published (409). Calls PUT
-     * /api/v1/agents/{agent_id}/card/publish (publishAgentCard).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public AgentCard publish(String agentId) {
-        
-        return publishCall(agentId, null);
-    }
+  /**
+   * Publish an agent card. #25. Makes the agent's card public at {@code
+   * /a2a/agents/{agent_id}/agent.json}, generating it first if needed. A PUT with no body (Java
+   * sends {@code {}}). A revoked agent's card cannot be published (409). Calls PUT
+   * /api/v1/agents/{agent_id}/card/publish (publishAgentCard).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public AgentCard publish(String agentId) {
+    return publishCall(agentId, null);
+  }
 
-    /**
-     * Publish an agent card. #25. Makes the agent's card public at {@code
-     * /a2a/agents/{agent_id}/agent.json}, generating it first if needed. A PUT with no body (Java
-     * sends {@code {}}). A revoked agent's card cannot be published (409). Async: runs on the
-     * SDK's daemon executor. Calls PUT /api/v1/agents/{agent_id}/card/publish (publishAgentCard).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<AgentCard> publishAsync(String agentId) {
-        return t.async(() -> publish(agentId));
-    }
+  /**
+   * Publish an agent card. #25. Makes the agent's card public at {@code
+   * /a2a/agents/{agent_id}/agent.json}, generating it first if needed. A PUT with no body (Java
+   * sends {@code {}}). A revoked agent's card cannot be published (409). Async: runs on the
+   * SDK's daemon executor. Calls PUT /api/v1/agents/{agent_id}/card/publish (publishAgentCard).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<AgentCard> publishAsync(String agentId) {
+    return t.async(() -> publish(agentId));
+  }
 
-    private AgentCard publishCall(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
-        Operation op = Operation.of("publishAgentCard", "PUT", "/api/v1/agents/" + Operation.segment("publishAgentCard", "agent_id", agentId) + "/card/publish");
-        if (body != null) {
-            op.body(body.toJson());
-        }
-        return t.call(op, (n, p) -> AgentCard.fromJson(n, p));
+  private AgentCard publishCall(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
+    Operation op = Operation.of("publishAgentCard", "PUT", "/api/v1/agents/" + Operation.segment("publishAgentCard", "agent_id", agentId) + "/card/publish");
+    if (body != null) {
+      op.body(body.toJson());
     }
+    return t.call(op, (n, p) -> AgentCard.fromJson(n, p));
+  }
 
-    /**
-     * Get a published agent card. #26. Public A2A discovery endpoint: needs no API key, but the
-     * official clients send {@code X-API-Key} when one is configured, and the gateway accepts it.
-     * Unpublished or unknown cards are 404. Calls GET /a2a/agents/{agent_id}/agent.json
-     * (getPublicAgentCard).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public AgentCard getPublic(String agentId) {
-        
-        return getPublicCall(agentId);
-    }
+  /**
+   * Get a published agent card. #26. Public A2A discovery endpoint: needs no API key, but the
+   * official clients send {@code X-API-Key} when one is configured, and the gateway accepts it.
+   * Unpublished or unknown cards are 404. Calls GET /a2a/agents/{agent_id}/agent.json
+   * (getPublicAgentCard).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public AgentCard getPublic(String agentId) {
+    return getPublicCall(agentId);
+  }
 
-    /**
-     * Get a published agent card. #26. Public A2A discovery endpoint: needs no API key, but the
-     * official clients send {@code X-API-Key} when one is configured, and the gateway accepts it.
-     * Unpublished or unknown cards are 404. Async: runs on the SDK's daemon executor. Calls GET
-     * /a2a/agents/{agent_id}/agent.json (getPublicAgentCard).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<AgentCard> getPublicAsync(String agentId) {
-        return t.async(() -> getPublic(agentId));
-    }
+  /**
+   * Get a published agent card. #26. Public A2A discovery endpoint: needs no API key, but the
+   * official clients send {@code X-API-Key} when one is configured, and the gateway accepts it.
+   * Unpublished or unknown cards are 404. Async: runs on the SDK's daemon executor. Calls GET
+   * /a2a/agents/{agent_id}/agent.json (getPublicAgentCard).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<AgentCard> getPublicAsync(String agentId) {
+    return t.async(() -> getPublic(agentId));
+  }
 
-    private AgentCard getPublicCall(String agentId) {
-        Operation op = Operation.of("getPublicAgentCard", "GET", "/a2a/agents/" + Operation.segment("getPublicAgentCard", "agent_id", agentId) + "/agent.json");
-        return t.call(op, (n, p) -> AgentCard.fromJson(n, p));
-    }
+  private AgentCard getPublicCall(String agentId) {
+    Operation op = Operation.of("getPublicAgentCard", "GET", "/a2a/agents/" + Operation.segment("getPublicAgentCard", "agent_id", agentId) + "/agent.json");
+    return t.call(op, (n, p) -> AgentCard.fromJson(n, p));
+  }
 }

@@ -16,252 +16,239 @@ import java.util.concurrent.CompletableFuture;
  * Get it from the client (thread-safe, like the client).
  */
 public final class AgentsAPI {
-    private final Transport t;
+  private final Transport t;
+
+  /**
+   * Created by the client.
+   *
+   * @param t the client's transport
+   */
+  public AgentsAPI(Transport t) {
+    this.t = t;
+  }
+
+  /**
+   * The request body {@link id.agenttrust.sdk.models.CreateAgentRequest}, reachable from this
+   * class as in the guide.
+   */
+  public static final class CreateAgentRequest {
+    private CreateAgentRequest() {}
 
     /**
-     * Created by the client.
+     * A builder of {@link id.agenttrust.sdk.models.CreateAgentRequest}.
      *
-     * @param t the client's transport
+     * @return the builder
      */
-    public AgentsAPI(Transport t) {
-        this.t = t;
+    public static id.agenttrust.sdk.models.CreateAgentRequest.Builder builder() {
+      return id.agenttrust.sdk.models.CreateAgentRequest.builder();
     }
-    
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.CreateAgentRequest}, reachable from
-     * this class as in the guide.
-     */
-    public static final class CreateAgentRequest {
-        private CreateAgentRequest() {}
+  }
 
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.CreateAgentRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.CreateAgentRequest.Builder builder() {
-            return id.agenttrust.sdk.models.CreateAgentRequest.builder();
-        }
-    }
+  /**
+   * The request body {@link id.agenttrust.sdk.models.RevokeAgentRequest}, reachable from this
+   * class as in the guide.
+   */
+  public static final class RevokeAgentRequest {
+    private RevokeAgentRequest() {}
 
     /**
-     * The request body {&#64;link id.agenttrust.sdk.models.RevokeAgentRequest}, reachable from
-     * this class as in the guide.
-     */
-    public static final class RevokeAgentRequest {
-        private RevokeAgentRequest() {}
-
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.RevokeAgentRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.RevokeAgentRequest.Builder builder() {
-            return id.agenttrust.sdk.models.RevokeAgentRequest.builder();
-        }
-    }
-    
-    /**
-     * List agents. #3. Lists the organization's agents as {@code {"agents": [...]}} (Go, Java and
-     * Rust read only that form). {@code org_id} is appended raw by the official clients. Calls GET
-     * /api/v1/agents (listAgents).
+     * A builder of {@link id.agenttrust.sdk.models.RevokeAgentRequest}.
      *
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     * @return the builder
      */
-    public List<Agent> list() {
-        
-        return listCall(null);
+    public static id.agenttrust.sdk.models.RevokeAgentRequest.Builder builder() {
+      return id.agenttrust.sdk.models.RevokeAgentRequest.builder();
     }
+  }
 
-    /**
-     * List agents. #3. Lists the organization's agents as {@code {"agents": [...]}} (Go, Java and
-     * Rust read only that form). {@code org_id} is appended raw by the official clients. Async:
-     * runs on the SDK's daemon executor. Calls GET /api/v1/agents (listAgents).
-     *
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<List<Agent>> listAsync() {
-        return t.async(() -> list());
-    }
+  /**
+   * List agents. #3. Lists the organization's agents as {@code {"agents": [...]}} (Go, Java and
+   * Rust read only that form). {@code org_id} is appended raw by the official clients. Calls GET
+   * /api/v1/agents (listAgents).
+   *
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public List<Agent> list() {
+    return listCall(null);
+  }
 
-    /**
-     * List agents. #3. Lists the organization's agents as {@code {"agents": [...]}} (Go, Java and
-     * Rust read only that form). {@code org_id} is appended raw by the official clients. Calls GET
-     * /api/v1/agents (listAgents).
-     *
-     * @param params the query and header parameters
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public List<Agent> list(ListAgentsParams params) {
-        
-        return listCall(params);
-    }
+  /**
+   * List agents. #3. Lists the organization's agents as {@code {"agents": [...]}} (Go, Java and
+   * Rust read only that form). {@code org_id} is appended raw by the official clients. Async:
+   * runs on the SDK's daemon executor. Calls GET /api/v1/agents (listAgents).
+   *
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<List<Agent>> listAsync() {
+    return t.async(() -> list());
+  }
 
-    /**
-     * List agents. #3. Lists the organization's agents as {@code {"agents": [...]}} (Go, Java and
-     * Rust read only that form). {@code org_id} is appended raw by the official clients. Async:
-     * runs on the SDK's daemon executor. Calls GET /api/v1/agents (listAgents).
-     *
-     * @param params the query and header parameters
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<List<Agent>> listAsync(ListAgentsParams params) {
-        return t.async(() -> list(params));
-    }
+  /**
+   * List agents. #3. Lists the organization's agents as {@code {"agents": [...]}} (Go, Java and
+   * Rust read only that form). {@code org_id} is appended raw by the official clients. Calls GET
+   * /api/v1/agents (listAgents).
+   *
+   * @param params the query and header parameters
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public List<Agent> list(ListAgentsParams params) {
+    return listCall(params);
+  }
 
-    private List<Agent> listCall(ListAgentsParams params) {
-        Operation op = Operation.of("listAgents", "GET", "/api/v1/agents").unwrap("agents");
-        if (params != null) {
-            
-            op.query("org_id", params.getOrgId().orElse(null));
-        }
-        return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> Agent.fromJson(n1, p1)));
-    }
+  /**
+   * List agents. #3. Lists the organization's agents as {@code {"agents": [...]}} (Go, Java and
+   * Rust read only that form). {@code org_id} is appended raw by the official clients. Async:
+   * runs on the SDK's daemon executor. Calls GET /api/v1/agents (listAgents).
+   *
+   * @param params the query and header parameters
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<List<Agent>> listAsync(ListAgentsParams params) {
+    return t.async(() -> list(params));
+  }
 
-    /**
-     * Register an agent. #2. Creates an org-scoped agent record. The official SDKs always send
-     * {@code framework} (default {@code custom}), {@code capabilities} and {@code metadata}; the
-     * newer ones (monorepo HEAD, all five languages) also send {@code public_key}, the PKIX PEM of
-     * an Ed25519 key generated client-side, which the published Python 0.4.0 does not. The answer
-     * is wrapped as {@code {"agent": {...}}} (the Go client reads only that form). Calls POST
-     * /api/v1/agents (createAgent).
-     *
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public Agent create(id.agenttrust.sdk.models.CreateAgentRequest body) {
-        
-        return createCall(body);
+  private List<Agent> listCall(ListAgentsParams params) {
+    Operation op = Operation.of("listAgents", "GET", "/api/v1/agents").unwrap("agents");
+    if (params != null) {
+      op.query("org_id", params.getOrgId().orElse(null));
     }
+    return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> Agent.fromJson(n1, p1)));
+  }
 
-    /**
-     * Register an agent. #2. Creates an org-scoped agent record. The official SDKs always send
-     * {@code framework} (default {@code custom}), {@code capabilities} and {@code metadata}; the
-     * newer ones (monorepo HEAD, all five languages) also send {@code public_key}, the PKIX PEM of
-     * an Ed25519 key generated client-side, which the published Python 0.4.0 does not. The answer
-     * is wrapped as {@code {"agent": {...}}} (the Go client reads only that form). Async: runs on
-     * the SDK's daemon executor. Calls POST /api/v1/agents (createAgent).
-     *
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Agent> createAsync(id.agenttrust.sdk.models.CreateAgentRequest body) {
-        return t.async(() -> create(body));
-    }
+  /**
+   * Register an agent. #2. Creates an org-scoped agent record. The official SDKs always send
+   * {@code framework} (default {@code custom}), {@code capabilities} and {@code metadata}; the
+   * newer ones (monorepo HEAD, all five languages) also send {@code public_key}, the PKIX PEM of
+   * an Ed25519 key generated client-side, which the published Python 0.4.0 does not. The answer
+   * is wrapped as {@code {"agent": {...}}} (the Go client reads only that form). Calls POST
+   * /api/v1/agents (createAgent).
+   *
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public Agent create(id.agenttrust.sdk.models.CreateAgentRequest body) {
+    return createCall(body);
+  }
 
-    private Agent createCall(id.agenttrust.sdk.models.CreateAgentRequest body) {
-        Operation op = Operation.of("createAgent", "POST", "/api/v1/agents").unwrap("agent");
-        if (body == null) {
-            throw Facts.validation("body", "createAgent: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> Agent.fromJson(n, p));
-    }
+  /**
+   * Register an agent. #2. Creates an org-scoped agent record. The official SDKs always send
+   * {@code framework} (default {@code custom}), {@code capabilities} and {@code metadata}; the
+   * newer ones (monorepo HEAD, all five languages) also send {@code public_key}, the PKIX PEM of
+   * an Ed25519 key generated client-side, which the published Python 0.4.0 does not. The answer
+   * is wrapped as {@code {"agent": {...}}} (the Go client reads only that form). Async: runs on
+   * the SDK's daemon executor. Calls POST /api/v1/agents (createAgent).
+   *
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Agent> createAsync(id.agenttrust.sdk.models.CreateAgentRequest body) {
+    return t.async(() -> create(body));
+  }
 
-    /**
-     * Get an agent. #4. Returns one agent record, not wrapped (TypeScript, Go and Rust read it
-     * flat). Calls GET /api/v1/agents/{agent_id} (getAgent).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public Agent get(String agentId) {
-        
-        return getCall(agentId);
+  private Agent createCall(id.agenttrust.sdk.models.CreateAgentRequest body) {
+    Operation op = Operation.of("createAgent", "POST", "/api/v1/agents").unwrap("agent");
+    if (body == null) {
+      throw Facts.validation("body", "createAgent: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> Agent.fromJson(n, p));
+  }
 
-    /**
-     * Get an agent. #4. Returns one agent record, not wrapped (TypeScript, Go and Rust read it
-     * flat). Async: runs on the SDK's daemon executor. Calls GET /api/v1/agents/{agent_id}
-     * (getAgent).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Agent> getAsync(String agentId) {
-        return t.async(() -> get(agentId));
-    }
+  /**
+   * Get an agent. #4. Returns one agent record, not wrapped (TypeScript, Go and Rust read it
+   * flat). Calls GET /api/v1/agents/{agent_id} (getAgent).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public Agent get(String agentId) {
+    return getCall(agentId);
+  }
 
-    private Agent getCall(String agentId) {
-        Operation op = Operation.of("getAgent", "GET", "/api/v1/agents/" + Operation.segment("getAgent", "agent_id", agentId));
-        return t.call(op, (n, p) -> Agent.fromJson(n, p));
-    }
+  /**
+   * Get an agent. #4. Returns one agent record, not wrapped (TypeScript, Go and Rust read it
+   * flat). Async: runs on the SDK's daemon executor. Calls GET /api/v1/agents/{agent_id}
+   * (getAgent).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Agent> getAsync(String agentId) {
+    return t.async(() -> get(agentId));
+  }
 
-    /**
-     * Revoke an agent. #5. Permanently disables the agent and its tokens. Every official client
-     * sends {@code reason} (default {@code manual_revocation}) and ignores the answer. Calls POST
-     * /api/v1/agents/{agent_id}/revoke (revokeAgent).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public Agent revoke(String agentId, id.agenttrust.sdk.models.RevokeAgentRequest body) {
-        
-        return revokeCall(agentId, body);
-    }
+  private Agent getCall(String agentId) {
+    Operation op = Operation.of("getAgent", "GET", "/api/v1/agents/" + Operation.segment("getAgent", "agent_id", agentId));
+    return t.call(op, (n, p) -> Agent.fromJson(n, p));
+  }
 
-    /**
-     * Revoke an agent. #5. Permanently disables the agent and its tokens. Every official client
-     * sends {@code reason} (default {@code manual_revocation}) and ignores the answer. Async: runs
-     * on the SDK's daemon executor. Calls POST /api/v1/agents/{agent_id}/revoke (revokeAgent).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Agent> revokeAsync(String agentId, id.agenttrust.sdk.models.RevokeAgentRequest body) {
-        return t.async(() -> revoke(agentId, body));
-    }
+  /**
+   * Revoke an agent. #5. Permanently disables the agent and its tokens. Every official client
+   * sends {@code reason} (default {@code manual_revocation}) and ignores the answer. Calls POST
+   * /api/v1/agents/{agent_id}/revoke (revokeAgent).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public Agent revoke(String agentId, id.agenttrust.sdk.models.RevokeAgentRequest body) {
+    return revokeCall(agentId, body);
+  }
 
-    /**
-     * Revoke an agent. #5. Permanently disables the agent and its tokens. Every official client
-     * sends {@code reason} (default {@code manual_revocation}) and ignores the answer. Calls POST
-     * /api/v1/agents/{agent_id}/revoke (revokeAgent).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public Agent revoke(String agentId) {
-        
-        return revokeCall(agentId, null);
-    }
+  /**
+   * Revoke an agent. #5. Permanently disables the agent and its tokens. Every official client
+   * sends {@code reason} (default {@code manual_revocation}) and ignores the answer. Async: runs
+   * on the SDK's daemon executor. Calls POST /api/v1/agents/{agent_id}/revoke (revokeAgent).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Agent> revokeAsync(String agentId, id.agenttrust.sdk.models.RevokeAgentRequest body) {
+    return t.async(() -> revoke(agentId, body));
+  }
 
-    /**
-     * Revoke an agent. #5. Permanently disables the agent and its tokens. Every official client
-     * sends {@code reason} (default {@code manual_revocation}) and ignores the answer. Async: runs
-     * on the SDK's daemon executor. Calls POST /api/v1/agents/{agent_id}/revoke (revokeAgent).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Agent> revokeAsync(String agentId) {
-        return t.async(() -> revoke(agentId));
-    }
+  /**
+   * Revoke an agent. #5. Permanently disables the agent and its tokens. Every official client
+   * sends {@code reason} (default {@code manual_revocation}) and ignores the answer. Calls POST
+   * /api/v1/agents/{agent_id}/revoke (revokeAgent).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public Agent revoke(String agentId) {
+    return revokeCall(agentId, null);
+  }
 
-    private Agent revokeCall(String agentId, id.agenttrust.sdk.models.RevokeAgentRequest body) {
-        Operation op = Operation.of("revokeAgent", "POST", "/api/v1/agents/" + Operation.segment("revokeAgent", "agent_id", agentId) + "/revoke");
-        if (body != null) {
-            op.body(body.toJson());
-        }
-        Agent out = t.call(op, (n, p) -> Agent.fromJson(n, p));
-        String evicted = agentId;
-        if (evicted != null) {
-            t.cache().evict("agent_id", evicted);
-        }
-        return out;
+  /**
+   * Revoke an agent. #5. Permanently disables the agent and its tokens. Every official client
+   * sends {@code reason} (default {@code manual_revocation}) and ignores the answer. Async: runs
+   * on the SDK's daemon executor. Calls POST /api/v1/agents/{agent_id}/revoke (revokeAgent).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Agent> revokeAsync(String agentId) {
+    return t.async(() -> revoke(agentId));
+  }
+
+  private Agent revokeCall(String agentId, id.agenttrust.sdk.models.RevokeAgentRequest body) {
+    Operation op = Operation.of("revokeAgent", "POST", "/api/v1/agents/" + Operation.segment("revokeAgent", "agent_id", agentId) + "/revoke");
+    if (body != null) {
+      op.body(body.toJson());
     }
+    Agent out = t.call(op, (n, p) -> Agent.fromJson(n, p));
+    String evicted = agentId;
+    if (evicted != null) {
+      t.cache().evict("agent_id", evicted);
+    }
+    return out;
+  }
 }

@@ -14,204 +14,196 @@ import java.util.concurrent.CompletableFuture;
  * from the client (thread-safe, like the client).
  */
 public final class ApprovalsAPI {
-    private final Transport t;
+  private final Transport t;
+
+  /**
+   * Created by the client.
+   *
+   * @param t the client's transport
+   */
+  public ApprovalsAPI(Transport t) {
+    this.t = t;
+  }
+
+  /**
+   * The request body {@link id.agenttrust.sdk.models.ApprovalDecision}, reachable from this
+   * class as in the guide.
+   */
+  public static final class ApprovalDecision {
+    private ApprovalDecision() {}
 
     /**
-     * Created by the client.
+     * A builder of {@link id.agenttrust.sdk.models.ApprovalDecision}.
      *
-     * @param t the client's transport
+     * @return the builder
      */
-    public ApprovalsAPI(Transport t) {
-        this.t = t;
+    public static id.agenttrust.sdk.models.ApprovalDecision.Builder builder() {
+      return id.agenttrust.sdk.models.ApprovalDecision.builder();
     }
-    
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.ApprovalDecision}, reachable from this
-     * class as in the guide.
-     */
-    public static final class ApprovalDecision {
-        private ApprovalDecision() {}
+  }
 
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.ApprovalDecision}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.ApprovalDecision.Builder builder() {
-            return id.agenttrust.sdk.models.ApprovalDecision.builder();
-        }
-    }
-    
-    /**
-     * Get an approval. #17. Returns an approval request; a pending one past {@code expires_at}
-     * reads as {@code expired}. The gateway has no list of approvals: waiting for a decision polls
-     * this. Calls GET /mcp/approvals/{approval_id} (getApproval).
-     *
-     * @param approvalId The approval's id.
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public ApprovalRequest get(String approvalId) {
-        
-        return getCall(approvalId);
-    }
+  /**
+   * Get an approval. #17. Returns an approval request; a pending one past {@code expires_at}
+   * reads as {@code expired}. The gateway has no list of approvals: waiting for a decision polls
+   * this. Calls GET /mcp/approvals/{approval_id} (getApproval).
+   *
+   * @param approvalId The approval's id.
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public ApprovalRequest get(String approvalId) {
+    return getCall(approvalId);
+  }
 
-    /**
-     * Get an approval. #17. Returns an approval request; a pending one past {@code expires_at}
-     * reads as {@code expired}. The gateway has no list of approvals: waiting for a decision polls
-     * this. Async: runs on the SDK's daemon executor. Calls GET /mcp/approvals/{approval_id}
-     * (getApproval).
-     *
-     * @param approvalId The approval's id.
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<ApprovalRequest> getAsync(String approvalId) {
-        return t.async(() -> get(approvalId));
-    }
+  /**
+   * Get an approval. #17. Returns an approval request; a pending one past {@code expires_at}
+   * reads as {@code expired}. The gateway has no list of approvals: waiting for a decision polls
+   * this. Async: runs on the SDK's daemon executor. Calls GET /mcp/approvals/{approval_id}
+   * (getApproval).
+   *
+   * @param approvalId The approval's id.
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<ApprovalRequest> getAsync(String approvalId) {
+    return t.async(() -> get(approvalId));
+  }
 
-    private ApprovalRequest getCall(String approvalId) {
-        Operation op = Operation.of("getApproval", "GET", "/mcp/approvals/" + Operation.segment("getApproval", "approval_id", approvalId));
-        return t.call(op, (n, p) -> ApprovalRequest.fromJson(n, p));
-    }
+  private ApprovalRequest getCall(String approvalId) {
+    Operation op = Operation.of("getApproval", "GET", "/mcp/approvals/" + Operation.segment("getApproval", "approval_id", approvalId));
+    return t.call(op, (n, p) -> ApprovalRequest.fromJson(n, p));
+  }
 
-    /**
-     * Approve an elevation request. #15. Approves a pending request. {@code decided_by} is always
-     * sent: Python defaults it to {@code sdk_user}, TypeScript to {@code sdk}, the others take it
-     * from the caller. Deciding a request that is no longer pending is a 409. Calls POST
-     * /mcp/approvals/{approval_id}/approve (approveApproval).
-     *
-     * @param approvalId The approval's id.
-     * @param decidedBy Who decided (e.g. an email).
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public ApprovalRequest approve(String approvalId, String decidedBy) {
-        id.agenttrust.sdk.models.ApprovalDecision body = id.agenttrust.sdk.models.ApprovalDecision.builder().decidedBy(decidedBy).build();
-        return approveCall(approvalId, body);
-    }
+  /**
+   * Approve an elevation request. #15. Approves a pending request. {@code decided_by} is always
+   * sent: Python defaults it to {@code sdk_user}, TypeScript to {@code sdk}, the others take it
+   * from the caller. Deciding a request that is no longer pending is a 409. Calls POST
+   * /mcp/approvals/{approval_id}/approve (approveApproval).
+   *
+   * @param approvalId The approval's id.
+   * @param decidedBy Who decided (e.g. an email).
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public ApprovalRequest approve(String approvalId, String decidedBy) {
+    id.agenttrust.sdk.models.ApprovalDecision body = id.agenttrust.sdk.models.ApprovalDecision.builder().decidedBy(decidedBy).build();
+    return approveCall(approvalId, body);
+  }
 
-    /**
-     * Approve an elevation request. #15. Approves a pending request. {@code decided_by} is always
-     * sent: Python defaults it to {@code sdk_user}, TypeScript to {@code sdk}, the others take it
-     * from the caller. Deciding a request that is no longer pending is a 409. Async: runs on the
-     * SDK's daemon executor. Calls POST /mcp/approvals/{approval_id}/approve (approveApproval).
-     *
-     * @param approvalId The approval's id.
-     * @param decidedBy Who decided (e.g. an email).
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<ApprovalRequest> approveAsync(String approvalId, String decidedBy) {
-        return t.async(() -> approve(approvalId, decidedBy));
-    }
+  /**
+   * Approve an elevation request. #15. Approves a pending request. {@code decided_by} is always
+   * sent: Python defaults it to {@code sdk_user}, TypeScript to {@code sdk}, the others take it
+   * from the caller. Deciding a request that is no longer pending is a 409. Async: runs on the
+   * SDK's daemon executor. Calls POST /mcp/approvals/{approval_id}/approve (approveApproval).
+   *
+   * @param approvalId The approval's id.
+   * @param decidedBy Who decided (e.g. an email).
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<ApprovalRequest> approveAsync(String approvalId, String decidedBy) {
+    return t.async(() -> approve(approvalId, decidedBy));
+  }
 
-    /**
-     * Approve an elevation request. #15. Approves a pending request. {@code decided_by} is always
-     * sent: Python defaults it to {@code sdk_user}, TypeScript to {@code sdk}, the others take it
-     * from the caller. Deciding a request that is no longer pending is a 409. Calls POST
-     * /mcp/approvals/{approval_id}/approve (approveApproval).
-     *
-     * @param approvalId The approval's id.
-     * @param body the whole request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public ApprovalRequest approve(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
-        
-        return approveCall(approvalId, body);
-    }
+  /**
+   * Approve an elevation request. #15. Approves a pending request. {@code decided_by} is always
+   * sent: Python defaults it to {@code sdk_user}, TypeScript to {@code sdk}, the others take it
+   * from the caller. Deciding a request that is no longer pending is a 409. Calls POST
+   * /mcp/approvals/{approval_id}/approve (approveApproval).
+   *
+   * @param approvalId The approval's id.
+   * @param body the whole request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public ApprovalRequest approve(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
+    return approveCall(approvalId, body);
+  }
 
-    /**
-     * Approve an elevation request. #15. Approves a pending request. {@code decided_by} is always
-     * sent: Python defaults it to {@code sdk_user}, TypeScript to {@code sdk}, the others take it
-     * from the caller. Deciding a request that is no longer pending is a 409. Async: runs on the
-     * SDK's daemon executor. Calls POST /mcp/approvals/{approval_id}/approve (approveApproval).
-     *
-     * @param approvalId The approval's id.
-     * @param body the whole request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<ApprovalRequest> approveAsync(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
-        return t.async(() -> approve(approvalId, body));
-    }
+  /**
+   * Approve an elevation request. #15. Approves a pending request. {@code decided_by} is always
+   * sent: Python defaults it to {@code sdk_user}, TypeScript to {@code sdk}, the others take it
+   * from the caller. Deciding a request that is no longer pending is a 409. Async: runs on the
+   * SDK's daemon executor. Calls POST /mcp/approvals/{approval_id}/approve (approveApproval).
+   *
+   * @param approvalId The approval's id.
+   * @param body the whole request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<ApprovalRequest> approveAsync(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
+    return t.async(() -> approve(approvalId, body));
+  }
 
-    private ApprovalRequest approveCall(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
-        Operation op = Operation.of("approveApproval", "POST", "/mcp/approvals/" + Operation.segment("approveApproval", "approval_id", approvalId) + "/approve");
-        if (body == null) {
-            throw Facts.validation("body", "approveApproval: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> ApprovalRequest.fromJson(n, p));
+  private ApprovalRequest approveCall(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
+    Operation op = Operation.of("approveApproval", "POST", "/mcp/approvals/" + Operation.segment("approveApproval", "approval_id", approvalId) + "/approve");
+    if (body == null) {
+      throw Facts.validation("body", "approveApproval: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> ApprovalRequest.fromJson(n, p));
+  }
 
-    /**
-     * Deny an elevation request. #16. Denies a pending request; a denied approval stays denied.
-     * {@code decided_by} as for approve. Calls POST /mcp/approvals/{approval_id}/deny
-     * (denyApproval).
-     *
-     * @param approvalId The approval's id.
-     * @param decidedBy Who decided (e.g. an email).
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public ApprovalRequest deny(String approvalId, String decidedBy) {
-        id.agenttrust.sdk.models.ApprovalDecision body = id.agenttrust.sdk.models.ApprovalDecision.builder().decidedBy(decidedBy).build();
-        return denyCall(approvalId, body);
-    }
+  /**
+   * Deny an elevation request. #16. Denies a pending request; a denied approval stays denied.
+   * {@code decided_by} as for approve. Calls POST /mcp/approvals/{approval_id}/deny
+   * (denyApproval).
+   *
+   * @param approvalId The approval's id.
+   * @param decidedBy Who decided (e.g. an email).
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public ApprovalRequest deny(String approvalId, String decidedBy) {
+    id.agenttrust.sdk.models.ApprovalDecision body = id.agenttrust.sdk.models.ApprovalDecision.builder().decidedBy(decidedBy).build();
+    return denyCall(approvalId, body);
+  }
 
-    /**
-     * Deny an elevation request. #16. Denies a pending request; a denied approval stays denied.
-     * {@code decided_by} as for approve. Async: runs on the SDK's daemon executor. Calls POST
-     * /mcp/approvals/{approval_id}/deny (denyApproval).
-     *
-     * @param approvalId The approval's id.
-     * @param decidedBy Who decided (e.g. an email).
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<ApprovalRequest> denyAsync(String approvalId, String decidedBy) {
-        return t.async(() -> deny(approvalId, decidedBy));
-    }
+  /**
+   * Deny an elevation request. #16. Denies a pending request; a denied approval stays denied.
+   * {@code decided_by} as for approve. Async: runs on the SDK's daemon executor. Calls POST
+   * /mcp/approvals/{approval_id}/deny (denyApproval).
+   *
+   * @param approvalId The approval's id.
+   * @param decidedBy Who decided (e.g. an email).
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<ApprovalRequest> denyAsync(String approvalId, String decidedBy) {
+    return t.async(() -> deny(approvalId, decidedBy));
+  }
 
-    /**
-     * Deny an elevation request. #16. Denies a pending request; a denied approval stays denied.
-     * {@code decided_by} as for approve. Calls POST /mcp/approvals/{approval_id}/deny
-     * (denyApproval).
-     *
-     * @param approvalId The approval's id.
-     * @param body the whole request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public ApprovalRequest deny(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
-        
-        return denyCall(approvalId, body);
-    }
+  /**
+   * Deny an elevation request. #16. Denies a pending request; a denied approval stays denied.
+   * {@code decided_by} as for approve. Calls POST /mcp/approvals/{approval_id}/deny
+   * (denyApproval).
+   *
+   * @param approvalId The approval's id.
+   * @param body the whole request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public ApprovalRequest deny(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
+    return denyCall(approvalId, body);
+  }
 
-    /**
-     * Deny an elevation request. #16. Denies a pending request; a denied approval stays denied.
-     * {@code decided_by} as for approve. Async: runs on the SDK's daemon executor. Calls POST
-     * /mcp/approvals/{approval_id}/deny (denyApproval).
-     *
-     * @param approvalId The approval's id.
-     * @param body the whole request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<ApprovalRequest> denyAsync(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
-        return t.async(() -> deny(approvalId, body));
-    }
+  /**
+   * Deny an elevation request. #16. Denies a pending request; a denied approval stays denied.
+   * {@code decided_by} as for approve. Async: runs on the SDK's daemon executor. Calls POST
+   * /mcp/approvals/{approval_id}/deny (denyApproval).
+   *
+   * @param approvalId The approval's id.
+   * @param body the whole request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<ApprovalRequest> denyAsync(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
+    return t.async(() -> deny(approvalId, body));
+  }
 
-    private ApprovalRequest denyCall(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
-        Operation op = Operation.of("denyApproval", "POST", "/mcp/approvals/" + Operation.segment("denyApproval", "approval_id", approvalId) + "/deny");
-        if (body == null) {
-            throw Facts.validation("body", "denyApproval: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> ApprovalRequest.fromJson(n, p));
+  private ApprovalRequest denyCall(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
+    Operation op = Operation.of("denyApproval", "POST", "/mcp/approvals/" + Operation.segment("denyApproval", "approval_id", approvalId) + "/deny");
+    if (body == null) {
+      throw Facts.validation("body", "denyApproval: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> ApprovalRequest.fromJson(n, p));
+  }
 }

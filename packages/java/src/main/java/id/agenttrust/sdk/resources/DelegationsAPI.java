@@ -16,252 +16,240 @@ import java.util.concurrent.CompletableFuture;
  * another. Get it from the client (thread-safe, like the client).
  */
 public final class DelegationsAPI {
-    private final Transport t;
+  private final Transport t;
+
+  /**
+   * Created by the client.
+   *
+   * @param t the client's transport
+   */
+  public DelegationsAPI(Transport t) {
+    this.t = t;
+  }
+
+  /**
+   * The request body {@link id.agenttrust.sdk.models.CreateDelegationRequest}, reachable from
+   * this class as in the guide.
+   */
+  public static final class CreateDelegationRequest {
+    private CreateDelegationRequest() {}
 
     /**
-     * Created by the client.
+     * A builder of {@link id.agenttrust.sdk.models.CreateDelegationRequest}.
      *
-     * @param t the client's transport
+     * @return the builder
      */
-    public DelegationsAPI(Transport t) {
-        this.t = t;
+    public static id.agenttrust.sdk.models.CreateDelegationRequest.Builder builder() {
+      return id.agenttrust.sdk.models.CreateDelegationRequest.builder();
     }
-    
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.CreateDelegationRequest}, reachable
-     * from this class as in the guide.
-     */
-    public static final class CreateDelegationRequest {
-        private CreateDelegationRequest() {}
+  }
 
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.CreateDelegationRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.CreateDelegationRequest.Builder builder() {
-            return id.agenttrust.sdk.models.CreateDelegationRequest.builder();
-        }
-    }
+  /**
+   * The request body {@link id.agenttrust.sdk.models.EmptyObject}, reachable from this class as
+   * in the guide.
+   */
+  public static final class EmptyObject {
+    private EmptyObject() {}
 
     /**
-     * The request body {&#64;link id.agenttrust.sdk.models.EmptyObject}, reachable from this class
-     * as in the guide.
-     */
-    public static final class EmptyObject {
-        private EmptyObject() {}
-
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.EmptyObject}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.EmptyObject.Builder builder() {
-            return id.agenttrust.sdk.models.EmptyObject.builder();
-        }
-    }
-    
-    /**
-     * List delegations. #30. Lists the organization's delegations as {@code {"delegations":
-     * [...]}}. Calls GET /api/v1/delegations (listDelegations).
+     * A builder of {@link id.agenttrust.sdk.models.EmptyObject}.
      *
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     * @return the builder
      */
-    public List<Delegation> list() {
-        
-        return listCall();
+    public static id.agenttrust.sdk.models.EmptyObject.Builder builder() {
+      return id.agenttrust.sdk.models.EmptyObject.builder();
     }
+  }
 
-    /**
-     * List delegations. #30. Lists the organization's delegations as {@code {"delegations":
-     * [...]}}. Async: runs on the SDK's daemon executor. Calls GET /api/v1/delegations
-     * (listDelegations).
-     *
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<List<Delegation>> listAsync() {
-        return t.async(() -> list());
-    }
+  /**
+   * List delegations. #30. Lists the organization's delegations as {@code {"delegations":
+   * [...]}}. Calls GET /api/v1/delegations (listDelegations).
+   *
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public List<Delegation> list() {
+    return listCall();
+  }
 
-    private List<Delegation> listCall() {
-        Operation op = Operation.of("listDelegations", "GET", "/api/v1/delegations").unwrap("delegations");
-        return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> Delegation.fromJson(n1, p1)));
-    }
+  /**
+   * List delegations. #30. Lists the organization's delegations as {@code {"delegations":
+   * [...]}}. Async: runs on the SDK's daemon executor. Calls GET /api/v1/delegations
+   * (listDelegations).
+   *
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<List<Delegation>> listAsync() {
+    return t.async(() -> list());
+  }
 
-    /**
-     * Delegate a scope to another agent. #29. Delegates part of the delegator's capabilities; the
-     * scope may only narrow. Python always sends {@code ttl_seconds} (default 3600), the others
-     * only when given. The answer is wrapped as {@code {"delegation": {...}}} (the Go client reads
-     * only that form). Calls POST /api/v1/delegations (createDelegation).
-     *
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public Delegation create(id.agenttrust.sdk.models.CreateDelegationRequest body) {
-        
-        return createCall(body);
-    }
+  private List<Delegation> listCall() {
+    Operation op = Operation.of("listDelegations", "GET", "/api/v1/delegations").unwrap("delegations");
+    return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> Delegation.fromJson(n1, p1)));
+  }
 
-    /**
-     * Delegate a scope to another agent. #29. Delegates part of the delegator's capabilities; the
-     * scope may only narrow. Python always sends {@code ttl_seconds} (default 3600), the others
-     * only when given. The answer is wrapped as {@code {"delegation": {...}}} (the Go client reads
-     * only that form). Async: runs on the SDK's daemon executor. Calls POST /api/v1/delegations
-     * (createDelegation).
-     *
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Delegation> createAsync(id.agenttrust.sdk.models.CreateDelegationRequest body) {
-        return t.async(() -> create(body));
-    }
+  /**
+   * Delegate a scope to another agent. #29. Delegates part of the delegator's capabilities; the
+   * scope may only narrow. Python always sends {@code ttl_seconds} (default 3600), the others
+   * only when given. The answer is wrapped as {@code {"delegation": {...}}} (the Go client reads
+   * only that form). Calls POST /api/v1/delegations (createDelegation).
+   *
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public Delegation create(id.agenttrust.sdk.models.CreateDelegationRequest body) {
+    return createCall(body);
+  }
 
-    private Delegation createCall(id.agenttrust.sdk.models.CreateDelegationRequest body) {
-        Operation op = Operation.of("createDelegation", "POST", "/api/v1/delegations").unwrap("delegation");
-        if (body == null) {
-            throw Facts.validation("body", "createDelegation: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> Delegation.fromJson(n, p));
-    }
+  /**
+   * Delegate a scope to another agent. #29. Delegates part of the delegator's capabilities; the
+   * scope may only narrow. Python always sends {@code ttl_seconds} (default 3600), the others
+   * only when given. The answer is wrapped as {@code {"delegation": {...}}} (the Go client reads
+   * only that form). Async: runs on the SDK's daemon executor. Calls POST /api/v1/delegations
+   * (createDelegation).
+   *
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Delegation> createAsync(id.agenttrust.sdk.models.CreateDelegationRequest body) {
+    return t.async(() -> create(body));
+  }
 
-    /**
-     * Get a delegation. #31. Returns one delegation, flat (Java and Rust call it). Calls GET
-     * /api/v1/delegations/{delegation_id} (getDelegation).
-     *
-     * @param delegationId The delegation's id.
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public Delegation get(String delegationId) {
-        
-        return getCall(delegationId);
+  private Delegation createCall(id.agenttrust.sdk.models.CreateDelegationRequest body) {
+    Operation op = Operation.of("createDelegation", "POST", "/api/v1/delegations").unwrap("delegation");
+    if (body == null) {
+      throw Facts.validation("body", "createDelegation: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> Delegation.fromJson(n, p));
+  }
 
-    /**
-     * Get a delegation. #31. Returns one delegation, flat (Java and Rust call it). Async: runs on
-     * the SDK's daemon executor. Calls GET /api/v1/delegations/{delegation_id} (getDelegation).
-     *
-     * @param delegationId The delegation's id.
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Delegation> getAsync(String delegationId) {
-        return t.async(() -> get(delegationId));
-    }
+  /**
+   * Get a delegation. #31. Returns one delegation, flat (Java and Rust call it). Calls GET
+   * /api/v1/delegations/{delegation_id} (getDelegation).
+   *
+   * @param delegationId The delegation's id.
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public Delegation get(String delegationId) {
+    return getCall(delegationId);
+  }
 
-    private Delegation getCall(String delegationId) {
-        Operation op = Operation.of("getDelegation", "GET", "/api/v1/delegations/" + Operation.segment("getDelegation", "delegation_id", delegationId));
-        return t.call(op, (n, p) -> Delegation.fromJson(n, p));
-    }
+  /**
+   * Get a delegation. #31. Returns one delegation, flat (Java and Rust call it). Async: runs on
+   * the SDK's daemon executor. Calls GET /api/v1/delegations/{delegation_id} (getDelegation).
+   *
+   * @param delegationId The delegation's id.
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Delegation> getAsync(String delegationId) {
+    return t.async(() -> get(delegationId));
+  }
 
-    /**
-     * Revoke a delegation. #32. Revokes a delegation (a DELETE); its sessions deny further calls.
-     * The official clients ignore the answer. Calls DELETE /api/v1/delegations/{delegation_id}
-     * (revokeDelegation).
-     *
-     * @param delegationId The delegation's id.
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public void revoke(String delegationId) {
-        
-        revokeCall(delegationId);
-    }
+  private Delegation getCall(String delegationId) {
+    Operation op = Operation.of("getDelegation", "GET", "/api/v1/delegations/" + Operation.segment("getDelegation", "delegation_id", delegationId));
+    return t.call(op, (n, p) -> Delegation.fromJson(n, p));
+  }
 
-    /**
-     * Revoke a delegation. #32. Revokes a delegation (a DELETE); its sessions deny further calls.
-     * The official clients ignore the answer. Async: runs on the SDK's daemon executor. Calls
-     * DELETE /api/v1/delegations/{delegation_id} (revokeDelegation).
-     *
-     * @param delegationId The delegation's id.
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Void> revokeAsync(String delegationId) {
-        return t.async(() -> {
-            revoke(delegationId);
-            return null;
-        });
-    }
+  /**
+   * Revoke a delegation. #32. Revokes a delegation (a DELETE); its sessions deny further calls.
+   * The official clients ignore the answer. Calls DELETE /api/v1/delegations/{delegation_id}
+   * (revokeDelegation).
+   *
+   * @param delegationId The delegation's id.
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public void revoke(String delegationId) {
+    revokeCall(delegationId);
+  }
 
-    private Void revokeCall(String delegationId) {
-        Operation op = Operation.of("revokeDelegation", "DELETE", "/api/v1/delegations/" + Operation.segment("revokeDelegation", "delegation_id", delegationId));
-        t.call(op, null);
-        return null;
-    }
+  /**
+   * Revoke a delegation. #32. Revokes a delegation (a DELETE); its sessions deny further calls.
+   * The official clients ignore the answer. Async: runs on the SDK's daemon executor. Calls
+   * DELETE /api/v1/delegations/{delegation_id} (revokeDelegation).
+   *
+   * @param delegationId The delegation's id.
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Void> revokeAsync(String delegationId) {
+    return t.async(() -> {
+      revoke(delegationId);
+      return null;
+    });
+  }
 
-    /**
-     * Initialize a delegated session. #33. Opens a {@code restricted} session for the delegatee
-     * whose scope ceiling is the delegation's scope (path {@code session}, singular). No body
-     * (Java sends {@code {}}). A revoked or expired delegation is a 409. Calls POST
-     * /api/v1/delegations/{delegation_id}/session (initDelegationSession).
-     *
-     * @param delegationId The delegation's id.
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public Session initSession(String delegationId, id.agenttrust.sdk.models.EmptyObject body) {
-        
-        return initSessionCall(delegationId, body);
-    }
+  private Void revokeCall(String delegationId) {
+    Operation op = Operation.of("revokeDelegation", "DELETE", "/api/v1/delegations/" + Operation.segment("revokeDelegation", "delegation_id", delegationId));
+    t.call(op, null);
+    return null;
+  }
 
-    /**
-     * Initialize a delegated session. #33. Opens a {@code restricted} session for the delegatee
-     * whose scope ceiling is the delegation's scope (path {@code session}, singular). No body
-     * (Java sends {@code {}}). A revoked or expired delegation is a 409. Async: runs on the SDK's
-     * daemon executor. Calls POST /api/v1/delegations/{delegation_id}/session
-     * (initDelegationSession).
-     *
-     * @param delegationId The delegation's id.
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Session> initSessionAsync(String delegationId, id.agenttrust.sdk.models.EmptyObject body) {
-        return t.async(() -> initSession(delegationId, body));
-    }
+  /**
+   * Initialize a delegated session. #33. Opens a {@code restricted} session for the delegatee
+   * whose scope ceiling is the delegation's scope (path {@code session}, singular). No body
+   * (Java sends {@code {}}). A revoked or expired delegation is a 409. Calls POST
+   * /api/v1/delegations/{delegation_id}/session (initDelegationSession).
+   *
+   * @param delegationId The delegation's id.
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public Session initSession(String delegationId, id.agenttrust.sdk.models.EmptyObject body) {
+    return initSessionCall(delegationId, body);
+  }
 
-    /**
-     * Initialize a delegated session. #33. Opens a {@code restricted} session for the delegatee
-     * whose scope ceiling is the delegation's scope (path {@code session}, singular). No body
-     * (Java sends {@code {}}). A revoked or expired delegation is a 409. Calls POST
-     * /api/v1/delegations/{delegation_id}/session (initDelegationSession).
-     *
-     * @param delegationId The delegation's id.
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public Session initSession(String delegationId) {
-        
-        return initSessionCall(delegationId, null);
-    }
+  /**
+   * Initialize a delegated session. #33. Opens a {@code restricted} session for the delegatee
+   * whose scope ceiling is the delegation's scope (path {@code session}, singular). No body
+   * (Java sends {@code {}}). A revoked or expired delegation is a 409. Async: runs on the SDK's
+   * daemon executor. Calls POST /api/v1/delegations/{delegation_id}/session
+   * (initDelegationSession).
+   *
+   * @param delegationId The delegation's id.
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Session> initSessionAsync(String delegationId, id.agenttrust.sdk.models.EmptyObject body) {
+    return t.async(() -> initSession(delegationId, body));
+  }
 
-    /**
-     * Initialize a delegated session. #33. Opens a {@code restricted} session for the delegatee
-     * whose scope ceiling is the delegation's scope (path {@code session}, singular). No body
-     * (Java sends {@code {}}). A revoked or expired delegation is a 409. Async: runs on the SDK's
-     * daemon executor. Calls POST /api/v1/delegations/{delegation_id}/session
-     * (initDelegationSession).
-     *
-     * @param delegationId The delegation's id.
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Session> initSessionAsync(String delegationId) {
-        return t.async(() -> initSession(delegationId));
-    }
+  /**
+   * Initialize a delegated session. #33. Opens a {@code restricted} session for the delegatee
+   * whose scope ceiling is the delegation's scope (path {@code session}, singular). No body
+   * (Java sends {@code {}}). A revoked or expired delegation is a 409. Calls POST
+   * /api/v1/delegations/{delegation_id}/session (initDelegationSession).
+   *
+   * @param delegationId The delegation's id.
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public Session initSession(String delegationId) {
+    return initSessionCall(delegationId, null);
+  }
 
-    private Session initSessionCall(String delegationId, id.agenttrust.sdk.models.EmptyObject body) {
-        Operation op = Operation.of("initDelegationSession", "POST", "/api/v1/delegations/" + Operation.segment("initDelegationSession", "delegation_id", delegationId) + "/session");
-        if (body != null) {
-            op.body(body.toJson());
-        }
-        return t.call(op, (n, p) -> Session.fromJson(n, p));
+  /**
+   * Initialize a delegated session. #33. Opens a {@code restricted} session for the delegatee
+   * whose scope ceiling is the delegation's scope (path {@code session}, singular). No body
+   * (Java sends {@code {}}). A revoked or expired delegation is a 409. Async: runs on the SDK's
+   * daemon executor. Calls POST /api/v1/delegations/{delegation_id}/session
+   * (initDelegationSession).
+   *
+   * @param delegationId The delegation's id.
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Session> initSessionAsync(String delegationId) {
+    return t.async(() -> initSession(delegationId));
+  }
+
+  private Session initSessionCall(String delegationId, id.agenttrust.sdk.models.EmptyObject body) {
+    Operation op = Operation.of("initDelegationSession", "POST", "/api/v1/delegations/" + Operation.segment("initDelegationSession", "delegation_id", delegationId) + "/session");
+    if (body != null) {
+      op.body(body.toJson());
     }
+    return t.call(op, (n, p) -> Session.fromJson(n, p));
+  }
 }

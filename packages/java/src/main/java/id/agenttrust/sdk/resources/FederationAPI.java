@@ -16,486 +16,468 @@ import java.util.concurrent.CompletableFuture;
  * sessions. Get it from the client (thread-safe, like the client).
  */
 public final class FederationAPI {
-    private final Transport t;
+  private final Transport t;
+
+  /**
+   * Created by the client.
+   *
+   * @param t the client's transport
+   */
+  public FederationAPI(Transport t) {
+    this.t = t;
+  }
+
+  /**
+   * The request body {@link id.agenttrust.sdk.models.RegisterProviderRequest}, reachable from
+   * this class as in the guide.
+   */
+  public static final class RegisterProviderRequest {
+    private RegisterProviderRequest() {}
 
     /**
-     * Created by the client.
+     * A builder of {@link id.agenttrust.sdk.models.RegisterProviderRequest}.
      *
-     * @param t the client's transport
+     * @return the builder
      */
-    public FederationAPI(Transport t) {
-        this.t = t;
+    public static id.agenttrust.sdk.models.RegisterProviderRequest.Builder builder() {
+      return id.agenttrust.sdk.models.RegisterProviderRequest.builder();
     }
-    
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.RegisterProviderRequest}, reachable
-     * from this class as in the guide.
-     */
-    public static final class RegisterProviderRequest {
-        private RegisterProviderRequest() {}
+  }
 
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.RegisterProviderRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.RegisterProviderRequest.Builder builder() {
-            return id.agenttrust.sdk.models.RegisterProviderRequest.builder();
-        }
-    }
+  /**
+   * The request body {@link id.agenttrust.sdk.models.VerifyFederatedTokenRequest}, reachable
+   * from this class as in the guide.
+   */
+  public static final class VerifyFederatedTokenRequest {
+    private VerifyFederatedTokenRequest() {}
 
     /**
-     * The request body {&#64;link id.agenttrust.sdk.models.VerifyFederatedTokenRequest}, reachable
-     * from this class as in the guide.
-     */
-    public static final class VerifyFederatedTokenRequest {
-        private VerifyFederatedTokenRequest() {}
-
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.VerifyFederatedTokenRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.VerifyFederatedTokenRequest.Builder builder() {
-            return id.agenttrust.sdk.models.VerifyFederatedTokenRequest.builder();
-        }
-    }
-
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.FederatedTokenRequest}, reachable from
-     * this class as in the guide.
-     */
-    public static final class FederatedTokenRequest {
-        private FederatedTokenRequest() {}
-
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.FederatedTokenRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.FederatedTokenRequest.Builder builder() {
-            return id.agenttrust.sdk.models.FederatedTokenRequest.builder();
-        }
-    }
-
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.IssueFederatedTokenRequest}, reachable
-     * from this class as in the guide.
-     */
-    public static final class IssueFederatedTokenRequest {
-        private IssueFederatedTokenRequest() {}
-
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.IssueFederatedTokenRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.IssueFederatedTokenRequest.Builder builder() {
-            return id.agenttrust.sdk.models.IssueFederatedTokenRequest.builder();
-        }
-    }
-
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.RevokeFederatedTokenRequest}, reachable
-     * from this class as in the guide.
-     */
-    public static final class RevokeFederatedTokenRequest {
-        private RevokeFederatedTokenRequest() {}
-
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.RevokeFederatedTokenRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.RevokeFederatedTokenRequest.Builder builder() {
-            return id.agenttrust.sdk.models.RevokeFederatedTokenRequest.builder();
-        }
-    }
-
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.InitFederatedSessionRequest}, reachable
-     * from this class as in the guide.
-     */
-    public static final class InitFederatedSessionRequest {
-        private InitFederatedSessionRequest() {}
-
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.InitFederatedSessionRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.InitFederatedSessionRequest.Builder builder() {
-            return id.agenttrust.sdk.models.InitFederatedSessionRequest.builder();
-        }
-    }
-    
-    /**
-     * List OIDC providers. #35. Lists the registered providers as {@code {"providers": [...]}}.
-     * Calls GET /api/v1/federation/providers (listFederationProviders).
+     * A builder of {@link id.agenttrust.sdk.models.VerifyFederatedTokenRequest}.
      *
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     * @return the builder
      */
-    public List<FederationProvider> listProviders() {
-        
-        return listProvidersCall();
+    public static id.agenttrust.sdk.models.VerifyFederatedTokenRequest.Builder builder() {
+      return id.agenttrust.sdk.models.VerifyFederatedTokenRequest.builder();
     }
+  }
+
+  /**
+   * The request body {@link id.agenttrust.sdk.models.FederatedTokenRequest}, reachable from this
+   * class as in the guide.
+   */
+  public static final class FederatedTokenRequest {
+    private FederatedTokenRequest() {}
 
     /**
-     * List OIDC providers. #35. Lists the registered providers as {@code {"providers": [...]}}.
-     * Async: runs on the SDK's daemon executor. Calls GET /api/v1/federation/providers
-     * (listFederationProviders).
+     * A builder of {@link id.agenttrust.sdk.models.FederatedTokenRequest}.
      *
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     * @return the builder
      */
-    public CompletableFuture<List<FederationProvider>> listProvidersAsync() {
-        return t.async(() -> listProviders());
+    public static id.agenttrust.sdk.models.FederatedTokenRequest.Builder builder() {
+      return id.agenttrust.sdk.models.FederatedTokenRequest.builder();
     }
+  }
 
-    private List<FederationProvider> listProvidersCall() {
-        Operation op = Operation.of("listFederationProviders", "GET", "/api/v1/federation/providers").unwrap("providers");
-        return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> FederationProvider.fromJson(n1, p1)));
-    }
+  /**
+   * The request body {@link id.agenttrust.sdk.models.IssueFederatedTokenRequest}, reachable from
+   * this class as in the guide.
+   */
+  public static final class IssueFederatedTokenRequest {
+    private IssueFederatedTokenRequest() {}
 
     /**
-     * Register an OIDC provider. #34. Trusts ID tokens from an OIDC issuer; one provider per
-     * issuer (409 otherwise). The answer is wrapped as {@code {"provider": {...}}} (the Go client
-     * reads only that form). Calls POST /api/v1/federation/providers (registerFederationProvider).
+     * A builder of {@link id.agenttrust.sdk.models.IssueFederatedTokenRequest}.
      *
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     * @return the builder
      */
-    public FederationProvider registerProvider(id.agenttrust.sdk.models.RegisterProviderRequest body) {
-        
-        return registerProviderCall(body);
+    public static id.agenttrust.sdk.models.IssueFederatedTokenRequest.Builder builder() {
+      return id.agenttrust.sdk.models.IssueFederatedTokenRequest.builder();
     }
+  }
+
+  /**
+   * The request body {@link id.agenttrust.sdk.models.RevokeFederatedTokenRequest}, reachable
+   * from this class as in the guide.
+   */
+  public static final class RevokeFederatedTokenRequest {
+    private RevokeFederatedTokenRequest() {}
 
     /**
-     * Register an OIDC provider. #34. Trusts ID tokens from an OIDC issuer; one provider per
-     * issuer (409 otherwise). The answer is wrapped as {@code {"provider": {...}}} (the Go client
-     * reads only that form). Async: runs on the SDK's daemon executor. Calls POST
-     * /api/v1/federation/providers (registerFederationProvider).
+     * A builder of {@link id.agenttrust.sdk.models.RevokeFederatedTokenRequest}.
      *
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     * @return the builder
      */
-    public CompletableFuture<FederationProvider> registerProviderAsync(id.agenttrust.sdk.models.RegisterProviderRequest body) {
-        return t.async(() -> registerProvider(body));
+    public static id.agenttrust.sdk.models.RevokeFederatedTokenRequest.Builder builder() {
+      return id.agenttrust.sdk.models.RevokeFederatedTokenRequest.builder();
     }
+  }
 
-    private FederationProvider registerProviderCall(id.agenttrust.sdk.models.RegisterProviderRequest body) {
-        Operation op = Operation.of("registerFederationProvider", "POST", "/api/v1/federation/providers").unwrap("provider");
-        if (body == null) {
-            throw Facts.validation("body", "registerFederationProvider: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> FederationProvider.fromJson(n, p));
-    }
+  /**
+   * The request body {@link id.agenttrust.sdk.models.InitFederatedSessionRequest}, reachable
+   * from this class as in the guide.
+   */
+  public static final class InitFederatedSessionRequest {
+    private InitFederatedSessionRequest() {}
 
     /**
-     * Delete an OIDC provider. #36. Stops trusting the provider's tokens. The official clients
-     * ignore the answer. Calls DELETE /api/v1/federation/providers/{provider_id}
-     * (deleteFederationProvider).
+     * A builder of {@link id.agenttrust.sdk.models.InitFederatedSessionRequest}.
      *
-     * @param providerId The federation provider's id.
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     * @return the builder
      */
-    public void deleteProvider(String providerId) {
-        
-        deleteProviderCall(providerId);
+    public static id.agenttrust.sdk.models.InitFederatedSessionRequest.Builder builder() {
+      return id.agenttrust.sdk.models.InitFederatedSessionRequest.builder();
     }
+  }
 
-    /**
-     * Delete an OIDC provider. #36. Stops trusting the provider's tokens. The official clients
-     * ignore the answer. Async: runs on the SDK's daemon executor. Calls DELETE
-     * /api/v1/federation/providers/{provider_id} (deleteFederationProvider).
-     *
-     * @param providerId The federation provider's id.
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Void> deleteProviderAsync(String providerId) {
-        return t.async(() -> {
-            deleteProvider(providerId);
-            return null;
-        });
-    }
+  /**
+   * List OIDC providers. #35. Lists the registered providers as {@code {"providers": [...]}}.
+   * Calls GET /api/v1/federation/providers (listFederationProviders).
+   *
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public List<FederationProvider> listProviders() {
+    return listProvidersCall();
+  }
 
-    private Void deleteProviderCall(String providerId) {
-        Operation op = Operation.of("deleteFederationProvider", "DELETE", "/api/v1/federation/providers/" + Operation.segment("deleteFederationProvider", "provider_id", providerId));
-        t.call(op, null);
-        return null;
-    }
+  /**
+   * List OIDC providers. #35. Lists the registered providers as {@code {"providers": [...]}}.
+   * Async: runs on the SDK's daemon executor. Calls GET /api/v1/federation/providers
+   * (listFederationProviders).
+   *
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<List<FederationProvider>> listProvidersAsync() {
+    return t.async(() -> listProviders());
+  }
 
-    /**
-     * Verify an external ID token. #37. Verifies an ID token from a registered provider
-     * (server-side, against the provider's JWKS); an invalid token is {@code valid: false} with an
-     * {@code error}, never an HTTP error. TypeScript, Go, Java and Rust call this path; Python
-     * calls {@code /api/v1/federation/tokens/introspect} (#38) for the same check. Our SDKs'
-     * {@code verifyToken} calls this one. Calls POST /api/v1/federation/tokens/verify
-     * (verifyFederatedToken).
-     *
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public FederatedTokenVerification verifyToken(id.agenttrust.sdk.models.VerifyFederatedTokenRequest body) {
-        
-        return verifyTokenCall(body);
-    }
+  private List<FederationProvider> listProvidersCall() {
+    Operation op = Operation.of("listFederationProviders", "GET", "/api/v1/federation/providers").unwrap("providers");
+    return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> FederationProvider.fromJson(n1, p1)));
+  }
 
-    /**
-     * Verify an external ID token. #37. Verifies an ID token from a registered provider
-     * (server-side, against the provider's JWKS); an invalid token is {@code valid: false} with an
-     * {@code error}, never an HTTP error. TypeScript, Go, Java and Rust call this path; Python
-     * calls {@code /api/v1/federation/tokens/introspect} (#38) for the same check. Our SDKs'
-     * {@code verifyToken} calls this one. Async: runs on the SDK's daemon executor. Calls POST
-     * /api/v1/federation/tokens/verify (verifyFederatedToken).
-     *
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<FederatedTokenVerification> verifyTokenAsync(id.agenttrust.sdk.models.VerifyFederatedTokenRequest body) {
-        return t.async(() -> verifyToken(body));
-    }
+  /**
+   * Register an OIDC provider. #34. Trusts ID tokens from an OIDC issuer; one provider per
+   * issuer (409 otherwise). The answer is wrapped as {@code {"provider": {...}}} (the Go client
+   * reads only that form). Calls POST /api/v1/federation/providers (registerFederationProvider).
+   *
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public FederationProvider registerProvider(id.agenttrust.sdk.models.RegisterProviderRequest body) {
+    return registerProviderCall(body);
+  }
 
-    private FederatedTokenVerification verifyTokenCall(id.agenttrust.sdk.models.VerifyFederatedTokenRequest body) {
-        Operation op = Operation.of("verifyFederatedToken", "POST", "/api/v1/federation/tokens/verify");
-        if (body == null) {
-            throw Facts.validation("body", "verifyFederatedToken: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> FederatedTokenVerification.fromJson(n, p));
-    }
+  /**
+   * Register an OIDC provider. #34. Trusts ID tokens from an OIDC issuer; one provider per
+   * issuer (409 otherwise). The answer is wrapped as {@code {"provider": {...}}} (the Go client
+   * reads only that form). Async: runs on the SDK's daemon executor. Calls POST
+   * /api/v1/federation/providers (registerFederationProvider).
+   *
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<FederationProvider> registerProviderAsync(id.agenttrust.sdk.models.RegisterProviderRequest body) {
+    return t.async(() -> registerProvider(body));
+  }
 
-    /**
-     * Introspect an external ID token (Python's path). #38. The official Python client's path for
-     * the federated token check (its {@code introspect_token}, and {@code verify_token} as an
-     * alias). Same request as #37; the answer carries {@code active} and, for older readers,
-     * {@code valid} with the same value. {@code token} may also be a {@code fed_} federation
-     * session token. Calls POST /api/v1/federation/tokens/introspect (introspectFederatedToken).
-     *
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public FederatedTokenIntrospection introspectToken(id.agenttrust.sdk.models.FederatedTokenRequest body) {
-        
-        return introspectTokenCall(body);
+  private FederationProvider registerProviderCall(id.agenttrust.sdk.models.RegisterProviderRequest body) {
+    Operation op = Operation.of("registerFederationProvider", "POST", "/api/v1/federation/providers").unwrap("provider");
+    if (body == null) {
+      throw Facts.validation("body", "registerFederationProvider: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> FederationProvider.fromJson(n, p));
+  }
 
-    /**
-     * Introspect an external ID token (Python's path). #38. The official Python client's path for
-     * the federated token check (its {@code introspect_token}, and {@code verify_token} as an
-     * alias). Same request as #37; the answer carries {@code active} and, for older readers,
-     * {@code valid} with the same value. {@code token} may also be a {@code fed_} federation
-     * session token. Async: runs on the SDK's daemon executor. Calls POST
-     * /api/v1/federation/tokens/introspect (introspectFederatedToken).
-     *
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<FederatedTokenIntrospection> introspectTokenAsync(id.agenttrust.sdk.models.FederatedTokenRequest body) {
-        return t.async(() -> introspectToken(body));
-    }
+  /**
+   * Delete an OIDC provider. #36. Stops trusting the provider's tokens. The official clients
+   * ignore the answer. Calls DELETE /api/v1/federation/providers/{provider_id}
+   * (deleteFederationProvider).
+   *
+   * @param providerId The federation provider's id.
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public void deleteProvider(String providerId) {
+    deleteProviderCall(providerId);
+  }
 
-    private FederatedTokenIntrospection introspectTokenCall(id.agenttrust.sdk.models.FederatedTokenRequest body) {
-        Operation op = Operation.of("introspectFederatedToken", "POST", "/api/v1/federation/tokens/introspect");
-        if (body == null) {
-            throw Facts.validation("body", "introspectFederatedToken: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> FederatedTokenIntrospection.fromJson(n, p));
-    }
+  /**
+   * Delete an OIDC provider. #36. Stops trusting the provider's tokens. The official clients
+   * ignore the answer. Async: runs on the SDK's daemon executor. Calls DELETE
+   * /api/v1/federation/providers/{provider_id} (deleteFederationProvider).
+   *
+   * @param providerId The federation provider's id.
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Void> deleteProviderAsync(String providerId) {
+    return t.async(() -> {
+      deleteProvider(providerId);
+      return null;
+    });
+  }
 
-    /**
-     * Issue a federated ID token. #39. TypeScript ({@code issueIDToken}), Go ({@code
-     * IssueIDToken}, marked deprecated there: "AgentTrust does not issue OIDC ID tokens"), Java
-     * and Rust ({@code issue_token}) call it; Python does not. {@code scopes} defaults to {@code
-     * []} in TypeScript, Java never sends it; nobody sends {@code nonce}. The answer carries the
-     * token as {@code id_token} (older gateways: {@code token}). Calls POST
-     * /api/v1/federation/tokens/issue (issueFederatedToken).
-     *
-     * @param agentId The agent the token is for.
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public IssuedFederatedToken issueIdToken(String agentId) {
-        id.agenttrust.sdk.models.IssueFederatedTokenRequest body = id.agenttrust.sdk.models.IssueFederatedTokenRequest.builder().agentId(agentId).build();
-        return issueIdTokenCall(body);
-    }
+  private Void deleteProviderCall(String providerId) {
+    Operation op = Operation.of("deleteFederationProvider", "DELETE", "/api/v1/federation/providers/" + Operation.segment("deleteFederationProvider", "provider_id", providerId));
+    t.call(op, null);
+    return null;
+  }
 
-    /**
-     * Issue a federated ID token. #39. TypeScript ({@code issueIDToken}), Go ({@code
-     * IssueIDToken}, marked deprecated there: "AgentTrust does not issue OIDC ID tokens"), Java
-     * and Rust ({@code issue_token}) call it; Python does not. {@code scopes} defaults to {@code
-     * []} in TypeScript, Java never sends it; nobody sends {@code nonce}. The answer carries the
-     * token as {@code id_token} (older gateways: {@code token}). Async: runs on the SDK's daemon
-     * executor. Calls POST /api/v1/federation/tokens/issue (issueFederatedToken).
-     *
-     * @param agentId The agent the token is for.
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<IssuedFederatedToken> issueIdTokenAsync(String agentId) {
-        return t.async(() -> issueIdToken(agentId));
-    }
+  /**
+   * Verify an external ID token. #37. Verifies an ID token from a registered provider
+   * (server-side, against the provider's JWKS); an invalid token is {@code valid: false} with an
+   * {@code error}, never an HTTP error. TypeScript, Go, Java and Rust call this path; Python
+   * calls {@code /api/v1/federation/tokens/introspect} (#38) for the same check. Our SDKs'
+   * {@code verifyToken} calls this one. Calls POST /api/v1/federation/tokens/verify
+   * (verifyFederatedToken).
+   *
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public FederatedTokenVerification verifyToken(id.agenttrust.sdk.models.VerifyFederatedTokenRequest body) {
+    return verifyTokenCall(body);
+  }
 
-    /**
-     * Issue a federated ID token. #39. TypeScript ({@code issueIDToken}), Go ({@code
-     * IssueIDToken}, marked deprecated there: "AgentTrust does not issue OIDC ID tokens"), Java
-     * and Rust ({@code issue_token}) call it; Python does not. {@code scopes} defaults to {@code
-     * []} in TypeScript, Java never sends it; nobody sends {@code nonce}. The answer carries the
-     * token as {@code id_token} (older gateways: {@code token}). Calls POST
-     * /api/v1/federation/tokens/issue (issueFederatedToken).
-     *
-     * @param body the whole request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public IssuedFederatedToken issueIdToken(id.agenttrust.sdk.models.IssueFederatedTokenRequest body) {
-        
-        return issueIdTokenCall(body);
-    }
+  /**
+   * Verify an external ID token. #37. Verifies an ID token from a registered provider
+   * (server-side, against the provider's JWKS); an invalid token is {@code valid: false} with an
+   * {@code error}, never an HTTP error. TypeScript, Go, Java and Rust call this path; Python
+   * calls {@code /api/v1/federation/tokens/introspect} (#38) for the same check. Our SDKs'
+   * {@code verifyToken} calls this one. Async: runs on the SDK's daemon executor. Calls POST
+   * /api/v1/federation/tokens/verify (verifyFederatedToken).
+   *
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<FederatedTokenVerification> verifyTokenAsync(id.agenttrust.sdk.models.VerifyFederatedTokenRequest body) {
+    return t.async(() -> verifyToken(body));
+  }
 
-    /**
-     * Issue a federated ID token. #39. TypeScript ({@code issueIDToken}), Go ({@code
-     * IssueIDToken}, marked deprecated there: "AgentTrust does not issue OIDC ID tokens"), Java
-     * and Rust ({@code issue_token}) call it; Python does not. {@code scopes} defaults to {@code
-     * []} in TypeScript, Java never sends it; nobody sends {@code nonce}. The answer carries the
-     * token as {@code id_token} (older gateways: {@code token}). Async: runs on the SDK's daemon
-     * executor. Calls POST /api/v1/federation/tokens/issue (issueFederatedToken).
-     *
-     * @param body the whole request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<IssuedFederatedToken> issueIdTokenAsync(id.agenttrust.sdk.models.IssueFederatedTokenRequest body) {
-        return t.async(() -> issueIdToken(body));
+  private FederatedTokenVerification verifyTokenCall(id.agenttrust.sdk.models.VerifyFederatedTokenRequest body) {
+    Operation op = Operation.of("verifyFederatedToken", "POST", "/api/v1/federation/tokens/verify");
+    if (body == null) {
+      throw Facts.validation("body", "verifyFederatedToken: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> FederatedTokenVerification.fromJson(n, p));
+  }
 
-    private IssuedFederatedToken issueIdTokenCall(id.agenttrust.sdk.models.IssueFederatedTokenRequest body) {
-        Operation op = Operation.of("issueFederatedToken", "POST", "/api/v1/federation/tokens/issue");
-        if (body == null) {
-            throw Facts.validation("body", "issueFederatedToken: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> IssuedFederatedToken.fromJson(n, p));
-    }
+  /**
+   * Introspect an external ID token (Python's path). #38. The official Python client's path for
+   * the federated token check (its {@code introspect_token}, and {@code verify_token} as an
+   * alias). Same request as #37; the answer carries {@code active} and, for older readers,
+   * {@code valid} with the same value. {@code token} may also be a {@code fed_} federation
+   * session token. Calls POST /api/v1/federation/tokens/introspect (introspectFederatedToken).
+   *
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public FederatedTokenIntrospection introspectToken(id.agenttrust.sdk.models.FederatedTokenRequest body) {
+    return introspectTokenCall(body);
+  }
 
-    /**
-     * Revoke a federated token. #40. Revokes a token issued by #39 or a {@code fed_} session token
-     * (Rust {@code revoke_token} only). The answer is ignored. Calls POST
-     * /api/v1/federation/tokens/revoke (revokeFederatedToken).
-     *
-     * @param token The token to revoke.
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public void revokeToken(String token) {
-        id.agenttrust.sdk.models.RevokeFederatedTokenRequest body = id.agenttrust.sdk.models.RevokeFederatedTokenRequest.builder().token(token).build();
-        revokeTokenCall(body);
-    }
+  /**
+   * Introspect an external ID token (Python's path). #38. The official Python client's path for
+   * the federated token check (its {@code introspect_token}, and {@code verify_token} as an
+   * alias). Same request as #37; the answer carries {@code active} and, for older readers,
+   * {@code valid} with the same value. {@code token} may also be a {@code fed_} federation
+   * session token. Async: runs on the SDK's daemon executor. Calls POST
+   * /api/v1/federation/tokens/introspect (introspectFederatedToken).
+   *
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<FederatedTokenIntrospection> introspectTokenAsync(id.agenttrust.sdk.models.FederatedTokenRequest body) {
+    return t.async(() -> introspectToken(body));
+  }
 
-    /**
-     * Revoke a federated token. #40. Revokes a token issued by #39 or a {@code fed_} session token
-     * (Rust {@code revoke_token} only). The answer is ignored. Async: runs on the SDK's daemon
-     * executor. Calls POST /api/v1/federation/tokens/revoke (revokeFederatedToken).
-     *
-     * @param token The token to revoke.
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Void> revokeTokenAsync(String token) {
-        return t.async(() -> {
-            revokeToken(token);
-            return null;
-        });
+  private FederatedTokenIntrospection introspectTokenCall(id.agenttrust.sdk.models.FederatedTokenRequest body) {
+    Operation op = Operation.of("introspectFederatedToken", "POST", "/api/v1/federation/tokens/introspect");
+    if (body == null) {
+      throw Facts.validation("body", "introspectFederatedToken: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> FederatedTokenIntrospection.fromJson(n, p));
+  }
 
-    /**
-     * Revoke a federated token. #40. Revokes a token issued by #39 or a {@code fed_} session token
-     * (Rust {@code revoke_token} only). The answer is ignored. Calls POST
-     * /api/v1/federation/tokens/revoke (revokeFederatedToken).
-     *
-     * @param body the whole request body
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public void revokeToken(id.agenttrust.sdk.models.RevokeFederatedTokenRequest body) {
-        
-        revokeTokenCall(body);
-    }
+  /**
+   * Issue a federated ID token. #39. TypeScript ({@code issueIDToken}), Go ({@code
+   * IssueIDToken}, marked deprecated there: "AgentTrust does not issue OIDC ID tokens"), Java
+   * and Rust ({@code issue_token}) call it; Python does not. {@code scopes} defaults to {@code
+   * []} in TypeScript, Java never sends it; nobody sends {@code nonce}. The answer carries the
+   * token as {@code id_token} (older gateways: {@code token}). Calls POST
+   * /api/v1/federation/tokens/issue (issueFederatedToken).
+   *
+   * @param agentId The agent the token is for.
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public IssuedFederatedToken issueIdToken(String agentId) {
+    id.agenttrust.sdk.models.IssueFederatedTokenRequest body = id.agenttrust.sdk.models.IssueFederatedTokenRequest.builder().agentId(agentId).build();
+    return issueIdTokenCall(body);
+  }
 
-    /**
-     * Revoke a federated token. #40. Revokes a token issued by #39 or a {@code fed_} session token
-     * (Rust {@code revoke_token} only). The answer is ignored. Async: runs on the SDK's daemon
-     * executor. Calls POST /api/v1/federation/tokens/revoke (revokeFederatedToken).
-     *
-     * @param body the whole request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Void> revokeTokenAsync(id.agenttrust.sdk.models.RevokeFederatedTokenRequest body) {
-        return t.async(() -> {
-            revokeToken(body);
-            return null;
-        });
-    }
+  /**
+   * Issue a federated ID token. #39. TypeScript ({@code issueIDToken}), Go ({@code
+   * IssueIDToken}, marked deprecated there: "AgentTrust does not issue OIDC ID tokens"), Java
+   * and Rust ({@code issue_token}) call it; Python does not. {@code scopes} defaults to {@code
+   * []} in TypeScript, Java never sends it; nobody sends {@code nonce}. The answer carries the
+   * token as {@code id_token} (older gateways: {@code token}). Async: runs on the SDK's daemon
+   * executor. Calls POST /api/v1/federation/tokens/issue (issueFederatedToken).
+   *
+   * @param agentId The agent the token is for.
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<IssuedFederatedToken> issueIdTokenAsync(String agentId) {
+    return t.async(() -> issueIdToken(agentId));
+  }
 
-    private Void revokeTokenCall(id.agenttrust.sdk.models.RevokeFederatedTokenRequest body) {
-        Operation op = Operation.of("revokeFederatedToken", "POST", "/api/v1/federation/tokens/revoke");
-        if (body == null) {
-            throw Facts.validation("body", "revokeFederatedToken: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        t.call(op, null);
-        return null;
-    }
+  /**
+   * Issue a federated ID token. #39. TypeScript ({@code issueIDToken}), Go ({@code
+   * IssueIDToken}, marked deprecated there: "AgentTrust does not issue OIDC ID tokens"), Java
+   * and Rust ({@code issue_token}) call it; Python does not. {@code scopes} defaults to {@code
+   * []} in TypeScript, Java never sends it; nobody sends {@code nonce}. The answer carries the
+   * token as {@code id_token} (older gateways: {@code token}). Calls POST
+   * /api/v1/federation/tokens/issue (issueFederatedToken).
+   *
+   * @param body the whole request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public IssuedFederatedToken issueIdToken(id.agenttrust.sdk.models.IssueFederatedTokenRequest body) {
+    return issueIdTokenCall(body);
+  }
 
-    /**
-     * Initialize a session from an external ID token. #41. Bridges a verified external ID token
-     * into a session ({@code source: federation}) for the federated principal. An invalid token is
-     * a 401. Calls POST /api/v1/federation/sessions/init (initFederatedSession).
-     *
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public Session initSession(id.agenttrust.sdk.models.InitFederatedSessionRequest body) {
-        
-        return initSessionCall(body);
-    }
+  /**
+   * Issue a federated ID token. #39. TypeScript ({@code issueIDToken}), Go ({@code
+   * IssueIDToken}, marked deprecated there: "AgentTrust does not issue OIDC ID tokens"), Java
+   * and Rust ({@code issue_token}) call it; Python does not. {@code scopes} defaults to {@code
+   * []} in TypeScript, Java never sends it; nobody sends {@code nonce}. The answer carries the
+   * token as {@code id_token} (older gateways: {@code token}). Async: runs on the SDK's daemon
+   * executor. Calls POST /api/v1/federation/tokens/issue (issueFederatedToken).
+   *
+   * @param body the whole request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<IssuedFederatedToken> issueIdTokenAsync(id.agenttrust.sdk.models.IssueFederatedTokenRequest body) {
+    return t.async(() -> issueIdToken(body));
+  }
 
-    /**
-     * Initialize a session from an external ID token. #41. Bridges a verified external ID token
-     * into a session ({@code source: federation}) for the federated principal. An invalid token is
-     * a 401. Async: runs on the SDK's daemon executor. Calls POST /api/v1/federation/sessions/init
-     * (initFederatedSession).
-     *
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Session> initSessionAsync(id.agenttrust.sdk.models.InitFederatedSessionRequest body) {
-        return t.async(() -> initSession(body));
+  private IssuedFederatedToken issueIdTokenCall(id.agenttrust.sdk.models.IssueFederatedTokenRequest body) {
+    Operation op = Operation.of("issueFederatedToken", "POST", "/api/v1/federation/tokens/issue");
+    if (body == null) {
+      throw Facts.validation("body", "issueFederatedToken: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> IssuedFederatedToken.fromJson(n, p));
+  }
 
-    private Session initSessionCall(id.agenttrust.sdk.models.InitFederatedSessionRequest body) {
-        Operation op = Operation.of("initFederatedSession", "POST", "/api/v1/federation/sessions/init");
-        if (body == null) {
-            throw Facts.validation("body", "initFederatedSession: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> Session.fromJson(n, p));
+  /**
+   * Revoke a federated token. #40. Revokes a token issued by #39 or a {@code fed_} session token
+   * (Rust {@code revoke_token} only). The answer is ignored. Calls POST
+   * /api/v1/federation/tokens/revoke (revokeFederatedToken).
+   *
+   * @param token The token to revoke.
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public void revokeToken(String token) {
+    id.agenttrust.sdk.models.RevokeFederatedTokenRequest body = id.agenttrust.sdk.models.RevokeFederatedTokenRequest.builder().token(token).build();
+    revokeTokenCall(body);
+  }
+
+  /**
+   * Revoke a federated token. #40. Revokes a token issued by #39 or a {@code fed_} session token
+   * (Rust {@code revoke_token} only). The answer is ignored. Async: runs on the SDK's daemon
+   * executor. Calls POST /api/v1/federation/tokens/revoke (revokeFederatedToken).
+   *
+   * @param token The token to revoke.
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Void> revokeTokenAsync(String token) {
+    return t.async(() -> {
+      revokeToken(token);
+      return null;
+    });
+  }
+
+  /**
+   * Revoke a federated token. #40. Revokes a token issued by #39 or a {@code fed_} session token
+   * (Rust {@code revoke_token} only). The answer is ignored. Calls POST
+   * /api/v1/federation/tokens/revoke (revokeFederatedToken).
+   *
+   * @param body the whole request body
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public void revokeToken(id.agenttrust.sdk.models.RevokeFederatedTokenRequest body) {
+    revokeTokenCall(body);
+  }
+
+  /**
+   * Revoke a federated token. #40. Revokes a token issued by #39 or a {@code fed_} session token
+   * (Rust {@code revoke_token} only). The answer is ignored. Async: runs on the SDK's daemon
+   * executor. Calls POST /api/v1/federation/tokens/revoke (revokeFederatedToken).
+   *
+   * @param body the whole request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Void> revokeTokenAsync(id.agenttrust.sdk.models.RevokeFederatedTokenRequest body) {
+    return t.async(() -> {
+      revokeToken(body);
+      return null;
+    });
+  }
+
+  private Void revokeTokenCall(id.agenttrust.sdk.models.RevokeFederatedTokenRequest body) {
+    Operation op = Operation.of("revokeFederatedToken", "POST", "/api/v1/federation/tokens/revoke");
+    if (body == null) {
+      throw Facts.validation("body", "revokeFederatedToken: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    t.call(op, null);
+    return null;
+  }
+
+  /**
+   * Initialize a session from an external ID token. #41. Bridges a verified external ID token
+   * into a session ({@code source: federation}) for the federated principal. An invalid token is
+   * a 401. Calls POST /api/v1/federation/sessions/init (initFederatedSession).
+   *
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public Session initSession(id.agenttrust.sdk.models.InitFederatedSessionRequest body) {
+    return initSessionCall(body);
+  }
+
+  /**
+   * Initialize a session from an external ID token. #41. Bridges a verified external ID token
+   * into a session ({@code source: federation}) for the federated principal. An invalid token is
+   * a 401. Async: runs on the SDK's daemon executor. Calls POST /api/v1/federation/sessions/init
+   * (initFederatedSession).
+   *
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Session> initSessionAsync(id.agenttrust.sdk.models.InitFederatedSessionRequest body) {
+    return t.async(() -> initSession(body));
+  }
+
+  private Session initSessionCall(id.agenttrust.sdk.models.InitFederatedSessionRequest body) {
+    Operation op = Operation.of("initFederatedSession", "POST", "/api/v1/federation/sessions/init");
+    if (body == null) {
+      throw Facts.validation("body", "initFederatedSession: the request body is required");
+    }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> Session.fromJson(n, p));
+  }
 }

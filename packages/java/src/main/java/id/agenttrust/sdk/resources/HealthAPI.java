@@ -12,43 +12,40 @@ import java.util.concurrent.CompletableFuture;
  * client (thread-safe, like the client).
  */
 public final class HealthAPI {
-    private final Transport t;
+  private final Transport t;
 
-    /**
-     * Created by the client.
-     *
-     * @param t the client's transport
-     */
-    public HealthAPI(Transport t) {
-        this.t = t;
-    }
-    
-    
-    /**
-     * Check gateway health. #1. Whether the gateway is up. The official Python client returns the
-     * raw body. Calls GET /health (getHealth).
-     *
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public HealthResponse health() {
-        
-        return healthCall();
-    }
+  /**
+   * Created by the client.
+   *
+   * @param t the client's transport
+   */
+  public HealthAPI(Transport t) {
+    this.t = t;
+  }
 
-    /**
-     * Check gateway health. #1. Whether the gateway is up. The official Python client returns the
-     * raw body. Async: runs on the SDK's daemon executor. Calls GET /health (getHealth).
-     *
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<HealthResponse> healthAsync() {
-        return t.async(() -> health());
-    }
+  /**
+   * Check gateway health. #1. Whether the gateway is up. The official Python client returns the
+   * raw body. Calls GET /health (getHealth).
+   *
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public HealthResponse health() {
+    return healthCall();
+  }
 
-    private HealthResponse healthCall() {
-        Operation op = Operation.of("getHealth", "GET", "/health");
-        return t.call(op, (n, p) -> HealthResponse.fromJson(n, p));
-    }
+  /**
+   * Check gateway health. #1. Whether the gateway is up. The official Python client returns the
+   * raw body. Async: runs on the SDK's daemon executor. Calls GET /health (getHealth).
+   *
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<HealthResponse> healthAsync() {
+    return t.async(() -> health());
+  }
+
+  private HealthResponse healthCall() {
+    Operation op = Operation.of("getHealth", "GET", "/health");
+    return t.call(op, (n, p) -> HealthResponse.fromJson(n, p));
+  }
 }

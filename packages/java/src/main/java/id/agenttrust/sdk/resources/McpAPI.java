@@ -17,236 +17,226 @@ import java.util.concurrent.CompletableFuture;
  * proxy. Get it from the client (thread-safe, like the client).
  */
 public final class McpAPI {
-    private final Transport t;
+  private final Transport t;
+
+  /**
+   * Created by the client.
+   *
+   * @param t the client's transport
+   */
+  public McpAPI(Transport t) {
+    this.t = t;
+  }
+
+  /**
+   * The request body {@link id.agenttrust.sdk.models.RegisterMcpServerRequest}, reachable from
+   * this class as in the guide.
+   */
+  public static final class RegisterMcpServerRequest {
+    private RegisterMcpServerRequest() {}
 
     /**
-     * Created by the client.
+     * A builder of {@link id.agenttrust.sdk.models.RegisterMcpServerRequest}.
      *
-     * @param t the client's transport
+     * @return the builder
      */
-    public McpAPI(Transport t) {
-        this.t = t;
+    public static id.agenttrust.sdk.models.RegisterMcpServerRequest.Builder builder() {
+      return id.agenttrust.sdk.models.RegisterMcpServerRequest.builder();
     }
-    
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.RegisterMcpServerRequest}, reachable
-     * from this class as in the guide.
-     */
-    public static final class RegisterMcpServerRequest {
-        private RegisterMcpServerRequest() {}
+  }
 
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.RegisterMcpServerRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.RegisterMcpServerRequest.Builder builder() {
-            return id.agenttrust.sdk.models.RegisterMcpServerRequest.builder();
-        }
-    }
+  /**
+   * The request body {@link id.agenttrust.sdk.models.McpRpcRequest}, reachable from this class
+   * as in the guide.
+   */
+  public static final class McpRpcRequest {
+    private McpRpcRequest() {}
 
     /**
-     * The request body {&#64;link id.agenttrust.sdk.models.McpRpcRequest}, reachable from this
-     * class as in the guide.
-     */
-    public static final class McpRpcRequest {
-        private McpRpcRequest() {}
-
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.McpRpcRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.McpRpcRequest.Builder builder() {
-            return id.agenttrust.sdk.models.McpRpcRequest.builder();
-        }
-    }
-    
-    /**
-     * List MCP servers. #19. Lists the registered MCP servers as {@code {"servers": [...]}}. Calls
-     * GET /mcp/servers (listMcpServers).
+     * A builder of {@link id.agenttrust.sdk.models.McpRpcRequest}.
      *
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     * @return the builder
      */
-    public List<McpServer> listServers() {
-        
-        return listServersCall();
+    public static id.agenttrust.sdk.models.McpRpcRequest.Builder builder() {
+      return id.agenttrust.sdk.models.McpRpcRequest.builder();
     }
+  }
 
-    /**
-     * List MCP servers. #19. Lists the registered MCP servers as {@code {"servers": [...]}}.
-     * Async: runs on the SDK's daemon executor. Calls GET /mcp/servers (listMcpServers).
-     *
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<List<McpServer>> listServersAsync() {
-        return t.async(() -> listServers());
-    }
+  /**
+   * List MCP servers. #19. Lists the registered MCP servers as {@code {"servers": [...]}}. Calls
+   * GET /mcp/servers (listMcpServers).
+   *
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public List<McpServer> listServers() {
+    return listServersCall();
+  }
 
-    private List<McpServer> listServersCall() {
-        Operation op = Operation.of("listMcpServers", "GET", "/mcp/servers").unwrap("servers");
-        return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> McpServer.fromJson(n1, p1)));
-    }
+  /**
+   * List MCP servers. #19. Lists the registered MCP servers as {@code {"servers": [...]}}.
+   * Async: runs on the SDK's daemon executor. Calls GET /mcp/servers (listMcpServers).
+   *
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<List<McpServer>> listServersAsync() {
+    return t.async(() -> listServers());
+  }
 
-    /**
-     * Register an MCP server. #18. Registers an upstream MCP tool server behind the
-     * Guardian-checked proxy. The answer is flat. Not in the Go client. Calls POST /mcp/servers
-     * (registerMcpServer).
-     *
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public McpServer registerServer(id.agenttrust.sdk.models.RegisterMcpServerRequest body) {
-        
-        return registerServerCall(body);
-    }
+  private List<McpServer> listServersCall() {
+    Operation op = Operation.of("listMcpServers", "GET", "/mcp/servers").unwrap("servers");
+    return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> McpServer.fromJson(n1, p1)));
+  }
 
-    /**
-     * Register an MCP server. #18. Registers an upstream MCP tool server behind the
-     * Guardian-checked proxy. The answer is flat. Not in the Go client. Async: runs on the SDK's
-     * daemon executor. Calls POST /mcp/servers (registerMcpServer).
-     *
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<McpServer> registerServerAsync(id.agenttrust.sdk.models.RegisterMcpServerRequest body) {
-        return t.async(() -> registerServer(body));
-    }
+  /**
+   * Register an MCP server. #18. Registers an upstream MCP tool server behind the
+   * Guardian-checked proxy. The answer is flat. Not in the Go client. Calls POST /mcp/servers
+   * (registerMcpServer).
+   *
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public McpServer registerServer(id.agenttrust.sdk.models.RegisterMcpServerRequest body) {
+    return registerServerCall(body);
+  }
 
-    private McpServer registerServerCall(id.agenttrust.sdk.models.RegisterMcpServerRequest body) {
-        Operation op = Operation.of("registerMcpServer", "POST", "/mcp/servers");
-        if (body == null) {
-            throw Facts.validation("body", "registerMcpServer: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> McpServer.fromJson(n, p));
-    }
+  /**
+   * Register an MCP server. #18. Registers an upstream MCP tool server behind the
+   * Guardian-checked proxy. The answer is flat. Not in the Go client. Async: runs on the SDK's
+   * daemon executor. Calls POST /mcp/servers (registerMcpServer).
+   *
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<McpServer> registerServerAsync(id.agenttrust.sdk.models.RegisterMcpServerRequest body) {
+    return t.async(() -> registerServer(body));
+  }
 
-    /**
-     * Get an MCP server. #20. Returns one registered server (Java and Rust call it). Calls GET
-     * /mcp/servers/{server_id} (getMcpServer).
-     *
-     * @param serverId The MCP server's id.
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public McpServer getServer(String serverId) {
-        
-        return getServerCall(serverId);
+  private McpServer registerServerCall(id.agenttrust.sdk.models.RegisterMcpServerRequest body) {
+    Operation op = Operation.of("registerMcpServer", "POST", "/mcp/servers");
+    if (body == null) {
+      throw Facts.validation("body", "registerMcpServer: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> McpServer.fromJson(n, p));
+  }
 
-    /**
-     * Get an MCP server. #20. Returns one registered server (Java and Rust call it). Async: runs
-     * on the SDK's daemon executor. Calls GET /mcp/servers/{server_id} (getMcpServer).
-     *
-     * @param serverId The MCP server's id.
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<McpServer> getServerAsync(String serverId) {
-        return t.async(() -> getServer(serverId));
-    }
+  /**
+   * Get an MCP server. #20. Returns one registered server (Java and Rust call it). Calls GET
+   * /mcp/servers/{server_id} (getMcpServer).
+   *
+   * @param serverId The MCP server's id.
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public McpServer getServer(String serverId) {
+    return getServerCall(serverId);
+  }
 
-    private McpServer getServerCall(String serverId) {
-        Operation op = Operation.of("getMcpServer", "GET", "/mcp/servers/" + Operation.segment("getMcpServer", "server_id", serverId));
-        return t.call(op, (n, p) -> McpServer.fromJson(n, p));
-    }
+  /**
+   * Get an MCP server. #20. Returns one registered server (Java and Rust call it). Async: runs
+   * on the SDK's daemon executor. Calls GET /mcp/servers/{server_id} (getMcpServer).
+   *
+   * @param serverId The MCP server's id.
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<McpServer> getServerAsync(String serverId) {
+    return t.async(() -> getServer(serverId));
+  }
 
-    /**
-     * Remove an MCP server. #21. Removes a registered server; later proxied calls to it are 404.
-     * The official clients ignore the answer. Calls DELETE /mcp/servers/{server_id}
-     * (removeMcpServer).
-     *
-     * @param serverId The MCP server's id.
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public void removeServer(String serverId) {
-        
-        removeServerCall(serverId);
-    }
+  private McpServer getServerCall(String serverId) {
+    Operation op = Operation.of("getMcpServer", "GET", "/mcp/servers/" + Operation.segment("getMcpServer", "server_id", serverId));
+    return t.call(op, (n, p) -> McpServer.fromJson(n, p));
+  }
 
-    /**
-     * Remove an MCP server. #21. Removes a registered server; later proxied calls to it are 404.
-     * The official clients ignore the answer. Async: runs on the SDK's daemon executor. Calls
-     * DELETE /mcp/servers/{server_id} (removeMcpServer).
-     *
-     * @param serverId The MCP server's id.
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Void> removeServerAsync(String serverId) {
-        return t.async(() -> {
-            removeServer(serverId);
-            return null;
-        });
-    }
+  /**
+   * Remove an MCP server. #21. Removes a registered server; later proxied calls to it are 404.
+   * The official clients ignore the answer. Calls DELETE /mcp/servers/{server_id}
+   * (removeMcpServer).
+   *
+   * @param serverId The MCP server's id.
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public void removeServer(String serverId) {
+    removeServerCall(serverId);
+  }
 
-    private Void removeServerCall(String serverId) {
-        Operation op = Operation.of("removeMcpServer", "DELETE", "/mcp/servers/" + Operation.segment("removeMcpServer", "server_id", serverId));
-        t.call(op, null);
-        return null;
-    }
+  /**
+   * Remove an MCP server. #21. Removes a registered server; later proxied calls to it are 404.
+   * The official clients ignore the answer. Async: runs on the SDK's daemon executor. Calls
+   * DELETE /mcp/servers/{server_id} (removeMcpServer).
+   *
+   * @param serverId The MCP server's id.
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Void> removeServerAsync(String serverId) {
+    return t.async(() -> {
+      removeServer(serverId);
+      return null;
+    });
+  }
 
-    /**
-     * Call an MCP method through the proxy. #22. Forwards one JSON-RPC 2.0 call to the upstream
-     * server. Every official client sends the envelope with the integer id {@code 1}, the calling
-     * agent in {@code X-Agent-ID} (required: the proxy authorizes by agent identity and refuses a
-     * call without it; the published Python 0.3.0 did not send it) and the session in {@code
-     * X-Session-ID} when given. A {@code tools/call} is Guardian-checked first (tool name {@code
-     * params.name}); a denial is a JSON-RPC {@code error} member, not an HTTP error. The SDK
-     * returns {@code result}, or the whole body when there is none (as the official clients do).
-     * {@code params} pass through untouched. Calls POST /mcp/{server_id} (callMcpTool).
-     *
-     * @param serverId The MCP server's id.
-     * @param body the request body
-     * @param params the query and header parameters
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public McpRpcResponse callTool(String serverId, id.agenttrust.sdk.models.McpRpcRequest body, CallMcpToolParams params) {
-        
-        return callToolCall(serverId, body, params);
-    }
+  private Void removeServerCall(String serverId) {
+    Operation op = Operation.of("removeMcpServer", "DELETE", "/mcp/servers/" + Operation.segment("removeMcpServer", "server_id", serverId));
+    t.call(op, null);
+    return null;
+  }
 
-    /**
-     * Call an MCP method through the proxy. #22. Forwards one JSON-RPC 2.0 call to the upstream
-     * server. Every official client sends the envelope with the integer id {@code 1}, the calling
-     * agent in {@code X-Agent-ID} (required: the proxy authorizes by agent identity and refuses a
-     * call without it; the published Python 0.3.0 did not send it) and the session in {@code
-     * X-Session-ID} when given. A {@code tools/call} is Guardian-checked first (tool name {@code
-     * params.name}); a denial is a JSON-RPC {@code error} member, not an HTTP error. The SDK
-     * returns {@code result}, or the whole body when there is none (as the official clients do).
-     * {@code params} pass through untouched. Async: runs on the SDK's daemon executor. Calls POST
-     * /mcp/{server_id} (callMcpTool).
-     *
-     * @param serverId The MCP server's id.
-     * @param body the request body
-     * @param params the query and header parameters
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<McpRpcResponse> callToolAsync(String serverId, id.agenttrust.sdk.models.McpRpcRequest body, CallMcpToolParams params) {
-        return t.async(() -> callTool(serverId, body, params));
-    }
+  /**
+   * Call an MCP method through the proxy. #22. Forwards one JSON-RPC 2.0 call to the upstream
+   * server. Every official client sends the envelope with the integer id {@code 1}, the calling
+   * agent in {@code X-Agent-ID} (required: the proxy authorizes by agent identity and refuses a
+   * call without it; the published Python 0.3.0 did not send it) and the session in {@code
+   * X-Session-ID} when given. A {@code tools/call} is Guardian-checked first (tool name {@code
+   * params.name}); a denial is a JSON-RPC {@code error} member, not an HTTP error. The SDK
+   * returns {@code result}, or the whole body when there is none (as the official clients do).
+   * {@code params} pass through untouched. Calls POST /mcp/{server_id} (callMcpTool).
+   *
+   * @param serverId The MCP server's id.
+   * @param body the request body
+   * @param params the query and header parameters
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public McpRpcResponse callTool(String serverId, id.agenttrust.sdk.models.McpRpcRequest body, CallMcpToolParams params) {
+    return callToolCall(serverId, body, params);
+  }
 
-    private McpRpcResponse callToolCall(String serverId, id.agenttrust.sdk.models.McpRpcRequest body, CallMcpToolParams params) {
-        Operation op = Operation.of("callMcpTool", "POST", "/mcp/" + Operation.segment("callMcpTool", "server_id", serverId)).rpc(null, false, 1L, false);
-        if (params != null) {
-            Operation.segment("callMcpTool", "X-Agent-ID", params.getAgentId());
-            op.header("X-Agent-ID", params.getAgentId());
-            op.header("X-Session-ID", params.getSessionId().orElse(null));
-        }
-        if (body == null) {
-            throw Facts.validation("body", "callMcpTool: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        ((ObjectNode) json).put("id", 1L);
-        op.body(json);
-        return t.call(op, (n, p) -> McpRpcResponse.fromJson(n, p));
+  /**
+   * Call an MCP method through the proxy. #22. Forwards one JSON-RPC 2.0 call to the upstream
+   * server. Every official client sends the envelope with the integer id {@code 1}, the calling
+   * agent in {@code X-Agent-ID} (required: the proxy authorizes by agent identity and refuses a
+   * call without it; the published Python 0.3.0 did not send it) and the session in {@code
+   * X-Session-ID} when given. A {@code tools/call} is Guardian-checked first (tool name {@code
+   * params.name}); a denial is a JSON-RPC {@code error} member, not an HTTP error. The SDK
+   * returns {@code result}, or the whole body when there is none (as the official clients do).
+   * {@code params} pass through untouched. Async: runs on the SDK's daemon executor. Calls POST
+   * /mcp/{server_id} (callMcpTool).
+   *
+   * @param serverId The MCP server's id.
+   * @param body the request body
+   * @param params the query and header parameters
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<McpRpcResponse> callToolAsync(String serverId, id.agenttrust.sdk.models.McpRpcRequest body, CallMcpToolParams params) {
+    return t.async(() -> callTool(serverId, body, params));
+  }
+
+  private McpRpcResponse callToolCall(String serverId, id.agenttrust.sdk.models.McpRpcRequest body, CallMcpToolParams params) {
+    Operation op = Operation.of("callMcpTool", "POST", "/mcp/" + Operation.segment("callMcpTool", "server_id", serverId)).rpc(null, false, 1L, false);
+    if (params != null) {
+      Operation.segment("callMcpTool", "X-Agent-ID", params.getAgentId());
+      op.header("X-Agent-ID", params.getAgentId());
+      op.header("X-Session-ID", params.getSessionId().orElse(null));
     }
+    if (body == null) {
+      throw Facts.validation("body", "callMcpTool: the request body is required");
+    }
+    JsonNode json = body.toJson();
+    ((ObjectNode) json).put("id", 1L);
+    op.body(json);
+    return t.call(op, (n, p) -> McpRpcResponse.fromJson(n, p));
+  }
 }

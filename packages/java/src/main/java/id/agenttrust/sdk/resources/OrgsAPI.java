@@ -14,102 +14,98 @@ import java.util.concurrent.CompletableFuture;
  * by the official proof scripts. Get it from the client (thread-safe, like the client).
  */
 public final class OrgsAPI {
-    private final Transport t;
+  private final Transport t;
+
+  /**
+   * Created by the client.
+   *
+   * @param t the client's transport
+   */
+  public OrgsAPI(Transport t) {
+    this.t = t;
+  }
+
+  /**
+   * The request body {@link id.agenttrust.sdk.models.UpdateSecuritySettingsRequest}, reachable
+   * from this class as in the guide.
+   */
+  public static final class UpdateSecuritySettingsRequest {
+    private UpdateSecuritySettingsRequest() {}
 
     /**
-     * Created by the client.
+     * A builder of {@link id.agenttrust.sdk.models.UpdateSecuritySettingsRequest}.
      *
-     * @param t the client's transport
+     * @return the builder
      */
-    public OrgsAPI(Transport t) {
-        this.t = t;
+    public static id.agenttrust.sdk.models.UpdateSecuritySettingsRequest.Builder builder() {
+      return id.agenttrust.sdk.models.UpdateSecuritySettingsRequest.builder();
     }
-    
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.UpdateSecuritySettingsRequest},
-     * reachable from this class as in the guide.
-     */
-    public static final class UpdateSecuritySettingsRequest {
-        private UpdateSecuritySettingsRequest() {}
+  }
 
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.UpdateSecuritySettingsRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.UpdateSecuritySettingsRequest.Builder builder() {
-            return id.agenttrust.sdk.models.UpdateSecuritySettingsRequest.builder();
-        }
-    }
-    
-    /**
-     * Get the organization's security settings. #51. The proof-of-possession flags (both off by
-     * default). Called by the official proof scripts, with an org admin's key; no official library
-     * calls it. Calls GET /api/v1/orgs/security-settings (getOrgSecuritySettings).
-     *
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public SecuritySettings getSecuritySettings() {
-        
-        return getSecuritySettingsCall();
-    }
+  /**
+   * Get the organization's security settings. #51. The proof-of-possession flags (both off by
+   * default). Called by the official proof scripts, with an org admin's key; no official library
+   * calls it. Calls GET /api/v1/orgs/security-settings (getOrgSecuritySettings).
+   *
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public SecuritySettings getSecuritySettings() {
+    return getSecuritySettingsCall();
+  }
 
-    /**
-     * Get the organization's security settings. #51. The proof-of-possession flags (both off by
-     * default). Called by the official proof scripts, with an org admin's key; no official library
-     * calls it. Async: runs on the SDK's daemon executor. Calls GET /api/v1/orgs/security-settings
-     * (getOrgSecuritySettings).
-     *
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<SecuritySettings> getSecuritySettingsAsync() {
-        return t.async(() -> getSecuritySettings());
-    }
+  /**
+   * Get the organization's security settings. #51. The proof-of-possession flags (both off by
+   * default). Called by the official proof scripts, with an org admin's key; no official library
+   * calls it. Async: runs on the SDK's daemon executor. Calls GET /api/v1/orgs/security-settings
+   * (getOrgSecuritySettings).
+   *
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<SecuritySettings> getSecuritySettingsAsync() {
+    return t.async(() -> getSecuritySettings());
+  }
 
-    private SecuritySettings getSecuritySettingsCall() {
-        Operation op = Operation.of("getOrgSecuritySettings", "GET", "/api/v1/orgs/security-settings");
-        return t.call(op, (n, p) -> SecuritySettings.fromJson(n, p));
-    }
+  private SecuritySettings getSecuritySettingsCall() {
+    Operation op = Operation.of("getOrgSecuritySettings", "GET", "/api/v1/orgs/security-settings");
+    return t.call(op, (n, p) -> SecuritySettings.fromJson(n, p));
+  }
 
-    /**
-     * Update the organization's security settings. #52. Turns the proof-of-possession flags on or
-     * off. With {@code require_proof_of_possession}, WIMSE tokens need a {@code proof}; with
-     * {@code require_sender_constrained_tokens}, checks need a WIMSE bearer and a valid DPoP
-     * proof. Calls PUT /api/v1/orgs/security-settings (updateOrgSecuritySettings).
-     *
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public SecuritySettings updateSecuritySettings(id.agenttrust.sdk.models.UpdateSecuritySettingsRequest body) {
-        
-        return updateSecuritySettingsCall(body);
-    }
+  /**
+   * Update the organization's security settings. #52. Turns the proof-of-possession flags on or
+   * off. With {@code require_proof_of_possession}, WIMSE tokens need a {@code proof}; with
+   * {@code require_sender_constrained_tokens}, checks need a WIMSE bearer and a valid DPoP
+   * proof. Calls PUT /api/v1/orgs/security-settings (updateOrgSecuritySettings).
+   *
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public SecuritySettings updateSecuritySettings(id.agenttrust.sdk.models.UpdateSecuritySettingsRequest body) {
+    return updateSecuritySettingsCall(body);
+  }
 
-    /**
-     * Update the organization's security settings. #52. Turns the proof-of-possession flags on or
-     * off. With {@code require_proof_of_possession}, WIMSE tokens need a {@code proof}; with
-     * {@code require_sender_constrained_tokens}, checks need a WIMSE bearer and a valid DPoP
-     * proof. Async: runs on the SDK's daemon executor. Calls PUT /api/v1/orgs/security-settings
-     * (updateOrgSecuritySettings).
-     *
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<SecuritySettings> updateSecuritySettingsAsync(id.agenttrust.sdk.models.UpdateSecuritySettingsRequest body) {
-        return t.async(() -> updateSecuritySettings(body));
-    }
+  /**
+   * Update the organization's security settings. #52. Turns the proof-of-possession flags on or
+   * off. With {@code require_proof_of_possession}, WIMSE tokens need a {@code proof}; with
+   * {@code require_sender_constrained_tokens}, checks need a WIMSE bearer and a valid DPoP
+   * proof. Async: runs on the SDK's daemon executor. Calls PUT /api/v1/orgs/security-settings
+   * (updateOrgSecuritySettings).
+   *
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<SecuritySettings> updateSecuritySettingsAsync(id.agenttrust.sdk.models.UpdateSecuritySettingsRequest body) {
+    return t.async(() -> updateSecuritySettings(body));
+  }
 
-    private SecuritySettings updateSecuritySettingsCall(id.agenttrust.sdk.models.UpdateSecuritySettingsRequest body) {
-        Operation op = Operation.of("updateOrgSecuritySettings", "PUT", "/api/v1/orgs/security-settings");
-        if (body == null) {
-            throw Facts.validation("body", "updateOrgSecuritySettings: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> SecuritySettings.fromJson(n, p));
+  private SecuritySettings updateSecuritySettingsCall(id.agenttrust.sdk.models.UpdateSecuritySettingsRequest body) {
+    Operation op = Operation.of("updateOrgSecuritySettings", "PUT", "/api/v1/orgs/security-settings");
+    if (body == null) {
+      throw Facts.validation("body", "updateOrgSecuritySettings: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> SecuritySettings.fromJson(n, p));
+  }
 }

@@ -14,179 +14,172 @@ import java.util.concurrent.CompletableFuture;
  * ceilings. Get it from the client (thread-safe, like the client).
  */
 public final class SessionsAPI {
-    private final Transport t;
+  private final Transport t;
+
+  /**
+   * Created by the client.
+   *
+   * @param t the client's transport
+   */
+  public SessionsAPI(Transport t) {
+    this.t = t;
+  }
+
+  /**
+   * The request body {@link id.agenttrust.sdk.models.InitSessionRequest}, reachable from this
+   * class as in the guide.
+   */
+  public static final class InitSessionRequest {
+    private InitSessionRequest() {}
 
     /**
-     * Created by the client.
+     * A builder of {@link id.agenttrust.sdk.models.InitSessionRequest}.
      *
-     * @param t the client's transport
+     * @return the builder
      */
-    public SessionsAPI(Transport t) {
-        this.t = t;
+    public static id.agenttrust.sdk.models.InitSessionRequest.Builder builder() {
+      return id.agenttrust.sdk.models.InitSessionRequest.builder();
     }
-    
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.InitSessionRequest}, reachable from
-     * this class as in the guide.
-     */
-    public static final class InitSessionRequest {
-        private InitSessionRequest() {}
+  }
 
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.InitSessionRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.InitSessionRequest.Builder builder() {
-            return id.agenttrust.sdk.models.InitSessionRequest.builder();
-        }
-    }
+  /**
+   * The request body {@link id.agenttrust.sdk.models.InitApiSessionRequest}, reachable from this
+   * class as in the guide.
+   */
+  public static final class InitApiSessionRequest {
+    private InitApiSessionRequest() {}
 
     /**
-     * The request body {&#64;link id.agenttrust.sdk.models.InitApiSessionRequest}, reachable from
-     * this class as in the guide.
-     */
-    public static final class InitApiSessionRequest {
-        private InitApiSessionRequest() {}
-
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.InitApiSessionRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.InitApiSessionRequest.Builder builder() {
-            return id.agenttrust.sdk.models.InitApiSessionRequest.builder();
-        }
-    }
-    
-    /**
-     * Initialize a session. #12. Opens a session for an agent connecting to an MCP server. Calls
-     * POST /mcp/sessions/init (initSession).
+     * A builder of {@link id.agenttrust.sdk.models.InitApiSessionRequest}.
      *
-     * @param agentId The agent connecting.
-     * @param serverId The MCP server it connects to.
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     * @return the builder
      */
-    public Session initSession(String agentId, String serverId) {
-        id.agenttrust.sdk.models.InitSessionRequest body = id.agenttrust.sdk.models.InitSessionRequest.builder().agentId(agentId).serverId(serverId).build();
-        return initSessionCall(body);
+    public static id.agenttrust.sdk.models.InitApiSessionRequest.Builder builder() {
+      return id.agenttrust.sdk.models.InitApiSessionRequest.builder();
     }
+  }
 
-    /**
-     * Initialize a session. #12. Opens a session for an agent connecting to an MCP server. Async:
-     * runs on the SDK's daemon executor. Calls POST /mcp/sessions/init (initSession).
-     *
-     * @param agentId The agent connecting.
-     * @param serverId The MCP server it connects to.
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Session> initSessionAsync(String agentId, String serverId) {
-        return t.async(() -> initSession(agentId, serverId));
-    }
+  /**
+   * Initialize a session. #12. Opens a session for an agent connecting to an MCP server. Calls
+   * POST /mcp/sessions/init (initSession).
+   *
+   * @param agentId The agent connecting.
+   * @param serverId The MCP server it connects to.
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public Session initSession(String agentId, String serverId) {
+    id.agenttrust.sdk.models.InitSessionRequest body = id.agenttrust.sdk.models.InitSessionRequest.builder().agentId(agentId).serverId(serverId).build();
+    return initSessionCall(body);
+  }
 
-    /**
-     * Initialize a session. #12. Opens a session for an agent connecting to an MCP server. Calls
-     * POST /mcp/sessions/init (initSession).
-     *
-     * @param body the whole request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public Session initSession(id.agenttrust.sdk.models.InitSessionRequest body) {
-        
-        return initSessionCall(body);
-    }
+  /**
+   * Initialize a session. #12. Opens a session for an agent connecting to an MCP server. Async:
+   * runs on the SDK's daemon executor. Calls POST /mcp/sessions/init (initSession).
+   *
+   * @param agentId The agent connecting.
+   * @param serverId The MCP server it connects to.
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Session> initSessionAsync(String agentId, String serverId) {
+    return t.async(() -> initSession(agentId, serverId));
+  }
 
-    /**
-     * Initialize a session. #12. Opens a session for an agent connecting to an MCP server. Async:
-     * runs on the SDK's daemon executor. Calls POST /mcp/sessions/init (initSession).
-     *
-     * @param body the whole request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Session> initSessionAsync(id.agenttrust.sdk.models.InitSessionRequest body) {
-        return t.async(() -> initSession(body));
-    }
+  /**
+   * Initialize a session. #12. Opens a session for an agent connecting to an MCP server. Calls
+   * POST /mcp/sessions/init (initSession).
+   *
+   * @param body the whole request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public Session initSession(id.agenttrust.sdk.models.InitSessionRequest body) {
+    return initSessionCall(body);
+  }
 
-    private Session initSessionCall(id.agenttrust.sdk.models.InitSessionRequest body) {
-        Operation op = Operation.of("initSession", "POST", "/mcp/sessions/init");
-        if (body == null) {
-            throw Facts.validation("body", "initSession: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> Session.fromJson(n, p));
-    }
+  /**
+   * Initialize a session. #12. Opens a session for an agent connecting to an MCP server. Async:
+   * runs on the SDK's daemon executor. Calls POST /mcp/sessions/init (initSession).
+   *
+   * @param body the whole request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Session> initSessionAsync(id.agenttrust.sdk.models.InitSessionRequest body) {
+    return t.async(() -> initSession(body));
+  }
 
-    /**
-     * Get a session. #13. Returns a session with its call counters. Calls GET
-     * /mcp/sessions/{session_id} (getSession).
-     *
-     * @param sessionId The session's id.
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public Session getSession(String sessionId) {
-        
-        return getSessionCall(sessionId);
+  private Session initSessionCall(id.agenttrust.sdk.models.InitSessionRequest body) {
+    Operation op = Operation.of("initSession", "POST", "/mcp/sessions/init");
+    if (body == null) {
+      throw Facts.validation("body", "initSession: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> Session.fromJson(n, p));
+  }
 
-    /**
-     * Get a session. #13. Returns a session with its call counters. Async: runs on the SDK's
-     * daemon executor. Calls GET /mcp/sessions/{session_id} (getSession).
-     *
-     * @param sessionId The session's id.
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Session> getSessionAsync(String sessionId) {
-        return t.async(() -> getSession(sessionId));
-    }
+  /**
+   * Get a session. #13. Returns a session with its call counters. Calls GET
+   * /mcp/sessions/{session_id} (getSession).
+   *
+   * @param sessionId The session's id.
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public Session getSession(String sessionId) {
+    return getSessionCall(sessionId);
+  }
 
-    private Session getSessionCall(String sessionId) {
-        Operation op = Operation.of("getSession", "GET", "/mcp/sessions/" + Operation.segment("getSession", "session_id", sessionId));
-        return t.call(op, (n, p) -> Session.fromJson(n, p));
-    }
+  /**
+   * Get a session. #13. Returns a session with its call counters. Async: runs on the SDK's
+   * daemon executor. Calls GET /mcp/sessions/{session_id} (getSession).
+   *
+   * @param sessionId The session's id.
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Session> getSessionAsync(String sessionId) {
+    return t.async(() -> getSession(sessionId));
+  }
 
-    /**
-     * Initialize a session from an issued token. #14. Bridges an issued {@code at_} token into a
-     * session ({@code source: api_token}) whose scope ceiling is the token's scopes. Python,
-     * TypeScript and Go call it; Java and Rust do not. Calls POST
-     * /api/v1/agenttrust/api-sessions/init (initApiSession).
-     *
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public Session initApiSession(id.agenttrust.sdk.models.InitApiSessionRequest body) {
-        
-        return initApiSessionCall(body);
-    }
+  private Session getSessionCall(String sessionId) {
+    Operation op = Operation.of("getSession", "GET", "/mcp/sessions/" + Operation.segment("getSession", "session_id", sessionId));
+    return t.call(op, (n, p) -> Session.fromJson(n, p));
+  }
 
-    /**
-     * Initialize a session from an issued token. #14. Bridges an issued {@code at_} token into a
-     * session ({@code source: api_token}) whose scope ceiling is the token's scopes. Python,
-     * TypeScript and Go call it; Java and Rust do not. Async: runs on the SDK's daemon executor.
-     * Calls POST /api/v1/agenttrust/api-sessions/init (initApiSession).
-     *
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Session> initApiSessionAsync(id.agenttrust.sdk.models.InitApiSessionRequest body) {
-        return t.async(() -> initApiSession(body));
-    }
+  /**
+   * Initialize a session from an issued token. #14. Bridges an issued {@code at_} token into a
+   * session ({@code source: api_token}) whose scope ceiling is the token's scopes. Python,
+   * TypeScript and Go call it; Java and Rust do not. Calls POST
+   * /api/v1/agenttrust/api-sessions/init (initApiSession).
+   *
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public Session initApiSession(id.agenttrust.sdk.models.InitApiSessionRequest body) {
+    return initApiSessionCall(body);
+  }
 
-    private Session initApiSessionCall(id.agenttrust.sdk.models.InitApiSessionRequest body) {
-        Operation op = Operation.of("initApiSession", "POST", "/api/v1/agenttrust/api-sessions/init");
-        if (body == null) {
-            throw Facts.validation("body", "initApiSession: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> Session.fromJson(n, p));
+  /**
+   * Initialize a session from an issued token. #14. Bridges an issued {@code at_} token into a
+   * session ({@code source: api_token}) whose scope ceiling is the token's scopes. Python,
+   * TypeScript and Go call it; Java and Rust do not. Async: runs on the SDK's daemon executor.
+   * Calls POST /api/v1/agenttrust/api-sessions/init (initApiSession).
+   *
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Session> initApiSessionAsync(id.agenttrust.sdk.models.InitApiSessionRequest body) {
+    return t.async(() -> initApiSession(body));
+  }
+
+  private Session initApiSessionCall(id.agenttrust.sdk.models.InitApiSessionRequest body) {
+    Operation op = Operation.of("initApiSession", "POST", "/api/v1/agenttrust/api-sessions/init");
+    if (body == null) {
+      throw Facts.validation("body", "initApiSession: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> Session.fromJson(n, p));
+  }
 }

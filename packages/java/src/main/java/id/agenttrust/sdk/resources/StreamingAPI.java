@@ -16,360 +16,342 @@ import java.util.concurrent.CompletableFuture;
  * the client (thread-safe, like the client).
  */
 public final class StreamingAPI {
-    private final Transport t;
+  private final Transport t;
+
+  /**
+   * Created by the client.
+   *
+   * @param t the client's transport
+   */
+  public StreamingAPI(Transport t) {
+    this.t = t;
+  }
+
+  /**
+   * The request body {@link id.agenttrust.sdk.models.CreateSiemDestinationRequest}, reachable
+   * from this class as in the guide.
+   */
+  public static final class CreateSiemDestinationRequest {
+    private CreateSiemDestinationRequest() {}
 
     /**
-     * Created by the client.
+     * A builder of {@link id.agenttrust.sdk.models.CreateSiemDestinationRequest}.
      *
-     * @param t the client's transport
+     * @return the builder
      */
-    public StreamingAPI(Transport t) {
-        this.t = t;
+    public static id.agenttrust.sdk.models.CreateSiemDestinationRequest.Builder builder() {
+      return id.agenttrust.sdk.models.CreateSiemDestinationRequest.builder();
     }
-    
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.CreateSiemDestinationRequest},
-     * reachable from this class as in the guide.
-     */
-    public static final class CreateSiemDestinationRequest {
-        private CreateSiemDestinationRequest() {}
+  }
 
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.CreateSiemDestinationRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.CreateSiemDestinationRequest.Builder builder() {
-            return id.agenttrust.sdk.models.CreateSiemDestinationRequest.builder();
-        }
-    }
+  /**
+   * The request body {@link id.agenttrust.sdk.models.UpdateSiemDestinationRequest}, reachable
+   * from this class as in the guide.
+   */
+  public static final class UpdateSiemDestinationRequest {
+    private UpdateSiemDestinationRequest() {}
 
     /**
-     * The request body {&#64;link id.agenttrust.sdk.models.UpdateSiemDestinationRequest},
-     * reachable from this class as in the guide.
-     */
-    public static final class UpdateSiemDestinationRequest {
-        private UpdateSiemDestinationRequest() {}
-
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.UpdateSiemDestinationRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.UpdateSiemDestinationRequest.Builder builder() {
-            return id.agenttrust.sdk.models.UpdateSiemDestinationRequest.builder();
-        }
-    }
-
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.EmptyObject}, reachable from this class
-     * as in the guide.
-     */
-    public static final class EmptyObject {
-        private EmptyObject() {}
-
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.EmptyObject}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.EmptyObject.Builder builder() {
-            return id.agenttrust.sdk.models.EmptyObject.builder();
-        }
-    }
-    
-    /**
-     * List SIEM destinations. #43. Lists the destinations as {@code {"destinations": [...],
-     * "total": n}}. Calls GET /api/v1/siem/destinations (listSiemDestinations).
+     * A builder of {@link id.agenttrust.sdk.models.UpdateSiemDestinationRequest}.
      *
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     * @return the builder
      */
-    public List<SiemDestination> list() {
-        
-        return listCall();
+    public static id.agenttrust.sdk.models.UpdateSiemDestinationRequest.Builder builder() {
+      return id.agenttrust.sdk.models.UpdateSiemDestinationRequest.builder();
     }
+  }
+
+  /**
+   * The request body {@link id.agenttrust.sdk.models.EmptyObject}, reachable from this class as
+   * in the guide.
+   */
+  public static final class EmptyObject {
+    private EmptyObject() {}
 
     /**
-     * List SIEM destinations. #43. Lists the destinations as {@code {"destinations": [...],
-     * "total": n}}. Async: runs on the SDK's daemon executor. Calls GET /api/v1/siem/destinations
-     * (listSiemDestinations).
+     * A builder of {@link id.agenttrust.sdk.models.EmptyObject}.
      *
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     * @return the builder
      */
-    public CompletableFuture<List<SiemDestination>> listAsync() {
-        return t.async(() -> list());
+    public static id.agenttrust.sdk.models.EmptyObject.Builder builder() {
+      return id.agenttrust.sdk.models.EmptyObject.builder();
     }
+  }
 
-    private List<SiemDestination> listCall() {
-        Operation op = Operation.of("listSiemDestinations", "GET", "/api/v1/siem/destinations").unwrap("destinations");
-        return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> SiemDestination.fromJson(n1, p1)));
-    }
+  /**
+   * List SIEM destinations. #43. Lists the destinations as {@code {"destinations": [...],
+   * "total": n}}. Calls GET /api/v1/siem/destinations (listSiemDestinations).
+   *
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public List<SiemDestination> list() {
+    return listCall();
+  }
 
-    /**
-     * Create a SIEM destination. #42. Adds a destination for the audit event stream. The answer is
-     * flat. Calls POST /api/v1/siem/destinations (createSiemDestination).
-     *
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public SiemDestination create(id.agenttrust.sdk.models.CreateSiemDestinationRequest body) {
-        
-        return createCall(body);
-    }
+  /**
+   * List SIEM destinations. #43. Lists the destinations as {@code {"destinations": [...],
+   * "total": n}}. Async: runs on the SDK's daemon executor. Calls GET /api/v1/siem/destinations
+   * (listSiemDestinations).
+   *
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<List<SiemDestination>> listAsync() {
+    return t.async(() -> list());
+  }
 
-    /**
-     * Create a SIEM destination. #42. Adds a destination for the audit event stream. The answer is
-     * flat. Async: runs on the SDK's daemon executor. Calls POST /api/v1/siem/destinations
-     * (createSiemDestination).
-     *
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<SiemDestination> createAsync(id.agenttrust.sdk.models.CreateSiemDestinationRequest body) {
-        return t.async(() -> create(body));
-    }
+  private List<SiemDestination> listCall() {
+    Operation op = Operation.of("listSiemDestinations", "GET", "/api/v1/siem/destinations").unwrap("destinations");
+    return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> SiemDestination.fromJson(n1, p1)));
+  }
 
-    private SiemDestination createCall(id.agenttrust.sdk.models.CreateSiemDestinationRequest body) {
-        Operation op = Operation.of("createSiemDestination", "POST", "/api/v1/siem/destinations");
-        if (body == null) {
-            throw Facts.validation("body", "createSiemDestination: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> SiemDestination.fromJson(n, p));
-    }
+  /**
+   * Create a SIEM destination. #42. Adds a destination for the audit event stream. The answer is
+   * flat. Calls POST /api/v1/siem/destinations (createSiemDestination).
+   *
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public SiemDestination create(id.agenttrust.sdk.models.CreateSiemDestinationRequest body) {
+    return createCall(body);
+  }
 
-    /**
-     * Get a SIEM destination. #44. Returns one destination, flat. Calls GET
-     * /api/v1/siem/destinations/{destination_id} (getSiemDestination).
-     *
-     * @param destinationId The SIEM destination's id.
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public SiemDestination get(String destinationId) {
-        
-        return getCall(destinationId);
-    }
+  /**
+   * Create a SIEM destination. #42. Adds a destination for the audit event stream. The answer is
+   * flat. Async: runs on the SDK's daemon executor. Calls POST /api/v1/siem/destinations
+   * (createSiemDestination).
+   *
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<SiemDestination> createAsync(id.agenttrust.sdk.models.CreateSiemDestinationRequest body) {
+    return t.async(() -> create(body));
+  }
 
-    /**
-     * Get a SIEM destination. #44. Returns one destination, flat. Async: runs on the SDK's daemon
-     * executor. Calls GET /api/v1/siem/destinations/{destination_id} (getSiemDestination).
-     *
-     * @param destinationId The SIEM destination's id.
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<SiemDestination> getAsync(String destinationId) {
-        return t.async(() -> get(destinationId));
+  private SiemDestination createCall(id.agenttrust.sdk.models.CreateSiemDestinationRequest body) {
+    Operation op = Operation.of("createSiemDestination", "POST", "/api/v1/siem/destinations");
+    if (body == null) {
+      throw Facts.validation("body", "createSiemDestination: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> SiemDestination.fromJson(n, p));
+  }
 
-    private SiemDestination getCall(String destinationId) {
-        Operation op = Operation.of("getSiemDestination", "GET", "/api/v1/siem/destinations/" + Operation.segment("getSiemDestination", "destination_id", destinationId));
-        return t.call(op, (n, p) -> SiemDestination.fromJson(n, p));
-    }
+  /**
+   * Get a SIEM destination. #44. Returns one destination, flat. Calls GET
+   * /api/v1/siem/destinations/{destination_id} (getSiemDestination).
+   *
+   * @param destinationId The SIEM destination's id.
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public SiemDestination get(String destinationId) {
+    return getCall(destinationId);
+  }
 
-    /**
-     * Update a SIEM destination. #45. A partial update (PUT): only the fields sent change. Python
-     * sends no body at all when no field is given; the gateway treats that as an empty update.
-     * Calls PUT /api/v1/siem/destinations/{destination_id} (updateSiemDestination).
-     *
-     * @param destinationId The SIEM destination's id.
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public SiemDestination update(String destinationId, id.agenttrust.sdk.models.UpdateSiemDestinationRequest body) {
-        
-        return updateCall(destinationId, body);
-    }
+  /**
+   * Get a SIEM destination. #44. Returns one destination, flat. Async: runs on the SDK's daemon
+   * executor. Calls GET /api/v1/siem/destinations/{destination_id} (getSiemDestination).
+   *
+   * @param destinationId The SIEM destination's id.
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<SiemDestination> getAsync(String destinationId) {
+    return t.async(() -> get(destinationId));
+  }
 
-    /**
-     * Update a SIEM destination. #45. A partial update (PUT): only the fields sent change. Python
-     * sends no body at all when no field is given; the gateway treats that as an empty update.
-     * Async: runs on the SDK's daemon executor. Calls PUT
-     * /api/v1/siem/destinations/{destination_id} (updateSiemDestination).
-     *
-     * @param destinationId The SIEM destination's id.
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<SiemDestination> updateAsync(String destinationId, id.agenttrust.sdk.models.UpdateSiemDestinationRequest body) {
-        return t.async(() -> update(destinationId, body));
-    }
+  private SiemDestination getCall(String destinationId) {
+    Operation op = Operation.of("getSiemDestination", "GET", "/api/v1/siem/destinations/" + Operation.segment("getSiemDestination", "destination_id", destinationId));
+    return t.call(op, (n, p) -> SiemDestination.fromJson(n, p));
+  }
 
-    /**
-     * Update a SIEM destination. #45. A partial update (PUT): only the fields sent change. Python
-     * sends no body at all when no field is given; the gateway treats that as an empty update.
-     * Calls PUT /api/v1/siem/destinations/{destination_id} (updateSiemDestination).
-     *
-     * @param destinationId The SIEM destination's id.
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public SiemDestination update(String destinationId) {
-        
-        return updateCall(destinationId, null);
-    }
+  /**
+   * Update a SIEM destination. #45. A partial update (PUT): only the fields sent change. Python
+   * sends no body at all when no field is given; the gateway treats that as an empty update.
+   * Calls PUT /api/v1/siem/destinations/{destination_id} (updateSiemDestination).
+   *
+   * @param destinationId The SIEM destination's id.
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public SiemDestination update(String destinationId, id.agenttrust.sdk.models.UpdateSiemDestinationRequest body) {
+    return updateCall(destinationId, body);
+  }
 
-    /**
-     * Update a SIEM destination. #45. A partial update (PUT): only the fields sent change. Python
-     * sends no body at all when no field is given; the gateway treats that as an empty update.
-     * Async: runs on the SDK's daemon executor. Calls PUT
-     * /api/v1/siem/destinations/{destination_id} (updateSiemDestination).
-     *
-     * @param destinationId The SIEM destination's id.
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<SiemDestination> updateAsync(String destinationId) {
-        return t.async(() -> update(destinationId));
-    }
+  /**
+   * Update a SIEM destination. #45. A partial update (PUT): only the fields sent change. Python
+   * sends no body at all when no field is given; the gateway treats that as an empty update.
+   * Async: runs on the SDK's daemon executor. Calls PUT
+   * /api/v1/siem/destinations/{destination_id} (updateSiemDestination).
+   *
+   * @param destinationId The SIEM destination's id.
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<SiemDestination> updateAsync(String destinationId, id.agenttrust.sdk.models.UpdateSiemDestinationRequest body) {
+    return t.async(() -> update(destinationId, body));
+  }
 
-    private SiemDestination updateCall(String destinationId, id.agenttrust.sdk.models.UpdateSiemDestinationRequest body) {
-        Operation op = Operation.of("updateSiemDestination", "PUT", "/api/v1/siem/destinations/" + Operation.segment("updateSiemDestination", "destination_id", destinationId));
-        if (body != null) {
-            op.body(body.toJson());
-        }
-        return t.call(op, (n, p) -> SiemDestination.fromJson(n, p));
-    }
+  /**
+   * Update a SIEM destination. #45. A partial update (PUT): only the fields sent change. Python
+   * sends no body at all when no field is given; the gateway treats that as an empty update.
+   * Calls PUT /api/v1/siem/destinations/{destination_id} (updateSiemDestination).
+   *
+   * @param destinationId The SIEM destination's id.
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public SiemDestination update(String destinationId) {
+    return updateCall(destinationId, null);
+  }
 
-    /**
-     * Delete a SIEM destination. #46. Deletes a destination and its delivery log. Calls DELETE
-     * /api/v1/siem/destinations/{destination_id} (deleteSiemDestination).
-     *
-     * @param destinationId The SIEM destination's id.
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public void delete(String destinationId) {
-        
-        deleteCall(destinationId);
-    }
+  /**
+   * Update a SIEM destination. #45. A partial update (PUT): only the fields sent change. Python
+   * sends no body at all when no field is given; the gateway treats that as an empty update.
+   * Async: runs on the SDK's daemon executor. Calls PUT
+   * /api/v1/siem/destinations/{destination_id} (updateSiemDestination).
+   *
+   * @param destinationId The SIEM destination's id.
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<SiemDestination> updateAsync(String destinationId) {
+    return t.async(() -> update(destinationId));
+  }
 
-    /**
-     * Delete a SIEM destination. #46. Deletes a destination and its delivery log. Async: runs on
-     * the SDK's daemon executor. Calls DELETE /api/v1/siem/destinations/{destination_id}
-     * (deleteSiemDestination).
-     *
-     * @param destinationId The SIEM destination's id.
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Void> deleteAsync(String destinationId) {
-        return t.async(() -> {
-            delete(destinationId);
-            return null;
-        });
+  private SiemDestination updateCall(String destinationId, id.agenttrust.sdk.models.UpdateSiemDestinationRequest body) {
+    Operation op = Operation.of("updateSiemDestination", "PUT", "/api/v1/siem/destinations/" + Operation.segment("updateSiemDestination", "destination_id", destinationId));
+    if (body != null) {
+      op.body(body.toJson());
     }
+    return t.call(op, (n, p) -> SiemDestination.fromJson(n, p));
+  }
 
-    private Void deleteCall(String destinationId) {
-        Operation op = Operation.of("deleteSiemDestination", "DELETE", "/api/v1/siem/destinations/" + Operation.segment("deleteSiemDestination", "destination_id", destinationId));
-        t.call(op, null);
-        return null;
-    }
+  /**
+   * Delete a SIEM destination. #46. Deletes a destination and its delivery log. Calls DELETE
+   * /api/v1/siem/destinations/{destination_id} (deleteSiemDestination).
+   *
+   * @param destinationId The SIEM destination's id.
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public void delete(String destinationId) {
+    deleteCall(destinationId);
+  }
 
-    /**
-     * Get a destination's delivery log. #47. Lists delivery attempts, newest first, as {@code
-     * {"logs": [...], "total": n}}. Calls GET /api/v1/siem/destinations/{destination_id}/logs
-     * (getSiemDeliveryLog).
-     *
-     * @param destinationId The SIEM destination's id.
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public List<DeliveryRecord> deliveryLog(String destinationId) {
-        
-        return deliveryLogCall(destinationId);
-    }
+  /**
+   * Delete a SIEM destination. #46. Deletes a destination and its delivery log. Async: runs on
+   * the SDK's daemon executor. Calls DELETE /api/v1/siem/destinations/{destination_id}
+   * (deleteSiemDestination).
+   *
+   * @param destinationId The SIEM destination's id.
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Void> deleteAsync(String destinationId) {
+    return t.async(() -> {
+      delete(destinationId);
+      return null;
+    });
+  }
 
-    /**
-     * Get a destination's delivery log. #47. Lists delivery attempts, newest first, as {@code
-     * {"logs": [...], "total": n}}. Async: runs on the SDK's daemon executor. Calls GET
-     * /api/v1/siem/destinations/{destination_id}/logs (getSiemDeliveryLog).
-     *
-     * @param destinationId The SIEM destination's id.
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<List<DeliveryRecord>> deliveryLogAsync(String destinationId) {
-        return t.async(() -> deliveryLog(destinationId));
-    }
+  private Void deleteCall(String destinationId) {
+    Operation op = Operation.of("deleteSiemDestination", "DELETE", "/api/v1/siem/destinations/" + Operation.segment("deleteSiemDestination", "destination_id", destinationId));
+    t.call(op, null);
+    return null;
+  }
 
-    private List<DeliveryRecord> deliveryLogCall(String destinationId) {
-        Operation op = Operation.of("getSiemDeliveryLog", "GET", "/api/v1/siem/destinations/" + Operation.segment("getSiemDeliveryLog", "destination_id", destinationId) + "/logs").unwrap("logs");
-        return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> DeliveryRecord.fromJson(n1, p1)));
-    }
+  /**
+   * Get a destination's delivery log. #47. Lists delivery attempts, newest first, as {@code
+   * {"logs": [...], "total": n}}. Calls GET /api/v1/siem/destinations/{destination_id}/logs
+   * (getSiemDeliveryLog).
+   *
+   * @param destinationId The SIEM destination's id.
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public List<DeliveryRecord> deliveryLog(String destinationId) {
+    return deliveryLogCall(destinationId);
+  }
 
-    /**
-     * Send a test event to a destination. #48. Sends one synthetic event and records the attempt
-     * in the delivery log. No body (Java sends {@code {}}). Python, TypeScript and Java return the
-     * answer untyped; Go and Rust ignore it. Calls POST
-     * /api/v1/siem/destinations/{destination_id}/test (testSiemDestination).
-     *
-     * @param destinationId The SIEM destination's id.
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public DeliveryRecord test(String destinationId, id.agenttrust.sdk.models.EmptyObject body) {
-        
-        return testCall(destinationId, body);
-    }
+  /**
+   * Get a destination's delivery log. #47. Lists delivery attempts, newest first, as {@code
+   * {"logs": [...], "total": n}}. Async: runs on the SDK's daemon executor. Calls GET
+   * /api/v1/siem/destinations/{destination_id}/logs (getSiemDeliveryLog).
+   *
+   * @param destinationId The SIEM destination's id.
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<List<DeliveryRecord>> deliveryLogAsync(String destinationId) {
+    return t.async(() -> deliveryLog(destinationId));
+  }
 
-    /**
-     * Send a test event to a destination. #48. Sends one synthetic event and records the attempt
-     * in the delivery log. No body (Java sends {@code {}}). Python, TypeScript and Java return the
-     * answer untyped; Go and Rust ignore it. Async: runs on the SDK's daemon executor. Calls POST
-     * /api/v1/siem/destinations/{destination_id}/test (testSiemDestination).
-     *
-     * @param destinationId The SIEM destination's id.
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<DeliveryRecord> testAsync(String destinationId, id.agenttrust.sdk.models.EmptyObject body) {
-        return t.async(() -> test(destinationId, body));
-    }
+  private List<DeliveryRecord> deliveryLogCall(String destinationId) {
+    Operation op = Operation.of("getSiemDeliveryLog", "GET", "/api/v1/siem/destinations/" + Operation.segment("getSiemDeliveryLog", "destination_id", destinationId) + "/logs").unwrap("logs");
+    return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> DeliveryRecord.fromJson(n1, p1)));
+  }
 
-    /**
-     * Send a test event to a destination. #48. Sends one synthetic event and records the attempt
-     * in the delivery log. No body (Java sends {@code {}}). Python, TypeScript and Java return the
-     * answer untyped; Go and Rust ignore it. Calls POST
-     * /api/v1/siem/destinations/{destination_id}/test (testSiemDestination).
-     *
-     * @param destinationId The SIEM destination's id.
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public DeliveryRecord test(String destinationId) {
-        
-        return testCall(destinationId, null);
-    }
+  /**
+   * Send a test event to a destination. #48. Sends one synthetic event and records the attempt
+   * in the delivery log. No body (Java sends {@code {}}). Python, TypeScript and Java return the
+   * answer untyped; Go and Rust ignore it. Calls POST
+   * /api/v1/siem/destinations/{destination_id}/test (testSiemDestination).
+   *
+   * @param destinationId The SIEM destination's id.
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public DeliveryRecord test(String destinationId, id.agenttrust.sdk.models.EmptyObject body) {
+    return testCall(destinationId, body);
+  }
 
-    /**
-     * Send a test event to a destination. #48. Sends one synthetic event and records the attempt
-     * in the delivery log. No body (Java sends {@code {}}). Python, TypeScript and Java return the
-     * answer untyped; Go and Rust ignore it. Async: runs on the SDK's daemon executor. Calls POST
-     * /api/v1/siem/destinations/{destination_id}/test (testSiemDestination).
-     *
-     * @param destinationId The SIEM destination's id.
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<DeliveryRecord> testAsync(String destinationId) {
-        return t.async(() -> test(destinationId));
-    }
+  /**
+   * Send a test event to a destination. #48. Sends one synthetic event and records the attempt
+   * in the delivery log. No body (Java sends {@code {}}). Python, TypeScript and Java return the
+   * answer untyped; Go and Rust ignore it. Async: runs on the SDK's daemon executor. Calls POST
+   * /api/v1/siem/destinations/{destination_id}/test (testSiemDestination).
+   *
+   * @param destinationId The SIEM destination's id.
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<DeliveryRecord> testAsync(String destinationId, id.agenttrust.sdk.models.EmptyObject body) {
+    return t.async(() -> test(destinationId, body));
+  }
 
-    private DeliveryRecord testCall(String destinationId, id.agenttrust.sdk.models.EmptyObject body) {
-        Operation op = Operation.of("testSiemDestination", "POST", "/api/v1/siem/destinations/" + Operation.segment("testSiemDestination", "destination_id", destinationId) + "/test");
-        if (body != null) {
-            op.body(body.toJson());
-        }
-        return t.call(op, (n, p) -> DeliveryRecord.fromJson(n, p));
+  /**
+   * Send a test event to a destination. #48. Sends one synthetic event and records the attempt
+   * in the delivery log. No body (Java sends {@code {}}). Python, TypeScript and Java return the
+   * answer untyped; Go and Rust ignore it. Calls POST
+   * /api/v1/siem/destinations/{destination_id}/test (testSiemDestination).
+   *
+   * @param destinationId The SIEM destination's id.
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public DeliveryRecord test(String destinationId) {
+    return testCall(destinationId, null);
+  }
+
+  /**
+   * Send a test event to a destination. #48. Sends one synthetic event and records the attempt
+   * in the delivery log. No body (Java sends {@code {}}). Python, TypeScript and Java return the
+   * answer untyped; Go and Rust ignore it. Async: runs on the SDK's daemon executor. Calls POST
+   * /api/v1/siem/destinations/{destination_id}/test (testSiemDestination).
+   *
+   * @param destinationId The SIEM destination's id.
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<DeliveryRecord> testAsync(String destinationId) {
+    return t.async(() -> test(destinationId));
+  }
+
+  private DeliveryRecord testCall(String destinationId, id.agenttrust.sdk.models.EmptyObject body) {
+    Operation op = Operation.of("testSiemDestination", "POST", "/api/v1/siem/destinations/" + Operation.segment("testSiemDestination", "destination_id", destinationId) + "/test");
+    if (body != null) {
+      op.body(body.toJson());
     }
+    return t.call(op, (n, p) -> DeliveryRecord.fromJson(n, p));
+  }
 }

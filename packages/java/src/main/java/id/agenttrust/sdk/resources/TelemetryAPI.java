@@ -15,107 +15,104 @@ import java.util.concurrent.CompletableFuture;
  * client (thread-safe, like the client).
  */
 public final class TelemetryAPI {
-    private final Transport t;
+  private final Transport t;
+
+  /**
+   * Created by the client.
+   *
+   * @param t the client's transport
+   */
+  public TelemetryAPI(Transport t) {
+    this.t = t;
+  }
+
+  /**
+   * The request body {@link id.agenttrust.sdk.models.TelemetryReport}, reachable from this class
+   * as in the guide.
+   */
+  public static final class TelemetryReport {
+    private TelemetryReport() {}
 
     /**
-     * Created by the client.
+     * A builder of {@link id.agenttrust.sdk.models.TelemetryReport}.
      *
-     * @param t the client's transport
+     * @return the builder
      */
-    public TelemetryAPI(Transport t) {
-        this.t = t;
+    public static id.agenttrust.sdk.models.TelemetryReport.Builder builder() {
+      return id.agenttrust.sdk.models.TelemetryReport.builder();
     }
-    
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.TelemetryReport}, reachable from this
-     * class as in the guide.
-     */
-    public static final class TelemetryReport {
-        private TelemetryReport() {}
+  }
 
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.TelemetryReport}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.TelemetryReport.Builder builder() {
-            return id.agenttrust.sdk.models.TelemetryReport.builder();
-        }
-    }
-    
-    /**
-     * Report a batch of tool calls. #11. One batch of events of one agent and session. Only the
-     * tool name, success, duration, error class name and a timestamp are sent: inputs, outputs and
-     * prompts have no field here. Go drops {@code success: false} and {@code duration_ms: 0}
-     * ({@code omitempty}), so both are optional and default to {@code false} and {@code 0}. Calls
-     * POST /api/v1/telemetry/report (reportTelemetry).
-     *
-     * @param agentId The agent that ran the tools.
-     * @param sessionId The session they ran in.
-     * @param events The events, oldest first (the official guards send batches of 10).
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public TelemetryAccepted report(String agentId, String sessionId, List<TelemetryEvent> events) {
-        id.agenttrust.sdk.models.TelemetryReport body = id.agenttrust.sdk.models.TelemetryReport.builder().agentId(agentId).sessionId(sessionId).events(events).build();
-        return reportCall(body);
-    }
+  /**
+   * Report a batch of tool calls. #11. One batch of events of one agent and session. Only the
+   * tool name, success, duration, error class name and a timestamp are sent: inputs, outputs and
+   * prompts have no field here. Go drops {@code success: false} and {@code duration_ms: 0}
+   * ({@code omitempty}), so both are optional and default to {@code false} and {@code 0}. Calls
+   * POST /api/v1/telemetry/report (reportTelemetry).
+   *
+   * @param agentId The agent that ran the tools.
+   * @param sessionId The session they ran in.
+   * @param events The events, oldest first (the official guards send batches of 10).
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public TelemetryAccepted report(String agentId, String sessionId, List<TelemetryEvent> events) {
+    id.agenttrust.sdk.models.TelemetryReport body = id.agenttrust.sdk.models.TelemetryReport.builder().agentId(agentId).sessionId(sessionId).events(events).build();
+    return reportCall(body);
+  }
 
-    /**
-     * Report a batch of tool calls. #11. One batch of events of one agent and session. Only the
-     * tool name, success, duration, error class name and a timestamp are sent: inputs, outputs and
-     * prompts have no field here. Go drops {@code success: false} and {@code duration_ms: 0}
-     * ({@code omitempty}), so both are optional and default to {@code false} and {@code 0}. Async:
-     * runs on the SDK's daemon executor. Calls POST /api/v1/telemetry/report (reportTelemetry).
-     *
-     * @param agentId The agent that ran the tools.
-     * @param sessionId The session they ran in.
-     * @param events The events, oldest first (the official guards send batches of 10).
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<TelemetryAccepted> reportAsync(String agentId, String sessionId, List<TelemetryEvent> events) {
-        return t.async(() -> report(agentId, sessionId, events));
-    }
+  /**
+   * Report a batch of tool calls. #11. One batch of events of one agent and session. Only the
+   * tool name, success, duration, error class name and a timestamp are sent: inputs, outputs and
+   * prompts have no field here. Go drops {@code success: false} and {@code duration_ms: 0}
+   * ({@code omitempty}), so both are optional and default to {@code false} and {@code 0}. Async:
+   * runs on the SDK's daemon executor. Calls POST /api/v1/telemetry/report (reportTelemetry).
+   *
+   * @param agentId The agent that ran the tools.
+   * @param sessionId The session they ran in.
+   * @param events The events, oldest first (the official guards send batches of 10).
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<TelemetryAccepted> reportAsync(String agentId, String sessionId, List<TelemetryEvent> events) {
+    return t.async(() -> report(agentId, sessionId, events));
+  }
 
-    /**
-     * Report a batch of tool calls. #11. One batch of events of one agent and session. Only the
-     * tool name, success, duration, error class name and a timestamp are sent: inputs, outputs and
-     * prompts have no field here. Go drops {@code success: false} and {@code duration_ms: 0}
-     * ({@code omitempty}), so both are optional and default to {@code false} and {@code 0}. Calls
-     * POST /api/v1/telemetry/report (reportTelemetry).
-     *
-     * @param body the whole request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public TelemetryAccepted report(id.agenttrust.sdk.models.TelemetryReport body) {
-        
-        return reportCall(body);
-    }
+  /**
+   * Report a batch of tool calls. #11. One batch of events of one agent and session. Only the
+   * tool name, success, duration, error class name and a timestamp are sent: inputs, outputs and
+   * prompts have no field here. Go drops {@code success: false} and {@code duration_ms: 0}
+   * ({@code omitempty}), so both are optional and default to {@code false} and {@code 0}. Calls
+   * POST /api/v1/telemetry/report (reportTelemetry).
+   *
+   * @param body the whole request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public TelemetryAccepted report(id.agenttrust.sdk.models.TelemetryReport body) {
+    return reportCall(body);
+  }
 
-    /**
-     * Report a batch of tool calls. #11. One batch of events of one agent and session. Only the
-     * tool name, success, duration, error class name and a timestamp are sent: inputs, outputs and
-     * prompts have no field here. Go drops {@code success: false} and {@code duration_ms: 0}
-     * ({@code omitempty}), so both are optional and default to {@code false} and {@code 0}. Async:
-     * runs on the SDK's daemon executor. Calls POST /api/v1/telemetry/report (reportTelemetry).
-     *
-     * @param body the whole request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<TelemetryAccepted> reportAsync(id.agenttrust.sdk.models.TelemetryReport body) {
-        return t.async(() -> report(body));
-    }
+  /**
+   * Report a batch of tool calls. #11. One batch of events of one agent and session. Only the
+   * tool name, success, duration, error class name and a timestamp are sent: inputs, outputs and
+   * prompts have no field here. Go drops {@code success: false} and {@code duration_ms: 0}
+   * ({@code omitempty}), so both are optional and default to {@code false} and {@code 0}. Async:
+   * runs on the SDK's daemon executor. Calls POST /api/v1/telemetry/report (reportTelemetry).
+   *
+   * @param body the whole request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<TelemetryAccepted> reportAsync(id.agenttrust.sdk.models.TelemetryReport body) {
+    return t.async(() -> report(body));
+  }
 
-    private TelemetryAccepted reportCall(id.agenttrust.sdk.models.TelemetryReport body) {
-        Operation op = Operation.of("reportTelemetry", "POST", "/api/v1/telemetry/report").service("audit");
-        if (body == null) {
-            throw Facts.validation("body", "reportTelemetry: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> TelemetryAccepted.fromJson(n, p));
+  private TelemetryAccepted reportCall(id.agenttrust.sdk.models.TelemetryReport body) {
+    Operation op = Operation.of("reportTelemetry", "POST", "/api/v1/telemetry/report").service("audit");
+    if (body == null) {
+      throw Facts.validation("body", "reportTelemetry: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> TelemetryAccepted.fromJson(n, p));
+  }
 }

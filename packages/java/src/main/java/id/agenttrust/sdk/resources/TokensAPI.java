@@ -16,265 +16,256 @@ import java.util.concurrent.CompletableFuture;
  * introspection. Get it from the client (thread-safe, like the client).
  */
 public final class TokensAPI {
-    private final Transport t;
+  private final Transport t;
+
+  /**
+   * Created by the client.
+   *
+   * @param t the client's transport
+   */
+  public TokensAPI(Transport t) {
+    this.t = t;
+  }
+
+  /**
+   * The request body {@link id.agenttrust.sdk.models.IssueTokenRequest}, reachable from this
+   * class as in the guide.
+   */
+  public static final class IssueTokenRequest {
+    private IssueTokenRequest() {}
 
     /**
-     * Created by the client.
+     * A builder of {@link id.agenttrust.sdk.models.IssueTokenRequest}.
      *
-     * @param t the client's transport
+     * @return the builder
      */
-    public TokensAPI(Transport t) {
-        this.t = t;
+    public static id.agenttrust.sdk.models.IssueTokenRequest.Builder builder() {
+      return id.agenttrust.sdk.models.IssueTokenRequest.builder();
     }
-    
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.IssueTokenRequest}, reachable from this
-     * class as in the guide.
-     */
-    public static final class IssueTokenRequest {
-        private IssueTokenRequest() {}
+  }
 
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.IssueTokenRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.IssueTokenRequest.Builder builder() {
-            return id.agenttrust.sdk.models.IssueTokenRequest.builder();
-        }
-    }
+  /**
+   * The request body {@link id.agenttrust.sdk.models.IntrospectTokenRequest}, reachable from
+   * this class as in the guide.
+   */
+  public static final class IntrospectTokenRequest {
+    private IntrospectTokenRequest() {}
 
     /**
-     * The request body {&#64;link id.agenttrust.sdk.models.IntrospectTokenRequest}, reachable from
-     * this class as in the guide.
-     */
-    public static final class IntrospectTokenRequest {
-        private IntrospectTokenRequest() {}
-
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.IntrospectTokenRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.IntrospectTokenRequest.Builder builder() {
-            return id.agenttrust.sdk.models.IntrospectTokenRequest.builder();
-        }
-    }
-
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.RevokeTokenRequest}, reachable from
-     * this class as in the guide.
-     */
-    public static final class RevokeTokenRequest {
-        private RevokeTokenRequest() {}
-
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.RevokeTokenRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.RevokeTokenRequest.Builder builder() {
-            return id.agenttrust.sdk.models.RevokeTokenRequest.builder();
-        }
-    }
-    
-    /**
-     * Issue an agent token. #7. Issues an opaque {@code at_} token. The lifetime travels as {@code
-     * ttl} (seconds; the SDKs' {@code ttl_seconds}), default 300: Python, TypeScript and Java
-     * always send it, Go omits a zero, Rust sends the caller's value. {@code session_id} is sent
-     * by Python, TypeScript and Go only. No official client sends {@code audience}. SDKs reuse a
-     * cached token while more than 30 s remain. Calls POST /api/v1/agent-tokens/issue
-     * (issueToken).
+     * A builder of {@link id.agenttrust.sdk.models.IntrospectTokenRequest}.
      *
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     * @return the builder
      */
-    public Token issue(id.agenttrust.sdk.models.IssueTokenRequest body) {
-        
-        return issueCall(body, true);
+    public static id.agenttrust.sdk.models.IntrospectTokenRequest.Builder builder() {
+      return id.agenttrust.sdk.models.IntrospectTokenRequest.builder();
     }
+  }
+
+  /**
+   * The request body {@link id.agenttrust.sdk.models.RevokeTokenRequest}, reachable from this
+   * class as in the guide.
+   */
+  public static final class RevokeTokenRequest {
+    private RevokeTokenRequest() {}
 
     /**
-     * Issue an agent token. #7. Issues an opaque {@code at_} token. The lifetime travels as {@code
-     * ttl} (seconds; the SDKs' {@code ttl_seconds}), default 300: Python, TypeScript and Java
-     * always send it, Go omits a zero, Rust sends the caller's value. {@code session_id} is sent
-     * by Python, TypeScript and Go only. No official client sends {@code audience}. SDKs reuse a
-     * cached token while more than 30 s remain. Async: runs on the SDK's daemon executor. Calls
-     * POST /api/v1/agent-tokens/issue (issueToken).
+     * A builder of {@link id.agenttrust.sdk.models.RevokeTokenRequest}.
      *
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     * @return the builder
      */
-    public CompletableFuture<Token> issueAsync(id.agenttrust.sdk.models.IssueTokenRequest body) {
-        return t.async(() -> issue(body));
+    public static id.agenttrust.sdk.models.RevokeTokenRequest.Builder builder() {
+      return id.agenttrust.sdk.models.RevokeTokenRequest.builder();
     }
+  }
 
-    /**
-     * Issue an agent token. #7. Issues an opaque {@code at_} token. The lifetime travels as {@code
-     * ttl} (seconds; the SDKs' {@code ttl_seconds}), default 300: Python, TypeScript and Java
-     * always send it, Go omits a zero, Rust sends the caller's value. {@code session_id} is sent
-     * by Python, TypeScript and Go only. No official client sends {@code audience}. SDKs reuse a
-     * cached token while more than 30 s remain. Calls POST /api/v1/agent-tokens/issue
-     * (issueToken).
-     *
-     * @param body the request body
-     * @param useCache false to bypass the client-side cache (default true)
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public Token issue(id.agenttrust.sdk.models.IssueTokenRequest body, boolean useCache) {
-        
-        return issueCall(body, useCache);
-    }
+  /**
+   * Issue an agent token. #7. Issues an opaque {@code at_} token. The lifetime travels as {@code
+   * ttl} (seconds; the SDKs' {@code ttl_seconds}), default 300: Python, TypeScript and Java
+   * always send it, Go omits a zero, Rust sends the caller's value. {@code session_id} is sent
+   * by Python, TypeScript and Go only. No official client sends {@code audience}. SDKs reuse a
+   * cached token while more than 30 s remain. Calls POST /api/v1/agent-tokens/issue
+   * (issueToken).
+   *
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public Token issue(id.agenttrust.sdk.models.IssueTokenRequest body) {
+    return issueCall(body, true);
+  }
 
-    /**
-     * Issue an agent token. #7. Issues an opaque {@code at_} token. The lifetime travels as {@code
-     * ttl} (seconds; the SDKs' {@code ttl_seconds}), default 300: Python, TypeScript and Java
-     * always send it, Go omits a zero, Rust sends the caller's value. {@code session_id} is sent
-     * by Python, TypeScript and Go only. No official client sends {@code audience}. SDKs reuse a
-     * cached token while more than 30 s remain. Async: runs on the SDK's daemon executor. Calls
-     * POST /api/v1/agent-tokens/issue (issueToken).
-     *
-     * @param body the request body
-     * @param useCache false to bypass the client-side cache (default true)
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Token> issueAsync(id.agenttrust.sdk.models.IssueTokenRequest body, boolean useCache) {
-        return t.async(() -> issue(body, useCache));
-    }
+  /**
+   * Issue an agent token. #7. Issues an opaque {@code at_} token. The lifetime travels as {@code
+   * ttl} (seconds; the SDKs' {@code ttl_seconds}), default 300: Python, TypeScript and Java
+   * always send it, Go omits a zero, Rust sends the caller's value. {@code session_id} is sent
+   * by Python, TypeScript and Go only. No official client sends {@code audience}. SDKs reuse a
+   * cached token while more than 30 s remain. Async: runs on the SDK's daemon executor. Calls
+   * POST /api/v1/agent-tokens/issue (issueToken).
+   *
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Token> issueAsync(id.agenttrust.sdk.models.IssueTokenRequest body) {
+    return t.async(() -> issue(body));
+  }
 
-    private Token issueCall(id.agenttrust.sdk.models.IssueTokenRequest body, boolean useCache) {
-        Operation op = Operation.of("issueToken", "POST", "/api/v1/agent-tokens/issue").service("auth");
-        if (body == null) {
-            throw Facts.validation("body", "issueToken: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        if (!useCache || !t.options().isTokenCache()) {
-            return t.call(op, (n, p) -> Token.fromJson(n, p));
-        }
-        String key = t.cacheKey((body == null ? null : body.getAgentId()), (body == null ? null : body.getScope()), (body == null ? null : body.getSessionId().orElse(null)));
-        return t.cache().get(key, Token.class, () -> t.call(op, (n, p) -> Token.fromJson(n, p)), v -> new ResponseCache.Meta(
-            v.getIssuedAt(), v.getExpiresAt(),
-            Map.of("agent_id", v.getAgentId(), "token", v.getToken())));
-    }
+  /**
+   * Issue an agent token. #7. Issues an opaque {@code at_} token. The lifetime travels as {@code
+   * ttl} (seconds; the SDKs' {@code ttl_seconds}), default 300: Python, TypeScript and Java
+   * always send it, Go omits a zero, Rust sends the caller's value. {@code session_id} is sent
+   * by Python, TypeScript and Go only. No official client sends {@code audience}. SDKs reuse a
+   * cached token while more than 30 s remain. Calls POST /api/v1/agent-tokens/issue
+   * (issueToken).
+   *
+   * @param body the request body
+   * @param useCache false to bypass the client-side cache (default true)
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public Token issue(id.agenttrust.sdk.models.IssueTokenRequest body, boolean useCache) {
+    return issueCall(body, useCache);
+  }
 
-    /**
-     * Introspect a token. #8. Whether a token is active for an optional target and required
-     * scopes. An unknown, expired or revoked token is {@code active: false}, never an error.
-     * Python always sends {@code target}, as {@code null} when absent; the others omit it. Go
-     * omits an empty {@code required_scopes}. Calls POST /api/v1/agent-tokens/introspect
-     * (introspectToken).
-     *
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public IntrospectionResult introspect(id.agenttrust.sdk.models.IntrospectTokenRequest body) {
-        
-        return introspectCall(body);
-    }
+  /**
+   * Issue an agent token. #7. Issues an opaque {@code at_} token. The lifetime travels as {@code
+   * ttl} (seconds; the SDKs' {@code ttl_seconds}), default 300: Python, TypeScript and Java
+   * always send it, Go omits a zero, Rust sends the caller's value. {@code session_id} is sent
+   * by Python, TypeScript and Go only. No official client sends {@code audience}. SDKs reuse a
+   * cached token while more than 30 s remain. Async: runs on the SDK's daemon executor. Calls
+   * POST /api/v1/agent-tokens/issue (issueToken).
+   *
+   * @param body the request body
+   * @param useCache false to bypass the client-side cache (default true)
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Token> issueAsync(id.agenttrust.sdk.models.IssueTokenRequest body, boolean useCache) {
+    return t.async(() -> issue(body, useCache));
+  }
 
-    /**
-     * Introspect a token. #8. Whether a token is active for an optional target and required
-     * scopes. An unknown, expired or revoked token is {@code active: false}, never an error.
-     * Python always sends {@code target}, as {@code null} when absent; the others omit it. Go
-     * omits an empty {@code required_scopes}. Async: runs on the SDK's daemon executor. Calls POST
-     * /api/v1/agent-tokens/introspect (introspectToken).
-     *
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<IntrospectionResult> introspectAsync(id.agenttrust.sdk.models.IntrospectTokenRequest body) {
-        return t.async(() -> introspect(body));
+  private Token issueCall(id.agenttrust.sdk.models.IssueTokenRequest body, boolean useCache) {
+    Operation op = Operation.of("issueToken", "POST", "/api/v1/agent-tokens/issue").service("auth");
+    if (body == null) {
+      throw Facts.validation("body", "issueToken: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    if (!useCache || !t.options().isTokenCache()) {
+      return t.call(op, (n, p) -> Token.fromJson(n, p));
+    }
+    String key = t.cacheKey((body == null ? null : body.getAgentId()), (body == null ? null : body.getScope()), (body == null ? null : body.getSessionId().orElse(null)));
+    return t.cache().get(key, Token.class, () -> t.call(op, (n, p) -> Token.fromJson(n, p)), v -> new ResponseCache.Meta(
+      v.getIssuedAt(), v.getExpiresAt(),
+      Map.of("agent_id", v.getAgentId(), "token", v.getToken())));
+  }
 
-    private IntrospectionResult introspectCall(id.agenttrust.sdk.models.IntrospectTokenRequest body) {
-        Operation op = Operation.of("introspectToken", "POST", "/api/v1/agent-tokens/introspect").service("auth");
-        if (body == null) {
-            throw Facts.validation("body", "introspectToken: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> IntrospectionResult.fromJson(n, p));
-    }
+  /**
+   * Introspect a token. #8. Whether a token is active for an optional target and required
+   * scopes. An unknown, expired or revoked token is {@code active: false}, never an error.
+   * Python always sends {@code target}, as {@code null} when absent; the others omit it. Go
+   * omits an empty {@code required_scopes}. Calls POST /api/v1/agent-tokens/introspect
+   * (introspectToken).
+   *
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public IntrospectionResult introspect(id.agenttrust.sdk.models.IntrospectTokenRequest body) {
+    return introspectCall(body);
+  }
 
-    /**
-     * Revoke a token. #9. Revokes a token so that it introspects inactive. The official clients
-     * send {@code reason} (default {@code manual_revocation}) and ignore the answer. Calls POST
-     * /api/v1/agent-tokens/revoke (revokeToken).
-     *
-     * @param token The token to revoke.
-     * @param reason Why it was revoked.
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public void revoke(String token, String reason) {
-        id.agenttrust.sdk.models.RevokeTokenRequest body = id.agenttrust.sdk.models.RevokeTokenRequest.builder().token(token).reason(reason).build();
-        revokeCall(body);
-    }
+  /**
+   * Introspect a token. #8. Whether a token is active for an optional target and required
+   * scopes. An unknown, expired or revoked token is {@code active: false}, never an error.
+   * Python always sends {@code target}, as {@code null} when absent; the others omit it. Go
+   * omits an empty {@code required_scopes}. Async: runs on the SDK's daemon executor. Calls POST
+   * /api/v1/agent-tokens/introspect (introspectToken).
+   *
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<IntrospectionResult> introspectAsync(id.agenttrust.sdk.models.IntrospectTokenRequest body) {
+    return t.async(() -> introspect(body));
+  }
 
-    /**
-     * Revoke a token. #9. Revokes a token so that it introspects inactive. The official clients
-     * send {@code reason} (default {@code manual_revocation}) and ignore the answer. Async: runs
-     * on the SDK's daemon executor. Calls POST /api/v1/agent-tokens/revoke (revokeToken).
-     *
-     * @param token The token to revoke.
-     * @param reason Why it was revoked.
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Void> revokeAsync(String token, String reason) {
-        return t.async(() -> {
-            revoke(token, reason);
-            return null;
-        });
+  private IntrospectionResult introspectCall(id.agenttrust.sdk.models.IntrospectTokenRequest body) {
+    Operation op = Operation.of("introspectToken", "POST", "/api/v1/agent-tokens/introspect").service("auth");
+    if (body == null) {
+      throw Facts.validation("body", "introspectToken: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> IntrospectionResult.fromJson(n, p));
+  }
 
-    /**
-     * Revoke a token. #9. Revokes a token so that it introspects inactive. The official clients
-     * send {@code reason} (default {@code manual_revocation}) and ignore the answer. Calls POST
-     * /api/v1/agent-tokens/revoke (revokeToken).
-     *
-     * @param body the whole request body
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public void revoke(id.agenttrust.sdk.models.RevokeTokenRequest body) {
-        
-        revokeCall(body);
-    }
+  /**
+   * Revoke a token. #9. Revokes a token so that it introspects inactive. The official clients
+   * send {@code reason} (default {@code manual_revocation}) and ignore the answer. Calls POST
+   * /api/v1/agent-tokens/revoke (revokeToken).
+   *
+   * @param token The token to revoke.
+   * @param reason Why it was revoked.
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public void revoke(String token, String reason) {
+    id.agenttrust.sdk.models.RevokeTokenRequest body = id.agenttrust.sdk.models.RevokeTokenRequest.builder().token(token).reason(reason).build();
+    revokeCall(body);
+  }
 
-    /**
-     * Revoke a token. #9. Revokes a token so that it introspects inactive. The official clients
-     * send {@code reason} (default {@code manual_revocation}) and ignore the answer. Async: runs
-     * on the SDK's daemon executor. Calls POST /api/v1/agent-tokens/revoke (revokeToken).
-     *
-     * @param body the whole request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<Void> revokeAsync(id.agenttrust.sdk.models.RevokeTokenRequest body) {
-        return t.async(() -> {
-            revoke(body);
-            return null;
-        });
-    }
+  /**
+   * Revoke a token. #9. Revokes a token so that it introspects inactive. The official clients
+   * send {@code reason} (default {@code manual_revocation}) and ignore the answer. Async: runs
+   * on the SDK's daemon executor. Calls POST /api/v1/agent-tokens/revoke (revokeToken).
+   *
+   * @param token The token to revoke.
+   * @param reason Why it was revoked.
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Void> revokeAsync(String token, String reason) {
+    return t.async(() -> {
+      revoke(token, reason);
+      return null;
+    });
+  }
 
-    private Void revokeCall(id.agenttrust.sdk.models.RevokeTokenRequest body) {
-        Operation op = Operation.of("revokeToken", "POST", "/api/v1/agent-tokens/revoke").service("auth");
-        if (body == null) {
-            throw Facts.validation("body", "revokeToken: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        t.call(op, null);
-        String evicted = (body == null ? null : body.getToken());
-        if (evicted != null) {
-            t.cache().evict("token", evicted);
-        }
-        return null;
+  /**
+   * Revoke a token. #9. Revokes a token so that it introspects inactive. The official clients
+   * send {@code reason} (default {@code manual_revocation}) and ignore the answer. Calls POST
+   * /api/v1/agent-tokens/revoke (revokeToken).
+   *
+   * @param body the whole request body
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public void revoke(id.agenttrust.sdk.models.RevokeTokenRequest body) {
+    revokeCall(body);
+  }
+
+  /**
+   * Revoke a token. #9. Revokes a token so that it introspects inactive. The official clients
+   * send {@code reason} (default {@code manual_revocation}) and ignore the answer. Async: runs
+   * on the SDK's daemon executor. Calls POST /api/v1/agent-tokens/revoke (revokeToken).
+   *
+   * @param body the whole request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<Void> revokeAsync(id.agenttrust.sdk.models.RevokeTokenRequest body) {
+    return t.async(() -> {
+      revoke(body);
+      return null;
+    });
+  }
+
+  private Void revokeCall(id.agenttrust.sdk.models.RevokeTokenRequest body) {
+    Operation op = Operation.of("revokeToken", "POST", "/api/v1/agent-tokens/revoke").service("auth");
+    if (body == null) {
+      throw Facts.validation("body", "revokeToken: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    t.call(op, null);
+    String evicted = (body == null ? null : body.getToken());
+    if (evicted != null) {
+      t.cache().evict("token", evicted);
+    }
+    return null;
+  }
 }

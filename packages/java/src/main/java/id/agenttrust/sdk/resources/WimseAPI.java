@@ -14,216 +14,208 @@ import java.util.concurrent.CompletableFuture;
  * (JWTs) for agents. Get it from the client (thread-safe, like the client).
  */
 public final class WimseAPI {
-    private final Transport t;
+  private final Transport t;
+
+  /**
+   * Created by the client.
+   *
+   * @param t the client's transport
+   */
+  public WimseAPI(Transport t) {
+    this.t = t;
+  }
+
+  /**
+   * The request body {@link id.agenttrust.sdk.models.EmptyObject}, reachable from this class as
+   * in the guide.
+   */
+  public static final class EmptyObject {
+    private EmptyObject() {}
 
     /**
-     * Created by the client.
+     * A builder of {@link id.agenttrust.sdk.models.EmptyObject}.
      *
-     * @param t the client's transport
+     * @return the builder
      */
-    public WimseAPI(Transport t) {
-        this.t = t;
+    public static id.agenttrust.sdk.models.EmptyObject.Builder builder() {
+      return id.agenttrust.sdk.models.EmptyObject.builder();
     }
-    
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.EmptyObject}, reachable from this class
-     * as in the guide.
-     */
-    public static final class EmptyObject {
-        private EmptyObject() {}
+  }
 
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.EmptyObject}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.EmptyObject.Builder builder() {
-            return id.agenttrust.sdk.models.EmptyObject.builder();
-        }
-    }
+  /**
+   * The request body {@link id.agenttrust.sdk.models.IssueWimseTokenRequest}, reachable from
+   * this class as in the guide.
+   */
+  public static final class IssueWimseTokenRequest {
+    private IssueWimseTokenRequest() {}
 
     /**
-     * The request body {&#64;link id.agenttrust.sdk.models.IssueWimseTokenRequest}, reachable from
-     * this class as in the guide.
-     */
-    public static final class IssueWimseTokenRequest {
-        private IssueWimseTokenRequest() {}
-
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.IssueWimseTokenRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.IssueWimseTokenRequest.Builder builder() {
-            return id.agenttrust.sdk.models.IssueWimseTokenRequest.builder();
-        }
-    }
-
-    /**
-     * The request body {&#64;link id.agenttrust.sdk.models.VerifyWimseTokenRequest}, reachable
-     * from this class as in the guide.
-     */
-    public static final class VerifyWimseTokenRequest {
-        private VerifyWimseTokenRequest() {}
-
-        /**
-         * A builder of {&#64;link id.agenttrust.sdk.models.VerifyWimseTokenRequest}.
-         *
-         * @return the builder
-         */
-        public static id.agenttrust.sdk.models.VerifyWimseTokenRequest.Builder builder() {
-            return id.agenttrust.sdk.models.VerifyWimseTokenRequest.builder();
-        }
-    }
-    
-    /**
-     * Get a proof-of-possession nonce. #6. A nonce the agent signs with its private key to obtain
-     * a key-bound WIMSE token ({@code issueWimseToken} with {@code proof}). No body: Python,
-     * TypeScript, Go and Rust send none, Java sends {@code {}}; the gateway accepts both. Not in
-     * the published Python 0.4.0. Calls POST /api/v1/agents/{agent_id}/challenge
-     * (createAgentChallenge).
+     * A builder of {@link id.agenttrust.sdk.models.IssueWimseTokenRequest}.
      *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     * @return the builder
      */
-    public ChallengeResponse challenge(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
-        
-        return challengeCall(agentId, body);
+    public static id.agenttrust.sdk.models.IssueWimseTokenRequest.Builder builder() {
+      return id.agenttrust.sdk.models.IssueWimseTokenRequest.builder();
     }
+  }
+
+  /**
+   * The request body {@link id.agenttrust.sdk.models.VerifyWimseTokenRequest}, reachable from
+   * this class as in the guide.
+   */
+  public static final class VerifyWimseTokenRequest {
+    private VerifyWimseTokenRequest() {}
 
     /**
-     * Get a proof-of-possession nonce. #6. A nonce the agent signs with its private key to obtain
-     * a key-bound WIMSE token ({@code issueWimseToken} with {@code proof}). No body: Python,
-     * TypeScript, Go and Rust send none, Java sends {@code {}}; the gateway accepts both. Not in
-     * the published Python 0.4.0. Async: runs on the SDK's daemon executor. Calls POST
-     * /api/v1/agents/{agent_id}/challenge (createAgentChallenge).
+     * A builder of {@link id.agenttrust.sdk.models.VerifyWimseTokenRequest}.
      *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     * @return the builder
      */
-    public CompletableFuture<ChallengeResponse> challengeAsync(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
-        return t.async(() -> challenge(agentId, body));
+    public static id.agenttrust.sdk.models.VerifyWimseTokenRequest.Builder builder() {
+      return id.agenttrust.sdk.models.VerifyWimseTokenRequest.builder();
     }
+  }
 
-    /**
-     * Get a proof-of-possession nonce. #6. A nonce the agent signs with its private key to obtain
-     * a key-bound WIMSE token ({@code issueWimseToken} with {@code proof}). No body: Python,
-     * TypeScript, Go and Rust send none, Java sends {@code {}}; the gateway accepts both. Not in
-     * the published Python 0.4.0. Calls POST /api/v1/agents/{agent_id}/challenge
-     * (createAgentChallenge).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public ChallengeResponse challenge(String agentId) {
-        
-        return challengeCall(agentId, null);
-    }
+  /**
+   * Get a proof-of-possession nonce. #6. A nonce the agent signs with its private key to obtain
+   * a key-bound WIMSE token ({@code issueWimseToken} with {@code proof}). No body: Python,
+   * TypeScript, Go and Rust send none, Java sends {@code {}}; the gateway accepts both. Not in
+   * the published Python 0.4.0. Calls POST /api/v1/agents/{agent_id}/challenge
+   * (createAgentChallenge).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public ChallengeResponse challenge(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
+    return challengeCall(agentId, body);
+  }
 
-    /**
-     * Get a proof-of-possession nonce. #6. A nonce the agent signs with its private key to obtain
-     * a key-bound WIMSE token ({@code issueWimseToken} with {@code proof}). No body: Python,
-     * TypeScript, Go and Rust send none, Java sends {@code {}}; the gateway accepts both. Not in
-     * the published Python 0.4.0. Async: runs on the SDK's daemon executor. Calls POST
-     * /api/v1/agents/{agent_id}/challenge (createAgentChallenge).
-     *
-     * @param agentId The agent's id (the official clients interpolate it raw).
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<ChallengeResponse> challengeAsync(String agentId) {
-        return t.async(() -> challenge(agentId));
-    }
+  /**
+   * Get a proof-of-possession nonce. #6. A nonce the agent signs with its private key to obtain
+   * a key-bound WIMSE token ({@code issueWimseToken} with {@code proof}). No body: Python,
+   * TypeScript, Go and Rust send none, Java sends {@code {}}; the gateway accepts both. Not in
+   * the published Python 0.4.0. Async: runs on the SDK's daemon executor. Calls POST
+   * /api/v1/agents/{agent_id}/challenge (createAgentChallenge).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<ChallengeResponse> challengeAsync(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
+    return t.async(() -> challenge(agentId, body));
+  }
 
-    private ChallengeResponse challengeCall(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
-        Operation op = Operation.of("createAgentChallenge", "POST", "/api/v1/agents/" + Operation.segment("createAgentChallenge", "agent_id", agentId) + "/challenge");
-        if (body != null) {
-            op.body(body.toJson());
-        }
-        return t.call(op, (n, p) -> ChallengeResponse.fromJson(n, p));
-    }
+  /**
+   * Get a proof-of-possession nonce. #6. A nonce the agent signs with its private key to obtain
+   * a key-bound WIMSE token ({@code issueWimseToken} with {@code proof}). No body: Python,
+   * TypeScript, Go and Rust send none, Java sends {@code {}}; the gateway accepts both. Not in
+   * the published Python 0.4.0. Calls POST /api/v1/agents/{agent_id}/challenge
+   * (createAgentChallenge).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public ChallengeResponse challenge(String agentId) {
+    return challengeCall(agentId, null);
+  }
 
-    /**
-     * Issue a WIMSE workload token. #49. Issues a SPIFFE-style workload identity JWT for an agent.
-     * With {@code proof} (a signature over {@code
-     * pop-v1:&lt;nonce&gt;:&lt;agent_id&gt;:&lt;audience joined by ","&gt;:&lt;ts&gt;} with the
-     * agent's Ed25519 key, nonce from #6), the token is bound to that key (RFC 7800 {@code
-     * cnf.jkt}). Not in the published Python 0.4.0. Calls POST /api/v1/wimse/token
-     * (issueWimseToken).
-     *
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public WimseToken issueToken(id.agenttrust.sdk.models.IssueWimseTokenRequest body) {
-        
-        return issueTokenCall(body);
-    }
+  /**
+   * Get a proof-of-possession nonce. #6. A nonce the agent signs with its private key to obtain
+   * a key-bound WIMSE token ({@code issueWimseToken} with {@code proof}). No body: Python,
+   * TypeScript, Go and Rust send none, Java sends {@code {}}; the gateway accepts both. Not in
+   * the published Python 0.4.0. Async: runs on the SDK's daemon executor. Calls POST
+   * /api/v1/agents/{agent_id}/challenge (createAgentChallenge).
+   *
+   * @param agentId The agent's id (the official clients interpolate it raw).
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<ChallengeResponse> challengeAsync(String agentId) {
+    return t.async(() -> challenge(agentId));
+  }
 
-    /**
-     * Issue a WIMSE workload token. #49. Issues a SPIFFE-style workload identity JWT for an agent.
-     * With {@code proof} (a signature over {@code
-     * pop-v1:&lt;nonce&gt;:&lt;agent_id&gt;:&lt;audience joined by ","&gt;:&lt;ts&gt;} with the
-     * agent's Ed25519 key, nonce from #6), the token is bound to that key (RFC 7800 {@code
-     * cnf.jkt}). Not in the published Python 0.4.0. Async: runs on the SDK's daemon executor.
-     * Calls POST /api/v1/wimse/token (issueWimseToken).
-     *
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<WimseToken> issueTokenAsync(id.agenttrust.sdk.models.IssueWimseTokenRequest body) {
-        return t.async(() -> issueToken(body));
+  private ChallengeResponse challengeCall(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
+    Operation op = Operation.of("createAgentChallenge", "POST", "/api/v1/agents/" + Operation.segment("createAgentChallenge", "agent_id", agentId) + "/challenge");
+    if (body != null) {
+      op.body(body.toJson());
     }
+    return t.call(op, (n, p) -> ChallengeResponse.fromJson(n, p));
+  }
 
-    private WimseToken issueTokenCall(id.agenttrust.sdk.models.IssueWimseTokenRequest body) {
-        Operation op = Operation.of("issueWimseToken", "POST", "/api/v1/wimse/token");
-        if (body == null) {
-            throw Facts.validation("body", "issueWimseToken: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> WimseToken.fromJson(n, p));
-    }
+  /**
+   * Issue a WIMSE workload token. #49. Issues a SPIFFE-style workload identity JWT for an agent.
+   * With {@code proof} (a signature over {@code
+   * pop-v1:&lt;nonce&gt;:&lt;agent_id&gt;:&lt;audience joined by ","&gt;:&lt;ts&gt;} with the
+   * agent's Ed25519 key, nonce from #6), the token is bound to that key (RFC 7800 {@code
+   * cnf.jkt}). Not in the published Python 0.4.0. Calls POST /api/v1/wimse/token
+   * (issueWimseToken).
+   *
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public WimseToken issueToken(id.agenttrust.sdk.models.IssueWimseTokenRequest body) {
+    return issueTokenCall(body);
+  }
 
-    /**
-     * Verify a WIMSE workload token. #50. Verifies a workload token; an invalid one is {@code
-     * valid: false} with a {@code reason}. Calls POST /api/v1/wimse/verify (verifyWimseToken).
-     *
-     * @param body the request body
-     * @return the answer
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public WimseVerification verifyToken(id.agenttrust.sdk.models.VerifyWimseTokenRequest body) {
-        
-        return verifyTokenCall(body);
-    }
+  /**
+   * Issue a WIMSE workload token. #49. Issues a SPIFFE-style workload identity JWT for an agent.
+   * With {@code proof} (a signature over {@code
+   * pop-v1:&lt;nonce&gt;:&lt;agent_id&gt;:&lt;audience joined by ","&gt;:&lt;ts&gt;} with the
+   * agent's Ed25519 key, nonce from #6), the token is bound to that key (RFC 7800 {@code
+   * cnf.jkt}). Not in the published Python 0.4.0. Async: runs on the SDK's daemon executor.
+   * Calls POST /api/v1/wimse/token (issueWimseToken).
+   *
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<WimseToken> issueTokenAsync(id.agenttrust.sdk.models.IssueWimseTokenRequest body) {
+    return t.async(() -> issueToken(body));
+  }
 
-    /**
-     * Verify a WIMSE workload token. #50. Verifies a workload token; an invalid one is {@code
-     * valid: false} with a {@code reason}. Async: runs on the SDK's daemon executor. Calls POST
-     * /api/v1/wimse/verify (verifyWimseToken).
-     *
-     * @param body the request body
-     * @return the answer's future; it fails with the call's AgentTrustException
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
-     */
-    public CompletableFuture<WimseVerification> verifyTokenAsync(id.agenttrust.sdk.models.VerifyWimseTokenRequest body) {
-        return t.async(() -> verifyToken(body));
+  private WimseToken issueTokenCall(id.agenttrust.sdk.models.IssueWimseTokenRequest body) {
+    Operation op = Operation.of("issueWimseToken", "POST", "/api/v1/wimse/token");
+    if (body == null) {
+      throw Facts.validation("body", "issueWimseToken: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> WimseToken.fromJson(n, p));
+  }
 
-    private WimseVerification verifyTokenCall(id.agenttrust.sdk.models.VerifyWimseTokenRequest body) {
-        Operation op = Operation.of("verifyWimseToken", "POST", "/api/v1/wimse/verify");
-        if (body == null) {
-            throw Facts.validation("body", "verifyWimseToken: the request body is required");
-        }
-        JsonNode json = body.toJson();
-        op.body(json);
-        return t.call(op, (n, p) -> WimseVerification.fromJson(n, p));
+  /**
+   * Verify a WIMSE workload token. #50. Verifies a workload token; an invalid one is {@code
+   * valid: false} with a {@code reason}. Calls POST /api/v1/wimse/verify (verifyWimseToken).
+   *
+   * @param body the request body
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public WimseVerification verifyToken(id.agenttrust.sdk.models.VerifyWimseTokenRequest body) {
+    return verifyTokenCall(body);
+  }
+
+  /**
+   * Verify a WIMSE workload token. #50. Verifies a workload token; an invalid one is {@code
+   * valid: false} with a {@code reason}. Async: runs on the SDK's daemon executor. Calls POST
+   * /api/v1/wimse/verify (verifyWimseToken).
+   *
+   * @param body the request body
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<WimseVerification> verifyTokenAsync(id.agenttrust.sdk.models.VerifyWimseTokenRequest body) {
+    return t.async(() -> verifyToken(body));
+  }
+
+  private WimseVerification verifyTokenCall(id.agenttrust.sdk.models.VerifyWimseTokenRequest body) {
+    Operation op = Operation.of("verifyWimseToken", "POST", "/api/v1/wimse/verify");
+    if (body == null) {
+      throw Facts.validation("body", "verifyWimseToken: the request body is required");
     }
+    JsonNode json = body.toJson();
+    op.body(json);
+    return t.call(op, (n, p) -> WimseVerification.fromJson(n, p));
+  }
 }

@@ -12,190 +12,190 @@ import java.util.function.Function;
 
 /** The conformance driver's calls and round trips, generated from the spec. */
 final class Dispatch {
-    private Dispatch() {}
+  private Dispatch() {}
 
-    /** A call: the client and the wire-keyed args, to the SDK's answer. */
-    interface Call {
-        /**
-             * Makes the call.
-             *
-             * @param c the client
-             * @param a the args
-             * @return the answer
-             */
-        Object call(AgentTrustClient c, ObjectNode a);
-    }
+  /** A call: the client and the wire-keyed args, to the SDK's answer. */
+  interface Call {
+    /**
+       * Makes the call.
+       *
+       * @param c the client
+       * @param a the args
+       * @return the answer
+       */
+    Object call(AgentTrustClient c, ObjectNode a);
+  }
 
-    static final Map<String, Call> CALLS = calls();
-    static final Map<String, Function<JsonNode, JsonNode>> ROUNDTRIPS = roundtrips();
+  static final Map<String, Call> CALLS = calls();
+  static final Map<String, Function<JsonNode, JsonNode>> ROUNDTRIPS = roundtrips();
 
-    private static Map<String, Call> calls() {
-        Map<String, Call> m = new HashMap<>();
-        m.put("health.health", (c, a) -> c.health());
-        m.put("agents.list", (c, a) -> c.agents().list(Args.decode(() -> ListAgentsParams.fromJson(Args.subset(a, "org_id"), "$"))));
-        m.put("agents.create", (c, a) -> c.agents().create(Args.decode(() -> CreateAgentRequest.fromJson(Args.subset(a, "name", "framework", "capabilities", "metadata", "org_id", "public_key"), "$"))));
-        m.put("agents.get", (c, a) -> c.agents().get(Args.str(a, "agent_id")));
-        m.put("agents.revoke", (c, a) -> c.agents().revoke(Args.str(a, "agent_id"), Args.has(a, "reason") ? Args.decode(() -> RevokeAgentRequest.fromJson(Args.subset(a, "reason"), "$")) : (RevokeAgentRequest) null));
-        m.put("wimse.challenge", (c, a) -> c.wimse().challenge(Args.str(a, "agent_id"), Args.has(a) ? Args.decode(() -> EmptyObject.fromJson(Args.subset(a), "$")) : (EmptyObject) null));
-        m.put("tokens.issue", (c, a) -> c.tokens().issue(Args.decode(() -> IssueTokenRequest.fromJson(Args.subset(a, "agent_id", "scopes", "ttl", "session_id"), "$"))));
-        m.put("tokens.introspect", (c, a) -> c.tokens().introspect(Args.decode(() -> IntrospectTokenRequest.fromJson(Args.subset(a, "token", "target", "required_scopes"), "$"))));
-        m.put("tokens.revoke", (c, a) -> {
-            c.tokens().revoke(Args.decode(() -> RevokeTokenRequest.fromJson(Args.subset(a, "token", "reason"), "$")));
-            return null;
-        });
-        m.put("actions.check", (c, a) -> c.actions().check(Args.decode(() -> ActionCheckRequest.fromJson(Args.subset(a, "agent_id", "action_name", "session_id", "action_input_summary", "action_effect"), "$"))));
-        m.put("telemetry.report", (c, a) -> c.telemetry().report(Args.decode(() -> TelemetryReport.fromJson(Args.subset(a, "agent_id", "session_id", "events"), "$"))));
-        m.put("sessions.initSession", (c, a) -> c.sessions().initSession(Args.decode(() -> InitSessionRequest.fromJson(Args.subset(a, "agent_id", "server_id"), "$"))));
-        m.put("sessions.getSession", (c, a) -> c.sessions().getSession(Args.str(a, "session_id")));
-        m.put("sessions.initApiSession", (c, a) -> c.sessions().initApiSession(Args.decode(() -> InitApiSessionRequest.fromJson(Args.subset(a, "token"), "$"))));
-        m.put("approvals.get", (c, a) -> c.approvals().get(Args.str(a, "approval_id")));
-        m.put("approvals.approve", (c, a) -> c.approvals().approve(Args.str(a, "approval_id"), Args.decode(() -> ApprovalDecision.fromJson(Args.subset(a, "decided_by"), "$"))));
-        m.put("approvals.deny", (c, a) -> c.approvals().deny(Args.str(a, "approval_id"), Args.decode(() -> ApprovalDecision.fromJson(Args.subset(a, "decided_by"), "$"))));
-        m.put("mcp.listServers", (c, a) -> c.mcp().listServers());
-        m.put("mcp.registerServer", (c, a) -> c.mcp().registerServer(Args.decode(() -> RegisterMcpServerRequest.fromJson(Args.subset(a, "name", "url", "capabilities"), "$"))));
-        m.put("mcp.getServer", (c, a) -> c.mcp().getServer(Args.str(a, "server_id")));
-        m.put("mcp.removeServer", (c, a) -> {
-            c.mcp().removeServer(Args.str(a, "server_id"));
-            return null;
-        });
-        m.put("mcp.callTool", (c, a) -> c.mcp().callTool(Args.str(a, "server_id"), Args.decode(() -> McpRpcRequest.fromJson(Args.subset(a, "method", "params"), "$")), Args.decode(() -> CallMcpToolParams.fromJson(Args.subset(a, "X-Agent-ID", "X-Session-ID"), "$"))));
-        m.put("agentCards.get", (c, a) -> c.agentCards().get(Args.str(a, "agent_id")));
-        m.put("agentCards.generate", (c, a) -> c.agentCards().generate(Args.str(a, "agent_id"), Args.has(a) ? Args.decode(() -> EmptyObject.fromJson(Args.subset(a), "$")) : (EmptyObject) null));
-        m.put("agentCards.publish", (c, a) -> c.agentCards().publish(Args.str(a, "agent_id"), Args.has(a) ? Args.decode(() -> EmptyObject.fromJson(Args.subset(a), "$")) : (EmptyObject) null));
-        m.put("agentCards.getPublic", (c, a) -> c.agentCards().getPublic(Args.str(a, "agent_id")));
-        m.put("a2a.sendTask", (c, a) -> c.a2a().sendTask(Args.decode(() -> SendTaskParams.fromJson(Args.subset(a, "source_agent_id", "target_agent_id", "message", "metadata"), "$"))));
-        m.put("a2a.getTask", (c, a) -> c.a2a().getTask(Args.decode(() -> TaskIdParams.fromJson(Args.subset(a, "id"), "$"))));
-        m.put("a2a.cancelTask", (c, a) -> c.a2a().cancelTask(Args.decode(() -> TaskIdParams.fromJson(Args.subset(a, "id"), "$"))));
-        m.put("a2a.listTasks", (c, a) -> c.a2a().listTasks(Args.decode(() -> ListTasksParams.fromJson(Args.subset(a, "limit"), "$"))));
-        m.put("a2a.sendMessage", (c, a) -> a.path("message").isTextual() ? c.a2a().sendMessage(Args.str(a, "agent_id"), Args.str(a, "message")) : c.a2a().sendMessage(Args.str(a, "agent_id"), Args.decode(() -> SendMessageParams.fromJson(Args.subset(a, "message"), "$"))));
-        m.put("delegations.list", (c, a) -> c.delegations().list());
-        m.put("delegations.create", (c, a) -> c.delegations().create(Args.decode(() -> CreateDelegationRequest.fromJson(Args.subset(a, "from_agent_id", "to_agent_id", "scope", "ttl_seconds", "restrictions", "parent_delegation_id"), "$"))));
-        m.put("delegations.get", (c, a) -> c.delegations().get(Args.str(a, "delegation_id")));
-        m.put("delegations.revoke", (c, a) -> {
-            c.delegations().revoke(Args.str(a, "delegation_id"));
-            return null;
-        });
-        m.put("delegations.initSession", (c, a) -> c.delegations().initSession(Args.str(a, "delegation_id"), Args.has(a) ? Args.decode(() -> EmptyObject.fromJson(Args.subset(a), "$")) : (EmptyObject) null));
-        m.put("federation.listProviders", (c, a) -> c.federation().listProviders());
-        m.put("federation.registerProvider", (c, a) -> c.federation().registerProvider(Args.decode(() -> RegisterProviderRequest.fromJson(Args.subset(a, "issuer", "name", "trust_level"), "$"))));
-        m.put("federation.deleteProvider", (c, a) -> {
-            c.federation().deleteProvider(Args.str(a, "provider_id"));
-            return null;
-        });
-        m.put("federation.verifyToken", (c, a) -> c.federation().verifyToken(Args.decode(() -> VerifyFederatedTokenRequest.fromJson(Args.subset(a, "token", "issuer_hint"), "$"))));
-        m.put("federation.introspectToken", (c, a) -> c.federation().introspectToken(Args.decode(() -> FederatedTokenRequest.fromJson(Args.subset(a, "token", "issuer_hint"), "$"))));
-        m.put("federation.issueIdToken", (c, a) -> c.federation().issueIdToken(Args.decode(() -> IssueFederatedTokenRequest.fromJson(Args.subset(a, "agent_id", "audience", "scopes", "ttl"), "$"))));
-        m.put("federation.revokeToken", (c, a) -> {
-            c.federation().revokeToken(Args.decode(() -> RevokeFederatedTokenRequest.fromJson(Args.subset(a, "token"), "$")));
-            return null;
-        });
-        m.put("federation.initSession", (c, a) -> c.federation().initSession(Args.decode(() -> InitFederatedSessionRequest.fromJson(Args.subset(a, "token", "issuer_hint"), "$"))));
-        m.put("streaming.list", (c, a) -> c.streaming().list());
-        m.put("streaming.create", (c, a) -> c.streaming().create(Args.decode(() -> CreateSiemDestinationRequest.fromJson(Args.subset(a, "name", "destination_type", "endpoint_url", "auth_token", "batch_size", "flush_interval_seconds", "filter_event_types"), "$"))));
-        m.put("streaming.get", (c, a) -> c.streaming().get(Args.str(a, "destination_id")));
-        m.put("streaming.update", (c, a) -> c.streaming().update(Args.str(a, "destination_id"), Args.has(a, "name", "endpoint_url", "auth_token", "is_active", "batch_size", "flush_interval_seconds", "filter_event_types") ? Args.decode(() -> UpdateSiemDestinationRequest.fromJson(Args.subset(a, "name", "endpoint_url", "auth_token", "is_active", "batch_size", "flush_interval_seconds", "filter_event_types"), "$")) : (UpdateSiemDestinationRequest) null));
-        m.put("streaming.delete", (c, a) -> {
-            c.streaming().delete(Args.str(a, "destination_id"));
-            return null;
-        });
-        m.put("streaming.deliveryLog", (c, a) -> c.streaming().deliveryLog(Args.str(a, "destination_id")));
-        m.put("streaming.test", (c, a) -> c.streaming().test(Args.str(a, "destination_id"), Args.has(a) ? Args.decode(() -> EmptyObject.fromJson(Args.subset(a), "$")) : (EmptyObject) null));
-        m.put("wimse.issueToken", (c, a) -> c.wimse().issueToken(Args.decode(() -> IssueWimseTokenRequest.fromJson(Args.subset(a, "agent_id", "service_name", "environment", "ttl_seconds", "audience", "proof"), "$"))));
-        m.put("wimse.verifyToken", (c, a) -> c.wimse().verifyToken(Args.decode(() -> VerifyWimseTokenRequest.fromJson(Args.subset(a, "token", "trust_domain_filter"), "$"))));
-        m.put("orgs.getSecuritySettings", (c, a) -> c.orgs().getSecuritySettings());
-        m.put("orgs.updateSecuritySettings", (c, a) -> c.orgs().updateSecuritySettings(Args.decode(() -> UpdateSecuritySettingsRequest.fromJson(Args.subset(a, "require_proof_of_possession", "require_sender_constrained_tokens"), "$"))));
-        return m;
-    }
+  private static Map<String, Call> calls() {
+    Map<String, Call> m = new HashMap<>();
+    m.put("health.health", (c, a) -> c.health());
+    m.put("agents.list", (c, a) -> c.agents().list(Args.decode(() -> ListAgentsParams.fromJson(Args.subset(a, "org_id"), "$"))));
+    m.put("agents.create", (c, a) -> c.agents().create(Args.decode(() -> CreateAgentRequest.fromJson(Args.subset(a, "name", "framework", "capabilities", "metadata", "org_id", "public_key"), "$"))));
+    m.put("agents.get", (c, a) -> c.agents().get(Args.str(a, "agent_id")));
+    m.put("agents.revoke", (c, a) -> c.agents().revoke(Args.str(a, "agent_id"), Args.has(a, "reason") ? Args.decode(() -> RevokeAgentRequest.fromJson(Args.subset(a, "reason"), "$")) : (RevokeAgentRequest) null));
+    m.put("wimse.challenge", (c, a) -> c.wimse().challenge(Args.str(a, "agent_id"), Args.has(a) ? Args.decode(() -> EmptyObject.fromJson(Args.subset(a), "$")) : (EmptyObject) null));
+    m.put("tokens.issue", (c, a) -> c.tokens().issue(Args.decode(() -> IssueTokenRequest.fromJson(Args.subset(a, "agent_id", "scopes", "ttl", "session_id"), "$"))));
+    m.put("tokens.introspect", (c, a) -> c.tokens().introspect(Args.decode(() -> IntrospectTokenRequest.fromJson(Args.subset(a, "token", "target", "required_scopes"), "$"))));
+    m.put("tokens.revoke", (c, a) -> {
+      c.tokens().revoke(Args.decode(() -> RevokeTokenRequest.fromJson(Args.subset(a, "token", "reason"), "$")));
+      return null;
+    });
+    m.put("actions.check", (c, a) -> c.actions().check(Args.decode(() -> ActionCheckRequest.fromJson(Args.subset(a, "agent_id", "action_name", "session_id", "action_input_summary", "action_effect"), "$"))));
+    m.put("telemetry.report", (c, a) -> c.telemetry().report(Args.decode(() -> TelemetryReport.fromJson(Args.subset(a, "agent_id", "session_id", "events"), "$"))));
+    m.put("sessions.initSession", (c, a) -> c.sessions().initSession(Args.decode(() -> InitSessionRequest.fromJson(Args.subset(a, "agent_id", "server_id"), "$"))));
+    m.put("sessions.getSession", (c, a) -> c.sessions().getSession(Args.str(a, "session_id")));
+    m.put("sessions.initApiSession", (c, a) -> c.sessions().initApiSession(Args.decode(() -> InitApiSessionRequest.fromJson(Args.subset(a, "token"), "$"))));
+    m.put("approvals.get", (c, a) -> c.approvals().get(Args.str(a, "approval_id")));
+    m.put("approvals.approve", (c, a) -> c.approvals().approve(Args.str(a, "approval_id"), Args.decode(() -> ApprovalDecision.fromJson(Args.subset(a, "decided_by"), "$"))));
+    m.put("approvals.deny", (c, a) -> c.approvals().deny(Args.str(a, "approval_id"), Args.decode(() -> ApprovalDecision.fromJson(Args.subset(a, "decided_by"), "$"))));
+    m.put("mcp.listServers", (c, a) -> c.mcp().listServers());
+    m.put("mcp.registerServer", (c, a) -> c.mcp().registerServer(Args.decode(() -> RegisterMcpServerRequest.fromJson(Args.subset(a, "name", "url", "capabilities"), "$"))));
+    m.put("mcp.getServer", (c, a) -> c.mcp().getServer(Args.str(a, "server_id")));
+    m.put("mcp.removeServer", (c, a) -> {
+      c.mcp().removeServer(Args.str(a, "server_id"));
+      return null;
+    });
+    m.put("mcp.callTool", (c, a) -> c.mcp().callTool(Args.str(a, "server_id"), Args.decode(() -> McpRpcRequest.fromJson(Args.subset(a, "method", "params"), "$")), Args.decode(() -> CallMcpToolParams.fromJson(Args.subset(a, "X-Agent-ID", "X-Session-ID"), "$"))));
+    m.put("agentCards.get", (c, a) -> c.agentCards().get(Args.str(a, "agent_id")));
+    m.put("agentCards.generate", (c, a) -> c.agentCards().generate(Args.str(a, "agent_id"), Args.has(a) ? Args.decode(() -> EmptyObject.fromJson(Args.subset(a), "$")) : (EmptyObject) null));
+    m.put("agentCards.publish", (c, a) -> c.agentCards().publish(Args.str(a, "agent_id"), Args.has(a) ? Args.decode(() -> EmptyObject.fromJson(Args.subset(a), "$")) : (EmptyObject) null));
+    m.put("agentCards.getPublic", (c, a) -> c.agentCards().getPublic(Args.str(a, "agent_id")));
+    m.put("a2a.sendTask", (c, a) -> c.a2a().sendTask(Args.decode(() -> SendTaskParams.fromJson(Args.subset(a, "source_agent_id", "target_agent_id", "message", "metadata"), "$"))));
+    m.put("a2a.getTask", (c, a) -> c.a2a().getTask(Args.decode(() -> TaskIdParams.fromJson(Args.subset(a, "id"), "$"))));
+    m.put("a2a.cancelTask", (c, a) -> c.a2a().cancelTask(Args.decode(() -> TaskIdParams.fromJson(Args.subset(a, "id"), "$"))));
+    m.put("a2a.listTasks", (c, a) -> c.a2a().listTasks(Args.decode(() -> ListTasksParams.fromJson(Args.subset(a, "limit"), "$"))));
+    m.put("a2a.sendMessage", (c, a) -> a.path("message").isTextual() ? c.a2a().sendMessage(Args.str(a, "agent_id"), Args.str(a, "message")) : c.a2a().sendMessage(Args.str(a, "agent_id"), Args.decode(() -> SendMessageParams.fromJson(Args.subset(a, "message"), "$"))));
+    m.put("delegations.list", (c, a) -> c.delegations().list());
+    m.put("delegations.create", (c, a) -> c.delegations().create(Args.decode(() -> CreateDelegationRequest.fromJson(Args.subset(a, "from_agent_id", "to_agent_id", "scope", "ttl_seconds", "restrictions", "parent_delegation_id"), "$"))));
+    m.put("delegations.get", (c, a) -> c.delegations().get(Args.str(a, "delegation_id")));
+    m.put("delegations.revoke", (c, a) -> {
+      c.delegations().revoke(Args.str(a, "delegation_id"));
+      return null;
+    });
+    m.put("delegations.initSession", (c, a) -> c.delegations().initSession(Args.str(a, "delegation_id"), Args.has(a) ? Args.decode(() -> EmptyObject.fromJson(Args.subset(a), "$")) : (EmptyObject) null));
+    m.put("federation.listProviders", (c, a) -> c.federation().listProviders());
+    m.put("federation.registerProvider", (c, a) -> c.federation().registerProvider(Args.decode(() -> RegisterProviderRequest.fromJson(Args.subset(a, "issuer", "name", "trust_level"), "$"))));
+    m.put("federation.deleteProvider", (c, a) -> {
+      c.federation().deleteProvider(Args.str(a, "provider_id"));
+      return null;
+    });
+    m.put("federation.verifyToken", (c, a) -> c.federation().verifyToken(Args.decode(() -> VerifyFederatedTokenRequest.fromJson(Args.subset(a, "token", "issuer_hint"), "$"))));
+    m.put("federation.introspectToken", (c, a) -> c.federation().introspectToken(Args.decode(() -> FederatedTokenRequest.fromJson(Args.subset(a, "token", "issuer_hint"), "$"))));
+    m.put("federation.issueIdToken", (c, a) -> c.federation().issueIdToken(Args.decode(() -> IssueFederatedTokenRequest.fromJson(Args.subset(a, "agent_id", "audience", "scopes", "ttl"), "$"))));
+    m.put("federation.revokeToken", (c, a) -> {
+      c.federation().revokeToken(Args.decode(() -> RevokeFederatedTokenRequest.fromJson(Args.subset(a, "token"), "$")));
+      return null;
+    });
+    m.put("federation.initSession", (c, a) -> c.federation().initSession(Args.decode(() -> InitFederatedSessionRequest.fromJson(Args.subset(a, "token", "issuer_hint"), "$"))));
+    m.put("streaming.list", (c, a) -> c.streaming().list());
+    m.put("streaming.create", (c, a) -> c.streaming().create(Args.decode(() -> CreateSiemDestinationRequest.fromJson(Args.subset(a, "name", "destination_type", "endpoint_url", "auth_token", "batch_size", "flush_interval_seconds", "filter_event_types"), "$"))));
+    m.put("streaming.get", (c, a) -> c.streaming().get(Args.str(a, "destination_id")));
+    m.put("streaming.update", (c, a) -> c.streaming().update(Args.str(a, "destination_id"), Args.has(a, "name", "endpoint_url", "auth_token", "is_active", "batch_size", "flush_interval_seconds", "filter_event_types") ? Args.decode(() -> UpdateSiemDestinationRequest.fromJson(Args.subset(a, "name", "endpoint_url", "auth_token", "is_active", "batch_size", "flush_interval_seconds", "filter_event_types"), "$")) : (UpdateSiemDestinationRequest) null));
+    m.put("streaming.delete", (c, a) -> {
+      c.streaming().delete(Args.str(a, "destination_id"));
+      return null;
+    });
+    m.put("streaming.deliveryLog", (c, a) -> c.streaming().deliveryLog(Args.str(a, "destination_id")));
+    m.put("streaming.test", (c, a) -> c.streaming().test(Args.str(a, "destination_id"), Args.has(a) ? Args.decode(() -> EmptyObject.fromJson(Args.subset(a), "$")) : (EmptyObject) null));
+    m.put("wimse.issueToken", (c, a) -> c.wimse().issueToken(Args.decode(() -> IssueWimseTokenRequest.fromJson(Args.subset(a, "agent_id", "service_name", "environment", "ttl_seconds", "audience", "proof"), "$"))));
+    m.put("wimse.verifyToken", (c, a) -> c.wimse().verifyToken(Args.decode(() -> VerifyWimseTokenRequest.fromJson(Args.subset(a, "token", "trust_domain_filter"), "$"))));
+    m.put("orgs.getSecuritySettings", (c, a) -> c.orgs().getSecuritySettings());
+    m.put("orgs.updateSecuritySettings", (c, a) -> c.orgs().updateSecuritySettings(Args.decode(() -> UpdateSecuritySettingsRequest.fromJson(Args.subset(a, "require_proof_of_possession", "require_sender_constrained_tokens"), "$"))));
+    return m;
+  }
 
-    private static Map<String, Function<JsonNode, JsonNode>> roundtrips() {
-        Map<String, Function<JsonNode, JsonNode>> m = new HashMap<>();
-        m.put("ErrorEnvelope", n -> ErrorEnvelope.fromJson(n, "$").toJson());
-        m.put("EmptyObject", n -> EmptyObject.fromJson(n, "$").toJson());
-        m.put("HealthResponse", n -> HealthResponse.fromJson(n, "$").toJson());
-        m.put("CreateAgentRequest", n -> CreateAgentRequest.fromJson(n, "$").toJson());
-        m.put("AgentEnvelope", n -> AgentEnvelope.fromJson(n, "$").toJson());
-        m.put("AgentList", n -> AgentList.fromJson(n, "$").toJson());
-        m.put("RevokeAgentRequest", n -> RevokeAgentRequest.fromJson(n, "$").toJson());
-        m.put("Agent", n -> Agent.fromJson(n, "$").toJson());
-        m.put("ChallengeResponse", n -> ChallengeResponse.fromJson(n, "$").toJson());
-        m.put("IssueTokenRequest", n -> IssueTokenRequest.fromJson(n, "$").toJson());
-        m.put("Token", n -> Token.fromJson(n, "$").toJson());
-        m.put("IntrospectTokenRequest", n -> IntrospectTokenRequest.fromJson(n, "$").toJson());
-        m.put("IntrospectionResult", n -> IntrospectionResult.fromJson(n, "$").toJson());
-        m.put("RevokeTokenRequest", n -> RevokeTokenRequest.fromJson(n, "$").toJson());
-        m.put("ActionCheckRequest", n -> ActionCheckRequest.fromJson(n, "$").toJson());
-        m.put("ActionCheckResult", n -> ActionCheckResult.fromJson(n, "$").toJson());
-        m.put("TelemetryEvent", n -> TelemetryEvent.fromJson(n, "$").toJson());
-        m.put("TelemetryReport", n -> TelemetryReport.fromJson(n, "$").toJson());
-        m.put("TelemetryAccepted", n -> TelemetryAccepted.fromJson(n, "$").toJson());
-        m.put("InitSessionRequest", n -> InitSessionRequest.fromJson(n, "$").toJson());
-        m.put("InitApiSessionRequest", n -> InitApiSessionRequest.fromJson(n, "$").toJson());
-        m.put("Session", n -> Session.fromJson(n, "$").toJson());
-        m.put("ApprovalDecision", n -> ApprovalDecision.fromJson(n, "$").toJson());
-        m.put("Approval", n -> ApprovalRequest.fromJson(n, "$").toJson());
-        m.put("RegisterMcpServerRequest", n -> RegisterMcpServerRequest.fromJson(n, "$").toJson());
-        m.put("McpServer", n -> McpServer.fromJson(n, "$").toJson());
-        m.put("McpServerList", n -> McpServerList.fromJson(n, "$").toJson());
-        m.put("McpRpcRequest", n -> McpRpcRequest.fromJson(n, "$").toJson());
-        m.put("JsonRpcError", n -> JsonRpcError.fromJson(n, "$").toJson());
-        m.put("McpRpcResponse", n -> McpRpcResponse.fromJson(n, "$").toJson());
-        m.put("AgentInterface", n -> AgentInterface.fromJson(n, "$").toJson());
-        m.put("AgentProvider", n -> AgentProvider.fromJson(n, "$").toJson());
-        m.put("AgentExtension", n -> AgentExtension.fromJson(n, "$").toJson());
-        m.put("AgentCapabilities", n -> AgentCapabilities.fromJson(n, "$").toJson());
-        m.put("CardSecurityScheme", n -> CardSecurityScheme.fromJson(n, "$").toJson());
-        m.put("AgentSkill", n -> AgentSkill.fromJson(n, "$").toJson());
-        m.put("AgentCardSignature", n -> AgentCardSignature.fromJson(n, "$").toJson());
-        m.put("AgentCard", n -> AgentCard.fromJson(n, "$").toJson());
-        m.put("A2aTextPart", n -> A2aTextPart.fromJson(n, "$").toJson());
-        m.put("A2aDataPart", n -> A2aDataPart.fromJson(n, "$").toJson());
-        m.put("A2aPart", n -> A2aPart.fromJson(n, "$").toJson());
-        m.put("A2aMessage", n -> A2aMessage.fromJson(n, "$").toJson());
-        m.put("A2aTaskStatus", n -> A2aTaskStatus.fromJson(n, "$").toJson());
-        m.put("A2aArtifact", n -> A2aArtifact.fromJson(n, "$").toJson());
-        m.put("A2aV1Task", n -> A2aV1Task.fromJson(n, "$").toJson());
-        m.put("SendMessageParams", n -> SendMessageParams.fromJson(n, "$").toJson());
-        m.put("SendMessageRpcRequest", n -> SendMessageRpcRequest.fromJson(n, "$").toJson());
-        m.put("SendMessageRpcResponse", n -> SendMessageRpcResponse.fromJson(n, "$").toJson());
-        m.put("SendTaskParams", n -> SendTaskParams.fromJson(n, "$").toJson());
-        m.put("TaskIdParams", n -> TaskIdParams.fromJson(n, "$").toJson());
-        m.put("PythonTaskIdParams", n -> PythonTaskIdParams.fromJson(n, "$").toJson());
-        m.put("ListTasksParams", n -> ListTasksParams.fromJson(n, "$").toJson());
-        m.put("A2aTasksRpcRequest", n -> A2aTasksRpcRequest.fromJson(n, "$").toJson());
-        m.put("A2aTasksRpcRequestParams", n -> A2aTasksRpcRequestParams.fromJson(n, "$").toJson());
-        m.put("A2aTask", n -> A2aTask.fromJson(n, "$").toJson());
-        m.put("A2aTaskList", n -> A2aTaskList.fromJson(n, "$").toJson());
-        m.put("A2aTasksRpcResponse", n -> A2aTasksRpcResponse.fromJson(n, "$").toJson());
-        m.put("A2aTasksRpcResponseResult", n -> A2aTasksRpcResponseResult.fromJson(n, "$").toJson());
-        m.put("CreateDelegationRequest", n -> CreateDelegationRequest.fromJson(n, "$").toJson());
-        m.put("Delegation", n -> Delegation.fromJson(n, "$").toJson());
-        m.put("DelegationEnvelope", n -> DelegationEnvelope.fromJson(n, "$").toJson());
-        m.put("DelegationList", n -> DelegationList.fromJson(n, "$").toJson());
-        m.put("RegisterProviderRequest", n -> RegisterProviderRequest.fromJson(n, "$").toJson());
-        m.put("FederationProvider", n -> FederationProvider.fromJson(n, "$").toJson());
-        m.put("ProviderEnvelope", n -> ProviderEnvelope.fromJson(n, "$").toJson());
-        m.put("ProviderList", n -> ProviderList.fromJson(n, "$").toJson());
-        m.put("FederatedTokenRequest", n -> FederatedTokenRequest.fromJson(n, "$").toJson());
-        m.put("VerifyFederatedTokenRequest", n -> VerifyFederatedTokenRequest.fromJson(n, "$").toJson());
-        m.put("InitFederatedSessionRequest", n -> InitFederatedSessionRequest.fromJson(n, "$").toJson());
-        m.put("FederatedTokenVerification", n -> FederatedTokenVerification.fromJson(n, "$").toJson());
-        m.put("FederatedTokenIntrospection", n -> FederatedTokenIntrospection.fromJson(n, "$").toJson());
-        m.put("IssueFederatedTokenRequest", n -> IssueFederatedTokenRequest.fromJson(n, "$").toJson());
-        m.put("IssuedFederatedToken", n -> IssuedFederatedToken.fromJson(n, "$").toJson());
-        m.put("RevokeFederatedTokenRequest", n -> RevokeFederatedTokenRequest.fromJson(n, "$").toJson());
-        m.put("CreateSiemDestinationRequest", n -> CreateSiemDestinationRequest.fromJson(n, "$").toJson());
-        m.put("UpdateSiemDestinationRequest", n -> UpdateSiemDestinationRequest.fromJson(n, "$").toJson());
-        m.put("SiemDestination", n -> SiemDestination.fromJson(n, "$").toJson());
-        m.put("SiemDestinationList", n -> SiemDestinationList.fromJson(n, "$").toJson());
-        m.put("DeliveryRecord", n -> DeliveryRecord.fromJson(n, "$").toJson());
-        m.put("DeliveryLog", n -> DeliveryLog.fromJson(n, "$").toJson());
-        m.put("PopProof", n -> PopProof.fromJson(n, "$").toJson());
-        m.put("IssueWimseTokenRequest", n -> IssueWimseTokenRequest.fromJson(n, "$").toJson());
-        m.put("WimseToken", n -> WimseToken.fromJson(n, "$").toJson());
-        m.put("VerifyWimseTokenRequest", n -> VerifyWimseTokenRequest.fromJson(n, "$").toJson());
-        m.put("WimseVerification", n -> WimseVerification.fromJson(n, "$").toJson());
-        m.put("SecuritySettings", n -> SecuritySettings.fromJson(n, "$").toJson());
-        m.put("UpdateSecuritySettingsRequest", n -> UpdateSecuritySettingsRequest.fromJson(n, "$").toJson());
-        return m;
-    }
+  private static Map<String, Function<JsonNode, JsonNode>> roundtrips() {
+    Map<String, Function<JsonNode, JsonNode>> m = new HashMap<>();
+    m.put("ErrorEnvelope", n -> ErrorEnvelope.fromJson(n, "$").toJson());
+    m.put("EmptyObject", n -> EmptyObject.fromJson(n, "$").toJson());
+    m.put("HealthResponse", n -> HealthResponse.fromJson(n, "$").toJson());
+    m.put("CreateAgentRequest", n -> CreateAgentRequest.fromJson(n, "$").toJson());
+    m.put("AgentEnvelope", n -> AgentEnvelope.fromJson(n, "$").toJson());
+    m.put("AgentList", n -> AgentList.fromJson(n, "$").toJson());
+    m.put("RevokeAgentRequest", n -> RevokeAgentRequest.fromJson(n, "$").toJson());
+    m.put("Agent", n -> Agent.fromJson(n, "$").toJson());
+    m.put("ChallengeResponse", n -> ChallengeResponse.fromJson(n, "$").toJson());
+    m.put("IssueTokenRequest", n -> IssueTokenRequest.fromJson(n, "$").toJson());
+    m.put("Token", n -> Token.fromJson(n, "$").toJson());
+    m.put("IntrospectTokenRequest", n -> IntrospectTokenRequest.fromJson(n, "$").toJson());
+    m.put("IntrospectionResult", n -> IntrospectionResult.fromJson(n, "$").toJson());
+    m.put("RevokeTokenRequest", n -> RevokeTokenRequest.fromJson(n, "$").toJson());
+    m.put("ActionCheckRequest", n -> ActionCheckRequest.fromJson(n, "$").toJson());
+    m.put("ActionCheckResult", n -> ActionCheckResult.fromJson(n, "$").toJson());
+    m.put("TelemetryEvent", n -> TelemetryEvent.fromJson(n, "$").toJson());
+    m.put("TelemetryReport", n -> TelemetryReport.fromJson(n, "$").toJson());
+    m.put("TelemetryAccepted", n -> TelemetryAccepted.fromJson(n, "$").toJson());
+    m.put("InitSessionRequest", n -> InitSessionRequest.fromJson(n, "$").toJson());
+    m.put("InitApiSessionRequest", n -> InitApiSessionRequest.fromJson(n, "$").toJson());
+    m.put("Session", n -> Session.fromJson(n, "$").toJson());
+    m.put("ApprovalDecision", n -> ApprovalDecision.fromJson(n, "$").toJson());
+    m.put("Approval", n -> ApprovalRequest.fromJson(n, "$").toJson());
+    m.put("RegisterMcpServerRequest", n -> RegisterMcpServerRequest.fromJson(n, "$").toJson());
+    m.put("McpServer", n -> McpServer.fromJson(n, "$").toJson());
+    m.put("McpServerList", n -> McpServerList.fromJson(n, "$").toJson());
+    m.put("McpRpcRequest", n -> McpRpcRequest.fromJson(n, "$").toJson());
+    m.put("JsonRpcError", n -> JsonRpcError.fromJson(n, "$").toJson());
+    m.put("McpRpcResponse", n -> McpRpcResponse.fromJson(n, "$").toJson());
+    m.put("AgentInterface", n -> AgentInterface.fromJson(n, "$").toJson());
+    m.put("AgentProvider", n -> AgentProvider.fromJson(n, "$").toJson());
+    m.put("AgentExtension", n -> AgentExtension.fromJson(n, "$").toJson());
+    m.put("AgentCapabilities", n -> AgentCapabilities.fromJson(n, "$").toJson());
+    m.put("CardSecurityScheme", n -> CardSecurityScheme.fromJson(n, "$").toJson());
+    m.put("AgentSkill", n -> AgentSkill.fromJson(n, "$").toJson());
+    m.put("AgentCardSignature", n -> AgentCardSignature.fromJson(n, "$").toJson());
+    m.put("AgentCard", n -> AgentCard.fromJson(n, "$").toJson());
+    m.put("A2aTextPart", n -> A2aTextPart.fromJson(n, "$").toJson());
+    m.put("A2aDataPart", n -> A2aDataPart.fromJson(n, "$").toJson());
+    m.put("A2aPart", n -> A2aPart.fromJson(n, "$").toJson());
+    m.put("A2aMessage", n -> A2aMessage.fromJson(n, "$").toJson());
+    m.put("A2aTaskStatus", n -> A2aTaskStatus.fromJson(n, "$").toJson());
+    m.put("A2aArtifact", n -> A2aArtifact.fromJson(n, "$").toJson());
+    m.put("A2aV1Task", n -> A2aV1Task.fromJson(n, "$").toJson());
+    m.put("SendMessageParams", n -> SendMessageParams.fromJson(n, "$").toJson());
+    m.put("SendMessageRpcRequest", n -> SendMessageRpcRequest.fromJson(n, "$").toJson());
+    m.put("SendMessageRpcResponse", n -> SendMessageRpcResponse.fromJson(n, "$").toJson());
+    m.put("SendTaskParams", n -> SendTaskParams.fromJson(n, "$").toJson());
+    m.put("TaskIdParams", n -> TaskIdParams.fromJson(n, "$").toJson());
+    m.put("PythonTaskIdParams", n -> PythonTaskIdParams.fromJson(n, "$").toJson());
+    m.put("ListTasksParams", n -> ListTasksParams.fromJson(n, "$").toJson());
+    m.put("A2aTasksRpcRequest", n -> A2aTasksRpcRequest.fromJson(n, "$").toJson());
+    m.put("A2aTasksRpcRequestParams", n -> A2aTasksRpcRequestParams.fromJson(n, "$").toJson());
+    m.put("A2aTask", n -> A2aTask.fromJson(n, "$").toJson());
+    m.put("A2aTaskList", n -> A2aTaskList.fromJson(n, "$").toJson());
+    m.put("A2aTasksRpcResponse", n -> A2aTasksRpcResponse.fromJson(n, "$").toJson());
+    m.put("A2aTasksRpcResponseResult", n -> A2aTasksRpcResponseResult.fromJson(n, "$").toJson());
+    m.put("CreateDelegationRequest", n -> CreateDelegationRequest.fromJson(n, "$").toJson());
+    m.put("Delegation", n -> Delegation.fromJson(n, "$").toJson());
+    m.put("DelegationEnvelope", n -> DelegationEnvelope.fromJson(n, "$").toJson());
+    m.put("DelegationList", n -> DelegationList.fromJson(n, "$").toJson());
+    m.put("RegisterProviderRequest", n -> RegisterProviderRequest.fromJson(n, "$").toJson());
+    m.put("FederationProvider", n -> FederationProvider.fromJson(n, "$").toJson());
+    m.put("ProviderEnvelope", n -> ProviderEnvelope.fromJson(n, "$").toJson());
+    m.put("ProviderList", n -> ProviderList.fromJson(n, "$").toJson());
+    m.put("FederatedTokenRequest", n -> FederatedTokenRequest.fromJson(n, "$").toJson());
+    m.put("VerifyFederatedTokenRequest", n -> VerifyFederatedTokenRequest.fromJson(n, "$").toJson());
+    m.put("InitFederatedSessionRequest", n -> InitFederatedSessionRequest.fromJson(n, "$").toJson());
+    m.put("FederatedTokenVerification", n -> FederatedTokenVerification.fromJson(n, "$").toJson());
+    m.put("FederatedTokenIntrospection", n -> FederatedTokenIntrospection.fromJson(n, "$").toJson());
+    m.put("IssueFederatedTokenRequest", n -> IssueFederatedTokenRequest.fromJson(n, "$").toJson());
+    m.put("IssuedFederatedToken", n -> IssuedFederatedToken.fromJson(n, "$").toJson());
+    m.put("RevokeFederatedTokenRequest", n -> RevokeFederatedTokenRequest.fromJson(n, "$").toJson());
+    m.put("CreateSiemDestinationRequest", n -> CreateSiemDestinationRequest.fromJson(n, "$").toJson());
+    m.put("UpdateSiemDestinationRequest", n -> UpdateSiemDestinationRequest.fromJson(n, "$").toJson());
+    m.put("SiemDestination", n -> SiemDestination.fromJson(n, "$").toJson());
+    m.put("SiemDestinationList", n -> SiemDestinationList.fromJson(n, "$").toJson());
+    m.put("DeliveryRecord", n -> DeliveryRecord.fromJson(n, "$").toJson());
+    m.put("DeliveryLog", n -> DeliveryLog.fromJson(n, "$").toJson());
+    m.put("PopProof", n -> PopProof.fromJson(n, "$").toJson());
+    m.put("IssueWimseTokenRequest", n -> IssueWimseTokenRequest.fromJson(n, "$").toJson());
+    m.put("WimseToken", n -> WimseToken.fromJson(n, "$").toJson());
+    m.put("VerifyWimseTokenRequest", n -> VerifyWimseTokenRequest.fromJson(n, "$").toJson());
+    m.put("WimseVerification", n -> WimseVerification.fromJson(n, "$").toJson());
+    m.put("SecuritySettings", n -> SecuritySettings.fromJson(n, "$").toJson());
+    m.put("UpdateSecuritySettingsRequest", n -> UpdateSecuritySettingsRequest.fromJson(n, "$").toJson());
+    return m;
+  }
 }
