@@ -111,6 +111,20 @@ class ClientTest {
   }
 
   @Test
+  void oneClientServesManyThreads() throws Exception {
+    Agent a = client.agents().create(bot());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<Agent>> got = new java.util.ArrayList<>();
+      for (int i = 0; i < 80; i++) got.add(pool.submit(() -> client.agents().get(a.getId())));
+      for (java.util.concurrent.Future<Agent> f : got) assertEquals(a, f.get());
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(80, MockGateway.requests("getAgent").size());
+  }
+
+  @Test
   void timesOutAWholeAttempt() throws Exception {
     MockGateway.fault("{\"operation\":\"listAgents\",\"kind\":\"latency\",\"latency_ms\":3000,\"times\":1}");
     AgentTrustClient quick = client.toBuilder().maxRetries(0).timeout(Duration.ofMillis(300)).build();

@@ -4,7 +4,7 @@ package id.agenttrust.sdk.internal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -27,7 +28,10 @@ public final class Telemetry<T> {
   private final Consumer<List<T>> send;
   private final int batchSize;
   private final long intervalMs;
-  private final ArrayBlockingQueue<T> queue;
+  private final int capacity;
+  // Lock-free, bounded by the counter: report() is on the caller's hot path.
+  private final ConcurrentLinkedQueue<T> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger size = new AtomicInteger();
   private final ScheduledExecutorService worker;
   private final AtomicBoolean wakePending = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -49,7 +53,7 @@ public final class Telemetry<T> {
     this.send = send;
     this.batchSize = batchSize;
     this.intervalMs = interval.toMillis();
-    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.capacity = capacity;
     ScheduledThreadPoolExecutor ex =
         new ScheduledThreadPoolExecutor(
             1,
@@ -69,11 +73,18 @@ public final class Telemetry<T> {
    * @param e the event
    */
   public void offer(T e) {
-    if (closed.get() || !queue.offer(e)) {
+    if (closed.get()) {
       dropped.incrementAndGet();
       return;
     }
-    if (queue.size() >= batchSize && wakePending.compareAndSet(false, true)) {
+    int n = size.incrementAndGet();
+    if (n > capacity) {
+      size.decrementAndGet();
+      dropped.incrementAndGet();
+      return;
+    }
+    queue.offer(e);
+    if (n >= batchSize && wakePending.compareAndSet(false, true)) {
       try {
         worker.execute(() -> {
           wakePending.set(false);
@@ -93,9 +104,10 @@ public final class Telemetry<T> {
   /** Runs on the worker: sends full batches (or everything when not onlyFull). */
   private void drain(boolean onlyFull) {
     if (System.currentTimeMillis() < quietUntil) return;
-    while (onlyFull ? queue.size() >= batchSize : !queue.isEmpty()) {
+    while (onlyFull ? size.get() >= batchSize : size.get() > 0) {
       List<T> batch = new ArrayList<>(batchSize);
-      queue.drainTo(batch, batchSize);
+      for (T e; batch.size() < batchSize && (e = queue.poll()) != null; ) batch.add(e);
+      size.addAndGet(-batch.size());
       if (batch.isEmpty()) return;
       try {
         send.accept(batch);
@@ -151,8 +163,10 @@ public final class Telemetry<T> {
     if (closed.getAndSet(true)) return;
     flush(timeout);
     worker.shutdownNow();
-    dropped.addAndGet(queue.size());
-    queue.clear();
+    for (T e; (e = queue.poll()) != null; ) {
+      size.decrementAndGet();
+      dropped.incrementAndGet();
+    }
   }
 
   /**
@@ -179,7 +193,7 @@ public final class Telemetry<T> {
    * @return the count
    */
   public long queued() {
-    return queue.size();
+    return size.get();
   }
 
   /**
