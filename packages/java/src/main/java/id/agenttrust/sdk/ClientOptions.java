@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The immutable settings of an {@link AgentTrustClient}: where the gateway is, the API key, and
@@ -154,7 +156,7 @@ public final class ClientOptions {
     if (set != null) return set;
     for (Facts.Service s : Facts.SERVICES) {
       if (s.name.equals(service) && s.from != null && baseUrl.contains(s.from)) {
-        return baseUrl.replaceFirst(java.util.regex.Pattern.quote(s.from), s.to);
+        return baseUrl.replaceFirst(Pattern.quote(s.from), Matcher.quoteReplacement(s.to));
       }
     }
     return baseUrl;
