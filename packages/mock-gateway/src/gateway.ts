@@ -184,6 +184,23 @@ function parseWith(schema: z.ZodMiniType | undefined, value: unknown, prefix: st
   return again.data;
 }
 
+/**
+ * Path parameters parsed by their schemas. An id the schema refuses (longer than its
+ * `maxLength`) names nothing that can exist, so it is a 404 as for any unknown id, the status
+ * every operation with a path parameter declares, rather than a 400 none of them does.
+ */
+function pathParamsOf(op: Operation, raw: Record<string, unknown>): unknown {
+  try {
+    return parseWith(op.params, raw, '');
+  } catch (error) {
+    if (!(error instanceof GatewayError) || error.status !== 400) throw error;
+    const field = error.details?.field as string | undefined;
+    throw new GatewayError(404, 'NOT_FOUND', `${field ?? 'path'}: no such resource (${error.message})`, {
+      field,
+    });
+  }
+}
+
 const isJsonType = (contentType: string | null) => {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
@@ -422,7 +439,7 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
         }
       }
     }
-    const params = parseWith(op.params, rawParams, '');
+    const params = pathParamsOf(op, rawParams);
     const query = parseWith(op.query, Object.fromEntries(url.searchParams), '');
     for (const [name, required] of Object.entries(op.headerParams ?? {})) {
       const value = request.headers.get(name);

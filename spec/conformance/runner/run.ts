@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { equal, getPath, interpolate, type Json, match, StepFailed, show } from './match.ts';
+import { type Prism, startPrism } from './prism.ts';
 import { loadWireChecks, runWireCheck, type WireCheck } from './wire.ts';
 
 const ROOT = new URL('../../../', import.meta.url);
@@ -184,7 +185,11 @@ class Driver {
 // --- the mock's admin API and raw HTTP --------------------------------------------------------------
 
 class Mock {
-  constructor(readonly url: string) {}
+  /** `url`: the mock itself (admin and raw calls); `sdkUrl`: where SDKs send (Prism with `--prism`). */
+  constructor(
+    readonly url: string,
+    readonly sdkUrl: string = url,
+  ) {}
 
   async http(
     method: string,
@@ -236,8 +241,9 @@ class ScenarioRun {
     private readonly scenario: Scenario,
     private readonly driver: Driver,
     private readonly mock: Mock,
+    private readonly prism: Prism | null = null,
   ) {
-    this.defaults = { base_url: mock.url, api_key: API_KEY, ...scenario.client };
+    this.defaults = { base_url: mock.sdkUrl, api_key: API_KEY, ...scenario.client };
   }
 
   async run(): Promise<void> {
@@ -271,9 +277,17 @@ class ScenarioRun {
     const step: Step = {};
     for (const [k, v] of Object.entries(raw))
       step[k] = k === 'expect' || k === 'save' || k === 'input_json' ? v : interpolate(v, this.saved);
+    // A step expecting the gateway to refuse its request as malformed (400) or unauthenticated
+    // (401) sends a request that breaks the spec on purpose.
+    const breaksSpec = [400, 401].includes(raw.expect?.error?.status);
+    if (breaksSpec) this.prism?.expectInvalidRequests(true);
     const started = performance.now();
     const answer = await this.execute(step);
     const elapsed = performance.now() - started;
+    if (breaksSpec) {
+      await this.prism?.settle();
+      this.prism?.expectInvalidRequests(false);
+    }
     if (answer.crash !== undefined) throw new StepFailed(`the driver failed: ${answer.crash}`);
     const error = answer.ok ? undefined : answer.error;
     if (!answer.ok && !error) throw new StepFailed(`the driver answered neither result nor error`);
@@ -431,6 +445,7 @@ async function runLanguage(
   mock: Mock,
   only: string[],
   wireChecks: WireCheck[],
+  prism: Prism | null,
 ) {
   const wanted = (id: string) => only.length === 0 || only.some((o) => id.includes(o));
   const driver = new Driver(language, spec, mock.url);
@@ -457,18 +472,23 @@ async function runLanguage(
     for (const file of jsonFiles('scenarios/')) {
       const scenario: Scenario = readJson(new URL(`scenarios/${file}`, DIR));
       if (!wanted(scenario.id)) continue;
-      const skip = scenario.skip?.[language];
+      const skip = scenario.skip?.[language] ?? (prism && unproxiable(scenario));
       if (skip) {
         scenarios.push({ id: scenario.id, status: 'skip', duration_ms: 0, message: skip });
         continue;
       }
       const started = performance.now();
       let failure: string | undefined;
+      prism?.begin(
+        `${language} ${scenario.id}`,
+        scenario.steps.some((step) => step.mock === 'fault'),
+      );
       try {
-        await new ScenarioRun(scenario, driver, mock).run();
+        await new ScenarioRun(scenario, driver, mock, prism).run();
       } catch (error) {
         failure = error instanceof StepFailed ? error.message : `runner: ${(error as Error).stack ?? error}`;
       }
+      await prism?.settle();
       if (driver.broken) driver.restart();
       const result: Result = {
         id: scenario.id,
@@ -583,6 +603,7 @@ async function main(): Promise<number> {
       only: { type: 'string', multiple: true },
       drivers: { type: 'string' },
       'no-wire': { type: 'boolean' },
+      prism: { type: 'boolean' },
     },
   });
   // --drivers FILE: another drivers.json (its `cwd`s may be absolute: a driver in another checkout).
@@ -592,17 +613,48 @@ async function main(): Promise<number> {
   const languages = values.lang?.length ? values.lang : Object.keys(drivers);
   for (const l of languages) if (!drivers[l]) throw new Error(`drivers.json has no driver for ${l}`);
   languages.sort((a, b) => (LANGUAGE_ORDER.indexOf(a) + 1 || 99) - (LANGUAGE_ORDER.indexOf(b) + 1 || 99));
-  const wireChecks = values['no-wire'] ? [] : await loadWireChecks();
+  // Through Prism the request the mock records is Prism's re-sent copy, not the SDK's bytes, so
+  // the wire checks (byte-level comparisons with the official clients' requests) run only directly.
+  const wireChecks = values['no-wire'] || values.prism ? [] : await loadWireChecks();
   const { url, proc } = await startMock();
-  const mock = new Mock(url);
+  const prism = values.prism ? await startPrism(url) : null;
+  const mock = new Mock(url, prism?.url);
   const reports = [];
   try {
     for (const language of languages)
-      reports.push(await runLanguage(language, drivers[language]!, mock, values.only ?? [], wireChecks));
+      reports.push(
+        await runLanguage(language, drivers[language]!, mock, values.only ?? [], wireChecks, prism),
+      );
   } finally {
+    prism?.stop();
     proc.kill('SIGTERM');
   }
-  return printGrid(reports) ? 0 : 1;
+  const passed = printGrid(reports);
+  const clean = !prism || printPrism(prism);
+  return passed && clean ? 0 : 1;
+}
+
+/**
+ * Why a scenario cannot run through a proxy, or undefined: Prism answers a dropped upstream
+ * connection with its own 500 and re-serializes the body it forwards, so the SDK would never
+ * see the dropped connection or the truncated JSON these faults make.
+ */
+function unproxiable(scenario: Scenario): string | undefined {
+  const kinds = scenario.steps.filter((s) => s.mock === 'fault').map((s) => s.fault?.kind);
+  const kind = kinds.find((k) => k === 'drop' || k === 'malformed');
+  return kind && `through Prism: a proxy does not pass a \`${kind}\` fault on to the SDK unchanged`;
+}
+
+/** Prism's findings; true when it saw traffic and no violation that counts. */
+function printPrism(prism: Prism): boolean {
+  const counted = prism.violations.filter((v) => !v.expected);
+  const expected = prism.violations.length - counted.length;
+  console.log(
+    `\nprism: ${prism.requests} requests validated against the spec, ${counted.length} violations` +
+      ` (${expected} more expected: requests made invalid on purpose, answers forged by injected faults)`,
+  );
+  for (const v of counted) console.log(`  ${v.scenario}: ${v.text}`);
+  return prism.requests > 0 && counted.length === 0;
 }
 
 process.exitCode = await main();
