@@ -81,6 +81,20 @@ export function factsFile(model: ApiModel, sdkVersion: string): string {
         public static final int TELEMETRY_CAPACITY = ${d.telemetry.capacity};
         ${javadoc('Telemetry: the flush interval, in milliseconds.')}
         public static final long TELEMETRY_FLUSH_INTERVAL_MS = ${d.telemetry.flushIntervalMs}L;
+        ${javadoc('Identity: what an agent key signs for a proof of possession (UTF-8): {nonce}, {agent_id}, {audience} (joined by ","), {ts} (unix seconds).')}
+        public static final String POP_MESSAGE_TEMPLATE = ${quote(f.identity.popMessage)};
+        ${javadoc('Identity: how long before expiry credentials renew their token, in milliseconds.')}
+        public static final long CREDENTIALS_REFRESH_BEFORE_MS = ${f.identity.refreshBeforeMs}L;
+        ${javadoc('Identity: the lifetime assumed for a token whose expires_at does not parse, in milliseconds.')}
+        public static final long CREDENTIALS_FALLBACK_TTL_MS = ${f.identity.fallbackTtlMs}L;
+        ${javadoc("Identity: the DPoP proof's typ header.")}
+        public static final String DPOP_TYP = ${quote(f.identity.dpop.typ)};
+        ${javadoc("Identity: the DPoP proof's alg header.")}
+        public static final String DPOP_ALG = ${quote(f.identity.dpop.alg)};
+        ${javadoc('Identity: the oldest DPoP proof accepted, in milliseconds.')}
+        public static final long DPOP_MAX_AGE_MS = ${f.identity.dpop.maxAgeMs}L;
+        ${javadoc('Identity: the OS keychain service name key stores use.')}
+        public static final String KEYCHAIN_SERVICE = ${quote(f.identity.keychainService)};
         ${javadoc('Code points of a tool name.')}
         public static final int LIMIT_TOOL_NAME = ${f.limits.toolName};
         ${javadoc('Code points of an input summary.')}

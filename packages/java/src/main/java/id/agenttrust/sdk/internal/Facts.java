@@ -78,6 +78,35 @@ public final class Facts {
    */
   public static final long TELEMETRY_FLUSH_INTERVAL_MS = 5000L;
   /**
+   * Identity: what an agent key signs for a proof of possession (UTF-8): {nonce}, {agent_id},
+   * {audience} (joined by ","), {ts} (unix seconds).
+   */
+  public static final String POP_MESSAGE_TEMPLATE = "pop-v1:{nonce}:{agent_id}:{audience}:{ts}";
+  /**
+   * Identity: how long before expiry credentials renew their token, in milliseconds.
+   */
+  public static final long CREDENTIALS_REFRESH_BEFORE_MS = 60000L;
+  /**
+   * Identity: the lifetime assumed for a token whose expires_at does not parse, in milliseconds.
+   */
+  public static final long CREDENTIALS_FALLBACK_TTL_MS = 300000L;
+  /**
+   * Identity: the DPoP proof's typ header.
+   */
+  public static final String DPOP_TYP = "dpop+jwt";
+  /**
+   * Identity: the DPoP proof's alg header.
+   */
+  public static final String DPOP_ALG = "EdDSA";
+  /**
+   * Identity: the oldest DPoP proof accepted, in milliseconds.
+   */
+  public static final long DPOP_MAX_AGE_MS = 60000L;
+  /**
+   * Identity: the OS keychain service name key stores use.
+   */
+  public static final String KEYCHAIN_SERVICE = "agenttrust-id";
+  /**
    * Code points of a tool name.
    */
   public static final int LIMIT_TOOL_NAME = 256;
