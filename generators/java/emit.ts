@@ -5,13 +5,21 @@
  * `resources/` (one `<Tag>API` class per resource), `exceptions/` (the classes the facts name),
  * `internal/Facts.java`, the `AgentTrustClient`, and the conformance driver's `Dispatch` (a test
  * source). `runtime/` (the HTTP core, JSON codec, guard, telemetry, breaker, cache, digest) is
- * copied in under a header. `src/main/java` is the emitter's alone and is written fresh; in
- * `src/test/java` only the files carrying the generated marker are replaced. Output is
+ * copied in under a header. `src/main/java` is the emitter's alone (a file it no longer writes
+ * is removed; an unchanged one is not rewritten); in `src/test/java` only the files carrying the
+ * generated marker are. Output is
  * deterministic: the emitter lays the code out itself (no formatter to run).
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type EmitContext, type OutputFiles, runtimeFiles, writeOutput } from '../src/emit/index.ts';
+import {
+  type EmitContext,
+  listFiles,
+  type OutputFiles,
+  runtimeFiles,
+  writeOutput,
+} from '../src/emit/index.ts';
 import type { ApiModel } from '../src/model/index.ts';
 import { typeName } from './naming.ts';
 import { dispatchFile } from './templates/dispatch.ts';
@@ -149,8 +157,19 @@ export async function emitJava(model: ApiModel, outDir: string, specName?: strin
     if (files.has(path)) throw new Error(`java emitter: runtime/${path} would overwrite a generated file`);
     files.set(path, content);
   }
-  await rm(join(outDir, 'src/main/java'), { recursive: true, force: true });
-  await writeOutput(outDir, files, await earlierTests(outDir));
+  // Unchanged files are left alone (their mtimes too), so Maven recompiles only after a change.
+  const main = join(outDir, 'src/main/java');
+  const owned = [
+    ...(existsSync(main) ? (await listFiles(main)).map((p) => join('src/main/java', p)) : []),
+    ...(await earlierTests(outDir)),
+  ];
+  const changed: OutputFiles = new Map();
+  for (const [path, content] of files) {
+    const target = join(outDir, path);
+    if (!existsSync(target) || (await readFile(target, 'utf8')) !== content) changed.set(path, content);
+  }
+  for (const path of owned) if (!files.has(path)) await rm(join(outDir, path), { force: true });
+  await writeOutput(outDir, changed, []);
   return [...files.keys()].sort();
 }
 
