@@ -345,7 +345,7 @@ public final class Transport {
    * @param headerRequestId the X-Request-Id header, or null
    * @return the typed exception
    */
-  public AgentTrustException errorOf(int status, byte[] body, String headerRequestId) {
+  private AgentTrustException errorOf(int status, byte[] body, String headerRequestId) {
     String code = null;
     String message = null;
     Map<String, Object> details = null;
