@@ -672,7 +672,7 @@ function unproxiable(scenario: Scenario): string | undefined {
   if (kind) return `through Prism: a proxy does not pass a \`${kind}\` fault on to the SDK unchanged`;
   const identity = scenario.steps.some((s) => s.identity !== undefined || s.options?.credentials === true);
   return identity
-    ? 'through Prism: a DPoP proof binds the URL the SDK called (the proxy), not the one the gateway receives'
+    ? 'through Prism: agent identity is not proxied (a DPoP proof binds the URL the SDK called, the proxy, not the one the gateway receives)'
     : undefined;
 }
 
