@@ -5,6 +5,7 @@
  * with the `details.reason` the conformance scenarios name. Both transports, as the other tests.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import {
   calculateJwkThumbprint,
   decodeJwt,
@@ -423,6 +424,42 @@ eachMode('DPoP-bound action checks', (h) => {
     expect((await check(h, agentId, { dpop: await dpop(h, keys) })).status).toBe(200);
     const good = await dpop(h, keys, { token: bound });
     expect((await check(h, agentId, { authorization: `Bearer ${bound}`, dpop: good })).status).toBe(200);
+  });
+
+  it('binds htu to the Host the client addressed (over HTTP: localhost and 127.0.0.1 differ)', async () => {
+    if (h().mode !== 'http') return;
+    const { keys, agentId, token } = await boundAgent(h);
+    const { port } = new URL(h().baseUrl);
+    const viaLocalhost = (proof: string) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const body = JSON.stringify({ agent_id: agentId, action_name: 'web_search', action_source: 'api' });
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: CHECK,
+            headers: {
+              host: `localhost:${port}`,
+              'content-type': 'application/json',
+              'x-api-key': 'sk_test_agenttrust',
+              authorization: `Bearer ${token}`,
+              dpop: proof,
+            },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (chunk) => (text += chunk));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    const local = await viaLocalhost(await dpop(h, keys, { token, htu: `http://localhost:${port}${CHECK}` }));
+    expect(local.status).toBe(200);
+    const numeric = await viaLocalhost(await dpop(h, keys, { token }));
+    expect([numeric.status, numeric.body.details?.reason]).toEqual([401, 'dpop_htu']);
   });
 
   it('renews after the mock clock passes the token lifetime: the old token 401, a new one passes', async () => {
