@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from agenttrustid import AgentCredentials, AgentKeyPair, AgentTrustClient, mint_dpop_proof
+from agenttrustid import AgentCredentials, AgentKeyPair, AgentTrustClient, mint_dpop_proof, sign_pop
 from agenttrustid.exceptions import AgentTrustError, AuthenticationError, AuthorizationError
 from agenttrustid.types import Agent
 
@@ -112,3 +112,45 @@ def test_a_token_of_another_agent_is_forbidden(
     theirs = AgentCredentials(client, other.id).headers("POST", client.base_url + CHECK)
     error = refused(client, agent.id, theirs)
     assert isinstance(error, AuthorizationError) and error.status == 403
+
+
+def test_missing_malformed_invalid_and_unbound(
+    client: AgentTrustClient, agent: Agent, credentials: AgentCredentials
+) -> None:
+    token = credentials.token()
+    bearer = f"Bearer {token}"
+    url = client.base_url + CHECK
+    proof = mint_dpop_proof(credentials.key_pair(), "POST", url, token)
+    with pytest.raises(AuthenticationError) as caught:
+        send(client, agent.id, {"Authorization": bearer})
+    assert reason(caught.value) == "dpop_missing"
+    assert (
+        reason(refused(client, agent.id, {"Authorization": bearer, "DPoP": "not.a-proof"}))
+        == "dpop_malformed"
+    )
+    garbage = {"Authorization": "Bearer eyJ.garbage.token", "DPoP": proof}
+    assert reason(refused(client, agent.id, garbage)) == "token_invalid"
+    # A token issued without a proof carries no key binding (cnf): refused as unbound.
+    client.orgs.update_security_settings(require_proof_of_possession=False)
+    plain = client.wimse.issue_token(agent.id).token
+    unbound = mint_dpop_proof(credentials.key_pair(), "POST", url, plain)
+    assert (
+        reason(refused(client, agent.id, {"Authorization": f"Bearer {plain}", "DPoP": unbound}))
+        == "token_unbound"
+    )
+
+
+def test_a_spent_nonce_is_refused(
+    client: AgentTrustClient, agent: Agent, credentials: AgentCredentials
+) -> None:
+    challenge = client.wimse.challenge(agent.id)
+    ts = int(time.time())
+    proof = {
+        "nonce": challenge.nonce,
+        "ts": ts,
+        "signature": sign_pop(credentials.key_pair(), challenge.nonce, agent.id, [], ts),
+    }
+    assert client.wimse.issue_token(agent.id, proof=proof).token
+    with pytest.raises(AuthenticationError) as caught:
+        client.wimse.issue_token(agent.id, proof=proof)
+    assert caught.value.details.get("field") == "proof.nonce"
