@@ -49,7 +49,14 @@ fn rfc3339_ms(s: &str) -> Option<i64> {
         return None;
     }
     let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let (y, mo, d, h, mi, sec) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let (y, mo, d, h, mi, sec) = (
+        num(0..4)?,
+        num(5..7)?,
+        num(8..10)?,
+        num(11..13)?,
+        num(14..16)?,
+        num(17..19)?,
+    );
     let mut i = 19;
     let mut frac_ms = 0i64;
     if b.get(i) == Some(&b'.') {
@@ -116,7 +123,12 @@ impl AgentTrustClient {
     }
 
     /// Sends `call` unless the cache holds a fresh answer for its key; caches a new answer.
-    pub(crate) fn send_cached(&self, call: Call, use_cache: bool, store: &Store) -> crate::Result<Answer> {
+    pub(crate) fn send_cached(
+        &self,
+        call: Call,
+        use_cache: bool,
+        store: &Store,
+    ) -> crate::Result<Answer> {
         if !use_cache {
             return self.send(call);
         }
@@ -131,13 +143,23 @@ impl AgentTrustClient {
             }
         }
         let generation = {
-            let mut st = self.inner.cache.state.lock().unwrap_or_else(|p| p.into_inner());
+            let mut st = self
+                .inner
+                .cache
+                .state
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
             st.clock += 1;
             let clock = st.clock;
             if let Some(e) = st.entries.get_mut(&key) {
                 if Instant::now() < e.refresh_at {
                     e.used = clock;
-                    return Ok(Answer { op, status: 200, request_id: None, body: Body::Json(e.value.clone()) });
+                    return Ok(Answer {
+                        op,
+                        status: 200,
+                        request_id: None,
+                        body: Body::Json(e.value.clone()),
+                    });
                 }
                 st.entries.remove(&key);
             }
@@ -149,7 +171,11 @@ impl AgentTrustClient {
             return Ok(answer);
         };
         let obj: Option<&Map<String, Value>> = value.as_object();
-        let field = |name: &str| obj.and_then(|o| o.get(name)).and_then(Value::as_str).and_then(rfc3339_ms);
+        let field = |name: &str| {
+            obj.and_then(|o| o.get(name))
+                .and_then(Value::as_str)
+                .and_then(rfc3339_ms)
+        };
         let issued = store.issued_at.and_then(field);
         let lifetime_ms = match (issued, field(store.expires_at)) {
             (Some(i), Some(e)) => e - i,
@@ -174,13 +200,30 @@ impl AgentTrustClient {
                 }
             }
         }
-        let mut st = self.inner.cache.state.lock().unwrap_or_else(|p| p.into_inner());
+        let mut st = self
+            .inner
+            .cache
+            .state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         if st.generation == generation {
             st.clock += 1;
             let used = st.clock;
-            st.entries.insert(key, Entry { value, fields, refresh_at, used });
+            st.entries.insert(
+                key,
+                Entry {
+                    value,
+                    fields,
+                    refresh_at,
+                    used,
+                },
+            );
             while st.entries.len() > MAX_ENTRIES {
-                let oldest = st.entries.iter().min_by_key(|(_, e)| e.used).map(|(k, _)| k.clone());
+                let oldest = st
+                    .entries
+                    .iter()
+                    .min_by_key(|(_, e)| e.used)
+                    .map(|(k, _)| k.clone());
                 match oldest {
                     Some(k) => st.entries.remove(&k),
                     None => break,
@@ -192,9 +235,15 @@ impl AgentTrustClient {
 
     /// Drops the cached answers whose `field` equals `value` (after a successful revoke).
     pub(crate) fn cache_evict(&self, field: &str, value: &str) {
-        let mut st = self.inner.cache.state.lock().unwrap_or_else(|p| p.into_inner());
+        let mut st = self
+            .inner
+            .cache
+            .state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         st.generation += 1;
-        st.entries.retain(|_, e| e.fields.get(field).map(String::as_str) != Some(value));
+        st.entries
+            .retain(|_, e| e.fields.get(field).map(String::as_str) != Some(value));
     }
 }
 

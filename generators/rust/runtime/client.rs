@@ -43,7 +43,10 @@ impl std::fmt::Debug for AgentTrustClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AgentTrustClient")
             .field("base_url", &self.inner.base_url)
-            .field("api_key", &self.inner.api_key.as_ref().map(|_| "[redacted]"))
+            .field(
+                "api_key",
+                &self.inner.api_key.as_ref().map(|_| "[redacted]"),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -73,7 +76,9 @@ impl std::fmt::Debug for ClientBuilder {
 }
 
 fn first_env(names: &[&str]) -> Option<String> {
-    names.iter().find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))
+    names
+        .iter()
+        .find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))
 }
 
 impl ClientBuilder {
@@ -151,7 +156,10 @@ impl ClientBuilder {
         RING.call_once(|| {
             let _ = rustls::crypto::ring::default_provider().install_default();
         });
-        let base_url = normalize(self.base_url.as_deref().unwrap_or(facts::DEFAULT_BASE_URL), "base_url")?;
+        let base_url = normalize(
+            self.base_url.as_deref().unwrap_or(facts::DEFAULT_BASE_URL),
+            "base_url",
+        )?;
         let mut service_urls = BTreeMap::new();
         for s in facts::SERVICES {
             let url = match self.service_urls.get(s.name) {
@@ -165,16 +173,25 @@ impl ClientBuilder {
         }
         let timeout = self.timeout.unwrap_or(facts::DEFAULT_TIMEOUT);
         if timeout.is_zero() {
-            return Err(AgentTrustError::validation("timeout", "the timeout must be positive"));
+            return Err(AgentTrustError::validation(
+                "timeout",
+                "the timeout must be positive",
+            ));
         }
-        let (retry_initial, retry_max) =
-            self.retry_delay.unwrap_or((facts::INITIAL_RETRY_DELAY, facts::MAX_RETRY_DELAY));
+        let (retry_initial, retry_max) = self
+            .retry_delay
+            .unwrap_or((facts::INITIAL_RETRY_DELAY, facts::MAX_RETRY_DELAY));
         let http = reqwest::blocking::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(timeout)
             .pool_idle_timeout(Duration::from_secs(30))
             .build()
-            .map_err(|e| AgentTrustError::client(ErrorCode::ValidationError, &format!("cannot build the HTTP client: {e}")))?;
+            .map_err(|e| {
+                AgentTrustError::client(
+                    ErrorCode::ValidationError,
+                    &format!("cannot build the HTTP client: {e}"),
+                )
+            })?;
         Ok(AgentTrustClient {
             inner: Arc::new(Inner {
                 base_url,
@@ -185,9 +202,15 @@ impl ClientBuilder {
                 max_retries: self.max_retries.unwrap_or(facts::DEFAULT_MAX_RETRIES),
                 retry_initial,
                 retry_max,
-                max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                max_response_bytes: self
+                    .max_response_bytes
+                    .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
                 headers: self.headers,
-                user_agent: format!("agenttrustid-sdk-rust/{} (spec {})", env!("CARGO_PKG_VERSION"), crate::SPEC_VERSION),
+                user_agent: format!(
+                    "agenttrustid-sdk-rust/{} (spec {})",
+                    env!("CARGO_PKG_VERSION"),
+                    crate::SPEC_VERSION
+                ),
                 rpc_counter: AtomicU64::new(0),
                 cache: Cache::default(),
             }),
@@ -199,7 +222,10 @@ fn normalize(url: &str, field: &str) -> crate::Result<String> {
     let trimmed = url.trim_end_matches('/');
     match reqwest::Url::parse(trimmed) {
         Ok(u) if u.scheme() == "http" || u.scheme() == "https" => Ok(trimmed.to_owned()),
-        _ => Err(AgentTrustError::validation(field, &format!("{field} must be an http(s) URL"))),
+        _ => Err(AgentTrustError::validation(
+            field,
+            &format!("{field} must be an http(s) URL"),
+        )),
     }
 }
 
@@ -219,10 +245,16 @@ impl AgentTrustClient {
     /// and `api_key` (each optional); the environment fills what the file leaves out.
     pub fn from_config(path: impl AsRef<std::path::Path>) -> crate::Result<Self> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| AgentTrustError::validation("path", &format!("cannot read {}: {e}", path.display())))?;
-        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text)
-            .map_err(|e| AgentTrustError::validation("path", &format!("{} is not a JSON object: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            AgentTrustError::validation("path", &format!("cannot read {}: {e}", path.display()))
+        })?;
+        let map: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&text).map_err(|e| {
+                AgentTrustError::validation(
+                    "path",
+                    &format!("{} is not a JSON object: {e}", path.display()),
+                )
+            })?;
         let mut b = ClientBuilder::default();
         for key in facts::CONFIG_FILE_KEYS {
             let Some(v) = map.get(*key).and_then(|v| v.as_str()) else {
@@ -243,7 +275,9 @@ impl AgentTrustClient {
     }
 
     pub(crate) fn service_url(&self, service: Option<&str>) -> &str {
-        service.and_then(|s| self.inner.service_urls.get(s)).unwrap_or(&self.inner.base_url)
+        service
+            .and_then(|s| self.inner.service_urls.get(s))
+            .unwrap_or(&self.inner.base_url)
     }
 
     pub(crate) fn next_rpc_id(&self) -> String {

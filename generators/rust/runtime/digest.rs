@@ -13,7 +13,10 @@ pub fn digest_input(input: &Value) -> crate::Result<String> {
         other => {
             let doubles = as_doubles(other)?;
             serde_json_canonicalizer::to_vec(&doubles).map_err(|e| {
-                AgentTrustError::validation("input", &format!("the input cannot be canonicalized: {e}"))
+                AgentTrustError::validation(
+                    "input",
+                    &format!("the input cannot be canonicalized: {e}"),
+                )
             })?
         }
     };
@@ -28,7 +31,9 @@ fn as_doubles(v: &Value) -> crate::Result<Value> {
             })?;
             serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
         }
-        Value::Array(items) => Value::Array(items.iter().map(as_doubles).collect::<crate::Result<_>>()?),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(as_doubles).collect::<crate::Result<_>>()?)
+        }
         Value::Object(m) => Value::Object(
             m.iter()
                 .map(|(k, v)| Ok((k.clone(), as_doubles(v)?)))
@@ -50,4 +55,3 @@ pub fn truncate_chars(text: &str, limit: usize) -> &str {
 pub fn truncate_summary(text: &str) -> &str {
     truncate_chars(text, crate::facts::MAX_SUMMARY_CHARS)
 }
-

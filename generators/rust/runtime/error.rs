@@ -248,7 +248,11 @@ fn escape(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || (0x7f..0xa0).contains(&(c as u32)) || c == '\u{2028}' || c == '\u{2029}' => {
+            c if (c as u32) < 0x20
+                || (0x7f..0xa0).contains(&(c as u32))
+                || c == '\u{2028}'
+                || c == '\u{2029}' =>
+            {
                 out.push_str(&format!("\\u{:04x}", c as u32));
             }
             c => out.push(c),
@@ -290,7 +294,14 @@ impl AgentTrustError {
                 request_id,
             }),
         };
-        let detail = |k: &str| message.info.details.get(k).and_then(Value::as_str).map(str::to_owned);
+        let detail = |k: &str| {
+            message
+                .info
+                .details
+                .get(k)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
         match code {
             ErrorCode::ActionDenied => {
                 let check_id = detail("check_id");
@@ -298,11 +309,16 @@ impl AgentTrustError {
             }
             ErrorCode::ElevationRequired => {
                 if let Some(approval_id) = detail("approval_id") {
-                    return Self::ElevationRequired { message, approval_id };
+                    return Self::ElevationRequired {
+                        message,
+                        approval_id,
+                    };
                 }
             }
             ErrorCode::GuardianUnavailable => return Self::GuardianUnavailable { message },
-            ErrorCode::NetworkError | ErrorCode::Timeout => return Self::Network(NetworkError { message }),
+            ErrorCode::NetworkError | ErrorCode::Timeout => {
+                return Self::Network(NetworkError { message })
+            }
             ErrorCode::InvalidResponse => return Self::InvalidResponse { message, status },
             _ => {}
         }
@@ -323,7 +339,11 @@ impl AgentTrustError {
                 ErrorCode::NotFound => Self::NotFound { message, status },
                 ErrorCode::Conflict => Self::Conflict { message, status },
                 ErrorCode::RateLimited => Self::RateLimit { message, status },
-                code => Self::Api { message, code, status },
+                code => Self::Api {
+                    message,
+                    code,
+                    status,
+                },
             },
         }
     }
@@ -427,8 +447,10 @@ impl AgentTrustError {
         if let Some(r) = self.details().get("retryable").and_then(Value::as_bool) {
             return r;
         }
-        matches!(self, Self::Network(_) | Self::GuardianUnavailable { .. } | Self::RateLimit { .. })
-            || self.status().is_some_and(|s| s >= 500)
+        matches!(
+            self,
+            Self::Network(_) | Self::GuardianUnavailable { .. } | Self::RateLimit { .. }
+        ) || self.status().is_some_and(|s| s >= 500)
     }
 
     /// Replaces every occurrence of `secret` in the message (a gateway that echoes a header
@@ -445,7 +467,71 @@ impl AgentTrustError {
 
     /// Adds or replaces one detail.
     pub(crate) fn with_detail(mut self, key: &str, value: Value) -> Self {
-        self.message_mut().info.details.insert(key.to_owned(), value);
+        self.message_mut()
+            .info
+            .details
+            .insert(key.to_owned(), value);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_escaped_bounded_and_scrubbed() {
+        let e = AgentTrustError::client(ErrorCode::InternalError, "a\nb\u{1b}[31m\u{2028}c");
+        assert_eq!(e.message(), "a\\nb\\u001b[31m\\u2028c");
+        let long = "x".repeat(5000);
+        let e = AgentTrustError::client(ErrorCode::InternalError, &long);
+        assert_eq!(e.message().chars().count(), MAX_MESSAGE_CHARS + 1);
+        let e = AgentTrustError::client(ErrorCode::AuthFailed, "key sk_live_abc leaked")
+            .scrub("sk_live_abc");
+        assert_eq!(e.message(), "key [redacted] leaked");
+        assert_eq!(e.to_string(), "AUTH_FAILED: key [redacted] leaked");
+    }
+
+    #[test]
+    fn variants_follow_code_then_status() {
+        let v = |code: &str, status| {
+            AgentTrustError::build(ErrorCode::from(code), "m", status, Map::new(), None)
+        };
+        assert!(matches!(
+            v("TOKEN_EXPIRED", Some(401)),
+            AgentTrustError::TokenExpired { .. }
+        ));
+        assert!(matches!(
+            v("AUTH_FAILED", Some(401)),
+            AgentTrustError::Authentication { .. }
+        ));
+        assert!(matches!(
+            v("CONFLICT", Some(409)),
+            AgentTrustError::Conflict { .. }
+        ));
+        assert!(matches!(
+            v("RATE_LIMITED", Some(429)),
+            AgentTrustError::RateLimit { .. }
+        ));
+        assert!(matches!(
+            v("INTERNAL_ERROR", Some(502)),
+            AgentTrustError::InternalServer { .. }
+        ));
+        assert!(matches!(
+            v("VALIDATION_ERROR", None),
+            AgentTrustError::Validation { status: None, .. }
+        ));
+        assert!(matches!(
+            v("APPROVAL_DENIED", None),
+            AgentTrustError::Api { .. }
+        ));
+        // ELEVATION_REQUIRED without an approval id cannot be the guide's variant.
+        assert!(matches!(
+            v("ELEVATION_REQUIRED", Some(403)),
+            AgentTrustError::Authorization { .. }
+        ));
+        let e = v("NOT_FOUND", Some(404)).with_detail("x", Value::from(1));
+        assert_eq!(e.status(), Some(404));
+        assert_eq!(e.details()["x"], 1);
     }
 }

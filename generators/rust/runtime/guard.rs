@@ -8,8 +8,8 @@ use crate::facts;
 use crate::telemetry::{self, Telemetry};
 use crate::transport::new_uuid;
 use crate::{
-    ActionCheckRequest, ActionCheckResult, ActionEffect, AgentTrustClient, AgentTrustError, ApprovalStatus,
-    DecisionRule, ErrorCode, Nullable, TelemetryEvent, TelemetryEventType,
+    ActionCheckRequest, ActionCheckResult, ActionEffect, AgentTrustClient, AgentTrustError,
+    ApprovalStatus, DecisionRule, ErrorCode, Nullable, TelemetryEvent, TelemetryEventType,
 };
 use serde_json::{Map, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -56,7 +56,9 @@ struct Breaker {
 impl Breaker {
     fn current(&self) -> BreakerState {
         match (self.state, self.opened_at) {
-            (BreakerState::Open, Some(at)) if at.elapsed() >= self.cooldown => BreakerState::HalfOpen,
+            (BreakerState::Open, Some(at)) if at.elapsed() >= self.cooldown => {
+                BreakerState::HalfOpen
+            }
             (s, _) => s,
         }
     }
@@ -65,7 +67,10 @@ impl Breaker {
         match self.state {
             BreakerState::Closed => return true,
             BreakerState::Open => {
-                if self.opened_at.is_some_and(|at| at.elapsed() < self.cooldown) {
+                if self
+                    .opened_at
+                    .is_some_and(|at| at.elapsed() < self.cooldown)
+                {
                     return false;
                 }
                 self.state = BreakerState::HalfOpen;
@@ -239,7 +244,12 @@ impl GuardBuilder {
     }
 
     /// How long `check_and_wait` waits for a human, and its first and longest poll interval.
-    pub fn approval_wait(mut self, timeout: Duration, poll_initial: Duration, poll_max: Duration) -> Self {
+    pub fn approval_wait(
+        mut self,
+        timeout: Duration,
+        poll_initial: Duration,
+        poll_max: Duration,
+    ) -> Self {
         self.approval_timeout = timeout;
         self.poll = (poll_initial, poll_max);
         self
@@ -248,26 +258,41 @@ impl GuardBuilder {
     /// Builds the guard; a refused option is a `VALIDATION_ERROR` naming it.
     pub fn try_build(self) -> crate::Result<AgentTrustGuard> {
         if self.agent_id.is_empty() {
-            return Err(AgentTrustError::validation("agent_id", "the guard needs a non-empty agent id"));
+            return Err(AgentTrustError::validation(
+                "agent_id",
+                "the guard needs a non-empty agent id",
+            ));
         }
         if let Some(s) = &self.session_id {
             if s.is_empty() || s.chars().count() > facts::MAX_SESSION_ID_CHARS {
                 return Err(AgentTrustError::validation(
                     "session_id",
-                    &format!("session id must be non-empty and at most {} characters", facts::MAX_SESSION_ID_CHARS),
+                    &format!(
+                        "session id must be non-empty and at most {} characters",
+                        facts::MAX_SESSION_ID_CHARS
+                    ),
                 ));
             }
         }
         if let Some(e) = &self.effect {
             if !e.is_known() {
-                return Err(AgentTrustError::validation("action_effect", &format!("action effect {e:?} is not known")));
+                return Err(AgentTrustError::validation(
+                    "action_effect",
+                    &format!("action effect {e:?} is not known"),
+                ));
             }
         }
         if self.batch_size == 0 || self.batch_size > facts::MAX_TELEMETRY_BATCH {
-            return Err(AgentTrustError::validation("batch_size", "batch size must be between 1 and 1000"));
+            return Err(AgentTrustError::validation(
+                "batch_size",
+                "batch size must be between 1 and 1000",
+            ));
         }
         if self.capacity == 0 || self.interval.is_zero() {
-            return Err(AgentTrustError::validation("queue_capacity", "queue capacity and flush interval must be positive"));
+            return Err(AgentTrustError::validation(
+                "queue_capacity",
+                "queue capacity and flush interval must be positive",
+            ));
         }
         let (threshold, window, cooldown) = self.breaker.unwrap_or((
             facts::DEFAULT_BREAKER_THRESHOLD,
@@ -275,7 +300,10 @@ impl GuardBuilder {
             facts::DEFAULT_BREAKER_COOLDOWN,
         ));
         if threshold == 0 || window.is_zero() {
-            return Err(AgentTrustError::validation("circuit_breaker", "the breaker needs threshold >= 1 and window > 0"));
+            return Err(AgentTrustError::validation(
+                "circuit_breaker",
+                "the breaker needs threshold >= 1 and window > 0",
+            ));
         }
         let session_id = self.session_id.unwrap_or_else(new_uuid);
         let telemetry = Telemetry::new(telemetry::Config {
@@ -387,13 +415,18 @@ impl std::fmt::Debug for AgentTrustGuard {
 }
 
 fn retryable_rule(rule: Option<&DecisionRule>) -> bool {
-    matches!(rule, Some(DecisionRule::AgentSuspended | DecisionRule::ElevationRequired))
+    matches!(
+        rule,
+        Some(DecisionRule::AgentSuspended | DecisionRule::ElevationRequired)
+    )
 }
 
 /// Whether a failed check means Guardian could not be asked (as opposed to a refusal).
 fn unavailability(e: &AgentTrustError) -> bool {
-    matches!(e, AgentTrustError::Network(_) | AgentTrustError::InvalidResponse { .. })
-        || e.status().is_some_and(|s| s >= 500)
+    matches!(
+        e,
+        AgentTrustError::Network(_) | AgentTrustError::InvalidResponse { .. }
+    ) || e.status().is_some_and(|s| s >= 500)
 }
 
 impl AgentTrustGuard {
@@ -403,7 +436,9 @@ impl AgentTrustGuard {
     }
 
     fn client(&self) -> &AgentTrustClient {
-        self.client.as_ref().expect("the client is present until the guard is dropped")
+        self.client
+            .as_ref()
+            .expect("the client is present until the guard is dropped")
     }
 
     /// The session id of checks and reports.
@@ -424,8 +459,14 @@ impl AgentTrustGuard {
     }
 
     /// `check` with an explicit effect for this call.
-    pub fn check_with_effect(&self, tool: &str, summary: &str, effect: impl Into<ActionEffect>) -> crate::Result<()> {
-        self.decide(tool, summary, Some(effect.into()), None).map(|_| ())
+    pub fn check_with_effect(
+        &self,
+        tool: &str,
+        summary: &str,
+        effect: impl Into<ActionEffect>,
+    ) -> crate::Result<()> {
+        self.decide(tool, summary, Some(effect.into()), None)
+            .map(|_| ())
     }
 
     /// The full decision. `input`, when given, is digested (RFC 8785 + SHA-256) locally; it is
@@ -448,14 +489,23 @@ impl AgentTrustGuard {
         Ok(d)
     }
 
-    fn ask(&self, tool: &str, summary: &str, effect: Option<ActionEffect>, input: Option<&Value>) -> crate::Result<Decision> {
+    fn ask(
+        &self,
+        tool: &str,
+        summary: &str,
+        effect: Option<ActionEffect>,
+        input: Option<&Value>,
+    ) -> crate::Result<Decision> {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
         if tool.is_empty() || tool.chars().count() > facts::MAX_TOOL_NAME_CHARS {
             return Err(AgentTrustError::validation(
                 "tool_name",
-                &format!("tool name must be non-empty and at most {} characters", facts::MAX_TOOL_NAME_CHARS),
+                &format!(
+                    "tool name must be non-empty and at most {} characters",
+                    facts::MAX_TOOL_NAME_CHARS
+                ),
             ));
         }
         let effect = effect.or_else(|| self.effect.clone());
@@ -463,7 +513,10 @@ impl AgentTrustGuard {
             if !e.is_known() {
                 return Err(AgentTrustError::validation(
                     "action_effect",
-                    &format!("action effect {:?} is not one of read, mutating, destructive, admin", e.as_str()),
+                    &format!(
+                        "action effect {:?} is not one of read, mutating, destructive, admin",
+                        e.as_str()
+                    ),
                 ));
             }
         }
@@ -471,7 +524,11 @@ impl AgentTrustGuard {
             digest_input(input)?;
         }
         self.checks.fetch_add(1, Ordering::Relaxed);
-        let acquired = self.breaker.lock().unwrap_or_else(|p| p.into_inner()).acquire();
+        let acquired = self
+            .breaker
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .acquire();
         if !acquired {
             let mut details = Map::new();
             details.insert("tool_name".into(), Value::from(tool));
@@ -489,19 +546,32 @@ impl AgentTrustGuard {
             agent_id: self.agent_id.clone(),
             tool_name: tool.to_owned(),
             session_id: Some(self.session_id.clone()),
-            tool_input_summary: (self.log_inputs && !summary.is_empty()).then(|| truncate_summary(summary).to_owned()),
+            tool_input_summary: (self.log_inputs && !summary.is_empty())
+                .then(|| truncate_summary(summary).to_owned()),
             action_effect: effect.clone(),
             ..Default::default()
         };
         match self.client().actions().check(&req) {
             Ok(result) => {
-                self.breaker.lock().unwrap_or_else(|p| p.into_inner()).on_success();
+                self.breaker
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .on_success();
                 let retryable = !result.allowed
-                    && (result.elevation_required == Some(true) || retryable_rule(result.rule.as_ref()));
-                Ok(Decision { result, failed_open: false, retryable, action_effect: effect })
+                    && (result.elevation_required == Some(true)
+                        || retryable_rule(result.rule.as_ref()));
+                Ok(Decision {
+                    result,
+                    failed_open: false,
+                    retryable,
+                    action_effect: effect,
+                })
             }
             Err(e) if !unavailability(&e) => {
-                self.breaker.lock().unwrap_or_else(|p| p.into_inner()).on_success();
+                self.breaker
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .on_success();
                 Err(e)
             }
             Err(cause) => {
@@ -529,7 +599,11 @@ impl AgentTrustGuard {
         }
     }
 
-    fn unavailable_decision(&self, e: AgentTrustError, effect: Option<ActionEffect>) -> crate::Result<Decision> {
+    fn unavailable_decision(
+        &self,
+        e: AgentTrustError,
+        effect: Option<ActionEffect>,
+    ) -> crate::Result<Decision> {
         self.unavailable.fetch_add(1, Ordering::Relaxed);
         if !self.fail_open {
             return Err(e);
@@ -538,7 +612,10 @@ impl AgentTrustGuard {
         Ok(Decision {
             result: ActionCheckResult {
                 allowed: true,
-                reason: Some(format!("allowed without a decision (fail-open): {}", e.message())),
+                reason: Some(format!(
+                    "allowed without a decision (fail-open): {}",
+                    e.message()
+                )),
                 elevation_required: Some(false),
                 approval_id: Nullable::Null,
                 ..Default::default()
@@ -560,7 +637,9 @@ impl AgentTrustGuard {
     ) -> crate::Result<Decision> {
         let first = self.ask(tool, summary, effect.clone(), input)?;
         let approval_id = match (&first.result.approval_id, first.result.allowed) {
-            (Nullable::Value(id), false) if first.result.elevation_required == Some(true) => id.clone(),
+            (Nullable::Value(id), false) if first.result.elevation_required == Some(true) => {
+                id.clone()
+            }
             _ => return self.blocked(tool, first),
         };
         let started = Instant::now();
@@ -571,10 +650,16 @@ impl AgentTrustGuard {
                 let mut d = Map::new();
                 d.insert("approval_id".into(), Value::from(approval_id.clone()));
                 d.insert("tool_name".into(), Value::from(tool));
-                d.insert("waited_ms".into(), Value::from(started.elapsed().as_millis() as u64));
+                d.insert(
+                    "waited_ms".into(),
+                    Value::from(started.elapsed().as_millis() as u64),
+                );
                 return Err(AgentTrustError::build(
                     ErrorCode::ApprovalTimeout,
-                    &format!("no decision on the elevation for {tool} within {:?}", self.approval_timeout),
+                    &format!(
+                        "no decision on the elevation for {tool} within {:?}",
+                        self.approval_timeout
+                    ),
                     None,
                     d,
                     None,
@@ -595,12 +680,21 @@ impl AgentTrustGuard {
         match approval.status {
             ApprovalStatus::Denied => {
                 let by = approval.decided_by.clone().into_option();
-                d.insert("decided_by".into(), by.clone().map_or(Value::Null, Value::from));
+                d.insert(
+                    "decided_by".into(),
+                    by.clone().map_or(Value::Null, Value::from),
+                );
                 let text = match by {
                     Some(b) => format!("the elevation for {tool} was denied by {b}"),
                     None => format!("the elevation for {tool} was denied"),
                 };
-                return Err(AgentTrustError::build(ErrorCode::ApprovalDenied, &text, None, d, None));
+                return Err(AgentTrustError::build(
+                    ErrorCode::ApprovalDenied,
+                    &text,
+                    None,
+                    d,
+                    None,
+                ));
             }
             ApprovalStatus::Expired => {
                 return Err(AgentTrustError::build(
@@ -646,17 +740,28 @@ impl AgentTrustGuard {
 
     /// Queues a report of a failed tool call with its error type (a class name, never a message).
     pub fn report_failure(&self, tool: &str, duration_ms: u64, error_type: &str) {
-        self.push(tool, false, duration_ms, Some(truncate_chars(error_type, facts::MAX_ERROR_TYPE_CHARS)));
+        self.push(
+            tool,
+            false,
+            duration_ms,
+            Some(truncate_chars(error_type, facts::MAX_ERROR_TYPE_CHARS)),
+        );
     }
 
     fn push(&self, tool: &str, success: bool, duration_ms: u64, error_type: Option<&str>) {
         let tool = truncate_chars(tool, facts::MAX_TOOL_NAME_CHARS);
-        let Some(client) = self.client.as_ref() else { return };
+        let Some(client) = self.client.as_ref() else {
+            return;
+        };
         if tool.is_empty() {
             return;
         }
         let event = TelemetryEvent {
-            event_type: if success { TelemetryEventType::ToolEnd } else { TelemetryEventType::ToolError },
+            event_type: if success {
+                TelemetryEventType::ToolEnd
+            } else {
+                TelemetryEventType::ToolError
+            },
             tool_name: tool.to_owned(),
             duration_ms: Some(duration_ms.min(i64::MAX as u64) as i64),
             success: Some(success),
@@ -694,7 +799,10 @@ impl AgentTrustGuard {
 
     /// The breaker's state (open past its cooldown reads `HalfOpen`).
     pub fn breaker_state(&self) -> BreakerState {
-        self.breaker.lock().unwrap_or_else(|p| p.into_inner()).current()
+        self.breaker
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .current()
     }
 }
 
@@ -716,11 +824,24 @@ fn enforce(tool: &str, d: &Decision) -> crate::Result<()> {
     let r = &d.result;
     let reason = r.reason.clone().unwrap_or_default();
     let mut details = Map::new();
-    details.insert("check_id".into(), r.check_id.clone().map_or(Value::Null, Value::from));
+    details.insert(
+        "check_id".into(),
+        r.check_id.clone().map_or(Value::Null, Value::from),
+    );
     details.insert("reason".into(), Value::from(reason.clone()));
-    details.insert("rule".into(), r.rule.as_ref().map_or(Value::Null, |x| Value::from(x.as_str())));
+    details.insert(
+        "rule".into(),
+        r.rule
+            .as_ref()
+            .map_or(Value::Null, |x| Value::from(x.as_str())),
+    );
     details.insert("tool_name".into(), Value::from(tool));
-    details.insert("action_effect".into(), d.action_effect.as_ref().map_or(Value::Null, |x| Value::from(x.as_str())));
+    details.insert(
+        "action_effect".into(),
+        d.action_effect
+            .as_ref()
+            .map_or(Value::Null, |x| Value::from(x.as_str())),
+    );
     details.insert("retryable".into(), Value::from(d.retryable));
     if let (Nullable::Value(id), Some(true)) = (&r.approval_id, r.elevation_required) {
         details.insert("approval_id".into(), Value::from(id.clone()));
@@ -750,7 +871,9 @@ fn error_type_name<E>() -> &'static str {
 
 /// Now as an RFC 3339 UTC date-time with milliseconds.
 fn rfc3339_now() -> String {
-    let d = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+    let d = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
     let secs = d.as_secs() as i64;
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Civil date from days (Howard Hinnant's algorithm).

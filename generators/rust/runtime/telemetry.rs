@@ -69,7 +69,11 @@ impl Telemetry {
     pub fn new(cfg: Config) -> Self {
         Self {
             cfg: Arc::new(cfg),
-            shared: Arc::new(Shared { state: Mutex::new(State::default()), wake: Condvar::new(), done: Condvar::new() }),
+            shared: Arc::new(Shared {
+                state: Mutex::new(State::default()),
+                wake: Condvar::new(),
+                done: Condvar::new(),
+            }),
             worker: Mutex::new(None),
         }
     }
@@ -103,7 +107,10 @@ impl Telemetry {
     }
 
     fn started(&self) -> bool {
-        self.worker.lock().unwrap_or_else(|p| p.into_inner()).is_some()
+        self.worker
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
     }
 
     /// Waits until every queued report was sent or dropped, up to `bound`.
@@ -122,9 +129,17 @@ impl Telemetry {
         while st.flush_done < ticket && !st.exited {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return Err(AgentTrustError::client(crate::ErrorCode::Timeout, "telemetry flush timed out"));
+                return Err(AgentTrustError::client(
+                    crate::ErrorCode::Timeout,
+                    "telemetry flush timed out",
+                ));
             }
-            st = self.shared.done.wait_timeout(st, left).unwrap_or_else(|p| p.into_inner()).0;
+            st = self
+                .shared
+                .done
+                .wait_timeout(st, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
         }
         match st.flush_error.take() {
             Some(e) => Err(e),
@@ -150,7 +165,12 @@ impl Telemetry {
                 if left.is_zero() {
                     break;
                 }
-                st = self.shared.done.wait_timeout(st, left).unwrap_or_else(|p| p.into_inner()).0;
+                st = self
+                    .shared
+                    .done
+                    .wait_timeout(st, left)
+                    .unwrap_or_else(|p| p.into_inner())
+                    .0;
             }
             let exited = st.exited;
             drop(st);
@@ -164,12 +184,20 @@ impl Telemetry {
     /// Hands a client to the worker (or a thread of its own) to drop, off the caller's thread.
     pub fn bury(&self, client: AgentTrustClient) {
         let mut st = self.shared.lock();
-        if self.worker.lock().unwrap_or_else(|p| p.into_inner()).is_some() && !st.exited {
+        if self
+            .worker
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+            && !st.exited
+        {
             st.graveyard.push(client);
             return;
         }
         drop(st);
-        let _ = std::thread::Builder::new().name("agenttrust-drop".into()).spawn(move || drop(client));
+        let _ = std::thread::Builder::new()
+            .name("agenttrust-drop".into())
+            .spawn(move || drop(client));
     }
 
     pub fn counts(&self) -> Counts {
@@ -209,7 +237,9 @@ fn run(cfg: &Config, shared: &Shared, client: AgentTrustClient) {
                 let batch: Vec<TelemetryEvent> = st.queue.drain(..n).collect();
                 st.in_flight = n;
                 drop(st);
-                let result = client.telemetry().report(&cfg.agent_id, &cfg.session_id, &batch);
+                let result = client
+                    .telemetry()
+                    .report(&cfg.agent_id, &cfg.session_id, &batch);
                 st = shared.lock();
                 st.in_flight = 0;
                 match result {
@@ -220,7 +250,14 @@ fn run(cfg: &Config, shared: &Shared, client: AgentTrustClient) {
                     Err(e) => {
                         st.failed_batches += 1;
                         st.dropped += n as u64;
-                        quiet_until = Some(Instant::now() + backoff(failures, cfg.interval, cfg.interval * MAX_BACKOFF_INTERVALS));
+                        quiet_until = Some(
+                            Instant::now()
+                                + backoff(
+                                    failures,
+                                    cfg.interval,
+                                    cfg.interval * MAX_BACKOFF_INTERVALS,
+                                ),
+                        );
                         failures += 1;
                         error = Some(e);
                         if !flush {
@@ -242,8 +279,14 @@ fn run(cfg: &Config, shared: &Shared, client: AgentTrustClient) {
         if tick {
             next_tick = now + cfg.interval;
         }
-        let wait = next_tick.saturating_duration_since(now).max(Duration::from_millis(1));
-        st = shared.wake.wait_timeout(st, wait).unwrap_or_else(|p| p.into_inner()).0;
+        let wait = next_tick
+            .saturating_duration_since(now)
+            .max(Duration::from_millis(1));
+        st = shared
+            .wake
+            .wait_timeout(st, wait)
+            .unwrap_or_else(|p| p.into_inner())
+            .0;
     }
     st.exited = true;
     st.flush_done = st.flush_asked;

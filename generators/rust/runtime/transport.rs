@@ -85,7 +85,10 @@ impl Answer {
     fn invalid(&self, what: &str) -> AgentTrustError {
         AgentTrustError::build(
             ErrorCode::InvalidResponse,
-            &format!("{}: the gateway's answer does not match the spec: {what}", self.op),
+            &format!(
+                "{}: the gateway's answer does not match the spec: {what}",
+                self.op
+            ),
             Some(self.status),
             Map::new(),
             self.request_id.clone(),
@@ -126,7 +129,10 @@ pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> crate::Result<Value> 
 pub(crate) fn to_object<T: Serialize + ?Sized>(value: &T) -> crate::Result<Map<String, Value>> {
     match to_json(value)? {
         Value::Object(m) => Ok(m),
-        _ => Err(AgentTrustError::client(ErrorCode::ValidationError, "the request body is not an object")),
+        _ => Err(AgentTrustError::client(
+            ErrorCode::ValidationError,
+            "the request body is not an object",
+        )),
     }
 }
 
@@ -139,7 +145,10 @@ pub(crate) fn text<T: std::fmt::Display + ?Sized>(value: &T) -> String {
 /// endpoint, so they are refused before anything is sent.
 pub(crate) fn path_param(op: &str, name: &str, value: &str) -> crate::Result<String> {
     if value.is_empty() {
-        return Err(AgentTrustError::validation(name, &format!("{op}: {name} must not be empty")));
+        return Err(AgentTrustError::validation(
+            name,
+            &format!("{op}: {name} must not be empty"),
+        ));
     }
     if value == "." || value == ".." {
         return Err(AgentTrustError::validation(
@@ -185,7 +194,8 @@ pub(crate) fn shorthand<T: DeserializeOwned>(template: &str, value: &str) -> T {
             _ => {}
         }
     }
-    let mut t: Value = serde_json::from_str(template).expect("the spec's shorthand template is JSON");
+    let mut t: Value =
+        serde_json::from_str(template).expect("the spec's shorthand template is JSON");
     fill(&mut t, value);
     serde_json::from_value(t).expect("the spec's shorthand template decodes into its type")
 }
@@ -197,13 +207,23 @@ pub(crate) fn new_uuid() -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 fn random_bytes(buf: &mut [u8]) {
     if getrandom::getrandom(buf).is_err() {
         // No OS randomness: the clock's nanoseconds still make keys distinct per call.
-        let n = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default().as_nanos();
+        let n = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos();
         for (i, x) in buf.iter_mut().enumerate() {
             *x = (n >> ((i % 16) * 8)) as u8 ^ (i as u8).wrapping_mul(151);
         }
@@ -233,20 +253,36 @@ pub(crate) fn parse_retry_after(v: &str, now: SystemTime) -> Option<Duration> {
         if !secs.is_finite() || secs < 0.0 {
             return None;
         }
-        return Some(Duration::from_secs_f64(secs.min(crate::facts::MAX_RETRY_AFTER.as_secs_f64())));
+        return Some(Duration::from_secs_f64(
+            secs.min(crate::facts::MAX_RETRY_AFTER.as_secs_f64()),
+        ));
     }
-    httpdate::parse_http_date(v).ok().map(|t| t.duration_since(now).unwrap_or_default())
+    httpdate::parse_http_date(v)
+        .ok()
+        .map(|t| t.duration_since(now).unwrap_or_default())
 }
 
 /// What one attempt produced.
 enum Outcome {
-    Answer { status: u16, body: Vec<u8>, request_id: Option<String>, retry_after: Option<Duration> },
-    Failed { error: AgentTrustError, retryable: bool },
+    Answer {
+        status: u16,
+        body: Vec<u8>,
+        request_id: Option<String>,
+        retry_after: Option<Duration>,
+    },
+    Failed {
+        error: AgentTrustError,
+        retryable: bool,
+    },
 }
 
 /// The error of a non-2xx answer: the message from the body's `message` (else `error`), the
 /// code from its `code` when this SDK knows it (else from the status).
-pub(crate) fn error_from_response(status: u16, body: &[u8], header_request_id: Option<String>) -> AgentTrustError {
+pub(crate) fn error_from_response(
+    status: u16,
+    body: &[u8],
+    header_request_id: Option<String>,
+) -> AgentTrustError {
     let mut code = None;
     let mut message = String::new();
     let mut details = Map::new();
@@ -306,7 +342,10 @@ impl AgentTrustClient {
                     env.insert("jsonrpc".into(), Value::from("2.0"));
                     env.insert("id".into(), id);
                     env.insert("method".into(), Value::from(m));
-                    env.insert("params".into(), params.unwrap_or_else(|| Value::Object(Map::new())));
+                    env.insert(
+                        "params".into(),
+                        params.unwrap_or_else(|| Value::Object(Map::new())),
+                    );
                     Value::Object(env)
                 }
                 (None, Some(Value::Object(mut body))) => {
@@ -321,9 +360,14 @@ impl AgentTrustClient {
             Some(v) => Some(serde_json::to_vec(v).map_err(|e| AgentTrustError::json(call.id, &e))?),
             None => None,
         };
-        let mut url = reqwest::Url::parse(&format!("{}{}", self.service_url(call.service), call.path)).map_err(|e| {
-            AgentTrustError::validation("base_url", &format!("{}: the request URL is invalid: {e}", call.id))
-        })?;
+        let mut url =
+            reqwest::Url::parse(&format!("{}{}", self.service_url(call.service), call.path))
+                .map_err(|e| {
+                    AgentTrustError::validation(
+                        "base_url",
+                        &format!("{}: the request URL is invalid: {e}", call.id),
+                    )
+                })?;
         if !call.query.is_empty() {
             let mut q = url.query_pairs_mut();
             for (k, v) in &call.query {
@@ -335,10 +379,20 @@ impl AgentTrustClient {
         loop {
             let outcome = self.attempt(&call, &url, bytes.as_deref(), idempotency_key.as_deref());
             let (error, retryable, wait) = match outcome {
-                Outcome::Answer { status, body, request_id, .. } if (200..300).contains(&status) => {
+                Outcome::Answer {
+                    status,
+                    body,
+                    request_id,
+                    ..
+                } if (200..300).contains(&status) => {
                     return self.answer(&call, status, body, request_id);
                 }
-                Outcome::Answer { status, body, request_id, retry_after } => {
+                Outcome::Answer {
+                    status,
+                    body,
+                    request_id,
+                    retry_after,
+                } => {
                     let error = error_from_response(status, &body, request_id);
                     (error, crate::facts::retryable_status(status), retry_after)
                 }
@@ -348,13 +402,20 @@ impl AgentTrustClient {
             if !retryable || attempt >= inner.max_retries {
                 return Err(error);
             }
-            let wait = wait.unwrap_or_else(|| backoff(attempt, inner.retry_initial, inner.retry_max));
+            let wait =
+                wait.unwrap_or_else(|| backoff(attempt, inner.retry_initial, inner.retry_max));
             std::thread::sleep(wait);
             attempt += 1;
         }
     }
 
-    fn attempt(&self, call: &Call, url: &reqwest::Url, body: Option<&[u8]>, idempotency_key: Option<&str>) -> Outcome {
+    fn attempt(
+        &self,
+        call: &Call,
+        url: &reqwest::Url,
+        body: Option<&[u8]>,
+        idempotency_key: Option<&str>,
+    ) -> Outcome {
         let inner = &self.inner;
         let method = match call.method {
             Method::Get => reqwest::Method::GET,
@@ -364,11 +425,16 @@ impl AgentTrustClient {
             Method::Delete => reqwest::Method::DELETE,
         };
         let started = Instant::now();
-        let mut req = inner.http.request(method, url.clone()).timeout(inner.timeout);
+        let mut req = inner
+            .http
+            .request(method, url.clone())
+            .timeout(inner.timeout);
         for (k, v) in &inner.headers {
             req = req.header(k.as_str(), v.as_str());
         }
-        req = req.header("Accept", "application/json").header("User-Agent", inner.user_agent.as_str());
+        req = req
+            .header("Accept", "application/json")
+            .header("User-Agent", inner.user_agent.as_str());
         if let Some(key) = idempotency_key {
             req = req.header("Idempotency-Key", key);
         }
@@ -381,8 +447,12 @@ impl AgentTrustClient {
             }
         }
         req = match body {
-            Some(b) => req.header("Content-Type", "application/json").body(b.to_vec()),
-            None if call.method != Method::Get => req.header("Content-Length", "0").body(Vec::new()),
+            Some(b) => req
+                .header("Content-Type", "application/json")
+                .body(b.to_vec()),
+            None if call.method != Method::Get => {
+                req.header("Content-Length", "0").body(Vec::new())
+            }
             None => req,
         };
         let resp = match req.send() {
@@ -390,18 +460,26 @@ impl AgentTrustClient {
             Err(e) => return self.transport_failure(call, &e, started),
         };
         let status = resp.status().as_u16();
-        let request_id = resp.headers().get("X-Request-Id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let request_id = resp
+            .headers()
+            .get("X-Request-Id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         if (300..400).contains(&status) {
             let host = resp
                 .headers()
                 .get("Location")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|l| url.join(l).ok())
-                .and_then(|u| u.host_str().map(|h| match u.port() {
-                    Some(p) => format!("{h}:{p}"),
-                    None => h.to_owned(),
-                }));
-            let where_ = host.as_ref().map_or("no Location".to_owned(), |h| format!("Location host {h:?}"));
+                .and_then(|u| {
+                    u.host_str().map(|h| match u.port() {
+                        Some(p) => format!("{h}:{p}"),
+                        None => h.to_owned(),
+                    })
+                });
+            let where_ = host
+                .as_ref()
+                .map_or("no Location".to_owned(), |h| format!("Location host {h:?}"));
             let mut e = AgentTrustError::build(
                 ErrorCode::InvalidResponse,
                 &format!(
@@ -415,7 +493,10 @@ impl AgentTrustClient {
             if let Some(h) = host {
                 e = e.with_detail("location_host", Value::from(h));
             }
-            return Outcome::Failed { error: e, retryable: false };
+            return Outcome::Failed {
+                error: e,
+                retryable: false,
+            };
         }
         let limit = inner.max_response_bytes;
         let too_large = |request_id: Option<String>| Outcome::Failed {
@@ -443,10 +524,17 @@ impl AgentTrustClient {
         let mut data = Vec::new();
         match resp.take(limit + 1).read_to_end(&mut data) {
             Ok(n) if n as u64 > limit => too_large(request_id),
-            Ok(_) => Outcome::Answer { status, body: data, request_id, retry_after },
+            Ok(_) => Outcome::Answer {
+                status,
+                body: data,
+                request_id,
+                retry_after,
+            },
             Err(e) => {
                 let timed_out = started.elapsed() >= inner.timeout
-                    || e.get_ref().and_then(|x| x.downcast_ref::<reqwest::Error>()).is_some_and(reqwest::Error::is_timeout);
+                    || e.get_ref()
+                        .and_then(|x| x.downcast_ref::<reqwest::Error>())
+                        .is_some_and(reqwest::Error::is_timeout);
                 self.network_failure(call, &e.to_string(), timed_out)
             }
         }
@@ -470,10 +558,19 @@ impl AgentTrustClient {
                 ErrorCode::Timeout,
                 &format!("{m} {} timed out after {:?}", call.path, self.inner.timeout),
             );
-            return Outcome::Failed { error, retryable: false };
+            return Outcome::Failed {
+                error,
+                retryable: false,
+            };
         }
-        let error = AgentTrustError::client(ErrorCode::NetworkError, &format!("{m} {} failed: {msg}", call.path));
-        Outcome::Failed { error, retryable: true }
+        let error = AgentTrustError::client(
+            ErrorCode::NetworkError,
+            &format!("{m} {} failed: {msg}", call.path),
+        );
+        Outcome::Failed {
+            error,
+            retryable: true,
+        }
     }
 
     fn scrub(&self, e: AgentTrustError) -> AgentTrustError {
@@ -485,8 +582,19 @@ impl AgentTrustClient {
 
     /// The part of a 2xx body the method returns: the JSON-RPC result, then the unwrap member
     /// when the body is an object that has it (else the body itself).
-    fn answer(&self, call: &Call, status: u16, body: Vec<u8>, request_id: Option<String>) -> crate::Result<Answer> {
-        let mut answer = Answer { op: call.id, status, request_id, body: Body::Bytes(body) };
+    fn answer(
+        &self,
+        call: &Call,
+        status: u16,
+        body: Vec<u8>,
+        request_id: Option<String>,
+    ) -> crate::Result<Answer> {
+        let mut answer = Answer {
+            op: call.id,
+            status,
+            request_id,
+            body: Body::Bytes(body),
+        };
         if call.rpc.is_none() && call.unwrap.is_none() {
             return Ok(answer);
         }
@@ -498,7 +606,10 @@ impl AgentTrustClient {
             Err(e) if call.rpc.is_some() => {
                 return Err(self.scrub(AgentTrustError::build(
                     ErrorCode::InvalidResponse,
-                    &format!("{}: the gateway's answer is not a JSON-RPC response: {e}", call.id),
+                    &format!(
+                        "{}: the gateway's answer is not a JSON-RPC response: {e}",
+                        call.id
+                    ),
                     Some(status),
                     Map::new(),
                     answer.request_id.clone(),
@@ -513,9 +624,15 @@ impl AgentTrustClient {
                     return Err(answer.invalid("the JSON-RPC response is not an object"));
                 };
                 match (env.remove("error"), env.remove("result")) {
-                    (Some(Value::Object(err)), _) if rpc.raise => return Err(self.scrub(rpc_error(status, &answer, err))),
+                    (Some(Value::Object(err)), _) if rpc.raise => {
+                        return Err(self.scrub(rpc_error(status, &answer, err)))
+                    }
                     (_, Some(result)) if !result.is_null() => value = result,
-                    _ if rpc.raise => return Err(answer.invalid("the JSON-RPC response has neither result nor error")),
+                    _ if rpc.raise => {
+                        return Err(
+                            answer.invalid("the JSON-RPC response has neither result nor error")
+                        )
+                    }
                     _ => value = Value::Object(env),
                 }
             }
@@ -542,11 +659,102 @@ fn rpc_error(status: u16, answer: &Answer, err: Map<String, Value>) -> AgentTrus
             code = c;
         }
     }
-    let message = err.get("message").and_then(Value::as_str).unwrap_or("JSON-RPC error");
+    let message = err
+        .get("message")
+        .and_then(Value::as_str)
+        .unwrap_or("JSON-RPC error");
     let mut details = Map::new();
     details.insert("rpc_code".into(), Value::from(rpc_code));
     if let Some(d) = data {
         details.insert("data".into(), d);
     }
-    AgentTrustError::build(code, message, Some(status), details, answer.request_id.clone())
+    AgentTrustError::build(
+        code,
+        message,
+        Some(status),
+        details,
+        answer.request_id.clone(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates_and_refuses_garbage() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        assert_eq!(parse_retry_after("2", now), Some(Duration::from_secs(2)));
+        assert_eq!(
+            parse_retry_after(" 0.5 ", now),
+            Some(Duration::from_millis(500))
+        );
+        assert_eq!(
+            parse_retry_after("3600", now),
+            Some(crate::facts::MAX_RETRY_AFTER)
+        );
+        let date = httpdate::fmt_http_date(now + Duration::from_secs(5));
+        assert_eq!(parse_retry_after(&date, now), Some(Duration::from_secs(5)));
+        for garbage in ["", "soon", "-1", "NaN", "inf"] {
+            assert_eq!(parse_retry_after(garbage, now), None, "{garbage:?}");
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_up_to_the_cap() {
+        let (initial, max) = (Duration::from_millis(500), Duration::from_secs(8));
+        for attempt in 0..8 {
+            let want = (0.5 * 2f64.powi(attempt)).min(8.0);
+            let got = backoff(attempt as u32, initial, max).as_secs_f64();
+            assert!(
+                got <= want && got >= want * 0.75,
+                "attempt {attempt}: {got}"
+            );
+        }
+    }
+
+    #[test]
+    fn path_params_are_escaped_or_refused() {
+        assert_eq!(path_param("op", "id", "agt_1").unwrap(), "agt_1");
+        assert_eq!(path_param("op", "id", "a/b?c d").unwrap(), "a%2Fb%3Fc%20d");
+        assert_eq!(path_param("op", "id", "é").unwrap(), "%C3%A9");
+        for bad in ["", ".", ".."] {
+            let e = path_param("op", "id", bad).unwrap_err();
+            assert_eq!(e.code(), &ErrorCode::ValidationError);
+            assert_eq!(e.status(), None);
+        }
+    }
+
+    #[test]
+    fn error_bodies_give_typed_errors() {
+        let e = error_from_response(
+            404,
+            br#"{"code":"NOT_FOUND","message":"no agent","details":{"resource":"agent"}}"#,
+            None,
+        );
+        assert!(matches!(
+            e,
+            AgentTrustError::NotFound {
+                status: Some(404),
+                ..
+            }
+        ));
+        assert_eq!(e.details()["resource"], "agent");
+        let e = error_from_response(418, b"<html>teapot</html>", Some("req_1".into()));
+        assert_eq!(e.code(), &ErrorCode::InvalidResponse);
+        assert_eq!(e.request_id(), Some("req_1"));
+        let e = error_from_response(503, br#"{"code":"SOMETHING_NEW"}"#, None);
+        assert_eq!(e.code(), &ErrorCode::GuardianUnavailable);
+        let e = error_from_response(403, br#"{"code":"AGENT_REVOKED","error":"revoked"}"#, None);
+        assert!(matches!(e, AgentTrustError::AgentRevoked { .. }));
+        assert_eq!(e.message(), "revoked");
+    }
+
+    #[test]
+    fn uuids_are_version_4() {
+        let u = new_uuid();
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        assert_ne!(u, new_uuid());
+    }
 }

@@ -476,3 +476,64 @@ impl AgentTrustError {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_escaped_bounded_and_scrubbed() {
+        let e = AgentTrustError::client(ErrorCode::InternalError, "a\nb\u{1b}[31m\u{2028}c");
+        assert_eq!(e.message(), "a\\nb\\u001b[31m\\u2028c");
+        let long = "x".repeat(5000);
+        let e = AgentTrustError::client(ErrorCode::InternalError, &long);
+        assert_eq!(e.message().chars().count(), MAX_MESSAGE_CHARS + 1);
+        let e = AgentTrustError::client(ErrorCode::AuthFailed, "key sk_live_abc leaked")
+            .scrub("sk_live_abc");
+        assert_eq!(e.message(), "key [redacted] leaked");
+        assert_eq!(e.to_string(), "AUTH_FAILED: key [redacted] leaked");
+    }
+
+    #[test]
+    fn variants_follow_code_then_status() {
+        let v = |code: &str, status| {
+            AgentTrustError::build(ErrorCode::from(code), "m", status, Map::new(), None)
+        };
+        assert!(matches!(
+            v("TOKEN_EXPIRED", Some(401)),
+            AgentTrustError::TokenExpired { .. }
+        ));
+        assert!(matches!(
+            v("AUTH_FAILED", Some(401)),
+            AgentTrustError::Authentication { .. }
+        ));
+        assert!(matches!(
+            v("CONFLICT", Some(409)),
+            AgentTrustError::Conflict { .. }
+        ));
+        assert!(matches!(
+            v("RATE_LIMITED", Some(429)),
+            AgentTrustError::RateLimit { .. }
+        ));
+        assert!(matches!(
+            v("INTERNAL_ERROR", Some(502)),
+            AgentTrustError::InternalServer { .. }
+        ));
+        assert!(matches!(
+            v("VALIDATION_ERROR", None),
+            AgentTrustError::Validation { status: None, .. }
+        ));
+        assert!(matches!(
+            v("APPROVAL_DENIED", None),
+            AgentTrustError::Api { .. }
+        ));
+        // ELEVATION_REQUIRED without an approval id cannot be the guide's variant.
+        assert!(matches!(
+            v("ELEVATION_REQUIRED", Some(403)),
+            AgentTrustError::Authorization { .. }
+        ));
+        let e = v("NOT_FOUND", Some(404)).with_detail("x", Value::from(1));
+        assert_eq!(e.status(), Some(404));
+        assert_eq!(e.details()["x"], 1);
+    }
+}

@@ -129,3 +129,37 @@ impl std::fmt::Debug for Masked<'_, Nullable<String>> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+    struct T {
+        #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+        n: Nullable<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "present"
+        )]
+        o: Option<i64>,
+    }
+
+    #[test]
+    fn tri_state_round_trips_and_optional_refuses_null() {
+        for text in [r#"{}"#, r#"{"n":null}"#, r#"{"n":"x","o":1}"#] {
+            let t: T = serde_json::from_str(text).unwrap();
+            assert_eq!(serde_json::to_string(&t).unwrap(), text);
+        }
+        assert!(serde_json::from_str::<T>(r#"{"o":null}"#).is_err());
+        assert_eq!(
+            format!("{:?}", Masked(&"secret".to_owned())),
+            "\"[redacted]\""
+        );
+        assert_eq!(
+            format!("{:?}", Masked(&Some("secret".to_owned()))),
+            "Some(\"[redacted]\")"
+        );
+    }
+}

@@ -678,3 +678,85 @@ fn rpc_error(status: u16, answer: &Answer, err: Map<String, Value>) -> AgentTrus
         answer.request_id.clone(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates_and_refuses_garbage() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        assert_eq!(parse_retry_after("2", now), Some(Duration::from_secs(2)));
+        assert_eq!(
+            parse_retry_after(" 0.5 ", now),
+            Some(Duration::from_millis(500))
+        );
+        assert_eq!(
+            parse_retry_after("3600", now),
+            Some(crate::facts::MAX_RETRY_AFTER)
+        );
+        let date = httpdate::fmt_http_date(now + Duration::from_secs(5));
+        assert_eq!(parse_retry_after(&date, now), Some(Duration::from_secs(5)));
+        for garbage in ["", "soon", "-1", "NaN", "inf"] {
+            assert_eq!(parse_retry_after(garbage, now), None, "{garbage:?}");
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_up_to_the_cap() {
+        let (initial, max) = (Duration::from_millis(500), Duration::from_secs(8));
+        for attempt in 0..8 {
+            let want = (0.5 * 2f64.powi(attempt)).min(8.0);
+            let got = backoff(attempt as u32, initial, max).as_secs_f64();
+            assert!(
+                got <= want && got >= want * 0.75,
+                "attempt {attempt}: {got}"
+            );
+        }
+    }
+
+    #[test]
+    fn path_params_are_escaped_or_refused() {
+        assert_eq!(path_param("op", "id", "agt_1").unwrap(), "agt_1");
+        assert_eq!(path_param("op", "id", "a/b?c d").unwrap(), "a%2Fb%3Fc%20d");
+        assert_eq!(path_param("op", "id", "é").unwrap(), "%C3%A9");
+        for bad in ["", ".", ".."] {
+            let e = path_param("op", "id", bad).unwrap_err();
+            assert_eq!(e.code(), &ErrorCode::ValidationError);
+            assert_eq!(e.status(), None);
+        }
+    }
+
+    #[test]
+    fn error_bodies_give_typed_errors() {
+        let e = error_from_response(
+            404,
+            br#"{"code":"NOT_FOUND","message":"no agent","details":{"resource":"agent"}}"#,
+            None,
+        );
+        assert!(matches!(
+            e,
+            AgentTrustError::NotFound {
+                status: Some(404),
+                ..
+            }
+        ));
+        assert_eq!(e.details()["resource"], "agent");
+        let e = error_from_response(418, b"<html>teapot</html>", Some("req_1".into()));
+        assert_eq!(e.code(), &ErrorCode::InvalidResponse);
+        assert_eq!(e.request_id(), Some("req_1"));
+        let e = error_from_response(503, br#"{"code":"SOMETHING_NEW"}"#, None);
+        assert_eq!(e.code(), &ErrorCode::GuardianUnavailable);
+        let e = error_from_response(403, br#"{"code":"AGENT_REVOKED","error":"revoked"}"#, None);
+        assert!(matches!(e, AgentTrustError::AgentRevoked { .. }));
+        assert_eq!(e.message(), "revoked");
+    }
+
+    #[test]
+    fn uuids_are_version_4() {
+        let u = new_uuid();
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        assert_ne!(u, new_uuid());
+    }
+}
