@@ -30,3 +30,11 @@ if ! command -v go >/dev/null 2>&1; then
   exit 1
 fi
 (cd packages/go && GOTOOLCHAIN=local go list ./... >/dev/null)
+
+# Rust SDK (packages/rust): the crates of the committed Cargo.lock, fetched once (later builds
+# run offline from cargo's cache); it needs cargo >= 1.85 (Cargo.toml's rust-version) on PATH.
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "bootstrap: cargo >= 1.85 is required for packages/rust" >&2
+  exit 1
+fi
+(cd packages/rust && cargo fetch --locked --quiet)

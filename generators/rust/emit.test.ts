@@ -90,12 +90,14 @@ describe('rust emitter', () => {
     expect(res).toContain('method: Some("tasks/get"),');
     expect(res).toContain('service: Some("audit"),');
     expect(res).toMatch(/impl crate::AgentTrustClient \{[\s\S]*?pub fn health\(&self\)/);
-    // A void method is void because the model says so: a 204 returns ().
+    // A void method is void because the model says so (a 204, or x-sdk-void), its answer still checked.
     const changed = structuredClone(model);
     changed.operations.find((o) => o.id === 'getAgent')!.response = { status: 204 };
-    expect(file(renderRust(changed), 'src/generated/resources.rs')).toMatch(
-      /pub fn get\(&self, agent_id: &str\) -> crate::Result<\(\)>/,
-    );
+    changed.operations.find((o) => o.id === 'testSiemDestination')!.sdk.void.push('rust');
+    const voided = file(renderRust(changed), 'src/generated/resources.rs');
+    expect(voided).toMatch(/pub fn get\(&self, agent_id: &str\) -> crate::Result<\(\)>/);
+    expect(voided).toMatch(/pub fn test\(&self, destination_id: &str\) -> crate::Result<\(\)>/);
+    expect(voided).toContain('answer.decode::<DeliveryRecord>().map(|_| ())');
   });
 
   it('covers every operation in a method and in the conformance dispatch table', () => {

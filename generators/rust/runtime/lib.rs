@@ -25,6 +25,8 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "async")]
+mod async_client;
 mod cache;
 mod client;
 mod digest;
@@ -36,6 +38,8 @@ mod telemetry;
 mod transport;
 mod validate;
 
+#[cfg(feature = "async")]
+pub use async_client::AsyncAgentTrustClient;
 pub use client::{AgentTrustClient, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
 pub use digest::{digest_input, truncate_chars, truncate_summary};
 pub use error::{AgentTrustError, ErrorMessage, JsonError, NetworkError};

@@ -31,6 +31,8 @@ export interface OpShape {
   restType: string;
   /** The Rust type the method returns. */
   returns: string;
+  /** For an `x-sdk-void` method: the type its answer is still decoded and checked as. */
+  checked?: string;
 }
 
 const pointer = (op: Operation) => `#/paths/${op.path.replace(/\//g, '~1')}/${op.method.toLowerCase()}`;
@@ -76,6 +78,8 @@ export function opShape(ctx: RustTypes, op: Operation): OpShape {
       restType = `${pascalWords(op.id.split(/(?=[A-Z])/).map((w) => w.toLowerCase()))}Params`;
     }
   }
+  const answer = returnType(ctx, op);
+  const isVoid = op.sdk.void.includes('rust') && answer !== '()';
   return {
     op,
     resource,
@@ -84,7 +88,8 @@ export function opShape(ctx: RustTypes, op: Operation): OpShape {
     rest,
     restMode,
     restType,
-    returns: returnType(ctx, op),
+    returns: isVoid ? '()' : answer,
+    checked: isVoid ? answer : undefined,
   };
 }
 
@@ -266,7 +271,11 @@ function methodBody(ctx: RustTypes, s: OpShape, client: string): string {
       );
     evict = `${client}.cache_evict(${quote(cache.field)}, ${strExpr(s, p)});`;
   }
-  const finish = s.returns === '()' ? 'answer.empty()' : 'answer.decode()';
+  const finish = s.checked
+    ? `answer.decode::<${s.checked}>().map(|_| ())`
+    : s.returns === '()'
+      ? 'answer.empty()'
+      : 'answer.decode()';
   return code`
     let path = ${path};
     ${query && 'let mut query = Vec::new();'}

@@ -257,65 +257,86 @@ impl GuardBuilder {
         self
     }
 
-    /// Builds the guard; a refused option is a `VALIDATION_ERROR` naming it.
-    pub fn try_build(self) -> crate::Result<AgentTrustGuard> {
+    /// The first refused option, as a `VALIDATION_ERROR` naming it.
+    fn check(&self) -> crate::Result<()> {
+        let refuse = |field: &str, text: &str| Err(AgentTrustError::validation(field, text));
         if self.agent_id.is_empty() {
-            return Err(AgentTrustError::validation(
-                "agent_id",
-                "the guard needs a non-empty agent id",
-            ));
+            return refuse("agent_id", "the guard needs a non-empty agent id");
         }
         if let Some(s) = &self.session_id {
             if s.is_empty() || s.chars().count() > facts::MAX_SESSION_ID_CHARS {
-                return Err(AgentTrustError::validation(
+                return refuse(
                     "session_id",
                     &format!(
                         "session id must be non-empty and at most {} characters",
                         facts::MAX_SESSION_ID_CHARS
                     ),
-                ));
+                );
             }
         }
-        if let Some(e) = &self.effect {
-            if !e.is_known() {
-                return Err(AgentTrustError::validation(
-                    "action_effect",
-                    &format!("action effect {e:?} is not known"),
-                ));
-            }
+        if self.effect.as_ref().is_some_and(|e| !e.is_known()) {
+            return refuse(
+                "action_effect",
+                "action effect is not one of read, mutating, destructive, admin",
+            );
         }
         if self.batch_size == 0 || self.batch_size > facts::MAX_TELEMETRY_BATCH {
-            return Err(AgentTrustError::validation(
-                "batch_size",
-                "batch size must be between 1 and 1000",
-            ));
+            return refuse("batch_size", "batch size must be between 1 and 1000");
         }
-        if self.capacity == 0 || self.interval.is_zero() {
-            return Err(AgentTrustError::validation(
-                "queue_capacity",
-                "queue capacity and flush interval must be positive",
-            ));
+        if self.capacity == 0 {
+            return refuse("queue_capacity", "queue capacity must be positive");
         }
+        if self.interval.is_zero() {
+            return refuse("flush_interval", "flush interval must be positive");
+        }
+        if self.breaker.is_some_and(|(t, w, _)| t == 0 || w.is_zero()) {
+            return refuse(
+                "circuit_breaker",
+                "the breaker needs threshold >= 1 and window > 0",
+            );
+        }
+        Ok(())
+    }
+
+    /// Builds the guard; a refused option is a `VALIDATION_ERROR` naming it.
+    pub fn try_build(self) -> crate::Result<AgentTrustGuard> {
+        self.check()?;
+        Ok(self.assemble(None))
+    }
+
+    /// Builds the guard. A refused option does not panic: every check then returns its
+    /// `VALIDATION_ERROR` (`try_build` returns it at once), and reports are dropped.
+    pub fn build(self) -> AgentTrustGuard {
+        let error = self.check().err();
+        self.assemble(error)
+    }
+
+    fn assemble(self, error: Option<AgentTrustError>) -> AgentTrustGuard {
+        // With a refused option the guard only ever returns `error`; its settings fall back to
+        // the defaults so that nothing (a zero-sized queue) misbehaves meanwhile.
+        let valid = error.is_none();
         let (threshold, window, cooldown) = self.breaker.unwrap_or((
             facts::DEFAULT_BREAKER_THRESHOLD,
             facts::DEFAULT_BREAKER_WINDOW,
             facts::DEFAULT_BREAKER_COOLDOWN,
         ));
-        if threshold == 0 || window.is_zero() {
-            return Err(AgentTrustError::validation(
-                "circuit_breaker",
-                "the breaker needs threshold >= 1 and window > 0",
-            ));
-        }
-        let session_id = self.session_id.unwrap_or_else(new_uuid);
+        let session_id = self.session_id.filter(|_| valid).unwrap_or_else(new_uuid);
         let telemetry = Telemetry::new(telemetry::Config {
             agent_id: self.agent_id.clone(),
             session_id: session_id.clone(),
-            batch_size: self.batch_size,
-            capacity: self.capacity,
-            interval: self.interval,
+            batch_size: if valid {
+                self.batch_size
+            } else {
+                facts::DEFAULT_BATCH_SIZE
+            },
+            capacity: if valid { self.capacity } else { 0 },
+            interval: if valid {
+                self.interval
+            } else {
+                facts::DEFAULT_FLUSH_INTERVAL
+            },
         });
-        Ok(AgentTrustGuard {
+        AgentTrustGuard {
             client: Some(self.client),
             agent_id: self.agent_id,
             session_id,
@@ -326,7 +347,7 @@ impl GuardBuilder {
             approval_timeout: self.approval_timeout,
             poll: self.poll,
             breaker: Mutex::new(Breaker {
-                threshold: threshold as usize,
+                threshold: threshold.max(1) as usize,
                 window,
                 cooldown,
                 state: BreakerState::Closed,
@@ -338,22 +359,7 @@ impl GuardBuilder {
             checks: AtomicU64::new(0),
             unavailable: AtomicU64::new(0),
             failed_open_count: AtomicU64::new(0),
-            error: None,
-        })
-    }
-
-    /// Builds the guard. A refused option does not panic: every check then returns its
-    /// `VALIDATION_ERROR` (`try_build` returns it at once).
-    pub fn build(self) -> AgentTrustGuard {
-        let client = self.client.clone();
-        let agent_id = self.agent_id.clone();
-        match self.try_build() {
-            Ok(g) => g,
-            Err(e) => {
-                let mut g = GuardBuilder::new(client, agent_id).try_build_unchecked();
-                g.error = Some(e);
-                g
-            }
+            error,
         }
     }
 
@@ -372,16 +378,6 @@ impl GuardBuilder {
             interval: facts::DEFAULT_FLUSH_INTERVAL,
             approval_timeout: Duration::from_secs(600),
             poll: (Duration::from_secs(1), Duration::from_secs(10)),
-        }
-    }
-
-    fn try_build_unchecked(mut self) -> AgentTrustGuard {
-        if self.agent_id.is_empty() {
-            self.agent_id = "-".into();
-        }
-        match self.try_build() {
-            Ok(g) => g,
-            Err(_) => unreachable!("the default options are valid"),
         }
     }
 }

@@ -46,16 +46,6 @@ impl<T> Nullable<T> {
     }
 }
 
-impl<T: PartialEq<str>> PartialEq<Option<&str>> for Nullable<T> {
-    fn eq(&self, other: &Option<&str>) -> bool {
-        match (self, other) {
-            (Self::Value(v), Some(s)) => v == *s,
-            (Self::Value(_), None) => false,
-            (_, other) => other.is_none(),
-        }
-    }
-}
-
 impl<T> From<Option<T>> for Nullable<T> {
     fn from(value: Option<T>) -> Self {
         value.map_or(Self::Null, Self::Value)

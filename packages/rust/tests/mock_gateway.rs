@@ -428,6 +428,26 @@ fn the_guide_flow_runs(m: &Mock) {
     assert_eq!(guard.stats().sent, 1);
 }
 
+/// The async client (feature `async`) runs the same operations from a tokio runtime.
+#[cfg(feature = "async")]
+fn the_async_client_runs_operations(m: &Mock) {
+    let client = agenttrustid::AsyncAgentTrustClient::from(m.client());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let agents = rt
+        .block_on(async {
+            client.run(|c| c.health()).await?;
+            client.run(|c| c.agents().list(&Default::default())).await
+        })
+        .unwrap();
+    assert!(agents.is_empty());
+    let e = rt
+        .block_on(client.run(|c| c.agents().get("agt_missing")))
+        .unwrap_err();
+    assert!(matches!(e, AgentTrustError::NotFound { .. }));
+}
+
 /// The guide's snippets (`examples/guide.rs`, which `cargo test` builds) run against the mock.
 fn the_guide_example_runs(m: &Mock) {
     let exe = std::env::current_exe().unwrap();
@@ -493,6 +513,11 @@ fn main() {
         ),
         ("the_guide_flow_runs", the_guide_flow_runs),
         ("the_guide_example_runs", the_guide_example_runs),
+        #[cfg(feature = "async")]
+        (
+            "the_async_client_runs_operations",
+            the_async_client_runs_operations,
+        ),
     ];
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let mock = Mock::start();
