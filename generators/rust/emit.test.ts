@@ -73,8 +73,13 @@ describe('rust emitter', () => {
       /pub fn approve\(\s*&self,\s*approval_id: &str,\s*decided_by: &str,?\s*\) -> crate::Result<Approval>/,
     );
     expect(res).toMatch(/pub fn revoke\(&self, token: &str, reason: Option<&str>\) -> crate::Result<\(\)>/);
+    // Only optional arguments left: a method without them, and a `_with` twin taking them.
+    expect(res).toMatch(/pub fn list\(&self\) -> crate::Result<Vec<Agent>>/);
     expect(res).toMatch(
-      /pub fn list\(&self, params: &crate::ListAgentsParams\) -> crate::Result<Vec<Agent>>/,
+      /pub fn list_with\(&self, params: &crate::ListAgentsParams\) -> crate::Result<Vec<Agent>>/,
+    );
+    expect(file(renderRust(model), 'examples/conformance_driver/dispatch.rs')).toContain(
+      'answer(client.agents().list_with(&rest))',
     );
     expect(res).toMatch(
       /pub fn send_message\(\s*&self,\s*agent_id: &str,\s*message: impl Into<A2aMessage>,?\s*\)/,

@@ -41,7 +41,7 @@ function arm(ctx: RustTypes, s: OpShape): string {
     ${quote(`${s.resource.name.wire}.${s.op.name.wire}`)} => {
         ${locals.map((l) => l.decl)}
         ${rest}
-        ${wrap}(${target}.${s.method}(${args.join(', ')}))
+        ${wrap}(${target}.${s.callName}(${args.join(', ')}))
     }
   `;
 }

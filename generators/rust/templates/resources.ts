@@ -33,6 +33,13 @@ export interface OpShape {
   returns: string;
   /** For an `x-sdk-void` method: the type its answer is still decoded and checked as. */
   checked?: string;
+  /**
+   * When every remaining argument is optional: the method takes only the positional ones and a
+   * `<method>_with` twin takes the struct too (`agents().list()`, `list_with(&params)`).
+   */
+  optionalRest: boolean;
+  /** The method the conformance dispatch calls (the one taking every argument). */
+  callName: string;
 }
 
 const pointer = (op: Operation) => `#/paths/${op.path.replace(/\//g, '~1')}/${op.method.toLowerCase()}`;
@@ -80,16 +87,21 @@ export function opShape(ctx: RustTypes, op: Operation): OpShape {
   }
   const answer = returnType(ctx, op);
   const isVoid = op.sdk.void.includes('rust') && answer !== '()';
+  const optionalRest =
+    restMode !== 'none' && rest.every((p) => !p.required) && op.sdk.cache?.kind !== 'store';
+  const method = member(op.name);
   return {
     op,
     resource,
-    method: member(op.name),
+    method,
     positional,
     rest,
     restMode,
     restType,
     returns: isVoid ? '()' : answer,
     checked: isVoid ? answer : undefined,
+    optionalRest,
+    callName: optionalRest ? `${method}_with` : method,
   };
 }
 
@@ -351,6 +363,21 @@ export function methodDecl(ctx: RustTypes, s: OpShape, client: string): string {
 
       /// \`${s.method}\`, with the client-side cache used only when \`use_cache\` is true.
       pub fn ${s.method}_with_cache(&self, ${[...args, 'use_cache: bool'].join(', ')}) -> ${ret} {
+          ${methodBody(ctx, s, client)}
+      }
+    `;
+  }
+  if (s.optionalRest) {
+    const positional = s.positional.map((p) => `${argName(p)}: ${argType(ctx, p)}`);
+    return code`
+      ${methodDoc(s)}
+      /// The optional arguments: \`${s.method}_with\`.
+      pub fn ${s.method}(&self, ${positional.join(', ')}) -> ${ret} {
+          self.${s.method}_with(${[...s.positional.map(argName), '&Default::default()'].join(', ')})
+      }
+
+      /// \`${s.method}\` with its optional arguments.
+      pub fn ${s.method}_with(&self, ${args.join(', ')}) -> ${ret} {
           ${methodBody(ctx, s, client)}
       }
     `;

@@ -175,7 +175,7 @@ fn retries_reuse_one_idempotency_key(m: &Mock) {
 fn retries_stop_at_max_retries_and_skip_4xx(m: &Mock) {
     m.fault(json!({"operation": "listAgents", "kind": "status", "status": 500}));
     let c = m.client();
-    let e = c.agents().list(&Default::default()).unwrap_err();
+    let e = c.agents().list().unwrap_err();
     assert!(
         matches!(
             e,
@@ -196,7 +196,7 @@ fn retries_stop_at_max_retries_and_skip_4xx(m: &Mock) {
         .max_retries(0)
         .build()
         .unwrap();
-    once.agents().list(&Default::default()).unwrap_err();
+    once.agents().list().unwrap_err();
     assert_eq!(
         m.requests("listAgents").len(),
         4,
@@ -207,7 +207,7 @@ fn retries_stop_at_max_retries_and_skip_4xx(m: &Mock) {
 fn retry_after_is_honoured(m: &Mock) {
     m.fault(json!({"operation": "listAgents", "kind": "status", "status": 429, "retry_after": 1, "times": 1}));
     let started = Instant::now();
-    m.client().agents().list(&Default::default()).unwrap();
+    m.client().agents().list().unwrap();
     assert!(
         started.elapsed() >= Duration::from_millis(950),
         "waited {:?}",
@@ -230,7 +230,7 @@ fn garbage_retry_after_falls_back_to_backoff(_: &Mock) {
         .build()
         .unwrap();
     let started = Instant::now();
-    assert_eq!(c.agents().list(&Default::default()).unwrap().len(), 0);
+    assert_eq!(c.agents().list().unwrap().len(), 0);
     assert!(started.elapsed() < Duration::from_millis(900));
     assert_eq!(server.join().unwrap().len(), 2);
 }
@@ -245,7 +245,7 @@ fn timeouts_cover_the_attempt(m: &Mock) {
         .build()
         .unwrap();
     let started = Instant::now();
-    let e = c.agents().list(&Default::default()).unwrap_err();
+    let e = c.agents().list().unwrap_err();
     assert_eq!(e.code(), &ErrorCode::Timeout, "{e:?}");
     assert!(matches!(&e, AgentTrustError::Network(n) if n.is_timeout()));
     assert!(
@@ -301,7 +301,7 @@ fn answers_over_the_size_cap_are_refused(_: &Mock) {
         .build()
         .unwrap();
     for _ in 0..2 {
-        let e = c.agents().list(&Default::default()).unwrap_err();
+        let e = c.agents().list().unwrap_err();
         assert!(e.to_string().contains("larger than 1024 bytes"), "{e}");
         assert_eq!(e.code(), &ErrorCode::InvalidResponse);
     }
@@ -438,7 +438,7 @@ fn the_async_client_runs_operations(m: &Mock) {
     let agents = rt
         .block_on(async {
             client.run(|c| c.health()).await?;
-            client.run(|c| c.agents().list(&Default::default())).await
+            client.run(|c| c.agents().list()).await
         })
         .unwrap();
     assert!(agents.is_empty());

@@ -16,7 +16,7 @@ pub fn call(
 
         "agents.list" => {
             let rest: ListAgentsParams = rest(args, &[])?;
-            answer(client.agents().list(&rest))
+            answer(client.agents().list_with(&rest))
         }
 
         "agents.create" => {
@@ -33,7 +33,7 @@ pub fn call(
         "agents.revoke" => {
             let agent_id: String = arg_or_default(args, "agent_id")?;
             let rest: RevokeAgentRequest = rest(args, &["agent_id"])?;
-            answer(client.agents().revoke(&agent_id, &rest))
+            answer(client.agents().revoke_with(&agent_id, &rest))
         }
 
         "wimse.challenge" => {
@@ -178,7 +178,7 @@ pub fn call(
 
         "a2a.listTasks" => {
             let rest: ListTasksParams = rest(args, &[])?;
-            answer(client.a2a().list_tasks(&rest))
+            answer(client.a2a().list_tasks_with(&rest))
         }
 
         "a2a.sendMessage" => {
@@ -243,7 +243,7 @@ pub fn call(
         "federation.issueIdToken" => {
             let agent_id: String = arg_or_default(args, "agent_id")?;
             let rest: IssueFederatedTokenParams = rest(args, &["agent_id"])?;
-            answer(client.federation().issue_id_token(&agent_id, &rest))
+            answer(client.federation().issue_id_token_with(&agent_id, &rest))
         }
 
         "federation.revokeToken" => {
@@ -273,7 +273,7 @@ pub fn call(
         "streaming.update" => {
             let destination_id: String = arg_or_default(args, "destination_id")?;
             let rest: UpdateSiemDestinationRequest = rest(args, &["destination_id"])?;
-            answer(client.streaming().update(&destination_id, &rest))
+            answer(client.streaming().update_with(&destination_id, &rest))
         }
 
         "streaming.delete" => {
@@ -308,7 +308,7 @@ pub fn call(
 
         "orgs.updateSecuritySettings" => {
             let rest: UpdateSecuritySettingsRequest = rest(args, &[])?;
-            answer(client.orgs().update_security_settings(&rest))
+            answer(client.orgs().update_security_settings_with(&rest))
         }
 
         _ => Err(Failure::Crash(format!("the SDK has no {name}"))),

@@ -86,7 +86,13 @@ impl<'a> Agents<'a> {
     /// List agents. #3. Lists the organization's agents as `{"agents": \[...\]}` (Go, Java and Rust
     /// read only that form). `org_id` is appended raw by the official clients. It calls `GET
     /// /api/v1/agents` (`listAgents`). The `agents` member of the answer is returned.
-    pub fn list(&self, params: &crate::ListAgentsParams) -> crate::Result<Vec<Agent>> {
+    /// The optional arguments: `list_with`.
+    pub fn list(&self) -> crate::Result<Vec<Agent>> {
+        self.list_with(&Default::default())
+    }
+
+    /// `list` with its optional arguments.
+    pub fn list_with(&self, params: &crate::ListAgentsParams) -> crate::Result<Vec<Agent>> {
         let path = "/api/v1/agents".to_owned();
         let mut query = Vec::new();
         if let Some(v) = &params.org_id {
@@ -162,7 +168,17 @@ impl<'a> Agents<'a> {
     /// Revoke an agent. #5. Permanently disables the agent and its tokens. Every official client
     /// sends `reason` (default `manual_revocation`) and ignores the answer. It calls `POST
     /// /api/v1/agents/{agent_id}/revoke` (`revokeAgent`).
-    pub fn revoke(&self, agent_id: &str, body: &crate::RevokeAgentRequest) -> crate::Result<Agent> {
+    /// The optional arguments: `revoke_with`.
+    pub fn revoke(&self, agent_id: &str) -> crate::Result<Agent> {
+        self.revoke_with(agent_id, &Default::default())
+    }
+
+    /// `revoke` with its optional arguments.
+    pub fn revoke_with(
+        &self,
+        agent_id: &str,
+        body: &crate::RevokeAgentRequest,
+    ) -> crate::Result<Agent> {
         let path = format!(
             "/api/v1/agents/{}/revoke",
             crate::transport::path_param("revokeAgent", "agent_id", agent_id)?
@@ -1084,7 +1100,13 @@ impl<'a> A2a<'a> {
     /// `status` is a string), or an `error` member, which TypeScript, Java and Rust raise as
     /// `A2A_ERROR_\<code\>`. It calls `POST /a2a` (`listA2aTasks`). The `tasks` member of the
     /// answer is returned. The body travels as JSON-RPC 2.0 (`tasks/list`).
-    pub fn list_tasks(&self, body: &crate::ListTasksParams) -> crate::Result<Vec<A2aTask>> {
+    /// The optional arguments: `list_tasks_with`.
+    pub fn list_tasks(&self) -> crate::Result<Vec<A2aTask>> {
+        self.list_tasks_with(&Default::default())
+    }
+
+    /// `list_tasks` with its optional arguments.
+    pub fn list_tasks_with(&self, body: &crate::ListTasksParams) -> crate::Result<Vec<A2aTask>> {
         let path = "/a2a".to_owned();
 
         let body = crate::transport::to_object(body)?;
@@ -1432,7 +1454,13 @@ impl<'a> Federation<'a> {
     /// call it; Python does not. `scopes` defaults to `\[\]` in TypeScript, Java never sends it;
     /// nobody sends `nonce`. The answer carries the token as `id_token` (older gateways: `token`).
     /// It calls `POST /api/v1/federation/tokens/issue` (`issueFederatedToken`).
-    pub fn issue_id_token(
+    /// The optional arguments: `issue_id_token_with`.
+    pub fn issue_id_token(&self, agent_id: &str) -> crate::Result<IssuedFederatedToken> {
+        self.issue_id_token_with(agent_id, &Default::default())
+    }
+
+    /// `issue_id_token` with its optional arguments.
+    pub fn issue_id_token_with(
         &self,
         agent_id: &str,
         params: &crate::IssueFederatedTokenParams,
@@ -1603,7 +1631,13 @@ impl<'a> Streaming<'a> {
     /// Update a SIEM destination. #45. A partial update (PUT): only the fields sent change. Python
     /// sends no body at all when no field is given; the gateway treats that as an empty update. It
     /// calls `PUT /api/v1/siem/destinations/{destination_id}` (`updateSiemDestination`).
-    pub fn update(
+    /// The optional arguments: `update_with`.
+    pub fn update(&self, destination_id: &str) -> crate::Result<SiemDestination> {
+        self.update_with(destination_id, &Default::default())
+    }
+
+    /// `update` with its optional arguments.
+    pub fn update_with(
         &self,
         destination_id: &str,
         body: &crate::UpdateSiemDestinationRequest,
@@ -1752,7 +1786,13 @@ impl<'a> Orgs<'a> {
     /// off. With `require_proof_of_possession`, WIMSE tokens need a `proof`; with
     /// `require_sender_constrained_tokens`, checks need a WIMSE bearer and a valid DPoP proof. It
     /// calls `PUT /api/v1/orgs/security-settings` (`updateOrgSecuritySettings`).
-    pub fn update_security_settings(
+    /// The optional arguments: `update_security_settings_with`.
+    pub fn update_security_settings(&self) -> crate::Result<SecuritySettings> {
+        self.update_security_settings_with(&Default::default())
+    }
+
+    /// `update_security_settings` with its optional arguments.
+    pub fn update_security_settings_with(
         &self,
         body: &crate::UpdateSecuritySettingsRequest,
     ) -> crate::Result<SecuritySettings> {
