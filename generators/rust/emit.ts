@@ -132,7 +132,7 @@ function cargoToml(model: ApiModel): string {
 
     [features]
     default = []
-    # AsyncAgentTrustClient: the same operations as async fns, run on tokio's blocking pool.
+    # AsyncAgentTrustClient: every operation awaited from async code, run on tokio's blocking pool.
     async = ["dep:tokio"]
 
     [dependencies]
@@ -150,7 +150,7 @@ function cargoToml(model: ApiModel): string {
     tokio = { version = "1", default-features = false, features = ["rt"], optional = true }
 
     [dev-dependencies]
-    tokio = { version = "1", default-features = false, features = ["rt", "macros"] }
+    tokio = { version = "1", default-features = false, features = ["rt"] }
 
     [[example]]
     name = "conformance_driver"
