@@ -117,6 +117,21 @@ const (
 	DefaultFlushInterval = 5 * time.Second
 )
 
+// Agent identity constants.
+const (
+	// popMessageTemplate is what an agent key signs for a proof of possession (UTF-8):
+	// {nonce}, {agent_id}, {audience} (joined by ","), {ts} (unix seconds).
+	popMessageTemplate = "pop-v1:{nonce}:{agent_id}:{audience}:{ts}"
+	// credentialsRefreshBefore is how long before expiry credentials renew their token.
+	credentialsRefreshBefore = 60 * time.Second
+	// credentialsFallbackTTL is the lifetime assumed for a token whose expires_at does not parse.
+	credentialsFallbackTTL = 300 * time.Second
+	dpopTyp                = "dpop+jwt"
+	dpopAlg                = "EdDSA"
+	// KeychainService is the OS keychain service name key stores use.
+	KeychainService = "agenttrust-id"
+)
+
 // MaxSummaryRunes is the spec's cap on a tool-input summary, in code points.
 const MaxSummaryRunes = 200
 

@@ -155,6 +155,21 @@ export function factsFile(model: ApiModel, imports: GoImports): string {
         DefaultFlushInterval = ${duration(defaults.telemetry.flushIntervalMs, time)}
     )
 
+    // Agent identity constants.
+    const (
+        // popMessageTemplate is what an agent key signs for a proof of possession (UTF-8):
+        // {nonce}, {agent_id}, {audience} (joined by ","), {ts} (unix seconds).
+        popMessageTemplate = ${quote(model.facts.identity.popMessage)}
+        // credentialsRefreshBefore is how long before expiry credentials renew their token.
+        credentialsRefreshBefore = ${duration(model.facts.identity.refreshBeforeMs, time)}
+        // credentialsFallbackTTL is the lifetime assumed for a token whose expires_at does not parse.
+        credentialsFallbackTTL = ${duration(model.facts.identity.fallbackTtlMs, time)}
+        dpopTyp = ${quote(model.facts.identity.dpop.typ)}
+        dpopAlg = ${quote(model.facts.identity.dpop.alg)}
+        // KeychainService is the OS keychain service name key stores use.
+        KeychainService = ${quote(model.facts.identity.keychainService)}
+    )
+
     // MaxSummaryRunes is the spec's cap on a tool-input summary, in code points.
     const MaxSummaryRunes = ${limits.summary}
 

@@ -68,6 +68,17 @@ export function factsModule(model: ApiModel, header: string, exceptionClasses: R
     CONFIG_FILE_KEYS = ${tuple(d.configFileKeys)}
     """The keys \`from_config(path)\` reads from a JSON file."""
 
+    POP_MESSAGE = ${pyStr(model.facts.identity.popMessage)}
+    """The bytes an agent key signs for a proof of possession (UTF-8): \`{nonce}\`, \`{agent_id}\`,
+    \`{audience}\` (joined by ","), \`{ts}\` (unix seconds)."""
+    CREDENTIALS_REFRESH_BEFORE_MS = ${model.facts.identity.refreshBeforeMs}
+    CREDENTIALS_FALLBACK_TTL_MS = ${model.facts.identity.fallbackTtlMs}
+    """The lifetime assumed for a WIMSE token whose \`expires_at\` does not parse."""
+    DPOP_TYP = ${pyStr(model.facts.identity.dpop.typ)}
+    DPOP_ALG = ${pyStr(model.facts.identity.dpop.alg)}
+    DPOP_MAX_AGE_MS = ${model.facts.identity.dpop.maxAgeMs}
+    KEYCHAIN_SERVICE = ${pyStr(model.facts.identity.keychainService)}
+
     MAX_TOOL_NAME = ${limits.toolName}
     """Code points."""
     MAX_SUMMARY = ${limits.summary}

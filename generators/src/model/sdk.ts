@@ -176,6 +176,13 @@ export function specFacts(doc: Node, codes: ReadonlySet<string>): SpecFacts {
 
   const l = obj(root, 'limits', at);
   const lp = `${at}/limits`;
+  const id = obj(root, 'identity', at);
+  const ip = `${at}/identity`;
+  const dpop = obj(id, 'dpop', ip);
+  const text = (o: Node, key: string, p: string): string => {
+    if (typeof o[key] !== 'string') throw new SpecModelError(`${key} must be a string`, `${p}/${key}`);
+    return o[key];
+  };
   const e = obj(root, 'errors', at);
   const ep = `${at}/errors`;
   const classes = obj(e, 'classes', ep);
@@ -220,6 +227,17 @@ export function specFacts(doc: Node, codes: ReadonlySet<string>): SpecFacts {
       }),
       configFileKeys:
         d.config_file_keys === undefined ? [] : strings(d.config_file_keys, `${dp}/config_file_keys`),
+    },
+    identity: {
+      popMessage: text(id, 'pop_message', ip),
+      refreshBeforeMs: num(id, 'refresh_before_ms', ip),
+      fallbackTtlMs: num(id, 'fallback_ttl_ms', ip),
+      dpop: {
+        typ: text(dpop, 'typ', `${ip}/dpop`),
+        alg: text(dpop, 'alg', `${ip}/dpop`),
+        maxAgeMs: num(dpop, 'max_age_ms', `${ip}/dpop`),
+      },
+      keychainService: text(id, 'keychain_service', ip),
     },
     limits: {
       toolName: num(l, 'tool_name', lp),

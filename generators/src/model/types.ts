@@ -308,6 +308,17 @@ export interface SpecFacts {
     /** The keys `fromConfig(path)` reads from a JSON config file. */
     configFileKeys: string[];
   };
+  /** Agent identity constants (keys, proof of possession, WIMSE credentials, DPoP). */
+  identity: {
+    /** The proof-of-possession message template: `{nonce}`, `{agent_id}`, `{audience}` (joined by ","), `{ts}` (unix seconds). */
+    popMessage: string;
+    /** Credentials renew their token this long before it expires. */
+    refreshBeforeMs: number;
+    /** The lifetime assumed for a token whose `expires_at` does not parse. */
+    fallbackTtlMs: number;
+    dpop: { typ: string; alg: string; maxAgeMs: number };
+    keychainService: string;
+  };
   limits: {
     /** Code points. */
     toolName: number;

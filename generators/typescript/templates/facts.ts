@@ -75,6 +75,12 @@ export function factsModule(
     export const BREAKER = ${json(d.breaker)} as const;
     export const TELEMETRY = ${json(d.telemetry)} as const;
 
+    /**
+     * Agent identity: the proof-of-possession message template (\`{nonce}\`, \`{agent_id}\`,
+     * \`{audience}\` joined by ",", \`{ts}\` in unix seconds), credentials renewal, DPoP, keychain.
+     */
+    export const IDENTITY = ${json(model.facts.identity)} as const;
+
     /** Limits the gateway enforces (code points; events per telemetry request). */
     export const LIMITS = ${json(limits)} as const;
 

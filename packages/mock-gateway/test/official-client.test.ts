@@ -4,50 +4,26 @@
  * against the mock CLI. `run.sh` creates its own venv on first use (that needs python3 >= 3.8
  * and PyPI); the test is bounded by its timeout and fails, never hangs.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type RunningCli, runScript, startCli } from './external.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-let server: ChildProcess;
-let url: string;
+const script = fileURLToPath(new URL('official-client/run.sh', import.meta.url));
+let cli: RunningCli;
 
 beforeAll(async () => {
-  if (!existsSync(cli))
-    throw new Error('build the package first (pnpm --filter @agenttrustid/mock-gateway build)');
-  server = spawn(process.execPath, [cli, '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the CLI printed no URL in 10 s')), 10_000);
-    createInterface({ input: server.stdout! }).once('line', (line) => {
-      clearTimeout(timer);
-      resolve(line.trim());
-    });
-    server.once('exit', (code) => reject(new Error(`the CLI exited with ${code}`)));
-  });
+  cli = await startCli();
 });
 
-afterAll(() => {
-  server?.kill('SIGTERM');
-});
+afterAll(() => cli?.stop());
 
 it('the official client runs every flow of the guide against the mock CLI', async () => {
-  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn('bash', [`${here}official-client/run.sh`], {
-      env: { ...process.env, AGENTTRUST_URL: url, AGENTTRUST_API_KEY: 'sk_test_agenttrust' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
+  const { code, output } = await runScript(
+    script,
+    [],
+    { AGENTTRUST_URL: cli.url, AGENTTRUST_API_KEY: 'sk_test_agenttrust' },
+    170_000,
+  );
   const summary = /^(\d+)\/(\d+) flows passed/m.exec(output);
   expect(summary, output).not.toBeNull();
   expect(

@@ -52,6 +52,13 @@ const post = (path: string, body?: unknown, headers?: Record<string, string>): R
 const put = (path: string, body?: unknown): Req => ({ method: 'PUT', path, body });
 const del = (path: string): Req => ({ method: 'DELETE', path });
 const field = (name: string) => (a: Answer) => expect(a.body.details.field).toBe(name);
+/** An operation whose body is optional and empty still refuses a field it does not know. */
+const unknownBodyField = (req: ErrorCase['req']): ErrorCase => ({
+  status: 400,
+  code: 'VALIDATION_ERROR',
+  req,
+  check: field('extra'),
+});
 const must = async (p: Promise<Answer>, status: number) => {
   const answer = await p;
   expect(answer.status, JSON.stringify(answer.body)).toBe(status);
@@ -154,7 +161,10 @@ const cases: Record<string, Case> = {
         nonce: expect.stringMatching(/^n_/),
         expires_at: '2026-11-22T10:01:00.000Z',
       }),
-    errors: [{ status: 404, code: 'NOT_FOUND', req: () => post('/api/v1/agents/agt_missing/challenge', {}) }],
+    errors: [
+      { status: 404, code: 'NOT_FOUND', req: () => post('/api/v1/agents/agt_missing/challenge', {}) },
+      unknownBodyField((w) => post(`/api/v1/agents/${w.alice.id}/challenge`, { extra: 1 })),
+    ],
   },
   issueToken: {
     happy: (w) =>
@@ -499,6 +509,7 @@ const cases: Record<string, Case> = {
     },
     errors: [
       { status: 404, code: 'NOT_FOUND', req: () => post('/api/v1/agents/agt_missing/card', {}) },
+      unknownBodyField((w) => post(`/api/v1/agents/${w.alice.id}/card`, { extra: 1 })),
       {
         status: 409,
         code: 'AGENT_REVOKED',
@@ -522,6 +533,7 @@ const cases: Record<string, Case> = {
     check: (a) => expect(a.body).toMatchObject({ name: 'alice', version: '1.0.0' }),
     errors: [
       { status: 404, code: 'NOT_FOUND', req: () => put('/api/v1/agents/agt_missing/card/publish', {}) },
+      unknownBodyField((w) => put(`/api/v1/agents/${w.alice.id}/card/publish`, { extra: 1 })),
       {
         status: 409,
         code: 'AGENT_REVOKED',
@@ -698,6 +710,7 @@ const cases: Record<string, Case> = {
         scope_ceiling: ['files:read'],
       }),
     errors: [
+      unknownBodyField((w) => post(`/api/v1/delegations/${w.delegation.id}/session`, { extra: 1 })),
       {
         status: 403,
         code: 'AGENT_SUSPENDED',
@@ -944,6 +957,7 @@ const cases: Record<string, Case> = {
       }),
     errors: [
       { status: 404, code: 'NOT_FOUND', req: () => post('/api/v1/siem/destinations/dst_missing/test', {}) },
+      unknownBodyField((w) => post(`/api/v1/siem/destinations/${w.destination.id}/test`, { extra: 1 })),
     ],
   },
   issueWimseToken: {

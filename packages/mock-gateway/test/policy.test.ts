@@ -330,7 +330,11 @@ eachMode('Guardian', (h) => {
       action_source: 'api',
       session_id: guardId,
     });
-    expect([mismatch.status, mismatch.body.details.field]).toEqual([400, 'session_id']);
+    expect([mismatch.status, mismatch.body.code, mismatch.body.details.field]).toEqual([
+      403,
+      'AUTH_DENIED',
+      'session_id',
+    ]);
     // Without a session id nothing is counted.
     const before = h().gateway.state.sessions.size;
     await check(h(), id, 'web_search');
@@ -419,7 +423,11 @@ eachMode('tokens', (h) => {
       scopes: ['web:search'],
       session_id: session,
     });
-    expect([answer.status, answer.body.details.field]).toEqual([400, 'session_id']);
+    expect([answer.status, answer.body.code, answer.body.details.field]).toEqual([
+      403,
+      'AUTH_DENIED',
+      'session_id',
+    ]);
   });
 
   it('revoked tokens introspect inactive and cannot open sessions', async () => {
@@ -602,6 +610,10 @@ eachMode('A2A, cards, SIEM, federation, MCP', (h) => {
     expect(unknownTarget.error.code).toBe(-32602);
     const both = await h().post('/a2a', rpc('tasks/get', { id, task_id: id }));
     expect([both.status, both.body.details.field]).toEqual([400, 'params.id']);
+    // Schema-valid params of another method (the spec's oneOf does not tie params to the method):
+    // a JSON-RPC invalid-params error, as a JSON-RPC server answers, not an undeclared 400.
+    const listParams = await h().post('/a2a', rpc('tasks/get', { limit: 499 }));
+    expect([listParams.status, listParams.body.error.code]).toEqual([200, -32602]);
 
     const doomed = (
       await h().post(

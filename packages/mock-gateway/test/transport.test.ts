@@ -135,8 +135,9 @@ eachMode('request validation', (h) => {
   });
 
   it('checks path and query parameters', async () => {
+    // An id longer than the schema allows cannot exist: 404, which every such operation declares.
     const long = await h().get(`/api/v1/agents/${'x'.repeat(129)}`);
-    expect([long.status, long.body.details.field]).toEqual([400, 'agent_id']);
+    expect([long.status, long.body.code, long.body.details.field]).toEqual([404, 'NOT_FOUND', 'agent_id']);
     const query = await h().get('/api/v1/agents?org_id=');
     expect([query.status, query.body.details.field]).toEqual([400, 'org_id']);
   });
@@ -523,6 +524,13 @@ eachMode('hostile input', (h) => {
       const answer = await h().call(method, path, { unchecked: true });
       expect([answer.status, answer.headers.get('allow')], `${method} ${path}`).toEqual([405, allow]);
     }
+  });
+
+  it('answers a trailing slash where an id goes 404 (an empty id), not the collection path 405', async () => {
+    const answer = await h().call('DELETE', '/api/v1/delegations/', { unchecked: true });
+    expect([answer.status, answer.body.code, answer.headers.get('allow')]).toEqual([404, 'NOT_FOUND', null]);
+    // The collection's own methods still take the slash.
+    expect((await h().get('/api/v1/agents/', { unchecked: true })).status).toBe(200);
   });
 });
 

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { equal, getPath, interpolate, type Json, match, StepFailed, show } from './match.ts';
+import { type Prism, startPrism } from './prism.ts';
 import { loadWireChecks, runWireCheck, type WireCheck } from './wire.ts';
 
 const ROOT = new URL('../../../', import.meta.url);
@@ -184,18 +185,25 @@ class Driver {
 // --- the mock's admin API and raw HTTP --------------------------------------------------------------
 
 class Mock {
-  constructor(readonly url: string) {}
+  /** `url`: the mock itself (admin and raw calls); `sdkUrl`: where SDKs send (Prism with `--prism`). */
+  constructor(
+    readonly url: string,
+    readonly sdkUrl: string = url,
+  ) {}
 
   async http(
     method: string,
     path: string,
     body?: Json,
     apiKey?: string | null,
+    extra: Record<string, string> = {},
   ): Promise<{ status: number; body: Json }> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     // The gateway's org key header (spec securitySchemes); never Authorization.
     if (apiKey) headers['x-api-key'] = apiKey;
+    // A step's own headers (`Authorization` and `DPoP` from an identity `headers` step) win.
+    for (const [name, value] of Object.entries(extra)) headers[name.toLowerCase()] = value;
     const response = await fetch(`${this.url}${path}`, {
       method,
       headers,
@@ -231,13 +239,18 @@ class ScenarioRun {
   private readonly errors: NonNullable<Answer['error']>[] = [];
   private readonly background: Promise<string | null>[] = [];
   private readonly defaults: Record<string, Json>;
+  /** Tokens and DPoP proofs identity steps returned: no error may contain them. */
+  private readonly identitySecrets = new Set<string>();
 
   constructor(
     private readonly scenario: Scenario,
     private readonly driver: Driver,
     private readonly mock: Mock,
+    private readonly prism: Prism | null = null,
   ) {
-    this.defaults = { base_url: mock.url, api_key: API_KEY, ...scenario.client };
+    this.defaults = { base_url: mock.sdkUrl, api_key: API_KEY, ...scenario.client };
+    // Predefined: where `mock http` steps go, so a step can name the URL a DPoP proof binds.
+    this.saved.mock_url = mock.url;
   }
 
   async run(): Promise<void> {
@@ -258,6 +271,11 @@ class ScenarioRun {
         const text = [e.message, e.text, JSON.stringify(e.details ?? null), JSON.stringify(e)].join(' ');
         if (text.includes(API_KEY))
           throw new StepFailed(`the API key appears in an error: ${e.code} ${e.text}`);
+        if (text.includes('PRIVATE KEY'))
+          throw new StepFailed(`a private key appears in an error: ${e.code}`);
+        for (const secret of this.identitySecrets)
+          if (text.includes(secret))
+            throw new StepFailed(`a WIMSE token or DPoP proof appears in an error: ${e.code}`);
       }
     } finally {
       await Promise.allSettled(this.background);
@@ -271,9 +289,17 @@ class ScenarioRun {
     const step: Step = {};
     for (const [k, v] of Object.entries(raw))
       step[k] = k === 'expect' || k === 'save' || k === 'input_json' ? v : interpolate(v, this.saved);
+    // A step expecting the gateway to refuse its request as malformed (400) or unauthenticated
+    // (401) sends a request that breaks the spec on purpose.
+    const breaksSpec = [400, 401].includes(raw.expect?.error?.status);
+    if (breaksSpec) this.prism?.expectInvalidRequests(true);
     const started = performance.now();
     const answer = await this.execute(step);
     const elapsed = performance.now() - started;
+    if (breaksSpec) {
+      await this.prism?.settle();
+      this.prism?.expectInvalidRequests(false);
+    }
     if (answer.crash !== undefined) throw new StepFailed(`the driver failed: ${answer.crash}`);
     const error = answer.ok ? undefined : answer.error;
     if (!answer.ok && !error) throw new StepFailed(`the driver answered neither result nor error`);
@@ -292,6 +318,7 @@ class ScenarioRun {
           request_id: error.request_id ?? null,
         }
       : (answer.result ?? null);
+    if (raw.identity && !error) this.rememberSecrets(value);
     if (raw.save) this.saved[raw.save] = value;
     const expect = interpolate(raw.expect ?? {}, this.saved);
     const problems: string[] = [];
@@ -310,6 +337,15 @@ class ScenarioRun {
     if (problems.length) throw new StepFailed(problems.join('; '));
   }
 
+  /** The token of `issue_with_proof`, the bearer and proof of `headers`. */
+  private rememberSecrets(result: Json): void {
+    if (result === null || typeof result !== 'object') return;
+    const bearer =
+      typeof result.authorization === 'string' ? result.authorization.replace(/^\S+\s+/, '') : null;
+    for (const value of [result.token, result.dpop, bearer])
+      if (typeof value === 'string' && value.length >= 16) this.identitySecrets.add(value);
+  }
+
   private client(overrides?: Record<string, Json>): Record<string, Json> {
     return { ...this.defaults, ...overrides };
   }
@@ -322,6 +358,10 @@ class ScenarioRun {
         call: step.call,
         args: step.args ?? {},
       });
+    }
+    if (step.identity) {
+      const { identity: action, note: _n, repeat: _r, save: _s, expect: _e, client, ...fields } = step;
+      return this.driver.request({ op: 'identity', action, client: this.client(client), ...fields });
     }
     if (step.guard) {
       const { guard: action, note: _n, repeat: _r, save: _s, expect: _e, input_json, ...fields } = step;
@@ -360,7 +400,7 @@ class ScenarioRun {
       }
       case 'http': {
         const key = step.api_key === undefined ? API_KEY : step.api_key;
-        const send = () => m.http(step.method, step.path, step.body, key);
+        const send = () => m.http(step.method, step.path, step.body, key, step.headers);
         if (step.after_ms === undefined) return send();
         // In the background: the step returns at once, the scenario checks the answer at its end.
         this.background.push(
@@ -383,7 +423,7 @@ class ScenarioRun {
 }
 
 function describe(step: Step): string {
-  for (const kind of ['call', 'guard', 'mock']) if (kind in step) return `${kind} ${step[kind]}`;
+  for (const kind of ['call', 'guard', 'identity', 'mock']) if (kind in step) return `${kind} ${step[kind]}`;
   return 'wait_ms' in step ? `wait_ms ${step.wait_ms}` : '?';
 }
 
@@ -431,6 +471,7 @@ async function runLanguage(
   mock: Mock,
   only: string[],
   wireChecks: WireCheck[],
+  prism: Prism | null,
 ) {
   const wanted = (id: string) => only.length === 0 || only.some((o) => id.includes(o));
   const driver = new Driver(language, spec, mock.url);
@@ -457,18 +498,23 @@ async function runLanguage(
     for (const file of jsonFiles('scenarios/')) {
       const scenario: Scenario = readJson(new URL(`scenarios/${file}`, DIR));
       if (!wanted(scenario.id)) continue;
-      const skip = scenario.skip?.[language];
+      const skip = scenario.skip?.[language] ?? (prism && unproxiable(scenario));
       if (skip) {
         scenarios.push({ id: scenario.id, status: 'skip', duration_ms: 0, message: skip });
         continue;
       }
       const started = performance.now();
       let failure: string | undefined;
+      prism?.begin(
+        `${language} ${scenario.id}`,
+        scenario.steps.some((step) => step.mock === 'fault'),
+      );
       try {
-        await new ScenarioRun(scenario, driver, mock).run();
+        await new ScenarioRun(scenario, driver, mock, prism).run();
       } catch (error) {
         failure = error instanceof StepFailed ? error.message : `runner: ${(error as Error).stack ?? error}`;
       }
+      await prism?.settle();
       if (driver.broken) driver.restart();
       const result: Result = {
         id: scenario.id,
@@ -583,6 +629,7 @@ async function main(): Promise<number> {
       only: { type: 'string', multiple: true },
       drivers: { type: 'string' },
       'no-wire': { type: 'boolean' },
+      prism: { type: 'boolean' },
     },
   });
   // --drivers FILE: another drivers.json (its `cwd`s may be absolute: a driver in another checkout).
@@ -592,17 +639,53 @@ async function main(): Promise<number> {
   const languages = values.lang?.length ? values.lang : Object.keys(drivers);
   for (const l of languages) if (!drivers[l]) throw new Error(`drivers.json has no driver for ${l}`);
   languages.sort((a, b) => (LANGUAGE_ORDER.indexOf(a) + 1 || 99) - (LANGUAGE_ORDER.indexOf(b) + 1 || 99));
-  const wireChecks = values['no-wire'] ? [] : await loadWireChecks();
+  // Through Prism the request the mock records is Prism's re-sent copy, not the SDK's bytes, so
+  // the wire checks (byte-level comparisons with the official clients' requests) run only directly.
+  const wireChecks = values['no-wire'] || values.prism ? [] : await loadWireChecks();
   const { url, proc } = await startMock();
-  const mock = new Mock(url);
+  const prism = values.prism ? await startPrism(url) : null;
+  const mock = new Mock(url, prism?.url);
   const reports = [];
   try {
     for (const language of languages)
-      reports.push(await runLanguage(language, drivers[language]!, mock, values.only ?? [], wireChecks));
+      reports.push(
+        await runLanguage(language, drivers[language]!, mock, values.only ?? [], wireChecks, prism),
+      );
   } finally {
+    prism?.stop();
     proc.kill('SIGTERM');
   }
-  return printGrid(reports) ? 0 : 1;
+  const passed = printGrid(reports);
+  const clean = !prism || printPrism(prism);
+  return passed && clean ? 0 : 1;
+}
+
+/**
+ * Why a scenario cannot run through a proxy, or undefined: Prism answers a dropped upstream
+ * connection with its own 500 and re-serializes the body it forwards, so the SDK would never
+ * see the dropped connection or the truncated JSON these faults make. A DPoP proof binds the URL
+ * the SDK called (`htu`), the proxy's, which is not the one the gateway behind it receives.
+ */
+function unproxiable(scenario: Scenario): string | undefined {
+  const kinds = scenario.steps.filter((s) => s.mock === 'fault').map((s) => s.fault?.kind);
+  const kind = kinds.find((k) => k === 'drop' || k === 'malformed');
+  if (kind) return `through Prism: a proxy does not pass a \`${kind}\` fault on to the SDK unchanged`;
+  const identity = scenario.steps.some((s) => s.identity !== undefined || s.options?.credentials === true);
+  return identity
+    ? 'through Prism: agent identity is not proxied (a DPoP proof binds the URL the SDK called, the proxy, not the one the gateway receives)'
+    : undefined;
+}
+
+/** Prism's findings; true when it saw traffic and no violation that counts. */
+function printPrism(prism: Prism): boolean {
+  const counted = prism.violations.filter((v) => !v.expected);
+  const expected = prism.violations.length - counted.length;
+  console.log(
+    `\nprism: ${prism.requests} requests validated against the spec, ${counted.length} violations` +
+      ` (${expected} more expected: requests made invalid on purpose, answers forged by injected faults)`,
+  );
+  for (const v of counted) console.log(`  ${v.scenario}: ${v.text}`);
+  return prism.requests > 0 && counted.length === 0;
 }
 
 process.exitCode = await main();

@@ -10,7 +10,7 @@ import {
   TaskIdParams,
 } from '@agenttrustid/spec/zod';
 import * as z from 'zod/mini';
-import { validation } from '../errors.js';
+import { GatewayError, validation } from '../errors.js';
 import { defineOp, json, type OpContext } from '../operation.js';
 import { type A2aTask, newestFirst } from '../state.js';
 import { findAgent, nextSeq, requireActive } from './common.js';
@@ -161,9 +161,28 @@ function precheckTasksRpc(raw: unknown): void {
   if (!('id' in body)) throw validation('id', 'is required');
   if (typeof body.method !== 'string' || !METHODS.includes(body.method))
     throw validation('method', `must be one of ${METHODS.join(', ')}`);
-  if (body.method === 'tasks/send') paramsOf(SendTaskParams, body.params);
-  else if (body.method === 'tasks/list') paramsOf(ListTasksParams, body.params);
-  else taskIdOf(body.params);
+  try {
+    checkParams(body.method, body.params);
+  } catch (error) {
+    // Params of another method's shape are schema-valid (the spec's `oneOf` does not tie params
+    // to the method): the handler answers them as a JSON-RPC server does, -32602 with HTTP 200.
+    if (!METHODS.some((method) => fits(method, body.params))) throw error;
+  }
+}
+
+function checkParams(method: string, params: unknown): void {
+  if (method === 'tasks/send') paramsOf(SendTaskParams, params);
+  else if (method === 'tasks/list') paramsOf(ListTasksParams, params);
+  else taskIdOf(params);
+}
+
+function fits(method: string, params: unknown): boolean {
+  try {
+    checkParams(method, params);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The task id of `tasks/get` / `tasks/cancel` params: `{id}` (most clients) or `{task_id}` (Python). */
@@ -225,6 +244,9 @@ export const a2aOps = [
         }
       } catch (error) {
         if (error instanceof RpcError) return reply({ error: { code: error.code, message: error.message } });
+        // The precheck let through only params of another method's shape.
+        if (error instanceof GatewayError && error.status === 400)
+          return reply({ error: { code: RPC.invalidParams, message: error.message } });
         throw error;
       }
     },

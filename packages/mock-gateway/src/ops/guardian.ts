@@ -2,7 +2,7 @@
  * Guardian's decision for one tool call, shared by `checkAction` and the MCP proxy. The rules
  * run in the order README.md documents; the first that decides wins.
  */
-import { validation } from '../errors.js';
+import { authDenied } from '../errors.js';
 import type { OpContext } from '../operation.js';
 import { type ActionEffect, classifyEffect, grantingCapability, requiresElevation } from '../policy.js';
 import {
@@ -33,7 +33,8 @@ function resolveSession(ctx: Ctx, agentId: string, sessionId: string | undefined
   const existing = ctx.state.sessions.get(sessionId);
   if (existing) {
     if (existing.agent_id !== agentId) {
-      throw validation('session_id', `session ${sessionId} belongs to another agent`);
+      // Schema-valid but not this agent's to use: an authorization refusal, not a malformed request.
+      throw authDenied(`session ${sessionId} belongs to another agent`, { field: 'session_id' });
     }
     return existing;
   }

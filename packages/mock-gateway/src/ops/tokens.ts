@@ -1,5 +1,5 @@
 import { IntrospectTokenBody, IssueTokenBody, RevokeTokenBody } from '@agenttrustid/spec/zod';
-import { authDenied, notFound, validation } from '../errors.js';
+import { authDenied, notFound } from '../errors.js';
 import { defineOp, json, noContent } from '../operation.js';
 import { grantingCapability, uncovered } from '../policy.js';
 import { type GatewayState, ORG_ID, type Token } from '../state.js';
@@ -51,7 +51,7 @@ export const tokenOps = [
       if (body.session_id !== undefined) {
         const session = state.sessions.get(body.session_id);
         if (session && session.agent_id !== agent.id)
-          throw validation('session_id', `session ${body.session_id} belongs to another agent`);
+          throw authDenied(`session ${body.session_id} belongs to another agent`, { field: 'session_id' });
       }
       agent.last_auth_at = clock.iso();
       const lifetime = isoSpan(ctx, (body.ttl ?? 300) * 1000);

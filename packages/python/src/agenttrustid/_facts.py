@@ -31,6 +31,17 @@ gateway's base URL itself."""
 CONFIG_FILE_KEYS = ("base_url", "auth_url", "audit_url", "api_key")
 """The keys `from_config(path)` reads from a JSON file."""
 
+POP_MESSAGE = "pop-v1:{nonce}:{agent_id}:{audience}:{ts}"
+"""The bytes an agent key signs for a proof of possession (UTF-8): `{nonce}`, `{agent_id}`,
+`{audience}` (joined by ","), `{ts}` (unix seconds)."""
+CREDENTIALS_REFRESH_BEFORE_MS = 60000
+CREDENTIALS_FALLBACK_TTL_MS = 300000
+"""The lifetime assumed for a WIMSE token whose `expires_at` does not parse."""
+DPOP_TYP = "dpop+jwt"
+DPOP_ALG = "EdDSA"
+DPOP_MAX_AGE_MS = 60000
+KEYCHAIN_SERVICE = "agenttrust-id"
+
 MAX_TOOL_NAME = 256
 """Code points."""
 MAX_SUMMARY = 200

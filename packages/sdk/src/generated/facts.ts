@@ -63,6 +63,12 @@ export const RETRY = {
 export const BREAKER = {"failureThreshold":5,"windowMs":10000,"cooldownMs":30000} as const;
 export const TELEMETRY = {"batchSize":10,"capacity":1000,"flushIntervalMs":5000} as const;
 
+/**
+ * Agent identity: the proof-of-possession message template (`{nonce}`, `{agent_id}`,
+ * `{audience}` joined by ",", `{ts}` in unix seconds), credentials renewal, DPoP, keychain.
+ */
+export const IDENTITY = {"popMessage":"pop-v1:{nonce}:{agent_id}:{audience}:{ts}","refreshBeforeMs":60000,"fallbackTtlMs":300000,"dpop":{"typ":"dpop+jwt","alg":"EdDSA","maxAgeMs":60000},"keychainService":"agenttrust-id"} as const;
+
 /** Limits the gateway enforces (code points; events per telemetry request). */
 export const LIMITS = {"toolName":256,"summary":200,"errorType":128,"sessionId":128,"telemetryBatch":1000} as const;
 

@@ -52,7 +52,7 @@ class AgentCards(SyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return self._client._request(
             _ops.GENERATE_AGENT_CARD, path_params={"agent_id": agent_id}, body={}, options=request_options
@@ -75,7 +75,7 @@ class AgentCards(SyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return self._client._request(
             _ops.PUBLISH_AGENT_CARD, path_params={"agent_id": agent_id}, body={}, options=request_options
@@ -145,7 +145,7 @@ class AsyncAgentCards(AsyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return await self._client._request(
             _ops.GENERATE_AGENT_CARD, path_params={"agent_id": agent_id}, body={}, options=request_options
@@ -168,7 +168,7 @@ class AsyncAgentCards(AsyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return await self._client._request(
             _ops.PUBLISH_AGENT_CARD, path_params={"agent_id": agent_id}, body={}, options=request_options

@@ -140,7 +140,7 @@ class Delegations(SyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return self._client._request(
             _ops.INIT_DELEGATION_SESSION,
@@ -275,7 +275,7 @@ class AsyncDelegations(AsyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 409, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return await self._client._request(
             _ops.INIT_DELEGATION_SESSION,

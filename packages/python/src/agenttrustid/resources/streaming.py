@@ -216,7 +216,7 @@ class Streaming(SyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return self._client._request(
             _ops.TEST_SIEM_DESTINATION,
@@ -427,7 +427,7 @@ class AsyncStreaming(AsyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 401, 403, 404, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 404, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return await self._client._request(
             _ops.TEST_SIEM_DESTINATION,

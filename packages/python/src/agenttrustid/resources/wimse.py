@@ -34,7 +34,7 @@ class Wimse(SyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 401, 404, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 404, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return self._client._request(
             _ops.CREATE_AGENT_CHALLENGE, path_params={"agent_id": agent_id}, body={}, options=request_options
@@ -133,7 +133,7 @@ class AsyncWimse(AsyncAPIResource):
             request_options: Per-call timeout, max_retries, headers or idempotency_key.
 
         Raises:
-            AgentTrustError: a subclass per failure (HTTP 401, 404, 429, 500, network, timeout, an answer that does not match the spec).
+            AgentTrustError: a subclass per failure (HTTP 400, 401, 404, 429, 500, network, timeout, an answer that does not match the spec).
         """
         return await self._client._request(
             _ops.CREATE_AGENT_CHALLENGE, path_params={"agent_id": agent_id}, body={}, options=request_options
