@@ -22,6 +22,7 @@ from agenttrustid.exceptions import (
     ConfigurationError,
     InvalidResponseError,
     NetworkError,
+    RedirectError,
     RequestTimeoutError,
     ResponseTooLargeError,
     ValidationError,
@@ -582,3 +583,209 @@ def test_unsendable_headers_are_typed_errors(
     with pytest.raises(ConfigurationError):
         AgentTrustClient(base_url=gateway.url, api_key=KEY, default_headers=headers)
     assert gateway.requests() == []
+
+
+# --- 7. NaN and Infinity in free-form fields --------------------------------------------------
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e999", "-1e999"])
+def test_non_finite_numbers_in_a_bare_answers_metadata_are_refused(
+    hostile: Callable[[Handler], HostileGateway], token: str
+) -> None:
+    """getAgent's answer is validated from the raw bytes; its `metadata` is free-form (`Any`),
+    so no field type stands between a NaN token (which Python's json reads) and the caller."""
+    body = json.dumps({**AGENT, "metadata": {"score": [1, {"x": 0}]}}).replace(
+        '{"x": 0}', '{"x": ' + token + "}"
+    )
+    server = hostile(answer(200, body.encode(), "content-type: application/json"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(InvalidResponseError) as caught,
+    ):
+        c.agents.get("agt_1")
+    assert caught.value.code == "INVALID_RESPONSE"
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "1e999"])
+def test_non_finite_numbers_in_a_json_rpc_result_are_refused(
+    hostile: Callable[[Handler], HostileGateway], token: str
+) -> None:
+    """An MCP proxy call answers `Any`: nothing but the JSON parser can refuse the token."""
+    body = b'{"jsonrpc": "2.0", "id": 1, "result": {"content": [{"value": %s}]}}' % token.encode()
+    server = hostile(answer(200, body, "content-type: application/json"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(InvalidResponseError),
+    ):
+        c.mcp.call_tool("srv_1", "tools/call", "agt_1", params={"name": "search"})
+
+
+def test_non_finite_numbers_in_an_async_answer_are_refused(
+    hostile: Callable[[Handler], HostileGateway],
+) -> None:
+    body = json.dumps({**AGENT, "metadata": {"x": float("inf")}}).encode()
+    server = hostile(answer(200, body, "content-type: application/json"))
+
+    async def run() -> None:
+        async with AsyncAgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c:
+            with pytest.raises(InvalidResponseError):
+                await c.agents.get("agt_1")
+
+    asyncio.run(asyncio.wait_for(run(), 10))
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_nan_inside_a_callers_model_is_refused_before_sending(
+    client: AgentTrustClient, gateway: MockGateway, value: float
+) -> None:
+    """A model's free-form field holding NaN was serialized as `null`: changed silently."""
+    from agenttrustid.types import A2aDataPart, A2aMessage
+
+    message = A2aMessage(role="user", parts=[A2aDataPart(data={"score": [1, {"x": value}]})])
+    with pytest.raises(ValidationError):
+        client.a2a.send_message("agt_1", message)
+    assert gateway.requests() == []
+
+
+# --- 8. duplicate keys ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"allowed": false, "allowed": true, "check_id": "chk_1", "confidence": 0.9}',
+        '{"allowed": true, "check_id": "chk_1", "check_id": "chk_2"}',
+        '{"allowed": false, "reason": "no", "details": {"rule": "a", "rule": "b"}}',
+    ],
+)
+def test_duplicate_keys_in_a_check_decision_are_refused(
+    hostile: Callable[[Handler], HostileGateway], body: str
+) -> None:
+    """JSON leaves duplicate keys to the parser: Python's keeps the last, others the first, so
+    one answer could read as a denial to a proxy that checked it and as an allow here."""
+    with pytest.raises(InvalidResponseError) as caught:
+        check_with(hostile, body)
+    assert caught.value.code == "INVALID_RESPONSE"
+    assert "duplicate" in caught.value.message
+
+
+def test_a_guard_never_allows_on_a_duplicate_key_answer(hostile: Callable[[Handler], HostileGateway]) -> None:
+    body = b'{"allowed": false, "allowed": true, "check_id": "chk_1"}'
+    server = hostile(answer(200, body, "content-type: application/json"))
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c:
+        guard = ATIGuard(c, "agt_1", breaker=False)
+        with pytest.raises(AgentTrustError) as caught:
+            guard.check("search")
+        guard.close(timeout=1)
+    assert caught.value.code in ("GUARDIAN_UNAVAILABLE", "INVALID_RESPONSE")
+
+
+def test_duplicate_keys_in_a_wrapped_answer_are_refused(hostile: Callable[[Handler], HostileGateway]) -> None:
+    agent = json.dumps({**AGENT, "status": "active"})
+    twice = agent.replace('"status": "active"', '"status": "revoked", "status": "active"')
+    body = ('{"agent": ' + twice + "}").encode()
+    server = hostile(answer(201, body, "content-type: application/json"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(InvalidResponseError),
+    ):
+        c.agents.create("a")
+
+
+def test_equal_keys_in_different_objects_are_fine(hostile: Callable[[Handler], HostileGateway]) -> None:
+    body = json.dumps({**AGENT, "metadata": {"id": "m", "nested": {"id": "n", "metadata": {"id": 1}}}})
+    server = hostile(answer(200, body.encode(), "content-type: application/json"))
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c:
+        assert c.agents.get("agt_1").metadata["nested"]["id"] == "n"
+
+
+# --- 9. redirects ---------------------------------------------------------------------------
+
+
+class Target:
+    """The redirect's target: it counts what reaches it and answers an allow."""
+
+    def __init__(self, hostile: Callable[[Handler], HostileGateway]) -> None:
+        self.heads: list[bytes] = []
+        allow = answer(200, CHECK.encode(), "content-type: application/json")
+
+        def handle(conn: socket.socket) -> None:
+            self.heads.append(b"seen")
+            allow(conn)
+
+        self.server = hostile(handle)
+        self.host = self.server.url.removeprefix("http://")
+
+
+def redirecting(hostile: Callable[[Handler], HostileGateway], status: int, target: Target) -> HostileGateway:
+    location = f"location: {target.server.url}/api/v1/agenttrust/check?key=secret"
+    return hostile(answer(status, b"", location))
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_redirects_are_not_followed(hostile: Callable[[Handler], HostileGateway], status: int) -> None:
+    target = Target(hostile)
+    server = redirecting(hostile, status, target)
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY) as c,
+        pytest.raises(RedirectError) as caught,
+    ):
+        c.actions.check("agt_1", "search")
+    error = caught.value
+    assert isinstance(error, InvalidResponseError) and error.code == "INVALID_RESPONSE"
+    assert error.status == status and error.location_host == target.host
+    assert target.host in error.message and "secret" not in str(error)
+    assert target.heads == []
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_redirects_are_not_followed_async(hostile: Callable[[Handler], HostileGateway], status: int) -> None:
+    target = Target(hostile)
+    server = redirecting(hostile, status, target)
+
+    async def run() -> RedirectError:
+        async with AsyncAgentTrustClient(base_url=server.url, api_key=KEY) as c:
+            with pytest.raises(RedirectError) as caught:
+                await c.actions.check("agt_1", "search")
+            return caught.value
+
+    error = asyncio.run(asyncio.wait_for(run(), 10))
+    assert error.status == status and error.location_host == target.host
+    assert target.heads == []
+
+
+def test_redirects_are_not_followed_with_a_callers_http_client(
+    hostile: Callable[[Handler], HostileGateway],
+) -> None:
+    """A caller's httpx client set to follow redirects does not make the SDK follow one."""
+    import httpx
+
+    target = Target(hostile)
+    server = redirecting(hostile, 307, target)
+    with (
+        httpx.Client(follow_redirects=True) as http,
+        AgentTrustClient(base_url=server.url, api_key=KEY, http_client=http) as c,
+        pytest.raises(RedirectError),
+    ):
+        c.actions.check("agt_1", "search")
+
+    async def run() -> None:
+        async with (
+            httpx.AsyncClient(follow_redirects=True) as http,
+            AsyncAgentTrustClient(base_url=server.url, api_key=KEY, http_client=http) as c,
+        ):
+            with pytest.raises(RedirectError):
+                await c.actions.check("agt_1", "search")
+
+    asyncio.run(asyncio.wait_for(run(), 10))
+    assert target.heads == []
+
+
+def test_a_redirect_without_location_is_typed(hostile: Callable[[Handler], HostileGateway]) -> None:
+    server = hostile(answer(302, b""))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(RedirectError) as caught,
+    ):
+        c.agents.get("agt_1")
+    assert caught.value.location_host is None and "no Location" in caught.value.message

@@ -59,9 +59,15 @@ class BaseModel(_PydanticBaseModel):
     whose keys are never touched."""
 
     # allow_inf_nan=False: NaN and Infinity (`1e999`) are no JSON numbers; an answer with one is
-    # refused, and the SDK never sends one.
+    # refused, and the SDK never sends one. ser_json_inf_nan="constants": a caller's NaN in a
+    # free-form field stays a float in `model_dump(mode="json")`, which `to_wire` then refuses,
+    # instead of turning silently into null.
     model_config = ConfigDict(
-        extra="allow", populate_by_name=True, protected_namespaces=(), allow_inf_nan=False
+        extra="allow",
+        populate_by_name=True,
+        protected_namespaces=(),
+        allow_inf_nan=False,
+        ser_json_inf_nan="constants",
     )
 
     __const_fields__: ClassVar[tuple[str, ...]] = ()
