@@ -6,6 +6,7 @@ be a typed `AgentTrustError`, bounded in time, and must never carry the API key.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
 import socket
@@ -789,3 +790,98 @@ def test_a_redirect_without_location_is_typed(hostile: Callable[[Handler], Hosti
     ):
         c.agents.get("agt_1")
     assert caught.value.location_host is None and "no Location" in caught.value.message
+
+
+# --- 10. telemetry against a failing gateway ------------------------------------------------
+
+
+class Flaky:
+    """A gateway that answers 503 while `failing`, else accepts the batch; it counts requests."""
+
+    def __init__(self, hostile: Callable[[Handler], HostileGateway]) -> None:
+        self.failing = True
+        self.requests = 0
+        fail = answer(503, b"")
+        accept = answer(200, b'{"accepted": true, "events_processed": 10}', "content-type: application/json")
+
+        def handle(conn: socket.socket) -> None:
+            self.requests += 1
+            (fail if self.failing else accept)(conn)
+
+        self.server = hostile(handle)
+
+
+def test_telemetry_backs_off_from_a_failing_gateway(hostile: Callable[[Handler], HostileGateway]) -> None:
+    """One second of far more reports than the gateway takes, at a 20 ms flush interval. Without
+    backoff every full batch went out at once (measured: 536 requests in the second); with
+    it the waits double (20, 40, 80, 160 ms, then the 240 ms cap): about 8 requests."""
+    flaky = Flaky(hostile)
+    with AgentTrustClient(base_url=flaky.server.url, api_key=KEY, max_retries=0) as c:
+        guard = ATIGuard(c, "agt_1", flush_interval=0.02, queue_capacity=500)
+        pushed = 0
+        end = time.monotonic() + 1
+        while time.monotonic() < end:
+            for _ in range(20):
+                guard.report("web_search", True, 1)
+            pushed += 20
+            time.sleep(0.001)
+        failed = flaky.requests
+        stats = guard.stats()["telemetry"]
+        assert 3 <= failed <= 15, failed
+        assert stats["failed_batches"] == failed and stats["sent"] == 0
+        assert (
+            stats["queued"] <= 500
+            and stats["dropped"] + stats["queued"] + 10 * stats["in_flight"] >= pushed - 10
+        )
+        flaky.failing = False  # back: the first batch through ends the backoff
+        deadline = time.monotonic() + 3
+        while guard.stats()["telemetry"]["sent"] == 0 and time.monotonic() < deadline:
+            guard.report("web_search", True, 1)
+            time.sleep(0.005)
+        assert guard.stats()["telemetry"]["sent"] > 0
+        guard.close(timeout=2)
+
+
+def test_telemetry_backoff_doubles_is_capped_and_resets_on_success() -> None:
+    from agenttrustid._telemetry import MAX_BACKOFF_INTERVALS, TelemetryBatcher
+
+    calls: list[float] = []
+
+    def send(batch: list[dict[str, Any]]) -> None:
+        calls.append(time.monotonic())
+        if len(calls) != 5:  # 1-4 fail, 5 goes through, 6 fails again
+            raise RuntimeError("503")
+
+    batcher = TelemetryBatcher(send, "agt_1", "s", batch_size=1, flush_interval=0.1)
+    for _ in range(50):
+        batcher.push("web_search", True, 1, None)
+    deadline = time.monotonic() + 10
+    while len(calls) < 7 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    batcher.close(timeout=0)
+    gaps = [b - a for a, b in itertools.pairwise(calls)]
+    # Lower bounds: the waits (each shortened by up to 25%) double after each failure.
+    assert gaps[0] >= 0.07 and gaps[1] >= 0.15 and gaps[2] >= 0.3 and gaps[3] >= 0.6, gaps
+    # 5 succeeded and 6 went out right behind it in the same round; 6 failed, and the wait
+    # after it is one interval again, not 12 (the 1.6 s the fifth failure in a row would get).
+    assert gaps[4] < 0.05 and gaps[5] < 0.6, gaps
+    for failures in (1, 5, 50, 10_000):
+        wait = batcher._backoff(failures)
+        assert 0 < wait <= 0.1 * MAX_BACKOFF_INTERVALS
+    assert batcher._backoff(10_000) >= 0.75 * 0.1 * MAX_BACKOFF_INTERVALS
+
+
+def test_telemetry_flush_still_sends_during_backoff(hostile: Callable[[Handler], HostileGateway]) -> None:
+    flaky = Flaky(hostile)
+    with AgentTrustClient(base_url=flaky.server.url, api_key=KEY, max_retries=0) as c:
+        guard = ATIGuard(c, "agt_1", batch_size=1, flush_interval=5)
+        guard.report("web_search", True, 1)
+        deadline = time.monotonic() + 3
+        while flaky.requests == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert flaky.requests == 1  # the full batch failed: backing off for ~5 s now
+        flaky.failing = False
+        guard.report("web_search", True, 2)
+        assert guard.flush(timeout=2) is True  # the caller asked: it goes at once
+        assert flaky.requests == 2 and guard.stats()["telemetry"]["sent"] == 1
+        guard.close(timeout=1)
