@@ -523,10 +523,28 @@ class _BaseClient:
         if op.rpc is None and op.unwrap is None:
             # From the bytes: JSON-mode validation reads dates and enums as the wire has them.
             return _validate(p, adapter, response.content, status, request_id)
-        if op.rpc is not None and isinstance(answer, dict):
-            if answer.get("error") is not None:
+        if op.rpc is not None:
+            if not isinstance(answer, dict) or answer.get("jsonrpc") != "2.0":
+                raise InvalidResponseError(
+                    "INVALID_RESPONSE",
+                    f"{p.method} {p.path}: the gateway's answer is no JSON-RPC 2.0 response object",
+                    status=status,
+                    request_id=request_id,
+                )
+            error = answer.get("error")
+            if error is not None:
                 if op.rpc.on_error == "raise":
-                    raise error_from_rpc(answer["error"], status, request_id)
+                    raise error_from_rpc(error, status, request_id)
+                if not (
+                    isinstance(error, dict) and type(error.get("code")) is int and isinstance(error.get("message"), str)
+                ):
+                    # Returned as is, so it must be what JSON-RPC 2.0 says an error is.
+                    raise InvalidResponseError(
+                        "INVALID_RESPONSE",
+                        f"{p.method} {p.path}: the JSON-RPC error member needs an integer code and a string message",
+                        status=status,
+                        request_id=request_id,
+                    )
                 return answer  # type: ignore[return-value]  # a proxy answers Any
             if "result" in answer:
                 answer = answer["result"]

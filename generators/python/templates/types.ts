@@ -16,7 +16,8 @@ import { pyClass, pyDoc, pyEnumMember, pyField, pyStr } from '../naming.ts';
 export function pyType(model: ApiModel, ref: TypeRef, prefix = ''): string {
   switch (ref.kind) {
     case 'primitive':
-      if (ref.type === 'string') return ref.format === 'date-time' ? 'datetime' : 'str';
+      // DateTime: a datetime read only from RFC 3339 text (see `_models.py`).
+      if (ref.type === 'string') return ref.format === 'date-time' ? 'DateTime' : 'str';
       return { integer: 'int', number: 'float', boolean: 'bool' }[ref.type];
     case 'array':
       return `list[${pyType(model, ref.items, prefix)}]`;
@@ -76,8 +77,13 @@ function objectClass(model: ApiModel, t: ObjectType): string {
   const consts = t.properties.filter((p) => p.type.kind === 'primitive' && p.type.const !== undefined);
   const secrets = t.properties.filter((p) => p.secret);
   // Optional and not nullable: a \`null\` from the gateway is spec-invalid (None stays the "absent" value).
+  // A free-form value (\`any\`) is any JSON, null included.
   const notNull = t.properties.filter(
-    (p) => !p.required && !p.nullable && !(p.type.kind === 'primitive' && p.type.const !== undefined),
+    (p) =>
+      !p.required &&
+      !p.nullable &&
+      p.type.kind !== 'any' &&
+      !(p.type.kind === 'primitive' && p.type.const !== undefined),
   );
   return code`
     class ${pyClass(t.name)}(BaseModel):
@@ -148,12 +154,11 @@ export function typesModule(model: ApiModel, header: string): string {
 
     from __future__ import annotations
 
-    from datetime import datetime
     from typing import Annotated, Any, ClassVar, Union
 
     from pydantic import Discriminator, Field, Tag
 
-    from ._models import BaseModel, OpenEnum, UnknownVariant, discriminate
+    from ._models import BaseModel, DateTime, OpenEnum, UnknownVariant, discriminate
 
     __all__ = [
         ${[...model.types.map((t) => `${pyStr(pyClass(t.name))},`), '"UnknownVariant",']}

@@ -12,14 +12,16 @@ from __future__ import annotations
 import datetime
 import enum
 import math
+import re
 import uuid
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel as _PydanticBaseModel
-from pydantic import ConfigDict, ValidationInfo, model_validator
+from pydantic import BeforeValidator, ConfigDict, ValidationInfo, model_validator
 
 __all__ = [
     "BaseModel",
+    "DateTime",
     "OpenEnum",
     "UnknownVariant",
     "NOT_GIVEN",
@@ -51,6 +53,38 @@ class OpenEnum(str, enum.Enum):
 
     def __format__(self, spec: str) -> str:
         return format(str(self.value), spec)
+
+
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:[Zz]|([+-])(\d\d):(\d\d))\Z", re.ASCII
+)
+
+
+def _rfc3339(value: Any) -> Any:
+    """RFC 3339 text as an aware datetime (fractions past microseconds are cut, as pydantic
+    does); a datetime a caller passes is left to pydantic."""
+    if not isinstance(value, str):
+        return value
+    m = _RFC3339.match(value)
+    if m is None:
+        raise ValueError("not an RFC 3339 date-time")
+    year, month, day, hour, minute, second, fraction, sign, off_h, off_m = m.groups()
+    offset = datetime.timedelta(hours=int(off_h), minutes=int(off_m)) if sign else datetime.timedelta(0)
+    return datetime.datetime(
+        int(year),
+        int(month),
+        int(day),
+        int(hour),
+        int(minute),
+        int(second),
+        int((fraction or "0")[:6].ljust(6, "0")),
+        datetime.timezone(-offset if sign == "-" else offset),
+    )
+
+
+DateTime = Annotated[datetime.datetime, BeforeValidator(_rfc3339)]
+"""A `format: date-time` field. From text, only RFC 3339 (the spec's format): pydantic alone also
+reads `"1"` or `"1767225600"` as Unix times, and dates without a time zone or seconds."""
 
 
 class BaseModel(_PydanticBaseModel):

@@ -5,12 +5,11 @@ pass them (or plain dicts with wire keys) as arguments."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, ClassVar, Union
 
 from pydantic import Discriminator, Field, Tag
 
-from ._models import BaseModel, OpenEnum, UnknownVariant, discriminate
+from ._models import BaseModel, DateTime, OpenEnum, UnknownVariant, discriminate
 
 __all__ = [
     "ErrorCode",
@@ -444,9 +443,9 @@ class Agent(BaseModel):
     """Tool scopes the agent may use."""
     metadata: dict[str, Any]
 
-    created_at: datetime
+    created_at: DateTime
     """When the agent was created."""
-    revoked_at: datetime | None = None
+    revoked_at: DateTime | None = None
     """When it was revoked (only on revoked agents)."""
     revocation_reason: str | None = None
     """The reason given at revocation (only on revoked agents)."""
@@ -457,7 +456,7 @@ class ChallengeResponse(BaseModel):
 
     nonce: str
     """The nonce to sign."""
-    expires_at: datetime
+    expires_at: DateTime
     """When it stops being accepted."""
 
 
@@ -501,9 +500,9 @@ class Token(BaseModel):
     """Granted scopes."""
     audience: list[str] | None = None
     """Targets the token is valid for; empty means any."""
-    issued_at: datetime
+    issued_at: DateTime
     """When it was issued."""
-    expires_at: datetime
+    expires_at: DateTime
     """When it expires."""
 
     def __repr_args__(self) -> Any:
@@ -554,7 +553,7 @@ class IntrospectionResult(BaseModel):
     """The token's organization."""
     scopes: list[str] | None = None
     """The token's scopes."""
-    expires_at: datetime | None = None
+    expires_at: DateTime | None = None
     """When it expires."""
     reasoning: str | None = None
     """Why it is (in)active, in words."""
@@ -662,7 +661,7 @@ class TelemetryEvent(BaseModel):
     """Whether it succeeded (Go omits false)."""
     error_type: str | None = None
     """The error's class name when it failed (never its message)."""
-    timestamp: datetime | None = None
+    timestamp: DateTime | None = None
     """When it finished (ISO 8601)."""
 
 
@@ -758,9 +757,9 @@ class Session(BaseModel):
     """Mutating, destructive and admin checks."""
     denied_calls: int = Field(ge=0)
     """Checks denied (elevation pending counts as denied)."""
-    created_at: datetime
+    created_at: DateTime
     """When the session began."""
-    last_activity_at: datetime | None = None
+    last_activity_at: DateTime | None = None
     """When the last check was counted."""
 
 
@@ -788,9 +787,9 @@ class Approval(BaseModel):
 
     status: ApprovalStatus
 
-    created_at: datetime
+    created_at: DateTime
     """When it was requested."""
-    expires_at: datetime
+    expires_at: DateTime
     """When a pending request expires (5 minutes by default)."""
     decided_by: str | None = None
     """Who decided."""
@@ -822,7 +821,7 @@ class McpServer(BaseModel):
     """Tools it offers."""
     org_id: str
     """Its organization."""
-    created_at: datetime
+    created_at: DateTime
     """When it was registered."""
 
 
@@ -851,8 +850,6 @@ class McpRpcRequest(BaseModel):
 class JsonRpcError(BaseModel):
     """JsonRpcError (wire form of the spec's JsonRpcError)."""
 
-    __not_null__: ClassVar[frozenset[str]] = frozenset(("data",))
-
     code: int
     """JSON-RPC error code (-32001 for a Guardian denial)."""
     message: str
@@ -864,13 +861,7 @@ class JsonRpcError(BaseModel):
 class McpRpcResponse(BaseModel):
     """McpRpcResponse (wire form of the spec's McpRpcResponse)."""
 
-    __not_null__: ClassVar[frozenset[str]] = frozenset(
-        (
-            "id",
-            "result",
-            "error",
-        )
-    )
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("error",))
     __const_fields__: ClassVar[tuple[str, ...]] = ("jsonrpc",)
     jsonrpc: str = "2.0"
     """Always `2.0`."""
@@ -1112,7 +1103,7 @@ class A2aTaskStatus(BaseModel):
 
     state: A2aTaskState
 
-    timestamp: datetime | None = None
+    timestamp: DateTime | None = None
     """When it entered this state."""
     message: A2aMessage | None = None
 
@@ -1181,7 +1172,6 @@ class SendMessageRpcResponse(BaseModel):
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(
         (
-            "id",
             "result",
             "error",
         )
@@ -1253,7 +1243,6 @@ class A2aTask(BaseModel):
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(
         (
-            "message",
             "artifacts",
             "metadata",
             "updated_at",
@@ -1274,9 +1263,9 @@ class A2aTask(BaseModel):
     """Outputs so far, untouched."""
     metadata: dict[str, Any] | None = None
     """Extra data, untouched."""
-    created_at: datetime
+    created_at: DateTime
     """When it was created."""
-    updated_at: datetime | None = None
+    updated_at: DateTime | None = None
     """When it last changed."""
 
 
@@ -1292,7 +1281,6 @@ class A2aTasksRpcResponse(BaseModel):
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(
         (
-            "id",
             "result",
             "error",
         )
@@ -1356,11 +1344,11 @@ class Delegation(BaseModel):
     """Restrictions, untouched."""
     delegation_chain: list[str]
     """Ids of the delegations this one descends from, root first."""
-    created_at: datetime
+    created_at: DateTime
     """When it was created."""
-    expires_at: datetime
+    expires_at: DateTime
     """When it expires."""
-    revoked_at: datetime | None = None
+    revoked_at: DateTime | None = None
     """When it was revoked (only on revoked delegations)."""
 
 
@@ -1420,9 +1408,9 @@ class FederationProvider(BaseModel):
     """Its trust level (`standard` when not given)."""
     status: str
     """`active` or `disabled`."""
-    created_at: datetime
+    created_at: DateTime
     """When it was registered."""
-    updated_at: datetime | None = None
+    updated_at: DateTime | None = None
     """When it last changed."""
 
 
@@ -1505,7 +1493,7 @@ class FederatedTokenVerification(BaseModel):
     """The agent the federated principal maps to."""
     issuer: str | None = None
     """The token's issuer."""
-    expires_at: datetime | None = None
+    expires_at: DateTime | None = None
     """When the token expires."""
     error: str | None = None
     """Why it is invalid."""
@@ -1532,7 +1520,7 @@ class FederatedTokenIntrospection(BaseModel):
     """The agent the federated principal maps to."""
     issuer: str | None = None
     """The token's issuer."""
-    expires_at: datetime | None = None
+    expires_at: DateTime | None = None
     """When the token expires."""
     error: str | None = None
     """Why it is invalid."""
@@ -1576,7 +1564,7 @@ class IssuedFederatedToken(BaseModel):
     """The issued token under the older key. Secret: never logged or printed by the SDK."""
     expires_in: int = Field(ge=0)
     """Seconds until it expires."""
-    expires_at: datetime | None = None
+    expires_at: DateTime | None = None
     """When it expires."""
 
     def __repr_args__(self) -> Any:
@@ -1703,9 +1691,9 @@ class SiemDestination(BaseModel):
     """Seconds between deliveries."""
     filter_event_types: list[str]
     """Only these event types are delivered (empty means all)."""
-    created_at: datetime
+    created_at: DateTime
     """When it was created."""
-    updated_at: datetime
+    updated_at: DateTime
     """When it last changed."""
 
     def __repr_args__(self) -> Any:
@@ -1738,7 +1726,7 @@ class DeliveryRecord(BaseModel):
     """The endpoint's HTTP status (0 when it did not answer)."""
     error_message: str
     """Why it failed (empty on success)."""
-    delivered_at: datetime
+    delivered_at: DateTime
     """When it was attempted."""
 
 
@@ -1797,7 +1785,7 @@ class WimseToken(BaseModel):
     """The SPIFFE-style id, e.g. `spiffe://ati/agent-1`."""
     trust_domain: str
     """Its trust domain."""
-    expires_at: datetime
+    expires_at: DateTime
     """When it expires."""
 
     def __repr_args__(self) -> Any:
