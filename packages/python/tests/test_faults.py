@@ -817,3 +817,69 @@ def test_telemetry_flush_still_sends_during_backoff(hostile: Callable[[Handler],
         assert guard.flush(timeout=2) is True  # the caller asked: it goes at once
         assert flaky.requests == 2 and guard.stats()["telemetry"]["sent"] == 1
         guard.close(timeout=1)
+
+
+# --- 11. what the property tests (test_fuzz.py) found ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "created_at",
+    ["1", "1767225600", "2026-01-01T00:00:00", "2026-01-01T00:00Z", "2026-01-01 00:00:00Z", "2026-01-01"],
+)
+def test_date_times_are_rfc3339_only(hostile: Callable[[Handler], HostileGateway], created_at: str) -> None:
+    """pydantic alone read `"1"` as 1970-01-01T00:00:01Z and took times without a zone."""
+    body = json.dumps({**AGENT, "created_at": created_at}).encode()
+    server = hostile(answer(200, body, "content-type: application/json"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(InvalidResponseError),
+    ):
+        c.agents.get("agt_1")
+
+
+def test_an_rfc3339_date_time_with_an_offset_decodes(hostile: Callable[[Handler], HostileGateway]) -> None:
+    body = json.dumps({**AGENT, "created_at": "2026-01-01T01:30:00.1234567+01:30"}).encode()
+    server = hostile(answer(200, body, "content-type: application/json"))
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c:
+        created = c.agents.get("agt_1").created_at
+    assert created.isoformat() == "2026-01-01T01:30:00.123456+01:30"
+    assert created.timestamp() == 1767225600.123456
+
+
+@pytest.mark.parametrize(
+    "body", [b"[]", b"null", b'{"result": {"tasks": []}}', b'{"jsonrpc": 2, "result": {"tasks": []}}']
+)
+def test_json_rpc_answers_need_their_envelope(
+    hostile: Callable[[Handler], HostileGateway], body: bytes
+) -> None:
+    """`[]` was an empty task list: no JSON-RPC response object at all."""
+    server = hostile(answer(200, body, "content-type: application/json"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(InvalidResponseError),
+    ):
+        c.a2a.list_tasks()
+
+
+@pytest.mark.parametrize("error", ['"denied"', '{"code": "x", "message": "m"}', '{"code": 1}', "[]"])
+def test_a_proxys_malformed_json_rpc_error_is_refused(
+    hostile: Callable[[Handler], HostileGateway], error: str
+) -> None:
+    """An MCP proxy call returns an `error` answer as is, so the member must be a JSON-RPC error."""
+    body = b'{"jsonrpc": "2.0", "id": 1, "error": %s}' % error.encode()
+    server = hostile(answer(200, body, "content-type: application/json"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(InvalidResponseError),
+    ):
+        c.mcp.call_tool("srv_1", "tools/call", "agt_1")
+
+
+def test_null_in_a_free_form_field_is_kept(hostile: Callable[[Handler], HostileGateway]) -> None:
+    """A2aTask's `message` is any JSON (no type in the spec), null included."""
+    task: dict[str, Any] = {"id": "t", "source_agent_id": "a", "target_agent_id": "b", "status": "done"}
+    task |= {"created_at": "2026-01-01T00:00:00Z", "message": None}
+    body = json.dumps({"jsonrpc": "2.0", "id": "1", "result": task}).encode()
+    server = hostile(answer(200, body, "content-type: application/json"))
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c:
+        assert c.a2a.get_task("t").message is None
