@@ -73,6 +73,19 @@ function field(model: ApiModel, p: Property): string {
     ${docstring(doc)}`;
 }
 
+/** The spec's length bounds of a property, as `(min, max)`: code points of a string (as JSON
+ * Schema counts them), items of an array; undefined when it has none. */
+function lengthBounds(p: Property): string | undefined {
+  const text = p.type.kind === 'primitive' && p.type.type === 'string' && p.type.format !== 'date-time';
+  const [low, high] = text
+    ? [p.constraints.minLength, p.constraints.maxLength]
+    : p.type.kind === 'array'
+      ? [p.constraints.minItems, p.constraints.maxItems]
+      : [undefined, undefined];
+  if (!low && high === undefined) return undefined;
+  return `(${low ?? 0}, ${high ?? 'None'})`;
+}
+
 function objectClass(model: ApiModel, t: ObjectType): string {
   const consts = t.properties.filter((p) => p.type.kind === 'primitive' && p.type.const !== undefined);
   const secrets = t.properties.filter((p) => p.secret);
@@ -85,11 +98,17 @@ function objectClass(model: ApiModel, t: ObjectType): string {
       p.type.kind !== 'any' &&
       !(p.type.kind === 'primitive' && p.type.const !== undefined),
   );
+  // Checked on answers only (as __not_null__): a caller's own model is the caller's business.
+  const lengths = t.properties.flatMap((p) => {
+    const bounds = lengthBounds(p);
+    return bounds ? [[p, bounds] as const] : [];
+  });
   return code`
     class ${pyClass(t.name)}(BaseModel):
         ${docstring(oneLine(t.description) || `${pyClass(t.name)} (wire form of the spec's ${t.name.wire}).`)}
 
         ${notNull.length > 0 && `__not_null__: ClassVar[frozenset[str]] = frozenset((${notNull.map((p) => `${pyStr(pyField(p.name))},`).join(' ')}))`}
+        ${lengths.length > 0 && `__lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {${lengths.map(([p, b]) => `${pyStr(pyField(p.name))}: ${b},`).join(' ')}}`}
         ${consts.length > 0 && `__const_fields__: ClassVar[tuple[str, ...]] = (${consts.map((p) => `${pyStr(pyField(p.name))},`).join(' ')})`}
         ${t.properties.map((p) => field(model, p))}
         ${

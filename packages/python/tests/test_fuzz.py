@@ -6,8 +6,9 @@ truncation), and decoded by the client's `_finish`. The properties:
 - decoding never raises anything but the SDK's typed errors (`InvalidResponseError`, or for a
   JSON-RPC `error` member the error it maps to);
 - whatever it accepts is valid by the spec, as `jsonschema` (not our models) reads it, with the
-  SDK's documented leniencies only: unknown enum strings, unknown fields, unknown union variants
-  and a bare body where the spec wraps one (`x-sdk-unwrap`);
+  SDK's documented leniencies only: unknown enum strings and string constants, unknown fields,
+  unknown union variants (their tag a string) and a bare body where the spec wraps one
+  (`x-sdk-unwrap`);
 - an unmutated valid answer is accepted.
 
 Bounded for CI by the `ci` profile (tests/conftest.py); `HYPOTHESIS_PROFILE=long` (the package's
@@ -109,6 +110,8 @@ def _relax(node: Any) -> Any:
     out = {k: _relax(v) for k, v in node.items() if k not in ("discriminator", "example", "examples")}
     if out.get("additionalProperties") is False:
         del out["additionalProperties"]  # unknown fields are kept (a newer gateway)
+    if isinstance(out.get("const"), str):
+        del out["const"]  # typed open (`str`): a newer constant is kept
     if "enum" in out and all(isinstance(v, str) for v in out["enum"]):
         del out["enum"]  # unknown enum values are kept when they are strings
         out.setdefault("type", "string")

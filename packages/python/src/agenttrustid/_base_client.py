@@ -533,15 +533,15 @@ class _BaseClient:
                     request_id=request_id,
                 )
             error = answer.get("error")
-            if error is not None:
-                if op.rpc.on_error == "raise":
-                    raise error_from_rpc(error, status, request_id)
-                if not (
+            if error is not None and op.rpc.on_error == "raise":
+                raise error_from_rpc(error, status, request_id)
+            if op.rpc.on_error == "return" and (error is not None or "result" not in answer):
+                # The whole answer is returned, so an error member must be JSON-RPC 2.0's.
+                if "error" in answer and not (
                     isinstance(error, dict)
                     and type(error.get("code")) is int
                     and isinstance(error.get("message"), str)
                 ):
-                    # Returned as is, so it must be what JSON-RPC 2.0 says an error is.
                     raise InvalidResponseError(
                         "INVALID_RESPONSE",
                         f"{p.method} {p.path}: the JSON-RPC error member needs an integer code and a string message",

@@ -109,12 +109,23 @@ class BaseModel(_PydanticBaseModel):
     """Fields the spec makes optional but not nullable: an answer's explicit `null` in one is
     refused (a caller's None, in Python, still means "not given")."""
 
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {}
+    """The spec's `minLength`/`maxLength` (strings, in code points) and `minItems`/`maxItems`
+    (arrays) of fields, checked on answers; a caller's own model is left to the gateway."""
+
     @model_validator(mode="after")
     def _refuse_null(self, info: ValidationInfo) -> Any:
-        if info.mode == "json" and self.__not_null__:
-            for name in self.__not_null__ & self.__pydantic_fields_set__:
-                if getattr(self, name) is None:
-                    raise ValueError(f"{name} may be absent but not null")
+        if info.mode != "json":
+            return self
+        for name in self.__not_null__ & self.__pydantic_fields_set__:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} may be absent but not null")
+        for name, (low, high) in self.__lengths__.items():
+            value = getattr(self, name)
+            if value is not None and not (low <= len(value) and (high is None or len(value) <= high)):
+                raise ValueError(
+                    f"{name} must have a length from {low} to {high if high is not None else 'any'}"
+                )
         return self
 
     @model_validator(mode="after")
@@ -248,10 +259,13 @@ def fill_generated(value: Any, fields: Any) -> Any:
 
 def discriminate(prop: str, known: frozenset[str]) -> Any:
     """A pydantic discriminator for a union: the variant named by `prop`, or `"__unknown__"`
-    (an `UnknownVariant`) for a value this SDK does not know yet."""
+    (an `UnknownVariant`) for a string this SDK does not know yet. A missing or non-string
+    `prop` fits no variant (None: pydantic refuses it), as an unknown enum value must be a string."""
 
-    def pick(value: Any) -> str:
+    def pick(value: Any) -> str | None:
         tag = value.get(prop) if isinstance(value, dict) else getattr(value, prop, None)
-        return tag if isinstance(tag, str) and tag in known else "__unknown__"
+        if not isinstance(tag, str):
+            return None
+        return tag if tag in known else "__unknown__"
 
     return pick

@@ -380,6 +380,13 @@ class CreateAgentRequest(BaseModel):
             "public_key",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "name": (1, 128),
+        "framework": (0, 64),
+        "capabilities": (0, 100),
+        "org_id": (1, None),
+        "public_key": (1, None),
+    }
 
     name: str
     """Unique name within the organization, e.g. `research-bot`."""
@@ -412,6 +419,9 @@ class RevokeAgentRequest(BaseModel):
     """RevokeAgentRequest (wire form of the spec's RevokeAgentRequest)."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("reason",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "reason": (0, 500),
+    }
 
     reason: str | None = None
     """Why the agent was revoked."""
@@ -469,6 +479,11 @@ class IssueTokenRequest(BaseModel):
             "session_id",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "agent_id": (1, None),
+        "scopes": (0, 50),
+        "session_id": (1, None),
+    }
 
     agent_id: str
     """The agent the token is for."""
@@ -515,6 +530,9 @@ class IntrospectTokenRequest(BaseModel):
     """IntrospectTokenRequest (wire form of the spec's IntrospectTokenRequest)."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("required_scopes",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "token": (1, None),
+    }
 
     token: str
     """The token to introspect. Secret: never logged or printed by the SDK."""
@@ -569,6 +587,10 @@ class RevokeTokenRequest(BaseModel):
     """RevokeTokenRequest (wire form of the spec's RevokeTokenRequest)."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("reason",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "token": (1, None),
+        "reason": (0, 500),
+    }
 
     token: str
     """The token to revoke. Secret: never logged or printed by the SDK."""
@@ -591,6 +613,12 @@ class ActionCheckRequest(BaseModel):
             "action_effect",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "agent_id": (1, None),
+        "session_id": (0, 128),
+        "tool_name": (1, 256),
+        "tool_input_summary": (0, 200),
+    }
     __const_fields__: ClassVar[tuple[str, ...]] = ("action_source",)
     agent_id: str
     """The calling agent."""
@@ -650,6 +678,10 @@ class TelemetryEvent(BaseModel):
             "timestamp",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "tool_name": (1, 256),
+        "error_type": (0, 128),
+    }
 
     event_type: TelemetryEventType
 
@@ -667,6 +699,11 @@ class TelemetryEvent(BaseModel):
 
 class TelemetryReport(BaseModel):
     """TelemetryReport (wire form of the spec's TelemetryReport)."""
+
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "agent_id": (1, None),
+        "events": (0, 1000),
+    }
 
     agent_id: str
     """The agent that ran the tools."""
@@ -690,6 +727,11 @@ class TelemetryAccepted(BaseModel):
 class InitSessionRequest(BaseModel):
     """InitSessionRequest (wire form of the spec's InitSessionRequest)."""
 
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "agent_id": (1, None),
+        "server_id": (1, 128),
+    }
+
     agent_id: str
     """The agent connecting."""
     server_id: str
@@ -698,6 +740,10 @@ class InitSessionRequest(BaseModel):
 
 class InitApiSessionRequest(BaseModel):
     """InitApiSessionRequest (wire form of the spec's InitApiSessionRequest)."""
+
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "token": (1, None),
+    }
 
     token: str
     """An issued `at_` token. Secret: never logged or printed by the SDK."""
@@ -766,6 +812,10 @@ class Session(BaseModel):
 class ApprovalDecision(BaseModel):
     """ApprovalDecision (wire form of the spec's ApprovalDecision)."""
 
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "decided_by": (0, 256),
+    }
+
     decided_by: str
     """Who decided (e.g. an email)."""
 
@@ -799,6 +849,10 @@ class RegisterMcpServerRequest(BaseModel):
     """RegisterMcpServerRequest (wire form of the spec's RegisterMcpServerRequest)."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("capabilities",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "name": (1, 128),
+        "url": (1, None),
+    }
 
     name: str
     """A human-readable name."""
@@ -836,6 +890,9 @@ class McpRpcRequest(BaseModel):
     """McpRpcRequest (wire form of the spec's McpRpcRequest)."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("params",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "method": (1, None),
+    }
     __const_fields__: ClassVar[tuple[str, ...]] = ("jsonrpc",)
     jsonrpc: str = "2.0"
     """Always `2.0`."""
@@ -862,6 +919,7 @@ class McpRpcResponse(BaseModel):
     """McpRpcResponse (wire form of the spec's McpRpcResponse)."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("error",))
+
     __const_fields__: ClassVar[tuple[str, ...]] = ("jsonrpc",)
     jsonrpc: str = "2.0"
     """Always `2.0`."""
@@ -1078,6 +1136,9 @@ class A2aMessage(BaseModel):
             "context_id",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "parts": (1, None),
+    }
 
     role: A2aMessageRole
     """Who sent it."""
@@ -1130,6 +1191,7 @@ class A2aV1Task(BaseModel):
             "artifacts",
         )
     )
+
     __const_fields__: ClassVar[tuple[str, ...]] = ("kind",)
     id: str
     """The task's id."""
@@ -1176,6 +1238,7 @@ class SendMessageRpcResponse(BaseModel):
             "error",
         )
     )
+
     __const_fields__: ClassVar[tuple[str, ...]] = ("jsonrpc",)
     jsonrpc: str = "2.0"
     """Always `2.0`."""
@@ -1190,6 +1253,10 @@ class SendTaskParams(BaseModel):
     """`tasks/send` params."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("metadata",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "source_agent_id": (1, None),
+        "target_agent_id": (1, None),
+    }
 
     source_agent_id: str
     """The sending agent."""
@@ -1204,12 +1271,20 @@ class SendTaskParams(BaseModel):
 class TaskIdParams(BaseModel):
     """`tasks/get` and `tasks/cancel` params as TypeScript, Java, Rust and our SDKs send them: the task id as `id`."""
 
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "id": (1, None),
+    }
+
     id: str
     """The task's id."""
 
 
 class PythonTaskIdParams(BaseModel):
     """`tasks/get` and `tasks/cancel` params as the official Python client sends them: the task id as `task_id`."""
+
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "task_id": (1, None),
+    }
 
     task_id: str
     """The task's id."""
@@ -1285,6 +1360,7 @@ class A2aTasksRpcResponse(BaseModel):
             "error",
         )
     )
+
     __const_fields__: ClassVar[tuple[str, ...]] = ("jsonrpc",)
     jsonrpc: str = "2.0"
     """Always `2.0`."""
@@ -1305,6 +1381,12 @@ class CreateDelegationRequest(BaseModel):
             "parent_delegation_id",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "from_agent_id": (1, None),
+        "to_agent_id": (1, None),
+        "scope": (1, 50),
+        "parent_delegation_id": (1, None),
+    }
 
     from_agent_id: str
     """The delegator."""
@@ -1369,6 +1451,11 @@ class RegisterProviderRequest(BaseModel):
     """RegisterProviderRequest (wire form of the spec's RegisterProviderRequest)."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("trust_level",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "issuer": (1, None),
+        "name": (1, 128),
+        "trust_level": (1, None),
+    }
 
     issuer: str
     """The OIDC issuer URL (`iss`)."""
@@ -1431,6 +1518,10 @@ class FederatedTokenRequest(BaseModel):
     """The body of `introspectToken` (#38); `verifyToken` and `initSession` send the same keys under the guide's type names."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("issuer_hint",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "token": (1, None),
+        "issuer_hint": (1, None),
+    }
 
     token: str
     """The external ID token (a JWT) or a `fed_` session token. Secret: never logged or printed by the SDK."""
@@ -1447,6 +1538,10 @@ class VerifyFederatedTokenRequest(BaseModel):
     """The body of `verifyToken` (#37), named as in the guide."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("issuer_hint",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "token": (1, None),
+        "issuer_hint": (1, None),
+    }
 
     token: str
     """The external ID token (a JWT) or a `fed_` session token. Secret: never logged or printed by the SDK."""
@@ -1463,6 +1558,10 @@ class InitFederatedSessionRequest(BaseModel):
     """The body of `initSession` (#41), named as in the guide."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("issuer_hint",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "token": (1, None),
+        "issuer_hint": (1, None),
+    }
 
     token: str
     """The external ID token (a JWT) or a `fed_` session token. Secret: never logged or printed by the SDK."""
@@ -1536,6 +1635,10 @@ class IssueFederatedTokenRequest(BaseModel):
             "ttl_seconds",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "agent_id": (1, None),
+        "audience": (1, None),
+    }
 
     agent_id: str
     """The agent the token is for."""
@@ -1588,6 +1691,10 @@ class IssuedFederatedToken(BaseModel):
 class RevokeFederatedTokenRequest(BaseModel):
     """RevokeFederatedTokenRequest (wire form of the spec's RevokeFederatedTokenRequest)."""
 
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "token": (1, None),
+    }
+
     token: str
     """The token to revoke. Secret: never logged or printed by the SDK."""
 
@@ -1608,6 +1715,12 @@ class CreateSiemDestinationRequest(BaseModel):
             "filter_event_types",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "name": (1, 128),
+        "destination_type": (1, None),
+        "endpoint_url": (1, None),
+        "auth_token": (1, None),
+    }
 
     name: str
     """Display name."""
@@ -1644,6 +1757,11 @@ class UpdateSiemDestinationRequest(BaseModel):
             "filter_event_types",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "name": (1, 128),
+        "endpoint_url": (1, None),
+        "auth_token": (1, None),
+    }
 
     name: str | None = None
     """Display name."""
@@ -1742,6 +1860,11 @@ class DeliveryLog(BaseModel):
 class PopProof(BaseModel):
     """PopProof (wire form of the spec's PopProof)."""
 
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "nonce": (1, None),
+        "signature": (1, None),
+    }
+
     nonce: str
     """The nonce from the challenge."""
     ts: int = Field(ge=0)
@@ -1762,6 +1885,11 @@ class IssueWimseTokenRequest(BaseModel):
             "proof",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "agent_id": (1, None),
+        "service_name": (1, None),
+        "environment": (1, None),
+    }
 
     agent_id: str
     """The agent."""
@@ -1798,6 +1926,10 @@ class VerifyWimseTokenRequest(BaseModel):
     """VerifyWimseTokenRequest (wire form of the spec's VerifyWimseTokenRequest)."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("trust_domain_filter",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "token": (1, None),
+        "trust_domain_filter": (1, None),
+    }
 
     token: str
     """The workload JWT. Secret: never logged or printed by the SDK."""
