@@ -861,7 +861,7 @@ def test_json_rpc_answers_need_their_envelope(
         c.a2a.list_tasks()
 
 
-@pytest.mark.parametrize("error", ['"denied"', '{"code": "x", "message": "m"}', '{"code": 1}', "[]"])
+@pytest.mark.parametrize("error", ['"denied"', '{"code": "x", "message": "m"}', '{"code": 1}', "[]", "null"])
 def test_a_proxys_malformed_json_rpc_error_is_refused(
     hostile: Callable[[Handler], HostileGateway], error: str
 ) -> None:
@@ -883,3 +883,38 @@ def test_null_in_a_free_form_field_is_kept(hostile: Callable[[Handler], HostileG
     server = hostile(answer(200, body, "content-type: application/json"))
     with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c:
         assert c.a2a.get_task("t").message is None
+
+
+def a2a_reply(hostile: Callable[[Handler], HostileGateway], parts: list[Any]) -> Any:
+    task: dict[str, Any] = {"id": "t", "contextId": "c", "kind": "task"}
+    task["status"] = {"state": "completed", "message": {"role": "agent", "parts": parts}}
+    body = json.dumps({"jsonrpc": "2.0", "id": "1", "result": task}).encode()
+    server = hostile(answer(200, body, "content-type: application/json"))
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c:
+        return c.a2a.send_message("agt_1", "hi")
+
+
+@pytest.mark.parametrize(
+    "parts", [[], [{"kind": None, "text": "x"}], [{"text": "x"}], [{"kind": 1, "text": "x"}]]
+)
+def test_spec_lengths_and_union_tags_hold_on_answers(
+    hostile: Callable[[Handler], HostileGateway], parts: list[Any]
+) -> None:
+    """A message needs a part (`minItems: 1`), and a part a string `kind`: before, `[]` was
+    accepted and a null or numeric `kind` became an UnknownVariant."""
+    with pytest.raises(InvalidResponseError):
+        a2a_reply(hostile, parts)
+
+
+def test_an_unknown_part_kind_is_kept(hostile: Callable[[Handler], HostileGateway]) -> None:
+    from agenttrustid.types import UnknownVariant
+
+    task = a2a_reply(hostile, [{"kind": "video", "url": "u"}, {"kind": "text", "text": "x"}])
+    parts = task.status.message.parts
+    assert isinstance(parts[0], UnknownVariant) and parts[0].to_dict() == {"kind": "video", "url": "u"}
+
+
+def test_a_callers_model_is_not_held_to_answer_lengths() -> None:
+    from agenttrustid.types import A2aMessage
+
+    assert A2aMessage(role="user", parts=[]).parts == []
