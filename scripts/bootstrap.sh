@@ -42,3 +42,11 @@ if ! command -v mvn >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then
   exit 1
 fi
 (cd packages/java && mvn -q -B dependency:go-offline && mvn -q -B -DskipTests verify)
+
+# Rust SDK (packages/rust): the crates of the committed Cargo.lock, fetched once (later builds
+# run offline from cargo's cache); it needs cargo >= 1.85 (Cargo.toml's rust-version) on PATH.
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "bootstrap: cargo >= 1.85 is required for packages/rust" >&2
+  exit 1
+fi
+(cd packages/rust && cargo fetch --locked --quiet)
