@@ -19,7 +19,7 @@ import time
 import uuid
 import warnings
 from typing import Any, Generic, Literal, Mapping, NamedTuple, TypedDict, TypeVar, cast
-from urllib.parse import quote
+from urllib.parse import quote, urljoin, urlsplit
 
 import httpcore
 import httpx
@@ -47,6 +47,7 @@ from .exceptions import (
     ConfigurationError,
     InvalidResponseError,
     NetworkError,
+    RedirectError,
     RequestTimeoutError,
     ResponseTooLargeError,
     ValidationError,
@@ -498,6 +499,8 @@ class _BaseClient:
         request_id = response.headers.get("x-request-id")
         status = response.status_code
         log.debug("%s %s -> %s", p.method, p.path, status)
+        if 300 <= status < 400:
+            raise _redirect_error(p, response)
         if not 200 <= status < 300:
             try:
                 body = response.json()
@@ -507,21 +510,41 @@ class _BaseClient:
         adapter = op.adapter
         if adapter is None:
             return None  # type: ignore[return-value]  # a 204: OperationSpec[None]
-        if op.rpc is None and op.unwrap is None:
-            return _validate(p, adapter, response.content, status, request_id)
         try:
-            answer = pydantic_core.from_json(response.content, allow_inf_nan=False)
-        except ValueError:
+            answer = _load_json(response.content)
+        except (ValueError, RecursionError) as e:
+            reason = f": {e}" if isinstance(e, _RefusedJSON) else ""
             raise InvalidResponseError(
                 "INVALID_RESPONSE",
-                f"{p.method} {p.path}: the gateway's answer is not JSON",
+                f"{p.method} {p.path}: the gateway's answer is not valid JSON{reason}",
                 status=status,
                 request_id=request_id,
             ) from None
-        if op.rpc is not None and isinstance(answer, dict):
-            if answer.get("error") is not None:
-                if op.rpc.on_error == "raise":
-                    raise error_from_rpc(answer["error"], status, request_id)
+        if op.rpc is None and op.unwrap is None:
+            # From the bytes: JSON-mode validation reads dates and enums as the wire has them.
+            return _validate(p, adapter, response.content, status, request_id)
+        if op.rpc is not None:
+            if not isinstance(answer, dict) or answer.get("jsonrpc") != "2.0":
+                raise InvalidResponseError(
+                    "INVALID_RESPONSE",
+                    f"{p.method} {p.path}: the gateway's answer is no JSON-RPC 2.0 response object",
+                    status=status,
+                    request_id=request_id,
+                )
+            error = answer.get("error")
+            if error is not None and op.rpc.on_error == "raise":
+                raise error_from_rpc(error, status, request_id)
+            if op.rpc.on_error == "return" and (error is not None or "result" not in answer):
+                # The whole answer is returned, so an error member must be JSON-RPC 2.0's.
+                if "error" in answer and not (
+                    isinstance(error, dict) and type(error.get("code")) is int and isinstance(error.get("message"), str)
+                ):
+                    raise InvalidResponseError(
+                        "INVALID_RESPONSE",
+                        f"{p.method} {p.path}: the JSON-RPC error member needs an integer code and a string message",
+                        status=status,
+                        request_id=request_id,
+                    )
                 return answer  # type: ignore[return-value]  # a proxy answers Any
             if "result" in answer:
                 answer = answer["result"]
@@ -536,6 +559,63 @@ class _BaseClient:
         if op.unwrap is not None and isinstance(answer, dict) and op.unwrap in answer:
             answer = answer[op.unwrap]
         return _validate(p, adapter, answer, status, request_id, raw=False)
+
+
+class _RefusedJSON(ValueError):
+    """Text that parsers read differently or that JSON has no value for (see `_load_json`)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _RefusedJSON(f"duplicate key {clean_message(key[:64])!r} in one object")
+            seen.add(key)
+    return obj
+
+
+def _no_constant(token: str) -> Any:
+    raise _RefusedJSON(f"{token} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _RefusedJSON("a number beyond the range of a double")
+    return value
+
+
+def _load_json(content: bytes) -> Any:
+    """The answer parsed strictly, before any validation: a key twice in one object is refused
+    (parsers disagree on which one counts: `{"allowed": false, "allowed": true}` is a denial to
+    some and an allow to Python's), and so are `NaN`, `Infinity` and numbers that overflow to
+    infinity (`1e999`), which no JSON value is and which free-form fields would otherwise keep."""
+    return json.loads(
+        content, object_pairs_hook=_unique_keys, parse_constant=_no_constant, parse_float=_finite
+    )
+
+
+def _redirect_error(p: _Prepared, response: httpx.Response) -> RedirectError:
+    """The error of a 3xx answer, naming only the host of its `Location` (resolved against the
+    request), whose path or query may carry secrets."""
+    location = response.headers.get("location")
+    host = None
+    if location:
+        try:
+            host = urlsplit(urljoin(p.url, location)).netloc.rpartition("@")[2][:255] or None
+        except ValueError:
+            host = None
+    where = f"Location host {clean_message(host)!r}" if host else "no Location"
+    return RedirectError(
+        "INVALID_RESPONSE",
+        f"{p.method} {p.path}: the gateway answered with a redirect (HTTP {response.status_code}, "
+        f"{where}), which is not followed",
+        details={"location_host": host} if host else None,
+        status=response.status_code,
+        request_id=response.headers.get("x-request-id"),
+    )
 
 
 def _validate(
@@ -758,6 +838,7 @@ class SyncAPIClient(_BaseClient):
                 p.method, p.url, content=p.content, params=p.params, headers=p.headers, timeout=p.timeout
             ),
             stream=True,
+            follow_redirects=False,  # also when the caller's own http_client follows redirects
         )
         try:
             if time.monotonic() > deadline:
@@ -874,6 +955,7 @@ class AsyncAPIClient(_BaseClient):
                 p.method, p.url, content=p.content, params=p.params, headers=p.headers, timeout=p.timeout
             ),
             stream=True,
+            follow_redirects=False,  # also when the caller's own http_client follows redirects
         )
         try:
             if self._declared_too_large(response):
