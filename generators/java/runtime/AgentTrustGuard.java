@@ -3,6 +3,7 @@ package id.agenttrust.sdk;
 import id.agenttrust.sdk.exceptions.AgentTrustException;
 import id.agenttrust.sdk.exceptions.ElevationRequiredException;
 import id.agenttrust.sdk.exceptions.NetworkException;
+import id.agenttrust.sdk.identity.AgentCredentials;
 import id.agenttrust.sdk.internal.Breaker;
 import id.agenttrust.sdk.internal.Digest;
 import id.agenttrust.sdk.internal.Facts;
@@ -52,6 +53,7 @@ public final class AgentTrustGuard implements AutoCloseable {
   private final Duration approvalTimeout;
   private final Duration pollInitial;
   private final Duration pollMax;
+  private final AgentCredentials credentials;
 
   /**
    * A guard with the defaults: blocks on deny, fails closed, sends no inputs, the spec's breaker
@@ -81,6 +83,10 @@ public final class AgentTrustGuard implements AutoCloseable {
     this.approvalTimeout = b.approvalTimeout;
     this.pollInitial = b.pollInitial;
     this.pollMax = b.pollMax;
+    if (b.credentials != null && !b.credentials.getAgentId().equals(b.agentId)) {
+      throw Facts.validation("credentials", "the guard's credentials are another agent's (" + b.credentials.getAgentId() + ")");
+    }
+    this.credentials = b.credentials;
     // Telemetry is best-effort: a failed batch is dropped, not retried by the client.
     AgentTrustClient sender = client.toBuilder().maxRetries(0).build();
     String agent = agentId;
@@ -266,7 +272,7 @@ public final class AgentTrustGuard implements AutoCloseable {
     if (logInputs && summary != null && !summary.isEmpty()) req.toolInputSummary(truncate(summary, Facts.LIMIT_SUMMARY));
     ActionCheckResult res;
     try {
-      res = client.actions().check(req.build());
+      res = credentials == null ? client.actions().check(req.build()) : client.actions().check(req.build(), credentials);
     } catch (AgentTrustException e) {
       if (!isUnavailability(e)) {
         if (breaker != null) breaker.onSuccess();
@@ -505,6 +511,7 @@ public final class AgentTrustGuard implements AutoCloseable {
     private Duration approvalTimeout = Duration.ofMinutes(10);
     private Duration pollInitial = Duration.ofSeconds(1);
     private Duration pollMax = Duration.ofSeconds(10);
+    private AgentCredentials credentials;
 
     private Builder(AgentTrustClient client, String agentId) {
       this.client = client;
@@ -633,6 +640,19 @@ public final class AgentTrustGuard implements AutoCloseable {
       this.approvalTimeout = timeout;
       this.pollInitial = pollInitial;
       this.pollMax = pollMax;
+      return this;
+    }
+
+    /**
+     * The agent's credentials: every check carries its WIMSE bearer and a DPoP proof (what an
+     * organization requiring sender-constrained tokens needs); a check refused with 401 is
+     * retried once with a new token.
+     *
+     * @param credentials the guard's agent's credentials, or null for none
+     * @return this builder
+     */
+    public Builder credentials(AgentCredentials credentials) {
+      this.credentials = credentials;
       return this;
     }
 

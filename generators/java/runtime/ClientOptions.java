@@ -1,6 +1,8 @@
 package id.agenttrust.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import id.agenttrust.sdk.identity.KeyStore;
+import id.agenttrust.sdk.identity.MemoryKeyStore;
 import id.agenttrust.sdk.internal.Facts;
 import id.agenttrust.sdk.internal.Json;
 import java.io.IOException;
@@ -37,6 +39,7 @@ public final class ClientOptions {
   private final Map<String, String> headers;
   private final boolean tokenCache;
   private final HttpClient httpClient;
+  private final KeyStore keyStore;
 
   private ClientOptions(Builder<?> b) {
     this.baseUrl = b.baseUrl;
@@ -50,6 +53,7 @@ public final class ClientOptions {
     this.headers = Map.copyOf(b.headers);
     this.tokenCache = b.tokenCache;
     this.httpClient = b.httpClient;
+    this.keyStore = b.keyStore != null ? b.keyStore : new MemoryKeyStore();
   }
 
   /**
@@ -143,6 +147,17 @@ public final class ClientOptions {
   }
 
   /**
+   * Where the client keeps its agents' key pairs: {@code agents().create} without a public key
+   * puts the pair it generates there, proofs of possession and DPoP proofs read it. By default a
+   * new {@link MemoryKeyStore} per client.
+   *
+   * @return the key store
+   */
+  public KeyStore getKeyStore() {
+    return keyStore;
+  }
+
+  /**
    * The base URL of a split deployment's service ({@code auth}, {@code audit}): the one set, else
    * the gateway's base URL with the spec's port substitution, else the gateway's base URL.
    *
@@ -198,6 +213,7 @@ public final class ClientOptions {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private boolean tokenCache = true;
     private HttpClient httpClient;
+    private KeyStore keyStore;
 
     /** Creates a builder with the spec's defaults. */
     protected Builder() {}
@@ -343,6 +359,17 @@ public final class ClientOptions {
      */
     public B httpClient(HttpClient httpClient) {
       this.httpClient = httpClient;
+      return self();
+    }
+
+    /**
+     * Where the client keeps its agents' key pairs (default: a new {@link MemoryKeyStore}).
+     *
+     * @param keyStore the store
+     * @return this builder
+     */
+    public B keyStore(KeyStore keyStore) {
+      this.keyStore = keyStore;
       return self();
     }
 

@@ -60,6 +60,32 @@ export function paramsType(op: Operation): ObjectType {
   };
 }
 
+const CREDENTIALS = 'id.agenttrust.sdk.identity.AgentCredentials';
+const KEY_PAIR = 'id.agenttrust.sdk.identity.AgentKeyPair';
+
+/**
+ * Operations that take an agent's credentials per call (WIMSE bearer + DPoP proof). The model
+ * does not carry the spec's security alternatives (`wimseBearer` + `dpop` on checkAction), so the
+ * Java emitter names the one operation the spec documents them on.
+ */
+const CREDENTIAL_OPERATIONS = new Set(['checkAction']);
+
+/**
+ * Issue 12: an operation whose body takes an agent's `public_key` and whose answer has an `id`
+ * (agents.create) generates an Ed25519 pair when the caller gives no key, sends the public PEM and
+ * keeps the pair in the client's key store under the answer's id.
+ */
+function keyGeneration(ctx: JavaCtx, s: JavaShape): { field: Property; id: Property } | undefined {
+  const field = s.bodyObj?.properties.find((p) => p.name.wire === 'public_key');
+  if (!field || !s.answer || s.answer.kind !== 'ref' || s.op.rpc || s.op.sdk.cache) return undefined;
+  const answer = named(ctx, s.answer.name);
+  const id =
+    answer.kind === 'object'
+      ? answer.properties.find((p) => p.name.wire === 'id' && p.required && !p.nullable)
+      : undefined;
+  return id ? { field, id } : undefined;
+}
+
 /** The answer the method returns: the 2xx body, or its `x-sdk-unwrap` member. */
 export function answerType(ctx: JavaCtx, op: Operation): TypeRef | undefined {
   const t = op.response.type;
@@ -136,7 +162,9 @@ function coreMethod(ctx: JavaCtx, s: JavaShape): string {
     s.bodyType && `${s.bodyType} body`,
     s.params && `${s.params} params`,
     op.sdk.cache?.kind === 'store' && 'boolean useCache',
+    CREDENTIAL_OPERATIONS.has(op.id) && `${CREDENTIALS} credentials`,
   ].filter(Boolean);
+  const keys = keyGeneration(ctx, s);
   let path = quote(op.path);
   for (const a of s.path)
     path = path.replace(
@@ -157,6 +185,7 @@ function coreMethod(ctx: JavaCtx, s: JavaShape): string {
   const pt = s.params ? paramsType(op) : undefined;
   const statements: string[] = [];
   statements.push(`Operation op = ${opChain.join('')};`);
+  if (CREDENTIAL_OPERATIONS.has(op.id)) statements.push('op.credentials(credentials);');
   for (const a of headerArgs) {
     if (a.param.required)
       statements.push(`Operation.segment(${quote(op.id)}, ${quote(a.param.name.wire)}, ${a.java});`);
@@ -187,7 +216,16 @@ function coreMethod(ctx: JavaCtx, s: JavaShape): string {
         if (body == null) {
             throw Facts.validation("body", ${quote(`${op.id}: the request body is required`)});
         }
-        JsonNode json = body.toJson();${fill}
+        ${[
+          keys &&
+            code`
+              ${KEY_PAIR} generated = null;
+              if (${getterExpr(keys.field, 'body')} == null) {
+                  generated = ${KEY_PAIR}.generate();
+                  body = body.toBuilder().${memberName(keys.field.name)}(generated.publicKeyPem()).build();
+              }`,
+          `JsonNode json = body.toJson();${fill}`,
+        ].filter(Boolean)}
         op.body(json);`);
     else
       statements.push(code`
@@ -234,6 +272,13 @@ function coreMethod(ctx: JavaCtx, s: JavaShape): string {
           t.cache().evict(${quote(cache.field)}, evicted);
       }
       return ${s.answer ? 'out' : 'null'};`);
+  } else if (keys) {
+    statements.push(code`
+      ${s.result} out = t.call(op, ${dec});
+      if (generated != null) {
+          t.options().getKeyStore().put(${getterExpr(keys.id, 'out')}, generated);
+      }
+      return out;`);
   } else {
     statements.push(s.answer ? `return t.call(op, ${dec});` : `t.call(op, ${dec});\nreturn null;`);
   }
@@ -383,7 +428,23 @@ function publicMethods(ctx: JavaCtx, s: JavaShape): string[] {
     });
     sig.core = [...sig.core, 'true'];
   }
-  for (const sig of [...sigs, ...withCache]) {
+  const withCredentials: Sig[] = [];
+  for (const sig of CREDENTIAL_OPERATIONS.has(op.id) ? [...sigs, ...withCache] : []) {
+    withCredentials.push({
+      ...sig,
+      decl: [
+        ...sig.decl,
+        {
+          java: 'credentials',
+          type: CREDENTIALS,
+          doc: "the agent's credentials: the call carries its WIMSE bearer and a DPoP proof, and a 401 is retried once with a new token",
+        },
+      ],
+      core: [...sig.core, 'credentials'],
+    });
+    sig.core = [...sig.core, 'null'];
+  }
+  for (const sig of [...sigs, ...withCache, ...withCredentials]) {
     const decl = sig.decl.map((d) => `${d.type} ${d.java}`).join(', ');
     const docs = sig.decl.map((d) => `@param ${d.java} ${d.doc}`);
     const call = `${s.name}Call(${sig.core.join(', ')})`;
@@ -430,6 +491,65 @@ function holders(ctx: JavaCtx, ops: Operation[]): string[] {
   );
 }
 
+/**
+ * Issue 12: an operation whose body takes a `proof` and whose resource has a challenge (an
+ * operation answering a `nonce` for one path id) gets `<name>WithProof(agentId, ProofOptions)`:
+ * challenge, the agent's signature, the call with the proof.
+ */
+function proofMethods(ctx: JavaCtx, ops: Operation[]): string[] {
+  const challenge = ops.find((o) => {
+    const t = o.response.type;
+    const obj = t?.kind === 'ref' ? named(ctx, t.name) : undefined;
+    return (
+      o.pathParams.length === 1 &&
+      obj?.kind === 'object' &&
+      obj.properties.some((p) => p.name.wire === 'nonce')
+    );
+  });
+  if (!challenge) return [];
+  return ops.flatMap((op) => {
+    const s = javaShape(ctx, op);
+    if (!s.bodyObj?.properties.some((p) => p.name.wire === 'proof') || s.flatten.length > 0 || op.rpc)
+      return [];
+    const name = `${s.name}WithProof`;
+    const doc = (async: boolean, opts: boolean) =>
+      javadoc(
+        `${op.summary ?? op.id}, with proof of possession: asks a challenge (${challenge.id}), signs the spec's message with the agent's key from the key store, and sends the proof.${async ? " Async: runs on the SDK's daemon executor." : ''}`,
+        [
+          '@param agentId the agent, whose key pair the key store holds',
+          ...(opts
+            ? [
+                '@param options the audience, lifetime, service name, environment and key store (null: defaults)',
+              ]
+            : []),
+          async ? "@return the answer's future" : '@return the answer',
+          ...(async
+            ? []
+            : [
+                '@throws id.agenttrust.sdk.exceptions.AgentTrustException when a call fails; VALIDATION_ERROR naming the agent when the key store has no key for it',
+              ]),
+        ],
+      );
+    return [
+      code`
+        ${doc(false, false)}
+        public ${s.result} ${name}(String agentId) {
+            return ${name}(agentId, null);
+        }`,
+      code`
+        ${doc(false, true)}
+        public ${s.result} ${name}(String agentId, id.agenttrust.sdk.identity.ProofOptions options) {
+            return id.agenttrust.sdk.internal.ProofOfPossession.issue(t, agentId, options, this::${memberName(challenge.name)}, this::${s.name});
+        }`,
+      code`
+        ${doc(true, true)}
+        public CompletableFuture<${s.result}> ${name}Async(String agentId, id.agenttrust.sdk.identity.ProofOptions options) {
+            return t.async(() -> ${name}(agentId, options));
+        }`,
+    ];
+  });
+}
+
 export function resourceFile(ctx: JavaCtx, r: Resource): string {
   const ops = r.operations.map((id) => ctx.model.operations.find((o) => o.id === id)!);
   const name = apiClass(r);
@@ -452,6 +572,7 @@ export function resourceFile(ctx: JavaCtx, r: Resource): string {
             .join('\n'),
           holderNames(ctx, ops),
         )}
+        ${proofMethods(ctx, ops).map((m) => `\n${m}`)}
     }
   `;
 }
@@ -498,7 +619,7 @@ export function clientFile(ctx: JavaCtx): string {
                 .retryDelay(options.getRetryInitialDelay(), options.getRetryMaxDelay())
                 .maxResponseBytes(options.getMaxResponseBytes()).tokenCache(options.isTokenCache());
             options.getApiKey().ifPresent(b::apiKey);
-            b.httpClient(transport.httpClient());
+            b.httpClient(transport.httpClient()).keyStore(options.getKeyStore());
             options.getHeaders().forEach(b::header);
             ${model.facts.defaults.services.map((s) => `b.serviceUrl(${quote(s.name)}, options.serviceUrl(${quote(s.name)}));`)}
             return b;

@@ -204,10 +204,21 @@ public final class Transport {
       throw Facts.validation("url", op.id + ": cannot build the URL");
     }
     String idempotencyKey = "POST".equals(op.method) ? UUID.randomUUID().toString() : null;
+    boolean renewed = false;
     for (int attempt = 0; ; attempt++) {
-      Attempt r = attempt(op, uri, body, idempotencyKey);
+      // A fresh DPoP proof per attempt: the gateway refuses a jti it has seen.
+      Map<String, String> auth =
+          op.credentials == null ? Map.of() : op.credentials.headers(op.method, options.serviceUrl(op.service) + op.path);
+      Attempt r = attempt(op, uri, body, idempotencyKey, auth);
       if (r.failure == null && r.answer.status >= 200 && r.answer.status < 300) return r.answer;
-      AgentTrustException failure = r.failure != null ? r.failure : errorOf(r.answer);
+      if (r.failure == null && r.answer.status == 401 && op.credentials != null && !renewed) {
+        // A token revoked or expired before the credentials expected: once more with a new one.
+        renewed = true;
+        op.credentials.invalidate(auth);
+        attempt--;
+        continue;
+      }
+      AgentTrustException failure = r.failure != null ? r.failure : errorOf(r.answer, auth);
       if (!r.retryable || attempt >= options.getMaxRetries()) throw failure;
       long wait = r.retryAfterMs >= 0 ? r.retryAfterMs : backoff(attempt);
       try {
@@ -226,7 +237,7 @@ public final class Transport {
     long retryAfterMs = -1;
   }
 
-  private Attempt attempt(Operation op, URI uri, byte[] body, String idempotencyKey) {
+  private Attempt attempt(Operation op, URI uri, byte[] body, String idempotencyKey, Map<String, String> auth) {
     Duration timeout = options.getTimeout();
     HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout);
     for (Map.Entry<String, String> h : options.getHeaders().entrySet()) rb.setHeader(h.getKey(), h.getValue());
@@ -236,6 +247,7 @@ public final class Transport {
     if (idempotencyKey != null) rb.setHeader("Idempotency-Key", idempotencyKey);
     for (Map.Entry<String, String> h : op.headers.entrySet()) rb.setHeader(h.getKey(), h.getValue());
     if (!op.noAuth && options.getApiKey().isPresent()) rb.setHeader("X-API-Key", options.getApiKey().get());
+    for (Map.Entry<String, String> h : auth.entrySet()) rb.setHeader(h.getKey(), h.getValue());
     rb.method(
         op.method,
         body != null ? HttpRequest.BodyPublishers.ofByteArray(body) : HttpRequest.BodyPublishers.noBody());
@@ -344,7 +356,7 @@ public final class Transport {
    * @param headerRequestId the X-Request-Id header, or null
    * @return the typed exception
    */
-  private AgentTrustException errorOf(int status, byte[] body, String headerRequestId) {
+  private AgentTrustException errorOf(int status, byte[] body, String headerRequestId, Map<String, String> auth) {
     String code = null;
     String message = null;
     Map<String, Object> details = null;
@@ -371,11 +383,21 @@ public final class Transport {
     }
     if (code == null) code = Facts.codeForStatus(status);
     if (message == null || message.isEmpty()) message = "gateway answered HTTP " + status;
-    return Facts.error(code, scrub(message), status, details, requestId);
+    return Facts.error(code, scrub(scrubAuth(message, auth)), status, details, requestId);
   }
 
-  private AgentTrustException errorOf(Answer a) {
-    return errorOf(a.status, a.body, a.requestId);
+  private AgentTrustException errorOf(Answer a, Map<String, String> auth) {
+    return errorOf(a.status, a.body, a.requestId, auth);
+  }
+
+  /** A gateway that echoes the request must not put the agent's token or proof in an error. */
+  private static String scrubAuth(String text, Map<String, String> auth) {
+    String out = text;
+    for (String v : auth.values()) {
+      String secret = v.startsWith("Bearer ") ? v.substring(7) : v;
+      if (secret.length() >= 8) out = out.replace(secret, "[redacted]");
+    }
+    return out;
   }
 
   private JsonNode answerOf(Operation op, Answer a) {

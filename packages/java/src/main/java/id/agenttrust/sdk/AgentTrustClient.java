@@ -107,7 +107,7 @@ public final class AgentTrustClient {
       .retryDelay(options.getRetryInitialDelay(), options.getRetryMaxDelay())
       .maxResponseBytes(options.getMaxResponseBytes()).tokenCache(options.isTokenCache());
     options.getApiKey().ifPresent(b::apiKey);
-    b.httpClient(transport.httpClient());
+    b.httpClient(transport.httpClient()).keyStore(options.getKeyStore());
     options.getHeaders().forEach(b::header);
     b.serviceUrl("auth", options.serviceUrl("auth"));
     b.serviceUrl("audit", options.serviceUrl("audit"));

@@ -2,6 +2,8 @@
 package id.agenttrust.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import id.agenttrust.sdk.identity.KeyStore;
+import id.agenttrust.sdk.identity.MemoryKeyStore;
 import id.agenttrust.sdk.internal.Facts;
 import id.agenttrust.sdk.internal.Json;
 import java.io.IOException;
@@ -38,6 +40,7 @@ public final class ClientOptions {
   private final Map<String, String> headers;
   private final boolean tokenCache;
   private final HttpClient httpClient;
+  private final KeyStore keyStore;
 
   private ClientOptions(Builder<?> b) {
     this.baseUrl = b.baseUrl;
@@ -51,6 +54,7 @@ public final class ClientOptions {
     this.headers = Map.copyOf(b.headers);
     this.tokenCache = b.tokenCache;
     this.httpClient = b.httpClient;
+    this.keyStore = b.keyStore != null ? b.keyStore : new MemoryKeyStore();
   }
 
   /**
@@ -144,6 +148,17 @@ public final class ClientOptions {
   }
 
   /**
+   * Where the client keeps its agents' key pairs: {@code agents().create} without a public key
+   * puts the pair it generates there, proofs of possession and DPoP proofs read it. By default a
+   * new {@link MemoryKeyStore} per client.
+   *
+   * @return the key store
+   */
+  public KeyStore getKeyStore() {
+    return keyStore;
+  }
+
+  /**
    * The base URL of a split deployment's service ({@code auth}, {@code audit}): the one set, else
    * the gateway's base URL with the spec's port substitution, else the gateway's base URL.
    *
@@ -199,6 +214,7 @@ public final class ClientOptions {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private boolean tokenCache = true;
     private HttpClient httpClient;
+    private KeyStore keyStore;
 
     /** Creates a builder with the spec's defaults. */
     protected Builder() {}
@@ -344,6 +360,17 @@ public final class ClientOptions {
      */
     public B httpClient(HttpClient httpClient) {
       this.httpClient = httpClient;
+      return self();
+    }
+
+    /**
+     * Where the client keeps its agents' key pairs (default: a new {@link MemoryKeyStore}).
+     *
+     * @param keyStore the store
+     * @return this builder
+     */
+    public B keyStore(KeyStore keyStore) {
+      this.keyStore = keyStore;
       return self();
     }
 

@@ -2,6 +2,7 @@
 package id.agenttrust.sdk.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import id.agenttrust.sdk.identity.AgentCredentials;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ public final class Operation {
   boolean rpcCounter;
   long rpcId;
   boolean rpcRaise;
+  AgentCredentials credentials;
 
   private Operation(String id, String method, String path) {
     this.id = id;
@@ -106,6 +108,18 @@ public final class Operation {
    */
   public Operation body(JsonNode body) {
     this.body = body;
+    return this;
+  }
+
+  /**
+   * Sends the agent's WIMSE bearer and a fresh DPoP proof with every attempt; a 401 drops the
+   * token and retries once with a new one.
+   *
+   * @param credentials the credentials, or null for none
+   * @return this operation
+   */
+  public Operation credentials(AgentCredentials credentials) {
+    this.credentials = credentials;
     return this;
   }
 

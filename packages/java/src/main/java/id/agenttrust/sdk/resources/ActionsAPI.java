@@ -63,7 +63,7 @@ public final class ActionsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public ActionCheckResult check(id.agenttrust.sdk.models.ActionCheckRequest body) {
-    return checkCall(body);
+    return checkCall(body, null);
   }
 
   /**
@@ -89,8 +89,58 @@ public final class ActionsAPI {
     return t.async(() -> check(body));
   }
 
-  private ActionCheckResult checkCall(id.agenttrust.sdk.models.ActionCheckRequest body) {
+  /**
+   * Check a tool call. #10. Guardian's pre-flight decision for one tool call. A decision is
+   * always a 200: denial is {@code allowed: false} with a {@code reason}; a destructive or admin
+   * call without a granted approval is {@code elevation_required: true} with a pending {@code
+   * approval_id}. When {@code action_effect} is omitted, Guardian classifies the action name.
+   * The SDK's {@code tool_name} and {@code tool_input_summary} travel as {@code action_name} and
+   * {@code action_input_summary}, with {@code action_source: "api"}. Python and TypeScript
+   * always send {@code session_id} and {@code action_input_summary} ({@code ""} when empty),
+   * Java always sends the summary, Go and Rust omit empty ones; the gateway accepts all of
+   * these. Our SDKs send each only when it has a value (the Go and Rust form): an empty key says
+   * nothing, and the Guard sends no summary at all unless the user opts in. With agent
+   * credentials attached, the call also carries {@code Authorization: Bearer &lt;WIMSE JWT&gt;}
+   * and a {@code DPoP} proof (htm {@code POST}, htu = base URL + this path); with the
+   * organization's proof-of-possession flags on, a missing, forged or replayed proof is a 401.
+   * Calls POST /api/v1/agenttrust/check (checkAction).
+   *
+   * @param body the request body
+   * @param credentials the agent's credentials: the call carries its WIMSE bearer and a DPoP proof, and a 401 is retried once with a new token
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+   */
+  public ActionCheckResult check(id.agenttrust.sdk.models.ActionCheckRequest body, id.agenttrust.sdk.identity.AgentCredentials credentials) {
+    return checkCall(body, credentials);
+  }
+
+  /**
+   * Check a tool call. #10. Guardian's pre-flight decision for one tool call. A decision is
+   * always a 200: denial is {@code allowed: false} with a {@code reason}; a destructive or admin
+   * call without a granted approval is {@code elevation_required: true} with a pending {@code
+   * approval_id}. When {@code action_effect} is omitted, Guardian classifies the action name.
+   * The SDK's {@code tool_name} and {@code tool_input_summary} travel as {@code action_name} and
+   * {@code action_input_summary}, with {@code action_source: "api"}. Python and TypeScript
+   * always send {@code session_id} and {@code action_input_summary} ({@code ""} when empty),
+   * Java always sends the summary, Go and Rust omit empty ones; the gateway accepts all of
+   * these. Our SDKs send each only when it has a value (the Go and Rust form): an empty key says
+   * nothing, and the Guard sends no summary at all unless the user opts in. With agent
+   * credentials attached, the call also carries {@code Authorization: Bearer &lt;WIMSE JWT&gt;}
+   * and a {@code DPoP} proof (htm {@code POST}, htu = base URL + this path); with the
+   * organization's proof-of-possession flags on, a missing, forged or replayed proof is a 401.
+   * Async: runs on the SDK's daemon executor. Calls POST /api/v1/agenttrust/check (checkAction).
+   *
+   * @param body the request body
+   * @param credentials the agent's credentials: the call carries its WIMSE bearer and a DPoP proof, and a 401 is retried once with a new token
+   * @return the answer's future; it fails with the call's AgentTrustException
+   */
+  public CompletableFuture<ActionCheckResult> checkAsync(id.agenttrust.sdk.models.ActionCheckRequest body, id.agenttrust.sdk.identity.AgentCredentials credentials) {
+    return t.async(() -> check(body, credentials));
+  }
+
+  private ActionCheckResult checkCall(id.agenttrust.sdk.models.ActionCheckRequest body, id.agenttrust.sdk.identity.AgentCredentials credentials) {
     Operation op = Operation.of("checkAction", "POST", "/api/v1/agenttrust/check").service("auth");
+    op.credentials(credentials);
     if (body == null) {
       throw Facts.validation("body", "checkAction: the request body is required");
     }

@@ -153,9 +153,18 @@ public final class AgentsAPI {
     if (body == null) {
       throw Facts.validation("body", "createAgent: the request body is required");
     }
+    id.agenttrust.sdk.identity.AgentKeyPair generated = null;
+    if (body.getPublicKey().orElse(null) == null) {
+      generated = id.agenttrust.sdk.identity.AgentKeyPair.generate();
+      body = body.toBuilder().publicKey(generated.publicKeyPem()).build();
+    }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> Agent.fromJson(n, p));
+    Agent out = t.call(op, (n, p) -> Agent.fromJson(n, p));
+    if (generated != null) {
+      t.options().getKeyStore().put(out.getId(), generated);
+    }
+    return out;
   }
 
   /**

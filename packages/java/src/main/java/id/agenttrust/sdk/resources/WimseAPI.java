@@ -218,4 +218,44 @@ public final class WimseAPI {
     op.body(json);
     return t.call(op, (n, p) -> WimseVerification.fromJson(n, p));
   }
+
+  /**
+   * Issue a WIMSE workload token, with proof of possession: asks a challenge
+   * (createAgentChallenge), signs the spec's message with the agent's key from the key store,
+   * and sends the proof.
+   *
+   * @param agentId the agent, whose key pair the key store holds
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when a call fails; VALIDATION_ERROR naming the agent when the key store has no key for it
+   */
+  public WimseToken issueTokenWithProof(String agentId) {
+    return issueTokenWithProof(agentId, null);
+  }
+
+  /**
+   * Issue a WIMSE workload token, with proof of possession: asks a challenge
+   * (createAgentChallenge), signs the spec's message with the agent's key from the key store,
+   * and sends the proof.
+   *
+   * @param agentId the agent, whose key pair the key store holds
+   * @param options the audience, lifetime, service name, environment and key store (null: defaults)
+   * @return the answer
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException when a call fails; VALIDATION_ERROR naming the agent when the key store has no key for it
+   */
+  public WimseToken issueTokenWithProof(String agentId, id.agenttrust.sdk.identity.ProofOptions options) {
+    return id.agenttrust.sdk.internal.ProofOfPossession.issue(t, agentId, options, this::challenge, this::issueToken);
+  }
+
+  /**
+   * Issue a WIMSE workload token, with proof of possession: asks a challenge
+   * (createAgentChallenge), signs the spec's message with the agent's key from the key store,
+   * and sends the proof. Async: runs on the SDK's daemon executor.
+   *
+   * @param agentId the agent, whose key pair the key store holds
+   * @param options the audience, lifetime, service name, environment and key store (null: defaults)
+   * @return the answer's future
+   */
+  public CompletableFuture<WimseToken> issueTokenWithProofAsync(String agentId, id.agenttrust.sdk.identity.ProofOptions options) {
+    return t.async(() -> issueTokenWithProof(agentId, options));
+  }
 }

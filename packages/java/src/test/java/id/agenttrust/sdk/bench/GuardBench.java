@@ -3,6 +3,9 @@ package id.agenttrust.sdk.bench;
 import id.agenttrust.sdk.AgentTrustClient;
 import id.agenttrust.sdk.AgentTrustGuard;
 import id.agenttrust.sdk.MockGateway;
+import id.agenttrust.sdk.identity.AgentCredentials;
+import id.agenttrust.sdk.identity.AgentKeyPair;
+import id.agenttrust.sdk.identity.DPoP;
 import id.agenttrust.sdk.internal.Facts;
 import id.agenttrust.sdk.models.Agent;
 import id.agenttrust.sdk.models.CreateAgentRequest;
@@ -17,8 +20,8 @@ import java.util.UUID;
 
 /**
  * {@code guard.check} latency as a ratio to a raw {@link HttpClient} POST of the same check to the
- * same loopback mock gateway (the same headers and body; calls alternate, medians compared), and the cost
- * of {@code guard.report} per call. Run by the package's {@code bench} script.
+ * same loopback mock gateway (the same headers and body; calls alternate, medians compared), the cost
+ * of agent credentials on a check (DPoP), and the cost of {@code guard.report} per call. Run by the package's {@code bench} script.
  */
 public final class GuardBench {
   private static final int WARMUP = 3000;
@@ -85,6 +88,7 @@ public final class GuardBench {
           "guard.check: %.1f us/call, raw HttpClient POST: %.1f us/call, ratio %.3f (target <= 1.1; medians of %d alternating pairs)%n",
           ms, md, ms / md, CALLS);
     }
+    dpop(client, agent);
     int n = 200_000;
     try (AgentTrustGuard guard =
         AgentTrustGuard.builder(client, agent.getId()).telemetry(1000, 2 * n, Duration.ofSeconds(5)).build()) {
@@ -99,6 +103,48 @@ public final class GuardBench {
           per, n, guard.getSentReports(), guard.getDroppedReports());
     }
     System.exit(0);
+  }
+
+  /**
+   * What a check pays for agent credentials (issue 12): a guard with credentials against one
+   * without, alternating, on the same client (org flags off: the gateway still verifies every
+   * proof sent); and minting one DPoP proof alone.
+   */
+  private static void dpop(AgentTrustClient client, Agent agent) {
+    int calls = CALLS / 2;
+    AgentCredentials creds = new AgentCredentials(client, agent.getId());
+    try (AgentTrustGuard plain = AgentTrustGuard.builder(client, agent.getId()).build();
+        AgentTrustGuard bound = AgentTrustGuard.builder(client, agent.getId()).credentials(creds).build()) {
+      Runnable without = () -> plain.check("web_search", "", "read");
+      Runnable with = () -> bound.check("web_search", "", "read");
+      for (int i = 0; i < WARMUP / 3; i++) {
+        with.run();
+        without.run();
+      }
+      double[] w = new double[calls];
+      double[] o = new double[calls];
+      for (int i = 0; i < calls; i++) {
+        if (i % 2 == 0) {
+          o[i] = micros(without);
+          w[i] = micros(with);
+        } else {
+          w[i] = micros(with);
+          o[i] = micros(without);
+        }
+      }
+      double mw = median(w);
+      double mo = median(o);
+      System.out.printf(
+          "guard.check with credentials (WIMSE bearer + DPoP proof): %.1f us/call, without: %.1f us/call, ratio %.3f (medians of %d alternating pairs)%n",
+          mw, mo, mw / mo, calls);
+    }
+    AgentKeyPair key = client.options().getKeyStore().get(agent.getId()).orElseThrow();
+    String token = creds.token();
+    String url = client.options().serviceUrl("auth") + "/api/v1/agenttrust/check";
+    for (int i = 0; i < WARMUP; i++) DPoP.mint(key, "POST", url, token);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < CALLS; i++) DPoP.mint(key, "POST", url, token);
+    System.out.printf("DPoP.mint: %.1f us/proof%n", (System.nanoTime() - t0) / 1000.0 / CALLS);
   }
 
   private static double micros(Runnable call) {

@@ -7,6 +7,9 @@ import id.agenttrust.sdk.AgentTrustClient;
 import id.agenttrust.sdk.AgentTrustGuard;
 import id.agenttrust.sdk.GuardedFunction;
 import id.agenttrust.sdk.exceptions.AgentTrustException;
+import id.agenttrust.sdk.identity.AgentCredentials;
+import id.agenttrust.sdk.identity.AgentKeyPair;
+import id.agenttrust.sdk.identity.ProofOptions;
 import id.agenttrust.sdk.internal.Digest;
 import id.agenttrust.sdk.internal.Json;
 import java.io.BufferedReader;
@@ -16,7 +19,9 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,6 +30,7 @@ import java.util.Map;
  */
 public final class Driver {
   private final Map<String, AgentTrustClient> clients = new HashMap<>();
+  private final Map<String, AgentCredentials> credentials = new HashMap<>();
   private AgentTrustGuard guard;
   private AgentTrustClient guardClient;
   private ObjectNode guardRequest;
@@ -113,6 +119,8 @@ public final class Driver {
         }
       case "guard":
         return guard(req);
+      case "identity":
+        return identity(req);
       case "vector":
         return vector(req);
       case "reset":
@@ -137,6 +145,53 @@ public final class Driver {
     return c;
   }
 
+  /** The client's credentials for an agent, made on first use and kept until reset. */
+  private AgentCredentials credentials(JsonNode settings, String agentId, JsonNode audience) {
+    String key = Json.write(settings) + "\u0000" + agentId;
+    AgentCredentials c = credentials.get(key);
+    if (c != null) return c;
+    ProofOptions.Builder o = ProofOptions.builder();
+    if (audience != null && !audience.isNull()) o.audience(strings(audience));
+    c = new AgentCredentials(client(settings), agentId, o.build());
+    credentials.put(key, c);
+    return c;
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  private Object identity(ObjectNode req) {
+    String agentId = req.path("agent_id").asText();
+    AgentTrustClient c = client(req.get("client"));
+    switch (req.path("action").asText()) {
+      case "issue_with_proof":
+        {
+          ProofOptions.Builder o = ProofOptions.builder();
+          if (req.hasNonNull("audience")) o.audience(strings(req.get("audience")));
+          if (req.hasNonNull("ttl_seconds")) o.ttlSeconds(req.get("ttl_seconds").asLong());
+          return c.wimse().issueTokenWithProof(agentId, o.build()).toJson();
+        }
+      case "headers":
+        {
+          Map<String, String> h =
+              credentials(req.get("client"), agentId, req.get("audience"))
+                  .headers(req.path("htm").asText(), req.path("htu").asText());
+          return Map.of("authorization", h.get("Authorization"), "dpop", h.get("DPoP"));
+        }
+      case "public_key":
+        {
+          Map<String, Object> out = new HashMap<>();
+          out.put("public_key", c.options().getKeyStore().get(agentId).map(AgentKeyPair::publicKeyPem).orElse(null));
+          return out;
+        }
+      default:
+        throw new IllegalStateException("unknown identity action " + req.path("action").asText());
+    }
+  }
+
   private AgentTrustGuard.Builder build(AgentTrustClient c, ObjectNode req, String sessionId) {
     JsonNode o = req.path("options");
     AgentTrustGuard.Builder b = AgentTrustGuard.builder(c, req.path("agent_id").asText());
@@ -145,6 +200,7 @@ public final class Driver {
     if (o.has("block_on_deny")) b.blockOnDeny(o.get("block_on_deny").asBoolean());
     if (o.has("fail_open")) b.failOpen(o.get("fail_open").asBoolean());
     if (o.has("log_inputs")) b.logInputs(o.get("log_inputs").asBoolean());
+    if (o.path("credentials").asBoolean()) b.credentials(credentials(req.get("client"), req.path("agent_id").asText(), null));
     JsonNode br = o.get("breaker");
     if (br != null && !br.isNull()) {
       b.circuitBreaker(
@@ -286,5 +342,6 @@ public final class Driver {
   private void reset() {
     closeGuard();
     clients.clear();
+    credentials.clear();
   }
 }
