@@ -457,9 +457,9 @@ fn dpop_target(htu: &str) -> crate::Result<String> {
     }
 }
 
-/// A proof's unique id: 16 random bytes as hex.
+/// A proof's unique id: a random (version 4) UUID.
 fn new_jti() -> String {
-    crate::transport::new_uuid().replace('-', "")
+    crate::transport::new_uuid()
 }
 
 fn sign_dpop(
