@@ -144,6 +144,10 @@ function cargoToml(model: ApiModel): string {
     serde_json = { version = "1", features = ["float_roundtrip"] }
     serde_json_canonicalizer = "0.4"
     sha2 = "0.10"
+    # Agent identity (Ed25519 keys, proofs): ring is the TLS provider already, base64 one of
+    # reqwest's dependencies, so neither adds to the build.
+    ring = "0.17"
+    base64 = "0.23"
     thiserror = "2"
     httpdate = "1"
     getrandom = "0.2"

@@ -37,6 +37,7 @@ pub(crate) struct Inner {
     pub user_agent: String,
     pub rpc_counter: AtomicU64,
     pub cache: Cache,
+    pub key_store: Arc<dyn crate::KeyStore>,
 }
 
 impl std::fmt::Debug for AgentTrustClient {
@@ -62,6 +63,7 @@ pub struct ClientBuilder {
     retry_delay: Option<(Duration, Duration)>,
     max_response_bytes: Option<u64>,
     headers: Vec<(String, String)>,
+    key_store: Option<Arc<dyn crate::KeyStore>>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -127,6 +129,13 @@ impl ClientBuilder {
     /// A header sent with every request.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Where the client keeps agents' key pairs: those `agents().create` generates, and those
+    /// proofs are signed with (default: a new `MemoryKeyStore`).
+    pub fn key_store(mut self, store: Arc<dyn crate::KeyStore>) -> Self {
+        self.key_store = Some(store);
         self
     }
 
@@ -213,6 +222,9 @@ impl ClientBuilder {
                 ),
                 rpc_counter: AtomicU64::new(0),
                 cache: Cache::default(),
+                key_store: self
+                    .key_store
+                    .unwrap_or_else(|| Arc::new(crate::MemoryKeyStore::new())),
             }),
         })
     }

@@ -223,6 +223,16 @@ pub enum AgentTrustError {
         /// The HTTP status of the answer.
         status: Option<u16>,
     },
+    /// A proof needs the agent's key pair and the key store has none (`VALIDATION_ERROR`,
+    /// `details()["field"]` is `agent_id`): create the agent with this client, or put its key
+    /// pair in the client's key store.
+    #[error("{}", message.full())]
+    KeyNotFound {
+        /// Which agent's key is missing.
+        message: ErrorMessage,
+        /// The agent.
+        agent_id: String,
+    },
     /// Any other error: see `code`.
     #[error("{}", message.full())]
     Api {
@@ -360,6 +370,27 @@ impl AgentTrustError {
         Self::build(ErrorCode::ValidationError, text, None, details, None)
     }
 
+    /// No key pair for `agent_id` in the key store.
+    pub(crate) fn key_not_found(agent_id: &str) -> Self {
+        let mut details = Map::new();
+        details.insert("field".into(), Value::from("agent_id"));
+        details.insert("agent_id".into(), Value::from(agent_id));
+        let text = format!("no key pair for agent {agent_id:?} in the key store (create the agent with this client, or put its key pair in the client's key store)");
+        let message = ErrorMessage {
+            text: escape(&text),
+            info: Box::new(Info {
+                code: ErrorCode::ValidationError,
+                status: None,
+                details,
+                request_id: None,
+            }),
+        };
+        Self::KeyNotFound {
+            message,
+            agent_id: agent_id.to_owned(),
+        }
+    }
+
     /// A request that serde could not encode.
     pub(crate) fn json(op: &str, err: &serde_json::Error) -> Self {
         let message = ErrorMessage {
@@ -389,6 +420,7 @@ impl AgentTrustError {
             | Self::AgentRevoked { message, .. }
             | Self::InternalServer { message, .. }
             | Self::InvalidResponse { message, .. }
+            | Self::KeyNotFound { message, .. }
             | Self::Api { message, .. }
             | Self::Network(NetworkError { message })
             | Self::Json(JsonError { message }) => message,
@@ -410,6 +442,7 @@ impl AgentTrustError {
             | Self::AgentRevoked { message, .. }
             | Self::InternalServer { message, .. }
             | Self::InvalidResponse { message, .. }
+            | Self::KeyNotFound { message, .. }
             | Self::Api { message, .. }
             | Self::Network(NetworkError { message })
             | Self::Json(JsonError { message }) => message,

@@ -33,6 +33,7 @@ mod digest;
 mod error;
 mod generated;
 mod guard;
+mod identity;
 mod nullable;
 mod telemetry;
 mod transport;
@@ -46,6 +47,10 @@ pub use error::{AgentTrustError, ErrorMessage, JsonError, NetworkError};
 pub use generated::facts;
 pub use generated::*;
 pub use guard::{AgentTrustGuard, BreakerState, Decision, GuardBuilder, GuardStats};
+pub use identity::{
+    mint_dpop_proof, sign_proof_of_possession, AgentCredentials, AgentKeyPair, CredentialHeaders,
+    FileKeyStore, KeyStore, MemoryKeyStore, ProofParams,
+};
 pub use nullable::Nullable;
 
 /// The result of every fallible call of this crate.

@@ -64,6 +64,8 @@ pub(crate) struct Call {
     pub service: Option<&'static str>,
     pub unwrap: Option<&'static str>,
     pub rpc: Option<Rpc>,
+    /// The agent credentials each attempt carries (`Authorization` and a fresh `DPoP`).
+    pub credentials: Option<crate::AgentCredentials>,
 }
 
 /// The part of a successful answer a method returns, not yet decoded.
@@ -376,8 +378,32 @@ impl AgentTrustClient {
         }
         let idempotency_key = (method == Method::Post).then(new_uuid);
         let mut attempt = 0u32;
+        let mut renewed = false;
         loop {
-            let outcome = self.attempt(&call, &url, bytes.as_deref(), idempotency_key.as_deref());
+            let signed = match &call.credentials {
+                Some(c) => Some(
+                    c.headers_with_token(method.as_str(), url.as_str())
+                        .map_err(|e| self.scrub(e))?,
+                ),
+                None => None,
+            };
+            let outcome = self.attempt(
+                &call,
+                &url,
+                bytes.as_deref(),
+                idempotency_key.as_deref(),
+                signed.as_ref().map(|(h, _)| h),
+            );
+            // A token revoked or expired early: drop it and send once more with a new one.
+            if let (Outcome::Answer { status: 401, .. }, Some((_, token)), Some(c)) =
+                (&outcome, &signed, &call.credentials)
+            {
+                if !renewed {
+                    renewed = true;
+                    c.invalidate_token(token);
+                    continue;
+                }
+            }
             let (error, retryable, wait) = match outcome {
                 Outcome::Answer {
                     status,
@@ -398,7 +424,11 @@ impl AgentTrustClient {
                 }
                 Outcome::Failed { error, retryable } => (error, retryable, None),
             };
-            let error = self.scrub(error);
+            let error = match &signed {
+                // A gateway that echoes a header must not leak the token or the proof.
+                Some((h, token)) => self.scrub(error).scrub(token).scrub(&h.dpop),
+                None => self.scrub(error),
+            };
             if !retryable || attempt >= inner.max_retries {
                 return Err(error);
             }
@@ -415,6 +445,7 @@ impl AgentTrustClient {
         url: &reqwest::Url,
         body: Option<&[u8]>,
         idempotency_key: Option<&str>,
+        signed: Option<&crate::CredentialHeaders>,
     ) -> Outcome {
         let inner = &self.inner;
         let method = match call.method {
@@ -445,6 +476,11 @@ impl AgentTrustClient {
             if let Some(key) = &inner.api_key {
                 req = req.header("X-API-Key", key.as_str());
             }
+        }
+        if let Some(h) = signed {
+            req = req
+                .header("Authorization", h.authorization.as_str())
+                .header("DPoP", h.dpop.as_str());
         }
         req = match body {
             Some(b) => req

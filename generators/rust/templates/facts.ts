@@ -103,6 +103,21 @@ export function factsFile(model: ApiModel): string {
     /// The most events in one telemetry request.
     pub const MAX_TELEMETRY_BATCH: usize = ${f.limits.telemetryBatch};
 
+    /// The proof-of-possession message: \`{nonce}\`, \`{agent_id}\`, \`{audience}\` (joined by ","), \`{ts}\` (Unix seconds).
+    pub const POP_MESSAGE: &str = ${quote(f.identity.popMessage)};
+    /// Agent credentials renew their token this many milliseconds before it expires.
+    pub const CREDENTIALS_REFRESH_BEFORE_MS: u64 = ${f.identity.refreshBeforeMs};
+    /// The lifetime (ms) assumed for a token whose \`expires_at\` does not parse.
+    pub const CREDENTIALS_FALLBACK_TTL_MS: u64 = ${f.identity.fallbackTtlMs};
+    /// The \`typ\` of a DPoP proof's header.
+    pub const DPOP_TYP: &str = ${quote(f.identity.dpop.typ)};
+    /// The \`alg\` of a DPoP proof's header.
+    pub const DPOP_ALG: &str = ${quote(f.identity.dpop.alg)};
+    /// How old (ms) a DPoP proof's \`iat\` may be when the gateway checks it.
+    pub const DPOP_MAX_AGE_MS: u64 = ${f.identity.dpop.maxAgeMs};
+    /// The OS keychain service name agents' keys are kept under.
+    pub const KEYCHAIN_SERVICE: &str = ${quote(f.identity.keychainService)};
+
     /// The error code an HTTP status implies when the body names none this SDK knows.
     pub fn code_for_status(status: u16) -> crate::ErrorCode {
         match status {

@@ -215,12 +215,26 @@ function methodBody(ctx: RustTypes, s: OpShape, client: string): string {
   const body = declared && declared.properties.length > 0 ? declared : undefined;
   const bodyParams = op.params.filter((p) => p.location === 'body');
   let bodyCode: string[] = [];
+  // Issue 12: an operation whose body takes the agent's `public_key` (agents.create) generates an
+  // Ed25519 key pair when the caller gives none, sends only its public half, and keeps the pair
+  // in the client's key store under the id of the answer (runtime identity.rs).
+  const answerT = op.response.type?.kind === 'ref' ? named(ctx, op.response.type.name) : undefined;
+  const answerProp =
+    op.unwrap && answerT?.kind === 'object'
+      ? answerT.properties.find((p) => p.name.wire === op.unwrap)?.type
+      : op.response.type;
+  const answerObj = answerProp?.kind === 'ref' ? named(ctx, answerProp.name) : undefined;
+  const keyGen =
+    s.restMode === 'body' &&
+    body?.properties.some((p) => p.name.wire === 'public_key') &&
+    answerObj?.kind === 'object' &&
+    answerObj.properties.some((p) => p.name.wire === 'id' && p.required);
   if (body) {
     const mutated =
       op.fixed.length > 0 ||
       body.properties.some((p) => p.generate === 'uuid' || generatedPaths(ctx, p.type, []).length > 0);
     if (s.restMode === 'body')
-      bodyCode.push(`let ${mutated ? 'mut ' : ''}body = crate::transport::to_object(body)?;`);
+      bodyCode.push(`let ${mutated || keyGen ? 'mut ' : ''}body = crate::transport::to_object(body)?;`);
     else if (bodyParams.length === 0 && !mutated) bodyCode.push('let body = serde_json::Map::new();');
     else {
       bodyCode.push('let mut body = serde_json::Map::new();');
@@ -252,6 +266,7 @@ function methodBody(ctx: RustTypes, s: OpShape, client: string): string {
       bodyCode.push(`crate::transport::fill_uuid(&mut body, &[${g.map(quote).join(', ')}]);`);
   }
   if (!body) bodyCode = [];
+  if (keyGen) bodyCode.push('let agent_key = crate::identity::agent_key_for(&mut body)?;');
   const query = op.queryParams.length > 0;
   const headers = op.headerParams.length > 0;
   for (const p of [...op.queryParams, ...op.headerParams]) {
@@ -306,20 +321,26 @@ function methodBody(ctx: RustTypes, s: OpShape, client: string): string {
         service: ${op.service ? `Some(${quote(op.service)})` : 'None'},
         unwrap: ${op.unwrap ? `Some(${quote(op.unwrap)})` : 'None'},
         rpc: ${rpc},
+        credentials: ${client === 'self' ? 'None' : 'self.credentials.cloned()'},
     };
     let answer = ${send};
     ${
-      evict
-        ? s.returns === '()'
-          ? code`
+      keyGen
+        ? code`
+      let out: ${s.returns} = ${finish}?;
+      ${client}.keep_agent_key(&out.id, agent_key)?;
+      Ok(out)`
+        : evict
+          ? s.returns === '()'
+            ? code`
       ${finish}?;
       ${evict}
       Ok(())`
-          : code`
+            : code`
       let out = ${finish}?;
       ${evict}
       Ok(out)`
-        : finish
+          : finish
     }
   `;
 }
@@ -401,12 +422,20 @@ export function resourceDecl(ctx: RustTypes, r: Resource, shapes: OpShape[]): st
       ${doc(`${r.description ? sentence(r.description) : `The \`${r.name.wire}\` operations.`} Borrowed from the client: \`client.${member(r.name)}()\`.`)}
       #[derive(Debug, Clone, Copy)]
       pub struct ${name}<'a> {
-          client: &'a crate::AgentTrustClient,
+          pub(crate) client: &'a crate::AgentTrustClient,
+          credentials: Option<&'a crate::AgentCredentials>,
       }
 
       impl<'a> ${name}<'a> {
           pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
-              Self { client }
+              Self { client, credentials: None }
+          }
+
+          /// These operations sent with the agent's credentials: every attempt carries
+          /// \`Authorization: Bearer <WIMSE token>\` and a fresh DPoP proof, and a 401 answer
+          /// drops the token and sends the call once more with a new one.
+          pub fn with_credentials(self, credentials: &'a crate::AgentCredentials) -> Self {
+              Self { credentials: Some(credentials), ..self }
           }
 
           ${ops.map((s) => methodDecl(ctx, s, 'self.client'))}

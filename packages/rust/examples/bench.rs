@@ -1,8 +1,12 @@
 //! `pnpm --filter @agenttrustid/rust-sdk bench` (a release build): `guard.check` latency as a
 //! ratio to a raw reqwest POST of the same check to the same loopback mock gateway (target: at
-//! most 1.1), and the cost of one `guard.report()` call.
+//! most 1.1), the cost of one `guard.report()` call, and what agent credentials add to a check
+//! (a cached WIMSE bearer and a fresh DPoP proof per check, which the mock verifies): the
+//! medians with and without them, their ratio, and the client's share (minting one proof).
 
-use agenttrustid::{AgentTrustClient, AgentTrustGuard, CreateAgentRequest};
+use agenttrustid::{
+    mint_dpop_proof, AgentCredentials, AgentTrustClient, AgentTrustGuard, CreateAgentRequest,
+};
 use std::io::BufRead;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -94,6 +98,57 @@ fn main() {
         "ratio guard.check / raw POST: {:.3} (target <= 1.1)",
         sdk_m.as_secs_f64() / raw_m.as_secs_f64()
     );
+
+    let creds = AgentCredentials::new(&client, &agent.id);
+    let bound = AgentTrustGuard::builder(client.clone(), &agent.id)
+        .session_id("bench-session")
+        .action_effect("read")
+        .credentials(creds)
+        .build();
+    let bound_check = || {
+        bound
+            .check("web_search", "")
+            .expect("allowed with credentials")
+    };
+    for _ in 0..50 {
+        bound_check();
+    }
+    let pair = client
+        .key_store()
+        .get(&agent.id)
+        .expect("key store")
+        .expect("the generated key pair");
+    let (mut plain_t, mut dpop_t, mut mint_t) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..2000 {
+        // Alternate the order so neither side always runs on a warmer connection.
+        let timed = |f: &dyn Fn(), into: &mut Vec<Duration>| {
+            let t = Instant::now();
+            f();
+            into.push(t.elapsed());
+        };
+        if i % 2 == 0 {
+            timed(&sdk_check, &mut plain_t);
+            timed(&bound_check, &mut dpop_t);
+        } else {
+            timed(&bound_check, &mut dpop_t);
+            timed(&sdk_check, &mut plain_t);
+        }
+        let t = Instant::now();
+        mint_dpop_proof(&pair, "POST", &check_url, Some("token")).expect("proof");
+        mint_t.push(t.elapsed());
+    }
+    let (plain_m, dpop_m, mint_m) = (median(plain_t), median(dpop_t), median(mint_t));
+    println!("guard.check without credentials:          median {plain_m:?} (2000 calls)");
+    println!("guard.check with credentials (DPoP):      median {dpop_m:?} (2000 calls)");
+    println!(
+        "ratio dpop / plain: {:.3} (includes the mock verifying the token and the proof)",
+        dpop_m.as_secs_f64() / plain_m.as_secs_f64()
+    );
+    println!(
+        "mint_dpop_proof: median {mint_m:?}; mint / plain check: {:.3} (the client's share)",
+        mint_m.as_secs_f64() / plain_m.as_secs_f64()
+    );
+    drop(bound);
 
     let reporter = AgentTrustGuard::builder(client, &agent.id)
         .queue_capacity(300_000)

@@ -188,9 +188,18 @@ pub struct GuardBuilder {
     interval: Duration,
     approval_timeout: Duration,
     poll: (Duration, Duration),
+    credentials: Option<crate::AgentCredentials>,
 }
 
 impl GuardBuilder {
+    /// Sends every check with the agent's credentials: a WIMSE bearer token and a fresh DPoP
+    /// proof (for an organization that requires sender-constrained tokens). A check refused
+    /// with 401 drops the token and is sent once more with a new one.
+    pub fn credentials(mut self, credentials: crate::AgentCredentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
     /// Allow the action when Guardian cannot be asked (default false: fail closed).
     pub fn fail_open(mut self, fail_open: bool) -> Self {
         self.fail_open = fail_open;
@@ -346,6 +355,7 @@ impl GuardBuilder {
             effect: self.effect,
             approval_timeout: self.approval_timeout,
             poll: self.poll,
+            credentials: self.credentials,
             breaker: Mutex::new(Breaker {
                 threshold: threshold.max(1) as usize,
                 window,
@@ -378,6 +388,7 @@ impl GuardBuilder {
             interval: facts::DEFAULT_FLUSH_INTERVAL,
             approval_timeout: Duration::from_secs(600),
             poll: (Duration::from_secs(1), Duration::from_secs(10)),
+            credentials: None,
         }
     }
 }
@@ -394,6 +405,7 @@ pub struct AgentTrustGuard {
     effect: Option<ActionEffect>,
     approval_timeout: Duration,
     poll: (Duration, Duration),
+    credentials: Option<crate::AgentCredentials>,
     breaker: Mutex<Breaker>,
     telemetry: Telemetry,
     checks: AtomicU64,
@@ -549,7 +561,11 @@ impl AgentTrustGuard {
             action_effect: effect.clone(),
             ..Default::default()
         };
-        match self.client().actions().check(&req) {
+        let actions = match &self.credentials {
+            Some(c) => self.client().actions().with_credentials(c),
+            None => self.client().actions(),
+        };
+        match actions.check(&req) {
             Ok(result) => {
                 self.breaker
                     .lock()

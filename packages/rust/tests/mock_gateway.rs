@@ -1,11 +1,14 @@
 //! Rust-specific behaviour against the mock gateway CLI and small canned loopback servers:
 //! retries and their Idempotency-Key, Retry-After, timeouts, redirects, the size cap, body-less
-//! POSTs, path ids, secrets, Send + Sync, and a guard dropped inside an async runtime.
+//! POSTs, path ids, secrets, Send + Sync, a guard dropped inside an async runtime, and agent
+//! identity (guarded checks with credentials under both org flags, single-flight renewal, no
+//! key, token or proof in any printout or error).
 //! A `harness = false` test: it starts the mock once (stopped on Drop) and prints
 //! `N passed, N failed`.
 
 use agenttrustid::{
-    AgentTrustClient, AgentTrustError, AgentTrustGuard, CreateAgentRequest, ErrorCode,
+    ActionCheckRequest, AgentCredentials, AgentTrustClient, AgentTrustError, AgentTrustGuard,
+    CreateAgentRequest, ErrorCode, UpdateSecuritySettingsRequest,
 };
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -470,6 +473,177 @@ fn the_guide_example_runs(m: &Mock) {
     assert!(stdout.contains("Status: approved"), "{stdout}");
 }
 
+fn enforce_identity(c: &AgentTrustClient) {
+    c.orgs()
+        .update_security_settings_with(&UpdateSecuritySettingsRequest {
+            require_proof_of_possession: Some(true),
+            require_sender_constrained_tokens: Some(true),
+        })
+        .expect("org flags");
+}
+
+fn guarded_checks_with_credentials_pass_both_org_flags(m: &Mock) {
+    let c = m.client();
+    let agent = new_agent(&c, "dpop-bot");
+    enforce_identity(&c);
+    let creds = AgentCredentials::new(&c, &agent.id);
+    let guard = AgentTrustGuard::builder(c.clone(), &agent.id)
+        .credentials(creds.clone())
+        .build();
+    guard
+        .check("web_search", "AI news")
+        .expect("allowed with credentials");
+    guard
+        .check("web_search", "again")
+        .expect("a fresh proof per check");
+    let checks = m.requests("checkAction");
+    assert_eq!(checks.len(), 2);
+    for r in &checks {
+        assert!(r["headers"]["authorization"].is_string(), "{r}");
+        assert!(r["headers"]["dpop"].is_string(), "{r}");
+    }
+    assert_eq!(
+        m.requests("issueWimseToken").len(),
+        1,
+        "one token serves both"
+    );
+    let req = ActionCheckRequest {
+        agent_id: agent.id.clone(),
+        tool_name: "web_search".into(),
+        ..Default::default()
+    };
+    let result = c.actions().with_credentials(&creds).check(&req).unwrap();
+    assert!(result.allowed);
+    // A token the gateway no longer accepts: one 401, a new token, the same call again.
+    m.admin
+        .post(format!("{}/__mock/clock", m.url))
+        .header("Content-Type", "application/json")
+        .body(r#"{"advance_ms": 86400000}"#)
+        .send()
+        .unwrap();
+    let before = m.requests("checkAction").len();
+    guard.check("web_search", "after renewal").expect("renewed");
+    assert_eq!(m.requests("issueWimseToken").len(), 2);
+    assert_eq!(
+        m.requests("checkAction").len(),
+        before + 2,
+        "refused, then retried"
+    );
+    let plain = AgentTrustGuard::builder(c.clone(), &agent.id).build();
+    let e = plain.check("web_search", "no credentials").unwrap_err();
+    assert!(
+        matches!(
+            e,
+            AgentTrustError::Authentication {
+                status: Some(401),
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    let e = c.actions().check(&req).unwrap_err();
+    assert_eq!(e.code(), &ErrorCode::AuthFailed);
+}
+
+fn credentials_renew_once_under_concurrency(m: &Mock) {
+    let c = m.client();
+    let agent = new_agent(&c, "flight-bot");
+    let creds = AgentCredentials::new(&c, &agent.id);
+    let url = format!("{}/api/v1/agenttrust/check", m.url);
+    let handles: Vec<_> = (0..8)
+        .map(|_| {
+            let (creds, url) = (creds.clone(), url.clone());
+            std::thread::spawn(move || creds.headers("POST", &url).unwrap())
+        })
+        .collect();
+    let headers: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(m.requests("issueWimseToken").len(), 1, "single flight");
+    assert!(headers
+        .iter()
+        .all(|h| h.authorization == headers[0].authorization));
+    let proofs: std::collections::HashSet<_> = headers.iter().map(|h| &h.dpop).collect();
+    assert_eq!(proofs.len(), 8, "a fresh proof each");
+}
+
+fn identity_secrets_never_show(m: &Mock) {
+    let c = m.client();
+    let agent = new_agent(&c, "secret-bot");
+    let pair = c
+        .key_store()
+        .get(&agent.id)
+        .unwrap()
+        .expect("the generated pair is kept");
+    let private = pair.private_key_pem();
+    let private_body = private.lines().nth(1).unwrap().to_owned();
+    let creds = AgentCredentials::new(&c, &agent.id);
+    let h = creds.headers("POST", &format!("{}/x", m.url)).unwrap();
+    let token = h.authorization.trim_start_matches("Bearer ").to_owned();
+    // A gateway that echoes the token in its error: the error does not show it.
+    let echo = http(
+        "403 Forbidden",
+        "Content-Type: application/json\r\n",
+        &format!(r#"{{"code":"AUTH_DENIED","message":"refused Bearer {token}"}}"#),
+    );
+    let (url, server) = canned(vec![echo]);
+    let other = AgentTrustClient::builder()
+        .base_url(url)
+        .api_key(KEY)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let req = ActionCheckRequest {
+        agent_id: agent.id.clone(),
+        tool_name: "web_search".into(),
+        ..Default::default()
+    };
+    let e = other
+        .actions()
+        .with_credentials(&creds)
+        .check(&req)
+        .unwrap_err();
+    let seen = server.join().unwrap();
+    assert!(
+        seen[0].to_lowercase().contains("dpop: "),
+        "the proof was sent"
+    );
+    let missing = c
+        .wimse()
+        .issue_token_with_proof("agt_without_key", &Default::default())
+        .unwrap_err();
+    assert!(
+        matches!(&missing, AgentTrustError::KeyNotFound { agent_id, .. } if agent_id == "agt_without_key"),
+        "{missing:?}"
+    );
+    assert!(missing.to_string().contains("agt_without_key"));
+    for text in [
+        e.to_string(),
+        format!("{e:?}"),
+        format!("{creds:?}"),
+        format!("{h:?}"),
+        format!("{pair:?}"),
+        format!("{pair}"),
+        format!("{missing:?}"),
+        format!("{:?}", c.key_store().get(&agent.id).unwrap()),
+    ] {
+        assert!(!text.contains(&token), "{text}");
+        assert!(!text.contains(&h.dpop), "{text}");
+        assert!(
+            !text.contains(&private_body) && !text.contains("PRIVATE KEY"),
+            "{text}"
+        );
+    }
+    // An explicit public key is sent as is and nothing is stored.
+    let kept = c
+        .agents()
+        .create(&CreateAgentRequest {
+            name: "own-key-bot".into(),
+            public_key: Some(pair.public_key_pem()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(c.key_store().get(&kept.id).unwrap().is_none());
+}
+
 type Test = fn(&Mock);
 
 fn main() {
@@ -513,6 +687,15 @@ fn main() {
         ),
         ("the_guide_flow_runs", the_guide_flow_runs),
         ("the_guide_example_runs", the_guide_example_runs),
+        (
+            "guarded_checks_with_credentials_pass_both_org_flags",
+            guarded_checks_with_credentials_pass_both_org_flags,
+        ),
+        (
+            "credentials_renew_once_under_concurrency",
+            credentials_renew_once_under_concurrency,
+        ),
+        ("identity_secrets_never_show", identity_secrets_never_show),
         #[cfg(feature = "async")]
         (
             "the_async_client_runs_operations",

@@ -4,7 +4,9 @@
 
 mod dispatch;
 
-use agenttrustid::{ActionEffect, AgentTrustClient, AgentTrustError, AgentTrustGuard};
+use agenttrustid::{
+    ActionEffect, AgentCredentials, AgentTrustClient, AgentTrustError, AgentTrustGuard, ProofParams,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 pub use serde_json::Value;
@@ -102,10 +104,13 @@ impl std::error::Error for ToolFailure {}
 #[derive(Default)]
 struct Driver {
     clients: HashMap<String, AgentTrustClient>,
+    /// One `AgentCredentials` per client (its settings) and agent, made on first use.
+    credentials: HashMap<(String, String), AgentCredentials>,
     guard: Option<AgentTrustGuard>,
     guard_client: Option<AgentTrustClient>,
     guard_agent: String,
     guard_options: Map<String, Value>,
+    guard_credentials: Option<AgentCredentials>,
     wrapped: u64,
 }
 
@@ -143,14 +148,62 @@ impl Driver {
         Ok(c)
     }
 
+    fn credentials_for(
+        &mut self,
+        settings: &Value,
+        agent: &str,
+        audience: Option<Vec<String>>,
+    ) -> Result<AgentCredentials, Failure> {
+        let client = self.client_for(settings)?;
+        let key = (settings.to_string(), agent.to_owned());
+        let creds = self.credentials.entry(key).or_insert_with(|| {
+            let params = ProofParams {
+                audience,
+                ..Default::default()
+            };
+            AgentCredentials::with_params(&client, agent, params, None)
+        });
+        Ok(creds.clone())
+    }
+
+    fn identity(&mut self, req: &Map<String, Value>) -> Answer {
+        let settings = req.get("client").cloned().unwrap_or(Value::Null);
+        let client = self.client_for(&settings)?;
+        let agent = s(req, "agent_id");
+        match s(req, "action") {
+            "issue_with_proof" => {
+                let params = ProofParams {
+                    audience: opt_arg(req, "audience")?,
+                    ttl_seconds: opt_arg(req, "ttl_seconds")?,
+                    ..Default::default()
+                };
+                answer(client.wimse().issue_token_with_proof(agent, &params))
+            }
+            "headers" => {
+                let creds = self.credentials_for(&settings, agent, opt_arg(req, "audience")?)?;
+                let h = creds.headers(s(req, "htm"), s(req, "htu"))?;
+                Ok(json!({ "authorization": h.authorization, "dpop": h.dpop }))
+            }
+            "public_key" => {
+                let pair = client.key_store().get(agent)?;
+                Ok(json!({ "public_key": pair.map(|p| p.public_key_pem()) }))
+            }
+            other => Err(Failure::Crash(format!("unknown identity action {other:?}"))),
+        }
+    }
+
     fn build_guard(
         &self,
         client: AgentTrustClient,
         agent: &str,
         o: &Map<String, Value>,
         session: Option<&str>,
+        credentials: Option<AgentCredentials>,
     ) -> agenttrustid::Result<AgentTrustGuard> {
         let mut b = AgentTrustGuard::builder(client, agent);
+        if let Some(c) = credentials {
+            b = b.credentials(c);
+        }
         if let Some(sid) = session.or_else(|| o.get("session_id").and_then(Value::as_str)) {
             b = b.session_id(sid);
         }
@@ -186,7 +239,14 @@ impl Driver {
                 .and_then(Value::as_object)
                 .cloned()
                 .unwrap_or_default();
-            let g = self.build_guard(client.clone(), &agent, &options, None)?;
+            let settings = req.get("client").cloned().unwrap_or(Value::Null);
+            let creds = if options.get("credentials").and_then(Value::as_bool) == Some(true) {
+                Some(self.credentials_for(&settings, &agent, None)?)
+            } else {
+                None
+            };
+            let g = self.build_guard(client.clone(), &agent, &options, None, creds.clone())?;
+            self.guard_credentials = creds;
             self.guard = Some(g);
             self.guard_client = Some(client);
             self.guard_agent = agent;
@@ -237,6 +297,9 @@ impl Driver {
                     .ok_or_else(|| Failure::Crash("no guard client".into()))?;
                 let mut b =
                     AgentTrustGuard::builder(client, &self.guard_agent).session_id(g.session_id());
+                if let Some(c) = &self.guard_credentials {
+                    b = b.credentials(c.clone());
+                }
                 let o = &self.guard_options;
                 if let Some(v) = o.get("block_on_deny").and_then(Value::as_bool) {
                     b = b.block_on_deny(v);
@@ -297,10 +360,12 @@ impl Driver {
                 dispatch::call(&client, s(req, "call"), args)
             }
             "guard" => self.guard_action(req),
+            "identity" => self.identity(req),
             "vector" => vector(req),
             "reset" => {
                 self.close_guard();
                 self.clients.clear();
+                self.credentials.clear();
                 self.guard_client = None;
                 Ok(Value::Null)
             }

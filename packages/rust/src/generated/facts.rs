@@ -80,6 +80,21 @@ pub const MAX_SESSION_ID_CHARS: usize = 128;
 /// The most events in one telemetry request.
 pub const MAX_TELEMETRY_BATCH: usize = 1000;
 
+/// The proof-of-possession message: `{nonce}`, `{agent_id}`, `{audience}` (joined by ","), `{ts}` (Unix seconds).
+pub const POP_MESSAGE: &str = "pop-v1:{nonce}:{agent_id}:{audience}:{ts}";
+/// Agent credentials renew their token this many milliseconds before it expires.
+pub const CREDENTIALS_REFRESH_BEFORE_MS: u64 = 60000;
+/// The lifetime (ms) assumed for a token whose `expires_at` does not parse.
+pub const CREDENTIALS_FALLBACK_TTL_MS: u64 = 300000;
+/// The `typ` of a DPoP proof's header.
+pub const DPOP_TYP: &str = "dpop+jwt";
+/// The `alg` of a DPoP proof's header.
+pub const DPOP_ALG: &str = "EdDSA";
+/// How old (ms) a DPoP proof's `iat` may be when the gateway checks it.
+pub const DPOP_MAX_AGE_MS: u64 = 60000;
+/// The OS keychain service name agents' keys are kept under.
+pub const KEYCHAIN_SERVICE: &str = "agenttrust-id";
+
 /// The error code an HTTP status implies when the body names none this SDK knows.
 pub fn code_for_status(status: u16) -> crate::ErrorCode {
     match status {

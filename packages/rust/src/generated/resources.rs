@@ -65,6 +65,7 @@ impl crate::AgentTrustClient {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: None,
         };
         let answer = self.send(call)?;
         answer.decode()
@@ -75,12 +76,26 @@ impl crate::AgentTrustClient {
 /// `client.agents()`.
 #[derive(Debug, Clone, Copy)]
 pub struct Agents<'a> {
-    client: &'a crate::AgentTrustClient,
+    pub(crate) client: &'a crate::AgentTrustClient,
+    credentials: Option<&'a crate::AgentCredentials>,
 }
 
 impl<'a> Agents<'a> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
-        Self { client }
+        Self {
+            client,
+            credentials: None,
+        }
+    }
+
+    /// These operations sent with the agent's credentials: every attempt carries
+    /// `Authorization: Bearer <WIMSE token>` and a fresh DPoP proof, and a 401 answer
+    /// drops the token and sends the call once more with a new one.
+    pub fn with_credentials(self, credentials: &'a crate::AgentCredentials) -> Self {
+        Self {
+            credentials: Some(credentials),
+            ..self
+        }
     }
 
     /// List agents. #3. Lists the organization's agents as `{"agents": \[...\]}` (Go, Java and Rust
@@ -110,6 +125,7 @@ impl<'a> Agents<'a> {
             service: None,
             unwrap: Some("agents"),
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -124,7 +140,8 @@ impl<'a> Agents<'a> {
     pub fn create(&self, body: &crate::CreateAgentRequest) -> crate::Result<Agent> {
         let path = "/api/v1/agents".to_owned();
 
-        let body = crate::transport::to_object(body)?;
+        let mut body = crate::transport::to_object(body)?;
+        let agent_key = crate::identity::agent_key_for(&mut body)?;
         let call = crate::transport::Call {
             id: "createAgent",
             method: crate::transport::Method::Post,
@@ -136,9 +153,12 @@ impl<'a> Agents<'a> {
             service: None,
             unwrap: Some("agent"),
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        let out: Agent = answer.decode()?;
+        self.client.keep_agent_key(&out.id, agent_key)?;
+        Ok(out)
     }
 
     /// Get an agent. #4. Returns one agent record, not wrapped (TypeScript, Go and Rust read it
@@ -160,6 +180,7 @@ impl<'a> Agents<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -196,6 +217,7 @@ impl<'a> Agents<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         let out = answer.decode()?;
@@ -208,12 +230,26 @@ impl<'a> Agents<'a> {
 /// Borrowed from the client: `client.wimse()`.
 #[derive(Debug, Clone, Copy)]
 pub struct Wimse<'a> {
-    client: &'a crate::AgentTrustClient,
+    pub(crate) client: &'a crate::AgentTrustClient,
+    credentials: Option<&'a crate::AgentCredentials>,
 }
 
 impl<'a> Wimse<'a> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
-        Self { client }
+        Self {
+            client,
+            credentials: None,
+        }
+    }
+
+    /// These operations sent with the agent's credentials: every attempt carries
+    /// `Authorization: Bearer <WIMSE token>` and a fresh DPoP proof, and a 401 answer
+    /// drops the token and sends the call once more with a new one.
+    pub fn with_credentials(self, credentials: &'a crate::AgentCredentials) -> Self {
+        Self {
+            credentials: Some(credentials),
+            ..self
+        }
     }
 
     /// Get a proof-of-possession nonce. #6. A nonce the agent signs with its private key to obtain
@@ -237,6 +273,7 @@ impl<'a> Wimse<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -262,6 +299,7 @@ impl<'a> Wimse<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -287,6 +325,7 @@ impl<'a> Wimse<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -297,12 +336,26 @@ impl<'a> Wimse<'a> {
 /// client: `client.tokens()`.
 #[derive(Debug, Clone, Copy)]
 pub struct Tokens<'a> {
-    client: &'a crate::AgentTrustClient,
+    pub(crate) client: &'a crate::AgentTrustClient,
+    credentials: Option<&'a crate::AgentCredentials>,
 }
 
 impl<'a> Tokens<'a> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
-        Self { client }
+        Self {
+            client,
+            credentials: None,
+        }
+    }
+
+    /// These operations sent with the agent's credentials: every attempt carries
+    /// `Authorization: Bearer <WIMSE token>` and a fresh DPoP proof, and a 401 answer
+    /// drops the token and sends the call once more with a new one.
+    pub fn with_credentials(self, credentials: &'a crate::AgentCredentials) -> Self {
+        Self {
+            credentials: Some(credentials),
+            ..self
+        }
     }
 
     /// Issue an agent token. #7. Issues an opaque `at_` token. The lifetime travels as `ttl`
@@ -335,6 +388,7 @@ impl<'a> Tokens<'a> {
             service: Some("auth"),
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send_cached(
             call,
@@ -370,6 +424,7 @@ impl<'a> Tokens<'a> {
             service: Some("auth"),
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -397,6 +452,7 @@ impl<'a> Tokens<'a> {
             service: Some("auth"),
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.empty()?;
@@ -409,12 +465,26 @@ impl<'a> Tokens<'a> {
 /// `client.actions()`.
 #[derive(Debug, Clone, Copy)]
 pub struct Actions<'a> {
-    client: &'a crate::AgentTrustClient,
+    pub(crate) client: &'a crate::AgentTrustClient,
+    credentials: Option<&'a crate::AgentCredentials>,
 }
 
 impl<'a> Actions<'a> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
-        Self { client }
+        Self {
+            client,
+            credentials: None,
+        }
+    }
+
+    /// These operations sent with the agent's credentials: every attempt carries
+    /// `Authorization: Bearer <WIMSE token>` and a fresh DPoP proof, and a 401 answer
+    /// drops the token and sends the call once more with a new one.
+    pub fn with_credentials(self, credentials: &'a crate::AgentCredentials) -> Self {
+        Self {
+            credentials: Some(credentials),
+            ..self
+        }
     }
 
     /// Check a tool call. #10. Guardian's pre-flight decision for one tool call. A decision is
@@ -446,6 +516,7 @@ impl<'a> Actions<'a> {
             service: Some("auth"),
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -455,12 +526,26 @@ impl<'a> Actions<'a> {
 /// Post-call reports, batched by the SDK guard. Borrowed from the client: `client.telemetry()`.
 #[derive(Debug, Clone, Copy)]
 pub struct Telemetry<'a> {
-    client: &'a crate::AgentTrustClient,
+    pub(crate) client: &'a crate::AgentTrustClient,
+    credentials: Option<&'a crate::AgentCredentials>,
 }
 
 impl<'a> Telemetry<'a> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
-        Self { client }
+        Self {
+            client,
+            credentials: None,
+        }
+    }
+
+    /// These operations sent with the agent's credentials: every attempt carries
+    /// `Authorization: Bearer <WIMSE token>` and a fresh DPoP proof, and a 401 answer
+    /// drops the token and sends the call once more with a new one.
+    pub fn with_credentials(self, credentials: &'a crate::AgentCredentials) -> Self {
+        Self {
+            credentials: Some(credentials),
+            ..self
+        }
     }
 
     /// Report a batch of tool calls. #11. One batch of events of one agent and session. Only the
@@ -494,6 +579,7 @@ impl<'a> Telemetry<'a> {
             service: Some("audit"),
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -504,12 +590,26 @@ impl<'a> Telemetry<'a> {
 /// client: `client.sessions()`.
 #[derive(Debug, Clone, Copy)]
 pub struct Sessions<'a> {
-    client: &'a crate::AgentTrustClient,
+    pub(crate) client: &'a crate::AgentTrustClient,
+    credentials: Option<&'a crate::AgentCredentials>,
 }
 
 impl<'a> Sessions<'a> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
-        Self { client }
+        Self {
+            client,
+            credentials: None,
+        }
+    }
+
+    /// These operations sent with the agent's credentials: every attempt carries
+    /// `Authorization: Bearer <WIMSE token>` and a fresh DPoP proof, and a 401 answer
+    /// drops the token and sends the call once more with a new one.
+    pub fn with_credentials(self, credentials: &'a crate::AgentCredentials) -> Self {
+        Self {
+            credentials: Some(credentials),
+            ..self
+        }
     }
 
     /// Initialize a session. #12. Opens a session for an agent connecting to an MCP server. It
@@ -534,6 +634,7 @@ impl<'a> Sessions<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -558,6 +659,7 @@ impl<'a> Sessions<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -582,6 +684,7 @@ impl<'a> Sessions<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -592,12 +695,26 @@ impl<'a> Sessions<'a> {
 /// `client.approvals()`.
 #[derive(Debug, Clone, Copy)]
 pub struct Approvals<'a> {
-    client: &'a crate::AgentTrustClient,
+    pub(crate) client: &'a crate::AgentTrustClient,
+    credentials: Option<&'a crate::AgentCredentials>,
 }
 
 impl<'a> Approvals<'a> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
-        Self { client }
+        Self {
+            client,
+            credentials: None,
+        }
+    }
+
+    /// These operations sent with the agent's credentials: every attempt carries
+    /// `Authorization: Bearer <WIMSE token>` and a fresh DPoP proof, and a 401 answer
+    /// drops the token and sends the call once more with a new one.
+    pub fn with_credentials(self, credentials: &'a crate::AgentCredentials) -> Self {
+        Self {
+            credentials: Some(credentials),
+            ..self
+        }
     }
 
     /// Get an approval. #17. Returns an approval request; a pending one past `expires_at` reads as
@@ -620,6 +737,7 @@ impl<'a> Approvals<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -651,6 +769,7 @@ impl<'a> Approvals<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -681,6 +800,7 @@ impl<'a> Approvals<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -691,12 +811,26 @@ impl<'a> Approvals<'a> {
 /// client: `client.mcp()`.
 #[derive(Debug, Clone, Copy)]
 pub struct Mcp<'a> {
-    client: &'a crate::AgentTrustClient,
+    pub(crate) client: &'a crate::AgentTrustClient,
+    credentials: Option<&'a crate::AgentCredentials>,
 }
 
 impl<'a> Mcp<'a> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
-        Self { client }
+        Self {
+            client,
+            credentials: None,
+        }
+    }
+
+    /// These operations sent with the agent's credentials: every attempt carries
+    /// `Authorization: Bearer <WIMSE token>` and a fresh DPoP proof, and a 401 answer
+    /// drops the token and sends the call once more with a new one.
+    pub fn with_credentials(self, credentials: &'a crate::AgentCredentials) -> Self {
+        Self {
+            credentials: Some(credentials),
+            ..self
+        }
     }
 
     /// List MCP servers. #19. Lists the registered MCP servers as `{"servers": \[...\]}`. It calls
@@ -715,6 +849,7 @@ impl<'a> Mcp<'a> {
             service: None,
             unwrap: Some("servers"),
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -741,6 +876,7 @@ impl<'a> Mcp<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -765,6 +901,7 @@ impl<'a> Mcp<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -790,6 +927,7 @@ impl<'a> Mcp<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.empty()
@@ -842,6 +980,7 @@ impl<'a> Mcp<'a> {
                 id: crate::transport::RpcId::Number(1),
                 raise: false,
             }),
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -852,12 +991,26 @@ impl<'a> Mcp<'a> {
 /// from the client: `client.agent_cards()`.
 #[derive(Debug, Clone, Copy)]
 pub struct AgentCards<'a> {
-    client: &'a crate::AgentTrustClient,
+    pub(crate) client: &'a crate::AgentTrustClient,
+    credentials: Option<&'a crate::AgentCredentials>,
 }
 
 impl<'a> AgentCards<'a> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
-        Self { client }
+        Self {
+            client,
+            credentials: None,
+        }
+    }
+
+    /// These operations sent with the agent's credentials: every attempt carries
+    /// `Authorization: Bearer <WIMSE token>` and a fresh DPoP proof, and a 401 answer
+    /// drops the token and sends the call once more with a new one.
+    pub fn with_credentials(self, credentials: &'a crate::AgentCredentials) -> Self {
+        Self {
+            credentials: Some(credentials),
+            ..self
+        }
     }
 
     /// Get an agent's card. #24. Returns the agent's current card, published or not. It calls `GET
@@ -879,6 +1032,7 @@ impl<'a> AgentCards<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -904,6 +1058,7 @@ impl<'a> AgentCards<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -930,6 +1085,7 @@ impl<'a> AgentCards<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -956,6 +1112,7 @@ impl<'a> AgentCards<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -966,12 +1123,26 @@ impl<'a> AgentCards<'a> {
 /// Borrowed from the client: `client.a2a()`.
 #[derive(Debug, Clone, Copy)]
 pub struct A2a<'a> {
-    client: &'a crate::AgentTrustClient,
+    pub(crate) client: &'a crate::AgentTrustClient,
+    credentials: Option<&'a crate::AgentCredentials>,
 }
 
 impl<'a> A2a<'a> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
-        Self { client }
+        Self {
+            client,
+            credentials: None,
+        }
+    }
+
+    /// These operations sent with the agent's credentials: every attempt carries
+    /// `Authorization: Bearer <WIMSE token>` and a fresh DPoP proof, and a 401 answer
+    /// drops the token and sends the call once more with a new one.
+    pub fn with_credentials(self, credentials: &'a crate::AgentCredentials) -> Self {
+        Self {
+            credentials: Some(credentials),
+            ..self
+        }
     }
 
     /// Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
@@ -1006,6 +1177,7 @@ impl<'a> A2a<'a> {
                 id: crate::transport::RpcId::Counter,
                 raise: true,
             }),
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1044,6 +1216,7 @@ impl<'a> A2a<'a> {
                 id: crate::transport::RpcId::Counter,
                 raise: true,
             }),
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1082,6 +1255,7 @@ impl<'a> A2a<'a> {
                 id: crate::transport::RpcId::Counter,
                 raise: true,
             }),
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1125,6 +1299,7 @@ impl<'a> A2a<'a> {
                 id: crate::transport::RpcId::Counter,
                 raise: true,
             }),
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1166,6 +1341,7 @@ impl<'a> A2a<'a> {
                 id: crate::transport::RpcId::Counter,
                 raise: true,
             }),
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1176,12 +1352,26 @@ impl<'a> A2a<'a> {
 /// client: `client.delegations()`.
 #[derive(Debug, Clone, Copy)]
 pub struct Delegations<'a> {
-    client: &'a crate::AgentTrustClient,
+    pub(crate) client: &'a crate::AgentTrustClient,
+    credentials: Option<&'a crate::AgentCredentials>,
 }
 
 impl<'a> Delegations<'a> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
-        Self { client }
+        Self {
+            client,
+            credentials: None,
+        }
+    }
+
+    /// These operations sent with the agent's credentials: every attempt carries
+    /// `Authorization: Bearer <WIMSE token>` and a fresh DPoP proof, and a 401 answer
+    /// drops the token and sends the call once more with a new one.
+    pub fn with_credentials(self, credentials: &'a crate::AgentCredentials) -> Self {
+        Self {
+            credentials: Some(credentials),
+            ..self
+        }
     }
 
     /// List delegations. #30. Lists the organization's delegations as `{"delegations": \[...\]}`.
@@ -1201,6 +1391,7 @@ impl<'a> Delegations<'a> {
             service: None,
             unwrap: Some("delegations"),
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1226,6 +1417,7 @@ impl<'a> Delegations<'a> {
             service: None,
             unwrap: Some("delegation"),
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1250,6 +1442,7 @@ impl<'a> Delegations<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1275,6 +1468,7 @@ impl<'a> Delegations<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.empty()
@@ -1301,6 +1495,7 @@ impl<'a> Delegations<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1311,12 +1506,26 @@ impl<'a> Delegations<'a> {
 /// client: `client.federation()`.
 #[derive(Debug, Clone, Copy)]
 pub struct Federation<'a> {
-    client: &'a crate::AgentTrustClient,
+    pub(crate) client: &'a crate::AgentTrustClient,
+    credentials: Option<&'a crate::AgentCredentials>,
 }
 
 impl<'a> Federation<'a> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
-        Self { client }
+        Self {
+            client,
+            credentials: None,
+        }
+    }
+
+    /// These operations sent with the agent's credentials: every attempt carries
+    /// `Authorization: Bearer <WIMSE token>` and a fresh DPoP proof, and a 401 answer
+    /// drops the token and sends the call once more with a new one.
+    pub fn with_credentials(self, credentials: &'a crate::AgentCredentials) -> Self {
+        Self {
+            credentials: Some(credentials),
+            ..self
+        }
     }
 
     /// List OIDC providers. #35. Lists the registered providers as `{"providers": \[...\]}`. It
@@ -1336,6 +1545,7 @@ impl<'a> Federation<'a> {
             service: None,
             unwrap: Some("providers"),
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1363,6 +1573,7 @@ impl<'a> Federation<'a> {
             service: None,
             unwrap: Some("provider"),
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1388,6 +1599,7 @@ impl<'a> Federation<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.empty()
@@ -1416,6 +1628,7 @@ impl<'a> Federation<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1444,6 +1657,7 @@ impl<'a> Federation<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1489,6 +1703,7 @@ impl<'a> Federation<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1513,6 +1728,7 @@ impl<'a> Federation<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.empty()
@@ -1539,6 +1755,7 @@ impl<'a> Federation<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1549,12 +1766,26 @@ impl<'a> Federation<'a> {
 /// `client.streaming()`.
 #[derive(Debug, Clone, Copy)]
 pub struct Streaming<'a> {
-    client: &'a crate::AgentTrustClient,
+    pub(crate) client: &'a crate::AgentTrustClient,
+    credentials: Option<&'a crate::AgentCredentials>,
 }
 
 impl<'a> Streaming<'a> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
-        Self { client }
+        Self {
+            client,
+            credentials: None,
+        }
+    }
+
+    /// These operations sent with the agent's credentials: every attempt carries
+    /// `Authorization: Bearer <WIMSE token>` and a fresh DPoP proof, and a 401 answer
+    /// drops the token and sends the call once more with a new one.
+    pub fn with_credentials(self, credentials: &'a crate::AgentCredentials) -> Self {
+        Self {
+            credentials: Some(credentials),
+            ..self
+        }
     }
 
     /// List SIEM destinations. #43. Lists the destinations as `{"destinations": \[...\], "total":
@@ -1574,6 +1805,7 @@ impl<'a> Streaming<'a> {
             service: None,
             unwrap: Some("destinations"),
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1599,6 +1831,7 @@ impl<'a> Streaming<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1623,6 +1856,7 @@ impl<'a> Streaming<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1663,6 +1897,7 @@ impl<'a> Streaming<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1691,6 +1926,7 @@ impl<'a> Streaming<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.empty()
@@ -1716,6 +1952,7 @@ impl<'a> Streaming<'a> {
             service: None,
             unwrap: Some("logs"),
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1742,6 +1979,7 @@ impl<'a> Streaming<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1752,12 +1990,26 @@ impl<'a> Streaming<'a> {
 /// scripts. Borrowed from the client: `client.orgs()`.
 #[derive(Debug, Clone, Copy)]
 pub struct Orgs<'a> {
-    client: &'a crate::AgentTrustClient,
+    pub(crate) client: &'a crate::AgentTrustClient,
+    credentials: Option<&'a crate::AgentCredentials>,
 }
 
 impl<'a> Orgs<'a> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
-        Self { client }
+        Self {
+            client,
+            credentials: None,
+        }
+    }
+
+    /// These operations sent with the agent's credentials: every attempt carries
+    /// `Authorization: Bearer <WIMSE token>` and a fresh DPoP proof, and a 401 answer
+    /// drops the token and sends the call once more with a new one.
+    pub fn with_credentials(self, credentials: &'a crate::AgentCredentials) -> Self {
+        Self {
+            credentials: Some(credentials),
+            ..self
+        }
     }
 
     /// Get the organization's security settings. #51. The proof-of-possession flags (both off by
@@ -1777,6 +2029,7 @@ impl<'a> Orgs<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
@@ -1810,6 +2063,7 @@ impl<'a> Orgs<'a> {
             service: None,
             unwrap: None,
             rpc: None,
+            credentials: self.credentials.cloned(),
         };
         let answer = self.client.send(call)?;
         answer.decode()
