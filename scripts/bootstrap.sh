@@ -30,3 +30,12 @@ if ! command -v go >/dev/null 2>&1; then
   exit 1
 fi
 (cd packages/go && GOTOOLCHAIN=local go list ./... >/dev/null)
+
+# Java SDK (packages/java): JDK 17+ and Maven 3.8+ on PATH. Fetches every plugin and dependency
+# the build uses (go-offline; the pom declares what Surefire would fetch on its first run), then
+# builds without tests, so that later builds also work offline (mvn -o).
+if ! command -v mvn >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then
+  echo "bootstrap: java >= 17 and maven are required for packages/java" >&2
+  exit 1
+fi
+(cd packages/java && mvn -q -B dependency:go-offline && mvn -q -B -DskipTests verify)

@@ -254,6 +254,23 @@ function wrongTyped(body: unknown): unknown {
   return ['unexpected'];
 }
 
+/**
+ * The URL a client addressed: over HTTP the `Host` header it sent names the host (`localhost`
+ * and `127.0.0.1` reach the same server); a `Host` that is not a host keeps the URL's own.
+ */
+function addressedUrl(url: URL, host: string | null): string {
+  let origin = url.origin;
+  if (host) {
+    try {
+      const addressed = new URL(`${url.protocol}//${host}`);
+      if (addressed.pathname === '/' && !addressed.username && !addressed.password) origin = addressed.origin;
+    } catch {
+      // Not a host: the URL's own origin.
+    }
+  }
+  return `${origin}${url.pathname}`;
+}
+
 export function createMockGateway(options: MockGatewayOptions = {}): MockGateway {
   const clock: Clock = options.clock && 'now' in options.clock ? options.clock : createClock(options.clock);
   const config: GatewayConfig = { ...DEFAULT_CONFIG, ...options.config };
@@ -267,8 +284,8 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     params: unknown,
     query: unknown,
     body: unknown,
-    origin: string,
-    headers: Headers,
+    request: Request,
+    url: URL,
   ): OpContext<any, any, any> => ({
     params,
     query,
@@ -276,8 +293,10 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     state,
     clock,
     config,
-    origin,
-    headers,
+    origin: url.origin,
+    method: request.method,
+    target: addressedUrl(url, request.headers.get('host')),
+    headers: request.headers,
     keys,
     id: (p) => randomId(p),
     secret: (p) => randomId(p, 16),
@@ -455,7 +474,7 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     }
     if (body !== undefined) op.precheck?.(body);
     const parsedBody = body === undefined ? undefined : parseWith(op.body, body, '');
-    return op.handle(makeContext(params, query ?? {}, parsedBody, url.origin, request.headers));
+    return op.handle(makeContext(params, query ?? {}, parsedBody, request, url));
   }
 
   // Each operation's handler matches with its own precompiled regex (an MSW custom predicate):
@@ -534,6 +553,18 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
   /** Unknown paths under the gateway's prefixes: 405 when another method exists, else 404. */
   const fallback = ({ request }: { request: Request }) => {
     const { pathname } = new URL(request.url);
+    // `DELETE /api/v1/delegations/` is `DELETE /api/v1/delegations/{delegation_id}` with an empty
+    // id, which names nothing: 404 as for any unknown id, not 405 for the collection's path.
+    const emptyId = `${pathname}_`;
+    if (
+      pathname.endsWith('/') &&
+      templates.some((t) => t.method === request.method && !t.literal && t.pattern.test(emptyId))
+    ) {
+      return unrouted(
+        request,
+        new GatewayError(404, 'NOT_FOUND', `${pathname}: an empty id names no resource`, { path: pathname }),
+      );
+    }
     const matching = templates.filter((t) => t.pattern.test(pathname));
     // A literal path is its own resource: `/mcp/sessions/init` (POST) is not also
     // `/mcp/sessions/{session_id}` (GET), so its `Allow` lists only its own methods.

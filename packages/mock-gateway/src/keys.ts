@@ -106,8 +106,7 @@ export async function verifyEd25519(pem: string, message: string, signature: str
   const raw = ed25519RawFromPem(pem);
   if (!raw) return false;
   try {
-    const key = await crypto.subtle.importKey('raw', raw, ED25519, false, ['verify']);
-    return await crypto.subtle.verify(ED25519, key, base64UrlDecode(signature), encoder.encode(message));
+    return await verifyEd25519Raw(raw, message, base64UrlDecode(signature));
   } catch {
     return false;
   }
@@ -116,7 +115,30 @@ export async function verifyEd25519(pem: string, message: string, signature: str
 /** RFC 7638 thumbprint of an Ed25519 key given as a PKIX PEM (for `cnf.jkt`). */
 export async function jwkThumbprint(pem: string): Promise<string | null> {
   const raw = ed25519RawFromPem(pem);
-  if (!raw) return null;
+  return raw ? okpThumbprint(raw) : null;
+}
+
+/** RFC 7638 thumbprint of a raw Ed25519 public key: its required members in lexical order. */
+export async function okpThumbprint(raw: Uint8Array): Promise<string> {
   const canonical = `{"crv":"Ed25519","kty":"OKP","x":"${base64UrlEncode(raw)}"}`;
-  return base64UrlEncode(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(canonical))));
+  return sha256Base64Url(canonical);
+}
+
+/** base64url (no padding) of the SHA-256 of the text's UTF-8 (a DPoP proof's `ath`). */
+export async function sha256Base64Url(text: string): Promise<string> {
+  return base64UrlEncode(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text))));
+}
+
+/** Whether `signature` is the Ed25519 signature of `message` by the raw 32-byte public key. */
+export async function verifyEd25519Raw(
+  raw: Uint8Array<ArrayBuffer>,
+  message: string,
+  signature: Uint8Array<ArrayBuffer>,
+): Promise<boolean> {
+  try {
+    const key = await crypto.subtle.importKey('raw', raw, ED25519, false, ['verify']);
+    return await crypto.subtle.verify(ED25519, key, signature, encoder.encode(message));
+  } catch {
+    return false;
+  }
 }

@@ -29,6 +29,13 @@ export interface OpContext<P, Q, B> {
   config: GatewayConfig;
   /** Scheme, host and port the request was sent to (for URLs the gateway hands out). */
   origin: string;
+  /** The request's method (upper case). */
+  method: string;
+  /**
+   * The URL the client addressed, without query and fragment: scheme, the `Host` it sent (over
+   * HTTP; the URL's own host in-process) and path. What a DPoP proof's `htu` must name.
+   */
+  target: string;
   /** The request's headers (lower-case names). */
   headers: Headers;
   /** The instance's signing key and other per-instance secrets. */

@@ -242,6 +242,11 @@ export interface GatewayState {
   checks: CheckRecord[];
   challenges: Map<string, Challenge>;
   wimseTokens: Map<string, WimseRecord>;
+  /**
+   * DPoP proofs seen, by key thumbprint and `jti`, until (epoch ms) their `iat` leaves the
+   * accepted window: a proof seen again is a replay; one past its window is refused as stale.
+   */
+  dpopJtis: Map<string, number>;
   securitySettings: S['SecuritySettings'];
   /** Monotonic counter behind `seq`. */
   counter: number;
@@ -271,6 +276,7 @@ export function createState(): GatewayState {
     checks: [],
     challenges: new Map(),
     wimseTokens: new Map(),
+    dpopJtis: new Map(),
     securitySettings: { require_proof_of_possession: false, require_sender_constrained_tokens: false },
     counter: 0,
   };

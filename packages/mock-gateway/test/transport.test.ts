@@ -525,6 +525,13 @@ eachMode('hostile input', (h) => {
       expect([answer.status, answer.headers.get('allow')], `${method} ${path}`).toEqual([405, allow]);
     }
   });
+
+  it('answers a trailing slash where an id goes 404 (an empty id), not the collection path 405', async () => {
+    const answer = await h().call('DELETE', '/api/v1/delegations/', { unchecked: true });
+    expect([answer.status, answer.body.code, answer.headers.get('allow')]).toEqual([404, 'NOT_FOUND', null]);
+    // The collection's own methods still take the slash.
+    expect((await h().get('/api/v1/agents/', { unchecked: true })).status).toBe(200);
+  });
 });
 
 describe('instances', () => {

@@ -12,6 +12,7 @@ export {
   NetworkError,
   NotFoundError,
   RateLimitError,
+  RedirectError,
   TokenExpiredError,
   ValidationError,
 } from './core/errors.js';

@@ -1,13 +1,22 @@
 // Issue 16: a hostile gateway and a careless caller. Each test here failed before its fix: an
 // oversized answer, a Retry-After the SDK cannot read, a path id that moves the URL, a body JSON
 // cannot carry, secrets in util.inspect, control characters in messages, lax enum decoding, and
-// a body-less POST sent chunked.
+// a body-less POST sent chunked, a redirect followed with the org key, and a body dripped past
+// the timeout.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { retryAfterMs } from '../src/core/http.js';
 import { defaultFetch } from '../src/core/transport.node.js';
-import { AgentTrustClient, AgentTrustError, type ClientOptions, ValidationError } from '../src/index.js';
+import {
+  AgentTrustClient,
+  AgentTrustError,
+  AgentTrustGuard,
+  type ClientOptions,
+  NetworkError,
+  RedirectError,
+  ValidationError,
+} from '../src/index.js';
 import { KEY, useGateway } from './helpers.js';
 import { newAgent } from './operations.js';
 
@@ -343,6 +352,75 @@ describe('strict decoding of enum fields', () => {
   });
 });
 
+describe('keys an answer should not have', () => {
+  // Found by the decoding fuzz (decode-fuzz.test.ts): the SDK's own camelCase name of a field,
+  // sent as an extra key, replaced the field's validated value; `__proto__` and `constructor`
+  // became a key named "undefined".
+  const DENIAL =
+    '{"allowed": false, "elevation_required": false, "elevationRequired": true, "approval_id": null,' +
+    ' "approvalId": "apr_evil", "__proto__": {"reason": "injected"}, "constructor": 5, "check_id": "chk_1"}';
+  const raw =
+    (body: string): Handler =>
+    (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(body);
+    };
+
+  it('an extra camelCase key never overrides the field it names, in either order', async () => {
+    for (const body of [
+      DENIAL,
+      DENIAL.replace('"elevation_required": false, ', '').replace('{', '{"elevation_required": false, '),
+    ]) {
+      const { url } = await hostile(raw(body));
+      const result = await over(url, 'node').actions.check({ agentId: 'agt_1', toolName: 'db_delete' });
+      expect(result.allowed).toBe(false);
+      expect(result.elevationRequired).toBe(false);
+      expect(result.approvalId).toBeNull();
+      expect(result.checkId).toBe('chk_1');
+    }
+  });
+
+  it('__proto__ and constructor stay ordinary keys: no prototype, no "undefined" key', async () => {
+    const { url } = await hostile(raw(DENIAL));
+    const result = await over(url, 'node').actions.check({ agentId: 'agt_1', toolName: 'db_delete' });
+    expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+    expect(result.reason).toBeUndefined();
+    expect(Object.keys(result)).not.toContain('undefined');
+    expect(Object.getOwnPropertyDescriptor(result, '__proto__')?.value).toEqual({ reason: 'injected' });
+    expect((result as unknown as Record<string, unknown>).constructor).toBe(5);
+  });
+
+  it('a map entry under __proto__ is checked like any other (zod skips the key)', async () => {
+    const card = {
+      name: 'a',
+      description: 'd',
+      version: '1',
+      supportedInterfaces: [],
+      capabilities: {},
+      defaultInputModes: [],
+      defaultOutputModes: [],
+      skills: [],
+    };
+    const answer = (schemes: string) =>
+      raw(JSON.stringify(card).replace(/}$/, `,"securitySchemes":${schemes}}`));
+    const bad = await hostile(answer('{"__proto__": []}'));
+    const error = await over(bad.url, 'node')
+      .agentCards.get('agt_1')
+      .catch((e) => e);
+    expect(error.code).toBe('INVALID_RESPONSE');
+    const good = await hostile(answer('{"__proto__": {"type": "http"}}'));
+    const ok = await over(good.url, 'node').agentCards.get('agt_1');
+    expect(Object.getOwnPropertyDescriptor(ok.securitySchemes, '__proto__')?.value).toEqual({ type: 'http' });
+  });
+
+  it('a guard given such an answer denies; it does not ask for an approval', async () => {
+    const { url } = await hostile(raw(DENIAL));
+    const guard = new AgentTrustGuard(over(url, 'node'), 'agt_1', { breaker: false });
+    const error = await guard.check('db_delete').catch((e) => e);
+    expect(error.code).toBe('ACTION_DENIED');
+  });
+});
+
 describe('body-less requests', () => {
   for (const transport of ['node', 'fetch'] as const) {
     it(`a POST without a body sends Content-Length: 0, not chunked (${transport})`, async () => {
@@ -354,4 +432,145 @@ describe('body-less requests', () => {
       expect(seen[0]!.headers['content-length']).toBe('0');
     });
   }
+});
+
+describe('redirects are never followed', () => {
+  const ALLOW = { allowed: true, decision: 'allow', reason: 'redirected', risk_score: 0 };
+  for (const transport of ['node', 'fetch'] as const) {
+    for (const status of [301, 302, 307, 308]) {
+      it(`HTTP ${status} to another server is a RedirectError naming its host; the key never goes there (${transport})`, async () => {
+        const target = await hostile(json(200, ALLOW));
+        const targetHost = new URL(target.url).host;
+        const { url, seen } = await hostile((_req, res) => {
+          res.writeHead(status, { location: `${target.url}/v1/elsewhere?token=s3cret` });
+          res.end();
+        });
+        const error = await over(url, transport)
+          .actions.check({ agentId: 'agt_1', toolName: 'web_search' })
+          .catch((e) => e);
+        expect(error).toBeInstanceOf(RedirectError);
+        expect(error).toBeInstanceOf(AgentTrustError);
+        expect(error.code).toBe('INVALID_RESPONSE');
+        expect(error.status).toBe(status);
+        expect(error.locationHost).toBe(targetHost);
+        expect(error.message).toContain(JSON.stringify(targetHost));
+        expect(error.message).not.toContain('s3cret');
+        expect(error.message).not.toContain('/v1/elsewhere');
+        expect(seen).toHaveLength(1);
+        expect(target.seen).toHaveLength(0);
+      });
+    }
+
+    it(`a relative Location names the gateway's own host; none says so (${transport})`, async () => {
+      let location: string | undefined = '/elsewhere';
+      const { url, seen } = await hostile((_req, res) => {
+        res.writeHead(302, location ? { location } : {});
+        res.end();
+      });
+      const relative = await over(url, transport)
+        .agents.list()
+        .catch((e) => e);
+      expect(relative).toBeInstanceOf(RedirectError);
+      expect(relative.locationHost).toBe(new URL(url).host);
+      location = undefined;
+      const none = await over(url, transport)
+        .agents.list()
+        .catch((e) => e);
+      expect(none).toBeInstanceOf(RedirectError);
+      expect(none.locationHost).toBeUndefined();
+      expect(none.message).toContain('no Location');
+      expect(seen).toHaveLength(2);
+    });
+  }
+
+  it("a guard check answered with a redirect fails closed, not with the target's allow", async () => {
+    const target = await hostile(json(200, ALLOW));
+    const { url } = await hostile((_req, res) => {
+      res.writeHead(307, { location: `${target.url}/api/v1/agenttrust/check` });
+      res.end();
+    });
+    const guard = new AgentTrustGuard(over(url, 'fetch'), 'agt_1', { breaker: false });
+    const error = await guard.check('web_search').catch((e) => e);
+    expect(error).toBeInstanceOf(AgentTrustError);
+    expect(error.code).toBe('GUARDIAN_UNAVAILABLE');
+    expect(target.seen).toHaveLength(0);
+  });
+});
+
+/** Answers with `body` one byte every `everyMs`, so no single read waits long. */
+const drip =
+  (status: number, body: string, everyMs = 300): Handler =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    let at = 0;
+    const timer = setInterval(() => {
+      if (at >= body.length) {
+        clearInterval(timer);
+        res.end();
+      } else res.write(body[at++]);
+    }, everyMs);
+    res.on('close', () => clearInterval(timer));
+  };
+
+describe('timeout bounds the whole attempt, body included', () => {
+  const slow = `{"agents":[]}${' '.repeat(40)}`;
+  for (const transport of ['node', 'fetch'] as const) {
+    for (const status of [200, 404]) {
+      it(`a ${status} body dripped a byte every 300 ms ends at timeout: 1 s with TIMEOUT (${transport})`, async () => {
+        const { url, seen } = await hostile(drip(status, slow));
+        const started = Date.now();
+        const error = await over(url, transport, { timeout: 1000 })
+          .agents.list()
+          .catch((e) => e);
+        const took = Date.now() - started;
+        expect(error).toBeInstanceOf(NetworkError);
+        expect(error.code).toBe('TIMEOUT');
+        expect(took).toBeGreaterThanOrEqual(900);
+        expect(took).toBeLessThan(2_500);
+        // A timeout is not retried.
+        expect(seen).toHaveLength(1);
+      }, 10_000);
+    }
+
+    it(`guard.close() against a dripping gateway returns within the client's timeout (${transport})`, async () => {
+      const { url } = await hostile(drip(202, `{"accepted":1}${' '.repeat(40)}`));
+      const guard = new AgentTrustGuard(over(url, transport, { timeout: 1000 }), 'agt_1');
+      guard.report('web_search', true, 5);
+      const started = Date.now();
+      await expect(guard.close()).resolves.toBe(false);
+      expect(Date.now() - started).toBeLessThan(2_500);
+      expect(guard.stats()).toMatchObject({ dropped: 1, failedBatches: 1 });
+    }, 10_000);
+  }
+});
+
+describe('telemetry against a failing gateway', () => {
+  it('backs off instead of sending every full batch at once, and resumes when the gateway is back', async () => {
+    let failing = true;
+    const { url, seen } = await hostile((req, res, body) =>
+      failing
+        ? json(503, { code: 'INTERNAL_ERROR', message: 'down' })(req, res, body)
+        : json(202, { accepted: true, events_processed: 10 })(req, res, body),
+    );
+    const guard = new AgentTrustGuard(over(url, 'node', { maxRetries: 0 }), 'agt_1', { flushIntervalMs: 20 });
+    // One second of reports, far more than the gateway takes: 50 intervals.
+    for (const end = Date.now() + 1_000; Date.now() < end; ) {
+      for (let i = 0; i < 20; i++) guard.report('web_search', true, 1);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    const failed = seen.length;
+    // Waits of 20, 40, 80, 160 ms, then the 240 ms cap: about 8 requests (Go's test: 3 to 15).
+    expect(failed).toBeGreaterThanOrEqual(3);
+    expect(failed).toBeLessThanOrEqual(15);
+    expect(guard.stats().queued).toBeLessThanOrEqual(1_000);
+    failing = false;
+    await vi.waitFor(
+      () => {
+        guard.report('web_search', true, 1);
+        expect(guard.stats().sent).toBeGreaterThan(0);
+      },
+      { timeout: 3_000, interval: 5 },
+    );
+    await guard.close(1_000);
+  }, 10_000);
 });

@@ -101,6 +101,8 @@ function matcher(actual: Json, op: string, arg: Json, where: string): string[] {
         (typeof actual === 'object' && Object.keys(actual).length === 0)) === Boolean(arg);
   // A missing value is not equal to anything.
   else if (op === '$ne') ok = actual === MISSING || !equal(actual, arg);
+  // Nothing anywhere in the value (a whole request journal) contains the text.
+  else if (op === '$lacks') ok = actual === MISSING || !JSON.stringify(actual).includes(arg);
   else if (actual === MISSING) return [`${where}: missing (expected ${op} ${show(arg)})`];
   else if (op === '$type')
     ok = jsonType(actual) === arg || (arg === 'number' && jsonType(actual) === 'integer');

@@ -196,11 +196,14 @@ class Mock {
     path: string,
     body?: Json,
     apiKey?: string | null,
+    extra: Record<string, string> = {},
   ): Promise<{ status: number; body: Json }> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     // The gateway's org key header (spec securitySchemes); never Authorization.
     if (apiKey) headers['x-api-key'] = apiKey;
+    // A step's own headers (`Authorization` and `DPoP` from an identity `headers` step) win.
+    for (const [name, value] of Object.entries(extra)) headers[name.toLowerCase()] = value;
     const response = await fetch(`${this.url}${path}`, {
       method,
       headers,
@@ -236,6 +239,8 @@ class ScenarioRun {
   private readonly errors: NonNullable<Answer['error']>[] = [];
   private readonly background: Promise<string | null>[] = [];
   private readonly defaults: Record<string, Json>;
+  /** Tokens and DPoP proofs identity steps returned: no error may contain them. */
+  private readonly identitySecrets = new Set<string>();
 
   constructor(
     private readonly scenario: Scenario,
@@ -244,6 +249,8 @@ class ScenarioRun {
     private readonly prism: Prism | null = null,
   ) {
     this.defaults = { base_url: mock.sdkUrl, api_key: API_KEY, ...scenario.client };
+    // Predefined: where `mock http` steps go, so a step can name the URL a DPoP proof binds.
+    this.saved.mock_url = mock.url;
   }
 
   async run(): Promise<void> {
@@ -264,6 +271,11 @@ class ScenarioRun {
         const text = [e.message, e.text, JSON.stringify(e.details ?? null), JSON.stringify(e)].join(' ');
         if (text.includes(API_KEY))
           throw new StepFailed(`the API key appears in an error: ${e.code} ${e.text}`);
+        if (text.includes('PRIVATE KEY'))
+          throw new StepFailed(`a private key appears in an error: ${e.code}`);
+        for (const secret of this.identitySecrets)
+          if (text.includes(secret))
+            throw new StepFailed(`a WIMSE token or DPoP proof appears in an error: ${e.code}`);
       }
     } finally {
       await Promise.allSettled(this.background);
@@ -306,6 +318,7 @@ class ScenarioRun {
           request_id: error.request_id ?? null,
         }
       : (answer.result ?? null);
+    if (raw.identity && !error) this.rememberSecrets(value);
     if (raw.save) this.saved[raw.save] = value;
     const expect = interpolate(raw.expect ?? {}, this.saved);
     const problems: string[] = [];
@@ -324,6 +337,15 @@ class ScenarioRun {
     if (problems.length) throw new StepFailed(problems.join('; '));
   }
 
+  /** The token of `issue_with_proof`, the bearer and proof of `headers`. */
+  private rememberSecrets(result: Json): void {
+    if (result === null || typeof result !== 'object') return;
+    const bearer =
+      typeof result.authorization === 'string' ? result.authorization.replace(/^\S+\s+/, '') : null;
+    for (const value of [result.token, result.dpop, bearer])
+      if (typeof value === 'string' && value.length >= 16) this.identitySecrets.add(value);
+  }
+
   private client(overrides?: Record<string, Json>): Record<string, Json> {
     return { ...this.defaults, ...overrides };
   }
@@ -336,6 +358,10 @@ class ScenarioRun {
         call: step.call,
         args: step.args ?? {},
       });
+    }
+    if (step.identity) {
+      const { identity: action, note: _n, repeat: _r, save: _s, expect: _e, client, ...fields } = step;
+      return this.driver.request({ op: 'identity', action, client: this.client(client), ...fields });
     }
     if (step.guard) {
       const { guard: action, note: _n, repeat: _r, save: _s, expect: _e, input_json, ...fields } = step;
@@ -374,7 +400,7 @@ class ScenarioRun {
       }
       case 'http': {
         const key = step.api_key === undefined ? API_KEY : step.api_key;
-        const send = () => m.http(step.method, step.path, step.body, key);
+        const send = () => m.http(step.method, step.path, step.body, key, step.headers);
         if (step.after_ms === undefined) return send();
         // In the background: the step returns at once, the scenario checks the answer at its end.
         this.background.push(
@@ -397,7 +423,7 @@ class ScenarioRun {
 }
 
 function describe(step: Step): string {
-  for (const kind of ['call', 'guard', 'mock']) if (kind in step) return `${kind} ${step[kind]}`;
+  for (const kind of ['call', 'guard', 'identity', 'mock']) if (kind in step) return `${kind} ${step[kind]}`;
   return 'wait_ms' in step ? `wait_ms ${step.wait_ms}` : '?';
 }
 
@@ -637,12 +663,17 @@ async function main(): Promise<number> {
 /**
  * Why a scenario cannot run through a proxy, or undefined: Prism answers a dropped upstream
  * connection with its own 500 and re-serializes the body it forwards, so the SDK would never
- * see the dropped connection or the truncated JSON these faults make.
+ * see the dropped connection or the truncated JSON these faults make. A DPoP proof binds the URL
+ * the SDK called (`htu`), the proxy's, which is not the one the gateway behind it receives.
  */
 function unproxiable(scenario: Scenario): string | undefined {
   const kinds = scenario.steps.filter((s) => s.mock === 'fault').map((s) => s.fault?.kind);
   const kind = kinds.find((k) => k === 'drop' || k === 'malformed');
-  return kind && `through Prism: a proxy does not pass a \`${kind}\` fault on to the SDK unchanged`;
+  if (kind) return `through Prism: a proxy does not pass a \`${kind}\` fault on to the SDK unchanged`;
+  const identity = scenario.steps.some((s) => s.identity !== undefined || s.options?.credentials === true);
+  return identity
+    ? 'through Prism: agent identity is not proxied (a DPoP proof binds the URL the SDK called, the proxy, not the one the gateway receives)'
+    : undefined;
 }
 
 /** Prism's findings; true when it saw traffic and no violation that counts. */

@@ -1,11 +1,15 @@
 /**
  * Identity endpoints: proof-of-possession challenges (#6), WIMSE workload tokens (#49/#50) and
  * the organization's security settings (#51/#52). Tokens are real JWTs (EdDSA) signed by the
- * instance's own key. Enforcement of the settings on the action check is partial (see README):
- * a presented WIMSE bearer is verified and must name the checked agent; with
- * `require_sender_constrained_tokens` a bearer and a well-formed DPoP proof are required, but the
- * DPoP signature, `htu`, `ath` and replay are not checked yet.
+ * instance's own key. The action check enforces the settings (`enforceSenderConstraint`): a
+ * presented WIMSE bearer is verified and must name the checked agent, a presented DPoP proof
+ * (RFC 9449) is verified in full, and `require_sender_constrained_tokens` makes both mandatory.
+ *
+ * Times a client stamps itself (a proof's `ts`, a DPoP `iat`) are judged against the host's real
+ * clock, not the mock clock: `advance_clock` simulates time passing at the gateway (tokens,
+ * nonces and approvals expire), and clients cannot see it, so their stamps keep real time.
  */
+import { IDENTITY } from '@agenttrustid/spec/facts';
 import {
   CreateAgentChallengeBody,
   CreateAgentChallengeParams,
@@ -15,7 +19,15 @@ import {
 } from '@agenttrustid/spec/zod';
 import { API_KEYS } from '../api-keys.js';
 import { GatewayError, validation } from '../errors.js';
-import { decodeJsonSegment, jwkThumbprint, verifyEd25519 } from '../keys.js';
+import {
+  base64UrlDecode,
+  decodeJsonSegment,
+  jwkThumbprint,
+  okpThumbprint,
+  sha256Base64Url,
+  verifyEd25519,
+  verifyEd25519Raw,
+} from '../keys.js';
 import { defineOp, json, type OpContext } from '../operation.js';
 import { findAgent, isoSpan, requireActive } from './common.js';
 
@@ -26,9 +38,29 @@ export const TRUST_DOMAIN = 'ati';
 export const NONCE_TTL_MS = 60_000;
 /** How far a proof's `ts` may be from the gateway clock. */
 export const PROOF_SKEW_S = 300;
+/** Longest `jti` remembered; a longer one is a malformed proof. */
+const MAX_JTI_LENGTH = 256;
+
+/** `details.reason` of a refused sender-constrained check (always with `details.field`). */
+export type SenderConstraintReason =
+  | 'dpop_missing'
+  | 'dpop_malformed'
+  | 'dpop_signature'
+  | 'dpop_htm'
+  | 'dpop_htu'
+  | 'dpop_iat'
+  | 'dpop_replay'
+  | 'dpop_ath'
+  | 'dpop_key_mismatch'
+  | 'token_invalid'
+  | 'token_unbound';
 
 const unauthorized = (message: string, details?: Record<string, unknown>) =>
   new GatewayError(401, 'AUTH_FAILED', message, details);
+
+/** A 401 of the check; the message names what is wrong, never the token or the proof. */
+const refused = (field: 'Authorization' | 'DPoP', reason: SenderConstraintReason, message: string) =>
+  unauthorized(message, { field, reason });
 
 /** Verifies a WIMSE token this gateway issued; the reason when it is not valid now. */
 export async function checkWimse(
@@ -43,46 +75,141 @@ export async function checkWimse(
   if (typeof claims.exp !== 'number' || ctx.clock.now() >= claims.exp * 1000)
     return { ok: false, reason: 'token expired' };
   const agent = ctx.state.agents.get(record.agent_id);
-  if (!agent || agent.status !== 'active')
-    return { ok: false, reason: `agent ${record.agent_id} is not active` };
+  if (agent?.status !== 'active') return { ok: false, reason: `agent ${record.agent_id} is not active` };
   return { ok: true, claims, agentId: record.agent_id };
 }
 
-/** The action check's agent credentials: see the module comment for what is enforced. */
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** `origin + path` of a URL (RFC 9449: `htu` is compared without query and fragment). */
+function withoutQuery(text: string): string | null {
+  try {
+    const url = new URL(text);
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Verifies a DPoP proof for this request (RFC 9449 section 4.3) and spends its `jti`; `token`
+ * is the access token it travels with (its hash must be the proof's `ath`), null for none.
+ * Returns the thumbprint of the proof's key, for the token's `cnf.jkt`.
+ */
+export async function verifyDpopProof(ctx: Ctx, proof: string, token: string | null): Promise<string> {
+  const malformed = (why: string) => refused('DPoP', 'dpop_malformed', `malformed DPoP proof: ${why}`);
+  const parts = proof.trim().split('.');
+  if (parts.length !== 3) throw malformed('not a compact JWS');
+  let header: unknown;
+  let claims: unknown;
+  let signature: Uint8Array<ArrayBuffer>;
+  try {
+    header = decodeJsonSegment(parts[0]!);
+    claims = decodeJsonSegment(parts[1]!);
+    signature = base64UrlDecode(parts[2]!);
+  } catch {
+    throw malformed('not a compact JWS');
+  }
+  if (!isObject(header) || !isObject(claims)) throw malformed('header and payload must be JSON objects');
+  if (header.typ !== IDENTITY.dpop.typ) throw malformed(`typ must be ${IDENTITY.dpop.typ}`);
+  if (header.alg !== IDENTITY.dpop.alg) throw malformed(`alg must be ${IDENTITY.dpop.alg}`);
+  const jwk = header.jwk;
+  if (!isObject(jwk) || jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string')
+    throw malformed('jwk must be an Ed25519 public key (kty OKP, crv Ed25519, x)');
+  if ('d' in jwk) throw malformed('jwk must not hold a private key');
+  let raw: Uint8Array<ArrayBuffer>;
+  try {
+    raw = base64UrlDecode(jwk.x);
+  } catch {
+    throw malformed('jwk.x is not base64url');
+  }
+  if (raw.length !== 32) throw malformed('jwk.x is not a 32-byte Ed25519 key');
+  const { htm, htu, iat, jti, ath } = claims;
+  if (typeof htm !== 'string' || typeof htu !== 'string') throw malformed('htm and htu must be strings');
+  if (typeof iat !== 'number' || !Number.isFinite(iat))
+    throw malformed('iat must be a number (unix seconds)');
+  if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH)
+    throw malformed(`jti must be a string of 1 to ${MAX_JTI_LENGTH} characters`);
+  if (ath !== undefined && typeof ath !== 'string') throw malformed('ath must be a string');
+
+  if (!(await verifyEd25519Raw(raw, `${parts[0]}.${parts[1]}`, signature)))
+    throw refused('DPoP', 'dpop_signature', 'the DPoP proof signature does not verify with its jwk');
+  if (htm !== ctx.method)
+    throw refused(
+      'DPoP',
+      'dpop_htm',
+      `the DPoP proof's htm does not name this request's method ${ctx.method}`,
+    );
+  if (withoutQuery(htu) !== ctx.target)
+    throw refused('DPoP', 'dpop_htu', `the DPoP proof's htu does not name this request's URL ${ctx.target}`);
+  const now = Date.now();
+  const maxAge = IDENTITY.dpop.maxAgeMs;
+  if (Math.abs(now - iat * 1000) > maxAge)
+    throw refused('DPoP', 'dpop_iat', `the DPoP proof's iat is more than ${maxAge / 1000} s from now`);
+  if (token !== null && ath !== (await sha256Base64Url(token)))
+    throw refused('DPoP', 'dpop_ath', "the DPoP proof's ath is not the SHA-256 of the WIMSE token");
+  const thumbprint = await okpThumbprint(raw);
+  const seen = ctx.state.dpopJtis;
+  const key = `${thumbprint} ${jti}`;
+  if (seen.has(key)) throw refused('DPoP', 'dpop_replay', "the DPoP proof's jti was already used");
+  // Oldest first: drop the proofs whose iat left the window (they would be refused as stale).
+  for (const [old, until] of seen) {
+    if (until > now) break;
+    seen.delete(old);
+  }
+  seen.set(key, iat * 1000 + maxAge);
+  return thumbprint;
+}
+
+/**
+ * The action check's agent credentials. `require_sender_constrained_tokens` on: a WIMSE bearer
+ * bound to a key (`cnf.jkt`) and a DPoP proof of that key are required. Off: whatever is sent is
+ * still verified (a bound token needs its proof). A token of another agent is 403.
+ */
 export async function enforceSenderConstraint(ctx: Ctx, agentId: string): Promise<void> {
   const authorization = ctx.headers.get('authorization');
   const dpop = ctx.headers.get('dpop');
   const required = ctx.state.securitySettings.require_sender_constrained_tokens;
   if (!authorization) {
     if (required)
-      throw unauthorized('a WIMSE bearer token and a DPoP proof are required', { field: 'Authorization' });
+      throw refused(
+        'Authorization',
+        'dpop_missing',
+        'this organization requires sender-constrained tokens: a WIMSE bearer token and a DPoP proof are required',
+      );
+    if (dpop) await verifyDpopProof(ctx, dpop, null);
     return;
   }
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  if (!match) throw unauthorized('Authorization must be "Bearer <WIMSE token>"', { field: 'Authorization' });
-  const checked = await checkWimse(ctx, match[1]!);
-  if (!checked.ok) throw unauthorized(`invalid WIMSE token: ${checked.reason}`, { field: 'Authorization' });
+  const match = /^(?:Bearer|DPoP)\s+(\S+)\s*$/i.exec(authorization);
+  if (!match) throw refused('Authorization', 'token_invalid', 'Authorization must be "Bearer <WIMSE token>"');
+  const token = match[1]!;
+  const checked = await checkWimse(ctx, token);
+  if (!checked.ok) throw refused('Authorization', 'token_invalid', `invalid WIMSE token: ${checked.reason}`);
+  const cnf = checked.claims.cnf;
+  const bound = isObject(cnf) && typeof cnf.jkt === 'string' ? cnf.jkt : null;
+  if (!dpop) {
+    if (required || bound)
+      throw refused('DPoP', 'dpop_missing', 'a DPoP proof is required with this WIMSE token');
+  } else {
+    const thumbprint = await verifyDpopProof(ctx, dpop, token);
+    if (bound === null && required)
+      throw refused(
+        'Authorization',
+        'token_unbound',
+        'the WIMSE token is not bound to a key (no cnf.jkt): issue it with a proof of possession',
+      );
+    if (bound !== null && thumbprint !== bound)
+      throw refused(
+        'DPoP',
+        'dpop_key_mismatch',
+        "the DPoP proof's key is not the key the WIMSE token is bound to (cnf.jkt)",
+      );
+  }
   if (checked.agentId !== agentId) {
     throw new GatewayError(403, 'AUTH_DENIED', `the WIMSE token belongs to another agent than ${agentId}`, {
       field: 'agent_id',
     });
-  }
-  if (!required && !dpop) return;
-  if (!dpop) throw unauthorized('a DPoP proof is required', { field: 'DPoP' });
-  const header = (() => {
-    try {
-      return decodeJsonSegment(dpop.split('.')[0] ?? '') as Record<string, unknown>;
-    } catch {
-      return null;
-    }
-  })();
-  if (
-    dpop.split('.').length !== 3 ||
-    !header ||
-    header.typ !== 'dpop+jwt' ||
-    typeof header.jwk !== 'object'
-  ) {
-    throw unauthorized('malformed DPoP proof', { field: 'DPoP' });
   }
 }
 
@@ -123,7 +250,8 @@ export const wimseOps = [
         challenge.used = true;
         if (clock.now() >= Date.parse(challenge.expires_at))
           throw unauthorized('nonce expired', { field: 'proof.nonce' });
-        if (Math.abs(clock.now() / 1000 - ts) > PROOF_SKEW_S)
+        // The client stamps `ts` with its own clock, which `advance_clock` does not move.
+        if (Math.abs(Date.now() / 1000 - ts) > PROOF_SKEW_S)
           throw unauthorized('proof ts is too far from now', { field: 'proof.ts' });
         if (!agent.public_key) throw validation('proof', `agent ${agent.id} has no registered public key`);
         const message = `pop-v1:${nonce}:${agent.id}:${audience.join(',')}:${ts}`;

@@ -119,6 +119,22 @@ export class InternalServerError extends AgentTrustError {
   static override readonly brand: string = 'InternalServerError';
 }
 
+/**
+ * The gateway answered with a redirect (3xx), which the SDK never follows: the API key never goes
+ * to the Location, and the target's answer never becomes a result. Code INVALID_RESPONSE; `status`
+ * is the 3xx status, `locationHost` the Location's host[:port] (never the full URL, whose path or
+ * query may carry secrets), undefined when there was none or a browser hides it.
+ */
+export class RedirectError extends AgentTrustError {
+  static override readonly brand: string = 'RedirectError';
+  readonly locationHost: string | undefined;
+
+  constructor(message: string, locationHost: string | undefined, options: AgentTrustErrorOptions = {}) {
+    super('INVALID_RESPONSE', message, options);
+    this.locationHost = locationHost;
+  }
+}
+
 const CODES = new Set<string>(ERROR_CODES);
 
 // C0 and C1 controls, DEL, line/paragraph separators and bidi overrides: a gateway's message

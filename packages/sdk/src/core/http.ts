@@ -1,10 +1,17 @@
 // The one place that builds and sends a request: base URL (per service in a split deployment),
-// the org key in X-API-Key, user-agent, timeout,
+// the org key in X-API-Key, user-agent, timeout (per attempt, the body's read included),
 // retries with backoff and jitter (ky), an idempotency key on every POST so POSTs are safe to
-// retry, and the mapping of every failure to a typed AgentTrustError.
+// retry, redirects never followed, and the mapping of every failure to a typed AgentTrustError.
 import type { Hooks, KyInstance, Options } from 'ky';
 import { RETRY } from '../generated/facts.js';
-import { AgentTrustError, errorFromResponse, NetworkError, ValidationError } from './errors.js';
+import {
+  AgentTrustError,
+  errorFromResponse,
+  NetworkError,
+  RedirectError,
+  safeMessage,
+  ValidationError,
+} from './errors.js';
 import {
   DEFAULT_MAX_RESPONSE_BYTES,
   FAST_PATH,
@@ -20,7 +27,7 @@ import { VERSION } from './version.js';
 export interface RequestOptions {
   /** Aborts the call (including any wait between retries); the promise rejects with the signal's reason. */
   signal?: AbortSignal | undefined;
-  /** Milliseconds per attempt before the call fails with a TIMEOUT NetworkError. */
+  /** Milliseconds per attempt, the answer's body included, before the call fails with a TIMEOUT NetworkError. */
   timeout?: number | undefined;
   /** Retries after the first attempt (default: the client's `maxRetries`, 2). */
   maxRetries?: number | undefined;
@@ -180,7 +187,10 @@ export class HttpCore {
     this.#defaultHeaders = { accept: 'application/json', 'user-agent': USER_AGENT };
     addHeaders(this.#defaultHeaders, options.defaultHeaders);
     this.#log = makeLog(options.logger, options.logLevel);
-    this.#fetch = options.fetch;
+    // The Node transport reads the whole body inside its fetch; any other fetch is wrapped to do
+    // the same, so ky's per-attempt timeout also bounds the body's read.
+    const transport = options.fetch as { [FAST_PATH]?: boolean } | undefined;
+    this.#fetch = transport?.[FAST_PATH] ? options.fetch : readingFetch(options.fetch, this.maxResponseBytes);
     this.#hooks = options.hooks ?? {};
     // Users' hooks see the request and response as fetch made them: no fast path with hooks.
     const hooks = Object.values(this.#hooks).some((list) => Array.isArray(list) && list.length > 0);
@@ -199,6 +209,9 @@ export class HttpCore {
       throwHttpErrors: true,
       timeout: this.timeout,
       retry: retryConfig(this.maxRetries),
+      // A redirect comes back as the 3xx answer (a RedirectError): following it would send the
+      // org key to the Location and make its answer the result.
+      redirect: 'manual',
       ...(this.#fetch ? { fetch: this.#fetch } : {}),
       hooks: {
         beforeRequest: userHooks.beforeRequest ?? [],
@@ -295,7 +308,8 @@ export class HttpCore {
     if (response.status === 204) return { status: 204, requestId, data: undefined };
     let text: string;
     try {
-      const raw = this.#fastPath ? (response as MarkedResponse)[RAW_TEXT] : undefined;
+      // The transport (or readingFetch) read it already, unless a user's hook replaced the response.
+      const raw = (response as MarkedResponse)[RAW_TEXT];
       text = typeof raw === 'string' ? raw : await readCapped(response, this.maxResponseBytes);
     } catch (error) {
       throw await this.#failure(error, method, path, timeout, options.signal);
@@ -325,9 +339,10 @@ export class HttpCore {
     const { HTTPError, TimeoutError } = await kyModule!;
     if (error instanceof HTTPError) {
       const { response } = error;
+      if (isRedirect(response)) return redirectError(response, error.request.url, method, path);
       let body: unknown;
       try {
-        const raw = this.#fastPath ? (response as MarkedResponse)[RAW_TEXT] : undefined;
+        const raw = (response as MarkedResponse)[RAW_TEXT];
         body = JSON.parse(typeof raw === 'string' ? raw : await readCapped(response, this.maxResponseBytes));
       } catch {
         body = undefined;
@@ -358,11 +373,65 @@ export class HttpCore {
   }
 }
 
+/** A 3xx answer, or what a browser's fetch gives for one with `redirect: 'manual'` (status 0). */
+function isRedirect(response: Response): boolean {
+  return response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
+}
+
+function redirectError(response: Response, requestUrl: string, method: string, path: string): RedirectError {
+  void response.body?.cancel().catch(() => undefined);
+  let host: string | undefined;
+  const location = response.headers.get('location');
+  if (location) {
+    try {
+      host = new URL(location, requestUrl).host || undefined;
+    } catch {
+      host = undefined;
+    }
+  }
+  const where = host ? `Location host ${JSON.stringify(host)}` : 'no Location';
+  return new RedirectError(
+    safeMessage(
+      `${method} ${path}: the gateway answered with a redirect (HTTP ${response.status}, ${where}), which is not followed`,
+    ),
+    host,
+    {
+      ...(response.status ? { status: response.status } : {}),
+      requestId: response.headers.get('x-request-id') ?? undefined,
+    },
+  );
+}
+
+/**
+ * Wraps a fetch (the platform's by default, looked up per call) so that it resolves only once
+ * the body is read, capped at `limit` bytes: ky's timeout and the caller's signal then bound the
+ * whole attempt, and a body that drips forever is a TIMEOUT, not a hang. The text rides on the
+ * Response under RAW_TEXT; the Response keeps its body for users' hooks. A redirect is returned
+ * unread.
+ */
+function readingFetch(inner: typeof globalThis.fetch | undefined, limit: number): typeof globalThis.fetch {
+  return async (input, init) => {
+    const response = await (inner ?? globalThis.fetch)(input, init);
+    if (isRedirect(response)) return response;
+    const signal = input instanceof Request ? input.signal : init?.signal;
+    const text = await readCapped(response, limit, signal ?? undefined);
+    const nullBody = response.status === 101 || response.status === 204 || response.status === 205;
+    const read: MarkedResponse = new Response(nullBody ? null : text, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+    read[RAW_TEXT] = text;
+    return read;
+  };
+}
+
 /**
  * The body as text, reading no more than `limit` bytes: a declared Content-Length over it is
- * refused before reading, a stream is cancelled as soon as it passes it.
+ * refused before reading, a stream is cancelled as soon as it passes it, or when `signal` aborts
+ * (not every fetch ends a body's stream on abort).
  */
-async function readCapped(response: Response, limit: number): Promise<string> {
+async function readCapped(response: Response, limit: number, signal?: AbortSignal): Promise<string> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > limit) {
     void response.body?.cancel().catch(() => undefined);
@@ -372,15 +441,24 @@ async function readCapped(response: Response, limit: number): Promise<string> {
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      void reader.cancel().catch(() => undefined);
-      throw new ResponseTooLargeError(limit, response.status);
+  const onAbort = () => void reader.cancel(signal?.reason).catch(() => undefined);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        void reader.cancel().catch(() => undefined);
+        throw new ResponseTooLargeError(limit, response.status);
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+    // A cancelled read ends like a finished one: a cut-off body must not pass for the answer.
+    signal?.throwIfAborted();
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
   const all = new Uint8Array(size);
   let at = 0;

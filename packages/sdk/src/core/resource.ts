@@ -283,9 +283,12 @@ function validate(
   requestId: string | undefined,
   at: string,
 ): void {
-  const result = schema.safeParse(data);
+  // zod skips a record's `__proto__` key, whose value would then be returned unchecked: such keys
+  // are renamed in a copy, so their values are checked like any other.
+  const input = hasProtoKey(data, 0) ? renameProtoKeys(data) : data;
+  const result = schema.safeParse(input);
   if (result.success) return;
-  const issues = result.error.issues.filter((issue) => !isNewerValue(issue, data));
+  const issues = result.error.issues.filter((issue) => !isNewerValue(issue, input));
   if (issues.length === 0) return;
   // Paths and zod's wording only: a value could be a secret (a token), so none is quoted.
   throw invalid(
@@ -316,6 +319,26 @@ function isNewerValue(
     return typeof value === 'string';
   }
   return false;
+}
+
+/** Whether an own `__proto__` key (as JSON.parse makes it) sits anywhere in `value`. */
+function hasProtoKey(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return false;
+  if (Array.isArray(value)) return value.some((item) => hasProtoKey(item, depth + 1));
+  if (Object.hasOwn(value, '__proto__')) return true;
+  for (const key in value) if (hasProtoKey((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
+}
+
+function renameProtoKeys(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(renameProtoKeys);
+  const out: Record<string, unknown> = {};
+  for (const key in value)
+    out[key === '__proto__' ? '__proto__ (renamed)' : key] = renameProtoKeys(
+      (value as Record<string, unknown>)[key],
+    );
+  return out;
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {

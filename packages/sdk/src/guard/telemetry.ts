@@ -28,6 +28,9 @@ export const TELEMETRY_DEFAULTS = Object.freeze<{
   ...TELEMETRY,
 });
 
+/** The longest wait after consecutive failed batches, in flush intervals (60 s at the default 5 s), as Go's. */
+const MAX_BACKOFF_INTERVALS = 12;
+
 /** The spec's `maxItems` for one batch. */
 const MAX_BATCH = LIMITS.telemetryBatch;
 const MAX_TOOL_NAME = LIMITS.toolName;
@@ -55,7 +58,10 @@ export type SendBatch = (events: OutgoingTelemetryEvent[]) => Promise<unknown>;
  * A bounded ring of tool-call reports, stored column-wise in preallocated arrays so `push()`
  * allocates nothing: no event object, no Date, no ISO string until a batch is built to be sent.
  * One request in flight at most; a failed batch is dropped and counted, not retried (the HTTP
- * client's own bounded retries apply), and its content is never logged.
+ * client's own bounded retries apply), and its content is never logged. After a failed batch
+ * nothing is sent until a backoff has passed: one flush interval, doubling with each consecutive
+ * failure up to 12 intervals, each shortened by up to 25% at random so that many guards do not
+ * come back in step; the first success ends it. `flush` and `close` still send at once.
  */
 export class TelemetryBatcher {
   readonly batchSize: number;
@@ -77,6 +83,9 @@ export class TelemetryBatcher {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private timerImmediate = false;
   private closed = false;
+  /** Consecutive failed batches, and the time (ms) before which the timers send nothing. */
+  private failures = 0;
+  private quietUntil = 0;
 
   constructor(
     private readonly send: SendBatch,
@@ -126,7 +135,10 @@ export class TelemetryBatcher {
       this.times[at] = Date.now();
       this.count++;
       if (this.inFlight === null) {
-        if (this.count >= this.sendAt) this.schedule(0);
+        const quiet = this.quietUntil - Date.now();
+        if (quiet > 0) {
+          if (this.timer === null) this.schedule(quiet);
+        } else if (this.count >= this.sendAt) this.schedule(0);
         else if (this.timer === null) this.schedule(this.flushIntervalMs);
       }
     } catch {
@@ -206,7 +218,11 @@ export class TelemetryBatcher {
     }
     const timer = setTimeout(() => {
       this.timer = null;
-      if (this.inFlight === null && this.count > 0) void this.sendOne();
+      if (this.inFlight !== null || this.count === 0) return;
+      // A timer set before a failure may fire inside its backoff: wait out the rest.
+      const quiet = this.quietUntil - Date.now();
+      if (quiet > 0) this.schedule(quiet);
+      else void this.sendOne();
     }, delayMs);
     // A pending report must not keep a finished program alive (Node, Bun; absent in browsers).
     (timer as { unref?: () => void }).unref?.();
@@ -255,16 +271,23 @@ export class TelemetryBatcher {
         () => false,
       )
       .then((ok) => {
-        if (ok) this.sentCount += n;
-        else {
+        if (ok) {
+          this.sentCount += n;
+          this.failures = 0;
+          this.quietUntil = 0;
+        } else {
           this.failed++;
           this.droppedCount += n;
+          const wait = this.flushIntervalMs * Math.min(2 ** this.failures, MAX_BACKOFF_INTERVALS);
+          this.quietUntil = Date.now() + wait * (1 - Math.random() * 0.25);
+          this.failures++;
         }
         this.inFlight = null;
         if (this.count > 0 && !this.closed) {
-          // A full batch goes at once after a success; after a failure, wait an interval, so a
-          // gateway that is down is not hammered in a loop.
-          this.schedule(ok && this.count >= this.sendAt ? 0 : this.flushIntervalMs);
+          // A full batch goes at once after a success, a partial one after the interval; after a
+          // failure everything waits out the backoff, so a gateway that is down is not hammered.
+          const quiet = this.quietUntil - Date.now();
+          this.schedule(quiet > 0 ? quiet : this.count >= this.sendAt ? 0 : this.flushIntervalMs);
         }
         return ok;
       });

@@ -182,6 +182,70 @@ describe('TelemetryBatcher', () => {
     expect(b.stats().queued).toBeGreaterThanOrEqual(30);
   });
 
+  describe('backoff after failed batches', () => {
+    /** Pushes a full batch every 10 ms of fake time for `ms`; returns when each batch was sent. */
+    async function run(ms: number, fail: (call: number) => boolean, random = 0) {
+      vi.useFakeTimers();
+      vi.spyOn(Math, 'random').mockReturnValue(random);
+      const times: number[] = [];
+      const r = recorder(async () => {
+        times.push(Date.now());
+        if (fail(times.length)) throw new Error('503');
+      });
+      const b = new TelemetryBatcher(r.send, { flushIntervalMs: 100 });
+      for (let t = 0; t < ms; t += 10) {
+        for (let i = 0; i < 10; i++) b.push('t', true, 1, undefined);
+        await vi.advanceTimersByTimeAsync(10);
+      }
+      vi.mocked(Math.random).mockRestore();
+      const gaps = times.slice(1).map((t, i) => t - times[i]!);
+      return { b, times, gaps };
+    }
+
+    it('waits double from one interval up to 12 intervals, not a batch per report', async () => {
+      const { b, gaps } = await run(6_000, () => true);
+      // 100, 200, 400, 800 ms, then the 1,200 ms cap (each plus the sender's own ~1 ms).
+      const want = [100, 200, 400, 800, 1_200, 1_200, 1_200];
+      expect(gaps.length).toBe(want.length);
+      gaps.forEach((gap, i) => {
+        expect(gap).toBeGreaterThanOrEqual(want[i]!);
+        expect(gap).toBeLessThan(want[i]! + 20);
+      });
+      // The queue stays bounded and what it cannot hold is counted.
+      expect(b.stats().queued).toBeLessThanOrEqual(1_000);
+      expect(b.stats().dropped + b.stats().queued + b.stats().sent).toBe(6_000);
+    });
+
+    it('jitter shortens each wait by up to 25%', async () => {
+      const { gaps } = await run(3_000, () => true, 0.999);
+      const want = [75, 150, 300, 600, 900];
+      gaps.slice(0, want.length).forEach((gap, i) => {
+        expect(gap).toBeGreaterThanOrEqual(want[i]!);
+        expect(gap).toBeLessThan(want[i]! + 20);
+      });
+    });
+
+    it('the first success ends it: full batches go at once again', async () => {
+      const { b, gaps } = await run(2_000, (call) => call <= 3);
+      // Three failures (waits of 100, 200, 400 ms), then one full batch per push.
+      expect(gaps.slice(0, 3).every((gap, i) => gap >= 100 * 2 ** i)).toBe(true);
+      expect(gaps.slice(4).every((gap) => gap < 20)).toBe(true);
+      expect(b.stats().failedBatches).toBe(3);
+    });
+
+    it('flush still sends at once during a backoff', async () => {
+      const r = recorder(async () => {
+        if (r.batches.length === 1) throw new Error('503');
+      });
+      const b = new TelemetryBatcher(r.send, { flushIntervalMs: 60_000 });
+      for (let i = 0; i < 10; i++) b.push('t', true, 1, undefined);
+      await vi.waitFor(() => expect(b.stats().failedBatches).toBe(1));
+      b.push('t', true, 1, undefined);
+      expect(await b.flush()).toBe(true);
+      expect(b.stats()).toMatchObject({ sent: 1, dropped: 10 });
+    });
+  });
+
   it('flush(timeoutMs) gives up waiting but never rejects', async () => {
     const r = recorder(() => new Promise(() => {}));
     const b = new TelemetryBatcher(r.send);

@@ -1,0 +1,557 @@
+/**
+ * One `<Tag>API` class per resource (spec tag) with one method per operation, its async twin on
+ * `CompletableFuture`, and the `AgentTrustClient` that holds them. Every method delegates to a
+ * private core that builds the `Operation` (path segments checked and escaped, query, headers,
+ * body, JSON-RPC envelope) and applies the token cache rules; all read from the model:
+ *
+ * - `Operation.sdk.args.java`: the positional arguments (path parameters, then body fields or
+ *   headers taken one by one); a body otherwise comes whole (`create(CreateAgentRequest)`);
+ * - an optional body or optional parameters add an overload without them;
+ * - query and non-positional header parameters come in a `<OperationId>Params` object;
+ * - `x-sdk-shorthands`: an overload taking the argument as a string;
+ * - `x-sdk-cache`: `store` adds a `useCache` overload, `evict` drops cached answers on success.
+ */
+import { code } from '../../src/emit/template.ts';
+import {
+  type ObjectType,
+  type Operation,
+  type Param,
+  type Property,
+  type Resource,
+  splitWords,
+  type TypeRef,
+} from '../../src/model/index.ts';
+import { accessor, javadoc, memberName, quote, typeName } from '../naming.ts';
+import { decodeExpr, type JavaCtx, javaType, named } from './types.ts';
+
+export const apiClass = (r: Resource): string => `${typeName(r.name)}API`;
+
+export const paramsClass = (op: Operation): string =>
+  typeName({ wire: op.id, words: [...splitWords(op.id), 'params'], overrides: {} });
+
+/** The query and header parameters not taken positionally. */
+export function extraParams(op: Operation): Param[] {
+  const positional = op.sdk.args.java;
+  return [...op.queryParams, ...op.headerParams.filter((h) => !positional.includes(h.name.wire))];
+}
+
+/** The synthetic object type of an operation's `...Params` class. */
+export function paramsType(op: Operation): ObjectType {
+  return {
+    kind: 'object',
+    name: { wire: paramsClass(op), words: [...splitWords(op.id), 'params'], overrides: {} },
+    description: `The query and header parameters of ${op.id}.`,
+    usage: { request: true, response: false },
+    additionalProperties: false,
+    properties: extraParams(op).map(
+      (p): Property => ({
+        name: p.name,
+        type: p.type,
+        required: p.required,
+        nullable: p.nullable,
+        description: `${p.description ?? p.name.wire}${p.location === 'header' ? ` Sent as the ${p.name.wire} header.` : ''}`,
+        secret: p.secret,
+        readOnly: false,
+        writeOnly: false,
+        deprecated: false,
+        constraints: p.constraints,
+      }),
+    ),
+  };
+}
+
+/** The answer the method returns: the 2xx body, or its `x-sdk-unwrap` member. */
+export function answerType(ctx: JavaCtx, op: Operation): TypeRef | undefined {
+  const t = op.response.type;
+  if (!t || !op.unwrap || t.kind !== 'ref') return t;
+  const obj = named(ctx, t.name);
+  const member = obj.kind === 'object' ? obj.properties.find((p) => p.name.wire === op.unwrap) : undefined;
+  if (!member) throw new Error(`${op.id}: x-sdk-unwrap '${op.unwrap}' is not a member of the answer`);
+  return member.type;
+}
+
+/** The getter expression of a property on value `v`, null when absent. */
+export function getterExpr(p: Property, v: string): string {
+  const f = memberName(p.name);
+  if (p.type.kind === 'primitive' && p.type.type === 'boolean') return `${v}.${accessor('is', f)}()`;
+  if (p.required && !p.nullable) return `${v}.${accessor('get', f)}()`;
+  return `${v}.${accessor('get', f)}().orElse(null)`;
+}
+
+interface Arg {
+  param: Param;
+  java: string;
+  type: string;
+}
+
+export interface JavaShape {
+  op: Operation;
+  name: string;
+  path: Arg[];
+  /** Positional arguments after the path: header params and body fields. */
+  positional: Arg[];
+  flatten: Arg[];
+  bodyType?: string;
+  bodyObj?: ObjectType;
+  params?: string;
+  paramsOptional: boolean;
+  answer?: TypeRef;
+  result: string;
+}
+
+export function javaShape(ctx: JavaCtx, op: Operation): JavaShape {
+  const arg = (p: Param): Arg => ({ param: p, java: memberName(p.name), type: javaType(ctx, p.type) });
+  const path = op.pathParams.map(arg);
+  const positional = op.sdk.args.java
+    .filter((w) => !op.pathParams.some((p) => p.name.wire === w))
+    .map((w) => arg(op.params.find((p) => p.name.wire === w)!));
+  const bodyObj = op.body ? named(ctx, op.body.type) : undefined;
+  const extra = extraParams(op);
+  const answer = answerType(ctx, op);
+  return {
+    op,
+    name: memberName(op.name),
+    path,
+    positional,
+    flatten: positional.filter((a) => a.param.location === 'body'),
+    bodyType: bodyObj && typeName(bodyObj.name),
+    bodyObj: bodyObj?.kind === 'object' ? bodyObj : undefined,
+    params: extra.length ? paramsClass(op) : undefined,
+    paramsOptional: extra.every((p) => !p.required),
+    answer,
+    result: answer ? javaType(ctx, answer) : 'Void',
+  };
+}
+
+/** The body property a flattened argument fills (an rpc method's x-sdk-name renames only the argument). */
+function bodyProp(s: JavaShape, p: Param): Property {
+  return s.bodyObj!.properties.find((x) => x.name.wire === p.name.wire)!;
+}
+
+function coreMethod(ctx: JavaCtx, s: JavaShape): string {
+  const { op } = s;
+  const args = [
+    ...s.path.map((a) => `String ${a.java}`),
+    ...s.positional.filter((a) => a.param.location === 'header').map((a) => `String ${a.java}`),
+    s.bodyType && `${s.bodyType} body`,
+    s.params && `${s.params} params`,
+    op.sdk.cache?.kind === 'store' && 'boolean useCache',
+  ].filter(Boolean);
+  let path = quote(op.path);
+  for (const a of s.path)
+    path = path.replace(
+      `{${a.param.name.wire}}`,
+      `" + Operation.segment(${quote(op.id)}, ${quote(a.param.name.wire)}, ${a.java}) + "`,
+    );
+  path = path.replace(/ \+ ""$/, '').replace(/^"" \+ /, '');
+  const opChain = [
+    `Operation.of(${quote(op.id)}, ${quote(op.method)}, ${path})`,
+    !op.auth && '.noAuth()',
+    op.service && `.service(${quote(op.service)})`,
+    op.unwrap && `.unwrap(${quote(op.unwrap)})`,
+    op.rpc &&
+      `.rpc(${op.rpc.method ? quote(op.rpc.method) : 'null'}, ${String(op.rpc.id === 'counter')}, ${op.rpc.id === 'counter' ? 0 : op.rpc.id}L, ${String(op.rpc.onError === 'raise')})`,
+  ].filter(Boolean);
+  const headerArgs = s.positional.filter((a) => a.param.location === 'header');
+  const extra = extraParams(op);
+  const pt = s.params ? paramsType(op) : undefined;
+  const statements: string[] = [];
+  statements.push(`Operation op = ${opChain.join('')};`);
+  for (const a of headerArgs) {
+    if (a.param.required)
+      statements.push(`Operation.segment(${quote(op.id)}, ${quote(a.param.name.wire)}, ${a.java});`);
+    statements.push(`op.header(${quote(a.param.name.wire)}, ${a.java});`);
+  }
+  if (s.params) {
+    const lines = extra.map((p) => {
+      const prop = pt!.properties.find((x) => x.name.wire === p.name.wire)!;
+      const get = getterExpr(prop, 'params');
+      return p.location === 'header'
+        ? `op.header(${quote(p.name.wire)}, ${get});`
+        : `op.query(${quote(p.name.wire)}, ${get});`;
+    });
+    const required = extra.filter((p) => p.required && p.location === 'header');
+    statements.push(code`
+      if (params != null) {
+          ${required.map((p) => `Operation.segment(${quote(op.id)}, ${quote(p.name.wire)}, ${getterExpr(pt!.properties.find((x) => x.name.wire === p.name.wire)!, 'params')});`)}
+          ${lines}
+      }`);
+  }
+  if (s.bodyType) {
+    const fill =
+      op.rpc && !op.rpc.method
+        ? `\n((ObjectNode) json).put("id", ${op.rpc.id === 'counter' ? 't.rpcId()' : `${op.rpc.id}L`});`
+        : '';
+    if (op.body!.required)
+      statements.push(code`
+        if (body == null) {
+            throw Facts.validation("body", ${quote(`${op.id}: the request body is required`)});
+        }
+        JsonNode json = body.toJson();${fill}
+        op.body(json);`);
+    else
+      statements.push(code`
+        if (body != null) {
+            op.body(body.toJson());
+        }`);
+  }
+  const dec = s.answer ? `(n, p) -> ${decodeExpr(ctx, s.answer, 'n', 'p', 1)}` : 'null';
+  const cache = op.sdk.cache;
+  const argExpr = (wire: string): string => {
+    const pa =
+      s.path.find((a) => a.param.name.wire === wire) ?? headerArgs.find((a) => a.param.name.wire === wire);
+    if (pa) return pa.java;
+    const bp = s.bodyObj?.properties.find((p) => p.name.wire === wire);
+    if (bp) return `(body == null ? null : ${getterExpr(bp, 'body')})`;
+    const pp = pt?.properties.find((p) => p.name.wire === wire);
+    if (pp) return `(params == null ? null : ${getterExpr(pp, 'params')})`;
+    throw new Error(`${op.id}: cache argument ${wire} not found`);
+  };
+  if (cache?.kind === 'store' && s.answer?.kind === 'ref') {
+    const resp = named(ctx, s.answer.name) as ObjectType;
+    const prop = (w: string) => resp.properties.find((p) => p.name.wire === w)!;
+    const evictFields = [
+      ...new Set(
+        ctx.model.operations.flatMap((o) => (o.sdk.cache?.kind === 'evict' ? [o.sdk.cache.field] : [])),
+      ),
+    ].filter((f) => {
+      const p = resp.properties.find((x) => x.name.wire === f);
+      return p?.required && !p.nullable && p.type.kind === 'primitive' && p.type.type === 'string';
+    });
+    statements.push(code`
+      if (!useCache || !t.options().isTokenCache()) {
+          return t.call(op, ${dec});
+      }
+      String key = t.cacheKey(${cache.key.map(argExpr).join(', ')});
+      return t.cache().get(key, ${s.result}.class, () -> t.call(op, ${dec}), v -> new ResponseCache.Meta(
+          ${cache.issuedAt ? getterExpr(prop(cache.issuedAt), 'v') : 'null'}, ${getterExpr(prop(cache.expiresAt), 'v')},
+          Map.of(${evictFields.map((f) => `${quote(f)}, ${getterExpr(prop(f), 'v')}`).join(', ')})));`);
+  } else if (cache?.kind === 'evict') {
+    statements.push(code`
+      ${s.answer ? `${s.result} out = ` : ''}t.call(op, ${dec});
+      String evicted = ${argExpr(cache.param)};
+      if (evicted != null) {
+          t.cache().evict(${quote(cache.field)}, evicted);
+      }
+      return ${s.answer ? 'out' : 'null'};`);
+  } else {
+    statements.push(s.answer ? `return t.call(op, ${dec});` : `t.call(op, ${dec});\nreturn null;`);
+  }
+  return code`
+    private ${s.result} ${s.name}Call(${args.join(', ')}) {
+        ${statements}
+    }`;
+}
+
+function methodDoc(op: Operation, params: string[], returns: string, extra?: string, async = false): string {
+  const text = [
+    op.summary ? `${op.summary}.` : op.id,
+    op.description,
+    extra,
+    `Calls ${op.method} ${op.path}${op.rpc?.method ? `, JSON-RPC method ${op.rpc.method}` : ''} (${op.id}).`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return javadoc(text, [
+    ...params,
+    ...(returns ? [returns] : []),
+    ...(async
+      ? []
+      : [
+          '@throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)',
+        ]),
+  ]);
+}
+
+function publicMethods(ctx: JavaCtx, s: JavaShape): string[] {
+  const { op } = s;
+  const out: string[] = [];
+  const ret = s.result;
+  const returns = s.answer ? '@return the answer' : '';
+  interface Sig {
+    decl: { java: string; type: string; doc: string }[];
+    core: string[];
+    pre?: string;
+    extra?: string;
+  }
+  const pathDecl = s.path.map((a) => ({
+    java: a.java,
+    type: 'String',
+    doc: `${a.param.description ?? a.param.name.wire}`,
+  }));
+  const pathUse = s.path.map((a) => a.java);
+  const headerArgs = s.positional.filter((a) => a.param.location === 'header');
+  const headerUse = headerArgs.map((a) => a.java);
+  const store = op.sdk.cache?.kind === 'store';
+  const sigs: Sig[] = [];
+  const paramsVariants: (string | null)[] = s.params
+    ? s.paramsOptional
+      ? [null, 'params']
+      : ['params']
+    : [null];
+  const paramsDecl = (v: string | null) =>
+    v ? [{ java: 'params', type: s.params!, doc: 'the query and header parameters' }] : [];
+  for (const pv of paramsVariants) {
+    const tail = [...(s.bodyType ? [] : []), pv ? 'params' : 'null'].filter(
+      (x) => !(x === 'null' && !s.params),
+    );
+    if (s.flatten.length > 0) {
+      const build = code`
+        ${s.bodyType} body = ${s.bodyType}.builder()${s.flatten.map((f) => `.${memberName(bodyProp(s, f.param).name)}(${f.java})`).join('')}.build();`;
+      sigs.push({
+        decl: [
+          ...pathDecl,
+          ...s.positional.map((a) => ({
+            java: a.java,
+            type: a.type,
+            doc: a.param.description ?? a.param.name.wire,
+          })),
+          ...paramsDecl(pv),
+        ],
+        core: [...pathUse, ...headerUse, 'body', ...tail],
+        pre: build,
+      });
+      const sh = s.flatten.find((f) => f.param.shorthand?.accepts === 'string');
+      if (sh) {
+        const builds = JSON.stringify(sh.param.shorthand!.builds);
+        sigs.push({
+          decl: [
+            ...pathDecl,
+            ...s.positional.map((a) => ({
+              java: a.java,
+              type: a === sh ? 'String' : a.type,
+              doc:
+                a === sh
+                  ? `${a.param.name.wire} as text, built into ${builds}`
+                  : (a.param.description ?? a.param.name.wire),
+            })),
+            ...paramsDecl(pv),
+          ],
+          core: [...pathUse, ...headerUse, 'body', ...tail],
+          pre: code`
+            ${sh.type} built = ${decodeExpr(ctx, sh.param.type, `Json.parse(${quote(builds)}.replace("\\"{value}\\"", Json.write(Json.NODES.textNode(${sh.java}))))`, '"$"', 1)};
+            ${s.bodyType} body = ${s.bodyType}.builder()${s.flatten.map((f) => `.${memberName(bodyProp(s, f.param).name)}(${f === sh ? 'built' : f.java})`).join('')}.build();`,
+        });
+      }
+      sigs.push({
+        decl: [
+          ...pathDecl,
+          ...headerArgs.map((a) => ({
+            java: a.java,
+            type: 'String',
+            doc: a.param.description ?? a.param.name.wire,
+          })),
+          { java: 'body', type: s.bodyType!, doc: 'the whole request body' },
+          ...paramsDecl(pv),
+        ],
+        core: [...pathUse, ...headerUse, 'body', ...tail],
+      });
+    } else {
+      const head = [
+        ...pathDecl,
+        ...headerArgs.map((a) => ({
+          java: a.java,
+          type: 'String',
+          doc: a.param.description ?? a.param.name.wire,
+        })),
+      ];
+      if (s.bodyType) {
+        sigs.push({
+          decl: [...head, { java: 'body', type: s.bodyType, doc: 'the request body' }, ...paramsDecl(pv)],
+          core: [...pathUse, ...headerUse, 'body', ...tail],
+        });
+        if (!op.body!.required)
+          sigs.push({
+            decl: [...head, ...paramsDecl(pv)],
+            core: [...pathUse, ...headerUse, 'null', ...tail],
+          });
+      } else sigs.push({ decl: [...head, ...paramsDecl(pv)], core: [...pathUse, ...headerUse, ...tail] });
+    }
+  }
+  const withCache: Sig[] = [];
+  for (const sig of sigs) {
+    if (!store) continue;
+    const rule = op.sdk.cache as Extract<NonNullable<Operation['sdk']['cache']>, { kind: 'store' }>;
+    const opt = memberName(rule.optOut);
+    withCache.push({
+      ...sig,
+      decl: [
+        ...sig.decl,
+        { java: opt, type: 'boolean', doc: 'false to bypass the client-side cache (default true)' },
+      ],
+      core: [...sig.core, opt],
+    });
+    sig.core = [...sig.core, 'true'];
+  }
+  for (const sig of [...sigs, ...withCache]) {
+    const decl = sig.decl.map((d) => `${d.type} ${d.java}`).join(', ');
+    const docs = sig.decl.map((d) => `@param ${d.java} ${d.doc}`);
+    const call = `${s.name}Call(${sig.core.join(', ')})`;
+    out.push(code`
+      ${methodDoc(op, docs, returns)}
+      public ${ret === 'Void' ? 'void' : ret} ${s.name}(${decl}) {
+          ${sig.pre ?? ''}
+          ${ret === 'Void' ? `${call};` : `return ${call};`}
+      }`);
+    out.push(code`
+      ${methodDoc(op, docs, `@return the answer's future; it fails with the call's AgentTrustException`, `Async: runs on the SDK's daemon executor.`, true)}
+      public CompletableFuture<${ret}> ${s.name}Async(${decl}) {
+          ${ret === 'Void' ? `return t.async(() -> {\n    ${s.name}(${sig.decl.map((d) => d.java).join(', ')});\n    return null;\n});` : `return t.async(() -> ${s.name}(${sig.decl.map((d) => d.java).join(', ')}));`}
+      }`);
+  }
+  return out;
+}
+
+function holderNames(ctx: JavaCtx, ops: Operation[]): string[] {
+  return [...new Set(ops.filter((o) => o.body).map((o) => typeName(named(ctx, o.body!.type).name)))];
+}
+
+/** The methods name the models a holder shadows by their full name. */
+function qualify(text: string, names: string[]): string {
+  return names.reduce(
+    (out, n) => out.replace(new RegExp(`(?<![.\\w])${n}\\b`, 'g'), `id.agenttrust.sdk.models.${n}`),
+    text,
+  );
+}
+
+/** Nested holders so `ActionsAPI.ActionCheckRequest.builder()` (the guide's spelling) works. */
+function holders(ctx: JavaCtx, ops: Operation[]): string[] {
+  return holderNames(ctx, ops).map(
+    (n) => code`
+      ${javadoc(`The request body {@link id.agenttrust.sdk.models.${n}}, reachable from this class as in the guide.`)}
+      public static final class ${n} {
+          private ${n}() {}
+
+          ${javadoc(`A builder of {@link id.agenttrust.sdk.models.${n}}.`, ['@return the builder'])}
+          public static id.agenttrust.sdk.models.${n}.Builder builder() {
+              return id.agenttrust.sdk.models.${n}.builder();
+          }
+      }`,
+  );
+}
+
+export function resourceFile(ctx: JavaCtx, r: Resource): string {
+  const ops = r.operations.map((id) => ctx.model.operations.find((o) => o.id === id)!);
+  const name = apiClass(r);
+  return code`
+    ${javadoc(`The ${r.name.wire} operations${r.description ? `: ${r.description}` : '.'} Get it from the client (thread-safe, like the client).`)}
+    public final class ${name} {
+        private final Transport t;
+
+        ${javadoc('Created by the client.', ["@param t the client's transport"])}
+        public ${name}(Transport t) {
+            this.t = t;
+        }
+        ${holders(ctx, ops).map((h) => `\n${h}`)}
+        ${qualify(
+          ops
+            .map((op) => {
+              const s = javaShape(ctx, op);
+              return [...publicMethods(ctx, s).map((m) => `\n${m}`), `\n${coreMethod(ctx, s)}`].join('\n');
+            })
+            .join('\n'),
+          holderNames(ctx, ops),
+        )}
+    }
+  `;
+}
+
+export function clientFile(ctx: JavaCtx): string {
+  const { model } = ctx;
+  const roots = model.operations.filter((o) => o.root);
+  const resources = model.resources.filter((r) =>
+    r.operations.some((id) => !model.operations.find((o) => o.id === id)!.root),
+  );
+  const rootRes = (op: Operation) => model.resources.find((r) => r.operations.includes(op.id))!;
+  return code`
+    ${javadoc(`The ${model.title} client. Create one with {@link #builder()} or {@link #fromEnv()} and share it: it is thread-safe and reuses connections. Its accessors group the operations by resource, as the spec's tags do.`)}
+    public final class AgentTrustClient {
+        private final ClientOptions options;
+        private final Transport transport;
+        ${[...resources, ...new Set(roots.map(rootRes))].map((r) => `private final ${apiClass(r)} ${memberName(r.name)};`)}
+
+        private AgentTrustClient(ClientOptions options) {
+            this.options = options;
+            this.transport = new Transport(options);
+            ${[...resources, ...new Set(roots.map(rootRes))].map((r) => `this.${memberName(r.name)} = new ${apiClass(r)}(transport);`)}
+        }
+
+        ${javadoc("A builder with the spec's defaults.", ['@return the builder'])}
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        ${javadoc('A client configured from the environment: the base URL, API key and service URLs from the variables the spec names (AGENTTRUST_URL, then AGENTTRUST_BASE_URL; AGENTTRUST_API_KEY).', ['@return the client'])}
+        public static AgentTrustClient fromEnv() {
+            return builder().fromEnvironment(System::getenv).build();
+        }
+
+        ${javadoc('A client configured from a JSON config file ({@code base_url}, {@code api_key}, {@code auth_url}, {@code audit_url}).', ['@param path the file', '@return the client'])}
+        public static AgentTrustClient fromConfig(java.nio.file.Path path) {
+            return builder().fromConfigFile(path).build();
+        }
+
+        ${javadoc("A builder holding this client's settings, to derive another client (sharing its HTTP client and connections).", ['@return the builder'])}
+        public Builder toBuilder() {
+            Builder b = new Builder();
+            b.baseUrl(options.getBaseUrl()).timeout(options.getTimeout()).maxRetries(options.getMaxRetries())
+                .retryDelay(options.getRetryInitialDelay(), options.getRetryMaxDelay())
+                .maxResponseBytes(options.getMaxResponseBytes()).tokenCache(options.isTokenCache());
+            options.getApiKey().ifPresent(b::apiKey);
+            b.httpClient(transport.httpClient());
+            options.getHeaders().forEach(b::header);
+            ${model.facts.defaults.services.map((s) => `b.serviceUrl(${quote(s.name)}, options.serviceUrl(${quote(s.name)}));`)}
+            return b;
+        }
+
+        ${javadoc("The client's settings.", ['@return the options'])}
+        public ClientOptions options() {
+            return options;
+        }
+        ${resources.map(
+          (r) => code`
+
+          ${javadoc(`The ${r.name.wire} operations${r.description ? `: ${r.description}` : '.'}`, ['@return the resource'])}
+          public ${apiClass(r)} ${memberName(r.name)}() {
+              return ${memberName(r.name)};
+          }`,
+        )}
+        ${roots.map((op) => {
+          const s = javaShape(ctx, op);
+          return code`
+
+            ${javadoc(`${op.summary ?? op.id}. Calls ${op.method} ${op.path} (${op.id}).`, ['@return the answer', '@throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails'])}
+            public ${s.result} ${s.name}() {
+                return ${memberName(rootRes(op).name)}.${s.name}();
+            }
+
+            ${javadoc(`${op.summary ?? op.id}, async.`, ["@return the answer's future"])}
+            public CompletableFuture<${s.result}> ${s.name}Async() {
+                return ${memberName(rootRes(op).name)}.${s.name}Async();
+            }`;
+        })}
+
+        ${javadoc('The client, without its API key.', ['@return the string form'])}
+        @Override
+        public String toString() {
+            return "AgentTrustClient{" + options + "}";
+        }
+
+        ${javadoc('Builds an {@link AgentTrustClient}; see {@link ClientOptions.Builder} for the settings.')}
+        public static final class Builder extends ClientOptions.Builder<Builder> {
+            private Builder() {}
+
+            ${javadoc('This builder.', ['@return this'])}
+            @Override
+            protected Builder self() {
+                return this;
+            }
+
+            ${javadoc('The client.', ['@return a new client'])}
+            public AgentTrustClient build() {
+                return new AgentTrustClient(options());
+            }
+        }
+    }
+  `;
+}
