@@ -5,6 +5,16 @@ import { IDENTITY } from '../generated/facts.js';
 import { type AgentKeyPair, privateKeyOf } from './key-pair.js';
 
 const encoder = new TextEncoder();
+// The last token's hash: credentials send one token on every check until it is renewed.
+let hashed: { token: string; ath: string } | undefined;
+
+async function tokenHash(token: string): Promise<string> {
+  if (hashed?.token === token) return hashed.ath;
+  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(token));
+  const ath = base64url.encode(new Uint8Array(digest));
+  hashed = { token, ath };
+  return ath;
+}
 
 /**
  * A compact DPoP proof for one request: `htm` the method, `htu` the URL (its query and fragment
@@ -25,10 +35,7 @@ export async function mintDPoPProof(
     iat: Math.floor(Date.now() / 1000),
     jti,
   };
-  if (accessToken !== undefined) {
-    const digest = await crypto.subtle.digest('SHA-256', encoder.encode(accessToken));
-    claims.ath = base64url.encode(new Uint8Array(digest));
-  }
+  if (accessToken !== undefined) claims.ath = await tokenHash(accessToken);
   return new SignJWT(claims)
     .setProtectedHeader({ typ: IDENTITY.dpop.typ, alg: IDENTITY.dpop.alg, jwk: { ...keyPair.publicJwk } })
     .sign(privateKeyOf(keyPair));
