@@ -25,11 +25,14 @@ fi
 
 # Go SDK (packages/go): standard library only, so there is nothing to download; it needs Go
 # >= 1.24 (go.mod's go line) on PATH, and GOTOOLCHAIN=local keeps go from fetching a toolchain.
+# Its optional OS-keychain store is a module of its own (packages/go/keychain, go-keyring), whose
+# pinned dependencies (go.sum) come from the Go module proxy.
 if ! command -v go >/dev/null 2>&1; then
   echo "bootstrap: go >= 1.24 is required for packages/go" >&2
   exit 1
 fi
 (cd packages/go && GOTOOLCHAIN=local go list ./... >/dev/null)
+(cd packages/go/keychain && GOTOOLCHAIN=local go mod download)
 
 # Java SDK (packages/java): JDK 17+ and Maven 3.8+ on PATH. Fetches every plugin and dependency
 # the build uses (go-offline; the pom declares what Surefire would fetch on its first run), then
@@ -39,3 +42,11 @@ if ! command -v mvn >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then
   exit 1
 fi
 (cd packages/java && mvn -q -B dependency:go-offline && mvn -q -B -DskipTests verify)
+
+# Rust SDK (packages/rust): the crates of the committed Cargo.lock, fetched once (later builds
+# run offline from cargo's cache); it needs cargo >= 1.85 (Cargo.toml's rust-version) on PATH.
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "bootstrap: cargo >= 1.85 is required for packages/rust" >&2
+  exit 1
+fi
+(cd packages/rust && cargo fetch --locked --quiet)

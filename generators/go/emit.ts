@@ -173,10 +173,9 @@ export async function emit(ctx: EmitContext): Promise<void> {
 /** Writes the Go SDK to outDir (replacing the generated files there), gofmts it, returns the paths. */
 export async function emitGo(model: ApiModel, outDir: string, specName?: string): Promise<string[]> {
   const files = renderGo(model, specName);
-  const runtime = await runtimeFiles(
-    'go',
-    '.',
-    (path) => `${generatedHeader(`generators/go/runtime/${path}`)}\n\n`,
+  // go.sum takes no comments; it is copied as it is.
+  const runtime = await runtimeFiles('go', '.', (path) =>
+    path.endsWith('go.sum') ? '' : `${generatedHeader(`generators/go/runtime/${path}`)}\n\n`,
   );
   for (const [path, content] of runtime) {
     if (files.has(path)) throw new Error(`go emitter: runtime/${path} would overwrite a generated file`);

@@ -45,7 +45,8 @@ export async function emit(ctx: EmitContext): Promise<void> {
     models: await exportedNames(join(GENERATORS_DIR, 'python/runtime/models.py')),
     compat: await exportedNames(join(GENERATORS_DIR, 'python/runtime/_compat.py')),
   };
-  files.set(`${PKG}/__init__.py`, packageInit(model, generated, exceptionNames, official));
+  const identityNames = await exportedNames(join(GENERATORS_DIR, 'python/runtime/identity.py'));
+  files.set(`${PKG}/__init__.py`, packageInit(model, generated, exceptionNames, official, identityNames));
   files.set(`${PKG}/_version.py`, versionModule(model, generated, PYTHON_SDK_VERSION));
   files.set(`${PKG}/_facts.py`, factsModule(model, generated, new Set(exceptionNames)));
   files.set(`${PKG}/types.py`, typesModule(model, generated));

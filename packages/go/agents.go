@@ -67,6 +67,13 @@ func (s *AgentsService) Create(ctx context.Context, body CreateAgentRequest, opt
 }
 
 func (s *AgentsService) createAgent(ctx context.Context, body *CreateAgentRequest, opts []Option) (*Agent, error) {
+	var agentKey *AgentKeyPair
+	if body != nil {
+		var err error
+		if agentKey, err = s.c.agentKeyFor(&body.PublicKey); err != nil {
+			return nil, err
+		}
+	}
 	op := &operation{id: "createAgent", method: "POST", path: "/api/v1/agents", unwrap: "agent", shape: shapeAgent}
 	if body != nil {
 		op.body = body
@@ -74,6 +81,9 @@ func (s *AgentsService) createAgent(ctx context.Context, body *CreateAgentReques
 	out := new(Agent)
 	if err := s.c.call(ctx, op, out, opts); err != nil {
 		return nil, err
+	}
+	if err := s.c.keepAgentKey(ctx, out.ID, agentKey, opts); err != nil {
+		return out, err
 	}
 	return out, nil
 }

@@ -51,6 +51,10 @@ type config struct {
 	// records that httpClient already has it off.
 	insecureTLS bool
 	tlsApplied  bool
+	// keyStore keeps the agents' key pairs (WithKeyStore); credentials sign a call's requests
+	// with an agent's WIMSE token and DPoP proofs (WithAgentCredentials), nil for none.
+	keyStore    KeyStore
+	credentials *AgentCredentials
 	// err is the first invalid option value, reported by every call.
 	err *AgentTrustError
 }
@@ -361,6 +365,7 @@ func defaultConfig() config {
 		retryMax:    maxRetryDelay,
 		cache:       newResponseCache(),
 		rpcSeq:      new(atomic.Int64),
+		keyStore:    NewMemoryKeyStore(),
 	}
 }
 

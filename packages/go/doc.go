@@ -79,6 +79,17 @@
 // after (never blocks, never fails; batched on one goroutine, bounded queue, drops counted), and
 // Guard.Close at the end. Input summaries are sent only with WithLogInputs(true), capped at 200
 // code points.
+//
+// # Agent identity
+//
+// Agents.Create without a PublicKey generates an Ed25519 AgentKeyPair, sends only its SPKI PEM
+// and keeps the pair in the client's KeyStore (WithKeyStore: NewMemoryKeyStore by default,
+// NewFileKeyStore, or the OS keychain in the separate module github.com/agenttrustid/sdk/go/keychain).
+// Wimse.IssueTokenWithProof gets a key-bound WIMSE token; MintDPoPProof makes an RFC 9449 proof.
+// For an organization that requires sender-constrained tokens, NewAgentCredentials caches and
+// renews the agent's token and signs each check: pass them to NewGuard with WithCredentials, or
+// to one Actions.Check with WithAgentCredentials. No key pair, token or proof appears in an
+// error, a fmt verb or a JSON encoding of the SDK's types.
 package ati
 
 // Version is this SDK's version, sent in the User-Agent header.

@@ -103,10 +103,27 @@ func (c *Client) call(ctx context.Context, op *operation, out any, opts []Option
 		}
 	}
 
+	renewed := false
 	for attempt := 0; ; attempt++ {
-		res := c.attempt(ctx, &cfg, op, target, body, idempotencyKey)
+		var auth http.Header
+		var token secret
+		if cfg.credentials != nil {
+			// A fresh proof per attempt: the gateway refuses a DPoP jti it has seen.
+			var err error
+			if auth, token, err = cfg.credentials.headers(ctx, op.method, cfg.serviceURL(op.service)+op.path); err != nil {
+				return err
+			}
+		}
+		res := c.attempt(ctx, &cfg, op, target, body, idempotencyKey, auth)
 		if res.err == nil && res.status >= 200 && res.status < 300 {
 			return decodeAnswer(op, &cfg, res, out)
+		}
+		if res.err == nil && res.status == http.StatusUnauthorized && cfg.credentials != nil && !renewed {
+			// The token was revoked or expired before the credentials expected: once, with a new one.
+			renewed = true
+			cfg.credentials.invalidate(token)
+			attempt--
+			continue
 		}
 		var failure error
 		if res.err != nil {
@@ -114,6 +131,10 @@ func (c *Client) call(ctx context.Context, op *operation, out any, opts []Option
 		} else {
 			e := errorFromResponse(res.status, res.body, res.requestID)
 			e.Message = cfg.apiKey.scrub(e.Message)
+			// A gateway that echoes the request must not put the agent's token or proof in an error.
+			for _, v := range [...]string{string(token), auth.Get("DPoP")} {
+				e.Message = secret(v).scrub(e.Message)
+			}
 			failure = e
 		}
 		if !res.retryable || attempt >= cfg.maxRetries {
@@ -140,7 +161,7 @@ type result struct {
 	retryAfter time.Duration
 }
 
-func (c *Client) attempt(ctx context.Context, cfg *config, op *operation, target string, body []byte, idempotencyKey string) result {
+func (c *Client) attempt(ctx context.Context, cfg *config, op *operation, target string, body []byte, idempotencyKey string, auth http.Header) result {
 	actx, cancel := ctx, context.CancelFunc(func() {})
 	if cfg.timeout > 0 {
 		actx, cancel = context.WithTimeout(ctx, cfg.timeout)
@@ -201,6 +222,9 @@ func (c *Client) attempt(ctx context.Context, cfg *config, op *operation, target
 	}
 	for k, vs := range op.header {
 		req.Header[k] = append([]string(nil), vs...)
+	}
+	for k, vs := range auth {
+		req.Header[k] = vs
 	}
 	// The gateway reads the organization key from X-API-Key, on every call that needs one.
 	if op.noAuth || cfg.apiKey == "" {

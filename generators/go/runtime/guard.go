@@ -59,6 +59,7 @@ type guardConfig struct {
 	logInputs       bool
 	effect          ActionEffect
 	checkOpts       []Option
+	credentials     *AgentCredentials
 	batchSize       int
 	capacity        int
 	interval        time.Duration
@@ -137,6 +138,19 @@ func WithLogInputs(logInputs bool) GuardOption {
 // WithMaxRetries (default: the client's).
 func WithCheckOptions(opts ...Option) GuardOption {
 	return func(c *guardConfig) { c.checkOpts = append(c.checkOpts, opts...) }
+}
+
+// WithCredentials makes the guard send every check with the agent's credentials (a WIMSE bearer
+// and a DPoP proof), as an organization with require_sender_constrained_tokens needs. They must
+// be the credentials of the guard's agent.
+func WithCredentials(creds *AgentCredentials) GuardOption {
+	return func(c *guardConfig) {
+		if creds == nil {
+			c.fail("credentials", "WithCredentials: credentials are nil")
+			return
+		}
+		c.credentials = creds
+	}
 }
 
 // WithBatchSize sets how many reports go in one telemetry request (default DefaultBatchSize, at
@@ -239,6 +253,12 @@ func NewGuard(client *Client, agentID string, opts ...GuardOption) *Guard {
 	}
 	if agentID == "" {
 		cfg.fail("agent_id", "NewGuard needs a non-empty agent id")
+	}
+	if cfg.credentials != nil && agentID != "" && cfg.credentials.AgentID() != agentID {
+		cfg.fail("credentials", "WithCredentials: the credentials are agent %q's, not the guard's agent %q", cfg.credentials.AgentID(), agentID)
+	}
+	if cfg.credentials != nil {
+		cfg.checkOpts = append(cfg.checkOpts, WithAgentCredentials(cfg.credentials))
 	}
 	g := &Guard{client: client, agentID: agentID, cfg: cfg, err: cfg.err, now: time.Now}
 	g.sessionID = cfg.sessionID
@@ -565,6 +585,7 @@ func (g *Guard) decide(ctx context.Context, tool, summary string, cc *checkConfi
 			if g.breaker != nil {
 				g.breaker.onSuccess()
 			}
+			g.explainRefusal(err)
 			return nil, err
 		}
 		state := BreakerClosed
@@ -600,6 +621,18 @@ func (g *Guard) decide(ctx context.Context, tool, summary string, cc *checkConfi
 		d.Retryable = res.ElevationRequired || retryableRules[res.Rule]
 	}
 	return d, nil
+}
+
+// explainRefusal adds to a 401 the gateway gave a check without credentials (an organization that
+// requires sender-constrained tokens) what the guard needs to pass it.
+func (g *Guard) explainRefusal(err error) {
+	var ae *AgentTrustError
+	if g.cfg.credentials != nil || !errors.As(err, &ae) || ae.Status != 401 {
+		return
+	}
+	if field, _ := ae.Details["field"].(string); field == "Authorization" || field == "DPoP" {
+		ae.Message += " (this guard sends no agent credentials: give it ati.WithCredentials)"
+	}
 }
 
 func (g *Guard) unavailableDecision(e *AgentTrustError, effect ActionEffect) (*Decision, error) {

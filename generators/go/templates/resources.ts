@@ -396,6 +396,32 @@ function coreMethod(ctx: GoTypes, s: GoShape, imports: GoImports): string {
   // x-sdk-generate: a field the caller left empty gets a fresh UUID (A2A messageId).
   if (op.body && s.bodyType) fills.push(...generatedFills(ctx, op.body.type, 'body', opPointer(op)));
 
+  // Issue 12: an operation whose body takes the agent's `public_key` (agents.create) generates an
+  // Ed25519 key pair when the caller gives none, sends only its public half, and keeps the pair in
+  // the client's key store under the id of the answer (identity_credentials.go).
+  const publicKey = s.bodyType && s.result?.startsWith('*') ? bodyField('public_key') : undefined;
+  const answerT = publicKey && s.answer?.kind === 'ref' ? named(ctx, s.answer.name) : undefined;
+  const answerID =
+    answerT?.kind === 'object' ? answerT.properties.find((p) => p.name.wire === 'id') : undefined;
+  if (publicKey && !answerID)
+    throw new SpecModelError('an operation that takes public_key must answer with an id', opPointer(op));
+  const keyGen =
+    publicKey &&
+    code`
+      var agentKey *AgentKeyPair
+      if body != nil {
+          var err error
+          if agentKey, err = s.c.agentKeyFor(&body.${exported(publicKey.name)}); err != nil {
+              return nil, err
+          }
+      }`;
+  const keyKeep =
+    publicKey &&
+    code`
+      if err := s.c.keepAgentKey(ctx, out.${exported(answerID!.name)}, agentKey, opts); err != nil {
+          return out, err
+      }`;
+
   let call: string;
   if (!s.result) {
     call = evict
@@ -414,7 +440,7 @@ function coreMethod(ctx: GoTypes, s: GoShape, imports: GoImports): string {
       if err := s.c.call(ctx, op, ${pointer ? 'out' : '&out'}, opts); err != nil {
           return nil, err
       }
-      ${[evictCall && (evictArg!.guard ? `if ${evictArg!.guard} {\n${evictCall}\n}` : evictCall), 'return out, nil']}`;
+      ${[evictCall && (evictArg!.guard ? `if ${evictArg!.guard} {\n${evictCall}\n}` : evictCall), keyKeep, 'return out, nil']}`;
     const store = op.sdk.cache?.kind === 'store' && pointer;
     call = store
       ? code`
@@ -433,6 +459,7 @@ function coreMethod(ctx: GoTypes, s: GoShape, imports: GoImports): string {
           return ${zero}err
       }`,
     ),
+    keyGen,
     `op := &operation{${opFields.join(', ')}}`,
     s.bodyType && fills.length > 0
       ? code`

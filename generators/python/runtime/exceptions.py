@@ -28,6 +28,7 @@ __all__ = [
     "NetworkError",
     "NotFoundError",
     "RateLimitError",
+    "RedirectError",
     "RequestTimeoutError",
     "ResponseTooLargeError",
     "TokenExpiredError",
@@ -147,6 +148,18 @@ class InvalidResponseError(AgentTrustError):
 class ResponseTooLargeError(InvalidResponseError):
     """The gateway's answer is larger than the client's `max_response_bytes` (INVALID_RESPONSE);
     reading stopped at the cap. `details["limit_bytes"]` is the cap."""
+
+
+class RedirectError(InvalidResponseError):
+    """The gateway answered with a redirect (3xx, INVALID_RESPONSE), which the SDK never follows:
+    the API key would go to the `Location`, and the target's answer would become the result.
+    `status` is the 3xx status; `location_host` the host (and port) it pointed to, never the full
+    `Location`, which may carry secrets."""
+
+    @property
+    def location_host(self) -> str | None:
+        value = self.details.get("location_host")
+        return value if isinstance(value, str) else None
 
 
 class ActionDeniedError(AgentTrustError):

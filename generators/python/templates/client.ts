@@ -41,6 +41,7 @@ export function clientModule(model: ApiModel, header: string): string {
             .flatMap((s) => (s.derive ? [`${s.derive.from} gives ${s.derive.to} for ${s.name}`] : []))
             .join(', ')}). \`verify_tls=False\` turns TLS certificate checks off, for local development only.
           \`max_response_bytes\` caps an answer's size (default 32 MiB); \`timeout\` bounds each whole attempt.
+          \`key_store\` keeps the agent key pairs \`agents.create\` generates (default: a \`MemoryKeyStore\`).
           Safe to share between ${isAsync ? 'tasks' : 'threads'}; close it (or use it as a context manager)
           to release its connections.
           """
@@ -59,6 +60,7 @@ export function clientModule(model: ApiModel, header: string): string {
               http_client: ${http} | None = None,
               verify_tls: bool = True,
               max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+              key_store: KeyStore | None = None,
           ) -> None:
               super().__init__(
                   base_url=base_url,
@@ -70,6 +72,7 @@ export function clientModule(model: ApiModel, header: string): string {
                   default_headers=default_headers,
                   http_client=http_client,
                   max_response_bytes=max_response_bytes,
+                  key_store=key_store,
               )
               ${resources.map((r) => `self.${r.attr} = ${isAsync ? r.async : r.sync}(self)`)}
 
@@ -92,6 +95,7 @@ export function clientModule(model: ApiModel, header: string): string {
     ${rootText.includes('drop_none(') && 'from ._resource import drop_none'}
     ${typeNames.length > 0 && `from .types import ${typeNames.join(', ')}`}
     from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+    from .identity import KeyStore
     ${resources.map((r) => `from .resources.${r.module} import ${r.async}, ${r.sync}`)}
 
     __all__ = ["AgentTrustClient", "AsyncAgentTrustClient"]
@@ -137,6 +141,7 @@ export function packageInit(
   header: string,
   exceptionNames: string[],
   official: { models: string[]; compat: string[] },
+  identityNames: string[],
 ): string {
   void model;
   const models = official.models;
@@ -153,6 +158,7 @@ export function packageInit(
     from ._base_client import RequestOptions
     from ._client import AgentTrustClient, AsyncAgentTrustClient
     from ._version import VERSION as __version__
+    from .identity import ${identityNames.join(', ')}
     from .exceptions import (
         ${exceptionNames.map((n) => `${n},`)}
     )
@@ -173,6 +179,7 @@ export function packageInit(
         "AsyncAgentTrustClient",
         "RequestOptions",
         "__version__",
+        ${identityNames.map((n) => `${pyStr(n)},`)}
         ${exceptionNames.map((n) => `${pyStr(n)},`)}
         ${compat.map((n) => `${pyStr(n)},`)}
         ${models.map((n) => `${pyStr(n)},`)}

@@ -1,4 +1,4 @@
-/** `pyproject.toml`: hatchling build, runtime dependency ranges, the langchain extra, tool settings. */
+/** `pyproject.toml`: hatchling build, runtime dependency ranges, the langchain and keychain extras, tool settings. */
 import { code } from '../../src/emit/template.ts';
 
 export function pyprojectToml(spec: string, version: string): string {
@@ -15,7 +15,9 @@ export function pyprojectToml(spec: string, version: string): string {
     readme = "README.md"
     license = "Apache-2.0"
     requires-python = ">=3.10"
-    dependencies = ["httpx>=0.27,<1", "pydantic>=2.7,<3", "rfc8785>=0.1.4,<0.2"]
+    # cryptography without a ceiling: it ships a major version every few months and the Ed25519,
+    # PEM and PKCS#8 calls the SDK makes have been stable since 2.6 (42: first with Python 3.12 wheels).
+    dependencies = ["httpx>=0.27,<1", "pydantic>=2.7,<3", "rfc8785>=0.1.4,<0.2", "cryptography>=42"]
     classifiers = [
         "Programming Language :: Python :: 3",
         "Typing :: Typed",
@@ -24,6 +26,8 @@ export function pyprojectToml(spec: string, version: string): string {
 
     [project.optional-dependencies]
     langchain = ["langchain-core>=0.3,<2"]
+    # The OS-keychain key store (KeychainKeyStore); nothing else imports it.
+    keychain = ["keyring>=24,<26"]
 
     [tool.hatch.build.targets.wheel]
     packages = ["src/agenttrustid"]

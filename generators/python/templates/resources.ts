@@ -222,6 +222,38 @@ export function returnedType(model: ApiModel, op: Operation): TypeRef | undefine
 }
 
 /**
+ * Agent identity (identity.py): the operation that registers an agent makes an Ed25519 key pair
+ * when the caller gives no public key, sends its public half and keeps the pair in the client's
+ * key store under the new agent's id.
+ */
+const KEYGEN = { op: 'createAgent', param: 'public_key', id: 'id' };
+
+/** Runtime bases of generated resources (identity.py), sync and async, by resource wire name. */
+const RESOURCE_BASES: Record<string, [string, string]> = { wimse: ['WimseProof', 'AsyncWimseProof'] };
+
+function keygen(model: ApiModel, op: Operation): { before: string[]; after: string[] } {
+  if (op.id !== KEYGEN.op) return { before: [], after: [] };
+  const at = `${opPointer(op)}/requestBody`;
+  const param = op.params.find((p) => p.name.wire === KEYGEN.param && !p.required);
+  if (!param) throw new SpecModelError(`no optional body field '${KEYGEN.param}'`, at);
+  const returned = returnedType(model, op);
+  const t = returned && typeOf(model, returned);
+  const prop = t?.kind === 'object' ? t.properties.find((p) => p.name.wire === KEYGEN.id) : undefined;
+  const id = prop && pyField(prop.name);
+  if (!id) throw new SpecModelError(`the answer has no field '${KEYGEN.id}'`, at);
+  const arg = pyField(param.name);
+  return {
+    before: [
+      'agent_key = None',
+      `if ${arg} is None:`,
+      '    agent_key = AgentKeyPair.generate()',
+      `    ${arg} = agent_key.public_key_pem`,
+    ],
+    after: ['if agent_key is not None:', `    self._client.key_store.put(result.${id}, agent_key)`],
+  };
+}
+
+/**
  * One method: on a resource (`self._client`), or on the client itself for an `x-sdk-root`
  * operation (`onClient`).
  */
@@ -278,12 +310,13 @@ export function method(
       return ${aw}self._client._token_cache.${isAsync ? 'aget' : 'get'}(${cached.args}, send, ${cached.options})
     `);
   }
-  const after = rule?.kind === 'evict' ? evictions(model, op, rule) : [];
+  const keys = keygen(model, op);
+  const after = [...(rule?.kind === 'evict' ? evictions(model, op, rule) : []), ...keys.after];
   if (isVoid || after.length > 0) {
     return fn(code`
       """${methodDoc(model, op)}
       """
-      ${isVoid ? `${aw}${call}` : `result = ${aw}${call}`}
+      ${[...keys.before, isVoid ? `${aw}${call}` : `result = ${aw}${call}`]}
       ${after}
       ${!isVoid && 'return result'}
     `);
@@ -306,6 +339,11 @@ export function resourceModule(model: ApiModel, resource: Resource, header: stri
   );
   const uuids = ops.some((op) => op.params.some((p) => p.generate));
   const needsDropNone = ops.some((op) => op.params.some((p) => !p.required));
+  const identity = [
+    ...(RESOURCE_BASES[resource.name.wire] ?? []),
+    ...(ops.some((op) => op.id === KEYGEN.op) ? ['AgentKeyPair'] : []),
+  ].sort();
+  const [syncBase, asyncBase] = RESOURCE_BASES[resource.name.wire]?.map((b) => `${b}, `) ?? ['', ''];
   const datetime = used.delete('datetime');
   const typeNames = [...used].sort();
   const body = [...sync, ...asyncMethods].join('\n');
@@ -327,17 +365,18 @@ export function resourceModule(model: ApiModel, resource: Resource, header: stri
     ${(shorthands || fills || uuids) && `from .._models import ${[fills && 'fill_generated', uuids && 'new_uuid', shorthands && 'shorthand'].filter(Boolean).join(', ')}`}
     from .._resource import AsyncAPIResource, SyncAPIResource${needsDropNone ? ', drop_none' : ''}
     ${typeNames.length > 0 && `from ..types import ${typeNames.join(', ')}`}
+    ${identity.length > 0 && `from ..identity import ${identity.join(', ')}`}
 
     __all__ = [${pyStr(pyResourceClass(resource.name, false))}, ${pyStr(pyResourceClass(resource.name, true))}]
 
 
-    class ${pyResourceClass(resource.name, false)}(SyncAPIResource):
+    class ${pyResourceClass(resource.name, false)}(${syncBase}SyncAPIResource):
         """${pyDoc(doc)}"""
 
         ${sync.join('\n\n')}
 
 
-    class ${pyResourceClass(resource.name, true)}(AsyncAPIResource):
+    class ${pyResourceClass(resource.name, true)}(${asyncBase}AsyncAPIResource):
         """${pyDoc(doc)} (async)"""
 
         ${asyncMethods.join('\n\n')}

@@ -16,7 +16,8 @@ import { pyClass, pyDoc, pyEnumMember, pyField, pyStr } from '../naming.ts';
 export function pyType(model: ApiModel, ref: TypeRef, prefix = ''): string {
   switch (ref.kind) {
     case 'primitive':
-      if (ref.type === 'string') return ref.format === 'date-time' ? 'datetime' : 'str';
+      // DateTime: a datetime read only from RFC 3339 text (see `_models.py`).
+      if (ref.type === 'string') return ref.format === 'date-time' ? 'DateTime' : 'str';
       return { integer: 'int', number: 'float', boolean: 'bool' }[ref.type];
     case 'array':
       return `list[${pyType(model, ref.items, prefix)}]`;
@@ -72,18 +73,42 @@ function field(model: ApiModel, p: Property): string {
     ${docstring(doc)}`;
 }
 
+/** The spec's length bounds of a property, as `(min, max)`: code points of a string (as JSON
+ * Schema counts them), items of an array; undefined when it has none. */
+function lengthBounds(p: Property): string | undefined {
+  const text = p.type.kind === 'primitive' && p.type.type === 'string' && p.type.format !== 'date-time';
+  const [low, high] = text
+    ? [p.constraints.minLength, p.constraints.maxLength]
+    : p.type.kind === 'array'
+      ? [p.constraints.minItems, p.constraints.maxItems]
+      : [undefined, undefined];
+  if (!low && high === undefined) return undefined;
+  return `(${low ?? 0}, ${high ?? 'None'})`;
+}
+
 function objectClass(model: ApiModel, t: ObjectType): string {
   const consts = t.properties.filter((p) => p.type.kind === 'primitive' && p.type.const !== undefined);
   const secrets = t.properties.filter((p) => p.secret);
   // Optional and not nullable: a \`null\` from the gateway is spec-invalid (None stays the "absent" value).
+  // A free-form value (\`any\`) is any JSON, null included.
   const notNull = t.properties.filter(
-    (p) => !p.required && !p.nullable && !(p.type.kind === 'primitive' && p.type.const !== undefined),
+    (p) =>
+      !p.required &&
+      !p.nullable &&
+      p.type.kind !== 'any' &&
+      !(p.type.kind === 'primitive' && p.type.const !== undefined),
   );
+  // Checked on answers only (as __not_null__): a caller's own model is the caller's business.
+  const lengths = t.properties.flatMap((p) => {
+    const bounds = lengthBounds(p);
+    return bounds ? [[p, bounds] as const] : [];
+  });
   return code`
     class ${pyClass(t.name)}(BaseModel):
         ${docstring(oneLine(t.description) || `${pyClass(t.name)} (wire form of the spec's ${t.name.wire}).`)}
 
         ${notNull.length > 0 && `__not_null__: ClassVar[frozenset[str]] = frozenset((${notNull.map((p) => `${pyStr(pyField(p.name))},`).join(' ')}))`}
+        ${lengths.length > 0 && `__lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {${lengths.map(([p, b]) => `${pyStr(pyField(p.name))}: ${b},`).join(' ')}}`}
         ${consts.length > 0 && `__const_fields__: ClassVar[tuple[str, ...]] = (${consts.map((p) => `${pyStr(pyField(p.name))},`).join(' ')})`}
         ${t.properties.map((p) => field(model, p))}
         ${
@@ -148,12 +173,11 @@ export function typesModule(model: ApiModel, header: string): string {
 
     from __future__ import annotations
 
-    from datetime import datetime
     from typing import Annotated, Any, ClassVar, Union
 
     from pydantic import Discriminator, Field, Tag
 
-    from ._models import BaseModel, OpenEnum, UnknownVariant, discriminate
+    from ._models import BaseModel, DateTime, OpenEnum, UnknownVariant, discriminate
 
     __all__ = [
         ${[...model.types.map((t) => `${pyStr(pyClass(t.name))},`), '"UnknownVariant",']}

@@ -22,6 +22,7 @@ from agenttrustid._operations import CALLS
 from agenttrustid._truncate import truncate_summary
 from agenttrustid.exceptions import AgentTrustError, error_from_response
 from agenttrustid.guard import ATIGuard, digest_tool_input
+from agenttrustid.identity import AgentCredentials
 
 
 class Unsupported(Exception):
@@ -61,12 +62,15 @@ def error_answer(error: AgentTrustError) -> dict[str, Any]:
 class Driver:
     def __init__(self) -> None:
         self.clients: dict[str, AgentTrustClient] = {}
+        # One AgentCredentials per (client, agent), created on first use, dropped by `reset`.
+        self.credentials: dict[tuple[str, str], AgentCredentials] = {}
         self.guard: ATIGuard | None = None
         self.wrapped_calls = 0
         self.ops: dict[str, Callable[[dict[str, Any]], Any]] = {
             "call": self.call,
             "guard": self.guard_step,
             "vector": self.vector,
+            "identity": self.identity,
             "reset": self.reset,
         }
 
@@ -110,6 +114,8 @@ class Driver:
                     "window": b["window_ms"] / 1000,
                     "cooldown": b["cooldown_ms"] / 1000,
                 }
+            if options.pop("credentials", False):
+                options["credentials"] = self.agent_credentials(request["client"], request["agent_id"])
             self.guard = ATIGuard(self.client(request["client"]), request["agent_id"], **options)
             self.wrapped_calls = 0
             return None
@@ -165,6 +171,33 @@ class Driver:
         except ToolFailure as error:
             return {"raised": type(error).__name__}
 
+    def agent_credentials(
+        self, settings: dict[str, Any], agent_id: str, audience: list[str] | None = None
+    ) -> AgentCredentials:
+        key = (json.dumps(settings, sort_keys=True), agent_id)
+        if key not in self.credentials:
+            self.credentials[key] = AgentCredentials(self.client(settings), agent_id, audience=audience)
+        return self.credentials[key]
+
+    def identity(self, request: dict[str, Any]) -> Any:
+        action = request["action"]
+        client = self.client(request["client"])
+        agent_id = request["agent_id"]
+        if action == "issue_with_proof":
+            return wire(
+                client.wimse.issue_token_with_proof(
+                    agent_id, audience=request.get("audience"), ttl_seconds=request.get("ttl_seconds")
+                )
+            )
+        if action == "headers":
+            credentials = self.agent_credentials(request["client"], agent_id, request.get("audience"))
+            headers = credentials.headers(request["htm"], request["htu"])
+            return {"authorization": headers["Authorization"], "dpop": headers["DPoP"]}
+        if action == "public_key":
+            pair = client.key_store.get(agent_id)
+            return {"public_key": pair.public_key_pem if pair is not None else None}
+        raise Unsupported(f"unknown identity action {action}")
+
     def vector(self, request: dict[str, Any]) -> Any:
         kind = request["kind"]
         if kind == "digest":
@@ -194,6 +227,7 @@ class Driver:
 
     def reset(self, request: dict[str, Any]) -> None:
         self.close_guard()
+        self.credentials.clear()
         for c in self.clients.values():
             c.close()
         self.clients.clear()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import threading
 from collections import deque
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, settings
 
 from agenttrustid import AgentTrustClient
 
@@ -116,3 +118,34 @@ def gateway(mock_gateway: MockGateway) -> MockGateway:
 def client(gateway: MockGateway) -> Iterator[AgentTrustClient]:
     with AgentTrustClient(base_url=gateway.url, api_key=API_KEY, max_retries=0) as c:
         yield c
+
+
+# hypothesis profiles (tests/test_fuzz.py): `ci`, the default, is bounded and derandomized so a
+# run is fast and repeatable; `long` (HYPOTHESIS_PROFILE=long, the package's `fuzz` script)
+# explores with fresh random examples.
+settings.register_profile(
+    "ci",
+    max_examples=20,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "long",
+    max_examples=500,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from .test_fuzz import TALLY
+
+    if TALLY:
+        terminalreporter.write_line(
+            f"fuzz: {TALLY['cases']} mutated answers ({TALLY['accepted']} accepted, all spec-valid; "
+            f"{TALLY['refused']} refused with a typed error), {TALLY['valid cases']} valid answers accepted"
+        )

@@ -6,6 +6,7 @@ be a typed `AgentTrustError`, bounded in time, and must never carry the API key.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
 import socket
@@ -22,6 +23,7 @@ from agenttrustid.exceptions import (
     ConfigurationError,
     InvalidResponseError,
     NetworkError,
+    RedirectError,
     RequestTimeoutError,
     ResponseTooLargeError,
     ValidationError,
@@ -502,74 +504,6 @@ def test_a_callers_none_still_means_not_given() -> None:
     assert ActionCheckResult(allowed=True, confidence=None).confidence is None
 
 
-FUZZ_CASES = 600
-HOSTILE_VALUES: list[Any] = [
-    None,
-    "true",
-    "1",
-    1,
-    0,
-    -1,
-    2,
-    0.5,
-    1.5,
-    -0.0,
-    1e308,
-    "",
-    "x" * 300,
-    [],
-    {},
-    True,
-    False,
-]
-
-
-def test_seeded_fuzz_of_check_answers_accepts_only_spec_valid_ones() -> None:
-    """600 mutated check answers (a field dropped, retyped, or set out of range; an unknown key
-    added): decoding never raises anything but InvalidResponseError, and what it accepts is valid
-    by the spec's ActionCheckResult. No network: the answers go through the client's `_finish`."""
-    import random
-
-    import httpx
-
-    from agenttrustid import _operations as ops
-    from agenttrustid._base_client import SyncAPIClient, _Prepared
-
-    rng = random.Random(16)
-    base = json.loads(CHECK)
-    keys = [*base, "reason", "elevation_required", "approval_id", "rule"]
-    p = _Prepared("POST", "http://x/check", "/check", None, None, {}, 1.0, 0)
-    accepted = refused = 0
-    for _ in range(FUZZ_CASES):
-        answer_ = dict(base)
-        for _ in range(rng.randint(1, 3)):
-            key = rng.choice(keys)
-            if rng.random() < 0.2:
-                answer_.pop(key, None)
-            else:
-                answer_[key] = rng.choice(HOSTILE_VALUES)
-        body = json.dumps(answer_).encode()
-        try:
-            result = SyncAPIClient._finish(ops.CHECK_ACTION, p, httpx.Response(200, content=body))
-        except InvalidResponseError:
-            refused += 1
-            continue
-        accepted += 1
-        sent = json.loads(body)
-        assert isinstance(sent["allowed"], bool)
-        for key, kind in (("check_id", str), ("reason", str), ("guard_tier", str), ("approval_id", str)):
-            assert (
-                key not in sent or isinstance(sent[key], kind) or (key == "approval_id" and sent[key] is None)
-            )
-        assert "elevation_required" not in sent or isinstance(sent["elevation_required"], bool)
-        c = sent.get("confidence", 0)
-        assert isinstance(c, (int, float)) and not isinstance(c, bool) and 0 <= c <= 1
-        ms = sent.get("latency_ms", 0)
-        assert isinstance(ms, int) and not isinstance(ms, bool) and ms >= 0
-        assert result.allowed is sent["allowed"]
-    assert accepted + refused == FUZZ_CASES and accepted > 20 and refused > 100, (accepted, refused)
-
-
 @pytest.mark.parametrize(
     "headers", [{"x-trace": "a\r\nx-api-key: forged"}, {"x-trace": "naïve ✓"}, {"bad name": "v"}, {"x": 1}]
 )
@@ -582,3 +516,405 @@ def test_unsendable_headers_are_typed_errors(
     with pytest.raises(ConfigurationError):
         AgentTrustClient(base_url=gateway.url, api_key=KEY, default_headers=headers)
     assert gateway.requests() == []
+
+
+# --- 7. NaN and Infinity in free-form fields --------------------------------------------------
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e999", "-1e999"])
+def test_non_finite_numbers_in_a_bare_answers_metadata_are_refused(
+    hostile: Callable[[Handler], HostileGateway], token: str
+) -> None:
+    """getAgent's answer is validated from the raw bytes; its `metadata` is free-form (`Any`),
+    so no field type stands between a NaN token (which Python's json reads) and the caller."""
+    body = json.dumps({**AGENT, "metadata": {"score": [1, {"x": 0}]}}).replace(
+        '{"x": 0}', '{"x": ' + token + "}"
+    )
+    server = hostile(answer(200, body.encode(), "content-type: application/json"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(InvalidResponseError) as caught,
+    ):
+        c.agents.get("agt_1")
+    assert caught.value.code == "INVALID_RESPONSE"
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "1e999"])
+def test_non_finite_numbers_in_a_json_rpc_result_are_refused(
+    hostile: Callable[[Handler], HostileGateway], token: str
+) -> None:
+    """An MCP proxy call answers `Any`: nothing but the JSON parser can refuse the token."""
+    body = b'{"jsonrpc": "2.0", "id": 1, "result": {"content": [{"value": %s}]}}' % token.encode()
+    server = hostile(answer(200, body, "content-type: application/json"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(InvalidResponseError),
+    ):
+        c.mcp.call_tool("srv_1", "tools/call", "agt_1", params={"name": "search"})
+
+
+def test_non_finite_numbers_in_an_async_answer_are_refused(
+    hostile: Callable[[Handler], HostileGateway],
+) -> None:
+    body = json.dumps({**AGENT, "metadata": {"x": float("inf")}}).encode()
+    server = hostile(answer(200, body, "content-type: application/json"))
+
+    async def run() -> None:
+        async with AsyncAgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c:
+            with pytest.raises(InvalidResponseError):
+                await c.agents.get("agt_1")
+
+    asyncio.run(asyncio.wait_for(run(), 10))
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_nan_inside_a_callers_model_is_refused_before_sending(
+    client: AgentTrustClient, gateway: MockGateway, value: float
+) -> None:
+    """A model's free-form field holding NaN was serialized as `null`: changed silently."""
+    from agenttrustid.types import A2aDataPart, A2aMessage
+
+    message = A2aMessage(role="user", parts=[A2aDataPart(data={"score": [1, {"x": value}]})])
+    with pytest.raises(ValidationError):
+        client.a2a.send_message("agt_1", message)
+    assert gateway.requests() == []
+
+
+# --- 8. duplicate keys ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"allowed": false, "allowed": true, "check_id": "chk_1", "confidence": 0.9}',
+        '{"allowed": true, "check_id": "chk_1", "check_id": "chk_2"}',
+        '{"allowed": false, "reason": "no", "details": {"rule": "a", "rule": "b"}}',
+    ],
+)
+def test_duplicate_keys_in_a_check_decision_are_refused(
+    hostile: Callable[[Handler], HostileGateway], body: str
+) -> None:
+    """JSON leaves duplicate keys to the parser: Python's keeps the last, others the first, so
+    one answer could read as a denial to a proxy that checked it and as an allow here."""
+    with pytest.raises(InvalidResponseError) as caught:
+        check_with(hostile, body)
+    assert caught.value.code == "INVALID_RESPONSE"
+    assert "duplicate" in caught.value.message
+
+
+def test_a_guard_never_allows_on_a_duplicate_key_answer(hostile: Callable[[Handler], HostileGateway]) -> None:
+    body = b'{"allowed": false, "allowed": true, "check_id": "chk_1"}'
+    server = hostile(answer(200, body, "content-type: application/json"))
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c:
+        guard = ATIGuard(c, "agt_1", breaker=False)
+        with pytest.raises(AgentTrustError) as caught:
+            guard.check("search")
+        guard.close(timeout=1)
+    assert caught.value.code in ("GUARDIAN_UNAVAILABLE", "INVALID_RESPONSE")
+
+
+def test_duplicate_keys_in_a_wrapped_answer_are_refused(hostile: Callable[[Handler], HostileGateway]) -> None:
+    agent = json.dumps({**AGENT, "status": "active"})
+    twice = agent.replace('"status": "active"', '"status": "revoked", "status": "active"')
+    body = ('{"agent": ' + twice + "}").encode()
+    server = hostile(answer(201, body, "content-type: application/json"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(InvalidResponseError),
+    ):
+        c.agents.create("a")
+
+
+def test_equal_keys_in_different_objects_are_fine(hostile: Callable[[Handler], HostileGateway]) -> None:
+    body = json.dumps({**AGENT, "metadata": {"id": "m", "nested": {"id": "n", "metadata": {"id": 1}}}})
+    server = hostile(answer(200, body.encode(), "content-type: application/json"))
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c:
+        assert c.agents.get("agt_1").metadata["nested"]["id"] == "n"
+
+
+# --- 9. redirects ---------------------------------------------------------------------------
+
+
+class Target:
+    """The redirect's target: it counts what reaches it and answers an allow."""
+
+    def __init__(self, hostile: Callable[[Handler], HostileGateway]) -> None:
+        self.heads: list[bytes] = []
+        allow = answer(200, CHECK.encode(), "content-type: application/json")
+
+        def handle(conn: socket.socket) -> None:
+            self.heads.append(b"seen")
+            allow(conn)
+
+        self.server = hostile(handle)
+        self.host = self.server.url.removeprefix("http://")
+
+
+def redirecting(hostile: Callable[[Handler], HostileGateway], status: int, target: Target) -> HostileGateway:
+    location = f"location: {target.server.url}/api/v1/agenttrust/check?key=secret"
+    return hostile(answer(status, b"", location))
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_redirects_are_not_followed(hostile: Callable[[Handler], HostileGateway], status: int) -> None:
+    target = Target(hostile)
+    server = redirecting(hostile, status, target)
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY) as c,
+        pytest.raises(RedirectError) as caught,
+    ):
+        c.actions.check("agt_1", "search")
+    error = caught.value
+    assert isinstance(error, InvalidResponseError) and error.code == "INVALID_RESPONSE"
+    assert error.status == status and error.location_host == target.host
+    assert target.host in error.message and "secret" not in str(error)
+    assert target.heads == []
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_redirects_are_not_followed_async(hostile: Callable[[Handler], HostileGateway], status: int) -> None:
+    target = Target(hostile)
+    server = redirecting(hostile, status, target)
+
+    async def run() -> RedirectError:
+        async with AsyncAgentTrustClient(base_url=server.url, api_key=KEY) as c:
+            with pytest.raises(RedirectError) as caught:
+                await c.actions.check("agt_1", "search")
+            return caught.value
+
+    error = asyncio.run(asyncio.wait_for(run(), 10))
+    assert error.status == status and error.location_host == target.host
+    assert target.heads == []
+
+
+def test_redirects_are_not_followed_with_a_callers_http_client(
+    hostile: Callable[[Handler], HostileGateway],
+) -> None:
+    """A caller's httpx client set to follow redirects does not make the SDK follow one."""
+    import httpx
+
+    target = Target(hostile)
+    server = redirecting(hostile, 307, target)
+    with (
+        httpx.Client(follow_redirects=True) as http,
+        AgentTrustClient(base_url=server.url, api_key=KEY, http_client=http) as c,
+        pytest.raises(RedirectError),
+    ):
+        c.actions.check("agt_1", "search")
+
+    async def run() -> None:
+        async with (
+            httpx.AsyncClient(follow_redirects=True) as http,
+            AsyncAgentTrustClient(base_url=server.url, api_key=KEY, http_client=http) as c,
+        ):
+            with pytest.raises(RedirectError):
+                await c.actions.check("agt_1", "search")
+
+    asyncio.run(asyncio.wait_for(run(), 10))
+    assert target.heads == []
+
+
+def test_a_redirect_without_location_is_typed(hostile: Callable[[Handler], HostileGateway]) -> None:
+    server = hostile(answer(302, b""))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(RedirectError) as caught,
+    ):
+        c.agents.get("agt_1")
+    assert caught.value.location_host is None and "no Location" in caught.value.message
+
+
+# --- 10. telemetry against a failing gateway ------------------------------------------------
+
+
+class Flaky:
+    """A gateway that answers 503 while `failing`, else accepts the batch; it counts requests."""
+
+    def __init__(self, hostile: Callable[[Handler], HostileGateway]) -> None:
+        self.failing = True
+        self.requests = 0
+        fail = answer(503, b"")
+        accept = answer(200, b'{"accepted": true, "events_processed": 10}', "content-type: application/json")
+
+        def handle(conn: socket.socket) -> None:
+            self.requests += 1
+            (fail if self.failing else accept)(conn)
+
+        self.server = hostile(handle)
+
+
+def test_telemetry_backs_off_from_a_failing_gateway(hostile: Callable[[Handler], HostileGateway]) -> None:
+    """One second of far more reports than the gateway takes, at a 20 ms flush interval. Without
+    backoff every full batch went out at once (measured: 536 requests in the second); with
+    it the waits double (20, 40, 80, 160 ms, then the 240 ms cap): about 8 requests."""
+    flaky = Flaky(hostile)
+    with AgentTrustClient(base_url=flaky.server.url, api_key=KEY, max_retries=0) as c:
+        guard = ATIGuard(c, "agt_1", flush_interval=0.02, queue_capacity=500)
+        pushed = 0
+        end = time.monotonic() + 1
+        while time.monotonic() < end:
+            for _ in range(20):
+                guard.report("web_search", True, 1)
+            pushed += 20
+            time.sleep(0.001)
+        failed = flaky.requests
+        stats = guard.stats()["telemetry"]
+        assert 3 <= failed <= 15, failed
+        assert stats["failed_batches"] == failed and stats["sent"] == 0
+        assert (
+            stats["queued"] <= 500
+            and stats["dropped"] + stats["queued"] + 10 * stats["in_flight"] >= pushed - 10
+        )
+        flaky.failing = False  # back: the first batch through ends the backoff
+        deadline = time.monotonic() + 3
+        while guard.stats()["telemetry"]["sent"] == 0 and time.monotonic() < deadline:
+            guard.report("web_search", True, 1)
+            time.sleep(0.005)
+        assert guard.stats()["telemetry"]["sent"] > 0
+        guard.close(timeout=2)
+
+
+def test_telemetry_backoff_doubles_is_capped_and_resets_on_success() -> None:
+    from agenttrustid._telemetry import MAX_BACKOFF_INTERVALS, TelemetryBatcher
+
+    calls: list[float] = []
+
+    def send(batch: list[dict[str, Any]]) -> None:
+        calls.append(time.monotonic())
+        if len(calls) != 5:  # 1-4 fail, 5 goes through, 6 fails again
+            raise RuntimeError("503")
+
+    batcher = TelemetryBatcher(send, "agt_1", "s", batch_size=1, flush_interval=0.1)
+    for _ in range(50):
+        batcher.push("web_search", True, 1, None)
+    deadline = time.monotonic() + 10
+    while len(calls) < 7 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    batcher.close(timeout=0)
+    gaps = [b - a for a, b in itertools.pairwise(calls)]
+    # Lower bounds: the waits (each shortened by up to 25%) double after each failure.
+    assert gaps[0] >= 0.07 and gaps[1] >= 0.15 and gaps[2] >= 0.3 and gaps[3] >= 0.6, gaps
+    # 5 succeeded and 6 went out right behind it in the same round; 6 failed, and the wait
+    # after it is one interval again, not 12 (the 1.6 s the fifth failure in a row would get).
+    assert gaps[4] < 0.05 and gaps[5] < 0.6, gaps
+    for failures in (1, 5, 50, 10_000):
+        wait = batcher._backoff(failures)
+        assert 0 < wait <= 0.1 * MAX_BACKOFF_INTERVALS
+    assert batcher._backoff(10_000) >= 0.75 * 0.1 * MAX_BACKOFF_INTERVALS
+
+
+def test_telemetry_flush_still_sends_during_backoff(hostile: Callable[[Handler], HostileGateway]) -> None:
+    flaky = Flaky(hostile)
+    with AgentTrustClient(base_url=flaky.server.url, api_key=KEY, max_retries=0) as c:
+        guard = ATIGuard(c, "agt_1", batch_size=1, flush_interval=5)
+        guard.report("web_search", True, 1)
+        deadline = time.monotonic() + 3
+        while flaky.requests == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert flaky.requests == 1  # the full batch failed: backing off for ~5 s now
+        flaky.failing = False
+        guard.report("web_search", True, 2)
+        assert guard.flush(timeout=2) is True  # the caller asked: it goes at once
+        assert flaky.requests == 2 and guard.stats()["telemetry"]["sent"] == 1
+        guard.close(timeout=1)
+
+
+# --- 11. what the property tests (test_fuzz.py) found ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "created_at",
+    ["1", "1767225600", "2026-01-01T00:00:00", "2026-01-01T00:00Z", "2026-01-01 00:00:00Z", "2026-01-01"],
+)
+def test_date_times_are_rfc3339_only(hostile: Callable[[Handler], HostileGateway], created_at: str) -> None:
+    """pydantic alone read `"1"` as 1970-01-01T00:00:01Z and took times without a zone."""
+    body = json.dumps({**AGENT, "created_at": created_at}).encode()
+    server = hostile(answer(200, body, "content-type: application/json"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(InvalidResponseError),
+    ):
+        c.agents.get("agt_1")
+
+
+def test_an_rfc3339_date_time_with_an_offset_decodes(hostile: Callable[[Handler], HostileGateway]) -> None:
+    body = json.dumps({**AGENT, "created_at": "2026-01-01T01:30:00.1234567+01:30"}).encode()
+    server = hostile(answer(200, body, "content-type: application/json"))
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c:
+        created = c.agents.get("agt_1").created_at
+    assert created.isoformat() == "2026-01-01T01:30:00.123456+01:30"
+    assert created.timestamp() == 1767225600.123456
+
+
+@pytest.mark.parametrize(
+    "body", [b"[]", b"null", b'{"result": {"tasks": []}}', b'{"jsonrpc": 2, "result": {"tasks": []}}']
+)
+def test_json_rpc_answers_need_their_envelope(
+    hostile: Callable[[Handler], HostileGateway], body: bytes
+) -> None:
+    """`[]` was an empty task list: no JSON-RPC response object at all."""
+    server = hostile(answer(200, body, "content-type: application/json"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(InvalidResponseError),
+    ):
+        c.a2a.list_tasks()
+
+
+@pytest.mark.parametrize("error", ['"denied"', '{"code": "x", "message": "m"}', '{"code": 1}', "[]", "null"])
+def test_a_proxys_malformed_json_rpc_error_is_refused(
+    hostile: Callable[[Handler], HostileGateway], error: str
+) -> None:
+    """An MCP proxy call returns an `error` answer as is, so the member must be a JSON-RPC error."""
+    body = b'{"jsonrpc": "2.0", "id": 1, "error": %s}' % error.encode()
+    server = hostile(answer(200, body, "content-type: application/json"))
+    with (
+        AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c,
+        pytest.raises(InvalidResponseError),
+    ):
+        c.mcp.call_tool("srv_1", "tools/call", "agt_1")
+
+
+def test_null_in_a_free_form_field_is_kept(hostile: Callable[[Handler], HostileGateway]) -> None:
+    """A2aTask's `message` is any JSON (no type in the spec), null included."""
+    task: dict[str, Any] = {"id": "t", "source_agent_id": "a", "target_agent_id": "b", "status": "done"}
+    task |= {"created_at": "2026-01-01T00:00:00Z", "message": None}
+    body = json.dumps({"jsonrpc": "2.0", "id": "1", "result": task}).encode()
+    server = hostile(answer(200, body, "content-type: application/json"))
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c:
+        assert c.a2a.get_task("t").message is None
+
+
+def a2a_reply(hostile: Callable[[Handler], HostileGateway], parts: list[Any]) -> Any:
+    task: dict[str, Any] = {"id": "t", "contextId": "c", "kind": "task"}
+    task["status"] = {"state": "completed", "message": {"role": "agent", "parts": parts}}
+    body = json.dumps({"jsonrpc": "2.0", "id": "1", "result": task}).encode()
+    server = hostile(answer(200, body, "content-type: application/json"))
+    with AgentTrustClient(base_url=server.url, api_key=KEY, max_retries=0) as c:
+        return c.a2a.send_message("agt_1", "hi")
+
+
+@pytest.mark.parametrize(
+    "parts", [[], [{"kind": None, "text": "x"}], [{"text": "x"}], [{"kind": 1, "text": "x"}]]
+)
+def test_spec_lengths_and_union_tags_hold_on_answers(
+    hostile: Callable[[Handler], HostileGateway], parts: list[Any]
+) -> None:
+    """A message needs a part (`minItems: 1`), and a part a string `kind`: before, `[]` was
+    accepted and a null or numeric `kind` became an UnknownVariant."""
+    with pytest.raises(InvalidResponseError):
+        a2a_reply(hostile, parts)
+
+
+def test_an_unknown_part_kind_is_kept(hostile: Callable[[Handler], HostileGateway]) -> None:
+    from agenttrustid.types import UnknownVariant
+
+    task = a2a_reply(hostile, [{"kind": "video", "url": "u"}, {"kind": "text", "text": "x"}])
+    parts = task.status.message.parts
+    assert isinstance(parts[0], UnknownVariant) and parts[0].to_dict() == {"kind": "video", "url": "u"}
+
+
+def test_a_callers_model_is_not_held_to_answer_lengths() -> None:
+    from agenttrustid.types import A2aMessage
+
+    assert A2aMessage(role="user", parts=[]).parts == []

@@ -19,8 +19,8 @@ import threading
 import time
 import uuid
 import warnings
-from typing import Any, Generic, Literal, Mapping, NamedTuple, TypedDict, TypeVar, cast
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any, Generic, Literal, Mapping, NamedTuple, TypedDict, TypeVar, cast
+from urllib.parse import quote, urljoin, urlsplit
 
 import httpcore
 import httpx
@@ -48,6 +48,7 @@ from .exceptions import (
     ConfigurationError,
     InvalidResponseError,
     NetworkError,
+    RedirectError,
     RequestTimeoutError,
     ResponseTooLargeError,
     ValidationError,
@@ -55,6 +56,9 @@ from .exceptions import (
     error_from_response,
     error_from_rpc,
 )
+
+if TYPE_CHECKING:
+    from .identity import AgentCredentials, KeyStore
 
 __all__ = ["AsyncAPIClient", "OperationSpec", "RequestOptions", "RpcSpec", "SyncAPIClient"]
 
@@ -130,6 +134,9 @@ class RequestOptions(TypedDict, total=False):
     """Extra headers for this call."""
     idempotency_key: str
     """The `Idempotency-Key` of a POST (default: a new UUID per call, reused by its retries)."""
+    credentials: AgentCredentials
+    """An agent's credentials: each attempt carries `Authorization: Bearer <WIMSE token>` and a
+    fresh `DPoP` proof; a 401 is retried once with a new token."""
 
 
 class _Prepared(NamedTuple):
@@ -141,6 +148,7 @@ class _Prepared(NamedTuple):
     headers: dict[str, str]
     timeout: float
     max_retries: int
+    credentials: Any = None
 
 
 def _check_url(name: str, value: Any) -> str:
@@ -234,6 +242,7 @@ class _BaseClient:
         service_urls: Mapping[str, str | None] | None = None,
         verify_tls: bool = True,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        key_store: KeyStore | None = None,
     ) -> None:
         self.base_url = _check_url("base_url", base_url or _from_env(BASE_URL_ENV) or DEFAULT_BASE_URL)
         given = dict(service_urls or {})
@@ -277,6 +286,17 @@ class _BaseClient:
         self._token_cache = TokenCache()
         self._rpc_ids = 0
         self._rpc_lock = threading.Lock()
+        from .identity import (  # here: identity imports the operations, which import this
+            KeyStore,
+            MemoryKeyStore,
+        )
+
+        if key_store is not None and not isinstance(key_store, KeyStore):
+            raise ConfigurationError(
+                "VALIDATION_ERROR", "key_store must have get, put and delete", details={"field": "key_store"}
+            )
+        self.key_store: KeyStore = key_store if key_store is not None else MemoryKeyStore()
+        """Where agent key pairs live: `agents.create` stores the pair it generates here."""
 
     @classmethod
     def from_env(cls: type[B], **options: Any) -> B:
@@ -365,6 +385,7 @@ class _BaseClient:
             **{f"{name}_url": url for name, url in self.service_urls.items()},
             "verify_tls": self.verify_tls,
             "max_response_bytes": self.max_response_bytes,
+            "key_store": self.key_store,
         }
 
     def __repr__(self) -> str:
@@ -435,7 +456,10 @@ class _BaseClient:
         _check_number("timeout", timeout, integer=False)
         _check_number("max_retries", max_retries, integer=True)
         base = self.service_urls[op.service] if op.service else self.base_url
-        return _Prepared(op.method, base + path, path, content, params, headers, timeout, max_retries)
+        credentials = options.get("credentials")
+        return _Prepared(
+            op.method, base + path, path, content, params, headers, timeout, max_retries, credentials
+        )
 
     def _rpc_envelope(self, rpc: RpcSpec, body: Any) -> dict[str, Any]:
         """The JSON-RPC 2.0 request: the arguments as `params` under `rpc.method`, or, for a proxy,
@@ -499,6 +523,8 @@ class _BaseClient:
         request_id = response.headers.get("x-request-id")
         status = response.status_code
         log.debug("%s %s -> %s", p.method, p.path, status)
+        if 300 <= status < 400:
+            raise _redirect_error(p, response)
         if not 200 <= status < 300:
             try:
                 body = response.json()
@@ -508,21 +534,43 @@ class _BaseClient:
         adapter = op.adapter
         if adapter is None:
             return None  # type: ignore[return-value]  # a 204: OperationSpec[None]
-        if op.rpc is None and op.unwrap is None:
-            return _validate(p, adapter, response.content, status, request_id)
         try:
-            answer = pydantic_core.from_json(response.content, allow_inf_nan=False)
-        except ValueError:
+            answer = _load_json(response.content)
+        except (ValueError, RecursionError) as e:
+            reason = f": {e}" if isinstance(e, _RefusedJSON) else ""
             raise InvalidResponseError(
                 "INVALID_RESPONSE",
-                f"{p.method} {p.path}: the gateway's answer is not JSON",
+                f"{p.method} {p.path}: the gateway's answer is not valid JSON{reason}",
                 status=status,
                 request_id=request_id,
             ) from None
-        if op.rpc is not None and isinstance(answer, dict):
-            if answer.get("error") is not None:
-                if op.rpc.on_error == "raise":
-                    raise error_from_rpc(answer["error"], status, request_id)
+        if op.rpc is None and op.unwrap is None:
+            # From the bytes: JSON-mode validation reads dates and enums as the wire has them.
+            return _validate(p, adapter, response.content, status, request_id)
+        if op.rpc is not None:
+            if not isinstance(answer, dict) or answer.get("jsonrpc") != "2.0":
+                raise InvalidResponseError(
+                    "INVALID_RESPONSE",
+                    f"{p.method} {p.path}: the gateway's answer is no JSON-RPC 2.0 response object",
+                    status=status,
+                    request_id=request_id,
+                )
+            error = answer.get("error")
+            if error is not None and op.rpc.on_error == "raise":
+                raise error_from_rpc(error, status, request_id)
+            if op.rpc.on_error == "return" and (error is not None or "result" not in answer):
+                # The whole answer is returned, so an error member must be JSON-RPC 2.0's.
+                if "error" in answer and not (
+                    isinstance(error, dict)
+                    and type(error.get("code")) is int
+                    and isinstance(error.get("message"), str)
+                ):
+                    raise InvalidResponseError(
+                        "INVALID_RESPONSE",
+                        f"{p.method} {p.path}: the JSON-RPC error member needs an integer code and a string message",
+                        status=status,
+                        request_id=request_id,
+                    )
                 return answer  # type: ignore[return-value]  # a proxy answers Any
             if "result" in answer:
                 answer = answer["result"]
@@ -537,6 +585,63 @@ class _BaseClient:
         if op.unwrap is not None and isinstance(answer, dict) and op.unwrap in answer:
             answer = answer[op.unwrap]
         return _validate(p, adapter, answer, status, request_id, raw=False)
+
+
+class _RefusedJSON(ValueError):
+    """Text that parsers read differently or that JSON has no value for (see `_load_json`)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _RefusedJSON(f"duplicate key {clean_message(key[:64])!r} in one object")
+            seen.add(key)
+    return obj
+
+
+def _no_constant(token: str) -> Any:
+    raise _RefusedJSON(f"{token} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _RefusedJSON("a number beyond the range of a double")
+    return value
+
+
+def _load_json(content: bytes) -> Any:
+    """The answer parsed strictly, before any validation: a key twice in one object is refused
+    (parsers disagree on which one counts: `{"allowed": false, "allowed": true}` is a denial to
+    some and an allow to Python's), and so are `NaN`, `Infinity` and numbers that overflow to
+    infinity (`1e999`), which no JSON value is and which free-form fields would otherwise keep."""
+    return json.loads(
+        content, object_pairs_hook=_unique_keys, parse_constant=_no_constant, parse_float=_finite
+    )
+
+
+def _redirect_error(p: _Prepared, response: httpx.Response) -> RedirectError:
+    """The error of a 3xx answer, naming only the host of its `Location` (resolved against the
+    request), whose path or query may carry secrets."""
+    location = response.headers.get("location")
+    host = None
+    if location:
+        try:
+            host = urlsplit(urljoin(p.url, location)).netloc.rpartition("@")[2][:255] or None
+        except ValueError:
+            host = None
+    where = f"Location host {clean_message(host)!r}" if host else "no Location"
+    return RedirectError(
+        "INVALID_RESPONSE",
+        f"{p.method} {p.path}: the gateway answered with a redirect (HTTP {response.status_code}, "
+        f"{where}), which is not followed",
+        details={"location_host": host} if host else None,
+        status=response.status_code,
+        request_id=response.headers.get("x-request-id"),
+    )
 
 
 def _validate(
@@ -687,6 +792,7 @@ class SyncAPIClient(_BaseClient):
         service_urls: Mapping[str, str | None] | None = None,
         verify_tls: bool = True,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        key_store: KeyStore | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -697,6 +803,7 @@ class SyncAPIClient(_BaseClient):
             service_urls=service_urls,
             verify_tls=verify_tls,
             max_response_bytes=max_response_bytes,
+            key_store=key_store,
         )
         self._owns_http = http_client is None
         self._http = http_client or _deadline_client(verify_tls)
@@ -713,10 +820,19 @@ class SyncAPIClient(_BaseClient):
     ) -> T:
         p = self._prepare(op, path_params, query, body, headers, options)
         attempt = 0
+        renewed = False
         while True:
+            sent = p
+            if p.credentials is not None:
+                from .identity import credential_headers_sync
+
+                # Per attempt: a DPoP proof is single-use, so a retry needs a new one.
+                sent = p._replace(
+                    headers={**p.headers, **credential_headers_sync(p.credentials, p.method, p.url)}
+                )
             failure: httpx.TransportError | None = None
             try:
-                response = self._send(p)
+                response = self._send(sent)
             except _DeadlinePassed:
                 pass
             except httpx.TransportError as e:
@@ -743,6 +859,12 @@ class SyncAPIClient(_BaseClient):
                 )
                 time.sleep(delay)
                 continue
+            if response.status_code == 401 and p.credentials is not None and not renewed:
+                # A token revoked or expired early: once more with a new one.
+                renewed = True
+                p.credentials.invalidate()
+                log.info("%s %s: 401 with agent credentials, retrying with a new token", p.method, p.path)
+                continue
             return self._finish(op, p, response)
 
     def _send(self, p: _Prepared) -> httpx.Response:
@@ -763,6 +885,7 @@ class SyncAPIClient(_BaseClient):
                 p.method, p.url, content=p.content, params=p.params, headers=p.headers, timeout=p.timeout
             ),
             stream=True,
+            follow_redirects=False,  # also when the caller's own http_client follows redirects
         )
         try:
             if time.monotonic() > deadline:
@@ -816,6 +939,7 @@ class AsyncAPIClient(_BaseClient):
         service_urls: Mapping[str, str | None] | None = None,
         verify_tls: bool = True,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        key_store: KeyStore | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -826,6 +950,7 @@ class AsyncAPIClient(_BaseClient):
             service_urls=service_urls,
             verify_tls=verify_tls,
             max_response_bytes=max_response_bytes,
+            key_store=key_store,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(follow_redirects=False, verify=verify_tls)
@@ -842,10 +967,18 @@ class AsyncAPIClient(_BaseClient):
     ) -> T:
         p = self._prepare(op, path_params, query, body, headers, options)
         attempt = 0
+        renewed = False
         while True:
+            sent = p
+            if p.credentials is not None:
+                from .identity import credential_headers_async
+
+                # Per attempt: a DPoP proof is single-use, so a retry needs a new one.
+                extra = await credential_headers_async(p.credentials, p.method, p.url)
+                sent = p._replace(headers={**p.headers, **extra})
             failure: httpx.TransportError | None = None
             try:
-                response = await asyncio.wait_for(self._send(p), p.timeout)
+                response = await asyncio.wait_for(self._send(sent), p.timeout)
             except asyncio.TimeoutError:
                 pass
             except httpx.TransportError as e:
@@ -871,6 +1004,12 @@ class AsyncAPIClient(_BaseClient):
                 )
                 await asyncio.sleep(delay)
                 continue
+            if response.status_code == 401 and p.credentials is not None and not renewed:
+                # A token revoked or expired early: once more with a new one.
+                renewed = True
+                p.credentials.invalidate()
+                log.info("%s %s: 401 with agent credentials, retrying with a new token", p.method, p.path)
+                continue
             return self._finish(op, p, response)
 
     async def _send(self, p: _Prepared) -> httpx.Response:
@@ -881,6 +1020,7 @@ class AsyncAPIClient(_BaseClient):
                 p.method, p.url, content=p.content, params=p.params, headers=p.headers, timeout=p.timeout
             ),
             stream=True,
+            follow_redirects=False,  # also when the caller's own http_client follows redirects
         )
         try:
             if self._declared_too_large(response):

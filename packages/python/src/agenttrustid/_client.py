@@ -11,6 +11,7 @@ import httpx
 from . import _operations as _ops
 from ._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from .identity import KeyStore
 from .resources.a2a import A2a, AsyncA2a
 from .resources.actions import Actions, AsyncActions
 from .resources.agent_cards import AgentCards, AsyncAgentCards
@@ -38,6 +39,7 @@ class AgentTrustClient(SyncAPIClient):
     environment, or `AgentTrustClient.from_config(path)` to read a JSON file. `auth_url` (AGENTTRUST_AUTH_URL), `audit_url` (AGENTTRUST_AUDIT_URL): the
     base URLs of a split deployment (default: the gateway's; a base URL with :8081 gives :8082 for auth, :8081 gives :8084 for audit). `verify_tls=False` turns TLS certificate checks off, for local development only.
     `max_response_bytes` caps an answer's size (default 32 MiB); `timeout` bounds each whole attempt.
+    `key_store` keeps the agent key pairs `agents.create` generates (default: a `MemoryKeyStore`).
     Safe to share between threads; close it (or use it as a context manager)
     to release its connections.
     """
@@ -70,6 +72,7 @@ class AgentTrustClient(SyncAPIClient):
         http_client: httpx.Client | None = None,
         verify_tls: bool = True,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        key_store: KeyStore | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -81,6 +84,7 @@ class AgentTrustClient(SyncAPIClient):
             default_headers=default_headers,
             http_client=http_client,
             max_response_bytes=max_response_bytes,
+            key_store=key_store,
         )
         self.agents = Agents(self)
         self.wimse = Wimse(self)
@@ -123,6 +127,7 @@ class AsyncAgentTrustClient(AsyncAPIClient):
     environment, or `AsyncAgentTrustClient.from_config(path)` to read a JSON file. `auth_url` (AGENTTRUST_AUTH_URL), `audit_url` (AGENTTRUST_AUDIT_URL): the
     base URLs of a split deployment (default: the gateway's; a base URL with :8081 gives :8082 for auth, :8081 gives :8084 for audit). `verify_tls=False` turns TLS certificate checks off, for local development only.
     `max_response_bytes` caps an answer's size (default 32 MiB); `timeout` bounds each whole attempt.
+    `key_store` keeps the agent key pairs `agents.create` generates (default: a `MemoryKeyStore`).
     Safe to share between tasks; close it (or use it as a context manager)
     to release its connections.
     """
@@ -155,6 +160,7 @@ class AsyncAgentTrustClient(AsyncAPIClient):
         http_client: httpx.AsyncClient | None = None,
         verify_tls: bool = True,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        key_store: KeyStore | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -166,6 +172,7 @@ class AsyncAgentTrustClient(AsyncAPIClient):
             default_headers=default_headers,
             http_client=http_client,
             max_response_bytes=max_response_bytes,
+            key_store=key_store,
         )
         self.agents = AsyncAgents(self)
         self.wimse = AsyncWimse(self)

@@ -12,14 +12,16 @@ from __future__ import annotations
 import datetime
 import enum
 import math
+import re
 import uuid
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel as _PydanticBaseModel
-from pydantic import ConfigDict, ValidationInfo, model_validator
+from pydantic import BeforeValidator, ConfigDict, ValidationInfo, model_validator
 
 __all__ = [
     "BaseModel",
+    "DateTime",
     "OpenEnum",
     "UnknownVariant",
     "NOT_GIVEN",
@@ -53,15 +55,53 @@ class OpenEnum(str, enum.Enum):
         return format(str(self.value), spec)
 
 
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:[Zz]|([+-])(\d\d):(\d\d))\Z", re.ASCII
+)
+
+
+def _rfc3339(value: Any) -> Any:
+    """RFC 3339 text as an aware datetime (fractions past microseconds are cut, as pydantic
+    does); a datetime a caller passes is left to pydantic."""
+    if not isinstance(value, str):
+        return value
+    m = _RFC3339.match(value)
+    if m is None:
+        raise ValueError("not an RFC 3339 date-time")
+    year, month, day, hour, minute, second, fraction, sign, off_h, off_m = m.groups()
+    offset = datetime.timedelta(hours=int(off_h), minutes=int(off_m)) if sign else datetime.timedelta(0)
+    return datetime.datetime(
+        int(year),
+        int(month),
+        int(day),
+        int(hour),
+        int(minute),
+        int(second),
+        int((fraction or "0")[:6].ljust(6, "0")),
+        datetime.timezone(-offset if sign == "-" else offset),
+    )
+
+
+DateTime = Annotated[datetime.datetime, BeforeValidator(_rfc3339)]
+"""A `format: date-time` field. From text, only RFC 3339 (the spec's format): pydantic alone also
+reads `"1"` or `"1767225600"` as Unix times, and dates without a time zone or seconds."""
+
+
 class BaseModel(_PydanticBaseModel):
     """Every generated model. Field names are the wire names (snake_case), so `model_dump()`
     is the wire form; free-form maps (`metadata`, `params`, `data`, `claims`) are plain dicts
     whose keys are never touched."""
 
     # allow_inf_nan=False: NaN and Infinity (`1e999`) are no JSON numbers; an answer with one is
-    # refused, and the SDK never sends one.
+    # refused, and the SDK never sends one. ser_json_inf_nan="constants": a caller's NaN in a
+    # free-form field stays a float in `model_dump(mode="json")`, which `to_wire` then refuses,
+    # instead of turning silently into null.
     model_config = ConfigDict(
-        extra="allow", populate_by_name=True, protected_namespaces=(), allow_inf_nan=False
+        extra="allow",
+        populate_by_name=True,
+        protected_namespaces=(),
+        allow_inf_nan=False,
+        ser_json_inf_nan="constants",
     )
 
     __const_fields__: ClassVar[tuple[str, ...]] = ()
@@ -69,12 +109,23 @@ class BaseModel(_PydanticBaseModel):
     """Fields the spec makes optional but not nullable: an answer's explicit `null` in one is
     refused (a caller's None, in Python, still means "not given")."""
 
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {}
+    """The spec's `minLength`/`maxLength` (strings, in code points) and `minItems`/`maxItems`
+    (arrays) of fields, checked on answers; a caller's own model is left to the gateway."""
+
     @model_validator(mode="after")
     def _refuse_null(self, info: ValidationInfo) -> Any:
-        if info.mode == "json" and self.__not_null__:
-            for name in self.__not_null__ & self.__pydantic_fields_set__:
-                if getattr(self, name) is None:
-                    raise ValueError(f"{name} may be absent but not null")
+        if info.mode != "json":
+            return self
+        for name in self.__not_null__ & self.__pydantic_fields_set__:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} may be absent but not null")
+        for name, (low, high) in self.__lengths__.items():
+            value = getattr(self, name)
+            if value is not None and not (low <= len(value) and (high is None or len(value) <= high)):
+                raise ValueError(
+                    f"{name} must have a length from {low} to {high if high is not None else 'any'}"
+                )
         return self
 
     @model_validator(mode="after")
@@ -208,10 +259,13 @@ def fill_generated(value: Any, fields: Any) -> Any:
 
 def discriminate(prop: str, known: frozenset[str]) -> Any:
     """A pydantic discriminator for a union: the variant named by `prop`, or `"__unknown__"`
-    (an `UnknownVariant`) for a value this SDK does not know yet."""
+    (an `UnknownVariant`) for a string this SDK does not know yet. A missing or non-string
+    `prop` fits no variant (None: pydantic refuses it), as an unknown enum value must be a string."""
 
-    def pick(value: Any) -> str:
+    def pick(value: Any) -> str | None:
         tag = value.get(prop) if isinstance(value, dict) else getattr(value, prop, None)
-        return tag if isinstance(tag, str) and tag in known else "__unknown__"
+        if not isinstance(tag, str):
+            return None
+        return tag if tag in known else "__unknown__"
 
     return pick

@@ -1,11 +1,13 @@
 # Copied from generators/python/runtime/_telemetry.py by agenttrust-gen. Do not edit here: edit the original and run `pnpm generate`.
 """Background batching of tool-call reports (guide sections 7 and 13): `push()` is synchronous,
 cheap and never raises; a daemon thread sends batches of `batch_size` events; memory is bounded
-by `capacity`; what cannot be kept or sent is dropped and counted, never raised or logged."""
+by `capacity`; what cannot be kept or sent is dropped and counted, never raised or logged. After
+a failed batch the thread backs off (see `_run`), so a failing gateway is not hammered."""
 
 from __future__ import annotations
 
 import atexit
+import random
 import threading
 import time
 import weakref
@@ -19,6 +21,10 @@ MAX_BATCH = _facts.MAX_TELEMETRY_BATCH
 """The gateway's `maxItems` for one batch."""
 MAX_TOOL_NAME = _facts.MAX_TOOL_NAME
 MAX_ERROR_TYPE = _facts.MAX_ERROR_TYPE
+MAX_BACKOFF_INTERVALS = 12
+"""The longest wait after consecutive failed batches, in flush intervals (60 s at the default 5 s)."""
+MIN_BACKOFF = 0.1
+"""The first wait after a failed batch when the flush interval is shorter, in seconds."""
 
 SendBatch = Callable[[list[dict[str, Any]]], object]
 
@@ -69,6 +75,7 @@ class TelemetryBatcher:
         self._requested = 0  # flush rounds asked for
         self._completed = 0  # flush rounds finished
         self._last_ok = True
+        self._backing_off = False  # read by push(): no wake-ups for full batches meanwhile
         self._sent = 0
         self._dropped = 0
         self._failed = 0
@@ -100,7 +107,7 @@ class TelemetryBatcher:
             if self._thread is None:
                 self._start()
             # Event.set() takes a lock; reading the flag does not, and a set flag is enough.
-            if len(queue) >= self.batch_size and not self._wake.is_set():
+            if len(queue) >= self.batch_size and not self._backing_off and not self._wake.is_set():
                 self._wake.set()
         except Exception:
             self._drop(1)
@@ -161,18 +168,44 @@ class TelemetryBatcher:
             self._thread.start()
         _live.add(self)
 
+    def _backoff(self, failures: int) -> float:
+        """The wait after `failures` consecutive failed batches (1, 2, ...): the interval doubling
+        up to MAX_BACKOFF_INTERVALS of them, shortened by up to 25% at random so that many guards
+        do not retry in step."""
+        base = max(self.flush_interval, MIN_BACKOFF)
+        # The exponent is bounded: a day-long outage must not overflow the float.
+        delay: float = min(base * 2.0 ** min(failures - 1, 16), base * MAX_BACKOFF_INTERVALS)
+        return delay * (1 - random.random() * 0.25)
+
     def _run(self) -> None:
+        # After a failed batch nothing goes out until `quiet_until`, neither full batches nor the
+        # tick: the wait doubles with each consecutive failure (`_backoff`) and the first batch
+        # that goes through ends it. Reports keep queuing meanwhile (a full queue drops and
+        # counts them); flush() and close() still send at once, as their caller asked.
+        failures = 0
+        quiet_until = 0.0
         while True:
-            ticked = not self._wake.wait(self.flush_interval)
+            quiet = quiet_until - time.monotonic()
+            ticked = not self._wake.wait(quiet if quiet > 0 else self.flush_interval)
             self._wake.clear()
             with self._state:
                 ticket = self._requested
                 flushing = ticket > self._completed or self._stopping
             ok = True
-            # Full batches go at once; a partial one waits for the interval tick or a flush.
-            while ok and self._queue and (len(self._queue) >= self.batch_size or ticked or flushing):
-                ok = self._send_one()
-                # After a failure the rest waits an interval: a gateway that is down is not hammered.
+            if flushing or time.monotonic() >= quiet_until:
+                sent = self._sent
+                # Full batches go at once; a partial one waits for the interval tick or a flush.
+                # The first failure stops the round, so a failing gateway costs one batch.
+                while ok and self._queue and (len(self._queue) >= self.batch_size or ticked or flushing):
+                    ok = self._send_one()
+                if self._sent > sent:  # a batch went through (an empty round proves nothing)
+                    failures = 0
+                    quiet_until = 0.0
+                    self._backing_off = False
+                if not ok:
+                    failures += 1
+                    quiet_until = time.monotonic() + self._backoff(failures)
+                    self._backing_off = True
             with self._state:
                 if ticket > self._completed:
                     self._last_ok = ok

@@ -36,6 +36,7 @@ from .exceptions import (
     GuardianUnavailableError,
     ValidationError,
 )
+from .identity import AgentCredentials
 from .types import ActionCheckResult
 
 if TYPE_CHECKING:
@@ -120,6 +121,8 @@ class ATIGuard:
         flush_interval: Seconds a partial telemetry batch waits (default 5.0).
         breaker: Circuit breaker settings (`failure_threshold`, `window`, `cooldown` in seconds;
             defaults 5 failures in 10 s open it for 30 s), or False for none.
+        credentials: The agent's `AgentCredentials`: every check then carries its WIMSE token and
+            a DPoP proof, as an organization that requires proof of possession demands.
     """
 
     def __init__(
@@ -138,6 +141,7 @@ class ATIGuard:
         queue_capacity: int = _facts.TELEMETRY_CAPACITY,
         flush_interval: float = _facts.TELEMETRY_FLUSH_INTERVAL_MS / 1000,
         breaker: dict[str, Any] | Literal[False] | None = None,
+        credentials: AgentCredentials | None = None,
     ) -> None:
         if not hasattr(client, "actions") or not hasattr(client, "telemetry"):
             raise _invalid("ATIGuard needs an AgentTrustClient as its first argument", "client")
@@ -152,6 +156,11 @@ class ATIGuard:
             )
         if action_effect is not None and action_effect not in _EFFECTS:
             raise _invalid(f"action_effect must be one of {_EFFECTS_TEXT}", "action_effect")
+        if credentials is not None and not isinstance(credentials, AgentCredentials):
+            raise _invalid("credentials must be AgentCredentials", "credentials")
+        if credentials is not None and credentials.agent_id != agent_id:
+            # The gateway would refuse every check (403): the token names another agent.
+            raise _invalid("credentials belong to another agent than agent_id", "credentials")
         self._client = client
         self.agent_id = agent_id
         self.session_id = session_id or str(uuid.uuid4())
@@ -164,6 +173,8 @@ class ATIGuard:
             options["timeout"] = check_timeout
         if check_max_retries is not None:
             options["max_retries"] = check_max_retries
+        if credentials is not None:
+            options["credentials"] = credentials
         self._request_options = options or None
         try:
             self._breaker = None if breaker is False else CircuitBreaker(**(breaker or {}))

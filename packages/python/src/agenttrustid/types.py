@@ -5,12 +5,11 @@ pass them (or plain dicts with wire keys) as arguments."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, ClassVar, Union
 
 from pydantic import Discriminator, Field, Tag
 
-from ._models import BaseModel, OpenEnum, UnknownVariant, discriminate
+from ._models import BaseModel, DateTime, OpenEnum, UnknownVariant, discriminate
 
 __all__ = [
     "ErrorCode",
@@ -381,6 +380,13 @@ class CreateAgentRequest(BaseModel):
             "public_key",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "name": (1, 128),
+        "framework": (0, 64),
+        "capabilities": (0, 100),
+        "org_id": (1, None),
+        "public_key": (1, None),
+    }
 
     name: str
     """Unique name within the organization, e.g. `research-bot`."""
@@ -413,6 +419,9 @@ class RevokeAgentRequest(BaseModel):
     """RevokeAgentRequest (wire form of the spec's RevokeAgentRequest)."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("reason",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "reason": (0, 500),
+    }
 
     reason: str | None = None
     """Why the agent was revoked."""
@@ -444,9 +453,9 @@ class Agent(BaseModel):
     """Tool scopes the agent may use."""
     metadata: dict[str, Any]
 
-    created_at: datetime
+    created_at: DateTime
     """When the agent was created."""
-    revoked_at: datetime | None = None
+    revoked_at: DateTime | None = None
     """When it was revoked (only on revoked agents)."""
     revocation_reason: str | None = None
     """The reason given at revocation (only on revoked agents)."""
@@ -457,7 +466,7 @@ class ChallengeResponse(BaseModel):
 
     nonce: str
     """The nonce to sign."""
-    expires_at: datetime
+    expires_at: DateTime
     """When it stops being accepted."""
 
 
@@ -470,6 +479,11 @@ class IssueTokenRequest(BaseModel):
             "session_id",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "agent_id": (1, None),
+        "scopes": (0, 50),
+        "session_id": (1, None),
+    }
 
     agent_id: str
     """The agent the token is for."""
@@ -501,9 +515,9 @@ class Token(BaseModel):
     """Granted scopes."""
     audience: list[str] | None = None
     """Targets the token is valid for; empty means any."""
-    issued_at: datetime
+    issued_at: DateTime
     """When it was issued."""
-    expires_at: datetime
+    expires_at: DateTime
     """When it expires."""
 
     def __repr_args__(self) -> Any:
@@ -516,6 +530,9 @@ class IntrospectTokenRequest(BaseModel):
     """IntrospectTokenRequest (wire form of the spec's IntrospectTokenRequest)."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("required_scopes",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "token": (1, None),
+    }
 
     token: str
     """The token to introspect. Secret: never logged or printed by the SDK."""
@@ -554,7 +571,7 @@ class IntrospectionResult(BaseModel):
     """The token's organization."""
     scopes: list[str] | None = None
     """The token's scopes."""
-    expires_at: datetime | None = None
+    expires_at: DateTime | None = None
     """When it expires."""
     reasoning: str | None = None
     """Why it is (in)active, in words."""
@@ -570,6 +587,10 @@ class RevokeTokenRequest(BaseModel):
     """RevokeTokenRequest (wire form of the spec's RevokeTokenRequest)."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("reason",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "token": (1, None),
+        "reason": (0, 500),
+    }
 
     token: str
     """The token to revoke. Secret: never logged or printed by the SDK."""
@@ -592,6 +613,12 @@ class ActionCheckRequest(BaseModel):
             "action_effect",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "agent_id": (1, None),
+        "session_id": (0, 128),
+        "tool_name": (1, 256),
+        "tool_input_summary": (0, 200),
+    }
     __const_fields__: ClassVar[tuple[str, ...]] = ("action_source",)
     agent_id: str
     """The calling agent."""
@@ -651,6 +678,10 @@ class TelemetryEvent(BaseModel):
             "timestamp",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "tool_name": (1, 256),
+        "error_type": (0, 128),
+    }
 
     event_type: TelemetryEventType
 
@@ -662,12 +693,17 @@ class TelemetryEvent(BaseModel):
     """Whether it succeeded (Go omits false)."""
     error_type: str | None = None
     """The error's class name when it failed (never its message)."""
-    timestamp: datetime | None = None
+    timestamp: DateTime | None = None
     """When it finished (ISO 8601)."""
 
 
 class TelemetryReport(BaseModel):
     """TelemetryReport (wire form of the spec's TelemetryReport)."""
+
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "agent_id": (1, None),
+        "events": (0, 1000),
+    }
 
     agent_id: str
     """The agent that ran the tools."""
@@ -691,6 +727,11 @@ class TelemetryAccepted(BaseModel):
 class InitSessionRequest(BaseModel):
     """InitSessionRequest (wire form of the spec's InitSessionRequest)."""
 
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "agent_id": (1, None),
+        "server_id": (1, 128),
+    }
+
     agent_id: str
     """The agent connecting."""
     server_id: str
@@ -699,6 +740,10 @@ class InitSessionRequest(BaseModel):
 
 class InitApiSessionRequest(BaseModel):
     """InitApiSessionRequest (wire form of the spec's InitApiSessionRequest)."""
+
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "token": (1, None),
+    }
 
     token: str
     """An issued `at_` token. Secret: never logged or printed by the SDK."""
@@ -758,14 +803,18 @@ class Session(BaseModel):
     """Mutating, destructive and admin checks."""
     denied_calls: int = Field(ge=0)
     """Checks denied (elevation pending counts as denied)."""
-    created_at: datetime
+    created_at: DateTime
     """When the session began."""
-    last_activity_at: datetime | None = None
+    last_activity_at: DateTime | None = None
     """When the last check was counted."""
 
 
 class ApprovalDecision(BaseModel):
     """ApprovalDecision (wire form of the spec's ApprovalDecision)."""
+
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "decided_by": (0, 256),
+    }
 
     decided_by: str
     """Who decided (e.g. an email)."""
@@ -788,9 +837,9 @@ class Approval(BaseModel):
 
     status: ApprovalStatus
 
-    created_at: datetime
+    created_at: DateTime
     """When it was requested."""
-    expires_at: datetime
+    expires_at: DateTime
     """When a pending request expires (5 minutes by default)."""
     decided_by: str | None = None
     """Who decided."""
@@ -800,6 +849,10 @@ class RegisterMcpServerRequest(BaseModel):
     """RegisterMcpServerRequest (wire form of the spec's RegisterMcpServerRequest)."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("capabilities",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "name": (1, 128),
+        "url": (1, None),
+    }
 
     name: str
     """A human-readable name."""
@@ -822,7 +875,7 @@ class McpServer(BaseModel):
     """Tools it offers."""
     org_id: str
     """Its organization."""
-    created_at: datetime
+    created_at: DateTime
     """When it was registered."""
 
 
@@ -837,6 +890,9 @@ class McpRpcRequest(BaseModel):
     """McpRpcRequest (wire form of the spec's McpRpcRequest)."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("params",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "method": (1, None),
+    }
     __const_fields__: ClassVar[tuple[str, ...]] = ("jsonrpc",)
     jsonrpc: str = "2.0"
     """Always `2.0`."""
@@ -851,8 +907,6 @@ class McpRpcRequest(BaseModel):
 class JsonRpcError(BaseModel):
     """JsonRpcError (wire form of the spec's JsonRpcError)."""
 
-    __not_null__: ClassVar[frozenset[str]] = frozenset(("data",))
-
     code: int
     """JSON-RPC error code (-32001 for a Guardian denial)."""
     message: str
@@ -864,13 +918,8 @@ class JsonRpcError(BaseModel):
 class McpRpcResponse(BaseModel):
     """McpRpcResponse (wire form of the spec's McpRpcResponse)."""
 
-    __not_null__: ClassVar[frozenset[str]] = frozenset(
-        (
-            "id",
-            "result",
-            "error",
-        )
-    )
+    __not_null__: ClassVar[frozenset[str]] = frozenset(("error",))
+
     __const_fields__: ClassVar[tuple[str, ...]] = ("jsonrpc",)
     jsonrpc: str = "2.0"
     """Always `2.0`."""
@@ -1087,6 +1136,9 @@ class A2aMessage(BaseModel):
             "context_id",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "parts": (1, None),
+    }
 
     role: A2aMessageRole
     """Who sent it."""
@@ -1112,7 +1164,7 @@ class A2aTaskStatus(BaseModel):
 
     state: A2aTaskState
 
-    timestamp: datetime | None = None
+    timestamp: DateTime | None = None
     """When it entered this state."""
     message: A2aMessage | None = None
 
@@ -1139,6 +1191,7 @@ class A2aV1Task(BaseModel):
             "artifacts",
         )
     )
+
     __const_fields__: ClassVar[tuple[str, ...]] = ("kind",)
     id: str
     """The task's id."""
@@ -1181,11 +1234,11 @@ class SendMessageRpcResponse(BaseModel):
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(
         (
-            "id",
             "result",
             "error",
         )
     )
+
     __const_fields__: ClassVar[tuple[str, ...]] = ("jsonrpc",)
     jsonrpc: str = "2.0"
     """Always `2.0`."""
@@ -1200,6 +1253,10 @@ class SendTaskParams(BaseModel):
     """`tasks/send` params."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("metadata",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "source_agent_id": (1, None),
+        "target_agent_id": (1, None),
+    }
 
     source_agent_id: str
     """The sending agent."""
@@ -1214,12 +1271,20 @@ class SendTaskParams(BaseModel):
 class TaskIdParams(BaseModel):
     """`tasks/get` and `tasks/cancel` params as TypeScript, Java, Rust and our SDKs send them: the task id as `id`."""
 
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "id": (1, None),
+    }
+
     id: str
     """The task's id."""
 
 
 class PythonTaskIdParams(BaseModel):
     """`tasks/get` and `tasks/cancel` params as the official Python client sends them: the task id as `task_id`."""
+
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "task_id": (1, None),
+    }
 
     task_id: str
     """The task's id."""
@@ -1253,7 +1318,6 @@ class A2aTask(BaseModel):
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(
         (
-            "message",
             "artifacts",
             "metadata",
             "updated_at",
@@ -1274,9 +1338,9 @@ class A2aTask(BaseModel):
     """Outputs so far, untouched."""
     metadata: dict[str, Any] | None = None
     """Extra data, untouched."""
-    created_at: datetime
+    created_at: DateTime
     """When it was created."""
-    updated_at: datetime | None = None
+    updated_at: DateTime | None = None
     """When it last changed."""
 
 
@@ -1292,11 +1356,11 @@ class A2aTasksRpcResponse(BaseModel):
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(
         (
-            "id",
             "result",
             "error",
         )
     )
+
     __const_fields__: ClassVar[tuple[str, ...]] = ("jsonrpc",)
     jsonrpc: str = "2.0"
     """Always `2.0`."""
@@ -1317,6 +1381,12 @@ class CreateDelegationRequest(BaseModel):
             "parent_delegation_id",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "from_agent_id": (1, None),
+        "to_agent_id": (1, None),
+        "scope": (1, 50),
+        "parent_delegation_id": (1, None),
+    }
 
     from_agent_id: str
     """The delegator."""
@@ -1356,11 +1426,11 @@ class Delegation(BaseModel):
     """Restrictions, untouched."""
     delegation_chain: list[str]
     """Ids of the delegations this one descends from, root first."""
-    created_at: datetime
+    created_at: DateTime
     """When it was created."""
-    expires_at: datetime
+    expires_at: DateTime
     """When it expires."""
-    revoked_at: datetime | None = None
+    revoked_at: DateTime | None = None
     """When it was revoked (only on revoked delegations)."""
 
 
@@ -1381,6 +1451,11 @@ class RegisterProviderRequest(BaseModel):
     """RegisterProviderRequest (wire form of the spec's RegisterProviderRequest)."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("trust_level",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "issuer": (1, None),
+        "name": (1, 128),
+        "trust_level": (1, None),
+    }
 
     issuer: str
     """The OIDC issuer URL (`iss`)."""
@@ -1420,9 +1495,9 @@ class FederationProvider(BaseModel):
     """Its trust level (`standard` when not given)."""
     status: str
     """`active` or `disabled`."""
-    created_at: datetime
+    created_at: DateTime
     """When it was registered."""
-    updated_at: datetime | None = None
+    updated_at: DateTime | None = None
     """When it last changed."""
 
 
@@ -1443,6 +1518,10 @@ class FederatedTokenRequest(BaseModel):
     """The body of `introspectToken` (#38); `verifyToken` and `initSession` send the same keys under the guide's type names."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("issuer_hint",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "token": (1, None),
+        "issuer_hint": (1, None),
+    }
 
     token: str
     """The external ID token (a JWT) or a `fed_` session token. Secret: never logged or printed by the SDK."""
@@ -1459,6 +1538,10 @@ class VerifyFederatedTokenRequest(BaseModel):
     """The body of `verifyToken` (#37), named as in the guide."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("issuer_hint",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "token": (1, None),
+        "issuer_hint": (1, None),
+    }
 
     token: str
     """The external ID token (a JWT) or a `fed_` session token. Secret: never logged or printed by the SDK."""
@@ -1475,6 +1558,10 @@ class InitFederatedSessionRequest(BaseModel):
     """The body of `initSession` (#41), named as in the guide."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("issuer_hint",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "token": (1, None),
+        "issuer_hint": (1, None),
+    }
 
     token: str
     """The external ID token (a JWT) or a `fed_` session token. Secret: never logged or printed by the SDK."""
@@ -1505,7 +1592,7 @@ class FederatedTokenVerification(BaseModel):
     """The agent the federated principal maps to."""
     issuer: str | None = None
     """The token's issuer."""
-    expires_at: datetime | None = None
+    expires_at: DateTime | None = None
     """When the token expires."""
     error: str | None = None
     """Why it is invalid."""
@@ -1532,7 +1619,7 @@ class FederatedTokenIntrospection(BaseModel):
     """The agent the federated principal maps to."""
     issuer: str | None = None
     """The token's issuer."""
-    expires_at: datetime | None = None
+    expires_at: DateTime | None = None
     """When the token expires."""
     error: str | None = None
     """Why it is invalid."""
@@ -1548,6 +1635,10 @@ class IssueFederatedTokenRequest(BaseModel):
             "ttl_seconds",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "agent_id": (1, None),
+        "audience": (1, None),
+    }
 
     agent_id: str
     """The agent the token is for."""
@@ -1576,7 +1667,7 @@ class IssuedFederatedToken(BaseModel):
     """The issued token under the older key. Secret: never logged or printed by the SDK."""
     expires_in: int = Field(ge=0)
     """Seconds until it expires."""
-    expires_at: datetime | None = None
+    expires_at: DateTime | None = None
     """When it expires."""
 
     def __repr_args__(self) -> Any:
@@ -1600,6 +1691,10 @@ class IssuedFederatedToken(BaseModel):
 class RevokeFederatedTokenRequest(BaseModel):
     """RevokeFederatedTokenRequest (wire form of the spec's RevokeFederatedTokenRequest)."""
 
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "token": (1, None),
+    }
+
     token: str
     """The token to revoke. Secret: never logged or printed by the SDK."""
 
@@ -1620,6 +1715,12 @@ class CreateSiemDestinationRequest(BaseModel):
             "filter_event_types",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "name": (1, 128),
+        "destination_type": (1, None),
+        "endpoint_url": (1, None),
+        "auth_token": (1, None),
+    }
 
     name: str
     """Display name."""
@@ -1656,6 +1757,11 @@ class UpdateSiemDestinationRequest(BaseModel):
             "filter_event_types",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "name": (1, 128),
+        "endpoint_url": (1, None),
+        "auth_token": (1, None),
+    }
 
     name: str | None = None
     """Display name."""
@@ -1703,9 +1809,9 @@ class SiemDestination(BaseModel):
     """Seconds between deliveries."""
     filter_event_types: list[str]
     """Only these event types are delivered (empty means all)."""
-    created_at: datetime
+    created_at: DateTime
     """When it was created."""
-    updated_at: datetime
+    updated_at: DateTime
     """When it last changed."""
 
     def __repr_args__(self) -> Any:
@@ -1738,7 +1844,7 @@ class DeliveryRecord(BaseModel):
     """The endpoint's HTTP status (0 when it did not answer)."""
     error_message: str
     """Why it failed (empty on success)."""
-    delivered_at: datetime
+    delivered_at: DateTime
     """When it was attempted."""
 
 
@@ -1753,6 +1859,11 @@ class DeliveryLog(BaseModel):
 
 class PopProof(BaseModel):
     """PopProof (wire form of the spec's PopProof)."""
+
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "nonce": (1, None),
+        "signature": (1, None),
+    }
 
     nonce: str
     """The nonce from the challenge."""
@@ -1774,6 +1885,11 @@ class IssueWimseTokenRequest(BaseModel):
             "proof",
         )
     )
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "agent_id": (1, None),
+        "service_name": (1, None),
+        "environment": (1, None),
+    }
 
     agent_id: str
     """The agent."""
@@ -1797,7 +1913,7 @@ class WimseToken(BaseModel):
     """The SPIFFE-style id, e.g. `spiffe://ati/agent-1`."""
     trust_domain: str
     """Its trust domain."""
-    expires_at: datetime
+    expires_at: DateTime
     """When it expires."""
 
     def __repr_args__(self) -> Any:
@@ -1810,6 +1926,10 @@ class VerifyWimseTokenRequest(BaseModel):
     """VerifyWimseTokenRequest (wire form of the spec's VerifyWimseTokenRequest)."""
 
     __not_null__: ClassVar[frozenset[str]] = frozenset(("trust_domain_filter",))
+    __lengths__: ClassVar[dict[str, tuple[int, int | None]]] = {
+        "token": (1, None),
+        "trust_domain_filter": (1, None),
+    }
 
     token: str
     """The workload JWT. Secret: never logged or printed by the SDK."""

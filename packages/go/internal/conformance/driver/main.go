@@ -33,6 +33,7 @@ type request struct {
 		BlockOnDeny *bool   `json:"block_on_deny"`
 		FailOpen    *bool   `json:"fail_open"`
 		LogInputs   *bool   `json:"log_inputs"`
+		Credentials bool    `json:"credentials"`
 		Breaker     *struct {
 			FailureThreshold int     `json:"failure_threshold"`
 			WindowMS         float64 `json:"window_ms"`
@@ -56,10 +57,16 @@ type request struct {
 	Body           *string         `json:"body"`
 	Type           string          `json:"type"`
 	Value          json.RawMessage `json:"value"`
+	HTM            string          `json:"htm"`
+	HTU            string          `json:"htu"`
+	Audience       json.RawMessage `json:"audience"`
+	TTLSeconds     int64           `json:"ttl_seconds"`
 }
 
 type driver struct {
-	clients   map[string]*ati.Client
+	clients map[string]*ati.Client
+	// creds are the AgentCredentials of each client and agent, made on first use.
+	creds     map[credsKey]*ati.AgentCredentials
 	guard     *ati.Guard
 	guardArgs []ati.GuardOption // the guard's options, for wait_for_approval's own guard
 	client    *ati.Client
@@ -73,7 +80,7 @@ type ToolFailure struct{}
 func (ToolFailure) Error() string { return "the tool failed" }
 
 func main() {
-	d := &driver{clients: map[string]*ati.Client{}}
+	d := &driver{clients: map[string]*ati.Client{}, creds: map[credsKey]*ati.AgentCredentials{}}
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 1<<20), 64<<20)
 	out := bufio.NewWriter(os.Stdout)
@@ -146,6 +153,8 @@ func (d *driver) handle(req *request) (any, error) {
 		return d.guardAction(ctx, req)
 	case "vector":
 		return vector(ctx, req)
+	case "identity":
+		return d.identity(ctx, req)
 	case "reset":
 		d.reset()
 		return nil, nil
@@ -205,6 +214,13 @@ func (d *driver) guardAction(ctx context.Context, req *request) (any, error) {
 		}
 		if o.LogInputs != nil {
 			opts = append(opts, ati.WithLogInputs(*o.LogInputs))
+		}
+		if o.Credentials {
+			creds, err := d.credentials(c, req.AgentID, nil)
+			if err != nil {
+				return nil, err
+			}
+			opts = append(opts, ati.WithCredentials(creds))
 		}
 		if b := o.Breaker; b != nil {
 			opts = append(opts, ati.WithCircuitBreaker(b.FailureThreshold, ms(b.WindowMS), ms(b.CooldownMS)))
@@ -317,6 +333,85 @@ func (d *driver) closeGuard() {
 func (d *driver) reset() {
 	d.closeGuard()
 	d.clients = map[string]*ati.Client{}
+	d.creds = map[credsKey]*ati.AgentCredentials{}
+}
+
+type credsKey struct {
+	client  *ati.Client
+	agentID string
+}
+
+// credentials are the client's AgentCredentials for the agent (made on first use, kept until reset).
+func (d *driver) credentials(c *ati.Client, agentID string, audience []string) (*ati.AgentCredentials, error) {
+	k := credsKey{c, agentID}
+	if creds := d.creds[k]; creds != nil {
+		return creds, nil
+	}
+	var opts []ati.CredentialsOption
+	if len(audience) > 0 {
+		opts = append(opts, ati.WithAudience(audience...))
+	}
+	creds, err := ati.NewAgentCredentials(c, agentID, opts...)
+	if err != nil {
+		return nil, err
+	}
+	d.creds[k] = creds
+	return creds, nil
+}
+
+// audience reads a request's audience: absent, one string, or a list.
+func audience(raw json.RawMessage) ([]string, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var one string
+	if json.Unmarshal(raw, &one) == nil {
+		return []string{one}, nil
+	}
+	var list []string
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return nil, fmt.Errorf("audience: %v", err)
+	}
+	return list, nil
+}
+
+func (d *driver) identity(ctx context.Context, req *request) (any, error) {
+	c, err := d.clientFor(req.Client)
+	if err != nil {
+		return nil, err
+	}
+	aud, err := audience(req.Audience)
+	if err != nil {
+		return nil, err
+	}
+	switch req.Action {
+	case "issue_with_proof":
+		tok, err := c.Wimse.IssueTokenWithProof(ctx, req.AgentID, ati.ProofParams{Audience: aud, TTLSeconds: req.TTLSeconds})
+		if err != nil {
+			return nil, err
+		}
+		return toJSON(tok)
+	case "headers":
+		creds, err := d.credentials(c, req.AgentID, aud)
+		if err != nil {
+			return nil, err
+		}
+		h, err := creds.Headers(ctx, req.HTM, req.HTU)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{"authorization": h.Get("Authorization"), "dpop": h.Get("DPoP")}, nil
+	case "public_key":
+		pair, err := c.KeyStore().Get(ctx, req.AgentID)
+		if err != nil {
+			return nil, err
+		}
+		if pair == nil {
+			return map[string]any{"public_key": nil}, nil
+		}
+		return map[string]any{"public_key": pair.PublicKeyPEM()}, nil
+	}
+	return nil, fmt.Errorf("unknown identity action %q", req.Action)
 }
 
 func vector(ctx context.Context, req *request) (any, error) {

@@ -10,6 +10,7 @@ from typing import Any, Mapping, Sequence
 from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, drop_none
+from ..identity import AgentKeyPair
 from ..types import Agent
 
 __all__ = ["Agents", "AsyncAgents"]
@@ -71,7 +72,11 @@ class Agents(SyncAPIResource):
         Raises:
             AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 429, 500, network, timeout, an answer that does not match the spec).
         """
-        return self._client._request(
+        agent_key = None
+        if public_key is None:
+            agent_key = AgentKeyPair.generate()
+            public_key = agent_key.public_key_pem
+        result = self._client._request(
             _ops.CREATE_AGENT,
             body={
                 "name": name,
@@ -87,6 +92,9 @@ class Agents(SyncAPIResource):
             },
             options=request_options,
         )
+        if agent_key is not None:
+            self._client.key_store.put(result.id, agent_key)
+        return result
 
     def get(
         self,
@@ -195,7 +203,11 @@ class AsyncAgents(AsyncAPIResource):
         Raises:
             AgentTrustError: a subclass per failure (HTTP 400, 401, 403, 429, 500, network, timeout, an answer that does not match the spec).
         """
-        return await self._client._request(
+        agent_key = None
+        if public_key is None:
+            agent_key = AgentKeyPair.generate()
+            public_key = agent_key.public_key_pem
+        result = await self._client._request(
             _ops.CREATE_AGENT,
             body={
                 "name": name,
@@ -211,6 +223,9 @@ class AsyncAgents(AsyncAPIResource):
             },
             options=request_options,
         )
+        if agent_key is not None:
+            self._client.key_store.put(result.id, agent_key)
+        return result
 
     async def get(
         self,

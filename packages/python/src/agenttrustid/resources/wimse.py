@@ -9,12 +9,13 @@ from typing import Any, Mapping, Sequence
 from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, drop_none
+from ..identity import AsyncWimseProof, WimseProof
 from ..types import ChallengeResponse, PopProof, WimseToken, WimseVerification
 
 __all__ = ["Wimse", "AsyncWimse"]
 
 
-class Wimse(SyncAPIResource):
+class Wimse(WimseProof, SyncAPIResource):
     """Proof-of-possession challenges and WIMSE workload identity tokens (JWTs) for agents."""
 
     def challenge(
@@ -113,7 +114,7 @@ class Wimse(SyncAPIResource):
         )
 
 
-class AsyncWimse(AsyncAPIResource):
+class AsyncWimse(AsyncWimseProof, AsyncAPIResource):
     """Proof-of-possession challenges and WIMSE workload identity tokens (JWTs) for agents. (async)"""
 
     async def challenge(

@@ -1,0 +1,52 @@
+//! The AgentTrust ID SDK for Rust: every operation of the gateway's spec on a blocking client
+//! (an async one behind the `async` feature), the Guard (check before a tool call, report
+//! after), and one error enum.
+//!
+//! ```no_run
+//! use agenttrustid::{AgentTrustClient, AgentTrustGuard, CreateAgentRequest};
+//!
+//! # fn main() -> agenttrustid::Result<()> {
+//! let client = AgentTrustClient::from_env()?;
+//! let agent = client.agents().create(&CreateAgentRequest {
+//!     name: "research-bot".to_string(),
+//!     ..Default::default()
+//! })?;
+//! let guard = AgentTrustGuard::builder(client, &agent.id).action_effect("read").build();
+//! guard.check("web_search", "AI news")?;
+//! guard.report("web_search", true, 12);
+//! guard.flush()?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Models: a field the gateway always sends is a plain type; an optional one is an `Option`;
+//! one that may be absent or null is a [`Nullable`]. Enums are open (an `Unknown(String)`
+//! variant keeps values of a newer gateway). Secrets (tokens) are masked in `Debug`.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+#[cfg(feature = "async")]
+mod async_client;
+mod cache;
+mod client;
+mod digest;
+mod error;
+mod generated;
+mod guard;
+mod nullable;
+mod telemetry;
+mod transport;
+mod validate;
+
+#[cfg(feature = "async")]
+pub use async_client::AsyncAgentTrustClient;
+pub use client::{AgentTrustClient, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
+pub use digest::{digest_input, truncate_chars, truncate_summary};
+pub use error::{AgentTrustError, ErrorMessage, JsonError, NetworkError};
+pub use generated::facts;
+pub use generated::*;
+pub use guard::{AgentTrustGuard, BreakerState, Decision, GuardBuilder, GuardStats};
+pub use nullable::Nullable;
+
+/// The result of every fallible call of this crate.
+pub type Result<T, E = AgentTrustError> = std::result::Result<T, E>;
