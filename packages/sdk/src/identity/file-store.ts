@@ -1,6 +1,6 @@
 // A key store in a directory (servers, CI): one PKCS#8 PEM file per agent, readable by its owner
-// only. Node (and runtimes with node:fs) only; node:fs is loaded on first use, so importing
-// this module costs nothing elsewhere.
+// only. Node (and runtimes with node:fs) only; node:fs is taken from the runtime on first use
+// (no import statement), so the identity entry still bundles for a browser.
 import { ValidationError } from '../core/errors.js';
 import { AgentKeyPair } from './key-pair.js';
 import type { KeyStore } from './key-store.js';
@@ -9,7 +9,6 @@ import type { KeyStore } from './key-store.js';
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 type Fs = typeof import('node:fs/promises');
-let fsModule: Promise<Fs> | undefined;
 
 export class FileKeyStore implements KeyStore {
   readonly dir: string;
@@ -72,7 +71,14 @@ export class FileKeyStore implements KeyStore {
   }
 }
 
-function loadFs(): Promise<Fs> {
-  fsModule ??= import('node:fs/promises');
-  return fsModule;
+async function loadFs(): Promise<Fs> {
+  const fs = (
+    globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+  ).process?.getBuiltinModule?.('node:fs/promises') as Fs | undefined;
+  if (!fs) {
+    throw new ValidationError('VALIDATION_ERROR', 'FileKeyStore needs node:fs (Node 20.16 or later)', {
+      details: { field: 'keyStore' },
+    });
+  }
+  return fs;
 }

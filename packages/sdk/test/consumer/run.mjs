@@ -28,7 +28,15 @@ try {
     write: false,
     logLevel: 'silent',
   });
-  console.log('consumer: the default entry bundles for the browser (no Node built-ins)');
+  await build({
+    entryPoints: [join(pkgDir, 'dist/identity.js')],
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    write: false,
+    logLevel: 'silent',
+  });
+  console.log('consumer: the default and identity entries bundle for the browser (no Node built-ins)');
 
   run('pnpm', ['pack', '--pack-destination', dir], { cwd: pkgDir });
   const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
