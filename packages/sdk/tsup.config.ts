@@ -9,6 +9,7 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 const entry: Record<string, string> = {
   index: 'src/index.ts',
   testing: 'src/testing/index.ts',
+  identity: 'src/identity/index.ts',
   ai: 'src/adapters/ai.ts',
   langchain: 'src/adapters/langchain.ts',
   mcp: 'src/adapters/mcp.ts',
@@ -49,9 +50,9 @@ const common: Options = {
   esbuildPlugins: [stripDescriptions],
 };
 
-// ky is ESM-only; CJS bundles it so `require` works on every Node 20 (require(esm) is only
-// on by default from 20.19).
-const cjs: Options = { format: ['cjs'], noExternal: ['@agenttrustid/spec', 'ky'] };
+// ky and jose are ESM-only; CJS bundles them so `require` works on every Node 20 (require(esm)
+// is only on by default from 20.19).
+const cjs: Options = { format: ['cjs'], noExternal: ['@agenttrustid/spec', 'ky', 'jose'] };
 
 // The `node` export condition gets the same API with transport.node.ts as the default fetch.
 const nodeTransport = {

@@ -1,7 +1,9 @@
 // Guard benchmarks (`pnpm bench:guard`, part of `pnpm bench`): figures, never assertions.
 //   1. report() cost per call, amortised, against pushing an event object into an array;
 //   2. heap after 10 million reports with the gateway down (bounded by the queue capacity);
-//   3. guard.check() latency as a ratio to a bare client.actions.check, same 127.0.0.1 server.
+//   3. guard.check() latency as a ratio to a bare client.actions.check, same 127.0.0.1 server;
+//   4. what a check pays for agent credentials: mintDPoPProof per call, and guard.check() with
+//      AgentCredentials (WIMSE bearer + a fresh DPoP proof) as a ratio to one without, same run.
 // The mock gateway runs as its CLI in a child process on 127.0.0.1. Run with --expose-gc for
 // steadier heap figures. Loads the built package (run `pnpm build` first).
 import { spawn } from 'node:child_process';
@@ -206,6 +208,51 @@ console.log('guard benchmarks (Node %s, %s)', process.version, server.url);
     `  10%-trimmed means: ${trimmed(guardTimes).toFixed(1)} vs ${trimmed(bareTimes).toFixed(1)} us: ratio ${(trimmed(guardTimes) / trimmed(bareTimes)).toFixed(3)}`,
   );
   await guard.close();
+}
+
+// --- 4. the cost of DPoP ----------------------------------------------------------------------
+{
+  const { AgentCredentials, mintDPoPProof } = await import(
+    process.env.AGENTTRUST_SDK_IDENTITY_ENTRY ?? '@agenttrustid/sdk/identity'
+  );
+  const keyed = await client.agents.create({ name: 'bench-keyed', capabilities: ['web:search'] });
+  const pair = await client.keyStore.get(keyed.id);
+  const url = `${server.url}/api/v1/agenttrust/check`;
+  const MINTS = 2_000;
+  for (let i = 0; i < 200; i++) await mintDPoPProof(pair, 'POST', url, 'token');
+  let t = performance.now();
+  for (let i = 0; i < MINTS; i++) await mintDPoPProof(pair, 'POST', url, 'token');
+  const mintUs = ((performance.now() - t) * 1000) / MINTS;
+
+  const plain = new AgentTrustGuard(client, keyed.id);
+  const withCredentials = new AgentTrustGuard(client, keyed.id, {
+    credentials: new AgentCredentials(client, keyed.id),
+  });
+  for (let i = 0; i < 200; i++) {
+    await plain.check('web_search');
+    await withCredentials.check('web_search');
+  }
+  const N = 1_000;
+  const plainTimes = [];
+  const credTimes = [];
+  for (let i = 0; i < N; i++) {
+    const order = i % 2 === 0 ? [plain, withCredentials] : [withCredentials, plain];
+    for (const g of order) {
+      t = performance.now();
+      await g.check('web_search');
+      (g === plain ? plainTimes : credTimes).push((performance.now() - t) * 1000);
+    }
+  }
+  const p = median(plainTimes);
+  const c = median(credTimes);
+  console.log(
+    `DPoP: mintDPoPProof ${mintUs.toFixed(1)} us/call; guard.check() with credentials median ${c.toFixed(1)} us vs without ${p.toFixed(1)} us: ratio ${(c / p).toFixed(3)} (${N} calls each, alternated; the gateway verifies the bearer and proof too)`,
+  );
+  console.log(
+    `  the client's share: proof minting per call / a check without credentials = ${(mintUs / p).toFixed(3)}`,
+  );
+  await plain.close();
+  await withCredentials.close();
 }
 
 await server.close();

@@ -6,6 +6,8 @@ import { TokenCache, type TokenCacheOptions } from './core/token-cache.js';
 import { defaultFetch } from './core/transport.js';
 import { Resources } from './generated/client.js';
 import { DEFAULTS } from './generated/facts.js';
+import { type KeyStore, MemoryKeyStore } from './identity/key-store.js';
+import { KeyedAgents } from './identity/resources.js';
 
 export interface ClientOptions {
   /** The gateway's URL. Default: `AGENTTRUST_URL` or `AGENTTRUST_BASE_URL`, else `http://localhost:8080`. */
@@ -46,6 +48,11 @@ export interface ClientOptions {
   logLevel?: LogLevel | undefined;
   /** The capability token cache of `tokens.issue` (default on); `false` turns it off. */
   tokenCache?: boolean | TokenCacheOptions | undefined;
+  /**
+   * Where `agents.create` keeps the key pairs it makes, and where proofs find them (default: a
+   * `MemoryKeyStore`; `FileKeyStore` and `KeychainKeyStore` are in `@agenttrustid/sdk/identity`).
+   */
+  keyStore?: KeyStore | undefined;
 }
 
 function env(name: string): string | undefined {
@@ -65,6 +72,9 @@ function firstEnv(names: readonly string[]): string | undefined {
 
 /** The AgentTrust ID client: one property per resource of the gateway. */
 export class AgentTrustClient extends Resources {
+  declare readonly agents: KeyedAgents;
+  /** The agents' key pairs (the `keyStore` option). */
+  readonly keyStore: KeyStore;
   readonly #options: ClientOptions;
   readonly #core: HttpCore;
 
@@ -78,6 +88,9 @@ export class AgentTrustClient extends Resources {
     );
     this.#options = options;
     this.#core = core;
+    this.keyStore = options.keyStore ?? new MemoryKeyStore();
+    // The generated resources with the identity steps added (the same core and token cache).
+    (this as { agents: KeyedAgents }).agents = new KeyedAgents(core, this._cache, this.keyStore);
   }
 
   /**

@@ -6,7 +6,6 @@ import type { AgentCard } from './generated/models.js';
 export { A2a as A2AAPI } from './generated/resources/a2a.js';
 export { Actions as ActionsAPI } from './generated/resources/actions.js';
 export { AgentCards as AgentCardsAPI } from './generated/resources/agent-cards.js';
-export { Agents as AgentsAPI } from './generated/resources/agents.js';
 export { Approvals as ApprovalsAPI } from './generated/resources/approvals.js';
 export { Delegations as DelegationsAPI } from './generated/resources/delegations.js';
 export { Federation as FederationAPI } from './generated/resources/federation.js';
@@ -16,6 +15,8 @@ export { Streaming as StreamingAPI } from './generated/resources/streaming.js';
 export { Telemetry as TelemetryAPI } from './generated/resources/telemetry.js';
 export { Tokens as TokensAPI } from './generated/resources/tokens.js';
 export { Wimse as WIMSEAPI } from './generated/resources/wimse.js';
+// The client's agents resource: the generated one with the key pair step of `create`.
+export { KeyedAgents as AgentsAPI } from './identity/resources.js';
 
 /** The A2A extension URI under which AgentTrust ID publishes an agent's trust score and key. */
 export const TRUST_EXTENSION_URI = 'https://agenttrust.id/ext/trust/v1';

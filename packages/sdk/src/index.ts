@@ -16,10 +16,11 @@ export {
   TokenExpiredError,
   ValidationError,
 } from './core/errors.js';
-export type { RequestOptions } from './core/http.js';
+export type { RequestCredentials, RequestOptions } from './core/http.js';
 export type { Logger, LogLevel } from './core/log.js';
 export type { TokenCacheOptions } from './core/token-cache.js';
 export { VERSION } from './core/version.js';
 export type * from './generated/models.js';
 export type * from './generated/resources/index.js';
 export * from './guard/index.js';
+export { type KeyStore, MemoryKeyStore } from './identity/key-store.js';

@@ -151,9 +151,11 @@ describe('node transport', () => {
       },
     });
     await c.agents.create({ name: 'hooked' });
-    expect(JSON.parse(bodies[0]!)).toEqual({ name: 'hooked' });
+    // The body carries the public half of the key pair agents.create made.
+    const sent = { name: 'hooked', public_key: expect.stringMatching(/^-----BEGIN PUBLIC KEY-----\n/) };
+    expect(JSON.parse(bodies[0]!)).toEqual(sent);
     expect(JSON.parse(bodies[1]!)).toMatchObject({ agent: { name: 'hooked', status: 'active' } });
-    expect(attempts('createAgent')[0]!.body).toEqual({ name: 'hooked' });
+    expect(attempts('createAgent')[0]!.body).toEqual(sent);
   });
 
   describe('verifyTls', () => {

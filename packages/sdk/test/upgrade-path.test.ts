@@ -10,13 +10,11 @@ import { OFFICIAL_SOURCE, OFFICIAL_TYPES, OFFICIAL_VALUES } from './upgrade/offi
 const KNOWN_GAPS = new Set([
   'generateAgentKey',
   'signWithPrivateKeyPem',
-  'MemoryKeyStore',
   'KeychainKeyStore',
   'AgentTrustLangChainHandler',
   'withAgentTrustVercelAI',
   'withATIVercelAI',
   'AgentKeyPair',
-  'KeyStore',
 ]);
 
 describe(`the official package's public names (${OFFICIAL_SOURCE})`, () => {

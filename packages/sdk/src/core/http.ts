@@ -35,6 +35,20 @@ export interface RequestOptions {
   headers?: Record<string, string> | undefined;
   /** The `Idempotency-Key` of a POST (default: a fresh UUID per call, reused by its retries). */
   idempotencyKey?: string | undefined;
+  /**
+   * The agent's credentials (`AgentCredentials` from `@agenttrustid/sdk/identity`) for a call
+   * the gateway checks them on (`actions.check`): a WIMSE bearer and a fresh DPoP proof on each
+   * attempt; a 401 drops the cached token and the call is sent once more with a new one.
+   */
+  credentials?: RequestCredentials | undefined;
+}
+
+/** What the core needs of agent credentials; `AgentCredentials` implements it. */
+export interface RequestCredentials {
+  /** `Authorization` and `DPoP` headers for one request (a new proof each time). */
+  headers(method: string, url: string): Promise<Record<string, string>>;
+  /** Forgets the cached token, so the next `headers` gets a new one. */
+  invalidate(): void;
 }
 
 /** One request as a resource method hands it to the core (see resource.ts). */
@@ -226,6 +240,23 @@ export class HttpCore {
 
   /** Sends one operation's request; resolves with the parsed JSON of a 2xx, rejects with an AgentTrustError. */
   async send(url: string, config: SendConfig): Promise<WireResponse> {
+    const credentials = config.options?.credentials;
+    if (!credentials) return this.#send(url, config, undefined);
+    try {
+      return await this.#send(url, config, credentials);
+    } catch (error) {
+      // A token revoked or expired before its time: once more with a new one.
+      if (!(AgentTrustError.isInstance(error) && error.status === 401)) throw error;
+      credentials.invalidate();
+      return this.#send(url, config, credentials);
+    }
+  }
+
+  async #send(
+    url: string,
+    config: SendConfig,
+    credentials: RequestCredentials | undefined,
+  ): Promise<WireResponse> {
     const options = config.options ?? {};
     checkRequestOptions(options);
     const method = config.method;
@@ -240,9 +271,18 @@ export class HttpCore {
     const started = Date.now();
 
     const client = this.#ky ?? (await this.#client());
+    const base = (config.service && this.services[config.service]) || this.baseUrl;
+    // A DPoP proof binds the URL addressed (no query) and is single-use: each attempt gets its own.
+    const credentialHeaders = credentials
+      ? async (request?: Request) => {
+          const fresh = await credentials.headers(method, base + path);
+          addHeaders(headers, fresh);
+          if (request) for (const name in fresh) request.headers.set(name, fresh[name]!);
+        }
+      : undefined;
+    await credentialHeaders?.();
     let response: Response;
     try {
-      const base = (config.service && this.services[config.service]) || this.baseUrl;
       response = await client(base + url, {
         method,
         // ky hands options it does not know (rawHeaders, rawBody) to fetch as they are (fast-path.ts).
@@ -255,6 +295,9 @@ export class HttpCore {
         // Only overrides: ky merges each per-call option into the defaults.
         ...(options.timeout === undefined ? {} : { timeout }),
         ...(options.maxRetries === undefined ? {} : { retry: { limit: options.maxRetries } }),
+        ...(credentialHeaders
+          ? { hooks: { beforeRetry: [({ request }: { request: Request }) => credentialHeaders(request)] } }
+          : {}),
       } as unknown as Options);
     } catch (error) {
       throw await this.#failure(error, method, path, timeout, options.signal);

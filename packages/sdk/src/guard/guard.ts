@@ -1,4 +1,5 @@
 import { AgentTrustError, ValidationError } from '../core/errors.js';
+import type { RequestCredentials } from '../core/http.js';
 import { ACTION_EFFECT_VALUES, LIMITS } from '../generated/facts.js';
 import type { Approval } from '../generated/models.js';
 import {
@@ -50,6 +51,12 @@ export interface AgentTrustGuardOptions {
   onApprovalRequired?: (request: ApprovalRequest) => void | Promise<void>;
   /** Milliseconds clock for the breaker and approval deadlines; injectable for tests. Default `Date.now`. */
   clock?: () => number;
+  /**
+   * The agent's credentials (`new AgentCredentials(client, agentId)` from
+   * `@agenttrustid/sdk/identity`): every check then carries a WIMSE bearer and a DPoP proof, as
+   * an organization with `require_sender_constrained_tokens` demands. Default: none.
+   */
+  credentials?: RequestCredentials;
 }
 
 /** Per-call options of `check`. */
@@ -211,6 +218,7 @@ export class AgentTrustGuard {
     const requestOptions: GuardRequestOptions = {};
     if (options.checkTimeoutMs !== undefined) requestOptions.timeout = options.checkTimeoutMs;
     if (options.checkMaxRetries !== undefined) requestOptions.maxRetries = options.checkMaxRetries;
+    if (options.credentials !== undefined) requestOptions.credentials = options.credentials;
     this.requestOptions = Object.keys(requestOptions).length > 0 ? requestOptions : undefined;
     this.batcher = new TelemetryBatcher(
       (events) => this.client.telemetry.report(this.agentId, this.sessionId, events),

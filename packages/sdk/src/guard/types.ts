@@ -13,7 +13,7 @@ export type { ActionEffect };
  */
 export type GuardCheckResult = ActionCheckResult & { actionEffect?: ActionEffect; retryable?: boolean };
 
-export type GuardRequestOptions = Pick<RequestOptions, 'signal' | 'timeout' | 'maxRetries'>;
+export type GuardRequestOptions = Pick<RequestOptions, 'signal' | 'timeout' | 'maxRetries' | 'credentials'>;
 
 export interface GuardClient {
   actions: {

@@ -19,6 +19,7 @@ import { fromWire, toWire } from '../../src/core/keys.js';
 import { shapes } from '../../src/generated/wire.js';
 import { digestToolInput } from '../../src/guard/digest.js';
 import { truncateSummary } from '../../src/guard/truncate.js';
+import { AgentCredentials, issueTokenWithProof } from '../../src/identity/index.js';
 import { AgentTrustClient, AgentTrustError, AgentTrustGuard } from '../../src/index.js';
 
 type Json = any;
@@ -104,6 +105,8 @@ function resultToWire(value: unknown, ref: TypeRef | undefined): Json {
 // --- clients, guard ---------------------------------------------------------------------------------
 
 const clients = new Map<string, AgentTrustClient>();
+// Each client's AgentCredentials by agent and audience, kept until `reset` (as the client).
+const credentialsCache = new Map<string, AgentCredentials>();
 let guard: AgentTrustGuard | undefined;
 let wrappedCalls = 0;
 
@@ -120,6 +123,20 @@ function client(settings: Record<string, Json>): AgentTrustClient {
     clients.set(key, c);
   }
   return c;
+}
+
+function credentialsFor(
+  settings: Record<string, Json>,
+  agentId: string,
+  audience?: string[],
+): AgentCredentials {
+  const key = JSON.stringify([settings, agentId, audience ?? null]);
+  let credentials = credentialsCache.get(key);
+  if (!credentials) {
+    credentials = new AgentCredentials(client(settings), agentId, audience ? { audience } : {});
+    credentialsCache.set(key, credentials);
+  }
+  return credentials;
 }
 
 /** A tool error the wrapped function throws on request: the guard must rethrow it unchanged. */
@@ -140,6 +157,7 @@ async function guardAction(req: Request): Promise<Json> {
       ...(o.block_on_deny !== undefined ? { blockOnDeny: o.block_on_deny } : {}),
       ...(o.fail_open !== undefined ? { failOpen: o.fail_open } : {}),
       ...(o.log_inputs !== undefined ? { logInputs: o.log_inputs } : {}),
+      ...(o.credentials ? { credentials: credentialsFor(req.client, req.agent_id) } : {}),
       ...(b
         ? {
             breaker: {
@@ -203,6 +221,29 @@ async function guardAction(req: Request): Promise<Json> {
   }
 }
 
+// --- identity ------------------------------------------------------------------------------------
+
+async function identity(req: Request): Promise<Json> {
+  const c = client(req.client);
+  switch (req.action) {
+    case 'issue_with_proof': {
+      const token = await issueTokenWithProof(c, req.agent_id, {
+        ...(req.audience !== undefined ? { audience: req.audience } : {}),
+        ...(req.ttl_seconds !== undefined ? { ttlSeconds: req.ttl_seconds } : {}),
+      });
+      return resultToWire(token, { kind: 'ref', name: 'WimseToken' });
+    }
+    case 'headers': {
+      const headers = await credentialsFor(req.client, req.agent_id, req.audience).headers(req.htm, req.htu);
+      return { authorization: headers.authorization, dpop: headers.dpop };
+    }
+    case 'public_key':
+      return { public_key: (await c.keyStore.get(req.agent_id))?.publicKeyPem ?? null };
+    default:
+      throw new Error(`unknown identity action ${req.action}`);
+  }
+}
+
 // --- vectors --------------------------------------------------------------------------------------
 
 async function vector(req: Request): Promise<Json> {
@@ -253,10 +294,13 @@ async function handle(req: Request): Promise<Json> {
       return guardAction(req);
     case 'vector':
       return vector(req);
+    case 'identity':
+      return identity(req);
     case 'reset':
       await guard?.close(5_000);
       guard = undefined;
       clients.clear();
+      credentialsCache.clear();
       return null;
     default:
       throw new Error(`unknown op ${req.op}`);

@@ -28,7 +28,15 @@ try {
     write: false,
     logLevel: 'silent',
   });
-  console.log('consumer: the default entry bundles for the browser (no Node built-ins)');
+  await build({
+    entryPoints: [join(pkgDir, 'dist/identity.js')],
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    write: false,
+    logLevel: 'silent',
+  });
+  console.log('consumer: the default and identity entries bundle for the browser (no Node built-ins)');
 
   run('pnpm', ['pack', '--pack-destination', dir], { cwd: pkgDir });
   const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
@@ -91,6 +99,45 @@ try {
   if (esm.trim() !== 'ok string' || cjs.trim() !== 'ok string')
     throw new Error(`import: ${esm} require: ${cjs}`);
   console.log('consumer: import and require work against the mock gateway');
+
+  // Identity from the subpath, by import and by require (jose is ESM-only: the CJS build bundles
+  // it), with both org flags on; @napi-rs/keyring is an optional peer npm does not install.
+  const identity = (load) => `
+    ${load}
+    const client = AgentTrustClient.fromEnv();
+    await client.orgs.updateSecuritySettings({ requireProofOfPossession: true, requireSenderConstrainedTokens: true });
+    const agent = await client.agents.create({ name: 'keyed', capabilities: ['web:search'] });
+    const guard = new AgentTrustGuard(client, agent.id, { credentials: new AgentCredentials(client, agent.id) });
+    const decision = await guard.check('web_search');
+    await guard.close(1000);
+    const refused = await new AgentTrustGuard(client, agent.id).check('web_search').catch((e) => e);
+    const keychain = await new KeychainKeyStore().get(agent.id).catch((e) => e);
+    await client.orgs.updateSecuritySettings({ requireProofOfPossession: false, requireSenderConstrainedTokens: false });
+    console.log(decision.allowed, refused.code, keychain.code, keychain.message.includes('@napi-rs/keyring'));
+  `;
+  const identityEsm = run(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      identity(
+        "import { AgentTrustClient, AgentTrustGuard } from '@agenttrustid/sdk'; import { AgentCredentials, KeychainKeyStore } from '@agenttrustid/sdk/identity';",
+      ),
+    ],
+    { env },
+  );
+  const identityCjs = run(
+    process.execPath,
+    [
+      '-e',
+      `(async () => { ${identity("const { AgentTrustClient, AgentTrustGuard } = require('@agenttrustid/sdk'); const { AgentCredentials, KeychainKeyStore } = require('@agenttrustid/sdk/identity');")} })().catch((e) => { console.error(e); process.exit(1); });`,
+    ],
+    { env },
+  );
+  const expected = 'true AUTH_FAILED VALIDATION_ERROR true';
+  if (identityEsm.trim() !== expected || identityCjs.trim() !== expected)
+    throw new Error(`identity: import: ${identityEsm} require: ${identityCjs}`);
+  console.log('consumer: identity (import and require) checks with credentials, without @napi-rs/keyring');
 
   const dual = run(process.execPath, [
     '--input-type=module',

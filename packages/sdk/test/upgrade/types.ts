@@ -1,5 +1,5 @@
 // Every official type name (official-names.ts) imported from ours: `tsc` fails on a missing one.
-// Not yet here (upgrade-path.test.ts KNOWN_GAPS): AgentKeyPair, KeyStore.
+// Not yet here (upgrade-path.test.ts KNOWN_GAPS): AgentKeyPair.
 import type {
   A2AMessageTask,
   A2ATask,
@@ -36,6 +36,7 @@ import type {
   IssueFederatedIDTokenResult,
   IssueTokenRequest,
   IssueWIMSETokenRequest,
+  KeyStore,
   MCPServer,
   PoPProof,
   RegisterFederationProviderRequest,
@@ -66,6 +67,7 @@ export type OfficialTypes = [
   CreateAgentRequest,
   IssueTokenRequest,
   IntrospectTokenRequest,
+  KeyStore,
   VerifyTokenRequest,
   ActionCheckRequest,
   ActionCheckResult,
