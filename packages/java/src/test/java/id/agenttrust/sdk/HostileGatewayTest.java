@@ -267,4 +267,23 @@ class HostileGatewayTest {
     }
     assertEquals(0, hits.get());
   }
+
+  @Test
+  void secretsAreMaskedInEveryPrintAndCauseChain() throws Exception {
+    AgentTrustClient c = client("http://127.0.0.1:9", 0);
+    try (AgentTrustGuard g = new AgentTrustGuard(c, "agt_1")) {
+      for (Object o : new Object[] {c, c.options(), g}) {
+        for (String f : new String[] {"%s", "%S", "%10s", "%-80s"}) {
+          assertFalse(String.format(f, o).toLowerCase(java.util.Locale.ROOT).contains(KEY), f + " of " + o.getClass().getSimpleName());
+        }
+      }
+      NetworkException e = assertThrows(NetworkException.class, () -> c.agents().list());
+      noSecret(e);
+      java.io.StringWriter trace = new java.io.StringWriter();
+      e.printStackTrace(new java.io.PrintWriter(trace));
+      assertFalse(trace.toString().contains(KEY));
+      AgentTrustException denied = assertThrows(AgentTrustException.class, () -> g.check("web_search", "q", "read"));
+      noSecret(denied);
+    }
+  }
 }
