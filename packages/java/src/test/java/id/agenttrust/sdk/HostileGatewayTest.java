@@ -286,4 +286,29 @@ class HostileGatewayTest {
       noSecret(denied);
     }
   }
+
+  @Test
+  void pathIdsCannotLeaveTheirSegment() throws Exception {
+    AtomicInteger hits = new AtomicInteger();
+    List<String> paths = java.util.Collections.synchronizedList(new ArrayList<>());
+    String url =
+        serve(
+            hits,
+            ex -> {
+              paths.add(ex.getRequestURI().getRawPath());
+              answer(ex, 404, "{\"code\":\"NOT_FOUND\",\"message\":\"no\"}");
+            });
+    AgentTrustClient c = client(url, 0);
+    for (String bad : new String[] {"", ".", ".."}) {
+      assertEquals("VALIDATION_ERROR", assertThrows(AgentTrustException.class, () -> c.agents().get(bad)).getCode());
+    }
+    assertEquals(0, hits.get());
+    String[] ids = {"a/../b", "../agents", "%2e%2e", "..%2f", "x?y#z", "a\\b", "\u0000"};
+    for (String id : ids) assertEquals("NOT_FOUND", assertThrows(AgentTrustException.class, () -> c.agents().get(id)).getCode());
+    assertEquals(ids.length, paths.size());
+    for (String p : paths) {
+      assertTrue(p.startsWith("/api/v1/agents/") && p.indexOf('/', "/api/v1/agents/".length()) < 0, p);
+      assertFalse(p.contains("?") || p.contains("#"), p);
+    }
+  }
 }
