@@ -242,7 +242,9 @@ public final class ClientOptions {
      *
      * @param apiKey the key, or null for none
      * @return this builder
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when it holds a control character
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when it holds anything but visible
+     *     ASCII (a control character could forge a header; HttpClient refuses other characters
+     *     with an untyped exception)
      */
     public B apiKey(String apiKey) {
       if (apiKey != null) {
@@ -250,6 +252,9 @@ public final class ClientOptions {
           char c = apiKey.charAt(i);
           if (c < 0x20 || c == 0x7f) {
             throw Facts.validation("api_key", "the API key holds a control character at index " + i + "; it is not sent");
+          }
+          if (c > 0x7e) {
+            throw Facts.validation("api_key", "the API key holds a non-ASCII character at index " + i + "; it is not sent");
           }
         }
       }

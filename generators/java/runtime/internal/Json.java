@@ -1,6 +1,7 @@
 package id.agenttrust.sdk.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -31,6 +32,7 @@ public final class Json {
       JsonMapper.builder()
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .build();
 
   /** The node factory for building trees. */
@@ -302,28 +304,48 @@ public final class Json {
     return Collections.unmodifiableMap(out);
   }
 
+  /** Deeper values are refused: Jackson cannot write them, and a circular value never ends. */
+  public static final int MAX_DEPTH = 1000;
+
   /**
    * A plain Java value (or a model with {@code toJson()}) as a tree.
    *
    * @param value String, Boolean, Number, List, Map, JsonNode, a model or null
    * @return the tree
+   * @throws id.agenttrust.sdk.exceptions.AgentTrustException VALIDATION_ERROR for NaN or an
+   *     infinity (JSON has neither), a value nested deeper than {@link #MAX_DEPTH} or circular,
+   *     or an object Jackson cannot encode
    */
   public static JsonNode tree(Object value) {
+    return tree(value, 0);
+  }
+
+  private static JsonNode tree(Object value, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw Facts.validation("value", "a value is nested deeper than " + MAX_DEPTH + " levels (or is circular)");
+    }
     if (value == null) return NODES.nullNode();
     if (value instanceof JsonNode) return (JsonNode) value;
     if (value instanceof JsonValue) return ((JsonValue) value).toJson();
     if (value instanceof OffsetDateTime) return dateTime((OffsetDateTime) value);
+    if ((value instanceof Double && !Double.isFinite((Double) value)) || (value instanceof Float && !Float.isFinite((Float) value))) {
+      throw Facts.validation("value", "NaN and infinities are not JSON numbers");
+    }
     if (value instanceof Map) {
       ObjectNode out = NODES.objectNode();
-      for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) out.set(String.valueOf(e.getKey()), tree(e.getValue()));
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) out.set(String.valueOf(e.getKey()), tree(e.getValue(), depth + 1));
       return out;
     }
     if (value instanceof Iterable) {
       ArrayNode out = NODES.arrayNode();
-      for (Object v : (Iterable<?>) value) out.add(tree(v));
+      for (Object v : (Iterable<?>) value) out.add(tree(v, depth + 1));
       return out;
     }
-    return MAPPER.valueToTree(value);
+    try {
+      return MAPPER.valueToTree(value);
+    } catch (IllegalArgumentException e) {
+      throw Facts.validation("value", "a " + value.getClass().getSimpleName() + " cannot be encoded as JSON");
+    }
   }
 
   /**
