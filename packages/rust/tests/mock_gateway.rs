@@ -283,6 +283,10 @@ fn redirects_are_never_followed(_: &Mock) {
         );
         assert_eq!(e.details()["location_host"], json!(target_host));
         assert!(e.to_string().contains("not followed"));
+        assert!(
+            !e.to_string().contains("/agenttrust/check"),
+            "host only: {e}"
+        );
         server.join().unwrap();
     }
     assert!(
@@ -452,6 +456,16 @@ fn bad_input_gives_typed_errors_and_sends_nothing(m: &Mock) {
         "{e:?}"
     );
     assert!(m.requests("createAgent").is_empty());
+    let huge = AgentTrustClient::builder()
+        .base_url(&m.url)
+        .api_key(KEY)
+        .timeout(Duration::MAX)
+        .build()
+        .and_then(|c| c.agents().list().map(|_| ()));
+    assert!(
+        huge.is_ok(),
+        "Duration::MAX means no deadline, no overflow: {huge:?}"
+    );
 }
 
 fn gateway_messages_are_escaped_and_capped(_: &Mock) {
