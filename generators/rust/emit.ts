@@ -154,6 +154,8 @@ function cargoToml(model: ApiModel): string {
     tokio = { version = "1", default-features = false, features = ["rt"], optional = true }
 
     [dev-dependencies]
+    # The property-based decoding test; without default features it builds no fork/timeout support.
+    proptest = { version = "1", default-features = false, features = ["std"] }
     tokio = { version = "1", default-features = false, features = ["rt"] }
 
     [[example]]

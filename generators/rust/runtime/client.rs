@@ -180,6 +180,18 @@ impl ClientBuilder {
             };
             service_urls.insert(s.name, url);
         }
+        // A key reqwest cannot send as a header would fail every call as a network error;
+        // the message never shows the key.
+        if self
+            .api_key
+            .as_deref()
+            .is_some_and(|k| !k.bytes().all(|b| (0x20..0x7f).contains(&b)))
+        {
+            return Err(AgentTrustError::validation(
+                "api_key",
+                "the API key must be printable ASCII (no control characters or line breaks)",
+            ));
+        }
         let timeout = self.timeout.unwrap_or(facts::DEFAULT_TIMEOUT);
         if timeout.is_zero() {
             return Err(AgentTrustError::validation(

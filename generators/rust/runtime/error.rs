@@ -246,27 +246,36 @@ pub enum AgentTrustError {
 }
 
 /// Escapes control characters (and U+2028/U+2029) so a message from the network cannot forge
-/// a log line or a terminal escape, and bounds its length.
+/// a log line or a terminal escape, and bounds its length after escaping (escapes count too).
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for (count, c) in text.chars().enumerate() {
-        if count >= MAX_MESSAGE_CHARS {
-            out.push('…');
-            break;
-        }
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
+    let mut out = String::with_capacity(text.len().min(4 * MAX_MESSAGE_CHARS));
+    let mut count = 0;
+    for c in text.chars() {
+        let piece = match c {
+            '\n' => "\\n".to_owned(),
+            '\r' => "\\r".to_owned(),
+            '\t' => "\\t".to_owned(),
             c if (c as u32) < 0x20
                 || (0x7f..0xa0).contains(&(c as u32))
                 || c == '\u{2028}'
                 || c == '\u{2029}' =>
             {
-                out.push_str(&format!("\\u{:04x}", c as u32));
+                format!("\\u{:04x}", c as u32)
             }
-            c => out.push(c),
+            c => c.to_string(),
+        };
+        // Escapes are ASCII: their byte length is their length in chars.
+        let len = if piece.len() == c.len_utf8() {
+            1
+        } else {
+            piece.len()
+        };
+        if count + len > MAX_MESSAGE_CHARS {
+            out.push('…');
+            break;
         }
+        count += len;
+        out.push_str(&piece);
     }
     out
 }
@@ -519,6 +528,10 @@ mod tests {
         let long = "x".repeat(5000);
         let e = AgentTrustError::client(ErrorCode::InternalError, &long);
         assert_eq!(e.message().chars().count(), MAX_MESSAGE_CHARS + 1);
+        let bells = "\u{7}".repeat(5000);
+        let e = AgentTrustError::client(ErrorCode::InternalError, &bells);
+        assert_eq!(e.message().chars().count(), MAX_MESSAGE_CHARS / 6 * 6 + 1);
+        assert!(e.message().starts_with("\\u0007\\u0007"));
         let e = AgentTrustError::client(ErrorCode::AuthFailed, "key sk_live_abc leaked")
             .scrub("sk_live_abc");
         assert_eq!(e.message(), "key [redacted] leaked");

@@ -29,6 +29,8 @@
 mod async_client;
 mod cache;
 mod client;
+#[cfg(test)]
+mod decode_props;
 mod digest;
 mod error;
 mod generated;

@@ -97,14 +97,28 @@ impl Answer {
         )
     }
 
-    /// Decodes the answer into `T` and checks the spec's ranges.
-    pub fn decode<T: DeserializeOwned + crate::validate::Validate>(self) -> crate::Result<T> {
+    /// Decodes the answer into `T` and checks the spec's ranges and object shapes.
+    pub fn decode<T: DeserializeOwned + Serialize + crate::validate::Validate>(
+        self,
+    ) -> crate::Result<T> {
         let decoded = match &self.body {
             Body::Bytes(b) => serde_json::from_slice::<T>(b),
             Body::Json(v) => T::deserialize(v),
         };
         let value = decoded.map_err(|e| self.invalid(&e.to_string()))?;
         value.validate("$").map_err(|e| self.invalid(&e))?;
+        // serde's derived structs also accept a JSON array (members by position): an object
+        // the spec requires must have been an object on the wire.
+        let raw = match &self.body {
+            Body::Bytes(b) => serde_json::from_slice::<Value>(b).ok(),
+            Body::Json(v) => Some(v.clone()),
+        };
+        let typed = serde_json::to_value(&value).ok();
+        if let (Some(raw), Some(typed)) = (raw, typed) {
+            if !objects_were_objects(&typed, &raw) {
+                return Err(self.invalid("an array where the spec requires an object"));
+            }
+        }
         Ok(value)
     }
 
@@ -120,6 +134,44 @@ impl Answer {
             Body::Json(v) => Some(v.clone()),
         }
     }
+}
+
+/// Whether every object of the decoded value (`typed`, re-encoded) was an object in `raw`.
+fn objects_were_objects(typed: &Value, raw: &Value) -> bool {
+    match (typed, raw) {
+        (Value::Object(t), Value::Object(r)) => t
+            .iter()
+            .all(|(k, tv)| r.get(k).is_none_or(|rv| objects_were_objects(tv, rv))),
+        (Value::Object(_), _) => false,
+        (Value::Array(t), Value::Array(r)) => {
+            t.iter().zip(r).all(|(tv, rv)| objects_were_objects(tv, rv))
+        }
+        _ => true,
+    }
+}
+
+/// How deep a request body may nest (metadata included): deeper bodies are refused before
+/// sending, as the other SDKs do, instead of the gateway's 500 or a serializer's stack overflow.
+pub(crate) const MAX_BODY_DEPTH: usize = 128;
+
+/// A VALIDATION_ERROR when `body` nests deeper than [`MAX_BODY_DEPTH`] (walked without recursion).
+pub(crate) fn refuse_deep(op: &str, body: &Value) -> crate::Result<()> {
+    let mut stack = vec![(body, 1usize)];
+    while let Some((v, depth)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match v {
+            Value::Array(a) => Box::new(a.iter()),
+            Value::Object(m) => Box::new(m.values()),
+            _ => continue,
+        };
+        if depth > MAX_BODY_DEPTH {
+            return Err(AgentTrustError::validation(
+                "body",
+                &format!("{op}: the request nests deeper than {MAX_BODY_DEPTH} levels"),
+            ));
+        }
+        stack.extend(children.map(|c| (c, depth + 1)));
+    }
+    Ok(())
 }
 
 /// Encodes a value as JSON, or a VALIDATION_ERROR naming what failed.
@@ -357,6 +409,9 @@ impl AgentTrustClient {
                 }
                 (None, other) => other.unwrap_or(Value::Null),
             });
+        }
+        if let Some(v) = &payload {
+            refuse_deep(call.id, v)?;
         }
         let bytes = match &payload {
             Some(v) => Some(serde_json::to_vec(v).map_err(|e| AgentTrustError::json(call.id, &e))?),
@@ -716,6 +771,7 @@ fn rpc_error(status: u16, answer: &Answer, err: Map<String, Value>) -> AgentTrus
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn retry_after_reads_seconds_and_dates_and_refuses_garbage() {
@@ -784,6 +840,17 @@ mod tests {
         let e = error_from_response(403, br#"{"code":"AGENT_REVOKED","error":"revoked"}"#, None);
         assert!(matches!(e, AgentTrustError::AgentRevoked { .. }));
         assert_eq!(e.message(), "revoked");
+    }
+
+    #[test]
+    fn bodies_deeper_than_the_limit_are_refused() {
+        let nest = |levels: usize| {
+            (1..levels).fold(json!({}), |inner, _| json!({ "k": inner }))
+        };
+        assert!(refuse_deep("op", &nest(MAX_BODY_DEPTH)).is_ok());
+        let e = refuse_deep("op", &nest(MAX_BODY_DEPTH + 1)).unwrap_err();
+        assert_eq!(e.code(), &ErrorCode::ValidationError);
+        assert!(e.to_string().contains("deeper than 128"), "{e}");
     }
 
     #[test]

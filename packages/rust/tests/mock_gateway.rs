@@ -1,6 +1,7 @@
 //! Rust-specific behaviour against the mock gateway CLI and small canned loopback servers:
 //! retries and their Idempotency-Key, Retry-After, timeouts, redirects, the size cap, body-less
-//! POSTs, path ids, secrets, Send + Sync, a guard dropped inside an async runtime, and agent
+//! POSTs, path ids, secrets, Send + Sync, issue 16's hostile answers and bad input (a 600 MB
+//! answer, a dripped body, bad keys and deep bodies, control characters, telemetry backoff), a guard dropped inside an async runtime, and agent
 //! identity (guarded checks with credentials under both org flags, single-flight renewal, no
 //! key, token or proof in any printout or error).
 //! A `harness = false` test: it starts the mock once (stopped on Drop) and prints
@@ -282,6 +283,10 @@ fn redirects_are_never_followed(_: &Mock) {
         );
         assert_eq!(e.details()["location_host"], json!(target_host));
         assert!(e.to_string().contains("not followed"));
+        assert!(
+            !e.to_string().contains("/agenttrust/check"),
+            "host only: {e}"
+        );
         server.join().unwrap();
     }
     assert!(
@@ -309,6 +314,208 @@ fn answers_over_the_size_cap_are_refused(_: &Mock) {
         assert_eq!(e.code(), &ErrorCode::InvalidResponse);
     }
     server.join().unwrap();
+}
+
+/// A loopback server that answers one request with `head`, then calls `body` with the
+/// connection until it returns false or the client hangs up.
+fn streaming(
+    head: String,
+    mut body: impl FnMut(&mut std::net::TcpStream) -> bool + Send + 'static,
+) -> (String, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let Ok((mut conn, _)) = listener.accept() else {
+            return;
+        };
+        let mut buf = [0u8; 65536];
+        let mut got = Vec::new();
+        while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+            match conn.read(&mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+        if conn.write_all(head.as_bytes()).is_err() {
+            return;
+        }
+        while body(&mut conn) {}
+    });
+    (url, handle)
+}
+
+fn a_600_mb_answer_stops_at_the_cap_quickly(_: &Mock) {
+    const TOTAL: usize = 600 << 20;
+    let chunk = vec![b' '; 1 << 20];
+    for chunked in [true, false] {
+        let head = if chunked {
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_owned()
+        } else {
+            format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {TOTAL}\r\nConnection: close\r\n\r\n")
+        };
+        let (mut sent, data) = (0usize, chunk.clone());
+        let (url, server) = streaming(head, move |conn| {
+            let framed = if chunked {
+                [format!("{:x}\r\n", data.len()).as_bytes(), &data, b"\r\n"].concat()
+            } else {
+                data.clone()
+            };
+            sent += data.len();
+            sent < TOTAL && conn.write_all(&framed).is_ok()
+        });
+        let c = AgentTrustClient::builder()
+            .base_url(url)
+            .api_key(KEY)
+            .max_retries(0)
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let e = c.agents().list().unwrap_err();
+        let took = started.elapsed();
+        assert_eq!(e.code(), &ErrorCode::InvalidResponse, "{e:?}");
+        assert!(e.to_string().contains("larger than"), "{e}");
+        assert!(
+            took < Duration::from_secs(10),
+            "chunked={chunked}: {took:?}"
+        );
+        println!("     600 MB answer (chunked={chunked}): refused at the 32 MiB cap in {took:?}");
+        server.join().unwrap();
+    }
+}
+
+fn a_dripped_body_ends_at_the_whole_attempt_deadline(_: &Mock) {
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n".to_owned();
+    let (url, server) = streaming(head, |conn| {
+        std::thread::sleep(Duration::from_millis(300));
+        conn.write_all(b" ").is_ok()
+    });
+    let c = AgentTrustClient::builder()
+        .base_url(url)
+        .api_key(KEY)
+        .timeout(Duration::from_secs(1))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let e = c.agents().list().unwrap_err();
+    let took = started.elapsed();
+    assert_eq!(e.code(), &ErrorCode::Timeout, "{e:?}");
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_millis(1800),
+        "{took:?}"
+    );
+    println!("     1 byte / 300 ms with timeout 1 s: Timeout after {took:?}");
+    server.join().unwrap();
+}
+
+fn bad_input_gives_typed_errors_and_sends_nothing(m: &Mock) {
+    let e = AgentTrustClient::builder()
+        .base_url(&m.url)
+        .api_key(KEY)
+        .timeout(Duration::ZERO)
+        .build()
+        .unwrap_err();
+    assert!(matches!(e, AgentTrustError::Validation { .. }), "{e:?}");
+    for key in [
+        "sk_test_bad\n",
+        "sk_test_bad\r\nX-Injected: 1",
+        "sk_test_bad\u{7f}",
+        "sk_tëst_bad",
+    ] {
+        let outcome = AgentTrustClient::builder()
+            .base_url(&m.url)
+            .api_key(key)
+            .max_retries(0)
+            .build()
+            .and_then(|c| c.agents().list().map(|_| ()));
+        let e = outcome.unwrap_err();
+        assert!(
+            matches!(e, AgentTrustError::Validation { .. }),
+            "{key:?}: {e:?}"
+        );
+        for text in [e.to_string(), format!("{e:?}")] {
+            assert!(!text.contains("sk_t"), "{text}");
+        }
+    }
+    assert!(m.requests("listAgents").is_empty());
+    let c = m.client();
+    let deep = (0..200).fold(json!("leaf"), |inner, _| json!({ "k": inner }));
+    let Value::Object(metadata) = deep else {
+        unreachable!("an object")
+    };
+    let e = c
+        .agents()
+        .create(&CreateAgentRequest {
+            name: "deep-bot".into(),
+            metadata: Some(metadata),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert!(
+        matches!(e, AgentTrustError::Validation { status: None, .. }),
+        "{e:?}"
+    );
+    assert!(m.requests("createAgent").is_empty());
+    let huge = AgentTrustClient::builder()
+        .base_url(&m.url)
+        .api_key(KEY)
+        .timeout(Duration::MAX)
+        .build()
+        .and_then(|c| c.agents().list().map(|_| ()));
+    assert!(
+        huge.is_ok(),
+        "Duration::MAX means no deadline, no overflow: {huge:?}"
+    );
+}
+
+fn gateway_messages_are_escaped_and_capped(_: &Mock) {
+    let message = format!("\u{1b}[31mred\u{7}\r\nforged: line {}", "x".repeat(5000));
+    let body = json!({"code": "VALIDATION_ERROR", "message": message}).to_string();
+    let (url, server) = canned(vec![http(
+        "400 Bad Request",
+        "Content-Type: application/json\r\n",
+        &body,
+    )]);
+    let c = AgentTrustClient::builder()
+        .base_url(url)
+        .api_key(KEY)
+        .build()
+        .unwrap();
+    let e = c.agents().list().unwrap_err();
+    assert!(
+        !e.message().chars().any(|ch| ch.is_control()),
+        "{:?}",
+        e.message()
+    );
+    assert!(e.message().starts_with("\\u001b[31mred"), "{}", e.message());
+    assert!(e.message().chars().count() <= 1001, "{}", e.message().len());
+    server.join().unwrap();
+}
+
+fn failed_telemetry_batches_back_off(m: &Mock) {
+    m.fault(json!({"operation": "reportTelemetry", "kind": "status", "status": 503}));
+    let client = m.client();
+    let agent = new_agent(&client, "telemetry-bot");
+    let guard = AgentTrustGuard::builder(client, &agent.id)
+        .flush_interval(Duration::from_millis(200))
+        .batch_size(10)
+        .build();
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(3) {
+        for _ in 0..10 {
+            guard.report("web_search", true, 1);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let requests = m.requests("reportTelemetry").len();
+    let stats = guard.stats();
+    drop(guard);
+    println!(
+        "     3 s of 503s, a full batch every 10 ms, interval 200 ms: {requests} requests ({} failed batches)",
+        stats.failed_batches
+    );
+    assert!(stats.failed_batches >= 2, "{stats:?}");
+    assert!(requests <= 8 * 3, "{requests} requests: no backoff");
 }
 
 fn bodyless_posts_send_content_length_zero(m: &Mock) {
@@ -358,6 +565,26 @@ fn the_key_never_appears(_: &Mock) {
     }
     assert!(e.to_string().contains("[redacted]\\nforged line"), "{e}");
     server.join().unwrap();
+    // A transport failure (nothing listens): the error and its whole cause chain.
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let c = AgentTrustClient::builder()
+        .base_url(url)
+        .api_key(secret)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let e = c.agents().get("agt_1").unwrap_err();
+    let mut chain = vec![e.to_string(), format!("{e:?}")];
+    let mut cause = std::error::Error::source(&e);
+    while let Some(inner) = cause {
+        chain.extend([inner.to_string(), format!("{inner:?}")]);
+        cause = inner.source();
+    }
+    for text in chain {
+        assert!(!text.contains(secret), "{text}");
+    }
 }
 
 fn secrets_are_masked_in_debug(m: &Mock) {
@@ -666,6 +893,26 @@ fn main() {
         (
             "answers_over_the_size_cap_are_refused",
             answers_over_the_size_cap_are_refused,
+        ),
+        (
+            "a_600_mb_answer_stops_at_the_cap_quickly",
+            a_600_mb_answer_stops_at_the_cap_quickly,
+        ),
+        (
+            "a_dripped_body_ends_at_the_whole_attempt_deadline",
+            a_dripped_body_ends_at_the_whole_attempt_deadline,
+        ),
+        (
+            "bad_input_gives_typed_errors_and_sends_nothing",
+            bad_input_gives_typed_errors_and_sends_nothing,
+        ),
+        (
+            "gateway_messages_are_escaped_and_capped",
+            gateway_messages_are_escaped_and_capped,
+        ),
+        (
+            "failed_telemetry_batches_back_off",
+            failed_telemetry_batches_back_off,
         ),
         (
             "bodyless_posts_send_content_length_zero",
