@@ -64,13 +64,6 @@ const CREDENTIALS = 'id.agenttrust.sdk.identity.AgentCredentials';
 const KEY_PAIR = 'id.agenttrust.sdk.identity.AgentKeyPair';
 
 /**
- * Operations that take an agent's credentials per call (WIMSE bearer + DPoP proof). The model
- * does not carry the spec's security alternatives (`wimseBearer` + `dpop` on checkAction), so the
- * Java emitter names the one operation the spec documents them on.
- */
-const CREDENTIAL_OPERATIONS = new Set(['checkAction']);
-
-/**
  * Issue 12: an operation whose body takes an agent's `public_key` and whose answer has an `id`
  * (agents.create) generates an Ed25519 pair when the caller gives no key, sends the public PEM and
  * keeps the pair in the client's key store under the answer's id.
@@ -162,7 +155,7 @@ function coreMethod(ctx: JavaCtx, s: JavaShape): string {
     s.bodyType && `${s.bodyType} body`,
     s.params && `${s.params} params`,
     op.sdk.cache?.kind === 'store' && 'boolean useCache',
-    CREDENTIAL_OPERATIONS.has(op.id) && `${CREDENTIALS} credentials`,
+    op.agentCredentials && `${CREDENTIALS} credentials`,
   ].filter(Boolean);
   const keys = keyGeneration(ctx, s);
   let path = quote(op.path);
@@ -185,7 +178,7 @@ function coreMethod(ctx: JavaCtx, s: JavaShape): string {
   const pt = s.params ? paramsType(op) : undefined;
   const statements: string[] = [];
   statements.push(`Operation op = ${opChain.join('')};`);
-  if (CREDENTIAL_OPERATIONS.has(op.id)) statements.push('op.credentials(credentials);');
+  if (op.agentCredentials) statements.push('op.credentials(credentials);');
   for (const a of headerArgs) {
     if (a.param.required)
       statements.push(`Operation.segment(${quote(op.id)}, ${quote(a.param.name.wire)}, ${a.java});`);
@@ -429,7 +422,7 @@ function publicMethods(ctx: JavaCtx, s: JavaShape): string[] {
     sig.core = [...sig.core, 'true'];
   }
   const withCredentials: Sig[] = [];
-  for (const sig of CREDENTIAL_OPERATIONS.has(op.id) ? [...sigs, ...withCache] : []) {
+  for (const sig of op.agentCredentials ? [...sigs, ...withCache] : []) {
     withCredentials.push({
       ...sig,
       decl: [

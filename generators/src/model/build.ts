@@ -121,6 +121,17 @@ class ModelBuilder {
   /** Named types in output order: spec order, synthesized types right after their parent. */
   private readonly order: string[] = [];
 
+  /** True when a security alternative names a bearer scheme and a `DPoP` header scheme. */
+  private carriesDPoP(alternative: unknown): boolean {
+    const schemes = this.doc.components?.securitySchemes ?? {};
+    const used = Object.keys(alternative ?? {}).map((name) => schemes[name] ?? {});
+    const bearer = used.some((s) => s.type === 'http' && String(s.scheme).toLowerCase() === 'bearer');
+    const dpop = used.some(
+      (s) => s.type === 'apiKey' && s.in === 'header' && String(s.name).toLowerCase() === 'dpop',
+    );
+    return bearer && dpop;
+  }
+
   constructor(private readonly doc: Doc) {
     this.schemas = doc.components?.schemas ?? {};
   }
@@ -615,6 +626,7 @@ class ModelBuilder {
         : {}),
       deprecated: http.op.deprecated === true,
       auth: Array.isArray(security) && security.length > 0,
+      agentCredentials: Array.isArray(security) && security.some((alt) => this.carriesDPoP(alt)),
       pathParams,
       queryParams,
       headerParams,

@@ -202,6 +202,11 @@ export interface Operation {
   deprecated: boolean;
   /** False for public endpoints (`security: []`): no Authorization header is sent. */
   auth: boolean;
+  /**
+   * A security alternative of the operation adds an agent's credentials: an HTTP bearer scheme and
+   * a `DPoP` header scheme (RFC 9449). The SDK lets a call carry `AgentCredentials`.
+   */
+  agentCredentials: boolean;
   pathParams: Param[];
   queryParams: Param[];
   headerParams: Param[];

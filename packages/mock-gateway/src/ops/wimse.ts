@@ -38,6 +38,17 @@ export const TRUST_DOMAIN = 'ati';
 export const NONCE_TTL_MS = 60_000;
 /** How far a proof's `ts` may be from the gateway clock. */
 export const PROOF_SKEW_S = 300;
+
+/** The bytes a proof of possession signs: the spec's template with its four fields filled. */
+function popMessage(nonce: string, agentId: string, audience: string[], ts: number): string {
+  const fields: Record<string, string> = {
+    nonce,
+    agent_id: agentId,
+    audience: audience.join(','),
+    ts: String(ts),
+  };
+  return IDENTITY.popMessage.replace(/\{(\w+)\}/g, (_, name: string) => fields[name]!);
+}
 /** Longest `jti` remembered; a longer one is a malformed proof. */
 const MAX_JTI_LENGTH = 256;
 
@@ -254,7 +265,7 @@ export const wimseOps = [
         if (Math.abs(Date.now() / 1000 - ts) > PROOF_SKEW_S)
           throw unauthorized('proof ts is too far from now', { field: 'proof.ts' });
         if (!agent.public_key) throw validation('proof', `agent ${agent.id} has no registered public key`);
-        const message = `pop-v1:${nonce}:${agent.id}:${audience.join(',')}:${ts}`;
+        const message = popMessage(nonce, agent.id, audience, ts);
         if (!(await verifyEd25519(agent.public_key, message, signature)))
           throw unauthorized('proof signature does not verify with the agent key', {
             field: 'proof.signature',
