@@ -23,16 +23,16 @@ fi
 "$py/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$py/requirements-dev.lock"
 "$py/.venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e "$py"
 
-# Go SDK (packages/go): standard library only, so there is nothing to download; it needs Go
+# Go SDK (go): standard library only, so there is nothing to download; it needs Go
 # >= 1.24 (go.mod's go line) on PATH, and GOTOOLCHAIN=local keeps go from fetching a toolchain.
-# Its optional OS-keychain store is a module of its own (packages/go/keychain, go-keyring), whose
+# Its optional OS-keychain store is a module of its own (go/keychain, go-keyring), whose
 # pinned dependencies (go.sum) come from the Go module proxy.
 if ! command -v go >/dev/null 2>&1; then
-  echo "bootstrap: go >= 1.24 is required for packages/go" >&2
+  echo "bootstrap: go >= 1.24 is required for go" >&2
   exit 1
 fi
-(cd packages/go && GOTOOLCHAIN=local go list ./... >/dev/null)
-(cd packages/go/keychain && GOTOOLCHAIN=local go mod download)
+(cd go && GOTOOLCHAIN=local go list ./... >/dev/null)
+(cd go/keychain && GOTOOLCHAIN=local go mod download)
 
 # Java SDK (packages/java): JDK 17+ and Maven 3.8+ on PATH. Fetches every plugin and dependency
 # the build uses (go-offline; the pom declares what Surefire would fetch on its first run), then

@@ -1,5 +1,5 @@
 /**
- * The Go emitter: model -> `packages/go` (module github.com/agenttrustid/sdk/go, package `ati`).
+ * The Go emitter: model -> `go` (module github.com/agenttrustid/sdk/go, package `ati`).
  *
  * Writes the generated files (types, enums, unions, shapes, one file per resource, the Client
  * struct, the spec facts, go.mod, the conformance driver's dispatch table), copies `runtime/`

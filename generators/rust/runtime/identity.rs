@@ -802,7 +802,7 @@ mod tests {
     const PRIVATE_PEM: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f\n-----END PRIVATE KEY-----\n";
     const PUBLIC_PEM: &str = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAA6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=\n-----END PUBLIC KEY-----\n";
 
-    /// The interop vector the Go SDK checks too (packages/go/identity_test.go).
+    /// The interop vector the Go SDK checks too (go/identity_test.go).
     #[test]
     fn interop_vector() {
         let pair = AgentKeyPair::from_pkcs8_pem(PRIVATE_PEM).unwrap();

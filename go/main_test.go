@@ -43,10 +43,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// repoRoot is the monorepo root (packages/go/../..).
+// repoRoot is the monorepo root (go/..).
 func repoRoot() string {
 	wd, _ := os.Getwd()
-	return filepath.Clean(filepath.Join(wd, "..", ".."))
+	return filepath.Clean(filepath.Join(wd, ".."))
 }
 
 func startMock() (string, func(), error) {

@@ -9,7 +9,7 @@ import (
 
 // The generated dispatch table names every operation of the spec.
 func TestEveryOperationIsDispatched(t *testing.T) {
-	spec, err := os.ReadFile(filepath.Join("..", "..", "..", "..", "..", "spec", "openapi.yaml"))
+	spec, err := os.ReadFile(filepath.Join("..", "..", "..", "..", "spec", "openapi.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
