@@ -435,7 +435,9 @@ fn retryable_rule(rule: Option<&DecisionRule>) -> bool {
 fn unavailability(e: &AgentTrustError) -> bool {
     matches!(
         e,
-        AgentTrustError::Network(_) | AgentTrustError::InvalidResponse { .. }
+        AgentTrustError::Network(_)
+            | AgentTrustError::Timeout(_)
+            | AgentTrustError::InvalidResponse { .. }
     ) || e.status().is_some_and(|s| s >= 500)
 }
 

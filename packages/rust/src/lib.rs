@@ -38,7 +38,9 @@ mod error;
 mod generated;
 mod guard;
 mod identity;
+mod logging;
 mod nullable;
+mod raw;
 mod telemetry;
 mod transport;
 mod validate;
@@ -56,6 +58,12 @@ pub use identity::{
     FileKeyStore, KeyStore, MemoryKeyStore, ProofParams,
 };
 pub use nullable::Nullable;
+pub use raw::{Headers, Mode, Raw, RawClient, RawResponse, Typed};
+
+// The README's snippets, run as doctests against the mock gateway by `cargo test`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 /// The result of every fallible call of this crate.
 pub type Result<T, E = AgentTrustError> = std::result::Result<T, E>;

@@ -251,7 +251,7 @@ fn timeouts_cover_the_attempt(m: &Mock) {
     let started = Instant::now();
     let e = c.agents().list().unwrap_err();
     assert_eq!(e.code(), &ErrorCode::Timeout, "{e:?}");
-    assert!(matches!(&e, AgentTrustError::Network(n) if n.is_timeout()));
+    assert!(matches!(&e, AgentTrustError::Timeout(n) if n.is_timeout()));
     assert!(
         started.elapsed() < Duration::from_millis(1200),
         "{:?}",
@@ -415,7 +415,7 @@ fn bad_input_gives_typed_errors_and_sends_nothing(m: &Mock) {
         .timeout(Duration::ZERO)
         .build()
         .unwrap_err();
-    assert!(matches!(e, AgentTrustError::Validation { .. }), "{e:?}");
+    assert!(matches!(e, AgentTrustError::Configuration { .. }), "{e:?}");
     for key in [
         "sk_test_bad\n",
         "sk_test_bad\r\nX-Injected: 1",
@@ -430,7 +430,7 @@ fn bad_input_gives_typed_errors_and_sends_nothing(m: &Mock) {
             .and_then(|c| c.agents().list().map(|_| ()));
         let e = outcome.unwrap_err();
         assert!(
-            matches!(e, AgentTrustError::Validation { .. }),
+            matches!(e, AgentTrustError::Configuration { .. }),
             "{key:?}: {e:?}"
         );
         for text in [e.to_string(), format!("{e:?}")] {
