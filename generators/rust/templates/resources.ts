@@ -317,7 +317,8 @@ function methodBody(ctx: RustTypes, s: OpShape, client: string): string {
         ${query ? 'query' : 'query: Vec::new()'},
         ${headers ? 'headers' : 'headers: Vec::new()'},
         body: ${body ? 'Some(serde_json::Value::Object(body))' : 'None'},
-        auth: ${op.auth},
+        auth: ${String(op.auth)},
+        key_required: ${String(op.auth && !op.keyOptional)},
         service: ${op.service ? `Some(${quote(op.service)})` : 'None'},
         unwrap: ${op.unwrap ? `Some(${quote(op.unwrap)})` : 'None'},
         rpc: ${rpc},
@@ -407,7 +408,12 @@ function wrappers(ctx: RustTypes, s: OpShape): Wrapper[] {
         call: [...s.positional.map(argName), '&Default::default()'],
         doc: `${methodDoc(s)}\n/// The optional arguments: \`${s.method}_with\`.`,
       },
-      { name: `${s.method}_with`, params: args, call: names, doc: `/// \`${s.method}\` with its optional arguments.` },
+      {
+        name: `${s.method}_with`,
+        params: args,
+        call: names,
+        doc: `/// \`${s.method}\` with its optional arguments.`,
+      },
     ];
   }
   return [{ name: s.method, params: args, call: names, doc: methodDoc(s) }];

@@ -625,6 +625,14 @@ impl AgentTrustGuard {
             return Err(e);
         }
         self.failed_open_count.fetch_add(1, Ordering::Relaxed);
+        crate::logging::event!(
+            self.client().inner.log,
+            Warn,
+            "fail-open: allowing without a decision for agent {}: {} {}",
+            self.agent_id,
+            e.class_name(),
+            e.code()
+        );
         Ok(Decision {
             result: ActionCheckResult {
                 allowed: true,

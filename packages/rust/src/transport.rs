@@ -64,6 +64,8 @@ pub(crate) struct Call {
     pub headers: Vec<(&'static str, String)>,
     pub body: Option<Value>,
     pub auth: bool,
+    /// Whether the call needs the key (`auth`, and no anonymous alternative in the spec).
+    pub key_required: bool,
     pub service: Option<&'static str>,
     pub unwrap: Option<&'static str>,
     pub rpc: Option<Rpc>,
@@ -443,7 +445,7 @@ impl AgentTrustClient {
     fn send_inner(&self, mut call: Call) -> crate::Result<Answer> {
         let inner = &self.inner;
         // An operation that needs the org key, called without one, is refused before sending.
-        if call.auth && inner.api_key.is_none() {
+        if call.key_required && inner.api_key.is_none() {
             return Err(AgentTrustError::configuration(
                 "api_key",
                 &format!(
