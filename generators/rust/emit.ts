@@ -132,7 +132,7 @@ function cargoToml(model: ApiModel): string {
     readme = "README.md"
     # What \`cargo package\` ships: the library and its docs (tests, examples and the conformance
     # driver need the repository's mock gateway).
-    include = ["src/**/*.rs", "Cargo.toml", "Cargo.lock", "README.md", "LICENSE"]
+    include = ["/src/**/*.rs", "/Cargo.toml", "/Cargo.lock", "/README.md", "/LICENSE"]
 
     [features]
     default = []
