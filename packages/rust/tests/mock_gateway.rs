@@ -3,7 +3,9 @@
 //! POSTs, path ids, secrets, Send + Sync, issue 16's hostile answers and bad input (a 600 MB
 //! answer, a dripped body, bad keys and deep bodies, control characters, telemetry backoff), a guard dropped inside an async runtime, and agent
 //! identity (guarded checks with credentials under both org flags, single-flight renewal, no
-//! key, token or proof in any printout or error).
+//! key, token or proof in any printout or error); issue 15's raw responses, defaults from the
+//! environment, the missing-key rule and `AGENTTRUST_LOG` (the env-dependent checks run this
+//! binary again as a child with `--child <mode>`, so the parent's environment stays untouched).
 //! A `harness = false` test: it starts the mock once (stopped on Drop) and prints
 //! `N passed, N failed`.
 
