@@ -368,4 +368,17 @@ func TestLogGuardEvents(t *testing.T) {
 	if out := logged.String(); !strings.Contains(out, "agenttrustid info telemetry batch sent events=1") {
 		t.Fatalf("telemetry:\n%s", out)
 	}
+
+	// A full queue drops reports, and a batch the gateway does not take is dropped: warn.
+	g = NewGuard(down, "agent_1", WithQueueCapacity(1), WithBatchSize(5))
+	for range 3 {
+		g.Report("web_search", true, 1)
+	}
+	_ = g.Flush(ctx)
+	_ = g.Close(ctx)
+	out := logged.String()
+	if !strings.Contains(out, "agenttrustid warn telemetry reports dropped dropped=2 total_dropped=2") ||
+		!strings.Contains(out, "agenttrustid warn telemetry batch failed; its reports are dropped events=1 code=NETWORK_ERROR") {
+		t.Fatalf("telemetry drops:\n%s", out)
+	}
 }
