@@ -383,7 +383,7 @@ func (c *Client) Err() error {
 
 // FromConfig creates a Client from a JSON file with the keys of the official clients' config
 // file: base_url, auth_url, audit_url and api_key (others are ignored). Options given here win
-// over the file. It fails only when the file cannot be read or is not a JSON object; an invalid
+// over the file; what neither sets comes from the environment, as in NewClient. It fails only when the file cannot be read or is not a JSON object; an invalid
 // URL is reported by the first call, as a VALIDATION_ERROR.
 func FromConfig(path string, opts ...Option) (*Client, error) {
 	data, err := os.ReadFile(path)

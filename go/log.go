@@ -17,10 +17,8 @@ import (
 )
 
 // EnvLog is the environment variable that turns the SDK's log on: off (the default), error,
-// warn, info or debug, in any case. Another value is off, with one warning line on stderr.
-const EnvLog = "AGENTTRUST_LOG"
-
-// What the SDK logs, and at which level:
+// warn, info or debug, in any case. Another value is off, with one warning line on stderr. The
+// events of each level:
 //
 //   - debug: each HTTP attempt (method, path with its query, status, elapsed_ms, attempt,
 //     request_id);
@@ -29,7 +27,9 @@ const EnvLog = "AGENTTRUST_LOG"
 //   - error: a call's final failure (its error class and code).
 //
 // Never a header value (X-API-Key, Authorization, DPoP, Cookie), a token, a key, an x-secret
-// field, nor a request or response body, at any level.
+// field, nor a request or response body, at any level. Without WithLogger the events go to
+// stderr, one line each: "agenttrustid debug http request method=GET path=/health status=200 ...".
+const EnvLog = "AGENTTRUST_LOG"
 
 // levelOff is above every slog level: nothing is logged.
 const levelOff = slog.Level(1 << 10)
