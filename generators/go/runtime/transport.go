@@ -123,7 +123,10 @@ func (c *Client) call(ctx context.Context, op *operation, out any, opts []Option
 				return cfg.finalFailure(ctx, op, err)
 			}
 		}
-		started := time.Now()
+		var started time.Time
+		if cfg.logger != nil {
+			started = time.Now()
+		}
 		res := c.attempt(ctx, &cfg, op, target, body, idempotencyKey, auth)
 		cfg.logAttempt(ctx, op, pathQuery, attempt, started, &res)
 		if res.err == nil && cfg.responseMeta != nil {
