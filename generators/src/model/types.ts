@@ -203,6 +203,11 @@ export interface Operation {
   /** False for public endpoints (`security: []`): no Authorization header is sent. */
   auth: boolean;
   /**
+   * One security alternative is empty (`- {}`): the call may go without a key (a configured key
+   * is still sent). An SDK's missing-key rule (issue 15) raises only when `auth` and not this.
+   */
+  keyOptional: boolean;
+  /**
    * A security alternative of the operation adds an agent's credentials: an HTTP bearer scheme and
    * a `DPoP` header scheme (RFC 9449). The SDK lets a call carry `AgentCredentials`.
    */
