@@ -122,7 +122,7 @@ class PolishTest {
     // A public operation proceeds: the published agent card needs no key.
     Agent a = bot(client);
     client.agentCards().publish(a.getId());
-    assertEquals("bot", keyless.agentCards().get(a.getId()).getName());
+    assertEquals("bot", keyless.agentCards().getPublic(a.getId()).getName());
   }
 
   // 3. AGENTTRUST_LOG: stderr lines, the user's System.Logger, redaction.
