@@ -450,7 +450,9 @@ function publicMethods(ctx: JavaCtx, s: JavaShape, raw = false): string[] {
     const decl = sig.decl.map((d) => `${d.type} ${d.java}`).join(', ');
     const docs = sig.decl.map((d) => `@param ${d.java} ${d.doc}`);
     const call = `${s.name}Call(${sig.core.join(', ')})`;
-    const rawNote = raw ? 'Returns the raw response: the answer with its status, headers and request id.' : undefined;
+    const rawNote = raw
+      ? 'Returns the raw response: the answer with its status, headers and request id.'
+      : undefined;
     out.push(code`
       ${methodDoc(op, docs, returns, rawNote)}
       public ${ret === 'Void' ? 'void' : ret} ${s.name}(${decl}) {
@@ -588,7 +590,11 @@ export function resourceFile(ctx: JavaCtx, r: Resource): string {
             private WithRawResponse() {}
             ${qualify(
               ops
-                .map((op) => publicMethods(ctx, javaShape(ctx, op), true).map((m) => `\n${m}`).join('\n'))
+                .map((op) =>
+                  publicMethods(ctx, javaShape(ctx, op), true)
+                    .map((m) => `\n${m}`)
+                    .join('\n'),
+                )
                 .join('\n'),
               holderNames(ctx, ops),
             )}
@@ -629,7 +635,7 @@ export function clientFile(ctx: JavaCtx): string {
             return fromEnv(System::getenv);
         }
 
-        ${javadoc('{@link #fromEnv()} reading another environment (tests, a secrets manager).', ['@param env the environment: a variable\'s value by name, null when unset', '@return the client', '@throws id.agenttrust.sdk.exceptions.ConfigurationException when the API key is unset or empty, or another variable is invalid'])}
+        ${javadoc('{@link #fromEnv()} reading another environment (tests, a secrets manager).', ["@param env the environment: a variable's value by name, null when unset", '@return the client', '@throws id.agenttrust.sdk.exceptions.ConfigurationException when the API key is unset or empty, or another variable is invalid'])}
         public static AgentTrustClient fromEnv(java.util.function.Function<String, String> env) {
             AgentTrustClient c = builder().fromEnvironment(env).build();
             if (c.options.getApiKey().isEmpty()) {
