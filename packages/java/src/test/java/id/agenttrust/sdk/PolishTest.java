@@ -259,6 +259,18 @@ class PolishTest {
     assertFalse(all.contains("DEBUG") || all.contains("INFO"), all);
   }
 
+  @Test
+  void telemetryBatchesSentAreInfo() throws Exception {
+    Agent a = bot(client);
+    Recorder rec = new Recorder(System.Logger.Level.INFO);
+    try (AgentTrustGuard g = new AgentTrustGuard(client.toBuilder().logger(rec).logLevel(null).build(), a.getId())) {
+      g.report("web_search", true, 1);
+      assertTrue(g.flush(Duration.ofSeconds(10)));
+    }
+    assertTrue(rec.lines.contains("INFO telemetry batch sent: 1 events"), rec.lines.toString());
+    assertTrue(rec.lines.stream().noneMatch(l -> l.startsWith("DEBUG")), rec.lines.toString());
+  }
+
   // 4. Raw response and request id, from the one request.
 
   @Test
