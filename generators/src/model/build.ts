@@ -627,6 +627,10 @@ class ModelBuilder {
       deprecated: http.op.deprecated === true,
       auth: Array.isArray(security) && security.length > 0,
       agentCredentials: Array.isArray(security) && security.some((alt) => this.carriesDPoP(alt)),
+      keyOptional:
+        Array.isArray(security) &&
+        security.length > 0 &&
+        security.some((alt) => alt && typeof alt === 'object' && Object.keys(alt).length === 0),
       pathParams,
       queryParams,
       headerParams,

@@ -207,6 +207,12 @@ export interface Operation {
    * a `DPoP` header scheme (RFC 9449). The SDK lets a call carry `AgentCredentials`.
    */
   agentCredentials: boolean;
+  /**
+   * `auth` is true but one security alternative is empty (`- {}`): a public endpoint that takes
+   * the key when one is configured. Calling it without a key is fine; calling any other `auth`
+   * operation without one is the SDK's configuration error, raised before anything is sent.
+   */
+  keyOptional: boolean;
   pathParams: Param[];
   queryParams: Param[];
   headerParams: Param[];
