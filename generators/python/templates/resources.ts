@@ -368,7 +368,10 @@ export function resourceModule(model: ApiModel, resource: Resource, header: stri
     ${typeNames.length > 0 && `from ..types import ${typeNames.join(', ')}`}
     ${identity.length > 0 && `from ..identity import ${identity.join(', ')}`}
 
-    __all__ = [${[false, true].flatMap((a) => [pyResourceClass(resource.name, a), rawClass(resource, a)]).map(pyStr).join(', ')}]
+    __all__ = [${[false, true]
+      .flatMap((a) => [pyResourceClass(resource.name, a), rawClass(resource, a)])
+      .map(pyStr)
+      .join(', ')}]
 
 
     class ${pyResourceClass(resource.name, false)}(${syncBase}SyncAPIResource):
