@@ -25,9 +25,8 @@ def main() -> None:
     # namespace, so they are loaded here to be documented where users import them from.
     for name in package._OFFICIAL:
         setattr(package, name, getattr(package, name))
-    modules = ["agenttrustid"] + sorted(
-        f"agenttrustid.{m.name}" for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_")
-    )
+    public = [m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_")]
+    modules = ["agenttrustid", *sorted(f"agenttrustid.{name}" for name in public)]
     pdoc.render.configure(
         docformat="google",
         footer_text=f"agenttrustid {package.__version__}",
