@@ -203,8 +203,8 @@ export interface Operation {
   /** False for public endpoints (`security: []`): no Authorization header is sent. */
   auth: boolean;
   /**
-   * One security alternative is empty (`- {}`): the call may go without a key (a configured key
-   * is still sent). An SDK's missing-key rule (issue 15) raises only when `auth` and not this.
+   * True when one security alternative is empty (`{}`): the operation is public, and the key is
+   * sent when one is configured but not required (the SDKs' missing-key rule does not apply).
    */
   keyOptional: boolean;
   /**
