@@ -7,7 +7,7 @@ export default defineConfig({
   define: { __SDK_VERSION__: JSON.stringify(version) },
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/consumer/**', 'node_modules/**'],
+    exclude: ['test/consumer/**', '**/node_modules/**'],
     testTimeout: 15_000,
   },
 });

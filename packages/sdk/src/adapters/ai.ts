@@ -1,5 +1,5 @@
 /**
- * `@agenttrustid/sdk/ai`: guards Vercel AI SDK (`ai` 6) tools.
+ * `@agenttrustid/sdk/ai`: guards Vercel AI SDK (`ai` 6 and 7) tools.
  *
  *   const tools = guardTools(guard, { webSearch, dbDelete }, { dbDelete: { effect: 'destructive' } });
  *
@@ -9,7 +9,7 @@
  * approval the SDK emits a `tool-approval-request` for your UI. When your user approves it there,
  * `onApproved` (if given) records that decision on the gateway, then the call is checked again.
  */
-import type { Tool, ToolExecutionOptions } from 'ai';
+import type { Tool } from 'ai';
 import type { AgentTrustGuard } from '../guard/guard.js';
 import { authorize, type GuardDenial, type GuardedToolOptions, remember } from './shared.js';
 
@@ -29,6 +29,16 @@ export interface AiToolGuardOptions<I = unknown> extends GuardedToolOptions<I> {
   onApproved?: (request: { approvalId: string; toolName: string; toolCallId: string }) => unknown;
 }
 
+// What the adapter reads of the options the AI SDK hands to `execute` and `needsApproval`: the
+// same in ai 6 and 7 (7 adds a generic `context`, passed through untouched). Naming only `Tool`
+// from 'ai' keeps this file's declarations valid against either major.
+interface ExecuteOptions {
+  toolCallId: string;
+  abortSignal?: AbortSignal;
+}
+type Execute<I, O> = (input: I, options: ExecuteOptions) => O | PromiseLike<O>;
+type NeedsApproval<I> = boolean | ((input: I, options: ExecuteOptions) => boolean | PromiseLike<boolean>);
+
 // Guardian's pending approval per AI SDK tool call, from needsApproval to execute.
 const pendingApprovals = new WeakMap<AgentTrustGuard, Map<string, string>>();
 
@@ -39,7 +49,7 @@ export function guardTool<I, O>(
   tool: Tool<I, O>,
   options: AiToolGuardOptions<I> = {},
 ): Tool<I, O | GuardDenial> {
-  const execute = tool.execute;
+  const execute = (tool as { execute?: Execute<I, O> }).execute;
   if (typeof execute !== 'function') return tool as Tool<I, O | GuardDenial>;
   const frameworkApproval = options.frameworkApproval ?? true;
   let pending = pendingApprovals.get(guard);
@@ -48,11 +58,11 @@ export function guardTool<I, O>(
     pendingApprovals.set(guard, pending);
   }
   const approvals = pending;
-  const own = tool.needsApproval;
+  const own = (tool as { needsApproval?: NeedsApproval<I> }).needsApproval;
 
-  const guarded = {
-    ...tool,
-    execute: async (input: I, execOptions: ToolExecutionOptions) => {
+  const guarded: { execute: Execute<I, O | GuardDenial>; needsApproval?: NeedsApproval<I> } = {
+    ...(tool as object),
+    execute: async (input, execOptions) => {
       const approvalId = approvals.get(execOptions.toolCallId);
       if (approvalId !== undefined) {
         // The AI SDK only runs this after your user approved the request.
@@ -61,17 +71,17 @@ export function guardTool<I, O>(
       }
       const refused = await authorize(guard, toolName, input, options, execOptions.abortSignal);
       if (refused) return refused;
-      return guard.measure(toolName, () => execute(input, execOptions) as O | PromiseLike<O>);
+      return guard.measure(toolName, () => execute(input, execOptions));
     },
-  } as Tool<I, O | GuardDenial>;
+  };
 
   if (frameworkApproval) {
     guarded.needsApproval = async (input, approvalOptions) => {
       if (own === true) return true;
-      if (typeof own === 'function' && (await own(input as never, approvalOptions))) return true;
+      if (typeof own === 'function' && (await own(input, approvalOptions))) return true;
       // Ask without blocking: only an elevation is the framework's to approve; a plain denial
       // goes to execute, which answers the model with it.
-      const refused = await authorize(guard, toolName, input as I, { ...options, waitForApproval: false });
+      const refused = await authorize(guard, toolName, input, { ...options, waitForApproval: false });
       if (refused?.code === 'ELEVATION_REQUIRED' && refused.approvalId) {
         remember(approvals, approvalOptions.toolCallId, refused.approvalId);
         return true;
@@ -79,7 +89,7 @@ export function guardTool<I, O>(
       return false;
     };
   }
-  return guarded;
+  return guarded as unknown as Tool<I, O | GuardDenial>;
 }
 
 /** Guards every tool of a tool set; per-tool options by name. */

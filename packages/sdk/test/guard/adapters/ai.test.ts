@@ -13,28 +13,31 @@ const usage = {
 
 /** A model that calls one tool, then answers with text. */
 function modelCalling(toolName: string, input: unknown) {
-  return new MockLanguageModelV3({
-    doGenerate: [
-      {
-        content: [{ type: 'tool-call', toolCallId: 'call-1', toolName, input: JSON.stringify(input) }],
-        finishReason: { unified: 'tool-calls', raw: 'tool_calls' },
-        usage,
-        warnings: [],
-      },
-      {
-        content: [{ type: 'text', text: 'done' }],
-        finishReason: { unified: 'stop', raw: 'stop' },
-        usage,
-        warnings: [],
-      },
-    ],
+  const answers = [
+    {
+      content: [{ type: 'tool-call' as const, toolCallId: 'call-1', toolName, input: JSON.stringify(input) }],
+      finishReason: { unified: 'tool-calls' as const, raw: 'tool_calls' },
+      usage,
+      warnings: [],
+    },
+    {
+      content: [{ type: 'text' as const, text: 'done' }],
+      finishReason: { unified: 'stop' as const, raw: 'stop' },
+      usage,
+      warnings: [],
+    },
+  ];
+  // A function, not the array form: ai 6.0.0's mock skips the array's first answer.
+  const model: MockLanguageModelV3 = new MockLanguageModelV3({
+    doGenerate: async () => answers[Math.min(model.doGenerateCalls.length - 1, answers.length - 1)] as never,
   });
+  return model;
 }
 
 const toolResult = (steps: readonly { content: readonly { type: string }[] }[]) =>
   steps.flatMap((s) => s.content).find((c) => c.type === 'tool-result') as { output: unknown } | undefined;
 
-describe('Vercel AI SDK adapter (ai 6)', () => {
+describe('Vercel AI SDK adapter (ai 6 and 7)', () => {
   it('an allowed tool runs and is reported', async () => {
     const { guard, gateway } = await setup();
     const execute = vi.fn(async ({ query }: { query: string }) => `results for ${query}`);
@@ -135,7 +138,9 @@ describe('Vercel AI SDK adapter (ai 6)', () => {
       status: 'approved',
       decidedBy: 'user@app.example',
     });
-    expect(JSON.stringify(second.response.messages)).toContain('dropped users');
+    // ai 6 returns the approved call's result in response.messages, ai 7 in initialResponseMessages.
+    const initial = (second as { initialResponseMessages?: unknown }).initialResponseMessages;
+    expect(JSON.stringify([initial, second.response.messages])).toContain('dropped users');
   });
 
   it('without onApproved, a pending gateway approval is reported to the model as approval_required', async () => {

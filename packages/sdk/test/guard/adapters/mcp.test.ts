@@ -2,7 +2,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { describe, expect, it, vi } from 'vitest';
-import * as z from 'zod';
+// zod's v3 API for the server's schemas: @modelcontextprotocol/sdk before 1.23 reads only zod 3
+// schemas (the peers config runs this file against 1.20.0 too); later 1.x reads both.
+import * as z from 'zod/v3';
 import { guardMcpClient, isGuardDenial } from '../../../src/adapters/mcp.js';
 import { AgentTrustGuard, digestToolInput } from '../../../src/guard/index.js';
 import { setup } from '../helpers.js';
