@@ -32,7 +32,11 @@ class Gateway:
         self.http = httpx.Client(base_url=url, timeout=10)
 
     def reset(self) -> None:
-        for method, path in (("POST", "/__mock/reset"), ("DELETE", "/__mock/faults"), ("DELETE", "/__mock/requests")):
+        for method, path in (
+            ("POST", "/__mock/reset"),
+            ("DELETE", "/__mock/faults"),
+            ("DELETE", "/__mock/requests"),
+        ):
             self.http.request(method, path).raise_for_status()
 
     def fault(self, **spec: object) -> None:

@@ -31,8 +31,16 @@ class ScriptedLLM(BaseLLM):
         super().__init__(model="scripted")
         self._replies = list(replies)
 
-    def call(self, messages: Any, tools: Any = None, callbacks: Any = None, available_functions: Any = None,
-             from_task: Any = None, from_agent: Any = None, response_model: Any = None) -> str:
+    def call(
+        self,
+        messages: Any,
+        tools: Any = None,
+        callbacks: Any = None,
+        available_functions: Any = None,
+        from_task: Any = None,
+        from_agent: Any = None,
+        response_model: Any = None,
+    ) -> str:
         return self._replies.pop(0)
 
     def supports_function_calling(self) -> bool:
@@ -62,7 +70,9 @@ def action(tool: str, arguments: str) -> str:
 
 
 def make_crew(llm: ScriptedLLM, **crew_options: Any) -> Crew:
-    worker = CrewAgent(role="researcher", goal="find news", backstory="b", tools=[WebSearch(), SendEmail()], llm=llm)
+    worker = CrewAgent(
+        role="researcher", goal="find news", backstory="b", tools=[WebSearch(), SendEmail()], llm=llm
+    )
     task = Task(description="Find AI news", expected_output="a summary", agent=worker, name="news")
     return Crew(agents=[worker], tasks=[task], **crew_options)
 
@@ -75,11 +85,13 @@ def _clear() -> None:
 def test_protect_crew_checks_every_tool_call_and_blocks_the_denied_one(
     client: AgentTrustClient, agent: Agent, gateway: Gateway
 ) -> None:
-    llm = ScriptedLLM([
-        action("web_search", '{"query": "AI news"}'),
-        action("send_email", '{"to": "boss@example.com"}'),  # no capability: denied
-        "Thought: done\nFinal Answer: AI news summarized",
-    ])
+    llm = ScriptedLLM(
+        [
+            action("web_search", '{"query": "AI news"}'),
+            action("send_email", '{"to": "boss@example.com"}'),  # no capability: denied
+            "Thought: done\nFinal Answer: AI news summarized",
+        ]
+    )
     crew = make_crew(llm)
     guard = agenttrust_protect_crew(crew, client=client, agent_id=agent.id, effects={"web_search": "read"})
     assert all(isinstance(t, AgentTrustCrewAIToolWrapper) for t in crew.agents[0].tools)
@@ -101,7 +113,11 @@ def test_wrapper_keeps_the_tool_schema_and_sends_inputs_only_with_log_inputs(
 ) -> None:
     tool = WebSearch()
     wrapped = AgentTrustCrewAIToolWrapper(tool, client, agent.id, log_inputs=True, max_input_chars=12)
-    assert (wrapped.name, wrapped.description, wrapped.args_schema) == (tool.name, tool.description, tool.args_schema)
+    assert (wrapped.name, wrapped.description, wrapped.args_schema) == (
+        tool.name,
+        tool.description,
+        tool.args_schema,
+    )
     assert wrapped.run(query="AI news today") == "results for AI news today"
     wrapped.close()
     assert gateway.checks()[0]["action_input_summary"] == "query=AI new"
@@ -119,7 +135,9 @@ def test_denial_raises_or_answers_and_the_tool_never_runs(client: AgentTrustClie
     assert RAN == []
 
 
-def test_callback_records_task_and_step_events(client: AgentTrustClient, agent: Agent, gateway: Gateway) -> None:
+def test_callback_records_task_and_step_events(
+    client: AgentTrustClient, agent: Agent, gateway: Gateway
+) -> None:
     callback = AgentTrustCrewAICallback(client, agent.id, flush_interval=60)
     llm = ScriptedLLM([action("web_search", '{"query": "x"}'), "Thought: done\nFinal Answer: ok"])
     crew = make_crew(llm, step_callback=callback.step_callback, task_callback=callback.task_callback)
