@@ -25,7 +25,7 @@ fi
 
 # The CrewAI and AutoGen integrations' tests need the real frameworks, in a venv of their own
 # (crewai pins its own pydantic): requirements-integrations.lock, hash-checked. About 150
-# packages and 1.1 GB (crewai brings chromadb, onnxruntime, lancedb); rebuilt only when the
+# packages, 0.9 GB (crewai brings chromadb, onnxruntime, lancedb); rebuilt only when the
 # lock changes (the lock's checksum is kept in the venv). --no-compile: Python compiles only
 # the modules a test imports, on first import (79 s of CPU instead of 130 s to install).
 lock_sum=$(sha256sum "$py/requirements-integrations.lock" | cut -d' ' -f1)
