@@ -28,6 +28,11 @@ export function pyprojectToml(spec: string, version: string): string {
     langchain = ["langchain-core>=0.3,<2"]
     # The OS-keychain key store (KeychainKeyStore); nothing else imports it.
     keychain = ["keyring>=24,<26"]
+    # agenttrustid.crewai_callback and agenttrustid.autogen_callback (tested with crewai 1.15,
+    # autogen-agentchat 0.7 and AG2's autogen 0.14: requirements-integrations.lock).
+    crewai = ["crewai>=1.0,<2"]
+    autogen = ["autogen-agentchat>=0.4,<0.8"]
+    ag2 = ["autogen>=0.9,<1"]
 
     [tool.hatch.build.targets.wheel]
     packages = ["src/agenttrustid"]

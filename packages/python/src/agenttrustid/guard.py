@@ -43,7 +43,15 @@ from .types import ActionCheckResult
 if TYPE_CHECKING:
     from ._client import AgentTrustClient
 
-__all__ = ["ATIGuard", "AgentTrustGuard", "FailedOpenDecision", "GuardStats", "digest_tool_input"]
+__all__ = [
+    "ATIGuard",
+    "AgentTrustGuard",
+    "AsyncATIGuard",
+    "AsyncAgentTrustGuard",
+    "FailedOpenDecision",
+    "GuardStats",
+    "digest_tool_input",
+]
 
 ActionEffect = Literal["read", "mutating", "destructive", "admin"]
 _EFFECTS = frozenset(_facts.ACTION_EFFECT_VALUES)
@@ -511,3 +519,7 @@ def effect_of(decision: Any, asked: str | None) -> str | None:
     if value is not None:
         return str(value.value if hasattr(value, "value") else value)
     return asked
+
+
+# The asyncio guard lives in its own module and is importable from here too.
+from .async_guard import AsyncAgentTrustGuard, AsyncATIGuard  # noqa: E402
