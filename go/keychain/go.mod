@@ -7,7 +7,7 @@ go 1.24
 require (
 	// The version is the repository's one version, set by generators/go/emit.ts on every
 	// `pnpm generate`: a release tags go/vX.Y.Z and go/keychain/vX.Y.Z on the same commit.
-	github.com/agenttrustid/sdk/go v0.1.0
+	github.com/agenttrustid/sdk/go v0.6.0
 	github.com/zalando/go-keyring v0.2.8
 )
 
