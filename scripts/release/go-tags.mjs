@@ -44,7 +44,7 @@ function sh(cmd, args, opts = {}) {
 
 /**
  * Tags a snapshot of the working tree and resolves both Go modules from it at `version`.
- * Returns { version, modules: [{ path, version }], printed, zipBytes } or throws.
+ * Returns { version, modules: [{ path, version }], printed, work, zips } or throws.
  */
 export function checkGoTags(version = sdkVersion(), { keep = false } = {}) {
   const work = mkdtempSync(join(tmpdir(), 'ati-go-tags-'));
@@ -124,13 +124,14 @@ export function checkGoTags(version = sdkVersion(), { keep = false } = {}) {
       });
     go(['build', '-o', 'consumer', '.']);
     const printed = sh(join(consumer, 'consumer'), [], { env }).trim();
-    const zip = join(work, 'modcache/cache/download', MODULE, '@v', `v${version}.zip`);
-    const zipBytes = existsSync(zip) ? readFileSync(zip).length : 0;
+    const zips = join(work, 'modcache/cache/download');
     const problems = [];
     for (const m of listed) if (m.version !== `v${version}`) problems.push(`${m.path} resolved ${m.version}`);
     if (printed !== version) problems.push(`the consumer printed ati.Version ${printed}, not ${version}`);
     if (problems.length) throw new Error(`go tags: ${problems.join('; ')}`);
-    return { version, modules: listed, printed, zipBytes, zip };
+    // With `keep`, the caller reads the module zips (<zips>/<module path>/@v/<version>.zip) and
+    // removes `work` itself.
+    return { version, modules: listed, printed, work, zips };
   } finally {
     if (!keep) rmSync(work, { recursive: true, force: true });
   }
