@@ -119,7 +119,7 @@ func (s *AgentCardsService) getPublicAgentCard(ctx context.Context, agentID stri
 	if err := pathParam("getPublicAgentCard", "agent_id", agentID); err != nil {
 		return nil, err
 	}
-	op := &operation{id: "getPublicAgentCard", method: "GET", path: "/a2a/agents/" + url.PathEscape(agentID) + "/agent.json", shape: shapeAgentCard}
+	op := &operation{id: "getPublicAgentCard", method: "GET", path: "/a2a/agents/" + url.PathEscape(agentID) + "/agent.json", keyOptional: true, shape: shapeAgentCard}
 	out := new(AgentCard)
 	if err := s.c.call(ctx, op, out, opts); err != nil {
 		return nil, err

@@ -65,8 +65,8 @@ func (c *Client) cacheFor(opts []Option) (*responseCache, string) {
 			opt(&cfg)
 		}
 	}
-	// A caller who wants the raw answer (WithResponseBodyInto) gets a real call.
-	if cfg.cache == nil || cfg.cacheOff || cfg.err != nil || cfg.responseInto != nil {
+	// A caller who wants the raw answer (WithResponseBodyInto, WithResponseInto) gets a real call.
+	if cfg.cache == nil || cfg.cacheOff || cfg.err != nil || cfg.responseInto != nil || cfg.responseMeta != nil {
 		return nil, ""
 	}
 	sum := sha256.Sum256([]byte(cfg.apiKey))

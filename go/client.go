@@ -3,10 +3,11 @@
 package ati
 
 import (
+	"context"
 	"crypto/tls"
 	"encoding/json"
 	"fmt"
-	"log"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -27,6 +28,9 @@ type Option func(*config)
 // never mutated after NewClient returns, which is what makes a Client safe for concurrent use.
 type config struct {
 	baseURL string
+	// baseURLSet and apiKeySet record that an option set them, so the environment does not.
+	baseURLSet bool
+	apiKeySet  bool
 	// serviceURLs are the base URLs of a split deployment set by an option or the environment,
 	// by service name; a service without one derives its URL from baseURL (serviceURL).
 	serviceURLs map[string]string
@@ -41,6 +45,13 @@ type config struct {
 	headers        http.Header
 	idempotencyKey string
 	responseInto   any
+	// responseMeta receives the status, headers and request id of a call (WithResponseInto).
+	responseMeta *Response
+	// userLogger is WithLogger's; logger is where events go (nil: off), built by setLogger from
+	// userLogger (logFrom) and AGENTTRUST_LOG.
+	userLogger *slog.Logger
+	logFrom    *slog.Logger
+	logger     *slog.Logger
 	// cache holds the answers the spec marks cacheable (issued tokens); nil when the client
 	// opted out. cacheOff skips it for one call.
 	cache    *responseCache
@@ -70,9 +81,12 @@ func (c *config) fail(e *AgentTrustError) {
 // ("https://example.com/gateway" sends to "https://example.com/gateway/v1/...").
 func WithBaseURL(baseURL string) Option {
 	return func(c *config) {
+		c.baseURLSet = true
 		u, err := url.Parse(baseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			c.fail(newError(ErrorCodeValidationError, "base URL %q is not an absolute http(s) URL", baseURL))
+			e := newError(ErrorCodeValidationError, "base URL %q is not an absolute http(s) URL", baseURL)
+			e.Details = map[string]any{"field": "base_url"}
+			c.fail(e)
 			return
 		}
 		c.baseURL = strings.TrimRight(baseURL, "/")
@@ -84,8 +98,16 @@ func WithBaseURL(baseURL string) Option {
 //
 // A key with a control character (a trailing newline from a file or a paste) cannot be sent as a
 // header: it is a VALIDATION_ERROR of every call, whose message gives its position, never the key.
+// An empty key is a *ConfigurationError too (leave the option out for a client without a key).
 func WithAPIKey(apiKey string) Option {
 	return func(c *config) {
+		c.apiKeySet = true
+		if apiKey == "" {
+			e := newError(ErrorCodeValidationError, "WithAPIKey: the API key is empty; leave the option out (or set %s) instead", EnvAPIKey)
+			e.Details = map[string]any{"field": "api_key"}
+			c.fail(e)
+			return
+		}
 		for i := 0; i < len(apiKey); i++ {
 			if b := apiKey[i]; b < 0x20 || b == 0x7f {
 				e := newError(ErrorCodeValidationError, "WithAPIKey: the API key holds a control character (0x%02x) at byte %d of %d; it is not sent", b, i, len(apiKey))
@@ -186,6 +208,39 @@ func WithResponseBodyInto(dst any) Option {
 	return func(c *config) { c.responseInto = dst }
 }
 
+// Response is what WithResponseInto fills: the HTTP status, headers and request id of the answer
+// a call ended with.
+type Response struct {
+	// StatusCode is the HTTP status of the answer (200, 201, ...).
+	StatusCode int
+	// Header holds the answer's headers, as net/http gives them.
+	Header http.Header
+	// RequestID is the gateway's id of the request (the X-Request-Id answer header), or "" when
+	// the gateway sent none.
+	RequestID string
+}
+
+// WithResponseInto fills *dst with the status, headers and request id of the call's answer,
+// without a second request (like openai-go's option.WithResponseInto):
+//
+//	var resp ati.Response
+//	agent, err := client.Agents.Get(ctx, id, ati.WithResponseInto(&resp))
+//	log.Println(resp.StatusCode, resp.RequestID)
+//
+// It is filled for a successful call and for a call that ended with an HTTP error answer (whose
+// error also carries Status and RequestID); it is left alone when no answer came (a network
+// error, a configuration error). Give it to one call, not to a client: concurrent calls would
+// write the same Response. A call with it bypasses the token cache, so the answer is a real one.
+func WithResponseInto(dst *Response) Option {
+	return func(c *config) {
+		if dst == nil {
+			c.fail(newError(ErrorCodeValidationError, "WithResponseInto: dst is nil"))
+			return
+		}
+		c.responseMeta = dst
+	}
+}
+
 // WithInsecureSkipVerify turns off TLS certificate verification, for a local gateway with a
 // self-signed certificate. Never use it in production: anyone on the path can read the API key.
 // NewClient logs a warning when it is on. It applies to the client's default transport, or to
@@ -257,47 +312,78 @@ func (c *config) applyTLS() {
 	hc := *c.httpClient
 	hc.Transport = t
 	c.httpClient = &hc
-	log.Printf("ati: WARNING: TLS certificate verification is off (WithInsecureSkipVerify); use it only for local development")
+	if c.logs(context.Background(), slog.LevelWarn) {
+		c.logger.LogAttrs(context.Background(), slog.LevelWarn, "TLS certificate verification is off (WithInsecureSkipVerify); use it only for local development")
+	}
 }
 
-// NewClient creates a Client. Without options it talks to DefaultBaseURL with no API key; pass
-// WithBaseURL and WithAPIKey, or use FromEnv. Invalid option values are reported by the first
-// call, as a VALIDATION_ERROR, so NewClient itself cannot fail.
+// NewClient creates a Client. Each setting comes from its option, else the environment, else
+// the default: the base URL from WithBaseURL, else AGENTTRUST_URL, else AGENTTRUST_BASE_URL, else
+// DefaultBaseURL; the API key from WithAPIKey, else AGENTTRUST_API_KEY, else none (an environment
+// variable set to the empty string counts as unset). A client without a key can call the public
+// operations (Health, AgentCards.GetPublic, ...); any other operation fails with a
+// *ConfigurationError before anything is sent. Invalid option values are reported by Err and by
+// every call, as a *ConfigurationError, so NewClient itself cannot fail.
 func NewClient(opts ...Option) *Client {
+	return newClient(false, opts)
+}
+
+// FromEnv creates a Client from the environment, as NewClient does, but requires an API key:
+// without WithAPIKey or AGENTTRUST_API_KEY, Err and every call (public ones included) return a
+// *ConfigurationError (field "api_key") naming AGENTTRUST_API_KEY. It also reads the split
+// deployment's AGENTTRUST_AUTH_URL and AGENTTRUST_AUDIT_URL. Options given here win over the
+// environment.
+//
+//	client := ati.FromEnv()
+//	if err := client.Err(); err != nil {
+//		log.Fatal(err) // ati: VALIDATION_ERROR: FromEnv: no API key: pass ati.WithAPIKey or set AGENTTRUST_API_KEY
+//	}
+func FromEnv(opts ...Option) *Client {
+	return newClient(true, opts)
+}
+
+// newClient applies opts, fills what they left unset from the environment, and with requireKey
+// records the missing key as the client's configuration error.
+func newClient(requireKey bool, opts []Option) *Client {
 	c := &Client{cfg: defaultConfig()}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&c.cfg)
 		}
 	}
+	if u := firstEnv(envBaseURL); u != "" && !c.cfg.baseURLSet {
+		WithBaseURL(u)(&c.cfg)
+	}
+	if k := firstEnv(envAPIKey); k != "" && !c.cfg.apiKeySet {
+		WithAPIKey(k)(&c.cfg)
+	}
+	for _, s := range serviceDefaults {
+		if u := firstEnv(s.env); u != "" && c.cfg.serviceURLs[s.name] == "" {
+			s.option(u)(&c.cfg)
+		}
+	}
+	if requireKey && c.cfg.apiKey == "" {
+		c.cfg.fail(&missingKeyError("FromEnv").AgentTrustError)
+	}
+	c.cfg.setLogger()
 	c.cfg.applyTLS()
 	c.initServices()
 	return c
 }
 
-// FromEnv creates a Client from the environment: the base URL from AGENTTRUST_URL (or
-// AGENTTRUST_BASE_URL), the API key from AGENTTRUST_API_KEY, and the split deployment's
-// AGENTTRUST_AUTH_URL and AGENTTRUST_AUDIT_URL. Options given here win over the environment. An
-// invalid URL is reported by the first call, as a VALIDATION_ERROR.
-func FromEnv(opts ...Option) *Client {
-	var env []Option
-	if u := firstEnv(envBaseURL); u != "" {
-		env = append(env, WithBaseURL(u))
+// Err returns the client's configuration error (an invalid option value, or FromEnv without an
+// API key) as a *ConfigurationError, or nil. Every call of such a client returns the same error
+// without sending anything.
+func (c *Client) Err() error {
+	if c == nil || c.cfg.err == nil {
+		return nil
 	}
-	if k := firstEnv(envAPIKey); k != "" {
-		env = append(env, WithAPIKey(k))
-	}
-	for _, s := range serviceDefaults {
-		if u := firstEnv(s.env); u != "" {
-			env = append(env, s.option(u))
-		}
-	}
-	return NewClient(append(env, opts...)...)
+	return configError(c.cfg.err)
 }
 
 // FromConfig creates a Client from a JSON file with the keys of the official clients' config
 // file: base_url, auth_url, audit_url and api_key (others are ignored). Options given here win
-// over the file. It fails only when the file cannot be read or is not a JSON object; an invalid
+// over the file; what neither sets comes from the environment, as in NewClient. It fails only when the file cannot be read or is not a JSON object; an invalid
 // URL is reported by the first call, as a VALIDATION_ERROR.
 func FromConfig(path string, opts ...Option) (*Client, error) {
 	data, err := os.ReadFile(path)
@@ -384,6 +470,7 @@ func (c *Client) With(opts ...Option) *Client {
 			opt(&n.cfg)
 		}
 	}
+	n.cfg.setLogger()
 	n.cfg.applyTLS()
 	n.initServices()
 	return n

@@ -81,11 +81,12 @@ func TestFromEnv(t *testing.T) {
 	if got := FromEnv(WithBaseURL(mockURL)).BaseURL(); got != mockURL {
 		t.Fatalf("option did not win over the environment: %q", got)
 	}
-	// Without a key the gateway answers 401.
+	// Without a key, FromEnv is a ConfigurationError (see TestMissingKeyRule).
 	t.Setenv(EnvAPIKey, "")
 	_, err := FromEnv(WithBaseURL(mockURL)).Agents.List(context.Background())
-	if !IsCode(err, ErrorCodeAuthFailed) {
-		t.Fatalf("no key: %v, want AUTH_FAILED", err)
+	var ce *ConfigurationError
+	if !errors.As(err, &ce) {
+		t.Fatalf("no key: %v, want a *ConfigurationError", err)
 	}
 }
 

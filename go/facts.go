@@ -173,3 +173,125 @@ func codeForStatus(status int) ErrorCode {
 	}
 	return ErrorCodeInvalidResponse
 }
+
+// The error classes of a gateway's error answer (the spec's x-sdk.errors.classes): each call
+// that fails with an HTTP error returns one of these when its code or status has a class,
+// else an *AgentTrustError. Match with errors.As.
+
+// TokenExpiredError is a gateway error answer with code TOKEN_EXPIRED, whatever its status.
+// It embeds the *AgentTrustError (Code, Message, Details, Status, RequestID), which
+// errors.As finds too.
+type TokenExpiredError struct {
+	AgentTrustError
+}
+
+// Unwrap returns the embedded *AgentTrustError, so errors.As(err, &atiErr) matches too.
+func (e *TokenExpiredError) Unwrap() error { return &e.AgentTrustError }
+
+// AgentRevokedError is a gateway error answer with code AGENT_REVOKED, whatever its status.
+// It embeds the *AgentTrustError (Code, Message, Details, Status, RequestID), which
+// errors.As finds too.
+type AgentRevokedError struct {
+	AgentTrustError
+}
+
+// Unwrap returns the embedded *AgentTrustError, so errors.As(err, &atiErr) matches too.
+func (e *AgentRevokedError) Unwrap() error { return &e.AgentTrustError }
+
+// ValidationError is a gateway error answer with HTTP status 400.
+// It embeds the *AgentTrustError (Code, Message, Details, Status, RequestID), which
+// errors.As finds too.
+type ValidationError struct {
+	AgentTrustError
+}
+
+// Unwrap returns the embedded *AgentTrustError, so errors.As(err, &atiErr) matches too.
+func (e *ValidationError) Unwrap() error { return &e.AgentTrustError }
+
+// AuthenticationError is a gateway error answer with HTTP status 401.
+// It embeds the *AgentTrustError (Code, Message, Details, Status, RequestID), which
+// errors.As finds too.
+type AuthenticationError struct {
+	AgentTrustError
+}
+
+// Unwrap returns the embedded *AgentTrustError, so errors.As(err, &atiErr) matches too.
+func (e *AuthenticationError) Unwrap() error { return &e.AgentTrustError }
+
+// AuthorizationError is a gateway error answer with HTTP status 403.
+// It embeds the *AgentTrustError (Code, Message, Details, Status, RequestID), which
+// errors.As finds too.
+type AuthorizationError struct {
+	AgentTrustError
+}
+
+// Unwrap returns the embedded *AgentTrustError, so errors.As(err, &atiErr) matches too.
+func (e *AuthorizationError) Unwrap() error { return &e.AgentTrustError }
+
+// NotFoundError is a gateway error answer with HTTP status 404.
+// It embeds the *AgentTrustError (Code, Message, Details, Status, RequestID), which
+// errors.As finds too.
+type NotFoundError struct {
+	AgentTrustError
+}
+
+// Unwrap returns the embedded *AgentTrustError, so errors.As(err, &atiErr) matches too.
+func (e *NotFoundError) Unwrap() error { return &e.AgentTrustError }
+
+// ConflictError is a gateway error answer with HTTP status 409.
+// It embeds the *AgentTrustError (Code, Message, Details, Status, RequestID), which
+// errors.As finds too.
+type ConflictError struct {
+	AgentTrustError
+}
+
+// Unwrap returns the embedded *AgentTrustError, so errors.As(err, &atiErr) matches too.
+func (e *ConflictError) Unwrap() error { return &e.AgentTrustError }
+
+// RateLimitError is a gateway error answer with HTTP status 429.
+// It embeds the *AgentTrustError (Code, Message, Details, Status, RequestID), which
+// errors.As finds too.
+type RateLimitError struct {
+	AgentTrustError
+}
+
+// Unwrap returns the embedded *AgentTrustError, so errors.As(err, &atiErr) matches too.
+func (e *RateLimitError) Unwrap() error { return &e.AgentTrustError }
+
+// InternalServerError is a gateway error answer with an HTTP status from 500 to 599.
+// It embeds the *AgentTrustError (Code, Message, Details, Status, RequestID), which
+// errors.As finds too.
+type InternalServerError struct {
+	AgentTrustError
+}
+
+// Unwrap returns the embedded *AgentTrustError, so errors.As(err, &atiErr) matches too.
+func (e *InternalServerError) Unwrap() error { return &e.AgentTrustError }
+
+// classified is e as its error class: by code, then by status, else e itself.
+func classified(e *AgentTrustError) error {
+	switch e.Code {
+	case ErrorCodeTokenExpired:
+		return &TokenExpiredError{*e}
+	case ErrorCodeAgentRevoked:
+		return &AgentRevokedError{*e}
+	}
+	switch e.Status {
+	case 400:
+		return &ValidationError{*e}
+	case 401:
+		return &AuthenticationError{*e}
+	case 403:
+		return &AuthorizationError{*e}
+	case 404:
+		return &NotFoundError{*e}
+	case 409:
+		return &ConflictError{*e}
+	case 429:
+		return &RateLimitError{*e}
+	}
+	if e.Status >= 500 && e.Status <= 599 {
+		return &InternalServerError{*e}
+	}
+	return e
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"sync/atomic"
 	"time"
@@ -275,6 +276,7 @@ func NewGuard(client *Client, agentID string, opts ...GuardOption) *Guard {
 		batchSize: cfg.batchSize,
 		capacity:  cfg.capacity,
 		interval:  cfg.interval,
+		logger:    clientLogger(client),
 		send: func(ctx context.Context, events []TelemetryEvent) error {
 			if client == nil {
 				return g.err
@@ -286,14 +288,21 @@ func NewGuard(client *Client, agentID string, opts ...GuardOption) *Guard {
 	return g
 }
 
-// Err returns the VALIDATION_ERROR of an invalid NewGuard argument or option (details["field"]
+// clientLogger is where a client's log events go, or nil (a nil client, logging off).
+func clientLogger(c *Client) *slog.Logger {
+	if c == nil {
+		return nil
+	}
+	return c.cfg.logger
+}
+
+// Err returns the *ConfigurationError (VALIDATION_ERROR) of an invalid NewGuard argument or option (details["field"]
 // names it), or nil. Every check of such a guard returns this error without asking Guardian.
 func (g *Guard) Err() error {
 	if g.err == nil {
 		return nil
 	}
-	e := *g.err
-	return &e
+	return configError(g.err)
 }
 
 // AgentID returns the agent the guard checks for.
@@ -527,8 +536,7 @@ var digestPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 // as the fail-open setting says.
 func (g *Guard) decide(ctx context.Context, tool, summary string, cc *checkConfig) (*Decision, error) {
 	if g.err != nil {
-		e := *g.err
-		return nil, &e
+		return nil, configError(g.err)
 	}
 	if ctx == nil {
 		return nil, validation("ctx", "Check needs a non-nil context")
@@ -642,6 +650,10 @@ func (g *Guard) unavailableDecision(e *AgentTrustError, effect ActionEffect) (*D
 		return nil, e
 	}
 	g.failedOpen.Add(1)
+	if g.client != nil && g.client.cfg.logs(context.Background(), slog.LevelWarn) {
+		g.client.cfg.logger.LogAttrs(context.Background(), slog.LevelWarn, "guard failed open: the call is allowed without a decision",
+			slog.String("agent_id", g.agentID), slog.String("code", string(e.Code)))
+	}
 	return &Decision{
 		ActionCheckResult: ActionCheckResult{
 			Allowed: true,

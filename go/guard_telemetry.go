@@ -5,6 +5,7 @@ package ati
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,12 +27,16 @@ type report struct {
 // by the capacity. Full batches go out at once; a partial batch waits at most one interval. After
 // a failed batch, sending backs off exponentially (see run).
 type telemetry struct {
-	send      func(ctx context.Context, events []TelemetryEvent) error
-	agentID   string
-	sessionID string
-	batchSize int
-	capacity  int
-	interval  time.Duration
+	send func(ctx context.Context, events []TelemetryEvent) error
+	// logger receives the batch events (sent: info; failed, dropped: warn); nil for none.
+	logger *slog.Logger
+	// loggedDrops is the dropped count already logged (only the goroutine touches it).
+	loggedDrops int64
+	agentID     string
+	sessionID   string
+	batchSize   int
+	capacity    int
+	interval    time.Duration
 
 	start   sync.Once
 	running atomic.Bool  // set once the channels below exist
@@ -134,6 +139,7 @@ func (t *telemetry) run() {
 					n++
 				default:
 					t.dropped.Add(n)
+					t.logDrops()
 					return
 				}
 			}
@@ -187,6 +193,7 @@ func (t *telemetry) flushBatch(ctx context.Context, batch *[]TelemetryEvent) err
 	if n == 0 {
 		return nil
 	}
+	t.logDrops()
 	// send encodes the events before it returns, so the batch's array is reused right after.
 	err := t.send(ctx, *batch)
 	*batch = (*batch)[:0]
@@ -194,10 +201,31 @@ func (t *telemetry) flushBatch(ctx context.Context, batch *[]TelemetryEvent) err
 	if err != nil {
 		t.failedBatches.Add(1)
 		t.dropped.Add(n)
+		t.loggedDrops += n // logged here, not again as drops
+		if t.logger != nil && t.logger.Enabled(ctx, slog.LevelWarn) {
+			t.logger.LogAttrs(ctx, slog.LevelWarn, "telemetry batch failed; its reports are dropped",
+				slog.Int64("events", n), slog.String("code", errorCodeOf(err)))
+		}
 		return err
 	}
 	t.sent.Add(n)
+	if t.logger != nil && t.logger.Enabled(ctx, slog.LevelInfo) {
+		t.logger.LogAttrs(ctx, slog.LevelInfo, "telemetry batch sent", slog.Int64("events", n))
+	}
 	return nil
+}
+
+// logDrops logs, at warn, the reports dropped (a full queue, a closed guard) since it last did.
+func (t *telemetry) logDrops() {
+	d := t.dropped.Load()
+	if d <= t.loggedDrops {
+		return
+	}
+	if t.logger != nil && t.logger.Enabled(context.Background(), slog.LevelWarn) {
+		t.logger.LogAttrs(context.Background(), slog.LevelWarn, "telemetry reports dropped",
+			slog.Int64("dropped", d-t.loggedDrops), slog.Int64("total_dropped", d))
+	}
+	t.loggedDrops = d
 }
 
 func (t *telemetry) event(r report) TelemetryEvent {

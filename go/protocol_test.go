@@ -1,12 +1,10 @@
 package ati
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
-	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -60,11 +58,11 @@ func TestAPIKeyTravelsInXAPIKey(t *testing.T) {
 	if r.header.Get("X-API-Key") != "sk_live_abc" || r.header.Get("Authorization") != "" || r.path != "/health" {
 		t.Fatalf("headers: %v", r.header)
 	}
-	if _, err := NewClient(WithBaseURL(srv.URL)).Health(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if k := got()[1].header.Get("X-API-Key"); k != "" {
-		t.Fatalf("a key was sent without one configured: %q", k)
+	// Without a key, an operation that needs one is not sent at all (TestMissingKeyRule).
+	t.Setenv(EnvAPIKey, "") // NewClient would take the key of the environment
+	var ce *ConfigurationError
+	if _, err := NewClient(WithBaseURL(srv.URL)).Health(context.Background()); !errors.As(err, &ce) || len(got()) != 1 {
+		t.Fatalf("no key: %v, %d requests", err, len(got()))
 	}
 }
 
@@ -96,6 +94,7 @@ func TestServiceURLs(t *testing.T) {
 		t.Fatalf("AGENTTRUST_AUTH_URL ignored: %v", err)
 	}
 	// The :8081 rule of the official clients.
+	t.Setenv(EnvAuthURL, "")
 	cfg := NewClient(WithBaseURL("http://gw.local:8081/base")).cfg
 	if cfg.serviceURL("auth") != "http://gw.local:8082/base" || cfg.serviceURL("audit") != "http://gw.local:8084/base" || cfg.serviceURL("") != "http://gw.local:8081/base" {
 		t.Fatalf("derived: %s %s", cfg.serviceURL("auth"), cfg.serviceURL("audit"))
@@ -139,9 +138,8 @@ func TestInsecureSkipVerify(t *testing.T) {
 	if _, err := NewClient(WithBaseURL(srv.URL), WithMaxRetries(0)).Health(ctx); !IsCode(err, ErrorCodeNetworkError) {
 		t.Fatalf("an unverified certificate was accepted: %v", err)
 	}
-	var logged bytes.Buffer
-	log.SetOutput(&logged)
-	defer log.SetOutput(os.Stderr)
+	t.Setenv(EnvLog, "warn")
+	logged := captureLog(t)
 	if _, err := NewClient(WithBaseURL(srv.URL), WithInsecureSkipVerify()).Health(ctx); err != nil {
 		t.Fatal(err)
 	}

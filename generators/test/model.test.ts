@@ -142,6 +142,9 @@ describe('the model of spec/openapi.yaml', () => {
   it('lists the error codes, responses and envelopes', () => {
     expect(model.errorCodes.map((c) => c.value)).toContain('ELEVATION_REQUIRED');
     expect(findOperation(model, 'createAgent').auth).toBe(true);
+    // Issue 15's missing-key rule: an empty security alternative makes the key optional.
+    expect(findOperation(model, 'createAgent').keyOptional).toBe(false);
+    expect(findOperation(model, 'getPublicAgentCard').keyOptional).toBe(true);
     expect(findOperation(model, 'revokeToken').response).toEqual({ status: 204 });
     expect(findOperation(model, 'listAgents').response.type).toEqual({ kind: 'ref', name: 'AgentList' });
     expect(findType(model, 'Agent').usage.response).toBe(true);

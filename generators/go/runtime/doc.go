@@ -6,6 +6,9 @@
 //	import ati "github.com/agenttrustid/sdk/go"
 //
 //	client := ati.FromEnv() // AGENTTRUST_URL, AGENTTRUST_API_KEY, AGENTTRUST_AUTH_URL, AGENTTRUST_AUDIT_URL
+//	if err := client.Err(); err != nil {
+//		log.Fatal(err) // no AGENTTRUST_API_KEY: a *ConfigurationError
+//	}
 //	agent, err := client.Agents.Create(ctx, ati.CreateAgentRequest{Name: "research-bot"})
 //
 // Most of the package is generated from the gateway's OpenAPI spec; the client core, errors and
@@ -13,8 +16,15 @@
 //
 // # Calls
 //
+// NewClient and FromEnv take each setting from its option, else the environment, else the
+// default: the base URL from WithBaseURL, AGENTTRUST_URL, AGENTTRUST_BASE_URL, then
+// DefaultBaseURL; the API key from WithAPIKey, then AGENTTRUST_API_KEY. A client without a key
+// may call the public operations; any other returns a *ConfigurationError before sending
+// anything. FromEnv requires a key (Client.Err reports its absence).
+//
 // Every method takes a context first and per-call Options last (WithTimeout, WithMaxRetries,
-// WithHeader, WithIdempotencyKey, WithResponseBodyInto). Path parameters are positional strings;
+// WithHeader, WithIdempotencyKey, WithResponseBodyInto, WithResponseInto). WithResponseInto
+// gives the status, headers and request id of a call's answer without a second request. Path parameters are positional strings;
 // a request body is a struct. When a body or the query parameters are optional, the method
 // without them has a sibling ending in With that takes them:
 //
@@ -64,11 +74,20 @@
 // # Errors
 //
 // Every failure is an *AgentTrustError with a machine-readable Code (one of the ErrorCode
-// constants), Message, Details, HTTP Status and RequestID. *ElevationRequiredError (with
-// ApprovalID) and *NetworkError (NETWORK_ERROR, TIMEOUT) embed it; match them with errors.As,
-// the specific types first. An answer that does not match the spec (malformed JSON, a wrong type,
+// constants), Message, Details, HTTP Status and RequestID, or a type that embeds it: per status
+// *ValidationError (400), *AuthenticationError (401), *AuthorizationError (403),
+// *NotFoundError (404), *ConflictError (409), *RateLimitError (429), *InternalServerError (5xx);
+// per code *TokenExpiredError and *AgentRevokedError; *ConfigurationError (nothing sent),
+// *NetworkError, *TimeoutError (a *NetworkError too), *ElevationRequiredError (with ApprovalID)
+// and *RedirectError. Match them with errors.As, the specific types first. An answer that does not match the spec (malformed JSON, a wrong type,
 // a missing required field) is an INVALID_RESPONSE error, never a panic. The API key never
 // appears in an error, nor when a Client is printed.
+//
+// # Logging
+//
+// AGENTTRUST_LOG (off, error, warn, info, debug) writes one line per event on stderr, starting
+// "agenttrustid <level>"; WithLogger sends the events to a log/slog logger instead. No header
+// value, token, key or body is ever logged. See EnvLog for the events of each level.
 //
 // # Guard
 //

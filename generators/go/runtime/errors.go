@@ -109,6 +109,44 @@ type NetworkError struct {
 // Unwrap returns the embedded *AgentTrustError, so errors.As(err, &atiErr) matches too.
 func (e *NetworkError) Unwrap() error { return &e.AgentTrustError }
 
+// TimeoutError is a *NetworkError with code TIMEOUT: an attempt ran out of its WithTimeout, or
+// the caller's context deadline ended the call (then errors.Is(err, context.DeadlineExceeded)).
+// It embeds the *NetworkError, so errors.As(err, &netErr) matches a timeout too.
+type TimeoutError struct {
+	NetworkError
+}
+
+// Unwrap returns the embedded *NetworkError, so errors.As(err, &netErr) and errors.As(err,
+// &atiErr) match too.
+func (e *TimeoutError) Unwrap() error { return &e.NetworkError }
+
+// ConfigurationError is returned when the client is configured wrongly: an invalid option value
+// (a base URL that is not http(s), an empty API key, a negative timeout), FromEnv without
+// AGENTTRUST_API_KEY, or an operation that needs the API key called on a client that has none.
+// Code is VALIDATION_ERROR and Details["field"] names the setting ("api_key", ...). Nothing was
+// sent: Status is 0. Client.Err reports it right after NewClient or FromEnv.
+type ConfigurationError struct {
+	AgentTrustError
+}
+
+// Unwrap returns the embedded *AgentTrustError, so errors.As(err, &atiErr) matches too.
+func (e *ConfigurationError) Unwrap() error { return &e.AgentTrustError }
+
+// configError is a copy of a recorded option error, as the *ConfigurationError a call returns.
+func configError(e *AgentTrustError) *ConfigurationError {
+	return &ConfigurationError{*e}
+}
+
+// missingKeyMessage is the message of a call that needs the API key on a client without one.
+const missingKeyMessage = "no API key: pass ati.WithAPIKey or set " + EnvAPIKey
+
+// missingKeyError is the ConfigurationError of an operation that needs the API key, called on a
+// client without one (op is the operation, or the constructor, that needed it).
+func missingKeyError(op string) *ConfigurationError {
+	return &ConfigurationError{AgentTrustError{Code: ErrorCodeValidationError,
+		Message: op + ": " + missingKeyMessage, Details: map[string]any{"field": "api_key"}}}
+}
+
 // RedirectError is returned when the gateway answers with a redirect (3xx). The SDK never
 // follows one, so the API key is never sent to the Location, and the target's answer never
 // becomes a decision. Code is INVALID_RESPONSE; Status is the 3xx status and LocationHost the

@@ -53,8 +53,7 @@ func (s *WimseService) IssueTokenWithProof(ctx context.Context, agentID string, 
 	}
 	cfg := s.c.callConfig(opts)
 	if cfg.err != nil {
-		e := *cfg.err
-		return nil, &e
+		return nil, configError(cfg.err)
 	}
 	if ctx == nil {
 		return nil, newError(ErrorCodeValidationError, "issueWimseToken: nil context")

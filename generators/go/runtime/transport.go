@@ -35,6 +35,9 @@ type operation struct {
 	header http.Header
 	// noAuth is true for the public endpoints, which are called without the API key.
 	noAuth bool
+	// keyOptional is true for the public endpoints that send the key when one is configured: a
+	// client without a key may call them.
+	keyOptional bool
 	// service names the base URL of a split deployment the call goes to ("auth", "audit"); ""
 	// is the gateway's base URL.
 	service string
@@ -60,7 +63,8 @@ type rpcCall struct {
 }
 
 // call sends op, retrying as configured, and decodes a successful answer into out (when both
-// op.shape and out are non-nil). Every failure is an *AgentTrustError, *NetworkError included.
+// op.shape and out are non-nil). Every failure is an *AgentTrustError or one of the error types
+// embedding it (*NotFoundError, *NetworkError, *ConfigurationError, ...).
 func (c *Client) call(ctx context.Context, op *operation, out any, opts []Option) error {
 	cfg := c.cfg
 	for _, opt := range opts {
@@ -68,12 +72,18 @@ func (c *Client) call(ctx context.Context, op *operation, out any, opts []Option
 			opt(&cfg)
 		}
 	}
+	if cfg.logFrom != cfg.userLogger {
+		cfg.setLogger() // a per-call WithLogger
+	}
 	if cfg.err != nil {
-		e := *cfg.err
-		return &e
+		return cfg.finalFailure(ctx, op, configError(cfg.err))
 	}
 	if ctx == nil {
-		return newError(ErrorCodeValidationError, "%s: nil context", op.id)
+		return cfg.finalFailure(ctx, op, newError(ErrorCodeValidationError, "%s: nil context", op.id))
+	}
+	// The key rule: an operation that needs the organization key is not sent without one.
+	if !op.noAuth && !op.keyOptional && cfg.apiKey == "" {
+		return cfg.finalFailure(ctx, op, missingKeyError(op.id))
 	}
 
 	var body []byte
@@ -86,13 +96,14 @@ func (c *Client) call(ctx context.Context, op *operation, out any, opts []Option
 		if body, err = json.Marshal(payload); err != nil {
 			e := newError(ErrorCodeValidationError, "%s: cannot encode the request: %v", op.id, err)
 			e.cause = err
-			return e
+			return cfg.finalFailure(ctx, op, e)
 		}
 	}
-	target := cfg.serviceURL(op.service) + op.path
+	pathQuery := op.path
 	if len(op.query) > 0 {
-		target += "?" + op.query.Encode()
+		pathQuery += "?" + op.query.Encode()
 	}
+	target := cfg.serviceURL(op.service) + pathQuery
 	var idempotencyKey string
 	if op.method == http.MethodPost {
 		idempotencyKey = cfg.idempotencyKey
@@ -109,12 +120,23 @@ func (c *Client) call(ctx context.Context, op *operation, out any, opts []Option
 			// A fresh proof per attempt: the gateway refuses a DPoP jti it has seen.
 			var err error
 			if auth, token, err = cfg.credentials.headers(ctx, op.method, cfg.serviceURL(op.service)+op.path); err != nil {
-				return err
+				return cfg.finalFailure(ctx, op, err)
 			}
 		}
+		var started time.Time
+		if cfg.logger != nil {
+			started = time.Now()
+		}
 		res := c.attempt(ctx, &cfg, op, target, body, idempotencyKey, auth)
+		cfg.logAttempt(ctx, op, pathQuery, attempt, started, &res)
+		if res.err == nil && cfg.responseMeta != nil {
+			*cfg.responseMeta = Response{StatusCode: res.status, Header: res.header, RequestID: res.requestID}
+		}
 		if res.err == nil && res.status >= 200 && res.status < 300 {
-			return decodeAnswer(op, &cfg, res, out)
+			if err := decodeAnswer(op, &cfg, res, out); err != nil {
+				return cfg.finalFailure(ctx, op, err)
+			}
+			return nil
 		}
 		if res.err == nil && res.status == http.StatusUnauthorized && cfg.credentials != nil && !renewed {
 			// The token was revoked or expired before the credentials expected: once, with a new one.
@@ -133,17 +155,18 @@ func (c *Client) call(ctx context.Context, op *operation, out any, opts []Option
 			for _, v := range [...]string{string(token), auth.Get("DPoP")} {
 				e.Message = secret(v).scrub(e.Message)
 			}
-			failure = e
+			failure = classified(e)
 		}
 		if !res.retryable || attempt >= cfg.maxRetries {
-			return failure
+			return cfg.finalFailure(ctx, op, failure)
 		}
 		wait := res.retryAfter
 		if wait < 0 {
 			wait = backoff(attempt, cfg.retryBase, cfg.retryMax)
 		}
+		cfg.logRetry(ctx, op, pathQuery, attempt, wait, &res)
 		if err := sleep(ctx, wait); err != nil {
-			return ctxError(op, err)
+			return cfg.finalFailure(ctx, op, ctxError(op, err))
 		}
 	}
 }
@@ -151,6 +174,7 @@ func (c *Client) call(ctx context.Context, op *operation, out any, opts []Option
 // result is what one attempt produced: an answer, or a transport failure.
 type result struct {
 	status    int
+	header    http.Header
 	body      []byte
 	requestID string
 	err       error
@@ -248,7 +272,7 @@ func (c *Client) attempt(ctx context.Context, cfg *config, op *operation, target
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		return result{err: redirectError(op, resp)}
 	}
-	r := result{status: resp.StatusCode, body: data, requestID: resp.Header.Get("X-Request-Id"), retryAfter: -1}
+	r := result{status: resp.StatusCode, header: resp.Header, body: data, requestID: resp.Header.Get("X-Request-Id"), retryAfter: -1}
 	if retryableStatus(resp.StatusCode) {
 		r.retryable = true
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
@@ -306,8 +330,8 @@ func transportFailure(ctx, actx context.Context, op *operation, cfg *config, err
 		return result{err: ctxError(op, ctx.Err())}
 	}
 	if actx.Err() != nil {
-		e := &NetworkError{AgentTrustError{Code: ErrorCodeTimeout, cause: err,
-			Message: op.method + " " + op.path + " timed out after " + cfg.timeout.String()}}
+		e := &TimeoutError{NetworkError{AgentTrustError{Code: ErrorCodeTimeout, cause: err,
+			Message: op.method + " " + op.path + " timed out after " + cfg.timeout.String()}}}
 		return result{err: e}
 	}
 	msg := err.Error()
@@ -322,12 +346,13 @@ func transportFailure(ctx, actx context.Context, op *operation, cfg *config, err
 
 // ctxError is the error of a call ended by the caller's context; errors.Is(err, ctx.Err()) holds.
 func ctxError(op *operation, err error) error {
-	code := ErrorCodeNetworkError
-	if errors.Is(err, context.DeadlineExceeded) {
-		code = ErrorCodeTimeout
-	}
-	return &NetworkError{AgentTrustError{Code: code, cause: err,
+	ne := NetworkError{AgentTrustError{Code: ErrorCodeNetworkError, cause: err,
 		Message: op.method + " " + op.path + ": " + err.Error()}}
+	if errors.Is(err, context.DeadlineExceeded) {
+		ne.Code = ErrorCodeTimeout
+		return &TimeoutError{ne}
+	}
+	return &ne
 }
 
 // idempotencyHeader carries the key that makes a retried POST safe; bodylessIdempotencyHeader is

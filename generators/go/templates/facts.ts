@@ -5,7 +5,7 @@
  */
 import { code } from '../../src/emit/template.ts';
 import { type ApiModel, type EnumType, SpecModelError, splitWords } from '../../src/model/index.ts';
-import { pascalWords, quote } from '../naming.ts';
+import { exported, pascalWords, quote } from '../naming.ts';
 import type { GoImports } from './file.ts';
 import { enumConst } from './types.ts';
 
@@ -197,6 +197,61 @@ export function factsFile(model: ApiModel, imports: GoImports): string {
             return ${codeConst(errors.otherServerCode)}
         }
         return ${codeConst(errors.otherCode)}
+    }
+
+    ${errorClasses(model)}
+  `;
+}
+
+/**
+ * The error classes of `x-sdk.errors.classes`: one struct per class embedding AgentTrustError
+ * (so `errors.As` finds the class and the base alike), and `classified`, which picks the class
+ * of a gateway error, first by its code, then by its status, else leaves the base type.
+ */
+function errorClasses(model: ApiModel): string {
+  const { classes } = model.facts.errors;
+  const errorCode = model.types.find((t): t is EnumType => t.kind === 'enum' && t.name.wire === 'ErrorCode')!;
+  const codeConst = (wire: string) => enumConst(errorCode, errorCode.values.find((v) => v.value === wire)!);
+  const decl = (name: string, doc: string) => code`
+
+    // ${name} ${doc}
+    // It embeds the *AgentTrustError (Code, Message, Details, Status, RequestID), which
+    // errors.As finds too.
+    type ${name} struct {
+        AgentTrustError
+    }
+
+    // Unwrap returns the embedded *AgentTrustError, so errors.As(err, &atiErr) matches too.
+    func (e *${name}) Unwrap() error { return &e.AgentTrustError }`;
+  const server = exported(classes.serverError);
+  return code`
+    // The error classes of a gateway's error answer (the spec's x-sdk.errors.classes): each call
+    // that fails with an HTTP error returns one of these when its code or status has a class,
+    // else an *AgentTrustError. Match with errors.As.
+    ${classes.byCode.map((c) => decl(exported(c.class), `is a gateway error answer with code ${c.code}, whatever its status.`))}
+    ${classes.byStatus.map((c) => decl(exported(c.class), `is a gateway error answer with HTTP status ${c.status}.`))}
+    ${decl(server, 'is a gateway error answer with an HTTP status from 500 to 599.')}
+
+    // classified is e as its error class: by code, then by status, else e itself.
+    func classified(e *AgentTrustError) error {
+        switch e.Code {
+        ${classes.byCode.map(
+          (c) => code`
+          case ${codeConst(c.code)}:
+              return &${exported(c.class)}{*e}`,
+        )}
+        }
+        switch e.Status {
+        ${classes.byStatus.map(
+          (c) => code`
+          case ${c.status}:
+              return &${exported(c.class)}{*e}`,
+        )}
+        }
+        if e.Status >= 500 && e.Status <= 599 {
+            return &${server}{*e}
+        }
+        return e
     }
   `;
 }

@@ -370,6 +370,7 @@ function coreMethod(ctx: GoTypes, s: GoShape, imports: GoImports): string {
     `method: ${quote(op.method)}`,
     `path: ${parts.join(' + ')}`,
     !op.auth && 'noAuth: true',
+    op.auth && op.keyOptional && 'keyOptional: true',
     op.service && `service: ${quote(op.service)}`,
     op.unwrap && `unwrap: ${quote(op.unwrap)}`,
     rpc,

@@ -7,6 +7,7 @@ import id.agenttrust.sdk.identity.AgentCredentials;
 import id.agenttrust.sdk.internal.Breaker;
 import id.agenttrust.sdk.internal.Digest;
 import id.agenttrust.sdk.internal.Facts;
+import id.agenttrust.sdk.internal.Log;
 import id.agenttrust.sdk.internal.Telemetry;
 import id.agenttrust.sdk.models.ActionCheckRequest;
 import id.agenttrust.sdk.models.ActionCheckResult;
@@ -93,7 +94,7 @@ public final class AgentTrustGuard implements AutoCloseable {
     String session = sessionId;
     this.telemetry =
         new Telemetry<>(
-            batch -> sender.telemetry().report(agent, session, events(batch)), b.batchSize, b.capacity, b.interval);
+            batch -> sender.telemetry().report(agent, session, events(batch)), b.batchSize, b.capacity, b.interval, client.transport().log());
   }
 
   /**
@@ -300,6 +301,10 @@ public final class AgentTrustGuard implements AutoCloseable {
 
   private Decision unavailable(AgentTrustException e) {
     if (!failOpen) throw e;
+    Log log = client.transport().log();
+    if (log.on(Log.Level.WARN)) {
+      log.warn("fail-open: allowed " + e.getDetails().get("tool_name") + " without a decision: " + e.getCode() + " (cause " + e.getDetails().getOrDefault("cause_code", e.getDetails().getOrDefault("breaker", "unknown")) + ")");
+    }
     return new Decision(null, true, false, "allowed without a decision (fail-open): " + e.getMessage());
   }
 

@@ -168,6 +168,7 @@ function coreMethod(ctx: JavaCtx, s: JavaShape): string {
   const opChain = [
     `Operation.of(${quote(op.id)}, ${quote(op.method)}, ${path})`,
     !op.auth && '.noAuth()',
+    op.auth && op.keyOptional && '.keyOptional()',
     op.service && `.service(${quote(op.service)})`,
     op.unwrap && `.unwrap(${quote(op.unwrap)})`,
     op.rpc &&
@@ -249,34 +250,38 @@ function coreMethod(ctx: JavaCtx, s: JavaShape): string {
       const p = resp.properties.find((x) => x.name.wire === f);
       return p?.required && !p.nullable && p.type.kind === 'primitive' && p.type.type === 'string';
     });
+    // A cache hit returns the response that filled the cache: no second request.
     statements.push(code`
       if (!useCache || !t.options().isTokenCache()) {
-          return t.call(op, ${dec});
+          return t.callRaw(op, ${dec});
       }
       String key = t.cacheKey(${cache.key.map(argExpr).join(', ')});
-      return t.cache().get(key, ${s.result}.class, () -> t.call(op, ${dec}), v -> new ResponseCache.Meta(
-          ${cache.issuedAt ? getterExpr(prop(cache.issuedAt), 'v') : 'null'}, ${getterExpr(prop(cache.expiresAt), 'v')},
-          Map.of(${evictFields.map((f) => `${quote(f)}, ${getterExpr(prop(f), 'v')}`).join(', ')})));`);
+      return t.cache().get(key, () -> t.callRaw(op, ${dec}), r -> {
+          ${s.result} v = r.data();
+          return new ResponseCache.Meta(
+              ${cache.issuedAt ? getterExpr(prop(cache.issuedAt), 'v') : 'null'}, ${getterExpr(prop(cache.expiresAt), 'v')},
+              Map.of(${evictFields.map((f) => `${quote(f)}, ${getterExpr(prop(f), 'v')}`).join(', ')}));
+      });`);
   } else if (cache?.kind === 'evict') {
     statements.push(code`
-      ${s.answer ? `${s.result} out = ` : ''}t.call(op, ${dec});
+      RawResponse<${s.result}> out = t.callRaw(op, ${dec});
       String evicted = ${argExpr(cache.param)};
       if (evicted != null) {
           t.cache().evict(${quote(cache.field)}, evicted);
       }
-      return ${s.answer ? 'out' : 'null'};`);
+      return out;`);
   } else if (keys) {
     statements.push(code`
-      ${s.result} out = t.call(op, ${dec});
+      RawResponse<${s.result}> out = t.callRaw(op, ${dec});
       if (generated != null) {
-          t.options().getKeyStore().put(${getterExpr(keys.id, 'out')}, generated);
+          t.options().getKeyStore().put(${getterExpr(keys.id, 'out.data()')}, generated);
       }
       return out;`);
   } else {
-    statements.push(s.answer ? `return t.call(op, ${dec});` : `t.call(op, ${dec});\nreturn null;`);
+    statements.push(`return t.callRaw(op, ${dec});`);
   }
   return code`
-    private ${s.result} ${s.name}Call(${args.join(', ')}) {
+    private RawResponse<${s.result}> ${s.name}Call(${args.join(', ')}) {
         ${statements}
     }`;
 }
@@ -301,11 +306,15 @@ function methodDoc(op: Operation, params: string[], returns: string, extra?: str
   ]);
 }
 
-function publicMethods(ctx: JavaCtx, s: JavaShape): string[] {
+function publicMethods(ctx: JavaCtx, s: JavaShape, raw = false): string[] {
   const { op } = s;
   const out: string[] = [];
-  const ret = s.result;
-  const returns = s.answer ? '@return the answer' : '';
+  const ret = raw ? `RawResponse<${s.result}>` : s.result;
+  const returns = raw
+    ? '@return the answer with its HTTP status, headers and request id'
+    : s.answer
+      ? '@return the answer'
+      : '';
   interface Sig {
     decl: { java: string; type: string; doc: string }[];
     core: string[];
@@ -441,14 +450,17 @@ function publicMethods(ctx: JavaCtx, s: JavaShape): string[] {
     const decl = sig.decl.map((d) => `${d.type} ${d.java}`).join(', ');
     const docs = sig.decl.map((d) => `@param ${d.java} ${d.doc}`);
     const call = `${s.name}Call(${sig.core.join(', ')})`;
+    const rawNote = raw
+      ? 'Returns the raw response: the answer with its status, headers and request id.'
+      : undefined;
     out.push(code`
-      ${methodDoc(op, docs, returns)}
+      ${methodDoc(op, docs, returns, rawNote)}
       public ${ret === 'Void' ? 'void' : ret} ${s.name}(${decl}) {
           ${sig.pre ?? ''}
-          ${ret === 'Void' ? `${call};` : `return ${call};`}
+          ${raw ? `return ${call};` : ret === 'Void' ? `${call};` : `return ${call}.data();`}
       }`);
     out.push(code`
-      ${methodDoc(op, docs, `@return the answer's future; it fails with the call's AgentTrustException`, `Async: runs on the SDK's daemon executor.`, true)}
+      ${methodDoc(op, docs, `@return the answer's future; it fails with the call's AgentTrustException`, [rawNote, `Async: runs on the SDK's daemon executor.`].filter(Boolean).join(' '), true)}
       public CompletableFuture<${ret}> ${s.name}Async(${decl}) {
           ${ret === 'Void' ? `return t.async(() -> {\n    ${s.name}(${sig.decl.map((d) => d.java).join(', ')});\n    return null;\n});` : `return t.async(() -> ${s.name}(${sig.decl.map((d) => d.java).join(', ')}));`}
       }`);
@@ -550,6 +562,7 @@ export function resourceFile(ctx: JavaCtx, r: Resource): string {
     ${javadoc(`The ${r.name.wire} operations${r.description ? `: ${r.description}` : '.'} Get it from the client (thread-safe, like the client).`)}
     public final class ${name} {
         private final Transport t;
+        private final WithRawResponse raw = new WithRawResponse();
 
         ${javadoc('Created by the client.', ["@param t the client's transport"])}
         public ${name}(Transport t) {
@@ -566,6 +579,26 @@ export function resourceFile(ctx: JavaCtx, r: Resource): string {
           holderNames(ctx, ops),
         )}
         ${proofMethods(ctx, ops).map((m) => `\n${m}`)}
+
+        ${javadoc(`These operations returning {@link RawResponse}: the answer with its HTTP status, headers and request id.`, ['@return the raw view'])}
+        public WithRawResponse withRawResponse() {
+            return raw;
+        }
+
+        ${javadoc(`The ${r.name.wire} operations returning {@link RawResponse}: the answer with its HTTP status, headers and request id, from the same single request. Get it from {@link #withRawResponse()} or {@code client.withRawResponse().${memberName(r.name)}()}.`)}
+        public final class WithRawResponse {
+            private WithRawResponse() {}
+            ${qualify(
+              ops
+                .map((op) =>
+                  publicMethods(ctx, javaShape(ctx, op), true)
+                    .map((m) => `\n${m}`)
+                    .join('\n'),
+                )
+                .join('\n'),
+              holderNames(ctx, ops),
+            )}
+        }
     }
   `;
 }
@@ -584,6 +617,8 @@ export function clientFile(ctx: JavaCtx): string {
         private final Transport transport;
         ${[...resources, ...new Set(roots.map(rootRes))].map((r) => `private final ${apiClass(r)} ${memberName(r.name)};`)}
 
+        private final WithRawResponse raw = new WithRawResponse();
+
         private AgentTrustClient(ClientOptions options) {
             this.options = options;
             this.transport = new Transport(options);
@@ -595,9 +630,18 @@ export function clientFile(ctx: JavaCtx): string {
             return new Builder();
         }
 
-        ${javadoc('A client configured from the environment: the base URL, API key and service URLs from the variables the spec names (AGENTTRUST_URL, then AGENTTRUST_BASE_URL; AGENTTRUST_API_KEY).', ['@return the client'])}
+        ${javadoc('A client configured from the environment: the base URL (AGENTTRUST_URL, then AGENTTRUST_BASE_URL, else http://localhost:8080), the API key (AGENTTRUST_API_KEY, required here), the service URLs and the log level (AGENTTRUST_LOG). The builder reads the same variables for what it is not given, but accepts no key.', ['@return the client', '@throws id.agenttrust.sdk.exceptions.ConfigurationException (VALIDATION_ERROR, field api_key) when AGENTTRUST_API_KEY is unset or empty, or another variable is invalid'])}
         public static AgentTrustClient fromEnv() {
-            return builder().fromEnvironment(System::getenv).build();
+            return fromEnv(System::getenv);
+        }
+
+        ${javadoc('{@link #fromEnv()} reading another environment (tests, a secrets manager).', ["@param env the environment: a variable's value by name, null when unset", '@return the client', '@throws id.agenttrust.sdk.exceptions.ConfigurationException when the API key is unset or empty, or another variable is invalid'])}
+        public static AgentTrustClient fromEnv(java.util.function.Function<String, String> env) {
+            AgentTrustClient c = builder().fromEnvironment(env).build();
+            if (c.options.getApiKey().isEmpty()) {
+                throw new id.agenttrust.sdk.exceptions.ConfigurationException("api_key", ${quote(`no API key: set ${model.facts.defaults.env.apiKey.join(' or ')} (or pass apiKey to AgentTrustClient.builder())`)});
+            }
+            return c;
         }
 
         ${javadoc('A client configured from a JSON config file ({@code base_url}, {@code api_key}, {@code auth_url}, {@code audit_url}).', ['@param path the file', '@return the client'])}
@@ -608,6 +652,7 @@ export function clientFile(ctx: JavaCtx): string {
         ${javadoc("A builder holding this client's settings, to derive another client (sharing its HTTP client and connections).", ['@return the builder'])}
         public Builder toBuilder() {
             Builder b = new Builder();
+            b.fromEnvironment(name -> null).logLevel(options.getLogLevel()).logger(options.getLogger().orElse(null));
             b.baseUrl(options.getBaseUrl()).timeout(options.getTimeout()).maxRetries(options.getMaxRetries())
                 .retryDelay(options.getRetryInitialDelay(), options.getRetryMaxDelay())
                 .maxResponseBytes(options.getMaxResponseBytes()).tokenCache(options.isTokenCache());
@@ -621,6 +666,16 @@ export function clientFile(ctx: JavaCtx): string {
         ${javadoc("The client's settings.", ['@return the options'])}
         public ClientOptions options() {
             return options;
+        }
+
+        /** The transport, for the guard. */
+        Transport transport() {
+            return transport;
+        }
+
+        ${javadoc('The same operations returning {@link RawResponse}: the answer with its HTTP status, headers and request id ({@code X-Request-Id}), from the one request the plain method would send: {@code client.withRawResponse().agents().create(...)}.', ['@return the raw view of this client'])}
+        public WithRawResponse withRawResponse() {
+            return raw;
         }
         ${resources.map(
           (r) => code`
@@ -644,6 +699,33 @@ export function clientFile(ctx: JavaCtx): string {
                 return ${memberName(rootRes(op).name)}.${s.name}Async();
             }`;
         })}
+
+        ${javadoc("The client's operations returning {@link RawResponse}; see {@link AgentTrustClient#withRawResponse()}.")}
+        public final class WithRawResponse {
+            private WithRawResponse() {}
+            ${resources.map(
+              (r) => code`
+
+              ${javadoc(`The ${r.name.wire} operations, raw.`, ['@return the resource'])}
+              public ${apiClass(r)}.WithRawResponse ${memberName(r.name)}() {
+                  return ${memberName(r.name)}.withRawResponse();
+              }`,
+            )}
+            ${roots.map((op) => {
+              const s = javaShape(ctx, op);
+              return code`
+
+                ${javadoc(`${op.summary ?? op.id}, raw. Calls ${op.method} ${op.path} (${op.id}).`, ['@return the answer with its HTTP status, headers and request id', '@throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails'])}
+                public RawResponse<${s.result}> ${s.name}() {
+                    return ${memberName(rootRes(op).name)}.withRawResponse().${s.name}();
+                }
+
+                ${javadoc(`${op.summary ?? op.id}, raw and async.`, ["@return the answer's future"])}
+                public CompletableFuture<RawResponse<${s.result}>> ${s.name}Async() {
+                    return ${memberName(rootRes(op).name)}.withRawResponse().${s.name}Async();
+                }`;
+            })}
+        }
 
         ${javadoc('The client, without its API key.', ['@return the string form'])}
         @Override

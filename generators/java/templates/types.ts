@@ -96,6 +96,7 @@ export function imports(body: string): string[] {
   add(/\bOperation\b/.test(body), 'id.agenttrust.sdk.internal.Operation');
   add(/\bTransport\b/.test(body), 'id.agenttrust.sdk.internal.Transport');
   add(/\bResponseCache\b/.test(body), 'id.agenttrust.sdk.internal.ResponseCache');
+  add(/\bRawResponse\b/.test(body), 'id.agenttrust.sdk.RawResponse');
   add(/\bOffsetDateTime\b/.test(body), 'java.time.OffsetDateTime');
   add(/\bArrayList\b/.test(body), 'java.util.ArrayList');
   add(/\bCollections\b/.test(body), 'java.util.Collections');

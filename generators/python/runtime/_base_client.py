@@ -3,7 +3,8 @@ client alike. Base URL and API key (explicit, from the environment or a JSON con
 the org key in `X-API-Key`, the base URLs of a split deployment (auth, audit), header
 arguments, JSON-RPC and `x-sdk-unwrap` envelopes, switchable TLS verification, a user agent, a timeout, retries with exponential backoff and jitter on network errors, 408, 429
 and 5xx honouring `Retry-After`, an `Idempotency-Key` on every POST (reused by its retries), the
-gateway's request id kept on errors, and validation of every answer against the spec."""
+gateway's request id kept on errors, validation of every answer against the spec, the
+`AGENTTRUST_LOG` events (`_logging.py`) and the answers `with_raw_response` returns (`_response.py`)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,9 @@ from ._constants import (
     MAX_RETRY_DELAY,
     RETRY_STATUSES,
 )
+from ._logging import log, setup_logging
 from ._models import NOT_GIVEN, NotGiven, to_wire
+from ._response import record as _record_response
 from ._token_cache import TokenCache
 from ._version import VERSION
 from .exceptions import (
@@ -61,7 +64,6 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncAPIClient", "OperationSpec", "RequestOptions", "RpcSpec", "SyncAPIClient"]
 
-log = logging.getLogger("agenttrustid")
 USER_AGENT = f"agenttrustid-sdk-python/{VERSION}"
 T = TypeVar("T")
 B = TypeVar("B", bound="_BaseClient")
@@ -82,10 +84,23 @@ class RpcSpec(NamedTuple):
 class OperationSpec(Generic[T]):
     """One spec operation, as the generated `_operations.py` describes it: `response` is the
     type its answer (after `unwrap` or JSON-RPC) is validated into (None for a 204); `service`
-    the split-deployment service it goes to. The validator is built on first use, so importing
-    the SDK does not compile a validator for every operation."""
+    the split-deployment service it goes to. `auth`: the API key is sent when the client has one;
+    unless `key_optional` (a public endpoint that accepts a key), calling it without one is a
+    `ConfigurationError` before anything is sent. The validator is built on first use, so
+    importing the SDK does not compile a validator for every operation."""
 
-    __slots__ = ("_adapter", "auth", "id", "method", "path", "response", "rpc", "service", "unwrap")
+    __slots__ = (
+        "_adapter",
+        "auth",
+        "id",
+        "key_optional",
+        "method",
+        "path",
+        "response",
+        "rpc",
+        "service",
+        "unwrap",
+    )
 
     def __init__(
         self,
@@ -98,8 +113,10 @@ class OperationSpec(Generic[T]):
         service: str | None = None,
         unwrap: str | None = None,
         rpc: RpcSpec | None = None,
+        key_optional: bool = False,
     ) -> None:
         self.id = id
+        self.key_optional = key_optional
         self.method = method
         self.path = path
         self.auth = auth
@@ -243,6 +260,7 @@ class _BaseClient:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         key_store: KeyStore | None = None,
     ) -> None:
+        setup_logging()
         self.base_url = _check_url("base_url", base_url or _from_env(BASE_URL_ENV) or DEFAULT_BASE_URL)
         given = dict(service_urls or {})
         unknown = sorted(set(given) - set(_facts.SERVICES))
@@ -299,8 +317,11 @@ class _BaseClient:
 
     @classmethod
     def from_env(cls: type[B], **options: Any) -> B:
-        """A client configured from AGENTTRUST_URL (or AGENTTRUST_BASE_URL) and AGENTTRUST_API_KEY;
-        a ConfigurationError names whichever is missing. `options` are the constructor's others."""
+        """A client configured from the environment: the base URL from AGENTTRUST_URL, else
+        AGENTTRUST_BASE_URL, else the default (http://localhost:8080); the key from
+        AGENTTRUST_API_KEY, which must be set (unlike the constructor, which accepts no key):
+        without it, a ConfigurationError (field `api_key`) names the variable. An empty variable
+        counts as unset. `options` are the constructor's others."""
         base_url, api_key = cls._env_settings()
         return cast(Any, cls)(base_url=base_url, api_key=api_key, **options)  # type: ignore[no-any-return]
 
@@ -354,19 +375,16 @@ class _BaseClient:
 
     @staticmethod
     def _env_settings() -> tuple[str, str]:
-        """The base URL and API key from the environment, or a ConfigurationError naming what is missing."""
-        base_url = _from_env(BASE_URL_ENV)
+        """The base URL (or the default) and the API key from the environment; a
+        ConfigurationError naming the key's variable when it is missing."""
+        base_url = _from_env(BASE_URL_ENV) or DEFAULT_BASE_URL
         api_key = _from_env(API_KEY_ENV)
-        missing = [" or ".join(BASE_URL_ENV)] if not base_url else []
         if not api_key:
-            missing.append(" or ".join(API_KEY_ENV))
-        if missing:
             raise ConfigurationError(
                 "VALIDATION_ERROR",
-                f"AgentTrustClient.from_env() needs {' and '.join(missing)} in the environment",
-                details={"field": missing[0].split(" ")[0], "missing": missing},
+                f"from_env() needs an API key: set {' or '.join(API_KEY_ENV)}",
+                details={"field": "api_key", "missing": list(API_KEY_ENV)},
             )
-        assert base_url is not None and api_key is not None
         return base_url, api_key
 
     @property
@@ -448,6 +466,8 @@ class _BaseClient:
             headers.update(_check_headers(options["headers"], ValidationError))
         if op.auth and self.__api_key:
             headers["x-api-key"] = self.__api_key
+        elif op.auth and not op.key_optional:
+            raise _missing_key()
         if op.method == "POST":
             headers["idempotency-key"] = options.get("idempotency_key") or str(uuid.uuid4())
         timeout = options.get("timeout", self.timeout)
@@ -521,7 +541,6 @@ class _BaseClient:
     def _finish(op: OperationSpec[T], p: _Prepared, response: httpx.Response) -> T:
         request_id = response.headers.get("x-request-id")
         status = response.status_code
-        log.debug("%s %s -> %s", p.method, p.path, status)
         if 300 <= status < 400:
             raise _redirect_error(p, response)
         if not 200 <= status < 300:
@@ -582,6 +601,64 @@ class _BaseClient:
         if op.unwrap is not None and isinstance(answer, dict) and op.unwrap in answer:
             answer = answer[op.unwrap]
         return _validate(p, adapter, answer, status, request_id, raw=False)
+
+
+def _missing_key() -> ConfigurationError:
+    return ConfigurationError(
+        "VALIDATION_ERROR",
+        f"no API key: pass api_key or set {' or '.join(API_KEY_ENV)}",
+        details={"field": "api_key"},
+    )
+
+
+def _target(p: _Prepared) -> str:
+    """The path and query of a log line (the base URL is the client's; no header, no body)."""
+    return f"{p.path}?{httpx.QueryParams(p.params)}" if p.params else p.path
+
+
+def _log_attempt(
+    p: _Prepared,
+    number: int,
+    started: float,
+    response: httpx.Response | None,
+    failure: httpx.TransportError | None,
+) -> None:
+    """`debug`: one line per HTTP attempt."""
+    if not log.isEnabledFor(logging.DEBUG):
+        return
+    elapsed = (time.monotonic() - started) * 1000
+    if response is not None:
+        request_id = response.headers.get("x-request-id")
+        outcome = f"HTTP {response.status_code}"
+        rid = clean_message(request_id[:128]) if request_id else "none"
+    else:
+        outcome = "timeout" if failure is None else type(failure).__name__
+        rid = "none"
+    log.debug(
+        "%s %s -> %s in %.0f ms (attempt %d, request id %s)", p.method, _target(p), outcome, elapsed, number, rid
+    )
+
+
+def _log_retry(p: _Prepared, retry: int, delay: float, reason: str) -> None:
+    """`info`: a retry, with its delay and reason."""
+    log.info("retrying %s %s in %.3f s (retry %d of %d) after %s", p.method, p.path, delay, retry, p.max_retries, reason)
+
+
+def _log_failure(op: OperationSpec[Any], error: AgentTrustError) -> None:
+    """`error`: a call's final failure: the error's class and code, never its details."""
+    if not log.isEnabledFor(logging.ERROR):
+        return
+    where = f"HTTP {error.status}" if error.status is not None else "no answer"
+    rid = clean_message(error.request_id[:128]) if error.request_id else "none"
+    log.error(
+        "%s %s failed: %s %s (%s, request id %s)",
+        op.method,
+        op.path,
+        type(error).__name__,
+        error.code.value,
+        where,
+        rid,
+    )
 
 
 class _RefusedJSON(ValueError):
@@ -815,7 +892,13 @@ class SyncAPIClient(_BaseClient):
         headers: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> T:
-        p = self._prepare(op, path_params, query, body, headers, options)
+        try:
+            return self._attempts(op, self._prepare(op, path_params, query, body, headers, options))
+        except AgentTrustError as error:
+            _log_failure(op, error)
+            raise
+
+    def _attempts(self, op: OperationSpec[T], p: _Prepared) -> T:
         attempt = 0
         renewed = False
         while True:
@@ -828,6 +911,7 @@ class SyncAPIClient(_BaseClient):
                     headers={**p.headers, **credential_headers_sync(p.credentials, p.method, p.url)}
                 )
             failure: httpx.TransportError | None = None
+            started = time.monotonic()
             try:
                 response = self._send(sent)
             except _DeadlinePassed:
@@ -836,6 +920,7 @@ class SyncAPIClient(_BaseClient):
                 failure = e
             else:
                 failure = _OK
+            _log_attempt(p, attempt + int(renewed) + 1, started, response if failure is _OK else None, failure)
             if failure is not _OK:
                 # Raised out here, so not even `__context__` keeps httpx's exception (and its
                 # request, API key header included).
@@ -843,26 +928,24 @@ class SyncAPIClient(_BaseClient):
                     raise self._network_error(p, failure)
                 attempt += 1
                 delay = self._retry_delay(attempt, None)
-                log.info(
-                    "retrying %s %s (retry %d) after %s", p.method, p.path, attempt, type(failure).__name__
-                )
+                _log_retry(p, attempt, delay, type(failure).__name__)
                 time.sleep(delay)
                 continue
             if response.status_code in RETRY_STATUSES and attempt < p.max_retries:
                 attempt += 1
                 delay = self._retry_delay(attempt, response)
-                log.info(
-                    "retrying %s %s (retry %d) after HTTP %d", p.method, p.path, attempt, response.status_code
-                )
+                _log_retry(p, attempt, delay, f"HTTP {response.status_code}")
                 time.sleep(delay)
                 continue
             if response.status_code == 401 and p.credentials is not None and not renewed:
                 # A token revoked or expired early: once more with a new one.
                 renewed = True
                 p.credentials.invalidate()
-                log.info("%s %s: 401 with agent credentials, retrying with a new token", p.method, p.path)
+                _log_retry(p, attempt + 1, 0, "HTTP 401 with agent credentials: a new token")
                 continue
-            return self._finish(op, p, response)
+            result = self._finish(op, p, response)
+            _record_response(response)
+            return result
 
     def _send(self, p: _Prepared) -> httpx.Response:
         """One attempt, read in full: streamed, stopped past `max_response_bytes`, and given up
@@ -962,7 +1045,13 @@ class AsyncAPIClient(_BaseClient):
         headers: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> T:
-        p = self._prepare(op, path_params, query, body, headers, options)
+        try:
+            return await self._attempts(op, self._prepare(op, path_params, query, body, headers, options))
+        except AgentTrustError as error:
+            _log_failure(op, error)
+            raise
+
+    async def _attempts(self, op: OperationSpec[T], p: _Prepared) -> T:
         attempt = 0
         renewed = False
         while True:
@@ -974,6 +1063,7 @@ class AsyncAPIClient(_BaseClient):
                 extra = await credential_headers_async(p.credentials, p.method, p.url)
                 sent = p._replace(headers={**p.headers, **extra})
             failure: httpx.TransportError | None = None
+            started = time.monotonic()
             try:
                 response = await asyncio.wait_for(self._send(sent), p.timeout)
             except asyncio.TimeoutError:
@@ -982,32 +1072,32 @@ class AsyncAPIClient(_BaseClient):
                 failure = e
             else:
                 failure = _OK
+            _log_attempt(p, attempt + int(renewed) + 1, started, response if failure is _OK else None, failure)
             if failure is not _OK:
                 # Raised out here, so not even `__context__` keeps httpx's exception (and its
                 # request, API key header included).
                 if failure is None or isinstance(failure, httpx.TimeoutException) or attempt >= p.max_retries:
                     raise self._network_error(p, failure)
                 attempt += 1
-                log.info(
-                    "retrying %s %s (retry %d) after %s", p.method, p.path, attempt, type(failure).__name__
-                )
-                await asyncio.sleep(self._retry_delay(attempt, None))
+                delay = self._retry_delay(attempt, None)
+                _log_retry(p, attempt, delay, type(failure).__name__)
+                await asyncio.sleep(delay)
                 continue
             if response.status_code in RETRY_STATUSES and attempt < p.max_retries:
                 attempt += 1
                 delay = self._retry_delay(attempt, response)
-                log.info(
-                    "retrying %s %s (retry %d) after HTTP %d", p.method, p.path, attempt, response.status_code
-                )
+                _log_retry(p, attempt, delay, f"HTTP {response.status_code}")
                 await asyncio.sleep(delay)
                 continue
             if response.status_code == 401 and p.credentials is not None and not renewed:
                 # A token revoked or expired early: once more with a new one.
                 renewed = True
                 p.credentials.invalidate()
-                log.info("%s %s: 401 with agent credentials, retrying with a new token", p.method, p.path)
+                _log_retry(p, attempt + 1, 0, "HTTP 401 with agent credentials: a new token")
                 continue
-            return self._finish(op, p, response)
+            result = self._finish(op, p, response)
+            _record_response(response)
+            return result
 
     async def _send(self, p: _Prepared) -> httpx.Response:
         """One attempt, read in full: streamed and stopped past `max_response_bytes`; the caller

@@ -1,7 +1,9 @@
 """Background batching of tool-call reports (guide sections 7 and 13): `push()` is synchronous,
 cheap and never raises; a daemon thread sends batches of `batch_size` events; memory is bounded
-by `capacity`; what cannot be kept or sent is dropped and counted, never raised or logged. After
-a failed batch the thread backs off (see `_run`), so a failing gateway is not hammered."""
+by `capacity`; what cannot be kept or sent is dropped and counted, never raised. Logged
+(`AGENTTRUST_LOG`): each batch sent (`info`), a failed batch and the first drop after one went
+through (`warn`), by counts and error class only. After a failed batch the thread backs off
+(see `_run`), so a failing gateway is not hammered."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, TypedDict
 
 from . import _facts
+from ._logging import log
 
 MAX_BATCH = _facts.MAX_TELEMETRY_BATCH
 """The gateway's `maxItems` for one batch."""
@@ -77,6 +80,7 @@ class TelemetryBatcher:
         self._backing_off = False  # read by push(): no wake-ups for full batches meanwhile
         self._sent = 0
         self._dropped = 0
+        self._drop_warned = False
         self._failed = 0
         self._ts_second = -1
         self._ts_prefix = ""
@@ -158,6 +162,10 @@ class TelemetryBatcher:
     def _drop(self, n: int) -> None:
         with self._state:
             self._dropped += n
+            warn = not self._drop_warned
+            self._drop_warned = True
+        if warn:  # once until a batch goes through: a full queue must not flood the log
+            log.warning("telemetry: dropped %d report(s) (queue full, closed, or invalid)", n)
 
     def _start(self) -> None:
         with self._state:
@@ -242,20 +250,33 @@ class TelemetryBatcher:
         if not batch:
             return True
         self._in_flight = True
+        failure: BaseException | None = None
         try:
             self._send(batch)
             ok = True
-        except BaseException:
-            # Dropped and counted; the error (which may quote the request) is deliberately not logged.
+        except BaseException as error:
+            # Dropped and counted; only the error's class and code are logged (its message may quote the request).
             ok = False
+            failure = error
         finally:
             self._in_flight = False
         with self._state:
             if ok:
                 self._sent += len(batch)
+                self._drop_warned = False
             else:
                 self._failed += 1
                 self._dropped += len(batch)
+        if ok:
+            log.info("telemetry: sent a batch of %d event(s)", len(batch))
+        else:
+            code = getattr(getattr(failure, "code", None), "value", None)
+            log.warning(
+                "telemetry: a batch of %d event(s) failed and was dropped: %s%s",
+                len(batch),
+                type(failure).__name__,
+                f" {code}" if code else "",
+            )
         return ok
 
 

@@ -16,6 +16,8 @@ from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
 
+from ._response import capturing
+
 __all__ = ["TokenCache"]
 
 Key = tuple[Hashable, tuple[Any, ...]]
@@ -106,6 +108,12 @@ class TokenCache:
         """The cached answer for `args`, or a new one from `issue()` (one call per key at a
         time), kept until shortly before its `expires` field."""
         key = self.key(operation, args)
+        if capturing():
+            # `with_raw_response` wants this call's own answer: not read from the cache, stored in it.
+            asked_at = self._clock()
+            answer = issue()
+            self._store(key, args, answer, asked_at, expires, issued)
+            return answer.model_copy()
         cached: T | None = self._fresh(key)
         if cached is not None:
             return cached
@@ -130,6 +138,10 @@ class TokenCache:
         issued: str | None = None,
     ) -> T:
         key = self.key(operation, args)
+        if capturing():
+            # `with_raw_response` wants this call's own answer: not read from the cache, stored in it.
+            fresh: T = await self._aissue_uncached(key, args, issue, expires, issued)
+            return fresh.model_copy()
         cached: T | None = self._fresh(key)
         if cached is not None:
             return cached
@@ -139,6 +151,19 @@ class TokenCache:
             self._inflight[key] = pending
         answer: T = await asyncio.shield(pending)
         return answer.model_copy()
+
+    async def _aissue_uncached(
+        self,
+        key: Key,
+        args: Mapping[str, Any],
+        issue: Callable[[], Awaitable[Any]],
+        expires: str,
+        issued: str | None,
+    ) -> Any:
+        asked_at = self._clock()
+        answer = await issue()
+        self._store(key, args, answer, asked_at, expires, issued)
+        return answer
 
     async def _aissue(
         self,

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, Literal, TypedDict, TypeVar
 from . import _facts
 from ._breaker import BreakerSnapshot, CircuitBreaker
 from ._digest import digest_tool_input
+from ._logging import log
 from ._telemetry import TelemetryBatcher, TelemetryStats
 from ._truncate import truncate_summary
 from .exceptions import (
@@ -399,6 +400,11 @@ class ATIGuard:
         if not self.fail_open:
             raise error
         self._count("failed_open")
+        log.warning(
+            "guard: %s allowed without a decision (fail_open): Guardian unavailable (%s)",
+            error.details.get("tool_name"),
+            error.details.get("cause_code", "no answer"),
+        )
         return FailedOpenDecision(
             reason=f"Allowed without a decision (fail_open): {error.message}", cause=error
         )

@@ -3,7 +3,7 @@
 import { code } from '../../src/emit/template.ts';
 import type { ApiModel } from '../../src/model/index.ts';
 import { pyField, pyMember, pyResourceClass, pyStr } from '../naming.ts';
-import { method, pyResources } from './resources.ts';
+import { method, pyResources, rawClass } from './resources.ts';
 
 /** The constructor argument of a split-deployment service's base URL (`auth` -> `auth_url`). */
 const serviceArg = (name: string) =>
@@ -25,7 +25,23 @@ export function clientModule(model: ApiModel, header: string): string {
     module: pyMember(r.name),
     sync: pyResourceClass(r.name, false),
     async: pyResourceClass(r.name, true),
+    rawSync: rawClass(r, false),
+    rawAsync: rawClass(r, true),
   }));
+  const rootNames = roots.map((op) => pyMember(op.name));
+  const rawClient = (isAsync: boolean) => {
+    const name = isAsync ? 'AsyncAgentTrustClient' : 'AgentTrustClient';
+    const wrap = isAsync ? 'async_to_raw_response_wrapper' : 'to_raw_response_wrapper';
+    return code`
+      class ${name}WithRawResponse:
+          """\`${isAsync ? 'async_client' : 'client'}.with_raw_response\`: every method of the client, each returning a
+          \`RawResponse\` of the answer (\`.parse()\`, \`.status_code\`, \`.headers\`, \`.request_id\`)."""
+
+          def __init__(self, client: ${name}) -> None:
+              ${resources.map((r) => `self.${r.attr} = ${isAsync ? r.rawAsync : r.rawSync}(client.${r.attr})`)}
+              ${rootNames.map((n) => `self.${n} = ${wrap}(client.${n})`)}
+    `;
+  };
   const client = (isAsync: boolean) => {
     const name = isAsync ? 'AsyncAgentTrustClient' : 'AgentTrustClient';
     const base = isAsync ? 'AsyncAPIClient' : 'SyncAPIClient';
@@ -76,6 +92,13 @@ export function clientModule(model: ApiModel, header: string): string {
               )
               ${resources.map((r) => `self.${r.attr} = ${isAsync ? r.async : r.sync}(self)`)}
 
+          @cached_property
+          def with_raw_response(self) -> ${name}WithRawResponse:
+              """The same methods, each returning a \`RawResponse\` (the typed value as \`.parse()\`, the
+              HTTP \`status_code\`, \`headers\` and the gateway's \`request_id\`) without a second request:
+              \`${isAsync ? 'await async_client' : 'client'}.with_raw_response.agents.create(name="bot")\`."""
+              return ${name}WithRawResponse(self)
+
           ${isAsync ? asyncRoots : syncRoots}
     `;
   };
@@ -86,6 +109,7 @@ export function clientModule(model: ApiModel, header: string): string {
     from __future__ import annotations
 
     ${datetime && 'from datetime import datetime'}
+    from functools import cached_property
     from typing import ${['Mapping', ...typing].sort().join(', ')}
 
     import httpx
@@ -95,16 +119,28 @@ export function clientModule(model: ApiModel, header: string): string {
     ${rootText.includes('drop_none(') && 'from ._resource import drop_none'}
     ${typeNames.length > 0 && `from .types import ${typeNames.join(', ')}`}
     from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+    from ._response import async_to_raw_response_wrapper, to_raw_response_wrapper
     from .identity import KeyStore
-    ${resources.map((r) => `from .resources.${r.module} import ${r.async}, ${r.sync}`)}
+    ${resources.map((r) => `from .resources.${r.module} import ${[r.async, r.rawAsync, r.sync, r.rawSync].join(', ')}`)}
 
-    __all__ = ["AgentTrustClient", "AsyncAgentTrustClient"]
+    __all__ = [
+        "AgentTrustClient",
+        "AgentTrustClientWithRawResponse",
+        "AsyncAgentTrustClient",
+        "AsyncAgentTrustClientWithRawResponse",
+    ]
 
 
     ${client(false)}
 
 
     ${client(true)}
+
+
+    ${rawClient(false)}
+
+
+    ${rawClient(true)}
   `;
 }
 
@@ -157,6 +193,7 @@ export function packageInit(
 
     from ._base_client import RequestOptions
     from ._client import AgentTrustClient, AsyncAgentTrustClient
+    from ._response import RawResponse
     from ._version import VERSION as __version__
     from .identity import ${identityNames.join(', ')}
     from .exceptions import (
@@ -177,6 +214,7 @@ export function packageInit(
     __all__ = [
         "AgentTrustClient",
         "AsyncAgentTrustClient",
+        "RawResponse",
         "RequestOptions",
         "__version__",
         ${identityNames.map((n) => `${pyStr(n)},`)}

@@ -53,6 +53,11 @@ export function pyprojectToml(spec: string, version: string): string {
     [tool.hatch.build.targets.wheel]
     packages = ["src/agenttrustid"]
 
+    [tool.hatch.build.targets.sdist]
+    # The package, its README, LICENSE and CHANGELOG (pyproject.toml always): not the tests, which
+    # need the repository's mock gateway, nor local caches (.hypothesis, .venv).
+    include = ["src/agenttrustid", "README.md", "LICENSE", "CHANGELOG.md"]
+
     [tool.ruff]
     line-length = 110
     target-version = "py310"

@@ -364,10 +364,14 @@ export function resourceModule(model: ApiModel, resource: Resource, header: stri
     from .._base_client import RequestOptions
     ${(shorthands || fills || uuids) && `from .._models import ${[fills && 'fill_generated', uuids && 'new_uuid', shorthands && 'shorthand'].filter(Boolean).join(', ')}`}
     from .._resource import AsyncAPIResource, SyncAPIResource${needsDropNone ? ', drop_none' : ''}
+    from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
     ${typeNames.length > 0 && `from ..types import ${typeNames.join(', ')}`}
     ${identity.length > 0 && `from ..identity import ${identity.join(', ')}`}
 
-    __all__ = [${pyStr(pyResourceClass(resource.name, false))}, ${pyStr(pyResourceClass(resource.name, true))}]
+    __all__ = [${[false, true]
+      .flatMap((a) => [pyResourceClass(resource.name, a), rawClass(resource, a)])
+      .map(pyStr)
+      .join(', ')}]
 
 
     class ${pyResourceClass(resource.name, false)}(${syncBase}SyncAPIResource):
@@ -380,6 +384,30 @@ export function resourceModule(model: ApiModel, resource: Resource, header: stri
         """${pyDoc(doc)} (async)"""
 
         ${asyncMethods.join('\n\n')}
+
+
+    ${rawResource(resource, ops, false)}
+
+
+    ${rawResource(resource, ops, true)}
+  `;
+}
+
+/** The class of `client.with_raw_response.<resource>` (`AgentsWithRawResponse`, `AsyncAgentsWithRawResponse`). */
+export const rawClass = (resource: Resource, isAsync: boolean) =>
+  `${pyResourceClass(resource.name, isAsync)}WithRawResponse`;
+
+/** `client.with_raw_response.<resource>`: each generated method wrapped to return a `RawResponse`. */
+function rawResource(resource: Resource, ops: Operation[], isAsync: boolean): string {
+  const wrap = isAsync ? 'async_to_raw_response_wrapper' : 'to_raw_response_wrapper';
+  const where = `${isAsync ? 'async_client' : 'client'}.with_raw_response.${pyMember(resource.name)}`;
+  return code`
+    class ${rawClass(resource, isAsync)}:
+        """\`${where}\`: the same methods, each returning a \`RawResponse\` of
+        the answer (\`.parse()\`, \`.status_code\`, \`.headers\`, \`.request_id\`)."""
+
+        def __init__(self, resource: ${pyResourceClass(resource.name, isAsync)}) -> None:
+            ${ops.map((op) => `self.${pyMember(op.name)} = ${wrap}(resource.${pyMember(op.name)})`)}
   `;
 }
 
@@ -391,6 +419,7 @@ export const pyResources = (model: ApiModel) =>
 function specExtras(op: Operation): string {
   const extras: string[] = [];
   if (op.service) extras.push(`service=${pyStr(op.service)}`);
+  if (op.keyOptional) extras.push('key_optional=True');
   if (op.unwrap) extras.push(`unwrap=${pyStr(op.unwrap)}`);
   if (op.rpc)
     extras.push(

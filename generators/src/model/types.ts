@@ -203,6 +203,11 @@ export interface Operation {
   /** False for public endpoints (`security: []`): no Authorization header is sent. */
   auth: boolean;
   /**
+   * True when one security alternative is empty (`{}`): the operation is public, and the key is
+   * sent when one is configured but not required (the SDKs' missing-key rule does not apply).
+   */
+  keyOptional: boolean;
+  /**
    * A security alternative of the operation adds an agent's credentials: an HTTP bearer scheme and
    * a `DPoP` header scheme (RFC 9449). The SDK lets a call carry `AgentCredentials`.
    */

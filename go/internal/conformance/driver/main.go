@@ -80,6 +80,11 @@ type ToolFailure struct{}
 func (ToolFailure) Error() string { return "the tool failed" }
 
 func main() {
+	// A scenario's client settings are the whole configuration: NewClient would otherwise take
+	// a key or URL from the environment the runner was started in.
+	for _, name := range []string{ati.EnvURL, ati.EnvBaseURL, ati.EnvAPIKey, ati.EnvAuthURL, ati.EnvAuditURL} {
+		_ = os.Unsetenv(name)
+	}
 	d := &driver{clients: map[string]*ati.Client{}, creds: map[credsKey]*ati.AgentCredentials{}}
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 1<<20), 64<<20)

@@ -9,6 +9,7 @@ from typing import Any
 
 from ._base_client import RequestOptions
 from ._client import AgentTrustClient, AsyncAgentTrustClient
+from ._response import RawResponse
 from ._version import VERSION as __version__
 from .exceptions import (
     ActionDeniedError,
@@ -99,6 +100,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "AgentTrustClient",
     "AsyncAgentTrustClient",
+    "RawResponse",
     "RequestOptions",
     "__version__",
     "AgentCredentials",

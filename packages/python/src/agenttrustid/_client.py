@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Mapping
 
 import httpx
@@ -11,24 +12,60 @@ import httpx
 from . import _operations as _ops
 from ._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .identity import KeyStore
-from .resources.a2a import A2a, AsyncA2a
-from .resources.actions import Actions, AsyncActions
-from .resources.agent_cards import AgentCards, AsyncAgentCards
-from .resources.agents import Agents, AsyncAgents
-from .resources.approvals import Approvals, AsyncApprovals
-from .resources.delegations import AsyncDelegations, Delegations
-from .resources.federation import AsyncFederation, Federation
-from .resources.mcp import AsyncMcp, Mcp
-from .resources.orgs import AsyncOrgs, Orgs
-from .resources.sessions import AsyncSessions, Sessions
-from .resources.streaming import AsyncStreaming, Streaming
-from .resources.telemetry import AsyncTelemetry, Telemetry
-from .resources.tokens import AsyncTokens, Tokens
-from .resources.wimse import AsyncWimse, Wimse
+from .resources.a2a import A2a, A2aWithRawResponse, AsyncA2a, AsyncA2aWithRawResponse
+from .resources.actions import Actions, ActionsWithRawResponse, AsyncActions, AsyncActionsWithRawResponse
+from .resources.agent_cards import (
+    AgentCards,
+    AgentCardsWithRawResponse,
+    AsyncAgentCards,
+    AsyncAgentCardsWithRawResponse,
+)
+from .resources.agents import Agents, AgentsWithRawResponse, AsyncAgents, AsyncAgentsWithRawResponse
+from .resources.approvals import (
+    Approvals,
+    ApprovalsWithRawResponse,
+    AsyncApprovals,
+    AsyncApprovalsWithRawResponse,
+)
+from .resources.delegations import (
+    AsyncDelegations,
+    AsyncDelegationsWithRawResponse,
+    Delegations,
+    DelegationsWithRawResponse,
+)
+from .resources.federation import (
+    AsyncFederation,
+    AsyncFederationWithRawResponse,
+    Federation,
+    FederationWithRawResponse,
+)
+from .resources.mcp import AsyncMcp, AsyncMcpWithRawResponse, Mcp, McpWithRawResponse
+from .resources.orgs import AsyncOrgs, AsyncOrgsWithRawResponse, Orgs, OrgsWithRawResponse
+from .resources.sessions import AsyncSessions, AsyncSessionsWithRawResponse, Sessions, SessionsWithRawResponse
+from .resources.streaming import (
+    AsyncStreaming,
+    AsyncStreamingWithRawResponse,
+    Streaming,
+    StreamingWithRawResponse,
+)
+from .resources.telemetry import (
+    AsyncTelemetry,
+    AsyncTelemetryWithRawResponse,
+    Telemetry,
+    TelemetryWithRawResponse,
+)
+from .resources.tokens import AsyncTokens, AsyncTokensWithRawResponse, Tokens, TokensWithRawResponse
+from .resources.wimse import AsyncWimse, AsyncWimseWithRawResponse, Wimse, WimseWithRawResponse
 from .types import HealthResponse
 
-__all__ = ["AgentTrustClient", "AsyncAgentTrustClient"]
+__all__ = [
+    "AgentTrustClient",
+    "AgentTrustClientWithRawResponse",
+    "AsyncAgentTrustClient",
+    "AsyncAgentTrustClientWithRawResponse",
+]
 
 
 class AgentTrustClient(SyncAPIClient):
@@ -100,6 +137,13 @@ class AgentTrustClient(SyncAPIClient):
         self.federation = Federation(self)
         self.streaming = Streaming(self)
         self.orgs = Orgs(self)
+
+    @cached_property
+    def with_raw_response(self) -> AgentTrustClientWithRawResponse:
+        """The same methods, each returning a `RawResponse` (the typed value as `.parse()`, the
+        HTTP `status_code`, `headers` and the gateway's `request_id`) without a second request:
+        `client.with_raw_response.agents.create(name="bot")`."""
+        return AgentTrustClientWithRawResponse(self)
 
     def health(
         self,
@@ -189,6 +233,13 @@ class AsyncAgentTrustClient(AsyncAPIClient):
         self.streaming = AsyncStreaming(self)
         self.orgs = AsyncOrgs(self)
 
+    @cached_property
+    def with_raw_response(self) -> AsyncAgentTrustClientWithRawResponse:
+        """The same methods, each returning a `RawResponse` (the typed value as `.parse()`, the
+        HTTP `status_code`, `headers` and the gateway's `request_id`) without a second request:
+        `await async_client.with_raw_response.agents.create(name="bot")`."""
+        return AsyncAgentTrustClientWithRawResponse(self)
+
     async def health(
         self,
         *,
@@ -205,3 +256,47 @@ class AsyncAgentTrustClient(AsyncAPIClient):
             AgentTrustError: a subclass per failure (HTTP 401, 500, network, timeout, an answer that does not match the spec).
         """
         return await self._request(_ops.GET_HEALTH, options=request_options)
+
+
+class AgentTrustClientWithRawResponse:
+    """`client.with_raw_response`: every method of the client, each returning a
+    `RawResponse` of the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, client: AgentTrustClient) -> None:
+        self.agents = AgentsWithRawResponse(client.agents)
+        self.wimse = WimseWithRawResponse(client.wimse)
+        self.tokens = TokensWithRawResponse(client.tokens)
+        self.actions = ActionsWithRawResponse(client.actions)
+        self.telemetry = TelemetryWithRawResponse(client.telemetry)
+        self.sessions = SessionsWithRawResponse(client.sessions)
+        self.approvals = ApprovalsWithRawResponse(client.approvals)
+        self.mcp = McpWithRawResponse(client.mcp)
+        self.agent_cards = AgentCardsWithRawResponse(client.agent_cards)
+        self.a2a = A2aWithRawResponse(client.a2a)
+        self.delegations = DelegationsWithRawResponse(client.delegations)
+        self.federation = FederationWithRawResponse(client.federation)
+        self.streaming = StreamingWithRawResponse(client.streaming)
+        self.orgs = OrgsWithRawResponse(client.orgs)
+        self.health = to_raw_response_wrapper(client.health)
+
+
+class AsyncAgentTrustClientWithRawResponse:
+    """`async_client.with_raw_response`: every method of the client, each returning a
+    `RawResponse` of the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, client: AsyncAgentTrustClient) -> None:
+        self.agents = AsyncAgentsWithRawResponse(client.agents)
+        self.wimse = AsyncWimseWithRawResponse(client.wimse)
+        self.tokens = AsyncTokensWithRawResponse(client.tokens)
+        self.actions = AsyncActionsWithRawResponse(client.actions)
+        self.telemetry = AsyncTelemetryWithRawResponse(client.telemetry)
+        self.sessions = AsyncSessionsWithRawResponse(client.sessions)
+        self.approvals = AsyncApprovalsWithRawResponse(client.approvals)
+        self.mcp = AsyncMcpWithRawResponse(client.mcp)
+        self.agent_cards = AsyncAgentCardsWithRawResponse(client.agent_cards)
+        self.a2a = AsyncA2aWithRawResponse(client.a2a)
+        self.delegations = AsyncDelegationsWithRawResponse(client.delegations)
+        self.federation = AsyncFederationWithRawResponse(client.federation)
+        self.streaming = AsyncStreamingWithRawResponse(client.streaming)
+        self.orgs = AsyncOrgsWithRawResponse(client.orgs)
+        self.health = async_to_raw_response_wrapper(client.health)

@@ -87,7 +87,7 @@ PUBLISH_AGENT_CARD: OperationSpec[t.AgentCard] = OperationSpec(
     "publishAgentCard", "PUT", "/api/v1/agents/{agent_id}/card/publish", True, t.AgentCard
 )
 GET_PUBLIC_AGENT_CARD: OperationSpec[t.AgentCard] = OperationSpec(
-    "getPublicAgentCard", "GET", "/a2a/agents/{agent_id}/agent.json", True, t.AgentCard
+    "getPublicAgentCard", "GET", "/a2a/agents/{agent_id}/agent.json", True, t.AgentCard, key_optional=True
 )
 SEND_A2A_TASK: OperationSpec[t.A2aTask] = OperationSpec(
     "sendA2aTask", "POST", "/a2a", True, t.A2aTask, rpc=RpcSpec("tasks/send", "counter", "raise")

@@ -11,9 +11,10 @@ from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._models import fill_generated, shorthand
 from .._resource import AsyncAPIResource, SyncAPIResource, drop_none
+from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ..types import A2aMessage, A2aTask, A2aV1Task
 
-__all__ = ["A2a", "AsyncA2a"]
+__all__ = ["A2a", "A2aWithRawResponse", "AsyncA2a", "AsyncA2aWithRawResponse"]
 
 
 class A2a(SyncAPIResource):
@@ -402,3 +403,27 @@ class AsyncA2a(AsyncAPIResource):
             },
             options=request_options,
         )
+
+
+class A2aWithRawResponse:
+    """`client.with_raw_response.a2a`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: A2a) -> None:
+        self.send_task = to_raw_response_wrapper(resource.send_task)
+        self.get_task = to_raw_response_wrapper(resource.get_task)
+        self.cancel_task = to_raw_response_wrapper(resource.cancel_task)
+        self.list_tasks = to_raw_response_wrapper(resource.list_tasks)
+        self.send_message = to_raw_response_wrapper(resource.send_message)
+
+
+class AsyncA2aWithRawResponse:
+    """`async_client.with_raw_response.a2a`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: AsyncA2a) -> None:
+        self.send_task = async_to_raw_response_wrapper(resource.send_task)
+        self.get_task = async_to_raw_response_wrapper(resource.get_task)
+        self.cancel_task = async_to_raw_response_wrapper(resource.cancel_task)
+        self.list_tasks = async_to_raw_response_wrapper(resource.list_tasks)
+        self.send_message = async_to_raw_response_wrapper(resource.send_message)

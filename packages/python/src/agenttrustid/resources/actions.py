@@ -7,9 +7,10 @@ from __future__ import annotations
 from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, drop_none
+from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ..types import ActionCheckResult, ActionEffect
 
-__all__ = ["Actions", "AsyncActions"]
+__all__ = ["Actions", "ActionsWithRawResponse", "AsyncActions", "AsyncActionsWithRawResponse"]
 
 
 class Actions(SyncAPIResource):
@@ -130,3 +131,19 @@ class AsyncActions(AsyncAPIResource):
             },
             options=request_options,
         )
+
+
+class ActionsWithRawResponse:
+    """`client.with_raw_response.actions`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: Actions) -> None:
+        self.check = to_raw_response_wrapper(resource.check)
+
+
+class AsyncActionsWithRawResponse:
+    """`async_client.with_raw_response.actions`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: AsyncActions) -> None:
+        self.check = async_to_raw_response_wrapper(resource.check)

@@ -7,9 +7,10 @@ from __future__ import annotations
 from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource
+from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ..types import AgentCard
 
-__all__ = ["AgentCards", "AsyncAgentCards"]
+__all__ = ["AgentCards", "AgentCardsWithRawResponse", "AsyncAgentCards", "AsyncAgentCardsWithRawResponse"]
 
 
 class AgentCards(SyncAPIResource):
@@ -196,3 +197,25 @@ class AsyncAgentCards(AsyncAPIResource):
         return await self._client._request(
             _ops.GET_PUBLIC_AGENT_CARD, path_params={"agent_id": agent_id}, options=request_options
         )
+
+
+class AgentCardsWithRawResponse:
+    """`client.with_raw_response.agent_cards`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: AgentCards) -> None:
+        self.get = to_raw_response_wrapper(resource.get)
+        self.generate = to_raw_response_wrapper(resource.generate)
+        self.publish = to_raw_response_wrapper(resource.publish)
+        self.get_public = to_raw_response_wrapper(resource.get_public)
+
+
+class AsyncAgentCardsWithRawResponse:
+    """`async_client.with_raw_response.agent_cards`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: AsyncAgentCards) -> None:
+        self.get = async_to_raw_response_wrapper(resource.get)
+        self.generate = async_to_raw_response_wrapper(resource.generate)
+        self.publish = async_to_raw_response_wrapper(resource.publish)
+        self.get_public = async_to_raw_response_wrapper(resource.get_public)

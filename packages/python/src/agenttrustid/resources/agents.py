@@ -10,10 +10,11 @@ from typing import Any, Mapping, Sequence
 from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, drop_none
+from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ..identity import AgentKeyPair
 from ..types import Agent
 
-__all__ = ["Agents", "AsyncAgents"]
+__all__ = ["Agents", "AgentsWithRawResponse", "AsyncAgents", "AsyncAgentsWithRawResponse"]
 
 
 class Agents(SyncAPIResource):
@@ -276,3 +277,25 @@ class AsyncAgents(AsyncAPIResource):
         )
         self._client._token_cache.evict(_ops.ISSUE_TOKEN, agent_id, arg="agent_id")
         return result
+
+
+class AgentsWithRawResponse:
+    """`client.with_raw_response.agents`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: Agents) -> None:
+        self.list = to_raw_response_wrapper(resource.list)
+        self.create = to_raw_response_wrapper(resource.create)
+        self.get = to_raw_response_wrapper(resource.get)
+        self.revoke = to_raw_response_wrapper(resource.revoke)
+
+
+class AsyncAgentsWithRawResponse:
+    """`async_client.with_raw_response.agents`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: AsyncAgents) -> None:
+        self.list = async_to_raw_response_wrapper(resource.list)
+        self.create = async_to_raw_response_wrapper(resource.create)
+        self.get = async_to_raw_response_wrapper(resource.get)
+        self.revoke = async_to_raw_response_wrapper(resource.revoke)

@@ -7,9 +7,10 @@ from __future__ import annotations
 from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource
+from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ..types import Approval
 
-__all__ = ["Approvals", "AsyncApprovals"]
+__all__ = ["Approvals", "ApprovalsWithRawResponse", "AsyncApprovals", "AsyncApprovalsWithRawResponse"]
 
 
 class Approvals(SyncAPIResource):
@@ -168,3 +169,23 @@ class AsyncApprovals(AsyncAPIResource):
             body={"decided_by": decided_by},
             options=request_options,
         )
+
+
+class ApprovalsWithRawResponse:
+    """`client.with_raw_response.approvals`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: Approvals) -> None:
+        self.get = to_raw_response_wrapper(resource.get)
+        self.approve = to_raw_response_wrapper(resource.approve)
+        self.deny = to_raw_response_wrapper(resource.deny)
+
+
+class AsyncApprovalsWithRawResponse:
+    """`async_client.with_raw_response.approvals`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: AsyncApprovals) -> None:
+        self.get = async_to_raw_response_wrapper(resource.get)
+        self.approve = async_to_raw_response_wrapper(resource.approve)
+        self.deny = async_to_raw_response_wrapper(resource.deny)

@@ -10,9 +10,10 @@ from typing import Any, Mapping, Sequence
 from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, drop_none
+from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ..types import Delegation, Session
 
-__all__ = ["Delegations", "AsyncDelegations"]
+__all__ = ["Delegations", "DelegationsWithRawResponse", "AsyncDelegations", "AsyncDelegationsWithRawResponse"]
 
 
 class Delegations(SyncAPIResource):
@@ -283,3 +284,27 @@ class AsyncDelegations(AsyncAPIResource):
             body={},
             options=request_options,
         )
+
+
+class DelegationsWithRawResponse:
+    """`client.with_raw_response.delegations`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: Delegations) -> None:
+        self.list = to_raw_response_wrapper(resource.list)
+        self.create = to_raw_response_wrapper(resource.create)
+        self.get = to_raw_response_wrapper(resource.get)
+        self.revoke = to_raw_response_wrapper(resource.revoke)
+        self.init_session = to_raw_response_wrapper(resource.init_session)
+
+
+class AsyncDelegationsWithRawResponse:
+    """`async_client.with_raw_response.delegations`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: AsyncDelegations) -> None:
+        self.list = async_to_raw_response_wrapper(resource.list)
+        self.create = async_to_raw_response_wrapper(resource.create)
+        self.get = async_to_raw_response_wrapper(resource.get)
+        self.revoke = async_to_raw_response_wrapper(resource.revoke)
+        self.init_session = async_to_raw_response_wrapper(resource.init_session)

@@ -10,6 +10,7 @@ from typing import Sequence
 from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, drop_none
+from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ..types import (
     FederatedTokenIntrospection,
     FederatedTokenVerification,
@@ -18,7 +19,7 @@ from ..types import (
     Session,
 )
 
-__all__ = ["Federation", "AsyncFederation"]
+__all__ = ["Federation", "FederationWithRawResponse", "AsyncFederation", "AsyncFederationWithRawResponse"]
 
 
 class Federation(SyncAPIResource):
@@ -433,3 +434,33 @@ class AsyncFederation(AsyncAPIResource):
             body={"token": token, **drop_none({"issuer_hint": issuer_hint})},
             options=request_options,
         )
+
+
+class FederationWithRawResponse:
+    """`client.with_raw_response.federation`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: Federation) -> None:
+        self.list_providers = to_raw_response_wrapper(resource.list_providers)
+        self.register_provider = to_raw_response_wrapper(resource.register_provider)
+        self.delete_provider = to_raw_response_wrapper(resource.delete_provider)
+        self.verify_token = to_raw_response_wrapper(resource.verify_token)
+        self.introspect_token = to_raw_response_wrapper(resource.introspect_token)
+        self.issue_id_token = to_raw_response_wrapper(resource.issue_id_token)
+        self.revoke_token = to_raw_response_wrapper(resource.revoke_token)
+        self.init_session = to_raw_response_wrapper(resource.init_session)
+
+
+class AsyncFederationWithRawResponse:
+    """`async_client.with_raw_response.federation`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: AsyncFederation) -> None:
+        self.list_providers = async_to_raw_response_wrapper(resource.list_providers)
+        self.register_provider = async_to_raw_response_wrapper(resource.register_provider)
+        self.delete_provider = async_to_raw_response_wrapper(resource.delete_provider)
+        self.verify_token = async_to_raw_response_wrapper(resource.verify_token)
+        self.introspect_token = async_to_raw_response_wrapper(resource.introspect_token)
+        self.issue_id_token = async_to_raw_response_wrapper(resource.issue_id_token)
+        self.revoke_token = async_to_raw_response_wrapper(resource.revoke_token)
+        self.init_session = async_to_raw_response_wrapper(resource.init_session)

@@ -10,9 +10,10 @@ from typing import Any, Mapping, Sequence
 from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, drop_none
+from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ..types import McpServer
 
-__all__ = ["Mcp", "AsyncMcp"]
+__all__ = ["Mcp", "McpWithRawResponse", "AsyncMcp", "AsyncMcpWithRawResponse"]
 
 
 class Mcp(SyncAPIResource):
@@ -271,3 +272,27 @@ class AsyncMcp(AsyncAPIResource):
             body={"jsonrpc": "2.0", "method": method, **drop_none({"params": params})},
             options=request_options,
         )
+
+
+class McpWithRawResponse:
+    """`client.with_raw_response.mcp`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: Mcp) -> None:
+        self.list_servers = to_raw_response_wrapper(resource.list_servers)
+        self.register_server = to_raw_response_wrapper(resource.register_server)
+        self.get_server = to_raw_response_wrapper(resource.get_server)
+        self.remove_server = to_raw_response_wrapper(resource.remove_server)
+        self.call_tool = to_raw_response_wrapper(resource.call_tool)
+
+
+class AsyncMcpWithRawResponse:
+    """`async_client.with_raw_response.mcp`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: AsyncMcp) -> None:
+        self.list_servers = async_to_raw_response_wrapper(resource.list_servers)
+        self.register_server = async_to_raw_response_wrapper(resource.register_server)
+        self.get_server = async_to_raw_response_wrapper(resource.get_server)
+        self.remove_server = async_to_raw_response_wrapper(resource.remove_server)
+        self.call_tool = async_to_raw_response_wrapper(resource.call_tool)

@@ -7,9 +7,10 @@ from __future__ import annotations
 from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, drop_none
+from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ..types import SecuritySettings
 
-__all__ = ["Orgs", "AsyncOrgs"]
+__all__ = ["Orgs", "OrgsWithRawResponse", "AsyncOrgs", "AsyncOrgsWithRawResponse"]
 
 
 class Orgs(SyncAPIResource):
@@ -120,3 +121,21 @@ class AsyncOrgs(AsyncAPIResource):
             },
             options=request_options,
         )
+
+
+class OrgsWithRawResponse:
+    """`client.with_raw_response.orgs`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: Orgs) -> None:
+        self.get_security_settings = to_raw_response_wrapper(resource.get_security_settings)
+        self.update_security_settings = to_raw_response_wrapper(resource.update_security_settings)
+
+
+class AsyncOrgsWithRawResponse:
+    """`async_client.with_raw_response.orgs`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: AsyncOrgs) -> None:
+        self.get_security_settings = async_to_raw_response_wrapper(resource.get_security_settings)
+        self.update_security_settings = async_to_raw_response_wrapper(resource.update_security_settings)

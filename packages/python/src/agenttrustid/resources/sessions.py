@@ -7,9 +7,10 @@ from __future__ import annotations
 from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource
+from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ..types import Session
 
-__all__ = ["Sessions", "AsyncSessions"]
+__all__ = ["Sessions", "SessionsWithRawResponse", "AsyncSessions", "AsyncSessionsWithRawResponse"]
 
 
 class Sessions(SyncAPIResource):
@@ -148,3 +149,23 @@ class AsyncSessions(AsyncAPIResource):
         return await self._client._request(
             _ops.INIT_API_SESSION, body={"token": token}, options=request_options
         )
+
+
+class SessionsWithRawResponse:
+    """`client.with_raw_response.sessions`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: Sessions) -> None:
+        self.init_session = to_raw_response_wrapper(resource.init_session)
+        self.get_session = to_raw_response_wrapper(resource.get_session)
+        self.init_api_session = to_raw_response_wrapper(resource.init_api_session)
+
+
+class AsyncSessionsWithRawResponse:
+    """`async_client.with_raw_response.sessions`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: AsyncSessions) -> None:
+        self.init_session = async_to_raw_response_wrapper(resource.init_session)
+        self.get_session = async_to_raw_response_wrapper(resource.get_session)
+        self.init_api_session = async_to_raw_response_wrapper(resource.init_api_session)

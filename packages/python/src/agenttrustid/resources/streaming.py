@@ -10,9 +10,10 @@ from typing import Sequence
 from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, drop_none
+from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ..types import DeliveryRecord, SiemDestination
 
-__all__ = ["Streaming", "AsyncStreaming"]
+__all__ = ["Streaming", "StreamingWithRawResponse", "AsyncStreaming", "AsyncStreamingWithRawResponse"]
 
 
 class Streaming(SyncAPIResource):
@@ -435,3 +436,31 @@ class AsyncStreaming(AsyncAPIResource):
             body={},
             options=request_options,
         )
+
+
+class StreamingWithRawResponse:
+    """`client.with_raw_response.streaming`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: Streaming) -> None:
+        self.list = to_raw_response_wrapper(resource.list)
+        self.create = to_raw_response_wrapper(resource.create)
+        self.get = to_raw_response_wrapper(resource.get)
+        self.update = to_raw_response_wrapper(resource.update)
+        self.delete = to_raw_response_wrapper(resource.delete)
+        self.delivery_log = to_raw_response_wrapper(resource.delivery_log)
+        self.test = to_raw_response_wrapper(resource.test)
+
+
+class AsyncStreamingWithRawResponse:
+    """`async_client.with_raw_response.streaming`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: AsyncStreaming) -> None:
+        self.list = async_to_raw_response_wrapper(resource.list)
+        self.create = async_to_raw_response_wrapper(resource.create)
+        self.get = async_to_raw_response_wrapper(resource.get)
+        self.update = async_to_raw_response_wrapper(resource.update)
+        self.delete = async_to_raw_response_wrapper(resource.delete)
+        self.delivery_log = async_to_raw_response_wrapper(resource.delivery_log)
+        self.test = async_to_raw_response_wrapper(resource.test)

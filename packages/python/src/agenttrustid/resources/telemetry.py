@@ -9,9 +9,10 @@ from typing import Any, Mapping, Sequence
 from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource
+from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ..types import TelemetryAccepted, TelemetryEvent
 
-__all__ = ["Telemetry", "AsyncTelemetry"]
+__all__ = ["Telemetry", "TelemetryWithRawResponse", "AsyncTelemetry", "AsyncTelemetryWithRawResponse"]
 
 
 class Telemetry(SyncAPIResource):
@@ -80,3 +81,19 @@ class AsyncTelemetry(AsyncAPIResource):
             body={"agent_id": agent_id, "session_id": session_id, "events": events},
             options=request_options,
         )
+
+
+class TelemetryWithRawResponse:
+    """`client.with_raw_response.telemetry`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: Telemetry) -> None:
+        self.report = to_raw_response_wrapper(resource.report)
+
+
+class AsyncTelemetryWithRawResponse:
+    """`async_client.with_raw_response.telemetry`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: AsyncTelemetry) -> None:
+        self.report = async_to_raw_response_wrapper(resource.report)

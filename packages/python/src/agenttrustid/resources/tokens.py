@@ -9,9 +9,10 @@ from typing import Sequence
 from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, drop_none
+from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ..types import IntrospectionResult, Token
 
-__all__ = ["Tokens", "AsyncTokens"]
+__all__ = ["Tokens", "TokensWithRawResponse", "AsyncTokens", "AsyncTokensWithRawResponse"]
 
 
 class Tokens(SyncAPIResource):
@@ -230,3 +231,23 @@ class AsyncTokens(AsyncAPIResource):
             _ops.REVOKE_TOKEN, body={"token": token, **drop_none({"reason": reason})}, options=request_options
         )
         self._client._token_cache.evict(_ops.ISSUE_TOKEN, token, attr="token")
+
+
+class TokensWithRawResponse:
+    """`client.with_raw_response.tokens`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: Tokens) -> None:
+        self.issue = to_raw_response_wrapper(resource.issue)
+        self.introspect = to_raw_response_wrapper(resource.introspect)
+        self.revoke = to_raw_response_wrapper(resource.revoke)
+
+
+class AsyncTokensWithRawResponse:
+    """`async_client.with_raw_response.tokens`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: AsyncTokens) -> None:
+        self.issue = async_to_raw_response_wrapper(resource.issue)
+        self.introspect = async_to_raw_response_wrapper(resource.introspect)
+        self.revoke = async_to_raw_response_wrapper(resource.revoke)

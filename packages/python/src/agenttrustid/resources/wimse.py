@@ -9,10 +9,11 @@ from typing import Any, Mapping, Sequence
 from .. import _operations as _ops
 from .._base_client import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, drop_none
+from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ..identity import AsyncWimseProof, WimseProof
 from ..types import ChallengeResponse, PopProof, WimseToken, WimseVerification
 
-__all__ = ["Wimse", "AsyncWimse"]
+__all__ = ["Wimse", "WimseWithRawResponse", "AsyncWimse", "AsyncWimseWithRawResponse"]
 
 
 class Wimse(WimseProof, SyncAPIResource):
@@ -211,3 +212,23 @@ class AsyncWimse(AsyncWimseProof, AsyncAPIResource):
             body={"token": token, **drop_none({"trust_domain_filter": trust_domain_filter})},
             options=request_options,
         )
+
+
+class WimseWithRawResponse:
+    """`client.with_raw_response.wimse`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: Wimse) -> None:
+        self.challenge = to_raw_response_wrapper(resource.challenge)
+        self.issue_token = to_raw_response_wrapper(resource.issue_token)
+        self.verify_token = to_raw_response_wrapper(resource.verify_token)
+
+
+class AsyncWimseWithRawResponse:
+    """`async_client.with_raw_response.wimse`: the same methods, each returning a `RawResponse` of
+    the answer (`.parse()`, `.status_code`, `.headers`, `.request_id`)."""
+
+    def __init__(self, resource: AsyncWimse) -> None:
+        self.challenge = async_to_raw_response_wrapper(resource.challenge)
+        self.issue_token = async_to_raw_response_wrapper(resource.issue_token)
+        self.verify_token = async_to_raw_response_wrapper(resource.verify_token)

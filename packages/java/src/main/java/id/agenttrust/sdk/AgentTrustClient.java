@@ -45,6 +45,8 @@ public final class AgentTrustClient {
   private final OrgsAPI orgs;
   private final HealthAPI health;
 
+  private final WithRawResponse raw = new WithRawResponse();
+
   private AgentTrustClient(ClientOptions options) {
     this.options = options;
     this.transport = new Transport(options);
@@ -75,13 +77,31 @@ public final class AgentTrustClient {
   }
 
   /**
-   * A client configured from the environment: the base URL, API key and service URLs from the
-   * variables the spec names (AGENTTRUST_URL, then AGENTTRUST_BASE_URL; AGENTTRUST_API_KEY).
+   * A client configured from the environment: the base URL (AGENTTRUST_URL, then
+   * AGENTTRUST_BASE_URL, else http://localhost:8080), the API key (AGENTTRUST_API_KEY, required
+   * here), the service URLs and the log level (AGENTTRUST_LOG). The builder reads the same
+   * variables for what it is not given, but accepts no key.
    *
    * @return the client
+   * @throws id.agenttrust.sdk.exceptions.ConfigurationException (VALIDATION_ERROR, field api_key) when AGENTTRUST_API_KEY is unset or empty, or another variable is invalid
    */
   public static AgentTrustClient fromEnv() {
-    return builder().fromEnvironment(System::getenv).build();
+    return fromEnv(System::getenv);
+  }
+
+  /**
+   * {@link #fromEnv()} reading another environment (tests, a secrets manager).
+   *
+   * @param env the environment: a variable's value by name, null when unset
+   * @return the client
+   * @throws id.agenttrust.sdk.exceptions.ConfigurationException when the API key is unset or empty, or another variable is invalid
+   */
+  public static AgentTrustClient fromEnv(java.util.function.Function<String, String> env) {
+    AgentTrustClient c = builder().fromEnvironment(env).build();
+    if (c.options.getApiKey().isEmpty()) {
+      throw new id.agenttrust.sdk.exceptions.ConfigurationException("api_key", "no API key: set AGENTTRUST_API_KEY (or pass apiKey to AgentTrustClient.builder())");
+    }
+    return c;
   }
 
   /**
@@ -103,6 +123,7 @@ public final class AgentTrustClient {
    */
   public Builder toBuilder() {
     Builder b = new Builder();
+    b.fromEnvironment(name -> null).logLevel(options.getLogLevel()).logger(options.getLogger().orElse(null));
     b.baseUrl(options.getBaseUrl()).timeout(options.getTimeout()).maxRetries(options.getMaxRetries())
       .retryDelay(options.getRetryInitialDelay(), options.getRetryMaxDelay())
       .maxResponseBytes(options.getMaxResponseBytes()).tokenCache(options.isTokenCache());
@@ -121,6 +142,22 @@ public final class AgentTrustClient {
    */
   public ClientOptions options() {
     return options;
+  }
+
+  /** The transport, for the guard. */
+  Transport transport() {
+    return transport;
+  }
+
+  /**
+   * The same operations returning {@link RawResponse}: the answer with its HTTP status, headers
+   * and request id ({@code X-Request-Id}), from the one request the plain method would send:
+   * {@code client.withRawResponse().agents().create(...)}.
+   *
+   * @return the raw view of this client
+   */
+  public WithRawResponse withRawResponse() {
+    return raw;
   }
 
   /**
@@ -275,6 +312,159 @@ public final class AgentTrustClient {
    */
   public CompletableFuture<HealthResponse> healthAsync() {
     return health.healthAsync();
+  }
+
+  /**
+   * The client's operations returning {@link RawResponse}; see {@link
+   * AgentTrustClient#withRawResponse()}.
+   */
+  public final class WithRawResponse {
+    private WithRawResponse() {}
+
+    /**
+     * The agents operations, raw.
+     *
+     * @return the resource
+     */
+    public AgentsAPI.WithRawResponse agents() {
+      return agents.withRawResponse();
+    }
+
+    /**
+     * The wimse operations, raw.
+     *
+     * @return the resource
+     */
+    public WimseAPI.WithRawResponse wimse() {
+      return wimse.withRawResponse();
+    }
+
+    /**
+     * The tokens operations, raw.
+     *
+     * @return the resource
+     */
+    public TokensAPI.WithRawResponse tokens() {
+      return tokens.withRawResponse();
+    }
+
+    /**
+     * The actions operations, raw.
+     *
+     * @return the resource
+     */
+    public ActionsAPI.WithRawResponse actions() {
+      return actions.withRawResponse();
+    }
+
+    /**
+     * The telemetry operations, raw.
+     *
+     * @return the resource
+     */
+    public TelemetryAPI.WithRawResponse telemetry() {
+      return telemetry.withRawResponse();
+    }
+
+    /**
+     * The sessions operations, raw.
+     *
+     * @return the resource
+     */
+    public SessionsAPI.WithRawResponse sessions() {
+      return sessions.withRawResponse();
+    }
+
+    /**
+     * The approvals operations, raw.
+     *
+     * @return the resource
+     */
+    public ApprovalsAPI.WithRawResponse approvals() {
+      return approvals.withRawResponse();
+    }
+
+    /**
+     * The mcp operations, raw.
+     *
+     * @return the resource
+     */
+    public McpAPI.WithRawResponse mcp() {
+      return mcp.withRawResponse();
+    }
+
+    /**
+     * The agentCards operations, raw.
+     *
+     * @return the resource
+     */
+    public AgentCardsAPI.WithRawResponse agentCards() {
+      return agentCards.withRawResponse();
+    }
+
+    /**
+     * The a2a operations, raw.
+     *
+     * @return the resource
+     */
+    public A2aAPI.WithRawResponse a2a() {
+      return a2a.withRawResponse();
+    }
+
+    /**
+     * The delegations operations, raw.
+     *
+     * @return the resource
+     */
+    public DelegationsAPI.WithRawResponse delegations() {
+      return delegations.withRawResponse();
+    }
+
+    /**
+     * The federation operations, raw.
+     *
+     * @return the resource
+     */
+    public FederationAPI.WithRawResponse federation() {
+      return federation.withRawResponse();
+    }
+
+    /**
+     * The streaming operations, raw.
+     *
+     * @return the resource
+     */
+    public StreamingAPI.WithRawResponse streaming() {
+      return streaming.withRawResponse();
+    }
+
+    /**
+     * The orgs operations, raw.
+     *
+     * @return the resource
+     */
+    public OrgsAPI.WithRawResponse orgs() {
+      return orgs.withRawResponse();
+    }
+
+    /**
+     * Check gateway health, raw. Calls GET /health (getHealth).
+     *
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails
+     */
+    public RawResponse<HealthResponse> health() {
+      return health.withRawResponse().health();
+    }
+
+    /**
+     * Check gateway health, raw and async.
+     *
+     * @return the answer's future
+     */
+    public CompletableFuture<RawResponse<HealthResponse>> healthAsync() {
+      return health.withRawResponse().healthAsync();
+    }
   }
 
   /**

@@ -2,10 +2,12 @@
 package id.agenttrust.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import id.agenttrust.sdk.exceptions.ConfigurationException;
 import id.agenttrust.sdk.identity.KeyStore;
 import id.agenttrust.sdk.identity.MemoryKeyStore;
 import id.agenttrust.sdk.internal.Facts;
 import id.agenttrust.sdk.internal.Json;
+import id.agenttrust.sdk.internal.Log;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,9 +23,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The immutable settings of an {@link AgentTrustClient}: where the gateway is, the API key, and
- * how calls behave (timeout, retries, answer size). Built by {@link AgentTrustClient#builder()} or
- * read by {@link AgentTrustClient#fromEnv()}; {@link #toString()} never shows the API key.
+ * The immutable settings of an {@link AgentTrustClient}: where the gateway is, the API key, how
+ * calls behave (timeout, retries, answer size) and where the SDK logs. Built by {@link
+ * AgentTrustClient#builder()} or {@link AgentTrustClient#fromEnv()}; {@link #toString()} never
+ * shows the API key.
+ *
+ * <p>Each setting is the builder's argument, else its environment variable, else the default:
+ * the base URL {@code AGENTTRUST_URL}, then {@code AGENTTRUST_BASE_URL}, then {@code
+ * http://localhost:8080}; the API key {@code AGENTTRUST_API_KEY}, else none; the log level
+ * {@code AGENTTRUST_LOG}, else off. A variable set to the empty string counts as unset.
  */
 public final class ClientOptions {
   /** The default cap on an answer's size: 32 MiB. */
@@ -41,20 +49,47 @@ public final class ClientOptions {
   private final boolean tokenCache;
   private final HttpClient httpClient;
   private final KeyStore keyStore;
+  private final Log.Level logLevel;
+  private final System.Logger logger;
 
   private ClientOptions(Builder<?> b) {
-    this.baseUrl = b.baseUrl;
-    this.apiKey = b.apiKey;
+    Function<String, String> env = b.env;
+    this.baseUrl = b.baseUrl != null ? b.baseUrl : orElse(Builder.checkUrl("base_url", Builder.first(env, Facts.ENV_BASE_URL)), Facts.DEFAULT_BASE_URL);
+    this.apiKey = b.apiKey != null ? b.apiKey : Builder.checkKey(Builder.first(env, Facts.ENV_API_KEY));
+    this.logger = b.logger;
+    this.logLevel = b.logLevel != null ? b.logLevel : envLevel(env, b.logger);
     this.timeout = b.timeout;
     this.maxRetries = b.maxRetries;
     this.retryInitialDelay = b.retryInitialDelay;
     this.retryMaxDelay = b.retryMaxDelay;
     this.maxResponseBytes = b.maxResponseBytes;
-    this.serviceUrls = Map.copyOf(b.serviceUrls);
+    Map<String, String> services = new LinkedHashMap<>();
+    for (Facts.Service s : Facts.SERVICES) {
+      String v = b.serviceUrls.containsKey(s.name) ? b.serviceUrls.get(s.name) : Builder.checkUrl(s.name + "_url", Builder.first(env, s.env));
+      if (v != null) services.put(s.name, v);
+    }
+    this.serviceUrls = Map.copyOf(services);
     this.headers = Map.copyOf(b.headers);
     this.tokenCache = b.tokenCache;
     this.httpClient = b.httpClient;
     this.keyStore = b.keyStore != null ? b.keyStore : new MemoryKeyStore();
+  }
+
+  private static String orElse(String v, String fallback) {
+    return v != null ? v : fallback;
+  }
+
+  /** AGENTTRUST_LOG; a value it does not accept is off, with one warning line on stderr. */
+  private static Log.Level envLevel(Function<String, String> env, System.Logger logger) {
+    String v = env.apply(Log.ENV);
+    if (v == null || v.isEmpty()) return logger != null ? Log.Level.DEBUG : Log.Level.OFF;
+    Log.Level l = Log.parse(v);
+    if (l == null) {
+      System.err.println(
+          "agenttrustid warn " + Log.ENV + " is \"" + v.replaceAll("[^\\x20-\\x7e]", "?") + "\", not one of " + Log.ACCEPTED + ": logging is off");
+      return Log.Level.OFF;
+    }
+    return l;
   }
 
   /**
@@ -159,6 +194,25 @@ public final class ClientOptions {
   }
 
   /**
+   * The most verbose level the SDK logs at: {@code off}, {@code error}, {@code warn}, {@code
+   * info} or {@code debug}.
+   *
+   * @return the level's name
+   */
+  public String getLogLevel() {
+    return logLevel.wireName();
+  }
+
+  /**
+   * The logger events go to (else stderr, when the level is not off).
+   *
+   * @return the logger, when one was given
+   */
+  public Optional<System.Logger> getLogger() {
+    return Optional.ofNullable(logger);
+  }
+
+  /**
    * The base URL of a split deployment's service ({@code auth}, {@code audit}): the one set, else
    * the gateway's base URL with the spec's port substitution, else the gateway's base URL.
    *
@@ -194,6 +248,8 @@ public final class ClientOptions {
         + maxRetries
         + ", serviceUrls="
         + serviceUrls
+        + ", logLevel="
+        + logLevel.wireName()
         + "}";
   }
 
@@ -203,8 +259,11 @@ public final class ClientOptions {
    * @param <B> the concrete builder, returned by every setter
    */
   public abstract static class Builder<B extends Builder<B>> {
-    private String baseUrl = Facts.DEFAULT_BASE_URL;
+    private String baseUrl;
     private String apiKey;
+    private Function<String, String> env = System::getenv;
+    private Log.Level logLevel;
+    private System.Logger logger;
     private Duration timeout = Duration.ofMillis(Facts.TIMEOUT_MS);
     private int maxRetries = Facts.MAX_RETRIES;
     private Duration retryInitialDelay = Duration.ofMillis(Facts.RETRY_INITIAL_DELAY_MS);
@@ -227,39 +286,72 @@ public final class ClientOptions {
     protected abstract B self();
 
     /**
-     * The gateway's base URL (default {@code http://localhost:8080}).
+     * The gateway's base URL (else {@code AGENTTRUST_URL}, else {@code AGENTTRUST_BASE_URL}, else
+     * {@code http://localhost:8080}).
      *
-     * @param baseUrl an absolute http(s) URL
+     * @param baseUrl an absolute http(s) URL, or null to read the environment
      * @return this builder
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when it is not one
+     * @throws ConfigurationException when it is not one
      */
     public B baseUrl(String baseUrl) {
+      if (baseUrl == null) {
+        this.baseUrl = null;
+        return self();
+      }
       this.baseUrl = checkUrl("base_url", baseUrl);
+      if (this.baseUrl == null) throw new ConfigurationException("base_url", "base_url is not an absolute http(s) URL");
       return self();
     }
 
     /**
-     * The organization API key ({@code sk_live_...}), sent as {@code X-API-Key}.
+     * The organization API key ({@code sk_live_...}), sent as {@code X-API-Key} (else {@code
+     * AGENTTRUST_API_KEY}, else none: public operations work without one, the others throw a
+     * {@link ConfigurationException} before sending).
      *
-     * @param apiKey the key, or null for none
+     * @param apiKey the key, or null to read the environment
      * @return this builder
-     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when it holds anything but visible
-     *     ASCII (a control character could forge a header; HttpClient refuses other characters
-     *     with an untyped exception)
+     * @throws ConfigurationException when it is empty, or holds anything but visible ASCII (a
+     *     control character could forge a header; HttpClient refuses other characters with an
+     *     untyped exception)
      */
     public B apiKey(String apiKey) {
-      if (apiKey != null) {
-        for (int i = 0; i < apiKey.length(); i++) {
-          char c = apiKey.charAt(i);
-          if (c < 0x20 || c == 0x7f) {
-            throw Facts.validation("api_key", "the API key holds a control character at index " + i + "; it is not sent");
-          }
-          if (c > 0x7e) {
-            throw Facts.validation("api_key", "the API key holds a non-ASCII character at index " + i + "; it is not sent");
-          }
-        }
+      if (apiKey != null && apiKey.isEmpty()) {
+        throw new ConfigurationException("api_key", "the API key is empty: pass a key, or null to read AGENTTRUST_API_KEY");
       }
-      this.apiKey = apiKey == null || apiKey.isEmpty() ? null : apiKey;
+      this.apiKey = checkKey(apiKey);
+      return self();
+    }
+
+    /**
+     * The most verbose level the SDK logs at (else {@code AGENTTRUST_LOG}, else off, or {@code
+     * debug} when a {@link #logger(System.Logger) logger} is given, whose own configuration then
+     * filters): {@code off}, {@code error}, {@code warn}, {@code info} or {@code debug},
+     * case-insensitive. Logs never hold a key, token, proof or body.
+     *
+     * @param level the level, or null to read the environment
+     * @return this builder
+     * @throws ConfigurationException when it is none of those
+     */
+    public B logLevel(String level) {
+      if (level == null) {
+        this.logLevel = null;
+        return self();
+      }
+      Log.Level l = Log.parse(level);
+      if (l == null) throw new ConfigurationException("log_level", "the log level must be one of " + Log.ACCEPTED);
+      this.logLevel = l;
+      return self();
+    }
+
+    /**
+     * The logger the SDK's events go to, e.g. {@code System.getLogger("id.agenttrust.sdk")};
+     * without one they go to stderr when a level is set.
+     *
+     * @param logger the logger, or null for stderr
+     * @return this builder
+     */
+    public B logger(System.Logger logger) {
+      this.logger = logger;
       return self();
     }
 
@@ -271,7 +363,9 @@ public final class ClientOptions {
      * @return this builder
      */
     public B serviceUrl(String service, String url) {
-      this.serviceUrls.put(service, checkUrl(service + "_url", url));
+      String u = checkUrl(service + "_url", url);
+      if (u == null) throw new ConfigurationException(service + "_url", service + "_url is not an absolute http(s) URL");
+      this.serviceUrls.put(service, u);
       return self();
     }
 
@@ -283,7 +377,7 @@ public final class ClientOptions {
      */
     public B timeout(Duration timeout) {
       if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-        throw Facts.validation("timeout", "the timeout must be positive");
+        throw new ConfigurationException("timeout", "the timeout must be positive");
       }
       this.timeout = timeout;
       return self();
@@ -297,7 +391,7 @@ public final class ClientOptions {
      */
     public B maxRetries(int maxRetries) {
       if (maxRetries < 0) {
-        throw Facts.validation("max_retries", "max retries must not be negative");
+        throw new ConfigurationException("max_retries", "max retries must not be negative");
       }
       this.maxRetries = maxRetries;
       return self();
@@ -312,7 +406,7 @@ public final class ClientOptions {
      */
     public B retryDelay(Duration initial, Duration max) {
       if (initial.isNegative() || max.compareTo(initial) < 0) {
-        throw Facts.validation("retry_delay", "need 0 <= initial <= max");
+        throw new ConfigurationException("retry_delay", "need 0 <= initial <= max");
       }
       this.retryInitialDelay = initial;
       this.retryMaxDelay = max;
@@ -327,7 +421,7 @@ public final class ClientOptions {
      */
     public B maxResponseBytes(long bytes) {
       if (bytes <= 0) {
-        throw Facts.validation("max_response_bytes", "the size must be positive");
+        throw new ConfigurationException("max_response_bytes", "the size must be positive");
       }
       this.maxResponseBytes = bytes;
       return self();
@@ -380,21 +474,14 @@ public final class ClientOptions {
     }
 
     /**
-     * Reads the base URL, API key and service URLs from the environment variables the spec
-     * names (first set one wins), leaving unset ones at their current values.
+     * Where the builder reads the environment variables of the settings not given as arguments
+     * (default {@code System::getenv}); {@code name -> null} reads none.
      *
-     * @param env the environment, e.g. {@code System::getenv}
+     * @param env the environment
      * @return this builder
      */
     public B fromEnvironment(Function<String, String> env) {
-      String url = first(env, Facts.ENV_BASE_URL);
-      if (url != null) baseUrl(url);
-      String key = first(env, Facts.ENV_API_KEY);
-      if (key != null) apiKey(key);
-      for (Facts.Service s : Facts.SERVICES) {
-        String v = first(env, s.env);
-        if (v != null) serviceUrl(s.name, v);
-      }
+      this.env = env == null ? name -> null : env;
       return self();
     }
 
@@ -412,13 +499,14 @@ public final class ClientOptions {
       try {
         config = Json.parse(Files.readAllBytes(path));
       } catch (IOException | Json.DecodeException e) {
-        throw Facts.validation("config", "cannot read the config file " + path.getFileName() + ": " + e.getMessage());
+        throw new ConfigurationException("config", "cannot read the config file " + path.getFileName() + ": " + e.getMessage());
       }
-      if (!config.isObject()) throw Facts.validation("config", "the config file must hold a JSON object");
+      if (!config.isObject()) throw new ConfigurationException("config", "the config file must hold a JSON object");
       for (String key : Facts.CONFIG_FILE_KEYS) {
         JsonNode v = config.get(key);
         if (v == null || v.isNull()) continue;
-        if (!v.isTextual()) throw Facts.validation(key, "the config file's " + key + " must be a string");
+        if (!v.isTextual()) throw new ConfigurationException(key, "the config file's " + key + " must be a string");
+        if (v.textValue().isEmpty()) continue;
         if (key.equals("base_url")) baseUrl(v.textValue());
         else if (key.equals("api_key")) apiKey(v.textValue());
         else {
@@ -439,7 +527,21 @@ public final class ClientOptions {
       return new ClientOptions(this);
     }
 
-    private static String first(Function<String, String> env, List<String> names) {
+    static String checkKey(String apiKey) {
+      if (apiKey == null) return null;
+      for (int i = 0; i < apiKey.length(); i++) {
+        char c = apiKey.charAt(i);
+        if (c < 0x20 || c == 0x7f) {
+          throw new ConfigurationException("api_key", "the API key holds a control character at index " + i + "; it is not sent");
+        }
+        if (c > 0x7e) {
+          throw new ConfigurationException("api_key", "the API key holds a non-ASCII character at index " + i + "; it is not sent");
+        }
+      }
+      return apiKey;
+    }
+
+    static String first(Function<String, String> env, List<String> names) {
       for (String n : names) {
         String v = env.apply(n);
         if (v != null && !v.isEmpty()) return v;
@@ -447,17 +549,19 @@ public final class ClientOptions {
       return null;
     }
 
-    private static String checkUrl(String field, String url) {
+    /** The URL without trailing slashes; null for null; a ConfigurationException when not http(s). */
+    static String checkUrl(String field, String url) {
+      if (url == null) return null;
       URI u;
       try {
-        u = url == null ? null : URI.create(url);
+        u = URI.create(url);
       } catch (IllegalArgumentException e) {
         u = null;
       }
       if (u == null
           || u.getHost() == null
           || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
-        throw Facts.validation(field, field + " is not an absolute http(s) URL");
+        throw new ConfigurationException(field, field + " is not an absolute http(s) URL");
       }
       String s = url;
       while (s.endsWith("/")) s = s.substring(0, s.length() - 1);

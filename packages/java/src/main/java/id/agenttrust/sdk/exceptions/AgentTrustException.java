@@ -21,9 +21,12 @@ public class AgentTrustException extends RuntimeException {
   /** The longest message kept, in characters. */
   public static final int MAX_MESSAGE = 1000;
 
+  /** The machine-readable error code. */
   private final String code;
+  /** The HTTP status, or 0. */
   private final int status;
   private final transient Map<String, Object> details;
+  /** The gateway's request id, or null. */
   private final String requestId;
 
   /**

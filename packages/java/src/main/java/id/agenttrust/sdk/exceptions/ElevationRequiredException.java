@@ -11,6 +11,7 @@ import java.util.Map;
 public class ElevationRequiredException extends AgentTrustException {
   private static final long serialVersionUID = 1L;
 
+  /** The pending approval's id. */
   private final String approvalId;
 
   /**

@@ -19,6 +19,7 @@ public final class Operation {
   final Map<String, String> headers = new LinkedHashMap<>();
   JsonNode body;
   boolean noAuth;
+  boolean keyOptional;
   String service;
   String unwrap;
   boolean rpc;
@@ -130,6 +131,16 @@ public final class Operation {
    */
   public Operation noAuth() {
     this.noAuth = true;
+    return this;
+  }
+
+  /**
+   * Marks an endpoint that works without an API key (one is sent when the client has it).
+   *
+   * @return this
+   */
+  public Operation keyOptional() {
+    this.keyOptional = true;
     return this;
   }
 

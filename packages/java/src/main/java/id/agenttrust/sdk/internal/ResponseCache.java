@@ -62,17 +62,17 @@ public final class ResponseCache {
    *
    * @param <T> the answer type
    * @param key the cache key
-   * @param type the answer's class
    * @param fetch makes the call
    * @param meta reads the answer's times and fields
    * @return the answer
    */
-  public <T> T get(String key, Class<T> type, Supplier<T> fetch, Function<T, Meta> meta) {
+  @SuppressWarnings("unchecked") // an entry's value is what fetch gave for the same key
+  public <T> T get(String key, Supplier<T> fetch, Function<T, Meta> meta) {
     long gen;
     synchronized (this) {
       Entry e = entries.get(key);
       if (e != null) {
-        if (Instant.now().isBefore(e.refreshAt)) return type.cast(e.value);
+        if (Instant.now().isBefore(e.refreshAt)) return (T) e.value;
         entries.remove(key);
       }
       gen = generation;

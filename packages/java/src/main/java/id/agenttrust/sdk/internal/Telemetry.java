@@ -38,6 +38,7 @@ public final class Telemetry<T> {
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong failedBatches = new AtomicLong();
+  private final Log log;
   private long quietUntil;
   private int failures;
 
@@ -48,9 +49,11 @@ public final class Telemetry<T> {
    * @param batchSize events per request
    * @param capacity the queue's bound
    * @param interval how often a partial batch is sent
+   * @param log where batches sent (info), failed and dropped (warn) are logged
    */
-  public Telemetry(Consumer<List<T>> send, int batchSize, int capacity, Duration interval) {
+  public Telemetry(Consumer<List<T>> send, int batchSize, int capacity, Duration interval, Log log) {
     this.send = send;
+    this.log = log == null ? Log.OFF : log;
     this.batchSize = batchSize;
     this.intervalMs = interval.toMillis();
     this.capacity = capacity;
@@ -74,13 +77,13 @@ public final class Telemetry<T> {
    */
   public void offer(T e) {
     if (closed.get()) {
-      dropped.incrementAndGet();
+      droppedOne("the guard is closed");
       return;
     }
     int n = size.incrementAndGet();
     if (n > capacity) {
       size.decrementAndGet();
-      dropped.incrementAndGet();
+      droppedOne("the queue is full (" + capacity + ")");
       return;
     }
     queue.offer(e);
@@ -98,7 +101,15 @@ public final class Telemetry<T> {
 
   /** Counts an event that could not be queued (an empty tool name, an unbuildable event). */
   public void drop() {
-    dropped.incrementAndGet();
+    droppedOne("the event could not be built");
+  }
+
+  /** Counts a drop; logs the 1st, 2nd, 4th, 8th... so that a full queue cannot flood the log. */
+  private void droppedOne(String why) {
+    long d = dropped.incrementAndGet();
+    if ((d & (d - 1)) == 0 && log.on(Log.Level.WARN)) {
+      log.warn("telemetry event dropped: " + why + "; " + d + " dropped so far");
+    }
   }
 
   /** Runs on the worker: sends full batches (or everything when not onlyFull). */
@@ -113,9 +124,14 @@ public final class Telemetry<T> {
         send.accept(batch);
         sent.addAndGet(batch.size());
         failures = 0;
+        if (log.on(Log.Level.INFO)) log.info("telemetry batch sent: " + batch.size() + " events");
       } catch (RuntimeException ex) {
         failedBatches.incrementAndGet();
-        dropped.addAndGet(batch.size());
+        long total = dropped.addAndGet(batch.size());
+        if (log.on(Log.Level.WARN)) {
+          String code = ex instanceof id.agenttrust.sdk.exceptions.AgentTrustException ? " " + ((id.agenttrust.sdk.exceptions.AgentTrustException) ex).getCode() : "";
+          log.warn("telemetry batch of " + batch.size() + " events failed and was dropped: " + ex.getClass().getSimpleName() + code + "; " + total + " dropped so far");
+        }
         double d = Math.min(intervalMs * Math.pow(2, failures), (double) intervalMs * MAX_BACKOFF_INTERVALS);
         quietUntil = System.currentTimeMillis() + (long) d;
         failures++;

@@ -4,11 +4,15 @@ package id.agenttrust.sdk.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import id.agenttrust.sdk.ClientOptions;
+import id.agenttrust.sdk.RawResponse;
+import id.agenttrust.sdk.exceptions.ConfigurationException;
 import id.agenttrust.sdk.exceptions.AgentTrustException;
 import id.agenttrust.sdk.exceptions.NetworkException;
+import id.agenttrust.sdk.exceptions.TimeoutException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -62,6 +66,7 @@ public final class Transport {
   private final HttpClient http;
   private final AtomicLong rpcSeq = new AtomicLong();
   private final ResponseCache cache = new ResponseCache();
+  private final Log log;
 
   /**
    * Creates the transport of a client.
@@ -70,6 +75,7 @@ public final class Transport {
    */
   public Transport(ClientOptions options) {
     this.options = options;
+    this.log = new Log(Log.parse(options.getLogLevel()), options.getLogger().orElse(null));
     this.http =
         options
             .getHttpClient()
@@ -89,6 +95,15 @@ public final class Transport {
    */
   public ClientOptions options() {
     return options;
+  }
+
+  /**
+   * The client's log ({@code AGENTTRUST_LOG}, the builder's logger).
+   *
+   * @return the log
+   */
+  public Log log() {
+    return log;
   }
 
   /**
@@ -136,21 +151,43 @@ public final class Transport {
    * @return the answer, or null without a decoder
    */
   public <T> T call(Operation op, Decoder<T> decoder) {
-    Answer a = send(op);
-    JsonNode node = answerOf(op, a);
-    if (decoder == null) return null;
-    if (node == null) {
-      throw Facts.error("INVALID_RESPONSE", op.id + ": the gateway's answer has no body", a.status, null, a.requestId);
-    }
+    return callRaw(op, decoder).data();
+  }
+
+  /**
+   * Sends op and decodes its answer, keeping the HTTP status and headers.
+   *
+   * @param <T> the answer type
+   * @param op the operation
+   * @param decoder decodes the answer, or null for none (204)
+   * @return the answer (null data without a decoder) with its response
+   */
+  public <T> RawResponse<T> callRaw(Operation op, Decoder<T> decoder) {
     try {
-      return decoder.decode(node, "$");
-    } catch (Json.DecodeException e) {
-      throw Facts.error(
-          "INVALID_RESPONSE",
-          op.id + ": the gateway's answer does not match the spec: " + scrub(e.getMessage()),
-          a.status,
-          null,
-          a.requestId);
+      Answer a = send(op);
+      JsonNode node = answerOf(op, a);
+      if (decoder == null) return new RawResponse<>(null, a.status, a.headers);
+      if (node == null) {
+        throw Facts.error("INVALID_RESPONSE", op.id + ": the gateway's answer has no body", a.status, null, a.requestId);
+      }
+      try {
+        return new RawResponse<>(decoder.decode(node, "$"), a.status, a.headers);
+      } catch (Json.DecodeException e) {
+        throw Facts.error(
+            "INVALID_RESPONSE",
+            op.id + ": the gateway's answer does not match the spec: " + scrub(e.getMessage()),
+            a.status,
+            null,
+            a.requestId);
+      }
+    } catch (AgentTrustException e) {
+      if (log.on(Log.Level.ERROR)) {
+        log.error(
+            op.method + " " + op.target("") + " failed: " + e.getClass().getSimpleName() + " " + e.getCode()
+                + (e.getStatus() != 0 ? " status=" + e.getStatus() : "")
+                + e.getRequestId().map(r -> " request_id=" + r).orElse(""));
+      }
+      throw e;
     }
   }
 
@@ -178,15 +215,18 @@ public final class Transport {
     final int status;
     final byte[] body;
     final String requestId;
+    final HttpHeaders headers;
 
-    Answer(int status, byte[] body, String requestId) {
+    Answer(int status, byte[] body, String requestId, HttpHeaders headers) {
       this.status = status;
       this.body = body;
       this.requestId = requestId;
+      this.headers = headers;
     }
   }
 
   private Answer send(Operation op) {
+    if (!op.noAuth && !op.keyOptional && options.getApiKey().isEmpty()) throw ConfigurationException.noApiKey();
     JsonNode payload = op.body;
     if (op.rpcMethod != null) {
       ObjectNode env = Json.NODES.objectNode();
@@ -210,7 +250,16 @@ public final class Transport {
       // A fresh DPoP proof per attempt: the gateway refuses a jti it has seen.
       Map<String, String> auth =
           op.credentials == null ? Map.of() : op.credentials.headers(op.method, options.serviceUrl(op.service) + op.path);
+      long started = System.nanoTime();
       Attempt r = attempt(op, uri, body, idempotencyKey, auth);
+      if (log.on(Log.Level.DEBUG)) {
+        log.debug(
+            op.method + " " + op.target("")
+                + (r.answer != null ? " status=" + r.answer.status : " status=none error=" + r.failure.getCode())
+                + " elapsed_ms=" + (System.nanoTime() - started) / 1_000_000
+                + " attempt=" + (attempt + 1)
+                + " request_id=" + (r.answer != null && r.answer.requestId != null ? r.answer.requestId : "none"));
+      }
       if (r.failure == null && r.answer.status >= 200 && r.answer.status < 300) return r.answer;
       if (r.failure == null && r.answer.status == 401 && op.credentials != null && !renewed) {
         // A token revoked or expired before the credentials expected: once more with a new one.
@@ -222,6 +271,12 @@ public final class Transport {
       AgentTrustException failure = r.failure != null ? r.failure : errorOf(r.answer, auth);
       if (!r.retryable || attempt >= options.getMaxRetries()) throw failure;
       long wait = r.retryAfterMs >= 0 ? r.retryAfterMs : backoff(attempt);
+      if (log.on(Log.Level.INFO)) {
+        log.info(
+            "retrying " + op.method + " " + op.target("") + " in " + wait + " ms (retry " + (attempt + 1) + " of " + options.getMaxRetries() + "): "
+                + (r.answer != null ? "HTTP " + r.answer.status : failure.getCode())
+                + (r.retryAfterMs >= 0 ? " Retry-After" : ""));
+      }
       try {
         Thread.sleep(wait);
       } catch (InterruptedException e) {
@@ -298,7 +353,7 @@ public final class Transport {
               requestId);
       return out;
     }
-    out.answer = new Answer(status, res.body(), requestId);
+    out.answer = new Answer(status, res.body(), requestId, res.headers());
     if (Facts.retryableStatus(status)) {
       out.retryable = true;
       long ra = retryAfter(res.headers().firstValue("Retry-After").orElse(null));
@@ -313,9 +368,8 @@ public final class Transport {
     return m == null || m.isEmpty() ? name : name + ": " + m;
   }
 
-  private NetworkException timedOut(Operation op, Throwable cause) {
-    return new NetworkException(
-        "TIMEOUT", op.method + " " + op.path + " timed out after " + options.getTimeout().toMillis() + " ms", cause);
+  private TimeoutException timedOut(Operation op, Throwable cause) {
+    return new TimeoutException(op.method + " " + op.path + " timed out after " + options.getTimeout().toMillis() + " ms", cause);
   }
 
   private long backoff(int attempt) {

@@ -3,6 +3,7 @@
 package id.agenttrust.sdk.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import id.agenttrust.sdk.RawResponse;
 import id.agenttrust.sdk.internal.Facts;
 import id.agenttrust.sdk.internal.Json;
 import id.agenttrust.sdk.internal.Operation;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class A2aAPI {
   private final Transport t;
+  private final WithRawResponse raw = new WithRawResponse();
 
   /**
    * Created by the client.
@@ -117,7 +119,7 @@ public final class A2aAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public A2aTask sendTask(id.agenttrust.sdk.models.SendTaskParams body) {
-    return sendTaskCall(body);
+    return sendTaskCall(body).data();
   }
 
   /**
@@ -144,14 +146,14 @@ public final class A2aAPI {
     return t.async(() -> sendTask(body));
   }
 
-  private A2aTask sendTaskCall(id.agenttrust.sdk.models.SendTaskParams body) {
+  private RawResponse<A2aTask> sendTaskCall(id.agenttrust.sdk.models.SendTaskParams body) {
     Operation op = Operation.of("sendA2aTask", "POST", "/a2a").rpc("tasks/send", true, 0L, true);
     if (body == null) {
       throw Facts.validation("body", "sendA2aTask: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> A2aTask.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> A2aTask.fromJson(n, p));
   }
 
   /**
@@ -176,7 +178,7 @@ public final class A2aAPI {
    */
   public A2aTask getTask(String taskId) {
     id.agenttrust.sdk.models.TaskIdParams body = id.agenttrust.sdk.models.TaskIdParams.builder().id(taskId).build();
-    return getTaskCall(body);
+    return getTaskCall(body).data();
   }
 
   /**
@@ -224,7 +226,7 @@ public final class A2aAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public A2aTask getTask(id.agenttrust.sdk.models.TaskIdParams body) {
-    return getTaskCall(body);
+    return getTaskCall(body).data();
   }
 
   /**
@@ -251,14 +253,14 @@ public final class A2aAPI {
     return t.async(() -> getTask(body));
   }
 
-  private A2aTask getTaskCall(id.agenttrust.sdk.models.TaskIdParams body) {
+  private RawResponse<A2aTask> getTaskCall(id.agenttrust.sdk.models.TaskIdParams body) {
     Operation op = Operation.of("getA2aTask", "POST", "/a2a").rpc("tasks/get", true, 0L, true);
     if (body == null) {
       throw Facts.validation("body", "getA2aTask: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> A2aTask.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> A2aTask.fromJson(n, p));
   }
 
   /**
@@ -283,7 +285,7 @@ public final class A2aAPI {
    */
   public A2aTask cancelTask(String taskId) {
     id.agenttrust.sdk.models.TaskIdParams body = id.agenttrust.sdk.models.TaskIdParams.builder().id(taskId).build();
-    return cancelTaskCall(body);
+    return cancelTaskCall(body).data();
   }
 
   /**
@@ -331,7 +333,7 @@ public final class A2aAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public A2aTask cancelTask(id.agenttrust.sdk.models.TaskIdParams body) {
-    return cancelTaskCall(body);
+    return cancelTaskCall(body).data();
   }
 
   /**
@@ -358,14 +360,14 @@ public final class A2aAPI {
     return t.async(() -> cancelTask(body));
   }
 
-  private A2aTask cancelTaskCall(id.agenttrust.sdk.models.TaskIdParams body) {
+  private RawResponse<A2aTask> cancelTaskCall(id.agenttrust.sdk.models.TaskIdParams body) {
     Operation op = Operation.of("cancelA2aTask", "POST", "/a2a").rpc("tasks/cancel", true, 0L, true);
     if (body == null) {
       throw Facts.validation("body", "cancelA2aTask: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> A2aTask.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> A2aTask.fromJson(n, p));
   }
 
   /**
@@ -389,7 +391,7 @@ public final class A2aAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public List<A2aTask> listTasks(id.agenttrust.sdk.models.ListTasksParams body) {
-    return listTasksCall(body);
+    return listTasksCall(body).data();
   }
 
   /**
@@ -416,14 +418,14 @@ public final class A2aAPI {
     return t.async(() -> listTasks(body));
   }
 
-  private List<A2aTask> listTasksCall(id.agenttrust.sdk.models.ListTasksParams body) {
+  private RawResponse<List<A2aTask>> listTasksCall(id.agenttrust.sdk.models.ListTasksParams body) {
     Operation op = Operation.of("listA2aTasks", "POST", "/a2a").unwrap("tasks").rpc("tasks/list", true, 0L, true);
     if (body == null) {
       throw Facts.validation("body", "listA2aTasks: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> A2aTask.fromJson(n1, p1)));
+    return t.callRaw(op, (n, p) -> Json.list(n, p, (n1, p1) -> A2aTask.fromJson(n1, p1)));
   }
 
   /**
@@ -443,7 +445,7 @@ public final class A2aAPI {
    */
   public A2aV1Task sendMessage(String agentId, A2aMessage message) {
     id.agenttrust.sdk.models.SendMessageParams body = id.agenttrust.sdk.models.SendMessageParams.builder().message(message).build();
-    return sendMessageCall(agentId, body);
+    return sendMessageCall(agentId, body).data();
   }
 
   /**
@@ -482,7 +484,7 @@ public final class A2aAPI {
   public A2aV1Task sendMessage(String agentId, String message) {
     A2aMessage built = A2aMessage.fromJson(Json.parse("{\"role\":\"user\",\"parts\":[{\"kind\":\"text\",\"text\":\"{value}\"}]}".replace("\"{value}\"", Json.write(Json.NODES.textNode(message)))), "$");
     id.agenttrust.sdk.models.SendMessageParams body = id.agenttrust.sdk.models.SendMessageParams.builder().message(built).build();
-    return sendMessageCall(agentId, body);
+    return sendMessageCall(agentId, body).data();
   }
 
   /**
@@ -519,7 +521,7 @@ public final class A2aAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public A2aV1Task sendMessage(String agentId, id.agenttrust.sdk.models.SendMessageParams body) {
-    return sendMessageCall(agentId, body);
+    return sendMessageCall(agentId, body).data();
   }
 
   /**
@@ -540,13 +542,454 @@ public final class A2aAPI {
     return t.async(() -> sendMessage(agentId, body));
   }
 
-  private A2aV1Task sendMessageCall(String agentId, id.agenttrust.sdk.models.SendMessageParams body) {
+  private RawResponse<A2aV1Task> sendMessageCall(String agentId, id.agenttrust.sdk.models.SendMessageParams body) {
     Operation op = Operation.of("sendA2aMessage", "POST", "/a2a/agents/" + Operation.segment("sendA2aMessage", "agent_id", agentId)).rpc("message/send", true, 0L, true);
     if (body == null) {
       throw Facts.validation("body", "sendA2aMessage: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> A2aV1Task.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> A2aV1Task.fromJson(n, p));
+  }
+
+  /**
+   * These operations returning {@link RawResponse}: the answer with its HTTP status, headers and
+   * request id.
+   *
+   * @return the raw view
+   */
+  public WithRawResponse withRawResponse() {
+    return raw;
+  }
+
+  /**
+   * The a2a operations returning {@link RawResponse}: the answer with its HTTP status, headers
+   * and request id, from the same single request. Get it from {@link #withRawResponse()} or
+   * {@code client.withRawResponse().a2a()}.
+   */
+  public final class WithRawResponse {
+    private WithRawResponse() {}
+
+    /**
+     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+     * {@code error} member, which TypeScript, Java and Rust raise as {@code
+     * A2A_ERROR_&lt;code&gt;}. Returns the raw response: the answer with its status, headers and
+     * request id. Calls POST /a2a, JSON-RPC method tasks/send (sendA2aTask).
+     *
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<A2aTask> sendTask(id.agenttrust.sdk.models.SendTaskParams body) {
+      return sendTaskCall(body);
+    }
+
+    /**
+     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+     * {@code error} member, which TypeScript, Java and Rust raise as {@code
+     * A2A_ERROR_&lt;code&gt;}. Returns the raw response: the answer with its status, headers and
+     * request id. Async: runs on the SDK's daemon executor. Calls POST /a2a, JSON-RPC method
+     * tasks/send (sendA2aTask).
+     *
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<A2aTask>> sendTaskAsync(id.agenttrust.sdk.models.SendTaskParams body) {
+      return t.async(() -> sendTask(body));
+    }
+
+    /**
+     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+     * {@code error} member, which TypeScript, Java and Rust raise as {@code
+     * A2A_ERROR_&lt;code&gt;}. Returns the raw response: the answer with its status, headers and
+     * request id. Calls POST /a2a, JSON-RPC method tasks/get (getA2aTask).
+     *
+     * @param taskId The task's id.
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<A2aTask> getTask(String taskId) {
+      id.agenttrust.sdk.models.TaskIdParams body = id.agenttrust.sdk.models.TaskIdParams.builder().id(taskId).build();
+      return getTaskCall(body);
+    }
+
+    /**
+     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+     * {@code error} member, which TypeScript, Java and Rust raise as {@code
+     * A2A_ERROR_&lt;code&gt;}. Returns the raw response: the answer with its status, headers and
+     * request id. Async: runs on the SDK's daemon executor. Calls POST /a2a, JSON-RPC method
+     * tasks/get (getA2aTask).
+     *
+     * @param taskId The task's id.
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<A2aTask>> getTaskAsync(String taskId) {
+      return t.async(() -> getTask(taskId));
+    }
+
+    /**
+     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+     * {@code error} member, which TypeScript, Java and Rust raise as {@code
+     * A2A_ERROR_&lt;code&gt;}. Returns the raw response: the answer with its status, headers and
+     * request id. Calls POST /a2a, JSON-RPC method tasks/get (getA2aTask).
+     *
+     * @param body the whole request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<A2aTask> getTask(id.agenttrust.sdk.models.TaskIdParams body) {
+      return getTaskCall(body);
+    }
+
+    /**
+     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+     * {@code error} member, which TypeScript, Java and Rust raise as {@code
+     * A2A_ERROR_&lt;code&gt;}. Returns the raw response: the answer with its status, headers and
+     * request id. Async: runs on the SDK's daemon executor. Calls POST /a2a, JSON-RPC method
+     * tasks/get (getA2aTask).
+     *
+     * @param body the whole request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<A2aTask>> getTaskAsync(id.agenttrust.sdk.models.TaskIdParams body) {
+      return t.async(() -> getTask(body));
+    }
+
+    /**
+     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+     * {@code error} member, which TypeScript, Java and Rust raise as {@code
+     * A2A_ERROR_&lt;code&gt;}. Returns the raw response: the answer with its status, headers and
+     * request id. Calls POST /a2a, JSON-RPC method tasks/cancel (cancelA2aTask).
+     *
+     * @param taskId The task's id.
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<A2aTask> cancelTask(String taskId) {
+      id.agenttrust.sdk.models.TaskIdParams body = id.agenttrust.sdk.models.TaskIdParams.builder().id(taskId).build();
+      return cancelTaskCall(body);
+    }
+
+    /**
+     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+     * {@code error} member, which TypeScript, Java and Rust raise as {@code
+     * A2A_ERROR_&lt;code&gt;}. Returns the raw response: the answer with its status, headers and
+     * request id. Async: runs on the SDK's daemon executor. Calls POST /a2a, JSON-RPC method
+     * tasks/cancel (cancelA2aTask).
+     *
+     * @param taskId The task's id.
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<A2aTask>> cancelTaskAsync(String taskId) {
+      return t.async(() -> cancelTask(taskId));
+    }
+
+    /**
+     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+     * {@code error} member, which TypeScript, Java and Rust raise as {@code
+     * A2A_ERROR_&lt;code&gt;}. Returns the raw response: the answer with its status, headers and
+     * request id. Calls POST /a2a, JSON-RPC method tasks/cancel (cancelA2aTask).
+     *
+     * @param body the whole request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<A2aTask> cancelTask(id.agenttrust.sdk.models.TaskIdParams body) {
+      return cancelTaskCall(body);
+    }
+
+    /**
+     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+     * {@code error} member, which TypeScript, Java and Rust raise as {@code
+     * A2A_ERROR_&lt;code&gt;}. Returns the raw response: the answer with its status, headers and
+     * request id. Async: runs on the SDK's daemon executor. Calls POST /a2a, JSON-RPC method
+     * tasks/cancel (cancelA2aTask).
+     *
+     * @param body the whole request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<A2aTask>> cancelTaskAsync(id.agenttrust.sdk.models.TaskIdParams body) {
+      return t.async(() -> cancelTask(body));
+    }
+
+    /**
+     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+     * {@code error} member, which TypeScript, Java and Rust raise as {@code
+     * A2A_ERROR_&lt;code&gt;}. Returns the raw response: the answer with its status, headers and
+     * request id. Calls POST /a2a, JSON-RPC method tasks/list (listA2aTasks).
+     *
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<List<A2aTask>> listTasks(id.agenttrust.sdk.models.ListTasksParams body) {
+      return listTasksCall(body);
+    }
+
+    /**
+     * Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+     * task methods {@code tasks/send}, {@code tasks/get}, {@code tasks/cancel} and {@code
+     * tasks/list} (the SDK methods {@code sendTask}, {@code getTask}, {@code cancelTask}, {@code
+     * listTasks}; see {@code x-sdk-rpc}). The official languages differ, and the gateway accepts
+     * every form: - JSON-RPC {@code id}: Python sends the integer {@code 1}; TypeScript, Java and
+     * Rust a string counter ({@code "1"}, {@code "2"}, ...). Our SDKs send the string counter. -
+     * {@code tasks/get} and {@code tasks/cancel} params: Python {@code {"task_id"}}, the others
+     * {@code {"id"}}. Our SDKs send {@code id}. - {@code tasks/send} {@code message}: Python a
+     * string (plus optional {@code metadata}), the others an object. Our SDKs send the object form
+     * (an A2A message); the guide's plain string builds a text message. - {@code tasks/list} (Rust
+     * only) sends {@code {"limit": 50}} and reads {@code {"tasks": [...]}}. The answer is a
+     * JSON-RPC response: {@code result} (a legacy task whose {@code status} is a string), or an
+     * {@code error} member, which TypeScript, Java and Rust raise as {@code
+     * A2A_ERROR_&lt;code&gt;}. Returns the raw response: the answer with its status, headers and
+     * request id. Async: runs on the SDK's daemon executor. Calls POST /a2a, JSON-RPC method
+     * tasks/list (listA2aTasks).
+     *
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<List<A2aTask>>> listTasksAsync(id.agenttrust.sdk.models.ListTasksParams body) {
+      return t.async(() -> listTasks(body));
+    }
+
+    /**
+     * Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 {@code message/send} to
+     * the agent in the path (no agent id in the params). The message is camelCase A2A: {@code
+     * role}, {@code parts} (the official clients send one {@code text} part), {@code messageId}
+     * (the SDKs generate a UUID when the caller gives none; Java requires the caller's) and
+     * optional {@code taskId} to continue a task. JSON-RPC {@code id} as for {@code /a2a}. The
+     * result is a v1.0 task: {@code id}, {@code contextId}, {@code status {state, timestamp}},
+     * {@code history}, {@code artifacts}. Returns the raw response: the answer with its status,
+     * headers and request id. Calls POST /a2a/agents/{agent_id}, JSON-RPC method message/send
+     * (sendA2aMessage).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @param message message
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<A2aV1Task> sendMessage(String agentId, A2aMessage message) {
+      id.agenttrust.sdk.models.SendMessageParams body = id.agenttrust.sdk.models.SendMessageParams.builder().message(message).build();
+      return sendMessageCall(agentId, body);
+    }
+
+    /**
+     * Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 {@code message/send} to
+     * the agent in the path (no agent id in the params). The message is camelCase A2A: {@code
+     * role}, {@code parts} (the official clients send one {@code text} part), {@code messageId}
+     * (the SDKs generate a UUID when the caller gives none; Java requires the caller's) and
+     * optional {@code taskId} to continue a task. JSON-RPC {@code id} as for {@code /a2a}. The
+     * result is a v1.0 task: {@code id}, {@code contextId}, {@code status {state, timestamp}},
+     * {@code history}, {@code artifacts}. Returns the raw response: the answer with its status,
+     * headers and request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /a2a/agents/{agent_id}, JSON-RPC method message/send (sendA2aMessage).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @param message message
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<A2aV1Task>> sendMessageAsync(String agentId, A2aMessage message) {
+      return t.async(() -> sendMessage(agentId, message));
+    }
+
+    /**
+     * Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 {@code message/send} to
+     * the agent in the path (no agent id in the params). The message is camelCase A2A: {@code
+     * role}, {@code parts} (the official clients send one {@code text} part), {@code messageId}
+     * (the SDKs generate a UUID when the caller gives none; Java requires the caller's) and
+     * optional {@code taskId} to continue a task. JSON-RPC {@code id} as for {@code /a2a}. The
+     * result is a v1.0 task: {@code id}, {@code contextId}, {@code status {state, timestamp}},
+     * {@code history}, {@code artifacts}. Returns the raw response: the answer with its status,
+     * headers and request id. Calls POST /a2a/agents/{agent_id}, JSON-RPC method message/send
+     * (sendA2aMessage).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @param message message as text, built into {"role":"user","parts":[{"kind":"text","text":"{value}"}]}
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<A2aV1Task> sendMessage(String agentId, String message) {
+      A2aMessage built = A2aMessage.fromJson(Json.parse("{\"role\":\"user\",\"parts\":[{\"kind\":\"text\",\"text\":\"{value}\"}]}".replace("\"{value}\"", Json.write(Json.NODES.textNode(message)))), "$");
+      id.agenttrust.sdk.models.SendMessageParams body = id.agenttrust.sdk.models.SendMessageParams.builder().message(built).build();
+      return sendMessageCall(agentId, body);
+    }
+
+    /**
+     * Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 {@code message/send} to
+     * the agent in the path (no agent id in the params). The message is camelCase A2A: {@code
+     * role}, {@code parts} (the official clients send one {@code text} part), {@code messageId}
+     * (the SDKs generate a UUID when the caller gives none; Java requires the caller's) and
+     * optional {@code taskId} to continue a task. JSON-RPC {@code id} as for {@code /a2a}. The
+     * result is a v1.0 task: {@code id}, {@code contextId}, {@code status {state, timestamp}},
+     * {@code history}, {@code artifacts}. Returns the raw response: the answer with its status,
+     * headers and request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /a2a/agents/{agent_id}, JSON-RPC method message/send (sendA2aMessage).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @param message message as text, built into {"role":"user","parts":[{"kind":"text","text":"{value}"}]}
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<A2aV1Task>> sendMessageAsync(String agentId, String message) {
+      return t.async(() -> sendMessage(agentId, message));
+    }
+
+    /**
+     * Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 {@code message/send} to
+     * the agent in the path (no agent id in the params). The message is camelCase A2A: {@code
+     * role}, {@code parts} (the official clients send one {@code text} part), {@code messageId}
+     * (the SDKs generate a UUID when the caller gives none; Java requires the caller's) and
+     * optional {@code taskId} to continue a task. JSON-RPC {@code id} as for {@code /a2a}. The
+     * result is a v1.0 task: {@code id}, {@code contextId}, {@code status {state, timestamp}},
+     * {@code history}, {@code artifacts}. Returns the raw response: the answer with its status,
+     * headers and request id. Calls POST /a2a/agents/{agent_id}, JSON-RPC method message/send
+     * (sendA2aMessage).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @param body the whole request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<A2aV1Task> sendMessage(String agentId, id.agenttrust.sdk.models.SendMessageParams body) {
+      return sendMessageCall(agentId, body);
+    }
+
+    /**
+     * Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 {@code message/send} to
+     * the agent in the path (no agent id in the params). The message is camelCase A2A: {@code
+     * role}, {@code parts} (the official clients send one {@code text} part), {@code messageId}
+     * (the SDKs generate a UUID when the caller gives none; Java requires the caller's) and
+     * optional {@code taskId} to continue a task. JSON-RPC {@code id} as for {@code /a2a}. The
+     * result is a v1.0 task: {@code id}, {@code contextId}, {@code status {state, timestamp}},
+     * {@code history}, {@code artifacts}. Returns the raw response: the answer with its status,
+     * headers and request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /a2a/agents/{agent_id}, JSON-RPC method message/send (sendA2aMessage).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @param body the whole request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<A2aV1Task>> sendMessageAsync(String agentId, id.agenttrust.sdk.models.SendMessageParams body) {
+      return t.async(() -> sendMessage(agentId, body));
+    }
   }
 }

@@ -3,6 +3,7 @@
 package id.agenttrust.sdk.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import id.agenttrust.sdk.RawResponse;
 import id.agenttrust.sdk.internal.Facts;
 import id.agenttrust.sdk.internal.Operation;
 import id.agenttrust.sdk.internal.Transport;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ActionsAPI {
   private final Transport t;
+  private final WithRawResponse raw = new WithRawResponse();
 
   /**
    * Created by the client.
@@ -63,7 +65,7 @@ public final class ActionsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public ActionCheckResult check(id.agenttrust.sdk.models.ActionCheckRequest body) {
-    return checkCall(body, null);
+    return checkCall(body, null).data();
   }
 
   /**
@@ -111,7 +113,7 @@ public final class ActionsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public ActionCheckResult check(id.agenttrust.sdk.models.ActionCheckRequest body, id.agenttrust.sdk.identity.AgentCredentials credentials) {
-    return checkCall(body, credentials);
+    return checkCall(body, credentials).data();
   }
 
   /**
@@ -138,7 +140,7 @@ public final class ActionsAPI {
     return t.async(() -> check(body, credentials));
   }
 
-  private ActionCheckResult checkCall(id.agenttrust.sdk.models.ActionCheckRequest body, id.agenttrust.sdk.identity.AgentCredentials credentials) {
+  private RawResponse<ActionCheckResult> checkCall(id.agenttrust.sdk.models.ActionCheckRequest body, id.agenttrust.sdk.identity.AgentCredentials credentials) {
     Operation op = Operation.of("checkAction", "POST", "/api/v1/agenttrust/check").service("auth");
     op.credentials(credentials);
     if (body == null) {
@@ -146,6 +148,125 @@ public final class ActionsAPI {
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> ActionCheckResult.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> ActionCheckResult.fromJson(n, p));
+  }
+
+  /**
+   * These operations returning {@link RawResponse}: the answer with its HTTP status, headers and
+   * request id.
+   *
+   * @return the raw view
+   */
+  public WithRawResponse withRawResponse() {
+    return raw;
+  }
+
+  /**
+   * The actions operations returning {@link RawResponse}: the answer with its HTTP status,
+   * headers and request id, from the same single request. Get it from {@link #withRawResponse()}
+   * or {@code client.withRawResponse().actions()}.
+   */
+  public final class WithRawResponse {
+    private WithRawResponse() {}
+
+    /**
+     * Check a tool call. #10. Guardian's pre-flight decision for one tool call. A decision is
+     * always a 200: denial is {@code allowed: false} with a {@code reason}; a destructive or admin
+     * call without a granted approval is {@code elevation_required: true} with a pending {@code
+     * approval_id}. When {@code action_effect} is omitted, Guardian classifies the action name.
+     * The SDK's {@code tool_name} and {@code tool_input_summary} travel as {@code action_name} and
+     * {@code action_input_summary}, with {@code action_source: "api"}. Python and TypeScript
+     * always send {@code session_id} and {@code action_input_summary} ({@code ""} when empty),
+     * Java always sends the summary, Go and Rust omit empty ones; the gateway accepts all of
+     * these. Our SDKs send each only when it has a value (the Go and Rust form): an empty key says
+     * nothing, and the Guard sends no summary at all unless the user opts in. With agent
+     * credentials attached, the call also carries {@code Authorization: Bearer &lt;WIMSE JWT&gt;}
+     * and a {@code DPoP} proof (htm {@code POST}, htu = base URL + this path); with the
+     * organization's proof-of-possession flags on, a missing, forged or replayed proof is a 401.
+     * Returns the raw response: the answer with its status, headers and request id. Calls POST
+     * /api/v1/agenttrust/check (checkAction).
+     *
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<ActionCheckResult> check(id.agenttrust.sdk.models.ActionCheckRequest body) {
+      return checkCall(body, null);
+    }
+
+    /**
+     * Check a tool call. #10. Guardian's pre-flight decision for one tool call. A decision is
+     * always a 200: denial is {@code allowed: false} with a {@code reason}; a destructive or admin
+     * call without a granted approval is {@code elevation_required: true} with a pending {@code
+     * approval_id}. When {@code action_effect} is omitted, Guardian classifies the action name.
+     * The SDK's {@code tool_name} and {@code tool_input_summary} travel as {@code action_name} and
+     * {@code action_input_summary}, with {@code action_source: "api"}. Python and TypeScript
+     * always send {@code session_id} and {@code action_input_summary} ({@code ""} when empty),
+     * Java always sends the summary, Go and Rust omit empty ones; the gateway accepts all of
+     * these. Our SDKs send each only when it has a value (the Go and Rust form): an empty key says
+     * nothing, and the Guard sends no summary at all unless the user opts in. With agent
+     * credentials attached, the call also carries {@code Authorization: Bearer &lt;WIMSE JWT&gt;}
+     * and a {@code DPoP} proof (htm {@code POST}, htu = base URL + this path); with the
+     * organization's proof-of-possession flags on, a missing, forged or replayed proof is a 401.
+     * Returns the raw response: the answer with its status, headers and request id. Async: runs on
+     * the SDK's daemon executor. Calls POST /api/v1/agenttrust/check (checkAction).
+     *
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<ActionCheckResult>> checkAsync(id.agenttrust.sdk.models.ActionCheckRequest body) {
+      return t.async(() -> check(body));
+    }
+
+    /**
+     * Check a tool call. #10. Guardian's pre-flight decision for one tool call. A decision is
+     * always a 200: denial is {@code allowed: false} with a {@code reason}; a destructive or admin
+     * call without a granted approval is {@code elevation_required: true} with a pending {@code
+     * approval_id}. When {@code action_effect} is omitted, Guardian classifies the action name.
+     * The SDK's {@code tool_name} and {@code tool_input_summary} travel as {@code action_name} and
+     * {@code action_input_summary}, with {@code action_source: "api"}. Python and TypeScript
+     * always send {@code session_id} and {@code action_input_summary} ({@code ""} when empty),
+     * Java always sends the summary, Go and Rust omit empty ones; the gateway accepts all of
+     * these. Our SDKs send each only when it has a value (the Go and Rust form): an empty key says
+     * nothing, and the Guard sends no summary at all unless the user opts in. With agent
+     * credentials attached, the call also carries {@code Authorization: Bearer &lt;WIMSE JWT&gt;}
+     * and a {@code DPoP} proof (htm {@code POST}, htu = base URL + this path); with the
+     * organization's proof-of-possession flags on, a missing, forged or replayed proof is a 401.
+     * Returns the raw response: the answer with its status, headers and request id. Calls POST
+     * /api/v1/agenttrust/check (checkAction).
+     *
+     * @param body the request body
+     * @param credentials the agent's credentials: the call carries its WIMSE bearer and a DPoP proof, and a 401 is retried once with a new token
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<ActionCheckResult> check(id.agenttrust.sdk.models.ActionCheckRequest body, id.agenttrust.sdk.identity.AgentCredentials credentials) {
+      return checkCall(body, credentials);
+    }
+
+    /**
+     * Check a tool call. #10. Guardian's pre-flight decision for one tool call. A decision is
+     * always a 200: denial is {@code allowed: false} with a {@code reason}; a destructive or admin
+     * call without a granted approval is {@code elevation_required: true} with a pending {@code
+     * approval_id}. When {@code action_effect} is omitted, Guardian classifies the action name.
+     * The SDK's {@code tool_name} and {@code tool_input_summary} travel as {@code action_name} and
+     * {@code action_input_summary}, with {@code action_source: "api"}. Python and TypeScript
+     * always send {@code session_id} and {@code action_input_summary} ({@code ""} when empty),
+     * Java always sends the summary, Go and Rust omit empty ones; the gateway accepts all of
+     * these. Our SDKs send each only when it has a value (the Go and Rust form): an empty key says
+     * nothing, and the Guard sends no summary at all unless the user opts in. With agent
+     * credentials attached, the call also carries {@code Authorization: Bearer &lt;WIMSE JWT&gt;}
+     * and a {@code DPoP} proof (htm {@code POST}, htu = base URL + this path); with the
+     * organization's proof-of-possession flags on, a missing, forged or replayed proof is a 401.
+     * Returns the raw response: the answer with its status, headers and request id. Async: runs on
+     * the SDK's daemon executor. Calls POST /api/v1/agenttrust/check (checkAction).
+     *
+     * @param body the request body
+     * @param credentials the agent's credentials: the call carries its WIMSE bearer and a DPoP proof, and a 401 is retried once with a new token
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<ActionCheckResult>> checkAsync(id.agenttrust.sdk.models.ActionCheckRequest body, id.agenttrust.sdk.identity.AgentCredentials credentials) {
+      return t.async(() -> check(body, credentials));
+    }
   }
 }

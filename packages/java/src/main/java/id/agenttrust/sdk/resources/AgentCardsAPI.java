@@ -2,6 +2,7 @@
 
 package id.agenttrust.sdk.resources;
 
+import id.agenttrust.sdk.RawResponse;
 import id.agenttrust.sdk.internal.Operation;
 import id.agenttrust.sdk.internal.Transport;
 import id.agenttrust.sdk.models.*;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class AgentCardsAPI {
   private final Transport t;
+  private final WithRawResponse raw = new WithRawResponse();
 
   /**
    * Created by the client.
@@ -49,7 +51,7 @@ public final class AgentCardsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public AgentCard get(String agentId) {
-    return getCall(agentId);
+    return getCall(agentId).data();
   }
 
   /**
@@ -63,9 +65,9 @@ public final class AgentCardsAPI {
     return t.async(() -> get(agentId));
   }
 
-  private AgentCard getCall(String agentId) {
+  private RawResponse<AgentCard> getCall(String agentId) {
     Operation op = Operation.of("getAgentCard", "GET", "/api/v1/agents/" + Operation.segment("getAgentCard", "agent_id", agentId) + "/card");
-    return t.call(op, (n, p) -> AgentCard.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> AgentCard.fromJson(n, p));
   }
 
   /**
@@ -79,7 +81,7 @@ public final class AgentCardsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public AgentCard generate(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
-    return generateCall(agentId, body);
+    return generateCall(agentId, body).data();
   }
 
   /**
@@ -106,7 +108,7 @@ public final class AgentCardsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public AgentCard generate(String agentId) {
-    return generateCall(agentId, null);
+    return generateCall(agentId, null).data();
   }
 
   /**
@@ -122,12 +124,12 @@ public final class AgentCardsAPI {
     return t.async(() -> generate(agentId));
   }
 
-  private AgentCard generateCall(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
+  private RawResponse<AgentCard> generateCall(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
     Operation op = Operation.of("generateAgentCard", "POST", "/api/v1/agents/" + Operation.segment("generateAgentCard", "agent_id", agentId) + "/card");
     if (body != null) {
       op.body(body.toJson());
     }
-    return t.call(op, (n, p) -> AgentCard.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> AgentCard.fromJson(n, p));
   }
 
   /**
@@ -142,7 +144,7 @@ public final class AgentCardsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public AgentCard publish(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
-    return publishCall(agentId, body);
+    return publishCall(agentId, body).data();
   }
 
   /**
@@ -170,7 +172,7 @@ public final class AgentCardsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public AgentCard publish(String agentId) {
-    return publishCall(agentId, null);
+    return publishCall(agentId, null).data();
   }
 
   /**
@@ -186,12 +188,12 @@ public final class AgentCardsAPI {
     return t.async(() -> publish(agentId));
   }
 
-  private AgentCard publishCall(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
+  private RawResponse<AgentCard> publishCall(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
     Operation op = Operation.of("publishAgentCard", "PUT", "/api/v1/agents/" + Operation.segment("publishAgentCard", "agent_id", agentId) + "/card/publish");
     if (body != null) {
       op.body(body.toJson());
     }
-    return t.call(op, (n, p) -> AgentCard.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> AgentCard.fromJson(n, p));
   }
 
   /**
@@ -205,7 +207,7 @@ public final class AgentCardsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public AgentCard getPublic(String agentId) {
-    return getPublicCall(agentId);
+    return getPublicCall(agentId).data();
   }
 
   /**
@@ -221,8 +223,198 @@ public final class AgentCardsAPI {
     return t.async(() -> getPublic(agentId));
   }
 
-  private AgentCard getPublicCall(String agentId) {
-    Operation op = Operation.of("getPublicAgentCard", "GET", "/a2a/agents/" + Operation.segment("getPublicAgentCard", "agent_id", agentId) + "/agent.json");
-    return t.call(op, (n, p) -> AgentCard.fromJson(n, p));
+  private RawResponse<AgentCard> getPublicCall(String agentId) {
+    Operation op = Operation.of("getPublicAgentCard", "GET", "/a2a/agents/" + Operation.segment("getPublicAgentCard", "agent_id", agentId) + "/agent.json").keyOptional();
+    return t.callRaw(op, (n, p) -> AgentCard.fromJson(n, p));
+  }
+
+  /**
+   * These operations returning {@link RawResponse}: the answer with its HTTP status, headers and
+   * request id.
+   *
+   * @return the raw view
+   */
+  public WithRawResponse withRawResponse() {
+    return raw;
+  }
+
+  /**
+   * The agentCards operations returning {@link RawResponse}: the answer with its HTTP status,
+   * headers and request id, from the same single request. Get it from {@link #withRawResponse()}
+   * or {@code client.withRawResponse().agentCards()}.
+   */
+  public final class WithRawResponse {
+    private WithRawResponse() {}
+
+    /**
+     * Get an agent's card. #24. Returns the agent's current card, published or not. Returns the
+     * raw response: the answer with its status, headers and request id. Calls GET
+     * /api/v1/agents/{agent_id}/card (getAgentCard).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<AgentCard> get(String agentId) {
+      return getCall(agentId);
+    }
+
+    /**
+     * Get an agent's card. #24. Returns the agent's current card, published or not. Returns the
+     * raw response: the answer with its status, headers and request id. Async: runs on the SDK's
+     * daemon executor. Calls GET /api/v1/agents/{agent_id}/card (getAgentCard).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<AgentCard>> getAsync(String agentId) {
+      return t.async(() -> get(agentId));
+    }
+
+    /**
+     * Generate an agent card. #23. Builds (or rebuilds) the agent's A2A v1.0 card from its record.
+     * It is not public until published. No body (Java sends {@code {}}; the gateway accepts both).
+     * Not in the Go client. Returns the raw response: the answer with its status, headers and
+     * request id. Calls POST /api/v1/agents/{agent_id}/card (generateAgentCard).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<AgentCard> generate(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
+      return generateCall(agentId, body);
+    }
+
+    /**
+     * Generate an agent card. #23. Builds (or rebuilds) the agent's A2A v1.0 card from its record.
+     * It is not public until published. No body (Java sends {@code {}}; the gateway accepts both).
+     * Not in the Go client. Returns the raw response: the answer with its status, headers and
+     * request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /api/v1/agents/{agent_id}/card (generateAgentCard).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<AgentCard>> generateAsync(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
+      return t.async(() -> generate(agentId, body));
+    }
+
+    /**
+     * Generate an agent card. #23. Builds (or rebuilds) the agent's A2A v1.0 card from its record.
+     * It is not public until published. No body (Java sends {@code {}}; the gateway accepts both).
+     * Not in the Go client. Returns the raw response: the answer with its status, headers and
+     * request id. Calls POST /api/v1/agents/{agent_id}/card (generateAgentCard).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<AgentCard> generate(String agentId) {
+      return generateCall(agentId, null);
+    }
+
+    /**
+     * Generate an agent card. #23. Builds (or rebuilds) the agent's A2A v1.0 card from its record.
+     * It is not public until published. No body (Java sends {@code {}}; the gateway accepts both).
+     * Not in the Go client. Returns the raw response: the answer with its status, headers and
+     * request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /api/v1/agents/{agent_id}/card (generateAgentCard).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<AgentCard>> generateAsync(String agentId) {
+      return t.async(() -> generate(agentId));
+    }
+
+    /**
+     * Publish an agent card. #25. Makes the agent's card public at {@code
+     * /a2a/agents/{agent_id}/agent.json}, generating it first if needed. A PUT with no body (Java
+     * sends {@code {}}). A revoked agent's card cannot be published (409). Returns the raw
+     * response: the answer with its status, headers and request id. Calls PUT
+     * /api/v1/agents/{agent_id}/card/publish (publishAgentCard).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<AgentCard> publish(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
+      return publishCall(agentId, body);
+    }
+
+    /**
+     * Publish an agent card. #25. Makes the agent's card public at {@code
+     * /a2a/agents/{agent_id}/agent.json}, generating it first if needed. A PUT with no body (Java
+     * sends {@code {}}). A revoked agent's card cannot be published (409). Returns the raw
+     * response: the answer with its status, headers and request id. Async: runs on the SDK's
+     * daemon executor. Calls PUT /api/v1/agents/{agent_id}/card/publish (publishAgentCard).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<AgentCard>> publishAsync(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
+      return t.async(() -> publish(agentId, body));
+    }
+
+    /**
+     * Publish an agent card. #25. Makes the agent's card public at {@code
+     * /a2a/agents/{agent_id}/agent.json}, generating it first if needed. A PUT with no body (Java
+     * sends {@code {}}). A revoked agent's card cannot be published (409). Returns the raw
+     * response: the answer with its status, headers and request id. Calls PUT
+     * /api/v1/agents/{agent_id}/card/publish (publishAgentCard).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<AgentCard> publish(String agentId) {
+      return publishCall(agentId, null);
+    }
+
+    /**
+     * Publish an agent card. #25. Makes the agent's card public at {@code
+     * /a2a/agents/{agent_id}/agent.json}, generating it first if needed. A PUT with no body (Java
+     * sends {@code {}}). A revoked agent's card cannot be published (409). Returns the raw
+     * response: the answer with its status, headers and request id. Async: runs on the SDK's
+     * daemon executor. Calls PUT /api/v1/agents/{agent_id}/card/publish (publishAgentCard).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<AgentCard>> publishAsync(String agentId) {
+      return t.async(() -> publish(agentId));
+    }
+
+    /**
+     * Get a published agent card. #26. Public A2A discovery endpoint: needs no API key, but the
+     * official clients send {@code X-API-Key} when one is configured, and the gateway accepts it.
+     * Unpublished or unknown cards are 404. Returns the raw response: the answer with its status,
+     * headers and request id. Calls GET /a2a/agents/{agent_id}/agent.json (getPublicAgentCard).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<AgentCard> getPublic(String agentId) {
+      return getPublicCall(agentId);
+    }
+
+    /**
+     * Get a published agent card. #26. Public A2A discovery endpoint: needs no API key, but the
+     * official clients send {@code X-API-Key} when one is configured, and the gateway accepts it.
+     * Unpublished or unknown cards are 404. Returns the raw response: the answer with its status,
+     * headers and request id. Async: runs on the SDK's daemon executor. Calls GET
+     * /a2a/agents/{agent_id}/agent.json (getPublicAgentCard).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<AgentCard>> getPublicAsync(String agentId) {
+      return t.async(() -> getPublic(agentId));
+    }
   }
 }

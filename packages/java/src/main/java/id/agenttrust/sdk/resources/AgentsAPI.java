@@ -3,6 +3,7 @@
 package id.agenttrust.sdk.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import id.agenttrust.sdk.RawResponse;
 import id.agenttrust.sdk.internal.Facts;
 import id.agenttrust.sdk.internal.Json;
 import id.agenttrust.sdk.internal.Operation;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class AgentsAPI {
   private final Transport t;
+  private final WithRawResponse raw = new WithRawResponse();
 
   /**
    * Created by the client.
@@ -70,7 +72,7 @@ public final class AgentsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public List<Agent> list() {
-    return listCall(null);
+    return listCall(null).data();
   }
 
   /**
@@ -94,7 +96,7 @@ public final class AgentsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public List<Agent> list(ListAgentsParams params) {
-    return listCall(params);
+    return listCall(params).data();
   }
 
   /**
@@ -109,12 +111,12 @@ public final class AgentsAPI {
     return t.async(() -> list(params));
   }
 
-  private List<Agent> listCall(ListAgentsParams params) {
+  private RawResponse<List<Agent>> listCall(ListAgentsParams params) {
     Operation op = Operation.of("listAgents", "GET", "/api/v1/agents").unwrap("agents");
     if (params != null) {
       op.query("org_id", params.getOrgId().orElse(null));
     }
-    return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> Agent.fromJson(n1, p1)));
+    return t.callRaw(op, (n, p) -> Json.list(n, p, (n1, p1) -> Agent.fromJson(n1, p1)));
   }
 
   /**
@@ -130,7 +132,7 @@ public final class AgentsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public Agent create(id.agenttrust.sdk.models.CreateAgentRequest body) {
-    return createCall(body);
+    return createCall(body).data();
   }
 
   /**
@@ -148,7 +150,7 @@ public final class AgentsAPI {
     return t.async(() -> create(body));
   }
 
-  private Agent createCall(id.agenttrust.sdk.models.CreateAgentRequest body) {
+  private RawResponse<Agent> createCall(id.agenttrust.sdk.models.CreateAgentRequest body) {
     Operation op = Operation.of("createAgent", "POST", "/api/v1/agents").unwrap("agent");
     if (body == null) {
       throw Facts.validation("body", "createAgent: the request body is required");
@@ -160,9 +162,9 @@ public final class AgentsAPI {
     }
     JsonNode json = body.toJson();
     op.body(json);
-    Agent out = t.call(op, (n, p) -> Agent.fromJson(n, p));
+    RawResponse<Agent> out = t.callRaw(op, (n, p) -> Agent.fromJson(n, p));
     if (generated != null) {
-      t.options().getKeyStore().put(out.getId(), generated);
+      t.options().getKeyStore().put(out.data().getId(), generated);
     }
     return out;
   }
@@ -176,7 +178,7 @@ public final class AgentsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public Agent get(String agentId) {
-    return getCall(agentId);
+    return getCall(agentId).data();
   }
 
   /**
@@ -191,9 +193,9 @@ public final class AgentsAPI {
     return t.async(() -> get(agentId));
   }
 
-  private Agent getCall(String agentId) {
+  private RawResponse<Agent> getCall(String agentId) {
     Operation op = Operation.of("getAgent", "GET", "/api/v1/agents/" + Operation.segment("getAgent", "agent_id", agentId));
-    return t.call(op, (n, p) -> Agent.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> Agent.fromJson(n, p));
   }
 
   /**
@@ -207,7 +209,7 @@ public final class AgentsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public Agent revoke(String agentId, id.agenttrust.sdk.models.RevokeAgentRequest body) {
-    return revokeCall(agentId, body);
+    return revokeCall(agentId, body).data();
   }
 
   /**
@@ -233,7 +235,7 @@ public final class AgentsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public Agent revoke(String agentId) {
-    return revokeCall(agentId, null);
+    return revokeCall(agentId, null).data();
   }
 
   /**
@@ -248,16 +250,201 @@ public final class AgentsAPI {
     return t.async(() -> revoke(agentId));
   }
 
-  private Agent revokeCall(String agentId, id.agenttrust.sdk.models.RevokeAgentRequest body) {
+  private RawResponse<Agent> revokeCall(String agentId, id.agenttrust.sdk.models.RevokeAgentRequest body) {
     Operation op = Operation.of("revokeAgent", "POST", "/api/v1/agents/" + Operation.segment("revokeAgent", "agent_id", agentId) + "/revoke");
     if (body != null) {
       op.body(body.toJson());
     }
-    Agent out = t.call(op, (n, p) -> Agent.fromJson(n, p));
+    RawResponse<Agent> out = t.callRaw(op, (n, p) -> Agent.fromJson(n, p));
     String evicted = agentId;
     if (evicted != null) {
       t.cache().evict("agent_id", evicted);
     }
     return out;
+  }
+
+  /**
+   * These operations returning {@link RawResponse}: the answer with its HTTP status, headers and
+   * request id.
+   *
+   * @return the raw view
+   */
+  public WithRawResponse withRawResponse() {
+    return raw;
+  }
+
+  /**
+   * The agents operations returning {@link RawResponse}: the answer with its HTTP status,
+   * headers and request id, from the same single request. Get it from {@link #withRawResponse()}
+   * or {@code client.withRawResponse().agents()}.
+   */
+  public final class WithRawResponse {
+    private WithRawResponse() {}
+
+    /**
+     * List agents. #3. Lists the organization's agents as {@code {"agents": [...]}} (Go, Java and
+     * Rust read only that form). {@code org_id} is appended raw by the official clients. Returns
+     * the raw response: the answer with its status, headers and request id. Calls GET
+     * /api/v1/agents (listAgents).
+     *
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<List<Agent>> list() {
+      return listCall(null);
+    }
+
+    /**
+     * List agents. #3. Lists the organization's agents as {@code {"agents": [...]}} (Go, Java and
+     * Rust read only that form). {@code org_id} is appended raw by the official clients. Returns
+     * the raw response: the answer with its status, headers and request id. Async: runs on the
+     * SDK's daemon executor. Calls GET /api/v1/agents (listAgents).
+     *
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<List<Agent>>> listAsync() {
+      return t.async(() -> list());
+    }
+
+    /**
+     * List agents. #3. Lists the organization's agents as {@code {"agents": [...]}} (Go, Java and
+     * Rust read only that form). {@code org_id} is appended raw by the official clients. Returns
+     * the raw response: the answer with its status, headers and request id. Calls GET
+     * /api/v1/agents (listAgents).
+     *
+     * @param params the query and header parameters
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<List<Agent>> list(ListAgentsParams params) {
+      return listCall(params);
+    }
+
+    /**
+     * List agents. #3. Lists the organization's agents as {@code {"agents": [...]}} (Go, Java and
+     * Rust read only that form). {@code org_id} is appended raw by the official clients. Returns
+     * the raw response: the answer with its status, headers and request id. Async: runs on the
+     * SDK's daemon executor. Calls GET /api/v1/agents (listAgents).
+     *
+     * @param params the query and header parameters
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<List<Agent>>> listAsync(ListAgentsParams params) {
+      return t.async(() -> list(params));
+    }
+
+    /**
+     * Register an agent. #2. Creates an org-scoped agent record. The official SDKs always send
+     * {@code framework} (default {@code custom}), {@code capabilities} and {@code metadata}; the
+     * newer ones (monorepo HEAD, all five languages) also send {@code public_key}, the PKIX PEM of
+     * an Ed25519 key generated client-side, which the published Python 0.4.0 does not. The answer
+     * is wrapped as {@code {"agent": {...}}} (the Go client reads only that form). Returns the raw
+     * response: the answer with its status, headers and request id. Calls POST /api/v1/agents
+     * (createAgent).
+     *
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Agent> create(id.agenttrust.sdk.models.CreateAgentRequest body) {
+      return createCall(body);
+    }
+
+    /**
+     * Register an agent. #2. Creates an org-scoped agent record. The official SDKs always send
+     * {@code framework} (default {@code custom}), {@code capabilities} and {@code metadata}; the
+     * newer ones (monorepo HEAD, all five languages) also send {@code public_key}, the PKIX PEM of
+     * an Ed25519 key generated client-side, which the published Python 0.4.0 does not. The answer
+     * is wrapped as {@code {"agent": {...}}} (the Go client reads only that form). Returns the raw
+     * response: the answer with its status, headers and request id. Async: runs on the SDK's
+     * daemon executor. Calls POST /api/v1/agents (createAgent).
+     *
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Agent>> createAsync(id.agenttrust.sdk.models.CreateAgentRequest body) {
+      return t.async(() -> create(body));
+    }
+
+    /**
+     * Get an agent. #4. Returns one agent record, not wrapped (TypeScript, Go and Rust read it
+     * flat). Returns the raw response: the answer with its status, headers and request id. Calls
+     * GET /api/v1/agents/{agent_id} (getAgent).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Agent> get(String agentId) {
+      return getCall(agentId);
+    }
+
+    /**
+     * Get an agent. #4. Returns one agent record, not wrapped (TypeScript, Go and Rust read it
+     * flat). Returns the raw response: the answer with its status, headers and request id. Async:
+     * runs on the SDK's daemon executor. Calls GET /api/v1/agents/{agent_id} (getAgent).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Agent>> getAsync(String agentId) {
+      return t.async(() -> get(agentId));
+    }
+
+    /**
+     * Revoke an agent. #5. Permanently disables the agent and its tokens. Every official client
+     * sends {@code reason} (default {@code manual_revocation}) and ignores the answer. Returns the
+     * raw response: the answer with its status, headers and request id. Calls POST
+     * /api/v1/agents/{agent_id}/revoke (revokeAgent).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Agent> revoke(String agentId, id.agenttrust.sdk.models.RevokeAgentRequest body) {
+      return revokeCall(agentId, body);
+    }
+
+    /**
+     * Revoke an agent. #5. Permanently disables the agent and its tokens. Every official client
+     * sends {@code reason} (default {@code manual_revocation}) and ignores the answer. Returns the
+     * raw response: the answer with its status, headers and request id. Async: runs on the SDK's
+     * daemon executor. Calls POST /api/v1/agents/{agent_id}/revoke (revokeAgent).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Agent>> revokeAsync(String agentId, id.agenttrust.sdk.models.RevokeAgentRequest body) {
+      return t.async(() -> revoke(agentId, body));
+    }
+
+    /**
+     * Revoke an agent. #5. Permanently disables the agent and its tokens. Every official client
+     * sends {@code reason} (default {@code manual_revocation}) and ignores the answer. Returns the
+     * raw response: the answer with its status, headers and request id. Calls POST
+     * /api/v1/agents/{agent_id}/revoke (revokeAgent).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Agent> revoke(String agentId) {
+      return revokeCall(agentId, null);
+    }
+
+    /**
+     * Revoke an agent. #5. Permanently disables the agent and its tokens. Every official client
+     * sends {@code reason} (default {@code manual_revocation}) and ignores the answer. Returns the
+     * raw response: the answer with its status, headers and request id. Async: runs on the SDK's
+     * daemon executor. Calls POST /api/v1/agents/{agent_id}/revoke (revokeAgent).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Agent>> revokeAsync(String agentId) {
+      return t.async(() -> revoke(agentId));
+    }
   }
 }

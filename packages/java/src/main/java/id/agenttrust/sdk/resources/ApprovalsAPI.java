@@ -3,6 +3,7 @@
 package id.agenttrust.sdk.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import id.agenttrust.sdk.RawResponse;
 import id.agenttrust.sdk.internal.Facts;
 import id.agenttrust.sdk.internal.Operation;
 import id.agenttrust.sdk.internal.Transport;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ApprovalsAPI {
   private final Transport t;
+  private final WithRawResponse raw = new WithRawResponse();
 
   /**
    * Created by the client.
@@ -52,7 +54,7 @@ public final class ApprovalsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public ApprovalRequest get(String approvalId) {
-    return getCall(approvalId);
+    return getCall(approvalId).data();
   }
 
   /**
@@ -68,9 +70,9 @@ public final class ApprovalsAPI {
     return t.async(() -> get(approvalId));
   }
 
-  private ApprovalRequest getCall(String approvalId) {
+  private RawResponse<ApprovalRequest> getCall(String approvalId) {
     Operation op = Operation.of("getApproval", "GET", "/mcp/approvals/" + Operation.segment("getApproval", "approval_id", approvalId));
-    return t.call(op, (n, p) -> ApprovalRequest.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> ApprovalRequest.fromJson(n, p));
   }
 
   /**
@@ -86,7 +88,7 @@ public final class ApprovalsAPI {
    */
   public ApprovalRequest approve(String approvalId, String decidedBy) {
     id.agenttrust.sdk.models.ApprovalDecision body = id.agenttrust.sdk.models.ApprovalDecision.builder().decidedBy(decidedBy).build();
-    return approveCall(approvalId, body);
+    return approveCall(approvalId, body).data();
   }
 
   /**
@@ -115,7 +117,7 @@ public final class ApprovalsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public ApprovalRequest approve(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
-    return approveCall(approvalId, body);
+    return approveCall(approvalId, body).data();
   }
 
   /**
@@ -132,14 +134,14 @@ public final class ApprovalsAPI {
     return t.async(() -> approve(approvalId, body));
   }
 
-  private ApprovalRequest approveCall(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
+  private RawResponse<ApprovalRequest> approveCall(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
     Operation op = Operation.of("approveApproval", "POST", "/mcp/approvals/" + Operation.segment("approveApproval", "approval_id", approvalId) + "/approve");
     if (body == null) {
       throw Facts.validation("body", "approveApproval: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> ApprovalRequest.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> ApprovalRequest.fromJson(n, p));
   }
 
   /**
@@ -154,7 +156,7 @@ public final class ApprovalsAPI {
    */
   public ApprovalRequest deny(String approvalId, String decidedBy) {
     id.agenttrust.sdk.models.ApprovalDecision body = id.agenttrust.sdk.models.ApprovalDecision.builder().decidedBy(decidedBy).build();
-    return denyCall(approvalId, body);
+    return denyCall(approvalId, body).data();
   }
 
   /**
@@ -181,7 +183,7 @@ public final class ApprovalsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public ApprovalRequest deny(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
-    return denyCall(approvalId, body);
+    return denyCall(approvalId, body).data();
   }
 
   /**
@@ -197,13 +199,179 @@ public final class ApprovalsAPI {
     return t.async(() -> deny(approvalId, body));
   }
 
-  private ApprovalRequest denyCall(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
+  private RawResponse<ApprovalRequest> denyCall(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
     Operation op = Operation.of("denyApproval", "POST", "/mcp/approvals/" + Operation.segment("denyApproval", "approval_id", approvalId) + "/deny");
     if (body == null) {
       throw Facts.validation("body", "denyApproval: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> ApprovalRequest.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> ApprovalRequest.fromJson(n, p));
+  }
+
+  /**
+   * These operations returning {@link RawResponse}: the answer with its HTTP status, headers and
+   * request id.
+   *
+   * @return the raw view
+   */
+  public WithRawResponse withRawResponse() {
+    return raw;
+  }
+
+  /**
+   * The approvals operations returning {@link RawResponse}: the answer with its HTTP status,
+   * headers and request id, from the same single request. Get it from {@link #withRawResponse()}
+   * or {@code client.withRawResponse().approvals()}.
+   */
+  public final class WithRawResponse {
+    private WithRawResponse() {}
+
+    /**
+     * Get an approval. #17. Returns an approval request; a pending one past {@code expires_at}
+     * reads as {@code expired}. The gateway has no list of approvals: waiting for a decision polls
+     * this. Returns the raw response: the answer with its status, headers and request id. Calls
+     * GET /mcp/approvals/{approval_id} (getApproval).
+     *
+     * @param approvalId The approval's id.
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<ApprovalRequest> get(String approvalId) {
+      return getCall(approvalId);
+    }
+
+    /**
+     * Get an approval. #17. Returns an approval request; a pending one past {@code expires_at}
+     * reads as {@code expired}. The gateway has no list of approvals: waiting for a decision polls
+     * this. Returns the raw response: the answer with its status, headers and request id. Async:
+     * runs on the SDK's daemon executor. Calls GET /mcp/approvals/{approval_id} (getApproval).
+     *
+     * @param approvalId The approval's id.
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<ApprovalRequest>> getAsync(String approvalId) {
+      return t.async(() -> get(approvalId));
+    }
+
+    /**
+     * Approve an elevation request. #15. Approves a pending request. {@code decided_by} is always
+     * sent: Python defaults it to {@code sdk_user}, TypeScript to {@code sdk}, the others take it
+     * from the caller. Deciding a request that is no longer pending is a 409. Returns the raw
+     * response: the answer with its status, headers and request id. Calls POST
+     * /mcp/approvals/{approval_id}/approve (approveApproval).
+     *
+     * @param approvalId The approval's id.
+     * @param decidedBy Who decided (e.g. an email).
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<ApprovalRequest> approve(String approvalId, String decidedBy) {
+      id.agenttrust.sdk.models.ApprovalDecision body = id.agenttrust.sdk.models.ApprovalDecision.builder().decidedBy(decidedBy).build();
+      return approveCall(approvalId, body);
+    }
+
+    /**
+     * Approve an elevation request. #15. Approves a pending request. {@code decided_by} is always
+     * sent: Python defaults it to {@code sdk_user}, TypeScript to {@code sdk}, the others take it
+     * from the caller. Deciding a request that is no longer pending is a 409. Returns the raw
+     * response: the answer with its status, headers and request id. Async: runs on the SDK's
+     * daemon executor. Calls POST /mcp/approvals/{approval_id}/approve (approveApproval).
+     *
+     * @param approvalId The approval's id.
+     * @param decidedBy Who decided (e.g. an email).
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<ApprovalRequest>> approveAsync(String approvalId, String decidedBy) {
+      return t.async(() -> approve(approvalId, decidedBy));
+    }
+
+    /**
+     * Approve an elevation request. #15. Approves a pending request. {@code decided_by} is always
+     * sent: Python defaults it to {@code sdk_user}, TypeScript to {@code sdk}, the others take it
+     * from the caller. Deciding a request that is no longer pending is a 409. Returns the raw
+     * response: the answer with its status, headers and request id. Calls POST
+     * /mcp/approvals/{approval_id}/approve (approveApproval).
+     *
+     * @param approvalId The approval's id.
+     * @param body the whole request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<ApprovalRequest> approve(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
+      return approveCall(approvalId, body);
+    }
+
+    /**
+     * Approve an elevation request. #15. Approves a pending request. {@code decided_by} is always
+     * sent: Python defaults it to {@code sdk_user}, TypeScript to {@code sdk}, the others take it
+     * from the caller. Deciding a request that is no longer pending is a 409. Returns the raw
+     * response: the answer with its status, headers and request id. Async: runs on the SDK's
+     * daemon executor. Calls POST /mcp/approvals/{approval_id}/approve (approveApproval).
+     *
+     * @param approvalId The approval's id.
+     * @param body the whole request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<ApprovalRequest>> approveAsync(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
+      return t.async(() -> approve(approvalId, body));
+    }
+
+    /**
+     * Deny an elevation request. #16. Denies a pending request; a denied approval stays denied.
+     * {@code decided_by} as for approve. Returns the raw response: the answer with its status,
+     * headers and request id. Calls POST /mcp/approvals/{approval_id}/deny (denyApproval).
+     *
+     * @param approvalId The approval's id.
+     * @param decidedBy Who decided (e.g. an email).
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<ApprovalRequest> deny(String approvalId, String decidedBy) {
+      id.agenttrust.sdk.models.ApprovalDecision body = id.agenttrust.sdk.models.ApprovalDecision.builder().decidedBy(decidedBy).build();
+      return denyCall(approvalId, body);
+    }
+
+    /**
+     * Deny an elevation request. #16. Denies a pending request; a denied approval stays denied.
+     * {@code decided_by} as for approve. Returns the raw response: the answer with its status,
+     * headers and request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /mcp/approvals/{approval_id}/deny (denyApproval).
+     *
+     * @param approvalId The approval's id.
+     * @param decidedBy Who decided (e.g. an email).
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<ApprovalRequest>> denyAsync(String approvalId, String decidedBy) {
+      return t.async(() -> deny(approvalId, decidedBy));
+    }
+
+    /**
+     * Deny an elevation request. #16. Denies a pending request; a denied approval stays denied.
+     * {@code decided_by} as for approve. Returns the raw response: the answer with its status,
+     * headers and request id. Calls POST /mcp/approvals/{approval_id}/deny (denyApproval).
+     *
+     * @param approvalId The approval's id.
+     * @param body the whole request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<ApprovalRequest> deny(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
+      return denyCall(approvalId, body);
+    }
+
+    /**
+     * Deny an elevation request. #16. Denies a pending request; a denied approval stays denied.
+     * {@code decided_by} as for approve. Returns the raw response: the answer with its status,
+     * headers and request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /mcp/approvals/{approval_id}/deny (denyApproval).
+     *
+     * @param approvalId The approval's id.
+     * @param body the whole request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<ApprovalRequest>> denyAsync(String approvalId, id.agenttrust.sdk.models.ApprovalDecision body) {
+      return t.async(() -> deny(approvalId, body));
+    }
   }
 }

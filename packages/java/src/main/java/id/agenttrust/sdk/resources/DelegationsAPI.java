@@ -3,6 +3,7 @@
 package id.agenttrust.sdk.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import id.agenttrust.sdk.RawResponse;
 import id.agenttrust.sdk.internal.Facts;
 import id.agenttrust.sdk.internal.Json;
 import id.agenttrust.sdk.internal.Operation;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class DelegationsAPI {
   private final Transport t;
+  private final WithRawResponse raw = new WithRawResponse();
 
   /**
    * Created by the client.
@@ -69,7 +71,7 @@ public final class DelegationsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public List<Delegation> list() {
-    return listCall();
+    return listCall().data();
   }
 
   /**
@@ -83,9 +85,9 @@ public final class DelegationsAPI {
     return t.async(() -> list());
   }
 
-  private List<Delegation> listCall() {
+  private RawResponse<List<Delegation>> listCall() {
     Operation op = Operation.of("listDelegations", "GET", "/api/v1/delegations").unwrap("delegations");
-    return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> Delegation.fromJson(n1, p1)));
+    return t.callRaw(op, (n, p) -> Json.list(n, p, (n1, p1) -> Delegation.fromJson(n1, p1)));
   }
 
   /**
@@ -99,7 +101,7 @@ public final class DelegationsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public Delegation create(id.agenttrust.sdk.models.CreateDelegationRequest body) {
-    return createCall(body);
+    return createCall(body).data();
   }
 
   /**
@@ -116,14 +118,14 @@ public final class DelegationsAPI {
     return t.async(() -> create(body));
   }
 
-  private Delegation createCall(id.agenttrust.sdk.models.CreateDelegationRequest body) {
+  private RawResponse<Delegation> createCall(id.agenttrust.sdk.models.CreateDelegationRequest body) {
     Operation op = Operation.of("createDelegation", "POST", "/api/v1/delegations").unwrap("delegation");
     if (body == null) {
       throw Facts.validation("body", "createDelegation: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> Delegation.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> Delegation.fromJson(n, p));
   }
 
   /**
@@ -135,7 +137,7 @@ public final class DelegationsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public Delegation get(String delegationId) {
-    return getCall(delegationId);
+    return getCall(delegationId).data();
   }
 
   /**
@@ -149,9 +151,9 @@ public final class DelegationsAPI {
     return t.async(() -> get(delegationId));
   }
 
-  private Delegation getCall(String delegationId) {
+  private RawResponse<Delegation> getCall(String delegationId) {
     Operation op = Operation.of("getDelegation", "GET", "/api/v1/delegations/" + Operation.segment("getDelegation", "delegation_id", delegationId));
-    return t.call(op, (n, p) -> Delegation.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> Delegation.fromJson(n, p));
   }
 
   /**
@@ -181,10 +183,9 @@ public final class DelegationsAPI {
     });
   }
 
-  private Void revokeCall(String delegationId) {
+  private RawResponse<Void> revokeCall(String delegationId) {
     Operation op = Operation.of("revokeDelegation", "DELETE", "/api/v1/delegations/" + Operation.segment("revokeDelegation", "delegation_id", delegationId));
-    t.call(op, null);
-    return null;
+    return t.callRaw(op, null);
   }
 
   /**
@@ -199,7 +200,7 @@ public final class DelegationsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public Session initSession(String delegationId, id.agenttrust.sdk.models.EmptyObject body) {
-    return initSessionCall(delegationId, body);
+    return initSessionCall(delegationId, body).data();
   }
 
   /**
@@ -228,7 +229,7 @@ public final class DelegationsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public Session initSession(String delegationId) {
-    return initSessionCall(delegationId, null);
+    return initSessionCall(delegationId, null).data();
   }
 
   /**
@@ -245,11 +246,195 @@ public final class DelegationsAPI {
     return t.async(() -> initSession(delegationId));
   }
 
-  private Session initSessionCall(String delegationId, id.agenttrust.sdk.models.EmptyObject body) {
+  private RawResponse<Session> initSessionCall(String delegationId, id.agenttrust.sdk.models.EmptyObject body) {
     Operation op = Operation.of("initDelegationSession", "POST", "/api/v1/delegations/" + Operation.segment("initDelegationSession", "delegation_id", delegationId) + "/session");
     if (body != null) {
       op.body(body.toJson());
     }
-    return t.call(op, (n, p) -> Session.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> Session.fromJson(n, p));
+  }
+
+  /**
+   * These operations returning {@link RawResponse}: the answer with its HTTP status, headers and
+   * request id.
+   *
+   * @return the raw view
+   */
+  public WithRawResponse withRawResponse() {
+    return raw;
+  }
+
+  /**
+   * The delegations operations returning {@link RawResponse}: the answer with its HTTP status,
+   * headers and request id, from the same single request. Get it from {@link #withRawResponse()}
+   * or {@code client.withRawResponse().delegations()}.
+   */
+  public final class WithRawResponse {
+    private WithRawResponse() {}
+
+    /**
+     * List delegations. #30. Lists the organization's delegations as {@code {"delegations":
+     * [...]}}. Returns the raw response: the answer with its status, headers and request id. Calls
+     * GET /api/v1/delegations (listDelegations).
+     *
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<List<Delegation>> list() {
+      return listCall();
+    }
+
+    /**
+     * List delegations. #30. Lists the organization's delegations as {@code {"delegations":
+     * [...]}}. Returns the raw response: the answer with its status, headers and request id.
+     * Async: runs on the SDK's daemon executor. Calls GET /api/v1/delegations (listDelegations).
+     *
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<List<Delegation>>> listAsync() {
+      return t.async(() -> list());
+    }
+
+    /**
+     * Delegate a scope to another agent. #29. Delegates part of the delegator's capabilities; the
+     * scope may only narrow. Python always sends {@code ttl_seconds} (default 3600), the others
+     * only when given. The answer is wrapped as {@code {"delegation": {...}}} (the Go client reads
+     * only that form). Returns the raw response: the answer with its status, headers and request
+     * id. Calls POST /api/v1/delegations (createDelegation).
+     *
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Delegation> create(id.agenttrust.sdk.models.CreateDelegationRequest body) {
+      return createCall(body);
+    }
+
+    /**
+     * Delegate a scope to another agent. #29. Delegates part of the delegator's capabilities; the
+     * scope may only narrow. Python always sends {@code ttl_seconds} (default 3600), the others
+     * only when given. The answer is wrapped as {@code {"delegation": {...}}} (the Go client reads
+     * only that form). Returns the raw response: the answer with its status, headers and request
+     * id. Async: runs on the SDK's daemon executor. Calls POST /api/v1/delegations
+     * (createDelegation).
+     *
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Delegation>> createAsync(id.agenttrust.sdk.models.CreateDelegationRequest body) {
+      return t.async(() -> create(body));
+    }
+
+    /**
+     * Get a delegation. #31. Returns one delegation, flat (Java and Rust call it). Returns the raw
+     * response: the answer with its status, headers and request id. Calls GET
+     * /api/v1/delegations/{delegation_id} (getDelegation).
+     *
+     * @param delegationId The delegation's id.
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Delegation> get(String delegationId) {
+      return getCall(delegationId);
+    }
+
+    /**
+     * Get a delegation. #31. Returns one delegation, flat (Java and Rust call it). Returns the raw
+     * response: the answer with its status, headers and request id. Async: runs on the SDK's
+     * daemon executor. Calls GET /api/v1/delegations/{delegation_id} (getDelegation).
+     *
+     * @param delegationId The delegation's id.
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Delegation>> getAsync(String delegationId) {
+      return t.async(() -> get(delegationId));
+    }
+
+    /**
+     * Revoke a delegation. #32. Revokes a delegation (a DELETE); its sessions deny further calls.
+     * The official clients ignore the answer. Returns the raw response: the answer with its
+     * status, headers and request id. Calls DELETE /api/v1/delegations/{delegation_id}
+     * (revokeDelegation).
+     *
+     * @param delegationId The delegation's id.
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Void> revoke(String delegationId) {
+      return revokeCall(delegationId);
+    }
+
+    /**
+     * Revoke a delegation. #32. Revokes a delegation (a DELETE); its sessions deny further calls.
+     * The official clients ignore the answer. Returns the raw response: the answer with its
+     * status, headers and request id. Async: runs on the SDK's daemon executor. Calls DELETE
+     * /api/v1/delegations/{delegation_id} (revokeDelegation).
+     *
+     * @param delegationId The delegation's id.
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Void>> revokeAsync(String delegationId) {
+      return t.async(() -> revoke(delegationId));
+    }
+
+    /**
+     * Initialize a delegated session. #33. Opens a {@code restricted} session for the delegatee
+     * whose scope ceiling is the delegation's scope (path {@code session}, singular). No body
+     * (Java sends {@code {}}). A revoked or expired delegation is a 409. Returns the raw response:
+     * the answer with its status, headers and request id. Calls POST
+     * /api/v1/delegations/{delegation_id}/session (initDelegationSession).
+     *
+     * @param delegationId The delegation's id.
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Session> initSession(String delegationId, id.agenttrust.sdk.models.EmptyObject body) {
+      return initSessionCall(delegationId, body);
+    }
+
+    /**
+     * Initialize a delegated session. #33. Opens a {@code restricted} session for the delegatee
+     * whose scope ceiling is the delegation's scope (path {@code session}, singular). No body
+     * (Java sends {@code {}}). A revoked or expired delegation is a 409. Returns the raw response:
+     * the answer with its status, headers and request id. Async: runs on the SDK's daemon
+     * executor. Calls POST /api/v1/delegations/{delegation_id}/session (initDelegationSession).
+     *
+     * @param delegationId The delegation's id.
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Session>> initSessionAsync(String delegationId, id.agenttrust.sdk.models.EmptyObject body) {
+      return t.async(() -> initSession(delegationId, body));
+    }
+
+    /**
+     * Initialize a delegated session. #33. Opens a {@code restricted} session for the delegatee
+     * whose scope ceiling is the delegation's scope (path {@code session}, singular). No body
+     * (Java sends {@code {}}). A revoked or expired delegation is a 409. Returns the raw response:
+     * the answer with its status, headers and request id. Calls POST
+     * /api/v1/delegations/{delegation_id}/session (initDelegationSession).
+     *
+     * @param delegationId The delegation's id.
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Session> initSession(String delegationId) {
+      return initSessionCall(delegationId, null);
+    }
+
+    /**
+     * Initialize a delegated session. #33. Opens a {@code restricted} session for the delegatee
+     * whose scope ceiling is the delegation's scope (path {@code session}, singular). No body
+     * (Java sends {@code {}}). A revoked or expired delegation is a 409. Returns the raw response:
+     * the answer with its status, headers and request id. Async: runs on the SDK's daemon
+     * executor. Calls POST /api/v1/delegations/{delegation_id}/session (initDelegationSession).
+     *
+     * @param delegationId The delegation's id.
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Session>> initSessionAsync(String delegationId) {
+      return t.async(() -> initSession(delegationId));
+    }
   }
 }

@@ -3,6 +3,7 @@
 package id.agenttrust.sdk.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import id.agenttrust.sdk.RawResponse;
 import id.agenttrust.sdk.internal.Facts;
 import id.agenttrust.sdk.internal.Json;
 import id.agenttrust.sdk.internal.Operation;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class FederationAPI {
   private final Transport t;
+  private final WithRawResponse raw = new WithRawResponse();
 
   /**
    * Created by the client.
@@ -137,7 +139,7 @@ public final class FederationAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public List<FederationProvider> listProviders() {
-    return listProvidersCall();
+    return listProvidersCall().data();
   }
 
   /**
@@ -151,9 +153,9 @@ public final class FederationAPI {
     return t.async(() -> listProviders());
   }
 
-  private List<FederationProvider> listProvidersCall() {
+  private RawResponse<List<FederationProvider>> listProvidersCall() {
     Operation op = Operation.of("listFederationProviders", "GET", "/api/v1/federation/providers").unwrap("providers");
-    return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> FederationProvider.fromJson(n1, p1)));
+    return t.callRaw(op, (n, p) -> Json.list(n, p, (n1, p1) -> FederationProvider.fromJson(n1, p1)));
   }
 
   /**
@@ -166,7 +168,7 @@ public final class FederationAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public FederationProvider registerProvider(id.agenttrust.sdk.models.RegisterProviderRequest body) {
-    return registerProviderCall(body);
+    return registerProviderCall(body).data();
   }
 
   /**
@@ -182,14 +184,14 @@ public final class FederationAPI {
     return t.async(() -> registerProvider(body));
   }
 
-  private FederationProvider registerProviderCall(id.agenttrust.sdk.models.RegisterProviderRequest body) {
+  private RawResponse<FederationProvider> registerProviderCall(id.agenttrust.sdk.models.RegisterProviderRequest body) {
     Operation op = Operation.of("registerFederationProvider", "POST", "/api/v1/federation/providers").unwrap("provider");
     if (body == null) {
       throw Facts.validation("body", "registerFederationProvider: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> FederationProvider.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> FederationProvider.fromJson(n, p));
   }
 
   /**
@@ -219,10 +221,9 @@ public final class FederationAPI {
     });
   }
 
-  private Void deleteProviderCall(String providerId) {
+  private RawResponse<Void> deleteProviderCall(String providerId) {
     Operation op = Operation.of("deleteFederationProvider", "DELETE", "/api/v1/federation/providers/" + Operation.segment("deleteFederationProvider", "provider_id", providerId));
-    t.call(op, null);
-    return null;
+    return t.callRaw(op, null);
   }
 
   /**
@@ -238,7 +239,7 @@ public final class FederationAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public FederatedTokenVerification verifyToken(id.agenttrust.sdk.models.VerifyFederatedTokenRequest body) {
-    return verifyTokenCall(body);
+    return verifyTokenCall(body).data();
   }
 
   /**
@@ -256,14 +257,14 @@ public final class FederationAPI {
     return t.async(() -> verifyToken(body));
   }
 
-  private FederatedTokenVerification verifyTokenCall(id.agenttrust.sdk.models.VerifyFederatedTokenRequest body) {
+  private RawResponse<FederatedTokenVerification> verifyTokenCall(id.agenttrust.sdk.models.VerifyFederatedTokenRequest body) {
     Operation op = Operation.of("verifyFederatedToken", "POST", "/api/v1/federation/tokens/verify");
     if (body == null) {
       throw Facts.validation("body", "verifyFederatedToken: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> FederatedTokenVerification.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> FederatedTokenVerification.fromJson(n, p));
   }
 
   /**
@@ -278,7 +279,7 @@ public final class FederationAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public FederatedTokenIntrospection introspectToken(id.agenttrust.sdk.models.FederatedTokenRequest body) {
-    return introspectTokenCall(body);
+    return introspectTokenCall(body).data();
   }
 
   /**
@@ -296,14 +297,14 @@ public final class FederationAPI {
     return t.async(() -> introspectToken(body));
   }
 
-  private FederatedTokenIntrospection introspectTokenCall(id.agenttrust.sdk.models.FederatedTokenRequest body) {
+  private RawResponse<FederatedTokenIntrospection> introspectTokenCall(id.agenttrust.sdk.models.FederatedTokenRequest body) {
     Operation op = Operation.of("introspectFederatedToken", "POST", "/api/v1/federation/tokens/introspect");
     if (body == null) {
       throw Facts.validation("body", "introspectFederatedToken: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> FederatedTokenIntrospection.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> FederatedTokenIntrospection.fromJson(n, p));
   }
 
   /**
@@ -320,7 +321,7 @@ public final class FederationAPI {
    */
   public IssuedFederatedToken issueIdToken(String agentId) {
     id.agenttrust.sdk.models.IssueFederatedTokenRequest body = id.agenttrust.sdk.models.IssueFederatedTokenRequest.builder().agentId(agentId).build();
-    return issueIdTokenCall(body);
+    return issueIdTokenCall(body).data();
   }
 
   /**
@@ -351,7 +352,7 @@ public final class FederationAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public IssuedFederatedToken issueIdToken(id.agenttrust.sdk.models.IssueFederatedTokenRequest body) {
-    return issueIdTokenCall(body);
+    return issueIdTokenCall(body).data();
   }
 
   /**
@@ -369,14 +370,14 @@ public final class FederationAPI {
     return t.async(() -> issueIdToken(body));
   }
 
-  private IssuedFederatedToken issueIdTokenCall(id.agenttrust.sdk.models.IssueFederatedTokenRequest body) {
+  private RawResponse<IssuedFederatedToken> issueIdTokenCall(id.agenttrust.sdk.models.IssueFederatedTokenRequest body) {
     Operation op = Operation.of("issueFederatedToken", "POST", "/api/v1/federation/tokens/issue");
     if (body == null) {
       throw Facts.validation("body", "issueFederatedToken: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> IssuedFederatedToken.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> IssuedFederatedToken.fromJson(n, p));
   }
 
   /**
@@ -434,15 +435,14 @@ public final class FederationAPI {
     });
   }
 
-  private Void revokeTokenCall(id.agenttrust.sdk.models.RevokeFederatedTokenRequest body) {
+  private RawResponse<Void> revokeTokenCall(id.agenttrust.sdk.models.RevokeFederatedTokenRequest body) {
     Operation op = Operation.of("revokeFederatedToken", "POST", "/api/v1/federation/tokens/revoke");
     if (body == null) {
       throw Facts.validation("body", "revokeFederatedToken: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    t.call(op, null);
-    return null;
+    return t.callRaw(op, null);
   }
 
   /**
@@ -455,7 +455,7 @@ public final class FederationAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public Session initSession(id.agenttrust.sdk.models.InitFederatedSessionRequest body) {
-    return initSessionCall(body);
+    return initSessionCall(body).data();
   }
 
   /**
@@ -471,13 +471,323 @@ public final class FederationAPI {
     return t.async(() -> initSession(body));
   }
 
-  private Session initSessionCall(id.agenttrust.sdk.models.InitFederatedSessionRequest body) {
+  private RawResponse<Session> initSessionCall(id.agenttrust.sdk.models.InitFederatedSessionRequest body) {
     Operation op = Operation.of("initFederatedSession", "POST", "/api/v1/federation/sessions/init");
     if (body == null) {
       throw Facts.validation("body", "initFederatedSession: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> Session.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> Session.fromJson(n, p));
+  }
+
+  /**
+   * These operations returning {@link RawResponse}: the answer with its HTTP status, headers and
+   * request id.
+   *
+   * @return the raw view
+   */
+  public WithRawResponse withRawResponse() {
+    return raw;
+  }
+
+  /**
+   * The federation operations returning {@link RawResponse}: the answer with its HTTP status,
+   * headers and request id, from the same single request. Get it from {@link #withRawResponse()}
+   * or {@code client.withRawResponse().federation()}.
+   */
+  public final class WithRawResponse {
+    private WithRawResponse() {}
+
+    /**
+     * List OIDC providers. #35. Lists the registered providers as {@code {"providers": [...]}}.
+     * Returns the raw response: the answer with its status, headers and request id. Calls GET
+     * /api/v1/federation/providers (listFederationProviders).
+     *
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<List<FederationProvider>> listProviders() {
+      return listProvidersCall();
+    }
+
+    /**
+     * List OIDC providers. #35. Lists the registered providers as {@code {"providers": [...]}}.
+     * Returns the raw response: the answer with its status, headers and request id. Async: runs on
+     * the SDK's daemon executor. Calls GET /api/v1/federation/providers (listFederationProviders).
+     *
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<List<FederationProvider>>> listProvidersAsync() {
+      return t.async(() -> listProviders());
+    }
+
+    /**
+     * Register an OIDC provider. #34. Trusts ID tokens from an OIDC issuer; one provider per
+     * issuer (409 otherwise). The answer is wrapped as {@code {"provider": {...}}} (the Go client
+     * reads only that form). Returns the raw response: the answer with its status, headers and
+     * request id. Calls POST /api/v1/federation/providers (registerFederationProvider).
+     *
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<FederationProvider> registerProvider(id.agenttrust.sdk.models.RegisterProviderRequest body) {
+      return registerProviderCall(body);
+    }
+
+    /**
+     * Register an OIDC provider. #34. Trusts ID tokens from an OIDC issuer; one provider per
+     * issuer (409 otherwise). The answer is wrapped as {@code {"provider": {...}}} (the Go client
+     * reads only that form). Returns the raw response: the answer with its status, headers and
+     * request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /api/v1/federation/providers (registerFederationProvider).
+     *
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<FederationProvider>> registerProviderAsync(id.agenttrust.sdk.models.RegisterProviderRequest body) {
+      return t.async(() -> registerProvider(body));
+    }
+
+    /**
+     * Delete an OIDC provider. #36. Stops trusting the provider's tokens. The official clients
+     * ignore the answer. Returns the raw response: the answer with its status, headers and request
+     * id. Calls DELETE /api/v1/federation/providers/{provider_id} (deleteFederationProvider).
+     *
+     * @param providerId The federation provider's id.
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Void> deleteProvider(String providerId) {
+      return deleteProviderCall(providerId);
+    }
+
+    /**
+     * Delete an OIDC provider. #36. Stops trusting the provider's tokens. The official clients
+     * ignore the answer. Returns the raw response: the answer with its status, headers and request
+     * id. Async: runs on the SDK's daemon executor. Calls DELETE
+     * /api/v1/federation/providers/{provider_id} (deleteFederationProvider).
+     *
+     * @param providerId The federation provider's id.
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Void>> deleteProviderAsync(String providerId) {
+      return t.async(() -> deleteProvider(providerId));
+    }
+
+    /**
+     * Verify an external ID token. #37. Verifies an ID token from a registered provider
+     * (server-side, against the provider's JWKS); an invalid token is {@code valid: false} with an
+     * {@code error}, never an HTTP error. TypeScript, Go, Java and Rust call this path; Python
+     * calls {@code /api/v1/federation/tokens/introspect} (#38) for the same check. Our SDKs'
+     * {@code verifyToken} calls this one. Returns the raw response: the answer with its status,
+     * headers and request id. Calls POST /api/v1/federation/tokens/verify (verifyFederatedToken).
+     *
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<FederatedTokenVerification> verifyToken(id.agenttrust.sdk.models.VerifyFederatedTokenRequest body) {
+      return verifyTokenCall(body);
+    }
+
+    /**
+     * Verify an external ID token. #37. Verifies an ID token from a registered provider
+     * (server-side, against the provider's JWKS); an invalid token is {@code valid: false} with an
+     * {@code error}, never an HTTP error. TypeScript, Go, Java and Rust call this path; Python
+     * calls {@code /api/v1/federation/tokens/introspect} (#38) for the same check. Our SDKs'
+     * {@code verifyToken} calls this one. Returns the raw response: the answer with its status,
+     * headers and request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /api/v1/federation/tokens/verify (verifyFederatedToken).
+     *
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<FederatedTokenVerification>> verifyTokenAsync(id.agenttrust.sdk.models.VerifyFederatedTokenRequest body) {
+      return t.async(() -> verifyToken(body));
+    }
+
+    /**
+     * Introspect an external ID token (Python's path). #38. The official Python client's path for
+     * the federated token check (its {@code introspect_token}, and {@code verify_token} as an
+     * alias). Same request as #37; the answer carries {@code active} and, for older readers,
+     * {@code valid} with the same value. {@code token} may also be a {@code fed_} federation
+     * session token. Returns the raw response: the answer with its status, headers and request id.
+     * Calls POST /api/v1/federation/tokens/introspect (introspectFederatedToken).
+     *
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<FederatedTokenIntrospection> introspectToken(id.agenttrust.sdk.models.FederatedTokenRequest body) {
+      return introspectTokenCall(body);
+    }
+
+    /**
+     * Introspect an external ID token (Python's path). #38. The official Python client's path for
+     * the federated token check (its {@code introspect_token}, and {@code verify_token} as an
+     * alias). Same request as #37; the answer carries {@code active} and, for older readers,
+     * {@code valid} with the same value. {@code token} may also be a {@code fed_} federation
+     * session token. Returns the raw response: the answer with its status, headers and request id.
+     * Async: runs on the SDK's daemon executor. Calls POST /api/v1/federation/tokens/introspect
+     * (introspectFederatedToken).
+     *
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<FederatedTokenIntrospection>> introspectTokenAsync(id.agenttrust.sdk.models.FederatedTokenRequest body) {
+      return t.async(() -> introspectToken(body));
+    }
+
+    /**
+     * Issue a federated ID token. #39. TypeScript ({@code issueIDToken}), Go ({@code
+     * IssueIDToken}, marked deprecated there: "AgentTrust does not issue OIDC ID tokens"), Java
+     * and Rust ({@code issue_token}) call it; Python does not. {@code scopes} defaults to {@code
+     * []} in TypeScript, Java never sends it; nobody sends {@code nonce}. The answer carries the
+     * token as {@code id_token} (older gateways: {@code token}). Returns the raw response: the
+     * answer with its status, headers and request id. Calls POST /api/v1/federation/tokens/issue
+     * (issueFederatedToken).
+     *
+     * @param agentId The agent the token is for.
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<IssuedFederatedToken> issueIdToken(String agentId) {
+      id.agenttrust.sdk.models.IssueFederatedTokenRequest body = id.agenttrust.sdk.models.IssueFederatedTokenRequest.builder().agentId(agentId).build();
+      return issueIdTokenCall(body);
+    }
+
+    /**
+     * Issue a federated ID token. #39. TypeScript ({@code issueIDToken}), Go ({@code
+     * IssueIDToken}, marked deprecated there: "AgentTrust does not issue OIDC ID tokens"), Java
+     * and Rust ({@code issue_token}) call it; Python does not. {@code scopes} defaults to {@code
+     * []} in TypeScript, Java never sends it; nobody sends {@code nonce}. The answer carries the
+     * token as {@code id_token} (older gateways: {@code token}). Returns the raw response: the
+     * answer with its status, headers and request id. Async: runs on the SDK's daemon executor.
+     * Calls POST /api/v1/federation/tokens/issue (issueFederatedToken).
+     *
+     * @param agentId The agent the token is for.
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<IssuedFederatedToken>> issueIdTokenAsync(String agentId) {
+      return t.async(() -> issueIdToken(agentId));
+    }
+
+    /**
+     * Issue a federated ID token. #39. TypeScript ({@code issueIDToken}), Go ({@code
+     * IssueIDToken}, marked deprecated there: "AgentTrust does not issue OIDC ID tokens"), Java
+     * and Rust ({@code issue_token}) call it; Python does not. {@code scopes} defaults to {@code
+     * []} in TypeScript, Java never sends it; nobody sends {@code nonce}. The answer carries the
+     * token as {@code id_token} (older gateways: {@code token}). Returns the raw response: the
+     * answer with its status, headers and request id. Calls POST /api/v1/federation/tokens/issue
+     * (issueFederatedToken).
+     *
+     * @param body the whole request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<IssuedFederatedToken> issueIdToken(id.agenttrust.sdk.models.IssueFederatedTokenRequest body) {
+      return issueIdTokenCall(body);
+    }
+
+    /**
+     * Issue a federated ID token. #39. TypeScript ({@code issueIDToken}), Go ({@code
+     * IssueIDToken}, marked deprecated there: "AgentTrust does not issue OIDC ID tokens"), Java
+     * and Rust ({@code issue_token}) call it; Python does not. {@code scopes} defaults to {@code
+     * []} in TypeScript, Java never sends it; nobody sends {@code nonce}. The answer carries the
+     * token as {@code id_token} (older gateways: {@code token}). Returns the raw response: the
+     * answer with its status, headers and request id. Async: runs on the SDK's daemon executor.
+     * Calls POST /api/v1/federation/tokens/issue (issueFederatedToken).
+     *
+     * @param body the whole request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<IssuedFederatedToken>> issueIdTokenAsync(id.agenttrust.sdk.models.IssueFederatedTokenRequest body) {
+      return t.async(() -> issueIdToken(body));
+    }
+
+    /**
+     * Revoke a federated token. #40. Revokes a token issued by #39 or a {@code fed_} session token
+     * (Rust {@code revoke_token} only). The answer is ignored. Returns the raw response: the
+     * answer with its status, headers and request id. Calls POST /api/v1/federation/tokens/revoke
+     * (revokeFederatedToken).
+     *
+     * @param token The token to revoke.
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Void> revokeToken(String token) {
+      id.agenttrust.sdk.models.RevokeFederatedTokenRequest body = id.agenttrust.sdk.models.RevokeFederatedTokenRequest.builder().token(token).build();
+      return revokeTokenCall(body);
+    }
+
+    /**
+     * Revoke a federated token. #40. Revokes a token issued by #39 or a {@code fed_} session token
+     * (Rust {@code revoke_token} only). The answer is ignored. Returns the raw response: the
+     * answer with its status, headers and request id. Async: runs on the SDK's daemon executor.
+     * Calls POST /api/v1/federation/tokens/revoke (revokeFederatedToken).
+     *
+     * @param token The token to revoke.
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Void>> revokeTokenAsync(String token) {
+      return t.async(() -> revokeToken(token));
+    }
+
+    /**
+     * Revoke a federated token. #40. Revokes a token issued by #39 or a {@code fed_} session token
+     * (Rust {@code revoke_token} only). The answer is ignored. Returns the raw response: the
+     * answer with its status, headers and request id. Calls POST /api/v1/federation/tokens/revoke
+     * (revokeFederatedToken).
+     *
+     * @param body the whole request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Void> revokeToken(id.agenttrust.sdk.models.RevokeFederatedTokenRequest body) {
+      return revokeTokenCall(body);
+    }
+
+    /**
+     * Revoke a federated token. #40. Revokes a token issued by #39 or a {@code fed_} session token
+     * (Rust {@code revoke_token} only). The answer is ignored. Returns the raw response: the
+     * answer with its status, headers and request id. Async: runs on the SDK's daemon executor.
+     * Calls POST /api/v1/federation/tokens/revoke (revokeFederatedToken).
+     *
+     * @param body the whole request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Void>> revokeTokenAsync(id.agenttrust.sdk.models.RevokeFederatedTokenRequest body) {
+      return t.async(() -> revokeToken(body));
+    }
+
+    /**
+     * Initialize a session from an external ID token. #41. Bridges a verified external ID token
+     * into a session ({@code source: federation}) for the federated principal. An invalid token is
+     * a 401. Returns the raw response: the answer with its status, headers and request id. Calls
+     * POST /api/v1/federation/sessions/init (initFederatedSession).
+     *
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Session> initSession(id.agenttrust.sdk.models.InitFederatedSessionRequest body) {
+      return initSessionCall(body);
+    }
+
+    /**
+     * Initialize a session from an external ID token. #41. Bridges a verified external ID token
+     * into a session ({@code source: federation}) for the federated principal. An invalid token is
+     * a 401. Returns the raw response: the answer with its status, headers and request id. Async:
+     * runs on the SDK's daemon executor. Calls POST /api/v1/federation/sessions/init
+     * (initFederatedSession).
+     *
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Session>> initSessionAsync(id.agenttrust.sdk.models.InitFederatedSessionRequest body) {
+      return t.async(() -> initSession(body));
+    }
   }
 }

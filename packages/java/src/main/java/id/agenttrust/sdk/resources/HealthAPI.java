@@ -2,6 +2,7 @@
 
 package id.agenttrust.sdk.resources;
 
+import id.agenttrust.sdk.RawResponse;
 import id.agenttrust.sdk.internal.Operation;
 import id.agenttrust.sdk.internal.Transport;
 import id.agenttrust.sdk.models.*;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class HealthAPI {
   private final Transport t;
+  private final WithRawResponse raw = new WithRawResponse();
 
   /**
    * Created by the client.
@@ -31,7 +33,7 @@ public final class HealthAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public HealthResponse health() {
-    return healthCall();
+    return healthCall().data();
   }
 
   /**
@@ -44,8 +46,50 @@ public final class HealthAPI {
     return t.async(() -> health());
   }
 
-  private HealthResponse healthCall() {
+  private RawResponse<HealthResponse> healthCall() {
     Operation op = Operation.of("getHealth", "GET", "/health");
-    return t.call(op, (n, p) -> HealthResponse.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> HealthResponse.fromJson(n, p));
+  }
+
+  /**
+   * These operations returning {@link RawResponse}: the answer with its HTTP status, headers and
+   * request id.
+   *
+   * @return the raw view
+   */
+  public WithRawResponse withRawResponse() {
+    return raw;
+  }
+
+  /**
+   * The health operations returning {@link RawResponse}: the answer with its HTTP status,
+   * headers and request id, from the same single request. Get it from {@link #withRawResponse()}
+   * or {@code client.withRawResponse().health()}.
+   */
+  public final class WithRawResponse {
+    private WithRawResponse() {}
+
+    /**
+     * Check gateway health. #1. Whether the gateway is up. The official Python client returns the
+     * raw body. Returns the raw response: the answer with its status, headers and request id.
+     * Calls GET /health (getHealth).
+     *
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<HealthResponse> health() {
+      return healthCall();
+    }
+
+    /**
+     * Check gateway health. #1. Whether the gateway is up. The official Python client returns the
+     * raw body. Returns the raw response: the answer with its status, headers and request id.
+     * Async: runs on the SDK's daemon executor. Calls GET /health (getHealth).
+     *
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<HealthResponse>> healthAsync() {
+      return t.async(() -> health());
+    }
   }
 }

@@ -4,6 +4,7 @@ package id.agenttrust.sdk.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import id.agenttrust.sdk.RawResponse;
 import id.agenttrust.sdk.internal.Facts;
 import id.agenttrust.sdk.internal.Json;
 import id.agenttrust.sdk.internal.Operation;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class McpAPI {
   private final Transport t;
+  private final WithRawResponse raw = new WithRawResponse();
 
   /**
    * Created by the client.
@@ -70,7 +72,7 @@ public final class McpAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public List<McpServer> listServers() {
-    return listServersCall();
+    return listServersCall().data();
   }
 
   /**
@@ -83,9 +85,9 @@ public final class McpAPI {
     return t.async(() -> listServers());
   }
 
-  private List<McpServer> listServersCall() {
+  private RawResponse<List<McpServer>> listServersCall() {
     Operation op = Operation.of("listMcpServers", "GET", "/mcp/servers").unwrap("servers");
-    return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> McpServer.fromJson(n1, p1)));
+    return t.callRaw(op, (n, p) -> Json.list(n, p, (n1, p1) -> McpServer.fromJson(n1, p1)));
   }
 
   /**
@@ -98,7 +100,7 @@ public final class McpAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public McpServer registerServer(id.agenttrust.sdk.models.RegisterMcpServerRequest body) {
-    return registerServerCall(body);
+    return registerServerCall(body).data();
   }
 
   /**
@@ -113,14 +115,14 @@ public final class McpAPI {
     return t.async(() -> registerServer(body));
   }
 
-  private McpServer registerServerCall(id.agenttrust.sdk.models.RegisterMcpServerRequest body) {
+  private RawResponse<McpServer> registerServerCall(id.agenttrust.sdk.models.RegisterMcpServerRequest body) {
     Operation op = Operation.of("registerMcpServer", "POST", "/mcp/servers");
     if (body == null) {
       throw Facts.validation("body", "registerMcpServer: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> McpServer.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> McpServer.fromJson(n, p));
   }
 
   /**
@@ -132,7 +134,7 @@ public final class McpAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public McpServer getServer(String serverId) {
-    return getServerCall(serverId);
+    return getServerCall(serverId).data();
   }
 
   /**
@@ -146,9 +148,9 @@ public final class McpAPI {
     return t.async(() -> getServer(serverId));
   }
 
-  private McpServer getServerCall(String serverId) {
+  private RawResponse<McpServer> getServerCall(String serverId) {
     Operation op = Operation.of("getMcpServer", "GET", "/mcp/servers/" + Operation.segment("getMcpServer", "server_id", serverId));
-    return t.call(op, (n, p) -> McpServer.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> McpServer.fromJson(n, p));
   }
 
   /**
@@ -178,10 +180,9 @@ public final class McpAPI {
     });
   }
 
-  private Void removeServerCall(String serverId) {
+  private RawResponse<Void> removeServerCall(String serverId) {
     Operation op = Operation.of("removeMcpServer", "DELETE", "/mcp/servers/" + Operation.segment("removeMcpServer", "server_id", serverId));
-    t.call(op, null);
-    return null;
+    return t.callRaw(op, null);
   }
 
   /**
@@ -201,7 +202,7 @@ public final class McpAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public McpRpcResponse callTool(String serverId, id.agenttrust.sdk.models.McpRpcRequest body, CallMcpToolParams params) {
-    return callToolCall(serverId, body, params);
+    return callToolCall(serverId, body, params).data();
   }
 
   /**
@@ -224,7 +225,7 @@ public final class McpAPI {
     return t.async(() -> callTool(serverId, body, params));
   }
 
-  private McpRpcResponse callToolCall(String serverId, id.agenttrust.sdk.models.McpRpcRequest body, CallMcpToolParams params) {
+  private RawResponse<McpRpcResponse> callToolCall(String serverId, id.agenttrust.sdk.models.McpRpcRequest body, CallMcpToolParams params) {
     Operation op = Operation.of("callMcpTool", "POST", "/mcp/" + Operation.segment("callMcpTool", "server_id", serverId)).rpc(null, false, 1L, false);
     if (params != null) {
       Operation.segment("callMcpTool", "X-Agent-ID", params.getAgentId());
@@ -237,6 +238,168 @@ public final class McpAPI {
     JsonNode json = body.toJson();
     ((ObjectNode) json).put("id", 1L);
     op.body(json);
-    return t.call(op, (n, p) -> McpRpcResponse.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> McpRpcResponse.fromJson(n, p));
+  }
+
+  /**
+   * These operations returning {@link RawResponse}: the answer with its HTTP status, headers and
+   * request id.
+   *
+   * @return the raw view
+   */
+  public WithRawResponse withRawResponse() {
+    return raw;
+  }
+
+  /**
+   * The mcp operations returning {@link RawResponse}: the answer with its HTTP status, headers
+   * and request id, from the same single request. Get it from {@link #withRawResponse()} or
+   * {@code client.withRawResponse().mcp()}.
+   */
+  public final class WithRawResponse {
+    private WithRawResponse() {}
+
+    /**
+     * List MCP servers. #19. Lists the registered MCP servers as {@code {"servers": [...]}}.
+     * Returns the raw response: the answer with its status, headers and request id. Calls GET
+     * /mcp/servers (listMcpServers).
+     *
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<List<McpServer>> listServers() {
+      return listServersCall();
+    }
+
+    /**
+     * List MCP servers. #19. Lists the registered MCP servers as {@code {"servers": [...]}}.
+     * Returns the raw response: the answer with its status, headers and request id. Async: runs on
+     * the SDK's daemon executor. Calls GET /mcp/servers (listMcpServers).
+     *
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<List<McpServer>>> listServersAsync() {
+      return t.async(() -> listServers());
+    }
+
+    /**
+     * Register an MCP server. #18. Registers an upstream MCP tool server behind the
+     * Guardian-checked proxy. The answer is flat. Not in the Go client. Returns the raw response:
+     * the answer with its status, headers and request id. Calls POST /mcp/servers
+     * (registerMcpServer).
+     *
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<McpServer> registerServer(id.agenttrust.sdk.models.RegisterMcpServerRequest body) {
+      return registerServerCall(body);
+    }
+
+    /**
+     * Register an MCP server. #18. Registers an upstream MCP tool server behind the
+     * Guardian-checked proxy. The answer is flat. Not in the Go client. Returns the raw response:
+     * the answer with its status, headers and request id. Async: runs on the SDK's daemon
+     * executor. Calls POST /mcp/servers (registerMcpServer).
+     *
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<McpServer>> registerServerAsync(id.agenttrust.sdk.models.RegisterMcpServerRequest body) {
+      return t.async(() -> registerServer(body));
+    }
+
+    /**
+     * Get an MCP server. #20. Returns one registered server (Java and Rust call it). Returns the
+     * raw response: the answer with its status, headers and request id. Calls GET
+     * /mcp/servers/{server_id} (getMcpServer).
+     *
+     * @param serverId The MCP server's id.
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<McpServer> getServer(String serverId) {
+      return getServerCall(serverId);
+    }
+
+    /**
+     * Get an MCP server. #20. Returns one registered server (Java and Rust call it). Returns the
+     * raw response: the answer with its status, headers and request id. Async: runs on the SDK's
+     * daemon executor. Calls GET /mcp/servers/{server_id} (getMcpServer).
+     *
+     * @param serverId The MCP server's id.
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<McpServer>> getServerAsync(String serverId) {
+      return t.async(() -> getServer(serverId));
+    }
+
+    /**
+     * Remove an MCP server. #21. Removes a registered server; later proxied calls to it are 404.
+     * The official clients ignore the answer. Returns the raw response: the answer with its
+     * status, headers and request id. Calls DELETE /mcp/servers/{server_id} (removeMcpServer).
+     *
+     * @param serverId The MCP server's id.
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Void> removeServer(String serverId) {
+      return removeServerCall(serverId);
+    }
+
+    /**
+     * Remove an MCP server. #21. Removes a registered server; later proxied calls to it are 404.
+     * The official clients ignore the answer. Returns the raw response: the answer with its
+     * status, headers and request id. Async: runs on the SDK's daemon executor. Calls DELETE
+     * /mcp/servers/{server_id} (removeMcpServer).
+     *
+     * @param serverId The MCP server's id.
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Void>> removeServerAsync(String serverId) {
+      return t.async(() -> removeServer(serverId));
+    }
+
+    /**
+     * Call an MCP method through the proxy. #22. Forwards one JSON-RPC 2.0 call to the upstream
+     * server. Every official client sends the envelope with the integer id {@code 1}, the calling
+     * agent in {@code X-Agent-ID} (required: the proxy authorizes by agent identity and refuses a
+     * call without it; the published Python 0.3.0 did not send it) and the session in {@code
+     * X-Session-ID} when given. A {@code tools/call} is Guardian-checked first (tool name {@code
+     * params.name}); a denial is a JSON-RPC {@code error} member, not an HTTP error. The SDK
+     * returns {@code result}, or the whole body when there is none (as the official clients do).
+     * {@code params} pass through untouched. Returns the raw response: the answer with its status,
+     * headers and request id. Calls POST /mcp/{server_id} (callMcpTool).
+     *
+     * @param serverId The MCP server's id.
+     * @param body the request body
+     * @param params the query and header parameters
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<McpRpcResponse> callTool(String serverId, id.agenttrust.sdk.models.McpRpcRequest body, CallMcpToolParams params) {
+      return callToolCall(serverId, body, params);
+    }
+
+    /**
+     * Call an MCP method through the proxy. #22. Forwards one JSON-RPC 2.0 call to the upstream
+     * server. Every official client sends the envelope with the integer id {@code 1}, the calling
+     * agent in {@code X-Agent-ID} (required: the proxy authorizes by agent identity and refuses a
+     * call without it; the published Python 0.3.0 did not send it) and the session in {@code
+     * X-Session-ID} when given. A {@code tools/call} is Guardian-checked first (tool name {@code
+     * params.name}); a denial is a JSON-RPC {@code error} member, not an HTTP error. The SDK
+     * returns {@code result}, or the whole body when there is none (as the official clients do).
+     * {@code params} pass through untouched. Returns the raw response: the answer with its status,
+     * headers and request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /mcp/{server_id} (callMcpTool).
+     *
+     * @param serverId The MCP server's id.
+     * @param body the request body
+     * @param params the query and header parameters
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<McpRpcResponse>> callToolAsync(String serverId, id.agenttrust.sdk.models.McpRpcRequest body, CallMcpToolParams params) {
+      return t.async(() -> callTool(serverId, body, params));
+    }
   }
 }

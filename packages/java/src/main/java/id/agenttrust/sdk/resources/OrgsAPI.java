@@ -3,6 +3,7 @@
 package id.agenttrust.sdk.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import id.agenttrust.sdk.RawResponse;
 import id.agenttrust.sdk.internal.Facts;
 import id.agenttrust.sdk.internal.Operation;
 import id.agenttrust.sdk.internal.Transport;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class OrgsAPI {
   private final Transport t;
+  private final WithRawResponse raw = new WithRawResponse();
 
   /**
    * Created by the client.
@@ -51,7 +53,7 @@ public final class OrgsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public SecuritySettings getSecuritySettings() {
-    return getSecuritySettingsCall();
+    return getSecuritySettingsCall().data();
   }
 
   /**
@@ -66,9 +68,9 @@ public final class OrgsAPI {
     return t.async(() -> getSecuritySettings());
   }
 
-  private SecuritySettings getSecuritySettingsCall() {
+  private RawResponse<SecuritySettings> getSecuritySettingsCall() {
     Operation op = Operation.of("getOrgSecuritySettings", "GET", "/api/v1/orgs/security-settings");
-    return t.call(op, (n, p) -> SecuritySettings.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> SecuritySettings.fromJson(n, p));
   }
 
   /**
@@ -82,7 +84,7 @@ public final class OrgsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public SecuritySettings updateSecuritySettings(id.agenttrust.sdk.models.UpdateSecuritySettingsRequest body) {
-    return updateSecuritySettingsCall(body);
+    return updateSecuritySettingsCall(body).data();
   }
 
   /**
@@ -99,13 +101,88 @@ public final class OrgsAPI {
     return t.async(() -> updateSecuritySettings(body));
   }
 
-  private SecuritySettings updateSecuritySettingsCall(id.agenttrust.sdk.models.UpdateSecuritySettingsRequest body) {
+  private RawResponse<SecuritySettings> updateSecuritySettingsCall(id.agenttrust.sdk.models.UpdateSecuritySettingsRequest body) {
     Operation op = Operation.of("updateOrgSecuritySettings", "PUT", "/api/v1/orgs/security-settings");
     if (body == null) {
       throw Facts.validation("body", "updateOrgSecuritySettings: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> SecuritySettings.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> SecuritySettings.fromJson(n, p));
+  }
+
+  /**
+   * These operations returning {@link RawResponse}: the answer with its HTTP status, headers and
+   * request id.
+   *
+   * @return the raw view
+   */
+  public WithRawResponse withRawResponse() {
+    return raw;
+  }
+
+  /**
+   * The orgs operations returning {@link RawResponse}: the answer with its HTTP status, headers
+   * and request id, from the same single request. Get it from {@link #withRawResponse()} or
+   * {@code client.withRawResponse().orgs()}.
+   */
+  public final class WithRawResponse {
+    private WithRawResponse() {}
+
+    /**
+     * Get the organization's security settings. #51. The proof-of-possession flags (both off by
+     * default). Called by the official proof scripts, with an org admin's key; no official library
+     * calls it. Returns the raw response: the answer with its status, headers and request id.
+     * Calls GET /api/v1/orgs/security-settings (getOrgSecuritySettings).
+     *
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<SecuritySettings> getSecuritySettings() {
+      return getSecuritySettingsCall();
+    }
+
+    /**
+     * Get the organization's security settings. #51. The proof-of-possession flags (both off by
+     * default). Called by the official proof scripts, with an org admin's key; no official library
+     * calls it. Returns the raw response: the answer with its status, headers and request id.
+     * Async: runs on the SDK's daemon executor. Calls GET /api/v1/orgs/security-settings
+     * (getOrgSecuritySettings).
+     *
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<SecuritySettings>> getSecuritySettingsAsync() {
+      return t.async(() -> getSecuritySettings());
+    }
+
+    /**
+     * Update the organization's security settings. #52. Turns the proof-of-possession flags on or
+     * off. With {@code require_proof_of_possession}, WIMSE tokens need a {@code proof}; with
+     * {@code require_sender_constrained_tokens}, checks need a WIMSE bearer and a valid DPoP
+     * proof. Returns the raw response: the answer with its status, headers and request id. Calls
+     * PUT /api/v1/orgs/security-settings (updateOrgSecuritySettings).
+     *
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<SecuritySettings> updateSecuritySettings(id.agenttrust.sdk.models.UpdateSecuritySettingsRequest body) {
+      return updateSecuritySettingsCall(body);
+    }
+
+    /**
+     * Update the organization's security settings. #52. Turns the proof-of-possession flags on or
+     * off. With {@code require_proof_of_possession}, WIMSE tokens need a {@code proof}; with
+     * {@code require_sender_constrained_tokens}, checks need a WIMSE bearer and a valid DPoP
+     * proof. Returns the raw response: the answer with its status, headers and request id. Async:
+     * runs on the SDK's daemon executor. Calls PUT /api/v1/orgs/security-settings
+     * (updateOrgSecuritySettings).
+     *
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<SecuritySettings>> updateSecuritySettingsAsync(id.agenttrust.sdk.models.UpdateSecuritySettingsRequest body) {
+      return t.async(() -> updateSecuritySettings(body));
+    }
   }
 }

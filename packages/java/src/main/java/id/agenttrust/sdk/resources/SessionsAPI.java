@@ -3,6 +3,7 @@
 package id.agenttrust.sdk.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import id.agenttrust.sdk.RawResponse;
 import id.agenttrust.sdk.internal.Facts;
 import id.agenttrust.sdk.internal.Operation;
 import id.agenttrust.sdk.internal.Transport;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class SessionsAPI {
   private final Transport t;
+  private final WithRawResponse raw = new WithRawResponse();
 
   /**
    * Created by the client.
@@ -70,7 +72,7 @@ public final class SessionsAPI {
    */
   public Session initSession(String agentId, String serverId) {
     id.agenttrust.sdk.models.InitSessionRequest body = id.agenttrust.sdk.models.InitSessionRequest.builder().agentId(agentId).serverId(serverId).build();
-    return initSessionCall(body);
+    return initSessionCall(body).data();
   }
 
   /**
@@ -94,7 +96,7 @@ public final class SessionsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public Session initSession(id.agenttrust.sdk.models.InitSessionRequest body) {
-    return initSessionCall(body);
+    return initSessionCall(body).data();
   }
 
   /**
@@ -108,14 +110,14 @@ public final class SessionsAPI {
     return t.async(() -> initSession(body));
   }
 
-  private Session initSessionCall(id.agenttrust.sdk.models.InitSessionRequest body) {
+  private RawResponse<Session> initSessionCall(id.agenttrust.sdk.models.InitSessionRequest body) {
     Operation op = Operation.of("initSession", "POST", "/mcp/sessions/init");
     if (body == null) {
       throw Facts.validation("body", "initSession: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> Session.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> Session.fromJson(n, p));
   }
 
   /**
@@ -127,7 +129,7 @@ public final class SessionsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public Session getSession(String sessionId) {
-    return getSessionCall(sessionId);
+    return getSessionCall(sessionId).data();
   }
 
   /**
@@ -141,9 +143,9 @@ public final class SessionsAPI {
     return t.async(() -> getSession(sessionId));
   }
 
-  private Session getSessionCall(String sessionId) {
+  private RawResponse<Session> getSessionCall(String sessionId) {
     Operation op = Operation.of("getSession", "GET", "/mcp/sessions/" + Operation.segment("getSession", "session_id", sessionId));
-    return t.call(op, (n, p) -> Session.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> Session.fromJson(n, p));
   }
 
   /**
@@ -157,7 +159,7 @@ public final class SessionsAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public Session initApiSession(id.agenttrust.sdk.models.InitApiSessionRequest body) {
-    return initApiSessionCall(body);
+    return initApiSessionCall(body).data();
   }
 
   /**
@@ -173,13 +175,139 @@ public final class SessionsAPI {
     return t.async(() -> initApiSession(body));
   }
 
-  private Session initApiSessionCall(id.agenttrust.sdk.models.InitApiSessionRequest body) {
+  private RawResponse<Session> initApiSessionCall(id.agenttrust.sdk.models.InitApiSessionRequest body) {
     Operation op = Operation.of("initApiSession", "POST", "/api/v1/agenttrust/api-sessions/init");
     if (body == null) {
       throw Facts.validation("body", "initApiSession: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> Session.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> Session.fromJson(n, p));
+  }
+
+  /**
+   * These operations returning {@link RawResponse}: the answer with its HTTP status, headers and
+   * request id.
+   *
+   * @return the raw view
+   */
+  public WithRawResponse withRawResponse() {
+    return raw;
+  }
+
+  /**
+   * The sessions operations returning {@link RawResponse}: the answer with its HTTP status,
+   * headers and request id, from the same single request. Get it from {@link #withRawResponse()}
+   * or {@code client.withRawResponse().sessions()}.
+   */
+  public final class WithRawResponse {
+    private WithRawResponse() {}
+
+    /**
+     * Initialize a session. #12. Opens a session for an agent connecting to an MCP server. Returns
+     * the raw response: the answer with its status, headers and request id. Calls POST
+     * /mcp/sessions/init (initSession).
+     *
+     * @param agentId The agent connecting.
+     * @param serverId The MCP server it connects to.
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Session> initSession(String agentId, String serverId) {
+      id.agenttrust.sdk.models.InitSessionRequest body = id.agenttrust.sdk.models.InitSessionRequest.builder().agentId(agentId).serverId(serverId).build();
+      return initSessionCall(body);
+    }
+
+    /**
+     * Initialize a session. #12. Opens a session for an agent connecting to an MCP server. Returns
+     * the raw response: the answer with its status, headers and request id. Async: runs on the
+     * SDK's daemon executor. Calls POST /mcp/sessions/init (initSession).
+     *
+     * @param agentId The agent connecting.
+     * @param serverId The MCP server it connects to.
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Session>> initSessionAsync(String agentId, String serverId) {
+      return t.async(() -> initSession(agentId, serverId));
+    }
+
+    /**
+     * Initialize a session. #12. Opens a session for an agent connecting to an MCP server. Returns
+     * the raw response: the answer with its status, headers and request id. Calls POST
+     * /mcp/sessions/init (initSession).
+     *
+     * @param body the whole request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Session> initSession(id.agenttrust.sdk.models.InitSessionRequest body) {
+      return initSessionCall(body);
+    }
+
+    /**
+     * Initialize a session. #12. Opens a session for an agent connecting to an MCP server. Returns
+     * the raw response: the answer with its status, headers and request id. Async: runs on the
+     * SDK's daemon executor. Calls POST /mcp/sessions/init (initSession).
+     *
+     * @param body the whole request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Session>> initSessionAsync(id.agenttrust.sdk.models.InitSessionRequest body) {
+      return t.async(() -> initSession(body));
+    }
+
+    /**
+     * Get a session. #13. Returns a session with its call counters. Returns the raw response: the
+     * answer with its status, headers and request id. Calls GET /mcp/sessions/{session_id}
+     * (getSession).
+     *
+     * @param sessionId The session's id.
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Session> getSession(String sessionId) {
+      return getSessionCall(sessionId);
+    }
+
+    /**
+     * Get a session. #13. Returns a session with its call counters. Returns the raw response: the
+     * answer with its status, headers and request id. Async: runs on the SDK's daemon executor.
+     * Calls GET /mcp/sessions/{session_id} (getSession).
+     *
+     * @param sessionId The session's id.
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Session>> getSessionAsync(String sessionId) {
+      return t.async(() -> getSession(sessionId));
+    }
+
+    /**
+     * Initialize a session from an issued token. #14. Bridges an issued {@code at_} token into a
+     * session ({@code source: api_token}) whose scope ceiling is the token's scopes. Python,
+     * TypeScript and Go call it; Java and Rust do not. Returns the raw response: the answer with
+     * its status, headers and request id. Calls POST /api/v1/agenttrust/api-sessions/init
+     * (initApiSession).
+     *
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Session> initApiSession(id.agenttrust.sdk.models.InitApiSessionRequest body) {
+      return initApiSessionCall(body);
+    }
+
+    /**
+     * Initialize a session from an issued token. #14. Bridges an issued {@code at_} token into a
+     * session ({@code source: api_token}) whose scope ceiling is the token's scopes. Python,
+     * TypeScript and Go call it; Java and Rust do not. Returns the raw response: the answer with
+     * its status, headers and request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /api/v1/agenttrust/api-sessions/init (initApiSession).
+     *
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Session>> initApiSessionAsync(id.agenttrust.sdk.models.InitApiSessionRequest body) {
+      return t.async(() -> initApiSession(body));
+    }
   }
 }

@@ -3,6 +3,7 @@
 package id.agenttrust.sdk.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import id.agenttrust.sdk.RawResponse;
 import id.agenttrust.sdk.internal.Facts;
 import id.agenttrust.sdk.internal.Json;
 import id.agenttrust.sdk.internal.Operation;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class StreamingAPI {
   private final Transport t;
+  private final WithRawResponse raw = new WithRawResponse();
 
   /**
    * Created by the client.
@@ -86,7 +88,7 @@ public final class StreamingAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public List<SiemDestination> list() {
-    return listCall();
+    return listCall().data();
   }
 
   /**
@@ -100,9 +102,9 @@ public final class StreamingAPI {
     return t.async(() -> list());
   }
 
-  private List<SiemDestination> listCall() {
+  private RawResponse<List<SiemDestination>> listCall() {
     Operation op = Operation.of("listSiemDestinations", "GET", "/api/v1/siem/destinations").unwrap("destinations");
-    return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> SiemDestination.fromJson(n1, p1)));
+    return t.callRaw(op, (n, p) -> Json.list(n, p, (n1, p1) -> SiemDestination.fromJson(n1, p1)));
   }
 
   /**
@@ -114,7 +116,7 @@ public final class StreamingAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public SiemDestination create(id.agenttrust.sdk.models.CreateSiemDestinationRequest body) {
-    return createCall(body);
+    return createCall(body).data();
   }
 
   /**
@@ -129,14 +131,14 @@ public final class StreamingAPI {
     return t.async(() -> create(body));
   }
 
-  private SiemDestination createCall(id.agenttrust.sdk.models.CreateSiemDestinationRequest body) {
+  private RawResponse<SiemDestination> createCall(id.agenttrust.sdk.models.CreateSiemDestinationRequest body) {
     Operation op = Operation.of("createSiemDestination", "POST", "/api/v1/siem/destinations");
     if (body == null) {
       throw Facts.validation("body", "createSiemDestination: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> SiemDestination.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> SiemDestination.fromJson(n, p));
   }
 
   /**
@@ -148,7 +150,7 @@ public final class StreamingAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public SiemDestination get(String destinationId) {
-    return getCall(destinationId);
+    return getCall(destinationId).data();
   }
 
   /**
@@ -162,9 +164,9 @@ public final class StreamingAPI {
     return t.async(() -> get(destinationId));
   }
 
-  private SiemDestination getCall(String destinationId) {
+  private RawResponse<SiemDestination> getCall(String destinationId) {
     Operation op = Operation.of("getSiemDestination", "GET", "/api/v1/siem/destinations/" + Operation.segment("getSiemDestination", "destination_id", destinationId));
-    return t.call(op, (n, p) -> SiemDestination.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> SiemDestination.fromJson(n, p));
   }
 
   /**
@@ -178,7 +180,7 @@ public final class StreamingAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public SiemDestination update(String destinationId, id.agenttrust.sdk.models.UpdateSiemDestinationRequest body) {
-    return updateCall(destinationId, body);
+    return updateCall(destinationId, body).data();
   }
 
   /**
@@ -205,7 +207,7 @@ public final class StreamingAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public SiemDestination update(String destinationId) {
-    return updateCall(destinationId, null);
+    return updateCall(destinationId, null).data();
   }
 
   /**
@@ -221,12 +223,12 @@ public final class StreamingAPI {
     return t.async(() -> update(destinationId));
   }
 
-  private SiemDestination updateCall(String destinationId, id.agenttrust.sdk.models.UpdateSiemDestinationRequest body) {
+  private RawResponse<SiemDestination> updateCall(String destinationId, id.agenttrust.sdk.models.UpdateSiemDestinationRequest body) {
     Operation op = Operation.of("updateSiemDestination", "PUT", "/api/v1/siem/destinations/" + Operation.segment("updateSiemDestination", "destination_id", destinationId));
     if (body != null) {
       op.body(body.toJson());
     }
-    return t.call(op, (n, p) -> SiemDestination.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> SiemDestination.fromJson(n, p));
   }
 
   /**
@@ -255,10 +257,9 @@ public final class StreamingAPI {
     });
   }
 
-  private Void deleteCall(String destinationId) {
+  private RawResponse<Void> deleteCall(String destinationId) {
     Operation op = Operation.of("deleteSiemDestination", "DELETE", "/api/v1/siem/destinations/" + Operation.segment("deleteSiemDestination", "destination_id", destinationId));
-    t.call(op, null);
-    return null;
+    return t.callRaw(op, null);
   }
 
   /**
@@ -271,7 +272,7 @@ public final class StreamingAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public List<DeliveryRecord> deliveryLog(String destinationId) {
-    return deliveryLogCall(destinationId);
+    return deliveryLogCall(destinationId).data();
   }
 
   /**
@@ -286,9 +287,9 @@ public final class StreamingAPI {
     return t.async(() -> deliveryLog(destinationId));
   }
 
-  private List<DeliveryRecord> deliveryLogCall(String destinationId) {
+  private RawResponse<List<DeliveryRecord>> deliveryLogCall(String destinationId) {
     Operation op = Operation.of("getSiemDeliveryLog", "GET", "/api/v1/siem/destinations/" + Operation.segment("getSiemDeliveryLog", "destination_id", destinationId) + "/logs").unwrap("logs");
-    return t.call(op, (n, p) -> Json.list(n, p, (n1, p1) -> DeliveryRecord.fromJson(n1, p1)));
+    return t.callRaw(op, (n, p) -> Json.list(n, p, (n1, p1) -> DeliveryRecord.fromJson(n1, p1)));
   }
 
   /**
@@ -303,7 +304,7 @@ public final class StreamingAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public DeliveryRecord test(String destinationId, id.agenttrust.sdk.models.EmptyObject body) {
-    return testCall(destinationId, body);
+    return testCall(destinationId, body).data();
   }
 
   /**
@@ -331,7 +332,7 @@ public final class StreamingAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public DeliveryRecord test(String destinationId) {
-    return testCall(destinationId, null);
+    return testCall(destinationId, null).data();
   }
 
   /**
@@ -347,11 +348,276 @@ public final class StreamingAPI {
     return t.async(() -> test(destinationId));
   }
 
-  private DeliveryRecord testCall(String destinationId, id.agenttrust.sdk.models.EmptyObject body) {
+  private RawResponse<DeliveryRecord> testCall(String destinationId, id.agenttrust.sdk.models.EmptyObject body) {
     Operation op = Operation.of("testSiemDestination", "POST", "/api/v1/siem/destinations/" + Operation.segment("testSiemDestination", "destination_id", destinationId) + "/test");
     if (body != null) {
       op.body(body.toJson());
     }
-    return t.call(op, (n, p) -> DeliveryRecord.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> DeliveryRecord.fromJson(n, p));
+  }
+
+  /**
+   * These operations returning {@link RawResponse}: the answer with its HTTP status, headers and
+   * request id.
+   *
+   * @return the raw view
+   */
+  public WithRawResponse withRawResponse() {
+    return raw;
+  }
+
+  /**
+   * The streaming operations returning {@link RawResponse}: the answer with its HTTP status,
+   * headers and request id, from the same single request. Get it from {@link #withRawResponse()}
+   * or {@code client.withRawResponse().streaming()}.
+   */
+  public final class WithRawResponse {
+    private WithRawResponse() {}
+
+    /**
+     * List SIEM destinations. #43. Lists the destinations as {@code {"destinations": [...],
+     * "total": n}}. Returns the raw response: the answer with its status, headers and request id.
+     * Calls GET /api/v1/siem/destinations (listSiemDestinations).
+     *
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<List<SiemDestination>> list() {
+      return listCall();
+    }
+
+    /**
+     * List SIEM destinations. #43. Lists the destinations as {@code {"destinations": [...],
+     * "total": n}}. Returns the raw response: the answer with its status, headers and request id.
+     * Async: runs on the SDK's daemon executor. Calls GET /api/v1/siem/destinations
+     * (listSiemDestinations).
+     *
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<List<SiemDestination>>> listAsync() {
+      return t.async(() -> list());
+    }
+
+    /**
+     * Create a SIEM destination. #42. Adds a destination for the audit event stream. The answer is
+     * flat. Returns the raw response: the answer with its status, headers and request id. Calls
+     * POST /api/v1/siem/destinations (createSiemDestination).
+     *
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<SiemDestination> create(id.agenttrust.sdk.models.CreateSiemDestinationRequest body) {
+      return createCall(body);
+    }
+
+    /**
+     * Create a SIEM destination. #42. Adds a destination for the audit event stream. The answer is
+     * flat. Returns the raw response: the answer with its status, headers and request id. Async:
+     * runs on the SDK's daemon executor. Calls POST /api/v1/siem/destinations
+     * (createSiemDestination).
+     *
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<SiemDestination>> createAsync(id.agenttrust.sdk.models.CreateSiemDestinationRequest body) {
+      return t.async(() -> create(body));
+    }
+
+    /**
+     * Get a SIEM destination. #44. Returns one destination, flat. Returns the raw response: the
+     * answer with its status, headers and request id. Calls GET
+     * /api/v1/siem/destinations/{destination_id} (getSiemDestination).
+     *
+     * @param destinationId The SIEM destination's id.
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<SiemDestination> get(String destinationId) {
+      return getCall(destinationId);
+    }
+
+    /**
+     * Get a SIEM destination. #44. Returns one destination, flat. Returns the raw response: the
+     * answer with its status, headers and request id. Async: runs on the SDK's daemon executor.
+     * Calls GET /api/v1/siem/destinations/{destination_id} (getSiemDestination).
+     *
+     * @param destinationId The SIEM destination's id.
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<SiemDestination>> getAsync(String destinationId) {
+      return t.async(() -> get(destinationId));
+    }
+
+    /**
+     * Update a SIEM destination. #45. A partial update (PUT): only the fields sent change. Python
+     * sends no body at all when no field is given; the gateway treats that as an empty update.
+     * Returns the raw response: the answer with its status, headers and request id. Calls PUT
+     * /api/v1/siem/destinations/{destination_id} (updateSiemDestination).
+     *
+     * @param destinationId The SIEM destination's id.
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<SiemDestination> update(String destinationId, id.agenttrust.sdk.models.UpdateSiemDestinationRequest body) {
+      return updateCall(destinationId, body);
+    }
+
+    /**
+     * Update a SIEM destination. #45. A partial update (PUT): only the fields sent change. Python
+     * sends no body at all when no field is given; the gateway treats that as an empty update.
+     * Returns the raw response: the answer with its status, headers and request id. Async: runs on
+     * the SDK's daemon executor. Calls PUT /api/v1/siem/destinations/{destination_id}
+     * (updateSiemDestination).
+     *
+     * @param destinationId The SIEM destination's id.
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<SiemDestination>> updateAsync(String destinationId, id.agenttrust.sdk.models.UpdateSiemDestinationRequest body) {
+      return t.async(() -> update(destinationId, body));
+    }
+
+    /**
+     * Update a SIEM destination. #45. A partial update (PUT): only the fields sent change. Python
+     * sends no body at all when no field is given; the gateway treats that as an empty update.
+     * Returns the raw response: the answer with its status, headers and request id. Calls PUT
+     * /api/v1/siem/destinations/{destination_id} (updateSiemDestination).
+     *
+     * @param destinationId The SIEM destination's id.
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<SiemDestination> update(String destinationId) {
+      return updateCall(destinationId, null);
+    }
+
+    /**
+     * Update a SIEM destination. #45. A partial update (PUT): only the fields sent change. Python
+     * sends no body at all when no field is given; the gateway treats that as an empty update.
+     * Returns the raw response: the answer with its status, headers and request id. Async: runs on
+     * the SDK's daemon executor. Calls PUT /api/v1/siem/destinations/{destination_id}
+     * (updateSiemDestination).
+     *
+     * @param destinationId The SIEM destination's id.
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<SiemDestination>> updateAsync(String destinationId) {
+      return t.async(() -> update(destinationId));
+    }
+
+    /**
+     * Delete a SIEM destination. #46. Deletes a destination and its delivery log. Returns the raw
+     * response: the answer with its status, headers and request id. Calls DELETE
+     * /api/v1/siem/destinations/{destination_id} (deleteSiemDestination).
+     *
+     * @param destinationId The SIEM destination's id.
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Void> delete(String destinationId) {
+      return deleteCall(destinationId);
+    }
+
+    /**
+     * Delete a SIEM destination. #46. Deletes a destination and its delivery log. Returns the raw
+     * response: the answer with its status, headers and request id. Async: runs on the SDK's
+     * daemon executor. Calls DELETE /api/v1/siem/destinations/{destination_id}
+     * (deleteSiemDestination).
+     *
+     * @param destinationId The SIEM destination's id.
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Void>> deleteAsync(String destinationId) {
+      return t.async(() -> delete(destinationId));
+    }
+
+    /**
+     * Get a destination's delivery log. #47. Lists delivery attempts, newest first, as {@code
+     * {"logs": [...], "total": n}}. Returns the raw response: the answer with its status, headers
+     * and request id. Calls GET /api/v1/siem/destinations/{destination_id}/logs
+     * (getSiemDeliveryLog).
+     *
+     * @param destinationId The SIEM destination's id.
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<List<DeliveryRecord>> deliveryLog(String destinationId) {
+      return deliveryLogCall(destinationId);
+    }
+
+    /**
+     * Get a destination's delivery log. #47. Lists delivery attempts, newest first, as {@code
+     * {"logs": [...], "total": n}}. Returns the raw response: the answer with its status, headers
+     * and request id. Async: runs on the SDK's daemon executor. Calls GET
+     * /api/v1/siem/destinations/{destination_id}/logs (getSiemDeliveryLog).
+     *
+     * @param destinationId The SIEM destination's id.
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<List<DeliveryRecord>>> deliveryLogAsync(String destinationId) {
+      return t.async(() -> deliveryLog(destinationId));
+    }
+
+    /**
+     * Send a test event to a destination. #48. Sends one synthetic event and records the attempt
+     * in the delivery log. No body (Java sends {@code {}}). Python, TypeScript and Java return the
+     * answer untyped; Go and Rust ignore it. Returns the raw response: the answer with its status,
+     * headers and request id. Calls POST /api/v1/siem/destinations/{destination_id}/test
+     * (testSiemDestination).
+     *
+     * @param destinationId The SIEM destination's id.
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<DeliveryRecord> test(String destinationId, id.agenttrust.sdk.models.EmptyObject body) {
+      return testCall(destinationId, body);
+    }
+
+    /**
+     * Send a test event to a destination. #48. Sends one synthetic event and records the attempt
+     * in the delivery log. No body (Java sends {@code {}}). Python, TypeScript and Java return the
+     * answer untyped; Go and Rust ignore it. Returns the raw response: the answer with its status,
+     * headers and request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /api/v1/siem/destinations/{destination_id}/test (testSiemDestination).
+     *
+     * @param destinationId The SIEM destination's id.
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<DeliveryRecord>> testAsync(String destinationId, id.agenttrust.sdk.models.EmptyObject body) {
+      return t.async(() -> test(destinationId, body));
+    }
+
+    /**
+     * Send a test event to a destination. #48. Sends one synthetic event and records the attempt
+     * in the delivery log. No body (Java sends {@code {}}). Python, TypeScript and Java return the
+     * answer untyped; Go and Rust ignore it. Returns the raw response: the answer with its status,
+     * headers and request id. Calls POST /api/v1/siem/destinations/{destination_id}/test
+     * (testSiemDestination).
+     *
+     * @param destinationId The SIEM destination's id.
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<DeliveryRecord> test(String destinationId) {
+      return testCall(destinationId, null);
+    }
+
+    /**
+     * Send a test event to a destination. #48. Sends one synthetic event and records the attempt
+     * in the delivery log. No body (Java sends {@code {}}). Python, TypeScript and Java return the
+     * answer untyped; Go and Rust ignore it. Returns the raw response: the answer with its status,
+     * headers and request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /api/v1/siem/destinations/{destination_id}/test (testSiemDestination).
+     *
+     * @param destinationId The SIEM destination's id.
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<DeliveryRecord>> testAsync(String destinationId) {
+      return t.async(() -> test(destinationId));
+    }
   }
 }

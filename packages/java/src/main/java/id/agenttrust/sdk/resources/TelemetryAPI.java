@@ -3,6 +3,7 @@
 package id.agenttrust.sdk.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import id.agenttrust.sdk.RawResponse;
 import id.agenttrust.sdk.internal.Facts;
 import id.agenttrust.sdk.internal.Operation;
 import id.agenttrust.sdk.internal.Transport;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class TelemetryAPI {
   private final Transport t;
+  private final WithRawResponse raw = new WithRawResponse();
 
   /**
    * Created by the client.
@@ -58,7 +60,7 @@ public final class TelemetryAPI {
    */
   public TelemetryAccepted report(String agentId, String sessionId, List<TelemetryEvent> events) {
     id.agenttrust.sdk.models.TelemetryReport body = id.agenttrust.sdk.models.TelemetryReport.builder().agentId(agentId).sessionId(sessionId).events(events).build();
-    return reportCall(body);
+    return reportCall(body).data();
   }
 
   /**
@@ -89,7 +91,7 @@ public final class TelemetryAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public TelemetryAccepted report(id.agenttrust.sdk.models.TelemetryReport body) {
-    return reportCall(body);
+    return reportCall(body).data();
   }
 
   /**
@@ -106,13 +108,99 @@ public final class TelemetryAPI {
     return t.async(() -> report(body));
   }
 
-  private TelemetryAccepted reportCall(id.agenttrust.sdk.models.TelemetryReport body) {
+  private RawResponse<TelemetryAccepted> reportCall(id.agenttrust.sdk.models.TelemetryReport body) {
     Operation op = Operation.of("reportTelemetry", "POST", "/api/v1/telemetry/report").service("audit");
     if (body == null) {
       throw Facts.validation("body", "reportTelemetry: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> TelemetryAccepted.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> TelemetryAccepted.fromJson(n, p));
+  }
+
+  /**
+   * These operations returning {@link RawResponse}: the answer with its HTTP status, headers and
+   * request id.
+   *
+   * @return the raw view
+   */
+  public WithRawResponse withRawResponse() {
+    return raw;
+  }
+
+  /**
+   * The telemetry operations returning {@link RawResponse}: the answer with its HTTP status,
+   * headers and request id, from the same single request. Get it from {@link #withRawResponse()}
+   * or {@code client.withRawResponse().telemetry()}.
+   */
+  public final class WithRawResponse {
+    private WithRawResponse() {}
+
+    /**
+     * Report a batch of tool calls. #11. One batch of events of one agent and session. Only the
+     * tool name, success, duration, error class name and a timestamp are sent: inputs, outputs and
+     * prompts have no field here. Go drops {@code success: false} and {@code duration_ms: 0}
+     * ({@code omitempty}), so both are optional and default to {@code false} and {@code 0}.
+     * Returns the raw response: the answer with its status, headers and request id. Calls POST
+     * /api/v1/telemetry/report (reportTelemetry).
+     *
+     * @param agentId The agent that ran the tools.
+     * @param sessionId The session they ran in.
+     * @param events The events, oldest first (the official guards send batches of 10).
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<TelemetryAccepted> report(String agentId, String sessionId, List<TelemetryEvent> events) {
+      id.agenttrust.sdk.models.TelemetryReport body = id.agenttrust.sdk.models.TelemetryReport.builder().agentId(agentId).sessionId(sessionId).events(events).build();
+      return reportCall(body);
+    }
+
+    /**
+     * Report a batch of tool calls. #11. One batch of events of one agent and session. Only the
+     * tool name, success, duration, error class name and a timestamp are sent: inputs, outputs and
+     * prompts have no field here. Go drops {@code success: false} and {@code duration_ms: 0}
+     * ({@code omitempty}), so both are optional and default to {@code false} and {@code 0}.
+     * Returns the raw response: the answer with its status, headers and request id. Async: runs on
+     * the SDK's daemon executor. Calls POST /api/v1/telemetry/report (reportTelemetry).
+     *
+     * @param agentId The agent that ran the tools.
+     * @param sessionId The session they ran in.
+     * @param events The events, oldest first (the official guards send batches of 10).
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<TelemetryAccepted>> reportAsync(String agentId, String sessionId, List<TelemetryEvent> events) {
+      return t.async(() -> report(agentId, sessionId, events));
+    }
+
+    /**
+     * Report a batch of tool calls. #11. One batch of events of one agent and session. Only the
+     * tool name, success, duration, error class name and a timestamp are sent: inputs, outputs and
+     * prompts have no field here. Go drops {@code success: false} and {@code duration_ms: 0}
+     * ({@code omitempty}), so both are optional and default to {@code false} and {@code 0}.
+     * Returns the raw response: the answer with its status, headers and request id. Calls POST
+     * /api/v1/telemetry/report (reportTelemetry).
+     *
+     * @param body the whole request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<TelemetryAccepted> report(id.agenttrust.sdk.models.TelemetryReport body) {
+      return reportCall(body);
+    }
+
+    /**
+     * Report a batch of tool calls. #11. One batch of events of one agent and session. Only the
+     * tool name, success, duration, error class name and a timestamp are sent: inputs, outputs and
+     * prompts have no field here. Go drops {@code success: false} and {@code duration_ms: 0}
+     * ({@code omitempty}), so both are optional and default to {@code false} and {@code 0}.
+     * Returns the raw response: the answer with its status, headers and request id. Async: runs on
+     * the SDK's daemon executor. Calls POST /api/v1/telemetry/report (reportTelemetry).
+     *
+     * @param body the whole request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<TelemetryAccepted>> reportAsync(id.agenttrust.sdk.models.TelemetryReport body) {
+      return t.async(() -> report(body));
+    }
   }
 }

@@ -3,6 +3,7 @@
 package id.agenttrust.sdk.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import id.agenttrust.sdk.RawResponse;
 import id.agenttrust.sdk.internal.Facts;
 import id.agenttrust.sdk.internal.Operation;
 import id.agenttrust.sdk.internal.ResponseCache;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class TokensAPI {
   private final Transport t;
+  private final WithRawResponse raw = new WithRawResponse();
 
   /**
    * Created by the client.
@@ -91,7 +93,7 @@ public final class TokensAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public Token issue(id.agenttrust.sdk.models.IssueTokenRequest body) {
-    return issueCall(body, true);
+    return issueCall(body, true).data();
   }
 
   /**
@@ -123,7 +125,7 @@ public final class TokensAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public Token issue(id.agenttrust.sdk.models.IssueTokenRequest body, boolean useCache) {
-    return issueCall(body, useCache);
+    return issueCall(body, useCache).data();
   }
 
   /**
@@ -142,7 +144,7 @@ public final class TokensAPI {
     return t.async(() -> issue(body, useCache));
   }
 
-  private Token issueCall(id.agenttrust.sdk.models.IssueTokenRequest body, boolean useCache) {
+  private RawResponse<Token> issueCall(id.agenttrust.sdk.models.IssueTokenRequest body, boolean useCache) {
     Operation op = Operation.of("issueToken", "POST", "/api/v1/agent-tokens/issue").service("auth");
     if (body == null) {
       throw Facts.validation("body", "issueToken: the request body is required");
@@ -150,12 +152,15 @@ public final class TokensAPI {
     JsonNode json = body.toJson();
     op.body(json);
     if (!useCache || !t.options().isTokenCache()) {
-      return t.call(op, (n, p) -> Token.fromJson(n, p));
+      return t.callRaw(op, (n, p) -> Token.fromJson(n, p));
     }
     String key = t.cacheKey((body == null ? null : body.getAgentId()), (body == null ? null : body.getScope()), (body == null ? null : body.getSessionId().orElse(null)));
-    return t.cache().get(key, Token.class, () -> t.call(op, (n, p) -> Token.fromJson(n, p)), v -> new ResponseCache.Meta(
-      v.getIssuedAt(), v.getExpiresAt(),
-      Map.of("agent_id", v.getAgentId(), "token", v.getToken())));
+    return t.cache().get(key, () -> t.callRaw(op, (n, p) -> Token.fromJson(n, p)), r -> {
+      Token v = r.data();
+      return new ResponseCache.Meta(
+        v.getIssuedAt(), v.getExpiresAt(),
+        Map.of("agent_id", v.getAgentId(), "token", v.getToken()));
+    });
   }
 
   /**
@@ -170,7 +175,7 @@ public final class TokensAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public IntrospectionResult introspect(id.agenttrust.sdk.models.IntrospectTokenRequest body) {
-    return introspectCall(body);
+    return introspectCall(body).data();
   }
 
   /**
@@ -187,14 +192,14 @@ public final class TokensAPI {
     return t.async(() -> introspect(body));
   }
 
-  private IntrospectionResult introspectCall(id.agenttrust.sdk.models.IntrospectTokenRequest body) {
+  private RawResponse<IntrospectionResult> introspectCall(id.agenttrust.sdk.models.IntrospectTokenRequest body) {
     Operation op = Operation.of("introspectToken", "POST", "/api/v1/agent-tokens/introspect").service("auth");
     if (body == null) {
       throw Facts.validation("body", "introspectToken: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> IntrospectionResult.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> IntrospectionResult.fromJson(n, p));
   }
 
   /**
@@ -254,18 +259,191 @@ public final class TokensAPI {
     });
   }
 
-  private Void revokeCall(id.agenttrust.sdk.models.RevokeTokenRequest body) {
+  private RawResponse<Void> revokeCall(id.agenttrust.sdk.models.RevokeTokenRequest body) {
     Operation op = Operation.of("revokeToken", "POST", "/api/v1/agent-tokens/revoke").service("auth");
     if (body == null) {
       throw Facts.validation("body", "revokeToken: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    t.call(op, null);
+    RawResponse<Void> out = t.callRaw(op, null);
     String evicted = (body == null ? null : body.getToken());
     if (evicted != null) {
       t.cache().evict("token", evicted);
     }
-    return null;
+    return out;
+  }
+
+  /**
+   * These operations returning {@link RawResponse}: the answer with its HTTP status, headers and
+   * request id.
+   *
+   * @return the raw view
+   */
+  public WithRawResponse withRawResponse() {
+    return raw;
+  }
+
+  /**
+   * The tokens operations returning {@link RawResponse}: the answer with its HTTP status,
+   * headers and request id, from the same single request. Get it from {@link #withRawResponse()}
+   * or {@code client.withRawResponse().tokens()}.
+   */
+  public final class WithRawResponse {
+    private WithRawResponse() {}
+
+    /**
+     * Issue an agent token. #7. Issues an opaque {@code at_} token. The lifetime travels as {@code
+     * ttl} (seconds; the SDKs' {@code ttl_seconds}), default 300: Python, TypeScript and Java
+     * always send it, Go omits a zero, Rust sends the caller's value. {@code session_id} is sent
+     * by Python, TypeScript and Go only. No official client sends {@code audience}. SDKs reuse a
+     * cached token while more than 30 s remain. Returns the raw response: the answer with its
+     * status, headers and request id. Calls POST /api/v1/agent-tokens/issue (issueToken).
+     *
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Token> issue(id.agenttrust.sdk.models.IssueTokenRequest body) {
+      return issueCall(body, true);
+    }
+
+    /**
+     * Issue an agent token. #7. Issues an opaque {@code at_} token. The lifetime travels as {@code
+     * ttl} (seconds; the SDKs' {@code ttl_seconds}), default 300: Python, TypeScript and Java
+     * always send it, Go omits a zero, Rust sends the caller's value. {@code session_id} is sent
+     * by Python, TypeScript and Go only. No official client sends {@code audience}. SDKs reuse a
+     * cached token while more than 30 s remain. Returns the raw response: the answer with its
+     * status, headers and request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /api/v1/agent-tokens/issue (issueToken).
+     *
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Token>> issueAsync(id.agenttrust.sdk.models.IssueTokenRequest body) {
+      return t.async(() -> issue(body));
+    }
+
+    /**
+     * Issue an agent token. #7. Issues an opaque {@code at_} token. The lifetime travels as {@code
+     * ttl} (seconds; the SDKs' {@code ttl_seconds}), default 300: Python, TypeScript and Java
+     * always send it, Go omits a zero, Rust sends the caller's value. {@code session_id} is sent
+     * by Python, TypeScript and Go only. No official client sends {@code audience}. SDKs reuse a
+     * cached token while more than 30 s remain. Returns the raw response: the answer with its
+     * status, headers and request id. Calls POST /api/v1/agent-tokens/issue (issueToken).
+     *
+     * @param body the request body
+     * @param useCache false to bypass the client-side cache (default true)
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Token> issue(id.agenttrust.sdk.models.IssueTokenRequest body, boolean useCache) {
+      return issueCall(body, useCache);
+    }
+
+    /**
+     * Issue an agent token. #7. Issues an opaque {@code at_} token. The lifetime travels as {@code
+     * ttl} (seconds; the SDKs' {@code ttl_seconds}), default 300: Python, TypeScript and Java
+     * always send it, Go omits a zero, Rust sends the caller's value. {@code session_id} is sent
+     * by Python, TypeScript and Go only. No official client sends {@code audience}. SDKs reuse a
+     * cached token while more than 30 s remain. Returns the raw response: the answer with its
+     * status, headers and request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /api/v1/agent-tokens/issue (issueToken).
+     *
+     * @param body the request body
+     * @param useCache false to bypass the client-side cache (default true)
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Token>> issueAsync(id.agenttrust.sdk.models.IssueTokenRequest body, boolean useCache) {
+      return t.async(() -> issue(body, useCache));
+    }
+
+    /**
+     * Introspect a token. #8. Whether a token is active for an optional target and required
+     * scopes. An unknown, expired or revoked token is {@code active: false}, never an error.
+     * Python always sends {@code target}, as {@code null} when absent; the others omit it. Go
+     * omits an empty {@code required_scopes}. Returns the raw response: the answer with its
+     * status, headers and request id. Calls POST /api/v1/agent-tokens/introspect
+     * (introspectToken).
+     *
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<IntrospectionResult> introspect(id.agenttrust.sdk.models.IntrospectTokenRequest body) {
+      return introspectCall(body);
+    }
+
+    /**
+     * Introspect a token. #8. Whether a token is active for an optional target and required
+     * scopes. An unknown, expired or revoked token is {@code active: false}, never an error.
+     * Python always sends {@code target}, as {@code null} when absent; the others omit it. Go
+     * omits an empty {@code required_scopes}. Returns the raw response: the answer with its
+     * status, headers and request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /api/v1/agent-tokens/introspect (introspectToken).
+     *
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<IntrospectionResult>> introspectAsync(id.agenttrust.sdk.models.IntrospectTokenRequest body) {
+      return t.async(() -> introspect(body));
+    }
+
+    /**
+     * Revoke a token. #9. Revokes a token so that it introspects inactive. The official clients
+     * send {@code reason} (default {@code manual_revocation}) and ignore the answer. Returns the
+     * raw response: the answer with its status, headers and request id. Calls POST
+     * /api/v1/agent-tokens/revoke (revokeToken).
+     *
+     * @param token The token to revoke.
+     * @param reason Why it was revoked.
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Void> revoke(String token, String reason) {
+      id.agenttrust.sdk.models.RevokeTokenRequest body = id.agenttrust.sdk.models.RevokeTokenRequest.builder().token(token).reason(reason).build();
+      return revokeCall(body);
+    }
+
+    /**
+     * Revoke a token. #9. Revokes a token so that it introspects inactive. The official clients
+     * send {@code reason} (default {@code manual_revocation}) and ignore the answer. Returns the
+     * raw response: the answer with its status, headers and request id. Async: runs on the SDK's
+     * daemon executor. Calls POST /api/v1/agent-tokens/revoke (revokeToken).
+     *
+     * @param token The token to revoke.
+     * @param reason Why it was revoked.
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Void>> revokeAsync(String token, String reason) {
+      return t.async(() -> revoke(token, reason));
+    }
+
+    /**
+     * Revoke a token. #9. Revokes a token so that it introspects inactive. The official clients
+     * send {@code reason} (default {@code manual_revocation}) and ignore the answer. Returns the
+     * raw response: the answer with its status, headers and request id. Calls POST
+     * /api/v1/agent-tokens/revoke (revokeToken).
+     *
+     * @param body the whole request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<Void> revoke(id.agenttrust.sdk.models.RevokeTokenRequest body) {
+      return revokeCall(body);
+    }
+
+    /**
+     * Revoke a token. #9. Revokes a token so that it introspects inactive. The official clients
+     * send {@code reason} (default {@code manual_revocation}) and ignore the answer. Returns the
+     * raw response: the answer with its status, headers and request id. Async: runs on the SDK's
+     * daemon executor. Calls POST /api/v1/agent-tokens/revoke (revokeToken).
+     *
+     * @param body the whole request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<Void>> revokeAsync(id.agenttrust.sdk.models.RevokeTokenRequest body) {
+      return t.async(() -> revoke(body));
+    }
   }
 }

@@ -3,6 +3,7 @@
 package id.agenttrust.sdk.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import id.agenttrust.sdk.RawResponse;
 import id.agenttrust.sdk.internal.Facts;
 import id.agenttrust.sdk.internal.Operation;
 import id.agenttrust.sdk.internal.Transport;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class WimseAPI {
   private final Transport t;
+  private final WithRawResponse raw = new WithRawResponse();
 
   /**
    * Created by the client.
@@ -89,7 +91,7 @@ public final class WimseAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public ChallengeResponse challenge(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
-    return challengeCall(agentId, body);
+    return challengeCall(agentId, body).data();
   }
 
   /**
@@ -119,7 +121,7 @@ public final class WimseAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public ChallengeResponse challenge(String agentId) {
-    return challengeCall(agentId, null);
+    return challengeCall(agentId, null).data();
   }
 
   /**
@@ -136,12 +138,12 @@ public final class WimseAPI {
     return t.async(() -> challenge(agentId));
   }
 
-  private ChallengeResponse challengeCall(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
+  private RawResponse<ChallengeResponse> challengeCall(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
     Operation op = Operation.of("createAgentChallenge", "POST", "/api/v1/agents/" + Operation.segment("createAgentChallenge", "agent_id", agentId) + "/challenge");
     if (body != null) {
       op.body(body.toJson());
     }
-    return t.call(op, (n, p) -> ChallengeResponse.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> ChallengeResponse.fromJson(n, p));
   }
 
   /**
@@ -157,7 +159,7 @@ public final class WimseAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public WimseToken issueToken(id.agenttrust.sdk.models.IssueWimseTokenRequest body) {
-    return issueTokenCall(body);
+    return issueTokenCall(body).data();
   }
 
   /**
@@ -175,14 +177,14 @@ public final class WimseAPI {
     return t.async(() -> issueToken(body));
   }
 
-  private WimseToken issueTokenCall(id.agenttrust.sdk.models.IssueWimseTokenRequest body) {
+  private RawResponse<WimseToken> issueTokenCall(id.agenttrust.sdk.models.IssueWimseTokenRequest body) {
     Operation op = Operation.of("issueWimseToken", "POST", "/api/v1/wimse/token");
     if (body == null) {
       throw Facts.validation("body", "issueWimseToken: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> WimseToken.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> WimseToken.fromJson(n, p));
   }
 
   /**
@@ -194,7 +196,7 @@ public final class WimseAPI {
    * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
    */
   public WimseVerification verifyToken(id.agenttrust.sdk.models.VerifyWimseTokenRequest body) {
-    return verifyTokenCall(body);
+    return verifyTokenCall(body).data();
   }
 
   /**
@@ -209,14 +211,14 @@ public final class WimseAPI {
     return t.async(() -> verifyToken(body));
   }
 
-  private WimseVerification verifyTokenCall(id.agenttrust.sdk.models.VerifyWimseTokenRequest body) {
+  private RawResponse<WimseVerification> verifyTokenCall(id.agenttrust.sdk.models.VerifyWimseTokenRequest body) {
     Operation op = Operation.of("verifyWimseToken", "POST", "/api/v1/wimse/verify");
     if (body == null) {
       throw Facts.validation("body", "verifyWimseToken: the request body is required");
     }
     JsonNode json = body.toJson();
     op.body(json);
-    return t.call(op, (n, p) -> WimseVerification.fromJson(n, p));
+    return t.callRaw(op, (n, p) -> WimseVerification.fromJson(n, p));
   }
 
   /**
@@ -257,5 +259,144 @@ public final class WimseAPI {
    */
   public CompletableFuture<WimseToken> issueTokenWithProofAsync(String agentId, id.agenttrust.sdk.identity.ProofOptions options) {
     return t.async(() -> issueTokenWithProof(agentId, options));
+  }
+
+  /**
+   * These operations returning {@link RawResponse}: the answer with its HTTP status, headers and
+   * request id.
+   *
+   * @return the raw view
+   */
+  public WithRawResponse withRawResponse() {
+    return raw;
+  }
+
+  /**
+   * The wimse operations returning {@link RawResponse}: the answer with its HTTP status, headers
+   * and request id, from the same single request. Get it from {@link #withRawResponse()} or
+   * {@code client.withRawResponse().wimse()}.
+   */
+  public final class WithRawResponse {
+    private WithRawResponse() {}
+
+    /**
+     * Get a proof-of-possession nonce. #6. A nonce the agent signs with its private key to obtain
+     * a key-bound WIMSE token ({@code issueWimseToken} with {@code proof}). No body: Python,
+     * TypeScript, Go and Rust send none, Java sends {@code {}}; the gateway accepts both. Not in
+     * the published Python 0.4.0. Returns the raw response: the answer with its status, headers
+     * and request id. Calls POST /api/v1/agents/{agent_id}/challenge (createAgentChallenge).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<ChallengeResponse> challenge(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
+      return challengeCall(agentId, body);
+    }
+
+    /**
+     * Get a proof-of-possession nonce. #6. A nonce the agent signs with its private key to obtain
+     * a key-bound WIMSE token ({@code issueWimseToken} with {@code proof}). No body: Python,
+     * TypeScript, Go and Rust send none, Java sends {@code {}}; the gateway accepts both. Not in
+     * the published Python 0.4.0. Returns the raw response: the answer with its status, headers
+     * and request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /api/v1/agents/{agent_id}/challenge (createAgentChallenge).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<ChallengeResponse>> challengeAsync(String agentId, id.agenttrust.sdk.models.EmptyObject body) {
+      return t.async(() -> challenge(agentId, body));
+    }
+
+    /**
+     * Get a proof-of-possession nonce. #6. A nonce the agent signs with its private key to obtain
+     * a key-bound WIMSE token ({@code issueWimseToken} with {@code proof}). No body: Python,
+     * TypeScript, Go and Rust send none, Java sends {@code {}}; the gateway accepts both. Not in
+     * the published Python 0.4.0. Returns the raw response: the answer with its status, headers
+     * and request id. Calls POST /api/v1/agents/{agent_id}/challenge (createAgentChallenge).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<ChallengeResponse> challenge(String agentId) {
+      return challengeCall(agentId, null);
+    }
+
+    /**
+     * Get a proof-of-possession nonce. #6. A nonce the agent signs with its private key to obtain
+     * a key-bound WIMSE token ({@code issueWimseToken} with {@code proof}). No body: Python,
+     * TypeScript, Go and Rust send none, Java sends {@code {}}; the gateway accepts both. Not in
+     * the published Python 0.4.0. Returns the raw response: the answer with its status, headers
+     * and request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /api/v1/agents/{agent_id}/challenge (createAgentChallenge).
+     *
+     * @param agentId The agent's id (the official clients interpolate it raw).
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<ChallengeResponse>> challengeAsync(String agentId) {
+      return t.async(() -> challenge(agentId));
+    }
+
+    /**
+     * Issue a WIMSE workload token. #49. Issues a SPIFFE-style workload identity JWT for an agent.
+     * With {@code proof} (a signature over {@code
+     * pop-v1:&lt;nonce&gt;:&lt;agent_id&gt;:&lt;audience joined by ","&gt;:&lt;ts&gt;} with the
+     * agent's Ed25519 key, nonce from #6), the token is bound to that key (RFC 7800 {@code
+     * cnf.jkt}). Not in the published Python 0.4.0. Returns the raw response: the answer with its
+     * status, headers and request id. Calls POST /api/v1/wimse/token (issueWimseToken).
+     *
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<WimseToken> issueToken(id.agenttrust.sdk.models.IssueWimseTokenRequest body) {
+      return issueTokenCall(body);
+    }
+
+    /**
+     * Issue a WIMSE workload token. #49. Issues a SPIFFE-style workload identity JWT for an agent.
+     * With {@code proof} (a signature over {@code
+     * pop-v1:&lt;nonce&gt;:&lt;agent_id&gt;:&lt;audience joined by ","&gt;:&lt;ts&gt;} with the
+     * agent's Ed25519 key, nonce from #6), the token is bound to that key (RFC 7800 {@code
+     * cnf.jkt}). Not in the published Python 0.4.0. Returns the raw response: the answer with its
+     * status, headers and request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /api/v1/wimse/token (issueWimseToken).
+     *
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<WimseToken>> issueTokenAsync(id.agenttrust.sdk.models.IssueWimseTokenRequest body) {
+      return t.async(() -> issueToken(body));
+    }
+
+    /**
+     * Verify a WIMSE workload token. #50. Verifies a workload token; an invalid one is {@code
+     * valid: false} with a {@code reason}. Returns the raw response: the answer with its status,
+     * headers and request id. Calls POST /api/v1/wimse/verify (verifyWimseToken).
+     *
+     * @param body the request body
+     * @return the answer with its HTTP status, headers and request id
+     * @throws id.agenttrust.sdk.exceptions.AgentTrustException when the call fails (a NetworkException when the gateway cannot be reached)
+     */
+    public RawResponse<WimseVerification> verifyToken(id.agenttrust.sdk.models.VerifyWimseTokenRequest body) {
+      return verifyTokenCall(body);
+    }
+
+    /**
+     * Verify a WIMSE workload token. #50. Verifies a workload token; an invalid one is {@code
+     * valid: false} with a {@code reason}. Returns the raw response: the answer with its status,
+     * headers and request id. Async: runs on the SDK's daemon executor. Calls POST
+     * /api/v1/wimse/verify (verifyWimseToken).
+     *
+     * @param body the request body
+     * @return the answer's future; it fails with the call's AgentTrustException
+     */
+    public CompletableFuture<RawResponse<WimseVerification>> verifyTokenAsync(id.agenttrust.sdk.models.VerifyWimseTokenRequest body) {
+      return t.async(() -> verifyToken(body));
+    }
   }
 }

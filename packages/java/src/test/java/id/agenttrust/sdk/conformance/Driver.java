@@ -135,7 +135,8 @@ public final class Driver {
     String key = Json.write(settings);
     AgentTrustClient c = clients.get(key);
     if (c != null) return c;
-    AgentTrustClient.Builder b = AgentTrustClient.builder().baseUrl(settings.path("base_url").asText());
+    // The scenario's settings only: nothing from the driver's environment.
+    AgentTrustClient.Builder b = AgentTrustClient.builder().fromEnvironment(name -> null).baseUrl(settings.path("base_url").asText());
     JsonNode k = settings.get("api_key");
     if (k != null && !k.isNull()) b.apiKey(k.asText());
     if (settings.has("max_retries")) b.maxRetries(settings.get("max_retries").asInt());
