@@ -169,7 +169,9 @@ await step('npm', () => {
       try {
         sh('pnpm', ['exec', tool, ...args], { cwd: join(ROOT, dir) });
       } catch (error) {
-        problems.push(`${tool}: ${error.message.split('\n').slice(1, 4).join(' ')}`);
+        const lines = error.message.split('\n').slice(1);
+        const findings = lines.filter((l) => !/^(Running publint|Unpacking tarball|Linting|\s*$)/.test(l));
+        problems.push(`${tool}: ${findings.slice(0, 3).join(' ')}`);
       }
     }
     row(`npm ${packed.name}`, packed.version, tgz, problems, `${entries.length} files, publint + attw clean`);
