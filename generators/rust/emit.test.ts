@@ -95,6 +95,12 @@ describe('rust emitter', () => {
     expect(res).toContain('method: Some("tasks/get"),');
     expect(res).toContain('service: Some("audit"),');
     expect(res).toMatch(/impl crate::AgentTrustClient \{[\s\S]*?pub fn health\(&self\)/);
+    // Issue 15: the raw mode (same methods, a RawResponse each) and the missing-key rule.
+    expect(res).toContain("pub struct Agents<'a, M = crate::Typed> {");
+    expect(res).toMatch(/impl Agents<'_, crate::Raw> \{[\s\S]*?pub fn create\(\s*&self,\s*body: &crate::CreateAgentRequest,?\s*\) -> crate::Result<crate::RawResponse<Agent>>/);
+    expect(res).toMatch(/impl crate::RawClient<'_> \{[\s\S]*?pub fn health\(&self\) -> crate::Result<crate::RawResponse<HealthResponse>>/);
+    expect(res).toMatch(/id: "getPublicAgentCard",[\s\S]*?auth: true,\s*key_required: false,/);
+    expect(res).toMatch(/id: "listAgents",[\s\S]*?auth: true,\s*key_required: true,/);
     // A void method is void because the model says so (a 204, or x-sdk-void), its answer still checked.
     const changed = structuredClone(model);
     changed.operations.find((o) => o.id === 'getAgent')!.response = { status: 204 };
@@ -102,7 +108,7 @@ describe('rust emitter', () => {
     const voided = file(renderRust(changed), 'src/generated/resources.rs');
     expect(voided).toMatch(/pub fn get\(&self, agent_id: &str\) -> crate::Result<\(\)>/);
     expect(voided).toMatch(/pub fn test\(&self, destination_id: &str\) -> crate::Result<\(\)>/);
-    expect(voided).toContain('answer.decode::<DeliveryRecord>().map(|_| ())');
+    expect(voided).toContain('answer.finish(|a| a.decode::<DeliveryRecord>().map(|_| ()))');
   });
 
   it('covers every operation in a method and in the conformance dispatch table', () => {

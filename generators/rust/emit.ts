@@ -140,6 +140,10 @@ function cargoToml(model: ApiModel): string {
     categories = ["api-bindings", "authentication", "web-programming::http-client"]
     license = "Apache-2.0"
     publish = false
+    readme = "README.md"
+    # What \`cargo package\` ships: the library and its docs (tests, examples and the conformance
+    # driver need the repository's mock gateway).
+    include = ["/src/**/*.rs", "/Cargo.toml", "/Cargo.lock", "/README.md", "/LICENSE"]
 
     [features]
     default = []
@@ -162,6 +166,8 @@ function cargoToml(model: ApiModel): string {
     thiserror = "2"
     httpdate = "1"
     getrandom = "0.2"
+    # The SDK's log events (\`AGENTTRUST_LOG\` or the application's logger), target "agenttrustid".
+    log = "0.4"
     tokio = { version = "1", default-features = false, features = ["rt"], optional = true }
 
     [dev-dependencies]

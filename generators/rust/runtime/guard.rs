@@ -433,7 +433,9 @@ fn retryable_rule(rule: Option<&DecisionRule>) -> bool {
 fn unavailability(e: &AgentTrustError) -> bool {
     matches!(
         e,
-        AgentTrustError::Network(_) | AgentTrustError::InvalidResponse { .. }
+        AgentTrustError::Network(_)
+            | AgentTrustError::Timeout(_)
+            | AgentTrustError::InvalidResponse { .. }
     ) || e.status().is_some_and(|s| s >= 500)
 }
 
@@ -621,6 +623,14 @@ impl AgentTrustGuard {
             return Err(e);
         }
         self.failed_open_count.fetch_add(1, Ordering::Relaxed);
+        crate::logging::event!(
+            self.client().inner.log,
+            Warn,
+            "fail-open: allowing without a decision for agent {}: {} {}",
+            self.agent_id,
+            e.class_name(),
+            e.code()
+        );
         Ok(Decision {
             result: ActionCheckResult {
                 allowed: true,

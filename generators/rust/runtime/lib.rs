@@ -19,6 +19,12 @@
 //! # }
 //! ```
 //!
+//! The client takes its options from the builder, then the environment (`AGENTTRUST_URL`, else
+//! `AGENTTRUST_BASE_URL`, else `http://localhost:8080`; `AGENTTRUST_API_KEY`); `from_env()`
+//! requires the key. `client.with_raw_response()` gives every operation's [`RawResponse`]
+//! (status, headers, request id) beside the typed value. `AGENTTRUST_LOG` (or a `log` logger,
+//! target `agenttrustid`) shows redacted events. The README (run as doctests) has the rest.
+//!
 //! Models: a field the gateway always sends is a plain type; an optional one is an `Option`;
 //! one that may be absent or null is a [`Nullable`]. Enums are open (an `Unknown(String)`
 //! variant keeps values of a newer gateway). Secrets (tokens) are masked in `Debug`.
@@ -36,7 +42,9 @@ mod error;
 mod generated;
 mod guard;
 mod identity;
+mod logging;
 mod nullable;
+mod raw;
 mod telemetry;
 mod transport;
 mod validate;
@@ -54,6 +62,12 @@ pub use identity::{
     FileKeyStore, KeyStore, MemoryKeyStore, ProofParams,
 };
 pub use nullable::Nullable;
+pub use raw::{Headers, Mode, Raw, RawClient, RawResponse, Typed};
+
+// The README's snippets, run as doctests against the mock gateway by `cargo test`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 /// The result of every fallible call of this crate.
 pub type Result<T, E = AgentTrustError> = std::result::Result<T, E>;

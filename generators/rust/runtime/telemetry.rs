@@ -2,6 +2,7 @@
 //! dropped and counted) and a background thread sends them in batches, when a batch is full,
 //! every flush interval, and on `flush`; after a failed batch it backs off before the next one.
 
+use crate::logging::event;
 use crate::transport::backoff;
 use crate::{AgentTrustClient, AgentTrustError, TelemetryEvent};
 use std::collections::VecDeque;
@@ -84,6 +85,20 @@ impl Telemetry {
             let mut st = self.shared.lock();
             if st.closed || st.queue.len() >= self.cfg.capacity {
                 st.dropped += 1;
+                // Warned at 1, 2, 4, 8, ... drops: a full queue must not flood the log.
+                if st.dropped.is_power_of_two() {
+                    let why = if st.closed {
+                        "the guard is closed"
+                    } else {
+                        "the queue is full"
+                    };
+                    event!(
+                        client.inner.log,
+                        Warn,
+                        "telemetry report dropped: {why} ({} dropped so far)",
+                        st.dropped
+                    );
+                }
                 return;
             }
             st.queue.push_back(event);
@@ -246,8 +261,16 @@ fn run(cfg: &Config, shared: &Shared, client: AgentTrustClient) {
                     Ok(_) => {
                         st.sent += n as u64;
                         failures = 0;
+                        event!(client.inner.log, Info, "telemetry batch sent: {n} events");
                     }
                     Err(e) => {
+                        event!(
+                            client.inner.log,
+                            Warn,
+                            "telemetry batch failed, {n} events dropped: {} {}",
+                            e.class_name(),
+                            e.code()
+                        );
                         st.failed_batches += 1;
                         st.dropped += n as u64;
                         quiet_until = Some(

@@ -3,6 +3,7 @@
 //! `Idempotency-Key` per logical POST reused across its retries, a response size cap, no
 //! redirects, and strict decoding of the answer into the spec's types.
 
+use crate::logging::{event, Level};
 use crate::{AgentTrustClient, AgentTrustError, ErrorCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -61,11 +62,15 @@ pub(crate) struct Call {
     pub headers: Vec<(&'static str, String)>,
     pub body: Option<Value>,
     pub auth: bool,
+    /// Whether the call needs the key (`auth`, and no anonymous alternative in the spec).
+    pub key_required: bool,
     pub service: Option<&'static str>,
     pub unwrap: Option<&'static str>,
     pub rpc: Option<Rpc>,
     /// The agent credentials each attempt carries (`Authorization` and a fresh `DPoP`).
     pub credentials: Option<crate::AgentCredentials>,
+    /// Whether the answer's headers are kept (`client.with_raw_response()`).
+    pub raw: bool,
 }
 
 /// The part of a successful answer a method returns, not yet decoded.
@@ -74,6 +79,8 @@ pub(crate) struct Answer {
     pub op: &'static str,
     pub status: u16,
     pub request_id: Option<String>,
+    /// Empty unless the call asked for them (`Call::raw`).
+    pub headers: reqwest::header::HeaderMap,
     pub body: Body,
 }
 
@@ -125,6 +132,22 @@ impl Answer {
     /// An answer the method does not return (204, or `x-sdk-void`).
     pub fn empty(self) -> crate::Result<()> {
         Ok(())
+    }
+
+    /// The value `decode` makes of the answer, with the answer's status, headers and request id.
+    pub fn finish<T>(
+        mut self,
+        decode: impl FnOnce(Self) -> crate::Result<T>,
+    ) -> crate::Result<crate::RawResponse<T>> {
+        let status = self.status;
+        let request_id = self.request_id.clone();
+        let headers = std::mem::take(&mut self.headers);
+        Ok(crate::RawResponse {
+            data: decode(self)?,
+            status,
+            headers: crate::raw::Headers(headers),
+            request_id,
+        })
     }
 
     /// The answer as JSON (for the cache).
@@ -322,6 +345,7 @@ enum Outcome {
         status: u16,
         body: Vec<u8>,
         request_id: Option<String>,
+        headers: reqwest::header::HeaderMap,
         retry_after: Option<Duration>,
     },
     Failed {
@@ -369,6 +393,23 @@ pub(crate) fn error_from_response(
     AgentTrustError::build(code, &message, Some(status), details, request_id)
 }
 
+/// The path and query of a URL as a log line shows them (no scheme, host or credentials).
+fn path_and_query(url: &reqwest::Url) -> String {
+    match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    }
+}
+
+/// A value from the network as a log line shows it: control characters replaced, at most 100
+/// characters.
+fn printable(v: &str) -> String {
+    v.chars()
+        .take(100)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
 /// The ErrorCode of a JSON-RPC error code (when its data names none).
 fn rpc_error_code(code: i64) -> ErrorCode {
     match code {
@@ -381,8 +422,38 @@ fn rpc_error_code(code: i64) -> ErrorCode {
 
 impl AgentTrustClient {
     /// Sends `call` with retries; the successful answer's part the method returns.
-    pub(crate) fn send(&self, mut call: Call) -> crate::Result<Answer> {
+    pub(crate) fn send(&self, call: Call) -> crate::Result<Answer> {
+        let (method, path) = (call.method.as_str(), call.path.clone());
+        let result = self.send_inner(call);
+        if let Err(e) = &result {
+            event!(
+                self.inner.log,
+                Error,
+                "{method} {path} failed: {} {}{}{}",
+                e.class_name(),
+                e.code(),
+                e.status()
+                    .map_or(String::new(), |s| format!(" status={s}")),
+                e.request_id()
+                    .map_or(String::new(), |r| format!(" request_id={}", printable(r)))
+            );
+        }
+        result
+    }
+
+    fn send_inner(&self, mut call: Call) -> crate::Result<Answer> {
         let inner = &self.inner;
+        // An operation that needs the org key, called without one, is refused before sending.
+        if call.key_required && inner.api_key.is_none() {
+            return Err(AgentTrustError::configuration(
+                "api_key",
+                &format!(
+                    "{}: no API key: pass api_key or set {}",
+                    call.id,
+                    crate::facts::ENV_API_KEY.join(" or ")
+                ),
+            ));
+        }
         let method = call.method;
         let mut payload = call.body.take();
         if let Some(rpc) = call.rpc {
@@ -442,6 +513,7 @@ impl AgentTrustClient {
                 ),
                 None => None,
             };
+            let started = Instant::now();
             let outcome = self.attempt(
                 &call,
                 &url,
@@ -449,6 +521,24 @@ impl AgentTrustClient {
                 idempotency_key.as_deref(),
                 signed.as_ref().map(|(h, _)| h),
             );
+            if inner.log.enabled(Level::Debug) {
+                let (status, request_id) = match &outcome {
+                    Outcome::Answer {
+                        status, request_id, ..
+                    } => (status.to_string(), request_id.as_deref()),
+                    Outcome::Failed { error, .. } => (error.code().to_string(), None),
+                };
+                event!(
+                    inner.log,
+                    Debug,
+                    "{} {} status={status} elapsed_ms={} attempt={}{}",
+                    method.as_str(),
+                    path_and_query(&url),
+                    started.elapsed().as_millis(),
+                    attempt + 1,
+                    request_id.map_or(String::new(), |r| format!(" request_id={}", printable(r)))
+                );
+            }
             // A token revoked or expired early: drop it and send once more with a new one.
             if let (Outcome::Answer { status: 401, .. }, Some((_, token)), Some(c)) =
                 (&outcome, &signed, &call.credentials)
@@ -464,15 +554,17 @@ impl AgentTrustClient {
                     status,
                     body,
                     request_id,
+                    headers,
                     ..
                 } if (200..300).contains(&status) => {
-                    return self.answer(&call, status, body, request_id);
+                    return self.answer(&call, status, body, request_id, headers);
                 }
                 Outcome::Answer {
                     status,
                     body,
                     request_id,
                     retry_after,
+                    ..
                 } => {
                     let error = error_from_response(status, &body, request_id);
                     (error, crate::facts::retryable_status(status), retry_after)
@@ -489,6 +581,18 @@ impl AgentTrustClient {
             }
             let wait =
                 wait.unwrap_or_else(|| backoff(attempt, inner.retry_initial, inner.retry_max));
+            event!(
+                inner.log,
+                Info,
+                "retrying {} {} in {} ms (retry {} of {}): {}{}",
+                method.as_str(),
+                url.path(),
+                wait.as_millis(),
+                attempt + 1,
+                inner.max_retries,
+                error.code(),
+                error.status().map_or(String::new(), |s| format!(" (HTTP {s})"))
+            );
             std::thread::sleep(wait);
             attempt += 1;
         }
@@ -612,6 +716,11 @@ impl AgentTrustClient {
         } else {
             None
         };
+        let headers = if call.raw && (200..300).contains(&status) {
+            resp.headers().clone()
+        } else {
+            reqwest::header::HeaderMap::new()
+        };
         let mut data = Vec::new();
         match resp.take(limit + 1).read_to_end(&mut data) {
             Ok(n) if n as u64 > limit => too_large(request_id),
@@ -619,6 +728,7 @@ impl AgentTrustClient {
                 status,
                 body: data,
                 request_id,
+                headers,
                 retry_after,
             },
             Err(e) => {
@@ -679,11 +789,13 @@ impl AgentTrustClient {
         status: u16,
         body: Vec<u8>,
         request_id: Option<String>,
+        headers: reqwest::header::HeaderMap,
     ) -> crate::Result<Answer> {
         let mut answer = Answer {
             op: call.id,
             status,
             request_id,
+            headers,
             body: Body::Bytes(body),
         };
         if call.rpc.is_none() && call.unwrap.is_none() {

@@ -299,10 +299,10 @@ function methodBody(ctx: RustTypes, s: OpShape, client: string): string {
     evict = `${client}.cache_evict(${quote(cache.field)}, ${strExpr(s, p)});`;
   }
   const finish = s.checked
-    ? `answer.decode::<${s.checked}>().map(|_| ())`
+    ? `answer.finish(|a| a.decode::<${s.checked}>().map(|_| ()))`
     : s.returns === '()'
-      ? 'answer.empty()'
-      : 'answer.decode()';
+      ? 'answer.finish(crate::transport::Answer::empty)'
+      : 'answer.finish(|a| a.decode())';
   return code`
     let path = ${path};
     ${query && 'let mut query = Vec::new();'}
@@ -317,27 +317,29 @@ function methodBody(ctx: RustTypes, s: OpShape, client: string): string {
         ${query ? 'query' : 'query: Vec::new()'},
         ${headers ? 'headers' : 'headers: Vec::new()'},
         body: ${body ? 'Some(serde_json::Value::Object(body))' : 'None'},
-        auth: ${op.auth},
+        auth: ${String(op.auth)},
+        key_required: ${String(op.auth && !op.keyOptional)},
         service: ${op.service ? `Some(${quote(op.service)})` : 'None'},
         unwrap: ${op.unwrap ? `Some(${quote(op.unwrap)})` : 'None'},
         rpc: ${rpc},
         credentials: ${client === 'self' ? 'None' : 'self.credentials.cloned()'},
+        raw: M::RAW,
     };
     let answer = ${send};
     ${
       keyGen
         ? code`
-      let out: ${s.returns} = ${finish}?;
-      ${client}.keep_agent_key(&out.id, agent_key)?;
+      let out: crate::RawResponse<${s.returns}> = ${finish}?;
+      ${client}.keep_agent_key(&out.data.id, agent_key)?;
       Ok(out)`
         : evict
           ? s.returns === '()'
             ? code`
-      ${finish}?;
-      ${evict}
-      Ok(())`
-            : code`
       let out = ${finish}?;
+      ${evict}
+      Ok(out)`
+            : code`
+      let out: crate::RawResponse<${s.returns}> = ${finish}?;
       ${evict}
       Ok(out)`
           : finish
@@ -366,49 +368,96 @@ function signature(ctx: RustTypes, s: OpShape): string[] {
   return args;
 }
 
-export function methodDecl(ctx: RustTypes, s: OpShape, client: string): string {
-  const args = signature(ctx, s);
-  const cache = s.op.sdk.cache;
-  const ret = `crate::Result<${s.returns}>`;
-  if (cache?.kind === 'store') {
-    const names = [
-      ...s.positional.map(argName),
-      ...(s.restMode === 'none' ? [] : [s.restMode === 'body' ? 'body' : 'params']),
-    ];
-    return code`
-      ${methodDoc(s)}
-      /// Answers are cached per client until shortly before they expire; see \`${s.method}_with_cache\`.
-      pub fn ${s.method}(&self, ${args.join(', ')}) -> ${ret} {
-          self.${s.method}_with_cache(${[...names, 'true'].join(', ')})
-      }
+/** One public method of an operation: its name, parameters, the core's arguments, extra doc. */
+interface Wrapper {
+  name: string;
+  params: string[];
+  call: string[];
+  doc: string;
+}
 
-      /// \`${s.method}\`, with the client-side cache used only when \`use_cache\` is true.
-      pub fn ${s.method}_with_cache(&self, ${[...args, 'use_cache: bool'].join(', ')}) -> ${ret} {
-          ${methodBody(ctx, s, client)}
-      }
-    `;
-  }
+/** The public methods of an operation (the same names in the typed and the raw mode). */
+function wrappers(ctx: RustTypes, s: OpShape): Wrapper[] {
+  const args = signature(ctx, s);
+  const names = [
+    ...s.positional.map(argName),
+    ...(s.restMode === 'none' ? [] : [s.restMode === 'body' ? 'body' : 'params']),
+  ];
+  const cache = s.op.sdk.cache;
+  if (cache?.kind === 'store')
+    return [
+      {
+        name: s.method,
+        params: args,
+        call: [...names, 'true'],
+        doc: `${methodDoc(s)}\n/// Answers are cached per client until shortly before they expire; see \`${s.method}_with_cache\`.`,
+      },
+      {
+        name: `${s.method}_with_cache`,
+        params: [...args, 'use_cache: bool'],
+        call: [...names, 'use_cache'],
+        doc: `/// \`${s.method}\`, with the client-side cache used only when \`use_cache\` is true.`,
+      },
+    ];
   if (s.optionalRest) {
     const positional = s.positional.map((p) => `${argName(p)}: ${argType(ctx, p)}`);
-    return code`
-      ${methodDoc(s)}
-      /// The optional arguments: \`${s.method}_with\`.
-      pub fn ${s.method}(&self, ${positional.join(', ')}) -> ${ret} {
-          self.${s.method}_with(${[...s.positional.map(argName), '&Default::default()'].join(', ')})
-      }
-
-      /// \`${s.method}\` with its optional arguments.
-      pub fn ${s.method}_with(&self, ${args.join(', ')}) -> ${ret} {
-          ${methodBody(ctx, s, client)}
-      }
-    `;
+    return [
+      {
+        name: s.method,
+        params: positional,
+        call: [...s.positional.map(argName), '&Default::default()'],
+        doc: `${methodDoc(s)}\n/// The optional arguments: \`${s.method}_with\`.`,
+      },
+      {
+        name: `${s.method}_with`,
+        params: args,
+        call: names,
+        doc: `/// \`${s.method}\` with its optional arguments.`,
+      },
+    ];
   }
+  return [{ name: s.method, params: args, call: names, doc: methodDoc(s) }];
+}
+
+/** The private method that sends an operation's call and returns its `RawResponse`. */
+function coreName(s: OpShape): string {
+  return `${s.method}_response`;
+}
+
+function coreParams(ctx: RustTypes, s: OpShape): string[] {
+  return [...signature(ctx, s), ...(s.op.sdk.cache?.kind === 'store' ? ['use_cache: bool'] : [])];
+}
+
+/** The core of an operation: every argument in, the typed value with its HTTP answer out. */
+export function coreDecl(ctx: RustTypes, s: OpShape, client: string): string {
+  const generic = client === 'self' ? '<M: crate::Mode>' : '';
   return code`
-    ${methodDoc(s)}
-    pub fn ${s.method}(&self, ${args.join(', ')}) -> ${ret} {
+    fn ${coreName(s)}${generic}(&self, ${coreParams(ctx, s).join(', ')}) -> crate::Result<crate::RawResponse<${s.returns}>> {
         ${methodBody(ctx, s, client)}
     }
   `;
+}
+
+/**
+ * The public methods of an operation in one mode: `typed` returns the value, else the
+ * `RawResponse`. `target` calls the core (`self.` or `self.client.` with a mode for roots).
+ */
+export function wrapperDecls(
+  ctx: RustTypes,
+  s: OpShape,
+  typed: boolean,
+  target: string,
+  turbofish = '',
+): string[] {
+  const ret = typed ? `crate::Result<${s.returns}>` : `crate::Result<crate::RawResponse<${s.returns}>>`;
+  return wrappers(ctx, s).map(
+    (w) => code`
+      ${w.doc}
+      pub fn ${w.name}(&self, ${w.params.join(', ')}) -> ${ret} {
+          ${target}${coreName(s)}${turbofish}(${w.call.join(', ')})${typed ? '.map(crate::RawResponse::into_data)' : ''}
+      }
+    `,
+  );
 }
 
 export function resourceDecl(ctx: RustTypes, r: Resource, shapes: OpShape[]): string {
@@ -419,16 +468,17 @@ export function resourceDecl(ctx: RustTypes, r: Resource, shapes: OpShape[]): st
     ${
       ops.length > 0 &&
       code`
-      ${doc(`${r.description ? sentence(r.description) : `The \`${r.name.wire}\` operations.`} Borrowed from the client: \`client.${member(r.name)}()\`.`)}
+      ${doc(`${r.description ? sentence(r.description) : `The \`${r.name.wire}\` operations.`} Borrowed from the client: \`client.${member(r.name)}()\` returns the typed values, \`client.with_raw_response().${member(r.name)}()\` a \`RawResponse\` of each.`)}
       #[derive(Debug, Clone, Copy)]
-      pub struct ${name}<'a> {
+      pub struct ${name}<'a, M = crate::Typed> {
           pub(crate) client: &'a crate::AgentTrustClient,
           credentials: Option<&'a crate::AgentCredentials>,
+          mode: std::marker::PhantomData<M>,
       }
 
-      impl<'a> ${name}<'a> {
+      impl<'a, M: crate::Mode> ${name}<'a, M> {
           pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
-              Self { client, credentials: None }
+              Self { client, credentials: None, mode: std::marker::PhantomData }
           }
 
           /// These operations sent with the agent's credentials: every attempt carries
@@ -438,14 +488,30 @@ export function resourceDecl(ctx: RustTypes, r: Resource, shapes: OpShape[]): st
               Self { credentials: Some(credentials), ..self }
           }
 
-          ${ops.map((s) => methodDecl(ctx, s, 'self.client'))}
+          ${ops.map((s) => coreDecl(ctx, s, 'self.client'))}
+      }
+
+      /// The operations, returning the typed values.
+      impl ${name}<'_> {
+          ${ops.map((s) => wrapperDecls(ctx, s, true, 'self.'))}
+      }
+
+      /// The operations, returning a \`RawResponse\` (status, headers, request id) around each value.
+      impl ${name}<'_, crate::Raw> {
+          ${ops.map((s) => wrapperDecls(ctx, s, false, 'self.'))}
       }`
     }
     ${
       roots.length > 0 &&
       code`
       impl crate::AgentTrustClient {
-          ${roots.map((s) => methodDecl(ctx, s, 'self'))}
+          ${roots.map((s) => coreDecl(ctx, s, 'self'))}
+
+          ${roots.map((s) => wrapperDecls(ctx, s, true, 'self.', '::<crate::Typed>'))}
+      }
+
+      impl crate::RawClient<'_> {
+          ${roots.map((s) => wrapperDecls(ctx, s, false, 'self.client.', '::<crate::Raw>'))}
       }`
     }
   `;
@@ -485,6 +551,17 @@ export function accessors(model: ApiModel, shapes: OpShape[]): string {
           ${doc(`The \`${r.name.wire}\` operations.`)}
           pub fn ${member(r.name)}(&self) -> ${pascalWords(r.name.words)}<'_> {
               ${pascalWords(r.name.words)}::new(self)
+          }
+          `,
+        )}
+    }
+
+    impl<'a> crate::RawClient<'a> {
+        ${withOps.map(
+          (r) => code`
+          ${doc(`The \`${r.name.wire}\` operations, each returning a \`RawResponse\`.`)}
+          pub fn ${member(r.name)}(&self) -> ${pascalWords(r.name.words)}<'a, crate::Raw> {
+              ${pascalWords(r.name.words)}::new(self.client)
           }
           `,
         )}

@@ -2,7 +2,8 @@
 //! ratio to a raw reqwest POST of the same check to the same loopback mock gateway (target: at
 //! most 1.1), the cost of one `guard.report()` call, and what agent credentials add to a check
 //! (a cached WIMSE bearer and a fresh DPoP proof per check, which the mock verifies): the
-//! medians with and without them, their ratio, and the client's share (minting one proof).
+//! medians with and without them, their ratio, and the client's share (minting one proof); and
+//! a typed `agents().get` against the same call through `with_raw_response()`.
 
 use agenttrustid::{
     mint_dpop_proof, AgentCredentials, AgentTrustClient, AgentTrustGuard, CreateAgentRequest,
@@ -149,6 +150,40 @@ fn main() {
         mint_m.as_secs_f64() / plain_m.as_secs_f64()
     );
     drop(bound);
+
+    // Issue 15: what the raw mode (headers kept, a RawResponse built) adds to a call.
+    let typed_get = || {
+        client.agents().get(&agent.id).expect("typed get");
+    };
+    let raw_get = || {
+        client
+            .with_raw_response()
+            .agents()
+            .get(&agent.id)
+            .expect("raw get");
+    };
+    let (mut typed_t, mut rawmode_t) = (Vec::new(), Vec::new());
+    for i in 0..2000 {
+        let timed = |f: &dyn Fn(), into: &mut Vec<Duration>| {
+            let t = Instant::now();
+            f();
+            into.push(t.elapsed());
+        };
+        if i % 2 == 0 {
+            timed(&typed_get, &mut typed_t);
+            timed(&raw_get, &mut rawmode_t);
+        } else {
+            timed(&raw_get, &mut rawmode_t);
+            timed(&typed_get, &mut typed_t);
+        }
+    }
+    let (typed_m, rawmode_m) = (median(typed_t), median(rawmode_t));
+    println!("agents().get typed:                       median {typed_m:?} (2000 calls)");
+    println!("with_raw_response().agents().get:         median {rawmode_m:?} (2000 calls)");
+    println!(
+        "ratio raw mode / typed: {:.3}",
+        rawmode_m.as_secs_f64() / typed_m.as_secs_f64()
+    );
 
     let reporter = AgentTrustGuard::builder(client, &agent.id)
         .queue_capacity(300_000)

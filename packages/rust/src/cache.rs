@@ -160,6 +160,7 @@ impl AgentTrustClient {
                         op,
                         status: 200,
                         request_id: None,
+                        headers: Default::default(),
                         body: Body::Json(e.value.clone()),
                     });
                 }

@@ -5,7 +5,7 @@
 
 use crate::cache::Cache;
 use crate::facts;
-use crate::{AgentTrustError, ErrorCode};
+use crate::AgentTrustError;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Once};
@@ -40,6 +40,7 @@ pub(crate) struct Inner {
     pub rpc_counter: AtomicU64,
     pub cache: Cache,
     pub key_store: Arc<dyn crate::KeyStore>,
+    pub log: crate::logging::Logger,
 }
 
 impl std::fmt::Debug for AgentTrustClient {
@@ -66,6 +67,7 @@ pub struct ClientBuilder {
     max_response_bytes: Option<u64>,
     headers: Vec<(String, String)>,
     key_store: Option<Arc<dyn crate::KeyStore>>,
+    require_key: bool,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -86,13 +88,17 @@ fn first_env(names: &[&str]) -> Option<String> {
 }
 
 impl ClientBuilder {
-    /// The gateway's base URL (default: `facts::DEFAULT_BASE_URL`).
+    /// The gateway's base URL. Unset: `AGENTTRUST_URL`, else `AGENTTRUST_BASE_URL`, else
+    /// `facts::DEFAULT_BASE_URL` (`http://localhost:8080`); a variable set to "" counts as unset.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
-    /// The organization API key, sent in `X-API-Key`.
+    /// The organization API key, sent in `X-API-Key`. Unset: `AGENTTRUST_API_KEY`, else none
+    /// (public operations work without one; the others fail with
+    /// [`AgentTrustError::Configuration`] before sending). An empty key is a configuration
+    /// error of `build()`.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(key.into());
         self
@@ -141,9 +147,17 @@ impl ClientBuilder {
         self
     }
 
-    /// Fills the options not set yet from the environment (`AGENTTRUST_URL`, then
+    /// Requires an API key: `build()` fails with [`AgentTrustError::Configuration`] (naming
+    /// `AGENTTRUST_API_KEY`) when neither `api_key` nor the environment gives one. The
+    /// environment fills every unset option in `build()` in any case (`AGENTTRUST_URL`, then
     /// `AGENTTRUST_BASE_URL`, `AGENTTRUST_API_KEY`, the services' variables).
     pub fn from_env(mut self) -> Self {
+        self.require_key = true;
+        self
+    }
+
+    /// The options the caller left unset, from the environment.
+    fn fill_from_env(&mut self) {
         if self.base_url.is_none() {
             self.base_url = first_env(facts::ENV_BASE_URL);
         }
@@ -157,11 +171,27 @@ impl ClientBuilder {
                 }
             }
         }
-        self
     }
 
-    /// Builds the client; an invalid option is a `VALIDATION_ERROR` naming it.
-    pub fn build(self) -> crate::Result<AgentTrustClient> {
+    /// Builds the client, filling unset options from the environment; an invalid option is an
+    /// [`AgentTrustError::Configuration`] (`VALIDATION_ERROR`) naming it.
+    pub fn build(mut self) -> crate::Result<AgentTrustClient> {
+        if self.api_key.as_deref() == Some("") {
+            return Err(AgentTrustError::configuration(
+                "api_key",
+                "the API key is empty: pass a key, or none to use AGENTTRUST_API_KEY",
+            ));
+        }
+        self.fill_from_env();
+        if self.require_key && self.api_key.is_none() {
+            return Err(AgentTrustError::configuration(
+                "api_key",
+                &format!(
+                    "no API key: pass api_key or set {}",
+                    facts::ENV_API_KEY.join(" or ")
+                ),
+            ));
+        }
         static RING: Once = Once::new();
         // reqwest is built without a default crypto provider (ring instead of aws-lc-rs).
         RING.call_once(|| {
@@ -189,14 +219,14 @@ impl ClientBuilder {
             .as_deref()
             .is_some_and(|k| !k.bytes().all(|b| (0x20..0x7f).contains(&b)))
         {
-            return Err(AgentTrustError::validation(
+            return Err(AgentTrustError::configuration(
                 "api_key",
                 "the API key must be printable ASCII (no control characters or line breaks)",
             ));
         }
         let timeout = self.timeout.unwrap_or(facts::DEFAULT_TIMEOUT);
         if timeout.is_zero() {
-            return Err(AgentTrustError::validation(
+            return Err(AgentTrustError::configuration(
                 "timeout",
                 "the timeout must be positive",
             ));
@@ -210,8 +240,8 @@ impl ClientBuilder {
             .pool_idle_timeout(Duration::from_secs(30))
             .build()
             .map_err(|e| {
-                AgentTrustError::client(
-                    ErrorCode::ValidationError,
+                AgentTrustError::configuration(
+                    "http",
                     &format!("cannot build the HTTP client: {e}"),
                 )
             })?;
@@ -239,6 +269,9 @@ impl ClientBuilder {
                 key_store: self
                     .key_store
                     .unwrap_or_else(|| Arc::new(crate::MemoryKeyStore::new())),
+                log: crate::logging::Logger {
+                    level: crate::logging::level_from_env(),
+                },
             }),
         })
     }
@@ -248,7 +281,7 @@ fn normalize(url: &str, field: &str) -> crate::Result<String> {
     let trimmed = url.trim_end_matches('/');
     match reqwest::Url::parse(trimmed) {
         Ok(u) if u.scheme() == "http" || u.scheme() == "https" => Ok(trimmed.to_owned()),
-        _ => Err(AgentTrustError::validation(
+        _ => Err(AgentTrustError::configuration(
             field,
             &format!("{field} must be an http(s) URL"),
         )),
@@ -261,8 +294,9 @@ impl AgentTrustClient {
         ClientBuilder::default()
     }
 
-    /// A client configured from the environment: `AGENTTRUST_URL` (or `AGENTTRUST_BASE_URL`)
-    /// and `AGENTTRUST_API_KEY`.
+    /// A client configured from the environment: `AGENTTRUST_URL` (else `AGENTTRUST_BASE_URL`,
+    /// else `http://localhost:8080`) and `AGENTTRUST_API_KEY`, which is required: without it
+    /// this is an [`AgentTrustError::Configuration`] naming the variable.
     pub fn from_env() -> crate::Result<Self> {
         ClientBuilder::default().from_env().build()
     }
@@ -272,11 +306,11 @@ impl AgentTrustClient {
     pub fn from_config(path: impl AsRef<std::path::Path>) -> crate::Result<Self> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| {
-            AgentTrustError::validation("path", &format!("cannot read {}: {e}", path.display()))
+            AgentTrustError::configuration("path", &format!("cannot read {}: {e}", path.display()))
         })?;
         let map: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(&text).map_err(|e| {
-                AgentTrustError::validation(
+                AgentTrustError::configuration(
                     "path",
                     &format!("{} is not a JSON object: {e}", path.display()),
                 )
@@ -292,7 +326,7 @@ impl AgentTrustClient {
                 k => b.service_url(k.trim_end_matches("_url"), v),
             };
         }
-        b.from_env().build()
+        b.build()
     }
 
     /// The gateway's base URL.

@@ -204,6 +204,7 @@ fn answer(body: &str) -> Answer {
         op: "checkAction",
         status: 200,
         request_id: None,
+        headers: Default::default(),
         body: Body::Bytes(body.as_bytes().to_vec()),
     }
 }

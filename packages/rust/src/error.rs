@@ -210,9 +210,21 @@ pub enum AgentTrustError {
         /// The HTTP status.
         status: Option<u16>,
     },
-    /// The gateway could not be reached or did not answer in time.
+    /// The gateway could not be reached (refused, reset, DNS): `NETWORK_ERROR`, after the
+    /// retries.
     #[error("{}", .0.message.full())]
     Network(NetworkError),
+    /// An attempt ran out of time (`TIMEOUT`; never retried: the gateway may have acted).
+    #[error("{}", .0.message.full())]
+    Timeout(NetworkError),
+    /// The client's options are unusable, or an operation that needs the API key was called
+    /// without one (`VALIDATION_ERROR`, no HTTP status, `details()["field"]` names the option).
+    /// Raised before anything is sent.
+    #[error("{}", message.full())]
+    Configuration {
+        /// What is wrong, naming the option (and its environment variable).
+        message: ErrorMessage,
+    },
     /// The request could not be encoded.
     #[error("{}", .0.message.full())]
     Json(JsonError),
@@ -337,9 +349,8 @@ impl AgentTrustError {
                 }
             }
             ErrorCode::GuardianUnavailable => return Self::GuardianUnavailable { message },
-            ErrorCode::NetworkError | ErrorCode::Timeout => {
-                return Self::Network(NetworkError { message })
-            }
+            ErrorCode::NetworkError => return Self::Network(NetworkError { message }),
+            ErrorCode::Timeout => return Self::Timeout(NetworkError { message }),
             ErrorCode::InvalidResponse => return Self::InvalidResponse { message, status },
             _ => {}
         }
@@ -379,6 +390,48 @@ impl AgentTrustError {
         let mut details = Map::new();
         details.insert("field".into(), Value::from(field));
         Self::build(ErrorCode::ValidationError, text, None, details, None)
+    }
+
+    /// A `VALIDATION_ERROR` about the client's options (or a missing API key), naming the option.
+    pub(crate) fn configuration(field: &str, text: &str) -> Self {
+        let mut details = Map::new();
+        details.insert("field".into(), Value::from(field));
+        let message = ErrorMessage {
+            text: escape(text),
+            info: Box::new(Info {
+                code: ErrorCode::ValidationError,
+                status: None,
+                details,
+                request_id: None,
+            }),
+        };
+        Self::Configuration { message }
+    }
+
+    /// The error class of the variant, as the spec's `x-sdk.errors.classes` and the other SDKs
+    /// name it (`NotFoundError`, `ConfigurationError`, ...), for logs.
+    pub fn class_name(&self) -> &'static str {
+        match self {
+            Self::ActionDenied { .. } => "ActionDeniedError",
+            Self::ElevationRequired { .. } => "ElevationRequiredError",
+            Self::GuardianUnavailable { .. } => "GuardianUnavailableError",
+            Self::Authentication { .. } => "AuthenticationError",
+            Self::Authorization { .. } => "AuthorizationError",
+            Self::Validation { .. } => "ValidationError",
+            Self::NotFound { .. } => "NotFoundError",
+            Self::Conflict { .. } => "ConflictError",
+            Self::RateLimit { .. } => "RateLimitError",
+            Self::TokenExpired { .. } => "TokenExpiredError",
+            Self::AgentRevoked { .. } => "AgentRevokedError",
+            Self::InternalServer { .. } => "InternalServerError",
+            Self::Network(_) => "NetworkError",
+            Self::Timeout(_) => "TimeoutError",
+            Self::Configuration { .. } => "ConfigurationError",
+            Self::Json(_) => "JsonError",
+            Self::InvalidResponse { .. } => "InvalidResponseError",
+            Self::KeyNotFound { .. } => "KeyNotFoundError",
+            Self::Api { .. } => "AgentTrustError",
+        }
     }
 
     /// No key pair for `agent_id` in the key store.
@@ -433,7 +486,9 @@ impl AgentTrustError {
             | Self::InvalidResponse { message, .. }
             | Self::KeyNotFound { message, .. }
             | Self::Api { message, .. }
+            | Self::Configuration { message }
             | Self::Network(NetworkError { message })
+            | Self::Timeout(NetworkError { message })
             | Self::Json(JsonError { message }) => message,
         }
     }
@@ -455,7 +510,9 @@ impl AgentTrustError {
             | Self::InvalidResponse { message, .. }
             | Self::KeyNotFound { message, .. }
             | Self::Api { message, .. }
+            | Self::Configuration { message }
             | Self::Network(NetworkError { message })
+            | Self::Timeout(NetworkError { message })
             | Self::Json(JsonError { message }) => message,
         }
     }
@@ -493,7 +550,10 @@ impl AgentTrustError {
         }
         matches!(
             self,
-            Self::Network(_) | Self::GuardianUnavailable { .. } | Self::RateLimit { .. }
+            Self::Network(_)
+                | Self::Timeout(_)
+                | Self::GuardianUnavailable { .. }
+                | Self::RateLimit { .. }
         ) || self.status().is_some_and(|s| s >= 500)
     }
 
@@ -578,6 +638,16 @@ mod tests {
             v("ELEVATION_REQUIRED", Some(403)),
             AgentTrustError::Authorization { .. }
         ));
+        assert!(matches!(v("TIMEOUT", None), AgentTrustError::Timeout(n) if n.is_timeout()));
+        assert!(matches!(
+            v("NETWORK_ERROR", None),
+            AgentTrustError::Network(_)
+        ));
+        let e = AgentTrustError::configuration("api_key", "no API key");
+        assert!(matches!(e, AgentTrustError::Configuration { .. }));
+        assert_eq!(e.code(), &ErrorCode::ValidationError);
+        assert_eq!(e.details()["field"], "api_key");
+        assert_eq!(e.class_name(), "ConfigurationError");
         let e = v("NOT_FOUND", Some(404)).with_detail("x", Value::from(1));
         assert_eq!(e.status(), Some(404));
         assert_eq!(e.details()["x"], 1);

@@ -3,7 +3,9 @@
 //! POSTs, path ids, secrets, Send + Sync, issue 16's hostile answers and bad input (a 600 MB
 //! answer, a dripped body, bad keys and deep bodies, control characters, telemetry backoff), a guard dropped inside an async runtime, and agent
 //! identity (guarded checks with credentials under both org flags, single-flight renewal, no
-//! key, token or proof in any printout or error).
+//! key, token or proof in any printout or error); issue 15's raw responses, defaults from the
+//! environment, the missing-key rule and `AGENTTRUST_LOG` (the env-dependent checks run this
+//! binary again as a child with `--child <mode>`, so the parent's environment stays untouched).
 //! A `harness = false` test: it starts the mock once (stopped on Drop) and prints
 //! `N passed, N failed`.
 
@@ -251,7 +253,7 @@ fn timeouts_cover_the_attempt(m: &Mock) {
     let started = Instant::now();
     let e = c.agents().list().unwrap_err();
     assert_eq!(e.code(), &ErrorCode::Timeout, "{e:?}");
-    assert!(matches!(&e, AgentTrustError::Network(n) if n.is_timeout()));
+    assert!(matches!(&e, AgentTrustError::Timeout(n) if n.is_timeout()));
     assert!(
         started.elapsed() < Duration::from_millis(1200),
         "{:?}",
@@ -415,7 +417,7 @@ fn bad_input_gives_typed_errors_and_sends_nothing(m: &Mock) {
         .timeout(Duration::ZERO)
         .build()
         .unwrap_err();
-    assert!(matches!(e, AgentTrustError::Validation { .. }), "{e:?}");
+    assert!(matches!(e, AgentTrustError::Configuration { .. }), "{e:?}");
     for key in [
         "sk_test_bad\n",
         "sk_test_bad\r\nX-Injected: 1",
@@ -430,7 +432,7 @@ fn bad_input_gives_typed_errors_and_sends_nothing(m: &Mock) {
             .and_then(|c| c.agents().list().map(|_| ()));
         let e = outcome.unwrap_err();
         assert!(
-            matches!(e, AgentTrustError::Validation { .. }),
+            matches!(e, AgentTrustError::Configuration { .. }),
             "{key:?}: {e:?}"
         );
         for text in [e.to_string(), format!("{e:?}")] {
@@ -615,6 +617,7 @@ fn clients_and_guards_are_send_and_sync(_: &Mock) {
 fn a_guard_dropped_inside_an_async_runtime_flushes_without_panicking(m: &Mock) {
     let client = m.client();
     let agent = new_agent(&client, "async-bot");
+    let agent_id = agent.id.clone();
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
@@ -623,7 +626,12 @@ fn a_guard_dropped_inside_an_async_runtime_flushes_without_panicking(m: &Mock) {
         guard.report("web_search", true, 3);
         drop(guard);
     });
-    let reqs = m.requests("reportTelemetry");
+    // Only this agent's batches: another test's guard may still be flushing from its own thread.
+    let reqs: Vec<Value> = m
+        .requests("reportTelemetry")
+        .into_iter()
+        .filter(|r| r["body"]["agent_id"] == agent_id.as_str())
+        .collect();
     assert_eq!(reqs.len(), 1, "the report was flushed on drop");
     assert_eq!(reqs[0]["body"]["events"][0]["tool_name"], "web_search");
 }
@@ -871,6 +879,313 @@ fn identity_secrets_never_show(m: &Mock) {
     assert!(c.key_store().get(&kept.id).unwrap().is_none());
 }
 
+fn raw_responses_carry_status_headers_and_request_id(m: &Mock) {
+    let c = m.client();
+    let raw = c
+        .with_raw_response()
+        .agents()
+        .create(&CreateAgentRequest {
+            name: "raw-bot".into(),
+            ..Default::default()
+        })
+        .expect("a raw create");
+    assert!((200..300).contains(&raw.status_code()), "{raw:?}");
+    let rid = raw
+        .request_id()
+        .expect("the mock sends X-Request-Id")
+        .to_owned();
+    assert_eq!(raw.headers().get("x-request-id"), Some(rid.as_str()));
+    assert_eq!(raw.headers().get("X-Request-ID"), Some(rid.as_str()));
+    assert!(raw.headers().iter().any(|(k, _)| k == "content-type"));
+    assert_eq!(
+        m.requests("createAgent").len(),
+        1,
+        "the raw response needs no second request"
+    );
+    let agent = raw.parse();
+    assert_eq!(agent.name, "raw-bot");
+    // Resources with arguments structs, `_with` twins, root operations and credentials.
+    let got = c.with_raw_response().agents().get(&agent.id).unwrap();
+    assert_eq!(got.status_code(), 200);
+    assert_eq!(got.data().id, agent.id);
+    assert_ne!(got.request_id(), Some(rid.as_str()));
+    let listed = c.with_raw_response().agents().list().unwrap();
+    assert!(listed.data().iter().any(|a| a.id == agent.id));
+    let health = c.with_raw_response().health().unwrap();
+    assert_eq!(health.status_code(), 200);
+    assert!(health.request_id().is_some());
+    // The typed methods are unchanged and keep no headers.
+    assert_eq!(c.agents().get(&agent.id).unwrap().id, agent.id);
+    // Errors keep the request id as before.
+    let e = c
+        .with_raw_response()
+        .agents()
+        .get("agt_missing")
+        .unwrap_err();
+    assert!(matches!(e, AgentTrustError::NotFound { .. }), "{e:?}");
+    assert!(e.request_id().is_some());
+}
+
+/// Runs this test binary as a child (`--child <mode> [url]`) with `env` set and every other
+/// `AGENTTRUST_*` variable removed; returns its stdout and stderr.
+fn child(mode: &str, url: &str, env: &[(&str, &str)]) -> (String, String) {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args(["--child", mode, url]);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AGENTTRUST_") {
+            cmd.env_remove(k);
+        }
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("the test binary runs as a child");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    assert!(out.status.success(), "child {mode}: {stdout}\n{stderr}");
+    (stdout, stderr)
+}
+
+/// What a child sees of its environment: the builder's base URL, `from_env`, and an operation
+/// that needs the key on a client built without one (what it sent is in the mock's journal).
+fn child_env(url: &str) {
+    let show = |r: agenttrustid::Result<AgentTrustClient>| match r {
+        Ok(c) => format!("ok {}", c.base_url()),
+        Err(e) => format!(
+            "{} {} {}",
+            e.class_name(),
+            e.details()["field"],
+            e.message()
+        ),
+    };
+    println!("builder: {}", show(AgentTrustClient::builder().build()));
+    println!("from_env: {}", show(AgentTrustClient::from_env()));
+    println!(
+        "explicit: {}",
+        show(AgentTrustClient::builder().base_url(url).build())
+    );
+    let keyless = AgentTrustClient::builder()
+        .base_url(url)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    match keyless.agents().list() {
+        Ok(_) => println!("list: ok"),
+        Err(e) => println!("list: {} {}", e.class_name(), e.message()),
+    }
+    println!(
+        "empty key: {}",
+        show(AgentTrustClient::builder().api_key("").build())
+    );
+}
+
+fn line<'a>(out: &'a str, prefix: &str) -> &'a str {
+    out.lines()
+        .find_map(|l| l.strip_prefix(prefix))
+        .unwrap_or_else(|| panic!("no {prefix:?} in {out}"))
+}
+
+fn defaults_come_from_arguments_then_the_environment(m: &Mock) {
+    let (out, _) = child("env", &m.url, &[]);
+    assert_eq!(line(&out, "builder: "), "ok http://localhost:8080");
+    let from_env = line(&out, "from_env: ");
+    assert!(
+        from_env.starts_with("ConfigurationError \"api_key\"")
+            && from_env.contains("AGENTTRUST_API_KEY"),
+        "{from_env}"
+    );
+    assert_eq!(line(&out, "explicit: "), format!("ok {}", m.url));
+    let list = line(&out, "list: ");
+    assert!(
+        list.starts_with("ConfigurationError")
+            && list.contains("no API key: pass api_key or set AGENTTRUST_API_KEY"),
+        "{list}"
+    );
+    assert!(
+        m.requests("listAgents").is_empty(),
+        "nothing sent without a key"
+    );
+    assert!(
+        line(&out, "empty key: ").starts_with("ConfigurationError \"api_key\""),
+        "{out}"
+    );
+    // AGENTTRUST_URL before AGENTTRUST_BASE_URL; "" counts as unset; the argument wins.
+    let (out, _) = child(
+        "env",
+        &m.url,
+        &[
+            ("AGENTTRUST_URL", &m.url),
+            ("AGENTTRUST_BASE_URL", "http://base.invalid"),
+            ("AGENTTRUST_API_KEY", KEY),
+        ],
+    );
+    assert_eq!(line(&out, "builder: "), format!("ok {}", m.url));
+    assert_eq!(line(&out, "from_env: "), format!("ok {}", m.url));
+    let (out, _) = child(
+        "env",
+        "http://arg.invalid",
+        &[
+            ("AGENTTRUST_URL", ""),
+            ("AGENTTRUST_BASE_URL", "http://base.invalid"),
+            ("AGENTTRUST_API_KEY", ""),
+        ],
+    );
+    assert_eq!(line(&out, "builder: "), "ok http://base.invalid");
+    assert!(line(&out, "from_env: ").starts_with("ConfigurationError"));
+    assert_eq!(line(&out, "explicit: "), "ok http://arg.invalid");
+    // The key from the environment is used by the builder too.
+    let (out, _) = child(
+        "env",
+        &m.url,
+        &[("AGENTTRUST_URL", &m.url), ("AGENTTRUST_API_KEY", KEY)],
+    );
+    assert_eq!(line(&out, "list: "), "ok");
+    // A public operation (an anonymous alternative in the spec) proceeds without a key.
+    let c = m.client();
+    let agent = new_agent(&c, "card-bot");
+    c.agent_cards().generate(&agent.id).unwrap();
+    c.agent_cards().publish(&agent.id).unwrap();
+    let keyless = AgentTrustClient::builder()
+        .base_url(&m.url)
+        .build()
+        .unwrap();
+    keyless
+        .agent_cards()
+        .get_public(&agent.id)
+        .expect("a public card needs no key");
+}
+
+/// A child that makes calls with AGENTTRUST_LOG as the parent set it: a success, a 404, and a
+/// second client (a bad value warns once per process).
+fn child_log(url: &str) {
+    let c = AgentTrustClient::builder()
+        .base_url(url)
+        .api_key(KEY)
+        .build()
+        .unwrap();
+    c.agents().list().unwrap();
+    let _ = c.agents().get("agt_missing");
+    let _second = AgentTrustClient::builder().base_url(url).build().unwrap();
+}
+
+fn agenttrust_log_writes_redacted_lines_to_stderr(m: &Mock) {
+    let (_, err) = child("log", &m.url, &[("AGENTTRUST_LOG", "Debug")]);
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines.iter().any(|l| l
+            .starts_with("agenttrustid debug GET /api/v1/agents status=200 elapsed_ms=")
+            && l.contains(" attempt=1 request_id=")),
+        "{err}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "agenttrustid error GET /api/v1/agents/agt_missing failed: NotFoundError NOT_FOUND status=404 request_id="
+        )),
+        "{err}"
+    );
+    assert!(!err.contains(KEY), "{err}");
+    assert!(
+        lines.iter().all(|l| l.starts_with("agenttrustid ")),
+        "{err}"
+    );
+    // `error` keeps only the failure; `off` and no variable print nothing.
+    let (_, err) = child("log", &m.url, &[("AGENTTRUST_LOG", "error")]);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("agenttrustid error "), "{err}");
+    for env in [&[("AGENTTRUST_LOG", "off")][..], &[]] {
+        let (_, err) = child("log", &m.url, env);
+        assert_eq!(err, "", "{env:?}");
+    }
+    // An unknown value: off, and one warning line for the process (two clients were built).
+    let (_, err) = child("log", &m.url, &[("AGENTTRUST_LOG", "verbose")]);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("agenttrustid warn AGENTTRUST_LOG=\"verbose\"")
+            && err.contains("off, error, warn, info, debug"),
+        "{err}"
+    );
+}
+
+/// The application's logger (the `log` facade): every event of this crate, target
+/// `agenttrustid`, while `CAPTURE` is on.
+struct Capture;
+
+static CAPTURE: std::sync::Mutex<Option<Vec<String>>> = std::sync::Mutex::new(None);
+
+impl log::Log for Capture {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        metadata.target() == "agenttrustid"
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        if !self.enabled(record.metadata()) {
+            return;
+        }
+        if let Some(lines) = CAPTURE.lock().unwrap().as_mut() {
+            lines.push(format!("{} {}", record.level(), record.args()));
+        }
+    }
+    fn flush(&self) {}
+}
+
+fn debug_logs_show_each_attempt_and_no_secret(m: &Mock) {
+    static LOGGER: Capture = Capture;
+    let _ = log::set_logger(&LOGGER);
+    log::set_max_level(log::LevelFilter::Debug);
+    *CAPTURE.lock().unwrap() = Some(Vec::new());
+    let c = m.client();
+    let agent = new_agent(&c, "log-bot");
+    enforce_identity(&c);
+    let creds = AgentCredentials::new(&c, &agent.id);
+    let guard = AgentTrustGuard::builder(c.clone(), &agent.id)
+        .credentials(creds.clone())
+        .build();
+    guard.check("web_search", "AI news").expect("allowed");
+    guard.report("web_search", true, 3);
+    guard.flush().expect("flushed");
+    m.fault(json!({"operation": "listAgents", "kind": "status", "status": 503, "times": 1}));
+    c.agents().list().expect("after one retry");
+    let headers = creds.headers("POST", &m.url).unwrap();
+    let token = headers
+        .authorization
+        .trim_start_matches("Bearer ")
+        .to_owned();
+    let lines = CAPTURE.lock().unwrap().take().unwrap();
+    log::set_max_level(log::LevelFilter::Off);
+    let all = lines.join("\n");
+    assert!(
+        lines.iter().any(
+            |l| l.starts_with("DEBUG POST /api/v1/agenttrust/check status=200")
+                && l.contains(" attempt=1 request_id=")
+        ),
+        "{all}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("INFO retrying GET /api/v1/agents in ")
+                && l.contains("(retry 1 of 2)")
+                && l.ends_with("(HTTP 503)")),
+        "{all}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("DEBUG GET /api/v1/agents status=503")),
+        "{all}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("INFO telemetry batch sent: 1 events")),
+        "{all}"
+    );
+    for secret in [KEY, token.as_str(), headers.dpop.as_str(), "Bearer", "eyJ"] {
+        assert!(!all.contains(secret), "{secret:?} in {all}");
+    }
+}
+
 type Test = fn(&Mock);
 
 fn main() {
@@ -943,12 +1258,37 @@ fn main() {
             credentials_renew_once_under_concurrency,
         ),
         ("identity_secrets_never_show", identity_secrets_never_show),
+        (
+            "raw_responses_carry_status_headers_and_request_id",
+            raw_responses_carry_status_headers_and_request_id,
+        ),
+        (
+            "defaults_come_from_arguments_then_the_environment",
+            defaults_come_from_arguments_then_the_environment,
+        ),
+        (
+            "agenttrust_log_writes_redacted_lines_to_stderr",
+            agenttrust_log_writes_redacted_lines_to_stderr,
+        ),
+        (
+            "debug_logs_show_each_attempt_and_no_secret",
+            debug_logs_show_each_attempt_and_no_secret,
+        ),
         #[cfg(feature = "async")]
         (
             "the_async_client_runs_operations",
             the_async_client_runs_operations,
         ),
     ];
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--child") {
+        match args[2].as_str() {
+            "env" => child_env(&args[3]),
+            "log" => child_log(&args[3]),
+            other => panic!("no child mode {other}"),
+        }
+        return;
+    }
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let mock = Mock::start();
     let (mut passed, mut failed) = (0, 0);

@@ -49,9 +49,7 @@ pub struct IssueFederatedTokenParams {
 }
 
 impl crate::AgentTrustClient {
-    /// Check gateway health. #1. Whether the gateway is up. The official Python client returns the
-    /// raw body. It calls `GET /health` (`getHealth`).
-    pub fn health(&self) -> crate::Result<HealthResponse> {
+    fn health_response<M: crate::Mode>(&self) -> crate::Result<crate::RawResponse<HealthResponse>> {
         let path = "/health".to_owned();
 
         let call = crate::transport::Call {
@@ -62,29 +60,49 @@ impl crate::AgentTrustClient {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: None,
+            raw: M::RAW,
         };
         let answer = self.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
+    }
+
+    /// Check gateway health. #1. Whether the gateway is up. The official Python client returns the
+    /// raw body. It calls `GET /health` (`getHealth`).
+    pub fn health(&self) -> crate::Result<HealthResponse> {
+        self.health_response::<crate::Typed>()
+            .map(crate::RawResponse::into_data)
+    }
+}
+
+impl crate::RawClient<'_> {
+    /// Check gateway health. #1. Whether the gateway is up. The official Python client returns the
+    /// raw body. It calls `GET /health` (`getHealth`).
+    pub fn health(&self) -> crate::Result<crate::RawResponse<HealthResponse>> {
+        self.client.health_response::<crate::Raw>()
     }
 }
 
 /// Agent identities and their lifecycle (active, suspended, revoked). Borrowed from the client:
-/// `client.agents()`.
+/// `client.agents()` returns the typed values, `client.with_raw_response().agents()` a
+/// `RawResponse` of each.
 #[derive(Debug, Clone, Copy)]
-pub struct Agents<'a> {
+pub struct Agents<'a, M = crate::Typed> {
     pub(crate) client: &'a crate::AgentTrustClient,
     credentials: Option<&'a crate::AgentCredentials>,
+    mode: std::marker::PhantomData<M>,
 }
 
-impl<'a> Agents<'a> {
+impl<'a, M: crate::Mode> Agents<'a, M> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
         Self {
             client,
             credentials: None,
+            mode: std::marker::PhantomData,
         }
     }
 
@@ -98,16 +116,10 @@ impl<'a> Agents<'a> {
         }
     }
 
-    /// List agents. #3. Lists the organization's agents as `{"agents": \[...\]}` (Go, Java and Rust
-    /// read only that form). `org_id` is appended raw by the official clients. It calls `GET
-    /// /api/v1/agents` (`listAgents`). The `agents` member of the answer is returned.
-    /// The optional arguments: `list_with`.
-    pub fn list(&self) -> crate::Result<Vec<Agent>> {
-        self.list_with(&Default::default())
-    }
-
-    /// `list` with its optional arguments.
-    pub fn list_with(&self, params: &crate::ListAgentsParams) -> crate::Result<Vec<Agent>> {
+    fn list_response(
+        &self,
+        params: &crate::ListAgentsParams,
+    ) -> crate::Result<crate::RawResponse<Vec<Agent>>> {
         let path = "/api/v1/agents".to_owned();
         let mut query = Vec::new();
         if let Some(v) = &params.org_id {
@@ -122,22 +134,21 @@ impl<'a> Agents<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: Some("agents"),
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Register an agent. #2. Creates an org-scoped agent record. The official SDKs always send
-    /// `framework` (default `custom`), `capabilities` and `metadata`; the newer ones (monorepo
-    /// HEAD, all five languages) also send `public_key`, the PKIX PEM of an Ed25519 key generated
-    /// client-side, which the published Python 0.4.0 does not. The answer is wrapped as `{"agent":
-    /// {...}}` (the Go client reads only that form). It calls `POST /api/v1/agents`
-    /// (`createAgent`). The `agent` member of the answer is returned.
-    pub fn create(&self, body: &crate::CreateAgentRequest) -> crate::Result<Agent> {
+    fn create_response(
+        &self,
+        body: &crate::CreateAgentRequest,
+    ) -> crate::Result<crate::RawResponse<Agent>> {
         let path = "/api/v1/agents".to_owned();
 
         let mut body = crate::transport::to_object(body)?;
@@ -150,20 +161,20 @@ impl<'a> Agents<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: Some("agent"),
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        let out: Agent = answer.decode()?;
-        self.client.keep_agent_key(&out.id, agent_key)?;
+        let out: crate::RawResponse<Agent> = answer.finish(|a| a.decode())?;
+        self.client.keep_agent_key(&out.data.id, agent_key)?;
         Ok(out)
     }
 
-    /// Get an agent. #4. Returns one agent record, not wrapped (TypeScript, Go and Rust read it
-    /// flat). It calls `GET /api/v1/agents/{agent_id}` (`getAgent`).
-    pub fn get(&self, agent_id: &str) -> crate::Result<Agent> {
+    fn get_response(&self, agent_id: &str) -> crate::Result<crate::RawResponse<Agent>> {
         let path = format!(
             "/api/v1/agents/{}",
             crate::transport::path_param("getAgent", "agent_id", agent_id)?
@@ -177,29 +188,22 @@ impl<'a> Agents<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Revoke an agent. #5. Permanently disables the agent and its tokens. Every official client
-    /// sends `reason` (default `manual_revocation`) and ignores the answer. It calls `POST
-    /// /api/v1/agents/{agent_id}/revoke` (`revokeAgent`).
-    /// The optional arguments: `revoke_with`.
-    pub fn revoke(&self, agent_id: &str) -> crate::Result<Agent> {
-        self.revoke_with(agent_id, &Default::default())
-    }
-
-    /// `revoke` with its optional arguments.
-    pub fn revoke_with(
+    fn revoke_response(
         &self,
         agent_id: &str,
         body: &crate::RevokeAgentRequest,
-    ) -> crate::Result<Agent> {
+    ) -> crate::Result<crate::RawResponse<Agent>> {
         let path = format!(
             "/api/v1/agents/{}/revoke",
             crate::transport::path_param("revokeAgent", "agent_id", agent_id)?
@@ -214,31 +218,146 @@ impl<'a> Agents<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        let out = answer.decode()?;
+        let out: crate::RawResponse<Agent> = answer.finish(|a| a.decode())?;
         self.client.cache_evict("agent_id", agent_id);
         Ok(out)
     }
 }
 
-/// Proof-of-possession challenges and WIMSE workload identity tokens (JWTs) for agents.
-/// Borrowed from the client: `client.wimse()`.
-#[derive(Debug, Clone, Copy)]
-pub struct Wimse<'a> {
-    pub(crate) client: &'a crate::AgentTrustClient,
-    credentials: Option<&'a crate::AgentCredentials>,
+/// The operations, returning the typed values.
+impl Agents<'_> {
+    /// List agents. #3. Lists the organization's agents as `{"agents": \[...\]}` (Go, Java and Rust
+    /// read only that form). `org_id` is appended raw by the official clients. It calls `GET
+    /// /api/v1/agents` (`listAgents`). The `agents` member of the answer is returned.
+    /// The optional arguments: `list_with`.
+    pub fn list(&self) -> crate::Result<Vec<Agent>> {
+        self.list_response(&Default::default())
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// `list` with its optional arguments.
+    pub fn list_with(&self, params: &crate::ListAgentsParams) -> crate::Result<Vec<Agent>> {
+        self.list_response(params)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Register an agent. #2. Creates an org-scoped agent record. The official SDKs always send
+    /// `framework` (default `custom`), `capabilities` and `metadata`; the newer ones (monorepo
+    /// HEAD, all five languages) also send `public_key`, the PKIX PEM of an Ed25519 key generated
+    /// client-side, which the published Python 0.4.0 does not. The answer is wrapped as `{"agent":
+    /// {...}}` (the Go client reads only that form). It calls `POST /api/v1/agents`
+    /// (`createAgent`). The `agent` member of the answer is returned.
+    pub fn create(&self, body: &crate::CreateAgentRequest) -> crate::Result<Agent> {
+        self.create_response(body)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Get an agent. #4. Returns one agent record, not wrapped (TypeScript, Go and Rust read it
+    /// flat). It calls `GET /api/v1/agents/{agent_id}` (`getAgent`).
+    pub fn get(&self, agent_id: &str) -> crate::Result<Agent> {
+        self.get_response(agent_id)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Revoke an agent. #5. Permanently disables the agent and its tokens. Every official client
+    /// sends `reason` (default `manual_revocation`) and ignores the answer. It calls `POST
+    /// /api/v1/agents/{agent_id}/revoke` (`revokeAgent`).
+    /// The optional arguments: `revoke_with`.
+    pub fn revoke(&self, agent_id: &str) -> crate::Result<Agent> {
+        self.revoke_response(agent_id, &Default::default())
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// `revoke` with its optional arguments.
+    pub fn revoke_with(
+        &self,
+        agent_id: &str,
+        body: &crate::RevokeAgentRequest,
+    ) -> crate::Result<Agent> {
+        self.revoke_response(agent_id, body)
+            .map(crate::RawResponse::into_data)
+    }
 }
 
-impl<'a> Wimse<'a> {
+/// The operations, returning a `RawResponse` (status, headers, request id) around each value.
+impl Agents<'_, crate::Raw> {
+    /// List agents. #3. Lists the organization's agents as `{"agents": \[...\]}` (Go, Java and Rust
+    /// read only that form). `org_id` is appended raw by the official clients. It calls `GET
+    /// /api/v1/agents` (`listAgents`). The `agents` member of the answer is returned.
+    /// The optional arguments: `list_with`.
+    pub fn list(&self) -> crate::Result<crate::RawResponse<Vec<Agent>>> {
+        self.list_response(&Default::default())
+    }
+
+    /// `list` with its optional arguments.
+    pub fn list_with(
+        &self,
+        params: &crate::ListAgentsParams,
+    ) -> crate::Result<crate::RawResponse<Vec<Agent>>> {
+        self.list_response(params)
+    }
+
+    /// Register an agent. #2. Creates an org-scoped agent record. The official SDKs always send
+    /// `framework` (default `custom`), `capabilities` and `metadata`; the newer ones (monorepo
+    /// HEAD, all five languages) also send `public_key`, the PKIX PEM of an Ed25519 key generated
+    /// client-side, which the published Python 0.4.0 does not. The answer is wrapped as `{"agent":
+    /// {...}}` (the Go client reads only that form). It calls `POST /api/v1/agents`
+    /// (`createAgent`). The `agent` member of the answer is returned.
+    pub fn create(
+        &self,
+        body: &crate::CreateAgentRequest,
+    ) -> crate::Result<crate::RawResponse<Agent>> {
+        self.create_response(body)
+    }
+
+    /// Get an agent. #4. Returns one agent record, not wrapped (TypeScript, Go and Rust read it
+    /// flat). It calls `GET /api/v1/agents/{agent_id}` (`getAgent`).
+    pub fn get(&self, agent_id: &str) -> crate::Result<crate::RawResponse<Agent>> {
+        self.get_response(agent_id)
+    }
+
+    /// Revoke an agent. #5. Permanently disables the agent and its tokens. Every official client
+    /// sends `reason` (default `manual_revocation`) and ignores the answer. It calls `POST
+    /// /api/v1/agents/{agent_id}/revoke` (`revokeAgent`).
+    /// The optional arguments: `revoke_with`.
+    pub fn revoke(&self, agent_id: &str) -> crate::Result<crate::RawResponse<Agent>> {
+        self.revoke_response(agent_id, &Default::default())
+    }
+
+    /// `revoke` with its optional arguments.
+    pub fn revoke_with(
+        &self,
+        agent_id: &str,
+        body: &crate::RevokeAgentRequest,
+    ) -> crate::Result<crate::RawResponse<Agent>> {
+        self.revoke_response(agent_id, body)
+    }
+}
+
+/// Proof-of-possession challenges and WIMSE workload identity tokens (JWTs) for agents.
+/// Borrowed from the client: `client.wimse()` returns the typed values,
+/// `client.with_raw_response().wimse()` a `RawResponse` of each.
+#[derive(Debug, Clone, Copy)]
+pub struct Wimse<'a, M = crate::Typed> {
+    pub(crate) client: &'a crate::AgentTrustClient,
+    credentials: Option<&'a crate::AgentCredentials>,
+    mode: std::marker::PhantomData<M>,
+}
+
+impl<'a, M: crate::Mode> Wimse<'a, M> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
         Self {
             client,
             credentials: None,
+            mode: std::marker::PhantomData,
         }
     }
 
@@ -252,11 +371,10 @@ impl<'a> Wimse<'a> {
         }
     }
 
-    /// Get a proof-of-possession nonce. #6. A nonce the agent signs with its private key to obtain
-    /// a key-bound WIMSE token (`issueWimseToken` with `proof`). No body: Python, TypeScript, Go
-    /// and Rust send none, Java sends `{}`; the gateway accepts both. Not in the published Python
-    /// 0.4.0. It calls `POST /api/v1/agents/{agent_id}/challenge` (`createAgentChallenge`).
-    pub fn challenge(&self, agent_id: &str) -> crate::Result<ChallengeResponse> {
+    fn challenge_response(
+        &self,
+        agent_id: &str,
+    ) -> crate::Result<crate::RawResponse<ChallengeResponse>> {
         let path = format!(
             "/api/v1/agents/{}/challenge",
             crate::transport::path_param("createAgentChallenge", "agent_id", agent_id)?
@@ -270,21 +388,21 @@ impl<'a> Wimse<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Issue a WIMSE workload token. #49. Issues a SPIFFE-style workload identity JWT for an agent.
-    /// With `proof` (a signature over `pop-v1:\<nonce\>:\<agent_id\>:\<audience joined by
-    /// ","\>:\<ts\>` with the agent's Ed25519 key, nonce from #6), the token is bound to that key
-    /// (RFC 7800 `cnf.jkt`). Not in the published Python 0.4.0. It calls `POST /api/v1/wimse/token`
-    /// (`issueWimseToken`).
-    pub fn issue_token(&self, body: &crate::IssueWimseTokenRequest) -> crate::Result<WimseToken> {
+    fn issue_token_response(
+        &self,
+        body: &crate::IssueWimseTokenRequest,
+    ) -> crate::Result<crate::RawResponse<WimseToken>> {
         let path = "/api/v1/wimse/token".to_owned();
 
         let body = crate::transport::to_object(body)?;
@@ -296,21 +414,21 @@ impl<'a> Wimse<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Verify a WIMSE workload token. #50. Verifies a workload token; an invalid one is `valid:
-    /// false` with a `reason`. It calls `POST /api/v1/wimse/verify` (`verifyWimseToken`).
-    pub fn verify_token(
+    fn verify_token_response(
         &self,
         body: &crate::VerifyWimseTokenRequest,
-    ) -> crate::Result<WimseVerification> {
+    ) -> crate::Result<crate::RawResponse<WimseVerification>> {
         let path = "/api/v1/wimse/verify".to_owned();
 
         let body = crate::transport::to_object(body)?;
@@ -322,29 +440,101 @@ impl<'a> Wimse<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
+    }
+}
+
+/// The operations, returning the typed values.
+impl Wimse<'_> {
+    /// Get a proof-of-possession nonce. #6. A nonce the agent signs with its private key to obtain
+    /// a key-bound WIMSE token (`issueWimseToken` with `proof`). No body: Python, TypeScript, Go
+    /// and Rust send none, Java sends `{}`; the gateway accepts both. Not in the published Python
+    /// 0.4.0. It calls `POST /api/v1/agents/{agent_id}/challenge` (`createAgentChallenge`).
+    pub fn challenge(&self, agent_id: &str) -> crate::Result<ChallengeResponse> {
+        self.challenge_response(agent_id)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Issue a WIMSE workload token. #49. Issues a SPIFFE-style workload identity JWT for an agent.
+    /// With `proof` (a signature over `pop-v1:\<nonce\>:\<agent_id\>:\<audience joined by
+    /// ","\>:\<ts\>` with the agent's Ed25519 key, nonce from #6), the token is bound to that key
+    /// (RFC 7800 `cnf.jkt`). Not in the published Python 0.4.0. It calls `POST /api/v1/wimse/token`
+    /// (`issueWimseToken`).
+    pub fn issue_token(&self, body: &crate::IssueWimseTokenRequest) -> crate::Result<WimseToken> {
+        self.issue_token_response(body)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Verify a WIMSE workload token. #50. Verifies a workload token; an invalid one is `valid:
+    /// false` with a `reason`. It calls `POST /api/v1/wimse/verify` (`verifyWimseToken`).
+    pub fn verify_token(
+        &self,
+        body: &crate::VerifyWimseTokenRequest,
+    ) -> crate::Result<WimseVerification> {
+        self.verify_token_response(body)
+            .map(crate::RawResponse::into_data)
+    }
+}
+
+/// The operations, returning a `RawResponse` (status, headers, request id) around each value.
+impl Wimse<'_, crate::Raw> {
+    /// Get a proof-of-possession nonce. #6. A nonce the agent signs with its private key to obtain
+    /// a key-bound WIMSE token (`issueWimseToken` with `proof`). No body: Python, TypeScript, Go
+    /// and Rust send none, Java sends `{}`; the gateway accepts both. Not in the published Python
+    /// 0.4.0. It calls `POST /api/v1/agents/{agent_id}/challenge` (`createAgentChallenge`).
+    pub fn challenge(
+        &self,
+        agent_id: &str,
+    ) -> crate::Result<crate::RawResponse<ChallengeResponse>> {
+        self.challenge_response(agent_id)
+    }
+
+    /// Issue a WIMSE workload token. #49. Issues a SPIFFE-style workload identity JWT for an agent.
+    /// With `proof` (a signature over `pop-v1:\<nonce\>:\<agent_id\>:\<audience joined by
+    /// ","\>:\<ts\>` with the agent's Ed25519 key, nonce from #6), the token is bound to that key
+    /// (RFC 7800 `cnf.jkt`). Not in the published Python 0.4.0. It calls `POST /api/v1/wimse/token`
+    /// (`issueWimseToken`).
+    pub fn issue_token(
+        &self,
+        body: &crate::IssueWimseTokenRequest,
+    ) -> crate::Result<crate::RawResponse<WimseToken>> {
+        self.issue_token_response(body)
+    }
+
+    /// Verify a WIMSE workload token. #50. Verifies a workload token; an invalid one is `valid:
+    /// false` with a `reason`. It calls `POST /api/v1/wimse/verify` (`verifyWimseToken`).
+    pub fn verify_token(
+        &self,
+        body: &crate::VerifyWimseTokenRequest,
+    ) -> crate::Result<crate::RawResponse<WimseVerification>> {
+        self.verify_token_response(body)
     }
 }
 
 /// Short-lived opaque `at_` tokens, checked server-side by introspection. Borrowed from the
-/// client: `client.tokens()`.
+/// client: `client.tokens()` returns the typed values, `client.with_raw_response().tokens()` a
+/// `RawResponse` of each.
 #[derive(Debug, Clone, Copy)]
-pub struct Tokens<'a> {
+pub struct Tokens<'a, M = crate::Typed> {
     pub(crate) client: &'a crate::AgentTrustClient,
     credentials: Option<&'a crate::AgentCredentials>,
+    mode: std::marker::PhantomData<M>,
 }
 
-impl<'a> Tokens<'a> {
+impl<'a, M: crate::Mode> Tokens<'a, M> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
         Self {
             client,
             credentials: None,
+            mode: std::marker::PhantomData,
         }
     }
 
@@ -358,22 +548,11 @@ impl<'a> Tokens<'a> {
         }
     }
 
-    /// Issue an agent token. #7. Issues an opaque `at_` token. The lifetime travels as `ttl`
-    /// (seconds; the SDKs' `ttl_seconds`), default 300: Python, TypeScript and Java always send it,
-    /// Go omits a zero, Rust sends the caller's value. `session_id` is sent by Python, TypeScript
-    /// and Go only. No official client sends `audience`. SDKs reuse a cached token while more than
-    /// 30 s remain. It calls `POST /api/v1/agent-tokens/issue` (`issueToken`).
-    /// Answers are cached per client until shortly before they expire; see `issue_with_cache`.
-    pub fn issue(&self, body: &crate::IssueTokenRequest) -> crate::Result<Token> {
-        self.issue_with_cache(body, true)
-    }
-
-    /// `issue`, with the client-side cache used only when `use_cache` is true.
-    pub fn issue_with_cache(
+    fn issue_response(
         &self,
         body: &crate::IssueTokenRequest,
         use_cache: bool,
-    ) -> crate::Result<Token> {
+    ) -> crate::Result<crate::RawResponse<Token>> {
         let path = "/api/v1/agent-tokens/issue".to_owned();
 
         let body = crate::transport::to_object(body)?;
@@ -385,10 +564,12 @@ impl<'a> Tokens<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: Some("auth"),
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send_cached(
             call,
@@ -399,17 +580,13 @@ impl<'a> Tokens<'a> {
                 expires_at: "expires_at",
             },
         )?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Introspect a token. #8. Whether a token is active for an optional target and required
-    /// scopes. An unknown, expired or revoked token is `active: false`, never an error. Python
-    /// always sends `target`, as `null` when absent; the others omit it. Go omits an empty
-    /// `required_scopes`. It calls `POST /api/v1/agent-tokens/introspect` (`introspectToken`).
-    pub fn introspect(
+    fn introspect_response(
         &self,
         body: &crate::IntrospectTokenRequest,
-    ) -> crate::Result<IntrospectionResult> {
+    ) -> crate::Result<crate::RawResponse<IntrospectionResult>> {
         let path = "/api/v1/agent-tokens/introspect".to_owned();
 
         let body = crate::transport::to_object(body)?;
@@ -421,19 +598,22 @@ impl<'a> Tokens<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: Some("auth"),
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Revoke a token. #9. Revokes a token so that it introspects inactive. The official clients
-    /// send `reason` (default `manual_revocation`) and ignore the answer. It calls `POST
-    /// /api/v1/agent-tokens/revoke` (`revokeToken`).
-    pub fn revoke(&self, token: &str, reason: Option<&str>) -> crate::Result<()> {
+    fn revoke_response(
+        &self,
+        token: &str,
+        reason: Option<&str>,
+    ) -> crate::Result<crate::RawResponse<()>> {
         let path = "/api/v1/agent-tokens/revoke".to_owned();
 
         let mut body = serde_json::Map::new();
@@ -449,31 +629,127 @@ impl<'a> Tokens<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: Some("auth"),
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.empty()?;
+        let out = answer.finish(crate::transport::Answer::empty)?;
         self.client.cache_evict("token", token);
-        Ok(())
+        Ok(out)
+    }
+}
+
+/// The operations, returning the typed values.
+impl Tokens<'_> {
+    /// Issue an agent token. #7. Issues an opaque `at_` token. The lifetime travels as `ttl`
+    /// (seconds; the SDKs' `ttl_seconds`), default 300: Python, TypeScript and Java always send it,
+    /// Go omits a zero, Rust sends the caller's value. `session_id` is sent by Python, TypeScript
+    /// and Go only. No official client sends `audience`. SDKs reuse a cached token while more than
+    /// 30 s remain. It calls `POST /api/v1/agent-tokens/issue` (`issueToken`).
+    /// Answers are cached per client until shortly before they expire; see `issue_with_cache`.
+    pub fn issue(&self, body: &crate::IssueTokenRequest) -> crate::Result<Token> {
+        self.issue_response(body, true)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// `issue`, with the client-side cache used only when `use_cache` is true.
+    pub fn issue_with_cache(
+        &self,
+        body: &crate::IssueTokenRequest,
+        use_cache: bool,
+    ) -> crate::Result<Token> {
+        self.issue_response(body, use_cache)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Introspect a token. #8. Whether a token is active for an optional target and required
+    /// scopes. An unknown, expired or revoked token is `active: false`, never an error. Python
+    /// always sends `target`, as `null` when absent; the others omit it. Go omits an empty
+    /// `required_scopes`. It calls `POST /api/v1/agent-tokens/introspect` (`introspectToken`).
+    pub fn introspect(
+        &self,
+        body: &crate::IntrospectTokenRequest,
+    ) -> crate::Result<IntrospectionResult> {
+        self.introspect_response(body)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Revoke a token. #9. Revokes a token so that it introspects inactive. The official clients
+    /// send `reason` (default `manual_revocation`) and ignore the answer. It calls `POST
+    /// /api/v1/agent-tokens/revoke` (`revokeToken`).
+    pub fn revoke(&self, token: &str, reason: Option<&str>) -> crate::Result<()> {
+        self.revoke_response(token, reason)
+            .map(crate::RawResponse::into_data)
+    }
+}
+
+/// The operations, returning a `RawResponse` (status, headers, request id) around each value.
+impl Tokens<'_, crate::Raw> {
+    /// Issue an agent token. #7. Issues an opaque `at_` token. The lifetime travels as `ttl`
+    /// (seconds; the SDKs' `ttl_seconds`), default 300: Python, TypeScript and Java always send it,
+    /// Go omits a zero, Rust sends the caller's value. `session_id` is sent by Python, TypeScript
+    /// and Go only. No official client sends `audience`. SDKs reuse a cached token while more than
+    /// 30 s remain. It calls `POST /api/v1/agent-tokens/issue` (`issueToken`).
+    /// Answers are cached per client until shortly before they expire; see `issue_with_cache`.
+    pub fn issue(
+        &self,
+        body: &crate::IssueTokenRequest,
+    ) -> crate::Result<crate::RawResponse<Token>> {
+        self.issue_response(body, true)
+    }
+
+    /// `issue`, with the client-side cache used only when `use_cache` is true.
+    pub fn issue_with_cache(
+        &self,
+        body: &crate::IssueTokenRequest,
+        use_cache: bool,
+    ) -> crate::Result<crate::RawResponse<Token>> {
+        self.issue_response(body, use_cache)
+    }
+
+    /// Introspect a token. #8. Whether a token is active for an optional target and required
+    /// scopes. An unknown, expired or revoked token is `active: false`, never an error. Python
+    /// always sends `target`, as `null` when absent; the others omit it. Go omits an empty
+    /// `required_scopes`. It calls `POST /api/v1/agent-tokens/introspect` (`introspectToken`).
+    pub fn introspect(
+        &self,
+        body: &crate::IntrospectTokenRequest,
+    ) -> crate::Result<crate::RawResponse<IntrospectionResult>> {
+        self.introspect_response(body)
+    }
+
+    /// Revoke a token. #9. Revokes a token so that it introspects inactive. The official clients
+    /// send `reason` (default `manual_revocation`) and ignore the answer. It calls `POST
+    /// /api/v1/agent-tokens/revoke` (`revokeToken`).
+    pub fn revoke(
+        &self,
+        token: &str,
+        reason: Option<&str>,
+    ) -> crate::Result<crate::RawResponse<()>> {
+        self.revoke_response(token, reason)
     }
 }
 
 /// Pre-flight authorization of a tool call by Guardian (Fast Guard). Borrowed from the client:
-/// `client.actions()`.
+/// `client.actions()` returns the typed values, `client.with_raw_response().actions()` a
+/// `RawResponse` of each.
 #[derive(Debug, Clone, Copy)]
-pub struct Actions<'a> {
+pub struct Actions<'a, M = crate::Typed> {
     pub(crate) client: &'a crate::AgentTrustClient,
     credentials: Option<&'a crate::AgentCredentials>,
+    mode: std::marker::PhantomData<M>,
 }
 
-impl<'a> Actions<'a> {
+impl<'a, M: crate::Mode> Actions<'a, M> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
         Self {
             client,
             credentials: None,
+            mode: std::marker::PhantomData,
         }
     }
 
@@ -487,6 +763,36 @@ impl<'a> Actions<'a> {
         }
     }
 
+    fn check_response(
+        &self,
+        body: &crate::ActionCheckRequest,
+    ) -> crate::Result<crate::RawResponse<ActionCheckResult>> {
+        let path = "/api/v1/agenttrust/check".to_owned();
+
+        let mut body = crate::transport::to_object(body)?;
+        body.insert("action_source".to_owned(), serde_json::Value::from("api"));
+        let call = crate::transport::Call {
+            id: "checkAction",
+            method: crate::transport::Method::Post,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Some(serde_json::Value::Object(body)),
+            auth: true,
+            key_required: true,
+            service: Some("auth"),
+            unwrap: None,
+            rpc: None,
+            credentials: self.credentials.cloned(),
+            raw: M::RAW,
+        };
+        let answer = self.client.send(call)?;
+        answer.finish(|a| a.decode())
+    }
+}
+
+/// The operations, returning the typed values.
+impl Actions<'_> {
     /// Check a tool call. #10. Guardian's pre-flight decision for one tool call. A decision is
     /// always a 200: denial is `allowed: false` with a `reason`; a destructive or admin call
     /// without a granted approval is `elevation_required: true` with a pending `approval_id`. When
@@ -501,40 +807,48 @@ impl<'a> Actions<'a> {
     /// path); with the organization's proof-of-possession flags on, a missing, forged or replayed
     /// proof is a 401. It calls `POST /api/v1/agenttrust/check` (`checkAction`).
     pub fn check(&self, body: &crate::ActionCheckRequest) -> crate::Result<ActionCheckResult> {
-        let path = "/api/v1/agenttrust/check".to_owned();
-
-        let mut body = crate::transport::to_object(body)?;
-        body.insert("action_source".to_owned(), serde_json::Value::from("api"));
-        let call = crate::transport::Call {
-            id: "checkAction",
-            method: crate::transport::Method::Post,
-            path,
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: Some(serde_json::Value::Object(body)),
-            auth: true,
-            service: Some("auth"),
-            unwrap: None,
-            rpc: None,
-            credentials: self.credentials.cloned(),
-        };
-        let answer = self.client.send(call)?;
-        answer.decode()
+        self.check_response(body).map(crate::RawResponse::into_data)
     }
 }
 
-/// Post-call reports, batched by the SDK guard. Borrowed from the client: `client.telemetry()`.
-#[derive(Debug, Clone, Copy)]
-pub struct Telemetry<'a> {
-    pub(crate) client: &'a crate::AgentTrustClient,
-    credentials: Option<&'a crate::AgentCredentials>,
+/// The operations, returning a `RawResponse` (status, headers, request id) around each value.
+impl Actions<'_, crate::Raw> {
+    /// Check a tool call. #10. Guardian's pre-flight decision for one tool call. A decision is
+    /// always a 200: denial is `allowed: false` with a `reason`; a destructive or admin call
+    /// without a granted approval is `elevation_required: true` with a pending `approval_id`. When
+    /// `action_effect` is omitted, Guardian classifies the action name. The SDK's `tool_name` and
+    /// `tool_input_summary` travel as `action_name` and `action_input_summary`, with
+    /// `action_source: "api"`. Python and TypeScript always send `session_id` and
+    /// `action_input_summary` (`""` when empty), Java always sends the summary, Go and Rust omit
+    /// empty ones; the gateway accepts all of these. Our SDKs send each only when it has a value
+    /// (the Go and Rust form): an empty key says nothing, and the Guard sends no summary at all
+    /// unless the user opts in. With agent credentials attached, the call also carries
+    /// `Authorization: Bearer \<WIMSE JWT\>` and a `DPoP` proof (htm `POST`, htu = base URL + this
+    /// path); with the organization's proof-of-possession flags on, a missing, forged or replayed
+    /// proof is a 401. It calls `POST /api/v1/agenttrust/check` (`checkAction`).
+    pub fn check(
+        &self,
+        body: &crate::ActionCheckRequest,
+    ) -> crate::Result<crate::RawResponse<ActionCheckResult>> {
+        self.check_response(body)
+    }
 }
 
-impl<'a> Telemetry<'a> {
+/// Post-call reports, batched by the SDK guard. Borrowed from the client: `client.telemetry()`
+/// returns the typed values, `client.with_raw_response().telemetry()` a `RawResponse` of each.
+#[derive(Debug, Clone, Copy)]
+pub struct Telemetry<'a, M = crate::Typed> {
+    pub(crate) client: &'a crate::AgentTrustClient,
+    credentials: Option<&'a crate::AgentCredentials>,
+    mode: std::marker::PhantomData<M>,
+}
+
+impl<'a, M: crate::Mode> Telemetry<'a, M> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
         Self {
             client,
             credentials: None,
+            mode: std::marker::PhantomData,
         }
     }
 
@@ -548,17 +862,12 @@ impl<'a> Telemetry<'a> {
         }
     }
 
-    /// Report a batch of tool calls. #11. One batch of events of one agent and session. Only the
-    /// tool name, success, duration, error class name and a timestamp are sent: inputs, outputs and
-    /// prompts have no field here. Go drops `success: false` and `duration_ms: 0` (`omitempty`), so
-    /// both are optional and default to `false` and `0`. It calls `POST /api/v1/telemetry/report`
-    /// (`reportTelemetry`).
-    pub fn report(
+    fn report_response(
         &self,
         agent_id: &str,
         session_id: &str,
         events: &[TelemetryEvent],
-    ) -> crate::Result<TelemetryAccepted> {
+    ) -> crate::Result<crate::RawResponse<TelemetryAccepted>> {
         let path = "/api/v1/telemetry/report".to_owned();
 
         let mut body = serde_json::Map::new();
@@ -576,29 +885,69 @@ impl<'a> Telemetry<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: Some("audit"),
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
+    }
+}
+
+/// The operations, returning the typed values.
+impl Telemetry<'_> {
+    /// Report a batch of tool calls. #11. One batch of events of one agent and session. Only the
+    /// tool name, success, duration, error class name and a timestamp are sent: inputs, outputs and
+    /// prompts have no field here. Go drops `success: false` and `duration_ms: 0` (`omitempty`), so
+    /// both are optional and default to `false` and `0`. It calls `POST /api/v1/telemetry/report`
+    /// (`reportTelemetry`).
+    pub fn report(
+        &self,
+        agent_id: &str,
+        session_id: &str,
+        events: &[TelemetryEvent],
+    ) -> crate::Result<TelemetryAccepted> {
+        self.report_response(agent_id, session_id, events)
+            .map(crate::RawResponse::into_data)
+    }
+}
+
+/// The operations, returning a `RawResponse` (status, headers, request id) around each value.
+impl Telemetry<'_, crate::Raw> {
+    /// Report a batch of tool calls. #11. One batch of events of one agent and session. Only the
+    /// tool name, success, duration, error class name and a timestamp are sent: inputs, outputs and
+    /// prompts have no field here. Go drops `success: false` and `duration_ms: 0` (`omitempty`), so
+    /// both are optional and default to `false` and `0`. It calls `POST /api/v1/telemetry/report`
+    /// (`reportTelemetry`).
+    pub fn report(
+        &self,
+        agent_id: &str,
+        session_id: &str,
+        events: &[TelemetryEvent],
+    ) -> crate::Result<crate::RawResponse<TelemetryAccepted>> {
+        self.report_response(agent_id, session_id, events)
     }
 }
 
 /// Agent-to-server sessions with call counters, modes and scope ceilings. Borrowed from the
-/// client: `client.sessions()`.
+/// client: `client.sessions()` returns the typed values,
+/// `client.with_raw_response().sessions()` a `RawResponse` of each.
 #[derive(Debug, Clone, Copy)]
-pub struct Sessions<'a> {
+pub struct Sessions<'a, M = crate::Typed> {
     pub(crate) client: &'a crate::AgentTrustClient,
     credentials: Option<&'a crate::AgentCredentials>,
+    mode: std::marker::PhantomData<M>,
 }
 
-impl<'a> Sessions<'a> {
+impl<'a, M: crate::Mode> Sessions<'a, M> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
         Self {
             client,
             credentials: None,
+            mode: std::marker::PhantomData,
         }
     }
 
@@ -612,9 +961,11 @@ impl<'a> Sessions<'a> {
         }
     }
 
-    /// Initialize a session. #12. Opens a session for an agent connecting to an MCP server. It
-    /// calls `POST /mcp/sessions/init` (`initSession`).
-    pub fn init_session(&self, agent_id: &str, server_id: &str) -> crate::Result<Session> {
+    fn init_session_response(
+        &self,
+        agent_id: &str,
+        server_id: &str,
+    ) -> crate::Result<crate::RawResponse<Session>> {
         let path = "/mcp/sessions/init".to_owned();
 
         let mut body = serde_json::Map::new();
@@ -631,18 +982,18 @@ impl<'a> Sessions<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Get a session. #13. Returns a session with its call counters. It calls `GET
-    /// /mcp/sessions/{session_id}` (`getSession`).
-    pub fn get_session(&self, session_id: &str) -> crate::Result<Session> {
+    fn get_session_response(&self, session_id: &str) -> crate::Result<crate::RawResponse<Session>> {
         let path = format!(
             "/mcp/sessions/{}",
             crate::transport::path_param("getSession", "session_id", session_id)?
@@ -656,20 +1007,21 @@ impl<'a> Sessions<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Initialize a session from an issued token. #14. Bridges an issued `at_` token into a session
-    /// (`source: api_token`) whose scope ceiling is the token's scopes. Python, TypeScript and Go
-    /// call it; Java and Rust do not. It calls `POST /api/v1/agenttrust/api-sessions/init`
-    /// (`initApiSession`).
-    pub fn init_api_session(&self, body: &crate::InitApiSessionRequest) -> crate::Result<Session> {
+    fn init_api_session_response(
+        &self,
+        body: &crate::InitApiSessionRequest,
+    ) -> crate::Result<crate::RawResponse<Session>> {
         let path = "/api/v1/agenttrust/api-sessions/init".to_owned();
 
         let body = crate::transport::to_object(body)?;
@@ -681,29 +1033,90 @@ impl<'a> Sessions<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
+    }
+}
+
+/// The operations, returning the typed values.
+impl Sessions<'_> {
+    /// Initialize a session. #12. Opens a session for an agent connecting to an MCP server. It
+    /// calls `POST /mcp/sessions/init` (`initSession`).
+    pub fn init_session(&self, agent_id: &str, server_id: &str) -> crate::Result<Session> {
+        self.init_session_response(agent_id, server_id)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Get a session. #13. Returns a session with its call counters. It calls `GET
+    /// /mcp/sessions/{session_id}` (`getSession`).
+    pub fn get_session(&self, session_id: &str) -> crate::Result<Session> {
+        self.get_session_response(session_id)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Initialize a session from an issued token. #14. Bridges an issued `at_` token into a session
+    /// (`source: api_token`) whose scope ceiling is the token's scopes. Python, TypeScript and Go
+    /// call it; Java and Rust do not. It calls `POST /api/v1/agenttrust/api-sessions/init`
+    /// (`initApiSession`).
+    pub fn init_api_session(&self, body: &crate::InitApiSessionRequest) -> crate::Result<Session> {
+        self.init_api_session_response(body)
+            .map(crate::RawResponse::into_data)
+    }
+}
+
+/// The operations, returning a `RawResponse` (status, headers, request id) around each value.
+impl Sessions<'_, crate::Raw> {
+    /// Initialize a session. #12. Opens a session for an agent connecting to an MCP server. It
+    /// calls `POST /mcp/sessions/init` (`initSession`).
+    pub fn init_session(
+        &self,
+        agent_id: &str,
+        server_id: &str,
+    ) -> crate::Result<crate::RawResponse<Session>> {
+        self.init_session_response(agent_id, server_id)
+    }
+
+    /// Get a session. #13. Returns a session with its call counters. It calls `GET
+    /// /mcp/sessions/{session_id}` (`getSession`).
+    pub fn get_session(&self, session_id: &str) -> crate::Result<crate::RawResponse<Session>> {
+        self.get_session_response(session_id)
+    }
+
+    /// Initialize a session from an issued token. #14. Bridges an issued `at_` token into a session
+    /// (`source: api_token`) whose scope ceiling is the token's scopes. Python, TypeScript and Go
+    /// call it; Java and Rust do not. It calls `POST /api/v1/agenttrust/api-sessions/init`
+    /// (`initApiSession`).
+    pub fn init_api_session(
+        &self,
+        body: &crate::InitApiSessionRequest,
+    ) -> crate::Result<crate::RawResponse<Session>> {
+        self.init_api_session_response(body)
     }
 }
 
 /// Human approvals of elevated (destructive or admin) actions. Borrowed from the client:
-/// `client.approvals()`.
+/// `client.approvals()` returns the typed values, `client.with_raw_response().approvals()` a
+/// `RawResponse` of each.
 #[derive(Debug, Clone, Copy)]
-pub struct Approvals<'a> {
+pub struct Approvals<'a, M = crate::Typed> {
     pub(crate) client: &'a crate::AgentTrustClient,
     credentials: Option<&'a crate::AgentCredentials>,
+    mode: std::marker::PhantomData<M>,
 }
 
-impl<'a> Approvals<'a> {
+impl<'a, M: crate::Mode> Approvals<'a, M> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
         Self {
             client,
             credentials: None,
+            mode: std::marker::PhantomData,
         }
     }
 
@@ -717,10 +1130,7 @@ impl<'a> Approvals<'a> {
         }
     }
 
-    /// Get an approval. #17. Returns an approval request; a pending one past `expires_at` reads as
-    /// `expired`. The gateway has no list of approvals: waiting for a decision polls this. It calls
-    /// `GET /mcp/approvals/{approval_id}` (`getApproval`).
-    pub fn get(&self, approval_id: &str) -> crate::Result<Approval> {
+    fn get_response(&self, approval_id: &str) -> crate::Result<crate::RawResponse<Approval>> {
         let path = format!(
             "/mcp/approvals/{}",
             crate::transport::path_param("getApproval", "approval_id", approval_id)?
@@ -734,20 +1144,22 @@ impl<'a> Approvals<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Approve an elevation request. #15. Approves a pending request. `decided_by` is always sent:
-    /// Python defaults it to `sdk_user`, TypeScript to `sdk`, the others take it from the caller.
-    /// Deciding a request that is no longer pending is a 409. It calls `POST
-    /// /mcp/approvals/{approval_id}/approve` (`approveApproval`).
-    pub fn approve(&self, approval_id: &str, decided_by: &str) -> crate::Result<Approval> {
+    fn approve_response(
+        &self,
+        approval_id: &str,
+        decided_by: &str,
+    ) -> crate::Result<crate::RawResponse<Approval>> {
         let path = format!(
             "/mcp/approvals/{}/approve",
             crate::transport::path_param("approveApproval", "approval_id", approval_id)?
@@ -766,19 +1178,22 @@ impl<'a> Approvals<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Deny an elevation request. #16. Denies a pending request; a denied approval stays denied.
-    /// `decided_by` as for approve. It calls `POST /mcp/approvals/{approval_id}/deny`
-    /// (`denyApproval`).
-    pub fn deny(&self, approval_id: &str, decided_by: &str) -> crate::Result<Approval> {
+    fn deny_response(
+        &self,
+        approval_id: &str,
+        decided_by: &str,
+    ) -> crate::Result<crate::RawResponse<Approval>> {
         let path = format!(
             "/mcp/approvals/{}/deny",
             crate::transport::path_param("denyApproval", "approval_id", approval_id)?
@@ -797,29 +1212,95 @@ impl<'a> Approvals<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
+    }
+}
+
+/// The operations, returning the typed values.
+impl Approvals<'_> {
+    /// Get an approval. #17. Returns an approval request; a pending one past `expires_at` reads as
+    /// `expired`. The gateway has no list of approvals: waiting for a decision polls this. It calls
+    /// `GET /mcp/approvals/{approval_id}` (`getApproval`).
+    pub fn get(&self, approval_id: &str) -> crate::Result<Approval> {
+        self.get_response(approval_id)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Approve an elevation request. #15. Approves a pending request. `decided_by` is always sent:
+    /// Python defaults it to `sdk_user`, TypeScript to `sdk`, the others take it from the caller.
+    /// Deciding a request that is no longer pending is a 409. It calls `POST
+    /// /mcp/approvals/{approval_id}/approve` (`approveApproval`).
+    pub fn approve(&self, approval_id: &str, decided_by: &str) -> crate::Result<Approval> {
+        self.approve_response(approval_id, decided_by)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Deny an elevation request. #16. Denies a pending request; a denied approval stays denied.
+    /// `decided_by` as for approve. It calls `POST /mcp/approvals/{approval_id}/deny`
+    /// (`denyApproval`).
+    pub fn deny(&self, approval_id: &str, decided_by: &str) -> crate::Result<Approval> {
+        self.deny_response(approval_id, decided_by)
+            .map(crate::RawResponse::into_data)
+    }
+}
+
+/// The operations, returning a `RawResponse` (status, headers, request id) around each value.
+impl Approvals<'_, crate::Raw> {
+    /// Get an approval. #17. Returns an approval request; a pending one past `expires_at` reads as
+    /// `expired`. The gateway has no list of approvals: waiting for a decision polls this. It calls
+    /// `GET /mcp/approvals/{approval_id}` (`getApproval`).
+    pub fn get(&self, approval_id: &str) -> crate::Result<crate::RawResponse<Approval>> {
+        self.get_response(approval_id)
+    }
+
+    /// Approve an elevation request. #15. Approves a pending request. `decided_by` is always sent:
+    /// Python defaults it to `sdk_user`, TypeScript to `sdk`, the others take it from the caller.
+    /// Deciding a request that is no longer pending is a 409. It calls `POST
+    /// /mcp/approvals/{approval_id}/approve` (`approveApproval`).
+    pub fn approve(
+        &self,
+        approval_id: &str,
+        decided_by: &str,
+    ) -> crate::Result<crate::RawResponse<Approval>> {
+        self.approve_response(approval_id, decided_by)
+    }
+
+    /// Deny an elevation request. #16. Denies a pending request; a denied approval stays denied.
+    /// `decided_by` as for approve. It calls `POST /mcp/approvals/{approval_id}/deny`
+    /// (`denyApproval`).
+    pub fn deny(
+        &self,
+        approval_id: &str,
+        decided_by: &str,
+    ) -> crate::Result<crate::RawResponse<Approval>> {
+        self.deny_response(approval_id, decided_by)
     }
 }
 
 /// Registry of upstream MCP servers and the Guardian-checked JSON-RPC proxy. Borrowed from the
-/// client: `client.mcp()`.
+/// client: `client.mcp()` returns the typed values, `client.with_raw_response().mcp()` a
+/// `RawResponse` of each.
 #[derive(Debug, Clone, Copy)]
-pub struct Mcp<'a> {
+pub struct Mcp<'a, M = crate::Typed> {
     pub(crate) client: &'a crate::AgentTrustClient,
     credentials: Option<&'a crate::AgentCredentials>,
+    mode: std::marker::PhantomData<M>,
 }
 
-impl<'a> Mcp<'a> {
+impl<'a, M: crate::Mode> Mcp<'a, M> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
         Self {
             client,
             credentials: None,
+            mode: std::marker::PhantomData,
         }
     }
 
@@ -833,9 +1314,7 @@ impl<'a> Mcp<'a> {
         }
     }
 
-    /// List MCP servers. #19. Lists the registered MCP servers as `{"servers": \[...\]}`. It calls
-    /// `GET /mcp/servers` (`listMcpServers`). The `servers` member of the answer is returned.
-    pub fn list_servers(&self) -> crate::Result<Vec<McpServer>> {
+    fn list_servers_response(&self) -> crate::Result<crate::RawResponse<Vec<McpServer>>> {
         let path = "/mcp/servers".to_owned();
 
         let call = crate::transport::Call {
@@ -846,22 +1325,21 @@ impl<'a> Mcp<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: Some("servers"),
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Register an MCP server. #18. Registers an upstream MCP tool server behind the
-    /// Guardian-checked proxy. The answer is flat. Not in the Go client. It calls `POST
-    /// /mcp/servers` (`registerMcpServer`).
-    pub fn register_server(
+    fn register_server_response(
         &self,
         body: &crate::RegisterMcpServerRequest,
-    ) -> crate::Result<McpServer> {
+    ) -> crate::Result<crate::RawResponse<McpServer>> {
         let path = "/mcp/servers".to_owned();
 
         let body = crate::transport::to_object(body)?;
@@ -873,18 +1351,18 @@ impl<'a> Mcp<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Get an MCP server. #20. Returns one registered server (Java and Rust call it). It calls `GET
-    /// /mcp/servers/{server_id}` (`getMcpServer`).
-    pub fn get_server(&self, server_id: &str) -> crate::Result<McpServer> {
+    fn get_server_response(&self, server_id: &str) -> crate::Result<crate::RawResponse<McpServer>> {
         let path = format!(
             "/mcp/servers/{}",
             crate::transport::path_param("getMcpServer", "server_id", server_id)?
@@ -898,19 +1376,18 @@ impl<'a> Mcp<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Remove an MCP server. #21. Removes a registered server; later proxied calls to it are 404.
-    /// The official clients ignore the answer. It calls `DELETE /mcp/servers/{server_id}`
-    /// (`removeMcpServer`).
-    pub fn remove_server(&self, server_id: &str) -> crate::Result<()> {
+    fn remove_server_response(&self, server_id: &str) -> crate::Result<crate::RawResponse<()>> {
         let path = format!(
             "/mcp/servers/{}",
             crate::transport::path_param("removeMcpServer", "server_id", server_id)?
@@ -924,28 +1401,22 @@ impl<'a> Mcp<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.empty()
+        answer.finish(crate::transport::Answer::empty)
     }
 
-    /// Call an MCP method through the proxy. #22. Forwards one JSON-RPC 2.0 call to the upstream
-    /// server. Every official client sends the envelope with the integer id `1`, the calling agent
-    /// in `X-Agent-ID` (required: the proxy authorizes by agent identity and refuses a call without
-    /// it; the published Python 0.3.0 did not send it) and the session in `X-Session-ID` when
-    /// given. A `tools/call` is Guardian-checked first (tool name `params.name`); a denial is a
-    /// JSON-RPC `error` member, not an HTTP error. The SDK returns `result`, or the whole body when
-    /// there is none (as the official clients do). `params` pass through untouched. It calls `POST
-    /// /mcp/{server_id}` (`callMcpTool`). The body travels as JSON-RPC 2.0.
-    pub fn call_tool(
+    fn call_tool_response(
         &self,
         server_id: &str,
         params: &crate::CallMcpToolParams,
-    ) -> crate::Result<McpRpcResponse> {
+    ) -> crate::Result<crate::RawResponse<McpRpcResponse>> {
         let path = format!(
             "/mcp/{}",
             crate::transport::path_param("callMcpTool", "server_id", server_id)?
@@ -973,6 +1444,7 @@ impl<'a> Mcp<'a> {
             headers,
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: Some(crate::transport::Rpc {
@@ -981,25 +1453,130 @@ impl<'a> Mcp<'a> {
                 raise: false,
             }),
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
+    }
+}
+
+/// The operations, returning the typed values.
+impl Mcp<'_> {
+    /// List MCP servers. #19. Lists the registered MCP servers as `{"servers": \[...\]}`. It calls
+    /// `GET /mcp/servers` (`listMcpServers`). The `servers` member of the answer is returned.
+    pub fn list_servers(&self) -> crate::Result<Vec<McpServer>> {
+        self.list_servers_response()
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Register an MCP server. #18. Registers an upstream MCP tool server behind the
+    /// Guardian-checked proxy. The answer is flat. Not in the Go client. It calls `POST
+    /// /mcp/servers` (`registerMcpServer`).
+    pub fn register_server(
+        &self,
+        body: &crate::RegisterMcpServerRequest,
+    ) -> crate::Result<McpServer> {
+        self.register_server_response(body)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Get an MCP server. #20. Returns one registered server (Java and Rust call it). It calls `GET
+    /// /mcp/servers/{server_id}` (`getMcpServer`).
+    pub fn get_server(&self, server_id: &str) -> crate::Result<McpServer> {
+        self.get_server_response(server_id)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Remove an MCP server. #21. Removes a registered server; later proxied calls to it are 404.
+    /// The official clients ignore the answer. It calls `DELETE /mcp/servers/{server_id}`
+    /// (`removeMcpServer`).
+    pub fn remove_server(&self, server_id: &str) -> crate::Result<()> {
+        self.remove_server_response(server_id)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Call an MCP method through the proxy. #22. Forwards one JSON-RPC 2.0 call to the upstream
+    /// server. Every official client sends the envelope with the integer id `1`, the calling agent
+    /// in `X-Agent-ID` (required: the proxy authorizes by agent identity and refuses a call without
+    /// it; the published Python 0.3.0 did not send it) and the session in `X-Session-ID` when
+    /// given. A `tools/call` is Guardian-checked first (tool name `params.name`); a denial is a
+    /// JSON-RPC `error` member, not an HTTP error. The SDK returns `result`, or the whole body when
+    /// there is none (as the official clients do). `params` pass through untouched. It calls `POST
+    /// /mcp/{server_id}` (`callMcpTool`). The body travels as JSON-RPC 2.0.
+    pub fn call_tool(
+        &self,
+        server_id: &str,
+        params: &crate::CallMcpToolParams,
+    ) -> crate::Result<McpRpcResponse> {
+        self.call_tool_response(server_id, params)
+            .map(crate::RawResponse::into_data)
+    }
+}
+
+/// The operations, returning a `RawResponse` (status, headers, request id) around each value.
+impl Mcp<'_, crate::Raw> {
+    /// List MCP servers. #19. Lists the registered MCP servers as `{"servers": \[...\]}`. It calls
+    /// `GET /mcp/servers` (`listMcpServers`). The `servers` member of the answer is returned.
+    pub fn list_servers(&self) -> crate::Result<crate::RawResponse<Vec<McpServer>>> {
+        self.list_servers_response()
+    }
+
+    /// Register an MCP server. #18. Registers an upstream MCP tool server behind the
+    /// Guardian-checked proxy. The answer is flat. Not in the Go client. It calls `POST
+    /// /mcp/servers` (`registerMcpServer`).
+    pub fn register_server(
+        &self,
+        body: &crate::RegisterMcpServerRequest,
+    ) -> crate::Result<crate::RawResponse<McpServer>> {
+        self.register_server_response(body)
+    }
+
+    /// Get an MCP server. #20. Returns one registered server (Java and Rust call it). It calls `GET
+    /// /mcp/servers/{server_id}` (`getMcpServer`).
+    pub fn get_server(&self, server_id: &str) -> crate::Result<crate::RawResponse<McpServer>> {
+        self.get_server_response(server_id)
+    }
+
+    /// Remove an MCP server. #21. Removes a registered server; later proxied calls to it are 404.
+    /// The official clients ignore the answer. It calls `DELETE /mcp/servers/{server_id}`
+    /// (`removeMcpServer`).
+    pub fn remove_server(&self, server_id: &str) -> crate::Result<crate::RawResponse<()>> {
+        self.remove_server_response(server_id)
+    }
+
+    /// Call an MCP method through the proxy. #22. Forwards one JSON-RPC 2.0 call to the upstream
+    /// server. Every official client sends the envelope with the integer id `1`, the calling agent
+    /// in `X-Agent-ID` (required: the proxy authorizes by agent identity and refuses a call without
+    /// it; the published Python 0.3.0 did not send it) and the session in `X-Session-ID` when
+    /// given. A `tools/call` is Guardian-checked first (tool name `params.name`); a denial is a
+    /// JSON-RPC `error` member, not an HTTP error. The SDK returns `result`, or the whole body when
+    /// there is none (as the official clients do). `params` pass through untouched. It calls `POST
+    /// /mcp/{server_id}` (`callMcpTool`). The body travels as JSON-RPC 2.0.
+    pub fn call_tool(
+        &self,
+        server_id: &str,
+        params: &crate::CallMcpToolParams,
+    ) -> crate::Result<crate::RawResponse<McpRpcResponse>> {
+        self.call_tool_response(server_id, params)
     }
 }
 
 /// A2A v1.0 agent cards, generated from agent records and published for discovery. Borrowed
-/// from the client: `client.agent_cards()`.
+/// from the client: `client.agent_cards()` returns the typed values,
+/// `client.with_raw_response().agent_cards()` a `RawResponse` of each.
 #[derive(Debug, Clone, Copy)]
-pub struct AgentCards<'a> {
+pub struct AgentCards<'a, M = crate::Typed> {
     pub(crate) client: &'a crate::AgentTrustClient,
     credentials: Option<&'a crate::AgentCredentials>,
+    mode: std::marker::PhantomData<M>,
 }
 
-impl<'a> AgentCards<'a> {
+impl<'a, M: crate::Mode> AgentCards<'a, M> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
         Self {
             client,
             credentials: None,
+            mode: std::marker::PhantomData,
         }
     }
 
@@ -1013,9 +1590,7 @@ impl<'a> AgentCards<'a> {
         }
     }
 
-    /// Get an agent's card. #24. Returns the agent's current card, published or not. It calls `GET
-    /// /api/v1/agents/{agent_id}/card` (`getAgentCard`).
-    pub fn get(&self, agent_id: &str) -> crate::Result<AgentCard> {
+    fn get_response(&self, agent_id: &str) -> crate::Result<crate::RawResponse<AgentCard>> {
         let path = format!(
             "/api/v1/agents/{}/card",
             crate::transport::path_param("getAgentCard", "agent_id", agent_id)?
@@ -1029,19 +1604,18 @@ impl<'a> AgentCards<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Generate an agent card. #23. Builds (or rebuilds) the agent's A2A v1.0 card from its record.
-    /// It is not public until published. No body (Java sends `{}`; the gateway accepts both). Not
-    /// in the Go client. It calls `POST /api/v1/agents/{agent_id}/card` (`generateAgentCard`).
-    pub fn generate(&self, agent_id: &str) -> crate::Result<AgentCard> {
+    fn generate_response(&self, agent_id: &str) -> crate::Result<crate::RawResponse<AgentCard>> {
         let path = format!(
             "/api/v1/agents/{}/card",
             crate::transport::path_param("generateAgentCard", "agent_id", agent_id)?
@@ -1055,20 +1629,18 @@ impl<'a> AgentCards<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Publish an agent card. #25. Makes the agent's card public at
-    /// `/a2a/agents/{agent_id}/agent.json`, generating it first if needed. A PUT with no body (Java
-    /// sends `{}`). A revoked agent's card cannot be published (409). It calls `PUT
-    /// /api/v1/agents/{agent_id}/card/publish` (`publishAgentCard`).
-    pub fn publish(&self, agent_id: &str) -> crate::Result<AgentCard> {
+    fn publish_response(&self, agent_id: &str) -> crate::Result<crate::RawResponse<AgentCard>> {
         let path = format!(
             "/api/v1/agents/{}/card/publish",
             crate::transport::path_param("publishAgentCard", "agent_id", agent_id)?
@@ -1082,20 +1654,18 @@ impl<'a> AgentCards<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Get a published agent card. #26. Public A2A discovery endpoint: needs no API key, but the
-    /// official clients send `X-API-Key` when one is configured, and the gateway accepts it.
-    /// Unpublished or unknown cards are 404. It calls `GET /a2a/agents/{agent_id}/agent.json`
-    /// (`getPublicAgentCard`).
-    pub fn get_public(&self, agent_id: &str) -> crate::Result<AgentCard> {
+    fn get_public_response(&self, agent_id: &str) -> crate::Result<crate::RawResponse<AgentCard>> {
         let path = format!(
             "/a2a/agents/{}/agent.json",
             crate::transport::path_param("getPublicAgentCard", "agent_id", agent_id)?
@@ -1109,29 +1679,102 @@ impl<'a> AgentCards<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: false,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
+    }
+}
+
+/// The operations, returning the typed values.
+impl AgentCards<'_> {
+    /// Get an agent's card. #24. Returns the agent's current card, published or not. It calls `GET
+    /// /api/v1/agents/{agent_id}/card` (`getAgentCard`).
+    pub fn get(&self, agent_id: &str) -> crate::Result<AgentCard> {
+        self.get_response(agent_id)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Generate an agent card. #23. Builds (or rebuilds) the agent's A2A v1.0 card from its record.
+    /// It is not public until published. No body (Java sends `{}`; the gateway accepts both). Not
+    /// in the Go client. It calls `POST /api/v1/agents/{agent_id}/card` (`generateAgentCard`).
+    pub fn generate(&self, agent_id: &str) -> crate::Result<AgentCard> {
+        self.generate_response(agent_id)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Publish an agent card. #25. Makes the agent's card public at
+    /// `/a2a/agents/{agent_id}/agent.json`, generating it first if needed. A PUT with no body (Java
+    /// sends `{}`). A revoked agent's card cannot be published (409). It calls `PUT
+    /// /api/v1/agents/{agent_id}/card/publish` (`publishAgentCard`).
+    pub fn publish(&self, agent_id: &str) -> crate::Result<AgentCard> {
+        self.publish_response(agent_id)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Get a published agent card. #26. Public A2A discovery endpoint: needs no API key, but the
+    /// official clients send `X-API-Key` when one is configured, and the gateway accepts it.
+    /// Unpublished or unknown cards are 404. It calls `GET /a2a/agents/{agent_id}/agent.json`
+    /// (`getPublicAgentCard`).
+    pub fn get_public(&self, agent_id: &str) -> crate::Result<AgentCard> {
+        self.get_public_response(agent_id)
+            .map(crate::RawResponse::into_data)
+    }
+}
+
+/// The operations, returning a `RawResponse` (status, headers, request id) around each value.
+impl AgentCards<'_, crate::Raw> {
+    /// Get an agent's card. #24. Returns the agent's current card, published or not. It calls `GET
+    /// /api/v1/agents/{agent_id}/card` (`getAgentCard`).
+    pub fn get(&self, agent_id: &str) -> crate::Result<crate::RawResponse<AgentCard>> {
+        self.get_response(agent_id)
+    }
+
+    /// Generate an agent card. #23. Builds (or rebuilds) the agent's A2A v1.0 card from its record.
+    /// It is not public until published. No body (Java sends `{}`; the gateway accepts both). Not
+    /// in the Go client. It calls `POST /api/v1/agents/{agent_id}/card` (`generateAgentCard`).
+    pub fn generate(&self, agent_id: &str) -> crate::Result<crate::RawResponse<AgentCard>> {
+        self.generate_response(agent_id)
+    }
+
+    /// Publish an agent card. #25. Makes the agent's card public at
+    /// `/a2a/agents/{agent_id}/agent.json`, generating it first if needed. A PUT with no body (Java
+    /// sends `{}`). A revoked agent's card cannot be published (409). It calls `PUT
+    /// /api/v1/agents/{agent_id}/card/publish` (`publishAgentCard`).
+    pub fn publish(&self, agent_id: &str) -> crate::Result<crate::RawResponse<AgentCard>> {
+        self.publish_response(agent_id)
+    }
+
+    /// Get a published agent card. #26. Public A2A discovery endpoint: needs no API key, but the
+    /// official clients send `X-API-Key` when one is configured, and the gateway accepts it.
+    /// Unpublished or unknown cards are 404. It calls `GET /a2a/agents/{agent_id}/agent.json`
+    /// (`getPublicAgentCard`).
+    pub fn get_public(&self, agent_id: &str) -> crate::Result<crate::RawResponse<AgentCard>> {
+        self.get_public_response(agent_id)
     }
 }
 
 /// A2A JSON-RPC between agents (v1.0 message/send; legacy tasks/send, get, cancel, list).
-/// Borrowed from the client: `client.a2a()`.
+/// Borrowed from the client: `client.a2a()` returns the typed values,
+/// `client.with_raw_response().a2a()` a `RawResponse` of each.
 #[derive(Debug, Clone, Copy)]
-pub struct A2a<'a> {
+pub struct A2a<'a, M = crate::Typed> {
     pub(crate) client: &'a crate::AgentTrustClient,
     credentials: Option<&'a crate::AgentCredentials>,
+    mode: std::marker::PhantomData<M>,
 }
 
-impl<'a> A2a<'a> {
+impl<'a, M: crate::Mode> A2a<'a, M> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
         Self {
             client,
             credentials: None,
+            mode: std::marker::PhantomData,
         }
     }
 
@@ -1145,20 +1788,10 @@ impl<'a> A2a<'a> {
         }
     }
 
-    /// Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
-    /// task methods `tasks/send`, `tasks/get`, `tasks/cancel` and `tasks/list` (the SDK methods
-    /// `sendTask`, `getTask`, `cancelTask`, `listTasks`; see `x-sdk-rpc`). The official languages
-    /// differ, and the gateway accepts every form: - JSON-RPC `id`: Python sends the integer `1`;
-    /// TypeScript, Java and Rust a string counter (`"1"`, `"2"`, ...). Our SDKs send the string
-    /// counter. - `tasks/get` and `tasks/cancel` params: Python `{"task_id"}`, the others `{"id"}`.
-    /// Our SDKs send `id`. - `tasks/send` `message`: Python a string (plus optional `metadata`),
-    /// the others an object. Our SDKs send the object form (an A2A message); the guide's plain
-    /// string builds a text message. - `tasks/list` (Rust only) sends `{"limit": 50}` and reads
-    /// `{"tasks": \[...\]}`. The answer is a JSON-RPC response: `result` (a legacy task whose
-    /// `status` is a string), or an `error` member, which TypeScript, Java and Rust raise as
-    /// `A2A_ERROR_\<code\>`. It calls `POST /a2a` (`sendA2aTask`). The body travels as JSON-RPC 2.0
-    /// (`tasks/send`).
-    pub fn send_task(&self, body: &crate::SendTaskParams) -> crate::Result<A2aTask> {
+    fn send_task_response(
+        &self,
+        body: &crate::SendTaskParams,
+    ) -> crate::Result<crate::RawResponse<A2aTask>> {
         let path = "/a2a".to_owned();
 
         let body = crate::transport::to_object(body)?;
@@ -1170,6 +1803,7 @@ impl<'a> A2a<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: Some(crate::transport::Rpc {
@@ -1178,25 +1812,13 @@ impl<'a> A2a<'a> {
                 raise: true,
             }),
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
-    /// task methods `tasks/send`, `tasks/get`, `tasks/cancel` and `tasks/list` (the SDK methods
-    /// `sendTask`, `getTask`, `cancelTask`, `listTasks`; see `x-sdk-rpc`). The official languages
-    /// differ, and the gateway accepts every form: - JSON-RPC `id`: Python sends the integer `1`;
-    /// TypeScript, Java and Rust a string counter (`"1"`, `"2"`, ...). Our SDKs send the string
-    /// counter. - `tasks/get` and `tasks/cancel` params: Python `{"task_id"}`, the others `{"id"}`.
-    /// Our SDKs send `id`. - `tasks/send` `message`: Python a string (plus optional `metadata`),
-    /// the others an object. Our SDKs send the object form (an A2A message); the guide's plain
-    /// string builds a text message. - `tasks/list` (Rust only) sends `{"limit": 50}` and reads
-    /// `{"tasks": \[...\]}`. The answer is a JSON-RPC response: `result` (a legacy task whose
-    /// `status` is a string), or an `error` member, which TypeScript, Java and Rust raise as
-    /// `A2A_ERROR_\<code\>`. It calls `POST /a2a` (`getA2aTask`). The body travels as JSON-RPC 2.0
-    /// (`tasks/get`).
-    pub fn get_task(&self, task_id: &str) -> crate::Result<A2aTask> {
+    fn get_task_response(&self, task_id: &str) -> crate::Result<crate::RawResponse<A2aTask>> {
         let path = "/a2a".to_owned();
 
         let mut body = serde_json::Map::new();
@@ -1209,6 +1831,7 @@ impl<'a> A2a<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: Some(crate::transport::Rpc {
@@ -1217,25 +1840,13 @@ impl<'a> A2a<'a> {
                 raise: true,
             }),
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
-    /// task methods `tasks/send`, `tasks/get`, `tasks/cancel` and `tasks/list` (the SDK methods
-    /// `sendTask`, `getTask`, `cancelTask`, `listTasks`; see `x-sdk-rpc`). The official languages
-    /// differ, and the gateway accepts every form: - JSON-RPC `id`: Python sends the integer `1`;
-    /// TypeScript, Java and Rust a string counter (`"1"`, `"2"`, ...). Our SDKs send the string
-    /// counter. - `tasks/get` and `tasks/cancel` params: Python `{"task_id"}`, the others `{"id"}`.
-    /// Our SDKs send `id`. - `tasks/send` `message`: Python a string (plus optional `metadata`),
-    /// the others an object. Our SDKs send the object form (an A2A message); the guide's plain
-    /// string builds a text message. - `tasks/list` (Rust only) sends `{"limit": 50}` and reads
-    /// `{"tasks": \[...\]}`. The answer is a JSON-RPC response: `result` (a legacy task whose
-    /// `status` is a string), or an `error` member, which TypeScript, Java and Rust raise as
-    /// `A2A_ERROR_\<code\>`. It calls `POST /a2a` (`cancelA2aTask`). The body travels as JSON-RPC
-    /// 2.0 (`tasks/cancel`).
-    pub fn cancel_task(&self, task_id: &str) -> crate::Result<A2aTask> {
+    fn cancel_task_response(&self, task_id: &str) -> crate::Result<crate::RawResponse<A2aTask>> {
         let path = "/a2a".to_owned();
 
         let mut body = serde_json::Map::new();
@@ -1248,6 +1859,7 @@ impl<'a> A2a<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: Some(crate::transport::Rpc {
@@ -1256,31 +1868,16 @@ impl<'a> A2a<'a> {
                 raise: true,
             }),
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
-    /// task methods `tasks/send`, `tasks/get`, `tasks/cancel` and `tasks/list` (the SDK methods
-    /// `sendTask`, `getTask`, `cancelTask`, `listTasks`; see `x-sdk-rpc`). The official languages
-    /// differ, and the gateway accepts every form: - JSON-RPC `id`: Python sends the integer `1`;
-    /// TypeScript, Java and Rust a string counter (`"1"`, `"2"`, ...). Our SDKs send the string
-    /// counter. - `tasks/get` and `tasks/cancel` params: Python `{"task_id"}`, the others `{"id"}`.
-    /// Our SDKs send `id`. - `tasks/send` `message`: Python a string (plus optional `metadata`),
-    /// the others an object. Our SDKs send the object form (an A2A message); the guide's plain
-    /// string builds a text message. - `tasks/list` (Rust only) sends `{"limit": 50}` and reads
-    /// `{"tasks": \[...\]}`. The answer is a JSON-RPC response: `result` (a legacy task whose
-    /// `status` is a string), or an `error` member, which TypeScript, Java and Rust raise as
-    /// `A2A_ERROR_\<code\>`. It calls `POST /a2a` (`listA2aTasks`). The `tasks` member of the
-    /// answer is returned. The body travels as JSON-RPC 2.0 (`tasks/list`).
-    /// The optional arguments: `list_tasks_with`.
-    pub fn list_tasks(&self) -> crate::Result<Vec<A2aTask>> {
-        self.list_tasks_with(&Default::default())
-    }
-
-    /// `list_tasks` with its optional arguments.
-    pub fn list_tasks_with(&self, body: &crate::ListTasksParams) -> crate::Result<Vec<A2aTask>> {
+    fn list_tasks_response(
+        &self,
+        body: &crate::ListTasksParams,
+    ) -> crate::Result<crate::RawResponse<Vec<A2aTask>>> {
         let path = "/a2a".to_owned();
 
         let body = crate::transport::to_object(body)?;
@@ -1292,6 +1889,7 @@ impl<'a> A2a<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: Some("tasks"),
             rpc: Some(crate::transport::Rpc {
@@ -1300,23 +1898,17 @@ impl<'a> A2a<'a> {
                 raise: true,
             }),
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 `message/send` to the
-    /// agent in the path (no agent id in the params). The message is camelCase A2A: `role`, `parts`
-    /// (the official clients send one `text` part), `messageId` (the SDKs generate a UUID when the
-    /// caller gives none; Java requires the caller's) and optional `taskId` to continue a task.
-    /// JSON-RPC `id` as for `/a2a`. The result is a v1.0 task: `id`, `contextId`, `status {state,
-    /// timestamp}`, `history`, `artifacts`. It calls `POST /a2a/agents/{agent_id}`
-    /// (`sendA2aMessage`). The body travels as JSON-RPC 2.0 (`message/send`).
-    pub fn send_message(
+    fn send_message_response(
         &self,
         agent_id: &str,
         message: impl Into<A2aMessage>,
-    ) -> crate::Result<A2aV1Task> {
+    ) -> crate::Result<crate::RawResponse<A2aV1Task>> {
         let path = format!(
             "/a2a/agents/{}",
             crate::transport::path_param("sendA2aMessage", "agent_id", agent_id)?
@@ -1334,6 +1926,7 @@ impl<'a> A2a<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: Some(crate::transport::Rpc {
@@ -1342,25 +1935,225 @@ impl<'a> A2a<'a> {
                 raise: true,
             }),
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
+    }
+}
+
+/// The operations, returning the typed values.
+impl A2a<'_> {
+    /// Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+    /// task methods `tasks/send`, `tasks/get`, `tasks/cancel` and `tasks/list` (the SDK methods
+    /// `sendTask`, `getTask`, `cancelTask`, `listTasks`; see `x-sdk-rpc`). The official languages
+    /// differ, and the gateway accepts every form: - JSON-RPC `id`: Python sends the integer `1`;
+    /// TypeScript, Java and Rust a string counter (`"1"`, `"2"`, ...). Our SDKs send the string
+    /// counter. - `tasks/get` and `tasks/cancel` params: Python `{"task_id"}`, the others `{"id"}`.
+    /// Our SDKs send `id`. - `tasks/send` `message`: Python a string (plus optional `metadata`),
+    /// the others an object. Our SDKs send the object form (an A2A message); the guide's plain
+    /// string builds a text message. - `tasks/list` (Rust only) sends `{"limit": 50}` and reads
+    /// `{"tasks": \[...\]}`. The answer is a JSON-RPC response: `result` (a legacy task whose
+    /// `status` is a string), or an `error` member, which TypeScript, Java and Rust raise as
+    /// `A2A_ERROR_\<code\>`. It calls `POST /a2a` (`sendA2aTask`). The body travels as JSON-RPC 2.0
+    /// (`tasks/send`).
+    pub fn send_task(&self, body: &crate::SendTaskParams) -> crate::Result<A2aTask> {
+        self.send_task_response(body)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+    /// task methods `tasks/send`, `tasks/get`, `tasks/cancel` and `tasks/list` (the SDK methods
+    /// `sendTask`, `getTask`, `cancelTask`, `listTasks`; see `x-sdk-rpc`). The official languages
+    /// differ, and the gateway accepts every form: - JSON-RPC `id`: Python sends the integer `1`;
+    /// TypeScript, Java and Rust a string counter (`"1"`, `"2"`, ...). Our SDKs send the string
+    /// counter. - `tasks/get` and `tasks/cancel` params: Python `{"task_id"}`, the others `{"id"}`.
+    /// Our SDKs send `id`. - `tasks/send` `message`: Python a string (plus optional `metadata`),
+    /// the others an object. Our SDKs send the object form (an A2A message); the guide's plain
+    /// string builds a text message. - `tasks/list` (Rust only) sends `{"limit": 50}` and reads
+    /// `{"tasks": \[...\]}`. The answer is a JSON-RPC response: `result` (a legacy task whose
+    /// `status` is a string), or an `error` member, which TypeScript, Java and Rust raise as
+    /// `A2A_ERROR_\<code\>`. It calls `POST /a2a` (`getA2aTask`). The body travels as JSON-RPC 2.0
+    /// (`tasks/get`).
+    pub fn get_task(&self, task_id: &str) -> crate::Result<A2aTask> {
+        self.get_task_response(task_id)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+    /// task methods `tasks/send`, `tasks/get`, `tasks/cancel` and `tasks/list` (the SDK methods
+    /// `sendTask`, `getTask`, `cancelTask`, `listTasks`; see `x-sdk-rpc`). The official languages
+    /// differ, and the gateway accepts every form: - JSON-RPC `id`: Python sends the integer `1`;
+    /// TypeScript, Java and Rust a string counter (`"1"`, `"2"`, ...). Our SDKs send the string
+    /// counter. - `tasks/get` and `tasks/cancel` params: Python `{"task_id"}`, the others `{"id"}`.
+    /// Our SDKs send `id`. - `tasks/send` `message`: Python a string (plus optional `metadata`),
+    /// the others an object. Our SDKs send the object form (an A2A message); the guide's plain
+    /// string builds a text message. - `tasks/list` (Rust only) sends `{"limit": 50}` and reads
+    /// `{"tasks": \[...\]}`. The answer is a JSON-RPC response: `result` (a legacy task whose
+    /// `status` is a string), or an `error` member, which TypeScript, Java and Rust raise as
+    /// `A2A_ERROR_\<code\>`. It calls `POST /a2a` (`cancelA2aTask`). The body travels as JSON-RPC
+    /// 2.0 (`tasks/cancel`).
+    pub fn cancel_task(&self, task_id: &str) -> crate::Result<A2aTask> {
+        self.cancel_task_response(task_id)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+    /// task methods `tasks/send`, `tasks/get`, `tasks/cancel` and `tasks/list` (the SDK methods
+    /// `sendTask`, `getTask`, `cancelTask`, `listTasks`; see `x-sdk-rpc`). The official languages
+    /// differ, and the gateway accepts every form: - JSON-RPC `id`: Python sends the integer `1`;
+    /// TypeScript, Java and Rust a string counter (`"1"`, `"2"`, ...). Our SDKs send the string
+    /// counter. - `tasks/get` and `tasks/cancel` params: Python `{"task_id"}`, the others `{"id"}`.
+    /// Our SDKs send `id`. - `tasks/send` `message`: Python a string (plus optional `metadata`),
+    /// the others an object. Our SDKs send the object form (an A2A message); the guide's plain
+    /// string builds a text message. - `tasks/list` (Rust only) sends `{"limit": 50}` and reads
+    /// `{"tasks": \[...\]}`. The answer is a JSON-RPC response: `result` (a legacy task whose
+    /// `status` is a string), or an `error` member, which TypeScript, Java and Rust raise as
+    /// `A2A_ERROR_\<code\>`. It calls `POST /a2a` (`listA2aTasks`). The `tasks` member of the
+    /// answer is returned. The body travels as JSON-RPC 2.0 (`tasks/list`).
+    /// The optional arguments: `list_tasks_with`.
+    pub fn list_tasks(&self) -> crate::Result<Vec<A2aTask>> {
+        self.list_tasks_response(&Default::default())
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// `list_tasks` with its optional arguments.
+    pub fn list_tasks_with(&self, body: &crate::ListTasksParams) -> crate::Result<Vec<A2aTask>> {
+        self.list_tasks_response(body)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 `message/send` to the
+    /// agent in the path (no agent id in the params). The message is camelCase A2A: `role`, `parts`
+    /// (the official clients send one `text` part), `messageId` (the SDKs generate a UUID when the
+    /// caller gives none; Java requires the caller's) and optional `taskId` to continue a task.
+    /// JSON-RPC `id` as for `/a2a`. The result is a v1.0 task: `id`, `contextId`, `status {state,
+    /// timestamp}`, `history`, `artifacts`. It calls `POST /a2a/agents/{agent_id}`
+    /// (`sendA2aMessage`). The body travels as JSON-RPC 2.0 (`message/send`).
+    pub fn send_message(
+        &self,
+        agent_id: &str,
+        message: impl Into<A2aMessage>,
+    ) -> crate::Result<A2aV1Task> {
+        self.send_message_response(agent_id, message)
+            .map(crate::RawResponse::into_data)
+    }
+}
+
+/// The operations, returning a `RawResponse` (status, headers, request id) around each value.
+impl A2a<'_, crate::Raw> {
+    /// Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+    /// task methods `tasks/send`, `tasks/get`, `tasks/cancel` and `tasks/list` (the SDK methods
+    /// `sendTask`, `getTask`, `cancelTask`, `listTasks`; see `x-sdk-rpc`). The official languages
+    /// differ, and the gateway accepts every form: - JSON-RPC `id`: Python sends the integer `1`;
+    /// TypeScript, Java and Rust a string counter (`"1"`, `"2"`, ...). Our SDKs send the string
+    /// counter. - `tasks/get` and `tasks/cancel` params: Python `{"task_id"}`, the others `{"id"}`.
+    /// Our SDKs send `id`. - `tasks/send` `message`: Python a string (plus optional `metadata`),
+    /// the others an object. Our SDKs send the object form (an A2A message); the guide's plain
+    /// string builds a text message. - `tasks/list` (Rust only) sends `{"limit": 50}` and reads
+    /// `{"tasks": \[...\]}`. The answer is a JSON-RPC response: `result` (a legacy task whose
+    /// `status` is a string), or an `error` member, which TypeScript, Java and Rust raise as
+    /// `A2A_ERROR_\<code\>`. It calls `POST /a2a` (`sendA2aTask`). The body travels as JSON-RPC 2.0
+    /// (`tasks/send`).
+    pub fn send_task(
+        &self,
+        body: &crate::SendTaskParams,
+    ) -> crate::Result<crate::RawResponse<A2aTask>> {
+        self.send_task_response(body)
+    }
+
+    /// Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+    /// task methods `tasks/send`, `tasks/get`, `tasks/cancel` and `tasks/list` (the SDK methods
+    /// `sendTask`, `getTask`, `cancelTask`, `listTasks`; see `x-sdk-rpc`). The official languages
+    /// differ, and the gateway accepts every form: - JSON-RPC `id`: Python sends the integer `1`;
+    /// TypeScript, Java and Rust a string counter (`"1"`, `"2"`, ...). Our SDKs send the string
+    /// counter. - `tasks/get` and `tasks/cancel` params: Python `{"task_id"}`, the others `{"id"}`.
+    /// Our SDKs send `id`. - `tasks/send` `message`: Python a string (plus optional `metadata`),
+    /// the others an object. Our SDKs send the object form (an A2A message); the guide's plain
+    /// string builds a text message. - `tasks/list` (Rust only) sends `{"limit": 50}` and reads
+    /// `{"tasks": \[...\]}`. The answer is a JSON-RPC response: `result` (a legacy task whose
+    /// `status` is a string), or an `error` member, which TypeScript, Java and Rust raise as
+    /// `A2A_ERROR_\<code\>`. It calls `POST /a2a` (`getA2aTask`). The body travels as JSON-RPC 2.0
+    /// (`tasks/get`).
+    pub fn get_task(&self, task_id: &str) -> crate::Result<crate::RawResponse<A2aTask>> {
+        self.get_task_response(task_id)
+    }
+
+    /// Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+    /// task methods `tasks/send`, `tasks/get`, `tasks/cancel` and `tasks/list` (the SDK methods
+    /// `sendTask`, `getTask`, `cancelTask`, `listTasks`; see `x-sdk-rpc`). The official languages
+    /// differ, and the gateway accepts every form: - JSON-RPC `id`: Python sends the integer `1`;
+    /// TypeScript, Java and Rust a string counter (`"1"`, `"2"`, ...). Our SDKs send the string
+    /// counter. - `tasks/get` and `tasks/cancel` params: Python `{"task_id"}`, the others `{"id"}`.
+    /// Our SDKs send `id`. - `tasks/send` `message`: Python a string (plus optional `metadata`),
+    /// the others an object. Our SDKs send the object form (an A2A message); the guide's plain
+    /// string builds a text message. - `tasks/list` (Rust only) sends `{"limit": 50}` and reads
+    /// `{"tasks": \[...\]}`. The answer is a JSON-RPC response: `result` (a legacy task whose
+    /// `status` is a string), or an `error` member, which TypeScript, Java and Rust raise as
+    /// `A2A_ERROR_\<code\>`. It calls `POST /a2a` (`cancelA2aTask`). The body travels as JSON-RPC
+    /// 2.0 (`tasks/cancel`).
+    pub fn cancel_task(&self, task_id: &str) -> crate::Result<crate::RawResponse<A2aTask>> {
+        self.cancel_task_response(task_id)
+    }
+
+    /// Legacy A2A task methods (JSON-RPC). #27 and #27b. One JSON-RPC 2.0 endpoint for the legacy
+    /// task methods `tasks/send`, `tasks/get`, `tasks/cancel` and `tasks/list` (the SDK methods
+    /// `sendTask`, `getTask`, `cancelTask`, `listTasks`; see `x-sdk-rpc`). The official languages
+    /// differ, and the gateway accepts every form: - JSON-RPC `id`: Python sends the integer `1`;
+    /// TypeScript, Java and Rust a string counter (`"1"`, `"2"`, ...). Our SDKs send the string
+    /// counter. - `tasks/get` and `tasks/cancel` params: Python `{"task_id"}`, the others `{"id"}`.
+    /// Our SDKs send `id`. - `tasks/send` `message`: Python a string (plus optional `metadata`),
+    /// the others an object. Our SDKs send the object form (an A2A message); the guide's plain
+    /// string builds a text message. - `tasks/list` (Rust only) sends `{"limit": 50}` and reads
+    /// `{"tasks": \[...\]}`. The answer is a JSON-RPC response: `result` (a legacy task whose
+    /// `status` is a string), or an `error` member, which TypeScript, Java and Rust raise as
+    /// `A2A_ERROR_\<code\>`. It calls `POST /a2a` (`listA2aTasks`). The `tasks` member of the
+    /// answer is returned. The body travels as JSON-RPC 2.0 (`tasks/list`).
+    /// The optional arguments: `list_tasks_with`.
+    pub fn list_tasks(&self) -> crate::Result<crate::RawResponse<Vec<A2aTask>>> {
+        self.list_tasks_response(&Default::default())
+    }
+
+    /// `list_tasks` with its optional arguments.
+    pub fn list_tasks_with(
+        &self,
+        body: &crate::ListTasksParams,
+    ) -> crate::Result<crate::RawResponse<Vec<A2aTask>>> {
+        self.list_tasks_response(body)
+    }
+
+    /// Send a message to an agent (A2A v1.0 message/send). #28. A2A v1.0 `message/send` to the
+    /// agent in the path (no agent id in the params). The message is camelCase A2A: `role`, `parts`
+    /// (the official clients send one `text` part), `messageId` (the SDKs generate a UUID when the
+    /// caller gives none; Java requires the caller's) and optional `taskId` to continue a task.
+    /// JSON-RPC `id` as for `/a2a`. The result is a v1.0 task: `id`, `contextId`, `status {state,
+    /// timestamp}`, `history`, `artifacts`. It calls `POST /a2a/agents/{agent_id}`
+    /// (`sendA2aMessage`). The body travels as JSON-RPC 2.0 (`message/send`).
+    pub fn send_message(
+        &self,
+        agent_id: &str,
+        message: impl Into<A2aMessage>,
+    ) -> crate::Result<crate::RawResponse<A2aV1Task>> {
+        self.send_message_response(agent_id, message)
     }
 }
 
 /// Time-bounded delegation of a narrowed scope from one agent to another. Borrowed from the
-/// client: `client.delegations()`.
+/// client: `client.delegations()` returns the typed values,
+/// `client.with_raw_response().delegations()` a `RawResponse` of each.
 #[derive(Debug, Clone, Copy)]
-pub struct Delegations<'a> {
+pub struct Delegations<'a, M = crate::Typed> {
     pub(crate) client: &'a crate::AgentTrustClient,
     credentials: Option<&'a crate::AgentCredentials>,
+    mode: std::marker::PhantomData<M>,
 }
 
-impl<'a> Delegations<'a> {
+impl<'a, M: crate::Mode> Delegations<'a, M> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
         Self {
             client,
             credentials: None,
+            mode: std::marker::PhantomData,
         }
     }
 
@@ -1374,10 +2167,7 @@ impl<'a> Delegations<'a> {
         }
     }
 
-    /// List delegations. #30. Lists the organization's delegations as `{"delegations": \[...\]}`.
-    /// It calls `GET /api/v1/delegations` (`listDelegations`). The `delegations` member of the
-    /// answer is returned.
-    pub fn list(&self) -> crate::Result<Vec<Delegation>> {
+    fn list_response(&self) -> crate::Result<crate::RawResponse<Vec<Delegation>>> {
         let path = "/api/v1/delegations".to_owned();
 
         let call = crate::transport::Call {
@@ -1388,21 +2178,21 @@ impl<'a> Delegations<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: Some("delegations"),
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Delegate a scope to another agent. #29. Delegates part of the delegator's capabilities; the
-    /// scope may only narrow. Python always sends `ttl_seconds` (default 3600), the others only
-    /// when given. The answer is wrapped as `{"delegation": {...}}` (the Go client reads only that
-    /// form). It calls `POST /api/v1/delegations` (`createDelegation`). The `delegation` member of
-    /// the answer is returned.
-    pub fn create(&self, body: &crate::CreateDelegationRequest) -> crate::Result<Delegation> {
+    fn create_response(
+        &self,
+        body: &crate::CreateDelegationRequest,
+    ) -> crate::Result<crate::RawResponse<Delegation>> {
         let path = "/api/v1/delegations".to_owned();
 
         let body = crate::transport::to_object(body)?;
@@ -1414,18 +2204,18 @@ impl<'a> Delegations<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: Some("delegation"),
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Get a delegation. #31. Returns one delegation, flat (Java and Rust call it). It calls `GET
-    /// /api/v1/delegations/{delegation_id}` (`getDelegation`).
-    pub fn get(&self, delegation_id: &str) -> crate::Result<Delegation> {
+    fn get_response(&self, delegation_id: &str) -> crate::Result<crate::RawResponse<Delegation>> {
         let path = format!(
             "/api/v1/delegations/{}",
             crate::transport::path_param("getDelegation", "delegation_id", delegation_id)?
@@ -1439,19 +2229,18 @@ impl<'a> Delegations<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Revoke a delegation. #32. Revokes a delegation (a DELETE); its sessions deny further calls.
-    /// The official clients ignore the answer. It calls `DELETE
-    /// /api/v1/delegations/{delegation_id}` (`revokeDelegation`).
-    pub fn revoke(&self, delegation_id: &str) -> crate::Result<()> {
+    fn revoke_response(&self, delegation_id: &str) -> crate::Result<crate::RawResponse<()>> {
         let path = format!(
             "/api/v1/delegations/{}",
             crate::transport::path_param("revokeDelegation", "delegation_id", delegation_id)?
@@ -1465,20 +2254,21 @@ impl<'a> Delegations<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.empty()
+        answer.finish(crate::transport::Answer::empty)
     }
 
-    /// Initialize a delegated session. #33. Opens a `restricted` session for the delegatee whose
-    /// scope ceiling is the delegation's scope (path `session`, singular). No body (Java sends
-    /// `{}`). A revoked or expired delegation is a 409. It calls `POST
-    /// /api/v1/delegations/{delegation_id}/session` (`initDelegationSession`).
-    pub fn init_session(&self, delegation_id: &str) -> crate::Result<Session> {
+    fn init_session_response(
+        &self,
+        delegation_id: &str,
+    ) -> crate::Result<crate::RawResponse<Session>> {
         let path = format!(
             "/api/v1/delegations/{}/session",
             crate::transport::path_param("initDelegationSession", "delegation_id", delegation_id)?
@@ -1492,29 +2282,121 @@ impl<'a> Delegations<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
+    }
+}
+
+/// The operations, returning the typed values.
+impl Delegations<'_> {
+    /// List delegations. #30. Lists the organization's delegations as `{"delegations": \[...\]}`.
+    /// It calls `GET /api/v1/delegations` (`listDelegations`). The `delegations` member of the
+    /// answer is returned.
+    pub fn list(&self) -> crate::Result<Vec<Delegation>> {
+        self.list_response().map(crate::RawResponse::into_data)
+    }
+
+    /// Delegate a scope to another agent. #29. Delegates part of the delegator's capabilities; the
+    /// scope may only narrow. Python always sends `ttl_seconds` (default 3600), the others only
+    /// when given. The answer is wrapped as `{"delegation": {...}}` (the Go client reads only that
+    /// form). It calls `POST /api/v1/delegations` (`createDelegation`). The `delegation` member of
+    /// the answer is returned.
+    pub fn create(&self, body: &crate::CreateDelegationRequest) -> crate::Result<Delegation> {
+        self.create_response(body)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Get a delegation. #31. Returns one delegation, flat (Java and Rust call it). It calls `GET
+    /// /api/v1/delegations/{delegation_id}` (`getDelegation`).
+    pub fn get(&self, delegation_id: &str) -> crate::Result<Delegation> {
+        self.get_response(delegation_id)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Revoke a delegation. #32. Revokes a delegation (a DELETE); its sessions deny further calls.
+    /// The official clients ignore the answer. It calls `DELETE
+    /// /api/v1/delegations/{delegation_id}` (`revokeDelegation`).
+    pub fn revoke(&self, delegation_id: &str) -> crate::Result<()> {
+        self.revoke_response(delegation_id)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Initialize a delegated session. #33. Opens a `restricted` session for the delegatee whose
+    /// scope ceiling is the delegation's scope (path `session`, singular). No body (Java sends
+    /// `{}`). A revoked or expired delegation is a 409. It calls `POST
+    /// /api/v1/delegations/{delegation_id}/session` (`initDelegationSession`).
+    pub fn init_session(&self, delegation_id: &str) -> crate::Result<Session> {
+        self.init_session_response(delegation_id)
+            .map(crate::RawResponse::into_data)
+    }
+}
+
+/// The operations, returning a `RawResponse` (status, headers, request id) around each value.
+impl Delegations<'_, crate::Raw> {
+    /// List delegations. #30. Lists the organization's delegations as `{"delegations": \[...\]}`.
+    /// It calls `GET /api/v1/delegations` (`listDelegations`). The `delegations` member of the
+    /// answer is returned.
+    pub fn list(&self) -> crate::Result<crate::RawResponse<Vec<Delegation>>> {
+        self.list_response()
+    }
+
+    /// Delegate a scope to another agent. #29. Delegates part of the delegator's capabilities; the
+    /// scope may only narrow. Python always sends `ttl_seconds` (default 3600), the others only
+    /// when given. The answer is wrapped as `{"delegation": {...}}` (the Go client reads only that
+    /// form). It calls `POST /api/v1/delegations` (`createDelegation`). The `delegation` member of
+    /// the answer is returned.
+    pub fn create(
+        &self,
+        body: &crate::CreateDelegationRequest,
+    ) -> crate::Result<crate::RawResponse<Delegation>> {
+        self.create_response(body)
+    }
+
+    /// Get a delegation. #31. Returns one delegation, flat (Java and Rust call it). It calls `GET
+    /// /api/v1/delegations/{delegation_id}` (`getDelegation`).
+    pub fn get(&self, delegation_id: &str) -> crate::Result<crate::RawResponse<Delegation>> {
+        self.get_response(delegation_id)
+    }
+
+    /// Revoke a delegation. #32. Revokes a delegation (a DELETE); its sessions deny further calls.
+    /// The official clients ignore the answer. It calls `DELETE
+    /// /api/v1/delegations/{delegation_id}` (`revokeDelegation`).
+    pub fn revoke(&self, delegation_id: &str) -> crate::Result<crate::RawResponse<()>> {
+        self.revoke_response(delegation_id)
+    }
+
+    /// Initialize a delegated session. #33. Opens a `restricted` session for the delegatee whose
+    /// scope ceiling is the delegation's scope (path `session`, singular). No body (Java sends
+    /// `{}`). A revoked or expired delegation is a 409. It calls `POST
+    /// /api/v1/delegations/{delegation_id}/session` (`initDelegationSession`).
+    pub fn init_session(&self, delegation_id: &str) -> crate::Result<crate::RawResponse<Session>> {
+        self.init_session_response(delegation_id)
     }
 }
 
 /// OIDC identity providers whose tokens bridge into AgentTrust ID sessions. Borrowed from the
-/// client: `client.federation()`.
+/// client: `client.federation()` returns the typed values,
+/// `client.with_raw_response().federation()` a `RawResponse` of each.
 #[derive(Debug, Clone, Copy)]
-pub struct Federation<'a> {
+pub struct Federation<'a, M = crate::Typed> {
     pub(crate) client: &'a crate::AgentTrustClient,
     credentials: Option<&'a crate::AgentCredentials>,
+    mode: std::marker::PhantomData<M>,
 }
 
-impl<'a> Federation<'a> {
+impl<'a, M: crate::Mode> Federation<'a, M> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
         Self {
             client,
             credentials: None,
+            mode: std::marker::PhantomData,
         }
     }
 
@@ -1528,10 +2410,9 @@ impl<'a> Federation<'a> {
         }
     }
 
-    /// List OIDC providers. #35. Lists the registered providers as `{"providers": \[...\]}`. It
-    /// calls `GET /api/v1/federation/providers` (`listFederationProviders`). The `providers` member
-    /// of the answer is returned.
-    pub fn list_providers(&self) -> crate::Result<Vec<FederationProvider>> {
+    fn list_providers_response(
+        &self,
+    ) -> crate::Result<crate::RawResponse<Vec<FederationProvider>>> {
         let path = "/api/v1/federation/providers".to_owned();
 
         let call = crate::transport::Call {
@@ -1542,23 +2423,21 @@ impl<'a> Federation<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: Some("providers"),
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Register an OIDC provider. #34. Trusts ID tokens from an OIDC issuer; one provider per
-    /// issuer (409 otherwise). The answer is wrapped as `{"provider": {...}}` (the Go client reads
-    /// only that form). It calls `POST /api/v1/federation/providers`
-    /// (`registerFederationProvider`). The `provider` member of the answer is returned.
-    pub fn register_provider(
+    fn register_provider_response(
         &self,
         body: &crate::RegisterProviderRequest,
-    ) -> crate::Result<FederationProvider> {
+    ) -> crate::Result<crate::RawResponse<FederationProvider>> {
         let path = "/api/v1/federation/providers".to_owned();
 
         let body = crate::transport::to_object(body)?;
@@ -1570,19 +2449,18 @@ impl<'a> Federation<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: Some("provider"),
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Delete an OIDC provider. #36. Stops trusting the provider's tokens. The official clients
-    /// ignore the answer. It calls `DELETE /api/v1/federation/providers/{provider_id}`
-    /// (`deleteFederationProvider`).
-    pub fn delete_provider(&self, provider_id: &str) -> crate::Result<()> {
+    fn delete_provider_response(&self, provider_id: &str) -> crate::Result<crate::RawResponse<()>> {
         let path = format!(
             "/api/v1/federation/providers/{}",
             crate::transport::path_param("deleteFederationProvider", "provider_id", provider_id)?
@@ -1596,24 +2474,21 @@ impl<'a> Federation<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.empty()
+        answer.finish(crate::transport::Answer::empty)
     }
 
-    /// Verify an external ID token. #37. Verifies an ID token from a registered provider
-    /// (server-side, against the provider's JWKS); an invalid token is `valid: false` with an
-    /// `error`, never an HTTP error. TypeScript, Go, Java and Rust call this path; Python calls
-    /// `/api/v1/federation/tokens/introspect` (#38) for the same check. Our SDKs' `verifyToken`
-    /// calls this one. It calls `POST /api/v1/federation/tokens/verify` (`verifyFederatedToken`).
-    pub fn verify_token(
+    fn verify_token_response(
         &self,
         body: &crate::VerifyFederatedTokenRequest,
-    ) -> crate::Result<FederatedTokenVerification> {
+    ) -> crate::Result<crate::RawResponse<FederatedTokenVerification>> {
         let path = "/api/v1/federation/tokens/verify".to_owned();
 
         let body = crate::transport::to_object(body)?;
@@ -1625,24 +2500,21 @@ impl<'a> Federation<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Introspect an external ID token (Python's path). #38. The official Python client's path for
-    /// the federated token check (its `introspect_token`, and `verify_token` as an alias). Same
-    /// request as #37; the answer carries `active` and, for older readers, `valid` with the same
-    /// value. `token` may also be a `fed_` federation session token. It calls `POST
-    /// /api/v1/federation/tokens/introspect` (`introspectFederatedToken`).
-    pub fn introspect_token(
+    fn introspect_token_response(
         &self,
         body: &crate::FederatedTokenRequest,
-    ) -> crate::Result<FederatedTokenIntrospection> {
+    ) -> crate::Result<crate::RawResponse<FederatedTokenIntrospection>> {
         let path = "/api/v1/federation/tokens/introspect".to_owned();
 
         let body = crate::transport::to_object(body)?;
@@ -1654,31 +2526,22 @@ impl<'a> Federation<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Issue a federated ID token. #39. TypeScript (`issueIDToken`), Go (`IssueIDToken`, marked
-    /// deprecated there: "AgentTrust does not issue OIDC ID tokens"), Java and Rust (`issue_token`)
-    /// call it; Python does not. `scopes` defaults to `\[\]` in TypeScript, Java never sends it;
-    /// nobody sends `nonce`. The answer carries the token as `id_token` (older gateways: `token`).
-    /// It calls `POST /api/v1/federation/tokens/issue` (`issueFederatedToken`).
-    /// The optional arguments: `issue_id_token_with`.
-    pub fn issue_id_token(&self, agent_id: &str) -> crate::Result<IssuedFederatedToken> {
-        self.issue_id_token_with(agent_id, &Default::default())
-    }
-
-    /// `issue_id_token` with its optional arguments.
-    pub fn issue_id_token_with(
+    fn issue_id_token_response(
         &self,
         agent_id: &str,
         params: &crate::IssueFederatedTokenParams,
-    ) -> crate::Result<IssuedFederatedToken> {
+    ) -> crate::Result<crate::RawResponse<IssuedFederatedToken>> {
         let path = "/api/v1/federation/tokens/issue".to_owned();
 
         let mut body = serde_json::Map::new();
@@ -1700,19 +2563,18 @@ impl<'a> Federation<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Revoke a federated token. #40. Revokes a token issued by #39 or a `fed_` session token (Rust
-    /// `revoke_token` only). The answer is ignored. It calls `POST
-    /// /api/v1/federation/tokens/revoke` (`revokeFederatedToken`).
-    pub fn revoke_token(&self, token: &str) -> crate::Result<()> {
+    fn revoke_token_response(&self, token: &str) -> crate::Result<crate::RawResponse<()>> {
         let path = "/api/v1/federation/tokens/revoke".to_owned();
 
         let mut body = serde_json::Map::new();
@@ -1725,22 +2587,21 @@ impl<'a> Federation<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.empty()
+        answer.finish(crate::transport::Answer::empty)
     }
 
-    /// Initialize a session from an external ID token. #41. Bridges a verified external ID token
-    /// into a session (`source: federation`) for the federated principal. An invalid token is a
-    /// 401. It calls `POST /api/v1/federation/sessions/init` (`initFederatedSession`).
-    pub fn init_session(
+    fn init_session_response(
         &self,
         body: &crate::InitFederatedSessionRequest,
-    ) -> crate::Result<Session> {
+    ) -> crate::Result<crate::RawResponse<Session>> {
         let path = "/api/v1/federation/sessions/init".to_owned();
 
         let body = crate::transport::to_object(body)?;
@@ -1752,29 +2613,222 @@ impl<'a> Federation<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
+    }
+}
+
+/// The operations, returning the typed values.
+impl Federation<'_> {
+    /// List OIDC providers. #35. Lists the registered providers as `{"providers": \[...\]}`. It
+    /// calls `GET /api/v1/federation/providers` (`listFederationProviders`). The `providers` member
+    /// of the answer is returned.
+    pub fn list_providers(&self) -> crate::Result<Vec<FederationProvider>> {
+        self.list_providers_response()
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Register an OIDC provider. #34. Trusts ID tokens from an OIDC issuer; one provider per
+    /// issuer (409 otherwise). The answer is wrapped as `{"provider": {...}}` (the Go client reads
+    /// only that form). It calls `POST /api/v1/federation/providers`
+    /// (`registerFederationProvider`). The `provider` member of the answer is returned.
+    pub fn register_provider(
+        &self,
+        body: &crate::RegisterProviderRequest,
+    ) -> crate::Result<FederationProvider> {
+        self.register_provider_response(body)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Delete an OIDC provider. #36. Stops trusting the provider's tokens. The official clients
+    /// ignore the answer. It calls `DELETE /api/v1/federation/providers/{provider_id}`
+    /// (`deleteFederationProvider`).
+    pub fn delete_provider(&self, provider_id: &str) -> crate::Result<()> {
+        self.delete_provider_response(provider_id)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Verify an external ID token. #37. Verifies an ID token from a registered provider
+    /// (server-side, against the provider's JWKS); an invalid token is `valid: false` with an
+    /// `error`, never an HTTP error. TypeScript, Go, Java and Rust call this path; Python calls
+    /// `/api/v1/federation/tokens/introspect` (#38) for the same check. Our SDKs' `verifyToken`
+    /// calls this one. It calls `POST /api/v1/federation/tokens/verify` (`verifyFederatedToken`).
+    pub fn verify_token(
+        &self,
+        body: &crate::VerifyFederatedTokenRequest,
+    ) -> crate::Result<FederatedTokenVerification> {
+        self.verify_token_response(body)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Introspect an external ID token (Python's path). #38. The official Python client's path for
+    /// the federated token check (its `introspect_token`, and `verify_token` as an alias). Same
+    /// request as #37; the answer carries `active` and, for older readers, `valid` with the same
+    /// value. `token` may also be a `fed_` federation session token. It calls `POST
+    /// /api/v1/federation/tokens/introspect` (`introspectFederatedToken`).
+    pub fn introspect_token(
+        &self,
+        body: &crate::FederatedTokenRequest,
+    ) -> crate::Result<FederatedTokenIntrospection> {
+        self.introspect_token_response(body)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Issue a federated ID token. #39. TypeScript (`issueIDToken`), Go (`IssueIDToken`, marked
+    /// deprecated there: "AgentTrust does not issue OIDC ID tokens"), Java and Rust (`issue_token`)
+    /// call it; Python does not. `scopes` defaults to `\[\]` in TypeScript, Java never sends it;
+    /// nobody sends `nonce`. The answer carries the token as `id_token` (older gateways: `token`).
+    /// It calls `POST /api/v1/federation/tokens/issue` (`issueFederatedToken`).
+    /// The optional arguments: `issue_id_token_with`.
+    pub fn issue_id_token(&self, agent_id: &str) -> crate::Result<IssuedFederatedToken> {
+        self.issue_id_token_response(agent_id, &Default::default())
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// `issue_id_token` with its optional arguments.
+    pub fn issue_id_token_with(
+        &self,
+        agent_id: &str,
+        params: &crate::IssueFederatedTokenParams,
+    ) -> crate::Result<IssuedFederatedToken> {
+        self.issue_id_token_response(agent_id, params)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Revoke a federated token. #40. Revokes a token issued by #39 or a `fed_` session token (Rust
+    /// `revoke_token` only). The answer is ignored. It calls `POST
+    /// /api/v1/federation/tokens/revoke` (`revokeFederatedToken`).
+    pub fn revoke_token(&self, token: &str) -> crate::Result<()> {
+        self.revoke_token_response(token)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Initialize a session from an external ID token. #41. Bridges a verified external ID token
+    /// into a session (`source: federation`) for the federated principal. An invalid token is a
+    /// 401. It calls `POST /api/v1/federation/sessions/init` (`initFederatedSession`).
+    pub fn init_session(
+        &self,
+        body: &crate::InitFederatedSessionRequest,
+    ) -> crate::Result<Session> {
+        self.init_session_response(body)
+            .map(crate::RawResponse::into_data)
+    }
+}
+
+/// The operations, returning a `RawResponse` (status, headers, request id) around each value.
+impl Federation<'_, crate::Raw> {
+    /// List OIDC providers. #35. Lists the registered providers as `{"providers": \[...\]}`. It
+    /// calls `GET /api/v1/federation/providers` (`listFederationProviders`). The `providers` member
+    /// of the answer is returned.
+    pub fn list_providers(&self) -> crate::Result<crate::RawResponse<Vec<FederationProvider>>> {
+        self.list_providers_response()
+    }
+
+    /// Register an OIDC provider. #34. Trusts ID tokens from an OIDC issuer; one provider per
+    /// issuer (409 otherwise). The answer is wrapped as `{"provider": {...}}` (the Go client reads
+    /// only that form). It calls `POST /api/v1/federation/providers`
+    /// (`registerFederationProvider`). The `provider` member of the answer is returned.
+    pub fn register_provider(
+        &self,
+        body: &crate::RegisterProviderRequest,
+    ) -> crate::Result<crate::RawResponse<FederationProvider>> {
+        self.register_provider_response(body)
+    }
+
+    /// Delete an OIDC provider. #36. Stops trusting the provider's tokens. The official clients
+    /// ignore the answer. It calls `DELETE /api/v1/federation/providers/{provider_id}`
+    /// (`deleteFederationProvider`).
+    pub fn delete_provider(&self, provider_id: &str) -> crate::Result<crate::RawResponse<()>> {
+        self.delete_provider_response(provider_id)
+    }
+
+    /// Verify an external ID token. #37. Verifies an ID token from a registered provider
+    /// (server-side, against the provider's JWKS); an invalid token is `valid: false` with an
+    /// `error`, never an HTTP error. TypeScript, Go, Java and Rust call this path; Python calls
+    /// `/api/v1/federation/tokens/introspect` (#38) for the same check. Our SDKs' `verifyToken`
+    /// calls this one. It calls `POST /api/v1/federation/tokens/verify` (`verifyFederatedToken`).
+    pub fn verify_token(
+        &self,
+        body: &crate::VerifyFederatedTokenRequest,
+    ) -> crate::Result<crate::RawResponse<FederatedTokenVerification>> {
+        self.verify_token_response(body)
+    }
+
+    /// Introspect an external ID token (Python's path). #38. The official Python client's path for
+    /// the federated token check (its `introspect_token`, and `verify_token` as an alias). Same
+    /// request as #37; the answer carries `active` and, for older readers, `valid` with the same
+    /// value. `token` may also be a `fed_` federation session token. It calls `POST
+    /// /api/v1/federation/tokens/introspect` (`introspectFederatedToken`).
+    pub fn introspect_token(
+        &self,
+        body: &crate::FederatedTokenRequest,
+    ) -> crate::Result<crate::RawResponse<FederatedTokenIntrospection>> {
+        self.introspect_token_response(body)
+    }
+
+    /// Issue a federated ID token. #39. TypeScript (`issueIDToken`), Go (`IssueIDToken`, marked
+    /// deprecated there: "AgentTrust does not issue OIDC ID tokens"), Java and Rust (`issue_token`)
+    /// call it; Python does not. `scopes` defaults to `\[\]` in TypeScript, Java never sends it;
+    /// nobody sends `nonce`. The answer carries the token as `id_token` (older gateways: `token`).
+    /// It calls `POST /api/v1/federation/tokens/issue` (`issueFederatedToken`).
+    /// The optional arguments: `issue_id_token_with`.
+    pub fn issue_id_token(
+        &self,
+        agent_id: &str,
+    ) -> crate::Result<crate::RawResponse<IssuedFederatedToken>> {
+        self.issue_id_token_response(agent_id, &Default::default())
+    }
+
+    /// `issue_id_token` with its optional arguments.
+    pub fn issue_id_token_with(
+        &self,
+        agent_id: &str,
+        params: &crate::IssueFederatedTokenParams,
+    ) -> crate::Result<crate::RawResponse<IssuedFederatedToken>> {
+        self.issue_id_token_response(agent_id, params)
+    }
+
+    /// Revoke a federated token. #40. Revokes a token issued by #39 or a `fed_` session token (Rust
+    /// `revoke_token` only). The answer is ignored. It calls `POST
+    /// /api/v1/federation/tokens/revoke` (`revokeFederatedToken`).
+    pub fn revoke_token(&self, token: &str) -> crate::Result<crate::RawResponse<()>> {
+        self.revoke_token_response(token)
+    }
+
+    /// Initialize a session from an external ID token. #41. Bridges a verified external ID token
+    /// into a session (`source: federation`) for the federated principal. An invalid token is a
+    /// 401. It calls `POST /api/v1/federation/sessions/init` (`initFederatedSession`).
+    pub fn init_session(
+        &self,
+        body: &crate::InitFederatedSessionRequest,
+    ) -> crate::Result<crate::RawResponse<Session>> {
+        self.init_session_response(body)
     }
 }
 
 /// SIEM destinations that receive the audit event stream. Borrowed from the client:
-/// `client.streaming()`.
+/// `client.streaming()` returns the typed values, `client.with_raw_response().streaming()` a
+/// `RawResponse` of each.
 #[derive(Debug, Clone, Copy)]
-pub struct Streaming<'a> {
+pub struct Streaming<'a, M = crate::Typed> {
     pub(crate) client: &'a crate::AgentTrustClient,
     credentials: Option<&'a crate::AgentCredentials>,
+    mode: std::marker::PhantomData<M>,
 }
 
-impl<'a> Streaming<'a> {
+impl<'a, M: crate::Mode> Streaming<'a, M> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
         Self {
             client,
             credentials: None,
+            mode: std::marker::PhantomData,
         }
     }
 
@@ -1788,10 +2842,7 @@ impl<'a> Streaming<'a> {
         }
     }
 
-    /// List SIEM destinations. #43. Lists the destinations as `{"destinations": \[...\], "total":
-    /// n}`. It calls `GET /api/v1/siem/destinations` (`listSiemDestinations`). The `destinations`
-    /// member of the answer is returned.
-    pub fn list(&self) -> crate::Result<Vec<SiemDestination>> {
+    fn list_response(&self) -> crate::Result<crate::RawResponse<Vec<SiemDestination>>> {
         let path = "/api/v1/siem/destinations".to_owned();
 
         let call = crate::transport::Call {
@@ -1802,21 +2853,21 @@ impl<'a> Streaming<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: Some("destinations"),
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Create a SIEM destination. #42. Adds a destination for the audit event stream. The answer is
-    /// flat. It calls `POST /api/v1/siem/destinations` (`createSiemDestination`).
-    pub fn create(
+    fn create_response(
         &self,
         body: &crate::CreateSiemDestinationRequest,
-    ) -> crate::Result<SiemDestination> {
+    ) -> crate::Result<crate::RawResponse<SiemDestination>> {
         let path = "/api/v1/siem/destinations".to_owned();
 
         let body = crate::transport::to_object(body)?;
@@ -1828,18 +2879,21 @@ impl<'a> Streaming<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Get a SIEM destination. #44. Returns one destination, flat. It calls `GET
-    /// /api/v1/siem/destinations/{destination_id}` (`getSiemDestination`).
-    pub fn get(&self, destination_id: &str) -> crate::Result<SiemDestination> {
+    fn get_response(
+        &self,
+        destination_id: &str,
+    ) -> crate::Result<crate::RawResponse<SiemDestination>> {
         let path = format!(
             "/api/v1/siem/destinations/{}",
             crate::transport::path_param("getSiemDestination", "destination_id", destination_id)?
@@ -1853,29 +2907,22 @@ impl<'a> Streaming<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Update a SIEM destination. #45. A partial update (PUT): only the fields sent change. Python
-    /// sends no body at all when no field is given; the gateway treats that as an empty update. It
-    /// calls `PUT /api/v1/siem/destinations/{destination_id}` (`updateSiemDestination`).
-    /// The optional arguments: `update_with`.
-    pub fn update(&self, destination_id: &str) -> crate::Result<SiemDestination> {
-        self.update_with(destination_id, &Default::default())
-    }
-
-    /// `update` with its optional arguments.
-    pub fn update_with(
+    fn update_response(
         &self,
         destination_id: &str,
         body: &crate::UpdateSiemDestinationRequest,
-    ) -> crate::Result<SiemDestination> {
+    ) -> crate::Result<crate::RawResponse<SiemDestination>> {
         let path = format!(
             "/api/v1/siem/destinations/{}",
             crate::transport::path_param(
@@ -1894,18 +2941,18 @@ impl<'a> Streaming<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Delete a SIEM destination. #46. Deletes a destination and its delivery log. It calls `DELETE
-    /// /api/v1/siem/destinations/{destination_id}` (`deleteSiemDestination`).
-    pub fn delete(&self, destination_id: &str) -> crate::Result<()> {
+    fn delete_response(&self, destination_id: &str) -> crate::Result<crate::RawResponse<()>> {
         let path = format!(
             "/api/v1/siem/destinations/{}",
             crate::transport::path_param(
@@ -1923,19 +2970,21 @@ impl<'a> Streaming<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.empty()
+        answer.finish(crate::transport::Answer::empty)
     }
 
-    /// Get a destination's delivery log. #47. Lists delivery attempts, newest first, as `{"logs":
-    /// \[...\], "total": n}`. It calls `GET /api/v1/siem/destinations/{destination_id}/logs`
-    /// (`getSiemDeliveryLog`). The `logs` member of the answer is returned.
-    pub fn delivery_log(&self, destination_id: &str) -> crate::Result<Vec<DeliveryRecord>> {
+    fn delivery_log_response(
+        &self,
+        destination_id: &str,
+    ) -> crate::Result<crate::RawResponse<Vec<DeliveryRecord>>> {
         let path = format!(
             "/api/v1/siem/destinations/{}/logs",
             crate::transport::path_param("getSiemDeliveryLog", "destination_id", destination_id)?
@@ -1949,20 +2998,21 @@ impl<'a> Streaming<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: Some("logs"),
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Send a test event to a destination. #48. Sends one synthetic event and records the attempt
-    /// in the delivery log. No body (Java sends `{}`). Python, TypeScript and Java return the
-    /// answer untyped; Go and Rust ignore it. It calls `POST
-    /// /api/v1/siem/destinations/{destination_id}/test` (`testSiemDestination`).
-    pub fn test(&self, destination_id: &str) -> crate::Result<DeliveryRecord> {
+    fn test_response(
+        &self,
+        destination_id: &str,
+    ) -> crate::Result<crate::RawResponse<DeliveryRecord>> {
         let path = format!(
             "/api/v1/siem/destinations/{}/test",
             crate::transport::path_param("testSiemDestination", "destination_id", destination_id)?
@@ -1976,29 +3026,173 @@ impl<'a> Streaming<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
+    }
+}
+
+/// The operations, returning the typed values.
+impl Streaming<'_> {
+    /// List SIEM destinations. #43. Lists the destinations as `{"destinations": \[...\], "total":
+    /// n}`. It calls `GET /api/v1/siem/destinations` (`listSiemDestinations`). The `destinations`
+    /// member of the answer is returned.
+    pub fn list(&self) -> crate::Result<Vec<SiemDestination>> {
+        self.list_response().map(crate::RawResponse::into_data)
+    }
+
+    /// Create a SIEM destination. #42. Adds a destination for the audit event stream. The answer is
+    /// flat. It calls `POST /api/v1/siem/destinations` (`createSiemDestination`).
+    pub fn create(
+        &self,
+        body: &crate::CreateSiemDestinationRequest,
+    ) -> crate::Result<SiemDestination> {
+        self.create_response(body)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Get a SIEM destination. #44. Returns one destination, flat. It calls `GET
+    /// /api/v1/siem/destinations/{destination_id}` (`getSiemDestination`).
+    pub fn get(&self, destination_id: &str) -> crate::Result<SiemDestination> {
+        self.get_response(destination_id)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Update a SIEM destination. #45. A partial update (PUT): only the fields sent change. Python
+    /// sends no body at all when no field is given; the gateway treats that as an empty update. It
+    /// calls `PUT /api/v1/siem/destinations/{destination_id}` (`updateSiemDestination`).
+    /// The optional arguments: `update_with`.
+    pub fn update(&self, destination_id: &str) -> crate::Result<SiemDestination> {
+        self.update_response(destination_id, &Default::default())
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// `update` with its optional arguments.
+    pub fn update_with(
+        &self,
+        destination_id: &str,
+        body: &crate::UpdateSiemDestinationRequest,
+    ) -> crate::Result<SiemDestination> {
+        self.update_response(destination_id, body)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Delete a SIEM destination. #46. Deletes a destination and its delivery log. It calls `DELETE
+    /// /api/v1/siem/destinations/{destination_id}` (`deleteSiemDestination`).
+    pub fn delete(&self, destination_id: &str) -> crate::Result<()> {
+        self.delete_response(destination_id)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Get a destination's delivery log. #47. Lists delivery attempts, newest first, as `{"logs":
+    /// \[...\], "total": n}`. It calls `GET /api/v1/siem/destinations/{destination_id}/logs`
+    /// (`getSiemDeliveryLog`). The `logs` member of the answer is returned.
+    pub fn delivery_log(&self, destination_id: &str) -> crate::Result<Vec<DeliveryRecord>> {
+        self.delivery_log_response(destination_id)
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Send a test event to a destination. #48. Sends one synthetic event and records the attempt
+    /// in the delivery log. No body (Java sends `{}`). Python, TypeScript and Java return the
+    /// answer untyped; Go and Rust ignore it. It calls `POST
+    /// /api/v1/siem/destinations/{destination_id}/test` (`testSiemDestination`).
+    pub fn test(&self, destination_id: &str) -> crate::Result<DeliveryRecord> {
+        self.test_response(destination_id)
+            .map(crate::RawResponse::into_data)
+    }
+}
+
+/// The operations, returning a `RawResponse` (status, headers, request id) around each value.
+impl Streaming<'_, crate::Raw> {
+    /// List SIEM destinations. #43. Lists the destinations as `{"destinations": \[...\], "total":
+    /// n}`. It calls `GET /api/v1/siem/destinations` (`listSiemDestinations`). The `destinations`
+    /// member of the answer is returned.
+    pub fn list(&self) -> crate::Result<crate::RawResponse<Vec<SiemDestination>>> {
+        self.list_response()
+    }
+
+    /// Create a SIEM destination. #42. Adds a destination for the audit event stream. The answer is
+    /// flat. It calls `POST /api/v1/siem/destinations` (`createSiemDestination`).
+    pub fn create(
+        &self,
+        body: &crate::CreateSiemDestinationRequest,
+    ) -> crate::Result<crate::RawResponse<SiemDestination>> {
+        self.create_response(body)
+    }
+
+    /// Get a SIEM destination. #44. Returns one destination, flat. It calls `GET
+    /// /api/v1/siem/destinations/{destination_id}` (`getSiemDestination`).
+    pub fn get(&self, destination_id: &str) -> crate::Result<crate::RawResponse<SiemDestination>> {
+        self.get_response(destination_id)
+    }
+
+    /// Update a SIEM destination. #45. A partial update (PUT): only the fields sent change. Python
+    /// sends no body at all when no field is given; the gateway treats that as an empty update. It
+    /// calls `PUT /api/v1/siem/destinations/{destination_id}` (`updateSiemDestination`).
+    /// The optional arguments: `update_with`.
+    pub fn update(
+        &self,
+        destination_id: &str,
+    ) -> crate::Result<crate::RawResponse<SiemDestination>> {
+        self.update_response(destination_id, &Default::default())
+    }
+
+    /// `update` with its optional arguments.
+    pub fn update_with(
+        &self,
+        destination_id: &str,
+        body: &crate::UpdateSiemDestinationRequest,
+    ) -> crate::Result<crate::RawResponse<SiemDestination>> {
+        self.update_response(destination_id, body)
+    }
+
+    /// Delete a SIEM destination. #46. Deletes a destination and its delivery log. It calls `DELETE
+    /// /api/v1/siem/destinations/{destination_id}` (`deleteSiemDestination`).
+    pub fn delete(&self, destination_id: &str) -> crate::Result<crate::RawResponse<()>> {
+        self.delete_response(destination_id)
+    }
+
+    /// Get a destination's delivery log. #47. Lists delivery attempts, newest first, as `{"logs":
+    /// \[...\], "total": n}`. It calls `GET /api/v1/siem/destinations/{destination_id}/logs`
+    /// (`getSiemDeliveryLog`). The `logs` member of the answer is returned.
+    pub fn delivery_log(
+        &self,
+        destination_id: &str,
+    ) -> crate::Result<crate::RawResponse<Vec<DeliveryRecord>>> {
+        self.delivery_log_response(destination_id)
+    }
+
+    /// Send a test event to a destination. #48. Sends one synthetic event and records the attempt
+    /// in the delivery log. No body (Java sends `{}`). Python, TypeScript and Java return the
+    /// answer untyped; Go and Rust ignore it. It calls `POST
+    /// /api/v1/siem/destinations/{destination_id}/test` (`testSiemDestination`).
+    pub fn test(&self, destination_id: &str) -> crate::Result<crate::RawResponse<DeliveryRecord>> {
+        self.test_response(destination_id)
     }
 }
 
 /// Organization security settings (proof-of-possession enforcement), used by the official proof
-/// scripts. Borrowed from the client: `client.orgs()`.
+/// scripts. Borrowed from the client: `client.orgs()` returns the typed values,
+/// `client.with_raw_response().orgs()` a `RawResponse` of each.
 #[derive(Debug, Clone, Copy)]
-pub struct Orgs<'a> {
+pub struct Orgs<'a, M = crate::Typed> {
     pub(crate) client: &'a crate::AgentTrustClient,
     credentials: Option<&'a crate::AgentCredentials>,
+    mode: std::marker::PhantomData<M>,
 }
 
-impl<'a> Orgs<'a> {
+impl<'a, M: crate::Mode> Orgs<'a, M> {
     pub(crate) fn new(client: &'a crate::AgentTrustClient) -> Self {
         Self {
             client,
             credentials: None,
+            mode: std::marker::PhantomData,
         }
     }
 
@@ -2012,10 +3206,9 @@ impl<'a> Orgs<'a> {
         }
     }
 
-    /// Get the organization's security settings. #51. The proof-of-possession flags (both off by
-    /// default). Called by the official proof scripts, with an org admin's key; no official library
-    /// calls it. It calls `GET /api/v1/orgs/security-settings` (`getOrgSecuritySettings`).
-    pub fn get_security_settings(&self) -> crate::Result<SecuritySettings> {
+    fn get_security_settings_response(
+        &self,
+    ) -> crate::Result<crate::RawResponse<SecuritySettings>> {
         let path = "/api/v1/orgs/security-settings".to_owned();
 
         let call = crate::transport::Call {
@@ -2026,29 +3219,21 @@ impl<'a> Orgs<'a> {
             headers: Vec::new(),
             body: None,
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
     }
 
-    /// Update the organization's security settings. #52. Turns the proof-of-possession flags on or
-    /// off. With `require_proof_of_possession`, WIMSE tokens need a `proof`; with
-    /// `require_sender_constrained_tokens`, checks need a WIMSE bearer and a valid DPoP proof. It
-    /// calls `PUT /api/v1/orgs/security-settings` (`updateOrgSecuritySettings`).
-    /// The optional arguments: `update_security_settings_with`.
-    pub fn update_security_settings(&self) -> crate::Result<SecuritySettings> {
-        self.update_security_settings_with(&Default::default())
-    }
-
-    /// `update_security_settings` with its optional arguments.
-    pub fn update_security_settings_with(
+    fn update_security_settings_response(
         &self,
         body: &crate::UpdateSecuritySettingsRequest,
-    ) -> crate::Result<SecuritySettings> {
+    ) -> crate::Result<crate::RawResponse<SecuritySettings>> {
         let path = "/api/v1/orgs/security-settings".to_owned();
 
         let body = crate::transport::to_object(body)?;
@@ -2060,13 +3245,72 @@ impl<'a> Orgs<'a> {
             headers: Vec::new(),
             body: Some(serde_json::Value::Object(body)),
             auth: true,
+            key_required: true,
             service: None,
             unwrap: None,
             rpc: None,
             credentials: self.credentials.cloned(),
+            raw: M::RAW,
         };
         let answer = self.client.send(call)?;
-        answer.decode()
+        answer.finish(|a| a.decode())
+    }
+}
+
+/// The operations, returning the typed values.
+impl Orgs<'_> {
+    /// Get the organization's security settings. #51. The proof-of-possession flags (both off by
+    /// default). Called by the official proof scripts, with an org admin's key; no official library
+    /// calls it. It calls `GET /api/v1/orgs/security-settings` (`getOrgSecuritySettings`).
+    pub fn get_security_settings(&self) -> crate::Result<SecuritySettings> {
+        self.get_security_settings_response()
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// Update the organization's security settings. #52. Turns the proof-of-possession flags on or
+    /// off. With `require_proof_of_possession`, WIMSE tokens need a `proof`; with
+    /// `require_sender_constrained_tokens`, checks need a WIMSE bearer and a valid DPoP proof. It
+    /// calls `PUT /api/v1/orgs/security-settings` (`updateOrgSecuritySettings`).
+    /// The optional arguments: `update_security_settings_with`.
+    pub fn update_security_settings(&self) -> crate::Result<SecuritySettings> {
+        self.update_security_settings_response(&Default::default())
+            .map(crate::RawResponse::into_data)
+    }
+
+    /// `update_security_settings` with its optional arguments.
+    pub fn update_security_settings_with(
+        &self,
+        body: &crate::UpdateSecuritySettingsRequest,
+    ) -> crate::Result<SecuritySettings> {
+        self.update_security_settings_response(body)
+            .map(crate::RawResponse::into_data)
+    }
+}
+
+/// The operations, returning a `RawResponse` (status, headers, request id) around each value.
+impl Orgs<'_, crate::Raw> {
+    /// Get the organization's security settings. #51. The proof-of-possession flags (both off by
+    /// default). Called by the official proof scripts, with an org admin's key; no official library
+    /// calls it. It calls `GET /api/v1/orgs/security-settings` (`getOrgSecuritySettings`).
+    pub fn get_security_settings(&self) -> crate::Result<crate::RawResponse<SecuritySettings>> {
+        self.get_security_settings_response()
+    }
+
+    /// Update the organization's security settings. #52. Turns the proof-of-possession flags on or
+    /// off. With `require_proof_of_possession`, WIMSE tokens need a `proof`; with
+    /// `require_sender_constrained_tokens`, checks need a WIMSE bearer and a valid DPoP proof. It
+    /// calls `PUT /api/v1/orgs/security-settings` (`updateOrgSecuritySettings`).
+    /// The optional arguments: `update_security_settings_with`.
+    pub fn update_security_settings(&self) -> crate::Result<crate::RawResponse<SecuritySettings>> {
+        self.update_security_settings_response(&Default::default())
+    }
+
+    /// `update_security_settings` with its optional arguments.
+    pub fn update_security_settings_with(
+        &self,
+        body: &crate::UpdateSecuritySettingsRequest,
+    ) -> crate::Result<crate::RawResponse<SecuritySettings>> {
+        self.update_security_settings_response(body)
     }
 }
 
@@ -2139,6 +3383,78 @@ impl crate::AgentTrustClient {
     /// The `orgs` operations.
     pub fn orgs(&self) -> Orgs<'_> {
         Orgs::new(self)
+    }
+}
+
+impl<'a> crate::RawClient<'a> {
+    /// The `agents` operations, each returning a `RawResponse`.
+    pub fn agents(&self) -> Agents<'a, crate::Raw> {
+        Agents::new(self.client)
+    }
+
+    /// The `wimse` operations, each returning a `RawResponse`.
+    pub fn wimse(&self) -> Wimse<'a, crate::Raw> {
+        Wimse::new(self.client)
+    }
+
+    /// The `tokens` operations, each returning a `RawResponse`.
+    pub fn tokens(&self) -> Tokens<'a, crate::Raw> {
+        Tokens::new(self.client)
+    }
+
+    /// The `actions` operations, each returning a `RawResponse`.
+    pub fn actions(&self) -> Actions<'a, crate::Raw> {
+        Actions::new(self.client)
+    }
+
+    /// The `telemetry` operations, each returning a `RawResponse`.
+    pub fn telemetry(&self) -> Telemetry<'a, crate::Raw> {
+        Telemetry::new(self.client)
+    }
+
+    /// The `sessions` operations, each returning a `RawResponse`.
+    pub fn sessions(&self) -> Sessions<'a, crate::Raw> {
+        Sessions::new(self.client)
+    }
+
+    /// The `approvals` operations, each returning a `RawResponse`.
+    pub fn approvals(&self) -> Approvals<'a, crate::Raw> {
+        Approvals::new(self.client)
+    }
+
+    /// The `mcp` operations, each returning a `RawResponse`.
+    pub fn mcp(&self) -> Mcp<'a, crate::Raw> {
+        Mcp::new(self.client)
+    }
+
+    /// The `agentCards` operations, each returning a `RawResponse`.
+    pub fn agent_cards(&self) -> AgentCards<'a, crate::Raw> {
+        AgentCards::new(self.client)
+    }
+
+    /// The `a2a` operations, each returning a `RawResponse`.
+    pub fn a2a(&self) -> A2a<'a, crate::Raw> {
+        A2a::new(self.client)
+    }
+
+    /// The `delegations` operations, each returning a `RawResponse`.
+    pub fn delegations(&self) -> Delegations<'a, crate::Raw> {
+        Delegations::new(self.client)
+    }
+
+    /// The `federation` operations, each returning a `RawResponse`.
+    pub fn federation(&self) -> Federation<'a, crate::Raw> {
+        Federation::new(self.client)
+    }
+
+    /// The `streaming` operations, each returning a `RawResponse`.
+    pub fn streaming(&self) -> Streaming<'a, crate::Raw> {
+        Streaming::new(self.client)
+    }
+
+    /// The `orgs` operations, each returning a `RawResponse`.
+    pub fn orgs(&self) -> Orgs<'a, crate::Raw> {
+        Orgs::new(self.client)
     }
 }
 
