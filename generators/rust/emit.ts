@@ -139,7 +139,6 @@ function cargoToml(model: ApiModel): string {
     keywords = ["ai", "agents", "authorization", "security", "mcp"]
     categories = ["api-bindings", "authentication", "web-programming::http-client"]
     license = "Apache-2.0"
-    publish = false
     readme = "README.md"
     # What \`cargo package\` ships: the library and its docs (tests, examples and the conformance
     # driver need the repository's mock gateway).
