@@ -2,5 +2,8 @@
 
 package ati
 
+// Version is this SDK's version (tagged go/v<Version>), sent in the User-Agent header.
+const Version = "0.6.0"
+
 // SpecVersion is the version of the gateway spec this SDK was generated from.
 const SpecVersion = "2.0.0"

@@ -15,9 +15,11 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import {
   type EmitContext,
+  licenseText,
   listFiles,
   type OutputFiles,
   runtimeFiles,
+  sdkVersion,
   writeOutput,
 } from '../src/emit/index.ts';
 import type { ApiModel } from '../src/model/index.ts';
@@ -30,7 +32,6 @@ import { imports, type JavaCtx } from './templates/types.ts';
 
 const MAIN = 'src/main/java/id/agenttrust/sdk';
 const DISPATCH = 'src/test/java/id/agenttrust/sdk/conformance/Dispatch.java';
-const SDK_VERSION = '0.1.0';
 export const MARKER = 'DO NOT EDIT.';
 
 function header(source: string): string {
@@ -114,7 +115,7 @@ export function renderJava(model: ApiModel, specName = 'openapi.yaml'): OutputFi
   }
   files.set(
     `${MAIN}/internal/Facts.java`,
-    javaFile(source, `${pkg}.internal`, factsFile(model, SDK_VERSION), [
+    javaFile(source, `${pkg}.internal`, factsFile(model, sdkVersion()), [
       `${pkg}.exceptions.AgentTrustException`,
     ]),
   );
@@ -140,6 +141,17 @@ export function renderJava(model: ApiModel, specName = 'openapi.yaml'): OutputFi
   return files;
 }
 
+/**
+ * `pom.xml` is written by hand (plugins, dependencies), except the project's own `<version>`,
+ * which is the one version of the repository: this sets it, touching nothing else. It throws when
+ * the pom does not have the `<artifactId>agenttrustid</artifactId>` + `<version>` pair at the top.
+ */
+export function withPomVersion(pom: string, version: string): string {
+  const own = /^( {2}<artifactId>agenttrustid<\/artifactId>\n {2}<version>)[^<]*(<\/version>)$/m;
+  if (!own.test(pom)) throw new Error('java emitter: pom.xml has no top-level agenttrustid <version> to set');
+  return pom.replace(own, `$1${version}$2`);
+}
+
 /** The emitter contract of `agenttrust-gen` (`--lang java`). */
 export async function emit(ctx: EmitContext): Promise<void> {
   await emitJava(ctx.model, ctx.outDir, basename(ctx.specPath));
@@ -148,6 +160,9 @@ export async function emit(ctx: EmitContext): Promise<void> {
 /** Writes the Java SDK to outDir, replacing the generated sources there; returns the paths. */
 export async function emitJava(model: ApiModel, outDir: string, specName?: string): Promise<string[]> {
   const files = renderJava(model, specName);
+  files.set('LICENSE', licenseText());
+  const pom = join(outDir, 'pom.xml');
+  if (existsSync(pom)) files.set('pom.xml', withPomVersion(await readFile(pom, 'utf8'), sdkVersion()));
   const runtime = await runtimeFiles(
     'java',
     MAIN,

@@ -10,14 +10,18 @@
  * the crate (tests, examples, README, Cargo.lock, package.json) is left alone. Output is
  * deterministic: the same model gives byte-identical files.
  */
+
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import {
   type EmitContext,
   findTool,
+  licenseText,
   type OutputFiles,
   runFormatter,
   runtimeFiles,
+  sdkVersion,
   writeOutput,
 } from '../src/emit/index.ts';
 import { code } from '../src/emit/template.ts';
@@ -114,6 +118,7 @@ export function renderRust(model: ApiModel, specName = 'openapi.yaml'): OutputFi
   files.set('src/generated/facts.rs', rustFile(source, factsFile(model)));
   files.set(`${DISPATCH_DIR}/dispatch.rs`, rustFile(source, dispatchFile(ctx, model, shapes)));
   files.set('Cargo.toml', cargoToml(model));
+  files.set('LICENSE', licenseText());
   return files;
 }
 
@@ -123,12 +128,17 @@ function cargoToml(model: ApiModel): string {
 
     [package]
     name = ${quote(CRATE)}
-    version = "0.1.0"
+    version = ${quote(sdkVersion())}
     edition = "2021"
     rust-version = "1.85"
     description = ${quote(`${model.title} ${model.version} SDK: agents, tokens, Guardian checks, the Guard and telemetry`)}
+    authors = ["AgentTrust <contact@agenttrust.id>"]
+    repository = "https://github.com/agenttrustid/sdk"
+    homepage = "https://agenttrust.id"
+    documentation = "https://docs.rs/agenttrustid"
+    keywords = ["ai", "agents", "authorization", "security", "mcp"]
+    categories = ["api-bindings", "authentication", "web-programming::http-client"]
     license = "Apache-2.0"
-    publish = false
     readme = "README.md"
     # What \`cargo package\` ships: the library and its docs (tests, examples and the conformance
     # driver need the repository's mock gateway).
@@ -195,6 +205,15 @@ async function earlierOutput(outDir: string): Promise<string[]> {
   return found;
 }
 
+/**
+ * Sets the version of the crate's own `[[package]]` entry in a Cargo.lock, touching nothing else
+ * (a lock without that entry is left as it is: cargo writes it on the next resolve).
+ */
+export function withLockVersion(lock: string, version: string): string {
+  const own = new RegExp(`^(\\[\\[package\\]\\]\\nname = "${CRATE}"\\nversion = ")[^"]*(")$`, 'm');
+  return lock.replace(own, `$1${version}$2`);
+}
+
 /** The emitter contract of `agenttrust-gen` (`--lang rust`). */
 export async function emit(ctx: EmitContext): Promise<void> {
   await emitRust(ctx.model, ctx.outDir, basename(ctx.specPath));
@@ -212,6 +231,10 @@ export async function emitRust(model: ApiModel, outDir: string, specName?: strin
     if (files.has(path)) throw new Error(`rust emitter: runtime/${path} would overwrite a generated file`);
     files.set(path, content);
   }
+  // Cargo.lock (resolved by cargo, committed) names the crate's own version too; `--locked`
+  // builds fail when it differs from Cargo.toml's, so it follows the one version here.
+  const lock = join(outDir, 'Cargo.lock');
+  if (existsSync(lock)) files.set('Cargo.lock', withLockVersion(await readFile(lock, 'utf8'), sdkVersion()));
   await writeOutput(outDir, files, await earlierOutput(outDir));
   const rsPaths = [...files.keys()].filter((p) => p.endsWith('.rs')).sort();
   const rustfmt = findTool([process.env.AGENTTRUST_RUSTFMT], 'rustfmt');

@@ -108,6 +108,3 @@
 // to one Actions.Check with WithAgentCredentials. No key pair, token or proof appears in an
 // error, a fmt verb or a JSON encoding of the SDK's types.
 package ati
-
-// Version is this SDK's version, sent in the User-Agent header.
-const Version = "0.1.0"

@@ -7,7 +7,7 @@
  * the CLI finds it by the language name, so adding a language needs no edit here.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,27 @@ export interface Emitter {
 export const GENERATORS_DIR = fileURLToPath(new URL('../../', import.meta.url));
 /** The repository root (generators' parent). */
 export const REPO_ROOT = join(GENERATORS_DIR, '..');
+
+/**
+ * The one version of every package in this repository: `packages/sdk/package.json`'s `version`
+ * (changesets bumps it, with every other package of its `fixed` group, in `changeset version`).
+ * Emitters write it into each language's manifest and User-Agent; none of them spells a version.
+ */
+export function sdkVersion(): string {
+  const path = join(REPO_ROOT, 'packages/sdk/package.json');
+  const version = (JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown }).version;
+  if (typeof version !== 'string' || !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version))
+    throw new Error(`${path}: version ${JSON.stringify(version)} is not a semver x.y.z[-pre]`);
+  return version;
+}
+
+/**
+ * The repository's LICENSE (Apache-2.0), which every generated package ships a copy of beside
+ * its manifest (the wheel, the crate, the Go module zips and the Maven jars take it from there).
+ */
+export function licenseText(): string {
+  return readFileSync(join(REPO_ROOT, 'LICENSE'), 'utf8');
+}
 
 /** A file of the output tree: path relative to the output directory, and its content. */
 export type OutputFiles = Map<string, string>;

@@ -3,7 +3,9 @@ module github.com/agenttrustid/sdk/go/keychain
 go 1.24
 
 require (
-	github.com/agenttrustid/sdk/go v0.0.0-00010101000000-000000000000
+	// The version is the repository's one version, set by generators/go/emit.ts on every
+	// `pnpm generate`: a release tags go/vX.Y.Z and go/keychain/vX.Y.Z on the same commit.
+	github.com/agenttrustid/sdk/go v0.0.0
 	github.com/zalando/go-keyring v0.2.8
 )
 
@@ -13,5 +15,5 @@ require (
 	golang.org/x/sys v0.27.0 // indirect
 )
 
-// Built and tested beside the SDK it extends.
-replace github.com/agenttrustid/sdk/go => ../
+// No replace directive: in this repository the root go.work puts ../ (the SDK) in the build,
+// so go/keychain builds and tests against the SDK beside it; a user's `go get` resolves the tag.

@@ -2,5 +2,5 @@
 
 """The SDK's version and the spec it was generated from."""
 
-VERSION = "0.1.0"
+VERSION = "0.6.0"
 SPEC_VERSION = "2.0.0"

@@ -16,7 +16,7 @@ public final class Facts {
   /**
    * The SDK version.
    */
-  public static final String SDK_VERSION = "0.1.0";
+  public static final String SDK_VERSION = "0.6.0";
   /**
    * The version of the gateway spec this SDK was generated from.
    */
