@@ -626,6 +626,9 @@ class ModelBuilder {
         : {}),
       deprecated: http.op.deprecated === true,
       auth: Array.isArray(security) && security.length > 0,
+      keyOptional:
+        Array.isArray(security) &&
+        security.some((alt) => typeof alt === 'object' && alt !== null && Object.keys(alt).length === 0),
       agentCredentials: Array.isArray(security) && security.some((alt) => this.carriesDPoP(alt)),
       pathParams,
       queryParams,

@@ -203,6 +203,11 @@ export interface Operation {
   /** False for public endpoints (`security: []`): no Authorization header is sent. */
   auth: boolean;
   /**
+   * The API key is optional (`security` lists the empty alternative `{}` beside the key): it is
+   * sent when the client has one, and a client without one may still call (the public agent card).
+   */
+  keyOptional: boolean;
+  /**
    * A security alternative of the operation adds an agent's credentials: an HTTP bearer scheme and
    * a `DPoP` header scheme (RFC 9449). The SDK lets a call carry `AgentCredentials`.
    */
