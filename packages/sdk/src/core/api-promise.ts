@@ -17,7 +17,7 @@ export interface WithResponse<T> {
   requestId: string | undefined;
 }
 
-/** @internal What the resource layer resolves with: the answer and the response as fetch gave it. */
+/** What the resource layer resolves with: the answer and the response as fetch gave it (not exported by the package). */
 export interface RawAnswer<T> {
   data: T;
   response: Response;

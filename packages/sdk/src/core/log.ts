@@ -21,7 +21,7 @@ const NAMES = Object.keys(LEVELS) as LogLevel[];
 /** The environment variable that sets the level when the `logLevel` option does not. */
 export const LOG_ENV = 'AGENTTRUST_LOG';
 
-/** @internal What the SDK's code logs through. */
+/** What the SDK's code logs through (not exported by the package). */
 export interface Log {
   /** 0 off, 1 error, 2 warn, 3 info, 4 debug: callers skip building lines nobody reads. */
   readonly level: number;
@@ -54,7 +54,7 @@ export function levelFromEnv(): LogLevel | undefined {
 
 const noop = () => {};
 
-/** @internal The log of a client: its `logger` and `logLevel` options, or AGENTTRUST_LOG. */
+/** The log of a client: its `logger` and `logLevel` options, or AGENTTRUST_LOG. */
 export function makeLog(logger: Logger | undefined, level: LogLevel | undefined): Log {
   if (level !== undefined && !Object.hasOwn(LEVELS, level)) {
     throw new ConfigurationError(`logLevel must be one of ${NAMES.join(', ')}`, 'logLevel');
@@ -69,5 +69,5 @@ export function makeLog(logger: Logger | undefined, level: LogLevel | undefined)
   return { level: at, error: make('error'), warn: make('warn'), info: make('info'), debug: make('debug') };
 }
 
-/** @internal A log that writes nothing. */
+/** A log that writes nothing. */
 export const SILENT: Log = { level: 0, error: noop, warn: noop, info: noop, debug: noop };
