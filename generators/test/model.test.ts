@@ -60,6 +60,12 @@ describe('the model of spec/openapi.yaml', () => {
     );
   });
 
+  it('tells an optional API key (a `{}` security alternative) from a required one', () => {
+    expect(findOperation(model, 'getPublicAgentCard')).toMatchObject({ auth: true, keyOptional: true });
+    expect(findOperation(model, 'listAgents')).toMatchObject({ auth: true, keyOptional: false });
+    expect(findOperation(model, 'checkAction')).toMatchObject({ auth: true, keyOptional: false });
+  });
+
   it('names methods from x-sdk-method, SDK names from x-sdk-name, and flattens arguments', () => {
     const check = findOperation(model, 'checkAction');
     expect(check.params.map((p) => [p.name.wire, snake(p.name.words)])).toEqual([

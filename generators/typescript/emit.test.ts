@@ -108,9 +108,9 @@ describe('the TypeScript emitter', () => {
       /listAgents: \{[^\n]*unwrap: 'agents', envelope: 'AgentList', response: 'Agent'[^\n]*list: true/,
     );
     expect(read(out, 'resources/mcp.ts')).toMatch(
-      /callTool\(serverId: string, agentId: string, method: string, params\?: Record<string, unknown>, sessionId\?: string, options\?: RequestOptions\): Promise<unknown>/,
+      /callTool\(serverId: string, agentId: string, method: string, params\?: Record<string, unknown>, sessionId\?: string, options\?: RequestOptions\): APIPromise<unknown>/,
     );
-    expect(read(out, 'client.ts')).toMatch(/health\(options\?: RequestOptions\): Promise<HealthResponse>/);
+    expect(read(out, 'client.ts')).toMatch(/health\(options\?: RequestOptions\): APIPromise<HealthResponse>/);
     expect(read(out, 'facts.ts')).toMatch(/services: \[\{"name":"auth"/);
   });
 

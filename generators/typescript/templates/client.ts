@@ -32,6 +32,7 @@ export function resourcesIndex(
   }
   return code`
     ${header}
+    import type { APIPromise } from '../core/api-promise.js';
     import type { HttpCore, RequestOptions } from '../core/http.js';
     import { APIResource } from '../core/resource.js';
     import type { TokenCache } from '../core/token-cache.js';

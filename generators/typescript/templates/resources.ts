@@ -1,7 +1,8 @@
 /**
  * `src/generated/resources/<resource>.ts`: one class per spec tag, one method per operation, and
  * the `<...>Params` interfaces of methods whose remaining arguments are not the body type. Every
- * method is the same call into the HTTP core (`APIResource._request`) with its descriptor.
+ * method is the same call into the HTTP core (`APIResource._request`) with its descriptor, and
+ * returns an `APIPromise` (awaited: the answer; `.withResponse()`: the answer, response and request id).
  */
 import { code } from '../../src/emit/template.ts';
 import { SpecModelError } from '../../src/model/index.ts';
@@ -176,7 +177,7 @@ export function method(model: ApiModel, op: Operation, shape: CallShape): string
   );
   return code`
     ${doc}
-    ${ts.member(op.name)}(${args.join(', ')}): Promise<${returns}> {
+    ${ts.member(op.name)}(${args.join(', ')}): APIPromise<${returns}> {
       return this._request(${op.id}, [${pathArgs.join(', ')}], ${query}, ${body}, options${headers});
     }
   `;
@@ -236,6 +237,7 @@ export function resourceModule(model: ApiModel, resource: Resource, header: stri
   }
   const source = code`
     ${header}
+    import type { APIPromise } from '../../core/api-promise.js';
     import type { RequestOptions } from '../../core/http.js';
     import { APIResource } from '../../core/resource.js';
     ${imports.size > 0 && `import type { ${[...imports].sort().join(', ')} } from '../models.js';`}

@@ -177,6 +177,7 @@ function descriptor(model: ApiModel, op: Operation): string {
   if (op.pathParams.length)
     fields.push(`pathParams: [${op.pathParams.map((p) => tsStr(ts.property(p.name))).join(', ')}]`);
   if (!op.auth) fields.push('auth: false');
+  else if (op.keyOptional) fields.push('keyOptional: true');
   if (op.service) fields.push(`service: ${tsStr(op.service)}`);
   const required = op.headerParams.filter((p) => p.required);
   if (required.length)
@@ -281,6 +282,8 @@ export function operationsModule(model: ApiModel, header: string): string {
       readonly pathParams?: readonly string[];
       /** False for public endpoints: no API key is sent. */
       readonly auth?: false;
+      /** The key is sent when the client has one, but a client without one may call too. */
+      readonly keyOptional?: true;
       /** Name of the schema (in schemas.ts) of the success body, of each item when \`list\`; absent for 204. */
       readonly response?: string;
       readonly responseShape?: Shape;

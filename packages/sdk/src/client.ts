@@ -1,7 +1,7 @@
 import type { Hooks } from 'ky';
-import { ValidationError } from './core/errors.js';
+import { ConfigurationError } from './core/errors.js';
 import { checkRequestOptions, HttpCore } from './core/http.js';
-import { type Logger, type LogLevel, makeLog } from './core/log.js';
+import { type Log, type Logger, type LogLevel, makeLog } from './core/log.js';
 import { TokenCache, type TokenCacheOptions } from './core/token-cache.js';
 import { defaultFetch } from './core/transport.js';
 import { Resources } from './generated/client.js';
@@ -19,7 +19,12 @@ export interface ClientOptions {
   authUrl?: string | undefined;
   /** The audit service's URL (telemetry). Default: `AGENTTRUST_AUDIT_URL`, else `baseUrl` with `:8081` made `:8084`, else `baseUrl`. */
   auditUrl?: string | undefined;
-  /** The organization API key (`sk_live_...`), sent as `X-API-Key`. Default: `AGENTTRUST_API_KEY`. */
+  /**
+   * The organization API key (`sk_live_...`), sent as `X-API-Key`. Default: `AGENTTRUST_API_KEY`,
+   * else none: public operations (`health`, `agentCards.getPublic`) work without one, and any
+   * other rejects with a `ConfigurationError` before sending. An empty string is a
+   * `ConfigurationError` here.
+   */
   apiKey?: string | undefined;
   /**
    * `false` accepts any TLS certificate (a local gateway with a self-signed one) and logs a
@@ -42,9 +47,18 @@ export interface ClientOptions {
   defaultHeaders?: Record<string, string> | undefined;
   /** ky hooks for your own middleware (beforeRequest, afterResponse, beforeRetry, beforeError). */
   hooks?: Hooks | undefined;
-  /** Where log lines go (default: console). Lines never contain headers, bodies, keys or tokens. */
+  /**
+   * Where log lines go (`debug`/`info`/`warn`/`error` methods, as console, pino or winston have).
+   * Default: stderr, when `logLevel` or `AGENTTRUST_LOG` turns logging on. Lines never contain
+   * header values, bodies, keys or tokens.
+   */
   logger?: Logger | undefined;
-  /** Default 'warn'; 'info' adds a line per retry, 'debug' one per request. */
+  /**
+   * `'off' | 'error' | 'warn' | 'info' | 'debug'`. Default: `AGENTTRUST_LOG`, else `'warn'` with
+   * a `logger` and `'off'` without. `error`: a call's final failure; `warn`: fail-open decisions,
+   * telemetry failures and drops, TLS verification off; `info`: retries and telemetry batches;
+   * `debug`: every HTTP attempt.
+   */
   logLevel?: LogLevel | undefined;
   /** The capability token cache of `tokens.issue` (default on); `false` turns it off. */
   tokenCache?: boolean | TokenCacheOptions | undefined;
@@ -95,18 +109,27 @@ export class AgentTrustClient extends Resources {
 
   /**
    * A client configured from `AGENTTRUST_URL` (or `AGENTTRUST_BASE_URL`), `AGENTTRUST_API_KEY`,
-   * `AGENTTRUST_AUTH_URL` and `AGENTTRUST_AUDIT_URL`.
+   * `AGENTTRUST_AUTH_URL` and `AGENTTRUST_AUDIT_URL` (an empty variable counts as unset).
+   * Without `AGENTTRUST_API_KEY` it throws a `ConfigurationError` (VALIDATION_ERROR,
+   * `details.field: 'api_key'`) naming the variable.
    */
   static fromEnv(
     overrides: Omit<ClientOptions, 'baseUrl' | 'apiKey' | 'authUrl' | 'auditUrl'> = {},
   ): AgentTrustClient {
+    const apiKey = firstEnv(DEFAULTS.env.apiKey);
+    if (apiKey === undefined) {
+      throw new ConfigurationError(
+        `no API key: set ${DEFAULTS.env.apiKey.join(' or ')} (fromEnv reads the key from the environment)`,
+        'api_key',
+      );
+    }
     const urls: Record<string, string | undefined> = {};
     for (const service of DEFAULTS.services) urls[`${service.name}Url`] = firstEnv(service.env);
     return new AgentTrustClient({
       ...overrides,
       ...urls,
       baseUrl: firstEnv(DEFAULTS.env.baseUrl),
-      apiKey: firstEnv(DEFAULTS.env.apiKey),
+      apiKey,
     });
   }
 
@@ -137,6 +160,11 @@ export class AgentTrustClient extends Resources {
     return this.#core.baseUrl;
   }
 
+  /** @internal The client's log: the Guard writes its fail-open and telemetry lines there. */
+  get _log(): Log {
+    return this.#core.log;
+  }
+
   // Neither form shows the API key or a cached token.
   toJSON(): { baseUrl: string; services: Record<string, string>; timeout: number; maxRetries: number } {
     return {
@@ -153,6 +181,13 @@ export class AgentTrustClient extends Resources {
 }
 
 function coreFor(options: ClientOptions): HttpCore {
+  const log = makeLog(options.logger, options.logLevel);
+  if (options.apiKey === '') {
+    throw new ConfigurationError(
+      'apiKey is an empty string: pass the organization key, or leave it out (AGENTTRUST_API_KEY)',
+      'api_key',
+    );
+  }
   const baseUrl = options.baseUrl ?? firstEnv(DEFAULTS.env.baseUrl) ?? DEFAULTS.baseUrl;
   const timeout = options.timeout ?? DEFAULTS.timeoutMs;
   const maxRetries = options.maxRetries ?? DEFAULTS.maxRetries;
@@ -160,16 +195,12 @@ function coreFor(options: ClientOptions): HttpCore {
   checkRequestOptions({ timeout, maxRetries });
   const { maxResponseBytes } = options;
   if (maxResponseBytes !== undefined && !(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0)) {
-    throw new ValidationError('VALIDATION_ERROR', 'maxResponseBytes must be a positive integer', {
-      details: { field: 'maxResponseBytes' },
-    });
+    throw new ConfigurationError('maxResponseBytes must be a positive integer', 'maxResponseBytes');
   }
   const services = serviceUrls(options, baseUrl);
   const verifyTls = options.verifyTls ?? true;
   if (!verifyTls) {
-    makeLog(options.logger, options.logLevel).warn(
-      'TLS certificate verification is off (verifyTls: false): use this only with a local gateway',
-    );
+    log.warn('TLS certificate verification is off (verifyTls: false): use this only with a local gateway');
   }
   return new HttpCore({
     baseUrl,
@@ -181,8 +212,7 @@ function coreFor(options: ClientOptions): HttpCore {
     fetch: options.fetch ?? defaultFetch({ verifyTls }),
     defaultHeaders: options.defaultHeaders,
     hooks: options.hooks,
-    logger: options.logger,
-    logLevel: options.logLevel,
+    log,
   });
 }
 
@@ -214,36 +244,25 @@ function readConfig(path: string): ClientOptions {
     | { readFileSync(path: string, encoding: 'utf8'): string }
     | undefined;
   if (!fs) {
-    throw new ValidationError('VALIDATION_ERROR', 'fromConfig needs node:fs (Node 20.16 or later)', {
-      details: { field: 'path' },
-    });
+    throw new ConfigurationError('fromConfig needs node:fs (Node 20.16 or later)', 'path');
   }
   let config: unknown;
   try {
     config = JSON.parse(fs.readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new ValidationError(
-      'VALIDATION_ERROR',
-      `cannot read the config file ${path}: ${(error as Error).message}`,
-      {
-        details: { field: 'path' },
-        cause: error,
-      },
-    );
+    throw new ConfigurationError(`cannot read the config file ${path}: ${(error as Error).message}`, 'path', {
+      cause: error,
+    });
   }
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new ValidationError('VALIDATION_ERROR', `the config file ${path} is not a JSON object`, {
-      details: { field: 'path' },
-    });
+    throw new ConfigurationError(`the config file ${path} is not a JSON object`, 'path');
   }
   const options: Record<string, string> = {};
   for (const key of DEFAULTS.configFileKeys) {
     const value = (config as Record<string, unknown>)[key];
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string') {
-      throw new ValidationError('VALIDATION_ERROR', `${key} in ${path} must be a string`, {
-        details: { field: key },
-      });
+      throw new ConfigurationError(`${key} in ${path} must be a string`, key);
     }
     options[key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = value;
   }
@@ -258,8 +277,6 @@ function checkUrl(value: string, field: string): void {
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ValidationError('VALIDATION_ERROR', `${field} must be an absolute http(s) URL`, {
-      details: { field },
-    });
+    throw new ConfigurationError(`${field} must be an absolute http(s) URL`, field);
   }
 }

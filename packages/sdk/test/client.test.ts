@@ -21,6 +21,7 @@ describe('AgentTrustClient', () => {
   it('fromEnv falls back to AGENTTRUST_BASE_URL, and the constructor to the environment', () => {
     vi.stubEnv('AGENTTRUST_URL', '');
     vi.stubEnv('AGENTTRUST_BASE_URL', 'http://other.test/');
+    vi.stubEnv('AGENTTRUST_API_KEY', KEY);
     expect(AgentTrustClient.fromEnv().baseUrl).toBe('http://other.test');
     expect(new AgentTrustClient().baseUrl).toBe('http://other.test');
     expect(new AgentTrustClient({ baseUrl: 'https://gw.example.com' }).baseUrl).toBe(

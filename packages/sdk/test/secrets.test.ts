@@ -73,7 +73,7 @@ describe('secrets', () => {
     await c.tokens.introspect({ token: token.token });
     await c.sessions.initApiSession(token.token);
     await c.agents.get('agt_missing').catch(() => {});
-    expect(lines.some((l) => l.includes('retrying POST /api/v1/agent-tokens/issue'))).toBe(true);
+    expect(lines.some((l) => l.includes('retry 1 of POST /api/v1/agent-tokens/issue'))).toBe(true);
     expect(lines.some((l) => l.includes('GET /api/v1/agents/agt_missing -> 404'))).toBe(true);
     for (const line of lines) {
       expect(line).not.toContain(KEY);

@@ -89,9 +89,28 @@ export class ValidationError extends AgentTrustError {
   static override readonly brand: string = 'ValidationError';
 }
 
-/** The gateway could not be reached (NETWORK_ERROR) or did not answer in time (TIMEOUT). */
+/**
+ * The client is misconfigured, found before anything is sent (VALIDATION_ERROR; `details.field`
+ * names the option): an invalid option, an explicit empty API key, `fromEnv()` without
+ * `AGENTTRUST_API_KEY`, or an operation that needs the API key called on a client without one.
+ * A `ValidationError`, so code that catches those catches these too.
+ */
+export class ConfigurationError extends ValidationError {
+  static override readonly brand: string = 'ConfigurationError';
+
+  constructor(message: string, field: string, options: Omit<AgentTrustErrorOptions, 'details'> = {}) {
+    super('VALIDATION_ERROR', message, { ...options, details: { field } });
+  }
+}
+
+/** The gateway could not be reached (NETWORK_ERROR) or did not answer in time (TIMEOUT, a `TimeoutError`). */
 export class NetworkError extends AgentTrustError {
   static override readonly brand: string = 'NetworkError';
+}
+
+/** An attempt took longer than the `timeout` option (TIMEOUT); not retried. A `NetworkError`. */
+export class TimeoutError extends NetworkError {
+  static override readonly brand: string = 'TimeoutError';
 }
 
 /** A presented token has expired (TOKEN_EXPIRED). */

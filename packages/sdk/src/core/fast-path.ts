@@ -9,6 +9,8 @@
 export const FAST_PATH = Symbol.for('agenttrustid.sdk.fastPath');
 export const RAW_TEXT = Symbol.for('agenttrustid.sdk.rawText');
 export const RAW_REQUEST_ID = Symbol.for('agenttrustid.sdk.rawRequestId');
+/** The answer's headers as a flat name/value list, on a Response built without them (a fast 2xx). */
+export const RAW_HEADERS = Symbol.for('agenttrustid.sdk.rawHeaders');
 
 /** What the core passes instead of headers and a body on the Request. */
 export interface FastPathInit {
@@ -39,4 +41,8 @@ export class ResponseTooLargeError extends Error {
 }
 
 /** A Response as the Node transport marks it. */
-export type MarkedResponse = Response & { [RAW_TEXT]?: string | null; [RAW_REQUEST_ID]?: string };
+export type MarkedResponse = Response & {
+  [RAW_TEXT]?: string | null;
+  [RAW_REQUEST_ID]?: string;
+  [RAW_HEADERS]?: readonly string[];
+};

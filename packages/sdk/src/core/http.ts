@@ -6,10 +6,12 @@ import type { Hooks, KyInstance, Options } from 'ky';
 import { RETRY } from '../generated/facts.js';
 import {
   AgentTrustError,
+  ConfigurationError,
   errorFromResponse,
   NetworkError,
   RedirectError,
   safeMessage,
+  TimeoutError,
   ValidationError,
 } from './errors.js';
 import {
@@ -20,7 +22,7 @@ import {
   RAW_TEXT,
   ResponseTooLargeError,
 } from './fast-path.js';
-import { type Logger, type LogLevel, makeLog } from './log.js';
+import { type Log, SILENT } from './log.js';
 import { VERSION } from './version.js';
 
 /** Per-call options, accepted as the last argument of every resource method. */
@@ -61,6 +63,8 @@ export interface SendConfig {
   options?: RequestOptions | undefined;
   /** False for operations the spec marks public: no API key is sent. */
   auth?: boolean;
+  /** The key is sent when there is one, and the call goes without one too (the public agent card). */
+  keyOptional?: boolean;
   /** The split-deployment service (`auth`, `audit`) whose base URL the call goes to. */
   service?: string | undefined;
 }
@@ -69,6 +73,8 @@ export interface WireResponse {
   status: number;
   requestId: string | undefined;
   data: unknown;
+  /** The Response fetch gave (its body read already), for `.withResponse()`. */
+  response: Response;
 }
 
 export interface HttpCoreOptions {
@@ -83,9 +89,20 @@ export interface HttpCoreOptions {
   fetch?: typeof globalThis.fetch | undefined;
   defaultHeaders?: Record<string, string> | undefined;
   hooks?: Hooks | undefined;
-  logger?: Logger | undefined;
-  logLevel?: LogLevel | undefined;
+  /** Where the core logs each attempt (debug) and retry (info); default: nowhere. */
+  log?: Log | undefined;
 }
+
+/** The attempts of one call, as the logging fetch counts them (passed to fetch through ky). */
+interface Trace {
+  attempt: number;
+  /** When the last attempt ended (ms), and how: `HTTP 503` or the network error's name. */
+  ended: number;
+  outcome: string;
+}
+
+/** The message of the ConfigurationError an operation that needs the API key gets without one. */
+export const NO_API_KEY = 'no API key: pass apiKey or set AGENTTRUST_API_KEY';
 
 const USER_AGENT = `agenttrustid-sdk-typescript/${VERSION}`;
 const RETRY_METHODS = ['get', 'head', 'delete', 'put', 'post', 'patch', 'options'];
@@ -172,7 +189,8 @@ export class HttpCore {
   #ky: KyInstance | undefined;
   readonly #fastPath: boolean;
   readonly #defaultHeaders: Record<string, string>;
-  readonly #log: ReturnType<typeof makeLog>;
+  /** @internal The client's log (the Guard logs through it too). */
+  readonly log: Log;
 
   constructor(options: HttpCoreOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -186,7 +204,7 @@ export class HttpCore {
     this.#apiKey = options.apiKey;
     this.#defaultHeaders = { accept: 'application/json', 'user-agent': USER_AGENT };
     addHeaders(this.#defaultHeaders, options.defaultHeaders);
-    this.#log = makeLog(options.logger, options.logLevel);
+    this.log = options.log ?? SILENT;
     // The Node transport reads the whole body inside its fetch; any other fetch is wrapped to do
     // the same, so ky's per-attempt timeout also bounds the body's read.
     const transport = options.fetch as { [FAST_PATH]?: boolean } | undefined;
@@ -195,6 +213,8 @@ export class HttpCore {
     // Users' hooks see the request and response as fetch made them: no fast path with hooks.
     const hooks = Object.values(this.#hooks).some((list) => Array.isArray(list) && list.length > 0);
     this.#fastPath = !hooks && (options.fetch as { [FAST_PATH]?: boolean } | undefined)?.[FAST_PATH] === true;
+    // Only a client that logs attempts or retries pays for the wrapper.
+    if (this.log.level >= 3) this.#fetch = loggingFetch(this.#fetch, this.log);
   }
 
   // ky is loaded with the first request: at import it builds a Request to probe for stream
@@ -202,8 +222,7 @@ export class HttpCore {
   async #client(): Promise<KyInstance> {
     if (this.#ky) return this.#ky;
     kyModule ??= import('ky');
-    const { default: ky, HTTPError } = await kyModule;
-    const log = this.#log;
+    const { default: ky } = await kyModule;
     const userHooks = this.#hooks;
     this.#ky ??= ky.create({
       throwHttpErrors: true,
@@ -217,15 +236,7 @@ export class HttpCore {
         beforeRequest: userHooks.beforeRequest ?? [],
         afterResponse: userHooks.afterResponse ?? [],
         beforeError: userHooks.beforeError ?? [],
-        beforeRetry: [
-          ({ request, error, retryCount }) => {
-            const why = error instanceof HTTPError ? `HTTP ${error.response.status}` : 'a network error';
-            log.info(
-              `retrying ${request.method} ${new URL(request.url).pathname} (retry ${retryCount}) after ${why}`,
-            );
-          },
-          ...(userHooks.beforeRetry ?? []),
-        ],
+        beforeRetry: userHooks.beforeRetry ?? [],
       },
     });
     return this.#ky;
@@ -261,6 +272,9 @@ export class HttpCore {
     checkRequestOptions(options);
     const method = config.method;
     const path = url.split('?')[0]!;
+    // Before anything is sent: an operation that needs the key cannot succeed without one.
+    if (config.auth !== false && !config.keyOptional && !this.#apiKey)
+      throw new ConfigurationError(NO_API_KEY, 'api_key');
     const headers = { ...this.#defaultHeaders };
     addHeaders(headers, config.headers);
     addHeaders(headers, options.headers);
@@ -268,7 +282,6 @@ export class HttpCore {
     if (config.auth !== false && this.#apiKey) headers['x-api-key'] = this.#apiKey;
     if (method === 'POST') headers['idempotency-key'] = options.idempotencyKey ?? newIdempotencyKey();
     const timeout = options.timeout ?? this.timeout;
-    const started = Date.now();
 
     const client = this.#ky ?? (await this.#client());
     const base = (config.service && this.services[config.service]) || this.baseUrl;
@@ -291,6 +304,9 @@ export class HttpCore {
           : { headers, body: config.body ?? null }),
         // The Node transport stops reading there; other fetches are read with the same cap below.
         maxResponseBytes: this.maxResponseBytes,
+        ...(this.log.level >= 3
+          ? { agenttrustTrace: { attempt: 0, ended: 0, outcome: '' } satisfies Trace }
+          : {}),
         signal: options.signal,
         // Only overrides: ky merges each per-call option into the defaults.
         ...(options.timeout === undefined ? {} : { timeout }),
@@ -304,8 +320,7 @@ export class HttpCore {
     }
 
     const requestId = this.#requestId(response);
-    this.#log.debug(`${method} ${path} -> ${response.status} in ${Date.now() - started} ms`);
-    if (response.status === 204) return { status: 204, requestId, data: undefined };
+    if (response.status === 204) return { status: 204, requestId, data: undefined, response };
     let text: string;
     try {
       // The transport (or readingFetch) read it already, unless a user's hook replaced the response.
@@ -315,7 +330,7 @@ export class HttpCore {
       throw await this.#failure(error, method, path, timeout, options.signal);
     }
     try {
-      return { status: response.status, requestId, data: JSON.parse(text) };
+      return { status: response.status, requestId, data: JSON.parse(text), response };
     } catch {
       throw new AgentTrustError('INVALID_RESPONSE', `${method} ${path}: the gateway's answer is not JSON`, {
         status: response.status,
@@ -336,7 +351,7 @@ export class HttpCore {
     timeout: number,
     signal: AbortSignal | undefined,
   ): Promise<unknown> {
-    const { HTTPError, TimeoutError } = await kyModule!;
+    const { HTTPError, TimeoutError: KyTimeoutError } = await kyModule!;
     if (error instanceof HTTPError) {
       const { response } = error;
       if (isRedirect(response)) return redirectError(response, error.request.url, method, path);
@@ -347,14 +362,11 @@ export class HttpCore {
       } catch {
         body = undefined;
       }
-      const failure = errorFromResponse(response.status, body, this.#requestId(response));
-      this.#log.debug(`${method} ${path} -> ${response.status} ${failure.code}`);
-      return failure;
+      return errorFromResponse(response.status, body, this.#requestId(response));
     }
     if (error instanceof ResponseTooLargeError) {
       // The gateway did answer, with something this SDK will not read: an invalid answer, not a
       // network failure (and not retried).
-      this.#log.debug(`${method} ${path} -> answer over ${error.limit} bytes`);
       return new AgentTrustError(
         'INVALID_RESPONSE',
         `${method} ${path}: the gateway's answer exceeds maxResponseBytes (${error.limit} bytes)`,
@@ -363,12 +375,11 @@ export class HttpCore {
     }
     // The caller's own abort is not a gateway failure: reject with the reason they gave, as fetch does.
     if (signal?.aborted) return signal.reason;
-    if (error instanceof TimeoutError) {
-      return new NetworkError('TIMEOUT', `${method} ${path} timed out after ${timeout} ms`);
+    if (error instanceof KyTimeoutError) {
+      return new TimeoutError('TIMEOUT', `${method} ${path} timed out after ${timeout} ms`);
     }
     if (error instanceof AgentTrustError) return error;
     const reason = error instanceof Error ? describeNetworkError(error) : String(error);
-    this.#log.debug(`${method} ${path} failed: ${reason}`);
     return new NetworkError('NETWORK_ERROR', `${method} ${path} failed: ${reason}`, { cause: error });
   }
 }
@@ -400,6 +411,46 @@ function redirectError(response: Response, requestUrl: string, method: string, p
       requestId: response.headers.get('x-request-id') ?? undefined,
     },
   );
+}
+
+/**
+ * Wraps the fetch ky calls once per attempt: `debug` logs each attempt (method, path and query,
+ * status or failure, elapsed ms, attempt number, request id), `info` each retry (the reason and
+ * the wait). Never a header or a body. Keeps the fast-path mark of the fetch it wraps.
+ */
+function loggingFetch(inner: typeof globalThis.fetch | undefined, log: Log): typeof globalThis.fetch {
+  const wrapped = (async (input: RequestInfo | URL, init?: RequestInit & { agenttrustTrace?: Trace }) => {
+    const trace = init?.agenttrustTrace;
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const method = input instanceof Request ? input.method : (init?.method ?? 'GET');
+    const target = `${method} ${url.pathname}${url.search}`;
+    const attempt = trace ? ++trace.attempt : 1;
+    const started = Date.now();
+    if (trace && attempt > 1)
+      log.info(
+        `retry ${attempt - 1} of ${target} after ${trace.outcome}, waited ${started - trace.ended} ms`,
+      );
+    const done = (outcome: string, line: string) => {
+      if (trace) Object.assign(trace, { ended: Date.now(), outcome });
+      log.debug(`${target} -> ${line} in ${Date.now() - started} ms (attempt ${attempt})`);
+    };
+    try {
+      const response = await (inner ?? globalThis.fetch)(input, init);
+      const requestId =
+        (response as MarkedResponse)[RAW_REQUEST_ID] ?? response.headers.get('x-request-id') ?? undefined;
+      done(
+        `HTTP ${response.status}`,
+        `${response.status}${requestId ? ` request id ${JSON.stringify(safeMessage(requestId))}` : ''}`,
+      );
+      return response;
+    } catch (error) {
+      const name = error instanceof Error ? describeNetworkError(error) : 'an error';
+      done(`a network error (${name})`, `failed: ${name}`);
+      throw error;
+    }
+  }) as typeof globalThis.fetch & { [FAST_PATH]?: boolean };
+  if ((inner as { [FAST_PATH]?: boolean } | undefined)?.[FAST_PATH]) wrapped[FAST_PATH] = true;
+  return wrapped;
 }
 
 /**
@@ -473,14 +524,10 @@ async function readCapped(response: Response, limit: number, signal?: AbortSigna
 export function checkRequestOptions(options: RequestOptions): void {
   const { timeout, maxRetries } = options;
   if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0 && Number.isFinite(timeout))) {
-    throw new ValidationError('VALIDATION_ERROR', 'timeout must be a positive number of milliseconds', {
-      details: { field: 'timeout' },
-    });
+    throw new ConfigurationError('timeout must be a positive number of milliseconds', 'timeout');
   }
   if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) {
-    throw new ValidationError('VALIDATION_ERROR', 'maxRetries must be a non-negative integer', {
-      details: { field: 'maxRetries' },
-    });
+    throw new ConfigurationError('maxRetries must be a non-negative integer', 'maxRetries');
   }
 }
 

@@ -2,6 +2,7 @@
 // (path, query, body in wire keys), send it through the HTTP core, validate the answer against
 // the spec's zod schema, convert it to camelCase, and apply the operation's cache rule.
 import type { GenerateRule, OperationDescriptor } from '../generated/operations.js';
+import { APIPromise, type RawAnswer } from './api-promise.js';
 import { AgentTrustError, errorFromRpc, ValidationError } from './errors.js';
 import type { HttpCore, RequestOptions } from './http.js';
 import { fromWire, toWire } from './keys.js';
@@ -37,7 +38,8 @@ export abstract class APIResource {
 
   /**
    * @internal Sends one operation: `path` are the path parameters' values in order, `query` and
-   * `body` camelCase objects; returns the validated, camelCased answer.
+   * `body` camelCase objects; resolves with the validated, camelCased answer, and gives it with
+   * its response through `.withResponse()`.
    */
   protected _request<T>(
     op: OperationDescriptor,
@@ -46,7 +48,33 @@ export abstract class APIResource {
     body: object | undefined,
     options: RequestOptions | undefined,
     headers?: Record<string, string | undefined>,
-  ): Promise<T> {
+  ): APIPromise<T> {
+    const raw = this._answer<T>(op, path, query, body, options, headers);
+    const log = this._core.log;
+    // `error`: the call's final failure, by class and code (never its message: it may quote input).
+    return new APIPromise(
+      log.level >= 1
+        ? raw.catch((error: unknown) => {
+            if (AgentTrustError.isInstance(error)) {
+              const status = error.status === undefined ? '' : `, HTTP ${error.status}`;
+              const id =
+                error.requestId === undefined ? '' : `, request id ${JSON.stringify(error.requestId)}`;
+              log.error(`${op.method} ${op.path} failed: ${error.name} ${error.code}${status}${id}`);
+            }
+            throw error;
+          })
+        : raw,
+    );
+  }
+
+  private _answer<T>(
+    op: OperationDescriptor,
+    path: readonly unknown[],
+    query: object | undefined,
+    body: object | undefined,
+    options: RequestOptions | undefined,
+    headers: Record<string, string | undefined> | undefined,
+  ): Promise<RawAnswer<T>> {
     // A bad argument rejects the promise, and nothing is sent.
     try {
       if (headers) options = withHeaderArgs(op, headers, options);
@@ -86,7 +114,10 @@ export abstract class APIResource {
         return withSignal(
           cache.get(rule.store, request, () => this._send<T>(op, path, query, body, shared)),
           options?.signal,
-        ).then(maskSecrets);
+        ).then((raw) => {
+          maskSecrets(raw.data);
+          return raw;
+        });
       }
     }
     return this._send<T>(op, path, query, body, options);
@@ -103,7 +134,7 @@ export abstract class APIResource {
     query: object | undefined,
     body: object | undefined,
     options: RequestOptions | undefined,
-  ): Promise<T> {
+  ): Promise<RawAnswer<T>> {
     let url = op.path;
     if (op.pathParams) {
       const parts = url.split('{}');
@@ -136,12 +167,13 @@ export abstract class APIResource {
       method: op.method,
       ...(payload === undefined ? {} : { headers: JSON_BODY, body: JSON.stringify(payload) }),
       options,
-      ...(op.auth === false ? { auth: false } : {}),
+      ...(op.auth === false ? { auth: false } : op.keyOptional ? { keyOptional: true } : {}),
       ...(op.service ? { service: op.service } : {}),
     });
-    const { status, requestId } = answer;
+    const { status, requestId, response } = answer;
+    const done = (value: unknown): RawAnswer<T> => ({ data: value as T, response, requestId });
     let data = answer.data;
-    if (!op.response) return undefined as T;
+    if (!op.response) return done(undefined);
     const all = (schemas ?? (await loadSchemas())) as Record<string, Schema>;
     const schema = all[op.response]!;
     if (op.rpc) {
@@ -149,16 +181,16 @@ export abstract class APIResource {
       if (op.rpc.method === undefined) {
         // A proxy call: the upstream's answer, checked as JSON-RPC, then returned untouched.
         validate(schema, data, status, requestId, '');
-        if (op.void) return undefined as T;
+        if (op.void) return done(undefined);
         if (reply && 'error' in reply && reply.error != null) {
           if (op.rpc.onError === 'raise') throw errorFromRpc(reply.error, status, requestId);
-          return data as T;
+          return done(data);
         }
-        return (reply && 'result' in reply ? reply.result : data) as T;
+        return done(reply && 'result' in reply ? reply.result : data);
       }
       if (reply && 'error' in reply && reply.error != null) {
         if (op.rpc.onError === 'raise') throw errorFromRpc(reply.error, status, requestId);
-        return data as T;
+        return done(data);
       }
       if (!reply || !('result' in reply))
         throw invalid(status, requestId, ['(root): a JSON-RPC response has `result` or `error`']);
@@ -168,8 +200,8 @@ export abstract class APIResource {
       // The wrapped form: checked against its envelope schema, then the member is the answer.
       validate(all[op.envelope!]!, data, status, requestId, '');
       data = data[op.unwrap];
-      if (op.void) return undefined as T;
-      return maskSecrets(fromWire(data, op.responseShape)) as T;
+      if (op.void) return done(undefined);
+      return done(maskSecrets(fromWire(data, op.responseShape)));
     }
     if (op.list) {
       if (!Array.isArray(data)) throw invalid(status, requestId, ['(root): expected an array']);
@@ -177,8 +209,8 @@ export abstract class APIResource {
     } else {
       validate(schema, data, status, requestId, '');
     }
-    if (op.void) return undefined as T;
-    return maskSecrets(fromWire(data, op.responseShape)) as T;
+    if (op.void) return done(undefined);
+    return done(maskSecrets(fromWire(data, op.responseShape)));
   }
 }
 

@@ -14,6 +14,11 @@ export interface TokenCacheOptions {
 }
 
 type Fields = Record<string, unknown>;
+
+/** An answer with what came with it (the response and request id of the request that fetched it). */
+export interface CachedAnswer<T> {
+  data: T;
+}
 type StoreRule = NonNullable<CacheRule['store']>;
 
 interface Entry {
@@ -21,6 +26,8 @@ interface Entry {
   request: Fields;
   /** The cached answer (SDK names). */
   answer: Fields;
+  /** The answer as `fetch` gave it, with what came with it: handed out with a copy of `answer` as `data`. */
+  raw: CachedAnswer<unknown>;
   /** Local time after which a new answer is fetched instead. */
   refreshAt: number;
 }
@@ -28,7 +35,7 @@ interface Entry {
 /** Bounded LRU with single-flight refresh: one request per key however many callers wait. */
 export class TokenCache {
   readonly #entries = new Map<string, Entry>();
-  readonly #inflight = new Map<string, Promise<Fields>>();
+  readonly #inflight = new Map<string, Promise<CachedAnswer<Fields>>>();
   readonly #max: number;
   readonly #margin: number;
   readonly #now: () => number;
@@ -39,8 +46,15 @@ export class TokenCache {
     this.#now = options.now ?? Date.now;
   }
 
-  /** The cached answer for `request` under `rule`, or the one `fetch` gets (stored if it can expire). */
-  get<T>(rule: StoreRule, request: Fields, fetch: () => Promise<T>): Promise<T> {
+  /**
+   * The cached answer for `request` under `rule`, or the one `fetch` gets (stored if it can
+   * expire); `data` is a copy each time, the rest of what `fetch` gave is handed out as it was.
+   */
+  get<R extends CachedAnswer<unknown>>(
+    rule: StoreRule,
+    request: Fields,
+    fetch: () => Promise<R>,
+  ): Promise<R> {
     const key = JSON.stringify(
       rule.key.map((name) => {
         const value = request[name];
@@ -52,23 +66,30 @@ export class TokenCache {
     if (entry && this.#now() < entry.refreshAt) {
       this.#entries.delete(key);
       this.#entries.set(key, entry); // most recently used last
-      return Promise.resolve({ ...entry.answer } as T);
+      return Promise.resolve({ ...entry.raw, data: { ...entry.answer } } as R);
     }
     let pending = this.#inflight.get(key);
     if (!pending) {
       const requestedAt = this.#now();
-      pending = (fetch() as Promise<Fields>)
-        .then((answer) => {
-          this.#store(rule, key, request, answer, requestedAt);
-          return answer;
+      pending = (fetch() as unknown as Promise<CachedAnswer<Fields>>)
+        .then((raw) => {
+          this.#store(rule, key, request, raw, requestedAt);
+          return raw;
         })
         .finally(() => this.#inflight.delete(key));
       this.#inflight.set(key, pending);
     }
-    return pending.then((answer) => ({ ...answer }) as T);
+    return pending.then((raw) => ({ ...raw, data: { ...raw.data } }) as R);
   }
 
-  #store(rule: StoreRule, key: string, request: Fields, answer: Fields, requestedAt: number): void {
+  #store(
+    rule: StoreRule,
+    key: string,
+    request: Fields,
+    raw: CachedAnswer<Fields>,
+    requestedAt: number,
+  ): void {
+    const answer = raw.data;
     // The lifetime from the gateway's own two timestamps when the rule names both, so clock skew
     // between us does not matter; else from our clock.
     const expires = Date.parse(String(answer[rule.expiresAt]));
@@ -80,7 +101,7 @@ export class TokenCache {
     const kept: Fields = {};
     for (const name of rule.key) kept[name] = request[name];
     this.#entries.delete(key);
-    this.#entries.set(key, { request: kept, answer, refreshAt });
+    this.#entries.set(key, { request: kept, answer, raw, refreshAt });
     while (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value!);
   }
 

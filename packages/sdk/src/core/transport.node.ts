@@ -9,6 +9,7 @@ import {
   FAST_PATH,
   type FastPathInit,
   type MarkedResponse,
+  RAW_HEADERS,
   RAW_REQUEST_ID,
   RAW_TEXT,
   ResponseTooLargeError,
@@ -137,6 +138,8 @@ async function nodeFetch(
           const marked = response as MarkedResponse;
           marked[RAW_TEXT] = text;
           marked[RAW_REQUEST_ID] = requestId;
+          // Built into Headers only if the caller asks (`.withResponse()`).
+          if (!withHeaders) marked[RAW_HEADERS] = raw;
           resolve(response);
         });
       },

@@ -25,6 +25,8 @@ export interface OperationDescriptor {
   readonly pathParams?: readonly string[];
   /** False for public endpoints: no API key is sent. */
   readonly auth?: false;
+  /** The key is sent when the client has one, but a client without one may call too. */
+  readonly keyOptional?: true;
   /** Name of the schema (in schemas.ts) of the success body, of each item when `list`; absent for 204. */
   readonly response?: string;
   readonly responseShape?: Shape;
@@ -112,7 +114,7 @@ export const operations = {
   /** PUT /api/v1/agents/{agent_id}/card/publish */
   publishAgentCard: { method: 'PUT', path: '/api/v1/agents/{}/card/publish', pathParams: ['agentId'], response: 'AgentCard', responseShape: shapes.AgentCard, body: shapes.EmptyObject, optionalBody: true },
   /** GET /a2a/agents/{agent_id}/agent.json */
-  getPublicAgentCard: { method: 'GET', path: '/a2a/agents/{}/agent.json', pathParams: ['agentId'], response: 'AgentCard', responseShape: shapes.AgentCard },
+  getPublicAgentCard: { method: 'GET', path: '/a2a/agents/{}/agent.json', pathParams: ['agentId'], keyOptional: true, response: 'AgentCard', responseShape: shapes.AgentCard },
   /** POST /a2a */
   sendA2aTask: { method: 'POST', path: '/a2a', rpc: { method: 'tasks/send', id: "counter", onError: 'raise' }, response: 'A2aTask', responseShape: shapes.A2aTask, body: shapes.SendTaskParams },
   /** POST /a2a */

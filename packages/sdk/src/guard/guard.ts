@@ -1,5 +1,6 @@
 import { AgentTrustError, ValidationError } from '../core/errors.js';
 import type { RequestCredentials } from '../core/http.js';
+import { type Log, makeLog } from '../core/log.js';
 import { ACTION_EFFECT_VALUES, LIMITS } from '../generated/facts.js';
 import type { Approval } from '../generated/models.js';
 import {
@@ -173,6 +174,8 @@ export class AgentTrustGuard {
   private readonly requestOptions: GuardRequestOptions | undefined;
   private readonly onApprovalRequired: AgentTrustGuardOptions['onApprovalRequired'];
   private readonly clock: () => number;
+  /** The client's log (an AgentTrustClient's), else one from AGENTTRUST_LOG. */
+  private readonly log: Log;
   private readonly counts: CheckStats = {
     total: 0,
     allowed: 0,
@@ -205,6 +208,7 @@ export class AgentTrustGuard {
       throw validationError('actionEffect must be one of read, mutating, destructive, admin', 'actionEffect');
     }
     this.client = client;
+    this.log = (client as { _log?: Log })._log ?? makeLog(undefined, undefined);
     this.agentId = agentId;
     this.sessionId = options.sessionId ?? randomUuid();
     this.blockOnDeny = options.blockOnDeny ?? true;
@@ -227,6 +231,7 @@ export class AgentTrustGuard {
         capacity: options.queueCapacity,
         flushIntervalMs: options.flushIntervalMs,
       },
+      this.log,
     );
   }
 
@@ -474,6 +479,12 @@ export class AgentTrustGuard {
     this.counts.unavailable++;
     if (!this.failOpen) throw error;
     this.counts.failedOpen++;
+    const cause = AgentTrustError.isInstance(error.cause)
+      ? ` after ${error.cause.name} ${error.cause.code}`
+      : '';
+    this.log.warn(
+      `Guardian unavailable${cause}: allowed without a decision (failOpen), agent ${this.agentId}`,
+    );
     return {
       allowed: true,
       failedOpen: true,

@@ -10,6 +10,7 @@ export {
   ApprovalDeniedError,
   ApprovalError,
   ApprovalExpiredError,
+  type ApprovalOutcomeCode,
   ApprovalTimeoutError,
   ElevationRequiredError,
   GuardianUnavailableError,
@@ -30,3 +31,4 @@ export {
 } from './guard.js';
 export { TELEMETRY_DEFAULTS, type TelemetryStats } from './telemetry.js';
 export { MAX_SUMMARY_CODE_POINTS, truncateSummary } from './truncate.js';
+export type { GuardCheckResult, GuardClient } from './types.js';

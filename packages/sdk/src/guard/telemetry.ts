@@ -1,4 +1,5 @@
-import { ValidationError } from '../core/errors.js';
+import { AgentTrustError, ValidationError } from '../core/errors.js';
+import { type Log, SILENT } from '../core/log.js';
 import { LIMITS, TELEMETRY } from '../generated/facts.js';
 import type { TelemetryEvent } from '../generated/models.js';
 import { nonNegative, positiveInt } from './breaker.js';
@@ -87,9 +88,14 @@ export class TelemetryBatcher {
   private failures = 0;
   private quietUntil = 0;
 
+  /** Whether the queue-full warning was logged since the last batch went out. */
+  private warnedFull = false;
+
   constructor(
     private readonly send: SendBatch,
     options: TelemetryOptions = {},
+    /** `info`: each batch sent; `warn`: failed batches and a full queue. Never an event's content. */
+    private readonly log: Log = SILENT,
   ) {
     this.batchSize = positiveInt(options.batchSize, TELEMETRY_DEFAULTS.batchSize, 'batchSize');
     if (this.batchSize > MAX_BATCH) {
@@ -121,6 +127,12 @@ export class TelemetryBatcher {
     try {
       if (this.closed || this.count === this.capacity || typeof toolName !== 'string' || toolName === '') {
         this.droppedCount++;
+        if (this.count === this.capacity && !this.closed && !this.warnedFull && this.log.level >= 2) {
+          this.warnedFull = true;
+          this.log.warn(
+            `telemetry queue full (${this.capacity} events): new reports are dropped and counted until a batch is sent`,
+          );
+        }
         return;
       }
       const at = (this.head + this.count) % this.capacity;
@@ -267,11 +279,19 @@ export class TelemetryBatcher {
       .then(() => this.send(events))
       .then(
         () => true,
-        // Dropped and counted; the error (which may quote the request) is deliberately not logged.
-        () => false,
+        // Dropped and counted; only the error's class and code are logged (its message may quote the request).
+        (error: unknown) => {
+          if (this.log.level >= 2) {
+            const what = AgentTrustError.isInstance(error) ? `${error.name} ${error.code}` : 'an error';
+            this.log.warn(`telemetry batch of ${n} events failed (${what}): dropped and counted`);
+          }
+          return false;
+        },
       )
       .then((ok) => {
         if (ok) {
+          this.log.info(`telemetry batch of ${n} events sent`);
+          this.warnedFull = false;
           this.sentCount += n;
           this.failures = 0;
           this.quietUntil = 0;

@@ -1,5 +1,6 @@
 // The client's `agents` with the identity step of `create`. The key pair code is imported when
 // first needed: a client that never creates an agent without a public key never loads it.
+import { APIPromise, type RawAnswer } from '../core/api-promise.js';
 import type { HttpCore, RequestOptions } from '../core/http.js';
 import type { TokenCache } from '../core/token-cache.js';
 import type { Agent, CreateAgentRequest } from '../generated/models.js';
@@ -18,13 +19,17 @@ export class KeyedAgents extends Agents {
    * #2. Without `publicKey`, an Ed25519 key pair is made here: only its public half is sent, and
    * the pair goes to the client's key store under the new agent's id.
    */
-  override async create(params: CreateAgentRequest, options?: RequestOptions): Promise<Agent> {
+  override create(params: CreateAgentRequest, options?: RequestOptions): APIPromise<Agent> {
     if (typeof params !== 'object' || params === null || params.publicKey != null)
       return super.create(params, options);
+    return new APIPromise(this.#createWithKey(params, options));
+  }
+
+  async #createWithKey(params: CreateAgentRequest, options?: RequestOptions): Promise<RawAnswer<Agent>> {
     const { AgentKeyPair } = await import('./key-pair.js');
     const pair = await AgentKeyPair.generate();
-    const agent = await super.create({ ...params, publicKey: pair.publicKeyPem }, options);
-    await this.#keyStore.put(agent.id, pair);
-    return agent;
+    const answer = await super.create({ ...params, publicKey: pair.publicKeyPem }, options).withResponse();
+    await this.#keyStore.put(answer.data.id, pair);
+    return answer;
   }
 }

@@ -38,7 +38,8 @@ try {
   });
   console.log('consumer: the default and identity entries bundle for the browser (no Node built-ins)');
 
-  run('pnpm', ['pack', '--pack-destination', dir], { cwd: pkgDir });
+  // dist is built already (turbo's test depends on build): skip prepack's second build.
+  run('pnpm', ['pack', '--ignore-scripts', '--pack-destination', dir], { cwd: pkgDir });
   const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
   writeFileSync(
     join(dir, 'package.json'),

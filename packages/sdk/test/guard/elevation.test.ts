@@ -221,7 +221,7 @@ describe('approval binding: agent + tool + effect + session, and the input stays
       .check('fs_delete', undefined, 'destructive', { input: { path: '/tmp/a' } })
       .catch((e: unknown) => e)) as ElevationRequiredError;
     await client.approvals.approve(first.approvalId, 'admin@company.com');
-    // The gateway cannot tell inputs apart: src/guard/README.md says so, and names the remedy.
+    // The gateway cannot tell inputs apart: the README ("Elevation and approval binding") says so, and names the remedy.
     await expect(
       guard.check('fs_delete', undefined, 'destructive', { input: { path: '/etc' } }),
     ).resolves.toMatchObject({ allowed: true, rule: 'elevation_granted' });

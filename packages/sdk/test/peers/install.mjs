@@ -59,7 +59,7 @@ let gateway;
 let passed = 0;
 let failed = 0;
 try {
-  execFileSync('pnpm', ['pack', '--pack-destination', root], {
+  execFileSync('pnpm', ['pack', '--ignore-scripts', '--pack-destination', root], {
     cwd: pkgDir,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
