@@ -97,8 +97,12 @@ describe('rust emitter', () => {
     expect(res).toMatch(/impl crate::AgentTrustClient \{[\s\S]*?pub fn health\(&self\)/);
     // Issue 15: the raw mode (same methods, a RawResponse each) and the missing-key rule.
     expect(res).toContain("pub struct Agents<'a, M = crate::Typed> {");
-    expect(res).toMatch(/impl Agents<'_, crate::Raw> \{[\s\S]*?pub fn create\(\s*&self,\s*body: &crate::CreateAgentRequest,?\s*\) -> crate::Result<crate::RawResponse<Agent>>/);
-    expect(res).toMatch(/impl crate::RawClient<'_> \{[\s\S]*?pub fn health\(&self\) -> crate::Result<crate::RawResponse<HealthResponse>>/);
+    expect(res).toMatch(
+      /impl Agents<'_, crate::Raw> \{[\s\S]*?pub fn create\(\s*&self,\s*body: &crate::CreateAgentRequest,?\s*\) -> crate::Result<crate::RawResponse<Agent>>/,
+    );
+    expect(res).toMatch(
+      /impl crate::RawClient<'_> \{[\s\S]*?pub fn health\(&self\) -> crate::Result<crate::RawResponse<HealthResponse>>/,
+    );
     expect(res).toMatch(/id: "getPublicAgentCard",[\s\S]*?auth: true,\s*key_required: false,/);
     expect(res).toMatch(/id: "listAgents",[\s\S]*?auth: true,\s*key_required: true,/);
     // A void method is void because the model says so (a 204, or x-sdk-void), its answer still checked.
