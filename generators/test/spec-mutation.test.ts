@@ -110,7 +110,7 @@ describe('a spec edit reaches every SDK surface', () => {
     expect(models).toMatch(/export type AgentStatus = [^;]*"quarantined";/);
     const agents = read('typescript', 'src/generated/resources/agents.ts');
     expect(block(agents, 'export interface AgentListParams {')).toContain('  pageSize?: number;');
-    expect(agents).toContain('history(agentId: string, options?: RequestOptions): Promise<Agent[]> {');
+    expect(agents).toContain('history(agentId: string, options?: RequestOptions): APIPromise<Agent[]> {');
     expect(read('typescript', 'src/generated/operations.ts')).toMatch(
       /getAgentHistory: \{ method: 'GET', path: '\/api\/v1\/agents\/\{\}\/history'.*list: true/,
     );
